@@ -1,0 +1,78 @@
+// OpenSSL EVP digests; see privfin/core/hash.hpp.
+#include "privfin/core/hash.hpp"
+
+#include <openssl/evp.h>
+
+#include <utility>
+
+#include "privfin/core/error.hpp"
+
+namespace privfin::detail {
+
+namespace {
+const EVP_MD* evp_md(EvpAlgorithm algorithm) {
+  switch (algorithm) {
+    case EvpAlgorithm::sha256: return EVP_sha256();
+    case EvpAlgorithm::sha512: return EVP_sha512();
+    case EvpAlgorithm::sha3_256: return EVP_sha3_256();
+    case EvpAlgorithm::shake128: return EVP_shake128();
+    case EvpAlgorithm::shake256: return EVP_shake256();
+  }
+  throw InvalidArgument("hash: unknown algorithm");
+}
+EVP_MD_CTX* as_ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
+}  // namespace
+
+EvpHasher::EvpHasher(EvpAlgorithm algorithm) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr) throw Error("hash: EVP_MD_CTX_new failed");
+  if (EVP_DigestInit_ex(ctx, evp_md(algorithm), nullptr) != 1) {
+    EVP_MD_CTX_free(ctx);
+    throw Error("hash: EVP_DigestInit_ex failed");
+  }
+  ctx_ = ctx;
+}
+
+EvpHasher::EvpHasher(EvpHasher&& other) noexcept
+    : ctx_(std::exchange(other.ctx_, nullptr)), finished_(other.finished_) {}
+
+EvpHasher& EvpHasher::operator=(EvpHasher&& other) noexcept {
+  if (this != &other) {
+    if (ctx_ != nullptr) EVP_MD_CTX_free(as_ctx(ctx_));
+    ctx_ = std::exchange(other.ctx_, nullptr);
+    finished_ = other.finished_;
+  }
+  return *this;
+}
+
+EvpHasher::~EvpHasher() {
+  if (ctx_ != nullptr) EVP_MD_CTX_free(as_ctx(ctx_));
+}
+
+void EvpHasher::update(ByteView data) {
+  if (ctx_ == nullptr || finished_) throw InvalidArgument("hash: update() after finish()");
+  if (!data.empty() && EVP_DigestUpdate(as_ctx(ctx_), data.data(), data.size()) != 1) {
+    throw Error("hash: EVP_DigestUpdate failed");
+  }
+}
+
+void EvpHasher::finish(std::span<std::byte> out) {
+  if (ctx_ == nullptr || finished_) throw InvalidArgument("hash: finish() called twice");
+  const auto expected = static_cast<std::size_t>(EVP_MD_CTX_get_size(as_ctx(ctx_)));
+  if (out.size() != expected) throw InvalidArgument("hash: output buffer has the wrong size");
+  unsigned int written = 0;
+  if (EVP_DigestFinal_ex(as_ctx(ctx_), reinterpret_cast<unsigned char*>(out.data()), &written) != 1) {
+    throw Error("hash: EVP_DigestFinal_ex failed");
+  }
+  finished_ = true;
+}
+
+void EvpHasher::finish_xof(std::span<std::byte> out) {
+  if (ctx_ == nullptr || finished_) throw InvalidArgument("hash: finish() called twice");
+  if (EVP_DigestFinalXOF(as_ctx(ctx_), reinterpret_cast<unsigned char*>(out.data()), out.size()) != 1) {
+    throw Error("hash: EVP_DigestFinalXOF failed");
+  }
+  finished_ = true;
+}
+
+}  // namespace privfin::detail

@@ -1,0 +1,33 @@
+# scripts/deps.sh — sourced by scripts/test and scripts/demo: makes sure the
+# Debian packages privfin builds with are installed. As root it installs what
+# is missing (apt-get update, then apt-get install -y); otherwise it prints
+# the exact command to run and fails.
+
+privfin_packages=(
+  build-essential cmake ninja-build pkg-config openssl
+  libgmp-dev libntl-dev libssl-dev libeigen3-dev catch2 libbenchmark-dev
+  libasio-dev nlohmann-json3-dev libsodium-dev
+)
+
+privfin_ensure_packages() {
+  local missing=()
+  local pkg
+  for pkg in "${privfin_packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "privfin needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    return 1
+  fi
+  echo "== installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
