@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "privfin/core/error.hpp"
+
 namespace privfin {
 
 using Bytes = std::vector<std::byte>;
