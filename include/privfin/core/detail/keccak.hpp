@@ -4,6 +4,7 @@
 // permutation itself.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -31,13 +32,21 @@ class KeccakSponge {
 
   void absorb(std::span<const std::byte> data) {
     if (squeezing_) throw InvalidArgument("Keccak sponge: absorb() after squeeze()");
-    for (std::byte b : data) {
-      xor_byte(pos_, static_cast<std::uint8_t>(b));
+    // Finish a partial block byte by byte, then whole blocks lane by lane.
+    while (pos_ != 0 && !data.empty()) {
+      xor_byte(pos_, static_cast<std::uint8_t>(data.front()));
+      data = data.subspan(1);
       if (++pos_ == Rate) {
         keccak_p1600(state_, Rounds);
         pos_ = 0;
       }
     }
+    while (data.size() >= Rate) {
+      for (std::size_t lane = 0; lane < Rate / 8; ++lane) state_[lane] ^= load_le(data.data() + 8 * lane);
+      keccak_p1600(state_, Rounds);
+      data = data.subspan(Rate);
+    }
+    for (std::byte b : data) xor_byte(pos_++, static_cast<std::uint8_t>(b));
   }
 
   void squeeze(std::span<std::byte> out) {
@@ -48,17 +57,27 @@ class KeccakSponge {
       squeezing_ = true;
       pos_ = 0;
     }
-    for (auto& b : out) {
+    while (!out.empty()) {
       if (pos_ == Rate) {
         keccak_p1600(state_, Rounds);
         pos_ = 0;
       }
-      b = static_cast<std::byte>((state_[pos_ / 8] >> (8 * (pos_ % 8))) & 0xFF);
-      ++pos_;
+      const std::size_t n = std::min(out.size(), Rate - pos_);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t at = pos_ + i;
+        out[i] = static_cast<std::byte>((state_[at / 8] >> (8 * (at % 8))) & 0xFF);
+      }
+      pos_ += n;
+      out = out.subspan(n);
     }
   }
 
  private:
+  static std::uint64_t load_le(const std::byte* p) noexcept {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+    return v;
+  }
   void xor_byte(std::size_t index, std::uint8_t value) noexcept {
     state_[index / 8] ^= static_cast<std::uint64_t>(value) << (8 * (index % 8));
   }
