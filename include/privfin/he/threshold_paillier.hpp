@@ -1,0 +1,201 @@
+// privfin/he/threshold_paillier.hpp — t-out-of-l threshold decryption for
+// Paillier with publicly verifiable decryption shares: Shoup's threshold RSA
+// ("Practical threshold signatures", EUROCRYPT 2000) applied to Paillier as
+// in Damgård–Jurik (PKC 2001, s = 1) and Fouque–Poupard–Stern (FC 2000).
+//
+//   ThresholdPaillierKeys keys = ThresholdPaillierDealer::generate(2048, /*t=*/3, /*parties=*/5, prg);
+//   const ThresholdPaillierPublicKey& tpk = keys.public_key;
+//   PaillierCiphertext c = tpk.paillier().encrypt(42, prg);
+//   DecryptionShare s1 = keys.shares[0].decrypt_share(tpk, c, prg);   // at party 1
+//   ...                                                              // any 3 parties
+//   CombineResult r = tpk.combine(c, shares);  // r.plaintext == 42; r.rejected names cheaters
+//
+// Keys: n = pq with safe primes p = 2p'+1, q = 2q'+1; m = p'q'; the secret
+// d = 0 mod m, d = 1 mod n is shared with a random polynomial f of degree
+// t - 1 over Z_{nm}: party i holds s_i = f(i). Public verification keys are
+// v (a random square in Z*_{n^2}) and v_i = v^(Delta s_i), Delta = l!.
+// A decryption share is c_i = c^(2 Delta s_i) mod n^2 with a DLEQ proof
+// (zk/dleq.hpp, hidden-order form) that log_{c^4}(c_i^2) = log_v(v_i), made
+// non-interactive with a zk::Transcript labelled
+// "privfin/he/threshold-paillier/decryption-share v1" that first binds the
+// public key id, the party id, the ciphertext and the share value. Any t
+// valid shares combine by integer Lagrange interpolation in the exponent:
+// c' = prod c_i^(2 lambda_i) = (1 + n)^(4 Delta^2 m), m = L(c') (4 Delta^2)^-1.
+// Security: static corruption of up to t - 1 parties, in the random oracle
+// model, under DCR; a trusted dealer generates the keys. Dealer-free key
+// generation can produce the same public key and shares: the public key and
+// key-share types take their components directly and do not depend on the
+// dealer.
+//
+// Caller's duties: deliver each share with its sender's party id (the share
+// names its party; the transport must authenticate it); keep key shares
+// secret. Throws InvalidArgument for bad parameters or a ciphertext not in
+// Z*_{n^2}, DecodeError for malformed bytes, and ProtocolError (naming the
+// first party whose share was rejected) when too few valid shares remain to
+// decrypt. Keys, shares and results are immutable values: thread-safe; key
+// shares wipe their secret on destruction.
+#pragma once
+
+#include <gmpxx.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "privfin/core/bytes.hpp"
+#include "privfin/core/codec.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/he/paillier.hpp"
+#include "privfin/zk/dleq.hpp"
+
+namespace privfin::he {
+
+using ThresholdKeyId = std::array<std::byte, 16>;
+using CiphertextDigest = std::array<std::byte, 32>;
+
+struct DecryptionShare {
+  static constexpr std::uint8_t format_version = 1;
+
+  std::size_t party = 0;               // 1..l
+  ThresholdKeyId key_id{};             // of the threshold public key
+  CiphertextDigest ciphertext_digest{};  // of the ciphertext being decrypted
+  mpz_class value;                     // c^(2 Delta s_i) mod n^2
+  zk::DleqProof proof;
+};
+
+struct ShareRejection {
+  std::size_t party;
+  std::string reason;
+};
+
+struct CombineResult {
+  mpz_class plaintext;
+  std::vector<std::size_t> used_parties;  // the t parties whose shares were combined
+  std::vector<ShareRejection> rejected;   // every share that failed, with why
+};
+
+class ThresholdPaillierPublicKey {
+ public:
+  static constexpr std::uint8_t format_version = 1;
+  static constexpr std::size_t max_parties = 256;
+
+  // From components (a dealer's or a distributed key generation's output).
+  // Throws InvalidArgument unless 1 <= t <= l <= max_parties,
+  // verification_keys has l entries, and v and every v_i are in Z*_{n^2}.
+  ThresholdPaillierPublicKey(PaillierPublicKey paillier, std::size_t threshold, std::size_t parties, mpz_class v,
+                             std::vector<mpz_class> verification_keys);
+
+  [[nodiscard]] const PaillierPublicKey& paillier() const noexcept { return pk_; }
+  [[nodiscard]] std::size_t threshold() const noexcept { return threshold_; }
+  [[nodiscard]] std::size_t parties() const noexcept { return parties_; }
+  [[nodiscard]] const mpz_class& delta() const noexcept { return delta_; }  // l!
+  [[nodiscard]] const mpz_class& v() const noexcept { return v_; }
+  // v_i for party i in [1, l]; throws InvalidArgument otherwise.
+  [[nodiscard]] const mpz_class& verification_key(std::size_t party) const;
+  // SHA-256("privfin threshold paillier key id v1" || serialize())[0..16).
+  [[nodiscard]] const ThresholdKeyId& key_id() const noexcept { return key_id_; }
+  // The DLEQ group for share proofs: Z*_{n^2}, secrets below 2^(2|n| + bitlen(Delta)).
+  [[nodiscard]] const zk::DleqGroup& proof_group() const noexcept { return group_; }
+
+  // SHA-256("privfin threshold paillier ciphertext v1" || 2k-byte value).
+  [[nodiscard]] CiphertextDigest ciphertext_digest(const PaillierCiphertext& c) const;
+
+  // Why a share is not a valid decryption share of c from its party under
+  // this key, or nullopt when it is (unknown party, other key, other
+  // ciphertext, value not in Z*_{n^2}, proof does not verify).
+  [[nodiscard]] std::optional<std::string> share_problem(const PaillierCiphertext& c,
+                                                         const DecryptionShare& share) const;
+  [[nodiscard]] bool verify_share(const PaillierCiphertext& c, const DecryptionShare& share) const {
+    return !share_problem(c, share).has_value();
+  }
+
+  // Verifies every share, rejects duplicates of an already accepted party,
+  // and combines the first t valid ones. Throws InvalidArgument if fewer
+  // than t shares are given or c is not in Z*_{n^2}, and ProtocolError
+  // naming the first rejected party if fewer than t valid shares remain.
+  [[nodiscard]] CombineResult combine(const PaillierCiphertext& c, std::span<const DecryptionShare> shares) const;
+  // The interpolation step alone, for shares the caller has verified
+  // already: exactly t shares from distinct parties (InvalidArgument
+  // otherwise). A wrong share here gives a wrong plaintext or an Error.
+  [[nodiscard]] mpz_class combine_verified(const PaillierCiphertext& c,
+                                           std::span<const DecryptionShare> shares) const;
+
+  // Version 1: u8 version, Paillier public key (its own format), varint t,
+  // varint l, v as 2k bytes LE, then v_1..v_l as 2k bytes LE each.
+  void write(Writer& w) const;
+  [[nodiscard]] Bytes serialize() const;
+  [[nodiscard]] static ThresholdPaillierPublicKey parse(ByteView bytes);
+
+  // Version 1: u8 version, 16-byte key id, 32-byte ciphertext digest,
+  // varint party, value as 2k bytes LE, DLEQ proof (zk/dleq.hpp format).
+  [[nodiscard]] Bytes serialize_share(const DecryptionShare& share) const;
+  // Throws DecodeError for malformed bytes or a value not in Z*_{n^2}; the
+  // key id, digest and proof are checked by share_problem()/combine().
+  [[nodiscard]] DecryptionShare parse_share(ByteView bytes) const;
+
+ private:
+  PaillierPublicKey pk_;
+  std::size_t threshold_;
+  std::size_t parties_;
+  mpz_class v_;
+  std::vector<mpz_class> verification_keys_;
+  mpz_class delta_;
+  mpz_class four_delta_squared_inv_;  // (4 Delta^2)^-1 mod n
+  ThresholdKeyId key_id_{};
+  zk::DleqGroup group_;
+};
+
+// One party's secret share s_i.
+class ThresholdPaillierKeyShare {
+ public:
+  static constexpr std::uint8_t format_version = 1;
+
+  // party in [1, l]; secret s_i >= 0.
+  ThresholdPaillierKeyShare(std::size_t party, mpz_class secret);
+  ThresholdPaillierKeyShare(const ThresholdPaillierKeyShare&) = default;
+  ThresholdPaillierKeyShare& operator=(const ThresholdPaillierKeyShare&) = default;
+  ThresholdPaillierKeyShare(ThresholdPaillierKeyShare&&) noexcept = default;
+  ThresholdPaillierKeyShare& operator=(ThresholdPaillierKeyShare&&) noexcept = default;
+  ~ThresholdPaillierKeyShare();
+
+  [[nodiscard]] std::size_t party() const noexcept { return party_; }
+
+  // c_i = c^(2 Delta s_i) mod n^2 with its proof. Throws InvalidArgument if
+  // c is not in Z*_{n^2} or the party is not in [1, l] of the key.
+  [[nodiscard]] DecryptionShare decrypt_share(const ThresholdPaillierPublicKey& pk, const PaillierCiphertext& c,
+                                              Prg& prg) const;
+
+  // Version 1: u8 version, 16-byte key id, varint party, bigint s_i.
+  [[nodiscard]] SecretBytes serialize(const ThresholdPaillierPublicKey& pk) const;
+  // Throws DecodeError for malformed bytes, a key id of another key, a
+  // party outside [1, l], or a share that does not match v_i.
+  [[nodiscard]] static ThresholdPaillierKeyShare parse(ByteView bytes, const ThresholdPaillierPublicKey& pk);
+
+ private:
+  std::size_t party_;
+  mpz_class secret_;
+};
+
+struct ThresholdPaillierKeys {
+  ThresholdPaillierPublicKey public_key;
+  std::vector<ThresholdPaillierKeyShare> shares;  // shares[i] is party i + 1's
+};
+
+// A trusted dealer: generates the key, hands out shares, and forgets.
+class ThresholdPaillierDealer {
+ public:
+  // Safe primes of bits/2 bits each; bits even and >= 1024. Slow: a
+  // 2048-bit key needs two 1024-bit safe primes (seconds to minutes).
+  [[nodiscard]] static ThresholdPaillierKeys generate(std::size_t bits, std::size_t threshold, std::size_t parties,
+                                                      Prg& prg);
+  // From given distinct safe primes (any size; small ones are for tests).
+  // Throws InvalidArgument unless p and q are safe primes.
+  [[nodiscard]] static ThresholdPaillierKeys from_safe_primes(const mpz_class& p, const mpz_class& q,
+                                                              std::size_t threshold, std::size_t parties, Prg& prg);
+};
+
+}  // namespace privfin::he

@@ -1,0 +1,165 @@
+// Tests for privfin/he/encoding.hpp: signed and fixed-point encodings at
+// their edges, and packed vectors with headroom and overflow detection.
+#include <catch2/catch.hpp>
+
+#include <privfin/core/error.hpp>
+#include <privfin/he/encoding.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "he/test_keys.hpp"
+
+using namespace privfin;
+using namespace privfin::he;
+
+namespace {
+Prg seeded(unsigned char s) { return Prg(Prg::Seed{std::byte{0x22}, std::byte{s}}); }
+}  // namespace
+
+TEST_CASE("Signed encoding around n/2", "[he][encoding]") {
+  const auto& sk = test::test_paillier_key();
+  const auto& pk = sk.public_key();
+  const mpz_class half = (pk.n() - 1) / 2;
+  Prg prg = seeded(1);
+  CHECK(encode_signed(pk, -5) == pk.n() - 5);
+  CHECK(encode_signed(pk, 5) == 5);
+  CHECK(decode_signed(pk, pk.n() - 5) == -5);
+  CHECK(decode_signed(pk, encode_signed(pk, half)) == half);
+  CHECK(decode_signed(pk, encode_signed(pk, -half)) == -half);
+  CHECK(decode_signed(pk, 0) == 0);
+  CHECK_THROWS_AS(encode_signed(pk, half + 1), InvalidArgument);
+  CHECK_THROWS_AS(encode_signed(pk, -half - 1), InvalidArgument);
+  CHECK_THROWS_AS(decode_signed(pk, pk.n()), InvalidArgument);
+  CHECK_THROWS_AS(decode_signed(pk, -1), InvalidArgument);
+  // Homomorphic arithmetic on negative numbers.
+  const auto a = pk.encrypt(encode_signed(pk, -123456789), prg);
+  const auto b = pk.encrypt(encode_signed(pk, 1000), prg);
+  CHECK(decode_signed(pk, sk.decrypt(pk.add(a, b))) == -123455789);
+  CHECK(decode_signed(pk, sk.decrypt(pk.mul_plain(a, -3))) == 370370367);
+  CHECK(decode_signed(pk, sk.decrypt(pk.sub(b, a))) == 123457789);
+  CHECK(decode_signed(pk, sk.decrypt(pk.negate(b))) == -1000);
+}
+
+TEST_CASE("Fixed-point encoding", "[he][encoding]") {
+  const auto& sk = test::test_paillier_key();
+  const auto& pk = sk.public_key();
+  Prg prg = seeded(2);
+  const FixedPoint fp(16);
+  CHECK(fp.to_integer(1.25) == 81920);
+  CHECK(fp.to_integer(-1.25) == -81920);
+  CHECK(fp.to_integer(0.0) == 0);
+  // Ties round away from zero; below half a unit rounds to zero.
+  CHECK(fp.to_integer(std::ldexp(1.0, -17)) == 1);
+  CHECK(fp.to_integer(-std::ldexp(1.0, -17)) == -1);
+  CHECK(fp.to_integer(std::ldexp(1.0, -18)) == 0);
+  CHECK(fp.to_integer(1e300) > 0);
+  CHECK(fp.to_int64(-3.5) == -229376);
+  CHECK_THROWS_AS(fp.to_int64(1e300), InvalidArgument);
+  CHECK_THROWS_AS(fp.to_integer(std::nan("")), InvalidArgument);
+  CHECK_THROWS_AS(fp.to_integer(std::numeric_limits<double>::infinity()), InvalidArgument);
+  CHECK(fp.to_double(81920) == 1.25);
+  CHECK(fp.to_double(-81920) == -1.25);
+  CHECK(fp.decode(pk, fp.encode(pk, -0.75)) == -0.75);
+
+  // Encrypted dot product: sum_i w_i x_i with plaintext weights.
+  const std::vector<double> x{0.5, -1.5, 2.25, -0.125}, w{1.5, 0.25, -2.0, 8.0};
+  PaillierCiphertext acc = pk.encrypt(0, prg);
+  double expected = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    acc = pk.add(acc, pk.mul_plain(pk.encrypt(fp.encode(pk, x[i]), prg), fp.to_integer(w[i])));
+    expected += w[i] * x[i];
+  }
+  CHECK(fp.decode(pk, sk.decrypt(acc), 2) == Approx(expected).margin(1e-9));
+  CHECK_THROWS_AS(FixedPoint(1025), InvalidArgument);
+}
+
+TEST_CASE("Packed vectors add slot-wise", "[he][encoding][packing]") {
+  const auto& sk = test::test_paillier_key();
+  const auto& pk = sk.public_key();
+  Prg prg = seeded(3);
+  const std::size_t value_bits = 20;
+  const std::uint64_t max_summands = 10;
+  const PackedEncoding pack(pk, value_bits, max_summands);
+  CHECK(pack.slot_bits() == 24);               // 20 + bitlen(10)
+  CHECK(pack.slots_per_plaintext() == 1023 / 24);  // 42
+  const std::size_t count = 100;               // 3 plaintexts, the last one partly used
+  CHECK(pack.plaintexts_for(count) == 3);
+  const PaillierEncryptor encryptor(pk, prg);
+  const std::int64_t limit = std::int64_t{1} << (value_bits - 1);
+
+  std::vector<std::int64_t> sums(count, 0);
+  std::vector<PaillierCiphertext> total;
+  for (std::uint64_t party = 0; party < max_summands; ++party) {
+    std::vector<std::int64_t> values(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      values[i] = static_cast<std::int64_t>(prg.next_u64() % (2 * static_cast<std::uint64_t>(limit))) - limit;
+    }
+    values[0] = -limit;     // the extremes
+    values[1] = limit - 1;
+    for (std::size_t i = 0; i < count; ++i) sums[i] += values[i];
+    auto cts = pack.encrypt(values, encryptor, prg);
+    REQUIRE(cts.size() == 3);
+    if (party == 0) {
+      CHECK(pack.decrypt(sk, cts, count, 1) == values);
+      total = cts;
+    } else {
+      for (std::size_t j = 0; j < cts.size(); ++j) total[j] = pk.add(total[j], cts[j]);
+    }
+  }
+  CHECK(pack.decrypt(sk, total, count, max_summands) == sums);
+
+  // A scalar multiple by k counts as k summands.
+  const std::vector<std::int64_t> small{-3, 7, 0, 12};
+  auto one = pack.encrypt(small, prg);
+  one[0] = pk.mul_plain(one[0], 4);
+  CHECK(pack.decrypt(sk, one, small.size(), 4) == std::vector<std::int64_t>{-12, 28, 0, 48});
+}
+
+TEST_CASE("Packed encoding edge cases and overflow detection", "[he][encoding][packing]") {
+  const auto& sk = test::test_paillier_key();
+  const auto& pk = sk.public_key();
+  Prg prg = seeded(4);
+  const PackedEncoding pack(pk, 8, 3);  // values in [-128, 128), slots of 10 bits
+  REQUIRE(pack.slot_bits() == 10);
+
+  CHECK_THROWS_AS(pack.encode(std::vector<std::int64_t>{1, 128}), InvalidArgument);
+  CHECK_THROWS_AS(pack.encode(std::vector<std::int64_t>{-129}), InvalidArgument);
+  CHECK(pack.encode(std::vector<std::int64_t>{}).empty());
+  CHECK(pack.decode(std::vector<mpz_class>{}, 0, 1).empty());
+
+  const std::vector<std::int64_t> top{127, 127, -128};
+  const auto cts = pack.encrypt(top, prg);
+  PaillierCiphertext sum = cts[0];
+  for (int i = 0; i < 3; ++i) sum = pk.add(sum, cts[0]);  // four summands, headroom for three
+  const std::vector<PaillierCiphertext> four{sum};
+  CHECK_THROWS_AS(pack.decrypt(sk, four, 3, 4), InvalidArgument);  // above max_summands
+  CHECK_THROWS_WITH(pack.decrypt(sk, four, 3, 3), Catch::Contains("overflowed"));
+  // Declaring fewer summands than were added is also caught.
+  const std::vector<PaillierCiphertext> two{pk.add(cts[0], cts[0])};
+  CHECK_THROWS_AS(pack.decrypt(sk, two, 3, 1), DecodeError);
+  CHECK(pack.decrypt(sk, two, 3, 2) == std::vector<std::int64_t>{254, 254, -256});
+
+  // A peer's plaintext with a value past its slot, a used unused slot, or
+  // bits past the last slot.
+  const mpz_class past_slot = mpz_class(1) << 9;  // 512 > 255 in slot 0
+  CHECK_THROWS_AS(pack.decode(std::vector<mpz_class>{past_slot}, 1, 1), DecodeError);
+  const mpz_class unused = mpz_class(5) << 10;  // slot 1 when only slot 0 is used
+  CHECK_THROWS_WITH(pack.decode(std::vector<mpz_class>{unused}, 1, 1), Catch::Contains("unused slot"));
+  const mpz_class spill = mpz_class(1) << (10 * pack.slots_per_plaintext());
+  CHECK_THROWS_WITH(pack.decode(std::vector<mpz_class>{spill}, pack.slots_per_plaintext(), 1),
+                    Catch::Contains("spills"));
+  // Wrong plaintext count for the value count.
+  CHECK_THROWS_AS(pack.decode(std::vector<mpz_class>{0, 0}, 3, 1), InvalidArgument);
+  CHECK_THROWS_AS(pack.decode(std::vector<mpz_class>{0}, 3, 0), InvalidArgument);
+
+  CHECK_THROWS_AS(PackedEncoding(pk, 0, 1), InvalidArgument);
+  CHECK_THROWS_AS(PackedEncoding(pk, 63, 1), InvalidArgument);
+  CHECK_THROWS_AS(PackedEncoding(pk, 8, 0), InvalidArgument);
+  CHECK_THROWS_AS(PackedEncoding(pk, 60, 100), InvalidArgument);  // 60 + 7 > 63
+  const PackedEncoding widest(pk, 62, 1);
+  const std::vector<std::int64_t> extremes{std::int64_t{1} << 61, -(std::int64_t{1} << 61), (std::int64_t{1} << 61) - 1};
+  CHECK_THROWS_AS(widest.encode(extremes), InvalidArgument);  // 2^61 is out of range
+  const std::vector<std::int64_t> ok{-(std::int64_t{1} << 61), (std::int64_t{1} << 61) - 1};
+  CHECK(widest.decrypt(sk, widest.encrypt(ok, prg), 2, 1) == ok);
+}
