@@ -26,7 +26,7 @@ template <class F>
 void check_against_gmp(Prg& prg) {
   const mpz_class p = to_mpz(F::modulus);
   std::vector<F> values;
-  for (int i = 0; i < 300; ++i) values.push_back(test::random_field<F>(prg));
+  for (int i = 0; i < 300; ++i) values.push_back(testutil::random_field<F>(prg));
   // Boundary values: 0, 1, p - 1, p - 2, and 2^k mod p.
   values.push_back(F::zero());
   values.push_back(F::one());
@@ -66,7 +66,7 @@ TEST_CASE("Fp and Fr agree with GMP", "[sig][bls12_381][fields]") {
 TEST_CASE("Fp byte encoding round-trips and rejects x >= p", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{2}});
   for (int i = 0; i < 50; ++i) {
-    const Fp a = test::random_field<Fp>(prg);
+    const Fp a = testutil::random_field<Fp>(prg);
     std::array<std::byte, 48> buf{};
     a.to_bytes_be(buf);
     Fp b;
@@ -91,7 +91,7 @@ TEST_CASE("Fp and Fp2 square roots", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{3}});
   int non_squares = 0;
   for (int i = 0; i < 40; ++i) {
-    const Fp a = test::random_field<Fp>(prg);
+    const Fp a = testutil::random_field<Fp>(prg);
     const auto s = fp_sqrt(a.square());
     REQUIRE(s.has_value());
     CHECK((*s == a || *s == -a));
@@ -99,7 +99,7 @@ TEST_CASE("Fp and Fp2 square roots", "[sig][bls12_381][fields]") {
     CHECK(fp_sqrt(a).has_value() == square);
     non_squares += square ? 0 : 1;
 
-    const Fp2 z{test::random_field<Fp>(prg), test::random_field<Fp>(prg)};
+    const Fp2 z{testutil::random_field<Fp>(prg), testutil::random_field<Fp>(prg)};
     const auto t = fp2_sqrt(z.square());
     REQUIRE(t.has_value());
     CHECK((*t == z || *t == -z));
@@ -114,14 +114,14 @@ TEST_CASE("Fp and Fp2 square roots", "[sig][bls12_381][fields]") {
 TEST_CASE("Tower fields: ring identities and inverses", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{4}});
   for (int i = 0; i < 10; ++i) {
-    const Fp2 a = test::random_fp2(prg), b = test::random_fp2(prg), c = test::random_fp2(prg);
+    const Fp2 a = testutil::random_fp2(prg), b = testutil::random_fp2(prg), c = testutil::random_fp2(prg);
     CHECK((a * b) * c == a * (b * c));
     CHECK(a * (b + c) == a * b + a * c);
     CHECK(a.square() == a * a);
     CHECK(a * a.inverse() == Fp2::one());
     CHECK(a.mul_by_xi() == a * Fp2{Fp::one(), Fp::one()});
 
-    const Fp6 x = test::random_fp6(prg), y = test::random_fp6(prg), z = test::random_fp6(prg);
+    const Fp6 x = testutil::random_fp6(prg), y = testutil::random_fp6(prg), z = testutil::random_fp6(prg);
     CHECK((x * y) * z == x * (y * z));
     CHECK(x * (y + z) == x * y + x * z);
     CHECK(x.square() == x * x);
@@ -131,7 +131,7 @@ TEST_CASE("Tower fields: ring identities and inverses", "[sig][bls12_381][fields
     CHECK(x.mul_by_01(a, b) == x * Fp6{a, b, Fp2::zero()});
     CHECK(x.mul_by_1(b) == x * Fp6{Fp2::zero(), b, Fp2::zero()});
 
-    const Fp12 f = test::random_fp12(prg), g = test::random_fp12(prg), h = test::random_fp12(prg);
+    const Fp12 f = testutil::random_fp12(prg), g = testutil::random_fp12(prg), h = testutil::random_fp12(prg);
     CHECK((f * g) * h == f * (g * h));
     CHECK(f.square() == f * f);
     CHECK(f * f.inverse() == Fp12::one());
@@ -141,7 +141,7 @@ TEST_CASE("Tower fields: ring identities and inverses", "[sig][bls12_381][fields
 
 TEST_CASE("Fp12 Frobenius is exponentiation by p; cyclotomic squaring", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{5}});
-  const Fp12 f = test::random_fp12(prg);
+  const Fp12 f = testutil::random_fp12(prg);
   const auto& p = Fp::modulus;
   CHECK(f.frobenius() == f.pow(p));
   CHECK(f.frobenius(2) == f.pow(p).pow(p));

@@ -4,7 +4,7 @@
 #include <privfin/core/prg.hpp>
 #include <privfin/sig/bls12_381/fields.hpp>
 
-namespace privfin::sig::bls12_381::test {
+namespace privfin::sig::bls12_381::testutil {
 
 // Uniform in [0, p) by rejection on the modulus's bit length.
 template <class F>
@@ -23,4 +23,4 @@ inline Fp2 random_fp2(Prg& prg) { return {random_field<Fp>(prg), random_field<Fp
 inline Fp6 random_fp6(Prg& prg) { return {random_fp2(prg), random_fp2(prg), random_fp2(prg)}; }
 inline Fp12 random_fp12(Prg& prg) { return {random_fp6(prg), random_fp6(prg)}; }
 
-}  // namespace privfin::sig::bls12_381::test
+}  // namespace privfin::sig::bls12_381::testutil
