@@ -1,0 +1,277 @@
+// privfin/sig/bls12_381/detail/mont.hpp — a prime field in Montgomery form on
+// N 64-bit limbs, the engine under Fp (N = 6) and Fr (N = 4).
+//
+// Every operation runs in time independent of the values: no branch and no
+// memory index depends on an element (the final subtraction is a masked
+// select). Exponentiation branches on the exponent's bits only, so it is for
+// public exponents (inversion and square roots use p - 2 and (p + 1) / 4).
+// The Montgomery constants are derived from the modulus at compile time.
+// Value type; thread-safe.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "privfin/core/detail/int128.hpp"
+
+namespace privfin::sig::bls12_381::detail {
+
+template <std::size_t N>
+using Limbs = std::array<std::uint64_t, N>;
+
+// Little-endian limbs from a hexadecimal literal ("0x" optional); a compile
+// time helper for constants, so malformed input is a programming error.
+template <std::size_t N>
+constexpr Limbs<N> limbs_from_hex(std::string_view hex) {
+  if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
+  Limbs<N> out{};
+  std::size_t bit = 0;
+  for (std::size_t i = hex.size(); i-- > 0;) {
+    const char c = hex[i];
+    std::uint64_t d = 0;
+    if (c >= '0' && c <= '9') d = static_cast<std::uint64_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') d = static_cast<std::uint64_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = static_cast<std::uint64_t>(c - 'A' + 10);
+    out[bit / 64] |= d << (bit % 64);
+    bit += 4;
+  }
+  return out;
+}
+
+// All-ones when x != 0, zero otherwise, without a branch.
+constexpr std::uint64_t nonzero_mask(std::uint64_t x) noexcept {
+  return static_cast<std::uint64_t>(0) - ((x | (static_cast<std::uint64_t>(0) - x)) >> 63);
+}
+
+template <std::size_t N>
+constexpr std::uint64_t sub_limbs(Limbs<N>& out, const Limbs<N>& a, const Limbs<N>& b) noexcept {
+  std::uint64_t borrow = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    const privfin::detail::uint128 d =
+        static_cast<privfin::detail::uint128>(a[i]) - b[i] - borrow;
+    out[i] = static_cast<std::uint64_t>(d);
+    borrow = static_cast<std::uint64_t>(d >> 64) & 1;
+  }
+  return borrow;
+}
+
+template <std::size_t N>
+constexpr std::uint64_t add_limbs(Limbs<N>& out, const Limbs<N>& a, const Limbs<N>& b) noexcept {
+  std::uint64_t carry = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    const privfin::detail::uint128 s = static_cast<privfin::detail::uint128>(a[i]) + b[i] + carry;
+    out[i] = static_cast<std::uint64_t>(s);
+    carry = static_cast<std::uint64_t>(s >> 64);
+  }
+  return carry;
+}
+
+// a < b as public integers (variable time: for public values only).
+template <std::size_t N>
+constexpr bool less_than(const Limbs<N>& a, const Limbs<N>& b) noexcept {
+  Limbs<N> scratch{};
+  return sub_limbs(scratch, a, b) != 0;
+}
+
+// Params provides `static constexpr std::size_t limbs` and
+// `static constexpr Limbs<limbs> modulus` (odd, top bit of the top limb clear).
+template <class Params>
+class MontField {
+ public:
+  static constexpr std::size_t N = Params::limbs;
+  using Repr = Limbs<N>;
+  static constexpr Repr modulus = Params::modulus;
+  static constexpr std::size_t bytes = Params::bytes;
+
+ private:
+  static constexpr std::uint64_t compute_inv() {
+    std::uint64_t inv = 1;
+    for (int i = 0; i < 7; ++i) inv *= 2 - modulus[0] * inv;  // Newton: inv = p^-1 mod 2^64
+    return static_cast<std::uint64_t>(0) - inv;
+  }
+  // 2^(64 N k) mod p by doubling, for k = 1 (R) and k = 2 (R^2).
+  static constexpr Repr compute_r(int k) {
+    Repr x{};
+    x[0] = 1;
+    for (std::size_t i = 0; i < 64 * N * static_cast<std::size_t>(k); ++i) {
+      Repr d{};
+      const std::uint64_t carry = add_limbs(d, x, x);
+      Repr e{};
+      const std::uint64_t borrow = sub_limbs(e, d, modulus);
+      x = (carry != 0 || borrow == 0) ? e : d;
+    }
+    return x;
+  }
+
+ public:
+  static constexpr std::uint64_t inv = compute_inv();
+  static constexpr Repr r1 = compute_r(1);
+  static constexpr Repr r2 = compute_r(2);
+
+  constexpr MontField() noexcept = default;
+
+  [[nodiscard]] static constexpr MontField zero() noexcept { return MontField(); }
+  [[nodiscard]] static constexpr MontField one() noexcept { return from_mont(r1); }
+  [[nodiscard]] static constexpr MontField from_mont(const Repr& m) noexcept {
+    MontField f;
+    f.v_ = m;
+    return f;
+  }
+  // x must be below 2^(64 N); it is reduced modulo p.
+  [[nodiscard]] static constexpr MontField from_raw(const Repr& x) noexcept {
+    return mul(from_mont(x), from_mont(r2));
+  }
+  [[nodiscard]] static constexpr MontField from_u64(std::uint64_t x) noexcept {
+    Repr r{};
+    r[0] = x;
+    return from_raw(r);
+  }
+  [[nodiscard]] static constexpr MontField from_hex(std::string_view hex) {
+    return from_raw(limbs_from_hex<N>(hex));
+  }
+  // The canonical integer in [0, p).
+  [[nodiscard]] constexpr Repr to_raw() const noexcept {
+    Repr one_raw{};
+    one_raw[0] = 1;
+    return mul(*this, from_mont(one_raw)).v_;
+  }
+  [[nodiscard]] constexpr const Repr& mont() const noexcept { return v_; }
+
+  // Big-endian canonical bytes (out.size() == bytes).
+  void to_bytes_be(std::span<std::byte> out) const noexcept {
+    const Repr raw = to_raw();
+    for (std::size_t i = 0; i < bytes; ++i) {
+      const std::size_t bit = 8 * (bytes - 1 - i);
+      out[i] = static_cast<std::byte>(raw[bit / 64] >> (bit % 64));
+    }
+  }
+  // Big-endian bytes of length `bytes`; false when the integer is >= p.
+  [[nodiscard]] static bool from_bytes_be(std::span<const std::byte> in, MontField& out) noexcept {
+    Repr raw{};
+    for (std::size_t i = 0; i < bytes; ++i) {
+      const std::size_t bit = 8 * (bytes - 1 - i);
+      raw[bit / 64] |= static_cast<std::uint64_t>(in[i]) << (bit % 64);
+    }
+    if (!less_than(raw, modulus)) return false;
+    out = from_raw(raw);
+    return true;
+  }
+
+  [[nodiscard]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
+    MontField out;
+    Repr s{};
+    const std::uint64_t carry = add_limbs(s, a.v_, b.v_);
+    Repr d{};
+    const std::uint64_t borrow = sub_limbs(d, s, modulus);
+    // Keep the difference when the sum overflowed or did not underflow.
+    const std::uint64_t keep_d = nonzero_mask(carry) | (nonzero_mask(borrow) ^ ~static_cast<std::uint64_t>(0));
+    for (std::size_t i = 0; i < N; ++i) out.v_[i] = (d[i] & keep_d) | (s[i] & ~keep_d);
+    return out;
+  }
+  [[nodiscard]] static constexpr MontField sub(const MontField& a, const MontField& b) noexcept {
+    MontField out;
+    Repr d{};
+    const std::uint64_t borrow = sub_limbs(d, a.v_, b.v_);
+    const std::uint64_t mask = static_cast<std::uint64_t>(0) - borrow;
+    Repr masked{};
+    for (std::size_t i = 0; i < N; ++i) masked[i] = modulus[i] & mask;
+    add_limbs(out.v_, d, masked);
+    return out;
+  }
+  // Coarsely integrated operand scanning Montgomery multiplication.
+  [[nodiscard]] static constexpr MontField mul(const MontField& a, const MontField& b) noexcept {
+    using privfin::detail::uint128;
+    std::uint64_t t[N + 2] = {};
+    for (std::size_t i = 0; i < N; ++i) {
+      std::uint64_t c = 0;
+      for (std::size_t j = 0; j < N; ++j) {
+        const uint128 s = static_cast<uint128>(a.v_[j]) * b.v_[i] + t[j] + c;
+        t[j] = static_cast<std::uint64_t>(s);
+        c = static_cast<std::uint64_t>(s >> 64);
+      }
+      uint128 s = static_cast<uint128>(t[N]) + c;
+      t[N] = static_cast<std::uint64_t>(s);
+      t[N + 1] = static_cast<std::uint64_t>(s >> 64);
+      const std::uint64_t m = t[0] * inv;
+      s = static_cast<uint128>(m) * modulus[0] + t[0];
+      c = static_cast<std::uint64_t>(s >> 64);
+      for (std::size_t j = 1; j < N; ++j) {
+        s = static_cast<uint128>(m) * modulus[j] + t[j] + c;
+        t[j - 1] = static_cast<std::uint64_t>(s);
+        c = static_cast<std::uint64_t>(s >> 64);
+      }
+      s = static_cast<uint128>(t[N]) + c;
+      t[N - 1] = static_cast<std::uint64_t>(s);
+      t[N] = t[N + 1] + static_cast<std::uint64_t>(s >> 64);
+    }
+    Repr lo{};
+    for (std::size_t i = 0; i < N; ++i) lo[i] = t[i];
+    Repr d{};
+    const std::uint64_t borrow = sub_limbs(d, lo, modulus);
+    // Subtract p when t >= p, i.e. when t[N] is set or the subtraction did not borrow.
+    const std::uint64_t keep_d = nonzero_mask(t[N]) | (nonzero_mask(borrow) ^ ~static_cast<std::uint64_t>(0));
+    MontField out;
+    for (std::size_t i = 0; i < N; ++i) out.v_[i] = (d[i] & keep_d) | (lo[i] & ~keep_d);
+    return out;
+  }
+
+  constexpr MontField operator+(const MontField& o) const noexcept { return add(*this, o); }
+  constexpr MontField operator-(const MontField& o) const noexcept { return sub(*this, o); }
+  constexpr MontField operator*(const MontField& o) const noexcept { return mul(*this, o); }
+  constexpr MontField operator-() const noexcept { return sub(MontField(), *this); }
+  constexpr MontField& operator+=(const MontField& o) noexcept { return *this = add(*this, o); }
+  constexpr MontField& operator-=(const MontField& o) noexcept { return *this = sub(*this, o); }
+  constexpr MontField& operator*=(const MontField& o) noexcept { return *this = mul(*this, o); }
+
+  [[nodiscard]] constexpr MontField square() const noexcept { return mul(*this, *this); }
+  [[nodiscard]] constexpr MontField dbl() const noexcept { return add(*this, *this); }
+
+  // Constant-time equality and zero test.
+  [[nodiscard]] constexpr bool is_zero() const noexcept {
+    std::uint64_t acc = 0;
+    for (std::size_t i = 0; i < N; ++i) acc |= v_[i];
+    return (nonzero_mask(acc) & 1) == 0;
+  }
+  friend constexpr bool operator==(const MontField& a, const MontField& b) noexcept {
+    std::uint64_t acc = 0;
+    for (std::size_t i = 0; i < N; ++i) acc |= a.v_[i] ^ b.v_[i];
+    return (nonzero_mask(acc) & 1) == 0;
+  }
+
+  // a when choose is false, b when true, without a branch.
+  [[nodiscard]] static constexpr MontField select(bool choose, const MontField& a, const MontField& b) noexcept {
+    const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(choose);
+    MontField out;
+    for (std::size_t i = 0; i < N; ++i) out.v_[i] = (a.v_[i] & ~mask) | (b.v_[i] & mask);
+    return out;
+  }
+
+  // this^e for a public exponent (little-endian limbs).
+  template <std::size_t M>
+  [[nodiscard]] constexpr MontField pow(const Limbs<M>& e) const noexcept {
+    MontField acc = one();
+    for (std::size_t i = 64 * M; i-- > 0;) {
+      acc = acc.square();
+      if (((e[i / 64] >> (i % 64)) & 1) != 0) acc = acc * *this;
+    }
+    return acc;
+  }
+
+  // 1/this by Fermat (0 maps to 0).
+  [[nodiscard]] constexpr MontField inverse() const noexcept {
+    Repr e = modulus;
+    e[0] -= 2;  // p is odd and > 2, so no borrow
+    return pow(e);
+  }
+
+  // Parity of the canonical integer (RFC 9380 sgn0 for prime fields).
+  [[nodiscard]] constexpr bool is_odd() const noexcept { return (to_raw()[0] & 1) != 0; }
+
+ private:
+  Repr v_{};
+};
+
+}  // namespace privfin::sig::bls12_381::detail

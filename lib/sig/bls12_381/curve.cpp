@@ -1,0 +1,213 @@
+// BLS12-381 G1/G2: subgroup checks, the psi endomorphism, cofactor clearing
+// (RFC 9380 Section 8.8 and Appendix G.3) and the ZCash point encodings
+// (zkcrypto "pairing" crate serialization notes; Appendix C of
+// draft-irtf-cfrg-pairing-friendly-curves).
+#include "privfin/sig/bls12_381/curve.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "privfin/core/error.hpp"
+#include "privfin/sig/bls12_381/detail/constants.hpp"
+
+namespace privfin::sig::bls12_381 {
+
+namespace {
+
+struct CurveConstants {
+  Fp2 psi_x, psi_y;  // 1 / (1 + u)^((p - 1) / 3), 1 / (1 + u)^((p - 1) / 2)
+  detail::Limbs<4> r;
+  detail::Limbs<6> p_minus_1_div_2;
+};
+
+const CurveConstants& curve_constants() {
+  static const CurveConstants constants = [] {
+    CurveConstants c{};
+    const mpz_class p = detail::to_mpz(Fp::modulus);
+    const Fp2 xi{Fp::one(), Fp::one()};
+    c.psi_x = xi.pow(detail::to_limbs6((p - 1) / 3)).inverse();
+    c.psi_y = xi.pow(detail::to_limbs6((p - 1) / 2)).inverse();
+    c.r = Fr::modulus;
+    c.p_minus_1_div_2 = detail::to_limbs6((p - 1) / 2);
+    return c;
+  }();
+  return constants;
+}
+
+// y > (p - 1) / 2 as integers: the "lexicographically largest" root.
+bool fp_is_large(const Fp& y) noexcept {
+  const auto raw = y.to_raw();
+  return detail::less_than(curve_constants().p_minus_1_div_2, raw);
+}
+
+bool fp2_is_large(const Fp2& y) noexcept { return y.c1.is_zero() ? fp_is_large(y.c0) : fp_is_large(y.c1); }
+
+constexpr std::byte flag_compressed{0x80};
+constexpr std::byte flag_infinity{0x40};
+constexpr std::byte flag_sign{0x20};
+
+void write_fp(const Fp& a, std::byte* out) noexcept { a.to_bytes_be(std::span<std::byte>(out, 48)); }
+
+Fp read_fp(const std::byte* in, const char* group, const char* what) {
+  Fp out;
+  if (!Fp::from_bytes_be(std::span<const std::byte>(in, 48), out)) {
+    throw DecodeError(std::string(group) + " point encoding: " + what + " is not below the field modulus p");
+  }
+  return out;
+}
+
+// Shared flag parsing. Returns true for the (validated) point at infinity.
+struct Flags {
+  bool compressed, infinity, sign;
+};
+
+Flags parse_flags(ByteView bytes, std::size_t compressed_size, const char* group) {
+  if (bytes.size() != compressed_size && bytes.size() != 2 * compressed_size) {
+    throw DecodeError(std::string(group) + " point encoding: length " + std::to_string(bytes.size()) +
+                      ", expected " + std::to_string(compressed_size) + " (compressed) or " +
+                      std::to_string(2 * compressed_size) + " (uncompressed)");
+  }
+  const Flags f{(bytes[0] & flag_compressed) != std::byte{0}, (bytes[0] & flag_infinity) != std::byte{0},
+                (bytes[0] & flag_sign) != std::byte{0}};
+  if (f.compressed != (bytes.size() == compressed_size)) {
+    throw DecodeError(std::string(group) + " point encoding: compression flag " + (f.compressed ? "set" : "clear") +
+                      " does not match length " + std::to_string(bytes.size()));
+  }
+  if (f.infinity) {
+    if (f.sign) throw DecodeError(std::string(group) + " point encoding: infinity with the sign flag set");
+    const bool rest_zero = (bytes[0] & std::byte{0x1f}) == std::byte{0} &&
+                           std::all_of(bytes.begin() + 1, bytes.end(), [](std::byte b) { return b == std::byte{0}; });
+    if (!rest_zero) throw DecodeError(std::string(group) + " point encoding: infinity with non-zero coordinate bits");
+  } else if (!f.compressed && f.sign) {
+    throw DecodeError(std::string(group) + " point encoding: uncompressed point with the sign flag set");
+  }
+  return f;
+}
+
+}  // namespace
+
+bool g1_in_subgroup(const G1& p) noexcept { return p.mul_vartime(curve_constants().r).is_identity(); }
+
+G2 g2_psi(const G2& q) noexcept {
+  const auto& c = curve_constants();
+  return G2(q.x().conjugate() * c.psi_x, q.y().conjugate() * c.psi_y, q.z().conjugate());
+}
+
+bool g2_in_subgroup(const G2& q) noexcept { return g2_psi(q) == q.mul_by_x(); }
+
+G1 g1_clear_cofactor(const G1& p) noexcept {
+  const std::uint64_t h_eff[1] = {0xd201000000010001ULL};
+  return p.mul_vartime(h_eff);
+}
+
+G2 g2_clear_cofactor(const G2& p) noexcept {
+  const G2 t1 = p.mul_by_x();
+  G2 t2 = g2_psi(p);
+  G2 t3 = g2_psi(g2_psi(p.dbl()));
+  t3 = t3 - t2;
+  t2 = (t1 + t2).mul_by_x();
+  t3 = t3 + t2;
+  t3 = t3 - t1;
+  return t3 - p;
+}
+
+std::array<std::byte, g1_compressed_size> g1_to_compressed(const G1& p) noexcept {
+  std::array<std::byte, g1_compressed_size> out{};
+  const G1Affine a = p.to_affine();
+  if (a.infinity) {
+    out[0] = flag_compressed | flag_infinity;
+    return out;
+  }
+  write_fp(a.x, out.data());
+  out[0] |= flag_compressed;
+  if (fp_is_large(a.y)) out[0] |= flag_sign;
+  return out;
+}
+
+std::array<std::byte, g1_uncompressed_size> g1_to_uncompressed(const G1& p) noexcept {
+  std::array<std::byte, g1_uncompressed_size> out{};
+  const G1Affine a = p.to_affine();
+  if (a.infinity) {
+    out[0] = flag_infinity;
+    return out;
+  }
+  write_fp(a.x, out.data());
+  write_fp(a.y, out.data() + 48);
+  return out;
+}
+
+std::array<std::byte, g2_compressed_size> g2_to_compressed(const G2& q) noexcept {
+  std::array<std::byte, g2_compressed_size> out{};
+  const G2Affine a = q.to_affine();
+  if (a.infinity) {
+    out[0] = flag_compressed | flag_infinity;
+    return out;
+  }
+  write_fp(a.x.c1, out.data());
+  write_fp(a.x.c0, out.data() + 48);
+  out[0] |= flag_compressed;
+  if (fp2_is_large(a.y)) out[0] |= flag_sign;
+  return out;
+}
+
+std::array<std::byte, g2_uncompressed_size> g2_to_uncompressed(const G2& q) noexcept {
+  std::array<std::byte, g2_uncompressed_size> out{};
+  const G2Affine a = q.to_affine();
+  if (a.infinity) {
+    out[0] = flag_infinity;
+    return out;
+  }
+  write_fp(a.x.c1, out.data());
+  write_fp(a.x.c0, out.data() + 48);
+  write_fp(a.y.c1, out.data() + 96);
+  write_fp(a.y.c0, out.data() + 144);
+  return out;
+}
+
+G1 g1_from_bytes(ByteView bytes, bool check_subgroup) {
+  const Flags f = parse_flags(bytes, g1_compressed_size, "G1");
+  if (f.infinity) return G1::identity();
+  std::array<std::byte, 48> xb{};
+  std::copy_n(bytes.begin(), 48, xb.begin());
+  xb[0] &= std::byte{0x1f};
+  const Fp x = read_fp(xb.data(), "G1", "x");
+  Fp y;
+  if (f.compressed) {
+    const auto root = fp_sqrt(x.square() * x + G1Traits::b());
+    if (!root) throw DecodeError("G1 point encoding: x is not the abscissa of a curve point");
+    y = (fp_is_large(*root) == f.sign) ? *root : -*root;
+  } else {
+    y = read_fp(bytes.data() + 48, "G1", "y");
+  }
+  const G1 p(x, y, Fp::one());
+  if (!p.is_on_curve()) throw DecodeError("G1 point encoding: the point is not on the curve");
+  if (check_subgroup && !g1_in_subgroup(p)) {
+    throw DecodeError("G1 point encoding: the point is not in the prime-order subgroup");
+  }
+  return p;
+}
+
+G2 g2_from_bytes(ByteView bytes, bool check_subgroup) {
+  const Flags f = parse_flags(bytes, g2_compressed_size, "G2");
+  if (f.infinity) return G2::identity();
+  std::array<std::byte, 48> x1b{};
+  std::copy_n(bytes.begin(), 48, x1b.begin());
+  x1b[0] &= std::byte{0x1f};
+  const Fp2 x{read_fp(bytes.data() + 48, "G2", "x.c0"), read_fp(x1b.data(), "G2", "x.c1")};
+  Fp2 y;
+  if (f.compressed) {
+    const auto root = fp2_sqrt(x.square() * x + G2Traits::b());
+    if (!root) throw DecodeError("G2 point encoding: x is not the abscissa of a curve point");
+    y = (fp2_is_large(*root) == f.sign) ? *root : -*root;
+  } else {
+    y = Fp2{read_fp(bytes.data() + 144, "G2", "y.c0"), read_fp(bytes.data() + 96, "G2", "y.c1")};
+  }
+  const G2 q(x, y, Fp2::one());
+  if (!q.is_on_curve()) throw DecodeError("G2 point encoding: the point is not on the curve");
+  if (check_subgroup && !g2_in_subgroup(q)) {
+    throw DecodeError("G2 point encoding: the point is not in the prime-order subgroup");
+  }
+  return q;
+}
+
+}  // namespace privfin::sig::bls12_381

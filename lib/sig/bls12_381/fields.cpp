@@ -1,0 +1,186 @@
+// BLS12-381 extension-field arithmetic: square roots, the Fp6 and Fp12
+// towers, Frobenius maps and the cyclotomic squaring of Granger and Scott
+// ("Faster squaring in the cyclotomic subgroup of sixth degree extensions",
+// PKC 2010). Frobenius constants are derived from p at first use.
+#include "privfin/sig/bls12_381/fields.hpp"
+
+#include <gmpxx.h>
+
+#include "privfin/sig/bls12_381/detail/constants.hpp"
+
+namespace privfin::sig::bls12_381 {
+
+namespace detail {
+
+mpz_class to_mpz(std::span<const std::uint64_t> limbs) {
+  mpz_class out;
+  mpz_import(out.get_mpz_t(), limbs.size(), -1, sizeof(std::uint64_t), 0, 0, limbs.data());
+  return out;
+}
+
+Limbs<6> to_limbs6(const mpz_class& x) {
+  Limbs<6> out{};
+  std::size_t count = 0;
+  mpz_export(out.data(), &count, -1, sizeof(std::uint64_t), 0, 0, x.get_mpz_t());
+  return out;
+}
+
+const FieldConstants& field_constants() {
+  static const FieldConstants constants = [] {
+    FieldConstants c{};
+    const mpz_class p = to_mpz(Fp::modulus);
+    c.p_minus_3_div_4 = to_limbs6((p - 3) / 4);
+    c.p_plus_1_div_4 = to_limbs6((p + 1) / 4);
+    c.p_minus_1_div_2 = to_limbs6((p - 1) / 2);
+    const Fp2 xi{Fp::one(), Fp::one()};
+    for (unsigned k = 0; k < 6; ++k) {
+      c.frobenius_gamma[k] = xi.pow(to_limbs6((p - 1) / 6 * k));
+    }
+    return c;
+  }();
+  return constants;
+}
+
+}  // namespace detail
+
+std::optional<Fp> fp_sqrt(const Fp& a) noexcept {
+  const Fp s = a.pow(detail::field_constants().p_plus_1_div_4);
+  if (!(s.square() == a)) return std::nullopt;
+  return s;
+}
+
+bool fp_is_square(const Fp& a) noexcept {
+  const Fp l = a.pow(detail::field_constants().p_minus_1_div_2);
+  return l.is_zero() || l == Fp::one();
+}
+
+// Algorithm 9 of Adj and Rodriguez-Henriquez, "Square root computation over
+// even extension fields" (p = 3 mod 4).
+std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept {
+  const auto& k = detail::field_constants();
+  const Fp2 a1 = a.pow(k.p_minus_3_div_4);
+  const Fp2 alpha = a1 * (a1 * a);
+  const Fp2 x0 = a1 * a;
+  Fp2 x;
+  if (alpha == -Fp2::one()) {
+    x = Fp2{-x0.c1, x0.c0};  // u * x0
+  } else {
+    const Fp2 b = (Fp2::one() + alpha).pow(k.p_minus_1_div_2);
+    x = b * x0;
+  }
+  if (!(x.square() == a)) return std::nullopt;
+  return x;
+}
+
+bool fp2_is_square(const Fp2& a) noexcept { return fp_is_square(a.norm()); }
+
+Fp6 Fp6::operator*(const Fp6& o) const noexcept {
+  const Fp2 t0 = c0 * o.c0, t1 = c1 * o.c1, t2 = c2 * o.c2;
+  return {((c1 + c2) * (o.c1 + o.c2) - t1 - t2).mul_by_xi() + t0,
+          (c0 + c1) * (o.c0 + o.c1) - t0 - t1 + t2.mul_by_xi(),
+          (c0 + c2) * (o.c0 + o.c2) - t0 - t2 + t1};
+}
+
+// Chung-Hasan SQR2.
+Fp6 Fp6::square() const noexcept {
+  const Fp2 s0 = c0.square();
+  const Fp2 ab = c0 * c1;
+  const Fp2 s1 = ab.dbl();
+  const Fp2 s2 = (c0 - c1 + c2).square();
+  const Fp2 bc = c1 * c2;
+  const Fp2 s3 = bc.dbl();
+  const Fp2 s4 = c2.square();
+  return {s3.mul_by_xi() + s0, s4.mul_by_xi() + s1, s1 + s2 + s3 - s0 - s4};
+}
+
+Fp6 Fp6::mul_by_01(const Fp2& b0, const Fp2& b1) const noexcept {
+  const Fp2 t0 = c0 * b0, t1 = c1 * b1;
+  return {((c1 + c2) * b1 - t1).mul_by_xi() + t0, (c0 + c1) * (b0 + b1) - t0 - t1, (c0 + c2) * b0 - t0 + t1};
+}
+
+Fp6 Fp6::mul_by_1(const Fp2& b1) const noexcept { return {(c2 * b1).mul_by_xi(), c0 * b1, c1 * b1}; }
+
+Fp6 Fp6::inverse() const noexcept {
+  const Fp2 a = c0.square() - (c1 * c2).mul_by_xi();
+  const Fp2 b = c2.square().mul_by_xi() - c0 * c1;
+  const Fp2 c = c1.square() - c0 * c2;
+  const Fp2 f = c0 * a + (c2 * b + c1 * c).mul_by_xi();
+  const Fp2 fi = f.inverse();
+  return {a * fi, b * fi, c * fi};
+}
+
+Fp12 Fp12::operator*(const Fp12& o) const noexcept {
+  const Fp6 t0 = c0 * o.c0, t1 = c1 * o.c1;
+  return {t0 + t1.mul_by_v(), (c0 + c1) * (o.c0 + o.c1) - t0 - t1};
+}
+
+Fp12 Fp12::square() const noexcept {
+  const Fp6 ab = c0 * c1;
+  const Fp6 t = (c0 + c1) * (c0 + c1.mul_by_v());
+  return {t - ab - ab.mul_by_v(), ab + ab};
+}
+
+Fp12 Fp12::inverse() const noexcept {
+  const Fp6 t = (c0.square() - c1.square().mul_by_v()).inverse();
+  return {c0 * t, -(c1 * t)};
+}
+
+Fp12 Fp12::mul_by_014(const Fp2& d0, const Fp2& d1, const Fp2& d4) const noexcept {
+  const Fp6 aa = c0.mul_by_01(d0, d1);
+  const Fp6 bb = c1.mul_by_1(d4);
+  const Fp6 cross = (c0 + c1).mul_by_01(d0, d1 + d4) - aa - bb;
+  return {bb.mul_by_v() + aa, cross};
+}
+
+Fp12 Fp12::frobenius(int power) const noexcept {
+  const auto& g = detail::field_constants().frobenius_gamma;
+  Fp12 f = *this;
+  for (int i = 0; i < power; ++i) {
+    // Coefficient of w^k is conjugated and multiplied by xi^(k (p-1) / 6).
+    f = Fp12{Fp6{f.c0.c0.conjugate(), f.c0.c1.conjugate() * g[2], f.c0.c2.conjugate() * g[4]},
+             Fp6{f.c1.c0.conjugate() * g[1], f.c1.c1.conjugate() * g[3], f.c1.c2.conjugate() * g[5]}};
+  }
+  return f;
+}
+
+namespace {
+// (a + b t)^2 in Fp4 = Fp2[t]/(t^2 - xi).
+void fp4_square(const Fp2& a, const Fp2& b, Fp2& out0, Fp2& out1) noexcept {
+  const Fp2 t0 = a.square(), t1 = b.square();
+  out0 = t1.mul_by_xi() + t0;
+  out1 = (a + b).square() - t0 - t1;
+}
+}  // namespace
+
+Fp12 Fp12::cyclotomic_square() const noexcept {
+  Fp2 z0 = c0.c0, z4 = c0.c1, z3 = c0.c2, z2 = c1.c0, z1 = c1.c1, z5 = c1.c2;
+  Fp2 t0, t1, t2, t3;
+  fp4_square(z0, z1, t0, t1);
+  z0 = t0 - z0;
+  z0 = z0.dbl() + t0;
+  z1 = t1 + z1;
+  z1 = z1.dbl() + t1;
+  fp4_square(z2, z3, t0, t1);
+  fp4_square(z4, z5, t2, t3);
+  z4 = t0 - z4;
+  z4 = z4.dbl() + t0;
+  z5 = t1 + z5;
+  z5 = z5.dbl() + t1;
+  t0 = t3.mul_by_xi();
+  z2 = t0 + z2;
+  z2 = z2.dbl() + t0;
+  z3 = t2 - z3;
+  z3 = z3.dbl() + t2;
+  return {Fp6{z0, z4, z3}, Fp6{z2, z1, z5}};
+}
+
+Fp12 Fp12::pow(std::span<const std::uint64_t> e) const noexcept {
+  Fp12 acc = one();
+  for (std::size_t i = 64 * e.size(); i-- > 0;) {
+    acc = acc.square();
+    if (((e[i / 64] >> (i % 64)) & 1) != 0) acc = acc * *this;
+  }
+  return acc;
+}
+
+}  // namespace privfin::sig::bls12_381

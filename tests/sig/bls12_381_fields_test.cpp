@@ -1,0 +1,160 @@
+// Tests for privfin/sig/bls12_381/fields.hpp: Fp and Fr against GMP on
+// random and boundary values, tower-field identities, square roots,
+// Frobenius against exponentiation by p, cyclotomic squaring.
+#include <catch2/catch.hpp>
+#include <gmpxx.h>
+
+#include <privfin/core/prg.hpp>
+#include <privfin/sig/bls12_381/detail/constants.hpp>
+#include <privfin/sig/bls12_381/fields.hpp>
+
+#include "sig/bls12_381_test_util.hpp"
+
+using namespace privfin;
+using namespace privfin::sig::bls12_381;
+using privfin::sig::bls12_381::detail::to_mpz;
+
+namespace {
+
+template <class F>
+mpz_class as_mpz(const F& x) {
+  const auto raw = x.to_raw();
+  return to_mpz(raw);
+}
+
+template <class F>
+void check_against_gmp(Prg& prg) {
+  const mpz_class p = to_mpz(F::modulus);
+  std::vector<F> values;
+  for (int i = 0; i < 300; ++i) values.push_back(testutil::random_field<F>(prg));
+  // Boundary values: 0, 1, p - 1, p - 2, and 2^k mod p.
+  values.push_back(F::zero());
+  values.push_back(F::one());
+  values.push_back(-F::one());
+  values.push_back(-F::one() - F::one());
+  values.push_back(F::from_u64(~std::uint64_t{0}));
+  for (std::size_t i = 0; i + 1 < values.size(); ++i) {
+    const F& a = values[i];
+    const F& b = values[i + 1];
+    const mpz_class x = as_mpz(a), y = as_mpz(b);
+    REQUIRE(x < p);
+    CHECK(as_mpz(a + b) == mpz_class((x + y) % p));
+    CHECK(as_mpz(a - b) == mpz_class(((x - y) % p + p) % p));
+    CHECK(as_mpz(a * b) == mpz_class((x * y) % p));
+    CHECK(as_mpz(a.square()) == mpz_class((x * x) % p));
+    CHECK(as_mpz(-a) == mpz_class((p - x) % p));
+    if (!a.is_zero()) {
+      mpz_class inv;
+      mpz_invert(inv.get_mpz_t(), x.get_mpz_t(), p.get_mpz_t());
+      CHECK(as_mpz(a.inverse()) == inv);
+      CHECK(a * a.inverse() == F::one());
+    }
+    CHECK((a == b) == (x == y));
+    CHECK(F::select(false, a, b) == a);
+    CHECK(F::select(true, a, b) == b);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Fp and Fr agree with GMP", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{1}});
+  check_against_gmp<Fp>(prg);
+  check_against_gmp<Fr>(prg);
+}
+
+TEST_CASE("Fp byte encoding round-trips and rejects x >= p", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{2}});
+  for (int i = 0; i < 50; ++i) {
+    const Fp a = testutil::random_field<Fp>(prg);
+    std::array<std::byte, 48> buf{};
+    a.to_bytes_be(buf);
+    Fp b;
+    REQUIRE(Fp::from_bytes_be(buf, b));
+    CHECK(a == b);
+    CHECK(to_mpz(a.to_raw()) == privfin::sig::bls12_381::detail::to_mpz(b.to_raw()));
+  }
+  std::array<std::byte, 48> pbytes{};
+  const auto& m = Fp::modulus;
+  for (std::size_t i = 0; i < 48; ++i) {
+    const std::size_t bit = 8 * (47 - i);
+    pbytes[i] = static_cast<std::byte>(m[bit / 64] >> (bit % 64));
+  }
+  Fp out;
+  CHECK_FALSE(Fp::from_bytes_be(pbytes, out));
+  pbytes[47] = static_cast<std::byte>(static_cast<unsigned>(pbytes[47]) - 1);  // p - 1 is fine
+  CHECK(Fp::from_bytes_be(pbytes, out));
+  CHECK(out == -Fp::one());
+}
+
+TEST_CASE("Fp and Fp2 square roots", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{3}});
+  int non_squares = 0;
+  for (int i = 0; i < 40; ++i) {
+    const Fp a = testutil::random_field<Fp>(prg);
+    const auto s = fp_sqrt(a.square());
+    REQUIRE(s.has_value());
+    CHECK((*s == a || *s == -a));
+    const bool square = fp_is_square(a);
+    CHECK(fp_sqrt(a).has_value() == square);
+    non_squares += square ? 0 : 1;
+
+    const Fp2 z{testutil::random_field<Fp>(prg), testutil::random_field<Fp>(prg)};
+    const auto t = fp2_sqrt(z.square());
+    REQUIRE(t.has_value());
+    CHECK((*t == z || *t == -z));
+    CHECK(fp2_sqrt(z).has_value() == fp2_is_square(z));
+  }
+  CHECK(non_squares > 5);
+  // u = sqrt(-1) in Fp2; -1 is not a square in Fp.
+  CHECK_FALSE(fp_sqrt(-Fp::one()).has_value());
+  CHECK(fp2_sqrt(-Fp2::one()).has_value());
+}
+
+TEST_CASE("Tower fields: ring identities and inverses", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{4}});
+  for (int i = 0; i < 10; ++i) {
+    const Fp2 a = testutil::random_fp2(prg), b = testutil::random_fp2(prg), c = testutil::random_fp2(prg);
+    CHECK((a * b) * c == a * (b * c));
+    CHECK(a * (b + c) == a * b + a * c);
+    CHECK(a.square() == a * a);
+    CHECK(a * a.inverse() == Fp2::one());
+    CHECK(a.mul_by_xi() == a * Fp2{Fp::one(), Fp::one()});
+
+    const Fp6 x = testutil::random_fp6(prg), y = testutil::random_fp6(prg), z = testutil::random_fp6(prg);
+    CHECK((x * y) * z == x * (y * z));
+    CHECK(x * (y + z) == x * y + x * z);
+    CHECK(x.square() == x * x);
+    CHECK(x * x.inverse() == Fp6::one());
+    const Fp6 v{Fp2::zero(), Fp2::one(), Fp2::zero()};
+    CHECK(x.mul_by_v() == x * v);
+    CHECK(x.mul_by_01(a, b) == x * Fp6{a, b, Fp2::zero()});
+    CHECK(x.mul_by_1(b) == x * Fp6{Fp2::zero(), b, Fp2::zero()});
+
+    const Fp12 f = testutil::random_fp12(prg), g = testutil::random_fp12(prg), h = testutil::random_fp12(prg);
+    CHECK((f * g) * h == f * (g * h));
+    CHECK(f.square() == f * f);
+    CHECK(f * f.inverse() == Fp12::one());
+    CHECK(f.mul_by_014(a, b, c) == f * Fp12{Fp6{a, b, Fp2::zero()}, Fp6{Fp2::zero(), c, Fp2::zero()}});
+  }
+}
+
+TEST_CASE("Fp12 Frobenius is exponentiation by p; cyclotomic squaring", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{5}});
+  const Fp12 f = testutil::random_fp12(prg);
+  const auto& p = Fp::modulus;
+  CHECK(f.frobenius() == f.pow(p));
+  CHECK(f.frobenius(2) == f.pow(p).pow(p));
+  CHECK(f.frobenius(6) == f.conjugate());
+  CHECK(f.frobenius(12) == f);
+  // Map f into the cyclotomic subgroup: g = f^((p^6 - 1)(p^2 + 1)).
+  Fp12 g = f.conjugate() * f.inverse();
+  g = g.frobenius(2) * g;
+  Fp12 s = g, c = g;
+  for (int i = 0; i < 5; ++i) {
+    s = s.square();
+    c = c.cyclotomic_square();
+    CHECK(s == c);
+  }
+  CHECK(g * g.conjugate() == Fp12::one());
+}
