@@ -1,0 +1,213 @@
+// privfin/zk/prio3/poly.hpp — polynomial arithmetic over the VDAF fields:
+// the NTT and its inverse, and the Lagrange-basis helpers the FLP of
+// draft-irtf-cfrg-vdaf-20 uses (a polynomial of degree < n is held as its
+// values at the n-th roots of unity w^0, w^1, ..., w^(n-1), natural order,
+// with w = F::root_of_unity(log2 n)).
+//
+//   std::vector<Field64> coeffs = {1, 2, 3};           // 1 + 2x + 3x^2
+//   auto values = ntt(coeffs, 4);                      // P(w^i), i < 4
+//   auto back   = inverse_ntt(values);                 // coefficients again
+//   Field64 y   = lagrange_eval(values, x);            // P(x) from the values
+//
+// n must be a power of two not above 2^two_adicity; violations throw
+// InvalidArgument. Pure functions, thread-safe.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "privfin/core/error.hpp"
+#include "privfin/zk/vdaf_field.hpp"
+
+namespace privfin::zk::poly {
+
+[[nodiscard]] constexpr std::size_t next_power_of_2(std::size_t n) noexcept {
+  return n <= 1 ? 1 : std::bit_ceil(n);
+}
+
+[[nodiscard]] inline unsigned checked_log2(std::size_t n, unsigned max_log) {
+  if (n == 0 || !std::has_single_bit(n)) {
+    throw InvalidArgument("poly: size " + std::to_string(n) + " is not a power of two");
+  }
+  const auto log = static_cast<unsigned>(std::countr_zero(n));
+  if (log > max_log) throw InvalidArgument("poly: size 2^" + std::to_string(log) + " exceeds the field's 2-adicity");
+  return log;
+}
+
+// In place: a[i] <- sum_j a[j] * w^(i*j), w the primitive a.size()-th root.
+template <VdafField F>
+void ntt_inplace(std::span<F> a) {
+  const std::size_t n = a.size();
+  const unsigned log_n = checked_log2(n, F::two_adicity);
+  // Bit-reversal permutation, then Cooley-Tukey butterflies.
+  for (std::size_t i = 1, j = 0; i < n; ++i) {
+    std::size_t bit = n >> 1;
+    for (; (j & bit) != 0; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) std::swap(a[i], a[j]);
+  }
+  std::vector<F> twiddles(n / 2);
+  for (unsigned s = 1; s <= log_n; ++s) {
+    const std::size_t m = std::size_t{1} << s;
+    const std::size_t half = m / 2;
+    const F wm = F::root_of_unity(s);
+    F w = F::one();
+    for (std::size_t k = 0; k < half; ++k) {
+      twiddles[k] = w;
+      w *= wm;
+    }
+    for (std::size_t start = 0; start < n; start += m) {
+      for (std::size_t k = 0; k < half; ++k) {
+        const F u = a[start + k];
+        const F v = twiddles[k] * a[start + k + half];
+        a[start + k] = u + v;
+        a[start + k + half] = u - v;
+      }
+    }
+  }
+}
+
+// The values P(w^i), i < n, of the polynomial with the given coefficients
+// (at most n of them; the rest are zero).
+template <VdafField F>
+[[nodiscard]] std::vector<F> ntt(std::span<const F> coeffs, std::size_t n) {
+  if (coeffs.size() > n) throw InvalidArgument("ntt: more coefficients than points");
+  std::vector<F> out(n);
+  std::copy(coeffs.begin(), coeffs.end(), out.begin());
+  ntt_inplace<F>(out);
+  return out;
+}
+
+// In place: values at the n-th roots -> the n coefficients.
+template <VdafField F>
+void inverse_ntt_inplace(std::span<F> a) {
+  const std::size_t n = a.size();
+  ntt_inplace(a);
+  // sum_j y_j w^(ij) at index (n - i) mod n is n * c_i.
+  std::reverse(a.begin() + 1, a.end());
+  const F n_inv = F::from_u64(static_cast<std::uint64_t>(n)).inv();
+  for (auto& x : a) x *= n_inv;
+}
+
+template <VdafField F>
+[[nodiscard]] std::vector<F> inverse_ntt(std::span<const F> values) {
+  std::vector<F> out(values.begin(), values.end());
+  inverse_ntt_inplace<F>(out);
+  return out;
+}
+
+// P(x) in the monomial basis (Horner).
+template <VdafField F>
+[[nodiscard]] F eval_monomial(std::span<const F> coeffs, F x) noexcept {
+  F acc = F::zero();
+  for (std::size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+  return acc;
+}
+
+// P(x) for P of degree < n given by its values at the n-th roots of unity,
+// for any x (also a root): P(x) = (-1)^(n-1)/n * sum_i v_i w^i prod_{j!=i}(w^j - x).
+// Values past values.size() (up to n) are taken as zero.
+template <VdafField F>
+[[nodiscard]] F lagrange_eval(std::span<const F> values, std::size_t n, F x) {
+  const unsigned log_n = checked_log2(n, F::two_adicity);
+  const F w = F::root_of_unity(log_n);
+  // Horner-like pass: u_i = u_{i-1} * (w^i - x) + v_i * w^i * prod_{j<i}(w^j - x).
+  F node = F::one();
+  F prefix = F::one();
+  F u = values.empty() ? F::zero() : values[0];
+  F d = node - x;
+  for (std::size_t i = 1; i < n; ++i) {
+    prefix *= d;
+    node *= w;
+    d = node - x;
+    u *= d;
+    if (i < values.size()) u += prefix * node * values[i];
+  }
+  F factor = F::from_u64(static_cast<std::uint64_t>(n)).inv();
+  if ((n - 1) % 2 == 1) factor = -factor;
+  return u * factor;
+}
+
+// The values of a polynomial of degree < 2n at the 2n-th roots, from its
+// values at the n-th roots (degree < n): evens are the inputs, odds come
+// from a twisted NTT of the coefficients.
+template <VdafField F>
+[[nodiscard]] std::vector<F> double_evaluations(std::span<const F> values) {
+  const std::size_t n = values.size();
+  const unsigned log_n = checked_log2(n, F::two_adicity - 1);
+  std::vector<F> coeffs = inverse_ntt(values);
+  const F s = F::root_of_unity(log_n + 1);
+  F sp = F::one();
+  for (auto& c : coeffs) {
+    c *= sp;
+    sp *= s;
+  }
+  ntt_inplace<F>(coeffs);
+  std::vector<F> out(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = values[i];
+    out[2 * i + 1] = coeffs[i];
+  }
+  return out;
+}
+
+// The values at all size-th roots of unity of a polynomial of degree < n,
+// given at the n-th roots (size a power-of-two multiple of n).
+template <VdafField F>
+[[nodiscard]] std::vector<F> extend_evaluations(std::span<const F> values, std::size_t size) {
+  const std::size_t n = values.size();
+  if (size == n) return {values.begin(), values.end()};
+  if (size == 2 * n) return double_evaluations(values);
+  if (size < n || size % n != 0) throw InvalidArgument("extend_evaluations: size is not a multiple of n");
+  std::vector<F> coeffs = inverse_ntt(values);
+  return ntt<F>(coeffs, size);
+}
+
+// Completes, in place, the values of a polynomial of degree < known.size()
+// at the first known.size() n-th roots of unity to all n of them.
+template <VdafField F>
+void complete_evaluations(std::vector<F>& values, std::size_t n) {
+  const std::size_t known = values.size();
+  if (known == 0 || known > n) throw InvalidArgument("complete_evaluations: bad number of values");
+  if (known == n) return;
+  const unsigned log_n = checked_log2(n, F::two_adicity);
+  const F w = F::root_of_unity(log_n);
+  if (known + 1 == n) {
+    // Degree < n-1 means the x^(n-1) coefficient (1/n) sum_i v_i w^i is 0.
+    F acc = F::zero(), wi = F::one();
+    for (std::size_t i = 0; i < known; ++i) {
+      acc += values[i] * wi;
+      wi *= w;
+    }
+    values.push_back(-(acc * w));  // w^-(n-1) = w
+    return;
+  }
+  // General case: Lagrange interpolation through the known points.
+  std::vector<F> xs(n);
+  xs[0] = F::one();
+  for (std::size_t i = 1; i < n; ++i) xs[i] = xs[i - 1] * w;
+  std::vector<F> weights(known);
+  for (std::size_t i = 0; i < known; ++i) {
+    F den = F::one();
+    for (std::size_t j = 0; j < known; ++j) {
+      if (j != i) den *= xs[i] - xs[j];
+    }
+    weights[i] = values[i] * den.inv();
+  }
+  for (std::size_t k = known; k < n; ++k) {
+    F total = F::zero();
+    for (std::size_t i = 0; i < known; ++i) {
+      F num = F::one();
+      for (std::size_t j = 0; j < known; ++j) {
+        if (j != i) num *= xs[k] - xs[j];
+      }
+      total += weights[i] * num;
+    }
+    values.push_back(total);
+  }
+}
+
+}  // namespace privfin::zk::poly
