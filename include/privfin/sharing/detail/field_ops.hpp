@@ -112,6 +112,16 @@ struct FieldOps<F> {
   void random_fill(Prg& prg, std::span<Element> out) const { detail::random_fill(prg, out); }
   // out[k] = out[k] * s + add[k]  (the Horner step over a batch)
   void mul_scalar_add_inplace(std::span<Element> out, const Element& s, std::span<const Element> addend) const {
+    if constexpr (std::is_same_v<F, Fp61>) {
+      // Shamir's evaluation points are small: for s < 8, o * s + a < 2^64
+      // (o, a < 2^61), so one 64-bit multiply-add and one reduction (which
+      // Fp61's constructor does for any 64-bit value) replace the 128-bit product.
+      if (s.value() < 8) {
+        const std::uint64_t m = s.value();
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] = F{out[k].value() * m + addend[k].value()};
+        return;
+      }
+    }
     for (std::size_t k = 0; k < out.size(); ++k) out[k] = out[k] * s + addend[k];
   }
   // acc[k] += s * x[k]
