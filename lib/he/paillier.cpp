@@ -60,6 +60,12 @@ void PaillierPublicKey::check(const PaillierCiphertext& c, const char* where) co
   if (!is_valid(c)) throw InvalidArgument(std::string(where) + ": the ciphertext is not in Z*_{n^2} for this key");
 }
 
+void PaillierPublicKey::check_range(const PaillierCiphertext& c, const char* where) const {
+  if (c.value() < 1 || c.value() >= n2_) {
+    throw InvalidArgument(std::string(where) + ": the ciphertext is not in [1, n^2) for this key");
+  }
+}
+
 mpz_class PaillierPublicKey::random_nonce_power(Prg& prg) const {
   mpz_class r = bigint::random_unit(n_, prg);
   mpz_class rn = bigint::powm(r, n_, n2_);
@@ -86,42 +92,44 @@ PaillierCiphertext PaillierPublicKey::encrypt_public(const mpz_class& m) const {
 }
 
 PaillierCiphertext PaillierPublicKey::add(const PaillierCiphertext& a, const PaillierCiphertext& b) const {
-  check(a, "PaillierPublicKey::add");
-  check(b, "PaillierPublicKey::add");
+  check_range(a, "PaillierPublicKey::add");
+  check_range(b, "PaillierPublicKey::add");
   return PaillierCiphertext(mulmod(a.value(), b.value(), n2_));
 }
 
 void PaillierPublicKey::add_inplace(PaillierCiphertext& a, const PaillierCiphertext& b) const {
-  a = add(a, b);
+  check_range(a, "PaillierPublicKey::add_inplace");
+  check_range(b, "PaillierPublicKey::add_inplace");
+  a = PaillierCiphertext(mulmod(a.value(), b.value(), n2_));
 }
 
 PaillierCiphertext PaillierPublicKey::sub(const PaillierCiphertext& a, const PaillierCiphertext& b) const {
-  check(a, "PaillierPublicKey::sub");
-  check(b, "PaillierPublicKey::sub");
+  check_range(a, "PaillierPublicKey::sub");
+  check_range(b, "PaillierPublicKey::sub");
   return PaillierCiphertext(mulmod(a.value(), bigint::invert(b.value(), n2_), n2_));
 }
 
 PaillierCiphertext PaillierPublicKey::add_plain(const PaillierCiphertext& a, const mpz_class& k) const {
-  check(a, "PaillierPublicKey::add_plain");
+  check_range(a, "PaillierPublicKey::add_plain");
   mpz_class km = k % n_;
   if (sgn(km) < 0) km += n_;
   return PaillierCiphertext(mulmod(a.value(), plaintext_power(km, n_), n2_));
 }
 
 PaillierCiphertext PaillierPublicKey::mul_plain(const PaillierCiphertext& a, const mpz_class& k) const {
-  check(a, "PaillierPublicKey::mul_plain");
+  check_range(a, "PaillierPublicKey::mul_plain");
   mpz_class km = k % n_;
   if (sgn(km) < 0) km += n_;
   return PaillierCiphertext(bigint::powm(a.value(), km, n2_));
 }
 
 PaillierCiphertext PaillierPublicKey::negate(const PaillierCiphertext& a) const {
-  check(a, "PaillierPublicKey::negate");
+  check_range(a, "PaillierPublicKey::negate");
   return PaillierCiphertext(bigint::invert(a.value(), n2_));
 }
 
 PaillierCiphertext PaillierPublicKey::rerandomize(const PaillierCiphertext& a, Prg& prg) const {
-  check(a, "PaillierPublicKey::rerandomize");
+  check_range(a, "PaillierPublicKey::rerandomize");
   return PaillierCiphertext(mulmod(a.value(), random_nonce_power(prg), n2_));
 }
 
@@ -394,7 +402,7 @@ PaillierCiphertext PaillierEncryptor::encrypt(const mpz_class& m, Prg& prg) cons
 }
 
 PaillierCiphertext PaillierEncryptor::rerandomize(const PaillierCiphertext& c, Prg& prg) const {
-  pk_.check(c, "PaillierEncryptor::rerandomize");
+  pk_.check_range(c, "PaillierEncryptor::rerandomize");
   return PaillierCiphertext(mulmod(c.value(), random_nonce_power(prg), pk_.n_squared()));
 }
 

@@ -125,14 +125,28 @@ TEST_CASE("Paillier bad keys, plaintexts and ciphertexts are rejected", "[he][pa
   CHECK_THROWS_AS(pk.encrypt_with_nonce(1, n), InvalidArgument);
   CHECK_THROWS_AS(pk.encrypt_with_nonce(1, test::paillier_p512()), InvalidArgument);
   const auto good = pk.encrypt(3, prg);
-  for (const mpz_class& bad : {mpz_class(0), mpz_class(n), mpz_class(test::paillier_q512() * 5), pk.n_squared(),
-                               mpz_class(pk.n_squared() + 1), mpz_class(-1)}) {
+  // Outside [1, n^2): every operation refuses.
+  for (const mpz_class& bad : {mpz_class(0), pk.n_squared(), mpz_class(pk.n_squared() + 1), mpz_class(-1)}) {
     const PaillierCiphertext c(bad);
     CHECK_FALSE(pk.is_valid(c));
     CHECK_THROWS_AS(sk.decrypt(c), InvalidArgument);
     CHECK_THROWS_AS(pk.add(good, c), InvalidArgument);
+    CHECK_THROWS_AS(pk.add(c, good), InvalidArgument);
+    CHECK_THROWS_AS(pk.sub(good, c), InvalidArgument);
+    CHECK_THROWS_AS(pk.add_plain(c, 1), InvalidArgument);
     CHECK_THROWS_AS(pk.mul_plain(c, 2), InvalidArgument);
     CHECK_THROWS_AS(pk.negate(c), InvalidArgument);
+    CHECK_THROWS_AS(pk.rerandomize(c, prg), InvalidArgument);
+  }
+  // In range but sharing a factor with n: not in Z*_{n^2}. Decryption and
+  // the inverses refuse (the cheap homomorphic checks test the range only).
+  for (const mpz_class& bad : {mpz_class(n), mpz_class(test::paillier_q512() * 5)}) {
+    const PaillierCiphertext c(bad);
+    CHECK_FALSE(pk.is_valid(c));
+    CHECK_THROWS_AS(pk.check(c, "test"), InvalidArgument);
+    CHECK_THROWS_AS(sk.decrypt(c), InvalidArgument);
+    CHECK_THROWS_AS(pk.negate(c), InvalidArgument);
+    CHECK_THROWS_AS(pk.sub(good, c), InvalidArgument);
   }
 }
 
