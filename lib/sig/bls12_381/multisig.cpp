@@ -1,0 +1,167 @@
+// BLS multisignatures with signer counts (see multisig.hpp): aggregation
+// of same-message signatures under proof-of-possession keys,
+// draft-irtf-cfrg-bls-signature-05 Section 3.3.4.
+#include "privfin/sig/bls12_381/multisig.hpp"
+
+#include <limits>
+#include <string>
+#include <type_traits>
+
+#include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
+
+namespace privfin::sig::bls12_381 {
+
+namespace {
+template <class P>
+P decode_sig(ByteView bytes) {
+  if constexpr (std::is_same_v<P, G1>) {
+    return g1_from_bytes(bytes, true);
+  } else {
+    return g2_from_bytes(bytes, true);
+  }
+}
+}  // namespace
+
+template <class V>
+Committee<V> Committee<V>::from_keys(std::span<const ByteView> pks, std::span<const ByteView> pops) {
+  if (pks.empty()) throw InvalidArgument("bls12_381 Committee: no keys");
+  if (pks.size() != pops.size()) {
+    throw InvalidArgument("bls12_381 Committee: " + std::to_string(pks.size()) + " keys but " +
+                          std::to_string(pops.size()) + " proofs of possession");
+  }
+  Committee c;
+  c.keys_.reserve(pks.size());
+  for (std::size_t i = 0; i < pks.size(); ++i) {
+    if (!Bls<V>::pop_verify(pks[i], pops[i])) {
+      throw InvalidArgument("bls12_381 Committee: member " + std::to_string(i) +
+                            " has an invalid key or proof of possession");
+    }
+    if constexpr (std::is_same_v<PkPoint, G1>) {
+      c.keys_.push_back(g1_from_bytes(pks[i], true));
+    } else {
+      c.keys_.push_back(g2_from_bytes(pks[i], true));
+    }
+  }
+  return c;
+}
+
+template <class V>
+MultiSig<V>::MultiSig(std::size_t committee_size) : counts_(committee_size, 0) {}
+
+template <class V>
+MultiSig<V> MultiSig<V>::single(std::size_t committee_size, std::size_t signer, ByteView signature) {
+  if (signer >= committee_size) {
+    throw InvalidArgument("bls12_381 MultiSig: signer " + std::to_string(signer) + " outside a committee of " +
+                          std::to_string(committee_size));
+  }
+  MultiSig m(committee_size);
+  m.sig_ = decode_sig<SigPoint>(signature);
+  m.counts_[signer] = 1;
+  return m;
+}
+
+template <class V>
+void MultiSig<V>::merge_inplace(const MultiSig& other) {
+  if (other.counts_.size() != counts_.size()) {
+    throw InvalidArgument("bls12_381 MultiSig: merging committees of size " + std::to_string(counts_.size()) +
+                          " and " + std::to_string(other.counts_.size()));
+  }
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] > std::numeric_limits<std::uint32_t>::max() - other.counts_[i]) {
+      throw InvalidArgument("bls12_381 MultiSig: count of member " + std::to_string(i) + " overflows");
+    }
+  }
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  sig_ += other.sig_;
+}
+
+template <class V>
+MultiSig<V> MultiSig<V>::merge(const MultiSig& other) const {
+  MultiSig out = *this;
+  out.merge_inplace(other);
+  return out;
+}
+
+template <class V>
+bool MultiSig<V>::verify(const Committee<V>& committee, ByteView msg) const {
+  if (committee.size() != counts_.size()) return false;
+  typename V::PkPoint agg;
+  bool any = false;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    any = true;
+    if (counts_[i] == 1) {
+      agg += committee.key(i);
+    } else {
+      const std::uint64_t k[1] = {counts_[i]};
+      agg += committee.key(i).mul_vartime(k);
+    }
+  }
+  if (!any || agg.is_identity()) return false;
+  const std::string tag = Bls<V>::dst(Scheme::proof_of_possession);
+  return Bls<V>::core_verify_points(agg, msg, sig_, as_bytes(tag));
+}
+
+template <class V>
+std::vector<bool> MultiSig<V>::bitmap() const {
+  std::vector<bool> out(counts_.size());
+  for (std::size_t i = 0; i < counts_.size(); ++i) out[i] = counts_[i] != 0;
+  return out;
+}
+
+template <class V>
+std::size_t MultiSig<V>::signer_count() const noexcept {
+  std::size_t n = 0;
+  for (const auto c : counts_) n += c != 0 ? 1 : 0;
+  return n;
+}
+
+template <class V>
+typename Bls<V>::Signature MultiSig<V>::signature() const {
+  if constexpr (std::is_same_v<SigPoint, G1>) {
+    return g1_to_compressed(sig_);
+  } else {
+    return g2_to_compressed(sig_);
+  }
+}
+
+template <class V>
+Bytes MultiSig<V>::serialize() const {
+  Writer w;
+  w.version(wire_version).varint(counts_.size());
+  for (const auto c : counts_) w.varint(c);
+  const auto sig = signature();
+  w.raw(sig);
+  return std::move(w).take();
+}
+
+template <class V>
+MultiSig<V> MultiSig<V>::deserialize(ByteView bytes, std::size_t max_committee) {
+  Reader r(bytes);
+  r.expect_version(wire_version, "bls12_381 MultiSig");
+  const std::uint64_t n = r.varint("committee size");
+  if (n == 0 || n > max_committee) {
+    throw DecodeError("bls12_381 MultiSig: committee size " + std::to_string(n) + " outside [1, " +
+                      std::to_string(max_committee) + "]");
+  }
+  MultiSig m(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < m.counts_.size(); ++i) {
+    const std::uint64_t c = r.varint("signer count");
+    if (c > std::numeric_limits<std::uint32_t>::max()) {
+      throw DecodeError("bls12_381 MultiSig: count of member " + std::to_string(i) + " exceeds 32 bits");
+    }
+    m.counts_[i] = static_cast<std::uint32_t>(c);
+  }
+  const ByteView sig = r.raw(V::sig_size, "signature");
+  r.expect_end("bls12_381 MultiSig");
+  m.sig_ = decode_sig<SigPoint>(sig);
+  return m;
+}
+
+template class Committee<MinPk>;
+template class Committee<MinSig>;
+template class MultiSig<MinPk>;
+template class MultiSig<MinSig>;
+
+}  // namespace privfin::sig::bls12_381

@@ -1,0 +1,121 @@
+// Tests for privfin/sig/bls12_381/multisig.hpp: gossip-style merging with
+// repeated signers, bitmap and counts, verification against a PoP-checked
+// committee, tampering, and the wire format's malformed inputs.
+#include <catch2/catch.hpp>
+
+#include <privfin/core/error.hpp>
+#include <privfin/sig/bls12_381/multisig.hpp>
+
+#include <vector>
+
+using namespace privfin;
+using namespace privfin::sig::bls12_381;
+
+namespace {
+
+template <class V>
+struct Fixture {
+  using B = Bls<V>;
+  std::vector<SecretKey> sks;
+  std::vector<typename B::PublicKey> pks;
+  std::vector<typename B::Signature> pops;
+  std::vector<ByteView> pk_views, pop_views;
+
+  explicit Fixture(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      Bytes ikm(32, std::byte{0x5a});
+      ikm[1] = static_cast<std::byte>(i);
+      sks.push_back(SecretKey::key_gen(ikm));
+      pks.push_back(B::sk_to_pk(sks.back()));
+      pops.push_back(B::pop_prove(sks.back()));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      pk_views.emplace_back(pks[i].data(), pks[i].size());
+      pop_views.emplace_back(pops[i].data(), pops[i].size());
+    }
+  }
+  MultiSig<V> vote(std::size_t i, ByteView msg) const {
+    const auto sig = B::sign(sks[i], msg, Scheme::proof_of_possession);
+    return MultiSig<V>::single(sks.size(), i, sig);
+  }
+};
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("MultiSig merges along gossip paths and verifies", "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  Fixture<TestType> f(5);
+  const auto committee = Committee<TestType>::from_keys(f.pk_views, f.pop_views);
+  REQUIRE(committee.size() == 5);
+  const Bytes block = to_bytes("block hash 0xabc");
+
+  // Two gossip paths: {0, 1, 3} and {0, 4}; signer 0's vote reaches both.
+  const auto path_a = f.vote(0, block).merge(f.vote(1, block)).merge(f.vote(3, block));
+  auto path_b = f.vote(0, block);
+  path_b.merge_inplace(f.vote(4, block));
+  CHECK(path_a.verify(committee, block));
+  CHECK(path_b.verify(committee, block));
+  const auto merged = path_a.merge(path_b);
+  CHECK(merged.counts() == std::vector<std::uint32_t>{2, 1, 0, 1, 1});
+  CHECK(merged.bitmap() == std::vector<bool>{true, true, false, true, true});
+  CHECK(merged.signer_count() == 4);
+  CHECK(merged.verify(committee, block));
+  CHECK_FALSE(merged.verify(committee, as_bytes("another block")));
+
+  // Tampering with counts (claiming signer 2, or dropping the repeat) fails.
+  auto wire = merged.serialize();
+  const auto back = MultiSig<TestType>::deserialize(wire, 100);
+  CHECK(back.counts() == merged.counts());
+  CHECK(back.signature() == merged.signature());
+  CHECK(back.verify(committee, block));
+  for (std::size_t member : {std::size_t{0}, std::size_t{2}}) {
+    auto tampered = wire;
+    tampered[2 + member] = std::byte{1};  // 2 -> 1 for member 0, 0 -> 1 for member 2
+    CHECK_FALSE(MultiSig<TestType>::deserialize(tampered, 100).verify(committee, block));
+  }
+  // A vote on another message spoils the aggregate.
+  CHECK_FALSE(merged.merge(f.vote(2, as_bytes("other"))).verify(committee, block));
+  // No signers, a different committee size: invalid.
+  CHECK_FALSE(MultiSig<TestType>(5).verify(committee, block));
+  const Fixture<TestType> small(2);
+  const auto committee2 = Committee<TestType>::from_keys(small.pk_views, small.pop_views);
+  CHECK_FALSE(merged.verify(committee2, block));
+}
+
+TEMPLATE_TEST_CASE("MultiSig and Committee reject bad input", "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  using B = Bls<TestType>;
+  Fixture<TestType> f(3);
+  const Bytes block = to_bytes("b");
+  const auto sig = B::sign(f.sks[0], block, Scheme::proof_of_possession);
+  CHECK_THROWS_AS(MultiSig<TestType>::single(3, 3, sig), InvalidArgument);
+  CHECK_THROWS_AS(MultiSig<TestType>::single(3, 0, Bytes(TestType::sig_size)), DecodeError);
+  auto m = f.vote(0, block);
+  const auto before = m.serialize();
+  CHECK_THROWS_AS(m.merge_inplace(MultiSig<TestType>(4)), InvalidArgument);
+  CHECK(m.serialize() == before);  // unchanged
+
+  // Committee: a swapped PoP, size mismatch, empty.
+  auto pops = f.pop_views;
+  std::swap(pops[0], pops[1]);
+  CHECK_THROWS_AS(Committee<TestType>::from_keys(f.pk_views, pops), InvalidArgument);
+  CHECK_THROWS_AS(Committee<TestType>::from_keys(f.pk_views, std::span(f.pop_views).first(2)), InvalidArgument);
+  CHECK_THROWS_AS(Committee<TestType>::from_keys(std::span<const ByteView>(), std::span<const ByteView>()),
+                  InvalidArgument);
+
+  // Wire format: truncation, version, size bound, trailing bytes, bad point.
+  const Bytes wire = m.serialize();
+  CHECK_NOTHROW(MultiSig<TestType>::deserialize(wire, 3));
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(ByteView(wire).first(wire.size() - 1), 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(Bytes{}, 3), DecodeError);
+  auto v = wire;
+  v[0] = std::byte{2};
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(v, 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(wire, 2), DecodeError);
+  auto trailing = wire;
+  trailing.push_back(std::byte{0});
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(trailing, 3), DecodeError);
+  auto bad_point = wire;
+  bad_point.back() ^= std::byte{1};
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(bad_point, 3), DecodeError);
+  Bytes zero_size = {std::byte{1}, std::byte{0}};
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(zero_size, 3), DecodeError);
+}
