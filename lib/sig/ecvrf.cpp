@@ -19,6 +19,7 @@
 #include "privfin/sig/ec_p256.hpp"
 #include "privfin/sig/edwards25519.hpp"
 #include "privfin/sig/hash_to_curve.hpp"
+#include "edwards25519_vartime.hpp"
 
 namespace privfin::sig {
 namespace {
@@ -267,14 +268,6 @@ const Ed& ed_identity() {
   return id;
 }
 
-// RFC 8032 §5.1.3 decoding plus libsodium's checks (canonical, not small
-// order, in the prime-order subgroup).
-bool ed_valid_point(ByteView enc) {
-  if (enc.size() != 32) return false;
-  const Ed e = to_ed(enc);
-  return crypto_core_ed25519_is_valid_point(e.data()) == 1;
-}
-
 // scalar * point for a point in the prime-order subgroup; 0 * P = identity.
 std::optional<Ed> ed_mul(const Ed& scalar, const Ed& point) {
   if (sodium_is_zero(scalar.data(), scalar.size()) == 1) return ed_identity();
@@ -289,12 +282,6 @@ Ed ed_mul_base(const Ed& scalar) {
   if (crypto_scalarmult_ed25519_base_noclamp(out.data(), scalar.data()) != 0) {
     throw Error("ecvrf: libsodium base point multiplication failed");
   }
-  return out;
-}
-
-Ed ed_sub(const Ed& a, const Ed& b) {
-  Ed out{};
-  if (crypto_core_ed25519_sub(out.data(), a.data(), b.data()) != 0) throw Error("ecvrf: edwards25519 subtraction failed");
   return out;
 }
 
@@ -340,8 +327,10 @@ Ed ed_encode_to_curve(VrfSuite suite, ByteView pk_string, ByteView alpha) {
     const std::array<std::byte, 2> prefix{suite_byte(suite), std::byte{0x01}};
     const std::array<std::byte, 2> suffix{static_cast<std::byte>(ctr), std::byte{0x00}};
     const auto hash = Sha512().update(prefix).update(pk_string).update(alpha).update(suffix).finish();
-    if (auto p = ed25519_curve::decode(ByteView(hash).first(32))) {
-      return to_ed(ed25519_curve::encode(ed25519_curve::mul_cofactor(*p)));
+    if (auto p = detail::ed::decode(ByteView(hash).first(32))) {
+      std::array<std::byte, 32> enc{};
+      detail::ed::encode(detail::ed::mul_cofactor(*p), enc);
+      return to_ed(enc);
     }
   }
   throw Error("ecvrf: try-and-increment found no point in 256 attempts");
@@ -389,29 +378,46 @@ bool ed_scalar_canonical(ByteView s_le) {
   return false;
 }
 
+// ECVRF_validate_key for edwards25519: decodes strictly, no small order.
+// Gamma gets the same test: an honest Gamma = x*H is never of small order.
+std::optional<detail::ed::Point> ed_point_not_small(ByteView pk) {
+  auto y = detail::ed::decode(pk);
+  if (!y || detail::ed::is_identity(detail::ed::mul_cofactor(*y))) return std::nullopt;
+  return y;
+}
+
+Bytes ed_beta(VrfSuite suite, const detail::ed::Point& gamma) {
+  std::array<std::byte, 32> enc{};
+  detail::ed::encode(detail::ed::mul_cofactor(gamma), enc);
+  return beta_hash<Sha512>(suite, enc);
+}
+
+// Verification touches public data only: the variable-time arithmetic of
+// edwards25519_vartime (U = s*B - c*Y and V = s*H - c*Gamma as double
+// multiplications).
 std::optional<Bytes> ed_verify(VrfSuite suite, ByteView pk, ByteView alpha, ByteView pi) {
-  sodium_ready();
-  if (!ed_valid_point(pk)) return std::nullopt;  // validate_key, and decodes strictly
+  const auto y = ed_point_not_small(pk);
+  if (!y) return std::nullopt;
   if (pi.size() != 32 + c_len + q_len) return std::nullopt;
-  if (!ed_valid_point(pi.first(32))) return std::nullopt;
-  const ByteView s_bytes = pi.subspan(32 + c_len, q_len);
-  if (!ed_scalar_canonical(s_bytes)) return std::nullopt;
-  const Ed y = to_ed(pk);
-  const Ed gamma = to_ed(pi.first(32));
-  Ed c{};
-  std::copy(pi.begin() + 32, pi.begin() + 32 + c_len, reinterpret_cast<std::byte*>(c.data()));
-  const Ed s = to_ed(s_bytes);
-  const Ed h = ed_encode_to_curve(suite, pk, alpha);
-  // U = s*B - c*Y, V = s*H - c*Gamma
-  const auto cy = ed_mul(c, y);
-  const auto sh = ed_mul(s, h);
-  const auto cg = ed_mul(c, gamma);
-  if (!cy || !sh || !cg) return std::nullopt;
-  const Ed u = ed_sub(ed_mul_base(s), *cy);
-  const Ed v = ed_sub(*sh, *cg);
-  const Bytes expected = challenge_hash<Sha512>(suite, {view(y), view(h), view(gamma), view(u), view(v)});
+  const auto gamma = ed_point_not_small(pi.first(32));
+  if (!gamma) return std::nullopt;
+  const ByteView s = pi.subspan(32 + c_len, q_len);
+  if (!ed_scalar_canonical(s)) return std::nullopt;
+  std::array<std::byte, 32> c{};
+  std::copy(pi.begin() + 32, pi.begin() + 32 + c_len, c.begin());
+  const Ed h_string = ed_encode_to_curve(suite, pk, alpha);
+  const auto h = detail::ed::decode(view(h_string));
+  if (!h) return std::nullopt;
+  const auto u = detail::ed::double_mul(s, detail::ed::base_point(), c, detail::ed::negate(*y));
+  const auto v = detail::ed::double_mul(s, *h, c, detail::ed::negate(*gamma));
+  std::array<std::byte, 32> u_string{};
+  std::array<std::byte, 32> v_string{};
+  detail::ed::encode(u, u_string);
+  detail::ed::encode(v, v_string);
+  // pk and Gamma decoded strictly, so their bytes are their canonical encodings.
+  const Bytes expected = challenge_hash<Sha512>(suite, {pk, view(h_string), pi.first(32), u_string, v_string});
   if (!constant_time_equal(expected, pi.subspan(32, c_len))) return std::nullopt;
-  return beta_hash<Sha512>(suite, view(ed_times_cofactor(gamma)));
+  return ed_beta(suite, *gamma);
 }
 
 }  // namespace
@@ -500,15 +506,14 @@ Bytes Ecvrf::proof_to_hash(ByteView proof) const {
     if (!gamma) throw DecodeError("ecvrf: proof bytes [0, 33) are not a valid P-256 point (Gamma)");
     return beta_hash<Sha256>(suite_, gamma->encode_compressed());
   }
-  if (!ed_valid_point(proof.first(32))) {
-    throw DecodeError("ecvrf: proof bytes [0, 32) are not a valid edwards25519 point (Gamma)");
-  }
-  return beta_hash<Sha512>(suite_, view(ed_times_cofactor(to_ed(proof.first(32)))));
+  const auto gamma = ed_point_not_small(proof.first(32));
+  if (!gamma) throw DecodeError("ecvrf: proof bytes [0, 32) are not a valid edwards25519 point (Gamma)");
+  return ed_beta(suite_, *gamma);
 }
 
 bool Ecvrf::validate_key(ByteView public_key) const {
   if (is_p256()) return p256::Point::try_decode(public_key).has_value();
-  return ed_valid_point(public_key);
+  return ed_point_not_small(public_key).has_value();
 }
 
 }  // namespace privfin::sig

@@ -17,10 +17,12 @@
 // verify() returns beta only for a valid proof. It runs ECVRF_validate_key
 // (RFC 9381 §5.4.5): the public key must decode and must not have small
 // order. Points are decoded strictly (no coordinates >= p, no x = 0 with the
-// sign bit set), s >= q is rejected, lengths must be exact. For edwards25519
-// this implementation is stricter than the RFC in one place: public keys
-// and Gamma must lie in the prime-order subgroup (libsodium's check); honest
-// keys and proofs always do, and beta is unaffected.
+// sign bit set), s >= q is rejected, lengths must be exact; a Gamma of small
+// order is rejected too (an honest Gamma = x*H never has one). Verification
+// handles public data only and uses variable-time arithmetic (OpenSSL's
+// two-scalar multiplication for P-256, our own width-5 NAF double
+// multiplication for edwards25519); proving uses constant-time code
+// (OpenSSL's single-scalar ladder, libsodium's scalarmult_ed25519).
 // Errors: prove()/public_key() throw InvalidArgument for a malformed secret
 // key; proof_to_hash() throws DecodeError for a malformed proof; verify()
 // never throws on bad input. Secret scalars and nonces are wiped after use.

@@ -1,0 +1,336 @@
+// edwards25519 over GF(2^255 - 19) for public data: see the header.
+// Field arithmetic in radix 2^51; point formulas from Hisil, Wong, Carter,
+// Dawson, "Twisted Edwards Curves Revisited" (ASIACRYPT 2008), §3.1 and
+// §3.3, for a = -1.
+#include "edwards25519_vartime.hpp"
+
+#include <algorithm>
+
+#include "privfin/core/bigint.hpp"
+#include "privfin/core/detail/int128.hpp"
+#include "privfin/sig/edwards25519.hpp"
+
+namespace privfin::sig::detail::ed {
+namespace {
+
+using privfin::detail::uint128;
+constexpr std::uint64_t mask51 = (std::uint64_t{1} << 51) - 1;
+
+Fe fe_from_u64(std::uint64_t x) {
+  Fe r;
+  r.v[0] = x;
+  return r;
+}
+
+Fe carry(const Fe& a) {
+  Fe r = a;
+  std::uint64_t c = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < 5; ++i) {
+      r.v[i] += c;
+      c = r.v[i] >> 51;
+      r.v[i] &= mask51;
+    }
+    r.v[0] += 19 * c;
+    c = 0;
+  }
+  return r;
+}
+
+Fe fe_add(const Fe& a, const Fe& b) {
+  Fe r;
+  for (std::size_t i = 0; i < 5; ++i) r.v[i] = a.v[i] + b.v[i];
+  return r;
+}
+
+// a - b + 4p keeps limbs positive for inputs below 2^53.
+Fe fe_sub(const Fe& a, const Fe& b) {
+  constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
+  constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
+  Fe r;
+  r.v[0] = a.v[0] + four_p0 - b.v[0];
+  for (std::size_t i = 1; i < 5; ++i) r.v[i] = a.v[i] + four_pi - b.v[i];
+  return carry(r);
+}
+
+Fe fe_neg(const Fe& a) { return fe_sub(Fe{}, a); }
+
+Fe fe_mul(const Fe& a, const Fe& b) {
+  const std::uint64_t* x = a.v.data();
+  const std::uint64_t* y = b.v.data();
+  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
+  uint128 r0 = uint128(x[0]) * y[0] + uint128(x[1]) * y4 + uint128(x[2]) * y3 + uint128(x[3]) * y2 + uint128(x[4]) * y1;
+  uint128 r1 = uint128(x[0]) * y[1] + uint128(x[1]) * y[0] + uint128(x[2]) * y4 + uint128(x[3]) * y3 + uint128(x[4]) * y2;
+  uint128 r2 = uint128(x[0]) * y[2] + uint128(x[1]) * y[1] + uint128(x[2]) * y[0] + uint128(x[3]) * y4 + uint128(x[4]) * y3;
+  uint128 r3 = uint128(x[0]) * y[3] + uint128(x[1]) * y[2] + uint128(x[2]) * y[1] + uint128(x[3]) * y[0] + uint128(x[4]) * y4;
+  uint128 r4 = uint128(x[0]) * y[4] + uint128(x[1]) * y[3] + uint128(x[2]) * y[2] + uint128(x[3]) * y[1] + uint128(x[4]) * y[0];
+  r1 += r0 >> 51;
+  r2 += r1 >> 51;
+  r3 += r2 >> 51;
+  r4 += r3 >> 51;
+  Fe r;
+  r.v[0] = static_cast<std::uint64_t>(r0) & mask51;
+  r.v[1] = static_cast<std::uint64_t>(r1) & mask51;
+  r.v[2] = static_cast<std::uint64_t>(r2) & mask51;
+  r.v[3] = static_cast<std::uint64_t>(r3) & mask51;
+  r.v[4] = static_cast<std::uint64_t>(r4) & mask51;
+  // The top carry times 19 folds back into limb 0 (2^255 = 19 mod p).
+  const uint128 t0 = uint128(r.v[0]) + uint128(19) * (r4 >> 51);
+  r.v[0] = static_cast<std::uint64_t>(t0) & mask51;
+  r.v[1] += static_cast<std::uint64_t>(t0 >> 51);
+  return r;
+}
+
+Fe fe_sq(const Fe& a) { return fe_mul(a, a); }
+
+Fe fe_sq_n(Fe a, int n) {
+  for (int i = 0; i < n; ++i) a = fe_sq(a);
+  return a;
+}
+
+// Returns z^(2^250 - 1) and z^11 (the shared part of inversion and the
+// square-root exponent).
+void fe_pow_2_250_1(const Fe& z, Fe& z_250_0, Fe& z11) {
+  const Fe z2 = fe_sq(z);
+  const Fe z9 = fe_mul(fe_sq_n(z2, 2), z);
+  z11 = fe_mul(z9, z2);
+  const Fe z_5_0 = fe_mul(fe_sq(z11), z9);
+  const Fe z_10_0 = fe_mul(fe_sq_n(z_5_0, 5), z_5_0);
+  const Fe z_20_0 = fe_mul(fe_sq_n(z_10_0, 10), z_10_0);
+  const Fe z_40_0 = fe_mul(fe_sq_n(z_20_0, 20), z_20_0);
+  const Fe z_50_0 = fe_mul(fe_sq_n(z_40_0, 10), z_10_0);
+  const Fe z_100_0 = fe_mul(fe_sq_n(z_50_0, 50), z_50_0);
+  const Fe z_200_0 = fe_mul(fe_sq_n(z_100_0, 100), z_100_0);
+  z_250_0 = fe_mul(fe_sq_n(z_200_0, 50), z_50_0);
+}
+
+Fe fe_invert(const Fe& z) {
+  Fe z_250_0, z11;
+  fe_pow_2_250_1(z, z_250_0, z11);
+  return fe_mul(fe_sq_n(z_250_0, 5), z11);  // z^(2^255 - 21) = z^(p - 2)
+}
+
+Fe fe_pow_p58(const Fe& z) {
+  Fe z_250_0, z11;
+  fe_pow_2_250_1(z, z_250_0, z11);
+  return fe_mul(fe_sq_n(z_250_0, 2), z);  // z^(2^252 - 3) = z^((p - 5) / 8)
+}
+
+// The canonical value in [0, p) as 32 little-endian bytes.
+void fe_to_bytes(const Fe& a, std::array<std::byte, 32>& out) {
+  Fe r = carry(a);  // limbs < 2^51 (limb 0 may exceed by a little; carry again)
+  r = carry(r);
+  // If r >= p then r + 19 >= 2^255: compute q = (r + 19) >> 255.
+  std::uint64_t q = (r.v[0] + 19) >> 51;
+  for (std::size_t i = 1; i < 5; ++i) q = (r.v[i] + q) >> 51;
+  r.v[0] += 19 * q;
+  std::uint64_t c = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    r.v[i] += c;
+    c = r.v[i] >> 51;
+    r.v[i] &= mask51;
+  }
+  // Pack 5 x 51 bits into 255 bits.
+  std::array<std::uint64_t, 4> w{};
+  w[0] = r.v[0] | (r.v[1] << 51);
+  w[1] = (r.v[1] >> 13) | (r.v[2] << 38);
+  w[2] = (r.v[2] >> 26) | (r.v[3] << 25);
+  w[3] = (r.v[3] >> 39) | (r.v[4] << 12);
+  for (std::size_t i = 0; i < 32; ++i) out[i] = static_cast<std::byte>((w[i / 8] >> (8 * (i % 8))) & 0xff);
+}
+
+// Bit 255 is ignored.
+Fe fe_from_bytes(ByteView in) {
+  std::array<std::uint64_t, 4> w{};
+  for (std::size_t i = 0; i < 32; ++i) w[i / 8] |= std::uint64_t{std::to_integer<std::uint8_t>(in[i])} << (8 * (i % 8));
+  Fe r;
+  r.v[0] = w[0] & mask51;
+  r.v[1] = ((w[0] >> 51) | (w[1] << 13)) & mask51;
+  r.v[2] = ((w[1] >> 38) | (w[2] << 26)) & mask51;
+  r.v[3] = ((w[2] >> 25) | (w[3] << 39)) & mask51;
+  r.v[4] = (w[3] >> 12) & mask51;
+  return r;
+}
+
+Fe fe_from_mpz(const mpz_class& x) {
+  const Bytes b = bigint::to_bytes_le(x, 32);
+  return fe_from_bytes(b);
+}
+
+bool fe_is_zero(const Fe& a) {
+  std::array<std::byte, 32> b{};
+  fe_to_bytes(a, b);
+  return std::all_of(b.begin(), b.end(), [](std::byte x) { return x == std::byte{0}; });
+}
+
+bool fe_is_odd(const Fe& a) {
+  std::array<std::byte, 32> b{};
+  fe_to_bytes(a, b);
+  return (std::to_integer<unsigned>(b[0]) & 1u) != 0;
+}
+
+bool fe_equal(const Fe& a, const Fe& b) { return fe_is_zero(fe_sub(a, b)); }
+
+const Fe& curve_d() {
+  static const Fe d = fe_from_mpz(ed25519_curve::curve_d());
+  return d;
+}
+const Fe& curve_2d() {
+  static const Fe d2 = carry(fe_add(curve_d(), curve_d()));
+  return d2;
+}
+const Fe& sqrt_m1() {
+  static const Fe s = fe_from_mpz(ed25519_curve::sqrt_minus_one());
+  return s;
+}
+
+// Q in the form (Y + X, Y - X, 2Z, 2dT) for repeated additions.
+struct Cached {
+  Fe ypx, ymx, z2, t2d;
+};
+
+Cached to_cached(const Point& p) {
+  return Cached{carry(fe_add(p.y, p.x)), fe_sub(p.y, p.x), carry(fe_add(p.z, p.z)), fe_mul(p.t, curve_2d())};
+}
+
+// add-2008-hwcd-3 (a = -1), with Q cached; `negate` adds -Q instead.
+Point add_cached(const Point& p, const Cached& q, bool negate) {
+  const Fe a = fe_mul(fe_sub(p.y, p.x), negate ? q.ypx : q.ymx);
+  const Fe b = fe_mul(fe_add(p.y, p.x), negate ? q.ymx : q.ypx);
+  const Fe c = fe_mul(p.t, q.t2d);
+  const Fe d = fe_mul(p.z, q.z2);
+  const Fe e = fe_sub(b, a);
+  const Fe f = negate ? fe_add(d, c) : fe_sub(d, c);
+  const Fe g = negate ? fe_sub(d, c) : fe_add(d, c);
+  const Fe h = fe_add(b, a);
+  return Point{fe_mul(e, f), fe_mul(g, h), fe_mul(f, g), fe_mul(e, h)};
+}
+
+// Width-5 NAF of a scalar below 2^255: digits odd in [-15, 15] or 0.
+std::array<std::int8_t, 256> wnaf5(ByteView scalar) {
+  std::array<std::uint64_t, 5> k{};
+  for (std::size_t i = 0; i < 32; ++i) {
+    k[i / 8] |= std::uint64_t{std::to_integer<std::uint8_t>(scalar[i])} << (8 * (i % 8));
+  }
+  std::array<std::int8_t, 256> naf{};
+  for (std::size_t i = 0; i < 256; ++i) {
+    if ((k[0] & 1u) != 0) {
+      int d = static_cast<int>(k[0] & 31u);
+      if (d >= 16) d -= 32;
+      naf[i] = static_cast<std::int8_t>(d);
+      if (d > 0) {
+        k[0] -= static_cast<std::uint64_t>(d);  // clears low bits: no borrow
+      } else {
+        std::uint64_t add = static_cast<std::uint64_t>(-d);
+        for (std::size_t j = 0; j < 5 && add != 0; ++j) {
+          k[j] += add;
+          add = k[j] < add ? 1 : 0;
+        }
+      }
+    }
+    for (std::size_t j = 0; j < 4; ++j) k[j] = (k[j] >> 1) | (k[j + 1] << 63);
+    k[4] >>= 1;
+  }
+  return naf;
+}
+
+std::array<Cached, 8> odd_multiples(const Point& p) {
+  std::array<Cached, 8> table;
+  const Cached p2 = to_cached(dbl(p));
+  Point acc = p;
+  table[0] = to_cached(acc);
+  for (std::size_t i = 1; i < 8; ++i) {
+    acc = add_cached(acc, p2, false);
+    table[i] = to_cached(acc);
+  }
+  return table;
+}
+
+}  // namespace
+
+Point identity() { return Point{Fe{}, fe_from_u64(1), fe_from_u64(1), Fe{}}; }
+
+const Point& base_point() {
+  static const Point b = [] {
+    const Bytes enc = ed25519_curve::encode(ed25519_curve::base_point());
+    return *decode(enc);
+  }();
+  return b;
+}
+
+std::optional<Point> decode(ByteView encoding) {
+  if (encoding.size() != 32) return std::nullopt;
+  // y < p: reject 2^255 - 19 <= y < 2^255.
+  bool all_ones = (std::to_integer<unsigned>(encoding[31]) & 0x7fu) == 0x7fu;
+  for (std::size_t i = 1; i < 31 && all_ones; ++i) all_ones = encoding[i] == std::byte{0xff};
+  if (all_ones && std::to_integer<unsigned>(encoding[0]) >= 0xedu) return std::nullopt;
+  const bool sign = (std::to_integer<unsigned>(encoding[31]) & 0x80u) != 0;
+  Point p;
+  p.y = fe_from_bytes(encoding);
+  p.z = fe_from_u64(1);
+  const Fe y2 = fe_sq(p.y);
+  const Fe u = fe_sub(y2, p.z);
+  const Fe v = carry(fe_add(fe_mul(curve_d(), y2), p.z));
+  // x = u v^3 (u v^7)^((p-5)/8)
+  const Fe v3 = fe_mul(fe_sq(v), v);
+  const Fe v7 = fe_mul(fe_sq(v3), v);
+  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(fe_mul(u, v7)));
+  const Fe vx2 = fe_mul(v, fe_sq(x));
+  if (!fe_equal(vx2, u)) {
+    if (!fe_equal(vx2, fe_neg(u))) return std::nullopt;
+    x = fe_mul(x, sqrt_m1());
+  }
+  if (fe_is_zero(x) && sign) return std::nullopt;
+  if (fe_is_odd(x) != sign) x = fe_neg(x);
+  p.x = carry(x);
+  p.t = fe_mul(p.x, p.y);
+  return p;
+}
+
+void encode(const Point& p, std::array<std::byte, 32>& out) {
+  const Fe zinv = fe_invert(p.z);
+  const Fe x = fe_mul(p.x, zinv);
+  const Fe y = fe_mul(p.y, zinv);
+  fe_to_bytes(y, out);
+  if (fe_is_odd(x)) out[31] |= std::byte{0x80};
+}
+
+Point add(const Point& a, const Point& b) { return add_cached(a, to_cached(b), false); }
+
+// dbl-2008-hwcd (a = -1): A = X^2, B = Y^2, C = 2 Z^2, D = -A,
+// E = (X + Y)^2 - A - B, G = D + B, F = G - C, H = D - B.
+Point dbl(const Point& p) {
+  const Fe a = fe_sq(p.x);
+  const Fe b = fe_sq(p.y);
+  const Fe zz = fe_sq(p.z);
+  const Fe c = carry(fe_add(zz, zz));
+  const Fe e = fe_sub(fe_sq(carry(fe_add(p.x, p.y))), carry(fe_add(a, b)));
+  const Fe g = fe_sub(b, a);
+  const Fe f = fe_sub(g, c);
+  const Fe h = fe_neg(carry(fe_add(a, b)));
+  return Point{fe_mul(e, f), fe_mul(g, h), fe_mul(f, g), fe_mul(e, h)};
+}
+
+Point mul_cofactor(const Point& a) { return dbl(dbl(dbl(a))); }
+
+Point negate(const Point& a) { return Point{fe_neg(a.x), a.y, a.z, fe_neg(a.t)}; }
+
+bool is_identity(const Point& a) { return fe_is_zero(a.x) && fe_equal(a.y, a.z); }
+
+Point double_mul(ByteView a, const Point& p, ByteView b, const Point& q) {
+  const auto naf_a = wnaf5(a);
+  const auto naf_b = wnaf5(b);
+  const auto table_p = odd_multiples(p);
+  const auto table_q = odd_multiples(q);
+  std::size_t top = 256;
+  while (top > 0 && naf_a[top - 1] == 0 && naf_b[top - 1] == 0) --top;
+  Point r = identity();
+  for (std::size_t i = top; i-- > 0;) {
+    r = dbl(r);
+    if (const int d = naf_a[i]; d != 0) r = add_cached(r, table_p[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
+    if (const int d = naf_b[i]; d != 0) r = add_cached(r, table_q[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
+  }
+  return r;
+}
+
+}  // namespace privfin::sig::detail::ed

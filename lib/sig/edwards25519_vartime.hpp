@@ -1,0 +1,41 @@
+// Internal to lib/sig: edwards25519 arithmetic for *public* data on 64-bit
+// limbs (field elements in radix 2^51, points in extended twisted Edwards
+// coordinates, Hisil-Wong-Carter-Dawson formulas with a = -1), with a
+// variable-time double-scalar multiplication a*P + b*Q (interleaved width-5
+// NAF). Used by ECVRF verification; never used with secret scalars.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "privfin/core/bytes.hpp"
+
+namespace privfin::sig::detail::ed {
+
+struct Fe {
+  std::array<std::uint64_t, 5> v{};
+};
+
+struct Point {
+  Fe x, y, z, t;
+};
+
+[[nodiscard]] Point identity();
+[[nodiscard]] const Point& base_point();
+
+// RFC 8032 §5.1.3 strict decoding (y < p, x = 0 needs a clear sign bit).
+[[nodiscard]] std::optional<Point> decode(ByteView encoding);
+// Encodings are written into 32-byte arrays.
+void encode(const Point& p, std::array<std::byte, 32>& out);
+
+[[nodiscard]] Point add(const Point& a, const Point& b);
+[[nodiscard]] Point dbl(const Point& a);
+[[nodiscard]] Point mul_cofactor(const Point& a);
+[[nodiscard]] Point negate(const Point& a);
+[[nodiscard]] bool is_identity(const Point& a);
+
+// a*P + b*Q for 32-byte little-endian scalars below 2^255, variable time.
+[[nodiscard]] Point double_mul(ByteView a, const Point& p, ByteView b, const Point& q);
+
+}  // namespace privfin::sig::detail::ed

@@ -1,0 +1,149 @@
+// Sortition: exact binomial boundaries, statistics over many seeds,
+// determinism, and independence from the floating-point environment.
+#include <catch2/catch.hpp>
+
+#include <cfenv>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include "privfin/core/bigint.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/sig/ecvrf.hpp"
+#include "privfin/sig/sortition.hpp"
+
+using namespace privfin;
+using namespace privfin::sig;
+
+namespace {
+Prg test_prg(std::uint8_t tag) {
+  Prg::Seed seed{};
+  seed[0] = std::byte{tag};
+  seed[7] = std::byte{0x50};
+  return Prg(seed);
+}
+}  // namespace
+
+TEST_CASE("sortition: committee votes follow the exact binomial CDF boundaries", "[sig][sortition]") {
+  // w = 3, p = 1/2: CDF = 1/8, 4/8, 7/8, 1. With a one-byte output x/256:
+  // j = 0 for x < 32, 1 for x < 128, 2 for x < 224, 3 otherwise.
+  auto votes = [](unsigned x) {
+    const Bytes beta{static_cast<std::byte>(x)};
+    return sortition::committee_votes(beta, 3, 10, 5);
+  };
+  CHECK(votes(0) == 0);
+  CHECK(votes(31) == 0);
+  CHECK(votes(32) == 1);
+  CHECK(votes(127) == 1);
+  CHECK(votes(128) == 2);
+  CHECK(votes(223) == 2);
+  CHECK(votes(224) == 3);
+  CHECK(votes(255) == 3);
+  // p = 1/3, w = 2: CDF = 4/9, 8/9, 1. Two-byte outputs: x / 65536 < 4/9
+  // iff 9x < 4 * 65536 iff x <= 29127.
+  auto votes2 = [](unsigned x) {
+    const Bytes beta{static_cast<std::byte>(x >> 8), static_cast<std::byte>(x & 0xff)};
+    return sortition::committee_votes(beta, 2, 3, 1);
+  };
+  CHECK(votes2(29127) == 0);
+  CHECK(votes2(29128) == 1);
+  CHECK(votes2(58254) == 1);  // 9 * 58254 < 8 * 65536
+  CHECK(votes2(58255) == 2);
+  // Edge parameters.
+  const Bytes beta(32, std::byte{0x80});
+  CHECK(sortition::committee_votes(beta, 0, 100, 10) == 0);
+  CHECK(sortition::committee_votes(beta, 40, 100, 0) == 0);
+  CHECK(sortition::committee_votes(beta, 40, 100, 100) == 40);
+  CHECK(sortition::committee_votes(Bytes(32, std::byte{0xff}), 40, 100, 99) <= 40);
+  CHECK_THROWS_AS(sortition::committee_votes(beta, 101, 100, 10), InvalidArgument);
+  CHECK_THROWS_AS(sortition::committee_votes(beta, 10, 100, 101), InvalidArgument);
+  CHECK_THROWS_AS(sortition::committee_votes(beta, 0, 0, 0), InvalidArgument);
+  CHECK_THROWS_AS(sortition::committee_votes(Bytes{}, 1, 100, 10), InvalidArgument);
+}
+
+TEST_CASE("sortition: committee sizes match the binomial mean and variance", "[sig][sortition]") {
+  // Per node: w = 60, tau/W = 30/600 = 1/20: mean 3, variance 2.85.
+  auto prg = test_prg(1);
+  const std::size_t trials = 4000;
+  double sum = 0;
+  double sum_sq = 0;
+  for (std::size_t i = 0; i < trials; ++i) {
+    const Bytes beta = prg.bytes(64);
+    const double j = static_cast<double>(sortition::committee_votes(beta, 60, 600, 30));
+    sum += j;
+    sum_sq += j * j;
+  }
+  const double mean = sum / static_cast<double>(trials);
+  const double variance = sum_sq / static_cast<double>(trials) - mean * mean;
+  INFO("mean " << mean << " variance " << variance);
+  // Standard error of the mean sqrt(2.85/4000) = 0.027: allow 5 sigma.
+  CHECK(std::abs(mean - 3.0) < 0.14);
+  // Standard error of the sample variance ~ sqrt((mu4 - sigma^4)/n) ~ 0.09.
+  CHECK(std::abs(variance - 2.85) < 0.45);
+}
+
+TEST_CASE("sortition: leader candidates have the expected frequency and order", "[sig][sortition]") {
+  sortition::LeaderElection election(10, 100);
+  CHECK(election.threshold() == (mpz_class(1) << 256) / 10);
+  auto prg = test_prg(2);
+  std::size_t candidates = 0;
+  const std::size_t trials = 4000;
+  std::vector<Bytes> priorities;
+  for (std::size_t i = 0; i < trials; ++i) {
+    const Bytes beta = prg.bytes(64);
+    if (election.is_candidate(beta)) {
+      ++candidates;
+      priorities.push_back(sortition::LeaderElection::priority(beta));
+    }
+  }
+  // Binomial(4000, 0.1): mean 400, sd 19; allow 5 sd.
+  CHECK(candidates > 305);
+  CHECK(candidates < 495);
+  std::sort(priorities.begin(), priorities.end(),
+            [](const Bytes& a, const Bytes& b) { return sortition::LeaderElection::precedes(a, b); });
+  for (std::size_t i = 1; i < priorities.size(); ++i) {
+    CHECK(bigint::from_bytes_be(priorities[i - 1]) < bigint::from_bytes_be(priorities[i]));
+  }
+  // Boundaries of the threshold itself.
+  const Bytes below = bigint::to_bytes_be(election.threshold() - 1, 32);
+  const Bytes at = bigint::to_bytes_be(election.threshold(), 32);
+  CHECK(election.is_candidate_priority(below));
+  CHECK_FALSE(election.is_candidate_priority(at));
+  CHECK(sortition::LeaderElection(100, 100).is_candidate_priority(Bytes(32, std::byte{0xff})));
+  CHECK_THROWS_AS(sortition::LeaderElection(0, 100), InvalidArgument);
+  CHECK_THROWS_AS(sortition::LeaderElection(1, 0), InvalidArgument);
+  CHECK_THROWS_AS(election.is_candidate_priority(Bytes(31)), InvalidArgument);
+}
+
+TEST_CASE("sortition: decisions are deterministic and independent of the rounding mode", "[sig][sortition]") {
+  const Ecvrf vrf(VrfSuite::edwards25519_sha512_ell2);
+  auto prg = test_prg(3);
+  const auto keys = vrf.generate(prg);
+  const Bytes seed = prg.bytes(32);
+  sortition::LeaderElection election(3, 20);
+  std::vector<std::uint64_t> first;
+  std::vector<bool> first_leader;
+  for (std::uint64_t round = 0; round < 20; ++round) {
+    const Bytes alpha = sortition::round_input(seed, round);
+    const auto beta = vrf.verify(keys.public_key, alpha, vrf.prove(keys.secret_key.view(), alpha));
+    REQUIRE(beta.has_value());
+    first.push_back(sortition::committee_votes(*beta, 1000, 100000, 2000));
+    first_leader.push_back(election.is_candidate(*beta));
+  }
+  const int saved = std::fegetround();
+  for (int mode : {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO}) {
+    std::fesetround(mode);
+    for (std::uint64_t round = 0; round < 20; ++round) {
+      const Bytes alpha = sortition::round_input(seed, round);
+      const Bytes beta = vrf.proof_to_hash(vrf.prove(keys.secret_key.view(), alpha));
+      CHECK(sortition::committee_votes(beta, 1000, 100000, 2000) == first[round]);
+      CHECK(election.is_candidate(beta) == first_leader[round]);
+    }
+  }
+  std::fesetround(saved);
+  // A pinned decision: a regression check that the arithmetic never changes.
+  const Bytes fixed = from_hex("00000000000000000000000000000000000000000000000000000000000000ff");
+  CHECK(sortition::committee_votes(fixed, 1000, 100000, 2000) == 0);
+  CHECK(sortition::committee_votes(Bytes(32, std::byte{0xff}), 1000, 100000, 2000) > 20);
+  CHECK(sortition::round_input(seed, 1) != sortition::round_input(seed, 2));
+}
