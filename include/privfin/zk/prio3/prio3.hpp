@@ -198,13 +198,25 @@ class Prio3 {
       throw InvalidArgument("Prio3::shard: rand is " + std::to_string(rand.size()) + " bytes, expected " +
                             std::to_string(rand_size()));
     }
-    const std::vector<F> meas = circuit().encode(measurement);
+    return shard_encoded(ctx, circuit().encode(measurement), nonce, rand);
+  }
+
+  // shard() for a measurement the caller has already encoded. No validity
+  // check is made: an invalid encoding yields a report the aggregators
+  // reject. For tests and for callers with their own encoder.
+  [[nodiscard]] ShardResult shard_encoded(ByteView ctx, std::span<const F> meas, ByteView nonce, ByteView rand) const {
+    if (nonce.size() != nonce_size) throw InvalidArgument("Prio3::shard: nonce must be 16 bytes");
+    if (rand.size() != rand_size()) {
+      throw InvalidArgument("Prio3::shard: rand is " + std::to_string(rand.size()) + " bytes, expected " +
+                            std::to_string(rand_size()));
+    }
+    if (meas.size() != flp_.meas_len()) throw InvalidArgument("Prio3::shard: encoded measurement has the wrong length");
     auto seed = [&](std::size_t i) { return rand.subspan(i * seed_size, seed_size); };
     const bool jr = uses_joint_rand();
     const std::size_t per_helper = jr ? 2 : 1;
 
     ShardResult result;
-    std::vector<F> leader_meas = meas;
+    std::vector<F> leader_meas(meas.begin(), meas.end());
     std::vector<Bytes> parts;
     if (jr) parts.resize(shares_);
     for (std::size_t j = 1; j < shares_; ++j) {
