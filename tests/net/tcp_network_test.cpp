@@ -1,0 +1,337 @@
+// TcpNetwork on 127.0.0.1 with ephemeral ports: n-party runs with TLS and
+// plain TCP, large crossing transfers, and every failure the set-up and the
+// data phase must report (unreachable, wrong certificate, disconnect,
+// silence, lying length, bad configuration).
+#include "privfin/net/tcp_network.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "net/exercise.hpp"
+#include "net/net_test_support.hpp"
+
+using namespace privfin;
+using namespace std::chrono_literals;
+using net::Transport;
+
+namespace {
+
+const char* name(Transport t) { return t == Transport::tls ? "tls" : "plain_insecure"; }
+
+// A port on 127.0.0.1 that nothing listens on (bound, then released).
+std::uint16_t closed_port() {
+  auto l = net::TcpListener::bind("127.0.0.1", 0);
+  return l.port();
+}
+
+template <class E>
+std::string message_of(const std::exception_ptr& p) {
+  try {
+    std::rethrow_exception(p);
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("unexpected exception: ") + e.what();
+  }
+}
+
+std::optional<std::size_t> blamed(const std::exception_ptr& p) {
+  try {
+    std::rethrow_exception(p);
+  } catch (const NetworkError& e) {
+    return e.party();
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("TcpNetwork runs three rounds among 2, 3, 5 and 10 parties", "[net][tcp]") {
+  const Transport transport = GENERATE(Transport::tls, Transport::plain_insecure);
+  const std::size_t n = GENERATE(std::size_t{2}, std::size_t{3}, std::size_t{5}, std::size_t{10});
+  INFO(name(transport) << ", " << n << " parties");
+  auto cluster = test::make_tcp_cluster(n, transport);
+  REQUIRE_NOTHROW(test::run_parties(n, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    test::expect(net->transport() == transport, "transport");
+    test::exercise(*net);
+    net->close();
+  }));
+}
+
+TEST_CASE("TcpNetwork: both parties send 256 MiB, then both receive", "[net][tcp]") {
+  const Transport transport = GENERATE(Transport::tls, Transport::plain_insecure);
+  INFO(name(transport));
+  auto cluster = test::make_tcp_cluster(2, transport);
+  constexpr std::size_t size = std::size_t{256} << 20;
+  REQUIRE_NOTHROW(test::run_parties(2, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    Bytes out(size);
+    for (std::size_t k = 0; k < size; k += 4096) out[k] = static_cast<std::byte>(k / 4096 + i);
+    net->send(1 - i, std::move(out));
+    net->flush();
+    Bytes in(size);
+    net->receive(1 - i, in);
+    for (std::size_t k = 0; k < size; k += 4096) {
+      test::expect(in[k] == static_cast<std::byte>(k / 4096 + 1 - i), "content at " + std::to_string(k));
+    }
+    test::expect(net->counters(1 - i).bytes_received == size, "bytes_received");
+  }));
+}
+
+TEST_CASE("Parties may start in any order: connectors retry until the listener is up", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(3, Transport::tls);
+  // Party 0 listens on a port only after a delay: take its listener away and
+  // rebind the same port later (the kernel refuses connections meanwhile).
+  const std::uint16_t port0 = cluster.config.parties[0].port;
+  cluster.listeners[0] = net::TcpListener{};
+  REQUIRE_NOTHROW(test::run_parties(3, [&](std::size_t i) {
+    if (i == 0) {
+      std::this_thread::sleep_for(300ms);
+      cluster.listeners[0] = net::TcpListener::bind("127.0.0.1", port0);
+    }
+    auto net = cluster.connect(i);
+    test::exercise(*net);
+  }));
+}
+
+TEST_CASE("A peer not reachable by the deadline is named", "[net][tcp]") {
+  const Transport transport = GENERATE(Transport::tls, Transport::plain_insecure);
+  auto cluster = test::make_tcp_cluster(2, transport, 400ms);
+  cluster.config.parties[0].port = closed_port();
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)cluster.connect(1);
+    FAIL("connected to nobody");
+  } catch (const NetworkError& e) {
+    REQUIRE(e.party() == std::optional<std::size_t>(0));
+    CHECK_THAT(e.what(), Catch::Contains("not reachable") && Catch::Contains("127.0.0.1"));
+  }
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= 350ms);
+  CHECK(waited < 3s);
+
+  // The listening side names the party that never came.
+  try {
+    (void)cluster.connect(0);
+    FAIL("a party that never connected was not reported");
+  } catch (const NetworkError& e) {
+    REQUIRE(e.party() == std::optional<std::size_t>(1));
+    CHECK_THAT(e.what(), Catch::Contains("did not connect"));
+  }
+}
+
+TEST_CASE("A peer presenting the wrong certificate fails the handshake", "[net][tcp]") {
+  const auto& creds = test::credentials();
+  SECTION("the connector's certificate is not the one pinned by the acceptor") {
+    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    auto acceptor_view = cluster.config;
+    acceptor_view.parties[1].certificate = creds.parties[5].certificate;  // party 0 pins the wrong key
+    std::atomic<bool> delivered{false};
+    const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+      auto net = net::TcpNetwork::connect(i == 0 ? acceptor_view : cluster.config, i,
+                                          std::move(cluster.listeners[i]));
+      delivered = true;
+    });
+    REQUIRE(errors[0]);
+    REQUIRE(errors[1]);
+    CHECK_FALSE(delivered);
+    CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+    CHECK_THAT(message_of<NetworkError>(errors[0]), Catch::Contains("pinned for party 1"));
+    CHECK(blamed(errors[1]) == std::optional<std::size_t>(0));
+  }
+  SECTION("the acceptor's certificate is not the one pinned by the connector") {
+    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    auto connector_view = cluster.config;
+    connector_view.parties[0].certificate = creds.parties[6].certificate;
+    const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+      auto net = net::TcpNetwork::connect(i == 1 ? connector_view : cluster.config, i,
+                                          std::move(cluster.listeners[i]));
+    });
+    REQUIRE(errors[0]);
+    REQUIRE(errors[1]);
+    CHECK(blamed(errors[1]) == std::optional<std::size_t>(0));
+    CHECK_THAT(message_of<NetworkError>(errors[1]), Catch::Contains("pinned for party 0"));
+    CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+  }
+  SECTION("a party using another party's key") {
+    auto cluster = test::make_tcp_cluster(3, Transport::tls, 2s);
+    auto impostor = cluster.config;
+    impostor.parties[2].certificate = creds.parties[1].certificate;  // party 2 runs with party 1's key
+    impostor.parties[2].private_key = creds.parties[1].private_key;
+    const auto errors = test::run_parties_collect(3, [&](std::size_t i) {
+      auto net = net::TcpNetwork::connect(i == 2 ? impostor : cluster.config, i, std::move(cluster.listeners[i]));
+    });
+    REQUIRE(errors[0]);
+    CHECK(blamed(errors[0]) == std::optional<std::size_t>(2));
+    CHECK_THAT(message_of<NetworkError>(errors[0]), Catch::Contains("pinned for party 2"));
+    REQUIRE(errors[2]);
+  }
+}
+
+TEST_CASE("Parties configured with different transports refuse each other", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, Transport::tls, 3s);
+  auto plain = cluster.config;
+  plain.transport = Transport::plain_insecure;
+  const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+    auto net = net::TcpNetwork::connect(i == 0 ? cluster.config : plain, i, std::move(cluster.listeners[i]));
+  });
+  REQUIRE(errors[0]);
+  REQUIRE(errors[1]);
+  CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+  CHECK(blamed(errors[1]) == std::optional<std::size_t>(0));
+  CHECK_THAT(message_of<NetworkError>(errors[1]), Catch::Contains("transport"));
+}
+
+TEST_CASE("TcpNetwork: a peer that disconnects mid-protocol is named promptly", "[net][tcp]") {
+  const Transport transport = GENERATE(Transport::tls, Transport::plain_insecure);
+  INFO(name(transport));
+  auto cluster = test::make_tcp_cluster(3, transport);
+  std::atomic<bool> closed{false};
+  const auto errors = test::run_parties_collect(3, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    if (i == 2) {
+      net->send(0, Bytes(1000, std::byte{1}));
+      net->close();  // leaves after half of what party 0 expects
+      closed = true;
+      return;
+    }
+    if (i == 1) return;
+    Bytes first(1000);
+    net->receive(2, first);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      (void)net->receive(2, 1000);
+    } catch (const NetworkError&) {
+      test::expect(std::chrono::steady_clock::now() - start < 2s, "the disconnect was not reported promptly");
+      throw;
+    }
+  });
+  REQUIRE(errors[0]);
+  CHECK(blamed(errors[0]) == std::optional<std::size_t>(2));
+  CHECK_THAT(message_of<NetworkError>(errors[0]), Catch::Contains("disconnected"));
+  CHECK_FALSE(errors[1]);
+  CHECK_FALSE(errors[2]);
+}
+
+TEST_CASE("TcpNetwork: a silent peer is reported after the receive timeout", "[net][tcp]") {
+  const Transport transport = GENERATE(Transport::tls, Transport::plain_insecure);
+  INFO(name(transport));
+  auto cluster = test::make_tcp_cluster(2, transport, 20s, 300ms);
+  std::atomic<bool> done{false};
+  struct SetOnExit {
+    explicit SetOnExit(std::atomic<bool>& f) : flag(f) {}
+    SetOnExit(const SetOnExit&) = delete;
+    SetOnExit& operator=(const SetOnExit&) = delete;
+    ~SetOnExit() { flag = true; }
+    std::atomic<bool>& flag;
+  };
+  const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+    std::optional<SetOnExit> release;
+    if (i == 0) release.emplace(done);
+    auto net = cluster.connect(i);
+    if (i == 1) {
+      while (!done) std::this_thread::sleep_for(10ms);  // connected, but says nothing
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      (void)net->receive(1, 16);
+    } catch (const NetworkError&) {
+      const auto waited = std::chrono::steady_clock::now() - start;
+      test::expect(waited >= 250ms && waited < 3s, "timeout not honoured");
+      throw;
+    }
+  });
+  REQUIRE(errors[0]);
+  CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+  CHECK_THAT(message_of<NetworkError>(errors[0]), Catch::Contains("receive timeout"));
+}
+
+TEST_CASE("Oversized and lying messages over TCP", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, Transport::tls, 20s, 2s);
+  cluster.config.max_message_size = 1 << 20;
+  const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    test::expect(net->max_message_size() == (1 << 20), "max_message_size from the config");
+    if (i == 1) {
+      net->set_max_message_size(2 << 20);
+      net->send_message(0, Bytes((1 << 20) + 1));  // refused by the receiver
+      net->flush();
+      // Then a prefix that promises 1 MiB, 10 bytes, and goodbye.
+      std::array<std::byte, 8> prefix{};
+      prefix[2] = std::byte{0x10};
+      net->send(0, ByteView(prefix));
+      net->send(0, Bytes(10));
+      (void)net->receive(0, 1);  // wait until party 0 has checked the first one
+      net->close();
+      return;
+    }
+    try {
+      (void)net->receive_message(1);
+      throw std::runtime_error("an oversized message was accepted");
+    } catch (const DecodeError& e) {
+      test::expect(std::string(e.what()).find("exceeds the maximum") != std::string::npos, e.what());
+    }
+    // The oversized payload is still in the stream: a real protocol aborts
+    // here; the test skips it to reach the lying prefix.
+    (void)net->receive(1, (1 << 20) + 1);
+    net->send(1, Bytes(1));
+    (void)net->receive_message(1);
+  });
+  REQUIRE(errors[0]);
+  CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+  CHECK_FALSE(errors[1]);
+}
+
+TEST_CASE("Bad configurations are rejected before any connection", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(3, Transport::tls);
+  SECTION("own id out of range") { REQUIRE_THROWS_AS(net::TcpNetwork::connect(cluster.config, 3), InvalidArgument); }
+  SECTION("unreadable private key") {
+    cluster.config.parties[1].private_key = "/nonexistent/party1.key";
+    try {
+      (void)net::TcpNetwork::connect(cluster.config, 1, std::move(cluster.listeners[1]));
+      FAIL("connected with a missing key");
+    } catch (const InvalidArgument& e) {
+      CHECK_THAT(e.what(), Catch::Contains("/nonexistent/party1.key"));
+    }
+  }
+  SECTION("unreadable peer certificate") {
+    cluster.config.parties[2].certificate = "/nonexistent/party2.crt";
+    try {
+      (void)net::TcpNetwork::connect(cluster.config, 0, std::move(cluster.listeners[0]));
+      FAIL("connected with a missing certificate");
+    } catch (const InvalidArgument& e) {
+      CHECK_THAT(e.what(), Catch::Contains("party 2") && Catch::Contains("/nonexistent/party2.crt"));
+    }
+  }
+  SECTION("key that does not belong to the certificate") {
+    cluster.config.parties[0].private_key = test::credentials().parties[4].private_key;
+    REQUIRE_THROWS_AS(net::TcpNetwork::connect(cluster.config, 0, std::move(cluster.listeners[0])),
+                      InvalidArgument);
+  }
+  SECTION("duplicate ports") {
+    cluster.config.parties[2].port = cluster.config.parties[1].port;
+    REQUIRE_THROWS_AS(net::TcpNetwork::connect(cluster.config, 0), InvalidArgument);
+  }
+  SECTION("party id out of range") {
+    cluster.config.parties[2].id = 3;
+    REQUIRE_THROWS_AS(net::TcpNetwork::connect(cluster.config, 0), InvalidArgument);
+  }
+}
+
+TEST_CASE("TcpListener binds ephemeral ports and adopts descriptors", "[net][tcp]") {
+  auto a = net::TcpListener::bind("127.0.0.1", 0);
+  REQUIRE(a.valid());
+  REQUIRE(a.port() != 0);
+  const std::uint16_t port = a.port();
+  auto b = net::TcpListener::adopt(a.release());
+  REQUIRE(b.port() == port);
+  REQUIRE_THROWS_AS(net::TcpListener::bind("127.0.0.1", port), NetworkError);
+  REQUIRE_THROWS_AS(net::TcpListener::adopt(-1), InvalidArgument);
+}
