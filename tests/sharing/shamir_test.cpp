@@ -82,6 +82,9 @@ TEMPLATE_TEST_CASE("Shamir: any t shares reconstruct", "[sharing][shamir]", Fp61
   }
   const Shamir<TestType> scheme(3, 5);
   check_roundtrip(scheme, 100000, prg);
+  // Thresholds above 63 (Fp61 folds its 128-bit sums every 63 terms).
+  const Shamir<TestType> wide(70, 80);
+  check_roundtrip(wide, 65, prg);
 }
 
 TEST_CASE("Shamir over GmpField with a 256-bit prime", "[sharing][shamir]") {

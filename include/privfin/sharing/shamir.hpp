@@ -148,8 +148,7 @@ class Shamir {
     check_inputs(who, shares, out.size(), "interpolate");
     const std::span<const std::size_t> used = who.first(threshold_);
     const std::vector<Element> lambda = lagrange_coefficients(used, at);
-    for (auto& o : out) o = ops_.zero();
-    for (std::size_t m = 0; m < threshold_; ++m) ops_.axpy_inplace(out, lambda[m], shares[m]);
+    ops_.linear_combination(out, lambda, shares.first(threshold_));
   }
 
   [[nodiscard]] std::vector<Element> interpolate_at(const Element& at, std::span<const std::size_t> who,
@@ -182,6 +181,7 @@ class Shamir {
     const std::size_t size = shares.empty() ? 0 : shares[0].size();
     check_inputs(who, shares, size, "consistent");
     std::vector<Element> predicted(std::min(size, chunk_size));
+    std::vector<std::span<const Element>> chunk(threshold_);
     std::vector<std::vector<Element>> lambdas;
     const std::span<const std::size_t> used = who.first(threshold_);
     for (std::size_t m = threshold_; m < who.size(); ++m) lambdas.push_back(lagrange_coefficients(used, points_[who[m]]));
@@ -189,11 +189,9 @@ class Shamir {
     for (std::size_t base = 0; base < size; base += chunk_size) {
       const std::size_t count = std::min(chunk_size, size - base);
       const std::span<Element> p(predicted.data(), count);
+      for (std::size_t s = 0; s < threshold_; ++s) chunk[s] = shares[s].subspan(base, count);
       for (std::size_t m = threshold_; m < who.size(); ++m) {
-        for (auto& e : p) e = ops_.zero();
-        for (std::size_t s = 0; s < threshold_; ++s) {
-          ops_.axpy_inplace(p, lambdas[m - threshold_][s], shares[s].subspan(base, count));
-        }
+        ops_.linear_combination(p, lambdas[m - threshold_], chunk);
         const std::span<const Element> actual = shares[m].subspan(base, count);
         for (std::size_t k = 0; k < count; ++k) ok &= p[k] == actual[k];
       }

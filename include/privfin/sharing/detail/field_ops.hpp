@@ -8,6 +8,7 @@
 
 #include <gmpxx.h>
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstddef>
@@ -17,6 +18,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "privfin/core/detail/int128.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/gmp_field.hpp"
 #include "privfin/core/mersenne.hpp"
@@ -128,6 +130,32 @@ struct FieldOps<F> {
   void axpy_inplace(std::span<Element> acc, const Element& s, std::span<const Element> x) const {
     for (std::size_t k = 0; k < acc.size(); ++k) acc[k] += s * x[k];
   }
+  // out[k] = sum_m coeffs[m] * inputs[m][k]. For Fp61 the products (< 2^122)
+  // are summed in 128 bits, up to 63 at a time, and reduced once.
+  void linear_combination(std::span<Element> out, std::span<const Element> coeffs,
+                          std::span<const std::span<const Element>> inputs) const {
+    if constexpr (std::is_same_v<F, Fp61>) {
+      constexpr std::size_t terms_per_fold = 63;
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = F::zero();
+      for (std::size_t first = 0; first < coeffs.size(); first += terms_per_fold) {
+        const std::size_t last = std::min(coeffs.size(), first + terms_per_fold);
+        for (std::size_t k = 0; k < out.size(); ++k) {
+          privfin::detail::uint128 acc = out[k].value();
+          for (std::size_t m = first; m < last; ++m) {
+            acc += static_cast<privfin::detail::uint128>(coeffs[m].value()) * inputs[m][k].value();
+          }
+          // acc < 2^128: fold the three 61-bit limbs (2^61 = 1 mod p).
+          const auto low = static_cast<std::uint64_t>(acc) & Fp61::modulus;
+          const auto mid = static_cast<std::uint64_t>(acc >> 61) & Fp61::modulus;
+          const auto high = static_cast<std::uint64_t>(acc >> 122);
+          out[k] = F{low + mid + high};
+        }
+      }
+    } else {
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = F::zero();
+      for (std::size_t m = 0; m < coeffs.size(); ++m) axpy_inplace(out, coeffs[m], inputs[m]);
+    }
+  }
   // The field size exceeds any party count we accept (2^32).
   [[nodiscard]] bool index_fits(std::uint64_t) const { return true; }
 };
@@ -166,6 +194,11 @@ struct FieldOps<GmpField> {
       mpz_addmul(acc[k].get_mpz_t(), s.get_mpz_t(), x[k].get_mpz_t());
       mpz_mod(acc[k].get_mpz_t(), acc[k].get_mpz_t(), p.get_mpz_t());
     }
+  }
+  void linear_combination(std::span<Element> out, std::span<const Element> coeffs,
+                          std::span<const std::span<const Element>> inputs) const {
+    for (auto& o : out) o = 0;
+    for (std::size_t m = 0; m < coeffs.size(); ++m) axpy_inplace(out, coeffs[m], inputs[m]);
   }
   [[nodiscard]] bool index_fits(std::uint64_t v) const { return mpz_class(static_cast<unsigned long>(v)) < field.modulus(); }
 
