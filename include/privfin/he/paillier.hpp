@@ -154,9 +154,10 @@ class PaillierSecretKey {
   [[nodiscard]] static PaillierSecretKey from_primes(const mpz_class& p, const mpz_class& q);
 
   PaillierSecretKey(const PaillierSecretKey& other) = default;
-  PaillierSecretKey& operator=(const PaillierSecretKey& other) = default;
   PaillierSecretKey(PaillierSecretKey&&) noexcept = default;
-  PaillierSecretKey& operator=(PaillierSecretKey&&) noexcept = default;
+  // Assignment wipes the secrets it replaces.
+  PaillierSecretKey& operator=(const PaillierSecretKey& other);
+  PaillierSecretKey& operator=(PaillierSecretKey&& other) noexcept;
   ~PaillierSecretKey();
 
   [[nodiscard]] const PaillierPublicKey& public_key() const noexcept { return pk_; }
