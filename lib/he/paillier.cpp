@@ -240,6 +240,32 @@ PaillierSecretKey::PaillierSecretKey(const mpz_class& p, const mpz_class& q)
 
 PaillierSecretKey::~PaillierSecretKey() { wipe(); }
 
+PaillierSecretKey& PaillierSecretKey::operator=(const PaillierSecretKey& other) {
+  if (this != &other) {
+    wipe();
+    PaillierSecretKey copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+PaillierSecretKey& PaillierSecretKey::operator=(PaillierSecretKey&& other) noexcept {
+  if (this != &other) {
+    wipe();
+    pk_ = std::move(other.pk_);
+    p_ = std::move(other.p_);
+    q_ = std::move(other.q_);
+    p2_ = std::move(other.p2_);
+    q2_ = std::move(other.q2_);
+    hp_ = std::move(other.hp_);
+    hq_ = std::move(other.hq_);
+    q_inv_p_ = std::move(other.q_inv_p_);
+    n_mod_phi_p2_ = std::move(other.n_mod_phi_p2_);
+    n_mod_phi_q2_ = std::move(other.n_mod_phi_q2_);
+  }
+  return *this;
+}
+
 void PaillierSecretKey::wipe() noexcept {
   for (mpz_class* x : {&p_, &q_, &p2_, &q2_, &hp_, &hq_, &q_inv_p_, &n_mod_phi_p2_, &n_mod_phi_q2_}) bigint::wipe(*x);
 }

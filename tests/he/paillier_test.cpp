@@ -100,6 +100,12 @@ TEST_CASE("Paillier key generation", "[he][paillier]") {
   CHECK(sk.p() < sk.q());
   const mpz_class m = bigint::random_below(pk.n(), prg);
   CHECK(sk.decrypt(pk.encrypt(m, prg)) == m);
+  // Copies and assignments keep working keys.
+  PaillierSecretKey copy = sk;
+  copy = test::test_paillier_key();
+  CHECK(copy.public_key() == test::test_paillier_key().public_key());
+  copy = PaillierSecretKey(sk);
+  CHECK(copy.decrypt(pk.encrypt(m, prg)) == m);
   CHECK_THROWS_AS(PaillierSecretKey::generate(1023, prg), InvalidArgument);
   CHECK_THROWS_AS(PaillierSecretKey::generate(512, prg), InvalidArgument);
 }

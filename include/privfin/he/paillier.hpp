@@ -154,16 +154,17 @@ class PaillierSecretKey {
   [[nodiscard]] static PaillierSecretKey from_primes(const mpz_class& p, const mpz_class& q);
 
   PaillierSecretKey(const PaillierSecretKey& other) = default;
-  PaillierSecretKey& operator=(const PaillierSecretKey& other) = default;
   PaillierSecretKey(PaillierSecretKey&&) noexcept = default;
-  PaillierSecretKey& operator=(PaillierSecretKey&&) noexcept = default;
+  // Assignment wipes the secrets it replaces.
+  PaillierSecretKey& operator=(const PaillierSecretKey& other);
+  PaillierSecretKey& operator=(PaillierSecretKey&& other) noexcept;
   ~PaillierSecretKey();
 
   [[nodiscard]] const PaillierPublicKey& public_key() const noexcept { return pk_; }
 
   // The plaintext in [0, n). Throws InvalidArgument unless c is in Z*_{n^2}.
   [[nodiscard]] mpz_class decrypt(const PaillierCiphertext& c) const;
-  // Encryption with the CRT (r^n mod p^2 and mod q^2): about twice as fast
+  // Encryption with the CRT (r^n mod p^2 and mod q^2): about 1.7x as fast
   // as the public-key path, for the key owner.
   [[nodiscard]] PaillierCiphertext encrypt(const mpz_class& m, Prg& prg) const;
 
