@@ -118,6 +118,8 @@ constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 constexpr std::size_t spare_buffers = 4;
+// Plaintext per SSL_write call, and so roughly the ciphertext block size.
+constexpr std::size_t tls_slice = std::size_t{1} << 20;
 
 std::string openssl_error() {
   std::string out;
@@ -234,9 +236,10 @@ int verify_pinned(int preverified, X509_STORE_CTX* ctx) {
   return match && (preverified != 0 || !check->has_ca) ? 1 : 0;
 }
 
-// One connection. With TLS, OpenSSL works on memory BIOs: ciphertext is
-// moved between them and the socket in large blocks, so a record costs no
-// system call and no trip through the io_context.
+// One connection. With TLS, OpenSSL reads and writes ciphertext through a
+// BIO over the link's own buffers (see link_bio_*): records are gathered into
+// large blocks for the socket, so a record costs no system call, no trip
+// through the io_context and no extra copy.
 struct Link {
   explicit Link(asio::io_context& io) : socket(io) {}
   Link(const Link&) = delete;
@@ -248,16 +251,75 @@ struct Link {
   std::size_t id = 0;
   tcp::socket socket;
   SSL* ssl = nullptr;
-  BIO* rbio = nullptr;  // ciphertext from the peer, read by OpenSSL
-  BIO* wbio = nullptr;  // ciphertext for the peer, written by OpenSSL
   PinCheck pin;
-  Bytes inbox;  // socket -> rbio staging buffer
+  Bytes inbox;  // ciphertext from the socket; OpenSSL reads inbox[inbox_pos, inbox_len)
+  std::size_t inbox_pos = 0;
+  std::size_t inbox_len = 0;
+  Bytes tls_out;  // ciphertext written by OpenSSL, not yet queued
   std::deque<Bytes> queue;  // wire bytes handed to the transport, written in order
   bool writing = false;
   Bytes pending;  // small sends gathered until flush()
   std::vector<Bytes> spare;
   std::string failure;  // set after a transport error: the link is dead
 };
+
+// The BIO between OpenSSL and a Link's buffers.
+int link_bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
+  auto* l = static_cast<Link*>(BIO_get_data(bio));
+  const auto* bytes = reinterpret_cast<const std::byte*>(data);
+  l->tls_out.insert(l->tls_out.end(), bytes, bytes + size);
+  *written = size;
+  return 1;
+}
+
+int link_bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read) {
+  auto* l = static_cast<Link*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  const std::size_t available = l->inbox_len - l->inbox_pos;
+  if (available == 0) {
+    BIO_set_retry_read(bio);  // "want more", not end of stream
+    *read = 0;
+    return 0;
+  }
+  const std::size_t n = std::min(available, size);
+  std::memcpy(out, l->inbox.data() + l->inbox_pos, n);
+  l->inbox_pos += n;
+  *read = n;
+  return 1;
+}
+
+long link_bio_ctrl(BIO* bio, int command, long, void*) {
+  switch (command) {
+    case BIO_CTRL_FLUSH:
+      return 1;
+    case BIO_CTRL_PENDING: {
+      const auto* l = static_cast<const Link*>(BIO_get_data(bio));
+      return static_cast<long>(l->inbox_len - l->inbox_pos);
+    }
+    default:
+      return 0;
+  }
+}
+
+int link_bio_create(BIO* bio) {
+  BIO_set_init(bio, 1);
+  return 1;
+}
+
+// The method table, built once and kept for the life of the process.
+BIO_METHOD* link_bio_method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "privfin link");
+    if (m != nullptr) {
+      BIO_meth_set_write_ex(m, link_bio_write);
+      BIO_meth_set_read_ex(m, link_bio_read);
+      BIO_meth_set_ctrl(m, link_bio_ctrl);
+      BIO_meth_set_create(m, link_bio_create);
+    }
+    return m;
+  }();
+  return method;
+}
 
 struct TcpNetwork::Impl {
   Impl(const PartyConfig& cfg, std::size_t me) : config(cfg), self(me) {}
@@ -384,21 +446,21 @@ struct TcpNetwork::Impl {
 
   // Moves what OpenSSL wrote for the peer into the link's queue.
   void drain_tls_output(Link& l) {
-    std::size_t pending = BIO_ctrl_pending(l.wbio);
-    while (pending > 0) {
-      Bytes block = take_buffer(l);
-      block.resize(pending);
-      const int n = BIO_read(l.wbio, block.data(), static_cast<int>(std::min<std::size_t>(pending, INT32_MAX)));
-      if (n <= 0) break;
-      block.resize(static_cast<std::size_t>(n));
-      l.queue.push_back(std::move(block));
-      pending = BIO_ctrl_pending(l.wbio);
-    }
+    if (l.tls_out.empty()) return;
+    const bool bulk = l.tls_out.size() >= tls_slice / 2;
+    Bytes next = take_buffer(l);
+    l.queue.push_back(std::move(l.tls_out));
+    l.tls_out = std::move(next);
+    // Bulk traffic: room for a whole slice of records without regrowing.
+    if (bulk) l.tls_out.reserve(tls_slice + tls_slice / 16);
   }
 
-  // Reads whatever the socket has (waiting up to the deadline) into rbio.
+  // Reads whatever the socket has (waiting up to the deadline) for OpenSSL;
+  // called only when OpenSSL has consumed the previous block.
   asio::error_code feed_tls_input(Link& l, Clock::time_point deadline) {
     if (l.inbox.empty()) l.inbox.resize(std::size_t{512} << 10);
+    l.inbox_pos = 0;
+    l.inbox_len = 0;
     asio::error_code ec;
     std::size_t n = 0;
     if (l.socket.non_blocking()) n = l.socket.read_some(asio::buffer(l.inbox), ec);
@@ -411,24 +473,21 @@ struct TcpNetwork::Impl {
                  &n);
     }
     if (ec) return ec;
-    if (BIO_write(l.rbio, l.inbox.data(), static_cast<int>(n)) != static_cast<int>(n)) {
-      return asio::error::no_memory;
-    }
+    l.inbox_len = n;
     return {};
   }
 
   // TLS 1.3 handshake over the link's socket with the peer's key pinned.
   void tls_handshake(Link& l, std::size_t peer, bool as_client, Clock::time_point deadline) {
     l.ssl = SSL_new(ctx);
-    l.rbio = BIO_new(BIO_s_mem());
-    l.wbio = BIO_new(BIO_s_mem());
-    if (l.ssl == nullptr || l.rbio == nullptr || l.wbio == nullptr) {
-      if (l.rbio != nullptr && l.ssl == nullptr) BIO_free(l.rbio);
-      if (l.wbio != nullptr && l.ssl == nullptr) BIO_free(l.wbio);
+    BIO_METHOD* method = link_bio_method();
+    BIO* bio = method == nullptr ? nullptr : BIO_new(method);
+    if (l.ssl == nullptr || bio == nullptr) {
+      if (bio != nullptr) BIO_free(bio);
       throw NetworkError(peer, "cannot create a TLS session: " + openssl_error());
     }
-    SSL_set_bio(l.ssl, l.rbio, l.wbio);
-    BIO_set_mem_eof_return(l.rbio, -1);  // an empty rbio means "want more", not end of stream
+    BIO_set_data(bio, &l);
+    SSL_set_bio(l.ssl, bio, bio);  // the SSL owns the BIO now
     l.pin = PinCheck{&pins[peer], !config.ca_certificate.empty(), false};
     SSL_set_app_data(l.ssl, &l.pin);
     if (as_client) {
@@ -668,9 +727,8 @@ struct TcpNetwork::Impl {
       l.queue.push_back(std::move(copy));
       return;
     }
-    constexpr std::size_t slice = std::size_t{1} << 20;
-    for (std::size_t at = 0; at < data.size(); at += slice) {
-      const std::size_t len = std::min(slice, data.size() - at);
+    for (std::size_t at = 0; at < data.size(); at += tls_slice) {
+      const std::size_t len = std::min(tls_slice, data.size() - at);
       std::size_t written = 0;
       ERR_clear_error();
       if (SSL_write_ex(l.ssl, data.data() + at, len, &written) != 1 || written != len) {
@@ -754,7 +812,7 @@ struct TcpNetwork::Impl {
         if (err == SSL_ERROR_ZERO_RETURN) throw broken("disconnected (TLS close_notify)");
         if (err != SSL_ERROR_WANT_READ) throw broken("TLS error: " + openssl_error());
         // OpenSSL may have answered something (a key update): send it.
-        if (BIO_ctrl_pending(l.wbio) > 0) {
+        if (!l.tls_out.empty()) {
           drain_tls_output(l);
           start_write(l);
         }
