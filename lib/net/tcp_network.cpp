@@ -919,6 +919,7 @@ TcpNetwork::TcpNetwork(std::size_t self, std::size_t count, std::unique_ptr<Impl
     : Network(self, count), impl_(std::move(impl)) {}
 
 TcpNetwork::~TcpNetwork() {
+  impl_->receive_timeout = receive_timeout();
   try {
     impl_->close();
   } catch (const Error&) {
