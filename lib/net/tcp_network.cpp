@@ -118,6 +118,8 @@ constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 constexpr std::size_t spare_buffers = 4;
+// How long an accepted connection may take to send its hello.
+constexpr std::chrono::seconds hello_timeout{5};
 // Plaintext per SSL_write call, and so roughly the ciphertext block size.
 constexpr std::size_t tls_slice = std::size_t{1} << 20;
 
@@ -616,8 +618,11 @@ struct TcpNetwork::Impl {
       if (ec) continue;  // a failed accept (e.g. aborted by the peer) is not fatal
       configure_socket(socket);
       const auto close = [&] { socket.close(); };
+      // A party sends its hello at once; a silent connection must not hold
+      // up the others until the deadline.
       std::array<std::byte, hello_size> in{};
-      ec = await([&](auto h) { asio::async_read(socket, asio::buffer(in), std::move(h)); }, deadline, close);
+      ec = await([&](auto h) { asio::async_read(socket, asio::buffer(in), std::move(h)); },
+                 std::min(deadline, Clock::now() + hello_timeout), close);
       if (ec) continue;
       const auto h = decode_hello(in);
       // Stray connections (not privfin, wrong addressee, already connected)

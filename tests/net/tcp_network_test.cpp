@@ -4,6 +4,11 @@
 // silence, lying length, bad configuration).
 #include "privfin/net/tcp_network.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -370,4 +375,24 @@ TEST_CASE("With a CA bundle configured, peers' chains must verify as well", "[ne
     cluster.config.ca_certificate = dir.path() / "missing.pem";
     REQUIRE_THROWS_AS(cluster.connect(0), InvalidArgument);
   }
+}
+
+TEST_CASE("Stray connections to a listening party are dropped, not fatal", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, Transport::tls);
+  // Before the parties start, something else connects and sends 32 bytes of
+  // garbage; party 0 accepts it first.
+  const int stray = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(stray >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(cluster.config.parties[0].port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(stray, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+  const std::string garbage = "GET / HTTP/1.0\r\nHost: x\r\n\r\n.....";
+  REQUIRE(::write(stray, garbage.data(), garbage.size()) == static_cast<ssize_t>(garbage.size()));
+  REQUIRE_NOTHROW(test::run_parties(2, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    test::exercise(*net);
+  }));
+  ::close(stray);
 }
