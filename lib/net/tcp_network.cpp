@@ -26,7 +26,6 @@
 // in every other file.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <asio.hpp>
-#include <asio/ssl.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -112,7 +111,6 @@ namespace {
 
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using SslStream = asio::ssl::stream<tcp::socket>;
 
 constexpr std::array<char, 8> hello_magic = {'P', 'R', 'I', 'V', 'F', 'I', 'N', '1'};
 constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D', 'Y'};
@@ -120,6 +118,10 @@ constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 constexpr std::size_t spare_buffers = 4;
+// How long an accepted connection may take to send its hello.
+constexpr std::chrono::seconds hello_timeout{5};
+// Plaintext per SSL_write call, and so roughly the ciphertext block size.
+constexpr std::size_t tls_slice = std::size_t{1} << 20;
 
 std::string openssl_error() {
   std::string out;
@@ -216,22 +218,124 @@ struct Completion {
   }
 };
 
+// What the certificate check of one TLS handshake expects and found.
+struct PinCheck {
+  const Bytes* pin = nullptr;
+  bool has_ca = false;
+  bool mismatch = false;
+};
+
+// OpenSSL's verify callback: at depth 0 the peer's public key must equal the
+// pinned one; the chain must verify only when a CA is configured.
+int verify_pinned(int preverified, X509_STORE_CTX* ctx) {
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* check = ssl == nullptr ? nullptr : static_cast<PinCheck*>(SSL_get_app_data(ssl));
+  if (check == nullptr) return 0;
+  if (X509_STORE_CTX_get_error_depth(ctx) > 0) return check->has_ca ? preverified : 1;
+  X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+  const bool match = cert != nullptr && public_key_der(cert) == *check->pin;
+  if (!match) check->mismatch = true;
+  return match && (preverified != 0 || !check->has_ca) ? 1 : 0;
+}
+
+// One connection. With TLS, OpenSSL reads and writes ciphertext through a
+// BIO over the link's own buffers (see link_bio_*): records are gathered into
+// large blocks for the socket, so a record costs no system call, no trip
+// through the io_context and no extra copy.
 struct Link {
+  explicit Link(asio::io_context& io) : socket(io) {}
+  Link(const Link&) = delete;
+  Link& operator=(const Link&) = delete;
+  ~Link() {
+    if (ssl != nullptr) SSL_free(ssl);  // frees both BIOs
+  }
+
   std::size_t id = 0;
-  std::unique_ptr<SslStream> stream;
-  std::deque<Bytes> queue;  // handed to the transport, written in order
+  tcp::socket socket;
+  SSL* ssl = nullptr;
+  PinCheck pin;
+  Bytes inbox;  // ciphertext from the socket; OpenSSL reads inbox[inbox_pos, inbox_len)
+  std::size_t inbox_pos = 0;
+  std::size_t inbox_len = 0;
+  Bytes tls_out;  // ciphertext written by OpenSSL, not yet queued
+  std::deque<Bytes> queue;  // wire bytes handed to the transport, written in order
   bool writing = false;
   Bytes pending;  // small sends gathered until flush()
   std::vector<Bytes> spare;
   std::string failure;  // set after a transport error: the link is dead
 };
 
+// The BIO between OpenSSL and a Link's buffers.
+int link_bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
+  auto* l = static_cast<Link*>(BIO_get_data(bio));
+  const auto* bytes = reinterpret_cast<const std::byte*>(data);
+  l->tls_out.insert(l->tls_out.end(), bytes, bytes + size);
+  *written = size;
+  return 1;
+}
+
+int link_bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read) {
+  auto* l = static_cast<Link*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  const std::size_t available = l->inbox_len - l->inbox_pos;
+  if (available == 0) {
+    BIO_set_retry_read(bio);  // "want more", not end of stream
+    *read = 0;
+    return 0;
+  }
+  const std::size_t n = std::min(available, size);
+  std::memcpy(out, l->inbox.data() + l->inbox_pos, n);
+  l->inbox_pos += n;
+  *read = n;
+  return 1;
+}
+
+long link_bio_ctrl(BIO* bio, int command, long, void*) {
+  switch (command) {
+    case BIO_CTRL_FLUSH:
+      return 1;
+    case BIO_CTRL_PENDING: {
+      const auto* l = static_cast<const Link*>(BIO_get_data(bio));
+      return static_cast<long>(l->inbox_len - l->inbox_pos);
+    }
+    default:
+      return 0;
+  }
+}
+
+int link_bio_create(BIO* bio) {
+  BIO_set_init(bio, 1);
+  return 1;
+}
+
+// The method table, built once and kept for the life of the process.
+BIO_METHOD* link_bio_method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "privfin link");
+    if (m != nullptr) {
+      BIO_meth_set_write_ex(m, link_bio_write);
+      BIO_meth_set_read_ex(m, link_bio_read);
+      BIO_meth_set_ctrl(m, link_bio_ctrl);
+      BIO_meth_set_create(m, link_bio_create);
+    }
+    return m;
+  }();
+  return method;
+}
+
 struct TcpNetwork::Impl {
   Impl(const PartyConfig& cfg, std::size_t me) : config(cfg), self(me) {}
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    links.clear();
+    acceptor.reset();
+    if (ctx != nullptr) SSL_CTX_free(ctx);
+  }
 
   // Declared first so that it is destroyed last.
   asio::io_context io{1};
-  asio::ssl::context ssl{asio::ssl::context::tls};
+  SSL_CTX* ctx = nullptr;
   std::unique_ptr<tcp::acceptor> acceptor;
   PartyConfig config;
   std::size_t self;
@@ -272,16 +376,11 @@ struct TcpNetwork::Impl {
     return result;
   }
 
-  template <class F>
-  decltype(auto) with_stream(Link& link, F&& f) {
-    if (tls) return f(*link.stream);
-    return f(link.stream->next_layer());
-  }
-
   // ---------------------------------------------------------------- set-up
 
   void configure_tls() {
-    SSL_CTX* ctx = ssl.native_handle();
+    ctx = SSL_CTX_new(TLS_method());
+    if (ctx == nullptr) throw NetworkError("TcpNetwork: cannot create a TLS context: " + openssl_error());
     SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
     SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
     // AES-GCM first: AES-NI makes it the fastest on servers.
@@ -290,6 +389,8 @@ struct TcpNetwork::Impl {
       throw InvalidArgument("TcpNetwork: cannot set the TLS 1.3 cipher suites: " + openssl_error());
     }
     SSL_CTX_set_num_tickets(ctx, 0);  // no resumption: no post-handshake messages
+    SSL_CTX_set_read_ahead(ctx, 1);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_pinned);
     const auto& me = config.parties[self];
     const std::string who = "TcpNetwork: party " + std::to_string(self);
     if (me.private_key.empty()) throw InvalidArgument(who + ": no private_key configured for the local party");
@@ -327,44 +428,99 @@ struct TcpNetwork::Impl {
     socket.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(config.socket_buffer_size)), ec);
   }
 
-  std::unique_ptr<SslStream> make_stream() { return std::make_unique<SslStream>(io, ssl); }
-
   Hello my_hello(std::size_t peer) const {
     return Hello{static_cast<std::uint32_t>(self), static_cast<std::uint32_t>(peer),
                  static_cast<std::uint32_t>(config.party_count()), static_cast<std::uint8_t>(tls ? 1 : 0)};
   }
 
-  // TLS handshake with the peer's public key pinned. Throws NetworkError.
-  void tls_handshake(SslStream& stream, std::size_t peer, asio::ssl::stream_base::handshake_type role,
-                     Clock::time_point deadline) {
-    auto mismatch = std::make_shared<bool>(false);
-    const bool has_ca = !config.ca_certificate.empty();
-    const Bytes& pin = pins[peer];
-    stream.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
-    stream.set_verify_callback([mismatch, has_ca, &pin](bool preverified, asio::ssl::verify_context& vc) {
-      X509_STORE_CTX* ctx = vc.native_handle();
-      if (X509_STORE_CTX_get_error_depth(ctx) > 0) return has_ca ? preverified : true;
-      X509* cert = X509_STORE_CTX_get_current_cert(ctx);
-      const bool match = cert != nullptr && public_key_der(cert) == pin;
-      if (!match) *mismatch = true;
-      return match && (preverified || !has_ca);
-    });
-    auto& socket = stream.next_layer();
-    const auto ec = await([&](auto h) { stream.async_handshake(role, std::move(h)); }, deadline,
-                          [&] { socket.close(); });
-    const std::string name = "party " + std::to_string(peer);
-    if (*mismatch) {
-      throw NetworkError(peer, "TLS handshake failed: the certificate presented does not match the one pinned for " +
-                                   name);
+  // Writes the queued wire bytes of a link during set-up (before the
+  // asynchronous writer runs), bounded by the deadline.
+  asio::error_code write_queue_now(Link& l, Clock::time_point deadline) {
+    while (!l.queue.empty()) {
+      const Bytes block = std::move(l.queue.front());
+      l.queue.pop_front();
+      const auto ec = await([&](auto h) { asio::async_write(l.socket, asio::buffer(block), std::move(h)); }, deadline,
+                            [&] { l.socket.close(); });
+      if (ec) return ec;
     }
-    if (ec == asio::error::timed_out) throw NetworkError(peer, "TLS handshake did not finish before the deadline");
-    if (ec) throw NetworkError(peer, "TLS handshake failed: " + ec.message());
+    return {};
+  }
+
+  // Moves what OpenSSL wrote for the peer into the link's queue.
+  void drain_tls_output(Link& l) {
+    if (l.tls_out.empty()) return;
+    const bool bulk = l.tls_out.size() >= tls_slice / 2;
+    Bytes next = take_buffer(l);
+    l.queue.push_back(std::move(l.tls_out));
+    l.tls_out = std::move(next);
+    // Bulk traffic: room for a whole slice of records without regrowing.
+    if (bulk) l.tls_out.reserve(tls_slice + tls_slice / 16);
+  }
+
+  // Reads whatever the socket has (waiting up to the deadline) for OpenSSL;
+  // called only when OpenSSL has consumed the previous block.
+  asio::error_code feed_tls_input(Link& l, Clock::time_point deadline) {
+    if (l.inbox.empty()) l.inbox.resize(std::size_t{512} << 10);
+    l.inbox_pos = 0;
+    l.inbox_len = 0;
+    asio::error_code ec;
+    std::size_t n = 0;
+    if (l.socket.non_blocking()) n = l.socket.read_some(asio::buffer(l.inbox), ec);
+    if (!l.socket.non_blocking() || ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = await([&](auto h) { l.socket.async_read_some(asio::buffer(l.inbox), std::move(h)); }, deadline,
+                 [&] {
+                   asio::error_code ignored;
+                   l.socket.close(ignored);
+                 },
+                 &n);
+    }
+    if (ec) return ec;
+    l.inbox_len = n;
+    return {};
+  }
+
+  // TLS 1.3 handshake over the link's socket with the peer's key pinned.
+  void tls_handshake(Link& l, std::size_t peer, bool as_client, Clock::time_point deadline) {
+    l.ssl = SSL_new(ctx);
+    BIO_METHOD* method = link_bio_method();
+    BIO* bio = method == nullptr ? nullptr : BIO_new(method);
+    if (l.ssl == nullptr || bio == nullptr) {
+      if (bio != nullptr) BIO_free(bio);
+      throw NetworkError(peer, "cannot create a TLS session: " + openssl_error());
+    }
+    BIO_set_data(bio, &l);
+    SSL_set_bio(l.ssl, bio, bio);  // the SSL owns the BIO now
+    l.pin = PinCheck{&pins[peer], !config.ca_certificate.empty(), false};
+    SSL_set_app_data(l.ssl, &l.pin);
+    if (as_client) {
+      SSL_set_connect_state(l.ssl);
+    } else {
+      SSL_set_accept_state(l.ssl);
+    }
+    const std::string mismatch =
+        "TLS handshake failed: the certificate presented does not match the one pinned for party " +
+        std::to_string(peer);
+    for (;;) {
+      ERR_clear_error();
+      const int r = SSL_do_handshake(l.ssl);
+      const int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(l.ssl, r);
+      drain_tls_output(l);
+      // Send what the handshake produced (alerts included) before deciding.
+      const auto wec = write_queue_now(l, deadline);
+      if (l.pin.mismatch) throw NetworkError(peer, mismatch);
+      if (r == 1) break;
+      if (err == SSL_ERROR_WANT_READ) {
+        if (wec) throw NetworkError(peer, "TLS handshake failed: " + wec.message());
+        const auto ec = feed_tls_input(l, deadline);
+        if (ec == asio::error::timed_out) throw NetworkError(peer, "TLS handshake did not finish before the deadline");
+        if (ec) throw NetworkError(peer, "TLS handshake failed: " + describe(ec));
+        continue;
+      }
+      throw NetworkError(peer, "TLS handshake failed: " + openssl_error());
+    }
     // Belt and braces: check the negotiated peer certificate once more.
-    X509* cert = SSL_get0_peer_certificate(stream.native_handle());
-    if (cert == nullptr || public_key_der(cert) != pin) {
-      throw NetworkError(peer, "TLS handshake failed: the certificate presented does not match the one pinned for " +
-                                   name);
-    }
+    X509* cert = SSL_get0_peer_certificate(l.ssl);
+    if (cert == nullptr || public_key_der(cert) != pins[peer]) throw NetworkError(peer, mismatch);
   }
 
   void connect_to(std::size_t peer, Clock::time_point deadline) {
@@ -382,15 +538,15 @@ struct TcpNetwork::Impl {
       const auto endpoints = resolver.resolve(ep.host, std::to_string(ep.port), ec);
       if (!ec) {
         for (const auto& entry : endpoints) {
-          auto stream = make_stream();
-          auto& socket = stream->next_layer();
-          socket.open(entry.endpoint().protocol(), ec);
+          auto link = std::make_unique<Link>(io);
+          link->id = peer;
+          link->socket.open(entry.endpoint().protocol(), ec);
           if (ec) break;
-          configure_socket(socket);
-          ec = await([&](auto h) { socket.async_connect(entry.endpoint(), std::move(h)); }, deadline,
-                     [&] { socket.close(); });
+          configure_socket(link->socket);
+          ec = await([&](auto h) { link->socket.async_connect(entry.endpoint(), std::move(h)); }, deadline,
+                     [&] { link->socket.close(); });
           if (!ec) {
-            finish_as_connector(peer, std::move(stream), deadline);
+            finish_as_connector(std::move(link), deadline);
             return;
           }
         }
@@ -403,8 +559,20 @@ struct TcpNetwork::Impl {
     }
   }
 
-  void finish_as_connector(std::size_t peer, std::unique_ptr<SslStream> stream, Clock::time_point deadline) {
-    auto& socket = stream->next_layer();
+  void check_hello_agreement(std::size_t peer, const Hello& h) const {
+    if (h.count != config.party_count()) {
+      throw NetworkError(peer, "is configured for " + std::to_string(h.count) + " parties, this party for " +
+                                   std::to_string(config.party_count()));
+    }
+    if (h.transport != (tls ? 1 : 0)) {
+      throw NetworkError(peer, std::string("uses transport ") + (h.transport != 0 ? "tls" : "plain_insecure") +
+                                   ", this party " + std::string(to_string(config.transport)));
+    }
+  }
+
+  void finish_as_connector(std::unique_ptr<Link> link, Clock::time_point deadline) {
+    const std::size_t peer = link->id;
+    auto& socket = link->socket;
     const auto close = [&] { socket.close(); };
     const auto hello = encode_hello(my_hello(peer));
     auto ec = await([&](auto h) { asio::async_write(socket, asio::buffer(hello), std::move(h)); }, deadline, close);
@@ -418,25 +586,17 @@ struct TcpNetwork::Impl {
       throw NetworkError(peer, "answered as party " + std::to_string(h->sender) + " to party " +
                                    std::to_string(h->receiver));
     }
-    if (h->count != config.party_count()) {
-      throw NetworkError(peer, "is configured for " + std::to_string(h->count) + " parties, this party for " +
-                                   std::to_string(config.party_count()));
+    check_hello_agreement(peer, *h);
+    if (tls) tls_handshake(*link, peer, true, deadline);
+    std::array<std::byte, confirm_magic.size()> confirm{};
+    try {
+      read_exact(*link, confirm, [&] { return deadline; });
+    } catch (const NetworkError& e) {
+      throw NetworkError(peer, std::string("did not confirm the connection; it may have rejected this party's "
+                                           "certificate (") + e.what() + ")");
     }
-    if (h->transport != (tls ? 1 : 0)) {
-      throw NetworkError(peer, std::string("uses transport ") + (h->transport != 0 ? "tls" : "plain_insecure") +
-                                   ", this party " + std::string(to_string(config.transport)));
-    }
-    auto link = std::make_unique<Link>();
-    link->id = peer;
-    link->stream = std::move(stream);
-    if (tls) tls_handshake(*link->stream, peer, asio::ssl::stream_base::client, deadline);
-    std::array<char, confirm_magic.size()> confirm{};
-    ec = with_stream(*link, [&](auto& s) {
-      return await([&](auto hd) { asio::async_read(s, asio::buffer(confirm), std::move(hd)); }, deadline, close);
-    });
-    if (ec || confirm != confirm_magic) {
-      throw NetworkError(peer, "did not confirm the connection (" + (ec ? ec.message() : "bad confirmation") +
-                                   "); it may have rejected this party's certificate");
+    if (!std::equal(confirm.begin(), confirm.end(), as_bytes(std::string_view(confirm_magic.data(), 8)).begin())) {
+      throw NetworkError(peer, "sent a bad confirmation");
     }
     links[peer] = std::move(link);
   }
@@ -445,8 +605,8 @@ struct TcpNetwork::Impl {
     std::set<std::size_t> missing;
     for (std::size_t j = self + 1; j < config.party_count(); ++j) missing.insert(j);
     while (!missing.empty()) {
-      auto stream = make_stream();
-      auto& socket = stream->next_layer();
+      auto link = std::make_unique<Link>(io);
+      auto& socket = link->socket;
       auto ec = await([&](auto h) { acceptor->async_accept(socket, std::move(h)); }, deadline,
                       [&] { acceptor->cancel(); });
       if (ec == asio::error::timed_out) {
@@ -458,8 +618,11 @@ struct TcpNetwork::Impl {
       if (ec) continue;  // a failed accept (e.g. aborted by the peer) is not fatal
       configure_socket(socket);
       const auto close = [&] { socket.close(); };
+      // A party sends its hello at once; a silent connection must not hold
+      // up the others until the deadline.
       std::array<std::byte, hello_size> in{};
-      ec = await([&](auto h) { asio::async_read(socket, asio::buffer(in), std::move(h)); }, deadline, close);
+      ec = await([&](auto h) { asio::async_read(socket, asio::buffer(in), std::move(h)); },
+                 std::min(deadline, Clock::now() + hello_timeout), close);
       if (ec) continue;
       const auto h = decode_hello(in);
       // Stray connections (not privfin, wrong addressee, already connected)
@@ -469,25 +632,14 @@ struct TcpNetwork::Impl {
         continue;
       }
       const std::size_t peer = h->sender;
+      link->id = peer;
       const auto reply = encode_hello(my_hello(peer));
       ec = await([&](auto hd) { asio::async_write(socket, asio::buffer(reply), std::move(hd)); }, deadline, close);
       if (ec) throw NetworkError(peer, "set-up failed while answering the hello: " + ec.message());
-      if (h->count != config.party_count()) {
-        throw NetworkError(peer, "is configured for " + std::to_string(h->count) + " parties, this party for " +
-                                     std::to_string(config.party_count()));
-      }
-      if (h->transport != (tls ? 1 : 0)) {
-        throw NetworkError(peer, std::string("uses transport ") + (h->transport != 0 ? "tls" : "plain_insecure") +
-                                     ", this party " + std::string(to_string(config.transport)));
-      }
-      auto link = std::make_unique<Link>();
-      link->id = peer;
-      link->stream = std::move(stream);
-      if (tls) tls_handshake(*link->stream, peer, asio::ssl::stream_base::server, deadline);
-      ec = with_stream(*link, [&](auto& s) {
-        return await([&](auto hd) { asio::async_write(s, asio::buffer(confirm_magic), std::move(hd)); }, deadline,
-                     close);
-      });
+      check_hello_agreement(peer, *h);
+      if (tls) tls_handshake(*link, peer, false, deadline);
+      encode_into_queue(*link, as_bytes(std::string_view(confirm_magic.data(), confirm_magic.size())));
+      ec = write_queue_now(*link, deadline);
       if (ec) throw NetworkError(peer, "set-up failed while confirming the connection: " + ec.message());
       links[peer] = std::move(link);
       missing.erase(peer);
@@ -518,9 +670,6 @@ struct TcpNetwork::Impl {
       accept_all(deadline);
       acceptor.reset();
     }
-    for (auto& link : links) {
-      if (link && !tls) link->stream->next_layer().non_blocking(true);
-    }
   }
 
   // ---------------------------------------------------------------- data
@@ -537,12 +686,11 @@ struct TcpNetwork::Impl {
     if (!l.writing) l.queue.clear();
     l.pending.clear();
     asio::error_code ignored;
-    l.stream->next_layer().close(ignored);
+    l.socket.close(ignored);
   }
 
   static std::string describe(const asio::error_code& ec) {
-    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
-        ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+    if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
       return "disconnected (" + ec.message() + ")";
     }
     return ec.message();
@@ -559,28 +707,60 @@ struct TcpNetwork::Impl {
   void start_write(Link& l) {
     if (l.writing || l.queue.empty() || !l.failure.empty()) return;
     l.writing = true;
-    with_stream(l, [&](auto& s) {
-      asio::async_write(s, asio::buffer(l.queue.front()), [this, &l](const asio::error_code& ec, std::size_t) {
-        l.writing = false;
-        if (ec || !l.failure.empty()) {
-          fail(l, "sending failed: " + describe(ec));
-          l.queue.clear();
-          return;
-        }
-        Bytes done = std::move(l.queue.front());
-        l.queue.pop_front();
-        if (l.spare.size() < spare_buffers && done.capacity() <= (std::size_t{64} << 20)) {
-          l.spare.push_back(std::move(done));
-        }
-        start_write(l);
-      });
+    asio::async_write(l.socket, asio::buffer(l.queue.front()), [this, &l](const asio::error_code& ec, std::size_t) {
+      l.writing = false;
+      if (ec || !l.failure.empty()) {
+        fail(l, "sending failed: " + describe(ec));
+        l.queue.clear();
+        return;
+      }
+      Bytes done = std::move(l.queue.front());
+      l.queue.pop_front();
+      if (l.spare.size() < spare_buffers && done.capacity() <= (std::size_t{64} << 20)) {
+        l.spare.push_back(std::move(done));
+      }
+      start_write(l);
     });
+  }
+
+  // Appends `data` to the link's queue as wire bytes: as they are, or
+  // encrypted in TLS records (in slices, so that writing starts early).
+  void encode_into_queue(Link& l, ByteView data) {
+    if (!tls) {
+      Bytes copy = take_buffer(l);
+      copy.assign(data.begin(), data.end());
+      l.queue.push_back(std::move(copy));
+      return;
+    }
+    for (std::size_t at = 0; at < data.size(); at += tls_slice) {
+      const std::size_t len = std::min(tls_slice, data.size() - at);
+      std::size_t written = 0;
+      ERR_clear_error();
+      if (SSL_write_ex(l.ssl, data.data() + at, len, &written) != 1 || written != len) {
+        throw NetworkError(l.id, "TLS encryption failed: " + openssl_error());
+      }
+      drain_tls_output(l);
+      if (at + len < data.size()) {
+        start_write(l);
+        poll();
+      }
+    }
+  }
+
+  void poll() {
+    if (io.stopped()) io.restart();
+    io.poll();
   }
 
   void hand_over(Link& l) {
     if (l.pending.empty()) return;
-    l.queue.push_back(std::move(l.pending));
-    l.pending = take_buffer(l);
+    if (tls) {
+      encode_into_queue(l, l.pending);
+      l.pending.clear();
+    } else {
+      l.queue.push_back(std::move(l.pending));
+      l.pending = take_buffer(l);
+    }
     start_write(l);
   }
 
@@ -588,9 +768,7 @@ struct TcpNetwork::Impl {
     Link& l = link(peer);
     if (data.size() >= coalesce_limit) {
       hand_over(l);
-      Bytes copy = take_buffer(l);
-      copy.assign(data.begin(), data.end());
-      l.queue.push_back(std::move(copy));
+      encode_into_queue(l, data);
       start_write(l);
       return;
     }
@@ -599,7 +777,7 @@ struct TcpNetwork::Impl {
   }
 
   void send_owned(std::size_t peer, Bytes&& data) {
-    if (data.size() < coalesce_limit) {
+    if (data.size() < coalesce_limit || tls) {
       send(peer, data);
       return;
     }
@@ -613,50 +791,76 @@ struct TcpNetwork::Impl {
     for (auto& l : links) {
       if (l && l->failure.empty()) hand_over(*l);
     }
-    if (io.stopped()) io.restart();
-    io.poll();
+    poll();
+  }
+
+  // Reads exactly out.size() plaintext bytes; next_deadline() gives the
+  // deadline for each wait (called again after every progress).
+  template <class NextDeadline>
+  void read_exact(Link& l, std::span<std::byte> out, NextDeadline&& next_deadline) {
+    std::size_t filled = 0;
+    const auto broken = [&](const std::string& why) {
+      fail(l, why);
+      return NetworkError(l.id, why + " after " + std::to_string(filled) + " of " + std::to_string(out.size()) +
+                                    " expected bytes");
+    };
+    while (filled < out.size()) {
+      if (tls) {
+        std::size_t n = 0;
+        ERR_clear_error();
+        const int r = SSL_read_ex(l.ssl, out.data() + filled, out.size() - filled, &n);
+        if (r == 1) {
+          filled += n;
+          continue;
+        }
+        const int err = SSL_get_error(l.ssl, r);
+        if (err == SSL_ERROR_ZERO_RETURN) throw broken("disconnected (TLS close_notify)");
+        if (err != SSL_ERROR_WANT_READ) throw broken("TLS error: " + openssl_error());
+        // OpenSSL may have answered something (a key update): send it.
+        if (!l.tls_out.empty()) {
+          drain_tls_output(l);
+          start_write(l);
+        }
+        const auto ec = feed_tls_input(l, next_deadline());
+        if (ec == asio::error::timed_out) throw receive_timed_out(l, out.size() - filled);
+        if (ec) throw broken(describe(ec));
+        continue;
+      }
+      // Plain TCP: take what the kernel already holds without a trip
+      // through the io_context; wait only when there is nothing.
+      asio::error_code ec;
+      std::size_t n = 0;
+      if (l.socket.non_blocking()) n = l.socket.read_some(asio::buffer(out.data() + filled, out.size() - filled), ec);
+      if (!l.socket.non_blocking() || ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = await([&](auto h) {
+                     l.socket.async_read_some(asio::buffer(out.data() + filled, out.size() - filled), std::move(h));
+                   },
+                   next_deadline(),
+                   [&] {
+                     asio::error_code ignored;
+                     l.socket.close(ignored);
+                   },
+                   &n);
+        if (ec == asio::error::timed_out) throw receive_timed_out(l, out.size() - filled);
+      }
+      if (ec) throw broken(describe(ec));
+      filled += n;
+    }
+  }
+
+  NetworkError receive_timed_out(Link& l, std::size_t outstanding) {
+    fail(l, "receive timed out");
+    return NetworkError(l.id, "no data for " + millis(receive_timeout) + " (receive timeout) with " +
+                                  std::to_string(outstanding) + " bytes outstanding");
   }
 
   void receive(std::size_t peer, std::span<std::byte> out) {
     Link& l = link(peer);
-    std::size_t filled = 0;
-    while (filled < out.size()) {
-      if (!tls) {
-        // Plain TCP: take what the kernel already holds without a trip
-        // through the io_context.
-        asio::error_code ec;
-        const std::size_t n = l.stream->next_layer().read_some(asio::buffer(out.data() + filled, out.size() - filled), ec);
-        if (!ec) {
-          filled += n;
-          continue;
-        }
-        if (ec != asio::error::would_block && ec != asio::error::try_again) {
-          fail(l, describe(ec));
-          throw NetworkError(peer, l.failure + " after " + std::to_string(filled) + " of " +
-                                       std::to_string(out.size()) + " expected bytes");
-        }
-      }
-      std::size_t n = 0;
-      const auto ec = with_stream(l, [&](auto& s) {
-        return await([&](auto h) { s.async_read_some(asio::buffer(out.data() + filled, out.size() - filled), std::move(h)); },
-                     Clock::now() + receive_timeout, [&] {
-                       asio::error_code ignored;
-                       l.stream->next_layer().close(ignored);
-                     },
-                     &n);
-      });
-      if (ec == asio::error::timed_out) {
-        fail(l, "receive timed out");
-        throw NetworkError(peer, "no data for " + millis(receive_timeout) + " (receive timeout) with " +
-                                     std::to_string(out.size() - filled) + " bytes outstanding");
-      }
-      if (ec) {
-        fail(l, describe(ec));
-        throw NetworkError(peer, l.failure + " after " + std::to_string(filled) + " of " +
-                                     std::to_string(out.size()) + " expected bytes");
-      }
-      filled += n;
+    if (!l.socket.non_blocking()) {
+      asio::error_code ignored;
+      l.socket.non_blocking(true, ignored);
     }
+    read_exact(l, out, [&] { return Clock::now() + receive_timeout; });
   }
 
   void close() {
@@ -665,7 +869,15 @@ struct TcpNetwork::Impl {
     std::string error;
     std::size_t error_peer = 0;
     for (auto& l : links) {
-      if (l && l->failure.empty()) hand_over(*l);
+      if (!l || !l->failure.empty()) continue;
+      try {
+        hand_over(*l);
+      } catch (const NetworkError& e) {
+        if (error.empty()) {
+          error = e.what();
+          error_peer = l->id;
+        }
+      }
     }
     const auto deadline = Clock::now() + receive_timeout;
     const auto all_written = [&] {
@@ -682,11 +894,10 @@ struct TcpNetwork::Impl {
         error_peer = l->id;
       }
       asio::error_code ignored;
-      l->stream->next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-      l->stream->next_layer().close(ignored);
+      l->socket.shutdown(tcp::socket::shutdown_both, ignored);
+      l->socket.close(ignored);
     }
-    if (io.stopped()) io.restart();
-    io.poll();
+    poll();
     if (!error.empty()) throw NetworkError(error_peer, error);
   }
 };
@@ -713,6 +924,7 @@ TcpNetwork::TcpNetwork(std::size_t self, std::size_t count, std::unique_ptr<Impl
     : Network(self, count), impl_(std::move(impl)) {}
 
 TcpNetwork::~TcpNetwork() {
+  impl_->receive_timeout = receive_timeout();
   try {
     impl_->close();
   } catch (const Error&) {

@@ -4,6 +4,11 @@
 // silence, lying length, bad configuration).
 #include "privfin/net/tcp_network.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -334,4 +339,60 @@ TEST_CASE("TcpListener binds ephemeral ports and adopts descriptors", "[net][tcp
   REQUIRE(b.port() == port);
   REQUIRE_THROWS_AS(net::TcpListener::bind("127.0.0.1", port), NetworkError);
   REQUIRE_THROWS_AS(net::TcpListener::adopt(-1), InvalidArgument);
+}
+
+TEST_CASE("With a CA bundle configured, peers' chains must verify as well", "[net][tcp]") {
+  const auto& creds = test::credentials();
+  test::TempDir dir;
+  const auto bundle = [&](const std::string& name, std::vector<std::size_t> parties) {
+    const auto path = dir.path() / name;
+    std::ofstream out(path, std::ios::binary);
+    for (const auto p : parties) {
+      std::ifstream in(creds.parties[p].certificate, std::ios::binary);
+      out << in.rdbuf();
+    }
+    return path;
+  };
+  SECTION("every party's (self-signed) certificate is a trust anchor: connects") {
+    auto cluster = test::make_tcp_cluster(3, Transport::tls);
+    cluster.config.ca_certificate = bundle("all.pem", {0, 1, 2});
+    REQUIRE_NOTHROW(test::run_parties(3, [&](std::size_t i) {
+      auto net = cluster.connect(i);
+      test::exercise(*net);
+    }));
+  }
+  SECTION("party 1's certificate is pinned but not trusted: its handshake fails") {
+    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    cluster.config.ca_certificate = bundle("without1.pem", {0, 2});
+    const auto errors = test::run_parties_collect(2, [&](std::size_t i) { (void)cluster.connect(i); });
+    REQUIRE(errors[0]);
+    REQUIRE(errors[1]);
+    CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+    CHECK(blamed(errors[1]) == std::optional<std::size_t>(0));
+  }
+  SECTION("an unreadable CA bundle is a configuration error") {
+    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    cluster.config.ca_certificate = dir.path() / "missing.pem";
+    REQUIRE_THROWS_AS(cluster.connect(0), InvalidArgument);
+  }
+}
+
+TEST_CASE("Stray connections to a listening party are dropped, not fatal", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, Transport::tls);
+  // Before the parties start, something else connects and sends 32 bytes of
+  // garbage; party 0 accepts it first.
+  const int stray = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(stray >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(cluster.config.parties[0].port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(stray, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+  const std::string garbage = "GET / HTTP/1.0\r\nHost: x\r\n\r\n.....";
+  REQUIRE(::write(stray, garbage.data(), garbage.size()) == static_cast<ssize_t>(garbage.size()));
+  REQUIRE_NOTHROW(test::run_parties(2, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    test::exercise(*net);
+  }));
+  ::close(stray);
 }

@@ -1,0 +1,134 @@
+// Network layer: bulk throughput between two parties (LocalNetwork, TCP
+// plain, TCP + TLS 1.3) for 1 KiB to 64 MiB messages, and round-trip latency.
+// Party 0 runs in the benchmark thread, party 1 in a helper thread; over TCP
+// both ends are in this process on 127.0.0.1.
+// Run: build/release/benchmarks/bench_net --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//
+// One iteration of a bulk benchmark sends max(1, 8 MiB / size) messages of
+// `size` bytes and waits for a 1-byte acknowledgement, so bytes/second is the
+// one-way goodput including the copy into the send buffer.
+#include <benchmark/benchmark.h>
+
+#include <privfin/net/keygen.hpp>
+#include <privfin/net/local_network.hpp>
+#include <privfin/net/tcp_network.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+
+namespace {
+using namespace privfin;
+
+enum class Kind { local, plain, tls };
+
+// Credentials for two parties, written once into a scratch folder.
+const net::PartyConfig& credentials() {
+  struct Scratch {
+    std::filesystem::path dir;
+    net::PartyConfig config;
+    Scratch() {
+      std::string pattern = (std::filesystem::temp_directory_path() / "privfin-bench-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+      dir = pattern;
+      config = net::write_local_cluster(dir, 2, "127.0.0.1", 40000);
+    }
+    ~Scratch() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  };
+  static const Scratch scratch;
+  return scratch.config;
+}
+
+std::pair<std::unique_ptr<net::Network>, std::unique_ptr<net::Network>> connect_pair(Kind kind) {
+  if (kind == Kind::local) {
+    auto nets = net::LocalNetwork::create(2);
+    return {std::move(nets[0]), std::move(nets[1])};
+  }
+  net::PartyConfig config = credentials();
+  config.transport = kind == Kind::tls ? net::Transport::tls : net::Transport::plain_insecure;
+  net::TcpListener listener = net::TcpListener::bind("127.0.0.1", 0);
+  config.parties[0].port = listener.port();
+  config.parties[1].port = static_cast<std::uint16_t>(listener.port() == 65535 ? 65534 : listener.port() + 1);
+  std::unique_ptr<net::Network> second;
+  std::thread t([&] { second = net::TcpNetwork::connect(config, 1); });
+  std::unique_ptr<net::Network> first = net::TcpNetwork::connect(config, 0, std::move(listener));
+  t.join();
+  return {std::move(first), std::move(second)};
+}
+
+void bulk(benchmark::State& state, Kind kind) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  const std::size_t reps = std::max<std::size_t>(1, (std::size_t{8} << 20) / size);
+  auto [a, b] = connect_pair(kind);
+  std::thread peer([&, &b = b] {
+    Bytes buffer(size);
+    std::byte flag{};
+    for (;;) {
+      b->receive(0, std::span(&flag, 1));
+      if (flag == std::byte{0}) break;
+      for (std::size_t r = 0; r < reps; ++r) b->receive(0, buffer);
+      b->send(0, ByteView(&flag, 1));
+      b->flush();
+    }
+  });
+  const Bytes message(size, std::byte{0x5a});
+  const std::byte go{1};
+  std::byte ack{};
+  for (auto _ : state) {
+    a->send(1, ByteView(&go, 1));
+    for (std::size_t r = 0; r < reps; ++r) a->send(1, message);
+    a->receive(1, std::span(&ack, 1));
+  }
+  const std::byte stop{0};
+  a->send(1, ByteView(&stop, 1));
+  a->flush();
+  peer.join();
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(reps * size));
+  state.counters["messages/iter"] = static_cast<double>(reps);
+}
+
+void round_trip(benchmark::State& state, Kind kind) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  auto [a, b] = connect_pair(kind);
+  std::thread peer([&, &b = b] {
+    Bytes buffer(size);
+    for (;;) {
+      b->receive(0, buffer);
+      if (buffer[0] == std::byte{0}) break;
+      b->send(0, ByteView(buffer));
+      b->flush();
+    }
+  });
+  Bytes ping(size, std::byte{1});
+  Bytes pong(size);
+  for (auto _ : state) {
+    a->send(1, ByteView(ping));
+    a->receive(1, pong);
+  }
+  ping[0] = std::byte{0};
+  a->send(1, ByteView(ping));
+  a->flush();
+  peer.join();
+  state.counters["round_trips"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                     benchmark::Counter::kIsRate);
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+  for (const long s : {1L << 10, 16L << 10, 256L << 10, 1L << 20, 4L << 20, 16L << 20, 64L << 20}) b->Arg(s);
+  b->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(bulk, local, Kind::local)->Apply(sizes);
+BENCHMARK_CAPTURE(bulk, tcp_plain, Kind::plain)->Apply(sizes);
+BENCHMARK_CAPTURE(bulk, tcp_tls, Kind::tls)->Apply(sizes);
+BENCHMARK_CAPTURE(round_trip, local, Kind::local)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(round_trip, tcp_plain, Kind::plain)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(round_trip, tcp_tls, Kind::tls)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
