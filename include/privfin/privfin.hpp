@@ -13,4 +13,8 @@
 #include "privfin/core/prg.hpp"
 #include "privfin/core/ring.hpp"
 #include "privfin/core/turboshake.hpp"
+#include "privfin/sig/bls12_381/bls.hpp"
+#include "privfin/sig/bls12_381/hash_to_curve.hpp"
+#include "privfin/sig/bls12_381/multisig.hpp"
+#include "privfin/sig/bls12_381/pairing.hpp"
 #include "privfin/version.hpp"

@@ -200,6 +200,7 @@ G1 g1_from_bytes(ByteView bytes, bool check_subgroup) {
   if (f.compressed) {
     const auto root = fp_sqrt(x.square() * x + G1Traits::b());
     if (!root) throw DecodeError("G1 point encoding: x is not the abscissa of a curve point");
+    if (root->is_zero() && f.sign) throw DecodeError("G1 point encoding: sign flag set for y = 0");
     y = (fp_is_large(*root) == f.sign) ? *root : -*root;
   } else {
     y = read_fp(bytes.data() + 48, "G1", "y");
@@ -223,6 +224,7 @@ G2 g2_from_bytes(ByteView bytes, bool check_subgroup) {
   if (f.compressed) {
     const auto root = fp2_sqrt(x.square() * x + G2Traits::b());
     if (!root) throw DecodeError("G2 point encoding: x is not the abscissa of a curve point");
+    if (root->is_zero() && f.sign) throw DecodeError("G2 point encoding: sign flag set for y = 0");
     y = (fp2_is_large(*root) == f.sign) ? *root : -*root;
   } else {
     y = Fp2{read_fp(bytes.data() + 144, "G2", "y.c0"), read_fp(bytes.data() + 96, "G2", "y.c1")};
