@@ -76,6 +76,23 @@ constexpr bool less_than(const Limbs<N>& a, const Limbs<N>& b) noexcept {
   return sub_limbs(scratch, a, b) != 0;
 }
 
+// base^e for a public exponent e, with fixed 4-bit windows: 15
+// multiplications to build the table, then per window four squarings and at
+// most one multiplication. T is any type with one(), square() and operator*.
+template <class T, std::size_t M>
+constexpr T window_pow(const T& base, const Limbs<M>& e) noexcept {
+  T table[16];
+  table[0] = T::one();
+  for (std::size_t i = 1; i < 16; ++i) table[i] = table[i - 1] * base;
+  T acc = T::one();
+  for (std::size_t w = 16 * M; w-- > 0;) {
+    acc = acc.square().square().square().square();
+    const std::size_t digit = static_cast<std::size_t>((e[w / 16] >> (4 * (w % 16))) & 0xf);
+    if (digit != 0) acc = acc * table[digit];
+  }
+  return acc;
+}
+
 // Params provides `static constexpr std::size_t limbs` and
 // `static constexpr Limbs<limbs> modulus` (odd, top bit of the top limb clear).
 template <class Params>
@@ -271,14 +288,10 @@ class MontField {
   }
 
   // this^e for a public exponent (little-endian limbs).
+  // Fixed 4-bit windows; the table index is a window of the public exponent.
   template <std::size_t M>
   [[nodiscard]] constexpr MontField pow(const Limbs<M>& e) const noexcept {
-    MontField acc = one();
-    for (std::size_t i = 64 * M; i-- > 0;) {
-      acc = acc.square();
-      if (((e[i / 64] >> (i % 64)) & 1) != 0) acc = acc * *this;
-    }
-    return acc;
+    return window_pow(*this, e);
   }
 
   // 1/this by Fermat (0 maps to 0).
