@@ -24,6 +24,11 @@ void run_vector_files(const std::string& prefix) {
   using B = Bls<V>;
   std::size_t lines = 0;
   for (const auto& path : test::vector_files("bls12-381", ".txt", prefix)) {
+    // The scheme is named in the file name (sign_minpk_basic.txt, ..._aug, ..._pop).
+    const std::string name = path.filename().string();
+    const Scheme scheme = name.find("_aug") != std::string::npos   ? Scheme::message_augmentation
+                          : name.find("_pop") != std::string::npos ? Scheme::proof_of_possession
+                                                                   : Scheme::basic;
     std::ifstream in(path);
     REQUIRE(in);
     std::string line;
@@ -41,14 +46,14 @@ void run_vector_files(const std::string& prefix) {
       const Bytes msg = from_hex(line.substr(c1 + 1, c2 - c1 - 1));
       const std::string want = line.substr(c2 + 1);
       const SecretKey sk = SecretKey::from_bytes_mod_r(sk_bytes);
-      const auto sig = B::sign(sk, msg);
+      const auto sig = B::sign(sk, msg, scheme);
       REQUIRE(to_hex(sig) == want);
       const auto pk = B::sk_to_pk(sk);
-      CHECK(B::verify(pk, msg, from_hex(want)));
+      CHECK(B::verify(pk, msg, from_hex(want), scheme));
       if (number % 25 == 1) {
         Bytes other = msg;
         other.push_back(std::byte{0});
-        CHECK_FALSE(B::verify(pk, other, sig));
+        CHECK_FALSE(B::verify(pk, other, sig, scheme));
       }
       ++lines;
     }

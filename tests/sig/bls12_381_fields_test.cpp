@@ -33,6 +33,13 @@ void check_against_gmp(Prg& prg) {
   values.push_back(-F::one());
   values.push_back(-F::one() - F::one());
   values.push_back(F::from_u64(~std::uint64_t{0}));
+  // from_raw reduces any N-limb integer, including 2^(64 N) - 1 and p itself.
+  typename F::Repr all_ones{};
+  for (auto& limb : all_ones) limb = ~std::uint64_t{0};
+  const mpz_class max_value = (mpz_class(1) << static_cast<mp_bitcnt_t>(64 * F::N)) - 1;
+  CHECK(as_mpz(F::from_raw(all_ones)) == mpz_class(max_value % p));
+  CHECK(F::from_raw(F::modulus).is_zero());
+  values.push_back(F::from_raw(all_ones));
   for (std::size_t i = 0; i + 1 < values.size(); ++i) {
     const F& a = values[i];
     const F& b = values[i + 1];

@@ -119,3 +119,33 @@ TEMPLATE_TEST_CASE("MultiSig and Committee reject bad input", "[sig][bls12_381][
   Bytes zero_size = {std::byte{1}, std::byte{0}};
   CHECK_THROWS_AS(MultiSig<TestType>::deserialize(zero_size, 3), DecodeError);
 }
+
+TEMPLATE_TEST_CASE("MultiSig key aggregation: repeated and cancelling keys", "[sig][bls12_381][multisig]", MinPk,
+                   MinSig) {
+  using B = Bls<TestType>;
+  Fixture<TestType> f(2);
+  const Bytes block = to_bytes("block");
+  // A committee listing the same key twice (members 0 and 1) exercises the
+  // doubling branch of the aggregation; member 2 holds another key.
+  const std::vector<ByteView> pks = {f.pk_views[0], f.pk_views[0], f.pk_views[1]};
+  const std::vector<ByteView> pops = {f.pop_views[0], f.pop_views[0], f.pop_views[1]};
+  const auto committee = Committee<TestType>::from_keys(pks, pops);
+  const auto s0 = B::sign(f.sks[0], block, Scheme::proof_of_possession);
+  const auto s1 = B::sign(f.sks[1], block, Scheme::proof_of_possession);
+  const auto all = MultiSig<TestType>::single(3, 0, s0)
+                       .merge(MultiSig<TestType>::single(3, 1, s0))
+                       .merge(MultiSig<TestType>::single(3, 2, s1));
+  CHECK(all.verify(committee, block));
+  // Keys sk and -sk cancel: the aggregate key is the identity, rejected.
+  std::array<std::byte, 32> neg{};
+  (-f.sks[0].scalar()).to_bytes_be(neg);
+  const SecretKey minus = SecretKey::from_bytes(neg);
+  const auto pk_minus = B::sk_to_pk(minus);
+  const auto pop_minus = B::pop_prove(minus);
+  const std::vector<ByteView> pks2 = {f.pk_views[0], ByteView(pk_minus.data(), pk_minus.size())};
+  const std::vector<ByteView> pops2 = {f.pop_views[0], ByteView(pop_minus.data(), pop_minus.size())};
+  const auto committee2 = Committee<TestType>::from_keys(pks2, pops2);
+  const auto s_minus = B::sign(minus, block, Scheme::proof_of_possession);
+  const auto both = MultiSig<TestType>::single(2, 0, s0).merge(MultiSig<TestType>::single(2, 1, s_minus));
+  CHECK_FALSE(both.verify(committee2, block));
+}

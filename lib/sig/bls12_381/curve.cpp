@@ -18,7 +18,17 @@ struct CurveConstants {
   Fp2 psi_x, psi_y;  // 1 / (1 + u)^((p - 1) / 3), 1 / (1 + u)^((p - 1) / 2)
   detail::Limbs<4> r;
   detail::Limbs<6> p_minus_1_div_2;
+  // The cube root of unity beta for which sigma(x, y) = (beta x, y) acts on
+  // G1 as [-x^2] (of the two primitive roots, the one that fits the
+  // generator); sigma_ok is false if neither did, and G1 checks fall back
+  // to [r]P = O.
+  Fp beta;
+  bool sigma_ok = false;
 };
+
+G1 sigma(const G1& p, const Fp& beta) noexcept { return G1(p.x() * beta, p.y(), p.z()); }
+
+G1 minus_x_squared_times(const G1& p) noexcept { return -p.mul_by_x().mul_by_x(); }
 
 const CurveConstants& curve_constants() {
   static const CurveConstants constants = [] {
@@ -29,6 +39,17 @@ const CurveConstants& curve_constants() {
     c.psi_y = xi.pow(detail::to_limbs6((p - 1) / 2)).inverse();
     c.r = Fr::modulus;
     c.p_minus_1_div_2 = detail::to_limbs6((p - 1) / 2);
+    const auto third = detail::to_limbs6((p - 1) / 3);
+    Fp root = Fp::one();
+    for (std::uint64_t g = 2; root == Fp::one(); ++g) root = Fp::from_u64(g).pow(third);
+    const G1 gen = G1::generator();
+    const G1 target = minus_x_squared_times(gen);
+    for (const Fp& beta : {root, root.square()}) {
+      if (sigma(gen, beta) == target) {
+        c.beta = beta;
+        c.sigma_ok = true;
+      }
+    }
     return c;
   }();
   return constants;
@@ -86,7 +107,11 @@ Flags parse_flags(ByteView bytes, std::size_t compressed_size, const char* group
 
 }  // namespace
 
-bool g1_in_subgroup(const G1& p) noexcept { return p.mul_vartime(curve_constants().r).is_identity(); }
+bool g1_in_subgroup(const G1& p) noexcept {
+  const auto& c = curve_constants();
+  if (!c.sigma_ok) return p.mul_vartime(c.r).is_identity();
+  return sigma(p, c.beta) == minus_x_squared_times(p);
+}
 
 G2 g2_psi(const G2& q) noexcept {
   const auto& c = curve_constants();
@@ -175,6 +200,7 @@ G1 g1_from_bytes(ByteView bytes, bool check_subgroup) {
   if (f.compressed) {
     const auto root = fp_sqrt(x.square() * x + G1Traits::b());
     if (!root) throw DecodeError("G1 point encoding: x is not the abscissa of a curve point");
+    if (root->is_zero() && f.sign) throw DecodeError("G1 point encoding: sign flag set for y = 0");
     y = (fp_is_large(*root) == f.sign) ? *root : -*root;
   } else {
     y = read_fp(bytes.data() + 48, "G1", "y");
@@ -198,6 +224,7 @@ G2 g2_from_bytes(ByteView bytes, bool check_subgroup) {
   if (f.compressed) {
     const auto root = fp2_sqrt(x.square() * x + G2Traits::b());
     if (!root) throw DecodeError("G2 point encoding: x is not the abscissa of a curve point");
+    if (root->is_zero() && f.sign) throw DecodeError("G2 point encoding: sign flag set for y = 0");
     y = (fp2_is_large(*root) == f.sign) ? *root : -*root;
   } else {
     y = Fp2{read_fp(bytes.data() + 144, "G2", "y.c0"), read_fp(bytes.data() + 96, "G2", "y.c1")};

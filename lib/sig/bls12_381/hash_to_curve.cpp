@@ -32,7 +32,7 @@ Fp fp_hex(const char* hex) { return Fp::from_hex(hex); }
 
 // ---- G1: E1': y^2 = x^3 + A' x + B', Z = 11, 11-isogeny to E.
 struct G1Iso {
-  Fp a, b, z;
+  Fp a, b, z, minus_b_over_a, b_over_za;
   std::array<Fp, 12> xnum;
   std::array<Fp, 10> xden;  // plus the monic x^10
   std::array<Fp, 16> ynum;
@@ -45,6 +45,8 @@ const G1Iso& g1_iso() {
     k.a = fp_hex("144698a3b8e9433d693a02c96d4982b0ea985383ee66a8d8e8981aefd881ac98936f8da0e0f97f5cf428082d584c1d");
     k.b = fp_hex("12e2908d11688030018b12e8753eee3b2016c1f0f24f4070a0b9c14fcef35ef55a23215a316ceaa5d1cc48e98e172be0");
     k.z = Fp::from_u64(11);
+    k.minus_b_over_a = -(k.b * k.a.inverse());
+    k.b_over_za = k.b * (k.z * k.a).inverse();
     const char* xnum[12] = {
         "11a05f2b1e833340b809101dd99815856b303e88a2d7005ff2627b56cdb4e2c85610c2d5f2e62d6eaeac1662734649b7",
         "17294ed3e943ab2f0588bab22147a81c7c17e75b2f6a8417f565e33c70d1e86b4838f2a6f318c356e834eef1b3cb83bb",
@@ -113,7 +115,7 @@ const G1Iso& g1_iso() {
 
 // ---- G2: E2': y^2 = x^3 + 240 u x + 1012 (1 + u), Z = -(2 + u), 3-isogeny.
 struct G2Iso {
-  Fp2 a, b, z;
+  Fp2 a, b, z, minus_b_over_a, b_over_za;
   std::array<Fp2, 4> xnum;
   std::array<Fp2, 2> xden;  // plus x^2
   std::array<Fp2, 4> ynum;
@@ -127,6 +129,8 @@ const G2Iso& g2_iso() {
     k.a = Fp2{zero, Fp::from_u64(240)};
     k.b = Fp2{Fp::from_u64(1012), Fp::from_u64(1012)};
     k.z = -Fp2{Fp::from_u64(2), Fp::one()};
+    k.minus_b_over_a = -(k.b * k.a.inverse());
+    k.b_over_za = k.b * (k.z * k.a).inverse();
     const Fp k10 = fp_hex("05c759507e8e333ebb5b7a9a47d7ed8532c52d39fd3a042a88b58423c50ae15d5c2638e343d9c71c6238aaaaaaaa97d6");
     const Fp k11 = fp_hex("11560bf17baa99bc32126fced787c88f984f87adf7ae0c7f9a208c6b4f20a4181472aaa9cb8d555526a9ffffffffc71a");
     const Fp k12a = fp_hex("11560bf17baa99bc32126fced787c88f984f87adf7ae0c7f9a208c6b4f20a4181472aaa9cb8d555526a9ffffffffc71e");
@@ -157,32 +161,25 @@ bool sgn0(const Fp2& a) noexcept { return a.sgn0(); }
 std::optional<Fp> field_sqrt(const Fp& a) noexcept { return fp_sqrt(a); }
 std::optional<Fp2> field_sqrt(const Fp2& a) noexcept { return fp2_sqrt(a); }
 
-// Simplified SWU (RFC 9380 Section 6.6.2) onto y^2 = x^3 + A x + B.
-template <class F>
-void sswu(const F& u, const F& a, const F& b, const F& z, F& x_out, F& y_out) noexcept {
-  const F u2 = u.square();
-  const F zu2 = z * u2;
+// Simplified SWU (RFC 9380 Section 6.6.2) onto y^2 = x^3 + A x + B, with
+// -B/A and B/(Z A) precomputed; the failed square root of gx1 doubles as
+// the squareness test.
+template <class F, class Iso>
+void sswu(const F& u, const Iso& k, F& x_out, F& y_out) noexcept {
+  const F zu2 = k.z * u.square();
   const F tv1 = zu2.square() + zu2;
-  F x1;
-  if (tv1.is_zero()) {
-    x1 = b * (z * a).inverse();
-  } else {
-    x1 = (-b) * a.inverse() * (F::one() + tv1.inverse());
-  }
-  const F gx1 = (x1.square() + a) * x1 + b;
-  F x, y;
-  if (auto root = field_sqrt(gx1)) {
-    x = x1;
-    y = *root;
-  } else {
-    x = zu2 * x1;
-    const F gx2 = (x.square() + a) * x + b;
+  const F x1 = tv1.is_zero() ? k.b_over_za : k.minus_b_over_a * (F::one() + tv1.inverse());
+  F x = x1;
+  auto y = field_sqrt((x1.square() + k.a) * x1 + k.b);
+  if (!y) {
     // gx2 = Z^3 u^6 gx1 is a square whenever gx1 is not.
-    y = *field_sqrt(gx2);
+    x = zu2 * x1;
+    y = field_sqrt((x.square() + k.a) * x + k.b);
   }
-  if (sgn0(u) != sgn0(y)) y = -y;
+  F root = *y;
+  if (sgn0(u) != sgn0(root)) root = -root;
   x_out = x;
-  y_out = y;
+  y_out = root;
 }
 
 // Horner evaluation; `monic` adds a leading coefficient 1 of degree size.
@@ -229,14 +226,14 @@ std::vector<Fp2> hash_to_field_fp2(ByteView msg, ByteView dst, std::size_t count
 G1 map_to_curve_g1(const Fp& u) noexcept {
   const auto& k = g1_iso();
   Fp x, y;
-  sswu(u, k.a, k.b, k.z, x, y);
+  sswu(u, k, x, y);
   return iso_map<G1>(k, x, y);
 }
 
 G2 map_to_curve_g2(const Fp2& u) noexcept {
   const auto& k = g2_iso();
   Fp2 x, y;
-  sswu(u, k.a, k.b, k.z, x, y);
+  sswu(u, k, x, y);
   return iso_map<G2>(k, x, y);
 }
 

@@ -92,12 +92,7 @@ struct Fp2 {
   }
   template <std::size_t M>
   [[nodiscard]] constexpr Fp2 pow(const detail::Limbs<M>& e) const noexcept {
-    Fp2 acc = one();
-    for (std::size_t i = 64 * M; i-- > 0;) {
-      acc = acc.square();
-      if (((e[i / 64] >> (i % 64)) & 1) != 0) acc = acc * *this;
-    }
-    return acc;
+    return detail::window_pow(*this, e);
   }
 };
 

@@ -76,6 +76,23 @@ constexpr bool less_than(const Limbs<N>& a, const Limbs<N>& b) noexcept {
   return sub_limbs(scratch, a, b) != 0;
 }
 
+// base^e for a public exponent e, with fixed 4-bit windows: 15
+// multiplications to build the table, then per window four squarings and at
+// most one multiplication. T is any type with one(), square() and operator*.
+template <class T, std::size_t M>
+constexpr T window_pow(const T& base, const Limbs<M>& e) noexcept {
+  T table[16];
+  table[0] = T::one();
+  for (std::size_t i = 1; i < 16; ++i) table[i] = table[i - 1] * base;
+  T acc = T::one();
+  for (std::size_t w = 16 * M; w-- > 0;) {
+    acc = acc.square().square().square().square();
+    const std::size_t digit = static_cast<std::size_t>((e[w / 16] >> (4 * (w % 16))) & 0xf);
+    if (digit != 0) acc = acc * table[digit];
+  }
+  return acc;
+}
+
 // Params provides `static constexpr std::size_t limbs` and
 // `static constexpr Limbs<limbs> modulus` (odd, top bit of the top limb clear).
 template <class Params>
@@ -106,8 +123,24 @@ class MontField {
     return x;
   }
 
+ private:
+  // floor((2^(64 N) - 1) / p): subtractions that reduce any N-limb value.
+  static constexpr std::size_t compute_max_subtractions() {
+    Repr x{};
+    for (auto& limb : x) limb = ~std::uint64_t{0};
+    std::size_t k = 0;
+    while (!less_than(x, modulus)) {
+      Repr d{};
+      sub_limbs(d, x, modulus);
+      x = d;
+      ++k;
+    }
+    return k;
+  }
+
  public:
   static constexpr std::uint64_t inv = compute_inv();
+  static constexpr std::size_t max_subtractions = compute_max_subtractions();
   static constexpr Repr r1 = compute_r(1);
   static constexpr Repr r2 = compute_r(2);
 
@@ -120,9 +153,18 @@ class MontField {
     f.v_ = m;
     return f;
   }
-  // x must be below 2^(64 N); it is reduced modulo p.
+  // Any x below 2^(64 N), reduced modulo p in constant time (a fixed number
+  // of masked subtractions brings it below p, then one multiplication by
+  // R^2 mod p converts it).
   [[nodiscard]] static constexpr MontField from_raw(const Repr& x) noexcept {
-    return mul(from_mont(x), from_mont(r2));
+    Repr y = x;
+    for (std::size_t k = 0; k < max_subtractions; ++k) {
+      Repr d{};
+      const std::uint64_t borrow = sub_limbs(d, y, modulus);
+      const std::uint64_t keep_y = static_cast<std::uint64_t>(0) - borrow;
+      for (std::size_t i = 0; i < N; ++i) y[i] = (y[i] & keep_y) | (d[i] & ~keep_y);
+    }
+    return mul(from_mont(y), from_mont(r2));
   }
   [[nodiscard]] static constexpr MontField from_u64(std::uint64_t x) noexcept {
     Repr r{};
@@ -181,40 +223,36 @@ class MontField {
     add_limbs(out.v_, d, masked);
     return out;
   }
-  // Coarsely integrated operand scanning Montgomery multiplication.
+  // Coarsely integrated operand scanning Montgomery multiplication in the
+  // "no-carry" form, valid because the top limb of p is below 2^63 - 1:
+  // the running value stays below 2p and fits N limbs.
   [[nodiscard]] static constexpr MontField mul(const MontField& a, const MontField& b) noexcept {
     using privfin::detail::uint128;
-    std::uint64_t t[N + 2] = {};
+    static_assert(modulus[N - 1] < (~std::uint64_t{0} >> 1) - 1, "no-carry CIOS needs a spare top bit");
+    std::uint64_t t[N] = {};
     for (std::size_t i = 0; i < N; ++i) {
-      std::uint64_t c = 0;
-      for (std::size_t j = 0; j < N; ++j) {
-        const uint128 s = static_cast<uint128>(a.v_[j]) * b.v_[i] + t[j] + c;
-        t[j] = static_cast<std::uint64_t>(s);
-        c = static_cast<std::uint64_t>(s >> 64);
-      }
-      uint128 s = static_cast<uint128>(t[N]) + c;
-      t[N] = static_cast<std::uint64_t>(s);
-      t[N + 1] = static_cast<std::uint64_t>(s >> 64);
-      const std::uint64_t m = t[0] * inv;
-      s = static_cast<uint128>(m) * modulus[0] + t[0];
-      c = static_cast<std::uint64_t>(s >> 64);
+      uint128 s = static_cast<uint128>(a.v_[0]) * b.v_[i] + t[0];
+      std::uint64_t carry_a = static_cast<std::uint64_t>(s >> 64);
+      const std::uint64_t t0 = static_cast<std::uint64_t>(s);
+      const std::uint64_t m = t0 * inv;
+      s = static_cast<uint128>(m) * modulus[0] + t0;
+      std::uint64_t carry_m = static_cast<std::uint64_t>(s >> 64);
       for (std::size_t j = 1; j < N; ++j) {
-        s = static_cast<uint128>(m) * modulus[j] + t[j] + c;
+        s = static_cast<uint128>(a.v_[j]) * b.v_[i] + t[j] + carry_a;
+        carry_a = static_cast<std::uint64_t>(s >> 64);
+        s = static_cast<uint128>(m) * modulus[j] + static_cast<std::uint64_t>(s) + carry_m;
+        carry_m = static_cast<std::uint64_t>(s >> 64);
         t[j - 1] = static_cast<std::uint64_t>(s);
-        c = static_cast<std::uint64_t>(s >> 64);
       }
-      s = static_cast<uint128>(t[N]) + c;
-      t[N - 1] = static_cast<std::uint64_t>(s);
-      t[N] = t[N + 1] + static_cast<std::uint64_t>(s >> 64);
+      t[N - 1] = carry_a + carry_m;
     }
     Repr lo{};
     for (std::size_t i = 0; i < N; ++i) lo[i] = t[i];
     Repr d{};
     const std::uint64_t borrow = sub_limbs(d, lo, modulus);
-    // Subtract p when t >= p, i.e. when t[N] is set or the subtraction did not borrow.
-    const std::uint64_t keep_d = nonzero_mask(t[N]) | (nonzero_mask(borrow) ^ ~static_cast<std::uint64_t>(0));
+    const std::uint64_t keep_lo = static_cast<std::uint64_t>(0) - borrow;  // t < p: keep t
     MontField out;
-    for (std::size_t i = 0; i < N; ++i) out.v_[i] = (d[i] & keep_d) | (lo[i] & ~keep_d);
+    for (std::size_t i = 0; i < N; ++i) out.v_[i] = (lo[i] & keep_lo) | (d[i] & ~keep_lo);
     return out;
   }
 
@@ -250,14 +288,10 @@ class MontField {
   }
 
   // this^e for a public exponent (little-endian limbs).
+  // Fixed 4-bit windows; the table index is a window of the public exponent.
   template <std::size_t M>
   [[nodiscard]] constexpr MontField pow(const Limbs<M>& e) const noexcept {
-    MontField acc = one();
-    for (std::size_t i = 64 * M; i-- > 0;) {
-      acc = acc.square();
-      if (((e[i / 64] >> (i % 64)) & 1) != 0) acc = acc * *this;
-    }
-    return acc;
+    return window_pow(*this, e);
   }
 
   // 1/this by Fermat (0 maps to 0).
