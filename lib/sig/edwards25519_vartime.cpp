@@ -22,18 +22,17 @@ Fe fe_from_u64(std::uint64_t x) {
   return r;
 }
 
+// One carry pass: limbs below 2^51, except limb 0 which may exceed it by
+// 19 times the top carry.
 Fe carry(const Fe& a) {
   Fe r = a;
   std::uint64_t c = 0;
-  for (int round = 0; round < 2; ++round) {
-    for (std::size_t i = 0; i < 5; ++i) {
-      r.v[i] += c;
-      c = r.v[i] >> 51;
-      r.v[i] &= mask51;
-    }
-    r.v[0] += 19 * c;
-    c = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    r.v[i] += c;
+    c = r.v[i] >> 51;
+    r.v[i] &= mask51;
   }
+  r.v[0] += 19 * c;
   return r;
 }
 
