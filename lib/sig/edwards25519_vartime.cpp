@@ -24,7 +24,7 @@ Fe fe_from_u64(std::uint64_t x) {
 
 // One carry pass: limbs below 2^51, except limb 0 which may exceed it by
 // 19 times the top carry.
-Fe carry(const Fe& a) {
+[[gnu::always_inline]] inline Fe carry(const Fe& a) {
   Fe r = a;
   std::uint64_t c = 0;
   for (std::size_t i = 0; i < 5; ++i) {
@@ -36,14 +36,14 @@ Fe carry(const Fe& a) {
   return r;
 }
 
-Fe fe_add(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe fe_add(const Fe& a, const Fe& b) {
   Fe r;
   for (std::size_t i = 0; i < 5; ++i) r.v[i] = a.v[i] + b.v[i];
   return r;
 }
 
 // a - b + 4p keeps limbs positive for inputs below 2^53.
-Fe fe_sub(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe fe_sub(const Fe& a, const Fe& b) {
   constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
   constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
   Fe r;
@@ -52,11 +52,11 @@ Fe fe_sub(const Fe& a, const Fe& b) {
   return carry(r);
 }
 
-Fe fe_neg(const Fe& a) { return fe_sub(Fe{}, a); }
+[[gnu::always_inline]] inline Fe fe_neg(const Fe& a) { return fe_sub(Fe{}, a); }
 
 // Carries five 128-bit column sums into limbs below 2^51 (limb 1 may keep
 // a few extra bits).
-Fe reduce_wide(uint128 r0, uint128 r1, uint128 r2, uint128 r3, uint128 r4) {
+[[gnu::always_inline]] inline Fe reduce_wide(uint128 r0, uint128 r1, uint128 r2, uint128 r3, uint128 r4) {
   r1 += r0 >> 51;
   r2 += r1 >> 51;
   r3 += r2 >> 51;
@@ -74,7 +74,7 @@ Fe reduce_wide(uint128 r0, uint128 r1, uint128 r2, uint128 r3, uint128 r4) {
   return r;
 }
 
-Fe fe_mul(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe fe_mul(const Fe& a, const Fe& b) {
   const std::uint64_t* x = a.v.data();
   const std::uint64_t* y = b.v.data();
   const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
@@ -86,7 +86,7 @@ Fe fe_mul(const Fe& a, const Fe& b) {
   return reduce_wide(r0, r1, r2, r3, r4);
 }
 
-Fe fe_sq(const Fe& a) {
+[[gnu::always_inline]] inline Fe fe_sq(const Fe& a) {
   const std::uint64_t* x = a.v.data();
   const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2];
   const std::uint64_t x3_19 = 19 * x[3], x4_19 = 19 * x[4];
