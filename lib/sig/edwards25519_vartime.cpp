@@ -22,29 +22,28 @@ Fe fe_from_u64(std::uint64_t x) {
   return r;
 }
 
-Fe carry(const Fe& a) {
+// One carry pass: limbs below 2^51, except limb 0 which may exceed it by
+// 19 times the top carry.
+[[gnu::always_inline]] inline Fe carry(const Fe& a) {
   Fe r = a;
   std::uint64_t c = 0;
-  for (int round = 0; round < 2; ++round) {
-    for (std::size_t i = 0; i < 5; ++i) {
-      r.v[i] += c;
-      c = r.v[i] >> 51;
-      r.v[i] &= mask51;
-    }
-    r.v[0] += 19 * c;
-    c = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    r.v[i] += c;
+    c = r.v[i] >> 51;
+    r.v[i] &= mask51;
   }
+  r.v[0] += 19 * c;
   return r;
 }
 
-Fe fe_add(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe fe_add(const Fe& a, const Fe& b) {
   Fe r;
   for (std::size_t i = 0; i < 5; ++i) r.v[i] = a.v[i] + b.v[i];
   return r;
 }
 
 // a - b + 4p keeps limbs positive for inputs below 2^53.
-Fe fe_sub(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe fe_sub(const Fe& a, const Fe& b) {
   constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
   constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
   Fe r;
@@ -53,17 +52,11 @@ Fe fe_sub(const Fe& a, const Fe& b) {
   return carry(r);
 }
 
-Fe fe_neg(const Fe& a) { return fe_sub(Fe{}, a); }
+[[gnu::always_inline]] inline Fe fe_neg(const Fe& a) { return fe_sub(Fe{}, a); }
 
-Fe fe_mul(const Fe& a, const Fe& b) {
-  const std::uint64_t* x = a.v.data();
-  const std::uint64_t* y = b.v.data();
-  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
-  uint128 r0 = uint128(x[0]) * y[0] + uint128(x[1]) * y4 + uint128(x[2]) * y3 + uint128(x[3]) * y2 + uint128(x[4]) * y1;
-  uint128 r1 = uint128(x[0]) * y[1] + uint128(x[1]) * y[0] + uint128(x[2]) * y4 + uint128(x[3]) * y3 + uint128(x[4]) * y2;
-  uint128 r2 = uint128(x[0]) * y[2] + uint128(x[1]) * y[1] + uint128(x[2]) * y[0] + uint128(x[3]) * y4 + uint128(x[4]) * y3;
-  uint128 r3 = uint128(x[0]) * y[3] + uint128(x[1]) * y[2] + uint128(x[2]) * y[1] + uint128(x[3]) * y[0] + uint128(x[4]) * y4;
-  uint128 r4 = uint128(x[0]) * y[4] + uint128(x[1]) * y[3] + uint128(x[2]) * y[2] + uint128(x[3]) * y[1] + uint128(x[4]) * y[0];
+// Carries five 128-bit column sums into limbs below 2^51 (limb 1 may keep
+// a few extra bits).
+[[gnu::always_inline]] inline Fe reduce_wide(uint128 r0, uint128 r1, uint128 r2, uint128 r3, uint128 r4) {
   r1 += r0 >> 51;
   r2 += r1 >> 51;
   r3 += r2 >> 51;
@@ -81,7 +74,29 @@ Fe fe_mul(const Fe& a, const Fe& b) {
   return r;
 }
 
-Fe fe_sq(const Fe& a) { return fe_mul(a, a); }
+[[gnu::always_inline]] inline Fe fe_mul(const Fe& a, const Fe& b) {
+  const std::uint64_t* x = a.v.data();
+  const std::uint64_t* y = b.v.data();
+  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
+  uint128 r0 = uint128(x[0]) * y[0] + uint128(x[1]) * y4 + uint128(x[2]) * y3 + uint128(x[3]) * y2 + uint128(x[4]) * y1;
+  uint128 r1 = uint128(x[0]) * y[1] + uint128(x[1]) * y[0] + uint128(x[2]) * y4 + uint128(x[3]) * y3 + uint128(x[4]) * y2;
+  uint128 r2 = uint128(x[0]) * y[2] + uint128(x[1]) * y[1] + uint128(x[2]) * y[0] + uint128(x[3]) * y4 + uint128(x[4]) * y3;
+  uint128 r3 = uint128(x[0]) * y[3] + uint128(x[1]) * y[2] + uint128(x[2]) * y[1] + uint128(x[3]) * y[0] + uint128(x[4]) * y4;
+  uint128 r4 = uint128(x[0]) * y[4] + uint128(x[1]) * y[3] + uint128(x[2]) * y[2] + uint128(x[3]) * y[1] + uint128(x[4]) * y[0];
+  return reduce_wide(r0, r1, r2, r3, r4);
+}
+
+[[gnu::always_inline]] inline Fe fe_sq(const Fe& a) {
+  const std::uint64_t* x = a.v.data();
+  const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2];
+  const std::uint64_t x3_19 = 19 * x[3], x4_19 = 19 * x[4];
+  const uint128 r0 = uint128(x[0]) * x[0] + uint128(d1) * x4_19 + uint128(d2) * x3_19;
+  const uint128 r1 = uint128(d0) * x[1] + uint128(d2) * x4_19 + uint128(x[3]) * x3_19;
+  const uint128 r2 = uint128(d0) * x[2] + uint128(x[1]) * x[1] + uint128(2 * x[3]) * x4_19;
+  const uint128 r3 = uint128(d0) * x[3] + uint128(d1) * x[2] + uint128(x[4]) * x4_19;
+  const uint128 r4 = uint128(d0) * x[4] + uint128(d1) * x[3] + uint128(x[2]) * x[2];
+  return reduce_wide(r0, r1, r2, r3, r4);
+}
 
 Fe fe_sq_n(Fe a, int n) {
   for (int i = 0; i < n; ++i) a = fe_sq(a);
@@ -234,6 +249,7 @@ std::array<std::int8_t, 256> wnaf5(ByteView scalar) {
   return naf;
 }
 
+
 std::array<Cached, 8> odd_multiples(const Point& p) {
   std::array<Cached, 8> table;
   const Cached p2 = to_cached(dbl(p));
@@ -247,6 +263,8 @@ std::array<Cached, 8> odd_multiples(const Point& p) {
 }
 
 }  // namespace
+
+Point dbl_t(const Point& p, bool with_t);
 
 Point identity() { return Point{Fe{}, fe_from_u64(1), fe_from_u64(1), Fe{}}; }
 
@@ -299,7 +317,7 @@ Point add(const Point& a, const Point& b) { return add_cached(a, to_cached(b), f
 
 // dbl-2008-hwcd (a = -1): A = X^2, B = Y^2, C = 2 Z^2, D = -A,
 // E = (X + Y)^2 - A - B, G = D + B, F = G - C, H = D - B.
-Point dbl(const Point& p) {
+Point dbl_t(const Point& p, bool with_t) {
   const Fe a = fe_sq(p.x);
   const Fe b = fe_sq(p.y);
   const Fe zz = fe_sq(p.z);
@@ -308,8 +326,10 @@ Point dbl(const Point& p) {
   const Fe g = fe_sub(b, a);
   const Fe f = fe_sub(g, c);
   const Fe h = fe_neg(carry(fe_add(a, b)));
-  return Point{fe_mul(e, f), fe_mul(g, h), fe_mul(f, g), fe_mul(e, h)};
+  return Point{fe_mul(e, f), fe_mul(g, h), fe_mul(f, g), with_t ? fe_mul(e, h) : Fe{}};
 }
+
+Point dbl(const Point& p) { return dbl_t(p, true); }
 
 Point mul_cofactor(const Point& a) { return dbl(dbl(dbl(a))); }
 
@@ -326,7 +346,7 @@ Point double_mul(ByteView a, const Point& p, ByteView b, const Point& q) {
   while (top > 0 && naf_a[top - 1] == 0 && naf_b[top - 1] == 0) --top;
   Point r = identity();
   for (std::size_t i = top; i-- > 0;) {
-    r = dbl(r);
+    r = dbl_t(r, naf_a[i] != 0 || naf_b[i] != 0);  // T only feeds an addition
     if (const int d = naf_a[i]; d != 0) r = add_cached(r, table_p[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
     if (const int d = naf_b[i]; d != 0) r = add_cached(r, table_q[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
   }

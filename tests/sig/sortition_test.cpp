@@ -147,3 +147,36 @@ TEST_CASE("sortition: decisions are deterministic and independent of the roundin
   CHECK(sortition::committee_votes(Bytes(32, std::byte{0xff}), 1000, 100000, 2000) > 20);
   CHECK(sortition::round_input(seed, 1) != sortition::round_input(seed, 2));
 }
+
+TEST_CASE("sortition: the fixed-point fast path always agrees with the exact computation", "[sig][sortition]") {
+  auto prg = test_prg(4);
+  struct Case {
+    std::uint64_t w, big_w, tau;
+  };
+  const std::vector<Case> cases = {
+      {1, 10, 3},        {7, 7, 3},           {100, 1000000, 2000}, {1000, 1000000, 2000}, {500, 1000, 999},
+      {64, 128, 64},     {300, 3000, 1000},   {2000, 4000, 1000},   {1, 2, 1},             {5000, 10000, 100},
+      {97, 1000003, 26}, {4096, 1 << 20, 1 << 10},
+  };
+  for (const auto& c : cases) {
+    for (int i = 0; i < 25; ++i) {
+      const Bytes beta = prg.bytes(i % 2 == 0 ? 64 : 32);
+      INFO("w " << c.w << " W " << c.big_w << " tau " << c.tau << " beta " << to_hex(beta));
+      CHECK(sortition::committee_votes(beta, c.w, c.big_w, c.tau) ==
+            sortition::committee_votes_exact(beta, c.w, c.big_w, c.tau));
+    }
+  }
+  // Outputs sitting exactly on (or next to) a CDF value: w = 3, p = 1/2, x/2^8.
+  for (unsigned x = 0; x < 256; ++x) {
+    const Bytes beta{static_cast<std::byte>(x)};
+    CHECK(sortition::committee_votes(beta, 3, 10, 5) == sortition::committee_votes_exact(beta, 3, 10, 5));
+  }
+  // One-byte outputs against p = 1/3 and 2/7, whose CDF values are not dyadic
+  // (and small numbers, which committee_votes hands to the exact path; the
+  // bounded path is forced through the large-stake cases above).
+  for (unsigned x = 0; x < 256; ++x) {
+    const Bytes beta{static_cast<std::byte>(x)};
+    CHECK(sortition::committee_votes(beta, 5, 15, 5) == sortition::committee_votes_exact(beta, 5, 15, 5));
+    CHECK(sortition::committee_votes(beta, 6, 7, 2) == sortition::committee_votes_exact(beta, 6, 7, 2));
+  }
+}

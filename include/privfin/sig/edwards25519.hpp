@@ -12,7 +12,8 @@
 //
 // decode() follows RFC 8032 §5.1.3 and rejects y >= p, encodings whose x
 // has no square root, and x = 0 with the sign bit set. Arithmetic here is
-// variable time. Thread-safe: pure functions over values.
+// variable time. Nothing here throws on bad input: decode() returns nullopt.
+// Thread-safe: pure functions over values.
 #pragma once
 
 #include <gmpxx.h>

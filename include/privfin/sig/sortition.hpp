@@ -22,9 +22,15 @@
 // Method: p is reduced to a/b in lowest terms and the comparison is done on
 // integers, x * b^w < 2^l * sum_{k<=j} C(w,k) a^k (b-a)^(w-k), with the terms
 // updated by T_{k+1} = T_k * (w-k) * a / ((k+1) (b-a)) (an exact division)
-// in GMP. No floating point is involved, so every machine, compiler,
-// locale and rounding mode gives the same j. The cost grows with
-// w * log2(b) bits: express stake in coarse units (w up to ~10^5).
+// in GMP. That exact comparison is the definition; committee_votes first
+// tries a fast path that brackets each CDF value between 256-bit fixed-point
+// bounds rounded down and up (integers again), and answers only when x lies
+// outside the bracket, falling back to the exact computation otherwise. No
+// floating point is involved, so every machine, compiler, locale and
+// rounding mode gives the same j, and committee_votes always equals
+// committee_votes_exact. The exact path costs about w * log2(b) bits per
+// number: it is taken rarely (x within ~2^-240 of a CDF value) or when the
+// fixed-point bounds lose precision (roughly w * p above ~150).
 //
 // Errors: InvalidArgument for expected = 0 or nodes = 0, for W = 0, w > W,
 // tau > W, or an empty beta. Thread-safe: pure functions and immutable values.
@@ -64,5 +70,9 @@ class LeaderElection {
 // The number of selected sub-users j in [0, stake] (see above).
 [[nodiscard]] std::uint64_t committee_votes(ByteView vrf_output, std::uint64_t stake, std::uint64_t total_stake,
                                             std::uint64_t expected_committee_size);
+
+// The exact reference computation alone (same result, slower for large w).
+[[nodiscard]] std::uint64_t committee_votes_exact(ByteView vrf_output, std::uint64_t stake,
+                                                  std::uint64_t total_stake, std::uint64_t expected_committee_size);
 
 }  // namespace privfin::sig::sortition

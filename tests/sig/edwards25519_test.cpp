@@ -1,0 +1,110 @@
+// edwards25519: the GMP affine reference (public header) and the 64-bit
+// limb code behind ECVRF verification (lib/sig, internal) cross-checked.
+#include <catch2/catch.hpp>
+
+#include "../../lib/sig/edwards25519_vartime.hpp"
+#include "privfin/core/bigint.hpp"
+#include "privfin/sig/edwards25519.hpp"
+
+using namespace privfin;
+using namespace privfin::sig;
+namespace fast = privfin::sig::detail::ed;
+
+namespace {
+
+Bytes encode_fast(const fast::Point& p) {
+  std::array<std::byte, 32> out{};
+  fast::encode(p, out);
+  return Bytes(out.begin(), out.end());
+}
+
+Prg test_prg() {
+  Prg::Seed seed{};
+  seed[0] = std::byte{0x25};
+  return Prg(seed);
+}
+
+}  // namespace
+
+TEST_CASE("edwards25519: reference curve constants", "[sig][edwards25519]") {
+  const auto b = ed25519_curve::base_point();
+  CHECK(ed25519_curve::is_on_curve(b));
+  CHECK(to_hex(ed25519_curve::encode(b)) == "5866666666666666666666666666666666666666666666666666666666666666");
+  CHECK(ed25519_curve::mul_public(ed25519_curve::group_order(), b) == ed25519_curve::identity());
+  CHECK(ed25519_curve::decode(ed25519_curve::encode(b)) == b);
+  const auto two_b = ed25519_curve::add(b, b);
+  CHECK(ed25519_curve::add(two_b, ed25519_curve::negate(b)) == b);
+  CHECK(encode_fast(fast::base_point()) == ed25519_curve::encode(b));
+  CHECK(encode_fast(fast::identity()) == ed25519_curve::encode(ed25519_curve::identity()));
+}
+
+TEST_CASE("edwards25519: limb arithmetic agrees with the GMP reference", "[sig][edwards25519]") {
+  auto prg = test_prg();
+  for (int round = 0; round < 20; ++round) {
+    const mpz_class k1 = bigint::random_below(ed25519_curve::group_order(), prg);
+    const mpz_class k2 = bigint::random_below(mpz_class(1) << 128, prg);
+    const auto p = ed25519_curve::mul_public(bigint::random_below(ed25519_curve::group_order(), prg),
+                                             ed25519_curve::base_point());
+    const Bytes p_enc = ed25519_curve::encode(p);
+    const auto fp = fast::decode(p_enc);
+    REQUIRE(fp.has_value());
+    CHECK(encode_fast(*fp) == p_enc);
+    // a*B + b*P both ways.
+    const auto expect = ed25519_curve::add(ed25519_curve::mul_public(k1, ed25519_curve::base_point()),
+                                           ed25519_curve::mul_public(k2, p));
+    const auto got = fast::double_mul(bigint::to_bytes_le(k1, 32), fast::base_point(), bigint::to_bytes_le(k2, 32), *fp);
+    CHECK(encode_fast(got) == ed25519_curve::encode(expect));
+    CHECK(encode_fast(fast::add(*fp, fast::negate(*fp))) == ed25519_curve::encode(ed25519_curve::identity()));
+    CHECK(encode_fast(fast::mul_cofactor(*fp)) == ed25519_curve::encode(ed25519_curve::mul_cofactor(p)));
+  }
+  // Edge scalars: 0, 1, L - 1, and all-ones low bits that stress the NAF carries.
+  const auto& b = fast::base_point();
+  const Bytes zero(32);
+  CHECK(fast::is_identity(fast::double_mul(zero, b, zero, b)));
+  Bytes one(32);
+  one[0] = std::byte{1};
+  CHECK(encode_fast(fast::double_mul(one, b, zero, b)) == encode_fast(b));
+  const Bytes l_minus_1 = bigint::to_bytes_le(ed25519_curve::group_order() - 1, 32);
+  CHECK(encode_fast(fast::double_mul(l_minus_1, b, one, b)) == encode_fast(fast::identity()));
+  const mpz_class ones = (mpz_class(1) << 252) - 1;
+  CHECK(encode_fast(fast::double_mul(bigint::to_bytes_le(ones, 32), b, zero, b)) ==
+        ed25519_curve::encode(ed25519_curve::mul_public(ones, ed25519_curve::base_point())));
+}
+
+TEST_CASE("edwards25519: strict decoding in both implementations", "[sig][edwards25519]") {
+  const auto& p = ed25519_curve::field_prime();
+  std::vector<Bytes> rejected;
+  rejected.push_back(bigint::to_bytes_le(p, 32));      // y = p
+  rejected.push_back(bigint::to_bytes_le(p + 1, 32));  // y = p + 1 (would alias y = 1)
+  Bytes neg_identity = ed25519_curve::encode(ed25519_curve::identity());
+  neg_identity[31] |= std::byte{0x80};
+  rejected.push_back(neg_identity);  // x = 0 with the sign bit
+  Bytes short_enc(31);
+  rejected.push_back(short_enc);
+  for (unsigned char i = 2; rejected.size() < 6; ++i) {  // y with no x
+    Bytes enc(32);
+    enc[0] = std::byte{i};
+    if (!ed25519_curve::decode(enc)) rejected.push_back(enc);
+  }
+  for (const auto& enc : rejected) {
+    INFO(to_hex(enc));
+    CHECK_FALSE(ed25519_curve::decode(enc).has_value());
+    CHECK_FALSE(fast::decode(enc).has_value());
+  }
+  // Both accept and agree on a range of valid encodings, both signs.
+  for (unsigned char i = 0; i < 40; ++i) {
+    for (const std::byte sign : {std::byte{0x00}, std::byte{0x80}}) {
+      Bytes enc(32);
+      enc[0] = std::byte{i};
+      enc[31] = sign;
+      const auto slow = ed25519_curve::decode(enc);
+      const auto quick = fast::decode(enc);
+      REQUIRE(slow.has_value() == quick.has_value());
+      if (slow) {
+        CHECK(ed25519_curve::encode(*slow) == enc);
+        CHECK(encode_fast(*quick) == enc);
+        CHECK(ed25519_curve::is_on_curve(*slow));
+      }
+    }
+  }
+}
