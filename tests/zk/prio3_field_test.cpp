@@ -69,6 +69,10 @@ TEMPLATE_TEST_CASE("VDAF field arithmetic agrees with GMP", "[zk][prio3][field]"
   }
   CHECK(F::from_u64(5).pow(3) == F::from_u64(125));
   CHECK(F::zero().inv() == F::zero());
+  CHECK(F::inv_two() * F::from_u64(2) == F::one());
+  for (std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{255}, std::size_t{256}}) {
+    CHECK(poly::inverse_small<F>(k) * F::from_u64(k) == F::one());
+  }
 }
 
 TEMPLATE_TEST_CASE("VDAF field encoding is canonical little-endian", "[zk][prio3][field]", Field64, Field128) {
@@ -127,6 +131,12 @@ TEMPLATE_TEST_CASE("NTT, inverse NTT and Lagrange-basis helpers", "[zk][prio3][p
     const F t = random_element<F>(prg);
     CHECK(poly::lagrange_eval<F>(values, n, t) == poly::eval_monomial<F>(coeffs, t));
     if (n > 1) CHECK(poly::lagrange_eval<F>(values, n, w) == values[1]);
+    const auto basis = poly::lagrange_basis_at<F>(n, t);
+    F dot = F::zero();
+    for (std::size_t i = 0; i < n; ++i) dot += basis[i] * values[i];
+    CHECK(dot == poly::eval_monomial<F>(coeffs, t));
+    CHECK_THROWS_AS(poly::lagrange_basis_at<F>(n, w), InvalidArgument);
+    CHECK(poly::inverse_of_power_of_two<F>(poly::checked_log2(n, F::two_adicity)) * F::from_u64(n) == F::one());
     // Doubling and extension give the values at the 2n-th and 4n-th roots.
     const auto doubled = poly::double_evaluations<F>(values);
     REQUIRE(doubled == poly::ntt<F>(coeffs, 2 * n));

@@ -279,8 +279,13 @@ class Flp {
       const auto& w = verifier.wires[g];
       check_calls(w.k, gadgets[g].calls());
       if (t.pow(w.p) == F::one()) return std::nullopt;
+      // Every wire polynomial shares the nodes and t: one basis, then dot products.
+      const std::vector<F> basis = poly::lagrange_basis_at<F>(w.p, t);
       for (std::size_t j = 0; j < w.arity; ++j) {
-        result.push_back(poly::lagrange_eval<F>(std::span<const F>(w.values).subspan(j * w.p, w.p), w.p, t));
+        F acc = F::zero();
+        const F* wire = w.values.data() + j * w.p;
+        for (std::size_t k = 0; k <= w.k; ++k) acc += basis[k] * wire[k];  // values past the last call are zero
+        result.push_back(acc);
       }
       result.push_back(poly::lagrange_eval<F>(verifier.polys[g], gadgets[g].poly_size(), t));
     }

@@ -37,6 +37,56 @@ namespace privfin::zk::poly {
   return log;
 }
 
+// 1/2^log_n, from 1/2 = (p+1)/2 without a field inversion.
+template <VdafField F>
+[[nodiscard]] F inverse_of_power_of_two(unsigned log_n) noexcept {
+  const F half = F::inv_two();
+  F out = F::one();
+  for (unsigned i = 0; i < log_n; ++i) out *= half;
+  return out;
+}
+
+// 1/k for 1 <= k <= 255 from a table built once (immutable afterwards).
+template <VdafField F>
+[[nodiscard]] F inverse_small(std::size_t k) {
+  static const std::vector<F> table = [] {
+    std::vector<F> t(256, F::zero());
+    for (std::uint64_t i = 1; i < 256; ++i) t[i] = F::from_u64(i).inv();
+    return t;
+  }();
+  if (k == 0 || k > 255) return F::from_u64(static_cast<std::uint64_t>(k)).inv();
+  return table[k];
+}
+
+// The Lagrange basis at t for the n-th roots of unity: L_i(t) with
+// P(t) = sum_i L_i(t) P(w^i). Requires t^n != 1 (t not a node); one
+// inversion for all n (Montgomery's trick).
+template <VdafField F>
+[[nodiscard]] std::vector<F> lagrange_basis_at(std::size_t n, F t) {
+  const unsigned log_n = checked_log2(n, F::two_adicity);
+  const F w = F::root_of_unity(log_n);
+  // L_i(t) = (t^n - 1) * w^i / (n * (t - w^i)).
+  std::vector<F> nodes(n), diffs(n), prefix(n);
+  F node = F::one();
+  F acc = F::one();
+  for (std::size_t i = 0; i < n; ++i) {
+    nodes[i] = node;
+    diffs[i] = t - node;
+    prefix[i] = acc;
+    acc *= diffs[i];
+    node *= w;
+  }
+  if (acc == F::zero()) throw InvalidArgument("lagrange_basis_at: t is a root of unity of order n");
+  F inv = acc.inv();
+  const F scale = (t.pow(static_cast<std::uint64_t>(n)) - F::one()) * inverse_of_power_of_two<F>(log_n);
+  std::vector<F> out(n);
+  for (std::size_t i = n; i-- > 0;) {
+    out[i] = inv * prefix[i] * nodes[i] * scale;  // inv * prefix[i] = 1 / diffs[i]
+    inv *= diffs[i];
+  }
+  return out;
+}
+
 // In place: a[i] <- sum_j a[j] * w^(i*j), w the primitive a.size()-th root.
 template <VdafField F>
 void ntt_inplace(std::span<F> a) {
@@ -88,7 +138,7 @@ void inverse_ntt_inplace(std::span<F> a) {
   ntt_inplace(a);
   // sum_j y_j w^(ij) at index (n - i) mod n is n * c_i.
   std::reverse(a.begin() + 1, a.end());
-  const F n_inv = F::from_u64(static_cast<std::uint64_t>(n)).inv();
+  const F n_inv = inverse_of_power_of_two<F>(checked_log2(n, F::two_adicity));
   for (auto& x : a) x *= n_inv;
 }
 
