@@ -6,11 +6,13 @@
 // output with core's TurboShake128. Single-threaded value.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "privfin/core/bytes.hpp"
 #include "privfin/core/detail/keccak.hpp"
 #include "privfin/core/error.hpp"
 
@@ -23,9 +25,7 @@ class TurboShake128Lanes {
   explicit TurboShake128Lanes(std::uint8_t domain) : domain_(domain) {
     if (domain < 0x01 || domain > 0x7F) throw InvalidArgument("TurboShake128: domain byte outside 0x01..0x7F");
   }
-  ~TurboShake128Lanes() {
-    state_.fill(0);
-  }
+  ~TurboShake128Lanes() { secure_wipe(std::as_writable_bytes(std::span<std::uint64_t>(state_))); }
   TurboShake128Lanes(const TurboShake128Lanes&) = default;
   TurboShake128Lanes& operator=(const TurboShake128Lanes&) = default;
 
