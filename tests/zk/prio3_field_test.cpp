@@ -158,3 +158,18 @@ TEMPLATE_TEST_CASE("complete_evaluations recovers missing values", "[zk][prio3][
     CHECK(partial == full);
   }
 }
+
+TEMPLATE_TEST_CASE("NttPlan doubling matches a direct transform", "[zk][prio3][poly]", Field64, Field128) {
+  using F = TestType;
+  Prg prg(Prg::Seed{{std::byte{0x44}}});
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{32}}) {
+    const poly::NttPlan<F> plan(n, true);
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto coeffs = random_vec<F>(prg, n);
+      const auto values = poly::ntt<F>(coeffs, n);
+      CHECK(plan.doubled(values) == poly::ntt<F>(coeffs, 2 * n));
+    }
+  }
+  CHECK_THROWS_AS(poly::NttPlan<F>(4).doubled(std::vector<F>(4)), InvalidArgument);
+  CHECK_THROWS_AS(poly::NttPlan<F>(4, true).doubled(std::vector<F>(8)), InvalidArgument);
+}

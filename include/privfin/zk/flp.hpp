@@ -211,11 +211,15 @@ class Flp {
       const auto& w = prover.wires[g];
       check_calls(w.k, gadget.calls());
       const std::size_t size = gadget.poly_size();
-      // Each wire polynomial's values at the size-th roots of unity.
+      // Each wire polynomial's values at the size-th roots of unity (for
+      // degree-2 gadgets size = 2P: one plan serves every wire).
+      std::optional<poly::NttPlan<F>> plan;
+      if (size == 2 * w.p) plan.emplace(w.p, true);
       std::vector<std::vector<F>> ext(w.arity);
       for (std::size_t j = 0; j < w.arity; ++j) {
         proof.push_back(w.values[j * w.p]);  // wire seed
-        ext[j] = poly::extend_evaluations<F>(std::span<const F>(w.values).subspan(j * w.p, w.p), size);
+        const auto wire = std::span<const F>(w.values).subspan(j * w.p, w.p);
+        ext[j] = plan ? plan->doubled(wire) : poly::extend_evaluations<F>(wire, size);
       }
       // The gadget polynomial is the gadget applied point by point.
       std::vector<F> in(w.arity);
