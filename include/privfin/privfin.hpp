@@ -38,5 +38,12 @@
 #include "privfin/sig/sortition.hpp"
 #include "privfin/version.hpp"
 #include "privfin/zk/dleq.hpp"
+#include "privfin/zk/flp.hpp"
+#include "privfin/zk/prio3/aggregator.hpp"
+#include "privfin/zk/prio3/circuits.hpp"
+#include "privfin/zk/prio3/poly.hpp"
+#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/zk/prio3/xof.hpp"
 #include "privfin/zk/transcript.hpp"
+#include "privfin/zk/vdaf_field.hpp"
 

@@ -345,3 +345,61 @@ TEST_CASE("Aggregator bookkeeping: unknown reports, aborts and misuse", "[zk][pr
   CHECK_THROWS_AS(vdaf.unshard(std::vector<Bytes>{Bytes(8), Bytes(7)}, 1), DecodeError);
   CHECK_THROWS_AS(vdaf.unshard(std::vector<Bytes>{Bytes(8), Bytes(8, std::byte{0xFF})}, 1), DecodeError);
 }
+
+TEST_CASE("Verifier shares and messages: round trip and malformed input", "[zk][prio3][e2e]") {
+  const Prio3<Histogram> vdaf(Histogram(5, 2), 3);
+  const Bytes key(32, std::byte{4});
+  Prg prg(Prg::Seed{{std::byte{0x77}}});
+  const Bytes nonce = prg.bytes(16);
+  auto report = vdaf.shard(kCtx, 2, nonce, prg);
+  CHECK(report.public_share.size() == vdaf.public_share_size());
+  CHECK(report.input_shares[0].size() == vdaf.leader_input_share_size());
+  CHECK(report.input_shares[2].size() == vdaf.helper_input_share_size());
+  std::vector<Bytes> shares;
+  std::vector<Prio3<Histogram>::VerifyState> states;
+  for (std::size_t j = 0; j < 3; ++j) {
+    auto init = vdaf.verify_init(key, kCtx, j, nonce, report.public_share, report.input_shares[j]);
+    REQUIRE(init);
+    CHECK(init.value().verifier_share.size() == vdaf.verifier_share_size());
+    shares.push_back(init.value().verifier_share);
+    states.push_back(init.value().state);
+  }
+  auto message = vdaf.verifier_shares_to_message(kCtx, shares);
+  REQUIRE(message);
+  CHECK(message.value().size() == vdaf.verifier_message_size());
+  // The same shares always give the same message; verify_next accepts it.
+  CHECK(vdaf.verifier_shares_to_message(kCtx, shares).value() == message.value());
+  for (const auto& st : states) CHECK(vdaf.verify_next(kCtx, st, message.value()));
+  // verify_in_process agrees and reconstructs the one-hot vector.
+  auto outs = verify_in_process(vdaf, key, kCtx, nonce, report.public_share, report.input_shares);
+  REQUIRE(outs);
+  auto sum = vdaf.aggregate(outs.value());
+  CHECK(vdaf.circuit().decode(sum, 1) == std::vector<std::uint64_t>{0, 0, 1, 0, 0});
+
+  // An element >= p in a verifier share, a share missing, a wrong-length share.
+  auto bad = shares;
+  for (std::size_t i = 0; i < Field128::byte_size; ++i) bad[1][i] = std::byte{0xFF};
+  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Rejection::malformed_verifier_share);
+  CHECK(vdaf.verifier_shares_to_message(kCtx, std::span<const Bytes>(shares).first(2)).reason() ==
+        Rejection::malformed_verifier_share);
+  bad = shares;
+  bad[2].pop_back();
+  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Rejection::malformed_verifier_share);
+  // A peer that alters its verifier share makes the proof fail.
+  bad = shares;
+  bad[1][0] ^= std::byte{1};
+  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Rejection::proof_rejected);
+  // A peer that lies about its joint randomness part: the message no longer
+  // matches what the other aggregators computed.
+  bad = shares;
+  bad[2].back() ^= std::byte{1};
+  auto lied = vdaf.verifier_shares_to_message(kCtx, bad);
+  REQUIRE(lied);
+  CHECK(vdaf.verify_next(kCtx, states[0], lied.value()).reason() == Rejection::joint_rand_mismatch);
+  // A different ctx is a different VDAF instance: the proof does not verify.
+  auto other = verify_in_process(vdaf, key, to_bytes("other ctx"), nonce, report.public_share, report.input_shares);
+  CHECK_FALSE(other);
+  // A different verify key only changes the query randomness: still valid.
+  const Bytes key2(32, std::byte{5});
+  CHECK(verify_in_process(vdaf, key2, kCtx, nonce, report.public_share, report.input_shares));
+}

@@ -69,6 +69,10 @@ TEMPLATE_TEST_CASE("VDAF field arithmetic agrees with GMP", "[zk][prio3][field]"
   }
   CHECK(F::from_u64(5).pow(3) == F::from_u64(125));
   CHECK(F::zero().inv() == F::zero());
+  CHECK(F::inv_two() * F::from_u64(2) == F::one());
+  for (std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{255}, std::size_t{256}}) {
+    CHECK(poly::inverse_small<F>(k) * F::from_u64(k) == F::one());
+  }
 }
 
 TEMPLATE_TEST_CASE("VDAF field encoding is canonical little-endian", "[zk][prio3][field]", Field64, Field128) {
@@ -127,6 +131,12 @@ TEMPLATE_TEST_CASE("NTT, inverse NTT and Lagrange-basis helpers", "[zk][prio3][p
     const F t = random_element<F>(prg);
     CHECK(poly::lagrange_eval<F>(values, n, t) == poly::eval_monomial<F>(coeffs, t));
     if (n > 1) CHECK(poly::lagrange_eval<F>(values, n, w) == values[1]);
+    const auto basis = poly::lagrange_basis_at<F>(n, t);
+    F dot = F::zero();
+    for (std::size_t i = 0; i < n; ++i) dot += basis[i] * values[i];
+    CHECK(dot == poly::eval_monomial<F>(coeffs, t));
+    CHECK_THROWS_AS(poly::lagrange_basis_at<F>(n, w), InvalidArgument);
+    CHECK(poly::inverse_of_power_of_two<F>(poly::checked_log2(n, F::two_adicity)) * F::from_u64(n) == F::one());
     // Doubling and extension give the values at the 2n-th and 4n-th roots.
     const auto doubled = poly::double_evaluations<F>(values);
     REQUIRE(doubled == poly::ntt<F>(coeffs, 2 * n));
@@ -147,4 +157,19 @@ TEMPLATE_TEST_CASE("complete_evaluations recovers missing values", "[zk][prio3][
     poly::complete_evaluations(partial, n);
     CHECK(partial == full);
   }
+}
+
+TEMPLATE_TEST_CASE("NttPlan doubling matches a direct transform", "[zk][prio3][poly]", Field64, Field128) {
+  using F = TestType;
+  Prg prg(Prg::Seed{{std::byte{0x44}}});
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{32}}) {
+    const poly::NttPlan<F> plan(n, true);
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto coeffs = random_vec<F>(prg, n);
+      const auto values = poly::ntt<F>(coeffs, n);
+      CHECK(plan.doubled(values) == poly::ntt<F>(coeffs, 2 * n));
+    }
+  }
+  CHECK_THROWS_AS(poly::NttPlan<F>(4).doubled(std::vector<F>(4)), InvalidArgument);
+  CHECK_THROWS_AS(poly::NttPlan<F>(4, true).doubled(std::vector<F>(8)), InvalidArgument);
 }

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -210,11 +211,15 @@ class Flp {
       const auto& w = prover.wires[g];
       check_calls(w.k, gadget.calls());
       const std::size_t size = gadget.poly_size();
-      // Each wire polynomial's values at the size-th roots of unity.
+      // Each wire polynomial's values at the size-th roots of unity (for
+      // degree-2 gadgets size = 2P: one plan serves every wire).
+      std::optional<poly::NttPlan<F>> plan;
+      if (size == 2 * w.p) plan.emplace(w.p, true);
       std::vector<std::vector<F>> ext(w.arity);
       for (std::size_t j = 0; j < w.arity; ++j) {
         proof.push_back(w.values[j * w.p]);  // wire seed
-        ext[j] = poly::extend_evaluations<F>(std::span<const F>(w.values).subspan(j * w.p, w.p), size);
+        const auto wire = std::span<const F>(w.values).subspan(j * w.p, w.p);
+        ext[j] = plan ? plan->doubled(wire) : poly::extend_evaluations<F>(wire, size);
       }
       // The gadget polynomial is the gadget applied point by point.
       std::vector<F> in(w.arity);
@@ -279,8 +284,13 @@ class Flp {
       const auto& w = verifier.wires[g];
       check_calls(w.k, gadgets[g].calls());
       if (t.pow(w.p) == F::one()) return std::nullopt;
+      // Every wire polynomial shares the nodes and t: one basis, then dot products.
+      const std::vector<F> basis = poly::lagrange_basis_at<F>(w.p, t);
       for (std::size_t j = 0; j < w.arity; ++j) {
-        result.push_back(poly::lagrange_eval<F>(std::span<const F>(w.values).subspan(j * w.p, w.p), w.p, t));
+        F acc = F::zero();
+        const F* wire = w.values.data() + j * w.p;
+        for (std::size_t k = 0; k <= w.k; ++k) acc += basis[k] * wire[k];  // values past the last call are zero
+        result.push_back(acc);
       }
       result.push_back(poly::lagrange_eval<F>(verifier.polys[g], gadgets[g].poly_size(), t));
     }

@@ -60,6 +60,8 @@ class Field64 {
   }
   [[nodiscard]] static constexpr Field64 zero() noexcept { return Field64(); }
   [[nodiscard]] static constexpr Field64 one() noexcept { return Field64(1); }
+  // 1/2 = (p+1)/2.
+  [[nodiscard]] static constexpr Field64 inv_two() noexcept { return Field64((modulus >> 1) + 1); }
 
   // The canonical representative in [0, p).
   [[nodiscard]] constexpr std::uint64_t value() const noexcept { return v_; }
@@ -160,6 +162,8 @@ class Field128 {
   }
   [[nodiscard]] static constexpr Field128 zero() noexcept { return Field128(); }
   [[nodiscard]] static constexpr Field128 one() noexcept { return from_montgomery_raw(r1()); }
+  // 1/2 = (p+1)/2.
+  [[nodiscard]] static constexpr Field128 inv_two() noexcept { return from_uint128((modulus >> 1) + 1); }
 
   // The canonical representative in [0, p).
   [[nodiscard]] constexpr uint128 value() const noexcept { return mont_mul(m_, 1); }

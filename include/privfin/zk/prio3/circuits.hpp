@@ -27,6 +27,7 @@
 
 #include "privfin/core/error.hpp"
 #include "privfin/zk/flp.hpp"
+#include "privfin/zk/prio3/poly.hpp"
 #include "privfin/zk/vdaf_field.hpp"
 
 namespace privfin::zk::prio3 {
@@ -67,7 +68,7 @@ F decode_ranged(std::span<const F> bits, std::uint64_t last_weight) {
 template <VdafField F, class Call>
 F chunked_range_check(std::span<const F> meas, std::span<const F> joint_rand, std::size_t chunk, std::size_t calls,
                       std::size_t num_shares, Call& call) {
-  const F shares_inv = F::from_u64(num_shares).inv();
+  const F shares_inv = poly::inverse_small<F>(num_shares);
   F range_check = F::zero();
   std::vector<F> inputs(2 * chunk);
   for (std::size_t i = 0; i < calls; ++i) {
@@ -289,7 +290,7 @@ class Histogram {
   void eval(std::span<const Field> meas, std::span<const Field> joint_rand, std::size_t num_shares, Call& call,
             std::vector<Field>& out) const {
     const Field range_check = detail::chunked_range_check<Field>(meas, joint_rand, chunk_, calls_, num_shares, call);
-    Field sum_check = -Field::from_u64(num_shares).inv();
+    Field sum_check = -poly::inverse_small<Field>(num_shares);
     for (const Field& b : meas) sum_check += b;
     out.assign({range_check, sum_check});
   }

@@ -37,37 +37,147 @@ namespace privfin::zk::poly {
   return log;
 }
 
-// In place: a[i] <- sum_j a[j] * w^(i*j), w the primitive a.size()-th root.
+// 1/2^log_n, from 1/2 = (p+1)/2 without a field inversion.
 template <VdafField F>
-void ntt_inplace(std::span<F> a) {
-  const std::size_t n = a.size();
+[[nodiscard]] F inverse_of_power_of_two(unsigned log_n) noexcept {
+  const F half = F::inv_two();
+  F out = F::one();
+  for (unsigned i = 0; i < log_n; ++i) out *= half;
+  return out;
+}
+
+// 1/k for 1 <= k <= 255 from a table built once (immutable afterwards).
+template <VdafField F>
+[[nodiscard]] F inverse_small(std::size_t k) {
+  static const std::vector<F> table = [] {
+    std::vector<F> t(256, F::zero());
+    for (std::uint64_t i = 1; i < 256; ++i) t[i] = F::from_u64(i).inv();
+    return t;
+  }();
+  if (k == 0 || k > 255) return F::from_u64(static_cast<std::uint64_t>(k)).inv();
+  return table[k];
+}
+
+// The Lagrange basis at t for the n-th roots of unity: L_i(t) with
+// P(t) = sum_i L_i(t) P(w^i). Requires t^n != 1 (t not a node); one
+// inversion for all n (Montgomery's trick).
+template <VdafField F>
+[[nodiscard]] std::vector<F> lagrange_basis_at(std::size_t n, F t) {
   const unsigned log_n = checked_log2(n, F::two_adicity);
-  // Bit-reversal permutation, then Cooley-Tukey butterflies.
-  for (std::size_t i = 1, j = 0; i < n; ++i) {
-    std::size_t bit = n >> 1;
-    for (; (j & bit) != 0; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) std::swap(a[i], a[j]);
+  const F w = F::root_of_unity(log_n);
+  // L_i(t) = (t^n - 1) * w^i / (n * (t - w^i)).
+  std::vector<F> nodes(n), diffs(n), prefix(n);
+  F node = F::one();
+  F acc = F::one();
+  for (std::size_t i = 0; i < n; ++i) {
+    nodes[i] = node;
+    diffs[i] = t - node;
+    prefix[i] = acc;
+    acc *= diffs[i];
+    node *= w;
   }
-  std::vector<F> twiddles(n / 2);
-  for (unsigned s = 1; s <= log_n; ++s) {
-    const std::size_t m = std::size_t{1} << s;
-    const std::size_t half = m / 2;
-    const F wm = F::root_of_unity(s);
-    F w = F::one();
-    for (std::size_t k = 0; k < half; ++k) {
-      twiddles[k] = w;
-      w *= wm;
+  if (acc == F::zero()) throw InvalidArgument("lagrange_basis_at: t is a root of unity of order n");
+  F inv = acc.inv();
+  const F scale = (t.pow(static_cast<std::uint64_t>(n)) - F::one()) * inverse_of_power_of_two<F>(log_n);
+  std::vector<F> out(n);
+  for (std::size_t i = n; i-- > 0;) {
+    out[i] = inv * prefix[i] * nodes[i] * scale;  // inv * prefix[i] = 1 / diffs[i]
+    inv *= diffs[i];
+  }
+  return out;
+}
+
+// The precomputed tables for transforms of one size n: the powers of the
+// primitive n-th root w (w^k for k < n/2; stage m uses every (n/m)-th) and
+// the twist s^i / n (s the primitive 2n-th root) that turns values at the
+// n-th roots into values at the odd 2n-th roots (only with for_doubling).
+// A plan is an immutable value, safe to share between threads; build one per
+// size and reuse it across many polynomials.
+template <VdafField F>
+class NttPlan {
+ public:
+  explicit NttPlan(std::size_t n, bool for_doubling = false)
+      : n_(n), log_n_(checked_log2(n, for_doubling ? F::two_adicity - 1 : F::two_adicity)) {
+    const F w = F::root_of_unity(log_n_);
+    roots_.resize(std::max<std::size_t>(1, n / 2));
+    F x = F::one();
+    for (auto& r : roots_) {
+      r = x;
+      x *= w;
     }
-    for (std::size_t start = 0; start < n; start += m) {
-      for (std::size_t k = 0; k < half; ++k) {
-        const F u = a[start + k];
-        const F v = twiddles[k] * a[start + k + half];
-        a[start + k] = u + v;
-        a[start + k + half] = u - v;
+    if (for_doubling) {
+      const F s = F::root_of_unity(log_n_ + 1);
+      F t = inverse_of_power_of_two<F>(log_n_);
+      twist_.resize(n_);
+      for (auto& v : twist_) {
+        v = t;
+        t *= s;
       }
     }
   }
+
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+
+  // In place: a[i] <- sum_j a[j] * w^(i*j).
+  void forward(std::span<F> a) const {
+    if (a.size() != n_) throw InvalidArgument("NttPlan: input length differs from the plan size");
+    // Bit-reversal permutation, then Cooley-Tukey butterflies.
+    for (std::size_t i = 1, j = 0; i < n_; ++i) {
+      std::size_t bit = n_ >> 1;
+      for (; (j & bit) != 0; bit >>= 1) j ^= bit;
+      j ^= bit;
+      if (i < j) std::swap(a[i], a[j]);
+    }
+    for (unsigned s = 1; s <= log_n_; ++s) {
+      const std::size_t m = std::size_t{1} << s;
+      const std::size_t half = m / 2;
+      const std::size_t stride = n_ / m;
+      for (std::size_t start = 0; start < n_; start += m) {
+        for (std::size_t k = 0; k < half; ++k) {
+          const F u = a[start + k];
+          const F v = roots_[k * stride] * a[start + k + half];
+          a[start + k] = u + v;
+          a[start + k + half] = u - v;
+        }
+      }
+    }
+  }
+
+  // In place: values at the n-th roots -> coefficients times n (unscaled).
+  void inverse_unscaled(std::span<F> a) const {
+    forward(a);
+    // sum_j y_j w^(ij) at index (n - i) mod n is n * c_i.
+    std::reverse(a.begin() + 1, a.end());
+  }
+
+  // The values at the 2n-th roots of unity (natural order) of the
+  // polynomial of degree < n with the given values at the n-th roots.
+  [[nodiscard]] std::vector<F> doubled(std::span<const F> values) const {
+    if (values.size() != n_) throw InvalidArgument("NttPlan: input length differs from the plan size");
+    if (twist_.empty()) throw InvalidArgument("NttPlan: plan was not built for doubling");
+    std::vector<F> odd(values.begin(), values.end());
+    inverse_unscaled(odd);
+    for (std::size_t i = 0; i < n_; ++i) odd[i] *= twist_[i];
+    forward(odd);
+    std::vector<F> out(2 * n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      out[2 * i] = values[i];
+      out[2 * i + 1] = odd[i];
+    }
+    return out;
+  }
+
+ private:
+  std::size_t n_;
+  unsigned log_n_;
+  std::vector<F> roots_;
+  std::vector<F> twist_;  // s^i / n, for doubled()
+};
+
+// In place: a[i] <- sum_j a[j] * w^(i*j), w the primitive a.size()-th root.
+template <VdafField F>
+void ntt_inplace(std::span<F> a) {
+  NttPlan<F>(a.size()).forward(a);
 }
 
 // The values P(w^i), i < n, of the polynomial with the given coefficients
@@ -85,10 +195,8 @@ template <VdafField F>
 template <VdafField F>
 void inverse_ntt_inplace(std::span<F> a) {
   const std::size_t n = a.size();
-  ntt_inplace(a);
-  // sum_j y_j w^(ij) at index (n - i) mod n is n * c_i.
-  std::reverse(a.begin() + 1, a.end());
-  const F n_inv = F::from_u64(static_cast<std::uint64_t>(n)).inv();
+  NttPlan<F>(n).inverse_unscaled(a);
+  const F n_inv = inverse_of_power_of_two<F>(checked_log2(n, F::two_adicity));
   for (auto& x : a) x *= n_inv;
 }
 
@@ -136,22 +244,7 @@ template <VdafField F>
 // from a twisted NTT of the coefficients.
 template <VdafField F>
 [[nodiscard]] std::vector<F> double_evaluations(std::span<const F> values) {
-  const std::size_t n = values.size();
-  const unsigned log_n = checked_log2(n, F::two_adicity - 1);
-  std::vector<F> coeffs = inverse_ntt(values);
-  const F s = F::root_of_unity(log_n + 1);
-  F sp = F::one();
-  for (auto& c : coeffs) {
-    c *= sp;
-    sp *= s;
-  }
-  ntt_inplace<F>(coeffs);
-  std::vector<F> out(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = values[i];
-    out[2 * i + 1] = coeffs[i];
-  }
-  return out;
+  return NttPlan<F>(values.size(), true).doubled(values);
 }
 
 // The values at all size-th roots of unity of a polynomial of degree < n,

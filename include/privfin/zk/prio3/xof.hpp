@@ -32,6 +32,7 @@
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/turboshake.hpp"
+#include "privfin/zk/prio3/detail/turboshake_lanes.hpp"
 #include "privfin/zk/vdaf_field.hpp"
 
 namespace privfin::zk::prio3 {
@@ -50,10 +51,16 @@ class XofBase {
   [[nodiscard]] std::vector<F> next_vec(std::size_t length) {
     std::vector<F> out;
     out.reserve(length);
-    std::array<std::byte, F::byte_size> buf{};
+    // Squeeze a batch of candidates at a time; a rejected candidate just
+    // moves on to the next bytes of the stream, exactly as one at a time.
+    std::vector<std::byte> buf;
     while (out.size() < length) {
+      const std::size_t want = length - out.size();
+      buf.resize(want * F::byte_size);
       self().next(std::span<std::byte>(buf));
-      if (auto x = F::read_le(buf)) out.push_back(*x);
+      for (std::size_t i = 0; i < want; ++i) {
+        if (auto x = F::read_le(std::span<const std::byte>(buf).subspan(i * F::byte_size, F::byte_size))) out.push_back(*x);
+      }
     }
     return out;
   }
@@ -96,7 +103,7 @@ class XofTurboShake128 : public XofBase<XofTurboShake128> {
   void next(std::span<std::byte> out) { sponge_.squeeze(out); }
 
  private:
-  TurboShake128 sponge_;
+  detail::TurboShake128Lanes sponge_;
 };
 
 class XofFixedKeyAes128 : public XofBase<XofFixedKeyAes128> {
