@@ -16,6 +16,7 @@
 #include "privfin/he/encoding.hpp"
 #include "privfin/he/paillier.hpp"
 #include "privfin/he/threshold_paillier.hpp"
+#include "privfin/mpc/mpc.hpp"
 #include "privfin/sharing/additive.hpp"
 #include "privfin/sharing/fixed.hpp"
 #include "privfin/sharing/replicated.hpp"
