@@ -16,6 +16,7 @@
 #include "privfin/he/encoding.hpp"
 #include "privfin/he/paillier.hpp"
 #include "privfin/he/threshold_paillier.hpp"
+#include "privfin/mpc/mpc.hpp"
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/network.hpp"

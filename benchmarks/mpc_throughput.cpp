@@ -1,0 +1,409 @@
+// mpc_throughput — throughput of MPC operations with every party in its own
+// process over TCP on 127.0.0.1 (TLS 1.3 or plain), or on threads over
+// LocalNetwork.
+//
+//   mpc_throughput --protocol rep3 --op mul --n 1000000 --transport tls
+//   mpc_throughput --suite --transport tcp        # the standard table
+//
+// Options: --protocol rep3 (the protocol registry below is where issue 5's
+// `beaver` plugs in, with --parties 2|3), --parties N (rep3: 3), --op
+// mul|lt|eq|fixmul|dot|matmul (repeatable), --n N (batch size; for matmul
+// the matrix dimension; for dot the total vector length, --dot-length L per
+// product, default 1000), --transport tls|tcp|local, --reps R (median of R
+// timed runs, default 5), --suite (the issue's measurement list).
+//
+// The parent creates credentials and a cluster configuration in a fresh
+// temporary directory (net::write_local_cluster), binds one listening socket
+// per party on an ephemeral port and re-executes itself once per party
+// (--child). Party 0 prints, per measurement, a machine-readable line
+//   RESULT protocol=rep3 op=mul bits=64 n=1000000 transport=tls items_per_s=3.1e7 bytes_per_item=8 rounds=1
+// (items_per_s is the median; bytes_per_item is the average over parties
+// of the bytes each sends per item; rounds is the protocol's round count)
+// and the parent prints a table at the end.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "privfin/mpc/mpc.hpp"
+#include "privfin/net/keygen.hpp"
+#include "privfin/net/local_network.hpp"
+#include "privfin/net/tcp_network.hpp"
+
+using namespace privfin;
+using R = Z2k<64>;
+
+namespace {
+
+struct Measurement {
+  std::string op;
+  std::size_t n = 0;
+};
+
+struct Options {
+  std::string protocol = "rep3";
+  std::size_t parties = 3;
+  std::vector<Measurement> runs;
+  std::string transport = "tls";
+  std::size_t reps = 5;
+  std::size_t dot_length = 1000;
+  // child mode
+  bool child = false;
+  std::string config;
+  std::size_t party = 0;
+  int fd = -1;
+  std::string result_file;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::fprintf(stderr,
+               "mpc_throughput: %s\n"
+               "usage: mpc_throughput [--protocol rep3] [--parties 3] --op mul|lt|eq|fixmul|dot|matmul ... "
+               "[--n N] [--transport tls|tcp|local] [--reps R] [--dot-length L] | --suite\n",
+               why.c_str());
+  std::exit(2);
+}
+
+// ------------------------------------------------------------------ operations
+
+struct OpInfo {
+  std::string name;
+  unsigned rounds;  // protocol rounds (message hops for fixmul)
+};
+
+// The protocol registry: a protocol provides a runner that executes one
+// measurement on an already connected Network and returns the seconds taken.
+using Runner = std::function<double(net::Network&, const Measurement&, const Options&)>;
+
+double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
+  Prg seeds(random_seed());
+  mpc::Rep3 p(network, seeds);
+  const std::size_t n = m.n;
+  auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
+  std::function<void()> body;
+  mpc::Rep3::Arith x, y;
+  if (m.op == "matmul") {
+    x = p.random_arith(n * n);
+    y = p.random_arith(n * n);
+    body = [&] { (void)p.matmul(x, y, n, n, n); };
+  } else if (m.op == "fixmul") {
+    // Values inside the documented range: uniform encodings of |v| < 2^5.
+    x = p.trunc(p.random_arith(n), 42);
+    y = p.trunc(p.random_arith(n), 42);
+    body = [&] { (void)mpc::fixmul<16>(p, x, y); };
+  } else {
+    x = p.random_arith(n);
+    y = p.random_arith(n);
+    if (m.op == "mul") {
+      body = [&] { (void)p.mul(x, y); };
+    } else if (m.op == "lt") {
+      // lt's precondition: differences below 2^63; scale uniform values down.
+      x = p.trunc(x, 3);
+      y = p.trunc(y, 3);
+      body = [&] { (void)mpc::lt(p, x, y); };
+    } else if (m.op == "eq") {
+      body = [&] { (void)mpc::eq(p, x, y); };
+    } else if (m.op == "dot") {
+      const std::size_t len = std::min(o.dot_length, n);
+      const std::size_t total = n / len * len;
+      x.resize(total);
+      y.resize(total);
+      body = [&, len] { (void)p.dot(x, y, len); };
+    } else {
+      usage("unknown op '" + m.op + "'");
+    }
+  }
+  body();  // warm-up (allocations, TCP windows)
+  sync();
+  network.reset_counters();
+  const auto t0 = std::chrono::steady_clock::now();
+  body();
+  sync();
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+const std::vector<OpInfo> rep3_ops = {{"mul", 1}, {"lt", 8}, {"eq", 8}, {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
+
+struct ProtocolEntry {
+  std::string name;
+  std::vector<std::size_t> party_counts;
+  Runner run;
+  const std::vector<OpInfo>* ops;
+};
+
+const std::vector<ProtocolEntry>& protocols() {
+  static const std::vector<ProtocolEntry> list = {{"rep3", {3}, rep3_run, &rep3_ops}};
+  return list;
+}
+
+const ProtocolEntry& find_protocol(const Options& o) {
+  for (const auto& p : protocols()) {
+    if (p.name != o.protocol) continue;
+    if (std::find(p.party_counts.begin(), p.party_counts.end(), o.parties) == p.party_counts.end()) {
+      usage("protocol " + o.protocol + " does not run with " + std::to_string(o.parties) + " parties");
+    }
+    return p;
+  }
+  std::string names;
+  for (const auto& p : protocols()) names += " " + p.name;
+  usage("unknown protocol '" + o.protocol + "'; available:" + names);
+}
+
+std::size_t items_of(const Measurement& m) { return m.op == "matmul" ? 1 : m.n; }
+
+// Runs every measurement `reps` times on this party; returns, per
+// measurement, the median seconds and this party's bytes sent.
+std::vector<std::pair<double, double>> run_party(net::Network& network, const Options& o) {
+  const auto& proto = find_protocol(o);
+  std::vector<std::pair<double, double>> out;
+  for (const auto& m : o.runs) {
+    std::vector<double> times;
+    double bytes = 0;
+    for (std::size_t r = 0; r < o.reps; ++r) {
+      times.push_back(proto.run(network, m, o));
+      bytes = static_cast<double>(network.total_counters().bytes_sent);
+    }
+    std::sort(times.begin(), times.end());
+    out.emplace_back(times[times.size() / 2], bytes);
+  }
+  return out;
+}
+
+// Party 0 collects the other parties' byte counts and prints RESULT lines.
+std::string report(net::Network& network, const Options& o, const std::vector<std::pair<double, double>>& res) {
+  std::vector<double> bytes(res.size());
+  for (std::size_t i = 0; i < res.size(); ++i) bytes[i] = res[i].second;
+  if (network.party_id() != 0) {
+    network.send(0, std::as_bytes(std::span<const double>(bytes)));
+    network.flush();
+    return {};
+  }
+  std::vector<double> total = bytes;
+  for (std::size_t peer = 1; peer < network.party_count(); ++peer) {
+    std::vector<double> theirs(res.size());
+    network.receive(peer, std::as_writable_bytes(std::span<double>(theirs)));
+    for (std::size_t i = 0; i < res.size(); ++i) total[i] += theirs[i];
+  }
+  const auto& proto = find_protocol(o);
+  std::ostringstream lines;
+  for (std::size_t i = 0; i < res.size(); ++i) {
+    const auto& m = o.runs[i];
+    unsigned rounds = 0;
+    for (const auto& info : *proto.ops) {
+      if (info.name == m.op) rounds = info.rounds;
+    }
+    const double items = static_cast<double>(items_of(m));
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "RESULT protocol=%s op=%s bits=64 n=%zu transport=%s items_per_s=%.4g bytes_per_item=%.4g "
+                  "rounds=%u seconds=%.4g\n",
+                  o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
+                  total[i] / static_cast<double>(network.party_count()) / items, rounds, res[i].first);
+    lines << line;
+  }
+  return lines.str();
+}
+
+// ------------------------------------------------------------------ processes
+
+int child_main(const Options& o) {
+  auto config = net::PartyConfig::load(o.config);
+  auto network = net::TcpNetwork::connect(config, o.party, net::TcpListener::adopt(o.fd));
+  const auto res = run_party(*network, o);
+  const std::string lines = report(*network, o, res);
+  network->close();
+  if (o.party == 0) {
+    std::fputs(lines.c_str(), stdout);
+    std::fflush(stdout);
+    if (!o.result_file.empty()) {
+      FILE* f = std::fopen(o.result_file.c_str(), "w");
+      if (f != nullptr) {
+        std::fputs(lines.c_str(), f);
+        std::fclose(f);
+      }
+    }
+  }
+  return 0;
+}
+
+std::string run_local(const Options& o) {
+  auto nets = net::LocalNetwork::create(o.parties);
+  std::vector<std::thread> threads;
+  std::vector<std::exception_ptr> errors(o.parties);
+  std::string lines;
+  for (std::size_t i = 0; i < o.parties; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        const auto res = run_party(*nets[i], o);
+        auto l = report(*nets[i], o, res);
+        if (i == 0) lines = l;
+      } catch (...) {
+        errors[i] = std::current_exception();
+        nets[i]->close();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  std::fputs(lines.c_str(), stdout);
+  return lines;
+}
+
+std::string run_processes(const Options& o, const char* self) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "mpc-throughput-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  const std::filesystem::path dir = pattern;
+  const auto transport = o.transport == "tls" ? net::Transport::tls : net::Transport::plain_insecure;
+  net::PartyConfig config = net::write_local_cluster(dir, o.parties, "127.0.0.1", 40000, transport);
+  std::vector<net::TcpListener> listeners;
+  for (auto& party : config.parties) {
+    listeners.push_back(net::TcpListener::bind("127.0.0.1", 0));
+    party.port = listeners.back().port();
+  }
+  config.receive_timeout = std::chrono::milliseconds(600'000);
+  const auto config_file = dir / "run.json";
+  config.save(config_file);
+  const auto result_file = dir / "results.txt";
+
+  std::vector<pid_t> pids;
+  for (std::size_t i = 0; i < o.parties; ++i) {
+    std::vector<std::string> args = {self, "--child", "--config", config_file.string(), "--party", std::to_string(i),
+                                     "--fd", std::to_string(listeners[i].native_handle()), "--protocol", o.protocol,
+                                     "--parties", std::to_string(o.parties), "--transport", o.transport, "--reps",
+                                     std::to_string(o.reps), "--dot-length", std::to_string(o.dot_length),
+                                     "--result-file", result_file.string()};
+    for (const auto& m : o.runs) {
+      args.insert(args.end(), {"--op", m.op, "--n", std::to_string(m.n)});
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int fd = listeners[i].native_handle();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      ::fcntl(fd, F_SETFD, 0);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    pids.push_back(pid);
+  }
+  listeners.clear();
+  int failed = 0;
+  for (pid_t pid : pids) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  std::string lines;
+  if (FILE* f = std::fopen(result_file.c_str(), "r")) {
+    char buf[1024];
+    while (std::fgets(buf, sizeof buf, f) != nullptr) lines += buf;
+    std::fclose(f);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (failed != 0) throw std::runtime_error(std::to_string(failed) + " party process(es) failed");
+  return lines;
+}
+
+void print_table(const std::string& lines) {
+  std::printf("\n%-8s %-7s %-10s %-9s %14s %14s %7s\n", "protocol", "op", "n", "transport", "items/s", "bytes/item",
+              "rounds");
+  std::istringstream in(lines);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto field = [&](const std::string& key) {
+      const auto pos = line.find(" " + key + "=");
+      if (pos == std::string::npos) return std::string();
+      const auto start = pos + key.size() + 2;
+      return line.substr(start, line.find(' ', start) - start);
+    };
+    std::printf("%-8s %-7s %-10s %-9s %14s %14s %7s\n", field("protocol").c_str(), field("op").c_str(),
+                field("n").c_str(), field("transport").c_str(), field("items_per_s").c_str(),
+                field("bytes_per_item").c_str(), field("rounds").c_str());
+  }
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  std::size_t n = 1'000'000;
+  std::vector<std::string> ops;
+  bool suite = false;
+  std::vector<std::size_t> ns;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage("missing value after " + a);
+      return argv[++i];
+    };
+    auto number = [&]() -> std::size_t {
+      const std::string v = value();
+      try {
+        return static_cast<std::size_t>(std::stoull(v));
+      } catch (const std::exception&) {
+        usage("not a number: " + v);
+      }
+    };
+    if (a == "--protocol") o.protocol = value();
+    else if (a == "--parties") o.parties = number();
+    else if (a == "--op") ops.push_back(value());
+    else if (a == "--n") ns.push_back(number());
+    else if (a == "--transport") o.transport = value();
+    else if (a == "--reps") o.reps = std::max<std::size_t>(1, number());
+    else if (a == "--dot-length") o.dot_length = std::max<std::size_t>(1, number());
+    else if (a == "--suite") suite = true;
+    else if (a == "--child") o.child = true;
+    else if (a == "--config") o.config = value();
+    else if (a == "--party") o.party = number();
+    else if (a == "--fd") o.fd = static_cast<int>(number());
+    else if (a == "--result-file") o.result_file = value();
+    else usage("unknown option " + a);
+  }
+  if (o.transport != "tls" && o.transport != "tcp" && o.transport != "local") usage("unknown transport " + o.transport);
+  if (suite) {
+    o.runs = {{"mul", 1'000'000}, {"mul", 10'000'000}, {"lt", 100'000}, {"lt", 1'000'000}, {"eq", 1'000'000},
+              {"fixmul", 1'000'000}, {"dot", 1'000'000}, {"matmul", 100}, {"matmul", 1000}};
+  } else {
+    if (ops.empty()) usage("no --op given");
+    if (ns.empty()) ns.push_back(n);
+    // --op/--n pairs in order; a single --n applies to every op.
+    for (std::size_t i = 0; i < ops.size(); ++i) o.runs.push_back({ops[i], ns.size() == 1 ? ns[0] : ns.at(i)});
+  }
+  for (const auto& m : o.runs) {
+    if (m.n == 0) usage("--n must be positive");
+  }
+  (void)find_protocol(o);
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    if (o.child) return child_main(o);
+    const std::string lines = o.transport == "local" ? run_local(o) : run_processes(o, "/proc/self/exe");
+    print_table(lines);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mpc_throughput: %s\n", e.what());
+    return 1;
+  }
+}

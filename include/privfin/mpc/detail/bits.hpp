@@ -1,0 +1,91 @@
+// privfin/mpc/detail/bits.hpp — local helpers of the generic algorithms:
+// 64x64 bit-matrix transposition between "one word per element" and
+// bit-sliced "planes" (plane j, word w, bit t = bit j of element 64w+t), and
+// share-wise gathering/concatenation of planes through Protocol::bool_linear.
+// Internal; every function here is GF(2)-linear on each share component.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "privfin/mpc/protocol.hpp"
+
+namespace privfin::mpc::detail {
+
+// In place: afterwards a[j] bit t == (before) a[t] bit j.
+inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept {
+  std::uint64_t m = 0x00000000FFFFFFFFULL;
+  for (unsigned j = 32; j != 0; j >>= 1, m ^= (m << j)) {
+    for (unsigned k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+      const std::uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
+      a[k] ^= t << j;
+      a[k | j] ^= t;
+    }
+  }
+}
+
+[[nodiscard]] constexpr std::size_t plane_words(std::size_t n) noexcept { return (n + 63) / 64; }
+
+// n element words -> `planes` planes of plane_words(n) words (bits >= planes dropped).
+inline void to_planes(std::span<const std::uint64_t> elems, std::span<std::uint64_t> out, std::size_t planes) {
+  const std::size_t n = elems.size();
+  const std::size_t w_count = plane_words(n);
+  std::array<std::uint64_t, 64> block{};
+  for (std::size_t w = 0; w < w_count; ++w) {
+    const std::size_t base = w * 64;
+    const std::size_t len = n - base < 64 ? n - base : 64;
+    for (std::size_t t = 0; t < 64; ++t) block[t] = t < len ? elems[base + t] : 0;
+    transpose64(block);
+    for (std::size_t j = 0; j < planes; ++j) out[j * w_count + w] = block[j];
+  }
+}
+
+// The inverse: `planes` planes -> n element words (missing planes are zero).
+inline void from_planes(std::span<const std::uint64_t> in, std::size_t planes, std::span<std::uint64_t> elems) {
+  const std::size_t n = elems.size();
+  const std::size_t w_count = plane_words(n);
+  std::array<std::uint64_t, 64> block{};
+  for (std::size_t w = 0; w < w_count; ++w) {
+    for (std::size_t j = 0; j < 64; ++j) block[j] = j < planes ? in[j * w_count + w] : 0;
+    transpose64(block);
+    const std::size_t base = w * 64;
+    const std::size_t len = n - base < 64 ? n - base : 64;
+    for (std::size_t t = 0; t < len; ++t) elems[base + t] = block[t];
+  }
+}
+
+// One output plane: XOR of up to two source planes (input index, plane
+// index); input index -1 means "nothing" (a zero plane).
+struct PlaneRef {
+  int input = -1;
+  std::size_t plane = 0;
+};
+struct PlaneSpec {
+  PlaneRef a;
+  PlaneRef b;
+};
+
+template <Protocol P>
+[[nodiscard]] typename P::Bool assemble(P& p, std::vector<const typename P::Bool*> inputs, std::size_t words,
+                                        const std::vector<PlaneSpec>& spec) {
+  using Bool = typename P::Bool;
+  return p.bool_linear(std::span<const Bool* const>(inputs), spec.size() * words,
+                       [&](std::span<const std::span<const std::uint64_t>> in, std::span<std::uint64_t> out) {
+                         for (std::size_t j = 0; j < spec.size(); ++j) {
+                           std::uint64_t* o = out.data() + j * words;
+                           const PlaneSpec& s = spec[j];
+                           for (std::size_t w = 0; w < words; ++w) o[w] = 0;
+                           for (const PlaneRef& r : {s.a, s.b}) {
+                             if (r.input < 0) continue;
+                             const std::uint64_t* src =
+                                 in[static_cast<std::size_t>(r.input)].data() + r.plane * words;
+                             for (std::size_t w = 0; w < words; ++w) o[w] ^= src[w];
+                           }
+                         }
+                       });
+}
+
+}  // namespace privfin::mpc::detail

@@ -1,0 +1,12 @@
+// privfin/mpc/mpc.hpp — the MPC layer in one include: the Protocol concept,
+// the Rep3 protocol, and the generic algorithms (truncation, conversions,
+// comparisons, select/max, fixed-point functions). See each header.
+#pragma once
+
+#include "privfin/mpc/compare.hpp"
+#include "privfin/mpc/convert.hpp"
+#include "privfin/mpc/fixed_point.hpp"
+#include "privfin/mpc/protocol.hpp"
+#include "privfin/mpc/rep3.hpp"
+#include "privfin/mpc/select.hpp"
+#include "privfin/mpc/truncation.hpp"

@@ -1,0 +1,86 @@
+// Helpers for the mpc tests: run the three Rep3 parties on threads over
+// LocalNetwork, random plaintext batches with boundary values mixed in.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <iterator>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "privfin/core/prg.hpp"
+#include "privfin/core/ring.hpp"
+#include "privfin/mpc/rep3.hpp"
+#include "privfin/net/local_network.hpp"
+
+namespace privfin::test {
+
+inline Prg::Seed seed_from(std::uint64_t s) {
+  Prg::Seed seed{};
+  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
+  return seed;
+}
+
+// Runs body(protocol) for parties 0, 1, 2 on their own threads; rethrows the
+// first party's exception after all have finished.
+inline void run_rep3(const std::function<void(mpc::Rep3&)>& body, std::uint64_t seed = 1) {
+  auto nets = net::LocalNetwork::create(3);
+  for (auto& n : nets) n->set_receive_timeout(std::chrono::milliseconds(30'000));
+  std::array<std::exception_ptr, 3> errors{};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        Prg seeds(seed_from(seed * 3 + i));
+        mpc::Rep3 p(*nets[i], seeds);
+        body(p);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        nets[i]->close();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+// n values: uniform words with boundary values at the front.
+inline std::vector<Z2k<64>> random_ring(Prg& prg, std::size_t n) {
+  std::vector<Z2k<64>> v(n);
+  prg.fill(std::span<Z2k<64>>(v));
+  const std::int64_t special[] = {0, -1, 1, std::numeric_limits<std::int64_t>::max(),
+                                  std::numeric_limits<std::int64_t>::min(), -2, 2};
+  for (std::size_t i = 0; i < n && i < std::size(special); ++i) v[i] = Z2k<64>::from_signed(special[i]);
+  return v;
+}
+
+// n signed values in [-2^(bits-1), 2^(bits-1)), boundaries first.
+inline std::vector<Z2k<64>> random_signed(Prg& prg, std::size_t n, unsigned bits) {
+  std::vector<Z2k<64>> v(n);
+  const std::int64_t lo = -(std::int64_t{1} << (bits - 1));
+  const std::int64_t hi = (std::int64_t{1} << (bits - 1)) - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t r = prg.next_u64();
+    const std::uint64_t span = std::uint64_t{1} << bits;
+    std::int64_t x = static_cast<std::int64_t>(r % span) + lo;
+    // Mix in small magnitudes so both signs near zero get exercised.
+    if (i % 4 == 1) x = static_cast<std::int64_t>(r % 2001) - 1000;
+    v[i] = Z2k<64>::from_signed(x);
+  }
+  const std::int64_t special[] = {0, -1, 1, lo, hi, lo + 1, hi - 1};
+  for (std::size_t i = 0; i < n && i < std::size(special); ++i) v[i] = Z2k<64>::from_signed(special[i]);
+  return v;
+}
+
+inline bool bit_of(const std::vector<std::uint64_t>& words, std::size_t k) {
+  return ((words[k / 64] >> (k % 64)) & 1U) != 0;
+}
+
+}  // namespace privfin::test
