@@ -61,7 +61,8 @@ struct Params {
   mpz_class q;  // b - a
 };
 
-// Validates and handles the trivial cases; returns nullopt-like flag via `done`.
+// Validates the arguments; returns true with `votes` set when p is 0 or 1 or
+// the stake is 0, else fills `params` and returns false.
 bool trivial_votes(ByteView vrf_output, std::uint64_t stake, std::uint64_t total_stake, std::uint64_t tau,
                    std::uint64_t& votes, Params& params) {
   if (vrf_output.empty()) throw InvalidArgument("sortition: empty VRF output");
