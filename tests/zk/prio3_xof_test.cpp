@@ -51,20 +51,3 @@ TEST_CASE("XofTurboShake128 matches the vdaf-20 vector", "[zk][prio3][xof]") {
 TEST_CASE("XofFixedKeyAes128 matches the vdaf-20 vector", "[zk][prio3][xof]") {
   check_xof_file<XofFixedKeyAes128>("XofFixedKeyAes128.json");
 }
-
-TEST_CASE("lane-wise TurboSHAKE128 equals core's TurboShake128", "[zk][prio3][xof]") {
-  Prg prg(Prg::Seed{{std::byte{0x61}}});
-  for (std::size_t len : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{167},
-                          std::size_t{168}, std::size_t{169}, std::size_t{1000}}) {
-    const Bytes msg = prg.bytes(len);
-    TurboShake128 reference(0x07);
-    reference.absorb(ByteView(msg).first(len / 3)).absorb(ByteView(msg).subspan(len / 3));
-    prio3::detail::TurboShake128Lanes lanes(0x07);
-    lanes.absorb(ByteView(msg).first(len / 3)).absorb(ByteView(msg).subspan(len / 3));
-    Bytes a = reference.squeeze(500);
-    Bytes b(500);
-    lanes.squeeze(std::span<std::byte>(b).first(3));
-    lanes.squeeze(std::span<std::byte>(b).subspan(3));
-    CHECK(a == b);
-  }
-}

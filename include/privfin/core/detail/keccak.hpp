@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 
+#include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
 
 namespace privfin::detail {
@@ -29,24 +30,30 @@ class KeccakSponge {
 
  public:
   explicit KeccakSponge(std::uint8_t domain) : domain_(domain) {}
+  KeccakSponge(const KeccakSponge&) = default;
+  KeccakSponge& operator=(const KeccakSponge&) = default;
+  // The state may derive from secret seeds (PRG keys, Prio3 seeds).
+  ~KeccakSponge() { secure_wipe(std::as_writable_bytes(std::span<std::uint64_t>(state_))); }
 
   void absorb(std::span<const std::byte> data) {
     if (squeezing_) throw InvalidArgument("Keccak sponge: absorb() after squeeze()");
-    // Finish a partial block byte by byte, then whole blocks lane by lane.
-    while (pos_ != 0 && !data.empty()) {
-      xor_byte(pos_, static_cast<std::uint8_t>(data.front()));
-      data = data.subspan(1);
-      if (++pos_ == Rate) {
+    // Whole 8-byte lanes whenever the position is lane-aligned, single bytes
+    // otherwise; long vector encodings (Prio3) are mostly lanes.
+    while (!data.empty()) {
+      if (pos_ % 8 == 0 && data.size() >= 8) {
+        const std::size_t lanes = std::min((Rate - pos_) / 8, data.size() / 8);
+        for (std::size_t l = 0; l < lanes; ++l) state_[pos_ / 8 + l] ^= load_le(data.data() + 8 * l);
+        pos_ += 8 * lanes;
+        data = data.subspan(8 * lanes);
+      } else {
+        xor_byte(pos_++, static_cast<std::uint8_t>(data.front()));
+        data = data.subspan(1);
+      }
+      if (pos_ == Rate) {
         keccak_p1600(state_, Rounds);
         pos_ = 0;
       }
     }
-    while (data.size() >= Rate) {
-      for (std::size_t lane = 0; lane < Rate / 8; ++lane) state_[lane] ^= load_le(data.data() + 8 * lane);
-      keccak_p1600(state_, Rounds);
-      data = data.subspan(Rate);
-    }
-    for (std::byte b : data) xor_byte(pos_++, static_cast<std::uint8_t>(b));
   }
 
   void squeeze(std::span<std::byte> out) {
@@ -62,13 +69,16 @@ class KeccakSponge {
         keccak_p1600(state_, Rounds);
         pos_ = 0;
       }
-      const std::size_t n = std::min(out.size(), Rate - pos_);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t at = pos_ + i;
-        out[i] = static_cast<std::byte>((state_[at / 8] >> (8 * (at % 8))) & 0xFF);
+      if (pos_ % 8 == 0 && out.size() >= 8) {
+        const std::size_t lanes = std::min((Rate - pos_) / 8, out.size() / 8);
+        for (std::size_t l = 0; l < lanes; ++l) store_le(state_[pos_ / 8 + l], out.data() + 8 * l);
+        pos_ += 8 * lanes;
+        out = out.subspan(8 * lanes);
+      } else {
+        out.front() = static_cast<std::byte>((state_[pos_ / 8] >> (8 * (pos_ % 8))) & 0xFF);
+        ++pos_;
+        out = out.subspan(1);
       }
-      pos_ += n;
-      out = out.subspan(n);
     }
   }
 
@@ -77,6 +87,9 @@ class KeccakSponge {
     std::uint64_t v = 0;
     for (std::size_t i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
     return v;
+  }
+  static void store_le(std::uint64_t v, std::byte* p) noexcept {
+    for (std::size_t i = 0; i < 8; ++i) p[i] = static_cast<std::byte>((v >> (8 * i)) & 0xFF);
   }
   void xor_byte(std::size_t index, std::uint8_t value) noexcept {
     state_[index / 8] ^= static_cast<std::uint64_t>(value) << (8 * (index % 8));

@@ -32,7 +32,6 @@
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/turboshake.hpp"
-#include "privfin/zk/prio3/detail/turboshake_lanes.hpp"
 #include "privfin/zk/vdaf_field.hpp"
 
 namespace privfin::zk::prio3 {
@@ -103,7 +102,7 @@ class XofTurboShake128 : public XofBase<XofTurboShake128> {
   void next(std::span<std::byte> out) { sponge_.squeeze(out); }
 
  private:
-  detail::TurboShake128Lanes sponge_;
+  TurboShake128 sponge_;
 };
 
 class XofFixedKeyAes128 : public XofBase<XofFixedKeyAes128> {
