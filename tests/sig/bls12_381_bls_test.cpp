@@ -108,7 +108,7 @@ TEST_CASE("KeyGen follows the draft (EIP-2333 master key vector) and checks its 
   CHECK_THROWS_AS(SecretKey::from_bytes_mod_r(Bytes(33, std::byte{1})), InvalidArgument);
 }
 
-TEMPLATE_TEST_CASE("Sign and verify under every scheme; tampering fails", "[sig][bls12_381][bls]", MinPk, MinSig) {
+TEMPLATE_TEST_CASE("Sign and verify under every scheme, tampering fails", "[sig][bls12_381][bls]", MinPk, MinSig) {
   using B = Bls<TestType>;
   const auto sks = keys<TestType>(2, 1);
   const auto pk = B::sk_to_pk(sks[0]);

@@ -146,7 +146,7 @@ TEST_CASE("Tower fields: ring identities and inverses", "[sig][bls12_381][fields
   }
 }
 
-TEST_CASE("Fp12 Frobenius is exponentiation by p; cyclotomic squaring", "[sig][bls12_381][fields]") {
+TEST_CASE("Fp12 Frobenius is exponentiation by p, cyclotomic squaring", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{5}});
   const Fp12 f = testutil::random_fp12(prg);
   const auto& p = Fp::modulus;

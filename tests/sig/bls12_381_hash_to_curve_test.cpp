@@ -80,7 +80,7 @@ TEST_CASE("RFC 9380 BLS12-381 hash-to-curve vectors", "[sig][bls12_381][hash_to_
   CHECK(suites >= 4);
 }
 
-TEST_CASE("Hash-to-curve outputs lie in the subgroups; empty DST rejected", "[sig][bls12_381][hash_to_curve]") {
+TEST_CASE("Hash-to-curve outputs lie in the subgroups, empty DST rejected", "[sig][bls12_381][hash_to_curve]") {
   const Bytes dst = to_bytes("PRIVFIN-TEST-DST");
   const G1 p = hash_to_g1(as_bytes("abc"), dst);
   const G2 q = hash_to_g2(as_bytes("abc"), dst);

@@ -29,7 +29,6 @@ const FieldConstants& field_constants() {
   static const FieldConstants constants = [] {
     FieldConstants c{};
     const mpz_class p = to_mpz(Fp::modulus);
-    c.p_minus_3_div_4 = to_limbs6((p - 3) / 4);
     c.p_plus_1_div_4 = to_limbs6((p + 1) / 4);
     c.p_minus_1_div_2 = to_limbs6((p - 1) / 2);
     const Fp2 xi{Fp::one(), Fp::one()};

@@ -7,9 +7,11 @@
 //   Fp2 z{a, b};  Fp12 f = Fp12::one();
 //   std::optional<Fp> s = fp_sqrt(a);             // nullopt for non-squares
 //
-// Arithmetic is constant-time in the values (see detail/mont.hpp); square
-// roots and inversion use fixed public exponents. Value types; thread-safe.
-// Nothing here throws.
+// Fp and Fr arithmetic (add, sub, mul, select, equality) is constant-time
+// in the values (see detail/mont.hpp), and so are the tower operations
+// built from it; inversion uses the fixed exponent p - 2. Square roots and
+// squareness tests branch on their (public) inputs: use them for hashing
+// and decoding, not on secrets. Value types; thread-safe. Nothing throws.
 #pragma once
 
 #include <array>

@@ -13,7 +13,6 @@
 namespace privfin::sig::bls12_381::detail {
 
 struct FieldConstants {
-  Limbs<6> p_minus_3_div_4;
   Limbs<6> p_plus_1_div_4;
   Limbs<6> p_minus_1_div_2;
   // xi^(k (p - 1) / 6) for k = 0..5, xi = u + 1.
