@@ -197,10 +197,14 @@ privfin::net::PartyConfig setup(const Options& o) {
       privfin::net::PartyEndpoint e;
       e.id = i;
       e.host = o.hosts[i];
-      e.port = static_cast<std::uint16_t>(o.port + (o.hosts[i] == "127.0.0.1" || o.hosts[i] == "localhost" ? i : 0));
-      e.private_key = fs::absolute(o.dir / ("party" + std::to_string(i) + ".key"));
-      e.certificate = fs::absolute(o.dir / ("party" + std::to_string(i) + ".crt"));
-      privfin::net::write_party_credentials(e.private_key, e.certificate, "ex02-party" + std::to_string(i));
+      if (static_cast<std::size_t>(o.port) + i > 65535) throw privfin::InvalidArgument("--port too high");
+      e.port = static_cast<std::uint16_t>(o.port + i);
+      // Relative names: cluster.json resolves them against its own folder,
+      // so the folder (less the other parties' secrets) can be copied.
+      e.private_key = "party" + std::to_string(i) + ".key";
+      e.certificate = "party" + std::to_string(i) + ".crt";
+      privfin::net::write_party_credentials(o.dir / e.private_key, o.dir / e.certificate,
+                                            "ex02-party" + std::to_string(i));
       config.parties.push_back(e);
     }
     config.validate();
