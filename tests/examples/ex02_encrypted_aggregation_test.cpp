@@ -385,3 +385,126 @@ TEST_CASE("Example 02: the program's launcher runs every process and names the l
   CHECK_THAT(out, Catch::Contains("3/3 decrypted sums equal the plaintext fixed-point sums"));
 }
 #endif
+
+TEST_CASE("Example 02: malformed and misattributed decryption shares are named", "[examples][ex02]") {
+  const std::size_t n = 4, t = 2;
+  const auto p = test_params(n, t, 1);
+  const auto keys = deal(t, n);
+  const auto& tpk = keys.public_key;
+  privfin::Prg prg(privfin::Prg::Seed{std::byte{0x44}});
+  const std::vector<std::int64_t> values(ex02::model_size, 5);
+  const auto pack = ex02::packing(tpk, p);
+  const auto ct = pack.encrypt(values, prg);
+  REQUIRE(ct.size() == 1);
+  // The aggregate of four parties' identical vectors.
+  const auto aggregate = ex02::add_all(tpk.paillier(), {ct, ct, ct, ct});
+  const auto message = [&](const privfin::he::DecryptionShare& s, std::size_t round) {
+    privfin::Writer w;
+    ex02::write_header(w, round);
+    w.varint(1);
+    w.bytes(tpk.serialize_share(s));
+    return std::move(w).take();
+  };
+  std::vector<std::vector<privfin::he::DecryptionShare>> shares(n);
+  for (std::size_t i = 1; i <= n; ++i) {
+    const auto s = keys.shares[i - 1].decrypt_share(tpk, aggregate[0], prg);
+    REQUIRE_FALSE(ex02::parse_shares(tpk, message(s, 1), i, 1, 1, shares[i - 1]).has_value());
+  }
+  std::vector<privfin::he::DecryptionShare> out;
+  // Party 2 re-sends party 1's share as its own.
+  const auto replayed = ex02::parse_shares(tpk, message(shares[0][0], 1), 2, 1, 1, out);
+  REQUIRE(replayed.has_value());
+  CHECK_THAT(*replayed, Catch::Contains("claims party 1"));
+  // Wrong round, garbage, wrong count.
+  CHECK(ex02::parse_shares(tpk, message(shares[1][0], 2), 2, 1, 1, out).has_value());
+  const privfin::Bytes garbage(40, std::byte{0x5A});
+  CHECK_THAT(*ex02::parse_shares(tpk, garbage, 2, 1, 1, out), Catch::Contains("malformed"));
+  CHECK(ex02::parse_shares(tpk, message(shares[1][0], 1), 2, 1, 2, out).has_value());
+  CHECK(out.empty());
+
+  // combine_round: a malformed submission from party 3 is named with the
+  // proof failures, and the sum still decodes from the rest.
+  auto posted = shares;
+  posted[2].clear();
+  posted[3][0].value = (posted[3][0].value * (tpk.paillier().n() + 1)) % tpk.paillier().n_squared();
+  const auto outcome = ex02::combine_round(tpk, p, aggregate, posted, {{3, "malformed shares: test"}});
+  CHECK(outcome.aggregate == std::vector<std::int64_t>(ex02::model_size, 20));
+  CHECK(ex02::describe_rejections(outcome.rejected) == "3,4");
+  CHECK(outcome.used_parties == std::vector<std::size_t>{1, 2});
+  // Too few usable shares: an error naming a culprit.
+  posted[1].clear();
+  CHECK_THROWS_AS(ex02::combine_round(tpk, p, aggregate, posted, {{2, "x"}, {3, "y"}}), privfin::ProtocolError);
+}
+
+TEST_CASE("Example 02: parties catch an aggregator that alters the posted gradients", "[examples][ex02]") {
+  const std::size_t n = 3, t = 2;
+  const auto p = test_params(n, t, 1);
+  const auto keys = deal(t, n);
+  const auto& tpk = keys.public_key;
+  const auto split = ex02::prepare(dataset(), p);
+  const int mode = GENERATE(0, 1, 2);  // 0: drops party 1, 1: aggregate of other values, 2: other parameters
+  INFO("mode " << mode);
+  auto nets = privfin::net::LocalNetwork::create(n + 1);
+  for (auto& net : nets) net->set_receive_timeout(10s);
+  std::vector<std::exception_ptr> errors(n + 1);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i <= n; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        if (i == 0) {
+          // A dishonest aggregator.
+          privfin::Prg prg(privfin::Prg::Seed{std::byte{0x66}});
+          privfin::Writer hello;
+          auto q = p;
+          if (mode == 2) q.learning_rate = 5.0;
+          q.write(hello);
+          hello.raw(tpk.key_id());
+          for (std::size_t j = 1; j <= n; ++j) nets[0]->send_message(j, hello.data());
+          if (mode == 2) {
+            nets[0]->close();
+            return;
+          }
+          std::vector<std::vector<privfin::he::PaillierCiphertext>> got;
+          for (std::size_t j = 1; j <= n; ++j) {
+            const auto m = nets[0]->receive_message(j);
+            privfin::Reader r(m);
+            ex02::read_header(r, 1, j, "gradient");
+            got.push_back(tpk.paillier().parse_ciphertexts(r.bytes("c"), 4));
+          }
+          if (mode == 0) got[0] = ex02::packing(tpk, p).encrypt(std::vector<std::int64_t>(ex02::model_size, 0), prg);
+          auto aggregate = ex02::add_all(tpk.paillier(), got);
+          if (mode == 1) aggregate[0] = tpk.paillier().add_plain(aggregate[0], 1);
+          privfin::Writer board;
+          ex02::write_header(board, 1);
+          board.bytes(tpk.paillier().serialize_ciphertexts(aggregate));
+          for (const auto& g : got) board.bytes(tpk.paillier().serialize_ciphertexts(g));
+          for (std::size_t j = 1; j <= n; ++j) nets[0]->send_message(j, board.data());
+        } else {
+          privfin::Prg prg(privfin::Prg::Seed{std::byte{0x67}, std::byte{static_cast<unsigned char>(i)}});
+          (void)ex02::run_data_party(*nets[i], p, tpk, keys.shares[i - 1], split, false, prg);
+        }
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+      nets[i]->close();
+    });
+  }
+  for (auto& th : threads) th.join();
+  const char* const expected[] = {"missing", "not the sum", "parameters differ"};
+  for (std::size_t i = 1; i <= n; ++i) {
+    INFO("party " << i);
+    if (mode == 0 && i != 1) {
+      // Only the victim can tell its own ciphertext was swapped; the others
+      // stop when the aggregator goes away.
+      REQUIRE(errors[i]);
+      continue;
+    }
+    REQUIRE(errors[i]);
+    try {
+      std::rethrow_exception(errors[i]);
+    } catch (const privfin::ProtocolError& e) {
+      CHECK(e.party() == 0);
+      CHECK_THAT(e.what(), Catch::Contains(expected[mode]));
+    }
+  }
+}
