@@ -693,13 +693,18 @@ inline std::vector<RoundOutcome> run_data_party(privfin::net::Network& net, cons
 
 // ------------------------------------------------------------------ files
 
-inline privfin::Bytes read_file(const std::filesystem::path& file) {
+// The whole file into a buffer that wipes itself (key shares pass through it).
+inline privfin::SecretBytes read_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw privfin::InvalidArgument("cannot open " + file.string());
-  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  privfin::Bytes out(chars.size());
-  std::transform(chars.begin(), chars.end(), out.begin(), [](char c) { return static_cast<std::byte>(c); });
-  std::fill(chars.begin(), chars.end(), '\0');
+  if (ec || !in) throw privfin::InvalidArgument("cannot open " + file.string());
+  if (size > (std::uintmax_t{1} << 26)) throw privfin::InvalidArgument(file.string() + " is too large");
+  privfin::SecretBytes out(static_cast<std::size_t>(size));
+  in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
+  if (in.gcount() != static_cast<std::streamsize>(out.size())) {
+    throw privfin::InvalidArgument("cannot read " + file.string());
+  }
   return out;
 }
 
@@ -735,12 +740,12 @@ inline void write_threshold_keys(const std::filesystem::path& dir, const privfin
 }
 
 inline privfin::he::ThresholdPaillierPublicKey load_public_key(const std::filesystem::path& dir) {
-  return privfin::he::ThresholdPaillierPublicKey::parse(read_file(public_key_file(dir)));
+  return privfin::he::ThresholdPaillierPublicKey::parse(read_file(public_key_file(dir)).view());
 }
 
 inline privfin::he::ThresholdPaillierKeyShare load_key_share(const std::filesystem::path& dir, std::size_t party,
                                                             const privfin::he::ThresholdPaillierPublicKey& tpk) {
-  privfin::SecretBytes bytes(read_file(key_share_file(dir, party)));
+  const privfin::SecretBytes bytes = read_file(key_share_file(dir, party));
   return privfin::he::ThresholdPaillierKeyShare::parse(bytes.view(), tpk);
 }
 
