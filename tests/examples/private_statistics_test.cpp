@@ -226,17 +226,18 @@ TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest
   CHECK(stats.totals.exposure_eur == expected.exposure_eur);
 }
 
-TEST_CASE("ex03: the protocol over LocalNetwork, a bank whose shares disagree between aggregators", "[examples][ex03]") {
-  // A bank that sends different report lists to the two aggregators: the
-  // leader notices and the filing is rejected as a whole.
+TEST_CASE("ex03: the protocol over LocalNetwork with hand-made malformed filings", "[examples][ex03]") {
+  // Party 4 sends different report lists to the two aggregators (the leader
+  // notices); party 5 sends aggregator 1 a truncated input share (the helper
+  // rejects it, the leader names it). Both filings are rejected as a whole.
   const std::size_t aggregators = 2;
   const auto loans = ex03::generate_loans(3);
   const std::string honest_bank = "Alder Bank";
-  const auto nets = privfin::net::LocalNetwork::create(aggregators + 1 + 2);
+  const auto nets = privfin::net::LocalNetwork::create(aggregators + 1 + 3);
   std::ostringstream log0, log1, log3;
   ex03::Statistics stats;
   std::vector<std::thread> threads;
-  std::vector<std::string> errors(5);
+  std::vector<std::string> errors(6);
   auto guarded = [&](std::size_t i, auto body) {
     return std::thread([&errors, i, body] {
       try {
@@ -246,6 +247,23 @@ TEST_CASE("ex03: the protocol over LocalNetwork, a bank whose shares disagree be
       }
     });
   };
+  const auto hist = ex03::histogram_vdaf(aggregators);
+  // One hand-made histogram report per aggregator; `vary` changes it per aggregator.
+  auto send_filing = [&](std::size_t party, const std::string& name, bool vary, std::size_t truncate_for) {
+    for (std::size_t j = 0; j < aggregators; ++j) {
+      privfin::Bytes nonce(16, std::byte{static_cast<unsigned char>(10 * party + (vary ? j : 0))});
+      privfin::Bytes rand(hist.rand_size(), std::byte{static_cast<unsigned char>(party)});
+      const auto shard = hist.shard(ex03::context_bytes(), 2, nonce, rand);
+      privfin::Bytes share = shard.input_shares[j];
+      if (j == truncate_for) share.pop_back();
+      privfin::Writer w;
+      w.version(1).string(name).u32(1).u8(0).raw(nonce).bytes(shard.public_share).bytes(share);
+      nets[party]->send_message(j, std::move(w).take());
+    }
+    const privfin::Bytes receipt = nets[party]->receive_message(0, 4096);
+    privfin::Reader r(receipt);
+    if (r.boolean("accepted")) throw std::runtime_error("the malformed filing was accepted");
+  };
   threads.push_back(guarded(0, [&] { (void)ex03::run_aggregator(*nets[0], aggregators, log0); }));
   threads.push_back(guarded(1, [&] { (void)ex03::run_aggregator(*nets[1], aggregators, log1); }));
   threads.push_back(guarded(2, [&] { stats = ex03::run_regulator(*nets[2], aggregators); }));
@@ -253,31 +271,21 @@ TEST_CASE("ex03: the protocol over LocalNetwork, a bank whose shares disagree be
     const auto r = ex03::run_bank(*nets[3], aggregators, honest_bank, loans_of(loans, honest_bank), ex03::Cheat::none, log3);
     if (!r.accepted) throw std::runtime_error("the honest bank was rejected: " + r.detail);
   }));
-  threads.push_back(guarded(4, [&] {
-    // Hand-made filings: aggregator 0 gets one report, aggregator 1 a different one.
-    const auto hist = ex03::histogram_vdaf(aggregators);
-    for (std::size_t j = 0; j < aggregators; ++j) {
-      privfin::Bytes nonce(16, std::byte{static_cast<unsigned char>(j + 1)});
-      privfin::Bytes rand(hist.rand_size(), std::byte{7});
-      const auto shard = hist.shard(ex03::context_bytes(), 2, nonce, rand);
-      privfin::Writer w;
-      w.version(1).string("Mallory Bank").u32(1).u8(0).raw(nonce).bytes(shard.public_share).bytes(shard.input_shares[j]);
-      nets[4]->send_message(j, std::move(w).take());
-    }
-    const privfin::Bytes receipt = nets[4]->receive_message(0, 4096);
-    privfin::Reader r(receipt);
-    if (r.boolean("accepted")) throw std::runtime_error("the inconsistent filing was accepted");
-  }));
+  threads.push_back(guarded(4, [&] { send_filing(4, "Mallory Bank", true, aggregators); }));
+  threads.push_back(guarded(5, [&] { send_filing(5, "Trent Lending", false, 1); }));
   for (auto& t : threads) t.join();
   for (std::size_t i = 0; i < errors.size(); ++i) {
     INFO("party " << i << ": " << errors[i]);
     CHECK(errors[i].empty());
   }
-  REQUIRE(stats.filings.size() == 2);
+  REQUIRE(stats.filings.size() == 3);
   CHECK(stats.filings[0].accepted);
   CHECK_FALSE(stats.filings[1].accepted);
   CHECK(stats.filings[1].bank == "Mallory Bank");
   CHECK(stats.filings[1].reason.find("different reports") != std::string::npos);
+  CHECK_FALSE(stats.filings[2].accepted);
+  CHECK(stats.filings[2].party == 5);
+  CHECK(stats.filings[2].reason.find("rejected by aggregator 1: malformed input share") != std::string::npos);
   CHECK(stats.totals == ex03::plaintext_totals(loans, {honest_bank}));
 }
 
