@@ -65,8 +65,13 @@ struct Args {
     const std::string v = get(key);
     if (v.empty()) return fallback;
     std::size_t used = 0;
-    const unsigned long long n = std::stoull(v, &used);
-    if (used != v.size()) throw privfin::InvalidArgument("--" + key + " must be a number");
+    unsigned long long n = 0;
+    try {
+      n = std::stoull(v, &used);
+    } catch (const std::logic_error&) {
+      used = 0;
+    }
+    if (used == 0 || used != v.size()) throw privfin::InvalidArgument("--" + key + " must be a number, got '" + v + "'");
     return static_cast<std::size_t>(n);
   }
 };
@@ -88,7 +93,7 @@ std::unique_ptr<privfin::net::TcpNetwork> connect(const Args& a) {
   const std::size_t id = a.number("id", 0);
   const std::string fd = a.get("listen-fd");
   privfin::net::TcpListener listener;
-  if (!fd.empty()) listener = privfin::net::TcpListener::adopt(std::stoi(fd));
+  if (!fd.empty()) listener = privfin::net::TcpListener::adopt(static_cast<int>(a.number("listen-fd", 0)));
   return privfin::net::TcpNetwork::connect(config, id, std::move(listener));
 }
 
@@ -175,6 +180,7 @@ class TempDir {
 
 int launch(const Args& a) {
   const std::size_t aggregators = a.number("aggregators", 2);
+  if (aggregators < 2 || aggregators > 3) throw privfin::InvalidArgument("--aggregators must be 2 or 3");
   const std::uint64_t seed = a.number("seed", default_seed);
   std::map<std::string, std::string> cheats;
   for (const auto& c : a.all("cheat")) {
