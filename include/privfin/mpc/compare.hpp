@@ -31,7 +31,9 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "privfin/mpc/convert.hpp"
@@ -40,9 +42,76 @@
 
 namespace privfin::mpc {
 
+namespace detail {
+
+// Elements per block when a comparison runs over a large batch: the blocks
+// run one after another so that their bit planes stay in cache (a few more
+// round trips, far less memory traffic). A multiple of 64.
+inline constexpr std::size_t compare_block = std::size_t{1} << 15;
+
+// f(x_block[, y_block]) -> packed bits, for consecutive blocks, concatenated.
+template <Protocol P, class F>
+[[nodiscard]] typename P::Bool blockwise(P& p, const std::vector<const typename P::Arith*>& args, F&& f) {
+  using Arith = typename P::Arith;
+  using Bool = typename P::Bool;
+  const std::size_t n = args[0]->size();
+  if (n <= compare_block) {
+    if (args.size() == 1) return f(*args[0], *args[0]);
+    return f(*args[0], *args[1]);
+  }
+  std::vector<Bool> parts;
+  for (std::size_t lo = 0; lo < n; lo += compare_block) {
+    const std::size_t len = std::min(compare_block, n - lo);
+    std::vector<Arith> slices;
+    for (const Arith* a : args) {
+      const std::vector<const Arith*> in{a};
+      slices.push_back(p.arith_linear(std::span<const Arith* const>(in), len,
+                                      [lo](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
+                                        std::copy_n(s[0].begin() + static_cast<std::ptrdiff_t>(lo), o.size(),
+                                                    o.begin());
+                                      }));
+    }
+    parts.push_back(slices.size() == 1 ? f(slices[0], slices[0]) : f(slices[0], slices[1]));
+  }
+  std::vector<const Bool*> ins;
+  for (const auto& b : parts) ins.push_back(&b);
+  return p.bool_linear(std::span<const Bool* const>(ins), plane_words(n),
+                       [](std::span<const std::span<const std::uint64_t>> s, std::span<std::uint64_t> o) {
+                         std::size_t at = 0;
+                         for (const auto& part : s) {
+                           std::copy(part.begin(), part.end(), o.begin() + static_cast<std::ptrdiff_t>(at));
+                           at += part.size();
+                         }
+                       });
+}
+
+template <Protocol P>
+[[nodiscard]] typename P::Bool ltz_block(P& p, const typename P::Arith& x);
+template <Protocol P>
+[[nodiscard]] typename P::Bool eq_block(P& p, const typename P::Arith& x, const typename P::Arith& y);
+
+}  // namespace detail
+
 // Packed bits: x < 0 as a signed 64-bit value.
 template <Protocol P>
 [[nodiscard]] typename P::Bool ltz(P& p, const typename P::Arith& x) {
+  return detail::blockwise(p, {&x}, [&p](const auto& a, const auto&) { return detail::ltz_block(p, a); });
+}
+
+// Packed bits: x < y, exact when x - y does not wrap (see above).
+template <Protocol P>
+[[nodiscard]] typename P::Bool lt(P& p, const typename P::Arith& x, const typename P::Arith& y) {
+  return ltz(p, p.sub(x, y));
+}
+
+// Packed bits: x == y, exact.
+template <Protocol P>
+[[nodiscard]] typename P::Bool eq(P& p, const typename P::Arith& x, const typename P::Arith& y) {
+  return detail::blockwise(p, {&x, &y}, [&p](const auto& a, const auto& b) { return detail::eq_block(p, a, b); });
+}
+
+template <Protocol P>
+[[nodiscard]] typename P::Bool detail::ltz_block(P& p, const typename P::Arith& x) {
   using Bool = typename P::Bool;
   const std::size_t n = x.size();
   const std::size_t words = detail::plane_words(n);
@@ -91,15 +160,8 @@ template <Protocol P>
   return detail::assemble(p, {&prop, &g}, words, last);
 }
 
-// Packed bits: x < y, exact when x - y does not wrap (see above).
 template <Protocol P>
-[[nodiscard]] typename P::Bool lt(P& p, const typename P::Arith& x, const typename P::Arith& y) {
-  return ltz(p, p.sub(x, y));
-}
-
-// Packed bits: x == y, exact.
-template <Protocol P>
-[[nodiscard]] typename P::Bool eq(P& p, const typename P::Arith& x, const typename P::Arith& y) {
+[[nodiscard]] typename P::Bool detail::eq_block(P& p, const typename P::Arith& x, const typename P::Arith& y) {
   using Bool = typename P::Bool;
   const std::size_t n = x.size();
   const std::size_t words = detail::plane_words(n);

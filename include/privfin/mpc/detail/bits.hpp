@@ -15,14 +15,18 @@
 
 namespace privfin::mpc::detail {
 
-// In place: afterwards a[j] bit t == (before) a[t] bit j.
+// In place: afterwards a[j] bit t == (before) a[t] bit j. Recursive
+// block swaps (the classic 6-stage network); the inner loops run over
+// contiguous words so the compiler vectorizes them.
 inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept {
   std::uint64_t m = 0x00000000FFFFFFFFULL;
   for (unsigned j = 32; j != 0; j >>= 1, m ^= (m << j)) {
-    for (unsigned k = 0; k < 64; k = ((k | j) + 1) & ~j) {
-      const std::uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
-      a[k] ^= t << j;
-      a[k | j] ^= t;
+    for (unsigned base = 0; base < 64; base += 2 * j) {
+      for (unsigned k = base; k < base + j; ++k) {
+        const std::uint64_t t = ((a[k] >> j) ^ a[k + j]) & m;
+        a[k] ^= t << j;
+        a[k + j] ^= t;
+      }
     }
   }
 }
@@ -37,8 +41,13 @@ inline void to_planes(std::span<const std::uint64_t> elems, std::span<std::uint6
   for (std::size_t w = 0; w < w_count; ++w) {
     const std::size_t base = w * 64;
     const std::size_t len = n - base < 64 ? n - base : 64;
-    for (std::size_t t = 0; t < 64; ++t) block[t] = t < len ? elems[base + t] : 0;
-    transpose64(block);
+    std::uint64_t any = 0;
+    for (std::size_t t = 0; t < len; ++t) {
+      block[t] = elems[base + t];
+      any |= block[t];
+    }
+    for (std::size_t t = len; t < 64; ++t) block[t] = 0;
+    if (any != 0) transpose64(block);  // an all-zero block (a zero share component) stays zero
     for (std::size_t j = 0; j < planes; ++j) out[j * w_count + w] = block[j];
   }
 }
@@ -77,12 +86,18 @@ template <Protocol P>
                          for (std::size_t j = 0; j < spec.size(); ++j) {
                            std::uint64_t* o = out.data() + j * words;
                            const PlaneSpec& s = spec[j];
-                           for (std::size_t w = 0; w < words; ++w) o[w] = 0;
-                           for (const PlaneRef& r : {s.a, s.b}) {
-                             if (r.input < 0) continue;
-                             const std::uint64_t* src =
-                                 in[static_cast<std::size_t>(r.input)].data() + r.plane * words;
-                             for (std::size_t w = 0; w < words; ++w) o[w] ^= src[w];
+                           auto source = [&](const PlaneRef& r) {
+                             return in[static_cast<std::size_t>(r.input)].data() + r.plane * words;
+                           };
+                           if (s.a.input >= 0 && s.b.input >= 0) {
+                             const std::uint64_t* x = source(s.a);
+                             const std::uint64_t* y = source(s.b);
+                             for (std::size_t w = 0; w < words; ++w) o[w] = x[w] ^ y[w];
+                           } else if (s.a.input >= 0 || s.b.input >= 0) {
+                             const std::uint64_t* x = source(s.a.input >= 0 ? s.a : s.b);
+                             for (std::size_t w = 0; w < words; ++w) o[w] = x[w];
+                           } else {
+                             for (std::size_t w = 0; w < words; ++w) o[w] = 0;
                            }
                          }
                        });
