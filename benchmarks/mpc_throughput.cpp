@@ -19,9 +19,10 @@
 //   RESULT protocol=rep3 op=mul bits=64 n=1000000 transport=tls items_per_s=3.1e7 bytes_per_item=8 rounds=1
 // (items_per_s is the median; bytes_per_item is the average over parties
 // of the bytes each sends per item; rounds is the protocol's round count)
-// and the parent prints a table at the end. The program raises glibc's
-// mmap and trim thresholds (mallopt) so that large batch buffers are reused
-// between operations rather than faulted in afresh each time.
+// and the parent prints a table at the end. The program tells glibc
+// (mallopt) to serve large blocks from the heap and keep freed memory, so
+// that batch buffers are reused between operations rather than faulted in
+// afresh each time.
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
@@ -401,8 +402,9 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   // Keep freed batch buffers in the heap instead of returning them to the
   // kernel after every operation: otherwise every large batch pays page
-  // faults and page zeroing again (glibc's default mmap threshold is 128 KiB).
-  ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  // faults and page zeroing again (glibc serves blocks above 128 KiB..32 MiB
+  // with mmap and unmaps them on free).
+  ::mallopt(M_MMAP_MAX, 0);
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   try {
     const Options o = parse(argc, argv);

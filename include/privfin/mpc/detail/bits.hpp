@@ -33,22 +33,33 @@ inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept {
 
 [[nodiscard]] constexpr std::size_t plane_words(std::size_t n) noexcept { return (n + 63) / 64; }
 
-// n element words -> `planes` planes of plane_words(n) words (bits >= planes dropped).
+// n element words -> `planes` planes of plane_words(n) words (bits >= planes
+// dropped). Eight blocks are transposed before they are written, so each
+// plane receives a whole cache line at a time (the planes are a multiple of
+// 4 KiB apart, which would otherwise thrash one cache set).
 inline void to_planes(std::span<const std::uint64_t> elems, std::span<std::uint64_t> out, std::size_t planes) {
   const std::size_t n = elems.size();
   const std::size_t w_count = plane_words(n);
-  std::array<std::uint64_t, 64> block{};
-  for (std::size_t w = 0; w < w_count; ++w) {
-    const std::size_t base = w * 64;
-    const std::size_t len = n - base < 64 ? n - base : 64;
-    std::uint64_t any = 0;
-    for (std::size_t t = 0; t < len; ++t) {
-      block[t] = elems[base + t];
-      any |= block[t];
+  constexpr std::size_t group = 8;
+  std::array<std::array<std::uint64_t, 64>, group> blocks{};
+  for (std::size_t w0 = 0; w0 < w_count; w0 += group) {
+    const std::size_t g = w_count - w0 < group ? w_count - w0 : group;
+    for (std::size_t b = 0; b < g; ++b) {
+      std::array<std::uint64_t, 64>& block = blocks[b];
+      const std::size_t base = (w0 + b) * 64;
+      const std::size_t len = n - base < 64 ? n - base : 64;
+      std::uint64_t any = 0;
+      for (std::size_t t = 0; t < len; ++t) {
+        block[t] = elems[base + t];
+        any |= block[t];
+      }
+      for (std::size_t t = len; t < 64; ++t) block[t] = 0;
+      if (any != 0) transpose64(block);  // an all-zero block (a zero share component) stays zero
     }
-    for (std::size_t t = len; t < 64; ++t) block[t] = 0;
-    if (any != 0) transpose64(block);  // an all-zero block (a zero share component) stays zero
-    for (std::size_t j = 0; j < planes; ++j) out[j * w_count + w] = block[j];
+    for (std::size_t j = 0; j < planes; ++j) {
+      std::uint64_t* dst = out.data() + j * w_count + w0;
+      for (std::size_t b = 0; b < g; ++b) dst[b] = blocks[b][j];
+    }
   }
 }
 
