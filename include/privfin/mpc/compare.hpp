@@ -17,6 +17,10 @@
 // bits per element, i.e. about 23 bytes per element per party, plus 8 bytes
 // from party 0 for the components. Exact (no failure probability).
 //
+// Batches larger than 2^15 elements are processed as consecutive blocks of
+// 2^15 (their bit planes then stay in cache), so the round count is the
+// per-block count times ceil(n / 2^15); traffic per element is unchanged.
+//
 // lt(x, y) = ltz(x - y): exact whenever x - y does not wrap, e.g. for any
 // signed x, y in [-2^62, 2^62) (all fixed-point encodings of values in
 // [-2^(62-F), 2^(62-F))).

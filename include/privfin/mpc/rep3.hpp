@@ -54,7 +54,7 @@ class Rep3 {
   using Bool = sharing::replicated::BoolShares;
 
   // Elements processed per chunk of a large batch.
-  static constexpr std::size_t chunk_size = std::size_t{1} << 14;
+  static constexpr std::size_t chunk_size = std::size_t{1} << 16;
 
   // Exchanges the pairwise seeds (one round). Throws InvalidArgument unless
   // net.party_count() == 3.
