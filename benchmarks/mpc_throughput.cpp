@@ -5,8 +5,9 @@
 //   mpc_throughput --protocol rep3 --op mul --n 1000000 --transport tls
 //   mpc_throughput --suite --transport tcp        # the standard table
 //
-// Options: --protocol rep3 (the protocol registry below is where issue 5's
-// `beaver` plugs in, with --parties 2|3), --parties N (rep3: 3), --op
+// Options: --protocol rep3|beaver, --parties N (rep3: 3; beaver: 2 or 3),
+// --phase online|total (beaver: preprocessing read from memory, or generated
+// during the run; RESULT lines then carry phase=...), --op
 // mul|lt|eq|fixmul|dot|matmul (repeatable), --n N (batch size; for matmul
 // the matrix dimension; for dot the total vector length, --dot-length L per
 // product, default 1000), --transport tls|tcp|local, --reps R (median of R
@@ -64,6 +65,7 @@ struct Options {
   std::string transport = "tls";
   std::size_t reps = 5;
   std::size_t dot_length = 1000;
+  std::string phase = "online";  // beaver: online (preprocessing read from memory) or total
   // child mode
   bool child = false;
   std::string config;
@@ -75,7 +77,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "mpc_throughput: %s\n"
-               "usage: mpc_throughput [--protocol rep3] [--parties 3] --op mul|lt|eq|fixmul|dot|matmul ... "
+               "usage: mpc_throughput [--protocol rep3|beaver] [--parties 3] [--phase online|total] --op mul|lt|eq|fixmul|dot|matmul ... "
                "[--n N] [--transport tls|tcp|local] [--reps R] [--dot-length L] | --suite\n",
                why.c_str());
   std::exit(2);
@@ -142,6 +144,92 @@ double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
 
 const std::vector<OpInfo> rep3_ops = {{"mul", 1}, {"lt", 8}, {"eq", 8}, {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
 
+// Beaver: the preprocessing source is switched between phases. The warm-up
+// run goes through a RequestLog; for phase=online the logged requests are
+// then generated into memory (untimed) and the timed run reads them from
+// there; for phase=total the timed run draws live from the source, where
+// the last party computes its corrections with the dealer's generator
+// (detail::CorrelationGenerator, the code run_dealer runs) on its own core
+// time — the dealer's work is included, its network transfer (8 bytes per
+// triple to one party) is not.
+class SwitchedSource final : public mpc::Preprocessing {
+ public:
+  explicit SwitchedSource(mpc::Preprocessing& initial) : current_(&initial) {}
+  void use(mpc::Preprocessing& p) { current_ = &p; }
+  [[nodiscard]] std::size_t party_id() const noexcept override { return current_->party_id(); }
+  [[nodiscard]] std::size_t party_count() const noexcept override { return current_->party_count(); }
+  [[nodiscard]] mpc::ArithTriples arith_triples(std::size_t n) override { return current_->arith_triples(n); }
+  [[nodiscard]] mpc::BoolTriples bool_triples(std::size_t w) override { return current_->bool_triples(w); }
+  [[nodiscard]] mpc::TruncMasks trunc_masks(std::size_t n, unsigned d) override { return current_->trunc_masks(n, d); }
+
+ private:
+  mpc::Preprocessing* current_;
+};
+
+double beaver_run(net::Network& network, const Measurement& m, const Options& o) {
+  const std::size_t id = network.party_id();
+  Prg::Seed common{};
+  if (id == 0) {
+    common = random_seed();
+    for (std::size_t j = 1; j < network.party_count(); ++j) network.send(j, ByteView(common.data(), common.size()));
+  } else {
+    network.receive(0, std::span<std::byte>(common));
+  }
+  mpc::LocalPreprocessing live(common, id, network.party_count());
+  mpc::RequestLog log(live);
+  mpc::RecordedPreprocessing tape(live);
+  SwitchedSource source(live);
+  Prg seeds(random_seed());
+  mpc::Beaver p(network, source, seeds);
+  const std::size_t n = m.n;
+  auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
+  std::function<void()> body;
+  mpc::Beaver::Arith x, y;
+  if (m.op == "fixmul") {
+    x = p.trunc(p.random_arith(n), 42);
+    y = p.trunc(p.random_arith(n), 42);
+    body = [&] { (void)mpc::fixmul<16>(p, x, y); };
+  } else {
+    x = p.random_arith(n);
+    y = p.random_arith(n);
+    if (m.op == "mul") {
+      body = [&] { (void)p.mul(x, y); };
+    } else if (m.op == "lt") {
+      x = p.trunc(x, 3);
+      y = p.trunc(y, 3);
+      body = [&] { (void)mpc::lt(p, x, y); };
+    } else if (m.op == "eq") {
+      body = [&] { (void)mpc::eq(p, x, y); };
+    } else if (m.op == "dot") {
+      const std::size_t len = std::min(o.dot_length, n);
+      const std::size_t total = n / len * len;
+      x.values.resize(total);
+      y.values.resize(total);
+      body = [&, len] { (void)p.dot(x, y, len); };
+    } else {
+      usage("unknown op '" + m.op + "' for beaver");
+    }
+  }
+  source.use(log);
+  body();  // warm-up, logs the preprocessing requests
+  sync();
+  if (o.phase == "online") {
+    log.replay_into(tape);
+    source.use(tape);
+  } else {
+    source.use(live);
+  }
+  sync();
+  network.reset_counters();
+  const auto t0 = std::chrono::steady_clock::now();
+  body();
+  sync();
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+const std::vector<OpInfo> beaver_ops = {{"mul", 1}, {"lt", 7}, {"eq", 7}, {"fixmul", 2}, {"dot", 1}};
+
 struct ProtocolEntry {
   std::string name;
   std::vector<std::size_t> party_counts;
@@ -150,7 +238,8 @@ struct ProtocolEntry {
 };
 
 const std::vector<ProtocolEntry>& protocols() {
-  static const std::vector<ProtocolEntry> list = {{"rep3", {3}, rep3_run, &rep3_ops}};
+  static const std::vector<ProtocolEntry> list = {{"rep3", {3}, rep3_run, &rep3_ops},
+                                                  {"beaver", {2, 3}, beaver_run, &beaver_ops}};
   return list;
 }
 
@@ -210,13 +299,16 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
     for (const auto& info : *proto.ops) {
       if (info.name == m.op) rounds = info.rounds;
     }
+    // Beaver with 3 parties: one carry-save AND round reduces its 3 components to 2.
+    if (o.protocol == "beaver" && network.party_count() > 2 && (m.op == "lt" || m.op == "eq")) rounds += 1;
     const double items = static_cast<double>(items_of(m));
     char line[512];
     std::snprintf(line, sizeof line,
                   "RESULT protocol=%s op=%s bits=64 n=%zu transport=%s items_per_s=%.4g bytes_per_item=%.4g "
-                  "rounds=%u seconds=%.4g\n",
+                  "rounds=%u seconds=%.4g%s\n",
                   o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
-                  total[i] / static_cast<double>(network.party_count()) / items, rounds, res[i].first);
+                  total[i] / static_cast<double>(network.party_count()) / items, rounds, res[i].first,
+                  o.protocol == "beaver" ? (" phase=" + o.phase).c_str() : "");
     lines << line;
   }
   return lines.str();
@@ -291,7 +383,7 @@ std::string run_processes(const Options& o, const char* self) {
                                      "--fd", std::to_string(listeners[i].native_handle()), "--protocol", o.protocol,
                                      "--parties", std::to_string(o.parties), "--transport", o.transport, "--reps",
                                      std::to_string(o.reps), "--dot-length", std::to_string(o.dot_length),
-                                     "--result-file", result_file.string()};
+                                     "--result-file", result_file.string(), "--phase", o.phase};
     for (const auto& m : o.runs) {
       args.insert(args.end(), {"--op", m.op, "--n", std::to_string(m.n)});
     }
@@ -373,6 +465,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--reps") o.reps = std::max<std::size_t>(1, number());
     else if (a == "--dot-length") o.dot_length = std::max<std::size_t>(1, number());
     else if (a == "--suite") suite = true;
+    else if (a == "--phase") o.phase = value();
     else if (a == "--child") o.child = true;
     else if (a == "--config") o.config = value();
     else if (a == "--party") o.party = number();
@@ -381,9 +474,13 @@ Options parse(int argc, char** argv) {
     else usage("unknown option " + a);
   }
   if (o.transport != "tls" && o.transport != "tcp" && o.transport != "local") usage("unknown transport " + o.transport);
+  if (o.phase != "online" && o.phase != "total") usage("unknown phase " + o.phase + " (online or total)");
   if (suite) {
     o.runs = {{"mul", 1'000'000}, {"mul", 10'000'000}, {"lt", 100'000}, {"lt", 1'000'000}, {"eq", 1'000'000},
               {"fixmul", 1'000'000}, {"dot", 1'000'000}, {"matmul", 100}, {"matmul", 1000}};
+    if (o.protocol == "beaver") {  // no matmul member: Beaver's products cost per term
+      std::erase_if(o.runs, [](const Measurement& r) { return r.op == "matmul"; });
+    }
   } else {
     if (ops.empty()) usage("no --op given");
     if (ns.empty()) ns.push_back(n);

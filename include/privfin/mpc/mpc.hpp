@@ -3,9 +3,12 @@
 // comparisons, select/max, fixed-point functions). See each header.
 #pragma once
 
+#include "privfin/mpc/beaver.hpp"
 #include "privfin/mpc/compare.hpp"
+#include "privfin/mpc/dealer.hpp"
 #include "privfin/mpc/convert.hpp"
 #include "privfin/mpc/fixed_point.hpp"
+#include "privfin/mpc/preprocessing.hpp"
 #include "privfin/mpc/protocol.hpp"
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/mpc/select.hpp"

@@ -1,0 +1,143 @@
+// Example 01 (anti-stacking loan check): every party on its own thread over
+// LocalNetwork, Rep3 and Beaver (with a dealer thread), against the
+// plaintext decision on random portfolios; and the input validation.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <thread>
+
+#include "../../examples/01_anti_stacking/anti_stacking.hpp"
+#include "privfin/net/local_network.hpp"
+
+using namespace anti_stacking;
+using privfin::Prg;
+
+namespace {
+
+Prg::Seed seed_of(std::uint64_t s) {
+  Prg::Seed seed{};
+  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
+  return seed;
+}
+
+// Runs the whole deployment in threads; returns each lender's decisions.
+std::vector<std::vector<bool>> run_all(const Deployment& d, const std::vector<LenderBook>& books) {
+  auto nets = privfin::net::LocalNetwork::create(d.party_count());
+  for (auto& n : nets) n->set_receive_timeout(std::chrono::milliseconds(30'000));
+  std::vector<std::exception_ptr> errors(d.party_count());
+  std::vector<std::vector<bool>> results(d.lenders);
+  std::vector<std::thread> threads;
+  for (std::size_t id = 0; id < d.party_count(); ++id) {
+    threads.emplace_back([&, id] {
+      try {
+        Prg prg(seed_of(50 + id));
+        if (id < d.servers) {
+          if (d.engine == Engine::rep3) {
+            SubNetwork sub(*nets[id], 3);
+            privfin::mpc::Rep3 p(sub, prg);
+            (void)run_server(*nets[id], p, d);
+          } else {
+            privfin::mpc::DealerPreprocessing pre(*nets[id], d.dealer_id(), d.servers);
+            privfin::mpc::Beaver p(*nets[id], pre, prg, d.servers);
+            (void)run_server(*nets[id], p, d);
+            pre.finish();
+          }
+        } else if (d.engine == Engine::beaver && id == d.dealer_id()) {
+          (void)privfin::mpc::run_dealer(*nets[id], d.servers, prg);
+        } else {
+          const std::size_t j = id - d.first_lender();
+          results[j] = run_lender(*nets[id], d, books[j], prg);
+        }
+      } catch (...) {
+        errors[id] = std::current_exception();
+        nets[id]->close();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return results;
+}
+
+}  // namespace
+
+TEST_CASE("anti-stacking decisions match plaintext on random portfolios", "[examples][anti_stacking]") {
+  struct Setup {
+    Engine engine;
+    std::size_t servers;
+  };
+  for (const Setup s : {Setup{Engine::rep3, 3}, Setup{Engine::beaver, 2}, Setup{Engine::beaver, 3}}) {
+    for (std::uint64_t round = 0; round < 3; ++round) {
+      INFO("engine " << (s.engine == Engine::rep3 ? "rep3" : "beaver") << ", servers " << s.servers << ", round "
+                     << round);
+      Deployment d;
+      d.engine = s.engine;
+      d.servers = s.servers;
+      d.lenders = 2 + round;
+      d.borrowers = 40 + 13 * round;
+      Prg prg(seed_of(1000 + round));
+      auto books = random_books(prg, d.lenders, d.borrowers, 150);
+      // Edge cases: total exactly at the limit, one cent over.
+      const std::size_t b = 3;
+      std::int64_t total = 0;
+      for (const auto& l : books) total += l.balances[b];
+      books[0].applications.push_back({b, 100, total + 100});
+      books[0].applications.push_back({b, 101, total + 100});
+      const auto got = run_all(d, books);
+      for (std::size_t j = 0; j < d.lenders; ++j) CHECK(got[j] == plaintext_decisions(books, j));
+      CHECK(got[0][got[0].size() - 2]);
+      CHECK_FALSE(got[0].back());
+    }
+  }
+}
+
+TEST_CASE("anti-stacking amounts: cents parse exactly, bad balances are rejected", "[examples][anti_stacking]") {
+  CHECK(parse_amount("0", "t") == 0);
+  CHECK(parse_amount("12.3", "t") == 1230);
+  CHECK(parse_amount(" 1234.56 ", "t") == 123456);
+  CHECK(parse_amount("1000000000000", "t") == max_amount_cents);
+  CHECK(parse_amount("-5.10", "t", true) == -510);
+  CHECK(format_cents(123456) == "1234.56");
+  CHECK(format_cents(-5) == "-0.05");
+  for (const char* bad : {"-1", "-0.01", "nan", "NaN", "inf", "", "1.234", "1e5", "1.", ".5", "12a",
+                          "1000000000000.01", "99999999999999999999"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_amount(bad, "balances.csv line 2"), InvalidArgument);
+  }
+  try {
+    (void)parse_amount("-250.00", "balances.csv line 7");
+    FAIL("negative balance accepted");
+  } catch (const InvalidArgument& e) {
+    CHECK(std::string(e.what()).find("line 7") != std::string::npos);
+    CHECK(std::string(e.what()).find("negative") != std::string::npos);
+    CHECK(std::string(e.what()).find("250") == std::string::npos);  // never echoes the amount
+  }
+  std::istringstream ok("borrower,balance\n0,10.50\n3,7\n");
+  const auto bal = parse_balances(ok, 4, "b.csv");
+  CHECK(bal == std::vector<std::int64_t>{1050, 0, 0, 700});
+  std::istringstream twice("1,2\n1,3\n");
+  CHECK_THROWS_AS(parse_balances(twice, 4, "b.csv"), InvalidArgument);
+  std::istringstream range("9,2\n");
+  CHECK_THROWS_AS(parse_balances(range, 4, "b.csv"), InvalidArgument);
+  std::istringstream nan("1,nan\n");
+  CHECK_THROWS_AS(parse_balances(nan, 4, "b.csv"), InvalidArgument);
+  std::istringstream apps("borrower,requested,limit\n2,100.00,5000.00\n");
+  const auto a = parse_applications(apps, 4, "a.csv");
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].limit_cents == 500000);
+  // A lender whose book holds a negative balance refuses before sending anything.
+  Deployment d;
+  d.lenders = 1;
+  d.borrowers = 2;
+  auto nets = privfin::net::LocalNetwork::create(d.party_count());
+  LenderBook book{{5, -1}, {}};
+  Prg prg(seed_of(1));
+  CHECK_THROWS_AS(run_lender(*nets[3], d, book, prg), InvalidArgument);
+  CHECK(nets[3]->total_counters().bytes_sent == 0);
+  CHECK_THROWS_AS(Deployment::parse(R"({"protocol":"rep3","servers":4,"lenders":1,"borrowers":3})"), InvalidArgument);
+  CHECK_THROWS_AS(Deployment::parse(R"({"protocol":"spdz","servers":3,"lenders":1,"borrowers":3})"), InvalidArgument);
+  CHECK_THROWS_AS(Deployment::parse("{"), InvalidArgument);
+  CHECK(Deployment::parse(R"({"protocol":"beaver","servers":2,"lenders":3,"borrowers":3})").party_count() == 6);
+}
