@@ -7,7 +7,8 @@
 //
 // Options: --protocol rep3|beaver, --parties N (rep3: 3; beaver: 2 or 3),
 // --phase online|total (beaver: preprocessing read from memory, or generated
-// during the run; RESULT lines then carry phase=...), --op
+// during the run by a dealer party, id = --parties; RESULT lines then carry
+// phase=...), --op
 // mul|lt|eq|fixmul|dot|matmul (repeatable), --n N (batch size; for matmul
 // the matrix dimension; for dot the total vector length, --dot-length L per
 // product, default 1000), --transport tls|tcp|local, --reps R (median of R
@@ -144,14 +145,14 @@ double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
 
 const std::vector<OpInfo> rep3_ops = {{"mul", 1}, {"lt", 8}, {"eq", 8}, {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
 
-// Beaver: the preprocessing source is switched between phases. The warm-up
-// run goes through a RequestLog; for phase=online the logged requests are
-// then generated into memory (untimed) and the timed run reads them from
-// there; for phase=total the timed run draws live from the source, where
-// the last party computes its corrections with the dealer's generator
-// (detail::CorrelationGenerator, the code run_dealer runs) on its own core
-// time — the dealer's work is included, its network transfer (8 bytes per
-// triple to one party) is not.
+// Beaver: phase=online uses LocalPreprocessing (a common seed from party 0):
+// the warm-up run goes through a RequestLog, the logged requests are then
+// generated into memory (untimed) and the timed run reads them from there.
+// phase=total runs a dealer as one more party (id = --parties, its own
+// process or thread): every measurement draws live from DealerPreprocessing,
+// so the dealer's generation and its transfer to party n-1 are timed.
+bool with_dealer(const Options& o) { return o.protocol == "beaver" && o.phase == "total"; }
+std::size_t process_count(const Options& o) { return o.parties + (with_dealer(o) ? 1 : 0); }
 class SwitchedSource final : public mpc::Preprocessing {
  public:
   explicit SwitchedSource(mpc::Preprocessing& initial) : current_(&initial) {}
@@ -168,19 +169,28 @@ class SwitchedSource final : public mpc::Preprocessing {
 
 double beaver_run(net::Network& network, const Measurement& m, const Options& o) {
   const std::size_t id = network.party_id();
-  Prg::Seed common{};
-  if (id == 0) {
-    common = random_seed();
-    for (std::size_t j = 1; j < network.party_count(); ++j) network.send(j, ByteView(common.data(), common.size()));
+  std::unique_ptr<mpc::Preprocessing> base;
+  mpc::DealerPreprocessing* dealer = nullptr;
+  if (with_dealer(o)) {
+    auto d = std::make_unique<mpc::DealerPreprocessing>(network, o.parties, o.parties);
+    dealer = d.get();
+    base = std::move(d);
   } else {
-    network.receive(0, std::span<std::byte>(common));
+    Prg::Seed common{};
+    if (id == 0) {
+      common = random_seed();
+      for (std::size_t j = 1; j < o.parties; ++j) network.send(j, ByteView(common.data(), common.size()));
+    } else {
+      network.receive(0, std::span<std::byte>(common));
+    }
+    base = std::make_unique<mpc::LocalPreprocessing>(common, id, o.parties);
   }
-  mpc::LocalPreprocessing live(common, id, network.party_count());
+  mpc::Preprocessing& live = *base;
   mpc::RequestLog log(live);
   mpc::RecordedPreprocessing tape(live);
   SwitchedSource source(live);
   Prg seeds(random_seed());
-  mpc::Beaver p(network, source, seeds);
+  mpc::Beaver p(network, source, seeds, o.parties);
   const std::size_t n = m.n;
   auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
   std::function<void()> body;
@@ -225,6 +235,7 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
   body();
   sync();
   const auto t1 = std::chrono::steady_clock::now();
+  if (dealer != nullptr) dealer->finish();
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
@@ -263,6 +274,14 @@ std::size_t items_of(const Measurement& m) { return m.op == "matmul" ? 1 : m.n; 
 std::vector<std::pair<double, double>> run_party(net::Network& network, const Options& o) {
   const auto& proto = find_protocol(o);
   std::vector<std::pair<double, double>> out;
+  if (with_dealer(o) && network.party_id() == o.parties) {  // the dealer: one session per timed run
+    Prg seeds(random_seed());
+    for (std::size_t i = 0; i < o.runs.size(); ++i) {
+      for (std::size_t r = 0; r < o.reps; ++r) (void)mpc::run_dealer(network, o.parties, seeds);
+      out.emplace_back(0.0, 0.0);  // bytes_per_item covers the compute parties (see dealer.hpp for its traffic)
+    }
+    return out;
+  }
   for (const auto& m : o.runs) {
     std::vector<double> times;
     double bytes = 0;
@@ -300,14 +319,14 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
       if (info.name == m.op) rounds = info.rounds;
     }
     // Beaver with 3 parties: one carry-save AND round reduces its 3 components to 2.
-    if (o.protocol == "beaver" && network.party_count() > 2 && (m.op == "lt" || m.op == "eq")) rounds += 1;
+    if (o.protocol == "beaver" && o.parties > 2 && (m.op == "lt" || m.op == "eq")) rounds += 1;
     const double items = static_cast<double>(items_of(m));
     char line[512];
     std::snprintf(line, sizeof line,
                   "RESULT protocol=%s op=%s bits=64 n=%zu transport=%s items_per_s=%.4g bytes_per_item=%.4g "
                   "rounds=%u seconds=%.4g%s\n",
                   o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
-                  total[i] / static_cast<double>(network.party_count()) / items, rounds, res[i].first,
+                  total[i] / static_cast<double>(o.parties) / items, rounds, res[i].first,
                   o.protocol == "beaver" ? (" phase=" + o.phase).c_str() : "");
     lines << line;
   }
@@ -337,11 +356,11 @@ int child_main(const Options& o) {
 }
 
 std::string run_local(const Options& o) {
-  auto nets = net::LocalNetwork::create(o.parties);
+  auto nets = net::LocalNetwork::create(process_count(o));
   std::vector<std::thread> threads;
-  std::vector<std::exception_ptr> errors(o.parties);
+  std::vector<std::exception_ptr> errors(process_count(o));
   std::string lines;
-  for (std::size_t i = 0; i < o.parties; ++i) {
+  for (std::size_t i = 0; i < process_count(o); ++i) {
     threads.emplace_back([&, i] {
       try {
         const auto res = run_party(*nets[i], o);
@@ -366,7 +385,7 @@ std::string run_processes(const Options& o, const char* self) {
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   const std::filesystem::path dir = pattern;
   const auto transport = o.transport == "tls" ? net::Transport::tls : net::Transport::plain_insecure;
-  net::PartyConfig config = net::write_local_cluster(dir, o.parties, "127.0.0.1", 40000, transport);
+  net::PartyConfig config = net::write_local_cluster(dir, process_count(o), "127.0.0.1", 40000, transport);
   std::vector<net::TcpListener> listeners;
   for (auto& party : config.parties) {
     listeners.push_back(net::TcpListener::bind("127.0.0.1", 0));
@@ -378,7 +397,7 @@ std::string run_processes(const Options& o, const char* self) {
   const auto result_file = dir / "results.txt";
 
   std::vector<pid_t> pids;
-  for (std::size_t i = 0; i < o.parties; ++i) {
+  for (std::size_t i = 0; i < process_count(o); ++i) {
     std::vector<std::string> args = {self, "--child", "--config", config_file.string(), "--party", std::to_string(i),
                                      "--fd", std::to_string(listeners[i].native_handle()), "--protocol", o.protocol,
                                      "--parties", std::to_string(o.parties), "--transport", o.transport, "--reps",
