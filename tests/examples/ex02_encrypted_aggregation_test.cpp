@@ -24,6 +24,7 @@
 
 #include "../../examples/02_encrypted_aggregation/gradient_aggregation.hpp"
 #include "he/test_keys.hpp"
+#include "support/processes.hpp"
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/tcp_network.hpp"
@@ -36,24 +37,6 @@ namespace {
 const fs::path example_dir = fs::path(PRIVFIN_TEST_VECTORS_DIR).parent_path().parent_path() / "examples" /
                              "02_encrypted_aggregation";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "privfin-ex02-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
 
 const ex02::Dataset& dataset() {
   static const ex02::Dataset d = ex02::load_dataset(example_dir / "wdbc.csv");
@@ -142,7 +125,7 @@ TEST_CASE("Example 02: the breast-cancer data set loads and splits", "[examples]
   // The same seed gives the same split in every process.
   CHECK(ex02::prepare(d, p).train_x == split.train_x);
 
-  TempDir dir;
+  privfin::test::TempDir dir;
   const auto bad = dir.path() / "bad.csv";
   {
     std::ifstream in(example_dir / "wdbc.csv");
@@ -330,7 +313,7 @@ TEST_CASE("Example 02: aggregator and data parties as separate processes over TL
   const Case c = GENERATE(Case{4, 3, {}}, Case{10, 6, {}}, Case{4, 3, {2}}, Case{10, 6, {7}});
   INFO("N = " << c.n << ", t = " << c.t << ", liars " << c.liars.size());
   const auto p = test_params(c.n, c.t, 4);
-  TempDir dir;
+  privfin::test::TempDir dir;
   const auto codes = run_processes(dir.path(), c.n, c.t, p, c.liars);
   for (std::size_t i = 0; i <= c.n; ++i) {
     INFO("process " << i << ": " << slurp(dir.path() / ("log" + std::to_string(i) + ".txt")));
@@ -359,7 +342,7 @@ TEST_CASE("Example 02: aggregator and data parties as separate processes over TL
 
 #ifdef PRIVFIN_EX02_PROGRAM
 TEST_CASE("Example 02: the program's launcher runs every process and names the liar", "[examples][ex02][program]") {
-  TempDir dir;
+  privfin::test::TempDir dir;
   const auto primes = dir.path() / "primes.txt";
   {
     std::ofstream out(primes);

@@ -16,58 +16,17 @@
 #include <vector>
 
 #include "privfin/net/keygen.hpp"
+#include "support/processes.hpp"
 #include "privfin/net/tcp_network.hpp"
 
 using namespace privfin;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "privfin-mpc-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
-std::vector<int> wait_all(const std::vector<pid_t>& pids, std::chrono::seconds limit) {
-  std::vector<int> codes(pids.size(), -2);
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  std::size_t left = pids.size();
-  while (left > 0 && std::chrono::steady_clock::now() < deadline) {
-    for (std::size_t i = 0; i < pids.size(); ++i) {
-      if (codes[i] != -2) continue;
-      int status = 0;
-      if (::waitpid(pids[i], &status, WNOHANG) == pids[i]) {
-        codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        --left;
-      }
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  for (std::size_t i = 0; i < pids.size(); ++i) {
-    if (codes[i] != -2) continue;
-    ::kill(pids[i], SIGKILL);
-    int status = 0;
-    ::waitpid(pids[i], &status, 0);
-    codes[i] = -1;
-  }
-  return codes;
-}
-
-}  // namespace
-
 TEST_CASE("Rep3 parties as separate processes over TCP", "[mpc][process]") {
   const net::Transport transport = GENERATE(net::Transport::tls, net::Transport::plain_insecure);
   INFO((transport == net::Transport::tls ? "tls" : "plain"));
-  TempDir dir;
-  net::PartyConfig config = net::write_local_cluster(dir.path, 3, "127.0.0.1", 40000, transport);
+  test::TempDir dir;
+  net::PartyConfig config = net::write_local_cluster(dir.path(), 3, "127.0.0.1", 40000, transport);
   std::vector<net::TcpListener> listeners;
   for (auto& party : config.parties) {
     listeners.push_back(net::TcpListener::bind("127.0.0.1", 0));
@@ -75,7 +34,7 @@ TEST_CASE("Rep3 parties as separate processes over TCP", "[mpc][process]") {
   }
   config.connect_timeout = 20s;
   config.receive_timeout = 60s;
-  const auto config_file = dir.path / "cluster-run.json";
+  const auto config_file = dir.path() / "cluster-run.json";
   config.save(config_file);
 
   const std::string driver = PRIVFIN_MPC_TEST_DRIVER;
@@ -99,7 +58,7 @@ TEST_CASE("Rep3 parties as separate processes over TCP", "[mpc][process]") {
     pids.push_back(pid);
   }
   listeners.clear();
-  const auto codes = wait_all(pids, 120s);
+  const auto codes = test::wait_all(pids, 120s);
   for (std::size_t i = 0; i < 3; ++i) {
     INFO("party " << i);
     CHECK(codes[i] == 0);

@@ -3,6 +3,8 @@
 // freshly generated credentials.
 #pragma once
 
+#include "support/processes.hpp"
+
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -19,25 +21,8 @@
 
 namespace privfin::test {
 
-// A scratch folder removed when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "privfin-net-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
- private:
-  std::filesystem::path path_;
-};
+// A scratch folder removed when the object dies.
 
 // Credentials for up to 10 parties, generated once per test process.
 

@@ -17,37 +17,6 @@
 using namespace privfin;
 using namespace std::chrono_literals;
 
-namespace {
-
-// Waits for every child until the deadline; kills the rest after it.
-// Returns the exit codes (-1 for a child that had to be killed or crashed).
-std::vector<int> wait_all(const std::vector<pid_t>& pids, std::chrono::seconds limit) {
-  std::vector<int> codes(pids.size(), -2);
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  std::size_t left = pids.size();
-  while (left > 0 && std::chrono::steady_clock::now() < deadline) {
-    for (std::size_t i = 0; i < pids.size(); ++i) {
-      if (codes[i] != -2) continue;
-      int status = 0;
-      if (::waitpid(pids[i], &status, WNOHANG) == pids[i]) {
-        codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        --left;
-      }
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  for (std::size_t i = 0; i < pids.size(); ++i) {
-    if (codes[i] != -2) continue;
-    ::kill(pids[i], SIGKILL);
-    int status = 0;
-    ::waitpid(pids[i], &status, 0);
-    codes[i] = -1;
-  }
-  return codes;
-}
-
-}  // namespace
-
 TEST_CASE("Every party as a separate process", "[net][process]") {
   const net::Transport transport = GENERATE(net::Transport::tls, net::Transport::plain_insecure);
   const std::size_t n = GENERATE(std::size_t{2}, std::size_t{5});
@@ -82,7 +51,7 @@ TEST_CASE("Every party as a separate process", "[net][process]") {
     pids.push_back(pid);
   }
   cluster.listeners.clear();  // the children hold the sockets now
-  const auto codes = wait_all(pids, 60s);
+  const auto codes = test::wait_all(pids, 60s);
   for (std::size_t i = 0; i < n; ++i) {
     INFO("party " << i);
     CHECK(codes[i] == 0);
