@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "driver_support.hpp"
 #include "privfin/mpc/mpc.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
@@ -18,21 +19,6 @@ using R = Z2k<64>;
 
 namespace {
 
-std::vector<R> values(std::uint64_t label, std::size_t n, unsigned bits) {
-  Prg::Seed seed{};
-  seed[0] = static_cast<std::byte>(label);
-  Prg prg(seed);
-  std::vector<R> v(n);
-  for (auto& x : v) {
-    const std::int64_t s = static_cast<std::int64_t>(prg.next_u64() >> (64 - bits)) - (std::int64_t{1} << (bits - 1));
-    x = R::from_signed(s);
-  }
-  return v;
-}
-
-std::span<const R> own(std::size_t id, std::size_t owner, const std::vector<R>& v) {
-  return id == owner ? std::span<const R>(v) : std::span<const R>{};
-}
 
 int run(const std::string& config_file, std::size_t id, int fd, std::size_t parties) {
   const auto config = net::PartyConfig::load(config_file);
@@ -47,14 +33,14 @@ int run(const std::string& config_file, std::size_t id, int fd, std::size_t part
   mpc::Beaver p(*net, pre, seeds, parties);
   const std::size_t n = 1000;
   const std::size_t last = parties - 1;
-  const auto a = values(1, n, 62);
-  const auto b = values(2, n, 62);
-  const auto f = values(3, n, 30);
-  const auto g = values(4, n, 30);
-  const auto x = p.input(0, own(id, 0, a), n);
-  const auto y = p.input(last, own(id, last, b), n);
-  const auto u = p.input(1, own(id, 1, f), n);
-  const auto v = p.input(0, own(id, 0, g), n);
+  const auto a = test::driver_values(1, n, 62);
+  const auto b = test::driver_values(2, n, 62);
+  const auto f = test::driver_values(3, n, 30);
+  const auto g = test::driver_values(4, n, 30);
+  const auto x = p.input(0, test::owned_by(id, 0, a), n);
+  const auto y = p.input(last, test::owned_by(id, last, b), n);
+  const auto u = p.input(1, test::owned_by(id, 1, f), n);
+  const auto v = p.input(0, test::owned_by(id, 0, g), n);
   const auto prod = p.reveal(p.mul(x, y));
   const auto less = p.reveal_bits(mpc::lt(p, x, y));
   const auto same = p.reveal_bits(mpc::eq(p, x, p.add(p.mul_public(x, R{0}), x)));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "driver_support.hpp"
 #include "privfin/mpc/mpc.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
@@ -19,28 +20,16 @@ using R = Z2k<64>;
 
 namespace {
 
-std::vector<R> values(std::uint64_t label, std::size_t n, unsigned bits) {
-  Prg::Seed seed{};
-  seed[0] = static_cast<std::byte>(label);
-  Prg prg(seed);
-  std::vector<R> v(n);
-  for (auto& x : v) {
-    const std::int64_t s = static_cast<std::int64_t>(prg.next_u64() >> (64 - bits)) - (std::int64_t{1} << (bits - 1));
-    x = R::from_signed(s);
-  }
-  return v;
-}
-
 int run(const std::string& config_file, std::size_t id, int fd) {
   const auto config = net::PartyConfig::load(config_file);
   auto net = net::TcpNetwork::connect(config, id, net::TcpListener::adopt(fd));
   Prg seeds(random_seed());
   mpc::Rep3 p(*net, seeds);
   const std::size_t n = 1000;
-  const auto a = values(1, n, 62);
-  const auto b = values(2, n, 62);
-  const auto f = values(3, n, 30);
-  const auto g = values(4, n, 30);
+  const auto a = test::driver_values(1, n, 62);
+  const auto b = test::driver_values(2, n, 62);
+  const auto f = test::driver_values(3, n, 30);
+  const auto g = test::driver_values(4, n, 30);
   const auto x = p.input(0, id == 0 ? std::span<const R>(a) : std::span<const R>{}, n);
   const auto y = p.input(1, id == 1 ? std::span<const R>(b) : std::span<const R>{}, n);
   const auto u = p.input(2, id == 2 ? std::span<const R>(f) : std::span<const R>{}, n);
