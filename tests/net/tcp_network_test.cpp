@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -395,4 +396,115 @@ TEST_CASE("Stray connections to a listening party are dropped, not fatal", "[net
     test::exercise(*net);
   }));
   ::close(stray);
+}
+
+namespace {
+
+// A TCP relay on 127.0.0.1 between a connector and the real listener that
+// flips one bit of the connector's stream once `tamper` is set: a
+// man-in-the-middle who can alter bytes but holds no keys. Every wait is
+// bounded; the relay stops when either side closes or after `lifetime`.
+class TamperingRelay {
+ public:
+  TamperingRelay(std::uint16_t target_port, std::chrono::milliseconds lifetime)
+      : listener_(net::TcpListener::bind("127.0.0.1", 0)), target_(target_port) {
+    thread_ = std::thread([this, lifetime] { run(lifetime); });
+  }
+  ~TamperingRelay() { thread_.join(); }
+  TamperingRelay(const TamperingRelay&) = delete;
+  TamperingRelay& operator=(const TamperingRelay&) = delete;
+
+  std::uint16_t port() const { return listener_.port(); }
+  std::atomic<bool> tamper{false};
+  std::atomic<bool> tampered{false};
+
+ private:
+  void run(std::chrono::milliseconds lifetime) {
+    const auto deadline = std::chrono::steady_clock::now() + lifetime;
+    pollfd wait{listener_.native_handle(), POLLIN, 0};
+    if (::poll(&wait, 1, static_cast<int>(lifetime.count())) != 1) return;
+    const int from = ::accept(listener_.native_handle(), nullptr, nullptr);
+    if (from < 0) return;
+    const int to = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(target_);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(to, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      std::array<pollfd, 2> fds{pollfd{from, POLLIN, 0}, pollfd{to, POLLIN, 0}};
+      std::vector<unsigned char> buffer(1 << 16);
+      bool open = true;
+      while (open && std::chrono::steady_clock::now() < deadline) {
+        if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+        for (std::size_t k = 0; k < 2 && open; ++k) {
+          if ((fds[k].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+          const ssize_t n = ::read(fds[k].fd, buffer.data(), buffer.size());
+          if (n <= 0) {
+            open = false;
+            break;
+          }
+          if (k == 0 && tamper && !tampered) {
+            buffer[static_cast<std::size_t>(n) / 2] ^= 0x10;
+            tampered = true;
+          }
+          for (ssize_t done = 0; done < n;) {
+            const ssize_t w = ::write(fds[1 - k].fd, buffer.data() + done, static_cast<std::size_t>(n - done));
+            if (w <= 0) {
+              open = false;
+              break;
+            }
+            done += w;
+          }
+        }
+      }
+    }
+    ::close(to);
+    ::close(from);
+  }
+
+  net::TcpListener listener_;
+  std::uint16_t target_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("TcpNetwork over TLS: data altered in transit is detected and the sender named", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, Transport::tls, 20s, 5s);
+  TamperingRelay relay(cluster.config.parties[0].port, 20s);
+  net::PartyConfig via_relay = cluster.config;  // party 1 reaches party 0 through the relay
+  via_relay.parties[0].port = relay.port();
+  Bytes message(200'000);
+  for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<std::byte>(i % 251);
+  const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+    if (i == 1) {
+      auto net = net::TcpNetwork::connect(via_relay, 1, std::move(cluster.listeners[1]));
+      net->send(0, message);  // untouched: the handshake and this message pass
+      net->flush();
+      Bytes ack(1);
+      net->receive(0, ack);
+      relay.tamper = true;
+      net->send(0, message);
+      net->flush();
+      try {
+        (void)net->receive(0, 1);  // party 0 drops the connection instead of answering
+      } catch (const NetworkError&) {
+      }
+      return;
+    }
+    auto net = cluster.connect(0);
+    Bytes got(message.size());
+    net->receive(1, got);
+    test::expect(got == message, "the untampered message arrived changed");
+    net->send(1, Bytes(1, std::byte{1}));
+    net->flush();
+    net->receive(1, got);  // must throw: a record fails authentication
+  });
+  CHECK(relay.tampered);
+  REQUIRE(errors[0]);
+  CHECK(blamed(errors[0]) == std::optional<std::size_t>(1));
+  // Usually "a record failed authentication"; "malformed record header" if
+  // the flipped bit happens to fall into a record header.
+  CHECK_THAT(message_of<NetworkError>(errors[0]), Catch::Contains("TLS error"));
+  CHECK_FALSE(errors[1]);
 }
