@@ -199,8 +199,16 @@ Rep3::Arith Rep3::mul_public(const Arith& x, std::span<const Ring> c) const {
 // ----------------------------------------------------------------- interactive arithmetic
 
 Rep3::Arith Rep3::mul(const Arith& x, const Arith& y) {
+  Arith out;
+  mul_into(x, y, out);
+  return out;
+}
+
+void Rep3::mul_into(const Arith& x, const Arith& y, Arith& out) {
   check_same("mul", x.size(), y.size());
-  Arith out(x.size());
+  if (&out == &x || &out == &y) throw InvalidArgument("mpc::Rep3::mul_into: the output must not be an operand");
+  out.first.resize(x.size());
+  out.second.resize(x.size());
   const Ring* x0 = x.first.data();
   const Ring* x1 = x.second.data();
   const Ring* y0 = y.first.data();
@@ -211,7 +219,6 @@ Rep3::Arith Rep3::mul(const Arith& x, const Arith& y) {
                             z[k - lo] += x0[k] * (y0[k] + y1[k]) + x1[k] * y0[k];
                           }
                         });
-  return out;
 }
 
 Rep3::Arith Rep3::dot(const Arith& x, const Arith& y, std::size_t length) {

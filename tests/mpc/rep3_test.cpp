@@ -65,6 +65,12 @@ TEST_CASE("Rep3 multiplication and dot products match plaintext", "[mpc][rep3]")
       const auto y = p.input(0, p.party_id() == 0 ? std::span<const R>(b) : std::span<const R>{}, n);
       const auto prod = p.reveal(p.mul(x, y));
       const auto sq = p.reveal(p.mul(x, x));
+      // mul_into reuses an output that held a larger and then a smaller batch.
+      auto reused = p.random_arith(n + 7);
+      p.mul_into(x, y, reused);
+      const auto prod_into = p.reveal(reused);
+      p.mul_into(y, y, reused);
+      const auto sq_into = p.reveal(reused);
       const auto whole = p.reveal(p.dot(x, y, n));
       const auto blocks = n % 5 == 0 ? p.reveal(p.dot(x, y, 5)) : std::vector<R>{};
       if (p.party_id() != 0) return;
@@ -72,6 +78,9 @@ TEST_CASE("Rep3 multiplication and dot products match plaintext", "[mpc][rep3]")
         REQUIRE(prod[k] == a[k] * b[k]);
         REQUIRE(sq[k] == a[k] * a[k]);
       }
+      REQUIRE(prod_into == prod);
+      REQUIRE(sq_into.size() == n);
+      for (std::size_t k = 0; k < n; ++k) REQUIRE(sq_into[k] == b[k] * b[k]);
       R expect{};
       for (std::size_t k = 0; k < n; ++k) expect += a[k] * b[k];
       REQUIRE(whole.size() == 1);
@@ -222,6 +231,10 @@ TEST_CASE("Rep3 rejects bad arguments", "[mpc][rep3]") {
     expect_reject([&] { (void)p.input(3, {}, 1); });
     expect_reject([&] { (void)p.reveal_to(7, x); });
     expect_reject([&] { (void)p.mul(x, y); });
+    expect_reject([&] {
+      auto z = p.random_arith(4);
+      p.mul_into(z, x, z);  // the output may not be an operand
+    });
     expect_reject([&] { (void)p.add(x, y); });
     expect_reject([&] { (void)p.dot(x, x, 3); });
     expect_reject([&] { (void)p.dot(x, x, 0); });
@@ -234,9 +247,9 @@ TEST_CASE("Rep3 rejects bad arguments", "[mpc][rep3]") {
       expect_reject([&] { (void)p.input(0, two, 3); });
     }
   });
-  CHECK(rejected[0] == 11);
-  CHECK(rejected[1] == 10);
-  CHECK(rejected[2] == 10);
+  CHECK(rejected[0] == 12);
+  CHECK(rejected[1] == 11);
+  CHECK(rejected[2] == 11);
   auto nets = net::LocalNetwork::create(2);
   Prg seeds(test::seed_from(1));
   CHECK_THROWS_AS(mpc::Rep3(*nets[0], seeds), InvalidArgument);

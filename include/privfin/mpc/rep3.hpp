@@ -84,6 +84,10 @@ class Rep3 {
 
   // --- interactive arithmetic -------------------------------------------
   [[nodiscard]] Arith mul(const Arith& x, const Arith& y);
+  // mul writing into `out`, which is resized to the batch and otherwise
+  // reused: a loop over batches of one size allocates (and page-faults)
+  // nothing. `out` must not be x or y (InvalidArgument).
+  void mul_into(const Arith& x, const Arith& y, Arith& out);
   // x.size() / length inner products of consecutive blocks (InvalidArgument
   // unless length divides x.size() and y.size() == x.size()).
   [[nodiscard]] Arith dot(const Arith& x, const Arith& y, std::size_t length);
