@@ -125,12 +125,16 @@ constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D'
 constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
-constexpr std::size_t spare_buffers = 4;
+// Written blocks kept per link for reuse: a stream of 1 MiB blocks then
+// allocates (and page-faults) nothing, at a cost of up to 16 MiB per peer.
+constexpr std::size_t spare_buffers = 16;
 // How long an accepted connection may take to send its hello.
 constexpr std::chrono::seconds hello_timeout{5};
-// Plaintext per sealed block of TLS records, and so roughly the size of one
-// socket write.
-constexpr std::size_t tls_slice = std::size_t{1} << 20;
+// TLS sends below this size are gathered (copied) into records; larger ones
+// are sealed straight from the caller's buffer.
+constexpr std::size_t tls_gather_limit = std::size_t{4} << 10;
+// A block of sealed records: written once it holds coalesce_limit bytes.
+constexpr std::size_t tls_block_capacity = coalesce_limit + 2 * (detail::tls_max_plaintext + detail::tls_record_overhead);
 
 std::string openssl_error() {
   std::string out;
@@ -323,6 +327,7 @@ struct Link {
   std::size_t spill_pos = 0;
   std::size_t spill_len = 0;
   Bytes tls_out;  // handshake bytes written by OpenSSL, not yet queued
+  Block open_block;  // TLS records sealed but not yet queued
   std::deque<Block> queue;  // wire bytes handed to the transport, written in order
   bool writing = false;
   Bytes pending;  // small sends gathered until flush()
@@ -724,7 +729,13 @@ struct TcpNetwork::Impl {
       if (ec) throw NetworkError(peer, "set-up failed while answering the hello: " + ec.message());
       check_hello_agreement(peer, *h);
       if (tls) tls_handshake(*link, peer, false, deadline);
-      encode_into_queue(*link, as_bytes(std::string_view(confirm_magic.data(), confirm_magic.size())));
+      const ByteView confirm = as_bytes(std::string_view(confirm_magic.data(), confirm_magic.size()));
+      if (tls) {
+        seal_records(*link, confirm, detail::tls_content_application_data);
+        finish_block(*link);
+      } else {
+        link->queue.push_back(Block{Bytes(confirm.begin(), confirm.end()), confirm.size()});
+      }
       ec = write_queue_now(*link, deadline);
       if (ec) throw NetworkError(peer, "set-up failed while confirming the connection: " + ec.message());
       links[peer] = std::move(link);
@@ -771,6 +782,7 @@ struct TcpNetwork::Impl {
     // A write in flight still refers to queue.front(); its handler clears.
     if (!l.writing) l.queue.clear();
     l.pending.clear();
+    l.open_block = Block{};
     asio::error_code ignored;
     l.socket.close(ignored);
   }
@@ -820,51 +832,45 @@ struct TcpNetwork::Impl {
                       });
   }
 
-  // Appends TLS records carrying `data` as content of the given type to the
-  // link's queue, one block per slice, so that writing starts early.
-  void seal_into_queue(Link& l, ByteView data, std::uint8_t content_type) {
+  // TLS: seals `data` as records of the given type (at most 16 KiB of
+  // content each, the first starting with data[0]) into the link's open
+  // block; a block that reaches coalesce_limit goes to the queue and starts
+  // writing, so the socket is busy while the rest is sealed.
+  void seal_records(Link& l, ByteView data, std::uint8_t content_type) {
     if (!l.sealer) throw NetworkError(l.id, "TLS session is not established");
-    for (std::size_t at = 0; at < data.size(); at += tls_slice) {
-      const std::size_t len = std::min(tls_slice, data.size() - at);
-      const std::size_t records = (len + detail::tls_max_plaintext - 1) / detail::tls_max_plaintext;
-      Block block{take_buffer(l, len + records * detail::tls_record_overhead), 0};
-      const std::span<std::byte> room(block.bytes);
-      for (std::size_t r = 0; r < len; r += detail::tls_max_plaintext) {
-        const std::size_t chunk = std::min(detail::tls_max_plaintext, len - r);
-        block.size += l.sealer->seal(data.subspan(at + r, chunk), content_type, room.subspan(block.size));
+    for (std::size_t at = 0; at < data.size(); at += detail::tls_max_plaintext) {
+      const std::size_t chunk = std::min(detail::tls_max_plaintext, data.size() - at);
+      Block& block = l.open_block;
+      if (block.bytes.size() - block.size < chunk + detail::tls_record_overhead) {
+        finish_block(l);
+        block.bytes = take_buffer(l, tls_block_capacity);
       }
-      l.queue.push_back(std::move(block));
-      if (at + len < data.size()) {
+      block.size += l.sealer->seal(data.subspan(at, chunk), content_type, std::span(block.bytes).subspan(block.size));
+      if (block.size >= coalesce_limit) {
+        finish_block(l);
         start_write(l);
         poll();
       }
     }
   }
 
-  // Appends `data` to the link's queue as wire bytes: as they are, or
-  // sealed in TLS records.
-  void encode_into_queue(Link& l, ByteView data) {
-    if (tls) {
-      seal_into_queue(l, data, detail::tls_content_application_data);
-      return;
-    }
-    Bytes copy = take_buffer(l);
-    copy.assign(data.begin(), data.end());
-    const std::size_t size = copy.size();
-    l.queue.push_back(Block{std::move(copy), size});
+  // TLS: moves the open block, if it holds anything, to the queue.
+  void finish_block(Link& l) {
+    if (l.open_block.size == 0) return;
+    l.queue.push_back(std::move(l.open_block));
+    l.open_block = Block{};
   }
 
-  void poll() {
-    if (io.stopped()) io.restart();
-    io.poll();
-  }
-
+  // Hands everything sent so far to the transport and starts writing: the
+  // gathered small sends (sealed first with TLS) and the open block.
   void hand_over(Link& l) {
-    if (l.pending.empty()) return;
     if (tls) {
-      encode_into_queue(l, l.pending);
-      l.pending.clear();
-    } else {
+      if (!l.pending.empty()) {
+        seal_records(l, l.pending, detail::tls_content_application_data);
+        l.pending.clear();
+      }
+      finish_block(l);
+    } else if (!l.pending.empty()) {
       const std::size_t size = l.pending.size();
       l.queue.push_back(Block{std::move(l.pending), size});
       l.pending = take_buffer(l);
@@ -872,16 +878,46 @@ struct TcpNetwork::Impl {
     start_write(l);
   }
 
+  void poll() {
+    if (io.stopped()) io.restart();
+    io.poll();
+  }
+
+  // Plain TCP gathers sends below coalesce_limit and copies larger ones into
+  // a block. TLS gathers only sends below tls_gather_limit; larger ones are
+  // sealed straight from the caller's buffer, and their records start with
+  // the send, so a receiver that asks for the same sizes opens every record
+  // straight into its own buffer.
   void send(std::size_t peer, ByteView data) {
     Link& l = link(peer);
+    if (tls) {
+      if (data.size() < tls_gather_limit) {
+        l.pending.insert(l.pending.end(), data.begin(), data.end());
+        if (l.pending.size() < detail::tls_max_plaintext) return;
+        data = ByteView(l.pending);
+      } else if (!l.pending.empty()) {
+        seal_records(l, l.pending, detail::tls_content_application_data);
+        l.pending.clear();
+      }
+      seal_records(l, data, detail::tls_content_application_data);
+      if (data.data() == l.pending.data()) l.pending.clear();
+      return;
+    }
     if (data.size() >= coalesce_limit) {
       hand_over(l);
-      encode_into_queue(l, data);
+      Bytes copy = take_buffer(l);
+      copy.assign(data.begin(), data.end());
+      const std::size_t size = copy.size();
+      l.queue.push_back(Block{std::move(copy), size});
       start_write(l);
+      poll();  // keep the socket busy while the caller prepares the next send
       return;
     }
     l.pending.insert(l.pending.end(), data.begin(), data.end());
-    if (l.pending.size() >= coalesce_limit) hand_over(l);
+    if (l.pending.size() >= coalesce_limit) {
+      hand_over(l);
+      poll();
+    }
   }
 
   void send_owned(std::size_t peer, Bytes&& data) {
@@ -894,6 +930,7 @@ struct TcpNetwork::Impl {
     const std::size_t size = data.size();
     l.queue.push_back(Block{std::move(data), size});
     start_write(l);
+    poll();
   }
 
   void flush() {
@@ -961,11 +998,11 @@ struct TcpNetwork::Impl {
         const std::size_t record_size = detail::tls_record_header_size + *body;
         if (available >= record_size) {
           const ByteView record(l.inbox.data() + l.inbox_pos, record_size);
-          const std::size_t inner = *body - detail::tls_tag_size;
+          const std::size_t content = *body - detail::tls_tag_size - 1;  // at most
           // Straight into the caller's buffer when the record fits there.
-          const bool direct = out.size() >= inner;
-          if (!direct && l.spill.size() < inner) l.spill.resize(detail::tls_max_body);
-          const auto opened = l.opener->open(record, direct ? out.first(inner) : std::span<std::byte>(l.spill));
+          const bool direct = out.size() >= content;
+          if (!direct && l.spill.size() < content) l.spill.resize(detail::tls_max_body);
+          const auto opened = l.opener->open(record, direct ? out.first(content) : std::span<std::byte>(l.spill));
           if (!opened) throw broken("TLS error: a record failed authentication (data altered in transit)");
           l.inbox_pos += record_size;
           check_content_type(*opened, direct ? ByteView(out) : ByteView(l.spill), broken);
@@ -1050,8 +1087,8 @@ struct TcpNetwork::Impl {
         hand_over(*l);
         if (l->sealer) {
           const std::array<std::byte, 2> close_notify{std::byte{1}, std::byte{0}};  // warning, close_notify
-          seal_into_queue(*l, close_notify, detail::tls_content_alert);
-          start_write(*l);
+          seal_records(*l, close_notify, detail::tls_content_alert);
+          hand_over(*l);
         }
       } catch (const NetworkError& e) {
         if (error.empty()) {

@@ -150,23 +150,28 @@ std::optional<std::size_t> TlsRecordOpener::body_length(ByteView header) noexcep
 std::optional<TlsRecordOpener::Opened> TlsRecordOpener::open(ByteView record, std::span<std::byte> out) {
   const auto body = body_length(record);
   if (!body || record.size() != tls_record_header_size + *body) return std::nullopt;
+  // The inner plaintext is content || type || zero padding; its last byte
+  // goes to `last`, so a record whose content exactly fills `out` still
+  // decrypts in place.
   const std::size_t inner = *body - tls_tag_size;
-  if (out.size() < inner) throw InvalidArgument("TlsRecordOpener::open: output too small");
+  if (out.size() < inner - 1) throw InvalidArgument("TlsRecordOpener::open: output too small");
   if (sequence_ == ~std::uint64_t{0}) return std::nullopt;
   const auto n = nonce();
   const unsigned char* c = uc(record.data()) + tls_record_header_size;
+  unsigned char last = 0;
   int len = 0;
   const bool ok =
       EVP_DecryptInit_ex(ctx_, nullptr, nullptr, nullptr, n.data()) == 1 &&
       EVP_DecryptUpdate(ctx_, nullptr, &len, uc(record.data()), static_cast<int>(tls_record_header_size)) == 1 &&
-      EVP_DecryptUpdate(ctx_, uc(out.data()), &len, c, static_cast<int>(inner)) == 1 &&
+      EVP_DecryptUpdate(ctx_, uc(out.data()), &len, c, static_cast<int>(inner - 1)) == 1 &&
+      EVP_DecryptUpdate(ctx_, &last, &len, c + inner - 1, 1) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tls_tag_size),
                           const_cast<unsigned char*>(c + inner)) == 1 &&
-      EVP_DecryptFinal_ex(ctx_, uc(out.data()) + inner, &len) == 1;
+      EVP_DecryptFinal_ex(ctx_, &last + 1, &len) == 1;
   if (!ok) return std::nullopt;
   ++sequence_;
-  // TLSInnerPlaintext: content, then the type, then zero padding.
-  std::size_t end = inner;
+  if (last != 0) return Opened{last, inner - 1};
+  std::size_t end = inner - 1;  // padding: the type is the last non-zero byte
   while (end > 0 && out[end - 1] == std::byte{0}) --end;
   if (end == 0) return std::nullopt;  // all padding, no type: unexpected_message
   return Opened{static_cast<std::uint8_t>(out[end - 1]), end - 1};

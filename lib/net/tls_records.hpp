@@ -100,9 +100,10 @@ class TlsRecordOpener : public TlsTrafficKeys {
   };
 
   // Decrypts and authenticates one whole record (header and body) into
-  // `out`, which must hold body - tls_tag_size bytes; everything there may be
-  // overwritten. nullopt when the record does not authenticate or carries no
-  // content type: the connection must then be dropped.
+  // `out`, which must hold body - tls_tag_size - 1 bytes (at least the
+  // content: the type byte is kept apart); all of those may be overwritten.
+  // nullopt when the record does not authenticate or carries no content
+  // type: the connection must then be dropped.
   std::optional<Opened> open(ByteView record, std::span<std::byte> out);
 };
 
