@@ -905,12 +905,17 @@ struct TcpNetwork::Impl {
     }
     if (data.size() >= coalesce_limit) {
       hand_over(l);
-      Bytes copy = take_buffer(l);
-      copy.assign(data.begin(), data.end());
-      const std::size_t size = copy.size();
-      l.queue.push_back(Block{std::move(copy), size});
-      start_write(l);
-      poll();  // keep the socket busy while the caller prepares the next send
+      // Copied in blocks of coalesce_limit: recycled buffers that stay in
+      // cache (a copy of the whole message would fault in fresh pages), and
+      // the socket starts writing after the first block.
+      for (std::size_t at = 0; at < data.size(); at += coalesce_limit) {
+        const ByteView part = data.subspan(at, std::min(coalesce_limit, data.size() - at));
+        Bytes copy = take_buffer(l);
+        copy.assign(part.begin(), part.end());
+        l.queue.push_back(Block{std::move(copy), part.size()});
+        start_write(l);
+        poll();  // keep the socket busy while the rest is copied
+      }
       return;
     }
     l.pending.insert(l.pending.end(), data.begin(), data.end());
