@@ -133,8 +133,10 @@ constexpr std::chrono::seconds hello_timeout{5};
 // TLS sends below this size are gathered (copied) into records; larger ones
 // are sealed straight from the caller's buffer.
 constexpr std::size_t tls_gather_limit = std::size_t{4} << 10;
-// A block of sealed records: written once it holds coalesce_limit bytes.
-constexpr std::size_t tls_block_capacity = coalesce_limit + 2 * (detail::tls_max_plaintext + detail::tls_record_overhead);
+// A block of sealed records: written once it holds tls_block_target bytes.
+constexpr std::size_t tls_block_target = std::size_t{64} << 10;
+constexpr std::size_t tls_block_capacity =
+    tls_block_target + 2 * (detail::tls_max_plaintext + detail::tls_record_overhead);
 
 std::string openssl_error() {
   std::string out;
@@ -846,7 +848,7 @@ struct TcpNetwork::Impl {
         block.bytes = take_buffer(l, tls_block_capacity);
       }
       block.size += l.sealer->seal(data.subspan(at, chunk), content_type, std::span(block.bytes).subspan(block.size));
-      if (block.size >= coalesce_limit) {
+      if (block.size >= tls_block_target) {
         finish_block(l);
         start_write(l);
         poll();
