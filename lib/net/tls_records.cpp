@@ -85,10 +85,14 @@ Bytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label,
   return out;
 }
 
-TlsTrafficKeys::TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt) {
+TlsTrafficKeys::TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt, TlsAead aead) {
   const WipedBytes key{hkdf_expand_label(suite, traffic_secret, "key", {}, suite_key_size(suite))};
   const WipedBytes iv{hkdf_expand_label(suite, traffic_secret, "iv", {}, iv_.size())};
   std::memcpy(iv_.data(), iv.bytes.data(), iv_.size());
+  if (aead == TlsAead::fastest && suite != TlsSuite::chacha20_poly1305_sha256 && vaes_gcm_supported()) {
+    vaes_ = std::make_unique<VaesGcm>(key.bytes);
+    return;
+  }
   ctx_ = EVP_CIPHER_CTX_new();
   if (ctx_ == nullptr ||
       EVP_CipherInit_ex(ctx_, suite_cipher(suite), nullptr, uc(key.bytes.data()), nullptr, encrypt ? 1 : 0) != 1) {
@@ -122,9 +126,17 @@ std::size_t TlsRecordSealer::seal(ByteView content, std::uint8_t content_type, s
   o[3] = static_cast<unsigned char>(body >> 8);
   o[4] = static_cast<unsigned char>(body & 0xff);
   const auto n = nonce();
+  unsigned char* c = o + tls_record_header_size;
+  if (vaes_) {
+    const std::byte type{content_type};
+    const auto tag = vaes_->encrypt(n, ByteView(out.data(), tls_record_header_size), content, ByteView(&type, 1),
+                                    out.data() + tls_record_header_size);
+    std::memcpy(c + content.size() + 1, tag.data(), tag.size());
+    ++sequence_;
+    return tls_record_header_size + body;
+  }
   int len = 0;
   const unsigned char type = content_type;
-  unsigned char* c = o + tls_record_header_size;
   const bool ok = EVP_EncryptInit_ex(ctx_, nullptr, nullptr, nullptr, n.data()) == 1 &&
                   EVP_EncryptUpdate(ctx_, nullptr, &len, o, static_cast<int>(tls_record_header_size)) == 1 &&
                   EVP_EncryptUpdate(ctx_, c, &len, uc(content.data()), static_cast<int>(content.size())) == 1 &&
@@ -160,7 +172,16 @@ std::optional<TlsRecordOpener::Opened> TlsRecordOpener::open(ByteView record, st
   const unsigned char* c = uc(record.data()) + tls_record_header_size;
   unsigned char last = 0;
   int len = 0;
-  const bool ok =
+  bool ok = false;
+  if (vaes_) {
+    VaesGcm::Tag tag{};
+    std::memcpy(tag.data(), c + inner, tag.size());
+    std::byte last_byte{};
+    ok = vaes_->decrypt(n, record.first(tls_record_header_size), record.subspan(tls_record_header_size, inner),
+                        out.data(), std::span(&last_byte, 1), tag);
+    last = static_cast<unsigned char>(last_byte);
+  } else {
+    ok =
       EVP_DecryptInit_ex(ctx_, nullptr, nullptr, nullptr, n.data()) == 1 &&
       EVP_DecryptUpdate(ctx_, nullptr, &len, uc(record.data()), static_cast<int>(tls_record_header_size)) == 1 &&
       EVP_DecryptUpdate(ctx_, uc(out.data()), &len, c, static_cast<int>(inner - 1)) == 1 &&
@@ -168,6 +189,7 @@ std::optional<TlsRecordOpener::Opened> TlsRecordOpener::open(ByteView record, st
       EVP_CIPHER_CTX_ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tls_tag_size),
                           const_cast<unsigned char*>(c + inner)) == 1 &&
       EVP_DecryptFinal_ex(ctx_, &last + 1, &len) == 1;
+  }
   if (!ok) return std::nullopt;
   ++sequence_;
   if (last != 0) return Opened{last, inner - 1};

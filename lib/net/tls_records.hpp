@@ -22,6 +22,9 @@
 #include <span>
 #include <string_view>
 
+#include <memory>
+
+#include "aes_gcm_vaes.hpp"
 #include "privfin/core/bytes.hpp"
 
 namespace privfin::net::detail {
@@ -54,22 +57,30 @@ inline constexpr std::uint8_t tls_content_alert = 21;
 inline constexpr std::uint8_t tls_content_handshake = 22;
 inline constexpr std::uint8_t tls_content_application_data = 23;
 
+// Which AEAD implementation protects the records: our VAES AES-GCM where
+// the CPU has it and the suite is AES-GCM (`fastest`), else OpenSSL's; or
+// always OpenSSL's (for comparison in tests and benchmarks).
+enum class TlsAead { fastest, openssl };
+
 // One direction's AEAD state: key schedule, static IV and sequence number.
-// The key material lives in OpenSSL's cipher context (cleansed when freed)
-// and in `iv_`, which the destructor wipes.
+// The key material lives in the AEAD objects (wiped when they go) and in
+// `iv_`, which the destructor wipes.
 class TlsTrafficKeys {
  public:
-  TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt);
+  TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt, TlsAead aead = TlsAead::fastest);
   TlsTrafficKeys(const TlsTrafficKeys&) = delete;
   TlsTrafficKeys& operator=(const TlsTrafficKeys&) = delete;
   ~TlsTrafficKeys();
 
   std::uint64_t sequence() const noexcept { return sequence_; }
+  // Whether our VAES AES-GCM (rather than OpenSSL) protects the records.
+  bool uses_vaes() const noexcept { return vaes_ != nullptr; }
 
  protected:
   // The per-record nonce (RFC 8446 §5.3) for the current sequence number.
   std::array<unsigned char, 12> nonce() const noexcept;
   EVP_CIPHER_CTX* ctx_ = nullptr;
+  std::unique_ptr<VaesGcm> vaes_;
   std::array<unsigned char, 12> iv_{};
   std::uint64_t sequence_ = 0;
 };
@@ -77,7 +88,8 @@ class TlsTrafficKeys {
 // Protects outgoing records.
 class TlsRecordSealer : public TlsTrafficKeys {
  public:
-  TlsRecordSealer(TlsSuite suite, ByteView traffic_secret) : TlsTrafficKeys(suite, traffic_secret, true) {}
+  TlsRecordSealer(TlsSuite suite, ByteView traffic_secret, TlsAead aead = TlsAead::fastest)
+      : TlsTrafficKeys(suite, traffic_secret, true, aead) {}
 
   // Writes one record carrying `content` (at most tls_max_plaintext bytes)
   // of the given type into `out`, which must hold content.size() +
@@ -88,7 +100,8 @@ class TlsRecordSealer : public TlsTrafficKeys {
 // Removes the protection of incoming records.
 class TlsRecordOpener : public TlsTrafficKeys {
  public:
-  TlsRecordOpener(TlsSuite suite, ByteView traffic_secret) : TlsTrafficKeys(suite, traffic_secret, false) {}
+  TlsRecordOpener(TlsSuite suite, ByteView traffic_secret, TlsAead aead = TlsAead::fastest)
+      : TlsTrafficKeys(suite, traffic_secret, false, aead) {}
 
   // The body length announced by a record header (5 bytes), or nullopt when
   // the header is not that of a protected TLS 1.3 record of legal length.

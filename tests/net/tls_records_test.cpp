@@ -66,15 +66,22 @@ TEST_CASE("HKDF-Expand-Label gives RFC 8448's application traffic keys", "[net][
   }
 }
 
+namespace {
+const char* name(TlsAead aead) { return aead == TlsAead::fastest ? "fastest AEAD" : "OpenSSL AEAD"; }
+}  // namespace
+
 TEST_CASE("Records are sealed and opened exactly as in RFC 8448", "[net][tls]") {
   const auto v = load_rfc8448();
+  const TlsAead aead = GENERATE(TlsAead::fastest, TlsAead::openssl);
+  INFO(name(aead));
   for (const std::string side : {"server", "client"}) {
     INFO(side);
     const Bytes secret = from_hex(v.at(side + "_app_secret"));
     const auto records = records_of(v, side);
     REQUIRE(!records.empty());
-    TlsRecordSealer sealer(TlsSuite::aes_128_gcm_sha256, secret);
-    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret);
+    TlsRecordSealer sealer(TlsSuite::aes_128_gcm_sha256, secret, aead);
+    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret, aead);
+    REQUIRE(sealer.uses_vaes() == (aead == TlsAead::fastest && net::detail::vaes_gcm_supported()));
     for (const auto& r : records) {
       INFO("sequence " << r.seq);
       REQUIRE(sealer.sequence() == r.seq);
@@ -93,6 +100,8 @@ TEST_CASE("Records are sealed and opened exactly as in RFC 8448", "[net][tls]") 
 
 TEST_CASE("Altered, reordered and malformed records are refused", "[net][tls]") {
   const auto v = load_rfc8448();
+  const TlsAead aead = GENERATE(TlsAead::fastest, TlsAead::openssl);
+  INFO(name(aead));
   const Bytes secret = from_hex(v.at("client_app_secret"));
   const Bytes record = from_hex(v.at("client_record0"));
   Bytes out(record.size());
@@ -101,18 +110,18 @@ TEST_CASE("Altered, reordered and malformed records are refused", "[net][tls]") 
     for (std::size_t i = 0; i < record.size(); ++i) {
       Bytes altered = record;
       altered[i] ^= std::byte{0x01};
-      TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret);
+      TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret, aead);
       INFO("byte " << i);
       CHECK_FALSE(opener.open(altered, out));
     }
   }
   SECTION("a record opened under the wrong sequence number fails") {
-    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret);
+    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret, aead);
     const Bytes second = from_hex(v.at("client_record1"));
     CHECK_FALSE(opener.open(second, out));  // sequence 1 presented first
   }
   SECTION("the other direction's key does not open it") {
-    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, from_hex(v.at("server_app_secret")));
+    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, from_hex(v.at("server_app_secret")), aead);
     CHECK_FALSE(opener.open(record, out));
   }
   SECTION("headers that are not protected TLS 1.3 records") {
@@ -122,11 +131,11 @@ TEST_CASE("Altered, reordered and malformed records are refused", "[net][tls]") 
     CHECK_FALSE(TlsRecordOpener::body_length(from_hex("1703030010")));  // shorter than a tag and a type
     CHECK_FALSE(TlsRecordOpener::body_length(from_hex("1703034101")));  // longer than 2^14 + 256
     CHECK_FALSE(TlsRecordOpener::body_length(from_hex("17030300")));    // truncated header
-    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret);
+    TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret, aead);
     CHECK_FALSE(opener.open(ByteView(record).first(record.size() - 1), out));  // length field lies
   }
   SECTION("content too long for one record is refused before sealing") {
-    TlsRecordSealer sealer(TlsSuite::aes_128_gcm_sha256, secret);
+    TlsRecordSealer sealer(TlsSuite::aes_128_gcm_sha256, secret, aead);
     Bytes big(tls_max_plaintext + 1);
     Bytes room(big.size() + tls_record_overhead);
     CHECK_THROWS_AS(sealer.seal(big, tls_content_application_data, room), InvalidArgument);
@@ -193,7 +202,8 @@ TEST_CASE("Our records interoperate with OpenSSL's record layer both ways", "[ne
                                             std::pair{"TLS_AES_256_GCM_SHA384", TlsSuite::aes_256_gcm_sha384},
                                             std::pair{"TLS_CHACHA20_POLY1305_SHA256",
                                                       TlsSuite::chacha20_poly1305_sha256});
-  INFO(suite_name);
+  const TlsAead aead = GENERATE(TlsAead::fastest, TlsAead::openssl);
+  INFO(suite_name << ", " << name(aead));
   test::TempDir dir;
   const auto cluster = net::write_local_cluster(dir.path(), 2, "127.0.0.1", 41000);
   OpenSslEnd client(cluster.parties[0], suite_name);
@@ -230,7 +240,7 @@ TEST_CASE("Our records interoperate with OpenSSL's record layer both ways", "[ne
     REQUIRE(SSL_write(server.ssl, message.data(), static_cast<int>(message.size())) ==
             static_cast<int>(message.size()));
     const Bytes wire = drain(to_client);
-    TlsRecordOpener opener(suite, client.secrets.server);
+    TlsRecordOpener opener(suite, client.secrets.server, aead);
     Bytes received;
     std::size_t at = 0;
     while (at < wire.size()) {
@@ -246,7 +256,7 @@ TEST_CASE("Our records interoperate with OpenSSL's record layer both ways", "[ne
     CHECK(received == message);
   }
   SECTION("we seal (client side), OpenSSL opens (server)") {
-    TlsRecordSealer sealer(suite, client.secrets.client);
+    TlsRecordSealer sealer(suite, client.secrets.client, aead);
     Bytes wire;
     for (std::size_t at = 0; at < message.size(); at += tls_max_plaintext) {
       const std::size_t len = std::min(tls_max_plaintext, message.size() - at);
