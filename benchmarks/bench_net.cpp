@@ -13,6 +13,8 @@
 #include <privfin/net/local_network.hpp>
 #include <privfin/net/tcp_network.hpp>
 
+#include "net/tls_records.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -125,6 +127,33 @@ void sizes(benchmark::internal::Benchmark* b) {
 }
 
 }  // namespace
+
+// TLS record protection of 16 KiB records, our VAES AES-GCM against
+// OpenSSL's (the record layer's two engines), one core, no network.
+void tls_records(benchmark::State& state, net::detail::TlsAead aead, bool seal) {
+  using namespace net::detail;
+  if (aead == TlsAead::fastest && !vaes_gcm_supported()) {
+    state.SkipWithError("no VAES on this CPU");
+    return;
+  }
+  const Bytes secret(32, std::byte{1});
+  TlsRecordSealer sealer(TlsSuite::aes_128_gcm_sha256, secret, aead);
+  TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret, aead);
+  const Bytes content(tls_max_plaintext, std::byte{0x5a});
+  Bytes record(tls_max_plaintext + tls_record_overhead);
+  Bytes plain(tls_max_plaintext);
+  for (auto _ : state) {
+    sealer.seal(content, tls_content_application_data, record);
+    if (!seal && !opener.open(record, plain)) state.SkipWithError("record did not open");
+    benchmark::DoNotOptimize(record.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(content.size()));
+}
+
+BENCHMARK_CAPTURE(tls_records, seal_vaes, net::detail::TlsAead::fastest, true);
+BENCHMARK_CAPTURE(tls_records, seal_openssl, net::detail::TlsAead::openssl, true);
+BENCHMARK_CAPTURE(tls_records, seal_and_open_vaes, net::detail::TlsAead::fastest, false);
+BENCHMARK_CAPTURE(tls_records, seal_and_open_openssl, net::detail::TlsAead::openssl, false);
 
 BENCHMARK_CAPTURE(bulk, local, Kind::local)->Apply(sizes);
 BENCHMARK_CAPTURE(bulk, tcp_plain, Kind::plain)->Apply(sizes);
