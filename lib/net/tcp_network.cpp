@@ -275,24 +275,13 @@ void capture_traffic_secret(const SSL* ssl, const char* line) {
   if (text.starts_with("CLIENT_TRAFFIC_SECRET_0 ")) target = &state->client_secret;
   if (text.starts_with("SERVER_TRAFFIC_SECRET_0 ")) target = &state->server_secret;
   if (target == nullptr) return;
-  const auto space = text.rfind(' ');
-  const std::string_view hex = text.substr(space + 1);
-  if (hex.size() % 2 != 0 || hex.size() > 2 * 64) return;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  Bytes secret(hex.size() / 2);
-  for (std::size_t i = 0; i < secret.size(); ++i) {
-    const int hi = nibble(hex[2 * i]);
-    const int lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      OPENSSL_cleanse(secret.data(), secret.size());
-      return;
-    }
-    secret[i] = static_cast<std::byte>(hi * 16 + lo);
+  const std::string_view hex = text.substr(text.rfind(' ') + 1);
+  if (hex.size() > 2 * 64) return;
+  Bytes secret;
+  try {
+    secret = from_hex(hex);
+  } catch (...) {  // nothing may propagate into OpenSSL's C code
+    return;          // the missing secret is reported after the handshake
   }
   OPENSSL_cleanse(target->data(), target->size());
   *target = std::move(secret);
