@@ -95,6 +95,10 @@ PartyConfig PartyConfig::parse(std::string_view json_text, const std::filesystem
   if (const auto it = doc.find("socket_buffer_bytes"); it != doc.end()) {
     config.socket_buffer_size = static_cast<std::size_t>(unsigned_field(*it, "socket_buffer_bytes", 1ULL << 31));
   }
+  if (const auto it = doc.find("tls_key_update_records"); it != doc.end()) {
+    // At most AES-GCM's safety limit of 2^24.5 records per key (RFC 8446 §5.5).
+    config.tls_key_update_records = unsigned_field(*it, "tls_key_update_records", 23'726'566);
+  }
 
   const json& parties = field(doc, "parties", "top level");
   if (!parties.is_array()) bad("\"parties\" must be an array");
@@ -152,6 +156,9 @@ void PartyConfig::validate() {
   if (receive_timeout.count() <= 0) bad("receive_timeout_ms must be positive");
   if (max_message_size == 0) bad("max_message_bytes must be positive");
   if (socket_buffer_size < 4096) bad("socket_buffer_bytes must be at least 4096");
+  if (tls_key_update_records == 0 || tls_key_update_records > 23'726'566) {
+    bad("tls_key_update_records must be between 1 and 23726566 (2^24.5, AES-GCM's limit per key)");
+  }
 }
 
 std::string PartyConfig::to_json() const {
@@ -163,6 +170,7 @@ std::string PartyConfig::to_json() const {
   doc["receive_timeout_ms"] = receive_timeout.count();
   doc["max_message_bytes"] = max_message_size;
   doc["socket_buffer_bytes"] = socket_buffer_size;
+  doc["tls_key_update_records"] = tls_key_update_records;
   json list = json::array();
   for (const auto& p : parties) {
     json e;

@@ -311,6 +311,7 @@ struct Link {
   HandshakeState handshake;
   std::unique_ptr<detail::TlsRecordSealer> sealer;  // set once the handshake is done
   std::unique_ptr<detail::TlsRecordOpener> opener;
+  bool key_update_owed = false;  // the peer asked for our KeyUpdate
   Bytes inbox;  // ciphertext from the socket; unread: inbox[inbox_pos, inbox_len)
   std::size_t inbox_pos = 0;
   std::size_t inbox_len = 0;
@@ -831,18 +832,32 @@ struct TcpNetwork::Impl {
     if (!l.sealer) throw NetworkError(l.id, "TLS session is not established");
     for (std::size_t at = 0; at < data.size(); at += detail::tls_max_plaintext) {
       const std::size_t chunk = std::min(detail::tls_max_plaintext, data.size() - at);
-      Block& block = l.open_block;
-      if (block.bytes.size() - block.size < chunk + detail::tls_record_overhead) {
-        finish_block(l);
-        block.bytes = take_buffer(l, tls_block_capacity);
+      if (l.key_update_owed || l.sealer->sequence() >= config.tls_key_update_records) {
+        // Fresh sending keys (RFC 8446 §4.6.3): the KeyUpdate goes out under
+        // the old keys, everything after it under the new ones.
+        const Bytes key_update = detail::tls_key_update_message(false);
+        seal_one(l, key_update, detail::tls_content_handshake);
+        l.sealer->update();
+        l.key_update_owed = false;
       }
-      block.size += l.sealer->seal(data.subspan(at, chunk), content_type, std::span(block.bytes).subspan(block.size));
+      seal_one(l, data.subspan(at, chunk), content_type);
+      Block& block = l.open_block;
       if (block.size >= tls_block_target) {
         finish_block(l);
         start_write(l);
         poll();
       }
     }
+  }
+
+  // TLS: one record (content at most 16 KiB) into the open block.
+  void seal_one(Link& l, ByteView content, std::uint8_t content_type) {
+    Block& block = l.open_block;
+    if (block.bytes.size() - block.size < content.size() + detail::tls_record_overhead) {
+      finish_block(l);
+      block.bytes = take_buffer(l, tls_block_capacity);
+    }
+    block.size += l.sealer->seal(content, content_type, std::span(block.bytes).subspan(block.size));
   }
 
   // TLS: moves the open block, if it holds anything, to the queue.
@@ -994,14 +1009,26 @@ struct TcpNetwork::Impl {
         const std::size_t record_size = detail::tls_record_header_size + *body;
         if (available >= record_size) {
           const ByteView record(l.inbox.data() + l.inbox_pos, record_size);
-          const std::size_t content = *body - detail::tls_tag_size - 1;  // at most
+          const std::size_t most = *body - detail::tls_tag_size - 1;  // content bytes at most
           // Straight into the caller's buffer when the record fits there.
-          const bool direct = out.size() >= content;
-          if (!direct && l.spill.size() < content) l.spill.resize(detail::tls_max_body);
-          const auto opened = l.opener->open(record, direct ? out.first(content) : std::span<std::byte>(l.spill));
+          const bool direct = out.size() >= most;
+          if (!direct && l.spill.size() < most) l.spill.resize(detail::tls_max_body);
+          const auto opened = l.opener->open(record, direct ? out.first(most) : std::span<std::byte>(l.spill));
           if (!opened) throw broken("TLS error: a record failed authentication (data altered in transit)");
           l.inbox_pos += record_size;
-          check_content_type(*opened, direct ? ByteView(out) : ByteView(l.spill), broken);
+          const ByteView content = ByteView(direct ? out.data() : l.spill.data(), opened->length);
+          if (opened->content_type == detail::tls_content_handshake) {
+            // The one post-handshake message we accept: KeyUpdate.
+            const auto requested = detail::parse_tls_key_update(content);
+            if (!requested) {
+              throw broken(
+                  "TLS error: unexpected post-handshake message (only KeyUpdate is accepted; no tickets are used)");
+            }
+            l.opener->update();
+            if (*requested) l.key_update_owed = true;
+            continue;
+          }
+          check_content_type(*opened, content, broken);
           if (direct) return opened->length;
           l.spill_pos = 0;
           l.spill_len = opened->length;
@@ -1050,8 +1077,6 @@ struct TcpNetwork::Impl {
         const int description = opened.length == 2 ? static_cast<int>(content[1]) : -1;
         throw broken("TLS alert " + std::to_string(description) + " from the peer");
       }
-      case detail::tls_content_handshake:
-        throw broken("TLS error: unexpected post-handshake message (key update or ticket), which privfin does not use");
       default:
         throw broken("TLS error: record of unknown content type " + std::to_string(opened.content_type));
     }

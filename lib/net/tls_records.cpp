@@ -85,26 +85,63 @@ Bytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label,
   return out;
 }
 
-TlsTrafficKeys::TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt, TlsAead aead) {
-  const WipedBytes key{hkdf_expand_label(suite, traffic_secret, "key", {}, suite_key_size(suite))};
-  const WipedBytes iv{hkdf_expand_label(suite, traffic_secret, "iv", {}, iv_.size())};
+TlsTrafficKeys::TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt, TlsAead aead)
+    : suite_(suite), encrypt_(encrypt), aead_(aead), secret_(traffic_secret.begin(), traffic_secret.end()) {
+  try {
+    install(secret_);
+  } catch (...) {  // the destructor will not run: wipe here
+    EVP_CIPHER_CTX_free(ctx_);
+    OPENSSL_cleanse(iv_.data(), iv_.size());
+    OPENSSL_cleanse(secret_.data(), secret_.size());
+    throw;
+  }
+}
+
+void TlsTrafficKeys::install(ByteView traffic_secret) {
+  const WipedBytes key{hkdf_expand_label(suite_, traffic_secret, "key", {}, suite_key_size(suite_))};
+  const WipedBytes iv{hkdf_expand_label(suite_, traffic_secret, "iv", {}, iv_.size())};
   std::memcpy(iv_.data(), iv.bytes.data(), iv_.size());
-  if (aead == TlsAead::fastest && suite != TlsSuite::chacha20_poly1305_sha256 && vaes_gcm_supported()) {
+  sequence_ = 0;
+  EVP_CIPHER_CTX_free(ctx_);
+  ctx_ = nullptr;
+  vaes_.reset();
+  if (aead_ == TlsAead::fastest && suite_ != TlsSuite::chacha20_poly1305_sha256 && vaes_gcm_supported()) {
     vaes_ = std::make_unique<VaesGcm>(key.bytes);
     return;
   }
   ctx_ = EVP_CIPHER_CTX_new();
   if (ctx_ == nullptr ||
-      EVP_CipherInit_ex(ctx_, suite_cipher(suite), nullptr, uc(key.bytes.data()), nullptr, encrypt ? 1 : 0) != 1) {
-    EVP_CIPHER_CTX_free(ctx_);
-    OPENSSL_cleanse(iv_.data(), iv_.size());
+      EVP_CipherInit_ex(ctx_, suite_cipher(suite_), nullptr, uc(key.bytes.data()), nullptr, encrypt_ ? 1 : 0) != 1) {
     throw Error("TLS record protection: cannot set up the cipher");
   }
+}
+
+void TlsTrafficKeys::update() {
+  WipedBytes next{hkdf_expand_label(suite_, secret_, "traffic upd", {}, secret_.size())};
+  OPENSSL_cleanse(secret_.data(), secret_.size());
+  secret_.swap(next.bytes);
+  install(secret_);
+  ++generation_;
 }
 
 TlsTrafficKeys::~TlsTrafficKeys() {
   EVP_CIPHER_CTX_free(ctx_);
   OPENSSL_cleanse(iv_.data(), iv_.size());
+  OPENSSL_cleanse(secret_.data(), secret_.size());
+}
+
+Bytes tls_key_update_message(bool update_requested) {
+  // HandshakeType key_update(24), uint24 length 1, KeyUpdateRequest.
+  return Bytes{std::byte{tls_handshake_key_update}, std::byte{0}, std::byte{0}, std::byte{1},
+               std::byte{static_cast<unsigned char>(update_requested ? 1 : 0)}};
+}
+
+std::optional<bool> parse_tls_key_update(ByteView content) noexcept {
+  if (content.size() != 5 || content[0] != std::byte{tls_handshake_key_update} || content[1] != std::byte{0} ||
+      content[2] != std::byte{0} || content[3] != std::byte{1} || static_cast<unsigned char>(content[4]) > 1) {
+    return std::nullopt;
+  }
+  return content[4] == std::byte{1};
 }
 
 std::array<unsigned char, 12> TlsTrafficKeys::nonce() const noexcept {

@@ -62,9 +62,17 @@ inline constexpr std::uint8_t tls_content_application_data = 23;
 // always OpenSSL's (for comparison in tests and benchmarks).
 enum class TlsAead { fastest, openssl };
 
-// One direction's AEAD state: key schedule, static IV and sequence number.
-// The key material lives in the AEAD objects (wiped when they go) and in
-// `iv_`, which the destructor wipes.
+// TLS 1.3 KeyUpdate (RFC 8446 §4.6.3): the whole handshake message, and
+// its parser, which returns the update_requested flag, or nullopt for any
+// other content (other post-handshake messages, fragments, bad values).
+inline constexpr std::uint8_t tls_handshake_key_update = 24;
+Bytes tls_key_update_message(bool update_requested);
+std::optional<bool> parse_tls_key_update(ByteView content) noexcept;
+
+// One direction's AEAD state: key schedule, static IV and sequence number,
+// and the traffic secret for the next key update. The key material lives in
+// the AEAD objects (wiped when they go), `iv_` and `secret_`, which the
+// destructor and every update wipe.
 class TlsTrafficKeys {
  public:
   TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt, TlsAead aead = TlsAead::fastest);
@@ -73,6 +81,11 @@ class TlsTrafficKeys {
   ~TlsTrafficKeys();
 
   std::uint64_t sequence() const noexcept { return sequence_; }
+  // Moves to the next traffic secret (RFC 8446 §7.2): new key and IV,
+  // sequence number 0. Called after sending or receiving a KeyUpdate.
+  void update();
+  // How many updates this direction has made.
+  std::uint64_t generation() const noexcept { return generation_; }
   // Whether our VAES AES-GCM (rather than OpenSSL) protects the records.
   bool uses_vaes() const noexcept { return vaes_ != nullptr; }
 
@@ -83,6 +96,14 @@ class TlsTrafficKeys {
   std::unique_ptr<VaesGcm> vaes_;
   std::array<unsigned char, 12> iv_{};
   std::uint64_t sequence_ = 0;
+
+ private:
+  void install(ByteView traffic_secret);
+  TlsSuite suite_;
+  bool encrypt_;
+  TlsAead aead_;
+  Bytes secret_;
+  std::uint64_t generation_ = 0;
 };
 
 // Protects outgoing records.

@@ -24,6 +24,7 @@ const char* const good = R"({
   "connect_timeout_ms": 5000,
   "receive_timeout_ms": 7000,
   "max_message_bytes": 1048576,
+  "tls_key_update_records": 1000,
   "parties": [
     {"id": 1, "host": "10.0.0.2", "port": 7001, "certificate": "p1.crt"},
     {"id": 0, "host": "10.0.0.1", "port": 7000, "certificate": "/etc/privfin/p0.crt", "private_key": "p0.key"}
@@ -63,6 +64,8 @@ TEST_CASE("PartyConfig parses, sorts by id and resolves paths", "[net][config]")
   CHECK(c.connect_timeout == std::chrono::milliseconds(5000));
   CHECK(c.receive_timeout == std::chrono::milliseconds(7000));
   CHECK(c.max_message_size == 1048576);
+  CHECK(c.tls_key_update_records == 1000);
+  CHECK(PartyConfig::parse(with(R"("tls_key_update_records": 1000,)", "")).tls_key_update_records == 1u << 22);
   // The round trip keeps every value.
   const auto again = PartyConfig::parse(c.to_json());
   CHECK(again.to_json() == c.to_json());
@@ -89,6 +92,8 @@ TEST_CASE("PartyConfig rejects bad values with InvalidArgument", "[net][config]"
   rejects(with(R"("connect_timeout_ms": 5000)", R"("connect_timeout_ms": 0)"), "connect_timeout_ms");
   rejects(with(R"("receive_timeout_ms": 7000)", R"("receive_timeout_ms": 0)"), "receive_timeout_ms");
   rejects(with(R"("max_message_bytes": 1048576)", R"("max_message_bytes": 0)"), "max_message_bytes");
+  rejects(with(R"("tls_key_update_records": 1000)", R"("tls_key_update_records": 0)"), "tls_key_update_records");
+  rejects(with(R"("tls_key_update_records": 1000)", R"("tls_key_update_records": 23726567)"), "tls_key_update_records");
   rejects(with(R"("version": 1)", R"("version": 2)"), "version 2");
   rejects(with(R"(, "certificate": "p1.crt")", ""), "certificate is required");
   rejects(R"({"parties": []})", "at least 2 parties");

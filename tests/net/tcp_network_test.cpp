@@ -508,3 +508,24 @@ TEST_CASE("TcpNetwork over TLS: data altered in transit is detected and the send
   CHECK_THAT(message_of<NetworkError>(errors[0]), Catch::Contains("TLS error"));
   CHECK_FALSE(errors[1]);
 }
+
+TEST_CASE("TcpNetwork over TLS updates its keys every N records, both ways, data intact", "[net][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, Transport::tls);
+  cluster.config.tls_key_update_records = 3;  // a KeyUpdate every 3 records (48 KiB)
+  Bytes message(1 << 20);
+  for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<std::byte>((i * 131) >> 3);
+  test::run_parties(2, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    const std::size_t peer = 1 - i;
+    for (int round = 0; round < 3; ++round) {
+      net->send(peer, message);
+      net->send(peer, Bytes(100, std::byte{static_cast<unsigned char>(round)}));  // small sends, gathered
+      Bytes got(message.size());
+      net->receive(peer, got);
+      test::expect(got == message, "the large message arrived changed");
+      Bytes small(100);
+      net->receive(peer, small);
+      test::expect(small == Bytes(100, std::byte{static_cast<unsigned char>(round)}), "the small message changed");
+    }
+  });
+}

@@ -143,6 +143,43 @@ TEST_CASE("Altered, reordered and malformed records are refused", "[net][tls]") 
   }
 }
 
+TEST_CASE("KeyUpdate messages are built and parsed exactly", "[net][tls]") {
+  CHECK(to_hex(tls_key_update_message(false)) == "1800000100");
+  CHECK(to_hex(tls_key_update_message(true)) == "1800000101");
+  CHECK(parse_tls_key_update(from_hex("1800000100")) == std::optional<bool>(false));
+  CHECK(parse_tls_key_update(from_hex("1800000101")) == std::optional<bool>(true));
+  CHECK_FALSE(parse_tls_key_update(from_hex("1800000102")));    // bad request value
+  CHECK_FALSE(parse_tls_key_update(from_hex("0400000100")));    // another handshake type
+  CHECK_FALSE(parse_tls_key_update(from_hex("18000001")));      // truncated
+  CHECK_FALSE(parse_tls_key_update(from_hex("180000010000")));  // two messages' worth
+}
+
+TEST_CASE("A key update moves both ends to the same next keys", "[net][tls]") {
+  const auto v = load_rfc8448();
+  const Bytes secret = from_hex(v.at("client_app_secret"));
+  const TlsAead aead = GENERATE(TlsAead::fastest, TlsAead::openssl);
+  INFO(name(aead));
+  TlsRecordSealer sealer(TlsSuite::aes_128_gcm_sha256, secret, aead);
+  TlsRecordOpener opener(TlsSuite::aes_128_gcm_sha256, secret, aead);
+  TlsRecordOpener stale(TlsSuite::aes_128_gcm_sha256, secret, aead);
+  const Bytes content = from_hex("00112233445566778899");
+  Bytes record(content.size() + tls_record_overhead);
+  Bytes out(content.size());
+  sealer.seal(content, tls_content_application_data, record);
+  REQUIRE(opener.open(record, out));
+  sealer.update();
+  opener.update();
+  CHECK(sealer.sequence() == 0);
+  CHECK(sealer.generation() == 1);
+  sealer.seal(content, tls_content_application_data, record);
+  const auto opened = opener.open(record, out);
+  REQUIRE(opened);
+  CHECK(out == content);
+  Bytes room(64);
+  REQUIRE(stale.open(from_hex(v.at("client_record0")), room));  // stale: sequence 1, old keys
+  CHECK_FALSE(stale.open(record, out));                          // the old keys do not open it
+}
+
 namespace {
 
 // One side of an in-memory TLS 1.3 connection run by OpenSSL, with the
@@ -273,6 +310,49 @@ TEST_CASE("Our records interoperate with OpenSSL's record layer both ways", "[ne
       got += static_cast<std::size_t>(n);
     }
     CHECK(received == message);
+  }
+  SECTION("key updates interoperate: OpenSSL's, ours, and one that OpenSSL answers") {
+    // OpenSSL (server) updates its keys, then sends: we see a KeyUpdate
+    // under the old keys, then data under the next.
+    TlsRecordOpener opener(suite, client.secrets.server, aead);
+    const auto open_all = [&](const Bytes& wire) {
+      Bytes received;
+      std::size_t updates = 0;
+      for (std::size_t at = 0; at < wire.size();) {
+        const auto body = TlsRecordOpener::body_length(ByteView(wire).subspan(at));
+        REQUIRE(body);
+        Bytes content(*body);
+        const auto opened = opener.open(ByteView(wire).subspan(at, tls_record_header_size + *body), content);
+        REQUIRE(opened);
+        at += tls_record_header_size + *body;
+        if (opened->content_type == tls_content_handshake) {
+          REQUIRE(parse_tls_key_update(ByteView(content).first(opened->length)).has_value());
+          opener.update();
+          ++updates;
+          continue;
+        }
+        received.insert(received.end(), content.begin(), content.begin() + static_cast<std::ptrdiff_t>(opened->length));
+      }
+      CHECK(updates == 1);
+      return received;
+    };
+    REQUIRE(SSL_key_update(server.ssl, SSL_KEY_UPDATE_NOT_REQUESTED) == 1);
+    REQUIRE(SSL_write(server.ssl, message.data(), 1000) == 1000);
+    CHECK(open_all(drain(to_client)) == Bytes(message.begin(), message.begin() + 1000));
+
+    // We update ours and ask OpenSSL to update as well; it reads our data
+    // under our next keys and answers with its own KeyUpdate first.
+    TlsRecordSealer sealer(suite, client.secrets.client, aead);
+    Bytes wire(5 + tls_record_overhead + 1000 + tls_record_overhead);
+    std::size_t size = sealer.seal(tls_key_update_message(true), tls_content_handshake, wire);
+    sealer.update();
+    size += sealer.seal(ByteView(message).first(1000), tls_content_application_data, std::span(wire).subspan(size));
+    REQUIRE(BIO_write(to_server, wire.data(), static_cast<int>(size)) == static_cast<int>(size));
+    Bytes got(1000);
+    REQUIRE(SSL_read(server.ssl, got.data(), 1000) == 1000);
+    CHECK(got == Bytes(message.begin(), message.begin() + 1000));
+    REQUIRE(SSL_write(server.ssl, message.data() + 1000, 1000) == 1000);
+    CHECK(open_all(drain(to_client)) == Bytes(message.begin() + 1000, message.begin() + 2000));
   }
   BIO_free(to_server);
   BIO_free(to_client);

@@ -53,6 +53,10 @@ struct PartyConfig {
   std::chrono::milliseconds receive_timeout{60'000};
   std::size_t max_message_size = std::size_t{1} << 30;
   std::size_t socket_buffer_size = std::size_t{4} << 20;
+  // TLS: a party moves to fresh sending keys (a TLS 1.3 KeyUpdate) after
+  // this many records under one key: by default 2^22 records, 64 GiB of
+  // 16 KiB records, well inside AES-GCM's limit of 2^24.5 (RFC 8446 §5.5).
+  std::uint64_t tls_key_update_records = std::uint64_t{1} << 22;
 
   [[nodiscard]] static PartyConfig load(const std::filesystem::path& file);
   [[nodiscard]] static PartyConfig parse(std::string_view json_text, const std::filesystem::path& base_dir = {});
