@@ -10,9 +10,10 @@
 // TLS: OpenSSL runs the TLS 1.3 handshake (not asio::ssl) through a custom
 // BIO over the link's own buffers; it pins the peer's key and yields the
 // traffic secrets. Application data is then protected by our own TLS 1.3
-// record layer (tls_records.hpp): records are sealed straight into ~1 MiB
-// socket writes and opened straight from 512 KiB socket reads into the
-// caller's buffer, which saves OpenSSL's two extra copies per side.
+// record layer (tls_records.hpp): records are sealed straight from the
+// caller's buffer into 64 KiB socket writes and opened straight from 512 KiB
+// socket reads into the caller's buffer, which saves OpenSSL's two extra
+// copies per side.
 #include "privfin/net/tcp_network.hpp"
 
 #include <arpa/inet.h>
@@ -125,8 +126,8 @@ constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D'
 constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
-// Written blocks kept per link for reuse: a stream of 1 MiB blocks then
-// allocates (and page-faults) nothing, at a cost of up to 16 MiB per peer.
+// Written blocks kept per link for reuse: a stream of blocks then allocates
+// (and page-faults) nothing, at a cost of up to 16 blocks per peer.
 constexpr std::size_t spare_buffers = 16;
 // How long an accepted connection may take to send its hello.
 constexpr std::chrono::seconds hello_timeout{5};
@@ -590,8 +591,9 @@ struct TcpNetwork::Impl {
 
   // Takes over the application data from OpenSSL: our sealer and opener with
   // the negotiated suite and the application traffic secrets. OpenSSL sends
-  // nothing after the handshake (no tickets, no key updates), so both
-  // directions start at sequence number 0.
+  // nothing after the handshake (no tickets), so both directions start at
+  // sequence number 0; key updates are ours (seal_records, read_tls). The
+  // SSL object is freed here, which wipes OpenSSL's copies of the secrets.
   void start_record_layer(Link& l, std::size_t peer, bool as_client) {
     const SSL_CIPHER* cipher = SSL_get_current_cipher(l.ssl);
     const auto suite =
@@ -604,6 +606,8 @@ struct TcpNetwork::Impl {
     l.sealer = std::make_unique<detail::TlsRecordSealer>(*suite, as_client ? hs.client_secret : hs.server_secret);
     l.opener = std::make_unique<detail::TlsRecordOpener>(*suite, as_client ? hs.server_secret : hs.client_secret);
     hs.wipe();
+    SSL_free(l.ssl);  // and its BIO
+    l.ssl = nullptr;
   }
 
   void connect_to(std::size_t peer, Clock::time_point deadline) {
