@@ -273,27 +273,7 @@ std::vector<int> run_processes(const fs::path& dir, std::size_t n, std::size_t t
     pids.push_back(pid);
   }
   listeners.clear();
-  std::vector<int> codes(pids.size(), -2);
-  const auto deadline = std::chrono::steady_clock::now() + 150s;
-  std::size_t left = pids.size();
-  while (left > 0 && std::chrono::steady_clock::now() < deadline) {
-    for (std::size_t i = 0; i < pids.size(); ++i) {
-      int status = 0;
-      if (codes[i] == -2 && ::waitpid(pids[i], &status, WNOHANG) == pids[i]) {
-        codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        --left;
-      }
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  for (std::size_t i = 0; i < pids.size(); ++i) {
-    if (codes[i] != -2) continue;
-    ::kill(pids[i], SIGKILL);
-    int status = 0;
-    ::waitpid(pids[i], &status, 0);
-    codes[i] = -1;
-  }
-  return codes;
+  return privfin::test::wait_all(pids, 150s);
 }
 
 std::string slurp(const fs::path& file) {

@@ -26,55 +26,12 @@
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/tcp_network.hpp"
+#include "support/processes.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "privfin-ex03-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// Exit codes of the children; -1 for one that crashed or had to be killed.
-std::vector<int> wait_children(const std::vector<pid_t>& pids, std::chrono::seconds limit) {
-  std::vector<int> codes(pids.size(), -2);
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  std::size_t left = pids.size();
-  while (left > 0 && std::chrono::steady_clock::now() < deadline) {
-    for (std::size_t i = 0; i < pids.size(); ++i) {
-      int status = 0;
-      if (codes[i] == -2 && ::waitpid(pids[i], &status, WNOHANG) == pids[i]) {
-        codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        --left;
-      }
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  for (std::size_t i = 0; i < pids.size(); ++i) {
-    if (codes[i] != -2) continue;
-    ::kill(pids[i], SIGKILL);
-    int status = 0;
-    ::waitpid(pids[i], &status, 0);
-    codes[i] = -1;
-  }
-  return codes;
-}
 
 std::vector<ex03::Loan> loans_of(const std::vector<ex03::Loan>& all, const std::string& bank) {
   std::vector<ex03::Loan> out;
@@ -104,7 +61,7 @@ TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips throug
     CHECK(l.exposure_eur <= ex03::max_exposure_eur);
   }
 
-  ScratchDir dir;
+  privfin::test::TempDir dir;
   ex03::write_loans_csv(dir.path() / "loans.csv", a);
   const auto back = ex03::read_loans_csv(dir.path() / "loans.csv");
   REQUIRE(back.size() == a.size());
@@ -131,7 +88,7 @@ TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest
   const auto banks = ex03::bank_names(loans);
   const std::size_t parties = aggregators + 1 + banks.size();
 
-  ScratchDir dir;
+  privfin::test::TempDir dir;
   auto config = privfin::net::write_local_cluster(dir.path(), parties, "127.0.0.1", 47000);
   std::vector<privfin::net::TcpListener> listeners;
   for (std::size_t i = 0; i < parties; ++i) {
@@ -185,7 +142,7 @@ TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest
     error = e.what();
   }
   listeners.clear();
-  const auto codes = wait_children(pids, 90s);
+  const auto codes = privfin::test::wait_all(pids, 90s);
   REQUIRE(error.empty());
   for (std::size_t c = 0; c < codes.size(); ++c) {
     INFO("party " << child_ids[c]);
