@@ -29,6 +29,12 @@ namespace privfin::net::detail {
 
 namespace {
 
+// memcpy that accepts the null pointers of empty spans (memcpy itself may not
+// be given null, even for zero bytes).
+void copy_bytes(unsigned char* to, const unsigned char* from, std::size_t n) {
+  if (n != 0) std::memcpy(to, from, n);
+}
+
 // One byte order for everything: blocks are reversed end to end, which also
 // turns GCM's big-endian 32-bit counter into the low dword.
 [[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] inline __m128i reverse128(__m128i x) {
@@ -291,11 +297,11 @@ namespace {
   std::array<unsigned char, 32> joined_in{};
   std::array<unsigned char, 32> joined_out{};
   const std::size_t rest = first_size - done;
-  std::memcpy(joined_in.data(), first_in + done, rest);
-  std::memcpy(joined_in.data() + rest, second_in, second_size);
+  copy_bytes(joined_in.data(), first_in + done, rest);
+  copy_bytes(joined_in.data() + rest, second_in, second_size);
   blockwise(keys, h, counter0_rev, counter, joined_in.data(), joined_out.data(), rest + second_size, decrypting, y);
-  std::memcpy(first_out + done, joined_out.data(), rest);
-  std::memcpy(second_out, joined_out.data() + rest, second_size);
+  copy_bytes(first_out + done, joined_out.data(), rest);
+  copy_bytes(second_out, joined_out.data() + rest, second_size);
   OPENSSL_cleanse(joined_in.data(), joined_in.size());
   OPENSSL_cleanse(joined_out.data(), joined_out.size());
 
