@@ -8,9 +8,9 @@
 //   Y' = (Y + X_1) H^16 + X_2 H^15 + ... + X_16 H
 // with the sixteen products summed before one reduction.
 //
-// Only the functions marked with the target attribute use AVX-512; they run
-// only after vaes_gcm_supported() said yes, so the rest of the program stays
-// portable.
+// Only the functions inside the "#pragma GCC target" region use AVX-512;
+// they run only after vaes_gcm_supported() said yes, so the rest of the
+// program stays portable.
 #include "aes_gcm_vaes.hpp"
 
 // GCC 12 warns that the "undefined" pass-through operand inside some
@@ -19,13 +19,18 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
-#include <openssl/crypto.h>
 
 #include <cstring>
 
 #include "privfin/core/error.hpp"
 
 namespace privfin::net::detail {
+
+// Everything between here and "pop_options" may use AVX-512, VAES and
+// VPCLMULQDQ; it runs only behind vaes_gcm_supported(). The functions after
+// it are compiled for the baseline CPU, so the check itself is safe.
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")
 
 namespace {
 
@@ -37,18 +42,18 @@ void copy_bytes(unsigned char* to, const unsigned char* from, std::size_t n) {
 
 // One byte order for everything: blocks are reversed end to end, which also
 // turns GCM's big-endian 32-bit counter into the low dword.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] inline __m128i reverse128(__m128i x) {
+inline __m128i reverse128(__m128i x) {
   return _mm_shuffle_epi8(x, _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
 
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] inline __m512i reverse512(__m512i x) {
+inline __m512i reverse512(__m512i x) {
   const __m512i mask = _mm512_broadcast_i32x4(_mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
   return _mm512_shuffle_epi8(x, mask);
 }
 
 // The 256-bit product <hi:lo> shifted left by one bit and reduced: the
 // byte-reversed GF(2^128) product.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] inline __m128i shift_and_reduce(
+inline __m128i shift_and_reduce(
     __m128i lo, __m128i hi) {
   // Shift <hi:lo> left by one: each dword's top bit moves to the next dword.
   const __m128i lo_carry = _mm_srli_epi32(lo, 31);
@@ -66,7 +71,7 @@ void copy_bytes(unsigned char* to, const unsigned char* from, std::size_t n) {
 
 // Schoolbook 128x128 carry-less product, split into <hi:lo> after folding
 // the middle terms.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] inline __m128i gf_mul(__m128i a,
+inline __m128i gf_mul(__m128i a,
                                                                                                        __m128i b) {
   __m128i lo = _mm_clmulepi64_si128(a, b, 0x00);
   __m128i hi = _mm_clmulepi64_si128(a, b, 0x11);
@@ -76,7 +81,7 @@ void copy_bytes(unsigned char* to, const unsigned char* from, std::size_t n) {
   return shift_and_reduce(lo, hi);
 }
 
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] inline __m128i xor_lanes(__m512i x) {
+inline __m128i xor_lanes(__m512i x) {
   const __m256i y = _mm256_xor_si256(_mm512_castsi512_si256(x), _mm512_extracti64x4_epi64(x, 1));
   return _mm_xor_si128(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
 }
@@ -84,10 +89,10 @@ void copy_bytes(unsigned char* to, const unsigned char* from, std::size_t n) {
 struct Keys {
   const std::array<std::array<unsigned char, 16>, 15>& round;
   int rounds;
-  [[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] __m128i key(int i) const {
+  __m128i key(int i) const {
     return _mm_load_si128(reinterpret_cast<const __m128i*>(round[static_cast<std::size_t>(i)].data()));
   }
-  [[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] __m128i encrypt(__m128i x) const {
+  __m128i encrypt(__m128i x) const {
     x = _mm_xor_si128(x, key(0));
     for (int i = 1; i < rounds; ++i) x = _mm_aesenc_si128(x, key(i));
     return _mm_aesenclast_si128(x, key(rounds));
@@ -95,7 +100,7 @@ struct Keys {
 };
 
 template <int Rcon>
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] __m128i next_key(__m128i prev,
+__m128i next_key(__m128i prev,
                                                                                                  __m128i other,
                                                                                                  bool odd) {
   // Odd AES-256 steps use SubWord without rotation and no round constant.
@@ -107,7 +112,7 @@ template <int Rcon>
   return _mm_xor_si128(prev, t);
 }
 
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] void expand_key(
+void expand_key(
     ByteView key, std::array<std::array<unsigned char, 16>, 15>& out) {
   __m128i k[15] = {};
   k[0] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key.data()));
@@ -139,18 +144,12 @@ template <int Rcon>
     k[14] = next_key<0x40>(k[12], k[13], false);
   }
   for (std::size_t i = 0; i < 15; ++i) _mm_store_si128(reinterpret_cast<__m128i*>(out[i].data()), k[i]);
-  OPENSSL_cleanse(k, sizeof k);
+  secure_wipe(std::span(reinterpret_cast<std::byte*>(k), sizeof k));
 }
-
-// The running state of one message.
-struct Ghash {
-  __m128i y;
-  __m128i h;  // H^1, reversed
-};
 
 // Counter-mode encryption plus GHASH of 16 * blocks16 blocks; `decrypting`
 // selects whether GHASH reads the input (ciphertext) or the output.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] void bulk(
+void bulk(
     const Keys& keys, const std::array<std::array<unsigned char, 16>, 16>& h_desc, __m128i counter0_rev,
     std::uint32_t first_counter, const unsigned char* in, unsigned char* out, std::size_t blocks16, bool decrypting,
     __m128i& y) {
@@ -198,12 +197,12 @@ struct Ghash {
     y = shift_and_reduce(_mm_xor_si128(xor_lanes(lo), _mm_slli_si128(m, 8)),
                          _mm_xor_si128(xor_lanes(hi), _mm_srli_si128(m, 8)));
   }
-  OPENSSL_cleanse(rk, sizeof rk);
+  secure_wipe(std::span(reinterpret_cast<std::byte*>(rk), sizeof rk));
 }
 
 // Up to `size` bytes (any length) one block at a time: counter mode and
 // GHASH, with the last partial block zero-padded for GHASH.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] void blockwise(
+void blockwise(
     const Keys& keys, __m128i h, __m128i counter0_rev, std::uint32_t first_counter, const unsigned char* in,
     unsigned char* out, std::size_t size, bool decrypting, __m128i& y) {
   std::uint32_t counter = first_counter;
@@ -223,19 +222,10 @@ struct Ghash {
   }
 }
 
-}  // namespace
 
-bool vaes_gcm_supported() noexcept {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vaes") &&
-         __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul");
-}
-
-namespace {
 
 // Round keys, then H^16..H^1 (descending: out[k] = H^(16 - k)), reversed.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] void init_keys(
+void init_keys(
     ByteView key, int rounds, std::array<std::array<unsigned char, 16>, 15>& round_keys,
     std::array<std::array<unsigned char, 16>, 16>& h_desc) {
   expand_key(key, round_keys);
@@ -248,27 +238,11 @@ namespace {
   }
 }
 
-}  // namespace
-
-// Not compiled for AVX-512 itself: the CPU check must come first.
-VaesGcm::VaesGcm(ByteView key) {
-  if (key.size() != 16 && key.size() != 32) throw InvalidArgument("VaesGcm: key must be 16 or 32 bytes");
-  if (!vaes_gcm_supported()) throw Error("VaesGcm: this CPU lacks VAES/VPCLMULQDQ/AVX-512");
-  rounds_ = key.size() == 16 ? 10 : 14;
-  init_keys(key, rounds_, round_keys_, h_powers_);
-}
-
-VaesGcm::~VaesGcm() {
-  OPENSSL_cleanse(round_keys_.data(), sizeof round_keys_);
-  OPENSSL_cleanse(h_powers_.data(), sizeof h_powers_);
-}
-
-namespace {
 
 // Shared by encrypt and decrypt: the text is `first` (bulk, then block by
 // block) followed by `second` (at most 16 bytes, block by block, joined with
 // the end of `first` through a small buffer). Returns the tag.
-[[gnu::target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")]] VaesGcm::Tag run_gcm(
+VaesGcm::Tag run_gcm(
     const Keys& keys, const std::array<std::array<unsigned char, 16>, 16>& h_desc, const VaesGcm::Nonce& nonce,
     ByteView aad, const unsigned char* first_in, unsigned char* first_out, std::size_t first_size,
     const unsigned char* second_in, unsigned char* second_out, std::size_t second_size, bool decrypting) {
@@ -302,8 +276,8 @@ namespace {
   blockwise(keys, h, counter0_rev, counter, joined_in.data(), joined_out.data(), rest + second_size, decrypting, y);
   copy_bytes(first_out + done, joined_out.data(), rest);
   copy_bytes(second_out, joined_out.data() + rest, second_size);
-  OPENSSL_cleanse(joined_in.data(), joined_in.size());
-  OPENSSL_cleanse(joined_out.data(), joined_out.size());
+  secure_wipe(std::as_writable_bytes(std::span(joined_in)));
+  secure_wipe(std::as_writable_bytes(std::span(joined_out)));
 
   const std::uint64_t text_bits = 8 * static_cast<std::uint64_t>(first_size + second_size);
   const std::uint64_t aad_bits = 8 * static_cast<std::uint64_t>(aad.size());
@@ -315,6 +289,28 @@ namespace {
 }
 
 }  // namespace
+
+#pragma GCC pop_options
+
+bool vaes_gcm_supported() noexcept {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vaes") &&
+         __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul");
+}
+
+// Not compiled for AVX-512 itself: the CPU check must come first.
+VaesGcm::VaesGcm(ByteView key) {
+  if (key.size() != 16 && key.size() != 32) throw InvalidArgument("VaesGcm: key must be 16 or 32 bytes");
+  if (!vaes_gcm_supported()) throw Error("VaesGcm: this CPU lacks VAES/VPCLMULQDQ/AVX-512");
+  rounds_ = key.size() == 16 ? 10 : 14;
+  init_keys(key, rounds_, round_keys_, h_powers_);
+}
+
+VaesGcm::~VaesGcm() {
+  secure_wipe(std::as_writable_bytes(std::span(round_keys_)));
+  secure_wipe(std::as_writable_bytes(std::span(h_powers_)));
+}
 
 VaesGcm::Tag VaesGcm::encrypt(const Nonce& nonce, ByteView aad, ByteView body, ByteView extra, std::byte* out) const {
   if (aad.size() > 16 || extra.size() > 16) throw InvalidArgument("VaesGcm::encrypt: aad or extra too long");
@@ -334,7 +330,7 @@ bool VaesGcm::decrypt(const Nonce& nonce, ByteView aad, ByteView in, std::byte* 
   const auto* i = reinterpret_cast<const unsigned char*>(in.data());
   const Tag computed = run_gcm(keys, h_powers_, nonce, aad, i, reinterpret_cast<unsigned char*>(out), first, i + first,
                                reinterpret_cast<unsigned char*>(tail_out.data()), tail_out.size(), true);
-  return CRYPTO_memcmp(computed.data(), tag.data(), tag.size()) == 0;
+  return constant_time_equal(std::as_bytes(std::span(computed)), std::as_bytes(std::span(tag)));
 }
 
 }  // namespace privfin::net::detail

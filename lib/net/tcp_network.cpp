@@ -131,6 +131,8 @@ constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 constexpr std::size_t spare_buffers = 16;
 // How long an accepted connection may take to send its hello.
 constexpr std::chrono::seconds hello_timeout{5};
+// Ciphertext read from the socket per call, at most.
+constexpr std::size_t inbox_size = std::size_t{512} << 10;
 // TLS sends below this size are gathered (copied) into records; larger ones
 // are sealed straight from the caller's buffer.
 constexpr std::size_t tls_gather_limit = std::size_t{4} << 10;
@@ -241,15 +243,12 @@ struct HandshakeState {
   const Bytes* pin = nullptr;
   bool has_ca = false;
   bool mismatch = false;
-  Bytes client_secret;
-  Bytes server_secret;
+  SecretBytes client_secret;
+  SecretBytes server_secret;
   void wipe() {
-    OPENSSL_cleanse(client_secret.data(), client_secret.size());
-    OPENSSL_cleanse(server_secret.data(), server_secret.size());
-    client_secret.clear();
-    server_secret.clear();
+    client_secret = SecretBytes{};
+    server_secret = SecretBytes{};
   }
-  ~HandshakeState() { wipe(); }
 };
 
 // OpenSSL's verify callback: at depth 0 the peer's public key must equal the
@@ -272,20 +271,18 @@ void capture_traffic_secret(const SSL* ssl, const char* line) {
   auto* state = static_cast<HandshakeState*>(SSL_get_app_data(ssl));
   if (state == nullptr || line == nullptr) return;
   const std::string_view text(line);
-  Bytes* target = nullptr;
+  SecretBytes* target = nullptr;
   if (text.starts_with("CLIENT_TRAFFIC_SECRET_0 ")) target = &state->client_secret;
   if (text.starts_with("SERVER_TRAFFIC_SECRET_0 ")) target = &state->server_secret;
   if (target == nullptr) return;
   const std::string_view hex = text.substr(text.rfind(' ') + 1);
   if (hex.size() > 2 * 64) return;
-  Bytes secret;
   try {
-    secret = from_hex(hex);
-  } catch (...) {  // nothing may propagate into OpenSSL's C code
-    return;          // the missing secret is reported after the handshake
-  }
-  OPENSSL_cleanse(target->data(), target->size());
-  *target = std::move(secret);
+    Bytes secret = from_hex(hex);
+    *target = SecretBytes(secret);
+    secure_wipe(secret);
+  } catch (...) {  // nothing may propagate into OpenSSL's C code;
+  }                // a missing secret is reported after the handshake
 }
 
 // Wire bytes queued for a socket: the first `size` bytes of `bytes` (a
@@ -524,23 +521,31 @@ struct TcpNetwork::Impl {
   // Reads whatever the socket has (waiting up to the deadline) for OpenSSL;
   // called only when OpenSSL has consumed the previous block.
   asio::error_code feed_tls_input(Link& l, Clock::time_point deadline) {
-    if (l.inbox.empty()) l.inbox.resize(std::size_t{512} << 10);
+    if (l.inbox.empty()) l.inbox.resize(inbox_size);
     l.inbox_pos = 0;
     l.inbox_len = 0;
-    asio::error_code ec;
     std::size_t n = 0;
-    if (l.socket.non_blocking()) n = l.socket.read_some(asio::buffer(l.inbox), ec);
-    if (!l.socket.non_blocking() || ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec = await([&](auto h) { l.socket.async_read_some(asio::buffer(l.inbox), std::move(h)); }, deadline,
+    const auto ec = read_some(l, l.inbox, deadline, n);
+    if (!ec) l.inbox_len = n;
+    return ec;
+  }
+
+  // Reads what the socket already holds into `room` without a trip through
+  // the io_context; waits (until `deadline`) only when there is nothing.
+  asio::error_code read_some(Link& l, std::span<std::byte> room, Clock::time_point deadline, std::size_t& n) {
+    asio::error_code ec;
+    n = 0;
+    if (l.socket.non_blocking()) {
+      n = l.socket.read_some(asio::buffer(room.data(), room.size()), ec);
+      if (ec != asio::error::would_block && ec != asio::error::try_again) return ec;
+    }
+    return await([&](auto h) { l.socket.async_read_some(asio::buffer(room.data(), room.size()), std::move(h)); },
+                 deadline,
                  [&] {
                    asio::error_code ignored;
                    l.socket.close(ignored);
                  },
                  &n);
-    }
-    if (ec) return ec;
-    l.inbox_len = n;
-    return {};
   }
 
   // TLS 1.3 handshake over the link's socket with the peer's key pinned.
@@ -599,12 +604,14 @@ struct TcpNetwork::Impl {
     const auto suite =
         cipher == nullptr ? std::nullopt : detail::tls_suite_from_code(SSL_CIPHER_get_protocol_id(cipher));
     auto& hs = l.handshake;
-    if (SSL_version(l.ssl) != TLS1_3_VERSION || !suite || hs.client_secret.empty() || hs.server_secret.empty()) {
+    if (SSL_version(l.ssl) != TLS1_3_VERSION || !suite || hs.client_secret.size() == 0 || hs.server_secret.size() == 0) {
       hs.wipe();
       throw NetworkError(peer, "TLS handshake did not yield TLS 1.3 application traffic keys");
     }
-    l.sealer = std::make_unique<detail::TlsRecordSealer>(*suite, as_client ? hs.client_secret : hs.server_secret);
-    l.opener = std::make_unique<detail::TlsRecordOpener>(*suite, as_client ? hs.server_secret : hs.client_secret);
+    const ByteView mine = as_client ? hs.client_secret.view() : hs.server_secret.view();
+    const ByteView theirs = as_client ? hs.server_secret.view() : hs.client_secret.view();
+    l.sealer = std::make_unique<detail::TlsRecordSealer>(*suite, mine);
+    l.opener = std::make_unique<detail::TlsRecordOpener>(*suite, theirs);
     hs.wipe();
     SSL_free(l.ssl);  // and its BIO
     l.ssl = nullptr;
@@ -830,8 +837,8 @@ struct TcpNetwork::Impl {
 
   // TLS: seals `data` as records of the given type (at most 16 KiB of
   // content each, the first starting with data[0]) into the link's open
-  // block; a block that reaches coalesce_limit goes to the queue and starts
-  // writing, so the socket is busy while the rest is sealed.
+  // block; a block that reaches tls_block_target goes to the queue and
+  // starts writing, so the socket is busy while the rest is sealed.
   void seal_records(Link& l, ByteView data, std::uint8_t content_type) {
     if (!l.sealer) throw NetworkError(l.id, "TLS session is not established");
     for (std::size_t at = 0; at < data.size(); at += detail::tls_max_plaintext) {
@@ -871,14 +878,18 @@ struct TcpNetwork::Impl {
     l.open_block = Block{};
   }
 
+  // TLS: seals the gathered small sends.
+  void seal_pending(Link& l) {
+    if (l.pending.empty()) return;
+    seal_records(l, l.pending, detail::tls_content_application_data);
+    l.pending.clear();
+  }
+
   // Hands everything sent so far to the transport and starts writing: the
   // gathered small sends (sealed first with TLS) and the open block.
   void hand_over(Link& l) {
     if (tls) {
-      if (!l.pending.empty()) {
-        seal_records(l, l.pending, detail::tls_content_application_data);
-        l.pending.clear();
-      }
+      seal_pending(l);
       finish_block(l);
     } else if (!l.pending.empty()) {
       const std::size_t size = l.pending.size();
@@ -903,14 +914,11 @@ struct TcpNetwork::Impl {
     if (tls) {
       if (data.size() < tls_gather_limit) {
         l.pending.insert(l.pending.end(), data.begin(), data.end());
-        if (l.pending.size() < detail::tls_max_plaintext) return;
-        data = ByteView(l.pending);
-      } else if (!l.pending.empty()) {
-        seal_records(l, l.pending, detail::tls_content_application_data);
-        l.pending.clear();
+        if (l.pending.size() >= detail::tls_max_plaintext) seal_pending(l);
+      } else {
+        seal_pending(l);  // keeps the order of the sends
+        seal_records(l, data, detail::tls_content_application_data);
       }
-      seal_records(l, data, detail::tls_content_application_data);
-      if (data.data() == l.pending.data()) l.pending.clear();
       return;
     }
     if (data.size() >= coalesce_limit) {
@@ -970,23 +978,9 @@ struct TcpNetwork::Impl {
         filled += read_tls(l, out.subspan(filled), next_deadline, broken);
         continue;
       }
-      // Plain TCP: take what the kernel already holds without a trip
-      // through the io_context; wait only when there is nothing.
-      asio::error_code ec;
       std::size_t n = 0;
-      if (l.socket.non_blocking()) n = l.socket.read_some(asio::buffer(out.data() + filled, out.size() - filled), ec);
-      if (!l.socket.non_blocking() || ec == asio::error::would_block || ec == asio::error::try_again) {
-        ec = await([&](auto h) {
-                     l.socket.async_read_some(asio::buffer(out.data() + filled, out.size() - filled), std::move(h));
-                   },
-                   next_deadline(),
-                   [&] {
-                     asio::error_code ignored;
-                     l.socket.close(ignored);
-                   },
-                   &n);
-        if (ec == asio::error::timed_out) throw receive_timed_out(l, out.size() - filled);
-      }
+      const auto ec = read_some(l, out.subspan(filled), next_deadline(), n);
+      if (ec == asio::error::timed_out) throw receive_timed_out(l, out.size() - filled);
       if (ec) throw broken(describe(ec));
       filled += n;
     }
@@ -997,78 +991,87 @@ struct TcpNetwork::Impl {
   // ciphertext from the socket when no whole record is there.
   template <class NextDeadline, class Broken>
   std::size_t read_tls(Link& l, std::span<std::byte> out, NextDeadline& next_deadline, Broken& broken) {
-    if (l.spill_pos < l.spill_len) {
-      const std::size_t n = std::min(out.size(), l.spill_len - l.spill_pos);
-      std::memcpy(out.data(), l.spill.data() + l.spill_pos, n);
-      l.spill_pos += n;
-      return n;
-    }
+    if (l.spill_pos < l.spill_len) return take_spill(l, out);
     if (!l.opener) throw broken("TLS session is not established");
     for (;;) {
-      const std::size_t available = l.inbox_len - l.inbox_pos;
-      if (available >= detail::tls_record_header_size) {
-        const ByteView header(l.inbox.data() + l.inbox_pos, detail::tls_record_header_size);
-        const auto body = detail::TlsRecordOpener::body_length(header);
-        if (!body) throw broken("TLS error: malformed record header");
-        const std::size_t record_size = detail::tls_record_header_size + *body;
-        if (available >= record_size) {
-          const ByteView record(l.inbox.data() + l.inbox_pos, record_size);
-          const std::size_t most = *body - detail::tls_tag_size - 1;  // content bytes at most
-          // Straight into the caller's buffer when the record fits there.
-          const bool direct = out.size() >= most;
-          if (!direct && l.spill.size() < most) l.spill.resize(detail::tls_max_body);
-          const auto opened = l.opener->open(record, direct ? out.first(most) : std::span<std::byte>(l.spill));
-          if (!opened) throw broken("TLS error: a record failed authentication (data altered in transit)");
-          l.inbox_pos += record_size;
-          const ByteView content = ByteView(direct ? out.data() : l.spill.data(), opened->length);
-          if (opened->content_type == detail::tls_content_handshake) {
-            // The one post-handshake message we accept: KeyUpdate.
-            const auto requested = detail::parse_tls_key_update(content);
-            if (!requested) {
-              throw broken(
-                  "TLS error: unexpected post-handshake message (only KeyUpdate is accepted; no tickets are used)");
-            }
-            l.opener->update();
-            if (*requested) l.key_update_owed = true;
-            continue;
-          }
-          check_content_type(*opened, content, broken);
-          if (direct) return opened->length;
-          l.spill_pos = 0;
-          l.spill_len = opened->length;
-          const std::size_t n = std::min(out.size(), l.spill_len);
-          std::memcpy(out.data(), l.spill.data(), n);
-          l.spill_pos = n;
-          return n;
-        }
+      if (const std::size_t size = buffered_record(l, broken); size != 0) {
+        if (const auto n = open_record(l, size, out, broken)) return *n;
+        continue;  // a KeyUpdate: nothing to deliver
       }
-      // Keep the partial record at the front and read more after it.
-      if (l.inbox.empty()) l.inbox.resize(std::size_t{512} << 10);
-      if (l.inbox_pos > 0) {
-        std::memmove(l.inbox.data(), l.inbox.data() + l.inbox_pos, available);
-        l.inbox_pos = 0;
-        l.inbox_len = available;
-      }
-      const std::span<std::byte> room = std::span(l.inbox).subspan(l.inbox_len);
-      asio::error_code ec;
-      std::size_t n = 0;
-      if (l.socket.non_blocking()) n = l.socket.read_some(asio::buffer(room.data(), room.size()), ec);
-      if (!l.socket.non_blocking() || ec == asio::error::would_block || ec == asio::error::try_again) {
-        ec = await([&](auto h) { l.socket.async_read_some(asio::buffer(room.data(), room.size()), std::move(h)); },
-                   next_deadline(),
-                   [&] {
-                     asio::error_code ignored;
-                     l.socket.close(ignored);
-                   },
-                   &n);
-        if (ec == asio::error::timed_out) throw receive_timed_out(l, out.size());
-      }
-      if (ec) throw broken(describe(ec));
-      l.inbox_len += n;
+      refill_inbox(l, out.size(), next_deadline, broken);
     }
   }
 
-  // Application data passes; an alert or a post-handshake message ends the
+  static std::size_t take_spill(Link& l, std::span<std::byte> out) {
+    const std::size_t n = std::min(out.size(), l.spill_len - l.spill_pos);
+    std::memcpy(out.data(), l.spill.data() + l.spill_pos, n);
+    l.spill_pos += n;
+    return n;
+  }
+
+  // The size of the record at the front of the inbox once all of it has
+  // arrived; 0 before.
+  template <class Broken>
+  static std::size_t buffered_record(const Link& l, Broken& broken) {
+    const std::size_t available = l.inbox_len - l.inbox_pos;
+    if (available < detail::tls_record_header_size) return 0;
+    const auto body = detail::TlsRecordOpener::body_length(ByteView(l.inbox).subspan(l.inbox_pos));
+    if (!body) throw broken("TLS error: malformed record header");
+    const std::size_t size = detail::tls_record_header_size + *body;
+    return available >= size ? size : 0;
+  }
+
+  // Opens the record at the front of the inbox: straight into `out` when
+  // its content fits there, else into the spill. Returns the bytes
+  // delivered, or nullopt for a KeyUpdate (applied here, delivers nothing).
+  template <class Broken>
+  std::optional<std::size_t> open_record(Link& l, std::size_t record_size, std::span<std::byte> out,
+                                         Broken& broken) {
+    const ByteView record = ByteView(l.inbox).subspan(l.inbox_pos, record_size);
+    const std::size_t most = record_size - detail::tls_record_header_size - detail::tls_tag_size - 1;
+    const bool direct = out.size() >= most;
+    if (!direct && l.spill.size() < most) l.spill.resize(detail::tls_max_body);
+    const std::span<std::byte> into = direct ? out.first(most) : std::span<std::byte>(l.spill);
+    const auto opened = l.opener->open(record, into);
+    if (!opened) throw broken("TLS error: a record failed authentication (data altered in transit)");
+    l.inbox_pos += record_size;
+    const ByteView content = ByteView(into).first(opened->length);
+    if (opened->content_type == detail::tls_content_handshake) {
+      // The one post-handshake message we accept.
+      const auto requested = detail::parse_tls_key_update(content);
+      if (!requested) {
+        throw broken("TLS error: unexpected post-handshake message (only KeyUpdate is accepted; no tickets are used)");
+      }
+      l.opener->update();
+      if (*requested) l.key_update_owed = true;
+      return std::nullopt;
+    }
+    check_content_type(*opened, content, broken);
+    if (direct) return opened->length;
+    l.spill_pos = 0;
+    l.spill_len = opened->length;
+    return take_spill(l, out);
+  }
+
+  // Keeps the partial record at the front of the inbox and reads more
+  // ciphertext after it.
+  template <class NextDeadline, class Broken>
+  void refill_inbox(Link& l, std::size_t outstanding, NextDeadline& next_deadline, Broken& broken) {
+    if (l.inbox.empty()) l.inbox.resize(inbox_size);
+    const std::size_t available = l.inbox_len - l.inbox_pos;
+    if (l.inbox_pos > 0) {
+      std::memmove(l.inbox.data(), l.inbox.data() + l.inbox_pos, available);
+      l.inbox_pos = 0;
+      l.inbox_len = available;
+    }
+    std::size_t n = 0;
+    const auto ec = read_some(l, std::span(l.inbox).subspan(l.inbox_len), next_deadline(), n);
+    if (ec == asio::error::timed_out) throw receive_timed_out(l, outstanding);
+    if (ec) throw broken(describe(ec));
+    l.inbox_len += n;
+  }
+
+  // Application data passes; an alert or an unknown record type ends the
   // connection with a message that says which.
   template <class Broken>
   static void check_content_type(const detail::TlsRecordOpener::Opened& opened, ByteView content,

@@ -1,7 +1,6 @@
 // TLS 1.3 record protection: see tls_records.hpp.
 #include "tls_records.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/kdf.h>
 
 #include <algorithm>
@@ -32,12 +31,6 @@ const EVP_CIPHER* suite_cipher(TlsSuite suite) {
 
 std::size_t suite_key_size(TlsSuite suite) { return suite == TlsSuite::aes_128_gcm_sha256 ? 16 : 32; }
 
-// Key bytes that are wiped when they go out of scope.
-struct WipedBytes {
-  Bytes bytes;
-  ~WipedBytes() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
-};
-
 auto* uc(std::byte* p) { return reinterpret_cast<unsigned char*>(p); }
 const auto* uc(const std::byte* p) { return reinterpret_cast<const unsigned char*>(p); }
 
@@ -54,7 +47,7 @@ std::optional<TlsSuite> tls_suite_from_code(std::uint16_t code) {
   }
 }
 
-Bytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label, ByteView context,
+SecretBytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label, ByteView context,
                         std::size_t length) {
   // struct { uint16 length; opaque label<7..255>; opaque context<0..255>; }
   const std::string full_label = "tls13 " + std::string(label);
@@ -71,7 +64,7 @@ Bytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label,
 
   const std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> kdf(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr),
                                                                         EVP_PKEY_CTX_free);
-  Bytes out(length);
+  SecretBytes out(length);
   std::size_t out_len = length;
   if (!kdf || EVP_PKEY_derive_init(kdf.get()) != 1 ||
       EVP_PKEY_CTX_set_hkdf_mode(kdf.get(), EVP_PKEY_HKDEF_MODE_EXPAND_ONLY) != 1 ||
@@ -79,55 +72,49 @@ Bytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label,
       EVP_PKEY_CTX_set1_hkdf_key(kdf.get(), uc(secret.data()), static_cast<int>(secret.size())) != 1 ||
       EVP_PKEY_CTX_add1_hkdf_info(kdf.get(), uc(info.data()), static_cast<int>(info.size())) != 1 ||
       EVP_PKEY_derive(kdf.get(), uc(out.data()), &out_len) != 1 || out_len != length) {
-    OPENSSL_cleanse(out.data(), out.size());
     throw Error("hkdf_expand_label: OpenSSL HKDF failed");
   }
   return out;
 }
 
 TlsTrafficKeys::TlsTrafficKeys(TlsSuite suite, ByteView traffic_secret, bool encrypt, TlsAead aead)
-    : suite_(suite), encrypt_(encrypt), aead_(aead), secret_(traffic_secret.begin(), traffic_secret.end()) {
+    : suite_(suite), encrypt_(encrypt), aead_(aead), secret_(traffic_secret) {
   try {
-    install(secret_);
-  } catch (...) {  // the destructor will not run: wipe here
+    install(secret_.view());
+  } catch (...) {  // the destructor will not run; secret_ wipes itself
     EVP_CIPHER_CTX_free(ctx_);
-    OPENSSL_cleanse(iv_.data(), iv_.size());
-    OPENSSL_cleanse(secret_.data(), secret_.size());
+    secure_wipe(std::as_writable_bytes(std::span(iv_)));
     throw;
   }
 }
 
 void TlsTrafficKeys::install(ByteView traffic_secret) {
-  const WipedBytes key{hkdf_expand_label(suite_, traffic_secret, "key", {}, suite_key_size(suite_))};
-  const WipedBytes iv{hkdf_expand_label(suite_, traffic_secret, "iv", {}, iv_.size())};
-  std::memcpy(iv_.data(), iv.bytes.data(), iv_.size());
+  const SecretBytes key = hkdf_expand_label(suite_, traffic_secret, "key", {}, suite_key_size(suite_));
+  const SecretBytes iv = hkdf_expand_label(suite_, traffic_secret, "iv", {}, iv_.size());
+  std::memcpy(iv_.data(), iv.data(), iv_.size());
   sequence_ = 0;
   EVP_CIPHER_CTX_free(ctx_);
   ctx_ = nullptr;
   vaes_.reset();
   if (aead_ == TlsAead::fastest && suite_ != TlsSuite::chacha20_poly1305_sha256 && vaes_gcm_supported()) {
-    vaes_ = std::make_unique<VaesGcm>(key.bytes);
+    vaes_ = std::make_unique<VaesGcm>(key.view());
     return;
   }
   ctx_ = EVP_CIPHER_CTX_new();
   if (ctx_ == nullptr ||
-      EVP_CipherInit_ex(ctx_, suite_cipher(suite_), nullptr, uc(key.bytes.data()), nullptr, encrypt_ ? 1 : 0) != 1) {
+      EVP_CipherInit_ex(ctx_, suite_cipher(suite_), nullptr, uc(key.data()), nullptr, encrypt_ ? 1 : 0) != 1) {
     throw Error("TLS record protection: cannot set up the cipher");
   }
 }
 
 void TlsTrafficKeys::update() {
-  WipedBytes next{hkdf_expand_label(suite_, secret_, "traffic upd", {}, secret_.size())};
-  OPENSSL_cleanse(secret_.data(), secret_.size());
-  secret_.swap(next.bytes);
-  install(secret_);
-  ++generation_;
+  secret_ = hkdf_expand_label(suite_, secret_.view(), "traffic upd", {}, secret_.size());
+  install(secret_.view());
 }
 
 TlsTrafficKeys::~TlsTrafficKeys() {
   EVP_CIPHER_CTX_free(ctx_);
-  OPENSSL_cleanse(iv_.data(), iv_.size());
-  OPENSSL_cleanse(secret_.data(), secret_.size());
+  secure_wipe(std::as_writable_bytes(std::span(iv_)));
 }
 
 Bytes tls_key_update_message(bool update_requested) {

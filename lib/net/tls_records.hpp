@@ -18,11 +18,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
-
-#include <memory>
 
 #include "aes_gcm_vaes.hpp"
 #include "privfin/core/bytes.hpp"
@@ -42,7 +41,7 @@ std::optional<TlsSuite> tls_suite_from_code(std::uint16_t code);
 
 // HKDF-Expand-Label(secret, label, context, length) of RFC 8446 §7.1 with
 // the suite's hash.
-Bytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label, ByteView context,
+SecretBytes hkdf_expand_label(TlsSuite suite, ByteView secret, std::string_view label, ByteView context,
                         std::size_t length);
 
 inline constexpr std::size_t tls_record_header_size = 5;
@@ -84,8 +83,6 @@ class TlsTrafficKeys {
   // Moves to the next traffic secret (RFC 8446 §7.2): new key and IV,
   // sequence number 0. Called after sending or receiving a KeyUpdate.
   void update();
-  // How many updates this direction has made.
-  std::uint64_t generation() const noexcept { return generation_; }
   // Whether our VAES AES-GCM (rather than OpenSSL) protects the records.
   bool uses_vaes() const noexcept { return vaes_ != nullptr; }
 
@@ -102,8 +99,7 @@ class TlsTrafficKeys {
   TlsSuite suite_;
   bool encrypt_;
   TlsAead aead_;
-  Bytes secret_;
-  std::uint64_t generation_ = 0;
+  SecretBytes secret_;
 };
 
 // Protects outgoing records.
