@@ -122,4 +122,8 @@ TEST_CASE("VAES AES-GCM rejects bad keys and oversized pieces", "[net][tls][aes_
   Bytes out(64);
   CHECK_THROWS_AS(gcm.encrypt({}, Bytes(17), {}, {}, out.data()), InvalidArgument);
   CHECK_THROWS_AS(gcm.encrypt({}, {}, {}, Bytes(17), out.data()), InvalidArgument);
+  Bytes tail(17);
+  CHECK_THROWS_AS(gcm.decrypt({}, Bytes(17), Bytes(32), out.data(), {}, {}), InvalidArgument);
+  CHECK_THROWS_AS(gcm.decrypt({}, {}, Bytes(32), out.data(), tail, {}), InvalidArgument);            // tail > 16
+  CHECK_THROWS_AS(gcm.decrypt({}, {}, Bytes(8), out.data(), std::span(tail).first(9), {}), InvalidArgument);  // > input
 }

@@ -2,9 +2,10 @@
 // party-1 impostor with the right credentials that speaks the privfin hello,
 // runs the handshake with plain OpenSSL, and then reads and writes records
 // by hand. A KeyUpdate that asks for an
-// answer works both ways; an alert, a post-handshake message other than
-// KeyUpdate and an unknown record type each end the connection with a
-// NetworkError that names the peer and says what arrived.
+// answer works both ways; close_notify, a fatal alert, a post-handshake
+// message other than KeyUpdate, an unknown record type and a malformed record
+// header each end the connection with a NetworkError that names the peer and
+// says what arrived.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
@@ -20,6 +21,7 @@
 
 #include "net/net_test_support.hpp"
 #include "net/tls_records.hpp"
+#include "net/tls_test_support.hpp"
 
 using namespace privfin;
 using namespace privfin::net::detail;
@@ -52,23 +54,17 @@ class HandDrivenPeer {
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);  // the impostor trusts anyone
     REQUIRE(SSL_CTX_use_certificate_file(ctx_, config.parties[1].certificate.c_str(), SSL_FILETYPE_PEM) == 1);
     REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, config.parties[1].private_key.c_str(), SSL_FILETYPE_PEM) == 1);
-    SSL_CTX_set_keylog_callback(ctx_, [](const SSL* ssl, const char* line) {
-      const std::string text(line);
-      auto* secrets = static_cast<std::pair<Bytes, Bytes>*>(SSL_get_app_data(ssl));
-      const Bytes secret = from_hex(text.substr(text.rfind(' ') + 1));
-      if (text.rfind("CLIENT_TRAFFIC_SECRET_0 ", 0) == 0) secrets->first = secret;
-      if (text.rfind("SERVER_TRAFFIC_SECRET_0 ", 0) == 0) secrets->second = secret;
-    });
+    SSL_CTX_set_keylog_callback(ctx_, test::CapturedSecrets::keylog);
     ssl_ = SSL_new(ctx_);
     SSL_set_app_data(ssl_, &secrets_);
     SSL_set_fd(ssl_, fd_);
     REQUIRE(SSL_connect(ssl_) == 1);  // without read-ahead: nothing past the handshake is read
     const auto suite = tls_suite_from_code(SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ssl_)));
     REQUIRE(suite);
-    REQUIRE(!secrets_.first.empty());
-    REQUIRE(!secrets_.second.empty());
-    sealer_ = std::make_unique<TlsRecordSealer>(*suite, secrets_.first);
-    opener_ = std::make_unique<TlsRecordOpener>(*suite, secrets_.second);
+    REQUIRE(!secrets_.client.empty());
+    REQUIRE(!secrets_.server.empty());
+    sealer_ = std::make_unique<TlsRecordSealer>(*suite, secrets_.client);
+    opener_ = std::make_unique<TlsRecordOpener>(*suite, secrets_.server);
     REQUIRE(read(8).data == to_bytes("PF-READY"));
   }
   ~HandDrivenPeer() {
@@ -85,6 +81,8 @@ class HandDrivenPeer {
     write_all(ByteView(record).first(sealer_->seal(content, type, record)));
   }
   void update_keys() { sealer_->update(); }
+  // Writes bytes that need not be a record at all.
+  void send_raw(ByteView bytes) { write_all(bytes); }
 
   struct Received {
     Bytes data;
@@ -130,7 +128,7 @@ class HandDrivenPeer {
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
-  std::pair<Bytes, Bytes> secrets_;  // client, server application traffic secrets
+  test::CapturedSecrets secrets_;
   std::unique_ptr<TlsRecordSealer> sealer_;
   std::unique_ptr<TlsRecordOpener> opener_;
 };
@@ -173,14 +171,18 @@ TEST_CASE("TcpNetwork answers a peer's KeyUpdate request and reads under the pee
   CHECK(reply.data == answer);
 }
 
-TEST_CASE("TcpNetwork drops a peer that sends alerts, tickets or unknown records, naming it", "[net][tcp][tls]") {
+TEST_CASE("TcpNetwork drops a peer that sends alerts, tickets, unknown or malformed records, naming it", "[net][tcp][tls]") {
   struct Case {
     const char* what;
     Bytes content;
-    std::uint8_t type;
+    std::uint8_t type;  // 0: `content` is written as it is, not as a record
     const char* expected;
   };
-  const auto c = GENERATE(Case{"fatal alert", Bytes{std::byte{2}, std::byte{40}}, tls_content_alert, "TLS alert 40"},
+  const auto c = GENERATE(Case{"close_notify", Bytes{std::byte{1}, std::byte{0}}, tls_content_alert,
+                               "disconnected (TLS close_notify)"},
+                          Case{"fatal alert", Bytes{std::byte{2}, std::byte{40}}, tls_content_alert, "TLS alert 40"},
+                          Case{"plaintext record", from_hex("1603030005aabbccddee"), 0, "malformed record header"},
+                          Case{"record longer than TLS allows", from_hex("1703034200"), 0, "malformed record header"},
                           Case{"NewSessionTicket", from_hex("04000004000000ff"), tls_content_handshake,
                                "unexpected post-handshake message"},
                           Case{"unknown record type", to_bytes("?"), 99, "unknown content type 99"});
@@ -196,7 +198,11 @@ TEST_CASE("TcpNetwork drops a peer that sends alerts, tickets or unknown records
   Bytes fine(4);
   party0->receive(1, fine);
   CHECK(fine == to_bytes("fine"));
-  peer.send_record(c.content, c.type);
+  if (c.type == 0) {
+    peer.send_raw(c.content);
+  } else {
+    peer.send_record(c.content, c.type);
+  }
   std::optional<std::size_t> blamed;
   const std::string message = network_error_of([&] { (void)party0->receive(1, 4); }, blamed);
   CHECK_THAT(message, Catch::Contains(c.expected));
