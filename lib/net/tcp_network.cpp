@@ -39,6 +39,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "privfin/core/codec.hpp"
@@ -129,8 +130,14 @@ constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 // Written blocks kept per link for reuse: a stream of blocks then allocates
 // (and page-faults) nothing, at a cost of up to 16 blocks per peer.
 constexpr std::size_t spare_buffers = 16;
-// How long an accepted connection may take to send its hello.
-constexpr std::chrono::seconds hello_timeout{5};
+// How long an accepted connection may spend in its unauthenticated phase
+// (hello, TLS handshake, confirmation) before it is dropped; connections in
+// that phase are served concurrently, so a slow or silent one delays none.
+constexpr std::chrono::seconds unauthenticated_phase_limit{10};
+// At most this many accepted connections in their unauthenticated phase at
+// once (each may hold a 512 KiB read buffer); beyond it the oldest is
+// dropped, which favours honest parties: they finish within milliseconds.
+constexpr std::size_t max_unauthenticated = 64;
 // Ciphertext read from the socket per call, at most.
 constexpr std::size_t inbox_size = std::size_t{512} << 10;
 // TLS sends below this size are gathered (copied) into records; larger ones
@@ -548,8 +555,32 @@ struct TcpNetwork::Impl {
                  &n);
   }
 
-  // TLS 1.3 handshake over the link's socket with the peer's key pinned.
+  // TLS 1.3 handshake over the link's socket with the peer's key pinned,
+  // run to completion (the connecting side; the accepting side runs the
+  // same steps asynchronously, see PendingConnection).
   void tls_handshake(Link& l, std::size_t peer, bool as_client, Clock::time_point deadline) {
+    begin_tls(l, peer, as_client);
+    for (;;) {
+      const TlsStep step = tls_step(l);
+      // Send what the handshake produced (alerts included) before deciding.
+      const auto wec = write_queue_now(l, deadline);
+      if (l.handshake.mismatch) throw NetworkError(peer, pin_mismatch(peer));
+      if (step.state == TlsStep::done) break;
+      if (step.state == TlsStep::failed) throw NetworkError(peer, step.error);
+      if (wec) throw NetworkError(peer, "TLS handshake failed: " + wec.message());
+      const auto ec = feed_tls_input(l, deadline);
+      if (ec == asio::error::timed_out) throw NetworkError(peer, "TLS handshake did not finish before the deadline");
+      if (ec) throw NetworkError(peer, "TLS handshake failed: " + describe(ec));
+    }
+    finish_tls(l, peer, as_client);
+  }
+
+  static std::string pin_mismatch(std::size_t peer) {
+    return "TLS handshake failed: the certificate presented does not match the one pinned for party " +
+           std::to_string(peer);
+  }
+
+  void begin_tls(Link& l, std::size_t peer, bool as_client) {
     l.ssl = SSL_new(ctx);
     l.handshake.pin = &pins[peer];
     l.handshake.has_ca = !config.ca_certificate.empty();
@@ -567,30 +598,30 @@ struct TcpNetwork::Impl {
     } else {
       SSL_set_accept_state(l.ssl);
     }
-    const std::string mismatch =
-        "TLS handshake failed: the certificate presented does not match the one pinned for party " +
-        std::to_string(peer);
-    for (;;) {
-      ERR_clear_error();
-      const int r = SSL_do_handshake(l.ssl);
-      const int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(l.ssl, r);
-      drain_tls_output(l);
-      // Send what the handshake produced (alerts included) before deciding.
-      const auto wec = write_queue_now(l, deadline);
-      if (l.handshake.mismatch) throw NetworkError(peer, mismatch);
-      if (r == 1) break;
-      if (err == SSL_ERROR_WANT_READ) {
-        if (wec) throw NetworkError(peer, "TLS handshake failed: " + wec.message());
-        const auto ec = feed_tls_input(l, deadline);
-        if (ec == asio::error::timed_out) throw NetworkError(peer, "TLS handshake did not finish before the deadline");
-        if (ec) throw NetworkError(peer, "TLS handshake failed: " + describe(ec));
-        continue;
-      }
-      throw NetworkError(peer, "TLS handshake failed: " + openssl_error());
-    }
-    // Belt and braces: check the negotiated peer certificate once more.
+  }
+
+  struct TlsStep {
+    enum State { done, want_read, failed } state;
+    std::string error;
+  };
+
+  // Advances the handshake with the input at hand; what OpenSSL wrote for
+  // the peer goes to the link's queue, for the caller to send.
+  TlsStep tls_step(Link& l) {
+    ERR_clear_error();
+    const int r = SSL_do_handshake(l.ssl);
+    const int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(l.ssl, r);
+    drain_tls_output(l);
+    if (r == 1) return {TlsStep::done, {}};
+    if (err == SSL_ERROR_WANT_READ) return {TlsStep::want_read, {}};
+    return {TlsStep::failed, "TLS handshake failed: " + openssl_error()};
+  }
+
+  // After the handshake: checks the negotiated peer certificate once more
+  // (belt and braces) and starts the record layer.
+  void finish_tls(Link& l, std::size_t peer, bool as_client) {
     X509* cert = SSL_get0_peer_certificate(l.ssl);
-    if (cert == nullptr || public_key_der(cert) != pins[peer]) throw NetworkError(peer, mismatch);
+    if (cert == nullptr || public_key_der(cert) != pins[peer]) throw NetworkError(peer, pin_mismatch(peer));
     start_record_layer(l, peer, as_client);
   }
 
@@ -695,55 +726,238 @@ struct TcpNetwork::Impl {
     links[peer] = std::move(link);
   }
 
-  void accept_all(Clock::time_point deadline) {
+  // ------------------------------------------------- accepting connections
+  //
+  // Every accepted connection runs its unauthenticated phase (hello, TLS
+  // handshake, confirmation) as its own chain of asynchronous steps on the
+  // io_context, bounded as a whole by unauthenticated_phase_limit. Until a
+  // connection has proven its identity nothing it does (silence, garbage, a
+  // hello for a party it cannot authenticate as, a wrong certificate, a
+  // mismatched configuration) ends the set-up or delays other connections;
+  // it is dropped, and what went wrong is kept for the party it claimed to
+  // be, to explain that party's absence if it never arrives.
+
+  struct PendingConnection {
+    explicit PendingConnection(asio::io_context& io) : link(std::make_unique<Link>(io)), timer(io) {}
+    std::unique_ptr<Link> link;
+    asio::steady_timer timer;  // the bound on the whole phase
+    std::array<std::byte, hello_size> hello{};
+    std::array<std::byte, hello_size> reply{};
+    std::optional<std::size_t> claimed;  // the party its hello names
+    std::string remote;                  // its address, for messages
+    int in_flight = 0;                   // asynchronous operations not yet completed
+    bool finished = false;               // promoted to a link, or dropped
+  };
+
+  struct AcceptState {
     std::set<std::size_t> missing;
-    for (std::size_t j = self + 1; j < config.party_count(); ++j) missing.insert(j);
-    while (!missing.empty()) {
-      auto link = std::make_unique<Link>(io);
-      auto& socket = link->socket;
-      auto ec = await([&](auto h) { acceptor->async_accept(socket, std::move(h)); }, deadline,
-                      [&] { acceptor->cancel(); });
-      if (ec == asio::error::timed_out) {
-        std::string list;
-        for (const auto j : missing) list += (list.empty() ? "" : ", ") + std::to_string(j);
-        throw NetworkError(*missing.begin(), "did not connect within " + millis(config.connect_timeout) +
-                                                 " (still missing: parties " + list + ")");
+    std::deque<std::unique_ptr<PendingConnection>> pending;
+    std::vector<std::string> last_failure;  // per claimed party id
+    bool accepting = false;                 // an async_accept is outstanding
+  };
+
+  void accept_all(Clock::time_point deadline) {
+    AcceptState st;
+    st.last_failure.resize(config.party_count());
+    for (std::size_t j = self + 1; j < config.party_count(); ++j) st.missing.insert(j);
+    // Stops accepting, drops what is still unauthenticated, and lets every
+    // aborted operation complete before the state goes away.
+    const auto wind_down = [&] {
+      asio::error_code ignored;
+      acceptor->cancel(ignored);
+      for (auto& p : st.pending) drop(st, *p, {});
+      while (st.accepting || std::any_of(st.pending.begin(), st.pending.end(),
+                                         [](const auto& p) { return p->in_flight > 0; })) {
+        if (io.stopped()) io.restart();
+        io.run_one();
       }
-      if (ec) continue;  // a failed accept (e.g. aborted by the peer) is not fatal
-      configure_socket(socket);
-      const auto close = [&] { socket.close(); };
-      // A party sends its hello at once; a silent connection must not hold
-      // up the others until the deadline.
-      std::array<std::byte, hello_size> in{};
-      ec = await([&](auto h) { asio::async_read(socket, asio::buffer(in), std::move(h)); },
-                 std::min(deadline, Clock::now() + hello_timeout), close);
-      if (ec) continue;
-      const auto h = decode_hello(in);
-      // Stray connections (not privfin, wrong addressee, already connected)
-      // are dropped; the peers we wait for can still arrive.
-      if (!h || h->receiver != self || h->sender <= self || h->sender >= config.party_count() ||
-          missing.count(h->sender) == 0) {
-        continue;
+    };
+    try {
+      start_accept(st, deadline);
+      while (!st.missing.empty() && Clock::now() < deadline) {
+        if (io.stopped()) io.restart();
+        io.run_one_until(deadline);
+        std::erase_if(st.pending, [](const auto& p) { return p->finished && p->in_flight == 0; });
       }
-      const std::size_t peer = h->sender;
-      link->id = peer;
-      const auto reply = encode_hello(my_hello(peer));
-      ec = await([&](auto hd) { asio::async_write(socket, asio::buffer(reply), std::move(hd)); }, deadline, close);
-      if (ec) throw NetworkError(peer, "set-up failed while answering the hello: " + ec.message());
-      check_hello_agreement(peer, *h);
-      if (tls) tls_handshake(*link, peer, false, deadline);
-      const ByteView confirm = as_bytes(std::string_view(confirm_magic.data(), confirm_magic.size()));
-      if (tls) {
-        seal_records(*link, confirm, detail::tls_content_application_data);
-        finish_block(*link);
-      } else {
-        link->queue.push_back(Block{Bytes(confirm.begin(), confirm.end()), confirm.size()});
-      }
-      ec = write_queue_now(*link, deadline);
-      if (ec) throw NetworkError(peer, "set-up failed while confirming the connection: " + ec.message());
-      links[peer] = std::move(link);
-      missing.erase(peer);
+    } catch (...) {
+      wind_down();
+      throw;
     }
+    wind_down();
+    if (st.missing.empty()) return;
+    std::string list;
+    std::string why;
+    for (const auto j : st.missing) {
+      list += (list.empty() ? "" : ", ") + std::to_string(j);
+      if (!st.last_failure[j].empty()) why += "; a connection claiming to be party " + std::to_string(j) +
+                                              " failed: " + st.last_failure[j];
+    }
+    throw NetworkError(*st.missing.begin(), "did not connect within " + millis(config.connect_timeout) +
+                                                " (still missing: parties " + list + ")" + why);
+  }
+
+  void start_accept(AcceptState& st, Clock::time_point deadline) {
+    st.accepting = true;
+    acceptor->async_accept([this, &st, deadline](const asio::error_code& ec, tcp::socket socket) {
+      st.accepting = false;
+      if (ec == asio::error::operation_aborted || st.missing.empty()) return;
+      if (!ec) admit(st, std::move(socket), deadline);
+      start_accept(st, deadline);  // a failed accept (e.g. aborted by the peer) is not fatal
+    });
+  }
+
+  void admit(AcceptState& st, tcp::socket socket, Clock::time_point deadline) {
+    const auto unfinished = std::count_if(st.pending.begin(), st.pending.end(),
+                                          [](const auto& p) { return !p->finished; });
+    if (static_cast<std::size_t>(unfinished) >= max_unauthenticated) {
+      for (auto& p : st.pending) {
+        if (!p->finished) {
+          drop(st, *p, "dropped: " + std::to_string(max_unauthenticated) +
+                           " connections were already in their set-up (the oldest goes)");
+          break;
+        }
+      }
+    }
+    auto& p = *st.pending.emplace_back(std::make_unique<PendingConnection>(io));
+    p.link->socket = std::move(socket);
+    configure_socket(p.link->socket);
+    asio::error_code ec;
+    const auto endpoint = p.link->socket.remote_endpoint(ec);
+    p.remote = ec ? std::string("an unknown address") : endpoint.address().to_string() + ":" +
+                                                            std::to_string(endpoint.port());
+    p.timer.expires_at(std::min(deadline, Clock::now() + unauthenticated_phase_limit));
+    ++p.in_flight;
+    p.timer.async_wait([this, &st, &p](const asio::error_code& timer_ec) {
+      --p.in_flight;
+      if (timer_ec || p.finished) return;
+      drop(st, p, "did not finish the set-up within " + millis(unauthenticated_phase_limit));
+    });
+    ++p.in_flight;
+    asio::async_read(p.link->socket, asio::buffer(p.hello),
+                     [this, &st, &p](const asio::error_code& read_ec, std::size_t) {
+                       step(st, p, read_ec, [&] { on_hello(st, p); });
+                     });
+  }
+
+  // Runs the next step of a pending connection after an operation
+  // completed: nothing once it is finished; drop on an error or on a
+  // NetworkError thrown by the step.
+  template <class Next>
+  void step(AcceptState& st, PendingConnection& p, const asio::error_code& ec, Next&& next) {
+    --p.in_flight;
+    if (p.finished) return;
+    if (ec) {
+      drop(st, p, "set-up failed: " + describe(ec));
+      return;
+    }
+    try {
+      next();
+    } catch (const NetworkError& e) {
+      drop(st, p, e.what());
+    }
+  }
+
+  void drop(AcceptState& st, PendingConnection& p, const std::string& why) {
+    if (p.finished) return;
+    p.finished = true;
+    if (p.claimed && !why.empty()) st.last_failure[*p.claimed] = why + " (from " + p.remote + ")";
+    p.timer.cancel();
+    asio::error_code ignored;
+    if (p.link) p.link->socket.close(ignored);
+  }
+
+  void on_hello(AcceptState& st, PendingConnection& p) {
+    const auto h = decode_hello(p.hello);
+    // Not privfin, another addressee, or a party that is not ours to accept
+    // or already connected: dropped without a word.
+    if (!h || h->receiver != self || h->sender <= self || h->sender >= config.party_count() ||
+        st.missing.count(h->sender) == 0) {
+      drop(st, p, {});
+      return;
+    }
+    const std::size_t peer = h->sender;
+    p.claimed = peer;
+    p.link->id = peer;
+    p.reply = encode_hello(my_hello(peer));
+    ++p.in_flight;
+    asio::async_write(p.link->socket, asio::buffer(p.reply), [this, &st, &p, h](const asio::error_code& ec, std::size_t) {
+      step(st, p, ec, [&] {
+        // Our hello went out first, so a misconfigured peer learns why too.
+        check_hello_agreement(*p.claimed, *h);
+        if (!tls) {
+          confirm(st, p);
+          return;
+        }
+        begin_tls(*p.link, *p.claimed, false);
+        continue_tls(st, p);
+      });
+    });
+  }
+
+  void continue_tls(AcceptState& st, PendingConnection& p) {
+    const TlsStep result = tls_step(*p.link);
+    write_queue_async(st, p, [this, &st, &p, result] {
+      const std::size_t peer = *p.claimed;
+      Link& l = *p.link;
+      if (l.handshake.mismatch) throw NetworkError(peer, pin_mismatch(peer));
+      if (result.state == TlsStep::failed) throw NetworkError(peer, result.error);
+      if (result.state == TlsStep::done) {
+        finish_tls(l, peer, false);
+        confirm(st, p);
+        return;
+      }
+      if (l.inbox.empty()) l.inbox.resize(inbox_size);
+      ++p.in_flight;
+      l.socket.async_read_some(asio::buffer(l.inbox), [this, &st, &p](const asio::error_code& ec, std::size_t n) {
+        step(st, p, ec, [&] {
+          p.link->inbox_pos = 0;
+          p.link->inbox_len = n;
+          continue_tls(st, p);
+        });
+      });
+    });
+  }
+
+  // Writes the link's queue, block by block, then runs `then` as a step.
+  template <class Then>
+  void write_queue_async(AcceptState& st, PendingConnection& p, Then then) {
+    Link& l = *p.link;
+    if (l.queue.empty()) {
+      then();
+      return;
+    }
+    ++p.in_flight;
+    asio::async_write(l.socket, asio::buffer(l.queue.front().bytes.data(), l.queue.front().size),
+                      [this, &st, &p, then](const asio::error_code& ec, std::size_t) {
+                        step(st, p, ec, [&] {
+                          p.link->queue.pop_front();
+                          write_queue_async(st, p, then);
+                        });
+                      });
+  }
+
+  // The set-up confirmation, the first application data on the link; once
+  // it is written the connection is the claimed party's link.
+  void confirm(AcceptState& st, PendingConnection& p) {
+    Link& l = *p.link;
+    const ByteView magic = as_bytes(std::string_view(confirm_magic.data(), confirm_magic.size()));
+    if (tls) {
+      seal_records(l, magic, detail::tls_content_application_data);
+      finish_block(l);
+    } else {
+      l.queue.push_back(Block{Bytes(magic.begin(), magic.end()), magic.size()});
+    }
+    write_queue_async(st, p, [this, &st, &p] {
+      const std::size_t peer = *p.claimed;
+      if (st.missing.count(peer) == 0) {  // another connection won the race
+        drop(st, p, "party " + std::to_string(peer) + " is connected already");
+        return;
+      }
+      links[peer] = std::move(p.link);
+      st.missing.erase(peer);
+      p.finished = true;
+      p.timer.cancel();
+    });
   }
 
   void set_up(TcpListener listener) {

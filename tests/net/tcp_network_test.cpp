@@ -134,8 +134,10 @@ TEST_CASE("A peer not reachable by the deadline is named", "[net][tcp]") {
 
 TEST_CASE("A peer presenting the wrong certificate fails the handshake", "[net][tcp]") {
   const auto& creds = test::credentials();
+  // The accepting side cannot tell a misconfigured peer from a stranger
+  // until the handshake succeeds, so it reports at the connect deadline.
   SECTION("the connector's certificate is not the one pinned by the acceptor") {
-    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    auto cluster = test::make_tcp_cluster(2, Transport::tls, 3s);
     auto acceptor_view = cluster.config;
     acceptor_view.parties[1].certificate = creds.parties[5].certificate;  // party 0 pins the wrong key
     std::atomic<bool> delivered{false};
@@ -152,7 +154,7 @@ TEST_CASE("A peer presenting the wrong certificate fails the handshake", "[net][
     CHECK(blamed(errors[1]) == std::optional<std::size_t>(0));
   }
   SECTION("the acceptor's certificate is not the one pinned by the connector") {
-    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    auto cluster = test::make_tcp_cluster(2, Transport::tls, 3s);
     auto connector_view = cluster.config;
     connector_view.parties[0].certificate = creds.parties[6].certificate;
     const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
@@ -363,7 +365,7 @@ TEST_CASE("With a CA bundle configured, peers' chains must verify as well", "[ne
     }));
   }
   SECTION("party 1's certificate is pinned but not trusted: its handshake fails") {
-    auto cluster = test::make_tcp_cluster(2, Transport::tls);
+    auto cluster = test::make_tcp_cluster(2, Transport::tls, 3s);
     cluster.config.ca_certificate = bundle("without1.pem", {0, 2});
     const auto errors = test::run_parties_collect(2, [&](std::size_t i) { (void)cluster.connect(i); });
     REQUIRE(errors[0]);
@@ -396,6 +398,88 @@ TEST_CASE("Stray connections to a listening party are dropped, not fatal", "[net
     test::exercise(*net);
   }));
   ::close(stray);
+}
+
+namespace {
+
+// A raw TCP connection to 127.0.0.1:port, as a stranger without
+// credentials would open; closed by the destructor.
+struct StrangerConnection {
+  explicit StrangerConnection(std::uint16_t port) : fd(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~StrangerConnection() { ::close(fd); }
+  StrangerConnection(const StrangerConnection&) = delete;
+  StrangerConnection& operator=(const StrangerConnection&) = delete;
+  void send(const std::vector<std::uint8_t>& bytes) const {
+    REQUIRE(::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+  }
+  int fd;
+};
+
+// The 21-byte hello of `sender` to `receiver` (docs/networking.md).
+std::vector<std::uint8_t> hello_bytes(std::uint32_t sender, std::uint32_t receiver, std::uint32_t count, bool tls) {
+  std::vector<std::uint8_t> out = {'P', 'R', 'I', 'V', 'F', 'I', 'N', '1'};
+  for (const std::uint32_t v : {sender, receiver, count}) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  out.push_back(tls ? 1 : 0);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Strangers' connections neither fail nor delay the set-up", "[net][tcp]") {
+  // Found by attacking the library: the acceptor served connections one at
+  // a time and gave each silent one 5 s, so six silent connections made a
+  // 3-party set-up with a 20 s deadline fail, blaming honest party 1.
+  auto cluster = test::make_tcp_cluster(3, Transport::tls, 20s);
+  const auto port0 = cluster.config.parties[0].port;
+  const auto port1 = cluster.config.parties[1].port;
+  std::vector<std::unique_ptr<StrangerConnection>> strangers;
+  SECTION("silent connections") {
+    for (int i = 0; i < 6; ++i) strangers.push_back(std::make_unique<StrangerConnection>(port0));
+    for (int i = 0; i < 3; ++i) strangers.push_back(std::make_unique<StrangerConnection>(port1));
+  }
+  SECTION("a valid hello for party 1 and then nothing (holds no TLS handshake hostage)") {
+    strangers.push_back(std::make_unique<StrangerConnection>(port0));
+    strangers.back()->send(hello_bytes(1, 0, 3, true));
+    strangers.push_back(std::make_unique<StrangerConnection>(port0));
+    strangers.back()->send(hello_bytes(2, 0, 3, true));
+  }
+  SECTION("more strangers than the acceptor serves at once") {
+    for (int i = 0; i < 80; ++i) strangers.push_back(std::make_unique<StrangerConnection>(port0));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE_NOTHROW(test::run_parties(3, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    test::exercise(*net);
+  }));
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("A missing party is named with what its impostor did", "[net][tcp]") {
+  // Party 1 never comes; a stranger claims to be it, cannot complete the
+  // TLS handshake, and the error at the deadline names party 1 and quotes
+  // the failed attempt.
+  auto cluster = test::make_tcp_cluster(2, Transport::tls, 1500ms);
+  StrangerConnection stranger(cluster.config.parties[0].port);
+  stranger.send(hello_bytes(1, 0, 2, true));
+  const std::vector<std::uint8_t> not_a_client_hello(64, 0x16);
+  stranger.send(not_a_client_hello);
+  try {
+    (void)cluster.connect(0);
+    FAIL("a party that never connected was not reported");
+  } catch (const NetworkError& e) {
+    REQUIRE(e.party() == std::optional<std::size_t>(1));
+    CHECK_THAT(e.what(), Catch::Contains("did not connect") && Catch::Contains("claiming to be party 1") &&
+                             Catch::Contains("127.0.0.1"));
+  }
 }
 
 namespace {

@@ -17,7 +17,10 @@
 // party it expects (pinning; no CA needed; with config.ca_certificate the
 // chain must also verify). Finally the acceptor confirms inside the channel,
 // so both sides know the handshake was accepted before any data flows.
-// Sockets use TCP_NODELAY and config.socket_buffer_size buffers.
+// Sockets use TCP_NODELAY and config.socket_buffer_size buffers. Accepted
+// connections run that unauthenticated phase concurrently, each bounded by
+// 10 s: a stranger's silent, garbled or falsely claimed connection is
+// dropped and never ends or delays the set-up (docs/networking.md).
 //
 // Transport::plain_insecure skips TLS: nothing is authenticated or
 // encrypted. It exists for benchmarks on a trusted link and must be chosen
@@ -31,7 +34,9 @@
 // Throws from connect(): InvalidArgument for a bad configuration, own id out
 // of range or unreadable/mismatched certificate or key files; NetworkError
 // naming the peer when it is not reachable by the deadline, presents the
-// wrong certificate, or answers with a wrong hello. Afterwards: see
+// wrong certificate, or answers with a wrong hello (on the accepting side,
+// which cannot tell such a peer from a stranger until it authenticates, at
+// the deadline, quoting what went wrong). Afterwards: see
 // network.hpp. Thread safety: one thread at a time.
 #pragma once
 
