@@ -135,17 +135,29 @@ Bytes Network::receive_message(std::size_t peer, std::size_t max_size) {
     throw DecodeError("party " + std::to_string(peer) + ": announced message of " + std::to_string(length) +
                       " bytes exceeds the maximum of " + std::to_string(max_size));
   }
-  // Grow with the data actually received, so a lying prefix allocates at
-  // most one chunk more than the peer really sent.
-  Bytes out;
+  // Receive in chunks of message_chunk, so that a lying prefix allocates at
+  // most one chunk beyond the bytes that actually arrived (growing one
+  // buffer would double and copy it, up to three times what arrived); then
+  // join them, freeing each chunk as it is copied.
   const auto total = static_cast<std::size_t>(length);
   std::uint64_t chunks = 0;
-  while (out.size() < total) {
-    const std::size_t at = out.size();
-    const std::size_t step = std::min(total - at, std::max(message_chunk, at));
-    out.resize(at + step);
-    receive(peer, std::span<std::byte>(out).subspan(at, step));
-    ++chunks;
+  Bytes out;
+  if (total <= message_chunk) {
+    out.resize(total);
+    receive(peer, std::span<std::byte>(out));
+    chunks = 1;
+  } else {
+    std::vector<Bytes> parts;
+    for (std::size_t at = 0; at < total; at += message_chunk) {
+      parts.emplace_back(std::min(message_chunk, total - at));
+      receive(peer, std::span<std::byte>(parts.back()));
+      ++chunks;
+    }
+    out.reserve(total);
+    for (auto& part : parts) {
+      out.insert(out.end(), part.begin(), part.end());
+      Bytes().swap(part);
+    }
   }
   // The prefix and each chunk were counted as receives: count one message.
   counters_[peer].messages_received -= chunks;
