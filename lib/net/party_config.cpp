@@ -59,7 +59,9 @@ PartyConfig PartyConfig::parse(std::string_view json_text, const std::filesystem
   json doc;
   try {
     doc = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error for bad syntax, out_of_range for a number beyond double
+    // (e.g. 1e400): both are malformed input.
     throw DecodeError(std::string("PartyConfig: not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) bad("the top level must be a JSON object");

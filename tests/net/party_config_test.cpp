@@ -100,6 +100,10 @@ TEST_CASE("PartyConfig rejects bad values with InvalidArgument", "[net][config]"
   rejects(R"({"transport": "tls"})", "missing field \"parties\"");
   rejects(R"([1, 2])", "JSON object");
   REQUIRE_THROWS_AS(PartyConfig::parse("{\"parties\": [", "/base"), DecodeError);
+  // A number beyond double is malformed JSON too (nlohmann reports it as
+  // out_of_range, which must not escape as a non-privfin exception).
+  REQUIRE_THROWS_AS(PartyConfig::parse(R"({"version": 1e400})", "/base"), DecodeError);
+  REQUIRE_THROWS_AS(PartyConfig::parse(R"({"parties": [{"id": -1e999}]})", "/base"), DecodeError);
   REQUIRE_THROWS_AS(PartyConfig::load("/nonexistent/cluster.json"), InvalidArgument);
 }
 
