@@ -3,11 +3,15 @@
 #include "privfin/sig/sortition.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <limits>
 #include <optional>
 #include <string>
 
 #include "privfin/core/bigint.hpp"
 #include "privfin/core/codec.hpp"
+#include "privfin/core/detail/int128.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
 
@@ -88,7 +92,22 @@ bool trivial_votes(ByteView vrf_output, std::uint64_t stake, std::uint64_t total
   return false;
 }
 
+// w * bit_length(b), the size in bits of b^w, saturating at 2^64 - 1.
+std::uint64_t exact_cost_bits(std::uint64_t stake, const Params& params) {
+  const auto bits = static_cast<std::uint64_t>(bigint::bit_length(params.b));
+  if (bits != 0 && stake > std::numeric_limits<std::uint64_t>::max() / bits) {
+    return std::numeric_limits<std::uint64_t>::max();
+  }
+  return stake * bits;
+}
+
 std::uint64_t exact_votes(ByteView vrf_output, std::uint64_t stake, const Params& params) {
+  if (exact_cost_bits(stake, params) > max_exact_bits) {
+    throw InvalidArgument("sortition: the exact computation for stake " + std::to_string(stake) +
+                          " would need numbers of " + std::to_string(exact_cost_bits(stake, params)) +
+                          " bits, above its limit of " + std::to_string(max_exact_bits) +
+                          " (committee_votes decides such inputs by certified bounds)");
+  }
   // lhs = x * b^w; the cumulative sum is compared after scaling by 2^l.
   const std::size_t l = 8 * vrf_output.size();
   const unsigned long w = static_cast<unsigned long>(stake);
@@ -113,57 +132,126 @@ std::uint64_t exact_votes(ByteView vrf_output, std::uint64_t stake, const Params
   return stake;  // x < 2^l = 2^l * CDF(w)
 }
 
-// The same decision from certified bounds lo <= 2^P * CDF(j) <= hi on
-// P-bit fixed-point numbers (every rounding goes down for lo and up for
-// hi). Returns nullopt when x falls between the bounds, or the bounds become
-// too loose; the caller then runs exact_votes.
-std::optional<std::uint64_t> bounded_votes(ByteView vrf_output, std::uint64_t stake, const Params& params) {
-  constexpr unsigned long precision = 256;
-  const std::size_t l = 8 * vrf_output.size();
-  const mpz_class one = mpz_class(1) << precision;
-  // (1 - p) = q / b, and (1 - p)^w by square-and-multiply.
-  mpz_class base_lo;
-  mpz_class base_hi;
-  const mpz_class scaled_q = params.q << precision;
-  mpz_fdiv_q(base_lo.get_mpz_t(), scaled_q.get_mpz_t(), params.b.get_mpz_t());
-  mpz_cdiv_q(base_hi.get_mpz_t(), scaled_q.get_mpz_t(), params.b.get_mpz_t());
-  mpz_class lo = one;
-  mpz_class hi = one;
-  std::size_t top = 64;
-  while (top > 0 && ((stake >> (top - 1)) & 1u) == 0) --top;
-  for (std::size_t bit = top; bit-- > 0;) {
-    lo *= lo;
-    hi *= hi;
-    mpz_fdiv_q_2exp(lo.get_mpz_t(), lo.get_mpz_t(), precision);
-    mpz_cdiv_q_2exp(hi.get_mpz_t(), hi.get_mpz_t(), precision);
-    if (((stake >> bit) & 1u) != 0) {
-      lo *= base_lo;
-      hi *= base_hi;
-      mpz_fdiv_q_2exp(lo.get_mpz_t(), lo.get_mpz_t(), precision);
-      mpz_cdiv_q_2exp(hi.get_mpz_t(), hi.get_mpz_t(), precision);
-    }
+// A binary floating-point bound m * 2^e with at most P significant bits,
+// every operation rounded in one direction (down for a lower bound, up for
+// an upper one). The exponent is unbounded in practice (a long), so terms
+// like (1 - p)^w = 2^-1443 do not underflow as a fixed-point number would.
+struct Bound {
+  mpz_class m;
+  long e = 0;
+};
+
+enum class Round { down, up };
+
+void shift_right(mpz_class& m, mp_bitcnt_t n, Round r) {
+  if (r == Round::down) {
+    mpz_fdiv_q_2exp(m.get_mpz_t(), m.get_mpz_t(), n);
+  } else {
+    mpz_cdiv_q_2exp(m.get_mpz_t(), m.get_mpz_t(), n);
   }
-  // x / 2^l < CDF  <=>  x * 2^P < 2^P CDF * 2^l.
-  const mpz_class x = bigint::from_bytes_be(vrf_output) << precision;
+}
+
+void normalize(Bound& v, unsigned long precision, Round r) {
+  const std::size_t bits = mpz_sizeinbase(v.m.get_mpz_t(), 2);
+  if (sgn(v.m) == 0 || bits <= precision) return;
+  const auto extra = static_cast<mp_bitcnt_t>(bits - precision);
+  shift_right(v.m, extra, r);
+  v.e += static_cast<long>(extra);
+}
+
+void multiply(Bound& v, const Bound& o, unsigned long precision, Round r) {
+  v.m *= o.m;
+  v.e += o.e;
+  normalize(v, precision, r);
+}
+
+void multiply(Bound& v, const mpz_class& n, unsigned long precision, Round r) {
+  v.m *= n;
+  normalize(v, precision, r);
+}
+
+void divide(Bound& v, const mpz_class& d, unsigned long precision, Round r) {
+  // Widen first so that the quotient keeps `precision` bits.
+  const auto bits = static_cast<long>(mpz_sizeinbase(v.m.get_mpz_t(), 2));
+  const long widen = static_cast<long>(precision) + static_cast<long>(bigint::bit_length(d)) - bits;
+  if (widen > 0) {
+    v.m <<= static_cast<mp_bitcnt_t>(widen);
+    v.e -= widen;
+  }
+  if (r == Round::down) {
+    mpz_fdiv_q(v.m.get_mpz_t(), v.m.get_mpz_t(), d.get_mpz_t());
+  } else {
+    mpz_cdiv_q(v.m.get_mpz_t(), v.m.get_mpz_t(), d.get_mpz_t());
+  }
+  normalize(v, precision, r);
+}
+
+// floor or ceil of v * 2^f.
+mpz_class to_fixed(const Bound& v, unsigned long f, Round r) {
+  mpz_class out = v.m;
+  const long shift = v.e + static_cast<long>(f);
+  if (shift >= 0) {
+    out <<= static_cast<mp_bitcnt_t>(shift);
+  } else {
+    shift_right(out, static_cast<mp_bitcnt_t>(-shift), r);
+  }
+  return out;
+}
+
+// The decision of exact_votes from certified bounds on each term T_k of the
+// binomial distribution (floating bounds with `precision` bits, so terms far
+// below 2^-l keep their relative precision) and on the cumulative sums (in
+// fixed point with `precision` fractional bits). Returns nullopt when x
+// falls between the bounds of a cumulative sum; the caller then retries
+// with more precision.
+std::optional<std::uint64_t> bounded_votes(ByteView vrf_output, std::uint64_t stake, const Params& params,
+                                           unsigned long precision) {
+  const std::size_t l = 8 * vrf_output.size();
+  // T_0 = (q / b)^w by square-and-multiply, each bound rounded its own way.
+  std::array<Bound, 2> term;  // [lower, upper]
+  constexpr std::array<Round, 2> rounding = {Round::down, Round::up};
+  for (std::size_t side = 0; side < 2; ++side) {
+    Bound base{params.q, 0};
+    divide(base, params.b, precision, rounding[side]);
+    Bound power{mpz_class(1), 0};
+    for (std::size_t bit = 64; bit-- > 0;) {
+      multiply(power, power, precision, rounding[side]);
+      if (((stake >> bit) & 1U) != 0) multiply(power, base, precision, rounding[side]);
+    }
+    term[side] = std::move(power);
+  }
+  // x / 2^l < CDF  <=>  x * 2^(F - l) < 2^F * CDF, with F = precision >= l.
+  const mpz_class x = bigint::from_bytes_be(vrf_output) << static_cast<mp_bitcnt_t>(precision - l);
   mpz_class cum_lo = 0;
   mpz_class cum_hi = 0;
   mpz_class numerator;
   mpz_class denominator;
   for (std::uint64_t k = 0; k < stake; ++k) {
-    cum_lo += lo;
-    cum_hi += hi;
-    if (x < (cum_lo << l)) return k;
-    if (x < (cum_hi << l)) return std::nullopt;  // undecided at this precision
-    // Bounds too loose to decide later terms: give up early.
-    if (hi > 2 * lo + 1) return std::nullopt;
-    numerator = params.a * static_cast<unsigned long>(stake - k);
-    denominator = params.q * static_cast<unsigned long>(k + 1);
-    lo *= numerator;
-    hi *= numerator;
-    mpz_fdiv_q(lo.get_mpz_t(), lo.get_mpz_t(), denominator.get_mpz_t());
-    mpz_cdiv_q(hi.get_mpz_t(), hi.get_mpz_t(), denominator.get_mpz_t());
+    cum_lo += to_fixed(term[0], precision, Round::down);
+    cum_hi += to_fixed(term[1], precision, Round::up);
+    if (x < cum_lo) return k;
+    if (x < cum_hi) return std::nullopt;  // undecided at this precision
+    // T_{k+1} = T_k * (w - k) * a / ((k + 1) * q).
+    numerator = params.a * mpz_class(std::to_string(stake - k));
+    denominator = params.q * mpz_class(std::to_string(k + 1));
+    for (std::size_t side = 0; side < 2; ++side) {
+      multiply(term[side], numerator, precision, rounding[side]);
+      divide(term[side], denominator, precision, rounding[side]);
+    }
   }
   return stake;
+}
+
+// Rejects inputs whose expected vote count w * tau / W is above
+// max_expected_votes: the bounds walk about that many terms.
+void check_expected_votes(std::uint64_t stake, std::uint64_t total_stake, std::uint64_t tau) {
+  using privfin::detail::uint128;
+  if (static_cast<uint128>(stake) * tau > static_cast<uint128>(max_expected_votes) * total_stake) {
+    throw InvalidArgument("sortition: stake " + std::to_string(stake) + " of " + std::to_string(total_stake) +
+                          " with expected committee size " + std::to_string(tau) +
+                          " expects more than " + std::to_string(max_expected_votes) +
+                          " votes for one node, above the supported maximum");
+  }
 }
 
 }  // namespace
@@ -173,12 +261,21 @@ std::uint64_t committee_votes(ByteView vrf_output, std::uint64_t stake, std::uin
   std::uint64_t votes = 0;
   Params params;
   if (trivial_votes(vrf_output, stake, total_stake, expected_committee_size, votes, params)) return votes;
+  check_expected_votes(stake, total_stake, expected_committee_size);
   // Small exact numbers (b^w of a few thousand bits) are quicker than the
   // bounds; both paths give the same answer.
-  if (stake * bigint::bit_length(params.b) > 4096) {
-    if (auto fast = bounded_votes(vrf_output, stake, params)) return *fast;
+  const std::uint64_t exact_bits = exact_cost_bits(stake, params);
+  if (exact_bits <= 4096) return exact_votes(vrf_output, stake, params);
+  // Start 128 bits past the VRF output's length plus the rounding error's
+  // growth (about 2 log2(w) + 2 j bits of relative error); x lands between
+  // the bounds with probability about 2^-100, and each retry doubles.
+  const unsigned long l = 8 * vrf_output.size();
+  unsigned long precision = l + 128 + 2 * static_cast<unsigned long>(std::bit_width(stake)) +
+                            static_cast<unsigned long>(std::bit_width(max_expected_votes));
+  for (;; precision *= 2) {
+    if (precision >= exact_bits) return exact_votes(vrf_output, stake, params);
+    if (auto decided = bounded_votes(vrf_output, stake, params, precision)) return *decided;
   }
-  return exact_votes(vrf_output, stake, params);
 }
 
 std::uint64_t committee_votes_exact(ByteView vrf_output, std::uint64_t stake, std::uint64_t total_stake,

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cfenv>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <vector>
@@ -179,4 +180,47 @@ TEST_CASE("sortition: the fixed-point fast path always agrees with the exact com
     CHECK(sortition::committee_votes(beta, 5, 15, 5) == sortition::committee_votes_exact(beta, 5, 15, 5));
     CHECK(sortition::committee_votes(beta, 6, 7, 2) == sortition::committee_votes_exact(beta, 6, 7, 2));
   }
+}
+
+TEST_CASE("sortition: real stakes are decided quickly; beyond the limits a typed error", "[sig][sortition]") {
+  auto prg = test_prg(9);
+  const auto mean_votes = [&](std::uint64_t w, std::uint64_t big_w, std::uint64_t tau, int samples) {
+    double sum = 0;
+    for (int i = 0; i < samples; ++i) sum += static_cast<double>(sortition::committee_votes(prg.bytes(64), w, big_w, tau));
+    return sum / samples;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  // Before the certified floating bounds, these took the exact path: b^w of
+  // billions of bits (GMP ran out of memory, or did not answer in 60 s).
+  // Means within 5 standard errors of w * tau / W.
+  CHECK(std::abs(mean_votes(100'000'000, 1'000'000'000, 2000, 20) - 200.0) < 5 * std::sqrt(200.0 / 20));
+  CHECK(std::abs(mean_votes(1'000'000'000, 10'000'000'000, 10'000, 10) - 1000.0) < 5 * std::sqrt(1000.0 / 10));
+  // Stake near the whole supply: p = 1/2 on 2^40 units would overflow any
+  // fixed point ((1/2)^(2^40)); expected votes 2^19.
+  CHECK(sortition::committee_votes(prg.bytes(64), std::uint64_t{1} << 20, std::uint64_t{1} << 21,
+                                   std::uint64_t{1} << 20) > 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 60);  // about a second on a busy 2-core machine
+
+  // Beyond the limits: typed errors, never an abort inside GMP.
+  const Bytes beta = prg.bytes(64);
+  const std::uint64_t two62 = std::uint64_t{1} << 62;
+  CHECK_THROWS_AS(sortition::committee_votes(beta, two62, 2 * two62, two62), InvalidArgument);
+  CHECK_THROWS_WITH(sortition::committee_votes(beta, std::uint64_t{1} << 40, std::uint64_t{1} << 40,
+                                               sortition::max_expected_votes + 1),
+                    Catch::Contains("supported maximum"));
+  CHECK_THROWS_AS(sortition::committee_votes_exact(beta, 100'000'000, 1'000'000'000, 2000), InvalidArgument);
+  CHECK_THROWS_AS(sortition::committee_votes_exact(beta, two62, 2 * two62, two62), InvalidArgument);
+}
+
+TEST_CASE("sortition: an output exactly on a CDF value is decided exactly on the bounded path", "[sig][sortition]") {
+  // w = 3001 and p = 1/2: CDF(1500) = 1/2 exactly (symmetry), b^w has 6002
+  // bits so committee_votes takes the bounds, which cannot separate x / 2^8 =
+  // 1/2 from the CDF; the answer must still be the exact one (1501).
+  for (unsigned x : {0x7Fu, 0x80u, 0x81u}) {
+    const Bytes beta{static_cast<std::byte>(x)};
+    INFO("x = " << x);
+    CHECK(sortition::committee_votes(beta, 3001, 6002, 3001) == sortition::committee_votes_exact(beta, 3001, 6002, 3001));
+  }
+  CHECK(sortition::committee_votes(Bytes{std::byte{0x80}}, 3001, 6002, 3001) == 1501);
 }
