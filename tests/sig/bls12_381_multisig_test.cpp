@@ -120,6 +120,64 @@ TEMPLATE_TEST_CASE("MultiSig and Committee reject bad input", "[sig][bls12_381][
   CHECK_THROWS_AS(MultiSig<TestType>::deserialize(zero_size, 3), DecodeError);
 }
 
+TEMPLATE_TEST_CASE("MultiSig::deserialize checks a lying committee size before allocating",
+                   "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  // version 1, committee size 2^27 as a varint, and nothing else: the bytes
+  // for 2^27 counts and a signature do not exist, so nothing is allocated
+  // (before the fix this cost 512 MiB, and with SIZE_MAX as the limit threw
+  // std::bad_alloc or std::length_error instead of DecodeError).
+  const Bytes lying = {std::byte{1}, std::byte{0x80}, std::byte{0x80}, std::byte{0x80}, std::byte{0x40}};
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(lying, std::size_t{1} << 27), DecodeError);
+  CHECK_THROWS_WITH(MultiSig<TestType>::deserialize(lying, SIZE_MAX), Catch::Contains("only 0 bytes remain"));
+  // The largest varint size with the limit at SIZE_MAX: still a DecodeError.
+  Bytes huge = {std::byte{1}};
+  for (int i = 0; i < 9; ++i) huge.push_back(std::byte{0xFF});
+  huge.push_back(std::byte{0x01});
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(huge, SIZE_MAX), DecodeError);
+  // Counts present but one byte of the signature missing.
+  Fixture<TestType> f(3);
+  const Bytes wire = f.vote(1, to_bytes("b")).serialize();
+  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(ByteView(wire).first(wire.size() - 1), SIZE_MAX), DecodeError);
+}
+
+TEMPLATE_TEST_CASE("BLS keys and signatures have one accepted encoding: compressed",
+                   "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  using B = Bls<TestType>;
+  Fixture<TestType> f(2);
+  const Bytes msg = to_bytes("height 9 round 0");
+  const auto sig = B::sign(f.sks[0], msg, Scheme::proof_of_possession);
+  REQUIRE(B::verify(f.pks[0], msg, sig, Scheme::proof_of_possession));
+  // The same points, uncompressed: a second byte string for one key or one
+  // signature, which a de-duplication by bytes would count twice.
+  Bytes pk_u, sig_u, pop_u;
+  if constexpr (std::is_same_v<TestType, MinPk>) {
+    const auto a = g1_to_uncompressed(g1_from_bytes(f.pks[0]));
+    const auto b = g2_to_uncompressed(g2_from_bytes(sig));
+    const auto c = g2_to_uncompressed(g2_from_bytes(f.pops[0]));
+    pk_u.assign(a.begin(), a.end());
+    sig_u.assign(b.begin(), b.end());
+    pop_u.assign(c.begin(), c.end());
+  } else {
+    const auto a = g2_to_uncompressed(g2_from_bytes(f.pks[0]));
+    const auto b = g1_to_uncompressed(g1_from_bytes(sig));
+    const auto c = g1_to_uncompressed(g1_from_bytes(f.pops[0]));
+    pk_u.assign(a.begin(), a.end());
+    sig_u.assign(b.begin(), b.end());
+    pop_u.assign(c.begin(), c.end());
+  }
+  CHECK_FALSE(B::key_validate(pk_u));
+  CHECK_FALSE(B::verify(pk_u, msg, sig, Scheme::proof_of_possession));
+  CHECK_FALSE(B::verify(f.pks[0], msg, sig_u, Scheme::proof_of_possession));
+  CHECK_FALSE(B::pop_verify(pk_u, f.pops[0]));
+  CHECK_FALSE(B::pop_verify(f.pks[0], pop_u));
+  const std::vector<ByteView> one_uncompressed = {ByteView(sig_u)};
+  CHECK_THROWS_AS(B::aggregate(one_uncompressed), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::single(2, 0, sig_u), DecodeError);
+  const std::vector<ByteView> pks = {ByteView(pk_u), f.pk_views[1]};
+  const std::vector<ByteView> pops = {ByteView(f.pops[0]), f.pop_views[1]};
+  CHECK_THROWS_AS(Committee<TestType>::from_keys(pks, pops), InvalidArgument);
+}
+
 TEMPLATE_TEST_CASE("MultiSig key aggregation: repeated and cancelling keys", "[sig][bls12_381][multisig]", MinPk,
                    MinSig) {
   using B = Bls<TestType>;

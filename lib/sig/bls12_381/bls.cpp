@@ -41,6 +41,9 @@ void hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::span<std::byte
   }
 }
 
+// Wipes a secret scalar's stack copy before it goes out of scope.
+void wipe(Fr& secret) noexcept { secure_wipe(std::as_writable_bytes(std::span(&secret, 1))); }
+
 // OS2IP(48 bytes) mod r, constant-time: hi * 2^256 + lo.
 Fr fr_from_48_bytes(ByteView in) noexcept {
   detail::Limbs<4> hi{}, lo{};
@@ -74,9 +77,9 @@ auto encode(const P& p) {
 template <class P>
 P decode(ByteView bytes) {
   if constexpr (std::is_same_v<P, G1>) {
-    return g1_from_bytes(bytes, true);
+    return g1_from_compressed(bytes, true);
   } else {
-    return g2_from_bytes(bytes, true);
+    return g2_from_compressed(bytes, true);
   }
 }
 
@@ -132,8 +135,11 @@ SecretKey SecretKey::key_gen(ByteView ikm, ByteView key_info) {
     const auto digest = Sha256::hash(salt);
     salt.assign(digest.begin(), digest.end());
     hkdf_sha256(salt, ikm0.view(), info, okm.span());
-    const Fr sk = fr_from_48_bytes(okm.view());
-    if (!sk.is_zero()) return SecretKey(sk);
+    Fr sk = fr_from_48_bytes(okm.view());
+    const bool usable = !sk.is_zero();
+    const SecretKey key(sk);
+    wipe(sk);
+    if (usable) return key;
   }
 }
 
@@ -142,9 +148,13 @@ SecretKey SecretKey::from_bytes(ByteView bytes) {
     throw InvalidArgument("bls12_381 SecretKey: " + std::to_string(bytes.size()) + " bytes, expected 32");
   }
   Fr sk;
-  if (!Fr::from_bytes_be(bytes, sk)) throw InvalidArgument("bls12_381 SecretKey: value is not below the group order r");
-  if (sk.is_zero()) throw InvalidArgument("bls12_381 SecretKey: value is zero");
-  return SecretKey(sk);
+  const bool below_r = Fr::from_bytes_be(bytes, sk);
+  const bool zero = sk.is_zero();
+  const SecretKey key(sk);
+  wipe(sk);
+  if (!below_r) throw InvalidArgument("bls12_381 SecretKey: value is not below the group order r");
+  if (zero) throw InvalidArgument("bls12_381 SecretKey: value is zero");
+  return key;
 }
 
 SecretKey SecretKey::from_bytes_mod_r(ByteView bytes) {
@@ -156,10 +166,13 @@ SecretKey SecretKey::from_bytes_mod_r(ByteView bytes) {
     const std::size_t bit = 8 * (size - 1 - i);
     raw[bit / 64] |= static_cast<std::uint64_t>(bytes[i]) << (bit % 64);
   }
-  const Fr sk = Fr::from_raw(raw);
+  Fr sk = Fr::from_raw(raw);
   secure_wipe(std::as_writable_bytes(std::span(raw)));
-  if (sk.is_zero()) throw InvalidArgument("bls12_381 SecretKey: value is zero modulo r");
-  return SecretKey(sk);
+  const bool zero = sk.is_zero();
+  const SecretKey key(sk);
+  wipe(sk);
+  if (zero) throw InvalidArgument("bls12_381 SecretKey: value is zero modulo r");
+  return key;
 }
 
 SecretBytes SecretKey::to_bytes() const {

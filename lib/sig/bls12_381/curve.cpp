@@ -237,4 +237,24 @@ G2 g2_from_bytes(ByteView bytes, bool check_subgroup) {
   return q;
 }
 
+namespace {
+void require_compressed_size(ByteView bytes, std::size_t size, const char* group) {
+  if (bytes.size() != size) {
+    throw DecodeError(std::string(group) + " point encoding: " + std::to_string(bytes.size()) +
+                      " bytes, expected the " + std::to_string(size) +
+                      "-byte compressed encoding (the only canonical one)");
+  }
+}
+}  // namespace
+
+G1 g1_from_compressed(ByteView bytes, bool check_subgroup) {
+  require_compressed_size(bytes, g1_compressed_size, "G1");
+  return g1_from_bytes(bytes, check_subgroup);
+}
+
+G2 g2_from_compressed(ByteView bytes, bool check_subgroup) {
+  require_compressed_size(bytes, g2_compressed_size, "G2");
+  return g2_from_bytes(bytes, check_subgroup);
+}
+
 }  // namespace privfin::sig::bls12_381

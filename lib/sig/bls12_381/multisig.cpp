@@ -73,9 +73,9 @@ struct JacobianSum {
 template <class P>
 P decode_sig(ByteView bytes) {
   if constexpr (std::is_same_v<P, G1>) {
-    return g1_from_bytes(bytes, true);
+    return g1_from_compressed(bytes, true);
   } else {
-    return g2_from_bytes(bytes, true);
+    return g2_from_compressed(bytes, true);
   }
 }
 }  // namespace
@@ -95,9 +95,9 @@ Committee<V> Committee<V>::from_keys(std::span<const ByteView> pks, std::span<co
                             " has an invalid key or proof of possession");
     }
     if constexpr (std::is_same_v<PkPoint, G1>) {
-      c.keys_.push_back(g1_from_bytes(pks[i], true));
+      c.keys_.push_back(g1_from_compressed(pks[i], true));
     } else {
-      c.keys_.push_back(g2_from_bytes(pks[i], true));
+      c.keys_.push_back(g2_from_compressed(pks[i], true));
     }
   }
   return c;
@@ -205,6 +205,13 @@ MultiSig<V> MultiSig<V>::deserialize(ByteView bytes, std::size_t max_committee) 
   if (n == 0 || n > max_committee) {
     throw DecodeError("bls12_381 MultiSig: committee size " + std::to_string(n) + " outside [1, " +
                       std::to_string(max_committee) + "]");
+  }
+  // Each count takes at least one byte and the signature follows: check that
+  // the bytes exist before allocating a counter per member.
+  if (r.remaining() < V::sig_size || n > r.remaining() - V::sig_size) {
+    throw DecodeError("bls12_381 MultiSig: committee size " + std::to_string(n) + " needs at least " +
+                      std::to_string(n) + " count bytes and a " + std::to_string(V::sig_size) +
+                      "-byte signature, but only " + std::to_string(r.remaining()) + " bytes remain");
   }
   MultiSig m(static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < m.counts_.size(); ++i) {

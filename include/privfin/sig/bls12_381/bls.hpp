@@ -15,7 +15,10 @@
 // call pop_verify on every key (or build a Committee, multisig.hpp) before
 // aggregating it — FastAggregateVerify is only sound for keys whose proof
 // of possession was checked, otherwise rogue-key forgeries are possible.
-// Encodings are the compressed ZCash format. Verifiers return
+// Encodings are the compressed ZCash format, and only that: a key or a
+// signature in the uncompressed form is refused (verifiers return false,
+// aggregate throws DecodeError), so each has exactly one accepted byte
+// string and de-duplicating by bytes is sound. Verifiers return
 // [[nodiscard]] bool and treat every malformed input as invalid; aggregate()
 // throws DecodeError for a malformed signature, key_gen and from_bytes throw
 // InvalidArgument. Signing is constant-time in the secret key. Thread-safe:

@@ -172,13 +172,14 @@ class Point {
   // [k] this, constant-time in k: 255 doublings and 255 additions whose
   // results are kept or dropped by masked selects.
   [[nodiscard]] Point mul(const Fr& k) const noexcept {
-    const auto bits = k.to_raw();
+    auto bits = k.to_raw();
     Point acc;
     for (std::size_t i = 255; i-- > 0;) {
       acc = acc.dbl();
       const Point sum = acc + *this;
       acc = select(((bits[i / 64] >> (i % 64)) & 1) != 0, acc, sum);
     }
+    secure_wipe(std::as_writable_bytes(std::span(bits)));  // k is often a secret key
     return acc;
   }
 
@@ -245,5 +246,13 @@ inline constexpr std::size_t g2_uncompressed_size = 192;
 // outside the prime-order subgroup.
 [[nodiscard]] G1 g1_from_bytes(ByteView bytes, bool check_subgroup = true);
 [[nodiscard]] G2 g2_from_bytes(ByteView bytes, bool check_subgroup = true);
+
+// The canonical form: the compressed encoding only (48 bytes in G1, 96 in
+// G2), so that every point has exactly one accepted byte string. BLS keys
+// and signatures (bls.hpp, multisig.hpp) are decoded with these: whoever
+// de-duplicates votes or signatures by their bytes sees each once. Throws
+// DecodeError as above, and for any other length.
+[[nodiscard]] G1 g1_from_compressed(ByteView bytes, bool check_subgroup = true);
+[[nodiscard]] G2 g2_from_compressed(ByteView bytes, bool check_subgroup = true);
 
 }  // namespace privfin::sig::bls12_381
