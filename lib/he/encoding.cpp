@@ -85,12 +85,33 @@ std::int64_t FixedPoint::to_int64(double x) const {
 }
 
 double FixedPoint::to_double(const mpz_class& v, std::size_t scale_power) const {
-  // mpz_get_d_2exp gives d in [0.5, 1) with v = d * 2^e (truncated to 53
-  // bits), which avoids overflow for values beyond the double range.
-  long e = 0;
-  const double d = mpz_get_d_2exp(&e, v.get_mpz_t());
-  const long scale = static_cast<long>(bits_ * scale_power);
-  return std::ldexp(d, static_cast<int>(e - scale));
+  // Rounds |v| / 2^s to a multiple of its ulp 2^(u - s), half to even, in
+  // integers, then scales exactly. The ulp is that of a 53-bit significand,
+  // or 2^-1074 where the result is subnormal, so there is one rounding only
+  // (mpz_get_d truncates, and truncating then rounding again could be off).
+  if (sgn(v) == 0) return 0.0;
+  const bool negative = sgn(v) < 0;
+  const mpz_class magnitude = abs(v);
+  const auto bits = static_cast<long>(mpz_sizeinbase(magnitude.get_mpz_t(), 2));
+  const long s = static_cast<long>(bits_ * scale_power);
+  const long u = std::max(bits - 53, s - 1074);  // exponent of the ulp, in v's units
+  double result = 0.0;
+  if (u <= 0) {
+    result = std::ldexp(magnitude.get_d(), static_cast<int>(-s));  // |v| < 2^53: exact
+  } else {
+    mpz_class q;
+    mpz_fdiv_q_2exp(q.get_mpz_t(), magnitude.get_mpz_t(), static_cast<mp_bitcnt_t>(u));
+    const auto ulong_u = static_cast<mp_bitcnt_t>(u);
+    if (mpz_tstbit(magnitude.get_mpz_t(), ulong_u - 1) != 0) {
+      const bool above_half = mpz_scan1(magnitude.get_mpz_t(), 0) < ulong_u - 1;
+      if (above_half || mpz_odd_p(q.get_mpz_t()) != 0) ++q;
+    }
+    // q <= 2^53 is exact as a double; ldexp then only scales (or overflows
+    // to infinity, the nearest value beyond the largest double).
+    const long exponent = std::clamp(u - s, -2000L, 2000L);
+    result = std::ldexp(q.get_d(), static_cast<int>(exponent));
+  }
+  return negative ? -result : result;
 }
 
 mpz_class FixedPoint::encode(const PaillierPublicKey& pk, double x) const { return encode_signed(pk, to_integer(x)); }

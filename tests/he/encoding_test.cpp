@@ -5,7 +5,9 @@
 #include <privfin/core/error.hpp>
 #include <privfin/he/encoding.hpp>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "he/test_keys.hpp"
@@ -72,6 +74,67 @@ TEST_CASE("Fixed-point encoding", "[he][encoding]") {
   }
   CHECK(fp.decode(pk, sk.decrypt(acc), 2) == Approx(expected).margin(1e-9));
   CHECK_THROWS_AS(FixedPoint(1025), InvalidArgument);
+}
+
+namespace {
+// True when d is a nearest double to v / 2^s, ties to an even significand,
+// decided in exact rational arithmetic (mpq holds every double exactly).
+bool is_nearest_double(const mpz_class& v, unsigned long s, double d) {
+  mpq_class exact(v);
+  mpq_div_2exp(exact.get_mpq_t(), exact.get_mpq_t(), s);
+  if (std::isinf(d)) {
+    // Beyond the largest double by at least half its ulp (2^970).
+    const double max = std::numeric_limits<double>::max();
+    return abs(exact) >= mpq_class(max) + mpq_class(mpz_class(1) << 970, 1);
+  }
+  const auto distance = [&](double candidate) -> mpq_class { return abs(exact - mpq_class(candidate)); };
+  const double below = std::nextafter(d, -std::numeric_limits<double>::infinity());
+  const double above = std::nextafter(d, std::numeric_limits<double>::infinity());
+  const mpq_class here = distance(d);
+  for (const double other : {below, above}) {
+    if (std::isinf(other)) continue;
+    const mpq_class there = distance(other);
+    if (there < here) return false;
+    if (there == here) {  // a tie: the even significand wins
+      // The last bit of the representation is the significand's, normal or subnormal.
+      if ((std::bit_cast<std::uint64_t>(d) & 1U) != 0) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+TEST_CASE("FixedPoint::to_double rounds to the nearest double, ties to even", "[he][encoding]") {
+  const FixedPoint integer(0);
+  const mpz_class two54 = mpz_class(1) << 54;
+  // Above 2^53 the ulp is 2 or more: 2^54 + 3 is nearer 2^54 + 4 (it was
+  // truncated to 2^54).
+  CHECK(integer.to_double(two54 + 3) == std::ldexp(1.0, 54) + 4);
+  CHECK(integer.to_double(-(two54 + 3)) == -(std::ldexp(1.0, 54) + 4));
+  CHECK(integer.to_double(two54 + 1) == std::ldexp(1.0, 54));
+  CHECK(integer.to_double(two54 + 2) == std::ldexp(1.0, 54));      // tie, even stays
+  CHECK(integer.to_double(two54 + 6) == std::ldexp(1.0, 54) + 8);  // tie, odd rounds up
+  CHECK(std::isinf(integer.to_double(mpz_class(1) << 1024)));
+  CHECK(FixedPoint(1024).to_double(mpz_class(1), 2) == 0.0);  // 2^-2048
+  CHECK(FixedPoint(1024).to_double(mpz_class(3), 1) == std::ldexp(3.0, -1024));  // subnormal, exact
+
+  // Random values of every size, scaled into the normal, subnormal and
+  // overflow ranges, against the exact rational reference.
+  Prg prg = seeded(9);
+  for (int i = 0; i < 3000; ++i) {
+    const auto bits = 1 + prg.next_u64() % 1200;
+    mpz_class v = 0;
+    std::size_t drawn = 0;
+    for (; drawn < bits; drawn += 64) v = (v << 64) + mpz_class(std::to_string(prg.next_u64()));
+    v >>= static_cast<mp_bitcnt_t>(drawn - bits);  // at most `bits` bits
+    if (prg.next_u64() % 4 == 0) v |= 1;  // ties and near-ties at the last bit
+    if (prg.next_u64() % 2 == 0) v = -v;
+    const std::size_t f = prg.next_u64() % 1025;
+    const std::size_t power = 1 + prg.next_u64() % 2;
+    const double d = FixedPoint(f).to_double(v, power);
+    INFO("v = " << v.get_str(16) << ", s = " << f * power);
+    REQUIRE(is_nearest_double(v, static_cast<unsigned long>(f * power), d));
+  }
 }
 
 TEST_CASE("Packed vectors add slot-wise", "[he][encoding][packing]") {
