@@ -159,3 +159,30 @@ TEST_CASE("FLP lengths follow the draft and wrong lengths are refused", "[zk][pr
   CHECK_THROWS_AS(SumVec(1, 1, 0), InvalidArgument);
   CHECK_THROWS_AS(MultihotCountVec(3, 4, 1), InvalidArgument);
 }
+
+TEST_CASE("An out-of-range measurement is refused without showing it", "[zk][prio3][flp]") {
+  // The measurement is the client's secret: the message names the public
+  // bound only (core/error.hpp: messages never contain a secret).
+  const auto message_of = [](auto&& encode) -> std::string {
+    try {
+      encode();
+    } catch (const InvalidArgument& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  const std::string sum = message_of([] { (void)Sum(100).encode(73519); });
+  CHECK_THAT(sum, Catch::Contains("max_measurement 100"));
+  CHECK_THAT(sum, !Catch::Contains("73519"));
+  const std::string count = message_of([] { (void)Count().encode(73519); });
+  CHECK_THAT(count, !Catch::Contains("73519"));
+  const std::string hist = message_of([] { (void)Histogram(11, 3).encode(73519); });
+  CHECK_THAT(hist, Catch::Contains("length 11"));
+  CHECK_THAT(hist, !Catch::Contains("73519"));
+  const std::string vec = message_of([] { (void)SumVec(5, 9, 4).encode({0, 0, 73519, 0, 0}); });
+  CHECK_THAT(vec, !Catch::Contains("73519"));
+  CHECK_THAT(vec, !Catch::Contains("entry 2"));
+  const std::string weight = message_of([] { (void)MultihotCountVec(5, 2, 3).encode({true, true, true, false, false}); });
+  CHECK_THAT(weight, Catch::Contains("max_weight 2"));
+  CHECK_THAT(weight, !Catch::Contains("weight 3"));
+}

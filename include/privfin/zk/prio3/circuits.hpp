@@ -13,7 +13,9 @@
 //   Flp<Histogram> flp(h);
 //
 // Constructors throw InvalidArgument for parameters the draft does not
-// allow; encode() throws InvalidArgument for an out-of-range measurement.
+// allow; encode() throws InvalidArgument for an out-of-range measurement,
+// with a message that names the public bound but never the measurement (or
+// which entry), since that is the client's secret.
 // The encodings avoid branches on the measurement (mask selection). Values;
 // thread-safe.
 #pragma once
@@ -113,7 +115,7 @@ class Count {
   [[nodiscard]] const std::vector<flp::Gadget<Field>>& gadgets() const noexcept { return gadgets_; }
 
   [[nodiscard]] std::vector<Field> encode(Measurement m) const {
-    if (m > 1) throw InvalidArgument("Prio3Count: measurement " + std::to_string(m) + " is not 0 or 1");
+    if (m > 1) throw InvalidArgument("Prio3Count: the measurement is not 0 or 1");
     return {Field::from_u64(m)};
   }
   template <class Call>
@@ -155,8 +157,7 @@ class Sum {
 
   [[nodiscard]] std::vector<Field> encode(Measurement m) const {
     if (m > max_) {
-      throw InvalidArgument("Prio3Sum: measurement " + std::to_string(m) + " exceeds max_measurement " +
-                            std::to_string(max_));
+      throw InvalidArgument("Prio3Sum: the measurement exceeds max_measurement " + std::to_string(max_));
     }
     std::vector<Field> out;
     out.reserve(bits_);
@@ -219,8 +220,7 @@ class SumVec {
     out.reserve(meas_len());
     for (std::size_t i = 0; i < m.size(); ++i) {
       if (m[i] > max_) {
-        throw InvalidArgument("Prio3SumVec: entry " + std::to_string(i) + " exceeds max_measurement " +
-                              std::to_string(max_));
+        throw InvalidArgument("Prio3SumVec: an entry exceeds max_measurement " + std::to_string(max_));
       }
       detail::encode_ranged<Field>(m[i], bits_, last_weight_, out);
     }
@@ -279,8 +279,7 @@ class Histogram {
 
   [[nodiscard]] std::vector<Field> encode(Measurement bucket) const {
     if (bucket >= length_) {
-      throw InvalidArgument("Prio3Histogram: bucket " + std::to_string(bucket) + " is not below length " +
-                            std::to_string(length_));
+      throw InvalidArgument("Prio3Histogram: the bucket is not below length " + std::to_string(length_));
     }
     std::vector<Field> out(length_);
     for (std::size_t i = 0; i < length_; ++i) out[i] = Field::from_u64(static_cast<std::uint64_t>(i == bucket));
@@ -352,8 +351,7 @@ class MultihotCountVec {
       weight += static_cast<std::uint64_t>(b);
     }
     if (weight > max_weight_) {
-      throw InvalidArgument("Prio3MultihotCountVec: weight " + std::to_string(weight) + " exceeds max_weight " +
-                            std::to_string(max_weight_));
+      throw InvalidArgument("Prio3MultihotCountVec: the weight exceeds max_weight " + std::to_string(max_weight_));
     }
     detail::encode_ranged<Field>(weight, bits_, last_weight_, out);
     return out;
