@@ -35,6 +35,26 @@ TEMPLATE_TEST_CASE_SIG("Z2k arithmetic wraps modulo 2^K", "[core][ring]", ((unsi
   CHECK(((R::one() << (K - 1)) >> (K - 1)) == R::one());
 }
 
+TEMPLATE_TEST_CASE_SIG("Z2k shifts and bit() are defined for every amount", "[core][ring]", ((unsigned K), K), 8, 16,
+                       32, 64) {
+  // a << s is a * 2^s mod 2^K and a >> s is floor(a / 2^s), for s >= K too
+  // (where a machine shift is undefined behaviour; UBSan flags it). The
+  // amounts come from a loop so the compiler cannot fold them.
+  using R = Z2k<K>;
+  using privfin::detail::uint128;
+  const R a = R::from_signed(-0x1234567);
+  const auto wide = static_cast<uint128>(a.value());
+  const uint128 mod = static_cast<uint128>(1) << K;
+  for (unsigned s = 0; s <= 2 * K + 1; ++s) {
+    INFO("s = " << s);
+    const uint128 left = s >= 128 ? 0 : (wide << s) % mod;
+    const uint128 right = s >= 128 ? 0 : wide >> s;
+    CHECK((a << s).value() == static_cast<typename R::Word>(left));
+    CHECK((a >> s).value() == static_cast<typename R::Word>(right));
+    CHECK(a.bit(s) == (s < K && ((wide >> s) & 1U) != 0));
+  }
+}
+
 TEST_CASE("Z2k little-endian encoding round-trips", "[core][ring]") {
   const Z2k<32> v{0x12345678U};
   std::array<std::byte, 4> buf{};

@@ -60,8 +60,8 @@ class Z2k {
   [[nodiscard]] constexpr SignedWord as_signed() const noexcept {
     return static_cast<SignedWord>(value_);
   }
-  // Bit i (0 = least significant).
-  [[nodiscard]] constexpr bool bit(unsigned i) const noexcept { return ((value_ >> i) & 1U) != 0; }
+  // Bit i (0 = least significant); false for i >= K.
+  [[nodiscard]] constexpr bool bit(unsigned i) const noexcept { return i < K && ((value_ >> i) & 1U) != 0; }
   // The most significant bit: set for the "negative" half of the ring.
   [[nodiscard]] constexpr bool msb() const noexcept { return bit(K - 1); }
 
@@ -79,12 +79,15 @@ class Z2k {
     return Z2k(static_cast<Word>(wide(a) * wide(b)));
   }
   friend constexpr Z2k operator-(Z2k a) noexcept { return Z2k(static_cast<Word>(0U - wide(a))); }
+  // Shifts are defined for every s: a << s is a * 2^s mod 2^K, so s >= K
+  // gives 0 (the machine shift would be undefined behaviour there); the
+  // shift amount is public, so the branch leaks nothing.
   friend constexpr Z2k operator<<(Z2k a, unsigned s) noexcept {
-    return Z2k(static_cast<Word>(wide(a) << s));
+    return s >= K ? Z2k{} : Z2k(static_cast<Word>(wide(a) << s));
   }
-  // Logical (unsigned) right shift.
+  // Logical (unsigned) right shift: floor(a / 2^s), 0 for s >= K.
   friend constexpr Z2k operator>>(Z2k a, unsigned s) noexcept {
-    return Z2k(static_cast<Word>(wide(a) >> s));
+    return s >= K ? Z2k{} : Z2k(static_cast<Word>(wide(a) >> s));
   }
   friend constexpr Z2k operator^(Z2k a, Z2k b) noexcept { return Z2k(static_cast<Word>(a.value_ ^ b.value_)); }
   friend constexpr Z2k operator&(Z2k a, Z2k b) noexcept { return Z2k(static_cast<Word>(a.value_ & b.value_)); }
