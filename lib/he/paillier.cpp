@@ -306,20 +306,30 @@ PaillierSecretKey PaillierSecretKey::generate(std::size_t bits, Prg& prg) {
 mpz_class PaillierSecretKey::decrypt(const PaillierCiphertext& c) const {
   pk_.check(c, "PaillierSecretKey::decrypt");
   // m_p = L_p(c^(p-1) mod p^2) * (-q)^-1 mod p, L_p(x) = (x - 1) / p.
+  // Every intermediate depends on p or q and is wiped (named, so that no
+  // unwiped temporary holds p - 1 or c mod p^2).
   auto half = [&c](const mpz_class& prime, const mpz_class& square, const mpz_class& h) {
-    mpz_class x = bigint::powm_sec(c.value() % square, prime - 1, square);
+    mpz_class reduced = c.value() % square;
+    mpz_class exponent = prime - 1;
+    mpz_class x = bigint::powm_sec(reduced, exponent, square);
     x -= 1;
     mpz_divexact(x.get_mpz_t(), x.get_mpz_t(), prime.get_mpz_t());
-    return mulmod(x, h, prime);
+    mpz_class out = mulmod(x, h, prime);
+    bigint::wipe(reduced);
+    bigint::wipe(exponent);
+    bigint::wipe(x);
+    return out;
   };
   mpz_class mp = half(p_, p2_, hp_);
   mpz_class mq = half(q_, q2_, hq_);
   // m = m_q + q * ((m_p - m_q) q^-1 mod p).
-  mpz_class t = mulmod(mp - mq, q_inv_p_, p_);
+  mpz_class difference = mp - mq;
+  mpz_class t = mulmod(difference, q_inv_p_, p_);
   if (sgn(t) < 0) t += p_;
   mpz_class m = mq + q_ * t;
   bigint::wipe(mp);
   bigint::wipe(mq);
+  bigint::wipe(difference);
   bigint::wipe(t);
   return m;
 }
@@ -329,16 +339,16 @@ PaillierCiphertext PaillierSecretKey::encrypt(const mpz_class& m, Prg& prg) cons
   if (m < 0 || m >= n) throw InvalidArgument("PaillierSecretKey::encrypt: the plaintext is not in [0, n)");
   mpz_class r = bigint::random_unit(n, prg);
   // r^n mod p^2 = r^(n mod p(p-1)) since phi(p^2) = p(p-1); likewise mod q^2.
-  mpz_class rp = bigint::powm_sec(r % p2_, n_mod_phi_p2_, p2_);
-  mpz_class rq = bigint::powm_sec(r % q2_, n_mod_phi_q2_, q2_);
-  const std::array<mpz_class, 2> residues{rp, rq};
-  const std::array<mpz_class, 2> moduli{p2_, q2_};
+  mpz_class r_mod_p2 = r % p2_;
+  mpz_class r_mod_q2 = r % q2_;
+  std::array<mpz_class, 2> residues{bigint::powm_sec(r_mod_p2, n_mod_phi_p2_, p2_),
+                                    bigint::powm_sec(r_mod_q2, n_mod_phi_q2_, q2_)};
+  std::array<mpz_class, 2> moduli{p2_, q2_};
   mpz_class rn = bigint::crt(residues, moduli);
   PaillierCiphertext c(mulmod(plaintext_power(m, n), rn, pk_.n_squared()));
-  bigint::wipe(r);
-  bigint::wipe(rp);
-  bigint::wipe(rq);
-  bigint::wipe(rn);
+  for (mpz_class* x : {&r, &r_mod_p2, &r_mod_q2, &residues[0], &residues[1], &moduli[0], &moduli[1], &rn}) {
+    bigint::wipe(*x);
+  }
   return c;
 }
 

@@ -245,6 +245,12 @@ ThresholdPaillierPublicKey ThresholdPaillierPublicKey::parse(ByteView bytes) {
     throw DecodeError("threshold Paillier public key: need 1 <= t <= l, got t = " + std::to_string(t) +
                       ", l = " + std::to_string(l));
   }
+  // v and l verification keys follow, each ciphertext_bytes() long.
+  if (l + 1 > r.remaining() / pk.ciphertext_bytes()) {
+    throw DecodeError("threshold Paillier public key: " + std::to_string(l) + " parties need " +
+                      std::to_string(l + 1) + " group elements, but only " + std::to_string(r.remaining()) +
+                      " bytes remain");
+  }
   mpz_class v = pk.read_ciphertext_value(r, "verification base v").value();
   std::vector<mpz_class> vks;
   vks.reserve(l);

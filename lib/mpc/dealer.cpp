@@ -57,23 +57,31 @@ DealerStats run_dealer(net::Network& net, std::size_t parties, Prg& seed_source)
     }
     const auto n = static_cast<std::size_t>(size);
     switch (kind) {
-      case static_cast<std::uint8_t>(CorrelationKind::arith_triples):
-        net.send_elements<Ring>(last, gen.arith_correction(n));
+      // Each correction is the last party's share: wiped once it is sent.
+      case static_cast<std::uint8_t>(CorrelationKind::arith_triples): {
+        auto c = gen.arith_correction(n);
+        net.send_elements<Ring>(last, c);
+        secure_wipe(std::as_writable_bytes(std::span(c)));
         st.arith_triples += size;
         break;
+      }
       case static_cast<std::uint8_t>(CorrelationKind::bool_triples): {
-        const auto c = gen.bool_correction(n);
-        net.send(last, ByteView(reinterpret_cast<const std::byte*>(c.data()), c.size() * 8));
+        auto c = gen.bool_correction(n);
+        net.send(last, std::as_bytes(std::span(c)));
+        secure_wipe(std::as_writable_bytes(std::span(c)));
         st.bool_triple_words += size;
         break;
       }
-      case static_cast<std::uint8_t>(CorrelationKind::trunc_masks):
+      case static_cast<std::uint8_t>(CorrelationKind::trunc_masks): {
         if (shift < 1 || shift > 62) {
           throw ProtocolError(last, "dealer request for truncation by " + std::to_string(shift) + " bits");
         }
-        net.send_elements<Ring>(last, gen.trunc_correction(n, shift));
+        auto c = gen.trunc_correction(n, shift);
+        net.send_elements<Ring>(last, c);
+        secure_wipe(std::as_writable_bytes(std::span(c)));
         st.trunc_masks += size;
         break;
+      }
       default:
         throw ProtocolError(last, "unknown dealer request kind " + std::to_string(kind));
     }

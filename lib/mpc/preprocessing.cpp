@@ -7,6 +7,15 @@
 #include "privfin/core/error.hpp"
 
 namespace privfin::mpc {
+
+namespace {
+// Wipes vectors of correlated randomness in the clear before they are freed.
+template <class... Vectors>
+void wipe_all(Vectors&... vectors) noexcept {
+  (secure_wipe(std::as_writable_bytes(std::span(vectors))), ...);
+}
+}  // namespace
+
 namespace detail {
 
 void check_trunc_shift(const char* where, unsigned d) {
@@ -99,6 +108,7 @@ std::vector<Ring> CorrelationGenerator::arith_correction(std::size_t n) {
     }
   }
   for (std::size_t k = 0; k < n; ++k) c[k] = a[k] * b[k] - c[k];
+  wipe_all(a, b, tmp);  // the triples in the clear: only the last party's share leaves
   return c;
 }
 
@@ -116,6 +126,7 @@ std::vector<std::uint64_t> CorrelationGenerator::bool_correction(std::size_t wor
     }
   }
   for (std::size_t k = 0; k < words; ++k) c[k] ^= a[k] & b[k];
+  wipe_all(a, b, tmp);
   return c;
 }
 
@@ -137,6 +148,7 @@ std::vector<Ring> CorrelationGenerator::trunc_correction(std::size_t n, unsigned
     out[k] = (r[k] >> d) - out[k];
     out[n + k] = Ring{r[k].value() >> 63} - out[n + k];
   }
+  wipe_all(r, tmp);
   return out;
 }
 
@@ -169,21 +181,27 @@ LocalPreprocessing::LocalPreprocessing(const Prg::Seed& common_seed, std::size_t
 
 ArithTriples LocalPreprocessing::arith_triples(std::size_t n) {
   if (!generator_) return shares_.arith_triples(n, {});
-  const auto c = generator_->arith_correction(n);
-  return shares_.arith_triples(n, c);
+  auto c = generator_->arith_correction(n);
+  auto out = shares_.arith_triples(n, c);
+  wipe_all(c);
+  return out;
 }
 
 BoolTriples LocalPreprocessing::bool_triples(std::size_t words) {
   if (!generator_) return shares_.bool_triples(words, {});
-  const auto c = generator_->bool_correction(words);
-  return shares_.bool_triples(words, c);
+  auto c = generator_->bool_correction(words);
+  auto out = shares_.bool_triples(words, c);
+  wipe_all(c);
+  return out;
 }
 
 TruncMasks LocalPreprocessing::trunc_masks(std::size_t n, unsigned d) {
   detail::check_trunc_shift("mpc::LocalPreprocessing::trunc_masks", d);
   if (!generator_) return shares_.trunc_masks(n, {});
-  const auto c = generator_->trunc_correction(n, d);
-  return shares_.trunc_masks(n, c);
+  auto c = generator_->trunc_correction(n, d);
+  auto out = shares_.trunc_masks(n, c);
+  wipe_all(c);
+  return out;
 }
 
 // --- record / replay -----------------------------------------------------

@@ -234,6 +234,16 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
     CHECK_THROWS_AS(ThresholdPaillierPublicKey::parse(w.data()), DecodeError);
   }
   {
+    // A lying party count: 256 parties announced, one verification key sent.
+    Writer w;
+    w.version(1);
+    tpk.paillier().write(w);
+    w.varint(2).varint(ThresholdPaillierPublicKey::max_parties);
+    w.raw(bigint::to_bytes_le(tpk.v(), tpk.paillier().ciphertext_bytes()));
+    w.raw(bigint::to_bytes_le(tpk.verification_key(1), tpk.paillier().ciphertext_bytes()));
+    CHECK_THROWS_WITH(ThresholdPaillierPublicKey::parse(w.data()), Catch::Contains("only"));
+  }
+  {
     // A verification key that is not a unit.
     Writer w;
     w.version(1);
