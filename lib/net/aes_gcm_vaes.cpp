@@ -8,16 +8,21 @@
 //   Y' = (Y + X_1) H^16 + X_2 H^15 + ... + X_16 H
 // with the sixteen products summed before one reduction.
 //
-// Only the functions inside the "#pragma GCC target" region use AVX-512;
-// they run only after vaes_gcm_supported() said yes, so the rest of the
-// program stays portable.
+// Only the functions inside the target region (a "#pragma GCC target" under
+// GCC, a "#pragma clang attribute" under clang, which ignores the GCC form)
+// use AVX-512; they run only after vaes_gcm_supported() said yes, so the
+// rest of the program stays portable.
 #include "aes_gcm_vaes.hpp"
 
 // GCC 12 warns that the "undefined" pass-through operand inside some
 // AVX-512 intrinsics (broadcast, extract) is used uninitialized; those lanes
 // are fully overwritten, so the warning is a false positive of the header.
+// Clang does not warn there and does not know -Wmaybe-uninitialized.
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <cpuid.h>
 #include <immintrin.h>
 
 #include <cstring>
@@ -29,8 +34,15 @@ namespace privfin::net::detail {
 // Everything between here and "pop_options" may use AVX-512, VAES and
 // VPCLMULQDQ; it runs only behind vaes_gcm_supported(). The functions after
 // it are compiled for the baseline CPU, so the check itself is safe.
+// Clang ignores "#pragma GCC target"; its own pragma attaches the same
+// target attribute to every function defined in the region.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3"))), \
+                             apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,aes,pclmul,ssse3")
+#endif
 
 namespace {
 
@@ -290,13 +302,39 @@ VaesGcm::Tag run_gcm(
 
 }  // namespace
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
+// CPUID and XGETBV directly rather than __builtin_cpu_supports, whose
+// feature names differ between compilers (clang 14 knows no "vaes"). The CPU
+// must have the instructions and the OS must save the AVX-512 state (XMM,
+// YMM, opmask and both halves of the ZMM registers) on context switches.
+namespace {
+bool detect_vaes_gcm() noexcept {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
+  constexpr unsigned ssse3 = 1U << 9, pclmul = 1U << 1, aes = 1U << 25, osxsave = 1U << 27;
+  if ((ecx & (ssse3 | pclmul | aes | osxsave)) != (ssse3 | pclmul | aes | osxsave)) return false;
+  unsigned xcr0_low = 0, xcr0_high = 0;
+  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
+  constexpr unsigned avx512_state = 0xe6;  // bits 1, 2 (SSE, AVX) and 5-7 (opmask, ZMM_Hi256, Hi16_ZMM)
+  if ((xcr0_low & avx512_state) != avx512_state) return false;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  constexpr unsigned avx512f = 1U << 16, avx512bw = 1U << 30, avx512vl = 1U << 31;
+  constexpr unsigned vaes = 1U << 9, vpclmulqdq = 1U << 10;
+  return (ebx & (avx512f | avx512bw | avx512vl)) == (avx512f | avx512bw | avx512vl) &&
+         (ecx & (vaes | vpclmulqdq)) == (vaes | vpclmulqdq);
+}
+}  // namespace
+
+// Asked once: CPUID traps to the hypervisor in a VM, and every TLS key
+// (each connection, each KeyUpdate) asks again. The answer cannot change.
 bool vaes_gcm_supported() noexcept {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vaes") &&
-         __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul");
+  static const bool supported = detect_vaes_gcm();
+  return supported;
 }
 
 // Not compiled for AVX-512 itself: the CPU check must come first.

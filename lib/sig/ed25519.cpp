@@ -202,6 +202,12 @@ Bytes ed25519_public_key_from_spki_der(ByteView der) {
       len != ed25519_public_key_size) {
     throw DecodeError("ed25519: SubjectPublicKeyInfo holds no 32-byte key");
   }
+  // OpenSSL also takes BER-ish variants (found by fuzzing: a BIT STRING that
+  // claims unused bits); an Ed25519 key has exactly one DER form (RFC 8410
+  // §4), so two files naming one key must be the same bytes.
+  if (ed25519_public_key_to_spki_der(pk) != Bytes(der.begin(), der.end())) {
+    throw DecodeError("ed25519: SubjectPublicKeyInfo is not in its canonical DER form");
+  }
   return pk;
 }
 

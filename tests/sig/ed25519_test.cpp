@@ -62,6 +62,11 @@ TEST_CASE("ed25519: key serialization round trips", "[sig][ed25519]") {
   CHECK_THROWS_AS(Ed25519SecretKey::from_pkcs8_der(ByteView(der.view()).first(der.size() - 1)), DecodeError);
   CHECK_THROWS_AS(Ed25519SecretKey::from_pkcs8_der(spki), DecodeError);
   CHECK_THROWS_AS(ed25519_public_key_from_spki_der(ByteView(spki).first(20)), DecodeError);
+  // Regression (fuzz_ed25519): OpenSSL reads a BIT STRING with a non-zero
+  // unused-bits count as the same key; only the one DER form is accepted.
+  Bytes unused_bits = spki;
+  unused_bits[11] = std::byte{0x01};
+  CHECK_THROWS_AS(ed25519_public_key_from_spki_der(unused_bits), DecodeError);
   CHECK_THROWS_AS(ed25519_public_key_to_spki_der(Bytes(33)), InvalidArgument);
 }
 

@@ -61,7 +61,8 @@ class Ed25519SecretKey {
   void* pkey_ = nullptr;  // EVP_PKEY
 };
 
-// SubjectPublicKeyInfo DER for a raw 32-byte public key, and back.
+// SubjectPublicKeyInfo DER for a raw 32-byte public key, and back (only the
+// one DER form RFC 8410 allows; DecodeError for anything else).
 [[nodiscard]] Bytes ed25519_public_key_to_spki_der(ByteView public_key);
 [[nodiscard]] Bytes ed25519_public_key_from_spki_der(ByteView der);
 

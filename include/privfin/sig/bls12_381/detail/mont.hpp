@@ -105,9 +105,9 @@ class MontField {
 
  private:
   static constexpr std::uint64_t compute_inv() {
-    std::uint64_t inv = 1;
-    for (int i = 0; i < 7; ++i) inv *= 2 - modulus[0] * inv;  // Newton: inv = p^-1 mod 2^64
-    return static_cast<std::uint64_t>(0) - inv;
+    std::uint64_t p_inv = 1;
+    for (int i = 0; i < 7; ++i) p_inv *= 2 - modulus[0] * p_inv;  // Newton: p_inv = p^-1 mod 2^64
+    return static_cast<std::uint64_t>(0) - p_inv;
   }
   // 2^(64 N k) mod p by doubling, for k = 1 (R) and k = 2 (R^2).
   static constexpr Repr compute_r(int k) {

@@ -1,0 +1,267 @@
+// Writes the seed corpus of every harness in tests/fuzz into
+// <dir>/<harness>/ from fixed keys and seeds: a few valid inputs each, laid
+// out the way each harness's header comment describes, so that fuzzing
+// starts from inputs that pass the decoders. Run by hand after changing a
+// harness's input format (see tests/fuzz/CMakeLists.txt); the output is
+// deterministic.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "lib/net/tls_records.hpp"
+#include "privfin/core/codec.hpp"
+#include "privfin/core/mersenne.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/core/ring.hpp"
+#include "privfin/he/paillier.hpp"
+#include "privfin/he/threshold_paillier.hpp"
+#include "privfin/mpc/dealer.hpp"
+#include "privfin/net/party_config.hpp"
+#include "privfin/sig/bls12_381/bls.hpp"
+#include "privfin/sig/bls12_381/multisig.hpp"
+#include "privfin/sig/ec_p256.hpp"
+#include "privfin/sig/ecvrf.hpp"
+#include "privfin/sig/ed25519.hpp"
+#include "privfin/sig/edwards25519.hpp"
+#include "privfin/zk/dleq.hpp"
+#include "privfin/zk/prio3/circuits.hpp"
+#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/zk/vdaf_field.hpp"
+#include "tests/he/test_keys.hpp"
+
+using namespace privfin;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path root;
+
+// Concatenates pieces into one seed.
+struct Seed {
+  Bytes b;
+  Seed& u8(std::size_t v) {
+    b.push_back(static_cast<std::byte>(v));
+    return *this;
+  }
+  Seed& u16(std::size_t v) { return u8(v & 0xFFU).u8(v >> 8U); }
+  Seed& raw(ByteView v) {
+    b.insert(b.end(), v.begin(), v.end());
+    return *this;
+  }
+  Seed& text(std::string_view s) { return raw(as_bytes(s)); }
+  Seed& piece(ByteView v) { return u8(v.size()).raw(v); }
+  Seed& long_piece(ByteView v) { return u16(v.size()).raw(v); }
+};
+
+void write(const std::string& harness, const std::string& name, ByteView bytes) {
+  const fs::path dir = root / harness;
+  fs::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+void write(const std::string& harness, const std::string& name, const Seed& s) { write(harness, name, s.b); }
+
+Bytes filled(std::size_t n, unsigned v) { return Bytes(n, static_cast<std::byte>(v)); }
+
+void codec_reader() {
+  Writer w;
+  w.u8(7).u16(513).u32(70000).u64(1ULL << 40).boolean(true).varint(300).varint(5).bytes(as_bytes(std::string_view("ab")));
+  w.string("xyz").bigint(mpz_class("123456789012345678901234567890")).element(Z2k<64>(42));
+  const std::vector<Z2k<32>> v = {Z2k<32>(1), Z2k<32>(2)};
+  w.elements(std::span<const Z2k<32>>(v)).element(Fp61(5));
+  const std::vector<Fp127> f = {Fp127(9)};
+  w.elements(std::span<const Fp127>(f)).raw(filled(4, 0xAA)).version(1);
+  const std::array<unsigned, 16> ops = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0x4E, 0x1F};
+  Seed s;
+  s.u8(ops.size());
+  for (const auto op : ops) s.u8(op);
+  write("codec_reader", "all_kinds", s.raw(w.data()));
+}
+
+void tls_records() {
+  using namespace net::detail;
+  const std::array<TlsSuite, 3> suites = {TlsSuite::aes_128_gcm_sha256, TlsSuite::aes_256_gcm_sha384,
+                                          TlsSuite::chacha20_poly1305_sha256};
+  for (unsigned i = 0; i < 3; ++i) {
+    Bytes secret(suites[i] == TlsSuite::aes_256_gcm_sha384 ? 48 : 32);
+    for (std::size_t k = 0; k < secret.size(); ++k) secret[k] = static_cast<std::byte>(0x40 + k);
+    TlsRecordSealer sealer(suites[i], secret, TlsAead::openssl);
+    const Bytes content = filled(40, 'a');
+    Bytes record(content.size() + tls_record_overhead);
+    record.resize(sealer.seal(content, tls_content_application_data, record));
+    write("tls_records", "peer_record_" + std::to_string(i), Seed().u8(i).raw(record));
+    write("tls_records", "honest_" + std::to_string(i), Seed().u8(3 + i).u8(23).u8(0).u8(0).text("hello"));
+  }
+  write("tls_records", "honest_padded_updated", Seed().u8(4).u8(22).u8(7).u8(3).raw(tls_key_update_message(true)));
+  write("tls_records", "key_update", Seed().u8(6).raw(tls_key_update_message(false)));
+}
+
+void party_config() {
+  net::PartyConfig c;
+  for (std::size_t i = 0; i < 3; ++i) {
+    net::PartyEndpoint e;
+    e.id = i;
+    e.host = "127.0.0.1";
+    e.port = static_cast<std::uint16_t>(9000 + i);
+    e.certificate = "party" + std::to_string(i) + ".pem";
+    e.private_key = "party" + std::to_string(i) + ".key";
+    c.parties.push_back(e);
+  }
+  c.ca_certificate = "ca.pem";
+  write("party_config", "tls", Seed().text(c.to_json()));
+  c.transport = net::Transport::plain_insecure;
+  c.ca_certificate.clear();
+  for (auto& p : c.parties) p.certificate.clear(), p.private_key.clear();
+  write("party_config", "plain", Seed().text(c.to_json()));
+}
+
+template <class V>
+void bls_for(const std::string& tag, unsigned variant) {
+  using namespace sig::bls12_381;
+  using B = Bls<V>;
+  std::vector<typename B::Signature> votes;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto sk = SecretKey::key_gen(filled(32, static_cast<unsigned>(0x11 * (i + 1))));
+    votes.push_back(B::sign(sk, as_bytes(std::string_view("block 0x2a: fuzz")), Scheme::proof_of_possession));
+  }
+  auto m = MultiSig<V>::single(3, 0, votes[0]);
+  m.merge_inplace(MultiSig<V>::single(3, 2, votes[2]));
+  m.merge_inplace(MultiSig<V>::single(3, 2, votes[2]));
+  write("bls_multisig", tag + "_vote", Seed().u8(variant).raw(m.serialize()));
+
+  const auto sk = SecretKey::key_gen(filled(32, 0x5a));
+  const auto pk = B::sk_to_pk(sk);
+  const Bytes msg = filled(20, 'm');
+  for (unsigned scheme = 0; scheme < 3; ++scheme) {
+    const auto sig = B::sign(sk, msg, static_cast<Scheme>(scheme));
+    write("bls_signatures", tag + "_untrusted_" + std::to_string(scheme),
+          Seed().u8(variant | (scheme << 2U)).piece(pk).piece(sig).raw(msg));
+    write("bls_signatures", tag + "_honest_" + std::to_string(scheme),
+          Seed().u8(variant | 2U | (scheme << 2U)).piece(filled(32, 3)).raw(msg));
+  }
+}
+
+void bls() {
+  using namespace sig::bls12_381;
+  bls_for<MinPk>("minpk", 0);
+  bls_for<MinSig>("minsig", 1);
+  write("bls_points", "g1_compressed", Seed().u8(0).raw(g1_to_compressed(G1::generator())));
+  write("bls_points", "g1_uncompressed", Seed().u8(0).raw(g1_to_uncompressed(G1::generator().dbl())));
+  write("bls_points", "g1_infinity", Seed().u8(0).raw(g1_to_compressed(G1::identity())));
+  write("bls_points", "g2_compressed", Seed().u8(1).raw(g2_to_compressed(G2::generator())));
+  write("bls_points", "g2_uncompressed", Seed().u8(1).raw(g2_to_uncompressed(G2::generator().dbl())));
+}
+
+void ed25519() {
+  const auto key = sig::Ed25519SecretKey::from_seed(filled(32, 0x42));
+  const Bytes msg = filled(10, 'e');
+  write("ed25519", "verify", Seed().u8(0).raw(key.sign(msg)).raw(key.public_key()).raw(msg));
+  write("ed25519", "honest", Seed().u8(1).piece(filled(32, 9)).u8(17).raw(msg));
+  write("ed25519", "spki", Seed().u8(2).raw(sig::ed25519_public_key_to_spki_der(key.public_key())));
+  write("ed25519", "pkcs8", Seed().u8(3).raw(key.to_pkcs8_der().view()));
+}
+
+void ecvrf() {
+  const Bytes sk = filled(32, 0x07);
+  const Bytes alpha = filled(5, 'a');
+  for (unsigned s = 0; s < 4; ++s) {
+    const sig::Ecvrf vrf(static_cast<sig::VrfSuite>(s + 1));
+    write("ecvrf", "untrusted_" + std::to_string(s),
+          Seed().u8(s).piece(vrf.public_key(sk)).piece(vrf.prove(sk, alpha)).raw(alpha));
+    write("ecvrf", "honest_" + std::to_string(s), Seed().u8(4 + s).raw(filled(32, 0x21)).u8(3).raw(alpha));
+  }
+}
+
+void curve_points() {
+  const auto g = sig::p256::Point::generator();
+  write("curve_points", "p256_compressed", Seed().u8(0).raw(g.encode_compressed()));
+  write("curve_points", "p256_uncompressed", Seed().u8(0).raw(g.encode_uncompressed()));
+  write("curve_points", "ed25519_base", Seed().u8(1).raw(sig::ed25519_curve::encode(sig::ed25519_curve::base_point())));
+}
+
+void vdaf_field() {
+  using namespace zk;
+  const std::vector<Field64> a = {Field64::from_u64(1), Field64::from_u64(0xFFFFFFFF00000000ULL)};
+  const std::vector<Field128> b = {Field128::from_u64(7), -Field128::one()};
+  write("vdaf_field", "field64", Seed().u8(0).raw(encode_vec(std::span<const Field64>(a))));
+  write("vdaf_field", "field128", Seed().u8(1).raw(encode_vec(std::span<const Field128>(b))));
+}
+
+void prio3() {
+  // [selector][measurement 8][target][victim][u16 piece][rand]
+  const std::array<const char*, 5> names = {"count", "sum", "sumvec", "histogram", "multihot"};
+  for (unsigned c = 0; c < 5; ++c) {
+    write("prio3", std::string(names[c]) + "_honest", Seed().u8(c).raw(filled(8, 0x35)).u8(0).u8(0).u16(0).raw(filled(8, 1)));
+    write("prio3", std::string(names[c]) + "_3_aggregators", Seed().u8(c + 5).raw(filled(8, 0x0F)).u8(0).u8(0).u16(0));
+  }
+  write("prio3", "sumvec_message", Seed().u8(2).raw(filled(8, 2)).u8(4).u8(0).long_piece(filled(32, 0)));
+  write("prio3", "sum_agg_share", Seed().u8(1).raw(filled(8, 3)).u8(5).u8(1).long_piece(filled(8, 0)));
+  write("prio3", "count_input_share", Seed().u8(0).raw(filled(8, 1)).u8(2).u8(1).long_piece(filled(32, 5)));
+}
+
+void paillier() {
+  const auto& sk = test::test_paillier_key();
+  const auto& pk = sk.public_key();
+  Prg prg(Prg::Seed{});
+  const auto c = pk.encrypt(mpz_class(77), prg);
+  const std::vector<he::PaillierCiphertext> cs = {c, pk.encrypt(mpz_class(1), prg)};
+  write("paillier", "public_key", Seed().u8(0).raw(pk.serialize()));
+  write("paillier", "ciphertext", Seed().u8(1).raw(pk.serialize_ciphertext(c)));
+  write("paillier", "ciphertexts", Seed().u8(2).raw(pk.serialize_ciphertexts(cs)));
+  write("paillier", "secret_key", Seed().u8(3).raw(sk.serialize().view()));
+  write("paillier", "honest", Seed().u8(4).raw(filled(40, 0x99)));
+}
+
+void threshold_paillier() {
+  const auto& keys = test::test_threshold_keys(2, 3);
+  const auto& pk = keys.public_key;
+  Prg prg(Prg::Seed{});
+  const auto c = pk.paillier().encrypt_public(mpz_class(4242));
+  const auto share = keys.shares[1].decrypt_share(pk, c, prg);
+  write("threshold_paillier", "public_key", Seed().u8(0).raw(pk.serialize()));
+  write("threshold_paillier", "decryption_share", Seed().u8(1).raw(pk.serialize_share(share)));
+  write("threshold_paillier", "key_share", Seed().u8(2).raw(keys.shares[0].serialize(pk).view()));
+  write("threshold_paillier", "dleq_proof", Seed().u8(3).raw(share.proof.serialize()));
+  write("threshold_paillier", "honest", Seed().u8(4).raw(filled(16, 0x12)));
+}
+
+void beaver_dealer() {
+  const auto request = [](unsigned kind, std::uint64_t size, unsigned shift) {
+    Writer w;
+    w.version(mpc::dealer_wire_version).u8(static_cast<std::uint8_t>(kind)).u64(size).u8(static_cast<std::uint8_t>(shift));
+    return std::move(w).take();
+  };
+  write("beaver_dealer", "requests",
+        Seed().u8(0).piece(request(1, 10, 0)).piece(request(2, 3, 0)).piece(request(3, 5, 8)).piece(request(0, 0, 0)));
+  write("beaver_dealer", "bad_shift", Seed().u8(0).piece(request(3, 5, 63)));
+  Writer w;
+  w.version(mpc::dealer_wire_version).u32(2).u32(0).raw(filled(16, 0x77));
+  write("beaver_dealer", "seed_message", Seed().u8(1).raw(w.data()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
+    return 2;
+  }
+  root = argv[1];
+  codec_reader();
+  tls_records();
+  party_config();
+  bls();
+  ed25519();
+  ecvrf();
+  curve_points();
+  vdaf_field();
+  prio3();
+  paillier();
+  threshold_paillier();
+  beaver_dealer();
+  return 0;
+}

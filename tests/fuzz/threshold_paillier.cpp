@@ -1,0 +1,109 @@
+// Feeds the threshold Paillier decoders (he/threshold_paillier.hpp) and the
+// DLEQ proofs they carry (zk/dleq.hpp), under fixed test keys (t = 2, l = 3,
+// a 1024-bit modulus from tests/he/test_keys.hpp): a threshold public key
+// from the dealer, a decryption share with its proof from another party, a
+// key share from a file, a bare DLEQ proof. Input: [mode][bytes].
+// Oracles: each decoder is canonical (serialize(parse(x)) == x); a parsed
+// decryption share that verifies for the fixed ciphertext carries exactly
+// the honest share value of its party (a different value with an accepted
+// proof would be a forgery); a parsed key share is the dealt one; a parsed
+// DLEQ proof never verifies a false statement (log_g X != log_h Y).
+// Mode 4 is honest: every party's share of a ciphertext made from the input
+// verifies after a serialize/parse round trip, and any two combine to the
+// plaintext.
+#include <array>
+#include <cstdint>
+
+#include "privfin/core/bigint.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/he/threshold_paillier.hpp"
+#include "privfin/zk/dleq.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+#include "tests/he/test_keys.hpp"
+
+using namespace privfin;
+using namespace privfin::he;
+
+namespace {
+
+const ThresholdPaillierKeys& keys() { return test::test_threshold_keys(2, 3); }
+
+const PaillierCiphertext& fixed_ciphertext() {
+  static const PaillierCiphertext c = keys().public_key.paillier().encrypt_public(mpz_class(4242));
+  return c;
+}
+
+void decryption_share(ByteView bytes) {
+  const auto& pk = keys().public_key;
+  const DecryptionShare share = pk.parse_share(bytes);
+  fuzz::require(fuzz::same(pk.serialize_share(share), bytes));
+  if (!pk.verify_share(fixed_ciphertext(), share)) return;
+  Prg prg(Prg::Seed{});
+  const auto honest = keys().shares.at(share.party - 1).decrypt_share(pk, fixed_ciphertext(), prg);
+  fuzz::require(share.value == honest.value);
+}
+
+void dleq_proof(ByteView bytes) {
+  const auto& pk = keys().public_key;
+  const auto& group = pk.proof_group();
+  const zk::DleqProof proof = zk::DleqProof::parse(bytes, group);
+  fuzz::require(fuzz::same(proof.serialize(), bytes));
+  // g = 4, h = 9, X = g^5, Y = h^6 mod n^2: no common exponent exists.
+  const mpz_class& m = group.modulus();
+  zk::DleqStatement statement{4, 9, 0, 0};
+  mpz_powm_ui(statement.gx.get_mpz_t(), statement.g.get_mpz_t(), 5, m.get_mpz_t());
+  mpz_powm_ui(statement.hx.get_mpz_t(), statement.h.get_mpz_t(), 6, m.get_mpz_t());
+  zk::Transcript transcript("privfin fuzz dleq");
+  fuzz::require(!zk::dleq_verify(transcript, group, statement, proof));
+}
+
+void honest(ByteView bytes) {
+  const auto& pk = keys().public_key;
+  const mpz_class m = bigint::from_bytes_le(bytes) % pk.paillier().n();
+  Prg prg(Prg::Seed{});
+  const auto c = pk.paillier().encrypt(m, prg);
+  std::vector<DecryptionShare> shares;
+  for (const auto& key_share : keys().shares) {
+    const auto share = key_share.decrypt_share(pk, c, prg);
+    const auto back = pk.parse_share(pk.serialize_share(share));
+    fuzz::require(pk.verify_share(c, back));
+    shares.push_back(back);
+  }
+  const std::size_t skip = bytes.empty() ? 0 : static_cast<unsigned>(bytes[0]) % 3;
+  std::vector<DecryptionShare> two;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (i != skip) two.push_back(shares[i]);
+  }
+  fuzz::require(pk.combine(c, two).plaintext == m);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::Splitter in(fuzz::as_view(data, size));
+  const std::uint8_t mode = in.u8() % 5;
+  const ByteView bytes = in.rest();
+  try {
+    switch (mode) {
+      case 0: {
+        const auto parsed = ThresholdPaillierPublicKey::parse(bytes);
+        fuzz::require(fuzz::same(parsed.serialize(), bytes));
+        break;
+      }
+      case 1: decryption_share(bytes); break;
+      case 2: {
+        const auto& pk = keys().public_key;
+        const auto share = ThresholdPaillierKeyShare::parse(bytes, pk);
+        fuzz::require(fuzz::same(share.serialize(pk).view(), bytes));
+        fuzz::require(fuzz::same(keys().shares.at(share.party() - 1).serialize(pk).view(), bytes));
+        break;
+      }
+      case 3: dleq_proof(bytes); break;
+      default: honest(bytes); break;
+    }
+  } catch (const DecodeError&) {
+    fuzz::require(mode != 4);
+  }
+  return 0;
+}
