@@ -206,7 +206,7 @@ class OffByOneTriples final : public mpc::Preprocessing {
 };
 
 std::vector<std::exception_ptr> run_beaver_cheating(
-    std::size_t n, bool faulty_dealer, std::size_t cheater,
+    std::size_t n, bool faulty_dealer, std::size_t cheater, mpc::Beaver::Options options,
     const std::function<void(mpc::Beaver&, test::TamperingNetwork*)>& body) {
   auto nets = net::LocalNetwork::create(n);
   for (auto& net : nets) net->set_receive_timeout(std::chrono::milliseconds(30'000));
@@ -222,7 +222,7 @@ std::vector<std::exception_ptr> run_beaver_cheating(
         if (i == cheater) cheat = std::make_unique<test::TamperingNetwork>(*nets[i]);
         net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : *nets[i];
         Prg seeds(test::seed_from(500 + i));
-        mpc::Beaver p(net, pre, seeds);
+        mpc::Beaver p(net, pre, seeds, n, options);
         body(p, cheat.get());
       } catch (...) {
         errors[i] = std::current_exception();
@@ -238,19 +238,24 @@ std::vector<std::exception_ptr> run_beaver_cheating(
 
 TEST_CASE("Beaver: a dealer correction off by one gives every party 36, unnoticed", "[mpc][beaver][security]") {
   std::vector<R> revealed(3);
-  const auto errors = run_beaver_cheating(3, true, nobody, [&](mpc::Beaver& p, test::TamperingNetwork*) {
-    const auto x = p.input(0, test::own(p, 0, five), 1);
-    const auto y = p.input(1, test::own(p, 1, seven), 1);
-    revealed[p.party_id()] = p.reveal(p.mul(x, y)).at(0);
-  });
-  for (const auto& e : errors) REQUIRE_FALSE(e);
-  CHECK(revealed == std::vector<R>{R{36}, R{36}, R{36}});
+  // The reveal check does not help: every party reveals the same wrong value.
+  for (const bool check : {false, true}) {
+    const auto errors = run_beaver_cheating(3, true, nobody, {.check_reveals = check},
+                                            [&](mpc::Beaver& p, test::TamperingNetwork*) {
+      const auto x = p.input(0, test::own(p, 0, five), 1);
+      const auto y = p.input(1, test::own(p, 1, seven), 1);
+      revealed[p.party_id()] = p.reveal(p.mul(x, y)).at(0);
+      if (check) p.check_reveals();
+    });
+    for (const auto& e : errors) REQUIRE_FALSE(e);
+    CHECK(revealed == std::vector<R>{R{36}, R{36}, R{36}});
+  }
 }
 
 TEST_CASE("Beaver: a cheating party makes the parties disagree, unnoticed", "[mpc][beaver][security]") {
   // Party 0 sends its share of the product +1 to party 1 only.
   std::vector<R> revealed(3);
-  const auto errors = run_beaver_cheating(3, false, 0, [&](mpc::Beaver& p, test::TamperingNetwork* cheat) {
+  const auto errors = run_beaver_cheating(3, false, 0, {}, [&](mpc::Beaver& p, test::TamperingNetwork* cheat) {
     const auto x = p.input(0, test::own(p, 0, five), 1);
     const auto y = p.input(1, test::own(p, 1, seven), 1);
     const auto z = p.mul(x, y);
@@ -259,4 +264,47 @@ TEST_CASE("Beaver: a cheating party makes the parties disagree, unnoticed", "[mp
   });
   for (const auto& e : errors) REQUIRE_FALSE(e);
   CHECK(revealed == std::vector<R>{R{35}, R{36}, R{35}});
+}
+
+TEST_CASE("Beaver reveal check: honest runs pass, a disagreeing reveal is caught", "[mpc][beaver][security]") {
+  for (std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
+    INFO("parties = " << n);
+    const auto honest = run_beaver_cheating(n, false, nobody + 10, {.check_reveals = true},
+                                            [&](mpc::Beaver& p, test::TamperingNetwork*) {
+      const auto x = p.input(0, test::own(p, 0, five), 1);
+      const auto y = p.input(1, test::own(p, 1, seven), 1);
+      REQUIRE(p.reveal(p.mul(x, y)).at(0) == R{35});
+      const std::vector<std::uint64_t> word = {0xFF00};
+      (void)p.reveal_bits(p.input_bits(n - 1, test::own(p, n - 1, word), 1));
+      p.network().reset_counters();
+      p.check_reveals();
+      CHECK(p.network().total_counters().bytes_sent == 32 * (n - 1));
+      CHECK(p.network().total_counters().rounds == 1);
+    });
+    for (const auto& e : honest) REQUIRE_FALSE(e);
+
+    // Party 0 sends its share +1 to party 1 only: party 1 reveals 36.
+    const auto errors = run_beaver_cheating(n, false, 0, {.check_reveals = true},
+                                            [&](mpc::Beaver& p, test::TamperingNetwork* cheat) {
+      const auto x = p.input(0, test::own(p, 0, five), 1);
+      const auto y = p.input(1, test::own(p, 1, seven), 1);
+      const auto z = p.mul(x, y);
+      if (cheat != nullptr) cheat->arm(1, 1);
+      (void)p.reveal(z);
+      p.check_reveals();
+      FAIL("party " << p.party_id() << " passed the check");
+    });
+    // Party 1 differs from everyone and names party 0 (its first peer); every
+    // other party names party 1, whose reveal differs from its own.
+    CHECK(blamed(errors[1]) == 0);
+    for (std::size_t j = 2; j < n; ++j) CHECK(blamed(errors[j]) == 1);
+    CHECK(blamed(errors[0]) == 1);
+  }
+}
+
+TEST_CASE("Beaver reveal check is opt-in", "[mpc][beaver][security]") {
+  test::run_beaver(2, [](mpc::Beaver& p) {
+    CHECK_FALSE(p.options().check_reveals);
+    CHECK_THROWS_AS(p.check_reveals(), InvalidArgument);
+  });
 }
