@@ -13,10 +13,10 @@
 // matmul the matrix dimension; for dot the total vector length, --dot-length
 // L per product, default 1000), --transport tls|tcp|local, --reps R (median
 // of R timed runs, default 5), --suite (the measurement list),
-// --check-reveals off|on|both (rep3: Rep3::Options::check_reveals, and each
-// timed run ends with check_reveals(), i.e. the cost of checking before
-// acting on the outputs; `both` measures every op without, then with, in
-// the same run; RESULT lines then carry check_reveals=off|on).
+// --check-reveals off|on|both (Options::check_reveals of Rep3 or Beaver,
+// and each timed run ends with check_reveals(), i.e. the cost of checking
+// before acting on the outputs; `both` measures every op without, then
+// with, in the same run; RESULT lines carry check_reveals=off|on).
 //
 // The parent creates credentials and a cluster configuration in a fresh
 // temporary directory (net::write_local_cluster), binds one listening socket
@@ -61,7 +61,7 @@ namespace {
 struct Measurement {
   std::string op;
   std::size_t n = 0;
-  bool check_reveals = false;  // rep3: Options::check_reveals + check_reveals() per timed run
+  bool check_reveals = false;  // Options::check_reveals + check_reveals() per timed run
 };
 
 struct Options {
@@ -72,7 +72,7 @@ struct Options {
   std::size_t reps = 5;
   std::size_t dot_length = 1000;
   std::string phase = "online";  // beaver: online (preprocessing read from memory) or total
-  std::string check_reveals = "off";  // rep3: off, on or both
+  std::string check_reveals = "off";  // off, on or both
   // child mode
   bool child = false;
   std::string config;
@@ -207,7 +207,7 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
   mpc::RecordedPreprocessing tape(live);
   SwitchedSource source(live);
   Prg seeds(random_seed());
-  mpc::Beaver p(network, source, seeds, o.parties);
+  mpc::Beaver p(network, source, seeds, o.parties, mpc::Beaver::Options{.check_reveals = m.check_reveals});
   const std::size_t n = m.n;
   auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
   std::function<void()> body;
@@ -239,6 +239,12 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
     } else {
       usage("unknown op '" + m.op + "' for beaver");
     }
+  }
+  if (m.check_reveals) {
+    body = [&p, op = std::move(body)] {
+      op();
+      p.check_reveals();
+    };
   }
   source.use(log);
   body();  // warm-up, logs the preprocessing requests
@@ -348,8 +354,8 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
                   "rounds=%u seconds=%.4g%s\n",
                   o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
                   total[i] / static_cast<double>(o.parties) / items, rounds, res[i].first,
-                  o.protocol == "beaver" ? (" phase=" + o.phase).c_str()
-                                         : (std::string(" check_reveals=") + (m.check_reveals ? "on" : "off")).c_str());
+                  ((o.protocol == "beaver" ? " phase=" + o.phase : std::string()) + " check_reveals=" +
+                   (m.check_reveals ? "on" : "off")).c_str());
     lines << line;
   }
   return lines.str();
@@ -523,7 +529,6 @@ Options parse(int argc, char** argv) {
   if (o.check_reveals != "off" && o.check_reveals != "on" && o.check_reveals != "both") {
     usage("unknown --check-reveals " + o.check_reveals + " (off, on or both)");
   }
-  if (o.check_reveals != "off" && o.protocol != "rep3") usage("--check-reveals is a Rep3 option");
   if (suite) {
     o.runs = {{"mul", 1'000'000}, {"mul", 10'000'000}, {"lt", 100'000}, {"lt", 1'000'000}, {"eq", 1'000'000},
               {"fixmul", 1'000'000}, {"dot", 1'000'000}, {"matmul", 100}, {"matmul", 1000}};
