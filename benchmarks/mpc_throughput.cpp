@@ -160,7 +160,8 @@ double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
-const std::vector<OpInfo> rep3_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 8}, {"eq", 8}, {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
+const std::vector<OpInfo> rep3_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 8},     {"eq", 8},
+                                      {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
 
 // Beaver: phase=online uses LocalPreprocessing (a common seed from party 0):
 // the warm-up run goes through a RequestLog, the logged requests are then

@@ -159,7 +159,9 @@ std::vector<std::uint64_t> Rep3::reveal_bits(const Bool& b) {
 }
 
 void Rep3::check_reveals() {
-  if (!reveals_) throw InvalidArgument("mpc::Rep3::check_reveals: the protocol was made without Options::check_reveals");
+  if (!reveals_) {
+    throw InvalidArgument("mpc::Rep3::check_reveals: the protocol was made without Options::check_reveals");
+  }
   const std::array<std::size_t, 2> peers{prev(), next()};
   reveals_->check(net_, peers, "mpc::Rep3::check_reveals");
 }
