@@ -9,10 +9,14 @@
 // --phase online|total (beaver: preprocessing read from memory, or generated
 // during the run by a dealer party, id = --parties; RESULT lines then carry
 // phase=...), --op
-// mul|lt|eq|fixmul|dot|matmul (repeatable), --n N (batch size; for matmul
-// the matrix dimension; for dot the total vector length, --dot-length L per
-// product, default 1000), --transport tls|tcp|local, --reps R (median of R
-// timed runs, default 5), --suite (the measurement list).
+// reveal|mul|lt|eq|fixmul|dot|matmul (repeatable), --n N (batch size; for
+// matmul the matrix dimension; for dot the total vector length, --dot-length
+// L per product, default 1000), --transport tls|tcp|local, --reps R (median
+// of R timed runs, default 5), --suite (the measurement list),
+// --check-reveals off|on|both (Options::check_reveals of Rep3 or Beaver,
+// and each timed run ends with check_reveals(), i.e. the cost of checking
+// before acting on the outputs; `both` measures every op without, then
+// with, in the same run; RESULT lines carry check_reveals=off|on).
 //
 // The parent creates credentials and a cluster configuration in a fresh
 // temporary directory (net::write_local_cluster), binds one listening socket
@@ -57,6 +61,7 @@ namespace {
 struct Measurement {
   std::string op;
   std::size_t n = 0;
+  bool check_reveals = false;  // Options::check_reveals + check_reveals() per timed run
 };
 
 struct Options {
@@ -67,6 +72,7 @@ struct Options {
   std::size_t reps = 5;
   std::size_t dot_length = 1000;
   std::string phase = "online";  // beaver: online (preprocessing read from memory) or total
+  std::string check_reveals = "off";  // off, on or both
   // child mode
   bool child = false;
   std::string config;
@@ -78,8 +84,9 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "mpc_throughput: %s\n"
-               "usage: mpc_throughput [--protocol rep3|beaver] [--parties 3] [--phase online|total] --op mul|lt|eq|fixmul|dot|matmul ... "
-               "[--n N] [--transport tls|tcp|local] [--reps R] [--dot-length L] | --suite\n",
+               "usage: mpc_throughput [--protocol rep3|beaver] [--parties 3] [--phase online|total] "
+               "--op reveal|mul|lt|eq|fixmul|dot|matmul ... [--n N] [--transport tls|tcp|local] [--reps R] "
+               "[--dot-length L] [--check-reveals off|on|both] | --suite\n",
                why.c_str());
   std::exit(2);
 }
@@ -97,12 +104,15 @@ using Runner = std::function<double(net::Network&, const Measurement&, const Opt
 
 double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
   Prg seeds(random_seed());
-  mpc::Rep3 p(network, seeds);
+  mpc::Rep3 p(network, seeds, mpc::Rep3::Options{.check_reveals = m.check_reveals});
   const std::size_t n = m.n;
   auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
   std::function<void()> body;
   mpc::Rep3::Arith x, y, z;
-  if (m.op == "matmul") {
+  if (m.op == "reveal") {
+    x = p.random_arith(n);
+    body = [&] { (void)p.reveal(x); };
+  } else if (m.op == "matmul") {
     x = p.random_arith(n * n);
     y = p.random_arith(n * n);
     body = [&] { (void)p.matmul(x, y, n, n, n); };
@@ -134,6 +144,12 @@ double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
       usage("unknown op '" + m.op + "'");
     }
   }
+  if (m.check_reveals) {
+    body = [&p, op = std::move(body)] {
+      op();
+      p.check_reveals();  // before anyone acts on what was revealed
+    };
+  }
   body();  // warm-up (allocations, TCP windows)
   sync();
   network.reset_counters();
@@ -144,7 +160,8 @@ double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
-const std::vector<OpInfo> rep3_ops = {{"mul", 1}, {"lt", 8}, {"eq", 8}, {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
+const std::vector<OpInfo> rep3_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 8},     {"eq", 8},
+                                      {"fixmul", 3}, {"dot", 1}, {"matmul", 1}};
 
 // Beaver: phase=online uses LocalPreprocessing (a common seed from party 0):
 // the warm-up run goes through a RequestLog, the logged requests are then
@@ -191,12 +208,15 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
   mpc::RecordedPreprocessing tape(live);
   SwitchedSource source(live);
   Prg seeds(random_seed());
-  mpc::Beaver p(network, source, seeds, o.parties);
+  mpc::Beaver p(network, source, seeds, o.parties, mpc::Beaver::Options{.check_reveals = m.check_reveals});
   const std::size_t n = m.n;
   auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
   std::function<void()> body;
   mpc::Beaver::Arith x, y;
-  if (m.op == "fixmul") {
+  if (m.op == "reveal") {
+    x = p.random_arith(n);
+    body = [&] { (void)p.reveal(x); };
+  } else if (m.op == "fixmul") {
     x = p.trunc(p.random_arith(n), 42);
     y = p.trunc(p.random_arith(n), 42);
     body = [&] { (void)mpc::fixmul<16>(p, x, y); };
@@ -221,6 +241,12 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
       usage("unknown op '" + m.op + "' for beaver");
     }
   }
+  if (m.check_reveals) {
+    body = [&p, op = std::move(body)] {
+      op();
+      p.check_reveals();
+    };
+  }
   source.use(log);
   body();  // warm-up, logs the preprocessing requests
   sync();
@@ -240,7 +266,7 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
-const std::vector<OpInfo> beaver_ops = {{"mul", 1}, {"lt", 7}, {"eq", 7}, {"fixmul", 2}, {"dot", 1}};
+const std::vector<OpInfo> beaver_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 7}, {"eq", 7}, {"fixmul", 2}, {"dot", 1}};
 
 struct ProtocolEntry {
   std::string name;
@@ -321,6 +347,7 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
     }
     // Beaver with 3 parties: one carry-save AND round reduces its 3 components to 2.
     if (o.protocol == "beaver" && o.parties > 2 && (m.op == "lt" || m.op == "eq")) rounds += 1;
+    if (m.check_reveals) rounds += 1;
     const double items = static_cast<double>(items_of(m));
     char line[512];
     std::snprintf(line, sizeof line,
@@ -328,7 +355,8 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
                   "rounds=%u seconds=%.4g%s\n",
                   o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
                   total[i] / static_cast<double>(o.parties) / items, rounds, res[i].first,
-                  o.protocol == "beaver" ? (" phase=" + o.phase).c_str() : "");
+                  ((o.protocol == "beaver" ? " phase=" + o.phase : std::string()) + " check_reveals=" +
+                   (m.check_reveals ? "on" : "off")).c_str());
     lines << line;
   }
   return lines.str();
@@ -403,8 +431,10 @@ std::string run_processes(const Options& o, const char* self) {
                                      "--fd", std::to_string(listeners[i].native_handle()), "--protocol", o.protocol,
                                      "--parties", std::to_string(o.parties), "--transport", o.transport, "--reps",
                                      std::to_string(o.reps), "--dot-length", std::to_string(o.dot_length),
-                                     "--result-file", result_file.string(), "--phase", o.phase};
+                                     "--result-file", result_file.string(), "--phase", o.phase,
+                                     "--check-reveals", o.check_reveals};
     for (const auto& m : o.runs) {
+      if (m.check_reveals && o.check_reveals == "both") continue;  // the child doubles the list again
       args.insert(args.end(), {"--op", m.op, "--n", std::to_string(m.n)});
     }
     std::vector<char*> argv;
@@ -440,8 +470,8 @@ std::string run_processes(const Options& o, const char* self) {
 }
 
 void print_table(const std::string& lines) {
-  std::printf("\n%-8s %-7s %-10s %-9s %14s %14s %7s\n", "protocol", "op", "n", "transport", "items/s", "bytes/item",
-              "rounds");
+  std::printf("\n%-8s %-7s %-10s %-9s %-6s %14s %14s %7s\n", "protocol", "op", "n", "transport", "check",
+              "items/s", "bytes/item", "rounds");
   std::istringstream in(lines);
   std::string line;
   while (std::getline(in, line)) {
@@ -451,9 +481,10 @@ void print_table(const std::string& lines) {
       const auto start = pos + key.size() + 2;
       return line.substr(start, line.find(' ', start) - start);
     };
-    std::printf("%-8s %-7s %-10s %-9s %14s %14s %7s\n", field("protocol").c_str(), field("op").c_str(),
-                field("n").c_str(), field("transport").c_str(), field("items_per_s").c_str(),
-                field("bytes_per_item").c_str(), field("rounds").c_str());
+    const std::string check = field("check_reveals");
+    std::printf("%-8s %-7s %-10s %-9s %-6s %14s %14s %7s\n", field("protocol").c_str(), field("op").c_str(),
+                field("n").c_str(), field("transport").c_str(), check.empty() ? "-" : check.c_str(),
+                field("items_per_s").c_str(), field("bytes_per_item").c_str(), field("rounds").c_str());
   }
 }
 
@@ -486,6 +517,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--dot-length") o.dot_length = std::max<std::size_t>(1, number());
     else if (a == "--suite") suite = true;
     else if (a == "--phase") o.phase = value();
+    else if (a == "--check-reveals") o.check_reveals = value();
     else if (a == "--child") o.child = true;
     else if (a == "--config") o.config = value();
     else if (a == "--party") o.party = number();
@@ -495,6 +527,9 @@ Options parse(int argc, char** argv) {
   }
   if (o.transport != "tls" && o.transport != "tcp" && o.transport != "local") usage("unknown transport " + o.transport);
   if (o.phase != "online" && o.phase != "total") usage("unknown phase " + o.phase + " (online or total)");
+  if (o.check_reveals != "off" && o.check_reveals != "on" && o.check_reveals != "both") {
+    usage("unknown --check-reveals " + o.check_reveals + " (off, on or both)");
+  }
   if (suite) {
     o.runs = {{"mul", 1'000'000}, {"mul", 10'000'000}, {"lt", 100'000}, {"lt", 1'000'000}, {"eq", 1'000'000},
               {"fixmul", 1'000'000}, {"dot", 1'000'000}, {"matmul", 100}, {"matmul", 1000}};
@@ -509,6 +544,14 @@ Options parse(int argc, char** argv) {
   }
   for (const auto& m : o.runs) {
     if (m.n == 0) usage("--n must be positive");
+  }
+  if (o.check_reveals != "off") {
+    std::vector<Measurement> runs;
+    for (const auto& m : o.runs) {
+      if (o.check_reveals == "both") runs.push_back(m);
+      runs.push_back({m.op, m.n, true});
+    }
+    o.runs = std::move(runs);
   }
   (void)find_protocol(o);
   return o;

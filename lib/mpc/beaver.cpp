@@ -32,7 +32,16 @@ std::size_t checked_parties(const net::Network& net, const Preprocessing& pre, s
 }  // namespace
 
 Beaver::Beaver(net::Network& net, Preprocessing& pre, Prg& seed_source, std::size_t parties)
-    : net_(net), pre_(pre), id_(net.party_id()), n_(checked_parties(net, pre, parties)), local_(seed_source.next_seed()) {
+    : Beaver(net, pre, seed_source, parties, Options{}) {}
+
+Beaver::Beaver(net::Network& net, Preprocessing& pre, Prg& seed_source, std::size_t parties, Options options)
+    : net_(net),
+      pre_(pre),
+      id_(net.party_id()),
+      n_(checked_parties(net, pre, parties)),
+      options_(options),
+      local_(seed_source.next_seed()) {
+  if (options_.check_reveals) reveals_.emplace();
   std::vector<Prg::Seed> mine(n_);
   for (std::size_t j = 0; j < n_; ++j) {
     mine[j] = seed_source.next_seed();
@@ -122,7 +131,22 @@ Beaver::Bool Beaver::input_bits(std::size_t owner, std::span<const std::uint64_t
   return out;
 }
 
-std::vector<Ring> Beaver::reveal(const Arith& x) { return open(x.values); }
+std::vector<Ring> Beaver::reveal(const Arith& x) {
+  std::vector<Ring> out = open(x.values);
+  if (reveals_) reveals_->record(detail::RevealDigest::arith, out.size(), std::as_bytes(std::span<const Ring>(out)));
+  return out;
+}
+
+void Beaver::check_reveals() {
+  if (!reveals_) {
+    throw InvalidArgument("mpc::Beaver::check_reveals: the protocol was made without Options::check_reveals");
+  }
+  std::vector<std::size_t> peers;
+  for (std::size_t j = 0; j < n_; ++j) {
+    if (j != id_) peers.push_back(j);
+  }
+  reveals_->check(net_, peers, "mpc::Beaver::check_reveals");
+}
 
 std::vector<Ring> Beaver::reveal_to(std::size_t party, const Arith& x) {
   check_party("reveal_to", party);
@@ -141,7 +165,13 @@ std::vector<Ring> Beaver::reveal_to(std::size_t party, const Arith& x) {
   return sum;
 }
 
-std::vector<std::uint64_t> Beaver::reveal_bits(const Bool& b) { return open(b.values); }
+std::vector<std::uint64_t> Beaver::reveal_bits(const Bool& b) {
+  std::vector<std::uint64_t> out = open(b.values);
+  if (reveals_) {
+    reveals_->record(detail::RevealDigest::boolean, out.size(), std::as_bytes(std::span<const std::uint64_t>(out)));
+  }
+  return out;
+}
 
 Beaver::Arith Beaver::constant(std::span<const Ring> values) const {
   Arith out(values.size());

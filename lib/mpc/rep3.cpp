@@ -36,17 +36,23 @@ constexpr std::uint64_t word(Ring r) noexcept { return r.value(); }
 
 }  // namespace
 
-Rep3::Rep3(net::Network& net, Prg& seed_source) : Rep3(net, exchange_seeds(net, seed_source)) {}
+Rep3::Rep3(net::Network& net, Prg& seed_source) : Rep3(net, seed_source, Options{}) {}
 
-Rep3::Rep3(net::Network& net, const std::array<Prg::Seed, 2>& seeds)
+Rep3::Rep3(net::Network& net, Prg& seed_source, Options options)
+    : Rep3(net, exchange_seeds(net, seed_source), options) {}
+
+Rep3::Rep3(net::Network& net, const std::array<Prg::Seed, 2>& seeds, Options options)
     : net_(net),
       id_(net.party_id()),
+      options_(options),
       zero_prev_(Prg(seeds[0]).derive("privfin rep3 zero")),
       zero_next_(Prg(seeds[1]).derive("privfin rep3 zero")),
       rand_prev_(Prg(seeds[0]).derive("privfin rep3 random")),
       rand_next_(Prg(seeds[1]).derive("privfin rep3 random")),
       pair_prev_(Prg(seeds[0]).derive("privfin rep3 pair")),
-      pair_next_(Prg(seeds[1]).derive("privfin rep3 pair")) {}
+      pair_next_(Prg(seeds[1]).derive("privfin rep3 pair")) {
+  if (options_.check_reveals) reveals_.emplace();
+}
 
 void Rep3::check_owner(const char* where, std::size_t owner) const {
   if (owner >= 3) {
@@ -123,6 +129,7 @@ std::vector<Ring> Rep3::reveal(const Arith& x) {
   std::vector<Ring> out(n);
   net_.receive_elements<Ring>(prev(), std::span<Ring>(out));
   for (std::size_t k = 0; k < n; ++k) out[k] = out[k] + x.first[k] + x.second[k];
+  if (reveals_) reveals_->record(detail::RevealDigest::arith, n, std::as_bytes(std::span<const Ring>(out)));
   return out;
 }
 
@@ -147,7 +154,16 @@ std::vector<std::uint64_t> Rep3::reveal_bits(const Bool& b) {
   std::vector<std::uint64_t> out(n);
   net_.receive(prev(), std::as_writable_bytes(std::span<std::uint64_t>(out)));
   for (std::size_t k = 0; k < n; ++k) out[k] ^= b.first[k] ^ b.second[k];
+  if (reveals_) reveals_->record(detail::RevealDigest::boolean, n, std::as_bytes(std::span<const std::uint64_t>(out)));
   return out;
+}
+
+void Rep3::check_reveals() {
+  if (!reveals_) {
+    throw InvalidArgument("mpc::Rep3::check_reveals: the protocol was made without Options::check_reveals");
+  }
+  const std::array<std::size_t, 2> peers{prev(), next()};
+  reveals_->check(net_, peers, "mpc::Rep3::check_reveals");
 }
 
 Rep3::Arith Rep3::constant(std::span<const Ring> values) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <chrono>
 #include <iterator>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "privfin/core/ring.hpp"
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/net/local_network.hpp"
+#include "privfin/net/network.hpp"
 
 namespace privfin::test {
 
@@ -49,6 +51,75 @@ inline void run_rep3(const std::function<void(mpc::Rep3&)>& body, std::uint64_t 
   for (auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+}
+
+// A party that cheats: forwards everything to `inner`, except that after
+// arm(peer, delta) the next send to `peer` has delta added to its first
+// 8-byte word (a ring element or a packed-bit word). Used by the tests that
+// show what an active party can do and what the reveal check catches.
+class TamperingNetwork final : public net::Network {
+ public:
+  explicit TamperingNetwork(net::Network& inner) : Network(inner.party_id(), inner.party_count()), inner_(inner) {}
+  void arm(std::size_t peer, std::uint64_t delta) {
+    peer_ = peer;
+    delta_ = delta;
+    armed_ = true;
+  }
+  [[nodiscard]] bool fired() const noexcept { return fired_; }
+
+ protected:
+  void do_send(std::size_t peer, ByteView data) override {
+    if (!armed_ || peer != peer_ || data.size() < 8) {
+      inner_.send(peer, data);
+      return;
+    }
+    Bytes changed(data.begin(), data.end());
+    std::uint64_t w = 0;
+    std::memcpy(&w, changed.data(), 8);
+    w += delta_;
+    std::memcpy(changed.data(), &w, 8);
+    inner_.send(peer, std::move(changed));
+    armed_ = false;
+    fired_ = true;
+  }
+  void do_flush() override { inner_.flush(); }
+  void do_receive(std::size_t peer, std::span<std::byte> out) override { inner_.receive(peer, out); }
+
+ private:
+  net::Network& inner_;
+  std::size_t peer_ = 0;
+  std::uint64_t delta_ = 0;
+  bool armed_ = false;
+  bool fired_ = false;
+};
+
+// Runs the three Rep3 parties with `options`, party `cheater` over a
+// TamperingNetwork (none when cheater >= 3), and returns each party's
+// exception (null when it finished) instead of rethrowing.
+inline std::array<std::exception_ptr, 3> run_rep3_cheating(
+    mpc::Rep3::Options options, std::size_t cheater,
+    const std::function<void(mpc::Rep3&, TamperingNetwork* cheat)>& body, std::uint64_t seed = 1) {
+  auto nets = net::LocalNetwork::create(3);
+  for (auto& n : nets) n->set_receive_timeout(std::chrono::milliseconds(30'000));
+  std::array<std::exception_ptr, 3> errors{};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        std::unique_ptr<TamperingNetwork> cheat;
+        if (i == cheater) cheat = std::make_unique<TamperingNetwork>(*nets[i]);
+        net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : *nets[i];
+        Prg seeds(seed_from(seed * 3 + i));
+        mpc::Rep3 p(net, seeds, options);
+        body(p, cheat.get());
+      } catch (...) {
+        errors[i] = std::current_exception();
+        nets[i]->close();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return errors;
 }
 
 // n values: uniform words with boundary values at the front.

@@ -15,10 +15,35 @@
 //   auto z = p.mul(x, x);                             // one round
 //   auto bits = mpc::lt(p, x, z);                     // generic comparison
 //
-// Security: privacy against any n-1 semi-honest (passive) parties, provided
-// the preprocessing source is honest and does not collude (a dealer sees no
-// data). Every value a party receives is masked by a uniform triple or
-// mask component it does not know.
+// Security: semi-honest. Privacy against any n-1 passive parties (they
+// follow the protocol and pool what they see), provided the preprocessing
+// source is honest and colludes with none of them: every value a party
+// receives is masked by a uniform triple or mask component it does not
+// know. Nothing detects cheating by default:
+//   * An active party can add errors of its choice: to its own share of
+//     anything (the output moves by that amount), or to its part of an
+//     opening in mul (an error d in x - a makes the product (x + d) y), and
+//     through such errors make a revealed output carry more than the honest
+//     one (see rep3.hpp for the select example); it can send different
+//     shares to different parties in reveal, so they reveal different
+//     values (party 1 sees 36, the others 35), change what reveal_to
+//     delivers, stall, or abort. Apart from what is revealed it learns
+//     nothing: masks come from preprocessing, not from other parties.
+//   * A faulty preprocessing source (dealer.hpp) can shift any product,
+//     AND or truncation by an amount of its choice (a correction off by one
+//     gives every party 36 instead of 35) and nobody notices. It knows every
+//     triple and mask, so it learns every opened value's secret as soon as
+//     it sees that opening: colluding with any one compute party (who sees
+//     x - a, y - b and x + 2^62 + r) it learns every operand of every mul,
+//     and_ and trunc, i.e. every secret that enters a non-linear step
+//     (compare, select, fixed point, ...); with no collusion it
+//     learns nothing directly, but if it later learns outputs it can learn
+//     secrets by selective errors (whether a shifted truncation mask changes
+//     the result depends on the masked value).
+// The opt-in Options::check_reveals makes disagreement on reveal and
+// reveal_bits detectable (see check_reveals()); nothing here catches
+// consistent errors or a faulty dealer. Engines that detect cheating
+// (SPDZ2k-style MACs) are not in privfin yet. See docs/security.md.
 //
 // Costs per element, per party and peer (bytes sent, rounds):
 //   input 0 (the owner derives the others' shares from pairwise seeds set up
@@ -35,17 +60,20 @@
 // must be unpredictable outside tests. Throws InvalidArgument for fewer than
 // 2 parties, a preprocessing source for another party or party count,
 // mismatched sizes, bad party ids, truncation shifts outside [1, 62];
-// NetworkError/DecodeError/ProtocolError from the network or the source.
-// Thread safety: one thread at a time per Beaver object.
+// NetworkError/DecodeError/ProtocolError from the network or the source;
+// ProtocolError from check_reveals(). Thread safety: one thread at a time
+// per Beaver object.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "privfin/core/prg.hpp"
 #include "privfin/core/ring.hpp"
+#include "privfin/mpc/detail/reveal_digest.hpp"
 #include "privfin/mpc/preprocessing.hpp"
 #include "privfin/mpc/protocol.hpp"
 #include "privfin/net/network.hpp"
@@ -67,11 +95,19 @@ class Beaver {
   using Arith = AdditiveShare<Ring>;
   using Bool = AdditiveShare<std::uint64_t>;
 
+  struct Options {
+    // Keep a running SHA-256 of every value revealed to all compute parties
+    // (reveal, reveal_bits) so that check_reveals() can compare it with
+    // every peer. All parties must choose the same setting.
+    bool check_reveals = false;
+  };
+
   // Parties 0..parties-1 of `net` compute (0 = all of them; a dealer or
   // input parties may have higher ids). Exchanges pairwise input seeds (one
   // round). InvalidArgument for fewer than 2 compute parties, this party not
   // among them, or `pre` for another party id or party count.
   Beaver(net::Network& net, Preprocessing& pre, Prg& seed_source, std::size_t parties = 0);
+  Beaver(net::Network& net, Preprocessing& pre, Prg& seed_source, std::size_t parties, Options options);
 
   [[nodiscard]] std::size_t party_id() const noexcept { return id_; }
   [[nodiscard]] std::size_t party_count() const noexcept { return n_; }
@@ -84,6 +120,20 @@ class Beaver {
   [[nodiscard]] std::vector<Ring> reveal_to(std::size_t party, const Arith& x);
   [[nodiscard]] std::vector<std::uint64_t> reveal_bits(const Bool& b);
   [[nodiscard]] Arith constant(std::span<const Ring> values) const;
+
+  // Reveal check (Options::check_reveals; InvalidArgument without it). One
+  // round: sends the 32-byte SHA-256 of every value this party got from
+  // reveal and reveal_bits since the last check to every other compute
+  // party and compares theirs; ProtocolError naming the first peer whose
+  // digest differs (that peer revealed something else, or lied about its
+  // digest; not proof that it is the cheater). Two honest parties exchange
+  // digests directly, so whatever the others do, they either agree on every
+  // revealed value or both throw. Does not catch consistent errors (every
+  // party reveals the same wrong value), a faulty dealer, or reveal_to.
+  // All compute parties call it at the same point, before acting on
+  // revealed values.
+  void check_reveals();
+  [[nodiscard]] const Options& options() const noexcept { return options_; }
 
   // --- local linear operations ------------------------------------------
   [[nodiscard]] Arith add(const Arith& x, const Arith& y) const;
@@ -154,6 +204,8 @@ class Beaver {
   Preprocessing& pre_;
   std::size_t id_;
   std::size_t n_;
+  Options options_;
+  std::optional<detail::RevealDigest> reveals_;  // with options_.check_reveals
   Prg local_;                   // own random shares
   std::vector<Prg> input_out_;  // [j]: shares this party gives j when it inputs
   std::vector<Prg> input_in_;   // [j]: shares j gives this party when j inputs

@@ -31,6 +31,9 @@
 // tree over the 64 bit planes of the negated difference: Rep3 1 + 1 + 6 = 8
 // rounds, 64 + 63 bits per element. Exact for all inputs.
 //
+// Security: as the protocol's (semi-honest; protocol.hpp). An active party
+// can flip or shift intermediate bits, so a result can be wrong, and
+// whether it is can depend on the compared values.
 // Throws what the protocol throws. Thread safety: as the protocol object.
 #pragma once
 

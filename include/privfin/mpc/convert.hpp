@@ -17,6 +17,8 @@
 // b2a: the protocol's bit_components (XOR of k arithmetic 0/1 sharings),
 // folded with a ^ b = a + b - 2ab: k - 1 multiplication rounds. Exact.
 //
+// Security: as the protocol's (semi-honest; protocol.hpp): an active party
+// can make a conversion wrong without being detected.
 // Throws what the protocol throws (InvalidArgument for bad sizes).
 // Thread safety: as the protocol object.
 #pragma once

@@ -25,6 +25,19 @@
 // shares from it. Traffic: 16 bytes per party, plus 8 bytes per triple and 16
 // per truncation mask to party n-1.
 //
+// Trust: the dealer knows every party's seed, hence every triple and mask
+// share. An honest dealer that colludes with no compute party learns only
+// the request kinds and sizes. A dealer that colludes with one compute
+// party learns every operand of every mul, and_ and trunc (that party sees
+// x - a, y - b, x + 2^62 + r; the dealer knows a, b, r). A faulty or
+// malicious dealer can shift any product, AND or truncation result by an
+// amount of its choice (a correction off by one turns 35 into 36 at every
+// party); nothing checks the corrections, and the reveal check does not
+// see it because every party reveals the same wrong value. If it later
+// learns outputs, such shifts can also leak secrets (selective failure).
+// Checking triples (sacrifice, MACs) is not in privfin yet; see beaver.hpp
+// and docs/security.md.
+//
 // Caller's duties: the seeds Prg of run_dealer must be seeded from
 // random_seed(); the dealer must not collude with a compute party. Call
 // finish() on party n-1 (the destructor tries, ignoring errors).

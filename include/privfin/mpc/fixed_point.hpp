@@ -32,6 +32,9 @@
 //
 // Caller's duties: keep inputs inside the stated ranges; the results of
 // out-of-range inputs are wrong, not errors. F <= 19.
+// Security: as the protocol's (semi-honest; protocol.hpp): an active party
+// can shift any intermediate product, so the error bounds above assume
+// that every party follows the protocol.
 // Throws what the protocol throws. Thread safety: as the protocol object.
 #pragma once
 

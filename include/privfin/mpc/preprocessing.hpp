@@ -30,8 +30,12 @@
 //
 // LocalPreprocessing is for tests and single-process simulations only: its
 // last party knows every seed, so it offers no security. DealerPreprocessing
-// is secure against the compute parties as long as the dealer does not
-// collude with any of them (the dealer sees no input, output or opened value).
+// keeps the computation private from the compute parties as long as the
+// dealer does not collude with any of them (the dealer sees no input, output
+// or opened value) and follows the protocol. Nothing verifies a source: a
+// wrong triple or mask (a faulty dealer, a bug) shifts results silently,
+// equally at every party, and a source that colludes with one compute party
+// learns every value masked with its correlations (dealer.hpp).
 //
 // Errors: InvalidArgument for a bad party id/count or truncation shift;
 // ProtocolError/NetworkError/DecodeError from the dealer channel.

@@ -43,6 +43,13 @@
 // Optional, protocol-specific fast paths found through customization points
 // (see truncation.hpp): trunc(x, d) and mul_trunc(x, y, d).
 //
+// Security: both protocols that model this concept (Rep3, Beaver) are
+// semi-honest, and so is everything written against it: private against
+// passive parties, but an active party (or Beaver's dealer) can change
+// results without being detected; the protocols' reveal check
+// (Options::check_reveals) only catches parties revealing different
+// values. See rep3.hpp, beaver.hpp and docs/security.md.
+//
 // Errors: InvalidArgument for mismatched sizes or bad party ids,
 // NetworkError/ProtocolError from the network. Thread safety: a protocol
 // object is used by one thread at a time.

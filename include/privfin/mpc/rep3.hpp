@@ -12,12 +12,36 @@
 //   auto z = p.mul(x, y);                              // one round, 8 bytes/element/party
 //   std::vector<Z2k<64>> out = p.reveal(z);
 //
-// Security: secure against one semi-honest (passive) party. Correlated
-// randomness comes from three pairwise AES-CTR PRG seeds exchanged once in
-// the constructor (party i sends a fresh seed to party i+1); no operation
-// sends randomness afterwards. Operations are batched: one message per peer
-// per round for the whole batch, processed in chunks so that computing the
-// next chunk overlaps the transfer of the previous one.
+// Security: semi-honest, honest majority. Against one passive party (it
+// follows the protocol and tries to learn from what it sees) inputs and
+// intermediate values stay private; only what is revealed is learned.
+// Against one ACTIVE party (it sends whatever it likes) there is no
+// detection by default, and it can:
+//   * add an error of its choice to any value it helps compute (e.g. +1 in
+//     its multiplication message turns 35 into 36), so outputs are wrong;
+//   * through such errors make a revealed output carry more than the honest
+//     one: an error d in select's condition turns the revealed max(a, b)
+//     into max(a, b) +- d (a - b), from which a cheater with d = 2^32 reads
+//     both a and b; in comparisons and truncation, whether an error shows
+//     can depend on secret data;
+//   * make the parties reveal different values (party 1 sees 36 while
+//     parties 0 and 2 see 35), by sending a wrong share in reveal or by
+//     corrupting a share another party reveals later;
+//   * change what reveal_to delivers, stall, or abort.
+// Apart from what is revealed it learns nothing: every message an honest
+// party sends (other than its share in a reveal) is masked by randomness
+// the cheater does not know, whatever the cheater sent before. The opt-in
+// Options::check_reveals catches the third point for reveal and
+// reveal_bits (see check_reveals()); nothing here catches the first two.
+// Engines that detect cheating (SPDZ2k-style MACs) are not in privfin yet.
+// See docs/security.md.
+//
+// Correlated randomness comes from three pairwise AES-CTR PRG seeds
+// exchanged once in the constructor (party i sends a fresh seed to party
+// i+1); no operation sends randomness afterwards. Operations are batched:
+// one message per peer per round for the whole batch, processed in chunks
+// so that computing the next chunk overlaps the transfer of the previous
+// one.
 //
 // Costs per element and party (bytes sent, rounds): input 8/3 (1), reveal 8
 // (1), mul 8 (1), dot 8 per result (1), and_ 8 per word (1), matmul 8 per
@@ -29,10 +53,12 @@
 // unpredictable (seed it from random_seed() outside tests). Throws
 // InvalidArgument for a network that does not have exactly 3 parties, for
 // mismatched sizes and bad party ids; NetworkError/DecodeError from the
-// network. Thread safety: one thread at a time per Rep3 object.
+// network; ProtocolError from check_reveals(). Thread safety: one thread at
+// a time per Rep3 object.
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -42,6 +68,7 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/core/ring.hpp"
+#include "privfin/mpc/detail/reveal_digest.hpp"
 #include "privfin/mpc/protocol.hpp"
 #include "privfin/net/network.hpp"
 #include "privfin/sharing/replicated.hpp"
@@ -56,9 +83,17 @@ class Rep3 {
   // Elements processed per chunk of a large batch.
   static constexpr std::size_t chunk_size = std::size_t{1} << 16;
 
+  struct Options {
+    // Keep a running SHA-256 of every value revealed to all three parties
+    // (reveal, reveal_bits) so that check_reveals() can compare it with both
+    // peers. All three parties must choose the same setting.
+    bool check_reveals = false;
+  };
+
   // Exchanges the pairwise seeds (one round). Throws InvalidArgument unless
   // net.party_count() == 3.
   Rep3(net::Network& net, Prg& seed_source);
+  Rep3(net::Network& net, Prg& seed_source, Options options);
 
   [[nodiscard]] std::size_t party_id() const noexcept { return id_; }
   [[nodiscard]] std::size_t party_count() const noexcept { return 3; }
@@ -72,6 +107,32 @@ class Rep3 {
   [[nodiscard]] std::vector<Ring> reveal_to(std::size_t party, const Arith& x);
   [[nodiscard]] std::vector<std::uint64_t> reveal_bits(const Bool& b);
   [[nodiscard]] Arith constant(std::span<const Ring> values) const;
+
+  // Reveal check (Options::check_reveals; InvalidArgument without it). One
+  // round: sends the 32-byte SHA-256 of every value this party got from
+  // reveal and reveal_bits since the last check to both peers and compares
+  // theirs. Throws ProtocolError naming a peer whose digest differs: that
+  // peer's revealed values differ from this party's. All three parties call
+  // it at the same point, before acting on what was revealed.
+  //   Catches: any disagreement between the two honest parties on a revealed
+  //   value (a wrong share sent in reveal, a share corrupted earlier so that
+  //   one party reconstructs something else). Both honest parties see it,
+  //   so they abort together.
+  //   Does not catch: an error the cheater applies consistently (e.g. +1 in
+  //   its multiplication message while keeping its own copy in step): every
+  //   party then reveals the same wrong value. Nor reveal_to (one party
+  //   learns, nothing to compare) or the opening inside trunc.
+  //   Blame: the named peer disagrees with this party; it is not proof that
+  //   the named peer cheated (a cheater can make an honest peer's reveal
+  //   differ by corrupting a share sent to it), only that one of the three
+  //   did.
+  // Why a digest and not "receive the missing share from both peers" (both
+  // hold it): the digest costs one round and 64 bytes per check instead of
+  // doubling reveal traffic, and both honest parties detect a disagreement,
+  // whereas the two-copies variant lets only one of them notice while the
+  // other acts on its value.
+  void check_reveals();
+  [[nodiscard]] const Options& options() const noexcept { return options_; }
 
   // --- local linear operations ------------------------------------------
   [[nodiscard]] Arith add(const Arith& x, const Arith& y) const;
@@ -156,10 +217,12 @@ class Rep3 {
   template <class T, class F>
   void reshare_chunked(std::span<T> first, std::span<T> second, F&& compute);
   Arith trunc_additive(std::span<const Ring> z, unsigned d);
-  Rep3(net::Network& net, const std::array<Prg::Seed, 2>& seeds);
+  Rep3(net::Network& net, const std::array<Prg::Seed, 2>& seeds, Options options);
 
   net::Network& net_;
   std::size_t id_;
+  Options options_;
+  std::optional<detail::RevealDigest> reveals_;  // with options_.check_reveals
   // Zero-sharing / random-sharing streams: *_prev shared with party i-1,
   // *_next with party i+1.
   Prg zero_prev_, zero_next_;

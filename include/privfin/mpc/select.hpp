@@ -11,6 +11,10 @@
 // one multiplication round; ties go to the lower index. Values must
 // satisfy lt's precondition (pairwise differences below 2^63 in magnitude).
 //
+// Security: as the protocol's (semi-honest; protocol.hpp). An active party
+// that shifts B2A(c) by d makes select return b + (c + d)(a - b): a
+// revealed max(a, b) then carries d (a - b), which with d = 2^32 shows both
+// values. Reveal such results only where an active party is excluded.
 // Throws InvalidArgument for mismatched sizes or a length that does not
 // divide the batch. Thread safety: as the protocol object.
 #pragma once

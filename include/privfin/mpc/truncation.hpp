@@ -24,6 +24,10 @@
 // revealing it leaks nothing. Cost: 64 B2A conversions per element — slow;
 // protocols should provide a faster trunc where they can.
 //
+// Security: as the protocol's (semi-honest; protocol.hpp). The generic path
+// opens c with p.reveal, so c enters the protocol's reveal digest when
+// Options::check_reveals is on; Rep3's member trunc opens c to party 0 only,
+// which no check covers.
 // Throws InvalidArgument for d outside [1, 62]. Thread safety: as the protocol.
 #pragma once
 
