@@ -5,10 +5,9 @@
 // (2) no forgery: against a fixed committee of three honest keys, a decoded
 // vote with counts of at most 3 verifies exactly when its signature is the
 // honest sum of count_i * sig_i (and someone signed).
-// deserialize is called with max_committee = 1024: the library allocates a
-// counter per announced member before checking that the bytes exist (a
-// known defect being fixed on main), which a large limit would turn into
-// bad_alloc.
+// deserialize is called with no committee limit (SIZE_MAX): the announced
+// size is checked against the bytes left before anything is allocated, so
+// a lying size must end in DecodeError, never bad_alloc.
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -60,7 +59,7 @@ void run(ByteView wire) {
   static const Fixture<V> fixture = Fixture<V>::make();
   MultiSig<V> vote(1);
   try {
-    vote = MultiSig<V>::deserialize(wire, 1024);
+    vote = MultiSig<V>::deserialize(wire, SIZE_MAX);
   } catch (const DecodeError&) {
     return;
   }
