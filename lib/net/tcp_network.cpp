@@ -671,12 +671,14 @@ struct TcpNetwork::Impl {
           ec = await([&](auto h) { link->socket.async_connect(entry.endpoint(), std::move(h)); }, deadline,
                      [&] { link->socket.close(); });
           if (!ec) {
-            finish_as_connector(std::move(link), deadline);
-            return;
+            const auto dropped = finish_as_connector(std::move(link), deadline);
+            if (!dropped) return;
+            last_error = *dropped;
+            break;
           }
         }
       }
-      last_error = ec.message();
+      if (ec) last_error = ec.message();
       asio::steady_timer timer(io);
       timer.expires_at(std::min(deadline, Clock::now() + backoff));
       (void)await([&](auto h) { timer.async_wait(std::move(h)); }, Clock::time_point::max(), [] {});
@@ -695,16 +697,20 @@ struct TcpNetwork::Impl {
     }
   }
 
-  void finish_as_connector(std::unique_ptr<Link> link, Clock::time_point deadline) {
+  // Runs the set-up on a connected socket. Returns why, when the peer closed
+  // the connection before answering the hello: an acceptor drops
+  // connections it cannot serve yet (too many strangers at once), so the
+  // caller tries again. Any later failure is the peer's answer and throws.
+  std::optional<std::string> finish_as_connector(std::unique_ptr<Link> link, Clock::time_point deadline) {
     const std::size_t peer = link->id;
     auto& socket = link->socket;
     const auto close = [&] { socket.close(); };
     const auto hello = encode_hello(my_hello(peer));
     auto ec = await([&](auto h) { asio::async_write(socket, asio::buffer(hello), std::move(h)); }, deadline, close);
-    if (ec) throw NetworkError(peer, "set-up failed while sending the hello: " + ec.message());
+    if (ec) return "the hello was not answered: " + describe(ec);
     std::array<std::byte, hello_size> reply{};
     ec = await([&](auto h) { asio::async_read(socket, asio::buffer(reply), std::move(h)); }, deadline, close);
-    if (ec) throw NetworkError(peer, "set-up failed while waiting for the hello: " + ec.message());
+    if (ec) return "the hello was not answered: " + describe(ec);
     const auto h = decode_hello(reply);
     if (!h) throw NetworkError(peer, "answered with something that is not a privfin hello");
     if (h->sender != peer || h->receiver != self) {
@@ -724,6 +730,7 @@ struct TcpNetwork::Impl {
       throw NetworkError(peer, "sent a bad confirmation");
     }
     links[peer] = std::move(link);
+    return std::nullopt;
   }
 
   // ------------------------------------------------- accepting connections

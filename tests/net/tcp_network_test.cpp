@@ -463,6 +463,42 @@ TEST_CASE("Strangers' connections neither fail nor delay the set-up", "[net][tcp
   CHECK(std::chrono::steady_clock::now() - start < 5s);
 }
 
+TEST_CASE("A connector whose connection is dropped before the hello tries again", "[net][tcp]") {
+  // An acceptor flooded by strangers drops its oldest unauthenticated
+  // connections, an honest one among them at worst; the honest connector
+  // then reconnects instead of failing. Here party 0's listening socket
+  // first accepts party 1's connection and closes it unanswered.
+  auto cluster = test::make_tcp_cluster(2, Transport::tls, 20s);
+  const int listening = cluster.listeners[0].native_handle();
+  std::thread dropper([listening] {
+    pollfd pfd{listening, POLLIN, 0};
+    if (::poll(&pfd, 1, 10'000) == 1) {
+      const int fd = ::accept(listening, nullptr, nullptr);
+      if (fd >= 0) ::close(fd);
+    }
+  });
+  std::exception_ptr connector_error;
+  std::thread connector([&] {
+    try {
+      auto net = cluster.connect(1);
+      test::exercise(*net);
+    } catch (...) {
+      connector_error = std::current_exception();
+    }
+  });
+  dropper.join();
+  std::exception_ptr acceptor_error;
+  try {
+    auto net = cluster.connect(0);
+    test::exercise(*net);
+  } catch (...) {
+    acceptor_error = std::current_exception();
+  }
+  connector.join();
+  if (connector_error) FAIL("party 1 did not reconnect: " << message_of<NetworkError>(connector_error));
+  if (acceptor_error) FAIL("party 0: " << message_of<NetworkError>(acceptor_error));
+}
+
 TEST_CASE("A missing party is named with what its impostor did", "[net][tcp]") {
   // Party 1 never comes; a stranger claims to be it, cannot complete the
   // TLS handshake, and the error at the deadline names party 1 and quotes
