@@ -208,30 +208,17 @@ class OffByOneTriples final : public mpc::Preprocessing {
 std::vector<std::exception_ptr> run_beaver_cheating(
     std::size_t n, bool faulty_dealer, std::size_t cheater, mpc::Beaver::Options options,
     const std::function<void(mpc::Beaver&, test::TamperingNetwork*)>& body) {
-  auto nets = net::LocalNetwork::create(n);
-  for (auto& net : nets) net->set_receive_timeout(std::chrono::milliseconds(30'000));
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        mpc::LocalPreprocessing local(test::seed_from(77), i, n);
-        OffByOneTriples off(local);
-        mpc::Preprocessing& pre = faulty_dealer ? static_cast<mpc::Preprocessing&>(off) : local;
-        std::unique_ptr<test::TamperingNetwork> cheat;
-        if (i == cheater) cheat = std::make_unique<test::TamperingNetwork>(*nets[i]);
-        net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : *nets[i];
-        Prg seeds(test::seed_from(500 + i));
-        mpc::Beaver p(net, pre, seeds, n, options);
-        body(p, cheat.get());
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
+  return test::run_local_parties(n, [&](std::size_t i, net::Network& honest) {
+    mpc::LocalPreprocessing local(test::seed_from(77), i, n);
+    OffByOneTriples off(local);
+    mpc::Preprocessing& pre = faulty_dealer ? static_cast<mpc::Preprocessing&>(off) : local;
+    std::unique_ptr<test::TamperingNetwork> cheat;
+    if (i == cheater) cheat = std::make_unique<test::TamperingNetwork>(honest);
+    net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : honest;
+    Prg seeds(test::seed_from(500 + i));
+    mpc::Beaver p(net, pre, seeds, n, options);
+    body(p, cheat.get());
+  });
 }
 
 }  // namespace

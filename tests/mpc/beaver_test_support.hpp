@@ -25,27 +25,12 @@ std::span<const T> own(const mpc::Beaver& p, std::size_t owner, const std::vecto
 // Runs body(protocol) for parties 0..n-1 on their own threads with
 // LocalPreprocessing; rethrows the first exception after all have finished.
 inline void run_beaver(std::size_t n, const std::function<void(mpc::Beaver&)>& body, std::uint64_t seed = 1) {
-  auto nets = net::LocalNetwork::create(n);
-  for (auto& net : nets) net->set_receive_timeout(std::chrono::milliseconds(30'000));
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        mpc::LocalPreprocessing pre(seed_from(seed * 1000 + 7), i, n);
-        Prg seeds(seed_from(seed * 1000 + 100 + i));
-        mpc::Beaver p(*nets[i], pre, seeds);
-        body(p);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  rethrow_first(run_local_parties(n, [&](std::size_t i, net::Network& net) {
+    mpc::LocalPreprocessing pre(seed_from(seed * 1000 + 7), i, n);
+    Prg seeds(seed_from(seed * 1000 + 100 + i));
+    mpc::Beaver p(net, pre, seeds);
+    body(p);
+  }));
 }
 
 // The same with a dealer thread as party n of an (n + 1)-party network;

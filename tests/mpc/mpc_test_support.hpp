@@ -28,19 +28,20 @@ inline Prg::Seed seed_from(std::uint64_t s) {
   return seed;
 }
 
-// Runs body(protocol) for parties 0, 1, 2 on their own threads; rethrows the
-// first party's exception after all have finished.
-inline void run_rep3(const std::function<void(mpc::Rep3&)>& body, std::uint64_t seed = 1) {
-  auto nets = net::LocalNetwork::create(3);
-  for (auto& n : nets) n->set_receive_timeout(std::chrono::milliseconds(30'000));
-  std::array<std::exception_ptr, 3> errors{};
+// Runs body(i, network) for parties 0..n-1 of a LocalNetwork, each on its
+// own thread, and returns each party's exception (null when it finished).
+// A party that throws closes its network, so the others fail promptly
+// instead of waiting out the receive timeout.
+inline std::vector<std::exception_ptr> run_local_parties(
+    std::size_t n, const std::function<void(std::size_t, net::Network&)>& body) {
+  auto nets = net::LocalNetwork::create(n);
+  for (auto& net : nets) net->set_receive_timeout(std::chrono::milliseconds(30'000));
+  std::vector<std::exception_ptr> errors(n);
   std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < 3; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
       try {
-        Prg seeds(seed_from(seed * 3 + i));
-        mpc::Rep3 p(*nets[i], seeds);
-        body(p);
+        body(i, *nets[i]);
       } catch (...) {
         errors[i] = std::current_exception();
         nets[i]->close();
@@ -48,9 +49,23 @@ inline void run_rep3(const std::function<void(mpc::Rep3&)>& body, std::uint64_t 
     });
   }
   for (auto& t : threads) t.join();
-  for (auto& e : errors) {
+  return errors;
+}
+
+inline void rethrow_first(const std::vector<std::exception_ptr>& errors) {
+  for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+}
+
+// Runs body(protocol) for parties 0, 1, 2 on their own threads; rethrows the
+// first party's exception after all have finished.
+inline void run_rep3(const std::function<void(mpc::Rep3&)>& body, std::uint64_t seed = 1) {
+  rethrow_first(run_local_parties(3, [&](std::size_t i, net::Network& net) {
+    Prg seeds(seed_from(seed * 3 + i));
+    mpc::Rep3 p(net, seeds);
+    body(p);
+  }));
 }
 
 // A party that cheats: forwards everything to `inner`, except that after
@@ -96,30 +111,17 @@ class TamperingNetwork final : public net::Network {
 // Runs the three Rep3 parties with `options`, party `cheater` over a
 // TamperingNetwork (none when cheater >= 3), and returns each party's
 // exception (null when it finished) instead of rethrowing.
-inline std::array<std::exception_ptr, 3> run_rep3_cheating(
+inline std::vector<std::exception_ptr> run_rep3_cheating(
     mpc::Rep3::Options options, std::size_t cheater,
     const std::function<void(mpc::Rep3&, TamperingNetwork* cheat)>& body, std::uint64_t seed = 1) {
-  auto nets = net::LocalNetwork::create(3);
-  for (auto& n : nets) n->set_receive_timeout(std::chrono::milliseconds(30'000));
-  std::array<std::exception_ptr, 3> errors{};
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < 3; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        std::unique_ptr<TamperingNetwork> cheat;
-        if (i == cheater) cheat = std::make_unique<TamperingNetwork>(*nets[i]);
-        net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : *nets[i];
-        Prg seeds(seed_from(seed * 3 + i));
-        mpc::Rep3 p(net, seeds, options);
-        body(p, cheat.get());
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
+  return run_local_parties(3, [&](std::size_t i, net::Network& honest) {
+    std::unique_ptr<TamperingNetwork> cheat;
+    if (i == cheater) cheat = std::make_unique<TamperingNetwork>(honest);
+    net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : honest;
+    Prg seeds(seed_from(seed * 3 + i));
+    mpc::Rep3 p(net, seeds, options);
+    body(p, cheat.get());
+  });
 }
 
 // n values: uniform words with boundary values at the front.
