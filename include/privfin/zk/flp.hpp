@@ -86,16 +86,42 @@ class Gadget {
   std::size_t calls_;
 };
 
-// What Flp needs from a validity circuit.
-template <class C>
-concept ValidityCircuit = requires(const C& c, std::span<const typename C::Field> in, std::vector<typename C::Field>& out) {
-  typename C::Field;
-  { c.meas_len() } -> std::convertible_to<std::size_t>;
-  { c.output_len() } -> std::convertible_to<std::size_t>;
-  { c.joint_rand_len() } -> std::convertible_to<std::size_t>;
-  { c.eval_output_len() } -> std::convertible_to<std::size_t>;
-  { c.gadgets() } -> std::convertible_to<const std::vector<Gadget<typename C::Field>>&>;
+namespace detail {
+
+// Stands for the gadget callback Flp passes to a circuit's eval(): called as
+// call(gadget_index, inputs), it returns the gadget's output (the true one
+// when proving, the proof's claimed one when querying). Only declared: it
+// exists for the ValidityCircuit concept.
+template <VdafField F>
+struct GadgetCallArchetype {
+  F operator()(std::size_t gadget, std::span<const F> inputs);
 };
+
+}  // namespace detail
+
+// What Flp needs from a validity circuit (the draft's Valid class). The
+// full contract, with a worked example, is in prio3/circuits.hpp.
+//   Field                      a VdafField (Field64 or Field128)
+//   meas_len(), joint_rand_len(), eval_output_len(), output_len()
+//   gadgets()                  the gadgets, each with its call count
+//   eval(meas, joint_rand, num_shares, call, out)
+//                              a template on the callback type: writes the
+//                              eval_output_len() outputs to `out`, calling
+//                              every gadget g exactly gadgets()[g].calls()
+//                              times through call(g, inputs), and is affine
+//                              in `meas` apart from those calls.
+template <class C>
+concept ValidityCircuit =
+    VdafField<typename C::Field> &&
+    requires(const C& c, std::span<const typename C::Field> in, std::size_t num_shares,
+             detail::GadgetCallArchetype<typename C::Field>& call, std::vector<typename C::Field>& out) {
+      { c.meas_len() } -> std::convertible_to<std::size_t>;
+      { c.output_len() } -> std::convertible_to<std::size_t>;
+      { c.joint_rand_len() } -> std::convertible_to<std::size_t>;
+      { c.eval_output_len() } -> std::convertible_to<std::size_t>;
+      { c.gadgets() } -> std::convertible_to<const std::vector<Gadget<typename C::Field>>&>;
+      c.eval(in, in, num_shares, call, out);
+    };
 
 namespace detail {
 
@@ -141,7 +167,10 @@ class Flp {
  public:
   using F = typename Circuit::Field;
 
+  // Throws InvalidArgument for a circuit with no output or one too large
+  // for the field's roots of unity.
   explicit Flp(Circuit circuit) : circuit_(std::move(circuit)) {
+    if (circuit_.eval_output_len() == 0) throw InvalidArgument("Flp: the circuit has no output (eval_output_len() == 0)");
     for (const auto& g : circuit_.gadgets()) {
       if (std::countr_zero(g.poly_size()) > 32) throw InvalidArgument("Flp: circuit too large for the field");
     }

@@ -1,16 +1,63 @@
 // privfin/zk/prio3/circuits.hpp — the validity circuits of Prio3 in
 // draft-irtf-cfrg-vdaf-20 ("Instantiations"), each with its measurement
-// encoding, truncation to the aggregatable output, and decoding:
+// encoding, truncation to the aggregatable output, and decoding — and the
+// contract (Prio3Circuit) that a circuit of your own must meet:
 //
 //   Count                                   Field64   measurement 0 or 1
 //   Sum(max_measurement)                    Field64   0..max_measurement
 //   SumVec(length, max_measurement, chunk)  Field128  vector of 0..max_measurement
+//   SumVecField64(length, max, chunk)       Field64   the same circuit; the draft's
+//                                                     Prio3SumVecWithMultiproof, used
+//                                                     with num_proofs >= 3
 //   Histogram(length, chunk)                Field128  one bucket index
 //   MultihotCountVec(length, max_weight, chunk)  Field128  bit vector, at most max_weight ones
 //
 //   Histogram h(10, 4);
 //   auto meas = h.encode(3);          // InvalidArgument if 3 >= length
 //   Flp<Histogram> flp(h);
+//
+// Bringing your own circuit. A type C models Prio3Circuit (and so works
+// with flp::Flp<C> and Prio3<C>, with any number of proofs) when it has:
+//
+//   using Field = Field64 | Field128;
+//   using Measurement = ...;  using AggregateResult = ...;
+//   std::size_t meas_len() const;        // encoded measurement length
+//   std::size_t joint_rand_len() const;  // 0: no joint randomness (no public share)
+//   std::size_t eval_output_len() const; // >= 1; more than one output costs one
+//                                        // query-randomness element each
+//   std::size_t output_len() const;      // length of truncate()'s result
+//   const std::vector<flp::Gadget<Field>>& gadgets() const;
+//   template <class Call>
+//   void eval(std::span<const Field> meas, std::span<const Field> joint_rand,
+//             std::size_t num_shares, Call& call, std::vector<Field>& out) const;
+//   std::vector<Field> encode(const Measurement&) const;
+//   std::vector<Field> truncate(std::span<const Field> meas) const;
+//   AggregateResult decode(std::span<const Field> agg, std::size_t num_measurements) const;
+//   static constexpr std::uint32_t algorithm_id = ...;   // optional, see below
+//
+// The rules eval() must follow, because the FLP runs it three ways (directly,
+// as the prover, and on each aggregator's *share* of the measurement):
+//  - every non-affine step is a gadget call: `call(g, inputs)` returns the
+//    output of gadgets()[g] on `inputs` (arity() of them); gadget g must be
+//    called exactly gadgets()[g].calls() times, in the same order on every run;
+//  - everything else is affine in `meas`; a constant c that is added (not
+//    multiplied) must be written c / num_shares so that the shares add up
+//    (see detail::chunked_range_check's x - 1/num_shares);
+//  - `out` gets eval_output_len() values, all zero iff the measurement is
+//    valid; joint_rand only scales values (random linear combinations).
+// Gadgets: Gadget::mul (degree 2), Gadget::poly_eval(coefficients) of any
+// degree >= 1 (the draft's test circuit HigherDegree uses x(x-1)(x-2), degree
+// 3), and Gadget::parallel_sum of either. Higher degree makes the proof
+// longer: each gadget adds arity + degree*(P-1)+1 elements, P =
+// next_power_of_2(1 + calls). encode() must not branch on the secret
+// measurement and must not put it in error messages. truncate() must be
+// linear (it runs on shares).
+// The algorithm id goes into every XOF domain-separation tag. The draft's
+// circuits carry their registered id; a circuit of your own leaves it out
+// and passes one to Prio3 (Prio3Options::algorithm_id, from the private-use
+// range 0xFFFF0000..0xFFFFFFFF unless registered). Circuits with joint
+// randomness over Field64 need num_proofs >= 3 (the draft's soundness rule;
+// Prio3 enforces it).
 //
 // Constructors throw InvalidArgument for parameters the draft does not
 // allow; encode() throws InvalidArgument for an out-of-range measurement,
@@ -21,6 +68,7 @@
 #pragma once
 
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -33,6 +81,19 @@
 #include "privfin/zk/vdaf_field.hpp"
 
 namespace privfin::zk::prio3 {
+
+// What Prio3 needs from a circuit: an FLP validity circuit (flp.hpp) plus
+// the measurement encoding, the truncation to the output share, and the
+// decoding of the aggregate. See the header comment for the rules.
+template <class C>
+concept Prio3Circuit =
+    flp::ValidityCircuit<C> &&
+    requires(const C& c, const typename C::Measurement& m, std::span<const typename C::Field> v, std::size_t n) {
+      typename C::AggregateResult;
+      { c.encode(m) } -> std::convertible_to<std::vector<typename C::Field>>;
+      { c.truncate(v) } -> std::convertible_to<std::vector<typename C::Field>>;
+      { c.decode(v, n) } -> std::convertible_to<typename C::AggregateResult>;
+    };
 
 namespace detail {
 
@@ -183,15 +244,31 @@ class Sum {
 };
 
 // ---------------------------------------------------------------- SumVec
-class SumVec {
- public:
-  using Field = Field128;
-  using Measurement = std::vector<std::uint64_t>;
-  using AggregateResult = std::vector<std::uint64_t>;
+namespace detail {
+// Prio3SumVec's registered id belongs to the Field128 instantiation only; the
+// draft runs the Field64 one under the private-use id 0xFFFFFFFF
+// (Prio3SumVecWithMultiproof), which the caller passes to Prio3.
+template <class F>
+struct SumVecIdentity {
+  static constexpr std::string_view name = "Prio3SumVecWithMultiproof";
+};
+template <>
+struct SumVecIdentity<Field128> {
   static constexpr std::uint32_t algorithm_id = 0x00000003;
   static constexpr std::string_view name = "Prio3SumVec";
+};
+}  // namespace detail
 
-  SumVec(std::size_t length, std::uint64_t max_measurement, std::size_t chunk_length)
+// SumVec over either field; use the aliases SumVec (Field128, the draft's
+// Prio3SumVec) and SumVecField64 (with Prio3 num_proofs >= 3).
+template <VdafField F>
+class BasicSumVec : public detail::SumVecIdentity<F> {
+ public:
+  using Field = F;
+  using Measurement = std::vector<std::uint64_t>;
+  using AggregateResult = std::vector<std::uint64_t>;
+
+  BasicSumVec(std::size_t length, std::uint64_t max_measurement, std::size_t chunk_length)
       : length_(length), max_(max_measurement), chunk_(chunk_length) {
     if (length_ == 0) throw InvalidArgument("Prio3SumVec: length must be positive");
     if (chunk_ == 0) throw InvalidArgument("Prio3SumVec: chunk_length must be positive");
@@ -252,6 +329,9 @@ class SumVec {
   std::size_t calls_ = 0;
   std::vector<flp::Gadget<Field>> gadgets_;
 };
+
+using SumVec = BasicSumVec<Field128>;
+using SumVecField64 = BasicSumVec<Field64>;
 
 // ---------------------------------------------------------------- Histogram
 class Histogram {

@@ -1,12 +1,16 @@
 // privfin/zk/prio3/prio3.hpp — Prio3, the VDAF of draft-irtf-cfrg-vdaf-20
-// ("Prio3"), over any validity circuit of prio3/circuits.hpp and any number
-// of aggregators from 2 to 255, with XofTurboShake128 and one proof, as all
-// the draft's instantiations use. Messages are the draft's byte encodings.
+// ("Prio3"), over any validity circuit of prio3/circuits.hpp or of your own
+// (the Prio3Circuit concept there), any number of aggregators from 2 to 255
+// and any number of proofs from 1 to 255 ("Multiple Proofs"), with
+// XofTurboShake128. Messages are the draft's byte encodings.
 // Security model: privacy holds while one aggregator is honest; robustness
 // (a malformed measurement is rejected) holds while all aggregators are
-// honest, with the draft's soundness error.
+// honest, with the draft's soundness error (circuit + FLP soundness) raised
+// to the number of proofs.
 //
 //   Prio3<Histogram> vdaf(Histogram(10, 4), /*num_shares=*/2);
+//   Prio3<SumVecField64> multi(SumVecField64(10, 255, 9), 2,
+//                              Prio3Options().with_num_proofs(3).with_algorithm_id(0xFFFFFFFF));
 //   auto [public_share, input_shares] = vdaf.shard(ctx, 3, nonce, prg);  // client
 //   auto init = vdaf.verify_init(verify_key, ctx, agg_id, nonce, public_share, input_shares[agg_id]);
 //   if (!init) { /* init.reason(), init.detail() */ }
@@ -20,6 +24,11 @@
 // report is verified at most once (Prio3 input shares are single-use —
 // see Aggregator in prio3/aggregator.hpp for replay protection); `rand` for
 // shard() is secret and uniformly random.
+// With num_proofs = N the client proves N times, each proof with its own
+// slice of the prover randomness and of the joint randomness (both expanded
+// once, N times as long, with the binder byte(N)); each aggregator queries
+// each proof with its own slice of the query randomness; the proofs, and the
+// verifiers, are concatenated; every proof must be accepted.
 // Errors: bytes from clients or peers never throw; a bad report comes back as
 // a rejected Outcome with a Rejection reason and a detail message. Misuse by
 // the caller (a verify key of the wrong size, an aggregator id out of range,
@@ -29,6 +38,7 @@
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -122,7 +132,29 @@ enum class Usage : std::uint16_t {
   joint_rand_part = 7,
 };
 
-template <class Circuit>
+// Parameters of a Prio3 instance beyond its circuit and number of shares:
+//   Prio3Options().with_num_proofs(3).with_algorithm_id(0xFFFFFFFF)
+// (setters rather than designated initializers, which g++ -Wextra flags
+// when a member is left out).
+struct Prio3Options {
+  // The draft's PROOFS, 1..255. Field64 circuits with joint randomness need 3
+  // or more (the draft's MUST: soundness near 2^-128 against offline search).
+  std::size_t num_proofs = 1;
+  // The VDAF id in every domain-separation tag. Default: the circuit's
+  // registered Circuit::algorithm_id; required for a circuit without one.
+  std::optional<std::uint32_t> algorithm_id = std::nullopt;
+
+  Prio3Options& with_num_proofs(std::size_t n) noexcept {
+    num_proofs = n;
+    return *this;
+  }
+  Prio3Options& with_algorithm_id(std::uint32_t id) noexcept {
+    algorithm_id = id;
+    return *this;
+  }
+};
+
+template <Prio3Circuit Circuit>
 class Prio3 {
  public:
   using F = typename Circuit::Field;
@@ -133,8 +165,7 @@ class Prio3 {
   static constexpr std::size_t seed_size = Xof::seed_size;
   static constexpr std::size_t verify_key_size = Xof::seed_size;
   static constexpr std::size_t nonce_size = 16;
-  static constexpr std::size_t num_proofs = 1;
-  static constexpr std::uint32_t algorithm_id = Circuit::algorithm_id;
+  static constexpr std::size_t max_proofs = 255;
 
   struct ShardResult {
     Bytes public_share;
@@ -150,27 +181,48 @@ class Prio3 {
     Bytes verifier_share;  // sent to the party that combines verifier shares
   };
 
-  // Throws InvalidArgument unless 2 <= num_shares <= 255.
-  Prio3(Circuit circuit, std::size_t num_shares) : flp_(std::move(circuit)), shares_(num_shares) {
+  // Throws InvalidArgument unless 2 <= num_shares <= 255 and 1 <=
+  // num_proofs <= 255, when Field64 with joint randomness has fewer than 3
+  // proofs, or when there is no algorithm id (neither in the options nor
+  // Circuit::algorithm_id).
+  Prio3(Circuit circuit, std::size_t num_shares, Prio3Options options = {})
+      : flp_(std::move(circuit)), shares_(num_shares), proofs_(options.num_proofs) {
     if (shares_ < 2 || shares_ > 255) {
       throw InvalidArgument("Prio3: the number of shares must be in 2..255, got " + std::to_string(shares_));
     }
+    if (proofs_ < 1 || proofs_ > max_proofs) {
+      throw InvalidArgument("Prio3: the number of proofs must be in 1..255, got " + std::to_string(proofs_));
+    }
+    if (std::same_as<F, Field64> && flp_.joint_rand_len() > 0 && proofs_ < 3) {
+      throw InvalidArgument("Prio3: a Field64 circuit with joint randomness needs at least 3 proofs, got " +
+                            std::to_string(proofs_));
+    }
+    if (options.algorithm_id) {
+      algorithm_id_ = *options.algorithm_id;
+    } else if constexpr (requires { Circuit::algorithm_id; }) {
+      algorithm_id_ = Circuit::algorithm_id;
+    } else {
+      throw InvalidArgument("Prio3: the circuit has no registered algorithm id; pass Prio3Options::algorithm_id");
+    }
+    proofs_byte_[0] = static_cast<std::byte>(proofs_);
   }
 
   [[nodiscard]] const flp::Flp<Circuit>& flp() const noexcept { return flp_; }
   [[nodiscard]] const Circuit& circuit() const noexcept { return flp_.circuit(); }
   [[nodiscard]] std::size_t num_shares() const noexcept { return shares_; }
+  [[nodiscard]] std::size_t num_proofs() const noexcept { return proofs_; }
+  [[nodiscard]] std::uint32_t algorithm_id() const noexcept { return algorithm_id_; }
   [[nodiscard]] bool uses_joint_rand() const { return flp_.joint_rand_len() > 0; }
   [[nodiscard]] std::size_t rand_size() const {
     return (uses_joint_rand() ? 2 * shares_ : shares_) * seed_size;
   }
   [[nodiscard]] std::size_t leader_input_share_size() const {
-    return (flp_.meas_len() + flp_.proof_len() * num_proofs) * F::byte_size + (uses_joint_rand() ? seed_size : 0);
+    return (flp_.meas_len() + flp_.proof_len() * proofs_) * F::byte_size + (uses_joint_rand() ? seed_size : 0);
   }
   [[nodiscard]] std::size_t helper_input_share_size() const { return uses_joint_rand() ? 2 * seed_size : seed_size; }
   [[nodiscard]] std::size_t public_share_size() const { return uses_joint_rand() ? shares_ * seed_size : 0; }
   [[nodiscard]] std::size_t verifier_share_size() const {
-    return flp_.verifier_len() * num_proofs * F::byte_size + (uses_joint_rand() ? seed_size : 0);
+    return flp_.verifier_len() * proofs_ * F::byte_size + (uses_joint_rand() ? seed_size : 0);
   }
   [[nodiscard]] std::size_t verifier_message_size() const { return uses_joint_rand() ? seed_size : 0; }
 
@@ -181,7 +233,7 @@ class Prio3 {
     dst.reserve(8 + ctx.size());
     dst.push_back(std::byte{vdaf_draft_version});
     dst.push_back(std::byte{0});
-    for (int shift = 24; shift >= 0; shift -= 8) dst.push_back(static_cast<std::byte>((algorithm_id >> shift) & 0xFFU));
+    for (int shift = 24; shift >= 0; shift -= 8) dst.push_back(static_cast<std::byte>((algorithm_id_ >> shift) & 0xFFU));
     const auto u = static_cast<std::uint16_t>(usage);
     dst.push_back(static_cast<std::byte>(u >> 8));
     dst.push_back(static_cast<std::byte>(u & 0xFFU));
@@ -234,9 +286,16 @@ class Prio3 {
       parts[0] = joint_rand_part(ctx, 0, k_leader_blind, leader_meas, nonce);
       joint_rands = joint_rands_from_seed(ctx, joint_rand_seed(ctx, parts));
     }
-    const std::vector<F> prove_rands = expand(Usage::prove_randomness, ctx, k_prove, {proofs_byte()},
-                                              flp_.prove_rand_len() * num_proofs);
-    std::vector<F> leader_proofs = flp_.prove(meas, prove_rands, joint_rands);
+    // One proof per slice of the prover (and joint) randomness, concatenated.
+    const std::vector<F> prove_rands = expand(Usage::prove_randomness, ctx, k_prove, {proofs_byte_},
+                                              flp_.prove_rand_len() * proofs_);
+    std::vector<F> leader_proofs;
+    leader_proofs.reserve(flp_.proof_len() * proofs_);
+    for (std::size_t i = 0; i < proofs_; ++i) {
+      const std::vector<F> proof = flp_.prove(meas, slice<F>(prove_rands, i, flp_.prove_rand_len()),
+                                              slice<F>(joint_rands, i, flp_.joint_rand_len()));
+      leader_proofs.insert(leader_proofs.end(), proof.begin(), proof.end());
+    }
     for (std::size_t j = 1; j < shares_; ++j) {
       vec_sub_inplace<F>(leader_proofs, helper_proofs_share(ctx, j, seed((j - 1) * per_helper)));
     }
@@ -294,7 +353,7 @@ class Prio3 {
                                std::to_string(leader_input_share_size()));
       }
       const std::size_t meas_bytes = flp_.meas_len() * F::byte_size;
-      const std::size_t proof_bytes = flp_.proof_len() * num_proofs * F::byte_size;
+      const std::size_t proof_bytes = flp_.proof_len() * proofs_ * F::byte_size;
       try {
         meas_share = decode_vec<F>(input_share.first(meas_bytes), "leader measurement share");
         proofs_share = decode_vec<F>(input_share.subspan(meas_bytes, proof_bytes), "leader proof share");
@@ -332,12 +391,21 @@ class Prio3 {
       init.state.corrected_joint_rand_seed = joint_rand_seed(ctx, parts);
       joint_rands = joint_rands_from_seed(ctx, *init.state.corrected_joint_rand_seed);
     }
+    // Each proof is queried with its own slice of the query (and joint)
+    // randomness; the verifier shares are concatenated.
     const std::vector<F> query_rands =
-        expand(Usage::query_randomness, ctx, verify_key, {proofs_byte(), nonce}, flp_.query_rand_len() * num_proofs);
-    auto verifier = flp_.query(meas_share, proofs_share, query_rands, joint_rands, shares_);
-    if (!verifier) return Out::reject(Rejection::query_point_is_root, "a query point is a root of unity");
+        expand(Usage::query_randomness, ctx, verify_key, {proofs_byte_, nonce}, flp_.query_rand_len() * proofs_);
     init.verifier_share.reserve(verifier_share_size());
-    encode_vec_into<F>(*verifier, init.verifier_share);
+    for (std::size_t i = 0; i < proofs_; ++i) {
+      auto verifier = flp_.query(meas_share, slice<F>(proofs_share, i, flp_.proof_len()),
+                                 slice<F>(query_rands, i, flp_.query_rand_len()),
+                                 slice<F>(joint_rands, i, flp_.joint_rand_len()), shares_);
+      if (!verifier) {
+        return Out::reject(Rejection::query_point_is_root,
+                           "a query point of proof " + std::to_string(i) + " is a root of unity");
+      }
+      encode_vec_into<F>(*verifier, init.verifier_share);
+    }
     if (jr) init.verifier_share.insert(init.verifier_share.end(), own_part.begin(), own_part.end());
     return Out::accept(std::move(init));
   }
@@ -350,8 +418,8 @@ class Prio3 {
       return Out::reject(Rejection::malformed_verifier_share, "got " + std::to_string(verifier_shares.size()) +
                                                                   " verifier shares, expected " + std::to_string(shares_));
     }
-    const std::size_t vbytes = flp_.verifier_len() * num_proofs * F::byte_size;
-    std::vector<F> verifier(flp_.verifier_len() * num_proofs, F::zero());
+    const std::size_t vbytes = flp_.verifier_len() * proofs_ * F::byte_size;
+    std::vector<F> verifier(flp_.verifier_len() * proofs_, F::zero());
     std::vector<Bytes> parts;
     for (std::size_t j = 0; j < shares_; ++j) {
       const ByteView share = verifier_shares[j];
@@ -367,10 +435,11 @@ class Prio3 {
       }
       if (uses_joint_rand()) parts.emplace_back(share.begin() + static_cast<std::ptrdiff_t>(vbytes), share.end());
     }
-    for (std::size_t i = 0; i < num_proofs; ++i) {
+    for (std::size_t i = 0; i < proofs_; ++i) {
       const auto one = std::span<const F>(verifier).subspan(i * flp_.verifier_len(), flp_.verifier_len());
       if (!flp_.decide(one)) {
-        return Out::reject(Rejection::proof_rejected, "the validity proof did not verify");
+        return Out::reject(Rejection::proof_rejected,
+                           "validity proof " + std::to_string(i) + " of " + std::to_string(proofs_) + " did not verify");
       }
     }
     if (!uses_joint_rand()) return Out::accept(Bytes{});
@@ -422,9 +491,10 @@ class Prio3 {
   }
 
  private:
-  static ByteView proofs_byte() noexcept {
-    static constexpr std::array<std::byte, 1> b{static_cast<std::byte>(num_proofs)};
-    return b;
+  // The i-th of several consecutive slices of length `len` (empty if len is 0).
+  template <class T>
+  static std::span<const T> slice(const std::vector<T>& all, std::size_t i, std::size_t len) {
+    return std::span<const T>(all).subspan(i * len, len);
   }
   static std::array<std::byte, 1> id_byte(std::size_t agg_id) noexcept {
     return {static_cast<std::byte>(agg_id & 0xFFU)};
@@ -441,7 +511,7 @@ class Prio3 {
   }
   [[nodiscard]] std::vector<F> helper_proofs_share(ByteView ctx, std::size_t agg_id, ByteView k_share) const {
     const auto id = id_byte(agg_id);
-    return expand(Usage::proof_share, ctx, k_share, {proofs_byte(), id}, flp_.proof_len() * num_proofs);
+    return expand(Usage::proof_share, ctx, k_share, {proofs_byte_, id}, flp_.proof_len() * proofs_);
   }
   [[nodiscard]] Bytes joint_rand_part(ByteView ctx, std::size_t agg_id, ByteView k_blind, std::span<const F> meas_share,
                                       ByteView nonce) const {
@@ -456,11 +526,14 @@ class Prio3 {
     return Xof::derive_seed(zero_seed, domain_separation_tag(Usage::joint_rand_seed, ctx), {all});
   }
   [[nodiscard]] std::vector<F> joint_rands_from_seed(ByteView ctx, ByteView seed) const {
-    return expand(Usage::joint_randomness, ctx, seed, {proofs_byte()}, flp_.joint_rand_len() * num_proofs);
+    return expand(Usage::joint_randomness, ctx, seed, {proofs_byte_}, flp_.joint_rand_len() * proofs_);
   }
 
   flp::Flp<Circuit> flp_;
   std::size_t shares_;
+  std::size_t proofs_;
+  std::uint32_t algorithm_id_ = 0;
+  std::array<std::byte, 1> proofs_byte_{};  // the binder byte(PROOFS)
 };
 
 }  // namespace privfin::zk::prio3
