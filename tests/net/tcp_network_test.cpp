@@ -417,7 +417,7 @@ struct StrangerConnection {
   StrangerConnection(const StrangerConnection&) = delete;
   StrangerConnection& operator=(const StrangerConnection&) = delete;
   void send(const std::vector<std::uint8_t>& bytes) const {
-    REQUIRE(::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
   }
   int fd;
 };
@@ -568,7 +568,10 @@ class TamperingRelay {
             tampered = true;
           }
           for (ssize_t done = 0; done < n;) {
-            const ssize_t w = ::write(fds[1 - k].fd, buffer.data() + done, static_cast<std::size_t>(n - done));
+            // MSG_NOSIGNAL: a side that closed (the receiver that caught the
+            // tampering) must end the relay, not kill the test with SIGPIPE.
+            const ssize_t w =
+                ::send(fds[1 - k].fd, buffer.data() + done, static_cast<std::size_t>(n - done), MSG_NOSIGNAL);
             if (w <= 0) {
               open = false;
               break;
