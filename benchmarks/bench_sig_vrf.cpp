@@ -98,6 +98,25 @@ void sortition_committee(benchmark::State& state) {
 }
 BENCHMARK(sortition_committee)->Arg(100)->Arg(1000)->Arg(10000);
 
+// Real stakes: w = 10^8 of W = 10^9 with tau = 2000 (200 votes expected) and
+// w = 10^9 of W = 10^10 with tau = 10^4 (1000 expected), decided by the
+// certified floating bounds (the exact numbers would have 10^9 bits).
+void sortition_committee_large(benchmark::State& state) {
+  auto prg = bench_prg();
+  const auto stake = static_cast<std::uint64_t>(state.range(0));
+  const std::uint64_t total = 10 * stake;
+  const auto tau = static_cast<std::uint64_t>(state.range(1));
+  Bytes beta = prg.bytes(64);
+  for (auto _ : state) {
+    const auto j = sortition::committee_votes(beta, stake, total, tau);
+    beta[0] = static_cast<std::byte>(j + static_cast<std::uint64_t>(beta[1]));
+    beta[1] = beta[2];
+    benchmark::DoNotOptimize(j);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(sortition_committee_large)->Args({100'000'000, 2000})->Args({1'000'000'000, 10'000});
+
 void sortition_leader(benchmark::State& state) {
   auto prg = bench_prg();
   const sortition::LeaderElection election(5, 100);

@@ -214,14 +214,16 @@ std::optional<std::uint64_t> bounded_votes(ByteView vrf_output, std::uint64_t st
     Bound base{params.q, 0};
     divide(base, params.b, precision, rounding[side]);
     Bound power{mpz_class(1), 0};
-    for (std::size_t bit = 64; bit-- > 0;) {
+    for (auto bit = static_cast<std::size_t>(std::bit_width(stake)); bit-- > 0;) {
       multiply(power, power, precision, rounding[side]);
       if (((stake >> bit) & 1U) != 0) multiply(power, base, precision, rounding[side]);
     }
     term[side] = std::move(power);
   }
-  // x / 2^l < CDF  <=>  x * 2^(F - l) < 2^F * CDF, with F = precision >= l.
-  const mpz_class x = bigint::from_bytes_be(vrf_output) << static_cast<mp_bitcnt_t>(precision - l);
+  // x / 2^l < CDF  <=>  x * 2^(F - l) < 2^F * CDF (F = precision), with the
+  // shift applied exactly to whichever side keeps the numbers shorter.
+  const mpz_class x = bigint::from_bytes_be(vrf_output) << static_cast<mp_bitcnt_t>(precision > l ? precision - l : 0);
+  const auto cum_shift = static_cast<mp_bitcnt_t>(precision > l ? 0 : l - precision);
   mpz_class cum_lo = 0;
   mpz_class cum_hi = 0;
   mpz_class numerator;
@@ -229,11 +231,12 @@ std::optional<std::uint64_t> bounded_votes(ByteView vrf_output, std::uint64_t st
   for (std::uint64_t k = 0; k < stake; ++k) {
     cum_lo += to_fixed(term[0], precision, Round::down);
     cum_hi += to_fixed(term[1], precision, Round::up);
-    if (x < cum_lo) return k;
-    if (x < cum_hi) return std::nullopt;  // undecided at this precision
+    if (x < (cum_lo << cum_shift)) return k;
+    if (x < (cum_hi << cum_shift)) return std::nullopt;  // undecided at this precision
     // T_{k+1} = T_k * (w - k) * a / ((k + 1) * q).
-    numerator = params.a * mpz_class(std::to_string(stake - k));
-    denominator = params.q * mpz_class(std::to_string(k + 1));
+    static_assert(sizeof(unsigned long) == sizeof(std::uint64_t), "GMP's ui functions take the 64-bit counts");
+    numerator = params.a * static_cast<unsigned long>(stake - k);
+    denominator = params.q * static_cast<unsigned long>(k + 1);
     for (std::size_t side = 0; side < 2; ++side) {
       multiply(term[side], numerator, precision, rounding[side]);
       divide(term[side], denominator, precision, rounding[side]);
@@ -266,11 +269,10 @@ std::uint64_t committee_votes(ByteView vrf_output, std::uint64_t stake, std::uin
   // bounds; both paths give the same answer.
   const std::uint64_t exact_bits = exact_cost_bits(stake, params);
   if (exact_bits <= 4096) return exact_votes(vrf_output, stake, params);
-  // Start 128 bits past the VRF output's length plus the rounding error's
-  // growth (about 2 log2(w) + 2 j bits of relative error); x lands between
-  // the bounds with probability about 2^-100, and each retry doubles.
-  const unsigned long l = 8 * vrf_output.size();
-  unsigned long precision = l + 128 + 2 * static_cast<unsigned long>(std::bit_width(stake)) +
+  // The bracket's width is about (2 log2(w) + 2 j) 2^-P, so starting 128
+  // bits past that growth leaves x between the bounds with probability
+  // about 2^-100; each retry doubles P.
+  unsigned long precision = 128 + 2 * static_cast<unsigned long>(std::bit_width(stake)) +
                             static_cast<unsigned long>(std::bit_width(max_expected_votes));
   for (;; precision *= 2) {
     if (precision >= exact_bits) return exact_votes(vrf_output, stake, params);

@@ -27,8 +27,9 @@
 // floating-point numbers of P bits rounded down and up (an exponent of their
 // own, so a term like (1 - p)^w = 2^-1443 keeps its precision), the CDF by
 // fixed-point sums of P fractional bits, and j is answered only when x lies
-// outside the bracket; otherwise P doubles (P starts at about l + 200). No
-// floating point of the machine is involved, so every machine, compiler,
+// outside the bracket; otherwise P doubles (P starts at about
+// 150 + 2 log2 w). No floating point of the machine is involved, so every
+// machine, compiler,
 // locale and rounding mode gives the same j, and committee_votes equals
 // committee_votes_exact wherever the latter runs. Costs: the bounds walk
 // about j + 1 terms of P-bit numbers (j ~ w * p): about 1 ms for an expected
