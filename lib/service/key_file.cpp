@@ -176,7 +176,8 @@ KeyFileHeader read_header(Reader& r) {
 // The body of a key of `type`, checked for its type.
 void expect_type(const KeyFileHeader& header, KeyType expected) {
   if (header.type != expected) {
-    throw DecodeError("key file: holds a " + key_type_name(header.type) + ", expected a " + key_type_name(expected));
+    throw DecodeError("key file: holds key type '" + key_type_name(header.type) + "', expected '" +
+                      key_type_name(expected) + "'");
   }
 }
 
@@ -362,7 +363,9 @@ void write_key_file(const std::filesystem::path& path, ByteView file) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::array<std::byte, 8> tag{};
   secure_random(tag);
-  const std::string temp = (dir / ("." + path.filename().string() + ".tmp-" + to_hex(tag))).string();
+  std::string temp_name(".");  // built by appending: g++ 12 warns (-Wrestrict) on "." + std::string&&
+  temp_name.append(path.filename().string()).append(".tmp-").append(to_hex(tag));
+  const std::string temp = (dir / temp_name).string();
 
   Fd fd(::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) throw InvalidArgument("key file: cannot create " + temp + ": " + errno_text(errno));
