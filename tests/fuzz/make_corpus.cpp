@@ -21,6 +21,7 @@
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/net/party_config.hpp"
+#include "privfin/service/key_file.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
 #include "privfin/sig/ec_p256.hpp"
@@ -243,6 +244,23 @@ void beaver_dealer() {
   write("beaver_dealer", "seed_message", Seed().u8(1).raw(w.data()));
 }
 
+void key_file() {
+  using namespace privfin::service;
+  Prg prg(Prg::Seed{std::byte{0x4B}, std::byte{0x43}});
+  const std::string_view passphrase = "privfin fuzz passphrase";
+  KeyFileOptions encrypted;
+  encrypted.passphrase = as_bytes(passphrase);
+  encrypted.cost = ScryptCost{ScryptCost::min_log2_n, 8, 1};
+  const auto clear_file = encode_key_file(KeyType::prio3_verify_key, filled(32, 0x5A), {}, prg);
+  const auto ed_file = encode_key_file(KeyType::ed25519_secret_key, filled(32, 0x33), {}, prg);
+  const auto sealed = encode_key_file(KeyType::prio3_verify_key, filled(16, 0x5A), encrypted, prg);
+  write("key_file", "clear", Seed().u8(0).u8(0).raw(clear_file.view()));
+  write("key_file", "clear_ed25519", Seed().u8(0).u8(0).raw(ed_file.view()));
+  write("key_file", "encrypted", Seed().u8(0).piece(as_bytes(passphrase)).raw(sealed.view()));
+  write("key_file", "honest", Seed().u8(1).text(passphrase));
+  write("key_file", "wrong_passphrase", Seed().u8(1).text("privfin fuzz passphrasf"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -263,5 +281,6 @@ int main(int argc, char** argv) {
   paillier();
   threshold_paillier();
   beaver_dealer();
+  key_file();
   return 0;
 }
