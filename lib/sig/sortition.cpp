@@ -186,16 +186,17 @@ void divide(Bound& v, const mpz_class& d, unsigned long precision, Round r) {
   normalize(v, precision, r);
 }
 
-// floor or ceil of v * 2^f.
-mpz_class to_fixed(const Bound& v, unsigned long f, Round r) {
-  mpz_class out = v.m;
+// cum += floor or ceil of v * 2^f; `scratch` is reused between calls.
+void add_fixed(mpz_class& cum, const Bound& v, unsigned long f, Round r, mpz_class& scratch) {
   const long shift = v.e + static_cast<long>(f);
   if (shift >= 0) {
-    out <<= static_cast<mp_bitcnt_t>(shift);
+    mpz_mul_2exp(scratch.get_mpz_t(), v.m.get_mpz_t(), static_cast<mp_bitcnt_t>(shift));
+  } else if (r == Round::down) {
+    mpz_fdiv_q_2exp(scratch.get_mpz_t(), v.m.get_mpz_t(), static_cast<mp_bitcnt_t>(-shift));
   } else {
-    shift_right(out, static_cast<mp_bitcnt_t>(-shift), r);
+    mpz_cdiv_q_2exp(scratch.get_mpz_t(), v.m.get_mpz_t(), static_cast<mp_bitcnt_t>(-shift));
   }
-  return out;
+  cum += scratch;
 }
 
 // The decision of exact_votes from certified bounds on each term T_k of the
@@ -220,19 +221,25 @@ std::optional<std::uint64_t> bounded_votes(ByteView vrf_output, std::uint64_t st
     }
     term[side] = std::move(power);
   }
-  // x / 2^l < CDF  <=>  x * 2^(F - l) < 2^F * CDF (F = precision), with the
-  // shift applied exactly to whichever side keeps the numbers shorter.
-  const mpz_class x = bigint::from_bytes_be(vrf_output) << static_cast<mp_bitcnt_t>(precision > l ? precision - l : 0);
-  const auto cum_shift = static_cast<mp_bitcnt_t>(precision > l ? 0 : l - precision);
+  // x / 2^l < CDF  <=>  x * 2^(F - l) < C with C = 2^F * CDF, F = precision.
+  // For F < l and an integer bound C, x < C * 2^(l - F) <=> floor(x / 2^(l - F)) < C,
+  // so either way one precomputed integer is compared with the sums.
+  mpz_class x = bigint::from_bytes_be(vrf_output);
+  if (precision >= l) {
+    x <<= static_cast<mp_bitcnt_t>(precision - l);
+  } else {
+    x >>= static_cast<mp_bitcnt_t>(l - precision);
+  }
   mpz_class cum_lo = 0;
   mpz_class cum_hi = 0;
+  mpz_class scratch;
   mpz_class numerator;
   mpz_class denominator;
   for (std::uint64_t k = 0; k < stake; ++k) {
-    cum_lo += to_fixed(term[0], precision, Round::down);
-    cum_hi += to_fixed(term[1], precision, Round::up);
-    if (x < (cum_lo << cum_shift)) return k;
-    if (x < (cum_hi << cum_shift)) return std::nullopt;  // undecided at this precision
+    add_fixed(cum_lo, term[0], precision, Round::down, scratch);
+    add_fixed(cum_hi, term[1], precision, Round::up, scratch);
+    if (x < cum_lo) return k;
+    if (x < cum_hi) return std::nullopt;  // undecided at this precision
     // T_{k+1} = T_k * (w - k) * a / ((k + 1) * q).
     static_assert(sizeof(unsigned long) == sizeof(std::uint64_t), "GMP's ui functions take the 64-bit counts");
     numerator = params.a * static_cast<unsigned long>(stake - k);

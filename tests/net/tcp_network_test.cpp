@@ -470,33 +470,60 @@ TEST_CASE("A connector whose connection is dropped before the hello tries again"
   // first accepts party 1's connection and closes it unanswered.
   auto cluster = test::make_tcp_cluster(2, Transport::tls, 20s);
   const int listening = cluster.listeners[0].native_handle();
-  std::thread dropper([listening] {
-    pollfd pfd{listening, POLLIN, 0};
-    if (::poll(&pfd, 1, 10'000) == 1) {
-      const int fd = ::accept(listening, nullptr, nullptr);
-      if (fd >= 0) ::close(fd);
+  const auto errors = test::run_parties_collect(2, [&](std::size_t i) {
+    if (i == 0) {
+      // Party 0 starts only after its socket dropped party 1's first try.
+      pollfd pfd{listening, POLLIN, 0};
+      if (::poll(&pfd, 1, 10'000) == 1) {
+        const int fd = ::accept(listening, nullptr, nullptr);
+        if (fd >= 0) ::close(fd);
+      }
     }
-  });
-  std::exception_ptr connector_error;
-  std::thread connector([&] {
-    try {
-      auto net = cluster.connect(1);
-      test::exercise(*net);
-    } catch (...) {
-      connector_error = std::current_exception();
-    }
-  });
-  dropper.join();
-  std::exception_ptr acceptor_error;
-  try {
-    auto net = cluster.connect(0);
+    auto net = cluster.connect(i);
     test::exercise(*net);
-  } catch (...) {
-    acceptor_error = std::current_exception();
+  });
+  if (errors[1]) FAIL("party 1 did not reconnect: " << message_of<NetworkError>(errors[1]));
+  if (errors[0]) FAIL("party 0: " << message_of<NetworkError>(errors[0]));
+}
+
+TEST_CASE("Unauthenticated connections are bounded in number and in time", "[net][tcp]") {
+  // Party 0 waits for party 1, who never comes, while 70 silent strangers
+  // are connected: the 6 oldest are dropped at once (at most 64 in the
+  // unauthenticated phase), the others when their 10 s bound ends.
+  auto cluster = test::make_tcp_cluster(2, Transport::tls, 15s);
+  std::vector<std::unique_ptr<StrangerConnection>> strangers;
+  for (int i = 0; i < 70; ++i) strangers.push_back(std::make_unique<StrangerConnection>(cluster.config.parties[0].port));
+  // Seconds from `start` until the acceptor closes the stranger's connection.
+  const auto start = std::chrono::steady_clock::now();
+  const auto closed_after = [&](const StrangerConnection& c) {
+    pollfd pfd{c.fd, POLLIN, 0};
+    const int ready = ::poll(&pfd, 1, 17'000);
+    char byte = 0;
+    const bool eof = ready == 1 && ::recv(c.fd, &byte, 1, 0) <= 0;
+    return eof ? std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() : -1.0;
+  };
+  std::exception_ptr error;
+  std::thread party0([&] {
+    try {
+      (void)cluster.connect(0);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  std::vector<double> dropped;
+  for (const auto& c : strangers) dropped.push_back(closed_after(*c));
+  party0.join();
+  REQUIRE(error);  // party 1 never came
+  for (std::size_t i = 0; i < 6; ++i) {
+    INFO("stranger " << i);
+    CHECK(dropped[i] >= 0);
+    CHECK(dropped[i] < 5);
   }
-  connector.join();
-  if (connector_error) FAIL("party 1 did not reconnect: " << message_of<NetworkError>(connector_error));
-  if (acceptor_error) FAIL("party 0: " << message_of<NetworkError>(acceptor_error));
+  for (std::size_t i = 6; i < 70; ++i) {
+    INFO("stranger " << i);
+    CHECK(dropped[i] >= 9);
+    CHECK(dropped[i] < 14);  // before the 15 s deadline drops the rest
+  }
 }
 
 TEST_CASE("A missing party is named with what its impostor did", "[net][tcp]") {

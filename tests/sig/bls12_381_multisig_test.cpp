@@ -149,22 +149,20 @@ TEMPLATE_TEST_CASE("BLS keys and signatures have one accepted encoding: compress
   REQUIRE(B::verify(f.pks[0], msg, sig, Scheme::proof_of_possession));
   // The same points, uncompressed: a second byte string for one key or one
   // signature, which a de-duplication by bytes would count twice.
-  Bytes pk_u, sig_u, pop_u;
-  if constexpr (std::is_same_v<TestType, MinPk>) {
-    const auto a = g1_to_uncompressed(g1_from_bytes(f.pks[0]));
-    const auto b = g2_to_uncompressed(g2_from_bytes(sig));
-    const auto c = g2_to_uncompressed(g2_from_bytes(f.pops[0]));
-    pk_u.assign(a.begin(), a.end());
-    sig_u.assign(b.begin(), b.end());
-    pop_u.assign(c.begin(), c.end());
-  } else {
-    const auto a = g2_to_uncompressed(g2_from_bytes(f.pks[0]));
-    const auto b = g1_to_uncompressed(g1_from_bytes(sig));
-    const auto c = g1_to_uncompressed(g1_from_bytes(f.pops[0]));
-    pk_u.assign(a.begin(), a.end());
-    sig_u.assign(b.begin(), b.end());
-    pop_u.assign(c.begin(), c.end());
-  }
+  const auto uncompressed = [](ByteView compressed) {
+    Bytes out;
+    if (compressed.size() == g1_compressed_size) {
+      const auto u = g1_to_uncompressed(g1_from_bytes(compressed));
+      out.assign(u.begin(), u.end());
+    } else {
+      const auto u = g2_to_uncompressed(g2_from_bytes(compressed));
+      out.assign(u.begin(), u.end());
+    }
+    return out;
+  };
+  const Bytes pk_u = uncompressed(f.pks[0]);
+  const Bytes sig_u = uncompressed(sig);
+  const Bytes pop_u = uncompressed(f.pops[0]);
   CHECK_FALSE(B::key_validate(pk_u));
   CHECK_FALSE(B::verify(pk_u, msg, sig, Scheme::proof_of_possession));
   CHECK_FALSE(B::verify(f.pks[0], msg, sig_u, Scheme::proof_of_possession));

@@ -32,7 +32,7 @@
 // machine, compiler, locale and rounding mode gives the same j, and
 // committee_votes equals committee_votes_exact wherever the latter runs.
 // Costs: the bounds walk about j + 1 terms of P-bit numbers (j ~ w * p):
-// about 0.2 ms for an expected 1,000 votes (docs/performance.md). The exact
+// about 0.17 ms for an expected 1,000 votes (docs/performance.md). The exact
 // computation needs numbers of w * log2(b) bits and is refused above
 // max_exact_bits; committee_votes uses it only when those numbers are small.
 //

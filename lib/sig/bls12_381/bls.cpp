@@ -73,20 +73,10 @@ auto encode(const P& p) {
   }
 }
 
-// Decodes with the subgroup check; throws DecodeError.
-template <class P>
-P decode(ByteView bytes) {
-  if constexpr (std::is_same_v<P, G1>) {
-    return g1_from_compressed(bytes, true);
-  } else {
-    return g2_from_compressed(bytes, true);
-  }
-}
-
 template <class P>
 bool try_decode(ByteView bytes, P& out) noexcept {
   try {
-    out = decode<P>(bytes);
+    out = point_from_compressed<P>(bytes);
     return true;
   } catch (const std::exception&) {
     return false;
@@ -248,7 +238,7 @@ typename Bls<V>::Signature Bls<V>::aggregate(std::span<const ByteView> sigs) {
   SigPoint acc;
   for (std::size_t i = 0; i < sigs.size(); ++i) {
     try {
-      acc += decode<SigPoint>(sigs[i]);
+      acc += point_from_compressed<SigPoint>(sigs[i]);
     } catch (const DecodeError& e) {
       throw DecodeError("bls12_381 Aggregate: signature " + std::to_string(i) + ": " + e.what());
     }

@@ -70,14 +70,6 @@ struct JacobianSum {
   }
 };
 
-template <class P>
-P decode_sig(ByteView bytes) {
-  if constexpr (std::is_same_v<P, G1>) {
-    return g1_from_compressed(bytes, true);
-  } else {
-    return g2_from_compressed(bytes, true);
-  }
-}
 }  // namespace
 
 template <class V>
@@ -94,11 +86,7 @@ Committee<V> Committee<V>::from_keys(std::span<const ByteView> pks, std::span<co
       throw InvalidArgument("bls12_381 Committee: member " + std::to_string(i) +
                             " has an invalid key or proof of possession");
     }
-    if constexpr (std::is_same_v<PkPoint, G1>) {
-      c.keys_.push_back(g1_from_compressed(pks[i], true));
-    } else {
-      c.keys_.push_back(g2_from_compressed(pks[i], true));
-    }
+    c.keys_.push_back(point_from_compressed<PkPoint>(pks[i]));
   }
   return c;
 }
@@ -113,7 +101,7 @@ MultiSig<V> MultiSig<V>::single(std::size_t committee_size, std::size_t signer, 
                           std::to_string(committee_size));
   }
   MultiSig m(committee_size);
-  m.sig_ = decode_sig<SigPoint>(signature);
+  m.sig_ = point_from_compressed<SigPoint>(signature);
   m.counts_[signer] = 1;
   return m;
 }
@@ -223,7 +211,7 @@ MultiSig<V> MultiSig<V>::deserialize(ByteView bytes, std::size_t max_committee) 
   }
   const ByteView sig = r.raw(V::sig_size, "signature");
   r.expect_end("bls12_381 MultiSig");
-  m.sig_ = decode_sig<SigPoint>(sig);
+  m.sig_ = point_from_compressed<SigPoint>(sig);
   return m;
 }
 

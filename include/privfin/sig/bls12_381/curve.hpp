@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "privfin/core/bytes.hpp"
 #include "privfin/sig/bls12_381/fields.hpp"
@@ -254,5 +255,17 @@ inline constexpr std::size_t g2_uncompressed_size = 192;
 // DecodeError as above, and for any other length.
 [[nodiscard]] G1 g1_from_compressed(ByteView bytes, bool check_subgroup = true);
 [[nodiscard]] G2 g2_from_compressed(ByteView bytes, bool check_subgroup = true);
+
+// g1_from_compressed or g2_from_compressed by the point type, for code that
+// is generic over the BLS variant (public keys in G1 or G2).
+template <class P>
+  requires(std::is_same_v<P, G1> || std::is_same_v<P, G2>)
+[[nodiscard]] P point_from_compressed(ByteView bytes, bool check_subgroup = true) {
+  if constexpr (std::is_same_v<P, G1>) {
+    return g1_from_compressed(bytes, check_subgroup);
+  } else {
+    return g2_from_compressed(bytes, check_subgroup);
+  }
+}
 
 }  // namespace privfin::sig::bls12_381
