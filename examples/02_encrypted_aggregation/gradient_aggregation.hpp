@@ -437,7 +437,7 @@ inline std::optional<std::string> parse_shares(const privfin::he::ThresholdPaill
       return "sent " + std::to_string(count) + " shares for " + std::to_string(ciphertexts) + " ciphertexts";
     }
     for (std::size_t k = 0; k < count; ++k) {
-      auto share = tpk.parse_share(r.bytes("share", 1U << 20));
+      auto share = tpk.share_from_bytes(r.bytes("share", 1U << 20));
       if (share.party != sender) {
         out.clear();
         return "share claims party " + std::to_string(share.party);
@@ -503,7 +503,7 @@ inline std::vector<RoundOutcome> run_aggregator(privfin::net::Network& net, cons
       privfin::Reader r(submissions[i - 1]);
       read_header(r, round, i, "encrypted gradient");
       try {
-        gradients[i - 1] = pk.parse_ciphertexts(r.bytes("ciphertexts"), cts);
+        gradients[i - 1] = pk.ciphertexts_from_bytes(r.bytes("ciphertexts"), cts);
         r.expect_end("encrypted gradient");
       } catch (const privfin::Error& e) {
         throw privfin::ProtocolError(i, std::string("malformed encrypted gradient: ") + e.what());
@@ -518,8 +518,8 @@ inline std::vector<RoundOutcome> run_aggregator(privfin::net::Network& net, cons
     {
       privfin::Writer msg;
       write_header(msg, round);
-      msg.bytes(pk.serialize_ciphertexts(aggregate));
-      for (const auto& g : gradients) msg.bytes(pk.serialize_ciphertexts(g));
+      msg.bytes(pk.ciphertexts_to_bytes(aggregate));
+      for (const auto& g : gradients) msg.bytes(pk.ciphertexts_to_bytes(g));
       for (std::size_t i = 1; i <= p.parties; ++i) net.send_message(i, msg.data());
     }
     // 3. Collect the decryption shares and post them all.
@@ -622,7 +622,7 @@ inline std::vector<RoundOutcome> run_data_party(privfin::net::Network& net, cons
     {
       privfin::Writer wr;
       write_header(wr, round);
-      wr.bytes(pk.serialize_ciphertexts(mine));
+      wr.bytes(pk.ciphertexts_to_bytes(mine));
       net.send_message(0, wr.data());
     }
     // 2. Check the posted aggregate.
@@ -633,8 +633,8 @@ inline std::vector<RoundOutcome> run_data_party(privfin::net::Network& net, cons
       read_header(r, round, 0, "aggregate");
       std::vector<std::vector<PaillierCiphertext>> all;
       try {
-        aggregate = pk.parse_ciphertexts(r.bytes("aggregate"), cts);
-        for (std::size_t i = 1; i <= p.parties; ++i) all.push_back(pk.parse_ciphertexts(r.bytes("submission"), cts));
+        aggregate = pk.ciphertexts_from_bytes(r.bytes("aggregate"), cts);
+        for (std::size_t i = 1; i <= p.parties; ++i) all.push_back(pk.ciphertexts_from_bytes(r.bytes("submission"), cts));
         r.expect_end("aggregate");
       } catch (const privfin::Error& e) {
         throw privfin::ProtocolError(0, std::string("malformed aggregate: ") + e.what());
@@ -657,7 +657,7 @@ inline std::vector<RoundOutcome> run_data_party(privfin::net::Network& net, cons
       for (const auto& c : aggregate) {
         auto share = key_share.decrypt_share(tpk, c, prg);
         if (cheat) share.value = (share.value * (pk.n() + 1)) % pk.n_squared();
-        wr.bytes(tpk.serialize_share(share));
+        wr.bytes(tpk.share_to_bytes(share));
       }
       net.send_message(0, wr.data());
     }
@@ -732,21 +732,21 @@ inline std::filesystem::path key_share_file(const std::filesystem::path& dir, st
 // share (mode 0600) into `dir`.
 inline void write_threshold_keys(const std::filesystem::path& dir, const privfin::he::ThresholdPaillierKeys& keys) {
   std::filesystem::create_directories(dir);
-  write_file(public_key_file(dir), keys.public_key.serialize(), false);
+  write_file(public_key_file(dir), keys.public_key.to_bytes(), false);
   for (const auto& share : keys.shares) {
-    const auto bytes = share.serialize(keys.public_key);
+    const auto bytes = share.to_bytes(keys.public_key);
     write_file(key_share_file(dir, share.party()), bytes.view(), true);
   }
 }
 
 inline privfin::he::ThresholdPaillierPublicKey load_public_key(const std::filesystem::path& dir) {
-  return privfin::he::ThresholdPaillierPublicKey::parse(read_file(public_key_file(dir)).view());
+  return privfin::he::ThresholdPaillierPublicKey::from_bytes(read_file(public_key_file(dir)).view());
 }
 
 inline privfin::he::ThresholdPaillierKeyShare load_key_share(const std::filesystem::path& dir, std::size_t party,
                                                             const privfin::he::ThresholdPaillierPublicKey& tpk) {
   const privfin::SecretBytes bytes = read_file(key_share_file(dir, party));
-  return privfin::he::ThresholdPaillierKeyShare::parse(bytes.view(), tpk);
+  return privfin::he::ThresholdPaillierKeyShare::from_bytes(bytes.view(), tpk);
 }
 
 // Two safe primes in hex, one per line ('#' starts a comment line).

@@ -46,7 +46,7 @@ PaillierPublicKey::PaillierPublicKey(mpz_class n) : n_(std::move(n)) {
   bytes_ = bigint::byte_length(n_);
   Sha256 h;
   h.update(as_bytes("privfin paillier key id v1"));
-  h.update(serialize());
+  h.update(to_bytes());
   const auto digest = h.finish();
   std::copy_n(digest.begin(), key_id_size, key_id_.begin());
 }
@@ -135,7 +135,7 @@ PaillierCiphertext PaillierPublicKey::rerandomize(const PaillierCiphertext& a, P
 
 void PaillierPublicKey::write(Writer& w) const { w.version(format_version).bigint(n_); }
 
-Bytes PaillierPublicKey::serialize() const {
+Bytes PaillierPublicKey::to_bytes() const {
   Writer w;
   write(w);
   return std::move(w).take();
@@ -153,7 +153,7 @@ PaillierPublicKey PaillierPublicKey::read(Reader& r) {
   return PaillierPublicKey(std::move(n));
 }
 
-PaillierPublicKey PaillierPublicKey::parse(ByteView bytes) {
+PaillierPublicKey PaillierPublicKey::from_bytes(ByteView bytes) {
   Reader r(bytes);
   PaillierPublicKey pk = read(r);
   r.expect_end("Paillier public key");
@@ -161,7 +161,7 @@ PaillierPublicKey PaillierPublicKey::parse(ByteView bytes) {
 }
 
 void PaillierPublicKey::write_ciphertext_value(Writer& w, const PaillierCiphertext& c) const {
-  check(c, "PaillierPublicKey::serialize_ciphertext");
+  check(c, "PaillierPublicKey::ciphertext_to_bytes");
   w.raw(bigint::to_bytes_le(c.value(), ciphertext_bytes()));
 }
 
@@ -186,14 +186,14 @@ void read_key_id(Reader& r, const std::array<std::byte, PaillierPublicKey::key_i
 }
 }  // namespace
 
-Bytes PaillierPublicKey::serialize_ciphertext(const PaillierCiphertext& c) const {
+Bytes PaillierPublicKey::ciphertext_to_bytes(const PaillierCiphertext& c) const {
   Writer w;
   w.version(ciphertext_format_version).raw(key_id_);
   write_ciphertext_value(w, c);
   return std::move(w).take();
 }
 
-PaillierCiphertext PaillierPublicKey::parse_ciphertext(ByteView bytes) const {
+PaillierCiphertext PaillierPublicKey::ciphertext_from_bytes(ByteView bytes) const {
   Reader r(bytes);
   r.expect_version(ciphertext_format_version, "Paillier ciphertext");
   read_key_id(r, key_id_, "Paillier ciphertext");
@@ -202,14 +202,14 @@ PaillierCiphertext PaillierPublicKey::parse_ciphertext(ByteView bytes) const {
   return c;
 }
 
-Bytes PaillierPublicKey::serialize_ciphertexts(std::span<const PaillierCiphertext> cs) const {
+Bytes PaillierPublicKey::ciphertexts_to_bytes(std::span<const PaillierCiphertext> cs) const {
   Writer w;
   w.version(ciphertext_format_version).raw(key_id_).varint(cs.size());
   for (const auto& c : cs) write_ciphertext_value(w, c);
   return std::move(w).take();
 }
 
-std::vector<PaillierCiphertext> PaillierPublicKey::parse_ciphertexts(ByteView bytes, std::size_t max_count) const {
+std::vector<PaillierCiphertext> PaillierPublicKey::ciphertexts_from_bytes(ByteView bytes, std::size_t max_count) const {
   Reader r(bytes);
   r.expect_version(ciphertext_format_version, "Paillier ciphertext vector");
   read_key_id(r, key_id_, "Paillier ciphertext vector");
@@ -352,7 +352,7 @@ PaillierCiphertext PaillierSecretKey::encrypt(const mpz_class& m, Prg& prg) cons
   return c;
 }
 
-SecretBytes PaillierSecretKey::serialize() const {
+SecretBytes PaillierSecretKey::to_bytes() const {
   Writer w;
   w.version(format_version).bigint(p_).bigint(q_);
   Bytes raw = std::move(w).take();
@@ -361,7 +361,7 @@ SecretBytes PaillierSecretKey::serialize() const {
   return out;
 }
 
-PaillierSecretKey PaillierSecretKey::parse(ByteView bytes) {
+PaillierSecretKey PaillierSecretKey::from_bytes(ByteView bytes) {
   Reader r(bytes);
   r.expect_version(format_version, "Paillier secret key");
   const std::size_t max_bytes = PaillierPublicKey::max_modulus_bits / 16;

@@ -85,7 +85,7 @@ ThresholdPaillierPublicKey::ThresholdPaillierPublicKey(PaillierPublicKey paillie
   four_delta_squared_inv_ = bigint::invert(four_delta_squared % pk_.n(), pk_.n());
   Sha256 h;
   h.update(as_bytes("privfin threshold paillier key id v1"));
-  h.update(serialize());
+  h.update(to_bytes());
   const auto digest = h.finish();
   std::copy_n(digest.begin(), key_id_.size(), key_id_.begin());
 }
@@ -229,13 +229,13 @@ void ThresholdPaillierPublicKey::write(Writer& w) const {
   for (const auto& vk : verification_keys_) w.raw(bigint::to_bytes_le(vk, pk_.ciphertext_bytes()));
 }
 
-Bytes ThresholdPaillierPublicKey::serialize() const {
+Bytes ThresholdPaillierPublicKey::to_bytes() const {
   Writer w;
   write(w);
   return std::move(w).take();
 }
 
-ThresholdPaillierPublicKey ThresholdPaillierPublicKey::parse(ByteView bytes) {
+ThresholdPaillierPublicKey ThresholdPaillierPublicKey::from_bytes(ByteView bytes) {
   Reader r(bytes);
   r.expect_version(format_version, "threshold Paillier public key");
   PaillierPublicKey pk = PaillierPublicKey::read(r);
@@ -265,18 +265,18 @@ ThresholdPaillierPublicKey ThresholdPaillierPublicKey::parse(ByteView bytes) {
   }
 }
 
-Bytes ThresholdPaillierPublicKey::serialize_share(const DecryptionShare& share) const {
+Bytes ThresholdPaillierPublicKey::share_to_bytes(const DecryptionShare& share) const {
   Writer w;
   w.version(DecryptionShare::format_version).raw(share.key_id).raw(share.ciphertext_digest).varint(share.party);
   if (!in_unit_group(share.value, pk_)) {
-    throw InvalidArgument("ThresholdPaillierPublicKey::serialize_share: the share value is not in Z*_{n^2}");
+    throw InvalidArgument("ThresholdPaillierPublicKey::share_to_bytes: the share value is not in Z*_{n^2}");
   }
   w.raw(bigint::to_bytes_le(share.value, pk_.ciphertext_bytes()));
   share.proof.write(w);
   return std::move(w).take();
 }
 
-DecryptionShare ThresholdPaillierPublicKey::parse_share(ByteView bytes) const {
+DecryptionShare ThresholdPaillierPublicKey::share_from_bytes(ByteView bytes) const {
   Reader r(bytes);
   r.expect_version(DecryptionShare::format_version, "decryption share");
   DecryptionShare share;
@@ -326,7 +326,7 @@ DecryptionShare ThresholdPaillierKeyShare::decrypt_share(const ThresholdPaillier
   return share;
 }
 
-SecretBytes ThresholdPaillierKeyShare::serialize(const ThresholdPaillierPublicKey& pk) const {
+SecretBytes ThresholdPaillierKeyShare::to_bytes(const ThresholdPaillierPublicKey& pk) const {
   Writer w;
   w.version(format_version).raw(pk.key_id()).varint(party_).bigint(secret_);
   Bytes raw = std::move(w).take();
@@ -335,7 +335,7 @@ SecretBytes ThresholdPaillierKeyShare::serialize(const ThresholdPaillierPublicKe
   return out;
 }
 
-ThresholdPaillierKeyShare ThresholdPaillierKeyShare::parse(ByteView bytes, const ThresholdPaillierPublicKey& pk) {
+ThresholdPaillierKeyShare ThresholdPaillierKeyShare::from_bytes(ByteView bytes, const ThresholdPaillierPublicKey& pk) {
   Reader r(bytes);
   r.expect_version(format_version, "threshold Paillier key share");
   const ByteView id = r.raw(pk.key_id().size(), "key share key id");

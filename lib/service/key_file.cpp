@@ -448,12 +448,12 @@ void save_key_file(const std::filesystem::path& path, const VrfSecretKey& key, c
 
 void save_key_file(const std::filesystem::path& path, const he::PaillierSecretKey& key, const KeyFileOptions& options,
                    Prg& prg) {
-  save(path, KeyType::paillier_secret_key, key.serialize().view(), options, prg);
+  save(path, KeyType::paillier_secret_key, key.to_bytes().view(), options, prg);
 }
 
 void save_key_file(const std::filesystem::path& path, const he::ThresholdPaillierKeyShare& share,
                    const he::ThresholdPaillierPublicKey& public_key, const KeyFileOptions& options, Prg& prg) {
-  save(path, KeyType::threshold_paillier_key_share, share.serialize(public_key).view(), options, prg);
+  save(path, KeyType::threshold_paillier_key_share, share.to_bytes(public_key).view(), options, prg);
 }
 
 void save_prio3_verify_key_file(const std::filesystem::path& path, ByteView verify_key, const KeyFileOptions& options,
@@ -500,14 +500,14 @@ VrfSecretKey load_vrf_secret_key(const std::filesystem::path& path, std::optiona
 
 he::PaillierSecretKey load_paillier_secret_key(const std::filesystem::path& path, std::optional<ByteView> passphrase) {
   const auto body = load_body(path, KeyType::paillier_secret_key, passphrase);
-  return he::PaillierSecretKey::parse(body.view());
+  return he::PaillierSecretKey::from_bytes(body.view());
 }
 
 he::ThresholdPaillierKeyShare load_threshold_paillier_key_share(const std::filesystem::path& path,
                                                                 const he::ThresholdPaillierPublicKey& public_key,
                                                                 std::optional<ByteView> passphrase) {
   const auto body = load_body(path, KeyType::threshold_paillier_key_share, passphrase);
-  return he::ThresholdPaillierKeyShare::parse(body.view(), public_key);
+  return he::ThresholdPaillierKeyShare::from_bytes(body.view(), public_key);
 }
 
 SecretBytes load_prio3_verify_key(const std::filesystem::path& path, std::optional<ByteView> passphrase) {

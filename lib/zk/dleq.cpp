@@ -80,7 +80,7 @@ bool DleqGroup::is_element(const mpz_class& x) const {
 
 void DleqProof::write(Writer& w) const { w.version(format_version).bigint(challenge).bigint(response); }
 
-Bytes DleqProof::serialize() const {
+Bytes DleqProof::to_bytes() const {
   Writer w;
   write(w);
   return std::move(w).take();
@@ -100,7 +100,7 @@ DleqProof DleqProof::read(Reader& r, const DleqGroup& group) {
   return proof;
 }
 
-DleqProof DleqProof::parse(ByteView bytes, const DleqGroup& group) {
+DleqProof DleqProof::from_bytes(ByteView bytes, const DleqGroup& group) {
   Reader r(bytes);
   DleqProof proof = read(r, group);
   r.expect_end("DLEQ proof");

@@ -365,7 +365,7 @@ TEST_CASE("Example 02: malformed and misattributed decryption shares are named",
     privfin::Writer w;
     ex02::write_header(w, round);
     w.varint(1);
-    w.bytes(tpk.serialize_share(s));
+    w.bytes(tpk.share_to_bytes(s));
     return std::move(w).take();
   };
   std::vector<std::vector<privfin::he::DecryptionShare>> shares(n);
@@ -432,15 +432,15 @@ TEST_CASE("Example 02: parties catch an aggregator that alters the posted gradie
             const auto m = nets[0]->receive_message(j);
             privfin::Reader r(m);
             ex02::read_header(r, 1, j, "gradient");
-            got.push_back(tpk.paillier().parse_ciphertexts(r.bytes("c"), 4));
+            got.push_back(tpk.paillier().ciphertexts_from_bytes(r.bytes("c"), 4));
           }
           if (mode == 0) got[0] = ex02::packing(tpk, p).encrypt(std::vector<std::int64_t>(ex02::model_size, 0), prg);
           auto aggregate = ex02::add_all(tpk.paillier(), got);
           if (mode == 1) aggregate[0] = tpk.paillier().add_plain(aggregate[0], 1);
           privfin::Writer board;
           ex02::write_header(board, 1);
-          board.bytes(tpk.paillier().serialize_ciphertexts(aggregate));
-          for (const auto& g : got) board.bytes(tpk.paillier().serialize_ciphertexts(g));
+          board.bytes(tpk.paillier().ciphertexts_to_bytes(aggregate));
+          for (const auto& g : got) board.bytes(tpk.paillier().ciphertexts_to_bytes(g));
           for (std::size_t j = 1; j <= n; ++j) nets[0]->send_message(j, board.data());
         } else {
           privfin::Prg prg(privfin::Prg::Seed{std::byte{0x67}, std::byte{static_cast<unsigned char>(i)}});

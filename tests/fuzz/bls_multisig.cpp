@@ -1,11 +1,11 @@
-// Feeds sig::bls12_381::MultiSig<V>::deserialize, which reads consensus
+// Feeds sig::bls12_381::MultiSig<V>::from_bytes, which reads consensus
 // votes gossiped by peers. Input: [variant][wire bytes]; the variant byte
 // picks MinPk or MinSig.
-// Oracles: (1) canonical re-encoding: serialize(deserialize(x)) == x;
+// Oracles: (1) canonical re-encoding: to_bytes(from_bytes(x)) == x;
 // (2) no forgery: against a fixed committee of three honest keys, a decoded
 // vote with counts of at most 3 verifies exactly when its signature is the
 // honest sum of count_i * sig_i (and someone signed).
-// deserialize is called with no committee limit (SIZE_MAX): the announced
+// from_bytes is called with no committee limit (SIZE_MAX): the announced
 // size is checked against the bytes left before anything is allocated, so
 // a lying size must end in DecodeError, never bad_alloc.
 #include <array>
@@ -59,11 +59,11 @@ void run(ByteView wire) {
   static const Fixture<V> fixture = Fixture<V>::make();
   MultiSig<V> vote(1);
   try {
-    vote = MultiSig<V>::deserialize(wire, SIZE_MAX);
+    vote = MultiSig<V>::from_bytes(wire, SIZE_MAX);
   } catch (const DecodeError&) {
     return;
   }
-  fuzz::require(fuzz::same(vote.serialize(), wire));
+  fuzz::require(fuzz::same(vote.to_bytes(), wire));
   if (vote.committee_size() != members) return;
   // The counts, read back from the (now known canonical) encoding.
   Reader r(wire);

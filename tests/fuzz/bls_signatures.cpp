@@ -1,18 +1,18 @@
 // Feeds the BLS verifiers that take a peer's bytes: Bls<V>::verify,
-// key_validate, pop_verify and fast_aggregate_verify (BlsMinPk and
+// validate_key, pop_verify and fast_aggregate_verify (BlsMinPk and
 // BlsMinSig). Input: [selector][pieces...]; the selector picks the variant,
 // the scheme and one of two modes:
 //   0  untrusted: [pk piece][signature piece][message]. Against a fixed
 //      honest key, a signature verifies only if it decodes to the honest
 //      (unique) signature of that message, and a proof of possession only if
-//      it decodes to the honest proof; key_validate accepts only keys that
+//      it decodes to the honest proof; validate_key accepts only keys that
 //      decode into the subgroup and are not the identity; the fuzzed key and
 //      signature go through verify and pop_verify for memory safety.
 //   1  honest: [ikm piece][message]: a key made from the input signs the
-//      message; verify, key_validate, pop_verify and fast_aggregate_verify
+//      message; verify, validate_key, pop_verify and fast_aggregate_verify
 //      (with the fixed key, both signatures aggregated) must all accept.
 // Keys and signatures have one accepted encoding (compressed): whatever
-// key_validate, verify or pop_verify accepts is byte-equal to the honest
+// validate_key, verify or pop_verify accepts is byte-equal to the honest
 // encoding, so de-duplication by bytes is sound.
 #include <algorithm>
 #include <array>
@@ -57,7 +57,7 @@ void run(Scheme scheme, bool honest, fuzz::Splitter& in) {
     const ByteView msg = in.rest();
     const auto pk = B::sk_to_pk(sk);
     const auto sig = B::sign(sk, msg, scheme);
-    fuzz::require(B::key_validate(pk));
+    fuzz::require(B::validate_key(pk));
     fuzz::require(B::verify(pk, msg, sig, scheme));
     fuzz::require(B::pop_verify(pk, B::pop_prove(sk)));
     if (scheme == Scheme::proof_of_possession) {
@@ -72,7 +72,7 @@ void run(Scheme scheme, bool honest, fuzz::Splitter& in) {
   const ByteView pk = in.piece();
   const ByteView sig = in.piece();
   const ByteView msg = in.rest();
-  const bool valid_key = B::key_validate(pk);
+  const bool valid_key = B::validate_key(pk);
   if (valid_key) {
     const auto point = try_decode<Pk>(pk);
     fuzz::require(point.has_value() && !point->is_identity());

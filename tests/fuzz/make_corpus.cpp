@@ -132,7 +132,7 @@ void bls_for(const std::string& tag, unsigned variant) {
   auto m = MultiSig<V>::single(3, 0, votes[0]);
   m.merge_inplace(MultiSig<V>::single(3, 2, votes[2]));
   m.merge_inplace(MultiSig<V>::single(3, 2, votes[2]));
-  write("bls_multisig", tag + "_vote", Seed().u8(variant).raw(m.serialize()));
+  write("bls_multisig", tag + "_vote", Seed().u8(variant).raw(m.to_bytes()));
 
   const auto sk = SecretKey::key_gen(filled(32, 0x5a));
   const auto pk = B::sk_to_pk(sk);
@@ -210,10 +210,10 @@ void paillier() {
   Prg prg(Prg::Seed{});
   const auto c = pk.encrypt(mpz_class(77), prg);
   const std::vector<he::PaillierCiphertext> cs = {c, pk.encrypt(mpz_class(1), prg)};
-  write("paillier", "public_key", Seed().u8(0).raw(pk.serialize()));
-  write("paillier", "ciphertext", Seed().u8(1).raw(pk.serialize_ciphertext(c)));
-  write("paillier", "ciphertexts", Seed().u8(2).raw(pk.serialize_ciphertexts(cs)));
-  write("paillier", "secret_key", Seed().u8(3).raw(sk.serialize().view()));
+  write("paillier", "public_key", Seed().u8(0).raw(pk.to_bytes()));
+  write("paillier", "ciphertext", Seed().u8(1).raw(pk.ciphertext_to_bytes(c)));
+  write("paillier", "ciphertexts", Seed().u8(2).raw(pk.ciphertexts_to_bytes(cs)));
+  write("paillier", "secret_key", Seed().u8(3).raw(sk.to_bytes().view()));
   write("paillier", "honest", Seed().u8(4).raw(filled(40, 0x99)));
 }
 
@@ -223,10 +223,10 @@ void threshold_paillier() {
   Prg prg(Prg::Seed{});
   const auto c = pk.paillier().encrypt_public(mpz_class(4242));
   const auto share = keys.shares[1].decrypt_share(pk, c, prg);
-  write("threshold_paillier", "public_key", Seed().u8(0).raw(pk.serialize()));
-  write("threshold_paillier", "decryption_share", Seed().u8(1).raw(pk.serialize_share(share)));
-  write("threshold_paillier", "key_share", Seed().u8(2).raw(keys.shares[0].serialize(pk).view()));
-  write("threshold_paillier", "dleq_proof", Seed().u8(3).raw(share.proof.serialize()));
+  write("threshold_paillier", "public_key", Seed().u8(0).raw(pk.to_bytes()));
+  write("threshold_paillier", "decryption_share", Seed().u8(1).raw(pk.share_to_bytes(share)));
+  write("threshold_paillier", "key_share", Seed().u8(2).raw(keys.shares[0].to_bytes(pk).view()));
+  write("threshold_paillier", "dleq_proof", Seed().u8(3).raw(share.proof.to_bytes()));
   write("threshold_paillier", "honest", Seed().u8(4).raw(filled(16, 0x12)));
 }
 

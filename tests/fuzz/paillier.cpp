@@ -1,6 +1,6 @@
-// Feeds the Paillier decoders (he/paillier.hpp): PaillierPublicKey::parse (a
-// key from a peer or a file), parse_ciphertext and parse_ciphertexts under a
-// fixed 1024-bit key (ciphertexts from clients), and PaillierSecretKey::parse
+// Feeds the Paillier decoders (he/paillier.hpp): PaillierPublicKey::from_bytes (a
+// key from a peer or a file), ciphertext_from_bytes and ciphertexts_from_bytes under a
+// fixed 1024-bit key (ciphertexts from clients), and PaillierSecretKey::from_bytes
 // (a key file). Input: [mode][bytes].
 // Oracles: every decoder is canonical — a parsed key, ciphertext, batch or
 // secret key serializes back to exactly the input; a parsed ciphertext is
@@ -29,25 +29,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (mode) {
       case 0: {
-        const auto parsed = PaillierPublicKey::parse(bytes);
-        fuzz::require(fuzz::same(parsed.serialize(), bytes));
+        const auto parsed = PaillierPublicKey::from_bytes(bytes);
+        fuzz::require(fuzz::same(parsed.to_bytes(), bytes));
         break;
       }
       case 1: {
-        const auto c = pk.parse_ciphertext(bytes);
+        const auto c = pk.ciphertext_from_bytes(bytes);
         fuzz::require(pk.is_valid(c));
-        fuzz::require(fuzz::same(pk.serialize_ciphertext(c), bytes));
+        fuzz::require(fuzz::same(pk.ciphertext_to_bytes(c), bytes));
         break;
       }
       case 2: {
-        const auto cs = pk.parse_ciphertexts(bytes, 16);
+        const auto cs = pk.ciphertexts_from_bytes(bytes, 16);
         for (const auto& c : cs) fuzz::require(pk.is_valid(c));
-        fuzz::require(fuzz::same(pk.serialize_ciphertexts(cs), bytes));
+        fuzz::require(fuzz::same(pk.ciphertexts_to_bytes(cs), bytes));
         break;
       }
       case 3: {
-        const auto parsed = PaillierSecretKey::parse(bytes);
-        fuzz::require(fuzz::same(parsed.serialize().view(), bytes));
+        const auto parsed = PaillierSecretKey::from_bytes(bytes);
+        fuzz::require(fuzz::same(parsed.to_bytes().view(), bytes));
         const mpz_class m = 12345;
         fuzz::require(parsed.decrypt(parsed.public_key().encrypt(m, prg)) == m);
         break;
@@ -55,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       default: {
         const mpz_class m = bigint::from_bytes_le(bytes) % pk.n();
         const auto c = pk.encrypt(m, prg);
-        const auto back = pk.parse_ciphertext(pk.serialize_ciphertext(c));
+        const auto back = pk.ciphertext_from_bytes(pk.ciphertext_to_bytes(c));
         fuzz::require(back.value() == c.value() && sk.decrypt(back) == m);
         break;
       }

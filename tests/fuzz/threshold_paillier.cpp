@@ -3,13 +3,13 @@
 // a 1024-bit modulus from tests/he/test_keys.hpp): a threshold public key
 // from the dealer, a decryption share with its proof from another party, a
 // key share from a file, a bare DLEQ proof. Input: [mode][bytes].
-// Oracles: each decoder is canonical (serialize(parse(x)) == x); a parsed
+// Oracles: each decoder is canonical (to_bytes(parse(x)) == x); a parsed
 // decryption share that verifies for the fixed ciphertext carries exactly
 // the honest share value of its party (a different value with an accepted
 // proof would be a forgery); a parsed key share is the dealt one; a parsed
 // DLEQ proof never verifies a false statement (log_g X != log_h Y).
 // Mode 4 is honest: every party's share of a ciphertext made from the input
-// verifies after a serialize/parse round trip, and any two combine to the
+// verifies after a to_bytes/parse round trip, and any two combine to the
 // plaintext.
 #include <array>
 #include <cstdint>
@@ -36,8 +36,8 @@ const PaillierCiphertext& fixed_ciphertext() {
 
 void decryption_share(ByteView bytes) {
   const auto& pk = keys().public_key;
-  const DecryptionShare share = pk.parse_share(bytes);
-  fuzz::require(fuzz::same(pk.serialize_share(share), bytes));
+  const DecryptionShare share = pk.share_from_bytes(bytes);
+  fuzz::require(fuzz::same(pk.share_to_bytes(share), bytes));
   if (!pk.verify_share(fixed_ciphertext(), share)) return;
   Prg prg(Prg::Seed{});
   const auto honest = keys().shares.at(share.party - 1).decrypt_share(pk, fixed_ciphertext(), prg);
@@ -47,8 +47,8 @@ void decryption_share(ByteView bytes) {
 void dleq_proof(ByteView bytes) {
   const auto& pk = keys().public_key;
   const auto& group = pk.proof_group();
-  const zk::DleqProof proof = zk::DleqProof::parse(bytes, group);
-  fuzz::require(fuzz::same(proof.serialize(), bytes));
+  const zk::DleqProof proof = zk::DleqProof::from_bytes(bytes, group);
+  fuzz::require(fuzz::same(proof.to_bytes(), bytes));
   // g = 4, h = 9, X = g^5, Y = h^6 mod n^2: no common exponent exists.
   const mpz_class& m = group.modulus();
   zk::DleqStatement statement{4, 9, 0, 0};
@@ -66,7 +66,7 @@ void honest(ByteView bytes) {
   std::vector<DecryptionShare> shares;
   for (const auto& key_share : keys().shares) {
     const auto share = key_share.decrypt_share(pk, c, prg);
-    const auto back = pk.parse_share(pk.serialize_share(share));
+    const auto back = pk.share_from_bytes(pk.share_to_bytes(share));
     fuzz::require(pk.verify_share(c, back));
     shares.push_back(back);
   }
@@ -87,16 +87,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (mode) {
       case 0: {
-        const auto parsed = ThresholdPaillierPublicKey::parse(bytes);
-        fuzz::require(fuzz::same(parsed.serialize(), bytes));
+        const auto parsed = ThresholdPaillierPublicKey::from_bytes(bytes);
+        fuzz::require(fuzz::same(parsed.to_bytes(), bytes));
         break;
       }
       case 1: decryption_share(bytes); break;
       case 2: {
         const auto& pk = keys().public_key;
-        const auto share = ThresholdPaillierKeyShare::parse(bytes, pk);
-        fuzz::require(fuzz::same(share.serialize(pk).view(), bytes));
-        fuzz::require(fuzz::same(keys().shares.at(share.party() - 1).serialize(pk).view(), bytes));
+        const auto share = ThresholdPaillierKeyShare::from_bytes(bytes, pk);
+        fuzz::require(fuzz::same(share.to_bytes(pk).view(), bytes));
+        fuzz::require(fuzz::same(keys().shares.at(share.party() - 1).to_bytes(pk).view(), bytes));
         break;
       }
       case 3: dleq_proof(bytes); break;

@@ -185,27 +185,27 @@ TEST_CASE("Paillier fixed-base encryptor", "[he][paillier]") {
 
 TEST_CASE("Paillier public key serialization", "[he][paillier][codec]") {
   const auto& pk = test::test_paillier_key().public_key();
-  const Bytes enc = pk.serialize();
+  const Bytes enc = pk.to_bytes();
   CHECK(enc.size() == 1 + 2 + 128);  // version, varint 128, n
   CHECK(enc[0] == std::byte{1});
-  CHECK(PaillierPublicKey::parse(enc) == pk);
-  CHECK(PaillierPublicKey::parse(enc).key_id() == pk.key_id());
+  CHECK(PaillierPublicKey::from_bytes(enc) == pk);
+  CHECK(PaillierPublicKey::from_bytes(enc).key_id() == pk.key_id());
 
   Bytes bad = enc;
   bad[0] = std::byte{2};
-  CHECK_THROWS_AS(PaillierPublicKey::parse(bad), DecodeError);  // version
+  CHECK_THROWS_AS(PaillierPublicKey::from_bytes(bad), DecodeError);  // version
   bad = enc;
   bad.push_back(std::byte{0});
-  CHECK_THROWS_AS(PaillierPublicKey::parse(bad), DecodeError);  // trailing byte
+  CHECK_THROWS_AS(PaillierPublicKey::from_bytes(bad), DecodeError);  // trailing byte
   bad = enc;
   bad.pop_back();
-  CHECK_THROWS_AS(PaillierPublicKey::parse(bad), DecodeError);  // truncated
+  CHECK_THROWS_AS(PaillierPublicKey::from_bytes(bad), DecodeError);  // truncated
   bad = enc;
   bad[3] ^= std::byte{1};  // n even
-  CHECK_THROWS_AS(PaillierPublicKey::parse(bad), DecodeError);
+  CHECK_THROWS_AS(PaillierPublicKey::from_bytes(bad), DecodeError);
   const auto small = PaillierSecretKey::from_primes(test::safe_p256(), test::safe_q256());
-  CHECK_THROWS_AS(PaillierPublicKey::parse(small.public_key().serialize()), DecodeError);  // 512 bits
-  CHECK_THROWS_AS(PaillierPublicKey::parse(Bytes{}), DecodeError);
+  CHECK_THROWS_AS(PaillierPublicKey::from_bytes(small.public_key().to_bytes()), DecodeError);  // 512 bits
+  CHECK_THROWS_AS(PaillierPublicKey::from_bytes(Bytes{}), DecodeError);
 }
 
 TEST_CASE("Paillier ciphertext serialization", "[he][paillier][codec]") {
@@ -213,60 +213,60 @@ TEST_CASE("Paillier ciphertext serialization", "[he][paillier][codec]") {
   const auto& pk = sk.public_key();
   Prg prg = seeded(6);
   const auto c = pk.encrypt(1234, prg);
-  const Bytes enc = pk.serialize_ciphertext(c);
+  const Bytes enc = pk.ciphertext_to_bytes(c);
   REQUIRE(enc.size() == 1 + 16 + 256);
-  CHECK(pk.parse_ciphertext(enc) == c);
+  CHECK(pk.ciphertext_from_bytes(enc) == c);
 
   SECTION("wrong length") {
     Bytes bad = enc;
     bad.pop_back();
-    CHECK_THROWS_AS(pk.parse_ciphertext(bad), DecodeError);
+    CHECK_THROWS_AS(pk.ciphertext_from_bytes(bad), DecodeError);
     bad = enc;
     bad.push_back(std::byte{0});
-    CHECK_THROWS_AS(pk.parse_ciphertext(bad), DecodeError);
+    CHECK_THROWS_AS(pk.ciphertext_from_bytes(bad), DecodeError);
   }
   SECTION("value not in Z*_{n^2}") {
     const Bytes header(enc.begin(), enc.begin() + 17);
     for (const mpz_class& v : {mpz_class(0), pk.n(), mpz_class(test::paillier_p512() * 3), pk.n_squared(),
                                mpz_class((mpz_class(1) << 2048) - 1)}) {
       const Bytes bad = concat(header, bigint::to_bytes_le(v, 256));
-      CHECK_THROWS_AS(pk.parse_ciphertext(bad), DecodeError);
+      CHECK_THROWS_AS(pk.ciphertext_from_bytes(bad), DecodeError);
     }
   }
   SECTION("key mismatch") {
     const auto other = PaillierSecretKey::from_primes(test::paillier_p768(), test::paillier_q768());
     const auto c_other = other.public_key().encrypt(5, prg);
-    CHECK_THROWS_AS(pk.parse_ciphertext(other.public_key().serialize_ciphertext(c_other)), DecodeError);
+    CHECK_THROWS_AS(pk.ciphertext_from_bytes(other.public_key().ciphertext_to_bytes(c_other)), DecodeError);
     // Same width, other key id.
     Bytes bad = enc;
     bad[5] ^= std::byte{0x80};
-    CHECK_THROWS_WITH(pk.parse_ciphertext(bad), Catch::Contains("key id mismatch"));
+    CHECK_THROWS_WITH(pk.ciphertext_from_bytes(bad), Catch::Contains("key id mismatch"));
   }
   SECTION("wrong version") {
     Bytes bad = enc;
     bad[0] = std::byte{0};
-    CHECK_THROWS_AS(pk.parse_ciphertext(bad), DecodeError);
+    CHECK_THROWS_AS(pk.ciphertext_from_bytes(bad), DecodeError);
   }
   SECTION("vectors") {
     std::vector<PaillierCiphertext> cs;
     for (unsigned i = 0; i < 5; ++i) cs.push_back(pk.encrypt(i, prg));
-    const Bytes venc = pk.serialize_ciphertexts(cs);
+    const Bytes venc = pk.ciphertexts_to_bytes(cs);
     CHECK(venc.size() == 1 + 16 + 1 + 5 * 256);
-    CHECK(pk.parse_ciphertexts(venc, 10) == cs);
-    CHECK_THROWS_AS(pk.parse_ciphertexts(venc, 4), DecodeError);  // above max_count
+    CHECK(pk.ciphertexts_from_bytes(venc, 10) == cs);
+    CHECK_THROWS_AS(pk.ciphertexts_from_bytes(venc, 4), DecodeError);  // above max_count
     Bytes lying = venc;
     lying[17] = std::byte{6};  // claims 6, holds 5
-    CHECK_THROWS_AS(pk.parse_ciphertexts(lying, 10), DecodeError);
-    CHECK(pk.parse_ciphertexts(pk.serialize_ciphertexts({}), 10).empty());
+    CHECK_THROWS_AS(pk.ciphertexts_from_bytes(lying, 10), DecodeError);
+    CHECK(pk.ciphertexts_from_bytes(pk.ciphertexts_to_bytes({}), 10).empty());
   }
-  CHECK_THROWS_AS(pk.serialize_ciphertext(PaillierCiphertext(0)), InvalidArgument);
+  CHECK_THROWS_AS(pk.ciphertext_to_bytes(PaillierCiphertext(0)), InvalidArgument);
 }
 
 TEST_CASE("Paillier secret key serialization", "[he][paillier][codec]") {
   const auto& sk = test::test_paillier_key();
   Prg prg = seeded(7);
-  const SecretBytes enc = sk.serialize();
-  const auto back = PaillierSecretKey::parse(enc.view());
+  const SecretBytes enc = sk.to_bytes();
+  const auto back = PaillierSecretKey::from_bytes(enc.view());
   CHECK(back.public_key() == sk.public_key());
   const auto c = sk.public_key().encrypt(99, prg);
   CHECK(back.decrypt(c) == 99);
@@ -279,14 +279,14 @@ TEST_CASE("Paillier secret key serialization", "[he][paillier][codec]") {
   // The primes must come in increasing order (one canonical encoding).
   const mpz_class lo = sk.p(), hi = sk.q();
   REQUIRE(lo < hi);
-  CHECK_THROWS_AS(PaillierSecretKey::parse(encode(hi, lo)), DecodeError);
-  CHECK_NOTHROW(PaillierSecretKey::parse(encode(lo, hi)));
-  CHECK_THROWS_AS(PaillierSecretKey::parse(encode(test::paillier_p512(), test::paillier_p512() + 2)), DecodeError);
-  CHECK_THROWS_AS(PaillierSecretKey::parse(encode(test::safe_p256(), test::safe_q256())), DecodeError);
+  CHECK_THROWS_AS(PaillierSecretKey::from_bytes(encode(hi, lo)), DecodeError);
+  CHECK_NOTHROW(PaillierSecretKey::from_bytes(encode(lo, hi)));
+  CHECK_THROWS_AS(PaillierSecretKey::from_bytes(encode(test::paillier_p512(), test::paillier_p512() + 2)), DecodeError);
+  CHECK_THROWS_AS(PaillierSecretKey::from_bytes(encode(test::safe_p256(), test::safe_q256())), DecodeError);
   Bytes bad(enc.view().begin(), enc.view().end());
   bad.pop_back();
-  CHECK_THROWS_AS(PaillierSecretKey::parse(bad), DecodeError);
+  CHECK_THROWS_AS(PaillierSecretKey::from_bytes(bad), DecodeError);
   bad.assign(enc.view().begin(), enc.view().end());
   bad[0] = std::byte{9};
-  CHECK_THROWS_AS(PaillierSecretKey::parse(bad), DecodeError);
+  CHECK_THROWS_AS(PaillierSecretKey::from_bytes(bad), DecodeError);
 }

@@ -54,7 +54,7 @@ inline const mpz_class& safe_q512() {
       16);
   return q;
 }
-// Two 256-bit safe primes (a 512-bit modulus): below the size parse()
+// Two 256-bit safe primes (a 512-bit modulus): below the size from_bytes()
 // accepts, used only in memory as "another key".
 inline const mpz_class& safe_p256() {
   static const mpz_class p("ce6a423d767df3d997a0661992a3ff57f209aabfaaad97054f790c951637e333", 16);

@@ -132,7 +132,7 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
     const auto small = ThresholdPaillierDealer::from_safe_primes(test::safe_p256(), test::safe_q256(), 2, 4, p2);
     const auto c_small = small.public_key.paillier().encrypt(5, p2);
     const auto s_small = small.shares[0].decrypt_share(small.public_key, c_small, p2);
-    CHECK_THROWS_AS(tpk.parse_share(small.public_key.serialize_share(s_small)), DecodeError);
+    CHECK_THROWS_AS(tpk.share_from_bytes(small.public_key.share_to_bytes(s_small)), DecodeError);
   }
   SECTION("a share for another ciphertext, and a replayed share") {
     const auto c2 = pk.encrypt(m, prg);  // the same plaintext, another ciphertext
@@ -210,28 +210,28 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
   const auto& tpk = keys.public_key;
   const auto c = tpk.paillier().encrypt(77, prg);
 
-  const Bytes pk_enc = tpk.serialize();
-  const auto tpk2 = ThresholdPaillierPublicKey::parse(pk_enc);
+  const Bytes pk_enc = tpk.to_bytes();
+  const auto tpk2 = ThresholdPaillierPublicKey::from_bytes(pk_enc);
   CHECK(tpk2.key_id() == tpk.key_id());
   CHECK(tpk2.threshold() == 2);
   CHECK(tpk2.parties() == 3);
   CHECK(tpk2.verification_key(3) == tpk.verification_key(3));
   Bytes bad = pk_enc;
   bad.pop_back();
-  CHECK_THROWS_AS(ThresholdPaillierPublicKey::parse(bad), DecodeError);
+  CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(bad), DecodeError);
   bad = pk_enc;
   bad.push_back(std::byte{0});
-  CHECK_THROWS_AS(ThresholdPaillierPublicKey::parse(bad), DecodeError);
+  CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(bad), DecodeError);
   bad = pk_enc;
   bad[0] = std::byte{7};
-  CHECK_THROWS_AS(ThresholdPaillierPublicKey::parse(bad), DecodeError);
+  CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(bad), DecodeError);
   {
     // t > l.
     Writer w;
     w.version(1);
     tpk.paillier().write(w);
     w.varint(4).varint(3);
-    CHECK_THROWS_AS(ThresholdPaillierPublicKey::parse(w.data()), DecodeError);
+    CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(w.data()), DecodeError);
   }
   {
     // A lying party count: 256 parties announced, one verification key sent.
@@ -241,7 +241,7 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
     w.varint(2).varint(ThresholdPaillierPublicKey::max_parties);
     w.raw(bigint::to_bytes_le(tpk.v(), tpk.paillier().ciphertext_bytes()));
     w.raw(bigint::to_bytes_le(tpk.verification_key(1), tpk.paillier().ciphertext_bytes()));
-    CHECK_THROWS_WITH(ThresholdPaillierPublicKey::parse(w.data()), Catch::Contains("only"));
+    CHECK_THROWS_WITH(ThresholdPaillierPublicKey::from_bytes(w.data()), Catch::Contains("only"));
   }
   {
     // A verification key that is not a unit.
@@ -253,36 +253,36 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
     w.raw(bigint::to_bytes_le(tpk.paillier().n(), tpk.paillier().ciphertext_bytes()));
     w.raw(bigint::to_bytes_le(tpk.verification_key(2), tpk.paillier().ciphertext_bytes()));
     w.raw(bigint::to_bytes_le(tpk.verification_key(3), tpk.paillier().ciphertext_bytes()));
-    CHECK_THROWS_AS(ThresholdPaillierPublicKey::parse(w.data()), DecodeError);
+    CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(w.data()), DecodeError);
   }
 
   // Shares round-trip and still verify; malformed ones fail to parse.
   const auto share = keys.shares[1].decrypt_share(tpk, c, prg);
-  const Bytes s_enc = tpk.serialize_share(share);
-  const auto back = tpk2.parse_share(s_enc);
+  const Bytes s_enc = tpk.share_to_bytes(share);
+  const auto back = tpk2.share_from_bytes(s_enc);
   CHECK(back.party == 2);
   CHECK(tpk2.verify_share(c, back));
   bad = s_enc;
   bad.pop_back();
-  CHECK_THROWS_AS(tpk.parse_share(bad), DecodeError);
+  CHECK_THROWS_AS(tpk.share_from_bytes(bad), DecodeError);
   bad = s_enc;
   bad.push_back(std::byte{1});
-  CHECK_THROWS_AS(tpk.parse_share(bad), DecodeError);
+  CHECK_THROWS_AS(tpk.share_from_bytes(bad), DecodeError);
   bad = s_enc;
   std::fill(bad.begin() + 1 + 16 + 32 + 1, bad.begin() + 1 + 16 + 32 + 1 + 256, std::byte{0});  // value 0
-  CHECK_THROWS_AS(tpk.parse_share(bad), DecodeError);
+  CHECK_THROWS_AS(tpk.share_from_bytes(bad), DecodeError);
 
   // Key shares: round trip, another key, a tampered secret.
-  const SecretBytes ks_enc = keys.shares[2].serialize(tpk);
-  const auto ks = ThresholdPaillierKeyShare::parse(ks_enc.view(), tpk);
+  const SecretBytes ks_enc = keys.shares[2].to_bytes(tpk);
+  const auto ks = ThresholdPaillierKeyShare::from_bytes(ks_enc.view(), tpk);
   CHECK(ks.party() == 3);
   CHECK(tpk.verify_share(c, ks.decrypt_share(tpk, c, prg)));
   const auto& other = test::test_threshold_keys(2, 3, 2);
-  CHECK_THROWS_WITH(ThresholdPaillierKeyShare::parse(ks_enc.view(), other.public_key),
+  CHECK_THROWS_WITH(ThresholdPaillierKeyShare::from_bytes(ks_enc.view(), other.public_key),
                     Catch::Contains("key id mismatch"));
   Bytes tampered(ks_enc.view().begin(), ks_enc.view().end());
   tampered.back() ^= std::byte{1};
-  CHECK_THROWS_WITH(ThresholdPaillierKeyShare::parse(tampered, tpk), Catch::Contains("verification key"));
+  CHECK_THROWS_WITH(ThresholdPaillierKeyShare::from_bytes(tampered, tpk), Catch::Contains("verification key"));
 }
 
 TEST_CASE("Threshold Paillier dealer parameters", "[he][threshold]") {

@@ -94,7 +94,7 @@ TEST_CASE("key files: every key type round-trips, in the clear and encrypted", "
       save_key_file(path, share, threshold.public_key, options, prg);
       const auto back = load_threshold_paillier_key_share(path, threshold.public_key, pass);
       CHECK(back.party() == share.party());
-      CHECK(same(back.serialize(threshold.public_key).view(), share.serialize(threshold.public_key).view()));
+      CHECK(same(back.to_bytes(threshold.public_key).view(), share.to_bytes(threshold.public_key).view()));
     }
 
     for (const std::size_t size : {16U, 32U}) {

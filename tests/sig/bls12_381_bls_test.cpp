@@ -113,7 +113,7 @@ TEMPLATE_TEST_CASE("Sign and verify under every scheme, tampering fails", "[sig]
   const auto sks = keys<TestType>(2, 1);
   const auto pk = B::sk_to_pk(sks[0]);
   const auto pk_other = B::sk_to_pk(sks[1]);
-  CHECK(B::key_validate(pk));
+  CHECK(B::validate_key(pk));
   const Bytes msg = to_bytes("block 17");
   for (Scheme scheme : {Scheme::basic, Scheme::message_augmentation, Scheme::proof_of_possession}) {
     const auto sig = B::sign(sks[0], msg, scheme);
@@ -132,7 +132,7 @@ TEMPLATE_TEST_CASE("Sign and verify under every scheme, tampering fails", "[sig]
   CHECK_FALSE(B::verify(pk, msg, bad_sig));
   auto bad_pk = pk;
   bad_pk[7] ^= std::byte{1};
-  CHECK_FALSE(B::key_validate(bad_pk));
+  CHECK_FALSE(B::validate_key(bad_pk));
   CHECK_FALSE(B::verify(bad_pk, msg, sig));
   // The identity key and signature are rejected.
   typename TestType::PkPoint id_pk;
@@ -149,7 +149,7 @@ TEMPLATE_TEST_CASE("Sign and verify under every scheme, tampering fails", "[sig]
     id_pk_bytes.assign(a.begin(), a.end());
     id_sig_bytes.assign(b.begin(), b.end());
   }
-  CHECK_FALSE(B::key_validate(id_pk_bytes));
+  CHECK_FALSE(B::validate_key(id_pk_bytes));
   CHECK_FALSE(B::verify(id_pk_bytes, msg, id_sig_bytes));
   CHECK_FALSE(B::verify(pk, msg, id_sig_bytes));
 }
@@ -257,7 +257,7 @@ TEMPLATE_TEST_CASE("Rogue-key attack: succeeds without PoP, fails with it", "[si
     const auto e = g2_to_compressed(rogue_point);
     rogue_pk.assign(e.begin(), e.end());
   }
-  CHECK(B::key_validate(rogue_pk));  // a perfectly valid-looking key
+  CHECK(B::validate_key(rogue_pk));  // a perfectly valid-looking key
   const Bytes msg = to_bytes("transfer everything to the attacker");
   // The attacker alone produces a "multisignature" of both parties.
   const auto forged = B::sign(attacker, msg, Scheme::proof_of_possession);

@@ -62,15 +62,15 @@ TEMPLATE_TEST_CASE("MultiSig merges along gossip paths and verifies", "[sig][bls
   CHECK_FALSE(merged.verify(committee, as_bytes("another block")));
 
   // Tampering with counts (claiming signer 2, or dropping the repeat) fails.
-  auto wire = merged.serialize();
-  const auto back = MultiSig<TestType>::deserialize(wire, 100);
+  auto wire = merged.to_bytes();
+  const auto back = MultiSig<TestType>::from_bytes(wire, 100);
   CHECK(back.counts() == merged.counts());
   CHECK(back.signature() == merged.signature());
   CHECK(back.verify(committee, block));
   for (std::size_t member : {std::size_t{0}, std::size_t{2}}) {
     auto tampered = wire;
     tampered[2 + member] = std::byte{1};  // 2 -> 1 for member 0, 0 -> 1 for member 2
-    CHECK_FALSE(MultiSig<TestType>::deserialize(tampered, 100).verify(committee, block));
+    CHECK_FALSE(MultiSig<TestType>::from_bytes(tampered, 100).verify(committee, block));
   }
   // A vote on another message spoils the aggregate.
   CHECK_FALSE(merged.merge(f.vote(2, as_bytes("other"))).verify(committee, block));
@@ -89,9 +89,9 @@ TEMPLATE_TEST_CASE("MultiSig and Committee reject bad input", "[sig][bls12_381][
   CHECK_THROWS_AS(MultiSig<TestType>::single(3, 3, sig), InvalidArgument);
   CHECK_THROWS_AS(MultiSig<TestType>::single(3, 0, Bytes(TestType::sig_size)), DecodeError);
   auto m = f.vote(0, block);
-  const auto before = m.serialize();
+  const auto before = m.to_bytes();
   CHECK_THROWS_AS(m.merge_inplace(MultiSig<TestType>(4)), InvalidArgument);
-  CHECK(m.serialize() == before);  // unchanged
+  CHECK(m.to_bytes() == before);  // unchanged
 
   // Committee: a swapped PoP, size mismatch, empty.
   auto pops = f.pop_views;
@@ -102,42 +102,42 @@ TEMPLATE_TEST_CASE("MultiSig and Committee reject bad input", "[sig][bls12_381][
                   InvalidArgument);
 
   // Wire format: truncation, version, size bound, trailing bytes, bad point.
-  const Bytes wire = m.serialize();
-  CHECK_NOTHROW(MultiSig<TestType>::deserialize(wire, 3));
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(ByteView(wire).first(wire.size() - 1), 3), DecodeError);
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(Bytes{}, 3), DecodeError);
+  const Bytes wire = m.to_bytes();
+  CHECK_NOTHROW(MultiSig<TestType>::from_bytes(wire, 3));
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(ByteView(wire).first(wire.size() - 1), 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(Bytes{}, 3), DecodeError);
   auto v = wire;
   v[0] = std::byte{2};
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(v, 3), DecodeError);
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(wire, 2), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(v, 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(wire, 2), DecodeError);
   auto trailing = wire;
   trailing.push_back(std::byte{0});
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(trailing, 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(trailing, 3), DecodeError);
   auto bad_point = wire;
   bad_point.back() ^= std::byte{1};
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(bad_point, 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(bad_point, 3), DecodeError);
   Bytes zero_size = {std::byte{1}, std::byte{0}};
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(zero_size, 3), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(zero_size, 3), DecodeError);
 }
 
-TEMPLATE_TEST_CASE("MultiSig::deserialize checks a lying committee size before allocating",
+TEMPLATE_TEST_CASE("MultiSig::from_bytes checks a lying committee size before allocating",
                    "[sig][bls12_381][multisig]", MinPk, MinSig) {
   // version 1, committee size 2^27 as a varint, and nothing else: the bytes
   // for 2^27 counts and a signature do not exist, so nothing is allocated
   // (before the fix this cost 512 MiB, and with SIZE_MAX as the limit threw
   // std::bad_alloc or std::length_error instead of DecodeError).
   const Bytes lying = {std::byte{1}, std::byte{0x80}, std::byte{0x80}, std::byte{0x80}, std::byte{0x40}};
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(lying, std::size_t{1} << 27), DecodeError);
-  CHECK_THROWS_WITH(MultiSig<TestType>::deserialize(lying, SIZE_MAX), Catch::Contains("only 0 bytes remain"));
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(lying, std::size_t{1} << 27), DecodeError);
+  CHECK_THROWS_WITH(MultiSig<TestType>::from_bytes(lying, SIZE_MAX), Catch::Contains("only 0 bytes remain"));
   // The largest varint size with the limit at SIZE_MAX: still a DecodeError.
   Bytes huge = {std::byte{1}};
   for (int i = 0; i < 9; ++i) huge.push_back(std::byte{0xFF});
   huge.push_back(std::byte{0x01});
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(huge, SIZE_MAX), DecodeError);
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(huge, SIZE_MAX), DecodeError);
   // Counts present but one byte of the signature missing.
   Fixture<TestType> f(3);
-  const Bytes wire = f.vote(1, to_bytes("b")).serialize();
-  CHECK_THROWS_AS(MultiSig<TestType>::deserialize(ByteView(wire).first(wire.size() - 1), SIZE_MAX), DecodeError);
+  const Bytes wire = f.vote(1, to_bytes("b")).to_bytes();
+  CHECK_THROWS_AS(MultiSig<TestType>::from_bytes(ByteView(wire).first(wire.size() - 1), SIZE_MAX), DecodeError);
 }
 
 TEMPLATE_TEST_CASE("BLS keys and signatures have one accepted encoding: compressed",
@@ -163,7 +163,7 @@ TEMPLATE_TEST_CASE("BLS keys and signatures have one accepted encoding: compress
   const Bytes pk_u = uncompressed(f.pks[0]);
   const Bytes sig_u = uncompressed(sig);
   const Bytes pop_u = uncompressed(f.pops[0]);
-  CHECK_FALSE(B::key_validate(pk_u));
+  CHECK_FALSE(B::validate_key(pk_u));
   CHECK_FALSE(B::verify(pk_u, msg, sig, Scheme::proof_of_possession));
   CHECK_FALSE(B::verify(f.pks[0], msg, sig_u, Scheme::proof_of_possession));
   CHECK_FALSE(B::pop_verify(pk_u, f.pops[0]));

@@ -85,22 +85,22 @@ void check_group(const DleqGroup& group, Prg& prg, const mpz_class& secret_bound
     CHECK_FALSE(dleq_verify(t1, group, too_big, proof));
   }
   SECTION("serialization") {
-    const Bytes enc = proof.serialize();
-    const DleqProof back = DleqProof::parse(enc, group);
+    const Bytes enc = proof.to_bytes();
+    const DleqProof back = DleqProof::from_bytes(enc, group);
     CHECK(back.challenge == proof.challenge);
     CHECK(back.response == proof.response);
     Bytes bad = enc;
     bad.push_back(std::byte{0});
-    CHECK_THROWS_AS(DleqProof::parse(bad, group), DecodeError);
+    CHECK_THROWS_AS(DleqProof::from_bytes(bad, group), DecodeError);
     bad = enc;
     bad[0] = std::byte{2};
-    CHECK_THROWS_AS(DleqProof::parse(bad, group), DecodeError);
+    CHECK_THROWS_AS(DleqProof::from_bytes(bad, group), DecodeError);
     Writer w;
     w.version(1).bigint(mpz_class(1) << 128).bigint(1);  // challenge of 129 bits
-    CHECK_THROWS_AS(DleqProof::parse(w.data(), group), DecodeError);
+    CHECK_THROWS_AS(DleqProof::from_bytes(w.data(), group), DecodeError);
     Writer w2;
     w2.version(1).bigint(1).bigint(mpz_class(1) << (group.response_bits() + 8));
-    CHECK_THROWS_AS(DleqProof::parse(w2.data(), group), DecodeError);
+    CHECK_THROWS_AS(DleqProof::from_bytes(w2.data(), group), DecodeError);
   }
 }
 }  // namespace

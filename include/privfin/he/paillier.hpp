@@ -65,7 +65,7 @@ class PaillierPublicKey {
   static constexpr std::size_t key_id_size = 16;
 
   // n must be odd and > 1; no further check (the factorisation is unknown).
-  // parse() adds the size bounds for keys that come from outside.
+  // from_bytes() adds the size bounds for keys that come from outside.
   explicit PaillierPublicKey(mpz_class n);
 
   [[nodiscard]] const mpz_class& n() const noexcept { return n_; }
@@ -74,7 +74,7 @@ class PaillierPublicKey {
   // Bytes of n (k) and of a fixed-width ciphertext value (2k).
   [[nodiscard]] std::size_t modulus_bytes() const noexcept { return bytes_; }
   [[nodiscard]] std::size_t ciphertext_bytes() const noexcept { return 2 * bytes_; }
-  // SHA-256("privfin paillier key id v1" || serialize())[0..16): names the
+  // SHA-256("privfin paillier key id v1" || to_bytes())[0..16): names the
   // key inside ciphertext encodings.
   [[nodiscard]] const std::array<std::byte, key_id_size>& key_id() const noexcept { return key_id_; }
 
@@ -91,7 +91,7 @@ class PaillierPublicKey {
   // Scalars may be any integer (reduced mod n). Inputs are checked to be in
   // [1, n^2) (InvalidArgument otherwise); full Z*_{n^2} membership (a gcd,
   // several times the cost of an addition) is checked where ciphertexts
-  // enter: parse_ciphertext(), decrypt(), is_valid(). The results are not
+  // enter: ciphertext_from_bytes(), decrypt(), is_valid(). The results are not
   // re-randomised: call rerandomize() before revealing one that must not be
   // linkable.
   [[nodiscard]] PaillierCiphertext add(const PaillierCiphertext& a, const PaillierCiphertext& b) const;
@@ -112,18 +112,18 @@ class PaillierPublicKey {
 
   // Version 1: u8 version = 1, bigint n (codec varint length + magnitude LE).
   void write(Writer& w) const;
-  [[nodiscard]] Bytes serialize() const;
+  [[nodiscard]] Bytes to_bytes() const;
   // Throws DecodeError for a wrong version, an even n, a modulus outside
   // [min_modulus_bits, max_modulus_bits], or trailing bytes.
   [[nodiscard]] static PaillierPublicKey read(Reader& r);
-  [[nodiscard]] static PaillierPublicKey parse(ByteView bytes);
+  [[nodiscard]] static PaillierPublicKey from_bytes(ByteView bytes);
 
   // One ciphertext: u8 version = 1, 16-byte key id, 2k-byte value LE.
   // A vector: u8 version = 1, 16-byte key id, varint count, count values.
-  [[nodiscard]] Bytes serialize_ciphertext(const PaillierCiphertext& c) const;
-  [[nodiscard]] PaillierCiphertext parse_ciphertext(ByteView bytes) const;
-  [[nodiscard]] Bytes serialize_ciphertexts(std::span<const PaillierCiphertext> cs) const;
-  [[nodiscard]] std::vector<PaillierCiphertext> parse_ciphertexts(ByteView bytes, std::size_t max_count) const;
+  [[nodiscard]] Bytes ciphertext_to_bytes(const PaillierCiphertext& c) const;
+  [[nodiscard]] PaillierCiphertext ciphertext_from_bytes(ByteView bytes) const;
+  [[nodiscard]] Bytes ciphertexts_to_bytes(std::span<const PaillierCiphertext> cs) const;
+  [[nodiscard]] std::vector<PaillierCiphertext> ciphertexts_from_bytes(ByteView bytes, std::size_t max_count) const;
   // The 2k-byte value alone, for formats that carry the key id elsewhere.
   void write_ciphertext_value(Writer& w, const PaillierCiphertext& c) const;
   [[nodiscard]] PaillierCiphertext read_ciphertext_value(Reader& r, std::string_view field) const;
@@ -172,10 +172,10 @@ class PaillierSecretKey {
   [[nodiscard]] const mpz_class& q() const noexcept { return q_; }
 
   // Version 1: u8 version = 1, bigint p, bigint q (p < q). Secret: store
-  // encrypted. parse() re-validates the primes and throws DecodeError on a
+  // encrypted. from_bytes() re-validates the primes and throws DecodeError on a
   // malformed or inconsistent key.
-  [[nodiscard]] SecretBytes serialize() const;
-  [[nodiscard]] static PaillierSecretKey parse(ByteView bytes);
+  [[nodiscard]] SecretBytes to_bytes() const;
+  [[nodiscard]] static PaillierSecretKey from_bytes(ByteView bytes);
 
  private:
   PaillierSecretKey(const mpz_class& p, const mpz_class& q);

@@ -96,7 +96,7 @@ class ThresholdPaillierPublicKey {
   [[nodiscard]] const mpz_class& v() const noexcept { return v_; }
   // v_i for party i in [1, l]; throws InvalidArgument otherwise.
   [[nodiscard]] const mpz_class& verification_key(std::size_t party) const;
-  // SHA-256("privfin threshold paillier key id v1" || serialize())[0..16).
+  // SHA-256("privfin threshold paillier key id v1" || to_bytes())[0..16).
   [[nodiscard]] const ThresholdKeyId& key_id() const noexcept { return key_id_; }
   // The DLEQ group for share proofs: Z*_{n^2}, secrets below 2^(2|n| + bitlen(Delta)).
   [[nodiscard]] const zk::DleqGroup& proof_group() const noexcept { return group_; }
@@ -127,15 +127,15 @@ class ThresholdPaillierPublicKey {
   // Version 1: u8 version, Paillier public key (its own format), varint t,
   // varint l, v as 2k bytes LE, then v_1..v_l as 2k bytes LE each.
   void write(Writer& w) const;
-  [[nodiscard]] Bytes serialize() const;
-  [[nodiscard]] static ThresholdPaillierPublicKey parse(ByteView bytes);
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static ThresholdPaillierPublicKey from_bytes(ByteView bytes);
 
   // Version 1: u8 version, 16-byte key id, 32-byte ciphertext digest,
   // varint party, value as 2k bytes LE, DLEQ proof (zk/dleq.hpp format).
-  [[nodiscard]] Bytes serialize_share(const DecryptionShare& share) const;
+  [[nodiscard]] Bytes share_to_bytes(const DecryptionShare& share) const;
   // Throws DecodeError for malformed bytes or a value not in Z*_{n^2}; the
   // key id, digest and proof are checked by share_problem()/combine().
-  [[nodiscard]] DecryptionShare parse_share(ByteView bytes) const;
+  [[nodiscard]] DecryptionShare share_from_bytes(ByteView bytes) const;
 
  private:
   PaillierPublicKey pk_;
@@ -170,10 +170,10 @@ class ThresholdPaillierKeyShare {
                                               Prg& prg) const;
 
   // Version 1: u8 version, 16-byte key id, varint party, bigint s_i.
-  [[nodiscard]] SecretBytes serialize(const ThresholdPaillierPublicKey& pk) const;
+  [[nodiscard]] SecretBytes to_bytes(const ThresholdPaillierPublicKey& pk) const;
   // Throws DecodeError for malformed bytes, a key id of another key, a
   // party outside [1, l], or a share that does not match v_i.
-  [[nodiscard]] static ThresholdPaillierKeyShare parse(ByteView bytes, const ThresholdPaillierPublicKey& pk);
+  [[nodiscard]] static ThresholdPaillierKeyShare from_bytes(ByteView bytes, const ThresholdPaillierPublicKey& pk);
 
  private:
   std::size_t party_;

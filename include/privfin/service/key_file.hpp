@@ -63,8 +63,8 @@ enum class KeyType : std::uint8_t {
   bls12_381_secret_key = 1,          // 32 bytes big-endian (SecretKey::to_bytes)
   ed25519_secret_key = 2,            // the 32-byte RFC 8032 seed
   ecvrf_secret_key = 3,              // u8 VrfSuite, then the 32-byte secret key
-  paillier_secret_key = 4,           // PaillierSecretKey::serialize
-  threshold_paillier_key_share = 5,  // ThresholdPaillierKeyShare::serialize
+  paillier_secret_key = 4,           // PaillierSecretKey::to_bytes
+  threshold_paillier_key_share = 5,  // ThresholdPaillierKeyShare::to_bytes
   prio3_verify_key = 6,              // the raw verify key, 16 or 32 bytes
 };
 

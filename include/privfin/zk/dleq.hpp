@@ -86,11 +86,11 @@ struct DleqProof {
 
   // Version 1: u8 version, bigint e, bigint z (codec bigints).
   void write(Writer& w) const;
-  [[nodiscard]] Bytes serialize() const;
+  [[nodiscard]] Bytes to_bytes() const;
   // Throws DecodeError when e or z exceed the group's bounds or the bytes
   // are malformed.
   [[nodiscard]] static DleqProof read(Reader& r, const DleqGroup& group);
-  [[nodiscard]] static DleqProof parse(ByteView bytes, const DleqGroup& group);
+  [[nodiscard]] static DleqProof from_bytes(ByteView bytes, const DleqGroup& group);
 };
 
 // x must satisfy the statement (not re-checked: that would double the cost;

@@ -192,7 +192,7 @@ typename Bls<V>::PublicKey Bls<V>::sk_to_pk(const SecretKey& sk) {
 }
 
 template <class V>
-bool Bls<V>::key_validate(ByteView pk) noexcept {
+bool Bls<V>::validate_key(ByteView pk) noexcept {
   PkPoint p;
   return try_decode(pk, p) && !p.is_identity();
 }

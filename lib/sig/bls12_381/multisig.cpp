@@ -176,7 +176,7 @@ typename Bls<V>::Signature MultiSig<V>::signature() const {
 }
 
 template <class V>
-Bytes MultiSig<V>::serialize() const {
+Bytes MultiSig<V>::to_bytes() const {
   Writer w;
   w.version(wire_version).varint(counts_.size());
   for (const auto c : counts_) w.varint(c);
@@ -186,7 +186,7 @@ Bytes MultiSig<V>::serialize() const {
 }
 
 template <class V>
-MultiSig<V> MultiSig<V>::deserialize(ByteView bytes, std::size_t max_committee) {
+MultiSig<V> MultiSig<V>::from_bytes(ByteView bytes, std::size_t max_committee) {
   Reader r(bytes);
   r.expect_version(wire_version, "bls12_381 MultiSig");
   const std::uint64_t n = r.varint("committee size");

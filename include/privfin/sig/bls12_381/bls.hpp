@@ -98,7 +98,7 @@ class Bls {
 
   [[nodiscard]] static PublicKey sk_to_pk(const SecretKey& sk);
   // Decodes, rejects the identity and points outside the subgroup.
-  [[nodiscard]] static bool key_validate(ByteView pk) noexcept;
+  [[nodiscard]] static bool validate_key(ByteView pk) noexcept;
 
   [[nodiscard]] static Signature sign(const SecretKey& sk, ByteView msg, Scheme scheme = Scheme::basic);
   [[nodiscard]] static bool verify(ByteView pk, ByteView msg, ByteView sig, Scheme scheme = Scheme::basic) noexcept;

@@ -74,10 +74,10 @@ class MultiSig {
   [[nodiscard]] typename Bls<Variant>::Signature signature() const;
 
   // version (1) | varint committee size | varint count per member |
-  // compressed signature. deserialize throws DecodeError on any defect,
+  // compressed signature. from_bytes throws DecodeError on any defect,
   // including a committee larger than max_committee.
-  [[nodiscard]] Bytes serialize() const;
-  [[nodiscard]] static MultiSig deserialize(ByteView bytes, std::size_t max_committee);
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static MultiSig from_bytes(ByteView bytes, std::size_t max_committee);
 
  private:
   std::vector<std::uint32_t> counts_;
