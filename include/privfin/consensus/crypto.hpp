@@ -1,0 +1,128 @@
+// privfin/consensus/crypto.hpp — the crypto provider an engine is given:
+// sign with this node's key, verify a peer's signature, aggregate
+// same-message signatures and verify an aggregate against a signer bitmap.
+// Two providers:
+//   BlsCrypto       real BLS12-381 (min-pk, proof-of-possession scheme, the
+//                   sig/bls12_381 MultiSig); keys are checked with their PoPs.
+//   SymbolicCrypto  for the simulator at large n: a signature is a keyed
+//                   SHA-256 tag under a per-node secret held by a shared
+//                   SymbolicKeys oracle; a provider can tag only as its own
+//                   node, so simulated nodes (Byzantine ones included) still
+//                   cannot forge each other's signatures. Not secure outside
+//                   one process: whoever holds the oracle can sign as anyone.
+//
+//   auto keys = SymbolicKeys::make(seed, n);
+//   SymbolicCrypto c(keys, /*self=*/2);
+//   Bytes sig = c.sign(msg);
+//   bool ok   = c.verify(2, msg, sig);
+//   BlsCrypto real(validator_set, secret_key_of_self);      // throws InvalidArgument on a bad PoP
+//
+// Every call adds its modelled CPU cost (CostModel, calibrated from
+// docs/performance.md) to a counter that the simulator drains with
+// take_cost() to keep the node busy; real runtimes ignore it. Verifiers
+// return false for any malformed input and never throw. A provider is used
+// by one engine on one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "privfin/consensus/types.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/sig/bls12_381/bls.hpp"
+#include "privfin/sig/bls12_381/multisig.hpp"
+
+namespace privfin::consensus {
+
+// Modelled cost in ns (docs/performance.md, BLS12-381 section: sign 2.5 ms,
+// verify 3.5 ms, FastAggregateVerify 3.6 ms for up to 100 keys).
+struct CostModel {
+  std::int64_t sign = 2'500'000;
+  std::int64_t verify = 3'500'000;
+  std::int64_t aggregate_verify = 3'600'000;
+  std::int64_t aggregate_per_signature = 10'000;
+};
+
+class Crypto {
+ public:
+  virtual ~Crypto() = default;
+  [[nodiscard]] virtual std::size_t committee_size() const = 0;
+  // Signs with this node's key; throws InvalidArgument if the provider has none.
+  [[nodiscard]] virtual Bytes sign(ByteView msg) = 0;
+  [[nodiscard]] virtual bool verify(NodeId signer, ByteView msg, ByteView sig) = 0;
+  // Signatures over one message; throws DecodeError for a malformed one.
+  [[nodiscard]] virtual Bytes aggregate(std::span<const ByteView> sigs) = 0;
+  [[nodiscard]] virtual bool verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) = 0;
+
+  // Modelled CPU time spent since the last call.
+  [[nodiscard]] std::int64_t take_cost() noexcept { return std::exchange(cost_, 0); }
+
+ protected:
+  void charge(std::int64_t ns) noexcept { cost_ += ns; }
+  CostModel costs_;
+
+ private:
+  std::int64_t cost_ = 0;
+};
+
+class BlsCrypto final : public Crypto {
+ public:
+  // Validates every key with its proof of possession (InvalidArgument naming
+  // the validator otherwise). `self` may be empty for a verify-only provider.
+  BlsCrypto(const ValidatorSet& validators, std::optional<sig::bls12_381::SecretKey> self);
+  [[nodiscard]] std::size_t committee_size() const override { return pks_.size(); }
+  [[nodiscard]] Bytes sign(ByteView msg) override;
+  [[nodiscard]] bool verify(NodeId signer, ByteView msg, ByteView sig) override;
+  [[nodiscard]] Bytes aggregate(std::span<const ByteView> sigs) override;
+  [[nodiscard]] bool verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) override;
+
+ private:
+  std::vector<Bytes> pks_;
+  sig::bls12_381::Committee<sig::bls12_381::MinPk> committee_;
+  std::optional<sig::bls12_381::SecretKey> sk_;
+};
+
+// Helpers to make a BLS validator (key, PoP) from key material.
+[[nodiscard]] Validator make_bls_validator(const sig::bls12_381::SecretKey& sk, std::uint64_t weight = 1);
+
+// The simulator's key oracle: one 32-byte secret per node.
+class SymbolicKeys {
+ public:
+  [[nodiscard]] static std::shared_ptr<const SymbolicKeys> make(const Prg::Seed& seed, std::size_t n);
+  [[nodiscard]] std::size_t size() const noexcept { return secrets_.size(); }
+  [[nodiscard]] Bytes tag(NodeId signer, ByteView msg) const;
+  // A validator set whose "BLS keys" are public labels of the secrets.
+  [[nodiscard]] ValidatorSet validator_set(std::span<const std::uint64_t> weights = {}) const;
+
+ private:
+  std::vector<std::array<std::byte, 32>> secrets_;
+};
+
+class SymbolicCrypto final : public Crypto {
+ public:
+  // `self` = nullopt for a verify-only provider (checkers).
+  SymbolicCrypto(std::shared_ptr<const SymbolicKeys> keys, std::optional<NodeId> self, CostModel costs = {});
+  [[nodiscard]] std::size_t committee_size() const override { return keys_->size(); }
+  [[nodiscard]] Bytes sign(ByteView msg) override;
+  [[nodiscard]] bool verify(NodeId signer, ByteView msg, ByteView sig) override;
+  // XOR of the tags: order-free like a BLS sum.
+  [[nodiscard]] Bytes aggregate(std::span<const ByteView> sigs) override;
+  [[nodiscard]] bool verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) override;
+
+ private:
+  std::shared_ptr<const SymbolicKeys> keys_;
+  std::optional<NodeId> self_;
+};
+
+// The certificate's signers hold a quorum of the weight and its aggregate
+// verifies over the precommit for (height, round, block) on this chain.
+[[nodiscard]] bool verify_certificate(Crypto& crypto, const ValidatorSet& validators, std::string_view chain_id,
+                                      const CommitCertificate& cert);
+// Both votes are signed by the named voter and conflict.
+[[nodiscard]] bool verify_evidence(Crypto& crypto, const ValidatorSet& validators, std::string_view chain_id,
+                                   const Evidence& evidence);
+
+}  // namespace privfin::consensus

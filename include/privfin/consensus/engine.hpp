@@ -1,0 +1,155 @@
+// privfin/consensus/engine.hpp — the contract every consensus engine
+// follows: a pure state machine with one entry point,
+//   std::vector<Action> step(TimePoint now, const Input& in)
+// No sockets, no clock, no threads, no randomness of its own: the same state
+// and the same inputs give the same actions and the same state_digest().
+//
+//   auto actions = engine.step(now, MessageIn{.from = 2, .payload = bytes});
+//   for (auto& a : actions) runtime.execute(a);     // runtime.hpp does this
+//
+// Inputs: Start (with the recovered safety record and chain tip), MessageIn
+// (bytes from an authenticated peer; the engine decodes them), TimerFired,
+// the application's replies (ProposalReady, ProposalChecked), BlockSynced.
+// Actions, as data and in order: Persist (a barrier: the runtime makes the
+// record durable before it releases any later action), Send, Broadcast,
+// SetTimer, CancelTimer, RequestProposal, RequestValidate, RequestSync,
+// Commit (block and commit certificate), EvidenceFound (two conflicting
+// signed votes), Rejected (a peer's message refused: by whom, from whom,
+// why; core/rejection.hpp), Metric. An engine never throws for what a peer
+// sends: a malformed or invalid message yields one Rejected action and
+// leaves state_digest() unchanged. It throws InvalidArgument only for a
+// caller's mistake (an input before Start).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "privfin/consensus/types.hpp"
+#include "privfin/core/rejection.hpp"
+
+namespace privfin::consensus {
+
+using TimerId = std::uint64_t;
+
+enum class Step : std::uint8_t { propose = 0, prevote = 1, precommit = 2 };
+
+// What must survive a crash so that a restarted node never signs a message
+// that conflicts with one it sent (arXiv 1807.04938 needs lockedValue /
+// lockedRound for safety; validValue is kept for liveness). `signed_messages`
+// holds the messages this node signed in (height, round), sent again after a
+// restart instead of signing anew.
+struct SafetyRecord {
+  static constexpr std::uint8_t format_version = 1;
+  Height height = 0;
+  Round round = 0;
+  Step step = Step::propose;
+  std::optional<Round> locked_round;
+  std::optional<Block> locked;
+  std::optional<Round> valid_round;
+  std::optional<Block> valid;
+  std::vector<Bytes> signed_messages;  // Message encodings, at most 3
+
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static SafetyRecord from_bytes(ByteView bytes, const Limits& limits = {});
+  friend bool operator==(const SafetyRecord&, const SafetyRecord&) = default;
+};
+
+// ------------------------------------------------------------ inputs
+struct Start {
+  Height committed = 0;               // the ledger's height (0: genesis)
+  std::optional<Decision> tip;        // the block at `committed` and its certificate
+  std::optional<SafetyRecord> record; // the last durable record, if any
+};
+struct MessageIn {
+  NodeId from = 0;  // the authenticated channel's peer
+  Bytes payload;
+};
+struct TimerFired {
+  TimerId id = 0;
+};
+struct ProposalReady {  // reply to RequestProposal
+  Height height = 0;
+  Round round = 0;
+  Bytes body;
+  Hash32 app_hash;  // the application's state after height-1
+};
+struct ProposalChecked {  // reply to RequestValidate
+  Height height = 0;
+  Round round = 0;
+  Hash32 block;
+  bool accept = false;
+};
+struct BlockSynced {  // reply to RequestSync, or a block the runtime fetched
+  Decision decision;
+};
+using Input = std::variant<Start, MessageIn, TimerFired, ProposalReady, ProposalChecked, BlockSynced>;
+
+// ------------------------------------------------------------ actions
+struct Persist {
+  SafetyRecord record;
+};
+struct Send {
+  NodeId to = 0;
+  Bytes payload;
+};
+struct Broadcast {  // to every other validator
+  Bytes payload;
+};
+struct SetTimer {
+  TimerId id = 0;
+  TimePoint at = 0;  // in the engine's clock (the `now` of step)
+};
+struct CancelTimer {
+  TimerId id = 0;
+};
+struct RequestProposal {
+  Height height = 0;
+  Round round = 0;
+  Hash32 parent;
+  std::size_t max_bytes = 0;
+};
+struct RequestValidate {
+  Height height = 0;
+  Round round = 0;
+  Hash32 block;
+  BlockHeader header;
+  Bytes body;
+};
+struct RequestSync {
+  Height from = 0;
+  Height to = 0;
+  NodeId hint = 0;  // a peer known to have it
+};
+struct Commit {
+  Decision decision;
+};
+struct EvidenceFound {
+  Evidence evidence;
+};
+struct Rejected {
+  Rejection rejection;
+};
+enum class MetricId : std::uint8_t { height = 1, rounds_for_height = 2, votes_verified = 3 };
+struct Metric {
+  MetricId id = MetricId::height;
+  std::int64_t value = 0;
+};
+using Action = std::variant<Persist, Send, Broadcast, SetTimer, CancelTimer, RequestProposal, RequestValidate,
+                            RequestSync, Commit, EvidenceFound, Rejected, Metric>;
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  [[nodiscard]] virtual std::vector<Action> step(TimePoint now, const Input& in) = 0;
+  // SHA-256 over the engine's whole state (determinism checks, replay).
+  [[nodiscard]] virtual Hash32 state_digest() const = 0;
+  [[nodiscard]] virtual Height committed_height() const = 0;
+  // Votes, proposals, buffered messages and decisions held: the simulator
+  // checks it stays bounded.
+  [[nodiscard]] virtual std::size_t memory_items() const = 0;
+};
+
+}  // namespace privfin::consensus

@@ -1,0 +1,138 @@
+// privfin/consensus/tendermint.hpp — the first engine: PBFT in Tendermint
+// form (Buchman, Kwon, Milosevic, "The latest gossip on BFT consensus",
+// arXiv 1807.04938, Algorithm 1): heights and rounds, propose / prevote /
+// precommit, lockedValue/lockedRound and validValue/validRound, round
+// timeouts that grow with the round, a proposer that rotates with height and
+// round, no separate view change; decisions carry a commit certificate (the
+// 2f+1 precommits as one aggregate with a signer bitmap). Safe with up to
+// f < n/3 of the weight Byzantine whatever the network does; live once
+// messages arrive within the (growing) timeouts.
+//
+//   TendermintConfig cfg{.chain_id = "bank-consortium", .validators = vs, .self = 2};
+//   Tendermint engine(cfg, crypto);                     // crypto: BlsCrypto or SymbolicCrypto
+//   auto actions = engine.step(now, Start{});
+//
+// The safety record (engine.hpp) is emitted as a Persist action right
+// before every message this node signs; after a restart (Start with the
+// record) the engine sends the very same signed messages again and never
+// signs another one for that (height, round, kind). Cost per height with n
+// validators: O(n) signature checks and one aggregate for the certificate,
+// O(n) messages sent (full mesh). Not thread-safe: one engine, one thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/engine.hpp"
+
+namespace privfin::consensus {
+
+// Deliberate bugs for the simulator's own tests (it must catch each one).
+// Never set outside tests.
+struct PlantedBugs {
+  bool skip_lock_check = false;               // prevote a new value while locked on another
+  bool accept_lower_round_certificate = false; // unlock on a proof-of-lock older than the lock
+  bool send_before_durable = false;           // runtime.hpp: release sends before Persist is durable
+};
+
+struct TendermintConfig {
+  std::string chain_id;
+  ValidatorSet validators;
+  NodeId self = 0;
+  Limits limits;
+  // Round r waits base + r * delta (arXiv 1807.04938, timeoutX(r)).
+  TimePoint propose_base = 300'000'000;
+  TimePoint propose_delta = 150'000'000;
+  TimePoint vote_base = 200'000'000;
+  TimePoint vote_delta = 100'000'000;
+  // Own signed messages of the current round are sent again this often
+  // (lost messages; peers that are behind learn of the decision).
+  TimePoint rebroadcast_interval = 400'000'000;
+  Round max_rounds_ahead = 64;         // messages further ahead are refused
+  std::size_t future_buffer = 256;     // messages for height+1 kept until then
+  std::size_t kept_decisions = 16;     // recent decisions served to peers that are behind
+  PlantedBugs bugs;
+};
+
+class Tendermint final : public Engine {
+ public:
+  // Throws InvalidArgument if self is not in the validator set or the
+  // crypto provider's committee has another size.
+  Tendermint(TendermintConfig config, Crypto& crypto);
+
+  [[nodiscard]] std::vector<Action> step(TimePoint now, const Input& in) override;
+  [[nodiscard]] Hash32 state_digest() const override;
+  [[nodiscard]] Height committed_height() const override { return height_ - 1; }
+  [[nodiscard]] std::size_t memory_items() const override;
+
+  [[nodiscard]] Height height() const noexcept { return height_; }
+  [[nodiscard]] Round round() const noexcept { return round_; }
+  [[nodiscard]] Step current_step() const noexcept { return step_; }
+  [[nodiscard]] NodeId proposer(Height h, Round r) const noexcept;
+  [[nodiscard]] const TendermintConfig& config() const noexcept { return cfg_; }
+
+ private:
+  enum class TimerKind : std::uint8_t { propose = 1, prevote = 2, precommit = 3, rebroadcast = 4 };
+  struct TimerInfo {
+    TimerKind kind;
+    Height height;
+    Round round;
+  };
+  using VoteKey = std::pair<Round, VoteType>;
+
+  void start(const Start& s);
+  void on_message(const MessageIn& m);
+  void on_proposal(NodeId from, Proposal p, const Bytes& raw);
+  void on_vote(NodeId from, Vote v, const Bytes& raw);
+  void on_decision(NodeId from, const Decision& d);
+  void on_timer(const TimerFired& t);
+  void on_proposal_ready(const ProposalReady& p);
+  void evaluate();
+  void start_round(Round r);
+  void sign_and_broadcast(Message m, std::optional<VoteType> vote_type);
+  void broadcast_vote(VoteType type, const std::optional<Hash32>& block);
+  void decide(const Proposal& p, Round r);
+  void commit(Decision d);
+  void enter_height(Height h);
+  void set_timer(TimerKind kind, TimePoint delay);
+  void serve_behind_peer(NodeId peer, Height their_height);
+  void reject(NodeId from, RejectionCause cause, std::string detail);
+  [[nodiscard]] bool check_header(const BlockHeader& h, NodeId from, Round proposal_round);
+  [[nodiscard]] std::uint64_t weight_for(Round r, VoteType t, const std::optional<std::optional<Hash32>>& value) const;
+  [[nodiscard]] int validity(const Hash32& block) const;  // -1 unknown, 0 rejected, 1 accepted
+  [[nodiscard]] Hash32 parent_hash() const;
+
+  TendermintConfig cfg_;
+  Crypto& crypto_;
+  std::vector<Action> out_;
+  TimePoint now_ = 0;
+  bool started_ = false;
+
+  Height height_ = 1;
+  Round round_ = 0;
+  Step step_ = Step::propose;
+  SafetyRecord record_;  // locks, valid value, own signed messages of round_
+  std::optional<Decision> tip_;
+
+  std::map<Round, Proposal> proposals_;
+  std::map<VoteKey, std::map<NodeId, Vote>> votes_;
+  std::map<Hash32, bool> validity_;
+  std::set<Hash32> validating_;
+  std::optional<Round> requested_;  // RequestProposal outstanding for this round
+  std::set<Round> prevote_timer_set_, precommit_timer_set_, locked_on_quorum_;
+  std::map<TimerId, TimerInfo> timers_;
+  TimerId next_timer_ = 1;
+  std::vector<std::pair<NodeId, Bytes>> future_;
+  std::deque<Decision> decisions_;
+  std::map<NodeId, std::pair<Height, TimePoint>> served_;
+  Round rounds_at_height_ = 0;
+};
+
+}  // namespace privfin::consensus

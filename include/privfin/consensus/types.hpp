@@ -1,0 +1,232 @@
+// privfin/consensus/types.hpp — the values every consensus engine, runtime
+// and checker shares: validator set, block header, block, proposal, vote,
+// commit certificate, evidence, and the message envelope, each with a
+// canonical, versioned, bounds-checked wire form (docs/formats.md,
+// "Consensus messages").
+//
+//   ValidatorSet vs = ...;                         // BLS keys + PoPs, VRF and Ed25519 keys, weights
+//   Block block{header, body};
+//   Hash32 id = block.hash();                      // SHA-256 over the header (tx_root binds the body)
+//   Bytes wire = Message{vote}.to_bytes();
+//   Message back = Message::from_bytes(wire, limits);   // DecodeError on any defect
+//
+// Node ids are the 0-based positions in the validator set, the same numbers
+// as net::Network::party_id() for the nodes that run them. Signatures are
+// opaque bytes here (at most Limits::max_signature bytes): what they mean
+// is the Crypto provider's business (crypto.hpp). from_bytes never
+// allocates more than the input's size and throws DecodeError naming the
+// field; to_bytes throws InvalidArgument for a value outside the limits.
+// Value types; thread-safe as values are.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "privfin/core/bytes.hpp"
+#include "privfin/core/codec.hpp"
+
+namespace privfin::consensus {
+
+using NodeId = std::uint32_t;
+using Height = std::uint64_t;
+using Round = std::uint32_t;
+// Virtual or real time in nanoseconds since the chain's genesis, as the
+// host (runtime or simulator) reports it; engines never read a clock.
+using TimePoint = std::int64_t;
+
+struct Hash32 {
+  std::array<std::byte, 32> v{};
+  auto operator<=>(const Hash32&) const = default;
+  [[nodiscard]] std::string hex() const { return to_hex(v); }
+  [[nodiscard]] std::string short_hex() const { return to_hex(ByteView(v).first(4)); }
+};
+
+// Upper bounds that every decoder enforces before allocating.
+struct Limits {
+  std::size_t max_validators = 1024;
+  std::size_t max_body = std::size_t{1} << 20;
+  std::size_t max_chain_id = 64;
+  std::size_t max_signature = 96;
+  std::size_t max_key = 96;
+};
+
+struct Validator {
+  Bytes bls_key;   // compressed BLS12-381 min-pk key (48 bytes) or a symbolic key
+  Bytes bls_pop;   // its proof of possession (96 bytes), checked by BlsCrypto
+  Bytes vrf_key;   // ECVRF public key (Gosig, later issue); may be empty
+  Bytes ed25519_key;
+  std::uint64_t weight = 1;
+  friend bool operator==(const Validator&, const Validator&) = default;
+};
+
+class ValidatorSet {
+ public:
+  static constexpr std::uint8_t format_version = 1;
+
+  ValidatorSet() = default;
+  // Throws InvalidArgument for an empty set, a zero weight, a total weight
+  // above 2^62, or two validators with the same BLS key.
+  explicit ValidatorSet(std::vector<Validator> validators);
+
+  [[nodiscard]] std::size_t size() const noexcept { return validators_.size(); }
+  [[nodiscard]] const Validator& at(NodeId id) const { return validators_.at(id); }
+  [[nodiscard]] const std::vector<Validator>& validators() const noexcept { return validators_; }
+  [[nodiscard]] std::uint64_t total_weight() const noexcept { return total_; }
+  [[nodiscard]] std::uint64_t weight(NodeId id) const { return validators_.at(id).weight; }
+  // Strictly more than two thirds of the total weight (2f+1 of 3f+1 equal weights).
+  [[nodiscard]] bool is_quorum(std::uint64_t weight) const noexcept { return 3 * weight > 2 * total_; }
+  // Strictly more than one third: at least one honest member.
+  [[nodiscard]] bool is_one_honest(std::uint64_t weight) const noexcept { return 3 * weight > total_; }
+  [[nodiscard]] Hash32 hash() const;
+
+  void write(Writer& w) const;
+  [[nodiscard]] static ValidatorSet read(Reader& r, const Limits& limits);
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static ValidatorSet from_bytes(ByteView bytes, const Limits& limits = {});
+  friend bool operator==(const ValidatorSet&, const ValidatorSet&) = default;
+
+ private:
+  std::vector<Validator> validators_;
+  std::uint64_t total_ = 0;
+};
+
+struct BlockHeader {
+  static constexpr std::uint8_t format_version = 1;
+  std::string chain_id;
+  Height height = 0;
+  Round round = 0;         // the round the block was made for
+  Hash32 parent;           // hash of block height-1 (zero for height 1)
+  NodeId proposer = 0;     // its maker, the proposer of (height, round)
+  Hash32 tx_root;          // SHA-256 of the body
+  Hash32 app_hash;         // application state after height-1
+  Hash32 validators_hash;  // ValidatorSet::hash() of the set that signs this height
+  std::int64_t time = 0;   // proposer's clock, ns; informational
+
+  void write(Writer& w) const;
+  [[nodiscard]] static BlockHeader read(Reader& r, const Limits& limits);
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static BlockHeader from_bytes(ByteView bytes, const Limits& limits = {});
+  // SHA-256("privfin consensus block v1" || to_bytes()).
+  [[nodiscard]] Hash32 hash() const;
+  friend bool operator==(const BlockHeader&, const BlockHeader&) = default;
+};
+
+struct Block {
+  BlockHeader header;
+  Bytes body;
+  [[nodiscard]] Hash32 hash() const { return header.hash(); }
+  // tx_root matches the body.
+  [[nodiscard]] bool body_matches() const;
+  void write(Writer& w) const;
+  [[nodiscard]] static Block read(Reader& r, const Limits& limits);
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static Block from_bytes(ByteView bytes, const Limits& limits = {});
+  friend bool operator==(const Block&, const Block&) = default;
+};
+
+[[nodiscard]] Hash32 tx_root_of(ByteView body);
+
+// PROPOSAL(h, round, v, validRound) of arXiv 1807.04938, signed by the
+// proposer of (h, round). The block keeps the header it was made with: a
+// re-proposed valid value carries its first round and proposer, so its hash
+// (the value's id) does not change from round to round.
+struct Proposal {
+  Round round = 0;
+  Block block;
+  std::optional<Round> valid_round;  // the paper's validRound; nullopt = -1
+  Bytes signature;
+
+  [[nodiscard]] Height height() const noexcept { return block.header.height; }
+  // What the proposer signs: domain, chain id, height, round, block hash, valid round.
+  [[nodiscard]] Bytes signed_bytes() const;
+  void write(Writer& w) const;
+  [[nodiscard]] static Proposal read(Reader& r, const Limits& limits);
+  friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
+enum class VoteType : std::uint8_t { prevote = 1, precommit = 2 };
+
+struct Vote {
+  VoteType type = VoteType::prevote;
+  Height height = 0;
+  Round round = 0;
+  std::optional<Hash32> block;  // nullopt = nil
+  NodeId voter = 0;
+  Bytes signature;
+
+  // Domain, chain id, type, height, round, block-or-nil. The voter is not in
+  // the signed bytes, so all votes for one value share one message and
+  // aggregate (FastAggregateVerify).
+  [[nodiscard]] static Bytes signed_bytes(std::string_view chain_id, VoteType type, Height h, Round r,
+                                          const std::optional<Hash32>& block);
+  [[nodiscard]] Bytes signed_bytes(std::string_view chain_id) const {
+    return signed_bytes(chain_id, type, height, round, block);
+  }
+  void write(Writer& w) const;
+  [[nodiscard]] static Vote read(Reader& r, const Limits& limits);
+  friend bool operator==(const Vote&, const Vote&) = default;
+};
+
+// 2f+1 precommits for one block in one round, aggregated: a signer bitmap
+// and one aggregate signature over Vote::signed_bytes(precommit, h, r, block).
+struct CommitCertificate {
+  static constexpr std::uint8_t format_version = 1;
+  Height height = 0;
+  Round round = 0;
+  Hash32 block;
+  std::vector<bool> signers;  // one bit per validator
+  Bytes aggregate;
+
+  void write(Writer& w) const;
+  [[nodiscard]] static CommitCertificate read(Reader& r, const Limits& limits);
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static CommitCertificate from_bytes(ByteView bytes, const Limits& limits = {});
+  friend bool operator==(const CommitCertificate&, const CommitCertificate&) = default;
+};
+
+// Two votes by one voter for one (type, height, round) with different values.
+struct Evidence {
+  static constexpr std::uint8_t format_version = 1;
+  Vote first;
+  Vote second;
+  // Same voter, type, height and round, different values (signatures are
+  // the verifier's job: verify_evidence in crypto.hpp).
+  [[nodiscard]] bool is_conflict() const;
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static Evidence from_bytes(ByteView bytes, const Limits& limits = {});
+  friend bool operator==(const Evidence&, const Evidence&) = default;
+};
+
+// A decided block with its certificate: the answer to a peer that is behind.
+struct Decision {
+  Block block;
+  CommitCertificate certificate;
+  friend bool operator==(const Decision&, const Decision&) = default;
+};
+
+// What travels between engines: version 1, u8 kind (1 proposal, 2 vote,
+// 3 decision), the value, nothing after.
+struct Message {
+  static constexpr std::uint8_t format_version = 1;
+  std::variant<Proposal, Vote, Decision> body;
+
+  [[nodiscard]] Height height() const;
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static Message from_bytes(ByteView bytes, const Limits& limits = {});
+  friend bool operator==(const Message&, const Message&) = default;
+};
+
+namespace detail {
+void write_hash(Writer& w, const Hash32& h);
+[[nodiscard]] Hash32 read_hash(Reader& r, std::string_view field);
+void write_bitmap(Writer& w, const std::vector<bool>& bits);
+[[nodiscard]] std::vector<bool> read_bitmap(Reader& r, std::string_view field, std::size_t max_bits);
+}  // namespace detail
+
+}  // namespace privfin::consensus

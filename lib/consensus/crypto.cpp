@@ -1,0 +1,170 @@
+// The consensus crypto providers (crypto.hpp).
+#include "privfin/consensus/crypto.hpp"
+
+#include <utility>
+
+#include "privfin/core/hash.hpp"
+
+namespace privfin::consensus {
+
+namespace bls = sig::bls12_381;
+using Pk = bls::BlsMinPk;
+
+namespace {
+
+bls::Committee<bls::MinPk> committee_of(const ValidatorSet& vs) {
+  std::vector<ByteView> pks;
+  std::vector<ByteView> pops;
+  for (const auto& v : vs.validators()) {
+    pks.emplace_back(v.bls_key);
+    pops.emplace_back(v.bls_pop);
+  }
+  return bls::Committee<bls::MinPk>::from_keys(pks, pops);
+}
+
+}  // namespace
+
+BlsCrypto::BlsCrypto(const ValidatorSet& validators, std::optional<bls::SecretKey> self)
+    : committee_(committee_of(validators)), sk_(std::move(self)) {
+  for (const auto& v : validators.validators()) pks_.push_back(v.bls_key);
+}
+
+Bytes BlsCrypto::sign(ByteView msg) {
+  if (!sk_) throw InvalidArgument("BlsCrypto: this provider has no signing key");
+  charge(costs_.sign);
+  const auto s = Pk::sign(*sk_, msg, bls::Scheme::proof_of_possession);
+  return {s.begin(), s.end()};
+}
+
+bool BlsCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
+  if (signer >= pks_.size()) return false;
+  charge(costs_.verify);
+  return Pk::verify(pks_[signer], msg, sig, bls::Scheme::proof_of_possession);
+}
+
+Bytes BlsCrypto::aggregate(std::span<const ByteView> sigs) {
+  charge(costs_.aggregate_per_signature * static_cast<std::int64_t>(sigs.size()));
+  const auto s = Pk::aggregate(sigs);
+  return {s.begin(), s.end()};
+}
+
+bool BlsCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) {
+  if (signers.size() != pks_.size() || agg.size() != Pk::sig_size) return false;
+  charge(costs_.aggregate_verify);
+  try {
+    // A MultiSig with count 1 per signer: decode the aggregate as the
+    // signature of a one-signer set, then set the counts.
+    Writer w;
+    w.version(bls::MultiSig<bls::MinPk>::wire_version).varint(signers.size());
+    for (bool b : signers) w.varint(b ? 1 : 0);
+    w.raw(agg);
+    const auto ms = bls::MultiSig<bls::MinPk>::from_bytes(w.data(), signers.size());
+    return ms.verify(committee_, msg);
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+Validator make_bls_validator(const bls::SecretKey& sk, std::uint64_t weight) {
+  Validator v;
+  const auto pk = Pk::sk_to_pk(sk);
+  const auto pop = Pk::pop_prove(sk);
+  v.bls_key.assign(pk.begin(), pk.end());
+  v.bls_pop.assign(pop.begin(), pop.end());
+  v.weight = weight;
+  return v;
+}
+
+// ------------------------------------------------------------ symbolic
+
+std::shared_ptr<const SymbolicKeys> SymbolicKeys::make(const Prg::Seed& seed, std::size_t n) {
+  auto keys = std::make_shared<SymbolicKeys>();
+  Prg prg(seed);
+  keys->secrets_.resize(n);
+  for (auto& s : keys->secrets_) prg.fill(std::span<std::byte>(s));
+  return keys;
+}
+
+Bytes SymbolicKeys::tag(NodeId signer, ByteView msg) const {
+  Sha256 h;
+  h.update(as_bytes("privfin symbolic signature")).update(secrets_.at(signer)).update(msg);
+  const auto d = h.finish();
+  return {d.begin(), d.end()};
+}
+
+ValidatorSet SymbolicKeys::validator_set(std::span<const std::uint64_t> weights) const {
+  std::vector<Validator> vs;
+  for (std::size_t i = 0; i < secrets_.size(); ++i) {
+    Validator v;
+    const auto label = Sha256::hash(secrets_[i]);  // a public label, not the secret
+    v.bls_key.assign(label.begin(), label.end());
+    v.weight = weights.empty() ? 1 : weights[i];
+    vs.push_back(std::move(v));
+  }
+  return ValidatorSet(std::move(vs));
+}
+
+SymbolicCrypto::SymbolicCrypto(std::shared_ptr<const SymbolicKeys> keys, std::optional<NodeId> self, CostModel costs)
+    : keys_(std::move(keys)), self_(self) {
+  costs_ = costs;
+}
+
+Bytes SymbolicCrypto::sign(ByteView msg) {
+  if (!self_) throw InvalidArgument("SymbolicCrypto: this provider has no signing key");
+  charge(costs_.sign);
+  return keys_->tag(*self_, msg);
+}
+
+bool SymbolicCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
+  if (signer >= keys_->size() || sig.size() != 32) return false;
+  charge(costs_.verify);
+  return constant_time_equal(keys_->tag(signer, msg), sig);
+}
+
+Bytes SymbolicCrypto::aggregate(std::span<const ByteView> sigs) {
+  if (sigs.empty()) throw InvalidArgument("SymbolicCrypto: nothing to aggregate");
+  charge(costs_.aggregate_per_signature * static_cast<std::int64_t>(sigs.size()));
+  Bytes out(32);
+  for (const auto& s : sigs) {
+    if (s.size() != 32) throw DecodeError("SymbolicCrypto: a signature is not 32 bytes");
+    for (std::size_t i = 0; i < 32; ++i) out[i] ^= s[i];
+  }
+  return out;
+}
+
+bool SymbolicCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) {
+  if (signers.size() != keys_->size() || agg.size() != 32) return false;
+  charge(costs_.aggregate_verify);
+  Bytes expect(32);
+  bool any = false;
+  for (NodeId i = 0; i < signers.size(); ++i) {
+    if (!signers[i]) continue;
+    any = true;
+    const auto t = keys_->tag(i, msg);
+    for (std::size_t k = 0; k < 32; ++k) expect[k] ^= t[k];
+  }
+  return any && constant_time_equal(expect, agg);
+}
+
+// ------------------------------------------------------------ checks
+
+bool verify_certificate(Crypto& crypto, const ValidatorSet& validators, std::string_view chain_id,
+                        const CommitCertificate& cert) {
+  if (cert.signers.size() != validators.size()) return false;
+  std::uint64_t weight = 0;
+  for (NodeId i = 0; i < cert.signers.size(); ++i) {
+    if (cert.signers[i]) weight += validators.weight(i);
+  }
+  if (!validators.is_quorum(weight)) return false;
+  const auto msg = Vote::signed_bytes(chain_id, VoteType::precommit, cert.height, cert.round, cert.block);
+  return crypto.verify_aggregate(cert.signers, msg, cert.aggregate);
+}
+
+bool verify_evidence(Crypto& crypto, const ValidatorSet& validators, std::string_view chain_id,
+                     const Evidence& evidence) {
+  if (!evidence.is_conflict() || evidence.first.voter >= validators.size()) return false;
+  return crypto.verify(evidence.first.voter, evidence.first.signed_bytes(chain_id), evidence.first.signature) &&
+         crypto.verify(evidence.second.voter, evidence.second.signed_bytes(chain_id), evidence.second.signature);
+}
+
+}  // namespace privfin::consensus

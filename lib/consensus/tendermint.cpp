@@ -1,0 +1,591 @@
+// Tendermint-form BFT engine: arXiv 1807.04938, Algorithm 1. Comments
+// "line N" refer to the paper's pseudo-code.
+#include "privfin/consensus/tendermint.hpp"
+
+#include <algorithm>
+
+#include "privfin/core/hash.hpp"
+
+namespace privfin::consensus {
+
+namespace {
+
+std::optional<VoteType> kind_of(const Message& m) {
+  if (const auto* v = std::get_if<Vote>(&m.body)) return v->type;
+  return std::nullopt;  // a proposal
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ safety record codec
+
+Bytes SafetyRecord::to_bytes() const {
+  Writer w;
+  w.version(format_version).u64(height).u32(round).u8(static_cast<std::uint8_t>(step));
+  auto opt_block = [&w](const std::optional<Round>& r, const std::optional<Block>& b) {
+    w.boolean(r.has_value() && b.has_value());
+    if (r && b) {
+      w.u32(*r);
+      b->write(w);
+    }
+  };
+  opt_block(locked_round, locked);
+  opt_block(valid_round, valid);
+  w.varint(signed_messages.size());
+  for (const auto& m : signed_messages) w.bytes(m);
+  return std::move(w).take();
+}
+
+SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
+  Reader r(bytes);
+  r.expect_version(format_version, "safety record");
+  SafetyRecord rec;
+  rec.height = r.u64("record height");
+  rec.round = r.u32("record round");
+  const auto step = r.u8("record step");
+  if (step > 2) throw DecodeError("safety record: unknown step " + std::to_string(step));
+  rec.step = static_cast<Step>(step);
+  if (r.boolean("has lock")) {
+    rec.locked_round = r.u32("locked round");
+    rec.locked = Block::read(r, limits);
+  }
+  if (r.boolean("has valid value")) {
+    rec.valid_round = r.u32("valid round");
+    rec.valid = Block::read(r, limits);
+  }
+  const std::size_t count = r.length("signed message count", 3);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto m = r.bytes("signed message", limits.max_body + 4096);
+    (void)Message::from_bytes(m, limits);  // must be a well-formed message
+    rec.signed_messages.emplace_back(m.begin(), m.end());
+  }
+  r.expect_end("safety record");
+  return rec;
+}
+
+// ------------------------------------------------------------ engine
+
+Tendermint::Tendermint(TendermintConfig config, Crypto& crypto) : cfg_(std::move(config)), crypto_(crypto) {
+  if (cfg_.self >= cfg_.validators.size()) throw InvalidArgument("Tendermint: self is not in the validator set");
+  if (crypto_.committee_size() != cfg_.validators.size()) {
+    throw InvalidArgument("Tendermint: crypto committee size differs from the validator set");
+  }
+  if (cfg_.chain_id.empty() || cfg_.chain_id.size() > cfg_.limits.max_chain_id) {
+    throw InvalidArgument("Tendermint: chain id is empty or too long");
+  }
+}
+
+NodeId Tendermint::proposer(Height h, Round r) const noexcept {
+  return static_cast<NodeId>((h + r) % cfg_.validators.size());
+}
+
+Hash32 Tendermint::parent_hash() const { return tip_ ? tip_->block.hash() : Hash32{}; }
+
+std::vector<Action> Tendermint::step(TimePoint now, const Input& in) {
+  out_.clear();
+  now_ = now;
+  if (!started_ && !std::holds_alternative<Start>(in)) throw InvalidArgument("Tendermint: input before Start");
+  std::visit(
+      [this](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Start>) {
+          start(x);
+        } else if constexpr (std::is_same_v<T, MessageIn>) {
+          on_message(x);
+        } else if constexpr (std::is_same_v<T, TimerFired>) {
+          on_timer(x);
+        } else if constexpr (std::is_same_v<T, ProposalReady>) {
+          on_proposal_ready(x);
+        } else if constexpr (std::is_same_v<T, ProposalChecked>) {
+          if (x.height == height_ && validating_.erase(x.block) == 1) validity_[x.block] = x.accept;
+        } else if constexpr (std::is_same_v<T, BlockSynced>) {
+          on_decision(cfg_.self, x.decision);
+        }
+      },
+      in);
+  if (started_) evaluate();
+  return std::move(out_);
+}
+
+void Tendermint::start(const Start& s) {
+  if (started_) throw InvalidArgument("Tendermint: started twice");
+  started_ = true;
+  height_ = s.committed + 1;
+  tip_ = s.tip;
+  if (tip_) decisions_.push_back(*tip_);
+  set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
+  if (s.record && s.record->height == height_) {
+    // Restart inside a height: resume the recorded round and send again
+    // exactly what was signed there; never sign it anew.
+    record_ = *s.record;
+    round_ = record_.round;
+    step_ = record_.step;
+    for (const auto& raw : record_.signed_messages) {
+      auto m = Message::from_bytes(raw, cfg_.limits);
+      if (auto* p = std::get_if<Proposal>(&m.body)) {
+        validity_[p->block.hash()] = true;
+        proposals_[p->round] = *p;
+      } else if (auto* v = std::get_if<Vote>(&m.body)) {
+        votes_[{v->round, v->type}][v->voter] = *v;
+      }
+      out_.push_back(Broadcast{raw});
+    }
+    set_timer(TimerKind::propose, cfg_.propose_base + cfg_.propose_delta * round_);
+    if (step_ == Step::propose && proposer(height_, round_) == cfg_.self && !proposals_.contains(round_)) {
+      if (record_.valid) {
+        sign_and_broadcast(Message{Proposal{round_, *record_.valid, record_.valid_round, {}}}, std::nullopt);
+      } else {
+        requested_ = round_;
+        out_.push_back(RequestProposal{height_, round_, parent_hash(), cfg_.limits.max_body});
+      }
+    }
+    return;
+  }
+  enter_height(height_);
+}
+
+void Tendermint::enter_height(Height h) {
+  for (auto it = timers_.begin(); it != timers_.end();) {
+    if (it->second.kind != TimerKind::rebroadcast) {
+      out_.push_back(CancelTimer{it->first});
+      it = timers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  height_ = h;
+  proposals_.clear();
+  votes_.clear();
+  validity_.clear();
+  validating_.clear();
+  prevote_timer_set_.clear();
+  precommit_timer_set_.clear();
+  locked_on_quorum_.clear();
+  record_ = SafetyRecord{};
+  record_.height = h;
+  rounds_at_height_ = 0;
+  start_round(0);
+  // Messages that arrived early for this height.
+  auto early = std::move(future_);
+  future_.clear();
+  for (auto& [from, raw] : early) {
+    if (Message::from_bytes(raw, cfg_.limits).height() == h) on_message(MessageIn{from, std::move(raw)});
+  }
+}
+
+void Tendermint::start_round(Round r) {  // line 11
+  round_ = r;
+  step_ = Step::propose;
+  requested_.reset();
+  rounds_at_height_ = std::max(rounds_at_height_, r);
+  record_.height = height_;
+  record_.round = r;
+  record_.step = Step::propose;
+  record_.signed_messages.clear();
+  set_timer(TimerKind::propose, cfg_.propose_base + cfg_.propose_delta * r);
+  if (proposer(height_, r) != cfg_.self) return;
+  if (record_.valid) {  // line 15: propose validValue
+    sign_and_broadcast(Message{Proposal{r, *record_.valid, record_.valid_round, {}}}, std::nullopt);
+  } else {  // line 18: getValue(), answered by ProposalReady
+    requested_ = r;
+    out_.push_back(RequestProposal{height_, r, parent_hash(), cfg_.limits.max_body});
+  }
+}
+
+void Tendermint::on_proposal_ready(const ProposalReady& p) {
+  if (p.height != height_ || p.round != round_ || step_ != Step::propose || requested_ != round_) return;
+  if (p.body.size() > cfg_.limits.max_body) throw InvalidArgument("Tendermint: proposal body exceeds max_body");
+  requested_.reset();
+  Block b;
+  b.header.chain_id = cfg_.chain_id;
+  b.header.height = height_;
+  b.header.round = round_;
+  b.header.parent = parent_hash();
+  b.header.proposer = cfg_.self;
+  b.header.tx_root = tx_root_of(p.body);
+  b.header.app_hash = p.app_hash;
+  b.header.validators_hash = cfg_.validators.hash();
+  b.header.time = now_;
+  b.body = p.body;
+  sign_and_broadcast(Message{Proposal{round_, std::move(b), std::nullopt, {}}}, std::nullopt);
+}
+
+void Tendermint::sign_and_broadcast(Message m, std::optional<VoteType> vote_type) {
+  // Already signed this kind in this round (we restarted): send that again.
+  for (const auto& raw : record_.signed_messages) {
+    auto old = Message::from_bytes(raw, cfg_.limits);
+    if (old.body.index() == m.body.index() && kind_of(old) == vote_type) {
+      out_.push_back(Broadcast{raw});
+      return;
+    }
+  }
+  if (auto* p = std::get_if<Proposal>(&m.body)) {
+    p->signature = crypto_.sign(p->signed_bytes());
+    validity_[p->block.hash()] = true;
+    proposals_[p->round] = *p;
+  } else if (auto* v = std::get_if<Vote>(&m.body)) {
+    v->signature = crypto_.sign(v->signed_bytes(cfg_.chain_id));
+    votes_[{v->round, v->type}][v->voter] = *v;
+  }
+  Bytes raw = m.to_bytes();
+  record_.height = height_;
+  record_.round = round_;
+  record_.step = step_;
+  record_.signed_messages.push_back(raw);
+  out_.push_back(Persist{record_});  // barrier: durable before the broadcast leaves
+  out_.push_back(Broadcast{std::move(raw)});
+}
+
+void Tendermint::broadcast_vote(VoteType type, const std::optional<Hash32>& block) {
+  sign_and_broadcast(Message{Vote{type, height_, round_, block, cfg_.self, {}}}, type);
+}
+
+void Tendermint::set_timer(TimerKind kind, TimePoint delay) {
+  const TimerId id = next_timer_++;
+  timers_[id] = TimerInfo{kind, height_, round_};
+  out_.push_back(SetTimer{id, now_ + delay});
+}
+
+void Tendermint::reject(NodeId from, RejectionCause cause, std::string detail) {
+  out_.push_back(Rejected{Rejection{height_, cfg_.self, from, cause, std::move(detail)}});
+}
+
+// ------------------------------------------------------------ messages
+
+void Tendermint::on_message(const MessageIn& in) {
+  if (in.from >= cfg_.validators.size() || in.from == cfg_.self) {
+    reject(in.from, RejectionCause::wrong_sender, "sender is not another validator");
+    return;
+  }
+  Message m;
+  try {
+    m = Message::from_bytes(in.payload, cfg_.limits);
+  } catch (const DecodeError& e) {
+    reject(in.from, RejectionCause::malformed, e.what());
+    return;
+  }
+  if (auto* p = std::get_if<Proposal>(&m.body)) {
+    on_proposal(in.from, std::move(*p), in.payload);
+  } else if (auto* v = std::get_if<Vote>(&m.body)) {
+    on_vote(in.from, std::move(*v), in.payload);
+  } else {
+    on_decision(in.from, std::get<Decision>(m.body));
+  }
+}
+
+bool Tendermint::check_header(const BlockHeader& h, NodeId from, Round proposal_round) {
+  if (h.chain_id != cfg_.chain_id) {
+    reject(from, RejectionCause::wrong_key, "block of another chain");
+  } else if (h.validators_hash != cfg_.validators.hash()) {
+    reject(from, RejectionCause::wrong_key, "block names another validator set");
+  } else if (h.parent != parent_hash()) {
+    reject(from, RejectionCause::other, "block does not extend our chain tip");
+  } else if (h.round > proposal_round || h.proposer != proposer(h.height, h.round)) {
+    reject(from, RejectionCause::out_of_range, "block round or maker does not fit the proposal");
+  } else {
+    return true;
+  }
+  return false;
+}
+
+void Tendermint::on_proposal(NodeId from, Proposal p, const Bytes& raw) {
+  const Height h = p.height();
+  if (p.block.header.chain_id != cfg_.chain_id) return reject(from, RejectionCause::wrong_key, "proposal of another chain");
+  if (from != proposer(h, p.round)) return reject(from, RejectionCause::wrong_sender, "sender is not the proposer");
+  if (h != height_) {
+    if (h == 0 || h > height_ + 1) return reject(from, RejectionCause::out_of_range, "proposal height out of range");
+    if (!crypto_.verify(from, p.signed_bytes(), p.signature)) {
+      return reject(from, RejectionCause::invalid_proof, "proposal signature does not verify");
+    }
+    if (h < height_) return serve_behind_peer(from, h);
+    if (future_.size() < cfg_.future_buffer) future_.emplace_back(from, raw);
+    return;
+  }
+  if (p.round > round_ + cfg_.max_rounds_ahead) return reject(from, RejectionCause::out_of_range, "round too far ahead");
+  if (p.valid_round && *p.valid_round >= p.round) {
+    return reject(from, RejectionCause::out_of_range, "valid round not below the proposal round");
+  }
+  if (!p.block.body_matches()) return reject(from, RejectionCause::invalid_proof, "tx root does not match the body");
+  if (!check_header(p.block.header, from, p.round)) return;
+  if (auto it = proposals_.find(p.round); it != proposals_.end()) {
+    if (it->second == p) return;  // the same proposal again (duplicate delivery, rebroadcast)
+    return reject(from, RejectionCause::duplicate, "second, different proposal for this round");
+  }
+  if (!crypto_.verify(from, p.signed_bytes(), p.signature)) {
+    return reject(from, RejectionCause::invalid_proof, "proposal signature does not verify");
+  }
+  const Hash32 id = p.block.hash();
+  if (!validity_.contains(id) && !validating_.contains(id)) {
+    validating_.insert(id);
+    out_.push_back(RequestValidate{height_, p.round, id, p.block.header, p.block.body});
+  }
+  proposals_.emplace(p.round, std::move(p));
+}
+
+void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
+  if (v.voter != from) return reject(from, RejectionCause::wrong_sender, "vote names another voter");
+  if (v.height != height_) {
+    if (v.height == 0 || v.height > height_ + 1) return reject(from, RejectionCause::out_of_range, "vote height out of range");
+    if (!crypto_.verify(from, v.signed_bytes(cfg_.chain_id), v.signature)) {
+      return reject(from, RejectionCause::invalid_proof, "vote signature does not verify");
+    }
+    if (v.height < height_) return serve_behind_peer(from, v.height);
+    if (future_.size() < cfg_.future_buffer) future_.emplace_back(from, raw);
+    return;
+  }
+  if (v.round > round_ + cfg_.max_rounds_ahead) return reject(from, RejectionCause::out_of_range, "round too far ahead");
+  auto& set = votes_[{v.round, v.type}];
+  const auto existing = set.find(v.voter);
+  if (existing != set.end() && existing->second == v) return;  // duplicate delivery
+  if (!crypto_.verify(from, v.signed_bytes(cfg_.chain_id), v.signature)) {
+    if (set.empty()) votes_.erase({v.round, v.type});
+    return reject(from, RejectionCause::invalid_proof, "vote signature does not verify");
+  }
+  if (existing != set.end()) {
+    out_.push_back(EvidenceFound{Evidence{existing->second, v}});
+    return reject(from, RejectionCause::duplicate, "conflicting second vote (evidence emitted)");
+  }
+  set.emplace(v.voter, std::move(v));
+}
+
+void Tendermint::on_decision(NodeId from, const Decision& d) {
+  if (d.block.header.height != height_) return;  // old news, or too far ahead to check
+  if (d.certificate.height != height_ || d.certificate.block != d.block.hash()) {
+    return reject(from, RejectionCause::invalid_proof, "certificate is not for this block");
+  }
+  if (!d.block.body_matches()) return reject(from, RejectionCause::invalid_proof, "tx root does not match the body");
+  if (!check_header(d.block.header, from, d.certificate.round)) return;
+  if (!verify_certificate(crypto_, cfg_.validators, cfg_.chain_id, d.certificate)) {
+    return reject(from, RejectionCause::invalid_proof, "commit certificate does not verify");
+  }
+  commit(d);
+}
+
+void Tendermint::serve_behind_peer(NodeId peer, Height their_height) {
+  const auto it = std::find_if(decisions_.begin(), decisions_.end(),
+                               [&](const Decision& d) { return d.block.header.height == their_height; });
+  if (it == decisions_.end()) return;
+  if (auto s = served_.find(peer);
+      s != served_.end() && s->second.first == their_height && now_ - s->second.second < cfg_.rebroadcast_interval) {
+    return;
+  }
+  served_[peer] = {their_height, now_};
+  out_.push_back(Send{peer, Message{*it}.to_bytes()});
+}
+
+// ------------------------------------------------------------ timers
+
+void Tendermint::on_timer(const TimerFired& t) {
+  const auto it = timers_.find(t.id);
+  if (it == timers_.end()) return;
+  const TimerInfo info = it->second;
+  timers_.erase(it);
+  if (info.kind == TimerKind::rebroadcast) {
+    if (record_.height == height_ && record_.round == round_) {
+      for (const auto& raw : record_.signed_messages) out_.push_back(Broadcast{raw});
+    }
+    set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
+    return;
+  }
+  if (info.height != height_ || info.round != round_) return;
+  switch (info.kind) {
+    case TimerKind::propose:  // line 57
+      if (step_ == Step::propose) {
+        step_ = Step::prevote;
+        broadcast_vote(VoteType::prevote, std::nullopt);
+      }
+      break;
+    case TimerKind::prevote:  // line 61
+      if (step_ == Step::prevote) {
+        step_ = Step::precommit;
+        broadcast_vote(VoteType::precommit, std::nullopt);
+      }
+      break;
+    case TimerKind::precommit:  // line 65
+      start_round(round_ + 1);
+      break;
+    case TimerKind::rebroadcast: break;
+  }
+}
+
+// ------------------------------------------------------------ the rules
+
+int Tendermint::validity(const Hash32& block) const {
+  const auto it = validity_.find(block);
+  if (it == validity_.end()) return -1;
+  return it->second ? 1 : 0;
+}
+
+std::uint64_t Tendermint::weight_for(Round r, VoteType t, const std::optional<std::optional<Hash32>>& value) const {
+  const auto it = votes_.find({r, t});
+  if (it == votes_.end()) return 0;
+  std::uint64_t w = 0;
+  for (const auto& [voter, v] : it->second) {
+    if (!value || v.block == *value) w += cfg_.validators.weight(voter);
+  }
+  return w;
+}
+
+void Tendermint::evaluate() {
+  const auto& vs = cfg_.validators;
+  for (bool progress = true; progress;) {
+    progress = false;
+    const auto own = proposals_.find(round_);
+    const Proposal* p = own == proposals_.end() ? nullptr : &own->second;
+    const std::optional<Hash32> id = p ? std::optional(p->block.hash()) : std::nullopt;
+    const int valid = id ? validity(*id) : -1;  // -1: the application has not answered yet
+    const bool locked_other = record_.locked && id && record_.locked->hash() != *id;
+
+    // line 22: a fresh proposal.
+    if (step_ == Step::propose && p && valid >= 0 && !p->valid_round) {
+      const bool ok = valid == 1 && (!locked_other || cfg_.bugs.skip_lock_check);
+      step_ = Step::prevote;
+      broadcast_vote(VoteType::prevote, ok ? id : std::nullopt);
+      progress = true;
+      continue;
+    }
+    // line 28: a re-proposal backed by 2f+1 prevotes from its valid round.
+    if (step_ == Step::propose && p && valid >= 0 && p->valid_round && *p->valid_round < round_ &&
+        vs.is_quorum(weight_for(*p->valid_round, VoteType::prevote, id))) {
+      const bool lock_allows = !locked_other || *record_.locked_round <= *p->valid_round ||
+                               cfg_.bugs.accept_lower_round_certificate;
+      step_ = Step::prevote;
+      broadcast_vote(VoteType::prevote, valid == 1 && lock_allows ? id : std::nullopt);
+      progress = true;
+      continue;
+    }
+    // line 34
+    if (step_ == Step::prevote && !prevote_timer_set_.contains(round_) &&
+        vs.is_quorum(weight_for(round_, VoteType::prevote, std::nullopt))) {
+      prevote_timer_set_.insert(round_);
+      set_timer(TimerKind::prevote, cfg_.vote_base + cfg_.vote_delta * round_);
+    }
+    // line 36
+    if (step_ != Step::propose && p && valid == 1 && !locked_on_quorum_.contains(round_) &&
+        vs.is_quorum(weight_for(round_, VoteType::prevote, id))) {
+      locked_on_quorum_.insert(round_);
+      record_.valid = p->block;
+      record_.valid_round = round_;
+      if (step_ == Step::prevote) {
+        record_.locked = p->block;
+        record_.locked_round = round_;
+        step_ = Step::precommit;
+        broadcast_vote(VoteType::precommit, id);
+      }
+      progress = true;
+      continue;
+    }
+    // line 44
+    if (step_ == Step::prevote &&
+        vs.is_quorum(weight_for(round_, VoteType::prevote, std::optional<std::optional<Hash32>>(std::nullopt)))) {
+      step_ = Step::precommit;
+      broadcast_vote(VoteType::precommit, std::nullopt);
+      progress = true;
+      continue;
+    }
+    // line 47
+    if (!precommit_timer_set_.contains(round_) && vs.is_quorum(weight_for(round_, VoteType::precommit, std::nullopt))) {
+      precommit_timer_set_.insert(round_);
+      set_timer(TimerKind::precommit, cfg_.vote_base + cfg_.vote_delta * round_);
+    }
+    // line 49: a decision in any round.
+    for (const auto& [r, prop] : proposals_) {
+      const Hash32 pid = prop.block.hash();
+      if (validity(pid) == 1 && vs.is_quorum(weight_for(r, VoteType::precommit, pid))) {
+        const Proposal decided = prop;
+        decide(decided, r);
+        progress = true;
+        break;
+      }
+    }
+    if (progress) continue;
+    // line 55: f+1 of the weight is in a later round: join it.
+    std::map<Round, std::set<NodeId>> ahead;
+    for (const auto& [r, prop] : proposals_) {
+      if (r > round_) ahead[r].insert(proposer(height_, r));
+    }
+    for (const auto& [key, set] : votes_) {
+      if (key.first <= round_) continue;
+      for (const auto& [voter, v] : set) ahead[key.first].insert(voter);
+    }
+    for (const auto& [r, senders] : ahead) {
+      std::uint64_t w = 0;
+      for (NodeId s : senders) w += vs.weight(s);
+      if (vs.is_one_honest(w)) {
+        start_round(r);
+        progress = true;
+        break;
+      }
+    }
+  }
+}
+
+void Tendermint::decide(const Proposal& p, Round r) {
+  const Hash32 id = p.block.hash();
+  CommitCertificate cert{height_, r, id, std::vector<bool>(cfg_.validators.size()), {}};
+  std::vector<ByteView> sigs;
+  for (const auto& [voter, v] : votes_.at({r, VoteType::precommit})) {
+    if (v.block == id) {
+      cert.signers[voter] = true;
+      sigs.emplace_back(v.signature);
+    }
+  }
+  cert.aggregate = crypto_.aggregate(sigs);
+  commit(Decision{p.block, std::move(cert)});
+}
+
+void Tendermint::commit(Decision d) {
+  out_.push_back(Metric{MetricId::height, static_cast<std::int64_t>(height_)});
+  out_.push_back(Metric{MetricId::rounds_for_height, static_cast<std::int64_t>(rounds_at_height_) + 1});
+  out_.push_back(Commit{d});
+  tip_ = d;
+  decisions_.push_back(std::move(d));
+  while (decisions_.size() > cfg_.kept_decisions) decisions_.pop_front();
+  enter_height(height_ + 1);
+}
+
+// ------------------------------------------------------------ digest
+
+std::size_t Tendermint::memory_items() const {
+  std::size_t n = proposals_.size() + future_.size() + decisions_.size() + validity_.size() + timers_.size() +
+                  served_.size() + validating_.size();
+  for (const auto& [k, set] : votes_) n += set.size();
+  return n;
+}
+
+Hash32 Tendermint::state_digest() const {
+  Writer w;
+  w.u64(height_).u32(round_).u8(static_cast<std::uint8_t>(step_)).boolean(started_);
+  w.bytes(record_.to_bytes());
+  w.boolean(tip_.has_value());
+  if (tip_) w.bytes(Message{*tip_}.to_bytes());
+  w.varint(proposals_.size());
+  for (const auto& [r, p] : proposals_) w.u32(r).bytes(Message{p}.to_bytes());
+  w.varint(votes_.size());
+  for (const auto& [k, set] : votes_) {
+    w.u32(k.first).u8(static_cast<std::uint8_t>(k.second)).varint(set.size());
+    for (const auto& [voter, v] : set) w.bytes(Message{v}.to_bytes());
+  }
+  w.varint(validity_.size());
+  for (const auto& [h, ok] : validity_) detail::write_hash(w, h), w.boolean(ok);
+  w.varint(validating_.size());
+  for (const auto& h : validating_) detail::write_hash(w, h);
+  w.boolean(requested_.has_value()).u32(requested_.value_or(0));
+  for (const auto* s : {&prevote_timer_set_, &precommit_timer_set_, &locked_on_quorum_}) {
+    w.varint(s->size());
+    for (Round r : *s) w.u32(r);
+  }
+  w.varint(timers_.size());
+  for (const auto& [id, t] : timers_) w.u64(id).u8(static_cast<std::uint8_t>(t.kind)).u64(t.height).u32(t.round);
+  w.u64(next_timer_);
+  w.varint(future_.size());
+  for (const auto& [from, raw] : future_) w.u32(from).bytes(raw);
+  w.varint(decisions_.size());
+  for (const auto& d : decisions_) detail::write_hash(w, d.block.hash());
+  w.varint(served_.size());
+  for (const auto& [peer, s] : served_) w.u32(peer).u64(s.first).u64(static_cast<std::uint64_t>(s.second));
+  w.u32(rounds_at_height_);
+  return Hash32{Sha256::hash(w.data())};
+}
+
+}  // namespace privfin::consensus

@@ -1,0 +1,178 @@
+// The consensus wire types: round trips, every truncation and every bit
+// flip refused or changed, limits enforced before allocation.
+#include <catch2/catch.hpp>
+
+#include "consensus_test_support.hpp"
+#include "privfin/consensus/engine.hpp"
+
+using namespace privfin;
+using namespace privfin::consensus;
+using privfin::consensus::testing::check_every_truncation_and_flip;
+using privfin::consensus::testing::Sample;
+
+TEST_CASE("validator set: round trip, truncations, bit flips, duplicate keys", "[consensus][types]") {
+  Sample s;
+  auto vs = s.validators;
+  check_every_truncation_and_flip<ValidatorSet>(vs.to_bytes(), vs,
+                                                [](ByteView b) { return ValidatorSet::from_bytes(b); });
+  auto members = vs.validators();
+  members[2].bls_key = members[1].bls_key;
+  CHECK_THROWS_AS(ValidatorSet(members), InvalidArgument);
+  members = vs.validators();
+  members[0].weight = 0;
+  CHECK_THROWS_AS(ValidatorSet(members), InvalidArgument);
+  CHECK_THROWS_AS(ValidatorSet(std::vector<Validator>{}), InvalidArgument);
+  CHECK(vs.is_quorum(3));
+  CHECK_FALSE(vs.is_quorum(2));
+  CHECK(vs.is_one_honest(2));
+  CHECK_FALSE(vs.is_one_honest(1));
+}
+
+TEST_CASE("validator set: a lying count costs nothing", "[consensus][types]") {
+  Writer w;
+  w.version(1).varint(1000);
+  CHECK_THROWS_AS(ValidatorSet::from_bytes(w.data()), DecodeError);
+  Writer w2;
+  w2.version(1).varint(5000);  // above max_validators
+  CHECK_THROWS_AS(ValidatorSet::from_bytes(w2.data()), DecodeError);
+}
+
+TEST_CASE("block header and block: round trip, truncations, bit flips", "[consensus][types]") {
+  Sample s;
+  const Block b = s.block(3, 1);
+  check_every_truncation_and_flip<BlockHeader>(b.header.to_bytes(), b.header,
+                                               [](ByteView x) { return BlockHeader::from_bytes(x); });
+  check_every_truncation_and_flip<Block>(b.to_bytes(), b, [](ByteView x) { return Block::from_bytes(x); });
+  CHECK(b.body_matches());
+  Block other = b;
+  other.body.push_back(std::byte{1});
+  CHECK_FALSE(other.body_matches());
+  CHECK(other.hash() == b.hash());  // the hash covers the header; tx_root binds the body
+  other.header.time += 1;
+  CHECK(other.hash() != b.hash());
+  Limits small;
+  small.max_body = 4;
+  CHECK_THROWS_AS(Block::from_bytes(b.to_bytes(), small), DecodeError);
+}
+
+TEST_CASE("messages: proposal, vote, decision round trip; truncations and flips refused or changed",
+          "[consensus][types]") {
+  Sample s;
+  const auto p = s.proposal(2, 1);
+  auto p2 = p;
+  p2.valid_round = 0;
+  const auto v = s.vote(1, VoteType::prevote, 2, 1, p.block.hash());
+  const auto nil = s.vote(2, VoteType::precommit, 2, 1, std::nullopt);
+  const Block b = s.block(2, 0);
+  const Decision d{b, s.certificate(b, 0)};
+  for (const Message& m : {Message{p}, Message{p2}, Message{v}, Message{nil}, Message{d}}) {
+    check_every_truncation_and_flip<Message>(m.to_bytes(), m, [](ByteView x) { return Message::from_bytes(x); });
+  }
+  CHECK(Message{v}.height() == 2);
+  CHECK(Message{d}.height() == 2);
+  // Unknown kind, trailing byte.
+  auto wire = Message{v}.to_bytes();
+  wire[1] = std::byte{9};
+  CHECK_THROWS_AS(Message::from_bytes(wire), DecodeError);
+  wire = Message{v}.to_bytes();
+  wire.push_back(std::byte{0});
+  CHECK_THROWS_AS(Message::from_bytes(wire), DecodeError);
+}
+
+TEST_CASE("commit certificate and evidence: round trip, truncations, bit flips", "[consensus][types]") {
+  Sample s;
+  const Block b = s.block(5, 2);
+  const auto cert = s.certificate(b, 2);
+  check_every_truncation_and_flip<CommitCertificate>(cert.to_bytes(), cert,
+                                                     [](ByteView x) { return CommitCertificate::from_bytes(x); });
+  const Evidence e{s.vote(3, VoteType::prevote, 5, 2, b.hash()), s.vote(3, VoteType::prevote, 5, 2, std::nullopt)};
+  CHECK(e.is_conflict());
+  check_every_truncation_and_flip<Evidence>(e.to_bytes(), e, [](ByteView x) { return Evidence::from_bytes(x); });
+  // Nine signer bits: the padding bits of the second byte must be zero.
+  CommitCertificate nine{1, 0, b.hash(), std::vector<bool>(9, true), Bytes(32)};
+  auto wire = nine.to_bytes();
+  CHECK(CommitCertificate::from_bytes(wire) == nine);
+  // bitmap bytes sit after version(1) u64 u32 hash(32) varint(1): offsets 46, 47
+  wire[47] |= std::byte{0x80};
+  CHECK_THROWS_AS(CommitCertificate::from_bytes(wire), DecodeError);
+}
+
+TEST_CASE("safety record: round trip, truncations, bit flips", "[consensus][types]") {
+  Sample s;
+  SafetyRecord rec;
+  rec.height = 4;
+  rec.round = 2;
+  rec.step = Step::precommit;
+  rec.locked_round = 1;
+  rec.locked = s.block(4, 1);
+  rec.valid_round = 1;
+  rec.valid = rec.locked;
+  rec.signed_messages.push_back(Message{s.vote(0, VoteType::prevote, 4, 2, rec.locked->hash())}.to_bytes());
+  check_every_truncation_and_flip<SafetyRecord>(rec.to_bytes(), rec,
+                                                [](ByteView x) { return SafetyRecord::from_bytes(x); });
+}
+
+TEST_CASE("crypto: symbolic signatures cannot be made by another node; certificates verify", "[consensus][crypto]") {
+  Sample s;
+  SymbolicCrypto c0(s.keys, 0);
+  SymbolicCrypto checker(s.keys, std::nullopt);
+  const auto msg = to_bytes("hello");
+  const auto sig = c0.sign(msg);
+  CHECK(checker.verify(0, msg, sig));
+  CHECK_FALSE(checker.verify(1, msg, sig));  // node 0's tag is not node 1's
+  CHECK_THROWS_AS(checker.sign(msg), InvalidArgument);
+  CHECK(c0.take_cost() > 0);
+  const Block b = s.block(1, 0);
+  auto cert = s.certificate(b, 0);
+  CHECK(verify_certificate(checker, s.validators, s.chain, cert));
+  CHECK_FALSE(verify_certificate(checker, s.validators, "other-chain", cert));
+  auto two = cert;
+  two.signers[2] = false;  // two of four: no quorum
+  CHECK_FALSE(verify_certificate(checker, s.validators, s.chain, two));
+  auto claims_more = cert;
+  claims_more.signers[3] = true;  // claims a signer whose share is not in the aggregate
+  CHECK_FALSE(verify_certificate(checker, s.validators, s.chain, claims_more));
+  auto later = cert;
+  later.round = 1;
+  CHECK_FALSE(verify_certificate(checker, s.validators, s.chain, later));
+  const Evidence e{s.vote(3, VoteType::prevote, 1, 0, b.hash()), s.vote(3, VoteType::prevote, 1, 0, std::nullopt)};
+  CHECK(verify_evidence(checker, s.validators, s.chain, e));
+  auto forged = e;
+  forged.second.signature = s.vote(2, VoteType::prevote, 1, 0, std::nullopt).signature;
+  CHECK_FALSE(verify_evidence(checker, s.validators, s.chain, forged));
+}
+
+TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificate", "[consensus][crypto]") {
+  using namespace privfin::sig::bls12_381;
+  std::vector<SecretKey> sks;
+  std::vector<Validator> members;
+  for (int i = 0; i < 4; ++i) {
+    Bytes ikm(32, static_cast<std::byte>(i + 1));
+    sks.push_back(SecretKey::key_gen(ikm));
+    members.push_back(make_bls_validator(sks.back()));
+  }
+  const ValidatorSet vs(members);
+  BlsCrypto checker(vs, std::nullopt);
+  Block b;
+  b.header.chain_id = "bls-chain";
+  b.header.height = 1;
+  b.header.validators_hash = vs.hash();
+  const auto msg = Vote::signed_bytes("bls-chain", VoteType::precommit, 1, 0, b.hash());
+  CommitCertificate cert{1, 0, b.hash(), std::vector<bool>(4), {}};
+  std::vector<Bytes> sigs;
+  for (NodeId i = 1; i < 4; ++i) {
+    BlsCrypto c(vs, sks[i]);
+    sigs.push_back(c.sign(msg));
+    CHECK(checker.verify(i, msg, sigs.back()));
+    CHECK_FALSE(checker.verify((i + 1) % 4, msg, sigs.back()));
+    cert.signers[i] = true;
+  }
+  std::vector<ByteView> views(sigs.begin(), sigs.end());
+  cert.aggregate = checker.aggregate(views);
+  CHECK(verify_certificate(checker, vs, "bls-chain", cert));
+  cert.signers[0] = true;
+  CHECK_FALSE(verify_certificate(checker, vs, "bls-chain", cert));
+  // A key without a valid proof of possession is refused.
+  members[1].bls_pop = members[2].bls_pop;
+  CHECK_THROWS_AS(BlsCrypto(ValidatorSet(members), std::nullopt), InvalidArgument);
+}
