@@ -33,6 +33,8 @@ Bytes SafetyRecord::to_bytes() const {
   opt_block(valid_round, valid);
   w.varint(signed_messages.size());
   for (const auto& m : signed_messages) w.bytes(m);
+  w.varint(valid_proof.size());
+  for (const auto& m : valid_proof) w.bytes(m);
   return std::move(w).take();
 }
 
@@ -58,6 +60,14 @@ SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
     const auto m = r.bytes("signed message", limits.max_body + 4096);
     (void)Message::from_bytes(m, limits);  // must be a well-formed message
     rec.signed_messages.emplace_back(m.begin(), m.end());
+  }
+  const std::size_t proofs = r.length("proof vote count", limits.max_validators);
+  for (std::size_t i = 0; i < proofs; ++i) {
+    const auto m = r.bytes("proof vote", 1024);
+    if (!std::holds_alternative<Vote>(Message::from_bytes(m, limits).body)) {
+      throw DecodeError("safety record: a proof entry is not a vote");
+    }
+    rec.valid_proof.emplace_back(m.begin(), m.end());
   }
   r.expect_end("safety record");
   return rec;
@@ -130,6 +140,10 @@ void Tendermint::start(const Start& s) {
       }
       out_.push_back(Broadcast{raw});
     }
+    for (const auto& raw : record_.valid_proof) {
+      const auto v = std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body);
+      votes_[{v.round, v.type}].emplace(v.voter, v);
+    }
     set_timer(TimerKind::propose, cfg_.propose_base + cfg_.propose_delta * round_);
     if (step_ == Step::propose && proposer(height_, round_) == cfg_.self && !proposals_.contains(round_)) {
       if (record_.valid) {
@@ -156,6 +170,7 @@ void Tendermint::enter_height(Height h) {
   height_ = h;
   proposals_.clear();
   votes_.clear();
+  conflicting_.clear();
   validity_.clear();
   validating_.clear();
   prevote_timer_set_.clear();
@@ -186,6 +201,7 @@ void Tendermint::start_round(Round r) {  // line 11
   if (proposer(height_, r) != cfg_.self) return;
   if (record_.valid) {  // line 15: propose validValue
     sign_and_broadcast(Message{Proposal{r, *record_.valid, record_.valid_round, {}}}, std::nullopt);
+    broadcast_proof_of_lock();
   } else {  // line 18: getValue(), answered by ProposalReady
     requested_ = r;
     out_.push_back(RequestProposal{height_, r, parent_hash(), cfg_.limits.max_body});
@@ -234,6 +250,21 @@ void Tendermint::sign_and_broadcast(Message m, std::optional<VoteType> vote_type
   record_.signed_messages.push_back(raw);
   out_.push_back(Persist{record_});  // barrier: durable before the broadcast leaves
   out_.push_back(Broadcast{std::move(raw)});
+}
+
+void Tendermint::broadcast_proof_of_lock() {
+  // Our re-proposal of validValue is useless to a peer that missed the
+  // 2f+1 prevotes of its valid round (line 28 needs them), and links lose
+  // messages: send those prevotes along. They are signed by their voters,
+  // so relaying them is safe.
+  const auto own = proposals_.find(round_);
+  if (own == proposals_.end() || proposer(height_, round_) != cfg_.self || !own->second.valid_round) return;
+  const auto pol = votes_.find({*own->second.valid_round, VoteType::prevote});
+  if (pol == votes_.end()) return;
+  const Hash32 id = own->second.block.hash();
+  for (const auto& [voter, v] : pol->second) {
+    if (voter != cfg_.self && v.block == id) out_.push_back(Broadcast{Message{v}.to_bytes()});
+  }
 }
 
 void Tendermint::broadcast_vote(VoteType type, const std::optional<Hash32>& block) {
@@ -293,11 +324,12 @@ void Tendermint::on_proposal(NodeId from, Proposal p, const Bytes& raw) {
   if (p.block.header.chain_id != cfg_.chain_id) return reject(from, RejectionCause::wrong_key, "proposal of another chain");
   if (from != proposer(h, p.round)) return reject(from, RejectionCause::wrong_sender, "sender is not the proposer");
   if (h != height_) {
-    if (h == 0 || h > height_ + 1) return reject(from, RejectionCause::out_of_range, "proposal height out of range");
+    if (h == 0) return reject(from, RejectionCause::out_of_range, "proposal for height 0");
     if (!crypto_.verify(from, p.signed_bytes(), p.signature)) {
       return reject(from, RejectionCause::invalid_proof, "proposal signature does not verify");
     }
     if (h < height_) return serve_behind_peer(from, h);
+    if (h > height_ + 1) return request_sync(from, h);
     if (future_.size() < cfg_.future_buffer) future_.emplace_back(from, raw);
     return;
   }
@@ -323,13 +355,16 @@ void Tendermint::on_proposal(NodeId from, Proposal p, const Bytes& raw) {
 }
 
 void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
-  if (v.voter != from) return reject(from, RejectionCause::wrong_sender, "vote names another voter");
+  // A vote may be relayed (a re-proposal travels with its proof-of-lock):
+  // the signature, not the channel, says who voted.
+  if (v.voter >= cfg_.validators.size()) return reject(from, RejectionCause::malformed, "voter outside the set");
   if (v.height != height_) {
-    if (v.height == 0 || v.height > height_ + 1) return reject(from, RejectionCause::out_of_range, "vote height out of range");
-    if (!crypto_.verify(from, v.signed_bytes(cfg_.chain_id), v.signature)) {
+    if (v.height == 0) return reject(from, RejectionCause::out_of_range, "vote for height 0");
+    if (!crypto_.verify(v.voter, v.signed_bytes(cfg_.chain_id), v.signature)) {
       return reject(from, RejectionCause::invalid_proof, "vote signature does not verify");
     }
     if (v.height < height_) return serve_behind_peer(from, v.height);
+    if (v.height > height_ + 1) return request_sync(from, v.height);
     if (future_.size() < cfg_.future_buffer) future_.emplace_back(from, raw);
     return;
   }
@@ -337,13 +372,29 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
   auto& set = votes_[{v.round, v.type}];
   const auto existing = set.find(v.voter);
   if (existing != set.end() && existing->second == v) return;  // duplicate delivery
-  if (!crypto_.verify(from, v.signed_bytes(cfg_.chain_id), v.signature)) {
+  if (const auto c = conflicting_.find({v.round, v.type});
+      c != conflicting_.end() && c->second.contains(v.voter) && c->second.at(v.voter) == v) {
+    return;
+  }
+  if (!crypto_.verify(v.voter, v.signed_bytes(cfg_.chain_id), v.signature)) {
     if (set.empty()) votes_.erase({v.round, v.type});
     return reject(from, RejectionCause::invalid_proof, "vote signature does not verify");
   }
   if (existing != set.end()) {
+    // An equivocator: keep its second vote too (it counts for both values,
+    // as a Byzantine voter may anyway), so that the proof-of-lock it took
+    // part in still forms here; report it; refuse any third vote.
+    auto& second = conflicting_[{v.round, v.type}];
+    if (second.contains(v.voter)) {
+      if (second.at(v.voter) == v) return;
+      return reject(from, RejectionCause::duplicate, "third vote from an equivocating voter");
+    }
     out_.push_back(EvidenceFound{Evidence{existing->second, v}});
-    return reject(from, RejectionCause::duplicate, "conflicting second vote (evidence emitted)");
+    out_.push_back(Rejected{Rejection{height_, cfg_.self, from, RejectionCause::duplicate,
+                                      "conflicting second vote from voter " + std::to_string(v.voter) +
+                                          " (evidence emitted)"}});
+    second.emplace(v.voter, std::move(v));
+    return;
   }
   set.emplace(v.voter, std::move(v));
 }
@@ -359,6 +410,14 @@ void Tendermint::on_decision(NodeId from, const Decision& d) {
     return reject(from, RejectionCause::invalid_proof, "commit certificate does not verify");
   }
   commit(d);
+}
+
+void Tendermint::request_sync(NodeId peer, Height their_height) {
+  // We are more than one height behind: ask the runtime for the blocks
+  // (answered with BlockSynced, each checked against its certificate).
+  if (last_sync_request_ && now_ - *last_sync_request_ < cfg_.rebroadcast_interval) return;
+  last_sync_request_ = now_;
+  out_.push_back(RequestSync{height_, their_height - 1, peer});
 }
 
 void Tendermint::serve_behind_peer(NodeId peer, Height their_height) {
@@ -383,7 +442,24 @@ void Tendermint::on_timer(const TimerFired& t) {
   if (info.kind == TimerKind::rebroadcast) {
     if (record_.height == height_ && record_.round == round_) {
       for (const auto& raw : record_.signed_messages) out_.push_back(Broadcast{raw});
+      broadcast_proof_of_lock();
     }
+    if (tick_height_ == height_) {
+      // No decision for a whole interval: peers may be stuck in a round
+      // whose votes they lost. Relay the votes of this round and the
+      // precommits that ended the previous one (they let a peer time out
+      // of it, line 47), so that every honest node eventually sees what
+      // every other honest node sent — the paper's gossip assumption.
+      for (const auto& [key, set] : votes_) {
+        const bool now_round = key.first == round_;
+        const bool ended_last = round_ > 0 && key.first == round_ - 1 && key.second == VoteType::precommit;
+        if (!now_round && !ended_last) continue;
+        for (const auto& [voter, v] : set) {
+          if (voter != cfg_.self) out_.push_back(Broadcast{Message{v}.to_bytes()});
+        }
+      }
+    }
+    tick_height_ = height_;
     set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
     return;
   }
@@ -419,9 +495,15 @@ int Tendermint::validity(const Hash32& block) const {
 std::uint64_t Tendermint::weight_for(Round r, VoteType t, const std::optional<std::optional<Hash32>>& value) const {
   const auto it = votes_.find({r, t});
   if (it == votes_.end()) return 0;
+  const auto second = conflicting_.find({r, t});
   std::uint64_t w = 0;
   for (const auto& [voter, v] : it->second) {
-    if (!value || v.block == *value) w += cfg_.validators.weight(voter);
+    bool counts = !value || v.block == *value;
+    if (!counts && second != conflicting_.end()) {
+      const auto c = second->second.find(voter);
+      counts = c != second->second.end() && c->second.block == *value;
+    }
+    if (counts) w += cfg_.validators.weight(voter);
   }
   return w;
 }
@@ -466,6 +548,10 @@ void Tendermint::evaluate() {
       locked_on_quorum_.insert(round_);
       record_.valid = p->block;
       record_.valid_round = round_;
+      record_.valid_proof.clear();
+      for (const auto& [voter, v] : votes_.at({round_, VoteType::prevote})) {
+        if (v.block == id) record_.valid_proof.push_back(Message{v}.to_bytes());
+      }
       if (step_ == Step::prevote) {
         record_.locked = p->block;
         record_.locked_round = round_;
@@ -477,7 +563,7 @@ void Tendermint::evaluate() {
     }
     // line 44
     if (step_ == Step::prevote &&
-        vs.is_quorum(weight_for(round_, VoteType::prevote, std::optional<std::optional<Hash32>>(std::nullopt)))) {
+        vs.is_quorum(weight_for(round_, VoteType::prevote, std::optional<std::optional<Hash32>>(std::in_place, std::nullopt)))) {
       step_ = Step::precommit;
       broadcast_vote(VoteType::precommit, std::nullopt);
       progress = true;
@@ -524,10 +610,16 @@ void Tendermint::decide(const Proposal& p, Round r) {
   const Hash32 id = p.block.hash();
   CommitCertificate cert{height_, r, id, std::vector<bool>(cfg_.validators.size()), {}};
   std::vector<ByteView> sigs;
-  for (const auto& [voter, v] : votes_.at({r, VoteType::precommit})) {
-    if (v.block == id) {
+  const auto second = conflicting_.find({r, VoteType::precommit});
+  for (const auto& [voter, first] : votes_.at({r, VoteType::precommit})) {
+    const Vote* v = &first;
+    if (v->block != id && second != conflicting_.end()) {
+      const auto c = second->second.find(voter);
+      if (c != second->second.end()) v = &c->second;
+    }
+    if (v->block == id) {
       cert.signers[voter] = true;
-      sigs.emplace_back(v.signature);
+      sigs.emplace_back(v->signature);
     }
   }
   cert.aggregate = crypto_.aggregate(sigs);
@@ -550,6 +642,7 @@ std::size_t Tendermint::memory_items() const {
   std::size_t n = proposals_.size() + future_.size() + decisions_.size() + validity_.size() + timers_.size() +
                   served_.size() + validating_.size();
   for (const auto& [k, set] : votes_) n += set.size();
+  for (const auto& [k, set] : conflicting_) n += set.size();
   return n;
 }
 
@@ -563,6 +656,11 @@ Hash32 Tendermint::state_digest() const {
   for (const auto& [r, p] : proposals_) w.u32(r).bytes(Message{p}.to_bytes());
   w.varint(votes_.size());
   for (const auto& [k, set] : votes_) {
+    w.u32(k.first).u8(static_cast<std::uint8_t>(k.second)).varint(set.size());
+    for (const auto& [voter, v] : set) w.bytes(Message{v}.to_bytes());
+  }
+  w.varint(conflicting_.size());
+  for (const auto& [k, set] : conflicting_) {
     w.u32(k.first).u8(static_cast<std::uint8_t>(k.second)).varint(set.size());
     for (const auto& [voter, v] : set) w.bytes(Message{v}.to_bytes());
   }
@@ -584,7 +682,8 @@ Hash32 Tendermint::state_digest() const {
   for (const auto& d : decisions_) detail::write_hash(w, d.block.hash());
   w.varint(served_.size());
   for (const auto& [peer, s] : served_) w.u32(peer).u64(s.first).u64(static_cast<std::uint64_t>(s.second));
-  w.u32(rounds_at_height_);
+  w.u32(rounds_at_height_).u64(tick_height_);
+  w.boolean(last_sync_request_.has_value()).u64(static_cast<std::uint64_t>(last_sync_request_.value_or(0)));
   return Hash32{Sha256::hash(w.data())};
 }
 

@@ -51,6 +51,10 @@ struct SafetyRecord {
   std::optional<Round> valid_round;
   std::optional<Block> valid;
   std::vector<Bytes> signed_messages;  // Message encodings, at most 3
+  // The 2f+1 prevotes of valid_round for `valid` (Message encodings): its
+  // proof-of-lock, which a restarted proposer must be able to show again,
+  // or a lock whose proof lived only in its memory blocks the height.
+  std::vector<Bytes> valid_proof;
 
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static SafetyRecord from_bytes(ByteView bytes, const Limits& limits = {});

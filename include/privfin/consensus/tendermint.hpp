@@ -98,11 +98,13 @@ class Tendermint final : public Engine {
   void start_round(Round r);
   void sign_and_broadcast(Message m, std::optional<VoteType> vote_type);
   void broadcast_vote(VoteType type, const std::optional<Hash32>& block);
+  void broadcast_proof_of_lock();
   void decide(const Proposal& p, Round r);
   void commit(Decision d);
   void enter_height(Height h);
   void set_timer(TimerKind kind, TimePoint delay);
   void serve_behind_peer(NodeId peer, Height their_height);
+  void request_sync(NodeId peer, Height their_height);
   void reject(NodeId from, RejectionCause cause, std::string detail);
   [[nodiscard]] bool check_header(const BlockHeader& h, NodeId from, Round proposal_round);
   [[nodiscard]] std::uint64_t weight_for(Round r, VoteType t, const std::optional<std::optional<Hash32>>& value) const;
@@ -123,6 +125,7 @@ class Tendermint final : public Engine {
 
   std::map<Round, Proposal> proposals_;
   std::map<VoteKey, std::map<NodeId, Vote>> votes_;
+  std::map<VoteKey, std::map<NodeId, Vote>> conflicting_;  // an equivocator's second vote
   std::map<Hash32, bool> validity_;
   std::set<Hash32> validating_;
   std::optional<Round> requested_;  // RequestProposal outstanding for this round
@@ -133,6 +136,8 @@ class Tendermint final : public Engine {
   std::deque<Decision> decisions_;
   std::map<NodeId, std::pair<Height, TimePoint>> served_;
   Round rounds_at_height_ = 0;
+  std::optional<TimePoint> last_sync_request_;
+  Height tick_height_ = 0;  // height at the last rebroadcast tick
 };
 
 }  // namespace privfin::consensus

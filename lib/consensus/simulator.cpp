@@ -1,0 +1,773 @@
+// The deterministic simulator (simulator.hpp): a discrete-event loop in
+// virtual time, in the manner of TigerBeetle's VOPR and FoundationDB's
+// simulation: the real engine and the real Runtime, with the network, the
+// disk, the clocks and the CPU replaced.
+#include "privfin/consensus/simulator.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <queue>
+#include <set>
+#include <sstream>
+
+#include "privfin/consensus/runtime.hpp"
+#include "privfin/core/hash.hpp"
+
+namespace privfin::consensus {
+
+std::string_view to_string(Behaviour b) noexcept {
+  switch (b) {
+    case Behaviour::honest: return "honest";
+    case Behaviour::silent: return "silent";
+    case Behaviour::equivocate: return "equivocate";
+    case Behaviour::double_vote: return "double-vote";
+    case Behaviour::malformed: return "malformed";
+    case Behaviour::replay: return "replay";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr TimePoint ms = 1'000'000;
+constexpr TimePoint step_cost = 20'000;  // bookkeeping per step, beyond crypto
+
+Prg::Seed root_seed(std::uint64_t seed) {
+  Prg::Seed s{};
+  for (std::size_t i = 0; i < 8; ++i) s[i] = static_cast<std::byte>((seed >> (8 * i)) & 0xFFU);
+  s[15] = std::byte{0x5C};
+  return s;
+}
+
+// Uniform in [0, bound) from a Prg (bound > 0); slightly biased, which a
+// test scheduler does not mind.
+std::uint64_t below(Prg& prg, std::uint64_t bound) { return bound == 0 ? 0 : prg.next_u64() % bound; }
+double unit(Prg& prg) { return static_cast<double>(prg.next_u64() >> 11) / 9007199254740992.0; }
+bool chance(Prg& prg, double p) { return p > 0 && unit(prg) < p; }
+TimePoint between(Prg& prg, TimePoint lo, TimePoint hi) {
+  return hi <= lo ? lo : lo + static_cast<TimePoint>(below(prg, static_cast<std::uint64_t>(hi - lo)));
+}
+
+std::string fmt_time(TimePoint t) {
+  std::ostringstream o;
+  o << t / ms << "." << (t % ms) / 1000 << "ms";
+  return o.str();
+}
+
+std::string describe_message(ByteView payload) {
+  try {
+    const auto m = Message::from_bytes(payload);
+    std::ostringstream o;
+    if (const auto* p = std::get_if<Proposal>(&m.body)) {
+      o << "proposal h=" << p->height() << " r=" << p->round << " block " << p->block.hash().short_hex();
+      if (p->valid_round) o << " vr=" << *p->valid_round;
+    } else if (const auto* v = std::get_if<Vote>(&m.body)) {
+      o << (v->type == VoteType::prevote ? "prevote" : "precommit") << " h=" << v->height << " r=" << v->round << " "
+        << (v->block ? v->block->short_hex() : std::string("nil"));
+    } else {
+      const auto& d = std::get<Decision>(m.body);
+      o << "decision h=" << d.block.header.height << " block " << d.block.hash().short_hex();
+    }
+    return o.str();
+  } catch (const DecodeError&) {
+    return "malformed (" + std::to_string(payload.size()) + " bytes)";
+  }
+}
+
+enum class EventKind : std::uint8_t { deliver, timer, durable, app_reply, crash, restart };
+
+struct Event {
+  TimePoint at = 0;
+  std::uint64_t seq = 0;
+  EventKind kind = EventKind::deliver;
+  NodeId node = 0;
+  NodeId from = 0;
+  std::uint64_t incarnation = 0;
+  std::uint64_t id = 0;  // timer id or write ticket
+  Bytes payload;
+  std::shared_ptr<Input> input;  // app replies
+  bool amnesia = false;
+};
+struct Later {
+  bool operator()(const Event& a, const Event& b) const { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }
+};
+
+class Simulation;
+
+// The Env of Runtime<NodeEnv>: what one node's runtime sees of the world.
+struct NodeEnv {
+  Simulation* sim;
+  NodeId id;
+  std::size_t n;
+  std::uint64_t write_safety(const SafetyRecord& rec);
+  void send(NodeId to, const Bytes& payload);
+  void broadcast(const Bytes& payload);
+  void set_timer(TimerId id, TimePoint at);
+  void cancel_timer(TimerId id);
+  void request_proposal(const RequestProposal& r);
+  void request_validate(const RequestValidate& r);
+  void request_sync(const RequestSync& r);
+  void commit(const Decision& d);
+  void evidence(const Evidence& e);
+  void rejected(const Rejection& r);
+  void metric(const Metric&) {}
+};
+
+struct SimNode {
+  Behaviour behaviour = Behaviour::honest;
+  bool up = true;
+  std::uint64_t incarnation = 0;
+  std::unique_ptr<Crypto> crypto;
+  std::unique_ptr<Tendermint> engine;
+  std::unique_ptr<NodeEnv> env;
+  std::unique_ptr<Runtime<NodeEnv>> runtime;
+  // disk: the durable record and the writes in flight
+  std::optional<Bytes> durable_record;
+  std::deque<std::pair<std::uint64_t, Bytes>> pending;
+  std::uint64_t next_ticket = 1;
+  // ledger and application state (synchronously durable in this issue)
+  std::vector<Decision> ledger;
+  std::vector<Hash32> app_hashes{Hash32{}};  // app_hashes[h]: state after height h
+  std::set<TimerId> cancelled;
+  TimePoint clock_offset = 0;
+  std::int64_t drift_ppm = 0;
+  TimePoint busy_until = 0;
+  TimePoint link_free = 0;
+  std::vector<Bytes> sent_history;  // replay behaviour
+};
+
+class Simulation {
+ public:
+  explicit Simulation(const SimConfig& cfg);
+  SimResult run();
+
+  // NodeEnv callbacks
+  std::uint64_t write_safety(NodeId id, const SafetyRecord& rec);
+  void send(NodeId from, NodeId to, const Bytes& payload);
+  void set_timer(NodeId id, TimerId timer, TimePoint at_local);
+  void cancel_timer(NodeId id, TimerId timer) { nodes_[id].cancelled.insert(timer); }
+  void app_reply(NodeId id, Input in);
+  void request_proposal(NodeId id, const RequestProposal& r);
+  void request_validate(NodeId id, const RequestValidate& r);
+  void commit(NodeId id, const Decision& d);
+  void request_sync(NodeId id, const RequestSync& r);
+  void count_rejection(NodeId id, const Rejection& r) {
+    ++result_.rejections;
+    if (cfg_.log) log(id, "rejected: " + r.describe());
+  }
+  void count_evidence() { ++result_.evidence; }
+  void note_broadcast(NodeId id, const Bytes& payload) {
+    if (cfg_.log) log(id, "-> all: " + describe_message(payload));
+  }
+
+ private:
+  void push(Event e) {
+    e.seq = next_seq_++;
+    queue_.push(std::move(e));
+  }
+  TimePoint local_time(const SimNode& n, TimePoint t) const {
+    return t + n.clock_offset + t / 1'000'000 * n.drift_ppm;
+  }
+  void boot(NodeId id, bool amnesia);
+  void crash(NodeId id);
+  void handle(const Event& e);
+  void trace(const Event& e);
+  void transmit(NodeId from, NodeId to, const Bytes& payload);
+  bool cut(NodeId from, NodeId to) const;
+  void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
+  void observe_signed(NodeId from, const Bytes& payload);
+  void check_liveness();
+  void violation(const std::string& what) {
+    if (result_.violations.size() < 16) result_.violations.push_back("t=" + fmt_time(now_) + ": " + what);
+  }
+  void log(NodeId id, const std::string& line) {
+    if (cfg_.log) result_.log.push_back(fmt_time(now_) + " node " + std::to_string(id) + ": " + line);
+  }
+  [[nodiscard]] bool honest(NodeId id) const { return nodes_[id].behaviour == Behaviour::honest; }
+
+  SimConfig cfg_;
+  Prg network_, disk_, workload_, adversary_;
+  std::shared_ptr<const SymbolicKeys> keys_;
+  std::vector<sig::bls12_381::SecretKey> bls_keys_;
+  ValidatorSet validators_;
+  std::unique_ptr<Crypto> checker_crypto_;
+  std::string chain_id_;
+  std::vector<SimNode> nodes_;
+  std::vector<std::vector<TimePoint>> latency_;
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::uint64_t next_seq_ = 0;
+  TimePoint now_ = 0;
+  Sha256 trace_;
+  SimResult result_;
+  // checker state
+  std::map<Height, Hash32> decided_;
+  std::map<Height, Hash32> app_after_;
+  std::map<std::tuple<NodeId, Height, Round, int>, std::optional<Hash32>> signed_;
+  std::map<std::tuple<Height, Round, Hash32>, std::set<NodeId>> prevotes_;
+  std::map<std::pair<NodeId, Height>, std::pair<Round, Hash32>> locks_;
+  bool liveness_armed_ = false;
+  Height liveness_goal_ = 0;
+};
+
+// ------------------------------------------------------------ env glue
+
+std::uint64_t NodeEnv::write_safety(const SafetyRecord& rec) { return sim->write_safety(id, rec); }
+void NodeEnv::send(NodeId to, const Bytes& payload) { sim->send(id, to, payload); }
+void NodeEnv::broadcast(const Bytes& payload) {
+  sim->note_broadcast(id, payload);
+  for (NodeId to = 0; to < n; ++to) {
+    if (to != id) sim->send(id, to, payload);
+  }
+}
+void NodeEnv::set_timer(TimerId t, TimePoint at) { sim->set_timer(id, t, at); }
+void NodeEnv::cancel_timer(TimerId t) { sim->cancel_timer(id, t); }
+void NodeEnv::request_proposal(const RequestProposal& r) { sim->request_proposal(id, r); }
+void NodeEnv::request_validate(const RequestValidate& r) { sim->request_validate(id, r); }
+void NodeEnv::commit(const Decision& d) { sim->commit(id, d); }
+void NodeEnv::request_sync(const RequestSync& r) { sim->request_sync(id, r); }
+void NodeEnv::evidence(const Evidence&) { sim->count_evidence(); }
+void NodeEnv::rejected(const Rejection& r) { sim->count_rejection(id, r); }
+
+// ------------------------------------------------------------ set-up
+
+Simulation::Simulation(const SimConfig& cfg)
+    : cfg_(cfg),
+      network_(Prg(root_seed(cfg.seed)).derive("network")),
+      disk_(Prg(root_seed(cfg.seed)).derive("disk")),
+      workload_(Prg(root_seed(cfg.seed)).derive("workload")),
+      adversary_(Prg(root_seed(cfg.seed)).derive("adversary")),
+      chain_id_("sim-chain") {
+  if (cfg_.n < 1 || cfg_.n > 256) throw InvalidArgument("simulate: n must be in [1, 256]");
+  if (!cfg_.behaviour.empty() && cfg_.behaviour.size() != cfg_.n) {
+    throw InvalidArgument("simulate: behaviour must list every node or none");
+  }
+  const Prg root(root_seed(cfg.seed));
+  Prg clocks = root.derive("clocks");
+  if (cfg_.real_crypto) {
+    Prg keygen = root.derive("keys");
+    std::vector<Validator> members;
+    for (std::size_t i = 0; i < cfg_.n; ++i) {
+      bls_keys_.push_back(sig::bls12_381::SecretKey::key_gen(keygen.bytes(32)));
+      members.push_back(make_bls_validator(bls_keys_.back()));
+    }
+    validators_ = ValidatorSet(std::move(members));
+    checker_crypto_ = std::make_unique<BlsCrypto>(validators_, std::nullopt);
+  } else {
+    keys_ = SymbolicKeys::make(root.derive("keys").next_seed(), cfg_.n);
+    validators_ = keys_->validator_set();
+    checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
+  }
+  nodes_.resize(cfg_.n);
+  latency_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, 0));
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    nodes_[i].behaviour = cfg_.behaviour.empty() ? Behaviour::honest : cfg_.behaviour[i];
+    nodes_[i].clock_offset = cfg_.max_clock_offset == 0 ? 0 : between(clocks, -cfg_.max_clock_offset, cfg_.max_clock_offset);
+    nodes_[i].drift_ppm = cfg_.max_drift_ppm == 0 ? 0 : between(clocks, -cfg_.max_drift_ppm, cfg_.max_drift_ppm);
+    for (NodeId j = 0; j < cfg_.n; ++j) latency_[i][j] = between(network_, cfg_.latency_min, cfg_.latency_max);
+  }
+  trace_.update(as_bytes("privfin consensus simulator trace v1"));
+}
+
+void Simulation::boot(NodeId id, bool amnesia) {
+  auto& node = nodes_[id];
+  node.up = true;
+  if (amnesia) node.durable_record.reset();
+  if (cfg_.real_crypto) {
+    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id]);
+  } else {
+    node.crypto = std::make_unique<SymbolicCrypto>(keys_, id, cfg_.costs);
+  }
+  TendermintConfig tc;
+  tc.chain_id = chain_id_;
+  tc.validators = validators_;
+  tc.self = id;
+  tc.bugs = cfg_.bugs;
+  node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
+  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n});
+  node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
+  Start start;
+  start.committed = node.ledger.size();
+  if (!node.ledger.empty()) start.tip = node.ledger.back();
+  if (node.durable_record) start.record = SafetyRecord::from_bytes(*node.durable_record);
+  log(id, amnesia ? "boot without its safety record (amnesia)" : "boot");
+  node.runtime->input(local_time(node, now_), start);
+}
+
+void Simulation::crash(NodeId id) {
+  auto& node = nodes_[id];
+  if (!node.up) return;
+  node.up = false;
+  ++node.incarnation;
+  node.pending.clear();  // writes in flight are lost
+  node.runtime.reset();
+  node.engine.reset();
+  node.env.reset();
+  node.crypto.reset();
+  node.cancelled.clear();
+  node.busy_until = now_;
+  log(id, "crash");
+}
+
+// ------------------------------------------------------------ environment
+
+std::uint64_t Simulation::write_safety(NodeId id, const SafetyRecord& rec) {
+  auto& node = nodes_[id];
+  const std::uint64_t ticket = node.next_ticket++;
+  node.pending.emplace_back(ticket, rec.to_bytes());
+  Event e;
+  e.at = now_ + cfg_.disk_latency;
+  e.kind = EventKind::durable;
+  e.node = id;
+  e.incarnation = node.incarnation;
+  e.id = ticket;
+  push(std::move(e));
+  if (now_ < cfg_.fault_end && chance(disk_, cfg_.crash_at_write)) {
+    // Crash at this write point: after this step, before the write is durable.
+    Event c;
+    c.at = now_;
+    c.kind = EventKind::crash;
+    c.node = id;
+    c.id = static_cast<std::uint64_t>(cfg_.restart_after_write_crash);
+    push(std::move(c));
+  }
+  return ticket;
+}
+
+bool Simulation::cut(NodeId from, NodeId to) const {
+  for (const auto& p : cfg_.partitions) {
+    if (now_ < p.start || now_ >= p.end) continue;
+    const bool a = p.side[from], b = p.side[to];
+    if (a == b) continue;
+    if (!p.one_way || a) return true;
+  }
+  return false;
+}
+
+void Simulation::transmit(NodeId from, NodeId to, const Bytes& payload) {
+  ++result_.messages;
+  result_.bytes += payload.size();
+  auto& sender = nodes_[from];
+  const TimePoint depart = std::max(now_, sender.link_free) + cfg_.ns_per_byte * static_cast<TimePoint>(payload.size());
+  sender.link_free = depart;
+  if (cut(from, to)) return;
+  const bool faulty_net = now_ < cfg_.fault_end;
+  if (faulty_net && chance(network_, cfg_.loss)) return;
+  const int copies = faulty_net && chance(network_, cfg_.duplicate) ? 2 : 1;
+  for (int c = 0; c < copies; ++c) {
+    Event e;
+    e.at = depart + latency_[from][to] + between(network_, 0, cfg_.jitter + 1);
+    e.kind = EventKind::deliver;
+    e.node = to;
+    e.from = from;
+    e.payload = payload;
+    push(std::move(e));
+  }
+}
+
+void Simulation::send(NodeId from, NodeId to, const Bytes& payload) {
+  if (honest(from)) {
+    observe_signed(from, payload);
+    transmit(from, to, payload);
+  } else {
+    byzantine_send(from, to, payload);
+  }
+}
+
+void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
+  auto& node = nodes_[from];
+  auto sign_and_send = [&](Message m) {
+    if (auto* p = std::get_if<Proposal>(&m.body)) {
+      p->signature = node.crypto->sign(p->signed_bytes());
+    } else if (auto* v = std::get_if<Vote>(&m.body)) {
+      v->signature = node.crypto->sign(v->signed_bytes(chain_id_));
+    }
+    const Bytes raw = m.to_bytes();
+    observe_signed(from, raw);
+    transmit(from, to, raw);
+  };
+  switch (node.behaviour) {
+    case Behaviour::honest: break;
+    case Behaviour::silent: return;
+    case Behaviour::equivocate: {
+      auto m = Message::from_bytes(payload);
+      if (auto* p = std::get_if<Proposal>(&m.body); p && to % 2 == 1) {
+        p->block.body.push_back(static_cast<std::byte>(to));  // another block for odd peers
+        p->block.header.tx_root = tx_root_of(p->block.body);
+        return sign_and_send(std::move(m));
+      }
+      break;
+    }
+    case Behaviour::double_vote: {
+      auto m = Message::from_bytes(payload);
+      if (auto* v = std::get_if<Vote>(&m.body); v && to % 2 == 1) {
+        if (v->block) {
+          v->block.reset();
+        } else {
+          Hash32 h;
+          network_.fill(std::span<std::byte>(h.v));
+          v->block = h;
+        }
+        return sign_and_send(std::move(m));
+      }
+      break;
+    }
+    case Behaviour::malformed: {
+      Bytes bad = payload;
+      switch (below(adversary_, 4)) {
+        case 0: bad.resize(below(adversary_, bad.size())); break;           // truncation
+        case 1: bad[below(adversary_, bad.size())] ^= std::byte{0x10}; break;  // bit flip
+        case 2: bad = adversary_.bytes(below(adversary_, 200)); break;       // random bytes
+        default: bad.push_back(std::byte{0}); break;                          // trailing byte
+      }
+      transmit(from, to, bad);
+      break;
+    }
+    case Behaviour::replay:
+      if (!node.sent_history.empty() && chance(adversary_, 0.3)) {
+        transmit(from, to, node.sent_history[below(adversary_, node.sent_history.size())]);
+      }
+      if (node.sent_history.size() < 256) node.sent_history.push_back(payload);
+      break;
+  }
+  observe_signed(from, payload);
+  transmit(from, to, payload);
+}
+
+void Simulation::set_timer(NodeId id, TimerId timer, TimePoint at_local) {
+  const auto& node = nodes_[id];
+  // Invert local = t + offset + t * drift: good to a nanosecond per ms of drift.
+  TimePoint at = at_local - node.clock_offset;
+  at -= at / 1'000'000 * node.drift_ppm;
+  Event e;
+  e.at = std::max(at, now_);
+  e.kind = EventKind::timer;
+  e.node = id;
+  e.incarnation = node.incarnation;
+  e.id = timer;
+  push(std::move(e));
+}
+
+void Simulation::app_reply(NodeId id, Input in) {
+  Event e;
+  e.at = now_ + 100'000;  // the application answers after 0.1 ms
+  e.kind = EventKind::app_reply;
+  e.node = id;
+  e.incarnation = nodes_[id].incarnation;
+  e.input = std::make_shared<Input>(std::move(in));
+  push(std::move(e));
+}
+
+void Simulation::request_proposal(NodeId id, const RequestProposal& r) {
+  auto& node = nodes_[id];
+  std::string body = "tx|" + std::to_string(r.height) + "|" + std::to_string(id) + "|" + to_hex(workload_.bytes(8));
+  const Hash32 app = r.height - 1 < node.app_hashes.size() ? node.app_hashes[r.height - 1] : Hash32{};
+  app_reply(id, ProposalReady{r.height, r.round, to_bytes(body), app});
+}
+
+void Simulation::request_validate(NodeId id, const RequestValidate& r) {
+  const auto& node = nodes_[id];
+  const bool format_ok = r.body.size() >= 3 && std::memcmp(r.body.data(), "tx|", 3) == 0;
+  const bool app_ok = r.height - 1 < node.app_hashes.size() && node.app_hashes[r.height - 1] == r.header.app_hash;
+  app_reply(id, ProposalChecked{r.height, r.round, r.block, format_ok && app_ok});
+}
+
+void Simulation::request_sync(NodeId id, const RequestSync& r) {
+  // Block sync, as the ledger issue's runtime will do it: fetch up to 64
+  // blocks with their certificates from the hinted peer's ledger, one
+  // round trip later; the engine checks every certificate.
+  if (r.hint >= cfg_.n || r.from == 0) return;
+  const auto& source = nodes_[r.hint].ledger;
+  const TimePoint at = now_ + 2 * latency_[id][r.hint];
+  for (Height h = r.from; h <= r.to && h <= source.size() && h < r.from + 64; ++h) {
+    Event e;
+    e.at = at;
+    e.kind = EventKind::app_reply;
+    e.node = id;
+    e.incarnation = nodes_[id].incarnation;
+    e.input = std::make_shared<Input>(BlockSynced{source[h - 1]});
+    push(std::move(e));
+  }
+}
+
+// ------------------------------------------------------------ checkers
+
+void Simulation::observe_signed(NodeId from, const Bytes& payload) {
+  Message m;
+  try {
+    m = Message::from_bytes(payload);
+  } catch (const DecodeError&) {
+    return;
+  }
+  if (const auto* v = std::get_if<Vote>(&m.body)) {
+    if (v->voter != from) return;
+    if (v->type == VoteType::prevote && v->block) prevotes_[{v->height, v->round, *v->block}].insert(from);
+    if (!honest(from)) return;
+    const auto key = std::make_tuple(from, v->height, v->round, static_cast<int>(v->type));
+    const auto [it, fresh] = signed_.emplace(key, v->block);
+    if (!fresh && it->second != v->block) {
+      violation("honest node " + std::to_string(from) + " signed two different " +
+                (v->type == VoteType::prevote ? "prevotes" : "precommits") + " at height " +
+                std::to_string(v->height) + " round " + std::to_string(v->round));
+    }
+    if (v->type == VoteType::precommit && v->block) {
+      auto& lock = locks_[{from, v->height}];
+      if (v->round >= lock.first || lock.second == Hash32{}) lock = {v->round, *v->block};
+    }
+    if (v->type == VoteType::prevote && v->block) {
+      const auto lock = locks_.find({from, v->height});
+      if (lock != locks_.end() && lock->second.first < v->round && lock->second.second != *v->block) {
+        bool justified = false;
+        for (Round vr = lock->second.first; vr < v->round && !justified; ++vr) {
+          const auto pol = prevotes_.find({v->height, vr, *v->block});
+          if (pol == prevotes_.end()) continue;
+          std::uint64_t w = 0;
+          for (NodeId s : pol->second) w += validators_.weight(s);
+          justified = validators_.is_quorum(w);
+        }
+        if (!justified) {
+          violation("honest node " + std::to_string(from) + " locked at round " + std::to_string(lock->second.first) +
+                    " prevoted another block at round " + std::to_string(v->round) + " of height " +
+                    std::to_string(v->height) + " without a proof-of-lock from a round >= its lock");
+        }
+      }
+    }
+  } else if (const auto* p = std::get_if<Proposal>(&m.body)) {
+    if (!honest(from)) return;
+    const auto key = std::make_tuple(from, p->height(), p->round, 0);
+    const auto [it, fresh] = signed_.emplace(key, p->block.hash());
+    if (!fresh && it->second != p->block.hash()) {
+      violation("honest node " + std::to_string(from) + " signed two different proposals at height " +
+                std::to_string(p->height()) + " round " + std::to_string(p->round));
+    }
+  }
+}
+
+void Simulation::commit(NodeId id, const Decision& d) {
+  auto& node = nodes_[id];
+  const Height h = d.block.header.height;
+  if (h != node.ledger.size() + 1) {
+    violation("node " + std::to_string(id) + " committed height " + std::to_string(h) + " out of order");
+    return;
+  }
+  node.ledger.push_back(d);
+  Sha256 app;
+  app.update(node.app_hashes.back().v).update(d.block.body);
+  node.app_hashes.push_back(Hash32{app.finish()});
+  log(id, "commit height " + std::to_string(h) + " block " + d.block.hash().short_hex() + " round " +
+              std::to_string(d.certificate.round));
+  if (!honest(id)) return;
+  const Hash32 id_hash = d.block.hash();
+  const auto [it, fresh] = decided_.emplace(h, id_hash);
+  if (!fresh && it->second != id_hash) {
+    violation("agreement: node " + std::to_string(id) + " committed block " + id_hash.short_hex() + " at height " +
+              std::to_string(h) + ", others committed " + it->second.short_hex());
+  }
+  const auto [ait, afresh] = app_after_.emplace(h, node.app_hashes.back());
+  if (!afresh && ait->second != node.app_hashes.back()) {
+    violation("application hash of node " + std::to_string(id) + " differs after height " + std::to_string(h));
+  }
+  const auto& hd = d.block.header;
+  const Hash32 parent = h == 1 ? Hash32{} : node.ledger[h - 2].block.hash();
+  const bool body_ok = d.block.body_matches() && d.block.body.size() >= 3 &&
+                       std::memcmp(d.block.body.data(), "tx|", 3) == 0;
+  if (hd.chain_id != chain_id_ || hd.parent != parent || hd.validators_hash != validators_.hash() || !body_ok ||
+      hd.app_hash != node.app_hashes[h - 1]) {
+    violation("validity: node " + std::to_string(id) + " committed an invalid block at height " + std::to_string(h));
+  }
+  if (d.certificate.height != h || d.certificate.block != id_hash ||
+      !verify_certificate(*checker_crypto_, validators_, chain_id_, d.certificate)) {
+    violation("certificate of node " + std::to_string(id) + " at height " + std::to_string(h) + " does not verify");
+  }
+}
+
+void Simulation::check_liveness() {
+  if (!liveness_armed_ && now_ >= cfg_.fault_end) {
+    liveness_armed_ = true;
+    Height best = 0;
+    for (NodeId i = 0; i < cfg_.n; ++i) {
+      if (honest(i)) best = std::max<Height>(best, nodes_[i].ledger.size());
+    }
+    liveness_goal_ = std::max(cfg_.target_height, best + 2);
+  }
+}
+
+// ------------------------------------------------------------ the loop
+
+void Simulation::trace(const Event& e) {
+  Writer w;
+  w.u64(static_cast<std::uint64_t>(e.at)).u8(static_cast<std::uint8_t>(e.kind)).u32(e.node).u32(e.from).u64(e.id);
+  w.bytes(e.payload);
+  trace_.update(w.data());
+}
+
+void Simulation::handle(const Event& e) {
+  auto& node = nodes_[e.node];
+  switch (e.kind) {
+    case EventKind::crash:
+      if (!node.up) return;
+      crash(e.node);
+      {
+        Event r;
+        r.at = now_ + static_cast<TimePoint>(e.id);
+        r.kind = EventKind::restart;
+        r.node = e.node;
+        r.amnesia = e.amnesia;
+        push(std::move(r));
+      }
+      return;
+    case EventKind::restart:
+      if (!node.up) boot(e.node, e.amnesia);
+      return;
+    case EventKind::durable: {
+      if (!node.up || e.incarnation != node.incarnation) return;
+      while (!node.pending.empty() && node.pending.front().first <= e.id) {
+        node.durable_record = std::move(node.pending.front().second);
+        node.pending.pop_front();
+      }
+      node.runtime->durable(e.id);
+      return;
+    }
+    default: break;
+  }
+  if (!node.up) return;
+  if (e.kind != EventKind::deliver && e.incarnation != node.incarnation) return;
+  if (e.kind == EventKind::timer && node.cancelled.erase(e.id) == 1) return;
+  if (now_ < node.busy_until) {  // the CPU is busy: try again when it is free
+    Event again = e;
+    again.at = node.busy_until;
+    push(std::move(again));
+    return;
+  }
+  const TimePoint local = local_time(node, now_);
+  if (e.kind == EventKind::deliver) {
+    if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
+    node.runtime->input(local, MessageIn{e.from, e.payload});
+  } else if (e.kind == EventKind::timer) {
+    if (cfg_.log) log(e.node, "timer " + std::to_string(e.id) + " fired");
+    node.runtime->input(local, TimerFired{e.id});
+  } else {
+    node.runtime->input(local, *e.input);
+  }
+  if (node.engine) {
+    node.busy_until = now_ + step_cost + node.crypto->take_cost();
+    if (node.engine->memory_items() > 64 * cfg_.n + 4096) {
+      violation("node " + std::to_string(e.node) + " holds " + std::to_string(node.engine->memory_items()) +
+                " items (unbounded memory?)");
+    }
+  }
+}
+
+SimResult Simulation::run() {
+  for (const auto& c : cfg_.crashes) {
+    if (c.node >= cfg_.n) throw InvalidArgument("simulate: crash plan names a node outside the set");
+    Event e;
+    e.at = c.at;
+    e.kind = EventKind::crash;
+    e.node = c.node;
+    e.id = static_cast<std::uint64_t>(c.down_for);
+    e.amnesia = c.amnesia;
+    push(std::move(e));
+  }
+  for (const auto& p : cfg_.partitions) {
+    if (p.side.size() != cfg_.n) throw InvalidArgument("simulate: a partition must place every node");
+  }
+  if (cfg_.log) {
+    std::string b;
+    for (NodeId i = 0; i < cfg_.n; ++i) b += " " + std::string(to_string(nodes_[i].behaviour));
+    result_.log.push_back("seed " + std::to_string(cfg_.seed) + ", n=" + std::to_string(cfg_.n) + ", behaviours:" + b +
+                          ", faults end at " + fmt_time(cfg_.fault_end) + ", loss " + std::to_string(cfg_.loss));
+  }
+  for (NodeId i = 0; i < cfg_.n; ++i) boot(i, false);
+  const TimePoint deadline = cfg_.fault_end + cfg_.liveness_window;
+  while (!queue_.empty()) {
+    Event e = queue_.top();
+    queue_.pop();
+    now_ = e.at;
+    if (now_ > deadline) break;
+    ++result_.events;
+    trace(e);
+    handle(e);
+    check_liveness();
+    if (!result_.violations.empty()) break;
+    if (liveness_armed_) {
+      bool all = true;
+      for (NodeId i = 0; i < cfg_.n && all; ++i) {
+        if (honest(i) && nodes_[i].ledger.size() < liveness_goal_) all = false;
+      }
+      if (all) break;
+    }
+  }
+  if (result_.violations.empty()) {
+    check_liveness();
+    for (NodeId i = 0; i < cfg_.n; ++i) {
+      if (honest(i) && nodes_[i].ledger.size() < liveness_goal_) {
+        violation("liveness: honest node " + std::to_string(i) + " reached height " +
+                  std::to_string(nodes_[i].ledger.size()) + ", not " + std::to_string(liveness_goal_) +
+                  ", within the window after the faults healed");
+      }
+    }
+  }
+  for (const auto& node : nodes_) result_.committed.push_back(node.ledger.size());
+  result_.end_time = now_;
+  Writer w;
+  w.u64(result_.events);
+  trace_.update(w.data());
+  result_.trace = Hash32{trace_.finish()};
+  return std::move(result_);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ scenarios
+
+SimConfig random_scenario(std::uint64_t seed, std::size_t n) {
+  SimConfig c;
+  c.seed = seed;
+  c.n = n;
+  Prg prg = Prg(root_seed(seed)).derive("scenario");
+  const std::size_t f = (n - 1) / 3;
+  c.target_height = 3 + below(prg, 3);
+  c.fault_end = between(prg, 1'000 * ms, 6'000 * ms);
+  c.latency_min = between(prg, 1 * ms, 10 * ms);
+  c.latency_max = c.latency_min + between(prg, 0, 60 * ms);
+  c.jitter = between(prg, 0, 20 * ms);
+  c.loss = chance(prg, 0.5) ? unit(prg) * 0.15 : 0;
+  c.duplicate = chance(prg, 0.3) ? unit(prg) * 0.1 : 0;
+  c.ns_per_byte = chance(prg, 0.3) ? 8 * static_cast<std::int64_t>(1 + below(prg, 100)) : 0;
+  c.max_clock_offset = chance(prg, 0.5) ? between(prg, 0, 200 * ms) : 0;
+  c.max_drift_ppm = chance(prg, 0.5) ? static_cast<std::int64_t>(below(prg, 200)) : 0;
+  c.behaviour.assign(n, Behaviour::honest);
+  const std::size_t byzantine = below(prg, f + 1);
+  for (std::size_t k = 0; k < byzantine; ++k) {
+    const auto who = static_cast<NodeId>(below(prg, n));
+    c.behaviour[who] = static_cast<Behaviour>(1 + below(prg, 5));
+  }
+  for (std::size_t k = below(prg, 3); k > 0; --k) {
+    Partition p;
+    p.start = between(prg, 0, c.fault_end);
+    p.end = between(prg, p.start, c.fault_end);
+    p.side.resize(n);
+    if (chance(prg, 0.3)) {  // isolate one node
+      p.side[below(prg, n)] = true;
+    } else {
+      for (std::size_t i = 0; i < n; ++i) p.side[i] = chance(prg, 0.5);
+    }
+    p.one_way = chance(prg, 0.3);
+    c.partitions.push_back(std::move(p));
+  }
+  for (std::size_t k = below(prg, 3); k > 0; --k) {
+    CrashPlan cp;
+    cp.node = static_cast<NodeId>(below(prg, n));
+    cp.at = between(prg, 0, c.fault_end);
+    cp.down_for = between(prg, 10 * ms, std::max<TimePoint>(c.fault_end - cp.at, 20 * ms));
+    c.crashes.push_back(cp);
+  }
+  c.crash_at_write = chance(prg, 0.3) ? unit(prg) * 0.05 : 0;
+  return c;
+}
+
+SimResult simulate(const SimConfig& config) { return Simulation(config).run(); }
+
+}  // namespace privfin::consensus
