@@ -5,6 +5,8 @@
 //   privfin-consensus-sim --seeds 1-1000 --bug skip-lock-check   # a planted bug: expect violations
 //
 // Options: --n N (fixed n instead of cycling 4/7/10), --real-crypto (BLS),
+// --byzantine honest|silent|equivocate|double-vote|malformed|replay (one
+// Byzantine node of that kind, node seed mod n, instead of the drawn ones),
 // --bug skip-lock-check|lower-round-certificate|send-before-durable,
 // --quiet. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,7 +26,7 @@ using namespace privfin::consensus;
 
 int usage() {
   std::fputs(
-      "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--n N] [--log] [--real-crypto]\n"
+      "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--n N] [--log] [--real-crypto] [--byzantine KIND]\n"
       "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable] [--quiet]\n",
       stderr);
   return 2;
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
   bool have_seed = false, log = false, real = false, quiet = false;
   std::size_t fixed_n = 0;
   PlantedBugs bugs;
+  std::optional<Behaviour> forced;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string_view a = argv[i];
@@ -66,6 +70,16 @@ int main(int argc, char** argv) {
         log = true;
       } else if (a == "--real-crypto") {
         real = true;
+      } else if (a == "--byzantine") {
+        const auto b = value();
+        bool found = false;
+        for (int k = 0; k <= 5; ++k) {
+          if (to_string(static_cast<Behaviour>(k)) == b) {
+            forced = static_cast<Behaviour>(k);
+            found = true;
+          }
+        }
+        if (!found) throw std::invalid_argument("unknown behaviour " + b);
       } else if (a == "--quiet") {
         quiet = true;
       } else if (a == "--bug") {
@@ -93,6 +107,10 @@ int main(int argc, char** argv) {
       cfg.bugs = bugs;
       cfg.real_crypto = real;
       cfg.log = log;
+      if (forced) {  // exactly one Byzantine node, of this kind
+        cfg.behaviour.assign(n, Behaviour::honest);
+        cfg.behaviour[seed % n] = *forced;
+      }
       const SimResult r = simulate(cfg);
       events += r.events;
       for (const auto& line : r.log) std::printf("%s\n", line.c_str());

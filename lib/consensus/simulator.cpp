@@ -64,7 +64,7 @@ std::string describe_message(ByteView payload) {
       o << "proposal h=" << p->height() << " r=" << p->round << " block " << p->block.hash().short_hex();
       if (p->valid_round) o << " vr=" << *p->valid_round;
     } else if (const auto* v = std::get_if<Vote>(&m.body)) {
-      o << (v->type == VoteType::prevote ? "prevote" : "precommit") << " h=" << v->height << " r=" << v->round << " "
+      o << (v->type == VoteType::prevote ? "prevote" : "precommit") << " by " << v->voter << " h=" << v->height << " r=" << v->round << " "
         << (v->block ? v->block->short_hex() : std::string("nil"));
     } else {
       const auto& d = std::get<Decision>(m.body);
@@ -207,6 +207,9 @@ class Simulation {
   std::map<std::tuple<NodeId, Height, Round, int>, std::optional<Hash32>> signed_;
   std::map<std::tuple<Height, Round, Hash32>, std::set<NodeId>> prevotes_;
   std::map<std::pair<NodeId, Height>, std::pair<Round, Hash32>> locks_;
+  // what the stale-proposer adversary knows: prevotes by (height, round, block), and blocks
+  std::map<std::tuple<Height, Round, Hash32>, std::map<NodeId, Bytes>> pols_;
+  std::map<Hash32, Block> blocks_;
   bool liveness_armed_ = false;
   Height liveness_goal_ = 0;
 };
@@ -425,6 +428,31 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
       break;
     }
     case Behaviour::replay:
+      // A stale proposer: re-propose the oldest other block that has a
+      // proof-of-lock at this height, with that old valid round and its
+      // prevotes (a correct node locked in a later round must refuse it).
+      if (auto m = Message::from_bytes(payload); std::holds_alternative<Proposal>(m.body)) {
+        auto& p = std::get<Proposal>(m.body);
+        const Hash32 own = p.block.hash();
+        for (auto it = pols_.lower_bound({p.height(), 0, Hash32{}});
+             it != pols_.end() && std::get<0>(it->first) == p.height() && std::get<1>(it->first) < p.round; ++it) {
+          const Hash32& other = std::get<2>(it->first);
+          std::uint64_t w = 0;
+          for (const auto& [voter, raw] : it->second) w += validators_.weight(voter);
+          if (other == own || !validators_.is_quorum(w) || !blocks_.contains(other)) continue;
+          Proposal stale{p.round, blocks_.at(other), std::get<1>(it->first), {}};
+          for (const auto& [voter, raw] : it->second) transmit(from, to, raw);
+          return sign_and_send(Message{std::move(stale)});
+        }
+        if (to % 2 == 1) {  // nothing stale to offer yet: split the honest votes instead
+          p.block.body.push_back(static_cast<std::byte>(to));
+          p.block.header.tx_root = tx_root_of(p.block.body);
+          return sign_and_send(std::move(m));
+        }
+      } else if (const auto* v = std::get_if<Vote>(&m.body); v && v->voter == from && v->type == VoteType::prevote) {
+        observe_signed(from, payload);  // withheld: a proof-of-lock only the adversary holds
+        return;
+      }
       if (!node.sent_history.empty() && chance(adversary_, 0.3)) {
         transmit(from, to, node.sent_history[below(adversary_, node.sent_history.size())]);
       }
@@ -502,7 +530,10 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
   }
   if (const auto* v = std::get_if<Vote>(&m.body)) {
     if (v->voter != from) return;
-    if (v->type == VoteType::prevote && v->block) prevotes_[{v->height, v->round, *v->block}].insert(from);
+    if (v->type == VoteType::prevote && v->block) {
+      prevotes_[{v->height, v->round, *v->block}].insert(from);
+      pols_[{v->height, v->round, *v->block}].emplace(from, payload);
+    }
     if (!honest(from)) return;
     const auto key = std::make_tuple(from, v->height, v->round, static_cast<int>(v->type));
     const auto [it, fresh] = signed_.emplace(key, v->block);
@@ -534,6 +565,7 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
       }
     }
   } else if (const auto* p = std::get_if<Proposal>(&m.body)) {
+    blocks_.emplace(p->block.hash(), p->block);
     if (!honest(from)) return;
     const auto key = std::make_tuple(from, p->height(), p->round, 0);
     const auto [it, fresh] = signed_.emplace(key, p->block.hash());

@@ -400,7 +400,12 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
 }
 
 void Tendermint::on_decision(NodeId from, const Decision& d) {
-  if (d.block.header.height != height_) return;  // old news, or too far ahead to check
+  if (d.block.header.height < height_) {
+    return reject(from, RejectionCause::replayed, "decision for a height already committed");
+  }
+  if (d.block.header.height > height_) {
+    return reject(from, RejectionCause::out_of_range, "decision for a later height (its parent is unknown here)");
+  }
   if (d.certificate.height != height_ || d.certificate.block != d.block.hash()) {
     return reject(from, RejectionCause::invalid_proof, "certificate is not for this block");
   }
@@ -455,7 +460,8 @@ void Tendermint::on_timer(const TimerFired& t) {
         const bool ended_last = round_ > 0 && key.first == round_ - 1 && key.second == VoteType::precommit;
         if (!now_round && !ended_last) continue;
         for (const auto& [voter, v] : set) {
-          if (voter != cfg_.self) out_.push_back(Broadcast{Message{v}.to_bytes()});
+          // Our own current-round votes went out above with the record.
+          if (voter != cfg_.self || !now_round) out_.push_back(Broadcast{Message{v}.to_bytes()});
         }
       }
     }
