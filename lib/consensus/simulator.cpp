@@ -408,9 +408,7 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
         if (v->block) {
           v->block.reset();
         } else {
-          Hash32 h;
-          network_.fill(std::span<std::byte>(h.v));
-          v->block = h;
+          v->block = Hash32{Sha256::hash(payload)};  // one other value per vote
         }
         return sign_and_send(std::move(m));
       }

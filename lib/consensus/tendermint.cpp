@@ -142,7 +142,8 @@ void Tendermint::start(const Start& s) {
     }
     for (const auto& raw : record_.valid_proof) {
       const auto v = std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body);
-      votes_[{v.round, v.type}].emplace(v.voter, v);
+      auto& set = votes_[{v.round, v.type}];
+      if (!set.emplace(v.voter, v).second && set.at(v.voter) != v) conflicting_[{v.round, v.type}].emplace(v.voter, v);
     }
     set_timer(TimerKind::propose, cfg_.propose_base + cfg_.propose_delta * round_);
     if (step_ == Step::propose && proposer(height_, round_) == cfg_.self && !proposals_.contains(round_)) {
@@ -259,11 +260,8 @@ void Tendermint::broadcast_proof_of_lock() {
   // so relaying them is safe.
   const auto own = proposals_.find(round_);
   if (own == proposals_.end() || proposer(height_, round_) != cfg_.self || !own->second.valid_round) return;
-  const auto pol = votes_.find({*own->second.valid_round, VoteType::prevote});
-  if (pol == votes_.end()) return;
-  const Hash32 id = own->second.block.hash();
-  for (const auto& [voter, v] : pol->second) {
-    if (voter != cfg_.self && v.block == id) out_.push_back(Broadcast{Message{v}.to_bytes()});
+  for (const Vote* v : votes_for(*own->second.valid_round, VoteType::prevote, own->second.block.hash())) {
+    out_.push_back(Broadcast{Message{*v}.to_bytes()});  // our own old prevote too
   }
 }
 
@@ -514,6 +512,21 @@ std::uint64_t Tendermint::weight_for(Round r, VoteType t, const std::optional<st
   return w;
 }
 
+std::vector<const Vote*> Tendermint::votes_for(Round r, VoteType t, const Hash32& id) const {
+  std::vector<const Vote*> out;
+  for (const auto* m : {&votes_, &conflicting_}) {
+    const auto it = m->find({r, t});
+    if (it == m->end()) continue;
+    for (const auto& [voter, v] : it->second) {
+      if (v.block == id && std::none_of(out.begin(), out.end(), [&](const Vote* o) { return o->voter == voter; })) {
+        out.push_back(&v);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Vote* a, const Vote* b) { return a->voter < b->voter; });
+  return out;
+}
+
 void Tendermint::evaluate() {
   const auto& vs = cfg_.validators;
   for (bool progress = true; progress;) {
@@ -555,8 +568,8 @@ void Tendermint::evaluate() {
       record_.valid = p->block;
       record_.valid_round = round_;
       record_.valid_proof.clear();
-      for (const auto& [voter, v] : votes_.at({round_, VoteType::prevote})) {
-        if (v.block == id) record_.valid_proof.push_back(Message{v}.to_bytes());
+      for (const Vote* v : votes_for(round_, VoteType::prevote, *id)) {
+        record_.valid_proof.push_back(Message{*v}.to_bytes());
       }
       if (step_ == Step::prevote) {
         record_.locked = p->block;
@@ -616,17 +629,9 @@ void Tendermint::decide(const Proposal& p, Round r) {
   const Hash32 id = p.block.hash();
   CommitCertificate cert{height_, r, id, std::vector<bool>(cfg_.validators.size()), {}};
   std::vector<ByteView> sigs;
-  const auto second = conflicting_.find({r, VoteType::precommit});
-  for (const auto& [voter, first] : votes_.at({r, VoteType::precommit})) {
-    const Vote* v = &first;
-    if (v->block != id && second != conflicting_.end()) {
-      const auto c = second->second.find(voter);
-      if (c != second->second.end()) v = &c->second;
-    }
-    if (v->block == id) {
-      cert.signers[voter] = true;
-      sigs.emplace_back(v->signature);
-    }
+  for (const Vote* v : votes_for(r, VoteType::precommit, id)) {
+    cert.signers[v->voter] = true;
+    sigs.emplace_back(v->signature);
   }
   cert.aggregate = crypto_.aggregate(sigs);
   commit(Decision{p.block, std::move(cert)});

@@ -110,6 +110,8 @@ class Tendermint final : public Engine {
   [[nodiscard]] std::uint64_t weight_for(Round r, VoteType t, const std::optional<std::optional<Hash32>>& value) const;
   [[nodiscard]] int validity(const Hash32& block) const;  // -1 unknown, 0 rejected, 1 accepted
   [[nodiscard]] Hash32 parent_hash() const;
+  // Votes of (r, t) for the block, first and conflicting ones, one per voter.
+  [[nodiscard]] std::vector<const Vote*> votes_for(Round r, VoteType t, const Hash32& id) const;
 
   TendermintConfig cfg_;
   Crypto& crypto_;

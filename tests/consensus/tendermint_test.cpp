@@ -1,0 +1,229 @@
+// The Tendermint engine alone: determinism, the safety record and restart,
+// and every malformed message refused with a reason naming the peer while
+// state_digest() stays the same.
+#include <catch2/catch.hpp>
+
+#include "consensus_test_support.hpp"
+#include "privfin/consensus/tendermint.hpp"
+
+using namespace privfin;
+using namespace privfin::consensus;
+using privfin::consensus::testing::Sample;
+
+namespace {
+
+constexpr NodeId self = 2;  // proposer of (1, 0) is node 1
+
+TendermintConfig config_of(const Sample& s) {
+  TendermintConfig c;
+  c.chain_id = s.chain;
+  c.validators = s.validators;
+  c.self = self;
+  return c;
+}
+
+struct Node {
+  Sample s;
+  SymbolicCrypto crypto{s.keys, self};
+  Tendermint engine{config_of(s), crypto};
+};
+
+template <class T>
+std::vector<T> all_of(const std::vector<Action>& actions) {
+  std::vector<T> out;
+  for (const auto& a : actions) {
+    if (const auto* x = std::get_if<T>(&a)) out.push_back(*x);
+  }
+  return out;
+}
+
+// Node 2 at height 1 holding node 1's proposal, validated.
+std::vector<Action> prepare(Node& n, const Proposal& p) {
+  (void)n.engine.step(0, Start{});
+  (void)n.engine.step(1, MessageIn{1, Message{p}.to_bytes()});
+  return n.engine.step(2, ProposalChecked{1, 0, p.block.hash(), true});
+}
+
+}  // namespace
+
+TEST_CASE("tendermint: a validated proposal is prevoted, after a Persist barrier", "[consensus][tendermint]") {
+  Node n;
+  const auto p = n.s.proposal(1, 0);
+  const auto actions = prepare(n, p);
+  REQUIRE(actions.size() >= 2);
+  CHECK(std::holds_alternative<Persist>(actions[0]));
+  const auto b = std::get<Broadcast>(actions[1]);
+  const auto v = std::get<Vote>(Message::from_bytes(b.payload).body);
+  CHECK(v.type == VoteType::prevote);
+  CHECK(v.block == p.block.hash());
+  CHECK(v.voter == self);
+  const auto rec = std::get<Persist>(actions[0]).record;
+  CHECK(rec.height == 1);
+  CHECK(rec.step == Step::prevote);
+  REQUIRE(rec.signed_messages.size() == 1);
+  CHECK(rec.signed_messages[0] == b.payload);
+}
+
+TEST_CASE("tendermint: same inputs, same actions and digest", "[consensus][tendermint]") {
+  Node a, b;
+  const auto p = a.s.proposal(1, 0);
+  CHECK(a.engine.state_digest() == b.engine.state_digest());
+  const auto x = prepare(a, p);
+  const auto y = prepare(b, p);
+  CHECK(a.engine.state_digest() == b.engine.state_digest());
+  REQUIRE(x.size() == y.size());
+  CHECK(all_of<Broadcast>(x).front().payload == all_of<Broadcast>(y).front().payload);
+  CHECK_THROWS_AS(Node().engine.step(0, TimerFired{1}), InvalidArgument);  // before Start
+}
+
+TEST_CASE("tendermint: 2f+1 prevotes lock and precommit; 2f+1 precommits commit with a certificate",
+          "[consensus][tendermint]") {
+  Node n;
+  const auto p = n.s.proposal(1, 0);
+  const Hash32 id = p.block.hash();
+  (void)prepare(n, p);
+  std::vector<Action> got;
+  for (NodeId v : {0U, 1U}) {
+    auto a = n.engine.step(3, MessageIn{v, Message{n.s.vote(v, VoteType::prevote, 1, 0, id)}.to_bytes()});
+    got.insert(got.end(), a.begin(), a.end());
+  }
+  const auto persists = all_of<Persist>(got);
+  REQUIRE(persists.size() == 1);
+  CHECK(persists[0].record.locked_round == Round{0});
+  CHECK(persists[0].record.locked->hash() == id);
+  CHECK(persists[0].record.valid_proof.size() == 3);
+  got.clear();
+  for (NodeId v : {0U, 3U}) {
+    auto a = n.engine.step(4, MessageIn{v, Message{n.s.vote(v, VoteType::precommit, 1, 0, id)}.to_bytes()});
+    got.insert(got.end(), a.begin(), a.end());
+  }
+  const auto commits = all_of<Commit>(got);
+  REQUIRE(commits.size() == 1);
+  SymbolicCrypto checker(n.s.keys, std::nullopt);
+  CHECK(verify_certificate(checker, n.s.validators, n.s.chain, commits[0].decision.certificate));
+  CHECK(commits[0].decision.block == p.block);
+  CHECK(n.engine.committed_height() == 1);
+  CHECK(n.engine.height() == 2);
+}
+
+TEST_CASE("tendermint: after a restart the same signed vote is sent again, never a conflicting one",
+          "[consensus][tendermint]") {
+  Node before;
+  const auto p = before.s.proposal(1, 0);
+  const auto actions = prepare(before, p);
+  const auto record = std::get<Persist>(actions[0]).record;
+  const Bytes sent = std::get<Broadcast>(actions[1]).payload;
+
+  Node after;
+  const auto restart = after.engine.step(100, Start{0, std::nullopt, record});
+  const auto again = all_of<Broadcast>(restart);
+  REQUIRE_FALSE(again.empty());
+  CHECK(again.front().payload == sent);
+  CHECK(after.engine.round() == 0);
+  CHECK(after.engine.current_step() == Step::prevote);
+  // Every timer fires; the proposal arrives again: no other prevote for (1, 0).
+  std::vector<Action> later;
+  for (const auto& t : all_of<SetTimer>(restart)) {
+    auto a = after.engine.step(t.at, TimerFired{t.id});
+    later.insert(later.end(), a.begin(), a.end());
+  }
+  auto a = after.engine.step(10'000'000'000, MessageIn{1, Message{p}.to_bytes()});
+  later.insert(later.end(), a.begin(), a.end());
+  for (const auto& b : all_of<Broadcast>(later)) {
+    const auto m = Message::from_bytes(b.payload);
+    if (const auto* v = std::get_if<Vote>(&m.body); v && v->voter == self && v->type == VoteType::prevote &&
+                                                     v->height == 1 && v->round == 0) {
+      CHECK(b.payload == sent);
+    }
+  }
+  // A record from an older height is ignored: fresh start at the ledger's height.
+  Node fresh;
+  auto old = record;
+  old.height = 0;
+  (void)fresh.engine.step(0, Start{0, std::nullopt, old});
+  CHECK(fresh.engine.current_step() == Step::propose);
+}
+
+TEST_CASE("tendermint: every malformed message is refused naming the peer, state digest unchanged",
+          "[consensus][tendermint][malformed]") {
+  Node n;
+  const auto p = n.s.proposal(1, 0);
+  (void)prepare(n, p);
+  const Hash32 digest = n.engine.state_digest();
+  std::size_t refused = 0;
+  auto must_refuse = [&](NodeId from, const Bytes& bytes, const char* what) {
+    const auto actions = n.engine.step(5, MessageIn{from, bytes});
+    const auto rejected = all_of<Rejected>(actions);
+    INFO(what);
+    REQUIRE(rejected.size() == 1);
+    CHECK(rejected[0].rejection.from == std::optional<std::size_t>(from));
+    CHECK(rejected[0].rejection.by == self);
+    CHECK(all_of<Broadcast>(actions).empty());
+    CHECK(all_of<Persist>(actions).empty());
+    CHECK(n.engine.state_digest() == digest);
+    ++refused;
+  };
+  const auto vote = n.s.vote(0, VoteType::prevote, 1, 0, p.block.hash());
+  const Bytes wire = Message{vote}.to_bytes();
+  // Random bytes.
+  Prg prg(testing::seed_of(3));
+  for (int i = 0; i < 50; ++i) must_refuse(3, prg.bytes(1 + prg.next_u64() % 200), "random bytes");
+  // Every truncation and every bit flip of a valid vote and a valid proposal.
+  // (The proposer of (1, 2) is node 3.)
+  const Bytes proposal_wire = Message{n.s.proposal(1, 2)}.to_bytes();
+  for (const Bytes& valid : {wire, proposal_wire}) {
+    const NodeId from = valid == wire ? 0 : 3;
+    for (std::size_t len = 0; len < valid.size(); ++len) {
+      must_refuse(from, Bytes(valid.begin(), valid.begin() + static_cast<std::ptrdiff_t>(len)), "truncation");
+    }
+    Bytes flipped = valid;
+    for (std::size_t bit = 0; bit < valid.size() * 8; ++bit) {
+      flipped[bit / 8] ^= static_cast<std::byte>(1U << (bit % 8));
+      must_refuse(from, flipped, "bit flip");
+      flipped[bit / 8] ^= static_cast<std::byte>(1U << (bit % 8));
+    }
+  }
+  // Wrong lengths: a trailing byte, an oversized signature field.
+  Bytes longer = wire;
+  longer.push_back(std::byte{0});
+  must_refuse(0, longer, "trailing byte");
+  // Bad signature; another chain; another height; wrong sender; sender outside the set.
+  auto bad = vote;
+  bad.signature[0] ^= std::byte{1};
+  must_refuse(0, Message{bad}.to_bytes(), "bad signature");
+  auto other_height = vote;
+  other_height.height = 7;
+  must_refuse(0, Message{other_height}.to_bytes(), "another height");
+  auto zero_height = vote;
+  zero_height.height = 0;
+  must_refuse(0, Message{zero_height}.to_bytes(), "height zero");
+  auto other_chain = n.s.proposal(1, 2);
+  other_chain.block.header.chain_id = "another-chain";
+  must_refuse(3, Message{other_chain}.to_bytes(), "another chain id");
+  must_refuse(0, proposal_wire, "proposal from a node that is not the proposer");
+  must_refuse(9, wire, "sender outside the validator set");
+  auto far = n.s.vote(0, VoteType::prevote, 1, 1000, p.block.hash());
+  must_refuse(0, Message{far}.to_bytes(), "round too far ahead");
+  // A decision with a certificate that does not verify, and one for a later height.
+  const Block b = n.s.block(1, 0);
+  auto cert = n.s.certificate(b, 0);
+  cert.aggregate[0] ^= std::byte{1};
+  must_refuse(3, Message{Decision{b, cert}}.to_bytes(), "decision with a bad certificate");
+  must_refuse(3, Message{Decision{n.s.block(4, 0), n.s.certificate(n.s.block(4, 0), 0)}}.to_bytes(),
+              "decision for a later height");
+  CHECK(refused > 1000);
+}
+
+TEST_CASE("tendermint: a second, conflicting vote yields evidence that verifies", "[consensus][tendermint]") {
+  Node n;
+  const auto p = n.s.proposal(1, 0);
+  (void)prepare(n, p);
+  (void)n.engine.step(3, MessageIn{3, Message{n.s.vote(3, VoteType::prevote, 1, 0, p.block.hash())}.to_bytes()});
+  const auto actions =
+      n.engine.step(4, MessageIn{3, Message{n.s.vote(3, VoteType::prevote, 1, 0, std::nullopt)}.to_bytes()});
+  const auto ev = all_of<EvidenceFound>(actions);
+  REQUIRE(ev.size() == 1);
+  SymbolicCrypto checker(n.s.keys, std::nullopt);
+  CHECK(verify_evidence(checker, n.s.validators, n.s.chain, ev[0].evidence));
+  CHECK(all_of<Rejected>(actions).at(0).rejection.cause == RejectionCause::duplicate);
+}
