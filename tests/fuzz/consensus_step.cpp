@@ -1,0 +1,92 @@
+// Feeds Tendermint::step(MessageIn) — the consensus engine's only door for
+// peer bytes. A node (id 2 of 4, symbolic crypto) is started and holds a
+// validated proposal and one prevote; the input is then a sequence of
+// [u8 sender][u16-length-prefixed payload] messages.
+// Oracles: (1) step never throws for a peer's message; (2) a message that
+// yields a Rejected action names that sender and leaves state_digest()
+// unchanged; (3) nothing but a Rejected (or nothing) comes out for an
+// input that does not decode.
+#include <cstdint>
+#include <optional>
+
+#include "privfin/consensus/tendermint.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using namespace privfin;
+using namespace privfin::consensus;
+
+namespace {
+
+struct Fixture {
+  std::shared_ptr<const SymbolicKeys> keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  ValidatorSet validators = keys->validator_set();
+  std::optional<Proposal> proposal;
+  std::optional<Vote> vote;
+
+  Fixture() {
+    Block b;
+    b.header.chain_id = "fuzz-chain";
+    b.header.height = 1;
+    b.header.proposer = 1;
+    b.body = to_bytes("tx|fuzz");
+    b.header.tx_root = tx_root_of(b.body);
+    b.header.validators_hash = validators.hash();
+    SymbolicCrypto p1(keys, 1);
+    proposal = Proposal{0, b, std::nullopt, {}};
+    proposal->signature = p1.sign(proposal->signed_bytes());
+    SymbolicCrypto p0(keys, 0);
+    vote = Vote{VoteType::prevote, 1, 0, b.hash(), 0, {}};
+    vote->signature = p0.sign(vote->signed_bytes("fuzz-chain"));
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto& f = fixture();
+  SymbolicCrypto crypto(f.keys, 2);
+  TendermintConfig cfg;
+  cfg.chain_id = "fuzz-chain";
+  cfg.validators = f.validators;
+  cfg.self = 2;
+  Tendermint engine(cfg, crypto);
+  (void)engine.step(0, Start{});
+  (void)engine.step(1, MessageIn{1, Message{*f.proposal}.to_bytes()});
+  (void)engine.step(2, ProposalChecked{1, 0, f.proposal->block.hash(), true});
+  (void)engine.step(3, MessageIn{0, Message{*f.vote}.to_bytes()});
+
+  fuzz::Splitter in(fuzz::as_view(data, size));
+  TimePoint now = 4;
+  while (!in.empty()) {
+    const NodeId from = in.u8() % 6;  // 4 and 5 are outside the set
+    const ByteView payload = in.piece(true);
+    const Hash32 before = engine.state_digest();
+    bool decodes = true;
+    try {
+      (void)Message::from_bytes(payload);
+    } catch (const DecodeError&) {
+      decodes = false;
+    }
+    std::vector<Action> actions;
+    try {
+      actions = engine.step(now++, MessageIn{from, Bytes(payload.begin(), payload.end())});
+    } catch (...) {
+      fuzz::require(false);
+    }
+    bool rejected = false;
+    for (const auto& a : actions) {
+      if (const auto* r = std::get_if<Rejected>(&a)) {
+        rejected = true;
+        fuzz::require(r->rejection.from == std::optional<std::size_t>(from) && r->rejection.by == 2);
+      }
+    }
+    if (rejected) fuzz::require(engine.state_digest() == before);
+    if (!decodes) fuzz::require(rejected && actions.size() == 1);
+  }
+  return 0;
+}
