@@ -517,8 +517,9 @@ std::vector<const Vote*> Tendermint::votes_for(Round r, VoteType t, const Hash32
   for (const auto* m : {&votes_, &conflicting_}) {
     const auto it = m->find({r, t});
     if (it == m->end()) continue;
-    for (const auto& [voter, v] : it->second) {
-      if (v.block == id && std::none_of(out.begin(), out.end(), [&](const Vote* o) { return o->voter == voter; })) {
+    for (const auto& entry : it->second) {
+      const Vote& v = entry.second;
+      if (v.block == id && std::none_of(out.begin(), out.end(), [&v](const Vote* o) { return o->voter == v.voter; })) {
         out.push_back(&v);
       }
     }

@@ -15,7 +15,8 @@
 // SetTimer, CancelTimer, RequestProposal, RequestValidate, RequestSync,
 // Commit (block and commit certificate), EvidenceFound (two conflicting
 // signed votes), Rejected (a peer's message refused: by whom, from whom,
-// why; core/rejection.hpp), Metric. An engine never throws for what a peer
+// why; core/rejection.hpp; its `item` is the height the refusing node was
+// at), Metric. An engine never throws for what a peer
 // sends: a malformed or invalid message yields one Rejected action and
 // leaves state_digest() unchanged. It throws InvalidArgument only for a
 // caller's mistake (an input before Start).
