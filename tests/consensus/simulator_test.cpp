@@ -75,8 +75,8 @@ TEST_CASE("simulator: one Byzantine node of each kind, 100 seeds each: no violat
   }
 }
 
-TEST_CASE("simulator: a seed replays exactly (same trace hash); another seed differs", "[consensus][simulator]") {
-  for (std::uint64_t seed : {3U, 17U, 1234U}) {
+TEST_CASE("simulator: a seed replays exactly (same trace hash), another seed differs", "[consensus][simulator]") {
+  for (std::uint64_t seed = 1; seed <= 3000; seed += 150) {  // 20 seeds, as CI's double run
     const auto cfg = random_scenario(seed, n_for(seed));
     const auto a = simulate(cfg);
     const auto b = simulate(cfg);

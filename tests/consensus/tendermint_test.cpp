@@ -76,7 +76,7 @@ TEST_CASE("tendermint: same inputs, same actions and digest", "[consensus][tende
   CHECK_THROWS_AS(Node().engine.step(0, TimerFired{1}), InvalidArgument);  // before Start
 }
 
-TEST_CASE("tendermint: 2f+1 prevotes lock and precommit; 2f+1 precommits commit with a certificate",
+TEST_CASE("tendermint: 2f+1 prevotes lock and precommit, 2f+1 precommits commit with a certificate",
           "[consensus][tendermint]") {
   Node n;
   const auto p = n.s.proposal(1, 0);

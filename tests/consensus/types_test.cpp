@@ -55,7 +55,7 @@ TEST_CASE("block header and block: round trip, truncations, bit flips", "[consen
   CHECK_THROWS_AS(Block::from_bytes(b.to_bytes(), small), DecodeError);
 }
 
-TEST_CASE("messages: proposal, vote, decision round trip; truncations and flips refused or changed",
+TEST_CASE("messages: proposal, vote, decision round trip, truncations and flips refused or changed",
           "[consensus][types]") {
   Sample s;
   const auto p = s.proposal(2, 1);
@@ -112,7 +112,7 @@ TEST_CASE("safety record: round trip, truncations, bit flips", "[consensus][type
                                                 [](ByteView x) { return SafetyRecord::from_bytes(x); });
 }
 
-TEST_CASE("crypto: symbolic signatures cannot be made by another node; certificates verify", "[consensus][crypto]") {
+TEST_CASE("crypto: symbolic signatures cannot be made by another node, certificates verify", "[consensus][crypto]") {
   Sample s;
   SymbolicCrypto c0(s.keys, 0);
   SymbolicCrypto checker(s.keys, std::nullopt);
