@@ -17,7 +17,10 @@
 // record) the engine sends the very same signed messages again and never
 // signs another one for that (height, round, kind). Cost per height with n
 // validators: O(n) signature checks and one aggregate for the certificate,
-// O(n) messages sent (full mesh). Not thread-safe: one engine, one thread.
+// O(n) messages sent (full mesh). Throws InvalidArgument for an input
+// before Start, a second Start, or a ProposalReady body above
+// limits.max_body (the caller's mistakes); never for a peer's bytes. Not
+// thread-safe: one engine, one thread.
 #pragma once
 
 #include <cstdint>
