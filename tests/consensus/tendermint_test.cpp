@@ -227,3 +227,47 @@ TEST_CASE("tendermint: a second, conflicting vote yields evidence that verifies"
   CHECK(verify_evidence(checker, n.s.validators, n.s.chain, ev[0].evidence));
   CHECK(all_of<Rejected>(actions).at(0).rejection.cause == RejectionCause::duplicate);
 }
+
+TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are refused, digest unchanged",
+          "[consensus][tendermint][malformed]") {
+  using namespace privfin::sig::bls12_381;
+  std::vector<SecretKey> sks;
+  std::vector<Validator> members;
+  for (int i = 0; i < 4; ++i) {
+    sks.push_back(SecretKey::key_gen(Bytes(32, static_cast<std::byte>(40 + i))));
+    members.push_back(make_bls_validator(sks.back()));
+  }
+  const ValidatorSet vs(members);
+  BlsCrypto crypto(vs, sks[self]);
+  TendermintConfig cfg;
+  cfg.chain_id = "bls-chain";
+  cfg.validators = vs;
+  cfg.self = self;
+  Tendermint engine(cfg, crypto);
+  (void)engine.step(0, Start{});
+  const Hash32 digest = engine.state_digest();
+  Vote v{VoteType::prevote, 1, 0, std::nullopt, 0, {}};
+  BlsCrypto signer0(vs, sks[0]);
+  const Bytes good = signer0.sign(v.signed_bytes("bls-chain"));
+  std::vector<Bytes> bad_signatures;
+  bad_signatures.emplace_back(96, std::byte{0xFF});                 // not a point
+  Bytes identity(96, std::byte{0});
+  identity[0] = std::byte{0xC0};                                       // the identity (compressed, infinity bit)
+  bad_signatures.push_back(identity);
+  bad_signatures.push_back(BlsCrypto(vs, sks[1]).sign(v.signed_bytes("bls-chain")));  // node 1's, claimed by 0
+  bad_signatures.push_back(signer0.sign(v.signed_bytes("other-chain")));               // another chain
+  bad_signatures.emplace_back(good.begin(), good.begin() + 48);                        // wrong length
+  for (const auto& sig : bad_signatures) {
+    auto bad = v;
+    bad.signature = sig;
+    const auto actions = engine.step(1, MessageIn{0, Message{bad}.to_bytes()});
+    const auto rejected = all_of<Rejected>(actions);
+    REQUIRE(rejected.size() == 1);
+    CHECK(rejected[0].rejection.from == std::optional<std::size_t>(0));
+    CHECK(rejected[0].rejection.cause == RejectionCause::invalid_proof);
+    CHECK(engine.state_digest() == digest);
+  }
+  v.signature = good;
+  CHECK(all_of<Rejected>(engine.step(2, MessageIn{0, Message{v}.to_bytes()})).empty());
+  CHECK(engine.state_digest() != digest);
+}
