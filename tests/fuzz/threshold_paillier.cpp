@@ -40,7 +40,7 @@ void decryption_share(ByteView bytes) {
   fuzz::require(fuzz::same(pk.share_to_bytes(share), bytes));
   if (!pk.verify_share(fixed_ciphertext(), share)) return;
   Prg prg(Prg::Seed{});
-  const auto honest = keys().shares.at(share.party - 1).decrypt_share(pk, fixed_ciphertext(), prg);
+  const auto honest = keys().shares.at(share.party).decrypt_share(pk, fixed_ciphertext(), prg);
   fuzz::require(share.value == honest.value);
 }
 
@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto& pk = keys().public_key;
         const auto share = ThresholdPaillierKeyShare::from_bytes(bytes, pk);
         fuzz::require(fuzz::same(share.to_bytes(pk).view(), bytes));
-        fuzz::require(fuzz::same(keys().shares.at(share.party() - 1).to_bytes(pk).view(), bytes));
+        fuzz::require(fuzz::same(keys().shares.at(share.party()).to_bytes(pk).view(), bytes));
         break;
       }
       case 3: dleq_proof(bytes); break;
