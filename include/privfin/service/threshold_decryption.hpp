@@ -30,22 +30,23 @@
 //
 // Messages: each decrypting party sends one batch message per output party
 // per decrypt() (see ShareBatch); an output party bounds each by
-// ShareBatch::max_size(key, batch size) before allocating. A malformed
-// message, a share count other than the batch size, another round number,
-// or a share claiming another party rejects that sender's shares for the
-// batch (one Rejection, item 0, for a message-level defect; one per
-// ciphertext for a share-level one). Shares that fail their check are
-// rejected with share_problem()'s cause. With at least t valid shares per
-// ciphertext the batch decrypts; with fewer, decrypt() throws
-// ProtocolError naming the first rejected party of that ciphertext (or,
-// with no rejection, InvalidArgument: fewer than t decrypting parties).
+// ShareBatch::max_size(key, batch size) before allocating (a longer one
+// throws DecodeError naming the sender). A malformed message, a share
+// count other than the batch size or another round number rejects all of
+// that sender's shares for the batch (one Rejection, item 0: malformed or
+// replayed); a share that claims another party than its sender
+// (wrong_sender) or fails share_problem() is rejected on its own (item =
+// its index in the batch). With at least t valid shares per ciphertext the
+// batch decrypts; with fewer, decrypt() throws ProtocolError naming the
+// first rejected party of that ciphertext.
 //
 // Cost: one round per batch (plus the agreement round before the first).
 // A decrypting party computes one share and one DLEQ proof per ciphertext
 // (two exponentiations mod n^2 with |n|-bit-plus exponents); an output
 // party verifies every received proof (about four exponentiations mod n^2
 // each) and interpolates t shares per ciphertext. Traffic: about
-// (2|n|/8 + 300) bytes per ciphertext per (decrypting, output) pair.
+// |n|/2 + 100 bytes (1.1 KiB at |n| = 2048) per ciphertext per
+// (decrypting, output) pair.
 //
 // The network, the key and the key share are referenced, not copied: they
 // must outlive the driver.
