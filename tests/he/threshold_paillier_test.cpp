@@ -322,3 +322,36 @@ TEST_CASE("Threshold Paillier dealer with fresh 1024-bit safe primes", "[he][thr
   const auto shares = all_shares(keys, c, prg);
   CHECK(keys.public_key.combine(c, shares).plaintext == 31337);
 }
+
+TEST_CASE("Threshold Paillier one numbering: key share i is network party i everywhere", "[he][threshold][issue14]") {
+  // Issue #14, problem 4: key shares, shares, verification keys and errors
+  // used 1-based ids while the network is 0-based, so "party 3" meant
+  // network party 2. Now party i is network party i throughout.
+  Prg prg = seeded(7);
+  const auto& keys = test::test_threshold_keys(3, 4);
+  const auto& tpk = keys.public_key;
+  const auto c = tpk.paillier().encrypt(11, prg);
+  std::vector<DecryptionShare> shares;
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(keys.shares[i].party() == i);
+    shares.push_back(keys.shares[i].decrypt_share(tpk, c, prg));
+    CHECK(shares[i].party == i);
+    // Party i's key share matches verification key i.
+    CHECK(ThresholdPaillierKeyShare::from_bytes(keys.shares[i].to_bytes(tpk).view(), tpk).party() == i);
+  }
+  // A bad share from party 2 with too few others: the error names party 2.
+  shares[2].value = (shares[2].value * (tpk.paillier().n() + 1)) % tpk.paillier().n_squared();
+  const std::vector<DecryptionShare> few{shares[0], shares[2], shares[3]};
+  try {
+    (void)tpk.combine(c, few, /*by=*/0, /*item=*/0);
+    FAIL("combine accepted a bad share");
+  } catch (const ProtocolError& e) {
+    CHECK(e.party() == 2);
+    CHECK_THAT(e.what(), Catch::StartsWith("party 2: the proof of correct decryption does not verify"));
+  }
+  const CombineResult r = tpk.combine(c, shares);
+  CHECK(r.plaintext == 11);
+  CHECK(r.used_parties == std::vector<std::size_t>{0, 1, 3});
+  REQUIRE(r.rejected.size() == 1);
+  CHECK(r.rejected[0].describe().find("from party 2") != std::string::npos);
+}
