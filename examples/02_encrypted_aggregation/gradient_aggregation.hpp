@@ -56,7 +56,6 @@
 #include <privfin/service/threshold_decryption.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -65,7 +64,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
-#include <iterator>
 #include <numeric>
 #include <optional>
 #include <ostream>
