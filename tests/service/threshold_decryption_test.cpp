@@ -353,3 +353,32 @@ TEST_CASE("threshold decryption: every truncation and bit flip of a batch messag
     flipped[byte] ^= std::byte{0x10};
   }
 }
+
+TEST_CASE("threshold decryption: several party counts", "[service][threshold_decryption]") {
+  for (auto [t, l] : {std::pair<std::size_t, std::size_t>{1, 1}, {2, 3}, {3, 5}}) {
+    INFO("t = " << t << ", l = " << l);
+    const auto& keys = test::test_threshold_keys(t, l);
+    Prg enc = seeded(98, 6);
+    const std::vector<he::PaillierCiphertext> batch{keys.public_key.paillier().encrypt(mpz_class(31), enc),
+                                                    keys.public_key.paillier().encrypt(mpz_class(0), enc)};
+    std::vector<std::size_t> decryptors;
+    for (std::size_t i = 0; i < l; ++i) decryptors.push_back(i);
+    const std::vector<std::size_t> outputs{0, l};  // a key holder and a party without a share
+    std::vector<DecryptionResult> results(l + 1);
+    rethrow_any(run_parties(l + 1, [&](net::Network& net) {
+      const std::size_t me = net.party_id();
+      Prg prg = seeded(me, 6);
+      if (me == l) {
+        results[me] = ThresholdDecryption(net, keys.public_key, decryptors, outputs).decrypt(batch, prg);
+      } else {
+        results[me] =
+            ThresholdDecryption(net, keys.public_key, keys.shares[me], decryptors, outputs).decrypt(batch, prg);
+      }
+    }));
+    for (std::size_t out : outputs) {
+      CHECK(results[out].plaintexts == std::vector<mpz_class>{31, 0});
+      CHECK(results[out].rejected.empty());
+      CHECK(results[out].used_parties.size() == t);
+    }
+  }
+}
