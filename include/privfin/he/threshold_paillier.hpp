@@ -38,7 +38,8 @@
 // Caller's duties: check that each share's party is its authenticated
 // sender (the share names its party, and a process holding another owner's
 // key-share file makes valid shares under that owner's id; the driver
-// service::ThresholdDecryption does this check); keep key shares secret. Throws InvalidArgument for bad parameters or a ciphertext not in
+// service::ThresholdDecryption does this check); keep key shares secret.
+// Throws InvalidArgument for bad parameters or a ciphertext not in
 // Z*_{n^2}, DecodeError for malformed bytes, and ProtocolError (naming the
 // first party whose share was rejected) when too few valid shares remain to
 // decrypt. Keys, shares and results are immutable values: thread-safe; key
