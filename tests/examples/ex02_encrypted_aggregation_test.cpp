@@ -247,7 +247,7 @@ TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round 
 }
 
 TEST_CASE("Example 02: a process given another owner's key-share file is named at once, the owner is not blamed",
-          "[examples][ex02]") {
+          "[examples][ex02][issue14]") {
   // Issue #14, problem 3: network party 3 loads party 1's key-share file.
   const std::size_t n = 4, t = 2;
   const auto p = test_params(n, t, 1);

@@ -159,7 +159,7 @@ TEST_CASE("threshold decryption: a batch on a subset, the aggregator holds no ke
 }
 
 TEST_CASE("threshold decryption: cheaters are named by network id with the cause",
-          "[service][threshold_decryption][tamper]") {
+          "[service][threshold_decryption][tamper][issue14]") {
   const auto& keys = keys34();
   const auto& pk = keys.public_key.paillier();
   const auto batch = batch_of({7, 8});
@@ -267,12 +267,12 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
 }
 
 TEST_CASE("threshold decryption: one numbering and identity binding at construction",
-          "[service][threshold_decryption]") {
+          "[service][threshold_decryption][issue14]") {
   const auto& keys = keys34();
   auto nets = net::LocalNetwork::create(5);
   net::Network& n3 = *nets[3];
-  // Key share i belongs to network party i: party 3 holding party 4's... the
-  // key has parties 0..3, so party 3 with party 1's share is refused at once.
+  // Key share i belongs to network party i: party 3 given party 1's key
+  // share (another owner's key-share file) is refused at once, naming both.
   CHECK_THROWS_WITH(ThresholdDecryption(n3, keys.public_key, keys.shares[1], {0, 1, 2, 3}, {4}),
                     Catch::Contains("network party 3 was given party 1's key share"));
   CHECK_THROWS_AS(ThresholdDecryption(n3, keys.public_key, keys.shares[1], {0, 1, 2, 3}, {4}), InvalidArgument);
