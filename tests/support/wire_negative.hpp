@@ -9,6 +9,8 @@
 //
 // `decode` must throw DecodeError (or return a value) for any input;
 // `is_original` says whether a decoded value equals the encoded one.
+// check_verifier_refuses_mutations is the form for verifiers that return
+// bool (signatures, proofs).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -46,6 +48,26 @@ void check_truncations_and_flips(ByteView wire, const Decode& decode, const IsOr
     flipped[bit / 8] ^= mask;
     INFO("bit " << bit % 8 << " of byte " << bit / 8 << " flipped");
     CHECK(decode_mutation(flipped, decode, is_original) != Mutation::decoded_original);
+    flipped[bit / 8] ^= mask;
+  }
+}
+
+// For a verifier over bytes (a signature, a proof, a key): the honest
+// encoding verifies, and no truncation or single-bit flip does. `verifies`
+// must return false (not throw) for any input.
+template <class Verifies>
+void check_verifier_refuses_mutations(ByteView wire, const Verifies& verifies) {
+  REQUIRE(verifies(wire));
+  for (std::size_t length = 0; length < wire.size(); ++length) {
+    INFO("truncated to " << length << " of " << wire.size() << " bytes");
+    CHECK_FALSE(verifies(wire.first(length)));
+  }
+  Bytes flipped(wire.begin(), wire.end());
+  for (std::size_t bit = 0; bit < wire.size() * 8; ++bit) {
+    const auto mask = std::byte{static_cast<unsigned char>(1U << (bit % 8))};
+    flipped[bit / 8] ^= mask;
+    INFO("bit " << bit % 8 << " of byte " << bit / 8 << " flipped");
+    CHECK_FALSE(verifies(ByteView(flipped)));
     flipped[bit / 8] ^= mask;
   }
 }
