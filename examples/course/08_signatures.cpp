@@ -18,9 +18,9 @@
 // Why proofs of possession: without them a member could pick its public key
 // as a function of the others' ("rogue key") and forge an aggregate;
 // Committee admits a key only with a valid PoP (bls12_381/bls.hpp).
-// Costs: Ed25519 signs and verifies in tens of microseconds; a BLS signature
-// costs about a millisecond and a verification two pairings (a few ms),
-// whatever the number of signers. Verifiers return false, never throw, on
+// Costs (docs/performance.md): Ed25519 signs in about 30 us and verifies
+// in 70 us; a BLS signature takes about 2.5 ms and verifying an aggregate
+// about 4 ms (two pairings), whatever the number of signers. Verifiers return false, never throw, on
 // malformed input.
 #include <array>
 #include <cstdio>
