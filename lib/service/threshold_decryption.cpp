@@ -246,8 +246,9 @@ DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCipher
       if (!rejections_of[k].empty()) {
         const Rejection& first = result.rejected[rejections_of[k].front()];
         throw ProtocolError(first.from.value_or(0), std::string(to_string(first.cause)) + ": " + first.detail +
-                                                        "; " + why + " (" + std::to_string(rejections_of[k].size()) +
-                                                        " parties rejected)");
+                                                        "; " + why + " (rejected: " + std::to_string(rejections_of[k].size()) +
+                                                        " of " + std::to_string(decryptors_.size()) +
+                                                        " decrypting parties)");
       }
       throw InvalidArgument("ThresholdDecryption::decrypt: " + why);
     }
