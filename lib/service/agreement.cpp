@@ -45,12 +45,18 @@ std::string show(const Parameters::Value& value) {
     }
     case Parameters::Kind::bytes: {
       const ByteView view(value.data);
-      std::string out = "0x" + to_hex(view.first(std::min(view.size(), shown_bytes)));
+      // Appended rather than "0x" + ...: g++ 12 reports a -Wrestrict false positive on the latter.
+      std::string out = "0x";
+      out += to_hex(view.first(std::min(view.size(), shown_bytes)));
       if (view.size() > shown_bytes) out += "... (" + std::to_string(view.size()) + " bytes)";
       return out;
     }
     case Parameters::Kind::fingerprint:
-      return "#" + to_hex(ByteView(value.data).first(shown_fingerprint_bytes));
+    {
+      std::string out = "#";
+      out += to_hex(ByteView(value.data).first(shown_fingerprint_bytes));
+      return out;
+    }
   }
   return "?";
 }
