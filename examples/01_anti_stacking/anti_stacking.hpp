@@ -15,11 +15,20 @@
 // share (e.g. keyed by a hash of the national id). Every lender secret-
 // shares its whole portfolio (B balances, 0 where it has no loan); the
 // applying lender secret-shares, per application, a one-hot vector selecting
-// the borrower and its headroom h = limit - requested. The servers add the
+// the borrower and its headroom h = min(limit, consortium limit) - requested.
+// The servers add the
 // portfolios, take the inner product of each one-hot vector with the sum
 // (Rep3: one round, traffic independent of B) and compare: approve =
 // NOT (h < total). Each result bit goes, as shares, to its lender alone.
 // What leaks: the number of applications each lender submits in a batch.
+//
+// The library does the plumbing: service::MpcSession carries the lenders'
+// shares in and the decisions out for either engine, runs the engine on
+// the servers (and dealer) only, and first has every party agree, with
+// service::agree, on the deployment's public values (engine, parties,
+// borrowers, the consortium limit): a party holding another value stops
+// every party with a ParameterMismatch naming it, instead of answering
+// wrongly.
 //
 // Amounts are fixed-point numbers with exactly two decimals, encoded as
 // integer cents in Z2k<64> (exact: no binary rounding of cents). Balances
@@ -28,6 +37,7 @@
 // anything is shared (the message names the line, never the amount).
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -49,6 +59,8 @@
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/net/network.hpp"
+#include "privfin/service/agreement.hpp"
+#include "privfin/service/mpc_session.hpp"
 
 namespace anti_stacking {
 
@@ -184,13 +196,20 @@ inline std::ifstream open_file(const std::string& path) {
   return in;
 }
 
+// The limit an application is checked against: the lender's own, capped by
+// the consortium's limit (public, in the deployment file).
+inline std::int64_t effective_limit(const Application& a, std::int64_t consortium_limit_cents) {
+  return std::min(a.limit_cents, consortium_limit_cents);
+}
+
 // The plaintext reference: approve iff sum of balances + requested <= limit.
-inline std::vector<bool> plaintext_decisions(const std::vector<LenderBook>& lenders, std::size_t lender) {
+inline std::vector<bool> plaintext_decisions(const std::vector<LenderBook>& lenders, std::size_t lender,
+                                             std::int64_t consortium_limit_cents = max_amount_cents) {
   std::vector<bool> out;
   for (const auto& a : lenders[lender].applications) {
     std::int64_t total = 0;
     for (const auto& l : lenders) total += l.balances[a.borrower];
-    out.push_back(total + a.requested_cents <= a.limit_cents);
+    out.push_back(total + a.requested_cents <= effective_limit(a, consortium_limit_cents));
   }
   return out;
 }
@@ -224,11 +243,31 @@ struct Deployment {
   std::size_t servers = 3;
   std::size_t lenders = 0;
   std::size_t borrowers = 0;
+  // The consortium's cap on a borrower's total debt (cents); no cap by default.
+  std::int64_t limit_cents = max_amount_cents;
   std::string cluster;  // path of the net::PartyConfig JSON
 
   [[nodiscard]] std::size_t dealer_id() const { return servers; }
   [[nodiscard]] std::size_t first_lender() const { return servers + (engine == Engine::beaver ? 1 : 0); }
   [[nodiscard]] std::size_t party_count() const { return first_lender() + lenders; }
+
+  // Servers compute; the dealer helps (Beaver); every lender gives input and gets output.
+  [[nodiscard]] privfin::service::MpcRoles roles() const {
+    privfin::service::MpcRoles r;
+    for (std::size_t i = 0; i < servers; ++i) r.compute.push_back(i);
+    if (engine == Engine::beaver) r.helpers.push_back(dealer_id());
+    for (std::size_t j = 0; j < lenders; ++j) r.inputs.push_back(first_lender() + j);
+    r.outputs = r.inputs;
+    r.max_values = std::uint64_t{1} << 26;  // a lender's one-hot vectors: applications x borrowers
+    return r;
+  }
+
+  // What every party must hold alike (the session adds engine and roles).
+  [[nodiscard]] privfin::service::Parameters parameters() const {
+    privfin::service::Parameters p("anti-stacking", 2);
+    p.set("borrowers", static_cast<std::uint64_t>(borrowers)).set("limit", format_cents(limit_cents));
+    return p;
+  }
 
   static Deployment parse(const std::string& text) {
     Deployment d;
@@ -246,6 +285,10 @@ struct Deployment {
       d.servers = j.at("servers").get<std::size_t>();
       d.lenders = j.at("lenders").get<std::size_t>();
       d.borrowers = j.at("borrowers").get<std::size_t>();
+      if (j.contains("limit")) {
+        const auto& l = j.at("limit");
+        d.limit_cents = parse_amount(l.is_string() ? l.get<std::string>() : l.dump(), "deployment limit");
+      }
       d.cluster = j.value("cluster", std::string{});
     } catch (const nlohmann::json::exception& e) {
       throw InvalidArgument(std::string("deployment: ") + e.what());
@@ -259,24 +302,6 @@ struct Deployment {
   }
 };
 
-// The first `count` parties of a network, as a network of their own (so
-// that a protocol for exactly those parties runs inside a larger cluster).
-class SubNetwork final : public privfin::net::Network {
- public:
-  SubNetwork(privfin::net::Network& parent, std::size_t count)
-      : Network(parent.party_id(), count), parent_(parent) {
-    set_receive_timeout(parent.receive_timeout());
-  }
-
- protected:
-  void do_send(std::size_t peer, privfin::ByteView data) override { parent_.send(peer, data); }
-  void do_flush() override { parent_.flush(); }
-  void do_receive(std::size_t peer, std::span<std::byte> out) override { parent_.receive(peer, out); }
-
- private:
-  privfin::net::Network& parent_;
-};
-
 // --- the protocol ---------------------------------------------------------------
 
 struct ServerReport {
@@ -284,50 +309,19 @@ struct ServerReport {
   double seconds = 0;
 };
 
+// Every party opens the session the same way: roles from the deployment,
+// then agreement on the public values before any share moves.
+template <privfin::mpc::Protocol P>
+privfin::service::MpcSession<P> open_session(privfin::net::Network& net, const Deployment& d) {
+  privfin::service::MpcSession<P> session(net, d.roles());
+  session.agree(d.parameters());
+  return session;
+}
+
 namespace detail {
-// Shares of one lender's vector for every server: Rep3 pairs (x_i, x_{i+1})
-// or additive shares; sent to server i as raw elements.
-inline void send_shares(privfin::net::Network& net, const Deployment& d, std::span<const Ring> values,
-                        privfin::Prg& prg) {
-  const std::size_t n = values.size();
-  std::vector<std::vector<Ring>> add(d.servers, std::vector<Ring>(n));
-  for (std::size_t i = 1; i < d.servers; ++i) prg.fill(std::span<Ring>(add[i]));
-  for (std::size_t k = 0; k < n; ++k) {
-    Ring rest = values[k];
-    for (std::size_t i = 1; i < d.servers; ++i) rest -= add[i][k];
-    add[0][k] = rest;
-  }
-  for (std::size_t i = 0; i < d.servers; ++i) {
-    net.send_elements<Ring>(i, add[i]);
-    if (d.engine == Engine::rep3) net.send_elements<Ring>(i, add[(i + 1) % 3]);
-  }
-}
-
-template <class P>
-typename P::Arith receive_shares(privfin::net::Network& net, std::size_t lender, std::size_t n) {
-  if constexpr (std::is_same_v<P, privfin::mpc::Rep3>) {
-    typename P::Arith out(n);
-    net.receive_elements<Ring>(lender, std::span<Ring>(out.first));
-    net.receive_elements<Ring>(lender, std::span<Ring>(out.second));
-    return out;
-  } else {
-    typename P::Arith out(n);
-    net.receive_elements<Ring>(lender, std::span<Ring>(out.values));
-    return out;
-  }
-}
-
-template <class P>
-const std::vector<std::uint64_t>& own_words(const typename P::Bool& b) {
-  if constexpr (std::is_same_v<P, privfin::mpc::Rep3>) {
-    return b.first;
-  } else {
-    return b.values;
-  }
-}
-
-template <class P>
-typename P::Arith concat(P& p, std::vector<typename P::Arith>& parts) {
+// The concatenation of shared vectors (a linear map: no interaction).
+template <privfin::mpc::Protocol P>
+typename P::Arith concat(P& p, const std::vector<typename P::Arith>& parts) {
   std::vector<const typename P::Arith*> ins;
   std::size_t total = 0;
   for (const auto& x : parts) {
@@ -343,79 +337,111 @@ typename P::Arith concat(P& p, std::vector<typename P::Arith>& parts) {
                           }
                         });
 }
+
+// Bits [from, from + count) of a shared bit vector, as words (linear over GF(2)).
+template <privfin::mpc::Protocol P>
+typename P::Bool bit_range(P& p, const typename P::Bool& bits, std::size_t from, std::size_t count) {
+  const std::vector<const typename P::Bool*> in{&bits};
+  return p.bool_linear(std::span<const typename P::Bool* const>(in), (count + 63) / 64,
+                       [from, count](std::span<const std::span<const std::uint64_t>> s, std::span<std::uint64_t> o) {
+                         std::fill(o.begin(), o.end(), 0);
+                         for (std::size_t k = 0; k < count; ++k) {
+                           const std::size_t at = from + k;
+                           o[k / 64] |= ((s[0][at / 64] >> (at % 64)) & 1U) << (k % 64);
+                         }
+                       });
+}
 }  // namespace detail
 
-// Compute server: `net` is the whole cluster, `p` the protocol over the
-// servers. Receives every lender's shares, computes, sends each lender its
-// result shares. Returns the number of checks and the time taken.
-template <class P>
-ServerReport run_server(privfin::net::Network& net, P& p, const Deployment& d) {
+// Compute server, generic over the engine: receives every lender's shares,
+// computes, sends each lender the shares of its decisions.
+template <privfin::mpc::Protocol P>
+ServerReport run_server(privfin::service::MpcSession<P>& session, P& p, const Deployment& d) {
   using Arith = typename P::Arith;
   const auto start = std::chrono::steady_clock::now();
   const std::size_t nb = d.borrowers;
   std::vector<std::size_t> counts(d.lenders);
-  std::vector<Arith> portfolios, onehots, headrooms;
+  std::vector<Arith> onehots, headrooms;
+  Arith sum;
   for (std::size_t j = 0; j < d.lenders; ++j) {
     const std::size_t id = d.first_lender() + j;
-    std::uint64_t count = 0;
-    net.receive(id, std::as_writable_bytes(std::span<std::uint64_t>(&count, 1)));
-    if (count > 1'000'000 || count * nb > (std::uint64_t{1} << 28)) {
-      throw privfin::ProtocolError(id, "lender submitted " + std::to_string(count) + " applications (too many)");
+    const Arith portfolio = session.receive_input(id, nb);
+    sum = j == 0 ? portfolio : p.add(sum, portfolio);
+    headrooms.push_back(session.receive_input(id));
+    counts[j] = headrooms.back().size();
+    if (counts[j] > (std::size_t{1} << 26) / nb) {
+      throw privfin::ProtocolError(id, "lender submitted " + std::to_string(counts[j]) + " applications (too many)");
     }
-    counts[j] = static_cast<std::size_t>(count);
-    portfolios.push_back(detail::receive_shares<P>(net, id, nb));
-    onehots.push_back(detail::receive_shares<P>(net, id, counts[j] * nb));
-    headrooms.push_back(detail::receive_shares<P>(net, id, counts[j]));
+    onehots.push_back(session.receive_input(id, counts[j] * nb));
   }
-  std::size_t total_apps = 0;
-  for (auto c : counts) total_apps += c;
   ServerReport report;
-  report.checks = total_apps;
-  if (total_apps > 0) {
-    Arith sum = portfolios[0];
-    for (std::size_t j = 1; j < d.lenders; ++j) sum = p.add(sum, portfolios[j]);
+  for (auto c : counts) report.checks += c;
+  if (report.checks > 0) {
     const Arith e = detail::concat(p, onehots);
     const Arith h = detail::concat(p, headrooms);
     const std::vector<const Arith*> in{&sum};
-    const Arith repeated = p.arith_linear(std::span<const Arith* const>(in), total_apps * nb,
+    const Arith repeated = p.arith_linear(std::span<const Arith* const>(in), report.checks * nb,
                                           [nb](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
                                             for (std::size_t k = 0; k < o.size(); ++k) o[k] = s[0][k % nb];
                                           });
     const Arith totals = p.dot(e, repeated, nb);
     // approve = NOT (headroom < total)
     const auto declined = privfin::mpc::lt(p, h, totals);
-    const std::vector<std::uint64_t> ones(declined.size(), ~std::uint64_t{0});
-    const auto approved = p.xor_public(declined, ones);
-    const auto& words = detail::own_words<P>(approved);
+    const auto approved = p.xor_public(declined, std::vector<std::uint64_t>(declined.size(), ~std::uint64_t{0}));
     std::size_t at = 0;
     for (std::size_t j = 0; j < d.lenders; ++j) {
-      std::vector<std::uint64_t> mine((counts[j] + 63) / 64, 0);
-      for (std::size_t k = 0; k < counts[j]; ++k, ++at) {
-        const std::uint64_t bit = (words[at / 64] >> (at % 64)) & 1U;
-        mine[k / 64] |= bit << (k % 64);
-      }
-      if (!mine.empty()) net.send(d.first_lender() + j, std::as_bytes(std::span<const std::uint64_t>(mine)));
+      if (counts[j] != 0) session.send_output_bits(d.first_lender() + j, detail::bit_range(p, approved, at, counts[j]));
+      at += counts[j];
     }
   }
-  net.flush();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 
+// A server of either engine: builds the engine on the session's protocol
+// network (errors name network ids), then runs run_server.
+inline ServerReport serve(privfin::service::MpcSession<privfin::mpc::Rep3>& session, const Deployment& d,
+                          privfin::Prg& seeds) {
+  return session.run([&] {
+    privfin::mpc::Rep3 p(session.protocol_network(), seeds);
+    return run_server(session, p, d);
+  });
+}
+
+inline ServerReport serve(privfin::service::MpcSession<privfin::mpc::Beaver>& session, const Deployment& d,
+                          privfin::Prg& seeds) {
+  return session.run([&] {
+    privfin::mpc::DealerPreprocessing pre(session.protocol_network(), d.servers, d.servers);
+    privfin::mpc::Beaver p(session.protocol_network(), pre, seeds, d.servers);
+    const ServerReport r = run_server(session, p, d);
+    pre.finish();
+    return r;
+  });
+}
+
+// The dealer (Beaver): serves the servers' preprocessing until they finish.
+inline privfin::mpc::DealerStats run_dealer(privfin::service::MpcSession<privfin::mpc::Beaver>& session,
+                                           const Deployment& d, privfin::Prg& seeds) {
+  return session.run([&] { return privfin::mpc::run_dealer(session.protocol_network(), d.servers, seeds); });
+}
+
 // Lender: shares its portfolio and its applications, then receives one
 // decision per application (true = approve). Validation happened when the
-// book was parsed; the balances are checked again here before sharing.
-inline std::vector<bool> run_lender(privfin::net::Network& net, const Deployment& d, const LenderBook& book,
-                                    privfin::Prg& prg) {
+// book was parsed; it is repeated here before anything is shared, and the
+// balances go in under a range budget of one term per lender, so that
+// their sum cannot wrap.
+template <privfin::mpc::Protocol P>
+std::vector<bool> run_lender(privfin::service::MpcSession<P>& session, const Deployment& d, const LenderBook& book,
+                             privfin::Prg& prg) {
   const std::size_t nb = d.borrowers;
   if (book.balances.size() != nb) throw InvalidArgument("lender: portfolio does not list every borrower index");
+  std::vector<double> portfolio(nb);
   for (std::size_t b = 0; b < nb; ++b) {
     if (book.balances[b] < 0 || book.balances[b] > max_amount_cents) {
       throw InvalidArgument("lender: balance of borrower " + std::to_string(b) + " is outside [0, 10^12]");
     }
+    portfolio[b] = static_cast<double>(book.balances[b]);  // exact: below 2^53
   }
-  std::vector<Ring> portfolio(nb);
-  for (std::size_t b = 0; b < nb; ++b) portfolio[b] = Ring::from_signed(book.balances[b]);
   const std::size_t count = book.applications.size();
   std::vector<Ring> onehot(count * nb);
   std::vector<Ring> headroom(count);
@@ -423,26 +449,16 @@ inline std::vector<bool> run_lender(privfin::net::Network& net, const Deployment
     const auto& a = book.applications[k];
     if (a.borrower >= nb) throw InvalidArgument("lender: application " + std::to_string(k) + " names no borrower");
     onehot[k * nb + a.borrower] = Ring{1};
-    headroom[k] = Ring::from_signed(a.limit_cents - a.requested_cents);
+    headroom[k] = Ring::from_signed(effective_limit(a, d.limit_cents) - a.requested_cents);
   }
-  const std::uint64_t c64 = count;
-  for (std::size_t i = 0; i < d.servers; ++i) {
-    net.send(i, std::as_bytes(std::span<const std::uint64_t>(&c64, 1)));
-  }
-  detail::send_shares(net, d, portfolio, prg);
-  detail::send_shares(net, d, onehot, prg);
-  detail::send_shares(net, d, headroom, prg);
-  net.flush();
+  // Whole cents are fixed point with 0 fractional bits.
+  session.template send_fixed<0>(portfolio, privfin::sharing::RangeBudget{.terms = d.lenders}, prg);
+  session.send_input(headroom, prg);
+  session.send_input(onehot, prg);
   std::vector<bool> out(count);
   if (count == 0) return out;
-  std::vector<std::uint64_t> acc((count + 63) / 64, 0);
-  std::vector<std::uint64_t> part(acc.size());
-  // Rep3: the first components x_0, x_1, x_2 of the three servers XOR to the bit.
-  for (std::size_t i = 0; i < d.servers; ++i) {
-    net.receive(i, std::as_writable_bytes(std::span<std::uint64_t>(part)));
-    for (std::size_t w = 0; w < acc.size(); ++w) acc[w] ^= part[w];
-  }
-  for (std::size_t k = 0; k < count; ++k) out[k] = ((acc[k / 64] >> (k % 64)) & 1U) != 0;
+  const auto words = session.receive_output_bits();
+  for (std::size_t k = 0; k < count; ++k) out[k] = ((words[k / 64] >> (k % 64)) & 1U) != 0;
   return out;
 }
 

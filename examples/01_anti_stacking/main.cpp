@@ -105,23 +105,22 @@ int generate(const std::map<std::string, std::string>& a) {
   return 0;
 }
 
+// Calls body.template operator()<P>() with the deployment's engine.
+template <class Body>
+auto with_engine(Engine engine, Body&& body) {
+  return engine == Engine::rep3 ? body.template operator()<mpc::Rep3>() : body.template operator()<mpc::Beaver>();
+}
+
 int server(const std::map<std::string, std::string>& a) {
   const Loaded l = load(need(a, "deployment"));
   const std::size_t id = number(a, "id");
   if (id >= l.d.servers) throw InvalidArgument("server id must be below " + std::to_string(l.d.servers));
   auto network = net::TcpNetwork::connect(l.cluster, id);
   privfin::Prg seeds(privfin::random_seed());
-  ServerReport r;
-  if (l.d.engine == Engine::rep3) {
-    SubNetwork sub(*network, 3);
-    mpc::Rep3 p(sub, seeds);
-    r = run_server(*network, p, l.d);
-  } else {
-    mpc::DealerPreprocessing pre(*network, l.d.dealer_id(), l.d.servers);
-    mpc::Beaver p(*network, pre, seeds, l.d.servers);
-    r = run_server(*network, p, l.d);
-    pre.finish();
-  }
+  const ServerReport r = with_engine(l.d.engine, [&]<class P>() {
+    auto session = open_session<P>(*network, l.d);
+    return serve(session, l.d, seeds);
+  });
   std::printf("server %zu learned: nothing about balances or decisions; only that %zu checks were requested\n", id,
               r.checks);
   std::printf("server %zu: %zu checks in %.3f s = %.0f checks/s\n", id, r.checks, r.seconds,
@@ -136,7 +135,8 @@ int dealer(const std::map<std::string, std::string>& a) {
   if (l.d.engine != Engine::beaver) throw InvalidArgument("the dealer runs only with protocol \"beaver\"");
   auto network = net::TcpNetwork::connect(l.cluster, l.d.dealer_id());
   privfin::Prg seeds(privfin::random_seed());
-  const auto st = mpc::run_dealer(*network, l.d.servers, seeds);
+  auto session = open_session<mpc::Beaver>(*network, l.d);
+  const auto st = run_dealer(session, l.d, seeds);
   std::printf("dealer learned: only request sizes (%llu triples, %llu AND-triple words, %llu requests)\n",
               static_cast<unsigned long long>(st.arith_triples), static_cast<unsigned long long>(st.bool_triple_words),
               static_cast<unsigned long long>(st.requests));
@@ -160,7 +160,10 @@ int lender(const std::map<std::string, std::string>& a) {
   auto network = net::TcpNetwork::connect(l.cluster, l.d.first_lender() + index);
   privfin::Prg prg(privfin::random_seed());
   const auto start = std::chrono::steady_clock::now();
-  const auto decisions = run_lender(*network, l.d, book, prg);
+  const auto decisions = with_engine(l.d.engine, [&]<class P>() {
+    auto session = open_session<P>(*network, l.d);
+    return run_lender(session, l.d, book, prg);
+  });
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::size_t approved = 0;
   for (bool ok : decisions) approved += ok ? 1 : 0;
