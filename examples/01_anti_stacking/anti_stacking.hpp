@@ -318,41 +318,6 @@ privfin::service::MpcSession<P> open_session(privfin::net::Network& net, const D
   return session;
 }
 
-namespace detail {
-// The concatenation of shared vectors (a linear map: no interaction).
-template <privfin::mpc::Protocol P>
-typename P::Arith concat(P& p, const std::vector<typename P::Arith>& parts) {
-  std::vector<const typename P::Arith*> ins;
-  std::size_t total = 0;
-  for (const auto& x : parts) {
-    ins.push_back(&x);
-    total += x.size();
-  }
-  return p.arith_linear(std::span<const typename P::Arith* const>(ins), total,
-                        [](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
-                          std::size_t at = 0;
-                          for (const auto& part : s) {
-                            std::copy(part.begin(), part.end(), o.begin() + static_cast<std::ptrdiff_t>(at));
-                            at += part.size();
-                          }
-                        });
-}
-
-// Bits [from, from + count) of a shared bit vector, as words (linear over GF(2)).
-template <privfin::mpc::Protocol P>
-typename P::Bool bit_range(P& p, const typename P::Bool& bits, std::size_t from, std::size_t count) {
-  const std::vector<const typename P::Bool*> in{&bits};
-  return p.bool_linear(std::span<const typename P::Bool* const>(in), (count + 63) / 64,
-                       [from, count](std::span<const std::span<const std::uint64_t>> s, std::span<std::uint64_t> o) {
-                         std::fill(o.begin(), o.end(), 0);
-                         for (std::size_t k = 0; k < count; ++k) {
-                           const std::size_t at = from + k;
-                           o[k / 64] |= ((s[0][at / 64] >> (at % 64)) & 1U) << (k % 64);
-                         }
-                       });
-}
-}  // namespace detail
-
 // Compute server, generic over the engine: receives every lender's shares,
 // computes, sends each lender the shares of its decisions.
 template <privfin::mpc::Protocol P>
@@ -360,40 +325,33 @@ ServerReport run_server(privfin::service::MpcSession<P>& session, P& p, const De
   using Arith = typename P::Arith;
   const auto start = std::chrono::steady_clock::now();
   const std::size_t nb = d.borrowers;
-  std::vector<std::size_t> counts(d.lenders);
-  std::vector<Arith> onehots, headrooms;
-  Arith sum;
-  for (std::size_t j = 0; j < d.lenders; ++j) {
-    const std::size_t id = d.first_lender() + j;
-    const Arith portfolio = session.receive_input(id, nb);
-    sum = j == 0 ? portfolio : p.add(sum, portfolio);
-    headrooms.push_back(session.receive_input(id));
-    counts[j] = headrooms.back().size();
-    if (counts[j] > (std::size_t{1} << 26) / nb) {
-      throw privfin::ProtocolError(id, "lender submitted " + std::to_string(counts[j]) + " applications (too many)");
-    }
-    onehots.push_back(session.receive_input(id, counts[j] * nb));
-  }
+  const std::vector<std::size_t>& lenders = session.roles().inputs;
+  // Per lender, in this order: portfolio (nb values), headrooms, one-hot vectors.
+  const auto portfolios = session.receive_inputs(lenders, std::vector<std::size_t>(d.lenders, nb));
+  const auto headrooms = session.receive_inputs(lenders);
+  std::vector<std::size_t> onehot_counts;
+  for (const std::size_t c : headrooms.counts) onehot_counts.push_back(c * nb);
+  const auto onehots = session.receive_inputs(lenders, onehot_counts);
   ServerReport report;
-  for (auto c : counts) report.checks += c;
+  report.checks = headrooms.values.size();
+  typename P::Bool approved;  // every lender gets its part, possibly empty
   if (report.checks > 0) {
-    const Arith e = detail::concat(p, onehots);
-    const Arith h = detail::concat(p, headrooms);
-    const std::vector<const Arith*> in{&sum};
+    // Per application: the borrower's total over all lenders (a linear map
+    // repeats the summed portfolio, one inner product picks the borrower).
+    const std::vector<const Arith*> in{&portfolios.values};
     const Arith repeated = p.arith_linear(std::span<const Arith* const>(in), report.checks * nb,
                                           [nb](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
-                                            for (std::size_t k = 0; k < o.size(); ++k) o[k] = s[0][k % nb];
+                                            for (std::size_t k = 0; k < o.size(); ++k) {
+                                              o[k] = Ring{};
+                                              for (std::size_t at = k % nb; at < s[0].size(); at += nb) o[k] += s[0][at];
+                                            }
                                           });
-    const Arith totals = p.dot(e, repeated, nb);
+    const Arith totals = p.dot(onehots.values, repeated, nb);
     // approve = NOT (headroom < total)
-    const auto declined = privfin::mpc::lt(p, h, totals);
-    const auto approved = p.xor_public(declined, std::vector<std::uint64_t>(declined.size(), ~std::uint64_t{0}));
-    std::size_t at = 0;
-    for (std::size_t j = 0; j < d.lenders; ++j) {
-      if (counts[j] != 0) session.send_output_bits(d.first_lender() + j, detail::bit_range(p, approved, at, counts[j]));
-      at += counts[j];
-    }
+    const auto declined = privfin::mpc::lt(p, headrooms.values, totals);
+    approved = p.xor_public(declined, std::vector<std::uint64_t>(declined.size(), ~std::uint64_t{0}));
   }
+  session.send_output_bits(lenders, approved, headrooms.counts);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
@@ -456,8 +414,10 @@ std::vector<bool> run_lender(privfin::service::MpcSession<P>& session, const Dep
   session.send_input(headroom, prg);
   session.send_input(onehot, prg);
   std::vector<bool> out(count);
-  if (count == 0) return out;
   const auto words = session.receive_output_bits();
+  if (words.size() != (count + 63) / 64) {
+    throw privfin::ProtocolError(session.roles().compute[0], "sent decisions for another number of applications");
+  }
   for (std::size_t k = 0; k < count; ++k) out[k] = ((words[k / 64] >> (k % 64)) & 1U) != 0;
   return out;
 }

@@ -62,6 +62,15 @@ std::vector<std::vector<std::uint64_t>> split(std::span<const std::uint64_t> val
   return parts;
 }
 
+std::vector<std::uint64_t> bit_range(std::span<const std::uint64_t> words, std::size_t from, std::size_t count) {
+  std::vector<std::uint64_t> out((count + 63) / 64, 0);
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t at = from + k;
+    out[k / 64] |= ((words[at / 64] >> (at % 64)) & 1U) << (k % 64);
+  }
+  return out;
+}
+
 ShareBatch receive_batch(net::Network& net, std::size_t from, ShareBatch::Kind kind, std::size_t components,
                          std::uint64_t max_values, std::optional<std::size_t> expected_count) {
   const Bytes message = net.receive_message(from, ShareBatch::max_encoded_size(components, max_values));

@@ -79,8 +79,8 @@ TEST_CASE("MPC clients: Rep3 on parties {4, 1, 3} of 7, inputs from 0 and 5, out
     Prg prg(seed_of(100 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (me == 2) {
-      CHECK_FALSE(session.computes());  // not part of the session: no call at all
-      return;
+      if (session.computes()) throw std::runtime_error("party 2 computes");
+      return;  // not part of the session: no call at all
     }
     session.agree(service::Parameters("clients test", 1));
     if (session.computes()) {
@@ -406,4 +406,43 @@ TEST_CASE("ShareBatch: round trip, every truncation and every bit flip", "[servi
   Writer w;
   w.version(1).u8(1).varint(std::uint64_t{1} << 60).varint(2);
   CHECK_THROWS_AS(ShareBatch::from_bytes(std::move(w).take(), std::uint64_t{1} << 62), DecodeError);
+}
+
+TEST_CASE("MPC clients: several inputs as one sharing, one bit vector split among its owners",
+          "[service][mpc_session]") {
+  const MpcRoles roles{.compute = {0, 1, 2}, .inputs = {3, 4}, .outputs = {3, 4}};
+  std::vector<std::size_t> counts_seen;
+  std::vector<std::vector<std::uint64_t>> bits(5);
+  rethrow_first(run_parties(5, [&](std::size_t me, net::Network& net) {
+    Prg prg(seed_of(600 + me));
+    MpcSession<mpc::Rep3> session(net, roles);
+    if (session.computes()) {
+      session.run([&] {
+        mpc::Rep3 p(session.protocol_network(), prg);
+        const std::vector<std::size_t> from{4, 3};
+        const auto in = session.receive_inputs(from);
+        if (me == 0) counts_seen = in.counts;
+        bool refused = false;
+        try {
+          (void)session.receive_inputs(from, std::vector<std::size_t>{1});
+        } catch (const InvalidArgument&) {
+          refused = true;
+        }
+        if (!refused) throw std::runtime_error("receive_inputs accepted 1 count for 2 parties");
+        // Bit k of the revealed-to-nobody vector: value k is odd.
+        const auto values = p.reveal(in.values);
+        std::vector<std::uint64_t> words(1, 0);
+        for (std::size_t k = 0; k < values.size(); ++k) words[0] |= (values[k].value() & 1U) << k;
+        const mpc::Rep3::Bool zero(std::vector<std::uint64_t>(1), std::vector<std::uint64_t>(1));
+        const auto shared = p.xor_public(zero, words);
+        session.send_output_bits(from, shared, in.counts);  // 4 gets bits 0..1, 3 gets bits 2..4
+      });
+    } else {
+      session.send_input(me == 4 ? ring_values({1, 2}) : ring_values({3, 5, 8}), prg);
+      bits[me] = session.receive_output_bits();
+    }
+  }));
+  CHECK(counts_seen == std::vector<std::size_t>{2, 3});
+  CHECK(bits[4] == std::vector<std::uint64_t>{0b01});   // 1 odd, 2 even
+  CHECK(bits[3] == std::vector<std::uint64_t>{0b011});  // 3, 5 odd, 8 even
 }

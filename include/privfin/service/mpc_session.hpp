@@ -171,6 +171,8 @@ std::vector<std::vector<std::uint64_t>> split(std::span<const std::uint64_t> val
 // Receives one batch from network party `from` and checks kind, shape and size.
 ShareBatch receive_batch(net::Network& net, std::size_t from, ShareBatch::Kind kind, std::size_t components,
                          std::uint64_t max_values, std::optional<std::size_t> expected_count);
+// Bits [from, from + count) of a packed bit vector, packed from bit 0.
+std::vector<std::uint64_t> bit_range(std::span<const std::uint64_t> words, std::size_t from, std::size_t count);
 // The output party's side: batches[i] from compute party roles.compute[i]
 // holding components held[i]; checks every copy of a component agrees and
 // combines the k components.
@@ -249,12 +251,63 @@ class MpcSession {
                                                     std::optional<std::size_t> words = std::nullopt) {
     return Shares::bits(receive_from_client(from, ShareBatch::Kind::bits, words).components);
   }
+  // One batch from each party of `from`, concatenated in that order into one
+  // sharing (no protocol step: the components are joined before the shares
+  // are built). counts[i] values came from from[i]; `expected`, if not
+  // empty, gives each party's count.
+  struct Inputs {
+    typename P::Arith values;
+    std::vector<std::size_t> counts;
+  };
+  [[nodiscard]] Inputs receive_inputs(std::span<const std::size_t> from, std::span<const std::size_t> expected = {}) {
+    if (!expected.empty() && expected.size() != from.size()) {
+      throw InvalidArgument("MpcSession::receive_inputs: " + std::to_string(expected.size()) + " counts for " +
+                            std::to_string(from.size()) + " parties");
+    }
+    std::vector<std::vector<std::uint64_t>> joined;
+    std::vector<std::size_t> counts;
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      const auto count = expected.empty() ? std::nullopt : std::optional<std::size_t>(expected[i]);
+      ShareBatch batch = receive_from_client(from[i], ShareBatch::Kind::arith, count);
+      if (joined.empty()) joined.resize(batch.components.size());
+      for (std::size_t c = 0; c < joined.size(); ++c) {
+        joined[c].insert(joined[c].end(), batch.components[c].begin(), batch.components[c].end());
+      }
+      counts.push_back(batch.count());
+    }
+    if (joined.empty()) joined.resize(Shares::held(0, roles_.compute.size()).size());
+    return Inputs{Shares::arith(std::move(joined)), std::move(counts)};
+  }
   // Sends this party's share of x (b) to output party `to`.
   void send_output(std::size_t to, const typename P::Arith& x) {
     send_to_client(to, ShareBatch{ShareBatch::Kind::arith, Shares::components(x)});
   }
   void send_output_bits(std::size_t to, const typename P::Bool& b) {
     send_to_client(to, ShareBatch{ShareBatch::Kind::bits, Shares::components(b)});
+  }
+  // Bits [at, at + counts[j]) of b (bit k is bit k % 64 of word k / 64) to
+  // output party to[j], where at is the sum of the earlier counts: one
+  // result vector split among its owners.
+  void send_output_bits(std::span<const std::size_t> to, const typename P::Bool& b,
+                        std::span<const std::size_t> counts) {
+    if (to.size() != counts.size()) {
+      throw InvalidArgument("MpcSession::send_output_bits: " + std::to_string(counts.size()) + " counts for " +
+                            std::to_string(to.size()) + " parties");
+    }
+    std::size_t total = 0;
+    for (const std::size_t c : counts) total += c;
+    if (total > b.size() * 64) {
+      throw InvalidArgument("MpcSession::send_output_bits: " + std::to_string(total) + " bits asked of " +
+                            std::to_string(b.size() * 64));
+    }
+    const auto parts = Shares::components(b);
+    std::size_t at = 0;
+    for (std::size_t j = 0; j < to.size(); ++j) {
+      ShareBatch batch{ShareBatch::Kind::bits, {}};
+      for (const auto& words : parts) batch.components.push_back(detail::bit_range(words, at, counts[j]));
+      send_to_client(to[j], batch);
+      at += counts[j];
+    }
   }
 
   // --- input parties --------------------------------------------------
