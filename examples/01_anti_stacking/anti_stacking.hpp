@@ -149,44 +149,40 @@ inline std::size_t parse_index(const std::string& text, std::size_t bound, const
   return v;
 }
 
-// Balances CSV: "borrower,balance" lines (a header line starting with a
-// letter is skipped). A borrower may appear once.
-inline std::vector<std::int64_t> parse_balances(std::istream& in, std::size_t borrowers, const std::string& name) {
-  std::vector<std::int64_t> out(borrowers, 0);
-  std::vector<bool> seen(borrowers, false);
+// Calls row(cells, where) for each data line of a CSV with `columns` cells
+// (a header line starting with a letter is skipped); `where` names the line.
+template <class Row>
+void for_each_row(std::istream& in, const std::string& name, std::size_t columns, const char* shape, Row&& row) {
   std::string line;
-  std::size_t no = 0;
-  while (std::getline(in, line)) {
-    ++no;
+  for (std::size_t no = 1; std::getline(in, line); ++no) {
     if (line.empty() || line == "\r" || (std::isalpha(static_cast<unsigned char>(line[0])) != 0)) continue;
     const std::string where = name + " line " + std::to_string(no);
     const auto cells = split_csv(line);
-    if (cells.size() != 2) throw InvalidArgument(where + ": expected 'borrower,balance'");
+    if (cells.size() != columns) throw InvalidArgument(where + ": expected '" + shape + "'");
+    row(cells, where);
+  }
+}
+
+// Balances CSV: "borrower,balance"; a borrower may appear once.
+inline std::vector<std::int64_t> parse_balances(std::istream& in, std::size_t borrowers, const std::string& name) {
+  std::vector<std::int64_t> out(borrowers, 0);
+  std::vector<bool> seen(borrowers, false);
+  for_each_row(in, name, 2, "borrower,balance", [&](const auto& cells, const std::string& where) {
     const std::size_t b = parse_index(cells[0], borrowers, where);
     if (seen[b]) throw InvalidArgument(where + ": borrower listed twice");
     seen[b] = true;
     out[b] = parse_amount(cells[1], where);
-  }
+  });
   return out;
 }
 
 // Applications CSV: "borrower,requested,limit".
 inline std::vector<Application> parse_applications(std::istream& in, std::size_t borrowers, const std::string& name) {
   std::vector<Application> out;
-  std::string line;
-  std::size_t no = 0;
-  while (std::getline(in, line)) {
-    ++no;
-    if (line.empty() || line == "\r" || (std::isalpha(static_cast<unsigned char>(line[0])) != 0)) continue;
-    const std::string where = name + " line " + std::to_string(no);
-    const auto cells = split_csv(line);
-    if (cells.size() != 3) throw InvalidArgument(where + ": expected 'borrower,requested,limit'");
-    Application a;
-    a.borrower = parse_index(cells[0], borrowers, where);
-    a.requested_cents = parse_amount(cells[1], where + " (requested)");
-    a.limit_cents = parse_amount(cells[2], where + " (limit)");
-    out.push_back(a);
-  }
+  for_each_row(in, name, 3, "borrower,requested,limit", [&](const auto& cells, const std::string& where) {
+    out.push_back({parse_index(cells[0], borrowers, where), parse_amount(cells[1], where + " (requested)"),
+                   parse_amount(cells[2], where + " (limit)")});
+  });
   return out;
 }
 
@@ -200,38 +196,6 @@ inline std::ifstream open_file(const std::string& path) {
 // the consortium's limit (public, in the deployment file).
 inline std::int64_t effective_limit(const Application& a, std::int64_t consortium_limit_cents) {
   return std::min(a.limit_cents, consortium_limit_cents);
-}
-
-// The plaintext reference: approve iff sum of balances + requested <= limit.
-inline std::vector<bool> plaintext_decisions(const std::vector<LenderBook>& lenders, std::size_t lender,
-                                             std::int64_t consortium_limit_cents = max_amount_cents) {
-  std::vector<bool> out;
-  for (const auto& a : lenders[lender].applications) {
-    std::int64_t total = 0;
-    for (const auto& l : lenders) total += l.balances[a.borrower];
-    out.push_back(total + a.requested_cents <= effective_limit(a, consortium_limit_cents));
-  }
-  return out;
-}
-
-// Random portfolios: each borrower owes at `density` of the lenders.
-inline std::vector<LenderBook> random_books(privfin::Prg& prg, std::size_t lenders, std::size_t borrowers,
-                                            std::size_t applications) {
-  std::vector<LenderBook> books(lenders);
-  for (auto& b : books) b.balances.assign(borrowers, 0);
-  for (std::size_t i = 0; i < borrowers; ++i) {
-    for (std::size_t j = 0; j < lenders; ++j) {
-      if (prg.next_u64() % 3 == 0) books[j].balances[i] = static_cast<std::int64_t>(prg.next_u64() % 5'000'000);
-    }
-  }
-  for (std::size_t k = 0; k < applications; ++k) {
-    Application a;
-    a.borrower = static_cast<std::size_t>(prg.next_u64() % borrowers);
-    a.requested_cents = static_cast<std::int64_t>(prg.next_u64() % 2'000'000);
-    a.limit_cents = static_cast<std::int64_t>(prg.next_u64() % 12'000'000);
-    books[static_cast<std::size_t>(prg.next_u64() % lenders)].applications.push_back(a);
-  }
-  return books;
 }
 
 // --- deployment -------------------------------------------------------------

@@ -1,6 +1,6 @@
 // anti_stacking — one party of the anti-stacking loan check (see README.md).
 //
-//   anti_stacking generate --out DIR --lenders M --borrowers B --applications A [--seed S]
+//   anti_stacking generate --out DIR --lenders M --borrowers B --applications A [--seed S] [--limit L]
 //   anti_stacking server   --deployment FILE --id I
 //   anti_stacking dealer   --deployment FILE                (protocol "beaver" only)
 //   anti_stacking lender   --deployment FILE --index J --balances CSV --applications CSV
@@ -18,6 +18,7 @@
 #include <string>
 
 #include "anti_stacking.hpp"
+#include "sample_data.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
 
@@ -75,33 +76,13 @@ void print_traffic(const char* who, const net::Network& n) {
 }
 
 int generate(const std::map<std::string, std::string>& a) {
-  const std::filesystem::path out = need(a, "out");
-  const std::size_t lenders = number(a, "lenders");
-  const std::size_t borrowers = number(a, "borrowers");
+  const std::size_t lenders = number(a, "lenders"), borrowers = number(a, "borrowers");
   const std::size_t apps = number(a, "applications");
-  privfin::Prg::Seed seed{};
-  const std::uint64_t s = a.count("seed") != 0 ? std::stoull(a.at("seed")) : 1;
-  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
-  privfin::Prg prg(seed);
-  const auto books = random_books(prg, lenders, borrowers, apps);
-  std::filesystem::create_directories(out);
-  for (std::size_t j = 0; j < lenders; ++j) {
-    std::ofstream bal(out / ("lender" + std::to_string(j) + "_balances.csv"));
-    bal << "borrower,balance\n";
-    for (std::size_t b = 0; b < borrowers; ++b) {
-      if (books[j].balances[b] != 0) bal << b << ',' << format_cents(books[j].balances[b]) << '\n';
-    }
-    std::ofstream ap(out / ("lender" + std::to_string(j) + "_applications.csv"));
-    ap << "borrower,requested,limit\n";
-    for (const auto& x : books[j].applications) {
-      ap << x.borrower << ',' << format_cents(x.requested_cents) << ',' << format_cents(x.limit_cents) << '\n';
-    }
-    std::ofstream ex(out / ("lender" + std::to_string(j) + "_expected.csv"));
-    ex << "decision\n";
-    for (bool ok : plaintext_decisions(books, j)) ex << (ok ? "approve" : "decline") << '\n';
-  }
+  const std::uint64_t seed = a.count("seed") != 0 ? std::stoull(a.at("seed")) : 1;
+  const std::int64_t limit = a.count("limit") != 0 ? parse_amount(a.at("limit"), "--limit") : max_amount_cents;
+  write_samples(need(a, "out"), lenders, borrowers, apps, seed, limit);
   std::printf("wrote portfolios of %zu lenders over %zu borrowers and %zu applications to %s\n", lenders, borrowers,
-              apps, out.c_str());
+              apps, need(a, "out").c_str());
   return 0;
 }
 
@@ -177,15 +158,8 @@ int lender(const std::map<std::string, std::string>& a) {
   print_traffic(("lender " + std::to_string(index)).c_str(), *network);
   network->close();
   if (a.count("expected") != 0) {
-    auto ex = open_file(a.at("expected"));
-    std::string line;
-    std::size_t k = 0, bad = 0;
-    while (std::getline(ex, line)) {
-      if (line != "approve" && line != "decline") continue;
-      if (k >= decisions.size() || decisions[k] != (line == "approve")) ++bad;
-      ++k;
-    }
-    if (k != decisions.size() || bad != 0) {
+    const auto [bad, k] = compare_with_expected(decisions, a.at("expected"));
+    if (bad != 0) {
       std::printf("lender %zu: MISMATCH with the plaintext computation (%zu of %zu)\n", index, bad, k);
       return 1;
     }
@@ -200,7 +174,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s generate|server|dealer|lender --option value ...\n"
-                 "  generate --out DIR --lenders M --borrowers B --applications A [--seed S]\n"
+                 "  generate --out DIR --lenders M --borrowers B --applications A [--seed S] [--limit L]\n"
                  "  server   --deployment FILE --id I\n"
                  "  dealer   --deployment FILE\n"
                  "  lender   --deployment FILE --index J --balances CSV --applications CSV [--expected CSV]\n",

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "../../examples/01_anti_stacking/anti_stacking.hpp"
+#include "../../examples/01_anti_stacking/sample_data.hpp"
 #include "privfin/net/local_network.hpp"
 
 using namespace anti_stacking;
