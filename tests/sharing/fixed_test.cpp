@@ -194,6 +194,8 @@ TEST_CASE("Range budget bounds are exact", "[sharing][fixed][budget]") {
   CHECK(acc.as_signed() > 0);
   CHECK(static_cast<std::uint64_t>(acc.as_signed()) <= safe);
   CHECK(sharing::RangeBudget{.terms = 2, .products = 5}.describe() == "2 terms, sums of 5 products");
+  std::vector<Z2k<64>> short_out(1);
+  CHECK_THROWS_AS(Fx::encode(std::vector<double>{1.0, 2.0}, short_out, sharing::RangeBudget{}), InvalidArgument);
   // NaN and out-of-range values keep their own messages under a budget.
   CHECK_THROWS_WITH(Fx::encode(std::vector<double>{0.0, std::nan("")}, sharing::RangeBudget{}),
                     Catch::Contains("index 1 is NaN"));

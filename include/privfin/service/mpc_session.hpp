@@ -33,8 +33,8 @@
 // net/sub_network.hpp), and the client-side checks name network ids.
 //
 // agree() runs service::agree among all parties of the session on the
-// caller's parameters plus the session's: protocol name, roles and
-// max_values. Call it first, on every party, with the same roles: parties
+// caller's parameters plus the session's: protocol name, share format
+// version, roles and max_values. Call it first, on every party, with the same roles: parties
 // that differ get ParameterMismatch naming them before any share moves.
 //
 // Sharing: an input party splits each value into k = compute.size()
@@ -46,6 +46,11 @@
 // party that disagrees (the one common to all disagreements if there is
 // one, else the first holder; the message names both holders). Beaver has
 // no redundancy: a wrong share gives a wrong output, undetected.
+//
+// Batches: receive_inputs(from) joins one batch from each listed input
+// party into one sharing (no protocol step), with each party's count;
+// send_output_bits(to, bits, counts) splits one bit vector among several
+// output parties (party to[j] gets the next counts[j] bits).
 //
 // Fixed point: send_fixed<F>(values, budget, prg) encodes with
 // sharing::Fixed<F> under a RangeBudget and refuses (InvalidArgument naming
@@ -211,6 +216,7 @@ class MpcSession {
   // `params` plus the session's layout, agreed among parties().
   void agree(Parameters params) {
     params.set("mpc protocol", Shares::name)
+        .set("mpc share format", static_cast<std::int64_t>(ShareBatch::format_version))
         .set("mpc compute", detail::id_list(roles_.compute))
         .set("mpc helpers", detail::id_list(roles_.helpers))
         .set("mpc inputs", detail::id_list(roles_.inputs))

@@ -158,6 +158,10 @@ class Fixed {
 
   // As encode(in, out), and every value within the budget. All-or-nothing.
   static void encode(std::span<const double> in, std::span<Ring> out, const RangeBudget& budget) {
+    if (in.size() != out.size()) {
+      throw InvalidArgument("Fixed<" + std::to_string(F) + ">::encode: " + std::to_string(in.size()) +
+                            " values for " + std::to_string(out.size()) + " outputs");
+    }
     const std::uint64_t bound = max_encoding(budget);
     std::vector<Ring> staged(in.size());
     encode(in, std::span<Ring>(staged));
