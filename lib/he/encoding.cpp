@@ -62,9 +62,8 @@ mpz_class FixedPoint::to_integer(double x) const {
 }
 
 std::int64_t FixedPoint::to_int64(double x) const {
-  const auto s = round_scaled(x, static_cast<unsigned>(bits_));
-  if (!s) throw InvalidArgument("FixedPoint::to_int64: the value is not finite");
-  const auto v = s->to_int64();
+  if (!std::isfinite(x)) throw InvalidArgument("FixedPoint::to_int64: the value is not finite");
+  const auto v = round_scaled_int64(x, static_cast<unsigned>(bits_));
   if (!v) throw InvalidArgument("FixedPoint::to_int64: the scaled value does not fit in 64 bits");
   return *v;
 }

@@ -201,11 +201,7 @@ class Fixed {
 
  private:
   // The library's one rounding rule (core/fixed_rounding.hpp), into int64.
-  static constexpr std::optional<std::int64_t> rounded(double x) noexcept {
-    const auto s = round_scaled(x, F);
-    if (!s) return std::nullopt;
-    return s->to_int64();
-  }
+  static constexpr std::optional<std::int64_t> rounded(double x) noexcept { return round_scaled_int64(x, F); }
 
   static Ring encode_unchecked(double x) noexcept { return Ring::from_signed(rounded(x).value_or(0)); }
 
