@@ -24,6 +24,7 @@
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/key_file.hpp"
+#include "privfin/service/mpc_share_batch.hpp"
 #include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
@@ -285,6 +286,15 @@ void agreement() {
   write("agreement", "rejections", Seed().u8(2).raw(rejections_to_bytes({a, b})));
 }
 
+void mpc_share_batch() {
+  using privfin::service::ShareBatch;
+  const ShareBatch rep3{ShareBatch::Kind::arith, {{1, 2, 3}, {4, 5, 6}}};
+  const ShareBatch beaver_bits{ShareBatch::Kind::bits, {{0xF0F0}}};
+  write("mpc_share_batch", "rep3_pair", Seed().u8(3).raw(rep3.to_bytes()));
+  write("mpc_share_batch", "beaver_bits", Seed().u8(1).raw(beaver_bits.to_bytes()));
+  write("mpc_share_batch", "over_max", Seed().u8(2).raw(rep3.to_bytes()));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -305,5 +315,6 @@ int main(int argc, char** argv) {
   beaver_dealer();
   key_file();
   agreement();
+  mpc_share_batch();
   return 0;
 }
