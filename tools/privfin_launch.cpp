@@ -6,6 +6,8 @@
 //
 // Exit status: 0 when every party exited 0, 1 when one failed (the summary
 // names the party that failed first), 2 for a usage error.
+#include <signal.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -50,6 +52,9 @@ constexpr const char* help_text =
     "                         inherit (the parties write to this terminal directly)\n"
     "  --help                 this text\n"
     "\n"
+    "Ctrl-C reaches the parties too; the launcher waits for them to end, then removes\n"
+    "the folder (a second Ctrl-C ends the launcher at once).\n"
+    "\n"
     "Prints how each party ended, e.g. \"party 1: exit status 2 (failed first)\".\n"
     "Exit status: 0 when every party exited 0, 1 otherwise, 2 for a usage error.\n";
 
@@ -70,6 +75,19 @@ unsigned long number(const std::string& text, const char* what) {
     throw privfin::InvalidArgument(std::string(what) + " must be a number, got \"" + text + "\"");
   }
   return v;
+}
+
+// Ctrl-C reaches the whole process group: the parties end on it and the
+// launcher, which survives the first one, reaps them and removes the
+// credentials folder. A second Ctrl-C ends the launcher at once.
+void on_interrupt(int) {}
+
+void survive_first_interrupt() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = static_cast<int>(SA_RESETHAND);  // not SA_RESTART: poll() returns at once
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
 }
 
 }  // namespace
@@ -121,6 +139,7 @@ int main(int argc, char** argv) {
     if (options.parties < 2 || options.parties > 1000) return usage("--parties must be between 2 and 1000");
     if (options.command.empty()) return usage("no program given after --");
 
+    survive_first_interrupt();  // a handler, not SIG_IGN: the parties get the default back at exec
     const auto result = privfin::service::launch(options);
     for (const auto& p : result.parties) {
       std::fprintf(stderr, "party %zu: %s%s\n", p.id, p.describe().c_str(),

@@ -218,7 +218,7 @@ std::string PartyOutcome::describe() const {
   } else if (signal) {
     text = net::AbortNotice{id, net::AbortNotice::How::signaled, *signal}.describe();
   } else {
-    text = "not started";
+    text = pid > 0 ? "ended, status unknown (the process ignores SIGCHLD)" : "not started";
   }
   if (killed_at_time_limit) text += " at the time limit";
   return text;
@@ -361,17 +361,17 @@ LaunchResult launch(const LaunchOptions& options) {
   // Watch: output, ends, the time limit.
   auto limit_at = options.time_limit.count() > 0 ? started + options.time_limit : Clock::time_point::max();
   std::optional<Clock::time_point> drain_until;
-  const auto reap = [&](Child& c, int status) {
+  const auto reap = [&](Child& c, std::optional<int> status) {
     c.running = false;
     c.pidfd.reset();
     PartyOutcome& o = result.parties[c.id];
     o.ended_after = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     std::optional<net::AbortNotice> notice;
-    if (WIFEXITED(status)) {
-      o.exit_status = WEXITSTATUS(status);
+    if (status && WIFEXITED(*status)) {
+      o.exit_status = WEXITSTATUS(*status);
       if (*o.exit_status != 0) notice = net::AbortNotice{c.id, net::AbortNotice::How::exited, *o.exit_status};
-    } else if (WIFSIGNALED(status)) {
-      o.signal = WTERMSIG(status);
+    } else if (status && WIFSIGNALED(*status)) {
+      o.signal = WTERMSIG(*status);
       const int sig = std::clamp(*o.signal, 1, 64);
       notice = net::AbortNotice{c.id, net::AbortNotice::How::signaled, sig};
     }
@@ -440,6 +440,9 @@ LaunchResult launch(const LaunchOptions& options) {
       int status = 0;
       const pid_t r = ::waitpid(c.pid, &status, WNOHANG);
       if (r == c.pid) reap(c, status);
+      // Reaped by someone else (SIGCHLD ignored in this process): ended,
+      // status unknown.
+      if (r < 0 && errno == ECHILD) reap(c, std::nullopt);
     }
     if (ready <= 0) continue;
     for (std::size_t k = 0; k < fds.size(); ++k) {
