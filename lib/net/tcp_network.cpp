@@ -398,6 +398,8 @@ int link_bio_create(BIO* bio) {
   return 1;
 }
 
+namespace {
+
 // How long a party that sees a peer disconnect waits for the launcher's
 // notice that the peer aborted (only when a launcher watches the session):
 // the peer's sockets close as it exits, a moment before the launcher learns
@@ -426,6 +428,8 @@ int duplicate_notice_channel(int fd) {
   if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return -1;
   return ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
+
+}  // namespace
 
 // The method table, built once and kept for the life of the process.
 BIO_METHOD* link_bio_method() {
