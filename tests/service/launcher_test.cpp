@@ -182,7 +182,7 @@ TEST_CASE("launched_party: outside a launcher it says so", "[service][launcher]"
   CHECK_THROWS_WITH(launched_party(), Catch::Contains("PRIVFIN_PARTY_ID is not set"));
 }
 
-TEST_CASE("privfin-launch: prefixed output, summary and exit status", "[service][launcher]") {
+TEST_CASE("privfin-launch: prefixed or passed-through output, summary and exit status", "[service][launcher]") {
   int status = -1;
   std::string out = run_tool("--parties 2 -- /bin/sh -c 'echo hello {id}; exit 0'", status);
   INFO(out);
@@ -197,6 +197,11 @@ TEST_CASE("privfin-launch: prefixed output, summary and exit status", "[service]
   CHECK(status == 1);
   CHECK(out.find("party 2: exit status 5 (failed first)") != std::string::npos);
   CHECK(out.find("[party 0] party 0 caught: party 2: aborted (exit status 5)") != std::string::npos);
+
+  out = run_tool("--parties 2 --output inherit -- /bin/sh -c 'echo plain {id}'", status);
+  CHECK(status == 0);
+  CHECK(out.find("plain 1\n") != std::string::npos);
+  CHECK(out.find("[party") == std::string::npos);
 
   out = run_tool("--help", status);
   CHECK(status == 0);
