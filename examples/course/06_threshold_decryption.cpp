@@ -24,8 +24,10 @@
 // proof about 50 ms, checking one 30 ms. Keys need safe primes, slow to
 // find (seconds to minutes at 2048 bits), so this lesson uses a 1024-bit
 // key to start quickly: use 2048 bits or more.
-// NOTE: written against the current API, where key shares are numbered
-// 1..l; threshold Paillier is moving to the 0-based network id.
+// Key share i belongs to network party i (0-based, like every party id in
+// privfin). Over a real network, service::ThresholdDecryption
+// (service/threshold_decryption.hpp) does these rounds, the identity check
+// and the proofs for batches of ciphertexts.
 #include <cstdio>
 #include <vector>
 
@@ -63,11 +65,11 @@ int main() {
       for (std::size_t peer = 0; peer < 3; ++peer) {
         if (peer == me) continue;
         he::DecryptionShare s = tpk.share_from_bytes(net.receive_message(peer));  // DecodeError if malformed
-        // Identity binding: the share's key-share index must be the sender's.
-        if (s.party != keys.shares[peer].party()) throw ProtocolError(peer, "decryption share for another party");
+        // Identity binding: the share's key-share index must be the sender's network id.
+        if (s.party != peer) throw ProtocolError(peer, "decryption share for another party");
         shares.push_back(std::move(s));
       }
-      results[me] = tpk.combine(total, shares);  // verifies every proof first
+      results[me] = tpk.combine(total, shares, /*by=*/me);  // verifies every proof first
     });
 
     long want = 0;
@@ -76,11 +78,11 @@ int main() {
     for (std::size_t bank = 0; bank < 3; ++bank) {
       const auto& r = results[bank];
       std::printf("bank %zu: total %s, rejected:", bank, r.plaintext.get_str().c_str());
-      for (const auto& rej : r.rejected) std::printf(" key share %zu (%s)", rej.party, rej.reason.c_str());
+      for (const auto& rej : r.rejected) std::printf(" %s", rej.describe().c_str());
       std::printf("\n");
       all_decrypt = all_decrypt && r.plaintext == want;
       if (bank != cheater) {
-        cheater_named = cheater_named && r.rejected.size() == 1 && r.rejected[0].party == keys.shares[cheater].party();
+        cheater_named = cheater_named && r.rejected.size() == 1 && r.rejected[0].from == cheater;
       }
     }
     course::expect(all_decrypt, "every bank decrypts the plaintext total with 2 of 3 shares");

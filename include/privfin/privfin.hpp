@@ -24,6 +24,7 @@
 #include "privfin/net/tcp_network.hpp"
 #include "privfin/sharing/additive.hpp"
 #include "privfin/service/key_file.hpp"
+#include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sharing/fixed.hpp"
 #include "privfin/sharing/replicated.hpp"
 #include "privfin/sharing/shamir.hpp"
