@@ -20,6 +20,7 @@
 #include "privfin/he/paillier.hpp"
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
+#include "privfin/net/abort_notice.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
@@ -122,6 +123,11 @@ void party_config() {
   c.ca_certificate.clear();
   for (auto& p : c.parties) p.certificate.clear(), p.private_key.clear();
   write("party_config", "plain", Seed().text(c.to_json()));
+}
+
+void abort_notice() {
+  write("abort_notice", "exited", Seed().raw(net::AbortNotice{1, net::AbortNotice::How::exited, 2}.to_bytes()));
+  write("abort_notice", "signaled", Seed().raw(net::AbortNotice{7, net::AbortNotice::How::signaled, 9}.to_bytes()));
 }
 
 template <class V>
@@ -304,6 +310,7 @@ int main(int argc, char** argv) {
   codec_reader();
   tls_records();
   party_config();
+  abort_notice();
   bls();
   ed25519();
   ecvrf();
