@@ -240,7 +240,7 @@ void threshold_paillier() {
   write("threshold_paillier", "honest", Seed().u8(4).raw(filled(16, 0x12)));
   // The driver's batch message for the harness's fixed batch (the fixed
   // ciphertext and Enc(7) with zero randomness), from party 2.
-  service::ShareBatch batch;
+  service::DecryptionShareBatch batch;
   batch.round = 3;
   for (const auto& x : {c, pk.paillier().encrypt_public(mpz_class(7))}) {
     batch.shares.push_back(keys.shares[2].decrypt_share(pk, x, prg));
