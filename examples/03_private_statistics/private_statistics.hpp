@@ -46,13 +46,13 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/net/network.hpp"
-#include "privfin/zk/prio3/aggregator.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/vdaf/aggregator.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/prio3.hpp"
 
 namespace ex03 {
 
-namespace prio3 = privfin::zk::prio3;
+namespace prio3 = privfin::vdaf;
 using privfin::Bytes;
 using privfin::ByteView;
 

@@ -29,9 +29,9 @@
 #include "privfin/sig/ed25519.hpp"
 #include "privfin/sig/edwards25519.hpp"
 #include "privfin/zk/dleq.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/prio3.hpp"
+#include "privfin/vdaf/field.hpp"
 #include "tests/he/test_keys.hpp"
 
 using namespace privfin;
@@ -185,7 +185,7 @@ void curve_points() {
 }
 
 void vdaf_field() {
-  using namespace zk;
+  using namespace vdaf;
   const std::vector<Field64> a = {Field64::from_u64(1), Field64::from_u64(0xFFFFFFFF00000000ULL)};
   const std::vector<Field128> b = {Field128::from_u64(7), -Field128::one()};
   write("vdaf_field", "field64", Seed().u8(0).raw(encode_vec(std::span<const Field64>(a))));
