@@ -21,6 +21,8 @@
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/net/party_config.hpp"
+#include "privfin/core/rejection.hpp"
+#include "privfin/service/agreement.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
@@ -263,6 +265,17 @@ void key_file() {
 
 }  // namespace
 
+void agreement() {
+  service::Parameters params("anti-stacking", 1);
+  params.set("limit", std::int64_t{50'000}).set("context", "loan-book").set("rate", 0.25);
+  params.set_bytes("salt", filled(8, 0x11)).set_fingerprint("verify key", filled(16, 0x22));
+  write("agreement", "parameters", Seed().u8(0).raw(params.to_bytes()));
+  const Rejection a{.item = 17, .by = 0, .from = 3, .cause = RejectionCause::invalid_proof, .detail = "proof"};
+  const Rejection b{.item = 2, .by = 1, .from = {}, .cause = RejectionCause::replayed, .detail = ""};
+  write("agreement", "rejection", Seed().u8(1).raw(a.to_bytes()));
+  write("agreement", "rejections", Seed().u8(2).raw(rejections_to_bytes({a, b})));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -282,5 +295,6 @@ int main(int argc, char** argv) {
   threshold_paillier();
   beaver_dealer();
   key_file();
+  agreement();
   return 0;
 }
