@@ -50,7 +50,12 @@ std::string show(const Parameters::Value& value) {
       return out;
     }
     case Parameters::Kind::fingerprint:
-      return "#" + to_hex(ByteView(value.data).first(shown_fingerprint_bytes));
+    {
+      // Appended rather than "#" + ...: g++ 12 -O3 reports a false -Wrestrict on the operator+ form.
+      std::string out = "#";
+      out += to_hex(ByteView(value.data).first(shown_fingerprint_bytes));
+      return out;
+    }
   }
   return "?";
 }
