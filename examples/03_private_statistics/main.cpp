@@ -116,34 +116,33 @@ int run_role(const Args& a) {
     auto net = connect(a);
     const ex03::Receipt receipt = ex03::run_bank(*net, aggregators, name, mine, cheat, std::cout);
     net->close();
-    // A rejected filing is the expected end for the dishonest bank, not an error of this program.
-    return receipt.accepted || cheat != ex03::Cheat::none ? 0 : 3;
+    // A rejected report is the expected end for the dishonest bank, not an error of this program.
+    return receipt.accepted() || cheat != ex03::Cheat::none ? 0 : 3;
   }
   if (a.command == "regulator") {
     auto net = connect(a);
     const ex03::Statistics stats = ex03::run_regulator(*net, aggregators);
     net->close();
     std::optional<ex03::Totals> plaintext;
+    std::vector<std::string> banks;
     const std::string check = a.get("check");
     if (!check.empty()) {
-      std::set<std::string> accepted;
-      for (const auto& f : stats.filings) {
-        if (f.accepted) accepted.insert(f.bank);
-      }
-      plaintext = ex03::plaintext_totals(ex03::read_loans_csv(check), accepted);
+      const auto loans = ex03::read_loans_csv(check);
+      banks = ex03::bank_names(loans);
+      plaintext = ex03::plaintext_totals(loans, std::set<std::string>(banks.begin(), banks.end()));
     }
-    std::cout << "Regulator: totals over " << stats.filings.size() << " filings, unsharded from " << aggregators
-              << " aggregate shares each\n\n";
-    ex03::print_statistics(stats, plaintext, std::cout);
+    std::cout << "Regulator: totals unsharded from " << aggregators << " aggregate shares per statistic\n\n";
+    ex03::print_statistics(stats, aggregators, banks, plaintext, std::cout);
     int code = plaintext && !(*plaintext == stats.totals) ? 4 : 0;
     const auto expected = a.all("expect-rejected");
     if (!expected.empty()) {
       std::set<std::string> want(expected.begin(), expected.end()), got;
-      for (const auto& f : stats.filings) {
-        if (!f.accepted) got.insert(f.bank);
+      for (const auto& r : stats.rejected) {
+        const std::size_t k = r.from.value_or(0) - aggregators - 1;
+        got.insert(r.from && k < banks.size() ? banks[k] : "?");
       }
       if (want != got) {
-        std::cout << "The rejected banks differ from the dishonest banks the launcher started.\n";
+        std::cout << "The banks with rejected reports differ from the dishonest banks the launcher started.\n";
         code = 5;
       }
     }

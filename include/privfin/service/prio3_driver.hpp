@@ -45,6 +45,10 @@
 // timeouts: the collector waits in prio3_collect until the aggregators send
 // their shares, so its receive timeout must cover the preparation). Every
 // received message is bounded (Prio3Limits) before it is read.
+// Several sessions over one network (two statistics, say) run one after
+// the other: prepare() and send_aggregate_share() of one before prepare()
+// of the next, in the order in which the collector calls prio3_collect;
+// uploads of all sessions may come first.
 // Caller duties: the verify key is random, shared by the aggregators only
 // (service/key_file.hpp stores it); nonces are random (make_prio3_report).
 // Cost per report: one verify_init and verify_next per aggregator, the
