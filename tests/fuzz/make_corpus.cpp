@@ -23,6 +23,7 @@
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
@@ -276,6 +277,27 @@ void agreement() {
   write("agreement", "rejections", Seed().u8(2).raw(rejections_to_bytes({a, b})));
 }
 
+void prio3_driver() {
+  using namespace privfin::service;
+  Prio3Nonce nonce{};
+  nonce.fill(std::byte{0x5A});
+  const Prio3ReportShare share{nonce, filled(96, 0x10), filled(64, 0x20)};
+  write("prio3_driver", "report_share", Seed().u8(0).raw(share.to_bytes()));
+  write("prio3_driver", "upload", Seed().u8(1).raw(Prio3Upload{{share, share}}.to_bytes()));
+  write("prio3_driver", "batch_init", Seed().u8(2).raw(Prio3BatchInit{3, 48, true, {nonce, nonce}}.to_bytes()));
+  const Prio3Status ok{0, filled(32, 0x30), ""};
+  const Prio3Status refused{7, {}, "validity proof 0 of 1 did not verify"};
+  write("prio3_driver", "prep_shares",
+        Seed().u8(3).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::prep_shares, 3, {ok, refused}}.to_bytes()));
+  write("prio3_driver", "prep_messages",
+        Seed().u8(4).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::prep_messages, 3, {ok, refused}}.to_bytes()));
+  write("prio3_driver", "finish",
+        Seed().u8(5).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::finish, 3, {Prio3Status{}, refused}}.to_bytes()));
+  const Rejection r{.item = 49, .by = 0, .from = 4, .cause = RejectionCause::invalid_proof, .detail = "report: proof"};
+  write("prio3_driver", "commit", Seed().u8(6).raw(Prio3Commit{3, {r}}.to_bytes()));
+  write("prio3_driver", "aggregate_share", Seed().u8(7).raw(Prio3AggregateShare{50, 49, {r}, filled(128, 0x40)}.to_bytes()));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -296,5 +318,6 @@ int main(int argc, char** argv) {
   beaver_dealer();
   key_file();
   agreement();
+  prio3_driver();
   return 0;
 }
