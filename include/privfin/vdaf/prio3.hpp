@@ -61,18 +61,19 @@ namespace privfin::vdaf {
 
 // Why a report was rejected (the detailed, Prio3-specific reason; to_cause()
 // gives the library-wide privfin::RejectionCause of core/rejection.hpp).
-enum class Reason {
-  none,
-  wrong_nonce_length,         // the nonce is not 16 bytes
-  malformed_public_share,     // wrong length
-  malformed_input_share,      // wrong length or an element >= p
-  malformed_verifier_share,   // a peer's verifier share: wrong length, element >= p, or wrong count
-  malformed_verifier_message, // wrong length
-  query_point_is_root,        // the query randomness hit a root of unity (negligible)
-  proof_rejected,             // the FLP decision failed: the measurement is invalid or a share was tampered with
-  joint_rand_mismatch,        // the client's joint randomness parts disagree with the aggregators'
-  replayed_report,            // the report id was seen before (Aggregator)
-  unknown_report,             // no pending verification for this report id (Aggregator)
+// The numeric values are a wire form (service/prio3_messages.hpp): append, never renumber.
+enum class Reason : std::uint8_t {
+  none = 0,
+  wrong_nonce_length = 1,         // the nonce is not 16 bytes
+  malformed_public_share = 2,     // wrong length
+  malformed_input_share = 3,      // wrong length or an element >= p
+  malformed_verifier_share = 4,   // a peer's verifier share: wrong length, element >= p, or wrong count
+  malformed_verifier_message = 5, // wrong length
+  query_point_is_root = 6,        // the query randomness hit a root of unity (negligible)
+  proof_rejected = 7,             // the FLP decision failed: the measurement is invalid or a share was tampered with
+  joint_rand_mismatch = 8,        // the client's joint randomness parts disagree with the aggregators'
+  replayed_report = 9,            // the report id was seen before (Aggregator)
+  unknown_report = 10,            // no pending verification for this report id (Aggregator)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Reason r) noexcept {
