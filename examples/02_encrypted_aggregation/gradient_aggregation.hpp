@@ -6,9 +6,11 @@
 // Privacy-Preserving Deep Learning with Blockchain-based Incentive", IEEE
 // TDSC 2019), built from privfin's public headers only.
 //
-// Who is who on the Network: party 0 is the aggregator, parties 1..N hold
-// data and one threshold key share each (share i belongs to network party i).
-// Every round (see README.md for the message flow):
+// Who is who on the Network: parties 0..N-1 hold data and one threshold key
+// share each (key share i belongs to network party i), party N is the
+// aggregator. Before the first round every process runs service::agree on
+// the training parameters and the threshold key id. Every round (see
+// README.md for the message flow):
 //   1. each data party computes the gradient sum over its rows for the
 //      current public weights, rounds it to fixed point, packs the 31
 //      integers into as few Paillier plaintexts as fit, encrypts, and sends
@@ -17,10 +19,10 @@
 //      posts the aggregate together with every submission, so each party can
 //      check that its own ciphertexts are in and that the aggregate is their
 //      sum;
-//   3. every data party sends a decryption share of each aggregate
-//      ciphertext, with its DLEQ proof, to the aggregator, which posts all of
-//      them; everyone (aggregator and parties) verifies every share, names the
-//      parties whose shares fail, and combines t valid ones;
+//   3. service::ThresholdDecryption: every data party sends a decryption
+//      share of each aggregate ciphertext, with its DLEQ proof, to every
+//      process; everyone (aggregator and parties) verifies every share,
+//      names the parties whose shares fail, and combines t valid ones;
 //   4. everyone decodes the packed sum and takes the same gradient step.
 //
 // Security model: semi-honest-to-malicious data parties for decryption
@@ -39,17 +41,21 @@
 
 #include <gmpxx.h>
 
+#include <privfin/core/bigint.hpp>
 #include <privfin/core/bytes.hpp>
 #include <privfin/core/codec.hpp>
 #include <privfin/core/error.hpp>
 #include <privfin/core/prg.hpp>
+#include <privfin/core/rejection.hpp>
 #include <privfin/he/encoding.hpp>
 #include <privfin/he/paillier.hpp>
 #include <privfin/he/threshold_paillier.hpp>
 #include <privfin/net/network.hpp>
+#include <privfin/service/agreement.hpp>
+#include <privfin/service/key_file.hpp>
+#include <privfin/service/threshold_decryption.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -58,7 +64,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
-#include <map>
+#include <numeric>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -135,12 +141,10 @@ inline Dataset load_dataset(const std::filesystem::path& file) {
   return d;
 }
 
-// The training parameters; every process must use the same (the aggregator
-// sends its own at the start and each party refuses to run with others).
+// The training parameters; every process must use the same (service::agree
+// checks them before the first round, see agreed_parameters()).
 struct Params {
-  static constexpr std::uint8_t format_version = 1;
-
-  std::size_t parties = 4;           // data parties N (network parties 1..N)
+  std::size_t parties = 4;           // data parties N (network parties 0..N-1)
   std::size_t threshold = 3;         // t shares decrypt
   std::size_t rounds = 10;           // full-batch gradient steps
   double learning_rate = 0.5;
@@ -149,30 +153,6 @@ struct Params {
   std::uint64_t split_seed = 1;      // fixed shuffle of the rows into train/test
   std::size_t test_rows = 114;       // held-out rows (20 %) for the accuracy figures
 
-  void write(privfin::Writer& w) const {
-    w.version(format_version)
-        .varint(parties)
-        .varint(threshold)
-        .varint(rounds)
-        .u64(std::bit_cast<std::uint64_t>(learning_rate))
-        .varint(fractional_bits)
-        .varint(value_bits)
-        .u64(split_seed)
-        .varint(test_rows);
-  }
-  [[nodiscard]] static Params read(privfin::Reader& r) {
-    r.expect_version(format_version, "training parameters");
-    Params p;
-    p.parties = r.length("parties", 256);
-    p.threshold = r.length("threshold", 256);
-    p.rounds = r.length("rounds", 1'000'000);
-    p.learning_rate = std::bit_cast<double>(r.u64("learning rate"));
-    p.fractional_bits = r.length("fractional bits", 62);
-    p.value_bits = r.length("value bits", 62);
-    p.split_seed = r.u64("split seed");
-    p.test_rows = r.length("test rows", 1'000'000);
-    return p;
-  }
   friend bool operator==(const Params&, const Params&) = default;
 
   // Throws privfin::InvalidArgument for inconsistent values.
@@ -243,10 +223,10 @@ inline Split prepare(const Dataset& d, const Params& p) {
   return s;
 }
 
-// Data party i (1..N) holds training rows [begin, end) of the split.
+// Data party i (0..N-1) holds training rows [begin, end) of the split.
 inline std::pair<std::size_t, std::size_t> party_rows(const Split& s, std::size_t party, std::size_t parties) {
   const std::size_t m = s.train_x.size();
-  return {(party - 1) * m / parties, party * m / parties};
+  return {party * m / parties, (party + 1) * m / parties};
 }
 
 // ------------------------------------------------------------------ model
@@ -328,7 +308,7 @@ inline std::vector<ReferenceRound> plaintext_training(const Split& s, const Para
     ReferenceRound rr;
     rr.fixed_sum.assign(model_size, 0);
     std::vector<double> float_sum(model_size, 0.0);
-    for (std::size_t i = 1; i <= p.parties; ++i) {
+    for (std::size_t i = 0; i < p.parties; ++i) {
       const auto [b, e] = party_rows(s, i, p.parties);
       const auto q = quantize(gradient_sum(s, wq, b, e), p);
       for (std::size_t j = 0; j < model_size; ++j) rr.fixed_sum[j] += q[j];
@@ -347,7 +327,27 @@ inline std::vector<ReferenceRound> plaintext_training(const Split& s, const Para
 
 // ------------------------------------------------------------------ protocol
 
-inline constexpr std::uint8_t message_version = 1;
+// Network layout: data party i is network party i and holds threshold key
+// share i (one numbering: key share i belongs to network party i); the
+// aggregator, which holds no key share, is network party N.
+inline std::size_t aggregator_id(const Params& p) { return p.parties; }
+
+// What every process must hold alike. service::agree compares them before
+// the first round and names every process that differs.
+inline privfin::service::Parameters agreed_parameters(const Params& p,
+                                                      const privfin::he::ThresholdPaillierPublicKey& tpk) {
+  privfin::service::Parameters a("privfin-ex02-gradient-aggregation", 1);
+  a.set("data parties", static_cast<std::uint64_t>(p.parties))
+      .set("threshold", static_cast<std::uint64_t>(p.threshold))
+      .set("rounds", static_cast<std::uint64_t>(p.rounds))
+      .set("learning rate", p.learning_rate)
+      .set("fractional bits", static_cast<std::uint64_t>(p.fractional_bits))
+      .set("value bits", static_cast<std::uint64_t>(p.value_bits))
+      .set("split seed", std::to_string(p.split_seed))
+      .set("test rows", static_cast<std::uint64_t>(p.test_rows))
+      .set_bytes("threshold key id", tpk.key_id());
+  return a;
+}
 
 inline privfin::he::PackedEncoding packing(const privfin::he::ThresholdPaillierPublicKey& tpk, const Params& p) {
   return privfin::he::PackedEncoding(tpk.paillier(), p.value_bits, p.parties);
@@ -355,31 +355,15 @@ inline privfin::he::PackedEncoding packing(const privfin::he::ThresholdPaillierP
 
 // What one round produced, as every process computes it.
 struct RoundOutcome {
-  std::size_t round = 0;  // 1-based
-  std::vector<std::int64_t> aggregate;             // decrypted gradient sum
-  std::vector<privfin::he::ShareRejection> rejected;  // one entry per rejected party
-  std::vector<std::size_t> used_parties;           // whose shares decrypted ciphertext 0
-  std::vector<double> weights;                     // after the step
-  double accuracy = 0.0;                           // on the held-out rows
-  std::uint64_t bytes = 0;                         // this process's traffic in the round
-  double seconds = 0.0;                            // wall time of the round at this process
+  std::size_t round = 0;                    // 1-based
+  std::vector<std::int64_t> aggregate;      // decrypted gradient sum
+  std::vector<privfin::Rejection> rejected;  // every refused decryption share, by whom, why
+  std::vector<std::size_t> used_parties;    // whose shares decrypted ciphertext 0
+  std::vector<double> weights;              // after the step
+  double accuracy = 0.0;                    // on the held-out rows
+  std::uint64_t bytes = 0;                  // this process's traffic in the round
+  double seconds = 0.0;                     // wall time of the round at this process
 };
-
-inline void write_header(privfin::Writer& w, std::size_t round) {
-  w.version(message_version).u32(static_cast<std::uint32_t>(round));
-}
-
-inline void read_header(privfin::Reader& r, std::size_t round, std::size_t from, const char* what) {
-  const auto v = r.u8("version");
-  if (v != message_version) {
-    throw privfin::ProtocolError(from, std::string(what) + ": unsupported version " + std::to_string(v));
-  }
-  const auto got = r.u32("round");
-  if (got != round) {
-    throw privfin::ProtocolError(from, std::string(what) + " for round " + std::to_string(got) +
-                                           ", expected round " + std::to_string(round));
-  }
-}
 
 // Product of the ciphertext vectors, slot-wise: Enc(sum of the gradients).
 inline std::vector<privfin::he::PaillierCiphertext> add_all(
@@ -391,154 +375,159 @@ inline std::vector<privfin::he::PaillierCiphertext> add_all(
   return sum;
 }
 
-// Verifies every posted share of every aggregate ciphertext and combines.
-// Shares are indexed [party - 1][ciphertext]; a party whose submission was
-// malformed has an empty entry and is named with `malformed[party]`.
-inline RoundOutcome combine_round(const privfin::he::ThresholdPaillierPublicKey& tpk, const Params& p,
-                                  const std::vector<privfin::he::PaillierCiphertext>& aggregate,
-                                  const std::vector<std::vector<privfin::he::DecryptionShare>>& shares,
-                                  const std::map<std::size_t, std::string>& malformed) {
-  RoundOutcome out;
-  std::map<std::size_t, std::string> rejected(malformed.begin(), malformed.end());
-  std::vector<mpz_class> plaintexts;
-  for (std::size_t k = 0; k < aggregate.size(); ++k) {
-    std::vector<privfin::he::DecryptionShare> for_k;
-    for (std::size_t i = 0; i < shares.size(); ++i) {
-      if (!shares[i].empty()) for_k.push_back(shares[i][k]);
-    }
-    if (for_k.size() < tpk.threshold()) {
-      const std::size_t first = rejected.empty() ? 0 : rejected.begin()->first;
-      throw privfin::ProtocolError(first, "only " + std::to_string(for_k.size()) +
-                                              " well-formed decryption shares, threshold is " +
-                                              std::to_string(tpk.threshold()));
-    }
-    auto result = tpk.combine(aggregate[k], for_k);  // ProtocolError if fewer than t verify
-    for (auto& rej : result.rejected) rejected.emplace(rej.party, "ciphertext " + std::to_string(k) + ": " + rej.reason);
-    if (k == 0) out.used_parties = result.used_parties;
-    plaintexts.push_back(std::move(result.plaintext));
-  }
-  for (auto& [party, reason] : rejected) out.rejected.push_back({party, reason});
-  out.aggregate = packing(tpk, p).decode(plaintexts, model_size, p.parties);
-  return out;
-}
-
-// Reads a party's decryption-share message: one share per aggregate
-// ciphertext, each naming the sender. Returns the reason it is unusable.
-inline std::optional<std::string> parse_shares(const privfin::he::ThresholdPaillierPublicKey& tpk,
-                                               privfin::ByteView bytes, std::size_t sender, std::size_t round,
-                                               std::size_t ciphertexts,
-                                               std::vector<privfin::he::DecryptionShare>& out) {
-  out.clear();
-  try {
-    privfin::Reader r(bytes);
-    read_header(r, round, sender, "decryption shares");
-    const std::size_t count = r.length("share count", 1024);
-    if (count != ciphertexts) {
-      return "sent " + std::to_string(count) + " shares for " + std::to_string(ciphertexts) + " ciphertexts";
-    }
-    for (std::size_t k = 0; k < count; ++k) {
-      auto share = tpk.share_from_bytes(r.bytes("share", 1U << 20));
-      if (share.party != sender) {
-        out.clear();
-        return "share claims party " + std::to_string(share.party);
-      }
-      out.push_back(std::move(share));
-    }
-    r.expect_end("decryption shares");
-  } catch (const privfin::Error& e) {
-    out.clear();
-    return std::string("malformed shares: ") + e.what();
-  }
-  return std::nullopt;
-}
-
-inline std::string describe_rejections(const std::vector<privfin::he::ShareRejection>& rejected) {
-  if (rejected.empty()) return "-";
-  std::string s;
+// "-" or the rejected parties, "2" or "2,5".
+inline std::string describe_rejections(const std::vector<privfin::Rejection>& rejected) {
+  std::set<std::size_t> parties;
   for (const auto& r : rejected) {
-    if (!s.empty()) s += ",";
-    s += std::to_string(r.party);
+    if (r.from) parties.insert(*r.from);
+  }
+  if (parties.empty()) return "-";
+  std::string s;
+  for (auto p : parties) {
+    if (!s.empty()) s += ',';
+    s += std::to_string(p);
   }
   return s;
 }
 
-// The aggregator (network party 0). It holds no key share; it evaluates the
-// public model on the held-out rows, and when `reference` is given also
-// prints the plaintext comparison. Returns every round's outcome.
-inline std::vector<RoundOutcome> run_aggregator(privfin::net::Network& net, const Params& p,
-                                                const privfin::he::ThresholdPaillierPublicKey& tpk,
-                                                const Split& split, const std::vector<ReferenceRound>* reference,
-                                                std::ostream& log) {
-  using privfin::he::PaillierCiphertext;
-  p.check();
-  if (net.party_id() != 0 || net.party_count() != p.parties + 1) {
-    throw privfin::InvalidArgument("the aggregator is network party 0 of N + 1");
+// The largest encoding of `count` ciphertexts (ciphertexts_to_bytes):
+// receivers bound messages by it before allocating.
+inline std::size_t ciphertexts_bound(const privfin::he::PaillierPublicKey& pk, std::size_t count) {
+  return 1 + 16 + 10 + count * pk.ciphertext_bytes();
+}
+
+// The data parties' side of steps 1-2: submit, then check the post.
+inline std::vector<privfin::he::PaillierCiphertext> submit_and_check(
+    privfin::net::Network& net, const Params& p, const privfin::he::PaillierPublicKey& pk,
+    const std::vector<privfin::he::PaillierCiphertext>& mine) {
+  const std::size_t agg = aggregator_id(p), cts = mine.size();
+  net.send_message(agg, pk.ciphertexts_to_bytes(mine));
+  const auto post = net.receive_message(agg, (p.parties + 1) * (10 + ciphertexts_bound(pk, cts)));
+  std::vector<privfin::he::PaillierCiphertext> aggregate;
+  std::vector<std::vector<privfin::he::PaillierCiphertext>> all;
+  try {
+    privfin::Reader r(post);
+    aggregate = pk.ciphertexts_from_bytes(r.bytes("aggregate"), cts);
+    for (std::size_t i = 0; i < p.parties; ++i) all.push_back(pk.ciphertexts_from_bytes(r.bytes("submission"), cts));
+    r.expect_end("aggregate");
+  } catch (const privfin::DecodeError& e) {
+    throw privfin::ProtocolError(agg, std::string("malformed aggregate: ") + e.what());
   }
+  for (const auto& g : all) {
+    if (g.size() != cts) throw privfin::ProtocolError(agg, "a posted submission has the wrong size");
+  }
+  if (aggregate.size() != cts || all[net.party_id()] != mine) {
+    throw privfin::ProtocolError(agg, "our encrypted gradient is missing from the posted submissions");
+  }
+  if (add_all(pk, all) != aggregate) {
+    throw privfin::ProtocolError(agg, "the posted aggregate is not the sum of the posted submissions");
+  }
+  return aggregate;
+}
+
+// The aggregator's side of steps 1-2: collect, add, post.
+inline std::vector<privfin::he::PaillierCiphertext> collect_and_post(privfin::net::Network& net, const Params& p,
+                                                                     const privfin::he::PaillierPublicKey& pk,
+                                                                     std::size_t cts) {
+  std::vector<std::vector<privfin::he::PaillierCiphertext>> gradients(p.parties);
+  for (std::size_t i = 0; i < p.parties; ++i) {
+    const auto m = net.receive_message(i, ciphertexts_bound(pk, cts));
+    try {
+      gradients[i] = pk.ciphertexts_from_bytes(m, cts);
+    } catch (const privfin::DecodeError& e) {
+      throw privfin::ProtocolError(i, std::string("malformed encrypted gradient: ") + e.what());
+    }
+    if (gradients[i].size() != cts) {
+      throw privfin::ProtocolError(i, "sent " + std::to_string(gradients[i].size()) + " ciphertexts, expected " +
+                                          std::to_string(cts));
+    }
+  }
+  auto aggregate = add_all(pk, gradients);
+  privfin::Writer post;
+  post.bytes(pk.ciphertexts_to_bytes(aggregate));
+  for (const auto& g : gradients) post.bytes(pk.ciphertexts_to_bytes(g));
+  for (std::size_t i = 0; i < p.parties; ++i) net.send_message(i, post.data());
+  return aggregate;
+}
+
+inline void print_round(std::ostream& log, const RoundOutcome& o, const ReferenceRound* ref) {
+  std::ostringstream line;
+  line << std::setw(5) << o.round << "  " << std::fixed << std::setprecision(4) << std::setw(8) << o.accuracy;
+  if (ref != nullptr) {
+    double diff = 0.0;
+    for (std::size_t j = 0; j < model_size; ++j) diff = std::max(diff, std::abs(o.weights[j] - ref->weights_float[j]));
+    line << "  " << std::setw(9) << ref->accuracy_float << "  " << std::scientific << std::setprecision(2)
+         << std::setw(14) << diff << "  " << std::setw(5) << (o.aggregate == ref->fixed_sum ? "yes" : "NO");
+  } else {
+    line << "  " << std::setw(9) << "-" << "  " << std::setw(14) << "-" << "  " << std::setw(5) << "-";
+  }
+  line << "  " << std::setw(8) << describe_rejections(o.rejected) << "  " << std::fixed << std::setprecision(1)
+       << std::setw(12) << static_cast<double>(o.bytes) / 1024.0 << "  " << std::setprecision(0) << std::setw(8)
+       << o.seconds * 1000.0 << "\n";
+  for (const auto& rej : o.rejected) {
+    line << "       party " << rej.from.value_or(0) << "'s decryption share rejected: " << rej.describe()
+         << "; decrypted with parties";
+    for (auto u : o.used_parties) line << " " << u;
+    line << "\n";
+  }
+  log << line.str() << std::flush;
+}
+
+// Every process's loop. `key_share` is null at the aggregator. `log` and
+// `reference` (aggregator only) print the per-round table.
+inline std::vector<RoundOutcome> run_rounds(privfin::net::Network& net, const Params& p,
+                                            const privfin::he::ThresholdPaillierPublicKey& tpk,
+                                            const privfin::he::ThresholdPaillierKeyShare* key_share,
+                                            const Split& split, privfin::Prg& prg, std::ostream* log,
+                                            const std::vector<ReferenceRound>* reference) {
+  p.check();
+  const std::size_t me = net.party_id();
+  const bool aggregator = me == aggregator_id(p);
+  if (net.party_count() != p.parties + 1) throw privfin::InvalidArgument("the network must have N + 1 parties");
   if (tpk.parties() != p.parties || tpk.threshold() != p.threshold) {
     throw privfin::InvalidArgument("threshold key is for other (t, N) than the parameters");
   }
+  // Decryption: the data parties decrypt, every process learns the sum. The
+  // driver refuses at once a key share that is not this party's (another
+  // owner's key-share file), before anything is sent.
+  std::vector<std::size_t> decryptors(p.parties), outputs(p.parties + 1);
+  std::iota(decryptors.begin(), decryptors.end(), std::size_t{0});
+  std::iota(outputs.begin(), outputs.end(), std::size_t{0});
+  std::optional<privfin::service::ThresholdDecryption> decryption;
+  if (key_share != nullptr) {
+    decryption.emplace(net, tpk, *key_share, decryptors, outputs);
+  } else {
+    decryption.emplace(net, tpk, decryptors, outputs);
+  }
+  privfin::service::agree(net, agreed_parameters(p, tpk));
   const auto& pk = tpk.paillier();
   const auto pack = packing(tpk, p);
   const std::size_t cts = pack.plaintexts_for(model_size);
-  {
-    privfin::Writer w;
-    p.write(w);
-    w.raw(tpk.key_id());
-    for (std::size_t i = 1; i <= p.parties; ++i) net.send_message(i, w.data());
+  if (log != nullptr) {
+    *log << "aggregator: " << p.parties << " data parties, threshold " << p.threshold << ", " << pk.modulus_bits()
+         << "-bit modulus, " << pack.slots_per_plaintext() << " gradient values per ciphertext, " << cts
+         << " ciphertext(s) per gradient\n"
+         << "round  accuracy  plaintext  max|w-w_plain|  exact  rejected  traffic[KiB]  time[ms]\n";
   }
-  log << "aggregator: " << p.parties << " data parties, threshold " << p.threshold << ", " << pk.modulus_bits()
-      << "-bit modulus, " << pack.slots_per_plaintext() << " gradient values per ciphertext, " << cts
-      << " ciphertext(s) per gradient\n";
-  log << "round  accuracy  plaintext  max|w-w_plain|  exact  rejected  traffic[KiB]  time[ms]\n";
+  std::pair<std::size_t, std::size_t> rows{0, 0};
+  if (!aggregator) rows = party_rows(split, me, p.parties);
   std::vector<RoundOutcome> outcomes;
   std::vector<double> w(model_size, 0.0);
   for (std::size_t round = 1; round <= p.rounds; ++round) {
     const auto start = std::chrono::steady_clock::now();
     const auto before = net.total_counters();
-    // 1. Collect the encrypted gradients.
-    std::vector<privfin::Bytes> submissions(p.parties);
-    std::vector<std::vector<PaillierCiphertext>> gradients(p.parties);
-    for (std::size_t i = 1; i <= p.parties; ++i) {
-      submissions[i - 1] = net.receive_message(i);
-      privfin::Reader r(submissions[i - 1]);
-      read_header(r, round, i, "encrypted gradient");
-      try {
-        gradients[i - 1] = pk.ciphertexts_from_bytes(r.bytes("ciphertexts"), cts);
-        r.expect_end("encrypted gradient");
-      } catch (const privfin::Error& e) {
-        throw privfin::ProtocolError(i, std::string("malformed encrypted gradient: ") + e.what());
-      }
-      if (gradients[i - 1].size() != cts) {
-        throw privfin::ProtocolError(i, "sent " + std::to_string(gradients[i - 1].size()) + " ciphertexts, expected " +
-                                            std::to_string(cts));
-      }
-    }
-    // 2. Aggregate and post the aggregate with every submission.
-    const auto aggregate = add_all(pk, gradients);
-    {
-      privfin::Writer msg;
-      write_header(msg, round);
-      msg.bytes(pk.ciphertexts_to_bytes(aggregate));
-      for (const auto& g : gradients) msg.bytes(pk.ciphertexts_to_bytes(g));
-      for (std::size_t i = 1; i <= p.parties; ++i) net.send_message(i, msg.data());
-    }
-    // 3. Collect the decryption shares and post them all.
-    std::vector<std::vector<privfin::he::DecryptionShare>> shares(p.parties);
-    std::map<std::size_t, std::string> malformed;
-    std::vector<privfin::Bytes> raw(p.parties);
-    for (std::size_t i = 1; i <= p.parties; ++i) {
-      raw[i - 1] = net.receive_message(i);
-      if (auto problem = parse_shares(tpk, raw[i - 1], i, round, cts, shares[i - 1])) malformed.emplace(i, *problem);
-    }
-    {
-      privfin::Writer msg;
-      write_header(msg, round);
-      for (const auto& m : raw) msg.bytes(m);
-      for (std::size_t i = 1; i <= p.parties; ++i) net.send_message(i, msg.data());
-    }
-    // 4. Verify, combine, decode, step: the same computation as every party.
-    RoundOutcome o = combine_round(tpk, p, aggregate, shares, malformed);
+    // 1-2. Encrypted gradients in, the aggregate and every submission out.
+    const auto aggregate =
+        aggregator ? collect_and_post(net, p, pk, cts)
+                   : submit_and_check(net, p, pk, pack.encrypt(quantize(gradient_sum(split, w, rows.first, rows.second), p), prg));
+    // 3. Threshold decryption with proofs; cheaters are named, not trusted.
+    auto decrypted = decryption->decrypt(aggregate, prg);
+    // 4. Decode and step: the same computation in every process.
+    RoundOutcome o;
     o.round = round;
+    o.aggregate = pack.decode(decrypted.plaintexts, model_size, p.parties);
+    o.rejected = std::move(decrypted.rejected);
+    o.used_parties = std::move(decrypted.used_parties);
     apply_step(w, o.aggregate, p, split.train_x.size());
     o.weights = w;
     o.accuracy = accuracy(w, split.test_x, split.test_y);
@@ -546,207 +535,72 @@ inline std::vector<RoundOutcome> run_aggregator(privfin::net::Network& net, cons
     const auto after = net.total_counters();
     o.bytes = (after.bytes_sent - before.bytes_sent) + (after.bytes_received - before.bytes_received);
     o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-    std::ostringstream line;
-    line << std::setw(5) << round << "  " << std::fixed << std::setprecision(4) << std::setw(8) << o.accuracy;
-    if (reference != nullptr && round <= reference->size()) {
-      const auto& ref = (*reference)[round - 1];
-      double diff = 0.0;
-      for (std::size_t j = 0; j < model_size; ++j) diff = std::max(diff, std::abs(w[j] - ref.weights_float[j]));
-      line << "  " << std::setw(9) << ref.accuracy_float << "  " << std::scientific << std::setprecision(2)
-           << std::setw(14) << diff << "  " << std::setw(5) << (o.aggregate == ref.fixed_sum ? "yes" : "NO");
-    } else {
-      line << "  " << std::setw(9) << "-" << "  " << std::setw(14) << "-" << "  " << std::setw(5) << "-";
+    if (log != nullptr) {
+      print_round(*log, o, reference != nullptr && round <= reference->size() ? &(*reference)[round - 1] : nullptr);
     }
-    line << "  " << std::setw(8) << describe_rejections(o.rejected) << "  " << std::fixed << std::setprecision(1)
-         << std::setw(12) << static_cast<double>(o.bytes) / 1024.0 << "  " << std::setprecision(0) << std::setw(8)
-         << o.seconds * 1000.0 << "\n";
-    log << line.str();
-    for (const auto& rej : o.rejected) {
-      log << "       party " << rej.party << "'s decryption share rejected (" << rej.reason
-          << "); decrypted with parties";
-      for (auto u : o.used_parties) log << " " << u;
-      log << "\n";
-    }
-    log.flush();
     outcomes.push_back(std::move(o));
   }
   return outcomes;
 }
 
-// Data party i (network party i = threshold key share i). `cheat` makes it
-// submit a wrong decryption share every round (its value times (1 + n),
-// which would shift the decrypted sum if it were accepted): the
-// demonstration of a lying party being named.
+// The aggregator (network party N): holds no key share; evaluates the public
+// model on the held-out rows and, given `reference`, prints the comparison
+// with plaintext training.
+inline std::vector<RoundOutcome> run_aggregator(privfin::net::Network& net, const Params& p,
+                                                const privfin::he::ThresholdPaillierPublicKey& tpk,
+                                                const Split& split, const std::vector<ReferenceRound>* reference,
+                                                std::ostream& log) {
+  if (net.party_id() != aggregator_id(p)) throw privfin::InvalidArgument("the aggregator is network party N");
+  privfin::Prg unused(privfin::Prg::Seed{});  // the aggregator makes no proofs and encrypts nothing
+  return run_rounds(net, p, tpk, nullptr, split, unused, &log, reference);
+}
+
+// Data party i (network party i, key share i). `cheat` makes it decrypt with
+// a corrupted key share (a random secret under its own id), as a lying or
+// broken party would: its proofs fail and every process names it.
 inline std::vector<RoundOutcome> run_data_party(privfin::net::Network& net, const Params& p,
                                                 const privfin::he::ThresholdPaillierPublicKey& tpk,
                                                 const privfin::he::ThresholdPaillierKeyShare& key_share,
                                                 const Split& split, bool cheat, privfin::Prg& prg) {
-  using privfin::he::PaillierCiphertext;
-  p.check();
-  const std::size_t me = net.party_id();
-  if (me < 1 || me > p.parties || net.party_count() != p.parties + 1) {
-    throw privfin::InvalidArgument("a data party is network party 1..N of N + 1");
-  }
-  if (key_share.party() != me) {
-    throw privfin::InvalidArgument("key share " + std::to_string(key_share.party()) + " given to party " +
-                                   std::to_string(me));
-  }
-  const auto& pk = tpk.paillier();
-  {
-    const auto hello = net.receive_message(0);
-    privfin::Reader r(hello);
-    Params theirs;
-    try {
-      theirs = Params::read(r);
-      const auto id = r.raw(tpk.key_id().size(), "key id");
-      r.expect_end("parameters");
-      if (!std::equal(id.begin(), id.end(), tpk.key_id().begin())) {
-        throw privfin::ProtocolError(0, "the aggregator uses another threshold key");
-      }
-    } catch (const privfin::DecodeError& e) {
-      throw privfin::ProtocolError(0, std::string("malformed parameters: ") + e.what());
-    }
-    if (!(theirs == p)) throw privfin::ProtocolError(0, "the aggregator's training parameters differ from ours");
-  }
-  const auto pack = packing(tpk, p);
-  const std::size_t cts = pack.plaintexts_for(model_size);
-  const auto [begin, end] = party_rows(split, me, p.parties);
-  std::vector<RoundOutcome> outcomes;
-  std::vector<double> w(model_size, 0.0);
-  for (std::size_t round = 1; round <= p.rounds; ++round) {
-    const auto start = std::chrono::steady_clock::now();
-    const auto before = net.total_counters();
-    // 1. Encrypt and submit the local gradient sum.
-    const auto mine = pack.encrypt(quantize(gradient_sum(split, w, begin, end), p), prg);
-    {
-      privfin::Writer wr;
-      write_header(wr, round);
-      wr.bytes(pk.ciphertexts_to_bytes(mine));
-      net.send_message(0, wr.data());
-    }
-    // 2. Check the posted aggregate.
-    std::vector<PaillierCiphertext> aggregate;
-    {
-      const auto board = net.receive_message(0);
-      privfin::Reader r(board);
-      read_header(r, round, 0, "aggregate");
-      std::vector<std::vector<PaillierCiphertext>> all;
-      try {
-        aggregate = pk.ciphertexts_from_bytes(r.bytes("aggregate"), cts);
-        for (std::size_t i = 1; i <= p.parties; ++i) all.push_back(pk.ciphertexts_from_bytes(r.bytes("submission"), cts));
-        r.expect_end("aggregate");
-      } catch (const privfin::Error& e) {
-        throw privfin::ProtocolError(0, std::string("malformed aggregate: ") + e.what());
-      }
-      if (aggregate.size() != cts || all[me - 1] != mine) {
-        throw privfin::ProtocolError(0, "our encrypted gradient is missing from the posted submissions");
-      }
-      for (const auto& g : all) {
-        if (g.size() != cts) throw privfin::ProtocolError(0, "a posted submission has the wrong size");
-      }
-      if (add_all(pk, all) != aggregate) {
-        throw privfin::ProtocolError(0, "the posted aggregate is not the sum of the posted submissions");
-      }
-    }
-    // 3. Decryption shares with proofs.
-    {
-      privfin::Writer wr;
-      write_header(wr, round);
-      wr.varint(cts);
-      for (const auto& c : aggregate) {
-        auto share = key_share.decrypt_share(tpk, c, prg);
-        if (cheat) share.value = (share.value * (pk.n() + 1)) % pk.n_squared();
-        wr.bytes(tpk.share_to_bytes(share));
-      }
-      net.send_message(0, wr.data());
-    }
-    // 4. Verify everyone's shares, combine, decode, step.
-    std::vector<std::vector<privfin::he::DecryptionShare>> shares(p.parties);
-    std::map<std::size_t, std::string> malformed;
-    {
-      const auto board = net.receive_message(0);
-      privfin::Reader r(board);
-      read_header(r, round, 0, "decryption shares");
-      try {
-        for (std::size_t i = 1; i <= p.parties; ++i) {
-          const auto raw = r.bytes("party shares", 1U << 24);
-          if (auto problem = parse_shares(tpk, raw, i, round, cts, shares[i - 1])) malformed.emplace(i, *problem);
-        }
-        r.expect_end("decryption shares");
-      } catch (const privfin::DecodeError& e) {
-        throw privfin::ProtocolError(0, std::string("malformed share board: ") + e.what());
-      }
-    }
-    RoundOutcome o = combine_round(tpk, p, aggregate, shares, malformed);
-    o.round = round;
-    apply_step(w, o.aggregate, p, split.train_x.size());
-    o.weights = w;
-    o.accuracy = accuracy(w, split.test_x, split.test_y);
-    const auto after = net.total_counters();
-    o.bytes = (after.bytes_sent - before.bytes_sent) + (after.bytes_received - before.bytes_received);
-    o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    outcomes.push_back(std::move(o));
-  }
-  return outcomes;
+  if (net.party_id() >= p.parties) throw privfin::InvalidArgument("a data party is network party 0..N-1");
+  if (!cheat) return run_rounds(net, p, tpk, &key_share, split, prg, nullptr, nullptr);
+  const privfin::he::ThresholdPaillierKeyShare lying(key_share.party(),
+                                                     privfin::bigint::random_below(tpk.paillier().n_squared(), prg));
+  return run_rounds(net, p, tpk, &lying, split, prg, nullptr, nullptr);
 }
 
 // ------------------------------------------------------------------ files
 
-// The whole file into a buffer that wipes itself (key shares pass through it).
-inline privfin::SecretBytes read_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  std::ifstream in(file, std::ios::binary);
-  if (ec || !in) throw privfin::InvalidArgument("cannot open " + file.string());
-  if (size > (std::uintmax_t{1} << 26)) throw privfin::InvalidArgument(file.string() + " is too large");
-  privfin::SecretBytes out(static_cast<std::size_t>(size));
-  in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
-  if (in.gcount() != static_cast<std::streamsize>(out.size())) {
-    throw privfin::InvalidArgument("cannot read " + file.string());
-  }
-  return out;
-}
-
-inline void write_file(const std::filesystem::path& file, privfin::ByteView bytes, bool secret) {
-  std::filesystem::remove(file);
-  {
-    std::ofstream touch(file, std::ios::binary);
-    if (!touch) throw privfin::InvalidArgument("cannot write " + file.string());
-  }
-  if (secret) {
-    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace);
-  }
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
-}
-
 inline std::filesystem::path public_key_file(const std::filesystem::path& dir) { return dir / "threshold.pub"; }
 inline std::filesystem::path key_share_file(const std::filesystem::path& dir, std::size_t party) {
-  return dir / ("keyshare" + std::to_string(party) + ".bin");
+  return dir / ("keyshare" + std::to_string(party) + ".key");
 }
 
-// The dealer's step: writes the threshold public key and each party's key
-// share (mode 0600) into `dir`.
-inline void write_threshold_keys(const std::filesystem::path& dir, const privfin::he::ThresholdPaillierKeys& keys) {
+// The dealer's step: the threshold public key and each party's key share
+// (a service key file, mode 0600, in the clear for the demo: pass a
+// passphrase in KeyFileOptions to encrypt it) into `dir`.
+inline void write_threshold_keys(const std::filesystem::path& dir, const privfin::he::ThresholdPaillierKeys& keys,
+                                 privfin::Prg& prg) {
   std::filesystem::create_directories(dir);
-  write_file(public_key_file(dir), keys.public_key.to_bytes(), false);
+  const auto pub = keys.public_key.to_bytes();
+  std::ofstream out(public_key_file(dir), std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(pub.data()), static_cast<std::streamsize>(pub.size()));
+  if (!out) throw privfin::InvalidArgument("cannot write " + public_key_file(dir).string());
   for (const auto& share : keys.shares) {
-    const auto bytes = share.to_bytes(keys.public_key);
-    write_file(key_share_file(dir, share.party()), bytes.view(), true);
+    privfin::service::save_key_file(key_share_file(dir, share.party()), share, keys.public_key, {}, prg);
   }
 }
 
 inline privfin::he::ThresholdPaillierPublicKey load_public_key(const std::filesystem::path& dir) {
-  return privfin::he::ThresholdPaillierPublicKey::from_bytes(read_file(public_key_file(dir)).view());
+  std::ifstream in(public_key_file(dir), std::ios::binary);
+  std::ostringstream bytes;
+  if (!in || !(bytes << in.rdbuf())) throw privfin::InvalidArgument("cannot read " + public_key_file(dir).string());
+  return privfin::he::ThresholdPaillierPublicKey::from_bytes(privfin::as_bytes(bytes.view()));
 }
 
 inline privfin::he::ThresholdPaillierKeyShare load_key_share(const std::filesystem::path& dir, std::size_t party,
                                                             const privfin::he::ThresholdPaillierPublicKey& tpk) {
-  const privfin::SecretBytes bytes = read_file(key_share_file(dir, party));
-  return privfin::he::ThresholdPaillierKeyShare::from_bytes(bytes.view(), tpk);
+  return privfin::service::load_threshold_paillier_key_share(key_share_file(dir, party), tpk);
 }
 
 // Two safe primes in hex, one per line ('#' starts a comment line).

@@ -2,8 +2,8 @@
 //
 //   privfin-ex02-aggregation launch [--parties N] [--rounds R] [--cheat I] ...   all processes on 127.0.0.1
 //   privfin-ex02-aggregation setup --dir D [--parties N] [--hosts H0,H1,...]     dealer: keys and certificates
-//   privfin-ex02-aggregation aggregator --dir D [--rounds R] ...                 party 0
-//   privfin-ex02-aggregation party --dir D --id I [--rounds R] [--cheat] ...     data party I (1..N)
+//   privfin-ex02-aggregation aggregator --dir D [--rounds R] ...                 network party N
+//   privfin-ex02-aggregation party --dir D --id I [--rounds R] [--cheat] ...     data party I (0..N-1)
 //
 // See README.md in this folder for what each step does and what it prints.
 #include <fcntl.h>
@@ -181,7 +181,7 @@ privfin::net::PartyConfig setup(const Options& o) {
     const auto [p, q] = ex02::load_safe_primes(file);
     return privfin::he::ThresholdPaillierDealer::from_safe_primes(p, q, t, n, prg);
   }();
-  ex02::write_threshold_keys(o.dir, keys);
+  ex02::write_threshold_keys(o.dir, keys, prg);
   const double dealt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "dealer: " << keys.public_key.paillier().modulus_bits() << "-bit threshold Paillier key, t = " << t
             << " of " << n << " (" << dealt << " s), shares in " << o.dir.string() << "\n";
@@ -191,7 +191,8 @@ privfin::net::PartyConfig setup(const Options& o) {
     config = privfin::net::write_local_cluster(o.dir, n + 1, "127.0.0.1", o.port);
   } else {
     if (o.hosts.size() != n + 1) {
-      throw privfin::InvalidArgument("--hosts needs N + 1 = " + std::to_string(n + 1) + " hosts (aggregator first)");
+      throw privfin::InvalidArgument("--hosts needs N + 1 = " + std::to_string(n + 1) +
+                                     " hosts (data parties 0..N-1, then the aggregator)");
     }
     for (std::size_t i = 0; i <= n; ++i) {
       privfin::net::PartyEndpoint e;
@@ -211,7 +212,7 @@ privfin::net::PartyConfig setup(const Options& o) {
     config.save(o.dir / "cluster.json");
   }
   std::cout << "dealer: TLS credentials and " << (o.dir / "cluster.json").string() << " for " << n + 1
-            << " processes (0 = aggregator)\n";
+            << " processes (0.." << n - 1 << " = data parties, " << n << " = aggregator)\n";
   return config;
 }
 
@@ -239,7 +240,7 @@ int aggregator(const Options& o) {
   const auto split = ex02::prepare(ex02::load_dataset(o.data), p);
   const auto reference = ex02::plaintext_training(split, p);
   const auto start = std::chrono::steady_clock::now();
-  auto net = connect(o, 0);
+  auto net = connect(o, ex02::aggregator_id(p));
   const auto outcomes = ex02::run_aggregator(*net, p, tpk, split, &reference, std::cout);
   const auto total = net->total_counters();
   net->close();
@@ -261,7 +262,7 @@ int aggregator(const Options& o) {
 int party(const Options& o) {
   const auto tpk = ex02::load_public_key(o.dir);
   const auto p = params_for(o, tpk);
-  if (o.id < 1 || o.id > p.parties) throw privfin::InvalidArgument("--id must be in 1.." + std::to_string(p.parties));
+  if (o.id >= p.parties) throw privfin::InvalidArgument("--id must be in 0.." + std::to_string(p.parties - 1));
   const auto key_share = ex02::load_key_share(o.dir, o.id, tpk);
   const auto split = ex02::prepare(ex02::load_dataset(o.data), p);
   privfin::Prg prg(privfin::random_seed());
@@ -272,7 +273,7 @@ int party(const Options& o) {
   const auto [begin, end] = ex02::party_rows(split, o.id, p.parties);
   std::map<std::size_t, std::size_t> rejected;
   for (const auto& out : outcomes) {
-    for (const auto& r : out.rejected) ++rejected[r.party];
+    for (const auto& party : out.rejected) ++rejected[party.from.value_or(0)];
   }
   std::string named;
   for (const auto& [who, rounds] : rejected) {
@@ -347,23 +348,24 @@ int launch(const Options& o) {
   const std::string self = fs::read_symlink("/proc/self/exe").string();
   std::vector<std::vector<std::string>> args;
   for (std::size_t i = 0; i < config.parties.size(); ++i) {
-    std::vector<std::string> a = {self, i == 0 ? "aggregator" : "party", "--dir", s.dir.string(), "--data",
+    const bool is_aggregator = i == s.parties;
+    std::vector<std::string> a = {self, is_aggregator ? "aggregator" : "party", "--dir", s.dir.string(), "--data",
                                   s.data.string(), "--rounds", std::to_string(s.rounds), "--learning-rate",
                                   std::to_string(s.learning_rate), "--split-seed", std::to_string(s.split_seed),
                                   "--listen-fd", std::to_string(listeners[i].native_handle())};
-    if (i == 0 && s.report) {
+    if (is_aggregator && s.report) {
       a.push_back("--report");
       a.push_back(s.report->string());
     }
-    if (i > 0) {
+    if (!is_aggregator) {
       a.push_back("--id");
       a.push_back(std::to_string(i));
       if (s.cheat_id == i) a.push_back("--cheat");
     }
     args.push_back(std::move(a));
   }
-  if (s.cheat_id && (*s.cheat_id < 1 || *s.cheat_id > s.parties)) {
-    throw privfin::InvalidArgument("--cheat must name a data party 1.." + std::to_string(s.parties));
+  if (s.cheat_id && *s.cheat_id >= s.parties) {
+    throw privfin::InvalidArgument("--cheat must name a data party 0.." + std::to_string(s.parties - 1));
   }
   std::cout << "launch: aggregator and " << s.parties << " data parties as separate processes over TLS on 127.0.0.1"
             << (s.cheat_id ? ", party " + std::to_string(*s.cheat_id) + " submits bad decryption shares" : "")
@@ -389,7 +391,8 @@ int launch(const Options& o) {
   int rc = 0;
   for (std::size_t i = 0; i < codes.size(); ++i) {
     if (codes[i] != 0) {
-      std::cerr << "launch: process " << i << " exited with " << codes[i] << "\n";
+      std::cerr << "launch: process " << i << (i == s.parties ? " (aggregator)" : "") << " exited with " << codes[i]
+                << "\n";
       rc = 1;
     }
   }

@@ -26,6 +26,7 @@
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/prio3_driver.hpp"
 #include "privfin/service/prio3_messages.hpp"
+#include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sharing/fixed.hpp"
 #include "privfin/sharing/replicated.hpp"
 #include "privfin/sharing/shamir.hpp"

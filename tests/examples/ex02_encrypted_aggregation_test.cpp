@@ -1,8 +1,10 @@
 // Example 02 (encrypted gradient aggregation): the data set loader, the
-// protocol in one process (threads over LocalNetwork), every role as its own
-// process over TLS on 127.0.0.1 (fork of this test, N = 4 and N = 10, with
-// and without a lying party), and the example program's own launcher when
-// it was built. Keys: the 512-bit test safe primes (a 1024-bit modulus).
+// protocol in one process (threads over LocalNetwork), a process given
+// another owner's key-share file, every role as its own process over TLS
+// on 127.0.0.1 (fork of this test, N = 4 and N = 10, with and without a
+// lying party), a dishonest aggregator, and the example program's own
+// launcher when it was built. Data parties are network parties 0..N-1, the
+// aggregator is party N. Keys: the 512-bit test safe primes (a 1024-bit modulus).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,6 +15,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
+#include <functional>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -28,6 +33,7 @@
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/tcp_network.hpp"
+#include "privfin/service/agreement.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -116,7 +122,7 @@ TEST_CASE("Example 02: the breast-cancer data set loads and splits", "[examples]
   CHECK(split.train_x.size() == 455);
   CHECK(split.test_x.size() == 114);
   std::size_t covered = 0;
-  for (std::size_t i = 1; i <= p.parties; ++i) {
+  for (std::size_t i = 0; i < p.parties; ++i) {
     const auto [b, e] = ex02::party_rows(split, i, p.parties);
     CHECK(b == covered);
     covered = e;
@@ -140,6 +146,41 @@ TEST_CASE("Example 02: the breast-cancer data set loads and splits", "[examples]
   CHECK_THROWS_AS(ex02::load_dataset(dir.path() / "missing.csv"), privfin::InvalidArgument);
 }
 
+namespace {
+
+// Runs every process of the example on its own thread over LocalNetwork:
+// party(i, net) for data parties 0..n-1, aggregator(net) for party n.
+// Returns what each threw.
+std::vector<std::exception_ptr> run_threads(std::size_t n, const std::function<void(std::size_t, privfin::net::Network&)>& party,
+                                            const std::function<void(privfin::net::Network&)>& aggregator) {
+  auto nets = privfin::net::LocalNetwork::create(n + 1);
+  for (auto& net : nets) net->set_receive_timeout(10s);
+  std::vector<std::exception_ptr> errors(n + 1);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i <= n; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        if (i == n) {
+          aggregator(*nets[i]);
+        } else {
+          party(i, *nets[i]);
+        }
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+      nets[i]->close();
+    });
+  }
+  for (auto& th : threads) th.join();
+  return errors;
+}
+
+privfin::Prg party_prg(unsigned char tag, std::size_t i) {
+  return privfin::Prg(privfin::Prg::Seed{std::byte{tag}, std::byte{static_cast<unsigned char>(i)}});
+}
+
+}  // namespace
+
 TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round fails naming one", "[examples][ex02]") {
   const std::size_t n = 4, t = 3;
   const auto p = test_params(n, t, 3);
@@ -148,67 +189,49 @@ TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round 
   const auto reference = ex02::plaintext_training(split, p);
 
   SECTION("honest parties and one liar: identical models everywhere, equal to plaintext training") {
-    auto nets = privfin::net::LocalNetwork::create(n + 1);
     std::vector<std::vector<ex02::RoundOutcome>> results(n + 1);
-    std::vector<std::exception_ptr> errors(n + 1);
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i <= n; ++i) {
-      threads.emplace_back([&, i] {
-        try {
-          if (i == 0) {
-            std::ostringstream log;
-            results[0] = ex02::run_aggregator(*nets[0], p, keys.public_key, split, &reference, log);
-          } else {
-            privfin::Prg prg(privfin::Prg::Seed{std::byte{0x02}, std::byte{static_cast<unsigned char>(i)}});
-            results[i] = ex02::run_data_party(*nets[i], p, keys.public_key, keys.shares[i - 1], split, i == 2, prg);
-          }
-        } catch (...) {
-          errors[i] = std::current_exception();
-        }
-      });
-    }
-    for (auto& th : threads) th.join();
+    std::ostringstream log;
+    const auto errors = run_threads(
+        n,
+        [&](std::size_t i, privfin::net::Network& net) {
+          auto prg = party_prg(0x02, i);
+          results[i] = ex02::run_data_party(net, p, keys.public_key, keys.shares[i], split, i == 2, prg);
+        },
+        [&](privfin::net::Network& net) {
+          results[n] = ex02::run_aggregator(net, p, keys.public_key, split, &reference, log);
+        });
     for (auto& e : errors) {
       if (e) std::rethrow_exception(e);
     }
     for (std::size_t r = 0; r < p.rounds; ++r) {
       INFO("round " << r + 1);
-      CHECK(results[0][r].aggregate == reference[r].fixed_sum);
-      CHECK(results[0][r].weights == reference[r].weights_fixed);
-      REQUIRE(results[0][r].rejected.size() == 1);
-      CHECK(results[0][r].rejected[0].party == 2);
-      CHECK_THAT(results[0][r].rejected[0].reason, Catch::Contains("proof"));
-      CHECK(results[0][r].used_parties == std::vector<std::size_t>{1, 3, 4});
-      for (std::size_t i = 1; i <= n; ++i) {
-        CHECK(results[i][r].weights == results[0][r].weights);
+      CHECK(results[n][r].aggregate == reference[r].fixed_sum);
+      CHECK(results[n][r].weights == reference[r].weights_fixed);
+      REQUIRE(results[n][r].rejected.size() == 1);
+      CHECK(results[n][r].rejected[0].from == std::optional<std::size_t>(2));
+      CHECK(results[n][r].rejected[0].by == n);
+      CHECK(results[n][r].rejected[0].cause == privfin::RejectionCause::invalid_proof);
+      CHECK_THAT(results[n][r].rejected[0].detail, Catch::Contains("proof"));
+      CHECK(results[n][r].used_parties == std::vector<std::size_t>{0, 1, 3});
+      for (std::size_t i = 0; i < n; ++i) {
+        CHECK(results[i][r].weights == results[n][r].weights);
         CHECK(ex02::describe_rejections(results[i][r].rejected) == "2");
       }
     }
+    CHECK_THAT(log.str(), Catch::Contains("party 2's decryption share rejected: item 0 from party 2 rejected by party 4"));
   }
 
   SECTION("two liars of four with t = 3: no round completes, a liar is named") {
-    auto nets = privfin::net::LocalNetwork::create(n + 1);
-    for (auto& net : nets) net->set_receive_timeout(10s);
-    std::vector<std::exception_ptr> errors(n + 1);
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i <= n; ++i) {
-      threads.emplace_back([&, i] {
-        try {
-          if (i == 0) {
-            std::ostringstream log;
-            (void)ex02::run_aggregator(*nets[0], p, keys.public_key, split, &reference, log);
-          } else {
-            privfin::Prg prg(privfin::Prg::Seed{std::byte{0x03}, std::byte{static_cast<unsigned char>(i)}});
-            (void)ex02::run_data_party(*nets[i], p, keys.public_key, keys.shares[i - 1], split, i == 1 || i == 3,
-                                       prg);
-          }
-        } catch (...) {
-          errors[i] = std::current_exception();
-        }
-        nets[i]->close();
-      });
-    }
-    for (auto& th : threads) th.join();
+    const auto errors = run_threads(
+        n,
+        [&](std::size_t i, privfin::net::Network& net) {
+          auto prg = party_prg(0x03, i);
+          (void)ex02::run_data_party(net, p, keys.public_key, keys.shares[i], split, i == 1 || i == 3, prg);
+        },
+        [&](privfin::net::Network& net) {
+          std::ostringstream log;
+          (void)ex02::run_aggregator(net, p, keys.public_key, split, &reference, log);
+        });
     for (std::size_t i = 0; i <= n; ++i) {
       INFO("process " << i);
       REQUIRE(errors[i]);
@@ -223,13 +246,51 @@ TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round 
   }
 }
 
+TEST_CASE("Example 02: a process given another owner's key-share file is named at once, the owner is not blamed",
+          "[examples][ex02][issue14]") {
+  // Issue #14, problem 3: network party 3 loads party 1's key-share file.
+  const std::size_t n = 4, t = 2;
+  const auto p = test_params(n, t, 1);
+  const auto keys = deal(t, n);
+  const auto split = ex02::prepare(dataset(), p);
+  const auto errors = run_threads(
+      n,
+      [&](std::size_t i, privfin::net::Network& net) {
+        auto prg = party_prg(0x04, i);
+        (void)ex02::run_data_party(net, p, keys.public_key, keys.shares[i == 3 ? 1 : i], split, false, prg);
+      },
+      [&](privfin::net::Network& net) {
+        std::ostringstream log;
+        (void)ex02::run_aggregator(net, p, keys.public_key, split, nullptr, log);
+      });
+  REQUIRE(errors[3]);
+  try {
+    std::rethrow_exception(errors[3]);
+  } catch (const privfin::InvalidArgument& e) {
+    CHECK_THAT(e.what(), Catch::Contains("network party 3 was given party 1's key share"));
+    CHECK_THAT(e.what(), Catch::Contains("another owner's key-share file"));
+  }
+  for (std::size_t i = 0; i <= n; ++i) {
+    if (i == 3 || !errors[i]) continue;
+    INFO("process " << i);
+    try {
+      std::rethrow_exception(errors[i]);
+    } catch (const privfin::ProtocolError& e) {
+      CHECK(e.party() != 1);  // never the honest owner
+    } catch (const privfin::NetworkError& e) {
+      CHECK(e.party() != std::optional<std::size_t>(1));
+    }
+  }
+}
+
 namespace {
 
 // Every role as its own process (a fork of this test), over TLS 1.3 on
 // 127.0.0.1; the keys travel as the dealer's files. Returns the exit codes.
 std::vector<int> run_processes(const fs::path& dir, std::size_t n, std::size_t t, const ex02::Params& p,
                                const std::set<std::size_t>& liars) {
-  ex02::write_threshold_keys(dir, deal(t, n));
+  privfin::Prg dealer_prg(privfin::Prg::Seed{std::byte{0xD0}});
+  ex02::write_threshold_keys(dir, deal(t, n), dealer_prg);
   auto config = privfin::net::write_local_cluster(dir / "tls", n + 1, "127.0.0.1", 47000);
   config.receive_timeout = 60s;
   config.connect_timeout = 30s;
@@ -253,7 +314,7 @@ std::vector<int> run_processes(const fs::path& dir, std::size_t n, std::size_t t
         const auto reference = ex02::plaintext_training(split, p);
         auto net = privfin::net::TcpNetwork::connect(config, i, std::move(listeners[i]));
         std::vector<ex02::RoundOutcome> outcomes;
-        if (i == 0) {
+        if (i == n) {
           outcomes = ex02::run_aggregator(*net, p, tpk, split, &reference, log);
         } else {
           const auto share = ex02::load_key_share(dir, i, tpk);
@@ -301,10 +362,10 @@ TEST_CASE("Example 02: aggregator and data parties as separate processes over TL
   }
   const std::string expected = c.liars.empty() ? "-" : std::to_string(*c.liars.begin());
   const auto split = ex02::prepare(dataset(), p);
-  const auto aggregator_rows = read_report(dir.path() / "report0.txt");
+  const auto aggregator_rows = read_report(dir.path() / ("report" + std::to_string(c.n) + ".txt"));
   check_rows(aggregator_rows, p, split.train_x.size(), split.test_x.size(), expected);
   // Every party reached the same model and named the same liar.
-  for (std::size_t i = 1; i <= c.n; ++i) {
+  for (std::size_t i = 0; i < c.n; ++i) {
     INFO("party " << i);
     const auto rows = read_report(dir.path() / ("report" + std::to_string(i) + ".txt"));
     REQUIRE(rows.size() == aggregator_rows.size());
@@ -314,7 +375,7 @@ TEST_CASE("Example 02: aggregator and data parties as separate processes over TL
       CHECK(rows[r].rejected == expected);
     }
   }
-  const auto log = slurp(dir.path() / "log0.txt");
+  const auto log = slurp(dir.path() / ("log" + std::to_string(c.n) + ".txt"));
   if (!c.liars.empty()) {
     CHECK_THAT(log, Catch::Contains("party " + expected + "'s decryption share rejected"));
   }
@@ -349,124 +410,45 @@ TEST_CASE("Example 02: the program's launcher runs every process and names the l
 }
 #endif
 
-TEST_CASE("Example 02: malformed and misattributed decryption shares are named", "[examples][ex02]") {
-  const std::size_t n = 4, t = 2;
-  const auto p = test_params(n, t, 1);
-  const auto keys = deal(t, n);
-  const auto& tpk = keys.public_key;
-  privfin::Prg prg(privfin::Prg::Seed{std::byte{0x44}});
-  const std::vector<std::int64_t> values(ex02::model_size, 5);
-  const auto pack = ex02::packing(tpk, p);
-  const auto ct = pack.encrypt(values, prg);
-  REQUIRE(ct.size() == 1);
-  // The aggregate of four parties' identical vectors.
-  const auto aggregate = ex02::add_all(tpk.paillier(), {ct, ct, ct, ct});
-  const auto message = [&](const privfin::he::DecryptionShare& s, std::size_t round) {
-    privfin::Writer w;
-    ex02::write_header(w, round);
-    w.varint(1);
-    w.bytes(tpk.share_to_bytes(s));
-    return std::move(w).take();
-  };
-  std::vector<std::vector<privfin::he::DecryptionShare>> shares(n);
-  for (std::size_t i = 1; i <= n; ++i) {
-    const auto s = keys.shares[i - 1].decrypt_share(tpk, aggregate[0], prg);
-    REQUIRE_FALSE(ex02::parse_shares(tpk, message(s, 1), i, 1, 1, shares[i - 1]).has_value());
-  }
-  std::vector<privfin::he::DecryptionShare> out;
-  // Party 2 re-sends party 1's share as its own.
-  const auto replayed = ex02::parse_shares(tpk, message(shares[0][0], 1), 2, 1, 1, out);
-  REQUIRE(replayed.has_value());
-  CHECK_THAT(*replayed, Catch::Contains("claims party 1"));
-  // Wrong round, garbage, wrong count.
-  CHECK(ex02::parse_shares(tpk, message(shares[1][0], 2), 2, 1, 1, out).has_value());
-  const privfin::Bytes garbage(40, std::byte{0x5A});
-  CHECK_THAT(*ex02::parse_shares(tpk, garbage, 2, 1, 1, out), Catch::Contains("malformed"));
-  CHECK(ex02::parse_shares(tpk, message(shares[1][0], 1), 2, 1, 2, out).has_value());
-  CHECK(out.empty());
-
-  // combine_round: a malformed submission from party 3 is named with the
-  // proof failures, and the sum still decodes from the rest.
-  auto posted = shares;
-  posted[2].clear();
-  posted[3][0].value = (posted[3][0].value * (tpk.paillier().n() + 1)) % tpk.paillier().n_squared();
-  const auto outcome = ex02::combine_round(tpk, p, aggregate, posted, {{3, "malformed shares: test"}});
-  CHECK(outcome.aggregate == std::vector<std::int64_t>(ex02::model_size, 20));
-  CHECK(ex02::describe_rejections(outcome.rejected) == "3,4");
-  CHECK(outcome.used_parties == std::vector<std::size_t>{1, 2});
-  // Too few usable shares: an error naming a culprit.
-  posted[1].clear();
-  CHECK_THROWS_AS(ex02::combine_round(tpk, p, aggregate, posted, {{2, "x"}, {3, "y"}}), privfin::ProtocolError);
-}
-
 TEST_CASE("Example 02: parties catch an aggregator that alters the posted gradients", "[examples][ex02]") {
   const std::size_t n = 3, t = 2;
   const auto p = test_params(n, t, 1);
   const auto keys = deal(t, n);
   const auto& tpk = keys.public_key;
   const auto split = ex02::prepare(dataset(), p);
-  const int mode = GENERATE(0, 1, 2);  // 0: drops party 1, 1: aggregate of other values, 2: other parameters
+  const int mode = GENERATE(0, 1, 2);  // 0: drops party 0, 1: aggregate of other values, 2: other parameters
   INFO("mode " << mode);
-  auto nets = privfin::net::LocalNetwork::create(n + 1);
-  for (auto& net : nets) net->set_receive_timeout(10s);
-  std::vector<std::exception_ptr> errors(n + 1);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i <= n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        if (i == 0) {
-          // A dishonest aggregator.
-          privfin::Prg prg(privfin::Prg::Seed{std::byte{0x66}});
-          privfin::Writer hello;
-          auto q = p;
-          if (mode == 2) q.learning_rate = 5.0;
-          q.write(hello);
-          hello.raw(tpk.key_id());
-          for (std::size_t j = 1; j <= n; ++j) nets[0]->send_message(j, hello.data());
-          if (mode == 2) {
-            nets[0]->close();
-            return;
-          }
-          std::vector<std::vector<privfin::he::PaillierCiphertext>> got;
-          for (std::size_t j = 1; j <= n; ++j) {
-            const auto m = nets[0]->receive_message(j);
-            privfin::Reader r(m);
-            ex02::read_header(r, 1, j, "gradient");
-            got.push_back(tpk.paillier().ciphertexts_from_bytes(r.bytes("c"), 4));
-          }
-          if (mode == 0) got[0] = ex02::packing(tpk, p).encrypt(std::vector<std::int64_t>(ex02::model_size, 0), prg);
-          auto aggregate = ex02::add_all(tpk.paillier(), got);
-          if (mode == 1) aggregate[0] = tpk.paillier().add_plain(aggregate[0], 1);
-          privfin::Writer board;
-          ex02::write_header(board, 1);
-          board.bytes(tpk.paillier().ciphertexts_to_bytes(aggregate));
-          for (const auto& g : got) board.bytes(tpk.paillier().ciphertexts_to_bytes(g));
-          for (std::size_t j = 1; j <= n; ++j) nets[0]->send_message(j, board.data());
-        } else {
-          privfin::Prg prg(privfin::Prg::Seed{std::byte{0x67}, std::byte{static_cast<unsigned char>(i)}});
-          (void)ex02::run_data_party(*nets[i], p, tpk, keys.shares[i - 1], split, false, prg);
-        }
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-      nets[i]->close();
-    });
-  }
-  for (auto& th : threads) th.join();
-  const char* const expected[] = {"missing", "not the sum", "parameters differ"};
-  for (std::size_t i = 1; i <= n; ++i) {
+  const auto errors = run_threads(
+      n,
+      [&](std::size_t i, privfin::net::Network& net) {
+        auto prg = party_prg(0x67, i);
+        (void)ex02::run_data_party(net, p, tpk, keys.shares[i], split, false, prg);
+      },
+      [&](privfin::net::Network& net) {
+        // A dishonest aggregator.
+        privfin::Prg prg(privfin::Prg::Seed{std::byte{0x66}});
+        auto q = p;
+        if (mode == 2) q.learning_rate = 5.0;
+        privfin::service::agree(net, ex02::agreed_parameters(q, tpk));
+        std::vector<std::vector<privfin::he::PaillierCiphertext>> got;
+        for (std::size_t j = 0; j < n; ++j) got.push_back(tpk.paillier().ciphertexts_from_bytes(net.receive_message(j), 4));
+        if (mode == 0) got[0] = ex02::packing(tpk, p).encrypt(std::vector<std::int64_t>(ex02::model_size, 0), prg);
+        auto aggregate = ex02::add_all(tpk.paillier(), got);
+        if (mode == 1) aggregate[0] = tpk.paillier().add_plain(aggregate[0], 1);
+        privfin::Writer post;
+        post.bytes(tpk.paillier().ciphertexts_to_bytes(aggregate));
+        for (const auto& g : got) post.bytes(tpk.paillier().ciphertexts_to_bytes(g));
+        for (std::size_t j = 0; j < n; ++j) net.send_message(j, post.data());
+      });
+  const char* const expected[] = {"missing", "not the sum", "party 3 has learning rate = 5"};
+  for (std::size_t i = 0; i < n; ++i) {
     INFO("party " << i);
-    if (mode == 0 && i != 1) {
-      // Only the victim can tell its own ciphertext was swapped; the others
-      // stop when the aggregator goes away.
-      REQUIRE(errors[i]);
-      continue;
-    }
     REQUIRE(errors[i]);
+    if (mode == 0 && i != 0) continue;  // only the victim can tell its ciphertext was swapped
     try {
       std::rethrow_exception(errors[i]);
     } catch (const privfin::ProtocolError& e) {
-      CHECK(e.party() == 0);
+      CHECK(e.party() == n);
       CHECK_THAT(e.what(), Catch::Contains(expected[mode]));
     }
   }

@@ -25,6 +25,7 @@
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
+#include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
 #include "privfin/sig/ec_p256.hpp"
@@ -231,6 +232,14 @@ void threshold_paillier() {
   write("threshold_paillier", "key_share", Seed().u8(2).raw(keys.shares[0].to_bytes(pk).view()));
   write("threshold_paillier", "dleq_proof", Seed().u8(3).raw(share.proof.to_bytes()));
   write("threshold_paillier", "honest", Seed().u8(4).raw(filled(16, 0x12)));
+  // The driver's batch message for the harness's fixed batch (the fixed
+  // ciphertext and Enc(7) with zero randomness), from party 2.
+  service::ShareBatch batch;
+  batch.round = 3;
+  for (const auto& x : {c, pk.paillier().encrypt_public(mpz_class(7))}) {
+    batch.shares.push_back(keys.shares[2].decrypt_share(pk, x, prg));
+  }
+  write("threshold_paillier", "share_batch", Seed().u8(5).raw(batch.to_bytes(pk)));
 }
 
 void beaver_dealer() {
