@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -240,7 +241,7 @@ TEST_CASE("prio3 driver: reports handed in as bytes, and misuse", "[service][pri
     }
     Prio3Aggregator<Histogram> agg(net, vdaf, setup, key_of(1));
     for (const auto& r : reports) agg.add_report_bytes(r.share_for(net.party_id()).to_bytes());
-    CHECK_NOTHROW(agg.queued() == 5);
+    if (agg.queued() != 5) throw std::runtime_error("expected 5 queued reports");  // no Catch2 in party threads
     (void)agg.prepare();
     agg.send_aggregate_share();
   });
@@ -271,4 +272,105 @@ TEST_CASE("prio3 driver: reports handed in as bytes, and misuse", "[service][pri
   std::vector<Prio3Report> wrong{reports[0]};
   wrong[0].input_shares.pop_back();
   CHECK_THROWS_AS(prio3_upload(*nets[2], setup, wrong), InvalidArgument);
+}
+
+TEST_CASE("prio3 driver: a peer's malformed or inconsistent message is an error naming it", "[service][prio3]") {
+  const Prio3<Histogram> vdaf(Histogram(4, 2), 2);
+  const Prio3Setup setup{{0, 1}, 2, Bytes{std::byte{5}}, 4, 16};
+  const Bytes key = key_of(3);
+  // What an honest party sends in the two agreements.
+  auto agree_as = [&](net::Network& net, bool aggregator) {
+    const Parameters p = prio3_parameters(vdaf, setup);
+    agree(net, p, std::vector<std::size_t>{0, 1, 2});
+    if (!aggregator) return;
+    Parameters with_key = p;
+    with_key.set_fingerprint("verify key", key);
+    agree(net, with_key, std::vector<std::size_t>{0, 1});
+  };
+
+  SECTION("a helper's garbage verifier shares: the leader names the helper") {
+    const auto errors = run_parties(3, [&](net::Network& net) {
+      if (net.party_id() == 0) {
+        Prio3Aggregator<Histogram> leader(net, vdaf, setup, key);
+        leader.add_report(make_prio3_report(vdaf, setup.context, 1).share_for(0));
+        (void)leader.prepare();
+      } else if (net.party_id() == 1) {
+        agree_as(net, true);
+        (void)net.receive_message(0);                       // the batch init
+        net.send_message(0, Bytes{std::byte{1}, std::byte{3}, std::byte{0xFF}});
+        net.flush();
+      } else {
+        agree_as(net, false);
+      }
+    }, std::chrono::milliseconds(2000));
+    REQUIRE(errors[0]);
+    try {
+      std::rethrow_exception(errors[0]);
+    } catch (const ProtocolError& e) {
+      CHECK(e.party() == 1);
+    } catch (...) {
+      FAIL(message_of(errors[0]));
+    }
+  }
+
+  SECTION("a leader that announces another batch: the helper names the leader") {
+    const auto errors = run_parties(3, [&](net::Network& net) {
+      if (net.party_id() == 1) {
+        Prio3Aggregator<Histogram> helper(net, vdaf, setup, key);
+        (void)helper.prepare();
+      } else if (net.party_id() == 0) {
+        agree_as(net, true);
+        net.send_message(1, Prio3BatchInit{5, 0, true, {}}.to_bytes());
+        net.flush();
+      } else {
+        agree_as(net, false);
+      }
+    }, std::chrono::milliseconds(2000));
+    REQUIRE(errors[1]);
+    try {
+      std::rethrow_exception(errors[1]);
+    } catch (const ProtocolError& e) {
+      CHECK(e.party() == 0);
+    } catch (...) {
+      FAIL(message_of(errors[1]));
+    }
+  }
+
+  SECTION("aggregators that counted differently: the collector names the one that differs from the leader") {
+    const auto errors = run_parties(3, [&](net::Network& net) {
+      if (net.party_id() == 2) {
+        (void)prio3_collect(net, vdaf, setup);
+        return;
+      }
+      agree_as(net, false);
+      Prio3AggregateShare m;
+      m.reports = 3;
+      m.accepted = net.party_id() == 0 ? 3 : 2;
+      if (m.accepted == 2) m.rejections.push_back(Rejection{1, 1, std::nullopt, RejectionCause::other, "x"});
+      m.aggregate_share = vdaf.encode_agg_share(vdaf.empty_aggregate());
+      net.send_message(2, m.to_bytes());
+      net.flush();
+    }, std::chrono::milliseconds(2000));
+    REQUIRE(errors[2]);
+    try {
+      std::rethrow_exception(errors[2]);
+    } catch (const ProtocolError& e) {
+      CHECK(e.party() == 1);
+    } catch (...) {
+      FAIL(message_of(errors[2]));
+    }
+  }
+
+  SECTION("a malformed upload: DecodeError naming the uploader") {
+    auto nets = net::LocalNetwork::create(4);
+    nets[3]->send_message(0, Bytes{std::byte{1}, std::byte{1}, std::byte{5}});
+    nets[3]->flush();
+    Prio3Aggregator<Histogram> leader(*nets[0], vdaf, setup, key);
+    try {
+      (void)leader.receive_upload(3);
+      FAIL("a malformed upload was accepted");
+    } catch (const DecodeError& e) {
+      CHECK(std::string(e.what()).find("party 3") != std::string::npos);
+    }
+  }
 }
