@@ -15,11 +15,20 @@
 // share (e.g. keyed by a hash of the national id). Every lender secret-
 // shares its whole portfolio (B balances, 0 where it has no loan); the
 // applying lender secret-shares, per application, a one-hot vector selecting
-// the borrower and its headroom h = limit - requested. The servers add the
+// the borrower and its headroom h = min(limit, consortium limit) - requested.
+// The servers add the
 // portfolios, take the inner product of each one-hot vector with the sum
 // (Rep3: one round, traffic independent of B) and compare: approve =
 // NOT (h < total). Each result bit goes, as shares, to its lender alone.
 // What leaks: the number of applications each lender submits in a batch.
+//
+// The library does the plumbing: service::MpcSession carries the lenders'
+// shares in and the decisions out for either engine, runs the engine on
+// the servers (and dealer) only, and first has every party agree, with
+// service::agree, on the deployment's public values (engine, parties,
+// borrowers, the consortium limit): a party holding another value stops
+// every party with a ParameterMismatch naming it, instead of answering
+// wrongly.
 //
 // Amounts are fixed-point numbers with exactly two decimals, encoded as
 // integer cents in Z2k<64> (exact: no binary rounding of cents). Balances
@@ -28,6 +37,7 @@
 // anything is shared (the message names the line, never the amount).
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -49,6 +59,8 @@
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/net/network.hpp"
+#include "privfin/service/agreement.hpp"
+#include "privfin/service/mpc_session.hpp"
 
 namespace anti_stacking {
 
@@ -137,44 +149,40 @@ inline std::size_t parse_index(const std::string& text, std::size_t bound, const
   return v;
 }
 
-// Balances CSV: "borrower,balance" lines (a header line starting with a
-// letter is skipped). A borrower may appear once.
-inline std::vector<std::int64_t> parse_balances(std::istream& in, std::size_t borrowers, const std::string& name) {
-  std::vector<std::int64_t> out(borrowers, 0);
-  std::vector<bool> seen(borrowers, false);
+// Calls row(cells, where) for each data line of a CSV with `columns` cells
+// (a header line starting with a letter is skipped); `where` names the line.
+template <class Row>
+void for_each_row(std::istream& in, const std::string& name, std::size_t columns, const char* shape, Row&& row) {
   std::string line;
-  std::size_t no = 0;
-  while (std::getline(in, line)) {
-    ++no;
+  for (std::size_t no = 1; std::getline(in, line); ++no) {
     if (line.empty() || line == "\r" || (std::isalpha(static_cast<unsigned char>(line[0])) != 0)) continue;
     const std::string where = name + " line " + std::to_string(no);
     const auto cells = split_csv(line);
-    if (cells.size() != 2) throw InvalidArgument(where + ": expected 'borrower,balance'");
+    if (cells.size() != columns) throw InvalidArgument(where + ": expected '" + shape + "'");
+    row(cells, where);
+  }
+}
+
+// Balances CSV: "borrower,balance"; a borrower may appear once.
+inline std::vector<std::int64_t> parse_balances(std::istream& in, std::size_t borrowers, const std::string& name) {
+  std::vector<std::int64_t> out(borrowers, 0);
+  std::vector<bool> seen(borrowers, false);
+  for_each_row(in, name, 2, "borrower,balance", [&](const auto& cells, const std::string& where) {
     const std::size_t b = parse_index(cells[0], borrowers, where);
     if (seen[b]) throw InvalidArgument(where + ": borrower listed twice");
     seen[b] = true;
     out[b] = parse_amount(cells[1], where);
-  }
+  });
   return out;
 }
 
 // Applications CSV: "borrower,requested,limit".
 inline std::vector<Application> parse_applications(std::istream& in, std::size_t borrowers, const std::string& name) {
   std::vector<Application> out;
-  std::string line;
-  std::size_t no = 0;
-  while (std::getline(in, line)) {
-    ++no;
-    if (line.empty() || line == "\r" || (std::isalpha(static_cast<unsigned char>(line[0])) != 0)) continue;
-    const std::string where = name + " line " + std::to_string(no);
-    const auto cells = split_csv(line);
-    if (cells.size() != 3) throw InvalidArgument(where + ": expected 'borrower,requested,limit'");
-    Application a;
-    a.borrower = parse_index(cells[0], borrowers, where);
-    a.requested_cents = parse_amount(cells[1], where + " (requested)");
-    a.limit_cents = parse_amount(cells[2], where + " (limit)");
-    out.push_back(a);
-  }
+  for_each_row(in, name, 3, "borrower,requested,limit", [&](const auto& cells, const std::string& where) {
+    out.push_back({parse_index(cells[0], borrowers, where), parse_amount(cells[1], where + " (requested)"),
+                   parse_amount(cells[2], where + " (limit)")});
+  });
   return out;
 }
 
@@ -184,35 +192,10 @@ inline std::ifstream open_file(const std::string& path) {
   return in;
 }
 
-// The plaintext reference: approve iff sum of balances + requested <= limit.
-inline std::vector<bool> plaintext_decisions(const std::vector<LenderBook>& lenders, std::size_t lender) {
-  std::vector<bool> out;
-  for (const auto& a : lenders[lender].applications) {
-    std::int64_t total = 0;
-    for (const auto& l : lenders) total += l.balances[a.borrower];
-    out.push_back(total + a.requested_cents <= a.limit_cents);
-  }
-  return out;
-}
-
-// Random portfolios: each borrower owes at `density` of the lenders.
-inline std::vector<LenderBook> random_books(privfin::Prg& prg, std::size_t lenders, std::size_t borrowers,
-                                            std::size_t applications) {
-  std::vector<LenderBook> books(lenders);
-  for (auto& b : books) b.balances.assign(borrowers, 0);
-  for (std::size_t i = 0; i < borrowers; ++i) {
-    for (std::size_t j = 0; j < lenders; ++j) {
-      if (prg.next_u64() % 3 == 0) books[j].balances[i] = static_cast<std::int64_t>(prg.next_u64() % 5'000'000);
-    }
-  }
-  for (std::size_t k = 0; k < applications; ++k) {
-    Application a;
-    a.borrower = static_cast<std::size_t>(prg.next_u64() % borrowers);
-    a.requested_cents = static_cast<std::int64_t>(prg.next_u64() % 2'000'000);
-    a.limit_cents = static_cast<std::int64_t>(prg.next_u64() % 12'000'000);
-    books[static_cast<std::size_t>(prg.next_u64() % lenders)].applications.push_back(a);
-  }
-  return books;
+// The limit an application is checked against: the lender's own, capped by
+// the consortium's limit (public, in the deployment file).
+inline std::int64_t effective_limit(const Application& a, std::int64_t consortium_limit_cents) {
+  return std::min(a.limit_cents, consortium_limit_cents);
 }
 
 // --- deployment -------------------------------------------------------------
@@ -224,11 +207,31 @@ struct Deployment {
   std::size_t servers = 3;
   std::size_t lenders = 0;
   std::size_t borrowers = 0;
+  // The consortium's cap on a borrower's total debt (cents); no cap by default.
+  std::int64_t limit_cents = max_amount_cents;
   std::string cluster;  // path of the net::PartyConfig JSON
 
   [[nodiscard]] std::size_t dealer_id() const { return servers; }
   [[nodiscard]] std::size_t first_lender() const { return servers + (engine == Engine::beaver ? 1 : 0); }
   [[nodiscard]] std::size_t party_count() const { return first_lender() + lenders; }
+
+  // Servers compute; the dealer helps (Beaver); every lender gives input and gets output.
+  [[nodiscard]] privfin::service::MpcRoles roles() const {
+    privfin::service::MpcRoles r;
+    for (std::size_t i = 0; i < servers; ++i) r.compute.push_back(i);
+    if (engine == Engine::beaver) r.helpers.push_back(dealer_id());
+    for (std::size_t j = 0; j < lenders; ++j) r.inputs.push_back(first_lender() + j);
+    r.outputs = r.inputs;
+    r.max_values = std::uint64_t{1} << 26;  // a lender's one-hot vectors: applications x borrowers
+    return r;
+  }
+
+  // What every party must hold alike (the session adds engine and roles).
+  [[nodiscard]] privfin::service::Parameters parameters() const {
+    privfin::service::Parameters p("anti-stacking", 2);
+    p.set("borrowers", static_cast<std::uint64_t>(borrowers)).set("limit", format_cents(limit_cents));
+    return p;
+  }
 
   static Deployment parse(const std::string& text) {
     Deployment d;
@@ -246,6 +249,10 @@ struct Deployment {
       d.servers = j.at("servers").get<std::size_t>();
       d.lenders = j.at("lenders").get<std::size_t>();
       d.borrowers = j.at("borrowers").get<std::size_t>();
+      if (j.contains("limit")) {
+        const auto& l = j.at("limit");
+        d.limit_cents = parse_amount(l.is_string() ? l.get<std::string>() : l.dump(), "deployment limit");
+      }
       d.cluster = j.value("cluster", std::string{});
     } catch (const nlohmann::json::exception& e) {
       throw InvalidArgument(std::string("deployment: ") + e.what());
@@ -259,24 +266,6 @@ struct Deployment {
   }
 };
 
-// The first `count` parties of a network, as a network of their own (so
-// that a protocol for exactly those parties runs inside a larger cluster).
-class SubNetwork final : public privfin::net::Network {
- public:
-  SubNetwork(privfin::net::Network& parent, std::size_t count)
-      : Network(parent.party_id(), count), parent_(parent) {
-    set_receive_timeout(parent.receive_timeout());
-  }
-
- protected:
-  void do_send(std::size_t peer, privfin::ByteView data) override { parent_.send(peer, data); }
-  void do_flush() override { parent_.flush(); }
-  void do_receive(std::size_t peer, std::span<std::byte> out) override { parent_.receive(peer, out); }
-
- private:
-  privfin::net::Network& parent_;
-};
-
 // --- the protocol ---------------------------------------------------------------
 
 struct ServerReport {
@@ -284,138 +273,97 @@ struct ServerReport {
   double seconds = 0;
 };
 
-namespace detail {
-// Shares of one lender's vector for every server: Rep3 pairs (x_i, x_{i+1})
-// or additive shares; sent to server i as raw elements.
-inline void send_shares(privfin::net::Network& net, const Deployment& d, std::span<const Ring> values,
-                        privfin::Prg& prg) {
-  const std::size_t n = values.size();
-  std::vector<std::vector<Ring>> add(d.servers, std::vector<Ring>(n));
-  for (std::size_t i = 1; i < d.servers; ++i) prg.fill(std::span<Ring>(add[i]));
-  for (std::size_t k = 0; k < n; ++k) {
-    Ring rest = values[k];
-    for (std::size_t i = 1; i < d.servers; ++i) rest -= add[i][k];
-    add[0][k] = rest;
-  }
-  for (std::size_t i = 0; i < d.servers; ++i) {
-    net.send_elements<Ring>(i, add[i]);
-    if (d.engine == Engine::rep3) net.send_elements<Ring>(i, add[(i + 1) % 3]);
-  }
+// Every party opens the session the same way: roles from the deployment,
+// then agreement on the public values before any share moves.
+template <privfin::mpc::Protocol P>
+privfin::service::MpcSession<P> open_session(privfin::net::Network& net, const Deployment& d) {
+  privfin::service::MpcSession<P> session(net, d.roles());
+  session.agree(d.parameters());
+  return session;
 }
 
-template <class P>
-typename P::Arith receive_shares(privfin::net::Network& net, std::size_t lender, std::size_t n) {
-  if constexpr (std::is_same_v<P, privfin::mpc::Rep3>) {
-    typename P::Arith out(n);
-    net.receive_elements<Ring>(lender, std::span<Ring>(out.first));
-    net.receive_elements<Ring>(lender, std::span<Ring>(out.second));
-    return out;
-  } else {
-    typename P::Arith out(n);
-    net.receive_elements<Ring>(lender, std::span<Ring>(out.values));
-    return out;
-  }
-}
-
-template <class P>
-const std::vector<std::uint64_t>& own_words(const typename P::Bool& b) {
-  if constexpr (std::is_same_v<P, privfin::mpc::Rep3>) {
-    return b.first;
-  } else {
-    return b.values;
-  }
-}
-
-template <class P>
-typename P::Arith concat(P& p, std::vector<typename P::Arith>& parts) {
-  std::vector<const typename P::Arith*> ins;
-  std::size_t total = 0;
-  for (const auto& x : parts) {
-    ins.push_back(&x);
-    total += x.size();
-  }
-  return p.arith_linear(std::span<const typename P::Arith* const>(ins), total,
-                        [](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
-                          std::size_t at = 0;
-                          for (const auto& part : s) {
-                            std::copy(part.begin(), part.end(), o.begin() + static_cast<std::ptrdiff_t>(at));
-                            at += part.size();
-                          }
-                        });
-}
-}  // namespace detail
-
-// Compute server: `net` is the whole cluster, `p` the protocol over the
-// servers. Receives every lender's shares, computes, sends each lender its
-// result shares. Returns the number of checks and the time taken.
-template <class P>
-ServerReport run_server(privfin::net::Network& net, P& p, const Deployment& d) {
+// Compute server, generic over the engine: receives every lender's shares,
+// computes, sends each lender the shares of its decisions.
+template <privfin::mpc::Protocol P>
+ServerReport run_server(privfin::service::MpcSession<P>& session, P& p, const Deployment& d) {
   using Arith = typename P::Arith;
   const auto start = std::chrono::steady_clock::now();
   const std::size_t nb = d.borrowers;
-  std::vector<std::size_t> counts(d.lenders);
-  std::vector<Arith> portfolios, onehots, headrooms;
-  for (std::size_t j = 0; j < d.lenders; ++j) {
-    const std::size_t id = d.first_lender() + j;
-    std::uint64_t count = 0;
-    net.receive(id, std::as_writable_bytes(std::span<std::uint64_t>(&count, 1)));
-    if (count > 1'000'000 || count * nb > (std::uint64_t{1} << 28)) {
-      throw privfin::ProtocolError(id, "lender submitted " + std::to_string(count) + " applications (too many)");
-    }
-    counts[j] = static_cast<std::size_t>(count);
-    portfolios.push_back(detail::receive_shares<P>(net, id, nb));
-    onehots.push_back(detail::receive_shares<P>(net, id, counts[j] * nb));
-    headrooms.push_back(detail::receive_shares<P>(net, id, counts[j]));
-  }
-  std::size_t total_apps = 0;
-  for (auto c : counts) total_apps += c;
+  const std::vector<std::size_t>& lenders = session.roles().inputs;
+  // Per lender, in this order: portfolio (nb values), headrooms, one-hot vectors.
+  const auto portfolios = session.receive_inputs(lenders, std::vector<std::size_t>(d.lenders, nb));
+  const auto headrooms = session.receive_inputs(lenders);
+  std::vector<std::size_t> onehot_counts;
+  for (const std::size_t c : headrooms.counts) onehot_counts.push_back(c * nb);
+  const auto onehots = session.receive_inputs(lenders, onehot_counts);
   ServerReport report;
-  report.checks = total_apps;
-  if (total_apps > 0) {
-    Arith sum = portfolios[0];
-    for (std::size_t j = 1; j < d.lenders; ++j) sum = p.add(sum, portfolios[j]);
-    const Arith e = detail::concat(p, onehots);
-    const Arith h = detail::concat(p, headrooms);
-    const std::vector<const Arith*> in{&sum};
-    const Arith repeated = p.arith_linear(std::span<const Arith* const>(in), total_apps * nb,
+  report.checks = headrooms.values.size();
+  typename P::Bool approved;  // every lender gets its part, possibly empty
+  if (report.checks > 0) {
+    // Per application: the borrower's total over all lenders (a linear map
+    // repeats the summed portfolio, one inner product picks the borrower).
+    const std::vector<const Arith*> in{&portfolios.values};
+    const Arith repeated = p.arith_linear(std::span<const Arith* const>(in), report.checks * nb,
                                           [nb](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
-                                            for (std::size_t k = 0; k < o.size(); ++k) o[k] = s[0][k % nb];
+                                            for (std::size_t k = 0; k < o.size(); ++k) {
+                                              o[k] = Ring{};
+                                              for (std::size_t at = k % nb; at < s[0].size(); at += nb) o[k] += s[0][at];
+                                            }
                                           });
-    const Arith totals = p.dot(e, repeated, nb);
+    const Arith totals = p.dot(onehots.values, repeated, nb);
     // approve = NOT (headroom < total)
-    const auto declined = privfin::mpc::lt(p, h, totals);
-    const std::vector<std::uint64_t> ones(declined.size(), ~std::uint64_t{0});
-    const auto approved = p.xor_public(declined, ones);
-    const auto& words = detail::own_words<P>(approved);
-    std::size_t at = 0;
-    for (std::size_t j = 0; j < d.lenders; ++j) {
-      std::vector<std::uint64_t> mine((counts[j] + 63) / 64, 0);
-      for (std::size_t k = 0; k < counts[j]; ++k, ++at) {
-        const std::uint64_t bit = (words[at / 64] >> (at % 64)) & 1U;
-        mine[k / 64] |= bit << (k % 64);
-      }
-      if (!mine.empty()) net.send(d.first_lender() + j, std::as_bytes(std::span<const std::uint64_t>(mine)));
-    }
+    const auto declined = privfin::mpc::lt(p, headrooms.values, totals);
+    approved = p.xor_public(declined, std::vector<std::uint64_t>(declined.size(), ~std::uint64_t{0}));
   }
-  net.flush();
+  session.send_output_bits(lenders, approved, headrooms.counts);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 
+// A server of either engine: builds the engine on the session's protocol
+// network (errors name network ids), then runs run_server.
+inline ServerReport serve(privfin::service::MpcSession<privfin::mpc::Rep3>& session, const Deployment& d,
+                          privfin::Prg& seeds) {
+  return session.run([&] {
+    privfin::mpc::Rep3 p(session.protocol_network(), seeds);
+    return run_server(session, p, d);
+  });
+}
+
+inline ServerReport serve(privfin::service::MpcSession<privfin::mpc::Beaver>& session, const Deployment& d,
+                          privfin::Prg& seeds) {
+  return session.run([&] {
+    privfin::mpc::DealerPreprocessing pre(session.protocol_network(), d.servers, d.servers);
+    privfin::mpc::Beaver p(session.protocol_network(), pre, seeds, d.servers);
+    const ServerReport r = run_server(session, p, d);
+    pre.finish();
+    return r;
+  });
+}
+
+// The dealer (Beaver): serves the servers' preprocessing until they finish.
+inline privfin::mpc::DealerStats run_dealer(privfin::service::MpcSession<privfin::mpc::Beaver>& session,
+                                           const Deployment& d, privfin::Prg& seeds) {
+  return session.run([&] { return privfin::mpc::run_dealer(session.protocol_network(), d.servers, seeds); });
+}
+
 // Lender: shares its portfolio and its applications, then receives one
 // decision per application (true = approve). Validation happened when the
-// book was parsed; the balances are checked again here before sharing.
-inline std::vector<bool> run_lender(privfin::net::Network& net, const Deployment& d, const LenderBook& book,
-                                    privfin::Prg& prg) {
+// book was parsed; it is repeated here before anything is shared, and the
+// balances go in under a range budget of one term per lender, so that
+// their sum cannot wrap.
+template <privfin::mpc::Protocol P>
+std::vector<bool> run_lender(privfin::service::MpcSession<P>& session, const Deployment& d, const LenderBook& book,
+                             privfin::Prg& prg) {
   const std::size_t nb = d.borrowers;
   if (book.balances.size() != nb) throw InvalidArgument("lender: portfolio does not list every borrower index");
+  std::vector<double> portfolio(nb);
   for (std::size_t b = 0; b < nb; ++b) {
     if (book.balances[b] < 0 || book.balances[b] > max_amount_cents) {
       throw InvalidArgument("lender: balance of borrower " + std::to_string(b) + " is outside [0, 10^12]");
     }
+    portfolio[b] = static_cast<double>(book.balances[b]);  // exact: below 2^53
   }
-  std::vector<Ring> portfolio(nb);
-  for (std::size_t b = 0; b < nb; ++b) portfolio[b] = Ring::from_signed(book.balances[b]);
   const std::size_t count = book.applications.size();
   std::vector<Ring> onehot(count * nb);
   std::vector<Ring> headroom(count);
@@ -423,26 +371,18 @@ inline std::vector<bool> run_lender(privfin::net::Network& net, const Deployment
     const auto& a = book.applications[k];
     if (a.borrower >= nb) throw InvalidArgument("lender: application " + std::to_string(k) + " names no borrower");
     onehot[k * nb + a.borrower] = Ring{1};
-    headroom[k] = Ring::from_signed(a.limit_cents - a.requested_cents);
+    headroom[k] = Ring::from_signed(effective_limit(a, d.limit_cents) - a.requested_cents);
   }
-  const std::uint64_t c64 = count;
-  for (std::size_t i = 0; i < d.servers; ++i) {
-    net.send(i, std::as_bytes(std::span<const std::uint64_t>(&c64, 1)));
-  }
-  detail::send_shares(net, d, portfolio, prg);
-  detail::send_shares(net, d, onehot, prg);
-  detail::send_shares(net, d, headroom, prg);
-  net.flush();
+  // Whole cents are fixed point with 0 fractional bits.
+  session.template send_fixed<0>(portfolio, privfin::sharing::RangeBudget{.terms = d.lenders}, prg);
+  session.send_input(headroom, prg);
+  session.send_input(onehot, prg);
   std::vector<bool> out(count);
-  if (count == 0) return out;
-  std::vector<std::uint64_t> acc((count + 63) / 64, 0);
-  std::vector<std::uint64_t> part(acc.size());
-  // Rep3: the first components x_0, x_1, x_2 of the three servers XOR to the bit.
-  for (std::size_t i = 0; i < d.servers; ++i) {
-    net.receive(i, std::as_writable_bytes(std::span<std::uint64_t>(part)));
-    for (std::size_t w = 0; w < acc.size(); ++w) acc[w] ^= part[w];
+  const auto words = session.receive_output_bits();
+  if (words.size() != (count + 63) / 64) {
+    throw privfin::ProtocolError(session.roles().compute[0], "sent decisions for another number of applications");
   }
-  for (std::size_t k = 0; k < count; ++k) out[k] = ((acc[k / 64] >> (k % 64)) & 1U) != 0;
+  for (std::size_t k = 0; k < count; ++k) out[k] = ((words[k / 64] >> (k % 64)) & 1U) != 0;
   return out;
 }
 

@@ -1,6 +1,6 @@
 // anti_stacking — one party of the anti-stacking loan check (see README.md).
 //
-//   anti_stacking generate --out DIR --lenders M --borrowers B --applications A [--seed S]
+//   anti_stacking generate --out DIR --lenders M --borrowers B --applications A [--seed S] [--limit L]
 //   anti_stacking server   --deployment FILE --id I
 //   anti_stacking dealer   --deployment FILE                (protocol "beaver" only)
 //   anti_stacking lender   --deployment FILE --index J --balances CSV --applications CSV
@@ -18,6 +18,7 @@
 #include <string>
 
 #include "anti_stacking.hpp"
+#include "sample_data.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
 
@@ -75,34 +76,20 @@ void print_traffic(const char* who, const net::Network& n) {
 }
 
 int generate(const std::map<std::string, std::string>& a) {
-  const std::filesystem::path out = need(a, "out");
-  const std::size_t lenders = number(a, "lenders");
-  const std::size_t borrowers = number(a, "borrowers");
+  const std::size_t lenders = number(a, "lenders"), borrowers = number(a, "borrowers");
   const std::size_t apps = number(a, "applications");
-  privfin::Prg::Seed seed{};
-  const std::uint64_t s = a.count("seed") != 0 ? std::stoull(a.at("seed")) : 1;
-  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
-  privfin::Prg prg(seed);
-  const auto books = random_books(prg, lenders, borrowers, apps);
-  std::filesystem::create_directories(out);
-  for (std::size_t j = 0; j < lenders; ++j) {
-    std::ofstream bal(out / ("lender" + std::to_string(j) + "_balances.csv"));
-    bal << "borrower,balance\n";
-    for (std::size_t b = 0; b < borrowers; ++b) {
-      if (books[j].balances[b] != 0) bal << b << ',' << format_cents(books[j].balances[b]) << '\n';
-    }
-    std::ofstream ap(out / ("lender" + std::to_string(j) + "_applications.csv"));
-    ap << "borrower,requested,limit\n";
-    for (const auto& x : books[j].applications) {
-      ap << x.borrower << ',' << format_cents(x.requested_cents) << ',' << format_cents(x.limit_cents) << '\n';
-    }
-    std::ofstream ex(out / ("lender" + std::to_string(j) + "_expected.csv"));
-    ex << "decision\n";
-    for (bool ok : plaintext_decisions(books, j)) ex << (ok ? "approve" : "decline") << '\n';
-  }
+  const std::uint64_t seed = a.count("seed") != 0 ? std::stoull(a.at("seed")) : 1;
+  const std::int64_t limit = a.count("limit") != 0 ? parse_amount(a.at("limit"), "--limit") : max_amount_cents;
+  write_samples(need(a, "out"), lenders, borrowers, apps, seed, limit);
   std::printf("wrote portfolios of %zu lenders over %zu borrowers and %zu applications to %s\n", lenders, borrowers,
-              apps, out.c_str());
+              apps, need(a, "out").c_str());
   return 0;
+}
+
+// Calls body.template operator()<P>() with the deployment's engine.
+template <class Body>
+auto with_engine(Engine engine, Body&& body) {
+  return engine == Engine::rep3 ? body.template operator()<mpc::Rep3>() : body.template operator()<mpc::Beaver>();
 }
 
 int server(const std::map<std::string, std::string>& a) {
@@ -111,17 +98,10 @@ int server(const std::map<std::string, std::string>& a) {
   if (id >= l.d.servers) throw InvalidArgument("server id must be below " + std::to_string(l.d.servers));
   auto network = net::TcpNetwork::connect(l.cluster, id);
   privfin::Prg seeds(privfin::random_seed());
-  ServerReport r;
-  if (l.d.engine == Engine::rep3) {
-    SubNetwork sub(*network, 3);
-    mpc::Rep3 p(sub, seeds);
-    r = run_server(*network, p, l.d);
-  } else {
-    mpc::DealerPreprocessing pre(*network, l.d.dealer_id(), l.d.servers);
-    mpc::Beaver p(*network, pre, seeds, l.d.servers);
-    r = run_server(*network, p, l.d);
-    pre.finish();
-  }
+  const ServerReport r = with_engine(l.d.engine, [&]<class P>() {
+    auto session = open_session<P>(*network, l.d);
+    return serve(session, l.d, seeds);
+  });
   std::printf("server %zu learned: nothing about balances or decisions; only that %zu checks were requested\n", id,
               r.checks);
   std::printf("server %zu: %zu checks in %.3f s = %.0f checks/s\n", id, r.checks, r.seconds,
@@ -136,7 +116,8 @@ int dealer(const std::map<std::string, std::string>& a) {
   if (l.d.engine != Engine::beaver) throw InvalidArgument("the dealer runs only with protocol \"beaver\"");
   auto network = net::TcpNetwork::connect(l.cluster, l.d.dealer_id());
   privfin::Prg seeds(privfin::random_seed());
-  const auto st = mpc::run_dealer(*network, l.d.servers, seeds);
+  auto session = open_session<mpc::Beaver>(*network, l.d);
+  const auto st = run_dealer(session, l.d, seeds);
   std::printf("dealer learned: only request sizes (%llu triples, %llu AND-triple words, %llu requests)\n",
               static_cast<unsigned long long>(st.arith_triples), static_cast<unsigned long long>(st.bool_triple_words),
               static_cast<unsigned long long>(st.requests));
@@ -160,7 +141,10 @@ int lender(const std::map<std::string, std::string>& a) {
   auto network = net::TcpNetwork::connect(l.cluster, l.d.first_lender() + index);
   privfin::Prg prg(privfin::random_seed());
   const auto start = std::chrono::steady_clock::now();
-  const auto decisions = run_lender(*network, l.d, book, prg);
+  const auto decisions = with_engine(l.d.engine, [&]<class P>() {
+    auto session = open_session<P>(*network, l.d);
+    return run_lender(session, l.d, book, prg);
+  });
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::size_t approved = 0;
   for (bool ok : decisions) approved += ok ? 1 : 0;
@@ -174,15 +158,8 @@ int lender(const std::map<std::string, std::string>& a) {
   print_traffic(("lender " + std::to_string(index)).c_str(), *network);
   network->close();
   if (a.count("expected") != 0) {
-    auto ex = open_file(a.at("expected"));
-    std::string line;
-    std::size_t k = 0, bad = 0;
-    while (std::getline(ex, line)) {
-      if (line != "approve" && line != "decline") continue;
-      if (k >= decisions.size() || decisions[k] != (line == "approve")) ++bad;
-      ++k;
-    }
-    if (k != decisions.size() || bad != 0) {
+    const auto [bad, k] = compare_with_expected(decisions, a.at("expected"));
+    if (bad != 0) {
       std::printf("lender %zu: MISMATCH with the plaintext computation (%zu of %zu)\n", index, bad, k);
       return 1;
     }
@@ -197,7 +174,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s generate|server|dealer|lender --option value ...\n"
-                 "  generate --out DIR --lenders M --borrowers B --applications A [--seed S]\n"
+                 "  generate --out DIR --lenders M --borrowers B --applications A [--seed S] [--limit L]\n"
                  "  server   --deployment FILE --id I\n"
                  "  dealer   --deployment FILE\n"
                  "  lender   --deployment FILE --index J --balances CSV --applications CSV [--expected CSV]\n",

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "../../examples/01_anti_stacking/anti_stacking.hpp"
+#include "../../examples/01_anti_stacking/sample_data.hpp"
 #include "privfin/net/local_network.hpp"
 
 using namespace anti_stacking;
@@ -20,33 +21,37 @@ Prg::Seed seed_of(std::uint64_t s) {
   return seed;
 }
 
-// Runs the whole deployment in threads; returns each lender's decisions.
-std::vector<std::vector<bool>> run_all(const Deployment& d, const std::vector<LenderBook>& books) {
+// The dealer's part: only Beaver sessions have helpers.
+void help(privfin::service::MpcSession<privfin::mpc::Rep3>&, const Deployment&, Prg&) {}
+void help(privfin::service::MpcSession<privfin::mpc::Beaver>& session, const Deployment& d, Prg& prg) {
+  (void)run_dealer(session, d, prg);
+}
+
+// Runs the whole deployment in threads (party `id` uses deployments[id],
+// normally all the same); returns each lender's decisions and each party's
+// exception.
+template <class P>
+std::vector<std::exception_ptr> run_parties(const std::vector<Deployment>& deployments,
+                                            const std::vector<LenderBook>& books,
+                                            std::vector<std::vector<bool>>& results) {
+  const Deployment& d = deployments[0];
   auto nets = privfin::net::LocalNetwork::create(d.party_count());
   for (auto& n : nets) n->set_receive_timeout(std::chrono::milliseconds(30'000));
   std::vector<std::exception_ptr> errors(d.party_count());
-  std::vector<std::vector<bool>> results(d.lenders);
+  results.assign(d.lenders, {});
   std::vector<std::thread> threads;
   for (std::size_t id = 0; id < d.party_count(); ++id) {
     threads.emplace_back([&, id] {
       try {
         Prg prg(seed_of(50 + id));
-        if (id < d.servers) {
-          if (d.engine == Engine::rep3) {
-            SubNetwork sub(*nets[id], 3);
-            privfin::mpc::Rep3 p(sub, prg);
-            (void)run_server(*nets[id], p, d);
-          } else {
-            privfin::mpc::DealerPreprocessing pre(*nets[id], d.dealer_id(), d.servers);
-            privfin::mpc::Beaver p(*nets[id], pre, prg, d.servers);
-            (void)run_server(*nets[id], p, d);
-            pre.finish();
-          }
-        } else if (d.engine == Engine::beaver && id == d.dealer_id()) {
-          (void)privfin::mpc::run_dealer(*nets[id], d.servers, prg);
+        auto session = open_session<P>(*nets[id], deployments[id]);
+        if (session.computes()) {
+          (void)serve(session, deployments[id], prg);
+        } else if (session.helps()) {
+          help(session, deployments[id], prg);
         } else {
           const std::size_t j = id - d.first_lender();
-          results[j] = run_lender(*nets[id], d, books[j], prg);
+          results[j] = run_lender(session, deployments[id], books[j], prg);
         }
       } catch (...) {
         errors[id] = std::current_exception();
@@ -55,6 +60,14 @@ std::vector<std::vector<bool>> run_all(const Deployment& d, const std::vector<Le
     });
   }
   for (auto& t : threads) t.join();
+  return errors;
+}
+
+std::vector<std::vector<bool>> run_all(const Deployment& d, const std::vector<LenderBook>& books) {
+  std::vector<std::vector<bool>> results;
+  const std::vector<Deployment> all(d.party_count(), d);
+  const auto errors = d.engine == Engine::rep3 ? run_parties<privfin::mpc::Rep3>(all, books, results)
+                                               : run_parties<privfin::mpc::Beaver>(all, books, results);
   for (auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
@@ -134,10 +147,74 @@ TEST_CASE("anti-stacking amounts: cents parse exactly, bad balances are rejected
   auto nets = privfin::net::LocalNetwork::create(d.party_count());
   LenderBook book{{5, -1}, {}};
   Prg prg(seed_of(1));
-  CHECK_THROWS_AS(run_lender(*nets[3], d, book, prg), InvalidArgument);
+  privfin::service::MpcSession<privfin::mpc::Rep3> session(*nets[3], d.roles());
+  CHECK_THROWS_AS(run_lender(session, d, book, prg), InvalidArgument);
   CHECK(nets[3]->total_counters().bytes_sent == 0);
   CHECK_THROWS_AS(Deployment::parse(R"({"protocol":"rep3","servers":4,"lenders":1,"borrowers":3})"), InvalidArgument);
   CHECK_THROWS_AS(Deployment::parse(R"({"protocol":"spdz","servers":3,"lenders":1,"borrowers":3})"), InvalidArgument);
   CHECK_THROWS_AS(Deployment::parse("{"), InvalidArgument);
   CHECK(Deployment::parse(R"({"protocol":"beaver","servers":2,"lenders":3,"borrowers":3})").party_count() == 6);
+  CHECK(Deployment::parse(R"({"protocol":"rep3","servers":3,"lenders":1,"borrowers":3})").limit_cents ==
+        max_amount_cents);
+  CHECK(Deployment::parse(R"({"protocol":"rep3","servers":3,"lenders":1,"borrowers":3,"limit":"500.25"})")
+            .limit_cents == 50025);
+  CHECK(Deployment::parse(R"({"protocol":"rep3","servers":3,"lenders":1,"borrowers":3,"limit":50000})")
+            .limit_cents == 5'000'000);
+  CHECK_THROWS_AS(Deployment::parse(R"({"protocol":"rep3","servers":3,"lenders":1,"borrowers":3,"limit":"-1"})"),
+                  InvalidArgument);
+}
+
+TEST_CASE("anti-stacking: the consortium limit caps every application", "[examples][anti_stacking]") {
+  Deployment d;
+  d.lenders = 2;
+  d.borrowers = 5;
+  d.limit_cents = 50'000'00;
+  std::vector<LenderBook> books(2, LenderBook{std::vector<std::int64_t>(5, 0), {}});
+  books[0].balances[1] = 40'000'00;
+  books[1].balances[1] = 9'000'00;
+  // Own limits of 100,000: the consortium's 50,000 decides.
+  books[1].applications = {{1, 1'000'00, 100'000'00}, {1, 1'000'01, 100'000'00}, {2, 50'000'00, 100'000'00}};
+  const auto got = run_all(d, books);
+  CHECK(got[1] == std::vector<bool>{true, false, true});
+  CHECK(got[1] == plaintext_decisions(books, 1, d.limit_cents));
+}
+
+TEST_CASE("anti-stacking: a bank holding another limit is named by every party (silent wrong answer 1)",
+          "[examples][anti_stacking]") {
+  // One bank (lender 1, network id 4) holds the limit 500, the others 50,000.
+  // Without agreement that bank declined every application ("exceeds") and
+  // every process exited 0; now no share moves and every party names it.
+  for (const Engine engine : {Engine::rep3, Engine::beaver}) {
+    Deployment d;
+    d.engine = engine;
+    d.lenders = 3;
+    d.borrowers = 4;
+    d.limit_cents = 50'000'00;
+    std::vector<Deployment> per_party(d.party_count(), d);
+    const std::size_t odd = d.first_lender() + 1;
+    per_party[odd].limit_cents = 500'00;
+    Prg prg(seed_of(7));
+    const auto books = random_books(prg, d.lenders, d.borrowers, 6);
+    std::vector<std::vector<bool>> results;
+    const auto errors = engine == Engine::rep3 ? run_parties<privfin::mpc::Rep3>(per_party, books, results)
+                                               : run_parties<privfin::mpc::Beaver>(per_party, books, results);
+    for (std::size_t id = 0; id < d.party_count(); ++id) {
+      INFO("engine " << (engine == Engine::rep3 ? "rep3" : "beaver") << ", party " << id);
+      REQUIRE(errors[id]);
+      try {
+        std::rethrow_exception(errors[id]);
+      } catch (const privfin::service::ParameterMismatch& e) {
+        const std::string what = e.what();
+        INFO(what);
+        CHECK(what.find("limit") != std::string::npos);
+        if (id == odd) {
+          CHECK(e.parties().size() == d.party_count() - 1);  // everyone else differs from it
+        } else {
+          CHECK(e.parties() == std::vector<std::size_t>{odd});
+          CHECK(what.find("party " + std::to_string(odd) + " has limit = \"500.00\"") != std::string::npos);
+        }
+      }
+    }
+    for (const auto& r : results) CHECK(r.empty());  // no decision was produced
+  }
 }

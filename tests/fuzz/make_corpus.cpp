@@ -20,11 +20,13 @@
 #include "privfin/he/paillier.hpp"
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
+#include "privfin/net/abort_notice.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
+#include "privfin/service/mpc_share_batch.hpp"
 #include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
@@ -122,6 +124,11 @@ void party_config() {
   c.ca_certificate.clear();
   for (auto& p : c.parties) p.certificate.clear(), p.private_key.clear();
   write("party_config", "plain", Seed().text(c.to_json()));
+}
+
+void abort_notice() {
+  write("abort_notice", "exited", Seed().raw(net::AbortNotice{1, net::AbortNotice::How::exited, 2}.to_bytes()));
+  write("abort_notice", "signaled", Seed().raw(net::AbortNotice{7, net::AbortNotice::How::signaled, 9}.to_bytes()));
 }
 
 template <class V>
@@ -307,6 +314,15 @@ void prio3_driver() {
   write("prio3_driver", "aggregate_share", Seed().u8(7).raw(Prio3AggregateShare{50, 49, {r}, filled(128, 0x40)}.to_bytes()));
 }
 
+void mpc_share_batch() {
+  using privfin::service::ShareBatch;
+  const ShareBatch rep3{ShareBatch::Kind::arith, {{1, 2, 3}, {4, 5, 6}}};
+  const ShareBatch beaver_bits{ShareBatch::Kind::bits, {{0xF0F0}}};
+  write("mpc_share_batch", "rep3_pair", Seed().u8(3).raw(rep3.to_bytes()));
+  write("mpc_share_batch", "beaver_bits", Seed().u8(1).raw(beaver_bits.to_bytes()));
+  write("mpc_share_batch", "over_max", Seed().u8(2).raw(rep3.to_bytes()));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -316,6 +332,7 @@ int main(int argc, char** argv) {
   codec_reader();
   tls_records();
   party_config();
+  abort_notice();
   bls();
   ed25519();
   ecvrf();
@@ -328,5 +345,6 @@ int main(int argc, char** argv) {
   key_file();
   agreement();
   prio3_driver();
+  mpc_share_batch();
   return 0;
 }
