@@ -4,6 +4,8 @@
 // whether the parameters were agreed.
 #include "privfin/service/threshold_decryption.hpp"
 
+#include "privfin/core/hash.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <optional>
@@ -54,7 +56,7 @@ Bytes DecryptionShareBatch::to_bytes(const he::ThresholdPaillierPublicKey& key) 
                           std::to_string(max_batch));
   }
   Writer w;
-  w.version(format_version).raw(key.key_id()).varint(round).varint(shares.size());
+  w.version(format_version).raw(key.key_id()).raw(batch_digest).varint(round).varint(shares.size());
   for (const auto& share : shares) w.bytes(key.share_to_bytes(share));
   return std::move(w).take();
 }
@@ -67,6 +69,8 @@ DecryptionShareBatch DecryptionShareBatch::from_bytes(ByteView bytes, const he::
     throw DecodeError("share batch: made under another threshold key (key id differs)");
   }
   DecryptionShareBatch batch;
+  const ByteView digest = r.raw(batch.batch_digest.size(), "share batch digest");
+  std::copy(digest.begin(), digest.end(), batch.batch_digest.begin());
   batch.round = r.varint("share batch round");
   const std::size_t n = r.length("share batch count", max_batch);
   if (n != count) {
@@ -87,7 +91,18 @@ DecryptionShareBatch DecryptionShareBatch::from_bytes(ByteView bytes, const he::
 }
 
 std::size_t DecryptionShareBatch::max_size(const he::ThresholdPaillierPublicKey& key, std::size_t count) {
-  return 1 + key.key_id().size() + 2 * varint_max + count * (varint_max + key.max_share_size());
+  return 1 + key.key_id().size() + he::CiphertextDigest{}.size() + 2 * varint_max +
+         count * (varint_max + key.max_share_size());
+}
+
+he::CiphertextDigest DecryptionShareBatch::digest_of(const he::ThresholdPaillierPublicKey& key,
+                                                     std::span<const he::PaillierCiphertext> batch) {
+  Sha256 h;
+  Writer w;
+  w.string("privfin/service/threshold-decryption batch v1").varint(batch.size());
+  h.update(w.data());
+  for (const auto& c : batch) h.update(key.ciphertext_digest(c));
+  return h.finish();
 }
 
 // ---------------------------------------------------------------- driver
@@ -168,11 +183,13 @@ DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCipher
   agree_once();
   const std::size_t me = net_.party_id();
   const std::uint64_t round = round_++;
+  const he::CiphertextDigest batch_digest = DecryptionShareBatch::digest_of(key_, batch);
 
   // 1. Decrypting parties: one message per output party.
   std::optional<DecryptionShareBatch> mine;
   if (key_share_ != nullptr) {
     mine.emplace();
+    mine->batch_digest = batch_digest;
     mine->round = round;
     mine->shares.reserve(batch.size());
     for (const auto& c : batch) mine->shares.push_back(key_share_->decrypt_share(key_, c, prg));
@@ -217,6 +234,13 @@ DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCipher
         reject_batch(sender, RejectionCause::replayed,
                      "batch message for round " + std::to_string(received.round) + ", expected round " +
                          std::to_string(round));
+        continue;
+      }
+      if (received.batch_digest != batch_digest) {
+        reject_batch(sender, RejectionCause::parameters_differ,
+                     "party " + std::to_string(sender) +
+                         " decrypted another batch than this party (batch digests differ): the parties were "
+                         "not given the same ciphertexts");
         continue;
       }
     }

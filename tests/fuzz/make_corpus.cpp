@@ -242,8 +242,10 @@ void threshold_paillier() {
   // The driver's batch message for the harness's fixed batch (the fixed
   // ciphertext and Enc(7) with zero randomness), from party 2.
   service::DecryptionShareBatch batch;
+  const std::vector<he::PaillierCiphertext> fixed{c, pk.paillier().encrypt_public(mpz_class(7))};
+  batch.batch_digest = service::DecryptionShareBatch::digest_of(pk, fixed);
   batch.round = 3;
-  for (const auto& x : {c, pk.paillier().encrypt_public(mpz_class(7))}) {
+  for (const auto& x : fixed) {
     batch.shares.push_back(keys.shares[2].decrypt_share(pk, x, prg));
   }
   write("threshold_paillier", "share_batch", Seed().u8(5).raw(batch.to_bytes(pk)));

@@ -103,6 +103,7 @@ void cheat(net::Network& net, const std::vector<std::size_t>& decryptors, const 
 DecryptionShareBatch shares_with(const he::ThresholdPaillierKeyShare& share, std::span<const he::PaillierCiphertext> batch,
                        Prg& prg, std::uint64_t round = 0) {
   DecryptionShareBatch b;
+  b.batch_digest = DecryptionShareBatch::digest_of(keys34().public_key, batch);
   b.round = round;
   for (const auto& c : batch) b.shares.push_back(share.decrypt_share(keys34().public_key, c, prg));
   return b;
@@ -156,6 +157,34 @@ TEST_CASE("threshold decryption: a batch on a subset, the aggregator holds no ke
   }));
   CHECK(subset[4].plaintexts == std::vector<mpz_class>{5, 0, 123456789});
   CHECK(subset[4].used_parties == std::vector<std::size_t>{1, 2, 3});
+}
+
+TEST_CASE("threshold decryption: a party given another batch is named for that, not for a false proof",
+          "[service][threshold_decryption]") {
+  // An aggregator (4) that hands key holder 3 other ciphertexts than the
+  // rest: 3's honest shares must not read as "invalid proof".
+  const auto& keys = keys34();
+  const auto batch = batch_of({5, 6});
+  const auto other = batch_of({5, 7});
+  const std::vector<std::size_t> decryptors{0, 1, 2, 3}, outputs{4};
+  std::vector<DecryptionResult> results(5);
+  rethrow_any(run_parties(5, [&](net::Network& net) {
+    const std::size_t me = net.party_id();
+    Prg prg = seeded(me, 3);
+    if (me == 4) {
+      results[me] = ThresholdDecryption(net, keys.public_key, decryptors, outputs).decrypt(batch, prg);
+    } else {
+      ThresholdDecryption dec(net, keys.public_key, keys.shares[me], decryptors, outputs);
+      results[me] = dec.decrypt(me == 3 ? other : batch, prg);
+    }
+  }));
+  CHECK(results[4].plaintexts == std::vector<mpz_class>{5, 6});
+  REQUIRE(results[4].rejected.size() == 1);
+  const Rejection& r = results[4].rejected[0];
+  CHECK(r.from == std::optional<std::size_t>{3});
+  CHECK(r.by == 4);
+  CHECK(r.cause == RejectionCause::parameters_differ);
+  CHECK_THAT(r.detail, Catch::Contains("decrypted another batch"));
 }
 
 TEST_CASE("threshold decryption: cheaters are named by network id with the cause",
@@ -326,6 +355,7 @@ TEST_CASE("threshold decryption: every truncation and bit flip of a batch messag
   const auto& key = small.public_key;
   const std::vector<he::PaillierCiphertext> batch{key.paillier().encrypt(3, prg), key.paillier().encrypt(4, prg)};
   DecryptionShareBatch b;
+  b.batch_digest = DecryptionShareBatch::digest_of(key, batch);
   b.round = 2;
   for (const auto& c : batch) b.shares.push_back(small.shares[1].decrypt_share(key, c, prg));
   const Bytes wire = b.to_bytes(key);
@@ -340,7 +370,7 @@ TEST_CASE("threshold decryption: every truncation and bit flip of a batch messag
   // A flip that decodes never passes as the honest shares: sample the
   // verifier on flips inside the first share's value.
   Bytes flipped = wire;
-  const std::size_t value_at = 1 + 16 + 1 + 1 + 2 + 1 + 16 + 32 + 1;  // batch header, share length, share header
+  const std::size_t value_at = 1 + 16 + 32 + 1 + 1 + 2 + 1 + 16 + 32 + 1;  // batch header, share length, share header
   for (std::size_t byte = value_at; byte < value_at + key.paillier().ciphertext_bytes(); byte += 17) {
     flipped[byte] ^= std::byte{0x10};
     try {

@@ -32,9 +32,12 @@
 // per decrypt() (see DecryptionShareBatch); an output party bounds each by
 // DecryptionShareBatch::max_size(key, batch size) before allocating (a longer one
 // throws DecodeError naming the sender). A malformed message, a share
-// count other than the batch size or another round number rejects all of
-// that sender's shares for the batch (one Rejection, item 0: malformed or
-// replayed); a share that claims another party than its sender
+// count other than the batch size, another round number or another batch
+// (the sender was given other ciphertexts than this party, e.g. by an
+// aggregator that sent the parties different batches) rejects all of
+// that sender's shares for the batch (one Rejection, item 0: malformed,
+// replayed or parameters_differ), so a party handed the wrong batch is
+// named for that, not for a false proof; a share that claims another party than its sender
 // (wrong_sender) or fails share_problem() is rejected on its own (item =
 // its index in the batch). With at least t valid shares per ciphertext the
 // batch decrypts; with fewer, decrypt() throws ProtocolError naming the
@@ -79,15 +82,23 @@ namespace privfin::service {
 
 // One decrypting party's shares for one batch: the wire message of a round.
 struct DecryptionShareBatch {
-  static constexpr std::uint8_t format_version = 1;
+  static constexpr std::uint8_t format_version = 2;
   static constexpr std::size_t max_batch = std::size_t{1} << 20;
 
+  he::CiphertextDigest batch_digest{};       // digest_of(key, the batch the sender decrypted)
   std::uint64_t round = 0;                   // 0 for the first decrypt() of a driver
   std::vector<he::DecryptionShare> shares;   // shares[k] for the batch's ciphertext k
 
-  // Version 1: u8 version, 16-byte key id, varint round, varint count, then
-  // count shares, each as bytes(key.share_to_bytes(share)) (a varint length
-  // and the share, he/threshold_paillier.hpp format).
+  // SHA-256 over "privfin/service/threshold-decryption batch v1", the count
+  // and key.ciphertext_digest(c) of every ciphertext: lets a receiver tell
+  // "given another batch" apart from a false proof.
+  [[nodiscard]] static he::CiphertextDigest digest_of(const he::ThresholdPaillierPublicKey& key,
+                                                      std::span<const he::PaillierCiphertext> batch);
+
+  // Version 2: u8 version, 16-byte key id, 32-byte batch digest, varint
+  // round, varint count, then count shares, each as
+  // bytes(key.share_to_bytes(share)) (a varint length and the share,
+  // he/threshold_paillier.hpp format).
   [[nodiscard]] Bytes to_bytes(const he::ThresholdPaillierPublicKey& key) const;
   // Throws DecodeError for malformed bytes, another key id, a count other
   // than `count`, or a malformed share (he::share_from_bytes). The shares'
