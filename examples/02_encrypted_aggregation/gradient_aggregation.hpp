@@ -1,19 +1,13 @@
-// gradient_aggregation.hpp — Example 02: N data parties train one logistic-
-// regression model; an untrusted aggregator adds up their Paillier-encrypted
-// gradients and everyone decrypts only the sum, with threshold Paillier and
-// verifiable decryption shares (the aggregation step of DeepChain, Weng et
-// al., IEEE TDSC 2019). Data party i is network party i and holds key share
-// i; the aggregator is network party N. Each round (README.md):
-//   1. each data party encrypts its fixed-point gradient sum (one packed
-//      ciphertext) and sends it to the aggregator;
-//   2. the aggregator multiplies them and posts the aggregate with every
-//      submission; each party checks its own is there and the aggregate is
-//      their product;
-//   3. service::ThresholdDecryption decrypts the aggregate for everyone,
-//      naming every party whose share fails;
-//   4. everyone decodes the sum and takes the same gradient step.
-// Throws DecodeError for a malformed data file, ProtocolError naming the
-// peer that broke the protocol, ParameterMismatch, NetworkError.
+// gradient_aggregation.hpp — Example 02: N data parties train one logistic-regression
+// model; an untrusted aggregator adds up their Paillier-encrypted gradients and
+// everyone decrypts only the sum with threshold Paillier (DeepChain's aggregation
+// step). Data party i is network party i with key share i; the aggregator is party
+// N. Each round (README.md): 1. every data party sends its encrypted fixed-point
+// gradient sum to the aggregator; 2. the aggregator posts their product and every
+// submission, which each party checks; 3. service::ThresholdDecryption decrypts the
+// product for everyone, naming each party whose share fails; 4. everyone takes the
+// same gradient step. Throws DecodeError for a malformed data file, ProtocolError
+// naming the peer that broke the protocol, ParameterMismatch, NetworkError.
 #pragma once
 
 #include <privfin/core/bigint.hpp>
@@ -29,15 +23,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <numeric>
 #include <optional>
 #include <sstream>
-#include <string>
-#include <vector>
 
 namespace ex02 {
 
@@ -66,11 +57,10 @@ inline Dataset load_dataset(const std::filesystem::path& file) {
     std::istringstream fields(line);
     for (std::string f; std::getline(fields, f, ',');) {
       char* end = nullptr;
-      const double v = std::strtod(f.c_str(), &end);
-      if (f.empty() || end != f.c_str() + f.size() || !std::isfinite(v)) {
-        throw privfin::DecodeError(where + ": column " + std::to_string(row.size() + 1) + " is not a number");
+      row.push_back(std::strtod(f.c_str(), &end));
+      if (f.empty() || end != f.c_str() + f.size() || !std::isfinite(row.back())) {
+        throw privfin::DecodeError(where + ": column " + std::to_string(row.size()) + " is not a number");
       }
-      row.push_back(v);
     }
     if (row.size() != model_size || line.back() == ',') throw privfin::DecodeError(where + ": expected 31 columns");
     if (row.back() != 0.0 && row.back() != 1.0) throw privfin::DecodeError(where + ": label must be 0 or 1");
@@ -144,8 +134,8 @@ inline Split prepare(const Dataset& d, const Params& p) {
 }
 
 // Data party i holds training rows [first, second) of the split.
-inline std::pair<std::size_t, std::size_t> party_rows(const Split& s, std::size_t party, std::size_t parties) {
-  return {party * s.train_x.size() / parties, (party + 1) * s.train_x.size() / parties};
+inline std::pair<std::size_t, std::size_t> party_rows(const Split& s, std::size_t i, std::size_t parties) {
+  return {i * s.train_x.size() / parties, (i + 1) * s.train_x.size() / parties};
 }
 
 inline double dot(const std::vector<double>& w, const std::vector<double>& x) {
@@ -194,16 +184,17 @@ inline Ciphertexts add_all(const privfin::he::PaillierPublicKey& pk, const std::
   return sum;
 }
 
-// Parses exactly `count` ciphertexts from `peer`; anything else is its fault.
+// Exactly `count` ciphertexts from `peer`; anything else is its fault.
 inline Ciphertexts read_ciphertexts(const privfin::he::PaillierPublicKey& pk, privfin::ByteView bytes,
                                     std::size_t count, std::size_t peer, const char* what) {
+  std::optional<Ciphertexts> c;
   try {
-    auto c = pk.ciphertexts_from_bytes(bytes, count);
-    if (c.size() == count) return c;
+    c = pk.ciphertexts_from_bytes(bytes, count);
   } catch (const privfin::DecodeError& e) {
     throw privfin::ProtocolError(peer, std::string("malformed ") + what + ": " + e.what());
   }
-  throw privfin::ProtocolError(peer, std::string(what) + " has the wrong number of ciphertexts");
+  if (c->size() != count) throw privfin::ProtocolError(peer, std::string(what) + ": wrong number of ciphertexts");
+  return *c;
 }
 
 // Steps 1-2 at the aggregator: collect, add, post the aggregate and every submission.

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "gradient_aggregation.hpp"
 
@@ -29,21 +30,19 @@ namespace {
 namespace fs = std::filesystem;
 using Options = std::map<std::string, std::string>;
 
-std::string get(const Options& o, const std::string& name, const std::string& fallback = "") {
+// The value of --name, or `fallback` (none: the option is required).
+template <typename T = std::string>
+T get(const Options& o, const std::string& name, std::optional<T> fallback = {}) {
   const auto it = o.find(name);
-  if (it == o.end() && fallback.empty()) throw privfin::InvalidArgument("missing --" + name);
-  return it == o.end() ? fallback : it->second;
-}
-
-std::size_t number(const Options& o, const std::string& name, std::size_t fallback) {
-  const std::string text = get(o, name, std::to_string(fallback));
-  std::size_t used = 0;
-  try {
-    const auto v = std::stoull(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
+  if (it == o.end() && !fallback) throw privfin::InvalidArgument("missing --" + name);
+  if (it == o.end()) return *fallback;
+  if constexpr (std::is_same_v<T, std::string>) return it->second;
+  std::istringstream in(it->second);
+  T v{};
+  if (!(in >> v) || !in.eof() || it->second[0] == '-') {  // '-': an unsigned stream read would wrap it
+    throw privfin::InvalidArgument("--" + name + " must be a positive number, got \"" + it->second + "\"");
   }
-  throw privfin::InvalidArgument("--" + name + " must be a number, got \"" + text + "\"");
+  return v;
 }
 
 fs::path public_key_file(const fs::path& dir) { return dir / "threshold.pub"; }
@@ -52,12 +51,12 @@ fs::path key_share_file(const fs::path& dir, std::size_t i) { return dir / ("key
 // The dealer: a threshold key for N data parties, t of which decrypt.
 void setup(const Options& o) {
   const fs::path dir = get(o, "dir");
-  const std::size_t n = number(o, "parties", 4), t = number(o, "threshold", n / 2 + 1);
+  const auto n = get<std::size_t>(o, "parties", 4), t = get<std::size_t>(o, "threshold", n / 2 + 1);
   privfin::Prg prg(privfin::random_seed());
   const auto keys = [&] {
-    if (o.count("bits")) return privfin::he::ThresholdPaillierDealer::generate(number(o, "bits", 0), t, n, prg);
+    if (o.count("bits")) return privfin::he::ThresholdPaillierDealer::generate(get<std::size_t>(o, "bits"), t, n, prg);
     // Two safe primes in hex, one a line, '#' starts a comment line.
-    const std::string file = get(o, "primes", EX02_SOURCE_DIR "/demo_safe_primes.txt");
+    const std::string file = get<std::string>(o, "primes", EX02_SOURCE_DIR "/demo_safe_primes.txt");
     std::ifstream in(file);
     if (!in) throw privfin::InvalidArgument("cannot open " + file);
     std::vector<mpz_class> primes;
@@ -97,24 +96,20 @@ void run(const Options& o) {
   std::ostringstream pub;
   if (!in || !(pub << in.rdbuf())) throw privfin::InvalidArgument("cannot read " + public_key_file(dir).string());
   const auto tpk = privfin::he::ThresholdPaillierPublicKey::from_bytes(privfin::as_bytes(pub.view()));
-  ex02::Params p{tpk.parties(), tpk.threshold(), number(o, "rounds", 10), 0.5, number(o, "split-seed", 1)};
-  std::size_t used = 0;
-  const std::string rate = get(o, "learning-rate", "0.5");
-  if (p.learning_rate = std::stod(rate, &used); used != rate.size() || !(p.learning_rate > 0.0)) {
-    throw privfin::InvalidArgument("--learning-rate must be a positive number");
-  }
-  const auto split = ex02::prepare(ex02::load_dataset(get(o, "data", EX02_SOURCE_DIR "/wdbc.csv")), p);
+  const ex02::Params p{tpk.parties(), tpk.threshold(), get<std::size_t>(o, "rounds", 10),
+                       get<double>(o, "learning-rate", 0.5), get<std::uint64_t>(o, "split-seed", 1)};
+  const auto split = ex02::prepare(ex02::load_dataset(get<std::string>(o, "data", EX02_SOURCE_DIR "/wdbc.csv")), p);
 
   // Started by privfin-launch, or one process of a cluster.json (privfin-keygen, docs/networking.md).
-  auto party = o.count("config") ? privfin::service::LaunchedParty{number(o, "id", 0),
-                                                                  privfin::net::PartyConfig::load(get(o, "config")), {}}
+  auto party = o.count("config") ? privfin::service::LaunchedParty{get<std::size_t>(o, "id"),
+                                                                  privfin::net::PartyConfig::load(o.at("config")), {}}
                                  : privfin::service::launched_party();
   const std::size_t me = party.id, n = p.parties;
-  const bool cheat = o.count("cheat") && number(o, "cheat", 0) == me;
+  const bool cheat = o.count("cheat") && get<std::size_t>(o, "cheat") == me;
   std::optional<privfin::he::ThresholdPaillierKeyShare> share;
   if (me < n) share = privfin::service::load_threshold_paillier_key_share(key_share_file(dir, me), tpk);
   std::optional<std::ofstream> report;
-  if (o.count("report")) report.emplace(get(o, "report"));
+  if (o.count("report")) report.emplace(o.at("report"));
   if (me == n) {
     std::cout << "aggregator: " << n << " data parties, threshold " << p.threshold << ", "
               << tpk.paillier().modulus_bits() << "-bit modulus, " << ex02::packing(tpk, p).slots_per_plaintext()
