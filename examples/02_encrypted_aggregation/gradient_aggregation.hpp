@@ -119,13 +119,13 @@ inline Split prepare(const Dataset& d, const Params& p) {
     for (std::size_t j = 0; j < feature_count; ++j) mean[j] += d.features[order[k]][j] / double(train);
   }
   for (std::size_t k = 0; k < train; ++k) {
-    for (std::size_t j = 0; j < feature_count; ++j) sd[j] += std::pow(d.features[order[k]][j] - mean[j], 2) / double(train);
+    for (std::size_t j = 0; j < feature_count; ++j) sd[j] += std::pow(d.features[order[k]][j] - mean[j], 2);
   }
   Split s;
   for (std::size_t k = 0; k < rows; ++k) {
     std::vector<double> row(model_size, 1.0);
     for (std::size_t j = 0; j < feature_count; ++j) {
-      row[j] = sd[j] > 0.0 ? (d.features[order[k]][j] - mean[j]) / std::sqrt(sd[j]) : 0.0;
+      row[j] = sd[j] > 0.0 ? (d.features[order[k]][j] - mean[j]) / std::sqrt(sd[j] / double(train)) : 0.0;
     }
     (k < train ? s.train_x : s.test_x).push_back(std::move(row));
     (k < train ? s.train_y : s.test_y).push_back(d.labels[order[k]]);
@@ -232,7 +232,9 @@ inline Ciphertexts submit_and_check(privfin::net::Network& net, const Params& p,
     throw privfin::ProtocolError(agg, std::string("malformed post: ") + e.what());
   }
   if (all[net.party_id()] != mine) throw privfin::ProtocolError(agg, "our encrypted gradient is missing from the post");
-  if (add_all(pk, all) != aggregate) throw privfin::ProtocolError(agg, "the posted aggregate is not the sum of the posted submissions");
+  if (add_all(pk, all) != aggregate) {
+    throw privfin::ProtocolError(agg, "the posted aggregate is not the sum of the posted submissions");
+  }
   return aggregate;
 }
 
@@ -276,14 +278,15 @@ inline std::vector<RoundOutcome> run(privfin::net::Network& net, const Params& p
   }
   privfin::service::agree(net, agreed_parameters(p, tpk));
   const auto pack = packing(tpk, p);
-  const auto [begin, end] = key_share ? party_rows(split, net.party_id(), p.parties) : std::pair<std::size_t, std::size_t>{};
+  const auto [begin, end] = party_rows(split, net.party_id(), p.parties);  // unused at the aggregator
   std::vector<RoundOutcome> outcomes;
   std::vector<double> w(model_size, 0.0);
   for (std::size_t round = 1; round <= p.rounds; ++round) {
     const auto start = std::chrono::steady_clock::now();
     const auto before = net.total_counters();
-    const auto aggregate = key_share ? submit_and_check(net, p, tpk.paillier(), pack.encrypt(gradient_sum(split, w, begin, end), prg))
-                                     : collect_and_post(net, p, tpk.paillier(), pack.plaintexts_for(model_size));
+    const auto aggregate =
+        key_share ? submit_and_check(net, p, tpk.paillier(), pack.encrypt(gradient_sum(split, w, begin, end), prg))
+                  : collect_and_post(net, p, tpk.paillier(), pack.plaintexts_for(model_size));
     auto decrypted = decryption->decrypt(aggregate, prg);
     RoundOutcome o;
     o.round = round;

@@ -161,12 +161,14 @@ int main(int argc, char** argv) {
     Options o;
     for (int i = 2; i < argc; i += 2) {
       const std::string name = argv[i];
-      if (name.rfind("--", 0) != 0 || i + 1 >= argc) throw privfin::InvalidArgument("expected --option value at " + name);
+      if (name.rfind("--", 0) != 0 || i + 1 >= argc) throw privfin::InvalidArgument("expected --option value: " + name);
       o[name.substr(2)] = argv[i + 1];
     }
     const std::string command = argc > 1 ? argv[1] : "";
-    const std::set<std::string> known = command == "setup" ? std::set<std::string>{"dir", "parties", "threshold", "bits", "primes"}
-        : std::set<std::string>{"dir", "config", "id", "rounds", "learning-rate", "split-seed", "data", "cheat", "report"};
+    const std::set<std::string> known =
+        command == "setup" ? std::set<std::string>{"dir", "parties", "threshold", "bits", "primes"}
+                           : std::set<std::string>{"dir", "config", "id", "rounds", "learning-rate", "split-seed",
+                                                   "data", "cheat", "report"};
     for (const auto& [name, value] : o) {
       if (!known.count(name)) throw privfin::InvalidArgument("unknown option --" + name);
     }
