@@ -1,14 +1,11 @@
 // Example 02 (encrypted gradient aggregation): the data set loader, the
-// protocol in one process (threads over LocalNetwork), a process given
-// another owner's key-share file, every role as its own process over TLS
-// on 127.0.0.1 (fork of this test, N = 4 and N = 10, with and without a
-// lying party), a dishonest aggregator, and the example program's own
-// launcher when it was built. Data parties are network parties 0..N-1, the
+// protocol in one process (threads over LocalNetwork) compared with
+// plaintext training, a process given another owner's key-share file, the
+// program itself as separate processes over TLS on 127.0.0.1 under
+// privfin-launch (N = 4 and N = 10, with and without a lying party), and a
+// dishonest aggregator. Data parties are network parties 0..N-1, the
 // aggregator is party N. Keys: the 512-bit test safe primes (a 1024-bit modulus).
-#include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -16,11 +13,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
-#include <functional>
-#include <optional>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
+#include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -30,9 +26,7 @@
 #include "../../examples/02_encrypted_aggregation/gradient_aggregation.hpp"
 #include "he/test_keys.hpp"
 #include "support/processes.hpp"
-#include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
-#include "privfin/net/tcp_network.hpp"
 #include "privfin/service/agreement.hpp"
 
 namespace fs = std::filesystem;
@@ -42,7 +36,6 @@ namespace {
 
 const fs::path example_dir = fs::path(PRIVFIN_TEST_VECTORS_DIR).parent_path().parent_path() / "examples" /
                              "02_encrypted_aggregation";
-
 
 const ex02::Dataset& dataset() {
   static const ex02::Dataset d = ex02::load_dataset(example_dir / "wdbc.csv");
@@ -63,24 +56,73 @@ privfin::he::ThresholdPaillierKeys deal(std::size_t t, std::size_t n) {
                                                                  privfin::test::safe_q512(), t, n, prg);
 }
 
-// A report row: round accuracy reference_accuracy max_weight_diff exact rejected bytes ms.
+// Plaintext training for comparison, on the same partition: (a) with the
+// same fixed-point gradient sums the parties encrypt, and (b) in plain
+// double precision without any rounding.
+struct ReferenceRound {
+  std::vector<std::int64_t> fixed_sum;  // what the secure aggregate must decrypt to
+  std::vector<double> weights_fixed;    // weights after the step with fixed_sum
+  std::vector<double> weights_float;    // weights of floating-point training
+  double accuracy_float = 0.0;
+};
+
+std::vector<ReferenceRound> plaintext_training(const ex02::Split& s, const ex02::Params& p) {
+  std::vector<ReferenceRound> out;
+  std::vector<double> wq(ex02::model_size, 0.0), wf(ex02::model_size, 0.0);
+  const std::size_t m = s.train_x.size();
+  for (std::size_t r = 0; r < p.rounds; ++r) {
+    ReferenceRound rr;
+    rr.fixed_sum.assign(ex02::model_size, 0);
+    std::vector<double> float_sum(ex02::model_size, 0.0);
+    for (std::size_t i = 0; i < p.parties; ++i) {
+      const auto [b, e] = ex02::party_rows(s, i, p.parties);
+      const auto q = ex02::gradient_sum(s, wq, b, e);
+      for (std::size_t j = 0; j < ex02::model_size; ++j) rr.fixed_sum[j] += q[j];
+      for (std::size_t k = b; k < e; ++k) {
+        const double err = 1.0 / (1.0 + std::exp(-ex02::dot(wf, s.train_x[k]))) - s.train_y[k];
+        for (std::size_t j = 0; j < ex02::model_size; ++j) float_sum[j] += err * s.train_x[k][j];
+      }
+    }
+    ex02::apply_step(wq, rr.fixed_sum, p, m);
+    for (std::size_t j = 0; j < ex02::model_size; ++j) {
+      wf[j] -= p.learning_rate * float_sum[j] / static_cast<double>(m);
+    }
+    rr.weights_fixed = wq;
+    rr.weights_float = wf;
+    rr.accuracy_float = ex02::accuracy(wf, s);
+    out.push_back(std::move(rr));
+  }
+  return out;
+}
+
+// A line of the program's --report file: round accuracy rejected bytes ms,
+// the decrypted sums, the weights.
 struct Row {
   std::size_t round = 0;
-  double accuracy = 0, reference_accuracy = 0, diff = 0;
-  int exact = 0;
+  double accuracy = 0;
   std::string rejected;
   std::uint64_t bytes = 0;
   double ms = 0;
+  std::vector<std::int64_t> aggregate = std::vector<std::int64_t>(ex02::model_size);
+  std::vector<double> weights = std::vector<double>(ex02::model_size);
 };
 
 std::vector<Row> read_report(const fs::path& file) {
   std::ifstream in(file);
   std::vector<Row> rows;
-  Row r;
-  while (in >> r.round >> r.accuracy >> r.reference_accuracy >> r.diff >> r.exact >> r.rejected >> r.bytes >> r.ms) {
+  for (Row r; in >> r.round >> r.accuracy >> r.rejected >> r.bytes >> r.ms;) {
+    for (auto& v : r.aggregate) in >> v;
+    for (auto& v : r.weights) in >> v;
+    if (!in) break;
     rows.push_back(r);
   }
   return rows;
+}
+
+double max_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  double diff = 0.0;
+  for (std::size_t j = 0; j < a.size(); ++j) diff = std::max(diff, std::abs(a[j] - b[j]));
+  return diff;
 }
 
 // How far the fixed-point run may drift from double-precision training:
@@ -90,17 +132,23 @@ std::vector<Row> read_report(const fs::path& file) {
 // over rounds, doubled for floating-point noise, bounds the difference.
 double drift_bound(const ex02::Params& p, std::size_t train_rows) {
   return 2.0 * static_cast<double>(p.rounds) * p.learning_rate * static_cast<double>(p.parties) *
-         std::ldexp(1.0, -static_cast<int>(p.fractional_bits) - 1) / static_cast<double>(train_rows);
+         std::ldexp(1.0, -static_cast<int>(ex02::fractional_bits) - 1) / static_cast<double>(train_rows);
 }
 
-void check_rows(const std::vector<Row>& rows, const ex02::Params& p, std::size_t train_rows, std::size_t test_rows,
-                const std::string& expected_rejected) {
+// A process's report against plaintext training: the exact fixed-point sums
+// and weights, the drift bound, accuracy within one held-out row.
+void check_rows(const std::vector<Row>& rows, const ex02::Params& p, const std::string& expected_rejected) {
+  const auto split = ex02::prepare(dataset(), p);
+  const auto reference = plaintext_training(split, p);
   REQUIRE(rows.size() == p.rounds);
   for (const auto& r : rows) {
     INFO("round " << r.round);
-    CHECK(r.exact == 1);  // the decrypted aggregate is the plaintext fixed-point sum
-    CHECK(r.diff <= drift_bound(p, train_rows));
-    CHECK(std::abs(r.accuracy - r.reference_accuracy) <= 1.0 / static_cast<double>(test_rows) + 1e-12);
+    REQUIRE(r.round >= 1);
+    const auto& ref = reference.at(r.round - 1);
+    CHECK(r.aggregate == ref.fixed_sum);  // the decrypted aggregate is the plaintext fixed-point sum
+    CHECK(r.weights == ref.weights_fixed);
+    CHECK(max_difference(r.weights, ref.weights_float) <= drift_bound(p, split.train_x.size()));
+    CHECK(std::abs(r.accuracy - ref.accuracy_float) <= 1.0 / static_cast<double>(split.test_x.size()) + 1e-12);
     CHECK(r.rejected == expected_rejected);
   }
   CHECK(rows.back().accuracy >= 0.9);
@@ -111,7 +159,7 @@ void check_rows(const std::vector<Row>& rows, const ex02::Params& p, std::size_t
 TEST_CASE("Example 02: the breast-cancer data set loads and splits", "[examples][ex02]") {
   const auto& d = dataset();
   REQUIRE(d.features.size() == 569);
-  REQUIRE(d.feature_names.size() == 30);
+  REQUIRE(d.features[0].size() == 30);
   std::size_t benign = 0;
   for (double y : d.labels) benign += y == 1.0 ? 1 : 0;
   CHECK(benign == 357);  // 212 malignant, 357 benign (the UCI description)
@@ -186,19 +234,19 @@ TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round 
   const auto p = test_params(n, t, 3);
   const auto keys = deal(t, n);
   const auto split = ex02::prepare(dataset(), p);
-  const auto reference = ex02::plaintext_training(split, p);
+  const auto reference = plaintext_training(split, p);
 
   SECTION("honest parties and one liar: identical models everywhere, equal to plaintext training") {
     std::vector<std::vector<ex02::RoundOutcome>> results(n + 1);
-    std::ostringstream log;
     const auto errors = run_threads(
         n,
         [&](std::size_t i, privfin::net::Network& net) {
           auto prg = party_prg(0x02, i);
-          results[i] = ex02::run_data_party(net, p, keys.public_key, keys.shares[i], split, i == 2, prg);
+          results[i] = ex02::run(net, p, keys.public_key, &keys.shares[i], split, i == 2, prg);
         },
         [&](privfin::net::Network& net) {
-          results[n] = ex02::run_aggregator(net, p, keys.public_key, split, &reference, log);
+          auto prg = party_prg(0x12, n);
+          results[n] = ex02::run(net, p, keys.public_key, nullptr, split, false, prg);
         });
     for (auto& e : errors) {
       if (e) std::rethrow_exception(e);
@@ -212,13 +260,15 @@ TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round 
       CHECK(results[n][r].rejected[0].by == n);
       CHECK(results[n][r].rejected[0].cause == privfin::RejectionCause::invalid_proof);
       CHECK_THAT(results[n][r].rejected[0].detail, Catch::Contains("proof"));
+      CHECK_THAT(results[n][r].rejected[0].describe(), Catch::Contains("item 0 from party 2 rejected by party 4"));
       CHECK(results[n][r].used_parties == std::vector<std::size_t>{0, 1, 3});
       for (std::size_t i = 0; i < n; ++i) {
         CHECK(results[i][r].weights == results[n][r].weights);
-        CHECK(ex02::describe_rejections(results[i][r].rejected) == "2");
+        REQUIRE(results[i][r].rejected.size() == 1);
+        CHECK(results[i][r].rejected[0].from == std::optional<std::size_t>(2));
+        CHECK(results[i][r].rejected[0].by == i);
       }
     }
-    CHECK_THAT(log.str(), Catch::Contains("party 2's decryption share rejected: item 0 from party 2 rejected by party 4"));
   }
 
   SECTION("two liars of four with t = 3: no round completes, a liar is named") {
@@ -226,11 +276,11 @@ TEST_CASE("Example 02: threads over LocalNetwork, with too many liars the round 
         n,
         [&](std::size_t i, privfin::net::Network& net) {
           auto prg = party_prg(0x03, i);
-          (void)ex02::run_data_party(net, p, keys.public_key, keys.shares[i], split, i == 1 || i == 3, prg);
+          (void)ex02::run(net, p, keys.public_key, &keys.shares[i], split, i == 1 || i == 3, prg);
         },
         [&](privfin::net::Network& net) {
-          std::ostringstream log;
-          (void)ex02::run_aggregator(net, p, keys.public_key, split, &reference, log);
+          auto prg = party_prg(0x13, n);
+          (void)ex02::run(net, p, keys.public_key, nullptr, split, false, prg);
         });
     for (std::size_t i = 0; i <= n; ++i) {
       INFO("process " << i);
@@ -257,11 +307,11 @@ TEST_CASE("Example 02: a process given another owner's key-share file is named a
       n,
       [&](std::size_t i, privfin::net::Network& net) {
         auto prg = party_prg(0x04, i);
-        (void)ex02::run_data_party(net, p, keys.public_key, keys.shares[i == 3 ? 1 : i], split, false, prg);
+        (void)ex02::run(net, p, keys.public_key, &keys.shares[i == 3 ? 1 : i], split, false, prg);
       },
       [&](privfin::net::Network& net) {
-        std::ostringstream log;
-        (void)ex02::run_aggregator(net, p, keys.public_key, split, nullptr, log);
+        auto prg = party_prg(0x14, n);
+        (void)ex02::run(net, p, keys.public_key, nullptr, split, false, prg);
       });
   REQUIRE(errors[3]);
   try {
@@ -283,59 +333,8 @@ TEST_CASE("Example 02: a process given another owner's key-share file is named a
   }
 }
 
+#if defined(PRIVFIN_EX02_PROGRAM) && defined(PRIVFIN_LAUNCH_TOOL)
 namespace {
-
-// Every role as its own process (a fork of this test), over TLS 1.3 on
-// 127.0.0.1; the keys travel as the dealer's files. Returns the exit codes.
-std::vector<int> run_processes(const fs::path& dir, std::size_t n, std::size_t t, const ex02::Params& p,
-                               const std::set<std::size_t>& liars) {
-  privfin::Prg dealer_prg(privfin::Prg::Seed{std::byte{0xD0}});
-  ex02::write_threshold_keys(dir, deal(t, n), dealer_prg);
-  auto config = privfin::net::write_local_cluster(dir / "tls", n + 1, "127.0.0.1", 47000);
-  config.receive_timeout = 60s;
-  config.connect_timeout = 30s;
-  std::vector<privfin::net::TcpListener> listeners;
-  for (auto& e : config.parties) {
-    listeners.push_back(privfin::net::TcpListener::bind("127.0.0.1", 0));
-    e.port = listeners.back().port();
-  }
-  std::cout.flush();
-  std::cerr.flush();
-  std::vector<pid_t> pids;
-  for (std::size_t i = 0; i <= n; ++i) {
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      int code = 0;
-      std::ofstream log(dir / ("log" + std::to_string(i) + ".txt"));
-      try {
-        const auto tpk = ex02::load_public_key(dir);
-        const auto split = ex02::prepare(dataset(), p);
-        const auto reference = ex02::plaintext_training(split, p);
-        auto net = privfin::net::TcpNetwork::connect(config, i, std::move(listeners[i]));
-        std::vector<ex02::RoundOutcome> outcomes;
-        if (i == n) {
-          outcomes = ex02::run_aggregator(*net, p, tpk, split, &reference, log);
-        } else {
-          const auto share = ex02::load_key_share(dir, i, tpk);
-          privfin::Prg prg(privfin::random_seed());
-          outcomes = ex02::run_data_party(*net, p, tpk, share, split, liars.count(i) > 0, prg);
-        }
-        net->close();
-        std::ofstream report(dir / ("report" + std::to_string(i) + ".txt"));
-        ex02::write_report(report, outcomes, reference);
-      } catch (const std::exception& e) {
-        log << "error: " << e.what() << "\n";
-        code = 1;
-      }
-      log.flush();
-      ::_exit(code);
-    }
-    pids.push_back(pid);
-  }
-  listeners.clear();
-  return privfin::test::wait_all(pids, 150s);
-}
 
 std::string slurp(const fs::path& file) {
   std::ifstream in(file);
@@ -344,45 +343,23 @@ std::string slurp(const fs::path& file) {
   return s.str();
 }
 
-}  // namespace
-
-TEST_CASE("Example 02: aggregator and data parties as separate processes over TLS", "[examples][ex02][process]") {
-  struct Case {
-    std::size_t n, t;
-    std::set<std::size_t> liars;
-  };
-  const Case c = GENERATE(Case{4, 3, {}}, Case{10, 6, {}}, Case{4, 3, {2}}, Case{10, 6, {7}});
-  INFO("N = " << c.n << ", t = " << c.t << ", liars " << c.liars.size());
-  const auto p = test_params(c.n, c.t, 4);
-  privfin::test::TempDir dir;
-  const auto codes = run_processes(dir.path(), c.n, c.t, p, c.liars);
-  for (std::size_t i = 0; i <= c.n; ++i) {
-    INFO("process " << i << ": " << slurp(dir.path() / ("log" + std::to_string(i) + ".txt")));
-    REQUIRE(codes[i] == 0);
-  }
-  const std::string expected = c.liars.empty() ? "-" : std::to_string(*c.liars.begin());
-  const auto split = ex02::prepare(dataset(), p);
-  const auto aggregator_rows = read_report(dir.path() / ("report" + std::to_string(c.n) + ".txt"));
-  check_rows(aggregator_rows, p, split.train_x.size(), split.test_x.size(), expected);
-  // Every party reached the same model and named the same liar.
-  for (std::size_t i = 0; i < c.n; ++i) {
-    INFO("party " << i);
-    const auto rows = read_report(dir.path() / ("report" + std::to_string(i) + ".txt"));
-    REQUIRE(rows.size() == aggregator_rows.size());
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      CHECK(rows[r].accuracy == aggregator_rows[r].accuracy);
-      CHECK(rows[r].diff == aggregator_rows[r].diff);
-      CHECK(rows[r].rejected == expected);
-    }
-  }
-  const auto log = slurp(dir.path() / ("log" + std::to_string(c.n) + ".txt"));
-  if (!c.liars.empty()) {
-    CHECK_THAT(log, Catch::Contains("party " + expected + "'s decryption share rejected"));
-  }
+// Runs `command` through the shell, its output into `output`; returns the exit status.
+int shell(const std::string& command, const fs::path& output) {
+  const std::string line = command + " > '" + output.string() + "' 2>&1";
+  const int status = std::system(line.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-#ifdef PRIVFIN_EX02_PROGRAM
-TEST_CASE("Example 02: the program's launcher runs every process and names the liar", "[examples][ex02][program]") {
+}  // namespace
+
+TEST_CASE("Example 02: the program as separate processes over TLS under privfin-launch", "[examples][ex02][process]") {
+  struct Case {
+    std::size_t n, t;
+    std::optional<std::size_t> liar;
+  };
+  const Case c = GENERATE(Case{4, 3, {}}, Case{10, 6, {}}, Case{4, 3, 3}, Case{10, 6, 7});
+  INFO("N = " << c.n << ", t = " << c.t << ", liar " << (c.liar ? std::to_string(*c.liar) : "none"));
+  const auto p = test_params(c.n, c.t, 4);
   privfin::test::TempDir dir;
   const auto primes = dir.path() / "primes.txt";
   {
@@ -391,22 +368,74 @@ TEST_CASE("Example 02: the program's launcher runs every process and names the l
         << privfin::test::safe_p512().get_str(16) << "\n"
         << privfin::test::safe_q512().get_str(16) << "\n";
   }
-  const auto report = dir.path() / "report.txt";
+  const std::string program = std::string("'") + PRIVFIN_EX02_PROGRAM + "'", keys = (dir.path() / "keys").string();
+  const auto setup_output = dir.path() / "setup.txt";
+  REQUIRE(shell(program + " setup --dir '" + keys + "' --parties " + std::to_string(c.n) + " --threshold " +
+                    std::to_string(c.t) + " --primes '" + primes.string() + "'",
+                setup_output) == 0);
+  CHECK_THAT(slurp(setup_output), Catch::Contains("1024-bit threshold Paillier key, t = " + std::to_string(c.t)));
+  CHECK((fs::status(keys + "/keyshare0.key").permissions() & fs::perms::group_all) == fs::perms::none);
+
   const auto output = dir.path() / "output.txt";
-  const std::string command = std::string("'") + PRIVFIN_EX02_PROGRAM + "' launch --parties 4 --rounds 3 --cheat 3" +
-                              " --timeout 120 --primes '" + primes.string() + "' --report '" + report.string() +
-                              "' --data '" + (example_dir / "wdbc.csv").string() + "' > '" + output.string() +
-                              "' 2>&1";
-  const int status = std::system(command.c_str());
+  const int status = shell(std::string("'") + PRIVFIN_LAUNCH_TOOL + "' --time-limit 150 --parties " +
+                               std::to_string(c.n + 1) + " -- " + program + " run --dir '" + keys +
+                               "' --rounds 4 --data '" + (example_dir / "wdbc.csv").string() + "' --report '" +
+                               (dir.path() / "report{id}.txt").string() + "'" +
+                               (c.liar ? " --cheat " + std::to_string(*c.liar) : ""),
+                           output);
   const std::string out = slurp(output);
   INFO(out);
   REQUIRE(status == 0);
-  const auto p = test_params(4, 3, 3);
-  const auto split = ex02::prepare(dataset(), p);
-  check_rows(read_report(report), p, split.train_x.size(), split.test_x.size(), "3");
-  CHECK_THAT(out, Catch::Contains("party 3's decryption share rejected"));
-  CHECK_THAT(out, Catch::Contains("party 3 (cheating)"));
-  CHECK_THAT(out, Catch::Contains("3/3 decrypted sums equal the plaintext fixed-point sums"));
+  const std::string expected = c.liar ? std::to_string(*c.liar) : "-";
+  const auto aggregator_rows = read_report(dir.path() / ("report" + std::to_string(c.n) + ".txt"));
+  check_rows(aggregator_rows, p, expected);
+  // Every party reached the same model and named the same liar.
+  for (std::size_t i = 0; i < c.n; ++i) {
+    INFO("party " << i);
+    const auto rows = read_report(dir.path() / ("report" + std::to_string(i) + ".txt"));
+    REQUIRE(rows.size() == aggregator_rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      CHECK(rows[r].weights == aggregator_rows[r].weights);
+      CHECK(rows[r].rejected == expected);
+    }
+  }
+  CHECK_THAT(out, Catch::Contains("[party " + std::to_string(c.n) + "] aggregator: " + std::to_string(c.n) +
+                                  " data parties, threshold " + std::to_string(c.t)));
+  CHECK_THAT(out, Catch::Contains("[party " + std::to_string(c.n) + "] aggregator: 4 rounds in"));
+  if (c.liar) {
+    CHECK_THAT(out, Catch::Contains("item 0 from party " + expected + " rejected by party " + std::to_string(c.n) +
+                                    ": invalid proof"));
+    CHECK_THAT(out, Catch::Contains("party " + expected + " (cheating)"));
+    CHECK_THAT(out, Catch::Contains("rejected shares: party " + expected + " (4 rounds)"));
+  } else {
+    CHECK_THAT(out, Catch::Contains("rejected shares: none"));
+  }
+}
+
+TEST_CASE("Example 02: processes started with other training parameters stop with the differing party named",
+          "[examples][ex02][process]") {
+  privfin::test::TempDir dir;
+  const auto primes = dir.path() / "primes.txt";
+  {
+    std::ofstream out(primes);
+    out << privfin::test::safe_p512().get_str(16) << "\n" << privfin::test::safe_q512().get_str(16) << "\n";
+  }
+  const std::string program = std::string("'") + PRIVFIN_EX02_PROGRAM + "'", keys = (dir.path() / "keys").string();
+  REQUIRE(shell(program + " setup --dir '" + keys + "' --parties 2 --primes '" + primes.string() + "'",
+                dir.path() / "setup.txt") == 0);
+  // "{id}" is 0, 1 or 2: the three processes are given 10, 11 and 12 rounds.
+  const auto output = dir.path() / "output.txt";
+  const int status = shell(std::string("'") + PRIVFIN_LAUNCH_TOOL + "' --time-limit 60 --parties 3 -- " + program +
+                               " run --dir '" + keys + "' --rounds 1{id}",
+                           output);
+  const std::string out = slurp(output);
+  INFO(out);
+  CHECK(status == 1);
+  CHECK_THAT(out, Catch::Contains("rounds"));
+  CHECK_THAT(out, Catch::Contains("parameters differ"));
+
+  CHECK(shell(program + " run --dir '" + keys + "' --bogus 1", output) == 2);
+  CHECK_THAT(slurp(output), Catch::Contains("unknown option --bogus"));
 }
 #endif
 
@@ -422,7 +451,7 @@ TEST_CASE("Example 02: parties catch an aggregator that alters the posted gradie
       n,
       [&](std::size_t i, privfin::net::Network& net) {
         auto prg = party_prg(0x67, i);
-        (void)ex02::run_data_party(net, p, tpk, keys.shares[i], split, false, prg);
+        (void)ex02::run(net, p, tpk, &keys.shares[i], split, false, prg);
       },
       [&](privfin::net::Network& net) {
         // A dishonest aggregator.
