@@ -194,7 +194,7 @@ int launch(const Args& a) {
 
   privfin::service::LaunchOptions options;
   options.parties = aggregators + 1 + banks.size();
-  options.command = {fs::read_symlink("/proc/self/exe").string(), "party", "--aggregators", std::to_string(aggregators),
+  options.command = {privfin::service::this_program().string(), "party", "--aggregators", std::to_string(aggregators),
                      "--seed", std::to_string(seed)};
   for (const auto& [name, mode] : cheats) {
     options.command.push_back("--cheat");

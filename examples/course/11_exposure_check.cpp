@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   return course::main_guard([] {
     service::LaunchOptions options;
     options.parties = 6;
-    options.command = {std::filesystem::read_symlink("/proc/self/exe").string(), "party"};
+    options.command = {service::this_program().string(), "party"};
     options.connect_timeout = std::chrono::seconds(10);
     options.receive_timeout = std::chrono::seconds(20);
     options.time_limit = std::chrono::seconds(60);

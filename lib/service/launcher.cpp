@@ -460,6 +460,13 @@ LaunchResult launch(const LaunchOptions& options) {
   return result;
 }
 
+std::filesystem::path this_program() {
+  std::error_code error;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) throw InvalidArgument("this_program: cannot read /proc/self/exe: " + error.message());
+  return path;
+}
+
 LaunchedParty launched_party() {
   const auto variable = [](const char* name) -> std::string {
     const char* v = std::getenv(name);

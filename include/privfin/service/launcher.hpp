@@ -44,6 +44,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -118,5 +119,11 @@ struct LaunchedParty {
 // variables are missing or malformed), plus what PartyConfig::load and
 // TcpListener::adopt throw. Call it once: the listener is handed over.
 [[nodiscard]] LaunchedParty launched_party();
+
+// The path of the running program (Linux: /proc/self/exe), for a program
+// that launches copies of itself as its parties:
+//   options.command = {service::this_program().string(), "party"};
+// Throws InvalidArgument if the path cannot be read.
+[[nodiscard]] std::filesystem::path this_program();
 
 }  // namespace privfin::service
