@@ -1,29 +1,21 @@
 // examples/01_anti_stacking/anti_stacking.hpp — the anti-stacking loan
 // check (README.md), built only from privfin's public headers.
 //
-// A borrower owes balances s_1..s_m at lenders L_1..L_m. When it applies to
-// lender L for `requested`, L learns only whether sum_i s_i + requested <=
-// min(L's limit, the consortium limit); nobody else learns anything.
-// Network ids: servers 0..S-1 (Rep3: S = 3; Beaver: S >= 2), then the
-// dealer (Beaver only), then the lenders. Every lender shares its whole
-// portfolio (one balance per borrower of a shared registry, 0 where it has
-// no loan) and, per application, a one-hot vector selecting the borrower
-// and its headroom h = limit - requested. The servers sum the portfolios,
-// take one inner product per application and compare: approve = NOT
-// (h < total); each decision goes, as shares, to its lender alone. What
-// leaks: how many applications each lender submits in a batch.
-//
-// service::MpcSession does the plumbing for either engine; every party
-// first agrees (service::agree) on the public values, so a party holding
-// another limit stops everyone with a ParameterMismatch naming it.
-//
-// Amounts are decimal with at most two decimals, held as exact integer
-// cents (whole cents are fixed point with 0 fractional bits: no binary
-// rounding). parse_amount() refuses negative, non-numeric, over-precise and
-// out-of-range values with InvalidArgument naming the line, never the amount.
+// Lender L learns whether a borrower's debts at all lenders + requested <=
+// min(L's limit, the consortium limit), and nothing else; nobody else learns
+// anything. Network ids: servers 0..S-1 (Rep3: S = 3; Beaver: S >= 2), the
+// dealer (Beaver only), then the lenders. Every lender shares its portfolio
+// (one balance per borrower of a shared registry) and, per application, a
+// one-hot vector selecting the borrower and its headroom h = limit -
+// requested; the servers sum the portfolios, take one inner product per
+// application and send the lender alone the shares of NOT (h < total).
+// service::MpcSession carries the shares for either engine, after every
+// party agreed (service::agree) on the public values. Amounts are exact
+// integer cents (fixed point with 0 fractional bits).
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -36,8 +28,8 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/mpc/compare.hpp"
-#include "privfin/mpc/dealer.hpp"
 #include "privfin/net/network.hpp"
+#include "privfin/service/mpc_engine.hpp"
 #include "privfin/service/mpc_session.hpp"
 
 namespace anti_stacking {
@@ -108,11 +100,12 @@ void for_each_row(std::istream& in, const std::string& name, std::size_t columns
   }
 }
 
-inline std::size_t parse_borrower(std::string_view text, std::size_t borrowers, const std::string& where) {
+// A decimal integer below `bound`; `what` names it for errors.
+inline std::size_t parse_count(std::string_view text, std::size_t bound, const std::string& what) {
   std::size_t v = 0;
   const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v >= borrowers) {
-    throw InvalidArgument(where + ": borrower index is not an integer below " + std::to_string(borrowers));
+  if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v >= bound) {
+    throw InvalidArgument(what + " is not an integer below " + std::to_string(bound));
   }
   return v;
 }
@@ -123,13 +116,13 @@ inline LenderBook parse_book(std::istream& balances, std::istream& applications,
                              const std::string& name) {
   LenderBook book{std::vector<std::int64_t>(borrowers, -1), {}};
   for_each_row(balances, name + "_balances.csv", 2, [&](const auto& cells, const std::string& where) {
-    const std::size_t b = parse_borrower(cells[0], borrowers, where);
+    const std::size_t b = parse_count(cells[0], borrowers, where + ": borrower index");
     if (book.balances[b] >= 0) throw InvalidArgument(where + ": borrower listed twice");
     book.balances[b] = parse_amount(cells[1], where);
   });
   for (auto& b : book.balances) b = std::max<std::int64_t>(b, 0);
   for_each_row(applications, name + "_applications.csv", 3, [&](const auto& cells, const std::string& where) {
-    book.applications.push_back({parse_borrower(cells[0], borrowers, where), parse_amount(cells[1], where),
+    book.applications.push_back({parse_count(cells[0], borrowers, where + ": borrower index"), parse_amount(cells[1], where),
                                  parse_amount(cells[2], where + " (limit)")});
   });
   return book;
@@ -159,33 +152,23 @@ struct Deployment {
   }
 
   static Deployment from_options(const std::map<std::string, std::string>& o) {
-    const auto get = [&](const std::string& key) {
-      if (!o.contains(key)) throw InvalidArgument("deployment: missing --" + key);
-      return o.at(key);
-    };
-    const auto count = [&](const std::string& key) {
-      std::size_t v = 0;
-      const std::string text = get(key);
-      const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (r.ec != std::errc{} || r.ptr != text.data() + text.size()) {
-        throw InvalidArgument("deployment: --" + key + " is not a count");
-      }
-      return v;
+    const auto get = [&](const std::string& key, const char* fallback = nullptr) -> std::string {
+      if (o.contains(key)) return o.at(key);
+      if (fallback == nullptr) throw InvalidArgument("deployment: missing --" + key);
+      return fallback;
     };
     Deployment d;
-    const std::string protocol = get("protocol");
-    if (protocol != "rep3" && protocol != "beaver") {
+    d.engine = get("protocol") == "beaver" ? Engine::beaver : Engine::rep3;
+    if (d.engine == Engine::rep3 && get("protocol") != "rep3") {
       throw InvalidArgument("deployment: --protocol must be rep3 or beaver");
     }
-    d.engine = protocol == "rep3" ? Engine::rep3 : Engine::beaver;
-    d.servers = o.contains("servers") ? count("servers") : 3;
-    d.lenders = count("lenders");
-    d.borrowers = count("borrowers");
-    if (o.contains("limit")) d.limit_cents = parse_amount(o.at("limit"), "deployment: --limit");
+    d.servers = parse_count(get("servers", "3"), 1000, "deployment: --servers");
+    d.lenders = parse_count(get("lenders"), 10'001, "deployment: --lenders");
+    d.borrowers = parse_count(get("borrowers"), 1'000'001, "deployment: --borrowers");
+    d.limit_cents = parse_amount(get("limit", "1000000000000"), "deployment: --limit");
     if (d.engine == Engine::rep3 && d.servers != 3) throw InvalidArgument("deployment: rep3 needs exactly 3 servers");
-    if (d.servers < 2) throw InvalidArgument("deployment: need at least 2 servers");
-    if (d.lenders < 1 || d.borrowers < 1 || d.borrowers > 1'000'000) {
-      throw InvalidArgument("deployment: need >= 1 lender and 1..10^6 borrowers");
+    if (d.servers < 2 || d.lenders < 1 || d.borrowers < 1) {
+      throw InvalidArgument("deployment: need >= 2 servers, >= 1 lender and >= 1 borrower");
     }
     return d;
   }
@@ -204,7 +187,7 @@ inline void check_book(const LenderBook& book, std::size_t borrowers) {
   }
 }
 
-// The servers' computation, generic over the engine: every lender's shares
+// The servers' computation, generic over the engine (service::compute builds it): every lender's shares
 // in, one decision per application out to the lender that filed it.
 template <privfin::mpc::Protocol P>
 std::size_t compute(privfin::service::MpcSession<P>& session, P& p, const Deployment& d) {
@@ -236,27 +219,6 @@ std::size_t compute(privfin::service::MpcSession<P>& session, P& p, const Deploy
   return checks;
 }
 
-// The engine on the servers, built on the session's protocol network (so
-// that errors name network ids): Rep3 needs only seeds; Beaver draws its
-// triples from the dealer and releases it when done.
-inline std::size_t serve(privfin::service::MpcSession<privfin::mpc::Rep3>& s, const Deployment& d,
-                         privfin::Prg& prg) {
-  return s.run([&] {
-    privfin::mpc::Rep3 p(s.protocol_network(), prg);
-    return compute(s, p, d);
-  });
-}
-inline std::size_t serve(privfin::service::MpcSession<privfin::mpc::Beaver>& s, const Deployment& d,
-                         privfin::Prg& prg) {
-  return s.run([&] {
-    privfin::mpc::DealerPreprocessing pre(s.protocol_network(), d.servers, d.servers);
-    privfin::mpc::Beaver p(s.protocol_network(), pre, prg, d.servers);
-    const std::size_t checks = compute(s, p, d);
-    pre.finish();
-    return checks;
-  });
-}
-
 // What one party did: a server's checks, the dealer's statistics, a lender's decisions.
 struct Outcome {
   std::size_t checks = 0;
@@ -275,13 +237,13 @@ Outcome run_party(privfin::net::Network& net, const Deployment& d, const LenderB
   if (id >= d.first_lender()) check_book(book, nb);
   const auto start = std::chrono::steady_clock::now();
   privfin::service::MpcSession<P> session(net, d.roles());
-  session.agree(privfin::service::Parameters("anti-stacking", 3)
+  session.agree(privfin::service::Parameters("anti-stacking", 2)
                     .set("borrowers", std::uint64_t{nb}).set("limit", format_cents(d.limit_cents)));
   Outcome out;
   if (session.computes()) {
-    out.checks = serve(session, d, prg);
+    out.checks = privfin::service::compute(session, prg, [&](P& p) { return compute(session, p, d); });
   } else if (session.helps()) {
-    out.dealer = session.run([&] { return privfin::mpc::run_dealer(session.protocol_network(), d.servers, prg); });
+    out.dealer = privfin::service::help(session, prg);  // Beaver's dealer
   } else {
     std::vector<double> portfolio(book.balances.begin(), book.balances.end());  // exact: below 2^53
     const std::size_t count = book.applications.size();

@@ -3,12 +3,12 @@
 //   anti_stacking --protocol rep3|beaver [--servers S] --lenders M --borrowers B [--limit L]
 //                 [--data DIR] [--out DIR] [--party I --config CLUSTER]
 //
-// The party's role follows from its network id (servers, the dealer, then
-// the lenders). Started by privfin-launch, it takes its id, cluster and
-// listening socket from the launcher; by hand, from --party and --config.
-// Lender j reads DIR/lenderj_balances.csv and DIR/lenderj_applications.csv
-// (before connecting: a bad balance is never shared) and writes its
-// decisions to OUT/lenderj_decisions.csv. Exit status 0, or 2 on any error.
+// Its role follows from its network id (servers, the dealer, then the
+// lenders). Under privfin-launch the id, cluster and listening socket come
+// from the launcher; by hand, from --party and --config. Lender j reads
+// DIR/lenderj_balances.csv and DIR/lenderj_applications.csv before it
+// connects (a bad balance is never shared) and writes its decisions to
+// OUT/lenderj_decisions.csv. Exit status 0, or 2 on any error.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +23,6 @@
 #include "privfin/service/launcher.hpp"
 
 using namespace anti_stacking;
-namespace net = privfin::net;
 
 namespace {
 
@@ -33,66 +32,59 @@ std::ifstream open_file(const std::string& path) {
   return in;
 }
 
-void print_traffic(const std::string& who, const net::Network& n) {
-  const auto t = n.total_counters();
-  std::printf("%s traffic: sent %.2f MB, received %.2f MB, rounds %llu\n", who.c_str(),
-              static_cast<double>(t.bytes_sent) / 1e6, static_cast<double>(t.bytes_received) / 1e6,
-              static_cast<unsigned long long>(t.rounds));
-}
-
-int run(const std::map<std::string, std::string>& o, std::string& who) {
+void run(const std::map<std::string, std::string>& o, std::string& who) {
   const Deployment d = Deployment::from_options(o);
-  const bool launched = std::getenv("PRIVFIN_LISTEN_FD") != nullptr;
   privfin::service::LaunchedParty me;
-  if (launched) {
+  if (std::getenv("PRIVFIN_LISTEN_FD") != nullptr) {
     me = privfin::service::launched_party();
   } else {
     if (!o.contains("party") || !o.contains("config")) throw InvalidArgument("missing --party and --config");
-    me.id = std::stoul(o.at("party"));
-    me.config = net::PartyConfig::load(o.at("config"));
+    me.id = parse_count(o.at("party"), d.party_count(), "--party");
+    me.config = privfin::net::PartyConfig::load(o.at("config"));
   }
-  if (me.config.party_count() != d.party_count() || me.id >= d.party_count()) {
-    throw InvalidArgument("the cluster must list " + std::to_string(d.party_count()) + " parties, including this one");
+  if (me.config.party_count() != d.party_count()) {
+    throw InvalidArgument("the cluster must list " + std::to_string(d.party_count()) + " parties");
   }
-  const std::size_t j = me.id - d.first_lender();
-  who = me.id < d.servers              ? "server " + std::to_string(me.id)
-        : me.id < d.first_lender() ? std::string("dealer")
-                                   : "lender " + std::to_string(j);
+  const bool server = me.id < d.servers, lender = me.id >= d.first_lender();
+  const std::string j = lender ? std::to_string(me.id - d.first_lender()) : "";
+  who = server ? "server " + std::to_string(me.id) : lender ? "lender " + j : "dealer";
   LenderBook book;
-  if (me.id >= d.first_lender()) {
-    const std::string stem = (o.contains("data") ? o.at("data") + "/" : "") + "lender" + std::to_string(j);
-    auto balances = open_file(stem + "_balances.csv");
-    auto applications = open_file(stem + "_applications.csv");
+  if (lender) {
+    const std::string stem = (o.contains("data") ? o.at("data") + "/" : "") + "lender" + j;
+    auto balances = open_file(stem + "_balances.csv"), applications = open_file(stem + "_applications.csv");
     book = parse_book(balances, applications, d.borrowers, stem);
   }
-  auto network = net::TcpNetwork::connect(me.config, me.id, std::move(me.listener));
+  auto network = privfin::net::TcpNetwork::connect(me.config, me.id, std::move(me.listener));
   privfin::Prg prg(privfin::random_seed());
   const Outcome r = d.engine == Engine::rep3 ? run_party<privfin::mpc::Rep3>(*network, d, book, prg)
                                              : run_party<privfin::mpc::Beaver>(*network, d, book, prg);
-  if (me.id < d.servers) {
-    std::printf("%s learned: nothing about balances or decisions; only that %zu checks were requested\n",
-                who.c_str(), r.checks);
-    std::printf("%s: %zu checks in %.3f s = %.0f checks/s\n", who.c_str(), r.checks, r.seconds,
+  const char* name = who.c_str();
+  if (server) {
+    std::printf("%s learned: nothing about balances or decisions; only that %zu checks were requested\n", name,
+                r.checks);
+    std::printf("%s: %zu checks in %.3f s = %.0f checks/s\n", name, r.checks, r.seconds,
                 static_cast<double>(r.checks) / std::max(r.seconds, 1e-9));
-  } else if (me.id < d.first_lender()) {
+  } else if (!lender) {
     std::printf("dealer learned: only request sizes (%llu triples, %llu AND-triple words, %llu requests)\n",
                 static_cast<unsigned long long>(r.dealer.arith_triples),
                 static_cast<unsigned long long>(r.dealer.bool_triple_words),
                 static_cast<unsigned long long>(r.dealer.requests));
   } else {
     const auto approved = std::count(r.decisions.begin(), r.decisions.end(), true);
-    std::printf("%s learned: %zu decisions for its own applications (%td approve, %td decline) in %.3f s\n",
-                who.c_str(), r.decisions.size(), approved, std::ssize(r.decisions) - approved, r.seconds);
+    std::printf("%s learned: %zu decisions for its own applications (%td approve, %td decline) in %.3f s\n", name,
+                r.decisions.size(), approved, std::ssize(r.decisions) - approved, r.seconds);
     if (o.contains("out")) {
-      std::ofstream out(o.at("out") + "/lender" + std::to_string(j) + "_decisions.csv");
+      std::ofstream out(o.at("out") + "/lender" + j + "_decisions.csv");
       out << "decision\n";
       for (const bool ok : r.decisions) out << (ok ? "approve\n" : "decline\n");
-      if (!out.flush()) throw InvalidArgument("cannot write to " + o.at("out"));
+      if (!out.flush()) throw InvalidArgument("cannot write " + o.at("out") + "/lender" + j + "_decisions.csv");
     }
   }
-  print_traffic(who, *network);
+  const auto t = network->total_counters();
+  std::printf("%s traffic: sent %.2f MB, received %.2f MB, rounds %llu\n", name,
+              static_cast<double>(t.bytes_sent) / 1e6, static_cast<double>(t.bytes_received) / 1e6,
+              static_cast<unsigned long long>(t.rounds));
   network->close();
-  return 0;
 }
 
 }  // namespace
@@ -106,7 +98,8 @@ int main(int argc, char** argv) {
       if (!key.starts_with("--") || i + 1 >= argc) throw InvalidArgument("bad argument " + key + " (see README.md)");
       options[key.substr(2)] = argv[i + 1];
     }
-    return run(options, who);
+    run(options, who);
+    return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "anti_stacking %s: error: %s\n", who.c_str(), e.what());
     return 2;
