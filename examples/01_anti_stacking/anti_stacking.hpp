@@ -45,7 +45,6 @@ inline std::int64_t parse_amount(std::string_view text, const std::string& where
   const auto first = text.find_first_not_of(" \t"), last = text.find_last_not_of(" \t\r");
   text = first == std::string_view::npos ? std::string_view{} : text.substr(first, last - first + 1);
   if (text.starts_with('-')) throw InvalidArgument(where + ": amount is negative (balances must be >= 0)");
-  if (text.starts_with('+')) text.remove_prefix(1);
   const auto dot = text.find('.');
   const std::string_view whole = text.substr(0, dot), frac = dot == text.npos ? "" : text.substr(dot + 1);
   const auto digits = [](std::string_view s) {
@@ -90,11 +89,11 @@ void for_each_row(std::istream& in, const std::string& name, std::size_t columns
     if (line.empty() || line == "\r" || std::isalpha(static_cast<unsigned char>(line[0])) != 0) continue;
     const std::string where = name + " line " + std::to_string(no);
     std::vector<std::string_view> cells;
-    for (std::string_view rest = line;;) {
-      cells.push_back(rest.substr(0, rest.find(',')));
-      if (rest.find(',') == rest.npos) break;
-      rest.remove_prefix(rest.find(',') + 1);
+    std::string_view rest = line;
+    for (std::size_t comma = 0; (comma = rest.find(',')) != rest.npos; rest.remove_prefix(comma + 1)) {
+      cells.push_back(rest.substr(0, comma));
     }
+    cells.push_back(rest);
     if (cells.size() != columns) throw InvalidArgument(where + ": expected " + std::to_string(columns) + " cells");
     row(cells, where);
   }
@@ -122,8 +121,8 @@ inline LenderBook parse_book(std::istream& balances, std::istream& applications,
   });
   for (auto& b : book.balances) b = std::max<std::int64_t>(b, 0);
   for_each_row(applications, name + "_applications.csv", 3, [&](const auto& cells, const std::string& where) {
-    book.applications.push_back({parse_count(cells[0], borrowers, where + ": borrower index"), parse_amount(cells[1], where),
-                                 parse_amount(cells[2], where + " (limit)")});
+    const std::size_t b = parse_count(cells[0], borrowers, where + ": borrower index");
+    book.applications.push_back({b, parse_amount(cells[1], where), parse_amount(cells[2], where + " (limit)")});
   });
   return book;
 }
