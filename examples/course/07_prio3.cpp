@@ -11,9 +11,9 @@
 // learns only the histogram. Prio3 follows draft-irtf-cfrg-vdaf; privacy
 // holds while one aggregator is honest.
 //
-//   zk::prio3::Prio3<Histogram> vdaf(Histogram(length, chunk), /*aggregators=*/2);
+//   vdaf::Prio3<Histogram> vdaf(Histogram(length, chunk), /*aggregators=*/2);
 //   auto [public_share, input_shares] = vdaf.shard(ctx, bucket, nonce, prg);   // client
-//   zk::prio3::Aggregator<Histogram> agg(vdaf, verify_key, ctx, /*agg id=*/0);
+//   vdaf::Aggregator<Histogram> agg(vdaf, verify_key, ctx, /*agg id=*/0);
 //   auto vs = agg.start(nonce, public_share, input_shares[0]);              // verifier share
 //   auto msg = vdaf.verifier_shares_to_message(ctx, {vs0, vs1});            // either aggregator
 //   agg.finish(nonce, msg.value());   ...   vdaf.unshard({agg0.aggregate_share(), ...}, count);
@@ -25,8 +25,6 @@
 // Choose chunk_length about sqrt(length) (docs/prio3.md). Everything here
 // runs in one process and moves bytes directly; lesson 10 shows the
 // network.
-// NOTE: written against zk/prio3 (namespace privfin::zk::prio3); Prio3 is
-// moving to privfin/vdaf (namespace privfin::vdaf).
 #include <array>
 #include <cstdio>
 #include <string>
@@ -35,12 +33,12 @@
 #include "course.hpp"
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/prg.hpp"
-#include "privfin/zk/prio3/aggregator.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/vdaf/aggregator.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/prio3.hpp"
 
 using namespace privfin;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
 
 int main() {
   return course::main_guard([] {
@@ -53,7 +51,7 @@ int main() {
                                                 Aggregator<Histogram>(vdaf, verify_key, ctx, 1)};
 
     // Runs one report through both aggregators; returns why it was refused.
-    auto submit = [&](ByteView nonce, const Prio3<Histogram>::ShardResult& report) -> Rejection {
+    auto submit = [&](ByteView nonce, const Prio3<Histogram>::ShardResult& report) -> Reason {
       std::vector<Bytes> verifier_shares;
       for (std::size_t j = 0; j < 2; ++j) {
         auto share = agg[j].start(nonce, report.public_share, report.input_shares[j]);
@@ -72,7 +70,7 @@ int main() {
         const auto done = a.finish(nonce, message.value());
         if (!done) return done.reason();
       }
-      return Rejection::none;
+      return Reason::none;
     };
 
     // 1,000 honest clients.
@@ -85,7 +83,7 @@ int main() {
       ++expected[bucket];
       const Bytes nonce = prg.bytes(Prio3<Histogram>::nonce_size);
       const auto report = vdaf.shard(ctx, bucket, nonce, prg);
-      if (submit(nonce, report) != Rejection::none) throw std::runtime_error("an honest report was refused");
+      if (submit(nonce, report) != Reason::none) throw std::runtime_error("an honest report was refused");
       if (i == 0) {
         first_nonce = nonce;
         first_report = report;
@@ -93,11 +91,11 @@ int main() {
     }
 
     // A replay of the first report, and a report tampered with in transit.
-    const Rejection replay = submit(first_nonce, first_report);
+    const Reason replay = submit(first_nonce, first_report);
     const Bytes nonce = prg.bytes(Prio3<Histogram>::nonce_size);
     auto tampered = vdaf.shard(ctx, 2, nonce, prg);
     tampered.input_shares[0][5] ^= std::byte{0x01};
-    const Rejection bad = submit(nonce, tampered);
+    const Reason bad = submit(nonce, tampered);
     std::printf("replayed report: %s; tampered report: %s\n", std::string(to_string(replay)).c_str(),
                 std::string(to_string(bad)).c_str());
 
@@ -109,7 +107,7 @@ int main() {
     }
     course::expect(histogram == expected, "the collected histogram equals the plaintext histogram");
     course::expect(agg[0].num_aggregated() == clients, "exactly the 1,000 honest reports were counted");
-    course::expect(replay == Rejection::replayed_report, "the replay was refused as replayed");
-    course::expect(bad != Rejection::none, "the tampered report was refused");
+    course::expect(replay == Reason::replayed_report, "the replay was refused as replayed");
+    course::expect(bad != Reason::none, "the tampered report was refused");
   });
 }

@@ -46,11 +46,11 @@ void check_list(std::vector<std::size_t>& ids, std::size_t count, const char* wh
 
 }  // namespace
 
-// ---------------------------------------------------------------- ShareBatch
+// ---------------------------------------------------------------- DecryptionShareBatch
 
-Bytes ShareBatch::to_bytes(const he::ThresholdPaillierPublicKey& key) const {
+Bytes DecryptionShareBatch::to_bytes(const he::ThresholdPaillierPublicKey& key) const {
   if (shares.size() > max_batch) {
-    throw InvalidArgument("ShareBatch::to_bytes: " + std::to_string(shares.size()) + " shares exceed " +
+    throw InvalidArgument("DecryptionShareBatch::to_bytes: " + std::to_string(shares.size()) + " shares exceed " +
                           std::to_string(max_batch));
   }
   Writer w;
@@ -59,14 +59,14 @@ Bytes ShareBatch::to_bytes(const he::ThresholdPaillierPublicKey& key) const {
   return std::move(w).take();
 }
 
-ShareBatch ShareBatch::from_bytes(ByteView bytes, const he::ThresholdPaillierPublicKey& key, std::size_t count) {
+DecryptionShareBatch DecryptionShareBatch::from_bytes(ByteView bytes, const he::ThresholdPaillierPublicKey& key, std::size_t count) {
   Reader r(bytes);
   r.expect_version(format_version, "share batch");
   const ByteView id = r.raw(key.key_id().size(), "share batch key id");
   if (!std::equal(id.begin(), id.end(), key.key_id().begin())) {
     throw DecodeError("share batch: made under another threshold key (key id differs)");
   }
-  ShareBatch batch;
+  DecryptionShareBatch batch;
   batch.round = r.varint("share batch round");
   const std::size_t n = r.length("share batch count", max_batch);
   if (n != count) {
@@ -86,7 +86,7 @@ ShareBatch ShareBatch::from_bytes(ByteView bytes, const he::ThresholdPaillierPub
   return batch;
 }
 
-std::size_t ShareBatch::max_size(const he::ThresholdPaillierPublicKey& key, std::size_t count) {
+std::size_t DecryptionShareBatch::max_size(const he::ThresholdPaillierPublicKey& key, std::size_t count) {
   return 1 + key.key_id().size() + 2 * varint_max + count * (varint_max + key.max_share_size());
 }
 
@@ -160,9 +160,9 @@ void ThresholdDecryption::agree_once() {
 }
 
 DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCiphertext> batch, Prg& prg) {
-  if (batch.size() > ShareBatch::max_batch) {
+  if (batch.size() > DecryptionShareBatch::max_batch) {
     throw InvalidArgument("ThresholdDecryption::decrypt: " + std::to_string(batch.size()) +
-                          " ciphertexts exceed the batch limit " + std::to_string(ShareBatch::max_batch));
+                          " ciphertexts exceed the batch limit " + std::to_string(DecryptionShareBatch::max_batch));
   }
   for (const auto& c : batch) key_.paillier().check(c, "ThresholdDecryption::decrypt");
   agree_once();
@@ -170,7 +170,7 @@ DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCipher
   const std::uint64_t round = round_++;
 
   // 1. Decrypting parties: one message per output party.
-  std::optional<ShareBatch> mine;
+  std::optional<DecryptionShareBatch> mine;
   if (key_share_ != nullptr) {
     mine.emplace();
     mine->round = round;
@@ -190,7 +190,7 @@ DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCipher
   std::vector<std::vector<he::DecryptionShare>> candidates(batch.size());
   // rejections_of[k]: indices into result.rejected of the parties refused for ciphertext k.
   std::vector<std::vector<std::size_t>> rejections_of(batch.size());
-  const std::size_t bound = ShareBatch::max_size(key_, batch.size());
+  const std::size_t bound = DecryptionShareBatch::max_size(key_, batch.size());
   auto reject = [&](std::uint64_t item, std::size_t from, RejectionCause cause, std::string detail) {
     result.rejected.push_back(
         Rejection{.item = item, .by = me, .from = from, .cause = cause, .detail = std::move(detail)});
@@ -202,13 +202,13 @@ DecryptionResult ThresholdDecryption::decrypt(std::span<const he::PaillierCipher
     for (std::size_t k = 1; k < batch.size(); ++k) rejections_of[k].push_back(result.rejected.size() - 1);
   };
   for (std::size_t sender : decryptors_) {
-    ShareBatch received;
+    DecryptionShareBatch received;
     if (sender == me) {
       received = std::move(*mine);
     } else {
       const Bytes wire = net_.receive_message(sender, bound);
       try {
-        received = ShareBatch::from_bytes(wire, key_, batch.size());
+        received = DecryptionShareBatch::from_bytes(wire, key_, batch.size());
       } catch (const DecodeError& e) {
         reject_batch(sender, RejectionCause::malformed, std::string("batch message: ") + e.what());
         continue;

@@ -24,6 +24,7 @@
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/mpc_share_batch.hpp"
 #include "privfin/service/threshold_decryption.hpp"
@@ -34,9 +35,9 @@
 #include "privfin/sig/ed25519.hpp"
 #include "privfin/sig/edwards25519.hpp"
 #include "privfin/zk/dleq.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/prio3.hpp"
+#include "privfin/vdaf/field.hpp"
 #include "tests/he/test_keys.hpp"
 
 using namespace privfin;
@@ -195,7 +196,7 @@ void curve_points() {
 }
 
 void vdaf_field() {
-  using namespace zk;
+  using namespace vdaf;
   const std::vector<Field64> a = {Field64::from_u64(1), Field64::from_u64(0xFFFFFFFF00000000ULL)};
   const std::vector<Field128> b = {Field128::from_u64(7), -Field128::one()};
   write("vdaf_field", "field64", Seed().u8(0).raw(encode_vec(std::span<const Field64>(a))));
@@ -240,7 +241,7 @@ void threshold_paillier() {
   write("threshold_paillier", "honest", Seed().u8(4).raw(filled(16, 0x12)));
   // The driver's batch message for the harness's fixed batch (the fixed
   // ciphertext and Enc(7) with zero randomness), from party 2.
-  service::ShareBatch batch;
+  service::DecryptionShareBatch batch;
   batch.round = 3;
   for (const auto& x : {c, pk.paillier().encrypt_public(mpz_class(7))}) {
     batch.shares.push_back(keys.shares[2].decrypt_share(pk, x, prg));
@@ -292,6 +293,27 @@ void agreement() {
   write("agreement", "rejections", Seed().u8(2).raw(rejections_to_bytes({a, b})));
 }
 
+void prio3_driver() {
+  using namespace privfin::service;
+  Prio3Nonce nonce{};
+  nonce.fill(std::byte{0x5A});
+  const Prio3ReportShare share{nonce, filled(96, 0x10), filled(64, 0x20)};
+  write("prio3_driver", "report_share", Seed().u8(0).raw(share.to_bytes()));
+  write("prio3_driver", "upload", Seed().u8(1).raw(Prio3Upload{{share, share}}.to_bytes()));
+  write("prio3_driver", "batch_init", Seed().u8(2).raw(Prio3BatchInit{3, 48, true, {nonce, nonce}}.to_bytes()));
+  const Prio3Status ok{0, filled(32, 0x30), ""};
+  const Prio3Status refused{7, {}, "validity proof 0 of 1 did not verify"};
+  write("prio3_driver", "prep_shares",
+        Seed().u8(3).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::prep_shares, 3, {ok, refused}}.to_bytes()));
+  write("prio3_driver", "prep_messages",
+        Seed().u8(4).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::prep_messages, 3, {ok, refused}}.to_bytes()));
+  write("prio3_driver", "finish",
+        Seed().u8(5).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::finish, 3, {Prio3Status{}, refused}}.to_bytes()));
+  const Rejection r{.item = 49, .by = 0, .from = 4, .cause = RejectionCause::invalid_proof, .detail = "report: proof"};
+  write("prio3_driver", "commit", Seed().u8(6).raw(Prio3Commit{3, {r}}.to_bytes()));
+  write("prio3_driver", "aggregate_share", Seed().u8(7).raw(Prio3AggregateShare{50, 49, {r}, filled(128, 0x40)}.to_bytes()));
+}
+
 void mpc_share_batch() {
   using privfin::service::ShareBatch;
   const ShareBatch rep3{ShareBatch::Kind::arith, {{1, 2, 3}, {4, 5, 6}}};
@@ -322,6 +344,7 @@ int main(int argc, char** argv) {
   beaver_dealer();
   key_file();
   agreement();
+  prio3_driver();
   mpc_share_batch();
   return 0;
 }

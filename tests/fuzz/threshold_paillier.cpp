@@ -11,7 +11,7 @@
 // Mode 4 is honest: every party's share of a ciphertext made from the input
 // verifies after a to_bytes/parse round trip, and any two combine to the
 // plaintext. Mode 5 feeds the threshold decryption driver's batch message
-// (service::ShareBatch, a batch of two ciphertexts): canonical, and a
+// (service::DecryptionShareBatch, a batch of two ciphertexts): canonical, and a
 // decoded share that verifies for its ciphertext is the honest one of its
 // party. Parties are 0-based network ids.
 #include <array>
@@ -71,8 +71,8 @@ const std::vector<PaillierCiphertext>& fixed_batch() {
 
 void share_batch(ByteView bytes) {
   const auto& pk = keys().public_key;
-  const auto batch = service::ShareBatch::from_bytes(bytes, pk, fixed_batch().size());
-  fuzz::require(bytes.size() <= service::ShareBatch::max_size(pk, fixed_batch().size()));
+  const auto batch = service::DecryptionShareBatch::from_bytes(bytes, pk, fixed_batch().size());
+  fuzz::require(bytes.size() <= service::DecryptionShareBatch::max_size(pk, fixed_batch().size()));
   fuzz::require(fuzz::same(batch.to_bytes(pk), bytes));
   for (std::size_t k = 0; k < batch.shares.size(); ++k) {
     const auto& share = batch.shares[k];

@@ -23,7 +23,7 @@
 
 using namespace privfin;
 using service::DecryptionResult;
-using service::ShareBatch;
+using service::DecryptionShareBatch;
 using service::ThresholdDecryption;
 
 namespace {
@@ -100,9 +100,9 @@ void cheat(net::Network& net, const std::vector<std::size_t>& decryptors, const 
   net.flush();
 }
 
-ShareBatch shares_with(const he::ThresholdPaillierKeyShare& share, std::span<const he::PaillierCiphertext> batch,
+DecryptionShareBatch shares_with(const he::ThresholdPaillierKeyShare& share, std::span<const he::PaillierCiphertext> batch,
                        Prg& prg, std::uint64_t round = 0) {
-  ShareBatch b;
+  DecryptionShareBatch b;
   b.round = round;
   for (const auto& c : batch) b.shares.push_back(share.decrypt_share(keys34().public_key, c, prg));
   return b;
@@ -192,7 +192,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
 
   SECTION("a wrong share value: invalid proof, and the batch still decrypts") {
     auto [results, errors] = run(2, [&](auto b, Prg& prg) {
-      ShareBatch s = shares_with(keys.shares[2], b, prg);
+      DecryptionShareBatch s = shares_with(keys.shares[2], b, prg);
       s.shares[1].value = (s.shares[1].value * (pk.n() + 1)) % pk.n_squared();
       return s.to_bytes(keys.public_key);
     }, decryptors);
@@ -259,7 +259,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
     CHECK(r2[4].rejected[0].detail == "batch message for round 5, expected round 0");
 
     auto [r3, e3] = run(2, [&](auto b, Prg&) {
-      return Bytes(ShareBatch::max_size(keys.public_key, b.size()) + 1, std::byte{0});
+      return Bytes(DecryptionShareBatch::max_size(keys.public_key, b.size()) + 1, std::byte{0});
     }, decryptors);
     REQUIRE(e3[4]);
     CHECK(message_of<DecodeError>(e3[4]).find("party 2") != std::string::npos);
@@ -325,17 +325,17 @@ TEST_CASE("threshold decryption: every truncation and bit flip of a batch messag
   const auto small = he::ThresholdPaillierDealer::from_safe_primes(test::safe_p256(), test::safe_q256(), 2, 3, prg);
   const auto& key = small.public_key;
   const std::vector<he::PaillierCiphertext> batch{key.paillier().encrypt(3, prg), key.paillier().encrypt(4, prg)};
-  ShareBatch b;
+  DecryptionShareBatch b;
   b.round = 2;
   for (const auto& c : batch) b.shares.push_back(small.shares[1].decrypt_share(key, c, prg));
   const Bytes wire = b.to_bytes(key);
-  CHECK(wire.size() <= ShareBatch::max_size(key, 2));
-  const auto back = ShareBatch::from_bytes(wire, key, 2);
+  CHECK(wire.size() <= DecryptionShareBatch::max_size(key, 2));
+  const auto back = DecryptionShareBatch::from_bytes(wire, key, 2);
   CHECK(back.round == 2);
   CHECK(key.verify_share(batch[1], back.shares[1]));
-  CHECK_THROWS_WITH(ShareBatch::from_bytes(wire, key, 3), Catch::Contains("2 shares for a batch of 3"));
+  CHECK_THROWS_WITH(DecryptionShareBatch::from_bytes(wire, key, 3), Catch::Contains("2 shares for a batch of 3"));
   test::check_truncations_and_flips(
-      wire, [&](ByteView bytes) { return ShareBatch::from_bytes(bytes, key, 2).to_bytes(key); },
+      wire, [&](ByteView bytes) { return DecryptionShareBatch::from_bytes(bytes, key, 2).to_bytes(key); },
       [&](const Bytes& again) { return again == wire; });
   // A flip that decodes never passes as the honest shares: sample the
   // verifier on flips inside the first share's value.
@@ -344,7 +344,7 @@ TEST_CASE("threshold decryption: every truncation and bit flip of a batch messag
   for (std::size_t byte = value_at; byte < value_at + key.paillier().ciphertext_bytes(); byte += 17) {
     flipped[byte] ^= std::byte{0x10};
     try {
-      const auto x = ShareBatch::from_bytes(flipped, key, 2);
+      const auto x = DecryptionShareBatch::from_bytes(flipped, key, 2);
       CHECK_FALSE(key.verify_share(batch[0], x.shares[0]));
     } catch (const DecodeError&) {
     }

@@ -29,8 +29,8 @@
 // or other lists gets ParameterMismatch naming the differing parties.
 //
 // Messages: each decrypting party sends one batch message per output party
-// per decrypt() (see ShareBatch); an output party bounds each by
-// ShareBatch::max_size(key, batch size) before allocating (a longer one
+// per decrypt() (see DecryptionShareBatch); an output party bounds each by
+// DecryptionShareBatch::max_size(key, batch size) before allocating (a longer one
 // throws DecodeError naming the sender). A malformed message, a share
 // count other than the batch size or another round number rejects all of
 // that sender's shares for the batch (one Rejection, item 0: malformed or
@@ -78,7 +78,7 @@
 namespace privfin::service {
 
 // One decrypting party's shares for one batch: the wire message of a round.
-struct ShareBatch {
+struct DecryptionShareBatch {
   static constexpr std::uint8_t format_version = 1;
   static constexpr std::size_t max_batch = std::size_t{1} << 20;
 
@@ -92,7 +92,7 @@ struct ShareBatch {
   // Throws DecodeError for malformed bytes, another key id, a count other
   // than `count`, or a malformed share (he::share_from_bytes). The shares'
   // parties, digests and proofs are checked by the receiver, not here.
-  [[nodiscard]] static ShareBatch from_bytes(ByteView bytes, const he::ThresholdPaillierPublicKey& key,
+  [[nodiscard]] static DecryptionShareBatch from_bytes(ByteView bytes, const he::ThresholdPaillierPublicKey& key,
                                              std::size_t count);
   // The largest to_bytes() of a batch of `count` shares under `key`.
   [[nodiscard]] static std::size_t max_size(const he::ThresholdPaillierPublicKey& key, std::size_t count);
@@ -121,7 +121,7 @@ class ThresholdDecryption {
                       std::vector<std::size_t> decryptors, std::vector<std::size_t> outputs);
 
   // One round: every listed party calls it with the same batch (at most
-  // ShareBatch::max_batch ciphertexts). `prg` feeds the proofs (unused at
+  // DecryptionShareBatch::max_batch ciphertexts). `prg` feeds the proofs (unused at
   // a party that does not decrypt).
   [[nodiscard]] DecryptionResult decrypt(std::span<const he::PaillierCiphertext> batch, Prg& prg);
 

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "privfin/core/prg.hpp"
-#include "privfin/zk/prio3/poly.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/poly.hpp"
+#include "privfin/vdaf/field.hpp"
 
 using namespace privfin;
-using namespace privfin::zk;
+using namespace privfin::vdaf;
 
 namespace {
 
@@ -51,7 +51,7 @@ std::vector<F> random_vec(Prg& prg, std::size_t n) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("VDAF field arithmetic agrees with GMP", "[zk][prio3][field]", Field64, Field128) {
+TEMPLATE_TEST_CASE("VDAF field arithmetic agrees with GMP", "[vdaf][prio3][field]", Field64, Field128) {
   using F = TestType;
   Prg prg(Prg::Seed{{std::byte{0x42}}});
   const mpz_class p = modulus_of(F{});
@@ -75,7 +75,7 @@ TEMPLATE_TEST_CASE("VDAF field arithmetic agrees with GMP", "[zk][prio3][field]"
   }
 }
 
-TEMPLATE_TEST_CASE("VDAF field encoding is canonical little-endian", "[zk][prio3][field]", Field64, Field128) {
+TEMPLATE_TEST_CASE("VDAF field encoding is canonical little-endian", "[vdaf][prio3][field]", Field64, Field128) {
   using F = TestType;
   const F x = F::from_u64(0x0102030405060708ULL);
   const Bytes enc = encode_vec<F>(std::vector<F>{x});
@@ -94,14 +94,14 @@ TEMPLATE_TEST_CASE("VDAF field encoding is canonical little-endian", "[zk][prio3
   CHECK_THROWS_AS(decode_vec<F>(ByteView(enc).first(F::byte_size - 1), "x"), DecodeError);
 }
 
-TEST_CASE("Field128 from_uint128 reduces", "[zk][prio3][field]") {
+TEST_CASE("Field128 from_uint128 reduces", "[vdaf][prio3][field]") {
   const auto big = ~privfin::detail::uint128{0};
   CHECK(Field128::from_uint128(big) == Field128::from_uint128(big - Field128::modulus));
   CHECK(Field128::from_uint128(Field128::modulus) == Field128::zero());
   CHECK(Field64::from_u64(Field64::modulus + 3) == Field64::from_u64(3));
 }
 
-TEMPLATE_TEST_CASE("roots of unity have the right order", "[zk][prio3][field]", Field64, Field128) {
+TEMPLATE_TEST_CASE("roots of unity have the right order", "[vdaf][prio3][field]", Field64, Field128) {
   using F = TestType;
   CHECK(F::root_of_unity(0) == F::one());
   CHECK(F::root_of_unity(1) == -F::one());
@@ -114,7 +114,7 @@ TEMPLATE_TEST_CASE("roots of unity have the right order", "[zk][prio3][field]", 
   CHECK_THROWS_AS(F::root_of_unity(F::two_adicity + 1), InvalidArgument);
 }
 
-TEMPLATE_TEST_CASE("NTT, inverse NTT and Lagrange-basis helpers", "[zk][prio3][poly]", Field64, Field128) {
+TEMPLATE_TEST_CASE("NTT, inverse NTT and Lagrange-basis helpers", "[vdaf][prio3][poly]", Field64, Field128) {
   using F = TestType;
   Prg prg(Prg::Seed{{std::byte{0x17}}});
   for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{8}, std::size_t{64}}) {
@@ -146,7 +146,7 @@ TEMPLATE_TEST_CASE("NTT, inverse NTT and Lagrange-basis helpers", "[zk][prio3][p
   CHECK_THROWS_AS(poly::ntt<F>(std::vector<F>(5), 4), InvalidArgument);
 }
 
-TEMPLATE_TEST_CASE("complete_evaluations recovers missing values", "[zk][prio3][poly]", Field64, Field128) {
+TEMPLATE_TEST_CASE("complete_evaluations recovers missing values", "[vdaf][prio3][poly]", Field64, Field128) {
   using F = TestType;
   Prg prg(Prg::Seed{{std::byte{0x33}}});
   for (std::size_t missing : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{7}}) {
@@ -159,7 +159,7 @@ TEMPLATE_TEST_CASE("complete_evaluations recovers missing values", "[zk][prio3][
   }
 }
 
-TEMPLATE_TEST_CASE("NttPlan doubling matches a direct transform", "[zk][prio3][poly]", Field64, Field128) {
+TEMPLATE_TEST_CASE("NttPlan doubling matches a direct transform", "[vdaf][prio3][poly]", Field64, Field128) {
   using F = TestType;
   Prg prg(Prg::Seed{{std::byte{0x44}}});
   for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{32}}) {

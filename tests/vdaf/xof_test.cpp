@@ -3,12 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "privfin/core/prg.hpp"
-#include "privfin/zk/prio3/xof.hpp"
+#include "privfin/vdaf/xof.hpp"
 #include "support/vectors.hpp"
 
 using namespace privfin;
-using namespace privfin::zk;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
+using namespace privfin::vdaf;
 
 namespace {
 
@@ -44,10 +44,10 @@ void check_xof_file(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("XofTurboShake128 matches the vdaf-20 vector", "[zk][prio3][xof]") {
+TEST_CASE("XofTurboShake128 matches the vdaf-20 vector", "[vdaf][prio3][xof]") {
   check_xof_file<XofTurboShake128>("XofTurboShake128.json");
 }
 
-TEST_CASE("XofFixedKeyAes128 matches the vdaf-20 vector", "[zk][prio3][xof]") {
+TEST_CASE("XofFixedKeyAes128 matches the vdaf-20 vector", "[vdaf][prio3][xof]") {
   check_xof_file<XofFixedKeyAes128>("XofFixedKeyAes128.json");
 }

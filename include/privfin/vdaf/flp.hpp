@@ -1,4 +1,4 @@
-// privfin/zk/flp.hpp — the generic fully linear proof (FLP) of
+// privfin/vdaf/flp.hpp — the generic fully linear proof (FLP) of
 // draft-irtf-cfrg-vdaf-20 ("FLP Construction", after BBCGGI19 Theorem 4.3):
 // a prover shows that an arithmetic validity circuit evaluates to zero on
 // its (secret-shared) input; each verifier holds a share of the input and of
@@ -14,7 +14,7 @@
 //
 // Gadgets: Mul, PolyEval(p) and ParallelSum(Mul | PolyEval, count). A circuit
 // type supplies its field, its lengths, its gadget list and an eval() that
-// calls gadgets through a callback (see prio3/circuits.hpp). Lengths are
+// calls gadgets through a callback (see vdaf/circuits.hpp). Lengths are
 // checked: a wrong-length argument throws InvalidArgument. Flp objects are
 // immutable values; all member functions are const and thread-safe.
 #pragma once
@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "privfin/core/error.hpp"
-#include "privfin/zk/prio3/poly.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/poly.hpp"
+#include "privfin/vdaf/field.hpp"
 
-namespace privfin::zk::flp {
+namespace privfin::vdaf::flp {
 
 // A gadget of the draft: Mul (x*y), PolyEval (p(x), p in the monomial
 // basis), or ParallelSum of `count` copies of either (the sum of the copies
@@ -100,7 +100,7 @@ struct GadgetCallArchetype {
 }  // namespace detail
 
 // What Flp needs from a validity circuit (the draft's Valid class). The
-// full contract, with a worked example, is in prio3/circuits.hpp.
+// full contract, with a worked example, is in vdaf/circuits.hpp.
 //   Field                      a VdafField (Field64 or Field128)
 //   meas_len(), joint_rand_len(), eval_output_len(), output_len()
 //   gadgets()                  the gadgets, each with its call count
@@ -356,4 +356,4 @@ class Flp {
   Circuit circuit_;
 };
 
-}  // namespace privfin::zk::flp
+}  // namespace privfin::vdaf::flp

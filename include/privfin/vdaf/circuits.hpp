@@ -1,4 +1,4 @@
-// privfin/zk/prio3/circuits.hpp — the validity circuits of Prio3 in
+// privfin/vdaf/circuits.hpp — the validity circuits of Prio3 in
 // draft-irtf-cfrg-vdaf-20 ("Instantiations"), each with its measurement
 // encoding, truncation to the aggregatable output, and decoding — and the
 // contract (Prio3Circuit) that a circuit of your own must meet:
@@ -76,11 +76,11 @@
 #include <vector>
 
 #include "privfin/core/error.hpp"
-#include "privfin/zk/flp.hpp"
-#include "privfin/zk/prio3/poly.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/flp.hpp"
+#include "privfin/vdaf/poly.hpp"
+#include "privfin/vdaf/field.hpp"
 
-namespace privfin::zk::prio3 {
+namespace privfin::vdaf {
 
 // What Prio3 needs from a circuit: an FLP validity circuit (flp.hpp) plus
 // the measurement encoding, the truncation to the output share, and the
@@ -464,4 +464,4 @@ class MultihotCountVec {
   std::vector<flp::Gadget<Field>> gadgets_;
 };
 
-}  // namespace privfin::zk::prio3
+}  // namespace privfin::vdaf

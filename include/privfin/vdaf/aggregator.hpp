@@ -1,4 +1,4 @@
-// privfin/zk/prio3/aggregator.hpp — what one Prio3 aggregation server keeps:
+// privfin/vdaf/aggregator.hpp — what one Prio3 aggregation server keeps:
 // its verify key, its aggregator id, the reports it is verifying, the set of
 // report ids (nonces) it has seen (a report is aggregated at most once), and
 // its running aggregate share. Messages in and out are bytes, ready for any
@@ -17,7 +17,7 @@
 //
 // A rejected report never changes the aggregate share. The report id is the
 // 16-byte nonce; it is remembered from start() on, accepted or not, so a
-// replay is refused with Rejection::replayed_report. Caller duties: keep the
+// replay is refused with Reason::replayed_report. Caller duties: keep the
 // verify key secret; give every aggregator the same ctx. Throws
 // InvalidArgument for a verify key of the wrong size or an aggregator id out
 // of range. Not thread-safe: one Aggregator per thread, or lock around it.
@@ -33,9 +33,9 @@
 
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/vdaf/prio3.hpp"
 
-namespace privfin::zk::prio3 {
+namespace privfin::vdaf {
 
 using ReportId = std::array<std::byte, 16>;
 
@@ -61,12 +61,12 @@ class Aggregator {
   // Begins verifying a report: returns this aggregator's verifier share.
   Outcome<Bytes> start(ByteView nonce, ByteView public_share, ByteView input_share) {
     if (nonce.size() != Vdaf::nonce_size) {
-      return Outcome<Bytes>::reject(Rejection::wrong_nonce_length,
+      return Outcome<Bytes>::reject(Reason::wrong_nonce_length,
                                     "nonce is " + std::to_string(nonce.size()) + " bytes, expected 16");
     }
     const ReportId id = to_id(nonce);
     if (!seen_.insert(id).second) {
-      return Outcome<Bytes>::reject(Rejection::replayed_report, "report " + to_hex(nonce) + " was seen before");
+      return Outcome<Bytes>::reject(Reason::replayed_report, "report " + to_hex(nonce) + " was seen before");
     }
     auto init = vdaf_.verify_init(key_.view(), ctx_, agg_id_, nonce, public_share, input_share);
     if (!init) return Outcome<Bytes>::reject(init.reason(), init.detail());
@@ -81,7 +81,7 @@ class Aggregator {
   Outcome<Accepted> finish(ByteView nonce, ByteView message) {
     const auto it = nonce.size() == Vdaf::nonce_size ? pending_.find(to_id(nonce)) : pending_.end();
     if (it == pending_.end()) {
-      return Outcome<Accepted>::reject(Rejection::unknown_report, "no report " + to_hex(nonce) + " is being verified");
+      return Outcome<Accepted>::reject(Reason::unknown_report, "no report " + to_hex(nonce) + " is being verified");
     }
     auto out = vdaf_.verify_next(ctx_, it->second, message);
     pending_.erase(it);
@@ -126,7 +126,7 @@ template <class Circuit>
     std::span<const Bytes> input_shares) {
   using Out = Outcome<std::vector<std::vector<typename Circuit::Field>>>;
   if (input_shares.size() != vdaf.num_shares()) {
-    return Out::reject(Rejection::malformed_input_share, "expected one input share per aggregator");
+    return Out::reject(Reason::malformed_input_share, "expected one input share per aggregator");
   }
   std::vector<typename Prio3<Circuit>::VerifyState> states;
   std::vector<Bytes> verifier_shares;
@@ -147,4 +147,4 @@ template <class Circuit>
   return Out::accept(std::move(outs));
 }
 
-}  // namespace privfin::zk::prio3
+}  // namespace privfin::vdaf

@@ -1,4 +1,4 @@
-// privfin/zk/vdaf_field.hpp — the two NTT-friendly prime fields of the VDAF
+// privfin/vdaf/field.hpp — the two NTT-friendly prime fields of the VDAF
 // draft (draft-irtf-cfrg-vdaf-20, "Finite Field Definitions"):
 //
 //   Field64   p = 2^32 * 4294967295 + 1            (8-byte encoding)
@@ -32,7 +32,7 @@
 #include "privfin/core/detail/int128.hpp"
 #include "privfin/core/error.hpp"
 
-namespace privfin::zk {
+namespace privfin::vdaf {
 
 namespace detail {
 using privfin::detail::uint128;
@@ -315,4 +315,4 @@ void vec_sub_inplace(std::span<F> acc, std::span<const F> other) {
   for (std::size_t i = 0; i < acc.size(); ++i) acc[i] -= other[i];
 }
 
-}  // namespace privfin::zk
+}  // namespace privfin::vdaf

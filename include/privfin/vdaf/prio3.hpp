@@ -1,5 +1,5 @@
-// privfin/zk/prio3/prio3.hpp — Prio3, the VDAF of draft-irtf-cfrg-vdaf-20
-// ("Prio3"), over any validity circuit of prio3/circuits.hpp or of your own
+// privfin/vdaf/prio3.hpp — Prio3, the VDAF of draft-irtf-cfrg-vdaf-20
+// ("Prio3"), over any validity circuit of vdaf/circuits.hpp or of your own
 // (the Prio3Circuit concept there), any number of aggregators from 2 to 255
 // and any number of proofs from 1 to 255 ("Multiple Proofs"), with
 // XofTurboShake128. Messages are the draft's byte encodings.
@@ -22,7 +22,7 @@
 // Caller duties: the verify key (32 bytes) is random, shared by the
 // aggregators and secret from clients; each report's nonce is unique and a
 // report is verified at most once (Prio3 input shares are single-use —
-// see Aggregator in prio3/aggregator.hpp for replay protection); `rand` for
+// see Aggregator in vdaf/aggregator.hpp for replay protection); `rand` for
 // shard() is secret and uniformly random.
 // With num_proofs = N the client proves N times, each proof with its own
 // slice of the prover randomness and of the joint randomness (both expanded
@@ -30,7 +30,8 @@
 // each proof with its own slice of the query randomness; the proofs, and the
 // verifiers, are concatenated; every proof must be accepted.
 // Errors: bytes from clients or peers never throw; a bad report comes back as
-// a rejected Outcome with a Rejection reason and a detail message. Misuse by
+// a rejected Outcome with a Reason and a detail message (to_cause() maps a
+// Reason to the library-wide privfin::RejectionCause). Misuse by
 // the caller (a verify key of the wrong size, an aggregator id out of range,
 // a measurement out of range in shard()) throws InvalidArgument; a malformed
 // aggregate share in unshard() throws DecodeError. Prio3 objects are
@@ -50,43 +51,65 @@
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
-#include "privfin/zk/flp.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/xof.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/core/rejection.hpp"
+#include "privfin/vdaf/flp.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/xof.hpp"
+#include "privfin/vdaf/field.hpp"
 
-namespace privfin::zk::prio3 {
+namespace privfin::vdaf {
 
-// Why a report was rejected.
-enum class Rejection {
-  none,
-  wrong_nonce_length,         // the nonce is not 16 bytes
-  malformed_public_share,     // wrong length
-  malformed_input_share,      // wrong length or an element >= p
-  malformed_verifier_share,   // a peer's verifier share: wrong length, element >= p, or wrong count
-  malformed_verifier_message, // wrong length
-  query_point_is_root,        // the query randomness hit a root of unity (negligible)
-  proof_rejected,             // the FLP decision failed: the measurement is invalid or a share was tampered with
-  joint_rand_mismatch,        // the client's joint randomness parts disagree with the aggregators'
-  replayed_report,            // the report id was seen before (Aggregator)
-  unknown_report,             // no pending verification for this report id (Aggregator)
+// Why a report was rejected (the detailed, Prio3-specific reason; to_cause()
+// gives the library-wide privfin::RejectionCause of core/rejection.hpp).
+// The numeric values are a wire form (service/prio3_messages.hpp): append, never renumber.
+enum class Reason : std::uint8_t {
+  none = 0,
+  wrong_nonce_length = 1,         // the nonce is not 16 bytes
+  malformed_public_share = 2,     // wrong length
+  malformed_input_share = 3,      // wrong length or an element >= p
+  malformed_verifier_share = 4,   // a peer's verifier share: wrong length, element >= p, or wrong count
+  malformed_verifier_message = 5, // wrong length
+  query_point_is_root = 6,        // the query randomness hit a root of unity (negligible)
+  proof_rejected = 7,             // the FLP decision failed: the measurement is invalid or a share was tampered with
+  joint_rand_mismatch = 8,        // the client's joint randomness parts disagree with the aggregators'
+  replayed_report = 9,            // the report id was seen before (Aggregator)
+  unknown_report = 10,            // no pending verification for this report id (Aggregator)
 };
 
-[[nodiscard]] constexpr std::string_view to_string(Rejection r) noexcept {
+[[nodiscard]] constexpr std::string_view to_string(Reason r) noexcept {
   switch (r) {
-    case Rejection::none: return "none";
-    case Rejection::wrong_nonce_length: return "wrong nonce length";
-    case Rejection::malformed_public_share: return "malformed public share";
-    case Rejection::malformed_input_share: return "malformed input share";
-    case Rejection::malformed_verifier_share: return "malformed verifier share";
-    case Rejection::malformed_verifier_message: return "malformed verifier message";
-    case Rejection::query_point_is_root: return "query point is a root of unity";
-    case Rejection::proof_rejected: return "proof rejected";
-    case Rejection::joint_rand_mismatch: return "joint randomness mismatch";
-    case Rejection::replayed_report: return "replayed report";
-    case Rejection::unknown_report: return "unknown report";
+    case Reason::none: return "none";
+    case Reason::wrong_nonce_length: return "wrong nonce length";
+    case Reason::malformed_public_share: return "malformed public share";
+    case Reason::malformed_input_share: return "malformed input share";
+    case Reason::malformed_verifier_share: return "malformed verifier share";
+    case Reason::malformed_verifier_message: return "malformed verifier message";
+    case Reason::query_point_is_root: return "query point is a root of unity";
+    case Reason::proof_rejected: return "proof rejected";
+    case Reason::joint_rand_mismatch: return "joint randomness mismatch";
+    case Reason::replayed_report: return "replayed report";
+    case Reason::unknown_report: return "unknown report";
   }
   return "unknown";
+}
+
+// The library-wide cause for a Prio3 reason: malformed bytes, a failed
+// proof or joint-randomness check, or a replay.
+[[nodiscard]] constexpr RejectionCause to_cause(Reason r) noexcept {
+  switch (r) {
+    case Reason::wrong_nonce_length:
+    case Reason::malformed_public_share:
+    case Reason::malformed_input_share:
+    case Reason::malformed_verifier_share:
+    case Reason::malformed_verifier_message: return RejectionCause::malformed;
+    case Reason::proof_rejected:
+    case Reason::joint_rand_mismatch: return RejectionCause::invalid_proof;
+    case Reason::replayed_report: return RejectionCause::replayed;
+    case Reason::none:
+    case Reason::query_point_is_root:
+    case Reason::unknown_report: return RejectionCause::other;
+  }
+  return RejectionCause::other;
 }
 
 // A value, or the reason there is none.
@@ -94,11 +117,11 @@ template <class T>
 class [[nodiscard]] Outcome {
  public:
   static Outcome accept(T value) { return Outcome(std::move(value)); }
-  static Outcome reject(Rejection reason, std::string detail) { return Outcome(reason, std::move(detail)); }
+  static Outcome reject(Reason reason, std::string detail) { return Outcome(reason, std::move(detail)); }
 
   [[nodiscard]] bool accepted() const noexcept { return value_.has_value(); }
   explicit operator bool() const noexcept { return accepted(); }
-  [[nodiscard]] Rejection reason() const noexcept { return reason_; }
+  [[nodiscard]] Reason reason() const noexcept { return reason_; }
   [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
   // Throws InvalidArgument when rejected.
   [[nodiscard]] const T& value() const& {
@@ -112,9 +135,9 @@ class [[nodiscard]] Outcome {
 
  private:
   explicit Outcome(T value) : value_(std::move(value)) {}
-  Outcome(Rejection reason, std::string detail) : reason_(reason), detail_(std::move(detail)) {}
+  Outcome(Reason reason, std::string detail) : reason_(reason), detail_(std::move(detail)) {}
   std::optional<T> value_;
-  Rejection reason_ = Rejection::none;
+  Reason reason_ = Reason::none;
   std::string detail_;
 };
 
@@ -337,10 +360,10 @@ class Prio3 {
     if (verify_key.size() != verify_key_size) throw InvalidArgument("Prio3::verify_init: verify key must be 32 bytes");
     if (agg_id >= shares_) throw InvalidArgument("Prio3::verify_init: aggregator id out of range");
     if (nonce.size() != nonce_size) {
-      return Out::reject(Rejection::wrong_nonce_length, "nonce is " + std::to_string(nonce.size()) + " bytes, expected 16");
+      return Out::reject(Reason::wrong_nonce_length, "nonce is " + std::to_string(nonce.size()) + " bytes, expected 16");
     }
     if (public_share.size() != public_share_size()) {
-      return Out::reject(Rejection::malformed_public_share, "public share is " + std::to_string(public_share.size()) +
+      return Out::reject(Reason::malformed_public_share, "public share is " + std::to_string(public_share.size()) +
                                                                 " bytes, expected " + std::to_string(public_share_size()));
     }
     const bool jr = uses_joint_rand();
@@ -348,7 +371,7 @@ class Prio3 {
     ByteView k_blind;
     if (agg_id == 0) {
       if (input_share.size() != leader_input_share_size()) {
-        return Out::reject(Rejection::malformed_input_share,
+        return Out::reject(Reason::malformed_input_share,
                            "leader input share is " + std::to_string(input_share.size()) + " bytes, expected " +
                                std::to_string(leader_input_share_size()));
       }
@@ -358,12 +381,12 @@ class Prio3 {
         meas_share = decode_vec<F>(input_share.first(meas_bytes), "leader measurement share");
         proofs_share = decode_vec<F>(input_share.subspan(meas_bytes, proof_bytes), "leader proof share");
       } catch (const DecodeError& e) {
-        return Out::reject(Rejection::malformed_input_share, e.what());
+        return Out::reject(Reason::malformed_input_share, e.what());
       }
       if (jr) k_blind = input_share.subspan(meas_bytes + proof_bytes, seed_size);
     } else {
       if (input_share.size() != helper_input_share_size()) {
-        return Out::reject(Rejection::malformed_input_share,
+        return Out::reject(Reason::malformed_input_share,
                            "helper input share is " + std::to_string(input_share.size()) + " bytes, expected " +
                                std::to_string(helper_input_share_size()));
       }
@@ -401,7 +424,7 @@ class Prio3 {
                                  slice<F>(query_rands, i, flp_.query_rand_len()),
                                  slice<F>(joint_rands, i, flp_.joint_rand_len()), shares_);
       if (!verifier) {
-        return Out::reject(Rejection::query_point_is_root,
+        return Out::reject(Reason::query_point_is_root,
                            "a query point of proof " + std::to_string(i) + " is a root of unity");
       }
       encode_vec_into<F>(*verifier, init.verifier_share);
@@ -415,7 +438,7 @@ class Prio3 {
   [[nodiscard]] Outcome<Bytes> verifier_shares_to_message(ByteView ctx, std::span<const Bytes> verifier_shares) const {
     using Out = Outcome<Bytes>;
     if (verifier_shares.size() != shares_) {
-      return Out::reject(Rejection::malformed_verifier_share, "got " + std::to_string(verifier_shares.size()) +
+      return Out::reject(Reason::malformed_verifier_share, "got " + std::to_string(verifier_shares.size()) +
                                                                   " verifier shares, expected " + std::to_string(shares_));
     }
     const std::size_t vbytes = flp_.verifier_len() * proofs_ * F::byte_size;
@@ -424,21 +447,21 @@ class Prio3 {
     for (std::size_t j = 0; j < shares_; ++j) {
       const ByteView share = verifier_shares[j];
       if (share.size() != verifier_share_size()) {
-        return Out::reject(Rejection::malformed_verifier_share,
+        return Out::reject(Reason::malformed_verifier_share,
                            "verifier share " + std::to_string(j) + " is " + std::to_string(share.size()) +
                                " bytes, expected " + std::to_string(verifier_share_size()));
       }
       try {
         vec_add_inplace<F>(verifier, decode_vec<F>(share.first(vbytes), "verifier share"));
       } catch (const DecodeError& e) {
-        return Out::reject(Rejection::malformed_verifier_share, "verifier share " + std::to_string(j) + ": " + e.what());
+        return Out::reject(Reason::malformed_verifier_share, "verifier share " + std::to_string(j) + ": " + e.what());
       }
       if (uses_joint_rand()) parts.emplace_back(share.begin() + static_cast<std::ptrdiff_t>(vbytes), share.end());
     }
     for (std::size_t i = 0; i < proofs_; ++i) {
       const auto one = std::span<const F>(verifier).subspan(i * flp_.verifier_len(), flp_.verifier_len());
       if (!flp_.decide(one)) {
-        return Out::reject(Rejection::proof_rejected,
+        return Out::reject(Reason::proof_rejected,
                            "validity proof " + std::to_string(i) + " of " + std::to_string(proofs_) + " did not verify");
       }
     }
@@ -450,12 +473,12 @@ class Prio3 {
   [[nodiscard]] Outcome<std::vector<F>> verify_next(ByteView /*ctx*/, const VerifyState& state, ByteView message) const {
     using Out = Outcome<std::vector<F>>;
     if (message.size() != verifier_message_size()) {
-      return Out::reject(Rejection::malformed_verifier_message,
+      return Out::reject(Reason::malformed_verifier_message,
                          "verifier message is " + std::to_string(message.size()) + " bytes, expected " +
                              std::to_string(verifier_message_size()));
     }
     if (state.corrected_joint_rand_seed && !constant_time_equal(*state.corrected_joint_rand_seed, message)) {
-      return Out::reject(Rejection::joint_rand_mismatch, "joint randomness check failed");
+      return Out::reject(Reason::joint_rand_mismatch, "joint randomness check failed");
     }
     return Out::accept(state.out_share);
   }
@@ -536,4 +559,4 @@ class Prio3 {
   std::array<std::byte, 1> proofs_byte_{};  // the binder byte(PROOFS)
 };
 
-}  // namespace privfin::zk::prio3
+}  // namespace privfin::vdaf

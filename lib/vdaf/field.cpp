@@ -5,9 +5,9 @@
 #include <array>
 #include <string>
 
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/field.hpp"
 
-namespace privfin::zk {
+namespace privfin::vdaf {
 namespace {
 
 template <class F, unsigned K>
@@ -32,4 +32,4 @@ Field128 Field128::root_of_unity(unsigned log2n) {
   return roots[log2n];
 }
 
-}  // namespace privfin::zk
+}  // namespace privfin::vdaf

@@ -50,7 +50,7 @@ void run_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("Prio3 passes every vdaf-20 vector file message by message", "[zk][prio3][vectors]") {
+TEST_CASE("Prio3 passes every vdaf-20 vector file message by message", "[vdaf][prio3][vectors]") {
   // Every Prio3 file belongs to a variant some test runs; a file of an
   // unknown variant fails here instead of being skipped.
   const std::set<std::string> registered = {"Prio3Count", "Prio3Sum", "Prio3SumVec", "Prio3Histogram",

@@ -11,34 +11,34 @@
 #include <string>
 #include <vector>
 
-#include "privfin/zk/prio3/aggregator.hpp"
+#include "privfin/vdaf/aggregator.hpp"
 
 using namespace privfin;
-using namespace privfin::zk;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
+using namespace privfin::vdaf;
 
 namespace {
 
 const Bytes kCtx = to_bytes("privfin e2e test");
 
 // Runs one report through all aggregators; returns the reason it was
-// rejected (Rejection::none if it was counted).
+// rejected (Reason::none if it was counted).
 template <class Circuit>
-Rejection submit(std::vector<Aggregator<Circuit>>& aggs, ByteView nonce, ByteView public_share,
+Reason submit(std::vector<Aggregator<Circuit>>& aggs, ByteView nonce, ByteView public_share,
                  std::span<const Bytes> input_shares, std::vector<std::string>* details = nullptr) {
   const auto& vdaf = aggs.front().vdaf();
   std::vector<Bytes> shares;
-  Rejection why = Rejection::none;
+  Reason why = Reason::none;
   for (std::size_t j = 0; j < aggs.size(); ++j) {
     auto s = aggs[j].start(nonce, public_share, input_shares[j]);
     if (!s) {
-      if (why == Rejection::none) why = s.reason();
+      if (why == Reason::none) why = s.reason();
       if (details) details->push_back(s.detail());
     } else {
       shares.push_back(s.value());
     }
   }
-  if (why != Rejection::none) {
+  if (why != Reason::none) {
     for (auto& a : aggs) a.abort(nonce);
     return why;
   }
@@ -52,7 +52,7 @@ Rejection submit(std::vector<Aggregator<Circuit>>& aggs, ByteView nonce, ByteVie
     auto done = a.finish(nonce, message.value());
     if (!done) return done.reason();
   }
-  return Rejection::none;
+  return Reason::none;
 }
 
 template <class Circuit>
@@ -76,11 +76,11 @@ struct Harness {
   typename Prio3<Circuit>::ShardResult shard_raw(std::span<const typename Circuit::Field> meas, ByteView nonce) {
     return vdaf.shard_encoded(kCtx, meas, nonce, prg.bytes(vdaf.rand_size()));
   }
-  Rejection honest(const typename Circuit::Measurement& m) {
+  Reason honest(const typename Circuit::Measurement& m) {
     const Bytes n = nonce();
     auto s = vdaf.shard(kCtx, m, n, prg);
     const auto r = submit(aggs, n, s.public_share, s.input_shares);
-    if (r == Rejection::none) ++accepted;
+    if (r == Reason::none) ++accepted;
     return r;
   }
   typename Circuit::AggregateResult result() {
@@ -106,7 +106,7 @@ void attack_batch(Harness<Circuit>& h, const std::vector<typename Circuit::Field
   {
     const Bytes n = h.nonce();
     auto s = h.shard_raw(bad_meas, n);
-    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Rejection::proof_rejected);
+    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Reason::proof_rejected);
   }
   // Tampered proof share (leader): add one to the first proof element.
   {
@@ -116,7 +116,7 @@ void attack_batch(Harness<Circuit>& h, const std::vector<typename Circuit::Field
     auto x = F::read_le(ByteView(s.input_shares[0]).subspan(at, F::byte_size));
     REQUIRE(x);
     (*x + F::one()).write_le(std::span<std::byte>(s.input_shares[0]).subspan(at, F::byte_size));
-    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Rejection::proof_rejected);
+    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Reason::proof_rejected);
   }
   // Tampered measurement share (leader, last element).
   {
@@ -126,32 +126,32 @@ void attack_batch(Harness<Circuit>& h, const std::vector<typename Circuit::Field
     auto x = F::read_le(ByteView(s.input_shares[0]).subspan(at, F::byte_size));
     REQUIRE(x);
     (*x + F::one()).write_le(std::span<std::byte>(s.input_shares[0]).subspan(at, F::byte_size));
-    const Rejection r = submit(h.aggs, n, s.public_share, s.input_shares);
-    CHECK((r == Rejection::proof_rejected || r == Rejection::joint_rand_mismatch));
+    const Reason r = submit(h.aggs, n, s.public_share, s.input_shares);
+    CHECK((r == Reason::proof_rejected || r == Reason::joint_rand_mismatch));
   }
   // Wrong length: a truncated helper share and an overlong leader share.
   {
     const Bytes n = h.nonce();
     auto s = h.vdaf.shard(kCtx, honest_meas, n, h.prg);
     s.input_shares[1].pop_back();
-    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Rejection::malformed_input_share);
+    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Reason::malformed_input_share);
     const Bytes n2 = h.nonce();
     auto s2 = h.vdaf.shard(kCtx, honest_meas, n2, h.prg);
     s2.input_shares[0].push_back(std::byte{0});
-    CHECK(submit(h.aggs, n2, s2.public_share, s2.input_shares) == Rejection::malformed_input_share);
+    CHECK(submit(h.aggs, n2, s2.public_share, s2.input_shares) == Reason::malformed_input_share);
   }
   // A leader share element >= p.
   {
     const Bytes n = h.nonce();
     auto s = h.vdaf.shard(kCtx, honest_meas, n, h.prg);
     for (std::size_t i = 0; i < F::byte_size; ++i) s.input_shares[0][i] = std::byte{0xFF};
-    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Rejection::malformed_input_share);
+    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Reason::malformed_input_share);
   }
   // Wrong nonce length.
   {
     const Bytes n = h.nonce();
     auto s = h.vdaf.shard(kCtx, honest_meas, n, h.prg);
-    CHECK(submit(h.aggs, ByteView(n).first(15), s.public_share, s.input_shares) == Rejection::wrong_nonce_length);
+    CHECK(submit(h.aggs, ByteView(n).first(15), s.public_share, s.input_shares) == Reason::wrong_nonce_length);
   }
   // Wrong nonce: the joint randomness binds the nonce, so circuits with
   // joint randomness reject; without it Prio3 does not bind the nonce (the
@@ -160,28 +160,28 @@ void attack_batch(Harness<Circuit>& h, const std::vector<typename Circuit::Field
     const Bytes n = h.nonce();
     auto s = h.vdaf.shard(kCtx, honest_meas, n, h.prg);
     const Bytes other = h.nonce();
-    const Rejection r = submit(h.aggs, other, s.public_share, s.input_shares);
-    CHECK((r == Rejection::proof_rejected || r == Rejection::joint_rand_mismatch));
+    const Reason r = submit(h.aggs, other, s.public_share, s.input_shares);
+    CHECK((r == Reason::proof_rejected || r == Reason::joint_rand_mismatch));
     // A tampered public share (joint randomness part) is caught too.
     const Bytes n3 = h.nonce();
     auto s3 = h.vdaf.shard(kCtx, honest_meas, n3, h.prg);
     s3.public_share[0] ^= std::byte{1};
-    const Rejection r3 = submit(h.aggs, n3, s3.public_share, s3.input_shares);
-    CHECK((r3 == Rejection::proof_rejected || r3 == Rejection::joint_rand_mismatch));
+    const Reason r3 = submit(h.aggs, n3, s3.public_share, s3.input_shares);
+    CHECK((r3 == Reason::proof_rejected || r3 == Reason::joint_rand_mismatch));
     // A public share of the wrong length.
     const Bytes n4 = h.nonce();
     auto s4 = h.vdaf.shard(kCtx, honest_meas, n4, h.prg);
     s4.public_share.pop_back();
-    CHECK(submit(h.aggs, n4, s4.public_share, s4.input_shares) == Rejection::malformed_public_share);
+    CHECK(submit(h.aggs, n4, s4.public_share, s4.input_shares) == Reason::malformed_public_share);
   }
   // Replayed report: the first copy counts, the second is refused.
   {
     const Bytes n = h.nonce();
     auto s = h.vdaf.shard(kCtx, honest_meas, n, h.prg);
     std::vector<std::string> details;
-    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Rejection::none);
+    CHECK(submit(h.aggs, n, s.public_share, s.input_shares) == Reason::none);
     ++h.accepted;
-    CHECK(submit(h.aggs, n, s.public_share, s.input_shares, &details) == Rejection::replayed_report);
+    CHECK(submit(h.aggs, n, s.public_share, s.input_shares, &details) == Reason::replayed_report);
     REQUIRE(!details.empty());
     CHECK(details.front().find("seen before") != std::string::npos);
   }
@@ -189,14 +189,14 @@ void attack_batch(Harness<Circuit>& h, const std::vector<typename Circuit::Field
 
 }  // namespace
 
-TEST_CASE("Prio3Count end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]") {
+TEST_CASE("Prio3Count end to end with 2, 3 and 5 aggregators", "[vdaf][prio3][e2e]") {
   for (std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
     INFO("aggregators " << n << ", prg seed byte " << n);
     Harness<Count> h(Count(), n, static_cast<std::uint8_t>(n));
     std::uint64_t expected = 0;
     for (int i = 0; i < 20; ++i) {
       const std::uint64_t m = h.prg.next_u64() & 1U;
-      REQUIRE(h.honest(m) == Rejection::none);
+      REQUIRE(h.honest(m) == Reason::none);
       expected += m;
     }
     attack_batch(h, {Field64::from_u64(2)}, 1);
@@ -207,26 +207,26 @@ TEST_CASE("Prio3Count end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]
       const Bytes nonce = h.nonce();
       auto s = h.vdaf.shard(kCtx, 1, nonce, h.prg);
       const Bytes other = h.nonce();
-      CHECK(submit(h.aggs, other, s.public_share, s.input_shares) == Rejection::none);
+      CHECK(submit(h.aggs, other, s.public_share, s.input_shares) == Reason::none);
       ++h.accepted;
       expected += 1;
     }
     for (int i = 0; i < 5; ++i) {
-      REQUIRE(h.honest(1) == Rejection::none);
+      REQUIRE(h.honest(1) == Reason::none);
       expected += 1;
     }
     CHECK(h.result() == expected);
   }
 }
 
-TEST_CASE("Prio3Sum end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]") {
+TEST_CASE("Prio3Sum end to end with 2, 3 and 5 aggregators", "[vdaf][prio3][e2e]") {
   for (std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
     INFO("aggregators " << n);
     Harness<Sum> h(Sum(1000), n, static_cast<std::uint8_t>(10 + n));
     std::uint64_t expected = 0;
     for (int i = 0; i < 15; ++i) {
       const std::uint64_t m = h.prg.next_u64() % 1001;
-      REQUIRE(h.honest(m) == Rejection::none);
+      REQUIRE(h.honest(m) == Reason::none);
       expected += m;
     }
     // 1000 needs 10 bits; an encoding with a "bit" equal to 2 is out of range.
@@ -234,22 +234,22 @@ TEST_CASE("Prio3Sum end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]")
     bad[3] = Field64::from_u64(2);
     attack_batch(h, bad, 1000);
     expected += 1000;
-    REQUIRE(h.honest(0) == Rejection::none);
-    REQUIRE(h.honest(1000) == Rejection::none);
+    REQUIRE(h.honest(0) == Reason::none);
+    REQUIRE(h.honest(1000) == Reason::none);
     expected += 1000;
     CHECK_THROWS_AS(h.vdaf.shard(kCtx, 1001, h.nonce(), h.prg), InvalidArgument);
     CHECK(h.result() == expected);
   }
 }
 
-TEST_CASE("Prio3Histogram end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]") {
+TEST_CASE("Prio3Histogram end to end with 2, 3 and 5 aggregators", "[vdaf][prio3][e2e]") {
   for (std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
     INFO("aggregators " << n);
     Harness<Histogram> h(Histogram(7, 3), n, static_cast<std::uint8_t>(20 + n));
     std::vector<std::uint64_t> expected(7, 0);
     for (int i = 0; i < 15; ++i) {
       const std::size_t b = h.prg.next_u64() % 7;
-      REQUIRE(h.honest(b) == Rejection::none);
+      REQUIRE(h.honest(b) == Reason::none);
       ++expected[b];
     }
     std::vector<Field128> two_buckets = h.vdaf.circuit().encode(1);
@@ -262,14 +262,14 @@ TEST_CASE("Prio3Histogram end to end with 2, 3 and 5 aggregators", "[zk][prio3][
       big[0] = Field128::from_u64(2);
       const Bytes nonce = h.nonce();
       auto s = h.shard_raw(big, nonce);
-      CHECK(submit(h.aggs, nonce, s.public_share, s.input_shares) == Rejection::proof_rejected);
+      CHECK(submit(h.aggs, nonce, s.public_share, s.input_shares) == Reason::proof_rejected);
     }
     CHECK_THROWS_AS(h.vdaf.shard(kCtx, 7, h.nonce(), h.prg), InvalidArgument);
     CHECK(h.result() == expected);
   }
 }
 
-TEST_CASE("Prio3SumVec end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]") {
+TEST_CASE("Prio3SumVec end to end with 2, 3 and 5 aggregators", "[vdaf][prio3][e2e]") {
   for (std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
     INFO("aggregators " << n);
     Harness<SumVec> h(SumVec(4, 20, 3), n, static_cast<std::uint8_t>(30 + n));
@@ -280,7 +280,7 @@ TEST_CASE("Prio3SumVec end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e
         m[k] = h.prg.next_u64() % 21;
         expected[k] += m[k];
       }
-      REQUIRE(h.honest(m) == Rejection::none);
+      REQUIRE(h.honest(m) == Reason::none);
     }
     std::vector<Field128> bad = h.vdaf.circuit().encode({1, 2, 3, 4});
     bad[2] = Field128::from_u64(3);
@@ -293,7 +293,7 @@ TEST_CASE("Prio3SumVec end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e
   }
 }
 
-TEST_CASE("Prio3MultihotCountVec end to end with 2, 3 and 5 aggregators", "[zk][prio3][e2e]") {
+TEST_CASE("Prio3MultihotCountVec end to end with 2, 3 and 5 aggregators", "[vdaf][prio3][e2e]") {
   for (std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
     INFO("aggregators " << n);
     Harness<MultihotCountVec> h(MultihotCountVec(6, 3, 2), n, static_cast<std::uint8_t>(40 + n));
@@ -302,7 +302,7 @@ TEST_CASE("Prio3MultihotCountVec end to end with 2, 3 and 5 aggregators", "[zk][
       std::vector<bool> m(6, false);
       for (int k = 0; k < 3; ++k) m[h.prg.next_u64() % 6] = true;
       for (std::size_t k = 0; k < 6; ++k) expected[k] += m[k] ? 1U : 0U;
-      REQUIRE(h.honest(m) == Rejection::none);
+      REQUIRE(h.honest(m) == Reason::none);
     }
     // Four ones, claimed weight 3: the weight check fails.
     std::vector<Field128> bad = h.vdaf.circuit().encode({true, true, true, false, false, false});
@@ -316,12 +316,12 @@ TEST_CASE("Prio3MultihotCountVec end to end with 2, 3 and 5 aggregators", "[zk][
   }
 }
 
-TEST_CASE("Aggregator bookkeeping: unknown reports, aborts and misuse", "[zk][prio3][e2e]") {
+TEST_CASE("Aggregator bookkeeping: unknown reports, aborts and misuse", "[vdaf][prio3][e2e]") {
   const Prio3<Count> vdaf(Count(), 2);
   const Bytes key(32, std::byte{3});
   Aggregator<Count> leader(vdaf, key, kCtx, 0);
   const Bytes nonce(16, std::byte{9});
-  CHECK(leader.finish(nonce, {}).reason() == Rejection::unknown_report);
+  CHECK(leader.finish(nonce, {}).reason() == Reason::unknown_report);
   CHECK_FALSE(leader.abort(nonce));
   CHECK_THROWS_AS(Aggregator<Count>(vdaf, ByteView(key).first(31), kCtx, 0), InvalidArgument);
   CHECK_THROWS_AS(Aggregator<Count>(vdaf, key, kCtx, 2), InvalidArgument);
@@ -332,13 +332,13 @@ TEST_CASE("Aggregator bookkeeping: unknown reports, aborts and misuse", "[zk][pr
   auto s = vdaf.shard(kCtx, 1, nonce, prg);
   REQUIRE(leader.start(nonce, s.public_share, s.input_shares[0]));
   CHECK(leader.num_pending() == 1);
-  CHECK(leader.finish(nonce, Bytes(1)).reason() == Rejection::malformed_verifier_message);
+  CHECK(leader.finish(nonce, Bytes(1)).reason() == Reason::malformed_verifier_message);
   CHECK(leader.num_pending() == 0);
   CHECK(leader.num_aggregated() == 0);
   CHECK(leader.seen(nonce));
   // The outcome says why when value() is asked of a rejection.
   auto bad = vdaf.verifier_shares_to_message(kCtx, std::vector<Bytes>{Bytes(32), Bytes(31)});
-  CHECK(bad.reason() == Rejection::malformed_verifier_share);
+  CHECK(bad.reason() == Reason::malformed_verifier_share);
   CHECK_THROWS_AS(bad.value(), InvalidArgument);
   CHECK(std::string(to_string(bad.reason())) == "malformed verifier share");
   // Malformed aggregate shares are refused by unshard.
@@ -346,7 +346,7 @@ TEST_CASE("Aggregator bookkeeping: unknown reports, aborts and misuse", "[zk][pr
   CHECK_THROWS_AS(vdaf.unshard(std::vector<Bytes>{Bytes(8), Bytes(8, std::byte{0xFF})}, 1), DecodeError);
 }
 
-TEST_CASE("Verifier shares and messages: round trip and malformed input", "[zk][prio3][e2e]") {
+TEST_CASE("Verifier shares and messages: round trip and malformed input", "[vdaf][prio3][e2e]") {
   const Prio3<Histogram> vdaf(Histogram(5, 2), 3);
   const Bytes key(32, std::byte{4});
   Prg prg(Prg::Seed{{std::byte{0x77}}});
@@ -379,23 +379,23 @@ TEST_CASE("Verifier shares and messages: round trip and malformed input", "[zk][
   // An element >= p in a verifier share, a share missing, a wrong-length share.
   auto bad = shares;
   for (std::size_t i = 0; i < Field128::byte_size; ++i) bad[1][i] = std::byte{0xFF};
-  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Rejection::malformed_verifier_share);
+  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Reason::malformed_verifier_share);
   CHECK(vdaf.verifier_shares_to_message(kCtx, std::span<const Bytes>(shares).first(2)).reason() ==
-        Rejection::malformed_verifier_share);
+        Reason::malformed_verifier_share);
   bad = shares;
   bad[2].pop_back();
-  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Rejection::malformed_verifier_share);
+  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Reason::malformed_verifier_share);
   // A peer that alters its verifier share makes the proof fail.
   bad = shares;
   bad[1][0] ^= std::byte{1};
-  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Rejection::proof_rejected);
+  CHECK(vdaf.verifier_shares_to_message(kCtx, bad).reason() == Reason::proof_rejected);
   // A peer that lies about its joint randomness part: the message no longer
   // matches what the other aggregators computed.
   bad = shares;
   bad[2].back() ^= std::byte{1};
   auto lied = vdaf.verifier_shares_to_message(kCtx, bad);
   REQUIRE(lied);
-  CHECK(vdaf.verify_next(kCtx, states[0], lied.value()).reason() == Rejection::joint_rand_mismatch);
+  CHECK(vdaf.verify_next(kCtx, states[0], lied.value()).reason() == Reason::joint_rand_mismatch);
   // A different ctx is a different VDAF instance: the proof does not verify.
   auto other = verify_in_process(vdaf, key, to_bytes("other ctx"), nonce, report.public_share, report.input_shares);
   CHECK_FALSE(other);

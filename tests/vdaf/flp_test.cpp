@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "privfin/core/prg.hpp"
-#include "privfin/zk/flp.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
+#include "privfin/vdaf/flp.hpp"
+#include "privfin/vdaf/circuits.hpp"
 
 using namespace privfin;
-using namespace privfin::zk;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
+using namespace privfin::vdaf;
 
 namespace {
 
@@ -74,7 +74,7 @@ struct CubeCircuit {
 
 }  // namespace
 
-TEST_CASE("FLP accepts valid and rejects invalid measurements for every circuit", "[zk][prio3][flp]") {
+TEST_CASE("FLP accepts valid and rejects invalid measurements for every circuit", "[vdaf][prio3][flp]") {
   Prg prg(Prg::Seed{{std::byte{0x5A}}});
   for (std::size_t shares : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
     INFO("shares " << shares);
@@ -133,7 +133,7 @@ TEST_CASE("FLP accepts valid and rejects invalid measurements for every circuit"
   }
 }
 
-TEST_CASE("FLP lengths follow the draft and wrong lengths are refused", "[zk][prio3][flp]") {
+TEST_CASE("FLP lengths follow the draft and wrong lengths are refused", "[vdaf][prio3][flp]") {
   flp::Flp<Count> count{Count()};
   CHECK(count.proof_len() == 5);     // 2 wire seeds + 3 gadget values
   CHECK(count.verifier_len() == 4);  // output, 2 wire checks, gadget check
@@ -160,7 +160,7 @@ TEST_CASE("FLP lengths follow the draft and wrong lengths are refused", "[zk][pr
   CHECK_THROWS_AS(MultihotCountVec(3, 4, 1), InvalidArgument);
 }
 
-TEST_CASE("An out-of-range measurement is refused without showing it", "[zk][prio3][flp]") {
+TEST_CASE("An out-of-range measurement is refused without showing it", "[vdaf][prio3][flp]") {
   // The measurement is the client's secret: the message names the public
   // bound only (core/error.hpp: messages never contain a secret).
   const auto message_of = [](auto&& encode) -> std::string {

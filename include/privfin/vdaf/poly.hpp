@@ -1,4 +1,4 @@
-// privfin/zk/prio3/poly.hpp — polynomial arithmetic over the VDAF fields:
+// privfin/vdaf/poly.hpp — polynomial arithmetic over the VDAF fields:
 // the NTT and its inverse, and the Lagrange-basis helpers the FLP of
 // draft-irtf-cfrg-vdaf-20 uses (a polynomial of degree < n is held as its
 // values at the n-th roots of unity w^0, w^1, ..., w^(n-1), natural order,
@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "privfin/core/error.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/field.hpp"
 
-namespace privfin::zk::poly {
+namespace privfin::vdaf::poly {
 
 [[nodiscard]] constexpr std::size_t next_power_of_2(std::size_t n) noexcept {
   return n <= 1 ? 1 : std::bit_ceil(n);
@@ -303,4 +303,4 @@ void complete_evaluations(std::vector<F>& values, std::size_t n) {
   }
 }
 
-}  // namespace privfin::zk::poly
+}  // namespace privfin::vdaf::poly

@@ -1,5 +1,5 @@
 // Validity circuits written by the user (the Prio3Circuit contract of
-// prio3/circuits.hpp) with gadgets of higher degree, through flp::Flp and
+// vdaf/circuits.hpp) with gadgets of higher degree, through flp::Flp and
 // Prio3 with one and several proofs:
 //  - the draft's own test circuit HigherDegree (PolyEval x(x-1)(x-2), degree
 //    3; draft repository poc/tests/test_flp_bbcggi19.py) against the draft's
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "privfin/zk/prio3/aggregator.hpp"
+#include "privfin/vdaf/aggregator.hpp"
 #include "support/prio3_vectors.hpp"
 
 using namespace privfin;
@@ -162,7 +162,7 @@ bool flp_accepts(const flp::Flp<Circuit>& flp, const std::vector<typename Circui
 }  // namespace
 
 TEST_CASE("Prio3HigherDegree (a user circuit with a degree-3 gadget) passes the draft's vector file",
-          "[zk][prio3][vectors][custom]") {
+          "[vdaf][prio3][vectors][custom]") {
   const auto files = test::vector_files("vdaf-20", ".json", "Prio3HigherDegree");
   CHECK(files.size() >= 1);
   for (const auto& path : files) {
@@ -173,7 +173,7 @@ TEST_CASE("Prio3HigherDegree (a user circuit with a degree-3 gadget) passes the 
   }
 }
 
-TEST_CASE("The FLP proves and refutes user circuits with gadgets of degree 3 and 4", "[zk][prio3][flp][custom]") {
+TEST_CASE("The FLP proves and refutes user circuits with gadgets of degree 3 and 4", "[vdaf][prio3][flp][custom]") {
   Prg prg(Prg::Seed{{std::byte{0x3C}}});
   const flp::Flp<HigherDegree> higher{HigherDegree()};
   // Proof: wire seed + the gadget polynomial's degree*(P-1)+1 = 3*(2-1)+1 values.
@@ -199,7 +199,7 @@ TEST_CASE("The FLP proves and refutes user circuits with gadgets of degree 3 and
   }
 }
 
-TEST_CASE("Prio3 runs user circuits of higher degree with several proofs and aggregators", "[zk][prio3][custom][multiproof]") {
+TEST_CASE("Prio3 runs user circuits of higher degree with several proofs and aggregators", "[vdaf][prio3][custom][multiproof]") {
   const Bytes ctx = fixed_bytes(9, 0x70);
   const Bytes verify_key = fixed_bytes(32, 0x05);
   // A user circuit has no registered id: Prio3 asks for one.
@@ -222,20 +222,20 @@ TEST_CASE("Prio3 runs user circuits of higher degree with several proofs and agg
         if (outs) {
           for (std::size_t j = 0; j < shares; ++j) vdaf.aggregate_inplace(agg_shares[j], outs.value()[j]);
         }
-        return outs.accepted() ? Rejection::none : outs.reason();
+        return outs.accepted() ? Reason::none : outs.reason();
       };
 
       std::vector<std::vector<Field64>> higher_agg(shares, higher.empty_aggregate());
       for (std::uint64_t m : {std::uint64_t{2}, std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{2}}) {
         const Bytes nonce = next_nonce();
         const auto report = higher.shard(ctx, m, nonce, fixed_bytes(higher.rand_size(), n));
-        CHECK(run(higher, report, nonce, higher_agg) == Rejection::none);
+        CHECK(run(higher, report, nonce, higher_agg) == Reason::none);
       }
       for (std::uint64_t bad : {std::uint64_t{3}, std::uint64_t{7}}) {
         const Bytes nonce = next_nonce();
         const auto report =
             higher.shard_encoded(ctx, std::vector<Field64>{Field64::from_u64(bad)}, nonce, fixed_bytes(higher.rand_size(), n));
-        CHECK(run(higher, report, nonce, higher_agg) == Rejection::proof_rejected);
+        CHECK(run(higher, report, nonce, higher_agg) == Reason::proof_rejected);
       }
       std::vector<Bytes> encoded;
       for (const auto& a : higher_agg) encoded.push_back(higher.encode_agg_share(a));
@@ -246,7 +246,7 @@ TEST_CASE("Prio3 runs user circuits of higher degree with several proofs and agg
            {std::vector<std::uint64_t>{1, 3, 2, 3}, std::vector<std::uint64_t>{0, 2, 1, 0}}) {
         const Bytes nonce = next_nonce();
         const auto report = small.shard(ctx, m, nonce, fixed_bytes(small.rand_size(), n));
-        CHECK(run(small, report, nonce, small_agg) == Rejection::none);
+        CHECK(run(small, report, nonce, small_agg) == Reason::none);
       }
       for (const std::vector<std::uint64_t>& bad :
            {std::vector<std::uint64_t>{1, 3, 4, 3}, std::vector<std::uint64_t>{1, 3, 2, 2}}) {
@@ -254,7 +254,7 @@ TEST_CASE("Prio3 runs user circuits of higher degree with several proofs and agg
         for (std::uint64_t x : bad) meas.push_back(Field128::from_u64(x));
         const Bytes nonce = next_nonce();
         const auto report = small.shard_encoded(ctx, meas, nonce, fixed_bytes(small.rand_size(), n));
-        CHECK(run(small, report, nonce, small_agg) == Rejection::proof_rejected);
+        CHECK(run(small, report, nonce, small_agg) == Reason::proof_rejected);
       }
       encoded.clear();
       for (const auto& a : small_agg) encoded.push_back(small.encode_agg_share(a));

@@ -7,9 +7,9 @@
 
 #include <utility>
 
-#include "privfin/zk/prio3/xof.hpp"
+#include "privfin/vdaf/xof.hpp"
 
-namespace privfin::zk::prio3 {
+namespace privfin::vdaf {
 namespace {
 EVP_CIPHER_CTX* cipher(void* ctx) { return static_cast<EVP_CIPHER_CTX*>(ctx); }
 }  // namespace
@@ -92,4 +92,4 @@ void XofFixedKeyAes128::next(std::span<std::byte> out) {
   }
 }
 
-}  // namespace privfin::zk::prio3
+}  // namespace privfin::vdaf

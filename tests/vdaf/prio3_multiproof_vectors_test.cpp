@@ -41,7 +41,7 @@ Bytes fixed_bytes(std::size_t n, std::uint8_t first) {
 }  // namespace
 
 TEST_CASE("Prio3SumVecWithMultiproof passes every vdaf-20 vector file message by message",
-          "[zk][prio3][vectors][multiproof]") {
+          "[vdaf][prio3][vectors][multiproof]") {
   const auto files = test::vector_files("vdaf-20", ".json", "Prio3SumVecWithMultiproof");
   CHECK(files.size() >= 2);
   for (const auto& path : files) {
@@ -60,7 +60,7 @@ TEST_CASE("Prio3SumVecWithMultiproof passes every vdaf-20 vector file message by
   }
 }
 
-TEST_CASE("Prio3 with several proofs rejects a tampered proof whichever proof it is", "[zk][prio3][multiproof]") {
+TEST_CASE("Prio3 with several proofs rejects a tampered proof whichever proof it is", "[vdaf][prio3][multiproof]") {
   const Bytes ctx = fixed_bytes(16, 0x40);
   const Bytes verify_key = fixed_bytes(32, 0x00);
   const Bytes nonce = fixed_bytes(16, 0x80);
@@ -94,7 +94,7 @@ TEST_CASE("Prio3 with several proofs rejects a tampered proof whichever proof it
       for (std::size_t j = 0; j < shares; ++j) {
         auto init = vdaf.verify_init(verify_key, ctx, j, nonce, report.public_share, j == 0 ? leader : report.input_shares[j]);
         if (!init) {
-          malformed = init.reason() == Rejection::malformed_input_share;
+          malformed = init.reason() == Reason::malformed_input_share;
           break;
         }
         vshares.push_back(init.value().verifier_share);
@@ -103,14 +103,14 @@ TEST_CASE("Prio3 with several proofs rejects a tampered proof whichever proof it
       ++checked;
       auto message = vdaf.verifier_shares_to_message(ctx, vshares);
       REQUIRE_FALSE(message.accepted());
-      CHECK(message.reason() == Rejection::proof_rejected);
+      CHECK(message.reason() == Reason::proof_rejected);
       CHECK_THAT(message.detail(), Catch::Contains("proof " + std::to_string(i) + " of 3"));
     }
     CHECK(checked == vdaf.num_proofs());
   }
 }
 
-TEST_CASE("Prio3 proof counts are part of the report format and the domain separation", "[zk][prio3][multiproof]") {
+TEST_CASE("Prio3 proof counts are part of the report format and the domain separation", "[vdaf][prio3][multiproof]") {
   const Bytes ctx = fixed_bytes(4, 0x61);
   const Bytes verify_key = fixed_bytes(32, 0x01);
   const Bytes nonce = fixed_bytes(16, 0x21);
@@ -121,7 +121,7 @@ TEST_CASE("Prio3 proof counts are part of the report format and the domain separ
   CHECK(four.leader_input_share_size() == three.leader_input_share_size() + three.flp().proof_len() * Field64::byte_size);
   // The leader's share of a 3-proof report is the wrong length for 4 proofs.
   auto leader = four.verify_init(verify_key, ctx, 0, nonce, report.public_share, report.input_shares[0]);
-  CHECK(leader.reason() == Rejection::malformed_input_share);
+  CHECK(leader.reason() == Reason::malformed_input_share);
   // From the same randomness: the same public share and measurement shares
   // (neither depends on the proof count), other proof shares (byte(PROOFS)
   // is in the binder of the prover randomness and the proof-share XOF).
@@ -136,7 +136,7 @@ TEST_CASE("Prio3 proof counts are part of the report format and the domain separ
               report.input_shares[0].begin() + static_cast<std::ptrdiff_t>(meas_bytes + 8)));
 }
 
-TEST_CASE("Prio3 refuses weak or impossible proof counts", "[zk][prio3][multiproof]") {
+TEST_CASE("Prio3 refuses weak or impossible proof counts", "[vdaf][prio3][multiproof]") {
   // Field64 with joint randomness: the draft requires at least three proofs.
   CHECK_THROWS_AS(Prio3<SumVecField64>(SumVecField64(3, 3, 2), 2, Prio3Options().with_num_proofs(2).with_algorithm_id(0xFFFFFFFF)),
                   InvalidArgument);

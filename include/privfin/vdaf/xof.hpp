@@ -1,4 +1,4 @@
-// privfin/zk/prio3/xof.hpp — the extendable-output functions of
+// privfin/vdaf/xof.hpp — the extendable-output functions of
 // draft-irtf-cfrg-vdaf-20 ("Extendable Output Functions"):
 //
 //   XofTurboShake128   seed 32 bytes; stream = TurboSHAKE128 with domain
@@ -32,9 +32,9 @@
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/turboshake.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/field.hpp"
 
-namespace privfin::zk::prio3 {
+namespace privfin::vdaf {
 
 // The derived methods every XOF of the draft shares.
 template <class Derived>
@@ -131,4 +131,4 @@ class XofFixedKeyAes128 : public XofBase<XofFixedKeyAes128> {
   void* ctx_ = nullptr;  // EVP_CIPHER_CTX, opaque to keep OpenSSL out of this header
 };
 
-}  // namespace privfin::zk::prio3
+}  // namespace privfin::vdaf
