@@ -9,6 +9,7 @@
 // one-hot vector selecting the borrower and its headroom h = limit -
 // requested; the servers sum the portfolios, take one inner product per
 // application and send the lender alone the shares of NOT (h < total).
+// What leaks: how many applications each lender files in a batch.
 // service::MpcSession carries the shares for either engine, after every
 // party agreed (service::agree) on the public values. Amounts are exact
 // integer cents (fixed point with 0 fractional bits).
