@@ -30,6 +30,7 @@
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/launcher.hpp"
+#include "privfin/service/mpc_engine.hpp"
 #include "privfin/service/mpc_session.hpp"
 #include "privfin/service/mpc_share_batch.hpp"
 #include "privfin/service/prio3_driver.hpp"
