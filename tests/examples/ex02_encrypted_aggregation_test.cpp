@@ -327,8 +327,12 @@ TEST_CASE("Example 02: a process given another owner's key-share file is named a
       std::rethrow_exception(errors[i]);
     } catch (const privfin::ProtocolError& e) {
       CHECK(e.party() != 1);  // never the honest owner
-    } catch (const privfin::NetworkError& e) {
-      CHECK(e.party() != std::optional<std::size_t>(1));
+      CHECK_THAT(e.what(), !Catch::Contains("duplicate"));
+    } catch (const privfin::NetworkError&) {
+      // A transport symptom, not blame: when party 3 stops, the parties
+      // waiting on it stop too, and a party waiting on one of those (party 1
+      // included) sees it disconnect. Over TCP under a launcher the abort
+      // notice names party 3 first (tests/service/launcher_test.cpp).
     }
   }
 }
