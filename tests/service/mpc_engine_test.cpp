@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "privfin/net/local_network.hpp"
+#include "support/local_parties.hpp"
 
 using namespace privfin;
 using mpc::Ring;
@@ -29,27 +30,6 @@ Prg::Seed seed_of(std::uint64_t s) {
   return seed;
 }
 
-// body(party, net) on one thread per party; each party's exception.
-std::vector<std::exception_ptr> run_parties(std::size_t n,
-                                            const std::function<void(std::size_t, net::Network&)>& body) {
-  auto nets = net::LocalNetwork::create(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        nets[i]->set_receive_timeout(std::chrono::milliseconds(10'000));
-        body(i, *nets[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
 // The same generic program on any engine: the client's values squared,
 // returned to it; each compute party returns how many it squared, and a
 // second, void body sends the sums.
@@ -59,7 +39,7 @@ std::vector<Ring> squares(const MpcRoles& roles, std::size_t parties, std::vecto
   const std::size_t client = roles.inputs[0];
   std::vector<Ring> got;
   counts.assign(parties, 0);
-  const auto errors = run_parties(parties, [&](std::size_t me, net::Network& net) {
+  const auto errors = test::run_local_parties(parties, [&](std::size_t me, net::Network& net) {
     Prg prg(seed_of(10 + me));
     MpcSession<P> session(net, roles);
     const auto members = session.parties();
@@ -117,7 +97,7 @@ TEST_CASE("MPC engine: a void body, and the wrong role or layout is refused", "[
   CHECK_FALSE(ran);
   for (const auto& n : nets) CHECK(n->total_counters().bytes_sent == 0);
   // A void body on Beaver: the dealer is released all the same.
-  const auto errors = run_parties(3, [&](std::size_t me, net::Network& net) {
+  const auto errors = test::run_local_parties(3, [&](std::size_t me, net::Network& net) {
     Prg p(seed_of(20 + me));
     MpcSession<mpc::Beaver> s(net, {.compute = {0, 1}, .helpers = {2}});
     if (s.helps()) {

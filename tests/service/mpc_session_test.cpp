@@ -17,6 +17,7 @@
 
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/net/local_network.hpp"
+#include "support/local_parties.hpp"
 
 using namespace privfin;
 using mpc::Ring;
@@ -30,34 +31,6 @@ Prg::Seed seed_of(std::uint64_t s) {
   Prg::Seed seed{};
   for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
   return seed;
-}
-
-// body(party, net) on one thread per party; each party's exception. A party
-// that throws closes its endpoint so that the others fail promptly.
-std::vector<std::exception_ptr> run_parties(std::size_t n,
-                                            const std::function<void(std::size_t, net::Network&)>& body) {
-  auto nets = net::LocalNetwork::create(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        nets[i]->set_receive_timeout(std::chrono::milliseconds(10'000));
-        body(i, *nets[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
-void rethrow_first(const std::vector<std::exception_ptr>& errors) {
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
 }
 
 std::vector<Ring> ring_values(std::initializer_list<std::int64_t> v) {
@@ -75,7 +48,7 @@ TEST_CASE("MPC clients: Rep3 on parties {4, 1, 3} of 7, inputs from 0 and 5, out
   const auto b = ring_values({1, 2, -3});
   std::vector<Ring> sum_at_5, product_at_5;
   std::vector<std::uint64_t> bits_at_6;
-  rethrow_first(run_parties(7, [&](std::size_t me, net::Network& net) {
+  test::rethrow_first(test::run_local_parties(7, [&](std::size_t me, net::Network& net) {
     Prg prg(seed_of(100 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (me == 2) {
@@ -112,7 +85,7 @@ TEST_CASE("MPC clients: Rep3 on parties {4, 1, 3} of 7, inputs from 0 and 5, out
 TEST_CASE("MPC clients: Beaver on parties {2, 0} with dealer 3, client 1", "[service][mpc_session]") {
   const MpcRoles roles{.compute = {2, 0}, .helpers = {3}, .inputs = {1}, .outputs = {1}};
   std::vector<Ring> got;
-  rethrow_first(run_parties(4, [&](std::size_t me, net::Network& net) {
+  test::rethrow_first(test::run_local_parties(4, [&](std::size_t me, net::Network& net) {
     Prg prg(seed_of(200 + me));
     MpcSession<mpc::Beaver> session(net, roles);
     session.agree(service::Parameters("clients test", 1));
@@ -142,7 +115,7 @@ TEST_CASE("MPC clients: Rep3 output copies that disagree name a compute party by
   for (const int tamper : {1, 2, 3}) {  // bit 0: its first component, bit 1: its second
     INFO("tamper " << tamper);
     std::exception_ptr output_error;
-    const auto errors = run_parties(5, [&](std::size_t me, net::Network& net) {
+    const auto errors = test::run_local_parties(5, [&](std::size_t me, net::Network& net) {
       Prg prg(seed_of(300 + me));
       MpcSession<mpc::Rep3> session(net, roles);
       if (session.computes()) {
@@ -169,7 +142,7 @@ TEST_CASE("MPC clients: Rep3 output copies that disagree name a compute party by
         }
       }
     });
-    rethrow_first(errors);
+    test::rethrow_first(errors);
     REQUIRE(output_error);
     try {
       std::rethrow_exception(output_error);
@@ -199,7 +172,7 @@ TEST_CASE("MPC clients: a compute party that vanishes is named by its network id
   // the session is also a view index, so an untranslated error shows.
   const MpcRoles roles{.compute = {4, 3, 5}, .inputs = {0}, .outputs = {0}};
   for (int round = 0; round < 5; ++round) {
-    const auto errors = run_parties(6, [&](std::size_t me, net::Network& net) {
+    const auto errors = test::run_local_parties(6, [&](std::size_t me, net::Network& net) {
       if (me == 5) {
         dynamic_cast<net::LocalNetwork&>(net).close();  // protocol party 2 never starts
         return;
@@ -249,7 +222,7 @@ TEST_CASE("MPC clients: malformed or mis-shaped input batches name the input par
   for (const auto& c : cases) {
     INFO(c.name);
     std::exception_ptr at_0;
-    (void)run_parties(4, [&](std::size_t me, net::Network& net) {
+    (void)test::run_local_parties(4, [&](std::size_t me, net::Network& net) {
       MpcSession<mpc::Rep3> session(net, roles);
       if (me == 3) {
         for (std::size_t i = 0; i < 3; ++i) net.send_message(i, c.message);
@@ -275,7 +248,7 @@ TEST_CASE("MPC clients: malformed or mis-shaped input batches name the input par
   }
   // An expected count that differs.
   std::exception_ptr at_1;
-  (void)run_parties(4, [&](std::size_t me, net::Network& net) {
+  (void)test::run_local_parties(4, [&](std::size_t me, net::Network& net) {
     MpcSession<mpc::Rep3> session(net, roles);
     Prg prg(seed_of(me));
     if (me == 3) session.send_input(ring_values({1, 2}), prg);
@@ -313,7 +286,7 @@ TEST_CASE("MPC clients: fixed-point input with a range budget refuses before sen
   // Within the budget the sum is exact.
   const double exposure = 1.5e13;
   std::vector<Ring> total;
-  rethrow_first(run_parties(6, [&](std::size_t me, net::Network& net) {
+  test::rethrow_first(test::run_local_parties(6, [&](std::size_t me, net::Network& net) {
     Prg local(seed_of(500 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (session.computes()) {
@@ -334,7 +307,7 @@ TEST_CASE("MPC clients: fixed-point input with a range budget refuses before sen
 }
 
 TEST_CASE("MPC clients: parties that differ on the session layout get ParameterMismatch", "[service][mpc_session]") {
-  const auto errors = run_parties(4, [&](std::size_t me, net::Network& net) {
+  const auto errors = test::run_local_parties(4, [&](std::size_t me, net::Network& net) {
     MpcRoles roles{.compute = {0, 1, 2}, .inputs = {3}, .outputs = {3}};
     if (me == 2) roles.max_values = 1000;
     MpcSession<mpc::Rep3> session(net, roles);
@@ -424,7 +397,7 @@ TEST_CASE("MPC clients: several inputs as one sharing, one bit vector split amon
   const MpcRoles roles{.compute = {0, 1, 2}, .inputs = {3, 4}, .outputs = {3, 4}};
   std::vector<std::size_t> counts_seen;
   std::vector<std::vector<std::uint64_t>> bits(5);
-  rethrow_first(run_parties(5, [&](std::size_t me, net::Network& net) {
+  test::rethrow_first(test::run_local_parties(5, [&](std::size_t me, net::Network& net) {
     Prg prg(seed_of(600 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (session.computes()) {

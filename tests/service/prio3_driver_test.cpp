@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "privfin/net/local_network.hpp"
+#include "support/local_parties.hpp"
 #include "privfin/vdaf/circuits.hpp"
 
 using namespace privfin;
@@ -24,34 +25,6 @@ using vdaf::Histogram;
 using vdaf::Prio3;
 
 namespace {
-
-// Runs body(net) for every party on its own thread; returns what each threw.
-std::vector<std::exception_ptr> run_parties(std::size_t n, const std::function<void(net::Network&)>& body,
-                                            std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
-  auto nets = net::LocalNetwork::create(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        nets[i]->set_receive_timeout(timeout);
-        body(*nets[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
-std::string message_of(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  }
-}
 
 Bytes key_of(std::uint8_t b) { return Bytes(32, std::byte{b}); }
 
@@ -92,7 +65,7 @@ Run run_histogram(std::size_t aggregators, std::size_t clients, std::size_t per_
   setup.batch_size = batch_size;
   Run run;
   std::mutex mutex;
-  run.errors = run_parties(aggregators + 1 + clients, [&](net::Network& net) {
+  run.errors = test::run_local_parties(aggregators + 1 + clients, [&](net::Network& net) {
     const std::size_t id = net.party_id();
     if (id < aggregators) {
       Bytes key = key_of(7);
@@ -127,7 +100,7 @@ Run run_histogram(std::size_t aggregators, std::size_t clients, std::size_t per_
       }
       prio3_upload(net, setup, reports);
     }
-  }, timeout);
+  }, {.receive_timeout = timeout, .close_on_error = false});
   return run;
 }
 
@@ -140,7 +113,7 @@ TEST_CASE("prio3 driver: clients upload, aggregators prepare in batches, the col
     const std::size_t clients = 3, per_client = 6, batch = 4;
     const Run run = run_histogram(aggregators, clients, per_client, batch);
     for (std::size_t i = 0; i < run.errors.size(); ++i) {
-      INFO("party " << i << ": " << (run.errors[i] ? message_of(run.errors[i]) : "ok"));
+      INFO("party " << i << ": " << (run.errors[i] ? test::what_of(run.errors[i]) : "ok"));
       CHECK(!run.errors[i]);
     }
     REQUIRE(run.collection);
@@ -201,11 +174,11 @@ TEST_CASE("prio3 driver: another verify key or context is a ParameterMismatch na
         CHECK(e.parties() == std::vector<std::size_t>{2});
         CHECK(std::string(e.what()).find("verify key") != std::string::npos);
       } catch (...) {
-        FAIL("expected ParameterMismatch, got " << message_of(run.errors[party]));
+        FAIL("expected ParameterMismatch, got " << test::what_of(run.errors[party]));
       }
     }
     REQUIRE(run.errors[2]);
-    CHECK(message_of(run.errors[2]).find("verify key") != std::string::npos);
+    CHECK(test::what_of(run.errors[2]).find("verify key") != std::string::npos);
     // The collector (not in the key agreement) waits for shares that never come: a timeout, not a result.
     REQUIRE(run.errors[3]);
     CHECK_THROWS_AS(std::rethrow_exception(run.errors[3]), NetworkError);
@@ -222,7 +195,7 @@ TEST_CASE("prio3 driver: another verify key or context is a ParameterMismatch na
         CHECK(e.parties() == std::vector<std::size_t>{1});
         CHECK(std::string(e.what()).find("context") != std::string::npos);
       } catch (...) {
-        FAIL("expected ParameterMismatch, got " << message_of(run.errors[party]));
+        FAIL("expected ParameterMismatch, got " << test::what_of(run.errors[party]));
       }
     }
   }
@@ -234,7 +207,7 @@ TEST_CASE("prio3 driver: reports handed in as bytes, and misuse", "[service][pri
   std::vector<Prio3Report> reports;
   for (std::size_t i = 0; i < 5; ++i) reports.push_back(make_prio3_report(vdaf, setup.context, i % 4));
   std::optional<Prio3Collection<Histogram>> got;
-  const auto errors = run_parties(3, [&](net::Network& net) {
+  const auto errors = test::run_local_parties(3, [&](net::Network& net) {
     if (net.party_id() == 2) {
       got = prio3_collect(net, vdaf, setup);
       return;
@@ -289,7 +262,7 @@ TEST_CASE("prio3 driver: a peer's malformed or inconsistent message is an error 
   };
 
   SECTION("a helper's garbage verifier shares: the leader names the helper") {
-    const auto errors = run_parties(3, [&](net::Network& net) {
+    const auto errors = test::run_local_parties(3, [&](net::Network& net) {
       if (net.party_id() == 0) {
         Prio3Aggregator<Histogram> leader(net, vdaf, setup, key);
         leader.add_report(make_prio3_report(vdaf, setup.context, 1).share_for(0));
@@ -302,19 +275,19 @@ TEST_CASE("prio3 driver: a peer's malformed or inconsistent message is an error 
       } else {
         agree_as(net, false);
       }
-    }, std::chrono::milliseconds(2000));
+    }, {.receive_timeout = std::chrono::milliseconds(2000), .close_on_error = false});
     REQUIRE(errors[0]);
     try {
       std::rethrow_exception(errors[0]);
     } catch (const ProtocolError& e) {
       CHECK(e.party() == 1);
     } catch (...) {
-      FAIL(message_of(errors[0]));
+      FAIL(test::what_of(errors[0]));
     }
   }
 
   SECTION("a leader that announces another batch: the helper names the leader") {
-    const auto errors = run_parties(3, [&](net::Network& net) {
+    const auto errors = test::run_local_parties(3, [&](net::Network& net) {
       if (net.party_id() == 1) {
         Prio3Aggregator<Histogram> helper(net, vdaf, setup, key);
         (void)helper.prepare();
@@ -325,19 +298,19 @@ TEST_CASE("prio3 driver: a peer's malformed or inconsistent message is an error 
       } else {
         agree_as(net, false);
       }
-    }, std::chrono::milliseconds(2000));
+    }, {.receive_timeout = std::chrono::milliseconds(2000), .close_on_error = false});
     REQUIRE(errors[1]);
     try {
       std::rethrow_exception(errors[1]);
     } catch (const ProtocolError& e) {
       CHECK(e.party() == 0);
     } catch (...) {
-      FAIL(message_of(errors[1]));
+      FAIL(test::what_of(errors[1]));
     }
   }
 
   SECTION("aggregators that counted differently: the collector names the one that differs from the leader") {
-    const auto errors = run_parties(3, [&](net::Network& net) {
+    const auto errors = test::run_local_parties(3, [&](net::Network& net) {
       if (net.party_id() == 2) {
         (void)prio3_collect(net, vdaf, setup);
         return;
@@ -350,14 +323,14 @@ TEST_CASE("prio3 driver: a peer's malformed or inconsistent message is an error 
       m.aggregate_share = vdaf.encode_agg_share(vdaf.empty_aggregate());
       net.send_message(2, m.to_bytes());
       net.flush();
-    }, std::chrono::milliseconds(2000));
+    }, {.receive_timeout = std::chrono::milliseconds(2000), .close_on_error = false});
     REQUIRE(errors[2]);
     try {
       std::rethrow_exception(errors[2]);
     } catch (const ProtocolError& e) {
       CHECK(e.party() == 1);
     } catch (...) {
-      FAIL(message_of(errors[2]));
+      FAIL(test::what_of(errors[2]));
     }
   }
 

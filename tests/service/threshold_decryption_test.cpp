@@ -19,6 +19,7 @@
 
 #include "he/test_keys.hpp"
 #include "privfin/net/local_network.hpp"
+#include "support/local_parties.hpp"
 #include "support/wire_negative.hpp"
 
 using namespace privfin;
@@ -30,33 +31,6 @@ namespace {
 
 Prg seeded(std::size_t party, unsigned char s) {
   return Prg(Prg::Seed{std::byte{0x5D}, std::byte{s}, static_cast<std::byte>(party)});
-}
-
-// Runs body(net) for every party of a LocalNetwork on its own thread;
-// returns what each threw (Catch2 assertions stay on the test thread).
-std::vector<std::exception_ptr> run_parties(std::size_t n, const std::function<void(net::Network&)>& body) {
-  auto nets = net::LocalNetwork::create(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        nets[i]->set_receive_timeout(std::chrono::milliseconds(10'000));
-        body(*nets[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
-void rethrow_any(const std::vector<std::exception_ptr>& errors) {
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
 }
 
 template <class E>
@@ -119,7 +93,7 @@ TEST_CASE("threshold decryption: a batch on a subset, the aggregator holds no ke
   const auto batch2 = batch_of({42});
   const std::vector<std::size_t> decryptors{0, 1, 2, 3}, outputs{4, 0};
   std::vector<DecryptionResult> results(5), results2(5);
-  rethrow_any(run_parties(5, [&](net::Network& net) {
+  test::rethrow_first(test::run_local_parties(5, [&](net::Network& net) {
     const std::size_t me = net.party_id();
     Prg prg = seeded(me, 1);
     if (me == 4) {
@@ -144,7 +118,7 @@ TEST_CASE("threshold decryption: a batch on a subset, the aggregator holds no ke
 
   // Only three of the four key holders take part; party 0 is not involved.
   std::vector<DecryptionResult> subset(5);
-  rethrow_any(run_parties(5, [&](net::Network& net) {
+  test::rethrow_first(test::run_local_parties(5, [&](net::Network& net) {
     const std::size_t me = net.party_id();
     if (me == 0) return;
     Prg prg = seeded(me, 2);
@@ -168,7 +142,7 @@ TEST_CASE("threshold decryption: a party given another batch is named for that, 
   const auto other = batch_of({5, 7});
   const std::vector<std::size_t> decryptors{0, 1, 2, 3}, outputs{4};
   std::vector<DecryptionResult> results(5);
-  rethrow_any(run_parties(5, [&](net::Network& net) {
+  test::rethrow_first(test::run_local_parties(5, [&](net::Network& net) {
     const std::size_t me = net.party_id();
     Prg prg = seeded(me, 3);
     if (me == 4) {
@@ -197,7 +171,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
   // Party `liar` runs `make` instead of the driver; the others are honest.
   auto run = [&](std::size_t liar, const Forge& make, const std::vector<std::size_t>& dec_list) {
     std::vector<DecryptionResult> results(5);
-    auto errors = run_parties(5, [&](net::Network& net) {
+    auto errors = test::run_local_parties(5, [&](net::Network& net) {
       const std::size_t me = net.party_id();
       if (std::find(dec_list.begin(), dec_list.end(), me) == dec_list.end() && me != 4) return;
       Prg prg = seeded(me, 3);
@@ -225,7 +199,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
       s.shares[1].value = (s.shares[1].value * (pk.n() + 1)) % pk.n_squared();
       return s.to_bytes(keys.public_key);
     }, decryptors);
-    rethrow_any(errors);
+    test::rethrow_first(errors);
     CHECK(results[4].plaintexts == std::vector<mpz_class>{7, 8});
     REQUIRE(results[4].rejected.size() == 1);
     const Rejection& r = results[4].rejected[0];
@@ -242,7 +216,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
     auto [results, errors] = run(3, [&](auto b, Prg& prg) {
       return shares_with(keys.shares[1], b, prg).to_bytes(keys.public_key);
     }, decryptors);
-    rethrow_any(errors);
+    test::rethrow_first(errors);
     CHECK(results[4].plaintexts == std::vector<mpz_class>{7, 8});
     const auto from3 = rejections_from(results[4], 3);
     REQUIRE(from3.size() == 2);  // one per ciphertext
@@ -272,7 +246,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
   }
   SECTION("a malformed message, a stale round, a message over the bound") {
     auto [r1, e1] = run(0, [&](auto, Prg&) { return Bytes{std::byte{1}, std::byte{2}}; }, decryptors);
-    rethrow_any(e1);
+    test::rethrow_first(e1);
     CHECK(r1[4].plaintexts == std::vector<mpz_class>{7, 8});
     REQUIRE(r1[4].rejected.size() == 1);
     CHECK(r1[4].rejected[0].cause == RejectionCause::malformed);
@@ -282,7 +256,7 @@ TEST_CASE("threshold decryption: cheaters are named by network id with the cause
     auto [r2, e2] = run(1, [&](auto b, Prg& prg) {
       return shares_with(keys.shares[1], b, prg, /*round=*/5).to_bytes(keys.public_key);
     }, decryptors);
-    rethrow_any(e2);
+    test::rethrow_first(e2);
     REQUIRE(r2[4].rejected.size() == 1);
     CHECK(r2[4].rejected[0].cause == RejectionCause::replayed);
     CHECK(r2[4].rejected[0].detail == "batch message for round 5, expected round 0");
@@ -327,7 +301,7 @@ TEST_CASE("threshold decryption: parties holding other lists or keys are named b
   const auto& keys = keys34();
   const auto& other = test::test_threshold_keys(3, 4, 2);  // same modulus, another dealing
   const auto batch = batch_of({1});
-  auto errors = run_parties(5, [&](net::Network& net) {
+  auto errors = test::run_local_parties(5, [&](net::Network& net) {
     const std::size_t me = net.party_id();
     Prg prg = seeded(me, 4);
     if (me == 4) {
@@ -393,7 +367,7 @@ TEST_CASE("threshold decryption: several party counts", "[service][threshold_dec
     for (std::size_t i = 0; i < l; ++i) decryptors.push_back(i);
     const std::vector<std::size_t> outputs{0, l};  // a key holder and a party without a share
     std::vector<DecryptionResult> results(l + 1);
-    rethrow_any(run_parties(l + 1, [&](net::Network& net) {
+    test::rethrow_first(test::run_local_parties(l + 1, [&](net::Network& net) {
       const std::size_t me = net.party_id();
       Prg prg = seeded(me, 6);
       if (me == l) {
