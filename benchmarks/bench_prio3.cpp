@@ -6,15 +6,15 @@
 // Run: build/release/benchmarks/bench_prio3 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
-#include <privfin/zk/prio3/prio3.hpp>
+#include <privfin/vdaf/prio3.hpp>
 
 #include <cmath>
 #include <vector>
 
 namespace {
 using namespace privfin;
-using namespace privfin::zk;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
+using namespace privfin::vdaf;
 
 std::size_t chunk_for(std::size_t meas_len) {
   return std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(meas_len)))));

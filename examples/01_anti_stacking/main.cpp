@@ -1,220 +1,107 @@
-// anti_stacking — one party of the anti-stacking loan check (see README.md).
+// anti_stacking — one party of the anti-stacking loan check (README.md).
 //
-//   anti_stacking generate --out DIR --lenders M --borrowers B --applications A [--seed S]
-//   anti_stacking server   --deployment FILE --id I
-//   anti_stacking dealer   --deployment FILE                (protocol "beaver" only)
-//   anti_stacking lender   --deployment FILE --index J --balances CSV --applications CSV
-//                          [--expected CSV]                 (check against plaintext)
+//   anti_stacking --protocol rep3|beaver [--servers S] --lenders M --borrowers B [--limit L]
+//                 [--data DIR] [--out DIR] [--party I --config CLUSTER]
 //
-// Exit status: 0 on success, 1 when a lender's results differ from
-// --expected, 2 on any error (bad input, network failure).
+// Its role follows from its network id (servers, the dealer, then the
+// lenders). Under privfin-launch the id, cluster and listening socket come
+// from the launcher; by hand, from --party and --config. Lender j reads
+// DIR/lenderj_balances.csv and DIR/lenderj_applications.csv before it
+// connects (a bad balance is never shared) and writes its decisions to
+// OUT/lenderj_decisions.csv. Exit status 0, or 2 on any error.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <map>
-#include <memory>
 #include <string>
 
 #include "anti_stacking.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
+#include "privfin/service/launcher.hpp"
 
 using namespace anti_stacking;
-namespace net = privfin::net;
-namespace mpc = privfin::mpc;
 
 namespace {
 
-std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> out;
-  for (int i = 2; i < argc; ++i) {
-    const std::string key = argv[i];
-    if (key.rfind("--", 0) != 0 || i + 1 >= argc) throw InvalidArgument("bad argument " + key);
-    out[key.substr(2)] = argv[++i];
+std::ifstream open_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InvalidArgument("cannot open " + path);
+  return in;
+}
+
+void run(const std::map<std::string, std::string>& o, std::string& who) {
+  const Deployment d = Deployment::from_options(o);
+  privfin::service::LaunchedParty me;
+  if (std::getenv("PRIVFIN_LISTEN_FD") != nullptr) {
+    me = privfin::service::launched_party();
+  } else {
+    if (!o.contains("party") || !o.contains("config")) throw InvalidArgument("missing --party and --config");
+    me.id = parse_count(o.at("party"), d.party_count(), "--party");
+    me.config = privfin::net::PartyConfig::load(o.at("config"));
   }
-  return out;
-}
-
-const std::string& need(const std::map<std::string, std::string>& a, const std::string& key) {
-  const auto it = a.find(key);
-  if (it == a.end()) throw InvalidArgument("missing --" + key);
-  return it->second;
-}
-
-std::size_t number(const std::map<std::string, std::string>& a, const std::string& key) {
-  return static_cast<std::size_t>(std::stoull(need(a, key)));
-}
-
-struct Loaded {
-  Deployment d;
-  net::PartyConfig cluster;
-};
-
-Loaded load(const std::string& file) {
-  std::ifstream in = open_file(file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Loaded l{Deployment::parse(ss.str()), {}};
-  std::filesystem::path cluster = l.d.cluster.empty() ? "cluster.json" : l.d.cluster;
-  if (cluster.is_relative()) cluster = std::filesystem::path(file).parent_path() / cluster;
-  l.cluster = net::PartyConfig::load(cluster);
-  if (l.cluster.party_count() != l.d.party_count()) {
-    throw InvalidArgument("cluster lists " + std::to_string(l.cluster.party_count()) + " parties, deployment needs " +
-                          std::to_string(l.d.party_count()));
+  if (me.config.party_count() != d.party_count()) {
+    throw InvalidArgument("the cluster must list " + std::to_string(d.party_count()) + " parties");
   }
-  return l;
-}
-
-void print_traffic(const char* who, const net::Network& n) {
-  const auto t = n.total_counters();
-  std::printf("%s traffic: sent %.2f MB, received %.2f MB, rounds %llu\n", who,
+  const bool server = me.id < d.servers, lender = me.id >= d.first_lender();
+  const std::string j = lender ? std::to_string(me.id - d.first_lender()) : "";
+  who = server ? "server " + std::to_string(me.id) : lender ? "lender " + j : "dealer";
+  LenderBook book;
+  if (lender) {
+    const std::string stem = (o.contains("data") ? o.at("data") + "/" : "") + "lender" + j;
+    auto balances = open_file(stem + "_balances.csv"), applications = open_file(stem + "_applications.csv");
+    book = parse_book(balances, applications, d.borrowers, stem);
+  }
+  auto network = privfin::net::TcpNetwork::connect(me.config, me.id, std::move(me.listener));
+  privfin::Prg prg(privfin::random_seed());
+  const Outcome r = d.engine == Engine::rep3 ? run_party<privfin::mpc::Rep3>(*network, d, book, prg)
+                                             : run_party<privfin::mpc::Beaver>(*network, d, book, prg);
+  const char* name = who.c_str();
+  if (server) {
+    std::printf("%s learned: nothing about balances or decisions; only that %zu checks were requested\n", name,
+                r.checks);
+    std::printf("%s: %zu checks in %.3f s = %.0f checks/s\n", name, r.checks, r.seconds,
+                static_cast<double>(r.checks) / std::max(r.seconds, 1e-9));
+  } else if (!lender) {
+    std::printf("dealer learned: only request sizes (%llu triples, %llu AND-triple words, %llu requests)\n",
+                static_cast<unsigned long long>(r.dealer.arith_triples),
+                static_cast<unsigned long long>(r.dealer.bool_triple_words),
+                static_cast<unsigned long long>(r.dealer.requests));
+  } else {
+    const auto approved = std::count(r.decisions.begin(), r.decisions.end(), true);
+    std::printf("%s learned: %zu decisions for its own applications (%td approve, %td decline) in %.3f s\n", name,
+                r.decisions.size(), approved, std::ssize(r.decisions) - approved, r.seconds);
+    if (o.contains("out")) {
+      std::ofstream out(o.at("out") + "/lender" + j + "_decisions.csv");
+      out << "decision\n";
+      for (const bool ok : r.decisions) out << (ok ? "approve\n" : "decline\n");
+      if (!out.flush()) throw InvalidArgument("cannot write " + o.at("out") + "/lender" + j + "_decisions.csv");
+    }
+  }
+  const auto t = network->total_counters();
+  std::printf("%s traffic: sent %.2f MB, received %.2f MB, rounds %llu\n", name,
               static_cast<double>(t.bytes_sent) / 1e6, static_cast<double>(t.bytes_received) / 1e6,
               static_cast<unsigned long long>(t.rounds));
-}
-
-int generate(const std::map<std::string, std::string>& a) {
-  const std::filesystem::path out = need(a, "out");
-  const std::size_t lenders = number(a, "lenders");
-  const std::size_t borrowers = number(a, "borrowers");
-  const std::size_t apps = number(a, "applications");
-  privfin::Prg::Seed seed{};
-  const std::uint64_t s = a.count("seed") != 0 ? std::stoull(a.at("seed")) : 1;
-  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
-  privfin::Prg prg(seed);
-  const auto books = random_books(prg, lenders, borrowers, apps);
-  std::filesystem::create_directories(out);
-  for (std::size_t j = 0; j < lenders; ++j) {
-    std::ofstream bal(out / ("lender" + std::to_string(j) + "_balances.csv"));
-    bal << "borrower,balance\n";
-    for (std::size_t b = 0; b < borrowers; ++b) {
-      if (books[j].balances[b] != 0) bal << b << ',' << format_cents(books[j].balances[b]) << '\n';
-    }
-    std::ofstream ap(out / ("lender" + std::to_string(j) + "_applications.csv"));
-    ap << "borrower,requested,limit\n";
-    for (const auto& x : books[j].applications) {
-      ap << x.borrower << ',' << format_cents(x.requested_cents) << ',' << format_cents(x.limit_cents) << '\n';
-    }
-    std::ofstream ex(out / ("lender" + std::to_string(j) + "_expected.csv"));
-    ex << "decision\n";
-    for (bool ok : plaintext_decisions(books, j)) ex << (ok ? "approve" : "decline") << '\n';
-  }
-  std::printf("wrote portfolios of %zu lenders over %zu borrowers and %zu applications to %s\n", lenders, borrowers,
-              apps, out.c_str());
-  return 0;
-}
-
-int server(const std::map<std::string, std::string>& a) {
-  const Loaded l = load(need(a, "deployment"));
-  const std::size_t id = number(a, "id");
-  if (id >= l.d.servers) throw InvalidArgument("server id must be below " + std::to_string(l.d.servers));
-  auto network = net::TcpNetwork::connect(l.cluster, id);
-  privfin::Prg seeds(privfin::random_seed());
-  ServerReport r;
-  if (l.d.engine == Engine::rep3) {
-    SubNetwork sub(*network, 3);
-    mpc::Rep3 p(sub, seeds);
-    r = run_server(*network, p, l.d);
-  } else {
-    mpc::DealerPreprocessing pre(*network, l.d.dealer_id(), l.d.servers);
-    mpc::Beaver p(*network, pre, seeds, l.d.servers);
-    r = run_server(*network, p, l.d);
-    pre.finish();
-  }
-  std::printf("server %zu learned: nothing about balances or decisions; only that %zu checks were requested\n", id,
-              r.checks);
-  std::printf("server %zu: %zu checks in %.3f s = %.0f checks/s\n", id, r.checks, r.seconds,
-              r.seconds > 0 ? static_cast<double>(r.checks) / r.seconds : 0.0);
-  print_traffic(("server " + std::to_string(id)).c_str(), *network);
   network->close();
-  return 0;
-}
-
-int dealer(const std::map<std::string, std::string>& a) {
-  const Loaded l = load(need(a, "deployment"));
-  if (l.d.engine != Engine::beaver) throw InvalidArgument("the dealer runs only with protocol \"beaver\"");
-  auto network = net::TcpNetwork::connect(l.cluster, l.d.dealer_id());
-  privfin::Prg seeds(privfin::random_seed());
-  const auto st = mpc::run_dealer(*network, l.d.servers, seeds);
-  std::printf("dealer learned: only request sizes (%llu triples, %llu AND-triple words, %llu requests)\n",
-              static_cast<unsigned long long>(st.arith_triples), static_cast<unsigned long long>(st.bool_triple_words),
-              static_cast<unsigned long long>(st.requests));
-  print_traffic("dealer", *network);
-  network->close();
-  return 0;
-}
-
-int lender(const std::map<std::string, std::string>& a) {
-  const Loaded l = load(need(a, "deployment"));
-  const std::size_t index = number(a, "index");
-  if (index >= l.d.lenders) throw InvalidArgument("lender index must be below " + std::to_string(l.d.lenders));
-  // Parse and validate everything before connecting: a bad balance never gets shared.
-  LenderBook book;
-  {
-    auto in = open_file(need(a, "balances"));
-    book.balances = parse_balances(in, l.d.borrowers, need(a, "balances"));
-    auto ap = open_file(need(a, "applications"));
-    book.applications = parse_applications(ap, l.d.borrowers, need(a, "applications"));
-  }
-  auto network = net::TcpNetwork::connect(l.cluster, l.d.first_lender() + index);
-  privfin::Prg prg(privfin::random_seed());
-  const auto start = std::chrono::steady_clock::now();
-  const auto decisions = run_lender(*network, l.d, book, prg);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::size_t approved = 0;
-  for (bool ok : decisions) approved += ok ? 1 : 0;
-  std::printf("lender %zu learned: %zu decisions for its own applications (%zu approve, %zu decline)",
-              index, decisions.size(), approved, decisions.size() - approved);
-  for (std::size_t k = 0; k < decisions.size() && k < 3; ++k) {
-    std::printf("%s borrower %zu %s", k == 0 ? "; e.g." : ",", book.applications[k].borrower,
-                decisions[k] ? "approve" : "decline");
-  }
-  std::printf("\nlender %zu: batch done in %.3f s\n", index, secs);
-  print_traffic(("lender " + std::to_string(index)).c_str(), *network);
-  network->close();
-  if (a.count("expected") != 0) {
-    auto ex = open_file(a.at("expected"));
-    std::string line;
-    std::size_t k = 0, bad = 0;
-    while (std::getline(ex, line)) {
-      if (line != "approve" && line != "decline") continue;
-      if (k >= decisions.size() || decisions[k] != (line == "approve")) ++bad;
-      ++k;
-    }
-    if (k != decisions.size() || bad != 0) {
-      std::printf("lender %zu: MISMATCH with the plaintext computation (%zu of %zu)\n", index, bad, k);
-      return 1;
-    }
-    std::printf("lender %zu: all %zu decisions match the plaintext computation\n", index, k);
-  }
-  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: %s generate|server|dealer|lender --option value ...\n"
-                 "  generate --out DIR --lenders M --borrowers B --applications A [--seed S]\n"
-                 "  server   --deployment FILE --id I\n"
-                 "  dealer   --deployment FILE\n"
-                 "  lender   --deployment FILE --index J --balances CSV --applications CSV [--expected CSV]\n",
-                 argv[0]);
-    return 2;
-  }
-  const std::string role = argv[1];
+  std::string who = "party";
   try {
-    const auto args = parse_args(argc, argv);
-    if (role == "generate") return generate(args);
-    if (role == "server") return server(args);
-    if (role == "dealer") return dealer(args);
-    if (role == "lender") return lender(args);
-    std::fprintf(stderr, "unknown role %s\n", role.c_str());
-    return 2;
+    std::map<std::string, std::string> options;
+    for (int i = 1; i < argc; i += 2) {
+      const std::string key = argv[i];
+      if (!key.starts_with("--") || i + 1 >= argc) throw InvalidArgument("bad argument " + key + " (see README.md)");
+      options[key.substr(2)] = argv[i + 1];
+    }
+    run(options, who);
+    return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "anti_stacking %s: error: %s\n", role.c_str(), e.what());
+    std::fprintf(stderr, "anti_stacking %s: error: %s\n", who.c_str(), e.what());
     return 2;
   }
 }

@@ -1,37 +1,23 @@
-// privfin-ex02-aggregation — encrypted gradient aggregation (Example 02).
+// privfin-ex02-aggregation — encrypted gradient aggregation (Example 02, README.md).
 //
-//   privfin-ex02-aggregation launch [--parties N] [--rounds R] [--cheat I] ...   all processes on 127.0.0.1
-//   privfin-ex02-aggregation setup --dir D [--parties N] [--hosts H0,H1,...]     dealer: keys and certificates
-//   privfin-ex02-aggregation aggregator --dir D [--rounds R] ...                 party 0
-//   privfin-ex02-aggregation party --dir D --id I [--rounds R] [--cheat] ...     data party I (1..N)
+//   privfin-ex02-aggregation setup --dir D [--parties N] [--threshold T] [--bits B | --primes FILE]
+//   privfin-launch --parties N+1 -- privfin-ex02-aggregation run --dir D [--cheat I] [--report FILE]
+//   privfin-ex02-aggregation run --dir D --config cluster.json --id I ...   (one process of a cluster)
 //
-// See README.md in this folder for what each step does and what it prints.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <privfin/core/bigint.hpp>
-#include <privfin/core/error.hpp>
-#include <privfin/core/prg.hpp>
-#include <privfin/he/threshold_paillier.hpp>
-#include <privfin/net/keygen.hpp>
-#include <privfin/net/party_config.hpp>
+// `setup` is the trusted dealer: the threshold public key and one key-share
+// file per data party into D. `run` is network party I: data party I < N,
+// or the aggregator I = N.
+#include <privfin/core/bytes.hpp>
 #include <privfin/net/tcp_network.hpp>
+#include <privfin/service/key_file.hpp>
+#include <privfin/service/launcher.hpp>
 
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <filesystem>
-#include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <vector>
+#include <set>
+#include <sstream>
 
 #include "gradient_aggregation.hpp"
 
@@ -39,378 +25,165 @@
 #define EX02_SOURCE_DIR "."
 #endif
 
-namespace fs = std::filesystem;
-
 namespace {
 
-int usage() {
-  std::fputs(
-      "usage: privfin-ex02-aggregation launch [--parties N] [--threshold T] [--rounds R] [--cheat I]\n"
-      "                                      [--bits B | --primes FILE] [--dir DIR] [--data CSV] [--report FILE]\n"
-      "       privfin-ex02-aggregation setup --dir DIR [--parties N] [--threshold T] [--bits B | --primes FILE]\n"
-      "                                      [--hosts H0,H1,...] [--port P]\n"
-      "       privfin-ex02-aggregation aggregator --dir DIR [--rounds R] [--data CSV] [--report FILE]\n"
-      "       privfin-ex02-aggregation party --dir DIR --id I [--rounds R] [--data CSV] [--cheat]\n"
-      "common: --learning-rate X  --split-seed S  --listen-fd FD (inherited listening socket)\n",
-      stderr);
-  return 2;
-}
+namespace fs = std::filesystem;
+using Options = std::map<std::string, std::string>;
 
-unsigned long number(const std::string& text, const char* what) {
-  std::size_t used = 0;
-  unsigned long v = 0;
-  try {
-    v = std::stoul(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty()) {
-    throw privfin::InvalidArgument(std::string(what) + " must be a number, got \"" + text + "\"");
+// The value of --name, or `fallback` (none: the option is required).
+template <typename T = std::string>
+T get(const Options& o, const std::string& name, std::optional<T> fallback = {}) {
+  const auto it = o.find(name);
+  if (it == o.end() && !fallback) throw privfin::InvalidArgument("missing --" + name);
+  if (it == o.end()) return *fallback;
+  if constexpr (std::is_same_v<T, std::string>) return it->second;
+  std::istringstream in(it->second);
+  T v{};
+  if (!(in >> v) || !in.eof() || it->second[0] == '-') {  // '-': an unsigned stream read would wrap it
+    throw privfin::InvalidArgument("--" + name + " must be a positive number, got \"" + it->second + "\"");
   }
   return v;
 }
 
-struct Options {
-  std::string command;
-  fs::path dir;
-  fs::path data = fs::path(EX02_SOURCE_DIR) / "wdbc.csv";
-  std::optional<fs::path> primes;
-  std::optional<std::size_t> bits;
-  std::optional<fs::path> report;
-  std::size_t parties = 4;
-  std::optional<std::size_t> threshold;
-  std::size_t rounds = 10;
-  double learning_rate = 0.5;
-  std::uint64_t split_seed = 1;
-  std::size_t id = 0;
-  std::optional<std::size_t> cheat_id;  // launch
-  bool cheat = false;                   // party
-  std::vector<std::string> hosts;
-  std::uint16_t port = 47000;
-  int listen_fd = -1;
-  std::size_t timeout_seconds = 600;
-};
+fs::path public_key_file(const fs::path& dir) { return dir / "threshold.pub"; }
+fs::path key_share_file(const fs::path& dir, std::size_t i) { return dir / ("keyshare" + std::to_string(i) + ".key"); }
 
-Options parse(int argc, char** argv) {
-  if (argc < 2) throw privfin::InvalidArgument("missing command");
-  Options o;
-  o.command = argv[1];
-  for (int i = 2; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw privfin::InvalidArgument(std::string(arg) + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--dir") {
-      o.dir = value();
-    } else if (arg == "--data") {
-      o.data = value();
-    } else if (arg == "--primes") {
-      o.primes = fs::path(value());
-    } else if (arg == "--bits") {
-      o.bits = number(value(), "--bits");
-    } else if (arg == "--report") {
-      o.report = fs::path(value());
-    } else if (arg == "--parties") {
-      o.parties = number(value(), "--parties");
-    } else if (arg == "--threshold") {
-      o.threshold = number(value(), "--threshold");
-    } else if (arg == "--rounds") {
-      o.rounds = number(value(), "--rounds");
-    } else if (arg == "--learning-rate") {
-      const std::string v = value();
-      std::size_t used = 0;
-      try {
-        o.learning_rate = std::stod(v, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != v.size()) throw privfin::InvalidArgument("--learning-rate must be a number");
-    } else if (arg == "--split-seed") {
-      o.split_seed = number(value(), "--split-seed");
-    } else if (arg == "--id") {
-      o.id = number(value(), "--id");
-    } else if (arg == "--cheat") {
-      if (o.command == "launch") {
-        o.cheat_id = number(value(), "--cheat");
-      } else {
-        o.cheat = true;
-      }
-    } else if (arg == "--hosts") {
-      std::string list = value();
-      std::size_t start = 0;
-      while (start <= list.size()) {
-        const auto comma = list.find(',', start);
-        o.hosts.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-    } else if (arg == "--port") {
-      const auto p = number(value(), "--port");
-      if (p == 0 || p > 65535) throw privfin::InvalidArgument("--port must be in 1..65535");
-      o.port = static_cast<std::uint16_t>(p);
-    } else if (arg == "--listen-fd") {
-      o.listen_fd = static_cast<int>(number(value(), "--listen-fd"));
-    } else if (arg == "--timeout") {
-      o.timeout_seconds = number(value(), "--timeout");
-    } else {
-      throw privfin::InvalidArgument("unknown option " + std::string(arg));
-    }
-  }
-  return o;
-}
-
-// ------------------------------------------------------------------ setup
-
-// The trusted dealer and the certificate authority of the demo: threshold
-// Paillier keys and one TLS identity per process, into o.dir.
-privfin::net::PartyConfig setup(const Options& o) {
-  if (o.dir.empty()) throw privfin::InvalidArgument("setup needs --dir");
-  const std::size_t n = o.parties;
-  const std::size_t t = o.threshold.value_or(n / 2 + 1);
-  if (n < 1 || n > 255 || t < 1 || t > n) throw privfin::InvalidArgument("need 1 <= threshold <= parties <= 255");
-  fs::create_directories(o.dir);
+// The dealer: a threshold key for N data parties, t of which decrypt.
+void setup(const Options& o) {
+  const fs::path dir = get(o, "dir");
+  const auto n = get<std::size_t>(o, "parties", 4), t = get<std::size_t>(o, "threshold", n / 2 + 1);
   privfin::Prg prg(privfin::random_seed());
-  const auto start = std::chrono::steady_clock::now();
-  privfin::he::ThresholdPaillierKeys keys = [&] {
-    if (o.bits) {
-      std::cout << "dealer: generating two " << *o.bits / 2 << "-bit safe primes (may take minutes)\n" << std::flush;
-      return privfin::he::ThresholdPaillierDealer::generate(*o.bits, t, n, prg);
+  const auto keys = [&] {
+    if (o.count("bits")) return privfin::he::ThresholdPaillierDealer::generate(get<std::size_t>(o, "bits"), t, n, prg);
+    // Two safe primes in hex, one a line, '#' starts a comment line.
+    const std::string file = get<std::string>(o, "primes", EX02_SOURCE_DIR "/demo_safe_primes.txt");
+    std::ifstream in(file);
+    if (!in) throw privfin::InvalidArgument("cannot open " + file);
+    std::vector<mpz_class> primes;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line[0] != '#' && primes.emplace_back().set_str(line, 16) != 0) {
+        throw privfin::DecodeError("not a hex number in the primes file: " + line.substr(0, 16));
+      }
     }
-    const fs::path file = o.primes.value_or(fs::path(EX02_SOURCE_DIR) / "demo_safe_primes.txt");
-    const auto [p, q] = ex02::load_safe_primes(file);
-    return privfin::he::ThresholdPaillierDealer::from_safe_primes(p, q, t, n, prg);
+    if (primes.size() != 2) throw privfin::DecodeError("the primes file must hold two safe primes");
+    return privfin::he::ThresholdPaillierDealer::from_safe_primes(primes[0], primes[1], t, n, prg);
   }();
-  ex02::write_threshold_keys(o.dir, keys);
-  const double dealt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fs::create_directories(dir);
+  const auto pub = keys.public_key.to_bytes();
+  std::ofstream out(public_key_file(dir), std::ios::binary);
+  if (!out.write(reinterpret_cast<const char*>(pub.data()), std::streamsize(pub.size()))) {
+    throw privfin::InvalidArgument("cannot write " + public_key_file(dir).string());
+  }
+  for (const auto& share : keys.shares) {  // mode 0600, in the clear for the demo (KeyFileOptions::passphrase)
+    privfin::service::save_key_file(key_share_file(dir, share.party()), share, keys.public_key, {}, prg);
+  }
   std::cout << "dealer: " << keys.public_key.paillier().modulus_bits() << "-bit threshold Paillier key, t = " << t
-            << " of " << n << " (" << dealt << " s), shares in " << o.dir.string() << "\n";
+            << " of " << n << ", public key and key shares in " << dir.string() << "\n";
+}
 
-  privfin::net::PartyConfig config;
-  if (o.hosts.empty()) {
-    config = privfin::net::write_local_cluster(o.dir, n + 1, "127.0.0.1", o.port);
-  } else {
-    if (o.hosts.size() != n + 1) {
-      throw privfin::InvalidArgument("--hosts needs N + 1 = " + std::to_string(n + 1) + " hosts (aggregator first)");
-    }
-    for (std::size_t i = 0; i <= n; ++i) {
-      privfin::net::PartyEndpoint e;
-      e.id = i;
-      e.host = o.hosts[i];
-      if (static_cast<std::size_t>(o.port) + i > 65535) throw privfin::InvalidArgument("--port too high");
-      e.port = static_cast<std::uint16_t>(o.port + i);
-      // Relative names: cluster.json resolves them against its own folder,
-      // so the folder (less the other parties' secrets) can be copied.
-      e.private_key = "party" + std::to_string(i) + ".key";
-      e.certificate = "party" + std::to_string(i) + ".crt";
-      privfin::net::write_party_credentials(o.dir / e.private_key, o.dir / e.certificate,
-                                            "ex02-party" + std::to_string(i));
-      config.parties.push_back(e);
-    }
-    config.validate();
-    config.save(o.dir / "cluster.json");
+// Per round: round accuracy rejected bytes ms, the 31 decrypted sums, the 31 weights.
+void write_report(std::ostream& out, const ex02::RoundOutcome& o, const std::string& rejected) {
+  out << o.round << " " << std::setprecision(17) << o.accuracy << " " << rejected << " " << o.bytes << " "
+      << o.seconds * 1000.0;
+  for (auto v : o.aggregate) out << " " << v;
+  for (auto v : o.weights) out << " " << v;
+  out << "\n" << std::flush;
+}
+
+void run(const Options& o) {
+  const fs::path dir = get(o, "dir");
+  std::ifstream in(public_key_file(dir), std::ios::binary);
+  std::ostringstream pub;
+  if (!in || !(pub << in.rdbuf())) throw privfin::InvalidArgument("cannot read " + public_key_file(dir).string());
+  const auto tpk = privfin::he::ThresholdPaillierPublicKey::from_bytes(privfin::as_bytes(pub.view()));
+  const ex02::Params p{tpk.parties(), tpk.threshold(), get<std::size_t>(o, "rounds", 10),
+                       get<double>(o, "learning-rate", 0.5), get<std::uint64_t>(o, "split-seed", 1)};
+  const auto split = ex02::prepare(ex02::load_dataset(get<std::string>(o, "data", EX02_SOURCE_DIR "/wdbc.csv")), p);
+
+  // Started by privfin-launch, or one process of a cluster.json (privfin-keygen, docs/networking.md).
+  auto party = o.count("config") ? privfin::service::LaunchedParty{get<std::size_t>(o, "id"),
+                                                                  privfin::net::PartyConfig::load(o.at("config")), {}}
+                                 : privfin::service::launched_party();
+  const std::size_t me = party.id, n = p.parties;
+  const bool cheat = o.count("cheat") && get<std::size_t>(o, "cheat") == me;
+  std::optional<privfin::he::ThresholdPaillierKeyShare> share;
+  if (me < n) share = privfin::service::load_threshold_paillier_key_share(key_share_file(dir, me), tpk);
+  std::optional<std::ofstream> report;
+  if (o.count("report")) report.emplace(o.at("report"));
+  if (me == n) {
+    std::cout << "aggregator: " << n << " data parties, threshold " << p.threshold << ", "
+              << tpk.paillier().modulus_bits() << "-bit modulus, " << ex02::packing(tpk, p).slots_per_plaintext()
+              << " gradient values per ciphertext\nround  accuracy  rejected  traffic[KiB]  time[ms]" << std::endl;
   }
-  std::cout << "dealer: TLS credentials and " << (o.dir / "cluster.json").string() << " for " << n + 1
-            << " processes (0 = aggregator)\n";
-  return config;
-}
-
-ex02::Params params_for(const Options& o, const privfin::he::ThresholdPaillierPublicKey& tpk) {
-  ex02::Params p;
-  p.parties = tpk.parties();
-  p.threshold = tpk.threshold();
-  p.rounds = o.rounds;
-  p.learning_rate = o.learning_rate;
-  p.split_seed = o.split_seed;
-  p.check();
-  return p;
-}
-
-std::unique_ptr<privfin::net::TcpNetwork> connect(const Options& o, std::size_t self) {
-  const auto config = privfin::net::PartyConfig::load(o.dir / "cluster.json");
-  privfin::net::TcpListener listener;
-  if (o.listen_fd >= 0) listener = privfin::net::TcpListener::adopt(o.listen_fd);
-  return privfin::net::TcpNetwork::connect(config, self, std::move(listener));
-}
-
-int aggregator(const Options& o) {
-  const auto tpk = ex02::load_public_key(o.dir);
-  const auto p = params_for(o, tpk);
-  const auto split = ex02::prepare(ex02::load_dataset(o.data), p);
-  const auto reference = ex02::plaintext_training(split, p);
   const auto start = std::chrono::steady_clock::now();
-  auto net = connect(o, 0);
-  const auto outcomes = ex02::run_aggregator(*net, p, tpk, split, &reference, std::cout);
-  const auto total = net->total_counters();
-  net->close();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::size_t exact = 0;
-  for (const auto& out : outcomes) exact += out.aggregate == reference[out.round - 1].fixed_sum ? 1U : 0U;
-  std::cout << "aggregator: " << outcomes.size() << " rounds in " << seconds << " s; final accuracy "
-            << outcomes.back().accuracy << " (plaintext training " << reference.back().accuracy_float << "); "
-            << exact << "/" << outcomes.size() << " decrypted sums equal the plaintext fixed-point sums; traffic "
-            << static_cast<double>(total.bytes_sent + total.bytes_received) / 1024.0 << " KiB\n";
-  if (o.report) {
-    std::ofstream rep(*o.report);
-    ex02::write_report(rep, outcomes, reference);
-    if (!rep) throw privfin::InvalidArgument("cannot write " + o.report->string());
-  }
-  return 0;
-}
-
-int party(const Options& o) {
-  const auto tpk = ex02::load_public_key(o.dir);
-  const auto p = params_for(o, tpk);
-  if (o.id < 1 || o.id > p.parties) throw privfin::InvalidArgument("--id must be in 1.." + std::to_string(p.parties));
-  const auto key_share = ex02::load_key_share(o.dir, o.id, tpk);
-  const auto split = ex02::prepare(ex02::load_dataset(o.data), p);
+  std::map<std::size_t, std::size_t> rejected_rounds;  // party -> rounds in which its shares were refused
   privfin::Prg prg(privfin::random_seed());
-  auto net = connect(o, o.id);
-  const auto outcomes = ex02::run_data_party(*net, p, tpk, key_share, split, o.cheat, prg);
+  auto net = privfin::net::TcpNetwork::connect(party.config, me, std::move(party.listener));
+  const auto outcomes = ex02::run(*net, p, tpk, share ? &*share : nullptr, split, cheat, prg, [&](const auto& r) {
+    std::set<std::size_t> from;
+    for (const auto& rej : r.rejected) from.insert(rej.from.value_or(0));
+    std::string names;
+    for (auto i : from) {
+      names += names.empty() ? "" : ",";
+      names += std::to_string(i);
+      ++rejected_rounds[i];
+    }
+    if (report) write_report(*report, r, names.empty() ? "-" : names);
+    if (me != n) return;
+    std::printf("%5zu  %8.4f  %8s  %12.1f  %8.0f\n", r.round, r.accuracy, names.empty() ? "-" : names.c_str(),
+                double(r.bytes) / 1024.0, r.seconds * 1000.0);
+    for (const auto& rej : r.rejected) {
+      std::string used_parties;
+      for (auto u : r.used_parties) used_parties.append(" ").append(std::to_string(u));
+      std::printf("       %s; decrypted with parties%s\n", rej.describe().c_str(), used_parties.c_str());
+    }
+    std::fflush(stdout);
+  });
   const auto total = net->total_counters();
   net->close();
-  const auto [begin, end] = ex02::party_rows(split, o.id, p.parties);
-  std::map<std::size_t, std::size_t> rejected;
-  for (const auto& out : outcomes) {
-    for (const auto& r : out.rejected) ++rejected[r.party];
-  }
   std::string named;
-  for (const auto& [who, rounds] : rejected) {
+  for (const auto& [who, rounds] : rejected_rounds) {
     named += " party " + std::to_string(who) + " (" + std::to_string(rounds) + " rounds)";
   }
-  std::cout << "party " << o.id << (o.cheat ? " (cheating)" : "") << ": " << end - begin << " rows, "
-            << outcomes.size() << " rounds, final accuracy " << outcomes.back().accuracy << ", traffic "
-            << static_cast<double>(total.bytes_sent + total.bytes_received) / 1024.0 << " KiB; rejected shares:"
-            << (named.empty() ? " none" : named) << "\n"
-            << std::flush;
-  return 0;
-}
-
-// ------------------------------------------------------------------ launch
-
-// Waits for every child until the deadline, then kills the rest. Returns the
-// exit codes (-1 for a child that was killed or crashed).
-std::vector<int> wait_all(const std::vector<pid_t>& pids, std::chrono::seconds limit) {
-  std::vector<int> codes(pids.size(), -2);
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  std::size_t left = pids.size();
-  bool failed = false;
-  while (left > 0 && std::chrono::steady_clock::now() < deadline && !failed) {
-    for (std::size_t i = 0; i < pids.size(); ++i) {
-      if (codes[i] != -2) continue;
-      int status = 0;
-      if (::waitpid(pids[i], &status, WNOHANG) == pids[i]) {
-        codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        failed = failed || codes[i] != 0;
-        --left;
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  // On a failure the others would only wait for their receive timeout.
-  for (std::size_t i = 0; i < pids.size(); ++i) {
-    if (codes[i] != -2) continue;
-    ::kill(pids[i], SIGTERM);
-    int status = 0;
-    ::waitpid(pids[i], &status, 0);
-    codes[i] = -1;
-  }
-  return codes;
-}
-
-int launch(const Options& o) {
-  const bool temporary = o.dir.empty();
-  Options s = o;
-  if (temporary) {
-    std::string pattern = (fs::temp_directory_path() / "privfin-ex02-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw privfin::InvalidArgument("cannot create a temporary folder");
-    s.dir = pattern;
-  }
-  struct Cleanup {
-    fs::path dir;
-    bool active;
-    ~Cleanup() {
-      std::error_code ec;
-      if (active) fs::remove_all(dir, ec);
-    }
-  } cleanup{s.dir, temporary};
-
-  auto config = setup(s);
-  // Ephemeral ports: bind every listener here and hand each child its socket.
-  std::vector<privfin::net::TcpListener> listeners;
-  for (auto& e : config.parties) {
-    listeners.push_back(privfin::net::TcpListener::bind("127.0.0.1", 0));
-    e.port = listeners.back().port();
-  }
-  config.save(s.dir / "cluster.json");
-
-  const std::string self = fs::read_symlink("/proc/self/exe").string();
-  std::vector<std::vector<std::string>> args;
-  for (std::size_t i = 0; i < config.parties.size(); ++i) {
-    std::vector<std::string> a = {self, i == 0 ? "aggregator" : "party", "--dir", s.dir.string(), "--data",
-                                  s.data.string(), "--rounds", std::to_string(s.rounds), "--learning-rate",
-                                  std::to_string(s.learning_rate), "--split-seed", std::to_string(s.split_seed),
-                                  "--listen-fd", std::to_string(listeners[i].native_handle())};
-    if (i == 0 && s.report) {
-      a.push_back("--report");
-      a.push_back(s.report->string());
-    }
-    if (i > 0) {
-      a.push_back("--id");
-      a.push_back(std::to_string(i));
-      if (s.cheat_id == i) a.push_back("--cheat");
-    }
-    args.push_back(std::move(a));
-  }
-  if (s.cheat_id && (*s.cheat_id < 1 || *s.cheat_id > s.parties)) {
-    throw privfin::InvalidArgument("--cheat must name a data party 1.." + std::to_string(s.parties));
-  }
-  std::cout << "launch: aggregator and " << s.parties << " data parties as separate processes over TLS on 127.0.0.1"
-            << (s.cheat_id ? ", party " + std::to_string(*s.cheat_id) + " submits bad decryption shares" : "")
-            << "\n"
-            << std::flush;
-  std::vector<pid_t> pids;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::vector<char*> argv;
-    for (auto& a : args[i]) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int fd = listeners[i].native_handle();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw privfin::InvalidArgument("fork failed");
-    if (pid == 0) {
-      ::fcntl(fd, F_SETFD, 0);  // this child's socket survives exec; the others are close-on-exec
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    pids.push_back(pid);
-  }
-  listeners.clear();
-  const auto codes = wait_all(pids, std::chrono::seconds(s.timeout_seconds));
-  int rc = 0;
-  for (std::size_t i = 0; i < codes.size(); ++i) {
-    if (codes[i] != 0) {
-      std::cerr << "launch: process " << i << " exited with " << codes[i] << "\n";
-      rc = 1;
-    }
-  }
-  return rc;
+  const auto [begin, end] = ex02::party_rows(split, me, n);
+  std::cout << (me == n ? "aggregator" : "party " + std::to_string(me) + (cheat ? " (cheating)" : "")) << ": "
+            << (me == n ? "" : std::to_string(end - begin) + " rows, ") << outcomes.size() << " rounds in "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+            << " s, final accuracy " << outcomes.back().accuracy << ", traffic "
+            << double(total.bytes_sent + total.bytes_received) / 1024.0
+            << " KiB; rejected shares:" << (named.empty() ? " none" : named) << "\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
-    const Options o = parse(argc, argv);
-    if (o.command == "launch") return launch(o);
-    if (o.command == "setup") {
-      (void)setup(o);
-      return 0;
+    Options o;
+    for (int i = 2; i < argc; i += 2) {
+      const std::string name = argv[i];
+      if (name.rfind("--", 0) != 0 || i + 1 >= argc) throw privfin::InvalidArgument("expected --option value: " + name);
+      o[name.substr(2)] = argv[i + 1];
     }
-    if (o.dir.empty()) throw privfin::InvalidArgument(o.command + " needs --dir");
-    if (o.command == "aggregator") return aggregator(o);
-    if (o.command == "party") return party(o);
-    std::cerr << "unknown command " << o.command << "\n";
-    return usage();
+    const std::string command = argc > 1 ? argv[1] : "";
+    const std::set<std::string> known =
+        command == "setup" ? std::set<std::string>{"dir", "parties", "threshold", "bits", "primes"}
+                           : std::set<std::string>{"dir", "config", "id", "rounds", "learning-rate", "split-seed",
+                                                   "data", "cheat", "report"};
+    for (const auto& [name, value] : o) {
+      if (!known.count(name)) throw privfin::InvalidArgument("unknown option --" + name);
+    }
+    if (command == "setup") {
+      setup(o);
+    } else if (command == "run") {
+      run(o);
+    } else {
+      std::fputs("usage: privfin-ex02-aggregation setup --dir D [--parties N] [--threshold T] [--bits B | --primes F]\n"
+                 "       privfin-launch --parties N+1 -- privfin-ex02-aggregation run --dir D [--rounds R]\n"
+                 "         [--learning-rate X] [--split-seed S] [--data CSV] [--cheat I] [--report FILE]\n"
+                 "       privfin-ex02-aggregation run --dir D --config cluster.json --id I ...\n", stderr);
+      return 2;
+    }
+    return 0;
   } catch (const privfin::InvalidArgument& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -8,6 +8,7 @@
 
 #include "privfin/core/bigint.hpp"
 #include "privfin/core/error.hpp"
+#include "privfin/core/fixed_rounding.hpp"
 
 namespace privfin::he {
 
@@ -51,37 +52,20 @@ FixedPoint::FixedPoint(std::size_t fractional_bits) : bits_(fractional_bits) {
   if (fractional_bits > 1024) throw InvalidArgument("FixedPoint: fractional_bits must be at most 1024");
 }
 
+// Both through core/fixed_rounding.hpp, the rounding rule sharing::Fixed uses too.
 mpz_class FixedPoint::to_integer(double x) const {
-  if (!std::isfinite(x)) throw InvalidArgument("FixedPoint::to_integer: the value is not finite");
-  // x = mantissa * 2^exp exactly, mantissa an integer below 2^53.
-  int exp = 0;
-  const double frac = std::frexp(x, &exp);
-  const double mantissa = std::ldexp(frac, 53);  // exact integer
-  mpz_class v(mantissa);
-  const long shift = static_cast<long>(exp) - 53 + static_cast<long>(bits_);
-  if (shift >= 0) {
-    v <<= static_cast<mp_bitcnt_t>(shift);
-    return v;
-  }
-  // Round half away from zero: add half of the dropped unit to |v|.
-  const auto drop = static_cast<mp_bitcnt_t>(-shift);
-  const bool negative = sgn(v) < 0;
-  mpz_class mag = negative ? mpz_class(-v) : v;
-  mpz_class half = 1;
-  half <<= drop - 1;
-  mag += half;
-  mag >>= drop;
-  return negative ? mpz_class(-mag) : mag;
+  const auto s = round_scaled(x, static_cast<unsigned>(bits_));
+  if (!s) throw InvalidArgument("FixedPoint::to_integer: the value is not finite");
+  mpz_class v = from_int64(static_cast<std::int64_t>(s->magnitude));  // magnitude <= 2^53
+  v <<= static_cast<mp_bitcnt_t>(s->shift);
+  return s->negative ? mpz_class(-v) : v;
 }
 
 std::int64_t FixedPoint::to_int64(double x) const {
-  const mpz_class v = to_integer(x);
-  const mpz_class lo = from_int64(std::numeric_limits<std::int64_t>::min());
-  const mpz_class hi = from_int64(std::numeric_limits<std::int64_t>::max());
-  if (v < lo || v > hi) throw InvalidArgument("FixedPoint::to_int64: the scaled value does not fit in 64 bits");
-  const bool negative = sgn(v) < 0;
-  const std::uint64_t mag = to_u64(negative ? mpz_class(-v) : v);
-  return negative ? static_cast<std::int64_t>(~mag + 1U) : static_cast<std::int64_t>(mag);
+  if (!std::isfinite(x)) throw InvalidArgument("FixedPoint::to_int64: the value is not finite");
+  const auto v = round_scaled_int64(x, static_cast<unsigned>(bits_));
+  if (!v) throw InvalidArgument("FixedPoint::to_int64: the scaled value does not fit in 64 bits");
+  return *v;
 }
 
 double FixedPoint::to_double(const mpz_class& v, std::size_t scale_power) const {

@@ -2,7 +2,8 @@
 // privfin/he/threshold_paillier.hpp. Follows Damgård–Jurik (PKC 2001) §4.1
 // with s = 1: shares c^(2 Delta s_i), proofs of log_{c^4}(c_i^2) =
 // log_v(v_i), and combination with the integer Lagrange coefficients
-// lambda_i = Delta prod_{j != i} j / (j - i).
+// lambda_i = Delta prod_{j != i} j / (j - i) over the evaluation points
+// (party + 1: parties are 0-based network ids, f(0) is the secret).
 #include "privfin/he/threshold_paillier.hpp"
 
 #include <algorithm>
@@ -16,13 +17,16 @@
 namespace privfin::he {
 
 namespace {
-constexpr std::string_view share_protocol_label = "privfin/he/threshold-paillier/decryption-share v1";
+constexpr std::string_view share_protocol_label = "privfin/he/threshold-paillier/decryption-share v2";
 
 mpz_class factorial(std::size_t l) {
   mpz_class f;
   mpz_fac_ui(f.get_mpz_t(), static_cast<unsigned long>(l));
   return f;
 }
+
+// Where party i's share polynomial is evaluated: f(0) is the secret.
+unsigned long evaluation_point(std::size_t party) { return static_cast<unsigned long>(party) + 1; }
 
 bool in_unit_group(const mpz_class& x, const PaillierPublicKey& pk) {
   return pk.is_valid(PaillierCiphertext(x));
@@ -74,7 +78,7 @@ ThresholdPaillierPublicKey::ThresholdPaillierPublicKey(PaillierPublicKey paillie
   if (!in_unit_group(v_, pk_)) throw InvalidArgument("ThresholdPaillierPublicKey: v is not in Z*_{n^2}");
   for (std::size_t i = 0; i < parties; ++i) {
     if (!in_unit_group(verification_keys_[i], pk_)) {
-      throw InvalidArgument("ThresholdPaillierPublicKey: verification key of party " + std::to_string(i + 1) +
+      throw InvalidArgument("ThresholdPaillierPublicKey: verification key of party " + std::to_string(i) +
                             " is not in Z*_{n^2}");
     }
   }
@@ -91,11 +95,11 @@ ThresholdPaillierPublicKey::ThresholdPaillierPublicKey(PaillierPublicKey paillie
 }
 
 const mpz_class& ThresholdPaillierPublicKey::verification_key(std::size_t party) const {
-  if (party < 1 || party > parties_) {
-    throw InvalidArgument("ThresholdPaillierPublicKey: party " + std::to_string(party) + " is not in [1, " +
-                          std::to_string(parties_) + "]");
+  if (party >= parties_) {
+    throw InvalidArgument("ThresholdPaillierPublicKey: party " + std::to_string(party) + " is not in [0, " +
+                          std::to_string(parties_) + ")");
   }
-  return verification_keys_[party - 1];
+  return verification_keys_[party];
 }
 
 CiphertextDigest ThresholdPaillierPublicKey::ciphertext_digest(const PaillierCiphertext& c) const {
@@ -106,26 +110,33 @@ CiphertextDigest ThresholdPaillierPublicKey::ciphertext_digest(const PaillierCip
   return h.finish();
 }
 
-std::optional<std::string> ThresholdPaillierPublicKey::share_problem(const PaillierCiphertext& c,
-                                                                     const DecryptionShare& share) const {
-  if (share.party < 1 || share.party > parties_) {
-    return "unknown party id " + std::to_string(share.party) + " (the key has parties 1.." +
-           std::to_string(parties_) + ")";
+std::optional<Rejection> ThresholdPaillierPublicKey::share_problem(const PaillierCiphertext& c,
+                                                                   const DecryptionShare& share, std::size_t by,
+                                                                   std::uint64_t item) const {
+  auto reject = [&](RejectionCause cause, std::string detail) {
+    return Rejection{.item = item, .by = by, .from = share.party, .cause = cause, .detail = std::move(detail)};
+  };
+  if (share.party >= parties_) {
+    return reject(RejectionCause::out_of_range, "unknown party id " + std::to_string(share.party) +
+                                                    " (the key has parties 0.." + std::to_string(parties_ - 1) + ")");
   }
-  if (share.key_id != key_id_) return std::string("the share was made under a different threshold key");
+  if (share.key_id != key_id_) {
+    return reject(RejectionCause::wrong_key, "the share was made under a different threshold key");
+  }
   if (share.ciphertext_digest != ciphertext_digest(c)) {
-    return std::string("the share is for a different ciphertext");
+    return reject(RejectionCause::wrong_key, "the share is for a different ciphertext");
   }
-  if (!in_unit_group(share.value, pk_)) return std::string("the share value is not in Z*_{n^2}");
+  if (!in_unit_group(share.value, pk_)) return reject(RejectionCause::malformed, "the share value is not in Z*_{n^2}");
   zk::Transcript t = share_transcript(*this, share.party, c, share.value);
   if (!zk::dleq_verify(t, group_, share_statement(*this, share.party, c, share.value), share.proof)) {
-    return std::string("the proof of correct decryption does not verify");
+    return reject(RejectionCause::invalid_proof, "the proof of correct decryption does not verify");
   }
   return std::nullopt;
 }
 
 CombineResult ThresholdPaillierPublicKey::combine(const PaillierCiphertext& c,
-                                                  std::span<const DecryptionShare> shares) const {
+                                                  std::span<const DecryptionShare> shares, std::size_t by,
+                                                  std::uint64_t item) const {
   pk_.check(c, "ThresholdPaillierPublicKey::combine");
   if (shares.size() < threshold_) {
     throw InvalidArgument("ThresholdPaillierPublicKey::combine: fewer than t = " + std::to_string(threshold_) +
@@ -137,12 +148,16 @@ CombineResult ThresholdPaillierPublicKey::combine(const PaillierCiphertext& c,
     const bool duplicate = std::any_of(accepted.begin(), accepted.end(),
                                        [&](const DecryptionShare* a) { return a->party == share.party; });
     if (duplicate) {
-      result.rejected.push_back({share.party, "duplicate party id " + std::to_string(share.party) +
-                                                  " (a valid share from this party was already accepted)"});
+      result.rejected.push_back(Rejection{.item = item,
+                                         .by = by,
+                                         .from = share.party,
+                                         .cause = RejectionCause::duplicate,
+                                         .detail = "duplicate party id " + std::to_string(share.party) +
+                                                   " (a valid share from this party was already accepted)"});
       continue;
     }
-    if (auto problem = share_problem(c, share)) {
-      result.rejected.push_back({share.party, std::move(*problem)});
+    if (auto problem = share_problem(c, share, by, item)) {
+      result.rejected.push_back(std::move(*problem));
       continue;
     }
     accepted.push_back(&share);
@@ -151,8 +166,8 @@ CombineResult ThresholdPaillierPublicKey::combine(const PaillierCiphertext& c,
     const std::string why = "only " + std::to_string(accepted.size()) + " valid shares, t = " +
                             std::to_string(threshold_) + " needed";
     if (!result.rejected.empty()) {
-      throw ProtocolError(result.rejected.front().party,
-                          result.rejected.front().reason + "; " + why + " (" +
+      throw ProtocolError(result.rejected.front().from.value_or(0),
+                          result.rejected.front().detail + "; " + why + " (" +
                               std::to_string(result.rejected.size()) + " shares rejected)");
     }
     throw InvalidArgument("ThresholdPaillierPublicKey::combine: " + why);
@@ -175,7 +190,7 @@ mpz_class ThresholdPaillierPublicKey::combine_verified(const PaillierCiphertext&
                           std::to_string(threshold_) + " shares, got " + std::to_string(shares.size()));
   }
   for (std::size_t i = 0; i < shares.size(); ++i) {
-    if (shares[i].party < 1 || shares[i].party > parties_) {
+    if (shares[i].party >= parties_) {
       throw InvalidArgument("ThresholdPaillierPublicKey::combine_verified: unknown party id " +
                             std::to_string(shares[i].party));
     }
@@ -196,10 +211,10 @@ mpz_class ThresholdPaillierPublicKey::combine_verified(const PaillierCiphertext&
     // lambda_i = Delta prod_{j != i} j / (j - i): an integer because Delta = l!.
     mpz_class num = delta_;
     mpz_class den = 1;
-    const auto i = static_cast<long>(si.party);
+    const auto i = static_cast<long>(evaluation_point(si.party));
     for (const DecryptionShare& sj : shares) {
       if (sj.party == si.party) continue;
-      const auto j = static_cast<long>(sj.party);
+      const auto j = static_cast<long>(evaluation_point(sj.party));
       num *= j;
       den *= (j - i);
     }
@@ -255,7 +270,7 @@ ThresholdPaillierPublicKey ThresholdPaillierPublicKey::from_bytes(ByteView bytes
   std::vector<mpz_class> vks;
   vks.reserve(l);
   for (std::size_t i = 0; i < l; ++i) {
-    vks.push_back(pk.read_ciphertext_value(r, "verification key " + std::to_string(i + 1)).value());
+    vks.push_back(pk.read_ciphertext_value(r, "verification key " + std::to_string(i)).value());
   }
   r.expect_end("threshold Paillier public key");
   try {
@@ -284,19 +299,29 @@ DecryptionShare ThresholdPaillierPublicKey::share_from_bytes(ByteView bytes) con
   std::copy(id.begin(), id.end(), share.key_id.begin());
   const ByteView digest = r.raw(share.ciphertext_digest.size(), "share ciphertext digest");
   std::copy(digest.begin(), digest.end(), share.ciphertext_digest.begin());
-  share.party = r.length("share party id", max_parties);
+  share.party = r.length("share party id", parties_ - 1);
   share.value = pk_.read_ciphertext_value(r, "share value").value();
   share.proof = zk::DleqProof::read(r, group_);
   r.expect_end("decryption share");
   return share;
 }
 
+std::size_t ThresholdPaillierPublicKey::max_share_size() const noexcept {
+  // version, key id, digest, varint party (< 2^14: 2 bytes), value, then the
+  // proof: version and two bigints, each a varint length (<= 10 bytes) and
+  // its bytes.
+  constexpr std::size_t varint_max = 10;
+  return 1 + key_id_.size() + CiphertextDigest{}.size() + 2 + pk_.ciphertext_bytes() + 1 + 2 * varint_max +
+         (zk::DleqGroup::challenge_bits + 7) / 8 + (group_.response_bits() + 7) / 8;
+}
+
 // ---------------------------------------------------------------- key share
 
 ThresholdPaillierKeyShare::ThresholdPaillierKeyShare(std::size_t party, mpz_class secret)
     : party_(party), secret_(std::move(secret)) {
-  if (party < 1 || party > ThresholdPaillierPublicKey::max_parties) {
-    throw InvalidArgument("ThresholdPaillierKeyShare: party id out of range");
+  if (party >= ThresholdPaillierPublicKey::max_parties) {
+    throw InvalidArgument("ThresholdPaillierKeyShare: party id " + std::to_string(party) + " is not below " +
+                          std::to_string(ThresholdPaillierPublicKey::max_parties));
   }
   if (sgn(secret_) < 0) throw InvalidArgument("ThresholdPaillierKeyShare: negative secret share");
 }
@@ -342,8 +367,7 @@ ThresholdPaillierKeyShare ThresholdPaillierKeyShare::from_bytes(ByteView bytes, 
   if (!std::equal(id.begin(), id.end(), pk.key_id().begin())) {
     throw DecodeError("threshold Paillier key share: key id mismatch (the share belongs to another key)");
   }
-  const std::size_t party = r.length("key share party id", pk.parties());
-  if (party < 1) throw DecodeError("threshold Paillier key share: party id 0");
+  const std::size_t party = r.length("key share party id", pk.parties() - 1);
   mpz_class secret = r.bigint("key share secret", (2 * pk.paillier().modulus_bits() + 7) / 8);
   r.expect_end("threshold Paillier key share");
   ThresholdPaillierKeyShare share(party, std::move(secret));
@@ -389,9 +413,9 @@ ThresholdPaillierKeys ThresholdPaillierDealer::from_safe_primes(const mpz_class&
   mpz_class v = (r * r) % n2;
   std::vector<ThresholdPaillierKeyShare> shares;
   std::vector<mpz_class> vks;
-  for (std::size_t i = 1; i <= parties; ++i) {
-    mpz_class s = 0;  // Horner: f(i) mod nm
-    for (std::size_t k = coefficients.size(); k-- > 0;) s = (s * static_cast<unsigned long>(i) + coefficients[k]) % nm;
+  for (std::size_t i = 0; i < parties; ++i) {
+    mpz_class s = 0;  // Horner: f(i + 1) mod nm
+    for (std::size_t k = coefficients.size(); k-- > 0;) s = (s * evaluation_point(i) + coefficients[k]) % nm;
     mpz_class x = delta * s;
     vks.push_back(sgn(x) == 0 ? mpz_class(1) : bigint::powm_sec(v, x, n2));
     bigint::wipe(x);

@@ -49,6 +49,18 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
   return p.is_absolute() || base.empty() ? p : base / p;
 }
 
+// A misspelt optional key would otherwise be ignored and its default used
+// in silence ("conect_timeout_ms": 500 gives 30 s), so every key must be
+// one we read.
+void reject_unknown_keys(const json& object, std::initializer_list<std::string_view> known,
+                         const std::string& where) {
+  for (const auto& item : object.items()) {
+    if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+      bad(where + ": unknown key \"" + item.key() + "\"");
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(Transport transport) noexcept {
@@ -65,6 +77,10 @@ PartyConfig PartyConfig::parse(std::string_view json_text, const std::filesystem
     throw DecodeError(std::string("PartyConfig: not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) bad("the top level must be a JSON object");
+  reject_unknown_keys(doc,
+                      {"version", "transport", "ca_certificate", "connect_timeout_ms", "receive_timeout_ms",
+                       "max_message_bytes", "socket_buffer_bytes", "tls_key_update_records", "parties"},
+                      "top level");
 
   PartyConfig config;
   if (const auto it = doc.find("version"); it != doc.end()) {
@@ -108,6 +124,7 @@ PartyConfig PartyConfig::parse(std::string_view json_text, const std::filesystem
     const json& p = parties[i];
     const std::string where = "parties[" + std::to_string(i) + "]";
     if (!p.is_object()) bad(where + " must be an object");
+    reject_unknown_keys(p, {"id", "host", "port", "certificate", "private_key"}, where);
     PartyEndpoint e;
     e.id = static_cast<std::size_t>(unsigned_field(field(p, "id", where), where + ".id", 1ULL << 32));
     e.host = string_field(field(p, "host", where), where + ".host");

@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,6 +37,7 @@
 #include <asio.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -43,40 +45,61 @@
 #include <set>
 
 #include "privfin/core/codec.hpp"
+#include "privfin/net/abort_notice.hpp"
 #include "tls_records.hpp"
 
 namespace privfin::net {
 
 // ------------------------------------------------------------------ listener
 
-TcpListener TcpListener::bind(const std::string& host, std::uint16_t port) {
+namespace {
+
+// A listening socket on host:port, or -1 with `error` (and `error_number`,
+// 0 for a resolution failure) saying why.
+int open_listener(const std::string& host, std::uint16_t port, std::string& error, int& error_number) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
+  error_number = 0;
   if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
-    throw NetworkError("TcpListener: cannot resolve " + host + ": " + ::gai_strerror(rc));
+    error = std::string("cannot resolve ") + host + ": " + ::gai_strerror(rc);
+    return -1;
   }
-  std::string last = "no address";
+  error = "no address";
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
     const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
     if (fd < 0) {
-      last = std::strerror(errno);
+      error_number = errno;
+      error = std::strerror(errno);
       continue;
     }
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 128) == 0) {
       ::freeaddrinfo(found);
-      return TcpListener(fd);
+      return fd;
     }
-    last = std::strerror(errno);
+    error_number = errno;
+    error = std::strerror(errno);
     ::close(fd);
   }
   ::freeaddrinfo(found);
-  throw NetworkError("TcpListener: cannot listen on " + host + ":" + service + ": " + last);
+  return -1;
+}
+
+}  // namespace
+
+TcpListener TcpListener::bind(const std::string& host, std::uint16_t port) {
+  std::string error;
+  int error_number = 0;
+  const int fd = open_listener(host, port, error, error_number);
+  if (fd < 0) {
+    throw NetworkError("TcpListener: cannot listen on " + host + ":" + std::to_string(port) + ": " + error);
+  }
+  return TcpListener(fd);
 }
 
 TcpListener TcpListener::adopt(int fd) {
@@ -375,6 +398,39 @@ int link_bio_create(BIO* bio) {
   return 1;
 }
 
+namespace {
+
+// How long a party that sees a peer disconnect waits for the launcher's
+// notice that the peer aborted (only when a launcher watches the session):
+// the peer's sockets close as it exits, a moment before the launcher learns
+// its exit status, and "aborted (exit status 2)" says more than
+// "disconnected".
+constexpr std::chrono::milliseconds notice_grace{1000};
+
+// The launcher's notice socket named by the environment; -1 without a
+// launcher.
+int notice_channel_from_environment() {
+  const char* value = std::getenv(abort_channel_variable);
+  if (value == nullptr || *value == '\0') return -1;
+  char* end = nullptr;
+  errno = 0;
+  const long fd = std::strtol(value, &end, 10);
+  if (errno != 0 || *end != '\0' || fd < 0 || fd > 1'000'000) return -1;
+  return static_cast<int>(fd);
+}
+
+// A duplicate (close-on-exec) of the notice socket for one network; -1 when
+// `fd` is not a stream socket of this process (e.g. a stale environment
+// variable inherited past the launcher's child): then nothing is watched.
+int duplicate_notice_channel(int fd) {
+  if (fd < 0) return -1;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return -1;
+  return ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+}  // namespace
+
 // The method table, built once and kept for the life of the process.
 BIO_METHOD* link_bio_method() {
   static BIO_METHOD* const method = [] {
@@ -395,6 +451,7 @@ struct TcpNetwork::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   ~Impl() {
+    notices.reset();
     links.clear();
     acceptor.reset();
     if (ctx != nullptr) SSL_CTX_free(ctx);
@@ -411,12 +468,20 @@ struct TcpNetwork::Impl {
   std::vector<Bytes> pins;
   std::vector<std::unique_ptr<Link>> links;
   std::chrono::milliseconds receive_timeout{60'000};
+  // The launcher's notice channel (see abort_notice.hpp), read while the
+  // party waits; `aborted` keeps the first notice.
+  std::unique_ptr<asio::posix::stream_descriptor> notices;
+  std::array<std::byte, 64> notice_buffer{};
+  std::size_t notice_fill = 0;
+  std::optional<AbortNotice> aborted;
 
   // ---------------------------------------------------------------- running
 
-  // Runs handlers until `done` or the deadline; false on the deadline.
-  bool run_until(const bool& done, Clock::time_point deadline) {
+  // Runs handlers until `done` or the deadline; false on the deadline, or
+  // (with `stop_on_notice`) as soon as the launcher has reported an abort.
+  bool run_until(const bool& done, Clock::time_point deadline, bool stop_on_notice = true) {
     while (!done) {
+      if (stop_on_notice && aborted) return false;
       if (io.stopped()) io.restart();
       io.run_one_until(deadline);
       if (!done && Clock::now() >= deadline) return false;
@@ -426,21 +491,86 @@ struct TcpNetwork::Impl {
 
   // Starts one asynchronous operation through `start(handler)` and waits for
   // it; at the deadline calls `cancel()`, waits for the aborted operation and
-  // returns timed_out.
+  // returns timed_out. When the launcher reports that a party aborted, the
+  // operation is cancelled the same way and PeerAborted is thrown, here and
+  // in every later wait.
   template <class Start, class Cancel>
   asio::error_code await(Start&& start, Clock::time_point deadline, Cancel&& cancel,
                          std::size_t* transferred = nullptr) {
+    if (aborted) throw PeerAborted(*aborted);
     bool done = false;
     asio::error_code result;
     std::size_t n = 0;
     start(Completion{&done, &result, &n});
     if (!run_until(done, deadline)) {
       cancel();
-      run_until(done, Clock::time_point::max());
+      run_until(done, Clock::time_point::max(), false);
+      if (aborted) throw PeerAborted(*aborted);
       return asio::error::timed_out;
     }
     if (transferred != nullptr) *transferred = n;
     return result;
+  }
+
+  // ------------------------------------------------------- abort notices
+
+  // Starts reading the launcher's notices when this process has a launcher.
+  void watch_launcher(int channel) {
+    const int fd = duplicate_notice_channel(channel);
+    if (fd < 0) return;
+    notices = std::make_unique<asio::posix::stream_descriptor>(io);
+    asio::error_code ec;
+    notices->assign(fd, ec);
+    if (ec) {
+      ::close(fd);
+      notices.reset();
+      return;
+    }
+    read_notices();
+  }
+
+  bool watching_launcher() const { return notices && notices->is_open(); }
+
+  void read_notices() {
+    notices->async_read_some(
+        asio::buffer(notice_buffer.data() + notice_fill, notice_buffer.size() - notice_fill),
+        [this](const asio::error_code& ec, std::size_t n) {
+          asio::error_code ignored;
+          if (ec) {  // the launcher is gone (end of stream), or the network closes
+            if (notices) notices->close(ignored);
+            return;
+          }
+          notice_fill += n;
+          while (notice_fill >= AbortNotice::encoded_size) {
+            try {
+              const auto notice = AbortNotice::from_bytes(ByteView(notice_buffer).first(AbortNotice::encoded_size));
+              if (!aborted && notice.party != self) aborted = notice;
+            } catch (const DecodeError&) {  // not our launcher's notices: stop listening to it
+              notices->close(ignored);
+              return;
+            }
+            std::memmove(notice_buffer.data(), notice_buffer.data() + AbortNotice::encoded_size,
+                         notice_fill - AbortNotice::encoded_size);
+            notice_fill -= AbortNotice::encoded_size;
+          }
+          read_notices();
+        });
+  }
+
+  // A peer disconnected: under a launcher, waits up to notice_grace for the
+  // notice that a party aborted and throws PeerAborted if it comes.
+  void expect_notice_after_disconnect() {
+    if (!watching_launcher()) return;
+    const auto deadline = Clock::now() + notice_grace;
+    while (!aborted && watching_launcher() && Clock::now() < deadline) {
+      if (io.stopped()) io.restart();
+      io.run_one_until(deadline);
+    }
+    if (aborted) throw PeerAborted(*aborted);
+  }
+
+  static bool is_disconnect(const asio::error_code& ec) {
+    return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
   }
 
   // ---------------------------------------------------------------- set-up
@@ -681,7 +811,7 @@ struct TcpNetwork::Impl {
       if (ec) last_error = ec.message();
       asio::steady_timer timer(io);
       timer.expires_at(std::min(deadline, Clock::now() + backoff));
-      (void)await([&](auto h) { timer.async_wait(std::move(h)); }, Clock::time_point::max(), [] {});
+      (void)await([&](auto h) { timer.async_wait(std::move(h)); }, Clock::time_point::max(), [&] { timer.cancel(); });
       backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
     }
   }
@@ -722,6 +852,8 @@ struct TcpNetwork::Impl {
     std::array<std::byte, confirm_magic.size()> confirm{};
     try {
       read_exact(*link, confirm, [&] { return deadline; });
+    } catch (const PeerAborted&) {
+      throw;
     } catch (const NetworkError& e) {
       throw NetworkError(peer, std::string("did not confirm the connection; it may have rejected this party's "
                                            "certificate (") + e.what() + ")");
@@ -761,6 +893,7 @@ struct TcpNetwork::Impl {
     std::deque<std::unique_ptr<PendingConnection>> pending;
     std::vector<std::string> last_failure;  // per claimed party id
     bool accepting = false;                 // an async_accept is outstanding
+    bool stopping = false;                  // winding down: accept nothing more
   };
 
   void accept_all(Clock::time_point deadline) {
@@ -770,6 +903,9 @@ struct TcpNetwork::Impl {
     // Stops accepting, drops what is still unauthenticated, and lets every
     // aborted operation complete before the state goes away.
     const auto wind_down = [&] {
+      // An accept that completed before the cancel must not start another
+      // (nothing would cancel that one, and the wait below would hang).
+      st.stopping = true;
       asio::error_code ignored;
       acceptor->cancel(ignored);
       for (auto& p : st.pending) drop(st, *p, {});
@@ -785,6 +921,7 @@ struct TcpNetwork::Impl {
         if (io.stopped()) io.restart();
         io.run_one_until(deadline);
         std::erase_if(st.pending, [](const auto& p) { return p->finished && p->in_flight == 0; });
+        if (aborted) throw PeerAborted(*aborted);
       }
     } catch (...) {
       wind_down();
@@ -807,7 +944,7 @@ struct TcpNetwork::Impl {
     st.accepting = true;
     acceptor->async_accept([this, &st, deadline](const asio::error_code& ec, tcp::socket socket) {
       st.accepting = false;
-      if (ec == asio::error::operation_aborted || st.missing.empty()) return;
+      if (ec == asio::error::operation_aborted || st.missing.empty() || st.stopping) return;
       if (!ec) admit(st, std::move(socket), deadline);
       start_accept(st, deadline);  // a failed accept (e.g. aborted by the peer) is not fatal
     });
@@ -967,14 +1104,28 @@ struct TcpNetwork::Impl {
     });
   }
 
+  // The configured host:port of this party. "Address already in use" there
+  // most often means a second process started with the same party id, so
+  // the error says so.
+  TcpListener listen_on_own_address() const {
+    const auto& me = config.parties[self];
+    const std::string where = me.host + ":" + std::to_string(me.port);
+    std::string error;
+    int error_number = 0;
+    const int fd = open_listener(me.host, me.port, error, error_number);
+    if (fd >= 0) return TcpListener::adopt(fd);
+    if (error_number == EADDRINUSE) {
+      throw NetworkError(self, "cannot listen on " + where + ": address already in use; is another process running "
+                               "as party " + std::to_string(self) + " (or another program using that port)?");
+    }
+    throw NetworkError(self, "cannot listen on " + where + ": " + error);
+  }
+
   void set_up(TcpListener listener) {
     const auto deadline = Clock::now() + config.connect_timeout;
     links.resize(config.party_count());
     if (self + 1 < config.party_count()) {
-      if (!listener.valid()) {
-        const auto& me = config.parties[self];
-        listener = TcpListener::bind(me.host, me.port);
-      }
+      if (!listener.valid()) listener = listen_on_own_address();
       sockaddr_storage addr{};
       socklen_t len = sizeof addr;
       ::getsockname(listener.native_handle(), reinterpret_cast<sockaddr*>(&addr), &len);
@@ -1202,6 +1353,7 @@ struct TcpNetwork::Impl {
       std::size_t n = 0;
       const auto ec = read_some(l, out.subspan(filled), next_deadline(), n);
       if (ec == asio::error::timed_out) throw receive_timed_out(l, out.size() - filled);
+      if (is_disconnect(ec)) expect_notice_after_disconnect();
       if (ec) throw broken(describe(ec));
       filled += n;
     }
@@ -1288,6 +1440,7 @@ struct TcpNetwork::Impl {
     std::size_t n = 0;
     const auto ec = read_some(l, std::span(l.inbox).subspan(l.inbox_len), next_deadline(), n);
     if (ec == asio::error::timed_out) throw receive_timed_out(l, outstanding);
+    if (is_disconnect(ec)) expect_notice_after_disconnect();
     if (ec) throw broken(describe(ec));
     l.inbox_len += n;
   }
@@ -1295,13 +1448,15 @@ struct TcpNetwork::Impl {
   // Application data passes; an alert or an unknown record type ends the
   // connection with a message that says which.
   template <class Broken>
-  static void check_content_type(const detail::TlsRecordOpener::Opened& opened, ByteView content,
-                                 Broken& broken) {
+  void check_content_type(const detail::TlsRecordOpener::Opened& opened, ByteView content, Broken& broken) {
     switch (opened.content_type) {
       case detail::tls_content_application_data:
         return;
       case detail::tls_content_alert: {
-        if (opened.length == 2 && content[1] == std::byte{0}) throw broken("disconnected (TLS close_notify)");
+        if (opened.length == 2 && content[1] == std::byte{0}) {
+          expect_notice_after_disconnect();
+          throw broken("disconnected (TLS close_notify)");
+        }
         const int description = opened.length == 2 ? static_cast<int>(content[1]) : -1;
         throw broken("TLS alert " + std::to_string(description) + " from the peer");
       }
@@ -1317,6 +1472,7 @@ struct TcpNetwork::Impl {
   }
 
   void receive(std::size_t peer, std::span<std::byte> out) {
+    if (aborted) throw PeerAborted(*aborted);  // the session is over, whatever this peer's socket holds
     Link& l = link(peer);
     if (!l.socket.non_blocking()) {
       asio::error_code ignored;
@@ -1369,7 +1525,8 @@ struct TcpNetwork::Impl {
   }
 };
 
-std::unique_ptr<TcpNetwork> TcpNetwork::connect(const PartyConfig& config, std::size_t self, TcpListener listener) {
+std::unique_ptr<TcpNetwork> TcpNetwork::connect(const PartyConfig& config, std::size_t self, TcpListener listener,
+                                                int abort_channel) {
   PartyConfig checked = config;
   checked.validate();
   if (self >= checked.party_count()) {
@@ -1380,6 +1537,8 @@ std::unique_ptr<TcpNetwork> TcpNetwork::connect(const PartyConfig& config, std::
   impl->tls = checked.transport == Transport::tls;
   impl->receive_timeout = checked.receive_timeout;
   if (impl->tls) impl->configure_tls();
+  impl->watch_launcher(abort_channel == abort_channel_from_environment ? notice_channel_from_environment()
+                                                                        : abort_channel);
   impl->set_up(std::move(listener));
   std::unique_ptr<TcpNetwork> net(new TcpNetwork(self, checked.party_count(), std::move(impl)));
   net->set_receive_timeout(checked.receive_timeout);

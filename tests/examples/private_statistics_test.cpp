@@ -1,9 +1,10 @@
 // Example 03 (private statistics across institutions): the loan file
 // generator and reader, the whole protocol with every bank and aggregator as
 // its own process over TLS on 127.0.0.1 (forks of this test; the test process
-// is the regulator), with 2 and 3 aggregators and dishonest banks, checked
-// against the plaintext totals of the honest banks; and the example
-// program's own launcher when it was built.
+// is the regulator), with 2 and 3 aggregators and dishonest banks whose
+// malformed reports are rejected and named, the totals checked against the
+// plaintext totals of every filed loan; and the example program's own
+// launcher when it was built.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -73,7 +74,7 @@ TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips throug
   CHECK_THROWS_AS(ex03::parse_cheat("lie"), privfin::InvalidArgument);
 }
 
-TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest filings are rejected and named",
+TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest reports are rejected and named",
           "[examples][ex03][process]") {
   const std::size_t aggregators = GENERATE(std::size_t{2}, std::size_t{3});
   // With 2 aggregators: an inflated bucket count and a tampered proof share;
@@ -117,7 +118,7 @@ TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest
           const ex03::Cheat cheat = it == cheats.end() ? ex03::Cheat::none : it->second;
           const ex03::Receipt receipt = ex03::run_bank(*net, aggregators, name, loans_of(loans, name), cheat, log);
           // The exit code tells the parent whether the receipt was right.
-          if (receipt.accepted != (cheat == ex03::Cheat::none)) code = 3;
+          if (receipt.accepted() != (cheat == ex03::Cheat::none)) code = 3;
         }
         net->close();
       } catch (const std::exception& e) {
@@ -150,43 +151,34 @@ TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest
   }
 
   // The rejected filings are exactly the dishonest banks', each named with the reason.
-  std::set<std::string> honest, rejected;
-  REQUIRE(stats.filings.size() == banks.size());
-  for (std::size_t k = 0; k < banks.size(); ++k) {
-    const auto& f = stats.filings[k];
-    CHECK(f.bank == banks[k]);
-    CHECK(f.party == aggregators + 1 + k);
-    if (f.accepted) {
-      CHECK(f.rejected_reports == 0);
-      CHECK(f.reason.empty());
-    } else {
-      rejected.insert(f.bank);
-      CHECK(f.rejected_reports >= 1);
-      const ex03::Cheat cheat = cheats.count(f.bank) != 0 ? cheats.at(f.bank) : ex03::Cheat::none;
-      INFO(f.bank << ": " << f.reason);
-      if (cheat == ex03::Cheat::replay) {
-        CHECK(f.reason.find("replayed report") != std::string::npos);
-      } else {
-        CHECK(f.reason.find("proof rejected") != std::string::npos);
-      }
-    }
-    if (cheats.count(f.bank) == 0) honest.insert(f.bank);
+  // The rejected reports are exactly the dishonest banks' extra ones, each named with its cause.
+  std::set<std::string> rejected;
+  REQUIRE(stats.rejected.size() == cheats.size());
+  for (const auto& r : stats.rejected) {
+    INFO(r.describe());
+    REQUIRE(r.from);
+    REQUIRE(*r.from > aggregators);
+    const std::string& bank = banks.at(*r.from - aggregators - 1);
+    rejected.insert(bank);
+    CHECK(r.cause == (cheats.at(bank) == ex03::Cheat::replay ? privfin::RejectionCause::replayed
+                                                             : privfin::RejectionCause::invalid_proof));
   }
   std::set<std::string> dishonest;
   for (const auto& [name, cheat] : cheats) dishonest.insert(name);
   CHECK(rejected == dishonest);
 
-  // The totals are exactly the plaintext totals of the honest banks.
-  const ex03::Totals expected = ex03::plaintext_totals(loans, honest);
+  // The totals are exactly the plaintext totals of every filed loan.
+  const ex03::Totals expected = ex03::plaintext_totals(loans, std::set<std::string>(banks.begin(), banks.end()));
   CHECK(stats.totals.loans == expected.loans);
   CHECK(stats.totals.loans_per_bucket == expected.loans_per_bucket);
   CHECK(stats.totals.exposure_eur == expected.exposure_eur);
 }
 
-TEST_CASE("ex03: the protocol over LocalNetwork with hand-made malformed filings", "[examples][ex03]") {
-  // Party 4 sends different report lists to the two aggregators (the leader
-  // notices); party 5 sends aggregator 1 a truncated input share (the helper
-  // rejects it, the leader names it). Both filings are rejected as a whole.
+TEST_CASE("ex03: the protocol over LocalNetwork with hand-made malformed uploads", "[examples][ex03]") {
+  // Party 4 sends the two aggregators histogram reports with different
+  // nonces (the helper holds no share of the leader's report); party 5 sends
+  // aggregator 1 a truncated input share (the helper rejects it, the leader
+  // names it). Their reports are rejected; the honest bank's are counted.
   const std::size_t aggregators = 2;
   const auto loans = ex03::generate_loans(3);
   const std::string honest_bank = "Alder Bank";
@@ -205,44 +197,44 @@ TEST_CASE("ex03: the protocol over LocalNetwork with hand-made malformed filings
     });
   };
   const auto hist = ex03::histogram_vdaf(aggregators);
-  // One hand-made histogram report per aggregator; `vary` changes it per aggregator.
-  auto send_filing = [&](std::size_t party, const std::string& name, bool vary, std::size_t truncate_for) {
+  const auto layout = ex03::Layout{aggregators, 3};
+  // One hand-made histogram report; `vary` changes its nonce per aggregator.
+  auto send_uploads = [&](std::size_t party, bool vary, std::size_t truncate_for) {
     for (std::size_t j = 0; j < aggregators; ++j) {
-      privfin::Bytes nonce(16, std::byte{static_cast<unsigned char>(10 * party + (vary ? j : 0))});
+      privfin::service::Prio3ReportShare share;
+      share.nonce.fill(std::byte{static_cast<unsigned char>(10 * party + (vary ? j : 0))});
       privfin::Bytes rand(hist.rand_size(), std::byte{static_cast<unsigned char>(party)});
-      const auto shard = hist.shard(ex03::context_bytes(), 2, nonce, rand);
-      privfin::Bytes share = shard.input_shares[j];
-      if (j == truncate_for) share.pop_back();
-      privfin::Writer w;
-      w.version(1).string(name).u32(1).u8(0).raw(nonce).bytes(shard.public_share).bytes(share);
-      nets[party]->send_message(j, std::move(w).take());
+      const auto shard = hist.shard(privfin::as_bytes(ex03::histogram_context), 2, share.nonce, rand);
+      share.public_share = shard.public_share;
+      share.input_share = shard.input_shares[j];
+      if (j == truncate_for) share.input_share.pop_back();
+      nets[party]->send_message(j, privfin::service::Prio3Upload{{share}}.to_bytes());
+      nets[party]->send_message(j, privfin::service::Prio3Upload{}.to_bytes());  // no exposure reports
     }
-    const privfin::Bytes receipt = nets[party]->receive_message(0, 4096);
-    privfin::Reader r(receipt);
-    if (r.boolean("accepted")) throw std::runtime_error("the malformed filing was accepted");
+    const auto receipt = privfin::rejections_from_bytes(nets[party]->receive_message(0, 1 << 16), 16);
+    if (receipt.size() != 1) throw std::runtime_error("the malformed upload was not rejected once");
   };
   threads.push_back(guarded(0, [&] { (void)ex03::run_aggregator(*nets[0], aggregators, log0); }));
   threads.push_back(guarded(1, [&] { (void)ex03::run_aggregator(*nets[1], aggregators, log1); }));
   threads.push_back(guarded(2, [&] { stats = ex03::run_regulator(*nets[2], aggregators); }));
   threads.push_back(guarded(3, [&] {
     const auto r = ex03::run_bank(*nets[3], aggregators, honest_bank, loans_of(loans, honest_bank), ex03::Cheat::none, log3);
-    if (!r.accepted) throw std::runtime_error("the honest bank was rejected: " + r.detail);
+    if (!r.accepted()) throw std::runtime_error("the honest bank was rejected");
   }));
-  threads.push_back(guarded(4, [&] { send_filing(4, "Mallory Bank", true, aggregators); }));
-  threads.push_back(guarded(5, [&] { send_filing(5, "Trent Lending", false, 1); }));
+  threads.push_back(guarded(4, [&] { send_uploads(4, true, aggregators); }));
+  threads.push_back(guarded(5, [&] { send_uploads(5, false, 1); }));
   for (auto& t : threads) t.join();
   for (std::size_t i = 0; i < errors.size(); ++i) {
     INFO("party " << i << ": " << errors[i]);
     CHECK(errors[i].empty());
   }
-  REQUIRE(stats.filings.size() == 3);
-  CHECK(stats.filings[0].accepted);
-  CHECK_FALSE(stats.filings[1].accepted);
-  CHECK(stats.filings[1].bank == "Mallory Bank");
-  CHECK(stats.filings[1].reason.find("different reports") != std::string::npos);
-  CHECK_FALSE(stats.filings[2].accepted);
-  CHECK(stats.filings[2].party == 5);
-  CHECK(stats.filings[2].reason.find("rejected by aggregator 1: malformed input share") != std::string::npos);
+  REQUIRE(stats.rejected.size() == 2);
+  CHECK(stats.rejected[0].from == std::optional<std::size_t>(layout.bank(1)));
+  CHECK(stats.rejected[0].by == 1);
+  CHECK(stats.rejected[0].detail.find("holds no share") != std::string::npos);
+  CHECK(stats.rejected[1].from == std::optional<std::size_t>(layout.bank(2)));
+  CHECK(stats.rejected[1].by == 1);
+  CHECK(stats.rejected[1].cause == privfin::RejectionCause::malformed);
   CHECK(stats.totals == ex03::plaintext_totals(loans, {honest_bank}));
 }
 
@@ -260,7 +252,8 @@ TEST_CASE("ex03: the example program's launcher runs every role as its own proce
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(output.find("Dogwood Bancorp (party 7): ") != std::string::npos);
-  CHECK(output.find("REJECTED: report 1 (exposure)") != std::string::npos);
-  CHECK(output.find("The private totals equal the plaintext totals of the accepted banks exactly.") != std::string::npos);
+  CHECK(output.find("Dogwood Bancorp: reports REJECTED by the aggregators:") != std::string::npos);
+  CHECK(output.find("rejected by party 0: invalid proof") != std::string::npos);
+  CHECK(output.find("The private totals equal the plaintext totals of every filed loan exactly.") != std::string::npos);
 }
 #endif

@@ -20,10 +20,14 @@
 #include "privfin/he/paillier.hpp"
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
+#include "privfin/net/abort_notice.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
+#include "privfin/service/mpc_share_batch.hpp"
+#include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
 #include "privfin/sig/ec_p256.hpp"
@@ -31,9 +35,9 @@
 #include "privfin/sig/ed25519.hpp"
 #include "privfin/sig/edwards25519.hpp"
 #include "privfin/zk/dleq.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/prio3.hpp"
+#include "privfin/vdaf/field.hpp"
 #include "tests/he/test_keys.hpp"
 
 using namespace privfin;
@@ -122,6 +126,11 @@ void party_config() {
   write("party_config", "plain", Seed().text(c.to_json()));
 }
 
+void abort_notice() {
+  write("abort_notice", "exited", Seed().raw(net::AbortNotice{1, net::AbortNotice::How::exited, 2}.to_bytes()));
+  write("abort_notice", "signaled", Seed().raw(net::AbortNotice{7, net::AbortNotice::How::signaled, 9}.to_bytes()));
+}
+
 template <class V>
 void bls_for(const std::string& tag, unsigned variant) {
   using namespace sig::bls12_381;
@@ -187,7 +196,7 @@ void curve_points() {
 }
 
 void vdaf_field() {
-  using namespace zk;
+  using namespace vdaf;
   const std::vector<Field64> a = {Field64::from_u64(1), Field64::from_u64(0xFFFFFFFF00000000ULL)};
   const std::vector<Field128> b = {Field128::from_u64(7), -Field128::one()};
   write("vdaf_field", "field64", Seed().u8(0).raw(encode_vec(std::span<const Field64>(a))));
@@ -230,6 +239,16 @@ void threshold_paillier() {
   write("threshold_paillier", "key_share", Seed().u8(2).raw(keys.shares[0].to_bytes(pk).view()));
   write("threshold_paillier", "dleq_proof", Seed().u8(3).raw(share.proof.to_bytes()));
   write("threshold_paillier", "honest", Seed().u8(4).raw(filled(16, 0x12)));
+  // The driver's batch message for the harness's fixed batch (the fixed
+  // ciphertext and Enc(7) with zero randomness), from party 2.
+  service::DecryptionShareBatch batch;
+  const std::vector<he::PaillierCiphertext> fixed{c, pk.paillier().encrypt_public(mpz_class(7))};
+  batch.batch_digest = service::DecryptionShareBatch::digest_of(pk, fixed);
+  batch.round = 3;
+  for (const auto& x : fixed) {
+    batch.shares.push_back(keys.shares[2].decrypt_share(pk, x, prg));
+  }
+  write("threshold_paillier", "share_batch", Seed().u8(5).raw(batch.to_bytes(pk)));
 }
 
 void beaver_dealer() {
@@ -276,6 +295,36 @@ void agreement() {
   write("agreement", "rejections", Seed().u8(2).raw(rejections_to_bytes({a, b})));
 }
 
+void prio3_driver() {
+  using namespace privfin::service;
+  Prio3Nonce nonce{};
+  nonce.fill(std::byte{0x5A});
+  const Prio3ReportShare share{nonce, filled(96, 0x10), filled(64, 0x20)};
+  write("prio3_driver", "report_share", Seed().u8(0).raw(share.to_bytes()));
+  write("prio3_driver", "upload", Seed().u8(1).raw(Prio3Upload{{share, share}}.to_bytes()));
+  write("prio3_driver", "batch_init", Seed().u8(2).raw(Prio3BatchInit{3, 48, true, {nonce, nonce}}.to_bytes()));
+  const Prio3Status ok{0, filled(32, 0x30), ""};
+  const Prio3Status refused{7, {}, "validity proof 0 of 1 did not verify"};
+  write("prio3_driver", "prep_shares",
+        Seed().u8(3).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::prep_shares, 3, {ok, refused}}.to_bytes()));
+  write("prio3_driver", "prep_messages",
+        Seed().u8(4).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::prep_messages, 3, {ok, refused}}.to_bytes()));
+  write("prio3_driver", "finish",
+        Seed().u8(5).raw(Prio3BatchStatus{Prio3BatchStatus::Kind::finish, 3, {Prio3Status{}, refused}}.to_bytes()));
+  const Rejection r{.item = 49, .by = 0, .from = 4, .cause = RejectionCause::invalid_proof, .detail = "report: proof"};
+  write("prio3_driver", "commit", Seed().u8(6).raw(Prio3Commit{3, {r}}.to_bytes()));
+  write("prio3_driver", "aggregate_share", Seed().u8(7).raw(Prio3AggregateShare{50, 49, {r}, filled(128, 0x40)}.to_bytes()));
+}
+
+void mpc_share_batch() {
+  using privfin::service::ShareBatch;
+  const ShareBatch rep3{ShareBatch::Kind::arith, {{1, 2, 3}, {4, 5, 6}}};
+  const ShareBatch beaver_bits{ShareBatch::Kind::bits, {{0xF0F0}}};
+  write("mpc_share_batch", "rep3_pair", Seed().u8(3).raw(rep3.to_bytes()));
+  write("mpc_share_batch", "beaver_bits", Seed().u8(1).raw(beaver_bits.to_bytes()));
+  write("mpc_share_batch", "over_max", Seed().u8(2).raw(rep3.to_bytes()));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -285,6 +334,7 @@ int main(int argc, char** argv) {
   codec_reader();
   tls_records();
   party_config();
+  abort_notice();
   bls();
   ed25519();
   ecvrf();
@@ -296,5 +346,7 @@ int main(int argc, char** argv) {
   beaver_dealer();
   key_file();
   agreement();
+  prio3_driver();
+  mpc_share_batch();
   return 0;
 }

@@ -1,4 +1,4 @@
-// Feeds the Prio3 aggregator's decoders (zk/prio3): public shares and input
+// Feeds the Prio3 aggregator's decoders (vdaf): public shares and input
 // shares from clients (verify_init), verifier shares and verifier messages
 // from the other aggregators (verifier_shares_to_message, verify_next) and
 // aggregate shares for the collector (decode_agg_share, unshard), for Count,
@@ -18,14 +18,14 @@
 #include <vector>
 
 #include "privfin/core/error.hpp"
-#include "privfin/zk/prio3/aggregator.hpp"
-#include "privfin/zk/prio3/circuits.hpp"
-#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/vdaf/aggregator.hpp"
+#include "privfin/vdaf/circuits.hpp"
+#include "privfin/vdaf/prio3.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace privfin;
-using namespace privfin::zk;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
+using namespace privfin::vdaf;
 
 namespace {
 

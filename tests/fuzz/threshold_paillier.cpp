@@ -10,7 +10,10 @@
 // DLEQ proof never verifies a false statement (log_g X != log_h Y).
 // Mode 4 is honest: every party's share of a ciphertext made from the input
 // verifies after a to_bytes/parse round trip, and any two combine to the
-// plaintext.
+// plaintext. Mode 5 feeds the threshold decryption driver's batch message
+// (service::DecryptionShareBatch, a batch of two ciphertexts): canonical, and a
+// decoded share that verifies for its ciphertext is the honest one of its
+// party. Parties are 0-based network ids.
 #include <array>
 #include <cstdint>
 
@@ -18,6 +21,7 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/he/threshold_paillier.hpp"
+#include "privfin/service/threshold_decryption.hpp"
 #include "privfin/zk/dleq.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 #include "tests/he/test_keys.hpp"
@@ -40,7 +44,7 @@ void decryption_share(ByteView bytes) {
   fuzz::require(fuzz::same(pk.share_to_bytes(share), bytes));
   if (!pk.verify_share(fixed_ciphertext(), share)) return;
   Prg prg(Prg::Seed{});
-  const auto honest = keys().shares.at(share.party - 1).decrypt_share(pk, fixed_ciphertext(), prg);
+  const auto honest = keys().shares.at(share.party).decrypt_share(pk, fixed_ciphertext(), prg);
   fuzz::require(share.value == honest.value);
 }
 
@@ -56,6 +60,26 @@ void dleq_proof(ByteView bytes) {
   mpz_powm_ui(statement.hx.get_mpz_t(), statement.h.get_mpz_t(), 6, m.get_mpz_t());
   zk::Transcript transcript("privfin fuzz dleq");
   fuzz::require(!zk::dleq_verify(transcript, group, statement, proof));
+}
+
+// The two ciphertexts of the fuzzed batch: the fixed one and Enc(7).
+const std::vector<PaillierCiphertext>& fixed_batch() {
+  static const std::vector<PaillierCiphertext> batch{fixed_ciphertext(),
+                                                     keys().public_key.paillier().encrypt_public(mpz_class(7))};
+  return batch;
+}
+
+void share_batch(ByteView bytes) {
+  const auto& pk = keys().public_key;
+  const auto batch = service::DecryptionShareBatch::from_bytes(bytes, pk, fixed_batch().size());
+  fuzz::require(bytes.size() <= service::DecryptionShareBatch::max_size(pk, fixed_batch().size()));
+  fuzz::require(fuzz::same(batch.to_bytes(pk), bytes));
+  for (std::size_t k = 0; k < batch.shares.size(); ++k) {
+    const auto& share = batch.shares[k];
+    if (!pk.verify_share(fixed_batch()[k], share)) continue;
+    Prg prg(Prg::Seed{});
+    fuzz::require(share.value == keys().shares.at(share.party).decrypt_share(pk, fixed_batch()[k], prg).value);
+  }
 }
 
 void honest(ByteView bytes) {
@@ -82,7 +106,7 @@ void honest(ByteView bytes) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Splitter in(fuzz::as_view(data, size));
-  const std::uint8_t mode = in.u8() % 5;
+  const std::uint8_t mode = in.u8() % 6;
   const ByteView bytes = in.rest();
   try {
     switch (mode) {
@@ -96,10 +120,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto& pk = keys().public_key;
         const auto share = ThresholdPaillierKeyShare::from_bytes(bytes, pk);
         fuzz::require(fuzz::same(share.to_bytes(pk).view(), bytes));
-        fuzz::require(fuzz::same(keys().shares.at(share.party() - 1).to_bytes(pk).view(), bytes));
+        fuzz::require(fuzz::same(keys().shares.at(share.party()).to_bytes(pk).view(), bytes));
         break;
       }
       case 3: dleq_proof(bytes); break;
+      case 5: share_batch(bytes); break;
       default: honest(bytes); break;
     }
   } catch (const DecodeError&) {

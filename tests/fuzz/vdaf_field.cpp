@@ -1,4 +1,4 @@
-// Feeds zk::decode_vec<Field64> and decode_vec<Field128>, the decoding of
+// Feeds vdaf::decode_vec<Field64> and decode_vec<Field128>, the decoding of
 // every Prio3 share, verifier message and aggregate share. Input:
 // [field][bytes].
 // Oracles: a decoded vector re-encodes to the same bytes (only canonical
@@ -9,11 +9,11 @@
 
 #include "privfin/core/detail/int128.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/zk/vdaf_field.hpp"
+#include "privfin/vdaf/field.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace privfin;
-using namespace privfin::zk;
+using namespace privfin::vdaf;
 using privfin::detail::uint128;
 
 namespace {

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <privfin/core/error.hpp>
+#include <privfin/core/fixed_rounding.hpp>
+#include <privfin/core/prg.hpp>
 #include <privfin/he/encoding.hpp>
 
 #include <bit>
@@ -225,4 +227,34 @@ TEST_CASE("Packed encoding edge cases and overflow detection", "[he][encoding][p
   CHECK_THROWS_AS(widest.encode(extremes), InvalidArgument);  // 2^61 is out of range
   const std::vector<std::int64_t> ok{-(std::int64_t{1} << 61), (std::int64_t{1} << 61) - 1};
   CHECK(widest.decrypt(sk, widest.encrypt(ok, prg), 2, 1) == ok);
+}
+
+TEST_CASE("FixedPoint rounds with the library's one rule (core/fixed_rounding.hpp, as sharing::Fixed)",
+          "[he][encoding]") {
+  const FixedPoint fp(16);
+  const double u = std::ldexp(1.0, -16);
+  // Ties away from zero, like sharing::Fixed.
+  CHECK(fp.to_int64(2.5 * u) == 3);
+  CHECK(fp.to_int64(-2.5 * u) == -3);
+  CHECK(fp.to_int64(std::nextafter(0.5, 0.0) * u) == 0);
+  CHECK(FixedPoint(0).to_int64(0.49999999999999994) == 0);
+  // The int64 and big-integer paths agree with each other and with round_scaled.
+  privfin::Prg prg(privfin::Prg::Seed{std::byte{0x48}});
+  for (int i = 0; i < 5000; ++i) {
+    const double x = std::ldexp(static_cast<double>(prg.next_u64() >> 11) - 4503599627370496.0,
+                                static_cast<int>(prg.next_u64() % 75) - 80);  // |x * 2^16| < 2^63
+    const auto expected = privfin::round_scaled(x, 16)->to_int64();
+    REQUIRE(expected.has_value());
+    CHECK(fp.to_int64(x) == *expected);
+    CHECK(fp.to_integer(x) == mpz_class(static_cast<long>(*expected)));
+  }
+  // Range edges of the int64 path are those of sharing::Fixed<16>.
+  CHECK(fp.to_int64(-std::ldexp(1.0, 47)) == std::numeric_limits<std::int64_t>::min());
+  CHECK_THROWS_AS(fp.to_int64(std::ldexp(1.0, 47)), privfin::InvalidArgument);
+  CHECK(fp.to_integer(std::ldexp(1.0, 47)) == mpz_class(1) << 63);
+  CHECK_FALSE(privfin::round_scaled(std::numeric_limits<double>::quiet_NaN(), 3).has_value());
+  CHECK(privfin::round_scaled(-0.0, 3)->to_int64() == 0);
+  CHECK(privfin::round_scaled(std::numeric_limits<double>::denorm_min(), 1074)->to_int64() == 1);
+  CHECK(privfin::round_scaled(std::numeric_limits<double>::denorm_min(), 1073)->to_int64() == 1);  // 0.5: away
+  CHECK(privfin::round_scaled(std::numeric_limits<double>::denorm_min(), 1072)->to_int64() == 0);
 }

@@ -27,8 +27,8 @@ std::vector<DecryptionShare> all_shares(const ThresholdPaillierKeys& keys, const
 }
 
 bool rejected_with(const CombineResult& r, std::size_t party, const std::string& words) {
-  return std::any_of(r.rejected.begin(), r.rejected.end(), [&](const ShareRejection& s) {
-    return s.party == party && s.reason.find(words) != std::string::npos;
+  return std::any_of(r.rejected.begin(), r.rejected.end(), [&](const Rejection& s) {
+    return s.from == party && s.detail.find(words) != std::string::npos;
   });
 }
 }  // namespace
@@ -89,12 +89,18 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
   SECTION("a forged proof") {
     DecryptionShare forged = shares[0];
     forged.proof.response += 1;
-    CHECK(tpk.share_problem(c, forged) == std::optional<std::string>("the proof of correct decryption does not verify"));
+    const auto problem = tpk.share_problem(c, forged, 3, 7);
+    REQUIRE(problem.has_value());
+    CHECK(problem->detail == "the proof of correct decryption does not verify");
+    CHECK(problem->cause == RejectionCause::invalid_proof);
+    CHECK(problem->from == std::optional<std::size_t>(0));
+    CHECK(problem->by == 3);
+    CHECK(problem->item == 7);
     const std::vector<DecryptionShare> in{forged, shares[1], shares[2]};
     const CombineResult r = tpk.combine(c, in);
     CHECK(r.plaintext == m);
-    CHECK(rejected_with(r, 1, "proof of correct decryption does not verify"));
-    CHECK(r.used_parties == std::vector<std::size_t>{2, 3});
+    CHECK(rejected_with(r, 0, "proof of correct decryption does not verify"));
+    CHECK(r.used_parties == std::vector<std::size_t>{1, 2});
   }
   SECTION("a wrong share value with the honest proof") {
     DecryptionShare wrong = shares[1];
@@ -102,14 +108,14 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
     const std::vector<DecryptionShare> in{shares[0], wrong, shares[3]};
     const CombineResult r = tpk.combine(c, in);
     CHECK(r.plaintext == m);
-    CHECK(rejected_with(r, 2, "proof"));
+    CHECK(rejected_with(r, 1, "proof"));
     // Alone with one honest share it is not enough: the cheater is named.
     const std::vector<DecryptionShare> few{wrong, shares[3]};
     try {
       (void)tpk.combine(c, few);
       FAIL("combine accepted a bad share");
     } catch (const ProtocolError& e) {
-      CHECK(e.party() == 2);
+      CHECK(e.party() == 1);
       CHECK(std::string(e.what()).find("proof") != std::string::npos);
     }
   }
@@ -121,12 +127,12 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
     const std::vector<DecryptionShare> in{foreign, shares[1], shares[2]};
     const CombineResult r = tpk.combine(c, in);
     CHECK(r.plaintext == m);
-    CHECK(rejected_with(r, 1, "different threshold key"));
-    // Relabelled with this key's id, its proof fails against this key's v_1.
+    CHECK(rejected_with(r, 0, "different threshold key"));
+    CHECK(r.rejected.at(0).cause == RejectionCause::wrong_key);
+    // Relabelled with this key's id, its proof fails against this key's v_0.
     DecryptionShare relabelled = foreign;
     relabelled.key_id = tpk.key_id();
-    CHECK(tpk.share_problem(c, relabelled) ==
-          std::optional<std::string>("the proof of correct decryption does not verify"));
+    CHECK(tpk.share_problem(c, relabelled).value().detail == "the proof of correct decryption does not verify");
     // Another modulus altogether does not even parse.
     Prg p2 = seeded(9);
     const auto small = ThresholdPaillierDealer::from_safe_primes(test::safe_p256(), test::safe_q256(), 2, 4, p2);
@@ -140,19 +146,18 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
     const std::vector<DecryptionShare> in{old, shares[1], shares[2]};
     const CombineResult r = tpk.combine(c, in);
     CHECK(r.plaintext == m);
-    CHECK(rejected_with(r, 1, "different ciphertext"));
+    CHECK(rejected_with(r, 0, "different ciphertext"));
     // With the digest rewritten the proof still binds the old ciphertext.
     DecryptionShare rewritten = old;
     rewritten.ciphertext_digest = tpk.ciphertext_digest(c);
-    CHECK(tpk.share_problem(c, rewritten) ==
-          std::optional<std::string>("the proof of correct decryption does not verify"));
-    // Party 1's share replayed under party 3's id.
+    CHECK(tpk.share_problem(c, rewritten).value().detail == "the proof of correct decryption does not verify");
+    // Party 0's share replayed under party 2's id.
     DecryptionShare replayed = shares[0];
-    replayed.party = 3;
+    replayed.party = 2;
     const std::vector<DecryptionShare> in2{replayed, shares[1], shares[3]};
     const CombineResult r2 = tpk.combine(c, in2);
     CHECK(r2.plaintext == m);
-    CHECK(rejected_with(r2, 3, "proof"));
+    CHECK(rejected_with(r2, 2, "proof"));
   }
   SECTION("fewer than t shares") {
     const std::vector<DecryptionShare> one{shares[0]};
@@ -167,29 +172,31 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
       (void)tpk.combine(c, dup);
       FAIL("combine accepted two shares from one party");
     } catch (const ProtocolError& e) {
-      CHECK(e.party() == 1);
+      CHECK(e.party() == 0);
       CHECK(std::string(e.what()).find("duplicate party id") != std::string::npos);
     }
-    // A second, freshly proven share from party 1 is a duplicate too.
+    // A second, freshly proven share from party 0 is a duplicate too.
     const auto again = keys.shares[0].decrypt_share(tpk, c, prg);
     const std::vector<DecryptionShare> in{shares[0], again, shares[2]};
     const CombineResult r = tpk.combine(c, in);
     CHECK(r.plaintext == m);
-    CHECK(rejected_with(r, 1, "duplicate party id"));
-    CHECK(r.used_parties == std::vector<std::size_t>{1, 3});
+    CHECK(rejected_with(r, 0, "duplicate party id"));
+    CHECK(r.rejected.at(0).cause == RejectionCause::duplicate);
+    CHECK(r.used_parties == std::vector<std::size_t>{0, 2});
     CHECK_THROWS_AS(tpk.combine_verified(c, dup), InvalidArgument);
   }
   SECTION("unknown party ids") {
     DecryptionShare stranger = shares[0];
-    stranger.party = 5;
-    CHECK(tpk.share_problem(c, stranger).value().find("unknown party id 5") != std::string::npos);
-    stranger.party = 0;
+    stranger.party = 4;  // the key has parties 0..3
+    CHECK(tpk.share_problem(c, stranger).value().detail.find("unknown party id 4") != std::string::npos);
+    CHECK(tpk.share_problem(c, stranger).value().cause == RejectionCause::out_of_range);
+    stranger.party = 1;  // party 0's share under party 1's id
     CHECK_FALSE(tpk.verify_share(c, stranger));
   }
   SECTION("a share value outside Z*_{n^2}") {
     DecryptionShare bad = shares[0];
     bad.value = pk.n();
-    CHECK(tpk.share_problem(c, bad) == std::optional<std::string>("the share value is not in Z*_{n^2}"));
+    CHECK(tpk.share_problem(c, bad).value().detail == "the share value is not in Z*_{n^2}");
   }
   SECTION("several cheaters are all named") {
     DecryptionShare a = shares[0], b = shares[2];
@@ -199,8 +206,8 @@ TEST_CASE("Threshold Paillier names cheaters and still decrypts", "[he][threshol
     const CombineResult r = tpk.combine(c, in);
     CHECK(r.plaintext == m);
     CHECK(r.rejected.size() == 2);
-    CHECK(rejected_with(r, 1, "proof"));
-    CHECK(rejected_with(r, 3, "proof"));
+    CHECK(rejected_with(r, 0, "proof"));
+    CHECK(rejected_with(r, 2, "proof"));
   }
 }
 
@@ -215,7 +222,7 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
   CHECK(tpk2.key_id() == tpk.key_id());
   CHECK(tpk2.threshold() == 2);
   CHECK(tpk2.parties() == 3);
-  CHECK(tpk2.verification_key(3) == tpk.verification_key(3));
+  CHECK(tpk2.verification_key(2) == tpk.verification_key(2));
   Bytes bad = pk_enc;
   bad.pop_back();
   CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(bad), DecodeError);
@@ -240,7 +247,7 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
     tpk.paillier().write(w);
     w.varint(2).varint(ThresholdPaillierPublicKey::max_parties);
     w.raw(bigint::to_bytes_le(tpk.v(), tpk.paillier().ciphertext_bytes()));
-    w.raw(bigint::to_bytes_le(tpk.verification_key(1), tpk.paillier().ciphertext_bytes()));
+    w.raw(bigint::to_bytes_le(tpk.verification_key(0), tpk.paillier().ciphertext_bytes()));
     CHECK_THROWS_WITH(ThresholdPaillierPublicKey::from_bytes(w.data()), Catch::Contains("only"));
   }
   {
@@ -251,8 +258,8 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
     w.varint(2).varint(3);
     w.raw(bigint::to_bytes_le(tpk.v(), tpk.paillier().ciphertext_bytes()));
     w.raw(bigint::to_bytes_le(tpk.paillier().n(), tpk.paillier().ciphertext_bytes()));
+    w.raw(bigint::to_bytes_le(tpk.verification_key(1), tpk.paillier().ciphertext_bytes()));
     w.raw(bigint::to_bytes_le(tpk.verification_key(2), tpk.paillier().ciphertext_bytes()));
-    w.raw(bigint::to_bytes_le(tpk.verification_key(3), tpk.paillier().ciphertext_bytes()));
     CHECK_THROWS_AS(ThresholdPaillierPublicKey::from_bytes(w.data()), DecodeError);
   }
 
@@ -260,7 +267,8 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
   const auto share = keys.shares[1].decrypt_share(tpk, c, prg);
   const Bytes s_enc = tpk.share_to_bytes(share);
   const auto back = tpk2.share_from_bytes(s_enc);
-  CHECK(back.party == 2);
+  CHECK(back.party == 1);
+  CHECK(s_enc.size() <= tpk.max_share_size());
   CHECK(tpk2.verify_share(c, back));
   bad = s_enc;
   bad.pop_back();
@@ -275,7 +283,7 @@ TEST_CASE("Threshold Paillier serialization", "[he][threshold][codec]") {
   // Key shares: round trip, another key, a tampered secret.
   const SecretBytes ks_enc = keys.shares[2].to_bytes(tpk);
   const auto ks = ThresholdPaillierKeyShare::from_bytes(ks_enc.view(), tpk);
-  CHECK(ks.party() == 3);
+  CHECK(ks.party() == 2);
   CHECK(tpk.verify_share(c, ks.decrypt_share(tpk, c, prg)));
   const auto& other = test::test_threshold_keys(2, 3, 2);
   CHECK_THROWS_WITH(ThresholdPaillierKeyShare::from_bytes(ks_enc.view(), other.public_key),
@@ -297,11 +305,12 @@ TEST_CASE("Threshold Paillier dealer parameters", "[he][threshold]") {
                   InvalidArgument);
   CHECK_THROWS_AS(ThresholdPaillierDealer::generate(1000, 2, 3, prg), InvalidArgument);
   const auto& tpk = test::test_threshold_keys(2, 3).public_key;
-  CHECK_THROWS_AS(tpk.verification_key(0), InvalidArgument);
-  CHECK_THROWS_AS(tpk.verification_key(4), InvalidArgument);
+  CHECK_NOTHROW(tpk.verification_key(0));  // 0-based: parties 0, 1, 2
+  CHECK_THROWS_AS(tpk.verification_key(3), InvalidArgument);
+  CHECK_THROWS_WITH(tpk.verification_key(3), Catch::Contains("party 3 is not in [0, 3)"));
   CHECK(tpk.delta() == 6);
   // A key share for a party the key does not have.
-  const ThresholdPaillierKeyShare stray(4, 12345);
+  const ThresholdPaillierKeyShare stray(3, 12345);
   CHECK_THROWS_AS(stray.decrypt_share(tpk, tpk.paillier().encrypt(1, prg), prg), InvalidArgument);
   CHECK_THROWS_AS(stray.decrypt_share(tpk, PaillierCiphertext(0), prg), InvalidArgument);
 }
@@ -312,4 +321,37 @@ TEST_CASE("Threshold Paillier dealer with fresh 1024-bit safe primes", "[he][thr
   const auto c = keys.public_key.paillier().encrypt(31337, prg);
   const auto shares = all_shares(keys, c, prg);
   CHECK(keys.public_key.combine(c, shares).plaintext == 31337);
+}
+
+TEST_CASE("Threshold Paillier one numbering: key share i is network party i everywhere", "[he][threshold][issue14]") {
+  // Issue #14, problem 4: key shares, shares, verification keys and errors
+  // used 1-based ids while the network is 0-based, so "party 3" meant
+  // network party 2. Now party i is network party i throughout.
+  Prg prg = seeded(7);
+  const auto& keys = test::test_threshold_keys(3, 4);
+  const auto& tpk = keys.public_key;
+  const auto c = tpk.paillier().encrypt(11, prg);
+  std::vector<DecryptionShare> shares;
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(keys.shares[i].party() == i);
+    shares.push_back(keys.shares[i].decrypt_share(tpk, c, prg));
+    CHECK(shares[i].party == i);
+    // Party i's key share matches verification key i.
+    CHECK(ThresholdPaillierKeyShare::from_bytes(keys.shares[i].to_bytes(tpk).view(), tpk).party() == i);
+  }
+  // A bad share from party 2 with too few others: the error names party 2.
+  shares[2].value = (shares[2].value * (tpk.paillier().n() + 1)) % tpk.paillier().n_squared();
+  const std::vector<DecryptionShare> few{shares[0], shares[2], shares[3]};
+  try {
+    (void)tpk.combine(c, few, /*by=*/0, /*item=*/0);
+    FAIL("combine accepted a bad share");
+  } catch (const ProtocolError& e) {
+    CHECK(e.party() == 2);
+    CHECK_THAT(e.what(), Catch::StartsWith("party 2: the proof of correct decryption does not verify"));
+  }
+  const CombineResult r = tpk.combine(c, shares);
+  CHECK(r.plaintext == 11);
+  CHECK(r.used_parties == std::vector<std::size_t>{0, 1, 3});
+  REQUIRE(r.rejected.size() == 1);
+  CHECK(r.rejected[0].describe().find("from party 2") != std::string::npos);
 }

@@ -9,44 +9,18 @@
 #include <vector>
 
 #include "privfin/net/local_network.hpp"
+#include "support/local_parties.hpp"
+#include "support/wire_negative.hpp"
 
 using namespace privfin;
 using service::Parameters;
 
 namespace {
 
-// Runs body(net) for every party of a LocalNetwork on its own thread and
-// returns what each threw (nullptr for none).
-std::vector<std::exception_ptr> run_parties(std::size_t n, const std::function<void(net::Network&)>& body) {
-  auto nets = net::LocalNetwork::create(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        nets[i]->set_receive_timeout(std::chrono::milliseconds(5000));
-        body(*nets[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
 Parameters bank_parameters(std::int64_t limit) {
   Parameters p("anti-stacking", 1);
   p.set("limit", limit).set("context", "loan-book 2026-12").set_fingerprint("verify key", as_bytes("k"));
   return p;
-}
-
-std::string message_of(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  }
 }
 
 }  // namespace
@@ -89,29 +63,19 @@ TEST_CASE("parameters: bad names and values are refused", "[service][agreement]"
 TEST_CASE("parameters: every truncation and every bit flip of an encoding is refused or changes it",
           "[service][agreement]") {
   const Parameters p = bank_parameters(50'000);
-  const Bytes wire = p.to_bytes();
-  for (std::size_t len = 0; len < wire.size(); ++len) {
-    CHECK_THROWS_AS(Parameters::from_bytes(ByteView(wire).first(len)), DecodeError);
-  }
-  for (std::size_t bit = 0; bit < wire.size() * 8; ++bit) {
-    Bytes flipped = wire;
-    flipped[bit / 8] ^= std::byte{static_cast<unsigned char>(1U << (bit % 8))};
-    try {
-      CHECK(Parameters::from_bytes(flipped) != p);
-    } catch (const DecodeError&) {
-      // refused: fine
-    }
-  }
+  test::check_truncations_and_flips(
+      p.to_bytes(), [](ByteView b) { return Parameters::from_bytes(b); },
+      [&](const Parameters& q) { return q == p; });
 }
 
 TEST_CASE("agreement: parties holding the same parameters pass", "[service][agreement]") {
-  const auto errors = run_parties(4, [](net::Network& net) { service::agree(net, bank_parameters(50'000)); });
+  const auto errors = test::run_local_parties(4, [](net::Network& net) { service::agree(net, bank_parameters(50'000)); });
   for (const auto& e : errors) CHECK(e == nullptr);
 }
 
 TEST_CASE("agreement: one bank's other limit is named at every party (silent wrong answer 1)",
           "[service][agreement]") {
-  const auto errors = run_parties(3, [](net::Network& net) {
+  const auto errors = test::run_local_parties(3, [](net::Network& net) {
     service::agree(net, bank_parameters(net.party_id() == 2 ? 500 : 50'000));
   });
   for (std::size_t i = 0; i < 3; ++i) {
@@ -132,18 +96,18 @@ TEST_CASE("agreement: one bank's other limit is named at every party (silent wro
 }
 
 TEST_CASE("agreement: another protocol or a missing entry is named", "[service][agreement]") {
-  const auto errors = run_parties(2, [](net::Network& net) {
+  const auto errors = test::run_local_parties(2, [](net::Network& net) {
     Parameters p(net.party_id() == 0 ? "anti-stacking" : "histogram", 1);
     if (net.party_id() == 0) p.set("limit", 5);
     service::agree(net, p);
   });
-  CHECK_THAT(message_of(errors[0]), Catch::Contains("protocol = \"histogram\""));
-  CHECK_THAT(message_of(errors[0]), Catch::Contains("limit unset"));
-  CHECK_THAT(message_of(errors[1]), Catch::Contains("limit = 5 (unset at party 1)"));
+  CHECK_THAT(test::what_of(errors[0]), Catch::Contains("protocol = \"histogram\""));
+  CHECK_THAT(test::what_of(errors[0]), Catch::Contains("limit unset"));
+  CHECK_THAT(test::what_of(errors[1]), Catch::Contains("limit = 5 (unset at party 1)"));
 }
 
 TEST_CASE("agreement: a subset of the network agrees without the others", "[service][agreement]") {
-  const auto errors = run_parties(4, [](net::Network& net) {
+  const auto errors = test::run_local_parties(4, [](net::Network& net) {
     if (net.party_id() == 3) return;  // not in the session
     const std::array<std::size_t, 3> session{0, 1, 2};
     service::agree(net, bank_parameters(7), session);
@@ -160,7 +124,7 @@ TEST_CASE("agreement: a bad party list is refused before anything is sent", "[se
 }
 
 TEST_CASE("agreement: a malformed list from a peer is a DecodeError naming it", "[service][agreement]") {
-  const auto errors = run_parties(2, [](net::Network& net) {
+  const auto errors = test::run_local_parties(2, [](net::Network& net) {
     if (net.party_id() == 1) {
       net.send_message(0, Bytes{std::byte{1}, std::byte{9}});
       (void)net.receive_message(0);
@@ -168,6 +132,6 @@ TEST_CASE("agreement: a malformed list from a peer is a DecodeError naming it", 
     }
     service::agree(net, Parameters("p", 1));
   });
-  CHECK_THAT(message_of(errors[0]), Catch::Contains("party 1"));
+  CHECK_THAT(test::what_of(errors[0]), Catch::Contains("party 1"));
   CHECK(errors[1] == nullptr);
 }

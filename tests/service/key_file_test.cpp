@@ -182,6 +182,20 @@ TEST_CASE("key files: another key type, another version, a wrong passphrase", "[
   save_key_file(share_path, keys.shares[0], keys.public_key, {}, prg);
   CHECK_THROWS_AS(load_threshold_paillier_key_share(share_path, test::test_threshold_keys(2, 3, 2).public_key),
                   DecodeError);
+  // The loaded share is the owner's: party i's file holds key share i (network party i).
+  save_key_file(share_path, keys.shares[2], keys.public_key, {}, prg);
+  CHECK(load_threshold_paillier_key_share(share_path, keys.public_key).party() == 2);
+  // A version 1 share (1-based party ids) is refused with its version, not read as another party's.
+  const SecretBytes current = keys.shares[2].to_bytes(keys.public_key);
+  Bytes old(current.view().begin(), current.view().end());
+  old[0] = std::byte{1};
+  write_key_file(share_path, encode_key_file(KeyType::threshold_paillier_key_share, old, {}, prg).view());
+  try {
+    (void)load_threshold_paillier_key_share(share_path, keys.public_key);
+    FAIL("a version 1 key share was loaded");
+  } catch (const DecodeError& e) {
+    CHECK(message_has(e, "version 1"));
+  }
 }
 
 TEST_CASE("key files: every truncation and every bit flip of an encrypted file is refused", "[service][key_file]") {

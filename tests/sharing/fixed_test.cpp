@@ -130,3 +130,73 @@ TEST_CASE("Fixed encodings add like reals, also after sharing", "[sharing][fixed
   const auto p = Fx::encode(1.5) * Fx::encode(-2.0);
   CHECK(Fx::decode(Z2k<64>::from_signed(p.as_signed() >> 16)) == -3.0);
 }
+
+TEST_CASE("Range budget: three exposures of 1e14 summed with a 3-term budget are refused", "[sharing][fixed][budget]") {
+  using Fx = Fixed<16>;
+  const std::vector<double> exposures{1e14, 1e14, 1e14};
+  // Without a budget each value encodes, and the sum wraps silently to 1.85e13.
+  const auto plain = Fx::encode(exposures);
+  const double wrapped = Fx::decode(plain[0] + plain[1] + plain[2]);
+  CHECK(std::abs(wrapped - 1.8530e13) < 1e10);
+  // With the budget the encoder refuses, naming the index and the budget, never the value.
+  std::vector<Z2k<64>> out(3, Z2k<64>{7});
+  try {
+    Fx::encode(exposures, out, sharing::RangeBudget{.terms = 3});
+    FAIL("a value that can overflow a 3-term sum was accepted");
+  } catch (const InvalidArgument& e) {
+    const std::string what = e.what();
+    INFO(what);
+    CHECK(what.find("index 0") != std::string::npos);
+    CHECK(what.find("range budget") != std::string::npos);
+    CHECK(what.find("3 terms") != std::string::npos);
+    CHECK(what.find("1e+14") == std::string::npos);
+    CHECK(what.find("100000000000000") == std::string::npos);
+  }
+  CHECK(out == std::vector<Z2k<64>>(3, Z2k<64>{7}));  // all-or-nothing
+  // The index named is the first value over the bound.
+  const std::vector<double> mixed{1.0, -2.0, -1e14};
+  CHECK_THROWS_WITH(Fx::encode(mixed, sharing::RangeBudget{.terms = 3}), Catch::Contains("index 2"));
+  // Values within the budget add up exactly.
+  const double m = Fx::max_magnitude({.terms = 3});
+  const std::vector<double> fits{m, m, m};
+  const auto enc = Fx::encode(fits, sharing::RangeBudget{.terms = 3});
+  const Z2k<64> sum = enc[0] + enc[1] + enc[2];
+  CHECK(sum.as_signed() > 0);
+  CHECK(sum.as_signed() < (std::int64_t{1} << 62));
+  CHECK(Fx::decode(sum) == 3 * m);
+}
+
+TEST_CASE("Range budget bounds are exact", "[sharing][fixed][budget]") {
+  using Fx = Fixed<16>;
+  constexpr std::uint64_t safe = (std::uint64_t{1} << 62) - 1;
+  CHECK(Fx::max_encoding({}) == safe);
+  CHECK(Fx::max_encoding({.terms = 3}) == safe / 3);
+  CHECK(Fx::max_encoding({.terms = 1000}) == safe / 1000);
+  for (std::uint64_t products : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{100},
+                                 std::uint64_t{12345}, std::uint64_t{1} << 40}) {
+    INFO(products);
+    const std::uint64_t m = Fx::max_encoding({.terms = 1, .products = products});
+    CHECK(m * m <= safe / products);
+    CHECK((m + 1) * (m + 1) > safe / products);
+  }
+  CHECK_THROWS_AS(Fx::max_encoding({.terms = 0}), InvalidArgument);
+  CHECK_THROWS_AS(Fx::encode(std::vector<double>{1.0}, sharing::RangeBudget{.terms = 0}), InvalidArgument);
+  // At the bound accepted, one encoding step above refused.
+  const sharing::RangeBudget dot{.terms = 1, .products = 100};
+  const double edge = Fx::max_magnitude(dot);
+  CHECK_NOTHROW(Fx::encode(std::vector<double>{edge, -edge}, dot));
+  CHECK_THROWS_AS(Fx::encode(std::vector<double>{edge + Fx::resolution}, dot), InvalidArgument);
+  CHECK_THROWS_AS(Fx::encode(std::vector<double>{-edge - Fx::resolution}, dot), InvalidArgument);
+  // A dot product of 100 products of values at the bound stays below 2^62.
+  const auto e = Fx::encode(std::vector<double>{edge}, dot)[0];
+  Z2k<64> acc{};
+  for (int i = 0; i < 100; ++i) acc = acc + e * e;
+  CHECK(acc.as_signed() > 0);
+  CHECK(static_cast<std::uint64_t>(acc.as_signed()) <= safe);
+  CHECK(sharing::RangeBudget{.terms = 2, .products = 5}.describe() == "2 terms, sums of 5 products");
+  std::vector<Z2k<64>> short_out(1);
+  CHECK_THROWS_AS(Fx::encode(std::vector<double>{1.0, 2.0}, short_out, sharing::RangeBudget{}), InvalidArgument);
+  // NaN and out-of-range values keep their own messages under a budget.
+  CHECK_THROWS_WITH(Fx::encode(std::vector<double>{0.0, std::nan("")}, sharing::RangeBudget{}),
+                    Catch::Contains("index 1 is NaN"));
+}

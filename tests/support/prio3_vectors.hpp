@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "privfin/zk/prio3/prio3.hpp"
+#include "privfin/vdaf/prio3.hpp"
 #include "support/vectors.hpp"
 
 namespace privfin::test::vdaf {
 
-using namespace privfin::zk;
-using namespace privfin::zk::prio3;
+using namespace privfin::vdaf;
+using namespace privfin::vdaf;
 using nlohmann::json;
 
 template <class T>
@@ -99,7 +99,7 @@ void run_vector(const json& tv, const Circuit& circuit, Prio3Options options = {
       auto msg = vdaf.verifier_shares_to_message(ctx, vshares);
       CHECK(msg.accepted() == success);
       if (!success) {
-        CHECK(msg.reason() != Rejection::none);
+        CHECK(msg.reason() != Reason::none);
       } else if (msg) {
         CHECK(to_hex(msg.value()) == r.at("verifier_messages").at(0).get<std::string>());
         messages[idx] = msg.value();

@@ -15,7 +15,11 @@
 // complement around n/2). Sums and scalar products decode correctly as long
 // as the true result stays in that range; the caller must keep it there.
 //
-// Fixed point: a real x is round(x * 2^f). A product of two encodings (a
+// Fixed point: a real x is round(x * 2^f), with the library's one rounding
+// rule (core/fixed_rounding.hpp: nearest, ties away from zero, exact), the
+// same as sharing::Fixed, so a value encoded for Paillier and for MPC gives
+// the same integer. Unlike sharing::Fixed, the integer may be of any size
+// (it is then reduced mod n by encode). A product of two encodings (a
 // plaintext scalar times a ciphertext) carries scale 2^(2f): decode it with
 // scale_power = 2.
 //

@@ -1,6 +1,8 @@
 // privfin/mpc/fixed_point.hpp — fixed-point arithmetic on shared
 // sharing::Fixed<F> encodings (Z2k<64>, F fractional bits), written once
-// against mpc::Protocol.
+// against mpc::Protocol. Encoding (and range budgets for sums and dot
+// products) is sharing::Fixed's job; this header only computes, and
+// encodes its internal constants with the same rounding rule.
 //
 //   using Fx = sharing::Fixed<16>;
 //   auto z = mpc::fixmul<16>(p, x, y);        // x * y
@@ -43,6 +45,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "privfin/core/fixed_rounding.hpp"
 #include "privfin/mpc/compare.hpp"
 #include "privfin/mpc/convert.hpp"
 #include "privfin/mpc/protocol.hpp"
@@ -54,8 +57,11 @@ namespace privfin::mpc {
 namespace detail {
 inline constexpr unsigned internal_bits = 24;
 
+// A public constant at `bits` fractional bits, rounded by the library's one
+// rule (core/fixed_rounding.hpp, as sharing::Fixed). Only called with small
+// finite constants, which always fit.
 inline Ring encode_at(double v, unsigned bits) {
-  return Ring::from_signed(static_cast<std::int64_t>(std::llround(std::ldexp(v, static_cast<int>(bits)))));
+  return Ring::from_signed(round_scaled(v, bits).value().to_int64().value());
 }
 
 template <Protocol P>

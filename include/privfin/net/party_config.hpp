@@ -11,7 +11,7 @@
 // machine that runs that party.
 //
 // Throws: DecodeError when the file is not valid JSON, InvalidArgument for a
-// missing or wrong value (party id out of range or repeated, duplicate
+// missing, unknown (misspelt) or wrong value (party id out of range or repeated, duplicate
 // host:port, bad port, unknown transport, non-positive timeout), naming the
 // field. Values only: thread-safe.
 #pragma once

@@ -31,8 +31,18 @@
 // receive(). close() (and the destructor) writes what is still queued, for
 // at most receive_timeout(), then closes the connections.
 //
+// Started by a launcher (service::launch, privfin-launch), the network also
+// watches the launcher's notice channel while it waits: when a party exits
+// with a non-zero status or is killed, connect() and any receive in progress
+// throw PeerAborted ("party 1: aborted (exit status 2)") within
+// milliseconds, instead of running into connect_timeout or receive_timeout;
+// a peer's disconnect is reported as its abort when the notice follows
+// within a second (net/abort_notice.hpp). Without a launcher nothing changes.
+//
 // Throws from connect(): InvalidArgument for a bad configuration, own id out
 // of range or unreadable/mismatched certificate or key files; NetworkError
+// naming this party when its address cannot be bound ("address already in
+// use; is another process running as party 1?"); PeerAborted; NetworkError
 // naming the peer when it is not reachable by the deadline, presents the
 // wrong certificate, or answers with a wrong hello (on the accepting side,
 // which cannot tell such a peer from a stranger until it authenticates, at
@@ -44,6 +54,7 @@
 #include <memory>
 #include <string>
 
+#include "privfin/net/abort_notice.hpp"
 #include "privfin/net/network.hpp"
 #include "privfin/net/party_config.hpp"
 
@@ -78,8 +89,16 @@ class TcpListener {
 
 class TcpNetwork final : public Network {
  public:
+  // The default for connect()'s abort_channel: the socket named by the
+  // environment variable PRIVFIN_ABORT_FD, when a launcher set it.
+  static constexpr int abort_channel_from_environment = -2;
+
+  // `abort_channel`: a stream socket on which a launcher sends AbortNotices
+  // (net/abort_notice.hpp); -1 for none. The network reads a duplicate of
+  // it while it waits; the caller keeps its own descriptor.
   [[nodiscard]] static std::unique_ptr<TcpNetwork> connect(const PartyConfig& config, std::size_t self,
-                                                           TcpListener listener = {});
+                                                           TcpListener listener = {},
+                                                           int abort_channel = abort_channel_from_environment);
   ~TcpNetwork() override;
 
   [[nodiscard]] Transport transport() const noexcept;
