@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <queue>
@@ -179,6 +180,7 @@ class Simulation {
   void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
   void observe_signed(NodeId from, const Bytes& payload);
   void check_liveness();
+  void prune_checkers();
   void violation(const std::string& what) {
     if (result_.violations.size() < 16) result_.violations.push_back("t=" + fmt_time(now_) + ": " + what);
   }
@@ -210,6 +212,7 @@ class Simulation {
   // what the stale-proposer adversary knows: prevotes by (height, round, block), and blocks
   std::map<std::tuple<Height, Round, Hash32>, std::map<NodeId, Bytes>> pols_;
   std::map<Hash32, Block> blocks_;
+  Height pruned_below_ = 0;
   bool liveness_armed_ = false;
   Height liveness_goal_ = 0;
 };
@@ -594,6 +597,7 @@ void Simulation::commit(NodeId id, const Decision& d) {
     violation("agreement: node " + std::to_string(id) + " committed block " + id_hash.short_hex() + " at height " +
               std::to_string(h) + ", others committed " + it->second.short_hex());
   }
+  prune_checkers();
   const auto [ait, afresh] = app_after_.emplace(h, node.app_hashes.back());
   if (!afresh && ait->second != node.app_hashes.back()) {
     violation("application hash of node " + std::to_string(id) + " differs after height " + std::to_string(h));
@@ -610,6 +614,22 @@ void Simulation::commit(NodeId id, const Decision& d) {
       !verify_certificate(*checker_crypto_, validators_, chain_id_, d.certificate)) {
     violation("certificate of node " + std::to_string(id) + " at height " + std::to_string(h) + " does not verify");
   }
+}
+
+void Simulation::prune_checkers() {
+  // Every honest node has committed below `low`, so none will sign there
+  // again: forget those heights (long runs keep the checkers' memory flat).
+  Height low = std::numeric_limits<Height>::max();
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    if (honest(i)) low = std::min<Height>(low, nodes_[i].ledger.size());
+  }
+  if (low == std::numeric_limits<Height>::max() || low < pruned_below_ + 8) return;
+  pruned_below_ = low;
+  std::erase_if(signed_, [low](const auto& e) { return std::get<1>(e.first) < low; });
+  std::erase_if(locks_, [low](const auto& e) { return e.first.second < low; });
+  prevotes_.erase(prevotes_.begin(), prevotes_.lower_bound({low, 0, Hash32{}}));
+  pols_.erase(pols_.begin(), pols_.lower_bound({low, 0, Hash32{}}));
+  std::erase_if(blocks_, [low](const auto& e) { return e.second.header.height < low; });
 }
 
 void Simulation::check_liveness() {
