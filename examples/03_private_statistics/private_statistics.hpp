@@ -1,29 +1,15 @@
-// Example 03: private statistics across institutions — the protocol of every
-// role, written against privfin's public headers (see README.md).
-//
-// Banks report to a regulator how many of their loans fall in each of eight
-// probability-of-default buckets (Prio3Histogram, one report per loan) and
-// their total exposure (Prio3Sum, one report per loan), without any
-// aggregator seeing a single bank's numbers. The Prio3 plumbing (uploads,
-// parameter agreement, batched verification, replay protection, rejection
-// lists, collection) is privfin's service/prio3_driver.hpp; this file holds
-// only what is particular to the example: the loan data, the two Prio3
-// sessions (buckets, exposure), the dishonest banks, the receipts and the
-// regulator's report.
-//
-// Reports are accepted or rejected one by one. A malformed report (a fake
-// loan counted five times, an exposure of a trillion euros, a tampered proof
-// share, a replayed report) is rejected by the aggregators and never
-// counted; the bank that uploaded it is named, in its receipt and in the
-// regulator's report. Privacy holds while one aggregator is honest;
-// robustness (a malformed report is caught) while all follow the protocol.
-//
-// Party ids in the cluster: aggregators 0..A-1 (0 is the leader), the
-// regulator A, the banks A+1..A+B. Each role is a function of a Network, so
-// the same code runs over TcpNetwork (separate processes, TLS) or
-// LocalNetwork. Functions throw privfin errors (ParameterMismatch,
-// ProtocolError, DecodeError, NetworkError) when a peer breaks the protocol;
-// a bad report is never an exception but a rejection.
+// Example 03: private statistics across institutions — every role, written
+// against privfin's public headers (see README.md). Banks report how many
+// loans fall in each of eight probability-of-default buckets (Prio3Histogram)
+// and their total exposure (Prio3Sum), one report of each per loan, without
+// any aggregator seeing a bank's numbers. The Prio3 plumbing (uploads,
+// parameter agreement, batched verification, replays, rejections,
+// collection) is service/prio3_driver.hpp; here: the loans, the two
+// sessions, the dishonest banks, the receipts and the regulator's report.
+// Party ids: aggregators 0..A-1 (0 leads), the regulator A, banks A+1...
+// Each role is a function of a Network; functions throw privfin errors
+// (ParameterMismatch, ProtocolError, DecodeError, NetworkError) when a peer
+// breaks the protocol; a bad report is a Rejection, never an exception.
 #pragma once
 
 #include <algorithm>
@@ -44,7 +30,6 @@
 
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/core/prg.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/net/network.hpp"
 #include "privfin/service/prio3_driver.hpp"
@@ -91,49 +76,6 @@ struct Loan {
   std::size_t bucket = 0;         // 0 .. num_buckets-1
   std::uint64_t exposure_eur = 0; // 0 .. max_exposure_eur
 };
-
-inline const std::vector<std::string>& default_bank_names() {
-  static const std::vector<std::string> names = {"Alder Bank",      "Birch Savings", "Cedar Credit Union",
-                                                 "Dogwood Bancorp", "Elm Trust",     "Fir Capital"};
-  return names;
-}
-
-// A synthetic loan book for each bank, the same for the same seed on every
-// platform (integer arithmetic on privfin's AES-CTR Prg only). Each bank has
-// 30..89 loans; its bucket distribution leans riskier for later banks;
-// exposures lie between 25,000 and about 51 million euros, in hundreds.
-inline std::vector<Loan> generate_loans(std::uint64_t seed, const std::vector<std::string>& banks = default_bank_names()) {
-  privfin::Prg::Seed s{};
-  for (std::size_t i = 0; i < 8; ++i) s[i] = static_cast<std::byte>((seed >> (8 * i)) & 0xFFU);
-  privfin::Prg prg(s);
-  // Per-mille weights of the buckets for a typical corporate loan book.
-  constexpr std::array<std::uint64_t, num_buckets> weights = {90, 160, 230, 200, 150, 100, 50, 20};
-  std::vector<Loan> loans;
-  for (std::size_t b = 0; b < banks.size(); ++b) {
-    const std::uint64_t count = 30 + prg.next_u64() % 60;
-    const std::size_t shift = b % 3;  // some banks lend to riskier borrowers
-    for (std::uint64_t i = 0; i < count; ++i) {
-      std::uint64_t u = prg.next_u64() % 1000;
-      std::size_t bucket = 0;
-      while (bucket + 1 < num_buckets && u >= weights[bucket]) u -= weights[bucket++];
-      bucket = std::min(num_buckets - 1, bucket + (prg.next_u64() % 4 == 0 ? shift : 0));
-      const std::uint64_t scale = std::uint64_t{25'000} << (prg.next_u64() % 11);
-      const std::uint64_t exposure = (scale + prg.next_u64() % scale) / 100 * 100;
-      std::ostringstream id;
-      id << "L" << (b + 1) << "-" << (1000 + i);
-      loans.push_back(Loan{banks[b], id.str(), bucket, exposure});
-    }
-  }
-  return loans;
-}
-
-inline void write_loans_csv(const std::filesystem::path& file, const std::vector<Loan>& loans) {
-  std::ofstream out(file);
-  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
-  out << "bank,loan_id,risk_bucket,exposure_eur\n";
-  for (const auto& l : loans) out << l.bank << ',' << l.loan_id << ',' << l.bucket << ',' << l.exposure_eur << '\n';
-  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
-}
 
 // Throws InvalidArgument naming the line for a malformed row. Values are not
 // range-checked here: a bank's shard() refuses an out-of-range loan.
@@ -230,23 +172,13 @@ enum class Cheat {
   replay,        // the first histogram report sent twice (same report id)
 };
 
-inline std::string_view to_string(Cheat c) noexcept {
-  switch (c) {
-    case Cheat::none: return "none";
-    case Cheat::inflate: return "inflate";
-    case Cheat::out_of_range: return "out-of-range";
-    case Cheat::tamper_proof: return "tamper-proof";
-    case Cheat::replay: return "replay";
-  }
-  return "unknown";
-}
-
+inline constexpr std::array<std::string_view, 5> cheat_names = {"none", "inflate", "out-of-range", "tamper-proof", "replay"};
+inline std::string_view to_string(Cheat c) noexcept { return cheat_names.at(static_cast<std::size_t>(c)); }
 inline Cheat parse_cheat(std::string_view text) {
-  for (Cheat c : {Cheat::none, Cheat::inflate, Cheat::out_of_range, Cheat::tamper_proof, Cheat::replay}) {
-    if (text == to_string(c)) return c;
+  for (std::size_t i = 0; i < cheat_names.size(); ++i) {
+    if (text == cheat_names[i]) return static_cast<Cheat>(i);
   }
-  throw privfin::InvalidArgument("unknown cheat '" + std::string(text) +
-                                 "' (none, inflate, out-of-range, tamper-proof, replay)");
+  throw privfin::InvalidArgument("unknown cheat '" + std::string(text) + "' (none, inflate, out-of-range, tamper-proof, replay)");
 }
 
 // What the leader tells a bank: its rejected reports (none: all counted).
@@ -318,17 +250,11 @@ inline Receipt run_bank(privfin::net::Network& net, std::size_t aggregators, con
 }
 
 // ------------------------------------------------------------------ aggregators
-struct AggregatorSummary {
-  std::size_t histogram_reports = 0;  // accepted
-  std::size_t exposure_reports = 0;
-  std::vector<Rejection> rejected;    // both sessions
-};
-
 // One aggregator (0 is the leader): receives the verify key from the leader
 // (or draws it), the banks' uploads, verifies and aggregates the reports of
 // both sessions with the other aggregators, sends each bank its receipt
 // (leader) and the regulator the aggregate shares.
-inline AggregatorSummary run_aggregator(privfin::net::Network& net, std::size_t aggregators, std::ostream& log) {
+inline std::vector<Rejection> run_aggregator(privfin::net::Network& net, std::size_t aggregators, std::ostream& log) {
   const Layout layout = Layout::of(net, aggregators);
   const std::size_t self = net.party_id();
   if (self >= aggregators) throw privfin::InvalidArgument("run_aggregator: party is not an aggregator");
@@ -352,23 +278,20 @@ inline AggregatorSummary run_aggregator(privfin::net::Network& net, std::size_t 
   hist.send_aggregate_share();
   (void)expo.prepare();
   expo.send_aggregate_share();
-  AggregatorSummary summary{hist.accepted(), expo.accepted(), hist.rejections()};
-  summary.rejected.insert(summary.rejected.end(), expo.rejections().begin(), expo.rejections().end());
+  std::vector<Rejection> rejected = hist.rejections();
+  rejected.insert(rejected.end(), expo.rejections().begin(), expo.rejections().end());
   if (self == 0) {
     for (std::size_t k = 0; k < layout.banks; ++k) {
       std::vector<Rejection> mine;
-      for (const auto& r : summary.rejected) {
-        if (r.from == layout.bank(k)) mine.push_back(r);
-      }
+      std::copy_if(rejected.begin(), rejected.end(), std::back_inserter(mine), [&](const Rejection& r) { return r.from == layout.bank(k); });
       net.send_message(layout.bank(k), privfin::rejections_to_bytes(mine));
     }
     net.flush();
   }
-  log << "aggregator " << self << (self == 0 ? " (leader)" : "") << ": counted " << summary.histogram_reports
-      << " bucket and " << summary.exposure_reports << " exposure reports, rejected " << summary.rejected.size()
-      << "; sent its aggregate shares to the regulator\n";
-  for (const auto& r : summary.rejected) log << "  " << r.describe() << "\n";
-  return summary;
+  log << "aggregator " << self << (self == 0 ? " (leader)" : "") << ": counted " << hist.accepted() << " bucket and "
+      << expo.accepted() << " exposure reports, rejected " << rejected.size() << "; sent its aggregate shares to the regulator\n";
+  for (const auto& r : rejected) log << "  " << r.describe() << "\n";
+  return rejected;
 }
 
 // ------------------------------------------------------------------ regulator
@@ -409,8 +332,7 @@ inline std::string group_thousands(std::uint64_t v) {
 }
 
 // The regulator's report; `banks` names the bank parties (A+1...) in order;
-// with `plaintext`, the totals computed directly from the input file are
-// printed next to the private ones.
+// with `plaintext` (a demonstration aid), the totals computed from the file.
 inline void print_statistics(const Statistics& s, std::size_t aggregators, const std::vector<std::string>& banks,
                              const std::optional<Totals>& plaintext, std::ostream& out) {
   out << "Reports received by the aggregators: " << group_thousands(s.reports) << ", rejected: " << s.rejected.size() << "\n";
@@ -418,23 +340,18 @@ inline void print_statistics(const Statistics& s, std::size_t aggregators, const
     const std::size_t k = r.from.value_or(0) - aggregators - 1;
     out << "  " << (r.from && k < banks.size() ? banks[k] : std::string("unknown sender")) << ": " << r.describe() << "\n";
   }
-  out << "\n" << std::left << std::setw(34) << "Loans per risk bucket" << std::right << std::setw(16) << "private total";
-  if (plaintext) out << std::setw(18) << "plaintext check";
-  out << "\n";
-  auto row = [&](std::string_view label, const std::string& value, const std::string& check) {
-    out << "  " << std::left << std::setw(32) << label << std::right << std::setw(16) << value;
-    if (plaintext) out << std::setw(18) << check;
-    out << "\n";
+  auto row = [&](std::string_view label, std::uint64_t value, std::optional<std::uint64_t> check) {
+    out << "  " << std::left << std::setw(32) << label << std::right << std::setw(16) << group_thousands(value)
+        << std::setw(18) << (check ? group_thousands(*check) : "") << "\n";
   };
+  out << "\n" << std::left << std::setw(34) << "Loans per risk bucket" << std::right << std::setw(16) << "private total"
+      << std::setw(18) << (plaintext ? "plaintext check" : "") << "\n";
   for (std::size_t b = 0; b < num_buckets; ++b) {
-    row(bucket_labels[b], group_thousands(s.totals.loans_per_bucket[b]),
-        plaintext ? group_thousands(plaintext->loans_per_bucket[b]) : "");
+    row(bucket_labels[b], s.totals.loans_per_bucket[b], plaintext ? std::optional(plaintext->loans_per_bucket[b]) : std::nullopt);
   }
-  row("all buckets", group_thousands(s.totals.loans), plaintext ? group_thousands(plaintext->loans) : "");
-  out << "\n" << std::left << std::setw(34) << "Total exposure (EUR)" << std::right << std::setw(16)
-      << group_thousands(s.totals.exposure_eur);
-  if (plaintext) out << std::setw(18) << group_thousands(plaintext->exposure_eur);
+  row("all buckets", s.totals.loans, plaintext ? std::optional(plaintext->loans) : std::nullopt);
   out << "\n";
+  row("Total exposure (EUR)", s.totals.exposure_eur, plaintext ? std::optional(plaintext->exposure_eur) : std::nullopt);
   if (plaintext) {
     out << (*plaintext == s.totals ? "\nThe private totals equal the plaintext totals of every filed loan exactly.\n"
                                    : "\nMISMATCH between the private and the plaintext totals.\n");
