@@ -25,7 +25,6 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "privfin/core/bytes.hpp"
@@ -44,7 +43,6 @@ using privfin::Bytes;
 using privfin::ByteView;
 using privfin::Rejection;
 
-// ------------------------------------------------------------------ the statistics
 inline constexpr std::size_t num_buckets = 8;
 inline constexpr std::array<std::string_view, num_buckets> bucket_labels = {
     "PD < 0.05%", "PD 0.05-0.1%", "PD 0.1-0.25%", "PD 0.25-0.5%",
@@ -69,7 +67,6 @@ inline ExposureVdaf exposure_vdaf(std::size_t aggregators) {
   return ExposureVdaf(vdaf::Sum(max_exposure_eur), aggregators);
 }
 
-// ------------------------------------------------------------------ input data
 struct Loan {
   std::string bank;
   std::string loan_id;
@@ -78,32 +75,22 @@ struct Loan {
 };
 
 // Throws InvalidArgument naming the line for a malformed row. Values are not
-// range-checked here: a bank's shard() refuses an out-of-range loan.
+// range-checked here: run_bank refuses an out-of-range loan.
 inline std::vector<Loan> read_loans_csv(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw privfin::InvalidArgument("cannot read " + file.string());
   std::vector<Loan> loans;
   std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 || line.empty()) continue;  // header
-    std::vector<std::string> fields;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (number == 1 || line.empty()) continue;  // the header
     std::stringstream row(line);
-    std::string field;
-    while (std::getline(row, field, ',')) fields.push_back(field);
-    const auto where = file.string() + ":" + std::to_string(number);
-    if (fields.size() != 4) throw privfin::InvalidArgument(where + ": expected 4 comma-separated fields");
-    try {
-      std::size_t used = 0;
-      const unsigned long long bucket = std::stoull(fields[2], &used);
-      if (used != fields[2].size()) throw std::invalid_argument("bucket");
-      const unsigned long long exposure = std::stoull(fields[3], &used);
-      if (used != fields[3].size()) throw std::invalid_argument("exposure");
-      loans.push_back(Loan{fields[0], fields[1], static_cast<std::size_t>(bucket), static_cast<std::uint64_t>(exposure)});
-    } catch (const std::logic_error&) {
-      throw privfin::InvalidArgument(where + ": risk_bucket and exposure_eur must be non-negative integers");
-    }
+    row >> std::noskipws;  // " 5" and "-5" are not counts
+    Loan l;
+    char c1 = 0, c2 = 0;  // bank,loan_id,bucket,exposure: names without commas, numbers without signs
+    const bool ok = std::getline(row, l.bank, ',') && std::getline(row, l.loan_id, ',') && row.peek() != '-' &&
+                    row >> l.bucket >> c1 && c1 == ',' && row.peek() != '-' && row >> l.exposure_eur && !(row >> c2);
+    if (!ok) throw privfin::InvalidArgument(file.string() + ":" + std::to_string(number) + ": expected bank,loan_id,risk_bucket,exposure_eur");
+    loans.push_back(std::move(l));
   }
   return loans;
 }
@@ -111,9 +98,7 @@ inline std::vector<Loan> read_loans_csv(const std::filesystem::path& file) {
 // The banks of a loan file, in order of first appearance.
 inline std::vector<std::string> bank_names(const std::vector<Loan>& loans) {
   std::vector<std::string> names;
-  for (const auto& l : loans) {
-    if (std::find(names.begin(), names.end(), l.bank) == names.end()) names.push_back(l.bank);
-  }
+  for (const auto& l : loans) if (std::find(names.begin(), names.end(), l.bank) == names.end()) names.push_back(l.bank);
   return names;
 }
 
@@ -129,15 +114,11 @@ struct Totals {
 inline Totals plaintext_totals(const std::vector<Loan>& loans, const std::set<std::string>& banks) {
   Totals t;
   for (const auto& l : loans) {
-    if (banks.count(l.bank) == 0) continue;
-    ++t.loans_per_bucket.at(l.bucket);
-    t.exposure_eur += l.exposure_eur;
-    ++t.loans;
+    if (banks.contains(l.bank)) ++t.loans_per_bucket.at(l.bucket), t.exposure_eur += l.exposure_eur, ++t.loans;
   }
   return t;
 }
 
-// ------------------------------------------------------------------ cluster layout
 struct Layout {
   std::size_t aggregators = 2;
   std::size_t banks = 0;
@@ -146,9 +127,7 @@ struct Layout {
   // Throws InvalidArgument unless the network has room for the roles.
   static Layout of(const privfin::net::Network& net, std::size_t aggregators) {
     if (aggregators < 2 || aggregators > 3) throw privfin::InvalidArgument("the example runs 2 or 3 aggregators");
-    if (net.party_count() < aggregators + 2) {
-      throw privfin::InvalidArgument("the cluster needs the aggregators, the regulator and at least one bank");
-    }
+    if (net.party_count() < aggregators + 2) throw privfin::InvalidArgument("the cluster needs a regulator and a bank");
     return Layout{aggregators, net.party_count() - aggregators - 1};
   }
   // The Prio3 session of one statistic: aggregators 0..A-1, the regulator collects.
@@ -162,7 +141,6 @@ struct Layout {
   }
 };
 
-// ------------------------------------------------------------------ banks
 // How a dishonest bank cheats: one extra, malformed report beside its honest ones.
 enum class Cheat {
   none,
@@ -249,7 +227,6 @@ inline Receipt run_bank(privfin::net::Network& net, std::size_t aggregators, con
   return receipt;
 }
 
-// ------------------------------------------------------------------ aggregators
 // One aggregator (0 is the leader): receives the verify key from the leader
 // (or draws it), the banks' uploads, verifies and aggregates the reports of
 // both sessions with the other aggregators, sends each bank its receipt
@@ -259,10 +236,9 @@ inline std::vector<Rejection> run_aggregator(privfin::net::Network& net, std::si
   const std::size_t self = net.party_id();
   if (self >= aggregators) throw privfin::InvalidArgument("run_aggregator: party is not an aggregator");
   privfin::SecretBytes verify_key(HistogramVdaf::verify_key_size);
-  if (self == 0) {
-    privfin::secure_random(verify_key.span());
-    for (std::size_t j = 1; j < aggregators; ++j) net.send_message(j, verify_key.view());
-  } else {
+  if (self == 0) privfin::secure_random(verify_key.span());
+  for (std::size_t j = 1; j < aggregators && self == 0; ++j) net.send_message(j, verify_key.view());
+  if (self != 0) {
     Bytes key = net.receive_message(0, HistogramVdaf::verify_key_size);
     verify_key = privfin::SecretBytes(key);
     privfin::secure_wipe(key);
@@ -294,7 +270,6 @@ inline std::vector<Rejection> run_aggregator(privfin::net::Network& net, std::si
   return rejected;
 }
 
-// ------------------------------------------------------------------ regulator
 struct Statistics {
   std::vector<Rejection> rejected;  // both sessions, as every aggregator reported them
   std::size_t reports = 0;          // received in both sessions

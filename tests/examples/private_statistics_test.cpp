@@ -119,6 +119,16 @@ TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips throug
 
   std::ofstream(dir.path() / "bad.csv") << "bank,loan_id,risk_bucket,exposure_eur\nAlder Bank,L1,two,100\n";
   CHECK_THROWS_AS(ex03::read_loans_csv(dir.path() / "bad.csv"), privfin::InvalidArgument);
+  for (const std::string row : {"Alder Bank,L1,-2,100", "Alder Bank,L1, 2,100", "Alder Bank,L1,2,100,7", "Alder Bank,L1,2x,100",
+                                "Alder Bank,L1,2,-100", "Alder Bank,L1,2", "Alder Bank,L1,2,99999999999999999999999"}) {
+    INFO(row);
+    std::ofstream(dir.path() / "bad.csv") << "bank,loan_id,risk_bucket,exposure_eur\n" << row << "\n";
+    CHECK_THROWS_AS(ex03::read_loans_csv(dir.path() / "bad.csv"), privfin::InvalidArgument);
+  }
+  std::ofstream(dir.path() / "ok.csv") << "bank,loan_id,risk_bucket,exposure_eur\nAlder Bank,L1,2,100\n";
+  const auto ok = ex03::read_loans_csv(dir.path() / "ok.csv");
+  REQUIRE(ok.size() == 1);
+  CHECK((ok[0].bank == "Alder Bank" && ok[0].loan_id == "L1" && ok[0].bucket == 2 && ok[0].exposure_eur == 100));
   CHECK_THROWS_AS(ex03::parse_cheat("lie"), privfin::InvalidArgument);
 }
 
