@@ -40,7 +40,6 @@ namespace ex03 {
 namespace vdaf = privfin::vdaf;
 namespace service = privfin::service;
 using privfin::Bytes;
-using privfin::ByteView;
 using privfin::Rejection;
 
 inline constexpr std::size_t num_buckets = 8;
@@ -60,12 +59,8 @@ inline constexpr std::size_t batch_size = 128;
 using HistogramVdaf = vdaf::Prio3<vdaf::Histogram>;
 using ExposureVdaf = vdaf::Prio3<vdaf::Sum>;
 
-inline HistogramVdaf histogram_vdaf(std::size_t aggregators) {
-  return HistogramVdaf(vdaf::Histogram(num_buckets, histogram_chunk), aggregators);
-}
-inline ExposureVdaf exposure_vdaf(std::size_t aggregators) {
-  return ExposureVdaf(vdaf::Sum(max_exposure_eur), aggregators);
-}
+inline HistogramVdaf histogram_vdaf(std::size_t aggregators) { return {vdaf::Histogram(num_buckets, histogram_chunk), aggregators}; }
+inline ExposureVdaf exposure_vdaf(std::size_t aggregators) { return {vdaf::Sum(max_exposure_eur), aggregators}; }
 
 struct Loan {
   std::string bank;
@@ -299,10 +294,7 @@ inline Statistics run_regulator(privfin::net::Network& net, std::size_t aggregat
 inline std::string group_thousands(std::uint64_t v) {
   const std::string digits = std::to_string(v);
   std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
+  for (std::size_t i = 0; i < digits.size(); ++i) out += (i > 0 && (digits.size() - i) % 3 == 0 ? "," : "") + digits.substr(i, 1);
   return out;
 }
 
