@@ -1,29 +1,15 @@
-// Example 03: private statistics across institutions — the protocol of every
-// role, written against privfin's public headers (see README.md).
-//
-// Banks report to a regulator how many of their loans fall in each of eight
-// probability-of-default buckets (Prio3Histogram, one report per loan) and
-// their total exposure (Prio3Sum, one report per loan), without any
-// aggregator seeing a single bank's numbers. The Prio3 plumbing (uploads,
-// parameter agreement, batched verification, replay protection, rejection
-// lists, collection) is privfin's service/prio3_driver.hpp; this file holds
-// only what is particular to the example: the loan data, the two Prio3
-// sessions (buckets, exposure), the dishonest banks, the receipts and the
-// regulator's report.
-//
-// Reports are accepted or rejected one by one. A malformed report (a fake
-// loan counted five times, an exposure of a trillion euros, a tampered proof
-// share, a replayed report) is rejected by the aggregators and never
-// counted; the bank that uploaded it is named, in its receipt and in the
-// regulator's report. Privacy holds while one aggregator is honest;
-// robustness (a malformed report is caught) while all follow the protocol.
-//
-// Party ids in the cluster: aggregators 0..A-1 (0 is the leader), the
-// regulator A, the banks A+1..A+B. Each role is a function of a Network, so
-// the same code runs over TcpNetwork (separate processes, TLS) or
-// LocalNetwork. Functions throw privfin errors (ParameterMismatch,
-// ProtocolError, DecodeError, NetworkError) when a peer breaks the protocol;
-// a bad report is never an exception but a rejection.
+// Example 03: private statistics across institutions — every role, written
+// against privfin's public headers (see README.md). Banks report how many
+// loans fall in each of eight probability-of-default buckets (Prio3Histogram)
+// and their total exposure (Prio3Sum), one report of each per loan, without
+// any aggregator seeing a bank's numbers. The Prio3 plumbing (uploads,
+// parameter agreement, batched verification, replays, rejections,
+// collection) is service/prio3_driver.hpp; here: the loans, the two
+// sessions, the dishonest banks, the receipts and the regulator's report.
+// Party ids: aggregators 0..A-1 (0 leads), the regulator A, banks A+1...
+// Each role is a function of a Network; functions throw privfin errors
+// (ParameterMismatch, ProtocolError, DecodeError, NetworkError) when a peer
+// breaks the protocol; a bad report is a Rejection, never an exception.
 #pragma once
 
 #include <algorithm>
@@ -39,12 +25,10 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/core/prg.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/net/network.hpp"
 #include "privfin/service/prio3_driver.hpp"
@@ -56,10 +40,8 @@ namespace ex03 {
 namespace vdaf = privfin::vdaf;
 namespace service = privfin::service;
 using privfin::Bytes;
-using privfin::ByteView;
 using privfin::Rejection;
 
-// ------------------------------------------------------------------ the statistics
 inline constexpr std::size_t num_buckets = 8;
 inline constexpr std::array<std::string_view, num_buckets> bucket_labels = {
     "PD < 0.05%", "PD 0.05-0.1%", "PD 0.1-0.25%", "PD 0.25-0.5%",
@@ -77,14 +59,9 @@ inline constexpr std::size_t batch_size = 128;
 using HistogramVdaf = vdaf::Prio3<vdaf::Histogram>;
 using ExposureVdaf = vdaf::Prio3<vdaf::Sum>;
 
-inline HistogramVdaf histogram_vdaf(std::size_t aggregators) {
-  return HistogramVdaf(vdaf::Histogram(num_buckets, histogram_chunk), aggregators);
-}
-inline ExposureVdaf exposure_vdaf(std::size_t aggregators) {
-  return ExposureVdaf(vdaf::Sum(max_exposure_eur), aggregators);
-}
+inline HistogramVdaf histogram_vdaf(std::size_t aggregators) { return {vdaf::Histogram(num_buckets, histogram_chunk), aggregators}; }
+inline ExposureVdaf exposure_vdaf(std::size_t aggregators) { return {vdaf::Sum(max_exposure_eur), aggregators}; }
 
-// ------------------------------------------------------------------ input data
 struct Loan {
   std::string bank;
   std::string loan_id;
@@ -92,76 +69,23 @@ struct Loan {
   std::uint64_t exposure_eur = 0; // 0 .. max_exposure_eur
 };
 
-inline const std::vector<std::string>& default_bank_names() {
-  static const std::vector<std::string> names = {"Alder Bank",      "Birch Savings", "Cedar Credit Union",
-                                                 "Dogwood Bancorp", "Elm Trust",     "Fir Capital"};
-  return names;
-}
-
-// A synthetic loan book for each bank, the same for the same seed on every
-// platform (integer arithmetic on privfin's AES-CTR Prg only). Each bank has
-// 30..89 loans; its bucket distribution leans riskier for later banks;
-// exposures lie between 25,000 and about 51 million euros, in hundreds.
-inline std::vector<Loan> generate_loans(std::uint64_t seed, const std::vector<std::string>& banks = default_bank_names()) {
-  privfin::Prg::Seed s{};
-  for (std::size_t i = 0; i < 8; ++i) s[i] = static_cast<std::byte>((seed >> (8 * i)) & 0xFFU);
-  privfin::Prg prg(s);
-  // Per-mille weights of the buckets for a typical corporate loan book.
-  constexpr std::array<std::uint64_t, num_buckets> weights = {90, 160, 230, 200, 150, 100, 50, 20};
-  std::vector<Loan> loans;
-  for (std::size_t b = 0; b < banks.size(); ++b) {
-    const std::uint64_t count = 30 + prg.next_u64() % 60;
-    const std::size_t shift = b % 3;  // some banks lend to riskier borrowers
-    for (std::uint64_t i = 0; i < count; ++i) {
-      std::uint64_t u = prg.next_u64() % 1000;
-      std::size_t bucket = 0;
-      while (bucket + 1 < num_buckets && u >= weights[bucket]) u -= weights[bucket++];
-      bucket = std::min(num_buckets - 1, bucket + (prg.next_u64() % 4 == 0 ? shift : 0));
-      const std::uint64_t scale = std::uint64_t{25'000} << (prg.next_u64() % 11);
-      const std::uint64_t exposure = (scale + prg.next_u64() % scale) / 100 * 100;
-      std::ostringstream id;
-      id << "L" << (b + 1) << "-" << (1000 + i);
-      loans.push_back(Loan{banks[b], id.str(), bucket, exposure});
-    }
-  }
-  return loans;
-}
-
-inline void write_loans_csv(const std::filesystem::path& file, const std::vector<Loan>& loans) {
-  std::ofstream out(file);
-  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
-  out << "bank,loan_id,risk_bucket,exposure_eur\n";
-  for (const auto& l : loans) out << l.bank << ',' << l.loan_id << ',' << l.bucket << ',' << l.exposure_eur << '\n';
-  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
-}
-
 // Throws InvalidArgument naming the line for a malformed row. Values are not
-// range-checked here: a bank's shard() refuses an out-of-range loan.
+// range-checked here: run_bank refuses an out-of-range loan.
 inline std::vector<Loan> read_loans_csv(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw privfin::InvalidArgument("cannot read " + file.string());
   std::vector<Loan> loans;
   std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 || line.empty()) continue;  // header
-    std::vector<std::string> fields;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (number == 1 || line.empty()) continue;  // the header
     std::stringstream row(line);
-    std::string field;
-    while (std::getline(row, field, ',')) fields.push_back(field);
-    const auto where = file.string() + ":" + std::to_string(number);
-    if (fields.size() != 4) throw privfin::InvalidArgument(where + ": expected 4 comma-separated fields");
-    try {
-      std::size_t used = 0;
-      const unsigned long long bucket = std::stoull(fields[2], &used);
-      if (used != fields[2].size()) throw std::invalid_argument("bucket");
-      const unsigned long long exposure = std::stoull(fields[3], &used);
-      if (used != fields[3].size()) throw std::invalid_argument("exposure");
-      loans.push_back(Loan{fields[0], fields[1], static_cast<std::size_t>(bucket), static_cast<std::uint64_t>(exposure)});
-    } catch (const std::logic_error&) {
-      throw privfin::InvalidArgument(where + ": risk_bucket and exposure_eur must be non-negative integers");
-    }
+    row >> std::noskipws;  // " 5" and "-5" are not counts
+    Loan l;
+    char c1 = 0, c2 = 0;  // bank,loan_id,bucket,exposure: names without commas, numbers without signs
+    const bool ok = std::getline(row, l.bank, ',') && std::getline(row, l.loan_id, ',') && row.peek() != '-' &&
+                    row >> l.bucket >> c1 && c1 == ',' && row.peek() != '-' && row >> l.exposure_eur && !(row >> c2);
+    if (!ok) throw privfin::InvalidArgument(file.string() + ":" + std::to_string(number) + ": expected bank,loan_id,risk_bucket,exposure_eur");
+    loans.push_back(std::move(l));
   }
   return loans;
 }
@@ -169,9 +93,7 @@ inline std::vector<Loan> read_loans_csv(const std::filesystem::path& file) {
 // The banks of a loan file, in order of first appearance.
 inline std::vector<std::string> bank_names(const std::vector<Loan>& loans) {
   std::vector<std::string> names;
-  for (const auto& l : loans) {
-    if (std::find(names.begin(), names.end(), l.bank) == names.end()) names.push_back(l.bank);
-  }
+  for (const auto& l : loans) if (std::find(names.begin(), names.end(), l.bank) == names.end()) names.push_back(l.bank);
   return names;
 }
 
@@ -187,15 +109,11 @@ struct Totals {
 inline Totals plaintext_totals(const std::vector<Loan>& loans, const std::set<std::string>& banks) {
   Totals t;
   for (const auto& l : loans) {
-    if (banks.count(l.bank) == 0) continue;
-    ++t.loans_per_bucket.at(l.bucket);
-    t.exposure_eur += l.exposure_eur;
-    ++t.loans;
+    if (banks.contains(l.bank)) ++t.loans_per_bucket.at(l.bucket), t.exposure_eur += l.exposure_eur, ++t.loans;
   }
   return t;
 }
 
-// ------------------------------------------------------------------ cluster layout
 struct Layout {
   std::size_t aggregators = 2;
   std::size_t banks = 0;
@@ -204,9 +122,7 @@ struct Layout {
   // Throws InvalidArgument unless the network has room for the roles.
   static Layout of(const privfin::net::Network& net, std::size_t aggregators) {
     if (aggregators < 2 || aggregators > 3) throw privfin::InvalidArgument("the example runs 2 or 3 aggregators");
-    if (net.party_count() < aggregators + 2) {
-      throw privfin::InvalidArgument("the cluster needs the aggregators, the regulator and at least one bank");
-    }
+    if (net.party_count() < aggregators + 2) throw privfin::InvalidArgument("the cluster needs a regulator and a bank");
     return Layout{aggregators, net.party_count() - aggregators - 1};
   }
   // The Prio3 session of one statistic: aggregators 0..A-1, the regulator collects.
@@ -220,7 +136,6 @@ struct Layout {
   }
 };
 
-// ------------------------------------------------------------------ banks
 // How a dishonest bank cheats: one extra, malformed report beside its honest ones.
 enum class Cheat {
   none,
@@ -230,23 +145,13 @@ enum class Cheat {
   replay,        // the first histogram report sent twice (same report id)
 };
 
-inline std::string_view to_string(Cheat c) noexcept {
-  switch (c) {
-    case Cheat::none: return "none";
-    case Cheat::inflate: return "inflate";
-    case Cheat::out_of_range: return "out-of-range";
-    case Cheat::tamper_proof: return "tamper-proof";
-    case Cheat::replay: return "replay";
-  }
-  return "unknown";
-}
-
+inline constexpr std::array<std::string_view, 5> cheat_names = {"none", "inflate", "out-of-range", "tamper-proof", "replay"};
+inline std::string_view to_string(Cheat c) noexcept { return cheat_names.at(static_cast<std::size_t>(c)); }
 inline Cheat parse_cheat(std::string_view text) {
-  for (Cheat c : {Cheat::none, Cheat::inflate, Cheat::out_of_range, Cheat::tamper_proof, Cheat::replay}) {
-    if (text == to_string(c)) return c;
+  for (std::size_t i = 0; i < cheat_names.size(); ++i) {
+    if (text == cheat_names[i]) return static_cast<Cheat>(i);
   }
-  throw privfin::InvalidArgument("unknown cheat '" + std::string(text) +
-                                 "' (none, inflate, out-of-range, tamper-proof, replay)");
+  throw privfin::InvalidArgument("unknown cheat '" + std::string(text) + "' (none, inflate, out-of-range, tamper-proof, replay)");
 }
 
 // What the leader tells a bank: its rejected reports (none: all counted).
@@ -317,26 +222,18 @@ inline Receipt run_bank(privfin::net::Network& net, std::size_t aggregators, con
   return receipt;
 }
 
-// ------------------------------------------------------------------ aggregators
-struct AggregatorSummary {
-  std::size_t histogram_reports = 0;  // accepted
-  std::size_t exposure_reports = 0;
-  std::vector<Rejection> rejected;    // both sessions
-};
-
 // One aggregator (0 is the leader): receives the verify key from the leader
 // (or draws it), the banks' uploads, verifies and aggregates the reports of
 // both sessions with the other aggregators, sends each bank its receipt
 // (leader) and the regulator the aggregate shares.
-inline AggregatorSummary run_aggregator(privfin::net::Network& net, std::size_t aggregators, std::ostream& log) {
+inline std::vector<Rejection> run_aggregator(privfin::net::Network& net, std::size_t aggregators, std::ostream& log) {
   const Layout layout = Layout::of(net, aggregators);
   const std::size_t self = net.party_id();
   if (self >= aggregators) throw privfin::InvalidArgument("run_aggregator: party is not an aggregator");
   privfin::SecretBytes verify_key(HistogramVdaf::verify_key_size);
-  if (self == 0) {
-    privfin::secure_random(verify_key.span());
-    for (std::size_t j = 1; j < aggregators; ++j) net.send_message(j, verify_key.view());
-  } else {
+  if (self == 0) privfin::secure_random(verify_key.span());
+  for (std::size_t j = 1; j < aggregators && self == 0; ++j) net.send_message(j, verify_key.view());
+  if (self != 0) {
     Bytes key = net.receive_message(0, HistogramVdaf::verify_key_size);
     verify_key = privfin::SecretBytes(key);
     privfin::secure_wipe(key);
@@ -352,26 +249,22 @@ inline AggregatorSummary run_aggregator(privfin::net::Network& net, std::size_t 
   hist.send_aggregate_share();
   (void)expo.prepare();
   expo.send_aggregate_share();
-  AggregatorSummary summary{hist.accepted(), expo.accepted(), hist.rejections()};
-  summary.rejected.insert(summary.rejected.end(), expo.rejections().begin(), expo.rejections().end());
+  std::vector<Rejection> rejected = hist.rejections();
+  rejected.insert(rejected.end(), expo.rejections().begin(), expo.rejections().end());
   if (self == 0) {
     for (std::size_t k = 0; k < layout.banks; ++k) {
       std::vector<Rejection> mine;
-      for (const auto& r : summary.rejected) {
-        if (r.from == layout.bank(k)) mine.push_back(r);
-      }
+      std::copy_if(rejected.begin(), rejected.end(), std::back_inserter(mine), [&](const Rejection& r) { return r.from == layout.bank(k); });
       net.send_message(layout.bank(k), privfin::rejections_to_bytes(mine));
     }
     net.flush();
   }
-  log << "aggregator " << self << (self == 0 ? " (leader)" : "") << ": counted " << summary.histogram_reports
-      << " bucket and " << summary.exposure_reports << " exposure reports, rejected " << summary.rejected.size()
-      << "; sent its aggregate shares to the regulator\n";
-  for (const auto& r : summary.rejected) log << "  " << r.describe() << "\n";
-  return summary;
+  log << "aggregator " << self << (self == 0 ? " (leader)" : "") << ": counted " << hist.accepted() << " bucket and "
+      << expo.accepted() << " exposure reports, rejected " << rejected.size() << "; sent its aggregate shares to the regulator\n";
+  for (const auto& r : rejected) log << "  " << r.describe() << "\n";
+  return rejected;
 }
 
-// ------------------------------------------------------------------ regulator
 struct Statistics {
   std::vector<Rejection> rejected;  // both sessions, as every aggregator reported them
   std::size_t reports = 0;          // received in both sessions
@@ -401,16 +294,12 @@ inline Statistics run_regulator(privfin::net::Network& net, std::size_t aggregat
 inline std::string group_thousands(std::uint64_t v) {
   const std::string digits = std::to_string(v);
   std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
+  for (std::size_t i = 0; i < digits.size(); ++i) out += (i > 0 && (digits.size() - i) % 3 == 0 ? "," : "") + digits.substr(i, 1);
   return out;
 }
 
 // The regulator's report; `banks` names the bank parties (A+1...) in order;
-// with `plaintext`, the totals computed directly from the input file are
-// printed next to the private ones.
+// with `plaintext` (a demonstration aid), the totals computed from the file.
 inline void print_statistics(const Statistics& s, std::size_t aggregators, const std::vector<std::string>& banks,
                              const std::optional<Totals>& plaintext, std::ostream& out) {
   out << "Reports received by the aggregators: " << group_thousands(s.reports) << ", rejected: " << s.rejected.size() << "\n";
@@ -418,23 +307,18 @@ inline void print_statistics(const Statistics& s, std::size_t aggregators, const
     const std::size_t k = r.from.value_or(0) - aggregators - 1;
     out << "  " << (r.from && k < banks.size() ? banks[k] : std::string("unknown sender")) << ": " << r.describe() << "\n";
   }
-  out << "\n" << std::left << std::setw(34) << "Loans per risk bucket" << std::right << std::setw(16) << "private total";
-  if (plaintext) out << std::setw(18) << "plaintext check";
-  out << "\n";
-  auto row = [&](std::string_view label, const std::string& value, const std::string& check) {
-    out << "  " << std::left << std::setw(32) << label << std::right << std::setw(16) << value;
-    if (plaintext) out << std::setw(18) << check;
-    out << "\n";
+  auto row = [&](std::string_view label, std::uint64_t value, std::optional<std::uint64_t> check) {
+    out << "  " << std::left << std::setw(32) << label << std::right << std::setw(16) << group_thousands(value)
+        << std::setw(18) << (check ? group_thousands(*check) : "") << "\n";
   };
+  out << "\n" << std::left << std::setw(34) << "Loans per risk bucket" << std::right << std::setw(16) << "private total"
+      << std::setw(18) << (plaintext ? "plaintext check" : "") << "\n";
   for (std::size_t b = 0; b < num_buckets; ++b) {
-    row(bucket_labels[b], group_thousands(s.totals.loans_per_bucket[b]),
-        plaintext ? group_thousands(plaintext->loans_per_bucket[b]) : "");
+    row(bucket_labels[b], s.totals.loans_per_bucket[b], plaintext ? std::optional(plaintext->loans_per_bucket[b]) : std::nullopt);
   }
-  row("all buckets", group_thousands(s.totals.loans), plaintext ? group_thousands(plaintext->loans) : "");
-  out << "\n" << std::left << std::setw(34) << "Total exposure (EUR)" << std::right << std::setw(16)
-      << group_thousands(s.totals.exposure_eur);
-  if (plaintext) out << std::setw(18) << group_thousands(plaintext->exposure_eur);
+  row("all buckets", s.totals.loans, plaintext ? std::optional(plaintext->loans) : std::nullopt);
   out << "\n";
+  row("Total exposure (EUR)", s.totals.exposure_eur, plaintext ? std::optional(plaintext->exposure_eur) : std::nullopt);
   if (plaintext) {
     out << (*plaintext == s.totals ? "\nThe private totals equal the plaintext totals of every filed loan exactly.\n"
                                    : "\nMISMATCH between the private and the plaintext totals.\n");

@@ -1,10 +1,10 @@
-// Example 03 (private statistics across institutions): the loan file
-// generator and reader, the whole protocol with every bank and aggregator as
+// Example 03 (private statistics across institutions): the shipped loan file
+// (the synthetic generator lives here, in the test) and its reader, the whole protocol with every bank and aggregator as
 // its own process over TLS on 127.0.0.1 (forks of this test; the test process
 // is the regulator), with 2 and 3 aggregators and dishonest banks whose
 // malformed reports are rejected and named, the totals checked against the
 // plaintext totals of every filed loan; and the example program's own
-// launcher when it was built.
+// program under privfin-launch when both were built.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,9 +12,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "../../examples/03_private_statistics/private_statistics.hpp"
+#include "privfin/core/prg.hpp"
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/tcp_network.hpp"
@@ -33,6 +36,51 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
+
+// Test data: the synthetic loan book behind examples/03_private_statistics/loans.csv.
+inline const std::vector<std::string>& default_bank_names() {
+  static const std::vector<std::string> names = {"Alder Bank",      "Birch Savings", "Cedar Credit Union",
+                                                 "Dogwood Bancorp", "Elm Trust",     "Fir Capital"};
+  return names;
+}
+
+// A synthetic loan book for each bank, the same for the same seed on every
+// platform (integer arithmetic on privfin's AES-CTR Prg only). Each bank has
+// 30..89 loans; its bucket distribution leans riskier for later banks;
+// exposures lie between 25,000 and about 51 million euros, in hundreds.
+inline std::vector<ex03::Loan> generate_loans(std::uint64_t seed, const std::vector<std::string>& banks = default_bank_names()) {
+  privfin::Prg::Seed s{};
+  for (std::size_t i = 0; i < 8; ++i) s[i] = static_cast<std::byte>((seed >> (8 * i)) & 0xFFU);
+  privfin::Prg prg(s);
+  // Per-mille weights of the buckets for a typical corporate loan book.
+  constexpr std::array<std::uint64_t, ex03::num_buckets> weights = {90, 160, 230, 200, 150, 100, 50, 20};
+  std::vector<ex03::Loan> loans;
+  for (std::size_t b = 0; b < banks.size(); ++b) {
+    const std::uint64_t count = 30 + prg.next_u64() % 60;
+    const std::size_t shift = b % 3;  // some banks lend to riskier borrowers
+    for (std::uint64_t i = 0; i < count; ++i) {
+      std::uint64_t u = prg.next_u64() % 1000;
+      std::size_t bucket = 0;
+      while (bucket + 1 < ex03::num_buckets && u >= weights[bucket]) u -= weights[bucket++];
+      bucket = std::min(ex03::num_buckets - 1, bucket + (prg.next_u64() % 4 == 0 ? shift : 0));
+      const std::uint64_t scale = std::uint64_t{25'000} << (prg.next_u64() % 11);
+      const std::uint64_t exposure = (scale + prg.next_u64() % scale) / 100 * 100;
+      std::ostringstream id;
+      id << "L" << (b + 1) << "-" << (1000 + i);
+      loans.push_back(ex03::Loan{banks[b], id.str(), bucket, exposure});
+    }
+  }
+  return loans;
+}
+
+inline void write_loans_csv(const std::filesystem::path& file, const std::vector<ex03::Loan>& loans) {
+  std::ofstream out(file);
+  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
+  out << "bank,loan_id,risk_bucket,exposure_eur\n";
+  for (const auto& l : loans) out << l.bank << ',' << l.loan_id << ',' << l.bucket << ',' << l.exposure_eur << '\n';
+  if (!out) throw privfin::InvalidArgument("cannot write " + file.string());
+}
+
 
 std::vector<ex03::Loan> loans_of(const std::vector<ex03::Loan>& all, const std::string& bank) {
   std::vector<ex03::Loan> out;
@@ -45,9 +93,9 @@ std::vector<ex03::Loan> loans_of(const std::vector<ex03::Loan>& all, const std::
 }  // namespace
 
 TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips through CSV", "[examples][ex03]") {
-  const auto a = ex03::generate_loans(7);
-  const auto b = ex03::generate_loans(7);
-  const auto c = ex03::generate_loans(8);
+  const auto a = generate_loans(7);
+  const auto b = generate_loans(7);
+  const auto c = generate_loans(8);
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
     CHECK(a[i].bank == b[i].bank);
@@ -55,7 +103,7 @@ TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips throug
     CHECK(a[i].exposure_eur == b[i].exposure_eur);
   }
   CHECK(ex03::plaintext_totals(a, {"Alder Bank"}) != ex03::plaintext_totals(c, {"Alder Bank"}));
-  CHECK(ex03::bank_names(a) == ex03::default_bank_names());
+  CHECK(ex03::bank_names(a) == default_bank_names());
   for (const auto& l : a) {
     CHECK(l.bucket < ex03::num_buckets);
     CHECK(l.exposure_eur >= 25'000);
@@ -63,14 +111,24 @@ TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips throug
   }
 
   privfin::test::TempDir dir;
-  ex03::write_loans_csv(dir.path() / "loans.csv", a);
+  write_loans_csv(dir.path() / "loans.csv", a);
   const auto back = ex03::read_loans_csv(dir.path() / "loans.csv");
   REQUIRE(back.size() == a.size());
-  const std::set<std::string> all(ex03::default_bank_names().begin(), ex03::default_bank_names().end());
+  const std::set<std::string> all(default_bank_names().begin(), default_bank_names().end());
   CHECK(ex03::plaintext_totals(back, all) == ex03::plaintext_totals(a, all));
 
   std::ofstream(dir.path() / "bad.csv") << "bank,loan_id,risk_bucket,exposure_eur\nAlder Bank,L1,two,100\n";
   CHECK_THROWS_AS(ex03::read_loans_csv(dir.path() / "bad.csv"), privfin::InvalidArgument);
+  for (const std::string row : {"Alder Bank,L1,-2,100", "Alder Bank,L1, 2,100", "Alder Bank,L1,2,100,7", "Alder Bank,L1,2x,100",
+                                "Alder Bank,L1,2,-100", "Alder Bank,L1,2", "Alder Bank,L1,2,99999999999999999999999"}) {
+    INFO(row);
+    std::ofstream(dir.path() / "bad.csv") << "bank,loan_id,risk_bucket,exposure_eur\n" << row << "\n";
+    CHECK_THROWS_AS(ex03::read_loans_csv(dir.path() / "bad.csv"), privfin::InvalidArgument);
+  }
+  std::ofstream(dir.path() / "ok.csv") << "bank,loan_id,risk_bucket,exposure_eur\nAlder Bank,L1,2,100\n";
+  const auto ok = ex03::read_loans_csv(dir.path() / "ok.csv");
+  REQUIRE(ok.size() == 1);
+  CHECK((ok[0].bank == "Alder Bank" && ok[0].loan_id == "L1" && ok[0].bucket == 2 && ok[0].exposure_eur == 100));
   CHECK_THROWS_AS(ex03::parse_cheat("lie"), privfin::InvalidArgument);
 }
 
@@ -85,7 +143,7 @@ TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest
                        : std::map<std::string, ex03::Cheat>{{"Birch Savings", ex03::Cheat::out_of_range},
                                                             {"Elm Trust", ex03::Cheat::replay}};
   INFO(aggregators << " aggregators");
-  const auto loans = ex03::generate_loans(20260923);
+  const auto loans = generate_loans(20260923);
   const auto banks = ex03::bank_names(loans);
   const std::size_t parties = aggregators + 1 + banks.size();
 
@@ -180,7 +238,7 @@ TEST_CASE("ex03: the protocol over LocalNetwork with hand-made malformed uploads
   // aggregator 1 a truncated input share (the helper rejects it, the leader
   // names it). Their reports are rejected; the honest bank's are counted.
   const std::size_t aggregators = 2;
-  const auto loans = ex03::generate_loans(3);
+  const auto loans = generate_loans(3);
   const std::string honest_bank = "Alder Bank";
   const auto nets = privfin::net::LocalNetwork::create(aggregators + 1 + 3);
   std::ostringstream log0, log1, log3;
@@ -238,22 +296,60 @@ TEST_CASE("ex03: the protocol over LocalNetwork with hand-made malformed uploads
   CHECK(stats.totals == ex03::plaintext_totals(loans, {honest_bank}));
 }
 
-#ifdef PRIVFIN_EX03_PROGRAM
-TEST_CASE("ex03: the example program's launcher runs every role as its own process", "[examples][ex03][process]") {
-  const std::string command = std::string("'") + PRIVFIN_EX03_PROGRAM +
-                              "' launch --aggregators 3 --cheat 'Dogwood Bancorp=tamper-proof' 2>&1";
+#ifdef PRIVFIN_EX03_DATA
+TEST_CASE("ex03: the shipped loans.csv is the synthetic loan book of seed 20260923", "[examples][ex03]") {
+  const auto shipped = ex03::read_loans_csv(PRIVFIN_EX03_DATA);
+  const auto expected = generate_loans(20260923);
+  REQUIRE(shipped.size() == expected.size());
+  for (std::size_t i = 0; i < shipped.size(); ++i) {
+    CHECK(shipped[i].bank == expected[i].bank);
+    CHECK(shipped[i].loan_id == expected[i].loan_id);
+    CHECK(shipped[i].bucket == expected[i].bucket);
+    CHECK(shipped[i].exposure_eur == expected[i].exposure_eur);
+  }
+}
+#endif
+
+#if defined(PRIVFIN_EX03_PROGRAM) && defined(PRIVFIN_LAUNCH_TOOL) && defined(PRIVFIN_EX03_DATA)
+namespace {
+// Runs the example under privfin-launch; its output (both streams) and exit status.
+std::pair<std::string, int> launch_ex03(const std::string& args) {
+  const std::string command = std::string("'") + PRIVFIN_LAUNCH_TOOL + "' --time-limit 150 --parties " + args;
   FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
+  if (pipe == nullptr) return {"popen failed", -1};
   std::string output;
   char buffer[4096];
   while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
   const int status = ::pclose(pipe);
+  return {output, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+}  // namespace
+
+TEST_CASE("ex03: the example program runs every role as its own process under privfin-launch", "[examples][ex03][process]") {
+  const std::string program = std::string("-- '") + PRIVFIN_EX03_PROGRAM + "' --data '" + PRIVFIN_EX03_DATA + "'";
+  const auto [output, status] = launch_ex03("10 " + program + " --aggregators 3 --cheat 'Dogwood Bancorp=tamper-proof' 2>&1");
   INFO(output);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(status == 0);
   CHECK(output.find("Dogwood Bancorp (party 7): ") != std::string::npos);
   CHECK(output.find("Dogwood Bancorp: reports REJECTED by the aggregators:") != std::string::npos);
   CHECK(output.find("rejected by party 0: invalid proof") != std::string::npos);
   CHECK(output.find("The private totals equal the plaintext totals of every filed loan exactly.") != std::string::npos);
+
+}
+
+TEST_CASE("ex03: the example program's own checks fail the run", "[examples][ex03][process]") {
+  const std::string program = std::string("-- '") + PRIVFIN_EX03_PROGRAM + "' --data '" + PRIVFIN_EX03_DATA + "'";
+  // Elm Trust is declared dishonest (mode none) but files honestly: no report of it
+  // is rejected, so the regulator's check fails (exit 5) and the launcher reports it.
+  const auto [out2, status2] = launch_ex03("9 " + program + " --cheat 'Elm Trust=none' 2>&1");
+  INFO(out2);
+  CHECK(status2 != 0);
+  CHECK(out2.find("not exactly the --cheat banks") != std::string::npos);
+  CHECK(out2.find("The private totals equal the plaintext totals of every filed loan exactly.") != std::string::npos);
+  // A cluster of the wrong size is refused before connecting.
+  const auto [out3, status3] = launch_ex03("8 " + program + " 2>&1");
+  INFO(out3);
+  CHECK(status3 != 0);
+  CHECK(out3.find("the cluster must list 9 parties") != std::string::npos);
 }
 #endif
