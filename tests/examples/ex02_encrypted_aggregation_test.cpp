@@ -107,7 +107,7 @@ struct Row {
   std::vector<double> weights = std::vector<double>(ex02::model_size);
 };
 
-std::vector<Row> read_report(const fs::path& file) {
+[[maybe_unused]] std::vector<Row> read_report(const fs::path& file) {
   std::ifstream in(file);
   std::vector<Row> rows;
   for (Row r; in >> r.round >> r.accuracy >> r.rejected >> r.bytes >> r.ms;) {
@@ -137,7 +137,7 @@ double drift_bound(const ex02::Params& p, std::size_t train_rows) {
 
 // A process's report against plaintext training: the exact fixed-point sums
 // and weights, the drift bound, accuracy within one held-out row.
-void check_rows(const std::vector<Row>& rows, const ex02::Params& p, const std::string& expected_rejected) {
+[[maybe_unused]] void check_rows(const std::vector<Row>& rows, const ex02::Params& p, const std::string& expected_rejected) {
   const auto split = ex02::prepare(dataset(), p);
   const auto reference = plaintext_training(split, p);
   REQUIRE(rows.size() == p.rounds);
