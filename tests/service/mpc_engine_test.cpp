@@ -24,12 +24,6 @@ using service::MpcSession;
 
 namespace {
 
-Prg::Seed seed_of(std::uint64_t s) {
-  Prg::Seed seed{};
-  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
-  return seed;
-}
-
 // The same generic program on any engine: the client's values squared,
 // returned to it; each compute party returns how many it squared, and a
 // second, void body sends the sums.
@@ -40,7 +34,7 @@ std::vector<Ring> squares(const MpcRoles& roles, std::size_t parties, std::vecto
   std::vector<Ring> got;
   counts.assign(parties, 0);
   const auto errors = test::run_local_parties(parties, [&](std::size_t me, net::Network& net) {
-    Prg prg(seed_of(10 + me));
+    Prg prg(test::seed_of(10 + me));
     MpcSession<P> session(net, roles);
     const auto members = session.parties();
     if (std::find(members.begin(), members.end(), me) == members.end()) return;  // a bystander
@@ -84,7 +78,7 @@ TEST_CASE("MPC engine: one generic body on Rep3 and on Beaver with a dealer", "[
 
 TEST_CASE("MPC engine: a void body, and the wrong role or layout is refused", "[service][mpc_engine]") {
   auto nets = net::LocalNetwork::create(4);
-  Prg prg(seed_of(1));
+  Prg prg(test::seed_of(1));
   MpcSession<mpc::Beaver> dealt(*nets[0], {.compute = {1, 2}, .helpers = {0}, .inputs = {3}, .outputs = {3}});
   bool ran = false;
   CHECK_THROWS_AS(service::compute(dealt, prg, [&](mpc::Beaver&) { ran = true; }), InvalidArgument);  // a helper
@@ -98,7 +92,7 @@ TEST_CASE("MPC engine: a void body, and the wrong role or layout is refused", "[
   for (const auto& n : nets) CHECK(n->total_counters().bytes_sent == 0);
   // A void body on Beaver: the dealer is released all the same.
   const auto errors = test::run_local_parties(3, [&](std::size_t me, net::Network& net) {
-    Prg p(seed_of(20 + me));
+    Prg p(test::seed_of(20 + me));
     MpcSession<mpc::Beaver> s(net, {.compute = {0, 1}, .helpers = {2}});
     if (s.helps()) {
       (void)service::help(s, p);

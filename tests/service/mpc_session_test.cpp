@@ -27,12 +27,6 @@ using service::ShareBatch;
 
 namespace {
 
-Prg::Seed seed_of(std::uint64_t s) {
-  Prg::Seed seed{};
-  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
-  return seed;
-}
-
 std::vector<Ring> ring_values(std::initializer_list<std::int64_t> v) {
   std::vector<Ring> out;
   for (auto x : v) out.push_back(Ring::from_signed(x));
@@ -49,7 +43,7 @@ TEST_CASE("MPC clients: Rep3 on parties {4, 1, 3} of 7, inputs from 0 and 5, out
   std::vector<Ring> sum_at_5, product_at_5;
   std::vector<std::uint64_t> bits_at_6;
   test::rethrow_first(test::run_local_parties(7, [&](std::size_t me, net::Network& net) {
-    Prg prg(seed_of(100 + me));
+    Prg prg(test::seed_of(100 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (me == 2) {
       if (session.computes()) throw std::runtime_error("party 2 computes");
@@ -86,7 +80,7 @@ TEST_CASE("MPC clients: Beaver on parties {2, 0} with dealer 3, client 1", "[ser
   const MpcRoles roles{.compute = {2, 0}, .helpers = {3}, .inputs = {1}, .outputs = {1}};
   std::vector<Ring> got;
   test::rethrow_first(test::run_local_parties(4, [&](std::size_t me, net::Network& net) {
-    Prg prg(seed_of(200 + me));
+    Prg prg(test::seed_of(200 + me));
     MpcSession<mpc::Beaver> session(net, roles);
     session.agree(service::Parameters("clients test", 1));
     if (session.helps()) {
@@ -116,7 +110,7 @@ TEST_CASE("MPC clients: Rep3 output copies that disagree name a compute party by
     INFO("tamper " << tamper);
     std::exception_ptr output_error;
     const auto errors = test::run_local_parties(5, [&](std::size_t me, net::Network& net) {
-      Prg prg(seed_of(300 + me));
+      Prg prg(test::seed_of(300 + me));
       MpcSession<mpc::Rep3> session(net, roles);
       if (session.computes()) {
         const auto x = session.run([&] {
@@ -178,7 +172,7 @@ TEST_CASE("MPC clients: a compute party that vanishes is named by its network id
         return;
       }
       if (me != 4 && me != 3) return;
-      Prg prg(seed_of(400 + me));
+      Prg prg(test::seed_of(400 + me));
       MpcSession<mpc::Rep3> session(net, roles);
       session.run([&] {
         mpc::Rep3 p(session.protocol_network(), prg);
@@ -250,7 +244,7 @@ TEST_CASE("MPC clients: malformed or mis-shaped input batches name the input par
   std::exception_ptr at_1;
   (void)test::run_local_parties(4, [&](std::size_t me, net::Network& net) {
     MpcSession<mpc::Rep3> session(net, roles);
-    Prg prg(seed_of(me));
+    Prg prg(test::seed_of(me));
     if (me == 3) session.send_input(ring_values({1, 2}), prg);
     if (me == 1) {
       try {
@@ -271,7 +265,7 @@ TEST_CASE("MPC clients: fixed-point input with a range budget refuses before sen
   const sharing::RangeBudget budget{.terms = 3};
   auto nets = net::LocalNetwork::create(6);
   MpcSession<mpc::Rep3> bank(*nets[3], roles);
-  Prg prg(seed_of(5));
+  Prg prg(test::seed_of(5));
   try {
     bank.send_fixed<16>(std::vector<double>{1e14}, budget, prg);
     FAIL("an exposure that can overflow a 3-term sum was shared");
@@ -287,7 +281,7 @@ TEST_CASE("MPC clients: fixed-point input with a range budget refuses before sen
   const double exposure = 1.5e13;
   std::vector<Ring> total;
   test::rethrow_first(test::run_local_parties(6, [&](std::size_t me, net::Network& net) {
-    Prg local(seed_of(500 + me));
+    Prg local(test::seed_of(500 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (session.computes()) {
       session.run([&] {
@@ -340,7 +334,7 @@ TEST_CASE("MPC clients: roles are checked", "[service][mpc_session]") {
   CHECK_NOTHROW(S3(net, MpcRoles{.compute = {0, 1, 2}, .inputs = {3, 4}, .outputs = {4, 5}}));
   // Calls outside one's role.
   S3 session(*nets[3], MpcRoles{.compute = {0, 1, 2}, .inputs = {4}, .outputs = {5}});
-  Prg prg(seed_of(1));
+  Prg prg(test::seed_of(1));
   CHECK_THROWS_WITH(session.send_input(ring_values({1}), prg), Catch::Contains("party 3 is not an input party"));
   CHECK_THROWS_AS(session.receive_output(), InvalidArgument);
   CHECK_THROWS_AS(session.receive_input(4), InvalidArgument);
@@ -398,7 +392,7 @@ TEST_CASE("MPC clients: several inputs as one sharing, one bit vector split amon
   std::vector<std::size_t> counts_seen;
   std::vector<std::vector<std::uint64_t>> bits(5);
   test::rethrow_first(test::run_local_parties(5, [&](std::size_t me, net::Network& net) {
-    Prg prg(seed_of(600 + me));
+    Prg prg(test::seed_of(600 + me));
     MpcSession<mpc::Rep3> session(net, roles);
     if (session.computes()) {
       session.run([&] {

@@ -13,12 +13,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "privfin/core/prg.hpp"
 #include "privfin/net/local_network.hpp"
 
 namespace privfin::test {
@@ -57,6 +59,13 @@ inline void rethrow_first(const std::vector<std::exception_ptr>& errors) {
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+}
+
+// A fixed PRG seed from a number (test determinism, not secrecy).
+inline Prg::Seed seed_of(std::uint64_t s) {
+  Prg::Seed seed{};
+  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
+  return seed;
 }
 
 // The message of an exception (empty for none).
