@@ -24,6 +24,7 @@
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/mpc_share_batch.hpp"
@@ -325,6 +326,21 @@ void mpc_share_batch() {
   write("mpc_share_batch", "over_max", Seed().u8(2).raw(rep3.to_bytes()));
 }
 
+void encrypted_sum() {
+  using privfin::service::EncryptedSum;
+  const auto& pk = test::test_paillier_key().public_key();
+  Prg prg(Prg::Seed{std::byte{0xE5}});
+  auto vector_of = [&](std::size_t n) {
+    EncryptedSum::Ciphertexts v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(pk.encrypt(mpz_class(static_cast<unsigned long>(i + 1)), prg));
+    return v;
+  };
+  const EncryptedSum::Post two{vector_of(2), {vector_of(2), vector_of(2)}};
+  write("encrypted_sum", "two_of_two", Seed().u8(2).u8(1).raw(EncryptedSum::post_to_bytes(pk, two)));
+  const EncryptedSum::Post one{vector_of(1), {vector_of(1)}};
+  write("encrypted_sum", "one_of_one", Seed().u8(1).u8(0).raw(EncryptedSum::post_to_bytes(pk, one)));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -348,5 +364,6 @@ int main(int argc, char** argv) {
   agreement();
   prio3_driver();
   mpc_share_batch();
+  encrypted_sum();
   return 0;
 }
