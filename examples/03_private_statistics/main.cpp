@@ -28,7 +28,7 @@ struct Options {
   std::string data;
   std::size_t aggregators = 2;
   std::vector<std::string> cheats;  // BANK=MODE
-  std::optional<std::string> config;
+  std::optional<std::filesystem::path> config;
   std::optional<std::size_t> id;
 };
 
@@ -45,8 +45,7 @@ int run(const Options& o) {
     }
     cheats[bank] = ex03::parse_cheat(text.substr(eq + 1));
   }
-  auto me = o.config ? privfin::service::LaunchedParty{*o.id, privfin::net::PartyConfig::load(*o.config), {}}
-                     : privfin::service::launched_party();
+  auto me = privfin::service::this_party(o.config, o.id);
   if (me.config.party_count() != aggregators + 1 + banks.size()) {
     throw privfin::InvalidArgument("the cluster must list " + std::to_string(aggregators + 1 + banks.size()) +
                                    " parties: " + std::to_string(aggregators) + " aggregators, the regulator and " +
