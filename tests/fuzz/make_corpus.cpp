@@ -23,6 +23,8 @@
 #include "privfin/net/abort_notice.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
+#include "privfin/consensus/apps/kv_store.hpp"
+#include "privfin/consensus/apps/payments.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/prio3_messages.hpp"
@@ -341,6 +343,20 @@ void encrypted_sum() {
   write("encrypted_sum", "one_of_one", Seed().u8(1).u8(0).raw(EncryptedSum::post_to_bytes(pk, one)));
 }
 
+void consensus_app() {
+  using namespace privfin::consensus;
+  Prg prg(Prg::Seed{std::byte{1}});
+  const auto bank = sig::Ed25519SecretKey::generate(prg);  // the harness's funded account
+  const auto other = sig::Ed25519SecretKey::generate(prg);
+  const Bytes transfer = apps::Payments::transfer(bank, "fuzz", 0, bank.public_key(), 5);
+  const Bytes set = apps::KvStore::set(other, "fuzz", 0, to_bytes(std::string_view("k")), to_bytes(std::string_view("v")));
+  write("consensus_app", "body", Seed().u8(0).raw(transactions_to_bytes(std::vector<Bytes>{transfer, set})));
+  write("consensus_app", "signed_tx", Seed().u8(1).raw(set));
+  write("consensus_app", "genesis", Seed().u8(2).raw(apps::Payments::genesis({{bank.public_key(), 100}, {other.public_key(), 5}})));
+  write("consensus_app", "check_transfer", Seed().u8(3).raw(transfer));
+  write("consensus_app", "check_set", Seed().u8(3).raw(set));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -365,5 +381,6 @@ int main(int argc, char** argv) {
   prio3_driver();
   mpc_share_batch();
   encrypted_sum();
+  consensus_app();
   return 0;
 }
