@@ -15,6 +15,7 @@
 // per read, O(log versions) for a historic read. Not thread-safe.
 #pragma once
 
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,6 +63,16 @@ class MemoryState final : public VersionedState {
   void commit(Batch&& batch);
   [[nodiscard]] Latest reader() const { return Latest(*this); }
   [[nodiscard]] bool empty() const noexcept { return !has_genesis_; }
+
+  // Calls f(key, value) for every key present after height h, in key order.
+  template <class F>
+  void for_each(Height h, F&& f) const {
+    for (const auto& [key, history] : versions_) {
+      auto at = history.upper_bound(h);
+      if (at == history.begin() || !std::prev(at)->second) continue;
+      f(as_bytes(std::string_view(key)), ByteView(*std::prev(at)->second));
+    }
+  }
 
   [[nodiscard]] Height latest_height() const override { return latest_; }
   [[nodiscard]] std::optional<Bytes> get(ByteView key, Height h) const override;
