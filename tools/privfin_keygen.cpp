@@ -49,18 +49,6 @@ std::vector<mpz_class> read_primes(const fs::path& file) {
   return primes;
 }
 
-// The passphrase is the file's first line (a trailing newline is not part of it).
-privfin::SecretBytes read_passphrase(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.empty()) {
-    throw privfin::InvalidArgument("cannot read a passphrase from " + file.string());
-  }
-  privfin::SecretBytes out(privfin::as_bytes(std::string_view(line)));
-  privfin::secure_wipe(std::as_writable_bytes(std::span(line.data(), line.size())));
-  return out;
-}
-
 struct ThresholdOptions {
   std::size_t parties = 0, threshold = 0;
   fs::path out;
@@ -78,7 +66,9 @@ void deal_threshold_paillier(const ThresholdOptions& o) {
   privfin::service::write_public_file(o.out / "threshold.pub", keys.public_key.to_bytes());
   std::optional<privfin::SecretBytes> passphrase;
   privfin::service::KeyFileOptions options;
-  if (o.passphrase_file) options.passphrase = passphrase.emplace(read_passphrase(*o.passphrase_file)).view();
+  if (o.passphrase_file) {
+    options.passphrase = passphrase.emplace(privfin::service::read_passphrase_file(*o.passphrase_file)).view();
+  }
   for (const auto& share : keys.shares) {
     const auto file = o.out / ("keyshare" + std::to_string(share.party()) + ".key");
     privfin::service::save_key_file(file, share, keys.public_key, options, prg);
@@ -114,7 +104,7 @@ int main(int argc, char** argv) {
   threshold->add_option("--threshold", t.threshold, "shares needed to decrypt")->required()->check(CLI::Range(1, 64));
   threshold->add_option("--out", t.out, "the folder for threshold.pub and the key shares")->required();
   auto* bits = threshold->add_option("--bits", t.bits, "modulus size for fresh safe primes")->check(CLI::Range(1024, 8192));
-  threshold->add_option("--primes", t.primes, "two safe primes in hex")->excludes(bits);
+  threshold->add_option("--primes", t.primes, "a file of two safe primes in hex, one a line ('#' comments)")->excludes(bits);
   threshold->add_option("--passphrase-file", t.passphrase_file, "encrypt the key shares under this file's first line");
   try {
     app.parse(argc, argv);

@@ -33,8 +33,9 @@ std::ifstream open_file(const std::string& path) {
 
 void run(const std::map<std::string, std::string>& o, std::string& who) {
   const Deployment d = Deployment::from_options(o);
-  auto me = privfin::service::this_party(o.contains("config") ? std::optional(o.at("config")) : std::nullopt,
-                                         o.contains("party") ? std::optional(parse_count(o.at("party"), d.party_count(), "--party")) : std::nullopt);
+  const auto id = o.contains("party") ? std::optional(parse_count(o.at("party"), d.party_count(), "--party"))
+                                      : std::nullopt;
+  auto me = privfin::service::this_party(o.contains("config") ? std::optional(o.at("config")) : std::nullopt, id);
   if (me.config.party_count() != d.party_count()) {
     throw InvalidArgument("the cluster must list " + std::to_string(d.party_count()) + " parties");
   }

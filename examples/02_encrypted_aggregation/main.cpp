@@ -34,7 +34,7 @@ struct Options {
   fs::path dir;
   ex02::Params params;
   std::string data = EX02_SOURCE_DIR "/wdbc.csv";
-  std::optional<fs::path> config;
+  std::optional<fs::path> config, passphrase_file;
   std::optional<std::string> report;
   std::optional<std::size_t> id, cheat;
 };
@@ -61,7 +61,15 @@ void run(Options o) {
   const std::size_t me = party.id, n = p.parties;
   const bool cheat = o.cheat == me;
   std::optional<privfin::he::ThresholdPaillierKeyShare> share;
-  if (me < n) share = privfin::service::load_threshold_paillier_key_share(o.dir / ("keyshare" + std::to_string(me) + ".key"), tpk);
+  if (me < n) {
+    const auto file = o.dir / ("keyshare" + std::to_string(me) + ".key");
+    if (o.passphrase_file) {
+      share = privfin::service::load_threshold_paillier_key_share(
+          file, tpk, privfin::service::read_passphrase_file(*o.passphrase_file).view());
+    } else {
+      share = privfin::service::load_threshold_paillier_key_share(file, tpk);
+    }
+  }
   std::optional<std::ofstream> report;
   if (o.report) report.emplace(*o.report);
   if (me == n) {
@@ -120,6 +128,7 @@ int main(int argc, char** argv) {
   app.add_option("--data", o.data, "the wdbc.csv table");
   app.add_option("--cheat", o.cheat, "data party that decrypts with a random secret");
   app.add_option("--report", o.report, "per-round figures into this file");
+  app.add_option("--passphrase-file", o.passphrase_file, "the key shares' passphrase (first line)");
   auto* id = app.add_option("--id", o.id, "this party's id in --config");
   app.add_option("--config", o.config, "cluster.json, without privfin-launch")->needs(id);
   try {

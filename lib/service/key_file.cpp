@@ -412,6 +412,19 @@ void write_atomically(const std::filesystem::path& path, ByteView file, mode_t m
 
 void write_key_file(const std::filesystem::path& path, ByteView file) { write_atomically(path, file, 0600, "key file"); }
 
+SecretBytes read_passphrase_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) throw InvalidArgument("cannot read a passphrase from " + path.string());
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    throw InvalidArgument("the first line of " + path.string() + " is empty: no passphrase");
+  }
+  SecretBytes out(as_bytes(std::string_view(line)));
+  secure_wipe(std::as_writable_bytes(std::span(line.data(), line.size())));
+  return out;
+}
+
 void write_public_file(const std::filesystem::path& path, ByteView bytes) {
   write_atomically(path, bytes, 0644, "public file");
 }

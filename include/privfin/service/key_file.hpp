@@ -146,6 +146,11 @@ struct VrfSecretKey {
 void write_key_file(const std::filesystem::path& path, ByteView file);
 [[nodiscard]] SecretBytes read_key_file(const std::filesystem::path& path);
 
+// A passphrase kept in a file (for programs started unattended): its first
+// line, without the line end. InvalidArgument for a missing file or an
+// empty first line. Keep the file mode 0600, like a key file.
+[[nodiscard]] SecretBytes read_passphrase_file(const std::filesystem::path& path);
+
 // Public values (a threshold public key, a verification key) need no
 // secrecy but the same care in writing: write_public_file writes
 // atomically as above, with mode 0644; read_public_file refuses a file
