@@ -63,22 +63,18 @@ TxVerdict KvStore::check_tx(const StateReader& state, ByteView tx, CheckKind kin
 }
 
 FinalizeResult KvStore::finalize_block(const DecidedBlock& block, StateWriter& state) const {
-  FinalizeResult out;
-  for (const auto& tx : block.txs) {
-    SignedTx signed_tx;
-    Op op;
-    TxVerdict verdict = decode(tx, state, NonceRule::exact, signed_tx, op);
-    if (verdict.ok()) {
-      if (op.kind == kind_set) {
-        state.put(state_key(op.key), op.value);
-      } else {
-        state.erase(state_key(op.key));
-      }
-      state.put(nonce_key(signed_tx.signer), u64_value(signed_tx.nonce + 1));
-    }
-    out.results.push_back(std::move(verdict));
-  }
-  return out;
+  return finalize_signed<Op>(
+      block, state,
+      [this](const StateReader& s, ByteView tx, NonceRule rule, SignedTx& signed_tx, Op& op) {
+        return decode(tx, s, rule, signed_tx, op);
+      },
+      [](StateWriter& s, const Op& op) {
+        if (op.kind == kind_set) {
+          s.put(state_key(op.key), op.value);
+        } else {
+          s.erase(state_key(op.key));
+        }
+      });
 }
 
 QueryResult KvStore::query(const VersionedState& state, std::string_view path, ByteView key, Height h,

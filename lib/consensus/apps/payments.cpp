@@ -118,20 +118,16 @@ TxVerdict Payments::check_tx(const StateReader& state, ByteView tx, CheckKind ki
 }
 
 FinalizeResult Payments::finalize_block(const DecidedBlock& block, StateWriter& state) const {
-  FinalizeResult out;
-  for (const auto& tx : block.txs) {
-    SignedTx signed_tx;
-    Transfer t;
-    TxVerdict verdict = check(state, tx, NonceRule::exact, signed_tx, t);
-    if (verdict.ok()) {
-      // Conserved: the total is below 2^63, so the payee's sum cannot wrap.
-      state.put(account_key(t.payer), u64_value(t.payer_balance - t.amount));
-      state.put(account_key(t.payee), u64_value(t.payee_balance + t.amount));
-      state.put(nonce_key(t.payer), u64_value(signed_tx.nonce + 1));
-    }
-    out.results.push_back(std::move(verdict));
-  }
-  return out;
+  return finalize_signed<Transfer>(
+      block, state,
+      [this](const StateReader& s, ByteView tx, NonceRule rule, SignedTx& signed_tx, Transfer& t) {
+        return check(s, tx, rule, signed_tx, t);
+      },
+      [](StateWriter& s, const Transfer& t) {
+        // Conserved: the total is below 2^63, so the payee's sum cannot wrap.
+        s.put(account_key(t.payer), u64_value(t.payer_balance - t.amount));
+        s.put(account_key(t.payee), u64_value(t.payee_balance + t.amount));
+      });
 }
 
 QueryResult Payments::query(const VersionedState& state, std::string_view path, ByteView key, Height h,

@@ -65,4 +65,27 @@ inline constexpr std::uint64_t max_nonce_window = 64;
 [[nodiscard]] Bytes u64_value(std::uint64_t v);
 [[nodiscard]] std::uint64_t read_u64_value(ByteView bytes);
 
+
+// finalize_block of an application of signed transactions: for each
+// transaction, check(state, tx, NonceRule::exact, signed_tx, op) decodes
+// and checks it into an Op; when it passes, apply(state, op) makes its
+// writes and the signer's nonce advances. A refused transaction writes
+// nothing. One result per transaction, in order.
+template <class Op, class Check, class Apply>
+[[nodiscard]] FinalizeResult finalize_signed(const DecidedBlock& block, StateWriter& state, const Check& check,
+                                             const Apply& apply) {
+  FinalizeResult out;
+  for (const auto& tx : block.txs) {
+    SignedTx signed_tx;
+    Op op;
+    TxVerdict verdict = check(state, tx, NonceRule::exact, signed_tx, op);
+    if (verdict.ok()) {
+      apply(state, op);
+      state.put(nonce_key(signed_tx.signer), u64_value(signed_tx.nonce + 1));
+    }
+    out.results.push_back(std::move(verdict));
+  }
+  return out;
+}
+
 }  // namespace privfin::consensus::apps
