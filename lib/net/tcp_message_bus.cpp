@@ -192,7 +192,8 @@ struct TcpMessageBus::Impl {
 
   // Ends a link (any phase). An installed link's peer is then down: its
   // batch in flight is lost, and the dialer side tries again.
-  void end_link(const LinkPtr& l, const std::string& why) {
+  // `l` by value: it may be the peer's own pointer, which this resets.
+  void end_link(LinkPtr l, const std::string& why) {
     if (l->dead) return;
     l->dead = true;
     asio::error_code ignored;
@@ -314,7 +315,7 @@ struct TcpMessageBus::Impl {
       return;
     }
     try {
-      l->handshake = std::make_unique<detail::TlsHandshake>(*tls_context, l->peer, !l->dialer);
+      l->handshake = std::make_unique<detail::TlsHandshake>(*tls_context, l->peer, /*as_client=*/l->dialer);
     } catch (const NetworkError& e) {
       end_link(l, e.what());
       return;
@@ -456,8 +457,12 @@ struct TcpMessageBus::Impl {
 
   // ------------------------------------------------------------- reading
 
+  // Reads from the socket until the link ends (or pauses while the inbound
+  // queue is full). Records already buffered (e.g. right after the
+  // handshake) are opened first.
   void start_read(const LinkPtr& l) {
     if (l->dead) return;
+    if (tls && !open_buffered(l)) return;
     {
       std::lock_guard lock(mutex);
       if (inbound_bytes >= options.max_inbound_bytes) {
@@ -477,26 +482,36 @@ struct TcpMessageBus::Impl {
                                                                                  std::size_t n) {
       if (l->dead) return;
       if (ec) return end_link(l, describe(ec));
-      try {
-        if (tls) {
-          l->reader.filled(n);
-          if (l->plain.size() < read_chunk) l->plain.resize(read_chunk);
-          for (;;) {
-            const std::size_t got = l->reader.read(l->plain);
-            if (l->reader.take_key_update_request()) l->writer->request_key_update();
-            if (got == 0) break;
-            deliver(l, ByteView(l->plain).first(got));
-          }
-        } else {
+      if (tls) {
+        l->reader.filled(n);
+      } else {
+        try {
           deliver(l, ByteView(l->plain).first(n));
+        } catch (const DecodeError& e) {
+          return end_link(l, e.what());
         }
-      } catch (const detail::RecordError& e) {
-        return end_link(l, e.what());
-      } catch (const DecodeError& e) {
-        return end_link(l, e.what());
       }
-      if (!l->dead) start_read(l);
+      start_read(l);
     });
+  }
+
+  // TLS: opens and delivers every whole record buffered; false when the
+  // link ended.
+  bool open_buffered(const LinkPtr& l) {
+    try {
+      if (l->plain.size() < read_chunk) l->plain.resize(read_chunk);
+      for (;;) {
+        const std::size_t got = l->reader.read(l->plain);
+        if (l->reader.take_key_update_request()) l->writer->request_key_update();
+        if (got == 0) return true;
+        deliver(l, ByteView(l->plain).first(got));
+      }
+    } catch (const detail::RecordError& e) {
+      end_link(l, e.what());
+    } catch (const DecodeError& e) {
+      end_link(l, e.what());
+    }
+    return false;
   }
 
   // Plaintext from the peer: the dialer's confirmation first, then frames.
