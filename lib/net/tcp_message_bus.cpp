@@ -176,19 +176,16 @@ struct TcpMessageBus::Impl {
 
   bool flush(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex);
-    return changed.wait_for(lock, timeout, [&] {
-      return closed || std::all_of(peers.begin(), peers.end(), [](const auto& p) {
-               return !p || (p->queue.empty() && !p->pump_posted && p->in_flight == 0);
-             });
-    });
+    const auto written = [&] {
+      return std::all_of(peers.begin(), peers.end(), [](const auto& p) {
+        return !p || (p->queue.empty() && !p->pump_posted && p->in_flight == 0);
+      });
+    };
+    changed.wait_for(lock, timeout, [&] { return closed || written(); });
+    return !closed && written();
   }
 
   // ---------------------------------------------------------- I/O thread
-
-  void record_error(std::size_t peer, const std::string& why) {
-    std::lock_guard lock(mutex);
-    peers[peer]->last_error = why;
-  }
 
   // Ends a link (any phase). An installed link's peer is then down: its
   // batch in flight is lost, and the dialer side tries again.
@@ -205,7 +202,12 @@ struct TcpMessageBus::Impl {
     if (was_current) p.link.reset();
     {
       std::lock_guard lock(mutex);
-      if (!why.empty()) p.last_error = why;
+      if (!why.empty()) {
+        // An accepted connection is only a claim until it is installed.
+        p.last_error = l->dialer || l->ready ? why
+                                             : "a connection claiming to be party " + std::to_string(l->peer) +
+                                                   " (from " + l->remote + ") failed: " + why;
+      }
       if (was_current) {
         p.counters.connected = false;
         if (l->writing) p.counters.dropped += l->batch_messages;
@@ -649,6 +651,10 @@ std::unique_ptr<TcpMessageBus> TcpMessageBus::start(const PartyConfig& config, s
     throw InvalidArgument("TcpMessageBus::start: party id " + std::to_string(self) + " is out of range for " +
                           std::to_string(checked.party_count()) + " parties");
   }
+  if (options.max_message_size > bus_frame_max_payload) {
+    throw InvalidArgument("TcpMessageBus::start: max_message_size " + std::to_string(options.max_message_size) +
+                          " is above what a bus frame can carry (" + std::to_string(bus_frame_max_payload) + ")");
+  }
   if (options.max_message_size == 0 || options.max_queued_messages == 0 || options.max_queued_bytes == 0 ||
       options.max_inbound_bytes == 0 || options.max_backoff.count() <= 0 || options.setup_timeout.count() <= 0) {
     throw InvalidArgument("TcpMessageBus::start: every BusOptions limit and timeout must be positive");
@@ -692,7 +698,15 @@ std::unique_ptr<TcpMessageBus> TcpMessageBus::start(const PartyConfig& config, s
   std::unique_ptr<TcpMessageBus> bus(new TcpMessageBus(self, checked.party_count(), std::move(impl)));
   raw->thread = std::thread([raw] {
     auto guard = asio::make_work_guard(raw->io);
-    raw->io.run();
+    for (;;) {
+      try {
+        raw->io.run();
+        return;  // stopped by close()
+      } catch (const std::exception&) {
+        // A handler failed unexpectedly (e.g. out of memory): the I/O
+        // thread carries on with the other connections.
+      }
+    }
   });
   return bus;
 }

@@ -266,9 +266,18 @@ TEST_CASE("Message bus: a wrong certificate is refused (pinning); nothing passes
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (b0->last_error(1).empty() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
   CHECK_THAT(b0->last_error(1), Catch::Contains("does not match the one pinned for party 1"));
+  CHECK_THAT(b0->last_error(1), Catch::Contains("a connection claiming to be party 1"));
   CHECK_FALSE(b0->receive(300ms));
   CHECK_FALSE(b0->connected(1));
   CHECK_FALSE(b1->connected(0));
   CHECK(b0->counters(1).messages_received == 0);
   CHECK_FALSE(b1->last_error(0).empty());
+}
+
+TEST_CASE("Message bus: a lockstep TcpNetwork peer is not taken for a bus peer", "[net][bus][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, net::Transport::tls, 700ms, 700ms);
+  auto b0 = net::TcpMessageBus::start(cluster.config, 0, fast_options(), std::move(cluster.listeners[0]));
+  CHECK_THROWS_AS(net::TcpNetwork::connect(cluster.config, 1, std::move(cluster.listeners[1])), NetworkError);
+  CHECK_FALSE(b0->connected(1));
+  CHECK_FALSE(b0->receive(10ms));
 }
