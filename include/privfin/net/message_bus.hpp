@@ -29,6 +29,9 @@
 // them) to make room, else refuses. A message larger than max_message_size
 // is the caller's error (InvalidArgument).
 //
+// Costs: send() moves the message into the peer's queue (no copy) under a
+// lock; the transport copies it once into a frame and encrypts it.
+//
 // Throws: InvalidArgument for a bad peer id (own id or >= party_count()) or
 // an oversized message. receive() returns nullopt at the deadline or after
 // close(). Thread safety: every member may be called from any thread.

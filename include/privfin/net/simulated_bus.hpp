@@ -19,6 +19,9 @@
 // which they were sent. receive() never waits: it returns what has arrived
 // by now(). connected(peer) means both directions are usable.
 //
+// Costs: n^2 queues; each send and each change of a party or link walks
+// every link once (O(n^2)), meant for the tens of parties of a simulation.
+//
 // Throws InvalidArgument for a party out of range or time moving back.
 // Thread-safe (one lock), but determinism needs one driving thread.
 #pragma once

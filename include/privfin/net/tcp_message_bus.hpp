@@ -28,6 +28,12 @@
 // connection; queued messages are discarded (flush() first to wait for
 // them).
 //
+// Costs: one thread; per connection a 512 KiB ciphertext buffer and a
+// 64 KiB plaintext buffer; messages are written in batches of about
+// 256 KiB (one copy into frames, one encryption). On loopback a 250-byte
+// message over TLS goes one way at about 1.5 million per second in bursts
+// and makes a round trip in about 0.2 ms (benchmarks/bench_net.cpp).
+//
 // Throws from start(): InvalidArgument for a bad configuration, own id out
 // of range or unreadable/mismatched certificate and key files; NetworkError
 // naming this party when its address cannot be bound. Afterwards nothing
