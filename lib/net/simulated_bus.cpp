@@ -47,23 +47,28 @@ struct SimulatedBusNetwork::State {
     }
   }
 
-  // Moves what waits on every usable link into flight.
+  // Moves what waits on every usable link into flight (after a party or
+  // link changed).
   void release_queues() {
     for (std::size_t from = 0; from < parties; ++from) {
       for (std::size_t to = 0; to < parties; ++to) {
-        if (from == to) continue;
-        Link& l = link(from, to);
-        const bool now_usable = usable(from, to);
-        if (now_usable && !l.was_usable) ++l.counters.reconnects;
-        if (!now_usable && l.was_usable) lose_in_flight(from, to);
-        l.was_usable = now_usable;
-        if (!now_usable) continue;
-        while (auto m = l.queue.pop()) {
-          ++l.counters.messages_sent;
-          l.counters.bytes_sent += m->size();
-          flight.emplace(std::make_tuple(now + latency, sequence++), InFlight{from, to, std::move(*m)});
-        }
+        if (from != to) release(from, to);
       }
+    }
+  }
+
+  // One link: notes a change of usability, and sends what waits if usable.
+  void release(std::size_t from, std::size_t to) {
+    Link& l = link(from, to);
+    const bool now_usable = usable(from, to);
+    if (now_usable && !l.was_usable) ++l.counters.reconnects;
+    if (!now_usable && l.was_usable) lose_in_flight(from, to);
+    l.was_usable = now_usable;
+    if (!now_usable) return;
+    while (auto m = l.queue.pop()) {
+      ++l.counters.messages_sent;
+      l.counters.bytes_sent += m->size();
+      flight.emplace(std::make_tuple(now + latency, sequence++), InFlight{from, to, std::move(*m)});
     }
   }
 
@@ -156,7 +161,7 @@ class SimulatedBus final : public MessageBus {
     l.counters.dropped += r.dropped;
     if (r.status == SendStatus::refused) ++l.counters.refused;
     if (r.status == SendStatus::replaced) ++l.counters.replaced;
-    s_.release_queues();
+    s_.release(party_id(), peer);
     return r.status;
   }
 

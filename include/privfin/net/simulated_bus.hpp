@@ -19,8 +19,8 @@
 // which they were sent. receive() never waits: it returns what has arrived
 // by now(). connected(peer) means both directions are usable.
 //
-// Costs: n^2 queues; each send and each change of a party or link walks
-// every link once (O(n^2)), meant for the tens of parties of a simulation.
+// Costs: n^2 queues; a send is O(log m) for m messages in flight; a change
+// of a party or link walks every link once (O(n^2)).
 //
 // Throws InvalidArgument for a party out of range or time moving back.
 // Thread-safe (one lock), but determinism needs one driving thread.
