@@ -21,6 +21,7 @@
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/net/abort_notice.hpp"
+#include "privfin/net/bus_frame.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
@@ -127,6 +128,19 @@ void party_config() {
   c.ca_certificate.clear();
   for (auto& p : c.parties) p.certificate.clear(), p.private_key.clear();
   write("party_config", "plain", Seed().text(c.to_json()));
+}
+
+void bus_frame() {
+  write("bus_frame", "empty", Seed().u16(100).u8(0).raw(net::bus_frame_to_bytes({})));
+  write("bus_frame", "hello", Seed().u16(100).u8(2).raw(net::bus_frame_to_bytes(as_bytes(std::string_view("hello")))));
+  const Bytes two = [] {
+    Bytes b = net::bus_frame_to_bytes(as_bytes(std::string_view("one")));
+    const Bytes t = net::bus_frame_to_bytes(as_bytes(std::string_view("two")));
+    b.insert(b.end(), t.begin(), t.end());
+    return b;
+  }();
+  write("bus_frame", "two_frames", Seed().u16(100).u8(1).raw(two));
+  write("bus_frame", "over_limit", Seed().u16(4).u8(0).raw(net::bus_frame_to_bytes(as_bytes(std::string_view("hello")))));
 }
 
 void abort_notice() {
@@ -367,6 +381,7 @@ int main(int argc, char** argv) {
   tls_records();
   party_config();
   abort_notice();
+  bus_frame();
   bls();
   ed25519();
   ecvrf();
