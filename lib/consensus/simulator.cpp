@@ -26,6 +26,7 @@ std::string_view to_string(Behaviour b) noexcept {
     case Behaviour::double_vote: return "double-vote";
     case Behaviour::malformed: return "malformed";
     case Behaviour::replay: return "replay";
+    case Behaviour::selective_silence: return "selective-silence";
   }
   return "?";
 }
@@ -136,6 +137,8 @@ struct SimNode {
   std::int64_t drift_ppm = 0;
   TimePoint busy_until = 0;
   TimePoint link_free = 0;
+  TimePoint inbound_free = 0;       // the downlink, while clogged
+  std::vector<bool> silent_to;      // selective_silence: peers never sent to
   std::vector<Bytes> sent_history;  // replay behaviour
 };
 
@@ -176,6 +179,7 @@ class Simulation {
   void handle(const Event& e);
   void trace(const Event& e);
   void transmit(NodeId from, NodeId to, const Bytes& payload);
+  TimePoint vote_hold(NodeId from, const Bytes& payload);
   bool cut(NodeId from, NodeId to) const;
   void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
   void observe_signed(NodeId from, const Bytes& payload);
@@ -197,7 +201,8 @@ class Simulation {
   std::unique_ptr<Crypto> checker_crypto_;
   std::string chain_id_;
   std::vector<SimNode> nodes_;
-  std::vector<std::vector<TimePoint>> latency_;
+  std::vector<std::vector<TimePoint>> latency_, jitter_;
+  std::map<std::pair<NodeId, NodeId>, TimePoint> clogged_link_free_;
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
   std::uint64_t next_seq_ = 0;
   TimePoint now_ = 0;
@@ -266,12 +271,52 @@ Simulation::Simulation(const SimConfig& cfg)
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
   nodes_.resize(cfg_.n);
+  if (!cfg_.zone.empty()) {
+    if (cfg_.zone.size() != cfg_.n) throw InvalidArgument("simulate: zone must place every node or none");
+    for (const auto z : cfg_.zone) {
+      if (z >= cfg_.zone_links.size()) throw InvalidArgument("simulate: a node's zone has no row in zone_links");
+    }
+    for (const auto& row : cfg_.zone_links) {
+      if (row.size() != cfg_.zone_links.size()) throw InvalidArgument("simulate: zone_links must be square");
+    }
+  }
+  if (!cfg_.vote_delay.empty() && cfg_.vote_delay.size() != cfg_.n) {
+    throw InvalidArgument("simulate: vote_delay must list every node or none");
+  }
+  if (!cfg_.silent_to.empty() && cfg_.silent_to.size() != cfg_.n) {
+    throw InvalidArgument("simulate: silent_to must list every node or none");
+  }
+  for (const auto& c : cfg_.clogs) {
+    if (c.node >= cfg_.n || (c.peer && *c.peer >= cfg_.n) || c.ns_per_byte < 0) {
+      throw InvalidArgument("simulate: a clog names a node outside the set or a negative rate");
+    }
+  }
   latency_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, 0));
+  jitter_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, cfg_.jitter));
   for (NodeId i = 0; i < cfg_.n; ++i) {
     nodes_[i].behaviour = cfg_.behaviour.empty() ? Behaviour::honest : cfg_.behaviour[i];
     nodes_[i].clock_offset = cfg_.max_clock_offset == 0 ? 0 : between(clocks, -cfg_.max_clock_offset, cfg_.max_clock_offset);
     nodes_[i].drift_ppm = cfg_.max_drift_ppm == 0 ? 0 : between(clocks, -cfg_.max_drift_ppm, cfg_.max_drift_ppm);
     for (NodeId j = 0; j < cfg_.n; ++j) latency_[i][j] = between(network_, cfg_.latency_min, cfg_.latency_max);
+    if (!cfg_.zone.empty()) {  // the zone matrix replaces the drawn latencies
+      for (NodeId j = 0; j < cfg_.n; ++j) {
+        const ZoneLink& link = cfg_.zone_links[cfg_.zone[i]][cfg_.zone[j]];
+        latency_[i][j] = link.latency;
+        jitter_[i][j] = link.jitter;
+      }
+    }
+  }
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    if (nodes_[i].behaviour != Behaviour::selective_silence) continue;
+    auto& mask = nodes_[i].silent_to;
+    if (!cfg_.silent_to.empty() && !cfg_.silent_to[i].empty()) {
+      if (cfg_.silent_to[i].size() != cfg_.n) throw InvalidArgument("simulate: silent_to[i] must place every node");
+      mask = cfg_.silent_to[i];
+    } else {  // about half of the peers, at least one
+      mask.assign(cfg_.n, false);
+      for (NodeId j = 0; j < cfg_.n; ++j) mask[j] = j != i && chance(adversary_, 0.5);
+      mask[(i + 1) % cfg_.n] = cfg_.n > 1;
+    }
   }
   trace_.update(as_bytes("privfin consensus simulator trace v1"));
 }
@@ -351,19 +396,55 @@ bool Simulation::cut(NodeId from, NodeId to) const {
   return false;
 }
 
+TimePoint Simulation::vote_hold(NodeId from, const Bytes& payload) {
+  if (cfg_.vote_delay.empty() || cfg_.vote_delay[from] <= 0) return 0;
+  if (honest(from) && now_ >= cfg_.fault_end) return 0;
+  try {
+    if (!std::holds_alternative<Vote>(Message::from_bytes(payload).body)) return 0;
+  } catch (const DecodeError&) {
+    return 0;
+  }
+  ++result_.delayed_votes;
+  return between(network_, 0, cfg_.vote_delay[from] + 1);
+}
+
 void Simulation::transmit(NodeId from, NodeId to, const Bytes& payload) {
   ++result_.messages;
   result_.bytes += payload.size();
   auto& sender = nodes_[from];
-  const TimePoint depart = std::max(now_, sender.link_free) + cfg_.ns_per_byte * static_cast<TimePoint>(payload.size());
+  const auto size = static_cast<TimePoint>(payload.size());
+  // Clogs active now: extra serialization on the sender's uplink, on the
+  // link, and on the receiver's downlink; each queue keeps its backlog.
+  TimePoint up = 0, link = 0, down = 0;
+  for (const auto& c : cfg_.clogs) {
+    if (now_ < c.start || now_ >= c.end) continue;
+    if (!c.peer && c.node == from) up += c.ns_per_byte * size;
+    if (!c.peer && c.node == to) down += c.ns_per_byte * size;
+    if (c.peer && c.node == from && *c.peer == to) link += c.ns_per_byte * size;
+  }
+  if (up + link + down > 0) ++result_.clogged;
+  TimePoint depart = std::max(now_, sender.link_free) + cfg_.ns_per_byte * size + up;
   sender.link_free = depart;
+  if (link > 0) {
+    auto& free = clogged_link_free_[{from, to}];
+    depart = std::max(depart, free) + link;
+    free = depart;
+  }
+  const TimePoint hold = vote_hold(from, payload);
   if (cut(from, to)) return;
   const bool faulty_net = now_ < cfg_.fault_end;
   if (faulty_net && chance(network_, cfg_.loss)) return;
   const int copies = faulty_net && chance(network_, cfg_.duplicate) ? 2 : 1;
   for (int c = 0; c < copies; ++c) {
     Event e;
-    e.at = depart + latency_[from][to] + between(network_, 0, cfg_.jitter + 1);
+    e.at = depart + hold + latency_[from][to] + between(network_, 0, jitter_[from][to] + 1);
+    if (down > 0) {
+      auto& receiver = nodes_[to];
+      e.at = std::max(e.at, receiver.inbound_free) + down;
+      receiver.inbound_free = e.at;
+    }
+    ++result_.delivered;
+    result_.delivery_delay += e.at - now_;
     e.kind = EventKind::deliver;
     e.node = to;
     e.from = from;
@@ -396,6 +477,12 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
   switch (node.behaviour) {
     case Behaviour::honest: break;
     case Behaviour::silent: return;
+    case Behaviour::selective_silence:
+      if (node.silent_to[to]) {
+        ++result_.withheld;
+        return;
+      }
+      break;
     case Behaviour::equivocate: {
       auto m = Message::from_bytes(payload);
       if (auto* p = std::get_if<Proposal>(&m.body); p && to % 2 == 1) {
@@ -815,6 +902,40 @@ SimConfig random_scenario(std::uint64_t seed, std::size_t n) {
     c.crashes.push_back(cp);
   }
   c.crash_at_write = chance(prg, 0.3) ? unit(prg) * 0.05 : 0;
+  // Drawn after everything above, so that the earlier draws of a seed stay
+  // what they were before these features existed.
+  if (chance(prg, 0.3)) {  // zones: near inside a zone, far between zones
+    const auto zones = static_cast<std::uint32_t>(2 + below(prg, 3));
+    c.zone.resize(n);
+    for (auto& z : c.zone) z = static_cast<std::uint32_t>(below(prg, zones));
+    c.zone_links.assign(zones, std::vector<ZoneLink>(zones));
+    for (std::uint32_t a = 0; a < zones; ++a) {
+      for (std::uint32_t b = a; b < zones; ++b) {
+        const ZoneLink link = a == b ? ZoneLink{between(prg, ms / 2, 5 * ms), between(prg, 0, 2 * ms)}
+                                     : ZoneLink{between(prg, 20 * ms, 150 * ms), between(prg, 0, 30 * ms)};
+        c.zone_links[a][b] = c.zone_links[b][a] = link;
+      }
+    }
+  }
+  for (std::size_t k = chance(prg, 0.3) ? 1 + below(prg, 2) : 0; k > 0; --k) {
+    Clog clog;
+    clog.node = static_cast<NodeId>(below(prg, n));
+    if (n > 1 && chance(prg, 0.5)) clog.peer = static_cast<NodeId>((clog.node + 1 + below(prg, n - 1)) % n);
+    clog.start = between(prg, 0, c.fault_end);
+    clog.end = between(prg, clog.start, c.fault_end);
+    clog.ns_per_byte = between(prg, 8'000, 80'000);  // 1 Mbit/s down to 100 kbit/s
+    c.clogs.push_back(clog);
+  }
+  if (chance(prg, 0.3)) {  // one or two nodes whose votes are held back up to 50 ms - 1 s
+    c.vote_delay.assign(n, 0);
+    for (std::size_t k = 1 + below(prg, 2); k > 0; --k) c.vote_delay[below(prg, n)] = between(prg, 50 * ms, 1'000 * ms);
+  }
+  if (chance(prg, 0.25)) {  // a selectively silent Byzantine node, within f
+    const auto faulty = static_cast<std::size_t>(
+        std::count_if(c.behaviour.begin(), c.behaviour.end(), [](Behaviour b) { return b != Behaviour::honest; }));
+    const auto who = static_cast<NodeId>(below(prg, n));
+    if (c.behaviour[who] != Behaviour::honest || faulty < f) c.behaviour[who] = Behaviour::selective_silence;
+  }
   return c;
 }
 

@@ -62,7 +62,7 @@ TEST_CASE("simulator: seeds 1-500 (n = 4, 7, 10, Byzantine nodes, partitions, cr
 TEST_CASE("simulator: seeds 501-1000: no violation", "[consensus][simulator][seeds]") { run_seeds(501, 1000); }
 
 TEST_CASE("simulator: one Byzantine node of each kind, 100 seeds each: no violation", "[consensus][simulator]") {
-  for (int kind = 1; kind <= 5; ++kind) {
+  for (int kind = 1; kind < behaviour_count; ++kind) {
     for (std::uint64_t seed = 1; seed <= 100; ++seed) {
       SimConfig cfg = random_scenario(seed, 4);
       cfg.behaviour.assign(4, Behaviour::honest);
