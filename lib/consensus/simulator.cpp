@@ -31,6 +31,16 @@ std::string_view to_string(Behaviour b) noexcept {
   return "?";
 }
 
+std::string_view to_string(WritePoint p) noexcept {
+  switch (p) {
+    case WritePoint::safety_before_durable: return "safety-before-durable";
+    case WritePoint::safety_after_durable: return "safety-after-durable";
+    case WritePoint::commit_before_store: return "commit-before-store";
+    case WritePoint::commit_after_store: return "commit-after-store";
+  }
+  return "?";
+}
+
 namespace {
 
 constexpr TimePoint ms = 1'000'000;
@@ -120,6 +130,7 @@ struct NodeEnv {
 struct SimNode {
   Behaviour behaviour = Behaviour::honest;
   bool up = true;
+  bool halted = false;  // crashed at a write point: acts no more until the crash event tears it down
   std::uint64_t incarnation = 0;
   std::unique_ptr<Crypto> crypto;
   std::unique_ptr<Tendermint> engine;
@@ -149,6 +160,7 @@ class Simulation {
 
   // NodeEnv callbacks
   std::uint64_t write_safety(NodeId id, const SafetyRecord& rec);
+  [[nodiscard]] bool halted(NodeId id) const { return nodes_[id].halted; }
   void send(NodeId from, NodeId to, const Bytes& payload);
   void set_timer(NodeId id, TimerId timer, TimePoint at_local);
   void cancel_timer(NodeId id, TimerId timer) { nodes_[id].cancelled.insert(timer); }
@@ -176,6 +188,8 @@ class Simulation {
   }
   void boot(NodeId id, bool amnesia);
   void crash(NodeId id);
+  bool crash_here(NodeId id, WritePoint point);
+  void check_chains();
   void handle(const Event& e);
   void trace(const Event& e);
   void transmit(NodeId from, NodeId to, const Bytes& payload);
@@ -224,20 +238,35 @@ class Simulation {
 
 // ------------------------------------------------------------ env glue
 
-std::uint64_t NodeEnv::write_safety(const SafetyRecord& rec) { return sim->write_safety(id, rec); }
-void NodeEnv::send(NodeId to, const Bytes& payload) { sim->send(id, to, payload); }
+// A node halted at a write point does nothing more: what its runtime still
+// executes of that step is lost with the crash.
+std::uint64_t NodeEnv::write_safety(const SafetyRecord& rec) { return sim->halted(id) ? 0 : sim->write_safety(id, rec); }
+void NodeEnv::send(NodeId to, const Bytes& payload) {
+  if (!sim->halted(id)) sim->send(id, to, payload);
+}
 void NodeEnv::broadcast(const Bytes& payload) {
+  if (sim->halted(id)) return;
   sim->note_broadcast(id, payload);
   for (NodeId to = 0; to < n; ++to) {
     if (to != id) sim->send(id, to, payload);
   }
 }
-void NodeEnv::set_timer(TimerId t, TimePoint at) { sim->set_timer(id, t, at); }
+void NodeEnv::set_timer(TimerId t, TimePoint at) {
+  if (!sim->halted(id)) sim->set_timer(id, t, at);
+}
 void NodeEnv::cancel_timer(TimerId t) { sim->cancel_timer(id, t); }
-void NodeEnv::request_proposal(const RequestProposal& r) { sim->request_proposal(id, r); }
-void NodeEnv::request_validate(const RequestValidate& r) { sim->request_validate(id, r); }
-void NodeEnv::commit(const Decision& d) { sim->commit(id, d); }
-void NodeEnv::request_sync(const RequestSync& r) { sim->request_sync(id, r); }
+void NodeEnv::request_proposal(const RequestProposal& r) {
+  if (!sim->halted(id)) sim->request_proposal(id, r);
+}
+void NodeEnv::request_validate(const RequestValidate& r) {
+  if (!sim->halted(id)) sim->request_validate(id, r);
+}
+void NodeEnv::commit(const Decision& d) {
+  if (!sim->halted(id)) sim->commit(id, d);
+}
+void NodeEnv::request_sync(const RequestSync& r) {
+  if (!sim->halted(id)) sim->request_sync(id, r);
+}
 void NodeEnv::evidence(const Evidence&) { sim->count_evidence(); }
 void NodeEnv::rejected(const Rejection& r) { sim->count_rejection(id, r); }
 
@@ -350,6 +379,7 @@ void Simulation::crash(NodeId id) {
   auto& node = nodes_[id];
   if (!node.up) return;
   node.up = false;
+  node.halted = false;
   ++node.incarnation;
   node.pending.clear();  // writes in flight are lost
   node.runtime.reset();
@@ -374,16 +404,28 @@ std::uint64_t Simulation::write_safety(NodeId id, const SafetyRecord& rec) {
   e.incarnation = node.incarnation;
   e.id = ticket;
   push(std::move(e));
-  if (now_ < cfg_.fault_end && chance(disk_, cfg_.crash_at_write)) {
-    // Crash at this write point: after this step, before the write is durable.
-    Event c;
-    c.at = now_;
-    c.kind = EventKind::crash;
-    c.node = id;
-    c.id = static_cast<std::uint64_t>(cfg_.restart_after_write_crash);
-    push(std::move(c));
-  }
+  (void)crash_here(id, WritePoint::safety_before_durable);  // the write in flight is lost
   return ticket;
+}
+
+bool Simulation::crash_here(NodeId id, WritePoint point) {
+  if (now_ >= cfg_.fault_end || cfg_.crash_at_write <= 0) return false;
+  if (!cfg_.crash_points.empty() &&
+      std::find(cfg_.crash_points.begin(), cfg_.crash_points.end(), point) == cfg_.crash_points.end()) {
+    return false;
+  }
+  if (!chance(disk_, cfg_.crash_at_write)) return false;
+  auto& node = nodes_[id];
+  node.halted = true;
+  ++result_.write_crashes[static_cast<std::size_t>(point)];
+  log(id, "crash point " + std::string(to_string(point)));
+  Event c;  // torn down right after the current event, restarted later
+  c.at = now_;
+  c.kind = EventKind::crash;
+  c.node = id;
+  c.id = static_cast<std::uint64_t>(cfg_.restart_after_write_crash);
+  push(std::move(c));
+  return true;
 }
 
 bool Simulation::cut(NodeId from, NodeId to) const {
@@ -665,6 +707,7 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
 }
 
 void Simulation::commit(NodeId id, const Decision& d) {
+  if (crash_here(id, WritePoint::commit_before_store)) return;  // the block never reaches the ledger
   auto& node = nodes_[id];
   const Height h = d.block.header.height;
   if (h != node.ledger.size() + 1) {
@@ -677,7 +720,10 @@ void Simulation::commit(NodeId id, const Decision& d) {
   node.app_hashes.push_back(Hash32{app.finish()});
   log(id, "commit height " + std::to_string(h) + " block " + d.block.hash().short_hex() + " round " +
               std::to_string(d.certificate.round));
-  if (!honest(id)) return;
+  if (!honest(id)) {
+    (void)crash_here(id, WritePoint::commit_after_store);
+    return;
+  }
   const Hash32 id_hash = d.block.hash();
   const auto [it, fresh] = decided_.emplace(h, id_hash);
   if (!fresh && it->second != id_hash) {
@@ -700,6 +746,26 @@ void Simulation::commit(NodeId id, const Decision& d) {
   if (d.certificate.height != h || d.certificate.block != id_hash ||
       !verify_certificate(*checker_crypto_, validators_, chain_id_, d.certificate)) {
     violation("certificate of node " + std::to_string(id) + " at height " + std::to_string(h) + " does not verify");
+  }
+  (void)crash_here(id, WritePoint::commit_after_store);  // stored; the rest of the step is lost
+}
+
+void Simulation::check_chains() {
+  // At the end of a run: every honest ledger is one hash chain from genesis
+  // and holds the agreed block at every height (crash points and restarts
+  // included).
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    if (!honest(i)) continue;
+    const auto& ledger = nodes_[i].ledger;
+    for (Height h = 1; h <= ledger.size(); ++h) {
+      const Hash32 parent = h == 1 ? Hash32{} : ledger[h - 2].block.hash();
+      const auto agreed = decided_.find(h);
+      if (ledger[h - 1].block.header.parent != parent || agreed == decided_.end() ||
+          agreed->second != ledger[h - 1].block.hash()) {
+        violation("chain: node " + std::to_string(i) + "'s ledger breaks at height " + std::to_string(h));
+        break;
+      }
+    }
   }
 }
 
@@ -758,17 +824,18 @@ void Simulation::handle(const Event& e) {
       if (!node.up) boot(e.node, e.amnesia);
       return;
     case EventKind::durable: {
-      if (!node.up || e.incarnation != node.incarnation) return;
+      if (!node.up || node.halted || e.incarnation != node.incarnation) return;
       while (!node.pending.empty() && node.pending.front().first <= e.id) {
         node.durable_record = std::move(node.pending.front().second);
         node.pending.pop_front();
       }
+      if (crash_here(e.node, WritePoint::safety_after_durable)) return;  // what it guards never leaves
       node.runtime->durable(e.id);
       return;
     }
     default: break;
   }
-  if (!node.up) return;
+  if (!node.up || node.halted) return;
   if (e.kind != EventKind::deliver && e.incarnation != node.incarnation) return;
   if (e.kind == EventKind::timer && node.cancelled.erase(e.id) == 1) return;
   if (now_ < node.busy_until) {  // the CPU is busy: try again when it is free
@@ -845,6 +912,7 @@ SimResult Simulation::run() {
                   ", within the window after the faults healed");
       }
     }
+    check_chains();
   }
   for (const auto& node : nodes_) result_.committed.push_back(node.ledger.size());
   result_.end_time = now_;

@@ -15,7 +15,8 @@
 // partitions (symmetric or one-way) that heal, delayed votes (a node's votes
 // held back by a bounded delay). Clocks: per-node offset and drift. CPU: a
 // node is busy for the modelled cost of each step (CostModel). Faults: crash
-// and restart, crash at a write point (before the safety record is durable),
+// and restart, crash at every write point (WritePoint: before and after the
+// safety record is durable, before and after a commit is stored),
 // amnesia (restart without the safety record), and Byzantine nodes: silent,
 // selectively silent (to some peers only), equivocating proposer, double
 // voting, malformed bytes, replayed stale messages. All faults but the
@@ -33,6 +34,7 @@
 // fault_end. Cost: about n^2 events per round; see docs/consensus.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,6 +74,16 @@ struct Clog {
   std::int64_t ns_per_byte = 0;
 };
 
+// The points of a node's durable writes at which the simulator can crash it
+// (everything the node would do after the point is lost; it restarts from
+// its disk): a safety record write issued but not yet durable (lost); a
+// safety record durable but the sends it guards not yet released; a
+// committed block not yet stored in the ledger; a block stored, the rest of
+// its step (timers, next height's messages) not yet done.
+enum class WritePoint : std::uint8_t { safety_before_durable, safety_after_durable, commit_before_store, commit_after_store };
+inline constexpr int write_point_count = 4;
+[[nodiscard]] std::string_view to_string(WritePoint p) noexcept;
+
 struct CrashPlan {
   NodeId node = 0;
   TimePoint at = 0;
@@ -106,7 +118,8 @@ struct SimConfig {
   // disk and faults
   TimePoint disk_latency = 2'000'000;
   std::vector<CrashPlan> crashes;
-  double crash_at_write = 0;       // chance of a crash right after a Persist was issued
+  double crash_at_write = 0;       // chance of a crash at each write point (before fault_end)
+  std::vector<WritePoint> crash_points;  // the write points that may crash (empty: all)
   TimePoint restart_after_write_crash = 300'000'000;
   std::vector<Behaviour> behaviour;  // empty: all honest
   // silent_to[i][j]: a selective_silence node i never sends to j (empty, or
@@ -133,6 +146,7 @@ struct SimResult {
   std::uint64_t clogged = 0;         // messages slowed by a clog
   std::uint64_t withheld = 0;        // messages a selective_silence node did not send
   std::uint64_t delayed_votes = 0;   // votes held back
+  std::array<std::uint64_t, write_point_count> write_crashes{};  // crashes per WritePoint
   [[nodiscard]] TimePoint mean_delay() const noexcept {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
   }
