@@ -280,6 +280,9 @@ Simulation::Simulation(const SimConfig& cfg)
       adversary_(Prg(root_seed(cfg.seed)).derive("adversary")),
       chain_id_("sim-chain") {
   if (cfg_.n < 1 || cfg_.n > 256) throw InvalidArgument("simulate: n must be in [1, 256]");
+  if (!cfg_.weights.empty() && cfg_.weights.size() != cfg_.n) {
+    throw InvalidArgument("simulate: weights must list every node or none");
+  }
   if (!cfg_.behaviour.empty() && cfg_.behaviour.size() != cfg_.n) {
     throw InvalidArgument("simulate: behaviour must list every node or none");
   }
@@ -290,13 +293,13 @@ Simulation::Simulation(const SimConfig& cfg)
     std::vector<Validator> members;
     for (std::size_t i = 0; i < cfg_.n; ++i) {
       bls_keys_.push_back(sig::bls12_381::SecretKey::key_gen(keygen.bytes(32)));
-      members.push_back(make_bls_validator(bls_keys_.back()));
+      members.push_back(make_bls_validator(bls_keys_.back(), cfg_.weights.empty() ? 1 : cfg_.weights[i]));
     }
     validators_ = ValidatorSet(std::move(members));
     checker_crypto_ = std::make_unique<BlsCrypto>(validators_, std::nullopt);
   } else {
     keys_ = SymbolicKeys::make(root.derive("keys").next_seed(), cfg_.n);
-    validators_ = keys_->validator_set();
+    validators_ = keys_->validator_set(cfg_.weights);
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
   nodes_.resize(cfg_.n);
@@ -726,6 +729,7 @@ void Simulation::commit(NodeId id, const Decision& d) {
   }
   const Hash32 id_hash = d.block.hash();
   const auto [it, fresh] = decided_.emplace(h, id_hash);
+  if (fresh) result_.headers.push_back(d.block.header);  // heights are first decided in order
   if (!fresh && it->second != id_hash) {
     violation("agreement: node " + std::to_string(id) + " committed block " + id_hash.short_hex() + " at height " +
               std::to_string(h) + ", others committed " + it->second.short_hex());

@@ -96,6 +96,9 @@ struct SimConfig {
   std::size_t n = 4;
   Height target_height = 4;
   bool real_crypto = false;        // BLS12-381 (slow: small n only)
+  // Voting power per node (empty: 1 each); quorums and the proposer
+  // rotation (proposer.hpp) follow it. Keep Byzantine weight below a third.
+  std::vector<std::uint64_t> weights;
   // network
   TimePoint latency_min = 1'000'000;
   TimePoint latency_max = 30'000'000;
@@ -151,6 +154,7 @@ struct SimResult {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
   }
   std::vector<Height> committed;   // per node
+  std::vector<BlockHeader> headers;  // the agreed chain: headers[h - 1] is height h's
   TimePoint end_time = 0;
   std::vector<std::string> log;
   [[nodiscard]] bool ok() const noexcept { return violations.empty(); }
