@@ -124,7 +124,7 @@ struct NodeEnv {
   void commit(const Decision& d);
   void evidence(const Evidence& e);
   void rejected(const Rejection& r);
-  void metric(const Metric&) {}
+  void metric(const Metric& m);
 };
 
 struct SimNode {
@@ -174,6 +174,11 @@ class Simulation {
     if (cfg_.log) log(id, "rejected: " + r.describe());
   }
   void count_evidence() { ++result_.evidence; }
+  void count_metric(const Metric& m) {
+    if (m.id != MetricId::rounds_for_height) return;
+    result_.rounds += static_cast<std::uint64_t>(m.value);
+    ++result_.commits;
+  }
   void note_broadcast(NodeId id, const Bytes& payload) {
     if (cfg_.log) log(id, "-> all: " + describe_message(payload));
   }
@@ -268,6 +273,9 @@ void NodeEnv::request_sync(const RequestSync& r) {
   if (!sim->halted(id)) sim->request_sync(id, r);
 }
 void NodeEnv::evidence(const Evidence&) { sim->count_evidence(); }
+void NodeEnv::metric(const Metric& m) {
+  if (!sim->halted(id)) sim->count_metric(m);
+}
 void NodeEnv::rejected(const Rejection& r) { sim->count_rejection(id, r); }
 
 // ------------------------------------------------------------ set-up
@@ -358,7 +366,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   node.up = true;
   if (amnesia) node.durable_record.reset();
   if (cfg_.real_crypto) {
-    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id]);
+    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id], cfg_.costs);
   } else {
     node.crypto = std::make_unique<SymbolicCrypto>(keys_, id, cfg_.costs);
   }
@@ -583,7 +591,12 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
           return sign_and_send(std::move(m));
         }
       } else if (const auto* v = std::get_if<Vote>(&m.body); v && v->voter == from && v->type == VoteType::prevote) {
-        observe_signed(from, payload);  // withheld: a proof-of-lock only the adversary holds
+        // Withheld (a proof-of-lock only the adversary holds), except from
+        // one peer per round: that peer alone may see a quorum and lock,
+        // the state in which a stale proof-of-lock is dangerous.
+        observe_signed(from, payload);
+        const std::size_t peers = cfg_.n > 1 ? cfg_.n - 1 : 1;
+        if (to == (from + 1 + (v->height + v->round) % peers) % cfg_.n) transmit(from, to, payload);
         return;
       }
       if (!node.sent_history.empty() && chance(adversary_, 0.3)) {

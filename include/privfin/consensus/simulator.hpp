@@ -150,6 +150,8 @@ struct SimResult {
   std::uint64_t withheld = 0;        // messages a selective_silence node did not send
   std::uint64_t delayed_votes = 0;   // votes held back
   std::array<std::uint64_t, write_point_count> write_crashes{};  // crashes per WritePoint
+  std::uint64_t rounds = 0;          // rounds the commits took (MetricId::rounds_for_height), summed
+  std::uint64_t commits = 0;         // commits over all nodes
   [[nodiscard]] TimePoint mean_delay() const noexcept {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
   }
