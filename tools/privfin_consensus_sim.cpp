@@ -5,7 +5,7 @@
 //   privfin-consensus-sim --seeds 1-1000 --bug skip-lock-check   # a planted bug: expect violations
 //
 // Options: --n N (fixed n instead of cycling 4/7/10), --real-crypto (BLS),
-// --byzantine honest|silent|equivocate|double-vote|malformed|replay (one
+// --byzantine honest|silent|equivocate|double-vote|malformed|replay|selective-silence (one
 // Byzantine node of that kind, node seed mod n, instead of the drawn ones),
 // --bug skip-lock-check|lower-round-certificate|send-before-durable,
 // --quiet. Prints one line per failing seed (with its first violation) and
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
       } else if (a == "--byzantine") {
         const auto b = value();
         bool found = false;
-        for (int k = 0; k <= 5; ++k) {
+        for (int k = 0; k < behaviour_count; ++k) {
           if (to_string(static_cast<Behaviour>(k)) == b) {
             forced = static_cast<Behaviour>(k);
             found = true;
