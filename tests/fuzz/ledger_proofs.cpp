@@ -1,0 +1,41 @@
+// Feeds the ledger's proof decoders and verifiers: the transaction
+// inclusion proof (ledger/tx_merkle.hpp). Input: [u8 which][bytes].
+// Oracles: a decoder ends in a value or DecodeError (never another
+// exception or a crash); a decoded value re-encodes to the very same bytes;
+// a verifier returns a bool and never throws.
+#include <cstdint>
+
+#include "privfin/ledger/tx_merkle.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using namespace privfin;
+using namespace privfin::ledger;
+
+namespace {
+
+template <class F>
+void canonical(ByteView in, F decode_and_encode) {
+  try {
+    const Bytes back = decode_and_encode(in);
+    fuzz::require(fuzz::same(back, in));
+  } catch (const DecodeError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::Splitter in(fuzz::as_view(data, size));
+  const auto which = in.u8() % 1;
+  const ByteView bytes = in.rest();
+  switch (which) {
+    default:
+      canonical(bytes, [](ByteView b) {
+        const auto p = InclusionProof::from_bytes(b);
+        (void)verify_tx_inclusion(p, b, tx_empty_root());
+        return p.to_bytes();
+      });
+      break;
+  }
+  return 0;
+}
