@@ -1,6 +1,9 @@
-// privfin/ledger/error.hpp — the one error type the ledger adds: committed
-// data that fails its checks when read back (a torn or flipped record, a
-// missing Merkle node, a block whose hash does not match its certificate).
+// privfin/ledger/error.hpp — the two error types the ledger adds.
+// StoreCorruption: committed data that fails its checks when read back (a
+// torn or flipped record, a missing Merkle node, a block whose hash does not
+// match its certificate). StoreError: the storage engine failed (I/O, a
+// locked or unreadable database), with corruption() set when the engine
+// itself found damaged data (a checksum mismatch).
 //
 //   try { auto ledger = Ledger::open(store); }
 //   catch (const StoreCorruption& e) { log(e.height(), e.column(), e.key_hex()); }   // refuse to start
@@ -18,6 +21,15 @@
 #include "privfin/core/error.hpp"
 
 namespace privfin::ledger {
+
+class StoreError : public Error {
+ public:
+  StoreError(const std::string& what, bool corruption) : Error("ledger store: " + what), corruption_(corruption) {}
+  [[nodiscard]] bool corruption() const noexcept { return corruption_; }
+
+ private:
+  bool corruption_;
+};
 
 class StoreCorruption : public DecodeError {
  public:
