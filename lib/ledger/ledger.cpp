@@ -51,7 +51,25 @@ Height meta_u64(const Store& store, std::string_view name, Height h) {
 }  // namespace
 
 std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
-  return store_->get(Column::state_nodes, node_key);
+  const std::string key(reinterpret_cast<const char*>(node_key.data()), node_key.size());
+  if (const auto it = young_.find(key); it != young_.end()) return it->second;
+  if (const auto it = old_.find(key); it != old_.end()) {
+    Bytes node = it->second;
+    remember(node_key, node);
+    return node;
+  }
+  auto node = store_->get(Column::state_nodes, node_key);
+  if (node) remember(node_key, *node);
+  return node;
+}
+
+void Ledger::Nodes::remember(ByteView node_key, ByteView node) const {
+  if (young_.size() >= cache_nodes) {
+    old_ = std::move(young_);
+    young_ = {};
+  }
+  young_.insert_or_assign(std::string(reinterpret_cast<const char*>(node_key.data()), node_key.size()),
+                          Bytes(node.begin(), node.end()));
 }
 
 Ledger Ledger::open(Store& store, const OpenOptions& options) {
@@ -196,7 +214,15 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   b.put(Column::results, key, results);
   b.put(Column::block_hash, hash.v, key);
   for (const auto& [k, v] : tree.nodes) b.put(Column::state_nodes, k, v);
-  for (const auto& k : tree.stale) b.put(Column::state_stale, concat(key, k), {});
+  // One stale-index record per height (the replaced nodes' keys, end to
+  // end) rather than one per node: a block replaces tens of thousands of
+  // nodes, and each record is a memtable insert on the commit path.
+  if (!tree.stale.empty()) {
+    Bytes stale;
+    stale.reserve(tree.stale.size() * node_key_size);
+    for (const auto& k : tree.stale) stale.insert(stale.end(), k.begin(), k.end());
+    b.put(Column::state_stale, key, stale);
+  }
   for (const auto& c : changes) {
     if (c.value) b.put(Column::state_latest, c.key, *c.value);
     else b.erase(Column::state_latest, c.key);
@@ -204,6 +230,11 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
   store_->write(b, true);
+  // The next heights read the upper levels again; the deep nodes of random
+  // keys rarely, and copying all of them costs more than it saves.
+  for (const auto& [k, v] : tree.nodes) {
+    if (std::to_integer<unsigned>(k[9]) <= Nodes::cached_depth && k[8] == std::byte{0}) nodes_.remember(k, v);
+  }
   height_ = h;
   app_hash_ = tree.root;
   tip_hash_ = hash;
@@ -272,10 +303,17 @@ std::size_t Ledger::prune(Height retain) {
   std::size_t deleted = 0;
   const auto end = height_key(retain + 1);
   // State nodes that became stale at or before `retain`: no retained version reads them.
-  store_->scan(Column::state_stale, {}, end, [&](ByteView k, ByteView) {
+  store_->scan(Column::state_stale, {}, end, [&](ByteView k, ByteView v) {
+    if (v.size() % node_key_size != 0) {
+      throw StoreCorruption(k.size() == 8 ? height_from_key(k) : 0, "state_stale", k,
+                            "a stale-node list of " + std::to_string(v.size()) + " bytes");
+    }
     b.erase(Column::state_stale, k);
-    b.erase(Column::state_nodes, k.subspan(8));
-    deleted += 2;
+    ++deleted;
+    for (std::size_t at = 0; at < v.size(); at += node_key_size) {
+      b.erase(Column::state_nodes, v.subspan(at, node_key_size));
+      ++deleted;
+    }
     return true;
   });
   const auto below = height_key(retain);

@@ -54,6 +54,10 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
   db_options.max_background_jobs = 2;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.paranoid_file_checks = false;  // checksums are verified on every read instead (below)
+  // Room for a memtable flush to run while writes go on: a 1 MB block and
+  // thousands of nodes per height fill a memtable every few dozen heights,
+  // and with RocksDB's default of two the next height would stall.
+  cf_options.max_write_buffer_number = 4;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (std::size_t i = 0; i < column_count; ++i) {

@@ -39,6 +39,8 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
+#include <unordered_map>
 
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
@@ -94,13 +96,22 @@ class Ledger {
   std::size_t prune(Height retain);
 
  private:
+  // State-tree nodes read through a cache. Nodes are immutable (a key
+  // names a version), so a cached node is never out of date; the cache
+  // holds two generations of at most cache_nodes entries each and drops the
+  // older one when the newer fills up (a cheap approximation of LRU).
   class Nodes final : public NodeSource {
    public:
+    static constexpr std::size_t cache_nodes = std::size_t{1} << 19;
+    static constexpr unsigned cached_depth = 18;  // commit() caches the nodes it writes down to here
     explicit Nodes(const Store& store) noexcept : store_(&store) {}
     [[nodiscard]] std::optional<Bytes> get_node(ByteView node_key) const override;
+    void remember(ByteView node_key, ByteView node) const;
 
    private:
     const Store* store_;
+    mutable std::unordered_map<std::string, Bytes> young_;
+    mutable std::unordered_map<std::string, Bytes> old_;
   };
 
   Ledger(Store& store, const OpenOptions& options) : store_(&store), nodes_(store), options_(options) {}
