@@ -176,7 +176,7 @@ void Ledger::check_height(Height h, bool tip) const {
     if (parent != block.header.parent) throw StoreCorruption(h, "blocks", key, "the parent hash names another block");
   }
   if (!tip) {  // the block above carries this height's app hash
-    const auto above = block_bytes.empty() ? std::nullopt : read(*store_, Column::blocks, height_key(h + 1), h + 1);
+    const auto above = read(*store_, Column::blocks, height_key(h + 1), h + 1);
     if (above) {
       try {
         if (consensus::Block::from_bytes(*above, options_.limits).header.app_hash != root) {
