@@ -50,8 +50,19 @@ Height meta_u64(const Store& store, std::string_view name, Height h) {
 
 }  // namespace
 
+std::size_t Ledger::Nodes::KeyHash::operator()(const Key& k) const noexcept {
+  // FNV-1a over the version, the depth and the first 64 path bits: nodes
+  // deeper than 64 levels are rare (2^64 keys), and equal prefixes only
+  // share a bucket, they do not collide.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (std::size_t i = 0; i < 18; ++i) h = (h ^ std::to_integer<std::uint64_t>(k[i])) * 1099511628211ULL;
+  return static_cast<std::size_t>(h);
+}
+
 std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
-  const std::string key(reinterpret_cast<const char*>(node_key.data()), node_key.size());
+  if (node_key.size() != node_key_size) return store_->get(Column::state_nodes, node_key);
+  Key key;
+  std::copy(node_key.begin(), node_key.end(), key.begin());
   if (const auto it = young_.find(key); it != young_.end()) return it->second;
   if (const auto it = old_.find(key); it != old_.end()) {
     Bytes node = it->second;
@@ -64,12 +75,14 @@ std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
 }
 
 void Ledger::Nodes::remember(ByteView node_key, ByteView node) const {
+  if (node_key.size() != node_key_size) return;
   if (young_.size() >= cache_nodes) {
     old_ = std::move(young_);
     young_ = {};
   }
-  young_.insert_or_assign(std::string(reinterpret_cast<const char*>(node_key.data()), node_key.size()),
-                          Bytes(node.begin(), node.end()));
+  Key key;
+  std::copy(node_key.begin(), node_key.end(), key.begin());
+  young_.insert_or_assign(key, Bytes(node.begin(), node.end()));
 }
 
 Ledger Ledger::open(Store& store, const OpenOptions& options) {

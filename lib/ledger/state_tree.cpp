@@ -21,6 +21,16 @@ namespace privfin::ledger {
 Hash32 sha256_one_shot(ByteView data);
 
 namespace {
+void write_node_key(std::span<std::byte, node_key_size> key, Version version, std::uint16_t depth,
+                    const std::array<std::byte, 32>& path) {
+  for (std::size_t i = 0; i < 8; ++i) key[i] = static_cast<std::byte>((version >> (56 - 8 * i)) & 0xFFU);
+  key[8] = static_cast<std::byte>(depth >> 8);
+  key[9] = static_cast<std::byte>(depth & 0xFFU);
+  std::copy(path.begin(), path.end(), key.begin() + 10);
+}
+}  // namespace
+
+namespace {
 
 using PathBits = std::array<std::byte, 32>;
 constexpr std::uint16_t max_depth = 256;
@@ -166,7 +176,8 @@ class Reading {
   explicit Reading(const NodeSource& nodes) : nodes_(nodes) {}
 
   Node load(Version v, std::uint16_t depth, const PathBits& path) const {
-    const Bytes key = state_node_key(v, depth, path);
+    std::array<std::byte, node_key_size> key;  // on the stack: one read per node on every changed path
+    write_node_key(key, v, depth, path);
     auto bytes = nodes_.get_node(key);
     if (!bytes) throw StoreCorruption(v, "state_nodes", key, "missing Merkle node at depth " + std::to_string(depth));
     try {
@@ -370,10 +381,7 @@ Hash32 state_node_hash(const Hash32& left, const Hash32& right) {
 
 Bytes state_node_key(Version version, std::uint16_t depth, const std::array<std::byte, 32>& path) {
   Bytes key(node_key_size);
-  for (std::size_t i = 0; i < 8; ++i) key[i] = static_cast<std::byte>((version >> (56 - 8 * i)) & 0xFFU);
-  key[8] = static_cast<std::byte>(depth >> 8);
-  key[9] = static_cast<std::byte>(depth & 0xFFU);
-  std::copy(path.begin(), path.end(), key.begin() + 10);
+  write_node_key(std::span<std::byte, node_key_size>(key.data(), node_key_size), version, depth, path);
   return key;
 }
 
