@@ -50,18 +50,9 @@ Height meta_u64(const Store& store, std::string_view name, Height h) {
 
 }  // namespace
 
-std::size_t Ledger::Nodes::KeyHash::operator()(const Key& k) const noexcept {
-  // FNV-1a over the version, the depth and the first 64 path bits: nodes
-  // deeper than 64 levels are rare (2^64 keys), and equal prefixes only
-  // share a bucket, they do not collide.
-  std::uint64_t h = 1469598103934665603ULL;
-  for (std::size_t i = 0; i < 18; ++i) h = (h ^ std::to_integer<std::uint64_t>(k[i])) * 1099511628211ULL;
-  return static_cast<std::size_t>(h);
-}
-
 std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
   if (node_key.size() != node_key_size) return store_->get(Column::state_nodes, node_key);
-  Key key;
+  NodeKey key;
   std::copy(node_key.begin(), node_key.end(), key.begin());
   if (const auto it = young_.find(key); it != young_.end()) return it->second;
   if (const auto it = old_.find(key); it != old_.end()) {
@@ -80,7 +71,7 @@ void Ledger::Nodes::remember(ByteView node_key, ByteView node) const {
     old_ = std::move(young_);
     young_ = {};
   }
-  Key key;
+  NodeKey key;
   std::copy(node_key.begin(), node_key.end(), key.begin());
   young_.insert_or_assign(key, Bytes(node.begin(), node.end()));
 }

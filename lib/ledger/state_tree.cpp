@@ -350,15 +350,23 @@ class Updating {
 
 }  // namespace
 
-// OpenSSL's one-shot SHA256() over a contiguous buffer: about five times
-// faster than an EVP context per hash for these 65-byte inputs, and the
-// tree hashes tens of thousands of nodes per block.
+// OpenSSL's low-level SHA-256 over a contiguous buffer. The tree hashes
+// tens of thousands of nodes per block, and in OpenSSL 3 both an EVP
+// context per hash and the one-shot SHA256() fetch the algorithm (a global
+// lock and a reference count) on every call, which cost more than the
+// 65-byte hash itself. The low-level calls are deprecated in 3.0 but
+// present and exact; the deprecation is silenced here only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 Hash32 sha256_one_shot(ByteView data) {
   Hash32 h;
-  ::SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-           reinterpret_cast<unsigned char*>(h.v.data()));
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(reinterpret_cast<unsigned char*>(h.v.data()), &ctx);
   return h;
 }
+#pragma GCC diagnostic pop
 
 Hash32 state_key_hash(ByteView key) { return sha256_one_shot(key); }
 
@@ -553,15 +561,30 @@ StateProof StateProof::from_bytes(ByteView bytes) {
   return p;
 }
 
+namespace {
+std::optional<NodeKey> node_key_of(ByteView k) {
+  if (k.size() != node_key_size) return std::nullopt;
+  NodeKey key;
+  std::copy(k.begin(), k.end(), key.begin());
+  return key;
+}
+}  // namespace
+
 std::optional<Bytes> MemoryNodes::get_node(ByteView node_key) const {
-  const auto it = nodes_.find(node_key);
+  const auto key = node_key_of(node_key);
+  if (!key) return std::nullopt;
+  const auto it = nodes_.find(*key);
   if (it == nodes_.end()) return std::nullopt;
   return it->second;
 }
 
 void MemoryNodes::apply(const TreeBatch& batch) {
-  for (const auto& [k, v] : batch.nodes) nodes_[k] = v;
-  for (const auto& k : batch.stale) stale_.emplace(batch.version, k);
+  for (const auto& [k, v] : batch.nodes) {
+    if (const auto key = node_key_of(k)) nodes_.insert_or_assign(*key, v);
+  }
+  for (const auto& k : batch.stale) {
+    if (const auto key = node_key_of(k)) stale_.emplace(batch.version, *key);
+  }
 }
 
 std::size_t MemoryNodes::prune(Version retain) {

@@ -110,13 +110,9 @@ class Ledger {
     void remember(ByteView node_key, ByteView node) const;
 
    private:
-    using Key = std::array<std::byte, node_key_size>;
-    struct KeyHash {
-      std::size_t operator()(const Key& k) const noexcept;
-    };
     const Store* store_;
-    mutable std::unordered_map<Key, Bytes, KeyHash> young_;
-    mutable std::unordered_map<Key, Bytes, KeyHash> old_;
+    mutable std::unordered_map<NodeKey, Bytes, NodeKeyHash> young_;
+    mutable std::unordered_map<NodeKey, Bytes, NodeKeyHash> old_;
   };
 
   Ledger(Store& store, const OpenOptions& options) : store_(&store), nodes_(store), options_(options) {}

@@ -40,6 +40,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -150,6 +151,17 @@ struct BytesLess {
   }
 };
 
+// A node key as a value, and a hash for it (FNV-1a over the version, the
+// depth and the first 64 path bits): for hash maps of nodes.
+using NodeKey = std::array<std::byte, node_key_size>;
+struct NodeKeyHash {
+  std::size_t operator()(const NodeKey& k) const noexcept {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (std::size_t i = 0; i < 18; ++i) h = (h ^ std::to_integer<std::uint64_t>(k[i])) * 1099511628211ULL;
+    return static_cast<std::size_t>(h);
+  }
+};
+
 // Nodes in memory: for tests, the simulator and the in-memory ledger.
 class MemoryNodes final : public NodeSource {
  public:
@@ -161,8 +173,8 @@ class MemoryNodes final : public NodeSource {
   [[nodiscard]] std::size_t size() const noexcept { return nodes_.size(); }
 
  private:
-  std::map<Bytes, Bytes, BytesLess> nodes_;
-  std::multimap<Version, Bytes> stale_;
+  std::unordered_map<NodeKey, Bytes, NodeKeyHash> nodes_;
+  std::multimap<Version, NodeKey> stale_;
 };
 
 }  // namespace privfin::ledger
