@@ -85,7 +85,7 @@ class RecordWriter {
 // What the reader refuses; `close_notify` for the peer's orderly goodbye.
 class RecordError : public std::runtime_error {
  public:
-  RecordError(const std::string& what, bool close_notify = false)
+  explicit RecordError(const std::string& what, bool close_notify = false)
       : std::runtime_error(what), close_notify_(close_notify) {}
   [[nodiscard]] bool close_notify() const noexcept { return close_notify_; }
 
