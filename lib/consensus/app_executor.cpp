@@ -33,7 +33,8 @@ std::unique_ptr<StateWriter> MemoryAppStore::begin_height(Height h) {
   return std::make_unique<OwnedBatch>(state_.writer(h));
 }
 
-Hash32 MemoryAppStore::commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision) {
+Hash32 MemoryAppStore::commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) {
+  (void)results;  // kept by the ledger's store, not here
   auto* owned = dynamic_cast<OwnedBatch*>(batch.get());
   if (owned == nullptr) throw InvalidArgument("MemoryAppStore: a batch of another store");
   const Height h = owned->batch_.height();
@@ -62,7 +63,7 @@ InitResult AppExecutor::init_chain(const Genesis& genesis) {
   if (store_.initialized()) throw InvalidArgument("AppExecutor: the store holds state already: recover()");
   auto batch = store_.begin_height(0);
   InitResult result = checked_.init_chain(genesis, *batch);
-  (void)store_.commit_height(std::move(batch), nullptr);
+  (void)store_.commit_height(std::move(batch), nullptr, {});
   return result;
 }
 
@@ -123,7 +124,7 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   auto batch = store_.begin_height(header.height);
   const DecidedBlock block{{config_.chain_id, header.height, header.time, header.proposer}, decision.block.hash(), txs};
   results_.push_back(checked_.finalize_block(block, *batch));
-  (void)store_.commit_height(std::move(batch), &decision);
+  (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(results_.back()));
   checked_.committed(header.height);
   // Included transactions leave the mempool; the others are checked again.
   std::set<std::string> included;

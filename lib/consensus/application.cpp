@@ -29,6 +29,31 @@ bool Application::process_proposal(const StateReader& state, const BlockContext&
   return true;
 }
 
+Bytes results_to_bytes(const FinalizeResult& results) {
+  Writer w;
+  w.version(results_format_version).varint(results.results.size());
+  for (const auto& r : results.results) {
+    w.varint(static_cast<std::uint32_t>(r.code)).string(std::string_view(r.reason).substr(0, 1024));
+  }
+  return std::move(w).take();
+}
+
+std::vector<TxResult> results_from_bytes(ByteView bytes, std::size_t max_count) {
+  Reader r(bytes);
+  r.expect_version(results_format_version, "block results");
+  const std::size_t count = r.length("result count", max_count);
+  if (count > r.remaining() / 2) throw DecodeError("block results: count " + std::to_string(count) + " exceeds the bytes left");
+  std::vector<TxResult> out(count);
+  for (auto& result : out) {
+    const auto code = r.varint("result code");
+    if (code > 0xFFFFFFFFU) throw DecodeError("block results: a code above 2^32 - 1");
+    result.code = static_cast<TxCode>(code);
+    result.reason = r.string("result reason", 1024);
+  }
+  r.expect_end("block results");
+  return out;
+}
+
 Bytes transactions_to_bytes(std::span<const Bytes> txs) {
   Writer w;
   w.version(transactions_format_version).varint(txs.size());

@@ -49,9 +49,10 @@ class AppStore : public VersionedState {
   [[nodiscard]] virtual bool initialized() const = 0;
   // The batch of height h (latest_height() + 1, or 0 for genesis).
   [[nodiscard]] virtual std::unique_ptr<StateWriter> begin_height(Height h) = 0;
-  // Makes the batch durable (with the decided block, when there is one)
-  // and returns the app hash after the height.
-  virtual Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision) = 0;
+  // Makes the batch durable (with the decided block and its results,
+  // results_to_bytes, when there is one: not for genesis) and returns the
+  // app hash after the height.
+  virtual Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) = 0;
   // The app hash after height h.
   [[nodiscard]] virtual Hash32 app_hash(Height h) const = 0;
   // The latest committed state.
@@ -70,7 +71,7 @@ class MemoryAppStore final : public AppStore {
 
   [[nodiscard]] bool initialized() const override { return !state_.empty(); }
   [[nodiscard]] std::unique_ptr<StateWriter> begin_height(Height h) override;
-  Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision) override;
+  Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) override;
   [[nodiscard]] Hash32 app_hash(Height h) const override;
   [[nodiscard]] const StateReader& latest() const override { return latest_; }
   [[nodiscard]] Height latest_height() const override { return state_.latest_height(); }

@@ -191,6 +191,12 @@ class Application {
   }
 };
 
+// A block's results as stored with it: version 1, varint count, then per
+// transaction varint code and string reason (at most 1024 bytes, cut).
+inline constexpr std::uint8_t results_format_version = 1;
+[[nodiscard]] Bytes results_to_bytes(const FinalizeResult& results);
+[[nodiscard]] std::vector<TxResult> results_from_bytes(ByteView bytes, std::size_t max_count = 1 << 20);
+
 // A block body as a list of transactions: version 1, varint count, then
 // each transaction as bytes (varint length, the bytes). from_bytes throws
 // DecodeError for any defect, a count above max_count or a transaction
