@@ -1,0 +1,207 @@
+// The ledger's costs (docs/ledger.md, "Performance"): the state root
+// update for 4,000 changed keys, one synced per-height batch on RocksDB for
+// a 1 MB block with 4,000 state writes (p50/p99 over the iterations), and
+// state proof generation and verification per key.
+//
+//   bench_ledger --benchmark_filter=Commit --benchmark_min_time=3
+// The RocksDB database lives under $TMPDIR (or /tmp): what it measures is
+// that file system's fdatasync.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "privfin/consensus/types.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/ledger/ledger.hpp"
+#include "privfin/ledger/rocksdb_store.hpp"
+#include "privfin/ledger/state_tree.hpp"
+
+using namespace privfin;
+using namespace privfin::ledger;
+
+namespace {
+
+Prg bench_prg(std::uint8_t salt) {
+  Prg::Seed seed{};
+  seed[0] = std::byte{salt};
+  seed[1] = std::byte{0xBE};
+  return Prg(seed);
+}
+
+Bytes key_of(std::uint64_t i) { return to_bytes("account/" + std::to_string(i)); }
+
+std::vector<StateChange> random_changes(Prg& prg, std::size_t count, std::uint64_t key_space) {
+  std::vector<StateChange> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) out.push_back({key_of(prg.next_u64() % key_space), prg.bytes(32)});
+  return out;
+}
+
+// A state of `keys` keys at version 1, in memory.
+void populate(MemoryNodes& nodes, std::uint64_t keys) {
+  std::vector<StateChange> all;
+  all.reserve(keys);
+  Prg prg = bench_prg(1);
+  for (std::uint64_t i = 0; i < keys; ++i) all.push_back({key_of(i), prg.bytes(32)});
+  nodes.apply(StateTree(nodes).apply(std::nullopt, 1, all));
+}
+
+void set_percentiles(benchmark::State& state, std::vector<double> ms) {
+  if (ms.empty()) return;
+  std::sort(ms.begin(), ms.end());
+  const auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))]; };
+  state.counters["p50_ms"] = at(0.50);
+  state.counters["p99_ms"] = at(0.99);
+  state.counters["max_ms"] = ms.back();
+}
+
+// The root update for 4,000 changed keys in a state of range(0) keys:
+// StateTree::apply (reads, new nodes, hashes), then the nodes stored in memory.
+void BM_StateRootUpdate4000(benchmark::State& state) {
+  const auto keys = static_cast<std::uint64_t>(state.range(0));
+  MemoryNodes nodes;
+  populate(nodes, keys);
+  StateTree tree(nodes);
+  Prg prg = bench_prg(2);
+  Version v = 1;
+  std::vector<double> ms;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto changes = random_changes(prg, 4000, keys * 2);  // half updates, half inserts
+    state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
+    const TreeBatch b = tree.apply(v, v + 1, changes);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(b.root);
+    state.PauseTiming();
+    nodes.apply(b);
+    ++v;
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 4000);
+  set_percentiles(state, ms);
+}
+BENCHMARK(BM_StateRootUpdate4000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// One height on RocksDB: a 1 MB block, its certificate, 4,000 state writes
+// in a state of 100,000 keys; Ledger::commit = tree update + one synced
+// WriteBatch. p50/p99 over the iterations.
+void BM_CommitHeightRocksDb(benchmark::State& state) {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::filesystem::path dir =
+      std::filesystem::path(tmp != nullptr ? tmp : "/tmp") / ("privfin-bench-ledger-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    auto store = RocksDbStore::open(dir);
+    Ledger ledger = Ledger::open(*store);
+    Prg prg = bench_prg(3);
+    constexpr std::uint64_t keys = 100'000;
+    auto commit = [&](const std::vector<StateChange>& changes, std::size_t body_size) {
+      consensus::Block b;
+      b.header.chain_id = "bench";
+      b.header.height = ledger.height() + 1;
+      b.header.parent = ledger.height() > 0 ? ledger.block(ledger.height())->hash() : consensus::Hash32{};
+      b.header.app_hash = ledger.app_hash();
+      b.body = prg.bytes(body_size);
+      b.header.tx_root = consensus::tx_root_of(b.body);
+      consensus::CommitCertificate c;
+      c.height = b.header.height;
+      c.block = b.hash();
+      c.signers.assign(4, true);
+      c.aggregate = Bytes(96, std::byte{1});
+      return ledger.commit(b, c, Bytes(4000, std::byte{0}), changes);
+    };
+    std::vector<StateChange> initial;
+    for (std::uint64_t i = 0; i < keys; ++i) initial.push_back({key_of(i), prg.bytes(32)});
+    commit(initial, 0);
+    std::vector<double> ms;
+    for (auto _ : state) {
+      state.PauseTiming();
+      const auto changes = random_changes(prg, 4000, keys * 2);
+      state.ResumeTiming();
+      const auto t0 = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(commit(changes, std::size_t{1} << 20));
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    set_percentiles(state, ms);
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * (std::int64_t{1} << 20));
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_CommitHeightRocksDb)->Unit(benchmark::kMillisecond)->Iterations(200);
+
+// The synced WriteBatch alone (what the per-height batch costs the disk):
+// 1 MB block, 4,000 writes of ~100 bytes (nodes and values).
+void BM_SyncedBatchRocksDb(benchmark::State& state) {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::filesystem::path dir =
+      std::filesystem::path(tmp != nullptr ? tmp : "/tmp") / ("privfin-bench-batch-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    auto store = RocksDbStore::open(dir);
+    Prg prg = bench_prg(4);
+    std::vector<double> ms;
+    std::uint64_t h = 0;
+    for (auto _ : state) {
+      state.PauseTiming();
+      WriteBatch b;
+      ++h;
+      b.put(Column::blocks, height_key(h), prg.bytes(std::size_t{1} << 20));
+      for (std::uint64_t i = 0; i < 4000; ++i) {
+        b.put(Column::state_nodes, concat(height_key(h), height_key(i)), prg.bytes(90));
+        b.put(Column::state_latest, key_of(prg.next_u64() % 200'000), prg.bytes(32));
+      }
+      b.put(Column::meta, as_bytes("committed_height"), height_key(h));
+      state.ResumeTiming();
+      const auto t0 = std::chrono::steady_clock::now();
+      store->write(b, true);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    set_percentiles(state, ms);
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_SyncedBatchRocksDb)->Unit(benchmark::kMillisecond)->Iterations(200);
+
+// Proof generation and verification per key, state of range(0) keys.
+void BM_StateProve(benchmark::State& state) {
+  const auto keys = static_cast<std::uint64_t>(state.range(0));
+  MemoryNodes nodes;
+  populate(nodes, keys);
+  StateTree tree(nodes);
+  Prg prg = bench_prg(5);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const auto pv = tree.prove(key_of(prg.next_u64() % (keys * 2)), 1);
+    bytes += pv.proof.to_bytes().size();
+    benchmark::DoNotOptimize(pv);
+  }
+  state.counters["proof_bytes"] = static_cast<double>(bytes) / static_cast<double>(state.iterations());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_StateProve)->Arg(100'000)->Unit(benchmark::kMicrosecond);
+
+void BM_StateVerify(benchmark::State& state) {
+  const auto keys = static_cast<std::uint64_t>(state.range(0));
+  MemoryNodes nodes;
+  populate(nodes, keys);
+  StateTree tree(nodes);
+  const Hash32 root = tree.root(1);
+  std::vector<std::pair<Bytes, ProvenValue>> proofs;
+  for (std::uint64_t i = 0; i < 256; ++i) proofs.emplace_back(key_of(i * 7), tree.prove(key_of(i * 7), 1));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& [key, pv] = proofs[i++ % proofs.size()];
+    bool ok = verify_state_proof(pv.proof, key, pv.value, root);
+    benchmark::DoNotOptimize(ok);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_StateVerify)->Arg(100'000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

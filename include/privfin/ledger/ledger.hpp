@@ -1,0 +1,130 @@
+// privfin/ledger/ledger.hpp — a node's ledger: committed blocks, their
+// commit certificates and results, and the authenticated state, kept in a
+// Store so that one height commits in one atomic, synced write.
+//
+//   auto store = RocksDbStore::open(dir);          // or MemoryStore
+//   Ledger ledger = Ledger::open(*store);          // checks the tip; StoreCorruption if damaged
+//   Hash32 app_hash = ledger.commit(block, cert, results, changes);   // height() + 1
+//   ProvenValue pv = ledger.prove(as_bytes("alice"), ledger.height());
+//   // an auditor: verify_state_proof(pv.proof, key, pv.value, app_hash)
+//
+// Heights: the state version of height h is the state after block h;
+// version 0 is the genesis state (empty), written when a ledger is first
+// opened. Block h's header carries the app hash after h - 1 (the
+// CometBFT-style lag), which commit() checks.
+//
+// What commit() writes, in one WriteBatch with sync = true (docs/ledger.md,
+// "Layout"): the block, its certificate, the results, the new and stale
+// state-tree nodes, the flat latest-value map, the block-hash index, and
+// meta.committed_height / meta.app_hash. After a crash the store holds
+// either all of height h or none of it, so the application's height equals
+// the store's by construction.
+//
+// open() checks the tip before anything else runs: the meta records decode,
+// the tip block decodes, its header names its height, its body matches its
+// tx_root, its certificate names its hash, its parent is the block below,
+// and the state root at the tip equals meta.app_hash. A failure is a
+// StoreCorruption naming the height, the column family and the key (the
+// node refuses to start). OpenOptions::full_check walks every retained
+// height the same way. The certificate's signatures need the validator set:
+// pass OpenOptions::verify_certificate to have them re-verified too.
+//
+// Throws: InvalidArgument for a block that does not extend the ledger (its
+// height, parent, app hash, certificate or body do not fit); StoreCorruption
+// and StoreError as above. Not thread-safe: one writer; readers from other
+// threads need their own synchronisation.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "privfin/consensus/types.hpp"
+#include "privfin/ledger/state_tree.hpp"
+#include "privfin/ledger/store.hpp"
+
+namespace privfin::ledger {
+
+using consensus::Height;
+
+struct OpenOptions {
+  bool full_check = false;  // check every retained height, not only the tip
+  consensus::Limits limits = {};
+  // Re-verifies a stored certificate's signatures (e.g. with the
+  // consensus Crypto provider and the validator set of that height); false
+  // makes open() throw StoreCorruption. Unset: only the binding to the block
+  // is checked.
+  std::function<bool(const consensus::Block&, const consensus::CommitCertificate&)> verify_certificate;
+};
+
+class Ledger {
+ public:
+  static constexpr std::uint8_t schema_version = 1;
+
+  [[nodiscard]] static Ledger open(Store& store, const OpenOptions& options = {});
+
+  [[nodiscard]] Height height() const noexcept { return height_; }
+  // The state root after height() (the next header's app_hash).
+  [[nodiscard]] const Hash32& app_hash() const noexcept { return app_hash_; }
+  // The lowest height whose block and state are still kept (after prune()).
+  [[nodiscard]] Height retain_height() const noexcept { return retain_; }
+
+  // Commits block height() + 1 with its certificate, the application's
+  // results and state changes, in one synced batch. Returns the new app hash.
+  Hash32 commit(const consensus::Block& block, const consensus::CommitCertificate& certificate, ByteView results,
+                std::span<const StateChange> changes);
+
+  [[nodiscard]] std::optional<consensus::Block> block(Height h) const;
+  [[nodiscard]] std::optional<consensus::CommitCertificate> certificate(Height h) const;
+  [[nodiscard]] std::optional<Bytes> results(Height h) const;
+  [[nodiscard]] std::optional<Height> height_of(const Hash32& block_hash) const;
+
+  // The latest value (one read of the flat map, no tree walk).
+  [[nodiscard]] std::optional<Bytes> get(ByteView key) const;
+  // The value after height h, with its proof against app_hash_at(h).
+  // Throws InvalidArgument for a height outside [retain_height(), height()].
+  [[nodiscard]] ProvenValue prove(ByteView key, Height h) const;
+  [[nodiscard]] Hash32 app_hash_at(Height h) const;
+
+  // Forgets what heights below `retain` alone need: their blocks,
+  // certificates, results and state nodes; then compacts the pruned ranges.
+  // Heights >= retain still answer everything. Returns the number of keys
+  // deleted. Throws InvalidArgument for retain > height().
+  std::size_t prune(Height retain);
+
+ private:
+  // State-tree nodes read through a cache. Nodes are immutable (a key
+  // names a version), so a cached node is never out of date; the cache
+  // holds two generations of at most cache_nodes entries each and drops the
+  // older one when the newer fills up (a cheap approximation of LRU).
+  class Nodes final : public NodeSource {
+   public:
+    static constexpr std::size_t cache_nodes = std::size_t{1} << 19;
+    static constexpr unsigned cached_depth = 18;  // commit() caches the nodes it writes down to here
+    explicit Nodes(const Store& store) noexcept : store_(&store) {}
+    [[nodiscard]] std::optional<Bytes> get_node(ByteView node_key) const override;
+    void remember(ByteView node_key, ByteView node) const;
+
+   private:
+    const Store* store_;
+    mutable std::unordered_map<NodeKey, Bytes, NodeKeyHash> young_;
+    mutable std::unordered_map<NodeKey, Bytes, NodeKeyHash> old_;
+  };
+
+  Ledger(Store& store, const OpenOptions& options) : store_(&store), nodes_(store), options_(options) {}
+  void check_height(Height h, bool tip) const;
+
+  Store* store_;
+  Nodes nodes_;
+  OpenOptions options_;
+  Height height_ = 0;
+  Height retain_ = 0;
+  Hash32 app_hash_;
+  std::optional<Hash32> tip_hash_;
+};
+
+}  // namespace privfin::ledger

@@ -1,0 +1,349 @@
+// Ledger: one atomic, synced batch per height and the checks on open.
+#include "privfin/ledger/ledger.hpp"
+
+#include <string>
+
+#include "privfin/core/error.hpp"
+#include "privfin/ledger/error.hpp"
+
+namespace privfin::ledger {
+
+namespace {
+
+constexpr std::string_view meta_schema = "schema";
+constexpr std::string_view meta_height = "committed_height";
+constexpr std::string_view meta_app_hash = "app_hash";
+constexpr std::string_view meta_retain = "retain_height";
+
+Hash32 hash_from(ByteView b) {
+  Hash32 h;
+  std::copy(b.begin(), b.end(), h.v.begin());
+  return h;
+}
+
+// A read whose failure names where: the engine's corruption becomes a
+// StoreCorruption at this height and key.
+std::optional<Bytes> read(const Store& store, Column c, ByteView key, Height h) {
+  try {
+    return store.get(c, key);
+  } catch (const StoreError& e) {
+    if (e.corruption()) throw StoreCorruption(h, std::string(column_name(c)), key, e.what());
+    throw;
+  }
+}
+
+Bytes require(const Store& store, Column c, ByteView key, Height h, const char* what) {
+  auto v = read(store, c, key, h);
+  if (!v) throw StoreCorruption(h, std::string(column_name(c)), key, std::string("missing ") + what);
+  return std::move(*v);
+}
+
+Height meta_u64(const Store& store, std::string_view name, Height h) {
+  const auto v = read(store, Column::meta, as_bytes(name), h);
+  if (!v) throw StoreCorruption(h, "meta", as_bytes(name), "missing");
+  try {
+    return height_from_key(*v);
+  } catch (const DecodeError& e) {
+    throw StoreCorruption(h, "meta", as_bytes(name), e.what());
+  }
+}
+
+}  // namespace
+
+std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
+  if (node_key.size() != node_key_size) return store_->get(Column::state_nodes, node_key);
+  NodeKey key;
+  std::copy(node_key.begin(), node_key.end(), key.begin());
+  if (const auto it = young_.find(key); it != young_.end()) return it->second;
+  if (const auto it = old_.find(key); it != old_.end()) {
+    Bytes node = it->second;
+    remember(node_key, node);
+    return node;
+  }
+  auto node = store_->get(Column::state_nodes, node_key);
+  if (node) remember(node_key, *node);
+  return node;
+}
+
+void Ledger::Nodes::remember(ByteView node_key, ByteView node) const {
+  if (node_key.size() != node_key_size) return;
+  if (young_.size() >= cache_nodes) {
+    old_ = std::move(young_);
+    young_ = {};
+  }
+  NodeKey key;
+  std::copy(node_key.begin(), node_key.end(), key.begin());
+  young_.insert_or_assign(key, Bytes(node.begin(), node.end()));
+}
+
+Ledger Ledger::open(Store& store, const OpenOptions& options) {
+  Ledger l(store, options);
+  const auto schema = read(store, Column::meta, as_bytes(meta_schema), 0);
+  if (!schema) {
+    // A new ledger: genesis is the empty state at version 0.
+    bool empty = true;
+    for (std::size_t i = 0; i < column_count && empty; ++i) {
+      store.scan(column_at(i), {}, {}, [&](ByteView, ByteView) { return empty = false; });
+    }
+    if (!empty) throw StoreCorruption(0, "meta", as_bytes(meta_schema), "missing, but the store holds data");
+    const TreeBatch genesis = StateTree(l.nodes_).apply(std::nullopt, 0, std::span<const StateChange>{});
+    WriteBatch b;
+    for (const auto& [k, v] : genesis.nodes) b.put(Column::state_nodes, k, v);
+    const std::byte version{schema_version};
+    b.put(Column::meta, as_bytes(meta_schema), ByteView(&version, 1));
+    b.put(Column::meta, as_bytes(meta_height), height_key(0));
+    b.put(Column::meta, as_bytes(meta_retain), height_key(0));
+    b.put(Column::meta, as_bytes(meta_app_hash), genesis.root.v);
+    store.write(b, true);
+    l.app_hash_ = genesis.root;
+    return l;
+  }
+  if (schema->size() != 1 || std::to_integer<std::uint8_t>((*schema)[0]) != schema_version) {
+    throw StoreCorruption(0, "meta", as_bytes(meta_schema),
+                          "schema " + to_hex(*schema) + ", this build reads " + std::to_string(schema_version));
+  }
+  l.height_ = meta_u64(store, meta_height, 0);
+  l.retain_ = meta_u64(store, meta_retain, l.height_);
+  if (l.retain_ > l.height_) {
+    throw StoreCorruption(l.height_, "meta", as_bytes(meta_retain),
+                          "retain height " + std::to_string(l.retain_) + " above the committed height");
+  }
+  const Bytes app = require(store, Column::meta, as_bytes(meta_app_hash), l.height_, "app hash");
+  if (app.size() != 32) throw StoreCorruption(l.height_, "meta", as_bytes(meta_app_hash), "not 32 bytes");
+  l.app_hash_ = hash_from(app);
+  if (options.full_check) {
+    for (Height h = l.retain_; h <= l.height_; ++h) l.check_height(h, h == l.height_);
+  } else {
+    l.check_height(l.height_, true);
+  }
+  if (l.height_ > 0) l.tip_hash_ = l.block(l.height_)->hash();
+  return l;
+}
+
+// The checks of open() for one height: its state root, block, certificate,
+// hash index and parent link.
+void Ledger::check_height(Height h, bool tip) const {
+  const Bytes root_key = state_node_key(h, 0, {});
+  Hash32 root;
+  try {
+    root = StateTree(nodes_).root(h);
+  } catch (const StoreCorruption&) {
+    throw;
+  } catch (const InvalidArgument&) {
+    throw StoreCorruption(h, "state_nodes", root_key, "the state root of this height is missing");
+  } catch (const StoreError& e) {
+    throw StoreCorruption(h, "state_nodes", root_key, e.what());
+  }
+  if (tip && root != app_hash_) {
+    throw StoreCorruption(h, "state_nodes", root_key, "the state root differs from meta.app_hash");
+  }
+  if (h == 0) return;
+  const auto key = height_key(h);
+  const Bytes block_bytes = require(*store_, Column::blocks, key, h, "block");
+  consensus::Block block;
+  try {
+    block = consensus::Block::from_bytes(block_bytes, options_.limits);
+  } catch (const DecodeError& e) {
+    throw StoreCorruption(h, "blocks", key, e.what());
+  }
+  if (block.header.height != h) {
+    throw StoreCorruption(h, "blocks", key, "the block says height " + std::to_string(block.header.height));
+  }
+  if (!block.body_matches()) throw StoreCorruption(h, "blocks", key, "the body does not match tx_root");
+  const Bytes cert_bytes = require(*store_, Column::certs, key, h, "commit certificate");
+  consensus::CommitCertificate cert;
+  try {
+    cert = consensus::CommitCertificate::from_bytes(cert_bytes, options_.limits);
+  } catch (const DecodeError& e) {
+    throw StoreCorruption(h, "certs", key, e.what());
+  }
+  const Hash32 hash = block.hash();
+  if (cert.height != h || cert.block != hash) {
+    throw StoreCorruption(h, "certs", key, "the certificate is for another block");
+  }
+  if (options_.verify_certificate && !options_.verify_certificate(block, cert)) {
+    throw StoreCorruption(h, "certs", key, "the certificate's signatures do not verify");
+  }
+  const Bytes index = require(*store_, Column::block_hash, hash.v, h, "block hash index entry");
+  if (index.size() != 8 || height_from_key(index) != h) {
+    throw StoreCorruption(h, "block_hash", hash.v, "the index names another height");
+  }
+  if (h > retain_ && h > 1) {
+    const auto parent_key = height_key(h - 1);
+    const Bytes parent_bytes = require(*store_, Column::blocks, parent_key, h - 1, "block");
+    Hash32 parent;
+    try {
+      parent = consensus::Block::from_bytes(parent_bytes, options_.limits).hash();
+    } catch (const DecodeError& e) {
+      throw StoreCorruption(h - 1, "blocks", parent_key, e.what());
+    }
+    if (parent != block.header.parent) throw StoreCorruption(h, "blocks", key, "the parent hash names another block");
+  }
+  if (!tip) {  // the block above carries this height's app hash
+    const auto above = read(*store_, Column::blocks, height_key(h + 1), h + 1);
+    if (above) {
+      try {
+        if (consensus::Block::from_bytes(*above, options_.limits).header.app_hash != root) {
+          throw StoreCorruption(h, "state_nodes", root_key, "the state root differs from the next header's app_hash");
+        }
+      } catch (const StoreCorruption&) {
+        throw;
+      } catch (const DecodeError& e) {
+        throw StoreCorruption(h + 1, "blocks", height_key(h + 1), e.what());
+      }
+    }
+  }
+}
+
+Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCertificate& certificate, ByteView results,
+                      std::span<const StateChange> changes) {
+  const Height h = height_ + 1;
+  const auto& header = block.header;
+  const auto refuse = [&](const std::string& why) {
+    throw InvalidArgument("ledger: block for height " + std::to_string(header.height) + " refused at height " +
+                          std::to_string(height_) + ": " + why);
+  };
+  if (header.height != h) refuse("the next height is " + std::to_string(h));
+  const Hash32 hash = block.hash();
+  if (certificate.height != h || certificate.block != hash) refuse("the certificate is for another block");
+  if (tip_hash_ ? header.parent != *tip_hash_ : header.parent != Hash32{}) refuse("its parent is not the tip");
+  if (header.app_hash != app_hash_) refuse("its app_hash is not the state after the tip");
+  if (!block.body_matches()) refuse("its body does not match tx_root");
+
+  const TreeBatch tree = StateTree(nodes_).apply(height_, h, changes);
+  WriteBatch b;
+  const auto key = height_key(h);
+  b.put(Column::blocks, key, block.to_bytes());
+  b.put(Column::certs, key, certificate.to_bytes());
+  b.put(Column::results, key, results);
+  b.put(Column::block_hash, hash.v, key);
+  for (const auto& [k, v] : tree.nodes) b.put(Column::state_nodes, k, v);
+  // One stale-index record per height (the replaced nodes' keys, end to
+  // end) rather than one per node: a block replaces tens of thousands of
+  // nodes, and each record is a memtable insert on the commit path.
+  if (!tree.stale.empty()) {
+    Bytes stale;
+    stale.reserve(tree.stale.size() * node_key_size);
+    for (const auto& k : tree.stale) stale.insert(stale.end(), k.begin(), k.end());
+    b.put(Column::state_stale, key, stale);
+  }
+  for (const auto& c : changes) {
+    if (c.value) b.put(Column::state_latest, c.key, *c.value);
+    else b.erase(Column::state_latest, c.key);
+  }
+  b.put(Column::meta, as_bytes(meta_height), key);
+  b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
+  store_->write(b, true);
+  // The next heights read the upper levels again; the deep nodes of random
+  // keys rarely, and copying all of them costs more than it saves.
+  for (const auto& [k, v] : tree.nodes) {
+    if (std::to_integer<unsigned>(k[9]) <= Nodes::cached_depth && k[8] == std::byte{0}) nodes_.remember(k, v);
+  }
+  height_ = h;
+  app_hash_ = tree.root;
+  tip_hash_ = hash;
+  return tree.root;
+}
+
+std::optional<consensus::Block> Ledger::block(Height h) const {
+  const auto key = height_key(h);
+  const auto bytes = read(*store_, Column::blocks, key, h);
+  if (!bytes) return std::nullopt;
+  try {
+    return consensus::Block::from_bytes(*bytes, options_.limits);
+  } catch (const DecodeError& e) {
+    throw StoreCorruption(h, "blocks", key, e.what());
+  }
+}
+
+std::optional<consensus::CommitCertificate> Ledger::certificate(Height h) const {
+  const auto key = height_key(h);
+  const auto bytes = read(*store_, Column::certs, key, h);
+  if (!bytes) return std::nullopt;
+  try {
+    return consensus::CommitCertificate::from_bytes(*bytes, options_.limits);
+  } catch (const DecodeError& e) {
+    throw StoreCorruption(h, "certs", key, e.what());
+  }
+}
+
+std::optional<Bytes> Ledger::results(Height h) const { return read(*store_, Column::results, height_key(h), h); }
+
+std::optional<Height> Ledger::height_of(const Hash32& block_hash) const {
+  const auto v = read(*store_, Column::block_hash, block_hash.v, height_);
+  if (!v) return std::nullopt;
+  try {
+    return height_from_key(*v);
+  } catch (const DecodeError& e) {
+    throw StoreCorruption(height_, "block_hash", block_hash.v, e.what());
+  }
+}
+
+std::optional<Bytes> Ledger::get(ByteView key) const { return read(*store_, Column::state_latest, key, height_); }
+
+ProvenValue Ledger::prove(ByteView key, Height h) const {
+  if (h < retain_ || h > height_) {
+    throw InvalidArgument("ledger: height " + std::to_string(h) + " is outside the retained heights " +
+                          std::to_string(retain_) + ".." + std::to_string(height_));
+  }
+  return StateTree(nodes_).prove(key, h);
+}
+
+Hash32 Ledger::app_hash_at(Height h) const {
+  if (h < retain_ || h > height_) {
+    throw InvalidArgument("ledger: height " + std::to_string(h) + " is outside the retained heights " +
+                          std::to_string(retain_) + ".." + std::to_string(height_));
+  }
+  return StateTree(nodes_).root(h);
+}
+
+std::size_t Ledger::prune(Height retain) {
+  if (retain > height_) {
+    throw InvalidArgument("ledger: cannot prune to " + std::to_string(retain) + " above the committed height " +
+                          std::to_string(height_));
+  }
+  if (retain <= retain_) return 0;
+  WriteBatch b;
+  std::size_t deleted = 0;
+  const auto end = height_key(retain + 1);
+  // State nodes that became stale at or before `retain`: no retained version reads them.
+  store_->scan(Column::state_stale, {}, end, [&](ByteView k, ByteView v) {
+    if (v.size() % node_key_size != 0) {
+      throw StoreCorruption(k.size() == 8 ? height_from_key(k) : 0, "state_stale", k,
+                            "a stale-node list of " + std::to_string(v.size()) + " bytes");
+    }
+    b.erase(Column::state_stale, k);
+    ++deleted;
+    for (std::size_t at = 0; at < v.size(); at += node_key_size) {
+      b.erase(Column::state_nodes, v.subspan(at, node_key_size));
+      ++deleted;
+    }
+    return true;
+  });
+  const auto below = height_key(retain);
+  for (Column c : {Column::blocks, Column::certs, Column::results}) {
+    store_->scan(c, {}, below, [&](ByteView k, ByteView v) {
+      if (c == Column::blocks) {
+        try {
+          b.erase(Column::block_hash, consensus::Block::from_bytes(v, options_.limits).hash().v);
+          ++deleted;
+        } catch (const DecodeError& e) {
+          throw StoreCorruption(height_from_key(k), "blocks", k, e.what());
+        }
+      }
+      b.erase(c, k);
+      ++deleted;
+      return true;
+    });
+  }
+  b.put(Column::meta, as_bytes(meta_retain), below);
+  store_->write(b, true);
+  retain_ = retain;
+  for (Column c : {Column::state_stale, Column::state_nodes, Column::blocks, Column::certs, Column::results,
+                   Column::block_hash}) {
+    store_->compact(c, {}, {});
+  }
+  return deleted;
+}
+
+}  // namespace privfin::ledger

@@ -1,0 +1,52 @@
+// Feeds the ledger's proof decoders and verifiers: the transaction
+// inclusion proof (ledger/tx_merkle.hpp), the state proof and the stored
+// state-tree node (ledger/state_tree.hpp). Input: [u8 which][bytes].
+// Oracles: a decoder ends in a value or DecodeError (never another
+// exception or a crash); a decoded value re-encodes to the very same bytes;
+// a verifier returns a bool and never throws.
+#include <cstdint>
+
+#include "privfin/ledger/state_tree.hpp"
+#include "privfin/ledger/tx_merkle.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using namespace privfin;
+using namespace privfin::ledger;
+
+namespace {
+
+template <class F>
+void canonical(ByteView in, F decode_and_encode) {
+  try {
+    const Bytes back = decode_and_encode(in);
+    fuzz::require(fuzz::same(back, in));
+  } catch (const DecodeError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::Splitter in(fuzz::as_view(data, size));
+  const auto which = in.u8() % 3;
+  const ByteView bytes = in.rest();
+  switch (which) {
+    case 1:
+      canonical(bytes, [](ByteView b) {
+        const auto p = StateProof::from_bytes(b);
+        (void)verify_state_proof(p, b, std::nullopt, empty_state_root());
+        (void)verify_state_proof(p, b, Bytes(b.begin(), b.end()), empty_state_root());
+        return p.to_bytes();
+      });
+      break;
+    case 2: canonical(bytes, [](ByteView b) { return ledger::detail::canonical_state_node(b); }); break;
+    default:
+      canonical(bytes, [](ByteView b) {
+        const auto p = InclusionProof::from_bytes(b);
+        (void)verify_tx_inclusion(p, b, tx_empty_root());
+        return p.to_bytes();
+      });
+      break;
+  }
+  return 0;
+}

@@ -1,0 +1,35 @@
+// The crash test's child: opens the ledger in a RocksDB directory and
+// commits the deterministic chain (chain_fixture.hpp) up to a height,
+// printing "<height>\n" after each commit returns (so the parent knows
+// what is durable), until the parent kills it with SIGKILL.
+//   privfin_ledger_crash_child <dir> <last height>
+// Exit codes: 0 done, 1 usage, 2 the ledger refused to open or commit.
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "ledger/chain_fixture.hpp"
+#include "privfin/ledger/rocksdb_store.hpp"
+
+int main(int argc, char** argv) {
+  using namespace privfin;
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s <dir> <last height>\n", argv[0]);
+    return 1;
+  }
+  try {
+    const auto last = std::stoull(argv[2]);
+    auto store = ledger::RocksDbStore::open(argv[1]);
+    auto l = ledger::Ledger::open(*store);
+    while (l.height() < last) {
+      test::ledger_chain::commit_next(l);
+      std::printf("%llu\n", static_cast<unsigned long long>(l.height()));
+      std::fflush(stdout);
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "crash child: %s\n", e.what());
+    return 2;
+  }
+}
