@@ -8,7 +8,8 @@
 // --byzantine honest|silent|equivocate|double-vote|malformed|replay|selective-silence (one
 // Byzantine node of that kind, node seed mod n, instead of the drawn ones),
 // --bug skip-lock-check|lower-round-certificate|send-before-durable,
-// --twice (run every seed twice and fail it if the two trace hashes differ:
+// --app stand-in|payments|kv (the application every node runs; the reference
+// applications come with simulated clients), --twice (run every seed twice and fail it if the two trace hashes differ:
 // the determinism check), --quiet. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
 #include <chrono>
@@ -29,6 +30,7 @@ int usage() {
   std::fputs(
       "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--n N] [--log] [--real-crypto] [--byzantine KIND]\n"
       "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable] [--twice]\n"
+      "                             [--app stand-in|payments|kv]\n"
       "                             [--quiet]\n",
       stderr);
   return 2;
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   std::size_t fixed_n = 0;
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
+  SimApplication application = SimApplication::stand_in;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string_view a = argv[i];
@@ -82,6 +85,12 @@ int main(int argc, char** argv) {
           }
         }
         if (!found) throw std::invalid_argument("unknown behaviour " + b);
+      } else if (a == "--app") {
+        const auto name = value();
+        if (name == "stand-in") application = SimApplication::stand_in;
+        else if (name == "payments") application = SimApplication::payments;
+        else if (name == "kv") application = SimApplication::kv_store;
+        else throw std::invalid_argument("unknown application " + name);
       } else if (a == "--twice") {
         twice = true;
       } else if (a == "--quiet") {
@@ -109,6 +118,7 @@ int main(int argc, char** argv) {
     try {
       SimConfig cfg = random_scenario(seed, n);
       cfg.bugs = bugs;
+      cfg.application = application;
       cfg.real_crypto = real;
       cfg.log = log;
       if (forced) {  // exactly one Byzantine node, of this kind

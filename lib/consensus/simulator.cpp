@@ -13,6 +13,9 @@
 #include <set>
 #include <sstream>
 
+#include "privfin/consensus/app_executor.hpp"
+#include "privfin/consensus/apps/kv_store.hpp"
+#include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/runtime.hpp"
 #include "privfin/core/hash.hpp"
 
@@ -143,6 +146,11 @@ struct SimNode {
   // ledger and application state (synchronously durable in this issue)
   std::vector<Decision> ledger;
   std::vector<Hash32> app_hashes{Hash32{}};  // app_hashes[h]: state after height h
+  // A reference application (SimConfig::application): its store is disk,
+  // the executor (mempool, call grammar) lives and dies with the process.
+  std::unique_ptr<Application> app;
+  std::unique_ptr<MemoryAppStore> store;
+  std::unique_ptr<AppExecutor> executor;
   std::set<TimerId> cancelled;
   TimePoint clock_offset = 0;
   std::int64_t drift_ppm = 0;
@@ -193,6 +201,8 @@ class Simulation {
   }
   void boot(NodeId id, bool amnesia);
   void crash(NodeId id);
+  [[nodiscard]] bool app_mode() const noexcept { return cfg_.application != SimApplication::stand_in; }
+  void submit_client_txs();
   bool crash_here(NodeId id, WritePoint point);
   void check_chains();
   void handle(const Event& e);
@@ -214,6 +224,11 @@ class Simulation {
 
   SimConfig cfg_;
   Prg network_, disk_, workload_, adversary_;
+  // Reference applications: the clients (bank accounts, or key-value
+  // writers), their next nonces, and the genesis every node starts from.
+  std::vector<sig::Ed25519SecretKey> clients_;
+  std::vector<std::uint64_t> client_nonce_;
+  Genesis genesis_;
   std::shared_ptr<const SymbolicKeys> keys_;
   std::vector<sig::bls12_381::SecretKey> bls_keys_;
   ValidatorSet validators_;
@@ -311,6 +326,26 @@ Simulation::Simulation(const SimConfig& cfg)
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
   nodes_.resize(cfg_.n);
+  if (app_mode()) {
+    Prg clients = root.derive("clients");
+    std::vector<apps::Payments::Account> accounts;
+    for (int i = 0; i < 4; ++i) {
+      clients_.push_back(sig::Ed25519SecretKey::generate(clients));
+      accounts.push_back({clients_.back().public_key(), 10'000});
+    }
+    client_nonce_.assign(clients_.size(), 0);
+    genesis_.chain_id = chain_id_;
+    genesis_.validators = validators_;
+    if (cfg_.application == SimApplication::payments) genesis_.app_state = apps::Payments::genesis(accounts);
+    for (auto& node : nodes_) {
+      if (cfg_.application == SimApplication::payments) {
+        node.app = std::make_unique<apps::Payments>(chain_id_);
+      } else {
+        node.app = std::make_unique<apps::KvStore>(chain_id_);
+      }
+      node.store = std::make_unique<MemoryAppStore>();
+    }
+  }
   if (!cfg_.zone.empty()) {
     if (cfg_.zone.size() != cfg_.n) throw InvalidArgument("simulate: zone must place every node or none");
     for (const auto z : cfg_.zone) {
@@ -378,6 +413,15 @@ void Simulation::boot(NodeId id, bool amnesia) {
   node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
   node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n});
   node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
+  if (app_mode()) {  // the executor starts clean or recovers from the store (its disk)
+    node.executor = std::make_unique<AppExecutor>(*node.app, *node.store, ExecutorConfig{chain_id_, 10'000, 64 << 20});
+    if (node.store->initialized()) {
+      node.executor->recover();
+    } else {
+      node.executor->init_chain(genesis_);
+      node.app_hashes = {node.store->app_hash(0)};
+    }
+  }
   Start start;
   start.committed = node.ledger.size();
   if (!node.ledger.empty()) start.tip = node.ledger.back();
@@ -397,6 +441,7 @@ void Simulation::crash(NodeId id) {
   node.engine.reset();
   node.env.reset();
   node.crypto.reset();
+  node.executor.reset();  // the mempool is lost; the store is disk
   node.cancelled.clear();
   node.busy_until = now_;
   log(id, "crash");
@@ -633,8 +678,34 @@ void Simulation::app_reply(NodeId id, Input in) {
   push(std::move(e));
 }
 
+void Simulation::submit_client_txs() {
+  for (std::size_t k = 0; k < cfg_.client_txs_per_height; ++k) {
+    const std::size_t from = workload_.next_u64() % clients_.size();
+    Bytes tx;
+    if (cfg_.application == SimApplication::payments) {
+      const std::size_t to = (from + 1 + workload_.next_u64() % (clients_.size() - 1)) % clients_.size();
+      const std::uint64_t amount = workload_.next_u64() % 10 == 0 ? 1'000'000 : 1 + workload_.next_u64() % 500;
+      tx = apps::Payments::transfer(clients_[from], chain_id_, client_nonce_[from]++, clients_[to].public_key(), amount);
+    } else {
+      tx = apps::KvStore::set(clients_[from], chain_id_, client_nonce_[from]++, workload_.bytes(1 + workload_.next_u64() % 8),
+                              workload_.bytes(workload_.next_u64() % 32));
+    }
+    for (auto& node : nodes_) {  // gossip, idealised: every node that is up has it
+      if (node.up && node.executor) (void)node.executor->submit(tx);
+    }
+  }
+}
+
 void Simulation::request_proposal(NodeId id, const RequestProposal& r) {
   auto& node = nodes_[id];
+  if (app_mode()) {
+    try {
+      app_reply(id, node.executor->propose(r, local_time(node, now_), id));
+    } catch (const InvalidArgument& e) {
+      violation("node " + std::to_string(id) + " asked for a proposal its application cannot make: " + e.what());
+    }
+    return;
+  }
   std::string body = "tx|" + std::to_string(r.height) + "|" + std::to_string(id) + "|" + to_hex(workload_.bytes(8));
   const Hash32 app = r.height - 1 < node.app_hashes.size() ? node.app_hashes[r.height - 1] : Hash32{};
   app_reply(id, ProposalReady{r.height, r.round, to_bytes(body), app});
@@ -642,6 +713,16 @@ void Simulation::request_proposal(NodeId id, const RequestProposal& r) {
 
 void Simulation::request_validate(NodeId id, const RequestValidate& r) {
   const auto& node = nodes_[id];
+  if (app_mode()) {
+    ProposalChecked verdict{r.height, r.round, r.block, false};
+    try {
+      verdict = node.executor->validate(r);
+    } catch (const InvalidArgument&) {
+      // the store is not at height - 1 (the node is behind): not valid for it
+    }
+    app_reply(id, verdict);
+    return;
+  }
   const bool format_ok = r.body.size() >= 3 && std::memcmp(r.body.data(), "tx|", 3) == 0;
   const bool app_ok = r.height - 1 < node.app_hashes.size() && node.app_hashes[r.height - 1] == r.header.app_hash;
   app_reply(id, ProposalChecked{r.height, r.round, r.block, format_ok && app_ok});
@@ -731,9 +812,20 @@ void Simulation::commit(NodeId id, const Decision& d) {
     return;
   }
   node.ledger.push_back(d);
-  Sha256 app;
-  app.update(node.app_hashes.back().v).update(d.block.body);
-  node.app_hashes.push_back(Hash32{app.finish()});
+  std::optional<FinalizeResult> executed;
+  if (app_mode()) {
+    try {
+      executed = node.executor->commit(d);
+      node.app_hashes.push_back(node.store->app_hash(h));
+    } catch (const Error& e) {
+      violation("application of node " + std::to_string(id) + " at height " + std::to_string(h) + ": " + e.what());
+      node.app_hashes.push_back(Hash32{});
+    }
+  } else {
+    Sha256 app;
+    app.update(node.app_hashes.back().v).update(d.block.body);
+    node.app_hashes.push_back(Hash32{app.finish()});
+  }
   log(id, "commit height " + std::to_string(h) + " block " + d.block.hash().short_hex() + " round " +
               std::to_string(d.certificate.round));
   if (!honest(id)) {
@@ -743,6 +835,11 @@ void Simulation::commit(NodeId id, const Decision& d) {
   const Hash32 id_hash = d.block.hash();
   const auto [it, fresh] = decided_.emplace(h, id_hash);
   if (fresh) result_.headers.push_back(d.block.header);  // heights are first decided in order
+  if (fresh && executed) {
+    result_.transactions += executed->results.size();
+    for (const auto& r : executed->results) result_.transactions_ok += r.ok() ? 1U : 0U;
+    submit_client_txs();
+  }
   if (!fresh && it->second != id_hash) {
     violation("agreement: node " + std::to_string(id) + " committed block " + id_hash.short_hex() + " at height " +
               std::to_string(h) + ", others committed " + it->second.short_hex());
@@ -754,8 +851,16 @@ void Simulation::commit(NodeId id, const Decision& d) {
   }
   const auto& hd = d.block.header;
   const Hash32 parent = h == 1 ? Hash32{} : node.ledger[h - 2].block.hash();
-  const bool body_ok = d.block.body_matches() && d.block.body.size() >= 3 &&
-                       std::memcmp(d.block.body.data(), "tx|", 3) == 0;
+  bool body_ok = d.block.body_matches();
+  if (app_mode()) {
+    try {
+      (void)transactions_from_bytes(d.block.body);
+    } catch (const DecodeError&) {
+      body_ok = false;
+    }
+  } else {
+    body_ok = body_ok && d.block.body.size() >= 3 && std::memcmp(d.block.body.data(), "tx|", 3) == 0;
+  }
   if (hd.chain_id != chain_id_ || hd.parent != parent || hd.validators_hash != validators_.hash() || !body_ok ||
       hd.app_hash != node.app_hashes[h - 1]) {
     violation("validity: node " + std::to_string(id) + " committed an invalid block at height " + std::to_string(h));
@@ -901,6 +1006,7 @@ SimResult Simulation::run() {
                           ", faults end at " + fmt_time(cfg_.fault_end) + ", loss " + std::to_string(cfg_.loss));
   }
   for (NodeId i = 0; i < cfg_.n; ++i) boot(i, false);
+  if (app_mode()) submit_client_txs();
   const TimePoint deadline = cfg_.fault_end + cfg_.liveness_window;
   while (!queue_.empty()) {
     Event e = queue_.top();

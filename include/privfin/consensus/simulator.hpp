@@ -91,6 +91,12 @@ struct CrashPlan {
   bool amnesia = false;            // restart without the safety record
 };
 
+// The application every node runs: the stand-in (a hash chain over the
+// bodies, no transactions) or a reference application (apps/) through an
+// AppExecutor with its own MemoryAppStore (its disk: it survives crashes),
+// its call order checked by CheckedApplication, fed by simulated clients.
+enum class SimApplication : std::uint8_t { stand_in, kv_store, payments };
+
 struct SimConfig {
   std::uint64_t seed = 1;
   std::size_t n = 4;
@@ -133,6 +139,10 @@ struct SimConfig {
   CostModel costs;
   PlantedBugs bugs;
   bool log = false;                // keep a readable event log
+  SimApplication application = SimApplication::stand_in;
+  // Reference applications: transactions the clients submit to every node
+  // that is up, at the start and each time a new height is first decided.
+  std::size_t client_txs_per_height = 3;
 };
 
 struct SimResult {
@@ -152,6 +162,10 @@ struct SimResult {
   std::array<std::uint64_t, write_point_count> write_crashes{};  // crashes per WritePoint
   std::uint64_t rounds = 0;          // rounds the commits took (MetricId::rounds_for_height), summed
   std::uint64_t commits = 0;         // commits over all nodes
+  // Reference applications: transactions in the agreed blocks, and how
+  // many of them executed (the rest refused: overdrafts, nonce gaps).
+  std::uint64_t transactions = 0;
+  std::uint64_t transactions_ok = 0;
   [[nodiscard]] TimePoint mean_delay() const noexcept {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
   }
