@@ -1,5 +1,7 @@
 // Network layer: bulk throughput between two parties (LocalNetwork, TCP
-// plain, TCP + TLS 1.3) for 1 KiB to 64 MiB messages, and round-trip latency.
+// plain, TCP + TLS 1.3) for 1 KiB to 64 MiB messages, and round-trip latency;
+// the message bus (TcpMessageBus): messages per second one way for small
+// messages (a 1,000-message burst, then an acknowledgement), and round trips.
 // Party 0 runs in the benchmark thread, party 1 in a helper thread; over TCP
 // both ends are in this process on 127.0.0.1.
 // Run: build/release/benchmarks/bench_net --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
@@ -11,6 +13,7 @@
 
 #include <privfin/net/keygen.hpp>
 #include <privfin/net/local_network.hpp>
+#include <privfin/net/tcp_message_bus.hpp>
 #include <privfin/net/tcp_network.hpp>
 
 #include "net/tls_records.hpp"
@@ -121,6 +124,68 @@ void round_trip(benchmark::State& state, Kind kind) {
                                                      benchmark::Counter::kIsRate);
 }
 
+std::pair<std::unique_ptr<net::TcpMessageBus>, std::unique_ptr<net::TcpMessageBus>> bus_pair(Kind kind) {
+  net::PartyConfig config = credentials();
+  config.transport = kind == Kind::tls ? net::Transport::tls : net::Transport::plain_insecure;
+  net::TcpListener listener = net::TcpListener::bind("127.0.0.1", 0);
+  config.parties[0].port = listener.port();
+  config.parties[1].port = static_cast<std::uint16_t>(listener.port() == 65535 ? 65534 : listener.port() + 1);
+  auto first = net::TcpMessageBus::start(config, 0, {}, std::move(listener));
+  auto second = net::TcpMessageBus::start(config, 1);
+  if (!second->wait_connected(0, std::chrono::seconds(10))) std::abort();
+  return {std::move(first), std::move(second)};
+}
+
+// Party 0 queues 1,000 messages of `size` bytes for party 1, which answers
+// with one message once all have arrived.
+void bus_burst(benchmark::State& state, Kind kind) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  constexpr std::size_t burst = 1000;
+  auto [a, b] = bus_pair(kind);
+  std::thread peer([&, &b = b] {
+    for (;;) {
+      std::size_t got = 0;
+      while (got < burst) {
+        auto in = b->receive(std::chrono::seconds(10));
+        if (!in) std::abort();
+        if (in->message.empty()) return;
+        ++got;
+      }
+      if (b->send(0, Bytes(1)) != net::SendStatus::queued) std::abort();
+    }
+  });
+  for (auto _ : state) {
+    for (std::size_t r = 0; r < burst; ++r) {
+      if (a->send(1, Bytes(size, std::byte{0x5a})) != net::SendStatus::queued) std::abort();
+    }
+    if (!a->receive(std::chrono::seconds(10))) std::abort();
+  }
+  (void)a->send(1, Bytes{});
+  peer.join();
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(burst));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(burst * size));
+}
+
+void bus_round_trip(benchmark::State& state, Kind kind) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  auto [a, b] = bus_pair(kind);
+  std::thread peer([&, &b = b] {
+    for (;;) {
+      auto in = b->receive(std::chrono::seconds(10));
+      if (!in || in->message.empty()) return;
+      (void)b->send(0, std::move(in->message));
+    }
+  });
+  for (auto _ : state) {
+    (void)a->send(1, Bytes(size, std::byte{1}));
+    if (!a->receive(std::chrono::seconds(10))) std::abort();
+  }
+  (void)a->send(1, Bytes{});
+  peer.join();
+  state.counters["round_trips"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                     benchmark::Counter::kIsRate);
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   for (const long s : {1L << 10, 16L << 10, 256L << 10, 1L << 20, 4L << 20, 16L << 20, 64L << 20}) b->Arg(s);
   b->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -161,3 +226,6 @@ BENCHMARK_CAPTURE(bulk, tcp_tls, Kind::tls)->Apply(sizes);
 BENCHMARK_CAPTURE(round_trip, local, Kind::local)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(round_trip, tcp_plain, Kind::plain)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(round_trip, tcp_tls, Kind::tls)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bus_burst, tcp_plain, Kind::plain)->Arg(250)->Arg(4096)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(bus_burst, tcp_tls, Kind::tls)->Arg(250)->Arg(4096)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(bus_round_trip, tcp_tls, Kind::tls)->Arg(250)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -5,10 +5,11 @@
 //   privfin-consensus-sim --seeds 1-1000 --bug skip-lock-check   # a planted bug: expect violations
 //
 // Options: --n N (fixed n instead of cycling 4/7/10), --real-crypto (BLS),
-// --byzantine honest|silent|equivocate|double-vote|malformed|replay (one
+// --byzantine honest|silent|equivocate|double-vote|malformed|replay|selective-silence (one
 // Byzantine node of that kind, node seed mod n, instead of the drawn ones),
 // --bug skip-lock-check|lower-round-certificate|send-before-durable,
-// --quiet. Prints one line per failing seed (with its first violation) and
+// --twice (run every seed twice and fail it if the two trace hashes differ:
+// the determinism check), --quiet. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
 #include <chrono>
 #include <cstdio>
@@ -27,7 +28,8 @@ using namespace privfin::consensus;
 int usage() {
   std::fputs(
       "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--n N] [--log] [--real-crypto] [--byzantine KIND]\n"
-      "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable] [--quiet]\n",
+      "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable] [--twice]\n"
+      "                             [--quiet]\n",
       stderr);
   return 2;
 }
@@ -43,7 +45,7 @@ std::uint64_t number(const std::string& text) {
 
 int main(int argc, char** argv) {
   std::uint64_t first = 0, last = 0;
-  bool have_seed = false, log = false, real = false, quiet = false;
+  bool have_seed = false, log = false, real = false, quiet = false, twice = false;
   std::size_t fixed_n = 0;
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
@@ -73,13 +75,15 @@ int main(int argc, char** argv) {
       } else if (a == "--byzantine") {
         const auto b = value();
         bool found = false;
-        for (int k = 0; k <= 5; ++k) {
+        for (int k = 0; k < behaviour_count; ++k) {
           if (to_string(static_cast<Behaviour>(k)) == b) {
             forced = static_cast<Behaviour>(k);
             found = true;
           }
         }
         if (!found) throw std::invalid_argument("unknown behaviour " + b);
+      } else if (a == "--twice") {
+        twice = true;
       } else if (a == "--quiet") {
         quiet = true;
       } else if (a == "--bug") {
@@ -114,6 +118,18 @@ int main(int argc, char** argv) {
       const SimResult r = simulate(cfg);
       events += r.events;
       for (const auto& line : r.log) std::printf("%s\n", line.c_str());
+      if (twice) {
+        SimConfig again = cfg;
+        again.log = false;
+        const SimResult r2 = simulate(again);
+        events += r2.events;
+        if (r2.trace != r.trace || r2.events != r.events || r2.committed != r.committed) {
+          ++failed;
+          std::printf("seed %llu (n=%zu): not deterministic: trace %s, then %s\n", static_cast<unsigned long long>(seed), n,
+                      r.trace.hex().c_str(), r2.trace.hex().c_str());
+          continue;
+        }
+      }
       if (!r.ok()) {
         ++failed;
         std::printf("seed %llu (n=%zu): %s\n", static_cast<unsigned long long>(seed), n, r.violations.front().c_str());

@@ -11,7 +11,6 @@
 // OUT/lenderj_decisions.csv. Exit status 0, or 2 on any error.
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <map>
@@ -34,14 +33,9 @@ std::ifstream open_file(const std::string& path) {
 
 void run(const std::map<std::string, std::string>& o, std::string& who) {
   const Deployment d = Deployment::from_options(o);
-  privfin::service::LaunchedParty me;
-  if (std::getenv("PRIVFIN_LISTEN_FD") != nullptr) {
-    me = privfin::service::launched_party();
-  } else {
-    if (!o.contains("party") || !o.contains("config")) throw InvalidArgument("missing --party and --config");
-    me.id = parse_count(o.at("party"), d.party_count(), "--party");
-    me.config = privfin::net::PartyConfig::load(o.at("config"));
-  }
+  const auto id = o.contains("party") ? std::optional(parse_count(o.at("party"), d.party_count(), "--party"))
+                                      : std::nullopt;
+  auto me = privfin::service::this_party(o.contains("config") ? std::optional(o.at("config")) : std::nullopt, id);
   if (me.config.party_count() != d.party_count()) {
     throw InvalidArgument("the cluster must list " + std::to_string(d.party_count()) + " parties");
   }

@@ -2,16 +2,15 @@
 // model; an untrusted aggregator adds up their Paillier-encrypted gradients and
 // everyone decrypts only the sum with threshold Paillier (DeepChain's aggregation
 // step). Data party i is network party i with key share i; the aggregator is party
-// N. Each round (README.md): 1. every data party sends its encrypted fixed-point
-// gradient sum to the aggregator; 2. the aggregator posts their product and every
-// submission, which each party checks; 3. service::ThresholdDecryption decrypts the
+// N. Each round (README.md): 1.-2. service::EncryptedSum: every data party sends its
+// encrypted fixed-point gradient sum to the aggregator, which posts their product
+// and every submission for each party to check; 3. service::ThresholdDecryption decrypts the
 // product for everyone, naming each party whose share fails; 4. everyone takes the
 // same gradient step. Throws DecodeError for a malformed data file, ProtocolError
 // naming the peer that broke the protocol, ParameterMismatch, NetworkError.
 #pragma once
 
 #include <privfin/core/bigint.hpp>
-#include <privfin/core/codec.hpp>
 #include <privfin/core/error.hpp>
 #include <privfin/core/prg.hpp>
 #include <privfin/core/rejection.hpp>
@@ -19,6 +18,7 @@
 #include <privfin/he/threshold_paillier.hpp>
 #include <privfin/net/network.hpp>
 #include <privfin/service/agreement.hpp>
+#include <privfin/service/encrypted_sum.hpp>
 #include <privfin/service/threshold_decryption.hpp>
 
 #include <chrono>
@@ -173,71 +173,6 @@ inline privfin::he::PackedEncoding packing(const privfin::he::ThresholdPaillierP
   return privfin::he::PackedEncoding(tpk.paillier(), value_bits, p.parties);
 }
 
-using Ciphertexts = std::vector<privfin::he::PaillierCiphertext>;
-
-// Slot-wise product of the ciphertext vectors: Enc(sum of the gradients).
-inline Ciphertexts add_all(const privfin::he::PaillierPublicKey& pk, const std::vector<Ciphertexts>& v) {
-  Ciphertexts sum = v.at(0);
-  for (std::size_t i = 1; i < v.size(); ++i) {
-    for (std::size_t k = 0; k < sum.size(); ++k) pk.add_inplace(sum[k], v[i][k]);
-  }
-  return sum;
-}
-
-// Exactly `count` ciphertexts from `peer`; anything else is its fault.
-inline Ciphertexts read_ciphertexts(const privfin::he::PaillierPublicKey& pk, privfin::ByteView bytes,
-                                    std::size_t count, std::size_t peer, const char* what) {
-  std::optional<Ciphertexts> c;
-  try {
-    c = pk.ciphertexts_from_bytes(bytes, count);
-  } catch (const privfin::DecodeError& e) {
-    throw privfin::ProtocolError(peer, std::string("malformed ") + what + ": " + e.what());
-  }
-  if (c->size() != count) throw privfin::ProtocolError(peer, std::string(what) + ": wrong number of ciphertexts");
-  return *c;
-}
-
-// Steps 1-2 at the aggregator: collect, add, post the aggregate and every submission.
-inline Ciphertexts collect_and_post(privfin::net::Network& net, const Params& p,
-                                    const privfin::he::PaillierPublicKey& pk, std::size_t cts) {
-  const std::size_t bound = 32 + cts * pk.ciphertext_bytes();  // ciphertexts_to_bytes of cts ciphertexts
-  std::vector<Ciphertexts> gradients;
-  for (std::size_t i = 0; i < p.parties; ++i) {
-    gradients.push_back(read_ciphertexts(pk, net.receive_message(i, bound), cts, i, "encrypted gradient"));
-  }
-  auto aggregate = add_all(pk, gradients);
-  privfin::Writer post;
-  post.bytes(pk.ciphertexts_to_bytes(aggregate));
-  for (const auto& g : gradients) post.bytes(pk.ciphertexts_to_bytes(g));
-  for (std::size_t i = 0; i < p.parties; ++i) net.send_message(i, post.data());
-  return aggregate;
-}
-
-// Steps 1-2 at a data party: submit, then check the post.
-inline Ciphertexts submit_and_check(privfin::net::Network& net, const Params& p,
-                                    const privfin::he::PaillierPublicKey& pk, const Ciphertexts& mine) {
-  const std::size_t agg = p.parties, bound = 32 + mine.size() * pk.ciphertext_bytes();
-  net.send_message(agg, pk.ciphertexts_to_bytes(mine));
-  const auto post = net.receive_message(agg, (p.parties + 1) * (10 + bound));
-  std::vector<Ciphertexts> all;
-  Ciphertexts aggregate;
-  try {
-    privfin::Reader r(post);
-    aggregate = read_ciphertexts(pk, r.bytes("aggregate"), mine.size(), agg, "aggregate");
-    for (std::size_t i = 0; i < p.parties; ++i) {
-      all.push_back(read_ciphertexts(pk, r.bytes("submission"), mine.size(), agg, "posted submission"));
-    }
-    r.expect_end("post");
-  } catch (const privfin::DecodeError& e) {
-    throw privfin::ProtocolError(agg, std::string("malformed post: ") + e.what());
-  }
-  if (all[net.party_id()] != mine) throw privfin::ProtocolError(agg, "our encrypted gradient is missing from the post");
-  if (add_all(pk, all) != aggregate) {
-    throw privfin::ProtocolError(agg, "the posted aggregate is not the sum of the posted submissions");
-  }
-  return aggregate;
-}
-
 // What one round produced, the same at every process (but bytes and seconds).
 struct RoundOutcome {
   std::size_t round = 0;                     // 1-based
@@ -278,15 +213,15 @@ inline std::vector<RoundOutcome> run(privfin::net::Network& net, const Params& p
   }
   privfin::service::agree(net, agreed_parameters(p, tpk));
   const auto pack = packing(tpk, p);
+  privfin::service::EncryptedSum summation(net, tpk.paillier(), decryptors, p.parties, pack.plaintexts_for(model_size));
   const auto [begin, end] = party_rows(split, net.party_id(), p.parties);  // unused at the aggregator
   std::vector<RoundOutcome> outcomes;
   std::vector<double> w(model_size, 0.0);
   for (std::size_t round = 1; round <= p.rounds; ++round) {
     const auto start = std::chrono::steady_clock::now();
     const auto before = net.total_counters();
-    const auto aggregate =
-        key_share ? submit_and_check(net, p, tpk.paillier(), pack.encrypt(gradient_sum(split, w, begin, end), prg))
-                  : collect_and_post(net, p, tpk.paillier(), pack.plaintexts_for(model_size));
+    const auto aggregate = key_share ? summation.contribute(pack.encrypt(gradient_sum(split, w, begin, end), prg))
+                                     : summation.aggregate();
     auto decrypted = decryption->decrypt(aggregate, prg);
     RoundOutcome o;
     o.round = round;

@@ -10,6 +10,7 @@
 // regulator also prints the file's plaintext totals (a demonstration aid)
 // and exits 4 if they differ from the private totals, 5 if the banks with
 // rejected reports are not exactly the --cheat banks. Exit 2 on an error.
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -23,40 +24,28 @@
 
 namespace {
 
-std::size_t number(const std::string& text, const std::string& what) {
-  std::size_t used = 0;
-  try {
-    const auto n = std::stoull(text, &used);
-    if (used == text.size()) return static_cast<std::size_t>(n);
-  } catch (const std::logic_error&) {
-  }
-  throw privfin::InvalidArgument(what + " must be a number, got '" + text + "'");
-}
+struct Options {
+  std::string data;
+  std::size_t aggregators = 2;
+  std::vector<std::string> cheats;  // BANK=MODE
+  std::optional<std::filesystem::path> config;
+  std::optional<std::size_t> id;
+};
 
-int run(const std::multimap<std::string, std::string>& o) {
-  const auto get = [&](const std::string& key) {
-    if (!o.contains(key)) throw privfin::InvalidArgument("missing --" + key);
-    return o.find(key)->second;
-  };
-  const std::size_t aggregators = o.contains("aggregators") ? number(get("aggregators"), "--aggregators") : 2;
-  const auto loans = ex03::read_loans_csv(get("data"));
+int run(const Options& o) {
+  const std::size_t aggregators = o.aggregators;
+  const auto loans = ex03::read_loans_csv(o.data);
   const auto banks = ex03::bank_names(loans);
   std::map<std::string, ex03::Cheat> cheats;
-  for (auto [it, end] = o.equal_range("cheat"); it != end; ++it) {
-    const auto eq = it->second.find('=');
-    const std::string bank = it->second.substr(0, eq);
+  for (const auto& text : o.cheats) {
+    const auto eq = text.find('=');
+    const std::string bank = text.substr(0, eq);
     if (eq == std::string::npos || std::find(banks.begin(), banks.end(), bank) == banks.end()) {
-      throw privfin::InvalidArgument("--cheat expects BANK=MODE with a bank of the loan file, got '" + it->second + "'");
+      throw privfin::InvalidArgument("--cheat expects BANK=MODE with a bank of the loan file, got '" + text + "'");
     }
-    cheats[bank] = ex03::parse_cheat(it->second.substr(eq + 1));
+    cheats[bank] = ex03::parse_cheat(text.substr(eq + 1));
   }
-  privfin::service::LaunchedParty me;
-  if (std::getenv("PRIVFIN_LISTEN_FD") != nullptr) {
-    me = privfin::service::launched_party();
-  } else {
-    me.config = privfin::net::PartyConfig::load(get("config"));
-    me.id = number(get("id"), "--id");
-  }
+  auto me = privfin::service::this_party(o.config, o.id);
   if (me.config.party_count() != aggregators + 1 + banks.size()) {
     throw privfin::InvalidArgument("the cluster must list " + std::to_string(aggregators + 1 + banks.size()) +
                                    " parties: " + std::to_string(aggregators) + " aggregators, the regulator and " +
@@ -91,14 +80,20 @@ int run(const std::multimap<std::string, std::string>& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"Example 03: private statistics across institutions with Prio3 (README.md)"};
+  app.add_option("--data", o.data, "the loan file (bank,loan_id,risk_bucket,exposure_eur)")->required();
+  app.add_option("--aggregators", o.aggregators, "2 or 3")->check(CLI::Range(2, 3));
+  app.add_option("--cheat", o.cheats, "BANK=MODE: none, inflate, out-of-range, tamper-proof, replay");
+  auto* id = app.add_option("--id", o.id, "this party's id in --config");
+  app.add_option("--config", o.config, "cluster.json, without privfin-launch")->needs(id);
   try {
-    std::multimap<std::string, std::string> options;
-    for (int i = 1; i < argc; i += 2) {
-      const std::string key = argv[i];
-      if (key.rfind("--", 0) != 0 || i + 1 >= argc) throw privfin::InvalidArgument("expected --option value, got " + key);
-      options.emplace(key.substr(2), argv[i + 1]);
-    }
-    return run(options);
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    return run(o);
   } catch (const std::exception& e) {
     std::cerr << "privfin-ex03-statistics: " << e.what() << "\n";
     return 2;

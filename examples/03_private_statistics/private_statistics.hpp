@@ -160,22 +160,6 @@ struct Receipt {
   [[nodiscard]] bool accepted() const noexcept { return rejected.empty(); }
 };
 
-namespace detail {
-// A report of an already encoded (possibly invalid) measurement.
-template <class Vdaf>
-service::Prio3Report forged_report(const Vdaf& vdaf, std::string_view context, std::span<const typename Vdaf::F> meas) {
-  service::Prio3Report r;
-  privfin::secure_random(r.nonce);
-  privfin::SecretBytes rand(vdaf.rand_size());
-  privfin::secure_random(rand.span());
-  auto shard = vdaf.shard_encoded(privfin::as_bytes(context), meas, r.nonce, rand.view());
-  r.public_share = std::move(shard.public_share);
-  r.input_shares = std::move(shard.input_shares);
-  return r;
-}
-inline constexpr std::size_t max_receipt_reports = 1 << 16;
-}  // namespace detail
-
 // One bank: a histogram and an exposure report per loan, uploaded to every
 // aggregator (two messages each), then the leader's receipt. Throws
 // InvalidArgument for a loan out of range (an honest bank never files it).
@@ -195,11 +179,11 @@ inline Receipt run_bank(privfin::net::Network& net, std::size_t aggregators, con
   if (cheat == Cheat::inflate) {
     auto meas = hist.circuit().encode(0);
     meas[0] = vdaf::Histogram::Field::from_u64(5);
-    hist_reports.push_back(detail::forged_report(hist, histogram_context, std::span<const vdaf::Histogram::Field>(meas)));
+    hist_reports.push_back(service::make_prio3_report_encoded(hist, privfin::as_bytes(histogram_context), meas));
   } else if (cheat == Cheat::out_of_range) {
     auto meas = expo.circuit().encode(0);
     meas[0] += vdaf::Sum::Field::from_u64(1'000'000'000'000ULL);
-    expo_reports.push_back(detail::forged_report(expo, exposure_context, std::span<const vdaf::Sum::Field>(meas)));
+    expo_reports.push_back(service::make_prio3_report_encoded(expo, privfin::as_bytes(exposure_context), meas));
   } else if (cheat == Cheat::tamper_proof) {
     // Add one to the first proof element of the leader's share of an honest report.
     using F = vdaf::Sum::Field;
@@ -216,7 +200,10 @@ inline Receipt run_bank(privfin::net::Network& net, std::size_t aggregators, con
       << hist_reports.size() + expo_reports.size() << " Prio3 reports, one share of each to each of " << aggregators
       << " aggregators" << (cheat == Cheat::none ? "" : " [dishonest: " + std::string(to_string(cheat)) + "]") << "\n";
 
-  Receipt receipt{privfin::rejections_from_bytes(net.receive_message(0, std::size_t{8} << 20), detail::max_receipt_reports)};
+  Receipt receipt{service::prio3_receive_receipt(net, layout.setup(histogram_context), hist_reports.size())};
+  for (auto& r : service::prio3_receive_receipt(net, layout.setup(exposure_context), expo_reports.size())) {
+    receipt.rejected.push_back(std::move(r));
+  }
   log << name << ": " << (receipt.accepted() ? "every report counted" : "reports REJECTED by the aggregators:") << "\n";
   for (const auto& r : receipt.rejected) log << "  " << r.describe() << "\n";
   return receipt;
@@ -230,14 +217,7 @@ inline std::vector<Rejection> run_aggregator(privfin::net::Network& net, std::si
   const Layout layout = Layout::of(net, aggregators);
   const std::size_t self = net.party_id();
   if (self >= aggregators) throw privfin::InvalidArgument("run_aggregator: party is not an aggregator");
-  privfin::SecretBytes verify_key(HistogramVdaf::verify_key_size);
-  if (self == 0) privfin::secure_random(verify_key.span());
-  for (std::size_t j = 1; j < aggregators && self == 0; ++j) net.send_message(j, verify_key.view());
-  if (self != 0) {
-    Bytes key = net.receive_message(0, HistogramVdaf::verify_key_size);
-    verify_key = privfin::SecretBytes(key);
-    privfin::secure_wipe(key);
-  }
+  const auto verify_key = service::prio3_deal_verify_key(net, histogram_vdaf(aggregators), layout.setup(histogram_context));
   service::Prio3Aggregator hist(net, histogram_vdaf(aggregators), layout.setup(histogram_context), verify_key.view());
   service::Prio3Aggregator expo(net, exposure_vdaf(aggregators), layout.setup(exposure_context), verify_key.view());
   for (std::size_t k = 0; k < layout.banks; ++k) {
@@ -246,19 +226,13 @@ inline std::vector<Rejection> run_aggregator(privfin::net::Network& net, std::si
   }
   // One session after the other, in the regulator's order of collection.
   (void)hist.prepare();
+  if (self == 0) hist.send_receipts();
   hist.send_aggregate_share();
   (void)expo.prepare();
+  if (self == 0) expo.send_receipts();
   expo.send_aggregate_share();
   std::vector<Rejection> rejected = hist.rejections();
   rejected.insert(rejected.end(), expo.rejections().begin(), expo.rejections().end());
-  if (self == 0) {
-    for (std::size_t k = 0; k < layout.banks; ++k) {
-      std::vector<Rejection> mine;
-      std::copy_if(rejected.begin(), rejected.end(), std::back_inserter(mine), [&](const Rejection& r) { return r.from == layout.bank(k); });
-      net.send_message(layout.bank(k), privfin::rejections_to_bytes(mine));
-    }
-    net.flush();
-  }
   log << "aggregator " << self << (self == 0 ? " (leader)" : "") << ": counted " << hist.accepted() << " bucket and "
       << expo.accepted() << " exposure reports, rejected " << rejected.size() << "; sent its aggregate shares to the regulator\n";
   for (const auto& r : rejected) log << "  " << r.describe() << "\n";

@@ -14,11 +14,12 @@
 //   auto z = mpc::fixmul<16>(p, x, y);    // x * y, error < 1 ulp = 2^-16
 //   auto t = mpc::trunc(p, x, 16);        // x / 2^16, rounded down or up
 //
-// Limits (sharing/fixed.hpp): a value must satisfy |x| < 2^(63-F); a
-// product needs |x * y| < 2^(62-2F) = 2^30 for F = 16. Outside these the
-// result wraps silently, because the parties cannot see the values they
-// would have to check. Keep inputs small enough for every sum and product
-// you will compute (docs/sharing.md).
+// Limits (sharing/fixed.hpp): encode refuses |x| >= 2^(63-F); a product
+// needs |x * y| < 2^(62-2F) = 2^30 for F = 16. A sum or product past the
+// limits wraps silently, because the parties cannot see the values they
+// would have to check, so check at input: sharing::RangeBudget states how
+// many terms and products a value may enter and encode refuses a value
+// that could wrap (docs/sharing.md "Range budgets"; lesson 11 uses it).
 #include <cmath>
 #include <cstdio>
 #include <vector>

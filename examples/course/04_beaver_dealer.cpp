@@ -17,7 +17,7 @@
 // mpc::Protocol, so the function `exposure_check` below is written once and
 // would run on Rep3 unchanged. Costs (mpc/beaver.hpp): input is free, mul
 // sends 16 bytes per element to each peer and uses one triple, which the
-// dealer streams to party n-1 (8 bytes) while parties 0..n-2 derive theirs
+// dealer streams to the last compute party (8 bytes) while the others derive theirs
 // from a seed.
 // Trust: the dealer must not collude with a compute party (it knows every
 // triple); a faulty dealer can shift results unnoticed (mpc/dealer.hpp).
@@ -72,7 +72,7 @@ int main() {
       mpc::DealerPreprocessing pre(net, dealer, compute);
       mpc::Beaver p(net, pre, seeds, compute);
       auto [sq, bits] = exposure_check(p, exposures[p.party_id()], n, limit);
-      pre.finish();  // releases the dealer (party n-1 tells it "done")
+      pre.finish();  // releases the dealer (the last compute party tells it "done")
       if (p.party_id() == 0) {
         squares = sq;
         over = bits;

@@ -23,8 +23,8 @@
 // which is also its id: an Aggregator refuses a nonce it has seen. Bad
 // reports come back as an Outcome with a reason, never as an exception.
 // Choose chunk_length about sqrt(length) (docs/prio3.md). Everything here
-// runs in one process and moves bytes directly; lesson 10 shows the
-// network.
+// runs in one process and moves bytes directly; lesson 13 runs Prio3 over
+// the network with the service drivers.
 #include <array>
 #include <cstdio>
 #include <string>
@@ -45,10 +45,11 @@ int main() {
     Prg prg(random_seed());
     const std::size_t buckets = 8;                 // loan size bands
     const Prio3<Histogram> vdaf(Histogram(buckets, /*chunk_length=*/3), 2);
-    const Bytes verify_key = prg.bytes(32);        // shared by the aggregators only
+    SecretBytes verify_key(32);                    // shared by the aggregators only
+    secure_random(verify_key.span());
     const Bytes ctx = to_bytes("course lesson 07: loan sizes, December 2026");
-    std::array<Aggregator<Histogram>, 2> agg = {Aggregator<Histogram>(vdaf, verify_key, ctx, 0),
-                                                Aggregator<Histogram>(vdaf, verify_key, ctx, 1)};
+    std::array<Aggregator<Histogram>, 2> agg = {Aggregator<Histogram>(vdaf, verify_key.view(), ctx, 0),
+                                                Aggregator<Histogram>(vdaf, verify_key.view(), ctx, 1)};
 
     // Runs one report through both aggregators; returns why it was refused.
     auto submit = [&](ByteView nonce, const Prio3<Histogram>::ShardResult& report) -> Reason {
@@ -81,7 +82,8 @@ int main() {
     for (std::size_t i = 0; i < clients; ++i) {
       const std::size_t bucket = (i * 7 + i / 3) % buckets;
       ++expected[bucket];
-      const Bytes nonce = prg.bytes(Prio3<Histogram>::nonce_size);
+      Bytes nonce(Prio3<Histogram>::nonce_size);
+      secure_random(nonce);  // the OS's generator, never a seeded Prg (docs/prio3.md, "The nonce")
       const auto report = vdaf.shard(ctx, bucket, nonce, prg);
       if (submit(nonce, report) != Reason::none) throw std::runtime_error("an honest report was refused");
       if (i == 0) {
@@ -92,7 +94,8 @@ int main() {
 
     // A replay of the first report, and a report tampered with in transit.
     const Reason replay = submit(first_nonce, first_report);
-    const Bytes nonce = prg.bytes(Prio3<Histogram>::nonce_size);
+    Bytes nonce(Prio3<Histogram>::nonce_size);
+    secure_random(nonce);
     auto tampered = vdaf.shard(ctx, 2, nonce, prg);
     tampered.input_shares[0][5] ^= std::byte{0x01};
     const Reason bad = submit(nonce, tampered);

@@ -19,9 +19,9 @@
 // party 0 in this process and party 1 in the child; then once more with
 // party 1 configured for another currency, which agree() refuses on both
 // sides. To run the parties by hand in two terminals:
-//   privfin-keygen --parties 2 --out cluster
-//   course_10_two_processes_tls cluster/cluster.json 0 52000
-//   course_10_two_processes_tls cluster/cluster.json 1 61000
+//   build/release/tools/privfin-keygen --parties 2 --out cluster
+//   build/release/examples/course/course_10_two_processes_tls cluster/cluster.json 0 52000  # file, id, salary
+//   build/release/examples/course/course_10_two_processes_tls cluster/cluster.json 1 61000
 // The computation: two employers learn the sum of their salaries and
 // nothing else, with additive sharing (sharing/additive.hpp): each sends
 // the other one random-looking share of its value.

@@ -4,19 +4,24 @@
 //
 // What it teaches: lesson 06 passed decryption shares by hand between
 // threads. Here each party is its own process (service::launch), the key
-// shares come from key files (service/key_file.hpp, mode 0600), and one
-// driver does the decryption round: service::ThresholdDecryption sends each
-// bank's decryption shares with their proofs to the output party, which
-// checks every proof, checks that each share comes from its owner's
-// authenticated connection, names any cheater and combines t = 3 shares.
+// shares come from key files (service/key_file.hpp, mode 0600), and two
+// drivers do the rounds: service::EncryptedSum collects the encrypted
+// exposures at the aggregator, which posts their sum and every
+// contribution, and each bank checks its own is there and the sum is
+// right; service::ThresholdDecryption sends each bank's decryption share
+// with its proof to the aggregator, which checks every proof, checks that
+// each share comes from its owner's authenticated connection, names any
+// cheater and combines t = 3 shares.
 //
+//   service::EncryptedSum sum(net, pk, {0, 1, 2, 3}, 4, 1);
+//   auto total = sum.contribute({pk.encrypt(mine, prg)});   // a bank; sum.aggregate() at 4
 //   service::ThresholdDecryption dec(net, tpk, my_share, {0, 1, 2, 3}, {4});   // a bank
 //   service::ThresholdDecryption dec(net, tpk, {0, 1, 2, 3}, {4});             // the aggregator
-//   auto result = dec.decrypt(batch, prg);   // result.plaintexts at party 4
+//   auto result = dec.decrypt(total, prg);   // result.plaintexts at party 4
 //
 // Network ids: 0-3 the banks (key share i is party i's), 4 the aggregator.
-// The aggregator sends every bank all four ciphertexts, so each bank adds
-// them itself and sees its own among them: it decrypts only the total.
+// The files are the ones `privfin-keygen threshold-paillier --parties 4
+// --threshold 3 --out DIR` writes: DIR/threshold.pub and DIR/keyshare<i>.key.
 // Costs at 2048 bits: about 50 ms per decryption share and proof, 30 ms to
 // check one (docs/performance.md); one round, plus the driver's agreement
 // on the key id, t, l and the roles before the first batch.
@@ -28,13 +33,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "course.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/he/threshold_paillier.hpp"
+#include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/launcher.hpp"
 #include "privfin/service/threshold_decryption.hpp"
@@ -49,9 +54,7 @@ constexpr std::size_t aggregator = 4;
 void party() {
   auto launched = service::launched_party();
   const fs::path keys = std::getenv("COURSE12_KEYS");  // set by main() through the launcher
-  std::string public_key(fs::file_size(keys / "public.key"), '\0');
-  std::ifstream(keys / "public.key", std::ios::binary).read(public_key.data(), std::ssize(public_key));
-  const auto tpk = he::ThresholdPaillierPublicKey::from_bytes(to_bytes(public_key));
+  const auto tpk = he::ThresholdPaillierPublicKey::from_bytes(service::read_public_file(keys / "threshold.pub"));
   const he::PaillierPublicKey& pk = tpk.paillier();
   auto net = net::TcpNetwork::connect(launched.config, launched.id, std::move(launched.listener));
   const std::size_t me = net->party_id();
@@ -60,16 +63,11 @@ void party() {
                            .set("aggregator", std::int64_t{aggregator}));
   Prg prg(random_seed());
 
+  service::EncryptedSum sum(*net, pk, banks, aggregator, /*length=*/1);
   if (me == aggregator) {
-    std::vector<he::PaillierCiphertext> all;
-    for (const std::size_t bank : banks) all.push_back(pk.ciphertext_from_bytes(net->receive_message(bank)));
-    const Bytes wire = pk.ciphertexts_to_bytes(all);
-    for (const std::size_t bank : banks) net->send_message(bank, wire);
-    auto total = all[0];
-    for (std::size_t i = 1; i < all.size(); ++i) total = pk.add(total, all[i]);
-
+    const auto total = sum.aggregate();
     service::ThresholdDecryption dec(*net, tpk, banks, {aggregator});
-    const service::DecryptionResult result = dec.decrypt(std::vector{total}, prg);
+    const service::DecryptionResult result = dec.decrypt(total, prg);
     long want = 0;
     for (const long x : exposures) want += x;
     std::printf("total exposure: %s EUR, from the shares of %zu banks\n", result.plaintexts[0].get_str().c_str(),
@@ -78,17 +76,10 @@ void party() {
     course::expect(result.rejected.empty() && result.used_parties.size() == 3, "3 valid shares, none rejected");
   } else {
     const he::ThresholdPaillierKeyShare share = service::load_threshold_paillier_key_share(
-        keys / ("share" + std::to_string(me) + ".key"), tpk);  // refuses a file group or others may read
-    const Bytes mine = pk.ciphertext_to_bytes(pk.encrypt(exposures[me], prg));
-    net->send_message(aggregator, mine);
-    const auto all = pk.ciphertexts_from_bytes(net->receive_message(aggregator), banks.size());
-    if (all.size() != banks.size() || pk.ciphertext_to_bytes(all[me]) != mine) {
-      throw ProtocolError(aggregator, "did not send the four banks' ciphertexts with ours among them");
-    }
-    auto total = all[0];
-    for (std::size_t i = 1; i < all.size(); ++i) total = pk.add(total, all[i]);
+        keys / ("keyshare" + std::to_string(me) + ".key"), tpk);  // refuses a file group or others may read
+    const auto total = sum.contribute(std::vector{pk.encrypt(exposures[me], prg)});  // checks the posted sum
     service::ThresholdDecryption dec(*net, tpk, share, banks, {aggregator});
-    (void)dec.decrypt(std::vector{total}, prg);  // sends my decryption share and proof to party 4
+    (void)dec.decrypt(total, prg);  // sends my decryption share and proof to party 4
     std::printf("sent my decryption share of the total\n");
   }
   net->close();
@@ -100,18 +91,18 @@ int main(int argc, char** argv) {
   const int code = course::main_guard([&] {
     fs::create_directory(dir);
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
-    // The dealer, run once and then gone. Safe primes are slow to find, so
-    // the lesson uses two fixed 512-bit ones (a 1024-bit key, as in
-    // tests/he/test_keys.hpp); real keys: ThresholdPaillierDealer::generate(2048, 3, 4, prg).
+    // The dealer, run once and then gone (privfin-keygen threshold-paillier
+    // as a tool). The search time for safe primes varies widely, so the
+    // lesson uses two fixed 512-bit ones (a 1024-bit key, as in
+    // tests/he/test_keys.hpp) to run in a fixed time; real keys:
+    // ThresholdPaillierDealer::generate(2048, 3, 4, prg).
     const mpz_class p("f545578a602f447af789df2b0102ab8255f2a6e6dedce5c47f4973f2bf6b84ad148b55a794ac579d47445e0faab6af90e553981ec08be3abbce41e9497685fa7", 16);
     const mpz_class q("ce897ce00c915efc9350a0f537911df4447d4783d6d6216d97dd87c3590e67695db5061d68b97a7694762e7dc5c1df3f8e1bcf0d3d306ff5c8c7c2d68daa56cb", 16);
     Prg prg(random_seed());
     const auto keys = he::ThresholdPaillierDealer::from_safe_primes(p, q, /*threshold=*/3, /*parties=*/4, prg);
-    const Bytes public_bytes = keys.public_key.to_bytes();
-    std::ofstream(dir / "public.key", std::ios::binary)
-        .write(reinterpret_cast<const char*>(public_bytes.data()), static_cast<std::streamsize>(public_bytes.size()));
+    service::write_public_file(dir / "threshold.pub", keys.public_key.to_bytes());
     for (const std::size_t i : banks) {  // mode 0600; options.passphrase would encrypt them
-      service::save_key_file(dir / ("share" + std::to_string(i) + ".key"), keys.shares[i], keys.public_key, {}, prg);
+      service::save_key_file(dir / ("keyshare" + std::to_string(i) + ".key"), keys.shares[i], keys.public_key, {}, prg);
     }
 
     service::LaunchOptions options;

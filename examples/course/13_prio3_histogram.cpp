@@ -13,14 +13,18 @@
 // looking like a bad proof.
 //
 //   prio3_upload(net, setup, reports);                 // a client
-//   service::Prio3Aggregator<Histogram> agg(net, vdaf, setup, verify_key);
-//   agg.receive_upload(client); agg.prepare(); agg.send_aggregate_share();
+//   auto rejected = service::prio3_receive_receipt(net, setup, reports.size());
+//   auto key = service::prio3_deal_verify_key(net, vdaf, setup);   // the aggregators
+//   service::Prio3Aggregator<Histogram> agg(net, vdaf, setup, key.view());
+//   agg.receive_upload(client); agg.prepare(); agg.send_receipts(); agg.send_aggregate_share();
 //   auto total = service::prio3_collect(net, vdaf, setup);   // .result, .accepted, .rejections
 //
 // Network ids: 0 the leader, 1 the helper, 2 the collector, 3 one client
 // party that uploads the 1,000 reports (and one replay). The verify key is
-// random, made by the leader and sent to the helper over their TLS link
-// (in a deployment: service::save_prio3_verify_key_file on both).
+// random, drawn by the leader and sent to the helper over their TLS link
+// (prio3_deal_verify_key; a key that outlives the session belongs in a key
+// file: service::save_prio3_verify_key_file). The leader's receipt tells
+// the client which of its reports were refused, and why.
 // Run without arguments; it launches itself four times ("party").
 #include <chrono>
 #include <cstdint>
@@ -61,7 +65,9 @@ void party() {
     for (std::size_t i = 0; i < clients; ++i) reports.push_back(service::make_prio3_report(vdaf, setup.context, band(i)));
     reports.push_back(reports[0]);  // a replay: refused, not counted twice
     service::prio3_upload(*net, setup, reports);
-    std::printf("uploaded %zu reports\n", reports.size());
+    const auto receipt = service::prio3_receive_receipt(*net, setup, reports.size());
+    std::printf("uploaded %zu reports, %zu refused\n", reports.size(), receipt.size());
+    course::expect(receipt.size() == 1 && receipt[0].cause == RejectionCause::replayed, "the receipt names the replay");
   } else if (me == collector) {
     const auto total = service::prio3_collect(*net, vdaf, setup);
     std::vector<std::uint64_t> want(buckets, 0);
@@ -76,16 +82,11 @@ void party() {
                        total.rejections[0].from == client,
                    "the replay is refused as replayed, naming the party that uploaded it");
   } else {
-    Bytes verify_key(vdaf::Prio3<Histogram>::verify_key_size);
-    if (me == leader) {
-      secure_random(verify_key);
-      net->send_message(helper, verify_key);
-    } else {
-      verify_key = net->receive_message(leader, verify_key.size());
-    }
-    service::Prio3Aggregator<Histogram> agg(*net, vdaf, setup, verify_key);
+    const SecretBytes verify_key = service::prio3_deal_verify_key(*net, vdaf, setup);
+    service::Prio3Aggregator<Histogram> agg(*net, vdaf, setup, verify_key.view());
     agg.receive_upload(client);
     agg.prepare();  // agrees on the parameters, then verifies in batches of 256
+    if (agg.is_leader()) agg.send_receipts();
     agg.send_aggregate_share();
     std::printf("aggregated %zu of %zu reports\n", agg.accepted(), agg.reports());
   }

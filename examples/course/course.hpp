@@ -1,4 +1,4 @@
-// examples/course/course.hpp — the two helpers every lesson shares, kept
+// examples/course/course.hpp — the three helpers every lesson shares, kept
 // out of the lessons so that each one shows only its idea:
 //
 //   course::run_parties(3, [&](net::Network& net) { ... });  // one thread per party

@@ -1,7 +1,23 @@
 // privfin/privfin.hpp — every public privfin header. Convenient for
-// applications; libraries should include only the headers they use.
+// applications; libraries should include only the headers they use. The
+// ledger (privfin/ledger/, target privfin::ledger, which links RocksDB) is
+// not included: include its headers where you link it.
 #pragma once
 
+#include "privfin/consensus/app_executor.hpp"
+#include "privfin/consensus/app_grammar.hpp"
+#include "privfin/consensus/application.hpp"
+#include "privfin/consensus/apps/kv_store.hpp"
+#include "privfin/consensus/apps/payments.hpp"
+#include "privfin/consensus/apps/signed_tx.hpp"
+#include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/memory_state.hpp"
+#include "privfin/consensus/proposer.hpp"
+#include "privfin/consensus/runtime.hpp"
+#include "privfin/consensus/simulator.hpp"
+#include "privfin/consensus/tendermint.hpp"
+#include "privfin/consensus/types.hpp"
 #include "privfin/core/bigint.hpp"
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/codec.hpp"
@@ -20,14 +36,19 @@
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/mpc.hpp"
 #include "privfin/net/abort_notice.hpp"
+#include "privfin/net/bus_frame.hpp"
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
+#include "privfin/net/message_bus.hpp"
 #include "privfin/net/network.hpp"
 #include "privfin/net/party_config.hpp"
+#include "privfin/net/simulated_bus.hpp"
 #include "privfin/net/sub_network.hpp"
+#include "privfin/net/tcp_message_bus.hpp"
 #include "privfin/net/tcp_network.hpp"
 #include "privfin/sharing/additive.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/launcher.hpp"
 #include "privfin/service/mpc_engine.hpp"

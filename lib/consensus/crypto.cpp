@@ -1,6 +1,7 @@
 // The consensus crypto providers (crypto.hpp).
 #include "privfin/consensus/crypto.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "privfin/core/hash.hpp"
@@ -24,8 +25,9 @@ bls::Committee<bls::MinPk> committee_of(const ValidatorSet& vs) {
 
 }  // namespace
 
-BlsCrypto::BlsCrypto(const ValidatorSet& validators, std::optional<bls::SecretKey> self)
+BlsCrypto::BlsCrypto(const ValidatorSet& validators, std::optional<bls::SecretKey> self, CostModel costs)
     : committee_(committee_of(validators)), sk_(std::move(self)) {
+  costs_ = costs;
   for (const auto& v : validators.validators()) pks_.push_back(v.bls_key);
 }
 
@@ -50,7 +52,8 @@ Bytes BlsCrypto::aggregate(std::span<const ByteView> sigs) {
 
 bool BlsCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) {
   if (signers.size() != pks_.size() || agg.size() != Pk::sig_size) return false;
-  charge(costs_.aggregate_verify);
+  charge(costs_.aggregate_verify +
+         costs_.aggregate_verify_per_signer * static_cast<std::int64_t>(std::count(signers.begin(), signers.end(), true)));
   try {
     // A MultiSig with count 1 per signer: decode the aggregate as the
     // signature of a one-signer set, then set the counts.
@@ -134,7 +137,8 @@ Bytes SymbolicCrypto::aggregate(std::span<const ByteView> sigs) {
 
 bool SymbolicCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) {
   if (signers.size() != keys_->size() || agg.size() != 32) return false;
-  charge(costs_.aggregate_verify);
+  charge(costs_.aggregate_verify +
+         costs_.aggregate_verify_per_signer * static_cast<std::int64_t>(std::count(signers.begin(), signers.end(), true)));
   Bytes expect(32);
   bool any = false;
   for (NodeId i = 0; i < signers.size(); ++i) {

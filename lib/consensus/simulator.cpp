@@ -26,6 +26,17 @@ std::string_view to_string(Behaviour b) noexcept {
     case Behaviour::double_vote: return "double-vote";
     case Behaviour::malformed: return "malformed";
     case Behaviour::replay: return "replay";
+    case Behaviour::selective_silence: return "selective-silence";
+  }
+  return "?";
+}
+
+std::string_view to_string(WritePoint p) noexcept {
+  switch (p) {
+    case WritePoint::safety_before_durable: return "safety-before-durable";
+    case WritePoint::safety_after_durable: return "safety-after-durable";
+    case WritePoint::commit_before_store: return "commit-before-store";
+    case WritePoint::commit_after_store: return "commit-after-store";
   }
   return "?";
 }
@@ -113,12 +124,13 @@ struct NodeEnv {
   void commit(const Decision& d);
   void evidence(const Evidence& e);
   void rejected(const Rejection& r);
-  void metric(const Metric&) {}
+  void metric(const Metric& m);
 };
 
 struct SimNode {
   Behaviour behaviour = Behaviour::honest;
   bool up = true;
+  bool halted = false;  // crashed at a write point: acts no more until the crash event tears it down
   std::uint64_t incarnation = 0;
   std::unique_ptr<Crypto> crypto;
   std::unique_ptr<Tendermint> engine;
@@ -136,6 +148,8 @@ struct SimNode {
   std::int64_t drift_ppm = 0;
   TimePoint busy_until = 0;
   TimePoint link_free = 0;
+  TimePoint inbound_free = 0;       // the downlink, while clogged
+  std::vector<bool> silent_to;      // selective_silence: peers never sent to
   std::vector<Bytes> sent_history;  // replay behaviour
 };
 
@@ -146,6 +160,7 @@ class Simulation {
 
   // NodeEnv callbacks
   std::uint64_t write_safety(NodeId id, const SafetyRecord& rec);
+  [[nodiscard]] bool halted(NodeId id) const { return nodes_[id].halted; }
   void send(NodeId from, NodeId to, const Bytes& payload);
   void set_timer(NodeId id, TimerId timer, TimePoint at_local);
   void cancel_timer(NodeId id, TimerId timer) { nodes_[id].cancelled.insert(timer); }
@@ -159,6 +174,11 @@ class Simulation {
     if (cfg_.log) log(id, "rejected: " + r.describe());
   }
   void count_evidence() { ++result_.evidence; }
+  void count_metric(const Metric& m) {
+    if (m.id != MetricId::rounds_for_height) return;
+    result_.rounds += static_cast<std::uint64_t>(m.value);
+    ++result_.commits;
+  }
   void note_broadcast(NodeId id, const Bytes& payload) {
     if (cfg_.log) log(id, "-> all: " + describe_message(payload));
   }
@@ -173,9 +193,12 @@ class Simulation {
   }
   void boot(NodeId id, bool amnesia);
   void crash(NodeId id);
+  bool crash_here(NodeId id, WritePoint point);
+  void check_chains();
   void handle(const Event& e);
   void trace(const Event& e);
   void transmit(NodeId from, NodeId to, const Bytes& payload);
+  TimePoint vote_hold(NodeId from, const Bytes& payload);
   bool cut(NodeId from, NodeId to) const;
   void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
   void observe_signed(NodeId from, const Bytes& payload);
@@ -197,7 +220,8 @@ class Simulation {
   std::unique_ptr<Crypto> checker_crypto_;
   std::string chain_id_;
   std::vector<SimNode> nodes_;
-  std::vector<std::vector<TimePoint>> latency_;
+  std::vector<std::vector<TimePoint>> latency_, jitter_;
+  std::map<std::pair<NodeId, NodeId>, TimePoint> clogged_link_free_;
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
   std::uint64_t next_seq_ = 0;
   TimePoint now_ = 0;
@@ -219,21 +243,39 @@ class Simulation {
 
 // ------------------------------------------------------------ env glue
 
-std::uint64_t NodeEnv::write_safety(const SafetyRecord& rec) { return sim->write_safety(id, rec); }
-void NodeEnv::send(NodeId to, const Bytes& payload) { sim->send(id, to, payload); }
+// A node halted at a write point does nothing more: what its runtime still
+// executes of that step is lost with the crash.
+std::uint64_t NodeEnv::write_safety(const SafetyRecord& rec) { return sim->halted(id) ? 0 : sim->write_safety(id, rec); }
+void NodeEnv::send(NodeId to, const Bytes& payload) {
+  if (!sim->halted(id)) sim->send(id, to, payload);
+}
 void NodeEnv::broadcast(const Bytes& payload) {
+  if (sim->halted(id)) return;
   sim->note_broadcast(id, payload);
   for (NodeId to = 0; to < n; ++to) {
     if (to != id) sim->send(id, to, payload);
   }
 }
-void NodeEnv::set_timer(TimerId t, TimePoint at) { sim->set_timer(id, t, at); }
+void NodeEnv::set_timer(TimerId t, TimePoint at) {
+  if (!sim->halted(id)) sim->set_timer(id, t, at);
+}
 void NodeEnv::cancel_timer(TimerId t) { sim->cancel_timer(id, t); }
-void NodeEnv::request_proposal(const RequestProposal& r) { sim->request_proposal(id, r); }
-void NodeEnv::request_validate(const RequestValidate& r) { sim->request_validate(id, r); }
-void NodeEnv::commit(const Decision& d) { sim->commit(id, d); }
-void NodeEnv::request_sync(const RequestSync& r) { sim->request_sync(id, r); }
+void NodeEnv::request_proposal(const RequestProposal& r) {
+  if (!sim->halted(id)) sim->request_proposal(id, r);
+}
+void NodeEnv::request_validate(const RequestValidate& r) {
+  if (!sim->halted(id)) sim->request_validate(id, r);
+}
+void NodeEnv::commit(const Decision& d) {
+  if (!sim->halted(id)) sim->commit(id, d);
+}
+void NodeEnv::request_sync(const RequestSync& r) {
+  if (!sim->halted(id)) sim->request_sync(id, r);
+}
 void NodeEnv::evidence(const Evidence&) { sim->count_evidence(); }
+void NodeEnv::metric(const Metric& m) {
+  if (!sim->halted(id)) sim->count_metric(m);
+}
 void NodeEnv::rejected(const Rejection& r) { sim->count_rejection(id, r); }
 
 // ------------------------------------------------------------ set-up
@@ -246,6 +288,9 @@ Simulation::Simulation(const SimConfig& cfg)
       adversary_(Prg(root_seed(cfg.seed)).derive("adversary")),
       chain_id_("sim-chain") {
   if (cfg_.n < 1 || cfg_.n > 256) throw InvalidArgument("simulate: n must be in [1, 256]");
+  if (!cfg_.weights.empty() && cfg_.weights.size() != cfg_.n) {
+    throw InvalidArgument("simulate: weights must list every node or none");
+  }
   if (!cfg_.behaviour.empty() && cfg_.behaviour.size() != cfg_.n) {
     throw InvalidArgument("simulate: behaviour must list every node or none");
   }
@@ -256,22 +301,62 @@ Simulation::Simulation(const SimConfig& cfg)
     std::vector<Validator> members;
     for (std::size_t i = 0; i < cfg_.n; ++i) {
       bls_keys_.push_back(sig::bls12_381::SecretKey::key_gen(keygen.bytes(32)));
-      members.push_back(make_bls_validator(bls_keys_.back()));
+      members.push_back(make_bls_validator(bls_keys_.back(), cfg_.weights.empty() ? 1 : cfg_.weights[i]));
     }
     validators_ = ValidatorSet(std::move(members));
     checker_crypto_ = std::make_unique<BlsCrypto>(validators_, std::nullopt);
   } else {
     keys_ = SymbolicKeys::make(root.derive("keys").next_seed(), cfg_.n);
-    validators_ = keys_->validator_set();
+    validators_ = keys_->validator_set(cfg_.weights);
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
   nodes_.resize(cfg_.n);
+  if (!cfg_.zone.empty()) {
+    if (cfg_.zone.size() != cfg_.n) throw InvalidArgument("simulate: zone must place every node or none");
+    for (const auto z : cfg_.zone) {
+      if (z >= cfg_.zone_links.size()) throw InvalidArgument("simulate: a node's zone has no row in zone_links");
+    }
+    for (const auto& row : cfg_.zone_links) {
+      if (row.size() != cfg_.zone_links.size()) throw InvalidArgument("simulate: zone_links must be square");
+    }
+  }
+  if (!cfg_.vote_delay.empty() && cfg_.vote_delay.size() != cfg_.n) {
+    throw InvalidArgument("simulate: vote_delay must list every node or none");
+  }
+  if (!cfg_.silent_to.empty() && cfg_.silent_to.size() != cfg_.n) {
+    throw InvalidArgument("simulate: silent_to must list every node or none");
+  }
+  for (const auto& c : cfg_.clogs) {
+    if (c.node >= cfg_.n || (c.peer && *c.peer >= cfg_.n) || c.ns_per_byte < 0) {
+      throw InvalidArgument("simulate: a clog names a node outside the set or a negative rate");
+    }
+  }
   latency_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, 0));
+  jitter_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, cfg_.jitter));
   for (NodeId i = 0; i < cfg_.n; ++i) {
     nodes_[i].behaviour = cfg_.behaviour.empty() ? Behaviour::honest : cfg_.behaviour[i];
     nodes_[i].clock_offset = cfg_.max_clock_offset == 0 ? 0 : between(clocks, -cfg_.max_clock_offset, cfg_.max_clock_offset);
     nodes_[i].drift_ppm = cfg_.max_drift_ppm == 0 ? 0 : between(clocks, -cfg_.max_drift_ppm, cfg_.max_drift_ppm);
     for (NodeId j = 0; j < cfg_.n; ++j) latency_[i][j] = between(network_, cfg_.latency_min, cfg_.latency_max);
+    if (!cfg_.zone.empty()) {  // the zone matrix replaces the drawn latencies
+      for (NodeId j = 0; j < cfg_.n; ++j) {
+        const ZoneLink& link = cfg_.zone_links[cfg_.zone[i]][cfg_.zone[j]];
+        latency_[i][j] = link.latency;
+        jitter_[i][j] = link.jitter;
+      }
+    }
+  }
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    if (nodes_[i].behaviour != Behaviour::selective_silence) continue;
+    auto& mask = nodes_[i].silent_to;
+    if (!cfg_.silent_to.empty() && !cfg_.silent_to[i].empty()) {
+      if (cfg_.silent_to[i].size() != cfg_.n) throw InvalidArgument("simulate: silent_to[i] must place every node");
+      mask = cfg_.silent_to[i];
+    } else {  // about half of the peers, at least one
+      mask.assign(cfg_.n, false);
+      for (NodeId j = 0; j < cfg_.n; ++j) mask[j] = j != i && chance(adversary_, 0.5);
+      mask[(i + 1) % cfg_.n] = cfg_.n > 1;
+    }
   }
   trace_.update(as_bytes("privfin consensus simulator trace v1"));
 }
@@ -281,7 +366,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   node.up = true;
   if (amnesia) node.durable_record.reset();
   if (cfg_.real_crypto) {
-    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id]);
+    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id], cfg_.costs);
   } else {
     node.crypto = std::make_unique<SymbolicCrypto>(keys_, id, cfg_.costs);
   }
@@ -305,6 +390,7 @@ void Simulation::crash(NodeId id) {
   auto& node = nodes_[id];
   if (!node.up) return;
   node.up = false;
+  node.halted = false;
   ++node.incarnation;
   node.pending.clear();  // writes in flight are lost
   node.runtime.reset();
@@ -329,16 +415,28 @@ std::uint64_t Simulation::write_safety(NodeId id, const SafetyRecord& rec) {
   e.incarnation = node.incarnation;
   e.id = ticket;
   push(std::move(e));
-  if (now_ < cfg_.fault_end && chance(disk_, cfg_.crash_at_write)) {
-    // Crash at this write point: after this step, before the write is durable.
-    Event c;
-    c.at = now_;
-    c.kind = EventKind::crash;
-    c.node = id;
-    c.id = static_cast<std::uint64_t>(cfg_.restart_after_write_crash);
-    push(std::move(c));
-  }
+  (void)crash_here(id, WritePoint::safety_before_durable);  // the write in flight is lost
   return ticket;
+}
+
+bool Simulation::crash_here(NodeId id, WritePoint point) {
+  if (now_ >= cfg_.fault_end || cfg_.crash_at_write <= 0) return false;
+  if (!cfg_.crash_points.empty() &&
+      std::find(cfg_.crash_points.begin(), cfg_.crash_points.end(), point) == cfg_.crash_points.end()) {
+    return false;
+  }
+  if (!chance(disk_, cfg_.crash_at_write)) return false;
+  auto& node = nodes_[id];
+  node.halted = true;
+  ++result_.write_crashes[static_cast<std::size_t>(point)];
+  log(id, "crash point " + std::string(to_string(point)));
+  Event c;  // torn down right after the current event, restarted later
+  c.at = now_;
+  c.kind = EventKind::crash;
+  c.node = id;
+  c.id = static_cast<std::uint64_t>(cfg_.restart_after_write_crash);
+  push(std::move(c));
+  return true;
 }
 
 bool Simulation::cut(NodeId from, NodeId to) const {
@@ -351,19 +449,55 @@ bool Simulation::cut(NodeId from, NodeId to) const {
   return false;
 }
 
+TimePoint Simulation::vote_hold(NodeId from, const Bytes& payload) {
+  if (cfg_.vote_delay.empty() || cfg_.vote_delay[from] <= 0) return 0;
+  if (honest(from) && now_ >= cfg_.fault_end) return 0;
+  try {
+    if (!std::holds_alternative<Vote>(Message::from_bytes(payload).body)) return 0;
+  } catch (const DecodeError&) {
+    return 0;
+  }
+  ++result_.delayed_votes;
+  return between(network_, 0, cfg_.vote_delay[from] + 1);
+}
+
 void Simulation::transmit(NodeId from, NodeId to, const Bytes& payload) {
   ++result_.messages;
   result_.bytes += payload.size();
   auto& sender = nodes_[from];
-  const TimePoint depart = std::max(now_, sender.link_free) + cfg_.ns_per_byte * static_cast<TimePoint>(payload.size());
+  const auto size = static_cast<TimePoint>(payload.size());
+  // Clogs active now: extra serialization on the sender's uplink, on the
+  // link, and on the receiver's downlink; each queue keeps its backlog.
+  TimePoint up = 0, link = 0, down = 0;
+  for (const auto& c : cfg_.clogs) {
+    if (now_ < c.start || now_ >= c.end) continue;
+    if (!c.peer && c.node == from) up += c.ns_per_byte * size;
+    if (!c.peer && c.node == to) down += c.ns_per_byte * size;
+    if (c.peer && c.node == from && *c.peer == to) link += c.ns_per_byte * size;
+  }
+  if (up + link + down > 0) ++result_.clogged;
+  TimePoint depart = std::max(now_, sender.link_free) + cfg_.ns_per_byte * size + up;
   sender.link_free = depart;
+  if (link > 0) {
+    auto& free = clogged_link_free_[{from, to}];
+    depart = std::max(depart, free) + link;
+    free = depart;
+  }
+  const TimePoint hold = vote_hold(from, payload);
   if (cut(from, to)) return;
   const bool faulty_net = now_ < cfg_.fault_end;
   if (faulty_net && chance(network_, cfg_.loss)) return;
   const int copies = faulty_net && chance(network_, cfg_.duplicate) ? 2 : 1;
   for (int c = 0; c < copies; ++c) {
     Event e;
-    e.at = depart + latency_[from][to] + between(network_, 0, cfg_.jitter + 1);
+    e.at = depart + hold + latency_[from][to] + between(network_, 0, jitter_[from][to] + 1);
+    if (down > 0) {
+      auto& receiver = nodes_[to];
+      e.at = std::max(e.at, receiver.inbound_free) + down;
+      receiver.inbound_free = e.at;
+    }
+    ++result_.delivered;
+    result_.delivery_delay += e.at - now_;
     e.kind = EventKind::deliver;
     e.node = to;
     e.from = from;
@@ -396,6 +530,12 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
   switch (node.behaviour) {
     case Behaviour::honest: break;
     case Behaviour::silent: return;
+    case Behaviour::selective_silence:
+      if (node.silent_to[to]) {
+        ++result_.withheld;
+        return;
+      }
+      break;
     case Behaviour::equivocate: {
       auto m = Message::from_bytes(payload);
       if (auto* p = std::get_if<Proposal>(&m.body); p && to % 2 == 1) {
@@ -451,7 +591,12 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
           return sign_and_send(std::move(m));
         }
       } else if (const auto* v = std::get_if<Vote>(&m.body); v && v->voter == from && v->type == VoteType::prevote) {
-        observe_signed(from, payload);  // withheld: a proof-of-lock only the adversary holds
+        // Withheld (a proof-of-lock only the adversary holds), except from
+        // one peer per round: that peer alone may see a quorum and lock,
+        // the state in which a stale proof-of-lock is dangerous.
+        observe_signed(from, payload);
+        const std::size_t peers = cfg_.n > 1 ? cfg_.n - 1 : 1;
+        if (to == (from + 1 + (v->height + v->round) % peers) % cfg_.n) transmit(from, to, payload);
         return;
       }
       if (!node.sent_history.empty() && chance(adversary_, 0.3)) {
@@ -578,6 +723,7 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
 }
 
 void Simulation::commit(NodeId id, const Decision& d) {
+  if (crash_here(id, WritePoint::commit_before_store)) return;  // the block never reaches the ledger
   auto& node = nodes_[id];
   const Height h = d.block.header.height;
   if (h != node.ledger.size() + 1) {
@@ -590,9 +736,13 @@ void Simulation::commit(NodeId id, const Decision& d) {
   node.app_hashes.push_back(Hash32{app.finish()});
   log(id, "commit height " + std::to_string(h) + " block " + d.block.hash().short_hex() + " round " +
               std::to_string(d.certificate.round));
-  if (!honest(id)) return;
+  if (!honest(id)) {
+    (void)crash_here(id, WritePoint::commit_after_store);
+    return;
+  }
   const Hash32 id_hash = d.block.hash();
   const auto [it, fresh] = decided_.emplace(h, id_hash);
+  if (fresh) result_.headers.push_back(d.block.header);  // heights are first decided in order
   if (!fresh && it->second != id_hash) {
     violation("agreement: node " + std::to_string(id) + " committed block " + id_hash.short_hex() + " at height " +
               std::to_string(h) + ", others committed " + it->second.short_hex());
@@ -613,6 +763,26 @@ void Simulation::commit(NodeId id, const Decision& d) {
   if (d.certificate.height != h || d.certificate.block != id_hash ||
       !verify_certificate(*checker_crypto_, validators_, chain_id_, d.certificate)) {
     violation("certificate of node " + std::to_string(id) + " at height " + std::to_string(h) + " does not verify");
+  }
+  (void)crash_here(id, WritePoint::commit_after_store);  // stored; the rest of the step is lost
+}
+
+void Simulation::check_chains() {
+  // At the end of a run: every honest ledger is one hash chain from genesis
+  // and holds the agreed block at every height (crash points and restarts
+  // included).
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    if (!honest(i)) continue;
+    const auto& ledger = nodes_[i].ledger;
+    for (Height h = 1; h <= ledger.size(); ++h) {
+      const Hash32 parent = h == 1 ? Hash32{} : ledger[h - 2].block.hash();
+      const auto agreed = decided_.find(h);
+      if (ledger[h - 1].block.header.parent != parent || agreed == decided_.end() ||
+          agreed->second != ledger[h - 1].block.hash()) {
+        violation("chain: node " + std::to_string(i) + "'s ledger breaks at height " + std::to_string(h));
+        break;
+      }
+    }
   }
 }
 
@@ -671,17 +841,18 @@ void Simulation::handle(const Event& e) {
       if (!node.up) boot(e.node, e.amnesia);
       return;
     case EventKind::durable: {
-      if (!node.up || e.incarnation != node.incarnation) return;
+      if (!node.up || node.halted || e.incarnation != node.incarnation) return;
       while (!node.pending.empty() && node.pending.front().first <= e.id) {
         node.durable_record = std::move(node.pending.front().second);
         node.pending.pop_front();
       }
+      if (crash_here(e.node, WritePoint::safety_after_durable)) return;  // what it guards never leaves
       node.runtime->durable(e.id);
       return;
     }
     default: break;
   }
-  if (!node.up) return;
+  if (!node.up || node.halted) return;
   if (e.kind != EventKind::deliver && e.incarnation != node.incarnation) return;
   if (e.kind == EventKind::timer && node.cancelled.erase(e.id) == 1) return;
   if (now_ < node.busy_until) {  // the CPU is busy: try again when it is free
@@ -758,6 +929,7 @@ SimResult Simulation::run() {
                   ", within the window after the faults healed");
       }
     }
+    check_chains();
   }
   for (const auto& node : nodes_) result_.committed.push_back(node.ledger.size());
   result_.end_time = now_;
@@ -815,6 +987,40 @@ SimConfig random_scenario(std::uint64_t seed, std::size_t n) {
     c.crashes.push_back(cp);
   }
   c.crash_at_write = chance(prg, 0.3) ? unit(prg) * 0.05 : 0;
+  // Drawn after everything above, so that the earlier draws of a seed stay
+  // what they were before these features existed.
+  if (chance(prg, 0.3)) {  // zones: near inside a zone, far between zones
+    const auto zones = static_cast<std::uint32_t>(2 + below(prg, 3));
+    c.zone.resize(n);
+    for (auto& z : c.zone) z = static_cast<std::uint32_t>(below(prg, zones));
+    c.zone_links.assign(zones, std::vector<ZoneLink>(zones));
+    for (std::uint32_t a = 0; a < zones; ++a) {
+      for (std::uint32_t b = a; b < zones; ++b) {
+        const ZoneLink link = a == b ? ZoneLink{between(prg, ms / 2, 5 * ms), between(prg, 0, 2 * ms)}
+                                     : ZoneLink{between(prg, 20 * ms, 150 * ms), between(prg, 0, 30 * ms)};
+        c.zone_links[a][b] = c.zone_links[b][a] = link;
+      }
+    }
+  }
+  for (std::size_t k = chance(prg, 0.3) ? 1 + below(prg, 2) : 0; k > 0; --k) {
+    Clog clog;
+    clog.node = static_cast<NodeId>(below(prg, n));
+    if (n > 1 && chance(prg, 0.5)) clog.peer = static_cast<NodeId>((clog.node + 1 + below(prg, n - 1)) % n);
+    clog.start = between(prg, 0, c.fault_end);
+    clog.end = between(prg, clog.start, c.fault_end);
+    clog.ns_per_byte = between(prg, 8'000, 80'000);  // 1 Mbit/s down to 100 kbit/s
+    c.clogs.push_back(clog);
+  }
+  if (chance(prg, 0.3)) {  // one or two nodes whose votes are held back up to 50 ms - 1 s
+    c.vote_delay.assign(n, 0);
+    for (std::size_t k = 1 + below(prg, 2); k > 0; --k) c.vote_delay[below(prg, n)] = between(prg, 50 * ms, 1'000 * ms);
+  }
+  if (chance(prg, 0.25)) {  // a selectively silent Byzantine node, within f
+    const auto faulty = static_cast<std::size_t>(
+        std::count_if(c.behaviour.begin(), c.behaviour.end(), [](Behaviour b) { return b != Behaviour::honest; }));
+    const auto who = static_cast<NodeId>(below(prg, n));
+    if (c.behaviour[who] != Behaviour::honest || faulty < f) c.behaviour[who] = Behaviour::selective_silence;
+  }
   return c;
 }
 

@@ -75,8 +75,15 @@ SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
 
 // ------------------------------------------------------------ engine
 
-Tendermint::Tendermint(TendermintConfig config, Crypto& crypto) : cfg_(std::move(config)), crypto_(crypto) {
-  if (cfg_.self >= cfg_.validators.size()) throw InvalidArgument("Tendermint: self is not in the validator set");
+namespace {
+const ValidatorSet& containing(const ValidatorSet& validators, NodeId self) {
+  if (self >= validators.size()) throw InvalidArgument("Tendermint: self is not in the validator set");
+  return validators;
+}
+}  // namespace
+
+Tendermint::Tendermint(TendermintConfig config, Crypto& crypto)
+    : cfg_(std::move(config)), crypto_(crypto), schedule_(containing(cfg_.validators, cfg_.self)) {
   if (crypto_.committee_size() != cfg_.validators.size()) {
     throw InvalidArgument("Tendermint: crypto committee size differs from the validator set");
   }
@@ -85,9 +92,7 @@ Tendermint::Tendermint(TendermintConfig config, Crypto& crypto) : cfg_(std::move
   }
 }
 
-NodeId Tendermint::proposer(Height h, Round r) const noexcept {
-  return static_cast<NodeId>((h + r) % cfg_.validators.size());
-}
+NodeId Tendermint::proposer(Height h, Round r) const noexcept { return schedule_.proposer(h, r); }
 
 Hash32 Tendermint::parent_hash() const { return tip_ ? tip_->block.hash() : Hash32{}; }
 

@@ -86,9 +86,12 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
       store.scan(column_at(i), {}, {}, [&](ByteView, ByteView) { return empty = false; });
     }
     if (!empty) throw StoreCorruption(0, "meta", as_bytes(meta_schema), "missing, but the store holds data");
-    const TreeBatch genesis = StateTree(l.nodes_).apply(std::nullopt, 0, std::span<const StateChange>{});
+    const TreeBatch genesis = StateTree(l.nodes_).apply(std::nullopt, 0, options.genesis_state);
     WriteBatch b;
     for (const auto& [k, v] : genesis.nodes) b.put(Column::state_nodes, k, v);
+    for (const auto& c : options.genesis_state) {
+      if (c.value) b.put(Column::state_latest, c.key, *c.value);
+    }
     const std::byte version{schema_version};
     b.put(Column::meta, as_bytes(meta_schema), ByteView(&version, 1));
     b.put(Column::meta, as_bytes(meta_height), height_key(0));
@@ -119,6 +122,8 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
   if (l.height_ > 0) l.tip_hash_ = l.block(l.height_)->hash();
   return l;
 }
+
+bool Ledger::exists(const Store& store) { return read(store, Column::meta, as_bytes(meta_schema), 0).has_value(); }
 
 // The checks of open() for one height: its state root, block, certificate,
 // hash index and parent link.

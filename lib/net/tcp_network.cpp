@@ -7,36 +7,25 @@
 // both send large buffers and then both receive therefore make progress:
 // each one's writes advance while it waits for its reads.
 //
-// TLS: OpenSSL runs the TLS 1.3 handshake (not asio::ssl) through a custom
-// BIO over the link's own buffers; it pins the peer's key and yields the
-// traffic secrets. Application data is then protected by our own TLS 1.3
-// record layer (tls_records.hpp): records are sealed straight from the
-// caller's buffer into 64 KiB socket writes and opened straight from 512 KiB
-// socket reads into the caller's buffer, which saves OpenSSL's two extra
-// copies per side.
+// The pieces it shares with the MessageBus live beside it: socket_io.hpp
+// (listener, socket options, hello, back-off), tls_handshake.hpp (OpenSSL
+// runs the TLS 1.3 handshake over our buffers, pins the peer's key and
+// yields the traffic secrets) and record_stream.hpp (our own TLS 1.3 record
+// layer: records are sealed straight from the caller's buffer into 64 KiB
+// socket writes and opened straight from 512 KiB socket reads into the
+// caller's buffer, which saves OpenSSL's two extra copies per side). This
+// file is the lockstep transport on top: set-up, the send queues, reads
+// with deadlines, abort notices.
 #include "privfin/net/tcp_network.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-// GCC's -Wnull-dereference fires on Asio's scheduler code once inlined here
-// (a false positive inside the system header); it stays on for our own code
-// in every other file.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <asio.hpp>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -46,108 +35,24 @@
 
 #include "privfin/core/codec.hpp"
 #include "privfin/net/abort_notice.hpp"
-#include "tls_records.hpp"
+#include "record_stream.hpp"
+#include "socket_io.hpp"
+#include "tls_handshake.hpp"
 
 namespace privfin::net {
 
-// ------------------------------------------------------------------ listener
-
 namespace {
 
-// A listening socket on host:port, or -1 with `error` (and `error_number`,
-// 0 for a resolution failure) saying why.
-int open_listener(const std::string& host, std::uint16_t port, std::string& error, int& error_number) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
-  error_number = 0;
-  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
-    error = std::string("cannot resolve ") + host + ": " + ::gai_strerror(rc);
-    return -1;
-  }
-  error = "no address";
-  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) {
-      error_number = errno;
-      error = std::strerror(errno);
-      continue;
-    }
-    const int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 128) == 0) {
-      ::freeaddrinfo(found);
-      return fd;
-    }
-    error_number = errno;
-    error = std::strerror(errno);
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  return -1;
-}
+using detail::Block;
+using detail::Clock;
+using detail::describe;
+using detail::Hello;
+using detail::hello_size;
+using detail::is_disconnect;
+using detail::millis;
+using detail::tcp;
 
-}  // namespace
-
-TcpListener TcpListener::bind(const std::string& host, std::uint16_t port) {
-  std::string error;
-  int error_number = 0;
-  const int fd = open_listener(host, port, error, error_number);
-  if (fd < 0) {
-    throw NetworkError("TcpListener: cannot listen on " + host + ":" + std::to_string(port) + ": " + error);
-  }
-  return TcpListener(fd);
-}
-
-TcpListener TcpListener::adopt(int fd) {
-  if (fd < 0) throw InvalidArgument("TcpListener::adopt: invalid descriptor");
-  int listening = 0;
-  socklen_t len = sizeof listening;
-  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening == 0) {
-    throw InvalidArgument("TcpListener::adopt: descriptor " + std::to_string(fd) + " is not a listening socket");
-  }
-  return TcpListener(fd);
-}
-
-TcpListener::TcpListener(TcpListener&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-TcpListener& TcpListener::operator=(TcpListener&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-TcpListener::~TcpListener() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-std::uint16_t TcpListener::port() const {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (fd_ < 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw NetworkError("TcpListener: no bound socket");
-  }
-  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
-  return ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
-}
-
-int TcpListener::release() noexcept { return std::exchange(fd_, -1); }
-
-// ------------------------------------------------------------------ network
-
-namespace {
-
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::array<char, 8> hello_magic = {'P', 'R', 'I', 'V', 'F', 'I', 'N', '1'};
 constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D', 'Y'};
-constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 // Written blocks kept per link for reuse: a stream of blocks then allocates
@@ -161,92 +66,9 @@ constexpr std::chrono::seconds unauthenticated_phase_limit{10};
 // once (each may hold a 512 KiB read buffer); beyond it the oldest is
 // dropped, which favours honest parties: they finish within milliseconds.
 constexpr std::size_t max_unauthenticated = 64;
-// Ciphertext read from the socket per call, at most.
-constexpr std::size_t inbox_size = std::size_t{512} << 10;
 // TLS sends below this size are gathered (copied) into records; larger ones
 // are sealed straight from the caller's buffer.
 constexpr std::size_t tls_gather_limit = std::size_t{4} << 10;
-// A block of sealed records: written once it holds tls_block_target bytes.
-constexpr std::size_t tls_block_target = std::size_t{64} << 10;
-constexpr std::size_t tls_block_capacity =
-    tls_block_target + 2 * (detail::tls_max_plaintext + detail::tls_record_overhead);
-
-std::string openssl_error() {
-  std::string out;
-  while (const unsigned long e = ERR_get_error()) {
-    std::array<char, 256> buf{};
-    ERR_error_string_n(e, buf.data(), buf.size());
-    if (!out.empty()) out += "; ";
-    out += buf.data();
-  }
-  return out.empty() ? "unknown OpenSSL error" : out;
-}
-
-std::string millis(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
-
-// The DER SubjectPublicKeyInfo of a certificate: what we pin.
-Bytes public_key_der(X509* cert) {
-  EVP_PKEY* key = X509_get0_pubkey(cert);
-  if (key == nullptr) return {};
-  const int len = i2d_PUBKEY(key, nullptr);
-  if (len <= 0) return {};
-  Bytes out(static_cast<std::size_t>(len));
-  auto* p = reinterpret_cast<unsigned char*>(out.data());
-  i2d_PUBKEY(key, &p);
-  return out;
-}
-
-Bytes load_pin(const std::filesystem::path& file, std::size_t party) {
-  const std::string who = "party " + std::to_string(party) + " certificate " + file.string();
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (f == nullptr) throw InvalidArgument("TcpNetwork: " + who + ": cannot be read: " + std::strerror(errno));
-  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
-  std::fclose(f);
-  if (cert == nullptr) throw InvalidArgument("TcpNetwork: " + who + ": not a PEM certificate: " + openssl_error());
-  Bytes pin = public_key_der(cert);
-  X509_free(cert);
-  if (pin.empty()) throw InvalidArgument("TcpNetwork: " + who + ": no usable public key");
-  return pin;
-}
-
-struct Hello {
-  std::uint32_t sender = 0;
-  std::uint32_t receiver = 0;
-  std::uint32_t count = 0;
-  std::uint8_t transport = 0;
-};
-
-std::array<std::byte, hello_size> encode_hello(const Hello& h) {
-  Writer w;
-  w.raw(as_bytes(std::string_view(hello_magic.data(), hello_magic.size())))
-      .u32(h.sender)
-      .u32(h.receiver)
-      .u32(h.count)
-      .u8(h.transport);
-  std::array<std::byte, hello_size> out{};
-  std::copy(w.data().begin(), w.data().end(), out.begin());
-  return out;
-}
-
-// nullopt for anything that is not a privfin hello.
-std::optional<Hello> decode_hello(ByteView in) {
-  try {
-    Reader r(in);
-    const ByteView magic = r.raw(hello_magic.size(), "magic");
-    if (!std::equal(magic.begin(), magic.end(), as_bytes(std::string_view(hello_magic.data(), 8)).begin())) {
-      return std::nullopt;
-    }
-    Hello h;
-    h.sender = r.u32("sender");
-    h.receiver = r.u32("receiver");
-    h.count = r.u32("count");
-    h.transport = r.u8("transport");
-    r.expect_end("hello");
-    return h;
-  } catch (const DecodeError&) {
-    return std::nullopt;
-  }
-}
 
 }  // namespace
 
@@ -261,142 +83,30 @@ struct Completion {
   }
   void operator()(const asio::error_code& ec, std::size_t n) const {
     *result = ec;
-    *transferred = n;
     *done = true;
+    *transferred = n;
   }
 };
 
-// What one TLS handshake expects and found: the pinned key, and the
-// application traffic secrets OpenSSL reports through the key-log callback
-// (kept only until the record layer has derived its keys, then wiped).
-struct HandshakeState {
-  const Bytes* pin = nullptr;
-  bool has_ca = false;
-  bool mismatch = false;
-  SecretBytes client_secret;
-  SecretBytes server_secret;
-  void wipe() {
-    client_secret = SecretBytes{};
-    server_secret = SecretBytes{};
-  }
-};
-
-// OpenSSL's verify callback: at depth 0 the peer's public key must equal the
-// pinned one; the chain must verify only when a CA is configured.
-int verify_pinned(int preverified, X509_STORE_CTX* ctx) {
-  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  auto* check = ssl == nullptr ? nullptr : static_cast<HandshakeState*>(SSL_get_app_data(ssl));
-  if (check == nullptr) return 0;
-  if (X509_STORE_CTX_get_error_depth(ctx) > 0) return check->has_ca ? preverified : 1;
-  X509* cert = X509_STORE_CTX_get_current_cert(ctx);
-  const bool match = cert != nullptr && public_key_der(cert) == *check->pin;
-  if (!match) check->mismatch = true;
-  return match && (preverified != 0 || !check->has_ca) ? 1 : 0;
-}
-
-// OpenSSL's key-log callback, the one interface through which OpenSSL 3.0
-// hands out TLS 1.3 traffic secrets: "LABEL <client random> <secret>" in hex.
-// Only the first application traffic secrets are kept; nothing is logged.
-void capture_traffic_secret(const SSL* ssl, const char* line) {
-  auto* state = static_cast<HandshakeState*>(SSL_get_app_data(ssl));
-  if (state == nullptr || line == nullptr) return;
-  const std::string_view text(line);
-  SecretBytes* target = nullptr;
-  if (text.starts_with("CLIENT_TRAFFIC_SECRET_0 ")) target = &state->client_secret;
-  if (text.starts_with("SERVER_TRAFFIC_SECRET_0 ")) target = &state->server_secret;
-  if (target == nullptr) return;
-  const std::string_view hex = text.substr(text.rfind(' ') + 1);
-  if (hex.size() > 2 * 64) return;
-  try {
-    Bytes secret = from_hex(hex);
-    *target = SecretBytes(secret);
-    secure_wipe(secret);
-  } catch (...) {  // nothing may propagate into OpenSSL's C code;
-  }                // a missing secret is reported after the handshake
-}
-
-// Wire bytes queued for a socket: the first `size` bytes of `bytes` (a
-// recycled buffer may be larger than what it carries).
-struct Block {
-  Bytes bytes;
-  std::size_t size = 0;
-};
-
-// One connection. With TLS, OpenSSL's handshake reads and writes through a
-// BIO over the link's own buffers (see link_bio_*); afterwards the sealer and
-// opener protect the application data in those same buffers.
+// One connection. With TLS, the handshake reads the peer's bytes from the
+// record reader's buffer and its output goes to the queue; afterwards the
+// record writer and reader protect the application data.
 struct Link {
   explicit Link(asio::io_context& io) : socket(io) {}
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;
-  ~Link() {
-    if (ssl != nullptr) SSL_free(ssl);  // frees both BIOs
-  }
 
   std::size_t id = 0;
   tcp::socket socket;
-  SSL* ssl = nullptr;
-  HandshakeState handshake;
-  std::unique_ptr<detail::TlsRecordSealer> sealer;  // set once the handshake is done
-  std::unique_ptr<detail::TlsRecordOpener> opener;
-  bool key_update_owed = false;  // the peer asked for our KeyUpdate
-  Bytes inbox;  // ciphertext from the socket; unread: inbox[inbox_pos, inbox_len)
-  std::size_t inbox_pos = 0;
-  std::size_t inbox_len = 0;
-  Bytes spill;  // content of an opened record beyond what the caller asked for
-  std::size_t spill_pos = 0;
-  std::size_t spill_len = 0;
-  Bytes tls_out;  // handshake bytes written by OpenSSL, not yet queued
-  Block open_block;  // TLS records sealed but not yet queued
+  std::unique_ptr<detail::TlsHandshake> handshake;  // while the handshake runs
+  std::unique_ptr<detail::RecordWriter> writer;     // set once the handshake is done
+  detail::RecordReader reader;                      // the handshake's input too
   std::deque<Block> queue;  // wire bytes handed to the transport, written in order
   bool writing = false;
   Bytes pending;  // small sends gathered until flush()
   std::vector<Bytes> spare;
   std::string failure;  // set after a transport error: the link is dead
 };
-
-// The BIO between OpenSSL and a Link's buffers.
-int link_bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
-  auto* l = static_cast<Link*>(BIO_get_data(bio));
-  const auto* bytes = reinterpret_cast<const std::byte*>(data);
-  l->tls_out.insert(l->tls_out.end(), bytes, bytes + size);
-  *written = size;
-  return 1;
-}
-
-int link_bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read) {
-  auto* l = static_cast<Link*>(BIO_get_data(bio));
-  BIO_clear_retry_flags(bio);
-  const std::size_t available = l->inbox_len - l->inbox_pos;
-  if (available == 0) {
-    BIO_set_retry_read(bio);  // "want more", not end of stream
-    *read = 0;
-    return 0;
-  }
-  const std::size_t n = std::min(available, size);
-  std::memcpy(out, l->inbox.data() + l->inbox_pos, n);
-  l->inbox_pos += n;
-  *read = n;
-  return 1;
-}
-
-long link_bio_ctrl(BIO* bio, int command, long, void*) {
-  switch (command) {
-    case BIO_CTRL_FLUSH:
-      return 1;
-    case BIO_CTRL_PENDING: {
-      const auto* l = static_cast<const Link*>(BIO_get_data(bio));
-      return static_cast<long>(l->inbox_len - l->inbox_pos);
-    }
-    default:
-      return 0;
-  }
-}
-
-int link_bio_create(BIO* bio) {
-  BIO_set_init(bio, 1);
-  return 1;
-}
 
 namespace {
 
@@ -431,21 +141,6 @@ int duplicate_notice_channel(int fd) {
 
 }  // namespace
 
-// The method table, built once and kept for the life of the process.
-BIO_METHOD* link_bio_method() {
-  static BIO_METHOD* const method = [] {
-    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "privfin link");
-    if (m != nullptr) {
-      BIO_meth_set_write_ex(m, link_bio_write);
-      BIO_meth_set_read_ex(m, link_bio_read);
-      BIO_meth_set_ctrl(m, link_bio_ctrl);
-      BIO_meth_set_create(m, link_bio_create);
-    }
-    return m;
-  }();
-  return method;
-}
-
 struct TcpNetwork::Impl {
   Impl(const PartyConfig& cfg, std::size_t me) : config(cfg), self(me) {}
   Impl(const Impl&) = delete;
@@ -454,18 +149,16 @@ struct TcpNetwork::Impl {
     notices.reset();
     links.clear();
     acceptor.reset();
-    if (ctx != nullptr) SSL_CTX_free(ctx);
   }
 
   // Declared first so that it is destroyed last.
   asio::io_context io{1};
-  SSL_CTX* ctx = nullptr;
+  std::unique_ptr<detail::TlsContext> tls_context;
   std::unique_ptr<tcp::acceptor> acceptor;
   PartyConfig config;
   std::size_t self;
   bool tls = true;
   bool closed = false;
-  std::vector<Bytes> pins;
   std::vector<std::unique_ptr<Link>> links;
   std::chrono::milliseconds receive_timeout{60'000};
   // The launcher's notice channel (see abort_notice.hpp), read while the
@@ -569,64 +262,11 @@ struct TcpNetwork::Impl {
     if (aborted) throw PeerAborted(*aborted);
   }
 
-  static bool is_disconnect(const asio::error_code& ec) {
-    return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
-  }
-
   // ---------------------------------------------------------------- set-up
 
-  void configure_tls() {
-    ctx = SSL_CTX_new(TLS_method());
-    if (ctx == nullptr) throw NetworkError("TcpNetwork: cannot create a TLS context: " + openssl_error());
-    SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
-    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
-    // AES-GCM first: AES-NI makes it the fastest on servers.
-    if (SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256") !=
-        1) {
-      throw InvalidArgument("TcpNetwork: cannot set the TLS 1.3 cipher suites: " + openssl_error());
-    }
-    SSL_CTX_set_num_tickets(ctx, 0);  // no resumption: no post-handshake messages
-    // No read-ahead: OpenSSL must not consume bytes past the handshake, which
-    // belong to our record layer.
-    SSL_CTX_set_read_ahead(ctx, 0);
-    SSL_CTX_set_keylog_callback(ctx, capture_traffic_secret);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_pinned);
-    const auto& me = config.parties[self];
-    const std::string who = "TcpNetwork: party " + std::to_string(self);
-    if (me.private_key.empty()) throw InvalidArgument(who + ": no private_key configured for the local party");
-    if (SSL_CTX_use_certificate_chain_file(ctx, me.certificate.c_str()) != 1) {
-      throw InvalidArgument(who + ": certificate " + me.certificate.string() + " cannot be loaded: " +
-                            openssl_error());
-    }
-    if (std::FILE* f = std::fopen(me.private_key.c_str(), "rb"); f == nullptr) {
-      throw InvalidArgument(who + ": private key " + me.private_key.string() + " cannot be read: " +
-                            std::strerror(errno));
-    } else {
-      std::fclose(f);
-    }
-    if (SSL_CTX_use_PrivateKey_file(ctx, me.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
-      throw InvalidArgument(who + ": private key " + me.private_key.string() + " cannot be loaded: " +
-                            openssl_error());
-    }
-    if (SSL_CTX_check_private_key(ctx) != 1) {
-      throw InvalidArgument(who + ": private key " + me.private_key.string() + " does not match certificate " +
-                            me.certificate.string());
-    }
-    if (!config.ca_certificate.empty() &&
-        SSL_CTX_load_verify_locations(ctx, config.ca_certificate.c_str(), nullptr) != 1) {
-      throw InvalidArgument("TcpNetwork: CA certificate " + config.ca_certificate.string() + " cannot be loaded: " +
-                            openssl_error());
-    }
-    pins.resize(config.party_count());
-    for (const auto& p : config.parties) pins[p.id] = load_pin(p.certificate, p.id);
-  }
+  void configure_tls() { tls_context = std::make_unique<detail::TlsContext>(config, self, "TcpNetwork"); }
 
-  void configure_socket(tcp::socket& socket) {
-    asio::error_code ec;
-    socket.set_option(tcp::no_delay(true), ec);
-    socket.set_option(asio::socket_base::send_buffer_size(static_cast<int>(config.socket_buffer_size)), ec);
-    socket.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(config.socket_buffer_size)), ec);
-  }
+  void configure_socket(tcp::socket& socket) const { detail::configure_socket(socket, config.socket_buffer_size); }
 
   Hello my_hello(std::size_t peer) const {
     return Hello{static_cast<std::uint32_t>(self), static_cast<std::uint32_t>(peer),
@@ -647,23 +287,12 @@ struct TcpNetwork::Impl {
     return {};
   }
 
-  // Moves what OpenSSL's handshake wrote for the peer into the link's queue.
-  void drain_tls_output(Link& l) {
-    if (l.tls_out.empty()) return;
-    const std::size_t size = l.tls_out.size();
-    l.queue.push_back(Block{std::move(l.tls_out), size});
-    l.tls_out = {};
-  }
-
-  // Reads whatever the socket has (waiting up to the deadline) for OpenSSL;
-  // called only when OpenSSL has consumed the previous block.
+  // Reads whatever the socket has (waiting up to the deadline) for the
+  // handshake; called only when the handshake has consumed what was there.
   asio::error_code feed_tls_input(Link& l, Clock::time_point deadline) {
-    if (l.inbox.empty()) l.inbox.resize(inbox_size);
-    l.inbox_pos = 0;
-    l.inbox_len = 0;
     std::size_t n = 0;
-    const auto ec = read_some(l, l.inbox, deadline, n);
-    if (!ec) l.inbox_len = n;
+    const auto ec = read_some(l, l.reader.room(), deadline, n);
+    if (!ec) l.reader.filled(n);
     return ec;
   }
 
@@ -689,12 +318,12 @@ struct TcpNetwork::Impl {
   // run to completion (the connecting side; the accepting side runs the
   // same steps asynchronously, see PendingConnection).
   void tls_handshake(Link& l, std::size_t peer, bool as_client, Clock::time_point deadline) {
-    begin_tls(l, peer, as_client);
+    l.handshake = std::make_unique<detail::TlsHandshake>(*tls_context, peer, as_client);
     for (;;) {
       const TlsStep step = tls_step(l);
       // Send what the handshake produced (alerts included) before deciding.
       const auto wec = write_queue_now(l, deadline);
-      if (l.handshake.mismatch) throw NetworkError(peer, pin_mismatch(peer));
+      if (l.handshake->pin_mismatch()) throw NetworkError(peer, detail::pin_mismatch_message(peer));
       if (step.state == TlsStep::done) break;
       if (step.state == TlsStep::failed) throw NetworkError(peer, step.error);
       if (wec) throw NetworkError(peer, "TLS handshake failed: " + wec.message());
@@ -702,80 +331,32 @@ struct TcpNetwork::Impl {
       if (ec == asio::error::timed_out) throw NetworkError(peer, "TLS handshake did not finish before the deadline");
       if (ec) throw NetworkError(peer, "TLS handshake failed: " + describe(ec));
     }
-    finish_tls(l, peer, as_client);
+    finish_tls(l);
   }
 
-  static std::string pin_mismatch(std::size_t peer) {
-    return "TLS handshake failed: the certificate presented does not match the one pinned for party " +
-           std::to_string(peer);
-  }
-
-  void begin_tls(Link& l, std::size_t peer, bool as_client) {
-    l.ssl = SSL_new(ctx);
-    l.handshake.pin = &pins[peer];
-    l.handshake.has_ca = !config.ca_certificate.empty();
-    BIO_METHOD* method = link_bio_method();
-    BIO* bio = method == nullptr ? nullptr : BIO_new(method);
-    if (l.ssl == nullptr || bio == nullptr) {
-      if (bio != nullptr) BIO_free(bio);
-      throw NetworkError(peer, "cannot create a TLS session: " + openssl_error());
-    }
-    BIO_set_data(bio, &l);
-    SSL_set_bio(l.ssl, bio, bio);  // the SSL owns the BIO now
-    SSL_set_app_data(l.ssl, &l.handshake);
-    if (as_client) {
-      SSL_set_connect_state(l.ssl);
-    } else {
-      SSL_set_accept_state(l.ssl);
-    }
-  }
-
-  struct TlsStep {
-    enum State { done, want_read, failed } state;
-    std::string error;
-  };
+  using TlsStep = detail::TlsHandshake::Step;
 
   // Advances the handshake with the input at hand; what OpenSSL wrote for
   // the peer goes to the link's queue, for the caller to send.
-  TlsStep tls_step(Link& l) {
-    ERR_clear_error();
-    const int r = SSL_do_handshake(l.ssl);
-    const int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(l.ssl, r);
-    drain_tls_output(l);
-    if (r == 1) return {TlsStep::done, {}};
-    if (err == SSL_ERROR_WANT_READ) return {TlsStep::want_read, {}};
-    return {TlsStep::failed, "TLS handshake failed: " + openssl_error()};
-  }
-
-  // After the handshake: checks the negotiated peer certificate once more
-  // (belt and braces) and starts the record layer.
-  void finish_tls(Link& l, std::size_t peer, bool as_client) {
-    X509* cert = SSL_get0_peer_certificate(l.ssl);
-    if (cert == nullptr || public_key_der(cert) != pins[peer]) throw NetworkError(peer, pin_mismatch(peer));
-    start_record_layer(l, peer, as_client);
-  }
-
-  // Takes over the application data from OpenSSL: our sealer and opener with
-  // the negotiated suite and the application traffic secrets. OpenSSL sends
-  // nothing after the handshake (no tickets), so both directions start at
-  // sequence number 0; key updates are ours (seal_records, read_tls). The
-  // SSL object is freed here, which wipes OpenSSL's copies of the secrets.
-  void start_record_layer(Link& l, std::size_t peer, bool as_client) {
-    const SSL_CIPHER* cipher = SSL_get_current_cipher(l.ssl);
-    const auto suite =
-        cipher == nullptr ? std::nullopt : detail::tls_suite_from_code(SSL_CIPHER_get_protocol_id(cipher));
-    auto& hs = l.handshake;
-    if (SSL_version(l.ssl) != TLS1_3_VERSION || !suite || hs.client_secret.size() == 0 || hs.server_secret.size() == 0) {
-      hs.wipe();
-      throw NetworkError(peer, "TLS handshake did not yield TLS 1.3 application traffic keys");
+  static TlsStep tls_step(Link& l) {
+    std::size_t used = 0;
+    TlsStep step = l.handshake->step(l.reader.unread(), used);
+    l.reader.consume(used);
+    Bytes out = l.handshake->take_output();
+    if (!out.empty()) {
+      const std::size_t size = out.size();
+      l.queue.push_back(Block{std::move(out), size});
     }
-    const ByteView mine = as_client ? hs.client_secret.view() : hs.server_secret.view();
-    const ByteView theirs = as_client ? hs.server_secret.view() : hs.client_secret.view();
-    l.sealer = std::make_unique<detail::TlsRecordSealer>(*suite, mine);
-    l.opener = std::make_unique<detail::TlsRecordOpener>(*suite, theirs);
-    hs.wipe();
-    SSL_free(l.ssl);  // and its BIO
-    l.ssl = nullptr;
+    return step;
+  }
+
+  // After the handshake: the record layer takes over with the traffic keys
+  // (the pinned key is checked once more on the way).
+  void finish_tls(Link& l) const {
+    detail::RecordKeys keys = l.handshake->finish();
+    l.handshake.reset();
+    l.writer = std::make_unique<detail::RecordWriter>(std::move(keys.sealer), config.tls_key_update_records);
+    l.reader.set_opener(std::move(keys.opener));
   }
 
   void connect_to(std::size_t peer, Clock::time_point deadline) {
@@ -835,13 +416,13 @@ struct TcpNetwork::Impl {
     const std::size_t peer = link->id;
     auto& socket = link->socket;
     const auto close = [&] { socket.close(); };
-    const auto hello = encode_hello(my_hello(peer));
+    const auto hello = detail::encode_hello(detail::network_hello_magic, my_hello(peer));
     auto ec = await([&](auto h) { asio::async_write(socket, asio::buffer(hello), std::move(h)); }, deadline, close);
     if (ec) return "the hello was not answered: " + describe(ec);
     std::array<std::byte, hello_size> reply{};
     ec = await([&](auto h) { asio::async_read(socket, asio::buffer(reply), std::move(h)); }, deadline, close);
     if (ec) return "the hello was not answered: " + describe(ec);
-    const auto h = decode_hello(reply);
+    const auto h = detail::decode_hello(detail::network_hello_magic, reply);
     if (!h) throw NetworkError(peer, "answered with something that is not a privfin hello");
     if (h->sender != peer || h->receiver != self) {
       throw NetworkError(peer, "answered as party " + std::to_string(h->sender) + " to party " +
@@ -1011,7 +592,7 @@ struct TcpNetwork::Impl {
   }
 
   void on_hello(AcceptState& st, PendingConnection& p) {
-    const auto h = decode_hello(p.hello);
+    const auto h = detail::decode_hello(detail::network_hello_magic, p.hello);
     // Not privfin, another addressee, or a party that is not ours to accept
     // or already connected: dropped without a word.
     if (!h || h->receiver != self || h->sender <= self || h->sender >= config.party_count() ||
@@ -1022,7 +603,7 @@ struct TcpNetwork::Impl {
     const std::size_t peer = h->sender;
     p.claimed = peer;
     p.link->id = peer;
-    p.reply = encode_hello(my_hello(peer));
+    p.reply = detail::encode_hello(detail::network_hello_magic, my_hello(peer));
     ++p.in_flight;
     asio::async_write(p.link->socket, asio::buffer(p.reply), [this, &st, &p, h](const asio::error_code& ec, std::size_t) {
       step(st, p, ec, [&] {
@@ -1032,7 +613,7 @@ struct TcpNetwork::Impl {
           confirm(st, p);
           return;
         }
-        begin_tls(*p.link, *p.claimed, false);
+        p.link->handshake = std::make_unique<detail::TlsHandshake>(*tls_context, *p.claimed, false);
         continue_tls(st, p);
       });
     });
@@ -1043,19 +624,18 @@ struct TcpNetwork::Impl {
     write_queue_async(st, p, [this, &st, &p, result] {
       const std::size_t peer = *p.claimed;
       Link& l = *p.link;
-      if (l.handshake.mismatch) throw NetworkError(peer, pin_mismatch(peer));
+      if (l.handshake->pin_mismatch()) throw NetworkError(peer, detail::pin_mismatch_message(peer));
       if (result.state == TlsStep::failed) throw NetworkError(peer, result.error);
       if (result.state == TlsStep::done) {
-        finish_tls(l, peer, false);
+        finish_tls(l);
         confirm(st, p);
         return;
       }
-      if (l.inbox.empty()) l.inbox.resize(inbox_size);
+      const auto room = l.reader.room();
       ++p.in_flight;
-      l.socket.async_read_some(asio::buffer(l.inbox), [this, &st, &p](const asio::error_code& ec, std::size_t n) {
+      l.socket.async_read_some(asio::buffer(room.data(), room.size()), [this, &st, &p](const asio::error_code& ec, std::size_t n) {
         step(st, p, ec, [&] {
-          p.link->inbox_pos = 0;
-          p.link->inbox_len = n;
+          p.link->reader.filled(n);
           continue_tls(st, p);
         });
       });
@@ -1112,7 +692,7 @@ struct TcpNetwork::Impl {
     const std::string where = me.host + ":" + std::to_string(me.port);
     std::string error;
     int error_number = 0;
-    const int fd = open_listener(me.host, me.port, error, error_number);
+    const int fd = detail::open_listener(me.host, me.port, error, error_number);
     if (fd >= 0) return TcpListener::adopt(fd);
     if (error_number == EADDRINUSE) {
       throw NetworkError(self, "cannot listen on " + where + ": address already in use; is another process running "
@@ -1157,16 +737,9 @@ struct TcpNetwork::Impl {
     // A write in flight still refers to queue.front(); its handler clears.
     if (!l.writing) l.queue.clear();
     l.pending.clear();
-    l.open_block = Block{};
+    if (l.writer) l.writer->discard();
     asio::error_code ignored;
     l.socket.close(ignored);
-  }
-
-  static std::string describe(const asio::error_code& ec) {
-    if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
-      return "disconnected (" + ec.message() + ")";
-    }
-    return ec.message();
   }
 
   // A recycled buffer (or a new one): empty for plain TCP, which assigns
@@ -1207,47 +780,36 @@ struct TcpNetwork::Impl {
                       });
   }
 
-  // TLS: seals `data` as records of the given type (at most 16 KiB of
-  // content each, the first starting with data[0]) into the link's open
-  // block; a block that reaches tls_block_target goes to the queue and
-  // starts writing, so the socket is busy while the rest is sealed.
-  void seal_records(Link& l, ByteView data, std::uint8_t content_type) {
-    if (!l.sealer) throw NetworkError(l.id, "TLS session is not established");
-    for (std::size_t at = 0; at < data.size(); at += detail::tls_max_plaintext) {
-      const std::size_t chunk = std::min(detail::tls_max_plaintext, data.size() - at);
-      if (l.key_update_owed || l.sealer->sequence() >= config.tls_key_update_records) {
-        // Fresh sending keys (RFC 8446 §4.6.3): the KeyUpdate goes out under
-        // the old keys, everything after it under the new ones.
-        const Bytes key_update = detail::tls_key_update_message(false);
-        seal_one(l, key_update, detail::tls_content_handshake);
-        l.sealer->update();
-        l.key_update_owed = false;
-      }
-      seal_one(l, data.subspan(at, chunk), content_type);
-      Block& block = l.open_block;
-      if (block.size >= tls_block_target) {
-        finish_block(l);
-        start_write(l);
-        poll();
+  // Where a link's record writer puts its blocks: the link's queue; a
+  // block that fills up during a seal starts writing at once, so the socket
+  // is busy while the rest is sealed.
+  struct QueueSink final : detail::BlockSink {
+    QueueSink(Impl& owner, Link& target) : impl(owner), link(target) {}
+    Bytes take_buffer(std::size_t size) override { return impl.take_buffer(link, size); }
+    void emit(Block&& block, bool full) override {
+      link.queue.push_back(std::move(block));
+      if (full) {
+        impl.start_write(link);
+        impl.poll();
       }
     }
-  }
+    Impl& impl;
+    Link& link;
+  };
 
-  // TLS: one record (content at most 16 KiB) into the open block.
-  void seal_one(Link& l, ByteView content, std::uint8_t content_type) {
-    Block& block = l.open_block;
-    if (block.bytes.size() - block.size < content.size() + detail::tls_record_overhead) {
-      finish_block(l);
-      block.bytes = take_buffer(l, tls_block_capacity);
-    }
-    block.size += l.sealer->seal(content, content_type, std::span(block.bytes).subspan(block.size));
+  // TLS: seals `data` as records of the given type (at most 16 KiB of
+  // content each, the first starting with data[0]).
+  void seal_records(Link& l, ByteView data, std::uint8_t content_type) {
+    if (!l.writer) throw NetworkError(l.id, "TLS session is not established");
+    QueueSink sink(*this, l);
+    l.writer->seal(data, content_type, sink);
   }
 
   // TLS: moves the open block, if it holds anything, to the queue.
   void finish_block(Link& l) {
-    if (l.open_block.size == 0) return;
-    l.queue.push_back(std::move(l.open_block));
-    l.open_block = Block{};
+    if (!l.writer) return;
+    QueueSink sink(*this, l);
+    l.writer->finish_block(sink);
   }
 
   // TLS: seals the gathered small sends.
@@ -1361,108 +923,34 @@ struct TcpNetwork::Impl {
 
   // Delivers some plaintext into `out` (non-empty): left over from the last
   // record, or from the next whole record in the inbox, reading more
-  // ciphertext from the socket when no whole record is there.
+  // ciphertext from the socket when no whole record is there. A KeyUpdate
+  // the peer requested is owed on our next record.
   template <class NextDeadline, class Broken>
   std::size_t read_tls(Link& l, std::span<std::byte> out, NextDeadline& next_deadline, Broken& broken) {
-    if (l.spill_pos < l.spill_len) return take_spill(l, out);
-    if (!l.opener) throw broken("TLS session is not established");
     for (;;) {
-      if (const std::size_t size = buffered_record(l, broken); size != 0) {
-        if (const auto n = open_record(l, size, out, broken)) return *n;
-        continue;  // a KeyUpdate: nothing to deliver
+      std::size_t n = 0;
+      try {
+        n = l.reader.read(out);
+      } catch (const detail::RecordError& e) {
+        if (e.close_notify()) expect_notice_after_disconnect();
+        throw broken(e.what());
       }
+      if (l.reader.take_key_update_request() && l.writer) l.writer->request_key_update();
+      if (n != 0) return n;
       refill_inbox(l, out.size(), next_deadline, broken);
     }
-  }
-
-  static std::size_t take_spill(Link& l, std::span<std::byte> out) {
-    const std::size_t n = std::min(out.size(), l.spill_len - l.spill_pos);
-    std::memcpy(out.data(), l.spill.data() + l.spill_pos, n);
-    l.spill_pos += n;
-    return n;
-  }
-
-  // The size of the record at the front of the inbox once all of it has
-  // arrived; 0 before.
-  template <class Broken>
-  static std::size_t buffered_record(const Link& l, Broken& broken) {
-    const std::size_t available = l.inbox_len - l.inbox_pos;
-    if (available < detail::tls_record_header_size) return 0;
-    const auto body = detail::TlsRecordOpener::body_length(ByteView(l.inbox).subspan(l.inbox_pos));
-    if (!body) throw broken("TLS error: malformed record header");
-    const std::size_t size = detail::tls_record_header_size + *body;
-    return available >= size ? size : 0;
-  }
-
-  // Opens the record at the front of the inbox: straight into `out` when
-  // its content fits there, else into the spill. Returns the bytes
-  // delivered, or nullopt for a KeyUpdate (applied here, delivers nothing).
-  template <class Broken>
-  std::optional<std::size_t> open_record(Link& l, std::size_t record_size, std::span<std::byte> out,
-                                         Broken& broken) {
-    const ByteView record = ByteView(l.inbox).subspan(l.inbox_pos, record_size);
-    const std::size_t most = record_size - detail::tls_record_header_size - detail::tls_tag_size - 1;
-    const bool direct = out.size() >= most;
-    if (!direct && l.spill.size() < most) l.spill.resize(detail::tls_max_body);
-    const std::span<std::byte> into = direct ? out.first(most) : std::span<std::byte>(l.spill);
-    const auto opened = l.opener->open(record, into);
-    if (!opened) throw broken("TLS error: a record failed authentication (data altered in transit)");
-    l.inbox_pos += record_size;
-    const ByteView content = ByteView(into).first(opened->length);
-    if (opened->content_type == detail::tls_content_handshake) {
-      // The one post-handshake message we accept.
-      const auto requested = detail::parse_tls_key_update(content);
-      if (!requested) {
-        throw broken("TLS error: unexpected post-handshake message (only KeyUpdate is accepted; no tickets are used)");
-      }
-      l.opener->update();
-      if (*requested) l.key_update_owed = true;
-      return std::nullopt;
-    }
-    check_content_type(*opened, content, broken);
-    if (direct) return opened->length;
-    l.spill_pos = 0;
-    l.spill_len = opened->length;
-    return take_spill(l, out);
   }
 
   // Keeps the partial record at the front of the inbox and reads more
   // ciphertext after it.
   template <class NextDeadline, class Broken>
   void refill_inbox(Link& l, std::size_t outstanding, NextDeadline& next_deadline, Broken& broken) {
-    if (l.inbox.empty()) l.inbox.resize(inbox_size);
-    const std::size_t available = l.inbox_len - l.inbox_pos;
-    if (l.inbox_pos > 0) {
-      std::memmove(l.inbox.data(), l.inbox.data() + l.inbox_pos, available);
-      l.inbox_pos = 0;
-      l.inbox_len = available;
-    }
     std::size_t n = 0;
-    const auto ec = read_some(l, std::span(l.inbox).subspan(l.inbox_len), next_deadline(), n);
+    const auto ec = read_some(l, l.reader.room(), next_deadline(), n);
     if (ec == asio::error::timed_out) throw receive_timed_out(l, outstanding);
     if (is_disconnect(ec)) expect_notice_after_disconnect();
     if (ec) throw broken(describe(ec));
-    l.inbox_len += n;
-  }
-
-  // Application data passes; an alert or an unknown record type ends the
-  // connection with a message that says which.
-  template <class Broken>
-  void check_content_type(const detail::TlsRecordOpener::Opened& opened, ByteView content, Broken& broken) {
-    switch (opened.content_type) {
-      case detail::tls_content_application_data:
-        return;
-      case detail::tls_content_alert: {
-        if (opened.length == 2 && content[1] == std::byte{0}) {
-          expect_notice_after_disconnect();
-          throw broken("disconnected (TLS close_notify)");
-        }
-        const int description = opened.length == 2 ? static_cast<int>(content[1]) : -1;
-        throw broken("TLS alert " + std::to_string(description) + " from the peer");
-      }
-      default:
-        throw broken("TLS error: record of unknown content type " + std::to_string(opened.content_type));
-    }
+    l.reader.filled(n);
   }
 
   NetworkError receive_timed_out(Link& l, std::size_t outstanding) {
@@ -1490,7 +978,7 @@ struct TcpNetwork::Impl {
       if (!l || !l->failure.empty()) continue;
       try {
         hand_over(*l);
-        if (l->sealer) {
+        if (l->writer) {
           const std::array<std::byte, 2> close_notify{std::byte{1}, std::byte{0}};  // warning, close_notify
           seal_records(*l, close_notify, detail::tls_content_alert);
           hand_over(*l);
@@ -1576,3 +1064,4 @@ void TcpNetwork::do_receive(std::size_t peer, std::span<std::byte> out) {
 }
 
 }  // namespace privfin::net
+

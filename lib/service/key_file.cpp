@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -350,15 +352,18 @@ SecretBytes decode_key_file(ByteView file, KeyType expected, std::optional<ByteV
   return open_sealed(aead_key.view(), header.nonce, aad, body);
 }
 
-void write_key_file(const std::filesystem::path& path, ByteView file) {
+namespace {
+// Temporary file (O_EXCL, `mode`), fsync, rename over the target, fsync the
+// directory: a reader sees the old file or the new one, never a part.
+void write_atomically(const std::filesystem::path& path, ByteView file, mode_t mode, const std::string& what) {
   const std::string target = path.string();
-  if (!path.has_filename()) throw InvalidArgument("key file: " + target + " names no file");
+  if (!path.has_filename()) throw InvalidArgument(what + ": " + target + " names no file");
   struct stat st {};
   if (::lstat(target.c_str(), &st) == 0) {
-    if (S_ISLNK(st.st_mode)) throw InvalidArgument("key file: refusing to write through the symbolic link " + target);
-    if (!S_ISREG(st.st_mode)) throw InvalidArgument("key file: " + target + " exists and is not a regular file");
+    if (S_ISLNK(st.st_mode)) throw InvalidArgument(what + ": refusing to write through the symbolic link " + target);
+    if (!S_ISREG(st.st_mode)) throw InvalidArgument(what + ": " + target + " exists and is not a regular file");
   } else if (errno != ENOENT) {
-    throw InvalidArgument("key file: cannot inspect " + target + ": " + errno_text(errno));
+    throw InvalidArgument(what + ": cannot inspect " + target + ": " + errno_text(errno));
   }
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::array<std::byte, 8> tag{};
@@ -367,15 +372,15 @@ void write_key_file(const std::filesystem::path& path, ByteView file) {
   temp_name.append(path.filename().string()).append(".tmp-").append(to_hex(tag));
   const std::string temp = (dir / temp_name).string();
 
-  Fd fd(::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.get() < 0) throw InvalidArgument("key file: cannot create " + temp + ": " + errno_text(errno));
-  auto fail = [&](const std::string& what) {
+  Fd fd(::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (fd.get() < 0) throw InvalidArgument(what + ": cannot create " + temp + ": " + errno_text(errno));
+  auto fail = [&](const std::string& step) {
     const int err = errno;
     ::close(fd.release());
     ::unlink(temp.c_str());
-    throw Error("key file: " + what + " " + temp + ": " + errno_text(err));
+    throw Error(what + ": " + step + " " + temp + ": " + errno_text(err));
   };
-  if (::fchmod(fd.get(), 0600) != 0) fail("cannot set mode 0600 on");  // the umask may have removed bits
+  if (::fchmod(fd.get(), mode) != 0) fail("cannot set the mode of");  // the umask may have removed bits
   std::size_t done = 0;
   while (done < file.size()) {
     const ssize_t n = ::write(fd.get(), file.data() + done, file.size() - done);
@@ -389,19 +394,57 @@ void write_key_file(const std::filesystem::path& path, ByteView file) {
   if (::close(fd.release()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    throw Error("key file: cannot close " + temp + ": " + errno_text(err));
+    throw Error(what + ": cannot close " + temp + ": " + errno_text(err));
   }
   // rename() replaces a directory entry and never follows a link at the
   // target, so a link planted after the check above is replaced, not used.
   if (::rename(temp.c_str(), target.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    throw Error("key file: cannot rename " + temp + " to " + target + ": " + errno_text(err));
+    throw Error(what + ": cannot rename " + temp + " to " + target + ": " + errno_text(err));
   }
   Fd dir_fd(::open(dir.string().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
-    throw Error("key file: cannot fsync the directory " + dir.string() + ": " + errno_text(errno));
+    throw Error(what + ": cannot fsync the directory " + dir.string() + ": " + errno_text(errno));
   }
+}
+}  // namespace
+
+void write_key_file(const std::filesystem::path& path, ByteView file) { write_atomically(path, file, 0600, "key file"); }
+
+SecretBytes read_passphrase_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) throw InvalidArgument("cannot read a passphrase from " + path.string());
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    throw InvalidArgument("the first line of " + path.string() + " is empty: no passphrase");
+  }
+  SecretBytes out(as_bytes(std::string_view(line)));
+  secure_wipe(std::as_writable_bytes(std::span(line.data(), line.size())));
+  return out;
+}
+
+void write_public_file(const std::filesystem::path& path, ByteView bytes) {
+  write_atomically(path, bytes, 0644, "public file");
+}
+
+Bytes read_public_file(const std::filesystem::path& path, std::size_t max_size) {
+  const std::string name = path.string();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw InvalidArgument("public file: cannot read " + name + ": " + ec.message());
+  if (size > max_size) {
+    throw DecodeError("public file: " + name + " has " + std::to_string(size) + " bytes, more than the " +
+                      std::to_string(max_size) + " expected");
+  }
+  std::ifstream in(path, std::ios::binary);
+  Bytes out(static_cast<std::size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size())) ||
+      in.peek() != std::char_traits<char>::eof()) {
+    throw InvalidArgument("public file: cannot read " + name + " (it changed while being read?)");
+  }
+  return out;
 }
 
 SecretBytes read_key_file(const std::filesystem::path& path) {

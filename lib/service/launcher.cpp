@@ -467,6 +467,23 @@ std::filesystem::path this_program() {
   return path;
 }
 
+LaunchedParty this_party(const std::optional<std::filesystem::path>& config, std::optional<std::size_t> id) {
+  if (!config && std::getenv("PRIVFIN_LISTEN_FD") == nullptr) {
+    if (id) throw InvalidArgument("a party id was given without the cluster file (config) it refers to");
+    throw InvalidArgument("no cluster file and party id given, and not started by privfin-launch");
+  }
+  if (!config) return launched_party();
+  if (!id) throw InvalidArgument("the cluster file " + config->string() + " was given without this party's id");
+  LaunchedParty party;
+  party.config = net::PartyConfig::load(*config);
+  if (*id >= party.config.party_count()) {
+    throw InvalidArgument("party id " + std::to_string(*id) + " is out of range for the " +
+                          std::to_string(party.config.party_count()) + " parties of " + config->string());
+  }
+  party.id = *id;
+  return party;
+}
+
 LaunchedParty launched_party() {
   const auto variable = [](const char* name) -> std::string {
     const char* v = std::getenv(name);

@@ -61,7 +61,48 @@ void prio3_upload(net::Network& net, const Prio3Setup& setup, std::span<const Pr
   net.flush();
 }
 
+std::vector<Rejection> prio3_receive_receipt(net::Network& net, const Prio3Setup& setup, std::size_t uploaded) {
+  if (setup.aggregators.empty()) throw InvalidArgument("prio3_receive_receipt: no aggregators in the setup");
+  const std::size_t leader = setup.aggregators[0];
+  // A rejection's wire form: item, by, from, cause (varints and a byte) and the detail.
+  const std::size_t max_bytes = 10 + uploaded * (4 * 10 + 2 + 10 + Rejection::max_detail_size);
+  std::vector<Rejection> receipt;
+  try {
+    receipt = rejections_from_bytes(net.receive_message(leader, max_bytes), uploaded);
+  } catch (const DecodeError& e) {
+    throw DecodeError("receipt from party " + std::to_string(leader) + ": " + e.what());
+  }
+  for (const auto& r : receipt) {
+    if (r.from != net.party_id()) {
+      throw DecodeError("receipt from party " + std::to_string(leader) + " names a report of another sender");
+    }
+  }
+  return receipt;
+}
+
 namespace detail {
+
+SecretBytes prio3_deal_verify_key(net::Network& net, const Prio3Setup& setup, std::size_t key_size) {
+  const auto index = setup.aggregator_index(net.party_id());
+  if (!index) {
+    throw InvalidArgument("prio3_deal_verify_key: party " + std::to_string(net.party_id()) + " is not an aggregator");
+  }
+  if (*index == 0) {
+    SecretBytes key(key_size);
+    secure_random(key.span());
+    for (std::size_t j = 1; j < setup.aggregators.size(); ++j) net.send_message(setup.aggregators[j], key.view());
+    net.flush();
+    return key;
+  }
+  Bytes received = net.receive_message(setup.aggregators[0], key_size);
+  SecretBytes key(received);
+  secure_wipe(received);
+  if (key.size() != key_size) {
+    throw DecodeError("verify key from party " + std::to_string(setup.aggregators[0]) + ": " +
+                      std::to_string(key.size()) + " bytes, expected " + std::to_string(key_size));
+  }
+  return key;
+}
 
 void prio3_agree(net::Network& net, const Parameters& public_parameters, const Prio3Setup& setup,
                  std::optional<ByteView> verify_key) {

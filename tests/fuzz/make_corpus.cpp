@@ -21,9 +21,13 @@
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/net/abort_notice.hpp"
+#include "privfin/net/bus_frame.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/core/rejection.hpp"
+#include "privfin/consensus/apps/kv_store.hpp"
+#include "privfin/consensus/apps/payments.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/mpc_share_batch.hpp"
@@ -124,6 +128,19 @@ void party_config() {
   c.ca_certificate.clear();
   for (auto& p : c.parties) p.certificate.clear(), p.private_key.clear();
   write("party_config", "plain", Seed().text(c.to_json()));
+}
+
+void bus_frame() {
+  write("bus_frame", "empty", Seed().u16(100).u8(0).raw(net::bus_frame_to_bytes({})));
+  write("bus_frame", "hello", Seed().u16(100).u8(2).raw(net::bus_frame_to_bytes(as_bytes(std::string_view("hello")))));
+  const Bytes two = [] {
+    Bytes b = net::bus_frame_to_bytes(as_bytes(std::string_view("one")));
+    const Bytes t = net::bus_frame_to_bytes(as_bytes(std::string_view("two")));
+    b.insert(b.end(), t.begin(), t.end());
+    return b;
+  }();
+  write("bus_frame", "two_frames", Seed().u16(100).u8(1).raw(two));
+  write("bus_frame", "over_limit", Seed().u16(4).u8(0).raw(net::bus_frame_to_bytes(as_bytes(std::string_view("hello")))));
 }
 
 void abort_notice() {
@@ -325,6 +342,35 @@ void mpc_share_batch() {
   write("mpc_share_batch", "over_max", Seed().u8(2).raw(rep3.to_bytes()));
 }
 
+void encrypted_sum() {
+  using privfin::service::EncryptedSum;
+  const auto& pk = test::test_paillier_key().public_key();
+  Prg prg(Prg::Seed{std::byte{0xE5}});
+  auto vector_of = [&](std::size_t n) {
+    EncryptedSum::Ciphertexts v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(pk.encrypt(mpz_class(static_cast<unsigned long>(i + 1)), prg));
+    return v;
+  };
+  const EncryptedSum::Post two{vector_of(2), {vector_of(2), vector_of(2)}};
+  write("encrypted_sum", "two_of_two", Seed().u8(2).u8(1).raw(EncryptedSum::post_to_bytes(pk, two)));
+  const EncryptedSum::Post one{vector_of(1), {vector_of(1)}};
+  write("encrypted_sum", "one_of_one", Seed().u8(1).u8(0).raw(EncryptedSum::post_to_bytes(pk, one)));
+}
+
+void consensus_app() {
+  using namespace privfin::consensus;
+  Prg prg(Prg::Seed{std::byte{1}});
+  const auto bank = sig::Ed25519SecretKey::generate(prg);  // the harness's funded account
+  const auto other = sig::Ed25519SecretKey::generate(prg);
+  const Bytes transfer = apps::Payments::transfer(bank, "fuzz", 0, bank.public_key(), 5);
+  const Bytes set = apps::KvStore::set(other, "fuzz", 0, to_bytes(std::string_view("k")), to_bytes(std::string_view("v")));
+  write("consensus_app", "body", Seed().u8(0).raw(transactions_to_bytes(std::vector<Bytes>{transfer, set})));
+  write("consensus_app", "signed_tx", Seed().u8(1).raw(set));
+  write("consensus_app", "genesis", Seed().u8(2).raw(apps::Payments::genesis({{bank.public_key(), 100}, {other.public_key(), 5}})));
+  write("consensus_app", "check_transfer", Seed().u8(3).raw(transfer));
+  write("consensus_app", "check_set", Seed().u8(3).raw(set));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -335,6 +381,7 @@ int main(int argc, char** argv) {
   tls_records();
   party_config();
   abort_notice();
+  bus_frame();
   bls();
   ed25519();
   ecvrf();
@@ -348,5 +395,7 @@ int main(int argc, char** argv) {
   agreement();
   prio3_driver();
   mpc_share_batch();
+  encrypted_sum();
+  consensus_app();
   return 0;
 }

@@ -326,3 +326,22 @@ TEST_CASE("key files: a clear file with a key that does not parse is refused", "
   write_key_file(dir.path() / "paillier", encode_key_file(KeyType::paillier_secret_key, Bytes(5), {}, prg).view());
   CHECK_THROWS_AS(load_paillier_secret_key(dir.path() / "paillier"), DecodeError);
 }
+
+TEST_CASE("public files: written atomically with mode 0644, read with a size bound", "[service][key_file]") {
+  test::TempDir dir;
+  const auto path = dir.path() / "threshold.pub";
+  const Bytes first = to_bytes(std::string_view("a public key")), second = to_bytes(std::string_view("another"));
+  write_public_file(path, first);
+  CHECK(file_mode(path) == 0644);
+  CHECK(read_public_file(path) == first);
+  write_public_file(path, second);  // replaced, no temporary left
+  CHECK(read_public_file(path) == second);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 1);
+  CHECK_THROWS_AS(read_public_file(path, second.size() - 1), DecodeError);
+  CHECK_THROWS_AS(read_public_file(dir.path() / "missing.pub"), InvalidArgument);
+  std::filesystem::create_symlink(path, dir.path() / "link.pub");
+  CHECK_THROWS_AS(write_public_file(dir.path() / "link.pub", first), InvalidArgument);
+  CHECK(read_public_file(path) == second);
+}

@@ -16,7 +16,10 @@
 #include <string>
 
 #include <privfin/core/error.hpp>
+#include <privfin/net/keygen.hpp>
 #include <privfin/service/launcher.hpp>
+
+#include "support/processes.hpp"
 
 using namespace privfin;
 using namespace privfin::service;
@@ -185,6 +188,21 @@ TEST_CASE("launch: bad options are refused before anything starts", "[service][l
 TEST_CASE("launched_party: outside a launcher it says so", "[service][launcher]") {
   if (std::getenv("PRIVFIN_PARTY_ID") != nullptr) return;  // this test itself runs under a launcher
   CHECK_THROWS_WITH(launched_party(), Catch::Contains("PRIVFIN_PARTY_ID is not set"));
+}
+
+TEST_CASE("this_party: a cluster file and id by hand, or the launcher", "[service][launcher]") {
+  if (std::getenv("PRIVFIN_LISTEN_FD") != nullptr) return;  // this test itself runs under a launcher
+  privfin::test::TempDir dir;
+  const auto cluster = privfin::net::write_local_cluster(dir.path(), 3, "127.0.0.1", 46100);
+  const auto file = dir.path() / "cluster.json";
+  const auto party = this_party(file, 2);
+  CHECK(party.id == 2);
+  CHECK(party.config.party_count() == 3);
+  CHECK_THROWS_WITH(this_party(file, std::nullopt), Catch::Contains("without this party's id"));
+  CHECK_THROWS_WITH(this_party(file, 3), Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(this_party(std::nullopt, 1), Catch::Contains("without the cluster file"));
+  CHECK_THROWS_WITH(this_party(std::nullopt, std::nullopt), Catch::Contains("not started by privfin-launch"));
+  CHECK_THROWS_AS(this_party(dir.path() / "missing.json", 0), privfin::Error);
 }
 
 TEST_CASE("privfin-launch: prefixed or passed-through output, summary and exit status", "[service][launcher]") {

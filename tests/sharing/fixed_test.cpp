@@ -8,6 +8,7 @@
 #include <privfin/sharing/additive.hpp>
 #include <privfin/sharing/fixed.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -52,6 +53,34 @@ TEST_CASE("Fixed rounds to nearest, ties away from zero", "[sharing][fixed]") {
   for (int i = 0; i < 20000; ++i) {
     const double x = (static_cast<double>(prg.next_u64() >> 11) / 9007199254740992.0 - 0.5) * 2e6;
     CHECK(Fx::encode(x).as_signed() == static_cast<std::int64_t>(std::round(x * 65536.0)));
+  }
+}
+
+TEMPLATE_TEST_CASE_SIG("Fixed's fast encoder equals the exact reference on every kind of double", "[sharing][fixed]",
+                       ((unsigned F), F), 0, 1, 16, 20, 32, 52, 62) {
+  using Fx = Fixed<F>;
+  const double u = Fx::resolution;
+  std::vector<double> xs = {0.0, -0.0, u, -u, 0.5 * u, -0.5 * u, 1.5 * u, -1.5 * u, 2.5 * u, -2.5 * u,
+                            std::nextafter(0.5 * u, 0.0), std::nextafter(-0.5 * u, 0.0),
+                            std::nextafter(0.5 * u, 1.0), std::nextafter(-0.5 * u, -1.0),
+                            std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::denorm_min(),
+                            std::numeric_limits<double>::min(), Fx::max_value, Fx::min_value,
+                            std::nextafter(Fx::max_value, 0.0), std::nextafter(Fx::min_value, 0.0),
+                            std::ldexp(1.0, 52 - static_cast<int>(F)) + 0.5 * u,
+                            std::ldexp(1.0, 53 - static_cast<int>(F)) - 0.5 * u};
+  Prg prg(Prg::Seed{std::byte{0x47}, static_cast<std::byte>(F)});
+  for (int i = 0; i < 20000; ++i) {  // random bit patterns over every exponent, and near-ties
+    const double bits = std::bit_cast<double>(prg.next_u64());
+    if (std::isfinite(bits)) xs.push_back(bits);
+    const auto k = static_cast<double>(static_cast<std::int64_t>(prg.next_u64() >> 20) - (std::int64_t{1} << 43));
+    xs.push_back((k + 0.5) * u);
+  }
+  std::vector<Z2k<64>> encoded(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const auto reference = round_scaled_int64(xs[i], F);
+    CAPTURE(xs[i]);
+    REQUIRE(Fx::representable(xs[i]) == reference.has_value());
+    if (reference) CHECK(Fx::encode(xs[i]).as_signed() == *reference);
   }
 }
 

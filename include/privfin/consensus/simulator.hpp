@@ -8,15 +8,19 @@
 //
 // One root seed is split per subsystem (scenario, network, disk, clocks,
 // workload, adversary, keys), so a run is a function of the seed: the same
-// config gives the same trace hash. Network: per-pair latency, jitter (and
-// so reordering), per-node bandwidth (serialization delay), loss,
-// duplication, partitions (symmetric or one-way) that heal. Clocks: per-node
-// offset and drift. CPU: a node is busy for the modelled cost of each step
-// (CostModel). Faults: crash and restart, crash at a write point (before the
-// safety record is durable), amnesia (restart without the safety record),
-// and Byzantine nodes: silent, equivocating proposer, double voting,
-// malformed bytes, replayed stale messages. All faults but the Byzantine
-// nodes end at `fault_end`.
+// config gives the same trace hash. Network: per-pair latency (drawn, or a
+// zone matrix with per-zone-pair latency and jitter), jitter (and so
+// reordering), per-node bandwidth (serialization delay), clogging (a node's
+// or a link's bandwidth throttled for a period), loss, duplication,
+// partitions (symmetric or one-way) that heal, delayed votes (a node's votes
+// held back by a bounded delay). Clocks: per-node offset and drift. CPU: a
+// node is busy for the modelled cost of each step (CostModel). Faults: crash
+// and restart, crash at every write point (WritePoint: before and after the
+// safety record is durable, before and after a commit is stored),
+// amnesia (restart without the safety record), and Byzantine nodes: silent,
+// selectively silent (to some peers only), equivocating proposer, double
+// voting, malformed bytes, replayed stale messages. All faults but the
+// Byzantine nodes end at `fault_end`.
 //
 // Checkers (run after every event; a violation is recorded with the virtual
 // time and the nodes involved): agreement (one block per height across
@@ -30,7 +34,9 @@
 // fault_end. Cost: about n^2 events per round; see docs/consensus.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +44,8 @@
 
 namespace privfin::consensus {
 
-enum class Behaviour : std::uint8_t { honest, silent, equivocate, double_vote, malformed, replay };
+enum class Behaviour : std::uint8_t { honest, silent, equivocate, double_vote, malformed, replay, selective_silence };
+inline constexpr int behaviour_count = 7;
 [[nodiscard]] std::string_view to_string(Behaviour b) noexcept;
 
 struct Partition {
@@ -47,6 +54,35 @@ struct Partition {
   std::vector<bool> side;          // side[i]: node i is in group A
   bool one_way = false;            // only A -> B is cut
 };
+
+// One entry of a zone latency matrix: a message between the two zones takes
+// `latency` plus a uniform jitter in [0, jitter].
+struct ZoneLink {
+  TimePoint latency = 0;
+  TimePoint jitter = 0;
+};
+
+// A throttled node or link: while start <= t < end, every message the node
+// sends or receives (peer empty), or that it sends to `peer`, queues behind
+// an extra serialization delay of ns_per_byte per byte (8,000 ns/byte =
+// 1 Mbit/s). The backlog built up during the clog drains after it ends.
+struct Clog {
+  TimePoint start = 0;
+  TimePoint end = 0;
+  NodeId node = 0;
+  std::optional<NodeId> peer;
+  std::int64_t ns_per_byte = 0;
+};
+
+// The points of a node's durable writes at which the simulator can crash it
+// (everything the node would do after the point is lost; it restarts from
+// its disk): a safety record write issued but not yet durable (lost); a
+// safety record durable but the sends it guards not yet released; a
+// committed block not yet stored in the ledger; a block stored, the rest of
+// its step (timers, next height's messages) not yet done.
+enum class WritePoint : std::uint8_t { safety_before_durable, safety_after_durable, commit_before_store, commit_after_store };
+inline constexpr int write_point_count = 4;
+[[nodiscard]] std::string_view to_string(WritePoint p) noexcept;
 
 struct CrashPlan {
   NodeId node = 0;
@@ -60,6 +96,9 @@ struct SimConfig {
   std::size_t n = 4;
   Height target_height = 4;
   bool real_crypto = false;        // BLS12-381 (slow: small n only)
+  // Voting power per node (empty: 1 each); quorums and the proposer
+  // rotation (proposer.hpp) follow it. Keep Byzantine weight below a third.
+  std::vector<std::uint64_t> weights;
   // network
   TimePoint latency_min = 1'000'000;
   TimePoint latency_max = 30'000'000;
@@ -67,16 +106,28 @@ struct SimConfig {
   double loss = 0;
   double duplicate = 0;
   std::int64_t ns_per_byte = 0;    // 8 ns/byte = 1 Gbit/s per node
+  // Zones (empty: none): node i sits in zone[i], and zone_links[a][b]
+  // replaces latency_min/max and jitter for messages from zone a to zone b.
+  std::vector<std::uint32_t> zone;
+  std::vector<std::vector<ZoneLink>> zone_links;
+  std::vector<Clog> clogs;         // should end by fault_end
   std::vector<Partition> partitions;
+  // Delayed votes (empty: none): node i's votes leave up to vote_delay[i]
+  // late (uniform), an honest node's until fault_end, a Byzantine node's always.
+  std::vector<TimePoint> vote_delay;
   // clocks: offset in [-max_clock_offset, max], drift in [-max_drift_ppm, max] ppm
   TimePoint max_clock_offset = 0;
   std::int64_t max_drift_ppm = 0;
   // disk and faults
   TimePoint disk_latency = 2'000'000;
   std::vector<CrashPlan> crashes;
-  double crash_at_write = 0;       // chance of a crash right after a Persist was issued
+  double crash_at_write = 0;       // chance of a crash at each write point (before fault_end)
+  std::vector<WritePoint> crash_points;  // the write points that may crash (empty: all)
   TimePoint restart_after_write_crash = 300'000'000;
   std::vector<Behaviour> behaviour;  // empty: all honest
+  // silent_to[i][j]: a selective_silence node i never sends to j (empty, or
+  // empty for i: the simulator draws about half of i's peers).
+  std::vector<std::vector<bool>> silent_to;
   TimePoint fault_end = 0;         // no loss, partition or crash after this
   TimePoint liveness_window = 60'000'000'000;
   CostModel costs;
@@ -92,7 +143,20 @@ struct SimResult {
   std::uint64_t bytes = 0;
   std::uint64_t rejections = 0;
   std::uint64_t evidence = 0;
+  // What the network model did (tests show each feature acts through these):
+  std::uint64_t delivered = 0;       // deliveries scheduled
+  TimePoint delivery_delay = 0;      // their total send-to-arrival time
+  std::uint64_t clogged = 0;         // messages slowed by a clog
+  std::uint64_t withheld = 0;        // messages a selective_silence node did not send
+  std::uint64_t delayed_votes = 0;   // votes held back
+  std::array<std::uint64_t, write_point_count> write_crashes{};  // crashes per WritePoint
+  std::uint64_t rounds = 0;          // rounds the commits took (MetricId::rounds_for_height), summed
+  std::uint64_t commits = 0;         // commits over all nodes
+  [[nodiscard]] TimePoint mean_delay() const noexcept {
+    return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
+  }
   std::vector<Height> committed;   // per node
+  std::vector<BlockHeader> headers;  // the agreed chain: headers[h - 1] is height h's
   TimePoint end_time = 0;
   std::vector<std::string> log;
   [[nodiscard]] bool ok() const noexcept { return violations.empty(); }

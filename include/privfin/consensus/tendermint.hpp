@@ -3,7 +3,7 @@
 // arXiv 1807.04938, Algorithm 1): heights and rounds, propose / prevote /
 // precommit, lockedValue/lockedRound and validValue/validRound, round
 // timeouts that grow with the round, a proposer that rotates with height and
-// round, no separate view change; decisions carry a commit certificate (the
+// round in proportion to voting power (proposer.hpp), no separate view change; decisions carry a commit certificate (the
 // 2f+1 precommits as one aggregate with a signer bitmap). Safe with up to
 // f < n/3 of the weight Byzantine whatever the network does; live once
 // messages arrive within the (growing) timeouts.
@@ -34,6 +34,7 @@
 
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/proposer.hpp"
 
 namespace privfin::consensus {
 
@@ -118,6 +119,7 @@ class Tendermint final : public Engine {
 
   TendermintConfig cfg_;
   Crypto& crypto_;
+  ProposerSchedule schedule_;
   std::vector<Action> out_;
   TimePoint now_ = 0;
   bool started_ = false;

@@ -42,6 +42,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
@@ -59,6 +60,9 @@ struct OpenOptions {
   // makes open() throw StoreCorruption. Unset: only the binding to the block
   // is checked.
   std::function<bool(const consensus::Block&, const consensus::CommitCertificate&)> verify_certificate;
+  // The application's genesis state (consensus::Application::init_chain),
+  // written as version 0 when the store is new; ignored otherwise.
+  std::vector<StateChange> genesis_state;
 };
 
 class Ledger {
@@ -66,6 +70,8 @@ class Ledger {
   static constexpr std::uint8_t schema_version = 1;
 
   [[nodiscard]] static Ledger open(Store& store, const OpenOptions& options = {});
+  // Whether the store holds a ledger (open() would not create one).
+  [[nodiscard]] static bool exists(const Store& store);
 
   [[nodiscard]] Height height() const noexcept { return height_; }
   // The state root after height() (the next header's app_hash).

@@ -146,6 +146,19 @@ struct VrfSecretKey {
 void write_key_file(const std::filesystem::path& path, ByteView file);
 [[nodiscard]] SecretBytes read_key_file(const std::filesystem::path& path);
 
+// A passphrase kept in a file (for programs started unattended): its first
+// line, without the line end. InvalidArgument for a missing file or an
+// empty first line. Keep the file mode 0600, like a key file.
+[[nodiscard]] SecretBytes read_passphrase_file(const std::filesystem::path& path);
+
+// Public values (a threshold public key, a verification key) need no
+// secrecy but the same care in writing: write_public_file writes
+// atomically as above, with mode 0644; read_public_file refuses a file
+// over max_size bytes (DecodeError) before reading it, InvalidArgument when
+// it cannot read it. Parse the bytes with the type's from_bytes.
+void write_public_file(const std::filesystem::path& path, ByteView bytes);
+[[nodiscard]] Bytes read_public_file(const std::filesystem::path& path, std::size_t max_size = std::size_t{1} << 20);
+
 void save_key_file(const std::filesystem::path& path, const sig::bls12_381::SecretKey& key,
                    const KeyFileOptions& options, Prg& prg);
 void save_key_file(const std::filesystem::path& path, const sig::Ed25519SecretKey& key, const KeyFileOptions& options,

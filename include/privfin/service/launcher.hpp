@@ -120,6 +120,15 @@ struct LaunchedParty {
 // TcpListener::adopt throw. Call it once: the listener is handed over.
 [[nodiscard]] LaunchedParty launched_party();
 
+// The party this process plays, for a program run either way: from a
+// cluster file and an id given by hand (`config` set: both needed; the
+// listener is left empty and TcpNetwork::connect binds the port), else
+// from privfin-launch (launched_party()). Throws InvalidArgument for a
+// config without an id, an id out of range, or neither a config nor a
+// launcher, plus what PartyConfig::load throws.
+[[nodiscard]] LaunchedParty this_party(const std::optional<std::filesystem::path>& config,
+                                       std::optional<std::size_t> id);
+
 // The path of the running program (Linux: /proc/self/exe), for a program
 // that launches copies of itself as its parties:
 //   options.command = {service::this_program().string(), "party"};

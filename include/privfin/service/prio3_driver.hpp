@@ -6,10 +6,13 @@
 //   Prio3Setup setup{.aggregators = {0, 1}, .collector = 2, .context = ctx, .batch_size = 256};
 //   // a client (any network party):
 //   prio3_upload(net, setup, {make_prio3_report(vdaf, ctx, measurement), ...});
+//   auto receipt = prio3_receive_receipt(net, setup, n);  // its rejected reports
 //   // each aggregator (aggregators[0] is the leader, the others helpers):
-//   Prio3Aggregator<Histogram> agg(net, vdaf, setup, verify_key);
+//   auto verify_key = prio3_deal_verify_key(net, vdaf, setup);  // or a key file
+//   Prio3Aggregator<Histogram> agg(net, vdaf, setup, verify_key.view());
 //   agg.receive_upload(client);                // or agg.add_report(share) for reports
 //   agg.prepare();                             //   that came by other means
+//   if (agg.is_leader()) agg.send_receipts();  // each uploader's rejections
 //   agg.send_aggregate_share();
 //   // the collector:
 //   auto total = prio3_collect(net, vdaf, setup);  // .result, .accepted, .rejections
@@ -60,6 +63,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -103,25 +107,72 @@ struct Prio3Report {
   [[nodiscard]] Prio3ReportShare share_for(std::size_t index) const;
 };
 
+namespace detail {
+template <vdaf::Prio3Circuit Circuit>
+Prio3Report report_from_shard(const vdaf::Prio3<Circuit>& vdaf, const auto& shard_with_nonce_and_rand) {
+  Prio3Report report;
+  secure_random(report.nonce);
+  SecretBytes rand(vdaf.rand_size());
+  secure_random(rand.span());
+  auto shard = shard_with_nonce_and_rand(report.nonce, rand.view());
+  report.public_share = std::move(shard.public_share);
+  report.input_shares = std::move(shard.input_shares);
+  return report;
+}
+}  // namespace detail
+
 // A report of `measurement` with a fresh random nonce and randomness
 // (secure_random). Throws what vdaf.shard throws.
 template <vdaf::Prio3Circuit Circuit>
 [[nodiscard]] Prio3Report make_prio3_report(const vdaf::Prio3<Circuit>& vdaf, ByteView context,
                                             const typename Circuit::Measurement& measurement) {
-  Prio3Report report;
-  secure_random(report.nonce);
-  SecretBytes rand(vdaf.rand_size());
-  secure_random(rand.span());
-  auto shard = vdaf.shard(context, measurement, report.nonce, rand.view());
-  report.public_share = std::move(shard.public_share);
-  report.input_shares = std::move(shard.input_shares);
-  return report;
+  return detail::report_from_shard(vdaf, [&](const Prio3Nonce& nonce, ByteView rand) {
+    return vdaf.shard(context, measurement, nonce, rand);
+  });
+}
+
+// The same for a measurement the caller has already encoded into field
+// elements (vdaf.circuit().encode(m), or a custom encoding). Nothing checks
+// the encoding: an invalid one is a report the aggregators reject
+// (invalid_proof), which is how tests and demonstrations play a cheating client.
+template <vdaf::Prio3Circuit Circuit>
+[[nodiscard]] Prio3Report make_prio3_report_encoded(const vdaf::Prio3<Circuit>& vdaf, ByteView context,
+                                                    std::span<const typename vdaf::Prio3<Circuit>::F> encoded) {
+  return detail::report_from_shard(vdaf, [&](const Prio3Nonce& nonce, ByteView rand) {
+    return vdaf.shard_encoded(context, encoded, nonce, rand);
+  });
 }
 
 // Sends every aggregator its shares of `reports`, one message each (a
 // client that is a network party). Throws InvalidArgument for a report
 // without one input share per aggregator or more than setup.max_upload reports.
 void prio3_upload(net::Network& net, const Prio3Setup& setup, std::span<const Prio3Report> reports);
+
+// A client's receipt: after the leader's send_receipts(), the rejections of
+// the reports this party uploaded in the session (empty: all counted).
+// `uploaded` is how many reports it uploaded; it bounds the message. Throws
+// DecodeError naming the leader for a malformed receipt or one that names
+// another sender.
+[[nodiscard]] std::vector<Rejection> prio3_receive_receipt(net::Network& net, const Prio3Setup& setup,
+                                                           std::size_t uploaded);
+
+namespace detail {
+SecretBytes prio3_deal_verify_key(net::Network& net, const Prio3Setup& setup, std::size_t key_size);
+}  // namespace detail
+
+// For aggregators that hold no verify key yet (one session, no key file):
+// the leader draws a random verify key (secure_random) and sends it to every
+// helper over their mutually authenticated TLS link; each aggregator returns
+// it. The Prio3Aggregator's agreement then confirms all hold the same key.
+// A key that outlives the session belongs in a key file instead
+// (save_prio3_verify_key_file). Throws InvalidArgument for a party that is
+// not an aggregator, DecodeError for a key of the wrong size.
+template <vdaf::Prio3Circuit Circuit>
+[[nodiscard]] SecretBytes prio3_deal_verify_key(net::Network& net, const vdaf::Prio3<Circuit>& vdaf,
+                                                const Prio3Setup& setup) {
+  setup.check(net, vdaf.num_shares());
+  return detail::prio3_deal_verify_key(net, setup, vdaf::Prio3<Circuit>::verify_key_size);
+}
 
 // The bounds of every driver message for this VDAF and setup, as seen by
 // the aggregator of index `index` (0 = leader; its input share is longer).
@@ -214,6 +265,7 @@ class Prio3Aggregator {
       throw DecodeError("upload from party " + std::to_string(peer) + ": " + e.what());
     }
     for (auto& s : up.reports) queue(std::move(s), peer);
+    uploaders_.insert(peer);
     return up.reports.size();
   }
   // Queues a report share received by other means (from is empty in its rejection).
@@ -231,6 +283,22 @@ class Prio3Aggregator {
     bool last = false;
     while (!last) last = is_leader() ? lead_batch() : follow_batch();
     return accepted_ - before;
+  }
+
+  // Leader, after prepare(): sends every party that uploaded to it
+  // (receive_upload) its receipt, the rejections of its reports
+  // (prio3_receive_receipt reads it). Throws InvalidArgument at a helper or
+  // while reports are still queued.
+  void send_receipts() {
+    if (!is_leader()) throw InvalidArgument("Prio3Aggregator::send_receipts: only the leader sends receipts");
+    if (queued_ != 0) throw InvalidArgument("Prio3Aggregator::send_receipts: call prepare() first");
+    for (const std::size_t peer : uploaders_) {
+      std::vector<Rejection> mine;
+      std::copy_if(rejections_.begin(), rejections_.end(), std::back_inserter(mine),
+                   [&](const Rejection& r) { return r.from == peer; });
+      net_.send_message(peer, rejections_to_bytes(mine));
+    }
+    net_.flush();
   }
 
   // Sends the collector this aggregator's aggregate share, counts and rejections.
@@ -257,6 +325,8 @@ class Prio3Aggregator {
     std::optional<std::size_t> from;
     Prio3Nonce nonce{};
   };
+
+  std::set<std::size_t> uploaders_;  // who uploaded by receive_upload, for send_receipts
 
   void queue(Prio3ReportShare share, std::optional<std::size_t> from) {
     if (is_leader()) {

@@ -107,7 +107,9 @@ class Fixed {
   static constexpr Ring one = Ring{std::uint64_t{1} << F};
 
   // Whether x encodes (false for NaN, infinities and out-of-range values).
-  [[nodiscard]] static constexpr bool representable(double x) noexcept { return rounded(x).has_value(); }
+  // min_value and max_value bound exactly the doubles whose round(x 2^F)
+  // fits in 64 bits, and NaN fails both comparisons.
+  [[nodiscard]] static constexpr bool representable(double x) noexcept { return x >= min_value && x <= max_value; }
 
   // The largest |encoding| the budget allows (InvalidArgument for 0 terms).
   [[nodiscard]] static std::uint64_t max_encoding(const RangeBudget& budget) {
@@ -141,7 +143,7 @@ class Fixed {
                             " values for " + std::to_string(out.size()) + " outputs");
     }
     bool ok = true;
-    for (std::size_t i = 0; i < in.size(); ++i) ok &= representable(in[i]);
+    for (const double x : in) ok &= representable(x);
     if (!ok) {
       for (std::size_t i = 0; i < in.size(); ++i) {
         if (!representable(in[i])) throw InvalidArgument(reason(in[i], "encode", &i));
@@ -201,9 +203,21 @@ class Fixed {
 
  private:
   // The library's one rounding rule (core/fixed_rounding.hpp), into int64.
-  static constexpr std::optional<std::int64_t> rounded(double x) noexcept { return round_scaled_int64(x, F); }
 
-  static Ring encode_unchecked(double x) noexcept { return Ring::from_signed(rounded(x).value_or(0)); }
+  // round(x 2^F), ties away from zero, for a representable x, without touching
+  // the floating-point rounding mode: x * 2^F is exact (scaling by a power
+  // of two cannot round while it does not overflow, and representable x
+  // does not), the conversion truncates exactly, and y - t is exact (|y| <
+  // 2^53 makes t exact; above, y is an integer and the difference is 0).
+  // Equal to round_scaled_int64(x, F), the reference, on every
+  // representable double (tests/sharing/fixed_test.cpp); about 1.5x
+  // faster on arrays because it vectorizes.
+  static Ring encode_unchecked(double x) noexcept {
+    const double y = x * scale;
+    const auto t = static_cast<std::int64_t>(y);
+    const double frac = y - static_cast<double>(t);
+    return Ring::from_signed(t + static_cast<std::int64_t>(frac >= 0.5) - static_cast<std::int64_t>(frac <= -0.5));
+  }
 
   static std::string magnitude_text(const RangeBudget& budget) {
     char buf[40];

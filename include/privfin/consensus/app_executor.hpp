@@ -1,0 +1,126 @@
+// privfin/consensus/app_executor.hpp — binds an Application and its state
+// store to an engine: answers the engine's RequestProposal and
+// RequestValidate, executes every Commit (finalize_block, the height's
+// batch made durable, committed), and keeps the mempool. The runtime's
+// environment (the simulator's or a real node's) calls it from its
+// request_proposal / request_validate / commit hooks and feeds the replies
+// back to the engine as inputs.
+//
+//   MemoryAppStore store;                           // or the ledger's store
+//   AppExecutor exec(app, store, {.chain_id = "settlement"});
+//   exec.init_chain(genesis);                       // clean start (recovery: nothing to do)
+//   exec.submit(tx);                                // mempool admission: check_tx
+//   ProposalReady r = exec.propose(request, now, self);   // for RequestProposal
+//   ProposalChecked c = exec.validate(request);           // for RequestValidate
+//   exec.commit(decision);                          // for Commit
+//
+// Every call goes through a CheckedApplication, so a runtime that calls
+// out of order fails at once (InvalidArgument "application call order").
+// The header's app_hash is the store's state root after height - 1: a
+// proposal that names another is refused (the proposer's application
+// diverged), as is a body that does not decode or that the application's
+// process_proposal refuses. After each commit the transactions included
+// leave the mempool and the others are checked again (CheckKind::recheck),
+// the refused ones dropped.
+//
+// Mempool: at most max_txs transactions and max_bytes bytes, de-duplicated
+// by SHA-256; a full mempool refuses (TxCode::invalid, "mempool full").
+// Errors: InvalidArgument for a request at a height the store is not at
+// (the runtime must sync first); what the store throws. Not thread-safe.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "privfin/consensus/app_grammar.hpp"
+#include "privfin/consensus/application.hpp"
+#include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/memory_state.hpp"
+
+namespace privfin::consensus {
+
+// What the executor needs of the ledger.
+class AppStore : public VersionedState {
+ public:
+  // Whether the genesis state (height 0) is there.
+  [[nodiscard]] virtual bool initialized() const = 0;
+  // The batch of height h (latest_height() + 1, or 0 for genesis).
+  [[nodiscard]] virtual std::unique_ptr<StateWriter> begin_height(Height h) = 0;
+  // Makes the batch durable (with the decided block and its results,
+  // results_to_bytes, when there is one: not for genesis) and returns the
+  // app hash after the height.
+  virtual Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) = 0;
+  // The app hash after height h.
+  [[nodiscard]] virtual Hash32 app_hash(Height h) const = 0;
+  // The latest committed state.
+  [[nodiscard]] virtual const StateReader& latest() const = 0;
+};
+
+// AppStore over MemoryState. The app hash is SHA-256 over the sorted
+// (key, value) pairs of the whole state, computed at each commit: exact,
+// and linear in the state's size (tests and the simulator; the ledger's
+// store keeps a Merkle tree instead).
+class MemoryAppStore final : public AppStore {
+ public:
+  MemoryAppStore() = default;
+  MemoryAppStore(const MemoryAppStore&) = delete;  // latest_ refers to state_
+  MemoryAppStore& operator=(const MemoryAppStore&) = delete;
+
+  [[nodiscard]] bool initialized() const override { return !state_.empty(); }
+  [[nodiscard]] std::unique_ptr<StateWriter> begin_height(Height h) override;
+  Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) override;
+  [[nodiscard]] Hash32 app_hash(Height h) const override;
+  [[nodiscard]] const StateReader& latest() const override { return latest_; }
+  [[nodiscard]] Height latest_height() const override { return state_.latest_height(); }
+  [[nodiscard]] std::optional<Bytes> get(ByteView key, Height h) const override { return state_.get(key, h); }
+  [[nodiscard]] Bytes prove(ByteView key, Height h) const override { return state_.prove(key, h); }
+  [[nodiscard]] const std::vector<Decision>& blocks() const noexcept { return blocks_; }
+
+ private:
+  MemoryState state_;
+  MemoryState::Latest latest_{state_};
+  std::vector<Hash32> hashes_;  // per height
+  std::vector<Decision> blocks_;
+};
+
+struct ExecutorConfig {
+  std::string chain_id;
+  std::size_t max_txs = 10'000;
+  std::size_t max_bytes = std::size_t{64} << 20;
+};
+
+class AppExecutor {
+ public:
+  AppExecutor(Application& app, AppStore& store, ExecutorConfig config);
+
+  // Clean start: init_chain into height 0. A store that already holds
+  // state is a recovery: call recover() instead.
+  InitResult init_chain(const Genesis& genesis);
+  void recover();
+
+  [[nodiscard]] TxVerdict submit(ByteView tx);
+  [[nodiscard]] std::size_t mempool_size() const noexcept { return mempool_.size(); }
+
+  [[nodiscard]] ProposalReady propose(const RequestProposal& request, TimePoint now, NodeId self);
+  [[nodiscard]] ProposalChecked validate(const RequestValidate& request);
+  // Returns the results of the block's transactions, in order.
+  const FinalizeResult& commit(const Decision& decision);
+
+  [[nodiscard]] const std::vector<FinalizeResult>& results() const noexcept { return results_; }
+  [[nodiscard]] const CallGrammar& grammar() const noexcept { return checked_.grammar(); }
+
+ private:
+  void require_next(Height h, const char* what) const;
+  CheckedApplication checked_;
+  AppStore& store_;
+  ExecutorConfig config_;
+  std::deque<Bytes> mempool_;
+  std::set<std::string> mempool_ids_;  // SHA-256 of each transaction, as strings
+  std::size_t mempool_bytes_ = 0;
+  std::vector<FinalizeResult> results_;
+};
+
+}  // namespace privfin::consensus

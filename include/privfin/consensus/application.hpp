@@ -1,0 +1,209 @@
+// privfin/consensus/application.hpp — the application interface (ABCI-like,
+// after CometBFT's ABCI 2.0): what a ledger's business logic implements so
+// that the consensus runtime can order, check and execute its transactions.
+//
+//   class MyApp final : public Application { ... };     // apps/kv_store.hpp, apps/payments.hpp
+//   MemoryState state;                                  // or the ledger's RocksDB state
+//   MyApp app;
+//   app.init_chain(genesis, state.writer(0));           // height 0: the genesis state
+//   auto verdict = app.check_tx(state.reader(), tx, CheckKind::fresh);
+//   auto txs = app.prepare_proposal(context, mempool, max_bytes);   // proposer only
+//   bool ok = app.process_proposal(state.reader(), context, txs);   // every node
+//   auto writer = state.writer(h);                      // the ledger's batch for height h
+//   auto result = app.finalize_block(block, writer);    // deterministic
+//   state.commit(writer);  app.committed(h);            // durable, then told
+//
+// Design (docs/ledger.md, "The application interface"): an application is
+// a pure function of the state it reads and the transactions it is given.
+// It keeps no state of its own between calls: every read goes through a
+// StateReader and every write of finalize_block through the StateWriter of
+// that height, which the ledger commits in the same atomic batch as the
+// block. So the application's height equals the ledger's by construction
+// (no "app hash does not match after replay"), restart needs nothing from
+// the application, and the ledger computes the app hash (the state root)
+// and answers proofs. Queries read the versioned state of a retained height.
+//
+// Call order (checked by CallGrammar, app_grammar.hpp): init_chain once on
+// a clean start (a recovering node starts with info()); then per height any
+// number of check_tx, prepare_proposal only at a proposer, process_proposal
+// any number of times (once per round it sees a proposal), then exactly one
+// finalize_block and one committed, in height order.
+//
+// Errors: an application never throws for what a client or peer sends: a
+// malformed or invalid transaction is a TxVerdict / TxResult with a code
+// and a reason (and, in finalize_block, is skipped deterministically); it
+// throws only for its own broken invariants (InvalidArgument for a genesis
+// it cannot use). Thread safety: the runtime calls an application from one
+// thread; check_tx may be called from the mempool's thread only if the
+// application says so (none of the reference applications keep state, so
+// theirs may).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "privfin/core/bytes.hpp"
+#include "privfin/consensus/types.hpp"
+
+namespace privfin::consensus {
+
+// Reads the application state at one height (the latest committed one, or
+// the height being executed, including its writes so far).
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  [[nodiscard]] virtual std::optional<Bytes> get(ByteView key) const = 0;
+};
+
+// The writes of one height; they become visible to get() at once and
+// durable only when the ledger commits the height's batch. Keys are at
+// most max_key_size bytes, values at most max_value_size (InvalidArgument).
+class StateWriter : public StateReader {
+ public:
+  static constexpr std::size_t max_key_size = 1024;
+  static constexpr std::size_t max_value_size = std::size_t{1} << 20;
+  virtual void put(ByteView key, ByteView value) = 0;
+  virtual void erase(ByteView key) = 0;
+};
+
+// The state of every retained height, for queries.
+class VersionedState {
+ public:
+  virtual ~VersionedState() = default;
+  [[nodiscard]] virtual Height latest_height() const = 0;
+  // The value of `key` after height `h`; InvalidArgument for a height not retained.
+  [[nodiscard]] virtual std::optional<Bytes> get(ByteView key, Height h) const = 0;
+  // A proof of get(key, h) against the app hash of height h, in the
+  // ledger's proof format (docs/ledger.md); empty when the store keeps no
+  // authenticated state (MemoryState).
+  [[nodiscard]] virtual Bytes prove(ByteView key, Height h) const = 0;
+};
+
+struct Genesis {
+  std::string chain_id;
+  ValidatorSet validators;
+  Bytes app_state;  // the application's own genesis document (e.g. opening balances)
+  TimePoint time = 0;
+};
+
+struct InitResult {
+  std::optional<ValidatorSet> validators;  // replaces the genesis set when present
+};
+
+enum class CheckKind : std::uint8_t {
+  fresh = 1,    // a transaction entering the mempool
+  recheck = 2,  // a mempool transaction again, after a block was committed
+};
+
+// Result codes shared by check_tx and finalize_block; 0 is success,
+// anything else is the application's (the reference applications use these).
+enum class TxCode : std::uint32_t {
+  ok = 0,
+  malformed = 1,          // does not decode
+  bad_signature = 2,      // signature does not verify
+  bad_nonce = 3,          // not the signer's next nonce (replay or gap)
+  insufficient_funds = 4, // a transfer above the balance (overdraft)
+  unknown_account = 5,
+  invalid = 6,            // anything else the rules forbid
+};
+
+struct TxVerdict {
+  TxCode code = TxCode::ok;
+  std::string reason;  // for a refused transaction: why, without secrets
+  [[nodiscard]] bool ok() const noexcept { return code == TxCode::ok; }
+  friend bool operator==(const TxVerdict&, const TxVerdict&) = default;
+};
+using TxResult = TxVerdict;
+
+// The block a node is asked about or executes.
+struct BlockContext {
+  std::string chain_id;
+  Height height = 0;
+  TimePoint time = 0;
+  NodeId proposer = 0;
+};
+
+struct DecidedBlock {
+  BlockContext context;
+  Hash32 hash;
+  std::vector<Bytes> txs;
+};
+
+struct FinalizeResult {
+  std::vector<TxResult> results;                 // one per transaction, in order
+  std::optional<ValidatorSet> validator_update;  // takes effect at height + 2
+};
+
+struct QueryResult {
+  TxCode code = TxCode::ok;
+  std::string reason;
+  Height height = 0;
+  std::optional<Bytes> value;
+  Bytes proof;  // VersionedState::prove, when asked for
+};
+
+// A snapshot of the state at a committed height, for state sync. The
+// reference applications keep no state outside the ledger, so the ledger
+// snapshots and verifies its own state; an application may still veto a
+// format it cannot read.
+struct SnapshotMeta {
+  Height height = 0;
+  std::uint32_t format = 0;
+  std::uint32_t chunks = 0;
+  Hash32 hash;
+};
+enum class OfferResult : std::uint8_t { accept, reject, reject_format };
+
+class Application {
+ public:
+  virtual ~Application() = default;
+  // Writes the genesis state (height 0) through `state`.
+  virtual InitResult init_chain(const Genesis& genesis, StateWriter& state) = 0;
+  // Whether a transaction may enter (or stay in) the mempool, against the
+  // latest committed state.
+  [[nodiscard]] virtual TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const = 0;
+  // At the proposer: the transactions of its proposal, from the mempool in
+  // order, at most max_bytes in all (the default takes a prefix that fits).
+  [[nodiscard]] virtual std::vector<Bytes> prepare_proposal(const BlockContext& context, std::span<const Bytes> mempool,
+                                                            std::size_t max_bytes) const;
+  // At every node, deterministic: whether a proposal may be voted for. The
+  // default accepts (invalid transactions are then skipped in
+  // finalize_block, as ABCI recommends).
+  [[nodiscard]] virtual bool process_proposal(const StateReader& state, const BlockContext& context,
+                                              std::span<const Bytes> txs) const;
+  // Deterministic execution of a decided block: reads and writes only
+  // through `state` (the ledger's batch for this height).
+  virtual FinalizeResult finalize_block(const DecidedBlock& block, StateWriter& state) const = 0;
+  // The height's batch is durable.
+  virtual void committed(Height height) { (void)height; }
+  // A read of `key` under `path` at height h (0: the latest).
+  [[nodiscard]] virtual QueryResult query(const VersionedState& state, std::string_view path, ByteView key, Height h,
+                                          bool prove) const = 0;
+  // State sync: the application's say on a snapshot the ledger offers.
+  [[nodiscard]] virtual OfferResult offer_snapshot(const SnapshotMeta& snapshot, const Hash32& trusted_app_hash) const {
+    (void)snapshot;
+    (void)trusted_app_hash;
+    return OfferResult::accept;
+  }
+};
+
+// A block's results as stored with it: version 1, varint count, then per
+// transaction varint code and string reason (at most 1024 bytes, cut).
+inline constexpr std::uint8_t results_format_version = 1;
+[[nodiscard]] Bytes results_to_bytes(const FinalizeResult& results);
+[[nodiscard]] std::vector<TxResult> results_from_bytes(ByteView bytes, std::size_t max_count = 1 << 20);
+
+// A block body as a list of transactions: version 1, varint count, then
+// each transaction as bytes (varint length, the bytes). from_bytes throws
+// DecodeError for any defect, a count above max_count or a transaction
+// above max_tx bytes, before allocating for it.
+inline constexpr std::uint8_t transactions_format_version = 1;
+[[nodiscard]] Bytes transactions_to_bytes(std::span<const Bytes> txs);
+[[nodiscard]] std::vector<Bytes> transactions_from_bytes(ByteView body, std::size_t max_count = 1 << 20,
+                                                         std::size_t max_tx = 1 << 20);
+
+}  // namespace privfin::consensus

@@ -1,0 +1,73 @@
+// privfin/consensus/apps/payments.hpp — reference application 2: payments
+// and settlement between banks. Each account belongs to an Ed25519 key (a
+// bank); the genesis document opens the accounts with their balances;
+// transfers are signed by the payer with its next nonce; an overdraft is
+// refused with the balance and the amount in the reason; balances are
+// queried with the ledger's proof, so an auditor can check one bank's
+// balance against a certified header alone.
+//
+//   Bytes genesis = Payments::genesis({{bank_a.public_key(), 1'000'000}, {bank_b.public_key(), 0}});
+//   Payments app("settlement");
+//   Bytes tx = Payments::transfer(bank_a, "settlement", nonce, bank_b.public_key(), 250'000);
+//   auto q = app.query(state, "balance", bank_b.public_key(), 0, true);  // q.value: u64 big-endian
+//
+// Genesis (version 1): varint count (1..max_accounts), then per account
+// raw(32) public key, u64 balance; keys distinct, total below 2^63.
+// Transfer (kind 1, apps/signed_tx.hpp envelope) payload: raw(32) payee,
+// u64 amount. Rules, in order: the envelope (malformed, bad_signature,
+// bad_nonce), an unknown payer or payee (unknown_account), amount 0 or
+// payer = payee (invalid), amount above the payer's balance
+// (insufficient_funds: "overdraft refused: balance B, transfer A"). Money
+// is conserved: the total never changes (the genesis caps it below 2^63,
+// so no balance can overflow). State: "acct/" + key -> balance (u64
+// big-endian), and each payer's next nonce. A refused transfer changes
+// nothing and consumes no nonce.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "privfin/consensus/application.hpp"
+#include "privfin/consensus/apps/signed_tx.hpp"
+
+namespace privfin::consensus::apps {
+
+class Payments final : public Application {
+ public:
+  static constexpr std::uint8_t kind_transfer = 1;
+  static constexpr std::uint8_t genesis_version = 1;
+  static constexpr std::size_t max_accounts = 1 << 16;
+
+  struct Account {
+    Bytes owner;  // Ed25519 public key
+    std::uint64_t balance = 0;
+  };
+
+  explicit Payments(std::string chain_id) : chain_id_(std::move(chain_id)) {}
+
+  // InvalidArgument for no accounts, a key of another size, a repeated key
+  // or a total of 2^63 or more.
+  [[nodiscard]] static Bytes genesis(const std::vector<Account>& accounts);
+  [[nodiscard]] static std::vector<Account> genesis_from_bytes(ByteView bytes);  // DecodeError, then the same checks
+  [[nodiscard]] static Bytes transfer(const sig::Ed25519SecretKey& payer, std::string_view chain_id,
+                                      std::uint64_t nonce, ByteView payee, std::uint64_t amount);
+  [[nodiscard]] static Bytes account_key(ByteView owner);
+
+  InitResult init_chain(const Genesis& genesis, StateWriter& state) override;
+  [[nodiscard]] TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const override;
+  FinalizeResult finalize_block(const DecidedBlock& block, StateWriter& state) const override;
+  [[nodiscard]] QueryResult query(const VersionedState& state, std::string_view path, ByteView key, Height h,
+                                  bool prove) const override;
+
+ private:
+  struct Transfer {
+    Bytes payer, payee;
+    std::uint64_t amount = 0, payer_balance = 0, payee_balance = 0;
+  };
+  [[nodiscard]] TxVerdict check(const StateReader& state, ByteView tx, NonceRule rule, SignedTx& signed_tx,
+                                Transfer& transfer) const;
+  std::string chain_id_;
+};
+
+}  // namespace privfin::consensus::apps

@@ -1,0 +1,91 @@
+// privfin/consensus/apps/signed_tx.hpp — the transaction envelope of the
+// reference applications: an Ed25519 signer, its nonce and a payload.
+//
+//   Bytes tx = SignedTx::make(key, "bank-ledger", kind, nonce, payload).to_bytes();
+//   SignedTx t = SignedTx::from_bytes(tx);          // DecodeError on any defect
+//   TxVerdict v = check_signer(state, "bank-ledger", t, NonceRule::exact);
+//
+// Wire (version 1): u8 version, u8 kind, raw(32) signer's public key, u64
+// nonce (little-endian), bytes payload (varint length, at most
+// max_payload), raw(64) signature; nothing after. The signature covers
+// "privfin app tx v1", the chain id, the kind, the signer, the nonce and
+// the payload, so a transaction of one chain or kind is worth nothing on
+// another. Nonces: the state holds each signer's next nonce under
+// "nonce/" + public key (absent: 0); a transaction must carry exactly that
+// nonce to execute, which makes every transaction executable once.
+// check_signer never throws for what a client sends; costs one Ed25519
+// verification.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "privfin/consensus/application.hpp"
+#include "privfin/sig/ed25519.hpp"
+
+namespace privfin::consensus::apps {
+
+struct SignedTx {
+  static constexpr std::uint8_t format_version = 1;
+  static constexpr std::size_t max_payload = 64 * 1024;
+
+  std::uint8_t kind = 0;
+  Bytes signer;  // 32-byte Ed25519 public key
+  std::uint64_t nonce = 0;
+  Bytes payload;
+  Bytes signature;  // 64 bytes
+
+  [[nodiscard]] static SignedTx make(const sig::Ed25519SecretKey& key, std::string_view chain_id, std::uint8_t kind,
+                                     std::uint64_t nonce, ByteView payload);
+  [[nodiscard]] Bytes signed_bytes(std::string_view chain_id) const;
+  [[nodiscard]] bool verify(std::string_view chain_id) const;
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static SignedTx from_bytes(ByteView bytes);
+  friend bool operator==(const SignedTx&, const SignedTx&) = default;
+};
+
+enum class NonceRule : std::uint8_t {
+  exact,   // execution: exactly the signer's next nonce
+  window,  // mempool: the next nonce up to max_nonce_window ahead (a client may queue several)
+};
+inline constexpr std::uint64_t max_nonce_window = 64;
+
+// prefix || rest: the state keys of the reference applications.
+[[nodiscard]] Bytes prefixed_key(std::string_view prefix, ByteView rest);
+
+// The state key of a signer's next nonce, and its value (u64 big-endian).
+[[nodiscard]] Bytes nonce_key(ByteView signer);
+[[nodiscard]] std::uint64_t next_nonce(const StateReader& state, ByteView signer);
+
+// The signature and the nonce: ok, bad_signature or bad_nonce with the reason.
+[[nodiscard]] TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx,
+                                     NonceRule rule);
+
+// u64 values in state: 8 bytes big-endian; DecodeError for another length.
+[[nodiscard]] Bytes u64_value(std::uint64_t v);
+[[nodiscard]] std::uint64_t read_u64_value(ByteView bytes);
+
+
+// finalize_block of an application of signed transactions: for each
+// transaction, check(state, tx, NonceRule::exact, signed_tx, op) decodes
+// and checks it into an Op; when it passes, apply(state, op) makes its
+// writes and the signer's nonce advances. A refused transaction writes
+// nothing. One result per transaction, in order.
+template <class Op, class Check, class Apply>
+[[nodiscard]] FinalizeResult finalize_signed(const DecidedBlock& block, StateWriter& state, const Check& check,
+                                             const Apply& apply) {
+  FinalizeResult out;
+  for (const auto& tx : block.txs) {
+    SignedTx signed_tx;
+    Op op;
+    TxVerdict verdict = check(state, tx, NonceRule::exact, signed_tx, op);
+    if (verdict.ok()) {
+      apply(state, op);
+      state.put(nonce_key(signed_tx.signer), u64_value(signed_tx.nonce + 1));
+    }
+    out.results.push_back(std::move(verdict));
+  }
+  return out;
+}
+
+}  // namespace privfin::consensus::apps

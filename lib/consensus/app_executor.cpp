@@ -1,0 +1,146 @@
+#include "privfin/consensus/app_executor.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+
+namespace privfin::consensus {
+
+namespace {
+
+std::string id_of(ByteView tx) {
+  const auto d = Sha256::hash(tx);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+// A MemoryState batch owned through the StateWriter interface.
+class OwnedBatch final : public StateWriter {
+ public:
+  explicit OwnedBatch(MemoryState::Batch batch) : batch_(std::move(batch)) {}
+  [[nodiscard]] std::optional<Bytes> get(ByteView key) const override { return batch_.get(key); }
+  void put(ByteView key, ByteView value) override { batch_.put(key, value); }
+  void erase(ByteView key) override { batch_.erase(key); }
+  MemoryState::Batch batch_;
+};
+
+}  // namespace
+
+std::unique_ptr<StateWriter> MemoryAppStore::begin_height(Height h) {
+  return std::make_unique<OwnedBatch>(state_.writer(h));
+}
+
+Hash32 MemoryAppStore::commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) {
+  (void)results;  // kept by the ledger's store, not here
+  auto* owned = dynamic_cast<OwnedBatch*>(batch.get());
+  if (owned == nullptr) throw InvalidArgument("MemoryAppStore: a batch of another store");
+  const Height h = owned->batch_.height();
+  state_.commit(std::move(owned->batch_));
+  // The whole state at h, sorted by key (MemoryState keeps keys sorted).
+  Writer w;
+  w.string("privfin memory app state v1").u64(h);
+  state_.for_each(h, [&](ByteView key, ByteView value) { w.bytes(key).bytes(value); });
+  Hash32 hash;
+  const auto d = Sha256::hash(w.data());
+  std::copy(d.begin(), d.end(), hash.v.begin());
+  hashes_.push_back(hash);
+  if (decision != nullptr) blocks_.push_back(*decision);
+  return hash;
+}
+
+Hash32 MemoryAppStore::app_hash(Height h) const {
+  if (h >= hashes_.size()) throw InvalidArgument("MemoryAppStore: no app hash for height " + std::to_string(h));
+  return hashes_[h];
+}
+
+AppExecutor::AppExecutor(Application& app, AppStore& store, ExecutorConfig config)
+    : checked_(app), store_(store), config_(std::move(config)) {}
+
+InitResult AppExecutor::init_chain(const Genesis& genesis) {
+  if (store_.initialized()) throw InvalidArgument("AppExecutor: the store holds state already: recover()");
+  auto batch = store_.begin_height(0);
+  InitResult result = checked_.init_chain(genesis, *batch);
+  (void)store_.commit_height(std::move(batch), nullptr, {});
+  return result;
+}
+
+void AppExecutor::recover() {
+  if (!store_.initialized()) throw InvalidArgument("AppExecutor: nothing to recover: init_chain()");
+  checked_.recover(store_.latest_height());
+}
+
+TxVerdict AppExecutor::submit(ByteView tx) {
+  std::string id = id_of(tx);
+  if (mempool_ids_.contains(id)) return {TxCode::invalid, "already in the mempool"};
+  if (mempool_.size() >= config_.max_txs || mempool_bytes_ + tx.size() > config_.max_bytes) {
+    return {TxCode::invalid, "mempool full"};
+  }
+  TxVerdict verdict = checked_.check_tx(store_.latest(), tx, CheckKind::fresh);
+  if (!verdict.ok()) return verdict;
+  mempool_.emplace_back(tx.begin(), tx.end());
+  mempool_ids_.insert(std::move(id));
+  mempool_bytes_ += tx.size();
+  return verdict;
+}
+
+void AppExecutor::require_next(Height h, const char* what) const {
+  if (!store_.initialized() || h != store_.latest_height() + 1) {
+    throw InvalidArgument(std::string("AppExecutor::") + what + ": height " + std::to_string(h) +
+                          " but the store is at " + std::to_string(store_.latest_height()));
+  }
+}
+
+ProposalReady AppExecutor::propose(const RequestProposal& request, TimePoint now, NodeId self) {
+  require_next(request.height, "propose");
+  const BlockContext context{config_.chain_id, request.height, now, self};
+  const std::vector<Bytes> pool(mempool_.begin(), mempool_.end());
+  const auto txs = checked_.prepare_proposal(context, pool, request.max_bytes);
+  return ProposalReady{request.height, request.round, transactions_to_bytes(txs), store_.app_hash(request.height - 1)};
+}
+
+ProposalChecked AppExecutor::validate(const RequestValidate& request) {
+  require_next(request.height, "validate");
+  ProposalChecked out{request.height, request.round, request.block, false};
+  if (request.header.app_hash != store_.app_hash(request.height - 1)) return out;  // another application state
+  std::vector<Bytes> txs;
+  try {
+    txs = transactions_from_bytes(request.body);
+  } catch (const DecodeError&) {
+    return out;
+  }
+  const BlockContext context{config_.chain_id, request.height, request.header.time, request.header.proposer};
+  out.accept = checked_.process_proposal(store_.latest(), context, txs);
+  return out;
+}
+
+const FinalizeResult& AppExecutor::commit(const Decision& decision) {
+  const BlockHeader& header = decision.block.header;
+  require_next(header.height, "commit");
+  // The engine decided this body with 2f+1 votes: honest nodes validated it, so it decodes.
+  const auto txs = transactions_from_bytes(decision.block.body);
+  auto batch = store_.begin_height(header.height);
+  const DecidedBlock block{{config_.chain_id, header.height, header.time, header.proposer}, decision.block.hash(), txs};
+  results_.push_back(checked_.finalize_block(block, *batch));
+  (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(results_.back()));
+  checked_.committed(header.height);
+  // Included transactions leave the mempool; the others are checked again.
+  std::set<std::string> included;
+  for (const auto& tx : txs) included.insert(id_of(tx));
+  std::deque<Bytes> kept;
+  mempool_ids_.clear();
+  mempool_bytes_ = 0;
+  for (auto& tx : mempool_) {
+    std::string id = id_of(tx);
+    if (included.contains(id) || !checked_.check_tx(store_.latest(), tx, CheckKind::recheck).ok()) continue;
+    mempool_ids_.insert(std::move(id));
+    mempool_bytes_ += tx.size();
+    kept.push_back(std::move(tx));
+  }
+  mempool_ = std::move(kept);
+  return results_.back();
+}
+
+}  // namespace privfin::consensus

@@ -1,0 +1,99 @@
+#include "privfin/consensus/apps/signed_tx.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
+
+namespace privfin::consensus::apps {
+
+SignedTx SignedTx::make(const sig::Ed25519SecretKey& key, std::string_view chain_id, std::uint8_t kind,
+                        std::uint64_t nonce, ByteView payload) {
+  if (payload.size() > max_payload) throw InvalidArgument("SignedTx: payload above 64 KiB");
+  SignedTx tx;
+  tx.kind = kind;
+  tx.signer = key.public_key();
+  tx.nonce = nonce;
+  tx.payload.assign(payload.begin(), payload.end());
+  tx.signature = key.sign(tx.signed_bytes(chain_id));
+  return tx;
+}
+
+Bytes SignedTx::signed_bytes(std::string_view chain_id) const {
+  Writer w;
+  w.string("privfin app tx v1").string(chain_id).u8(kind).bytes(signer).u64(nonce).bytes(payload);
+  return std::move(w).take();
+}
+
+bool SignedTx::verify(std::string_view chain_id) const {
+  return signer.size() == sig::ed25519_public_key_size && signature.size() == sig::ed25519_signature_size &&
+         sig::ed25519_verify(signer, signed_bytes(chain_id), signature);
+}
+
+Bytes SignedTx::to_bytes() const {
+  if (signer.size() != sig::ed25519_public_key_size || signature.size() != sig::ed25519_signature_size ||
+      payload.size() > max_payload) {
+    throw InvalidArgument("SignedTx: a signer of 32 bytes, a signature of 64 and a payload of at most 64 KiB");
+  }
+  Writer w;
+  w.version(format_version).u8(kind).raw(signer).u64(nonce).bytes(payload).raw(signature);
+  return std::move(w).take();
+}
+
+SignedTx SignedTx::from_bytes(ByteView bytes) {
+  Reader r(bytes);
+  r.expect_version(format_version, "signed transaction");
+  SignedTx tx;
+  tx.kind = r.u8("transaction kind");
+  const ByteView signer = r.raw(sig::ed25519_public_key_size, "signer");
+  tx.signer.assign(signer.begin(), signer.end());
+  tx.nonce = r.u64("nonce");
+  const ByteView payload = r.bytes("payload", max_payload);
+  tx.payload.assign(payload.begin(), payload.end());
+  const ByteView signature = r.raw(sig::ed25519_signature_size, "signature");
+  tx.signature.assign(signature.begin(), signature.end());
+  r.expect_end("signed transaction");
+  return tx;
+}
+
+Bytes prefixed_key(std::string_view prefix, ByteView rest) {
+  Bytes key(prefix.size() + rest.size());
+  std::copy(as_bytes(prefix).begin(), as_bytes(prefix).end(), key.begin());
+  std::copy(rest.begin(), rest.end(), key.begin() + static_cast<std::ptrdiff_t>(prefix.size()));
+  return key;
+}
+
+Bytes nonce_key(ByteView signer) { return prefixed_key("nonce/", signer); }
+
+Bytes u64_value(std::uint64_t v) {
+  Bytes out(8);
+  for (std::size_t i = 0; i < 8; ++i) out[i] = static_cast<std::byte>((v >> (56 - 8 * i)) & 0xFFU);
+  return out;
+}
+
+std::uint64_t read_u64_value(ByteView bytes) {
+  if (bytes.size() != 8) throw DecodeError("state value: " + std::to_string(bytes.size()) + " bytes, expected 8");
+  std::uint64_t v = 0;
+  for (const std::byte b : bytes) v = (v << 8) | static_cast<std::uint64_t>(b);
+  return v;
+}
+
+std::uint64_t next_nonce(const StateReader& state, ByteView signer) {
+  const auto stored = state.get(nonce_key(signer));
+  return stored ? read_u64_value(*stored) : 0;
+}
+
+TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx, NonceRule rule) {
+  if (!tx.verify(chain_id)) return {TxCode::bad_signature, "the signature does not verify for this chain and signer"};
+  const std::uint64_t expected = next_nonce(state, tx.signer);
+  const bool fits = rule == NonceRule::exact ? tx.nonce == expected
+                                             : tx.nonce >= expected && tx.nonce - expected < max_nonce_window;
+  if (!fits) {
+    return {TxCode::bad_nonce, "nonce " + std::to_string(tx.nonce) + ", the signer's next is " +
+                                   std::to_string(expected) + (tx.nonce < expected ? " (a replay)" : " (a gap)")};
+  }
+  return {};
+}
+
+}  // namespace privfin::consensus::apps
