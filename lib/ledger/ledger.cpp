@@ -57,15 +57,15 @@ std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
   if (const auto it = young_.find(key); it != young_.end()) return it->second;
   if (const auto it = old_.find(key); it != old_.end()) {
     Bytes node = it->second;
-    remember(node_key, node);
+    remember(node_key, node);  // a copy: the caller gets the other
     return node;
   }
   auto node = store_->get(Column::state_nodes, node_key);
-  if (node) remember(node_key, *node);
+  if (node) remember(node_key, *node);  // a copy: the caller gets the other
   return node;
 }
 
-void Ledger::Nodes::remember(ByteView node_key, ByteView node) const {
+void Ledger::Nodes::remember(ByteView node_key, Bytes node) const {
   if (node_key.size() != node_key_size) return;
   if (young_.size() >= cache_nodes) {
     old_ = std::move(young_);
@@ -73,7 +73,7 @@ void Ledger::Nodes::remember(ByteView node_key, ByteView node) const {
   }
   NodeKey key;
   std::copy(node_key.begin(), node_key.end(), key.begin());
-  young_.insert_or_assign(key, Bytes(node.begin(), node.end()));
+  young_.insert_or_assign(key, std::move(node));
 }
 
 Ledger Ledger::open(Store& store, const OpenOptions& options) {
@@ -215,7 +215,7 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   if (header.app_hash != app_hash_) refuse("its app_hash is not the state after the tip");
   if (!block.body_matches()) refuse("its body does not match tx_root");
 
-  const TreeBatch tree = StateTree(nodes_).apply(height_, h, changes);
+  TreeBatch tree = StateTree(nodes_).apply(height_, h, changes);
   WriteBatch b;
   const auto key = height_key(h);
   b.put(Column::blocks, key, block.to_bytes());
@@ -241,8 +241,8 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   store_->write(b, true);
   // The next heights read the upper levels again; the deep nodes of random
   // keys rarely, and copying all of them costs more than it saves.
-  for (const auto& [k, v] : tree.nodes) {
-    if (std::to_integer<unsigned>(k[9]) <= Nodes::cached_depth && k[8] == std::byte{0}) nodes_.remember(k, v);
+  for (auto& [k, v] : tree.nodes) {
+    if (std::to_integer<unsigned>(k[9]) <= Nodes::cached_depth && k[8] == std::byte{0}) nodes_.remember(k, std::move(v));
   }
   height_ = h;
   app_hash_ = tree.root;

@@ -8,6 +8,7 @@
 #include <rocksdb/slice.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -85,8 +86,20 @@ std::optional<Bytes> RocksDbStore::get(Column c, ByteView key) const {
 }
 
 void RocksDbStore::write(const WriteBatch& batch, bool sync) {
+  // In (column family, key) order, keeping the order of ops on one key (so
+  // the later still wins): a memtable is a skip list that inserts keys in
+  // ascending order far faster than at random, and a height's new state
+  // nodes all carry the newest version, so sorted they append at the end.
+  const auto& ops = batch.ops();
+  std::vector<std::size_t> order(ops.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (ops[a].column != ops[b].column) return ops[a].column < ops[b].column;
+    return BytesLess{}(ops[a].key, ops[b].key);
+  });
   rocksdb::WriteBatch wb;
-  for (const auto& op : batch.ops()) {
+  for (const std::size_t i : order) {
+    const auto& op = ops[i];
     if (op.erase) check(wb.Delete(impl_->cf(op.column), slice(op.key)), "batch delete");
     else check(wb.Put(impl_->cf(op.column), slice(op.key), slice(op.value)), "batch put");
   }

@@ -15,10 +15,9 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
 #include "privfin/ledger/error.hpp"
+#include "sha256.hpp"
 
 namespace privfin::ledger {
-
-Hash32 sha256_one_shot(ByteView data);
 
 namespace {
 void write_node_key(std::span<std::byte, node_key_size> key, Version version, std::uint16_t depth,

@@ -1,12 +1,14 @@
 // RFC 9162 section 2.1: Merkle tree hash, audit paths and their verification.
 #include "privfin/ledger/tx_merkle.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <string>
 
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/core/hash.hpp"
+#include "sha256.hpp"
 
 namespace privfin::ledger {
 
@@ -46,18 +48,18 @@ std::vector<Hash32> leaf_hashes_of(std::span<const Bytes> txs) {
 }  // namespace
 
 Hash32 tx_leaf_hash(ByteView tx) {
-  Sha256 h;
-  h.update(ByteView(&leaf_prefix, 1)).update(tx);
-  return Hash32{h.finish()};
+  return sha256_one_shot(concat(ByteView(&leaf_prefix, 1), tx));
 }
 
 Hash32 tx_node_hash(const Hash32& left, const Hash32& right) {
-  Sha256 h;
-  h.update(ByteView(&node_prefix, 1)).update(left.v).update(right.v);
-  return Hash32{h.finish()};
+  std::array<std::byte, 65> in{};
+  in[0] = node_prefix;
+  std::copy(left.v.begin(), left.v.end(), in.begin() + 1);
+  std::copy(right.v.begin(), right.v.end(), in.begin() + 33);
+  return sha256_one_shot(in);
 }
 
-Hash32 tx_empty_root() { return Hash32{Sha256::hash({})}; }
+Hash32 tx_empty_root() { return sha256_one_shot({}); }
 
 Hash32 tx_merkle_root_of_leaves(std::span<const Hash32> leaf_hashes) {
   return leaf_hashes.empty() ? tx_empty_root() : root_of(leaf_hashes);

@@ -113,7 +113,7 @@ class Ledger {
     static constexpr unsigned cached_depth = 18;  // commit() caches the nodes it writes down to here
     explicit Nodes(const Store& store) noexcept : store_(&store) {}
     [[nodiscard]] std::optional<Bytes> get_node(ByteView node_key) const override;
-    void remember(ByteView node_key, ByteView node) const;
+    void remember(ByteView node_key, Bytes node) const;
 
    private:
     const Store* store_;
