@@ -47,6 +47,8 @@ void configure_socket(tcp::socket& socket, std::size_t buffer_size);
 // speaks), sender id, receiver id, party count, TLS or not. 21 bytes.
 using HelloMagic = std::array<char, 8>;
 inline constexpr HelloMagic network_hello_magic = {'P', 'R', 'I', 'V', 'F', 'I', 'N', '1'};
+// What the accepting side sends once a connection is authenticated (both transports).
+inline constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D', 'Y'};
 inline constexpr std::size_t hello_size = 8 + 4 + 4 + 4 + 1;
 
 struct Hello {

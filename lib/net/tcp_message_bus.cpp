@@ -41,7 +41,7 @@ using detail::millis;
 using detail::tcp;
 
 constexpr detail::HelloMagic bus_hello_magic = {'P', 'R', 'I', 'V', 'B', 'U', 'S', '1'};
-constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D', 'Y'};
+using detail::confirm_magic;
 // Messages taken from a queue per write, at most (about this many bytes).
 constexpr std::size_t write_batch_bytes = std::size_t{256} << 10;
 // Plaintext read per step for the plain transport, and opened per step with TLS.

@@ -52,7 +52,7 @@ using detail::is_disconnect;
 using detail::millis;
 using detail::tcp;
 
-constexpr std::array<char, 8> confirm_magic = {'P', 'F', '-', 'R', 'E', 'A', 'D', 'Y'};
+using detail::confirm_magic;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
 // Written blocks kept per link for reuse: a stream of blocks then allocates
