@@ -91,7 +91,7 @@ std::string describe_message(ByteView payload) {
   }
 }
 
-enum class EventKind : std::uint8_t { deliver, timer, durable, app_reply, crash, restart };
+enum class EventKind : std::uint8_t { deliver, timer, durable, app_reply, crash, restart, wake };
 
 struct Event {
   TimePoint at = 0;
@@ -155,6 +155,12 @@ struct SimNode {
   TimePoint clock_offset = 0;
   std::int64_t drift_ppm = 0;
   TimePoint busy_until = 0;
+  // Inputs that arrived while the CPU was busy, in arrival order, and whether
+  // a wake event is queued for when it is free (one event per wait, not one
+  // re-queued event per waiting input: a CPU-bound node's backlog would
+  // otherwise cost its length at every step).
+  std::deque<Event> inbox;
+  bool wake_pending = false;
   TimePoint link_free = 0;
   TimePoint inbound_free = 0;       // the downlink, while clogged
   std::vector<bool> silent_to;      // selective_silence: peers never sent to
@@ -206,6 +212,9 @@ class Simulation {
   bool crash_here(NodeId id, WritePoint point);
   void check_chains();
   void handle(const Event& e);
+  [[nodiscard]] bool stale(const Event& e);
+  void process(const Event& e);
+  void wake_when_free(NodeId id);
   void trace(const Event& e);
   void transmit(NodeId from, NodeId to, const Bytes& payload);
   TimePoint vote_hold(NodeId from, const Bytes& payload);
@@ -443,6 +452,8 @@ void Simulation::crash(NodeId id) {
   node.crypto.reset();
   node.executor.reset();  // the mempool is lost; the store is disk
   node.cancelled.clear();
+  node.inbox.clear();  // received but not yet processed: lost with the process
+  node.wake_pending = false;
   node.busy_until = now_;
   log(id, "crash");
 }
@@ -957,15 +968,53 @@ void Simulation::handle(const Event& e) {
     }
     default: break;
   }
-  if (!node.up || node.halted) return;
-  if (e.kind != EventKind::deliver && e.incarnation != node.incarnation) return;
-  if (e.kind == EventKind::timer && node.cancelled.erase(e.id) == 1) return;
-  if (now_ < node.busy_until) {  // the CPU is busy: try again when it is free
-    Event again = e;
-    again.at = node.busy_until;
-    push(std::move(again));
+  if (e.kind == EventKind::wake) {
+    if (!node.up || e.incarnation != node.incarnation) return;
+    node.wake_pending = false;
+    // The first input still valid, then wait again if more are queued.
+    while (!node.inbox.empty() && now_ >= node.busy_until && node.up && !node.halted) {
+      const Event next = std::move(node.inbox.front());
+      node.inbox.pop_front();
+      if (stale(next)) continue;
+      trace(next);
+      process(next);
+    }
+    if (!node.inbox.empty()) wake_when_free(e.node);
     return;
   }
+  if (stale(e)) return;
+  if (now_ < node.busy_until || !node.inbox.empty()) {  // the CPU is busy: queue behind the others
+    node.inbox.push_back(e);
+    wake_when_free(e.node);
+    return;
+  }
+  process(e);
+}
+
+// An input its node can no longer take: the node is down or halted, the
+// event belongs to an earlier incarnation, or it is a cancelled timer (then
+// forgotten, so that the set of cancelled timers stays small).
+bool Simulation::stale(const Event& e) {
+  auto& node = nodes_[e.node];
+  if (!node.up || node.halted) return true;
+  if (e.kind != EventKind::deliver && e.incarnation != node.incarnation) return true;
+  return e.kind == EventKind::timer && node.cancelled.erase(e.id) == 1;
+}
+
+void Simulation::wake_when_free(NodeId id) {
+  auto& node = nodes_[id];
+  if (node.wake_pending) return;
+  node.wake_pending = true;
+  Event w;
+  w.at = std::max(now_, node.busy_until);
+  w.kind = EventKind::wake;
+  w.node = id;
+  w.incarnation = node.incarnation;
+  push(std::move(w));
+}
+
+void Simulation::process(const Event& e) {
+  auto& node = nodes_[e.node];
   const TimePoint local = local_time(node, now_);
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));

@@ -3,6 +3,7 @@
 // index, huge weights are scaled, and the engine and the simulator follow it.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 
 #include "privfin/consensus/crypto.hpp"

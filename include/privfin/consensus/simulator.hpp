@@ -31,7 +31,8 @@
 // than its lock), application hashes agree, memory per node bounded, and
 // liveness: every honest node commits max(target_height, H + 2) within
 // liveness_window after fault_end, H being the highest honest height at
-// fault_end. Cost: about n^2 events per round; see docs/consensus.md.
+// fault_end; at the end of a run, every honest ledger is one hash chain of
+// the agreed blocks. Cost: about n^2 events per round; see docs/consensus.md.
 #pragma once
 
 #include <array>
