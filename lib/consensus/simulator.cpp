@@ -160,6 +160,7 @@ struct SimNode {
   // re-queued event per waiting input: a CPU-bound node's backlog would
   // otherwise cost its length at every step).
   std::deque<Event> inbox;
+  std::vector<std::size_t> inbox_from;  // queued messages per sender
   bool wake_pending = false;
   TimePoint link_free = 0;
   TimePoint inbound_free = 0;       // the downlink, while clogged
@@ -185,6 +186,7 @@ class Simulation {
   void request_sync(NodeId id, const RequestSync& r);
   void count_rejection(NodeId id, const Rejection& r) {
     ++result_.rejections;
+    if (r.cause == RejectionCause::invalid_proof) ++result_.invalid_proofs;
     if (cfg_.log) log(id, "rejected: " + r.describe());
   }
   void count_evidence() { ++result_.evidence; }
@@ -220,6 +222,7 @@ class Simulation {
   TimePoint vote_hold(NodeId from, const Bytes& payload);
   bool cut(NodeId from, NodeId to) const;
   void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
+  Bytes with_bad_signature(NodeId from, const Bytes& payload);
   void observe_signed(NodeId from, const Bytes& payload);
   void check_liveness();
   void prune_checkers();
@@ -312,6 +315,7 @@ Simulation::Simulation(const SimConfig& cfg)
       adversary_(Prg(root_seed(cfg.seed)).derive("adversary")),
       chain_id_("sim-chain") {
   if (cfg_.n < 1 || cfg_.n > 256) throw InvalidArgument("simulate: n must be in [1, 256]");
+  if (cfg_.inbox_per_peer == 0) throw InvalidArgument("simulate: inbox_per_peer must be at least 1");
   if (!cfg_.weights.empty() && cfg_.weights.size() != cfg_.n) {
     throw InvalidArgument("simulate: weights must list every node or none");
   }
@@ -379,6 +383,7 @@ Simulation::Simulation(const SimConfig& cfg)
   jitter_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, cfg_.jitter));
   for (NodeId i = 0; i < cfg_.n; ++i) {
     nodes_[i].behaviour = cfg_.behaviour.empty() ? Behaviour::honest : cfg_.behaviour[i];
+    nodes_[i].inbox_from.assign(cfg_.n, 0);
     nodes_[i].clock_offset = cfg_.max_clock_offset == 0 ? 0 : between(clocks, -cfg_.max_clock_offset, cfg_.max_clock_offset);
     nodes_[i].drift_ppm = cfg_.max_drift_ppm == 0 ? 0 : between(clocks, -cfg_.max_drift_ppm, cfg_.max_drift_ppm);
     for (NodeId j = 0; j < cfg_.n; ++j) latency_[i][j] = between(network_, cfg_.latency_min, cfg_.latency_max);
@@ -453,6 +458,7 @@ void Simulation::crash(NodeId id) {
   node.executor.reset();  // the mempool is lost; the store is disk
   node.cancelled.clear();
   node.inbox.clear();  // received but not yet processed: lost with the process
+  std::fill(node.inbox_from.begin(), node.inbox_from.end(), 0);
   node.wake_pending = false;
   node.busy_until = now_;
   log(id, "crash");
@@ -615,11 +621,12 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
     }
     case Behaviour::malformed: {
       Bytes bad = payload;
-      switch (below(adversary_, 4)) {
+      switch (below(adversary_, 5)) {
         case 0: bad.resize(below(adversary_, bad.size())); break;           // truncation
         case 1: bad[below(adversary_, bad.size())] ^= std::byte{0x10}; break;  // bit flip
         case 2: bad = adversary_.bytes(below(adversary_, 200)); break;       // random bytes
-        default: bad.push_back(std::byte{0}); break;                          // trailing byte
+        case 3: bad.push_back(std::byte{0}); break;                          // trailing byte
+        default: bad = with_bad_signature(from, payload); break;             // well formed, forged
       }
       transmit(from, to, bad);
       break;
@@ -663,6 +670,26 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
   }
   observe_signed(from, payload);
   transmit(from, to, payload);
+}
+
+// A well-formed message whose signature is forged: with real crypto either
+// bytes that are no point of G2 (compressed flag set, x drawn at random:
+// about half of the x are not on the curve, and a point on it is almost
+// never in the subgroup), or a valid signature of another message; with
+// symbolic crypto, random bytes of the right length.
+Bytes Simulation::with_bad_signature(NodeId from, const Bytes& payload) {
+  auto m = Message::from_bytes(payload);
+  Bytes* signature = nullptr;
+  if (auto* p = std::get_if<Proposal>(&m.body)) signature = &p->signature;
+  if (auto* v = std::get_if<Vote>(&m.body)) signature = &v->signature;
+  if (signature == nullptr || signature->empty()) return payload;
+  if (chance(adversary_, 0.5)) {
+    *signature = adversary_.bytes(signature->size());
+    if (cfg_.real_crypto) (*signature)[0] = ((*signature)[0] & std::byte{0x1f}) | std::byte{0x80};
+  } else {
+    *signature = nodes_[from].crypto->sign(adversary_.bytes(32));
+  }
+  return m.to_bytes();
 }
 
 void Simulation::set_timer(NodeId id, TimerId timer, TimePoint at_local) {
@@ -975,6 +1002,7 @@ void Simulation::handle(const Event& e) {
     while (!node.inbox.empty() && now_ >= node.busy_until && node.up && !node.halted) {
       const Event next = std::move(node.inbox.front());
       node.inbox.pop_front();
+      if (next.kind == EventKind::deliver) --node.inbox_from[next.from];
       if (stale(next)) continue;
       trace(next);
       process(next);
@@ -984,6 +1012,13 @@ void Simulation::handle(const Event& e) {
   }
   if (stale(e)) return;
   if (now_ < node.busy_until || !node.inbox.empty()) {  // the CPU is busy: queue behind the others
+    if (e.kind == EventKind::deliver) {
+      if (node.inbox_from[e.from] >= cfg_.inbox_per_peer) {
+        ++result_.inbox_dropped;
+        return;
+      }
+      ++node.inbox_from[e.from];
+    }
     node.inbox.push_back(e);
     wake_when_free(e.node);
     return;
@@ -1027,6 +1062,10 @@ void Simulation::process(const Event& e) {
   }
   if (node.engine) {
     node.busy_until = now_ + step_cost + node.crypto->take_cost();
+    if (node.inbox.size() > (cfg_.n + 16) * cfg_.inbox_per_peer) {
+      violation("node " + std::to_string(e.node) + " has " + std::to_string(node.inbox.size()) +
+                " inputs waiting (unbounded inbox?)");
+    }
     if (node.engine->memory_items() > 64 * cfg_.n + 4096) {
       violation("node " + std::to_string(e.node) + " holds " + std::to_string(node.engine->memory_items()) +
                 " items (unbounded memory?)");

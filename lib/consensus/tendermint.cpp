@@ -129,6 +129,7 @@ void Tendermint::start(const Start& s) {
   tip_ = s.tip;
   if (tip_) decisions_.push_back(*tip_);
   set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
+  height_started_ = now_;
   if (s.record && s.record->height == height_) {
     // Restart inside a height: resume the recorded round and send again
     // exactly what was signed there; never sign it anew.
@@ -173,6 +174,7 @@ void Tendermint::enter_height(Height h) {
       ++it;
     }
   }
+  height_started_ = now_;
   height_ = h;
   proposals_.clear();
   votes_.clear();
@@ -363,10 +365,15 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
   if (v.voter >= cfg_.validators.size()) return reject(from, RejectionCause::malformed, "voter outside the set");
   if (v.height != height_) {
     if (v.height == 0) return reject(from, RejectionCause::out_of_range, "vote for height 0");
+    // A vote for a height we decided only tells us that its (authenticated)
+    // sender is still there; answering costs one rate-limited Send of a
+    // self-certifying decision, so its signature is not worth checking. A
+    // lagging node relays a whole height of votes: at n = 100, verifying them
+    // took each peer longer than the rebroadcast interval.
+    if (v.height < height_) return serve_behind_peer(from, v.height);
     if (!crypto_.verify(v.voter, v.signed_bytes(cfg_.chain_id), v.signature)) {
       return reject(from, RejectionCause::invalid_proof, "vote signature does not verify");
     }
-    if (v.height < height_) return serve_behind_peer(from, v.height);
     if (v.height > height_ + 1) return request_sync(from, v.height);
     if (future_.size() < cfg_.future_buffer) future_.emplace_back(from, raw);
     return;
@@ -452,7 +459,7 @@ void Tendermint::on_timer(const TimerFired& t) {
       for (const auto& raw : record_.signed_messages) out_.push_back(Broadcast{raw});
       broadcast_proof_of_lock();
     }
-    if (tick_height_ == height_) {
+    if (tick_height_ == height_ && now_ - height_started_ >= 2 * typical_height_) {
       // No decision for a whole interval: peers may be stuck in a round
       // whose votes they lost. Relay the votes of this round and the
       // precommits that ended the previous one (they let a peer time out
@@ -650,6 +657,8 @@ void Tendermint::commit(Decision d) {
   tip_ = d;
   decisions_.push_back(std::move(d));
   while (decisions_.size() > cfg_.kept_decisions) decisions_.pop_front();
+  const TimePoint took = std::min(now_ - height_started_, 8 * cfg_.rebroadcast_interval);
+  typical_height_ = (7 * typical_height_ + took) / 8;
   enter_height(height_ + 1);
 }
 
@@ -700,6 +709,7 @@ Hash32 Tendermint::state_digest() const {
   w.varint(served_.size());
   for (const auto& [peer, s] : served_) w.u32(peer).u64(s.first).u64(static_cast<std::uint64_t>(s.second));
   w.u32(rounds_at_height_).u64(tick_height_);
+  w.u64(static_cast<std::uint64_t>(height_started_)).u64(static_cast<std::uint64_t>(typical_height_));
   w.boolean(last_sync_request_.has_value()).u64(static_cast<std::uint64_t>(last_sync_request_.value_or(0)));
   return Hash32{Sha256::hash(w.data())};
 }

@@ -56,6 +56,21 @@ TEST_CASE("simulator: 4 honest nodes with real BLS crypto commit, certificates v
   for (auto h : r.committed) CHECK(h >= 2);
 }
 
+TEST_CASE("simulator: forged signatures (invalid G2 points, signatures of other messages) are refused with real BLS",
+          "[consensus][simulator]") {
+  SimConfig cfg;
+  cfg.n = 4;
+  cfg.real_crypto = true;
+  cfg.target_height = 2;
+  cfg.liveness_window = 30'000'000'000;
+  cfg.behaviour = {Behaviour::honest, Behaviour::malformed, Behaviour::honest, Behaviour::honest};
+  const auto r = simulate(cfg);
+  INFO((r.ok() ? std::string() : r.violations.front()));
+  CHECK(r.ok());
+  CHECK(r.invalid_proofs > 0);
+  for (NodeId i : {0u, 2u, 3u}) CHECK(r.committed[i] >= 2);
+}
+
 TEST_CASE("simulator: seeds 1-500 (n = 4, 7, 10, Byzantine nodes, partitions, crashes, skew): no violation",
           "[consensus][simulator][seeds]") {
   run_seeds(1, 500);

@@ -137,6 +137,11 @@ struct SimConfig {
   std::vector<std::vector<bool>> silent_to;
   TimePoint fault_end = 0;         // no loss, partition or crash after this
   TimePoint liveness_window = 60'000'000'000;
+  // A busy node's inbox keeps at most this many unprocessed messages from
+  // each peer; the next ones are dropped, as a real bus's bounded per-peer
+  // queue drops under back-pressure (net/message_bus.hpp). Timers and the
+  // application's replies are never dropped.
+  std::size_t inbox_per_peer = 256;
   CostModel costs;
   PlantedBugs bugs;
   bool log = false;                // keep a readable event log
@@ -153,6 +158,7 @@ struct SimResult {
   std::uint64_t messages = 0;
   std::uint64_t bytes = 0;
   std::uint64_t rejections = 0;
+  std::uint64_t invalid_proofs = 0;  // rejections for a signature or certificate that does not verify
   std::uint64_t evidence = 0;
   // What the network model did (tests show each feature acts through these):
   std::uint64_t delivered = 0;       // deliveries scheduled
@@ -160,6 +166,7 @@ struct SimResult {
   std::uint64_t clogged = 0;         // messages slowed by a clog
   std::uint64_t withheld = 0;        // messages a selective_silence node did not send
   std::uint64_t delayed_votes = 0;   // votes held back
+  std::uint64_t inbox_dropped = 0;   // messages a busy node's full inbox dropped
   std::array<std::uint64_t, write_point_count> write_crashes{};  // crashes per WritePoint
   std::uint64_t rounds = 0;          // rounds the commits took (MetricId::rounds_for_height), summed
   std::uint64_t commits = 0;         // commits over all nodes

@@ -145,6 +145,13 @@ class Tendermint final : public Engine {
   Round rounds_at_height_ = 0;
   std::optional<TimePoint> last_sync_request_;
   Height tick_height_ = 0;  // height at the last rebroadcast tick
+  // When this height began, and a moving average of how long heights take
+  // (in the engine's clock): a node relays other nodes' votes only when
+  // stuck for twice the usual, so that at large n, where a height takes
+  // longer than the rebroadcast interval, busy nodes do not relay every
+  // vote to everyone at every tick.
+  TimePoint height_started_ = 0;
+  TimePoint typical_height_ = 0;
 };
 
 }  // namespace privfin::consensus
