@@ -1,0 +1,147 @@
+// privfin/node/node.hpp — a consensus node: the engine's runtime
+// (consensus/runtime.hpp) in the real environment. The same Runtime and
+// AppExecutor the simulator runs, with a message bus for the network
+// (net/message_bus.hpp: TcpMessageBus between processes), a Store for the
+// disk (ledger/: RocksDbStore in production) and the steady clock.
+//
+//   auto store = ledger::RocksDbStore::open(data_dir);
+//   auto bus = net::TcpMessageBus::start(cluster, self);
+//   consensus::BlsCrypto crypto(validators, my_bls_key);
+//   consensus::apps::Payments app(chain_id);
+//   Node node({.chain_id = chain_id}, genesis, self, crypto, *bus, *store, app);
+//   node.start();                               // recovers the ledger and the safety record
+//   while (!stop) node.poll(std::chrono::milliseconds(50));
+//   auto verdict = node.submit(tx);             // mempool + gossip (poll's thread)
+//
+// What it does on each poll(): fires the timers that are due, then takes
+// messages from the bus until none is waiting or max_wait has passed, and
+// feeds each to the engine through the runtime. The engine's actions run
+// here: Persist writes the safety record (SafetyStore, one synced write)
+// before any later send leaves; Send/Broadcast go on the bus; the
+// application's requests go to the AppExecutor, whose replies are fed back
+// as inputs; Commit executes the block and writes block, certificate,
+// results and state in one synced batch (LedgerAppStore); RequestSync asks
+// the hinted peer for up to 64 blocks, and a peer's blocks are fed to the
+// engine as BlockSynced (it checks each certificate). Transactions:
+// submit() runs check_tx and, if admitted, sends the transaction to every
+// peer, which admits it in turn (de-duplicated by hash, not sent on).
+// Evidence of equivocation and rejections are counted (status()) and
+// reported through NodeSettings::on_event.
+//
+// Restart: start() opens the ledger (a store that holds one is recovered:
+// the tip's certificate re-verified, StoreCorruption if damaged), loads the
+// safety record, and starts the engine from them, so a restarted node
+// never signs a conflicting vote and catches up by block sync.
+//
+// Costs: per height, O(n) bus messages sent and received, 2n signature
+// verifications, 3 synced safety writes per round and one synced batch per
+// commit. Throws: InvalidArgument for a bad configuration (self outside the
+// set, a crypto provider of another size); what the store throws
+// (StoreError, StoreCorruption) — a node whose disk fails stops. A peer's
+// bytes never throw: malformed ones are counted as rejections. Not
+// thread-safe: one thread calls start(), poll() and submit().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "privfin/consensus/app_executor.hpp"
+#include "privfin/consensus/application.hpp"
+#include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/runtime.hpp"
+#include "privfin/consensus/tendermint.hpp"
+#include "privfin/ledger/app_store.hpp"
+#include "privfin/ledger/safety_store.hpp"
+#include "privfin/net/message_bus.hpp"
+#include "privfin/node/wire.hpp"
+
+namespace privfin::node {
+
+using consensus::NodeId;
+using consensus::TimePoint;
+
+struct NodeSettings {
+  std::string chain_id;
+  // Timeouts and limits of the engine (chain_id, validators and self are
+  // filled in by the node).
+  consensus::TendermintConfig engine;
+  std::size_t mempool_max_txs = 10'000;
+  std::size_t mempool_max_bytes = std::size_t{64} << 20;
+  // Called on the poll thread for what an operator wants to see: "commit",
+  // "evidence", "rejected", "sync" with a one-line description.
+  std::function<void(std::string_view what, const std::string& detail)> on_event;
+};
+
+struct NodeStatus {
+  Height height = 0;            // committed
+  Hash32 app_hash;              // after `height`
+  std::size_t mempool = 0;      // transactions waiting
+  std::uint64_t rejections = 0; // peers' messages refused by the engine or the node
+  std::uint64_t evidence = 0;   // equivocations seen
+  std::uint64_t synced = 0;     // blocks received by block sync
+  std::uint64_t sends_refused = 0;  // bus queue full
+};
+
+class Node {
+ public:
+  Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, consensus::Crypto& crypto,
+       net::MessageBus& bus, ledger::Store& store, consensus::Application& app);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  void start();
+  // One turn of the loop; waits up to max_wait for a message when nothing
+  // else is due. Returns the number of inputs handled.
+  std::size_t poll(std::chrono::milliseconds max_wait);
+
+  // check_tx, then gossip to every peer if admitted.
+  [[nodiscard]] consensus::TxVerdict submit(ByteView tx);
+  [[nodiscard]] consensus::QueryResult query(std::string_view path, ByteView key, Height h, bool prove) const;
+  [[nodiscard]] NodeStatus status() const;
+  [[nodiscard]] const ledger::Ledger& ledger() const { return app_store_.ledger(); }
+  [[nodiscard]] const consensus::Tendermint& engine() const noexcept { return *engine_; }
+
+  // The environment of Runtime<Env> (consensus/runtime.hpp); public for the
+  // runtime's sake only.
+  struct Env;
+
+ private:
+  [[nodiscard]] ledger::OpenOptions open_options();
+  void input(const consensus::Input& in);
+  void handle(std::size_t from, const Bytes& bytes);
+  void fire_due_timers();
+  [[nodiscard]] TimePoint now() const;
+  void event(std::string_view what, const std::string& detail) const;
+
+  NodeSettings settings_;
+  consensus::Genesis genesis_;
+  NodeId self_;
+  consensus::Crypto& crypto_;
+  net::MessageBus& bus_;
+  ledger::Store& store_;
+  consensus::Application& app_;
+  ledger::LedgerAppStore app_store_;
+  ledger::SafetyStore safety_;
+  std::unique_ptr<consensus::AppExecutor> executor_;
+  std::unique_ptr<consensus::Tendermint> engine_;
+  std::unique_ptr<Env> env_;
+  std::unique_ptr<consensus::Runtime<Env>> runtime_;
+  std::multimap<TimePoint, consensus::TimerId> timers_;
+  std::set<consensus::TimerId> cancelled_;
+  std::deque<consensus::Input> replies_;  // the application's replies, fed after the current step
+  std::uint64_t next_ticket_ = 1;
+  NodeStatus counts_;
+  std::chrono::steady_clock::time_point epoch_;
+  bool started_ = false;
+  bool in_step_ = false;
+};
+
+}  // namespace privfin::node

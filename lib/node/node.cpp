@@ -1,0 +1,238 @@
+#include "privfin/node/node.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "privfin/core/error.hpp"
+
+namespace privfin::node {
+
+// The runtime's environment: each hook is one line of what node.hpp says.
+struct Node::Env {
+  Node& node;
+
+  std::uint64_t write_safety(const consensus::SafetyRecord& record) {
+    node.safety_.save(record);  // synced: durable on return
+    const std::uint64_t ticket = node.next_ticket_++;
+    node.runtime_->durable(ticket);
+    return ticket;
+  }
+  void send(NodeId to, const Bytes& payload) {
+    if (node.bus_.send(to, NodeMessage::consensus(payload).to_bytes()) == net::SendStatus::refused) {
+      ++node.counts_.sends_refused;
+    }
+  }
+  void broadcast(const Bytes& payload) {
+    node.counts_.sends_refused += node.bus_.broadcast(NodeMessage::consensus(payload).to_bytes());
+  }
+  void set_timer(consensus::TimerId id, TimePoint at) { node.timers_.emplace(at, id); }
+  void cancel_timer(consensus::TimerId id) { node.cancelled_.insert(id); }
+  void request_proposal(const consensus::RequestProposal& r) {
+    node.replies_.emplace_back(node.executor_->propose(r, node.now(), node.self_));
+  }
+  void request_validate(const consensus::RequestValidate& r) { node.replies_.emplace_back(node.executor_->validate(r)); }
+  void request_sync(const consensus::RequestSync& r) {
+    if (r.hint == node.self_ || r.hint >= node.bus_.party_count() || r.from == 0 || r.from > r.to) return;
+    const Height to = std::min<Height>(r.to, r.from + NodeMessage::max_sync_blocks - 1);
+    (void)node.bus_.send(r.hint, NodeMessage::sync_request(r.from, to).to_bytes());
+    node.event("sync", "asked node " + std::to_string(r.hint) + " for heights " + std::to_string(r.from) + "-" +
+                           std::to_string(to));
+  }
+  void commit(const consensus::Decision& d) {
+    const auto& result = node.executor_->commit(d);
+    std::size_t ok = 0;
+    for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
+    node.event("commit", "height " + std::to_string(d.block.header.height) + " block " + d.block.hash().short_hex() +
+                             " round " + std::to_string(d.certificate.round) + " txs " +
+                             std::to_string(result.results.size()) + " ok " + std::to_string(ok) + " app " +
+                             node.app_store_.ledger().app_hash().short_hex());
+  }
+  void evidence(const consensus::Evidence& e) {
+    ++node.counts_.evidence;
+    node.event("evidence", "validator " + std::to_string(e.first.voter) + " signed two conflicting votes at height " +
+                               std::to_string(e.first.height) + " round " + std::to_string(e.first.round));
+  }
+  void rejected(const Rejection& r) {
+    ++node.counts_.rejections;
+    node.event("rejected", r.describe());
+  }
+  void metric(const consensus::Metric&) {}
+};
+
+Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, consensus::Crypto& crypto,
+           net::MessageBus& bus, ledger::Store& store, consensus::Application& app)
+    : settings_(std::move(settings)),
+      genesis_(std::move(genesis)),
+      self_(self),
+      crypto_(crypto),
+      bus_(bus),
+      store_(store),
+      app_(app),
+      app_store_(store, open_options()),
+      safety_(store),
+      epoch_(std::chrono::steady_clock::now()) {
+  if (settings_.chain_id.empty()) throw InvalidArgument("Node: the chain id is empty");
+  if (genesis_.chain_id != settings_.chain_id) {
+    throw InvalidArgument("Node: the genesis names chain '" + genesis_.chain_id + "', the settings '" +
+                          settings_.chain_id + "'");
+  }
+  if (bus_.party_id() != self_ || bus_.party_count() != genesis_.validators.size()) {
+    throw InvalidArgument("Node: the bus is party " + std::to_string(bus_.party_id()) + " of " +
+                          std::to_string(bus_.party_count()) + ", the node validator " + std::to_string(self_) +
+                          " of " + std::to_string(genesis_.validators.size()));
+  }
+  consensus::TendermintConfig tc = settings_.engine;
+  tc.chain_id = settings_.chain_id;
+  tc.validators = genesis_.validators;
+  tc.self = self_;
+  tc.bugs = {};
+  engine_ = std::make_unique<consensus::Tendermint>(std::move(tc), crypto_);
+  executor_ = std::make_unique<consensus::AppExecutor>(
+      app_, app_store_,
+      consensus::ExecutorConfig{settings_.chain_id, settings_.mempool_max_txs, settings_.mempool_max_bytes});
+  env_ = std::make_unique<Env>(Env{*this});
+  runtime_ = std::make_unique<consensus::Runtime<Env>>(*env_, *engine_);
+}
+
+Node::~Node() = default;
+
+ledger::OpenOptions Node::open_options() {
+  // The tip's certificate is re-verified at open (validator-set changes are
+  // not supported yet: the genesis set signs every height).
+  ledger::OpenOptions o;
+  o.verify_certificate = [this](const consensus::Block&, const consensus::CommitCertificate& c) {
+    return consensus::verify_certificate(crypto_, genesis_.validators, settings_.chain_id, c);
+  };
+  return o;
+}
+
+TimePoint Node::now() const {
+  // The engine's clock: steady, in nanoseconds since the node was made.
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count() + 1;
+}
+
+void Node::event(std::string_view what, const std::string& detail) const {
+  if (settings_.on_event) settings_.on_event(what, detail);
+}
+
+void Node::start() {
+  if (started_) throw InvalidArgument("Node: started twice");
+  started_ = true;
+  if (app_store_.initialized()) {
+    executor_->recover();
+  } else {
+    (void)executor_->init_chain(genesis_);
+  }
+  consensus::Start s;
+  s.committed = app_store_.ledger().height();
+  if (s.committed > 0) {
+    auto block = app_store_.ledger().block(s.committed);
+    auto cert = app_store_.ledger().certificate(s.committed);
+    if (block && cert) s.tip = consensus::Decision{std::move(*block), std::move(*cert)};
+  }
+  s.record = safety_.load(settings_.engine.limits);
+  event("start", "height " + std::to_string(s.committed) + (s.record ? ", safety record at height " +
+                                                                           std::to_string(s.record->height)
+                                                                     : ", no safety record"));
+  input(s);
+}
+
+void Node::input(const consensus::Input& in) {
+  runtime_->input(now(), in);
+  while (!replies_.empty()) {
+    consensus::Input next = std::move(replies_.front());
+    replies_.pop_front();
+    runtime_->input(now(), next);
+  }
+}
+
+void Node::fire_due_timers() {
+  while (!timers_.empty() && timers_.begin()->first <= now()) {
+    const consensus::TimerId id = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    if (cancelled_.erase(id) == 1) continue;
+    input(consensus::TimerFired{id});
+  }
+}
+
+std::size_t Node::poll(std::chrono::milliseconds max_wait) {
+  if (!started_) throw InvalidArgument("Node: poll before start");
+  std::size_t handled = 0;
+  fire_due_timers();
+  auto wait = max_wait;
+  if (!timers_.empty()) {
+    const auto until = std::chrono::nanoseconds(std::max<TimePoint>(timers_.begin()->first - now(), 0));
+    wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(until));
+  }
+  // Up to 1,024 messages per turn, so that timers are never starved.
+  for (auto in = bus_.receive(wait); in && handled < 1024; in = bus_.receive(std::chrono::milliseconds(0))) {
+    handle(in->from, in->message);
+    ++handled;
+  }
+  fire_due_timers();
+  return handled;
+}
+
+void Node::handle(std::size_t from, const Bytes& bytes) {
+  NodeMessage m;
+  try {
+    m = NodeMessage::from_bytes(bytes, settings_.engine.limits);
+  } catch (const DecodeError& e) {
+    ++counts_.rejections;
+    event("rejected", "node " + std::to_string(self_) + " refused a message from node " + std::to_string(from) +
+                          ": " + e.what());
+    return;
+  }
+  switch (m.kind) {
+    case NodeMessageKind::consensus: input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)}); break;
+    case NodeMessageKind::transaction: (void)executor_->submit(m.payload); break;  // admitted or not, not sent on
+    case NodeMessageKind::sync_request: {
+      const auto& ledger = app_store_.ledger();
+      std::vector<consensus::Decision> blocks;
+      for (Height h = std::max(m.from, ledger.retain_height() + 1);
+           h <= std::min(m.to, ledger.height()) && blocks.size() < NodeMessage::max_sync_blocks; ++h) {
+        auto block = ledger.block(h);
+        auto cert = ledger.certificate(h);
+        if (!block || !cert) break;
+        blocks.push_back(consensus::Decision{std::move(*block), std::move(*cert)});
+      }
+      if (!blocks.empty()) (void)bus_.send(from, NodeMessage::sync_response(std::move(blocks)).to_bytes());
+      break;
+    }
+    case NodeMessageKind::sync_response:
+      for (auto& d : m.blocks) {
+        const Height before = app_store_.ledger().height();
+        if (d.block.header.height != before + 1) continue;
+        input(consensus::BlockSynced{std::move(d)});
+        if (app_store_.ledger().height() == before) break;  // refused: the engine said why
+        ++counts_.synced;
+      }
+      break;
+  }
+}
+
+consensus::TxVerdict Node::submit(ByteView tx) {
+  if (!started_) throw InvalidArgument("Node: submit before start");
+  auto verdict = executor_->submit(tx);
+  if (verdict.ok()) {
+    counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
+  }
+  return verdict;
+}
+
+consensus::QueryResult Node::query(std::string_view path, ByteView key, Height h, bool prove) const {
+  return app_.query(app_store_, path, key, h, prove);
+}
+
+NodeStatus Node::status() const {
+  NodeStatus s = counts_;
+  if (app_store_.initialized()) {
+    s.height = app_store_.ledger().height();
+    s.app_hash = app_store_.ledger().app_hash();
+  }
+  s.mempool = executor_ ? executor_->mempool_size() : 0;
+  return s;
+}
+
+}  // namespace privfin::node

@@ -1,0 +1,102 @@
+#include "privfin/node/wire.hpp"
+
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "privfin/core/codec.hpp"
+
+namespace privfin::node {
+
+NodeMessage NodeMessage::consensus(Bytes engine_message) {
+  NodeMessage m;
+  m.kind = NodeMessageKind::consensus;
+  m.payload = std::move(engine_message);
+  return m;
+}
+
+NodeMessage NodeMessage::transaction(Bytes tx) {
+  NodeMessage m;
+  m.kind = NodeMessageKind::transaction;
+  m.payload = std::move(tx);
+  return m;
+}
+
+NodeMessage NodeMessage::sync_request(Height from, Height to) {
+  if (from == 0 || from > to) throw InvalidArgument("NodeMessage: a sync request needs 1 <= from <= to");
+  NodeMessage m;
+  m.kind = NodeMessageKind::sync_request;
+  m.from = from;
+  m.to = to;
+  return m;
+}
+
+NodeMessage NodeMessage::sync_response(std::vector<Decision> blocks) {
+  if (blocks.size() > max_sync_blocks) throw InvalidArgument("NodeMessage: more blocks than a sync response holds");
+  NodeMessage m;
+  m.kind = NodeMessageKind::sync_response;
+  m.blocks = std::move(blocks);
+  return m;
+}
+
+Bytes NodeMessage::to_bytes() const {
+  Writer w;
+  w.version(format_version).u8(static_cast<std::uint8_t>(kind));
+  switch (kind) {
+    case NodeMessageKind::consensus:
+    case NodeMessageKind::transaction: w.bytes(payload); break;
+    case NodeMessageKind::sync_request: w.u64(from).u64(to); break;
+    case NodeMessageKind::sync_response:
+      w.varint(blocks.size());
+      for (const auto& d : blocks) w.bytes(consensus::Message{d}.to_bytes());
+      break;
+  }
+  return std::move(w).take();
+}
+
+NodeMessage NodeMessage::from_bytes(ByteView bytes, const consensus::Limits& limits) {
+  Reader r(bytes);
+  r.expect_version(format_version, "node message");
+  NodeMessage m;
+  const auto kind = r.u8("node message kind");
+  switch (kind) {
+    case static_cast<std::uint8_t>(NodeMessageKind::consensus): {
+      m.kind = NodeMessageKind::consensus;
+      const auto p = r.bytes("consensus message");
+      m.payload.assign(p.begin(), p.end());
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::transaction): {
+      m.kind = NodeMessageKind::transaction;
+      const auto p = r.bytes("transaction", limits.max_body);
+      if (p.empty()) throw DecodeError("node message: empty transaction");
+      m.payload.assign(p.begin(), p.end());
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::sync_request):
+      m.kind = NodeMessageKind::sync_request;
+      m.from = r.u64("sync from");
+      m.to = r.u64("sync to");
+      if (m.from == 0 || m.from > m.to) throw DecodeError("node message: sync request needs 1 <= from <= to");
+      break;
+    case static_cast<std::uint8_t>(NodeMessageKind::sync_response): {
+      m.kind = NodeMessageKind::sync_response;
+      const std::size_t count = r.length("sync block count", max_sync_blocks);
+      for (std::size_t i = 0; i < count; ++i) {
+        auto msg = consensus::Message::from_bytes(r.bytes("sync block"), limits);
+        auto* d = std::get_if<Decision>(&msg.body);
+        if (d == nullptr) throw DecodeError("node message: sync block " + std::to_string(i) + " is not a decision");
+        if (i > 0 && d->block.header.height != m.blocks.back().block.header.height + 1) {
+          throw DecodeError("node message: sync blocks out of height order");
+        }
+        m.blocks.push_back(std::move(*d));
+      }
+      break;
+    }
+    default: throw DecodeError("node message: unknown kind " + std::to_string(kind));
+  }
+  r.expect_end("node message");
+  return m;
+}
+
+}  // namespace privfin::node

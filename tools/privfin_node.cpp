@@ -1,0 +1,240 @@
+// privfin-node — a consensus node of a consortium chain (docs/node.md).
+//
+//   privfin-node init --validators 4 --out testnet [--chain-id settlement] [--app payments|kv]
+//                     [--banks 4] [--host 127.0.0.1] [--base-port 26600]
+//   privfin-node run --config testnet/node0.json [--until-height H] [--load testnet/bank0.key:N]
+//
+// `init` writes a whole chain for one host: TLS credentials and
+// cluster.json for the message bus (privfin-keygen's layout), one BLS
+// validator key per node (validator<i>.key, mode 0600), bank account keys
+// for the payments application (bank<k>.key; each bank opens with
+// 1,000,000), genesis.bin (node/genesis.hpp) and node<i>.json:
+//   {"cluster": "cluster.json", "id": 0, "validator_key": "validator0.key",
+//    "genesis": "genesis.bin", "data_dir": "data0"}
+// (relative paths are relative to the JSON file). `run` starts node `id`:
+// opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
+// and its safety record, connects to its peers over pinned mutual TLS and
+// takes part in consensus until SIGINT/SIGTERM or --until-height. Each
+// commit prints one line "commit height H block B round R txs T ok K app A";
+// the last line is "stopped at height H app A". --load KEY:N submits N
+// transfers of 1 from that bank to the next bank once the chain runs (a
+// load generator for demos and tests).
+// Exit 0, 2 for a usage error, 1 when it fails (the message names why).
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "privfin/consensus/apps/kv_store.hpp"
+#include "privfin/consensus/apps/payments.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/ledger/rocksdb_store.hpp"
+#include "privfin/net/keygen.hpp"
+#include "privfin/net/tcp_message_bus.hpp"
+#include "privfin/node/genesis.hpp"
+#include "privfin/node/node.hpp"
+#include "privfin/service/key_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace privfin;
+
+std::atomic<bool> stop_requested{false};
+extern "C" void on_signal(int) { stop_requested = true; }
+
+struct InitOptions {
+  std::size_t validators = 4, banks = 4;
+  fs::path out;
+  std::string chain_id = "settlement", app = "payments", host = "127.0.0.1";
+  std::uint16_t base_port = 26600;
+};
+
+void init(const InitOptions& o) {
+  if (o.validators < 1 || o.validators > 64) throw InvalidArgument("--validators must be in [1, 64]");
+  if (o.app != "payments" && o.app != "kv") throw InvalidArgument("--app must be payments or kv");
+  fs::create_directories(o.out);
+  (void)net::write_local_cluster(o.out, o.validators, o.host, o.base_port);
+  Prg prg(random_seed());
+  service::KeyFileOptions clear;
+  std::vector<consensus::Validator> members;
+  for (std::size_t i = 0; i < o.validators; ++i) {
+    const auto key = sig::bls12_381::SecretKey::key_gen(prg.bytes(32));
+    service::save_key_file(o.out / ("validator" + std::to_string(i) + ".key"), key, clear, prg);
+    members.push_back(consensus::make_bls_validator(key));
+  }
+  node::GenesisDocument g;
+  g.chain_id = o.chain_id;
+  g.validators = consensus::ValidatorSet(std::move(members));
+  g.app = o.app;
+  if (o.app == "payments") {
+    std::vector<consensus::apps::Payments::Account> accounts;
+    for (std::size_t k = 0; k < o.banks; ++k) {
+      const auto bank = sig::Ed25519SecretKey::generate(prg);
+      service::save_key_file(o.out / ("bank" + std::to_string(k) + ".key"), bank, clear, prg);
+      accounts.push_back({bank.public_key(), 1'000'000});
+    }
+    g.app_state = consensus::apps::Payments::genesis(accounts);
+  }
+  service::write_public_file(o.out / "genesis.bin", g.to_bytes());
+  for (std::size_t i = 0; i < o.validators; ++i) {
+    const nlohmann::json j = {{"cluster", "cluster.json"},
+                              {"id", i},
+                              {"validator_key", "validator" + std::to_string(i) + ".key"},
+                              {"genesis", "genesis.bin"},
+                              {"data_dir", "data" + std::to_string(i)}};
+    const std::string text = j.dump(2) + "\n";
+    service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
+  }
+  std::printf("wrote a %zu-validator chain '%s' (app %s) to %s; genesis %s\n", o.validators, o.chain_id.c_str(),
+              o.app.c_str(), o.out.string().c_str(), g.hash().short_hex().c_str());
+}
+
+struct RunOptions {
+  fs::path config;
+  std::optional<consensus::Height> until_height;
+  std::string load;
+};
+
+struct NodeFile {
+  fs::path cluster, validator_key, genesis, data_dir;
+  std::size_t id = 0;
+};
+
+NodeFile read_node_file(const fs::path& file) {
+  const Bytes raw = service::read_public_file(file);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(raw.data()), raw.size()));
+  } catch (const std::exception& e) {
+    throw DecodeError(file.string() + ": not JSON: " + e.what());
+  }
+  const fs::path base = file.parent_path();
+  auto path = [&](const char* field) {
+    if (!j.contains(field) || !j[field].is_string()) {
+      throw DecodeError(file.string() + ": \"" + std::string(field) + "\" must be a string");
+    }
+    const fs::path p = j[field].get<std::string>();
+    return p.is_absolute() ? p : base / p;
+  };
+  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0};
+  if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
+  n.id = j["id"].get<std::size_t>();
+  return n;
+}
+
+int run(const RunOptions& o) {
+  const NodeFile nf = read_node_file(o.config);
+  const auto cluster = net::PartyConfig::load(nf.cluster);
+  const auto doc = node::GenesisDocument::from_bytes(service::read_public_file(nf.genesis, std::size_t{32} << 20));
+  if (nf.id >= doc.validators.size() || cluster.party_count() != doc.validators.size()) {
+    throw InvalidArgument("node " + std::to_string(nf.id) + ": the cluster lists " +
+                          std::to_string(cluster.party_count()) + " parties, the genesis " +
+                          std::to_string(doc.validators.size()) + " validators");
+  }
+  const auto key = service::load_bls12_381_secret_key(nf.validator_key);
+  consensus::BlsCrypto crypto(doc.validators, key);
+  std::unique_ptr<consensus::Application> app;
+  if (doc.app == "payments") {
+    app = std::make_unique<consensus::apps::Payments>(doc.chain_id);
+  } else if (doc.app == "kv") {
+    app = std::make_unique<consensus::apps::KvStore>(doc.chain_id);
+  } else {
+    throw DecodeError("genesis names an unknown application '" + doc.app + "'");
+  }
+  std::optional<sig::Ed25519SecretKey> load_key;
+  std::uint64_t load_count = 0, load_sent = 0;
+  if (!o.load.empty()) {
+    const auto colon = o.load.rfind(':');
+    if (colon == std::string::npos || doc.app != "payments") throw InvalidArgument("--load needs KEY:N and the payments app");
+    load_key = service::load_ed25519_secret_key(o.load.substr(0, colon));
+    load_count = std::stoull(o.load.substr(colon + 1));
+  }
+  std::vector<Bytes> bank_keys;
+  if (doc.app == "payments") {
+    for (const auto& a : consensus::apps::Payments::genesis_from_bytes(doc.app_state)) bank_keys.push_back(a.owner);
+  }
+
+  auto store = ledger::RocksDbStore::open(nf.data_dir);
+  auto bus = net::TcpMessageBus::start(cluster, nf.id);
+  node::NodeSettings settings;
+  settings.chain_id = doc.chain_id;
+  settings.on_event = [](std::string_view what, const std::string& detail) {
+    if (what == "rejected") return;  // duplicates and stale votes: routine
+    std::printf("%.*s %s\n", static_cast<int>(what.size()), what.data(), detail.c_str());
+    std::fflush(stdout);
+  };
+  node::Node n(settings, doc.genesis(), static_cast<consensus::NodeId>(nf.id), crypto, *bus, *store, *app);
+  std::printf("node %zu of %zu, chain '%s', genesis %s\n", nf.id, doc.validators.size(), doc.chain_id.c_str(),
+              doc.hash().short_hex().c_str());
+  n.start();
+  while (!stop_requested) {
+    (void)n.poll(std::chrono::milliseconds(50));
+    const auto s = n.status();
+    if (load_key && load_sent < load_count && s.height >= 1) {
+      const auto self = load_key->public_key();
+      std::size_t me = 0;
+      while (me < bank_keys.size() && bank_keys[me] != self) ++me;
+      if (me == bank_keys.size()) throw InvalidArgument("--load: that key owns no account in the genesis");
+      const auto tx = consensus::apps::Payments::transfer(*load_key, doc.chain_id, load_sent,
+                                                          bank_keys[(me + 1) % bank_keys.size()], 1);
+      const auto v = n.submit(tx);
+      if (!v.ok() && v.reason != "mempool full") throw Error("--load: transfer refused: " + v.reason);
+      if (v.ok()) ++load_sent;
+    }
+    if (o.until_height && s.height >= *o.until_height) break;
+  }
+  const auto s = n.status();
+  std::printf("stopped at height %llu app %s\n", static_cast<unsigned long long>(s.height),
+              s.app_hash.short_hex().c_str());
+  std::fflush(stdout);
+  (void)bus->flush(std::chrono::milliseconds(500));
+  bus->close();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"privfin-node: a consensus node of a consortium chain (docs/node.md)"};
+  cli.require_subcommand(1);
+  InitOptions io;
+  auto* init_cmd = cli.add_subcommand("init", "write keys, genesis and node configs for a chain on one host");
+  init_cmd->add_option("--validators", io.validators, "number of validators")->required();
+  init_cmd->add_option("--out", io.out, "output folder")->required();
+  init_cmd->add_option("--chain-id", io.chain_id, "chain id");
+  init_cmd->add_option("--app", io.app, "payments or kv");
+  init_cmd->add_option("--banks", io.banks, "payments: bank accounts to open");
+  init_cmd->add_option("--host", io.host, "address every node listens on");
+  init_cmd->add_option("--base-port", io.base_port, "node i listens on base-port + i");
+  RunOptions ro;
+  auto* run_cmd = cli.add_subcommand("run", "run one node");
+  run_cmd->add_option("--config", ro.config, "node<i>.json")->required();
+  run_cmd->add_option("--until-height", ro.until_height, "stop once this height is committed");
+  run_cmd->add_option("--load", ro.load, "BANK_KEY:N: submit N transfers of 1 from this bank");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    if (*init_cmd) {
+      init(io);
+      return 0;
+    }
+    return run(ro);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "privfin-node: %s\n", e.what());
+    return 1;
+  }
+}
