@@ -146,3 +146,54 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments; a stoppe
   }
   CHECK(results[3].status.synced > 0);  // it caught up by block sync
 }
+
+TEST_CASE("nodes: a peer that sends garbage, lying sync answers and forged votes is refused; the others commit",
+          "[node][cluster]") {
+  const std::size_t n = 4;
+  const auto c = test::make_consortium(n);
+  auto cluster = test::make_tcp_cluster(n, net::Transport::tls);
+  test::TempDir dir;
+  Shared shared(n);
+  std::vector<NodeResult> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i, l = std::move(cluster.listeners[i])]() mutable {
+      try {
+        results[i] = run_node(c, cluster.config, i, std::move(l), dir.path() / ("node" + std::to_string(i)), shared);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  }
+  // Validator 3 is Byzantine: a bare bus that sends junk to everyone.
+  auto bad = net::TcpMessageBus::start(cluster.config, 3, {}, std::move(cluster.listeners[3]));
+  const auto chain = test::make_chain(n, 2);
+  consensus::Vote forged{consensus::VoteType::prevote, 1, 0, std::nullopt, 3, Bytes(96, std::byte{0x8a})};
+  const std::vector<Bytes> junk = {
+      Bytes{std::byte{0xff}, std::byte{0x00}},
+      NodeMessage::consensus(Bytes{std::byte{1}, std::byte{2}}).to_bytes(),
+      NodeMessage::consensus(consensus::Message{forged}.to_bytes()).to_bytes(),
+      NodeMessage::sync_response(chain.decisions).to_bytes(),  // certificates that do not verify
+      NodeMessage::sync_request(1, 1'000'000).to_bytes(),
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 45s;
+  while ((shared.height[0] < 5 || shared.height[1] < 5 || shared.height[2] < 5) &&
+         std::chrono::steady_clock::now() < deadline) {
+    for (std::size_t to = 0; to < 3; ++to) {
+      for (const auto& j : junk) (void)bad->send(to, j);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  for (std::size_t i = 0; i < 3; ++i) shared.stop[i] = true;
+  for (auto& t : threads) t.join();
+  bad->close();
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO("node " << i);
+    REQUIRE_FALSE(errors[i]);
+    CHECK(results[i].status.height >= 5);
+    CHECK(results[i].status.rejections > 0);
+    CHECK(results[i].status.synced == 0);  // no forged block was taken
+    CHECK(results[i].app_hash_at_5 == results[0].app_hash_at_5);
+  }
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "node/node_test_support.hpp"
+#include "privfin/node/genesis.hpp"
 #include "privfin/node/wire.hpp"
 #include "support/wire_negative.hpp"
 
@@ -49,4 +50,23 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
   w.version(1).u8(4).varint(2);
   for (const auto& d : swapped) w.bytes(consensus::Message{d}.to_bytes());
   CHECK_THROWS_AS(NodeMessage::from_bytes(w.data()), DecodeError);
+}
+
+TEST_CASE("node wire: the genesis document round-trips; truncations and bit flips are refused", "[node][wire]") {
+  const auto c = test::make_consortium(4);
+  node::GenesisDocument g;
+  g.chain_id = c.chain_id;
+  g.validators = c.genesis.validators;
+  g.app = "payments";
+  g.app_state = c.genesis.app_state;
+  g.time = 1234;
+  const Bytes wire = g.to_bytes();
+  CHECK(node::GenesisDocument::from_bytes(wire) == g);
+  CHECK(g.genesis().validators == g.validators);
+  test::check_truncations_and_flips(
+      wire, [](ByteView b) { return node::GenesisDocument::from_bytes(b); },
+      [&](const node::GenesisDocument& d) { return d == g; });
+  node::GenesisDocument empty = g;
+  empty.chain_id.clear();
+  CHECK_THROWS_AS(node::GenesisDocument::from_bytes(empty.to_bytes()), DecodeError);
 }
