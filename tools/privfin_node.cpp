@@ -8,9 +8,12 @@
 // cluster.json for the message bus (privfin-keygen's layout), one BLS
 // validator key per node (validator<i>.key, mode 0600), bank account keys
 // for the payments application (bank<k>.key; each bank opens with
-// 1,000,000), genesis.bin (node/genesis.hpp) and node<i>.json:
+// 1,000,000), TLS credentials for each node's client API (api<i>.key,
+// api<i>.crt, its certificate naming the host; node/client_api.hpp, on
+// base-port + 100 + i), genesis.bin (node/genesis.hpp) and node<i>.json:
 //   {"cluster": "cluster.json", "id": 0, "validator_key": "validator0.key",
-//    "genesis": "genesis.bin", "data_dir": "data0"}
+//    "genesis": "genesis.bin", "data_dir": "data0", "api": "127.0.0.1:26700",
+//    "api_certificate": "api0.crt", "api_key": "api0.key"}
 // (relative paths are relative to the JSON file). `run` starts node `id`:
 // opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
 // and its safety record, connects to its peers over pinned mutual TLS and
@@ -39,6 +42,7 @@
 #include "privfin/ledger/rocksdb_store.hpp"
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/tcp_message_bus.hpp"
+#include "privfin/node/client_api.hpp"
 #include "privfin/node/genesis.hpp"
 #include "privfin/node/node.hpp"
 #include "privfin/service/key_file.hpp"
@@ -86,11 +90,16 @@ void init(const InitOptions& o) {
   }
   service::write_public_file(o.out / "genesis.bin", g.to_bytes());
   for (std::size_t i = 0; i < o.validators; ++i) {
+    const std::string api = "api" + std::to_string(i);
+    net::write_party_credentials(o.out / (api + ".key"), o.out / (api + ".crt"), o.host);
     const nlohmann::json j = {{"cluster", "cluster.json"},
                               {"id", i},
                               {"validator_key", "validator" + std::to_string(i) + ".key"},
                               {"genesis", "genesis.bin"},
-                              {"data_dir", "data" + std::to_string(i)}};
+                              {"data_dir", "data" + std::to_string(i)},
+                              {"api", o.host + ":" + std::to_string(o.base_port + 100 + i)},
+                              {"api_certificate", api + ".crt"},
+                              {"api_key", api + ".key"}};
     const std::string text = j.dump(2) + "\n";
     service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
   }
@@ -107,6 +116,8 @@ struct RunOptions {
 struct NodeFile {
   fs::path cluster, validator_key, genesis, data_dir;
   std::size_t id = 0;
+  std::string api;  // host:port, or empty: no client API
+  fs::path api_certificate, api_key;
 };
 
 NodeFile read_node_file(const fs::path& file) {
@@ -125,9 +136,15 @@ NodeFile read_node_file(const fs::path& file) {
     const fs::path p = j[field].get<std::string>();
     return p.is_absolute() ? p : base / p;
   };
-  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0};
+  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, {}, {}, {}};
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
+  if (j.contains("api")) {
+    if (!j["api"].is_string()) throw DecodeError(file.string() + ": \"api\" must be \"host:port\"");
+    n.api = j["api"].get<std::string>();
+    n.api_certificate = path("api_certificate");
+    n.api_key = path("api_key");
+  }
   return n;
 }
 
@@ -176,6 +193,20 @@ int run(const RunOptions& o) {
   std::printf("node %zu of %zu, chain '%s', genesis %s\n", nf.id, doc.validators.size(), doc.chain_id.c_str(),
               doc.hash().short_hex().c_str());
   n.start();
+  std::optional<node::ClientApi> api;
+  if (!nf.api.empty()) {
+    const auto colon = nf.api.rfind(':');
+    if (colon == std::string::npos) throw DecodeError("\"api\" must be \"host:port\", not " + nf.api);
+    node::ClientApiOptions ao;
+    ao.host = nf.api.substr(0, colon);
+    ao.port = static_cast<std::uint16_t>(std::stoul(nf.api.substr(colon + 1)));
+    ao.certificate = nf.api_certificate;
+    ao.key = nf.api_key;
+    api.emplace(n, ao);
+    api->start();
+    std::printf("client API on https://%s:%u\n", ao.host.c_str(), static_cast<unsigned>(api->port()));
+    std::fflush(stdout);
+  }
   while (!stop_requested) {
     (void)n.poll(std::chrono::milliseconds(50));
     const auto s = n.status();
@@ -192,6 +223,7 @@ int run(const RunOptions& o) {
     }
     if (o.until_height && s.height >= *o.until_height) break;
   }
+  if (api) api->stop();
   const auto s = n.status();
   std::printf("stopped at height %llu app %s\n", static_cast<unsigned long long>(s.height),
               s.app_hash.short_hex().c_str());

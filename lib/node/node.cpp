@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
 
 namespace privfin::node {
 
@@ -43,6 +44,7 @@ struct Node::Env {
     const auto& result = node.executor_->commit(d);
     std::size_t ok = 0;
     for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
+    node.remember(d, result);
     node.event("commit", "height " + std::to_string(d.block.header.height) + " block " + d.block.hash().short_hex() +
                              " round " + std::to_string(d.certificate.round) + " txs " +
                              std::to_string(result.results.size()) + " ok " + std::to_string(ok) + " app " +
@@ -159,8 +161,13 @@ void Node::fire_due_timers() {
 std::size_t Node::poll(std::chrono::milliseconds max_wait) {
   if (!started_) throw InvalidArgument("Node: poll before start");
   std::size_t handled = 0;
+  run_mailbox();
   fire_due_timers();
   auto wait = max_wait;
+  {
+    const std::lock_guard lock(mailbox_mutex_);
+    if (!mailbox_.empty()) wait = std::chrono::milliseconds(0);
+  }
   if (!timers_.empty()) {
     const auto until = std::chrono::nanoseconds(std::max<TimePoint>(timers_.begin()->first - now(), 0));
     wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(until));
@@ -171,6 +178,7 @@ std::size_t Node::poll(std::chrono::milliseconds max_wait) {
     ++handled;
   }
   fire_due_timers();
+  run_mailbox();
   return handled;
 }
 
@@ -210,6 +218,48 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
       }
       break;
   }
+}
+
+void Node::remember(const consensus::Decision& d, const consensus::FinalizeResult& result) {
+  const auto txs = consensus::transactions_from_bytes(d.block.body);
+  for (std::size_t i = 0; i < txs.size() && i < result.results.size(); ++i) {
+    const Hash32 h{Sha256::hash(txs[i])};
+    if (committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]}).second) {
+      committed_order_.push_back(h);
+    }
+  }
+  while (committed_order_.size() > settings_.remembered_txs) {
+    committed_txs_.erase(committed_order_.front());
+    committed_order_.pop_front();
+  }
+}
+
+std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) const {
+  const auto it = committed_txs_.find(tx_hash);
+  if (it == committed_txs_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t Node::peers_connected() const {
+  std::size_t n = 0;
+  for (std::size_t p = 0; p < bus_.party_count(); ++p) {
+    if (p != self_ && bus_.connected(p)) ++n;
+  }
+  return n;
+}
+
+void Node::post(std::function<void()> task) {
+  const std::lock_guard lock(mailbox_mutex_);
+  mailbox_.push_back(std::move(task));
+}
+
+void Node::run_mailbox() {
+  std::deque<std::function<void()>> tasks;
+  {
+    const std::lock_guard lock(mailbox_mutex_);
+    tasks.swap(mailbox_);
+  }
+  for (auto& t : tasks) t();
 }
 
 consensus::TxVerdict Node::submit(ByteView tx) {

@@ -26,7 +26,8 @@
 // submit() runs check_tx and, if admitted, sends the transaction to every
 // peer, which admits it in turn (de-duplicated by hash, not sent on).
 // Evidence of equivocation and rejections are counted (status()) and
-// reported through NodeSettings::on_event.
+// reported through NodeSettings::on_event. Other threads reach the node
+// only through post() (the client API does).
 //
 // Restart: start() opens the ledger (a store that holds one is recovered:
 // the tip's certificate re-verified, StoreCorruption if damaged), loads the
@@ -39,7 +40,7 @@
 // set, a crypto provider of another size); what the store throws
 // (StoreError, StoreCorruption) — a node whose disk fails stops. A peer's
 // bytes never throw: malformed ones are counted as rejections. Not
-// thread-safe: one thread calls start(), poll() and submit().
+// thread-safe: one thread calls every member but post().
 #pragma once
 
 #include <chrono>
@@ -48,6 +49,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -74,6 +76,7 @@ struct NodeSettings {
   consensus::TendermintConfig engine;
   std::size_t mempool_max_txs = 10'000;
   std::size_t mempool_max_bytes = std::size_t{64} << 20;
+  std::size_t remembered_txs = 100'000;
   // Called on the poll thread for what an operator wants to see: "commit",
   // "evidence", "rejected", "sync" with a one-line description.
   std::function<void(std::string_view what, const std::string& detail)> on_event;
@@ -106,6 +109,21 @@ class Node {
   [[nodiscard]] consensus::TxVerdict submit(ByteView tx);
   [[nodiscard]] consensus::QueryResult query(std::string_view path, ByteView key, Height h, bool prove) const;
   [[nodiscard]] NodeStatus status() const;
+  // Runs `task` on the poll thread at its next turn: how other threads (the
+  // client API's) reach the node. The only member safe to call from any
+  // thread. Tasks still queued when the node is destroyed are dropped.
+  void post(std::function<void()> task);
+  // A committed transaction, by SHA-256 of its bytes: where it is and its
+  // result. Kept for the last `NodeSettings::remembered_txs` transactions.
+  struct TxLocation {
+    Height height = 0;
+    std::size_t index = 0;
+    consensus::TxResult result;
+  };
+  [[nodiscard]] std::optional<TxLocation> find_committed(const Hash32& tx_hash) const;
+  [[nodiscard]] std::size_t peers_connected() const;
+  [[nodiscard]] const std::string& chain_id() const noexcept { return settings_.chain_id; }
+  [[nodiscard]] NodeId self() const noexcept { return self_; }
   [[nodiscard]] const ledger::Ledger& ledger() const { return app_store_.ledger(); }
   [[nodiscard]] const consensus::Tendermint& engine() const noexcept { return *engine_; }
 
@@ -115,6 +133,8 @@ class Node {
 
  private:
   [[nodiscard]] ledger::OpenOptions open_options();
+  void remember(const consensus::Decision& d, const consensus::FinalizeResult& result);
+  void run_mailbox();
   void input(const consensus::Input& in);
   void handle(std::size_t from, const Bytes& bytes);
   void fire_due_timers();
@@ -140,6 +160,10 @@ class Node {
   std::uint64_t next_ticket_ = 1;
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
+  std::mutex mailbox_mutex_;
+  std::deque<std::function<void()>> mailbox_;
+  std::map<Hash32, TxLocation> committed_txs_;
+  std::deque<Hash32> committed_order_;
   bool started_ = false;
   bool in_step_ = false;
 };

@@ -132,16 +132,20 @@ FinalizeResult Payments::finalize_block(const DecidedBlock& block, StateWriter& 
 
 QueryResult Payments::query(const VersionedState& state, std::string_view path, ByteView key, Height h,
                             bool prove) const {
-  if (path != "balance") return {TxCode::invalid, "unknown query path '" + std::string(path) + "' (use \"balance\")", h, {}, {}};
+  if (path != "balance" && path != "nonce") {
+    return {TxCode::invalid, "unknown query path '" + std::string(path) + "' (use \"balance\" or \"nonce\")", h, {}, {}};
+  }
   if (key.size() != sig::ed25519_public_key_size) return {TxCode::invalid, "an account key has 32 bytes", h, {}, {}};
   QueryResult q;
   q.height = h == 0 ? state.latest_height() : h;
-  q.value = state.get(account_key(key), q.height);
-  if (!q.value) {
+  const Bytes state_key = path == "balance" ? account_key(key) : nonce_key(key);
+  q.value = state.get(state_key, q.height);
+  if (!q.value && path == "balance") {
     q.code = TxCode::unknown_account;
     q.reason = "no such account";
   }
-  if (prove) q.proof = state.prove(account_key(key), q.height);
+  if (!q.value && path == "nonce") q.value = u64_value(0);  // never paid: the next nonce is 0
+  if (prove) q.proof = state.prove(state_key, q.height);
   return q;
 }
 

@@ -10,6 +10,7 @@
 //   Payments app("settlement");
 //   Bytes tx = Payments::transfer(bank_a, "settlement", nonce, bank_b.public_key(), 250'000);
 //   auto q = app.query(state, "balance", bank_b.public_key(), 0, true);  // q.value: u64 big-endian
+//   auto n = app.query(state, "nonce", bank_a.public_key(), 0, false);   // the payer's next nonce
 //
 // Genesis (version 1): varint count (1..max_accounts), then per account
 // raw(32) public key, u64 balance; keys distinct, total below 2^63.

@@ -1,0 +1,218 @@
+#include "privfin/node/client_api.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+
+namespace privfin::node {
+namespace {
+
+using nlohmann::json;
+
+struct HttpError {
+  int status;
+  std::string why;
+};
+
+Bytes hex_field(const std::string& text, const char* what) {
+  try {
+    return from_hex(text);
+  } catch (const Error&) {
+    throw HttpError{400, std::string(what) + " is not hex"};
+  }
+}
+
+
+}  // namespace
+
+struct ClientApi::Impl {
+  Node& node;
+  ClientApiOptions options;
+  std::unique_ptr<httplib::SSLServer> server;
+  std::thread thread;
+
+  // Runs `fn` on the node's poll thread and waits for its answer.
+  template <class F>
+  auto on_node(F fn) -> decltype(fn()) {
+    auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
+    auto answer = task->get_future();
+    node.post([task] { (*task)(); });
+    if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      throw HttpError{503, "the node did not answer within 10 s"};
+    }
+    return answer.get();
+  }
+
+  static void reply(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump() + "\n", "application/json");
+  }
+
+  template <class F>
+  static void guarded(httplib::Response& res, F body) {
+    try {
+      body();
+    } catch (const HttpError& e) {
+      reply(res, e.status, json{{"error", e.why}});
+    } catch (const json::exception& e) {
+      reply(res, 400, json{{"error", std::string("bad request: ") + e.what()}});
+    } catch (const DecodeError& e) {
+      reply(res, 400, json{{"error", e.what()}});
+    } catch (const InvalidArgument& e) {
+      reply(res, 400, json{{"error", e.what()}});
+    } catch (const std::exception& e) {
+      reply(res, 500, json{{"error", e.what()}});
+    }
+  }
+
+  void routes() {
+    server->Post("/v1/tx", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const auto body = json::parse(req.body);
+        const Bytes tx = hex_field(body.at("tx").get<std::string>(), "tx");
+        if (tx.empty()) throw HttpError{400, "empty transaction"};
+        const auto verdict = on_node([&] { return node.submit(tx); });
+        reply(res, 200, json{{"hash", to_hex(Sha256::hash(tx))},
+                             {"code", static_cast<int>(verdict.code)},
+                             {"reason", verdict.reason}});
+      });
+    });
+    server->Get(R"(/v1/tx/([0-9a-fA-F]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const Bytes h = hex_field(req.matches[1], "hash");
+        consensus::Hash32 hash;
+        std::copy(h.begin(), h.end(), hash.v.begin());
+        const auto where = on_node([&] { return node.find_committed(hash); });
+        if (!where) return reply(res, 404, json{{"committed", false}});
+        reply(res, 200, json{{"committed", true},
+                             {"height", where->height},
+                             {"index", where->index},
+                             {"code", static_cast<int>(where->result.code)},
+                             {"reason", where->result.reason}});
+      });
+    });
+    server->Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+      guarded(res, [&] {
+        const auto s = on_node([&] {
+          return std::tuple(node.status(), node.peers_connected(), node.engine().round());
+        });
+        const auto& [st, peers, round] = s;
+        reply(res, 200, json{{"chain_id", node.chain_id()},
+                             {"node", node.self()},
+                             {"height", st.height},
+                             {"round", round},
+                             {"app_hash", to_hex(st.app_hash.v)},
+                             {"mempool", st.mempool},
+                             {"peers_connected", peers},
+                             {"rejections", st.rejections},
+                             {"evidence", st.evidence},
+                             {"synced", st.synced}});
+      });
+    });
+    server->Get("/v1/query", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        if (!req.has_param("path") || !req.has_param("key")) throw HttpError{400, "path and key are required"};
+        const std::string path = req.get_param_value("path");
+        const Bytes key = hex_field(req.get_param_value("key"), "key");
+        Height h = 0;
+        if (req.has_param("height")) {
+          try {
+            h = std::stoull(req.get_param_value("height"));
+          } catch (const std::exception&) {
+            throw HttpError{400, "height is not a number"};
+          }
+        }
+        const bool prove = req.has_param("prove") && req.get_param_value("prove") == "1";
+        const auto q = on_node([&] {
+          if (h > node.status().height) throw HttpError{404, "height " + std::to_string(h) + " is not committed"};
+          return node.query(path, key, h, prove);
+        });
+        json out{{"code", static_cast<int>(q.code)}, {"reason", q.reason}, {"height", q.height}};
+        out["value"] = q.value ? json(to_hex(*q.value)) : json(nullptr);
+        if (prove) out["proof"] = to_hex(q.proof);
+        reply(res, 200, out);
+      });
+    });
+    server->Get(R"(/v1/block/(\d{1,19}))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const Height h = std::stoull(req.matches[1]);
+        const auto d = on_node([&]() -> std::optional<consensus::Decision> {
+          if (h == 0 || h > node.ledger().height() || h <= node.ledger().retain_height()) return std::nullopt;
+          auto block = node.ledger().block(h);
+          auto cert = node.ledger().certificate(h);
+          if (!block || !cert) return std::nullopt;
+          return consensus::Decision{std::move(*block), std::move(*cert)};
+        });
+        if (!d) throw HttpError{404, "no block at height " + std::to_string(h)};
+        reply(res, 200, json{{"height", h}, {"decision", to_hex(consensus::Message{*d}.to_bytes())}});
+      });
+    });
+    server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      guarded(res, [&] {
+        const auto s = on_node([&] {
+          return std::tuple(node.status(), node.peers_connected(), node.engine().round());
+        });
+        const auto& [st, peers, round] = s;
+        std::ostringstream m;
+        const auto metric = [&](const char* name, const char* type, const char* help, std::uint64_t value) {
+          m << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+            << name << ' ' << value << '\n';
+        };
+        metric("privfin_height", "gauge", "Committed height.", st.height);
+        metric("privfin_round", "gauge", "Consensus round at the current height.", round);
+        metric("privfin_mempool_transactions", "gauge", "Transactions waiting in the mempool.", st.mempool);
+        metric("privfin_peers_connected", "gauge", "Validators with a live TLS connection.", peers);
+        metric("privfin_rejections_total", "counter", "Peer messages refused.", st.rejections);
+        metric("privfin_evidence_total", "counter", "Equivocations seen.", st.evidence);
+        metric("privfin_synced_blocks_total", "counter", "Blocks taken by block sync.", st.synced);
+        metric("privfin_sends_refused_total", "counter", "Sends refused by a full bus queue.", st.sends_refused);
+        res.set_content(m.str(), "text/plain; version=0.0.4");
+      });
+    });
+  }
+};
+
+ClientApi::ClientApi(Node& node, ClientApiOptions options)
+    : impl_(std::make_unique<Impl>(Impl{node, std::move(options), nullptr, {}})) {}
+
+ClientApi::~ClientApi() { stop(); }
+
+void ClientApi::start() {
+  if (impl_->server) throw InvalidArgument("ClientApi: started twice");
+  const auto& o = impl_->options;
+  impl_->server = std::make_unique<httplib::SSLServer>(o.certificate.c_str(), o.key.c_str());
+  if (!impl_->server->is_valid()) {
+    impl_->server.reset();
+    throw InvalidArgument("client API: cannot use certificate " + o.certificate.string() + " and key " +
+                          o.key.string());
+  }
+  impl_->routes();
+  int bound = 0;
+  if (o.port == 0) {
+    bound = impl_->server->bind_to_any_port(o.host);
+  } else {
+    bound = impl_->server->bind_to_port(o.host, o.port) ? o.port : -1;
+  }
+  if (bound <= 0) {
+    impl_->server.reset();
+    throw InvalidArgument("client API: cannot bind " + o.host + ":" + std::to_string(o.port));
+  }
+  port_ = static_cast<std::uint16_t>(bound);
+  impl_->thread = std::thread([s = impl_->server.get()] { s->listen_after_bind(); });
+}
+
+void ClientApi::stop() {
+  if (!impl_ || !impl_->server) return;
+  impl_->server->stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->server.reset();
+}
+
+}  // namespace privfin::node

@@ -1,0 +1,233 @@
+// privfin-client — talks to a privfin-node's client API (HTTP/JSON over
+// TLS, docs/node.md "Client API") and verifies what it gets as a light
+// client.
+//
+//   privfin-client --node 127.0.0.1:26700 --cacert testnet/api0.crt status
+//   privfin-client ... transfer --key testnet/bank0.key --to-key testnet/bank1.key --amount 250 [--wait 30]
+//   privfin-client ... submit --tx HEX [--wait 30]
+//   privfin-client ... balance --account HEX|--account-key FILE --genesis testnet/genesis.bin [--save proof.json]
+//   privfin-client verify --genesis testnet/genesis.bin --bundle proof.json
+//
+// `transfer` signs a payments transfer with the payer's key (its next nonce
+// asked from the node), submits it, and with --wait waits until it is
+// committed and prints its height and result. `balance` asks for the
+// latest balance with its proof, fetches the block above it with its
+// commit certificate, and checks both against the genesis validator set
+// (ledger/light_client.hpp): only a verified balance is printed; --save
+// keeps the evidence, which `verify` checks again offline. The node's
+// certificate is checked against --cacert (its name must match the host).
+// Exit 0, 2 for a usage error, 1 when it fails or a check does not pass.
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "privfin/consensus/apps/payments.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+#include "privfin/ledger/light_client.hpp"
+#include "privfin/node/genesis.hpp"
+#include "privfin/service/key_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace privfin;
+using nlohmann::json;
+
+struct Connection {
+  std::string node;  // host:port
+  fs::path cacert;
+};
+
+class Api {
+ public:
+  explicit Api(const Connection& c) {
+    const auto colon = c.node.rfind(':');
+    if (colon == std::string::npos) throw InvalidArgument("--node must be host:port");
+    client_ = std::make_unique<httplib::SSLClient>(c.node.substr(0, colon), std::stoi(c.node.substr(colon + 1)));
+    client_->set_ca_cert_path(c.cacert.c_str());
+    client_->enable_server_certificate_verification(true);
+    client_->set_connection_timeout(5);
+    client_->set_read_timeout(15);
+  }
+  json get(const std::string& path, int* status = nullptr) { return answer(client_->Get(path), path, status); }
+  json post(const std::string& path, const json& body) {
+    return answer(client_->Post(path, body.dump(), "application/json"), path, nullptr);
+  }
+
+ private:
+  static json answer(const httplib::Result& r, const std::string& path, int* status) {
+    if (!r) throw Error("request " + path + " failed: " + httplib::to_string(r.error()));
+    if (status) *status = r->status;
+    json j;
+    try {
+      j = json::parse(r->body);
+    } catch (const json::exception&) {
+      throw DecodeError("request " + path + ": the node's answer is not JSON");
+    }
+    if (r->status != 200 && !(status && r->status == 404)) {
+      throw Error("request " + path + ": HTTP " + std::to_string(r->status) + ": " + j.value("error", std::string()));
+    }
+    return j;
+  }
+  std::unique_ptr<httplib::SSLClient> client_;
+};
+
+std::uint64_t be64(const Bytes& b) {
+  if (b.size() != 8) throw DecodeError("a balance has 8 bytes");
+  std::uint64_t v = 0;
+  for (auto x : b) v = (v << 8) | std::to_integer<std::uint64_t>(x);
+  return v;
+}
+
+node::GenesisDocument read_genesis(const fs::path& f) {
+  return node::GenesisDocument::from_bytes(service::read_public_file(f, std::size_t{32} << 20));
+}
+
+int wait_commit(Api& api, const std::string& hash, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    const auto j = api.get("/v1/tx/" + hash, &status);
+    if (status == 200) {
+      std::printf("committed at height %llu index %llu: %s\n", j["height"].get<unsigned long long>(),
+                  j["index"].get<unsigned long long>(), j["code"].get<int>() == 0 ? "ok" : j["reason"].get<std::string>().c_str());
+      return j["code"].get<int>() == 0 ? 0 : 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::fprintf(stderr, "privfin-client: %s not committed within %d s\n", hash.c_str(), seconds);
+  return 1;
+}
+
+int submit(Api& api, const Bytes& tx, int wait) {
+  const auto j = api.post("/v1/tx", json{{"tx", to_hex(tx)}});
+  const auto hash = j["hash"].get<std::string>();
+  if (j["code"].get<int>() != 0) {
+    std::fprintf(stderr, "privfin-client: refused: %s\n", j["reason"].get<std::string>().c_str());
+    return 1;
+  }
+  std::printf("admitted %s\n", hash.c_str());
+  return wait > 0 ? wait_commit(api, hash, wait) : 0;
+}
+
+// The evidence for a balance: the value and proof after height h, and block
+// h + 1 (its header carries the app hash after h) with its certificate.
+struct Bundle {
+  Bytes account;
+  std::optional<Bytes> value;
+  Bytes proof;
+  consensus::Height height = 0;
+  Bytes decision;  // consensus::Message{Decision} of height h + 1
+};
+
+std::string verify_bundle(const node::GenesisDocument& g, const Bundle& b) {
+  auto msg = consensus::Message::from_bytes(b.decision);
+  const auto* d = std::get_if<consensus::Decision>(&msg.body);
+  if (d == nullptr || d->block.header.height != b.height + 1) throw DecodeError("the bundle's block is not height h + 1");
+  ledger::LightClient lc(g.chain_id, g.validators);
+  if (auto v = lc.verify_header(d->block.header, d->certificate); !v) throw Error("header: " + v.reason);
+  const auto proof = ledger::StateProof::from_bytes(b.proof);
+  const Bytes key = consensus::apps::Payments::account_key(b.account);
+  if (auto v = lc.verify_state(key, b.value, proof, b.height); !v) throw Error("state proof: " + v.reason);
+  return b.value ? std::to_string(be64(*b.value)) : std::string("no account");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"privfin-client: submit, wait, query with proofs, verify as a light client (docs/node.md)"};
+  cli.require_subcommand(1);
+  Connection c;
+  cli.add_option("--node", c.node, "the node's client API, host:port");
+  cli.add_option("--cacert", c.cacert, "the node's API certificate (PEM)");
+  int wait = 0;
+  auto* status_cmd = cli.add_subcommand("status", "the node's status (JSON)");
+  fs::path key_file, to_key_file;
+  std::string to_hex_key;
+  std::uint64_t amount = 0;
+  auto* transfer_cmd = cli.add_subcommand("transfer", "pay from a bank's key to another account");
+  transfer_cmd->add_option("--key", key_file, "the payer's Ed25519 key file")->required();
+  auto* to_opt = transfer_cmd->add_option("--to", to_hex_key, "the payee's public key (hex)");
+  transfer_cmd->add_option("--to-key", to_key_file, "the payee's key file (its public key is used)")->excludes(to_opt);
+  transfer_cmd->add_option("--amount", amount, "amount")->required();
+  transfer_cmd->add_option("--wait", wait, "seconds to wait for the commit");
+  std::string tx_hex;
+  auto* submit_cmd = cli.add_subcommand("submit", "submit a transaction's bytes");
+  submit_cmd->add_option("--tx", tx_hex, "the transaction (hex)")->required();
+  submit_cmd->add_option("--wait", wait, "seconds to wait for the commit");
+  std::string account_hex;
+  fs::path account_key, genesis_file, bundle_file;
+  auto* balance_cmd = cli.add_subcommand("balance", "a balance, verified against the genesis validators");
+  auto* acct_opt = balance_cmd->add_option("--account", account_hex, "the account's public key (hex)");
+  balance_cmd->add_option("--account-key", account_key, "or the account's key file")->excludes(acct_opt);
+  balance_cmd->add_option("--genesis", genesis_file, "genesis.bin")->required();
+  balance_cmd->add_option("--save", bundle_file, "write the evidence to this file (JSON)");
+  auto* verify_cmd = cli.add_subcommand("verify", "check a saved balance bundle offline");
+  verify_cmd->add_option("--genesis", genesis_file, "genesis.bin")->required();
+  verify_cmd->add_option("--bundle", bundle_file, "the file `balance --save` wrote")->required();
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*verify_cmd) {
+      std::ifstream in(bundle_file);
+      if (!in) throw InvalidArgument("cannot open " + bundle_file.string());
+      const auto j = json::parse(in);
+      Bundle b{from_hex(j.at("account").get<std::string>()), std::nullopt, from_hex(j.at("proof").get<std::string>()),
+               j.at("height").get<consensus::Height>(), from_hex(j.at("decision").get<std::string>())};
+      if (!j.at("value").is_null()) b.value = from_hex(j.at("value").get<std::string>());
+      std::printf("verified: balance %s after height %llu\n", verify_bundle(read_genesis(genesis_file), b).c_str(),
+                  static_cast<unsigned long long>(b.height));
+      return 0;
+    }
+    if (c.node.empty() || c.cacert.empty()) throw InvalidArgument("--node and --cacert are required");
+    Api api(c);
+    if (*status_cmd) {
+      std::printf("%s\n", api.get("/v1/status").dump(2).c_str());
+      return 0;
+    }
+    if (*submit_cmd) return submit(api, from_hex(tx_hex), wait);
+    if (*transfer_cmd) {
+      const auto payer = service::load_ed25519_secret_key(key_file);
+      const Bytes payee = to_key_file.empty() ? from_hex(to_hex_key) : service::load_ed25519_secret_key(to_key_file).public_key();
+      const auto status = api.get("/v1/status");
+      const auto chain = status["chain_id"].get<std::string>();
+      const auto n = api.get("/v1/query?path=nonce&key=" + to_hex(payer.public_key()));
+      const std::uint64_t nonce = be64(from_hex(n["value"].get<std::string>()));
+      return submit(api, consensus::apps::Payments::transfer(payer, chain, nonce, payee, amount), wait);
+    }
+    // balance
+    const Bytes account = account_key.empty() ? from_hex(account_hex) : service::load_ed25519_secret_key(account_key).public_key();
+    const auto g = read_genesis(genesis_file);
+    const auto height = api.get("/v1/status")["height"].get<consensus::Height>();
+    if (height < 2) throw Error("the chain has fewer than 2 blocks: nothing to verify against yet");
+    const consensus::Height h = height - 1;  // block h + 1 certifies the state after h
+    const auto q = api.get("/v1/query?path=balance&prove=1&height=" + std::to_string(h) + "&key=" + to_hex(account));
+    Bundle b{account, std::nullopt, from_hex(q.at("proof").get<std::string>()), h,
+             from_hex(api.get("/v1/block/" + std::to_string(h + 1)).at("decision").get<std::string>())};
+    if (!q.at("value").is_null()) b.value = from_hex(q.at("value").get<std::string>());
+    const auto verified = verify_bundle(g, b);
+    std::printf("verified: balance %s after height %llu\n", verified.c_str(), static_cast<unsigned long long>(h));
+    if (!bundle_file.empty()) {
+      const json out{{"account", to_hex(account)}, {"value", b.value ? json(to_hex(*b.value)) : json(nullptr)},
+                     {"proof", to_hex(b.proof)}, {"height", h}, {"decision", to_hex(b.decision)}};
+      std::ofstream f(bundle_file);
+      f << out.dump(2) << '\n';
+      if (!f) throw Error("cannot write " + bundle_file.string());
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "privfin-client: %s\n", e.what());
+    return 1;
+  }
+}
