@@ -77,13 +77,15 @@ bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
   return true;
 }
 
-// A base port with `count` free ports after it.
+// A base port with `count` free ports after it, and as many from base + 100
+// (the client APIs).
 std::uint16_t free_ports(std::size_t count) {
   for (std::uint16_t base = static_cast<std::uint16_t>(31000 + (::getpid() % 200) * 40);; base += 40) {
     try {
       std::vector<net::TcpListener> probe;
       for (std::size_t i = 0; i < count; ++i) {
         probe.push_back(net::TcpListener::bind("127.0.0.1", static_cast<std::uint16_t>(base + i)));
+        probe.push_back(net::TcpListener::bind("127.0.0.1", static_cast<std::uint16_t>(base + 100 + i)));
       }
       return base;
     } catch (const std::exception&) {
@@ -97,6 +99,14 @@ std::string read_all(const std::filesystem::path& f) {
   std::ostringstream s;
   for (std::string line; std::getline(in, line);) s << line << '\n';
   return s.str();
+}
+
+// Runs a program to its end (30 s at most): its exit code and output.
+std::pair<int, std::string> run_program(const std::vector<std::string>& args, const std::filesystem::path& out) {
+  std::filesystem::remove(out);
+  const pid_t pid = spawn(args, out);
+  const auto codes = test::wait_all({pid}, std::chrono::seconds(30));
+  return {codes[0], read_all(out)};
 }
 
 }  // namespace
@@ -135,6 +145,39 @@ TEST_CASE("privfin-node: four processes over TLS; one killed with SIGKILL restar
   };
   INFO(read_all(out(0)) << read_all(out(2)));
   REQUIRE(wait_for([&] { return all_at(4); }, 60s));
+  // A bank pays through node 1's client API and waits for the commit; its
+  // payee's balance is verified through node 3 against the genesis, and
+  // again offline; another node's certificate is refused.
+  const std::string client = PRIVFIN_CLIENT_PROGRAM;
+  const auto api = [&](std::size_t i) {
+    return std::vector<std::string>{client, "--node", "127.0.0.1:" + std::to_string(base + 100 + i), "--cacert",
+                                     (net_dir / ("api" + std::to_string(i) + ".crt")).string()};
+  };
+  auto with = [](std::vector<std::string> a, std::initializer_list<std::string> more) {
+    a.insert(a.end(), more);
+    return a;
+  };
+  const auto paid = run_program(with(api(1), {"transfer", "--key", (net_dir / "bank2.key").string(), "--to-key",
+                                              (net_dir / "bank3.key").string(), "--amount", "250", "--wait", "20"}),
+                                dir.path() / "client.txt");
+  INFO(paid.second);
+  CHECK(paid.first == 0);
+  CHECK(paid.second.find(": ok") != std::string::npos);
+  const auto bundle = (dir.path() / "bundle.json").string();
+  const auto balance = run_program(with(api(3), {"balance", "--account-key", (net_dir / "bank3.key").string(),
+                                                 "--genesis", (net_dir / "genesis.bin").string(), "--save", bundle}),
+                                   dir.path() / "client.txt");
+  INFO(balance.second);
+  CHECK(balance.first == 0);
+  CHECK(balance.second.find("verified: balance 1000250") != std::string::npos);
+  const auto offline = run_program({client, "verify", "--genesis", (net_dir / "genesis.bin").string(), "--bundle", bundle},
+                                   dir.path() / "client.txt");
+  CHECK(offline.first == 0);
+  CHECK(offline.second.find("verified: balance 1000250") != std::string::npos);
+  auto wrong = api(0);
+  wrong[4] = (net_dir / "api1.crt").string();
+  const auto refused = run_program(with(wrong, {"status"}), dir.path() / "client.txt");
+  CHECK(refused.first == 1);
   // Node 2 (it listens for node 3) dies mid-height.
   ::kill(pids[2], SIGKILL);
   ::waitpid(pids[2], nullptr, 0);
