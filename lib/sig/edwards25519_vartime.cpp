@@ -5,6 +5,7 @@
 #include "edwards25519_vartime.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "privfin/core/bigint.hpp"
 #include "privfin/core/detail/int128.hpp"
@@ -221,41 +222,58 @@ Point add_cached(const Point& p, const Cached& q, bool negate) {
   return Point{fe_mul(e, f), fe_mul(g, h), fe_mul(f, g), fe_mul(e, h)};
 }
 
-// Width-5 NAF of a scalar below 2^255: digits odd in [-15, 15] or 0.
-std::array<std::int8_t, 256> wnaf5(ByteView scalar) {
+// Width-w NAF of a scalar below 2^255: digits odd in (-2^(w-1), 2^(w-1))
+// or 0, at most one non-zero digit in any w consecutive positions.
+template <unsigned W>
+std::array<std::int8_t, 256> wnaf(ByteView scalar) {
+  static_assert(W >= 2 && W <= 8);
+  constexpr std::uint64_t window = std::uint64_t{1} << W;
   std::array<std::uint64_t, 5> k{};
   for (std::size_t i = 0; i < 32; ++i) {
     k[i / 8] |= std::uint64_t{std::to_integer<std::uint8_t>(scalar[i])} << (8 * (i % 8));
   }
   std::array<std::int8_t, 256> naf{};
-  for (std::size_t i = 0; i < 256; ++i) {
-    if ((k[0] & 1u) != 0) {
-      int d = static_cast<int>(k[0] & 31u);
-      if (d >= 16) d -= 32;
-      naf[i] = static_cast<std::int8_t>(d);
-      if (d > 0) {
-        k[0] -= static_cast<std::uint64_t>(d);  // clears low bits: no borrow
-      } else {
-        std::uint64_t add = static_cast<std::uint64_t>(-d);
-        for (std::size_t j = 0; j < 5 && add != 0; ++j) {
-          k[j] += add;
-          add = k[j] < add ? 1 : 0;
-        }
+  std::size_t i = 0;
+  while (i < 256) {
+    if ((k[0] & 1u) == 0) {
+      // Skip a run of zero bits at once.
+      const bool all_zero = (k[0] | k[1] | k[2] | k[3] | k[4]) == 0;
+      if (all_zero) break;
+      unsigned shift = k[0] == 0 ? 63u : static_cast<unsigned>(__builtin_ctzll(k[0]));
+      if (shift > 256 - i) shift = static_cast<unsigned>(256 - i);
+      for (std::size_t j = 0; j < 4; ++j) k[j] = (k[j] >> shift) | (k[j + 1] << (64 - shift));
+      k[4] >>= shift;
+      i += shift;
+      continue;
+    }
+    int d = static_cast<int>(k[0] & (window - 1));
+    if (d >= static_cast<int>(window / 2)) d -= static_cast<int>(window);
+    naf[i] = static_cast<std::int8_t>(d);
+    if (d > 0) {
+      k[0] -= static_cast<std::uint64_t>(d);  // clears low bits: no borrow
+    } else {
+      std::uint64_t add = static_cast<std::uint64_t>(-d);
+      for (std::size_t j = 0; j < 5 && add != 0; ++j) {
+        k[j] += add;
+        add = k[j] < add ? 1 : 0;
       }
     }
     for (std::size_t j = 0; j < 4; ++j) k[j] = (k[j] >> 1) | (k[j + 1] << 63);
     k[4] >>= 1;
+    ++i;
   }
   return naf;
 }
 
+std::array<std::int8_t, 256> wnaf5(ByteView scalar) { return wnaf<5>(scalar); }
 
-std::array<Cached, 8> odd_multiples(const Point& p) {
-  std::array<Cached, 8> table;
+template <std::size_t N = 8>
+std::array<Cached, N> odd_multiples(const Point& p) {
+  std::array<Cached, N> table;
   const Cached p2 = to_cached(dbl(p));
   Point acc = p;
   table[0] = to_cached(acc);
-  for (std::size_t i = 1; i < 8; ++i) {
+  for (std::size_t i = 1; i < N; ++i) {
     acc = add_cached(acc, p2, false);
     table[i] = to_cached(acc);
   }
@@ -351,6 +369,144 @@ Point double_mul(ByteView a, const Point& p, ByteView b, const Point& q) {
     if (const int d = naf_b[i]; d != 0) r = add_cached(r, table_q[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
   }
   return r;
+}
+
+namespace {
+
+// B's odd multiples 1B, 3B, ..., 127B for width-8 NAF digits, built once.
+const std::array<Cached, 64>& base_table() {
+  static const std::array<Cached, 64> table = odd_multiples<64>(base_point());
+  return table;
+}
+
+[[gnu::always_inline]] inline void add_digit(Point& r, const Cached* table, int d) {
+  r = add_cached(r, table[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
+}
+
+// Signed radix-2^c digits of a scalar below 2^255: digit j in
+// [-2^(c-1), 2^(c-1)), sum digit_j 2^(cj) = scalar; `windows` digits.
+void signed_digits(const Scalar& s, unsigned c, std::size_t windows, std::int32_t* out) {
+  std::array<std::uint64_t, 5> k{};
+  for (std::size_t i = 0; i < 32; ++i) k[i / 8] |= std::uint64_t{std::to_integer<std::uint8_t>(s[i])} << (8 * (i % 8));
+  const std::uint64_t mask = (std::uint64_t{1} << c) - 1;
+  std::int64_t carry = 0;
+  for (std::size_t j = 0; j < windows; ++j) {
+    const std::size_t bit = j * c;
+    std::uint64_t v = 0;
+    if (bit < 256) {
+      const std::size_t limb = bit / 64, off = bit % 64;
+      v = k[limb] >> off;
+      if (off + c > 64 && limb + 1 < 5) v |= k[limb + 1] << (64 - off);
+      v &= mask;
+    }
+    std::int64_t d = static_cast<std::int64_t>(v) + carry;
+    carry = d >= static_cast<std::int64_t>(std::uint64_t{1} << (c - 1)) ? 1 : 0;
+    d -= carry * static_cast<std::int64_t>(std::uint64_t{1} << c);
+    out[j] = static_cast<std::int32_t>(d);
+  }
+}
+
+}  // namespace
+
+Point multi_mul_straus(const Scalar& base_scalar, std::span<const Scalar> scalars, std::span<const Point> points) {
+  const std::size_t n = points.size();
+  std::vector<std::array<std::int8_t, 256>> nafs(n);
+  std::vector<std::array<Cached, 8>> tables(n);
+  std::size_t top = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    nafs[i] = wnaf<5>(scalars[i]);
+    tables[i] = odd_multiples(points[i]);
+    for (std::size_t b = 256; b > top; --b) {
+      if (nafs[i][b - 1] != 0) {
+        top = b;
+        break;
+      }
+    }
+  }
+  const auto naf_b = wnaf<8>(base_scalar);
+  for (std::size_t b = 256; b > top; --b) {
+    if (naf_b[b - 1] != 0) {
+      top = b;
+      break;
+    }
+  }
+  const auto& table_b = base_table();
+  Point r = identity();
+  for (std::size_t bit = top; bit-- > 0;) {
+    // T is needed only when an addition follows the doubling.
+    bool adds = naf_b[bit] != 0;
+    for (std::size_t i = 0; i < n && !adds; ++i) adds = nafs[i][bit] != 0;
+    r = dbl_t(r, adds);
+    if (!adds) continue;
+    if (const int d = naf_b[bit]; d != 0) add_digit(r, table_b.data(), d);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (const int d = nafs[i][bit]; d != 0) add_digit(r, tables[i].data(), d);
+    }
+  }
+  return r;
+}
+
+Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> scalars, std::span<const Point> points) {
+  const std::size_t n = points.size() + 1;  // B joins as one more point
+  // Window width: about log2(n) - 2 balances n additions per window against
+  // the 2^c additions of the bucket sums.
+  unsigned c = 4;
+  while (c < 12 && (std::size_t{1} << (c + 3)) <= n) ++c;
+  const std::size_t windows = (256 + c - 1) / c + 1;
+  std::vector<std::int32_t> digits(n * windows);
+  std::vector<Cached> cached(n);
+  std::vector<Point> plain(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool is_base = i + 1 == n;
+    signed_digits(is_base ? base_scalar : scalars[i], c, windows, digits.data() + i * windows);
+    plain[i] = is_base ? base_point() : points[i];
+    cached[i] = to_cached(plain[i]);
+  }
+  const std::size_t bucket_count = std::size_t{1} << (c - 1);
+  std::vector<Point> buckets(bucket_count);
+  std::vector<unsigned char> used(bucket_count);
+  Point acc = identity();
+  bool acc_used = false;
+  for (std::size_t w = windows; w-- > 0;) {
+    if (acc_used) {
+      for (unsigned j = 0; j + 1 < c; ++j) acc = dbl_t(acc, false);
+      acc = dbl(acc);
+    }
+    std::fill(used.begin(), used.end(), 0);
+    bool any = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t d = digits[i * windows + w];
+      if (d == 0) continue;
+      any = true;
+      const std::size_t b = static_cast<std::size_t>(d < 0 ? -d : d) - 1;
+      if (used[b] != 0) {
+        buckets[b] = add_cached(buckets[b], cached[i], d < 0);
+      } else {
+        buckets[b] = d < 0 ? negate(plain[i]) : plain[i];
+        used[b] = 1;
+      }
+    }
+    if (!any) continue;
+    // sum_j (j + 1) bucket_j as running sums from the top.
+    Point running = identity(), sum = identity();
+    bool running_used = false;
+    for (std::size_t b = bucket_count; b-- > 0;) {
+      if (used[b] != 0) {
+        running = running_used ? add(running, buckets[b]) : buckets[b];
+        running_used = true;
+      }
+      if (running_used) sum = add(sum, running);
+    }
+    acc = acc_used ? add(acc, sum) : sum;
+    acc_used = true;
+  }
+  return acc;
+}
+
+Point multi_mul(const Scalar& base_scalar, std::span<const Scalar> scalars, std::span<const Point> points) {
+  // Measured crossover (bench_ed25519): Straus wins below about 257 points.
+  if (points.size() <= 256) return multi_mul_straus(base_scalar, scalars, points);
+  return multi_mul_pippenger(base_scalar, scalars, points);
 }
 
 }  // namespace privfin::sig::detail::ed
