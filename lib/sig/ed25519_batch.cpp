@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "ed25519_strict.hpp"
@@ -31,32 +30,31 @@ void sodium_ready() {
   if (ready < 0) throw Error("ed25519: libsodium failed to initialise");
 }
 
-// One entry after the encoding checks: its points, k = H(R || A || M) mod L,
-// and the products with its coefficient z.
+// The well-formed entries of a batch, laid out for the multi-scalar
+// multiplication: entry j (in batch order, malformed ones left out) owns
+// points[2j] = R, points[2j + 1] = A with scalars z and z k mod L, where
+// k = H(R || A || M) mod L and z is its coefficient; z_s[j] = z S mod L.
 struct Prepared {
-  ed::Point r, a;
-  Scalar z{};         // 128-bit coefficient, zero-padded
-  Scalar z_times_k{};  // z k mod L
-  Scalar z_times_s{};  // z S mod L
+  std::vector<ed::Point> points;
+  std::vector<Scalar> scalars;
+  std::vector<Scalar> z_s;
+  std::vector<std::size_t> index;  // batch position of entry j
 };
 
-// The entry's points and k, or nothing if a field is malformed.
-std::optional<Prepared> prepare(const Ed25519BatchEntry& e, Scalar& k) {
-  if (e.public_key.size() != ed25519_public_key_size || e.signature.size() != ed25519_signature_size) {
-    return std::nullopt;
-  }
+// The entry's points and k, or false if a field is malformed.
+bool prepare_entry(const Ed25519BatchEntry& e, ed::Point& r, ed::Point& a, Scalar& k) {
+  if (e.public_key.size() != ed25519_public_key_size || e.signature.size() != ed25519_signature_size) return false;
   const ByteView r_enc = e.signature.first(32);
-  const ByteView s_enc = e.signature.subspan(32, 32);
-  if (!detail::ed25519_canonical_scalar(s_enc) || !detail::ed25519_acceptable_point(e.public_key) ||
-      !detail::ed25519_acceptable_point(r_enc)) {
-    return std::nullopt;
+  if (!detail::ed25519_canonical_scalar(e.signature.subspan(32, 32)) ||
+      !detail::ed25519_acceptable_point(e.public_key) || !detail::ed25519_acceptable_point(r_enc)) {
+    return false;
   }
-  Prepared p;
-  auto a = ed::decode(e.public_key);
-  auto r = ed::decode(r_enc);
-  if (!a || !r) return std::nullopt;  // not on the curve
-  p.a = *a;
-  p.r = *r;
+  auto a_point = ed::decode(e.public_key);
+  if (!a_point) return false;  // not on the curve
+  auto r_point = ed::decode(r_enc);
+  if (!r_point) return false;
+  a = *a_point;
+  r = *r_point;
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
   crypto_hash_sha512_update(&h, u8(r_enc), 32);
@@ -65,38 +63,21 @@ std::optional<Prepared> prepare(const Ed25519BatchEntry& e, Scalar& k) {
   std::array<unsigned char, 64> digest{};
   crypto_hash_sha512_final(&h, digest.data());
   crypto_core_ed25519_scalar_reduce(u8(k), digest.data());
-  return p;
+  return true;
 }
 
-// The batch equation over entries [begin, end) of `items`.
-bool check(std::span<const Prepared> items) {
-  if (items.empty()) return true;
-  std::vector<Scalar> scalars;
-  std::vector<ed::Point> points;
-  scalars.reserve(2 * items.size());
-  points.reserve(2 * items.size());
-  Scalar s_sum{};
-  for (const Prepared& p : items) {
-    scalars.push_back(p.z);
-    points.push_back(p.r);
-    scalars.push_back(p.z_times_k);
-    points.push_back(p.a);
-    crypto_core_ed25519_scalar_add(u8(s_sum), u8(s_sum), u8(p.z_times_s));
-  }
-  // sum [z] R + [z k] A - [sum z S] B, then times the cofactor:
-  // [8](...) = 0 iff the combination lies in the small-order subgroup.
-  Scalar base{};
-  crypto_core_ed25519_scalar_negate(u8(base), u8(s_sum));
-  return ed::is_identity(ed::mul_cofactor(ed::multi_mul(base, scalars, points)));
-}
-
-// Prepares every entry (nullopt for a malformed one) with coefficients drawn
-// from `prg` and a hash of the batch, so they are unpredictable to whoever
-// chose the batch even when the Prg's seed is known.
-std::vector<std::optional<Prepared>> prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg) {
+// Prepares the well-formed entries (stopping at the first malformed one if
+// `stop_at_malformed`), with coefficients drawn from `prg` and a hash of the
+// batch, so they are unpredictable to whoever chose the batch even when the
+// Prg's seed is known. Returns false if it stopped.
+bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_at_malformed, Prepared& out) {
   sodium_ready();
-  std::vector<std::optional<Prepared>> out(batch.size());
-  std::vector<Scalar> ks(batch.size());
+  out.points.reserve(2 * batch.size());
+  out.scalars.reserve(2 * batch.size());
+  out.z_s.reserve(batch.size());
+  out.index.reserve(batch.size());
+  std::vector<Scalar> ks;
+  ks.reserve(batch.size());
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
   static constexpr char domain[] = "privfin ed25519 batch coefficients v1";
@@ -105,67 +86,81 @@ std::vector<std::optional<Prepared>> prepare_all(std::span<const Ed25519BatchEnt
   prg.fill(std::span<std::byte>(fresh));
   crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(fresh.data()), fresh.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    out[i] = prepare(batch[i], ks[i]);
+    ed::Point r, a;
+    Scalar k{};
+    if (!prepare_entry(batch[i], r, a, k)) {
+      if (stop_at_malformed) return false;
+      continue;
+    }
+    out.points.push_back(r);
+    out.points.push_back(a);
+    ks.push_back(k);
+    out.index.push_back(i);
     // k binds the message, so (A, R || S, k) binds the entry.
-    if (!out[i]) continue;
     crypto_hash_sha512_update(&h, u8(batch[i].public_key), 32);
     crypto_hash_sha512_update(&h, u8(batch[i].signature), 64);
-    crypto_hash_sha512_update(&h, u8(ks[i]), 32);
+    crypto_hash_sha512_update(&h, u8(k), 32);
   }
   std::array<unsigned char, 64> key{};
   crypto_hash_sha512_final(&h, key.data());
   // 16 coefficient bytes per entry from ChaCha20 keyed by the hash.
-  std::vector<unsigned char> stream(16 * batch.size() + 1);
+  const std::size_t count = out.index.size();
+  std::vector<unsigned char> stream(16 * count + 1);
   std::array<unsigned char, crypto_stream_chacha20_NONCEBYTES> nonce{};
   crypto_stream_chacha20(stream.data(), stream.size(), nonce.data(), key.data());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!out[i]) continue;
-    Prepared& p = *out[i];
-    std::memcpy(u8(p.z), stream.data() + 16 * i, 16);
-    crypto_core_ed25519_scalar_mul(u8(p.z_times_k), u8(p.z), u8(ks[i]));
-    crypto_core_ed25519_scalar_mul(u8(p.z_times_s), u8(p.z), u8(batch[i].signature) + 32);
+  for (std::size_t j = 0; j < count; ++j) {
+    Scalar z{}, zk{}, zs{};
+    std::memcpy(u8(z), stream.data() + 16 * j, 16);
+    crypto_core_ed25519_scalar_mul(u8(zk), u8(z), u8(ks[j]));
+    crypto_core_ed25519_scalar_mul(u8(zs), u8(z), u8(batch[out.index[j]].signature) + 32);
+    out.scalars.push_back(z);
+    out.scalars.push_back(zk);
+    out.z_s.push_back(zs);
   }
-  return out;
+  return true;
 }
 
-// Marks the failing entries of items[lo, hi) (all known well formed) by
+// The batch equation over prepared entries [first, first + count).
+bool check(const Prepared& p, std::size_t first, std::size_t count) {
+  if (count == 0) return true;
+  Scalar s_sum{};
+  for (std::size_t j = first; j < first + count; ++j) crypto_core_ed25519_scalar_add(u8(s_sum), u8(s_sum), u8(p.z_s[j]));
+  // sum [z] R + [z k] A - [sum z S] B, then times the cofactor:
+  // [8](...) = 0 iff the combination lies in the small-order subgroup.
+  Scalar base{};
+  crypto_core_ed25519_scalar_negate(u8(base), u8(s_sum));
+  const auto scalars = std::span<const Scalar>(p.scalars).subspan(2 * first, 2 * count);
+  const auto points = std::span<const ed::Point>(p.points).subspan(2 * first, 2 * count);
+  return ed::is_identity(ed::mul_cofactor(ed::multi_mul(base, scalars, points)));
+}
+
+// Marks the failing entries among prepared [first, first + count) by
 // bisection: a sub-batch that passes is cleared at once.
-void bisect(std::span<const Prepared> items, std::span<const std::size_t> index, std::vector<bool>& ok) {
-  if (items.empty() || check(items)) return;
-  if (items.size() == 1) {
-    ok[index[0]] = false;
+void bisect(const Prepared& p, std::size_t first, std::size_t count, std::vector<bool>& ok) {
+  if (count == 0 || check(p, first, count)) return;
+  if (count == 1) {
+    ok[p.index[first]] = false;
     return;
   }
-  const std::size_t half = items.size() / 2;
-  bisect(items.first(half), index.first(half), ok);
-  bisect(items.subspan(half), index.subspan(half), ok);
+  const std::size_t half = count / 2;
+  bisect(p, first, half, ok);
+  bisect(p, first + half, count - half, ok);
 }
 
 }  // namespace
 
 bool ed25519_verify_batch(std::span<const Ed25519BatchEntry> batch, Prg& prg) {
-  const auto prepared = prepare_all(batch, prg);
-  std::vector<Prepared> items;
-  items.reserve(prepared.size());
-  for (const auto& p : prepared) {
-    if (!p) return false;
-    items.push_back(*p);
-  }
-  return check(items);
+  Prepared p;
+  if (!prepare_all(batch, prg, true, p)) return false;
+  return check(p, 0, p.index.size());
 }
 
 std::vector<bool> ed25519_verify_batch_each(std::span<const Ed25519BatchEntry> batch, Prg& prg) {
-  const auto prepared = prepare_all(batch, prg);
+  Prepared p;
+  (void)prepare_all(batch, prg, false, p);
   std::vector<bool> ok(batch.size(), false);
-  std::vector<Prepared> items;
-  std::vector<std::size_t> index;
-  for (std::size_t i = 0; i < prepared.size(); ++i) {
-    if (!prepared[i]) continue;
-    items.push_back(*prepared[i]);
-    index.push_back(i);
-    ok[i] = true;
-  }
-  bisect(items, index, ok);
+  for (const std::size_t i : p.index) ok[i] = true;
+  bisect(p, 0, p.index.size(), ok);
   return ok;
 }
 

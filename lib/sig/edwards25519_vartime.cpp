@@ -385,7 +385,7 @@ const std::array<Cached, 64>& base_table() {
 
 // Signed radix-2^c digits of a scalar below 2^255: digit j in
 // [-2^(c-1), 2^(c-1)), sum digit_j 2^(cj) = scalar; `windows` digits.
-void signed_digits(const Scalar& s, unsigned c, std::size_t windows, std::int32_t* out) {
+void signed_digits(const Scalar& s, unsigned c, std::size_t windows, std::int16_t* out) {
   std::array<std::uint64_t, 5> k{};
   for (std::size_t i = 0; i < 32; ++i) k[i / 8] |= std::uint64_t{std::to_integer<std::uint8_t>(s[i])} << (8 * (i % 8));
   const std::uint64_t mask = (std::uint64_t{1} << c) - 1;
@@ -402,46 +402,91 @@ void signed_digits(const Scalar& s, unsigned c, std::size_t windows, std::int32_
     std::int64_t d = static_cast<std::int64_t>(v) + carry;
     carry = d >= static_cast<std::int64_t>(std::uint64_t{1} << (c - 1)) ? 1 : 0;
     d -= carry * static_cast<std::int64_t>(std::uint64_t{1} << c);
-    out[j] = static_cast<std::int32_t>(d);
+    out[j] = static_cast<std::int16_t>(d);
   }
 }
 
 }  // namespace
 
-Point multi_mul_straus(const Scalar& base_scalar, std::span<const Scalar> scalars, std::span<const Point> points) {
-  const std::size_t n = points.size();
-  std::vector<std::array<std::int8_t, 256>> nafs(n);
-  std::vector<std::array<Cached, 8>> tables(n);
-  std::size_t top = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    nafs[i] = wnaf<5>(scalars[i]);
-    tables[i] = odd_multiples(points[i]);
-    for (std::size_t b = 256; b > top; --b) {
-      if (nafs[i][b - 1] != 0) {
-        top = b;
-        break;
-      }
-    }
+namespace {
+
+// A non-zero NAF digit at a bit position; a point's digits are stored from
+// the top bit down.
+struct Digit {
+  std::uint8_t bit;
+  std::int8_t value;
+};
+
+template <unsigned W>
+void append_digits(const Scalar& scalar, std::vector<Digit>& out) {
+  const auto naf = wnaf<W>(scalar);
+  for (std::size_t bit = 256; bit-- > 0;) {
+    if (naf[bit] != 0) out.push_back(Digit{static_cast<std::uint8_t>(bit), naf[bit]});
   }
-  const auto naf_b = wnaf<8>(base_scalar);
-  for (std::size_t b = 256; b > top; --b) {
-    if (naf_b[b - 1] != 0) {
-      top = b;
-      break;
+}
+
+// Straus over at most straus_chunk_points points, plus [base_scalar] B if
+// given. The non-zero digits are sorted by bit (a counting sort), so each
+// bit visits only the points that add there.
+Point straus_chunk(const Scalar* base_scalar, std::span<const Scalar> scalars, std::span<const Point> points) {
+  const std::size_t m = points.size();
+  std::vector<Cached> tables;
+  tables.reserve(8 * m);
+  std::vector<Digit> digits;
+  digits.reserve(54 * m + 40);
+  std::vector<std::uint8_t> owner;  // the point (m for B) of each digit
+  owner.reserve(54 * m + 40);
+  for (std::size_t i = 0; i <= m; ++i) {
+    if (i < m) {
+      const auto t = odd_multiples(points[i]);
+      tables.insert(tables.end(), t.begin(), t.end());
+      append_digits<5>(scalars[i], digits);
+    } else if (base_scalar != nullptr) {
+      append_digits<8>(*base_scalar, digits);
     }
+    owner.resize(digits.size(), static_cast<std::uint8_t>(i));
   }
-  const auto& table_b = base_table();
+  std::array<std::uint32_t, 257> start{};  // digits of bit b: [start[b], start[b + 1])
+  for (const Digit& d : digits) ++start[d.bit + 1u];
+  for (std::size_t b = 0; b < 256; ++b) start[b + 1] += start[b];
+  struct Event {  // a digit re-keyed by its point
+    std::uint8_t point;
+    std::int8_t value;
+  };
+  std::vector<Event> events(digits.size());
+  {
+    std::array<std::uint32_t, 256> fill{};
+    std::copy(start.begin(), start.end() - 1, fill.begin());
+    for (std::size_t k = 0; k < digits.size(); ++k) events[fill[digits[k].bit]++] = Event{owner[k], digits[k].value};
+  }
+  const Cached* table_b = base_table().data();
+  std::size_t top = 256;
+  while (top > 0 && start[top] == start[top - 1]) --top;
   Point r = identity();
   for (std::size_t bit = top; bit-- > 0;) {
-    // T is needed only when an addition follows the doubling.
-    bool adds = naf_b[bit] != 0;
-    for (std::size_t i = 0; i < n && !adds; ++i) adds = nafs[i][bit] != 0;
-    r = dbl_t(r, adds);
-    if (!adds) continue;
-    if (const int d = naf_b[bit]; d != 0) add_digit(r, table_b.data(), d);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (const int d = nafs[i][bit]; d != 0) add_digit(r, tables[i].data(), d);
+    const bool adds = start[bit + 1] != start[bit];
+    r = dbl_t(r, adds);  // T is needed only before an addition
+    for (std::uint32_t k = start[bit]; k < start[bit + 1]; ++k) {
+      const Event e = events[k];
+      add_digit(r, e.point == m ? table_b : tables.data() + 8 * e.point, e.value);
     }
+  }
+  return r;
+}
+
+// Points per Straus pass: bounds the tables (8 x 160 bytes a point) so a
+// call's scratch memory stays small; each extra pass costs 256 doublings.
+constexpr std::size_t straus_chunk_points = 64;
+static_assert(straus_chunk_points < 255, "Event::point is one byte");
+
+}  // namespace
+
+Point multi_mul_straus(const Scalar& base_scalar, std::span<const Scalar> scalars, std::span<const Point> points) {
+  Point r = straus_chunk(&base_scalar, scalars.first(std::min(points.size(), straus_chunk_points)),
+                         points.first(std::min(points.size(), straus_chunk_points)));
+  for (std::size_t at = straus_chunk_points; at < points.size(); at += straus_chunk_points) {
+    const std::size_t m = std::min(straus_chunk_points, points.size() - at);
+    r = add(r, straus_chunk(nullptr, scalars.subspan(at, m), points.subspan(at, m)));
   }
   return r;
 }
@@ -453,14 +498,12 @@ Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> sca
   unsigned c = 4;
   while (c < 12 && (std::size_t{1} << (c + 3)) <= n) ++c;
   const std::size_t windows = (256 + c - 1) / c + 1;
-  std::vector<std::int32_t> digits(n * windows);
+  std::vector<std::int16_t> digits(n * windows);
   std::vector<Cached> cached(n);
-  std::vector<Point> plain(n);
+  auto plain = [&](std::size_t i) -> const Point& { return i + 1 == n ? base_point() : points[i]; };
   for (std::size_t i = 0; i < n; ++i) {
-    const bool is_base = i + 1 == n;
-    signed_digits(is_base ? base_scalar : scalars[i], c, windows, digits.data() + i * windows);
-    plain[i] = is_base ? base_point() : points[i];
-    cached[i] = to_cached(plain[i]);
+    signed_digits(i + 1 == n ? base_scalar : scalars[i], c, windows, digits.data() + i * windows);
+    cached[i] = to_cached(plain(i));
   }
   const std::size_t bucket_count = std::size_t{1} << (c - 1);
   std::vector<Point> buckets(bucket_count);
@@ -475,14 +518,14 @@ Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> sca
     std::fill(used.begin(), used.end(), 0);
     bool any = false;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t d = digits[i * windows + w];
+      const int d = digits[i * windows + w];
       if (d == 0) continue;
       any = true;
       const std::size_t b = static_cast<std::size_t>(d < 0 ? -d : d) - 1;
       if (used[b] != 0) {
         buckets[b] = add_cached(buckets[b], cached[i], d < 0);
       } else {
-        buckets[b] = d < 0 ? negate(plain[i]) : plain[i];
+        buckets[b] = d < 0 ? negate(plain(i)) : plain(i);
         used[b] = 1;
       }
     }
