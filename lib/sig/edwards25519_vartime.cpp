@@ -364,7 +364,8 @@ Point double_mul(ByteView a, const Point& p, ByteView b, const Point& q) {
   while (top > 0 && naf_a[top - 1] == 0 && naf_b[top - 1] == 0) --top;
   Point r = identity();
   for (std::size_t i = top; i-- > 0;) {
-    r = dbl_t(r, naf_a[i] != 0 || naf_b[i] != 0);  // T only feeds an addition
+    // T only feeds an addition, or the caller (after the last doubling).
+    r = dbl_t(r, naf_a[i] != 0 || naf_b[i] != 0 || i == 0);
     if (const int d = naf_a[i]; d != 0) r = add_cached(r, table_p[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
     if (const int d = naf_b[i]; d != 0) r = add_cached(r, table_q[static_cast<std::size_t>((d < 0 ? -d : d) / 2)], d < 0);
   }
@@ -465,7 +466,7 @@ Point straus_chunk(const Scalar* base_scalar, std::span<const Scalar> scalars, s
   Point r = identity();
   for (std::size_t bit = top; bit-- > 0;) {
     const bool adds = start[bit + 1] != start[bit];
-    r = dbl_t(r, adds);  // T is needed only before an addition
+    r = dbl_t(r, adds || bit == 0);  // T feeds an addition, or the caller at the end
     for (std::uint32_t k = start[bit]; k < start[bit + 1]; ++k) {
       const Event e = events[k];
       add_digit(r, e.point == m ? table_b : tables.data() + 8 * e.point, e.value);

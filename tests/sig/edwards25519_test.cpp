@@ -146,3 +146,28 @@ TEST_CASE("edwards25519: multi-scalar multiplication, Straus and Pippenger, agai
     CHECK(encode_fast(fast::multi_mul(base, scalars, points)) == want);
   }
 }
+
+TEST_CASE("edwards25519: results of the multiplications can be added to (T is kept)", "[sig][edwards25519]") {
+  // Regression: a last doubling without an addition after it left T unset,
+  // so adding to the result (as chunked Straus does) went wrong for even
+  // scalars.
+  auto prg = test_prg();
+  const auto& b = fast::base_point();
+  const auto& l = ed25519_curve::group_order();
+  for (int round = 0; round < 8; ++round) {
+    const mpz_class k1 = 2 * bigint::random_below(mpz_class(1) << 200, prg);  // even
+    const mpz_class k2 = 4 * bigint::random_below(mpz_class(1) << 120, prg);
+    const Bytes k1b = bigint::to_bytes_le(k1, 32), k2b = bigint::to_bytes_le(k2, 32);
+    const auto two_b = ed25519_curve::add(ed25519_curve::base_point(), ed25519_curve::base_point());
+    const auto want = ed25519_curve::encode(ed25519_curve::add(
+        ed25519_curve::mul_public((k1 + 2 * k2 + 1) % l, ed25519_curve::base_point()), ed25519_curve::identity()));
+    CHECK(encode_fast(fast::add(fast::double_mul(k1b, b, k2b, fast::add(b, b)), b)) == want);
+    fast::Scalar s1{}, s2{};
+    std::copy(k1b.begin(), k1b.end(), s1.begin());
+    std::copy(k2b.begin(), k2b.end(), s2.begin());
+    const std::vector<fast::Scalar> scalars{s2};
+    const std::vector<fast::Point> points{*fast::decode(ed25519_curve::encode(two_b))};
+    CHECK(encode_fast(fast::add(fast::multi_mul_straus(s1, scalars, points), b)) == want);
+    CHECK(encode_fast(fast::add(fast::multi_mul_pippenger(s1, scalars, points), b)) == want);
+  }
+}
