@@ -11,6 +11,7 @@
 #include "privfin/core/bigint.hpp"
 #include "privfin/sig/ed25519.hpp"
 #include "privfin/sig/edwards25519.hpp"
+#include "support/vectors.hpp"
 
 using namespace privfin;
 using namespace privfin::sig;
@@ -299,6 +300,43 @@ TEST_CASE("ed25519 batch: every bit flip of a signature or key in a batch is ref
     b.signatures[0].resize(length);
     CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
   }
+  for (std::size_t length = 0; length < 32; ++length) {
+    Batch b = base;
+    b.keys[3].resize(length);
+    CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
+  }
+  // The message is bound too: every bit of a 16-byte message.
+  Batch with_message = base;
+  with_message.messages[0] = to_bytes("sixteen byte msg");
+  with_message.signatures[0] = [&] {
+    auto again = test_prg(7);  // base's first key: the same seed draws it
+    return Ed25519SecretKey::generate(again).sign(with_message.messages[0]);
+  }();
+  REQUIRE(ed25519_verify_batch(with_message.entries(), prg));
+  for (std::size_t bit = 0; bit < 16 * 8; ++bit) {
+    Batch b = with_message;
+    b.messages[0][bit / 8] ^= std::byte{static_cast<unsigned char>(1U << (bit % 8))};
+    INFO("message bit " << bit);
+    CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
+  }
+}
+
+TEST_CASE("ed25519 batch: the RFC 8032 vectors verify as one batch", "[sig][ed25519][batch]") {
+  Batch b;
+  for (const auto& file : test::vector_files("ed25519", ".json")) {
+    const auto doc = test::load_json(file);
+    for (const auto& t : doc["tests"]) {
+      b.add(from_hex(t["public_key"].get<std::string>()), from_hex(t["message"].get<std::string>()),
+            from_hex(t["signature"].get<std::string>()));
+    }
+  }
+  REQUIRE(b.keys.size() >= 5);
+  auto prg = test_prg(9);
+  CHECK(ed25519_verify_batch(b.entries(), prg));
+  CHECK(all_true(ed25519_verify_batch_each(b.entries(), prg)));
+  b.messages[0].push_back(std::byte{0});
+  CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
+  CHECK(ed25519_verify_batch_each(b.entries(), prg) == one_by_one(b));
 }
 
 TEST_CASE("ed25519 batch: the documented difference, a residual of small order", "[sig][ed25519][batch]") {
