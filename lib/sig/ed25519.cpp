@@ -5,8 +5,8 @@
 #include "privfin/sig/ed25519.hpp"
 
 #include <openssl/evp.h>
-#include <sodium.h>
 #include <openssl/x509.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <array>
@@ -26,7 +26,6 @@ struct PkeyFree {
   void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-
 
 const unsigned char* u8(ByteView b) { return reinterpret_cast<const unsigned char*>(b.data()); }
 
@@ -153,14 +152,21 @@ Ed25519SecretKey::Ed25519SecretKey(Ed25519SecretKey&& other) noexcept = default;
 Ed25519SecretKey& Ed25519SecretKey::operator=(Ed25519SecretKey&& other) noexcept = default;
 Ed25519SecretKey::~Ed25519SecretKey() = default;
 
-SecretBytes Ed25519SecretKey::seed() const { return SecretBytes(expanded_.view().first(ed25519_seed_size)); }
+// A moved-from key holds nothing; using it is a bug, not a crash.
+const SecretBytes& Ed25519SecretKey::expanded() const {
+  if (expanded_.size() != crypto_sign_SECRETKEYBYTES) throw InvalidArgument("ed25519: the key was moved from");
+  return expanded_;
+}
+
+SecretBytes Ed25519SecretKey::seed() const { return SecretBytes(expanded().view().first(ed25519_seed_size)); }
 
 Bytes Ed25519SecretKey::sign(ByteView message) const {
+  const SecretBytes& key = expanded();
   Bytes sig(ed25519_signature_size);
   // libsodium's ref10 signer: constant time in the key and the nonce, and it
   // wipes its own nonce and expanded key before returning.
   if (crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, u8(message), message.size(),
-                           reinterpret_cast<const unsigned char*>(expanded_.data())) != 0) {
+                           reinterpret_cast<const unsigned char*>(key.data())) != 0) {
     throw Error("ed25519: libsodium crypto_sign_detached failed");
   }
   return sig;
@@ -169,7 +175,7 @@ Bytes Ed25519SecretKey::sign(ByteView message) const {
 SecretBytes Ed25519SecretKey::to_pkcs8_der() const {
   // OpenSSL only writes the DER: the key object lives for this call alone
   // (EVP_PKEY_free clears it).
-  PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, u8(expanded_.view()), ed25519_seed_size));
+  PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, u8(expanded().view()), ed25519_seed_size));
   if (!key) throw Error("ed25519: OpenSSL could not load the private key");
   unsigned char* buf = nullptr;
   const int len = i2d_PrivateKey(key.get(), &buf);

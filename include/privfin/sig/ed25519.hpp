@@ -61,7 +61,8 @@
 // inputs are public (keys, messages, signatures) and the coefficients are
 // drawn after the batch is fixed and used for it alone.
 // Errors: from_seed / from_pkcs8_der throw InvalidArgument or DecodeError on
-// malformed input; public_key_from_spki_der throws DecodeError;
+// malformed input; public_key_from_spki_der throws DecodeError; sign,
+// seed and to_pkcs8_der on a moved-from key throw InvalidArgument;
 // ed25519_verify and the batch verifiers never throw on bad input (a
 // malformed field of an entry makes that entry invalid).
 // The secret key (seed, and libsodium's seed || A form) lives in wiped
@@ -106,6 +107,7 @@ class Ed25519SecretKey {
 
  private:
   explicit Ed25519SecretKey(ByteView seed);
+  [[nodiscard]] const SecretBytes& expanded() const;  // InvalidArgument if moved from
   SecretBytes expanded_;  // libsodium's secret key: seed || A (64 bytes)
   Bytes public_key_;
 };
