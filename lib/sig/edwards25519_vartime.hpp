@@ -2,12 +2,15 @@
 // limbs (field elements in radix 2^51, points in extended twisted Edwards
 // coordinates, Hisil-Wong-Carter-Dawson formulas with a = -1), with a
 // variable-time double-scalar multiplication a*P + b*Q (interleaved width-5
-// NAF). Used by ECVRF verification; never used with secret scalars.
+// NAF) and a variable-time multi-scalar multiplication (Straus for few
+// points, Pippenger for many). Used by ECVRF verification and Ed25519 batch
+// verification; never used with secret scalars.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "privfin/core/bytes.hpp"
 
@@ -37,5 +40,18 @@ void encode(const Point& p, std::array<std::byte, 32>& out);
 
 // a*P + b*Q for 32-byte little-endian scalars below 2^255, variable time.
 [[nodiscard]] Point double_mul(ByteView a, const Point& p, ByteView b, const Point& q);
+
+// A 32-byte little-endian scalar below 2^255.
+using Scalar = std::array<std::byte, 32>;
+
+// [base_scalar] B + sum [scalars[i]] points[i], variable time; picks Straus
+// or Pippenger by the number of points. scalars and points have one size.
+[[nodiscard]] Point multi_mul(const Scalar& base_scalar, std::span<const Scalar> scalars,
+                              std::span<const Point> points);
+// The two methods on their own (tests cross-check them).
+[[nodiscard]] Point multi_mul_straus(const Scalar& base_scalar, std::span<const Scalar> scalars,
+                                     std::span<const Point> points);
+[[nodiscard]] Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> scalars,
+                                        std::span<const Point> points);
 
 }  // namespace privfin::sig::detail::ed

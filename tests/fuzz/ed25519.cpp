@@ -9,9 +9,13 @@
 //      the signature verifies; a flipped signature bit makes it fail.
 //   2  SPKI DER: a decoded public key re-encodes to the same DER.
 //   3  PKCS#8 DER: a decoded secret key signs, and its signature verifies.
+//   4  [count][count x ([signature 64][public key 32][message piece])]: a
+//      batch. ed25519_verify_batch agrees with ed25519_verify_batch_each,
+//      and every entry ed25519_verify accepts, the batch accepts.
 #include <sodium.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "privfin/core/error.hpp"
 #include "privfin/sig/ed25519.hpp"
@@ -49,12 +53,32 @@ void honest(fuzz::Splitter& in) {
   fuzz::require(!ed25519_verify(key.public_key(), msg, sig));
 }
 
+void batch(fuzz::Splitter& in) {
+  const std::size_t count = in.u8() % 9;
+  std::vector<Ed25519BatchEntry> entries;
+  for (std::size_t i = 0; i < count; ++i) {
+    const ByteView sig = in.take(64);
+    const ByteView pk = in.take(32);
+    entries.push_back({pk, in.piece(), sig});
+  }
+  Prg::Seed seed{};
+  Prg prg(seed);
+  const bool whole = ed25519_verify_batch(entries, prg);
+  const std::vector<bool> each = ed25519_verify_batch_each(entries, prg);
+  bool all = true;
+  for (std::size_t i = 0; i < count; ++i) {
+    all = all && each[i];
+    if (ed25519_verify(entries[i].public_key, entries[i].message, entries[i].signature)) fuzz::require(each[i]);
+  }
+  fuzz::require(whole == all);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (sodium_init() < 0) __builtin_trap();
   fuzz::Splitter in(fuzz::as_view(data, size));
-  switch (in.u8() % 4) {
+  switch (in.u8() % 5) {
     case 0: untrusted(in); break;
     case 1: honest(in); break;
     case 2: {
@@ -66,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       break;
     }
+    case 4: batch(in); break;
     default: {
       const ByteView der = in.rest();
       try {

@@ -192,6 +192,9 @@ void ed25519() {
   write("ed25519", "honest", Seed().u8(1).piece(filled(32, 9)).u8(17).raw(msg));
   write("ed25519", "spki", Seed().u8(2).raw(sig::ed25519_public_key_to_spki_der(key.public_key())));
   write("ed25519", "pkcs8", Seed().u8(3).raw(key.to_pkcs8_der().view()));
+  const auto other = sig::Ed25519SecretKey::from_seed(filled(32, 0x43));
+  write("ed25519", "batch", Seed().u8(4).u8(2).raw(key.sign(msg)).raw(key.public_key()).piece(msg)
+                                .raw(other.sign(msg)).raw(other.public_key()).piece(msg));
 }
 
 void ecvrf() {

@@ -57,6 +57,9 @@ TEST_CASE("ed25519: key serialization round trips", "[sig][ed25519]") {
   Ed25519SecretKey copy = sk;
   Ed25519SecretKey moved = std::move(copy);
   CHECK(moved.sign(as_bytes("m")) == sk.sign(as_bytes("m")));
+  // A moved-from key is refused with an exception, not a crash.
+  CHECK_THROWS_AS(copy.sign(as_bytes("m")), InvalidArgument);  // NOLINT(bugprone-use-after-move)
+  CHECK_THROWS_AS(copy.seed(), InvalidArgument);
 
   CHECK_THROWS_AS(Ed25519SecretKey::from_seed(Bytes(31)), InvalidArgument);
   CHECK_THROWS_AS(Ed25519SecretKey::from_pkcs8_der(ByteView(der.view()).first(der.size() - 1)), DecodeError);

@@ -108,3 +108,66 @@ TEST_CASE("edwards25519: strict decoding in both implementations", "[sig][edward
     }
   }
 }
+
+TEST_CASE("edwards25519: multi-scalar multiplication, Straus and Pippenger, against the reference",
+          "[sig][edwards25519]") {
+  auto prg = test_prg();
+  const auto& l = ed25519_curve::group_order();
+  // Sizes around the Straus/Pippenger crossover and Pippenger's window steps.
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{33},
+                              std::size_t{70}}) {
+    INFO("n = " << n);
+    std::vector<fast::Scalar> scalars(n);
+    std::vector<fast::Point> points(n);
+    auto expect = ed25519_curve::identity();
+    for (std::size_t i = 0; i < n; ++i) {
+      // Mixed sizes: 128-bit, full, and edge values (0, 1, L - 1, 2^255 - 1).
+      mpz_class k = i % 3 == 0 ? bigint::random_below(mpz_class(1) << 128, prg) : bigint::random_below(l, prg);
+      if (i == 1) k = 0;
+      if (i == 2) k = 1;
+      if (i == 3) k = l - 1;
+      if (i == 4) k = (mpz_class(1) << 255) - 1;
+      const Bytes kb = bigint::to_bytes_le(k, 32);
+      std::copy(kb.begin(), kb.end(), scalars[i].begin());
+      const auto p = ed25519_curve::mul_public(bigint::random_below(l, prg), ed25519_curve::base_point());
+      // A few points with a torsion component, as a forger may supply.
+      const auto q = i % 5 == 4 ? ed25519_curve::add(p, *ed25519_curve::decode(Bytes(32))) : p;
+      points[i] = *fast::decode(ed25519_curve::encode(q));
+      expect = ed25519_curve::add(expect, ed25519_curve::mul_public(k, q));
+    }
+    const mpz_class kb = bigint::random_below(l, prg);
+    fast::Scalar base{};
+    const Bytes kbb = bigint::to_bytes_le(kb, 32);
+    std::copy(kbb.begin(), kbb.end(), base.begin());
+    expect = ed25519_curve::add(expect, ed25519_curve::mul_public(kb, ed25519_curve::base_point()));
+    const Bytes want = ed25519_curve::encode(expect);
+    CHECK(encode_fast(fast::multi_mul_straus(base, scalars, points)) == want);
+    CHECK(encode_fast(fast::multi_mul_pippenger(base, scalars, points)) == want);
+    CHECK(encode_fast(fast::multi_mul(base, scalars, points)) == want);
+  }
+}
+
+TEST_CASE("edwards25519: results of the multiplications can be added to (T is kept)", "[sig][edwards25519]") {
+  // Regression: a last doubling without an addition after it left T unset,
+  // so adding to the result (as chunked Straus does) went wrong for even
+  // scalars.
+  auto prg = test_prg();
+  const auto& b = fast::base_point();
+  const auto& l = ed25519_curve::group_order();
+  for (int round = 0; round < 8; ++round) {
+    const mpz_class k1 = 2 * bigint::random_below(mpz_class(1) << 200, prg);  // even
+    const mpz_class k2 = 4 * bigint::random_below(mpz_class(1) << 120, prg);
+    const Bytes k1b = bigint::to_bytes_le(k1, 32), k2b = bigint::to_bytes_le(k2, 32);
+    const auto two_b = ed25519_curve::add(ed25519_curve::base_point(), ed25519_curve::base_point());
+    const auto want = ed25519_curve::encode(ed25519_curve::add(
+        ed25519_curve::mul_public((k1 + 2 * k2 + 1) % l, ed25519_curve::base_point()), ed25519_curve::identity()));
+    CHECK(encode_fast(fast::add(fast::double_mul(k1b, b, k2b, fast::add(b, b)), b)) == want);
+    fast::Scalar s1{}, s2{};
+    std::copy(k1b.begin(), k1b.end(), s1.begin());
+    std::copy(k2b.begin(), k2b.end(), s2.begin());
+    const std::vector<fast::Scalar> scalars{s2};
+    const std::vector<fast::Point> points{*fast::decode(ed25519_curve::encode(two_b))};
+    CHECK(encode_fast(fast::add(fast::multi_mul_straus(s1, scalars, points), b)) == want);
+    CHECK(encode_fast(fast::add(fast::multi_mul_pippenger(s1, scalars, points), b)) == want);
+  }
+}

@@ -1,0 +1,164 @@
+// Ed25519 beside libsodium in one process (issue #20): sign and verify,
+// each side by side with crypto_sign_detached / crypto_sign_verify_detached
+// on the same keys and messages, and batch verification against one-by-one
+// verification. The *_vs_* rows alternate blocks of both sides inside one
+// benchmark and report process CPU time per operation and the ratio, so
+// load from other processes hits both sides alike.
+//   build/release/benchmarks/bench_ed25519 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+#include <sodium.h>
+
+#include <ctime>
+#include <stdexcept>
+#include <vector>
+
+#include "privfin/core/prg.hpp"
+#include "privfin/sig/ed25519.hpp"
+
+using namespace privfin;
+using namespace privfin::sig;
+
+namespace {
+
+Prg bench_prg() {
+  Prg::Seed seed{};
+  seed[0] = std::byte{0x25};
+  return Prg(seed);
+}
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+const unsigned char* uc(ByteView b) { return reinterpret_cast<const unsigned char*>(b.data()); }
+
+struct Fixture {
+  std::vector<Ed25519SecretKey> keys;
+  std::vector<Bytes> sodium_keys;  // libsodium's seed || A form
+  std::vector<Bytes> messages, signatures;
+  explicit Fixture(std::size_t n, std::size_t message_size) {
+    if (sodium_init() < 0) throw std::runtime_error("sodium_init");
+    auto prg = bench_prg();
+    for (std::size_t i = 0; i < n; ++i) {
+      keys.push_back(Ed25519SecretKey::generate(prg));
+      const SecretBytes seed = keys.back().seed();
+      Bytes pk(32), sk(64);
+      crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()), reinterpret_cast<unsigned char*>(sk.data()),
+                               uc(seed.view()));
+      sodium_keys.push_back(sk);
+      Bytes msg(message_size);
+      prg.fill(std::span<std::byte>(msg));
+      messages.push_back(msg);
+      signatures.push_back(keys.back().sign(msg));
+    }
+  }
+};
+
+constexpr std::size_t block = 16;  // operations per timed block
+
+// privfin sign and libsodium sign, alternating blocks; counters in µs.
+void ed25519_sign_vs_libsodium(benchmark::State& state) {
+  const Fixture f(block, static_cast<std::size_t>(state.range(0)));
+  double ours = 0, theirs = 0;
+  Bytes sig(64);
+  for (auto _ : state) {
+    double t0 = cpu_seconds();
+    for (std::size_t i = 0; i < block; ++i) {
+      Bytes s = f.keys[i].sign(f.messages[i]);
+      benchmark::DoNotOptimize(s.data());
+    }
+    double t1 = cpu_seconds();
+    for (std::size_t i = 0; i < block; ++i) {
+      crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, uc(f.messages[i]),
+                           f.messages[i].size(), uc(f.sodium_keys[i]));
+      benchmark::DoNotOptimize(sig.data());
+    }
+    double t2 = cpu_seconds();
+    ours += t1 - t0;
+    theirs += t2 - t1;
+  }
+  const double ops = static_cast<double>(state.iterations()) * static_cast<double>(block);
+  state.counters["privfin_us"] = 1e6 * ours / ops;
+  state.counters["libsodium_us"] = 1e6 * theirs / ops;
+  state.counters["ratio"] = ours / theirs;
+}
+BENCHMARK(ed25519_sign_vs_libsodium)->Arg(64)->Arg(1024);
+
+void ed25519_verify_vs_libsodium(benchmark::State& state) {
+  const Fixture f(block, static_cast<std::size_t>(state.range(0)));
+  double ours = 0, theirs = 0;
+  for (auto _ : state) {
+    double t0 = cpu_seconds();
+    for (std::size_t i = 0; i < block; ++i) {
+      if (!ed25519_verify(f.keys[i].public_key(), f.messages[i], f.signatures[i])) state.SkipWithError("rejected");
+    }
+    double t1 = cpu_seconds();
+    for (std::size_t i = 0; i < block; ++i) {
+      if (crypto_sign_verify_detached(uc(f.signatures[i]), uc(f.messages[i]), f.messages[i].size(),
+                                      uc(f.keys[i].public_key())) != 0) {
+        state.SkipWithError("libsodium rejected");
+      }
+    }
+    double t2 = cpu_seconds();
+    ours += t1 - t0;
+    theirs += t2 - t1;
+  }
+  const double ops = static_cast<double>(state.iterations()) * static_cast<double>(block);
+  state.counters["privfin_us"] = 1e6 * ours / ops;
+  state.counters["libsodium_us"] = 1e6 * theirs / ops;
+  state.counters["ratio"] = ours / theirs;
+}
+BENCHMARK(ed25519_verify_vs_libsodium)->Arg(64)->Arg(1024);
+
+// Batch of n (64-byte messages) against n single verifications (privfin's
+// and libsodium's) of the same entries; per-signature µs and speedups.
+void ed25519_verify_batch_vs_single(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const Fixture f(n, 64);
+  std::vector<Ed25519BatchEntry> batch;
+  for (std::size_t i = 0; i < n; ++i) batch.push_back({f.keys[i].public_key(), f.messages[i], f.signatures[i]});
+  auto prg = bench_prg();
+  double batched = 0, single = 0, sodium = 0;
+  for (auto _ : state) {
+    double t0 = cpu_seconds();
+    if (!ed25519_verify_batch(batch, prg)) state.SkipWithError("batch rejected");
+    double t1 = cpu_seconds();
+    for (const auto& e : batch) {
+      if (!ed25519_verify(e.public_key, e.message, e.signature)) state.SkipWithError("rejected");
+    }
+    double t2 = cpu_seconds();
+    for (const auto& e : batch) {
+      if (crypto_sign_verify_detached(uc(e.signature), uc(e.message), e.message.size(), uc(e.public_key)) != 0) {
+        state.SkipWithError("libsodium rejected");
+      }
+    }
+    double t3 = cpu_seconds();
+    batched += t1 - t0;
+    single += t2 - t1;
+    sodium += t3 - t2;
+  }
+  const double ops = static_cast<double>(state.iterations()) * static_cast<double>(n);
+  state.counters["batch_us_per_sig"] = 1e6 * batched / ops;
+  state.counters["single_us_per_sig"] = 1e6 * single / ops;
+  state.counters["speedup"] = single / batched;
+  state.counters["speedup_vs_libsodium"] = sodium / batched;
+}
+BENCHMARK(ed25519_verify_batch_vs_single)->Arg(1)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
+
+// The batch alone, one item per signature (items/s).
+void ed25519_verify_batch(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const Fixture f(n, 64);
+  std::vector<Ed25519BatchEntry> batch;
+  for (std::size_t i = 0; i < n; ++i) batch.push_back({f.keys[i].public_key(), f.messages[i], f.signatures[i]});
+  auto prg = bench_prg();
+  for (auto _ : state) {
+    if (!ed25519_verify_batch(batch, prg)) state.SkipWithError("batch rejected");
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(ed25519_verify_batch)->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

@@ -1,0 +1,176 @@
+// Ed25519 batch verification: the strict encoding rules of ed25519_verify,
+// then one random linear combination of the cofactored equations checked
+// by a variable-time multi-scalar multiplication (edwards25519_vartime).
+// Why cofactored, and how it relates to the single verifier: see
+// include/privfin/sig/ed25519.hpp.
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "ed25519_strict.hpp"
+#include "edwards25519_vartime.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/sig/ed25519.hpp"
+
+namespace privfin::sig {
+namespace {
+
+namespace ed = detail::ed;
+using Scalar = ed::Scalar;
+
+const unsigned char* u8(ByteView b) { return reinterpret_cast<const unsigned char*>(b.data()); }
+unsigned char* u8(Scalar& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+const unsigned char* u8(const Scalar& s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+
+void sodium_ready() {
+  static const int ready = sodium_init();
+  if (ready < 0) throw Error("ed25519: libsodium failed to initialise");
+}
+
+// The well-formed entries of a batch, laid out for the multi-scalar
+// multiplication: entry j (in batch order, malformed ones left out) owns
+// points[2j] = R, points[2j + 1] = A with scalars z and z k mod L, where
+// k = H(R || A || M) mod L and z is its coefficient; z_s[j] = z S mod L.
+struct Prepared {
+  std::vector<ed::Point> points;
+  std::vector<Scalar> scalars;
+  std::vector<Scalar> z_s;
+  std::vector<std::size_t> index;  // batch position of entry j
+};
+
+// The entry's points and k, or false if a field is malformed.
+bool prepare_entry(const Ed25519BatchEntry& e, ed::Point& r, ed::Point& a, Scalar& k) {
+  if (e.public_key.size() != ed25519_public_key_size || e.signature.size() != ed25519_signature_size) return false;
+  const ByteView r_enc = e.signature.first(32);
+  if (!detail::ed25519_canonical_scalar(e.signature.subspan(32, 32)) ||
+      !detail::ed25519_acceptable_point(e.public_key) || !detail::ed25519_acceptable_point(r_enc)) {
+    return false;
+  }
+  auto a_point = ed::decode(e.public_key);
+  if (!a_point) return false;  // not on the curve
+  auto r_point = ed::decode(r_enc);
+  if (!r_point) return false;
+  a = *a_point;
+  r = *r_point;
+  crypto_hash_sha512_state h;
+  crypto_hash_sha512_init(&h);
+  crypto_hash_sha512_update(&h, u8(r_enc), 32);
+  crypto_hash_sha512_update(&h, u8(e.public_key), 32);
+  crypto_hash_sha512_update(&h, u8(e.message), e.message.size());
+  std::array<unsigned char, 64> digest{};
+  crypto_hash_sha512_final(&h, digest.data());
+  crypto_core_ed25519_scalar_reduce(u8(k), digest.data());
+  return true;
+}
+
+// Prepares the well-formed entries (stopping at the first malformed one if
+// `stop_at_malformed`), with coefficients drawn from `prg` and a hash of the
+// batch, so they are unpredictable to whoever chose the batch even when the
+// Prg's seed is known. Returns false if it stopped.
+bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_at_malformed, Prepared& out) {
+  sodium_ready();
+  out.points.reserve(2 * batch.size());
+  out.scalars.reserve(2 * batch.size());
+  out.z_s.reserve(batch.size());
+  out.index.reserve(batch.size());
+  std::vector<Scalar> ks;
+  ks.reserve(batch.size());
+  crypto_hash_sha512_state h;
+  crypto_hash_sha512_init(&h);
+  static constexpr char domain[] = "privfin ed25519 batch coefficients v1";
+  crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(domain), sizeof domain - 1);
+  std::array<std::byte, 16> fresh{};
+  prg.fill(std::span<std::byte>(fresh));
+  crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(fresh.data()), fresh.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    ed::Point r, a;
+    Scalar k{};
+    if (!prepare_entry(batch[i], r, a, k)) {
+      if (stop_at_malformed) return false;
+      continue;
+    }
+    out.points.push_back(r);
+    out.points.push_back(a);
+    ks.push_back(k);
+    out.index.push_back(i);
+    // k binds the message, so (A, R || S, k) binds the entry.
+    crypto_hash_sha512_update(&h, u8(batch[i].public_key), 32);
+    crypto_hash_sha512_update(&h, u8(batch[i].signature), 64);
+    crypto_hash_sha512_update(&h, u8(k), 32);
+  }
+  std::array<unsigned char, 64> key{};
+  crypto_hash_sha512_final(&h, key.data());
+  // 16 coefficient bytes per entry from ChaCha20 keyed by the hash.
+  const std::size_t count = out.index.size();
+  std::vector<unsigned char> stream(16 * count + 1);
+  std::array<unsigned char, crypto_stream_chacha20_NONCEBYTES> nonce{};
+  crypto_stream_chacha20(stream.data(), stream.size(), nonce.data(), key.data());
+  for (std::size_t j = 0; j < count; ++j) {
+    Scalar z{}, zk{}, zs{};
+    std::memcpy(u8(z), stream.data() + 16 * j, 16);
+    crypto_core_ed25519_scalar_mul(u8(zk), u8(z), u8(ks[j]));
+    crypto_core_ed25519_scalar_mul(u8(zs), u8(z), u8(batch[out.index[j]].signature) + 32);
+    out.scalars.push_back(z);
+    out.scalars.push_back(zk);
+    out.z_s.push_back(zs);
+  }
+  return true;
+}
+
+// The batch equation over prepared entries [first, first + count).
+bool check(const Prepared& p, std::size_t first, std::size_t count) {
+  if (count == 0) return true;
+  Scalar s_sum{};
+  for (std::size_t j = first; j < first + count; ++j) crypto_core_ed25519_scalar_add(u8(s_sum), u8(s_sum), u8(p.z_s[j]));
+  // sum [z] R + [z k] A - [sum z S] B, then times the cofactor:
+  // [8](...) = 0 iff the combination lies in the small-order subgroup.
+  Scalar base{};
+  crypto_core_ed25519_scalar_negate(u8(base), u8(s_sum));
+  const auto scalars = std::span<const Scalar>(p.scalars).subspan(2 * first, 2 * count);
+  const auto points = std::span<const ed::Point>(p.points).subspan(2 * first, 2 * count);
+  return ed::is_identity(ed::mul_cofactor(ed::multi_mul(base, scalars, points)));
+}
+
+// Marks the failing entries among prepared [first, first + count) by
+// bisection: a sub-batch that passes is cleared at once.
+// A single entry is tried with ed25519_verify first (faster; its accept
+// implies the batch equation's).
+void bisect(std::span<const Ed25519BatchEntry> batch, const Prepared& p, std::size_t first, std::size_t count,
+            std::vector<bool>& ok) {
+  if (count == 0) return;
+  if (count == 1) {
+    const Ed25519BatchEntry& e = batch[p.index[first]];
+    if (!ed25519_verify(e.public_key, e.message, e.signature) && !check(p, first, 1)) ok[p.index[first]] = false;
+    return;
+  }
+  if (check(p, first, count)) return;
+  const std::size_t half = count / 2;
+  bisect(batch, p, first, half, ok);
+  bisect(batch, p, first + half, count - half, ok);
+}
+
+}  // namespace
+
+bool ed25519_verify_batch(std::span<const Ed25519BatchEntry> batch, Prg& prg) {
+  // One entry: the single verifier is faster, and its accept is final (the
+  // cofactorless equation implies the cofactored one); a reject may still
+  // be a batch accept (a residual of small order), so that case goes on.
+  if (batch.size() == 1 && ed25519_verify(batch[0].public_key, batch[0].message, batch[0].signature)) return true;
+  Prepared p;
+  if (!prepare_all(batch, prg, true, p)) return false;
+  return check(p, 0, p.index.size());
+}
+
+std::vector<bool> ed25519_verify_batch_each(std::span<const Ed25519BatchEntry> batch, Prg& prg) {
+  Prepared p;
+  (void)prepare_all(batch, prg, false, p);
+  std::vector<bool> ok(batch.size(), false);
+  for (const std::size_t i : p.index) ok[i] = true;
+  bisect(batch, p, 0, p.index.size(), ok);
+  return ok;
+}
+
+}  // namespace privfin::sig
