@@ -184,6 +184,7 @@ int run(const RunOptions& o) {
   auto bus = net::TcpMessageBus::start(cluster, nf.id);
   node::NodeSettings settings;
   settings.chain_id = doc.chain_id;
+  settings.genesis_hash = doc.hash();
   settings.on_event = [](std::string_view what, const std::string& detail) {
     if (what == "rejected") return;  // duplicates and stale votes: routine
     std::printf("%.*s %s\n", static_cast<int>(what.size()), what.data(), detail.c_str());

@@ -113,7 +113,8 @@ struct ClientApi::Impl {
                              {"peers_connected", peers},
                              {"rejections", st.rejections},
                              {"evidence", st.evidence},
-                             {"synced", st.synced}});
+                             {"synced", st.synced},
+                             {"foreign_genesis", st.foreign_genesis}});
       });
     });
     server->Get("/v1/query", [this](const httplib::Request& req, httplib::Response& res) {

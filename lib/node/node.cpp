@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
 
@@ -93,6 +94,16 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
   executor_ = std::make_unique<consensus::AppExecutor>(
       app_, app_store_,
       consensus::ExecutorConfig{settings_.chain_id, settings_.mempool_max_txs, settings_.mempool_max_bytes});
+  if (settings_.genesis_hash) {
+    genesis_hash_ = *settings_.genesis_hash;
+  } else {
+    Writer w;
+    w.string("privfin node genesis v1").string(genesis_.chain_id).bytes(genesis_.validators.to_bytes());
+    w.bytes(genesis_.app_state).u64(static_cast<std::uint64_t>(genesis_.time));
+    genesis_hash_ = Hash32{Sha256::hash(w.data())};
+  }
+  peer_heights_.assign(bus_.party_count(), 0);
+  foreign_.assign(bus_.party_count(), false);
   env_ = std::make_unique<Env>(Env{*this});
   runtime_ = std::make_unique<consensus::Runtime<Env>>(*env_, *engine_);
 }
@@ -162,6 +173,7 @@ std::size_t Node::poll(std::chrono::milliseconds max_wait) {
   if (!started_) throw InvalidArgument("Node: poll before start");
   std::size_t handled = 0;
   run_mailbox();
+  heartbeat();
   fire_due_timers();
   auto wait = max_wait;
   {
@@ -182,6 +194,17 @@ std::size_t Node::poll(std::chrono::milliseconds max_wait) {
   return handled;
 }
 
+void Node::heartbeat() {
+  const auto t = std::chrono::steady_clock::now();
+  if (t < next_heartbeat_) return;
+  next_heartbeat_ = t + settings_.heartbeat_interval;
+  const Bytes status = NodeMessage::status(genesis_hash_, app_store_.ledger().height()).to_bytes();
+  for (std::size_t p = 0; p < bus_.party_count(); ++p) {
+    // Keyed: a newer heartbeat replaces one still queued for a peer that is down.
+    if (p != self_) (void)bus_.send_keyed(p, 0x7374617475730000ULL, status);
+  }
+}
+
 void Node::handle(std::size_t from, const Bytes& bytes) {
   NodeMessage m;
   try {
@@ -192,7 +215,32 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
                           ": " + e.what());
     return;
   }
+  if (m.kind == NodeMessageKind::status) {
+    const bool foreign = m.genesis != genesis_hash_;
+    if (foreign && !foreign_[from]) {
+      event("peer", "node " + std::to_string(from) + " runs genesis " + m.genesis.short_hex() + ", this node " +
+                        genesis_hash_.short_hex() + ": its messages are ignored");
+    }
+    foreign_[from] = foreign;
+    if (foreign) return;
+    peer_heights_[from] = m.to;
+    const Height mine = app_store_.ledger().height();
+    const auto t = std::chrono::steady_clock::now();
+    if (m.to > mine + 1 && t - last_sync_ask_ >= settings_.heartbeat_interval) {
+      last_sync_ask_ = t;
+      const Height to = std::min<Height>(m.to, mine + NodeMessage::max_sync_blocks);
+      (void)bus_.send(from, NodeMessage::sync_request(mine + 1, to).to_bytes());
+      event("sync", "node " + std::to_string(from) + " is at height " + std::to_string(m.to) + ": asked for " +
+                        std::to_string(mine + 1) + "-" + std::to_string(to));
+    }
+    return;
+  }
+  if (foreign_[from]) {
+    ++counts_.foreign_genesis;
+    return;
+  }
   switch (m.kind) {
+    case NodeMessageKind::status: break;  // handled above
     case NodeMessageKind::consensus: input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)}); break;
     case NodeMessageKind::transaction: (void)executor_->submit(m.payload); break;  // admitted or not, not sent on
     case NodeMessageKind::sync_request: {

@@ -1,5 +1,6 @@
 #include "privfin/node/wire.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <variant>
@@ -39,6 +40,14 @@ NodeMessage NodeMessage::sync_response(std::vector<Decision> blocks) {
   return m;
 }
 
+NodeMessage NodeMessage::status(const Hash32& genesis, Height height) {
+  NodeMessage m;
+  m.kind = NodeMessageKind::status;
+  m.genesis = genesis;
+  m.to = height;
+  return m;
+}
+
 Bytes NodeMessage::to_bytes() const {
   Writer w;
   w.version(format_version).u8(static_cast<std::uint8_t>(kind));
@@ -50,6 +59,7 @@ Bytes NodeMessage::to_bytes() const {
       w.varint(blocks.size());
       for (const auto& d : blocks) w.bytes(consensus::Message{d}.to_bytes());
       break;
+    case NodeMessageKind::status: w.raw(genesis.v).u64(to); break;
   }
   return std::move(w).take();
 }
@@ -91,6 +101,13 @@ NodeMessage NodeMessage::from_bytes(ByteView bytes, const consensus::Limits& lim
         }
         m.blocks.push_back(std::move(*d));
       }
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::status): {
+      m.kind = NodeMessageKind::status;
+      const auto g = r.raw(32, "genesis hash");
+      std::copy(g.begin(), g.end(), m.genesis.v.begin());
+      m.to = r.u64("height");
       break;
     }
     default: throw DecodeError("node message: unknown kind " + std::to_string(kind));

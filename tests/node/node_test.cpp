@@ -147,7 +147,8 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments; a stoppe
   CHECK(results[3].status.synced > 0);  // it caught up by block sync
 }
 
-TEST_CASE("nodes: a peer that sends garbage, lying sync answers and forged votes is refused; the others commit",
+TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes and another genesis is refused; "
+          "the others commit",
           "[node][cluster]") {
   const std::size_t n = 4;
   const auto c = test::make_consortium(n);
@@ -176,6 +177,7 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers and forged votes
       NodeMessage::consensus(consensus::Message{forged}.to_bytes()).to_bytes(),
       NodeMessage::sync_response(chain.decisions).to_bytes(),  // certificates that do not verify
       NodeMessage::sync_request(1, 1'000'000).to_bytes(),
+      NodeMessage::status(chain.decisions[0].block.hash(), 3).to_bytes(),  // another genesis: ignored from here on
   };
   const auto deadline = std::chrono::steady_clock::now() + 45s;
   while ((shared.height[0] < 5 || shared.height[1] < 5 || shared.height[2] < 5) &&
@@ -194,6 +196,7 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers and forged votes
     CHECK(results[i].status.height >= 5);
     CHECK(results[i].status.rejections > 0);
     CHECK(results[i].status.synced == 0);  // no forged block was taken
+    CHECK(results[i].status.foreign_genesis > 0);
     CHECK(results[i].app_hash_at_5 == results[0].app_hash_at_5);
   }
 }

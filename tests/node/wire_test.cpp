@@ -17,6 +17,7 @@ TEST_CASE("node wire: every kind round-trips; truncations and bit flips are refu
       NodeMessage::transaction(Bytes{std::byte{1}, std::byte{2}, std::byte{3}}),
       NodeMessage::sync_request(2, 9),
       NodeMessage::sync_response(chain.decisions),
+      NodeMessage::status(chain.decisions[1].block.hash(), 77),
   };
   for (const auto& m : samples) {
     const Bytes wire = m.to_bytes();

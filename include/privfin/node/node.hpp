@@ -77,6 +77,14 @@ struct NodeSettings {
   std::size_t mempool_max_txs = 10'000;
   std::size_t mempool_max_bytes = std::size_t{64} << 20;
   std::size_t remembered_txs = 100'000;
+  // The chain's genesis hash (GenesisDocument::hash()); unset: a hash of
+  // the consensus::Genesis. Sent in every heartbeat: a peer with another
+  // one is reported (on_event "peer") and its messages are ignored.
+  std::optional<Hash32> genesis_hash;
+  // Every peer gets a status message (genesis hash, height) this often; a
+  // node that learns it is more than one height behind asks that peer for
+  // blocks even before the engine does.
+  std::chrono::milliseconds heartbeat_interval{1000};
   // Called on the poll thread for what an operator wants to see: "commit",
   // "evidence", "rejected", "sync" with a one-line description.
   std::function<void(std::string_view what, const std::string& detail)> on_event;
@@ -90,6 +98,7 @@ struct NodeStatus {
   std::uint64_t evidence = 0;   // equivocations seen
   std::uint64_t synced = 0;     // blocks received by block sync
   std::uint64_t sends_refused = 0;  // bus queue full
+  std::uint64_t foreign_genesis = 0;  // messages from peers with another genesis, ignored
 };
 
 class Node {
@@ -122,6 +131,8 @@ class Node {
   };
   [[nodiscard]] std::optional<TxLocation> find_committed(const Hash32& tx_hash) const;
   [[nodiscard]] std::size_t peers_connected() const;
+  // The heights peers last reported in their heartbeats (0: not heard).
+  [[nodiscard]] const std::vector<Height>& peer_heights() const noexcept { return peer_heights_; }
   [[nodiscard]] const std::string& chain_id() const noexcept { return settings_.chain_id; }
   [[nodiscard]] NodeId self() const noexcept { return self_; }
   [[nodiscard]] const ledger::Ledger& ledger() const { return app_store_.ledger(); }
@@ -135,6 +146,7 @@ class Node {
   [[nodiscard]] ledger::OpenOptions open_options();
   void remember(const consensus::Decision& d, const consensus::FinalizeResult& result);
   void run_mailbox();
+  void heartbeat();
   void input(const consensus::Input& in);
   void handle(std::size_t from, const Bytes& bytes);
   void fire_due_timers();
@@ -164,6 +176,11 @@ class Node {
   std::deque<std::function<void()>> mailbox_;
   std::map<Hash32, TxLocation> committed_txs_;
   std::deque<Hash32> committed_order_;
+  Hash32 genesis_hash_;
+  std::vector<Height> peer_heights_;
+  std::vector<bool> foreign_;  // peers that sent another genesis hash
+  std::chrono::steady_clock::time_point next_heartbeat_{};
+  std::chrono::steady_clock::time_point last_sync_ask_{};
   bool started_ = false;
   bool in_step_ = false;
 };

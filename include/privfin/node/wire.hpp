@@ -13,6 +13,7 @@
 //   sync_request (3):  u64 from, u64 to (from <= to, from >= 1)
 //   sync_response (4): varint count (at most max_sync_blocks), then per block
 //                      bytes of consensus::Message{Decision}
+//   status (5):        raw(32) genesis hash, u64 committed height
 // and nothing after. from_bytes checks every length against the bytes that
 // remain before allocating and throws DecodeError naming the field; it
 // does not verify certificates (the engine does, on BlockSynced).
@@ -29,7 +30,13 @@ using consensus::Decision;
 using consensus::Hash32;
 using consensus::Height;
 
-enum class NodeMessageKind : std::uint8_t { consensus = 1, transaction = 2, sync_request = 3, sync_response = 4 };
+enum class NodeMessageKind : std::uint8_t {
+  consensus = 1,
+  transaction = 2,
+  sync_request = 3,
+  sync_response = 4,
+  status = 5,
+};
 
 struct NodeMessage {
   static constexpr std::uint8_t format_version = 1;
@@ -37,13 +44,15 @@ struct NodeMessage {
 
   NodeMessageKind kind = NodeMessageKind::consensus;
   Bytes payload;               // consensus, transaction
-  Height from = 0, to = 0;     // sync_request
+  Height from = 0, to = 0;     // sync_request; status: `to` is the height
+  Hash32 genesis;              // status
   std::vector<Decision> blocks;  // sync_response, in height order
 
   [[nodiscard]] static NodeMessage consensus(Bytes engine_message);
   [[nodiscard]] static NodeMessage transaction(Bytes tx);
   [[nodiscard]] static NodeMessage sync_request(Height from, Height to);
   [[nodiscard]] static NodeMessage sync_response(std::vector<Decision> blocks);
+  [[nodiscard]] static NodeMessage status(const Hash32& genesis, Height height);
 
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static NodeMessage from_bytes(ByteView bytes, const consensus::Limits& limits = {});
