@@ -17,8 +17,6 @@
 // keeps the evidence, which `verify` checks again offline. The node's
 // certificate is checked against --cacert (its name must match the host).
 // Exit 0, 2 for a usage error, 1 when it fails or a check does not pass.
-#include <httplib.h>
-
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +30,7 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
 #include "privfin/ledger/light_client.hpp"
+#include "privfin/node/api_client.hpp"
 #include "privfin/node/genesis.hpp"
 #include "privfin/service/key_file.hpp"
 
@@ -40,45 +39,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace privfin;
 using nlohmann::json;
-
-struct Connection {
-  std::string node;  // host:port
-  fs::path cacert;
-};
-
-class Api {
- public:
-  explicit Api(const Connection& c) {
-    const auto colon = c.node.rfind(':');
-    if (colon == std::string::npos) throw InvalidArgument("--node must be host:port");
-    client_ = std::make_unique<httplib::SSLClient>(c.node.substr(0, colon), std::stoi(c.node.substr(colon + 1)));
-    client_->set_ca_cert_path(c.cacert.c_str());
-    client_->enable_server_certificate_verification(true);
-    client_->set_connection_timeout(5);
-    client_->set_read_timeout(15);
-  }
-  json get(const std::string& path, int* status = nullptr) { return answer(client_->Get(path), path, status); }
-  json post(const std::string& path, const json& body) {
-    return answer(client_->Post(path, body.dump(), "application/json"), path, nullptr);
-  }
-
- private:
-  static json answer(const httplib::Result& r, const std::string& path, int* status) {
-    if (!r) throw Error("request " + path + " failed: " + httplib::to_string(r.error()));
-    if (status) *status = r->status;
-    json j;
-    try {
-      j = json::parse(r->body);
-    } catch (const json::exception&) {
-      throw DecodeError("request " + path + ": the node's answer is not JSON");
-    }
-    if (r->status != 200 && !(status && r->status == 404)) {
-      throw Error("request " + path + ": HTTP " + std::to_string(r->status) + ": " + j.value("error", std::string()));
-    }
-    return j;
-  }
-  std::unique_ptr<httplib::SSLClient> client_;
-};
 
 std::uint64_t be64(const Bytes& b) {
   if (b.size() != 8) throw DecodeError("a balance has 8 bytes");
@@ -91,15 +51,13 @@ node::GenesisDocument read_genesis(const fs::path& f) {
   return node::GenesisDocument::from_bytes(service::read_public_file(f, std::size_t{32} << 20));
 }
 
-int wait_commit(Api& api, const std::string& hash, int seconds) {
+int wait_commit(node::ApiClient& api, const std::string& hash, int seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    const auto j = api.get("/v1/tx/" + hash, &status);
-    if (status == 200) {
-      std::printf("committed at height %llu index %llu: %s\n", j["height"].get<unsigned long long>(),
-                  j["index"].get<unsigned long long>(), j["code"].get<int>() == 0 ? "ok" : j["reason"].get<std::string>().c_str());
-      return j["code"].get<int>() == 0 ? 0 : 1;
+    if (const auto c = api.transaction(hash)) {
+      std::printf("committed at height %llu index %zu: %s\n", static_cast<unsigned long long>(c->height), c->index,
+                  c->result.ok() ? "ok" : c->result.reason.c_str());
+      return c->result.ok() ? 0 : 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -107,15 +65,14 @@ int wait_commit(Api& api, const std::string& hash, int seconds) {
   return 1;
 }
 
-int submit(Api& api, const Bytes& tx, int wait) {
-  const auto j = api.post("/v1/tx", json{{"tx", to_hex(tx)}});
-  const auto hash = j["hash"].get<std::string>();
-  if (j["code"].get<int>() != 0) {
-    std::fprintf(stderr, "privfin-client: refused: %s\n", j["reason"].get<std::string>().c_str());
+int submit(node::ApiClient& api, const Bytes& tx, int wait) {
+  const auto s = api.submit(tx);
+  if (!s.verdict.ok()) {
+    std::fprintf(stderr, "privfin-client: refused: %s\n", s.verdict.reason.c_str());
     return 1;
   }
-  std::printf("admitted %s\n", hash.c_str());
-  return wait > 0 ? wait_commit(api, hash, wait) : 0;
+  std::printf("admitted %s\n", s.hash.c_str());
+  return wait > 0 ? wait_commit(api, s.hash, wait) : 0;
 }
 
 // The evidence for a balance: the value and proof after height h, and block
@@ -145,9 +102,10 @@ std::string verify_bundle(const node::GenesisDocument& g, const Bundle& b) {
 int main(int argc, char** argv) {
   CLI::App cli{"privfin-client: submit, wait, query with proofs, verify as a light client (docs/node.md)"};
   cli.require_subcommand(1);
-  Connection c;
-  cli.add_option("--node", c.node, "the node's client API, host:port");
-  cli.add_option("--cacert", c.cacert, "the node's API certificate (PEM)");
+  std::string node_address;
+  fs::path cacert;
+  cli.add_option("--node", node_address, "the node's client API, host:port");
+  cli.add_option("--cacert", cacert, "the node's API certificate (PEM)");
   int wait = 0;
   auto* status_cmd = cli.add_subcommand("status", "the node's status (JSON)");
   fs::path key_file, to_key_file;
@@ -190,32 +148,35 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(b.height));
       return 0;
     }
-    if (c.node.empty() || c.cacert.empty()) throw InvalidArgument("--node and --cacert are required");
-    Api api(c);
+    if (node_address.empty() || cacert.empty()) throw InvalidArgument("--node and --cacert are required");
+    node::ApiClient api(node_address, cacert.string());
     if (*status_cmd) {
-      std::printf("%s\n", api.get("/v1/status").dump(2).c_str());
+      const auto st = api.status();
+      const json out{{"chain_id", st.chain_id}, {"node", st.node}, {"height", st.height}, {"round", st.round},
+                     {"app_hash", st.app_hash}, {"mempool", st.mempool}, {"peers_connected", st.peers_connected},
+                     {"evidence", st.evidence}, {"synced", st.synced}};
+      std::printf("%s\n", out.dump(2).c_str());
       return 0;
     }
     if (*submit_cmd) return submit(api, from_hex(tx_hex), wait);
     if (*transfer_cmd) {
       const auto payer = service::load_ed25519_secret_key(key_file);
-      const Bytes payee = to_key_file.empty() ? from_hex(to_hex_key) : service::load_ed25519_secret_key(to_key_file).public_key();
-      const auto status = api.get("/v1/status");
-      const auto chain = status["chain_id"].get<std::string>();
-      const auto n = api.get("/v1/query?path=nonce&key=" + to_hex(payer.public_key()));
-      const std::uint64_t nonce = be64(from_hex(n["value"].get<std::string>()));
-      return submit(api, consensus::apps::Payments::transfer(payer, chain, nonce, payee, amount), wait);
+      const Bytes payee =
+          to_key_file.empty() ? from_hex(to_hex_key) : service::load_ed25519_secret_key(to_key_file).public_key();
+      const auto chain = api.status().chain_id;
+      const auto n = api.query("nonce", payer.public_key(), 0, false);
+      if (!n.value) throw DecodeError("the node did not answer the payer's nonce");
+      return submit(api, consensus::apps::Payments::transfer(payer, chain, be64(*n.value), payee, amount), wait);
     }
     // balance
-    const Bytes account = account_key.empty() ? from_hex(account_hex) : service::load_ed25519_secret_key(account_key).public_key();
+    const Bytes account =
+        account_key.empty() ? from_hex(account_hex) : service::load_ed25519_secret_key(account_key).public_key();
     const auto g = read_genesis(genesis_file);
-    const auto height = api.get("/v1/status")["height"].get<consensus::Height>();
+    const auto height = api.status().height;
     if (height < 2) throw Error("the chain has fewer than 2 blocks: nothing to verify against yet");
     const consensus::Height h = height - 1;  // block h + 1 certifies the state after h
-    const auto q = api.get("/v1/query?path=balance&prove=1&height=" + std::to_string(h) + "&key=" + to_hex(account));
-    Bundle b{account, std::nullopt, from_hex(q.at("proof").get<std::string>()), h,
-             from_hex(api.get("/v1/block/" + std::to_string(h + 1)).at("decision").get<std::string>())};
-    if (!q.at("value").is_null()) b.value = from_hex(q.at("value").get<std::string>());
+    const auto q = api.query("balance", account, h, true);
+    Bundle b{account, q.value, q.proof, h, consensus::Message{api.block(h + 1)}.to_bytes()};
     const auto verified = verify_bundle(g, b);
     std::printf("verified: balance %s after height %llu\n", verified.c_str(), static_cast<unsigned long long>(h));
     if (!bundle_file.empty()) {

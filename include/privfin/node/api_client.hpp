@@ -1,0 +1,74 @@
+// privfin/node/api_client.hpp — the client side of a node's client API
+// (client_api.hpp): HTTP/JSON over TLS, the node's certificate checked
+// against a given PEM file (its subject must name the host).
+//
+//   ApiClient api("127.0.0.1:26700", "testnet/api0.crt");
+//   auto admitted = api.submit(tx);                 // code 0: in the mempool
+//   auto where = api.transaction(admitted.hash);    // nullopt until committed
+//   ApiStatus s = api.status();
+//   auto q = api.query("balance", account, h, true);
+//   consensus::Decision d = api.block(h);           // block h with its certificate
+//
+// Costs: one HTTPS request per call over a kept-alive connection. Throws:
+// NetworkError naming the node when it cannot be reached or the TLS check
+// fails; Error with the HTTP status and the node's reason for an error
+// answer; DecodeError for an answer that does not parse. Not thread-safe:
+// one client per thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "privfin/consensus/application.hpp"
+#include "privfin/consensus/types.hpp"
+
+namespace privfin::node {
+
+struct ApiStatus {
+  std::string chain_id;
+  consensus::NodeId node = 0;
+  consensus::Height height = 0;
+  consensus::Round round = 0;
+  std::string app_hash;  // hex
+  std::size_t mempool = 0;
+  std::size_t peers_connected = 0;
+  std::uint64_t evidence = 0;
+  std::uint64_t synced = 0;
+};
+
+struct Submitted {
+  std::string hash;  // hex SHA-256 of the transaction
+  consensus::TxVerdict verdict;
+};
+
+struct Committed {
+  consensus::Height height = 0;
+  std::size_t index = 0;
+  consensus::TxVerdict result;
+};
+
+class ApiClient {
+ public:
+  // `node`: host:port; `certificate`: the node's API certificate (PEM).
+  ApiClient(const std::string& node, const std::string& certificate);
+  ~ApiClient();
+  ApiClient(ApiClient&&) noexcept;
+  ApiClient& operator=(ApiClient&&) noexcept;
+
+  [[nodiscard]] Submitted submit(ByteView tx);
+  [[nodiscard]] std::optional<Committed> transaction(const std::string& hash_hex);
+  [[nodiscard]] ApiStatus status();
+  [[nodiscard]] consensus::QueryResult query(const std::string& path, ByteView key, consensus::Height h, bool prove);
+  // Block h with its commit certificate (Error if the node does not have it).
+  [[nodiscard]] consensus::Decision block(consensus::Height h);
+  // The node's Prometheus text.
+  [[nodiscard]] std::string metrics();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace privfin::node

@@ -1,0 +1,140 @@
+#include "privfin/node/api_client.hpp"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "privfin/core/error.hpp"
+
+namespace privfin::node {
+namespace {
+
+using nlohmann::json;
+
+consensus::TxVerdict verdict_of(const json& j) {
+  return consensus::TxVerdict{static_cast<consensus::TxCode>(j.at("code").get<int>()), j.value("reason", std::string())};
+}
+
+}  // namespace
+
+struct ApiClient::Impl {
+  std::string node;
+  std::unique_ptr<httplib::SSLClient> client;
+
+  // The answer's JSON; `not_found` set instead of throwing on a 404.
+  json call(const httplib::Result& r, const std::string& what, bool* not_found = nullptr) const {
+    if (!r) throw NetworkError("node " + node + ": " + what + " failed: " + httplib::to_string(r.error()));
+    if (r->status == 404 && not_found) {
+      *not_found = true;
+      return json{};
+    }
+    json j;
+    try {
+      j = json::parse(r->body);
+    } catch (const json::exception&) {
+      if (r->status == 200) throw DecodeError("node " + node + ": " + what + ": the answer is not JSON");
+    }
+    if (r->status != 200) {
+      throw Error("node " + node + ": " + what + ": HTTP " + std::to_string(r->status) + ": " +
+                  (j.is_object() ? j.value("error", std::string()) : std::string()));
+    }
+    return j;
+  }
+  template <class F>
+  auto parse(const std::string& what, F f) const {
+    try {
+      return f();
+    } catch (const json::exception& e) {
+      throw DecodeError("node " + node + ": " + what + ": unexpected answer: " + e.what());
+    }
+  }
+};
+
+ApiClient::ApiClient(const std::string& node, const std::string& certificate) : impl_(std::make_unique<Impl>()) {
+  const auto colon = node.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw InvalidArgument("ApiClient: the node must be host:port, not " + node);
+  int port = 0;
+  try {
+    port = std::stoi(node.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw InvalidArgument("ApiClient: bad port in " + node);
+  }
+  impl_->node = node;
+  impl_->client = std::make_unique<httplib::SSLClient>(node.substr(0, colon), port);
+  impl_->client->set_ca_cert_path(certificate.c_str());
+  impl_->client->enable_server_certificate_verification(true);
+  impl_->client->set_keep_alive(true);
+  impl_->client->set_connection_timeout(5);
+  impl_->client->set_read_timeout(15);
+}
+
+ApiClient::~ApiClient() = default;
+ApiClient::ApiClient(ApiClient&&) noexcept = default;
+ApiClient& ApiClient::operator=(ApiClient&&) noexcept = default;
+
+Submitted ApiClient::submit(ByteView tx) {
+  const json body{{"tx", to_hex(tx)}};
+  const auto j = impl_->call(impl_->client->Post("/v1/tx", body.dump(), "application/json"), "submit");
+  return impl_->parse("submit", [&] { return Submitted{j.at("hash").get<std::string>(), verdict_of(j)}; });
+}
+
+std::optional<Committed> ApiClient::transaction(const std::string& hash_hex) {
+  bool missing = false;
+  const auto j = impl_->call(impl_->client->Get("/v1/tx/" + hash_hex), "transaction", &missing);
+  if (missing) return std::nullopt;
+  return impl_->parse("transaction", [&] {
+    return Committed{j.at("height").get<consensus::Height>(), j.at("index").get<std::size_t>(), verdict_of(j)};
+  });
+}
+
+ApiStatus ApiClient::status() {
+  const auto j = impl_->call(impl_->client->Get("/v1/status"), "status");
+  return impl_->parse("status", [&] {
+    ApiStatus s;
+    s.chain_id = j.at("chain_id").get<std::string>();
+    s.node = j.at("node").get<consensus::NodeId>();
+    s.height = j.at("height").get<consensus::Height>();
+    s.round = j.at("round").get<consensus::Round>();
+    s.app_hash = j.at("app_hash").get<std::string>();
+    s.mempool = j.at("mempool").get<std::size_t>();
+    s.peers_connected = j.at("peers_connected").get<std::size_t>();
+    s.evidence = j.at("evidence").get<std::uint64_t>();
+    s.synced = j.at("synced").get<std::uint64_t>();
+    return s;
+  });
+}
+
+consensus::QueryResult ApiClient::query(const std::string& path, ByteView key, consensus::Height h, bool prove) {
+  const std::string url = "/v1/query?path=" + path + "&key=" + to_hex(key) + "&height=" + std::to_string(h) +
+                          (prove ? "&prove=1" : "");
+  const auto j = impl_->call(impl_->client->Get(url), "query");
+  return impl_->parse("query", [&] {
+    consensus::QueryResult q;
+    q.code = static_cast<consensus::TxCode>(j.at("code").get<int>());
+    q.reason = j.value("reason", std::string());
+    q.height = j.at("height").get<consensus::Height>();
+    if (!j.at("value").is_null()) q.value = from_hex(j.at("value").get<std::string>());
+    if (prove) q.proof = from_hex(j.at("proof").get<std::string>());
+    return q;
+  });
+}
+
+consensus::Decision ApiClient::block(consensus::Height h) {
+  const auto j = impl_->call(impl_->client->Get("/v1/block/" + std::to_string(h)), "block " + std::to_string(h));
+  const Bytes raw = impl_->parse("block", [&] { return from_hex(j.at("decision").get<std::string>()); });
+  auto m = consensus::Message::from_bytes(raw);
+  auto* d = std::get_if<consensus::Decision>(&m.body);
+  if (d == nullptr || d->block.header.height != h) {
+    throw DecodeError("node " + impl_->node + ": block " + std::to_string(h) + ": not that height's decision");
+  }
+  return std::move(*d);
+}
+
+std::string ApiClient::metrics() {
+  const auto r = impl_->client->Get("/metrics");
+  if (!r) throw NetworkError("node " + impl_->node + ": metrics failed: " + httplib::to_string(r.error()));
+  if (r->status != 200) throw Error("node " + impl_->node + ": metrics: HTTP " + std::to_string(r->status));
+  return r->body;
+}
+
+}  // namespace privfin::node
