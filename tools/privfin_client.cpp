@@ -18,6 +18,7 @@
 // certificate is checked against --cacert (its name must match the host).
 // Exit 0, 2 for a usage error, 1 when it fails or a check does not pass.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   auto* verify_cmd = cli.add_subcommand("verify", "check a saved balance bundle offline");
   verify_cmd->add_option("--genesis", genesis_file, "genesis.bin")->required();
   verify_cmd->add_option("--bundle", bundle_file, "the file `balance --save` wrote")->required();
+  std::signal(SIGPIPE, SIG_IGN);  // a node that goes away fails the request instead
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -209,7 +209,7 @@ int run(const RunOptions& o) {
     std::fflush(stdout);
   }
   while (!stop_requested) {
-    (void)n.poll(std::chrono::milliseconds(50));
+    (void)n.poll(std::chrono::milliseconds(10));
     const auto s = n.status();
     if (load_key && load_sent < load_count && s.height >= 1) {
       const auto self = load_key->public_key();
@@ -258,6 +258,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   }
+  std::signal(SIGPIPE, SIG_IGN);  // a client or peer that hangs up fails a write, not the node
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   try {

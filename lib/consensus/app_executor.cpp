@@ -56,8 +56,49 @@ Hash32 MemoryAppStore::app_hash(Height h) const {
   return hashes_[h];
 }
 
+// The latest committed state with the admitted transactions' writes on top.
+class AppExecutor::CheckState final : public StateWriter {
+ public:
+  explicit CheckState(const AppStore& store) : store_(&store) {}
+  [[nodiscard]] std::optional<Bytes> get(ByteView key) const override {
+    const auto it = writes_.find(std::string(reinterpret_cast<const char*>(key.data()), key.size()));
+    if (it != writes_.end()) return it->second;
+    return store_->latest().get(key);
+  }
+  void put(ByteView key, ByteView value) override {
+    writes_[std::string(reinterpret_cast<const char*>(key.data()), key.size())] = Bytes(value.begin(), value.end());
+  }
+  void erase(ByteView key) override {
+    writes_[std::string(reinterpret_cast<const char*>(key.data()), key.size())] = std::nullopt;
+  }
+  void clear() { writes_.clear(); }
+
+ private:
+  const AppStore* store_;
+  std::map<std::string, std::optional<Bytes>> writes_;
+};
+
 AppExecutor::AppExecutor(Application& app, AppStore& store, ExecutorConfig config)
-    : checked_(app), store_(store), config_(std::move(config)) {}
+    : app_(app),
+      checked_(app),
+      check_state_(std::make_unique<CheckState>(store)),
+      store_(store),
+      config_(std::move(config)) {}
+
+AppExecutor::~AppExecutor() = default;
+
+TxVerdict AppExecutor::admit(ByteView tx, CheckKind kind) {
+  TxVerdict verdict = checked_.check_tx(*check_state_, tx, kind);
+  if (!verdict.ok()) return verdict;
+  const Height next = store_.latest_height() + 1;
+  DecidedBlock alone;
+  alone.context.chain_id = config_.chain_id;
+  alone.context.height = next;
+  alone.txs.emplace_back(tx.begin(), tx.end());
+  const auto effect = app_.finalize_block(alone, *check_state_);
+  if (effect.results.size() == 1 && !effect.results[0].ok()) return effect.results[0];
+  return verdict;
+}
 
 InitResult AppExecutor::init_chain(const Genesis& genesis) {
   if (store_.initialized()) throw InvalidArgument("AppExecutor: the store holds state already: recover()");
@@ -78,7 +119,7 @@ TxVerdict AppExecutor::submit(ByteView tx) {
   if (mempool_.size() >= config_.max_txs || mempool_bytes_ + tx.size() > config_.max_bytes) {
     return {TxCode::invalid, "mempool full"};
   }
-  TxVerdict verdict = checked_.check_tx(store_.latest(), tx, CheckKind::fresh);
+  TxVerdict verdict = admit(tx, CheckKind::fresh);
   if (!verdict.ok()) return verdict;
   mempool_.emplace_back(tx.begin(), tx.end());
   mempool_ids_.insert(std::move(id));
@@ -132,9 +173,10 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   std::deque<Bytes> kept;
   mempool_ids_.clear();
   mempool_bytes_ = 0;
+  check_state_->clear();
   for (auto& tx : mempool_) {
     std::string id = id_of(tx);
-    if (included.contains(id) || !checked_.check_tx(store_.latest(), tx, CheckKind::recheck).ok()) continue;
+    if (included.contains(id) || !admit(tx, CheckKind::recheck).ok()) continue;
     mempool_ids_.insert(std::move(id));
     mempool_bytes_ += tx.size();
     kept.push_back(std::move(tx));

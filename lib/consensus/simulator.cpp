@@ -723,14 +723,18 @@ void Simulation::submit_client_txs() {
     if (cfg_.application == SimApplication::payments) {
       const std::size_t to = (from + 1 + workload_.next_u64() % (clients_.size() - 1)) % clients_.size();
       const std::uint64_t amount = workload_.next_u64() % 10 == 0 ? 1'000'000 : 1 + workload_.next_u64() % 500;
-      tx = apps::Payments::transfer(clients_[from], chain_id_, client_nonce_[from]++, clients_[to].public_key(), amount);
+      tx = apps::Payments::transfer(clients_[from], chain_id_, client_nonce_[from], clients_[to].public_key(), amount);
     } else {
-      tx = apps::KvStore::set(clients_[from], chain_id_, client_nonce_[from]++, workload_.bytes(1 + workload_.next_u64() % 8),
+      tx = apps::KvStore::set(clients_[from], chain_id_, client_nonce_[from], workload_.bytes(1 + workload_.next_u64() % 8),
                               workload_.bytes(workload_.next_u64() % 32));
     }
+    bool admitted = false;
     for (auto& node : nodes_) {  // gossip, idealised: every node that is up has it
-      if (node.up && node.executor) (void)node.executor->submit(tx);
+      if (node.up && node.executor) admitted |= node.executor->submit(tx).ok();
     }
+    // A client moves to its next nonce once a node took the transaction
+    // (an overdraft refused at admission does not use one up).
+    if (admitted) ++client_nonce_[from];
   }
 }
 

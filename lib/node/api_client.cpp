@@ -21,6 +21,21 @@ struct ApiClient::Impl {
   std::string node;
   std::unique_ptr<httplib::SSLClient> client;
 
+  // A kept-alive connection the node closed while idle fails the next
+  // request at once: such a request is sent once more on a new connection.
+  httplib::Result get(const std::string& path) {
+    auto r = client->Get(path);
+    if (!r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write)) r = client->Get(path);
+    return r;
+  }
+  httplib::Result post(const std::string& path, const std::string& body) {
+    auto r = client->Post(path, body, "application/json");
+    if (!r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write)) {
+      r = client->Post(path, body, "application/json");
+    }
+    return r;
+  }
+
   // The answer's JSON; `not_found` set instead of throwing on a 404.
   json call(const httplib::Result& r, const std::string& what, bool* not_found = nullptr) const {
     if (!r) throw NetworkError("node " + node + ": " + what + " failed: " + httplib::to_string(r.error()));
@@ -74,13 +89,26 @@ ApiClient& ApiClient::operator=(ApiClient&&) noexcept = default;
 
 Submitted ApiClient::submit(ByteView tx) {
   const json body{{"tx", to_hex(tx)}};
-  const auto j = impl_->call(impl_->client->Post("/v1/tx", body.dump(), "application/json"), "submit");
+  const auto j = impl_->call(impl_->post("/v1/tx", body.dump()), "submit");
   return impl_->parse("submit", [&] { return Submitted{j.at("hash").get<std::string>(), verdict_of(j)}; });
+}
+
+std::vector<Submitted> ApiClient::submit_batch(std::span<const Bytes> txs) {
+  json list = json::array();
+  for (const auto& tx : txs) list.push_back(to_hex(tx));
+  const json body{{"txs", list}};
+  const auto j = impl_->call(impl_->post("/v1/txs", body.dump()), "submit");
+  return impl_->parse("submit", [&] {
+    std::vector<Submitted> out;
+    for (const auto& r : j.at("results")) out.push_back(Submitted{r.at("hash").get<std::string>(), verdict_of(r)});
+    if (out.size() != txs.size()) throw DecodeError("node " + impl_->node + ": submit: one verdict per transaction expected");
+    return out;
+  });
 }
 
 std::optional<Committed> ApiClient::transaction(const std::string& hash_hex) {
   bool missing = false;
-  const auto j = impl_->call(impl_->client->Get("/v1/tx/" + hash_hex), "transaction", &missing);
+  const auto j = impl_->call(impl_->get("/v1/tx/" + hash_hex), "transaction", &missing);
   if (missing) return std::nullopt;
   return impl_->parse("transaction", [&] {
     return Committed{j.at("height").get<consensus::Height>(), j.at("index").get<std::size_t>(), verdict_of(j)};
@@ -88,7 +116,7 @@ std::optional<Committed> ApiClient::transaction(const std::string& hash_hex) {
 }
 
 ApiStatus ApiClient::status() {
-  const auto j = impl_->call(impl_->client->Get("/v1/status"), "status");
+  const auto j = impl_->call(impl_->get("/v1/status"), "status");
   return impl_->parse("status", [&] {
     ApiStatus s;
     s.chain_id = j.at("chain_id").get<std::string>();
@@ -107,7 +135,7 @@ ApiStatus ApiClient::status() {
 consensus::QueryResult ApiClient::query(const std::string& path, ByteView key, consensus::Height h, bool prove) {
   const std::string url = "/v1/query?path=" + path + "&key=" + to_hex(key) + "&height=" + std::to_string(h) +
                           (prove ? "&prove=1" : "");
-  const auto j = impl_->call(impl_->client->Get(url), "query");
+  const auto j = impl_->call(impl_->get(url), "query");
   return impl_->parse("query", [&] {
     consensus::QueryResult q;
     q.code = static_cast<consensus::TxCode>(j.at("code").get<int>());
@@ -120,7 +148,7 @@ consensus::QueryResult ApiClient::query(const std::string& path, ByteView key, c
 }
 
 consensus::Decision ApiClient::block(consensus::Height h) {
-  const auto j = impl_->call(impl_->client->Get("/v1/block/" + std::to_string(h)), "block " + std::to_string(h));
+  const auto j = impl_->call(impl_->get("/v1/block/" + std::to_string(h)), "block " + std::to_string(h));
   const Bytes raw = impl_->parse("block", [&] { return from_hex(j.at("decision").get<std::string>()); });
   auto m = consensus::Message::from_bytes(raw);
   auto* d = std::get_if<consensus::Decision>(&m.body);
@@ -131,7 +159,7 @@ consensus::Decision ApiClient::block(consensus::Height h) {
 }
 
 std::string ApiClient::metrics() {
-  const auto r = impl_->client->Get("/metrics");
+  const auto r = impl_->get("/metrics");
   if (!r) throw NetworkError("node " + impl_->node + ": metrics failed: " + httplib::to_string(r.error()));
   if (r->status != 200) throw Error("node " + impl_->node + ": metrics: HTTP " + std::to_string(r->status));
   return r->body;

@@ -33,6 +33,7 @@ Bytes hex_field(const std::string& text, const char* what) {
 }  // namespace
 
 struct ClientApi::Impl {
+  static constexpr std::size_t max_batch = 10'000;
   Node& node;
   ClientApiOptions options;
   std::unique_ptr<httplib::SSLServer> server;
@@ -82,6 +83,32 @@ struct ClientApi::Impl {
         reply(res, 200, json{{"hash", to_hex(Sha256::hash(tx))},
                              {"code", static_cast<int>(verdict.code)},
                              {"reason", verdict.reason}});
+      });
+    });
+    server->Post("/v1/txs", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const auto body = json::parse(req.body);
+        const auto& list = body.at("txs");
+        if (!list.is_array() || list.size() > max_batch) {
+          throw HttpError{400, "txs must be an array of at most " + std::to_string(max_batch)};
+        }
+        std::vector<Bytes> txs;
+        for (const auto& t : list) {
+          txs.push_back(hex_field(t.get<std::string>(), "tx"));
+          if (txs.back().empty()) throw HttpError{400, "empty transaction"};
+        }
+        const auto verdicts = on_node([&] {
+          std::vector<consensus::TxVerdict> v;
+          for (const auto& tx : txs) v.push_back(node.submit(tx));
+          return v;
+        });
+        json out = json::array();
+        for (std::size_t i = 0; i < txs.size(); ++i) {
+          out.push_back(json{{"hash", to_hex(Sha256::hash(txs[i]))},
+                             {"code", static_cast<int>(verdicts[i].code)},
+                             {"reason", verdicts[i].reason}});
+        }
+        reply(res, 200, json{{"results", out}});
       });
     });
     server->Get(R"(/v1/tx/([0-9a-fA-F]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -174,6 +201,10 @@ struct ClientApi::Impl {
         metric("privfin_evidence_total", "counter", "Equivocations seen.", st.evidence);
         metric("privfin_synced_blocks_total", "counter", "Blocks taken by block sync.", st.synced);
         metric("privfin_sends_refused_total", "counter", "Sends refused by a full bus queue.", st.sends_refused);
+        metric("privfin_bus_bytes_sent_total", "counter", "Bytes sent to peers.", st.bytes_sent);
+        metric("privfin_bus_bytes_received_total", "counter", "Bytes received from peers.", st.bytes_received);
+        metric("privfin_bus_messages_sent_total", "counter", "Messages sent to peers.", st.messages_sent);
+        metric("privfin_bus_messages_received_total", "counter", "Messages received from peers.", st.messages_received);
         res.set_content(m.str(), "text/plain; version=0.0.4");
       });
     });

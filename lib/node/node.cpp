@@ -330,6 +330,14 @@ NodeStatus Node::status() const {
     s.app_hash = app_store_.ledger().app_hash();
   }
   s.mempool = executor_ ? executor_->mempool_size() : 0;
+  for (std::size_t p = 0; p < bus_.party_count(); ++p) {
+    if (p == self_) continue;
+    const auto c = bus_.counters(p);
+    s.messages_sent += c.messages_sent;
+    s.messages_received += c.messages_received;
+    s.bytes_sent += c.bytes_sent;
+    s.bytes_received += c.bytes_received;
+  }
   return s;
 }
 

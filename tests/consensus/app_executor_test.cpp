@@ -166,8 +166,14 @@ TEST_CASE("app executor: four nodes agree on blocks, app hashes and balances", "
     for (auto& e : c.executors) REQUIRE(e->submit(tx).ok());
     CHECK(c.executors[0]->submit(tx).reason == "already in the mempool");
   }
-  const Bytes overdraft = Payments::transfer(banks[0], "test-chain", 0, banks[1].public_key(), 5000);
-  CHECK(c.executors[0]->submit(overdraft).code == TxCode::insufficient_funds);
+  // Admission sees the admitted transfers (the check state): the next nonce
+  // is 4, and the balance after them is what an overdraft is measured by.
+  const Bytes overdraft = Payments::transfer(banks[0], "test-chain", nonce[0], banks[1].public_key(), 5000);
+  const auto refused = c.executors[0]->submit(overdraft);
+  CHECK(refused.code == TxCode::insufficient_funds);
+  CHECK(refused.reason == "overdraft refused: balance " + std::to_string(balance[0]) + ", transfer 5000");
+  const Bytes replayed = Payments::transfer(banks[0], "test-chain", 0, banks[1].public_key(), 5);
+  CHECK(c.executors[0]->submit(replayed).code == TxCode::bad_nonce);
 
   c.run_until(3);
   for (std::size_t i = 0; i < Cluster::n; ++i) {

@@ -37,8 +37,10 @@ TEST_CASE("simulator with applications: payments and the key-value store on host
     executed += r.transactions_ok;
   }
   CHECK(transactions > 1000);
-  CHECK(executed > transactions / 2);  // the rest: overdrafts and nonce gaps after lost mempools
-  CHECK(executed < transactions);      // the clients' overdrafts are refused
+  // The mempool admits against its check state (app_executor.hpp), so the
+  // clients' overdrafts are refused at admission and rarely reach a block;
+  // the ones that do (mempools that differ after crashes) are refused there.
+  CHECK(executed > transactions / 2);
 }
 
 TEST_CASE("simulator with applications: a seed replays exactly", "[consensus][simulator][app]") {

@@ -25,6 +25,14 @@
 //
 // Mempool: at most max_txs transactions and max_bytes bytes, de-duplicated
 // by SHA-256; a full mempool refuses (TxCode::invalid, "mempool full").
+// Admission checks a transaction against the check state: the latest
+// committed state plus the effects of the transactions already admitted, in
+// order (ABCI's check state), so that a payer's next transaction (nonce
+// n + 1) is admitted before n is committed. The effects are the
+// application's own finalize_block of that one transaction, run on the
+// check state (outside the call grammar: it never touches the ledger). After
+// each commit the check state is rebuilt from the new state and the kept
+// transactions.
 // Errors: InvalidArgument for a request at a height the store is not at
 // (the runtime must sync first); what the store throws. Not thread-safe.
 #pragma once
@@ -95,6 +103,9 @@ struct ExecutorConfig {
 class AppExecutor {
  public:
   AppExecutor(Application& app, AppStore& store, ExecutorConfig config);
+  ~AppExecutor();
+  AppExecutor(const AppExecutor&) = delete;
+  AppExecutor& operator=(const AppExecutor&) = delete;
 
   // Clean start: init_chain into height 0. A store that already holds
   // state is a recovery: call recover() instead.
@@ -114,7 +125,12 @@ class AppExecutor {
 
  private:
   void require_next(Height h, const char* what) const;
+  // check_tx against the check state, then its effects applied there.
+  [[nodiscard]] TxVerdict admit(ByteView tx, CheckKind kind);
+  class CheckState;
+  Application& app_;
   CheckedApplication checked_;
+  std::unique_ptr<CheckState> check_state_;
   AppStore& store_;
   ExecutorConfig config_;
   std::deque<Bytes> mempool_;

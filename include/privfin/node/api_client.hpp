@@ -18,6 +18,8 @@
 
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 #include <string>
 
 #include "privfin/consensus/application.hpp"
@@ -57,6 +59,8 @@ class ApiClient {
   ApiClient& operator=(ApiClient&&) noexcept;
 
   [[nodiscard]] Submitted submit(ByteView tx);
+  // Many at once (POST /v1/txs, at most 10,000): one verdict per transaction.
+  [[nodiscard]] std::vector<Submitted> submit_batch(std::span<const Bytes> txs);
   [[nodiscard]] std::optional<Committed> transaction(const std::string& hash_hex);
   [[nodiscard]] ApiStatus status();
   [[nodiscard]] consensus::QueryResult query(const std::string& path, ByteView key, consensus::Height h, bool prove);

@@ -11,6 +11,7 @@
 //
 // Endpoints (JSON unless said otherwise; bytes as lowercase hex):
 //   POST /v1/tx            {"tx": hex} -> {"hash", "code", "reason"}; admitted (code 0) or why not
+//   POST /v1/txs           {"txs": [hex, ...]} (at most 10,000) -> {"results": [{"hash", "code", "reason"}, ...]}
 //   GET  /v1/tx/<hash>     -> {"committed": bool, "height", "index", "code", "reason"}
 //   GET  /v1/status        -> {"chain_id", "node", "height", "app_hash", "mempool", "peers_connected", ...}
 //   GET  /v1/query?path=P&key=HEX[&height=H][&prove=1] -> {"code", "reason", "height", "value", "proof"}

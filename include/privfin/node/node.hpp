@@ -99,6 +99,8 @@ struct NodeStatus {
   std::uint64_t synced = 0;     // blocks received by block sync
   std::uint64_t sends_refused = 0;  // bus queue full
   std::uint64_t foreign_genesis = 0;  // messages from peers with another genesis, ignored
+  // The message bus's counters, summed over the peers.
+  std::uint64_t messages_sent = 0, messages_received = 0, bytes_sent = 0, bytes_received = 0;
 };
 
 class Node {

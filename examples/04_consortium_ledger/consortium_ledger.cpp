@@ -1,0 +1,382 @@
+// Example 04: a consortium ledger of banks. N bank nodes (privfin-node
+// processes on 127.0.0.1, TLS between them) run the payments application;
+// a load generator sends signed transfers through the nodes' client APIs;
+// then the nodes are perturbed one at a time (kill -9 and restart, SIGSTOP
+// and SIGCONT); at the end every node must hold the same blocks, the
+// restarted node must have caught up, and every balance must equal a
+// plaintext replay of the committed transfers.
+//
+//   consortium_ledger [--nodes 4] [--heights 1000] [--transfers 4000] [--out DIR] [--node-program PATH]
+//
+// Prints committed tx/s, commit latency p50/p99 and each node's traffic;
+// exit 0 when every check passes, 1 otherwise.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <csignal>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "privfin/consensus/apps/payments.hpp"
+#include "privfin/consensus/apps/signed_tx.hpp"
+#include "privfin/core/codec.hpp"
+#include "privfin/core/hash.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/node/api_client.hpp"
+#include "privfin/node/genesis.hpp"
+#include "privfin/service/key_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace privfin;
+using Clock = std::chrono::steady_clock;
+using consensus::Height;
+
+#ifndef PRIVFIN_NODE_PROGRAM
+#define PRIVFIN_NODE_PROGRAM "privfin-node"
+#endif
+
+struct Options {
+  std::size_t nodes = 4, transfers = 4000;
+  Height heights = 1000;
+  fs::path out, node_program = PRIVFIN_NODE_PROGRAM;
+  std::uint16_t base_port = 0;
+};
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string log_path = log.string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) ::dup2(fd, 1), ::dup2(fd, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (pid < 0) throw Error("fork failed");
+  return pid;
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (!done()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+class Cluster {
+ public:
+  Cluster(const Options& o, fs::path dir) : o_(o), dir_(std::move(dir)), pids_(o.nodes, -1) {}
+  ~Cluster() {
+    for (pid_t p : pids_) {
+      if (p > 0) ::kill(p, SIGKILL), ::waitpid(p, nullptr, 0);
+    }
+  }
+  void start(std::size_t i) {
+    pids_[i] = spawn({o_.node_program.string(), "run", "--config", (dir_ / ("node" + std::to_string(i) + ".json")).string()},
+                     dir_ / ("node" + std::to_string(i) + ".log"));
+  }
+  void kill9(std::size_t i) {
+    ::kill(pids_[i], SIGKILL);
+    ::waitpid(pids_[i], nullptr, 0);
+    pids_[i] = -1;
+  }
+  void signal(std::size_t i, int sig) { ::kill(pids_[i], sig); }
+  // SIGTERM to all; true if each exited with 0 within 20 s.
+  bool stop_all() {
+    for (pid_t p : pids_) ::kill(p, SIGTERM);
+    bool clean = true;
+    for (pid_t& p : pids_) {
+      int status = 0;
+      const auto deadline = Clock::now() + std::chrono::seconds(20);
+      while (::waitpid(p, &status, WNOHANG) == 0) {
+        if (Clock::now() > deadline) {
+          ::kill(p, SIGKILL), ::waitpid(p, &status, 0);
+          clean = false;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      clean = clean && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      p = -1;
+    }
+    return clean;
+  }
+  node::ApiClient api(std::size_t i) const {
+    return node::ApiClient("127.0.0.1:" + std::to_string(o_.base_port + 100 + i),
+                           (dir_ / ("api" + std::to_string(i) + ".crt")).string());
+  }
+  Height height(std::size_t i) const {
+    try {
+      return api(i).status().height;
+    } catch (const Error&) {
+      return 0;  // down or stopped
+    }
+  }
+
+ private:
+  const Options& o_;
+  fs::path dir_;
+  std::vector<pid_t> pids_;
+};
+
+// The plaintext replay of the payments application's rules (apps/payments.hpp).
+struct Replay {
+  std::string chain_id;
+  // Keyed by the account's public key in hex.
+  std::map<std::string, std::uint64_t> balance;
+  std::map<std::string, std::uint64_t> nonce;
+  std::size_t ok = 0, refused = 0;
+
+  void apply(const Bytes& tx) {
+    consensus::apps::SignedTx s;
+    Bytes payee;
+    std::uint64_t amount = 0;
+    try {
+      s = consensus::apps::SignedTx::from_bytes(tx);
+      Reader r(s.payload);
+      const auto p = r.raw(32, "payee");
+      payee.assign(p.begin(), p.end());
+      amount = r.u64("amount");
+      r.expect_end("transfer");
+    } catch (const DecodeError&) {
+      ++refused;
+      return;
+    }
+    const std::string from = to_hex(s.signer), to = to_hex(payee);
+    if (s.kind != consensus::apps::Payments::kind_transfer || !s.verify(chain_id) || s.nonce != nonce[from] ||
+        !balance.contains(from) || !balance.contains(to) || amount == 0 || from == to || amount > balance[from]) {
+      ++refused;
+      return;
+    }
+    ++nonce[from];
+    balance[from] -= amount;
+    balance[to] += amount;
+    ++ok;
+  }
+};
+
+std::uint64_t be64(const Bytes& b) {
+  std::uint64_t v = 0;
+  for (auto x : b) v = (v << 8) | std::to_integer<std::uint64_t>(x);
+  return v;
+}
+
+int run(Options o) {
+  const fs::path dir = o.out / "chain";
+  if (o.base_port == 0) o.base_port = static_cast<std::uint16_t>(27000 + (::getpid() % 300) * 100 % 30000);
+  std::printf("== init: %zu bank nodes in %s\n", o.nodes, dir.string().c_str());
+  const pid_t init = spawn({o.node_program.string(), "init", "--validators", std::to_string(o.nodes), "--banks",
+                            std::to_string(o.nodes), "--out", dir.string(), "--base-port", std::to_string(o.base_port)},
+                           o.out / "init.log");
+  int status = 0;
+  ::waitpid(init, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error("privfin-node init failed (see init.log)");
+  const auto genesis = node::GenesisDocument::from_bytes(service::read_public_file(dir / "genesis.bin", std::size_t{32} << 20));
+  std::vector<sig::Ed25519SecretKey> banks;
+  for (std::size_t k = 0; k < o.nodes; ++k) {
+    banks.push_back(service::load_ed25519_secret_key(dir / ("bank" + std::to_string(k) + ".key")));
+  }
+
+  Cluster cluster(o, dir);
+  for (std::size_t i = 0; i < o.nodes; ++i) cluster.start(i);
+  auto all_at = [&](Height h) {
+    for (std::size_t i = 0; i < o.nodes; ++i) {
+      if (cluster.height(i) < h) return false;
+    }
+    return true;
+  };
+  if (!wait_until([&] { return all_at(2); }, std::chrono::seconds(60))) throw Error("the nodes did not start");
+
+  // ---- load: signed transfers; a follower thread reads node 0's blocks
+  // meanwhile and times each transfer from its submission to its commit.
+  std::printf("== load: %zu transfers\n", o.transfers);
+  Prg prg(random_seed());
+  std::vector<std::uint64_t> next_nonce(banks.size(), 0);
+  std::mutex mutex;
+  std::map<std::string, Clock::time_point> submitted;
+  std::vector<double> latency_ms;
+  std::vector<node::ApiClient> apis;
+  for (std::size_t i = 0; i < o.nodes; ++i) apis.push_back(cluster.api(i));
+  const Height load_from = apis[0].status().height + 1;
+  const auto t0 = Clock::now();
+  auto last_commit = t0;
+  std::atomic<bool> submitting{true};
+  std::thread follower([&] {
+    node::ApiClient api = cluster.api(0);
+    Height next = load_from;
+    const auto deadline = Clock::now() + std::chrono::seconds(300);
+    while (Clock::now() < deadline) {
+      {
+        const std::lock_guard lock(mutex);
+        if (!submitting && latency_ms.size() == submitted.size()) return;
+      }
+      const Height top = api.status().height;
+      for (; next <= top; ++next) {
+        const auto d = api.block(next);
+        const auto seen = Clock::now();
+        const std::lock_guard lock(mutex);
+        for (const auto& tx : consensus::transactions_from_bytes(d.block.body)) {
+          const auto it = submitted.find(to_hex(Sha256::hash(tx)));
+          if (it == submitted.end()) continue;
+          latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - it->second).count());
+          last_commit = seen;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  // Each bank sends its own transfers through its own node (bank k, node
+  // k), in nonce order: the node gossips them to the others in that order.
+  try {
+    for (std::size_t sent = 0, batch = 0; sent < o.transfers; ++batch) {
+      const std::size_t from = batch % banks.size();
+      std::vector<Bytes> txs;
+      for (std::size_t k = 0; k < 100 && sent < o.transfers; ++k, ++sent) {
+        const std::size_t to = (from + 1 + prg.next_u64() % (banks.size() - 1)) % banks.size();
+        txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, next_nonce[from]++,
+                                                          banks[to].public_key(), 1 + prg.next_u64() % 1000));
+      }
+      const auto now = Clock::now();
+      {
+        // Recorded before the node may commit them.
+        const std::lock_guard lock(mutex);
+        for (const auto& tx : txs) submitted.emplace(to_hex(Sha256::hash(tx)), now);
+      }
+      for (const auto& s : apis[from].submit_batch(txs)) {
+        if (!s.verdict.ok()) throw Error("a transfer was refused at admission: " + s.verdict.reason);
+      }
+    }
+  } catch (...) {
+    submitting = false;
+    follower.join();
+    throw;
+  }
+  submitting = false;
+  follower.join();
+  bool ok = latency_ms.size() == submitted.size();
+  std::sort(latency_ms.begin(), latency_ms.end());
+  const auto pct = [&](double p) {
+    return latency_ms.empty() ? 0.0 : latency_ms[std::min(latency_ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latency_ms.size())))];
+  };
+  const double seconds = std::chrono::duration<double>(last_commit - t0).count();
+  std::printf("committed %zu of %zu transfers in %.2f s: %.0f tx/s, latency p50 %.0f ms, p99 %.0f ms\n",
+              latency_ms.size(), submitted.size(), seconds, seconds > 0 ? static_cast<double>(latency_ms.size()) / seconds : 0.0, pct(0.5),
+              pct(0.99));
+
+  // ---- perturbations, one node at a time
+  const std::size_t victim = o.nodes - 1, sleeper = 1;
+  std::printf("== kill -9 node %zu, then restart it\n", victim);
+  cluster.kill9(victim);
+  const Height at_kill = apis[0].status().height;
+  ok &= wait_until([&] { return cluster.height(0) >= at_kill + 20; }, std::chrono::seconds(60));
+  cluster.start(victim);
+  const Height catch_up = cluster.height(0) + 2;
+  const bool caught_up = wait_until([&] { return cluster.height(victim) >= catch_up; }, std::chrono::seconds(60));
+  std::printf("node %zu %s height %llu\n", victim, caught_up ? "caught up past" : "did NOT catch up to",
+              static_cast<unsigned long long>(catch_up));
+  ok &= caught_up;
+  std::printf("== SIGSTOP node %zu for 3 s, then SIGCONT\n", sleeper);
+  cluster.signal(sleeper, SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  cluster.signal(sleeper, SIGCONT);
+  const Height resume = cluster.height(0) + 2;
+  const bool resumed = wait_until([&] { return cluster.height(sleeper) >= resume; }, std::chrono::seconds(60));
+  std::printf("node %zu %s\n", sleeper, resumed ? "caught up" : "did NOT catch up");
+  ok &= resumed;
+
+  // ---- run to the target height, then compare everything
+  std::printf("== run to height %llu\n", static_cast<unsigned long long>(o.heights));
+  ok &= wait_until([&] { return all_at(o.heights); }, std::chrono::seconds(600));
+  const Height h = o.heights;
+  Replay replay{genesis.chain_id, {}, {}, 0, 0};
+  for (const auto& a : consensus::apps::Payments::genesis_from_bytes(genesis.app_state)) replay.balance[to_hex(a.owner)] = a.balance;
+  std::size_t mismatched_blocks = 0;
+  for (Height k = 1; k <= h; ++k) {
+    const auto d0 = apis[0].block(k);
+    for (std::size_t i = 1; i < o.nodes; ++i) mismatched_blocks += apis[i].block(k).block.hash() == d0.block.hash() ? 0U : 1U;
+    for (const auto& tx : consensus::transactions_from_bytes(d0.block.body)) replay.apply(tx);
+  }
+  std::printf("blocks 1-%llu: %zu differ between nodes; replay: %zu transfers ok, %zu refused\n",
+              static_cast<unsigned long long>(h), mismatched_blocks, replay.ok, replay.refused);
+  ok &= mismatched_blocks == 0;
+  std::size_t wrong_balances = 0;
+  for (std::size_t i = 0; i < o.nodes; ++i) {
+    for (const auto& b : banks) {
+      const auto q = apis[i].query("balance", b.public_key(), h, false);
+      if (!q.value || be64(*q.value) != replay.balance[to_hex(b.public_key())]) ++wrong_balances;
+    }
+  }
+  std::printf("balances at height %llu: %zu of %zu differ from the plaintext replay\n",
+              static_cast<unsigned long long>(h), wrong_balances, o.nodes * banks.size());
+  ok &= wrong_balances == 0;
+  for (std::size_t i = 0; i < o.nodes; ++i) {
+    const auto m = apis[i].metrics();
+    const auto value = [&](const std::string& name) {
+      std::istringstream lines(m);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(name + " ", 0) == 0) return line.substr(name.size() + 1);
+      }
+      return std::string("?");
+    };
+    std::printf("node %zu: sent %s messages / %s bytes, received %s / %s\n", i,
+                value("privfin_bus_messages_sent_total").c_str(), value("privfin_bus_bytes_sent_total").c_str(),
+                value("privfin_bus_messages_received_total").c_str(), value("privfin_bus_bytes_received_total").c_str());
+  }
+  apis.clear();
+  const bool clean = cluster.stop_all();
+  std::printf("SIGTERM: %s\n", clean ? "every node stopped cleanly" : "a node did NOT stop cleanly");
+  ok &= clean;
+  std::printf(ok ? "all checks passed\n" : "CHECKS FAILED\n");
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App cli{"Example 04: a consortium ledger of banks (privfin-node processes, payments, perturbations)"};
+  cli.add_option("--nodes", o.nodes, "bank nodes (4 to 7)")->check(CLI::Range(4, 7));
+  cli.add_option("--heights", o.heights, "run until every node has committed this height");
+  cli.add_option("--transfers", o.transfers, "signed transfers the load generator sends");
+  cli.add_option("--out", o.out, "working folder (default: a fresh temporary one, removed at the end)");
+  cli.add_option("--node-program", o.node_program, "the privfin-node executable");
+  cli.add_option("--base-port", o.base_port, "node i listens on base-port + i, its API on base-port + 100 + i");
+  CLI11_PARSE(cli, argc, argv);
+  // A node killed on purpose closes its sockets: a write to one must fail, not kill us.
+  std::signal(SIGPIPE, SIG_IGN);
+  bool temporary = false;
+  if (o.out.empty()) {
+    std::string pattern = (fs::temp_directory_path() / "consortium-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) return 1;
+    o.out = pattern;
+    temporary = true;
+  }
+  int code = 1;
+  try {
+    code = run(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "consortium_ledger: %s\n", e.what());
+  }
+  if (temporary && code == 0) fs::remove_all(o.out);
+  if (code != 0) std::fprintf(stderr, "logs kept in %s\n", o.out.string().c_str());
+  return code;
+}
