@@ -51,6 +51,8 @@
 namespace privfin::ledger {
 
 using consensus::Height;
+struct SnapshotManifest;  // snapshot.hpp
+class SnapshotRestore;
 
 struct OpenOptions {
   bool full_check = false;  // check every retained height, not only the tip
@@ -102,7 +104,27 @@ class Ledger {
   // deleted. Throws InvalidArgument for retain > height().
   std::size_t prune(Height retain);
 
+  // State sync (snapshot.hpp). take_snapshot stores a snapshot of the
+  // state after height() in the `snapshots` column, in one synced batch,
+  // in chunks of about chunk_bytes (at least one key per chunk), and
+  // returns its manifest; a second one at the same height replaces the
+  // first. snapshots() lists the stored ones by height; snapshot_chunk
+  // reads one chunk's bytes (nullopt: none). delete_snapshot returns the
+  // number of keys deleted. Snapshots are not pruned: they hold their
+  // state themselves and the node deletes them when it wants.
+  SnapshotManifest take_snapshot(std::size_t chunk_bytes = std::size_t{1} << 20);
+  [[nodiscard]] std::vector<SnapshotManifest> snapshots() const;
+  [[nodiscard]] std::optional<Bytes> snapshot_chunk(Height h, std::uint32_t index) const;
+  std::size_t delete_snapshot(Height h);
+
  private:
+  friend class SnapshotRestore;
+  // A restored snapshot's ledger (SnapshotRestore::finish): writes the
+  // state (its tree at block's height), the block, its certificate and the
+  // meta records in one synced batch, then opens the ledger.
+  [[nodiscard]] static Ledger restored(Store& store, const OpenOptions& options, const TreeBatch& tree,
+                                       std::span<const StateChange> state, const consensus::Block& block,
+                                       const consensus::CommitCertificate& certificate);
   // State-tree nodes read through a cache. Nodes are immutable (a key
   // names a version), so a cached node is never out of date; the cache
   // holds two generations of at most cache_nodes entries each and drops the
