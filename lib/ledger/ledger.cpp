@@ -3,8 +3,10 @@
 
 #include <string>
 
+#include "privfin/consensus/application.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/ledger/error.hpp"
+#include "sha256.hpp"
 
 namespace privfin::ledger {
 
@@ -48,7 +50,29 @@ Height meta_u64(const Store& store, std::string_view name, Height h) {
   }
 }
 
+// The transactions of a body that is a list of them; none for any other
+// body (the ledger stores opaque bodies too, and indexes what it can read).
+std::vector<Bytes> transactions_of(ByteView body) {
+  try {
+    return consensus::transactions_from_bytes(body);
+  } catch (const DecodeError&) {
+    return {};
+  }
+}
+
+// A tx_index value: BE64 height || BE64 index.
+Bytes tx_location(Height h, std::uint64_t index) {
+  Bytes v(16);
+  const auto hk = height_key(h);
+  const auto ik = height_key(index);
+  std::copy(hk.begin(), hk.end(), v.begin());
+  std::copy(ik.begin(), ik.end(), v.begin() + 8);
+  return v;
+}
+
 }  // namespace
+
+Hash32 tx_hash(ByteView tx) { return sha256_one_shot(tx); }
 
 std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
   if (node_key.size() != node_key_size) return store_->get(Column::state_nodes, node_key);
@@ -260,6 +284,8 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
     if (c.value) b.put(Column::state_latest, c.key, *c.value);
     else b.erase(Column::state_latest, c.key);
   }
+  const auto txs = transactions_of(block.body);
+  for (std::uint64_t i = 0; i < txs.size(); ++i) b.put(Column::tx_index, tx_hash(txs[i]).v, tx_location(h, i));
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
   store_->write(b, true);
@@ -308,6 +334,29 @@ std::optional<Height> Ledger::height_of(const Hash32& block_hash) const {
   }
 }
 
+std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) const {
+  const auto v = read(*store_, Column::tx_index, hash.v, height_);
+  if (!v) return std::nullopt;
+  if (v->size() != 16) throw StoreCorruption(height_, "tx_index", hash.v, "a location of " + std::to_string(v->size()) + " bytes");
+  FoundTransaction out;
+  out.height = height_from_key(ByteView(*v).first(8));
+  out.index = height_from_key(ByteView(*v).subspan(8));
+  if (out.height < retain_) return std::nullopt;  // pruned; the entry goes with the next prune
+  const auto b = block(out.height);
+  if (!b) throw StoreCorruption(out.height, "tx_index", hash.v, "names a height without a block");
+  const auto txs = transactions_of(b->body);
+  if (out.index >= txs.size() || tx_hash(txs[out.index]) != hash) {
+    throw StoreCorruption(out.height, "tx_index", hash.v, "the block does not hold the transaction there");
+  }
+  std::vector<Hash32> leaves;
+  leaves.reserve(txs.size());
+  for (const auto& tx : txs) leaves.push_back(tx_leaf_hash(tx));
+  out.tx_root = tx_merkle_root_of_leaves(leaves);
+  out.proof = tx_inclusion_proof_of_leaves(leaves, out.index);
+  out.tx = txs[out.index];
+  return out;
+}
+
 std::optional<Bytes> Ledger::get(ByteView key) const { return read(*store_, Column::state_latest, key, height_); }
 
 ProvenValue Ledger::prove(ByteView key, Height h) const {
@@ -353,11 +402,22 @@ std::size_t Ledger::prune(Height retain) {
   for (Column c : {Column::blocks, Column::certs, Column::results}) {
     store_->scan(c, {}, below, [&](ByteView k, ByteView v) {
       if (c == Column::blocks) {
+        consensus::Block pruned;
         try {
-          b.erase(Column::block_hash, consensus::Block::from_bytes(v, options_.limits).hash().v);
-          ++deleted;
+          pruned = consensus::Block::from_bytes(v, options_.limits);
         } catch (const DecodeError& e) {
           throw StoreCorruption(height_from_key(k), "blocks", k, e.what());
+        }
+        b.erase(Column::block_hash, pruned.hash().v);
+        ++deleted;
+        // Its transactions' index entries, unless a later block included them again.
+        for (const auto& tx : transactions_of(pruned.body)) {
+          const Hash32 th = tx_hash(tx);
+          const auto at = store_->get(Column::tx_index, th.v);
+          if (at && at->size() == 16 && height_from_key(ByteView(*at).first(8)) < retain) {
+            b.erase(Column::tx_index, th.v);
+            ++deleted;
+          }
         }
       }
       b.erase(c, k);
@@ -369,7 +429,7 @@ std::size_t Ledger::prune(Height retain) {
   store_->write(b, true);
   retain_ = retain;
   for (Column c : {Column::state_stale, Column::state_nodes, Column::blocks, Column::certs, Column::results,
-                   Column::block_hash}) {
+                   Column::block_hash, Column::tx_index}) {
     store_->compact(c, {}, {});
   }
   return deleted;

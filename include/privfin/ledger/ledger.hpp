@@ -15,8 +15,8 @@
 //
 // What commit() writes, in one WriteBatch with sync = true (docs/ledger.md,
 // "Layout"): the block, its certificate, the results, the new and stale
-// state-tree nodes, the flat latest-value map, the block-hash index, and
-// meta.committed_height / meta.app_hash. After a crash the store holds
+// state-tree nodes, the flat latest-value map, the block-hash index, the
+// transaction index, and meta.committed_height / meta.app_hash. After a crash the store holds
 // either all of height h or none of it, so the application's height equals
 // the store's by construction.
 //
@@ -47,6 +47,7 @@
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
 #include "privfin/ledger/store.hpp"
+#include "privfin/ledger/tx_merkle.hpp"
 
 namespace privfin::ledger {
 
@@ -66,6 +67,23 @@ struct OpenOptions {
   // written as version 0 when the store is new; ignored otherwise.
   std::vector<StateChange> genesis_state;
 };
+
+// A committed transaction found by its hash (Ledger::find_transaction).
+struct FoundTransaction {
+  Height height = 0;
+  std::uint64_t index = 0;  // its position in the block's list of transactions
+  Bytes tx;
+  // Its RFC 9162 inclusion proof (tx_merkle.hpp) against `tx_root`, the
+  // Merkle root of the block's transactions. The header does not carry
+  // that root yet (its tx_root is SHA-256 of the body, docs/ledger.md):
+  // until it does, a verifier recomputes it from the body of a verified
+  // header (or uses LightClient::verify_transaction).
+  InclusionProof proof;
+  Hash32 tx_root;
+};
+
+// The key of a transaction in the tx_index column: SHA-256 of its bytes.
+[[nodiscard]] Hash32 tx_hash(ByteView tx);
 
 class Ledger {
  public:
@@ -90,6 +108,15 @@ class Ledger {
   [[nodiscard]] std::optional<consensus::CommitCertificate> certificate(Height h) const;
   [[nodiscard]] std::optional<Bytes> results(Height h) const;
   [[nodiscard]] std::optional<Height> height_of(const Hash32& block_hash) const;
+
+  // The committed transaction with this hash (tx_hash): its height,
+  // position, bytes and inclusion proof; nullopt if no retained block holds
+  // it. commit() indexes the transactions of a body that is a list of
+  // transactions (consensus::transactions_from_bytes) and nothing of any
+  // other body; a transaction included twice is found at its latest
+  // inclusion. Throws StoreCorruption for an index entry or block that does
+  // not decode or does not hold the transaction.
+  [[nodiscard]] std::optional<FoundTransaction> find_transaction(const Hash32& hash) const;
 
   // The latest value (one read of the flat map, no tree walk).
   [[nodiscard]] std::optional<Bytes> get(ByteView key) const;
