@@ -1,6 +1,7 @@
 // Ledger: one atomic, synced batch per height and the checks on open.
 #include "privfin/ledger/ledger.hpp"
 
+#include <limits>
 #include <string>
 
 #include "privfin/consensus/application.hpp"
@@ -376,63 +377,85 @@ Hash32 Ledger::app_hash_at(Height h) const {
 }
 
 std::size_t Ledger::prune(Height retain) {
-  if (retain > height_) {
-    throw InvalidArgument("ledger: cannot prune to " + std::to_string(retain) + " above the committed height " +
+  return prune_step(retain, std::numeric_limits<std::size_t>::max()).deleted;
+}
+
+PruneProgress Ledger::prune_step(Height target, std::size_t budget) {
+  if (target > height_) {
+    throw InvalidArgument("ledger: cannot prune to " + std::to_string(target) + " above the committed height " +
                           std::to_string(height_));
   }
-  if (retain <= retain_) return 0;
+  PruneProgress progress{retain_, 0, retain_ >= target};
+  if (progress.done) return progress;
+  const Height from = retain_;
+  Height r = retain_;
   WriteBatch b;
-  std::size_t deleted = 0;
-  const auto end = height_key(retain + 1);
-  // State nodes that became stale at or before `retain`: no retained version reads them.
-  store_->scan(Column::state_stale, {}, end, [&](ByteView k, ByteView v) {
-    if (v.size() % node_key_size != 0) {
-      throw StoreCorruption(k.size() == 8 ? height_from_key(k) : 0, "state_stale", k,
-                            "a stale-node list of " + std::to_string(v.size()) + " bytes");
-    }
-    b.erase(Column::state_stale, k);
-    ++deleted;
-    for (std::size_t at = 0; at < v.size(); at += node_key_size) {
-      b.erase(Column::state_nodes, v.subspan(at, node_key_size));
+  std::size_t& deleted = progress.deleted;
+  // Whole heights, at least one, until the budget is spent: raising the
+  // retain height from r to r + 1 deletes the nodes that became stale at
+  // r + 1 (no version >= r + 1 reads them) and block r with its
+  // certificate, results, hash-index entry and transaction-index entries.
+  while (r < target && (r == from || deleted < budget)) {
+    const Height next = r + 1;
+    const auto stale_key = height_key(next);
+    if (const auto v = read(*store_, Column::state_stale, stale_key, next)) {
+      if (v->size() % node_key_size != 0) {
+        throw StoreCorruption(next, "state_stale", stale_key, "a stale-node list of " + std::to_string(v->size()) + " bytes");
+      }
+      b.erase(Column::state_stale, stale_key);
       ++deleted;
-    }
-    return true;
-  });
-  const auto below = height_key(retain);
-  for (Column c : {Column::blocks, Column::certs, Column::results}) {
-    store_->scan(c, {}, below, [&](ByteView k, ByteView v) {
-      if (c == Column::blocks) {
-        consensus::Block pruned;
-        try {
-          pruned = consensus::Block::from_bytes(v, options_.limits);
-        } catch (const DecodeError& e) {
-          throw StoreCorruption(height_from_key(k), "blocks", k, e.what());
-        }
-        b.erase(Column::block_hash, pruned.hash().v);
+      for (std::size_t at = 0; at < v->size(); at += node_key_size) {
+        b.erase(Column::state_nodes, ByteView(*v).subspan(at, node_key_size));
         ++deleted;
-        // Its transactions' index entries, unless a later block included them again.
-        for (const auto& tx : transactions_of(pruned.body)) {
-          const Hash32 th = tx_hash(tx);
-          const auto at = store_->get(Column::tx_index, th.v);
-          if (at && at->size() == 16 && height_from_key(ByteView(*at).first(8)) < retain) {
-            b.erase(Column::tx_index, th.v);
-            ++deleted;
-          }
+      }
+    }
+    const auto key = height_key(r);
+    if (const auto v = read(*store_, Column::blocks, key, r)) {
+      consensus::Block pruned;
+      try {
+        pruned = consensus::Block::from_bytes(*v, options_.limits);
+      } catch (const DecodeError& e) {
+        throw StoreCorruption(r, "blocks", key, e.what());
+      }
+      b.erase(Column::block_hash, pruned.hash().v);
+      ++deleted;
+      // Its transactions' index entries, unless a later block included them again.
+      for (const auto& tx : transactions_of(pruned.body)) {
+        const Hash32 th = tx_hash(tx);
+        const auto at = store_->get(Column::tx_index, th.v);
+        if (at && at->size() == 16 && height_from_key(ByteView(*at).first(8)) <= r) {
+          b.erase(Column::tx_index, th.v);
+          ++deleted;
         }
       }
-      b.erase(c, k);
-      ++deleted;
-      return true;
-    });
+      for (Column c : {Column::blocks, Column::certs, Column::results}) {
+        b.erase(c, key);
+        ++deleted;
+      }
+    }
+    r = next;
   }
-  b.put(Column::meta, as_bytes(meta_retain), below);
+  b.put(Column::meta, as_bytes(meta_retain), height_key(r));
   store_->write(b, true);
-  retain_ = retain;
-  for (Column c : {Column::state_stale, Column::state_nodes, Column::blocks, Column::certs, Column::results,
-                   Column::block_hash, Column::tx_index}) {
-    store_->compact(c, {}, {});
+  retain_ = r;
+  progress.retain = r;
+  progress.done = r >= target;
+  // Compaction of what this step deleted (CometBFT's storage report:
+  // without it the disk does not shrink). The height-keyed families are
+  // compacted over the heights just pruned. State nodes of any old version
+  // may have gone stale, so their range is every version below the new
+  // retain height, and the hash-keyed indexes have no range: those three
+  // are compacted once the target is reached, not at every step.
+  const auto lo = height_key(from);
+  const auto hi = height_key(r);
+  for (Column c : {Column::blocks, Column::certs, Column::results}) store_->compact(c, lo, hi);
+  store_->compact(Column::state_stale, height_key(from + 1), height_key(r + 1));
+  if (progress.done) {
+    store_->compact(Column::state_nodes, {}, hi);
+    store_->compact(Column::block_hash, {}, {});
+    store_->compact(Column::tx_index, {}, {});
   }
-  return deleted;
+  return progress;
 }
 
 }  // namespace privfin::ledger

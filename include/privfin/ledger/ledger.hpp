@@ -82,6 +82,13 @@ struct FoundTransaction {
   Hash32 tx_root;
 };
 
+// Where Ledger::prune_step got to.
+struct PruneProgress {
+  Height retain = 0;         // retain_height() after the step
+  std::size_t deleted = 0;   // keys deleted by the step
+  bool done = false;         // retain_height() >= the target
+};
+
 // The key of a transaction in the tx_index column: SHA-256 of its bytes.
 [[nodiscard]] Hash32 tx_hash(ByteView tx);
 
@@ -126,10 +133,18 @@ class Ledger {
   [[nodiscard]] Hash32 app_hash_at(Height h) const;
 
   // Forgets what heights below `retain` alone need: their blocks,
-  // certificates, results and state nodes; then compacts the pruned ranges.
-  // Heights >= retain still answer everything. Returns the number of keys
-  // deleted. Throws InvalidArgument for retain > height().
+  // certificates, results, index entries and state nodes; then compacts the
+  // pruned ranges. Heights >= retain still answer everything. Returns the
+  // number of keys deleted. Throws InvalidArgument for retain > height().
+  // prune() does it all at once; prune_step() does it in steps that a node
+  // calls off its hot path (between heights, or from its own thread while
+  // it holds the ledger): each step deletes whole heights, at least one
+  // and otherwise about `budget` keys, in one synced batch with the new
+  // retain height (so a crash mid-way leaves a consistent, partly pruned
+  // ledger), compacts the heights it pruned, and once `target` is reached
+  // compacts the state nodes and the hash-keyed indexes.
   std::size_t prune(Height retain);
+  PruneProgress prune_step(Height target, std::size_t budget = 100'000);
 
   // State sync (snapshot.hpp). take_snapshot stores a snapshot of the
   // state after height() in the `snapshots` column, in one synced batch,
