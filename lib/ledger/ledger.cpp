@@ -135,6 +135,7 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
   }
   l.height_ = meta_u64(store, meta_height, 0);
   l.retain_ = meta_u64(store, meta_retain, l.height_);
+  l.compacted_to_ = l.retain_;
   if (l.retain_ > l.height_) {
     throw StoreCorruption(l.height_, "meta", as_bytes(meta_retain),
                           "retain height " + std::to_string(l.retain_) + " above the committed height");
@@ -377,10 +378,10 @@ Hash32 Ledger::app_hash_at(Height h) const {
 }
 
 std::size_t Ledger::prune(Height retain) {
-  return prune_step(retain, std::numeric_limits<std::size_t>::max()).deleted;
+  return prune_step(retain, std::numeric_limits<std::size_t>::max(), 0).deleted;
 }
 
-PruneProgress Ledger::prune_step(Height target, std::size_t budget) {
+PruneProgress Ledger::prune_step(Height target, std::size_t budget, Height compact_every) {
   if (target > height_) {
     throw InvalidArgument("ledger: cannot prune to " + std::to_string(target) + " above the committed height " +
                           std::to_string(height_));
@@ -440,20 +441,21 @@ PruneProgress Ledger::prune_step(Height target, std::size_t budget) {
   retain_ = r;
   progress.retain = r;
   progress.done = r >= target;
-  // Compaction of what this step deleted (CometBFT's storage report:
-  // without it the disk does not shrink). The height-keyed families are
-  // compacted over the heights just pruned. State nodes of any old version
-  // may have gone stale, so their range is every version below the new
-  // retain height, and the hash-keyed indexes have no range: those three
-  // are compacted once the target is reached, not at every step.
-  const auto lo = height_key(from);
-  const auto hi = height_key(r);
-  for (Column c : {Column::blocks, Column::certs, Column::results}) store_->compact(c, lo, hi);
-  store_->compact(Column::state_stale, height_key(from + 1), height_key(r + 1));
-  if (progress.done) {
+  // Compaction of what the steps since the last one deleted (CometBFT's
+  // storage report: without it the disk does not shrink). The
+  // height-keyed families over the heights pruned since; state nodes of
+  // any old version may have gone stale, so their range is every version
+  // below the retain height; the hash-keyed indexes have no range.
+  if (r - compacted_to_ >= compact_every) {
+    const auto lo = height_key(compacted_to_);
+    const auto hi = height_key(r);
+    for (Column c : {Column::blocks, Column::certs, Column::results}) store_->compact(c, lo, hi);
+    store_->compact(Column::state_stale, height_key(compacted_to_ + 1), height_key(r + 1));
     store_->compact(Column::state_nodes, {}, hi);
     store_->compact(Column::block_hash, {}, {});
     store_->compact(Column::tx_index, {}, {});
+    compacted_to_ = r;
+    progress.compacted = true;
   }
   return progress;
 }

@@ -316,9 +316,11 @@ TEMPLATE_TEST_CASE("ledger: prune_step gets there in bounded steps, each one a c
   CHECK_THROWS_AS(l.prune_step(last + 1), InvalidArgument);
   Height previous = l.retain_height();
   std::size_t steps = 0;
+  std::size_t compactions = 0;  // every 8 heights of retain: at 8 and 16
   for (;;) {
-    const PruneProgress p = l.prune_step(retain, 40);
+    const PruneProgress p = l.prune_step(retain, 40, 8);
     ++steps;
+    compactions += p.compacted ? 1U : 0U;
     CHECK(p.retain > previous);  // at least one height per step
     CHECK(p.retain <= retain);
     CHECK(l.retain_height() == p.retain);
@@ -329,6 +331,7 @@ TEMPLATE_TEST_CASE("ledger: prune_step gets there in bounded steps, each one a c
     REQUIRE(steps < 100);
   }
   CHECK(steps > 2);
+  CHECK(compactions == 2);
   const PruneProgress again = l.prune_step(retain, 40);
   CHECK(again.done);
   CHECK(again.deleted == 0);

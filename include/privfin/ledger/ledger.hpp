@@ -87,6 +87,7 @@ struct PruneProgress {
   Height retain = 0;         // retain_height() after the step
   std::size_t deleted = 0;   // keys deleted by the step
   bool done = false;         // retain_height() >= the target
+  bool compacted = false;    // the step ran the compaction
 };
 
 // The key of a transaction in the tx_index column: SHA-256 of its bytes.
@@ -136,15 +137,19 @@ class Ledger {
   // certificates, results, index entries and state nodes; then compacts the
   // pruned ranges. Heights >= retain still answer everything. Returns the
   // number of keys deleted. Throws InvalidArgument for retain > height().
-  // prune() does it all at once; prune_step() does it in steps that a node
-  // calls off its hot path (between heights, or from its own thread while
-  // it holds the ledger): each step deletes whole heights, at least one
-  // and otherwise about `budget` keys, in one synced batch with the new
-  // retain height (so a crash mid-way leaves a consistent, partly pruned
-  // ledger), compacts the heights it pruned, and once `target` is reached
-  // compacts the state nodes and the hash-keyed indexes.
+  // prune() does it all at once and then compacts; prune_step() does it
+  // in steps that a node calls off its hot path (between heights, or from
+  // its own thread while it holds the ledger): each step deletes whole
+  // heights, at least one and otherwise about `budget` keys, in one synced
+  // batch with the new retain height (so a crash mid-way leaves a
+  // consistent, partly pruned ledger). Compaction is the expensive part
+  // (it rewrites the table files the range touches, and the state nodes'
+  // range is every version below the retain height), so a step compacts
+  // only once the retain height has moved `compact_every` heights past the
+  // last compaction: the pruned heights of the height-keyed families, the
+  // state nodes below the retain height and the hash-keyed indexes.
   std::size_t prune(Height retain);
-  PruneProgress prune_step(Height target, std::size_t budget = 100'000);
+  PruneProgress prune_step(Height target, std::size_t budget = 100'000, Height compact_every = 1000);
 
   // State sync (snapshot.hpp). take_snapshot stores a snapshot of the
   // state after height() in the `snapshots` column, in one synced batch,
@@ -193,6 +198,7 @@ class Ledger {
   OpenOptions options_;
   Height height_ = 0;
   Height retain_ = 0;
+  Height compacted_to_ = 0;  // the retain height at the last compaction (this process's)
   Hash32 app_hash_;
   std::optional<Hash32> tip_hash_;
 };

@@ -33,7 +33,7 @@
 // receiving side rebuilds and checks the tree itself.
 //
 // Cost: take_snapshot reads the latest-value column once and writes about
-// the state's size once (synced). The restore keeps the state's pairs in
+// the state's size once, in one synced batch that it builds in memory. The restore keeps the state's pairs in
 // memory until finish(), which builds the tree (as a genesis of that size)
 // and writes it in one synced batch. Errors: SnapshotError (a DecodeError)
 // naming the chunk, or none for the manifest and the final root check;
