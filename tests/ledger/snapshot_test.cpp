@@ -3,7 +3,8 @@
 // root, and the restored ledger goes on committing in step with the
 // source); a wrong, reordered, truncated or bit-flipped chunk refused with
 // a SnapshotError naming the chunk; a snapshot whose root is not the
-// certified app hash refused with nothing written; the manifest and chunk
+// certified app hash refused with nothing written (also through
+// LedgerSnapshotSink: reject_snapshot); the manifest and chunk
 // codecs under every truncation and bit flip; the four calls through the
 // application interface (LedgerAppStore as the source, LedgerSnapshotSink
 // as the sink).
@@ -205,6 +206,18 @@ TEST_CASE("ledger snapshot: a root that is not the certified app hash is refused
     CHECK(refused_chunk([&] { (void)r.finish(); }) == std::nullopt);
     CHECK_FALSE(Ledger::exists(fresh));
     CHECK(fresh.size(Column::state_latest) == 0);
+    // Through the application interface: the last chunk rejects the snapshot as a whole.
+    MemoryStore other;
+    SnapshotRestore again(other, forged.meta(), src.ledger.app_hash_at(12), block, cert);
+    LedgerSnapshotSink sink(again);
+    for (std::uint32_t i = 0; i + 1 < chunks.size(); ++i) {
+      CHECK(sink.apply_snapshot_chunk(i, chunks[i]).result == consensus::ApplyChunkResult::accept);
+    }
+    const auto last = sink.apply_snapshot_chunk(static_cast<std::uint32_t>(chunks.size() - 1), chunks.back());
+    CHECK(last.result == consensus::ApplyChunkResult::reject_snapshot);
+    CHECK_THAT(last.reason, Catch::Contains("certified app hash"));
+    CHECK_FALSE(sink.ledger());
+    CHECK_FALSE(Ledger::exists(other));
   }
   SECTION("a manifest that does not hash to the offer, another format, another height") {
     MemoryStore fresh;
