@@ -1,6 +1,7 @@
 #include "privfin/ledger/app_store.hpp"
 
 #include "privfin/core/error.hpp"
+#include "privfin/ledger/snapshot.hpp"
 
 namespace privfin::ledger {
 
@@ -56,6 +57,19 @@ const Ledger& LedgerAppStore::ledger() const {
 Ledger& LedgerAppStore::ledger() {
   if (!ledger_) throw InvalidArgument("LedgerAppStore: no ledger before genesis (init_chain)");
   return *ledger_;
+}
+
+std::vector<consensus::SnapshotMeta> LedgerAppStore::list_snapshots() const {
+  std::vector<consensus::SnapshotMeta> out;
+  if (!ledger_) return out;
+  for (const auto& m : ledger_->snapshots()) out.push_back(m.meta());
+  return out;
+}
+
+std::optional<Bytes> LedgerAppStore::load_snapshot_chunk(Height height, std::uint32_t format,
+                                                        std::uint32_t index) const {
+  if (!ledger_ || format != snapshot_format) return std::nullopt;
+  return ledger_->snapshot_chunk(height, index);
 }
 
 std::unique_ptr<consensus::StateWriter> LedgerAppStore::begin_height(Height h) {

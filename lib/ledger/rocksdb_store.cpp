@@ -3,8 +3,11 @@
 // left to RocksDB's defaults (docs/ledger.md, "Crash consistency").
 #include "privfin/ledger/rocksdb_store.hpp"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/write_batch.h>
 
@@ -53,16 +56,48 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
   // nothing after a damaged record is replayed.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.max_background_jobs = 2;
+  // A memtable flush writes a table file of tens of MB and syncs it at the
+  // end; on a shared disk that one big sync lands in front of the next
+  // height's WAL fdatasync. Syncing table files every megabyte as they are
+  // written spreads it out (a p99 effect, docs/performance.md).
+  db_options.bytes_per_sync = std::uint64_t{1} << 20;
+  // One write-ahead log serves all thirteen column families, and a log
+  // file is deleted only once every family with data in it has flushed.
+  // The quiet families (meta, state_latest, ...) would keep every log
+  // alive up to RocksDB's default bound of four times the families'
+  // memtables (gigabytes; 276 log files after 2,400 heights in the pruning
+  // benchmark). Above 128 MB of logs the families holding the oldest log
+  // are flushed.
+  db_options.max_total_wal_size = std::uint64_t{128} << 20;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.paranoid_file_checks = false;  // checksums are verified on every read instead (below)
   // Room for a memtable flush to run while writes go on: a 1 MB block and
   // thousands of nodes per height fill a memtable every few dozen heights,
   // and with RocksDB's default of two the next height would stall.
   cf_options.max_write_buffer_number = 4;
+  // Reads on the commit path are point lookups of state-tree nodes that the
+  // ledger's own node cache has dropped (mostly cold leaves): with
+  // RocksDB's default 8 MB block cache and no filters, each was a block
+  // read from the OS and a Snappy decompression (a fifth of a commit's CPU
+  // in a profile, docs/performance.md). One shared 256 MB block cache,
+  // whole-key Bloom filters, and index/filter blocks kept in that cache.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(std::size_t{256} << 20);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // State nodes are mostly SHA-256 hashes and blocks are mostly signed or
+  // encrypted payloads: compression costs CPU on every flush and read and
+  // saves next to nothing on them.
+  rocksdb::ColumnFamilyOptions incompressible = cf_options;
+  incompressible.compression = rocksdb::kNoCompression;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (std::size_t i = 0; i < column_count; ++i) {
-    families.emplace_back(std::string(column_name(column_at(i))), cf_options);
+    const Column c = column_at(i);
+    const bool hashes = c == Column::state_nodes || c == Column::blocks;
+    families.emplace_back(std::string(column_name(c)), hashes ? incompressible : cf_options);
   }
   auto impl = std::make_unique<Impl>();
   impl->read.verify_checksums = true;

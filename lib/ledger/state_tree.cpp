@@ -428,6 +428,11 @@ TreeBatch StateTree::apply(std::optional<Version> base, Version next, std::span<
   }
   TreeBatch out;
   out.version = next;
+  // About log2(n) - log2(changes) new nodes per change, and as many stale:
+  // reserving avoids moving tens of thousands of key/node pairs as the
+  // vectors grow.
+  out.nodes.reserve(unique.size() * 8 + 1);
+  out.stale.reserve(unique.size() * 8 + 1);
   Updating up(reading, next, out);
   Sub s = up.update(root, 0, PathBits{}, unique);
   out.root = s.kind == Kind::empty ? Hash32{} : s.hash;

@@ -21,6 +21,7 @@ std::string_view column_name(Column c) noexcept {
     case Column::safety: return "safety";
     case Column::wal: return "wal";
     case Column::validators: return "validators";
+    case Column::snapshots: return "snapshots";
   }
   return "unknown";
 }

@@ -298,3 +298,51 @@ TEMPLATE_TEST_CASE("ledger: pruning keeps the retained heights and drops the res
     }
   }
 }
+
+TEMPLATE_TEST_CASE("ledger: prune_step gets there in bounded steps, each one a consistent ledger, same as prune",
+                   "[ledger][prune]", MemoryBackend, RocksBackend) {
+  TestType backend;
+  constexpr Height last = 30;
+  constexpr Height retain = 20;
+  const auto states = reference_states(last);
+  Store& store = backend.open();
+  Ledger l = Ledger::open(store);
+  for (Height h = 1; h <= last; ++h) chain::commit_next(l);
+  MemoryStore reference;  // the same chain pruned at once
+  Ledger once = Ledger::open(reference);
+  for (Height h = 1; h <= last; ++h) chain::commit_next(once);
+  (void)once.prune(retain);
+
+  CHECK_THROWS_AS(l.prune_step(last + 1), InvalidArgument);
+  Height previous = l.retain_height();
+  std::size_t steps = 0;
+  std::size_t compactions = 0;  // every 8 heights of retain: at 8 and 16
+  for (;;) {
+    const PruneProgress p = l.prune_step(retain, 40, 8);
+    ++steps;
+    compactions += p.compacted ? 1U : 0U;
+    CHECK(p.retain > previous);  // at least one height per step
+    CHECK(p.retain <= retain);
+    CHECK(l.retain_height() == p.retain);
+    previous = p.retain;
+    // Every step leaves a ledger that opens with the full check (a second handle on the same store).
+    CHECK(Ledger::open(store, checked(true)).retain_height() == p.retain);
+    if (p.done) break;
+    REQUIRE(steps < 100);
+  }
+  CHECK(steps > 2);
+  CHECK(compactions == 2);
+  const PruneProgress again = l.prune_step(retain, 40);
+  CHECK(again.done);
+  CHECK(again.deleted == 0);
+  for (Column c : {Column::state_nodes, Column::state_stale, Column::blocks, Column::certs, Column::results,
+                   Column::block_hash}) {
+    INFO(column_name(c));
+    CHECK(count_keys(store, c) == count_keys(reference, c));
+  }
+  for (std::uint64_t k = 0; k < chain::key_space; k += 13) {
+    const auto pv = l.prove(chain::key_of(k), retain);
+    CHECK(pv.value == lookup(states[retain], chain::key_of(k)));
+    CHECK(verify_state_proof(pv.proof, chain::key_of(k), pv.value, l.app_hash_at(retain)));
+  }
+}

@@ -85,6 +85,17 @@ class CheckedApplication final : public Application {
   [[nodiscard]] OfferResult offer_snapshot(const SnapshotMeta& snapshot, const Hash32& trusted_app_hash) const override {
     return inner_.offer_snapshot(snapshot, trusted_app_hash);
   }
+  // The other snapshot calls pass through unchecked, as offer_snapshot does.
+  [[nodiscard]] std::vector<SnapshotMeta> list_snapshots(const SnapshotSource& snapshots) const override {
+    return inner_.list_snapshots(snapshots);
+  }
+  [[nodiscard]] std::optional<Bytes> load_snapshot_chunk(const SnapshotSource& snapshots, Height height,
+                                                         std::uint32_t format, std::uint32_t index) const override {
+    return inner_.load_snapshot_chunk(snapshots, height, format, index);
+  }
+  ChunkVerdict apply_snapshot_chunk(SnapshotSink& restore, std::uint32_t index, ByteView chunk) const override {
+    return inner_.apply_snapshot_chunk(restore, index, chunk);
+  }
 
  private:
   void check(const AppCallEvent& event) const;

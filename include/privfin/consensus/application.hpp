@@ -146,17 +146,47 @@ struct QueryResult {
   Bytes proof;  // VersionedState::prove, when asked for
 };
 
-// A snapshot of the state at a committed height, for state sync. The
-// reference applications keep no state outside the ledger, so the ledger
-// snapshots and verifies its own state; an application may still veto a
-// format it cannot read.
+// A snapshot of the state at a committed height, for state sync
+// (ledger/snapshot.hpp). The reference applications keep no state outside
+// the ledger, so the ledger snapshots, serves and verifies its own state;
+// an application may still veto a snapshot or a format it cannot read.
 struct SnapshotMeta {
   Height height = 0;
   std::uint32_t format = 0;
   std::uint32_t chunks = 0;
-  Hash32 hash;
+  Hash32 hash;     // of `metadata` (the ledger's: SHA-256 of its manifest)
+  Bytes metadata;  // the ledger's manifest: the chunks' hashes
+  friend bool operator==(const SnapshotMeta&, const SnapshotMeta&) = default;
 };
 enum class OfferResult : std::uint8_t { accept, reject, reject_format };
+// What became of one chunk (after ABCI's ApplySnapshotChunk results).
+enum class ApplyChunkResult : std::uint8_t {
+  accept,           // used; ask for the next
+  retry_chunk,      // refused (wrong, reordered, damaged): fetch this chunk again, from another peer
+  reject_snapshot,  // the snapshot as a whole is bad (its root is not the certified app hash): try another
+  abort,            // the restore cannot go on (the local store failed)
+};
+struct ChunkVerdict {
+  ApplyChunkResult result = ApplyChunkResult::accept;
+  std::string reason;  // for a refusal: which chunk and why
+};
+
+// The snapshots a node keeps (the ledger's LedgerAppStore), as served to peers.
+class SnapshotSource {
+ public:
+  virtual ~SnapshotSource() = default;
+  [[nodiscard]] virtual std::vector<SnapshotMeta> list_snapshots() const = 0;
+  // nullopt: no such snapshot or chunk.
+  [[nodiscard]] virtual std::optional<Bytes> load_snapshot_chunk(Height height, std::uint32_t format,
+                                                                 std::uint32_t index) const = 0;
+};
+
+// A restore in progress at a joining node (ledger::LedgerSnapshotSink).
+class SnapshotSink {
+ public:
+  virtual ~SnapshotSink() = default;
+  virtual ChunkVerdict apply_snapshot_chunk(std::uint32_t index, ByteView chunk) = 0;
+};
 
 class Application {
  public:
@@ -183,11 +213,26 @@ class Application {
   // A read of `key` under `path` at height h (0: the latest).
   [[nodiscard]] virtual QueryResult query(const VersionedState& state, std::string_view path, ByteView key, Height h,
                                           bool prove) const = 0;
-  // State sync: the application's say on a snapshot the ledger offers.
+  // State sync, the four calls (ABCI's). The defaults hand them to the
+  // ledger, which snapshots and checks the state on the application's
+  // behalf; an application that keeps state of its own overrides them.
+  // Serving side: the snapshots this node offers, and one chunk of one.
+  [[nodiscard]] virtual std::vector<SnapshotMeta> list_snapshots(const SnapshotSource& snapshots) const {
+    return snapshots.list_snapshots();
+  }
+  [[nodiscard]] virtual std::optional<Bytes> load_snapshot_chunk(const SnapshotSource& snapshots, Height height,
+                                                                 std::uint32_t format, std::uint32_t index) const {
+    return snapshots.load_snapshot_chunk(height, format, index);
+  }
+  // Joining side: the application's say on a snapshot a peer offers (the
+  // ledger checks the manifest and the app hash itself), then each chunk.
   [[nodiscard]] virtual OfferResult offer_snapshot(const SnapshotMeta& snapshot, const Hash32& trusted_app_hash) const {
     (void)snapshot;
     (void)trusted_app_hash;
     return OfferResult::accept;
+  }
+  virtual ChunkVerdict apply_snapshot_chunk(SnapshotSink& restore, std::uint32_t index, ByteView chunk) const {
+    return restore.apply_snapshot_chunk(index, chunk);
   }
 };
 

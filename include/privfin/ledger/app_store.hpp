@@ -20,7 +20,9 @@
 // prove() returns StateProof::to_bytes(). Errors: what Ledger throws
 // (InvalidArgument for a block that does not extend it, StoreCorruption,
 // StoreError); InvalidArgument for a batch of another store or a commit
-// without a decision after genesis. Not thread-safe.
+// without a decision after genesis. It is also the node's SnapshotSource
+// (snapshot.hpp): a joining node restores with SnapshotRestore into an
+// empty store and then opens a LedgerAppStore on it. Not thread-safe.
 #pragma once
 
 #include <map>
@@ -33,7 +35,7 @@
 
 namespace privfin::ledger {
 
-class LedgerAppStore final : public consensus::AppStore {
+class LedgerAppStore final : public consensus::AppStore, public consensus::SnapshotSource {
  public:
   explicit LedgerAppStore(Store& store, OpenOptions options = {});
 
@@ -46,6 +48,12 @@ class LedgerAppStore final : public consensus::AppStore {
   [[nodiscard]] Height latest_height() const override { return ledger().height(); }
   [[nodiscard]] std::optional<Bytes> get(ByteView key, Height h) const override { return ledger().prove(key, h).value; }
   [[nodiscard]] Bytes prove(ByteView key, Height h) const override { return ledger().prove(key, h).proof.to_bytes(); }
+
+  // State sync: the ledger's stored snapshots (Ledger::take_snapshot), for
+  // Application::list_snapshots / load_snapshot_chunk. None before genesis.
+  [[nodiscard]] std::vector<consensus::SnapshotMeta> list_snapshots() const override;
+  [[nodiscard]] std::optional<Bytes> load_snapshot_chunk(Height height, std::uint32_t format,
+                                                         std::uint32_t index) const override;
 
   // The ledger (InvalidArgument before genesis).
   [[nodiscard]] const Ledger& ledger() const;

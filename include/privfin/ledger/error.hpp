@@ -1,4 +1,4 @@
-// privfin/ledger/error.hpp — the two error types the ledger adds.
+// privfin/ledger/error.hpp — the error types the ledger adds.
 // StoreCorruption: committed data that fails its checks when read back (a
 // torn or flipped record, a missing Merkle node, a block whose hash does not
 // match its certificate). StoreError: the storage engine failed (I/O, a
@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "privfin/core/bytes.hpp"
@@ -47,6 +48,20 @@ class StoreCorruption : public DecodeError {
   std::uint64_t height_;
   std::string column_;
   std::string key_hex_;
+};
+
+// A snapshot (snapshot.hpp) refused during state sync: its manifest, one
+// of its chunks (chunk() names it), or the state it restores. A
+// DecodeError: the bytes came from a peer.
+class SnapshotError : public DecodeError {
+ public:
+  SnapshotError(std::optional<std::uint32_t> chunk, const std::string& why)
+      : DecodeError("ledger snapshot: " + (chunk ? "chunk " + std::to_string(*chunk) + ": " : std::string()) + why),
+        chunk_(chunk) {}
+  [[nodiscard]] std::optional<std::uint32_t> chunk() const noexcept { return chunk_; }
+
+ private:
+  std::optional<std::uint32_t> chunk_;
 };
 
 }  // namespace privfin::ledger

@@ -15,8 +15,8 @@
 //
 // What commit() writes, in one WriteBatch with sync = true (docs/ledger.md,
 // "Layout"): the block, its certificate, the results, the new and stale
-// state-tree nodes, the flat latest-value map, the block-hash index, and
-// meta.committed_height / meta.app_hash. After a crash the store holds
+// state-tree nodes, the flat latest-value map, the block-hash index, the
+// transaction index, and meta.committed_height / meta.app_hash. After a crash the store holds
 // either all of height h or none of it, so the application's height equals
 // the store's by construction.
 //
@@ -47,10 +47,13 @@
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
 #include "privfin/ledger/store.hpp"
+#include "privfin/ledger/tx_merkle.hpp"
 
 namespace privfin::ledger {
 
 using consensus::Height;
+struct SnapshotManifest;  // snapshot.hpp
+class SnapshotRestore;
 
 struct OpenOptions {
   bool full_check = false;  // check every retained height, not only the tip
@@ -64,6 +67,31 @@ struct OpenOptions {
   // written as version 0 when the store is new; ignored otherwise.
   std::vector<StateChange> genesis_state;
 };
+
+// A committed transaction found by its hash (Ledger::find_transaction).
+struct FoundTransaction {
+  Height height = 0;
+  std::uint64_t index = 0;  // its position in the block's list of transactions
+  Bytes tx;
+  // Its RFC 9162 inclusion proof (tx_merkle.hpp) against `tx_root`, the
+  // Merkle root of the block's transactions. The header does not carry
+  // that root yet (its tx_root is SHA-256 of the body, docs/ledger.md):
+  // until it does, a verifier recomputes it from the body of a verified
+  // header (or uses LightClient::verify_transaction).
+  InclusionProof proof;
+  Hash32 tx_root;
+};
+
+// Where Ledger::prune_step got to.
+struct PruneProgress {
+  Height retain = 0;         // retain_height() after the step
+  std::size_t deleted = 0;   // keys deleted by the step
+  bool done = false;         // retain_height() >= the target
+  bool compacted = false;    // the step ran the compaction
+};
+
+// The key of a transaction in the tx_index column: SHA-256 of its bytes.
+[[nodiscard]] Hash32 tx_hash(ByteView tx);
 
 class Ledger {
  public:
@@ -89,6 +117,15 @@ class Ledger {
   [[nodiscard]] std::optional<Bytes> results(Height h) const;
   [[nodiscard]] std::optional<Height> height_of(const Hash32& block_hash) const;
 
+  // The committed transaction with this hash (tx_hash): its height,
+  // position, bytes and inclusion proof; nullopt if no retained block holds
+  // it. commit() indexes the transactions of a body that is a list of
+  // transactions (consensus::transactions_from_bytes) and nothing of any
+  // other body; a transaction included twice is found at its latest
+  // inclusion. Throws StoreCorruption for an index entry or block that does
+  // not decode or does not hold the transaction.
+  [[nodiscard]] std::optional<FoundTransaction> find_transaction(const Hash32& hash) const;
+
   // The latest value (one read of the flat map, no tree walk).
   [[nodiscard]] std::optional<Bytes> get(ByteView key) const;
   // The value after height h, with its proof against app_hash_at(h).
@@ -97,12 +134,44 @@ class Ledger {
   [[nodiscard]] Hash32 app_hash_at(Height h) const;
 
   // Forgets what heights below `retain` alone need: their blocks,
-  // certificates, results and state nodes; then compacts the pruned ranges.
-  // Heights >= retain still answer everything. Returns the number of keys
-  // deleted. Throws InvalidArgument for retain > height().
+  // certificates, results, index entries and state nodes; then compacts the
+  // pruned ranges. Heights >= retain still answer everything. Returns the
+  // number of keys deleted. Throws InvalidArgument for retain > height().
+  // prune() does it all at once and then compacts; prune_step() does it
+  // in steps that a node calls off its hot path (between heights, or from
+  // its own thread while it holds the ledger): each step deletes whole
+  // heights, at least one and otherwise about `budget` keys, in one synced
+  // batch with the new retain height (so a crash mid-way leaves a
+  // consistent, partly pruned ledger). Compaction is the expensive part
+  // (it rewrites the table files the range touches, and the state nodes'
+  // range is every version below the retain height), so a step compacts
+  // only once the retain height has moved `compact_every` heights past the
+  // last compaction: the pruned heights of the height-keyed families, the
+  // state nodes below the retain height and the hash-keyed indexes.
   std::size_t prune(Height retain);
+  PruneProgress prune_step(Height target, std::size_t budget = 100'000, Height compact_every = 1000);
+
+  // State sync (snapshot.hpp). take_snapshot stores a snapshot of the
+  // state after height() in the `snapshots` column, in one synced batch,
+  // in chunks of about chunk_bytes (at least one key per chunk), and
+  // returns its manifest; a second one at the same height replaces the
+  // first. snapshots() lists the stored ones by height; snapshot_chunk
+  // reads one chunk's bytes (nullopt: none). delete_snapshot returns the
+  // number of keys deleted. Snapshots are not pruned: they hold their
+  // state themselves and the node deletes them when it wants.
+  SnapshotManifest take_snapshot(std::size_t chunk_bytes = std::size_t{1} << 20);
+  [[nodiscard]] std::vector<SnapshotManifest> snapshots() const;
+  [[nodiscard]] std::optional<Bytes> snapshot_chunk(Height h, std::uint32_t index) const;
+  std::size_t delete_snapshot(Height h);
 
  private:
+  friend class SnapshotRestore;
+  // A restored snapshot's ledger (SnapshotRestore::finish): writes the
+  // state (its tree at block's height), the block, its certificate and the
+  // meta records in one synced batch, then opens the ledger.
+  [[nodiscard]] static Ledger restored(Store& store, const OpenOptions& options, const TreeBatch& tree,
+                                       std::span<const StateChange> state, const consensus::Block& block,
+                                       const consensus::CommitCertificate& certificate);
   // State-tree nodes read through a cache. Nodes are immutable (a key
   // names a version), so a cached node is never out of date; the cache
   // holds two generations of at most cache_nodes entries each and drops the
@@ -129,6 +198,7 @@ class Ledger {
   OpenOptions options_;
   Height height_ = 0;
   Height retain_ = 0;
+  Height compacted_to_ = 0;  // the retain height at the last compaction (this process's)
   Hash32 app_hash_;
   std::optional<Hash32> tip_hash_;
 };

@@ -12,7 +12,7 @@
 //
 // Column families (docs/ledger.md, "Layout"): meta, blocks, block_hash,
 // certs, results, state_nodes, state_latest, state_stale, tx_index, safety,
-// wal, validators. Heights in keys are big-endian (height_key) so that a
+// wal, validators, snapshots. Heights in keys are big-endian (height_key) so that a
 // store keeps them in height order and compacts ranges of them well.
 //
 // Contract: write() applies the whole batch or, after a crash, nothing of
@@ -49,8 +49,9 @@ enum class Column : std::uint8_t {
   safety,
   wal,
   validators,
+  snapshots,  // state-sync snapshots (snapshot.hpp): manifests and chunks
 };
-inline constexpr std::size_t column_count = 12;
+inline constexpr std::size_t column_count = 13;
 // The column family's name in the store ("meta", "blocks", ...).
 [[nodiscard]] std::string_view column_name(Column c) noexcept;
 [[nodiscard]] inline Column column_at(std::size_t i) noexcept { return static_cast<Column>(i); }

@@ -1,0 +1,111 @@
+// The transaction index (Ledger::find_transaction): written in the
+// height's batch, found by hash with an inclusion proof that verifies
+// against the Merkle root of the block's transactions (and fails for
+// another transaction or root), the latest inclusion of a repeated
+// transaction, opaque bodies indexed as nothing, entries pruned with their
+// blocks, kept across a RocksDB restart, and a damaged entry reported as
+// StoreCorruption.
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+#include "ledger/chain_fixture.hpp"
+#include "privfin/consensus/application.hpp"
+#include "privfin/ledger/error.hpp"
+#include "privfin/ledger/rocksdb_store.hpp"
+#include "privfin/ledger/tx_merkle.hpp"
+#include "support/processes.hpp"
+
+using namespace privfin;
+using namespace privfin::ledger;
+using namespace privfin::test::ledger_chain;
+
+namespace {
+
+// Block h carries h transactions "tx h/i"; blocks 2 and 5 also the same "again".
+std::vector<Bytes> txs_for(Height h) {
+  std::vector<Bytes> out;
+  for (Height i = 0; i < h; ++i) out.push_back(to_bytes("tx " + std::to_string(h) + "/" + std::to_string(i)));
+  if (h == 2 || h == 5) out.push_back(to_bytes("again"));
+  return out;
+}
+
+void commit_with_txs(Ledger& ledger) {
+  const Height h = ledger.height() + 1;
+  const Hash32 parent = h > 1 ? ledger.block(h - 1)->hash() : Hash32{};
+  Block b = block_for(h, parent, ledger.app_hash());
+  b.body = consensus::transactions_to_bytes(txs_for(h));
+  b.header.tx_root = consensus::tx_root_of(b.body);
+  (void)ledger.commit(b, cert_for(b), results_for(h), changes_for(h));
+}
+
+void check_found(const Ledger& ledger, Height h) {
+  const auto txs = txs_for(h);
+  for (std::uint64_t i = 0; i < txs.size(); ++i) {
+    if (txs[i] == to_bytes("again")) continue;
+    INFO("height " << h << " tx " << i);
+    const auto found = ledger.find_transaction(tx_hash(txs[i]));
+    REQUIRE(found);
+    CHECK(found->height == h);
+    CHECK(found->index == i);
+    CHECK(found->tx == txs[i]);
+    CHECK(found->tx_root == tx_merkle_root(txs));
+    CHECK(verify_tx_inclusion(found->proof, txs[i], found->tx_root));
+    CHECK_FALSE(verify_tx_inclusion(found->proof, to_bytes("another"), found->tx_root));
+    CHECK_FALSE(verify_tx_inclusion(found->proof, txs[i], tx_merkle_root(txs_for(h + 1))));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ledger tx index: find a transaction with its inclusion proof, on both stores", "[ledger][tx_index]") {
+  test::TempDir dir;
+  for (const bool rocks : {false, true}) {
+    INFO((rocks ? "RocksDB" : "MemoryStore"));
+    std::unique_ptr<Store> store;
+    if (rocks) store = RocksDbStore::open(dir.path() / "db");
+    else store = std::make_unique<MemoryStore>();
+    {
+      Ledger ledger = Ledger::open(*store);
+      for (int i = 0; i < 7; ++i) commit_with_txs(ledger);
+      commit_next(ledger);  // an opaque body: indexes nothing, finds nothing
+      for (Height h = 1; h <= 7; ++h) check_found(ledger, h);
+      CHECK_FALSE(ledger.find_transaction(tx_hash(to_bytes("never sent"))));
+      const auto again = ledger.find_transaction(tx_hash(to_bytes("again")));
+      REQUIRE(again);
+      CHECK(again->height == 5);  // the latest inclusion
+      CHECK(again->index == 5);
+    }
+    if (rocks) store.reset(), store = RocksDbStore::open(dir.path() / "db");  // a restart: the index was in the synced batches
+    Ledger ledger = Ledger::open(*store);
+    check_found(ledger, 3);
+
+    ledger.prune(4);
+    for (Height h = 1; h < 4; ++h) CHECK_FALSE(ledger.find_transaction(tx_hash(txs_for(h)[0])));
+    for (Height h = 4; h <= 7; ++h) check_found(ledger, h);
+    CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);  // block 2's inclusion pruned, 5's kept
+    std::size_t entries = 0;
+    store->scan(Column::tx_index, {}, {}, [&](ByteView, ByteView) { return ++entries, true; });
+    CHECK(entries == 4 + 5 + 6 + 7 + 1);  // heights 4..7 and "again"
+  }
+}
+
+TEST_CASE("ledger tx index: a damaged entry is StoreCorruption, not a wrong answer", "[ledger][tx_index]") {
+  MemoryStore store;
+  Ledger ledger = Ledger::open(store);
+  for (int i = 0; i < 4; ++i) commit_with_txs(ledger);
+  const Hash32 h = tx_hash(txs_for(3)[1]);
+  const Bytes good = *store.get(Column::tx_index, h.v);
+  Bytes wrong = good;
+  wrong[15] ^= std::byte{1};  // another index in the same block
+  store.write(WriteBatch().put(Column::tx_index, h.v, wrong));
+  CHECK_THROWS_AS(ledger.find_transaction(h), StoreCorruption);
+  wrong = good;
+  wrong[7] = std::byte{9};  // a height without a block
+  store.write(WriteBatch().put(Column::tx_index, h.v, wrong));
+  CHECK_THROWS_AS(ledger.find_transaction(h), StoreCorruption);
+  store.write(WriteBatch().put(Column::tx_index, h.v, ByteView(good).first(12)));
+  CHECK_THROWS_AS(ledger.find_transaction(h), StoreCorruption);
+  store.write(WriteBatch().put(Column::tx_index, h.v, good));
+  CHECK(ledger.find_transaction(h)->index == 1);
+}
