@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -77,7 +78,7 @@ bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
   const auto deadline = Clock::now() + limit;
   while (!done()) {
     if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return true;
 }
@@ -124,10 +125,15 @@ class Cluster {
     return node::ApiClient("127.0.0.1:" + std::to_string(o_.base_port + 100 + i),
                            (dir_ / ("api" + std::to_string(i) + ".crt")).string());
   }
-  Height height(std::size_t i) const {
+  // Node i's committed height (0 while it is down), over a kept-alive
+  // connection: a TLS handshake per poll would cost the nodes more than
+  // the polling is worth.
+  Height height(std::size_t i) {
     try {
-      return api(i).status().height;
+      if (!watchers_[i]) watchers_[i].emplace(api(i));
+      return watchers_[i]->status().height;
     } catch (const Error&) {
+      watchers_[i].reset();
       return 0;  // down or stopped
     }
   }
@@ -136,6 +142,7 @@ class Cluster {
   const Options& o_;
   fs::path dir_;
   std::vector<pid_t> pids_;
+  std::vector<std::optional<node::ApiClient>> watchers_{o_.nodes};
 };
 
 // The plaintext replay of the payments application's rules (apps/payments.hpp).
