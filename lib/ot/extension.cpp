@@ -152,6 +152,24 @@ Prg::Seed seed_of(const Block& b) {
   return s;
 }
 
+// Rows per chunk of the extension matrix: 128 columns of 2 KiB, 256 KiB in all.
+constexpr std::size_t chunk_rows = std::size_t{1} << 14;
+
+// sum_i chi_i * rows[i] (unreduced), chi_i drawn from Prg(seed) in order.
+std::array<Block, 2> chi_sum(const Prg::Seed& seed, std::span<const Block> rows) {
+  Prg chi_prg(seed);
+  std::vector<Block> chi(std::min(chunk_rows, rows.size()));
+  std::array<Block, 2> sum{};
+  for (std::size_t first = 0; first < rows.size(); first += chunk_rows) {
+    const std::size_t n = std::min(chunk_rows, rows.size() - first);
+    chi_prg.fill(std::span(chi).first(n));
+    const auto part = detail::clmul_sum(std::span(chi).first(n), rows.subspan(first, n));
+    sum[0] ^= part[0];
+    sum[1] ^= part[1];
+  }
+  return sum;
+}
+
 // Marks the session aborted unless the scope completes.
 class Guard {
  public:
@@ -199,26 +217,29 @@ std::vector<Block> ExtensionSender::extend(std::size_t count) {
     throw ProtocolError(peer_, "OT extension: receiver extends " + std::to_string(matrix.count) +
                                    " OTs, this sender " + std::to_string(count));
   }
-  // q_j = G(k_j^{Delta_j}) ^ Delta_j * u_j = t_j ^ Delta_j * r.
-  Bytes q(128 * col_bytes);
-  for (std::size_t j = 0; j < 128; ++j) {
-    const auto col = std::span(q).subspan(j * col_bytes, col_bytes);
-    columns_[j].fill(col);
-    const auto mask = static_cast<std::byte>(0 - static_cast<unsigned>(delta_.bit(j)));
-    const auto* u = matrix.columns.data() + j * col_bytes;
-    for (std::size_t k = 0; k < col_bytes; ++k) col[k] ^= u[k] & mask;
-  }
+  // q_j = G(k_j^{Delta_j}) ^ Delta_j * u_j = t_j ^ Delta_j * r, a chunk of
+  // rows at a time so that the columns being transposed stay in cache.
   std::vector<Block> rows_q(rows);
-  detail::transpose_128(q, col_bytes, rows_q);
+  Bytes q(128 * std::min(chunk_rows, rows) / 8);
+  for (std::size_t first = 0; first < rows; first += chunk_rows) {
+    const std::size_t n = std::min(chunk_rows, rows - first);
+    const std::size_t n_bytes = n / 8;
+    for (std::size_t j = 0; j < 128; ++j) {
+      const auto col = std::span(q).subspan(j * n_bytes, n_bytes);
+      columns_[j].fill(col);
+      const auto mask = static_cast<std::byte>(0 - static_cast<unsigned>(delta_.bit(j)));
+      const auto* u = matrix.columns.data() + j * col_bytes + first / 8;
+      for (std::size_t k = 0; k < n_bytes; ++k) col[k] ^= u[k] & mask;
+    }
+    detail::transpose_128(std::span(q).first(128 * n_bytes), n_bytes, std::span(rows_q).subspan(first, n));
+  }
   secure_wipe(q);
 
   // KOS check: chi from a seed chosen now, after the matrix is fixed.
   const ConsistencyChallenge challenge{prg_.next_seed()};
   net_->send_message(peer_, challenge.to_bytes());
-  std::vector<Block> chi(rows);
-  Prg(challenge.seed).fill(std::span(chi));
   const auto response = decode_from<ConsistencyResponse>(peer_, net_->receive_message(peer_, 64));
-  const auto lhs = detail::clmul_sum(chi, rows_q);
+  const auto lhs = chi_sum(challenge.seed, rows_q);
   const std::array<Block, 1> x{response.x};
   const std::array<Block, 1> d{delta_};
   const auto x_delta = detail::clmul_sum(x, d);
@@ -320,31 +341,43 @@ std::vector<Block> ExtensionReceiver::extend(std::span<const bool> choices) {
     const auto bit = static_cast<std::byte>(1U << (i % 8));
     r[i / 8] = (r[i / 8] & ~bit) | (choices[i] ? bit : std::byte{0});
   }
-  Bytes t(128 * col_bytes);
+  // A chunk of rows at a time: t_j = G(k_j^0) into a cache-sized buffer,
+  // u_j = t_j ^ G(k_j^1) ^ r into the message.
   ExtensionMatrix matrix{count, Bytes(128 * col_bytes)};
-  for (std::size_t j = 0; j < 128; ++j) {
-    const auto tj = std::span(t).subspan(j * col_bytes, col_bytes);
-    const auto uj = std::span(matrix.columns).subspan(j * col_bytes, col_bytes);
-    columns_[j][0].fill(tj);
-    columns_[j][1].fill(uj);
-    for (std::size_t k = 0; k < col_bytes; ++k) uj[k] ^= tj[k] ^ r[k];
-  }
-  net_->send_message(peer_, matrix.to_bytes());
   std::vector<Block> rows_t(rows);
-  detail::transpose_128(t, col_bytes, rows_t);
+  Bytes t(128 * std::min(chunk_rows, rows) / 8);
+  for (std::size_t first = 0; first < rows; first += chunk_rows) {
+    const std::size_t n = std::min(chunk_rows, rows - first);
+    const std::size_t n_bytes = n / 8;
+    for (std::size_t j = 0; j < 128; ++j) {
+      const auto tj = std::span(t).subspan(j * n_bytes, n_bytes);
+      const auto uj = std::span(matrix.columns).subspan(j * col_bytes + first / 8, n_bytes);
+      columns_[j][0].fill(tj);
+      columns_[j][1].fill(uj);
+      const std::byte* rr = r.data() + first / 8;
+      for (std::size_t k = 0; k < n_bytes; ++k) uj[k] ^= tj[k] ^ rr[k];
+    }
+    detail::transpose_128(std::span(t).first(128 * n_bytes), n_bytes, std::span(rows_t).subspan(first, n));
+  }
   secure_wipe(t);
+  net_->send_message(peer_, matrix.to_bytes());
 
   const auto challenge = decode_from<ConsistencyChallenge>(peer_, net_->receive_message(peer_, 64));
-  std::vector<Block> chi(rows);
-  Prg(challenge.seed).fill(std::span(chi));
   ConsistencyResponse response{};
-  for (std::size_t i = 0; i < rows; ++i) {
-    const bool bit = ((static_cast<unsigned>(r[i / 8]) >> (i % 8)) & 1U) != 0;
-    response.x ^= chi[i] & Block::mask(bit);
+  Prg chi_prg(challenge.seed);
+  std::vector<Block> chi(std::min(chunk_rows, rows));
+  for (std::size_t first = 0; first < rows; first += chunk_rows) {
+    const std::size_t n = std::min(chunk_rows, rows - first);
+    chi_prg.fill(std::span(chi).first(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t row = first + i;
+      const bool bit = ((static_cast<unsigned>(r[row / 8]) >> (row % 8)) & 1U) != 0;
+      response.x ^= chi[i] & Block::mask(bit);
+    }
+    const auto part = detail::clmul_sum(std::span(chi).first(n), std::span(rows_t).subspan(first, n));
+    response.t_low ^= part[0];
+    response.t_high ^= part[1];
   }
-  const auto t_sum = detail::clmul_sum(chi, rows_t);
-  response.t_low = t_sum[0];
-  response.t_high = t_sum[1];
   net_->send_message(peer_, response.to_bytes());
   net_->flush();  // random OT ends here for the receiver
   secure_wipe(r);
