@@ -30,8 +30,8 @@
 // Genç-Iovino-Rial show the original UC proof does not hold, so we do not
 // claim UC security for this piece on its own (see docs/ot.md).
 //
-// Costs: sender 1 + 2k scalar multiplications, receiver 2k (about 60 µs
-// each); 33 + 32k bytes, 1.5 round trips for k OTs.
+// Costs: sender 1 + 2k scalar multiplications, receiver 2k (about 50 µs
+// each); 35 + 32k bytes plus framing, 1.5 round trips for k OTs.
 //
 // Errors: InvalidArgument for count 0 or above max_base_ots, or a bad peer;
 // DecodeError naming the peer for a malformed message (bad length,

@@ -39,7 +39,7 @@
 // sacrifice). Details: docs/ot.md.
 //
 // Costs per OT: 16 bytes receiver to sender (plus 4 KiB per batch for the
-// padding rows), 32 bytes (chosen) or 8 bytes (correlated) sender to
+// padding rows; the 128 base OTs cost 4 KiB once), 32 bytes (chosen) or 8 bytes (correlated) sender to
 // receiver, 2 AES calls per message, one carry-less multiplication per row
 // on each side; 1.5 round trips per batch, 2 with the messages. Memory
 // about 50 bytes per OT of the batch on each side.

@@ -15,7 +15,7 @@
 //
 // Limits: at most max_base_ots points per base-OT message and
 // max_extension_batch OTs per extension message; decoding costs one
-// ristretto255 validity check per point (about 5 µs) and one copy.
+// ristretto255 validity check per point and one copy of the payload.
 #pragma once
 
 #include <array>
