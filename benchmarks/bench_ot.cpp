@@ -3,13 +3,15 @@
 // LocalNetwork and over TcpNetwork with TLS 1.3 on 127.0.0.1 (both ends in
 // this process, the sender in the benchmark thread, the receiver in a
 // helper thread). The base OTs of the extension are set up once, outside
-// the timed loop; every iteration is one batch with its KOS check.
+// the timed loop; every iteration is one batch with its KOS check. Last,
+// Gilboa multiplication triples over Z_2^64 (mpc::OtPreprocessing, 2 parties).
 // Run: build/release/benchmarks/bench_ot --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <privfin/net/keygen.hpp>
 #include <privfin/net/local_network.hpp>
 #include <privfin/net/tcp_network.hpp>
+#include <privfin/mpc/ot_preprocessing.hpp>
 #include <privfin/ot/ot.hpp>
 
 #include <unistd.h>
@@ -150,6 +152,39 @@ void correlated_ots(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
+// Gilboa multiplication triples over Z_2^64 for 2 parties (mpc::OtPreprocessing):
+// 64 correlated OTs per triple and direction.
+void gilboa_triples(benchmark::State& state, Kind kind) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto [a, b] = connect_pair(kind);
+  std::thread peer([&, &b = b] {
+    Prg prg(random_seed());
+    mpc::OtPreprocessing pre(*b, prg);
+    std::byte flag{};
+    for (;;) {
+      b->receive(0, std::span(&flag, 1));
+      if (flag == std::byte{0}) break;
+      benchmark::DoNotOptimize(pre.arith_triples(n));
+    }
+  });
+  Prg prg(random_seed());
+  mpc::OtPreprocessing pre(*a, prg);
+  const std::byte go{1};
+  a->reset_counters();
+  for (auto _ : state) {
+    a->send(1, ByteView(&go, 1));
+    benchmark::DoNotOptimize(pre.arith_triples(n));
+  }
+  const auto traffic = a->total_counters();
+  const std::byte stop{0};
+  a->send(1, ByteView(&stop, 1));
+  a->flush();
+  peer.join();
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.counters["bytes/triple"] = static_cast<double>(traffic.bytes_sent + traffic.bytes_received) /
+                                   static_cast<double>(state.iterations() * static_cast<std::int64_t>(n));
+}
+
 }  // namespace
 
 BENCHMARK(base_ots)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -158,3 +193,5 @@ BENCHMARK_CAPTURE(random_ots, local, Kind::local)
 BENCHMARK_CAPTURE(random_ots, tls, Kind::tls)
     ->Arg(1 << 14)->Arg(1 << 17)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(correlated_ots)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(gilboa_triples, local, Kind::local)->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(gilboa_triples, tls, Kind::tls)->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -152,6 +152,10 @@ Prg::Seed seed_of(const Block& b) {
   return s;
 }
 
+// OTs per protocol batch: a call for more runs several batches, each with
+// its own matrix and KOS check, so that buffers stay small and are reused.
+constexpr std::size_t sub_batch = std::size_t{1} << 16;
+
 // Rows per chunk of the extension matrix: 128 columns of 2 KiB, 256 KiB in all.
 constexpr std::size_t chunk_rows = std::size_t{1} << 14;
 
@@ -211,8 +215,7 @@ void ExtensionSender::usable() const {
 std::vector<Block> ExtensionSender::extend(std::size_t count) {
   const std::size_t rows = extension_rows(count);
   const std::size_t col_bytes = rows / 8;
-  const auto matrix = decode_from<ExtensionMatrix>(
-      peer_, net_->receive_message(peer_, 16 + 16 * extension_rows(max_extension_batch)));
+  const auto matrix = decode_from<ExtensionMatrix>(peer_, net_->receive_message(peer_, 16 + 16 * extension_rows(sub_batch)));
   if (matrix.count != count) {
     throw ProtocolError(peer_, "OT extension: receiver extends " + std::to_string(matrix.count) +
                                    " OTs, this sender " + std::to_string(count));
@@ -256,13 +259,18 @@ std::vector<std::array<Block, 2>> ExtensionSender::random_ot(std::size_t count) 
   usable();
   check_count(count, "ot::ExtensionSender::random_ot");
   Guard guard(aborted_);
-  const auto q = extend(count);
-  std::vector<Block> m0(count), m1(count);
-  hash_.hash(q, next_index_, m0);
-  hash_.hash(q, next_index_, m1, delta_);
-  next_index_ += count;
   std::vector<std::array<Block, 2>> out(count);
-  for (std::size_t i = 0; i < count; ++i) out[i] = {m0[i], m1[i]};
+  std::vector<Block> h0, h1;
+  for (std::size_t first = 0; first < count; first += sub_batch) {
+    const std::size_t n = std::min(sub_batch, count - first);
+    const auto q = extend(n);
+    h0.resize(n);
+    h1.resize(n);
+    hash_.hash(q, next_index_, h0);
+    hash_.hash(q, next_index_, h1, delta_);
+    next_index_ += n;
+    for (std::size_t i = 0; i < n; ++i) out[first + i] = {h0[i], h1[i]};
+  }
   guard.done();
   return out;
 }
@@ -272,20 +280,25 @@ std::vector<std::uint64_t> ExtensionSender::correlated_ot(std::span<const std::u
   const std::size_t count = correlations.size();
   check_count(count, "ot::ExtensionSender::correlated_ot");
   Guard guard(aborted_);
-  const auto q = extend(count);
-  std::vector<Block> h0(count), h1(count);
-  hash_.hash(q, next_index_, h0);
-  hash_.hash(q, next_index_, h1, delta_);
-  next_index_ += count;
-  MaskedMessages msg{MaskedMessages::Kind::correlated_u64, count, Bytes(count * 8)};
   std::vector<std::uint64_t> m0(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    m0[i] = h0[i].lo;
-    // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
-    const std::uint64_t y = h1[i].lo - m0[i] - correlations[i];
-    for (std::size_t k = 0; k < 8; ++k) msg.payload[i * 8 + k] = static_cast<std::byte>((y >> (8 * k)) & 0xFFU);
+  std::vector<Block> h0, h1;
+  for (std::size_t first = 0; first < count; first += sub_batch) {
+    const std::size_t n = std::min(sub_batch, count - first);
+    const auto q = extend(n);
+    h0.resize(n);
+    h1.resize(n);
+    hash_.hash(q, next_index_, h0);
+    hash_.hash(q, next_index_, h1, delta_);
+    next_index_ += n;
+    MaskedMessages msg{MaskedMessages::Kind::correlated_u64, n, Bytes(n * 8)};
+    for (std::size_t i = 0; i < n; ++i) {
+      m0[first + i] = h0[i].lo;
+      // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
+      const std::uint64_t y = h1[i].lo - h0[i].lo - correlations[first + i];
+      for (std::size_t k = 0; k < 8; ++k) msg.payload[i * 8 + k] = static_cast<std::byte>((y >> (8 * k)) & 0xFFU);
+    }
+    net_->send_message(peer_, msg.to_bytes());
   }
-  net_->send_message(peer_, msg.to_bytes());
   net_->flush();
   guard.done();
   return m0;
@@ -296,19 +309,24 @@ void ExtensionSender::chosen_ot(std::span<const std::array<Block, 2>> messages) 
   const std::size_t count = messages.size();
   check_count(count, "ot::ExtensionSender::chosen_ot");
   Guard guard(aborted_);
-  const auto q = extend(count);
-  std::vector<Block> h0(count), h1(count);
-  hash_.hash(q, next_index_, h0);
-  hash_.hash(q, next_index_, h1, delta_);
-  next_index_ += count;
-  MaskedMessages msg{MaskedMessages::Kind::chosen_blocks, count, Bytes(count * 32)};
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto y0 = (messages[i][0] ^ h0[i]).to_bytes();
-    const auto y1 = (messages[i][1] ^ h1[i]).to_bytes();
-    std::copy(y0.begin(), y0.end(), msg.payload.begin() + static_cast<std::ptrdiff_t>(i * 32));
-    std::copy(y1.begin(), y1.end(), msg.payload.begin() + static_cast<std::ptrdiff_t>(i * 32 + 16));
+  std::vector<Block> h0, h1;
+  for (std::size_t first = 0; first < count; first += sub_batch) {
+    const std::size_t n = std::min(sub_batch, count - first);
+    const auto q = extend(n);
+    h0.resize(n);
+    h1.resize(n);
+    hash_.hash(q, next_index_, h0);
+    hash_.hash(q, next_index_, h1, delta_);
+    next_index_ += n;
+    MaskedMessages msg{MaskedMessages::Kind::chosen_blocks, n, Bytes(n * 32)};
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto y0 = (messages[first + i][0] ^ h0[i]).to_bytes();
+      const auto y1 = (messages[first + i][1] ^ h1[i]).to_bytes();
+      std::copy(y0.begin(), y0.end(), msg.payload.begin() + static_cast<std::ptrdiff_t>(i * 32));
+      std::copy(y1.begin(), y1.end(), msg.payload.begin() + static_cast<std::ptrdiff_t>(i * 32 + 16));
+    }
+    net_->send_message(peer_, msg.to_bytes());
   }
-  net_->send_message(peer_, msg.to_bytes());
   net_->flush();
   guard.done();
 }
@@ -387,13 +405,18 @@ std::vector<Block> ExtensionReceiver::extend(std::span<const bool> choices) {
 
 std::vector<Block> ExtensionReceiver::random_ot(std::span<const bool> choices) {
   usable();
-  check_count(choices.size(), "ot::ExtensionReceiver::random_ot");
+  const std::size_t count = choices.size();
+  check_count(count, "ot::ExtensionReceiver::random_ot");
   Guard guard(aborted_);
-  auto t = extend(choices);
-  hash_.hash(t, next_index_, t);
-  next_index_ += choices.size();
+  std::vector<Block> out(count);
+  for (std::size_t first = 0; first < count; first += sub_batch) {
+    const std::size_t n = std::min(sub_batch, count - first);
+    const auto t = extend(choices.subspan(first, n));
+    hash_.hash(t, next_index_, std::span(out).subspan(first, n));
+    next_index_ += n;
+  }
   guard.done();
-  return t;
+  return out;
 }
 
 std::vector<std::uint64_t> ExtensionReceiver::correlated_ot(std::span<const bool> choices) {
@@ -401,19 +424,22 @@ std::vector<std::uint64_t> ExtensionReceiver::correlated_ot(std::span<const bool
   const std::size_t count = choices.size();
   check_count(count, "ot::ExtensionReceiver::correlated_ot");
   Guard guard(aborted_);
-  auto t = extend(choices);
-  hash_.hash(t, next_index_, t);
-  next_index_ += count;
-  const auto msg = decode_from<MaskedMessages>(peer_, net_->receive_message(peer_, 16 + 8 * max_extension_batch));
-  if (msg.kind != MaskedMessages::Kind::correlated_u64 || msg.count != count) {
-    throw ProtocolError(peer_, "OT extension: expected " + std::to_string(count) +
-                                   " correlated words, the sender sent another kind or count");
-  }
   std::vector<std::uint64_t> out(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    std::uint64_t y = 0;
-    for (std::size_t k = 0; k < 8; ++k) y |= static_cast<std::uint64_t>(msg.payload[i * 8 + k]) << (8 * k);
-    out[i] = t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[i])));
+  for (std::size_t first = 0; first < count; first += sub_batch) {
+    const std::size_t n = std::min(sub_batch, count - first);
+    auto t = extend(choices.subspan(first, n));
+    hash_.hash(t, next_index_, t);
+    next_index_ += n;
+    const auto msg = decode_from<MaskedMessages>(peer_, net_->receive_message(peer_, 16 + 8 * sub_batch));
+    if (msg.kind != MaskedMessages::Kind::correlated_u64 || msg.count != n) {
+      throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
+                                     " correlated words, the sender sent another kind or count");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t y = 0;
+      for (std::size_t k = 0; k < 8; ++k) y |= static_cast<std::uint64_t>(msg.payload[i * 8 + k]) << (8 * k);
+      out[first + i] = t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[first + i])));
+    }
   }
   guard.done();
   return out;
@@ -424,22 +450,26 @@ std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
   const std::size_t count = choices.size();
   check_count(count, "ot::ExtensionReceiver::chosen_ot");
   Guard guard(aborted_);
-  auto t = extend(choices);
-  hash_.hash(t, next_index_, t);
-  next_index_ += count;
-  const auto msg = decode_from<MaskedMessages>(peer_, net_->receive_message(peer_, 16 + 32 * max_extension_batch));
-  if (msg.kind != MaskedMessages::Kind::chosen_blocks || msg.count != count) {
-    throw ProtocolError(peer_, "OT extension: expected " + std::to_string(count) +
-                                   " chosen-message pairs, the sender sent another kind or count");
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    const Block y0 = Block::from_bytes(ByteView(msg.payload).subspan(i * 32, 16));
-    const Block y1 = Block::from_bytes(ByteView(msg.payload).subspan(i * 32 + 16, 16));
-    const Block m = Block::mask(choices[i]);
-    t[i] ^= (y0 & Block{~m.lo, ~m.hi}) ^ (y1 & m);
+  std::vector<Block> out(count);
+  for (std::size_t first = 0; first < count; first += sub_batch) {
+    const std::size_t n = std::min(sub_batch, count - first);
+    auto t = extend(choices.subspan(first, n));
+    hash_.hash(t, next_index_, t);
+    next_index_ += n;
+    const auto msg = decode_from<MaskedMessages>(peer_, net_->receive_message(peer_, 16 + 32 * sub_batch));
+    if (msg.kind != MaskedMessages::Kind::chosen_blocks || msg.count != n) {
+      throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
+                                     " chosen-message pairs, the sender sent another kind or count");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const Block y0 = Block::from_bytes(ByteView(msg.payload).subspan(i * 32, 16));
+      const Block y1 = Block::from_bytes(ByteView(msg.payload).subspan(i * 32 + 16, 16));
+      const Block m = Block::mask(choices[first + i]);
+      out[first + i] = t[i] ^ (y0 & Block{~m.lo, ~m.hi}) ^ (y1 & m);
+    }
   }
   guard.done();
-  return t;
+  return out;
 }
 
 }  // namespace privfin::ot
