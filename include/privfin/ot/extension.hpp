@@ -15,13 +15,15 @@
 // Both parties must make the same sequence of calls with the same counts
 // (a count that differs raises ProtocolError on the sender's side).
 //
-// Protocol of one batch of n OTs (m = extension_rows(n) rows: n rounded up
+// A call for N OTs runs ceil(N / 65,536) protocol batches one after the
+// other, each with its own matrix and check (buffers stay small and are
+// reused). Protocol of one batch of n OTs (m = extension_rows(n) rows: n rounded up
 // to 128, plus 256 random rows): the receiver sends u_j = G(k_j^0) ^
 // G(k_j^1) ^ r for the 128 columns (16 bytes per row); the sender answers
 // with a fresh seed for coefficients chi_i in GF(2^128); the receiver sends
 // x = sum chi_i r_i and t = sum chi_i t_i; the sender checks sum chi_i q_i
 // == t + x*Delta (carry-less products, compared unreduced, which implies the
-// check in the field) and only then outputs anything or sends its masked
+// check in the field) and only then outputs that batch or sends its masked
 // messages. Messages are H(index, q_i) and H(index, q_i ^ Delta) with a
 // tweak index that never repeats within a session.
 //
@@ -41,8 +43,8 @@
 // Costs per OT: 16 bytes receiver to sender (plus 4 KiB per batch for the
 // padding rows; the 128 base OTs cost 4 KiB once), 32 bytes (chosen) or 8 bytes (correlated) sender to
 // receiver, 2 AES calls per message, one carry-less multiplication per row
-// on each side; 1.5 round trips per batch, 2 with the messages. Memory
-// about 50 bytes per OT of the batch on each side.
+// on each side; 1.5 round trips per batch of up to 65,536, 2 with the
+// messages. Memory: the outputs plus about 3 MB of working buffers.
 //
 // Errors: InvalidArgument for a count of 0 or above max_extension_batch, or
 // a bad peer; DecodeError naming the peer for a malformed message;
