@@ -1,9 +1,12 @@
-// One OT party as its own process, for the multi-process test:
-//   privfin_ot_test_driver <cluster.json> <party id 0|1> <listening fd>
-// Party 0 is the sender, party 1 the receiver. They run base OT and OT
-// extension (random, correlated, chosen) over TLS; then the receiver sends
-// its choices and outputs to the sender, which checks them against its own
-// side. Exit 0 when all match, 1 on a mismatch, 2 on an error.
+// One OT party as its own process, for the multi-process tests:
+//   privfin_ot_test_driver <cluster.json> <party id> <listening fd> ot
+//   privfin_ot_test_driver <cluster.json> <party id> <listening fd> beaver
+// "ot": party 0 is the sender, party 1 the receiver. They run base OT and
+// OT extension (random, correlated, chosen) over TLS; then the receiver
+// sends its choices and outputs to the sender, which checks them against
+// its own side. "beaver": every party of the cluster runs mpc::Beaver on
+// mpc::OtPreprocessing (no dealer) and checks mul, lt and dot against
+// plaintext. Exit 0 when all match, 1 on a mismatch, 2 on an error.
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -11,6 +14,9 @@
 #include <vector>
 
 #include "privfin/core/codec.hpp"
+#include "privfin/mpc/beaver.hpp"
+#include "privfin/mpc/compare.hpp"
+#include "privfin/mpc/ot_preprocessing.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
 #include "privfin/ot/ot.hpp"
@@ -22,9 +28,49 @@ namespace {
 constexpr std::size_t n = 50'000;
 
 
-int run(const std::string& config_file, std::size_t id, int fd) {
+// Public test values from a label (every process derives the same ones).
+std::vector<Z2k<64>> values(std::uint8_t label, std::size_t count) {
+  Prg prg(Prg::Seed{std::byte{label}});
+  std::vector<Z2k<64>> v(count);
+  for (auto& x : v) x = Z2k<64>::from_signed(static_cast<std::int64_t>(prg.next_u64() >> 2) - (std::int64_t{1} << 61));
+  return v;
+}
+
+int run_beaver(net::Network& net) {
+  using R = Z2k<64>;
+  const std::size_t id = net.party_id();
+  const std::size_t last = net.party_count() - 1;
+  Prg prg(random_seed());
+  mpc::OtPreprocessing pre(net, prg);
+  mpc::Beaver p(net, pre, prg);
+  const std::size_t count = 500;
+  const auto a = values(1, count);
+  const auto b = values(2, count);
+  const auto x = p.input(0, id == 0 ? std::span<const R>(a) : std::span<const R>{}, count);
+  const auto y = p.input(last, id == last ? std::span<const R>(b) : std::span<const R>{}, count);
+  const auto prod = p.reveal(p.mul(x, y));
+  const auto less = p.reveal_bits(mpc::lt(p, x, y));
+  const auto dot = p.reveal(p.dot(x, y, count));
+  int bad = 0;
+  R want{};
+  for (std::size_t k = 0; k < count; ++k) {
+    bad += prod[k] == a[k] * b[k] ? 0 : 1;
+    bad += (((less[k / 64] >> (k % 64)) & 1U) != 0) == (a[k].as_signed() < b[k].as_signed()) ? 0 : 1;
+    want += a[k] * b[k];
+  }
+  bad += dot[0] == want ? 0 : 1;
+  return bad;
+}
+
+int run(const std::string& config_file, std::size_t id, int fd, const std::string& mode) {
   const auto config = net::PartyConfig::load(config_file);
   auto net = net::TcpNetwork::connect(config, id, net::TcpListener::adopt(fd));
+  if (mode == "beaver") {
+    const int bad = run_beaver(*net);
+    net->close();
+    if (bad != 0) std::fprintf(stderr, "party %zu: %d mismatches\n", id, bad);
+    return bad == 0 ? 0 : 1;
+  }
   Prg prg(random_seed());
   // Public inputs both parties can recompute: the sender's chosen messages and correlations.
   Prg public_inputs(Prg::Seed{std::byte{42}});
@@ -85,12 +131,12 @@ int run(const std::string& config_file, std::size_t id, int fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s <cluster.json> <party id> <listening fd>\n", argv[0]);
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: %s <cluster.json> <party id> <listening fd> ot|beaver\n", argv[0]);
     return 2;
   }
   try {
-    return run(argv[1], std::stoul(argv[2]), std::stoi(argv[3]));
+    return run(argv[1], std::stoul(argv[2]), std::stoi(argv[3]), argv[4]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "party %s: %s\n", argv[2], e.what());
     return 2;
