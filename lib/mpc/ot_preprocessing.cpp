@@ -126,9 +126,60 @@ BoolTriples OtPreprocessing::bool_triples(std::size_t words) {
   return t;
 }
 
-TruncMasks OtPreprocessing::trunc_masks(std::size_t /*n*/, unsigned /*d*/) {
-  throw InvalidArgument("mpc::OtPreprocessing: truncation masks are not provided (use a dealer or "
-                        "LocalPreprocessing for truncation and fixed-point multiplication)");
+std::vector<std::uint64_t> OtPreprocessing::random_bits(std::size_t count) {
+  // Party i draws a private bit y_i; the shared bit is y_0 ^ ... ^ y_{n-1},
+  // built up as [x] <- [x] + y_j - 2 y_j [x] for j = 1..n-1. The product
+  // y_j [x] is y_j x_j (local) plus, for every i != j, one correlated OT
+  // in which party i offers x_i and party j chooses with y_j.
+  std::vector<std::uint64_t> x(count, 0);
+  std::vector<std::uint64_t> mine(count);
+  prg_.fill(std::span(mine));
+  for (auto& v : mine) v &= 1U;
+  if (id_ == 0) x = mine;
+  const auto choices = std::make_unique<bool[]>(count);
+  for (std::size_t k = 0; k < count; ++k) choices[k] = mine[k] != 0;
+  for (std::size_t j = 1; j < parties_; ++j) {
+    std::vector<std::uint64_t> product(count, 0);  // this party's share of y_j * x
+    if (id_ == j) {
+      for (std::size_t k = 0; k < count; ++k) product[k] = mine[k] * x[k];
+      for (std::size_t i = 0; i < parties_; ++i) {
+        if (i == j) continue;
+        const auto w = receivers_[i]->correlated_ot(std::span<const bool>(choices.get(), count));
+        for (std::size_t k = 0; k < count; ++k) product[k] += w[k];
+      }
+      for (std::size_t k = 0; k < count; ++k) x[k] = x[k] + mine[k] - 2 * product[k];
+    } else {
+      const auto m0 = senders_[j]->correlated_ot(x);
+      for (std::size_t k = 0; k < count; ++k) x[k] = x[k] + 2 * m0[k];  // product share is -m0
+    }
+  }
+  return x;
+}
+
+TruncMasks OtPreprocessing::trunc_masks(std::size_t n, unsigned d) {
+  detail::check_trunc_shift("mpc::OtPreprocessing::trunc_masks", d);
+  TruncMasks m;
+  m.r.reserve(n);
+  m.r_high.reserve(n);
+  m.r_msb.reserve(n);
+  // r = sum_k 2^k r_k from 64 shared random bits: r, r >> d and r >> 63 are
+  // then linear in the bits' shares.
+  for (std::size_t first = 0; first < n; first += elements_per_batch) {
+    const std::size_t count = std::min(elements_per_batch, n - first);
+    const auto bits = random_bits(count * 64);
+    for (std::size_t e = 0; e < count; ++e) {
+      std::uint64_t r = 0, high = 0;
+      for (unsigned k = 0; k < 64; ++k) {
+        const std::uint64_t b = bits[e * 64 + k];
+        r += b << k;
+        if (k >= d) high += b << (k - d);
+      }
+      m.r.emplace_back(r);
+      m.r_high.emplace_back(high);
+      m.r_msb.emplace_back(bits[e * 64 + 63]);
+    }
+  }
+  return m;
 }
 
 }  // namespace privfin::mpc

@@ -2,7 +2,8 @@
 // and a cluster configuration, binds one listening socket per party on an
 // ephemeral port and fork/execs the driver once per party. Mode "ot": the
 // sender process checks the receiver's outputs against its own. Mode
-// "beaver": Beaver on OtPreprocessing, each party checks against plaintext.
+// "beaver": Beaver on OtPreprocessing (mul, lt, dot, fixmul), each party
+// checks against plaintext.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 // OT extension (random, correlated, chosen) over TLS; then the receiver
 // sends its choices and outputs to the sender, which checks them against
 // its own side. "beaver": every party of the cluster runs mpc::Beaver on
-// mpc::OtPreprocessing (no dealer) and checks mul, lt and dot against
+// mpc::OtPreprocessing (no dealer) and checks mul, lt, dot and fixmul against
 // plaintext. Exit 0 when all match, 1 on a mismatch, 2 on an error.
 #include <cstdio>
 #include <exception>
@@ -16,6 +16,7 @@
 #include "privfin/core/codec.hpp"
 #include "privfin/mpc/beaver.hpp"
 #include "privfin/mpc/compare.hpp"
+#include "privfin/mpc/fixed_point.hpp"
 #include "privfin/mpc/ot_preprocessing.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_network.hpp"
@@ -51,12 +52,23 @@ int run_beaver(net::Network& net) {
   const auto prod = p.reveal(p.mul(x, y));
   const auto less = p.reveal_bits(mpc::lt(p, x, y));
   const auto dot = p.reveal(p.dot(x, y, count));
+  // Fixed point (needs truncation masks): 30-bit values times 2^-16.
+  std::vector<R> f(count), g(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    f[k] = R::from_signed(a[k].as_signed() >> 32);
+    g[k] = R::from_signed(b[k].as_signed() >> 32);
+  }
+  const auto u = p.input(0, id == 0 ? std::span<const R>(f) : std::span<const R>{}, count);
+  const auto v = p.input(last, id == last ? std::span<const R>(g) : std::span<const R>{}, count);
+  const auto fix = p.reveal(mpc::fixmul<16>(p, u, v));
   int bad = 0;
   R want{};
   for (std::size_t k = 0; k < count; ++k) {
     bad += prod[k] == a[k] * b[k] ? 0 : 1;
     bad += (((less[k / 64] >> (k % 64)) & 1U) != 0) == (a[k].as_signed() < b[k].as_signed()) ? 0 : 1;
     want += a[k] * b[k];
+    const std::int64_t exact = (f[k] * g[k]).as_signed() >> 16;
+    bad += (fix[k].as_signed() == exact || fix[k].as_signed() == exact + 1) ? 0 : 1;
   }
   bad += dot[0] == want ? 0 : 1;
   return bad;
