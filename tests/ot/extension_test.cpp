@@ -65,7 +65,7 @@ struct Pair {
 }  // namespace
 
 TEST_CASE("OT extension: random, correlated and chosen OTs match the ideal functionality", "[ot][extension]") {
-  const std::size_t count = GENERATE(std::size_t{1}, std::size_t{127}, std::size_t{1000}, std::size_t{20000});
+  const std::size_t count = GENERATE(std::size_t{1}, std::size_t{127}, std::size_t{1000}, std::size_t{20000}, std::size_t{70000});
   INFO("count " << count);
   Prg prg(test::seed_of(count));
   const test::Choices c1(prg, count), c2(prg, count), c3(prg, count), c4(prg, count);
@@ -117,23 +117,30 @@ TEST_CASE("OT extension: random, correlated and chosen OTs match the ideal funct
 }
 
 TEST_CASE("OT extension: a receiver with inconsistent choice bits is caught by the KOS check", "[ot][extension]") {
-  const std::size_t count = 1000;
-  const std::size_t col_bytes = ot::extension_rows(count) / 8;
-  // The receiver's 4th send is the extension matrix (calls 0-1: base OT
-  // setup, 2-3: the matrix; each message is a length then the bytes).
+  // The receiver's sends: calls 0-1 the base-OT setup, then per protocol
+  // batch the matrix (length, bytes) and the check response. A call for
+  // 70,000 OTs runs batches of 65,536 and 4,464: cheat in the second one.
+  struct Where {
+    std::size_t count;
+    std::size_t call;
+    std::size_t batch;  // OTs in the tampered batch
+  };
+  const Where where = GENERATE(Where{1000, 3, 1000}, Where{70000, 7, 70000 - 65536});
   enum class Cheat { half_the_columns, one_row_everywhere };
   const Cheat cheat = GENERATE(Cheat::half_the_columns, Cheat::one_row_everywhere);
+  INFO("count " << where.count << ", cheat " << static_cast<int>(cheat));
+  const std::size_t col_bytes = ot::extension_rows(where.batch) / 8;
   Prg prg(test::seed_of(21));
-  const test::Choices choices(prg, count);
+  const test::Choices choices(prg, where.count);
   const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
     Prg p(test::seed_of(2000 + i));
     if (i == 0) {
       ot::ExtensionSender s(net, 1, p);
-      (void)s.random_ot(count);
+      (void)s.random_ot(where.count);
     } else {
       test::TamperingNetwork cheating(net, [&](std::size_t call, Bytes& data) {
-        if (call != 3) return;
-        const std::size_t header = 1 + 2;  // version, varint(1000)
+        if (call != where.call) return;
+        const std::size_t header = 1 + 2;  // version, a two-byte varint count
         if (data.size() != header + 128 * col_bytes) throw std::logic_error("not the matrix");
         // Row 5's choice bit differs between columns: flip it in half of them
         // (or in all, which is a choice bit the receiver's x does not match).
