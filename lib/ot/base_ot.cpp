@@ -30,6 +30,15 @@ Scalar random_scalar(Prg& prg) {
   return s;
 }
 
+// A scalar wiped when it goes out of scope, however the function ends.
+struct WipedScalar {
+  Scalar v;
+  explicit WipedScalar(const Scalar& s) : v(s) {}
+  WipedScalar(const WipedScalar&) = delete;
+  WipedScalar& operator=(const WipedScalar&) = delete;
+  ~WipedScalar() { sodium_memzero(v.data(), v.size()); }
+};
+
 const unsigned char* u(const Point& p) { return reinterpret_cast<const unsigned char*>(p.data()); }
 unsigned char* u(Point& p) { return reinterpret_cast<unsigned char*>(p.data()); }
 
@@ -78,13 +87,12 @@ std::vector<std::array<Block, 2>> base_ot_send(net::Network& net, std::size_t pe
   if (peer == net.party_id() || peer >= net.party_count()) {
     throw InvalidArgument("ot::base_ot_send: bad peer " + std::to_string(peer));
   }
-  Scalar a = random_scalar(prg);
+  const WipedScalar a{random_scalar(prg)};
   BaseOtSetup setup{static_cast<std::uint32_t>(count), {}};
-  crypto_scalarmult_ristretto255_base(u(setup.a), a.data());
+  crypto_scalarmult_ristretto255_base(u(setup.a), a.v.data());
   net.send_message(peer, setup.to_bytes());
   const auto choice = decode_from<BaseOtChoice>(peer, net.receive_message(peer, 16 + 32 * max_base_ots));
   if (choice.b.size() != count) {
-    sodium_memzero(a.data(), a.size());
     throw ProtocolError(peer, "base OT: receiver sent " + std::to_string(choice.b.size()) + " points, expected " +
                                   std::to_string(count));
   }
@@ -95,16 +103,14 @@ std::vector<std::array<Block, 2>> base_ot_send(net::Network& net, std::size_t pe
     const Point& b = choice.b[i];
     // a*B is the identity only for B = identity (prime order), which no honest receiver sends.
     crypto_core_ristretto255_sub(u(diff), u(b), u(setup.a));
-    if (is_identity(b) || crypto_scalarmult_ristretto255(u(shared), a.data(), u(b)) != 0 ||
-        (is_identity(diff) ? false : crypto_scalarmult_ristretto255(u(diff), a.data(), u(diff)) != 0)) {
-      sodium_memzero(a.data(), a.size());
-      throw ProtocolError(peer, "base OT: receiver point " + std::to_string(i) + " is the identity");
+    if (is_identity(b) || crypto_scalarmult_ristretto255(u(shared), a.v.data(), u(b)) != 0 ||
+        (is_identity(diff) ? false : crypto_scalarmult_ristretto255(u(diff), a.v.data(), u(diff)) != 0)) {
+ throw ProtocolError(peer, "base OT: receiver point " + std::to_string(i) + " is the identity");
     }
     keys[i][0] = derive_key(net.party_id(), peer, i, setup.a, b, shared);
     // B = A gives B - A = identity: then k^1 = H(..., identity), which the receiver knows anyway.
     keys[i][1] = derive_key(net.party_id(), peer, i, setup.a, b, diff);
   }
-  sodium_memzero(a.data(), a.size());
   sodium_memzero(u(shared), shared.size());
   sodium_memzero(u(diff), diff.size());
   return keys;
@@ -124,7 +130,15 @@ std::vector<Block> base_ot_receive(net::Network& net, std::size_t peer, std::spa
   if (is_identity(setup.a)) throw ProtocolError(peer, "base OT: sender point A is the identity");
   BaseOtChoice msg;
   msg.b.resize(choices.size());
-  std::vector<Scalar> secrets(choices.size());
+  // The b_i, wiped however this function ends.
+  struct Secrets {
+    std::vector<Scalar> s;
+    explicit Secrets(std::size_t n) : s(n) {}
+    Secrets(const Secrets&) = delete;
+    Secrets& operator=(const Secrets&) = delete;
+    ~Secrets() { sodium_memzero(s.data(), s.size() * sizeof(Scalar)); }
+  } held(choices.size());
+  auto& secrets = held.s;
   Point plain{};
   for (std::size_t i = 0; i < choices.size(); ++i) {
     secrets[i] = random_scalar(prg);
@@ -147,7 +161,6 @@ std::vector<Block> base_ot_receive(net::Network& net, std::size_t peer, std::spa
       throw ProtocolError(peer, "base OT: sender point A is the identity");
     }
     keys[i] = derive_key(peer, net.party_id(), i, setup.a, msg.b[i], shared);
-    sodium_memzero(secrets[i].data(), secrets[i].size());
   }
   sodium_memzero(u(shared), shared.size());
   return keys;

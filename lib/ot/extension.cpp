@@ -208,6 +208,8 @@ ExtensionSender::ExtensionSender(net::Network& net, std::size_t peer, Prg& prg)
   choices.fill(false);
 }
 
+ExtensionSender::~ExtensionSender() { sodium_memzero(&delta_, sizeof(delta_)); }
+
 void ExtensionSender::usable() const {
   if (aborted_) throw ProtocolError(peer_, "OT extension: this session aborted earlier and cannot continue");
 }

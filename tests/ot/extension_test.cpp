@@ -55,15 +55,6 @@ TEST_CASE("OT extension: clmul_sum is the carry-less product sum", "[ot][extensi
   CHECK(same[1] == ot::Block{});
 }
 
-namespace {
-
-struct Pair {
-  std::optional<ot::ExtensionSender> sender;
-  std::optional<ot::ExtensionReceiver> receiver;
-};
-
-}  // namespace
-
 TEST_CASE("OT extension: random, correlated and chosen OTs match the ideal functionality", "[ot][extension]") {
   const std::size_t count = GENERATE(std::size_t{1}, std::size_t{127}, std::size_t{1000}, std::size_t{20000}, std::size_t{70000});
   INFO("count " << count);

@@ -79,6 +79,11 @@ class ExtensionSender {
   // Runs the 128 base OTs with `peer` (as their receiver, with random
   // choice bits Delta). Draws a child generator from `prg`.
   ExtensionSender(net::Network& net, std::size_t peer, Prg& prg);
+  ExtensionSender(ExtensionSender&&) noexcept = default;
+  ExtensionSender& operator=(ExtensionSender&&) noexcept = default;
+  ExtensionSender(const ExtensionSender&) = delete;
+  ExtensionSender& operator=(const ExtensionSender&) = delete;
+  ~ExtensionSender();  // wipes Delta (the column PRGs wipe their seeds)
 
   // count pairs of random messages; the receiver gets pairs[i][choices[i]].
   [[nodiscard]] std::vector<std::array<Block, 2>> random_ot(std::size_t count);
