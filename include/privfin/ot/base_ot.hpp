@@ -16,19 +16,19 @@
 //
 // Fixes relied on. (1) The key derivation hashes the index i and the
 // transcript (A, B_i), not only the shared point: without i, a receiver
-// that reuses b_i gets equal keys in every OT (the flaw in the 2015
-// ePrint text, fixed in its revisions and in Galois's ocelot); binding
-// A and B_i follows the batched analysis of McQuoid, Rosulek and Roy,
+// that reuses b_i gets equal keys in every OT (a gap in the ePrint
+// write-up that Galois's ocelot documents and fixes the same way); on
+// batched base OTs and their pitfalls see McQuoid, Rosulek and Roy,
 // "Batching Base Oblivious Transfers" (ASIACRYPT 2021). (2) ristretto255 is
 // a prime-order group, and both sides refuse non-canonical encodings and
-// the identity, so the small-subgroup and point-validation problems found
-// in the original curve25519 implementation (Genç, Iovino, Rial, "The
-// Simplest Oblivious Transfer Protocol Revisited", IPL 2020) do not arise.
+// the identity, which replaces the cofactor handling of the original
+// edwards25519 implementation.
 //
-// Security: secure against a malicious receiver and a malicious sender in
-// the random-oracle model as a random-key OT whose keys feed OT extension;
-// Genç-Iovino-Rial show the original UC proof does not hold, so we do not
-// claim UC security for this piece on its own (see docs/ot.md).
+// Security: used as the source of random keys for OT extension, in the
+// random-oracle model. Genç, Iovino and Rial ("The Simplest Protocol for
+// Oblivious Transfer Revisited", IPL 2020) show that the original UC proof
+// does not hold, so we claim no UC security for this piece on its own (see
+// docs/ot.md).
 //
 // Costs: sender 1 + 2k scalar multiplications, receiver 2k (about 50 µs
 // each); 35 + 32k bytes plus framing, 1.5 round trips for k OTs.
