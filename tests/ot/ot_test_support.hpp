@@ -15,12 +15,6 @@
 
 namespace privfin::test {
 
-inline std::vector<bool> random_bits(Prg& prg, std::size_t n) {
-  std::vector<bool> out(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = (prg.next_u64() & 1U) != 0;
-  return out;
-}
-
 // std::vector<bool> has no contiguous storage: a plain array of bool for spans.
 struct Choices {
   std::unique_ptr<bool[]> data;
