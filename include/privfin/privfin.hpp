@@ -46,6 +46,7 @@
 #include "privfin/net/sub_network.hpp"
 #include "privfin/net/tcp_message_bus.hpp"
 #include "privfin/net/tcp_network.hpp"
+#include "privfin/ot/ot.hpp"
 #include "privfin/sharing/additive.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/encrypted_sum.hpp"

@@ -4,6 +4,8 @@
 // starts from inputs that pass the decoders. Run by hand after changing a
 // harness's input format (see tests/fuzz/CMakeLists.txt); the output is
 // deterministic.
+#include <sodium.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include "privfin/net/abort_notice.hpp"
 #include "privfin/net/bus_frame.hpp"
 #include "privfin/net/party_config.hpp"
+#include "privfin/ot/messages.hpp"
 #include "privfin/core/rejection.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
@@ -374,6 +377,19 @@ void consensus_app() {
   write("consensus_app", "check_set", Seed().u8(3).raw(set));
 }
 
+void ot_messages() {
+  ot::Point g{};
+  const std::array<unsigned char, 32> one{1};
+  crypto_scalarmult_ristretto255_base(reinterpret_cast<unsigned char*>(g.data()), one.data());
+  write("ot_base_messages", "setup", Seed().u8(0).raw(ot::BaseOtSetup{128, g}.to_bytes()));
+  write("ot_base_messages", "choice", Seed().u8(1).raw(ot::BaseOtChoice{{g, g}}.to_bytes()));
+  write("ot_extension_messages", "matrix", Seed().u8(0).raw(ot::ExtensionMatrix{1, filled(16 * ot::extension_rows(1), 0x5a)}.to_bytes()));
+  write("ot_extension_messages", "challenge", Seed().u8(1).raw(ot::ConsistencyChallenge{}.to_bytes()));
+  write("ot_extension_messages", "response", Seed().u8(2).raw(ot::ConsistencyResponse{}.to_bytes()));
+  write("ot_extension_messages", "chosen", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::chosen_blocks, 2, filled(64, 7)}.to_bytes()));
+  write("ot_extension_messages", "correlated", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_u64, 3, filled(24, 9)}.to_bytes()));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -400,5 +416,6 @@ int main(int argc, char** argv) {
   mpc_share_batch();
   encrypted_sum();
   consensus_app();
+  ot_messages();
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/mpc/convert.hpp"
 #include "privfin/mpc/fixed_point.hpp"
+#include "privfin/mpc/ot_preprocessing.hpp"
 #include "privfin/mpc/preprocessing.hpp"
 #include "privfin/mpc/protocol.hpp"
 #include "privfin/mpc/rep3.hpp"

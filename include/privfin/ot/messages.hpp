@@ -1,0 +1,105 @@
+// privfin/ot/messages.hpp — the wire messages of the OT layer (byte layout
+// in docs/formats.md, "Oblivious transfer"), each a value type with
+// to_bytes() / from_bytes().
+//
+//   Bytes wire = ot::BaseOtSetup{count, a}.to_bytes();
+//   auto setup = ot::BaseOtSetup::from_bytes(wire);   // DecodeError if malformed
+//
+// from_bytes checks every length against the bytes that remain before it
+// allocates, refuses trailing bytes, unknown versions and kinds, and (for
+// points) any 32 bytes that are not the canonical encoding of a ristretto255
+// element. It does not know the peer: the protocols in base_ot.hpp and
+// extension.hpp rethrow its DecodeError with the peer's id. Semantic checks
+// (the identity point, a count that differs from this party's) are the
+// protocols' and raise ProtocolError.
+//
+// Limits: at most max_base_ots points per base-OT message and
+// max_extension_batch OTs per extension message; decoding costs one
+// ristretto255 validity check per point and one copy of the payload.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "privfin/core/bytes.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/ot/block.hpp"
+
+namespace privfin::ot {
+
+// A canonical ristretto255 encoding.
+using Point = std::array<std::byte, 32>;
+
+inline constexpr std::size_t max_base_ots = 4096;
+inline constexpr std::size_t max_extension_batch = std::size_t{1} << 24;  // OTs per extension call
+
+// Rows of the extension matrix for `count` OTs: count rounded up to a
+// multiple of 128, plus 256 random rows that hide the choice bits from the
+// consistency check (KOS's kappa + s, rounded up to whole blocks).
+[[nodiscard]] constexpr std::size_t extension_rows(std::size_t count) noexcept {
+  return (count + 127) / 128 * 128 + 256;
+}
+
+// Base OT, sender to receiver: the sender's point A = a*G and the batch size.
+struct BaseOtSetup {
+  std::uint32_t count = 0;
+  Point a{};
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static BaseOtSetup from_bytes(ByteView wire);
+  friend bool operator==(const BaseOtSetup&, const BaseOtSetup&) = default;
+};
+
+// Base OT, receiver to sender: B_i = b_i*G (choice 0) or A + b_i*G (choice 1).
+struct BaseOtChoice {
+  std::vector<Point> b;
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static BaseOtChoice from_bytes(ByteView wire);
+  friend bool operator==(const BaseOtChoice&, const BaseOtChoice&) = default;
+};
+
+// Extension, receiver to sender: u_j = G(k_j^0) ^ G(k_j^1) ^ r for the 128
+// columns j, each extension_rows(count) / 8 bytes, column after column.
+struct ExtensionMatrix {
+  std::uint64_t count = 0;  // OTs asked for (rows actually sent: extension_rows(count))
+  Bytes columns;
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static ExtensionMatrix from_bytes(ByteView wire);
+  friend bool operator==(const ExtensionMatrix&, const ExtensionMatrix&) = default;
+};
+
+// Extension, sender to receiver: the seed of the check coefficients chi_i,
+// chosen by the sender after it holds the matrix.
+struct ConsistencyChallenge {
+  Prg::Seed seed{};
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static ConsistencyChallenge from_bytes(ByteView wire);
+  friend bool operator==(const ConsistencyChallenge&, const ConsistencyChallenge&) = default;
+};
+
+// Extension, receiver to sender: x = sum chi_i r_i in GF(2^128) and
+// t = sum chi_i * t_i as an unreduced 256-bit carry-less product (low, high).
+struct ConsistencyResponse {
+  Block x;
+  Block t_low;
+  Block t_high;
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static ConsistencyResponse from_bytes(ByteView wire);
+  friend bool operator==(const ConsistencyResponse&, const ConsistencyResponse&) = default;
+};
+
+// Extension, sender to receiver: the masked messages of a chosen-message OT
+// (two blocks per OT) or the masked correction of a Z_2^64 correlated OT
+// (one 64-bit word per OT).
+struct MaskedMessages {
+  enum class Kind : std::uint8_t { chosen_blocks = 1, correlated_u64 = 2 };
+  Kind kind = Kind::chosen_blocks;
+  std::uint64_t count = 0;
+  Bytes payload;  // count * 32 bytes (chosen_blocks) or count * 8 bytes (correlated_u64)
+  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] static MaskedMessages from_bytes(ByteView wire);
+  friend bool operator==(const MaskedMessages&, const MaskedMessages&) = default;
+};
+
+}  // namespace privfin::ot

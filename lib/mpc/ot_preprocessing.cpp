@@ -1,0 +1,185 @@
+// Gilboa multiplication triples and AND triples from OT extension; see
+// include/privfin/mpc/ot_preprocessing.hpp.
+#include "privfin/mpc/ot_preprocessing.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "privfin/core/error.hpp"
+#include "privfin/net/network.hpp"
+
+namespace privfin::mpc {
+namespace {
+// Elements per OT batch: 64 OTs each, within ot::max_extension_batch.
+constexpr std::size_t elements_per_batch = std::size_t{1} << 16;
+}  // namespace
+
+OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties)
+    : id_(net.party_id()), parties_(parties == 0 ? net.party_count() : parties), prg_(prg.next_seed()) {
+  if (parties_ < 2 || parties_ > net.party_count() || id_ >= parties_) {
+    throw InvalidArgument("mpc::OtPreprocessing: party " + std::to_string(id_) + " of " +
+                          std::to_string(parties_) + " parties on a network of " +
+                          std::to_string(net.party_count()));
+  }
+  senders_.resize(parties_);
+  receivers_.resize(parties_);
+  // Pair (lo, hi): first lo sends to hi, then hi sends to lo. Every party
+  // meets its peers in increasing order, which cannot deadlock.
+  for (std::size_t peer = 0; peer < parties_; ++peer) {
+    if (peer == id_) continue;
+    if (id_ < peer) {
+      senders_[peer] = std::make_unique<ot::ExtensionSender>(net, peer, prg_);
+      receivers_[peer] = std::make_unique<ot::ExtensionReceiver>(net, peer, prg_);
+    } else {
+      receivers_[peer] = std::make_unique<ot::ExtensionReceiver>(net, peer, prg_);
+      senders_[peer] = std::make_unique<ot::ExtensionSender>(net, peer, prg_);
+    }
+  }
+}
+
+std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uint64_t> x,
+                                                        std::span<const std::uint64_t> y, bool boolean) {
+  const std::size_t n = x.size();
+  std::vector<std::uint64_t> share(n, 0);
+  std::vector<std::uint64_t> correlations;
+  std::unique_ptr<bool[]> choices;
+  const auto as_sender = [&](ot::ExtensionSender& s, std::size_t first, std::size_t count) {
+    correlations.resize(count * 64);
+    for (std::size_t e = 0; e < count; ++e) {
+      for (unsigned k = 0; k < 64; ++k) {
+        correlations[e * 64 + k] = boolean ? ((x[first + e] >> k) & 1U) : (x[first + e] << k);
+      }
+    }
+    const auto m0 = s.correlated_ot(correlations);
+    for (std::size_t e = 0; e < count; ++e) {
+      std::uint64_t acc = 0;
+      for (unsigned k = 0; k < 64; ++k) {
+        if (boolean) {
+          acc |= (m0[e * 64 + k] & 1U) << k;
+        } else {
+          acc -= m0[e * 64 + k];
+        }
+      }
+      share[first + e] = boolean ? share[first + e] ^ acc : share[first + e] + acc;
+    }
+  };
+  const auto as_receiver = [&](ot::ExtensionReceiver& r, std::size_t first, std::size_t count) {
+    if (!choices) choices = std::make_unique<bool[]>(std::min(n, elements_per_batch) * 64);
+    for (std::size_t e = 0; e < count; ++e) {
+      for (unsigned k = 0; k < 64; ++k) choices[e * 64 + k] = ((y[first + e] >> k) & 1U) != 0;
+    }
+    const auto w = r.correlated_ot(std::span<const bool>(choices.get(), count * 64));
+    for (std::size_t e = 0; e < count; ++e) {
+      std::uint64_t acc = 0;
+      for (unsigned k = 0; k < 64; ++k) {
+        if (boolean) {
+          acc |= (w[e * 64 + k] & 1U) << k;  // low bit of m0 + (x_k & y_k)
+        } else {
+          acc += w[e * 64 + k];
+        }
+      }
+      share[first + e] = boolean ? share[first + e] ^ acc : share[first + e] + acc;
+    }
+  };
+  for (std::size_t first = 0; first < n; first += elements_per_batch) {
+    const std::size_t count = std::min(elements_per_batch, n - first);
+    for (std::size_t peer = 0; peer < parties_; ++peer) {
+      if (peer == id_) continue;
+      if (id_ < peer) {
+        as_sender(*senders_[peer], first, count);
+        as_receiver(*receivers_[peer], first, count);
+      } else {
+        as_receiver(*receivers_[peer], first, count);
+        as_sender(*senders_[peer], first, count);
+      }
+    }
+  }
+  return share;
+}
+
+ArithTriples OtPreprocessing::arith_triples(std::size_t n) {
+  std::vector<std::uint64_t> a(n), b(n);
+  prg_.fill(std::span(a));
+  prg_.fill(std::span(b));
+  const auto cross = cross_terms(a, b, false);
+  ArithTriples t;
+  t.a.reserve(n);
+  t.b.reserve(n);
+  t.c.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    t.a.emplace_back(a[i]);
+    t.b.emplace_back(b[i]);
+    t.c.emplace_back(a[i] * b[i] + cross[i]);
+  }
+  return t;
+}
+
+BoolTriples OtPreprocessing::bool_triples(std::size_t words) {
+  BoolTriples t;
+  t.a.resize(words);
+  t.b.resize(words);
+  prg_.fill(std::span(t.a));
+  prg_.fill(std::span(t.b));
+  const auto cross = cross_terms(t.a, t.b, true);
+  t.c.resize(words);
+  for (std::size_t i = 0; i < words; ++i) t.c[i] = (t.a[i] & t.b[i]) ^ cross[i];
+  return t;
+}
+
+std::vector<std::uint64_t> OtPreprocessing::random_bits(std::size_t count) {
+  // Party i draws a private bit y_i; the shared bit is y_0 ^ ... ^ y_{n-1},
+  // built up as [x] <- [x] + y_j - 2 y_j [x] for j = 1..n-1. The product
+  // y_j [x] is y_j x_j (local) plus, for every i != j, one correlated OT
+  // in which party i offers x_i and party j chooses with y_j.
+  std::vector<std::uint64_t> x(count, 0);
+  std::vector<std::uint64_t> mine(count);
+  prg_.fill(std::span(mine));
+  for (auto& v : mine) v &= 1U;
+  if (id_ == 0) x = mine;
+  const auto choices = std::make_unique<bool[]>(count);
+  for (std::size_t k = 0; k < count; ++k) choices[k] = mine[k] != 0;
+  for (std::size_t j = 1; j < parties_; ++j) {
+    std::vector<std::uint64_t> product(count, 0);  // this party's share of y_j * x
+    if (id_ == j) {
+      for (std::size_t k = 0; k < count; ++k) product[k] = mine[k] * x[k];
+      for (std::size_t i = 0; i < parties_; ++i) {
+        if (i == j) continue;
+        const auto w = receivers_[i]->correlated_ot(std::span<const bool>(choices.get(), count));
+        for (std::size_t k = 0; k < count; ++k) product[k] += w[k];
+      }
+      for (std::size_t k = 0; k < count; ++k) x[k] = x[k] + mine[k] - 2 * product[k];
+    } else {
+      const auto m0 = senders_[j]->correlated_ot(x);
+      for (std::size_t k = 0; k < count; ++k) x[k] = x[k] + 2 * m0[k];  // product share is -m0
+    }
+  }
+  return x;
+}
+
+TruncMasks OtPreprocessing::trunc_masks(std::size_t n, unsigned d) {
+  detail::check_trunc_shift("mpc::OtPreprocessing::trunc_masks", d);
+  TruncMasks m;
+  m.r.reserve(n);
+  m.r_high.reserve(n);
+  m.r_msb.reserve(n);
+  // r = sum_k 2^k r_k from 64 shared random bits: r, r >> d and r >> 63 are
+  // then linear in the bits' shares.
+  for (std::size_t first = 0; first < n; first += elements_per_batch) {
+    const std::size_t count = std::min(elements_per_batch, n - first);
+    const auto bits = random_bits(count * 64);
+    for (std::size_t e = 0; e < count; ++e) {
+      std::uint64_t r = 0, high = 0;
+      for (unsigned k = 0; k < 64; ++k) {
+        const std::uint64_t b = bits[e * 64 + k];
+        r += b << k;
+        if (k >= d) high += b << (k - d);
+      }
+      m.r.emplace_back(r);
+      m.r_high.emplace_back(high);
+      m.r_msb.emplace_back(bits[e * 64 + 63]);
+    }
+  }
+  return m;
+}
+
+}  // namespace privfin::mpc

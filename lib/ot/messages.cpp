@@ -1,0 +1,178 @@
+// The OT layer's wire messages (docs/formats.md, "Oblivious transfer").
+#include "privfin/ot/messages.hpp"
+
+#include <sodium.h>
+
+#include <string>
+
+#include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
+
+namespace privfin::ot {
+namespace {
+
+constexpr std::uint8_t version = 1;
+
+Point read_point(Reader& r, std::string_view field) {
+  const std::size_t at = r.offset();
+  const ByteView raw = r.raw(32, field);
+  Point p{};
+  std::copy(raw.begin(), raw.end(), p.begin());
+  // libsodium accepts only canonical encodings of group elements here.
+  if (crypto_core_ristretto255_is_valid_point(reinterpret_cast<const unsigned char*>(p.data())) != 1) {
+    throw DecodeError(std::string(field) + " at byte " + std::to_string(at) +
+                      ": not a canonical ristretto255 encoding");
+  }
+  return p;
+}
+
+void write_block(Writer& w, const Block& b) {
+  const auto bytes = b.to_bytes();
+  w.raw(bytes);
+}
+
+Block read_block(Reader& r, std::string_view field) { return Block::from_bytes(r.raw(16, field)); }
+
+// Reads a count and checks that exactly count * unit bytes follow.
+std::uint64_t read_count(Reader& r, std::string_view field, std::size_t max, std::size_t unit_bytes,
+                         std::size_t (*rows)(std::size_t)) {
+  const std::size_t at = r.offset();
+  const std::size_t count = r.length(field, max);
+  const std::size_t need = rows(count) * unit_bytes;
+  if (r.remaining() != need) {
+    throw DecodeError(std::string(field) + " at byte " + std::to_string(at) + ": count " + std::to_string(count) +
+                      " needs " + std::to_string(need) + " bytes, " + std::to_string(r.remaining()) +
+                      " remain");
+  }
+  return count;
+}
+
+}  // namespace
+
+Bytes BaseOtSetup::to_bytes() const {
+  Writer w;
+  w.version(version).varint(count).raw(a);
+  return std::move(w).take();
+}
+
+BaseOtSetup BaseOtSetup::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "base OT setup");
+  BaseOtSetup m;
+  const std::size_t at = r.offset();
+  const std::size_t count = r.length("base OT count", max_base_ots);
+  if (count == 0) throw DecodeError("base OT count at byte " + std::to_string(at) + ": zero");
+  m.count = static_cast<std::uint32_t>(count);
+  m.a = read_point(r, "base OT sender point A");
+  r.expect_end("base OT setup");
+  return m;
+}
+
+Bytes BaseOtChoice::to_bytes() const {
+  Writer w;
+  w.version(version).varint(b.size());
+  for (const auto& p : b) w.raw(p);
+  return std::move(w).take();
+}
+
+BaseOtChoice BaseOtChoice::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "base OT choice");
+  const std::size_t at = r.offset();
+  const std::size_t count = r.length("base OT choice count", max_base_ots);
+  if (count == 0) throw DecodeError("base OT choice count at byte " + std::to_string(at) + ": zero");
+  if (r.remaining() != count * 32) {
+    throw DecodeError("base OT choice: count " + std::to_string(count) + " needs " + std::to_string(count * 32) +
+                      " bytes, " + std::to_string(r.remaining()) + " remain");
+  }
+  BaseOtChoice m;
+  m.b.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) m.b.push_back(read_point(r, "base OT receiver point B"));
+  r.expect_end("base OT choice");
+  return m;
+}
+
+Bytes ExtensionMatrix::to_bytes() const {
+  Writer w;
+  w.version(version).varint(count).raw(columns);
+  return std::move(w).take();
+}
+
+ExtensionMatrix ExtensionMatrix::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "OT extension matrix");
+  ExtensionMatrix m;
+  // 128 columns of extension_rows(count) bits: 16 bytes per row.
+  m.count = read_count(r, "OT extension count", max_extension_batch, 16,
+                       [](std::size_t c) { return extension_rows(c); });
+  const ByteView cols = r.raw(r.remaining(), "OT extension columns");
+  m.columns.assign(cols.begin(), cols.end());
+  return m;
+}
+
+Bytes ConsistencyChallenge::to_bytes() const {
+  Writer w;
+  w.version(version).raw(seed);
+  return std::move(w).take();
+}
+
+ConsistencyChallenge ConsistencyChallenge::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "OT consistency challenge");
+  ConsistencyChallenge m;
+  const ByteView s = r.raw(m.seed.size(), "challenge seed");
+  std::copy(s.begin(), s.end(), m.seed.begin());
+  r.expect_end("OT consistency challenge");
+  return m;
+}
+
+Bytes ConsistencyResponse::to_bytes() const {
+  Writer w;
+  w.version(version);
+  write_block(w, x);
+  write_block(w, t_low);
+  write_block(w, t_high);
+  return std::move(w).take();
+}
+
+ConsistencyResponse ConsistencyResponse::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "OT consistency response");
+  ConsistencyResponse m;
+  m.x = read_block(r, "response x");
+  m.t_low = read_block(r, "response t (low)");
+  m.t_high = read_block(r, "response t (high)");
+  r.expect_end("OT consistency response");
+  return m;
+}
+
+Bytes MaskedMessages::to_bytes() const {
+  Writer w;
+  w.version(version).u8(static_cast<std::uint8_t>(kind)).varint(count).raw(payload);
+  return std::move(w).take();
+}
+
+MaskedMessages MaskedMessages::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "OT masked messages");
+  MaskedMessages m;
+  const std::size_t at = r.offset();
+  const std::uint8_t kind = r.u8("masked messages kind");
+  std::size_t unit = 0;
+  if (kind == static_cast<std::uint8_t>(Kind::chosen_blocks)) {
+    unit = 32;
+  } else if (kind == static_cast<std::uint8_t>(Kind::correlated_u64)) {
+    unit = 8;
+  } else {
+    throw DecodeError("masked messages kind at byte " + std::to_string(at) + ": unknown kind " +
+                      std::to_string(kind));
+  }
+  m.kind = static_cast<Kind>(kind);
+  m.count = read_count(r, "masked messages count", max_extension_batch, unit,
+                       [](std::size_t c) { return c; });
+  const ByteView p = r.raw(r.remaining(), "masked messages payload");
+  m.payload.assign(p.begin(), p.end());
+  return m;
+}
+
+}  // namespace privfin::ot

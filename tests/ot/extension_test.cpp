@@ -1,0 +1,251 @@
+// OT extension (IKNP + KOS): outputs against the ideal functionality, a
+// cheating receiver caught by the consistency check, malformed messages
+// refused, and the internal transpose and carry-less sum against naive code.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <bitset>
+#include <optional>
+#include <stdexcept>
+
+#include "ot/ot_test_support.hpp"
+#include "privfin/ot/extension.hpp"
+#include "privfin/ot/messages.hpp"
+#include "support/local_parties.hpp"
+
+using namespace privfin;
+using namespace std::chrono_literals;
+
+TEST_CASE("OT extension: transpose_128 matches the bit-by-bit definition", "[ot][extension]") {
+  Prg prg(test::seed_of(11));
+  const std::size_t col_bytes = 48;
+  const Bytes cols = prg.bytes(128 * col_bytes);
+  std::vector<ot::Block> rows(col_bytes * 8);
+  ot::detail::transpose_128(cols, col_bytes, rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t j = 0; j < 128; ++j) {
+      const bool want = ((static_cast<unsigned>(cols[j * col_bytes + i / 8]) >> (i % 8)) & 1U) != 0;
+      if (rows[i].bit(j) != want) FAIL("row " << i << " column " << j);
+    }
+  }
+  CHECK_THROWS_AS(ot::detail::transpose_128(cols, col_bytes + 2, rows), InvalidArgument);
+}
+
+TEST_CASE("OT extension: clmul_sum is the carry-less product sum", "[ot][extension]") {
+  Prg prg(test::seed_of(12));
+  std::vector<ot::Block> a(5), b(5);
+  prg.fill(std::span(a));
+  prg.fill(std::span(b));
+  std::bitset<256> want;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    for (std::size_t i = 0; i < 128; ++i) {
+      for (std::size_t j = 0; j < 128; ++j) {
+        if (a[k].bit(i) && b[k].bit(j)) want.flip(i + j);
+      }
+    }
+  }
+  const auto got = ot::detail::clmul_sum(a, b);
+  for (std::size_t i = 0; i < 256; ++i) {
+    if (got[i / 128].bit(i % 128) != want[i]) FAIL("bit " << i);
+  }
+  // x * 1 = x
+  const std::array<ot::Block, 1> one{ot::Block{1, 0}};
+  const auto same = ot::detail::clmul_sum(std::span(a).first(1), one);
+  CHECK(same[0] == a[0]);
+  CHECK(same[1] == ot::Block{});
+}
+
+TEST_CASE("OT extension: random, correlated and chosen OTs match the ideal functionality", "[ot][extension]") {
+  const std::size_t count = GENERATE(std::size_t{1}, std::size_t{127}, std::size_t{1000}, std::size_t{20000}, std::size_t{70000});
+  INFO("count " << count);
+  Prg prg(test::seed_of(count));
+  const test::Choices c1(prg, count), c2(prg, count), c3(prg, count), c4(prg, count);
+  std::vector<std::uint64_t> deltas(count);
+  prg.fill(std::span(deltas));
+  std::vector<std::array<ot::Block, 2>> messages(count);
+  prg.fill(std::span(messages));
+
+  std::vector<std::array<ot::Block, 2>> pairs, pairs2;
+  std::vector<ot::Block> got, got2, chosen;
+  std::vector<std::uint64_t> m0, words;
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(1000 + i));
+    if (i == 0) {
+      ot::ExtensionSender s(net, 1, p);
+      pairs = s.random_ot(count);
+      m0 = s.correlated_ot(deltas);
+      s.chosen_ot(messages);
+      pairs2 = s.random_ot(count);  // a second batch from the same base OTs
+    } else {
+      ot::ExtensionReceiver r(net, 0, p);
+      got = r.random_ot(c1.span());
+      words = r.correlated_ot(c2.span());
+      chosen = r.chosen_ot(c3.span());
+      got2 = r.random_ot(c4.span());
+    }
+  });
+  test::rethrow_first(errors);
+  REQUIRE(got.size() == count);
+  std::size_t ones = 0;
+  int bad = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    bad += got[k] == pairs[k][c1[k] ? 1 : 0] ? 0 : 1;
+    bad += got[k] != pairs[k][c1[k] ? 0 : 1] ? 0 : 1;
+    bad += words[k] == m0[k] + (c2[k] ? deltas[k] : 0) ? 0 : 1;
+    bad += chosen[k] == messages[k][c3[k] ? 1 : 0] ? 0 : 1;
+    bad += got2[k] == pairs2[k][c4[k] ? 1 : 0] ? 0 : 1;
+    bad += pairs2[k][0] != pairs[k][0] ? 0 : 1;  // batches do not repeat
+    // The message the receiver did not choose: count its bits (it should look uniform).
+    const ot::Block other = pairs[k][c1[k] ? 0 : 1];
+    ones += static_cast<std::size_t>(std::popcount(other.lo) + std::popcount(other.hi));
+  }
+  CHECK(bad == 0);
+  if (count >= 1000) {
+    const double fraction = static_cast<double>(ones) / static_cast<double>(128 * count);
+    CHECK(fraction > 0.49);
+    CHECK(fraction < 0.51);
+  }
+}
+
+TEST_CASE("OT extension: a receiver with inconsistent choice bits is caught by the KOS check", "[ot][extension]") {
+  // The receiver's sends: calls 0-1 the base-OT setup, then per protocol
+  // batch the matrix (length, bytes) and the check response. A call for
+  // 70,000 OTs runs batches of 65,536 and 4,464: cheat in the second one.
+  struct Where {
+    std::size_t count;
+    std::size_t call;
+    std::size_t batch;  // OTs in the tampered batch
+  };
+  const Where where = GENERATE(Where{1000, 3, 1000}, Where{70000, 7, 70000 - 65536});
+  enum class Cheat { half_the_columns, one_row_everywhere };
+  const Cheat cheat = GENERATE(Cheat::half_the_columns, Cheat::one_row_everywhere);
+  INFO("count " << where.count << ", cheat " << static_cast<int>(cheat));
+  const std::size_t col_bytes = ot::extension_rows(where.batch) / 8;
+  Prg prg(test::seed_of(21));
+  const test::Choices choices(prg, where.count);
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(2000 + i));
+    if (i == 0) {
+      ot::ExtensionSender s(net, 1, p);
+      (void)s.random_ot(where.count);
+    } else {
+      test::TamperingNetwork cheating(net, [&](std::size_t call, Bytes& data) {
+        if (call != where.call) return;
+        const std::size_t header = 1 + 2;  // version, a two-byte varint count
+        if (data.size() != header + 128 * col_bytes) throw std::logic_error("not the matrix");
+        // Row 5's choice bit differs between columns: flip it in half of them
+        // (or in all, which is a choice bit the receiver's x does not match).
+        for (std::size_t j = 0; j < 128; j += (cheat == Cheat::half_the_columns ? 2 : 1)) {
+          data[header + j * col_bytes] ^= std::byte{1U << 5};
+        }
+      });
+      ot::ExtensionReceiver r(cheating, 0, p);
+      (void)r.random_ot(choices.span());
+    }
+  });
+  REQUIRE(errors[0]);
+  CHECK_THROWS_WITH(std::rethrow_exception(errors[0]), Catch::Contains("KOS consistency check failed"));
+  CHECK_THROWS_MATCHES(std::rethrow_exception(errors[0]), ProtocolError,
+                       Catch::Predicate<ProtocolError>([](const ProtocolError& e) { return e.party() == 1; }));
+}
+
+TEST_CASE("OT extension: the honest run through the tampering wrapper passes (the cheat test can fail)",
+          "[ot][extension]") {
+  const std::size_t count = 1000;
+  Prg prg(test::seed_of(22));
+  const test::Choices choices(prg, count);
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(2000 + i));
+    if (i == 0) {
+      ot::ExtensionSender s(net, 1, p);
+      (void)s.random_ot(count);
+    } else {
+      test::TamperingNetwork honest(net, [](std::size_t, Bytes&) {});
+      ot::ExtensionReceiver r(honest, 0, p);
+      (void)r.random_ot(choices.span());
+    }
+  });
+  test::rethrow_first(errors);
+}
+
+TEST_CASE("OT extension: after an abort the session refuses further use", "[ot][extension]") {
+  Prg prg(test::seed_of(23));
+  const test::Choices choices(prg, 100);
+  std::string second_error;
+  const auto errors = test::run_local_parties(
+      2,
+      [&](std::size_t i, net::Network& net) {
+        Prg p(test::seed_of(3000 + i));
+        if (i == 0) {
+          ot::ExtensionSender s(net, 1, p);
+          try {
+            (void)s.random_ot(99);  // the receiver asks for 100
+          } catch (const ProtocolError&) {
+            try {
+              (void)s.random_ot(100);
+            } catch (const ProtocolError& e) {
+              second_error = e.what();
+            }
+            throw;
+          }
+        } else {
+          ot::ExtensionReceiver r(net, 0, p);
+          (void)r.random_ot(choices.span());
+        }
+      },
+      {.receive_timeout = 5'000ms});
+  REQUIRE(errors[0]);
+  CHECK_THROWS_WITH(std::rethrow_exception(errors[0]), Catch::Contains("party 1") && Catch::Contains("100"));
+  CHECK_THAT(second_error, Catch::Contains("aborted earlier"));
+}
+
+TEST_CASE("OT extension: malformed messages are refused naming the peer", "[ot][extension]") {
+  SECTION("a garbage matrix, seen by the sender") {
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t i, net::Network& net) {
+          Prg p(test::seed_of(4000 + i));
+          if (i == 0) {
+            ot::ExtensionSender s(net, 1, p);
+            (void)s.random_ot(10);
+          } else {
+            test::TamperingNetwork bad(net, [](std::size_t call, Bytes& data) {
+              if (call == 3) data[0] = std::byte{9};  // an unknown version
+            });
+            ot::ExtensionReceiver r(bad, 0, p);
+            const std::array<bool, 10> c{};
+            (void)r.random_ot(c);
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[0]);
+    CHECK_THROWS_AS(std::rethrow_exception(errors[0]), DecodeError);
+    CHECK_THROWS_WITH(std::rethrow_exception(errors[0]), Catch::Contains("party 1"));
+  }
+  SECTION("masked messages of the wrong kind, seen by the receiver") {
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t i, net::Network& net) {
+          Prg p(test::seed_of(5000 + i));
+          const std::array<bool, 10> c{true};
+          if (i == 0) {
+            ot::ExtensionSender s(net, 1, p);
+            const std::array<std::uint64_t, 10> d{};
+            (void)s.correlated_ot(d);
+          } else {
+            ot::ExtensionReceiver r(net, 0, p);
+            (void)r.chosen_ot(c);
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[1]);
+    CHECK_THROWS_MATCHES(std::rethrow_exception(errors[1]), ProtocolError,
+                         Catch::Predicate<ProtocolError>([](const ProtocolError& e) { return e.party() == 0; }));
+  }
+  SECTION("bad counts and peers") {
+    auto nets = net::LocalNetwork::create(2);
+    Prg p(test::seed_of(1));
+    CHECK_THROWS_AS(ot::ExtensionSender(*nets[0], 0, p), InvalidArgument);
+    CHECK_THROWS_AS(ot::ExtensionReceiver(*nets[0], 2, p), InvalidArgument);
+  }
+}

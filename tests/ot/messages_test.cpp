@@ -1,0 +1,74 @@
+// The OT wire messages: round trips, and every truncation and single-bit
+// flip of a valid encoding is refused or decodes to another value.
+#include <sodium.h>
+
+#include <catch2/catch.hpp>
+
+#include "privfin/core/codec.hpp"
+#include "privfin/ot/messages.hpp"
+#include "support/local_parties.hpp"
+#include "support/wire_negative.hpp"
+
+using namespace privfin;
+
+namespace {
+
+ot::Point random_point(Prg& prg) {
+  std::array<unsigned char, 64> wide{};
+  prg.fill(std::as_writable_bytes(std::span(wide)));
+  ot::Point p{};
+  crypto_core_ristretto255_from_hash(reinterpret_cast<unsigned char*>(p.data()), wide.data());
+  return p;
+}
+
+template <class M>
+void check_wire(const M& m) {
+  const Bytes wire = m.to_bytes();
+  CHECK(M::from_bytes(wire) == m);
+  test::check_truncations_and_flips(wire, [](ByteView b) { return M::from_bytes(b); },
+                                    [&](const M& d) { return d == m; });
+}
+
+}  // namespace
+
+TEST_CASE("ot messages: round trip, truncations and bit flips", "[ot][wire]") {
+  Prg prg(test::seed_of(7));
+  SECTION("BaseOtSetup") { check_wire(ot::BaseOtSetup{128, random_point(prg)}); }
+  SECTION("BaseOtChoice") { check_wire(ot::BaseOtChoice{{random_point(prg), random_point(prg), random_point(prg)}}); }
+  SECTION("ExtensionMatrix") {
+    ot::ExtensionMatrix m{3, prg.bytes(16 * ot::extension_rows(3))};
+    check_wire(m);
+  }
+  SECTION("ConsistencyChallenge") { check_wire(ot::ConsistencyChallenge{prg.next_seed()}); }
+  SECTION("ConsistencyResponse") {
+    ot::ConsistencyResponse r{};
+    prg.fill(std::span(&r.x, 1));
+    prg.fill(std::span(&r.t_low, 1));
+    prg.fill(std::span(&r.t_high, 1));
+    check_wire(r);
+  }
+  SECTION("MaskedMessages, chosen blocks") {
+    check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::chosen_blocks, 2, prg.bytes(64)});
+  }
+  SECTION("MaskedMessages, correlated words") {
+    check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_u64, 5, prg.bytes(40)});
+  }
+}
+
+TEST_CASE("ot messages: lying counts are refused before allocating", "[ot][wire]") {
+  Writer w;
+  w.version(1).varint(ot::max_extension_batch + 1);
+  CHECK_THROWS_AS(ot::ExtensionMatrix::from_bytes(w.data()), DecodeError);
+  Writer w2;
+  w2.version(1).varint(1000);  // claims 1000 OTs, carries nothing
+  CHECK_THROWS_AS(ot::ExtensionMatrix::from_bytes(w2.data()), DecodeError);
+  Writer w3;
+  w3.version(1).varint(ot::max_base_ots + 1);
+  CHECK_THROWS_AS(ot::BaseOtChoice::from_bytes(w3.data()), DecodeError);
+  Writer w4;
+  w4.version(1).varint(0);
+  CHECK_THROWS_AS(ot::BaseOtChoice::from_bytes(w4.data()), DecodeError);
+  Writer w5;
+  w5.version(1).u8(3).varint(0);
+  CHECK_THROWS_WITH(ot::MaskedMessages::from_bytes(w5.data()), Catch::Contains("unknown kind"));
+}
