@@ -67,7 +67,7 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
   if (pid == 0) {
     const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) ::dup2(fd, 1), ::dup2(fd, 2);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());  // a bare name is looked up in PATH
     ::_exit(127);
   }
   if (pid < 0) throw Error("fork failed");
