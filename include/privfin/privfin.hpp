@@ -1,7 +1,8 @@
 // privfin/privfin.hpp — every public privfin header. Convenient for
 // applications; libraries should include only the headers they use. The
-// ledger (privfin/ledger/, target privfin::ledger, which links RocksDB) is
-// not included: include its headers where you link it.
+// ledger and the node (privfin/ledger/, privfin/node/, target
+// privfin::ledger, which links RocksDB and cpp-httplib) are not included:
+// include their headers where you link it.
 #pragma once
 
 #include "privfin/consensus/app_executor.hpp"
