@@ -70,7 +70,6 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       self_(self),
       crypto_(crypto),
       bus_(bus),
-      store_(store),
       app_(app),
       app_store_(store, open_options()),
       safety_(store),

@@ -160,7 +160,6 @@ class Node {
   NodeId self_;
   consensus::Crypto& crypto_;
   net::MessageBus& bus_;
-  ledger::Store& store_;
   consensus::Application& app_;
   ledger::LedgerAppStore app_store_;
   ledger::SafetyStore safety_;
@@ -184,7 +183,6 @@ class Node {
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point last_sync_ask_{};
   bool started_ = false;
-  bool in_step_ = false;
 };
 
 }  // namespace privfin::node
