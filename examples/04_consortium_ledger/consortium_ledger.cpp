@@ -101,11 +101,31 @@ class Cluster {
     pids_[i] = -1;
   }
   void signal(std::size_t i, int sig) { ::kill(pids_[i], sig); }
+  // Names every node process that has ended (for a failed check: a node
+  // that died says how).
+  void report_ended() {
+    for (std::size_t i = 0; i < pids_.size(); ++i) {
+      int status = 0;
+      if (pids_[i] <= 0 || ::waitpid(pids_[i], &status, WNOHANG) != pids_[i]) continue;
+      if (WIFSIGNALED(status)) {
+        std::printf("node %zu (pid %d) was ended by signal %d\n", i, static_cast<int>(pids_[i]), WTERMSIG(status));
+      } else {
+        std::printf("node %zu (pid %d) exited with %d\n", i, static_cast<int>(pids_[i]), WEXITSTATUS(status));
+      }
+      pids_[i] = -1;
+    }
+  }
   // SIGTERM to all; true if each exited with 0 within 20 s.
   bool stop_all() {
-    for (pid_t p : pids_) ::kill(p, SIGTERM);
+    for (pid_t p : pids_) {
+      if (p > 0) ::kill(p, SIGTERM);
+    }
     bool clean = true;
     for (pid_t& p : pids_) {
+      if (p <= 0) {
+        clean = false;  // it had ended before (report_ended said how)
+        continue;
+      }
       int status = 0;
       const auto deadline = Clock::now() + std::chrono::seconds(20);
       while (::waitpid(p, &status, WNOHANG) == 0) {
@@ -309,6 +329,7 @@ int run(Options o) {
   const bool resumed = wait_until([&] { return cluster.height(sleeper) >= resume; }, std::chrono::seconds(60));
   std::printf("node %zu %s\n", sleeper, resumed ? "caught up" : "did NOT catch up");
   ok &= resumed;
+  if (!ok) cluster.report_ended();
 
   // ---- run to the target height, then compare everything
   std::printf("== run to height %llu\n", static_cast<unsigned long long>(o.heights));
@@ -349,6 +370,7 @@ int run(Options o) {
                 value("privfin_bus_messages_received_total").c_str(), value("privfin_bus_bytes_received_total").c_str());
   }
   apis.clear();
+  if (!ok) cluster.report_ended();
   const bool clean = cluster.stop_all();
   std::printf("SIGTERM: %s\n", clean ? "every node stopped cleanly" : "a node did NOT stop cleanly");
   ok &= clean;
