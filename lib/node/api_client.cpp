@@ -23,17 +23,17 @@ struct ApiClient::Impl {
 
   // A kept-alive connection the node closed while idle fails the next
   // request at once: such a request is sent once more on a new connection.
-  httplib::Result get(const std::string& path) {
-    auto r = client->Get(path);
-    if (!r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write)) r = client->Get(path);
+  template <class Send>
+  static httplib::Result once_more_if_closed(Send send) {
+    auto r = send();
+    if (!r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write)) r = send();
     return r;
   }
+  httplib::Result get(const std::string& path) {
+    return once_more_if_closed([&] { return client->Get(path); });
+  }
   httplib::Result post(const std::string& path, const std::string& body) {
-    auto r = client->Post(path, body, "application/json");
-    if (!r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write)) {
-      r = client->Post(path, body, "application/json");
-    }
-    return r;
+    return once_more_if_closed([&] { return client->Post(path, body, "application/json"); });
   }
 
   // The answer's JSON; `not_found` set instead of throwing on a 404.

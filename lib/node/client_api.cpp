@@ -51,6 +51,11 @@ struct ClientApi::Impl {
     return answer.get();
   }
 
+  // What /v1/status and /metrics report, read on the node's thread.
+  std::tuple<NodeStatus, std::size_t, consensus::Round> snapshot() {
+    return on_node([&] { return std::tuple(node.status(), node.peers_connected(), node.engine().round()); });
+  }
+
   static void reply(httplib::Response& res, int status, const json& body) {
     res.status = status;
     res.set_content(body.dump() + "\n", "application/json");
@@ -127,10 +132,7 @@ struct ClientApi::Impl {
     });
     server->Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
       guarded(res, [&] {
-        const auto s = on_node([&] {
-          return std::tuple(node.status(), node.peers_connected(), node.engine().round());
-        });
-        const auto& [st, peers, round] = s;
+        const auto [st, peers, round] = snapshot();
         reply(res, 200, json{{"chain_id", node.chain_id()},
                              {"node", node.self()},
                              {"height", st.height},
@@ -184,10 +186,7 @@ struct ClientApi::Impl {
     });
     server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       guarded(res, [&] {
-        const auto s = on_node([&] {
-          return std::tuple(node.status(), node.peers_connected(), node.engine().round());
-        });
-        const auto& [st, peers, round] = s;
+        const auto [st, peers, round] = snapshot();
         std::ostringstream m;
         const auto metric = [&](const char* name, const char* type, const char* help, std::uint64_t value) {
           m << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
