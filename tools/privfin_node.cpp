@@ -14,7 +14,9 @@
 //   {"cluster": "cluster.json", "id": 0, "validator_key": "validator0.key",
 //    "genesis": "genesis.bin", "data_dir": "data0", "api": "127.0.0.1:26700",
 //    "api_certificate": "api0.crt", "api_key": "api0.key"}
-// (relative paths are relative to the JSON file). `run` starts node `id`:
+// (relative paths are relative to the JSON file; a test may add
+// "test_only_behaviour": "equivocate" or "double-vote" to make the node
+// misbehave, NodeSettings::behaviour). `run` starts node `id`:
 // opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
 // and its safety record, connects to its peers over pinned mutual TLS and
 // takes part in consensus until SIGINT/SIGTERM or --until-height. Each
@@ -118,6 +120,7 @@ struct NodeFile {
   std::size_t id = 0;
   std::string api;  // host:port, or empty: no client API
   fs::path api_certificate, api_key;
+  consensus::Behaviour behaviour = consensus::Behaviour::honest;  // "test_only_behaviour"
 };
 
 NodeFile read_node_file(const fs::path& file) {
@@ -136,7 +139,8 @@ NodeFile read_node_file(const fs::path& file) {
     const fs::path p = j[field].get<std::string>();
     return p.is_absolute() ? p : base / p;
   };
-  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, {}, {}, {}};
+  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, {}, {}, {},
+             consensus::Behaviour::honest};
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
   if (j.contains("api")) {
@@ -144,6 +148,13 @@ NodeFile read_node_file(const fs::path& file) {
     n.api = j["api"].get<std::string>();
     n.api_certificate = path("api_certificate");
     n.api_key = path("api_key");
+  }
+  if (j.contains("test_only_behaviour")) {
+    const auto b = j["test_only_behaviour"].is_string()
+                       ? consensus::behaviour_from_string(j["test_only_behaviour"].get<std::string>())
+                       : std::nullopt;
+    if (!b) throw DecodeError(file.string() + ": \"test_only_behaviour\" must be honest, equivocate or double-vote");
+    n.behaviour = *b;
   }
   return n;
 }
@@ -185,6 +196,10 @@ int run(const RunOptions& o) {
   node::NodeSettings settings;
   settings.chain_id = doc.chain_id;
   settings.genesis_hash = doc.hash();
+  settings.behaviour = nf.behaviour;
+  if (nf.behaviour != consensus::Behaviour::honest) {
+    std::printf("TEST ONLY: this node misbehaves on purpose (%s)\n", std::string(to_string(nf.behaviour)).c_str());
+  }
   settings.on_event = [](std::string_view what, const std::string& detail) {
     if (what == "rejected") return;  // duplicates and stale votes: routine
     std::printf("%.*s %s\n", static_cast<int>(what.size()), what.data(), detail.c_str());

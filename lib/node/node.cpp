@@ -20,12 +20,14 @@ struct Node::Env {
     node.runtime_->durable(ticket);
     return ticket;
   }
-  void send(NodeId to, const Bytes& payload) {
-    if (node.bus_.send(to, NodeMessage::consensus(payload).to_bytes()) == net::SendStatus::refused) {
-      ++node.counts_.sends_refused;
-    }
-  }
+  void send(NodeId to, const Bytes& payload) { node.send_engine_message(to, payload); }
   void broadcast(const Bytes& payload) {
+    if (node.settings_.behaviour != consensus::Behaviour::honest) {
+      for (std::size_t p = 0; p < node.bus_.party_count(); ++p) {
+        if (p != node.self_) node.send_engine_message(static_cast<NodeId>(p), payload);
+      }
+      return;
+    }
     node.counts_.sends_refused += node.bus_.broadcast(NodeMessage::consensus(payload).to_bytes());
   }
   void set_timer(consensus::TimerId id, TimePoint at) { node.timers_.emplace(at, id); }
@@ -52,6 +54,7 @@ struct Node::Env {
                              node.app_store_.ledger().app_hash().short_hex());
   }
   void evidence(const consensus::Evidence& e) {
+    if (!node.evidence_.add(e)) return;  // already kept (found again after a restart)
     ++node.counts_.evidence;
     node.event("evidence", "validator " + std::to_string(e.first.voter) + " signed two conflicting votes at height " +
                                std::to_string(e.first.height) + " round " + std::to_string(e.first.round));
@@ -73,6 +76,7 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       app_(app),
       app_store_(store, open_options()),
       safety_(store),
+      evidence_(store),
       epoch_(std::chrono::steady_clock::now()) {
   if (settings_.chain_id.empty()) throw InvalidArgument("Node: the chain id is empty");
   if (genesis_.chain_id != settings_.chain_id) {
@@ -89,6 +93,12 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
   tc.validators = genesis_.validators;
   tc.self = self_;
   tc.bugs = {};
+  using consensus::Behaviour;
+  if (settings_.behaviour != Behaviour::honest && settings_.behaviour != Behaviour::equivocate &&
+      settings_.behaviour != Behaviour::double_vote) {
+    throw InvalidArgument("Node: behaviour '" + std::string(to_string(settings_.behaviour)) +
+                          "' is not supported (honest, equivocate, double-vote)");
+  }
   engine_ = std::make_unique<consensus::Tendermint>(std::move(tc), crypto_);
   executor_ = std::make_unique<consensus::AppExecutor>(
       app_, app_store_,
@@ -126,6 +136,32 @@ TimePoint Node::now() const {
 
 void Node::event(std::string_view what, const std::string& detail) const {
   if (settings_.on_event) settings_.on_event(what, detail);
+}
+
+void Node::send_engine_message(NodeId to, const Bytes& payload) {
+  auto send = [&](const Bytes& bytes) {
+    if (bus_.send(to, NodeMessage::consensus(bytes).to_bytes()) == net::SendStatus::refused) ++counts_.sends_refused;
+  };
+  using consensus::Behaviour;
+  const Behaviour b = settings_.behaviour;
+  if (b == Behaviour::honest || to % 2 == 0) return send(payload);
+  const auto m = consensus::Message::from_bytes(payload, settings_.engine.limits);
+  std::optional<consensus::Message> other;
+  if (b == Behaviour::equivocate) other = consensus::with_other_block(m, static_cast<std::byte>(to));
+  if (other) {
+    consensus::sign(*other, crypto_, settings_.chain_id);
+    return send(other->to_bytes());  // the other block instead
+  }
+  send(payload);
+  const auto* v = std::get_if<consensus::Vote>(&m.body);
+  if (v == nullptr || v->voter != self_) return;
+  other = consensus::with_other_vote(m, Hash32{Sha256::hash(payload)});
+  consensus::sign(*other, crypto_, settings_.chain_id);
+  send(other->to_bytes());  // and a conflicting vote after the vote
+}
+
+std::vector<consensus::Evidence> Node::evidence(Height from, std::size_t max) const {
+  return evidence_.list(from, max, settings_.engine.limits);
 }
 
 void Node::start() {

@@ -31,19 +31,22 @@ struct NodeResult {
   NodeStatus status;
   std::optional<Bytes> balance1;  // bank 1's balance, latest
   Hash32 app_hash_at_5;
+  std::vector<consensus::Evidence> evidence;  // what the node kept
 };
 
 // Runs validator `self` until told to stop or 60 s passed; `each_turn`
 // runs on the node's thread after every poll.
 NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::size_t self, net::TcpListener listener,
                     const std::filesystem::path& dir, Shared& shared,
-                    const std::function<void(Node&)>& each_turn = {}) {
+                    const std::function<void(Node&)>& each_turn = {},
+                    consensus::Behaviour behaviour = consensus::Behaviour::honest) {
   auto store = ledger::RocksDbStore::open(dir);
   auto bus = net::TcpMessageBus::start(config, self, {}, std::move(listener));
   consensus::BlsCrypto crypto(c.genesis.validators, c.keys[self]);
   consensus::apps::Payments app(c.chain_id);
   NodeSettings settings;
   settings.chain_id = c.chain_id;
+  settings.behaviour = behaviour;
   Node node(settings, c.genesis, static_cast<NodeId>(self), crypto, *bus, *store, app);
   node.start();
   const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -56,6 +59,7 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
   r.status = node.status();
   r.balance1 = node.query("balance", c.banks[1].public_key(), 0, false).value;
   if (r.status.height >= 5) r.app_hash_at_5 = node.ledger().app_hash_at(5);
+  r.evidence = node.evidence(0, 1000);
   bus->close();
   return r;
 }
@@ -199,4 +203,59 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes an
     CHECK(results[i].status.foreign_genesis > 0);
     CHECK(results[i].app_hash_at_5 == results[0].app_hash_at_5);
   }
+}
+
+TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "
+          "across a restart; the others agree",
+          "[node][cluster]") {
+  const std::size_t n = 4;
+  const auto c = test::make_consortium(n);
+  auto cluster = test::make_tcp_cluster(n, net::Transport::tls);
+  test::TempDir dir;
+  Shared shared(n);
+  std::vector<NodeResult> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  auto thread_for = [&](std::size_t i, net::TcpListener listener) {
+    return std::thread([&, i, l = std::move(listener)]() mutable {
+      try {
+        // Validator 2 proposes another block to odd peers and doubles its votes to them.
+        const auto b = i == 2 ? consensus::Behaviour::equivocate : consensus::Behaviour::honest;
+        results[i] = run_node(c, cluster.config, i, std::move(l), dir.path() / ("node" + std::to_string(i)), shared,
+                              nullptr, b);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) threads.push_back(thread_for(i, std::move(cluster.listeners[i])));
+  const auto honest_at = [&](Height h) { return shared.height[0] >= h && shared.height[1] >= h && shared.height[3] >= h; };
+  CHECK(wait_for([&] { return honest_at(9); }, 45s));
+  // Node 3 (odd) got both of each pair of votes: it restarts (it binds
+  // nothing, so it can come back) and still holds the evidence.
+  shared.stop[3] = true;
+  threads[3].join();
+  REQUIRE_FALSE(errors[3]);
+  const auto before_restart = results[3].evidence;
+  shared.stop[3] = false;
+  threads[3] = thread_for(3, net::TcpListener{});
+  const Height target = shared.height[0] + 2;
+  CHECK(wait_for([&] { return honest_at(target); }, 45s));
+  for (std::size_t i = 0; i < n; ++i) shared.stop[i] = true;
+  for (auto& t : threads) t.join();
+  consensus::BlsCrypto verifier(c.genesis.validators, c.keys[0]);
+  CHECK_FALSE(before_restart.empty());
+  for (const std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+    INFO("node " << i);
+    REQUIRE_FALSE(errors[i]);
+    CHECK(results[i].status.height >= target);
+    CHECK(results[i].app_hash_at_5 == results[0].app_hash_at_5);
+    for (const auto& e : results[i].evidence) {
+      CHECK(e.first.voter == 2);
+      CHECK(consensus::verify_evidence(verifier, c.genesis.validators, c.chain_id, e));
+    }
+  }
+  CHECK(results[3].evidence.size() >= before_restart.size());  // kept on disk
+  CHECK_FALSE(results[1].evidence.empty());
+  CHECK(results[0].evidence.empty());  // even peers saw one vote of each pair
 }

@@ -8,6 +8,7 @@
 //   ApiStatus s = api.status();
 //   auto q = api.query("balance", account, h, true);
 //   consensus::Decision d = api.block(h);           // block h with its certificate
+//   for (const auto& e : api.evidence()) ...        // who equivocated, with the signed votes
 //
 // Costs: one HTTPS request per call over a kept-alive connection. Throws:
 // NetworkError naming the node when it cannot be reached or the TLS check
@@ -66,6 +67,10 @@ class ApiClient {
   [[nodiscard]] consensus::QueryResult query(const std::string& path, ByteView key, consensus::Height h, bool prove);
   // Block h with its commit certificate (Error if the node does not have it).
   [[nodiscard]] consensus::Decision block(consensus::Height h);
+  // The evidence of equivocation the node kept, from height `from` on (at
+  // most 100 per call), each with its two signed votes: check them with
+  // consensus::verify_evidence against the validator set.
+  [[nodiscard]] std::vector<consensus::Evidence> evidence(consensus::Height from = 0);
   // The node's Prometheus text.
   [[nodiscard]] std::string metrics();
 

@@ -25,8 +25,9 @@
 // engine as BlockSynced (it checks each certificate). Transactions:
 // submit() runs check_tx and, if admitted, sends the transaction to every
 // peer, which admits it in turn (de-duplicated by hash, not sent on).
-// Evidence of equivocation and rejections are counted (status()) and
-// reported through NodeSettings::on_event. Other threads reach the node
+// Evidence of equivocation is kept in the ledger (evidence()), counted
+// (status()) and reported through NodeSettings::on_event, as are
+// rejections. Other threads reach the node
 // only through post() (the client API does).
 //
 // Restart: start() opens the ledger (a store that holds one is recovered:
@@ -59,7 +60,9 @@
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/runtime.hpp"
 #include "privfin/consensus/tendermint.hpp"
+#include "privfin/consensus/adversary.hpp"
 #include "privfin/ledger/app_store.hpp"
+#include "privfin/ledger/evidence_store.hpp"
 #include "privfin/ledger/safety_store.hpp"
 #include "privfin/net/message_bus.hpp"
 #include "privfin/node/wire.hpp"
@@ -88,6 +91,13 @@ struct NodeSettings {
   // Called on the poll thread for what an operator wants to see: "commit",
   // "evidence", "rejected", "sync" with a one-line description.
   std::function<void(std::string_view what, const std::string& detail)> on_event;
+  // Test-only: how this node misbehaves (consensus/adversary.hpp), so that
+  // a cluster's tests and example 04 can watch the others catch it.
+  // equivocate: as proposer, odd-numbered peers get another block, and
+  // odd-numbered peers get each of its votes and a conflicting one;
+  // double_vote: the votes only. Other behaviours are refused
+  // (InvalidArgument). Never set it on a real validator.
+  consensus::Behaviour behaviour = consensus::Behaviour::honest;
 };
 
 struct NodeStatus {
@@ -133,6 +143,9 @@ class Node {
   };
   [[nodiscard]] std::optional<TxLocation> find_committed(const Hash32& tx_hash) const;
   [[nodiscard]] std::size_t peers_connected() const;
+  // The evidence of equivocation this node found and kept (the ledger's
+  // `evidence` column, ledger/evidence_store.hpp), from height `from` on.
+  [[nodiscard]] std::vector<consensus::Evidence> evidence(Height from, std::size_t max) const;
   // The heights peers last reported in their heartbeats (0: not heard).
   [[nodiscard]] const std::vector<Height>& peer_heights() const noexcept { return peer_heights_; }
   [[nodiscard]] const std::string& chain_id() const noexcept { return settings_.chain_id; }
@@ -154,6 +167,8 @@ class Node {
   void fire_due_timers();
   [[nodiscard]] TimePoint now() const;
   void event(std::string_view what, const std::string& detail) const;
+  // Sends an engine message as settings_.behaviour says.
+  void send_engine_message(NodeId to, const Bytes& payload);
 
   NodeSettings settings_;
   consensus::Genesis genesis_;
@@ -163,6 +178,7 @@ class Node {
   consensus::Application& app_;
   ledger::LedgerAppStore app_store_;
   ledger::SafetyStore safety_;
+  ledger::EvidenceStore evidence_;
   std::unique_ptr<consensus::AppExecutor> executor_;
   std::unique_ptr<consensus::Tendermint> engine_;
   std::unique_ptr<Env> env_;
