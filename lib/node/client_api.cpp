@@ -230,6 +230,7 @@ struct ClientApi::Impl {
         metric("privfin_bus_bytes_received_total", "counter", "Bytes received from peers.", st.bytes_received);
         metric("privfin_bus_messages_sent_total", "counter", "Messages sent to peers.", st.messages_sent);
         metric("privfin_bus_messages_received_total", "counter", "Messages received from peers.", st.messages_received);
+        m << on_node([&] { return node.metrics().prometheus(); });
         res.set_content(m.str(), "text/plain; version=0.0.4");
       });
     });

@@ -10,12 +10,22 @@
 
 namespace privfin::node {
 
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
 // The runtime's environment: each hook is one line of what node.hpp says.
 struct Node::Env {
   Node& node;
 
   std::uint64_t write_safety(const consensus::SafetyRecord& record) {
+    const auto t = std::chrono::steady_clock::now();
     node.safety_.save(record);  // synced: durable on return
+    node.metrics_.safety_fsync_seconds.observe(seconds_since(t));
     const std::uint64_t ticket = node.next_ticket_++;
     node.runtime_->durable(ticket);
     return ticket;
@@ -44,7 +54,13 @@ struct Node::Env {
                            std::to_string(to));
   }
   void commit(const consensus::Decision& d) {
+    const auto t = std::chrono::steady_clock::now();
     const auto& result = node.executor_->commit(d);
+    node.metrics_.block_commit_seconds.observe(seconds_since(t));
+    if (node.last_commit_ != std::chrono::steady_clock::time_point{}) {
+      node.metrics_.block_interval_seconds.observe(seconds_since(node.last_commit_));
+    }
+    node.last_commit_ = std::chrono::steady_clock::now();
     std::size_t ok = 0;
     for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
     node.remember(d, result);
@@ -63,7 +79,11 @@ struct Node::Env {
     ++node.counts_.rejections;
     node.event("rejected", r.describe());
   }
-  void metric(const consensus::Metric&) {}
+  void metric(const consensus::Metric& m) {
+    if (m.id == consensus::MetricId::rounds_for_height) {
+      node.metrics_.rounds_per_height.observe(static_cast<double>(m.value));
+    }
+  }
 };
 
 Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, consensus::Crypto& crypto,
@@ -193,6 +213,35 @@ void Node::input(const consensus::Input& in) {
     replies_.pop_front();
     runtime_->input(now(), next);
   }
+  observe_engine();
+}
+
+void Node::observe_engine() {
+  const Height h = engine_->height();
+  const consensus::Round r = engine_->round();
+  const consensus::Step s = engine_->current_step();
+  if (h == seen_height_ && r == seen_round_ && s == seen_step_) return;
+  const auto t = std::chrono::steady_clock::now();
+  if (seen_since_ != std::chrono::steady_clock::time_point{}) {
+    metrics_.step_seconds[static_cast<std::size_t>(seen_step_)].observe(
+        std::chrono::duration<double>(t - seen_since_).count());
+    // The same height in a later round: the round ended without a decision.
+    if (h == seen_height_ && r > seen_round_) ++metrics_.missed_rounds[static_cast<std::size_t>(seen_step_)];
+  }
+  seen_height_ = h;
+  seen_round_ = r;
+  seen_step_ = s;
+  seen_since_ = t;
+}
+
+void Node::note_admitted(ByteView tx) {
+  const Hash32 h{Sha256::hash(tx)};
+  if (!admitted_at_.emplace(h, std::chrono::steady_clock::now()).second) return;
+  admitted_order_.push_back(h);
+  while (admitted_order_.size() > settings_.mempool_max_txs) {
+    admitted_at_.erase(admitted_order_.front());  // never committed (or long ago): forgotten
+    admitted_order_.pop_front();
+  }
 }
 
 void Node::fire_due_timers() {
@@ -277,7 +326,9 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
   switch (m.kind) {
     case NodeMessageKind::status: break;  // handled above
     case NodeMessageKind::consensus: input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)}); break;
-    case NodeMessageKind::transaction: (void)executor_->submit(m.payload); break;  // admitted or not, not sent on
+    case NodeMessageKind::transaction:  // admitted or not, not sent on
+      if (executor_->submit(m.payload).ok()) note_admitted(m.payload);
+      break;
     case NodeMessageKind::sync_request: {
       const auto& ledger = app_store_.ledger();
       std::vector<consensus::Decision> blocks;
@@ -307,6 +358,10 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
   const auto txs = consensus::transactions_from_bytes(d.block.body);
   for (std::size_t i = 0; i < txs.size() && i < result.results.size(); ++i) {
     const Hash32 h{Sha256::hash(txs[i])};
+    if (const auto a = admitted_at_.find(h); a != admitted_at_.end()) {
+      metrics_.commit_latency_seconds.observe(seconds_since(a->second));
+      admitted_at_.erase(a);  // its entry in admitted_order_ goes when it reaches the front
+    }
     if (committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]}).second) {
       committed_order_.push_back(h);
     }
@@ -349,6 +404,7 @@ consensus::TxVerdict Node::submit(ByteView tx) {
   if (!started_) throw InvalidArgument("Node: submit before start");
   auto verdict = executor_->submit(tx);
   if (verdict.ok()) {
+    note_admitted(tx);
     counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
   }
   return verdict;

@@ -32,6 +32,7 @@ struct NodeResult {
   std::optional<Bytes> balance1;  // bank 1's balance, latest
   Hash32 app_hash_at_5;
   std::vector<consensus::Evidence> evidence;  // what the node kept
+  NodeMetrics metrics;
 };
 
 // Runs validator `self` until told to stop or 60 s passed; `each_turn`
@@ -60,6 +61,7 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
   r.balance1 = node.query("balance", c.banks[1].public_key(), 0, false).value;
   if (r.status.height >= 5) r.app_hash_at_5 = node.ledger().app_hash_at(5);
   r.evidence = node.evidence(0, 1000);
+  r.metrics = node.metrics();
   bus->close();
   return r;
 }
@@ -149,6 +151,12 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments; a stoppe
     CHECK(be64(*results[i].balance1) == 10'000);
   }
   CHECK(results[3].status.synced > 0);  // it caught up by block sync
+  // Node 0 admitted bank 0's ten transfers and saw each commit.
+  CHECK(results[0].metrics.commit_latency_seconds.count() == 10);
+  CHECK(results[0].metrics.rounds_per_height.count() >= results[0].status.height - 1);
+  CHECK(results[0].metrics.safety_fsync_seconds.count() >= results[0].status.height);
+  CHECK(results[0].metrics.block_commit_seconds.count() == results[0].status.height);
+  CHECK(results[0].metrics.step_seconds[0].count() > 0);
 }
 
 TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes and another genesis is refused; "

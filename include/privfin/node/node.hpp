@@ -65,6 +65,7 @@
 #include "privfin/ledger/evidence_store.hpp"
 #include "privfin/ledger/safety_store.hpp"
 #include "privfin/net/message_bus.hpp"
+#include "privfin/node/metrics.hpp"
 #include "privfin/node/wire.hpp"
 
 namespace privfin::node {
@@ -130,6 +131,9 @@ class Node {
   [[nodiscard]] consensus::TxVerdict submit(ByteView tx);
   [[nodiscard]] consensus::QueryResult query(std::string_view path, ByteView key, Height h, bool prove) const;
   [[nodiscard]] NodeStatus status() const;
+  // Step times, rounds per height, missed rounds, commit latency, fsyncs
+  // (node/metrics.hpp); the client API renders them at /metrics.
+  [[nodiscard]] const NodeMetrics& metrics() const noexcept { return metrics_; }
   // Runs `task` on the poll thread at its next turn: how other threads (the
   // client API's) reach the node. The only member safe to call from any
   // thread. Tasks still queued when the node is destroyed are dropped.
@@ -167,6 +171,9 @@ class Node {
   void fire_due_timers();
   [[nodiscard]] TimePoint now() const;
   void event(std::string_view what, const std::string& detail) const;
+  // After each engine input: time per step and missed rounds.
+  void observe_engine();
+  void note_admitted(ByteView tx);
   // Sends an engine message as settings_.behaviour says.
   void send_engine_message(NodeId to, const Bytes& payload);
 
@@ -199,6 +206,17 @@ class Node {
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point last_sync_ask_{};
   bool started_ = false;
+  NodeMetrics metrics_;
+  // Where the engine was, and since when (observe_engine).
+  Height seen_height_ = 0;
+  consensus::Round seen_round_ = 0;
+  consensus::Step seen_step_ = consensus::Step::propose;
+  std::chrono::steady_clock::time_point seen_since_{};
+  std::chrono::steady_clock::time_point last_commit_{};
+  // Admission times of transactions not yet committed (commit latency),
+  // at most mempool_max_txs of them.
+  std::map<Hash32, std::chrono::steady_clock::time_point> admitted_at_;
+  std::deque<Hash32> admitted_order_;
 };
 
 }  // namespace privfin::node
