@@ -7,6 +7,7 @@
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
+#include "privfin/ledger/snapshot.hpp"
 
 namespace privfin::node {
 
@@ -61,6 +62,7 @@ struct Node::Env {
       node.metrics_.block_interval_seconds.observe(seconds_since(node.last_commit_));
     }
     node.last_commit_ = std::chrono::steady_clock::now();
+    node.maintain_ledger(d.block.header.height);
     std::size_t ok = 0;
     for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
     node.remember(d, result);
@@ -113,6 +115,11 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
   tc.validators = genesis_.validators;
   tc.self = self_;
   tc.bugs = {};
+  if (settings_.retain_heights > 0 && settings_.retain_heights < settings_.snapshot_interval) {
+    throw InvalidArgument("Node: retain_heights (" + std::to_string(settings_.retain_heights) +
+                          ") is below snapshot_interval (" + std::to_string(settings_.snapshot_interval) +
+                          "): a node restored from a snapshot would find no blocks after it");
+  }
   using consensus::Behaviour;
   if (settings_.behaviour != Behaviour::honest && settings_.behaviour != Behaviour::equivocate &&
       settings_.behaviour != Behaviour::double_vote) {
@@ -156,6 +163,21 @@ TimePoint Node::now() const {
 
 void Node::event(std::string_view what, const std::string& detail) const {
   if (settings_.on_event) settings_.on_event(what, detail);
+}
+
+void Node::maintain_ledger(Height committed) {
+  auto& ledger = app_store_.ledger();
+  if (settings_.snapshot_interval > 0 && committed % settings_.snapshot_interval == 0) {
+    const auto m = ledger.take_snapshot();
+    event("snapshot", "height " + std::to_string(m.height) + ", " + std::to_string(m.chunk_hashes.size()) +
+                          " chunks, " + std::to_string(m.keys) + " keys");
+    auto kept = ledger.snapshots();
+    for (std::size_t i = 0; i + settings_.keep_snapshots < kept.size(); ++i) (void)ledger.delete_snapshot(kept[i].height);
+  }
+  if (settings_.retain_heights > 0 && committed > settings_.retain_heights) {
+    // A bounded step per commit: pruning never holds up a height for long.
+    (void)ledger.prune_step(committed - settings_.retain_heights, 20'000);
+  }
 }
 
 void Node::send_engine_message(NodeId to, const Bytes& payload) {
@@ -342,6 +364,18 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
       if (!blocks.empty()) (void)bus_.send(from, NodeMessage::sync_response(std::move(blocks)).to_bytes());
       break;
     }
+    case NodeMessageKind::snapshot_request: {
+      const auto kept = app_store_.ledger().snapshots();
+      (void)bus_.send(from, NodeMessage::snapshot_offer(kept.empty() ? Bytes{} : kept.back().to_bytes()).to_bytes());
+      break;
+    }
+    case NodeMessageKind::chunk_request:
+      if (auto chunk = app_store_.ledger().snapshot_chunk(m.from, m.index)) {
+        (void)bus_.send(from, NodeMessage::chunk(m.from, m.index, std::move(*chunk)).to_bytes());
+      }
+      break;
+    case NodeMessageKind::snapshot_offer:
+    case NodeMessageKind::chunk: break;  // for a node that is restoring (StateSync), not a running one
     case NodeMessageKind::sync_response:
       for (auto& d : m.blocks) {
         const Height before = app_store_.ledger().height();

@@ -22,7 +22,9 @@
 // as inputs; Commit executes the block and writes block, certificate,
 // results and state in one synced batch (LedgerAppStore); RequestSync asks
 // the hinted peer for up to 64 blocks, and a peer's blocks are fed to the
-// engine as BlockSynced (it checks each certificate). Transactions:
+// engine as BlockSynced (it checks each certificate); a peer's request
+// for a snapshot or one of its chunks is answered from the ledger (state
+// sync: NodeSettings::snapshot_interval, node/state_sync.hpp). Transactions:
 // submit() runs check_tx and, if admitted, sends the transaction to every
 // peer, which admits it in turn (de-duplicated by hash, not sent on).
 // Evidence of equivocation is kept in the ledger (evidence()), counted
@@ -89,6 +91,16 @@ struct NodeSettings {
   // node that learns it is more than one height behind asks that peer for
   // blocks even before the engine does.
   std::chrono::milliseconds heartbeat_interval{1000};
+  // State sync (node/state_sync.hpp): after every snapshot_interval-th
+  // height the node stores a snapshot of the state (Ledger::take_snapshot;
+  // 0: never) and keeps the last keep_snapshots of them, which it serves to
+  // peers that ask. retain_heights > 0 prunes blocks and old state below
+  // height - retain_heights, a little after each commit (Ledger::prune_step);
+  // it must be at least snapshot_interval, so that a node restored from a
+  // snapshot finds the blocks after it (InvalidArgument otherwise).
+  Height snapshot_interval = 0;
+  std::size_t keep_snapshots = 2;
+  Height retain_heights = 0;
   // Called on the poll thread for what an operator wants to see: "commit",
   // "evidence", "rejected", "sync" with a one-line description.
   std::function<void(std::string_view what, const std::string& detail)> on_event;
@@ -163,6 +175,8 @@ class Node {
 
  private:
   [[nodiscard]] ledger::OpenOptions open_options();
+  // After a commit: snapshots and pruning as the settings say.
+  void maintain_ledger(Height committed);
   void remember(const consensus::Decision& d, const consensus::FinalizeResult& result);
   void run_mailbox();
   void heartbeat();
