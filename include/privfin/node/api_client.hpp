@@ -14,7 +14,9 @@
 // NetworkError naming the node when it cannot be reached or the TLS check
 // fails; Error with the HTTP status and the node's reason for an error
 // answer; DecodeError for an answer that does not parse. Not thread-safe:
-// one client per thread.
+// one client per thread. A program using it should ignore SIGPIPE
+// (std::signal(SIGPIPE, SIG_IGN)): a TLS write to a node that just closed
+// the connection raises it otherwise, and SIGPIPE ends a process.
 #pragma once
 
 #include <memory>
