@@ -57,7 +57,7 @@ struct ClientApi::Impl {
 
   // What /v1/status and /metrics report, read on the node's thread.
   std::tuple<NodeStatus, std::size_t, consensus::Round> snapshot() {
-    return on_node([&] { return std::tuple(node.status(), node.peers_connected(), node.engine().round()); });
+    return on_node([&] { return std::tuple(node.status(), node.peers_connected(), node.engine().position().round); });
   }
 
   static void reply(httplib::Response& res, int status, const json& body) {

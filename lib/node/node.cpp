@@ -126,7 +126,12 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
     throw InvalidArgument("Node: behaviour '" + std::string(to_string(settings_.behaviour)) +
                           "' is not supported (honest, equivocate, double-vote)");
   }
-  engine_ = std::make_unique<consensus::Tendermint>(std::move(tc), crypto_);
+  if (settings_.make_engine) {
+    engine_ = settings_.make_engine(genesis_, self_, crypto_);
+    if (!engine_) throw InvalidArgument("Node: make_engine made no engine");
+  } else {
+    engine_ = std::make_unique<consensus::Tendermint>(std::move(tc), crypto_);
+  }
   executor_ = std::make_unique<consensus::AppExecutor>(
       app_, app_store_,
       consensus::ExecutorConfig{settings_.chain_id, settings_.mempool_max_txs, settings_.mempool_max_bytes});
@@ -239,20 +244,18 @@ void Node::input(const consensus::Input& in) {
 }
 
 void Node::observe_engine() {
-  const Height h = engine_->height();
-  const consensus::Round r = engine_->round();
-  const consensus::Step s = engine_->current_step();
-  if (h == seen_height_ && r == seen_round_ && s == seen_step_) return;
+  const auto p = engine_->position();
+  const std::uint8_t step = std::min<std::uint8_t>(p.step, static_cast<std::uint8_t>(metrics_.step_seconds.size() - 1));
+  if (p.height == seen_height_ && p.round == seen_round_ && step == seen_step_) return;
   const auto t = std::chrono::steady_clock::now();
   if (seen_since_ != std::chrono::steady_clock::time_point{}) {
-    metrics_.step_seconds[static_cast<std::size_t>(seen_step_)].observe(
-        std::chrono::duration<double>(t - seen_since_).count());
+    metrics_.step_seconds[seen_step_].observe(std::chrono::duration<double>(t - seen_since_).count());
     // The same height in a later round: the round ended without a decision.
-    if (h == seen_height_ && r > seen_round_) ++metrics_.missed_rounds[static_cast<std::size_t>(seen_step_)];
+    if (p.height == seen_height_ && p.round > seen_round_) ++metrics_.missed_rounds[seen_step_];
   }
-  seen_height_ = h;
-  seen_round_ = r;
-  seen_step_ = s;
+  seen_height_ = p.height;
+  seen_round_ = p.round;
+  seen_step_ = step;
   seen_since_ = t;
 }
 

@@ -80,6 +80,11 @@ struct NodeSettings {
   // Timeouts and limits of the engine (chain_id, validators and self are
   // filled in by the node).
   consensus::TendermintConfig engine;
+  // Another engine behind the same contract (e.g. Gosig): made by this
+  // function from the genesis, this node's id and the crypto provider.
+  // Unset: the Tendermint-form engine with `engine`'s settings.
+  std::function<std::unique_ptr<consensus::Engine>(const consensus::Genesis&, consensus::NodeId, consensus::Crypto&)>
+      make_engine;
   std::size_t mempool_max_txs = 10'000;
   std::size_t mempool_max_bytes = std::size_t{64} << 20;
   std::size_t remembered_txs = 100'000;
@@ -167,7 +172,7 @@ class Node {
   [[nodiscard]] const std::string& chain_id() const noexcept { return settings_.chain_id; }
   [[nodiscard]] NodeId self() const noexcept { return self_; }
   [[nodiscard]] const ledger::Ledger& ledger() const { return app_store_.ledger(); }
-  [[nodiscard]] const consensus::Tendermint& engine() const noexcept { return *engine_; }
+  [[nodiscard]] const consensus::Engine& engine() const noexcept { return *engine_; }
 
   // The environment of Runtime<Env> (consensus/runtime.hpp); public for the
   // runtime's sake only.
@@ -201,7 +206,7 @@ class Node {
   ledger::SafetyStore safety_;
   ledger::EvidenceStore evidence_;
   std::unique_ptr<consensus::AppExecutor> executor_;
-  std::unique_ptr<consensus::Tendermint> engine_;
+  std::unique_ptr<consensus::Engine> engine_;
   std::unique_ptr<Env> env_;
   std::unique_ptr<consensus::Runtime<Env>> runtime_;
   std::multimap<TimePoint, consensus::TimerId> timers_;
@@ -224,7 +229,7 @@ class Node {
   // Where the engine was, and since when (observe_engine).
   Height seen_height_ = 0;
   consensus::Round seen_round_ = 0;
-  consensus::Step seen_step_ = consensus::Step::propose;
+  std::uint8_t seen_step_ = 0;
   std::chrono::steady_clock::time_point seen_since_{};
   std::chrono::steady_clock::time_point last_commit_{};
   // Admission times of transactions not yet committed (commit latency),
