@@ -4,18 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api_json.hpp"
 #include "privfin/core/error.hpp"
 
 namespace privfin::node {
-namespace {
-
-using nlohmann::json;
-
-consensus::TxVerdict verdict_of(const json& j) {
-  return consensus::TxVerdict{static_cast<consensus::TxCode>(j.at("code").get<int>()), j.value("reason", std::string())};
-}
-
-}  // namespace
 
 struct ApiClient::Impl {
   std::string node;
@@ -36,31 +28,32 @@ struct ApiClient::Impl {
     return once_more_if_closed([&] { return client->Post(path, body, "application/json"); });
   }
 
-  // The answer's JSON; `not_found` set instead of throwing on a 404.
-  json call(const httplib::Result& r, const std::string& what, bool* not_found = nullptr) const {
+  // The answer's body; `not_found` set instead of throwing on a 404. An
+  // error answer's {"error": why} goes into the exception.
+  std::string call(const httplib::Result& r, const std::string& what, bool* not_found = nullptr) const {
     if (!r) throw NetworkError("node " + node + ": " + what + " failed: " + httplib::to_string(r.error()));
     if (r->status == 404 && not_found) {
       *not_found = true;
-      return json{};
-    }
-    json j;
-    try {
-      j = json::parse(r->body);
-    } catch (const json::exception&) {
-      if (r->status == 200) throw DecodeError("node " + node + ": " + what + ": the answer is not JSON");
+      return {};
     }
     if (r->status != 200) {
-      throw Error("node " + node + ": " + what + ": HTTP " + std::to_string(r->status) + ": " +
-                  (j.is_object() ? j.value("error", std::string()) : std::string()));
+      std::string why;
+      try {
+        const auto j = nlohmann::json::parse(r->body);
+        if (j.is_object() && j.contains("error") && j["error"].is_string()) why = j["error"].get<std::string>();
+      } catch (const nlohmann::json::exception&) {
+      }
+      throw Error("node " + node + ": " + what + ": HTTP " + std::to_string(r->status) + ": " + why);
     }
-    return j;
+    return r->body;
   }
+  // Decodes an answer with one of api_json's decoders, naming the node.
   template <class F>
   auto parse(const std::string& what, F f) const {
     try {
       return f();
-    } catch (const json::exception& e) {
-      throw DecodeError("node " + node + ": " + what + ": unexpected answer: " + e.what());
+    } catch (const DecodeError& e) {
+      throw DecodeError("node " + node + ": " + what + ": " + e.what());
     }
   }
 };
@@ -88,68 +81,43 @@ ApiClient::ApiClient(ApiClient&&) noexcept = default;
 ApiClient& ApiClient::operator=(ApiClient&&) noexcept = default;
 
 Submitted ApiClient::submit(ByteView tx) {
-  const json body{{"tx", to_hex(tx)}};
-  const auto j = impl_->call(impl_->post("/v1/tx", body.dump()), "submit");
-  return impl_->parse("submit", [&] { return Submitted{j.at("hash").get<std::string>(), verdict_of(j)}; });
+  const nlohmann::json body{{"tx", to_hex(tx)}};
+  const auto answer = impl_->call(impl_->post("/v1/tx", body.dump()), "submit");
+  return impl_->parse("submit", [&] { return api_json::submitted(answer); });
 }
 
 std::vector<Submitted> ApiClient::submit_batch(std::span<const Bytes> txs) {
-  json list = json::array();
+  nlohmann::json list = nlohmann::json::array();
   for (const auto& tx : txs) list.push_back(to_hex(tx));
-  const json body{{"txs", list}};
-  const auto j = impl_->call(impl_->post("/v1/txs", body.dump()), "submit");
-  return impl_->parse("submit", [&] {
-    std::vector<Submitted> out;
-    for (const auto& r : j.at("results")) out.push_back(Submitted{r.at("hash").get<std::string>(), verdict_of(r)});
-    if (out.size() != txs.size()) throw DecodeError("node " + impl_->node + ": submit: one verdict per transaction expected");
-    return out;
-  });
+  const nlohmann::json body{{"txs", list}};
+  const auto answer = impl_->call(impl_->post("/v1/txs", body.dump()), "submit");
+  auto out = impl_->parse("submit", [&] { return api_json::submitted_batch(answer); });
+  if (out.size() != txs.size()) throw DecodeError("node " + impl_->node + ": submit: one verdict per transaction expected");
+  return out;
 }
 
 std::optional<Committed> ApiClient::transaction(const std::string& hash_hex) {
   bool missing = false;
-  const auto j = impl_->call(impl_->get("/v1/tx/" + hash_hex), "transaction", &missing);
+  const auto answer = impl_->call(impl_->get("/v1/tx/" + hash_hex), "transaction", &missing);
   if (missing) return std::nullopt;
-  return impl_->parse("transaction", [&] {
-    return Committed{j.at("height").get<consensus::Height>(), j.at("index").get<std::size_t>(), verdict_of(j)};
-  });
+  return impl_->parse("transaction", [&] { return api_json::committed(answer); });
 }
 
 ApiStatus ApiClient::status() {
-  const auto j = impl_->call(impl_->get("/v1/status"), "status");
-  return impl_->parse("status", [&] {
-    ApiStatus s;
-    s.chain_id = j.at("chain_id").get<std::string>();
-    s.node = j.at("node").get<consensus::NodeId>();
-    s.height = j.at("height").get<consensus::Height>();
-    s.round = j.at("round").get<consensus::Round>();
-    s.app_hash = j.at("app_hash").get<std::string>();
-    s.mempool = j.at("mempool").get<std::size_t>();
-    s.peers_connected = j.at("peers_connected").get<std::size_t>();
-    s.evidence = j.at("evidence").get<std::uint64_t>();
-    s.synced = j.at("synced").get<std::uint64_t>();
-    return s;
-  });
+  const auto answer = impl_->call(impl_->get("/v1/status"), "status");
+  return impl_->parse("status", [&] { return api_json::status(answer); });
 }
 
 consensus::QueryResult ApiClient::query(const std::string& path, ByteView key, consensus::Height h, bool prove) {
   const std::string url = "/v1/query?path=" + path + "&key=" + to_hex(key) + "&height=" + std::to_string(h) +
                           (prove ? "&prove=1" : "");
-  const auto j = impl_->call(impl_->get(url), "query");
-  return impl_->parse("query", [&] {
-    consensus::QueryResult q;
-    q.code = static_cast<consensus::TxCode>(j.at("code").get<int>());
-    q.reason = j.value("reason", std::string());
-    q.height = j.at("height").get<consensus::Height>();
-    if (!j.at("value").is_null()) q.value = from_hex(j.at("value").get<std::string>());
-    if (prove) q.proof = from_hex(j.at("proof").get<std::string>());
-    return q;
-  });
+  const auto answer = impl_->call(impl_->get(url), "query");
+  return impl_->parse("query", [&] { return api_json::query(answer, prove); });
 }
 
 consensus::Decision ApiClient::block(consensus::Height h) {
-  const auto j = impl_->call(impl_->get("/v1/block/" + std::to_string(h)), "block " + std::to_string(h));
-  const Bytes raw = impl_->parse("block", [&] { return from_hex(j.at("decision").get<std::string>()); });
+  const auto answer = impl_->call(impl_->get("/v1/block/" + std::to_string(h)), "block " + std::to_string(h));
+  const Bytes raw = impl_->parse("block", [&] { return api_json::decision(answer); });
   auto m = consensus::Message::from_bytes(raw);
   auto* d = std::get_if<consensus::Decision>(&m.body);
   if (d == nullptr || d->block.header.height != h) {
@@ -159,12 +127,8 @@ consensus::Decision ApiClient::block(consensus::Height h) {
 }
 
 std::vector<consensus::Evidence> ApiClient::evidence(consensus::Height from) {
-  const auto j = impl_->call(impl_->get("/v1/evidence?from=" + std::to_string(from)), "evidence");
-  const auto raws = impl_->parse("evidence", [&] {
-    std::vector<Bytes> r;
-    for (const auto& e : j.at("evidence")) r.push_back(from_hex(e.at("evidence").get<std::string>()));
-    return r;
-  });
+  const auto answer = impl_->call(impl_->get("/v1/evidence?from=" + std::to_string(from)), "evidence");
+  const auto raws = impl_->parse("evidence", [&] { return api_json::evidence(answer); });
   std::vector<consensus::Evidence> out;
   for (const auto& raw : raws) {
     auto e = consensus::Evidence::from_bytes(raw);

@@ -1,5 +1,7 @@
 #include "privfin/node/client_api.hpp"
 
+#include "api_json.hpp"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -85,9 +87,7 @@ struct ClientApi::Impl {
   void routes() {
     server->Post("/v1/tx", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
-        const auto body = json::parse(req.body);
-        const Bytes tx = hex_field(body.at("tx").get<std::string>(), "tx");
-        if (tx.empty()) throw HttpError{400, "empty transaction"};
+        const Bytes tx = api_json::tx_request(req.body);
         const auto verdict = on_node([&] { return node.submit(tx); });
         reply(res, 200, json{{"hash", to_hex(Sha256::hash(tx))},
                              {"code", static_cast<int>(verdict.code)},
@@ -96,16 +96,7 @@ struct ClientApi::Impl {
     });
     server->Post("/v1/txs", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
-        const auto body = json::parse(req.body);
-        const auto& list = body.at("txs");
-        if (!list.is_array() || list.size() > max_batch) {
-          throw HttpError{400, "txs must be an array of at most " + std::to_string(max_batch)};
-        }
-        std::vector<Bytes> txs;
-        for (const auto& t : list) {
-          txs.push_back(hex_field(t.get<std::string>(), "tx"));
-          if (txs.back().empty()) throw HttpError{400, "empty transaction"};
-        }
+        const auto txs = api_json::txs_request(req.body, max_batch);
         const auto verdicts = on_node([&] {
           std::vector<consensus::TxVerdict> v;
           for (const auto& tx : txs) v.push_back(node.submit(tx));

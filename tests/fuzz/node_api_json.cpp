@@ -1,0 +1,47 @@
+// Feeds the client API's JSON decoders (lib/node/api_json.hpp): a node
+// reads requests from any client that holds its certificate, and a client
+// reads answers from a node it may not trust. Input: [which:u8][text].
+// Oracles: no crash, only DecodeError; a transaction list never holds more
+// than its bound or an empty transaction; result codes are inside TxCode.
+#include <cstdint>
+#include <string_view>
+
+#include "lib/node/api_json.hpp"
+#include "privfin/core/error.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using namespace privfin;
+namespace api = privfin::node::api_json;
+
+namespace {
+
+void known(consensus::TxCode c) { fuzz::require(c <= consensus::TxCode::invalid); }
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::Splitter in(fuzz::as_view(data, size));
+  const auto which = in.u8();
+  const ByteView rest = in.rest();
+  const std::string_view text(reinterpret_cast<const char*>(rest.data()), rest.size());
+  try {
+    switch (which % 9) {
+      case 0: fuzz::require(!api::tx_request(text).empty()); break;
+      case 1:
+        for (const auto& tx : api::txs_request(text, 8)) fuzz::require(!tx.empty());
+        fuzz::require(api::txs_request(text, 8).size() <= 8);
+        break;
+      case 2: known(api::submitted(text).verdict.code); break;
+      case 3:
+        for (const auto& s : api::submitted_batch(text)) known(s.verdict.code);
+        break;
+      case 4: known(api::committed(text).result.code); break;
+      case 5: (void)api::status(text); break;
+      case 6: known(api::query(text, (which & 0x10U) != 0).code); break;
+      case 7: (void)api::decision(text); break;
+      default: (void)api::evidence(text); break;
+    }
+  } catch (const DecodeError&) {
+  }
+  return 0;
+}
