@@ -73,7 +73,7 @@ TEST_CASE("runtime: nothing after a Persist leaves before the write is durable",
   CHECK(rt.held() == 0);
 }
 
-TEST_CASE("runtime: a synchronous environment releases at once; the planted bug does not wait",
+TEST_CASE("runtime: a synchronous environment releases at once - the planted bug does not wait",
           "[consensus][runtime]") {
   ScriptEngine engine;
   engine.script = {{Persist{record(1)}, Broadcast{Bytes(1)}}};

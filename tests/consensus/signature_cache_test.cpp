@@ -10,7 +10,7 @@
 using namespace privfin;
 using namespace privfin::consensus::apps;
 
-TEST_CASE("signature cache: hits only for what verified, per chain id; bad signatures never cached; bounded",
+TEST_CASE("signature cache: hits only for what verified, per chain id - bad signatures never cached - bounded",
           "[consensus][apps][cache]") {
   Prg prg(Prg::Seed{});
   const auto key = sig::Ed25519SecretKey::generate(prg);

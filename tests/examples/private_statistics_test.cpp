@@ -132,7 +132,7 @@ TEST_CASE("ex03: the synthetic loan file is deterministic and round-trips throug
   CHECK_THROWS_AS(ex03::parse_cheat("lie"), privfin::InvalidArgument);
 }
 
-TEST_CASE("ex03: banks and aggregators as separate processes over TLS; dishonest reports are rejected and named",
+TEST_CASE("ex03: banks and aggregators as separate processes over TLS - dishonest reports are rejected and named",
           "[examples][ex03][process]") {
   const std::size_t aggregators = GENERATE(std::size_t{2}, std::size_t{3});
   // With 2 aggregators: an inflated bucket count and a tampered proof share;

@@ -102,7 +102,7 @@ TEST_CASE("state tree: every version answers like a std::map, with proofs", "[le
   }
 }
 
-TEST_CASE("state tree: the root is independent of history; empty state is zero", "[ledger][state_tree]") {
+TEST_CASE("state tree: the root is independent of history - empty state is zero", "[ledger][state_tree]") {
   MemoryNodes a;
   MemoryNodes b;
   StateTree ta(a);

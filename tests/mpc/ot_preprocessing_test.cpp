@@ -15,7 +15,7 @@
 using namespace privfin;
 using R = Z2k<64>;
 
-TEST_CASE("OtPreprocessing: triples satisfy c = a * b and c = a & b; masks r >> d and r >> 63", "[mpc][ot_preprocessing]") {
+TEST_CASE("OtPreprocessing: triples satisfy c = a * b and c = a & b - masks r >> d and r >> 63", "[mpc][ot_preprocessing]") {
   const std::size_t parties = GENERATE(std::size_t{2}, std::size_t{3});
   INFO("parties " << parties);
   const std::size_t n = 300, words = 40;

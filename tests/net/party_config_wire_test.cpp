@@ -11,7 +11,7 @@
 
 using namespace privfin;
 
-TEST_CASE("wire: a party configuration refuses every truncation; a bit flip is "
+TEST_CASE("wire: a party configuration refuses every truncation - a bit flip is "
           "refused or changes it",
           "[net][config][wire]") {
   net::PartyConfig config;

@@ -102,7 +102,7 @@ TEST_CASE("Message bus: every party sends to every other over TLS, in order, wit
   CHECK_FALSE(buses[1]->receive(10ms));
 }
 
-TEST_CASE("Message bus: a peer down at start comes up later; the others are never held back", "[net][bus][tcp]") {
+TEST_CASE("Message bus: a peer down at start comes up later - the others are never held back", "[net][bus][tcp]") {
   auto cluster = test::make_tcp_cluster(3, net::Transport::tls);
   // Party 0 (dialled by both others) starts late: its port is closed until then.
   const std::uint16_t port0 = cluster.config.parties[0].port;
@@ -253,7 +253,7 @@ TEST_CASE("Message bus: a lying length prefix is refused before allocation and t
   CHECK_FALSE(b0->receive(50ms));
 }
 
-TEST_CASE("Message bus: a wrong certificate is refused (pinning); nothing passes", "[net][bus][tcp]") {
+TEST_CASE("Message bus: a wrong certificate is refused (pinning) - nothing passes", "[net][bus][tcp]") {
   const auto& creds = test::credentials();
   auto cluster = test::make_tcp_cluster(2, net::Transport::tls);
   // Party 1 runs with party 2's key pair, which nobody pins for party 1.

@@ -44,7 +44,7 @@ bool delivered(net::TcpMessageBus& from, net::TcpMessageBus& to, std::size_t pee
 
 }  // namespace
 
-TEST_CASE("tcp relay: carries a TLS bus link; cut, nothing passes; restored, the bus reconnects by itself",
+TEST_CASE("tcp relay: carries a TLS bus link - cut, nothing passes - restored, the bus reconnects by itself",
           "[net][relay]") {
   auto cluster = test::make_tcp_cluster(2, net::Transport::tls);
   const std::uint16_t real_port = cluster.config.parties[0].port;
@@ -73,7 +73,7 @@ TEST_CASE("tcp relay: carries a TLS bus link; cut, nothing passes; restored, the
   bus1->close();
 }
 
-TEST_CASE("tcp relay: an address that cannot be bound is a NetworkError; an unreachable target is refused",
+TEST_CASE("tcp relay: an address that cannot be bound is a NetworkError - an unreachable target is refused",
           "[net][relay]") {
   net::TcpRelay first("127.0.0.1", 0, "127.0.0.1", 1);
   CHECK_THROWS_AS(net::TcpRelay("127.0.0.1", first.port(), "127.0.0.1", 1), NetworkError);

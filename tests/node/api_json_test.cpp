@@ -9,7 +9,7 @@
 using namespace privfin;
 namespace api = privfin::node::api_json;
 
-TEST_CASE("client API JSON: requests and answers decode; every defect is a DecodeError", "[node][api]") {
+TEST_CASE("client API JSON: requests and answers decode - every defect is a DecodeError", "[node][api]") {
   CHECK(api::tx_request(R"({"tx":"0a0b"})") == Bytes{std::byte{0x0a}, std::byte{0x0b}});
   CHECK(api::txs_request(R"({"txs":["01","0203"]})", 2).size() == 2);
   CHECK(api::txs_request(R"({"txs":[]})", 2).empty());

@@ -8,7 +8,7 @@
 using namespace privfin;
 using namespace privfin::node;
 
-TEST_CASE("metrics: a histogram renders cumulative buckets, +Inf, sum and count; bad bounds are refused",
+TEST_CASE("metrics: a histogram renders cumulative buckets, +Inf, sum and count - bad bounds are refused",
           "[node][metrics]") {
   Histogram h({0.1, 1});
   h.observe(0.05);

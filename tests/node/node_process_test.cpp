@@ -111,7 +111,7 @@ std::pair<int, std::string> run_program(const std::vector<std::string>& args, co
 
 }  // namespace
 
-TEST_CASE("privfin-node: four processes over TLS; one killed with SIGKILL restarts from its ledger and catches up",
+TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL restarts from its ledger and catches up",
           "[node][process]") {
   test::TempDir dir;
   const auto net_dir = dir.path() / "chain";
@@ -209,8 +209,8 @@ TEST_CASE("privfin-node: four processes over TLS; one killed with SIGKILL restar
   CHECK(read_all(out(2)).substr(restart, 14) != "start height 0");  // recovered its ledger
 }
 
-TEST_CASE("privfin-keygen: four banks make their own validator keys and cards; a genesis from the cards runs four "
-          "privfin-node processes; a duplicate card is refused",
+TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - a genesis from the cards runs four "
+          "privfin-node processes - a duplicate card is refused",
           "[node][process][genesis]") {
   test::TempDir dir;
   const std::uint16_t base = free_ports(4);

@@ -163,7 +163,7 @@ struct ThreadCluster {
 
 }  // namespace
 
-TEST_CASE("nodes: four validators over TLS agree on blocks of payments; a stopped node catches up by block sync",
+TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopped node catches up by block sync",
           "[node][cluster]") {
   ThreadCluster t(4);
   const auto& c = t.c;
@@ -214,7 +214,7 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments; a stoppe
   CHECK(m.step_seconds[0].count() > 0);
 }
 
-TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes and another genesis is refused; "
+TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes and another genesis is refused - "
           "the others commit",
           "[node][cluster]") {
   ThreadCluster t(4);
@@ -253,7 +253,7 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes an
 }
 
 TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "
-          "across a restart; the others agree",
+          "across a restart - the others agree",
           "[node][cluster]") {
   ThreadCluster t(4);
   // Validator 2 proposes another block to odd peers and doubles its votes to them.

@@ -11,7 +11,7 @@
 using namespace privfin;
 using namespace privfin::ledger;
 
-TEST_CASE("safety store: save, reopen, load; the latest record wins; damage is StoreCorruption", "[node][safety]") {
+TEST_CASE("safety store: save, reopen, load - the latest record wins - damage is StoreCorruption", "[node][safety]") {
   test::TempDir dir;
   consensus::SafetyRecord a;
   a.height = 7;

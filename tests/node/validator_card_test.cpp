@@ -32,7 +32,7 @@ std::string message_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("validator card: round trip; forged proofs, bad fields and duplicates refused with the cause",
+TEST_CASE("validator card: round trip - forged proofs, bad fields and duplicates refused with the cause",
           "[node][genesis]") {
   Prg prg(Prg::Seed{});
   const auto a = ValidatorKeys::generate(prg), b = ValidatorKeys::generate(prg), c = ValidatorKeys::generate(prg);

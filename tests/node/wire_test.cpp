@@ -10,7 +10,7 @@
 using namespace privfin;
 using namespace privfin::node;
 
-TEST_CASE("node wire: every kind round-trips; truncations and bit flips are refused", "[node][wire]") {
+TEST_CASE("node wire: every kind round-trips - truncations and bit flips are refused", "[node][wire]") {
   const auto chain = test::make_chain(4, 3);
   std::vector<NodeMessage> samples = {
       NodeMessage::consensus(consensus::Message{chain.decisions[0]}.to_bytes()),
@@ -63,7 +63,7 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
   CHECK_THROWS_AS(NodeMessage::from_bytes(w.data()), DecodeError);
 }
 
-TEST_CASE("node wire: the genesis document round-trips; truncations and bit flips are refused", "[node][wire]") {
+TEST_CASE("node wire: the genesis document round-trips - truncations and bit flips are refused", "[node][wire]") {
   const auto c = test::make_consortium(4);
   node::GenesisDocument g;
   g.chain_id = c.chain_id;

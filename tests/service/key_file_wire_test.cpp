@@ -28,7 +28,7 @@ bool is_verify_key(const SecretBytes& key) {
 
 }  // namespace
 
-TEST_CASE("wire: a clear key file refuses every truncation; a bit flip is refused or gives another key",
+TEST_CASE("wire: a clear key file refuses every truncation - a bit flip is refused or gives another key",
           "[service][key_file][wire]") {
   auto prg = fixed_prg();
   const SecretBytes file = encode_key_file(KeyType::prio3_verify_key, verify_key(), {}, prg);

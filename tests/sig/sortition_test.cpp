@@ -182,7 +182,7 @@ TEST_CASE("sortition: the fixed-point fast path always agrees with the exact com
   }
 }
 
-TEST_CASE("sortition: real stakes are decided quickly; beyond the limits a typed error", "[sig][sortition]") {
+TEST_CASE("sortition: real stakes are decided quickly - beyond the limits a typed error", "[sig][sortition]") {
   auto prg = test_prg(9);
   const auto mean_votes = [&](std::uint64_t w, std::uint64_t big_w, std::uint64_t tau, int samples) {
     double sum = 0;
