@@ -45,6 +45,9 @@ inline constexpr Feature features[] = {
     {"age", 18, 90},               {"open_loans", 0, 12},       {"savings_keur", 0, 300},
     {"homeowner", 0, 1},           {"prior_default", 0, 1},     {"months_at_address", 0, 360}};
 inline constexpr std::size_t feature_count = std::size(features);
+// The Adult-shaped alternative (--adult-shape): UCI Adult's 124 binary
+// columns (ml::synthetic_binary), for the per-instance figure.
+inline constexpr std::size_t adult_features = 124;
 
 struct Options {
   std::size_t rows = 4000;        // training customers per bank
@@ -55,11 +58,21 @@ struct Options {
   std::uint64_t seed = 2026;      // the synthetic data (public in the demo, see README)
   std::set<std::size_t> reveal_to{0};  // banks that learn the model
   double bound_points = 0.5;      // largest accepted accuracy gap to the plaintext model
+  bool adult_shape = false;       // ml::synthetic_binary with 124 features instead of the credit features
+
+  [[nodiscard]] std::size_t feature_count() const { return adult_shape ? adult_features : ex05::feature_count; }
 };
 
 // Bank `bank`'s customers (part 0) or applicants (part 1): raw features
 // scaled into [0, 1] by the public ranges; label 1 = repaid (approve).
 inline privfin::ml::Dataset bank_data(const Options& o, std::size_t bank, int part) {
+  if (o.adult_shape) {
+    // One synthetic population: the banks' customers first, then their applicants.
+    const auto all = privfin::ml::synthetic_binary(banks * (o.rows + o.applicants), adult_features, o.seed);
+    const std::size_t n = part == 0 ? o.rows : o.applicants;
+    const std::size_t first = part == 0 ? bank * o.rows : banks * o.rows + bank * o.applicants;
+    return privfin::ml::split_rows(privfin::ml::split_rows(all, first).second, n).first;
+  }
   privfin::Prg::Seed s{};
   for (std::size_t i = 0; i < 8; ++i) s[i] = static_cast<std::byte>((o.seed >> (8 * i)) & 0xFFU);
   s[8] = static_cast<std::byte>(bank);
@@ -113,7 +126,7 @@ inline privfin::service::Parameters parameters(const Options& o) {
       .set("epochs", static_cast<std::uint64_t>(o.epochs))
       .set("batch", static_cast<std::uint64_t>(o.batch))
       .set("learning rate log2", std::int64_t{o.learning_log2})
-      .set("features", static_cast<std::uint64_t>(feature_count))
+      .set("features", static_cast<std::uint64_t>(o.feature_count()))
       .set("fractional bits", std::uint64_t{F})
       .set("model revealed to", reveal)
       .set("data seed", o.seed);
@@ -131,11 +144,11 @@ inline std::vector<R> plaintext_model(const Options& o) {
     x.insert(x.end(), xe.begin(), xe.end());
     y.insert(y.end(), ye.begin(), ye.end());
   }
-  return privfin::ml::train_logistic_reference<F>(x, y, banks * o.rows, feature_count, training_options(o));
+  return privfin::ml::train_logistic_reference<F>(x, y, banks * o.rows, o.feature_count(), training_options(o));
 }
 
 struct Outcome {
-  double train_seconds = 0, score_seconds = 0;
+  double input_seconds = 0, train_seconds = 0, score_seconds = 0;
   privfin::net::PeerCounters traffic;
   std::vector<R> model;              // empty unless revealed to this bank
   std::vector<R> approvals;          // this bank's applicants: 1 approve, 0 decline
@@ -159,9 +172,11 @@ inline Outcome run_bank(privfin::net::Network& net, const Options& o, privfin::P
   mpc::Rep3 p(net, prg);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<std::size_t> counts(banks, o.rows);
-  const auto x = ml::share_rows(p, counts, ml::encode_features<F>(mine), feature_count);
+  const std::size_t d = o.feature_count();
+  const auto x = ml::share_rows(p, counts, ml::encode_features<F>(mine), d);
   const auto y = ml::share_rows(p, counts, ml::encode_labels<F>(mine), 1);
-  const auto w = ml::train_logistic<F>(p, x, y, banks * o.rows, feature_count, training_options(o));
+  const auto t_in = std::chrono::steady_clock::now();
+  const auto w = ml::train_logistic<F>(p, x, y, banks * o.rows, d, training_options(o));
   for (std::size_t b : o.reveal_to) {
     auto revealed = p.reveal_to(b, w);
     if (b == me) out.model = std::move(revealed);
@@ -169,8 +184,8 @@ inline Outcome run_bank(privfin::net::Network& net, const Options& o, privfin::P
   const auto t1 = std::chrono::steady_clock::now();
   // Scoring: every bank's applicants, each visible only to its bank.
   const std::vector<std::size_t> app_counts(banks, o.applicants);
-  const auto xa = ml::share_rows(p, app_counts, ml::encode_features<F>(applicants), feature_count);
-  const auto approve = ml::classify(p, ml::logistic_scores<F>(p, xa, w, banks * o.applicants, feature_count));
+  const auto xa = ml::share_rows(p, app_counts, ml::encode_features<F>(applicants), d);
+  const auto approve = ml::classify(p, ml::logistic_scores<F>(p, xa, w, banks * o.applicants, d));
   for (std::size_t b = 0; b < banks; ++b) {
     std::vector<std::size_t> index(o.applicants);
     for (std::size_t k = 0; k < o.applicants; ++k) index[k] = b * o.applicants + k;
@@ -178,13 +193,13 @@ inline Outcome run_bank(privfin::net::Network& net, const Options& o, privfin::P
     if (b == me) out.approvals = std::move(mine_scored);
   }
   const auto t2 = std::chrono::steady_clock::now();
-  out.train_seconds = std::chrono::duration<double>(t1 - t0).count();
+  out.input_seconds = std::chrono::duration<double>(t_in - t0).count();
+  out.train_seconds = std::chrono::duration<double>(t1 - t_in).count();
   out.score_seconds = std::chrono::duration<double>(t2 - t1).count();
   out.traffic = net.total_counters();
   // The comparison with the plaintext model (demonstration aid).
   const auto ref = plaintext_model(o);
-  const auto ref_scores = ml::logistic_scores_reference<F>(ml::encode_features<F>(applicants), ref, o.applicants,
-                                                           feature_count);
+  const auto ref_scores = ml::logistic_scores_reference<F>(ml::encode_features<F>(applicants), ref, o.applicants, d);
   std::size_t right = 0, right_ref = 0;
   for (std::size_t k = 0; k < o.applicants; ++k) {
     const bool yes = out.approvals[k] == R{1};
@@ -204,8 +219,8 @@ inline int report(std::ostream& os, const Options& o, std::size_t me, const Outc
   const std::string who = "bank " + std::to_string(me) + " (" + bank_names[me] + ")";
   const double training_rows = static_cast<double>(banks * o.rows * o.epochs);
   char line[512];
-  std::snprintf(line, sizeof line, "%s: trained on %zu shared customers of 3 banks (%zu its own), %zu epochs in %.3f s = %.1f us per customer per epoch\n",
-                who.c_str(), banks * o.rows, o.rows, o.epochs, r.train_seconds, 1e6 * r.train_seconds / training_rows);
+  std::snprintf(line, sizeof line, "%s: shared %zu customers of 3 banks (%zu its own) in %.3f s; trained %zu epochs in %.3f s = %.1f us per customer per epoch\n",
+                who.c_str(), banks * o.rows, o.rows, r.input_seconds, o.epochs, r.train_seconds, 1e6 * r.train_seconds / training_rows);
   os << line;
   std::snprintf(line, sizeof line, "%s: traffic sent %.2f MB, received %.2f MB, %llu rounds (%.0f bytes sent per customer per epoch)\n",
                 who.c_str(), static_cast<double>(r.traffic.bytes_sent) / 1e6,
@@ -213,13 +228,15 @@ inline int report(std::ostream& os, const Options& o, std::size_t me, const Outc
                 static_cast<double>(r.traffic.bytes_sent) / training_rows);
   os << line;
   if (!r.model.empty()) {
+    const std::size_t d = o.feature_count();
     os << who << ": model revealed here (configured):";
-    for (std::size_t f = 0; f <= feature_count; ++f) {
-      std::snprintf(line, sizeof line, " %s=%.4f", f < feature_count ? features[f].name : "intercept",
-                    privfin::sharing::Fixed<F>::decode(r.model[f]));
+    for (std::size_t f = 0; f <= d; ++f) {
+      if (d > 12 && f >= 6 && f < d) continue;  // the Adult shape: the first six weights and the intercept
+      const std::string name = f == d ? "intercept" : o.adult_shape ? "w" + std::to_string(f) : features[f].name;
+      std::snprintf(line, sizeof line, " %s=%.4f", name.c_str(), privfin::sharing::Fixed<F>::decode(r.model[f]));
       os << line;
     }
-    os << "\n";
+    os << (d > 12 ? " (" + std::to_string(d - 6) + " more)\n" : "\n");
   } else {
     os << who << ": model not revealed here (configured for other banks)\n";
   }

@@ -2,7 +2,7 @@
 // three banks; the bank is the party's network id (0, 1, 2).
 //
 //   privfin-launch --parties 3 -- privfin-ex05-credit-scoring [--rows N] [--applicants N] [--epochs E]
-//                  [--reveal-to 0,2] [--bound POINTS]
+//                  [--reveal-to 0,2] [--bound POINTS] [--adult-shape]
 //   privfin-ex05-credit-scoring --config cluster.json --id I ...   (by hand, without a launcher)
 //
 // Every bank gets the same options (checked by parameter agreement before
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.add_option("--learning-log2", o.learning_log2, "learning rate 2^L")->check(CLI::Range(-10, 4));
   app.add_option("--seed", o.seed, "seed of the synthetic customers");
   app.add_option("--reveal-to", reveal, "banks that learn the model (comma-separated ids)")->delimiter(',');
+  app.add_flag("--adult-shape", o.adult_shape, "124 binary features (UCI Adult's shape) instead of the credit features");
   app.add_option("--bound", o.bound_points, "largest accepted accuracy gap in points")->check(CLI::Range(0.0, 100.0));
   auto* id_option = app.add_option("--id", id, "this party's id in --config");
   app.add_option("--config", config, "cluster.json, without privfin-launch")->needs(id_option);

@@ -179,11 +179,12 @@ template <unsigned F, mpc::Protocol P>
   detail::check_data("ml::train_logistic", x.size(), y.size(), rows, features);
   const unsigned shift = detail::update_shift(F, o, rows);
   const std::size_t d1 = features + 1, b = o.batch;
-  const auto xa = detail::with_intercept<F>(p, x, rows, features);
   auto w = p.constant(std::vector<Ring>(d1));
   for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
     for (std::size_t start = 0; start + b <= rows; start += b) {
-      const auto xb = detail::slice(p, xa, start * d1, b * d1);
+      // The batch's rows with their constant-1 column (built per batch: a
+      // copy of the whole data set would cost more than the training).
+      const auto xb = detail::with_intercept<F>(p, detail::slice(p, x, start * features, b * features), b, features);
       const auto yb = detail::slice(p, y, start, b);
       const auto z = mpc::trunc(p, mpc::matmul(p, xb, w, b, d1, 1), F);
       const auto e = p.sub(mpc::sigmoid_pwl<F>(p, z), yb);
