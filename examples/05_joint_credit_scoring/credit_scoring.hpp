@@ -232,11 +232,18 @@ inline int report(std::ostream& os, const Options& o, std::size_t me, const Outc
     os << who << ": model revealed here (configured):";
     for (std::size_t f = 0; f <= d; ++f) {
       if (d > 12 && f >= 6 && f < d) continue;  // the Adult shape: the first six weights and the intercept
-      const std::string name = f == d ? "intercept" : o.adult_shape ? "w" + std::to_string(f) : features[f].name;
-      std::snprintf(line, sizeof line, " %s=%.4f", name.c_str(), privfin::sharing::Fixed<F>::decode(r.model[f]));
+      const double v = privfin::sharing::Fixed<F>::decode(r.model[f]);
+      if (f == d) {
+        std::snprintf(line, sizeof line, " intercept=%.4f", v);
+      } else if (o.adult_shape) {
+        std::snprintf(line, sizeof line, " w%zu=%.4f", f, v);
+      } else {
+        std::snprintf(line, sizeof line, " %s=%.4f", features[f].name, v);
+      }
       os << line;
     }
-    os << (d > 12 ? " (" + std::to_string(d - 6) + " more)\n" : "\n");
+    if (d > 12) os << " (and " << d - 6 << " more)";
+    os << "\n";
   } else {
     os << who << ": model not revealed here (configured for other banks)\n";
   }
