@@ -12,9 +12,11 @@
 #include <array>
 #include <functional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "privfin/ml/dataset.hpp"
+#include "privfin/ml/kmeans.hpp"
 #include "privfin/ml/logistic_regression.hpp"
 #include "privfin/mpc/beaver.hpp"
 #include "privfin/mpc/conv.hpp"
@@ -42,19 +44,22 @@ struct UseBeaver {
 // Runs body(p) once per benchmark iteration on all three parties (party 0
 // is the benchmark thread; the others follow its "go" words); `items` per
 // iteration. Reports party 0's bytes sent and rounds per item.
-template <class Which, class Body>
-void three_parties(benchmark::State& state, std::size_t items, Body body) {
+// setup(p) runs once per party before the timed loop; body(p, prepared) per iteration.
+template <class Which, class Setup, class Body>
+void three_parties_prepared(benchmark::State& state, std::size_t items, Setup setup, Body body) {
   auto nets = net::LocalNetwork::create(3);
   const Prg::Seed common = random_seed();
   auto make_and_run = [&](std::size_t id, const std::function<bool()>& next) {
     Prg seeds(random_seed());
     if constexpr (std::is_same_v<Which, UseRep3>) {
       mpc::Rep3 p(*nets[id], seeds);
-      while (next()) body(p);
+      auto prepared = setup(p);
+      while (next()) body(p, prepared);
     } else {
       mpc::LocalPreprocessing pre(common, id, 3);
       mpc::Beaver p(*nets[id], pre, seeds);
-      while (next()) body(p);
+      auto prepared = setup(p);
+      while (next()) body(p, prepared);
     }
   };
   std::array<std::thread, 2> helpers;
@@ -88,6 +93,11 @@ void three_parties(benchmark::State& state, std::size_t items, Body body) {
   state.counters["rounds"] = static_cast<double>(c.rounds) / static_cast<double>(std::max<std::uint64_t>(iterations, 1));
   state.SetItemsProcessed(static_cast<std::int64_t>(iterations * items));
   state.SetLabel(Which::name);
+}
+
+template <class Which, class Body>
+void three_parties(benchmark::State& state, std::size_t items, Body body) {
+  three_parties_prepared<Which>(state, items, [](auto&) { return 0; }, [&](auto& p, int) { body(p); });
 }
 
 std::vector<R> encoded(std::size_t n, double lo, double hi, std::uint64_t seed) {
@@ -171,9 +181,25 @@ void BM_LogisticEpochAdultShape(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
   const auto d = ml::synthetic_binary(rows, 124, 1);
   const auto x = ml::encode_features<F>(d), y = ml::encode_labels<F>(d);
-  three_parties<Which>(state, rows, [&](auto& p) {
-    benchmark::DoNotOptimize(ml::train_logistic<F>(p, p.constant(x), p.constant(y), rows, 124, {.epochs = 1, .batch = 128}));
-  });
+  three_parties_prepared<Which>(
+      state, rows, [&](auto& p) { return std::pair{p.constant(x), p.constant(y)}; },
+      [&](auto& p, const auto& xy) {
+        benchmark::DoNotOptimize(ml::train_logistic<F>(p, xy.first, xy.second, rows, 124, {.epochs = 1, .batch = 128}));
+      });
+}
+
+// One Lloyd iteration, 5 clusters, 28 features (the credit-card set's shape); items = points.
+template <class Which>
+void BM_KMeansIteration28(benchmark::State& state) {
+  const auto rows = static_cast<std::size_t>(state.range(0));
+  const auto d = ml::synthetic_blobs(rows, 28, 5, 1);
+  const auto x = ml::encode_features<F>(d);
+  const std::vector<R> c0(x.begin(), x.begin() + 5 * 28);
+  three_parties_prepared<Which>(
+      state, rows, [&](auto& p) { return std::pair{p.constant(x), p.constant(c0)}; },
+      [&](auto& p, const auto& xc) {
+        benchmark::DoNotOptimize(ml::kmeans<F>(p, xc.first, xc.second, rows, 28, {.clusters = 5, .iterations = 1}));
+      });
 }
 
 }  // namespace
@@ -196,3 +222,5 @@ BENCHMARK_TEMPLATE(BM_AvgPool2x2, UseRep3)->Arg(8)->UseRealTime()->Unit(benchmar
 BENCHMARK_TEMPLATE(BM_AvgPool2x2, UseBeaver)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_LogisticEpochAdultShape, UseRep3)->Arg(48842)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_LogisticEpochAdultShape, UseBeaver)->Arg(48842)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_KMeansIteration28, UseRep3)->Arg(10000)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_KMeansIteration28, UseBeaver)->Arg(10000)->UseRealTime()->Unit(benchmark::kMillisecond);

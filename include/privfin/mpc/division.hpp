@@ -23,15 +23,16 @@
 //
 // Accuracy (ulp = 2^-F; tested at many points for F = 16 on Rep3 and Beaver):
 //   reciprocal_in: |error| <= 2^-20 * (1/x) + 2 ulp;
-//   divide_in(a, b) = a * (1/b at G bits): |error| <= 2^-20 |a/b| + 2^(1-G) |a| + 2 ulp,
-//     for |a/b| < 2^(61-F-G) (F = 16: 2^21);
+//   divide_in(a, b) = (a * (1/m at G bits)) * 2^-e:
+//     |error| <= 2^-20 |a/b| + 2 ulp * max(1, 1/b), for |a| < 2^(61-F-hi+lo)
+//     (F = 16, counts in [1, 2^16): |a| < 2^29);
 //   inv_sqrt: |error| <= 2^-19 / sqrt(x) + 2 ulp.
 // Range: x (resp. b) must lie in [2^lo, 2^hi) with -F <= lo < hi <= 24 and
 // hi - lo <= 36; outside it the result is wrong (no error is raised: the
 // input is secret). Caller's duty: keep inputs in range (e.g. a count of
 // at least one point per cluster, a variance plus an epsilon).
 // Cost: one batch of (hi - lo - 1) comparisons per element (Rep3: 8 rounds),
-// b2a, then 9 (reciprocal) / 14 (inv_sqrt) multiplications-with-truncation
+// b2a, then 9 (reciprocal, divide) / 14 (inv_sqrt) multiplications-with-truncation
 // in sequence.
 //
 // Security: as the protocol's (semi-honest; protocol.hpp). Throws
@@ -166,7 +167,13 @@ template <unsigned F, Protocol P>
 [[nodiscard]] typename P::Arith divide_in(P& p, const typename P::Arith& a, const typename P::Arith& b,
                                           Log2Range r) {
   constexpr unsigned g = detail::division_bits;
-  return mul_trunc(p, a, reciprocal_wide_bits<F>(p, b, r), g);
+  detail::check_range("mpc::divide_in", r, F);
+  const std::size_t n = b.size();
+  const auto [m, bits] = detail::normalise<F>(p, b, r);
+  // a / m at F bits first (full relative precision), then the exact scaling by 2^-e.
+  const auto am = mul_trunc(p, a, detail::reciprocal_unit(p, m, g), g);
+  const auto c = detail::of_exponent(p, bits, n, r, [&](int e) { return Ring{std::uint64_t{1} << (r.hi - e)}; });
+  return detail::scale_pow2(p, p.mul(am, c), -r.hi);
 }
 
 template <unsigned F, Protocol P>
