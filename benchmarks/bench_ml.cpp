@@ -17,6 +17,7 @@
 
 #include "privfin/ml/dataset.hpp"
 #include "privfin/ml/kmeans.hpp"
+#include "privfin/ml/lenet.hpp"
 #include "privfin/ml/logistic_regression.hpp"
 #include "privfin/mpc/beaver.hpp"
 #include "privfin/mpc/conv.hpp"
@@ -202,6 +203,17 @@ void BM_KMeansIteration28(benchmark::State& state) {
       });
 }
 
+// LeNet-5 inference on shared images with shared (random) weights; items = images.
+template <class Which>
+void BM_LeNet5Inference(benchmark::State& state) {
+  const auto images = static_cast<std::size_t>(state.range(0));
+  const auto params = ml::quantize<F>(ml::LeNet5::initial(1));
+  const auto x = encoded(images * 784, 0, 1, 12);
+  three_parties_prepared<Which>(
+      state, images, [&](auto& p) { return std::pair{p.constant(params), p.constant(x)}; },
+      [&](auto& p, const auto& wx) { benchmark::DoNotOptimize(ml::lenet5_classify<F>(p, wx.first, wx.second, images)); });
+}
+
 }  // namespace
 
 BENCHMARK_TEMPLATE(BM_Relu, UseRep3)->Arg(1 << 14)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -224,3 +236,5 @@ BENCHMARK_TEMPLATE(BM_LogisticEpochAdultShape, UseRep3)->Arg(48842)->Iterations(
 BENCHMARK_TEMPLATE(BM_LogisticEpochAdultShape, UseBeaver)->Arg(48842)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_KMeansIteration28, UseRep3)->Arg(10000)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_KMeansIteration28, UseBeaver)->Arg(10000)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_LeNet5Inference, UseRep3)->Arg(10)->Arg(50)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_LeNet5Inference, UseBeaver)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);

@@ -292,6 +292,49 @@ TEST_CASE("conv2d: the reference (floor) or one ulp above, with padding, stride 
   }
 }
 
+TEST_CASE("conv2d_avg_pool: the fused reference (floor) or just above, and pooling of the unfused conv2d within 2 ulp",
+          "[mpc][ml]") {
+  const bool beaver = GENERATE(false, true);
+  const std::size_t window = GENERATE(std::size_t{2}, std::size_t{3});
+  INFO(name(beaver) << ", window " << window);
+  const mpc::Conv2dShape s{.batch = 2, .channels = 2, .height = 9, .width = 8, .filters = 3, .kernel = 3, .stride = 1, .padding = 1};
+  Prg prg(test::seed_from(908));
+  const auto img = Fx::encode(uniform(prg, s.input_size(), -2.0, 2.0));
+  const auto wb = Fx::encode(uniform(prg, s.weight_size() + s.filters, -1.0, 1.0));
+  const std::vector<R> w(wb.begin(), wb.begin() + static_cast<std::ptrdiff_t>(s.weight_size()));
+  const std::vector<R> bias(wb.begin() + static_cast<std::ptrdiff_t>(s.weight_size()), wb.end());
+  const auto got = run_on(beaver, img, wb, [&](auto& p, const auto& x, const auto& y) {
+    std::vector<std::size_t> wi(s.weight_size()), bi(s.filters);
+    for (std::size_t k = 0; k < wi.size(); ++k) wi[k] = k;
+    for (std::size_t k = 0; k < bi.size(); ++k) bi[k] = s.weight_size() + k;
+    return mpc::conv2d_avg_pool<16>(p, x, mpc::detail::gather(p, y, wi, "test"), mpc::detail::gather(p, y, bi, "test"), s, window);
+  });
+  const auto ref = mpc::conv2d_avg_pool_reference<16>(img, w, bias, s, window);
+  const std::size_t ph = s.out_height() / window, pw = s.out_width() / window;
+  REQUIRE(got.size() == s.batch * s.filters * ph * pw);
+  REQUIRE(ref.size() == got.size());
+  // The unfused path in plaintext: convolution, then the mean of each window.
+  const auto conv = mpc::conv2d_reference<16>(img, w, bias, s);
+  for (std::size_t k = 0; k < ref.size(); ++k) {
+    const std::int64_t d = (got[k] - ref[k]).as_signed();
+    REQUIRE(d >= 0);
+    REQUIRE(d <= (window == 2 ? 1 : 2));
+    const std::size_t bf = k / (ph * pw), q = k % (ph * pw), py = q / pw, px = q % pw;
+    double mean = 0;
+    for (std::size_t wy = 0; wy < window; ++wy) {
+      for (std::size_t wx = 0; wx < window; ++wx) {
+        mean += dec(conv[(bf * s.out_height() + py * window + wy) * s.out_width() + px * window + wx]);
+      }
+    }
+    mean /= static_cast<double>(window * window);
+    REQUIRE(std::abs(dec(got[k]) - mean) <= 3 * ulp);
+  }
+  CHECK_THROWS_AS(run_on(beaver, img, wb, [&](auto& p, const auto& x, const auto& y) {
+                    return mpc::conv2d_avg_pool<16>(p, x, y, y, s, 0);
+                  }),
+                  InvalidArgument);
+}
+
 TEST_CASE("conv2d and pooling refuse shapes that do not fit", "[mpc][ml]") {
   std::vector<R> x(16);
   CHECK_THROWS_AS(run_on(false, x, x, [](auto& p, const auto& a, const auto& b) {

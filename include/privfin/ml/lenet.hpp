@@ -14,28 +14,29 @@
 //   auto cls = ml::lenet5_classify<16>(p, w, x, images);                     // shared class per image
 //   auto mine = p.reveal_to(1, cls);
 //
-// The network (the usual modern LeNet-5): conv 6@5x5 (padding 2) - ReLU -
-// 2x2 average pooling - conv 16@5x5 - ReLU - 2x2 average pooling - fully
+// The network (LeNet-5 with ReLU): conv 6@5x5 (padding 2) - 2x2 average
+// pooling - ReLU - conv 16@5x5 - 2x2 average pooling - ReLU - fully
 // connected 400-120 - ReLU - 120-84 - ReLU - 84-10; the class is the
 // argmax of the 10 outputs (ties to the lower class). Average rather than
 // max pooling: in MPC it is one truncation instead of three comparison
-// levels, at no cost in accuracy for this model.
+// levels; and pooling before the ReLU (pooling is linear, so the network
+// is as expressive): a quarter of the comparisons, which dominate the cost.
 //
 // Parameters, in this order, each row-major: conv1 weights (6x1x5x5) and
 // biases (6), conv2 (16x6x5x5, 16), fc1 (120x400, 120), fc2 (84x120, 84),
 // fc3 (10x84, 10): parameter_count = 61,706.
 //
 // Exactness: lenet5_logits_reference<F> computes the same integer steps in
-// plaintext with floor for every truncation (conv and fully-connected
-// outputs, pooling); the shared run may land one ulp higher at each of
+// plaintext with floor for every truncation (pooled convolution and
+// fully-connected outputs); the shared run may land one ulp higher at each of
 // them (mpc/truncation.hpp), so its logits differ from the reference by a
 // few ulps and its class differs only when two logits are that close.
 // tests/ml checks both on Rep3 and Beaver; the [.slow] test and
 // benchmarks/ml_models measure accuracy on Fashion-MNIST against the
 // plaintext fixed-point model.
 //
-// Costs per image (Rep3): matrix products resharing 6*784 + 16*100 + 120 +
-// 84 + 10 elements, ReLU comparisons on 4,704 + 1,600 + 204 values, one
+// Costs per image (Rep3): matrix products (convolution and pooling fused)
+// resharing 6*196 + 16*25 + 120 + 84 + 10 elements, ReLU comparisons on 1,176 + 400 + 204 values, one
 // argmax of 10 (4 comparison levels); rounds independent of the batch.
 // Range duties: pixels in [0, 1], trained weights far below 2^7 at F = 16.
 //
@@ -159,16 +160,6 @@ inline void relu_in_place(std::vector<Ring>& v) {
     if (e.msb()) e = Ring{};
   }
 }
-inline std::vector<Ring> avg_pool2_reference(const std::vector<Ring>& x, const mpc::Pool2dShape& s) {
-  const auto index = mpc::pool_index(s);
-  std::vector<Ring> out(s.output_size());
-  for (std::size_t o = 0; o < out.size(); ++o) {
-    Ring sum{};
-    for (std::size_t j = 0; j < 4; ++j) sum += x[index[o * 4 + j]];
-    out[o] = floor_shift_lenet(sum, 2);
-  }
-  return out;
-}
 template <unsigned F>
 std::vector<Ring> dense_reference(const std::vector<Ring>& x, std::span<const Ring> params, std::size_t w_at,
                                   std::size_t b_at, std::size_t count, std::size_t in, std::size_t out) {
@@ -192,10 +183,11 @@ template <unsigned F, mpc::Protocol P>
   using L = LeNetLayout;
   detail::check_lenet("ml::lenet5_logits", params.size(), images.size(), count);
   auto blk = [&](std::size_t from, std::size_t to) { return detail::block(p, params, from, to); };
-  auto a = mpc::relu(p, mpc::conv2d<F>(p, images, blk(L::c1w, L::c1b), blk(L::c1b, L::c2w), detail::lenet_conv1(count)));
-  a = mpc::avg_pool<F>(p, a, detail::lenet_pool1(count));
-  a = mpc::relu(p, mpc::conv2d<F>(p, a, blk(L::c2w, L::c2b), blk(L::c2b, L::f1w), detail::lenet_conv2(count)));
-  a = mpc::avg_pool<F>(p, a, detail::lenet_pool2(count));  // count x 16 x 5 x 5 = count x 400
+  // Convolution and 2x2 average pooling fused (mpc/conv.hpp), then ReLU.
+  auto a = mpc::relu(p, mpc::conv2d_avg_pool<F>(p, images, blk(L::c1w, L::c1b), blk(L::c1b, L::c2w),
+                                                detail::lenet_conv1(count), 2));
+  a = mpc::relu(p, mpc::conv2d_avg_pool<F>(p, a, blk(L::c2w, L::c2b), blk(L::c2b, L::f1w), detail::lenet_conv2(count),
+                                           2));  // count x 16 x 5 x 5 = count x 400
   a = mpc::relu(p, detail::dense<F>(p, a, blk(L::f1w, L::f1b), blk(L::f1b, L::f2w), count, 400, 120));
   a = mpc::relu(p, detail::dense<F>(p, a, blk(L::f2w, L::f2b), blk(L::f2b, L::f3w), count, 120, 84));
   return detail::dense<F>(p, a, blk(L::f3w, L::f3b), blk(L::f3b, L::end), count, 84, 10);
@@ -217,12 +209,11 @@ template <unsigned F>
   using L = LeNetLayout;
   detail::check_lenet("ml::lenet5_logits_reference", params.size(), images.size(), count);
   auto sub = [&](std::size_t from, std::size_t to) { return params.subspan(from, to - from); };
-  auto a = mpc::conv2d_reference<F>(images, sub(L::c1w, L::c1b), sub(L::c1b, L::c2w), detail::lenet_conv1(count));
+  auto a = mpc::conv2d_avg_pool_reference<F>(images, sub(L::c1w, L::c1b), sub(L::c1b, L::c2w),
+                                             detail::lenet_conv1(count), 2);
   detail::relu_in_place(a);
-  a = detail::avg_pool2_reference(a, detail::lenet_pool1(count));
-  a = mpc::conv2d_reference<F>(a, sub(L::c2w, L::c2b), sub(L::c2b, L::f1w), detail::lenet_conv2(count));
+  a = mpc::conv2d_avg_pool_reference<F>(a, sub(L::c2w, L::c2b), sub(L::c2b, L::f1w), detail::lenet_conv2(count), 2);
   detail::relu_in_place(a);
-  a = detail::avg_pool2_reference(a, detail::lenet_pool2(count));
   a = detail::dense_reference<F>(a, params, L::f1w, L::f1b, count, 400, 120);
   detail::relu_in_place(a);
   a = detail::dense_reference<F>(a, params, L::f2w, L::f2b, count, 120, 84);

@@ -5,6 +5,7 @@
 //   mpc::Conv2dShape s{.batch = 8, .channels = 1, .height = 28, .width = 28,
 //                      .filters = 6, .kernel = 5, .stride = 1, .padding = 2};
 //   auto y = mpc::conv2d<16>(p, images, weights, bias, s);   // 8 x 6 x 28 x 28
+//   auto z = mpc::conv2d_avg_pool<16>(p, images, weights, bias, s, 2);  // then 2x2 average pooling: 8 x 6 x 14 x 14
 //
 // Layouts (row-major): input batch x channels x height x width; weights
 // filters x channels x kernel x kernel; bias one per filter (may be empty:
@@ -147,6 +148,135 @@ template <unsigned F, Protocol P>
   std::vector<std::size_t> bias_index(s.output_size());
   for (std::size_t k = 0; k < bias_index.size(); ++k) bias_index[k] = (k / pos) % s.filters;
   return p.add(out, detail::gather(p, bias, bias_index, "mpc::conv2d"));
+}
+
+// --- convolution followed by average pooling, fused ------------------------
+//
+// conv2d then a window x window average pooling at stride `window` (no
+// padding; positions past the last full window are dropped) is one linear
+// map of the input: every pooled output is the filter applied to the SUM of
+// the window's im2col rows. conv2d_avg_pool builds those summed rows
+// (local), so the product and its resharing and truncation cover only the
+// pooled outputs (window^2 times fewer: LeNet-5's first layer 1,176
+// instead of 4,704 per image), and the division by window^2 joins the one
+// truncation when window^2 is a power of two. Result: floor(sum / 2^(F +
+// log2 window^2)) + bias or one ulp above (conv2d_avg_pool_reference gives
+// the floor); other windows: truncation by F, then times 1/window^2 at 24
+// bits and one more truncation (error up to 2 ulp + 2^-25 relative).
+// Output batch x filters x (out_height / window) x (out_width / window).
+// Throws InvalidArgument as conv2d, and for a window of 0 or larger than
+// the convolution's output.
+
+namespace detail {
+inline void check_window(const Conv2dShape& s, std::size_t window) {
+  if (window == 0 || window > s.out_height() || window > s.out_width()) {
+    throw InvalidArgument("mpc::conv2d_avg_pool: window " + std::to_string(window) + " does not fit an output of " +
+                          std::to_string(s.out_height()) + "x" + std::to_string(s.out_width()));
+  }
+}
+// For pooled row (b, py, px) and window element j: the im2col row.
+inline std::vector<std::size_t> pooled_rows(const Conv2dShape& s, std::size_t window) {
+  const std::size_t oh = s.out_height(), ow = s.out_width(), ph = oh / window, pw = ow / window;
+  std::vector<std::size_t> rows;
+  rows.reserve(s.batch * ph * pw * window * window);
+  for (std::size_t b = 0; b < s.batch; ++b) {
+    for (std::size_t py = 0; py < ph; ++py) {
+      for (std::size_t px = 0; px < pw; ++px) {
+        for (std::size_t wy = 0; wy < window; ++wy) {
+          for (std::size_t wx = 0; wx < window; ++wx) rows.push_back((b * oh + py * window + wy) * ow + px * window + wx);
+        }
+      }
+    }
+  }
+  return rows;
+}
+}  // namespace detail
+
+template <unsigned F>
+  requires(F >= 1 && F <= 30)
+[[nodiscard]] std::vector<Ring> conv2d_avg_pool_reference(std::span<const Ring> input, std::span<const Ring> weights,
+                                                          std::span<const Ring> bias, const Conv2dShape& s,
+                                                          std::size_t window) {
+  detail::check_conv_operands(s, input.size(), weights.size(), bias.size());
+  detail::check_window(s, window);
+  const auto index = im2col_index(s);
+  const auto rows = detail::pooled_rows(s, window);
+  const std::size_t w2 = window * window, patch = s.patch_size();
+  const std::size_t pooled = (s.out_height() / window) * (s.out_width() / window);
+  const bool pow2 = (w2 & (w2 - 1)) == 0;
+  unsigned shift = 0;
+  while ((std::size_t{1} << shift) < w2) ++shift;
+  std::vector<Ring> out(s.batch * s.filters * pooled);
+  for (std::size_t b = 0; b < s.batch; ++b) {
+    for (std::size_t q = 0; q < pooled; ++q) {
+      for (std::size_t f = 0; f < s.filters; ++f) {
+        Ring acc{};
+        for (std::size_t j = 0; j < w2; ++j) {
+          const std::size_t row = rows[(b * pooled + q) * w2 + j];
+          for (std::size_t k = 0; k < patch; ++k) {
+            const std::size_t i = index[row * patch + k];
+            if (i != detail::no_element) acc += input[i] * weights[f * patch + k];
+          }
+        }
+        Ring v = pow2 ? Ring::from_signed(acc.as_signed() >> (F + shift))
+                      : Ring::from_signed(((acc.as_signed() >> F) *
+                                           static_cast<std::int64_t>((std::uint64_t{1} << 24) / w2)) >> 24);
+        if (!bias.empty()) v += bias[f];
+        out[(b * s.filters + f) * pooled + q] = v;
+      }
+    }
+  }
+  return out;
+}
+
+template <unsigned F, Protocol P>
+  requires(F >= 1 && F <= 30)
+[[nodiscard]] typename P::Arith conv2d_avg_pool(P& p, const typename P::Arith& input, const typename P::Arith& weights,
+                                                const typename P::Arith& bias, const Conv2dShape& s,
+                                                std::size_t window) {
+  using Arith = typename P::Arith;
+  detail::check_conv_operands(s, input.size(), weights.size(), bias.size());
+  detail::check_window(s, window);
+  if (input.size() == 0) return input;
+  const auto index = im2col_index(s);
+  const auto rows = detail::pooled_rows(s, window);
+  const std::size_t w2 = window * window, patch = s.patch_size();
+  const std::size_t pooled = (s.out_height() / window) * (s.out_width() / window), n = s.batch * pooled;
+  const std::vector<const Arith*> in{&input};
+  // Summed im2col rows: (batch * pooled) x patch.
+  const Arith cols = p.arith_linear(std::span<const Arith* const>(in), n * patch,
+                                    [&](std::span<const std::span<const Ring>> x, std::span<Ring> o) {
+                                      for (std::size_t r = 0; r < n; ++r) {
+                                        for (std::size_t k = 0; k < patch; ++k) {
+                                          Ring acc{};
+                                          for (std::size_t j = 0; j < w2; ++j) {
+                                            const std::size_t i = index[rows[r * w2 + j] * patch + k];
+                                            if (i != detail::no_element) acc += x[0][i];
+                                          }
+                                          o[r * patch + k] = acc;
+                                        }
+                                      }
+                                    });
+  const auto prod = matmul(p, cols, transpose(p, weights, s.filters, patch), n, patch, s.filters);
+  Arith scaled;
+  if ((w2 & (w2 - 1)) == 0) {
+    unsigned shift = 0;
+    while ((std::size_t{1} << shift) < w2) ++shift;
+    scaled = trunc(p, prod, F + shift);
+  } else {
+    scaled = trunc(p, p.mul_public(trunc(p, prod, F), Ring{(std::uint64_t{1} << 24) / w2}), 24);
+  }
+  std::vector<std::size_t> order(n * s.filters);
+  for (std::size_t b = 0; b < s.batch; ++b) {
+    for (std::size_t f = 0; f < s.filters; ++f) {
+      for (std::size_t q = 0; q < pooled; ++q) order[(b * s.filters + f) * pooled + q] = (b * pooled + q) * s.filters + f;
+    }
+  }
+  auto out = detail::gather(p, scaled, order, "mpc::conv2d_avg_pool");
+  if (bias.size() == 0) return out;
+  std::vector<std::size_t> bias_index(order.size());
+  for (std::size_t k = 0; k < bias_index.size(); ++k) bias_index[k] = (k / pooled) % s.filters;
+  return p.add(out, detail::gather(p, bias, bias_index, "mpc::conv2d_avg_pool"));
 }
 
 }  // namespace privfin::mpc
