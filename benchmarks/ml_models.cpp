@@ -18,7 +18,7 @@
 // lenet: LeNet-5 on Fashion-MNIST (Debian: dataset-fashion-mnist): the
 //   parent trains it in plaintext (--lenet-train images, one epoch) and
 //   quantizes it; party 0 inputs the weights, party 1 the test images
-//   (batches of 50); only the classes are revealed, to party 1; per
+//   (batches of 100); only the classes are revealed, to party 1; per
 //   instance = time per image; accuracy shared vs plaintext fixed point.
 // Party 0 prints RESULT lines; the parent prints the table. Like
 // mpc_throughput, the program keeps freed memory in the heap (mallopt). Exit 0, or 1
@@ -132,7 +132,7 @@ void party_kmeans(net::Network& net, mpc::Rep3& p) {
 }
 
 void party_lenet(net::Network& net, mpc::Rep3& p, const Config& cfg) {
-  const std::size_t me = p.party_id(), n = cfg.lenet_images, batch = 50;
+  const std::size_t me = p.party_id(), n = cfg.lenet_images, batch = 100;
   std::vector<R> params, images;
   if (me == 0) {
     std::ifstream in(cfg.dir / "lenet.params", std::ios::binary);
