@@ -18,7 +18,7 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("ex05: three banks train and score; the model reaches only the configured banks", "[examples][ex05]") {
+TEST_CASE("ex05: three banks train and score, the model reaches only the configured banks", "[examples][ex05]") {
   ex05::Options o;
   o.rows = 1024;
   o.applicants = 400;

@@ -78,7 +78,7 @@ TEST_CASE("k-means: shared Lloyd iterations follow the fixed-point reference", "
   CHECK(static_cast<double>(agree_truth) / rows > 0.8);
 }
 
-TEST_CASE("k-means: an empty cluster keeps its centroid; bad shapes are refused", "[ml][kmeans]") {
+TEST_CASE("k-means: an empty cluster keeps its centroid, bad shapes are refused", "[ml][kmeans]") {
   // Two far blobs and a third start far from every point: it gets no points.
   std::vector<double> pts;
   for (int i = 0; i < 20; ++i) pts.insert(pts.end(), {i % 2 ? 1.0 : 1.5, 1.0 + 0.01 * i});

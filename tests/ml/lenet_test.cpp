@@ -68,7 +68,7 @@ Shared infer(bool beaver, const std::vector<R>& params, const std::vector<R>& im
 
 }  // namespace
 
-TEST_CASE("LeNet-5: shared inference follows the fixed-point reference; the fixed-point model the double one",
+TEST_CASE("LeNet-5: shared inference follows the fixed-point reference, the fixed-point model the double one",
           "[ml][lenet]") {
   const bool beaver = GENERATE(false, true);
   INFO((beaver ? "Beaver" : "Rep3"));
@@ -98,7 +98,7 @@ TEST_CASE("LeNet-5: shared inference follows the fixed-point reference; the fixe
   }
 }
 
-TEST_CASE("LeNet-5: the trainer learns a synthetic task; bad shapes are refused", "[ml][lenet]") {
+TEST_CASE("LeNet-5: the trainer learns a synthetic task, bad shapes are refused", "[ml][lenet]") {
   auto train = quadrant_images(400, 6);
   const auto test_set = quadrant_images(100, 7);
   auto net = ml::LeNet5::initial(3);

@@ -166,7 +166,7 @@ TEST_CASE("share_columns and share_rows lay out the same matrix", "[ml][logistic
   CHECK(by_cols == enc);
 }
 
-TEST_CASE("datasets: synthetic sets are deterministic; the CSV reader refuses malformed input by line and column",
+TEST_CASE("datasets: synthetic sets are deterministic, the CSV reader refuses malformed input by line and column",
           "[ml][dataset]") {
   const auto a = ml::synthetic_binary(500, 124, 9), b = ml::synthetic_binary(500, 124, 9), c = ml::synthetic_binary(500, 124, 10);
   CHECK(a.x == b.x);

@@ -119,7 +119,7 @@ TEST_CASE("onehot: one 1 at the index, zeros elsewhere", "[mpc][ml]") {
   }
 }
 
-TEST_CASE("sigmoid_pwl: the fixed-point reference or one ulp above; within 0.0035 + 2^-11 of the logistic function",
+TEST_CASE("sigmoid_pwl: the fixed-point reference or one ulp above, within 0.0035 + 2^-11 of the logistic function",
           "[mpc][ml]") {
   const bool beaver = GENERATE(false, true);
   INFO(name(beaver));
@@ -204,7 +204,7 @@ TEST_CASE("inv_sqrt: within 2^-19 relative + 2 ulp over the whole range", "[mpc]
   }
 }
 
-TEST_CASE("matmul: the generic path equals the exact product; fixmatmul is floor or one above", "[mpc][ml]") {
+TEST_CASE("matmul: the generic path equals the exact product, fixmatmul is floor or one above", "[mpc][ml]") {
   const bool beaver = GENERATE(false, true);
   INFO(name(beaver));
   Prg prg(test::seed_from(905));
@@ -329,10 +329,16 @@ TEST_CASE("conv2d_avg_pool: the fused reference (floor) or just above, and pooli
     mean /= static_cast<double>(window * window);
     REQUIRE(std::abs(dec(got[k]) - mean) <= 3 * ulp);
   }
-  CHECK_THROWS_AS(run_on(beaver, img, wb, [&](auto& p, const auto& x, const auto& y) {
-                    return mpc::conv2d_avg_pool<16>(p, x, y, y, s, 0);
-                  }),
-                  InvalidArgument);
+  for (const std::size_t bad : {std::size_t{0}, std::size_t{9}}) {  // no window, or larger than the 9x8 output
+    CHECK_THROWS_AS(mpc::conv2d_avg_pool_reference<16>(img, w, bias, s, bad), InvalidArgument);
+    CHECK_THROWS_AS(run_on(beaver, img, wb, [&](auto& p, const auto& x, const auto& y) {
+                      std::vector<std::size_t> wi(s.weight_size());
+                      for (std::size_t k = 0; k < wi.size(); ++k) wi[k] = k;
+                      return mpc::conv2d_avg_pool<16>(p, x, mpc::detail::gather(p, y, wi, "test"),
+                                                      p.constant(std::vector<R>{}), s, bad);
+                    }),
+                    InvalidArgument);
+  }
 }
 
 TEST_CASE("conv2d and pooling refuse shapes that do not fit", "[mpc][ml]") {
@@ -353,7 +359,7 @@ TEST_CASE("conv2d and pooling refuse shapes that do not fit", "[mpc][ml]") {
                   InvalidArgument);
 }
 
-TEST_CASE("max_pool exact; avg_pool within 1 ulp + 2^-25 |mean|", "[mpc][ml]") {
+TEST_CASE("max_pool exact, avg_pool within 1 ulp + 2^-25 |mean|", "[mpc][ml]") {
   const bool beaver = GENERATE(false, true);
   const mpc::Pool2dShape s = GENERATE(mpc::Pool2dShape{.batch = 2, .channels = 3, .height = 8, .width = 8, .window = 2, .stride = 2},
                                       mpc::Pool2dShape{.batch = 1, .channels = 2, .height = 7, .width = 9, .window = 3, .stride = 2},
