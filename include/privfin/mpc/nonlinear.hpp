@@ -172,10 +172,10 @@ template <unsigned F, Protocol P>
   using Arith = typename P::Arith;
   const std::vector<const Arith*> in{&terms};
   const auto sum = p.arith_linear(std::span<const Arith* const>(in), n,
-                                  [m, n](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
+                                  [n](std::span<const std::span<const Ring>> s, std::span<Ring> o) {
                                     for (std::size_t k = 0; k < n; ++k) {
                                       Ring acc{};
-                                      for (std::size_t i = 0; i < m; ++i) acc += s[0][i * n + k];
+                                      for (std::size_t i = 0; i < detail::sigmoid_knots.size(); ++i) acc += s[0][i * n + k];
                                       o[k] = acc;
                                     }
                                   });
