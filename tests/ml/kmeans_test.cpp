@@ -4,12 +4,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
 
 #include "mpc/beaver_test_support.hpp"
 #include "mpc/mpc_test_support.hpp"
 #include "privfin/ml/dataset.hpp"
+#include "privfin/ml/idx.hpp"
 #include "privfin/ml/kmeans.hpp"
 #include "privfin/ml/logistic_regression.hpp"
+#include "support/processes.hpp"
 
 using namespace privfin;
 using R = Z2k<64>;
@@ -99,4 +104,45 @@ TEST_CASE("k-means: an empty cluster keeps its centroid, bad shapes are refused"
   CHECK(Fx::decode(got[4]) == 100.0);
   CHECK(Fx::decode(got[5]) == 100.0);
   for (std::size_t j = 0; j < 4; ++j) CHECK(std::abs((got[j] - ref[j]).as_signed()) <= 8);
+}
+
+// k-means on a real data set shipped by Debian: the pixels of Fashion-MNIST
+// images (dataset-fashion-mnist, installed by scripts/deps.sh; skipped with
+// a warning where it is missing), 784 features, 10 clusters, on Rep3;
+// about a second, so it is in the default run.
+TEST_CASE("k-means on Fashion-MNIST pixels: the shared centroids assign as the fixed-point reference's",
+          "[ml][kmeans][fashion]") {
+  const std::filesystem::path dir = "/usr/share/datasets/fashion-mnist";
+  if (!std::filesystem::exists(dir / "t10k-images-idx3-ubyte.gz")) {
+    WARN("dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist); skipped");
+    return;
+  }
+  test::TempDir tmp;
+  for (const char* f : {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+    const std::string cmd = "gzip -dc '" + (dir / (std::string(f) + ".gz")).string() + "' > '" + (tmp.path() / f).string() + "'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  const std::size_t rows = 1000, d = 784, k = 10;
+  const auto data = ml::idx_dataset(ml::read_idx(tmp.path() / "t10k-images-idx3-ubyte"),
+                                    ml::read_idx(tmp.path() / "t10k-labels-idx1-ubyte"), rows);
+  const auto x = ml::encode_features<F>(data);
+  const ml::KMeansOptions o{.clusters = k, .iterations = 5};
+  const std::vector<R> start(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k * d));
+  const auto ref = ml::kmeans_reference<F>(x, start, rows, d, o);
+  std::vector<R> got;
+  test::run_rep3([&](mpc::Rep3& p) {
+    const std::size_t me = p.party_id();
+    const std::vector<std::size_t> counts{400, 300, 300};
+    const std::size_t begin[] = {0, 400, 700}, end[] = {400, 700, 1000};
+    const auto xs = ml::share_rows(p, counts, std::vector<R>(x.begin() + static_cast<std::ptrdiff_t>(begin[me] * d),
+                                                             x.begin() + static_cast<std::ptrdiff_t>(end[me] * d)), d);
+    auto c = p.reveal(ml::kmeans<F>(p, xs, ml::slice_rows(p, xs, 0, k, d), rows, d, o));
+    if (me == 0) got = std::move(c);
+  });
+  const auto a = ml::kmeans_assign_reference<F>(x, got, rows, d, k);
+  const auto b = ml::kmeans_assign_reference<F>(x, ref, rows, d, k);
+  std::size_t same = 0;
+  for (std::size_t r = 0; r < rows; ++r) same += a[r] == b[r] ? 1U : 0U;
+  WARN("Fashion-MNIST k-means, 1000 images, 10 clusters, 5 iterations: " << same << " of 1000 assigned as the reference");
+  CHECK(same >= 995);
 }
