@@ -125,6 +125,14 @@ void BM_ArgminRows(benchmark::State& state) {
 }
 
 template <class Which>
+void BM_Onehot10(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<R> idx(n);
+  for (std::size_t k = 0; k < n; ++k) idx[k] = R{k % 10};
+  three_parties<Which>(state, n, [&](auto& p) { benchmark::DoNotOptimize(mpc::onehot(p, p.constant(idx), 10)); });
+}
+
+template <class Which>
 void BM_SigmoidPwl(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto v = encoded(n, -10, 10, 3);
@@ -157,6 +165,17 @@ void BM_Conv2dLeNet1(benchmark::State& state) {
   const auto x = encoded(s.input_size(), 0, 1, 7), w = encoded(s.weight_size(), -1, 1, 8), b = encoded(6, -1, 1, 9);
   three_parties<Which>(state, images, [&](auto& p) {
     benchmark::DoNotOptimize(mpc::conv2d<F>(p, p.constant(x), p.constant(w), p.constant(b), s));
+  });
+}
+
+// The same layer with its 2x2 average pooling fused in (what LeNet-5 runs).
+template <class Which>
+void BM_Conv2dAvgPoolLeNet1(benchmark::State& state) {
+  const auto images = static_cast<std::size_t>(state.range(0));
+  const mpc::Conv2dShape s{.batch = images, .channels = 1, .height = 28, .width = 28, .filters = 6, .kernel = 5, .stride = 1, .padding = 2};
+  const auto x = encoded(s.input_size(), 0, 1, 7), w = encoded(s.weight_size(), -1, 1, 8), b = encoded(6, -1, 1, 9);
+  three_parties<Which>(state, images, [&](auto& p) {
+    benchmark::DoNotOptimize(mpc::conv2d_avg_pool<F>(p, p.constant(x), p.constant(w), p.constant(b), s, 2));
   });
 }
 
@@ -220,6 +239,8 @@ BENCHMARK_TEMPLATE(BM_Relu, UseRep3)->Arg(1 << 14)->UseRealTime()->Unit(benchmar
 BENCHMARK_TEMPLATE(BM_Relu, UseBeaver)->Arg(1 << 14)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_ArgminRows, UseRep3)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_ArgminRows, UseBeaver)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_Onehot10, UseRep3)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_Onehot10, UseBeaver)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SigmoidPwl, UseRep3)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SigmoidPwl, UseBeaver)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_DivideIn, UseRep3)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -228,6 +249,8 @@ BENCHMARK_TEMPLATE(BM_InvSqrt, UseRep3)->Arg(1 << 12)->UseRealTime()->Unit(bench
 BENCHMARK_TEMPLATE(BM_InvSqrt, UseBeaver)->Arg(1 << 12)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_Conv2dLeNet1, UseRep3)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_Conv2dLeNet1, UseBeaver)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_Conv2dAvgPoolLeNet1, UseRep3)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_Conv2dAvgPoolLeNet1, UseBeaver)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_MaxPool2x2, UseRep3)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_MaxPool2x2, UseBeaver)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_AvgPool2x2, UseRep3)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
