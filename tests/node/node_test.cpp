@@ -7,12 +7,14 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <thread>
 
 #include "net/net_test_support.hpp"
 #include "node/node_test_support.hpp"
 #include "privfin/ledger/rocksdb_store.hpp"
 #include "privfin/node/node.hpp"
+#include "privfin/node/state_sync.hpp"
 #include "privfin/net/tcp_message_bus.hpp"
 
 using namespace privfin;
@@ -31,19 +33,36 @@ struct NodeResult {
   NodeStatus status;
   std::optional<Bytes> balance1;  // bank 1's balance, latest
   Hash32 app_hash_at_5;
+  std::vector<consensus::Evidence> evidence;  // what the node kept
+  NodeMetrics metrics;
+  Height restored = 0;       // state sync: the height restored from a snapshot
+  Height retain_height = 0;  // blocks below it were pruned
+  Hash32 app_hash_at_restored;
+  std::map<Height, Hash32> recent_app_hashes;  // the last few retained heights
 };
 
 // Runs validator `self` until told to stop or 60 s passed; `each_turn`
 // runs on the node's thread after every poll.
 NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::size_t self, net::TcpListener listener,
                     const std::filesystem::path& dir, Shared& shared,
-                    const std::function<void(Node&)>& each_turn = {}) {
+                    const std::function<void(Node&)>& each_turn = {},
+                    consensus::Behaviour behaviour = consensus::Behaviour::honest,
+                    const std::function<void(NodeSettings&)>& configure = {}, bool state_sync = false) {
   auto store = ledger::RocksDbStore::open(dir);
   auto bus = net::TcpMessageBus::start(config, self, {}, std::move(listener));
+  NodeResult r;
+  if (state_sync && StateSync::needed(*store)) {
+    StateSync sync(c.chain_id, c.genesis.validators, *bus, *store);
+    const auto restored = sync.run(30s);
+    if (!restored) throw std::runtime_error("state sync failed: " + sync.last_failure());
+    r.restored = restored->height;
+  }
   consensus::BlsCrypto crypto(c.genesis.validators, c.keys[self]);
   consensus::apps::Payments app(c.chain_id);
   NodeSettings settings;
   settings.chain_id = c.chain_id;
+  settings.behaviour = behaviour;
+  if (configure) configure(settings);
   Node node(settings, c.genesis, static_cast<NodeId>(self), crypto, *bus, *store, app);
   node.start();
   const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -52,10 +71,16 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
     shared.height[self] = node.status().height;
     if (each_turn) each_turn(node);
   }
-  NodeResult r;
   r.status = node.status();
+  r.retain_height = node.ledger().retain_height();
+  if (r.restored > 0) r.app_hash_at_restored = node.ledger().app_hash_at(r.restored);
+  for (Height h = std::max(r.retain_height, r.status.height > 10 ? r.status.height - 10 : 0); h <= r.status.height; ++h) {
+    r.recent_app_hashes[h] = node.ledger().app_hash_at(h);
+  }
   r.balance1 = node.query("balance", c.banks[1].public_key(), 0, false).value;
-  if (r.status.height >= 5) r.app_hash_at_5 = node.ledger().app_hash_at(5);
+  if (r.status.height >= 5 && node.ledger().retain_height() <= 5) r.app_hash_at_5 = node.ledger().app_hash_at(5);
+  r.evidence = node.evidence(0, 1000);
+  r.metrics = node.metrics();
   bus->close();
   return r;
 }
@@ -145,6 +170,12 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments; a stoppe
     CHECK(be64(*results[i].balance1) == 10'000);
   }
   CHECK(results[3].status.synced > 0);  // it caught up by block sync
+  // Node 0 admitted bank 0's ten transfers and saw each commit.
+  CHECK(results[0].metrics.commit_latency_seconds.count() == 10);
+  CHECK(results[0].metrics.rounds_per_height.count() >= results[0].status.height - 1);
+  CHECK(results[0].metrics.safety_fsync_seconds.count() >= results[0].status.height);
+  CHECK(results[0].metrics.block_commit_seconds.count() == results[0].status.height);
+  CHECK(results[0].metrics.step_seconds[0].count() > 0);
 }
 
 TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes and another genesis is refused; "
@@ -199,4 +230,124 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes an
     CHECK(results[i].status.foreign_genesis > 0);
     CHECK(results[i].app_hash_at_5 == results[0].app_hash_at_5);
   }
+}
+
+TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "
+          "across a restart; the others agree",
+          "[node][cluster]") {
+  const std::size_t n = 4;
+  const auto c = test::make_consortium(n);
+  auto cluster = test::make_tcp_cluster(n, net::Transport::tls);
+  test::TempDir dir;
+  Shared shared(n);
+  std::vector<NodeResult> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  auto thread_for = [&](std::size_t i, net::TcpListener listener) {
+    return std::thread([&, i, l = std::move(listener)]() mutable {
+      try {
+        // Validator 2 proposes another block to odd peers and doubles its votes to them.
+        const auto b = i == 2 ? consensus::Behaviour::equivocate : consensus::Behaviour::honest;
+        results[i] = run_node(c, cluster.config, i, std::move(l), dir.path() / ("node" + std::to_string(i)), shared,
+                              nullptr, b);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) threads.push_back(thread_for(i, std::move(cluster.listeners[i])));
+  const auto honest_at = [&](Height h) { return shared.height[0] >= h && shared.height[1] >= h && shared.height[3] >= h; };
+  CHECK(wait_for([&] { return honest_at(9); }, 45s));
+  // Node 3 (odd) got both of each pair of votes: it restarts (it binds
+  // nothing, so it can come back) and still holds the evidence.
+  shared.stop[3] = true;
+  threads[3].join();
+  REQUIRE_FALSE(errors[3]);
+  const auto before_restart = results[3].evidence;
+  shared.stop[3] = false;
+  threads[3] = thread_for(3, net::TcpListener{});
+  const Height target = shared.height[0] + 2;
+  CHECK(wait_for([&] { return honest_at(target); }, 45s));
+  for (std::size_t i = 0; i < n; ++i) shared.stop[i] = true;
+  for (auto& t : threads) t.join();
+  consensus::BlsCrypto verifier(c.genesis.validators, c.keys[0]);
+  CHECK_FALSE(before_restart.empty());
+  for (const std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+    INFO("node " << i);
+    REQUIRE_FALSE(errors[i]);
+    CHECK(results[i].status.height >= target);
+    CHECK(results[i].app_hash_at_5 == results[0].app_hash_at_5);
+    for (const auto& e : results[i].evidence) {
+      CHECK(e.first.voter == 2);
+      CHECK(consensus::verify_evidence(verifier, c.genesis.validators, c.chain_id, e));
+    }
+  }
+  CHECK(results[3].evidence.size() >= before_restart.size());  // kept on disk
+  CHECK_FALSE(results[1].evidence.empty());
+  CHECK(results[0].evidence.empty());  // even peers saw one vote of each pair
+}
+
+TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks rejoins from a snapshot (state sync)",
+          "[node][cluster][state-sync]") {
+  const std::size_t n = 4;
+  const auto c = test::make_consortium(n);
+  auto cluster = test::make_tcp_cluster(n, net::Transport::tls);
+  test::TempDir dir;
+  Shared shared(n);
+  std::vector<NodeResult> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  const auto configure = [](NodeSettings& s) {
+    s.snapshot_interval = 5;
+    s.retain_heights = 6;
+  };
+  auto thread_for = [&](std::size_t i, net::TcpListener listener, bool state_sync) {
+    return std::thread([&, i, state_sync, l = std::move(listener)]() mutable {
+      try {
+        results[i] = run_node(c, cluster.config, i, std::move(l), dir.path() / ("node" + std::to_string(i)), shared,
+                              nullptr, consensus::Behaviour::honest, configure, state_sync);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) threads.push_back(thread_for(i, std::move(cluster.listeners[i]), false));
+  const auto others_at = [&](Height h) { return shared.height[0] >= h && shared.height[1] >= h && shared.height[2] >= h; };
+  CHECK(wait_for([&] { return others_at(12); }, 45s));
+  // Node 3 loses its disk; the others go on and prune what it would need to replay.
+  shared.stop[3] = true;
+  threads[3].join();
+  REQUIRE_FALSE(errors[3]);
+  std::filesystem::remove_all(dir.path() / "node3");
+  const Height lost_at = results[3].status.height;
+  CHECK(wait_for([&] { return others_at(lost_at + 15); }, 45s));
+  shared.stop[3] = false;
+  threads[3] = thread_for(3, net::TcpListener{}, true);
+  const Height target = shared.height[0] + 3;
+  CHECK(wait_for([&] { return others_at(target) && shared.height[3] >= target; }, 45s));
+  for (std::size_t i = 0; i < n; ++i) shared.stop[i] = true;
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < n; ++i) {
+    INFO("node " << i);
+    if (errors[i]) {
+      try {
+        std::rethrow_exception(errors[i]);
+      } catch (const std::exception& e) {
+        FAIL(e.what());
+      }
+    }
+  }
+  CHECK(results[0].retain_height > lost_at);  // block sync from the lost height was impossible
+  CHECK(results[3].restored > lost_at);
+  CHECK(results[3].restored % 5 == 0);  // a snapshot height
+  CHECK(results[3].status.height >= target);
+  CHECK(results[3].retain_height == results[3].restored);
+  // The restored node's state is the chain's at every height both still hold.
+  std::size_t compared = 0;
+  for (const auto& [h, hash] : results[3].recent_app_hashes) {
+    if (!results[0].recent_app_hashes.contains(h)) continue;
+    CHECK(results[0].recent_app_hashes.at(h) == hash);
+    ++compared;
+  }
+  CHECK(compared > 0);
 }
