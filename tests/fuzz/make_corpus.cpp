@@ -24,6 +24,7 @@
 #include "privfin/mpc/dealer.hpp"
 #include "privfin/net/abort_notice.hpp"
 #include "privfin/net/bus_frame.hpp"
+#include "privfin/ml/idx.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/ot/messages.hpp"
 #include "privfin/core/rejection.hpp"
@@ -390,6 +391,14 @@ void ot_messages() {
   write("ot_extension_messages", "correlated", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_u64, 3, filled(24, 9)}.to_bytes()));
 }
 
+void ml_files() {
+  const ml::IdxArray images{{2, 3, 3}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 255, 254, 253, 252, 251, 250, 249, 248, 247}};
+  write("ml_idx", "images", images.to_bytes());
+  write("ml_idx", "labels", ml::IdxArray{{4}, {9, 0, 3, 1}}.to_bytes());
+  write("ml_csv", "numeric", Seed().u8(0).text("a,label,b\n1,0,2.5\n-3,1,4e2\n"));
+  write("ml_csv", "text_labels", Seed().u8(1).text("x,label\n0.5,M\n1.5,B\n"));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " <corpus directory, e.g. tests/fuzz/corpus>\n";
@@ -417,5 +426,6 @@ int main(int argc, char** argv) {
   encrypted_sum();
   consensus_app();
   ot_messages();
+  ml_files();
   return 0;
 }
