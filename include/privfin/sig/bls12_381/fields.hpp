@@ -23,11 +23,22 @@
 namespace privfin::sig::bls12_381 {
 
 namespace detail {
+// Fp multiplication with MULX/ADX (lib/sig/bls12_381/fp_mul_x86.cpp): used
+// when fp_mul_adx_available (x86-64 with BMI2 and ADX, detected once at
+// start-up); otherwise MontField's portable CIOS runs. Both constant time.
+extern const bool fp_mul_adx_available;
+void fp_mul_adx(Limbs<6>& out, const Limbs<6>& a, const Limbs<6>& b) noexcept;
+
 struct FpParams {
   static constexpr std::size_t limbs = 6;
   static constexpr std::size_t bytes = 48;
   static constexpr Limbs<6> modulus = limbs_from_hex<6>(
       "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab");
+  static bool fast_mul(Limbs<6>& out, const Limbs<6>& a, const Limbs<6>& b) noexcept {
+    if (!fp_mul_adx_available) return false;
+    fp_mul_adx(out, a, b);
+    return true;
+  }
 };
 struct FrParams {
   static constexpr std::size_t limbs = 4;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "privfin/core/detail/int128.hpp"
 
@@ -226,7 +227,20 @@ class MontField {
   // Coarsely integrated operand scanning Montgomery multiplication in the
   // "no-carry" form, valid because the top limb of p is below 2^63 - 1:
   // the running value stays below 2p and fits N limbs.
+  //
+  // When Params offers a faster routine for this machine (Fp: MULX/ADX
+  // assembly, see fields.hpp), mul uses it outside constant evaluation;
+  // mul_portable is this C++ version, kept callable so tests can compare.
   [[nodiscard]] static constexpr MontField mul(const MontField& a, const MontField& b) noexcept {
+    if constexpr (requires(Repr& o, const Repr& x) { Params::fast_mul(o, x, x); }) {
+      if (!std::is_constant_evaluated()) {
+        MontField out;
+        if (Params::fast_mul(out.v_, a.v_, b.v_)) return out;
+      }
+    }
+    return mul_portable(a, b);
+  }
+  [[nodiscard]] static constexpr MontField mul_portable(const MontField& a, const MontField& b) noexcept {
     using privfin::detail::uint128;
     static_assert(modulus[N - 1] < (~std::uint64_t{0} >> 1) - 1, "no-carry CIOS needs a spare top bit");
     std::uint64_t t[N] = {};
