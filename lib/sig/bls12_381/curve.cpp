@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "privfin/core/error.hpp"
 #include "privfin/sig/bls12_381/detail/constants.hpp"
@@ -135,6 +136,50 @@ G2 g2_clear_cofactor(const G2& p) noexcept {
   t3 = t3 - t1;
   return t3 - p;
 }
+
+namespace {
+template <class P>
+P pippenger(std::span<const P> points, std::span<const Fr> scalars, const char* name) {
+  if (points.size() != scalars.size()) {
+    throw InvalidArgument(std::string("bls12_381::") + name + ": " + std::to_string(points.size()) +
+                          " points but " + std::to_string(scalars.size()) + " scalars");
+  }
+  const std::size_t n = points.size();
+  if (n == 0) return P::identity();
+  std::size_t log_n = 0;
+  while ((std::size_t{1} << (log_n + 1)) <= n) ++log_n;
+  const std::size_t c = log_n < 4 ? 2 : std::min<std::size_t>(log_n - 2, 16);
+  std::vector<Fr::Repr> raw(n);
+  for (std::size_t i = 0; i < n; ++i) raw[i] = scalars[i].to_raw();
+  const auto digit = [&](std::size_t i, std::size_t bit) {
+    std::uint64_t d = raw[i][bit / 64] >> (bit % 64);
+    if (bit % 64 + c > 64 && bit / 64 + 1 < 4) d |= raw[i][bit / 64 + 1] << (64 - bit % 64);
+    return static_cast<std::size_t>(d & ((std::uint64_t{1} << c) - 1));
+  };
+  std::vector<P> buckets((std::size_t{1} << c) - 1);
+  P result;
+  const std::size_t windows = (255 + c - 1) / c;
+  for (std::size_t w = windows; w-- > 0;) {
+    for (std::size_t k = 0; k < c; ++k) result = result.dbl();
+    std::fill(buckets.begin(), buckets.end(), P::identity());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t d = digit(i, w * c);
+      if (d != 0) buckets[d - 1] += points[i];
+    }
+    // sum_j j * bucket[j-1] as a running sum of suffix sums.
+    P suffix, acc;
+    for (std::size_t j = buckets.size(); j-- > 0;) {
+      suffix += buckets[j];
+      acc += suffix;
+    }
+    result += acc;
+  }
+  return result;
+}
+}  // namespace
+
+G1 g1_msm(std::span<const G1> points, std::span<const Fr> scalars) { return pippenger(points, scalars, "g1_msm"); }
+G2 g2_msm(std::span<const G2> points, std::span<const Fr> scalars) { return pippenger(points, scalars, "g2_msm"); }
 
 std::array<std::byte, g1_compressed_size> g1_to_compressed(const G1& p) noexcept {
   std::array<std::byte, g1_compressed_size> out{};

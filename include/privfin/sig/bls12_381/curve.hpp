@@ -228,6 +228,15 @@ using G2Affine = Affine<Fp2>;
 [[nodiscard]] G1 g1_clear_cofactor(const G1& p) noexcept;
 [[nodiscard]] G2 g2_clear_cofactor(const G2& q) noexcept;
 
+// Multi-scalar multiplication sum_i [scalars[i]] points[i] by Pippenger's
+// bucket method (windows of about log2(n) - 2 bits): roughly
+// 255 / c (n + 2^(c+1)) additions instead of n full scalar
+// multiplications. Variable time in the scalars and points: for public
+// inputs only (batch verification, aggregation with public weights).
+// Throws InvalidArgument if the sizes differ.
+[[nodiscard]] G1 g1_msm(std::span<const G1> points, std::span<const Fr> scalars);
+[[nodiscard]] G2 g2_msm(std::span<const G2> points, std::span<const Fr> scalars);
+
 inline constexpr std::size_t g1_compressed_size = 48;
 inline constexpr std::size_t g1_uncompressed_size = 96;
 inline constexpr std::size_t g2_compressed_size = 96;

