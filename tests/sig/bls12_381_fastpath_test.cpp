@@ -58,3 +58,29 @@ TEMPLATE_TEST_CASE("Pippenger MSM equals the sum of scalar multiplications", "[s
   const std::vector<Fr> one(1, Fr::one());
   CHECK_THROWS_AS(msm<TestType>(two, one), InvalidArgument);
 }
+
+// mul_vartime (Jacobian, non-complete, branches on special cases) against
+// the constant-time complete-formula mul, on projective and affine bases.
+TEMPLATE_TEST_CASE("Variable-time scalar multiplication equals the constant-time one",
+                   "[sig][bls12_381][curve]", G1, G2) {
+  Prg prg(Prg::Seed{std::byte{52}});
+  for (int i = 0; i < 12; ++i) {
+    const TestType p = TestType::generator().mul(testutil::random_field<Fr>(prg));  // Z != 1
+    const TestType a = TestType::from_affine(p.to_affine());                         // Z == 1
+    Fr k = testutil::random_field<Fr>(prg);
+    if (i == 0) k = Fr::zero();
+    if (i == 1) k = Fr::one();
+    if (i == 2) k = -Fr::one();
+    if (i == 3) k = Fr::from_u64(2);
+    const TestType expected = p.mul(k);
+    CHECK(p.mul_vartime(k.to_raw()) == expected);
+    CHECK(a.mul_vartime(k.to_raw()) == expected);
+    CHECK(TestType::identity().mul_vartime(k.to_raw()).is_identity());
+  }
+  // [r] P = O on the subgroup; [r + 1] P = P.
+  const TestType g = TestType::generator();
+  CHECK(g.mul_vartime(Fr::modulus).is_identity());
+  auto r_plus_1 = Fr::modulus;
+  r_plus_1[0] += 1;
+  CHECK(g.mul_vartime(r_plus_1) == g);
+}

@@ -11,7 +11,8 @@
 // Batina (EUROCRYPT 2016, Algorithms 7 and 9 for a = 0): no exceptional
 // cases and no branches, so `mul` (double-and-add-always with masked
 // selects) runs in time independent of the scalar. `mul_vartime` is for
-// public scalars only. Decoding rejects every malformed encoding: wrong
+// public scalars and points only (it uses faster, non-complete Jacobian
+// formulas that branch on the special cases). Decoding rejects every malformed encoding: wrong
 // length, inconsistent flags, coordinates >= p, points off the curve, and
 // points outside the prime-order subgroup. Value types; thread-safe.
 #pragma once
@@ -23,6 +24,7 @@
 #include <type_traits>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/sig/bls12_381/detail/jacobian.hpp"
 #include "privfin/sig/bls12_381/fields.hpp"
 
 namespace privfin::sig::bls12_381 {
@@ -184,18 +186,25 @@ class Point {
     return acc;
   }
 
-  // [k] this for a public scalar k (little-endian limbs); variable time.
+  // [k] this for a public scalar k (little-endian limbs); variable time:
+  // double-and-add in Jacobian coordinates (detail/jacobian.hpp), with
+  // mixed additions when this point has Z = 1.
   [[nodiscard]] Point mul_vartime(std::span<const std::uint64_t> k) const noexcept {
-    Point acc;
-    bool started = false;
+    using J = detail::Jacobian<F>;
+    const J base = J::from_projective(x_, y_, z_);
+    const bool affine = z_ == F::one();
+    J acc;
     for (std::size_t i = 64 * k.size(); i-- > 0;) {
-      if (started) acc = acc.dbl();
+      acc.dbl();
       if (((k[i / 64] >> (i % 64)) & 1) != 0) {
-        acc = started ? acc + *this : *this;
-        started = true;
+        if (affine) {
+          acc.add_affine(x_, y_);
+        } else {
+          acc.add(base);
+        }
       }
     }
-    return acc;
+    return acc.template to_projective<Point>();
   }
 
   // [x] this for the curve parameter x = -0xd201000000010000.
