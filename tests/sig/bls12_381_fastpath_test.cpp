@@ -84,3 +84,27 @@ TEMPLATE_TEST_CASE("Variable-time scalar multiplication equals the constant-time
   r_plus_1[0] += 1;
   CHECK(g.mul_vartime(r_plus_1) == g);
 }
+
+// The endomorphism ladders g1_mul / g2_mul against Point::mul (plain
+// double-and-add-always), on random subgroup points and scalars, and on
+// scalars whose base-|x| digits sit at the edges (0, |x| - 1, |x|^j).
+TEST_CASE("GLV/GLS scalar multiplication equals double-and-add", "[sig][bls12_381][curve][glv]") {
+  Prg prg(Prg::Seed{std::byte{53}});
+  std::vector<Fr> scalars{Fr::zero(), Fr::one(), -Fr::one(), Fr::from_u64(bls_x_abs),
+                          Fr::from_u64(bls_x_abs - 1), Fr::from_u64(bls_x_abs + 1)};
+  const Fr x_abs = Fr::from_u64(bls_x_abs);
+  scalars.push_back(x_abs * x_abs);
+  scalars.push_back(x_abs * x_abs * x_abs);
+  scalars.push_back(x_abs * x_abs * x_abs - Fr::one());
+  scalars.push_back(x_abs * x_abs - Fr::one());
+  for (int i = 0; i < 10; ++i) scalars.push_back(testutil::random_field<Fr>(prg));
+  for (const Fr& k : scalars) {
+    const G1 p = G1::generator().mul(testutil::random_field<Fr>(prg));
+    const G2 q = G2::generator().mul(testutil::random_field<Fr>(prg));
+    CHECK(g1_mul(p, k) == p.mul(k));
+    CHECK(g2_mul(q, k) == q.mul(k));
+    CHECK(g1_mul(G1::identity(), k).is_identity());
+    CHECK(g2_mul(G2::identity(), k).is_identity());
+  }
+  CHECK(g1_mul(G1::generator(), Fr::from_u64(5)) == G1::generator().mul_vartime(std::array<std::uint64_t, 1>{5}));
+}

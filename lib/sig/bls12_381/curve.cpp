@@ -138,6 +138,95 @@ G2 g2_clear_cofactor(const G2& p) noexcept {
 }
 
 namespace {
+
+// k = q |x| + remainder, constant time: a bit-serial long division whose
+// subtractions are masked (no division instruction, whose latency depends
+// on its operands on some CPUs).
+std::uint64_t divmod_x_ct(Fr::Repr& k) noexcept {
+  using privfin::detail::uint128;
+  uint128 rem = 0;
+  Fr::Repr q{};
+  for (std::size_t i = 256; i-- > 0;) {
+    rem = (rem << 1) | ((k[i / 64] >> (i % 64)) & 1);
+    const uint128 diff = rem - bls_x_abs;
+    const std::uint64_t ge = static_cast<std::uint64_t>(1) ^ static_cast<std::uint64_t>(diff >> 127);
+    const uint128 mask = static_cast<uint128>(0) - ge;
+    rem = (diff & mask) | (rem & ~mask);
+    q[i / 64] |= ge << (i % 64);
+  }
+  k = q;
+  return static_cast<std::uint64_t>(rem);
+}
+
+// Base-|x| digits of k < r < |x|^4 (all below 2^64).
+std::array<std::uint64_t, 4> x_digits(const Fr& k) noexcept {
+  Fr::Repr v = k.to_raw();
+  std::array<std::uint64_t, 4> d{};
+  d[0] = divmod_x_ct(v);
+  d[1] = divmod_x_ct(v);
+  d[2] = divmod_x_ct(v);
+  d[3] = v[0];
+  secure_wipe(std::as_writable_bytes(std::span(v)));
+  return d;
+}
+
+// sum_j [digits_j] bases_j for D bases and B-bit digits (little-endian
+// limbs per digit), with a table of all 2^D subset sums read by a masked
+// scan; constant time in the digits.
+template <class P, std::size_t D, std::size_t B>
+P multi_mul_ct(const std::array<P, D>& bases, const std::array<std::array<std::uint64_t, (B + 63) / 64>, D>& digits) {
+  std::array<P, std::size_t{1} << D> table;
+  table[0] = P::identity();
+  for (std::size_t j = 1; j < table.size(); ++j) {
+    std::size_t low = 0;
+    while (((j >> low) & 1) == 0) ++low;
+    table[j] = table[j & (j - 1)] + bases[low];  // public index: the table layout
+  }
+  P acc;
+  for (std::size_t i = B; i-- > 0;) {
+    acc = acc.dbl();
+    std::size_t index = 0;
+    for (std::size_t t = 0; t < D; ++t) index |= static_cast<std::size_t>((digits[t][i / 64] >> (i % 64)) & 1) << t;
+    P chosen = table[0];
+    for (std::size_t j = 1; j < table.size(); ++j) chosen = P::select(j == index, chosen, table[j]);
+    acc = acc + chosen;
+  }
+  return acc;
+}
+
+}  // namespace
+
+G1 g1_mul(const G1& p, const Fr& k) noexcept {
+  const auto& c = curve_constants();
+  if (!c.sigma_ok) return p.mul(k);
+  using privfin::detail::uint128;
+  auto d = x_digits(k);
+  // a = d0 + d1 |x|, b = d2 + d3 |x| (each below x^2 < 2^128).
+  const uint128 a = static_cast<uint128>(d[1]) * bls_x_abs + d[0];
+  const uint128 b = static_cast<uint128>(d[3]) * bls_x_abs + d[2];
+  std::array<std::array<std::uint64_t, 2>, 2> digits{
+      {{static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(a >> 64)},
+       {static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(b >> 64)}}};
+  const std::array<G1, 2> bases{p, -sigma(p, c.beta)};  // -sigma = [x^2]
+  const G1 out = multi_mul_ct<G1, 2, 128>(bases, digits);
+  secure_wipe(std::as_writable_bytes(std::span(d)));
+  secure_wipe(std::as_writable_bytes(std::span(digits)));
+  return out;
+}
+
+G2 g2_mul(const G2& q, const Fr& k) noexcept {
+  auto d = x_digits(k);
+  std::array<std::array<std::uint64_t, 1>, 4> digits{{{d[0]}, {d[1]}, {d[2]}, {d[3]}}};
+  const G2 phi1 = -g2_psi(q);  // -psi = [|x|]
+  const G2 phi2 = -g2_psi(phi1);
+  const G2 phi3 = -g2_psi(phi2);
+  const G2 out = multi_mul_ct<G2, 4, 64>(std::array<G2, 4>{q, phi1, phi2, phi3}, digits);
+  secure_wipe(std::as_writable_bytes(std::span(d)));
+  secure_wipe(std::as_writable_bytes(std::span(digits)));
+  return out;
+}
+
+namespace {
 template <class P>
 P pippenger(std::span<const P> points, std::span<const Fr> scalars, const char* name) {
   if (points.size() != scalars.size()) {

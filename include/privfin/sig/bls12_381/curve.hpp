@@ -237,6 +237,19 @@ using G2Affine = Affine<Fp2>;
 [[nodiscard]] G1 g1_clear_cofactor(const G1& p) noexcept;
 [[nodiscard]] G2 g2_clear_cofactor(const G2& q) noexcept;
 
+// [k] P for P in the prime-order subgroup, constant time in k, through the
+// endomorphisms: in G1, k = a + b x^2 with a, b < 2^128 and -sigma = [x^2]
+// (a 2-dimensional ladder, about half the group operations of Point::mul);
+// in G2, k = d0 + d1 |x| + d2 |x|^2 + d3 |x|^3 with digits < 2^64 and
+// -psi = [|x|] (4-dimensional, about a quarter). The digits come from a
+// bit-serial division with masked subtractions, the 4 or 16 precomputed
+// sums are read by a full masked scan, and every step is the complete
+// addition: no branch or memory index depends on k. Only for subgroup
+// points (the endomorphisms act as those scalars there alone); for any
+// other point use Point::mul.
+[[nodiscard]] G1 g1_mul(const G1& p, const Fr& k) noexcept;
+[[nodiscard]] G2 g2_mul(const G2& q, const Fr& k) noexcept;
+
 // Multi-scalar multiplication sum_i [scalars[i]] points[i] by Pippenger's
 // bucket method (windows of about log2(n) - 2 bits): roughly
 // 255 / c (n + 2^(c+1)) additions instead of n full scalar
