@@ -55,6 +55,11 @@ using Fr = detail::MontField<detail::FrParams>;
 // |x| for the curve parameter x = -0xd201000000010000.
 inline constexpr std::uint64_t bls_x_abs = 0xd201000000010000ULL;
 
+// 1/a (0 maps to 0) by GMP's extended Euclid: about ten times faster than
+// Fermat's a^(p-2), but its time depends on a, so only for public values
+// (hash-to-curve, decoding, affine conversion of public points).
+[[nodiscard]] Fp fp_inverse_vartime(const Fp& a) noexcept;
+
 // Square root in Fp (p = 3 mod 4): a^((p+1)/4), checked.
 [[nodiscard]] std::optional<Fp> fp_sqrt(const Fp& a) noexcept;
 // Legendre symbol test: true for 0 and for non-zero squares.
@@ -89,6 +94,11 @@ struct Fp2 {
   [[nodiscard]] constexpr Fp norm() const noexcept { return c0.square() + c1.square(); }
   [[nodiscard]] constexpr Fp2 inverse() const noexcept {
     const Fp n = norm().inverse();
+    return {c0 * n, -(c1 * n)};
+  }
+  // Variable time (fp_inverse_vartime): public values only.
+  [[nodiscard]] Fp2 inverse_vartime() const noexcept {
+    const Fp n = fp_inverse_vartime(norm());
     return {c0 * n, -(c1 * n)};
   }
   [[nodiscard]] constexpr bool is_zero() const noexcept { return c0.is_zero() && c1.is_zero(); }
