@@ -18,6 +18,10 @@
 
 #include "privfin/core/detail/int128.hpp"
 
+#if defined(__x86_64__)
+#include <immintrin.h>  // _addcarry_u64, _subborrow_u64 (plain ADC/SBB; no ISA extension)
+#endif
+
 namespace privfin::sig::bls12_381::detail {
 
 template <std::size_t N>
@@ -203,7 +207,24 @@ class MontField {
     return true;
   }
 
+  // add and sub: on x86-64 (outside constant evaluation) through the
+  // add-with-carry intrinsics, which compile to one ADC/SBB chain; the
+  // portable 128-bit form below costs several times as much, and these are
+  // a quarter of a pairing's time. Both are branch-free masked selects.
   [[nodiscard]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+      unsigned long long s[N], d[N];
+      unsigned char carry = 0, borrow = 0;
+      for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, a.v_[i], b.v_[i], &s[i]);
+      for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, s[i], modulus[i], &d[i]);
+      // Keep the sum only when subtracting p underflowed and the sum did not overflow.
+      const std::uint64_t keep_s = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow & (carry ^ 1U));
+      MontField out;
+      for (std::size_t i = 0; i < N; ++i) out.v_[i] = (s[i] & keep_s) | (d[i] & ~keep_s);
+      return out;
+    }
+#endif
     MontField out;
     Repr s{};
     const std::uint64_t carry = add_limbs(s, a.v_, b.v_);
@@ -215,6 +236,18 @@ class MontField {
     return out;
   }
   [[nodiscard]] static constexpr MontField sub(const MontField& a, const MontField& b) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+      unsigned long long d[N], o[N];
+      unsigned char borrow = 0, carry = 0;
+      for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, a.v_[i], b.v_[i], &d[i]);
+      const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow);
+      for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, d[i], modulus[i] & mask, &o[i]);
+      MontField out;
+      for (std::size_t i = 0; i < N; ++i) out.v_[i] = o[i];
+      return out;
+    }
+#endif
     MontField out;
     Repr d{};
     const std::uint64_t borrow = sub_limbs(d, a.v_, b.v_);
