@@ -227,43 +227,89 @@ G2 g2_mul(const G2& q, const Fr& k) noexcept {
 }
 
 namespace {
+Fp inverse_public(const Fp& a) noexcept { return fp_inverse_vartime(a); }
+Fp2 inverse_public(const Fp2& a) noexcept { return a.inverse_vartime(); }
+
+// Affine forms of public points with one inversion (Montgomery's trick).
+template <class P>
+std::vector<Affine<typename P::F>> batch_to_affine(std::span<const P> points) {
+  using F = typename P::F;
+  std::vector<Affine<F>> out(points.size());
+  std::vector<F> prefix(points.size());
+  F acc = F::one();
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    prefix[i] = acc;
+    if (!points[i].is_identity()) acc = acc * points[i].z();
+  }
+  F inv = inverse_public(acc);  // 1 / (product of the non-zero Z)
+  for (std::size_t i = points.size(); i-- > 0;) {
+    if (points[i].is_identity()) continue;
+    const F zi = inv * prefix[i];
+    inv = inv * points[i].z();
+    out[i] = {points[i].x() * zi, points[i].y() * zi, false};
+  }
+  return out;
+}
+
+// Pippenger with signed c-bit digits (2^(c-1) buckets per window), affine
+// inputs added into Jacobian buckets (mixed additions).
 template <class P>
 P pippenger(std::span<const P> points, std::span<const Fr> scalars, const char* name) {
   if (points.size() != scalars.size()) {
     throw InvalidArgument(std::string("bls12_381::") + name + ": " + std::to_string(points.size()) +
                           " points but " + std::to_string(scalars.size()) + " scalars");
   }
+  using F = typename P::F;
+  using J = detail::Jacobian<F>;
   const std::size_t n = points.size();
   if (n == 0) return P::identity();
   std::size_t log_n = 0;
   while ((std::size_t{1} << (log_n + 1)) <= n) ++log_n;
-  const std::size_t c = log_n < 4 ? 2 : std::min<std::size_t>(log_n - 2, 16);
-  std::vector<Fr::Repr> raw(n);
-  for (std::size_t i = 0; i < n; ++i) raw[i] = scalars[i].to_raw();
-  const auto digit = [&](std::size_t i, std::size_t bit) {
-    std::uint64_t d = raw[i][bit / 64] >> (bit % 64);
-    if (bit % 64 + c > 64 && bit / 64 + 1 < 4) d |= raw[i][bit / 64 + 1] << (64 - bit % 64);
-    return static_cast<std::size_t>(d & ((std::uint64_t{1} << c) - 1));
-  };
-  std::vector<P> buckets((std::size_t{1} << c) - 1);
-  P result;
-  const std::size_t windows = (255 + c - 1) / c;
+  const std::size_t c = log_n < 4 ? 3 : std::min<std::size_t>(log_n - 1, 16);
+  const std::size_t windows = 255 / c + 1;  // covers bit 255 and the last carry
+  const auto affine = batch_to_affine(points);
+  // Signed digits in [-2^(c-1), 2^(c-1)), window-major per point.
+  std::vector<std::int32_t> digits(n * windows);
+  const std::int64_t half = std::int64_t{1} << (c - 1), full = std::int64_t{1} << c;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Fr::Repr raw = scalars[i].to_raw();
+    std::int64_t carry = 0;
+    for (std::size_t w = 0; w < windows; ++w) {
+      const std::size_t bit = w * c;
+      std::uint64_t bits = 0;
+      if (bit < 256) {
+        bits = raw[bit / 64] >> (bit % 64);
+        if (bit % 64 + c > 64 && bit / 64 + 1 < 4) bits |= raw[bit / 64 + 1] << (64 - bit % 64);
+      }
+      std::int64_t d = static_cast<std::int64_t>(bits & static_cast<std::uint64_t>(full - 1)) + carry;
+      carry = d >= half ? 1 : 0;
+      d -= carry * full;
+      digits[i * windows + w] = static_cast<std::int32_t>(d);
+    }
+  }
+  std::vector<J> buckets(static_cast<std::size_t>(half));
+  J result;
   for (std::size_t w = windows; w-- > 0;) {
-    for (std::size_t k = 0; k < c; ++k) result = result.dbl();
-    std::fill(buckets.begin(), buckets.end(), P::identity());
+    for (std::size_t k = 0; k < c; ++k) result.dbl();
+    std::fill(buckets.begin(), buckets.end(), J());
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t d = digit(i, w * c);
-      if (d != 0) buckets[d - 1] += points[i];
+      const std::int32_t d = digits[i * windows + w];
+      if (d == 0 || affine[i].infinity) continue;
+      if (d > 0) {
+        buckets[static_cast<std::size_t>(d - 1)].add_affine(affine[i].x, affine[i].y);
+      } else {
+        buckets[static_cast<std::size_t>(-d - 1)].add_affine(affine[i].x, -affine[i].y);
+      }
     }
     // sum_j j * bucket[j-1] as a running sum of suffix sums.
-    P suffix, acc;
+    J suffix, acc;
     for (std::size_t j = buckets.size(); j-- > 0;) {
-      suffix += buckets[j];
-      acc += suffix;
+      suffix.add(buckets[j]);
+      acc.add(suffix);
     }
-    result += acc;
+    result.add(acc);
   }
-  return result;
+  return result.template to_projective<P>();
 }
 }  // namespace
 

@@ -20,10 +20,9 @@
 #if defined(__x86_64__) && defined(__ELF__)
 #include <cpuid.h>
 
-// out = a b / 2^384 mod p; out may alias a or b (inputs are read before
-// the final stores). Arguments: rdi = out, rsi = a, rdx = b.
-extern "C" void privfin_bls12_381_fp_mul_adx(std::uint64_t* out, const std::uint64_t* a,
-                                             const std::uint64_t* b) noexcept;
+// privfin_bls12_381_fp_mul_adx (declared in fields.hpp): out = a b / 2^384
+// mod p; out may alias a or b (inputs are read before the final stores).
+// Arguments: rdi = out, rsi = a, rdx = b.
 
 // Registers: r8..r13 = t0..t5, r14 = t6, rbp = 0, rcx = b (advancing),
 // r15 = rows left, rax/rbx = a product's low/high half, rdx = the multiplier.
@@ -178,17 +177,12 @@ bool detect_mulx_adx() noexcept {
 // portable path, which gives the same result.
 const bool fp_mul_adx_available = detect_mulx_adx();
 
-void fp_mul_adx(Limbs<6>& out, const Limbs<6>& a, const Limbs<6>& b) noexcept {
-  privfin_bls12_381_fp_mul_adx(out.data(), a.data(), b.data());
-}
-
 }  // namespace privfin::sig::bls12_381::detail
 
 #else
 
 namespace privfin::sig::bls12_381::detail {
 const bool fp_mul_adx_available = false;
-void fp_mul_adx(Limbs<6>&, const Limbs<6>&, const Limbs<6>&) noexcept {}
 }  // namespace privfin::sig::bls12_381::detail
 
 #endif

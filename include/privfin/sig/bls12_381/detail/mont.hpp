@@ -211,7 +211,7 @@ class MontField {
   // add-with-carry intrinsics, which compile to one ADC/SBB chain; the
   // portable 128-bit form below costs several times as much, and these are
   // a quarter of a pairing's time. Both are branch-free masked selects.
-  [[nodiscard]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
+  [[nodiscard, gnu::always_inline]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
       unsigned long long s[N], d[N];
@@ -235,7 +235,7 @@ class MontField {
     for (std::size_t i = 0; i < N; ++i) out.v_[i] = (d[i] & keep_d) | (s[i] & ~keep_d);
     return out;
   }
-  [[nodiscard]] static constexpr MontField sub(const MontField& a, const MontField& b) noexcept {
+  [[nodiscard, gnu::always_inline]] static constexpr MontField sub(const MontField& a, const MontField& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
       unsigned long long d[N], o[N];
@@ -264,7 +264,7 @@ class MontField {
   // When Params offers a faster routine for this machine (Fp: MULX/ADX
   // assembly, see fields.hpp), mul uses it outside constant evaluation;
   // mul_portable is this C++ version, kept callable so tests can compare.
-  [[nodiscard]] static constexpr MontField mul(const MontField& a, const MontField& b) noexcept {
+  [[nodiscard, gnu::always_inline]] static constexpr MontField mul(const MontField& a, const MontField& b) noexcept {
     if constexpr (requires(Repr& o, const Repr& x) { Params::fast_mul(o, x, x); }) {
       if (!std::is_constant_evaluated()) {
         MontField out;
