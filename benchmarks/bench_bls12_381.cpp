@@ -216,6 +216,28 @@ void BM_Pairing(benchmark::State& state) {
 }
 BENCHMARK(BM_Pairing)->Unit(benchmark::kMillisecond);
 
+// The pairing's two halves, for profiling.
+void BM_MillerLoop(benchmark::State& state) {
+  const G1 ps[1] = {G1::generator().mul(some_fr(6))};
+  const G2 qs[1] = {G2::generator().mul(some_fr(7))};
+  timed(state, [&] {
+    const Fp12 f = miller_loop(ps, qs);
+    benchmark::DoNotOptimize(f);
+  });
+}
+BENCHMARK(BM_MillerLoop)->Unit(benchmark::kMicrosecond);
+
+void BM_FinalExponentiation(benchmark::State& state) {
+  const G1 ps[1] = {G1::generator().mul(some_fr(6))};
+  const G2 qs[1] = {G2::generator().mul(some_fr(7))};
+  const Fp12 f = miller_loop(ps, qs);
+  timed(state, [&] {
+    const Fp12 e = final_exponentiation(f);
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_FinalExponentiation)->Unit(benchmark::kMicrosecond);
+
 void BM_MultiPairing(benchmark::State& state) {
   std::vector<G1> ps;
   std::vector<G2> qs;

@@ -9,9 +9,11 @@
 //
 // Fp and Fr arithmetic (add, sub, mul, select, equality) is constant-time
 // in the values (see detail/mont.hpp), and so are the tower operations
-// built from it; inversion uses the fixed exponent p - 2. Square roots and
-// squareness tests branch on their (public) inputs: use them for hashing
-// and decoding, not on secrets. Value types; thread-safe. Nothing throws.
+// built from it; inversion uses the fixed exponent p - 2. Square roots,
+// squareness tests and fp_inverse_vartime branch on their (public) inputs:
+// use them for hashing and decoding, not on secrets. Fp multiplication
+// uses MULX/ADX assembly when the CPU has it (constant time as well).
+// Value types; thread-safe. Nothing throws.
 #pragma once
 
 #include <array>
