@@ -13,7 +13,7 @@
 // branch and no memory index depends on the operands: constant time.
 //
 // A top-level assembly block (System V AMD64 ABI, ELF) rather than inline
-// asm: it needs fifteen registers, more than the compiler can give an
+// asm: it needs fourteen registers, more than the compiler can give an
 // inline block under sanitizers with frame pointers.
 #include "privfin/sig/bls12_381/fields.hpp"
 
@@ -24,8 +24,10 @@
 // mod p; out may alias a or b (inputs are read before the final stores).
 // Arguments: rdi = out, rsi = a, rdx = b.
 
-// Registers: r8..r13 = t0..t5, r14 = t6, rbp = 0, rcx = b (advancing),
-// r15 = rows left, rax/rbx = a product's low/high half, rdx = the multiplier.
+// Registers: r8..r14 hold t0..t6, their roles rotating by one each row
+// (fully unrolled, so the shift t >>= 64 costs no moves: the zero limb left
+// by the reduction becomes the next row's t6); rbp = 0, rcx = b, rax/rbx =
+// a product's low/high half, rdx = the multiplier.
 asm(R"(
 	.text
 	.p2align 5
@@ -49,9 +51,6 @@ privfin_bls12_381_fp_mul_adx:
 	pushq	%r14
 	.cfi_adjust_cfa_offset 8
 	.cfi_offset %r14, -48
-	pushq	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r15, -56
 	movq	%rdx, %rcx
 	xorl	%ebp, %ebp
 	xorl	%r8d, %r8d
@@ -60,9 +59,8 @@ privfin_bls12_381_fp_mul_adx:
 	xorl	%r11d, %r11d
 	xorl	%r12d, %r12d
 	xorl	%r13d, %r13d
-	movl	$6, %r15d
-.Lprivfin_fp_row:
-	movq	(%rcx), %rdx
+	# row 0: t0..t6 = r8, r9, r10, r11, r12, r13, r14
+	movq	0(%rcx), %rdx
 	xorl	%r14d, %r14d
 	mulxq	0(%rsi), %rax, %rbx
 	adoxq	%rax, %r8
@@ -105,41 +103,250 @@ privfin_bls12_381_fp_mul_adx:
 	adoxq	%rax, %r13
 	adcxq	%rbx, %r14
 	adoxq	%rbp, %r14
-	movq	%r9, %r8
-	movq	%r10, %r9
-	movq	%r11, %r10
-	movq	%r12, %r11
-	movq	%r13, %r12
-	movq	%r14, %r13
-	addq	$8, %rcx
-	decl	%r15d
-	jnz	.Lprivfin_fp_row
-	movq	%r8, %rax
+	# row 1: t0..t6 = r9, r10, r11, r12, r13, r14, r8
+	movq	8(%rcx), %rdx
+	xorl	%r8d, %r8d
+	mulxq	0(%rsi), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	mulxq	8(%rsi), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	mulxq	16(%rsi), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	mulxq	24(%rsi), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	32(%rsi), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	40(%rsi), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	adoxq	%rbp, %r8
+	movabsq	$0x89f3fffcfffcfffd, %rdx
+	imulq	%r9, %rdx
+	xorl	%eax, %eax
+	mulxq	.Lprivfin_fp_p+0(%rip), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	mulxq	.Lprivfin_fp_p+8(%rip), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	mulxq	.Lprivfin_fp_p+16(%rip), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	mulxq	.Lprivfin_fp_p+24(%rip), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	.Lprivfin_fp_p+32(%rip), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	.Lprivfin_fp_p+40(%rip), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	adoxq	%rbp, %r8
+	# row 2: t0..t6 = r10, r11, r12, r13, r14, r8, r9
+	movq	16(%rcx), %rdx
+	xorl	%r9d, %r9d
+	mulxq	0(%rsi), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	mulxq	8(%rsi), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	mulxq	16(%rsi), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	24(%rsi), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	32(%rsi), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	40(%rsi), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	adoxq	%rbp, %r9
+	movabsq	$0x89f3fffcfffcfffd, %rdx
+	imulq	%r10, %rdx
+	xorl	%eax, %eax
+	mulxq	.Lprivfin_fp_p+0(%rip), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	mulxq	.Lprivfin_fp_p+8(%rip), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	mulxq	.Lprivfin_fp_p+16(%rip), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	.Lprivfin_fp_p+24(%rip), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	.Lprivfin_fp_p+32(%rip), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	.Lprivfin_fp_p+40(%rip), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	adoxq	%rbp, %r9
+	# row 3: t0..t6 = r11, r12, r13, r14, r8, r9, r10
+	movq	24(%rcx), %rdx
+	xorl	%r10d, %r10d
+	mulxq	0(%rsi), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	mulxq	8(%rsi), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	16(%rsi), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	24(%rsi), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	32(%rsi), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	mulxq	40(%rsi), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	adoxq	%rbp, %r10
+	movabsq	$0x89f3fffcfffcfffd, %rdx
+	imulq	%r11, %rdx
+	xorl	%eax, %eax
+	mulxq	.Lprivfin_fp_p+0(%rip), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	mulxq	.Lprivfin_fp_p+8(%rip), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	.Lprivfin_fp_p+16(%rip), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	.Lprivfin_fp_p+24(%rip), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	.Lprivfin_fp_p+32(%rip), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	mulxq	.Lprivfin_fp_p+40(%rip), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	adoxq	%rbp, %r10
+	# row 4: t0..t6 = r12, r13, r14, r8, r9, r10, r11
+	movq	32(%rcx), %rdx
+	xorl	%r11d, %r11d
+	mulxq	0(%rsi), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	8(%rsi), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	16(%rsi), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	24(%rsi), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	mulxq	32(%rsi), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	mulxq	40(%rsi), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	adoxq	%rbp, %r11
+	movabsq	$0x89f3fffcfffcfffd, %rdx
+	imulq	%r12, %rdx
+	xorl	%eax, %eax
+	mulxq	.Lprivfin_fp_p+0(%rip), %rax, %rbx
+	adoxq	%rax, %r12
+	adcxq	%rbx, %r13
+	mulxq	.Lprivfin_fp_p+8(%rip), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	.Lprivfin_fp_p+16(%rip), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	.Lprivfin_fp_p+24(%rip), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	mulxq	.Lprivfin_fp_p+32(%rip), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	mulxq	.Lprivfin_fp_p+40(%rip), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	adoxq	%rbp, %r11
+	# row 5: t0..t6 = r13, r14, r8, r9, r10, r11, r12
+	movq	40(%rcx), %rdx
+	xorl	%r12d, %r12d
+	mulxq	0(%rsi), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	8(%rsi), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	16(%rsi), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	mulxq	24(%rsi), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	mulxq	32(%rsi), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	mulxq	40(%rsi), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	adoxq	%rbp, %r12
+	movabsq	$0x89f3fffcfffcfffd, %rdx
+	imulq	%r13, %rdx
+	xorl	%eax, %eax
+	mulxq	.Lprivfin_fp_p+0(%rip), %rax, %rbx
+	adoxq	%rax, %r13
+	adcxq	%rbx, %r14
+	mulxq	.Lprivfin_fp_p+8(%rip), %rax, %rbx
+	adoxq	%rax, %r14
+	adcxq	%rbx, %r8
+	mulxq	.Lprivfin_fp_p+16(%rip), %rax, %rbx
+	adoxq	%rax, %r8
+	adcxq	%rbx, %r9
+	mulxq	.Lprivfin_fp_p+24(%rip), %rax, %rbx
+	adoxq	%rax, %r9
+	adcxq	%rbx, %r10
+	mulxq	.Lprivfin_fp_p+32(%rip), %rax, %rbx
+	adoxq	%rax, %r10
+	adcxq	%rbx, %r11
+	mulxq	.Lprivfin_fp_p+40(%rip), %rax, %rbx
+	adoxq	%rax, %r11
+	adcxq	%rbx, %r12
+	adoxq	%rbp, %r12
+	movq	%r14, %rax
 	subq	.Lprivfin_fp_p+0(%rip), %rax
-	movq	%r9, %rbx
+	movq	%r8, %rbx
 	sbbq	.Lprivfin_fp_p+8(%rip), %rbx
-	movq	%r10, %rcx
+	movq	%r9, %rcx
 	sbbq	.Lprivfin_fp_p+16(%rip), %rcx
-	movq	%r11, %rdx
+	movq	%r10, %rdx
 	sbbq	.Lprivfin_fp_p+24(%rip), %rdx
-	movq	%r12, %rsi
+	movq	%r11, %rsi
 	sbbq	.Lprivfin_fp_p+32(%rip), %rsi
-	movq	%r13, %rbp
+	movq	%r12, %rbp
 	sbbq	.Lprivfin_fp_p+40(%rip), %rbp
-	cmovcq	%r8, %rax
-	cmovcq	%r9, %rbx
-	cmovcq	%r10, %rcx
-	cmovcq	%r11, %rdx
-	cmovcq	%r12, %rsi
-	cmovcq	%r13, %rbp
+	cmovcq	%r14, %rax
+	cmovcq	%r8, %rbx
+	cmovcq	%r9, %rcx
+	cmovcq	%r10, %rdx
+	cmovcq	%r11, %rsi
+	cmovcq	%r12, %rbp
 	movq	%rax, 0(%rdi)
 	movq	%rbx, 8(%rdi)
 	movq	%rcx, 16(%rdi)
 	movq	%rdx, 24(%rdi)
 	movq	%rsi, 32(%rdi)
 	movq	%rbp, 40(%rdi)
-	popq	%r15
-	.cfi_adjust_cfa_offset -8
 	popq	%r14
 	.cfi_adjust_cfa_offset -8
 	popq	%r13
