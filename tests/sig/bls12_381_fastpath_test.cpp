@@ -108,3 +108,17 @@ TEST_CASE("GLV/GLS scalar multiplication equals double-and-add", "[sig][bls12_38
   }
   CHECK(g1_mul(G1::generator(), Fr::from_u64(5)) == G1::generator().mul_vartime(std::array<std::uint64_t, 1>{5}));
 }
+
+// The variable-time inversion (GMP) against Fermat's, on random values,
+// 0, 1 and p - 1.
+TEST_CASE("Variable-time inversion equals Fermat inversion", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{54}});
+  std::vector<Fp> values{Fp::zero(), Fp::one(), -Fp::one()};
+  for (int i = 0; i < 200; ++i) values.push_back(testutil::random_field<Fp>(prg));
+  for (const Fp& a : values) {
+    CHECK(fp_inverse_vartime(a) == a.inverse());
+    const Fp2 z{a, testutil::random_field<Fp>(prg)};
+    CHECK(z.inverse_vartime() == z.inverse());
+  }
+  CHECK(Fp2::zero().inverse_vartime().is_zero());
+}
