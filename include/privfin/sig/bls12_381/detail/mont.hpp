@@ -214,14 +214,17 @@ class MontField {
   [[nodiscard, gnu::always_inline]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
-      unsigned long long s[N], d[N];
-      unsigned char carry = 0, borrow = 0;
+      // s = a + b - p; add p back (masked) when that underflowed and the
+      // sum did not overflow. Carry chains only: a select between two
+      // arrays was vectorised by GCC through the stack.
+      unsigned long long s[N], o[N];
+      unsigned char carry = 0, borrow = 0, back = 0;
       for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, a.v_[i], b.v_[i], &s[i]);
-      for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, s[i], modulus[i], &d[i]);
-      // Keep the sum only when subtracting p underflowed and the sum did not overflow.
-      const std::uint64_t keep_s = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow & (carry ^ 1U));
+      for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, s[i], modulus[i], &s[i]);
+      const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow & (carry ^ 1U));
+      for (std::size_t i = 0; i < N; ++i) back = _addcarry_u64(back, s[i], modulus[i] & mask, &o[i]);
       MontField out;
-      for (std::size_t i = 0; i < N; ++i) out.v_[i] = (s[i] & keep_s) | (d[i] & ~keep_s);
+      for (std::size_t i = 0; i < N; ++i) out.v_[i] = o[i];
       return out;
     }
 #endif
