@@ -165,3 +165,39 @@ TEST_CASE("Fp12 Frobenius is exponentiation by p, cyclotomic squaring", "[sig][b
   }
   CHECK(g * g.conjugate() == Fp12::one());
 }
+
+// The MULX/ADX multiplication (taken when the CPU has it) against the
+// portable CIOS, on random values, values near p and near 2^k (long carry
+// chains), and with the output aliasing an input.
+TEST_CASE("Fp fast multiplication equals the portable CIOS", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{41}});
+  std::vector<Fp> values;
+  for (int i = 0; i < 2000; ++i) values.push_back(testutil::random_field<Fp>(prg));
+  Fp::Repr pm = Fp::modulus;
+  for (std::uint64_t d = 1; d <= 8; ++d) {
+    Fp::Repr q = pm;
+    q[0] -= d;
+    values.push_back(Fp::from_mont(q));  // Montgomery forms just below p
+  }
+  for (std::size_t k = 0; k < 381; k += 7) {
+    Fp::Repr q{};
+    q[k / 64] = std::uint64_t{1} << (k % 64);
+    values.push_back(Fp::from_mont(q));
+    Fp::Repr all{};
+    for (std::size_t i = 0; i < k / 64; ++i) all[i] = ~std::uint64_t{0};
+    values.push_back(Fp::from_mont(all));
+  }
+  values.push_back(Fp::zero());
+  values.push_back(Fp::one());
+  INFO("MULX/ADX path in use: " << sig::bls12_381::detail::fp_mul_adx_available);
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j : {i, (i * 7 + 3) % values.size(), values.size() - 1 - i}) {
+      if (!(Fp::mul(values[i], values[j]).mont() == Fp::mul_portable(values[i], values[j]).mont())) ++mismatches;
+    }
+    Fp aliased = values[i];
+    aliased *= aliased;
+    if (!(aliased.mont() == Fp::mul_portable(values[i], values[i]).mont())) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}

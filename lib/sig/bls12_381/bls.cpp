@@ -83,6 +83,10 @@ bool try_decode(ByteView bytes, P& out) noexcept {
   }
 }
 
+// [k] P on the subgroup with the endomorphism ladders (constant time).
+G1 subgroup_mul(const G1& p, const Fr& k) noexcept { return g1_mul(p, k); }
+G2 subgroup_mul(const G2& q, const Fr& k) noexcept { return g2_mul(q, k); }
+
 template <class P>
 P hash_to_point(ByteView msg, ByteView dst) {
   if constexpr (std::is_same_v<P, G1>) {
@@ -188,7 +192,7 @@ std::string Bls<V>::pop_dst() {
 
 template <class V>
 typename Bls<V>::PublicKey Bls<V>::sk_to_pk(const SecretKey& sk) {
-  return encode(PkPoint::generator().mul(sk.scalar()));
+  return encode(subgroup_mul(PkPoint::generator(), sk.scalar()));
 }
 
 template <class V>
@@ -207,7 +211,7 @@ typename Bls<V>::Signature Bls<V>::sign(const SecretKey& sk, ByteView msg, Schem
   } else {
     q = hash_to_point<SigPoint>(msg, as_bytes(tag));
   }
-  return encode(q.mul(sk.scalar()));
+  return encode(subgroup_mul(q, sk.scalar()));
 }
 
 template <class V>
@@ -279,7 +283,7 @@ template <class V>
 typename Bls<V>::Signature Bls<V>::pop_prove(const SecretKey& sk) {
   const PublicKey pk = sk_to_pk(sk);
   const std::string tag = pop_dst();
-  return encode(hash_to_point<SigPoint>(pk, as_bytes(tag)).mul(sk.scalar()));
+  return encode(subgroup_mul(hash_to_point<SigPoint>(pk, as_bytes(tag)), sk.scalar()));
 }
 
 template <class V>

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "privfin/core/error.hpp"
 #include "privfin/sig/bls12_381/detail/constants.hpp"
@@ -135,6 +136,185 @@ G2 g2_clear_cofactor(const G2& p) noexcept {
   t3 = t3 - t1;
   return t3 - p;
 }
+
+namespace {
+
+// k = q |x| + remainder, constant time: a bit-serial long division whose
+// subtractions are masked (no division instruction, whose latency depends
+// on its operands on some CPUs).
+std::uint64_t divmod_x_ct(Fr::Repr& k) noexcept {
+  using privfin::detail::uint128;
+  uint128 rem = 0;
+  Fr::Repr q{};
+  for (std::size_t i = 256; i-- > 0;) {
+    rem = (rem << 1) | ((k[i / 64] >> (i % 64)) & 1);
+    const uint128 diff = rem - bls_x_abs;
+    const std::uint64_t ge = static_cast<std::uint64_t>(1) ^ static_cast<std::uint64_t>(diff >> 127);
+    const uint128 mask = static_cast<uint128>(0) - ge;
+    rem = (diff & mask) | (rem & ~mask);
+    q[i / 64] |= ge << (i % 64);
+  }
+  k = q;
+  return static_cast<std::uint64_t>(rem);
+}
+
+// Base-|x| digits of k < r < |x|^4 (all below 2^64).
+std::array<std::uint64_t, 4> x_digits(const Fr& k) noexcept {
+  Fr::Repr v = k.to_raw();
+  std::array<std::uint64_t, 4> d{};
+  d[0] = divmod_x_ct(v);
+  d[1] = divmod_x_ct(v);
+  d[2] = divmod_x_ct(v);
+  d[3] = v[0];
+  secure_wipe(std::as_writable_bytes(std::span(v)));
+  return d;
+}
+
+// sum_j [digits_j] bases_j for D bases and B-bit digits (little-endian
+// limbs per digit), with a table of all 2^D subset sums read by a masked
+// scan; constant time in the digits.
+template <class P, std::size_t D, std::size_t B>
+P multi_mul_ct(const std::array<P, D>& bases, const std::array<std::array<std::uint64_t, (B + 63) / 64>, D>& digits) {
+  std::array<P, std::size_t{1} << D> table;
+  table[0] = P::identity();
+  for (std::size_t j = 1; j < table.size(); ++j) {
+    std::size_t low = 0;
+    while (((j >> low) & 1) == 0) ++low;
+    table[j] = table[j & (j - 1)] + bases[low];  // public index: the table layout
+  }
+  P acc;
+  for (std::size_t i = B; i-- > 0;) {
+    acc = acc.dbl();
+    std::size_t index = 0;
+    for (std::size_t t = 0; t < D; ++t) index |= static_cast<std::size_t>((digits[t][i / 64] >> (i % 64)) & 1) << t;
+    P chosen = table[0];
+    for (std::size_t j = 1; j < table.size(); ++j) chosen = P::select(j == index, chosen, table[j]);
+    acc = acc + chosen;
+  }
+  return acc;
+}
+
+}  // namespace
+
+G1 g1_mul(const G1& p, const Fr& k) noexcept {
+  const auto& c = curve_constants();
+  if (!c.sigma_ok) return p.mul(k);
+  using privfin::detail::uint128;
+  auto d = x_digits(k);
+  // a = d0 + d1 |x|, b = d2 + d3 |x| (each below x^2 < 2^128).
+  const uint128 a = static_cast<uint128>(d[1]) * bls_x_abs + d[0];
+  const uint128 b = static_cast<uint128>(d[3]) * bls_x_abs + d[2];
+  std::array<std::array<std::uint64_t, 2>, 2> digits{
+      {{static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(a >> 64)},
+       {static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(b >> 64)}}};
+  const std::array<G1, 2> bases{p, -sigma(p, c.beta)};  // -sigma = [x^2]
+  const G1 out = multi_mul_ct<G1, 2, 128>(bases, digits);
+  secure_wipe(std::as_writable_bytes(std::span(d)));
+  secure_wipe(std::as_writable_bytes(std::span(digits)));
+  return out;
+}
+
+G2 g2_mul(const G2& q, const Fr& k) noexcept {
+  auto d = x_digits(k);
+  std::array<std::array<std::uint64_t, 1>, 4> digits{{{d[0]}, {d[1]}, {d[2]}, {d[3]}}};
+  const G2 phi1 = -g2_psi(q);  // -psi = [|x|]
+  const G2 phi2 = -g2_psi(phi1);
+  const G2 phi3 = -g2_psi(phi2);
+  const G2 out = multi_mul_ct<G2, 4, 64>(std::array<G2, 4>{q, phi1, phi2, phi3}, digits);
+  secure_wipe(std::as_writable_bytes(std::span(d)));
+  secure_wipe(std::as_writable_bytes(std::span(digits)));
+  return out;
+}
+
+namespace {
+Fp inverse_public(const Fp& a) noexcept { return fp_inverse_vartime(a); }
+Fp2 inverse_public(const Fp2& a) noexcept { return a.inverse_vartime(); }
+
+// Affine forms of public points with one inversion (Montgomery's trick).
+template <class P>
+std::vector<Affine<typename P::F>> batch_to_affine(std::span<const P> points) {
+  using F = typename P::F;
+  std::vector<Affine<F>> out(points.size());
+  std::vector<F> prefix(points.size());
+  F acc = F::one();
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    prefix[i] = acc;
+    if (!points[i].is_identity()) acc = acc * points[i].z();
+  }
+  F inv = inverse_public(acc);  // 1 / (product of the non-zero Z)
+  for (std::size_t i = points.size(); i-- > 0;) {
+    if (points[i].is_identity()) continue;
+    const F zi = inv * prefix[i];
+    inv = inv * points[i].z();
+    out[i] = {points[i].x() * zi, points[i].y() * zi, false};
+  }
+  return out;
+}
+
+// Pippenger with signed c-bit digits (2^(c-1) buckets per window), affine
+// inputs added into Jacobian buckets (mixed additions).
+template <class P>
+P pippenger(std::span<const P> points, std::span<const Fr> scalars, const char* name) {
+  if (points.size() != scalars.size()) {
+    throw InvalidArgument(std::string("bls12_381::") + name + ": " + std::to_string(points.size()) +
+                          " points but " + std::to_string(scalars.size()) + " scalars");
+  }
+  using F = typename P::F;
+  using J = detail::Jacobian<F>;
+  const std::size_t n = points.size();
+  if (n == 0) return P::identity();
+  std::size_t log_n = 0;
+  while ((std::size_t{1} << (log_n + 1)) <= n) ++log_n;
+  const std::size_t c = log_n < 4 ? 3 : std::min<std::size_t>(log_n - 1, 16);
+  const std::size_t windows = 255 / c + 1;  // covers bit 255 and the last carry
+  const auto affine = batch_to_affine(points);
+  // Signed digits in [-2^(c-1), 2^(c-1)), window-major per point.
+  std::vector<std::int32_t> digits(n * windows);
+  const std::int64_t half = std::int64_t{1} << (c - 1), full = std::int64_t{1} << c;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Fr::Repr raw = scalars[i].to_raw();
+    std::int64_t carry = 0;
+    for (std::size_t w = 0; w < windows; ++w) {
+      const std::size_t bit = w * c;
+      std::uint64_t bits = 0;
+      if (bit < 256) {
+        bits = raw[bit / 64] >> (bit % 64);
+        if (bit % 64 + c > 64 && bit / 64 + 1 < 4) bits |= raw[bit / 64 + 1] << (64 - bit % 64);
+      }
+      std::int64_t d = static_cast<std::int64_t>(bits & static_cast<std::uint64_t>(full - 1)) + carry;
+      carry = d >= half ? 1 : 0;
+      d -= carry * full;
+      digits[i * windows + w] = static_cast<std::int32_t>(d);
+    }
+  }
+  std::vector<J> buckets(static_cast<std::size_t>(half));
+  J result;
+  for (std::size_t w = windows; w-- > 0;) {
+    for (std::size_t k = 0; k < c; ++k) result.dbl();
+    std::fill(buckets.begin(), buckets.end(), J());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t d = digits[i * windows + w];
+      if (d == 0 || affine[i].infinity) continue;
+      if (d > 0) {
+        buckets[static_cast<std::size_t>(d - 1)].add_affine(affine[i].x, affine[i].y);
+      } else {
+        buckets[static_cast<std::size_t>(-d - 1)].add_affine(affine[i].x, -affine[i].y);
+      }
+    }
+    // sum_j j * bucket[j-1] as a running sum of suffix sums.
+    J suffix, acc;
+    for (std::size_t j = buckets.size(); j-- > 0;) {
+      suffix.add(buckets[j]);
+      acc.add(suffix);
+    }
+    result.add(acc);
+  }
+  return result.template to_projective<P>();
+}
+}  // namespace
+
+G1 g1_msm(std::span<const G1> points, std::span<const Fr> scalars) { return pippenger(points, scalars, "g1_msm"); }
+G2 g2_msm(std::span<const G2> points, std::span<const Fr> scalars) { return pippenger(points, scalars, "g2_msm"); }
 
 std::array<std::byte, g1_compressed_size> g1_to_compressed(const G1& p) noexcept {
   std::array<std::byte, g1_compressed_size> out{};

@@ -42,6 +42,14 @@ const FieldConstants& field_constants() {
 
 }  // namespace detail
 
+Fp fp_inverse_vartime(const Fp& a) noexcept {
+  if (a.is_zero()) return Fp::zero();
+  static const mpz_class p = detail::to_mpz(Fp::modulus);
+  mpz_class x = detail::to_mpz(a.to_raw());
+  mpz_invert(x.get_mpz_t(), x.get_mpz_t(), p.get_mpz_t());
+  return Fp::from_raw(detail::to_limbs6(x));
+}
+
 std::optional<Fp> fp_sqrt(const Fp& a) noexcept {
   const Fp s = a.pow(detail::field_constants().p_plus_1_div_4);
   if (!(s.square() == a)) return std::nullopt;
@@ -56,8 +64,12 @@ bool fp_is_square(const Fp& a) noexcept {
 // The "complex method": with n = a0^2 + a1^2 = N(a) and s = sqrt(n), one of
 // (a0 +- s) / 2 is a square t (their product is -a1^2 / 4 and -1 is not a
 // square in Fp), and x = sqrt(t) + a1 / (2 sqrt(t)) u. Three Fp
-// exponentiations and an inversion instead of two in Fp2. Variable time:
-// for public inputs (hashing to G2, point decompression).
+// exponentiations at most and a (variable-time) inversion instead of two
+// exponentiations in Fp2. When t+ = (a0 + s) / 2 is not a square, its
+// candidate root c = t+^((p+1)/4) satisfies c^2 = -t+, and since
+// t+ t- = -a1^2 / 4, t- = (a1 / (2 c))^2: the root of t- needs no second
+// exponentiation. Variable time: for public inputs (hashing to G2, point
+// decompression).
 std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept {
   if (a.c1.is_zero()) {
     if (auto r = fp_sqrt(a.c0)) return Fp2{*r, Fp::zero()};
@@ -66,12 +78,17 @@ std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept {
   }
   const auto s = fp_sqrt(a.norm());
   if (!s) return std::nullopt;
-  const Fp half = Fp::from_u64(2).inverse();
+  static const Fp half = Fp::from_u64(2).inverse();
   const Fp t_plus = (a.c0 + *s) * half;
-  auto x0 = fp_sqrt(t_plus);
-  if (!x0) x0 = fp_sqrt((a.c0 - *s) * half);
-  if (!x0) return std::nullopt;
-  const Fp2 x{*x0, a.c1 * (x0->dbl()).inverse()};
+  const Fp c = t_plus.pow(detail::field_constants().p_plus_1_div_4);
+  Fp x0;
+  if (c.square() == t_plus) {
+    x0 = c;
+  } else {
+    if (c.is_zero()) return std::nullopt;
+    x0 = a.c1 * fp_inverse_vartime(c.dbl());  // root of t- (see above)
+  }
+  const Fp2 x{x0, a.c1 * fp_inverse_vartime(x0.dbl())};
   if (!(x.square() == a)) return std::nullopt;
   return x;
 }

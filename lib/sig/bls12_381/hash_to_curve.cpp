@@ -158,6 +158,8 @@ const G2Iso& g2_iso() {
 
 bool sgn0(const Fp& a) noexcept { return a.is_odd(); }
 bool sgn0(const Fp2& a) noexcept { return a.sgn0(); }
+Fp inverse_vartime(const Fp& a) noexcept { return fp_inverse_vartime(a); }
+Fp2 inverse_vartime(const Fp2& a) noexcept { return a.inverse_vartime(); }
 std::optional<Fp> field_sqrt(const Fp& a) noexcept { return fp_sqrt(a); }
 std::optional<Fp2> field_sqrt(const Fp2& a) noexcept { return fp2_sqrt(a); }
 
@@ -168,7 +170,8 @@ template <class F, class Iso>
 void sswu(const F& u, const Iso& k, F& x_out, F& y_out) noexcept {
   const F zu2 = k.z * u.square();
   const F tv1 = zu2.square() + zu2;
-  const F x1 = tv1.is_zero() ? k.b_over_za : k.minus_b_over_a * (F::one() + tv1.inverse());
+  // u is public (the hash of a public message): variable-time inversion.
+  const F x1 = tv1.is_zero() ? k.b_over_za : k.minus_b_over_a * (F::one() + inverse_vartime(tv1));
   F x = x1;
   auto y = field_sqrt((x1.square() + k.a) * x1 + k.b);
   if (!y) {

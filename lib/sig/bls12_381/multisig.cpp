@@ -12,65 +12,6 @@
 
 namespace privfin::sig::bls12_381 {
 
-namespace {
-// A variable-time Jacobian accumulator (x = X / Z^2, y = Y / Z^3) for
-// summing public keys: mixed addition of an affine point costs 7M + 4S
-// (madd-2007-bl), cheaper than the complete projective formulas.
-template <class F>
-struct JacobianSum {
-  F x{}, y = F::one(), z{};
-
-  void dbl() noexcept {  // dbl-2009-l, a = 0
-    const F a = x.square(), b = y.square(), c = b.square();
-    const F d = ((x + b).square() - a - c).dbl();
-    const F e = a.dbl() + a;
-    const F f = e.square();
-    const F x3 = f - d.dbl();
-    z = (y * z).dbl();
-    y = e * (d - x3) - c.dbl().dbl().dbl();
-    x = x3;
-  }
-
-  void add_affine(const F& x2, const F& y2) noexcept {
-    if (z.is_zero()) {
-      x = x2;
-      y = y2;
-      z = F::one();
-      return;
-    }
-    const F z1z1 = z.square();
-    const F u2 = x2 * z1z1;
-    const F s2 = y2 * z * z1z1;
-    const F h = u2 - x;
-    const F r = (s2 - y).dbl();
-    if (h.is_zero()) {
-      if (r.is_zero()) {
-        dbl();
-      } else {
-        *this = JacobianSum();
-      }
-      return;
-    }
-    const F hh = h.square();
-    const F i = hh.dbl().dbl();
-    const F j = h * i;
-    const F v = x * i;
-    const F x3 = r.square() - j - v.dbl();
-    const F y3 = r * (v - x3) - (y * j).dbl();
-    z = (z + h).square() - z1z1 - hh;
-    x = x3;
-    y = y3;
-  }
-
-  // The same point in homogeneous projective coordinates (X Z : Y : Z^3).
-  template <class P>
-  [[nodiscard]] P to_projective() const noexcept {
-    if (z.is_zero()) return P::identity();
-    return P(x * z, y, z.square() * z);
-  }
-};
-
-}  // namespace
 
 template <class V>
 Committee<V> Committee<V>::from_keys(std::span<const ByteView> pks, std::span<const ByteView> pops) {
@@ -132,7 +73,7 @@ template <class V>
 bool MultiSig<V>::verify(const Committee<V>& committee, ByteView msg) const {
   if (committee.size() != counts_.size()) return false;
   using PkPoint = typename V::PkPoint;
-  JacobianSum<typename PkPoint::F> ones;  // members counted once: affine keys (Z = 1)
+  detail::Jacobian<typename PkPoint::F> ones;  // members counted once: affine keys (Z = 1)
   PkPoint agg;
   bool any = false;
   for (std::size_t i = 0; i < counts_.size(); ++i) {

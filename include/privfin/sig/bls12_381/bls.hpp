@@ -21,8 +21,12 @@
 // string and de-duplicating by bytes is sound. Verifiers return
 // [[nodiscard]] bool and treat every malformed input as invalid; aggregate()
 // throws DecodeError for a malformed signature, key_gen and from_bytes throw
-// InvalidArgument. Signing is constant-time in the secret key. Thread-safe:
-// all functions are pure.
+// InvalidArgument. Signing, SkToPk and PopProve are constant-time in the
+// secret key (g1_mul / g2_mul, curve.hpp; the affine conversion of the
+// result inverts by Fermat). Variable-time, and safe because every input
+// is public: hashing the message to the curve, decoding and subgroup
+// checks of keys and signatures, and the pairings of verification.
+// Thread-safe: all functions are pure.
 #pragma once
 
 #include <array>

@@ -11,7 +11,8 @@
 // Batina (EUROCRYPT 2016, Algorithms 7 and 9 for a = 0): no exceptional
 // cases and no branches, so `mul` (double-and-add-always with masked
 // selects) runs in time independent of the scalar. `mul_vartime` is for
-// public scalars only. Decoding rejects every malformed encoding: wrong
+// public scalars and points only (it uses faster, non-complete Jacobian
+// formulas that branch on the special cases). Decoding rejects every malformed encoding: wrong
 // length, inconsistent flags, coordinates >= p, points off the curve, and
 // points outside the prime-order subgroup. Value types; thread-safe.
 #pragma once
@@ -23,6 +24,7 @@
 #include <type_traits>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/sig/bls12_381/detail/jacobian.hpp"
 #include "privfin/sig/bls12_381/fields.hpp"
 
 namespace privfin::sig::bls12_381 {
@@ -184,18 +186,25 @@ class Point {
     return acc;
   }
 
-  // [k] this for a public scalar k (little-endian limbs); variable time.
+  // [k] this for a public scalar k (little-endian limbs); variable time:
+  // double-and-add in Jacobian coordinates (detail/jacobian.hpp), with
+  // mixed additions when this point has Z = 1.
   [[nodiscard]] Point mul_vartime(std::span<const std::uint64_t> k) const noexcept {
-    Point acc;
-    bool started = false;
+    using J = detail::Jacobian<F>;
+    const J base = J::from_projective(x_, y_, z_);
+    const bool affine = z_ == F::one();
+    J acc;
     for (std::size_t i = 64 * k.size(); i-- > 0;) {
-      if (started) acc = acc.dbl();
+      acc.dbl();
       if (((k[i / 64] >> (i % 64)) & 1) != 0) {
-        acc = started ? acc + *this : *this;
-        started = true;
+        if (affine) {
+          acc.add_affine(x_, y_);
+        } else {
+          acc.add(base);
+        }
       }
     }
-    return acc;
+    return acc.template to_projective<Point>();
   }
 
   // [x] this for the curve parameter x = -0xd201000000010000.
@@ -227,6 +236,28 @@ using G2Affine = Affine<Fp2>;
 // the Budroni-Pintore map on G2, equal to [h_eff]Q of RFC 9380 Section 8.8.2.
 [[nodiscard]] G1 g1_clear_cofactor(const G1& p) noexcept;
 [[nodiscard]] G2 g2_clear_cofactor(const G2& q) noexcept;
+
+// [k] P for P in the prime-order subgroup, constant time in k, through the
+// endomorphisms: in G1, k = a + b x^2 with a, b < 2^128 and -sigma = [x^2]
+// (a 2-dimensional ladder, about half the group operations of Point::mul);
+// in G2, k = d0 + d1 |x| + d2 |x|^2 + d3 |x|^3 with digits < 2^64 and
+// -psi = [|x|] (4-dimensional, about a quarter). The digits come from a
+// bit-serial division with masked subtractions, the 4 or 16 precomputed
+// sums are read by a full masked scan, and every step is the complete
+// addition: no branch or memory index depends on k. Only for subgroup
+// points (the endomorphisms act as those scalars there alone); for any
+// other point use Point::mul.
+[[nodiscard]] G1 g1_mul(const G1& p, const Fr& k) noexcept;
+[[nodiscard]] G2 g2_mul(const G2& q, const Fr& k) noexcept;
+
+// Multi-scalar multiplication sum_i [scalars[i]] points[i] by Pippenger's
+// bucket method (windows of about log2(n) - 2 bits): roughly
+// 255 / c (n + 2^(c+1)) additions instead of n full scalar
+// multiplications. Variable time in the scalars and points: for public
+// inputs only (batch verification, aggregation with public weights).
+// Throws InvalidArgument if the sizes differ.
+[[nodiscard]] G1 g1_msm(std::span<const G1> points, std::span<const Fr> scalars);
+[[nodiscard]] G2 g2_msm(std::span<const G2> points, std::span<const Fr> scalars);
 
 inline constexpr std::size_t g1_compressed_size = 48;
 inline constexpr std::size_t g1_uncompressed_size = 96;

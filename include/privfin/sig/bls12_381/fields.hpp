@@ -9,9 +9,11 @@
 //
 // Fp and Fr arithmetic (add, sub, mul, select, equality) is constant-time
 // in the values (see detail/mont.hpp), and so are the tower operations
-// built from it; inversion uses the fixed exponent p - 2. Square roots and
-// squareness tests branch on their (public) inputs: use them for hashing
-// and decoding, not on secrets. Value types; thread-safe. Nothing throws.
+// built from it; inversion uses the fixed exponent p - 2. Square roots,
+// squareness tests and fp_inverse_vartime branch on their (public) inputs:
+// use them for hashing and decoding, not on secrets. Fp multiplication
+// uses MULX/ADX assembly when the CPU has it (constant time as well).
+// Value types; thread-safe. Nothing throws.
 #pragma once
 
 #include <array>
@@ -23,11 +25,32 @@
 namespace privfin::sig::bls12_381 {
 
 namespace detail {
+// Fp multiplication with MULX/ADX (lib/sig/bls12_381/fp_mul_x86.cpp): used
+// when fp_mul_adx_available (x86-64 with BMI2 and ADX, detected once at
+// start-up); otherwise MontField's portable CIOS runs. Both constant time.
+extern const bool fp_mul_adx_available;
+#if defined(__x86_64__) && defined(__ELF__)
+extern "C" void privfin_bls12_381_fp_mul_adx(std::uint64_t* out, const std::uint64_t* a,
+                                             const std::uint64_t* b) noexcept;
+#endif
+
 struct FpParams {
   static constexpr std::size_t limbs = 6;
   static constexpr std::size_t bytes = 48;
   static constexpr Limbs<6> modulus = limbs_from_hex<6>(
       "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab");
+  [[gnu::always_inline]] static bool fast_mul(Limbs<6>& out, const Limbs<6>& a, const Limbs<6>& b) noexcept {
+#if defined(__x86_64__) && defined(__ELF__)
+    if (!fp_mul_adx_available) return false;
+    privfin_bls12_381_fp_mul_adx(out.data(), a.data(), b.data());
+    return true;
+#else
+    (void)out;
+    (void)a;
+    (void)b;
+    return false;
+#endif
+  }
 };
 struct FrParams {
   static constexpr std::size_t limbs = 4;
@@ -43,6 +66,11 @@ using Fr = detail::MontField<detail::FrParams>;
 
 // |x| for the curve parameter x = -0xd201000000010000.
 inline constexpr std::uint64_t bls_x_abs = 0xd201000000010000ULL;
+
+// 1/a (0 maps to 0) by GMP's extended Euclid: about ten times faster than
+// Fermat's a^(p-2), but its time depends on a, so only for public values
+// (hash-to-curve, decoding, affine conversion of public points).
+[[nodiscard]] Fp fp_inverse_vartime(const Fp& a) noexcept;
 
 // Square root in Fp (p = 3 mod 4): a^((p+1)/4), checked.
 [[nodiscard]] std::optional<Fp> fp_sqrt(const Fp& a) noexcept;
@@ -78,6 +106,11 @@ struct Fp2 {
   [[nodiscard]] constexpr Fp norm() const noexcept { return c0.square() + c1.square(); }
   [[nodiscard]] constexpr Fp2 inverse() const noexcept {
     const Fp n = norm().inverse();
+    return {c0 * n, -(c1 * n)};
+  }
+  // Variable time (fp_inverse_vartime): public values only.
+  [[nodiscard]] Fp2 inverse_vartime() const noexcept {
+    const Fp n = fp_inverse_vartime(norm());
     return {c0 * n, -(c1 * n)};
   }
   [[nodiscard]] constexpr bool is_zero() const noexcept { return c0.is_zero() && c1.is_zero(); }
