@@ -34,6 +34,14 @@ std::string_view to_string(Behaviour b) noexcept {
   return "?";
 }
 
+std::string_view to_string(SimEngine e) noexcept {
+  switch (e) {
+    case SimEngine::tendermint: return "tendermint";
+    case SimEngine::gosig: return "gosig";
+  }
+  return "?";
+}
+
 std::string_view to_string(WritePoint p) noexcept {
   switch (p) {
     case WritePoint::safety_before_durable: return "safety-before-durable";
@@ -87,6 +95,24 @@ std::string describe_message(ByteView payload) {
     }
     return o.str();
   } catch (const DecodeError&) {
+  }
+  try {
+    const auto m = GosigMessage::from_bytes(payload);
+    std::ostringstream o;
+    if (const auto* p = std::get_if<GosigProposal>(&m.body)) {
+      o << "gosig proposal by " << p->proposer << " h=" << p->height() << " r=" << p->round << " block "
+        << p->block.hash().short_hex();
+      if (p->justification) o << " cert r=" << p->justification->round;
+    } else if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
+      std::size_t signers = 0;
+      for (auto c : a->counts) signers += c > 0 ? 1 : 0;
+      o << (a->type == VoteType::prevote ? "P" : "TC") << " h=" << a->height << " r=" << a->round << " "
+        << a->block.short_hex() << " signers " << signers;
+    } else {
+      o << "decision h=" << std::get<Decision>(m.body).block.header.height;
+    }
+    return o.str();
+  } catch (const DecodeError&) {
     return "malformed (" + std::to_string(payload.size()) + " bytes)";
   }
 }
@@ -136,7 +162,8 @@ struct SimNode {
   bool halted = false;  // crashed at a write point: acts no more until the crash event tears it down
   std::uint64_t incarnation = 0;
   std::unique_ptr<Crypto> crypto;
-  std::unique_ptr<Tendermint> engine;
+  std::unique_ptr<CandidateSortition> sortition;  // Gosig
+  std::unique_ptr<Engine> engine;
   std::unique_ptr<NodeEnv> env;
   std::unique_ptr<Runtime<NodeEnv>> runtime;
   // disk: the durable record and the writes in flight
@@ -224,6 +251,9 @@ class Simulation {
   void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
   Bytes with_bad_signature(NodeId from, const Bytes& payload);
   void observe_signed(NodeId from, const Bytes& payload);
+  void observe_gosig(NodeId from, const Bytes& payload);
+  void observe_vote(NodeId from, VoteType type, Height height, Round round, const std::optional<Hash32>& block);
+  void byzantine_send_gosig(NodeId from, NodeId to, const Bytes& payload);
   void check_liveness();
   void prune_checkers();
   void violation(const std::string& what) {
@@ -243,6 +273,8 @@ class Simulation {
   Genesis genesis_;
   std::shared_ptr<const SymbolicKeys> keys_;
   std::vector<sig::bls12_381::SecretKey> bls_keys_;
+  std::vector<Bytes> vrf_public_;          // Gosig's ECVRF keys
+  std::vector<SecretBytes> vrf_secret_;
   ValidatorSet validators_;
   std::unique_ptr<Crypto> checker_crypto_;
   std::string chain_id_;
@@ -339,6 +371,15 @@ Simulation::Simulation(const SimConfig& cfg)
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
   nodes_.resize(cfg_.n);
+  if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule) {
+    Prg vrf_keys = root.derive("vrf");
+    const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
+    for (std::size_t i = 0; i < cfg_.n; ++i) {
+      auto kp = vrf.generate(vrf_keys);
+      vrf_public_.push_back(std::move(kp.public_key));
+      vrf_secret_.push_back(std::move(kp.secret_key));
+    }
+  }
   if (app_mode()) {
     Prg clients = root.derive("clients");
     std::vector<apps::Payments::Account> accounts;
@@ -424,7 +465,24 @@ void Simulation::boot(NodeId id, bool amnesia) {
   tc.validators = validators_;
   tc.self = id;
   tc.bugs = cfg_.bugs;
-  node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
+  if (cfg_.engine == SimEngine::gosig) {
+    if (cfg_.gosig.schedule) {
+      node.sortition = std::make_unique<FixedSortition>(cfg_.gosig.schedule, id);
+    } else {
+      node.sortition = std::make_unique<VrfSortition>(chain_id_, vrf_public_, id, vrf_secret_[id], cfg_.gosig.expected_candidates);
+    }
+    GosigConfig gc;
+    gc.chain_id = chain_id_;
+    gc.validators = validators_;
+    gc.self = id;
+    gc.bugs = cfg_.bugs;
+    gc.stage_one = cfg_.gosig.stage_one;
+    gc.stage_two = cfg_.gosig.stage_two;
+    gc.gossip = cfg_.gosig.gossip;
+    node.engine = std::make_unique<Gosig>(std::move(gc), *node.crypto, *node.sortition);
+  } else {
+    node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
+  }
   node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n});
   node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
   if (app_mode()) {  // the executor starts clean or recovers from the store (its disk)
@@ -453,6 +511,7 @@ void Simulation::crash(NodeId id) {
   node.pending.clear();  // writes in flight are lost
   node.runtime.reset();
   node.engine.reset();
+  node.sortition.reset();
   node.env.reset();
   node.crypto.reset();
   node.executor.reset();  // the mempool is lost; the store is disk
@@ -577,7 +636,76 @@ void Simulation::send(NodeId from, NodeId to, const Bytes& payload) {
   }
 }
 
+void Simulation::byzantine_send_gosig(NodeId from, NodeId to, const Bytes& payload) {
+  auto& node = nodes_[from];
+  std::optional<GosigMessage> m;
+  try {
+    m = GosigMessage::from_bytes(payload);
+  } catch (const DecodeError&) {
+  }
+  switch (node.behaviour) {
+    case Behaviour::honest: break;
+    case Behaviour::silent: return;
+    case Behaviour::selective_silence:
+      if (node.silent_to[to]) {
+        ++result_.withheld;
+        return;
+      }
+      break;
+    case Behaviour::equivocate:
+      // Another block of its own for odd peers.
+      if (auto* p = m ? std::get_if<GosigProposal>(&m->body) : nullptr;
+          p && to % 2 == 1 && p->proposer == from && !p->justification) {
+        p->block.body.push_back(static_cast<std::byte>(to));
+        p->block.header.tx_root = tx_root_of(p->block.body);
+        p->signature = node.crypto->sign(p->signed_bytes());
+        return transmit(from, to, m->to_bytes());
+      }
+      break;
+    case Behaviour::double_vote:
+      // Its own signature for another block, in place of the real one, to odd peers.
+      if (auto* a = m ? std::get_if<AggregateVote>(&m->body) : nullptr; a && a->has_signer(from) && to % 2 == 1) {
+        const Hash32 other{Sha256::hash(payload)};
+        auto single = single_aggregate(a->type, a->height, a->round, other, cfg_.n, from,
+                                       node.crypto->sign(Vote::signed_bytes(chain_id_, a->type, a->height, a->round, other)));
+        return transmit(from, to, GosigMessage{single}.to_bytes());
+      }
+      break;
+    case Behaviour::malformed: {
+      Bytes bad = payload;
+      switch (below(adversary_, 5)) {
+        case 0: bad.resize(below(adversary_, bad.size())); break;
+        case 1: bad[below(adversary_, bad.size())] ^= std::byte{0x10}; break;
+        case 2: bad = adversary_.bytes(below(adversary_, 200)); break;
+        case 3: bad.push_back(std::byte{0}); break;
+        default:  // well formed, forged signature
+          if (m) {
+            if (auto* p = std::get_if<GosigProposal>(&m->body)) {
+              p->signature = adversary_.bytes(p->signature.size());
+            } else if (auto* a = std::get_if<AggregateVote>(&m->body)) {
+              a->aggregate = adversary_.bytes(a->aggregate.size());
+              if (cfg_.real_crypto && !a->aggregate.empty()) {
+                a->aggregate[0] = (a->aggregate[0] & std::byte{0x1f}) | std::byte{0x80};
+              }
+            }
+            bad = m->to_bytes();
+          }
+          break;
+      }
+      return transmit(from, to, bad);
+    }
+    case Behaviour::replay:
+      if (!node.sent_history.empty() && chance(adversary_, 0.3)) {
+        transmit(from, to, node.sent_history[below(adversary_, node.sent_history.size())]);
+      }
+      if (node.sent_history.size() < 256) node.sent_history.push_back(payload);
+      break;
+  }
+  transmit(from, to, payload);
+}
+
 void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
+  if (cfg_.engine == SimEngine::gosig) return byzantine_send_gosig(from, to, payload);
   auto& node = nodes_[from];
   auto sign_and_send = [&](Message m) {
     if (auto* p = std::get_if<Proposal>(&m.body)) {
@@ -795,44 +923,13 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
   try {
     m = Message::from_bytes(payload);
   } catch (const DecodeError&) {
+    observe_gosig(from, payload);
     return;
   }
   if (const auto* v = std::get_if<Vote>(&m.body)) {
     if (v->voter != from) return;
-    if (v->type == VoteType::prevote && v->block) {
-      prevotes_[{v->height, v->round, *v->block}].insert(from);
-      pols_[{v->height, v->round, *v->block}].emplace(from, payload);
-    }
-    if (!honest(from)) return;
-    const auto key = std::make_tuple(from, v->height, v->round, static_cast<int>(v->type));
-    const auto [it, fresh] = signed_.emplace(key, v->block);
-    if (!fresh && it->second != v->block) {
-      violation("honest node " + std::to_string(from) + " signed two different " +
-                (v->type == VoteType::prevote ? "prevotes" : "precommits") + " at height " +
-                std::to_string(v->height) + " round " + std::to_string(v->round));
-    }
-    if (v->type == VoteType::precommit && v->block) {
-      auto& lock = locks_[{from, v->height}];
-      if (v->round >= lock.first || lock.second == Hash32{}) lock = {v->round, *v->block};
-    }
-    if (v->type == VoteType::prevote && v->block) {
-      const auto lock = locks_.find({from, v->height});
-      if (lock != locks_.end() && lock->second.first < v->round && lock->second.second != *v->block) {
-        bool justified = false;
-        for (Round vr = lock->second.first; vr < v->round && !justified; ++vr) {
-          const auto pol = prevotes_.find({v->height, vr, *v->block});
-          if (pol == prevotes_.end()) continue;
-          std::uint64_t w = 0;
-          for (NodeId s : pol->second) w += validators_.weight(s);
-          justified = validators_.is_quorum(w);
-        }
-        if (!justified) {
-          violation("honest node " + std::to_string(from) + " locked at round " + std::to_string(lock->second.first) +
-                    " prevoted another block at round " + std::to_string(v->round) + " of height " +
-                    std::to_string(v->height) + " without a proof-of-lock from a round >= its lock");
-        }
-      }
-    }
+    if (v->type == VoteType::prevote && v->block) pols_[{v->height, v->round, *v->block}].emplace(from, payload);
+    observe_vote(from, v->type, v->height, v->round, v->block);
   } else if (const auto* p = std::get_if<Proposal>(&m.body)) {
     blocks_.emplace(p->block.hash(), p->block);
     if (!honest(from)) return;
@@ -841,6 +938,68 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
     if (!fresh && it->second != p->block.hash()) {
       violation("honest node " + std::to_string(from) + " signed two different proposals at height " +
                 std::to_string(p->height()) + " round " + std::to_string(p->round));
+    }
+  }
+}
+
+// Gosig: signatures travel inside aggregates. An honest node sends only
+// aggregates it verified, so their signers did sign: record them as
+// prepares (the proof-of-lock checker's input), and the sender's own
+// signature as its vote (one per kind per round, locks respected).
+// Byzantine aggregates are not trusted (their bitmaps may lie).
+void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
+  if (!honest(from)) return;
+  GosigMessage m;
+  try {
+    m = GosigMessage::from_bytes(payload);
+  } catch (const DecodeError&) {
+    return;
+  }
+  auto record_prepares = [this](const AggregateVote& a) {
+    if (a.type != VoteType::prevote) return;
+    auto& set = prevotes_[{a.height, a.round, a.block}];
+    for (NodeId i = 0; i < a.counts.size() && i < cfg_.n; ++i) {
+      if (a.counts[i] > 0) set.insert(i);
+    }
+  };
+  if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
+    record_prepares(*a);
+    if (a->has_signer(from)) observe_vote(from, a->type, a->height, a->round, a->block);
+  } else if (const auto* p = std::get_if<GosigProposal>(&m.body)) {
+    if (p->justification) record_prepares(*p->justification);
+  }
+}
+
+void Simulation::observe_vote(NodeId from, VoteType type, Height height, Round round, const std::optional<Hash32>& block) {
+  if (type == VoteType::prevote && block) prevotes_[{height, round, *block}].insert(from);
+  if (!honest(from)) return;
+  const auto key = std::make_tuple(from, height, round, static_cast<int>(type));
+  const auto [it, fresh] = signed_.emplace(key, block);
+  if (!fresh && it->second != block) {
+    violation("honest node " + std::to_string(from) + " signed two different " +
+              (type == VoteType::prevote ? "prevotes" : "precommits") + " at height " + std::to_string(height) +
+              " round " + std::to_string(round));
+  }
+  if (type == VoteType::precommit && block) {
+    auto& lock = locks_[{from, height}];
+    if (round >= lock.first || lock.second == Hash32{}) lock = {round, *block};
+  }
+  if (type == VoteType::prevote && block) {
+    const auto lock = locks_.find({from, height});
+    if (lock != locks_.end() && lock->second.first < round && lock->second.second != *block) {
+      bool justified = false;
+      for (Round vr = lock->second.first; vr < round && !justified; ++vr) {
+        const auto pol = prevotes_.find({height, vr, *block});
+        if (pol == prevotes_.end()) continue;
+        std::uint64_t w = 0;
+        for (NodeId s : pol->second) w += validators_.weight(s);
+        justified = validators_.is_quorum(w);
+      }
+      if (!justified) {
+        violation("honest node " + std::to_string(from) + " locked at round " + std::to_string(lock->second.first) +
+                  " prevoted another block at round " + std::to_string(round) + " of height " +
+                  std::to_string(height) + " without a proof-of-lock from a round >= its lock");
+      }
     }
   }
 }

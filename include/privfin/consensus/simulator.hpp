@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "privfin/consensus/gosig.hpp"
 #include "privfin/consensus/tendermint.hpp"
 
 namespace privfin::consensus {
@@ -98,6 +99,19 @@ struct CrashPlan {
 // its call order checked by CheckedApplication, fed by simulated clients.
 enum class SimApplication : std::uint8_t { stand_in, kv_store, payments };
 
+// The engine every node runs. Gosig's nodes also get ECVRF keys (drawn
+// from the seed's "vrf" stream, so Tendermint runs are unchanged) unless
+// `gosig_schedule` fixes the candidates of each round.
+enum class SimEngine : std::uint8_t { tendermint, gosig };
+[[nodiscard]] std::string_view to_string(SimEngine e) noexcept;
+struct GosigSimParams {
+  TimePoint stage_one = 1'000'000'000;
+  TimePoint stage_two = 1'000'000'000;
+  GossipConfig gossip{3, 100'000'000};
+  std::uint64_t expected_candidates = 7;
+  FixedSortition::Schedule schedule;  // empty: ECVRF sortition
+};
+
 struct SimConfig {
   std::uint64_t seed = 1;
   std::size_t n = 4;
@@ -146,6 +160,8 @@ struct SimConfig {
   PlantedBugs bugs;
   bool log = false;                // keep a readable event log
   SimApplication application = SimApplication::stand_in;
+  SimEngine engine = SimEngine::tendermint;
+  GosigSimParams gosig;
   // Reference applications: transactions the clients submit to every node
   // that is up, at the start and each time a new height is first decided.
   std::size_t client_txs_per_height = 3;
