@@ -264,6 +264,11 @@ bool Gosig::check_justification(const AggregateVote& j, const Block& b, Round r)
 }
 
 void Gosig::on_proposal(NodeId from, GosigProposal p) {
+  // Gossip brings the same proposal many times: skip the VRF check for one
+  // we hold already.
+  for (const auto& [prio, c] : candidates_) {
+    if (c.proposal.proposer == p.proposer && c.proposal.ticket == p.ticket && c.proposal.signature == p.signature) return;
+  }
   const auto drawn = sortition_.check(p.proposer, height_, round_, p.ticket);
   if (!drawn || drawn->size() != 32) {
     return reject(from, RejectionCause::invalid_proof, "proposer is not a candidate of this round");

@@ -295,6 +295,7 @@ class Simulation {
   // what the stale-proposer adversary knows: prevotes by (height, round, block), and blocks
   std::map<std::tuple<Height, Round, Hash32>, std::map<NodeId, Bytes>> pols_;
   std::map<Hash32, Block> blocks_;
+  std::map<std::tuple<Height, Round, Hash32>, AggregateVote> gosig_pcerts_;  // Gosig prepare certificates seen
   Height pruned_below_ = 0;
   bool liveness_armed_ = false;
   Height liveness_goal_ = 0;
@@ -695,6 +696,33 @@ void Simulation::byzantine_send_gosig(NodeId from, NodeId to, const Bytes& paylo
       return transmit(from, to, bad);
     }
     case Behaviour::replay:
+      // A stale proposer: re-propose the oldest other block that has a
+      // prepare certificate at this height, with that old certificate (a
+      // node locked in a later round must refuse it); its own prepares go
+      // to one peer per round only, so that a lone node may lock.
+      if (auto* p = m ? std::get_if<GosigProposal>(&m->body) : nullptr; p && p->proposer == from) {
+        const Hash32 own = p->block.hash();
+        for (auto it = gosig_pcerts_.lower_bound({p->height(), 0, Hash32{}});
+             it != gosig_pcerts_.end() && std::get<0>(it->first) == p->height() && std::get<1>(it->first) < p->round;
+             ++it) {
+          const Hash32& other = std::get<2>(it->first);
+          if (other == own || !blocks_.contains(other)) continue;
+          GosigProposal stale{p->round, from, p->ticket, blocks_.at(other), it->second, {}};
+          stale.signature = node.crypto->sign(stale.signed_bytes());
+          return transmit(from, to, GosigMessage{stale}.to_bytes());
+        }
+        if (to % 2 == 1 && !p->justification) {  // nothing stale yet: split the honest votes
+          p->block.body.push_back(static_cast<std::byte>(to));
+          p->block.header.tx_root = tx_root_of(p->block.body);
+          p->signature = node.crypto->sign(p->signed_bytes());
+          return transmit(from, to, m->to_bytes());
+        }
+      } else if (auto* a = m ? std::get_if<AggregateVote>(&m->body) : nullptr;
+                 a && a->type == VoteType::prevote && a->has_signer(from)) {
+        const std::size_t peers = cfg_.n > 1 ? cfg_.n - 1 : 1;
+        if (to == (from + 1 + (a->height + a->round) % peers) % cfg_.n) transmit(from, to, payload);
+        return;
+      }
       if (!node.sent_history.empty() && chance(adversary_, 0.3)) {
         transmit(from, to, node.sent_history[below(adversary_, node.sent_history.size())]);
       }
@@ -964,8 +992,12 @@ void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
   };
   if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
     record_prepares(*a);
+    if (a->type == VoteType::prevote && validators_.is_quorum(a->distinct_weight(validators_))) {
+      gosig_pcerts_.emplace(std::make_tuple(a->height, a->round, a->block), *a);  // the stale proposer's stock
+    }
     if (a->has_signer(from)) observe_vote(from, a->type, a->height, a->round, a->block);
   } else if (const auto* p = std::get_if<GosigProposal>(&m.body)) {
+    blocks_.emplace(p->block.hash(), p->block);
     if (p->justification) record_prepares(*p->justification);
   }
 }
@@ -1105,6 +1137,7 @@ void Simulation::prune_checkers() {
   std::erase_if(locks_, [low](const auto& e) { return e.first.second < low; });
   prevotes_.erase(prevotes_.begin(), prevotes_.lower_bound({low, 0, Hash32{}}));
   pols_.erase(pols_.begin(), pols_.lower_bound({low, 0, Hash32{}}));
+  gosig_pcerts_.erase(gosig_pcerts_.begin(), gosig_pcerts_.lower_bound({low, 0, Hash32{}}));
   std::erase_if(blocks_, [low](const auto& e) { return e.second.header.height < low; });
 }
 
