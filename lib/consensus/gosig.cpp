@@ -112,7 +112,7 @@ void Gosig::start(const Start& s) {
       lock_cert_ = AggregateVote::from_bytes(record_.lock_certificate, cfg_.limits);
       highest_ = std::make_pair(*locked_, *lock_cert_);
     }
-    sign_floor_ = record_.round;
+    restored_round_ = record_.round;
     for (const auto& raw : record_.signed_messages) {
       const auto m = Message::from_bytes(raw, cfg_.limits);
       if (const auto* v = std::get_if<Vote>(&m.body); v && v->block && v->round == record_.round) {
@@ -152,7 +152,7 @@ void Gosig::enter_round(Round r) {
   tc_agg_.clear();
   requested_ = false;
   // Validity verdicts are the application's at this height: keep them.
-  if (r == sign_floor_ && (restored_p_ || restored_tc_)) {
+  if (restored_round_ && r == *restored_round_ && (restored_p_ || restored_tc_)) {
     // Gossip again what the record says we signed here (the same bytes
     // would be signed again: signatures are deterministic, but we need not).
     for (const auto& raw : record_.signed_messages) {
@@ -172,7 +172,7 @@ void Gosig::enter_round(Round r) {
     }
   }
   if (no_propose_round_ && *no_propose_round_ == r) return;
-  if (r < sign_floor_ || (r == sign_floor_ && !record_.signed_messages.empty())) return;
+  if (restored_round_ && r <= *restored_round_) return;
   if (auto ticket = sortition_.draw(height_, r)) propose(*ticket);
 }
 
@@ -276,7 +276,11 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
   std::optional<Hash32> priority{Hash32{}};
   std::copy(drawn->begin(), drawn->end(), priority->v.begin());
   if (const auto it = candidates_.find(*priority); it != candidates_.end()) {
-    return;  // known (or its maker equivocated: the first one stays)
+    // Its maker equivocated (the first proposal stays), or this one is forged.
+    if (!crypto_.verify(p.proposer, p.signed_bytes(), p.signature)) {
+      reject(from, RejectionCause::invalid_proof, "proposal signature does not verify");
+    }
+    return;
   }
   if (candidates_.size() >= cfg_.max_candidates && !(*priority < candidates_.rbegin()->first)) return;
   const auto& hd = p.block.header;
@@ -356,7 +360,7 @@ void Gosig::gossip_put(const std::string& k, const Bytes& payload) {
 // a.6 step 5: what to prepare, at the start of stage II (or later in stage
 // II when the first valid proposal arrives late).
 void Gosig::try_prepare() {
-  if (stage_ != 2 || round_ < sign_floor_ || (round_ == sign_floor_ && !record_.signed_messages.empty())) return;
+  if (stage_ != 2 || (restored_round_ && round_ <= *restored_round_)) return;
   if (!prepared_.empty()) {
     if (!cfg_.bugs.sign_twice || prepared_.size() > 1) return;
   }
@@ -439,7 +443,7 @@ void Gosig::on_aggregate(NodeId from, const AggregateVote& a) {
 void Gosig::check_quorums(const Hash32& id) {
   const auto p = p_agg_.find(id);
   if (p != p_agg_.end() && !tc_sent_ && prepared_.contains(id) && quorum(p->second) &&
-      (round_ > sign_floor_ || record_.signed_messages.empty() || restored_p_ == id)) {
+      (!restored_round_ || round_ >= *restored_round_)) {
     // a.6 step 7: prepared. Lock on it, then tentatively commit.
     const auto* c = find_block(id);
     if (c != nullptr) {
@@ -490,7 +494,7 @@ void Gosig::commit(const Decision& d) {
   highest_.reset();
   record_ = SafetyRecord{};
   record_.height = height_;
-  sign_floor_ = 0;
+  restored_round_.reset();
   restored_p_.reset();
   restored_tc_.reset();
   candidates_.clear();

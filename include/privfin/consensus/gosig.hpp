@@ -142,9 +142,10 @@ class Gosig final : public Engine {
   // The highest prepare certificate seen at this height, with its block.
   std::optional<std::pair<Block, AggregateVote>> highest_;
   SafetyRecord record_;
-  // After a restart: nothing is signed in a round below this, and nothing
-  // but the recorded signatures in it; no proposal in the boot round.
-  Round sign_floor_ = 0;
+  // After a restart inside a height: the recorded round. Nothing is signed
+  // in a round before it, no P and no proposal in it but the recorded
+  // ones; no proposal in the boot round either.
+  std::optional<Round> restored_round_;
   std::optional<Round> no_propose_round_;
   std::optional<Hash32> restored_p_, restored_tc_;
   // This round.
