@@ -140,8 +140,9 @@ class Simulation;
 // The Env of Runtime<NodeEnv>: what one node's runtime sees of the world.
 struct NodeEnv {
   Simulation* sim;
-  NodeId id;
+  NodeId id;         // the instance (a process)
   std::size_t n;
+  NodeId validator;  // whose key it runs with (id, except for a twin)
   std::uint64_t write_safety(const SafetyRecord& rec);
   void send(NodeId to, const Bytes& payload);
   void broadcast(const Bytes& payload);
@@ -262,7 +263,12 @@ class Simulation {
   void log(NodeId id, const std::string& line) {
     if (cfg_.log) result_.log.push_back(fmt_time(now_) + " node " + std::to_string(id) + ": " + line);
   }
-  [[nodiscard]] bool honest(NodeId id) const { return nodes_[id].behaviour == Behaviour::honest; }
+  // `id` is an instance (a process); below n it is the validator of that id.
+  [[nodiscard]] bool honest(NodeId id) const { return nodes_[id].behaviour == Behaviour::honest && !twinned_[validator_of(id)]; }
+  [[nodiscard]] NodeId validator_of(NodeId instance) const {
+    return instance < cfg_.n ? instance : cfg_.twins[instance - cfg_.n];
+  }
+  [[nodiscard]] std::size_t instances() const noexcept { return cfg_.n + cfg_.twins.size(); }
 
   SimConfig cfg_;
   Prg network_, disk_, workload_, adversary_;
@@ -296,6 +302,7 @@ class Simulation {
   std::map<std::tuple<Height, Round, Hash32>, std::map<NodeId, Bytes>> pols_;
   std::map<Hash32, Block> blocks_;
   std::map<std::tuple<Height, Round, Hash32>, AggregateVote> gosig_pcerts_;  // Gosig prepare certificates seen
+  std::vector<bool> twinned_;  // per validator: it has a twin instance
   Height pruned_below_ = 0;
   bool liveness_armed_ = false;
   Height liveness_goal_ = 0;
@@ -313,7 +320,7 @@ void NodeEnv::broadcast(const Bytes& payload) {
   if (sim->halted(id)) return;
   sim->note_broadcast(id, payload);
   for (NodeId to = 0; to < n; ++to) {
-    if (to != id) sim->send(id, to, payload);
+    if (to != validator) sim->send(id, to, payload);
   }
 }
 void NodeEnv::set_timer(TimerId t, TimePoint at) {
@@ -371,7 +378,18 @@ Simulation::Simulation(const SimConfig& cfg)
     validators_ = keys_->validator_set(cfg_.weights);
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
-  nodes_.resize(cfg_.n);
+  nodes_.resize(instances());
+  twinned_.assign(cfg_.n, false);
+  for (const NodeId t : cfg_.twins) {
+    if (t >= cfg_.n) throw InvalidArgument("simulate: a twin of a validator outside the set");
+    twinned_[t] = true;
+  }
+  if (!cfg_.twins.empty()) {
+    for (const auto b : cfg_.behaviour) {
+      if (b != Behaviour::honest) throw InvalidArgument("simulate: twins cannot be combined with Byzantine behaviours");
+    }
+    if (cfg_.application != SimApplication::stand_in) throw InvalidArgument("simulate: twins run the stand-in application");
+  }
   if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule) {
     Prg vrf_keys = root.derive("vrf");
     const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
@@ -425,7 +443,7 @@ Simulation::Simulation(const SimConfig& cfg)
   jitter_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, cfg_.jitter));
   for (NodeId i = 0; i < cfg_.n; ++i) {
     nodes_[i].behaviour = cfg_.behaviour.empty() ? Behaviour::honest : cfg_.behaviour[i];
-    nodes_[i].inbox_from.assign(cfg_.n, 0);
+    nodes_[i].inbox_from.assign(instances(), 0);
     nodes_[i].clock_offset = cfg_.max_clock_offset == 0 ? 0 : between(clocks, -cfg_.max_clock_offset, cfg_.max_clock_offset);
     nodes_[i].drift_ppm = cfg_.max_drift_ppm == 0 ? 0 : between(clocks, -cfg_.max_drift_ppm, cfg_.max_drift_ppm);
     for (NodeId j = 0; j < cfg_.n; ++j) latency_[i][j] = between(network_, cfg_.latency_min, cfg_.latency_max);
@@ -435,6 +453,24 @@ Simulation::Simulation(const SimConfig& cfg)
         latency_[i][j] = link.latency;
         jitter_[i][j] = link.jitter;
       }
+    }
+  }
+  if (!cfg_.twins.empty()) {  // a twin sits where its validator sits, with the same clock
+    const std::size_t m = instances();
+    for (auto& row : latency_) row.resize(m);
+    for (auto& row : jitter_) row.resize(m);
+    latency_.resize(m, std::vector<TimePoint>(m, 0));
+    jitter_.resize(m, std::vector<TimePoint>(m, cfg_.jitter));
+    for (NodeId i = 0; i < m; ++i) {
+      for (NodeId j = 0; j < m; ++j) {
+        latency_[i][j] = latency_[validator_of(i)][validator_of(j)];
+        jitter_[i][j] = jitter_[validator_of(i)][validator_of(j)];
+      }
+    }
+    for (NodeId i = static_cast<NodeId>(cfg_.n); i < m; ++i) {
+      nodes_[i].inbox_from.assign(m, 0);
+      nodes_[i].clock_offset = nodes_[validator_of(i)].clock_offset;
+      nodes_[i].drift_ppm = nodes_[validator_of(i)].drift_ppm;
     }
   }
   for (NodeId i = 0; i < cfg_.n; ++i) {
@@ -457,25 +493,26 @@ void Simulation::boot(NodeId id, bool amnesia) {
   node.up = true;
   if (amnesia) node.durable_record.reset();
   if (cfg_.real_crypto) {
-    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id], cfg_.costs);
+    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[validator_of(id)], cfg_.costs);
   } else {
-    node.crypto = std::make_unique<SymbolicCrypto>(keys_, id, cfg_.costs);
+    node.crypto = std::make_unique<SymbolicCrypto>(keys_, validator_of(id), cfg_.costs);
   }
   TendermintConfig tc;
   tc.chain_id = chain_id_;
   tc.validators = validators_;
-  tc.self = id;
+  tc.self = validator_of(id);
   tc.bugs = cfg_.bugs;
   if (cfg_.engine == SimEngine::gosig) {
     if (cfg_.gosig.schedule) {
-      node.sortition = std::make_unique<FixedSortition>(cfg_.gosig.schedule, id);
+      node.sortition = std::make_unique<FixedSortition>(cfg_.gosig.schedule, validator_of(id));
     } else {
-      node.sortition = std::make_unique<VrfSortition>(chain_id_, vrf_public_, id, vrf_secret_[id], cfg_.gosig.expected_candidates);
+      node.sortition = std::make_unique<VrfSortition>(chain_id_, vrf_public_, validator_of(id), vrf_secret_[validator_of(id)],
+                                                      cfg_.gosig.expected_candidates);
     }
     GosigConfig gc;
     gc.chain_id = chain_id_;
     gc.validators = validators_;
-    gc.self = id;
+    gc.self = validator_of(id);
     gc.bugs = cfg_.bugs;
     gc.stage_one = cfg_.gosig.stage_one;
     gc.stage_two = cfg_.gosig.stage_two;
@@ -484,7 +521,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   } else {
     node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
   }
-  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n});
+  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n, validator_of(id)});
   node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
   if (app_mode()) {  // the executor starts clean or recovers from the store (its disk)
     node.executor = std::make_unique<AppExecutor>(*node.app, *node.store, ExecutorConfig{chain_id_, 10'000, 64 << 20});
@@ -629,11 +666,20 @@ void Simulation::transmit(NodeId from, NodeId to, const Bytes& payload) {
 }
 
 void Simulation::send(NodeId from, NodeId to, const Bytes& payload) {
-  if (honest(from)) {
-    observe_signed(from, payload);
-    transmit(from, to, payload);
-  } else {
-    byzantine_send(from, to, payload);
+  if (cfg_.twins.empty()) {
+    if (honest(from)) {
+      observe_signed(from, payload);
+      transmit(from, to, payload);
+    } else {
+      byzantine_send(from, to, payload);
+    }
+    return;
+  }
+  // Twins: to every instance of validator `to` but the sender itself; a
+  // twinned validator's instances are honest engines, watched as Byzantine.
+  observe_signed(validator_of(from), payload);
+  for (NodeId k = 0; k < instances(); ++k) {
+    if (k != from && validator_of(k) == to) transmit(from, k, payload);
   }
 }
 
@@ -1249,7 +1295,7 @@ void Simulation::process(const Event& e) {
   const TimePoint local = local_time(node, now_);
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
-    node.runtime->input(local, MessageIn{e.from, e.payload});
+    node.runtime->input(local, MessageIn{validator_of(e.from), e.payload});
   } else if (e.kind == EventKind::timer) {
     if (cfg_.log) log(e.node, "timer " + std::to_string(e.id) + " fired");
     node.runtime->input(local, TimerFired{e.id});
@@ -1281,7 +1327,7 @@ SimResult Simulation::run() {
     push(std::move(e));
   }
   for (const auto& p : cfg_.partitions) {
-    if (p.side.size() != cfg_.n) throw InvalidArgument("simulate: a partition must place every node");
+    if (p.side.size() != instances()) throw InvalidArgument("simulate: a partition must place every node (and twin)");
   }
   if (cfg_.log) {
     std::string b;
@@ -1289,7 +1335,7 @@ SimResult Simulation::run() {
     result_.log.push_back("seed " + std::to_string(cfg_.seed) + ", n=" + std::to_string(cfg_.n) + ", behaviours:" + b +
                           ", faults end at " + fmt_time(cfg_.fault_end) + ", loss " + std::to_string(cfg_.loss));
   }
-  for (NodeId i = 0; i < cfg_.n; ++i) boot(i, false);
+  for (NodeId i = 0; i < instances(); ++i) boot(i, false);
   if (app_mode()) submit_client_txs();
   const TimePoint deadline = cfg_.fault_end + cfg_.liveness_window;
   while (!queue_.empty()) {

@@ -162,6 +162,13 @@ struct SimConfig {
   SimApplication application = SimApplication::stand_in;
   SimEngine engine = SimEngine::tendermint;
   GosigSimParams gosig;
+  // Twins (Bano et al., OPODIS 2021; twins.hpp): instance n + k is a second
+  // process of validator twins[k], with the same key and an honest engine.
+  // A message to a validator goes to each of its instances; partitions
+  // place every instance (side has n + twins.size() entries); a twinned
+  // validator counts as Byzantine for the checkers. Not combinable with
+  // Byzantine behaviours or a reference application.
+  std::vector<NodeId> twins;
   // Reference applications: transactions the clients submit to every node
   // that is up, at the start and each time a new height is first decided.
   std::size_t client_txs_per_height = 3;
