@@ -273,6 +273,8 @@ CommitCertificate CommitCertificate::read(Reader& r, const Limits& limits) {
   c.signers = detail::read_bitmap(r, "certificate signers", limits.max_validators);
   c.aggregate = copy_of(r.bytes("certificate aggregate", limits.max_signature));
   if (version == counted_format_version) {
+    // Version 2 exists only for counts: an empty committee would re-encode as version 1.
+    if (c.signers.empty()) throw DecodeError("commit certificate: version 2 without counts");
     if (r.remaining() < c.signers.size()) throw DecodeError("commit certificate: counts truncated");
     c.counts.reserve(c.signers.size());
     for (std::size_t i = 0; i < c.signers.size(); ++i) {
