@@ -4,6 +4,10 @@
 //   privfin-keygen --key party.key --cert party.crt --name "bank-a" [--days 825]
 //   privfin-keygen threshold-paillier --parties N --threshold T --out DIR
 //                  [--bits 2048 | --primes FILE] [--passphrase-file FILE]
+//   privfin-keygen validator --name bank-a --out DIR [--weight 1] [--passphrase-file FILE]
+//   privfin-keygen account --out bank-a.key [--passphrase-file FILE]
+//   privfin-keygen genesis --chain-id settlement [--app payments|kv] --card a.validator.json --card ...
+//                  [--account PUBLIC_KEY_HEX=BALANCE ...] [--time NS] --out genesis.bin
 //
 // The first form writes cluster/party<i>.key (mode 0600), party<i>.crt and
 // cluster/cluster.json for a cluster on one host; the second writes one
@@ -14,7 +18,14 @@
 // encrypted under the passphrase if one is given; service/key_file.hpp).
 // With --primes it uses two safe primes from FILE (hex, one per line, '#'
 // starts a comment) instead of generating them, which takes minutes at 2048
-// bits. Exit 0, 2 for a usage error, 1 when it fails.
+// bits. The last three are a consortium's chain built without anyone
+// seeing another bank's secret keys (docs/node.md, "A chain across
+// banks"): each bank makes its validator keys (DIR/validator.key (BLS),
+// vrf.key (ECVRF), identity.key (Ed25519), mode 0600) and a public card
+// DIR/NAME.validator.json with a proof of possession, and its account key;
+// the genesis is assembled from the cards (each proof checked, duplicate
+// keys refused). They need the ledger build (RocksDB). Exit 0, 2 for a
+// usage error, 1 when it fails.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -24,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "keygen_consensus.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/he/threshold_paillier.hpp"
@@ -106,13 +118,16 @@ int main(int argc, char** argv) {
   auto* bits = threshold->add_option("--bits", t.bits, "modulus size for fresh safe primes")->check(CLI::Range(1024, 8192));
   threshold->add_option("--primes", t.primes, "a file of two safe primes in hex, one a line ('#' comments)")->excludes(bits);
   threshold->add_option("--passphrase-file", t.passphrase_file, "encrypt the key shares under this file's first line");
+  const auto run_consensus_command = add_consensus_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    if (threshold->parsed()) {
+    if (run_consensus_command()) {
+      // done
+    } else if (threshold->parsed()) {
       if (t.threshold > t.parties) throw privfin::InvalidArgument("--threshold exceeds --parties");
       deal_threshold_paillier(t);
     } else if (!key.empty()) {

@@ -14,7 +14,12 @@
 //   {"cluster": "cluster.json", "id": 0, "validator_key": "validator0.key",
 //    "genesis": "genesis.bin", "data_dir": "data0", "api": "127.0.0.1:26700",
 //    "api_certificate": "api0.crt", "api_key": "api0.key"}
-// (relative paths are relative to the JSON file). `run` starts node `id`:
+// (relative paths are relative to the JSON file; a test may add
+// "test_only_behaviour": "equivocate" or "double-vote" to make the node
+// misbehave, NodeSettings::behaviour). Optional: "snapshot_interval" and
+// "retain_heights" (NodeSettings: snapshots served to peers, pruning), and
+// "state_sync": true, which makes a node with an empty data_dir restore
+// the ledger from a peer's snapshot before it starts (node/state_sync.hpp). `run` starts node `id`:
 // opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
 // and its safety record, connects to its peers over pinned mutual TLS and
 // takes part in consensus until SIGINT/SIGTERM or --until-height. Each
@@ -45,6 +50,7 @@
 #include "privfin/node/client_api.hpp"
 #include "privfin/node/genesis.hpp"
 #include "privfin/node/node.hpp"
+#include "privfin/node/state_sync.hpp"
 #include "privfin/service/key_file.hpp"
 
 namespace {
@@ -118,6 +124,9 @@ struct NodeFile {
   std::size_t id = 0;
   std::string api;  // host:port, or empty: no client API
   fs::path api_certificate, api_key;
+  consensus::Behaviour behaviour = consensus::Behaviour::honest;  // "test_only_behaviour"
+  bool state_sync = false;                                        // "state_sync"
+  std::uint64_t snapshot_interval = 0, retain_heights = 0;        // "snapshot_interval", "retain_heights"
 };
 
 NodeFile read_node_file(const fs::path& file) {
@@ -136,7 +145,8 @@ NodeFile read_node_file(const fs::path& file) {
     const fs::path p = j[field].get<std::string>();
     return p.is_absolute() ? p : base / p;
   };
-  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, {}, {}, {}};
+  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, {}, {}, {},
+             consensus::Behaviour::honest, false, 0, 0};
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
   if (j.contains("api")) {
@@ -144,6 +154,24 @@ NodeFile read_node_file(const fs::path& file) {
     n.api = j["api"].get<std::string>();
     n.api_certificate = path("api_certificate");
     n.api_key = path("api_key");
+  }
+  const auto number = [&](const char* field, std::uint64_t& into) {
+    if (!j.contains(field)) return;
+    if (!j[field].is_number_unsigned()) throw DecodeError(file.string() + ": \"" + std::string(field) + "\" must be a number");
+    into = j[field].get<std::uint64_t>();
+  };
+  number("snapshot_interval", n.snapshot_interval);
+  number("retain_heights", n.retain_heights);
+  if (j.contains("state_sync")) {
+    if (!j["state_sync"].is_boolean()) throw DecodeError(file.string() + ": \"state_sync\" must be true or false");
+    n.state_sync = j["state_sync"].get<bool>();
+  }
+  if (j.contains("test_only_behaviour")) {
+    const auto b = j["test_only_behaviour"].is_string()
+                       ? consensus::behaviour_from_string(j["test_only_behaviour"].get<std::string>())
+                       : std::nullopt;
+    if (!b) throw DecodeError(file.string() + ": \"test_only_behaviour\" must be honest, equivocate or double-vote");
+    n.behaviour = *b;
   }
   return n;
 }
@@ -182,9 +210,24 @@ int run(const RunOptions& o) {
 
   auto store = ledger::RocksDbStore::open(nf.data_dir);
   auto bus = net::TcpMessageBus::start(cluster, nf.id);
+  if (nf.state_sync && node::StateSync::needed(*store)) {
+    std::printf("state sync: asking the peers for a snapshot\n");
+    std::fflush(stdout);
+    node::StateSync sync(doc.chain_id, doc.validators, *bus, *store);
+    const auto restored = sync.run(std::chrono::minutes(5));
+    if (!restored) throw Error("state sync found no usable snapshot in 5 minutes (" + sync.last_failure() + ")");
+    std::printf("state sync: restored height %llu from node %zu (%zu chunks)\n",
+                static_cast<unsigned long long>(restored->height), restored->peer, restored->chunks);
+  }
   node::NodeSettings settings;
   settings.chain_id = doc.chain_id;
   settings.genesis_hash = doc.hash();
+  settings.behaviour = nf.behaviour;
+  settings.snapshot_interval = nf.snapshot_interval;
+  settings.retain_heights = nf.retain_heights;
+  if (nf.behaviour != consensus::Behaviour::honest) {
+    std::printf("TEST ONLY: this node misbehaves on purpose (%s)\n", std::string(to_string(nf.behaviour)).c_str());
+  }
   settings.on_event = [](std::string_view what, const std::string& detail) {
     if (what == "rejected") return;  // duplicates and stale votes: routine
     std::printf("%.*s %s\n", static_cast<int>(what.size()), what.data(), detail.c_str());

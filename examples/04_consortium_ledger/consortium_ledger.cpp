@@ -2,9 +2,15 @@
 // processes on 127.0.0.1, TLS between them) run the payments application;
 // a load generator sends signed transfers through the nodes' client APIs;
 // then the nodes are perturbed one at a time (kill -9 and restart, SIGSTOP
-// and SIGCONT); at the end every node must hold the same blocks, the
-// restarted node must have caught up, and every balance must equal a
+// and SIGCONT, a network disconnect, and a Byzantine node that equivocates
+// from a test-only configuration); at the end every node must hold the same
+// blocks, the restarted and disconnected nodes must have caught up, the
+// evidence must name the equivocator, and every balance must equal a
 // plaintext replay of the committed transfers.
+//
+// The links between nodes run through relays in this program
+// (net::TcpRelay), so that a disconnect is a real one: the node's TLS
+// connections break and its peers cannot reach it, as with a cut cable.
 //
 //   consortium_ledger [--nodes 4] [--heights 1000] [--transfers 4000] [--out DIR] [--node-program PATH]
 //
@@ -16,6 +22,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -32,11 +39,14 @@
 
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/apps/signed_tx.hpp"
+#include "privfin/consensus/crypto.hpp"
 #include "privfin/core/codec.hpp"
 #include "privfin/core/hash.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/node/api_client.hpp"
 #include "privfin/node/genesis.hpp"
+#include "privfin/net/party_config.hpp"
+#include "privfin/net/tcp_relay.hpp"
 #include "privfin/service/key_file.hpp"
 
 namespace {
@@ -101,6 +111,11 @@ class Cluster {
     pids_[i] = -1;
   }
   void signal(std::size_t i, int sig) { ::kill(pids_[i], sig); }
+  // SIGTERM and wait; true if it exited with 0.
+  bool stop(std::size_t i) {
+    ::kill(pids_[i], SIGTERM);
+    return reap(pids_[i]);
+  }
   // Names every node process that has ended (for a failed check: a node
   // that died says how).
   void report_ended() {
@@ -122,22 +137,8 @@ class Cluster {
     }
     bool clean = true;
     for (pid_t& p : pids_) {
-      if (p <= 0) {
-        clean = false;  // it had ended before (report_ended said how)
-        continue;
-      }
-      int status = 0;
-      const auto deadline = Clock::now() + std::chrono::seconds(20);
-      while (::waitpid(p, &status, WNOHANG) == 0) {
-        if (Clock::now() > deadline) {
-          ::kill(p, SIGKILL), ::waitpid(p, &status, 0);
-          clean = false;
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      clean = clean && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-      p = -1;
+      // A node that had ended before is not clean (report_ended said how).
+      clean = (p > 0 && reap(p)) && clean;
     }
     return clean;
   }
@@ -159,11 +160,86 @@ class Cluster {
   }
 
  private:
+  // Waits for a node sent SIGTERM (SIGKILL after 20 s); true if it exited with 0.
+  static bool reap(pid_t& p) {
+    int status = 0;
+    bool in_time = true;
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (::waitpid(p, &status, WNOHANG) == 0) {
+      if (Clock::now() > deadline) {
+        ::kill(p, SIGKILL), ::waitpid(p, &status, 0);
+        in_time = false;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    p = -1;
+    return in_time && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
   const Options& o_;
   fs::path dir_;
   std::vector<pid_t> pids_;
   std::vector<std::optional<node::ApiClient>> watchers_{o_.nodes};
 };
+
+void edit_json(const fs::path& file, const std::function<void(nlohmann::json&)>& edit) {
+  const Bytes raw = service::read_public_file(file);
+  auto j = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(raw.data()), raw.size()));
+  edit(j);
+  service::write_public_file(file, as_bytes(std::string(j.dump(2) + "\n")));
+}
+
+// Every link between two nodes through a relay: node hi dials node lo
+// (hi > lo) at relay (lo, hi), which forwards to lo's own port. Each node
+// gets its own copy of the cluster file (cluster<i>.json) naming the relays
+// it dials. disconnect(k) cuts every link of node k.
+class Links {
+ public:
+  Links(const fs::path& dir, std::size_t n) : n_(n) {
+    const auto cluster = net::PartyConfig::load(dir / "cluster.json");
+    for (std::size_t lo = 0; lo < n; ++lo) {
+      for (std::size_t hi = lo + 1; hi < n; ++hi) {
+        relays_.push_back(std::make_unique<net::TcpRelay>("127.0.0.1", 0, "127.0.0.1", cluster.parties[lo].port));
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      net::PartyConfig mine = cluster;
+      for (std::size_t lo = 0; lo < i; ++lo) mine.parties[lo].port = relay(lo, i).port();
+      const std::string name = "cluster" + std::to_string(i) + ".json";
+      mine.save(dir / name);
+      const fs::path node_file = dir / ("node" + std::to_string(i) + ".json");
+      edit_json(node_file, [&](nlohmann::json& j) { j["cluster"] = name; });
+    }
+  }
+  void disconnect(std::size_t k, bool cut) {
+    for (std::size_t other = 0; other < n_; ++other) {
+      if (other == k) continue;
+      auto& r = relay(std::min(k, other), std::max(k, other));
+      cut ? r.cut() : r.restore();
+    }
+  }
+
+ private:
+  net::TcpRelay& relay(std::size_t lo, std::size_t hi) {
+    // Pairs in order (0,1) (0,2) ... (0,n-1) (1,2) ...
+    const std::size_t before = lo * n_ - lo * (lo + 1) / 2;
+    return *relays_[before + (hi - lo - 1)];
+  }
+  std::size_t n_;
+  std::vector<std::unique_ptr<net::TcpRelay>> relays_;
+};
+
+// Sets or clears a node's test-only behaviour in its JSON file.
+void set_behaviour(const fs::path& dir, std::size_t i, const std::string& behaviour) {
+  edit_json(dir / ("node" + std::to_string(i) + ".json"), [&](nlohmann::json& j) {
+    if (behaviour.empty()) {
+      j.erase("test_only_behaviour");
+    } else {
+      j["test_only_behaviour"] = behaviour;
+    }
+  });
+}
 
 // The plaintext replay of the payments application's rules (apps/payments.hpp).
 struct Replay {
@@ -223,6 +299,7 @@ int run(Options o) {
     banks.push_back(service::load_ed25519_secret_key(dir / ("bank" + std::to_string(k) + ".key")));
   }
 
+  Links links(dir, o.nodes);
   Cluster cluster(o, dir);
   for (std::size_t i = 0; i < o.nodes; ++i) cluster.start(i);
   auto all_at = [&](Height h) {
@@ -244,6 +321,20 @@ int run(Options o) {
   std::vector<node::ApiClient> apis;
   for (std::size_t i = 0; i < o.nodes; ++i) apis.push_back(cluster.api(i));
   const Height load_from = apis[0].status().height + 1;
+  // Each bank sends its own transfers through its own node (bank k, node
+  // k), in nonce order, in batches of 100, all banks at once; signed
+  // beforehand, since a bank's signing is not the chain's cost.
+  std::vector<std::vector<std::vector<Bytes>>> batches(banks.size());
+  for (std::size_t sent = 0, batch = 0; sent < o.transfers; ++batch) {
+    const std::size_t from = batch % banks.size();
+    std::vector<Bytes> txs;
+    for (std::size_t k = 0; k < 100 && sent < o.transfers; ++k, ++sent) {
+      const std::size_t to = (from + 1 + prg.next_u64() % (banks.size() - 1)) % banks.size();
+      txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, next_nonce[from]++,
+                                                        banks[to].public_key(), 1 + prg.next_u64() % 1000));
+    }
+    batches[from].push_back(std::move(txs));
+  }
   const auto t0 = Clock::now();
   auto last_commit = t0;
   std::atomic<bool> submitting{true};
@@ -271,31 +362,36 @@ int run(Options o) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
-  // Each bank sends its own transfers through its own node (bank k, node
-  // k), in nonce order: the node gossips them to the others in that order.
-  try {
-    for (std::size_t sent = 0, batch = 0; sent < o.transfers; ++batch) {
-      const std::size_t from = batch % banks.size();
-      std::vector<Bytes> txs;
-      for (std::size_t k = 0; k < 100 && sent < o.transfers; ++k, ++sent) {
-        const std::size_t to = (from + 1 + prg.next_u64() % (banks.size() - 1)) % banks.size();
-        txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, next_nonce[from]++,
-                                                          banks[to].public_key(), 1 + prg.next_u64() % 1000));
+  std::vector<std::string> refusals(banks.size());
+  std::vector<std::thread> submitters;
+  for (std::size_t from = 0; from < banks.size(); ++from) {
+    submitters.emplace_back([&, from] {
+      try {
+        node::ApiClient api = cluster.api(from);
+        for (const auto& txs : batches[from]) {
+          const auto now = Clock::now();
+          {
+            // Recorded before the node may commit them.
+            const std::lock_guard lock(mutex);
+            for (const auto& tx : txs) submitted.emplace(to_hex(Sha256::hash(tx)), now);
+          }
+          for (const auto& s : api.submit_batch(txs)) {
+            if (!s.verdict.ok()) throw Error("a transfer was refused at admission: " + s.verdict.reason);
+          }
+        }
+      } catch (const std::exception& e) {
+        refusals[from] = e.what();
       }
-      const auto now = Clock::now();
-      {
-        // Recorded before the node may commit them.
-        const std::lock_guard lock(mutex);
-        for (const auto& tx : txs) submitted.emplace(to_hex(Sha256::hash(tx)), now);
-      }
-      for (const auto& s : apis[from].submit_batch(txs)) {
-        if (!s.verdict.ok()) throw Error("a transfer was refused at admission: " + s.verdict.reason);
-      }
+    });
+  }
+  for (auto& t : submitters) t.join();
+  const double submit_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  for (const auto& r : refusals) {
+    if (!r.empty()) {
+      submitting = false;
+      follower.join();
+      throw Error(r);
     }
-  } catch (...) {
-    submitting = false;
-    follower.join();
-    throw;
   }
   submitting = false;
   follower.join();
@@ -305,6 +401,7 @@ int run(Options o) {
     return latency_ms.empty() ? 0.0 : latency_ms[std::min(latency_ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latency_ms.size())))];
   };
   const double seconds = std::chrono::duration<double>(last_commit - t0).count();
+  std::printf("submitted in %.2f s; ", submit_seconds);
   std::printf("committed %zu of %zu transfers in %.2f s: %.0f tx/s, latency p50 %.0f ms, p99 %.0f ms\n",
               latency_ms.size(), submitted.size(), seconds, seconds > 0 ? static_cast<double>(latency_ms.size()) / seconds : 0.0, pct(0.5),
               pct(0.99));
@@ -329,6 +426,46 @@ int run(Options o) {
   const bool resumed = wait_until([&] { return cluster.height(sleeper) >= resume; }, std::chrono::seconds(60));
   std::printf("node %zu %s\n", sleeper, resumed ? "caught up" : "did NOT catch up");
   ok &= resumed;
+
+  const std::size_t cut_off = 2;  // a node whose links are cut, then a Byzantine one
+  std::printf("== disconnect node %zu from every peer for 5 s\n", cut_off);
+  links.disconnect(cut_off, true);
+  const Height at_cut = cluster.height(0);
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  const Height others_at = cluster.height(0), cut_at = cluster.height(cut_off);
+  links.disconnect(cut_off, false);
+  std::printf("meanwhile the others went from height %llu to %llu, node %zu stood at %llu\n",
+              static_cast<unsigned long long>(at_cut), static_cast<unsigned long long>(others_at), cut_off,
+              static_cast<unsigned long long>(cut_at));
+  ok &= others_at > at_cut && cut_at <= at_cut + 1;
+  const Height rejoin = cluster.height(0) + 2;
+  const bool rejoined = wait_until([&] { return cluster.height(cut_off) >= rejoin; }, std::chrono::seconds(60));
+  std::printf("node %zu %s\n", cut_off, rejoined ? "reconnected and caught up" : "did NOT catch up");
+  ok &= rejoined;
+
+  std::printf("== node %zu restarts as a Byzantine validator (test-only configuration: equivocate)\n", cut_off);
+  cluster.stop(cut_off);
+  set_behaviour(dir, cut_off, "equivocate");
+  cluster.start(cut_off);
+  const Height byzantine_until = cluster.height(0) + 3 * o.nodes;  // it proposes a few of these heights
+  ok &= wait_until([&] { return cluster.height(0) >= byzantine_until; }, std::chrono::seconds(120));
+  consensus::BlsCrypto verifier(genesis.validators, std::nullopt);
+  std::size_t pieces = 0, naming_it = 0;
+  for (std::size_t i = 0; i < o.nodes; ++i) {
+    if (i == cut_off) continue;
+    for (const auto& e : apis[i].evidence()) {
+      ++pieces;
+      naming_it += e.first.voter == cut_off &&
+                   consensus::verify_evidence(verifier, genesis.validators, genesis.chain_id, e);
+    }
+  }
+  std::printf("evidence held by the honest nodes: %zu pieces, %zu signed by validator %zu and verified\n", pieces,
+              naming_it, cut_off);
+  ok &= pieces > 0 && naming_it == pieces;
+  cluster.stop(cut_off);
+  set_behaviour(dir, cut_off, "");
+  cluster.start(cut_off);
+  std::printf("node %zu restarted honest\n", cut_off);
   if (!ok) cluster.report_ended();
 
   // ---- run to the target height, then compare everything

@@ -1,5 +1,5 @@
 // The Gosig engine (gosig.hpp). Section numbers refer to the research
-// brief's description of the protocol (docs/consensus.md, "Gosig").
+// brief's description of the protocol (docs/consensus.md, "The Gosig engine").
 #include "privfin/consensus/gosig.hpp"
 
 #include <algorithm>

@@ -21,19 +21,6 @@
 
 namespace privfin::consensus {
 
-std::string_view to_string(Behaviour b) noexcept {
-  switch (b) {
-    case Behaviour::honest: return "honest";
-    case Behaviour::silent: return "silent";
-    case Behaviour::equivocate: return "equivocate";
-    case Behaviour::double_vote: return "double-vote";
-    case Behaviour::malformed: return "malformed";
-    case Behaviour::replay: return "replay";
-    case Behaviour::selective_silence: return "selective-silence";
-  }
-  return "?";
-}
-
 std::string_view to_string(SimEngine e) noexcept {
   switch (e) {
     case SimEngine::tendermint: return "tendermint";
@@ -782,11 +769,7 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
   if (cfg_.engine == SimEngine::gosig) return byzantine_send_gosig(from, to, payload);
   auto& node = nodes_[from];
   auto sign_and_send = [&](Message m) {
-    if (auto* p = std::get_if<Proposal>(&m.body)) {
-      p->signature = node.crypto->sign(p->signed_bytes());
-    } else if (auto* v = std::get_if<Vote>(&m.body)) {
-      v->signature = node.crypto->sign(v->signed_bytes(chain_id_));
-    }
+    sign(m, *node.crypto, chain_id_);
     const Bytes raw = m.to_bytes();
     observe_signed(from, raw);
     transmit(from, to, raw);
@@ -801,23 +784,20 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
       }
       break;
     case Behaviour::equivocate: {
-      auto m = Message::from_bytes(payload);
-      if (auto* p = std::get_if<Proposal>(&m.body); p && to % 2 == 1) {
-        p->block.body.push_back(static_cast<std::byte>(to));  // another block for odd peers
-        p->block.header.tx_root = tx_root_of(p->block.body);
-        return sign_and_send(std::move(m));
+      // Another block for odd peers.
+      if (to % 2 == 1) {
+        if (auto other = with_other_block(Message::from_bytes(payload), static_cast<std::byte>(to))) {
+          return sign_and_send(std::move(*other));
+        }
       }
       break;
     }
     case Behaviour::double_vote: {
-      auto m = Message::from_bytes(payload);
-      if (auto* v = std::get_if<Vote>(&m.body); v && to % 2 == 1) {
-        if (v->block) {
-          v->block.reset();
-        } else {
-          v->block = Hash32{Sha256::hash(payload)};  // one other value per vote
+      // One other value per vote, for odd peers.
+      if (to % 2 == 1) {
+        if (auto other = with_other_vote(Message::from_bytes(payload), Hash32{Sha256::hash(payload)})) {
+          return sign_and_send(std::move(*other));
         }
-        return sign_and_send(std::move(m));
       }
       break;
     }

@@ -2,8 +2,12 @@
 // docs/formats.md "Consensus messages").
 #include "privfin/consensus/types.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
+#include "privfin/consensus/application.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 #include "privfin/core/hash.hpp"
 
 namespace privfin::consensus {
@@ -164,7 +168,18 @@ BlockHeader BlockHeader::from_bytes(ByteView bytes, const Limits& limits) {
 
 Hash32 BlockHeader::hash() const { return sha256_of("privfin consensus block v1", to_bytes()); }
 
-Hash32 tx_root_of(ByteView body) { return sha256_of("privfin consensus body v1", body); }
+Hash32 tx_root_of(ByteView body) {
+  std::optional<std::vector<Bytes>> txs;
+  try {
+    txs = transactions_from_bytes(body);
+  } catch (const DecodeError&) {
+  }
+  if (txs) {
+    const Bytes again = transactions_to_bytes(*txs);
+    if (std::equal(again.begin(), again.end(), body.begin(), body.end())) return tx_merkle_root(*txs);
+  }
+  return sha256_of("privfin consensus body v1", body);
+}
 
 bool Block::body_matches() const { return tx_root_of(body) == header.tx_root; }
 

@@ -352,9 +352,9 @@ std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) con
   }
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
-  for (const auto& tx : txs) leaves.push_back(tx_leaf_hash(tx));
-  out.tx_root = tx_merkle_root_of_leaves(leaves);
-  out.proof = tx_inclusion_proof_of_leaves(leaves, out.index);
+  for (const auto& tx : txs) leaves.push_back(consensus::tx_leaf_hash(tx));
+  out.tx_root = consensus::tx_merkle_root_of_leaves(leaves);
+  out.proof = consensus::tx_inclusion_proof_of_leaves(leaves, out.index);
   out.tx = txs[out.index];
   return out;
 }

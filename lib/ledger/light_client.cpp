@@ -85,6 +85,16 @@ Verdict LightClient::verify_state(ByteView key, const std::optional<Bytes>& valu
   return Verdict{true, {}};
 }
 
+Verdict LightClient::verify_transaction_proof(ByteView tx, const consensus::InclusionProof& proof,
+                                             consensus::Height h) const {
+  const auto* verified = header(h);
+  if (verified == nullptr) return fail("header " + std::to_string(h) + " is not verified");
+  if (!consensus::verify_tx_inclusion(proof, tx, verified->tx_root)) {
+    return fail("the inclusion proof does not verify against header " + std::to_string(h) + "'s tx_root");
+  }
+  return Verdict{true, {}};
+}
+
 Verdict LightClient::verify_transaction(ByteView tx, ByteView body, consensus::Height h) const {
   const auto* verified = header(h);
   if (verified == nullptr) return fail("header " + std::to_string(h) + " is not verified");

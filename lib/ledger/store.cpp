@@ -22,6 +22,7 @@ std::string_view column_name(Column c) noexcept {
     case Column::wal: return "wal";
     case Column::validators: return "validators";
     case Column::snapshots: return "snapshots";
+    case Column::evidence: return "evidence";
   }
   return "unknown";
 }

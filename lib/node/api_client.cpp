@@ -158,6 +158,22 @@ consensus::Decision ApiClient::block(consensus::Height h) {
   return std::move(*d);
 }
 
+std::vector<consensus::Evidence> ApiClient::evidence(consensus::Height from) {
+  const auto j = impl_->call(impl_->get("/v1/evidence?from=" + std::to_string(from)), "evidence");
+  const auto raws = impl_->parse("evidence", [&] {
+    std::vector<Bytes> r;
+    for (const auto& e : j.at("evidence")) r.push_back(from_hex(e.at("evidence").get<std::string>()));
+    return r;
+  });
+  std::vector<consensus::Evidence> out;
+  for (const auto& raw : raws) {
+    auto e = consensus::Evidence::from_bytes(raw);
+    if (!e.is_conflict()) throw DecodeError("node " + impl_->node + ": evidence whose votes do not conflict");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 std::string ApiClient::metrics() {
   const auto r = impl_->get("/metrics");
   if (!r) throw NetworkError("node " + impl_->node + ": metrics failed: " + httplib::to_string(r.error()));

@@ -14,6 +14,10 @@
 namespace privfin::node {
 namespace {
 
+// GET /v1/evidence answers at most this many entries; a caller pages with
+// ?from= (the last height seen).
+constexpr std::size_t max_evidence_per_answer = 100;
+
 using nlohmann::json;
 
 struct HttpError {
@@ -53,7 +57,7 @@ struct ClientApi::Impl {
 
   // What /v1/status and /metrics report, read on the node's thread.
   std::tuple<NodeStatus, std::size_t, consensus::Round> snapshot() {
-    return on_node([&] { return std::tuple(node.status(), node.peers_connected(), node.engine().round()); });
+    return on_node([&] { return std::tuple(node.status(), node.peers_connected(), node.engine().position().round); });
   }
 
   static void reply(httplib::Response& res, int status, const json& body) {
@@ -184,6 +188,28 @@ struct ClientApi::Impl {
         reply(res, 200, json{{"height", h}, {"decision", to_hex(consensus::Message{*d}.to_bytes())}});
       });
     });
+    server->Get("/v1/evidence", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        Height from = 0;
+        if (req.has_param("from")) {
+          try {
+            from = std::stoull(req.get_param_value("from"));
+          } catch (const std::exception&) {
+            throw HttpError{400, "from is not a number"};
+          }
+        }
+        const auto list = on_node([&] { return node.evidence(from, max_evidence_per_answer); });
+        json out = json::array();
+        for (const auto& e : list) {
+          out.push_back(json{{"validator", e.first.voter},
+                             {"height", e.first.height},
+                             {"round", e.first.round},
+                             {"type", e.first.type == consensus::VoteType::prevote ? "prevote" : "precommit"},
+                             {"evidence", to_hex(e.to_bytes())}});
+        }
+        reply(res, 200, json{{"evidence", out}});
+      });
+    });
     server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       guarded(res, [&] {
         const auto [st, peers, round] = snapshot();
@@ -204,6 +230,7 @@ struct ClientApi::Impl {
         metric("privfin_bus_bytes_received_total", "counter", "Bytes received from peers.", st.bytes_received);
         metric("privfin_bus_messages_sent_total", "counter", "Messages sent to peers.", st.messages_sent);
         metric("privfin_bus_messages_received_total", "counter", "Messages received from peers.", st.messages_received);
+        m << on_node([&] { return node.metrics().prometheus(); });
         res.set_content(m.str(), "text/plain; version=0.0.4");
       });
     });

@@ -7,25 +7,38 @@
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
+#include "privfin/ledger/snapshot.hpp"
 
 namespace privfin::node {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
 
 // The runtime's environment: each hook is one line of what node.hpp says.
 struct Node::Env {
   Node& node;
 
   std::uint64_t write_safety(const consensus::SafetyRecord& record) {
+    const auto t = std::chrono::steady_clock::now();
     node.safety_.save(record);  // synced: durable on return
+    node.metrics_.safety_fsync_seconds.observe(seconds_since(t));
     const std::uint64_t ticket = node.next_ticket_++;
     node.runtime_->durable(ticket);
     return ticket;
   }
-  void send(NodeId to, const Bytes& payload) {
-    if (node.bus_.send(to, NodeMessage::consensus(payload).to_bytes()) == net::SendStatus::refused) {
-      ++node.counts_.sends_refused;
-    }
-  }
+  void send(NodeId to, const Bytes& payload) { node.send_engine_message(to, payload); }
   void broadcast(const Bytes& payload) {
+    if (node.settings_.behaviour != consensus::Behaviour::honest) {
+      for (std::size_t p = 0; p < node.bus_.party_count(); ++p) {
+        if (p != node.self_) node.send_engine_message(static_cast<NodeId>(p), payload);
+      }
+      return;
+    }
     node.counts_.sends_refused += node.bus_.broadcast(NodeMessage::consensus(payload).to_bytes());
   }
   void set_timer(consensus::TimerId id, TimePoint at) { node.timers_.emplace(at, id); }
@@ -42,7 +55,14 @@ struct Node::Env {
                            std::to_string(to));
   }
   void commit(const consensus::Decision& d) {
+    const auto t = std::chrono::steady_clock::now();
     const auto& result = node.executor_->commit(d);
+    node.metrics_.block_commit_seconds.observe(seconds_since(t));
+    if (node.last_commit_ != std::chrono::steady_clock::time_point{}) {
+      node.metrics_.block_interval_seconds.observe(seconds_since(node.last_commit_));
+    }
+    node.last_commit_ = std::chrono::steady_clock::now();
+    node.maintain_ledger(d.block.header.height);
     std::size_t ok = 0;
     for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
     node.remember(d, result);
@@ -52,6 +72,7 @@ struct Node::Env {
                              node.app_store_.ledger().app_hash().short_hex());
   }
   void evidence(const consensus::Evidence& e) {
+    if (!node.evidence_.add(e)) return;  // already kept (found again after a restart)
     ++node.counts_.evidence;
     node.event("evidence", "validator " + std::to_string(e.first.voter) + " signed two conflicting votes at height " +
                                std::to_string(e.first.height) + " round " + std::to_string(e.first.round));
@@ -60,7 +81,11 @@ struct Node::Env {
     ++node.counts_.rejections;
     node.event("rejected", r.describe());
   }
-  void metric(const consensus::Metric&) {}
+  void metric(const consensus::Metric& m) {
+    if (m.id == consensus::MetricId::rounds_for_height) {
+      node.metrics_.rounds_per_height.observe(static_cast<double>(m.value));
+    }
+  }
 };
 
 Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, consensus::Crypto& crypto,
@@ -73,6 +98,7 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       app_(app),
       app_store_(store, open_options()),
       safety_(store),
+      evidence_(store),
       epoch_(std::chrono::steady_clock::now()) {
   if (settings_.chain_id.empty()) throw InvalidArgument("Node: the chain id is empty");
   if (genesis_.chain_id != settings_.chain_id) {
@@ -89,7 +115,23 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
   tc.validators = genesis_.validators;
   tc.self = self_;
   tc.bugs = {};
-  engine_ = std::make_unique<consensus::Tendermint>(std::move(tc), crypto_);
+  if (settings_.retain_heights > 0 && settings_.retain_heights < settings_.snapshot_interval) {
+    throw InvalidArgument("Node: retain_heights (" + std::to_string(settings_.retain_heights) +
+                          ") is below snapshot_interval (" + std::to_string(settings_.snapshot_interval) +
+                          "): a node restored from a snapshot would find no blocks after it");
+  }
+  using consensus::Behaviour;
+  if (settings_.behaviour != Behaviour::honest && settings_.behaviour != Behaviour::equivocate &&
+      settings_.behaviour != Behaviour::double_vote) {
+    throw InvalidArgument("Node: behaviour '" + std::string(to_string(settings_.behaviour)) +
+                          "' is not supported (honest, equivocate, double-vote)");
+  }
+  if (settings_.make_engine) {
+    engine_ = settings_.make_engine(genesis_, self_, crypto_);
+    if (!engine_) throw InvalidArgument("Node: make_engine made no engine");
+  } else {
+    engine_ = std::make_unique<consensus::Tendermint>(std::move(tc), crypto_);
+  }
   executor_ = std::make_unique<consensus::AppExecutor>(
       app_, app_store_,
       consensus::ExecutorConfig{settings_.chain_id, settings_.mempool_max_txs, settings_.mempool_max_bytes});
@@ -128,6 +170,47 @@ void Node::event(std::string_view what, const std::string& detail) const {
   if (settings_.on_event) settings_.on_event(what, detail);
 }
 
+void Node::maintain_ledger(Height committed) {
+  auto& ledger = app_store_.ledger();
+  if (settings_.snapshot_interval > 0 && committed % settings_.snapshot_interval == 0) {
+    const auto m = ledger.take_snapshot();
+    event("snapshot", "height " + std::to_string(m.height) + ", " + std::to_string(m.chunk_hashes.size()) +
+                          " chunks, " + std::to_string(m.keys) + " keys");
+    auto kept = ledger.snapshots();
+    for (std::size_t i = 0; i + settings_.keep_snapshots < kept.size(); ++i) (void)ledger.delete_snapshot(kept[i].height);
+  }
+  if (settings_.retain_heights > 0 && committed > settings_.retain_heights) {
+    // A bounded step per commit: pruning never holds up a height for long.
+    (void)ledger.prune_step(committed - settings_.retain_heights, 20'000);
+  }
+}
+
+void Node::send_engine_message(NodeId to, const Bytes& payload) {
+  auto send = [&](const Bytes& bytes) {
+    if (bus_.send(to, NodeMessage::consensus(bytes).to_bytes()) == net::SendStatus::refused) ++counts_.sends_refused;
+  };
+  using consensus::Behaviour;
+  const Behaviour b = settings_.behaviour;
+  if (b == Behaviour::honest || to % 2 == 0) return send(payload);
+  const auto m = consensus::Message::from_bytes(payload, settings_.engine.limits);
+  std::optional<consensus::Message> other;
+  if (b == Behaviour::equivocate) other = consensus::with_other_block(m, static_cast<std::byte>(to));
+  if (other) {
+    consensus::sign(*other, crypto_, settings_.chain_id);
+    return send(other->to_bytes());  // the other block instead
+  }
+  send(payload);
+  const auto* v = std::get_if<consensus::Vote>(&m.body);
+  if (v == nullptr || v->voter != self_) return;
+  other = consensus::with_other_vote(m, Hash32{Sha256::hash(payload)});
+  consensus::sign(*other, crypto_, settings_.chain_id);
+  send(other->to_bytes());  // and a conflicting vote after the vote
+}
+
+std::vector<consensus::Evidence> Node::evidence(Height from, std::size_t max) const {
+  return evidence_.list(from, max, settings_.engine.limits);
+}
+
 void Node::start() {
   if (started_) throw InvalidArgument("Node: started twice");
   started_ = true;
@@ -156,6 +239,33 @@ void Node::input(const consensus::Input& in) {
     consensus::Input next = std::move(replies_.front());
     replies_.pop_front();
     runtime_->input(now(), next);
+  }
+  observe_engine();
+}
+
+void Node::observe_engine() {
+  const auto p = engine_->position();
+  const std::uint8_t step = std::min<std::uint8_t>(p.step, static_cast<std::uint8_t>(metrics_.step_seconds.size() - 1));
+  if (p.height == seen_height_ && p.round == seen_round_ && step == seen_step_) return;
+  const auto t = std::chrono::steady_clock::now();
+  if (seen_since_ != std::chrono::steady_clock::time_point{}) {
+    metrics_.step_seconds[seen_step_].observe(std::chrono::duration<double>(t - seen_since_).count());
+    // The same height in a later round: the round ended without a decision.
+    if (p.height == seen_height_ && p.round > seen_round_) ++metrics_.missed_rounds[seen_step_];
+  }
+  seen_height_ = p.height;
+  seen_round_ = p.round;
+  seen_step_ = step;
+  seen_since_ = t;
+}
+
+void Node::note_admitted(ByteView tx) {
+  const Hash32 h{Sha256::hash(tx)};
+  if (!admitted_at_.emplace(h, std::chrono::steady_clock::now()).second) return;
+  admitted_order_.push_back(h);
+  while (admitted_order_.size() > settings_.mempool_max_txs) {
+    admitted_at_.erase(admitted_order_.front());  // never committed (or long ago): forgotten
+    admitted_order_.pop_front();
   }
 }
 
@@ -241,7 +351,9 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
   switch (m.kind) {
     case NodeMessageKind::status: break;  // handled above
     case NodeMessageKind::consensus: input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)}); break;
-    case NodeMessageKind::transaction: (void)executor_->submit(m.payload); break;  // admitted or not, not sent on
+    case NodeMessageKind::transaction:  // admitted or not, not sent on
+      if (executor_->submit(m.payload).ok()) note_admitted(m.payload);
+      break;
     case NodeMessageKind::sync_request: {
       const auto& ledger = app_store_.ledger();
       std::vector<consensus::Decision> blocks;
@@ -255,6 +367,18 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
       if (!blocks.empty()) (void)bus_.send(from, NodeMessage::sync_response(std::move(blocks)).to_bytes());
       break;
     }
+    case NodeMessageKind::snapshot_request: {
+      const auto kept = app_store_.ledger().snapshots();
+      (void)bus_.send(from, NodeMessage::snapshot_offer(kept.empty() ? Bytes{} : kept.back().to_bytes()).to_bytes());
+      break;
+    }
+    case NodeMessageKind::chunk_request:
+      if (auto chunk = app_store_.ledger().snapshot_chunk(m.from, m.index)) {
+        (void)bus_.send(from, NodeMessage::chunk(m.from, m.index, std::move(*chunk)).to_bytes());
+      }
+      break;
+    case NodeMessageKind::snapshot_offer:
+    case NodeMessageKind::chunk: break;  // for a node that is restoring (StateSync), not a running one
     case NodeMessageKind::sync_response:
       for (auto& d : m.blocks) {
         const Height before = app_store_.ledger().height();
@@ -271,6 +395,10 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
   const auto txs = consensus::transactions_from_bytes(d.block.body);
   for (std::size_t i = 0; i < txs.size() && i < result.results.size(); ++i) {
     const Hash32 h{Sha256::hash(txs[i])};
+    if (const auto a = admitted_at_.find(h); a != admitted_at_.end()) {
+      metrics_.commit_latency_seconds.observe(seconds_since(a->second));
+      admitted_at_.erase(a);  // its entry in admitted_order_ goes when it reaches the front
+    }
     if (committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]}).second) {
       committed_order_.push_back(h);
     }
@@ -313,6 +441,7 @@ consensus::TxVerdict Node::submit(ByteView tx) {
   if (!started_) throw InvalidArgument("Node: submit before start");
   auto verdict = executor_->submit(tx);
   if (verdict.ok()) {
+    note_admitted(tx);
     counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
   }
   return verdict;

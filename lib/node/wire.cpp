@@ -48,6 +48,38 @@ NodeMessage NodeMessage::status(const Hash32& genesis, Height height) {
   return m;
 }
 
+NodeMessage NodeMessage::snapshot_request() {
+  NodeMessage m;
+  m.kind = NodeMessageKind::snapshot_request;
+  return m;
+}
+
+NodeMessage NodeMessage::snapshot_offer(Bytes manifest) {
+  if (manifest.size() > max_snapshot_bytes) throw InvalidArgument("NodeMessage: a manifest above 8 MiB");
+  NodeMessage m;
+  m.kind = NodeMessageKind::snapshot_offer;
+  m.payload = std::move(manifest);
+  return m;
+}
+
+NodeMessage NodeMessage::chunk_request(Height height, std::uint32_t index) {
+  NodeMessage m;
+  m.kind = NodeMessageKind::chunk_request;
+  m.from = height;
+  m.index = index;
+  return m;
+}
+
+NodeMessage NodeMessage::chunk(Height height, std::uint32_t index, Bytes chunk) {
+  if (chunk.size() > max_snapshot_bytes) throw InvalidArgument("NodeMessage: a snapshot chunk above 8 MiB");
+  NodeMessage m;
+  m.kind = NodeMessageKind::chunk;
+  m.from = height;
+  m.index = index;
+  m.payload = std::move(chunk);
+  return m;
+}
+
 Bytes NodeMessage::to_bytes() const {
   Writer w;
   w.version(format_version).u8(static_cast<std::uint8_t>(kind));
@@ -60,6 +92,10 @@ Bytes NodeMessage::to_bytes() const {
       for (const auto& d : blocks) w.bytes(consensus::Message{d}.to_bytes());
       break;
     case NodeMessageKind::status: w.raw(genesis.v).u64(to); break;
+    case NodeMessageKind::snapshot_request: break;
+    case NodeMessageKind::snapshot_offer: w.bytes(payload); break;
+    case NodeMessageKind::chunk_request: w.u64(from).u32(index); break;
+    case NodeMessageKind::chunk: w.u64(from).u32(index).bytes(payload); break;
   }
   return std::move(w).take();
 }
@@ -108,6 +144,28 @@ NodeMessage NodeMessage::from_bytes(ByteView bytes, const consensus::Limits& lim
       const auto g = r.raw(32, "genesis hash");
       std::copy(g.begin(), g.end(), m.genesis.v.begin());
       m.to = r.u64("height");
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::snapshot_request):
+      m.kind = NodeMessageKind::snapshot_request;
+      break;
+    case static_cast<std::uint8_t>(NodeMessageKind::snapshot_offer): {
+      m.kind = NodeMessageKind::snapshot_offer;
+      const auto p = r.bytes("snapshot manifest", max_snapshot_bytes);
+      m.payload.assign(p.begin(), p.end());
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::chunk_request):
+      m.kind = NodeMessageKind::chunk_request;
+      m.from = r.u64("snapshot height");
+      m.index = r.u32("chunk index");
+      break;
+    case static_cast<std::uint8_t>(NodeMessageKind::chunk): {
+      m.kind = NodeMessageKind::chunk;
+      m.from = r.u64("snapshot height");
+      m.index = r.u32("chunk index");
+      const auto p = r.bytes("snapshot chunk", max_snapshot_bytes);
+      m.payload.assign(p.begin(), p.end());
       break;
     }
     default: throw DecodeError("node message: unknown kind " + std::to_string(kind));

@@ -1,5 +1,5 @@
 // Feeds the ledger's proof decoders and verifiers: the transaction
-// inclusion proof (ledger/tx_merkle.hpp), the state proof and the stored
+// inclusion proof (consensus/tx_merkle.hpp), the state proof and the stored
 // state-tree node (ledger/state_tree.hpp). Input: [u8 which][bytes].
 // Oracles: a decoder ends in a value or DecodeError (never another
 // exception or a crash); a decoded value re-encodes to the very same bytes;
@@ -7,11 +7,12 @@
 #include <cstdint>
 
 #include "privfin/ledger/state_tree.hpp"
-#include "privfin/ledger/tx_merkle.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace privfin;
 using namespace privfin::ledger;
+using namespace privfin::consensus;
 
 namespace {
 

@@ -5,6 +5,8 @@
 // state proofs and transactions checked against verified headers only.
 #include <catch2/catch.hpp>
 
+#include "privfin/consensus/tx_merkle.hpp"
+
 #include "privfin/consensus/application.hpp"
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/ledger/light_client.hpp"
@@ -104,4 +106,20 @@ TEST_CASE("light client: headers, validator-set changes, state and transactions"
   CHECK(!client.verify_transaction(to_bytes(std::string_view("tx-3")), body, 6));
   CHECK(!client.verify_transaction(to_bytes(std::string_view("tx-2")), transactions_to_bytes(std::vector<Bytes>{}), 6));
   CHECK(!client.verify_transaction(to_bytes(std::string_view("tx-2")), body, 7));
+  // The same by an RFC 9162 inclusion proof against the header's tx_root,
+  // without the body: the header commits to the transactions' Merkle root.
+  const auto txs = transactions_from_bytes(body);
+  CHECK(header_at(6, set_a, {}, body).tx_root == tx_merkle_root(txs));
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    const auto proof = tx_inclusion_proof(txs, i);
+    CHECK(client.verify_transaction_proof(txs[i], proof, 6));
+    CHECK(!client.verify_transaction_proof(to_bytes(std::string_view("tx-3")), proof, 6));
+    CHECK(!client.verify_transaction_proof(txs[i], proof, 7));  // header 7 is not verified
+  }
+  // An opaque body (not a canonical transaction list) is hashed whole.
+  const Bytes opaque = to_bytes(std::string_view("not a transaction list"));
+  CHECK(tx_root_of(opaque) != tx_merkle_root(std::vector<Bytes>{opaque}));
+  Bytes padded = body;
+  padded.push_back(std::byte{0});  // a list with a trailing byte is not canonical
+  CHECK(tx_root_of(padded) != tx_root_of(body));
 }

@@ -13,11 +13,12 @@
 #include "privfin/consensus/application.hpp"
 #include "privfin/ledger/error.hpp"
 #include "privfin/ledger/rocksdb_store.hpp"
-#include "privfin/ledger/tx_merkle.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 #include "support/processes.hpp"
 
 using namespace privfin;
 using namespace privfin::ledger;
+using namespace privfin::consensus;
 using namespace privfin::test::ledger_chain;
 
 namespace {

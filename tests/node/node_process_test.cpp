@@ -208,3 +208,76 @@ TEST_CASE("privfin-node: four processes over TLS; one killed with SIGKILL restar
   REQUIRE(restart != std::string::npos);
   CHECK(read_all(out(2)).substr(restart, 14) != "start height 0");  // recovered its ledger
 }
+
+TEST_CASE("privfin-keygen: four banks make their own validator keys and cards; a genesis from the cards runs four "
+          "privfin-node processes; a duplicate card is refused",
+          "[node][process][genesis]") {
+  test::TempDir dir;
+  const std::uint16_t base = free_ports(4);
+  const std::string keygen = PRIVFIN_KEYGEN_PROGRAM;
+  net::PartyConfig cluster;
+  std::vector<std::string> genesis_args = {keygen, "genesis", "--chain-id", "settlement", "--app", "payments",
+                                           "--out", (dir.path() / "genesis.bin").string()};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::string name = "bank-" + std::to_string(i);
+    const auto home = dir.path() / name;
+    auto [code, out] = run_program({keygen, "validator", "--name", name, "--out", home.string()}, dir.path() / "kg.out");
+    INFO(out);
+    REQUIRE(code == 0);
+    std::tie(code, out) = run_program({keygen, "--key", (home / "party.key").string(), "--cert",
+                                       (home / "party.crt").string(), "--name", name},
+                                      dir.path() / "kg.out");
+    REQUIRE(code == 0);
+    std::tie(code, out) = run_program({keygen, "account", "--out", (home / "account.key").string()}, dir.path() / "kg.out");
+    REQUIRE(code == 0);
+    const auto at = out.find("account ");
+    REQUIRE(at != std::string::npos);
+    const std::string account = out.substr(at + 8, 64);
+    genesis_args.insert(genesis_args.end(), {"--card", (home / (name + ".validator.json")).string(), "--account",
+                                             account + "=1000000"});
+    net::PartyEndpoint e;
+    e.id = i;
+    e.host = "127.0.0.1";
+    e.port = static_cast<std::uint16_t>(base + i);
+    e.certificate = home / "party.crt";
+    e.private_key = home / "party.key";
+    cluster.parties.push_back(e);
+  }
+  cluster.validate();
+  cluster.save(dir.path() / "cluster.json");
+
+  auto duplicate = genesis_args;
+  duplicate.insert(duplicate.end(), {"--card", (dir.path() / "bank-0" / "bank-0.validator.json").string()});
+  const auto [dup_code, dup_out] = run_program(duplicate, dir.path() / "dup.out");
+  CHECK(dup_code == 2);
+  CHECK(dup_out.find("'bank-0' and 'bank-0' have the same name") != std::string::npos);
+
+  const auto [code, out] = run_program(genesis_args, dir.path() / "genesis.out");
+  INFO(out);
+  REQUIRE(code == 0);
+  CHECK(out.find("4 validators") != std::string::npos);
+
+  std::vector<pid_t> nodes;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto home = dir.path() / ("bank-" + std::to_string(i));
+    std::ofstream(home / "node.json") << "{\"cluster\": \"../cluster.json\", \"id\": " << i
+                                      << ", \"validator_key\": \"validator.key\", \"genesis\": \"../genesis.bin\", "
+                                         "\"data_dir\": \"data\"}\n";
+    nodes.push_back(spawn({PRIVFIN_NODE_PROGRAM, "run", "--config", (home / "node.json").string(), "--until-height", "3"},
+                          home / "node.out"));
+  }
+  const auto codes = test::wait_all(nodes, std::chrono::seconds(60));
+  const auto reference = commits(dir.path() / "bank-0" / "node.out");
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto home = dir.path() / ("bank-" + std::to_string(i));
+    INFO("node " << i << ": " << read_all(home / "node.out"));
+    CHECK(codes[i] == 0);
+    const auto mine = commits(home / "node.out");
+    for (std::uint64_t h = 1; h <= 3; ++h) {
+      REQUIRE(mine.contains(h));
+      REQUIRE(reference.contains(h));
+      CHECK(mine.at(h).block == reference.at(h).block);
+      CHECK(mine.at(h).app == reference.at(h).app);
+    }
+  }
+}

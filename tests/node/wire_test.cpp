@@ -18,6 +18,11 @@ TEST_CASE("node wire: every kind round-trips; truncations and bit flips are refu
       NodeMessage::sync_request(2, 9),
       NodeMessage::sync_response(chain.decisions),
       NodeMessage::status(chain.decisions[1].block.hash(), 77),
+      NodeMessage::snapshot_request(),
+      NodeMessage::snapshot_offer(Bytes(40, std::byte{0x31})),
+      NodeMessage::snapshot_offer({}),
+      NodeMessage::chunk_request(120, 3),
+      NodeMessage::chunk(120, 3, Bytes(70, std::byte{0x42})),
   };
   for (const auto& m : samples) {
     const Bytes wire = m.to_bytes();
@@ -35,7 +40,12 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
     for (int v : bytes) b.push_back(static_cast<std::byte>(v));
     return NodeMessage::from_bytes(b);
   };
-  CHECK_THROWS_AS(decode({1, 9}), DecodeError);                        // unknown kind
+  CHECK_THROWS_AS(decode({1, 10}), DecodeError);                       // unknown kind
+  CHECK_THROWS_AS(decode({1, 0}), DecodeError);                        // unknown kind
+  // A chunk or manifest announced above 8 MiB, before any allocation.
+  CHECK_THROWS_AS(decode({1, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0x80, 0x80, 0x04}), DecodeError);
+  CHECK_THROWS_AS(decode({1, 7, 0x81, 0x80, 0x80, 0x04}), DecodeError);
+  CHECK_THROWS_AS(NodeMessage::chunk(1, 0, Bytes(NodeMessage::max_snapshot_bytes + 1)), InvalidArgument);
   CHECK_THROWS_AS(decode({2, 1, 0}), DecodeError);                     // unknown version
   CHECK_THROWS_AS(decode({1, 4, 0xff, 0xff, 0xff, 0x0f}), DecodeError);  // 2^32 blocks announced
   CHECK_THROWS_AS(decode({1, 4, 65}), DecodeError);                    // over max_sync_blocks

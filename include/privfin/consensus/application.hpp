@@ -35,8 +35,9 @@
 // throws only for its own broken invariants (InvalidArgument for a genesis
 // it cannot use). Thread safety: the runtime calls an application from one
 // thread; check_tx may be called from the mempool's thread only if the
-// application says so (none of the reference applications keep state, so
-// theirs may).
+// application says so (the reference applications keep one piece of
+// state, a cache of verified signatures, so theirs may not: give each
+// thread its own instance).
 #pragma once
 
 #include <cstddef>

@@ -151,6 +151,15 @@ struct Metric {
 using Action = std::variant<Persist, Send, Broadcast, SetTimer, CancelTimer, RequestProposal, RequestValidate,
                             RequestSync, Commit, EvidenceFound, Rejected, Metric>;
 
+// Where an engine is, for operators' metrics: the height it works on, its
+// round there, and its step within the round (an engine's own numbering,
+// 0-2; Tendermint: Step).
+struct EnginePosition {
+  Height height = 0;
+  Round round = 0;
+  std::uint8_t step = 0;
+};
+
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -161,6 +170,8 @@ class Engine {
   // Votes, proposals, buffered messages and decisions held: the simulator
   // checks it stays bounded.
   [[nodiscard]] virtual std::size_t memory_items() const = 0;
+  // For metrics; an engine that does not say reports round and step 0.
+  [[nodiscard]] virtual EnginePosition position() const { return {committed_height() + 1, 0, 0}; }
 };
 
 }  // namespace privfin::consensus

@@ -13,7 +13,7 @@
 // certificate it has seen. Safe with f < n/3 of the weight Byzantine
 // whatever the network and the clocks do; live while clocks stay within
 // a fraction of a stage and messages arrive within the stages
-// (docs/consensus.md, "Gosig", states every choice where the paper could
+// (docs/consensus.md, "The Gosig engine", states every choice where the paper could
 // not be read, and the safety argument).
 //
 //   GosigConfig cfg{.chain_id = "bank-consortium", .validators = vs, .self = 2};
@@ -74,6 +74,10 @@ class Gosig final : public Engine {
   [[nodiscard]] Hash32 state_digest() const override;
   [[nodiscard]] Height committed_height() const override { return height_ - 1; }
   [[nodiscard]] std::size_t memory_items() const override;
+  // Height, clock round, and stage (1 proposals, 2 signatures; 0 before Start).
+  [[nodiscard]] EnginePosition position() const override {
+    return {height_, round_, static_cast<std::uint8_t>(stage_)};
+  }
 
   [[nodiscard]] Height height() const noexcept { return height_; }
   [[nodiscard]] Round round() const noexcept { return round_; }

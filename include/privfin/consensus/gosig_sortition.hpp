@@ -18,7 +18,7 @@
 // height): fixed for a height and known to all, which is safe because the
 // keys are fixed by the consortium's PKI before genesis, and secret where
 // it matters: only the key holder can compute its priority before it
-// reveals its proof (docs/consensus.md, "Gosig", on this departure from
+// reveals its proof (docs/consensus.md, "The Gosig engine", on this departure from
 // the paper's chained seed). Cost: one ECVRF prove per node and round, one
 // verify per candidate seen (~0.1-0.3 ms each). check() never throws for a
 // peer's proof (false/nullopt); the constructors throw InvalidArgument for

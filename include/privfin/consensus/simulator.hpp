@@ -41,14 +41,12 @@
 #include <string>
 #include <vector>
 
+#include "privfin/consensus/adversary.hpp"
 #include "privfin/consensus/gosig.hpp"
 #include "privfin/consensus/tendermint.hpp"
 
 namespace privfin::consensus {
 
-enum class Behaviour : std::uint8_t { honest, silent, equivocate, double_vote, malformed, replay, selective_silence };
-inline constexpr int behaviour_count = 7;
-[[nodiscard]] std::string_view to_string(Behaviour b) noexcept;
 
 struct Partition {
   TimePoint start = 0;

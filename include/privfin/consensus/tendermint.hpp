@@ -79,6 +79,9 @@ class Tendermint final : public Engine {
   [[nodiscard]] Hash32 state_digest() const override;
   [[nodiscard]] Height committed_height() const override { return height_ - 1; }
   [[nodiscard]] std::size_t memory_items() const override;
+  [[nodiscard]] EnginePosition position() const override {
+    return {height_, round_, static_cast<std::uint8_t>(step_)};
+  }
 
   [[nodiscard]] Height height() const noexcept { return height_; }
   [[nodiscard]] Round round() const noexcept { return round_; }

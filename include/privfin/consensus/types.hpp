@@ -104,7 +104,7 @@ struct BlockHeader {
   Round round = 0;         // the round the block was made for
   Hash32 parent;           // hash of block height-1 (zero for height 1)
   NodeId proposer = 0;     // its maker, the proposer of (height, round)
-  Hash32 tx_root;          // SHA-256 of the body
+  Hash32 tx_root;          // tx_root_of(body): the transactions' RFC 9162 Merkle root
   Hash32 app_hash;         // application state after height-1
   Hash32 validators_hash;  // ValidatorSet::hash() of the set that signs this height
   std::int64_t time = 0;   // proposer's clock, ns; informational
@@ -131,6 +131,17 @@ struct Block {
   friend bool operator==(const Block&, const Block&) = default;
 };
 
+// What a header's tx_root commits to. For a body that is a list of
+// transactions in its canonical encoding (application.hpp,
+// transactions_to_bytes: what every application's proposal is), the RFC
+// 9162 Merkle root of the transactions (tx_merkle.hpp), so that one
+// transaction's inclusion in a verified header is provable with a
+// logarithmic proof and without the body (ledger::Ledger::find_transaction,
+// LightClient::verify_transaction_proof). For any other body (opaque
+// payloads, such as the simulator's stand-in application's),
+// SHA-256("privfin consensus body v1" || body). Either way it binds the
+// body's exact bytes: a list is only read as one when re-encoding it gives
+// the same bytes. Cost: two hashes per transaction.
 [[nodiscard]] Hash32 tx_root_of(ByteView body);
 
 // PROPOSAL(h, round, v, validRound) of arXiv 1807.04938, signed by the

@@ -47,7 +47,7 @@
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
 #include "privfin/ledger/store.hpp"
-#include "privfin/ledger/tx_merkle.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 
 namespace privfin::ledger {
 
@@ -73,12 +73,11 @@ struct FoundTransaction {
   Height height = 0;
   std::uint64_t index = 0;  // its position in the block's list of transactions
   Bytes tx;
-  // Its RFC 9162 inclusion proof (tx_merkle.hpp) against `tx_root`, the
-  // Merkle root of the block's transactions. The header does not carry
-  // that root yet (its tx_root is SHA-256 of the body, docs/ledger.md):
-  // until it does, a verifier recomputes it from the body of a verified
-  // header (or uses LightClient::verify_transaction).
-  InclusionProof proof;
+  // Its RFC 9162 inclusion proof (consensus/tx_merkle.hpp) against
+  // `tx_root`, the Merkle root of the block's transactions, which is the
+  // header's tx_root: a verifier with the verified header needs neither the
+  // body nor the other transactions (LightClient::verify_transaction_proof).
+  consensus::InclusionProof proof;
   Hash32 tx_root;
 };
 

@@ -9,6 +9,7 @@
 //   client.verify_validator_change(next_set, header_k, certificate_k);  // when the set changes
 //   bool ok = client.verify_state(key, value, proof, h);        // the state after height h
 //   bool in = client.verify_transaction(tx, body, h);           // tx is in block h
+//   bool in2 = client.verify_transaction_proof(tx, proof, h);   // the same with an RFC 9162 proof, no body
 //
 // Rules. A header is verified when its validators_hash is the trusted
 // set's hash, its certificate names its height and hash, and the
@@ -37,6 +38,7 @@
 #include <string>
 
 #include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
 
@@ -64,6 +66,10 @@ class LightClient {
                                      consensus::Height h) const;
   // `tx` is a transaction of block h, whose body is `body`: needs header h verified.
   [[nodiscard]] Verdict verify_transaction(ByteView tx, ByteView body, consensus::Height h) const;
+  // `tx` is in block h by its inclusion proof against header h's tx_root
+  // (Ledger::find_transaction gives it): needs header h verified, not the body.
+  [[nodiscard]] Verdict verify_transaction_proof(ByteView tx, const consensus::InclusionProof& proof,
+                                                 consensus::Height h) const;
 
   [[nodiscard]] const consensus::ValidatorSet& trusted() const noexcept { return trusted_; }
   [[nodiscard]] const consensus::BlockHeader* header(consensus::Height h) const;

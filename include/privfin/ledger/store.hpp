@@ -50,8 +50,9 @@ enum class Column : std::uint8_t {
   wal,
   validators,
   snapshots,  // state-sync snapshots (snapshot.hpp): manifests and chunks
+  evidence,   // equivocation found (evidence_store.hpp)
 };
-inline constexpr std::size_t column_count = 13;
+inline constexpr std::size_t column_count = 14;
 // The column family's name in the store ("meta", "blocks", ...).
 [[nodiscard]] std::string_view column_name(Column c) noexcept;
 [[nodiscard]] inline Column column_at(std::size_t i) noexcept { return static_cast<Column>(i); }

@@ -8,12 +8,15 @@
 //   ApiStatus s = api.status();
 //   auto q = api.query("balance", account, h, true);
 //   consensus::Decision d = api.block(h);           // block h with its certificate
+//   for (const auto& e : api.evidence()) ...        // who equivocated, with the signed votes
 //
 // Costs: one HTTPS request per call over a kept-alive connection. Throws:
 // NetworkError naming the node when it cannot be reached or the TLS check
 // fails; Error with the HTTP status and the node's reason for an error
 // answer; DecodeError for an answer that does not parse. Not thread-safe:
-// one client per thread.
+// one client per thread. A program using it should ignore SIGPIPE
+// (std::signal(SIGPIPE, SIG_IGN)): a TLS write to a node that just closed
+// the connection raises it otherwise, and SIGPIPE ends a process.
 #pragma once
 
 #include <memory>
@@ -66,6 +69,10 @@ class ApiClient {
   [[nodiscard]] consensus::QueryResult query(const std::string& path, ByteView key, consensus::Height h, bool prove);
   // Block h with its commit certificate (Error if the node does not have it).
   [[nodiscard]] consensus::Decision block(consensus::Height h);
+  // The evidence of equivocation the node kept, from height `from` on (at
+  // most 100 per call), each with its two signed votes: check them with
+  // consensus::verify_evidence against the validator set.
+  [[nodiscard]] std::vector<consensus::Evidence> evidence(consensus::Height from = 0);
   // The node's Prometheus text.
   [[nodiscard]] std::string metrics();
 

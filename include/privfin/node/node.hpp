@@ -22,11 +22,14 @@
 // as inputs; Commit executes the block and writes block, certificate,
 // results and state in one synced batch (LedgerAppStore); RequestSync asks
 // the hinted peer for up to 64 blocks, and a peer's blocks are fed to the
-// engine as BlockSynced (it checks each certificate). Transactions:
+// engine as BlockSynced (it checks each certificate); a peer's request
+// for a snapshot or one of its chunks is answered from the ledger (state
+// sync: NodeSettings::snapshot_interval, node/state_sync.hpp). Transactions:
 // submit() runs check_tx and, if admitted, sends the transaction to every
 // peer, which admits it in turn (de-duplicated by hash, not sent on).
-// Evidence of equivocation and rejections are counted (status()) and
-// reported through NodeSettings::on_event. Other threads reach the node
+// Evidence of equivocation is kept in the ledger (evidence()), counted
+// (status()) and reported through NodeSettings::on_event, as are
+// rejections. Other threads reach the node
 // only through post() (the client API does).
 //
 // Restart: start() opens the ledger (a store that holds one is recovered:
@@ -59,9 +62,12 @@
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/runtime.hpp"
 #include "privfin/consensus/tendermint.hpp"
+#include "privfin/consensus/adversary.hpp"
 #include "privfin/ledger/app_store.hpp"
+#include "privfin/ledger/evidence_store.hpp"
 #include "privfin/ledger/safety_store.hpp"
 #include "privfin/net/message_bus.hpp"
+#include "privfin/node/metrics.hpp"
 #include "privfin/node/wire.hpp"
 
 namespace privfin::node {
@@ -74,6 +80,11 @@ struct NodeSettings {
   // Timeouts and limits of the engine (chain_id, validators and self are
   // filled in by the node).
   consensus::TendermintConfig engine;
+  // Another engine behind the same contract (e.g. Gosig): made by this
+  // function from the genesis, this node's id and the crypto provider.
+  // Unset: the Tendermint-form engine with `engine`'s settings.
+  std::function<std::unique_ptr<consensus::Engine>(const consensus::Genesis&, consensus::NodeId, consensus::Crypto&)>
+      make_engine;
   std::size_t mempool_max_txs = 10'000;
   std::size_t mempool_max_bytes = std::size_t{64} << 20;
   std::size_t remembered_txs = 100'000;
@@ -85,9 +96,26 @@ struct NodeSettings {
   // node that learns it is more than one height behind asks that peer for
   // blocks even before the engine does.
   std::chrono::milliseconds heartbeat_interval{1000};
+  // State sync (node/state_sync.hpp): after every snapshot_interval-th
+  // height the node stores a snapshot of the state (Ledger::take_snapshot;
+  // 0: never) and keeps the last keep_snapshots of them, which it serves to
+  // peers that ask. retain_heights > 0 prunes blocks and old state below
+  // height - retain_heights, a little after each commit (Ledger::prune_step);
+  // it must be at least snapshot_interval, so that a node restored from a
+  // snapshot finds the blocks after it (InvalidArgument otherwise).
+  Height snapshot_interval = 0;
+  std::size_t keep_snapshots = 2;
+  Height retain_heights = 0;
   // Called on the poll thread for what an operator wants to see: "commit",
   // "evidence", "rejected", "sync" with a one-line description.
   std::function<void(std::string_view what, const std::string& detail)> on_event;
+  // Test-only: how this node misbehaves (consensus/adversary.hpp), so that
+  // a cluster's tests and example 04 can watch the others catch it.
+  // equivocate: as proposer, odd-numbered peers get another block, and
+  // odd-numbered peers get each of its votes and a conflicting one;
+  // double_vote: the votes only. Other behaviours are refused
+  // (InvalidArgument). Never set it on a real validator.
+  consensus::Behaviour behaviour = consensus::Behaviour::honest;
 };
 
 struct NodeStatus {
@@ -120,6 +148,9 @@ class Node {
   [[nodiscard]] consensus::TxVerdict submit(ByteView tx);
   [[nodiscard]] consensus::QueryResult query(std::string_view path, ByteView key, Height h, bool prove) const;
   [[nodiscard]] NodeStatus status() const;
+  // Step times, rounds per height, missed rounds, commit latency, fsyncs
+  // (node/metrics.hpp); the client API renders them at /metrics.
+  [[nodiscard]] const NodeMetrics& metrics() const noexcept { return metrics_; }
   // Runs `task` on the poll thread at its next turn: how other threads (the
   // client API's) reach the node. The only member safe to call from any
   // thread. Tasks still queued when the node is destroyed are dropped.
@@ -133,12 +164,15 @@ class Node {
   };
   [[nodiscard]] std::optional<TxLocation> find_committed(const Hash32& tx_hash) const;
   [[nodiscard]] std::size_t peers_connected() const;
+  // The evidence of equivocation this node found and kept (the ledger's
+  // `evidence` column, ledger/evidence_store.hpp), from height `from` on.
+  [[nodiscard]] std::vector<consensus::Evidence> evidence(Height from, std::size_t max) const;
   // The heights peers last reported in their heartbeats (0: not heard).
   [[nodiscard]] const std::vector<Height>& peer_heights() const noexcept { return peer_heights_; }
   [[nodiscard]] const std::string& chain_id() const noexcept { return settings_.chain_id; }
   [[nodiscard]] NodeId self() const noexcept { return self_; }
   [[nodiscard]] const ledger::Ledger& ledger() const { return app_store_.ledger(); }
-  [[nodiscard]] const consensus::Tendermint& engine() const noexcept { return *engine_; }
+  [[nodiscard]] const consensus::Engine& engine() const noexcept { return *engine_; }
 
   // The environment of Runtime<Env> (consensus/runtime.hpp); public for the
   // runtime's sake only.
@@ -146,6 +180,8 @@ class Node {
 
  private:
   [[nodiscard]] ledger::OpenOptions open_options();
+  // After a commit: snapshots and pruning as the settings say.
+  void maintain_ledger(Height committed);
   void remember(const consensus::Decision& d, const consensus::FinalizeResult& result);
   void run_mailbox();
   void heartbeat();
@@ -154,6 +190,11 @@ class Node {
   void fire_due_timers();
   [[nodiscard]] TimePoint now() const;
   void event(std::string_view what, const std::string& detail) const;
+  // After each engine input: time per step and missed rounds.
+  void observe_engine();
+  void note_admitted(ByteView tx);
+  // Sends an engine message as settings_.behaviour says.
+  void send_engine_message(NodeId to, const Bytes& payload);
 
   NodeSettings settings_;
   consensus::Genesis genesis_;
@@ -163,8 +204,9 @@ class Node {
   consensus::Application& app_;
   ledger::LedgerAppStore app_store_;
   ledger::SafetyStore safety_;
+  ledger::EvidenceStore evidence_;
   std::unique_ptr<consensus::AppExecutor> executor_;
-  std::unique_ptr<consensus::Tendermint> engine_;
+  std::unique_ptr<consensus::Engine> engine_;
   std::unique_ptr<Env> env_;
   std::unique_ptr<consensus::Runtime<Env>> runtime_;
   std::multimap<TimePoint, consensus::TimerId> timers_;
@@ -183,6 +225,17 @@ class Node {
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point last_sync_ask_{};
   bool started_ = false;
+  NodeMetrics metrics_;
+  // Where the engine was, and since when (observe_engine).
+  Height seen_height_ = 0;
+  consensus::Round seen_round_ = 0;
+  std::uint8_t seen_step_ = 0;
+  std::chrono::steady_clock::time_point seen_since_{};
+  std::chrono::steady_clock::time_point last_commit_{};
+  // Admission times of transactions not yet committed (commit latency),
+  // at most mempool_max_txs of them.
+  std::map<Hash32, std::chrono::steady_clock::time_point> admitted_at_;
+  std::deque<Hash32> admitted_order_;
 };
 
 }  // namespace privfin::node

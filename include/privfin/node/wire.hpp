@@ -1,7 +1,8 @@
 // privfin/node/wire.hpp — what consensus nodes say to each other over the
 // message bus (net/message_bus.hpp): the engine's own messages, gossiped
-// transactions, and block sync (a request for a range of heights, answered
-// with the blocks and their commit certificates).
+// transactions, block sync (a request for a range of heights, answered
+// with the blocks and their commit certificates) and state sync (a
+// snapshot's manifest and chunks, node/state_sync.hpp).
 //
 //   Bytes out = NodeMessage::consensus(engine_bytes).to_bytes();
 //   NodeMessage in = NodeMessage::from_bytes(received, limits);   // DecodeError if malformed
@@ -14,6 +15,10 @@
 //   sync_response (4): varint count (at most max_sync_blocks), then per block
 //                      bytes of consensus::Message{Decision}
 //   status (5):        raw(32) genesis hash, u64 committed height
+//   snapshot_request (6): nothing (which snapshot do you offer?)
+//   snapshot_offer (7):   bytes manifest (ledger::SnapshotManifest; empty: none), at most max_snapshot_bytes
+//   chunk_request (8):    u64 height, u32 index
+//   chunk (9):            u64 height, u32 index, bytes chunk (at most max_snapshot_bytes)
 // and nothing after. from_bytes checks every length against the bytes that
 // remain before allocating and throws DecodeError naming the field; it
 // does not verify certificates (the engine does, on BlockSynced).
@@ -36,15 +41,22 @@ enum class NodeMessageKind : std::uint8_t {
   sync_request = 3,
   sync_response = 4,
   status = 5,
+  snapshot_request = 6,
+  snapshot_offer = 7,
+  chunk_request = 8,
+  chunk = 9,
 };
 
 struct NodeMessage {
   static constexpr std::uint8_t format_version = 1;
   static constexpr std::size_t max_sync_blocks = 64;
+  // A manifest or one chunk of a snapshot (chunks are about 1 MiB).
+  static constexpr std::size_t max_snapshot_bytes = std::size_t{8} << 20;
 
   NodeMessageKind kind = NodeMessageKind::consensus;
-  Bytes payload;               // consensus, transaction
-  Height from = 0, to = 0;     // sync_request; status: `to` is the height
+  Bytes payload;               // consensus, transaction; snapshot_offer: the manifest; chunk: the chunk
+  Height from = 0, to = 0;     // sync_request; status: `to` is the height; chunk_request, chunk: `from` is the height
+  std::uint32_t index = 0;     // chunk_request, chunk
   Hash32 genesis;              // status
   std::vector<Decision> blocks;  // sync_response, in height order
 
@@ -53,6 +65,10 @@ struct NodeMessage {
   [[nodiscard]] static NodeMessage sync_request(Height from, Height to);
   [[nodiscard]] static NodeMessage sync_response(std::vector<Decision> blocks);
   [[nodiscard]] static NodeMessage status(const Hash32& genesis, Height height);
+  [[nodiscard]] static NodeMessage snapshot_request();
+  [[nodiscard]] static NodeMessage snapshot_offer(Bytes manifest);
+  [[nodiscard]] static NodeMessage chunk_request(Height height, std::uint32_t index);
+  [[nodiscard]] static NodeMessage chunk(Height height, std::uint32_t index, Bytes chunk);
 
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static NodeMessage from_bytes(ByteView bytes, const consensus::Limits& limits = {});

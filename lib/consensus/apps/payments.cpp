@@ -94,7 +94,7 @@ TxVerdict Payments::check(const StateReader& state, ByteView tx, NonceRule rule,
   } catch (const DecodeError& e) {
     return {TxCode::malformed, e.what()};
   }
-  if (auto v = check_signer(state, chain_id_, signed_tx, rule); !v.ok()) return v;
+  if (auto v = check_signer(state, chain_id_, signed_tx, rule, &signatures_); !v.ok()) return v;
   t.payer = signed_tx.signer;
   const auto payer = state.get(account_key(t.payer)), payee = state.get(account_key(t.payee));
   if (!payer) return {TxCode::unknown_account, "the payer has no account"};

@@ -5,6 +5,7 @@
 
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
 
 namespace privfin::consensus::apps {
 
@@ -84,8 +85,34 @@ std::uint64_t next_nonce(const StateReader& state, ByteView signer) {
   return stored ? read_u64_value(*stored) : 0;
 }
 
-TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx, NonceRule rule) {
-  if (!tx.verify(chain_id)) return {TxCode::bad_signature, "the signature does not verify for this chain and signer"};
+bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
+  if (tx.signer.size() != sig::ed25519_public_key_size || tx.signature.size() != sig::ed25519_signature_size) {
+    return false;
+  }
+  const Bytes message = tx.signed_bytes(chain_id);
+  Sha256 h;
+  h.update(message);
+  h.update(tx.signature);
+  const auto digest = h.finish();
+  std::string key(reinterpret_cast<const char*>(digest.data()), digest.size());
+  if (verified_.contains(key)) {
+    ++hits_;
+    return true;
+  }
+  if (!sig::ed25519_verify(tx.signer, message, tx.signature)) return false;
+  if (capacity_ == 0) return true;
+  if (order_.size() >= capacity_) {
+    verified_.erase(order_.front());
+    order_.pop_front();
+  }
+  verified_.insert(key);
+  order_.push_back(std::move(key));
+  return true;
+}
+
+TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx, NonceRule rule,
+                       SignatureCache* cache) {
+  if (!(cache != nullptr ? cache->verify(tx, chain_id) : tx.verify(chain_id))) return {TxCode::bad_signature, "the signature does not verify for this chain and signer"};
   const std::uint64_t expected = next_nonce(state, tx.signer);
   const bool fits = rule == NonceRule::exact ? tx.nonce == expected
                                              : tx.nonce >= expected && tx.nonce - expected < max_nonce_window;

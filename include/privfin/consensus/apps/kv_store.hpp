@@ -53,6 +53,8 @@ class KvStore final : public Application {
   [[nodiscard]] TxVerdict decode(ByteView tx, const StateReader& state, NonceRule rule, SignedTx& signed_tx,
                                  Op& op) const;
   std::string chain_id_;
+  // Each transaction's signature is verified once per node (signed_tx.hpp).
+  mutable SignatureCache signatures_;
 };
 
 }  // namespace privfin::consensus::apps

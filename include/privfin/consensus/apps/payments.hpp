@@ -69,6 +69,8 @@ class Payments final : public Application {
   [[nodiscard]] TxVerdict check(const StateReader& state, ByteView tx, NonceRule rule, SignedTx& signed_tx,
                                 Transfer& transfer) const;
   std::string chain_id_;
+  // Each transfer's signature is verified once per node (signed_tx.hpp).
+  mutable SignatureCache signatures_;
 };
 
 }  // namespace privfin::consensus::apps

@@ -14,11 +14,14 @@
 // "nonce/" + public key (absent: 0); a transaction must carry exactly that
 // nonce to execute, which makes every transaction executable once.
 // check_signer never throws for what a client sends; costs one Ed25519
-// verification.
+// verification, or a SHA-256 when a SignatureCache has seen it verify.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "privfin/consensus/application.hpp"
 #include "privfin/sig/ed25519.hpp"
@@ -44,6 +47,31 @@ struct SignedTx {
   friend bool operator==(const SignedTx&, const SignedTx&) = default;
 };
 
+// Remembers which transactions' signatures verified, so that a node
+// verifies each transaction once, not at admission, again at every
+// re-check of its mempool and again when the block executes. A
+// verification is a pure function of the signed bytes (chain id, kind,
+// signer, nonce, payload) and the signature, and the cache is keyed by
+// SHA-256 of exactly those, so a hit answers what a verification would.
+// Failures are not remembered (an attacker could otherwise fill it).
+// Bounded: past `capacity` entries the oldest is forgotten. Costs: 32
+// bytes and a hash-set entry per remembered transaction; a hit costs one
+// SHA-256 of the signed bytes. Not thread-safe.
+class SignatureCache {
+ public:
+  explicit SignatureCache(std::size_t capacity = std::size_t{1} << 16) : capacity_(capacity) {}
+  // tx.verify(chain_id), from the cache when it can.
+  [[nodiscard]] bool verify(const SignedTx& tx, std::string_view chain_id);
+  [[nodiscard]] std::size_t size() const noexcept { return order_.size(); }
+  [[nodiscard]] std::uint64_t hits() const noexcept { return hits_; }
+
+ private:
+  std::size_t capacity_;
+  std::unordered_set<std::string> verified_;
+  std::deque<std::string> order_;
+  std::uint64_t hits_ = 0;
+};
+
 enum class NonceRule : std::uint8_t {
   exact,   // execution: exactly the signer's next nonce
   window,  // mempool: the next nonce up to max_nonce_window ahead (a client may queue several)
@@ -57,9 +85,11 @@ inline constexpr std::uint64_t max_nonce_window = 64;
 [[nodiscard]] Bytes nonce_key(ByteView signer);
 [[nodiscard]] std::uint64_t next_nonce(const StateReader& state, ByteView signer);
 
-// The signature and the nonce: ok, bad_signature or bad_nonce with the reason.
+// The signature and the nonce: ok, bad_signature or bad_nonce with the
+// reason. With a cache, a signature that verified before is not verified
+// again.
 [[nodiscard]] TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx,
-                                     NonceRule rule);
+                                     NonceRule rule, SignatureCache* cache = nullptr);
 
 // u64 values in state: 8 bytes big-endian; DecodeError for another length.
 [[nodiscard]] Bytes u64_value(std::uint64_t v);

@@ -1,4 +1,4 @@
-// privfin/ledger/tx_merkle.hpp — the transaction Merkle tree of a block, as
+// privfin/consensus/tx_merkle.hpp — the transaction Merkle tree of a block, as
 // RFC 9162 (Certificate Transparency 2.0, section 2.1) defines it, with
 // inclusion proofs and their wire form.
 //
@@ -29,9 +29,7 @@
 #include "privfin/consensus/types.hpp"
 #include "privfin/core/bytes.hpp"
 
-namespace privfin::ledger {
-
-using consensus::Hash32;
+namespace privfin::consensus {
 
 // RFC 9162 2.1.1 hashes.
 [[nodiscard]] Hash32 tx_leaf_hash(ByteView tx);
@@ -77,4 +75,4 @@ struct InclusionProof {
                                                const Hash32& root) noexcept;
 [[nodiscard]] bool verify_tx_inclusion(const InclusionProof& proof, ByteView tx, const Hash32& root) noexcept;
 
-}  // namespace privfin::ledger
+}  // namespace privfin::consensus

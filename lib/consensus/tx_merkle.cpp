@@ -1,5 +1,5 @@
 // RFC 9162 section 2.1: Merkle tree hash, audit paths and their verification.
-#include "privfin/ledger/tx_merkle.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,14 +8,16 @@
 
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
-#include "sha256.hpp"
+#include "privfin/core/hash.hpp"
 
-namespace privfin::ledger {
+namespace privfin::consensus {
 
 namespace {
 
 constexpr std::byte leaf_prefix{0x00};
 constexpr std::byte node_prefix{0x01};
+
+Hash32 sha256_one_shot(ByteView data) { return Hash32{Sha256::hash(data)}; }
 
 // The largest power of two strictly below n (n >= 2).
 std::size_t split_point(std::size_t n) { return std::bit_floor(n - 1); }
@@ -48,7 +50,10 @@ std::vector<Hash32> leaf_hashes_of(std::span<const Bytes> txs) {
 }  // namespace
 
 Hash32 tx_leaf_hash(ByteView tx) {
-  return sha256_one_shot(concat(ByteView(&leaf_prefix, 1), tx));
+  Sha256 h;
+  h.update(ByteView(&leaf_prefix, 1));
+  h.update(tx);
+  return Hash32{h.finish()};
 }
 
 Hash32 tx_node_hash(const Hash32& left, const Hash32& right) {
@@ -181,4 +186,4 @@ InclusionProof InclusionProof::from_bytes(ByteView bytes) {
   return p;
 }
 
-}  // namespace privfin::ledger
+}  // namespace privfin::consensus

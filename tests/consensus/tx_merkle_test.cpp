@@ -1,4 +1,4 @@
-// The transaction Merkle tree (ledger/tx_merkle.hpp): the Certificate
+// The transaction Merkle tree (consensus/tx_merkle.hpp): the Certificate
 // Transparency reference tree, a naive RFC 9162 reference over random
 // trees, refusal of proofs for another leaf, index or root, and the proof
 // codec's truncations and bit flips.
@@ -10,13 +10,13 @@
 
 #include "privfin/core/hash.hpp"
 #include "privfin/core/prg.hpp"
-#include "privfin/ledger/tx_merkle.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 #include "support/local_parties.hpp"
 #include "support/vectors.hpp"
 #include "support/wire_negative.hpp"
 
 using namespace privfin;
-using namespace privfin::ledger;
+using namespace privfin::consensus;
 
 namespace {
 

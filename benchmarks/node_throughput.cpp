@@ -1,0 +1,242 @@
+// node_throughput — the load generator of benchmarks/compare/consensus_vs_libhotstuff:
+// committed transfers per second and commit latency of a running chain of
+// `privfin-node` processes (payments application), measured from outside
+// through the nodes' client APIs, as a bank's service would see them.
+//
+//   privfin-node init --validators 4 --out net && (start the 4 nodes: privfin-node run ...)
+//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--window 2000] [--json]
+//
+// Bank k sends its transfers through node k (k < nodes; the chain must have
+// one bank per node, `init --banks N`), in nonce order, in batches of
+// --batch (POST /v1/txs), all banks at once, with at most --window
+// transfers of all banks together sent and not yet committed (the closed
+// loop of libhotstuff's client, whose --max-async is the same window). Transfers are signed
+// before the clock starts: a bank's signing is not the chain's cost. A
+// follower reads node 0's committed blocks and times each transfer from the
+// submission of its batch to the moment node 0 shows it committed.
+// Steady throughput: transfers committed between the first and the last
+// commit of the run, divided by that time.
+//
+// Costs: the transfers in memory (about 150 bytes each) and one HTTPS
+// connection per node plus one for the follower. Throws (exit 1, reason on
+// stderr): NetworkError when a node cannot be reached, Error when a
+// transfer is refused at admission or the run does not finish within
+// --timeout seconds. Exit 2 for a usage error.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "privfin/consensus/apps/payments.hpp"
+#include "privfin/consensus/apps/signed_tx.hpp"
+#include "privfin/consensus/crypto.hpp"
+#include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+#include "privfin/core/prg.hpp"
+#include "privfin/node/api_client.hpp"
+#include "privfin/node/genesis.hpp"
+#include "privfin/service/key_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace privfin;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  fs::path dir;
+  std::size_t nodes = 4, transfers = 8000, batch = 100, window = 2000;
+  unsigned timeout_s = 300;
+  std::uint16_t api_base_port = 26700;
+  bool json = false;
+};
+
+struct Result {
+  std::size_t committed = 0, submitted = 0, tx_bytes = 0;
+  double seconds = 0, tx_per_s = 0, p50_ms = 0, p99_ms = 0;
+};
+
+std::string api_address(const Options& o, std::size_t i) {
+  return "127.0.0.1:" + std::to_string(o.api_base_port + i);
+}
+
+Result run(const Options& o) {
+  if (o.nodes < 2 || o.batch == 0 || o.window < o.batch) {
+    throw InvalidArgument("need --nodes >= 2, --batch >= 1 and --window >= --batch");
+  }
+  const auto genesis =
+      node::GenesisDocument::from_bytes(service::read_public_file(o.dir / "genesis.bin", std::size_t{32} << 20));
+  std::vector<sig::Ed25519SecretKey> banks;
+  for (std::size_t k = 0; k < o.nodes; ++k) {
+    banks.push_back(service::load_ed25519_secret_key(o.dir / ("bank" + std::to_string(k) + ".key")));
+  }
+  auto api_for = [&](std::size_t i) {
+    return node::ApiClient(api_address(o, i), (o.dir / ("api" + std::to_string(i) + ".crt")).string());
+  };
+
+  // Pre-signed transfers, bank k's in nonce order, split into batches; each
+  // of 1, so that no bank overdraws whatever the order (a random amount
+  // does not change a transfer's size).
+  Prg prg(random_seed());
+  std::vector<std::vector<std::vector<Bytes>>> batches(banks.size());
+  std::vector<std::uint64_t> nonce(banks.size(), 0);
+  Result r;
+  for (std::size_t sent = 0, b = 0; sent < o.transfers; ++b) {
+    const std::size_t from = b % banks.size();
+    std::vector<Bytes> txs;
+    for (std::size_t k = 0; k < o.batch && sent < o.transfers; ++k, ++sent) {
+      const std::size_t to = (from + 1 + prg.next_u64() % (banks.size() - 1)) % banks.size();
+      txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, nonce[from]++,
+                                                        banks[to].public_key(), 1));
+      r.tx_bytes = std::max(r.tx_bytes, txs.back().size());
+    }
+    batches[from].push_back(std::move(txs));
+  }
+
+  std::mutex mutex;
+  std::condition_variable progress;
+  std::unordered_map<std::string, Clock::time_point> pending;  // hash -> when its batch was sent
+  std::size_t in_flight = 0;  // all banks together: the window is the client's, as libhotstuff's
+  std::vector<double> latency_ms;
+  std::vector<Clock::time_point> commit_times;
+  std::atomic<bool> stop{false};
+  std::string failure;
+
+  node::ApiClient follower_api = api_for(0);
+  const consensus::Height start_height = follower_api.status().height + 1;
+  const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
+
+  std::thread follower([&] {
+    try {
+      consensus::Height next = start_height;
+      while (!stop && Clock::now() < deadline) {
+        const consensus::Height top = follower_api.status().height;
+        for (; next <= top; ++next) {
+          const auto d = follower_api.block(next);
+          const auto seen = Clock::now();
+          const std::lock_guard lock(mutex);
+          for (const auto& tx : consensus::transactions_from_bytes(d.block.body)) {
+            const auto it = pending.find(to_hex(Sha256::hash(tx)));
+            if (it == pending.end()) continue;
+            latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - it->second).count());
+            commit_times.push_back(seen);
+            --in_flight;
+            pending.erase(it);
+          }
+          progress.notify_all();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    } catch (const std::exception& e) {
+      const std::lock_guard lock(mutex);
+      failure = std::string("follower: ") + e.what();
+      progress.notify_all();
+    }
+  });
+
+  std::vector<std::thread> submitters;
+  for (std::size_t from = 0; from < banks.size(); ++from) {
+    submitters.emplace_back([&, from] {
+      try {
+        node::ApiClient api = api_for(from);
+        for (const auto& txs : batches[from]) {
+          {
+            std::unique_lock lock(mutex);
+            // The closed loop: wait until this bank has room in its window.
+            progress.wait_until(lock, deadline, [&] {
+              return !failure.empty() || in_flight + txs.size() <= o.window;
+            });
+            if (!failure.empty()) return;
+            if (Clock::now() >= deadline) throw Error("timed out waiting for commits");
+            const auto now = Clock::now();  // recorded before the node may commit them
+            for (const auto& tx : txs) pending.emplace(to_hex(Sha256::hash(tx)), now);
+            in_flight += txs.size();
+            r.submitted += txs.size();
+          }
+          for (const auto& s : api.submit_batch(txs)) {
+            if (!s.verdict.ok()) throw Error("node " + std::to_string(from) + " refused a transfer: " + s.verdict.reason);
+          }
+        }
+      } catch (const std::exception& e) {
+        const std::lock_guard lock(mutex);
+        if (failure.empty()) failure = std::string("bank ") + std::to_string(from) + ": " + e.what();
+        progress.notify_all();
+      }
+    });
+  }
+  for (auto& t : submitters) t.join();
+  {
+    std::unique_lock lock(mutex);
+    progress.wait_until(lock, deadline, [&] { return !failure.empty() || pending.empty(); });
+  }
+  stop = true;
+  follower.join();
+  if (!failure.empty()) throw Error(failure);
+  if (!pending.empty()) {
+    throw Error(std::to_string(pending.size()) + " transfers not committed within " + std::to_string(o.timeout_s) + " s");
+  }
+  r.committed = latency_ms.size();
+  std::sort(latency_ms.begin(), latency_ms.end());
+  std::sort(commit_times.begin(), commit_times.end());
+  const auto pct = [&](double p) {
+    return latency_ms[std::min(latency_ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latency_ms.size())))];
+  };
+  if (!latency_ms.empty()) {
+    r.p50_ms = pct(0.5);
+    r.p99_ms = pct(0.99);
+    // Steady: from the first commit to the last (start-up excluded, as
+    // libhotstuff's per-second histogram excludes it).
+    r.seconds = std::chrono::duration<double>(commit_times.back() - commit_times.front()).count();
+    if (r.seconds > 0) r.tx_per_s = static_cast<double>(r.committed) / r.seconds;
+  }
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"node_throughput: committed tx/s and commit latency of running privfin-node processes"};
+  Options o;
+  cli.add_option("--dir", o.dir, "the folder privfin-node init wrote")->required();
+  cli.add_option("--nodes", o.nodes, "nodes running (one bank per node)");
+  cli.add_option("--transfers", o.transfers, "signed transfers to send");
+  cli.add_option("--batch", o.batch, "transfers per POST /v1/txs");
+  cli.add_option("--window", o.window, "transfers sent and not yet committed, all banks together, at most");
+  cli.add_option("--api-base-port", o.api_base_port, "node i's client API listens on this + i");
+  cli.add_option("--timeout", o.timeout_s, "seconds before giving up");
+  cli.add_flag("--json", o.json, "one JSON line instead of text");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
+  // A node that hangs up fails a write (NetworkError), not the program:
+  // the client API's TLS writes would otherwise raise SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    const Result r = run(o);
+    if (o.json) {
+      std::printf("{\"committed\": %zu, \"submitted\": %zu, \"tx_bytes\": %zu, \"seconds\": %.3f, "
+                  "\"tx_per_s\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f}\n",
+                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms);
+    } else {
+      std::printf("committed %zu of %zu transfers (%zu bytes) in %.2f s: %.0f tx/s, latency p50 %.0f ms, p99 %.0f ms\n",
+                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms);
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "node_throughput: %s\n", e.what());
+    return 1;
+  }
+}
