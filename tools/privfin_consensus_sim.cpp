@@ -4,10 +4,11 @@
 //   privfin-consensus-sim --seeds 1-1000            # a seed range, n cycling 4, 7, 10
 //   privfin-consensus-sim --seeds 1-1000 --bug skip-lock-check   # a planted bug: expect violations
 //
-// Options: --n N (fixed n instead of cycling 4/7/10), --real-crypto (BLS),
+// Options: --engine tendermint|gosig (default tendermint), --n N (fixed n instead of cycling 4/7/10), --real-crypto (BLS),
 // --byzantine honest|silent|equivocate|double-vote|malformed|replay|selective-silence (one
 // Byzantine node of that kind, node seed mod n, instead of the drawn ones),
-// --bug skip-lock-check|lower-round-certificate|send-before-durable,
+// --bug skip-lock-check|lower-round-certificate|send-before-durable (both engines),
+// count-sum-of-counts|sign-twice (Gosig),
 // --app stand-in|payments|kv (the application every node runs; the reference
 // applications come with simulated clients), --twice (run every seed twice and fail it if the two trace hashes differ:
 // the determinism check), --quiet. Prints one line per failing seed (with its first violation) and
@@ -28,8 +29,10 @@ using namespace privfin::consensus;
 
 int usage() {
   std::fputs(
-      "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--n N] [--log] [--real-crypto] [--byzantine KIND]\n"
-      "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable] [--twice]\n"
+      "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--engine tendermint|gosig] [--n N] [--log]\n"
+      "                             [--real-crypto] [--byzantine KIND]\n"
+      "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable|\n"
+      "                                    count-sum-of-counts|sign-twice] [--twice]\n"
       "                             [--app stand-in|payments|kv]\n"
       "                             [--quiet]\n",
       stderr);
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
   SimApplication application = SimApplication::stand_in;
+  SimEngine engine = SimEngine::tendermint;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string_view a = argv[i];
@@ -69,6 +73,11 @@ int main(int argc, char** argv) {
         first = number(range.substr(0, dash));
         last = number(range.substr(dash + 1));
         have_seed = true;
+      } else if (a == "--engine") {
+        const auto name = value();
+        if (name == "tendermint") engine = SimEngine::tendermint;
+        else if (name == "gosig") engine = SimEngine::gosig;
+        else throw std::invalid_argument("unknown engine " + name);
       } else if (a == "--n") {
         fixed_n = number(value());
       } else if (a == "--log") {
@@ -100,6 +109,8 @@ int main(int argc, char** argv) {
         if (b == "skip-lock-check") bugs.skip_lock_check = true;
         else if (b == "lower-round-certificate") bugs.accept_lower_round_certificate = true;
         else if (b == "send-before-durable") bugs.send_before_durable = true;
+        else if (b == "count-sum-of-counts") bugs.count_sum_of_counts = true;
+        else if (b == "sign-twice") bugs.sign_twice = true;
         else throw std::invalid_argument("unknown bug " + b);
       } else {
         return usage();
@@ -119,6 +130,7 @@ int main(int argc, char** argv) {
       SimConfig cfg = random_scenario(seed, n);
       cfg.bugs = bugs;
       cfg.application = application;
+      cfg.engine = engine;
       cfg.real_crypto = real;
       cfg.log = log;
       if (forced) {  // exactly one Byzantine node, of this kind

@@ -68,6 +68,30 @@ bool BlsCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg,
   }
 }
 
+Bytes BlsCrypto::add_aggregates(ByteView a, ByteView b) {
+  charge(2 * costs_.aggregate_per_signature);
+  const std::array<ByteView, 2> both{a, b};
+  const auto s = Pk::aggregate(both);
+  return {s.begin(), s.end()};
+}
+
+bool BlsCrypto::verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) {
+  if (counts.size() != pks_.size() || agg.size() != Pk::sig_size) return false;
+  charge(costs_.aggregate_verify +
+         costs_.aggregate_verify_per_signer * static_cast<std::int64_t>(std::count_if(
+                                                  counts.begin(), counts.end(), [](std::uint32_t c) { return c > 0; })));
+  try {
+    Writer w;  // MultiSig's wire form: version, size, counts, signature
+    w.version(bls::MultiSig<bls::MinPk>::wire_version).varint(counts.size());
+    for (auto c : counts) w.varint(c);
+    w.raw(agg);
+    const auto ms = bls::MultiSig<bls::MinPk>::from_bytes(w.data(), counts.size());
+    return ms.verify(committee_, msg);
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 Validator make_bls_validator(const bls::SecretKey& sk, std::uint64_t weight) {
   Validator v;
   const auto pk = Pk::sk_to_pk(sk);
@@ -150,6 +174,41 @@ bool SymbolicCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView
   return any && constant_time_equal(expect, agg);
 }
 
+namespace {
+// a + k * b mod 2^256, little-endian 32-byte numbers.
+void add_multiple(Bytes& a, ByteView b, std::uint32_t k) {
+  std::uint64_t carry = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    carry += static_cast<std::uint64_t>(a[i]) + static_cast<std::uint64_t>(b[i]) * k;
+    a[i] = static_cast<std::byte>(carry & 0xFFU);
+    carry >>= 8;
+  }
+}
+}  // namespace
+
+Bytes SymbolicCrypto::add_aggregates(ByteView a, ByteView b) {
+  if (a.size() != 32 || b.size() != 32) throw DecodeError("SymbolicCrypto: an aggregate is not 32 bytes");
+  charge(2 * costs_.aggregate_per_signature);
+  Bytes out(a.begin(), a.end());
+  add_multiple(out, b, 1);
+  return out;
+}
+
+bool SymbolicCrypto::verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) {
+  if (counts.size() != keys_->size() || agg.size() != 32) return false;
+  charge(costs_.aggregate_verify +
+         costs_.aggregate_verify_per_signer * static_cast<std::int64_t>(std::count_if(
+                                                  counts.begin(), counts.end(), [](std::uint32_t c) { return c > 0; })));
+  Bytes expect(32);
+  bool any = false;
+  for (NodeId i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    any = true;
+    add_multiple(expect, keys_->tag(i, msg), counts[i]);
+  }
+  return any && constant_time_equal(expect, agg);
+}
+
 // ------------------------------------------------------------ checks
 
 bool verify_certificate(Crypto& crypto, const ValidatorSet& validators, std::string_view chain_id,
@@ -161,6 +220,13 @@ bool verify_certificate(Crypto& crypto, const ValidatorSet& validators, std::str
   }
   if (!validators.is_quorum(weight)) return false;
   const auto msg = Vote::signed_bytes(chain_id, VoteType::precommit, cert.height, cert.round, cert.block);
+  if (!cert.counts.empty()) {  // a counted (gossip-merged) certificate
+    if (cert.counts.size() != cert.signers.size()) return false;
+    for (std::size_t i = 0; i < cert.counts.size(); ++i) {
+      if ((cert.counts[i] > 0) != cert.signers[i]) return false;
+    }
+    return crypto.verify_counted(cert.counts, msg, cert.aggregate);
+  }
   return crypto.verify_aggregate(cert.signers, msg, cert.aggregate);
 }
 

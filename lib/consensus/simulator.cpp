@@ -21,6 +21,14 @@
 
 namespace privfin::consensus {
 
+std::string_view to_string(SimEngine e) noexcept {
+  switch (e) {
+    case SimEngine::tendermint: return "tendermint";
+    case SimEngine::gosig: return "gosig";
+  }
+  return "?";
+}
+
 std::string_view to_string(WritePoint p) noexcept {
   switch (p) {
     case WritePoint::safety_before_durable: return "safety-before-durable";
@@ -74,6 +82,24 @@ std::string describe_message(ByteView payload) {
     }
     return o.str();
   } catch (const DecodeError&) {
+  }
+  try {
+    const auto m = GosigMessage::from_bytes(payload);
+    std::ostringstream o;
+    if (const auto* p = std::get_if<GosigProposal>(&m.body)) {
+      o << "gosig proposal by " << p->proposer << " h=" << p->height() << " r=" << p->round << " block "
+        << p->block.hash().short_hex();
+      if (p->justification) o << " cert r=" << p->justification->round;
+    } else if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
+      std::size_t signers = 0;
+      for (auto c : a->counts) signers += c > 0 ? 1 : 0;
+      o << (a->type == VoteType::prevote ? "P" : "TC") << " h=" << a->height << " r=" << a->round << " "
+        << a->block.short_hex() << " signers " << signers;
+    } else {
+      o << "decision h=" << std::get<Decision>(m.body).block.header.height;
+    }
+    return o.str();
+  } catch (const DecodeError&) {
     return "malformed (" + std::to_string(payload.size()) + " bytes)";
   }
 }
@@ -101,8 +127,9 @@ class Simulation;
 // The Env of Runtime<NodeEnv>: what one node's runtime sees of the world.
 struct NodeEnv {
   Simulation* sim;
-  NodeId id;
+  NodeId id;         // the instance (a process)
   std::size_t n;
+  NodeId validator;  // whose key it runs with (id, except for a twin)
   std::uint64_t write_safety(const SafetyRecord& rec);
   void send(NodeId to, const Bytes& payload);
   void broadcast(const Bytes& payload);
@@ -123,7 +150,8 @@ struct SimNode {
   bool halted = false;  // crashed at a write point: acts no more until the crash event tears it down
   std::uint64_t incarnation = 0;
   std::unique_ptr<Crypto> crypto;
-  std::unique_ptr<Tendermint> engine;
+  std::unique_ptr<CandidateSortition> sortition;  // Gosig
+  std::unique_ptr<Engine> engine;
   std::unique_ptr<NodeEnv> env;
   std::unique_ptr<Runtime<NodeEnv>> runtime;
   // disk: the durable record and the writes in flight
@@ -211,6 +239,9 @@ class Simulation {
   void byzantine_send(NodeId from, NodeId to, const Bytes& payload);
   Bytes with_bad_signature(NodeId from, const Bytes& payload);
   void observe_signed(NodeId from, const Bytes& payload);
+  void observe_gosig(NodeId from, const Bytes& payload);
+  void observe_vote(NodeId from, VoteType type, Height height, Round round, const std::optional<Hash32>& block);
+  void byzantine_send_gosig(NodeId from, NodeId to, const Bytes& payload);
   void check_liveness();
   void prune_checkers();
   void violation(const std::string& what) {
@@ -219,7 +250,12 @@ class Simulation {
   void log(NodeId id, const std::string& line) {
     if (cfg_.log) result_.log.push_back(fmt_time(now_) + " node " + std::to_string(id) + ": " + line);
   }
-  [[nodiscard]] bool honest(NodeId id) const { return nodes_[id].behaviour == Behaviour::honest; }
+  // `id` is an instance (a process); below n it is the validator of that id.
+  [[nodiscard]] bool honest(NodeId id) const { return nodes_[id].behaviour == Behaviour::honest && !twinned_[validator_of(id)]; }
+  [[nodiscard]] NodeId validator_of(NodeId instance) const {
+    return instance < cfg_.n ? instance : cfg_.twins[instance - cfg_.n];
+  }
+  [[nodiscard]] std::size_t instances() const noexcept { return cfg_.n + cfg_.twins.size(); }
 
   SimConfig cfg_;
   Prg network_, disk_, workload_, adversary_;
@@ -230,6 +266,8 @@ class Simulation {
   Genesis genesis_;
   std::shared_ptr<const SymbolicKeys> keys_;
   std::vector<sig::bls12_381::SecretKey> bls_keys_;
+  std::vector<Bytes> vrf_public_;          // Gosig's ECVRF keys
+  std::vector<SecretBytes> vrf_secret_;
   ValidatorSet validators_;
   std::unique_ptr<Crypto> checker_crypto_;
   std::string chain_id_;
@@ -250,6 +288,8 @@ class Simulation {
   // what the stale-proposer adversary knows: prevotes by (height, round, block), and blocks
   std::map<std::tuple<Height, Round, Hash32>, std::map<NodeId, Bytes>> pols_;
   std::map<Hash32, Block> blocks_;
+  std::map<std::tuple<Height, Round, Hash32>, AggregateVote> gosig_pcerts_;  // Gosig prepare certificates seen
+  std::vector<bool> twinned_;  // per validator: it has a twin instance
   Height pruned_below_ = 0;
   bool liveness_armed_ = false;
   Height liveness_goal_ = 0;
@@ -267,7 +307,7 @@ void NodeEnv::broadcast(const Bytes& payload) {
   if (sim->halted(id)) return;
   sim->note_broadcast(id, payload);
   for (NodeId to = 0; to < n; ++to) {
-    if (to != id) sim->send(id, to, payload);
+    if (to != validator) sim->send(id, to, payload);
   }
 }
 void NodeEnv::set_timer(TimerId t, TimePoint at) {
@@ -325,7 +365,27 @@ Simulation::Simulation(const SimConfig& cfg)
     validators_ = keys_->validator_set(cfg_.weights);
     checker_crypto_ = std::make_unique<SymbolicCrypto>(keys_, std::nullopt);
   }
-  nodes_.resize(cfg_.n);
+  nodes_.resize(instances());
+  twinned_.assign(cfg_.n, false);
+  for (const NodeId t : cfg_.twins) {
+    if (t >= cfg_.n) throw InvalidArgument("simulate: a twin of a validator outside the set");
+    twinned_[t] = true;
+  }
+  if (!cfg_.twins.empty()) {
+    for (const auto b : cfg_.behaviour) {
+      if (b != Behaviour::honest) throw InvalidArgument("simulate: twins cannot be combined with Byzantine behaviours");
+    }
+    if (cfg_.application != SimApplication::stand_in) throw InvalidArgument("simulate: twins run the stand-in application");
+  }
+  if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule) {
+    Prg vrf_keys = root.derive("vrf");
+    const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
+    for (std::size_t i = 0; i < cfg_.n; ++i) {
+      auto kp = vrf.generate(vrf_keys);
+      vrf_public_.push_back(std::move(kp.public_key));
+      vrf_secret_.push_back(std::move(kp.secret_key));
+    }
+  }
   if (app_mode()) {
     Prg clients = root.derive("clients");
     std::vector<apps::Payments::Account> accounts;
@@ -370,7 +430,7 @@ Simulation::Simulation(const SimConfig& cfg)
   jitter_.assign(cfg_.n, std::vector<TimePoint>(cfg_.n, cfg_.jitter));
   for (NodeId i = 0; i < cfg_.n; ++i) {
     nodes_[i].behaviour = cfg_.behaviour.empty() ? Behaviour::honest : cfg_.behaviour[i];
-    nodes_[i].inbox_from.assign(cfg_.n, 0);
+    nodes_[i].inbox_from.assign(instances(), 0);
     nodes_[i].clock_offset = cfg_.max_clock_offset == 0 ? 0 : between(clocks, -cfg_.max_clock_offset, cfg_.max_clock_offset);
     nodes_[i].drift_ppm = cfg_.max_drift_ppm == 0 ? 0 : between(clocks, -cfg_.max_drift_ppm, cfg_.max_drift_ppm);
     for (NodeId j = 0; j < cfg_.n; ++j) latency_[i][j] = between(network_, cfg_.latency_min, cfg_.latency_max);
@@ -380,6 +440,24 @@ Simulation::Simulation(const SimConfig& cfg)
         latency_[i][j] = link.latency;
         jitter_[i][j] = link.jitter;
       }
+    }
+  }
+  if (!cfg_.twins.empty()) {  // a twin sits where its validator sits, with the same clock
+    const std::size_t m = instances();
+    for (auto& row : latency_) row.resize(m);
+    for (auto& row : jitter_) row.resize(m);
+    latency_.resize(m, std::vector<TimePoint>(m, 0));
+    jitter_.resize(m, std::vector<TimePoint>(m, cfg_.jitter));
+    for (NodeId i = 0; i < m; ++i) {
+      for (NodeId j = 0; j < m; ++j) {
+        latency_[i][j] = latency_[validator_of(i)][validator_of(j)];
+        jitter_[i][j] = jitter_[validator_of(i)][validator_of(j)];
+      }
+    }
+    for (NodeId i = static_cast<NodeId>(cfg_.n); i < m; ++i) {
+      nodes_[i].inbox_from.assign(m, 0);
+      nodes_[i].clock_offset = nodes_[validator_of(i)].clock_offset;
+      nodes_[i].drift_ppm = nodes_[validator_of(i)].drift_ppm;
     }
   }
   for (NodeId i = 0; i < cfg_.n; ++i) {
@@ -402,17 +480,35 @@ void Simulation::boot(NodeId id, bool amnesia) {
   node.up = true;
   if (amnesia) node.durable_record.reset();
   if (cfg_.real_crypto) {
-    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[id], cfg_.costs);
+    node.crypto = std::make_unique<BlsCrypto>(validators_, bls_keys_[validator_of(id)], cfg_.costs);
   } else {
-    node.crypto = std::make_unique<SymbolicCrypto>(keys_, id, cfg_.costs);
+    node.crypto = std::make_unique<SymbolicCrypto>(keys_, validator_of(id), cfg_.costs);
   }
   TendermintConfig tc;
   tc.chain_id = chain_id_;
   tc.validators = validators_;
-  tc.self = id;
+  tc.self = validator_of(id);
   tc.bugs = cfg_.bugs;
-  node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
-  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n});
+  if (cfg_.engine == SimEngine::gosig) {
+    if (cfg_.gosig.schedule) {
+      node.sortition = std::make_unique<FixedSortition>(cfg_.gosig.schedule, validator_of(id));
+    } else {
+      node.sortition = std::make_unique<VrfSortition>(chain_id_, vrf_public_, validator_of(id), vrf_secret_[validator_of(id)],
+                                                      cfg_.gosig.expected_candidates);
+    }
+    GosigConfig gc;
+    gc.chain_id = chain_id_;
+    gc.validators = validators_;
+    gc.self = validator_of(id);
+    gc.bugs = cfg_.bugs;
+    gc.stage_one = cfg_.gosig.stage_one;
+    gc.stage_two = cfg_.gosig.stage_two;
+    gc.gossip = cfg_.gosig.gossip;
+    node.engine = std::make_unique<Gosig>(std::move(gc), *node.crypto, *node.sortition);
+  } else {
+    node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
+  }
+  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n, validator_of(id)});
   node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
   if (app_mode()) {  // the executor starts clean or recovers from the store (its disk)
     node.executor = std::make_unique<AppExecutor>(*node.app, *node.store, ExecutorConfig{chain_id_, 10'000, 64 << 20});
@@ -440,6 +536,7 @@ void Simulation::crash(NodeId id) {
   node.pending.clear();  // writes in flight are lost
   node.runtime.reset();
   node.engine.reset();
+  node.sortition.reset();
   node.env.reset();
   node.crypto.reset();
   node.executor.reset();  // the mempool is lost; the store is disk
@@ -556,15 +653,120 @@ void Simulation::transmit(NodeId from, NodeId to, const Bytes& payload) {
 }
 
 void Simulation::send(NodeId from, NodeId to, const Bytes& payload) {
-  if (honest(from)) {
-    observe_signed(from, payload);
-    transmit(from, to, payload);
-  } else {
-    byzantine_send(from, to, payload);
+  if (cfg_.twins.empty()) {
+    if (honest(from)) {
+      observe_signed(from, payload);
+      transmit(from, to, payload);
+    } else {
+      byzantine_send(from, to, payload);
+    }
+    return;
+  }
+  // Twins: to every instance of validator `to` but the sender itself; a
+  // twinned validator's instances are honest engines, watched as Byzantine.
+  observe_signed(validator_of(from), payload);
+  for (NodeId k = 0; k < instances(); ++k) {
+    if (k != from && validator_of(k) == to) transmit(from, k, payload);
   }
 }
 
+void Simulation::byzantine_send_gosig(NodeId from, NodeId to, const Bytes& payload) {
+  auto& node = nodes_[from];
+  std::optional<GosigMessage> m;
+  try {
+    m = GosigMessage::from_bytes(payload);
+  } catch (const DecodeError&) {
+  }
+  switch (node.behaviour) {
+    case Behaviour::honest: break;
+    case Behaviour::silent: return;
+    case Behaviour::selective_silence:
+      if (node.silent_to[to]) {
+        ++result_.withheld;
+        return;
+      }
+      break;
+    case Behaviour::equivocate:
+      // Another block of its own for odd peers.
+      if (auto* p = m ? std::get_if<GosigProposal>(&m->body) : nullptr;
+          p && to % 2 == 1 && p->proposer == from && !p->justification) {
+        p->block.body.push_back(static_cast<std::byte>(to));
+        p->block.header.tx_root = tx_root_of(p->block.body);
+        p->signature = node.crypto->sign(p->signed_bytes());
+        return transmit(from, to, m->to_bytes());
+      }
+      break;
+    case Behaviour::double_vote:
+      // Its own signature for another block, in place of the real one, to odd peers.
+      if (auto* a = m ? std::get_if<AggregateVote>(&m->body) : nullptr; a && a->has_signer(from) && to % 2 == 1) {
+        const Hash32 other{Sha256::hash(payload)};
+        auto single = single_aggregate(a->type, a->height, a->round, other, cfg_.n, from,
+                                       node.crypto->sign(Vote::signed_bytes(chain_id_, a->type, a->height, a->round, other)));
+        return transmit(from, to, GosigMessage{single}.to_bytes());
+      }
+      break;
+    case Behaviour::malformed: {
+      Bytes bad = payload;
+      switch (below(adversary_, 5)) {
+        case 0: bad.resize(below(adversary_, bad.size())); break;
+        case 1: bad[below(adversary_, bad.size())] ^= std::byte{0x10}; break;
+        case 2: bad = adversary_.bytes(below(adversary_, 200)); break;
+        case 3: bad.push_back(std::byte{0}); break;
+        default:  // well formed, forged signature
+          if (m) {
+            if (auto* p = std::get_if<GosigProposal>(&m->body)) {
+              p->signature = adversary_.bytes(p->signature.size());
+            } else if (auto* a = std::get_if<AggregateVote>(&m->body)) {
+              a->aggregate = adversary_.bytes(a->aggregate.size());
+              if (cfg_.real_crypto && !a->aggregate.empty()) {
+                a->aggregate[0] = (a->aggregate[0] & std::byte{0x1f}) | std::byte{0x80};
+              }
+            }
+            bad = m->to_bytes();
+          }
+          break;
+      }
+      return transmit(from, to, bad);
+    }
+    case Behaviour::replay:
+      // A stale proposer: re-propose the oldest other block that has a
+      // prepare certificate at this height, with that old certificate (a
+      // node locked in a later round must refuse it); its own prepares go
+      // to one peer per round only, so that a lone node may lock.
+      if (auto* p = m ? std::get_if<GosigProposal>(&m->body) : nullptr; p && p->proposer == from) {
+        const Hash32 own = p->block.hash();
+        for (auto it = gosig_pcerts_.lower_bound({p->height(), 0, Hash32{}});
+             it != gosig_pcerts_.end() && std::get<0>(it->first) == p->height() && std::get<1>(it->first) < p->round;
+             ++it) {
+          const Hash32& other = std::get<2>(it->first);
+          if (other == own || !blocks_.contains(other)) continue;
+          GosigProposal stale{p->round, from, p->ticket, blocks_.at(other), it->second, {}};
+          stale.signature = node.crypto->sign(stale.signed_bytes());
+          return transmit(from, to, GosigMessage{stale}.to_bytes());
+        }
+        if (to % 2 == 1 && !p->justification) {  // nothing stale yet: split the honest votes
+          p->block.body.push_back(static_cast<std::byte>(to));
+          p->block.header.tx_root = tx_root_of(p->block.body);
+          p->signature = node.crypto->sign(p->signed_bytes());
+          return transmit(from, to, m->to_bytes());
+        }
+      } else if (auto* a = m ? std::get_if<AggregateVote>(&m->body) : nullptr;
+                 a && a->type == VoteType::prevote && a->has_signer(from)) {
+        const std::size_t peers = cfg_.n > 1 ? cfg_.n - 1 : 1;
+        if (to == (from + 1 + (a->height + a->round) % peers) % cfg_.n) transmit(from, to, payload);
+        return;
+      }
+      if (!node.sent_history.empty() && chance(adversary_, 0.3)) {
+        transmit(from, to, node.sent_history[below(adversary_, node.sent_history.size())]);
+      }
+      if (node.sent_history.size() < 256) node.sent_history.push_back(payload);
+      break;
+  }
+  transmit(from, to, payload);
+}
+
 void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
+  if (cfg_.engine == SimEngine::gosig) return byzantine_send_gosig(from, to, payload);
   auto& node = nodes_[from];
   auto sign_and_send = [&](Message m) {
     sign(m, *node.crypto, chain_id_);
@@ -775,44 +977,13 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
   try {
     m = Message::from_bytes(payload);
   } catch (const DecodeError&) {
+    observe_gosig(from, payload);
     return;
   }
   if (const auto* v = std::get_if<Vote>(&m.body)) {
     if (v->voter != from) return;
-    if (v->type == VoteType::prevote && v->block) {
-      prevotes_[{v->height, v->round, *v->block}].insert(from);
-      pols_[{v->height, v->round, *v->block}].emplace(from, payload);
-    }
-    if (!honest(from)) return;
-    const auto key = std::make_tuple(from, v->height, v->round, static_cast<int>(v->type));
-    const auto [it, fresh] = signed_.emplace(key, v->block);
-    if (!fresh && it->second != v->block) {
-      violation("honest node " + std::to_string(from) + " signed two different " +
-                (v->type == VoteType::prevote ? "prevotes" : "precommits") + " at height " +
-                std::to_string(v->height) + " round " + std::to_string(v->round));
-    }
-    if (v->type == VoteType::precommit && v->block) {
-      auto& lock = locks_[{from, v->height}];
-      if (v->round >= lock.first || lock.second == Hash32{}) lock = {v->round, *v->block};
-    }
-    if (v->type == VoteType::prevote && v->block) {
-      const auto lock = locks_.find({from, v->height});
-      if (lock != locks_.end() && lock->second.first < v->round && lock->second.second != *v->block) {
-        bool justified = false;
-        for (Round vr = lock->second.first; vr < v->round && !justified; ++vr) {
-          const auto pol = prevotes_.find({v->height, vr, *v->block});
-          if (pol == prevotes_.end()) continue;
-          std::uint64_t w = 0;
-          for (NodeId s : pol->second) w += validators_.weight(s);
-          justified = validators_.is_quorum(w);
-        }
-        if (!justified) {
-          violation("honest node " + std::to_string(from) + " locked at round " + std::to_string(lock->second.first) +
-                    " prevoted another block at round " + std::to_string(v->round) + " of height " +
-                    std::to_string(v->height) + " without a proof-of-lock from a round >= its lock");
-        }
-      }
-    }
+    if (v->type == VoteType::prevote && v->block) pols_[{v->height, v->round, *v->block}].emplace(from, payload);
+    observe_vote(from, v->type, v->height, v->round, v->block);
   } else if (const auto* p = std::get_if<Proposal>(&m.body)) {
     blocks_.emplace(p->block.hash(), p->block);
     if (!honest(from)) return;
@@ -821,6 +992,72 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
     if (!fresh && it->second != p->block.hash()) {
       violation("honest node " + std::to_string(from) + " signed two different proposals at height " +
                 std::to_string(p->height()) + " round " + std::to_string(p->round));
+    }
+  }
+}
+
+// Gosig: signatures travel inside aggregates. An honest node sends only
+// aggregates it verified, so their signers did sign: record them as
+// prepares (the proof-of-lock checker's input), and the sender's own
+// signature as its vote (one per kind per round, locks respected).
+// Byzantine aggregates are not trusted (their bitmaps may lie).
+void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
+  if (!honest(from)) return;
+  GosigMessage m;
+  try {
+    m = GosigMessage::from_bytes(payload);
+  } catch (const DecodeError&) {
+    return;
+  }
+  auto record_prepares = [this](const AggregateVote& a) {
+    if (a.type != VoteType::prevote) return;
+    auto& set = prevotes_[{a.height, a.round, a.block}];
+    for (NodeId i = 0; i < a.counts.size() && i < cfg_.n; ++i) {
+      if (a.counts[i] > 0) set.insert(i);
+    }
+  };
+  if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
+    record_prepares(*a);
+    if (a->type == VoteType::prevote && validators_.is_quorum(a->distinct_weight(validators_))) {
+      gosig_pcerts_.emplace(std::make_tuple(a->height, a->round, a->block), *a);  // the stale proposer's stock
+    }
+    if (a->has_signer(from)) observe_vote(from, a->type, a->height, a->round, a->block);
+  } else if (const auto* p = std::get_if<GosigProposal>(&m.body)) {
+    blocks_.emplace(p->block.hash(), p->block);
+    if (p->justification) record_prepares(*p->justification);
+  }
+}
+
+void Simulation::observe_vote(NodeId from, VoteType type, Height height, Round round, const std::optional<Hash32>& block) {
+  if (type == VoteType::prevote && block) prevotes_[{height, round, *block}].insert(from);
+  if (!honest(from)) return;
+  const auto key = std::make_tuple(from, height, round, static_cast<int>(type));
+  const auto [it, fresh] = signed_.emplace(key, block);
+  if (!fresh && it->second != block) {
+    violation("honest node " + std::to_string(from) + " signed two different " +
+              (type == VoteType::prevote ? "prevotes" : "precommits") + " at height " + std::to_string(height) +
+              " round " + std::to_string(round));
+  }
+  if (type == VoteType::precommit && block) {
+    auto& lock = locks_[{from, height}];
+    if (round >= lock.first || lock.second == Hash32{}) lock = {round, *block};
+  }
+  if (type == VoteType::prevote && block) {
+    const auto lock = locks_.find({from, height});
+    if (lock != locks_.end() && lock->second.first < round && lock->second.second != *block) {
+      bool justified = false;
+      for (Round vr = lock->second.first; vr < round && !justified; ++vr) {
+        const auto pol = prevotes_.find({height, vr, *block});
+        if (pol == prevotes_.end()) continue;
+        std::uint64_t w = 0;
+        for (NodeId s : pol->second) w += validators_.weight(s);
+        justified = validators_.is_quorum(w);
+      }
+      if (!justified) {
+        violation("honest node " + std::to_string(from) + " locked at round " + std::to_string(lock->second.first) +
+                  " prevoted another block at round " + std::to_string(round) + " of height " +
+                  std::to_string(height) + " without a proof-of-lock from a round >= its lock");
+      }
     }
   }
 }
@@ -926,6 +1163,7 @@ void Simulation::prune_checkers() {
   std::erase_if(locks_, [low](const auto& e) { return e.first.second < low; });
   prevotes_.erase(prevotes_.begin(), prevotes_.lower_bound({low, 0, Hash32{}}));
   pols_.erase(pols_.begin(), pols_.lower_bound({low, 0, Hash32{}}));
+  gosig_pcerts_.erase(gosig_pcerts_.begin(), gosig_pcerts_.lower_bound({low, 0, Hash32{}}));
   std::erase_if(blocks_, [low](const auto& e) { return e.second.header.height < low; });
 }
 
@@ -1037,7 +1275,7 @@ void Simulation::process(const Event& e) {
   const TimePoint local = local_time(node, now_);
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
-    node.runtime->input(local, MessageIn{e.from, e.payload});
+    node.runtime->input(local, MessageIn{validator_of(e.from), e.payload});
   } else if (e.kind == EventKind::timer) {
     if (cfg_.log) log(e.node, "timer " + std::to_string(e.id) + " fired");
     node.runtime->input(local, TimerFired{e.id});
@@ -1069,7 +1307,7 @@ SimResult Simulation::run() {
     push(std::move(e));
   }
   for (const auto& p : cfg_.partitions) {
-    if (p.side.size() != cfg_.n) throw InvalidArgument("simulate: a partition must place every node");
+    if (p.side.size() != instances()) throw InvalidArgument("simulate: a partition must place every node (and twin)");
   }
   if (cfg_.log) {
     std::string b;
@@ -1077,7 +1315,7 @@ SimResult Simulation::run() {
     result_.log.push_back("seed " + std::to_string(cfg_.seed) + ", n=" + std::to_string(cfg_.n) + ", behaviours:" + b +
                           ", faults end at " + fmt_time(cfg_.fault_end) + ", loss " + std::to_string(cfg_.loss));
   }
-  for (NodeId i = 0; i < cfg_.n; ++i) boot(i, false);
+  for (NodeId i = 0; i < instances(); ++i) boot(i, false);
   if (app_mode()) submit_client_txs();
   const TimePoint deadline = cfg_.fault_end + cfg_.liveness_window;
   while (!queue_.empty()) {

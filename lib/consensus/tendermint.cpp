@@ -21,7 +21,10 @@ std::optional<VoteType> kind_of(const Message& m) {
 
 Bytes SafetyRecord::to_bytes() const {
   Writer w;
-  w.version(format_version).u64(height).u32(round).u8(static_cast<std::uint8_t>(step));
+  w.version(lock_certificate.empty() ? format_version : lock_certificate_format_version)
+      .u64(height)
+      .u32(round)
+      .u8(static_cast<std::uint8_t>(step));
   auto opt_block = [&w](const std::optional<Round>& r, const std::optional<Block>& b) {
     w.boolean(r.has_value() && b.has_value());
     if (r && b) {
@@ -35,12 +38,16 @@ Bytes SafetyRecord::to_bytes() const {
   for (const auto& m : signed_messages) w.bytes(m);
   w.varint(valid_proof.size());
   for (const auto& m : valid_proof) w.bytes(m);
+  if (!lock_certificate.empty()) w.bytes(lock_certificate);
   return std::move(w).take();
 }
 
 SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
   Reader r(bytes);
-  r.expect_version(format_version, "safety record");
+  const auto version = r.u8("safety record version");
+  if (version != format_version && version != lock_certificate_format_version) {
+    throw DecodeError("safety record: unsupported version " + std::to_string(version));
+  }
   SafetyRecord rec;
   rec.height = r.u64("record height");
   rec.round = r.u32("record round");
@@ -68,6 +75,11 @@ SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
       throw DecodeError("safety record: a proof entry is not a vote");
     }
     rec.valid_proof.emplace_back(m.begin(), m.end());
+  }
+  if (version == lock_certificate_format_version) {
+    const auto c = r.bytes("lock certificate", limits.max_validators * 5 + 4096);
+    if (c.empty()) throw DecodeError("safety record: empty lock certificate in a version 2 record");
+    rec.lock_certificate.assign(c.begin(), c.end());
   }
   r.expect_end("safety record");
   return rec;

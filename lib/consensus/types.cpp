@@ -266,20 +266,40 @@ Vote Vote::read(Reader& r, const Limits& limits) {
 // ------------------------------------------------------------ certificate, evidence
 
 void CommitCertificate::write(Writer& w) const {
-  w.version(format_version).u64(height).u32(round);
+  if (!counts.empty() && counts.size() != signers.size()) {
+    throw InvalidArgument("commit certificate: counts must list every validator or none");
+  }
+  w.version(counts.empty() ? format_version : counted_format_version).u64(height).u32(round);
   detail::write_hash(w, block);
   detail::write_bitmap(w, signers);
   w.bytes(aggregate);
+  for (auto c : counts) w.varint(c);  // as many as the bitmap has bits
 }
 
 CommitCertificate CommitCertificate::read(Reader& r, const Limits& limits) {
-  r.expect_version(format_version, "commit certificate");
+  const auto version = r.u8("commit certificate version");
+  if (version != format_version && version != counted_format_version) {
+    throw DecodeError("commit certificate: unsupported version " + std::to_string(version));
+  }
   CommitCertificate c;
   c.height = r.u64("certificate height");
   c.round = r.u32("certificate round");
   c.block = detail::read_hash(r, "certificate block");
   c.signers = detail::read_bitmap(r, "certificate signers", limits.max_validators);
   c.aggregate = copy_of(r.bytes("certificate aggregate", limits.max_signature));
+  if (version == counted_format_version) {
+    // Version 2 exists only for counts: an empty committee would re-encode as version 1.
+    if (c.signers.empty()) throw DecodeError("commit certificate: version 2 without counts");
+    if (r.remaining() < c.signers.size()) throw DecodeError("commit certificate: counts truncated");
+    c.counts.reserve(c.signers.size());
+    for (std::size_t i = 0; i < c.signers.size(); ++i) {
+      const auto v = r.varint("certificate count");
+      if (v > 0xFFFFFFFFU || (v > 0) != c.signers[i]) {
+        throw DecodeError("commit certificate: count " + std::to_string(i) + " disagrees with the signer bitmap");
+      }
+      c.counts.push_back(static_cast<std::uint32_t>(v));
+    }
+  }
   return c;
 }
 

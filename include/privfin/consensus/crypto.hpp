@@ -62,6 +62,13 @@ class Crypto {
   // Signatures over one message; throws DecodeError for a malformed one.
   [[nodiscard]] virtual Bytes aggregate(std::span<const ByteView> sigs) = 0;
   [[nodiscard]] virtual bool verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) = 0;
+  // Counted aggregates (Gosig's gossip, gossip.hpp): a signature is an
+  // aggregate with count 1 for its signer; add_aggregates sums two
+  // aggregates of one message (counts add: MultiSig::merge_inplace), and
+  // verify_counted weighs each signer's key by its count. DecodeError from
+  // add_aggregates for a malformed aggregate; verify_counted returns false.
+  [[nodiscard]] virtual Bytes add_aggregates(ByteView a, ByteView b) = 0;
+  [[nodiscard]] virtual bool verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) = 0;
 
   // Modelled CPU time spent since the last call.
   [[nodiscard]] std::int64_t take_cost() noexcept { return std::exchange(cost_, 0); }
@@ -84,6 +91,8 @@ class BlsCrypto final : public Crypto {
   [[nodiscard]] bool verify(NodeId signer, ByteView msg, ByteView sig) override;
   [[nodiscard]] Bytes aggregate(std::span<const ByteView> sigs) override;
   [[nodiscard]] bool verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) override;
+  [[nodiscard]] Bytes add_aggregates(ByteView a, ByteView b) override;
+  [[nodiscard]] bool verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) override;
 
  private:
   std::vector<Bytes> pks_;
@@ -117,6 +126,10 @@ class SymbolicCrypto final : public Crypto {
   // XOR of the tags: order-free like a BLS sum.
   [[nodiscard]] Bytes aggregate(std::span<const ByteView> sigs) override;
   [[nodiscard]] bool verify_aggregate(const std::vector<bool>& signers, ByteView msg, ByteView agg) override;
+  // Counted aggregates are sums of tags mod 2^256 (not XOR, under which a
+  // count of 2 would cancel and let anyone claim an even count).
+  [[nodiscard]] Bytes add_aggregates(ByteView a, ByteView b) override;
+  [[nodiscard]] bool verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) override;
 
  private:
   std::shared_ptr<const SymbolicKeys> keys_;
@@ -124,7 +137,8 @@ class SymbolicCrypto final : public Crypto {
 };
 
 // The certificate's signers hold a quorum of the weight and its aggregate
-// verifies over the precommit for (height, round, block) on this chain.
+// verifies over the precommit for (height, round, block) on this chain
+// (with its counts when it has them: a Gosig certificate, gossip.hpp).
 [[nodiscard]] bool verify_certificate(Crypto& crypto, const ValidatorSet& validators, std::string_view chain_id,
                                       const CommitCertificate& cert);
 // Both votes are signed by the named voter and conflict.

@@ -44,6 +44,7 @@ enum class Step : std::uint8_t { propose = 0, prevote = 1, precommit = 2 };
 // restart instead of signing anew.
 struct SafetyRecord {
   static constexpr std::uint8_t format_version = 1;
+  static constexpr std::uint8_t lock_certificate_format_version = 2;
   Height height = 0;
   Round round = 0;
   Step step = Step::propose;
@@ -56,6 +57,11 @@ struct SafetyRecord {
   // proof-of-lock, which a restarted proposer must be able to show again,
   // or a lock whose proof lived only in its memory blocks the height.
   std::vector<Bytes> valid_proof;
+  // Gosig (gosig.hpp): the prepare certificate of `locked` (an
+  // AggregateVote encoding), so that a restarted node can still show why it
+  // is locked and re-propose. Empty for Tendermint. A record with it is
+  // written as version 2; without it, version 1 byte for byte as before.
+  Bytes lock_certificate;
 
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static SafetyRecord from_bytes(ByteView bytes, const Limits& limits = {});

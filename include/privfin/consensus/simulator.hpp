@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "privfin/consensus/adversary.hpp"
+#include "privfin/consensus/gosig.hpp"
 #include "privfin/consensus/tendermint.hpp"
 
 namespace privfin::consensus {
@@ -96,6 +97,19 @@ struct CrashPlan {
 // its call order checked by CheckedApplication, fed by simulated clients.
 enum class SimApplication : std::uint8_t { stand_in, kv_store, payments };
 
+// The engine every node runs. Gosig's nodes also get ECVRF keys (drawn
+// from the seed's "vrf" stream, so Tendermint runs are unchanged) unless
+// `gosig_schedule` fixes the candidates of each round.
+enum class SimEngine : std::uint8_t { tendermint, gosig };
+[[nodiscard]] std::string_view to_string(SimEngine e) noexcept;
+struct GosigSimParams {
+  TimePoint stage_one = 1'000'000'000;
+  TimePoint stage_two = 1'000'000'000;
+  GossipConfig gossip{3, 100'000'000};
+  std::uint64_t expected_candidates = 7;
+  FixedSortition::Schedule schedule;  // empty: ECVRF sortition
+};
+
 struct SimConfig {
   std::uint64_t seed = 1;
   std::size_t n = 4;
@@ -144,6 +158,15 @@ struct SimConfig {
   PlantedBugs bugs;
   bool log = false;                // keep a readable event log
   SimApplication application = SimApplication::stand_in;
+  SimEngine engine = SimEngine::tendermint;
+  GosigSimParams gosig;
+  // Twins (Bano et al., OPODIS 2021; twins.hpp): instance n + k is a second
+  // process of validator twins[k], with the same key and an honest engine.
+  // A message to a validator goes to each of its instances; partitions
+  // place every instance (side has n + twins.size() entries); a twinned
+  // validator counts as Byzantine for the checkers. Not combinable with
+  // Byzantine behaviours or a reference application.
+  std::vector<NodeId> twins;
   // Reference applications: transactions the clients submit to every node
   // that is up, at the start and each time a new height is first decided.
   std::size_t client_txs_per_height = 3;

@@ -44,6 +44,10 @@ struct PlantedBugs {
   bool skip_lock_check = false;               // prevote a new value while locked on another
   bool accept_lower_round_certificate = false; // unlock on a proof-of-lock older than the lock
   bool send_before_durable = false;           // runtime.hpp: release sends before Persist is durable
+  // Gosig only (gosig.hpp); the two above also apply to it (prepare while
+  // locked; release a lock on a certificate not from a later round).
+  bool count_sum_of_counts = false;           // quorum by the sum of gossip counts, not distinct signers
+  bool sign_twice = false;                    // prepare two blocks in one round
 };
 
 struct TendermintConfig {

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -186,13 +187,23 @@ struct Vote {
 
 // 2f+1 precommits for one block in one round, aggregated: a signer bitmap
 // and one aggregate signature over Vote::signed_bytes(precommit, h, r, block).
+// A certificate merged along gossip paths (Gosig) also carries per-signer
+// counts (counts[i] > 0 exactly where signers[i]; the aggregate weighs each
+// key by its count) and is written as version 2; without counts it is
+// version 1, byte for byte as before.
 struct CommitCertificate {
   static constexpr std::uint8_t format_version = 1;
+  static constexpr std::uint8_t counted_format_version = 2;
+  // Constructors keep the brace forms of the five-field version working.
+  CommitCertificate() = default;
+  CommitCertificate(Height h, Round r, Hash32 b, std::vector<bool> s, Bytes agg, std::vector<std::uint32_t> c = {})
+      : height(h), round(r), block(b), signers(std::move(s)), aggregate(std::move(agg)), counts(std::move(c)) {}
   Height height = 0;
   Round round = 0;
   Hash32 block;
   std::vector<bool> signers;  // one bit per validator
   Bytes aggregate;
+  std::vector<std::uint32_t> counts;  // empty, or one per validator
 
   void write(Writer& w) const;
   [[nodiscard]] static CommitCertificate read(Reader& r, const Limits& limits);

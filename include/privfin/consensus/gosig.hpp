@@ -1,0 +1,173 @@
+// privfin/consensus/gosig.hpp — the second engine: Gosig (Li, Wang et al.,
+// "Gosig: A Scalable and High-Performance Byzantine Consensus for
+// Consortium Blockchains", SoCC 2020, arXiv 1802.01315), behind the same
+// contract as Tendermint (engine.hpp). Rounds are cut by each node's own
+// clock: stage I (length stage_one) for proposals, stage II (stage_two)
+// for signature collection. Secret candidates drawn by sortition
+// (gosig_sortition.hpp) propose; every node keeps the lowest-priority
+// valid proposal; then prepare (P), and once 2f+1 distinct signers
+// prepared, lock and tentatively commit (TC); 2f+1 distinct TC signers
+// commit. Signatures travel as aggregates merged along gossip paths
+// (gossip.hpp). A lock is released only by a prepare certificate from a
+// later round; a candidate re-proposes the block of the highest prepare
+// certificate it has seen. Safe with f < n/3 of the weight Byzantine
+// whatever the network and the clocks do; live while clocks stay within
+// a fraction of a stage and messages arrive within the stages
+// (docs/consensus.md, "The Gosig engine", states every choice where the paper could
+// not be read, and the safety argument).
+//
+//   GosigConfig cfg{.chain_id = "bank-consortium", .validators = vs, .self = 2};
+//   VrfSortition sortition("bank-consortium", vrf_keys, 2, my_vrf_secret, 7);
+//   Gosig engine(cfg, crypto, sortition);              // crypto: BlsCrypto or SymbolicCrypto
+//   auto actions = engine.step(now, Start{});
+//
+// At most one P and one TC per (height, round), each persisted (Persist,
+// before the message that carries it) in the SafetyRecord: signed_messages
+// holds them as Vote messages (prevote = P, precommit = TC), locked /
+// locked_round / lock_certificate the lock. After a restart the engine
+// gossips the same signatures again and signs nothing else in that round
+// or any earlier one. Cost per round with n validators: one ECVRF prove,
+// one verify per candidate seen, one signature per P and TC, and one
+// aggregate verification per received aggregate that adds a signer;
+// fanout messages per gossip key per interval. Throws InvalidArgument for
+// an input before Start, a second Start, self outside the set, a crypto
+// committee of another size, or zero-length stages (the caller's
+// mistakes); never for a peer's bytes. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/gosig_messages.hpp"
+#include "privfin/consensus/gosig_sortition.hpp"
+#include "privfin/consensus/gossip.hpp"
+#include "privfin/consensus/tendermint.hpp"  // PlantedBugs
+
+namespace privfin::consensus {
+
+struct GosigConfig {
+  std::string chain_id;
+  ValidatorSet validators;
+  NodeId self = 0;
+  Limits limits;
+  TimePoint genesis_time = 0;            // round r starts at genesis_time + r * (stage_one + stage_two)
+  TimePoint stage_one = 1'000'000'000;   // T_I: proposals
+  TimePoint stage_two = 1'000'000'000;   // T_II: prepare and tentative commit
+  GossipConfig gossip;
+  std::size_t max_candidates = 16;       // proposals kept per round (the lowest priorities)
+  std::size_t kept_decisions = 16;       // recent decisions served to peers that are behind
+  PlantedBugs bugs;
+};
+
+class Gosig final : public Engine {
+ public:
+  Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition);
+
+  [[nodiscard]] std::vector<Action> step(TimePoint now, const Input& in) override;
+  [[nodiscard]] Hash32 state_digest() const override;
+  [[nodiscard]] Height committed_height() const override { return height_ - 1; }
+  [[nodiscard]] std::size_t memory_items() const override;
+  // Height, clock round, and stage (1 proposals, 2 signatures; 0 before Start).
+  [[nodiscard]] EnginePosition position() const override {
+    return {height_, round_, static_cast<std::uint8_t>(stage_)};
+  }
+
+  [[nodiscard]] Height height() const noexcept { return height_; }
+  [[nodiscard]] Round round() const noexcept { return round_; }
+  [[nodiscard]] int stage() const noexcept { return stage_; }
+  [[nodiscard]] std::optional<Round> locked_round() const noexcept { return lock_round_; }
+  [[nodiscard]] const GosigConfig& config() const noexcept { return cfg_; }
+  // The round that contains engine time t.
+  [[nodiscard]] Round round_at(TimePoint t) const noexcept;
+
+ private:
+  struct Candidate {
+    GosigProposal proposal;
+    Bytes raw;
+    Hash32 id;
+  };
+
+  void start(const Start& s);
+  void advance_clock();
+  void enter_round(Round r);
+  void enter_stage_two();
+  void propose(const SortitionTicket& ticket);
+  void on_message(const MessageIn& m);
+  void on_proposal(NodeId from, GosigProposal p);
+  void on_aggregate(NodeId from, const AggregateVote& a);
+  void on_decision(NodeId from, const Decision& d);
+  void on_proposal_ready(const ProposalReady& p);
+  void on_checked(const ProposalChecked& c);
+  void try_prepare();
+  void prepare(const Candidate& c);
+  void check_quorums(const Hash32& block);
+  void commit(const Decision& d);
+  void persist();
+  void gossip_put(const std::string& key, const Bytes& payload);
+  void gossip_proposal();
+  void serve_behind_peer(NodeId peer, Height their_height);
+  void request_sync(NodeId peer, Height their_height);
+  void reject(NodeId from, RejectionCause cause, std::string detail);
+  void schedule();
+  [[nodiscard]] bool quorum(const AggregateVote& a) const;
+  [[nodiscard]] bool check_justification(const AggregateVote& j, const Block& b, Round r) const;
+  [[nodiscard]] const Candidate* best_valid() const;
+  [[nodiscard]] const Candidate* find_block(const Hash32& id) const;
+  [[nodiscard]] Hash32 parent_hash() const;
+  [[nodiscard]] TimePoint round_start(Round r) const noexcept;
+  [[nodiscard]] TimePoint round_length() const noexcept { return cfg_.stage_one + cfg_.stage_two; }
+  [[nodiscard]] std::string key(std::uint8_t kind, const Hash32& block) const;
+
+  GosigConfig cfg_;
+  Crypto& crypto_;
+  CandidateSortition& sortition_;
+  Gossip gossip_;
+  std::vector<Action> out_;
+  TimePoint now_ = 0;
+  bool started_ = false;
+
+  Height height_ = 1;
+  std::optional<Decision> tip_;
+  std::deque<Decision> decisions_;
+  Round round_ = 0;
+  int stage_ = 0;  // 0 before the first round, 1 or 2
+  Round rounds_at_height_ = 0;
+  // Across rounds (durable through the record): the lock.
+  std::optional<Block> locked_;
+  std::optional<Round> lock_round_;
+  std::optional<AggregateVote> lock_cert_;
+  // The highest prepare certificate seen at this height, with its block.
+  std::optional<std::pair<Block, AggregateVote>> highest_;
+  SafetyRecord record_;
+  // After a restart inside a height: the recorded round. Nothing is signed
+  // in a round before it, no P and no proposal in it but the recorded
+  // ones; no proposal in the boot round either.
+  std::optional<Round> restored_round_;
+  std::optional<Round> no_propose_round_;
+  std::optional<Hash32> restored_p_, restored_tc_;
+  // This round.
+  std::map<Hash32, Candidate> candidates_;  // by priority (32 bytes, big-endian)
+  std::map<Hash32, bool> validity_;        // the application's verdicts at this height
+  std::set<Hash32> validating_;
+  std::set<Hash32> prepared_;              // one, unless PlantedBugs::sign_twice
+  std::optional<Hash32> tc_sent_;
+  std::map<Hash32, AggregateVote> p_agg_, tc_agg_;
+  bool requested_ = false;
+  std::optional<SortitionTicket> pending_ticket_;  // while the application makes our block
+  // Timers and bookkeeping.
+  TimerId next_timer_ = 1;
+  TimerId boundary_timer_ = 0;
+  TimePoint boundary_at_ = -1;
+  TimerId gossip_timer_ = 0;
+  std::map<NodeId, std::pair<Height, Round>> served_;
+  std::optional<Round> last_sync_round_;
+};
+
+}  // namespace privfin::consensus

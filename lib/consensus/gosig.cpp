@@ -1,0 +1,580 @@
+// The Gosig engine (gosig.hpp). Section numbers refer to the research
+// brief's description of the protocol (docs/consensus.md, "The Gosig engine").
+#include "privfin/consensus/gosig.hpp"
+
+#include <algorithm>
+
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+
+namespace privfin::consensus {
+
+namespace {
+
+constexpr std::uint8_t key_proposal = 1;
+constexpr std::uint8_t key_prepare = 2;
+constexpr std::uint8_t key_commit = 3;
+
+const ValidatorSet& containing(const ValidatorSet& validators, NodeId self) {
+  if (self >= validators.size()) throw InvalidArgument("Gosig: self is not in the validator set");
+  return validators;
+}
+
+Bytes vote_message(VoteType type, Height h, Round r, const Hash32& block, NodeId voter, Bytes signature) {
+  return Message{Vote{type, h, r, block, voter, std::move(signature)}}.to_bytes();
+}
+
+}  // namespace
+
+Gosig::Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition)
+    : cfg_(std::move(config)),
+      crypto_(crypto),
+      sortition_(sortition),
+      gossip_(cfg_.self, containing(cfg_.validators, cfg_.self).size(), cfg_.gossip) {
+  if (crypto_.committee_size() != cfg_.validators.size()) {
+    throw InvalidArgument("Gosig: crypto committee size differs from the validator set");
+  }
+  if (cfg_.chain_id.empty() || cfg_.chain_id.size() > cfg_.limits.max_chain_id) {
+    throw InvalidArgument("Gosig: chain id is empty or too long");
+  }
+  if (cfg_.stage_one <= 0 || cfg_.stage_two <= 0) throw InvalidArgument("Gosig: stages must have a positive length");
+  if (cfg_.max_candidates == 0) throw InvalidArgument("Gosig: max_candidates must be at least 1");
+}
+
+Round Gosig::round_at(TimePoint t) const noexcept {
+  if (t <= cfg_.genesis_time) return 0;
+  return static_cast<Round>((t - cfg_.genesis_time) / round_length());
+}
+
+TimePoint Gosig::round_start(Round r) const noexcept { return cfg_.genesis_time + static_cast<TimePoint>(r) * round_length(); }
+
+Hash32 Gosig::parent_hash() const { return tip_ ? tip_->block.hash() : Hash32{}; }
+
+std::string Gosig::key(std::uint8_t kind, const Hash32& block) const {
+  return std::to_string(kind) + "/" + std::to_string(height_) + "/" + std::to_string(round_) + "/" + block.hex();
+}
+
+void Gosig::reject(NodeId from, RejectionCause cause, std::string detail) {
+  out_.push_back(Rejected{Rejection{height_, cfg_.self, from, cause, std::move(detail)}});
+}
+
+std::vector<Action> Gosig::step(TimePoint now, const Input& in) {
+  out_.clear();
+  now_ = now;
+  if (!started_ && !std::holds_alternative<Start>(in)) throw InvalidArgument("Gosig: input before Start");
+  std::visit(
+      [this](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Start>) {
+          start(x);
+        } else if constexpr (std::is_same_v<T, MessageIn>) {
+          advance_clock();
+          on_message(x);
+        } else if constexpr (std::is_same_v<T, TimerFired>) {
+          advance_clock();
+          if (x.id == gossip_timer_) {
+            for (auto& [to, bytes] : gossip_.tick(now_)) out_.push_back(Send{to, std::move(bytes)});
+            gossip_timer_ = next_timer_++;
+            out_.push_back(SetTimer{gossip_timer_, now_ + cfg_.gossip.interval});
+          }
+        } else if constexpr (std::is_same_v<T, ProposalReady>) {
+          advance_clock();
+          on_proposal_ready(x);
+        } else if constexpr (std::is_same_v<T, ProposalChecked>) {
+          advance_clock();
+          on_checked(x);
+        } else if constexpr (std::is_same_v<T, BlockSynced>) {
+          advance_clock();
+          on_decision(cfg_.self, x.decision);
+        }
+      },
+      in);
+  if (started_) schedule();
+  return std::move(out_);
+}
+
+// ------------------------------------------------------------ start, clock
+
+void Gosig::start(const Start& s) {
+  if (started_) throw InvalidArgument("Gosig: started twice");
+  started_ = true;
+  height_ = s.committed + 1;
+  tip_ = s.tip;
+  if (tip_) decisions_.push_back(*tip_);
+  record_.height = height_;
+  if (s.record && s.record->height == height_) {
+    // Restart inside a height: keep the lock and re-send exactly what was
+    // signed in the recorded round; sign nothing at or before it anew.
+    record_ = *s.record;
+    if (record_.locked && record_.locked_round && !record_.lock_certificate.empty()) {
+      locked_ = record_.locked;
+      lock_round_ = record_.locked_round;
+      lock_cert_ = AggregateVote::from_bytes(record_.lock_certificate, cfg_.limits);
+      highest_ = std::make_pair(*locked_, *lock_cert_);
+    }
+    restored_round_ = record_.round;
+    for (const auto& raw : record_.signed_messages) {
+      const auto m = Message::from_bytes(raw, cfg_.limits);
+      if (const auto* v = std::get_if<Vote>(&m.body); v && v->block && v->round == record_.round) {
+        (v->type == VoteType::prevote ? restored_p_ : restored_tc_) = *v->block;
+      }
+    }
+  }
+  if (s.record || s.committed > 0) no_propose_round_ = round_at(now_);
+  gossip_timer_ = next_timer_++;
+  out_.push_back(SetTimer{gossip_timer_, now_ + cfg_.gossip.interval});
+  advance_clock();
+}
+
+void Gosig::advance_clock() {
+  const Round r = round_at(now_);
+  if (stage_ == 0 || r > round_) enter_round(r);
+  if (stage_ == 1 && now_ >= round_start(round_) + cfg_.stage_one) enter_stage_two();
+}
+
+void Gosig::schedule() {
+  const TimePoint next = stage_ == 1 ? round_start(round_) + cfg_.stage_one : round_start(round_ + 1);
+  if (next == boundary_at_) return;
+  if (boundary_timer_ != 0) out_.push_back(CancelTimer{boundary_timer_});
+  boundary_timer_ = next_timer_++;
+  boundary_at_ = next;
+  out_.push_back(SetTimer{boundary_timer_, next});
+}
+
+void Gosig::enter_round(Round r) {
+  round_ = r;
+  stage_ = 1;
+  ++rounds_at_height_;
+  candidates_.clear();
+  prepared_.clear();
+  tc_sent_.reset();
+  p_agg_.clear();
+  tc_agg_.clear();
+  requested_ = false;
+  // Validity verdicts are the application's at this height: keep them.
+  if (restored_round_ && r == *restored_round_ && (restored_p_ || restored_tc_)) {
+    // Gossip again what the record says we signed here (the same bytes
+    // would be signed again: signatures are deterministic, but we need not).
+    for (const auto& raw : record_.signed_messages) {
+      const auto m = Message::from_bytes(raw, cfg_.limits);
+      const auto* v = std::get_if<Vote>(&m.body);
+      if (v == nullptr || !v->block || v->round != r) continue;
+      auto a = single_aggregate(v->type, height_, r, *v->block, cfg_.validators.size(), cfg_.self, v->signature);
+      if (v->type == VoteType::prevote) {
+        prepared_.insert(*v->block);
+        p_agg_[*v->block] = a;
+        gossip_put(key(key_prepare, *v->block), GosigMessage{a}.to_bytes());
+      } else {
+        tc_sent_ = *v->block;
+        tc_agg_[*v->block] = a;
+        gossip_put(key(key_commit, *v->block), GosigMessage{a}.to_bytes());
+      }
+    }
+  }
+  if (no_propose_round_ && *no_propose_round_ == r) return;
+  if (restored_round_ && r <= *restored_round_) return;
+  if (auto ticket = sortition_.draw(height_, r)) propose(*ticket);
+}
+
+void Gosig::propose(const SortitionTicket& ticket) {
+  if (highest_) {
+    // a.6 step 3 with the brief's a.8 addition: re-propose the block of the
+    // highest prepare certificate seen (our lock is one of those).
+    GosigProposal p{round_, cfg_.self, ticket.proof, highest_->first, highest_->second, {}};
+    p.signature = crypto_.sign(p.signed_bytes());
+    on_proposal(cfg_.self, std::move(p));
+    return;
+  }
+  requested_ = true;
+  pending_ticket_ = ticket;
+  out_.push_back(RequestProposal{height_, round_, parent_hash(), cfg_.limits.max_body});
+}
+
+void Gosig::on_proposal_ready(const ProposalReady& x) {
+  if (!requested_ || x.height != height_ || x.round != round_ || stage_ != 1 || !pending_ticket_) return;
+  if (x.body.size() > cfg_.limits.max_body) throw InvalidArgument("Gosig: proposal body above limits.max_body");
+  requested_ = false;
+  Block b;
+  b.header.chain_id = cfg_.chain_id;
+  b.header.height = height_;
+  b.header.round = round_;
+  b.header.parent = parent_hash();
+  b.header.proposer = cfg_.self;
+  b.header.tx_root = tx_root_of(x.body);
+  b.header.app_hash = x.app_hash;
+  b.header.validators_hash = cfg_.validators.hash();
+  b.header.time = now_;
+  b.body = x.body;
+  validity_[b.hash()] = true;  // our own application made it
+  GosigProposal p{round_, cfg_.self, pending_ticket_->proof, std::move(b), std::nullopt, {}};
+  pending_ticket_.reset();
+  p.signature = crypto_.sign(p.signed_bytes());
+  on_proposal(cfg_.self, std::move(p));
+}
+
+void Gosig::enter_stage_two() {
+  stage_ = 2;
+  try_prepare();
+}
+
+// ------------------------------------------------------------ messages
+
+void Gosig::on_message(const MessageIn& in) {
+  if (in.from >= cfg_.validators.size() || in.from == cfg_.self) {
+    reject(in.from, RejectionCause::wrong_sender, "sender is not another validator");
+    return;
+  }
+  GosigMessage m;
+  try {
+    m = GosigMessage::from_bytes(in.payload, cfg_.limits);
+  } catch (const DecodeError& e) {
+    reject(in.from, RejectionCause::malformed, e.what());
+    return;
+  }
+  if (const auto* d = std::get_if<Decision>(&m.body)) {
+    if (d->block.header.height == height_) return on_decision(in.from, *d);
+    if (d->block.header.height > height_) request_sync(in.from, d->block.header.height + 1);
+    return;
+  }
+  const Height h = m.height();
+  if (h < height_) return serve_behind_peer(in.from, h);
+  if (h > height_) return request_sync(in.from, h);
+  if (m.round() != round_) return;  // another round: stale, or a clock ahead of ours
+  if (auto* p = std::get_if<GosigProposal>(&m.body)) {
+    on_proposal(in.from, std::move(*p));
+  } else {
+    on_aggregate(in.from, std::get<AggregateVote>(m.body));
+  }
+}
+
+bool Gosig::quorum(const AggregateVote& a) const {
+  if (cfg_.bugs.count_sum_of_counts) {
+    std::uint64_t w = 0;
+    for (NodeId i = 0; i < a.counts.size(); ++i) w += std::uint64_t{a.counts[i]} * cfg_.validators.weight(i);
+    return cfg_.validators.is_quorum(w);
+  }
+  return cfg_.validators.is_quorum(a.distinct_weight(cfg_.validators));
+}
+
+// A prepare certificate for block b from a round before r, that verifies.
+bool Gosig::check_justification(const AggregateVote& j, const Block& b, Round r) const {
+  return j.type == VoteType::prevote && j.height == height_ && j.round < r && j.block == b.hash() &&
+         b.header.round <= j.round && j.counts.size() == cfg_.validators.size() && quorum(j) &&
+         crypto_.verify_counted(j.counts, j.signed_bytes(cfg_.chain_id), j.aggregate);
+}
+
+void Gosig::on_proposal(NodeId from, GosigProposal p) {
+  // Gossip brings the same proposal many times: skip the VRF check for one
+  // we hold already.
+  for (const auto& [prio, c] : candidates_) {
+    if (c.proposal.proposer == p.proposer && c.proposal.ticket == p.ticket && c.proposal.signature == p.signature) return;
+  }
+  const auto drawn = sortition_.check(p.proposer, height_, round_, p.ticket);
+  if (!drawn || drawn->size() != 32) {
+    return reject(from, RejectionCause::invalid_proof, "proposer is not a candidate of this round");
+  }
+  std::optional<Hash32> priority{Hash32{}};
+  std::copy(drawn->begin(), drawn->end(), priority->v.begin());
+  if (const auto it = candidates_.find(*priority); it != candidates_.end()) {
+    // Its maker equivocated (the first proposal stays), or this one is forged.
+    if (!crypto_.verify(p.proposer, p.signed_bytes(), p.signature)) {
+      reject(from, RejectionCause::invalid_proof, "proposal signature does not verify");
+    }
+    return;
+  }
+  if (candidates_.size() >= cfg_.max_candidates && !(*priority < candidates_.rbegin()->first)) return;
+  const auto& hd = p.block.header;
+  if (hd.chain_id != cfg_.chain_id || hd.validators_hash != cfg_.validators.hash()) {
+    return reject(from, RejectionCause::wrong_key, "block of another chain or validator set");
+  }
+  if (hd.height != height_ || hd.parent != parent_hash()) {
+    return reject(from, RejectionCause::other, "block does not extend our chain tip");
+  }
+  if (!p.block.body_matches() || p.block.body.size() > cfg_.limits.max_body) {
+    return reject(from, RejectionCause::malformed, "block body does not match its header");
+  }
+  if (!crypto_.verify(p.proposer, p.signed_bytes(), p.signature)) {
+    return reject(from, RejectionCause::invalid_proof, "proposal signature does not verify");
+  }
+  if (p.justification) {
+    if (!check_justification(*p.justification, p.block, p.round)) {
+      return reject(from, RejectionCause::invalid_proof, "re-proposal without a valid prepare certificate");
+    }
+    if (!highest_ || p.justification->round > highest_->second.round) highest_ = std::make_pair(p.block, *p.justification);
+  } else if (hd.round != p.round || hd.proposer != p.proposer) {
+    return reject(from, RejectionCause::out_of_range, "new block not made in this round by its proposer");
+  }
+  Candidate c{std::move(p), {}, {}};
+  c.id = c.proposal.block.hash();
+  c.raw = GosigMessage{c.proposal}.to_bytes();
+  const Hash32 id = c.id;
+  candidates_.emplace(*priority, std::move(c));
+  while (candidates_.size() > cfg_.max_candidates) candidates_.erase(std::prev(candidates_.end()));
+  if (!validity_.contains(id) && !validating_.contains(id)) {
+    const auto* cand = find_block(id);
+    validating_.insert(id);
+    out_.push_back(RequestValidate{height_, round_, id, cand->proposal.block.header, cand->proposal.block.body});
+  }
+  gossip_proposal();
+  if (stage_ == 2) try_prepare();
+}
+
+void Gosig::on_checked(const ProposalChecked& x) {
+  if (x.height != height_ || validating_.erase(x.block) == 0) return;
+  validity_[x.block] = x.accept;
+  gossip_proposal();
+  if (stage_ == 2) try_prepare();
+  // A TC quorum may have formed for this block while it was being checked.
+  check_quorums(x.block);
+}
+
+const Gosig::Candidate* Gosig::find_block(const Hash32& id) const {
+  for (const auto& [prio, c] : candidates_) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+const Gosig::Candidate* Gosig::best_valid() const {
+  for (const auto& [prio, c] : candidates_) {
+    const auto v = validity_.find(c.id);
+    if (v != validity_.end() && v->second) return &c;
+  }
+  return nullptr;
+}
+
+// Only the best valid proposal is re-gossiped (a.6 step 4).
+void Gosig::gossip_proposal() {
+  const auto* best = best_valid();
+  if (best == nullptr) return;
+  gossip_put(key(key_proposal, Hash32{}), best->raw);
+}
+
+void Gosig::gossip_put(const std::string& k, const Bytes& payload) {
+  // A value lives until the end of its round plus one stage II, so that a
+  // peer whose clock is a little behind still gets it.
+  const TimePoint expires = round_start(round_ + 1) + cfg_.stage_two;
+  for (auto& [to, bytes] : gossip_.put(k, payload, now_, expires)) out_.push_back(Send{to, std::move(bytes)});
+}
+
+// a.6 step 5: what to prepare, at the start of stage II (or later in stage
+// II when the first valid proposal arrives late).
+void Gosig::try_prepare() {
+  if (stage_ != 2 || (restored_round_ && round_ <= *restored_round_)) return;
+  if (!prepared_.empty()) {
+    if (!cfg_.bugs.sign_twice || prepared_.size() > 1) return;
+  }
+  const Candidate* best = nullptr;
+  for (const auto& [prio, c] : candidates_) {
+    const auto v = validity_.find(c.id);
+    if (v == validity_.end() || !v->second || prepared_.contains(c.id)) continue;
+    best = &c;
+    break;
+  }
+  if (best == nullptr) return;
+  if (locked_ && best->id != locked_->hash() && !cfg_.bugs.skip_lock_check) {
+    const auto& j = best->proposal.justification;
+    const bool later = j && (j->round > *lock_round_ || cfg_.bugs.accept_lower_round_certificate);
+    if (!later) return;  // locked on another block: prepare nothing this round
+    locked_.reset();     // released by a later-round prepare certificate
+    lock_round_.reset();
+    lock_cert_.reset();
+  }
+  prepare(*best);
+}
+
+void Gosig::persist() {
+  record_.height = height_;
+  record_.locked = locked_;
+  record_.locked_round = lock_round_;
+  record_.lock_certificate = lock_cert_ ? lock_cert_->to_bytes() : Bytes{};
+  record_.valid.reset();
+  record_.valid_round.reset();
+  record_.valid_proof.clear();
+  out_.push_back(Persist{record_});
+}
+
+void Gosig::prepare(const Candidate& c) {
+  const Hash32 id = c.id;
+  Bytes sig = crypto_.sign(Vote::signed_bytes(cfg_.chain_id, VoteType::prevote, height_, round_, id));
+  if (record_.round != round_) record_.signed_messages.clear();
+  record_.round = round_;
+  record_.step = Step::prevote;
+  if (record_.signed_messages.size() < 3) {
+    record_.signed_messages.push_back(vote_message(VoteType::prevote, height_, round_, id, cfg_.self, sig));
+  }
+  persist();  // a barrier: the P below leaves only once this is durable
+  prepared_.insert(id);
+  auto mine = single_aggregate(VoteType::prevote, height_, round_, id, cfg_.validators.size(), cfg_.self, std::move(sig));
+  auto& agg = p_agg_[id];
+  if (agg.counts.empty()) {
+    agg = std::move(mine);
+  } else if (!agg.has_signer(cfg_.self)) {
+    (void)fold_aggregate(agg, mine, crypto_, cfg_.chain_id);
+  }
+  gossip_put(key(key_prepare, id), GosigMessage{agg}.to_bytes());
+  gossip_proposal();
+  check_quorums(id);
+  if (cfg_.bugs.sign_twice) try_prepare();
+}
+
+void Gosig::on_aggregate(NodeId from, const AggregateVote& a) {
+  if (a.counts.size() != cfg_.validators.size()) {
+    return reject(from, RejectionCause::malformed, "aggregate for a committee of another size");
+  }
+  // Merged only for a block we prepared (P), or one we hold and found
+  // valid (TC: enough to commit it; pipelining lets TC arrive before our
+  // own P quorum).
+  const bool interested = a.type == VoteType::prevote
+                              ? prepared_.contains(a.block)
+                              : (prepared_.contains(a.block) ||
+                                 (find_block(a.block) != nullptr && validity_.contains(a.block) && validity_.at(a.block)));
+  if (!interested) return;
+  auto& mine = (a.type == VoteType::prevote ? p_agg_ : tc_agg_)[a.block];
+  switch (fold_aggregate(mine, a, crypto_, cfg_.chain_id)) {
+    case Fold::no_news: return;
+    case Fold::invalid: return reject(from, RejectionCause::invalid_proof, "aggregate signature does not verify");
+    case Fold::grown: break;
+  }
+  gossip_put(key(a.type == VoteType::prevote ? key_prepare : key_commit, a.block), GosigMessage{mine}.to_bytes());
+  check_quorums(a.block);
+}
+
+void Gosig::check_quorums(const Hash32& id) {
+  const auto p = p_agg_.find(id);
+  if (p != p_agg_.end() && !tc_sent_ && prepared_.contains(id) && quorum(p->second) &&
+      (!restored_round_ || round_ >= *restored_round_)) {
+    // a.6 step 7: prepared. Lock on it, then tentatively commit.
+    const auto* c = find_block(id);
+    if (c != nullptr) {
+      locked_ = c->proposal.block;
+      lock_round_ = round_;
+      lock_cert_ = p->second;
+      if (!highest_ || highest_->second.round <= round_) highest_ = std::make_pair(*locked_, p->second);
+      Bytes sig = crypto_.sign(Vote::signed_bytes(cfg_.chain_id, VoteType::precommit, height_, round_, id));
+      record_.round = round_;
+      record_.step = Step::precommit;
+      if (record_.signed_messages.size() < 3) {
+        record_.signed_messages.push_back(vote_message(VoteType::precommit, height_, round_, id, cfg_.self, sig));
+      }
+      persist();
+      tc_sent_ = id;
+      auto mine =
+          single_aggregate(VoteType::precommit, height_, round_, id, cfg_.validators.size(), cfg_.self, std::move(sig));
+      auto& agg = tc_agg_[id];
+      if (agg.counts.empty()) {
+        agg = std::move(mine);
+      } else if (!agg.has_signer(cfg_.self)) {
+        (void)fold_aggregate(agg, mine, crypto_, cfg_.chain_id);
+      }
+      gossip_put(key(key_commit, id), GosigMessage{agg}.to_bytes());
+    }
+  }
+  const auto t = tc_agg_.find(id);
+  if (t == tc_agg_.end() || t->second.counts.empty() || !quorum(t->second)) return;
+  const auto* c = find_block(id);
+  if (c == nullptr) return;
+  const auto v = validity_.find(id);
+  if (v == validity_.end() || !v->second) return;
+  commit(Decision{c->proposal.block, t->second.certificate()});  // a.6 step 8
+}
+
+void Gosig::commit(const Decision& d) {
+  out_.push_back(Commit{d});
+  out_.push_back(Metric{MetricId::height, static_cast<std::int64_t>(height_)});
+  out_.push_back(Metric{MetricId::rounds_for_height, static_cast<std::int64_t>(std::max<Round>(1, rounds_at_height_))});
+  tip_ = d;
+  decisions_.push_back(d);
+  while (decisions_.size() > cfg_.kept_decisions) decisions_.pop_front();
+  ++height_;
+  rounds_at_height_ = 0;
+  locked_.reset();
+  lock_round_.reset();
+  lock_cert_.reset();
+  highest_.reset();
+  record_ = SafetyRecord{};
+  record_.height = height_;
+  restored_round_.reset();
+  restored_p_.reset();
+  restored_tc_.reset();
+  candidates_.clear();
+  validity_.clear();
+  validating_.clear();
+  prepared_.clear();
+  tc_sent_.reset();
+  p_agg_.clear();
+  tc_agg_.clear();
+  requested_ = false;
+  pending_ticket_.reset();
+  // The rest of this round is idle; the TC aggregate keeps spreading by
+  // gossip until it expires, so the others commit too.
+}
+
+// ------------------------------------------------------------ catch-up
+
+void Gosig::on_decision(NodeId from, const Decision& d) {
+  const auto& hd = d.block.header;
+  if (hd.height != height_) return;
+  if (hd.chain_id != cfg_.chain_id || hd.validators_hash != cfg_.validators.hash() || hd.parent != parent_hash() ||
+      !d.block.body_matches()) {
+    return reject(from, RejectionCause::other, "decided block does not extend our chain");
+  }
+  if (d.certificate.height != hd.height || d.certificate.block != d.block.hash() ||
+      !verify_certificate(crypto_, cfg_.validators, cfg_.chain_id, d.certificate)) {
+    return reject(from, RejectionCause::invalid_proof, "decision certificate does not verify");
+  }
+  commit(d);
+}
+
+void Gosig::serve_behind_peer(NodeId peer, Height their_height) {
+  const auto it = served_.find(peer);
+  if (it != served_.end() && it->second == std::make_pair(their_height, round_)) return;  // once per round
+  for (const auto& d : decisions_) {
+    if (d.block.header.height == their_height) {
+      served_[peer] = {their_height, round_};
+      out_.push_back(Send{peer, GosigMessage{d}.to_bytes()});
+      return;
+    }
+  }
+}
+
+void Gosig::request_sync(NodeId peer, Height their_height) {
+  if (last_sync_round_ && *last_sync_round_ == round_) return;  // once per round
+  last_sync_round_ = round_;
+  out_.push_back(RequestSync{height_, their_height - 1, peer});
+}
+
+// ------------------------------------------------------------ introspection
+
+std::size_t Gosig::memory_items() const {
+  return candidates_.size() + validity_.size() + p_agg_.size() + tc_agg_.size() + gossip_.size() + decisions_.size() +
+         served_.size();
+}
+
+Hash32 Gosig::state_digest() const {
+  Writer w;
+  w.string("privfin gosig state v1").u64(height_).u32(round_).u8(static_cast<std::uint8_t>(stage_));
+  w.bytes(record_.to_bytes());
+  w.boolean(lock_round_.has_value()).u32(lock_round_.value_or(0));
+  w.boolean(highest_.has_value());
+  if (highest_) w.bytes(highest_->second.to_bytes());
+  for (const auto& [prio, c] : candidates_) {
+    detail::write_hash(w, prio);
+    w.bytes(c.raw);
+  }
+  for (const auto& [id, ok] : validity_) {
+    detail::write_hash(w, id);
+    w.boolean(ok);
+  }
+  for (const auto& id : prepared_) detail::write_hash(w, id);
+  w.boolean(tc_sent_.has_value());
+  for (const auto* m : {&p_agg_, &tc_agg_}) {
+    for (const auto& [id, a] : *m) {
+      if (!a.counts.empty()) w.bytes(a.to_bytes());
+    }
+  }
+  w.bytes(gossip_.digest_bytes());
+  return Hash32{Sha256::hash(w.data())};
+}
+
+}  // namespace privfin::consensus

@@ -1,0 +1,83 @@
+// Gosig's leader candidates (gosig_sortition.hpp).
+#include "privfin/consensus/gosig_sortition.hpp"
+
+#include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+
+namespace privfin::consensus {
+
+Bytes gosig_seed(std::string_view chain_id, Height h) {
+  Writer w;
+  w.string("privfin gosig seed v1").string(chain_id).u64(h);
+  const auto d = Sha256::hash(w.data());
+  return {d.begin(), d.end()};
+}
+
+VrfSortition::VrfSortition(std::string chain_id, std::vector<Bytes> public_keys, NodeId self,
+                           std::optional<SecretBytes> secret_key, std::uint64_t expected_candidates)
+    : chain_id_(std::move(chain_id)),
+      keys_(std::move(public_keys)),
+      self_(self),
+      secret_(std::move(secret_key)),
+      vrf_(sig::VrfSuite::edwards25519_sha512_ell2),
+      election_(expected_candidates, keys_.empty() ? 1 : keys_.size()) {
+  if (keys_.empty()) throw InvalidArgument("VrfSortition: no public keys");
+  if (secret_ && (self_ >= keys_.size() || vrf_.public_key(secret_->view()) != keys_[self_])) {
+    throw InvalidArgument("VrfSortition: the secret key is not node " + std::to_string(self_) + "'s");
+  }
+}
+
+std::optional<SortitionTicket> VrfSortition::draw(Height h, Round r) {
+  if (!secret_) return std::nullopt;
+  const Bytes alpha = sig::sortition::round_input(gosig_seed(chain_id_, h), r);
+  Bytes proof = vrf_.prove(secret_->view(), alpha);
+  Bytes priority = sig::sortition::LeaderElection::priority(vrf_.proof_to_hash(proof));
+  if (!election_.is_candidate_priority(priority)) return std::nullopt;
+  return SortitionTicket{std::move(proof), std::move(priority)};
+}
+
+std::optional<Bytes> VrfSortition::check(NodeId who, Height h, Round r, ByteView proof) {
+  if (who >= keys_.size()) return std::nullopt;
+  const Bytes alpha = sig::sortition::round_input(gosig_seed(chain_id_, h), r);
+  const auto beta = vrf_.verify(keys_[who], alpha, proof);
+  if (!beta) return std::nullopt;
+  Bytes priority = sig::sortition::LeaderElection::priority(*beta);
+  if (!election_.is_candidate_priority(priority)) return std::nullopt;
+  return priority;
+}
+
+FixedSortition::FixedSortition(Schedule schedule, NodeId self) : schedule_(std::move(schedule)), self_(self) {
+  if (!schedule_) throw InvalidArgument("FixedSortition: no schedule");
+}
+
+namespace {
+Bytes position_priority(std::uint32_t pos) {
+  Bytes p(32);
+  for (std::size_t i = 0; i < 4; ++i) p[31 - i] = static_cast<std::byte>((pos >> (8 * i)) & 0xFFU);
+  return p;
+}
+}  // namespace
+
+std::optional<SortitionTicket> FixedSortition::draw(Height h, Round r) {
+  const auto list = schedule_(h, r);
+  for (std::uint32_t i = 0; i < list.size(); ++i) {
+    if (list[i] == self_) {
+      Writer w;
+      w.u32(i);
+      return SortitionTicket{std::move(w).take(), position_priority(i)};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Bytes> FixedSortition::check(NodeId who, Height h, Round r, ByteView proof) {
+  if (proof.size() != 4) return std::nullopt;
+  Reader rd(proof);
+  const auto pos = rd.u32("position");
+  const auto list = schedule_(h, r);
+  if (pos >= list.size() || list[pos] != who) return std::nullopt;
+  return position_priority(pos);
+}
+
+}  // namespace privfin::consensus

@@ -1,0 +1,134 @@
+// Gossip with aggregation (gossip.hpp): deterministic fanout, expiry,
+// latest value per key; counted aggregates that merge and verify with
+// symbolic and real BLS crypto; quorums count distinct signers.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "consensus_test_support.hpp"
+#include "privfin/consensus/gossip.hpp"
+
+using namespace privfin;
+using namespace privfin::consensus;
+using privfin::consensus::testing::Sample;
+using privfin::consensus::testing::seed_of;
+
+TEST_CASE("gossip: fanout distinct peers, never self, the same for the same tick, all peers when fanout >= n - 1",
+          "[consensus][gossip]") {
+  Gossip g(2, 10, {3, 100});
+  std::set<std::vector<NodeId>> seen;
+  for (std::uint64_t t = 0; t < 20; ++t) {
+    const auto p = g.peers("k", t);
+    REQUIRE(p.size() == 3);
+    CHECK(std::set<NodeId>(p.begin(), p.end()).size() == 3);
+    for (auto x : p) CHECK((x != 2 && x < 10));
+    CHECK(p == g.peers("k", t));
+    seen.insert(p);
+  }
+  CHECK(seen.size() > 10);  // spreads over the peers
+  Gossip all(0, 4, {3, 100});
+  CHECK(all.peers("k", 7) == std::vector<NodeId>{1, 2, 3});
+  CHECK_THROWS_AS(Gossip(4, 4, {3, 100}), InvalidArgument);
+  CHECK_THROWS_AS(Gossip(0, 4, {0, 100}), InvalidArgument);
+}
+
+TEST_CASE("gossip: latest value per key, pushed at put, re-sent every tick until it expires", "[consensus][gossip]") {
+  Gossip g(0, 8, {2, 100});
+  CHECK(g.put("a", to_bytes("v1"), 0, 1000).size() == 2);
+  CHECK(g.put("a", to_bytes("v2"), 10, 1000).size() == 2);
+  CHECK(g.put("b", to_bytes("w"), 10, 500).size() == 2);
+  CHECK(g.put("c", to_bytes("late"), 600, 500).empty());  // already expired: not kept
+  CHECK(g.size() == 2);
+  auto sends = g.tick(100);
+  CHECK(sends.size() == 4);
+  for (const auto& [to, bytes] : sends) CHECK((bytes == to_bytes("v2") || bytes == to_bytes("w")));
+  sends = g.tick(600);  // b expired
+  CHECK(g.size() == 1);
+  CHECK(sends.size() == 2);
+  CHECK(g.tick(1000).empty());
+  CHECK(g.size() == 0);
+}
+
+namespace {
+
+AggregateVote single(const Sample& s, NodeId i, const Hash32& block) {
+  SymbolicCrypto c(s.keys, i);
+  return single_aggregate(VoteType::prevote, 1, 0, block, 4, i,
+                          c.sign(Vote::signed_bytes(s.chain, VoteType::prevote, 1, 0, block)));
+}
+
+}  // namespace
+
+TEST_CASE("fold_aggregate: overlapping aggregates merge with counts, verify, and count distinct signers",
+          "[consensus][gossip]") {
+  const Sample s;
+  const Hash32 b = s.block().hash();
+  SymbolicCrypto c(s.keys, std::nullopt);
+  AggregateVote a01, a12, mine;
+  CHECK(fold_aggregate(a01, single(s, 0, b), c, s.chain) == Fold::grown);
+  CHECK(fold_aggregate(a01, single(s, 1, b), c, s.chain) == Fold::grown);
+  CHECK(fold_aggregate(a12, single(s, 1, b), c, s.chain) == Fold::grown);
+  CHECK(fold_aggregate(a12, single(s, 2, b), c, s.chain) == Fold::grown);
+  CHECK(fold_aggregate(mine, a01, c, s.chain) == Fold::grown);   // empty: replaced
+  CHECK(fold_aggregate(mine, single(s, 0, b), c, s.chain) == Fold::no_news);
+  CHECK(fold_aggregate(mine, a12, c, s.chain) == Fold::grown);   // overlap on 1: counts add
+  CHECK(mine.counts == std::vector<std::uint32_t>{1, 2, 1, 0});
+  CHECK(c.verify_counted(mine.counts, mine.signed_bytes(s.chain), mine.aggregate));
+  CHECK(mine.distinct_weight(s.validators) == 3);
+  CHECK(s.validators.is_quorum(mine.distinct_weight(s.validators)));
+
+  // Two distinct signers, counts summing to 3: not a quorum.
+  AggregateVote twice = a01;
+  twice.counts[0] = 2;
+  twice.aggregate = c.add_aggregates(a01.aggregate, single(s, 0, b).aggregate);
+  CHECK(c.verify_counted(twice.counts, twice.signed_bytes(s.chain), twice.aggregate));
+  CHECK(twice.distinct_weight(s.validators) == 2);
+  CHECK_FALSE(s.validators.is_quorum(twice.distinct_weight(s.validators)));
+
+  // A forged aggregate that would add a signer is refused, ours unchanged.
+  AggregateVote forged = single(s, 3, b);
+  forged.aggregate[0] ^= std::byte{1};
+  const auto before = mine;
+  CHECK(fold_aggregate(mine, forged, c, s.chain) == Fold::invalid);
+  CHECK(mine == before);
+  // Under XOR (the certificate aggregate), a count of 2 would cancel: the
+  // counted sum does not, so "signer 3 twice, aggregate zero" is refused.
+  AggregateVote cancel = single(s, 3, b);
+  cancel.counts[3] = 2;
+  cancel.aggregate.assign(32, std::byte{0});
+  CHECK_FALSE(c.verify_counted(cancel.counts, cancel.signed_bytes(s.chain), cancel.aggregate));
+  // A committee of another size does not fit.
+  AggregateVote other = single(s, 3, b);
+  other.counts.push_back(0);
+  CHECK(fold_aggregate(mine, other, c, s.chain) == Fold::invalid);
+}
+
+TEST_CASE("fold_aggregate with real BLS: MultiSig counts merge and verify", "[consensus][gossip][bls]") {
+  namespace bls = sig::bls12_381;
+  Prg prg(seed_of(3));
+  std::vector<bls::SecretKey> sks;
+  std::vector<Validator> vs;
+  for (int i = 0; i < 4; ++i) {
+    sks.push_back(bls::SecretKey::key_gen(prg.bytes(32)));
+    vs.push_back(make_bls_validator(sks.back()));
+  }
+  const ValidatorSet set(vs);
+  BlsCrypto checker(set, std::nullopt);
+  const Hash32 b{};
+  auto one = [&](NodeId i) {
+    BlsCrypto signer(set, sks[i]);
+    return single_aggregate(VoteType::precommit, 1, 0, b, 4, i,
+                            signer.sign(Vote::signed_bytes("c", VoteType::precommit, 1, 0, b)));
+  };
+  AggregateVote a01, a12;
+  CHECK(fold_aggregate(a01, one(0), checker, "c") == Fold::grown);
+  CHECK(fold_aggregate(a01, one(1), checker, "c") == Fold::grown);
+  CHECK(fold_aggregate(a12, one(1), checker, "c") == Fold::grown);
+  CHECK(fold_aggregate(a12, one(2), checker, "c") == Fold::grown);
+  CHECK(fold_aggregate(a01, a12, checker, "c") == Fold::grown);
+  CHECK(a01.counts == std::vector<std::uint32_t>{1, 2, 1, 0});
+  CHECK(verify_certificate(checker, set, "c", a01.certificate()));
+  auto wrong = a01.certificate();
+  wrong.counts[1] = 1;
+  CHECK_FALSE(verify_certificate(checker, set, "c", wrong));
+}
