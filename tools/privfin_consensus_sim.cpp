@@ -13,6 +13,8 @@
 // applications come with simulated clients), --twice (run every seed twice and fail it if the two trace hashes differ:
 // the determinism check), --quiet. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,18 +29,6 @@ namespace {
 
 using namespace privfin::consensus;
 
-int usage() {
-  std::fputs(
-      "usage: privfin-consensus-sim (--seed S | --seeds A-B) [--engine tendermint|gosig] [--n N] [--log]\n"
-      "                             [--real-crypto] [--byzantine KIND]\n"
-      "                             [--bug skip-lock-check|lower-round-certificate|send-before-durable|\n"
-      "                                    count-sum-of-counts|sign-twice] [--twice]\n"
-      "                             [--app stand-in|payments|kv]\n"
-      "                             [--quiet]\n",
-      stderr);
-  return 2;
-}
-
 std::uint64_t number(const std::string& text) {
   std::size_t used = 0;
   const auto v = std::stoull(text, &used);
@@ -50,77 +40,62 @@ std::uint64_t number(const std::string& text) {
 
 int main(int argc, char** argv) {
   std::uint64_t first = 0, last = 0;
-  bool have_seed = false, log = false, real = false, quiet = false, twice = false;
+  bool log = false, real = false, quiet = false, twice = false;
   std::size_t fixed_n = 0;
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
   SimApplication application = SimApplication::stand_in;
   SimEngine engine = SimEngine::tendermint;
+  std::optional<std::uint64_t> seed_option;
+  std::string seeds, engine_name = "tendermint", byzantine, app_name = "stand-in", bug;
+
+  CLI::App cli{"privfin-consensus-sim: runs the deterministic consensus simulator (docs/consensus.md)"};
+  auto* seed_flag = cli.add_option("--seed", seed_option, "one seed (replay it; with --log, its event log)");
+  cli.add_option("--seeds", seeds, "a seed range A-B (n cycles 4, 7, 10 unless --n)")->excludes(seed_flag);
+  cli.add_option("--engine", engine_name, "tendermint or gosig")->check(CLI::IsMember({"tendermint", "gosig"}));
+  cli.add_option("--n", fixed_n, "a fixed number of nodes")->check(CLI::Range(1, 100'000));
+  cli.add_flag("--log", log, "print the event log");
+  cli.add_flag("--real-crypto", real, "BLS12-381 signatures instead of symbolic ones");
+  cli.add_option("--byzantine", byzantine, "one Byzantine node of this kind (node seed mod n)");
+  cli.add_option("--app", app_name, "stand-in, payments or kv")->check(CLI::IsMember({"stand-in", "payments", "kv"}));
+  cli.add_option("--bug", bug, "a planted bug: skip-lock-check, lower-round-certificate, send-before-durable, "
+                               "count-sum-of-counts, sign-twice");
+  cli.add_flag("--twice", twice, "run every seed twice and compare the trace hashes");
+  cli.add_flag("--quiet", quiet, "print only failing seeds and the summary");
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string_view a = argv[i];
-      auto value = [&]() -> std::string {
-        if (i + 1 >= argc) throw std::invalid_argument(std::string(a) + " needs a value");
-        return argv[++i];
-      };
-      if (a == "--seed") {
-        first = last = number(value());
-        have_seed = true;
-      } else if (a == "--seeds") {
-        const auto range = value();
-        const auto dash = range.find('-');
-        if (dash == std::string::npos) throw std::invalid_argument("--seeds takes A-B");
-        first = number(range.substr(0, dash));
-        last = number(range.substr(dash + 1));
-        have_seed = true;
-      } else if (a == "--engine") {
-        const auto name = value();
-        if (name == "tendermint") engine = SimEngine::tendermint;
-        else if (name == "gosig") engine = SimEngine::gosig;
-        else throw std::invalid_argument("unknown engine " + name);
-      } else if (a == "--n") {
-        fixed_n = number(value());
-      } else if (a == "--log") {
-        log = true;
-      } else if (a == "--real-crypto") {
-        real = true;
-      } else if (a == "--byzantine") {
-        const auto b = value();
-        bool found = false;
-        for (int k = 0; k < behaviour_count; ++k) {
-          if (to_string(static_cast<Behaviour>(k)) == b) {
-            forced = static_cast<Behaviour>(k);
-            found = true;
-          }
-        }
-        if (!found) throw std::invalid_argument("unknown behaviour " + b);
-      } else if (a == "--app") {
-        const auto name = value();
-        if (name == "stand-in") application = SimApplication::stand_in;
-        else if (name == "payments") application = SimApplication::payments;
-        else if (name == "kv") application = SimApplication::kv_store;
-        else throw std::invalid_argument("unknown application " + name);
-      } else if (a == "--twice") {
-        twice = true;
-      } else if (a == "--quiet") {
-        quiet = true;
-      } else if (a == "--bug") {
-        const auto b = value();
-        if (b == "skip-lock-check") bugs.skip_lock_check = true;
-        else if (b == "lower-round-certificate") bugs.accept_lower_round_certificate = true;
-        else if (b == "send-before-durable") bugs.send_before_durable = true;
-        else if (b == "count-sum-of-counts") bugs.count_sum_of_counts = true;
-        else if (b == "sign-twice") bugs.sign_twice = true;
-        else throw std::invalid_argument("unknown bug " + b);
-      } else {
-        return usage();
-      }
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "privfin-consensus-sim: %s\n", e.what());
-    return usage();
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
   }
-  if (!have_seed || last < first) return usage();
+  try {
+    if (seed_option) {
+      first = last = *seed_option;
+    } else if (!seeds.empty()) {
+      const auto dash = seeds.find('-');
+      if (dash == std::string::npos) throw std::invalid_argument("--seeds takes A-B");
+      first = number(seeds.substr(0, dash));
+      last = number(seeds.substr(dash + 1));
+    } else {
+      throw std::invalid_argument("give --seed S or --seeds A-B");
+    }
+    if (last < first) throw std::invalid_argument("--seeds A-B needs A <= B");
+    engine = engine_name == "gosig" ? SimEngine::gosig : SimEngine::tendermint;
+    if (!byzantine.empty()) {
+      forced = behaviour_from_string(byzantine);
+      if (!forced) throw std::invalid_argument("unknown behaviour " + byzantine);
+    }
+    if (app_name == "payments") application = SimApplication::payments;
+    if (app_name == "kv") application = SimApplication::kv_store;
+    if (bug == "skip-lock-check") bugs.skip_lock_check = true;
+    else if (bug == "lower-round-certificate") bugs.accept_lower_round_certificate = true;
+    else if (bug == "send-before-durable") bugs.send_before_durable = true;
+    else if (bug == "count-sum-of-counts") bugs.count_sum_of_counts = true;
+    else if (bug == "sign-twice") bugs.sign_twice = true;
+    else if (!bug.empty()) throw std::invalid_argument("unknown bug " + bug);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "privfin-consensus-sim: %s (see --help)\n", e.what());
+    return 2;
+  }
 
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t failed = 0, events = 0;
