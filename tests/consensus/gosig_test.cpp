@@ -147,7 +147,7 @@ TEST_CASE("gosig: the lowest-priority valid proposal is prepared at stage II, af
   CHECK((v.type == VoteType::prevote && v.round == 0 && v.block == p->block));
 }
 
-TEST_CASE("gosig: 2f+1 distinct prepares lock and send TC; 2f+1 distinct TCs commit with a certificate; "
+TEST_CASE("gosig: 2f+1 distinct prepares lock and send TC - 2f+1 distinct TCs commit with a certificate - "
           "a sum of counts from fewer signers does neither",
           "[consensus][gosig]") {
   Harness h(1);
