@@ -44,6 +44,11 @@ bool known_type(std::uint8_t value) { return value >= 1 && value <= 6; }
 
 void check_passphrase(ByteView passphrase) {
   if (passphrase.empty()) throw InvalidArgument("key file: the passphrase is empty");
+  // scrypt's PBKDF2-HMAC zero-pads a short key, so "pw" and "pw\0" would
+  // open the same file: a NUL byte is refused rather than silently ignored.
+  if (std::find(passphrase.begin(), passphrase.end(), std::byte{0}) != passphrase.end()) {
+    throw InvalidArgument("key file: the passphrase holds a NUL byte");
+  }
 }
 
 // scrypt(passphrase, salt, N, r, p) -> 32 bytes. The cost must be in bounds.

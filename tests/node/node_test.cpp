@@ -324,7 +324,8 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
   CHECK(restored.restored > lost_at);
   CHECK(restored.restored % 5 == 0);  // a snapshot height
   CHECK(restored.status.height >= target);
-  CHECK(restored.retain_height == restored.restored);
+  // It never held the blocks below the snapshot (and prunes like the others afterwards).
+  CHECK(restored.retain_height >= restored.restored);
   // The restored node's state is the chain's at every height both still hold.
   std::size_t compared = 0;
   for (const auto& [h, hash] : restored.recent_app_hashes) {

@@ -160,6 +160,13 @@ TEST_CASE("key files: another key type, another version, a wrong passphrase", "[
   }
   CHECK_THROWS_AS(load_ed25519_secret_key(path), InvalidArgument);                   // encrypted, no passphrase
   CHECK_THROWS_AS(load_ed25519_secret_key(path, as_bytes("")), InvalidArgument);     // empty passphrase
+  {
+    // The right passphrase and a NUL: scrypt's HMAC would ignore a trailing
+    // NUL and open the file, so a NUL byte is refused outright.
+    Bytes with_nul(passphrase.begin(), passphrase.end());
+    with_nul.push_back(std::byte{0});
+    CHECK_THROWS_AS(load_ed25519_secret_key(path, ByteView(with_nul)), InvalidArgument);
+  }
 
   SecretBytes file = read_key_file(path);
   file.span()[8] = std::byte{2};  // the format version

@@ -127,7 +127,8 @@ struct VrfSecretKey {
 // The codec level: no file system. encode with a fresh salt and nonce from
 // `prg`; the second form takes a given header (to re-encode a decoded file:
 // never reuse a header's salt and nonce for another key under the same
-// passphrase). Throws InvalidArgument for an empty passphrase, a cost out of
+// passphrase). Throws InvalidArgument for an empty passphrase or one with
+// a NUL byte (scrypt's HMAC would ignore trailing NULs), a cost out of
 // bounds, a key body over max_body_size, or a passphrase that does not match
 // header.encrypted.
 [[nodiscard]] SecretBytes encode_key_file(KeyType type, ByteView key, const KeyFileOptions& options, Prg& prg);
@@ -135,7 +136,8 @@ struct VrfSecretKey {
 // The header alone, checked (magic, version, type, cost bounds); no KDF runs.
 [[nodiscard]] KeyFileHeader decode_key_file_header(ByteView file);
 // The key body of a file of type `expected`. DecodeError as described above;
-// InvalidArgument for an encrypted file without a passphrase or an empty one.
+// InvalidArgument for an encrypted file without a passphrase, an empty one,
+// or one with a NUL byte.
 [[nodiscard]] SecretBytes decode_key_file(ByteView file, KeyType expected, std::optional<ByteView> passphrase);
 
 // ---------------------------------------------------------------- files
