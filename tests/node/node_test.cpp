@@ -335,3 +335,42 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
   }
   CHECK(compared > 0);
 }
+
+TEST_CASE("nodes: settings that cannot work are refused at construction; make_engine replaces the engine",
+          "[node][settings]") {
+  const auto c = test::make_consortium(4);
+  auto cluster = test::make_tcp_cluster(4, net::Transport::tls);
+  auto bus = net::TcpMessageBus::start(cluster.config, 0, {}, std::move(cluster.listeners[0]));
+  consensus::BlsCrypto crypto(c.genesis.validators, c.keys[0]);
+  consensus::apps::Payments app(c.chain_id);
+  const auto make = [&](const std::function<void(NodeSettings&)>& tune) {
+    ledger::MemoryStore store;
+    NodeSettings s;
+    s.chain_id = c.chain_id;
+    tune(s);
+    Node node(s, c.genesis, 0, crypto, *bus, store, app);
+    return node.engine().position().height;
+  };
+  // Pruning below the snapshot interval would leave a restored node no blocks after its snapshot.
+  CHECK_THROWS_AS(make([](NodeSettings& s) {
+                    s.snapshot_interval = 10;
+                    s.retain_heights = 5;
+                  }),
+                  InvalidArgument);
+  CHECK_THROWS_AS(make([](NodeSettings& s) { s.behaviour = consensus::Behaviour::silent; }), InvalidArgument);
+  CHECK_THROWS_AS(make([](NodeSettings& s) { s.make_engine = [](auto&, auto, auto&) { return nullptr; }; }),
+                  InvalidArgument);
+  bool made = false;
+  CHECK(make([&](NodeSettings& s) {
+          s.make_engine = [&](const consensus::Genesis& g, consensus::NodeId self, consensus::Crypto& cr) {
+            made = true;
+            consensus::TendermintConfig tc;
+            tc.chain_id = g.chain_id;
+            tc.validators = g.validators;
+            tc.self = self;
+            return std::make_unique<consensus::Tendermint>(tc, cr);
+          };
+        }) == 1);
+  CHECK(made);
+  bus->close();
+}
