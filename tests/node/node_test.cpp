@@ -336,7 +336,7 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
   CHECK(compared > 0);
 }
 
-TEST_CASE("nodes: settings that cannot work are refused at construction; make_engine replaces the engine",
+TEST_CASE("nodes: settings that cannot work are refused at construction - make_engine replaces the engine",
           "[node][settings]") {
   const auto c = test::make_consortium(4);
   auto cluster = test::make_tcp_cluster(4, net::Transport::tls);
