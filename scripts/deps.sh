@@ -9,6 +9,9 @@ privfin_packages=(
   libasio-dev nlohmann-json3-dev libsodium-dev libcli11-dev librocksdb-dev libcpp-httplib-dev
   # Fashion-MNIST for LeNet-5 (docs/ml.md): the [.slow] test and benchmarks/ml_models.
   dataset-fashion-mnist
+  # Fair's affairs survey (statsmodels' datasets/fair/fair.csv): the real
+  # tabular set of the logistic-regression test (docs/ml.md).
+  python3-statsmodels
 )
 
 privfin_ensure_packages() {

@@ -47,11 +47,33 @@ std::vector<std::string_view> split_line(std::string_view line) {
       std::string_view cell = line.substr(start, i - start);
       while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t')) cell.remove_prefix(1);
       while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t' || cell.back() == '\r')) cell.remove_suffix(1);
+      // A quoted cell ("name", as Python's and R's writers quote headers);
+      // quotes inside a cell are not supported and stay, so such a cell is
+      // refused as a number and matches no column name.
+      if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"' &&
+          cell.substr(1, cell.size() - 2).find('"') == std::string_view::npos) {
+        cell = cell.substr(1, cell.size() - 2);
+      }
       cells.push_back(cell);
       start = i + 1;
     }
   }
   return cells;
+}
+
+// "ml::parse_csv: line L, column C" (1-based), built only for an error.
+std::string cell_location(std::size_t line, std::size_t column) {
+  return "ml::parse_csv: line " + std::to_string(line) + ", column " + std::to_string(column + 1);
+}
+
+double finite_number(std::string_view cell, std::size_t line, std::size_t column) {
+  double v = 0;
+  const char* end = cell.data() + cell.size();
+  const auto [ptr, ec] = std::from_chars(cell.data(), end, v);
+  if (cell.empty() || ec != std::errc{} || ptr != end || !std::isfinite(v)) {
+    throw DecodeError(cell_location(line, column) + ": not a finite number");
+  }
+  return v;
 }
 
 }  // namespace
@@ -101,7 +123,12 @@ Dataset synthetic_blobs(std::size_t rows, std::size_t features, std::size_t clus
   return d;
 }
 
-Dataset parse_csv(std::string_view text, std::string_view label, std::optional<std::string> positive) {
+namespace {
+
+// The reader shared by both label rules: `label_of(cell, line, column)`
+// turns the label cell into 0 or 1, or throws DecodeError.
+template <class LabelOf>
+Dataset parse_csv_with(std::string_view text, std::string_view label, LabelOf label_of) {
   std::size_t line_no = 0;
   std::size_t pos = 0;
   auto next_line = [&](std::string_view& out) {
@@ -134,30 +161,17 @@ Dataset parse_csv(std::string_view text, std::string_view label, std::optional<s
   }
   while (next_line(line)) {
     const auto cells = split_line(line);
-    const std::string where = "ml::parse_csv: line " + std::to_string(line_no);
     if (cells.size() != header.size()) {
-      throw DecodeError(where + " has " + std::to_string(cells.size()) + " columns, the header " +
+      throw DecodeError("ml::parse_csv: line " + std::to_string(line_no) + " has " + std::to_string(cells.size()) + " columns, the header " +
                         std::to_string(header.size()));
     }
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const std::string_view cell = cells[c];
       if (c == label_col) {
-        if (positive) {
-          d.y.push_back(cell == *positive ? 1 : 0);
-        } else if (cell == "0" || cell == "1") {
-          d.y.push_back(cell == "1" ? 1 : 0);
-        } else {
-          throw DecodeError(where + ", column " + std::to_string(c + 1) + ": the label is neither 0 nor 1");
-        }
+        d.y.push_back(label_of(cell, line_no, c));
         continue;
       }
-      double v = 0;
-      const char* end = cell.data() + cell.size();
-      const auto [ptr, ec] = std::from_chars(cell.data(), end, v);
-      if (cell.empty() || ec != std::errc{} || ptr != end || !std::isfinite(v)) {
-        throw DecodeError(where + ", column " + std::to_string(c + 1) + ": not a finite number");
-      }
-      d.x.push_back(v);
+      d.x.push_back(finite_number(cell, line_no, c));
     }
     ++d.rows;
   }
@@ -165,16 +179,42 @@ Dataset parse_csv(std::string_view text, std::string_view label, std::optional<s
   return d;
 }
 
-Dataset read_csv(const std::filesystem::path& path, std::string_view label, std::optional<std::string> positive) {
+template <class Rule>
+Dataset read_csv_with(const std::filesystem::path& path, std::string_view label, Rule rule) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InvalidArgument("ml::read_csv: cannot open " + path.string());
   std::ostringstream s;
   s << in.rdbuf();
   try {
-    return parse_csv(s.str(), label, std::move(positive));
+    return parse_csv(s.str(), label, std::move(rule));
   } catch (const DecodeError& e) {
     throw DecodeError(path.string() + ": " + e.what());
   }
+}
+
+}  // namespace
+
+Dataset parse_csv(std::string_view text, std::string_view label, std::optional<std::string> positive) {
+  return parse_csv_with(text, label, [&](std::string_view cell, std::size_t line, std::size_t column) {
+    if (positive) return cell == *positive ? 1 : 0;
+    if (cell == "0" || cell == "1") return cell == "1" ? 1 : 0;
+    throw DecodeError(cell_location(line, column) + ": the label is neither 0 nor 1");
+  });
+}
+
+Dataset parse_csv(std::string_view text, std::string_view label, LabelAbove rule) {
+  if (!std::isfinite(rule.threshold)) throw InvalidArgument("ml::parse_csv: the label threshold is not finite");
+  return parse_csv_with(text, label, [&](std::string_view cell, std::size_t line, std::size_t column) {
+    return finite_number(cell, line, column) > rule.threshold ? 1 : 0;
+  });
+}
+
+Dataset read_csv(const std::filesystem::path& path, std::string_view label, std::optional<std::string> positive) {
+  return read_csv_with(path, label, std::move(positive));
+}
+
+Dataset read_csv(const std::filesystem::path& path, std::string_view label, LabelAbove rule) {
+  return read_csv_with(path, label, rule);
 }
 
 std::vector<std::pair<double, double>> scale_to_unit(Dataset& d) {

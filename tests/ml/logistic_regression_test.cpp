@@ -126,6 +126,38 @@ TEST_CASE("logistic regression: the reference learns the real Wisconsin data set
   CHECK(std::abs(acc_mpc - acc_ref) <= 0.01);
 }
 
+TEST_CASE("logistic regression: Fair's affairs survey from Debian's python3-statsmodels, Rep3 by rows and Beaver by columns",
+          "[ml][logistic]") {
+  // The largest real tabular classification set we found in a Debian package
+  // as a plain CSV (docs/ml.md); scripts/deps.sh installs python3-statsmodels.
+  INFO("needs Debian's python3-statsmodels (scripts/deps.sh installs it): " << ml::fair_csv_path);
+  REQUIRE(std::filesystem::exists(ml::fair_csv_path));
+  auto data = ml::shuffled(ml::read_csv(ml::fair_csv_path, "affairs", ml::LabelAbove{0.0}), 5);
+  REQUIRE(data.rows == 6366);
+  REQUIRE(data.features == 8);
+  std::size_t positives = 0;
+  for (int v : data.y) positives += static_cast<std::size_t>(v);
+  CHECK(positives == 2053);  // the share statsmodels' documentation reports (32 %)
+  auto [train, test] = ml::split_rows(data, 5120);
+  const auto ranges = ml::scale_to_unit(train);
+  ml::apply_scaling(test, ranges);
+  const ml::LogisticOptions o{.epochs = 4, .batch = 128, .learning_log2 = 0};  // 160 steps; best of a small grid
+  const auto ref = ml::train_logistic_reference<F>(ml::encode_features<F>(train), ml::encode_labels<F>(train), train.rows,
+                                                   train.features, o);
+  const auto ref_scores = ml::logistic_scores_reference<F>(ml::encode_features<F>(test), ref, test.rows, test.features);
+  const double acc_ref = ml::accuracy(ref_scores, test.y);
+  std::size_t test_negatives = 0;
+  for (int v : test.y) test_negatives += v == 0 ? 1 : 0;
+  const double majority = static_cast<double>(test_negatives) / static_cast<double>(test.rows);
+  INFO("reference accuracy " << acc_ref << ", always-no " << majority);
+  CHECK(acc_ref > majority + 0.02);  // the model learned more than the base rate
+  const bool beaver = GENERATE(false, true);
+  const auto got = train_shared(beaver, /*vertical=*/beaver, train, test, o);
+  const double acc_mpc = ml::accuracy(got.test_scores, test.y);
+  INFO((beaver ? "Beaver, vertical" : "Rep3, horizontal") << ": shared accuracy " << acc_mpc);
+  CHECK(std::abs(acc_mpc - acc_ref) <= 0.005);
+}
+
 TEST_CASE("logistic regression refuses bad shapes, batches and partitions", "[ml][logistic]") {
   test::run_rep3([](mpc::Rep3& p) {
     const auto x = p.constant(std::vector<R>(64 * 4));
@@ -188,6 +220,15 @@ TEST_CASE("datasets: synthetic sets are deterministic, the CSV reader refuses ma
   CHECK(ok.y == std::vector<int>{0, 1});
   CHECK(ok.names == std::vector<std::string>{"a", "b"});
   CHECK(ml::parse_csv("x,y\n1,B\n2,M\n", "y", std::string("M")).y == std::vector<int>{0, 1});
+  // Quoted header names (Python's and R's writers) and a numeric label cut at a threshold.
+  const auto quoted = ml::parse_csv("\"a\",\"rate\"\n1,0\n2,0.25\n3,-1\n", "rate", ml::LabelAbove{0.0});
+  CHECK(quoted.names == std::vector<std::string>{"a"});
+  CHECK(quoted.y == std::vector<int>{0, 1, 0});
+  CHECK(ml::parse_csv("a,rate\n1,2\n", "rate", ml::LabelAbove{1.5}).y == std::vector<int>{1});
+  CHECK_THROWS_AS(ml::parse_csv("a,rate\n1,x\n", "rate", ml::LabelAbove{0.0}), DecodeError);
+  CHECK_THROWS_AS(ml::parse_csv("a,rate\n1,1e999\n", "rate", ml::LabelAbove{0.0}), DecodeError);
+  CHECK_THROWS_AS(ml::parse_csv("\"a\"b\",rate\n1,1\n", "a\"b", ml::LabelAbove{0.0}), DecodeError);  // no such column
+  CHECK_THROWS_AS(ml::parse_csv("a,rate\n1,1\n", "rate", ml::LabelAbove{std::nan("")}), InvalidArgument);
   const char* bad[] = {"", "a,b\n", "a,b\n1,0\n", "a,label\n1\n", "a,label\n1,2\n", "a,label\nx,1\n",
                        "a,label\n1e999,1\n", "a,label\n1 2,1\n", "label,label\n0,1\n", "label\n1\n"};
   for (const char* text : bad) {

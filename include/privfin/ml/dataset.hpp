@@ -13,9 +13,14 @@
 // in its usual binarised form, a9a), about 14 of them set per row, labels
 // drawn from a hidden logistic model with noise, so a linear model reaches
 // about 80-85 % accuracy (Adult's level); deterministic in the seed.
-// read_csv / parse_csv: a header line of names, then rows of numbers; the
-// label column (by name) must hold 0 and 1 only (or two distinct values
-// named by `positive`: that value is 1, any other 0).
+// read_csv / parse_csv: a header line of names (each may be in double
+// quotes, as Python and R write them), then rows of numbers; the label
+// column (by name) must hold 0 and 1 only (or two distinct values named by
+// `positive`: that value is 1, any other 0; or, with `LabelAbove{t}`, a
+// number: 1 when it is above t, as "had any affairs" in Fair's data set).
+//
+//   // python3-statsmodels ships Fair (1978): 6,366 rows, 8 features
+//   auto f = ml::read_csv(ml::fair_csv_path, "affairs", ml::LabelAbove{0.0});
 //
 // Costs: linear in the data. Throws InvalidArgument for bad arguments
 // (zero sizes, a split past the end), DecodeError for a malformed CSV
@@ -60,6 +65,21 @@ struct Dataset {
                                 std::optional<std::string> positive = std::nullopt);
 [[nodiscard]] Dataset read_csv(const std::filesystem::path& path, std::string_view label,
                                std::optional<std::string> positive = std::nullopt);
+
+// A numeric label column turned into 0/1: 1 when the value is above `threshold`.
+struct LabelAbove {
+  double threshold = 0.0;
+};
+[[nodiscard]] Dataset parse_csv(std::string_view text, std::string_view label, LabelAbove rule);
+[[nodiscard]] Dataset read_csv(const std::filesystem::path& path, std::string_view label, LabelAbove rule);
+
+// Where Debian's python3-statsmodels (scripts/deps.sh installs it) keeps
+// Fair's "Affairs" survey (Redbook, 1974; R. Fair, Journal of Political
+// Economy 86, 1978): 6,366 women, 8 numeric features, `affairs` a rate.
+// The largest real tabular classification set we found in Debian's
+// packages as a plain CSV (docs/ml.md, "Data sets").
+inline const std::filesystem::path fair_csv_path =
+    "/usr/lib/python3/dist-packages/statsmodels/datasets/fair/fair.csv";
 
 // Each feature linearly into [0, 1] (constant features become 0); returns the (min, max) used.
 std::vector<std::pair<double, double>> scale_to_unit(Dataset& d);
