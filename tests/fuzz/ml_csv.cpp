@@ -1,7 +1,8 @@
 // Feeds ml::parse_csv, which reads tabular data files (the labelled
 // customer tables of the ml layer). Input: the first byte chooses the
-// label mode (even: 0/1 labels in column "label"; odd: text labels, "M"
-// counts as 1), the rest is the CSV text. Oracle: a table that parses has
+// label mode (0 mod 3: 0/1 labels in column "label"; 1: text labels, "M"
+// counts as 1; 2: a number, 1 above 0.5, ml::LabelAbove), the rest is the
+// CSV text. Oracle: a table that parses has
 // rows * features finite values and one 0/1 label per row; bad input must
 // end in a privfin::Error.
 #include <cmath>
@@ -18,11 +19,12 @@ using namespace privfin;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const bool text_labels = (data[0] & 1U) != 0;
+  const unsigned mode = data[0] % 3U;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   ml::Dataset d;
   try {
-    d = ml::parse_csv(text, "label", text_labels ? std::optional<std::string>("M") : std::nullopt);
+    d = mode == 2 ? ml::parse_csv(text, "label", ml::LabelAbove{0.5})
+                  : ml::parse_csv(text, "label", mode == 1 ? std::optional<std::string>("M") : std::nullopt);
   } catch (const Error&) {
     return 0;
   }
