@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "privfin/consensus/gosig.hpp"
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
@@ -162,7 +163,11 @@ ledger::OpenOptions Node::open_options() {
 }
 
 TimePoint Node::now() const {
-  // The engine's clock: steady, in nanoseconds since the node was made.
+  if (settings_.wall_clock) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  // Steady, in nanoseconds since the node was made.
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count() + 1;
 }
 
@@ -467,6 +472,39 @@ NodeStatus Node::status() const {
     s.bytes_received += c.bytes_received;
   }
   return s;
+}
+
+void use_chain_engine(NodeSettings& settings, const ChainEngine& engine, std::optional<SecretBytes> vrf_secret) {
+  if (engine.kind == ChainEngine::Kind::tendermint) return;
+  if (!vrf_secret) throw InvalidArgument("use_chain_engine: a Gosig chain needs this validator's VRF secret key");
+  if (settings.behaviour != consensus::Behaviour::honest) {
+    throw InvalidArgument("use_chain_engine: test-only behaviours need the Tendermint-form engine");
+  }
+  // The sortition lives as long as the settings' copy of this function,
+  // which the node keeps longer than the engine.
+  auto sortition = std::make_shared<std::unique_ptr<consensus::VrfSortition>>();
+  auto secret = std::make_shared<const SecretBytes>(std::move(*vrf_secret));
+  settings.wall_clock = true;
+  settings.make_engine = [engine, sortition, secret](const consensus::Genesis& genesis, NodeId self,
+                                                    consensus::Crypto& crypto) -> std::unique_ptr<consensus::Engine> {
+    std::vector<Bytes> vrf_keys;
+    for (NodeId i = 0; i < genesis.validators.size(); ++i) {
+      if (genesis.validators.at(i).vrf_key.empty()) {
+        throw InvalidArgument("Node: validator " + std::to_string(i) + " has no VRF key, which Gosig's sortition needs");
+      }
+      vrf_keys.push_back(genesis.validators.at(i).vrf_key);
+    }
+    *sortition = std::make_unique<consensus::VrfSortition>(genesis.chain_id, std::move(vrf_keys), self, *secret,
+                                                           engine.expected_candidates);
+    consensus::GosigConfig c;
+    c.chain_id = genesis.chain_id;
+    c.validators = genesis.validators;
+    c.self = self;
+    c.genesis_time = genesis.time;
+    c.stage_one = engine.stage_one;
+    c.stage_two = engine.stage_two;
+    return std::make_unique<consensus::Gosig>(std::move(c), crypto, **sortition);
+  };
 }
 
 }  // namespace privfin::node

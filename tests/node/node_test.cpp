@@ -336,6 +336,105 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
   CHECK(compared > 0);
 }
 
+TEST_CASE("nodes: four validators run the Gosig engine over TLS (ECVRF leaders, wall clock) - payments commit, a "
+          "stopped node catches up",
+          "[node][cluster][gosig]") {
+  ThreadCluster t(4);
+  // Rounds are cut by the wall clock from the genesis time: 0.25 s + 0.25 s.
+  t.c.genesis.time = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  ChainEngine engine;
+  engine.kind = ChainEngine::Kind::gosig;
+  engine.stage_one = 250'000'000;
+  engine.stage_two = 250'000'000;
+  engine.expected_candidates = 2;
+  const auto& c = t.c;
+  std::atomic<int> submitted{0};
+  auto pay = [&](Node& node) {
+    if (submitted >= 10 || node.status().height < 1) return;
+    const auto tx = consensus::apps::Payments::transfer(c.banks[0], c.chain_id, static_cast<std::uint64_t>(submitted),
+                                                        c.banks[1].public_key(), 1000);
+    if (!node.submit(tx).ok()) throw std::runtime_error("transfer refused");
+    ++submitted;
+  };
+  const auto gosig = [&](std::size_t i) {
+    return [&, i](NodeSettings& s) { use_chain_engine(s, engine, c.vrf_keys[i]); };
+  };
+  t.start(0, [&](auto& o) {
+    o.each_turn = pay;
+    o.configure = gosig(0);
+  });
+  for (std::size_t i = 1; i < 4; ++i) t.start(i, [&](auto& o) { o.configure = gosig(i); });
+  const auto all_at = [&](Height h, std::size_t skip) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i != skip && t.height(i) < h) return false;
+    }
+    return true;
+  };
+  CHECK(wait_for([&] { return all_at(4, 4); }, 45s));
+  t.stop(3);
+  REQUIRE(t.error(3).empty());
+  const Height stopped_at = t.results[3].status.height;
+  CHECK(wait_for([&] { return all_at(stopped_at + 4, 3); }, 45s));
+  t.start(3, [&](auto& o) { o.configure = gosig(3); });
+  const Height target = std::max<Height>(t.height(0), stopped_at + 4) + 2;
+  CHECK(wait_for([&] { return all_at(target, 4) && submitted == 10; }, 45s));
+  const Height after_payments = t.height(0) + 1;
+  CHECK(wait_for([&] { return all_at(after_payments, 4); }, 20s));
+  t.stop_all();
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+    CHECK(t.results[i].status.height >= target);
+    CHECK(t.results[i].app_hash_at_5 == t.results[0].app_hash_at_5);
+    REQUIRE(t.results[i].balance1);
+    CHECK(be64(*t.results[i].balance1) == 10'000);
+  }
+  CHECK(t.results[0].metrics.commit_latency_seconds.count() == 10);
+}
+
+TEST_CASE("nodes: a Gosig chain needs every validator's VRF key and this node's own VRF secret",
+          "[node][settings][gosig]") {
+  const auto c = test::make_consortium(4);
+  auto cluster = test::make_tcp_cluster(4, net::Transport::tls);
+  auto bus = net::TcpMessageBus::start(cluster.config, 0, {}, std::move(cluster.listeners[0]));
+  consensus::BlsCrypto crypto(c.genesis.validators, c.keys[0]);
+  consensus::apps::Payments app(c.chain_id);
+  ChainEngine engine;
+  engine.kind = ChainEngine::Kind::gosig;
+  const auto make = [&](const consensus::Genesis& genesis, std::optional<SecretBytes> secret) {
+    ledger::MemoryStore store;
+    NodeSettings s;
+    s.chain_id = c.chain_id;
+    use_chain_engine(s, engine, std::move(secret));
+    CHECK(s.wall_clock);
+    Node node(s, genesis, 0, crypto, *bus, store, app);
+    return node.engine().position().height;
+  };
+  CHECK(make(c.genesis, c.vrf_keys[0]) == 1);
+  CHECK_THROWS_AS(make(c.genesis, std::nullopt), InvalidArgument);
+  CHECK_THROWS_AS(make(c.genesis, c.vrf_keys[1]), InvalidArgument);  // another validator's key
+  auto no_vrf = c.genesis;
+  std::vector<consensus::Validator> members;
+  for (NodeId i = 0; i < 4; ++i) members.push_back(c.genesis.validators.at(i));
+  members[2].vrf_key.clear();
+  no_vrf.validators = consensus::ValidatorSet(std::move(members));
+  try {
+    (void)make(no_vrf, c.vrf_keys[0]);
+    FAIL("accepted a validator without a VRF key");
+  } catch (const InvalidArgument& e) {
+    CHECK_THAT(e.what(), Catch::Contains("validator 2 has no VRF key"));
+  }
+  NodeSettings byzantine;
+  byzantine.behaviour = consensus::Behaviour::equivocate;
+  CHECK_THROWS_AS(use_chain_engine(byzantine, engine, c.vrf_keys[0]), InvalidArgument);
+  NodeSettings tendermint;
+  use_chain_engine(tendermint, ChainEngine{}, std::nullopt);  // the default engine needs nothing
+  CHECK_FALSE(tendermint.make_engine);
+  CHECK_FALSE(tendermint.wall_clock);
+  bus->close();
+}
+
 TEST_CASE("nodes: settings that cannot work are refused at construction - make_engine replaces the engine",
           "[node][settings]") {
   const auto c = test::make_consortium(4);

@@ -9,6 +9,7 @@
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/core/prg.hpp"
+#include "privfin/sig/ecvrf.hpp"
 #include "privfin/sig/ed25519.hpp"
 
 namespace privfin::test {
@@ -41,10 +42,12 @@ inline Chain make_chain(std::size_t n, std::size_t count) {
   return c;
 }
 
-// n BLS validators and two bank accounts (bank 0 holds 1,000,000).
+// n BLS validators (with ECVRF keys, for Gosig) and two bank accounts
+// (bank 0 holds 1,000,000).
 struct Consortium {
   std::string chain_id = "node-test";
   std::vector<sig::bls12_381::SecretKey> keys;
+  std::vector<SecretBytes> vrf_keys;
   consensus::Genesis genesis;
   std::vector<sig::Ed25519SecretKey> banks;
 };
@@ -52,12 +55,15 @@ struct Consortium {
 inline Consortium make_consortium(std::size_t n) {
   Consortium c;
   std::vector<consensus::Validator> members;
+  Prg prg(Prg::Seed{});
+  const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
   for (std::size_t i = 0; i < n; ++i) {
     Bytes ikm(32, static_cast<std::byte>(i + 1));
     c.keys.push_back(sig::bls12_381::SecretKey::key_gen(ikm));
     members.push_back(consensus::make_bls_validator(c.keys.back()));
+    c.vrf_keys.push_back(vrf.generate(prg).secret_key);
+    members.back().vrf_key = vrf.public_key(c.vrf_keys.back().view());
   }
-  Prg prg(Prg::Seed{});
   for (int i = 0; i < 2; ++i) c.banks.push_back(sig::Ed25519SecretKey::generate(prg));
   c.genesis.chain_id = c.chain_id;
   c.genesis.validators = consensus::ValidatorSet(std::move(members));

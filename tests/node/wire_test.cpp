@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "node/node_test_support.hpp"
+#include <functional>
+
+#include "privfin/core/codec.hpp"
 #include "privfin/node/genesis.hpp"
 #include "privfin/node/wire.hpp"
 #include "support/wire_negative.hpp"
@@ -80,4 +83,55 @@ TEST_CASE("node wire: the genesis document round-trips - truncations and bit fli
   node::GenesisDocument empty = g;
   empty.chain_id.clear();
   CHECK_THROWS_AS(node::GenesisDocument::from_bytes(empty.to_bytes()), DecodeError);
+  CHECK(std::to_integer<int>(wire[0]) == 1);  // the default engine keeps version 1 (and its hash)
+}
+
+TEST_CASE("node wire: a Gosig genesis is version 2 with its stages and candidates - every bad field is refused",
+          "[node][wire][gosig]") {
+  const auto c = test::make_consortium(4);
+  node::GenesisDocument g;
+  g.chain_id = c.chain_id;
+  g.validators = c.genesis.validators;
+  g.app = "payments";
+  g.app_state = c.genesis.app_state;
+  g.time = 1'700'000'000'000'000'000;
+  g.engine.kind = node::ChainEngine::Kind::gosig;
+  g.engine.stage_one = 300'000'000;
+  g.engine.stage_two = 200'000'000;
+  g.engine.expected_candidates = 2;
+  const Bytes wire = g.to_bytes();
+  CHECK(std::to_integer<int>(wire[0]) == 2);
+  CHECK(node::GenesisDocument::from_bytes(wire) == g);
+  CHECK(g.hash() != node::GenesisDocument{g.chain_id, g.validators, g.app, g.app_state, g.time, {}}.hash());
+  test::check_truncations_and_flips(
+      wire, [](ByteView b) { return node::GenesisDocument::from_bytes(b); },
+      [&](const node::GenesisDocument& d) { return d == g; });
+  // The writer refuses what the reader would refuse.
+  const auto refused = [&](const std::function<void(node::ChainEngine&)>& spoil) {
+    auto bad = g;
+    spoil(bad.engine);
+    return bad;
+  };
+  const std::function<void(node::ChainEngine&)> spoils[] = {
+      [](auto& e) { e.stage_one = 999'999; },                        // under 1 ms
+      [](auto& e) { e.stage_two = 3'600'000'000'001; },              // over 1 h
+      [](auto& e) { e.expected_candidates = 0; },
+      [](auto& e) { e.expected_candidates = 5; },                    // more than the validators
+      [](auto& e) { e.kind = static_cast<node::ChainEngine::Kind>(2); },
+  };
+  for (const auto& spoil : spoils) CHECK_THROWS_AS(refused(spoil).to_bytes(), InvalidArgument);
+  // Version 2 with the default engine: two encodings of one document are refused.
+  Bytes v2_default = node::GenesisDocument{g.chain_id, g.validators, g.app, g.app_state, g.time, {}}.to_bytes();
+  v2_default[0] = std::byte{2};
+  Writer tail;
+  tail.u8(0).u64(1'000'000'000).u64(1'000'000'000).u32(3);
+  v2_default.insert(v2_default.end(), tail.data().begin(), tail.data().end());
+  CHECK_THROWS_AS(node::GenesisDocument::from_bytes(v2_default), DecodeError);
+  Bytes v3 = wire;
+  v3[0] = std::byte{3};
+  CHECK_THROWS_AS(node::GenesisDocument::from_bytes(v3), DecodeError);
+  CHECK(node::engine_kind_from_string("gosig") == node::ChainEngine::Kind::gosig);
+  CHECK(node::engine_kind_from_string("tendermint") == node::ChainEngine::Kind::tendermint);
+  CHECK_FALSE(node::engine_kind_from_string("hotstuff"));
+  CHECK(node::to_string(node::ChainEngine::Kind::gosig) == "gosig");
 }

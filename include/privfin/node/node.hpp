@@ -67,6 +67,7 @@
 #include "privfin/ledger/evidence_store.hpp"
 #include "privfin/ledger/safety_store.hpp"
 #include "privfin/net/message_bus.hpp"
+#include "privfin/node/genesis.hpp"
 #include "privfin/node/metrics.hpp"
 #include "privfin/node/wire.hpp"
 
@@ -116,7 +117,23 @@ struct NodeSettings {
   // double_vote: the votes only. Other behaviours are refused
   // (InvalidArgument). Never set it on a real validator.
   consensus::Behaviour behaviour = consensus::Behaviour::honest;
+  // The engine's clock. false: steady, in ns since the node was made (the
+  // Tendermint-form engine needs only local timeouts). true: the system
+  // clock, in ns since the Unix epoch: Gosig cuts rounds by the clock from
+  // the genesis time, so every node needs the same clock (use_chain_engine
+  // sets it; keep the hosts' clocks NTP-synchronised).
+  bool wall_clock = false;
 };
+
+// Sets `settings` up for the chain's engine (GenesisDocument::engine):
+// nothing for the Tendermint-form engine; for Gosig, make_engine (ECVRF
+// sortition over the genesis validators' vrf keys, with `vrf_secret` this
+// node's ECVRF secret key) and the wall clock. Throws InvalidArgument for
+// Gosig without a VRF secret or with a test-only behaviour (their rewrites
+// speak the Tendermint-form engine's messages); the node's constructor then
+// throws InvalidArgument if a validator has no VRF key or `vrf_secret` is
+// not this validator's.
+void use_chain_engine(NodeSettings& settings, const ChainEngine& engine, std::optional<SecretBytes> vrf_secret);
 
 struct NodeStatus {
   Height height = 0;            // committed
