@@ -35,7 +35,10 @@ struct GenesisOptions {
   std::vector<fs::path> cards;
   std::vector<std::string> accounts;  // PUBLIC_KEY_HEX=BALANCE
   fs::path out;
-  std::int64_t time = 0;
+  std::optional<std::int64_t> time;
+  std::string engine = "tendermint";
+  std::uint64_t stage_one_ms = 1000, stage_two_ms = 1000;
+  std::uint32_t candidates = 3;
 };
 
 service::KeyFileOptions key_options(const std::optional<fs::path>& passphrase_file,
@@ -106,10 +109,16 @@ void make_genesis(const GenesisOptions& o) {
   } else if (!o.accounts.empty()) {
     throw InvalidArgument("--account is for the payments application");
   }
-  const auto g = node::assemble_genesis(o.chain_id, o.app, cards, std::move(app_state), o.time);
+  const auto engine = node::chain_engine_from(o.engine, o.stage_one_ms, o.stage_two_ms, o.candidates);
+  // Gosig's rounds count from the genesis time: by default, now.
+  const bool gosig = engine.kind == node::ChainEngine::Kind::gosig;
+  auto g = node::assemble_genesis(o.chain_id, o.app, cards, std::move(app_state),
+                                  o.time.value_or(gosig ? node::wall_clock_now() : 0));
+  g.engine = engine;
   service::write_public_file(o.out, g.to_bytes());
-  std::printf("wrote %s: chain '%s', %zu validators (node id = order of --card), genesis %s\n", o.out.string().c_str(),
-              g.chain_id.c_str(), g.validators.size(), g.hash().short_hex().c_str());
+  std::printf("wrote %s: chain '%s', engine %s, %zu validators (node id = order of --card), genesis %s\n",
+              o.out.string().c_str(), g.chain_id.c_str(), std::string(node::to_string(engine.kind)).c_str(),
+              g.validators.size(), g.hash().short_hex().c_str());
   for (std::size_t i = 0; i < cards.size(); ++i) std::printf("  validator %zu: %s\n", i, cards[i].name.c_str());
 }
 
@@ -135,7 +144,11 @@ std::function<bool()> add_consensus_commands(CLI::App& app) {
   genesis->add_option("--card", g->cards, "a validator card (NAME.validator.json); validator i is the i-th --card")
       ->required();
   genesis->add_option("--account", g->accounts, "payments: PUBLIC_KEY_HEX=BALANCE, one per account");
-  genesis->add_option("--time", g->time, "genesis time, ns since the epoch (default 0)");
+  genesis->add_option("--time", g->time, "genesis time, ns since the epoch (default 0; Gosig: now)");
+  genesis->add_option("--engine", g->engine, "tendermint (default) or gosig");
+  genesis->add_option("--stage-one-ms", g->stage_one_ms, "Gosig: stage I (proposals), ms (default 1000)");
+  genesis->add_option("--stage-two-ms", g->stage_two_ms, "Gosig: stage II (signatures), ms (default 1000)");
+  genesis->add_option("--candidates", g->candidates, "Gosig: expected leader candidates per round (default 3)");
   genesis->add_option("--out", g->out, "the genesis file (genesis.bin)")->required();
 
   return [=] {

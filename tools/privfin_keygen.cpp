@@ -8,6 +8,7 @@
 //   privfin-keygen account --out bank-a.key [--passphrase-file FILE]
 //   privfin-keygen genesis --chain-id settlement [--app payments|kv] --card a.validator.json --card ...
 //                  [--account PUBLIC_KEY_HEX=BALANCE ...] [--time NS] --out genesis.bin
+//                  [--engine tendermint|gosig] [--stage-one-ms 1000] [--stage-two-ms 1000] [--candidates 3]
 //
 // The first form writes cluster/party<i>.key (mode 0600), party<i>.crt and
 // cluster/cluster.json for a cluster on one host; the second writes one
@@ -24,7 +25,8 @@
 // vrf.key (ECVRF), identity.key (Ed25519), mode 0600) and a public card
 // DIR/NAME.validator.json with a proof of possession, and its account key;
 // the genesis is assembled from the cards (each proof checked, duplicate
-// keys refused). They need the ledger build (RocksDB). Exit 0, 2 for a
+// keys refused); --engine gosig makes a Gosig chain (its rounds count from
+// --time, by default now). They need the ledger build (RocksDB). Exit 0, 2 for a
 // usage error, 1 when it fails.
 #include <CLI/CLI.hpp>
 

@@ -2,18 +2,23 @@
 //
 //   privfin-node init --validators 4 --out testnet [--chain-id settlement] [--app payments|kv]
 //                     [--banks 4] [--host 127.0.0.1] [--base-port 26600]
+//                     [--engine tendermint|gosig] [--stage-one-ms 1000] [--stage-two-ms 1000] [--candidates 3]
 //   privfin-node run --config testnet/node0.json [--until-height H] [--load testnet/bank0.key:N]
 //
 // `init` writes a whole chain for one host: TLS credentials and
 // cluster.json for the message bus (privfin-keygen's layout), one BLS
-// validator key per node (validator<i>.key, mode 0600), bank account keys
+// validator key and one ECVRF key per node (validator<i>.key, vrf<i>.key,
+// mode 0600; Gosig's leader sortition needs the second), bank account keys
 // for the payments application (bank<k>.key; each bank opens with
 // 1,000,000), TLS credentials for each node's client API (api<i>.key,
 // api<i>.crt, its certificate naming the host; node/client_api.hpp, on
 // base-port + 100 + i), genesis.bin (node/genesis.hpp) and node<i>.json:
 //   {"cluster": "cluster.json", "id": 0, "validator_key": "validator0.key",
-//    "genesis": "genesis.bin", "data_dir": "data0", "api": "127.0.0.1:26700",
-//    "api_certificate": "api0.crt", "api_key": "api0.key"}
+//    "vrf_key": "vrf0.key", "genesis": "genesis.bin", "data_dir": "data0",
+//    "api": "127.0.0.1:26700", "api_certificate": "api0.crt", "api_key": "api0.key"}
+// ("vrf_key" is needed only on a Gosig chain: --engine gosig puts the
+// engine, its stage lengths and candidates in the genesis, whose time is
+// then now; node/genesis.hpp).
 // (relative paths are relative to the JSON file; a test may add
 // "test_only_behaviour": "equivocate" or "double-vote" to make the node
 // misbehave, NodeSettings::behaviour). Optional: "snapshot_interval" and
@@ -52,6 +57,7 @@
 #include "privfin/node/node.hpp"
 #include "privfin/node/state_sync.hpp"
 #include "privfin/service/key_file.hpp"
+#include "privfin/sig/ecvrf.hpp"
 
 namespace {
 
@@ -66,25 +72,37 @@ struct InitOptions {
   fs::path out;
   std::string chain_id = "settlement", app = "payments", host = "127.0.0.1";
   std::uint16_t base_port = 26600;
+  std::string engine = "tendermint";
+  std::uint64_t stage_one_ms = 1000, stage_two_ms = 1000;
+  std::uint32_t candidates = 3;
 };
 
 void init(const InitOptions& o) {
   if (o.validators < 1 || o.validators > 64) throw InvalidArgument("--validators must be in [1, 64]");
   if (o.app != "payments" && o.app != "kv") throw InvalidArgument("--app must be payments or kv");
+  const auto engine = node::chain_engine_from(o.engine, o.stage_one_ms, o.stage_two_ms, o.candidates);
   fs::create_directories(o.out);
   (void)net::write_local_cluster(o.out, o.validators, o.host, o.base_port);
   Prg prg(random_seed());
   service::KeyFileOptions clear;
   std::vector<consensus::Validator> members;
+  const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
   for (std::size_t i = 0; i < o.validators; ++i) {
     const auto key = sig::bls12_381::SecretKey::key_gen(prg.bytes(32));
     service::save_key_file(o.out / ("validator" + std::to_string(i) + ".key"), key, clear, prg);
     members.push_back(consensus::make_bls_validator(key));
+    auto vrf_key = vrf.generate(prg).secret_key;
+    members.back().vrf_key = vrf.public_key(vrf_key.view());
+    service::save_key_file(o.out / ("vrf" + std::to_string(i) + ".key"),
+                           service::VrfSecretKey{sig::VrfSuite::edwards25519_sha512_ell2, std::move(vrf_key)}, clear,
+                           prg);
   }
   node::GenesisDocument g;
   g.chain_id = o.chain_id;
   g.validators = consensus::ValidatorSet(std::move(members));
   g.app = o.app;
+  g.engine = engine;
+  if (engine.kind == node::ChainEngine::Kind::gosig) g.time = node::wall_clock_now();
   if (o.app == "payments") {
     std::vector<consensus::apps::Payments::Account> accounts;
     for (std::size_t k = 0; k < o.banks; ++k) {
@@ -101,6 +119,7 @@ void init(const InitOptions& o) {
     const nlohmann::json j = {{"cluster", "cluster.json"},
                               {"id", i},
                               {"validator_key", "validator" + std::to_string(i) + ".key"},
+                              {"vrf_key", "vrf" + std::to_string(i) + ".key"},
                               {"genesis", "genesis.bin"},
                               {"data_dir", "data" + std::to_string(i)},
                               {"api", o.host + ":" + std::to_string(o.base_port + 100 + i)},
@@ -109,8 +128,9 @@ void init(const InitOptions& o) {
     const std::string text = j.dump(2) + "\n";
     service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
   }
-  std::printf("wrote a %zu-validator chain '%s' (app %s) to %s; genesis %s\n", o.validators, o.chain_id.c_str(),
-              o.app.c_str(), o.out.string().c_str(), g.hash().short_hex().c_str());
+  std::printf("wrote a %zu-validator chain '%s' (app %s, engine %s) to %s; genesis %s\n", o.validators,
+              o.chain_id.c_str(), o.app.c_str(), std::string(node::to_string(engine.kind)).c_str(),
+              o.out.string().c_str(), g.hash().short_hex().c_str());
 }
 
 struct RunOptions {
@@ -122,6 +142,7 @@ struct RunOptions {
 struct NodeFile {
   fs::path cluster, validator_key, genesis, data_dir;
   std::size_t id = 0;
+  std::optional<fs::path> vrf_key;  // "vrf_key": a Gosig chain needs it
   std::string api;  // host:port, or empty: no client API
   fs::path api_certificate, api_key;
   consensus::Behaviour behaviour = consensus::Behaviour::honest;  // "test_only_behaviour"
@@ -145,8 +166,9 @@ NodeFile read_node_file(const fs::path& file) {
     const fs::path p = j[field].get<std::string>();
     return p.is_absolute() ? p : base / p;
   };
-  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, {}, {}, {},
+  NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, std::nullopt, {}, {}, {},
              consensus::Behaviour::honest, false, 0, 0};
+  if (j.contains("vrf_key")) n.vrf_key = path("vrf_key");
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
   if (j.contains("api")) {
@@ -225,6 +247,16 @@ int run(const RunOptions& o) {
   settings.behaviour = nf.behaviour;
   settings.snapshot_interval = nf.snapshot_interval;
   settings.retain_heights = nf.retain_heights;
+  std::optional<SecretBytes> vrf_secret;
+  if (doc.engine.kind == node::ChainEngine::Kind::gosig) {
+    if (!nf.vrf_key) throw InvalidArgument(o.config.string() + ": a Gosig chain needs \"vrf_key\" (this validator's ECVRF key)");
+    auto vrf = service::load_vrf_secret_key(*nf.vrf_key);
+    if (vrf.suite != sig::VrfSuite::edwards25519_sha512_ell2) {
+      throw InvalidArgument(nf.vrf_key->string() + ": Gosig's sortition uses ECVRF-EDWARDS25519-SHA512-ELL2 keys");
+    }
+    vrf_secret = std::move(vrf.secret_key);
+  }
+  node::use_chain_engine(settings, doc.engine, std::move(vrf_secret));
   if (nf.behaviour != consensus::Behaviour::honest) {
     std::printf("TEST ONLY: this node misbehaves on purpose (%s)\n", std::string(to_string(nf.behaviour)).c_str());
   }
@@ -234,8 +266,8 @@ int run(const RunOptions& o) {
     std::fflush(stdout);
   };
   node::Node n(settings, doc.genesis(), static_cast<consensus::NodeId>(nf.id), crypto, *bus, *store, *app);
-  std::printf("node %zu of %zu, chain '%s', genesis %s\n", nf.id, doc.validators.size(), doc.chain_id.c_str(),
-              doc.hash().short_hex().c_str());
+  std::printf("node %zu of %zu, chain '%s', engine %s, genesis %s\n", nf.id, doc.validators.size(),
+              doc.chain_id.c_str(), std::string(node::to_string(doc.engine.kind)).c_str(), doc.hash().short_hex().c_str());
   n.start();
   std::optional<node::ClientApi> api;
   if (!nf.api.empty()) {
@@ -291,6 +323,10 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--banks", io.banks, "payments: bank accounts to open");
   init_cmd->add_option("--host", io.host, "address every node listens on");
   init_cmd->add_option("--base-port", io.base_port, "node i listens on base-port + i");
+  init_cmd->add_option("--engine", io.engine, "tendermint (default) or gosig");
+  init_cmd->add_option("--stage-one-ms", io.stage_one_ms, "Gosig: stage I (proposals), ms (default 1000)");
+  init_cmd->add_option("--stage-two-ms", io.stage_two_ms, "Gosig: stage II (signatures), ms (default 1000)");
+  init_cmd->add_option("--candidates", io.candidates, "Gosig: expected leader candidates per round (default 3)");
   RunOptions ro;
   auto* run_cmd = cli.add_subcommand("run", "run one node");
   run_cmd->add_option("--config", ro.config, "node<i>.json")->required();

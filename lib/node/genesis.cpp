@@ -1,5 +1,7 @@
 #include "privfin/node/genesis.hpp"
 
+#include <chrono>
+
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
@@ -31,6 +33,28 @@ std::optional<ChainEngine::Kind> engine_kind_from_string(std::string_view name) 
   if (name == "tendermint") return ChainEngine::Kind::tendermint;
   if (name == "gosig") return ChainEngine::Kind::gosig;
   return std::nullopt;
+}
+
+ChainEngine chain_engine_from(std::string_view name, std::uint64_t stage_one_ms, std::uint64_t stage_two_ms,
+                              std::uint32_t candidates) {
+  const auto kind = engine_kind_from_string(name);
+  if (!kind) throw InvalidArgument("the engine must be tendermint or gosig, not '" + std::string(name) + "'");
+  ChainEngine e;
+  e.kind = *kind;
+  if (e.kind == ChainEngine::Kind::tendermint) return e;
+  const std::uint64_t max_ms = static_cast<std::uint64_t>(max_stage / 1'000'000);
+  if (stage_one_ms < 1 || stage_one_ms > max_ms || stage_two_ms < 1 || stage_two_ms > max_ms) {
+    throw InvalidArgument("Gosig's stage lengths must be in [1, " + std::to_string(max_ms) + "] ms");
+  }
+  e.stage_one = static_cast<consensus::TimePoint>(stage_one_ms) * 1'000'000;
+  e.stage_two = static_cast<consensus::TimePoint>(stage_two_ms) * 1'000'000;
+  if (candidates == 0) throw InvalidArgument("Gosig's expected candidates must be at least 1");
+  e.expected_candidates = candidates;
+  return e;
+}
+
+consensus::TimePoint wall_clock_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 consensus::Hash32 GenesisDocument::hash() const { return consensus::Hash32{Sha256::hash(to_bytes())}; }

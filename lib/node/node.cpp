@@ -163,10 +163,7 @@ ledger::OpenOptions Node::open_options() {
 }
 
 TimePoint Node::now() const {
-  if (settings_.wall_clock) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  if (settings_.wall_clock) return wall_clock_now();
   // Steady, in nanoseconds since the node was made.
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count() + 1;
 }

@@ -209,6 +209,65 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
   CHECK(read_all(out(2)).substr(restart, 14) != "start height 0");  // recovered its ledger
 }
 
+TEST_CASE("privfin-node: a Gosig chain (init --engine gosig) - four processes agree on payments over TLS - a node "
+          "without its VRF key is refused",
+          "[node][process][gosig]") {
+  test::TempDir dir;
+  const auto net_dir = dir.path() / "chain";
+  const std::string program = PRIVFIN_NODE_PROGRAM;
+  const auto base = free_ports(4);
+  const auto [init_code, init_out] =
+      run_program({program, "init", "--validators", "4", "--out", net_dir.string(), "--base-port", std::to_string(base),
+                   "--engine", "gosig", "--stage-one-ms", "250", "--stage-two-ms", "250", "--candidates", "2"},
+                  dir.path() / "init.txt");
+  INFO(init_out);
+  REQUIRE(init_code == 0);
+  CHECK(init_out.find("engine gosig") != std::string::npos);
+  // A node file without "vrf_key" cannot run a Gosig chain.
+  {
+    std::string text = read_all(net_dir / "node3.json");
+    const auto at = text.find("\"vrf_key\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 9, "\"unused_key\"");  // the JSON stays valid; the node ignores unknown keys
+    std::ofstream(net_dir / "novrf.json") << text;
+    const auto [code, out] = run_program({program, "run", "--config", (net_dir / "novrf.json").string()},
+                                         dir.path() / "novrf.txt");
+    INFO(out);
+    CHECK(code == 1);
+    CHECK(out.find("needs \"vrf_key\"") != std::string::npos);
+  }
+  std::vector<pid_t> pids;
+  auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
+  for (std::size_t i = 0; i < 4; ++i) {
+    std::vector<std::string> args = {program, "run", "--config", (net_dir / ("node" + std::to_string(i) + ".json")).string(),
+                                     "--until-height", "6"};
+    if (i == 0) args.insert(args.end(), {"--load", (net_dir / "bank0.key").string() + ":20"});
+    pids.push_back(spawn(args, out(i)));
+  }
+  const auto codes = test::wait_all(pids, 90s);
+  const auto reference = commits(out(0));
+  std::uint64_t txs = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("node " << i << ":\n" << read_all(out(i)));
+    CHECK(codes[i] == 0);
+    CHECK(read_all(out(i)).find("engine gosig") != std::string::npos);
+    const auto mine = commits(out(i));
+    for (std::uint64_t h = 1; h <= 6; ++h) {
+      REQUIRE(mine.contains(h));
+      REQUIRE(reference.contains(h));
+      CHECK(mine.at(h).block == reference.at(h).block);
+      CHECK(mine.at(h).app == reference.at(h).app);
+    }
+  }
+  // The load's transfers were committed ("txs T" of node 0's commit lines).
+  std::ifstream in(out(0));
+  for (std::string line; std::getline(in, line);) {
+    const auto at = line.find(" txs ");
+    if (line.rfind("commit ", 0) == 0 && at != std::string::npos) txs += std::stoull(line.substr(at + 5));
+  }
+  CHECK(txs > 0);
+}
+
 TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - a genesis from the cards runs four "
           "privfin-node processes - a duplicate card is refused",
           "[node][process][genesis]") {
@@ -255,7 +314,20 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
   const auto [code, out] = run_program(genesis_args, dir.path() / "genesis.out");
   INFO(out);
   REQUIRE(code == 0);
-  CHECK(out.find("4 validators") != std::string::npos);
+  CHECK(out.find("engine tendermint, 4 validators") != std::string::npos);
+  // The same cards make a Gosig chain (the cards carry the ECVRF keys it needs); a bad engine is refused.
+  auto gosig_args = genesis_args;
+  gosig_args[7] = (dir.path() / "gosig.bin").string();
+  gosig_args.insert(gosig_args.end(), {"--engine", "gosig", "--stage-one-ms", "300", "--candidates", "2"});
+  const auto [gosig_code, gosig_out] = run_program(gosig_args, dir.path() / "gosig.out");
+  INFO(gosig_out);
+  CHECK(gosig_code == 0);
+  CHECK(gosig_out.find("engine gosig, 4 validators") != std::string::npos);
+  auto bad_engine = genesis_args;
+  bad_engine.insert(bad_engine.end(), {"--engine", "hotstuff"});
+  const auto [bad_code, bad_out] = run_program(bad_engine, dir.path() / "bad.out");
+  CHECK(bad_code != 0);
+  CHECK(bad_out.find("tendermint or gosig, not 'hotstuff'") != std::string::npos);
 
   std::vector<pid_t> nodes;
   for (std::size_t i = 0; i < 4; ++i) {

@@ -51,6 +51,15 @@ struct ChainEngine {
 [[nodiscard]] std::string_view to_string(ChainEngine::Kind k) noexcept;
 [[nodiscard]] std::optional<ChainEngine::Kind> engine_kind_from_string(std::string_view name) noexcept;
 
+// The engine an operator names (privfin-node init, privfin-keygen genesis:
+// --engine, --stage-one-ms, --stage-two-ms, --candidates). Throws
+// InvalidArgument naming the bad value.
+[[nodiscard]] ChainEngine chain_engine_from(std::string_view name, std::uint64_t stage_one_ms, std::uint64_t stage_two_ms,
+                                            std::uint32_t candidates);
+// Nanoseconds since the Unix epoch, now: the genesis time of a new Gosig
+// chain (its rounds count from there).
+[[nodiscard]] consensus::TimePoint wall_clock_now();
+
 struct GenesisDocument {
   static constexpr std::uint8_t format_version = 2;  // the newest this build reads and writes
   static constexpr std::size_t max_app_state = std::size_t{16} << 20;
