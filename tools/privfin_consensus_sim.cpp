@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::uint64_t failed = 0, events = 0;
+  std::uint64_t failed = 0, events = 0, evidence_seeds = 0;
   for (std::uint64_t seed = first; seed <= last; ++seed) {
     const std::size_t n = fixed_n != 0 ? fixed_n : std::size_t{4} + 3 * (seed % 3);
     try {
@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
       }
       const SimResult r = simulate(cfg);
       events += r.events;
+      evidence_seeds += r.evidence > 0 ? 1U : 0U;
       for (const auto& line : r.log) std::printf("%s\n", line.c_str());
       if (twice) {
         SimConfig again = cfg;
@@ -133,9 +134,10 @@ int main(int argc, char** argv) {
       } else if (!quiet && first == last) {
         std::printf("seed %llu (n=%zu): ok, heights", static_cast<unsigned long long>(seed), n);
         for (auto h : r.committed) std::printf(" %llu", static_cast<unsigned long long>(h));
-        std::printf(", %llu events, %llu messages, virtual %.3f s, trace %s\n",
+        std::printf(", %llu events, %llu messages, %llu pieces of evidence, virtual %.3f s, trace %s\n",
                     static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.messages),
-                    static_cast<double>(r.end_time) / 1e9, r.trace.hex().c_str());
+                    static_cast<unsigned long long>(r.evidence), static_cast<double>(r.end_time) / 1e9,
+                    r.trace.hex().c_str());
       }
     } catch (const std::exception& e) {
       ++failed;
@@ -143,8 +145,10 @@ int main(int argc, char** argv) {
     }
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%llu seeds, %llu failed, %llu events in %.2f s (%.0f events/s)\n",
+  std::printf("%llu seeds, %llu failed, %llu events in %.2f s (%.0f events/s); evidence (checked: it verifies and "
+              "names a Byzantine validator) in %llu seeds\n",
               static_cast<unsigned long long>(last - first + 1), static_cast<unsigned long long>(failed),
-              static_cast<unsigned long long>(events), secs, static_cast<double>(events) / secs);
+              static_cast<unsigned long long>(events), secs, static_cast<double>(events) / secs,
+              static_cast<unsigned long long>(evidence_seeds));
   return failed == 0 ? 0 : 1;
 }

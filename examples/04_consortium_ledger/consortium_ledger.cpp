@@ -10,9 +10,7 @@
 //
 // Both engines: the Tendermint-form one (default), and Gosig (--engine
 // gosig, rounds of two --stage-ms stages, 500 ms each by default: about 1 s
-// rounds), which runs every step but the Byzantine one (the test-only
-// misbehaviours speak the Tendermint-form engine's messages; Gosig records
-// no evidence yet: docs/node.md).
+// rounds).
 //
 // The links between nodes run through relays in this program
 // (net::TcpRelay), so that a disconnect is a real one: the node's TLS
@@ -458,34 +456,29 @@ int run(Options o) {
   std::printf("node %zu %s\n", cut_off, rejoined ? "reconnected and caught up" : "did NOT catch up");
   ok &= rejoined;
 
-  if (gosig) {
-    std::printf("== Byzantine node: skipped on Gosig (the test-only misbehaviours speak the Tendermint-form "
-                "engine's messages)\n");
-  } else {
-    std::printf("== node %zu restarts as a Byzantine validator (test-only configuration: equivocate)\n", cut_off);
-    cluster.stop(cut_off);
-    set_behaviour(dir, cut_off, "equivocate");
-    cluster.start(cut_off);
-    const Height byzantine_until = cluster.height(0) + 3 * o.nodes;  // it proposes a few of these heights
-    ok &= wait_until([&] { return cluster.height(0) >= byzantine_until; }, std::chrono::seconds(120));
-    consensus::BlsCrypto verifier(genesis.validators, std::nullopt);
-    std::size_t pieces = 0, naming_it = 0;
-    for (std::size_t i = 0; i < o.nodes; ++i) {
-      if (i == cut_off) continue;
-      for (const auto& e : apis[i].evidence()) {
-        ++pieces;
-        naming_it += e.first.voter == cut_off &&
-                     consensus::verify_evidence(verifier, genesis.validators, genesis.chain_id, e);
-      }
+  std::printf("== node %zu restarts as a Byzantine validator (test-only configuration: equivocate)\n", cut_off);
+  cluster.stop(cut_off);
+  set_behaviour(dir, cut_off, "equivocate");
+  cluster.start(cut_off);
+  const Height byzantine_until = cluster.height(0) + 3 * o.nodes;  // it proposes a few of these heights
+  ok &= wait_until([&] { return cluster.height(0) >= byzantine_until; }, std::chrono::seconds(120));
+  consensus::BlsCrypto verifier(genesis.validators, std::nullopt);
+  std::size_t pieces = 0, naming_it = 0;
+  for (std::size_t i = 0; i < o.nodes; ++i) {
+    if (i == cut_off) continue;
+    for (const auto& e : apis[i].evidence()) {
+      ++pieces;
+      naming_it += e.first.voter == cut_off &&
+                   consensus::verify_evidence(verifier, genesis.validators, genesis.chain_id, e);
     }
-    std::printf("evidence held by the honest nodes: %zu pieces, %zu signed by validator %zu and verified\n", pieces,
-                naming_it, cut_off);
-    ok &= pieces > 0 && naming_it == pieces;
-    cluster.stop(cut_off);
-    set_behaviour(dir, cut_off, "");
-    cluster.start(cut_off);
-    std::printf("node %zu restarted honest\n", cut_off);
   }
+  std::printf("evidence held by the honest nodes: %zu pieces, %zu signed by validator %zu and verified\n", pieces,
+              naming_it, cut_off);
+  ok &= pieces > 0 && naming_it == pieces;
+  cluster.stop(cut_off);
+  set_behaviour(dir, cut_off, "");
+  cluster.start(cut_off);
+  std::printf("node %zu restarted honest\n", cut_off);
   if (!ok) cluster.report_ended();
 
   // ---- run to the target height, then compare everything

@@ -422,6 +422,7 @@ void Gosig::on_aggregate(NodeId from, const AggregateVote& a) {
   if (a.counts.size() != cfg_.validators.size()) {
     return reject(from, RejectionCause::malformed, "aggregate for a committee of another size");
   }
+  watch_single_vote(a);
   // Merged only for a block we prepared (P), or one we hold and found
   // valid (TC: enough to commit it; pipelining lets TC arrive before our
   // own P quorum).
@@ -438,6 +439,58 @@ void Gosig::on_aggregate(NodeId from, const AggregateVote& a) {
   }
   gossip_put(key(a.type == VoteType::prevote ? key_prepare : key_commit, a.block), GosigMessage{mine}.to_bytes());
   check_quorums(a.block);
+}
+
+// Evidence of equivocation. A validator's signature can be told apart from
+// the others' only while it travels alone: an aggregate with one signer and
+// count 1 is that signer's own signature. The first one per (type, round,
+// signer) at this height is kept unverified; a second for another block
+// makes both be verified (a forged first is replaced), and two valid ones
+// are evidence, reported once. Aggregates of several signers prove nothing
+// about one of them, so a Byzantine validator that only ever lets its
+// conflicting signatures travel merged is not caught here (docs/consensus.md).
+// Bounded: this height, rounds within two of the clock's, at most
+// 8 entries per validator.
+void Gosig::watch_single_vote(const AggregateVote& a) {
+  if (a.height != height_ || a.round + 2 < round_ || a.round > round_ + 1) return;
+  NodeId signer = 0;
+  std::size_t signers = 0;
+  for (NodeId i = 0; i < a.counts.size(); ++i) {
+    if (a.counts[i] == 0) continue;
+    if (a.counts[i] != 1 || ++signers > 1) return;
+    signer = i;
+  }
+  if (signers != 1) return;
+  if (singles_height_ != height_) {
+    singles_.clear();
+    singles_height_ = height_;
+  }
+  const auto slot = std::make_tuple(static_cast<std::uint8_t>(a.type), a.round, signer);
+  auto it = singles_.find(slot);
+  if (it == singles_.end()) {
+    if (singles_.size() >= 8 * cfg_.validators.size()) {
+      std::erase_if(singles_, [&](const auto& e) { return std::get<1>(e.first) + 2 < round_; });
+      if (singles_.size() >= 8 * cfg_.validators.size()) return;
+    }
+    singles_.emplace(slot, SingleVote{a.block, a.aggregate, false, false});
+    return;
+  }
+  SingleVote& first = it->second;
+  if (first.block == a.block || first.reported) return;
+  const auto valid = [&](const Hash32& block, const Bytes& signature) {
+    return crypto_.verify(signer, Vote::signed_bytes(cfg_.chain_id, a.type, a.height, a.round, block), signature);
+  };
+  if (!first.verified) {
+    if (!valid(first.block, first.signature)) {
+      first = SingleVote{a.block, a.aggregate, false, false};
+      return;
+    }
+    first.verified = true;
+  }
+  if (!valid(a.block, a.aggregate)) return;
+  first.reported = true;
+  out_.push_back(EvidenceFound{Evidence{Vote{a.type, a.height, a.round, first.block, signer, first.signature},
+                                        Vote{a.type, a.height, a.round, a.block, signer, a.aggregate}}});
 }
 
 void Gosig::check_quorums(const Hash32& id) {
@@ -548,7 +601,7 @@ void Gosig::request_sync(NodeId peer, Height their_height) {
 
 std::size_t Gosig::memory_items() const {
   return candidates_.size() + validity_.size() + p_agg_.size() + tc_agg_.size() + gossip_.size() + decisions_.size() +
-         served_.size();
+         served_.size() + singles_.size();
 }
 
 Hash32 Gosig::state_digest() const {

@@ -204,7 +204,16 @@ class Simulation {
     if (r.cause == RejectionCause::invalid_proof) ++result_.invalid_proofs;
     if (cfg_.log) log(id, "rejected: " + r.describe());
   }
-  void count_evidence() { ++result_.evidence; }
+  // Evidence must verify and name a validator that is not honest.
+  void check_evidence(NodeId by, const Evidence& e) {
+    ++result_.evidence;
+    if (!verify_evidence(*checker_crypto_, validators_, chain_id_, e)) {
+      violation("node " + std::to_string(by) + " reported evidence that does not verify");
+    } else if (e.first.voter < cfg_.n && honest(e.first.voter)) {
+      violation("node " + std::to_string(by) + " reported evidence against honest validator " +
+                std::to_string(e.first.voter));
+    }
+  }
   void count_metric(const Metric& m) {
     if (m.id != MetricId::rounds_for_height) return;
     result_.rounds += static_cast<std::uint64_t>(m.value);
@@ -326,7 +335,7 @@ void NodeEnv::commit(const Decision& d) {
 void NodeEnv::request_sync(const RequestSync& r) {
   if (!sim->halted(id)) sim->request_sync(id, r);
 }
-void NodeEnv::evidence(const Evidence&) { sim->count_evidence(); }
+void NodeEnv::evidence(const Evidence& e) { sim->check_evidence(id, e); }
 void NodeEnv::metric(const Metric& m) {
   if (!sim->halted(id)) sim->count_metric(m);
 }
@@ -688,21 +697,21 @@ void Simulation::byzantine_send_gosig(NodeId from, NodeId to, const Bytes& paylo
       break;
     case Behaviour::equivocate:
       // Another block of its own for odd peers.
-      if (auto* p = m ? std::get_if<GosigProposal>(&m->body) : nullptr;
-          p && to % 2 == 1 && p->proposer == from && !p->justification) {
-        p->block.body.push_back(static_cast<std::byte>(to));
-        p->block.header.tx_root = tx_root_of(p->block.body);
-        p->signature = node.crypto->sign(p->signed_bytes());
-        return transmit(from, to, m->to_bytes());
+      if (to % 2 == 1) {
+        if (auto other = gosig_with_other_block(payload, from, static_cast<std::byte>(to), *node.crypto)) {
+          return transmit(from, to, *other);
+        }
       }
       break;
     case Behaviour::double_vote:
-      // Its own signature for another block, in place of the real one, to odd peers.
-      if (auto* a = m ? std::get_if<AggregateVote>(&m->body) : nullptr; a && a->has_signer(from) && to % 2 == 1) {
-        const Hash32 other{Sha256::hash(payload)};
-        auto single = single_aggregate(a->type, a->height, a->round, other, cfg_.n, from,
-                                       node.crypto->sign(Vote::signed_bytes(chain_id_, a->type, a->height, a->round, other)));
-        return transmit(from, to, GosigMessage{single}.to_bytes());
+      // To odd peers, after the real aggregate: its own vote alone and one for another block.
+      if (to % 2 == 1) {
+        if (auto votes = gosig_conflicting_votes(payload, from, cfg_.n, Hash32{Sha256::hash(payload)}, *node.crypto,
+                                                 chain_id_)) {
+          transmit(from, to, payload);
+          transmit(from, to, votes->first);
+          return transmit(from, to, votes->second);
+        }
       }
       break;
     case Behaviour::malformed: {

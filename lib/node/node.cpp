@@ -194,6 +194,20 @@ void Node::send_engine_message(NodeId to, const Bytes& payload) {
   using consensus::Behaviour;
   const Behaviour b = settings_.behaviour;
   if (b == Behaviour::honest || to % 2 == 0) return send(payload);
+  if (settings_.engine_kind == ChainEngine::Kind::gosig) {
+    if (b == Behaviour::equivocate) {
+      if (auto other = consensus::gosig_with_other_block(payload, self_, static_cast<std::byte>(to), crypto_)) {
+        return send(*other);  // the other block instead
+      }
+    }
+    send(payload);
+    const auto votes = consensus::gosig_conflicting_votes(payload, self_, bus_.party_count(), Hash32{Sha256::hash(payload)},
+                                                          crypto_, settings_.chain_id);
+    if (!votes) return;
+    send(votes->first);  // its vote alone, then one for another block
+    send(votes->second);
+    return;
+  }
   const auto m = consensus::Message::from_bytes(payload, settings_.engine.limits);
   std::optional<consensus::Message> other;
   if (b == Behaviour::equivocate) other = consensus::with_other_block(m, static_cast<std::byte>(to));
@@ -474,14 +488,12 @@ NodeStatus Node::status() const {
 void use_chain_engine(NodeSettings& settings, const ChainEngine& engine, std::optional<SecretBytes> vrf_secret) {
   if (engine.kind == ChainEngine::Kind::tendermint) return;
   if (!vrf_secret) throw InvalidArgument("use_chain_engine: a Gosig chain needs this validator's VRF secret key");
-  if (settings.behaviour != consensus::Behaviour::honest) {
-    throw InvalidArgument("use_chain_engine: test-only behaviours need the Tendermint-form engine");
-  }
   // The sortition lives as long as the settings' copy of this function,
   // which the node keeps longer than the engine.
   auto sortition = std::make_shared<std::unique_ptr<consensus::VrfSortition>>();
   auto secret = std::make_shared<const SecretBytes>(std::move(*vrf_secret));
   settings.wall_clock = true;
+  settings.engine_kind = engine.kind;
   settings.make_engine = [engine, sortition, secret](const consensus::Genesis& genesis, NodeId self,
                                                     consensus::Crypto& crypto) -> std::unique_ptr<consensus::Engine> {
     std::vector<Bytes> vrf_keys;

@@ -253,17 +253,26 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes an
 }
 
 TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "
-          "across a restart - the others agree",
+          "across a restart - the others agree - on both engines",
           "[node][cluster]") {
+  const bool gosig = GENERATE(false, true);
+  INFO((gosig ? "Gosig" : "Tendermint-form"));
   ThreadCluster t(4);
-  // Validator 2 proposes another block to odd peers and doubles its votes to them.
-  for (std::size_t i = 0; i < 4; ++i) {
-    if (i == 2) {
-      t.start(i, [](auto& o) { o.behaviour = consensus::Behaviour::equivocate; });
-    } else {
-      t.start(i);
-    }
+  ChainEngine engine;
+  if (gosig) {
+    t.c.genesis.time = wall_clock_now();
+    engine.kind = ChainEngine::Kind::gosig;
+    engine.stage_one = engine.stage_two = 250'000'000;
+    engine.expected_candidates = 2;
   }
+  // Validator 2 proposes another block to odd peers and doubles its votes to them.
+  const auto start = [&](std::size_t i) {
+    t.start(i, [&, i](auto& o) {
+      if (i == 2) o.behaviour = consensus::Behaviour::equivocate;
+      o.configure = [&, i](NodeSettings& s) { use_chain_engine(s, engine, t.c.vrf_keys[i]); };
+    });
+  };
+  for (std::size_t i = 0; i < 4; ++i) start(i);
   const auto honest_at = [&](Height h) { return t.height(0) >= h && t.height(1) >= h && t.height(3) >= h; };
   CHECK(wait_for([&] { return honest_at(9); }, 45s));
   // Node 3 (odd) got both of each pair of votes: it restarts (it binds
@@ -271,7 +280,7 @@ TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by ev
   t.stop(3);
   REQUIRE(t.error(3).empty());
   const auto before_restart = t.results[3].evidence;
-  t.start(3);
+  start(3);
   const Height target = t.height(0) + 2;
   CHECK(wait_for([&] { return honest_at(target); }, 45s));
   t.stop_all();
@@ -425,9 +434,6 @@ TEST_CASE("nodes: a Gosig chain needs every validator's VRF key and this node's 
   } catch (const InvalidArgument& e) {
     CHECK_THAT(e.what(), Catch::Contains("validator 2 has no VRF key"));
   }
-  NodeSettings byzantine;
-  byzantine.behaviour = consensus::Behaviour::equivocate;
-  CHECK_THROWS_AS(use_chain_engine(byzantine, engine, c.vrf_keys[0]), InvalidArgument);
   NodeSettings tendermint;
   use_chain_engine(tendermint, ChainEngine{}, std::nullopt);  // the default engine needs nothing
   CHECK_FALSE(tendermint.make_engine);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/types.hpp"
@@ -46,5 +47,19 @@ inline constexpr int behaviour_count = 7;
 [[nodiscard]] std::optional<Message> with_other_vote(const Message& m, const Hash32& other);
 // Signs a proposal or a vote with `crypto`'s key (a decision is left as is).
 void sign(Message& m, Crypto& crypto, std::string_view chain_id);
+
+// Gosig (gosig_messages.hpp). Both return nullopt for a payload they do not
+// apply to (or that does not decode).
+// equivocate: `self`'s own proposal (not a re-proposal) for another block,
+// the body salted as above, signed with `crypto`.
+[[nodiscard]] std::optional<Bytes> gosig_with_other_block(ByteView payload, NodeId self, std::byte salt, Crypto& crypto);
+// double_vote: for an aggregate that holds `self`'s signature, `self`'s
+// vote alone and the same vote for block `other`, two single-signer
+// aggregates of a committee of n, signed with `crypto`: sent after the
+// payload, they show a receiver both signatures (Gosig records them as
+// evidence; an aggregate of several signers would hide them).
+[[nodiscard]] std::optional<std::pair<Bytes, Bytes>> gosig_conflicting_votes(ByteView payload, NodeId self,
+                                                                             std::size_t n, const Hash32& other,
+                                                                             Crypto& crypto, std::string_view chain_id);
 
 }  // namespace privfin::consensus

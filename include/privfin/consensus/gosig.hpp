@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <tuple>
 #include <optional>
 #include <set>
 #include <string>
@@ -102,6 +103,7 @@ class Gosig final : public Engine {
   void on_message(const MessageIn& m);
   void on_proposal(NodeId from, GosigProposal p);
   void on_aggregate(NodeId from, const AggregateVote& a);
+  void watch_single_vote(const AggregateVote& a);
   void on_decision(NodeId from, const Decision& d);
   void on_proposal_ready(const ProposalReady& p);
   void on_checked(const ProposalChecked& c);
@@ -168,6 +170,16 @@ class Gosig final : public Engine {
   TimerId gossip_timer_ = 0;
   std::map<NodeId, std::pair<Height, Round>> served_;
   std::optional<Round> last_sync_round_;
+  // Equivocation watch (watch_single_vote): the first single-signer vote
+  // seen per (type, round, signer) at height singles_height_, recent rounds only.
+  struct SingleVote {
+    Hash32 block;
+    Bytes signature;
+    bool verified = false;
+    bool reported = false;
+  };
+  std::map<std::tuple<std::uint8_t, Round, NodeId>, SingleVote> singles_;
+  Height singles_height_ = 0;
 };
 
 }  // namespace privfin::consensus

@@ -114,7 +114,11 @@ struct NodeSettings {
   // a cluster's tests and example 04 can watch the others catch it.
   // equivocate: as proposer, odd-numbered peers get another block, and
   // odd-numbered peers get each of its votes and a conflicting one;
-  // double_vote: the votes only. Other behaviours are refused
+  // double_vote: the votes only. On a Gosig chain (engine_kind) the same
+  // with Gosig's messages: another block of its own for odd peers
+  // (equivocate), and after each aggregate holding its signature, its vote
+  // alone and one for another block (both behaviours;
+  // consensus/adversary.hpp). Other behaviours are refused
   // (InvalidArgument). Never set it on a real validator.
   consensus::Behaviour behaviour = consensus::Behaviour::honest;
   // The engine's clock. false: steady, in ns since the node was made (the
@@ -123,14 +127,16 @@ struct NodeSettings {
   // the genesis time, so every node needs the same clock (use_chain_engine
   // sets it; keep the hosts' clocks NTP-synchronised).
   bool wall_clock = false;
+  // Which engine's messages the node sends (the test-only behaviours
+  // rewrite them); use_chain_engine sets it with make_engine.
+  ChainEngine::Kind engine_kind = ChainEngine::Kind::tendermint;
 };
 
 // Sets `settings` up for the chain's engine (GenesisDocument::engine):
 // nothing for the Tendermint-form engine; for Gosig, make_engine (ECVRF
 // sortition over the genesis validators' vrf keys, with `vrf_secret` this
-// node's ECVRF secret key) and the wall clock. Throws InvalidArgument for
-// Gosig without a VRF secret or with a test-only behaviour (their rewrites
-// speak the Tendermint-form engine's messages); the node's constructor then
+// node's ECVRF secret key), the wall clock and engine_kind. Throws
+// InvalidArgument for Gosig without a VRF secret; the node's constructor then
 // throws InvalidArgument if a validator has no VRF key or `vrf_secret` is
 // not this validator's.
 void use_chain_engine(NodeSettings& settings, const ChainEngine& engine, std::optional<SecretBytes> vrf_secret);
