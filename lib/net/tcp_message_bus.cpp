@@ -53,11 +53,12 @@ ByteView confirm_bytes() { return as_bytes(std::string_view(confirm_magic.data()
 
 // One connection, from its first byte to its end.
 struct BusLink {
-  explicit BusLink(asio::io_context& io) : socket(io), timer(io) {}
+  explicit BusLink(asio::io_context& io) : socket(io), timer(io), resolver(io) {}
   std::size_t peer = 0;  // expected (dialer) or claimed (acceptor)
   bool dialer = false;
   tcp::socket socket;
   asio::steady_timer timer;  // the set-up deadline
+  tcp::resolver resolver;    // dialer: the peer's name, resolved off the I/O thread's path
   std::string remote;
   std::array<std::byte, hello_size> hello_in{};
   std::array<std::byte, hello_size> hello_out{};
@@ -195,6 +196,7 @@ struct TcpMessageBus::Impl {
     l->dead = true;
     asio::error_code ignored;
     l->timer.cancel();
+    l->resolver.cancel();
     l->socket.close(ignored);
     if (l->peer >= peers.size() || l->peer == self) return;  // a stranger
     Peer& p = *peers[l->peer];
@@ -261,13 +263,19 @@ struct TcpMessageBus::Impl {
     const auto& ep = config.parties[peer];
     l->remote = ep.host + ":" + std::to_string(ep.port);
     start_setup_timer(l);
-    tcp::resolver resolver(io);
-    asio::error_code ec;
-    const auto endpoints = resolver.resolve(ep.host, std::to_string(ep.port), ec);
-    if (ec) {
-      end_link(l, "cannot resolve " + l->remote + ": " + ec.message());
-      return;
-    }
+    // Asynchronous: a slow DNS server must not hold up the other peers' I/O.
+    l->resolver.async_resolve(ep.host, std::to_string(ep.port), [this, l](const asio::error_code& ec,
+                                                                        const tcp::resolver::results_type& endpoints) {
+      if (l->dead) return;
+      if (ec) {
+        end_link(l, "cannot resolve " + l->remote + ": " + ec.message());
+        return;
+      }
+      connect(l, endpoints);
+    });
+  }
+
+  void connect(const LinkPtr& l, const tcp::resolver::results_type& endpoints) {
     asio::async_connect(l->socket, endpoints, [this, l](const asio::error_code& cec, const tcp::endpoint&) {
       if (l->dead) return;
       if (cec) {

@@ -281,3 +281,29 @@ TEST_CASE("Message bus: a lockstep TcpNetwork peer is not taken for a bus peer",
   CHECK_FALSE(b0->connected(1));
   CHECK_FALSE(b0->receive(10ms));
 }
+
+TEST_CASE("Message bus: peers named by host name are resolved off the I/O path - a name that does not resolve holds "
+          "nobody back",
+          "[net][bus][tcp]") {
+  auto cluster = test::make_tcp_cluster(3, net::Transport::tls);
+  for (auto& p : cluster.config.parties) p.host = "localhost";  // resolved through /etc/hosts
+  // Party i dials the parties below it: party 2 dials 0 (a name that
+  // never resolves, RFC 6761) and 1 (by name).
+  net::PartyConfig broken = cluster.config;
+  broken.parties[0].host = "privfin-no-such-host.invalid";
+  auto b1 = net::TcpMessageBus::start(cluster.config, 1, fast_options(), std::move(cluster.listeners[1]));
+  auto b2 = net::TcpMessageBus::start(broken, 2, fast_options(), std::move(cluster.listeners[2]));
+  REQUIRE(b2->send(1, text("by name")) == SendStatus::queued);
+  REQUIRE(b1->send(2, text("back")) == SendStatus::queued);
+  const auto at1 = receive_n(*b1, 1, 5'000ms);
+  const auto at2 = receive_n(*b2, 1, 5'000ms);
+  REQUIRE(at1.size() == 1);
+  REQUIRE(at2.size() == 1);
+  CHECK(str(at1[0].message) == "by name");
+  CHECK(str(at2[0].message) == "back");
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (b2->last_error(0).empty() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  CHECK_THAT(b2->last_error(0), Catch::Contains("privfin-no-such-host.invalid"));
+  b1->close();
+  b2->close();
+}
