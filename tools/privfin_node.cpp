@@ -22,7 +22,8 @@
 // (relative paths are relative to the JSON file; a test may add
 // "test_only_behaviour": "equivocate" or "double-vote" to make the node
 // misbehave, NodeSettings::behaviour). Optional: "snapshot_interval" and
-// "retain_heights" (NodeSettings: snapshots served to peers, pruning), and
+// "retain_heights" (NodeSettings: snapshots served to peers, pruning),
+// "min_block_interval_ms" (NodeSettings::min_block_interval), and
 // "state_sync": true, which makes a node with an empty data_dir restore
 // the ledger from a peer's snapshot before it starts (node/state_sync.hpp). `run` starts node `id`:
 // opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
@@ -148,6 +149,7 @@ struct NodeFile {
   consensus::Behaviour behaviour = consensus::Behaviour::honest;  // "test_only_behaviour"
   bool state_sync = false;                                        // "state_sync"
   std::uint64_t snapshot_interval = 0, retain_heights = 0;        // "snapshot_interval", "retain_heights"
+  std::uint64_t min_block_interval_ms = 0;                        // "min_block_interval_ms"
 };
 
 NodeFile read_node_file(const fs::path& file) {
@@ -167,7 +169,7 @@ NodeFile read_node_file(const fs::path& file) {
     return p.is_absolute() ? p : base / p;
   };
   NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, std::nullopt, {}, {}, {},
-             consensus::Behaviour::honest, false, 0, 0};
+             consensus::Behaviour::honest, false, 0, 0, 0};
   if (j.contains("vrf_key")) n.vrf_key = path("vrf_key");
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
@@ -184,6 +186,8 @@ NodeFile read_node_file(const fs::path& file) {
   };
   number("snapshot_interval", n.snapshot_interval);
   number("retain_heights", n.retain_heights);
+  number("min_block_interval_ms", n.min_block_interval_ms);
+  if (n.min_block_interval_ms > 60'000) throw DecodeError(file.string() + ": \"min_block_interval_ms\" above 60000");
   if (j.contains("state_sync")) {
     if (!j["state_sync"].is_boolean()) throw DecodeError(file.string() + ": \"state_sync\" must be true or false");
     n.state_sync = j["state_sync"].get<bool>();
@@ -247,6 +251,7 @@ int run(const RunOptions& o) {
   settings.behaviour = nf.behaviour;
   settings.snapshot_interval = nf.snapshot_interval;
   settings.retain_heights = nf.retain_heights;
+  settings.min_block_interval = std::chrono::milliseconds(nf.min_block_interval_ms);
   std::optional<SecretBytes> vrf_secret;
   if (doc.engine.kind == node::ChainEngine::Kind::gosig) {
     if (!nf.vrf_key) throw InvalidArgument(o.config.string() + ": a Gosig chain needs \"vrf_key\" (this validator's ECVRF key)");

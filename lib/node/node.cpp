@@ -45,6 +45,13 @@ struct Node::Env {
   void set_timer(consensus::TimerId id, TimePoint at) { node.timers_.emplace(at, id); }
   void cancel_timer(consensus::TimerId id) { node.cancelled_.insert(id); }
   void request_proposal(const consensus::RequestProposal& r) {
+    const auto due = node.last_commit_ + node.settings_.min_block_interval;
+    if (node.settings_.min_block_interval.count() > 0 && node.last_commit_ != std::chrono::steady_clock::time_point{} &&
+        std::chrono::steady_clock::now() < due) {
+      node.deferred_proposal_ = std::make_pair(due, r);  // a newer request replaces an older one
+      return;
+    }
+    node.deferred_proposal_.reset();
     node.replies_.emplace_back(node.executor_->propose(r, node.now(), node.self_));
   }
   void request_validate(const consensus::RequestValidate& r) { node.replies_.emplace_back(node.executor_->validate(r)); }
@@ -126,6 +133,12 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       settings_.behaviour != Behaviour::double_vote) {
     throw InvalidArgument("Node: behaviour '" + std::string(to_string(settings_.behaviour)) +
                           "' is not supported (honest, equivocate, double-vote)");
+  }
+  if (settings_.min_block_interval.count() < 0 ||
+      (!settings_.make_engine && std::chrono::nanoseconds(settings_.min_block_interval).count() >= tc.propose_base)) {
+    throw InvalidArgument("Node: min_block_interval (" + std::to_string(settings_.min_block_interval.count()) +
+                          " ms) must be at least 0 and below the engine's first propose timeout (" +
+                          std::to_string(tc.propose_base / 1'000'000) + " ms)");
   }
   if (settings_.make_engine) {
     engine_ = settings_.make_engine(genesis_, self_, crypto_);
@@ -285,6 +298,16 @@ void Node::note_admitted(ByteView tx) {
   }
 }
 
+void Node::propose_when_due() {
+  if (!deferred_proposal_ || std::chrono::steady_clock::now() < deferred_proposal_->first) return;
+  const auto r = std::move(deferred_proposal_->second);
+  deferred_proposal_.reset();
+  // While it waited, the node may have committed that height (a decision
+  // from its peers, or block sync): the request is stale, and dropped.
+  if (r.height != app_store_.ledger().height() + 1 || engine_->position().height != r.height) return;
+  input(executor_->propose(r, now(), self_));
+}
+
 void Node::fire_due_timers() {
   while (!timers_.empty() && timers_.begin()->first <= now()) {
     const consensus::TimerId id = timers_.begin()->second;
@@ -309,12 +332,17 @@ std::size_t Node::poll(std::chrono::milliseconds max_wait) {
     const auto until = std::chrono::nanoseconds(std::max<TimePoint>(timers_.begin()->first - now(), 0));
     wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(until));
   }
+  if (deferred_proposal_) {
+    const auto until = deferred_proposal_->first - std::chrono::steady_clock::now();
+    wait = std::min(wait, std::max(std::chrono::ceil<std::chrono::milliseconds>(until), std::chrono::milliseconds(0)));
+  }
   // Up to 1,024 messages per turn, so that timers are never starved.
   for (auto in = bus_.receive(wait); in && handled < 1024; in = bus_.receive(std::chrono::milliseconds(0))) {
     handle(in->from, in->message);
     ++handled;
   }
   fire_due_timers();
+  propose_when_due();
   run_mailbox();
   return handled;
 }

@@ -109,6 +109,15 @@ std::pair<int, std::string> run_program(const std::vector<std::string>& args, co
   return {codes[0], read_all(out)};
 }
 
+// Adds `fields` ("\"key\": value, ...") to a node's JSON file.
+void add_fields(const std::filesystem::path& file, const std::string& fields) {
+  std::string text = read_all(file);
+  const auto end = text.rfind('}');
+  REQUIRE(end != std::string::npos);
+  text.insert(end, ", " + fields);
+  std::ofstream(file) << text;
+}
+
 }  // namespace
 
 TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL restarts from its ledger and catches up",
@@ -266,6 +275,66 @@ TEST_CASE("privfin-node: a Gosig chain (init --engine gosig) - four processes ag
     if (line.rfind("commit ", 0) == 0 && at != std::string::npos) txs += std::stoull(line.substr(at + 5));
   }
   CHECK(txs > 0);
+}
+
+TEST_CASE("privfin-node: the JSON keys for snapshots, pruning, state sync and pacing - a wiped node restores from a "
+          "peer's snapshot - a bad behaviour is refused",
+          "[node][process][state-sync]") {
+  test::TempDir dir;
+  const auto net_dir = dir.path() / "chain";
+  const std::string program = PRIVFIN_NODE_PROGRAM;
+  const auto base = free_ports(4);
+  const auto [init_code, init_out] = run_program(
+      {program, "init", "--validators", "4", "--out", net_dir.string(), "--base-port", std::to_string(base)},
+      dir.path() / "init.txt");
+  INFO(init_out);
+  REQUIRE(init_code == 0);
+  const auto json = [&](std::size_t i) { return net_dir / ("node" + std::to_string(i) + ".json"); };
+  for (std::size_t i = 0; i < 4; ++i) {
+    add_fields(json(i), "\"snapshot_interval\": 5, \"retain_heights\": 10, \"min_block_interval_ms\": 40" +
+                            std::string(i == 3 ? ", \"state_sync\": true" : ""));
+  }
+  {
+    std::ofstream(net_dir / "bad.json") << read_all(json(3));
+    add_fields(net_dir / "bad.json", "\"test_only_behaviour\": \"sleepy\"");
+    const auto [code, out] = run_program({program, "run", "--config", (net_dir / "bad.json").string()},
+                                         dir.path() / "bad.txt");
+    INFO(out);
+    CHECK(code != 0);
+    CHECK(out.find("\"test_only_behaviour\" must be honest, equivocate or double-vote") != std::string::npos);
+  }
+  std::vector<pid_t> pids(4, -1);
+  auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
+  auto start = [&](std::size_t i) {
+    pids[i] = spawn({program, "run", "--config", json(i).string()}, out(i));
+    REQUIRE(pids[i] > 0);
+  };
+  for (std::size_t i = 0; i < 3; ++i) start(i);  // three of four are a quorum
+  INFO(read_all(out(0)));
+  REQUIRE(wait_for([&] { return top(out(0)) >= 25 && top(out(1)) >= 25 && top(out(2)) >= 25; }, 60s));
+  start(3);  // an empty data_dir, and the blocks below height - 10 are gone on every peer
+  const std::uint64_t target = top(out(0)) + 3;
+  CHECK(wait_for([&] { return top(out(3)) >= target; }, 60s));
+  for (pid_t p : pids) ::kill(p, SIGTERM);
+  const auto codes = test::wait_all(pids, 30s);
+  const std::string log3 = read_all(out(3));
+  INFO("node 3:\n" << log3);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(codes[i] == 0);
+  const auto restored = log3.find("state sync: restored height ");
+  REQUIRE(restored != std::string::npos);
+  const std::uint64_t snapshot = std::stoull(log3.substr(restored + 28));
+  CHECK(snapshot >= 15);
+  CHECK(snapshot % 5 == 0);  // every fifth height
+  const auto reference = commits(out(0));
+  std::size_t compared = 0;
+  for (const auto& [h, c] : commits(out(3))) {
+    CHECK(h > snapshot);  // nothing before the snapshot was replayed
+    if (!reference.contains(h)) continue;
+    CHECK(c.block == reference.at(h).block);
+    CHECK(c.app == reference.at(h).app);
+    ++compared;
+  }
+  CHECK(compared >= 2);
 }
 
 TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - a genesis from the cards runs four "

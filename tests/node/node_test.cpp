@@ -441,6 +441,45 @@ TEST_CASE("nodes: a Gosig chain needs every validator's VRF key and this node's 
   bus->close();
 }
 
+TEST_CASE("nodes: min_block_interval paces an idle chain - a payment still commits", "[node][cluster]") {
+  ThreadCluster t(4);
+  const auto& c = t.c;
+  std::atomic<bool> paid{false};
+  auto pay = [&](Node& node) {
+    if (paid || node.status().height < 3) return;
+    if (!node.submit(consensus::apps::Payments::transfer(c.banks[0], c.chain_id, 0, c.banks[1].public_key(), 7)).ok()) {
+      throw std::runtime_error("transfer refused");
+    }
+    paid = true;
+  };
+  for (std::size_t i = 0; i < 4; ++i) {
+    t.start(i, [&, i](auto& o) {
+      if (i == 0) o.each_turn = pay;
+      o.configure = [](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(200); };
+    });
+  }
+  REQUIRE(wait_for([&] { return t.height(0) >= 2; }, 30s));
+  const Height from = t.height(0);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(3s);
+  const Height to = t.height(0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO("heights " << from << " to " << to << " in " << seconds << " s");
+  CHECK(to > from);                                       // it keeps committing
+  CHECK(static_cast<double>(to - from) <= seconds / 0.2 + 1);  // but at most one block per 200 ms
+  CHECK(wait_for([&] { return paid && t.height(1) >= to + 2; }, 30s));
+  t.stop_all();
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+    REQUIRE(t.results[i].balance1);
+    CHECK(be64(*t.results[i].balance1) == 7);
+  }
+  const auto& m = t.results[0].metrics;
+  REQUIRE(m.block_interval_seconds.count() > 0);
+  CHECK(m.block_interval_seconds.sum() / static_cast<double>(m.block_interval_seconds.count()) >= 0.19);
+}
+
 TEST_CASE("nodes: settings that cannot work are refused at construction - make_engine replaces the engine",
           "[node][settings]") {
   const auto c = test::make_consortium(4);
@@ -463,6 +502,10 @@ TEST_CASE("nodes: settings that cannot work are refused at construction - make_e
                   }),
                   InvalidArgument);
   CHECK_THROWS_AS(make([](NodeSettings& s) { s.behaviour = consensus::Behaviour::silent; }), InvalidArgument);
+  // A proposal held back past the others' propose timeout would never be waited for.
+  CHECK_THROWS_AS(make([](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(300); }), InvalidArgument);
+  CHECK_THROWS_AS(make([](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(-1); }), InvalidArgument);
+  CHECK(make([](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(250); }) == 1);
   CHECK_THROWS_AS(make([](NodeSettings& s) { s.make_engine = [](auto&, auto, auto&) { return nullptr; }; }),
                   InvalidArgument);
   bool made = false;

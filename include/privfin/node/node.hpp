@@ -127,6 +127,15 @@ struct NodeSettings {
   // the genesis time, so every node needs the same clock (use_chain_engine
   // sets it; keep the hosts' clocks NTP-synchronised).
   bool wall_clock = false;
+  // The least time between this node's last commit and a block it
+  // proposes: a chain with little to do then commits a block about this
+  // often instead of empty blocks as fast as the votes go round (about 20
+  // per second with 4 BLS validators). A request for a proposal waits
+  // until then (the node's other work goes on). 0: no wait. It must stay
+  // below the engine's first propose timeout (TendermintConfig::propose_base;
+  // Gosig: stage_one), else the others would give up on the proposal
+  // (InvalidArgument at construction for the Tendermint-form engine).
+  std::chrono::milliseconds min_block_interval{0};
   // Which engine's messages the node sends (the test-only behaviours
   // rewrite them); use_chain_engine sets it with make_engine.
   ChainEngine::Kind engine_kind = ChainEngine::Kind::tendermint;
@@ -235,6 +244,9 @@ class Node {
   std::multimap<TimePoint, consensus::TimerId> timers_;
   std::set<consensus::TimerId> cancelled_;
   std::deque<consensus::Input> replies_;  // the application's replies, fed after the current step
+  // A request for a proposal held back by min_block_interval, and when it is due.
+  std::optional<std::pair<std::chrono::steady_clock::time_point, consensus::RequestProposal>> deferred_proposal_;
+  void propose_when_due();
   std::uint64_t next_ticket_ = 1;
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
