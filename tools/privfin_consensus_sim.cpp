@@ -11,10 +11,15 @@
 // count-sum-of-counts|sign-twice (Gosig),
 // --app stand-in|payments|kv (the application every node runs; the reference
 // applications come with simulated clients), --twice (run every seed twice and fail it if the two trace hashes differ:
-// the determinism check), --quiet. Prints one line per failing seed (with its first violation) and
+// the determinism check), --clock-offset-ms M (every node's clock off by a
+// drawn amount in [-M, M] ms, replacing the scenario's draw; with
+// --calm, the measurement of docs/consensus.md "Clock skew"), --calm (no
+// loss, partition, crash, clog, delayed votes or drift: only latency and
+// the clocks), --quiet. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -40,7 +45,9 @@ std::uint64_t number(const std::string& text) {
 
 int main(int argc, char** argv) {
   std::uint64_t first = 0, last = 0;
-  bool log = false, real = false, quiet = false, twice = false;
+  bool log = false, real = false, quiet = false, twice = false, calm = false;
+  std::optional<std::uint64_t> clock_offset_ms;
+  double heights_per_second = 0;
   std::size_t fixed_n = 0;
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
@@ -61,6 +68,9 @@ int main(int argc, char** argv) {
   cli.add_option("--bug", bug, "a planted bug: skip-lock-check, lower-round-certificate, send-before-durable, "
                                "count-sum-of-counts, sign-twice");
   cli.add_flag("--twice", twice, "run every seed twice and compare the trace hashes");
+  cli.add_option("--clock-offset-ms", clock_offset_ms, "each node's clock off by up to this many ms (replaces the draw)")
+      ->check(CLI::Range(0, 600'000));
+  cli.add_flag("--calm", calm, "no faults but latency and clock offsets (for measurements)");
   cli.add_flag("--quiet", quiet, "print only failing seeds and the summary");
   try {
     cli.parse(argc, argv);
@@ -108,6 +118,17 @@ int main(int argc, char** argv) {
       cfg.engine = engine;
       cfg.real_crypto = real;
       cfg.log = log;
+      if (calm) {
+        cfg.loss = cfg.duplicate = 0;
+        cfg.clogs.clear();
+        cfg.partitions.clear();
+        cfg.vote_delay.clear();
+        cfg.crashes.clear();
+        cfg.crash_at_write = 0;
+        cfg.max_drift_ppm = 0;
+        cfg.behaviour.clear();
+      }
+      if (clock_offset_ms) cfg.max_clock_offset = static_cast<TimePoint>(*clock_offset_ms) * 1'000'000;
       if (forced) {  // exactly one Byzantine node, of this kind
         cfg.behaviour.assign(n, Behaviour::honest);
         cfg.behaviour[seed % n] = *forced;
@@ -115,6 +136,10 @@ int main(int argc, char** argv) {
       const SimResult r = simulate(cfg);
       events += r.events;
       evidence_seeds += r.evidence > 0 ? 1U : 0U;
+      if (r.end_time > 0 && !r.committed.empty()) {
+        heights_per_second += static_cast<double>(*std::min_element(r.committed.begin(), r.committed.end())) /
+                              (static_cast<double>(r.end_time) / 1e9);
+      }
       for (const auto& line : r.log) std::printf("%s\n", line.c_str());
       if (twice) {
         SimConfig again = cfg;
@@ -150,5 +175,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(last - first + 1), static_cast<unsigned long long>(failed),
               static_cast<unsigned long long>(events), secs, static_cast<double>(events) / secs,
               static_cast<unsigned long long>(evidence_seeds));
+  std::printf("commit rate: %.3f heights per virtual second (the lowest node's height over the run's length, mean "
+              "over seeds)\n",
+              heights_per_second / static_cast<double>(last - first + 1));
   return failed == 0 ? 0 : 1;
 }
