@@ -164,7 +164,7 @@ struct SimNode {
   // A reference application (SimConfig::application): its store is disk,
   // the executor (mempool, call grammar) lives and dies with the process.
   std::unique_ptr<Application> app;
-  std::unique_ptr<MemoryAppStore> store;
+  std::shared_ptr<AppStore> store;  // SimConfig::make_app_store, or a MemoryAppStore
   std::unique_ptr<AppExecutor> executor;
   std::set<TimerId> cancelled;
   TimePoint clock_offset = 0;
@@ -412,7 +412,8 @@ Simulation::Simulation(const SimConfig& cfg)
       } else {
         node.app = std::make_unique<apps::KvStore>(chain_id_);
       }
-      node.store = std::make_unique<MemoryAppStore>();
+      node.store = cfg_.make_app_store ? cfg_.make_app_store() : std::make_shared<MemoryAppStore>();
+      if (!node.store) throw InvalidArgument("simulate: make_app_store made no store");
     }
   }
   if (!cfg_.zone.empty()) {

@@ -37,11 +37,14 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "privfin/consensus/adversary.hpp"
+#include "privfin/consensus/app_executor.hpp"
 #include "privfin/consensus/gosig.hpp"
 #include "privfin/consensus/tendermint.hpp"
 
@@ -158,6 +161,12 @@ struct SimConfig {
   PlantedBugs bugs;
   bool log = false;                // keep a readable event log
   SimApplication application = SimApplication::stand_in;
+  // Where a reference application's state lives (its "disk": made once per
+  // node, kept across the node's crashes and restarts). Empty: a
+  // MemoryAppStore. The ledger layer's LedgerAppStore over a MemoryStore or
+  // RocksDB plugs in here (tests/ledger, "the simulator runs the reference
+  // applications on the ledger").
+  std::function<std::shared_ptr<AppStore>()> make_app_store;
   SimEngine engine = SimEngine::tendermint;
   GosigSimParams gosig;
   // Twins (Bano et al., OPODIS 2021; twins.hpp): instance n + k is a second
