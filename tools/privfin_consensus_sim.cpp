@@ -118,16 +118,7 @@ int main(int argc, char** argv) {
       cfg.engine = engine;
       cfg.real_crypto = real;
       cfg.log = log;
-      if (calm) {
-        cfg.loss = cfg.duplicate = 0;
-        cfg.clogs.clear();
-        cfg.partitions.clear();
-        cfg.vote_delay.clear();
-        cfg.crashes.clear();
-        cfg.crash_at_write = 0;
-        cfg.max_drift_ppm = 0;
-        cfg.behaviour.clear();
-      }
+      if (calm) remove_faults(cfg);
       if (clock_offset_ms) cfg.max_clock_offset = static_cast<TimePoint>(*clock_offset_ms) * 1'000'000;
       if (forced) {  // exactly one Byzantine node, of this kind
         cfg.behaviour.assign(n, Behaviour::honest);

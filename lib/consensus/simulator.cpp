@@ -1370,6 +1370,17 @@ SimResult Simulation::run() {
 
 // ------------------------------------------------------------ scenarios
 
+void remove_faults(SimConfig& c) {
+  c.loss = c.duplicate = 0;
+  c.clogs.clear();
+  c.partitions.clear();
+  c.vote_delay.clear();
+  c.crashes.clear();
+  c.crash_at_write = 0;
+  c.max_drift_ppm = 0;
+  c.behaviour.clear();
+}
+
 SimConfig random_scenario(std::uint64_t seed, std::size_t n) {
   SimConfig c;
   c.seed = seed;

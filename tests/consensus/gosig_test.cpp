@@ -365,14 +365,7 @@ TEST_CASE("gosig simulator: clock skew - live and safe up to half a stage, still
   // "Clock skew", has the commit rate as a function of the offset.
   const auto calm = [](std::uint64_t seed, TimePoint offset) {
     SimConfig cfg = gosig_scenario(seed, 4);
-    cfg.loss = cfg.duplicate = 0;
-    cfg.clogs.clear();
-    cfg.partitions.clear();
-    cfg.vote_delay.clear();
-    cfg.crashes.clear();
-    cfg.crash_at_write = 0;
-    cfg.max_drift_ppm = 0;
-    cfg.behaviour.clear();
+    remove_faults(cfg);
     cfg.max_clock_offset = offset;
     return simulate(cfg);
   };

@@ -163,9 +163,18 @@ struct ThreadCluster {
 
 }  // namespace
 
-TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopped node catches up by block sync",
+TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopped node catches up - on both engines",
           "[node][cluster]") {
+  const bool gosig = GENERATE(false, true);
+  INFO((gosig ? "Gosig (ECVRF leaders, wall clock, 0.25 s + 0.25 s rounds)" : "Tendermint-form"));
   ThreadCluster t(4);
+  ChainEngine engine;
+  if (gosig) {
+    t.c.genesis.time = wall_clock_now();  // rounds are cut by the wall clock from the genesis time
+    engine.kind = ChainEngine::Kind::gosig;
+    engine.stage_one = engine.stage_two = 250'000'000;
+    engine.expected_candidates = 2;
+  }
   const auto& c = t.c;
   std::atomic<int> submitted{0};
   // Bank 0 pays bank 1 ten times 1,000 through node 0, once the chain runs.
@@ -176,8 +185,13 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopp
     if (!node.submit(tx).ok()) throw std::runtime_error("transfer refused");
     ++submitted;
   };
-  t.start(0, [&](auto& o) { o.each_turn = pay; });
-  for (std::size_t i = 1; i < 4; ++i) t.start(i);
+  const auto start = [&](std::size_t i) {
+    t.start(i, [&, i](auto& o) {
+      if (i == 0) o.each_turn = pay;
+      o.configure = [&, i](NodeSettings& s) { use_chain_engine(s, engine, c.vrf_keys[i]); };
+    });
+  };
+  for (std::size_t i = 0; i < 4; ++i) start(i);
   const auto all_at = [&](Height h, std::size_t skip) {
     for (std::size_t i = 0; i < 4; ++i) {
       if (i != skip && t.height(i) < h) return false;
@@ -190,7 +204,7 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopp
   REQUIRE(t.error(3).empty());
   const Height stopped_at = t.results[3].status.height;
   CHECK(wait_for([&] { return all_at(stopped_at + 6, 3); }, 45s));
-  t.start(3);
+  start(3);
   const Height target = std::max<Height>(t.height(0), stopped_at + 6) + 2;
   CHECK(wait_for([&] { return all_at(target, 4) && submitted == 10; }, 45s));
   const Height after_payments = t.height(0) + 1;  // the last payments are in
@@ -204,13 +218,14 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopp
     REQUIRE(t.results[i].balance1);
     CHECK(be64(*t.results[i].balance1) == 10'000);
   }
-  CHECK(t.results[3].status.synced > 0);  // it caught up by block sync
   // Node 0 admitted bank 0's ten transfers and saw each commit.
   const auto& m = t.results[0].metrics;
   CHECK(m.commit_latency_seconds.count() == 10);
-  CHECK(m.rounds_per_height.count() >= t.results[0].status.height - 1);
-  CHECK(m.safety_fsync_seconds.count() >= t.results[0].status.height);
   CHECK(m.block_commit_seconds.count() == t.results[0].status.height);
+  CHECK(m.safety_fsync_seconds.count() >= t.results[0].status.height);
+  if (gosig) return;  // Gosig's own catch-up may bring node 3 back before block sync does
+  CHECK(t.results[3].status.synced > 0);  // it caught up by block sync
+  CHECK(m.rounds_per_height.count() >= t.results[0].status.height - 1);
   CHECK(m.step_seconds[0].count() > 0);
 }
 
@@ -343,63 +358,6 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
     ++compared;
   }
   CHECK(compared > 0);
-}
-
-TEST_CASE("nodes: four validators run the Gosig engine over TLS (ECVRF leaders, wall clock) - payments commit, a "
-          "stopped node catches up",
-          "[node][cluster][gosig]") {
-  ThreadCluster t(4);
-  // Rounds are cut by the wall clock from the genesis time: 0.25 s + 0.25 s.
-  t.c.genesis.time = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-  ChainEngine engine;
-  engine.kind = ChainEngine::Kind::gosig;
-  engine.stage_one = 250'000'000;
-  engine.stage_two = 250'000'000;
-  engine.expected_candidates = 2;
-  const auto& c = t.c;
-  std::atomic<int> submitted{0};
-  auto pay = [&](Node& node) {
-    if (submitted >= 10 || node.status().height < 1) return;
-    const auto tx = consensus::apps::Payments::transfer(c.banks[0], c.chain_id, static_cast<std::uint64_t>(submitted),
-                                                        c.banks[1].public_key(), 1000);
-    if (!node.submit(tx).ok()) throw std::runtime_error("transfer refused");
-    ++submitted;
-  };
-  const auto gosig = [&](std::size_t i) {
-    return [&, i](NodeSettings& s) { use_chain_engine(s, engine, c.vrf_keys[i]); };
-  };
-  t.start(0, [&](auto& o) {
-    o.each_turn = pay;
-    o.configure = gosig(0);
-  });
-  for (std::size_t i = 1; i < 4; ++i) t.start(i, [&](auto& o) { o.configure = gosig(i); });
-  const auto all_at = [&](Height h, std::size_t skip) {
-    for (std::size_t i = 0; i < 4; ++i) {
-      if (i != skip && t.height(i) < h) return false;
-    }
-    return true;
-  };
-  CHECK(wait_for([&] { return all_at(4, 4); }, 45s));
-  t.stop(3);
-  REQUIRE(t.error(3).empty());
-  const Height stopped_at = t.results[3].status.height;
-  CHECK(wait_for([&] { return all_at(stopped_at + 4, 3); }, 45s));
-  t.start(3, [&](auto& o) { o.configure = gosig(3); });
-  const Height target = std::max<Height>(t.height(0), stopped_at + 4) + 2;
-  CHECK(wait_for([&] { return all_at(target, 4) && submitted == 10; }, 45s));
-  const Height after_payments = t.height(0) + 1;
-  CHECK(wait_for([&] { return all_at(after_payments, 4); }, 20s));
-  t.stop_all();
-  for (std::size_t i = 0; i < 4; ++i) {
-    INFO("node " << i << " " << t.error(i));
-    REQUIRE(t.error(i).empty());
-    CHECK(t.results[i].status.height >= target);
-    CHECK(t.results[i].app_hash_at_5 == t.results[0].app_hash_at_5);
-    REQUIRE(t.results[i].balance1);
-    CHECK(be64(*t.results[i].balance1) == 10'000);
-  }
-  CHECK(t.results[0].metrics.commit_latency_seconds.count() == 10);
 }
 
 TEST_CASE("nodes: a Gosig chain needs every validator's VRF key and this node's own VRF secret",

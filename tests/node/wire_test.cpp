@@ -66,14 +66,18 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
   CHECK_THROWS_AS(NodeMessage::from_bytes(w.data()), DecodeError);
 }
 
-TEST_CASE("node wire: the genesis document round-trips - truncations and bit flips are refused", "[node][wire]") {
+namespace {
+
+// A genesis document of make_consortium(4)'s validators and accounts.
+node::GenesisDocument payments_genesis(consensus::TimePoint time) {
   const auto c = test::make_consortium(4);
-  node::GenesisDocument g;
-  g.chain_id = c.chain_id;
-  g.validators = c.genesis.validators;
-  g.app = "payments";
-  g.app_state = c.genesis.app_state;
-  g.time = 1234;
+  return node::GenesisDocument{c.chain_id, c.genesis.validators, "payments", c.genesis.app_state, time, {}};
+}
+
+}  // namespace
+
+TEST_CASE("node wire: the genesis document round-trips - truncations and bit flips are refused", "[node][wire]") {
+  auto g = payments_genesis(1234);
   const Bytes wire = g.to_bytes();
   CHECK(node::GenesisDocument::from_bytes(wire) == g);
   CHECK(g.genesis().validators == g.validators);
@@ -88,13 +92,7 @@ TEST_CASE("node wire: the genesis document round-trips - truncations and bit fli
 
 TEST_CASE("node wire: a Gosig genesis is version 2 with its stages and candidates - every bad field is refused",
           "[node][wire][gosig]") {
-  const auto c = test::make_consortium(4);
-  node::GenesisDocument g;
-  g.chain_id = c.chain_id;
-  g.validators = c.genesis.validators;
-  g.app = "payments";
-  g.app_state = c.genesis.app_state;
-  g.time = 1'700'000'000'000'000'000;
+  auto g = payments_genesis(1'700'000'000'000'000'000);
   g.engine.kind = node::ChainEngine::Kind::gosig;
   g.engine.stage_one = 300'000'000;
   g.engine.stage_two = 200'000'000;

@@ -216,6 +216,10 @@ struct SimResult {
 
 // The scenario that seed S stands for with n nodes: up to f Byzantine nodes,
 // crashes, partitions, loss, duplication, clock skew, all drawn from the seed.
+// Removes every fault from `c` but latency and clock offsets: no loss,
+// duplication, clog, partition, delayed vote, crash, drift or Byzantine
+// node (measurements such as docs/consensus.md, "Clock skew").
+void remove_faults(SimConfig& c);
 [[nodiscard]] SimConfig random_scenario(std::uint64_t seed, std::size_t n);
 // Runs one scenario. Throws InvalidArgument for an inconsistent config.
 [[nodiscard]] SimResult simulate(const SimConfig& config);
