@@ -113,7 +113,22 @@ void AppExecutor::recover() {
   checked_.recover(store_.latest_height());
 }
 
+std::size_t AppExecutor::recheck(std::size_t max_txs) {
+  for (std::size_t done = 0; done < max_txs && rechecked_ < mempool_.size(); ++done) {
+    const auto at = mempool_.begin() + static_cast<std::ptrdiff_t>(rechecked_);
+    if (admit(*at, CheckKind::recheck).ok()) {
+      ++rechecked_;
+      continue;
+    }
+    mempool_ids_.erase(id_of(*at));
+    mempool_bytes_ -= at->size();
+    mempool_.erase(at);
+  }
+  return pending_rechecks();
+}
+
 TxVerdict AppExecutor::submit(ByteView tx) {
+  (void)recheck(mempool_.size());  // the check state must hold every transaction before it
   std::string id = id_of(tx);
   if (mempool_ids_.contains(id)) return {TxCode::invalid, "already in the mempool"};
   if (mempool_.size() >= config_.max_txs || mempool_bytes_ + tx.size() > config_.max_bytes) {
@@ -122,6 +137,7 @@ TxVerdict AppExecutor::submit(ByteView tx) {
   TxVerdict verdict = admit(tx, CheckKind::fresh);
   if (!verdict.ok()) return verdict;
   mempool_.emplace_back(tx.begin(), tx.end());
+  ++rechecked_;
   mempool_ids_.insert(std::move(id));
   mempool_bytes_ += tx.size();
   return verdict;
@@ -136,6 +152,7 @@ void AppExecutor::require_next(Height h, const char* what) const {
 
 ProposalReady AppExecutor::propose(const RequestProposal& request, TimePoint now, NodeId self) {
   require_next(request.height, "propose");
+  (void)recheck(mempool_.size());
   const BlockContext context{config_.chain_id, request.height, now, self};
   const std::vector<Bytes> pool(mempool_.begin(), mempool_.end());
   const auto txs = checked_.prepare_proposal(context, pool, request.max_bytes);
@@ -167,21 +184,23 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   results_.push_back(checked_.finalize_block(block, *batch));
   (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(results_.back()));
   checked_.committed(header.height);
-  // Included transactions leave the mempool; the others are checked again.
+  // Included transactions leave the mempool; the others wait for recheck()
+  // against the new state.
   std::set<std::string> included;
   for (const auto& tx : txs) included.insert(id_of(tx));
   std::deque<Bytes> kept;
-  mempool_ids_.clear();
-  mempool_bytes_ = 0;
-  check_state_->clear();
   for (auto& tx : mempool_) {
     std::string id = id_of(tx);
-    if (included.contains(id) || !admit(tx, CheckKind::recheck).ok()) continue;
-    mempool_ids_.insert(std::move(id));
-    mempool_bytes_ += tx.size();
-    kept.push_back(std::move(tx));
+    if (!included.contains(id)) {
+      kept.push_back(std::move(tx));
+      continue;
+    }
+    mempool_ids_.erase(id);
+    mempool_bytes_ -= tx.size();
   }
   mempool_ = std::move(kept);
+  rechecked_ = 0;
+  check_state_->clear();
   return results_.back();
 }
 

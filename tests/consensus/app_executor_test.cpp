@@ -223,3 +223,45 @@ TEST_CASE("app executor: refuses a proposal with another app hash or an undecoda
   CHECK(small.submit(Payments::transfer(bank_key(1), "test-chain", 0, bank_key(1).public_key(), 1)).code ==
         TxCode::invalid);  // a transfer to oneself: refused by the application
 }
+
+TEST_CASE("app executor: the re-check after a commit runs in slices - submit and propose finish it first - what a "
+          "commit made invalid is dropped",
+          "[consensus][app][executor]") {
+  Payments app("test-chain");
+  MemoryAppStore store;
+  AppExecutor exec(app, store, ExecutorConfig{"test-chain", 100, 1 << 20});
+  Genesis genesis;
+  genesis.chain_id = "test-chain";
+  const auto a = bank_key(1), b = bank_key(2), c = bank_key(3);
+  genesis.app_state = Payments::genesis({{a.public_key(), 100}, {b.public_key(), 0}, {c.public_key(), 50}});
+  exec.init_chain(genesis);
+  const auto a0 = Payments::transfer(a, "test-chain", 0, b.public_key(), 60);
+  const auto a1_other = Payments::transfer(a, "test-chain", 0, c.public_key(), 30);  // the same nonce: a rival
+  REQUIRE(exec.submit(a0).ok());
+  for (std::uint64_t n = 0; n < 5; ++n) REQUIRE(exec.submit(Payments::transfer(c, "test-chain", n, b.public_key(), 1)).ok());
+  CHECK(exec.pending_rechecks() == 0);
+  // A block that another proposer made: a1_other (nonce 0 of a) and c's first transfer.
+  const std::vector<Bytes> decided = {a1_other, Payments::transfer(c, "test-chain", 0, b.public_key(), 1)};
+  const auto body = transactions_to_bytes(decided);
+  Block blk;
+  blk.header.chain_id = "test-chain";
+  blk.header.height = 1;
+  blk.header.app_hash = store.app_hash(0);
+  blk.body = body;
+  blk.header.tx_root = tx_root_of(blk.body);
+  (void)exec.commit(Decision{blk, CommitCertificate{1, 0, blk.hash(), std::vector<bool>(4, true), {}}});
+  // c's nonce 0 left with the block; a0 (nonce 0 again) and c's 1..4 wait for the re-check.
+  CHECK(exec.mempool_size() == 5);
+  CHECK(exec.pending_rechecks() == 5);
+  CHECK(exec.recheck(1) == 4);           // a0 is refused (nonce 0 was used) and dropped
+  CHECK(exec.mempool_size() == 4);
+  CHECK(exec.recheck(2) == 2);           // c's 1 and 2 pass
+  CHECK(exec.mempool_size() == 4);
+  // A submission finishes the re-check first: c's nonce 5 follows 4.
+  CHECK(exec.submit(Payments::transfer(c, "test-chain", 5, b.public_key(), 1)).ok());
+  CHECK(exec.pending_rechecks() == 0);
+  CHECK(exec.mempool_size() == 5);
+  CHECK_FALSE(exec.submit(a0).ok());  // still refused: its nonce is spent
+  const auto proposal = exec.propose(RequestProposal{2, 0, blk.hash(), 1 << 20}, 0, 0);
+  CHECK(transactions_from_bytes(proposal.body).size() == 5);
+}

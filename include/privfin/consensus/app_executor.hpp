@@ -21,7 +21,10 @@
 // diverged), as is a body that does not decode or that the application's
 // process_proposal refuses. After each commit the transactions included
 // leave the mempool and the others are checked again (CheckKind::recheck),
-// the refused ones dropped.
+// the refused ones dropped. The re-check is not on the commit's path: the
+// caller runs it in slices when it has time (recheck(max_txs): a node runs
+// 256 per poll turn), and submit and propose finish it first, so that what
+// they see is exactly what an eager re-check would have left.
 //
 // Mempool: at most max_txs transactions and max_bytes bytes, de-duplicated
 // by SHA-256; a full mempool refuses (TxCode::invalid, "mempool full").
@@ -113,7 +116,12 @@ class AppExecutor {
   void recover();
 
   [[nodiscard]] TxVerdict submit(ByteView tx);
+  // Transactions waiting, re-checked or not.
   [[nodiscard]] std::size_t mempool_size() const noexcept { return mempool_.size(); }
+  // Re-checks up to max_txs of the transactions a commit left unchecked (in
+  // mempool order, dropping the refused); returns how many still wait.
+  std::size_t recheck(std::size_t max_txs);
+  [[nodiscard]] std::size_t pending_rechecks() const noexcept { return mempool_.size() - rechecked_; }
 
   [[nodiscard]] ProposalReady propose(const RequestProposal& request, TimePoint now, NodeId self);
   [[nodiscard]] ProposalChecked validate(const RequestValidate& request);
@@ -134,6 +142,7 @@ class AppExecutor {
   AppStore& store_;
   ExecutorConfig config_;
   std::deque<Bytes> mempool_;
+  std::size_t rechecked_ = 0;          // mempool_[0, rechecked_) are in the check state
   std::set<std::string> mempool_ids_;  // SHA-256 of each transaction, as strings
   std::size_t mempool_bytes_ = 0;
   std::vector<FinalizeResult> results_;
