@@ -152,15 +152,18 @@ std::vector<std::uint64_t> Spdz2k::open_bits(const Bool& b, const char* step) {
 
 void Spdz2k::check() { check_impl("check"); }
 
-void Spdz2k::check_impl(const char* step) {
+std::vector<Word> Spdz2k::open_values(const Arith& x, const char* step) { return open(x.x, x.m, step); }
+
+Prg::Seed Spdz2k::coin(const char* step) {
   usable();
-  if (pend_y_.empty() && pend_w_.empty()) return;
-  const std::size_t number = ++checks_;
-  const std::string where = "mpc::Spdz2k: check " + std::to_string(number) + " (" + step + ", covering operations " +
-                            steps_ + "): ";
-  // Rounds 1 and 2: coefficients from committed, then opened seed shares.
+  const std::size_t number = ++coins_;
+  return coin_impl(number, "mpc::Spdz2k: coin " + std::to_string(number) + " (" + step + "): ");
+}
+
+Prg::Seed Spdz2k::coin_impl(std::size_t number, const std::string& where) {
+  const std::string label = where.starts_with("mpc::Spdz2k: coin") ? "privfin spdz2k coin" : "privfin spdz2k seed";
   const Prg::Seed my_seed = local_.next_seed();
-  const Digest my_commit = commit("privfin spdz2k seed", id_, number, my_seed);
+  const Digest my_commit = commit(label, id_, number, my_seed);
   for (std::size_t j = 0; j < n_; ++j) {
     if (j != id_) net_.send(j, ByteView(my_commit));
   }
@@ -182,12 +185,22 @@ void Spdz2k::check_impl(const char* step) {
   Prg::Seed seed = my_seed;
   for (std::size_t j = 0; j < n_; ++j) {
     if (j == id_) continue;
-    if (commit("privfin spdz2k seed", j, number, shares[j]) != commits[j]) {
+    if (commit(label, j, number, shares[j]) != commits[j]) {
       fail(j, where + "commitment: the coefficient seed share does not match its commitment");
     }
     for (std::size_t b = 0; b < seed.size(); ++b) seed[b] ^= shares[j][b];
   }
-  Prg coeffs(seed);
+  return seed;
+}
+
+void Spdz2k::check_impl(const char* step) {
+  usable();
+  if (pend_y_.empty() && pend_w_.empty()) return;
+  const std::size_t number = ++checks_;
+  const std::string where = "mpc::Spdz2k: check " + std::to_string(number) + " (" + step + ", covering operations " +
+                            steps_ + "): ";
+  // Rounds 1 and 2: coefficients from committed, then opened seed shares.
+  Prg coeffs(coin_impl(number, where));
 
   // sigma_i over the arithmetic openings.
   std::vector<std::uint64_t> chi(pend_y_.size());
@@ -233,6 +246,7 @@ void Spdz2k::check_impl(const char* step) {
     if (j != id_) net_.send(j, ByteView(my_commit2));
   }
   net_.flush();
+  std::vector<Digest> commits(n_);
   for (std::size_t j = 0; j < n_; ++j) {
     if (j != id_) net_.receive(j, std::span<std::byte>(commits[j]));
   }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "mpc/mpc_test_support.hpp"
+#include "mpc/spdz2k_test_support.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/mpc/compare.hpp"
 #include "privfin/mpc/convert.hpp"
@@ -24,66 +25,11 @@ using namespace privfin;
 using R = Z2k<64>;
 using W = mpc::spdz2k::Word;
 
+using test::CheatingNetwork;
+using test::what_of;
+using test::require_abort;
+
 namespace {
-
-std::string what_of(const std::exception_ptr& e) {
-  if (!e) return {};
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  }
-}
-
-// Adds `delta` to the first 8 bytes of the next message to each armed peer
-// (skipping `skip` messages to that peer first).
-class CheatingNetwork final : public net::Network {
- public:
-  explicit CheatingNetwork(net::Network& inner) : Network(inner.party_id(), inner.party_count()), inner_(inner) {
-    plan_.resize(inner.party_count());
-  }
-  void arm(std::size_t peer, std::uint64_t delta, std::size_t skip = 0) { plan_[peer] = {true, delta, skip}; }
-  void arm_all(std::uint64_t delta, std::size_t skip = 0) {
-    for (std::size_t j = 0; j < plan_.size(); ++j) {
-      if (j != party_id()) arm(j, delta, skip);
-    }
-  }
-  [[nodiscard]] std::size_t fired() const noexcept { return fired_; }
-
- protected:
-  void do_send(std::size_t peer, ByteView data) override {
-    Plan& p = plan_[peer];
-    if (!p.armed || data.size() < 8) {
-      inner_.send(peer, data);
-      return;
-    }
-    if (p.skip > 0) {
-      --p.skip;
-      inner_.send(peer, data);
-      return;
-    }
-    Bytes changed(data.begin(), data.end());
-    std::uint64_t w = 0;
-    std::memcpy(&w, changed.data(), 8);
-    w += p.delta;
-    std::memcpy(changed.data(), &w, 8);
-    inner_.send(peer, std::move(changed));
-    p.armed = false;
-    ++fired_;
-  }
-  void do_flush() override { inner_.flush(); }
-  void do_receive(std::size_t peer, std::span<std::byte> out) override { inner_.receive(peer, out); }
-
- private:
-  struct Plan {
-    bool armed = false;
-    std::uint64_t delta = 0;
-    std::size_t skip = 0;
-  };
-  net::Network& inner_;
-  std::vector<Plan> plan_;
-  std::size_t fired_ = 0;
-};
 
 // The dealer with one party's triple shares changed (a wrong triple) or its
 // MAC shares of them (a wrong MAC share).
@@ -160,26 +106,6 @@ std::vector<std::exception_ptr> run_cheating(
 
 std::span<const R> mine(const mpc::Spdz2k& p, std::size_t owner, const std::vector<R>& v) {
   return p.party_id() == owner ? std::span<const R>(v) : std::span<const R>{};
-}
-
-// Every honest party (all but `cheater`) threw a ProtocolError whose message
-// contains `part`; returns the messages.
-void require_abort(const std::vector<std::exception_ptr>& errors, std::size_t cheater, const std::string& part) {
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (i == cheater) continue;
-    INFO("party " << i << ": " << what_of(errors[i]));
-    REQUIRE(errors[i]);
-    bool is_protocol = false;
-    try {
-      std::rethrow_exception(errors[i]);
-    } catch (const ProtocolError&) {
-      is_protocol = true;
-    } catch (...) {
-    }
-    CHECK(is_protocol);
-    CHECK(what_of(errors[i]).find(part) != std::string::npos);
-    CHECK(what_of(errors[i]).find("mpc::Spdz2k: check ") != std::string::npos);
-  }
 }
 
 }  // namespace

@@ -132,6 +132,14 @@ class Spdz2k {
   [[nodiscard]] Arith constant(std::span<const Ring> values) const;
   [[nodiscard]] Bool constant_bits(std::span<const std::uint64_t> words) const;
 
+  // Opens the whole Z_2^128 values of x (upper bits included, so only for
+  // values that are uniform there, e.g. in preprocessing checks), recorded
+  // for the next check like every opening. One round.
+  [[nodiscard]] std::vector<Word> open_values(const Arith& x, const char* step);
+  // A seed no party could choose or predict before all had committed
+  // (commit-then-open of one seed share per party). Two rounds.
+  [[nodiscard]] Prg::Seed coin(const char* step);
+
   // MAC-checks every opening since the last check (nothing pending: no
   // traffic). All parties call it at the same point.
   void check();
@@ -225,6 +233,7 @@ class Spdz2k {
   void add_constant(Word& x, Word& m, Word c) const;
   void note_step(const char* step);
   void check_impl(const char* step);
+  Prg::Seed coin_impl(std::size_t number, const std::string& where);
   [[noreturn]] void fail(std::size_t party, const std::string& what);
 
   net::Network& net_;
@@ -241,6 +250,7 @@ class Spdz2k {
   std::string steps_;                            // names of the operations since the last check
   std::size_t op_ = 0;                           // operations so far
   std::size_t checks_ = 0;
+  std::size_t coins_ = 0;
   bool aborted_ = false;
 };
 
