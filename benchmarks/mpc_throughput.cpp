@@ -414,7 +414,7 @@ double spdz2k_run(net::Network& network, const Measurement& m, const Options& o)
 }
 
 // Rounds: the operation's own plus the 4 of the MAC check.
-const std::vector<OpInfo> spdz2k_ops = {{"reveal", 9}, {"mul", 5}, {"lt", 11}, {"eq", 11}, {"fixmul", 6}, {"dot", 5}};
+const std::vector<OpInfo> spdz2k_ops = {{"reveal", 5}, {"mul", 5}, {"lt", 12}, {"eq", 12}, {"fixmul", 6}, {"dot", 5}};
 
 struct ProtocolEntry {
   std::string name;

@@ -40,6 +40,10 @@ class CheatingNetwork final : public net::Network {
       if (j != party_id()) arm(j, delta, skip, offset);
     }
   }
+  // Flips bit `bit` of the message after `skip` messages to `peer`.
+  void arm_flip(std::size_t peer, std::size_t skip, std::size_t bit) {
+    plan_[peer] = {true, 0, skip, 0, true, bit};
+  }
   [[nodiscard]] std::size_t fired() const noexcept { return fired_; }
 
  protected:
@@ -47,7 +51,7 @@ class CheatingNetwork final : public net::Network {
     Plan& p = plan_[peer];
     // Messages too short to hold 8 bytes at `offset` (e.g. length prefixes)
     // pass unchanged and do not count.
-    if (!p.armed || data.size() < p.offset + 8) {
+    if (!p.armed || (!p.flip && data.size() < p.offset + 8)) {
       inner_.send(peer, data);
       return;
     }
@@ -57,6 +61,18 @@ class CheatingNetwork final : public net::Network {
       return;
     }
     Bytes changed(data.begin(), data.end());
+    if (p.flip) {
+      if (changed.size() * 8 <= p.bit) {  // too short for the bit: unchanged
+        inner_.send(peer, data);
+        p.armed = false;
+        return;
+      }
+      changed[p.bit / 8] ^= static_cast<std::byte>(1U << (p.bit % 8));
+      inner_.send(peer, std::move(changed));
+      p.armed = false;
+      ++fired_;
+      return;
+    }
     const std::size_t at = p.offset;
     std::uint64_t w = 0;
     std::memcpy(&w, changed.data() + at, 8);
@@ -75,6 +91,8 @@ class CheatingNetwork final : public net::Network {
     std::uint64_t delta = 0;
     std::size_t skip = 0;
     std::size_t offset = 0;
+    bool flip = false;
+    std::size_t bit = 0;
   };
   net::Network& inner_;
   std::vector<Plan> plan_;
