@@ -277,8 +277,8 @@ const std::vector<OpInfo> beaver_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 7}, {"
 // every correlation it draws and the timed run replays them from memory
 // (timing only: replayed correlations are as valid as fresh ones, but must
 // never be reused outside a benchmark). phase=total draws live from the
-// dealer-free Spdz2kOtPreprocessing (OT-based; mul and reveal only until
-// the binary correlations are dealer-free). Every timed run ends with a MAC
+// dealer-free Spdz2kOtPreprocessing (OT-based; mul, dot, fixmul and reveal
+// until the binary correlations are dealer-free). Every timed run ends with a MAC
 // check of its openings (Spdz2k::check), as an output would.
 class Spdz2kReplay final : public mpc::Spdz2kPreprocessing {
  public:
@@ -346,9 +346,9 @@ double spdz2k_run(net::Network& network, const Measurement& m, const Options& o)
   std::unique_ptr<mpc::Spdz2kPreprocessing> base;
   Prg seeds(random_seed());
   if (o.phase == "total") {
-    if (m.op != "mul" && m.op != "reveal") {
-      usage("spdz2k --phase total runs mul and reveal only (the OT preprocessing makes no edaBits, daBits or "
-            "truncation masks yet)");
+    if (m.op != "mul" && m.op != "reveal" && m.op != "fixmul" && m.op != "dot") {
+      usage("spdz2k --phase total runs mul, dot, fixmul and reveal only (the OT preprocessing makes no edaBits "
+            "or daBits yet)");
     }
     base = std::make_unique<mpc::Spdz2kOtPreprocessing>(network, seeds);
   } else {

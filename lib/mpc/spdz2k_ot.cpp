@@ -5,6 +5,7 @@
 #include <string>
 
 #include "privfin/core/error.hpp"
+#include "privfin/mpc/preprocessing.hpp"
 
 namespace privfin::mpc {
 
@@ -212,6 +213,63 @@ spdz2k::InputBitMasks Spdz2kOtPreprocessing::input_bit_masks(std::size_t, std::s
 }
 spdz2k::EdaBits Spdz2kOtPreprocessing::edabits(std::size_t) { not_yet("edabits"); }
 spdz2k::DaBits Spdz2kOtPreprocessing::dabits(std::size_t) { not_yet("dabits"); }
-spdz2k::TruncMasks Spdz2kOtPreprocessing::trunc_masks(std::size_t, unsigned) { not_yet("trunc_masks"); }
+spdz2k::AuthShares Spdz2kOtPreprocessing::random_arith_bits(std::size_t count) {
+  // Each party inputs `count` private random bits (authenticated inputs);
+  // each input is proven a bit by opening b (1 - b), which is 0 mod 2^128
+  // exactly when b is 0 or 1 (b and 1 - b have opposite parity); the bits
+  // are XORed arithmetically, x ^ y = x + y - 2xy. All openings are
+  // MAC-checked before the bits are returned.
+  Spdz2k& p = *checker_;
+  std::vector<std::uint64_t> words((count + 63) / 64);
+  prg_.fill(std::span<std::uint64_t>(words));
+  std::vector<Ring> mine(count);
+  for (std::size_t k = 0; k < count; ++k) mine[k] = Ring{(words[k / 64] >> (k % 64)) & 1U};
+  std::vector<spdz2k::AuthShares> inputs;
+  for (std::size_t j = 0; j < n_; ++j) {
+    inputs.push_back(p.input(j, j == id_ ? std::span<const Ring>(mine) : std::span<const Ring>{}, count));
+  }
+  // One batched product for all parties' b_j (1 - b_j).
+  spdz2k::AuthShares all(count * n_);
+  for (std::size_t j = 0; j < n_; ++j) {
+    std::copy(inputs[j].x.begin(), inputs[j].x.end(), all.x.begin() + static_cast<std::ptrdiff_t>(j * count));
+    std::copy(inputs[j].m.begin(), inputs[j].m.end(), all.m.begin() + static_cast<std::ptrdiff_t>(j * count));
+  }
+  const auto zero = p.open_values(p.mul(all, p.add_public(p.neg(all), Ring{1})), "random bits: b (1 - b)");
+  spdz2k::AuthShares acc = std::move(inputs[0]);
+  for (std::size_t j = 1; j < n_; ++j) {
+    const auto prod = p.mul(acc, inputs[j]);
+    acc = p.sub(p.add(acc, inputs[j]), p.mul_public(prod, Ring{2}));
+  }
+  p.check();
+  for (std::size_t k = 0; k < zero.size(); ++k) {
+    if (zero[k] != 0) {
+      throw ProtocolError(k / count, "mpc::Spdz2kOtPreprocessing: random bits: party " + std::to_string(k / count) +
+                                         "'s input " + std::to_string(k % count) + " is not a bit");
+    }
+  }
+  return acc;
+}
+
+spdz2k::TruncMasks Spdz2kOtPreprocessing::trunc_masks(std::size_t n, unsigned d) {
+  detail::check_trunc_shift("mpc::Spdz2kOtPreprocessing::trunc_masks", d);
+  // r = sum 2^i b_i from 64 random bits: r, r >> d and r_63 are linear in them.
+  const spdz2k::AuthShares bits = random_arith_bits(64 * n);
+  spdz2k::TruncMasks out{spdz2k::AuthShares(n), spdz2k::AuthShares(n), spdz2k::AuthShares(n)};
+  for (std::size_t e = 0; e < n; ++e) {
+    for (unsigned i = 0; i < 64; ++i) {
+      const Word bx = bits.x[64 * e + i];
+      const Word bm = bits.m[64 * e + i];
+      out.r.x[e] += bx << i;
+      out.r.m[e] += bm << i;
+      if (i >= d) {
+        out.r_high.x[e] += bx << (i - d);
+        out.r_high.m[e] += bm << (i - d);
+      }
+    }
+    out.r_msb.x[e] = bits.x[64 * e + 63];
+    out.r_msb.m[e] = bits.m[64 * e + 63];
+  }
+  return out;
+}
 
 }  // namespace privfin::mpc

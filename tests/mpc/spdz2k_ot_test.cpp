@@ -160,6 +160,65 @@ TEST_CASE("Spdz2k OT preprocessing: a wrong value in the OT extension aborts or 
   CHECK(aborted >= 6);
 }
 
+TEST_CASE("Spdz2k OT preprocessing: random bits, truncation masks and fixmul", "[mpc][spdz2k]") {
+  for (std::size_t n : {2U, 3U}) {
+    std::vector<mpc::spdz2k::AuthShares> bits(n);
+    std::vector<mpc::spdz2k::TruncMasks> masks(n);
+    std::vector<W> alphas(n);
+    std::vector<std::vector<R>> got(n);
+    Prg data(test::seed_from(8));
+    const auto a = test::random_signed(data, 3, 40);
+    const auto b = test::random_signed(data, 3, 20);
+    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+      Prg prg(test::seed_from(800 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      alphas[i] = pre.mac_key_share();
+      bits[i] = pre.random_arith_bits(100);
+      masks[i] = pre.trunc_masks(2, 16);
+      mpc::Spdz2k p(net, pre, prg);
+      const auto x = p.input(0, i == 0 ? std::span<const R>(a) : std::span<const R>{}, a.size());
+      const auto y = p.input(1, i == 1 ? std::span<const R>(b) : std::span<const R>{}, b.size());
+      got[i] = p.reveal(p.mul_trunc(x, y, 16));
+    });
+    test::rethrow_first(errors);
+    W alpha = 0;
+    for (W v : alphas) alpha += v;
+    std::size_t ones = 0;
+    for (std::size_t k = 0; k < 100; ++k) {
+      W x = 0, m = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        x += bits[i].x[k];
+        m += bits[i].m[k];
+      }
+      CHECK((x == 0 || x == 1));
+      ones += static_cast<std::size_t>(x);
+      CHECK(m == alpha * x);
+    }
+    CHECK(ones > 20);
+    CHECK(ones < 80);
+    for (std::size_t k = 0; k < 2; ++k) {
+      W r = 0, hi = 0, msb = 0, rm = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        r += masks[i].r.x[k];
+        rm += masks[i].r.m[k];
+        hi += masks[i].r_high.x[k];
+        msb += masks[i].r_msb.x[k];
+      }
+      CHECK((r >> 64) == 0);
+      CHECK(hi == (r >> 16));
+      CHECK(msb == (r >> 63));
+      CHECK(rm == alpha * r);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < a.size(); ++k) {
+        const std::int64_t exact = (a[k] * b[k]).as_signed() >> 16;
+        const std::int64_t v = got[i][k].as_signed();
+        CHECK((v == exact || v == exact + 1));
+      }
+    }
+  }
+}
+
 TEST_CASE("Spdz2k OT preprocessing: what is not dealer-free yet is refused", "[mpc][spdz2k]") {
   const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
     Prg prg(test::seed_from(700 + i));

@@ -25,11 +25,17 @@
 // multiples of 2^v, v = the 2-adic valuation of e < 64).
 // random_values, input_masks: local shares (the owner's is the whole mask),
 // authenticated as above.
+// Random bits (random_arith_bits) and truncation masks: each party inputs
+// private random bits, each proven a bit by opening b (1 - b) (zero mod
+// 2^128 exactly for b in {0, 1}), XORed as x + y - 2xy; a mask is
+// r = sum 2^i b_i over 64 such bits, so r >> d and r_63 are linear in
+// them. (2n - 1) triples per bit. A party whose input is not a bit is named
+// in a ProtocolError ("random bits: party j's input k is not a bit").
 //
 // Not dealer-free yet (InvalidArgument): bit_triples, random_bits,
-// input_bit_masks, edabits, dabits and trunc_masks — so with this source
-// Spdz2k computes with input, linear maps, mul, dot and reveal, but not
-// comparisons, conversions or truncation (see docs/mpc.md, "SPDZ2k").
+// input_bit_masks, edabits and dabits — so with this source Spdz2k computes
+// with input, linear maps, mul, dot, trunc / fixmul and the outputs, but
+// not comparisons or conversions (see docs/mpc.md, "SPDZ2k").
 // Known gap against an active party: triple generation has no MASCOT-style
 // "combine" step, so a party that uses inconsistent correlations in one
 // Gilboa OT learns a bit of an honest b_j when the sacrifice passes
@@ -86,6 +92,8 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // Authenticates this party's shares (every party calls it with its own
   // shares of the same number of values). Public for tests.
   [[nodiscard]] spdz2k::AuthShares authenticate(std::vector<spdz2k::Word> shares);
+  // `count` authenticated uniform bits (0/1 in Z_2^128), dealer-free.
+  [[nodiscard]] spdz2k::AuthShares random_arith_bits(std::size_t count);
   // Test hook: add `delta` to this party's share of c of the next triple's
   // first element before the sacrifice (a cheating triple generator).
   void corrupt_next_triple(spdz2k::Word delta) noexcept { corrupt_ = delta; }
