@@ -196,6 +196,14 @@ Prg::Seed Spdz2k::coin_impl(std::size_t number, const std::string& where) {
 void Spdz2k::check_impl(const char* step) {
   usable();
   if (pend_y_.empty() && pend_w_.empty()) return;
+  if (audit_) {
+    try {
+      audit_();
+    } catch (...) {
+      aborted_ = true;
+      throw;
+    }
+  }
   const std::size_t number = ++checks_;
   const std::string where = "mpc::Spdz2k: check " + std::to_string(number) + " (" + step + ", covering operations " +
                             steps_ + "): ";

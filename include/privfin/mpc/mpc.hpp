@@ -21,4 +21,5 @@
 #include "privfin/mpc/spdz2k.hpp"
 #include "privfin/mpc/spdz2k_ot.hpp"
 #include "privfin/mpc/spdz2k_preprocessing.hpp"
+#include "privfin/mpc/spdz2k_transcript.hpp"
 #include "privfin/mpc/truncation.hpp"

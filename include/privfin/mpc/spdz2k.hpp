@@ -96,6 +96,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -143,6 +144,9 @@ class Spdz2k {
   // MAC-checks every opening since the last check (nothing pending: no
   // traffic). All parties call it at the same point.
   void check();
+  // Called at the start of every check that has openings to verify, before
+  // its first message (e.g. SignedTranscript::audit, spdz2k_transcript.hpp).
+  void set_audit(std::function<void()> audit) { audit_ = std::move(audit); }
   // Openings not yet checked (arithmetic elements, binary words).
   [[nodiscard]] std::size_t pending_openings() const noexcept { return pend_y_.size() + pend_w_.size(); }
   [[nodiscard]] std::size_t checks_done() const noexcept { return checks_; }
@@ -252,6 +256,7 @@ class Spdz2k {
   std::size_t checks_ = 0;
   std::size_t coins_ = 0;
   bool aborted_ = false;
+  std::function<void()> audit_;
 };
 
 static_assert(Protocol<Spdz2k>);
