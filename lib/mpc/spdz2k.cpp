@@ -120,6 +120,7 @@ std::vector<Word> Spdz2k::open(std::span<const Word> shares, std::span<const Wor
   view_.update(bytes_of(sum));
   pend_y_.insert(pend_y_.end(), sum.begin(), sum.end());
   pend_m_.insert(pend_m_.end(), macs.begin(), macs.end());
+  if (pend_y_.size() >= auto_check_elements) check_impl("automatic, pending arithmetic openings");
   return sum;
 }
 
@@ -141,10 +142,15 @@ std::vector<std::uint64_t> Spdz2k::open_bits(const Bool& b, const char* step) {
   view_.update(as_bytes(std::string_view(step)));
   view_.update(ByteView(reinterpret_cast<const std::byte*>(sum.data()), sum.size() * 8));
   const std::size_t w = b.size();
-  for (std::size_t k = 0; k < w; ++k) {
-    pend_w_.push_back(sum[k]);
-    for (std::size_t t = 0; t < slices; ++t) pend_wm_.push_back(b.m[t * w + k]);
+  pend_w_.insert(pend_w_.end(), sum.begin(), sum.end());
+  const std::size_t at = pend_wm_.size();
+  pend_wm_.resize(at + slices * w);
+  std::uint64_t* out = pend_wm_.data() + at;
+  for (std::size_t t = 0; t < slices; ++t) {
+    const std::uint64_t* in = b.m.data() + t * w;
+    for (std::size_t k = 0; k < w; ++k) out[k * slices + t] = in[k];
   }
+  if (pend_w_.size() >= auto_check_words) check_impl("automatic, pending binary openings");
   return sum;
 }
 

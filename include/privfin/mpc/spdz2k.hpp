@@ -147,6 +147,12 @@ class Spdz2k {
   // Called at the start of every check that has openings to verify, before
   // its first message (e.g. SignedTranscript::audit, spdz2k_transcript.hpp).
   void set_audit(std::function<void()> audit) { audit_ = std::move(audit); }
+  // An opening that leaves more than this many arithmetic elements (32
+  // bytes each) or binary words (520 bytes each: 64 MAC slices) pending runs
+  // a check at once, at every party at the same point, so that memory stays
+  // bounded (about 34 MB); checking early is always safe.
+  static constexpr std::size_t auto_check_elements = std::size_t{1} << 20;
+  static constexpr std::size_t auto_check_words = std::size_t{1} << 16;
   // Openings not yet checked (arithmetic elements, binary words).
   [[nodiscard]] std::size_t pending_openings() const noexcept { return pend_y_.size() + pend_w_.size(); }
   [[nodiscard]] std::size_t checks_done() const noexcept { return checks_; }
