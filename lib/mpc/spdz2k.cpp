@@ -59,13 +59,20 @@ Word get_word(const std::byte* in) {
 }  // namespace
 
 Spdz2k::Spdz2k(net::Network& net, Spdz2kPreprocessing& pre, Prg& seed_source)
+    : Spdz2k(net, pre, seed_source, Options{}) {}
+
+Spdz2k::Spdz2k(net::Network& net, Spdz2kPreprocessing& pre, Prg& seed_source, Options options)
     : net_(net),
       pre_(pre),
       id_(net.party_id()),
       n_(net.party_count()),
       alpha_(pre.mac_key_share()),
       delta_(pre.bit_key_share()),
-      local_(seed_source.next_seed()) {
+      local_(seed_source.next_seed()),
+      options_(options) {
+  if (options_.auto_check_elements == 0 || options_.auto_check_words == 0) {
+    throw InvalidArgument("mpc::Spdz2k: automatic check thresholds must be at least 1");
+  }
   if (n_ < 2) throw InvalidArgument("mpc::Spdz2k: needs 2 or more parties, the network has " + std::to_string(n_));
   if (pre.party_count() != n_ || pre.party_id() != id_) {
     throw InvalidArgument("mpc::Spdz2k: preprocessing is for party " + std::to_string(pre.party_id()) + " of " +
@@ -120,7 +127,7 @@ std::vector<Word> Spdz2k::open(std::span<const Word> shares, std::span<const Wor
   view_.update(bytes_of(sum));
   pend_y_.insert(pend_y_.end(), sum.begin(), sum.end());
   pend_m_.insert(pend_m_.end(), macs.begin(), macs.end());
-  if (pend_y_.size() >= auto_check_elements) check_impl("automatic, pending arithmetic openings");
+  if (pend_y_.size() >= options_.auto_check_elements) check_impl("automatic, pending arithmetic openings");
   return sum;
 }
 
@@ -150,7 +157,7 @@ std::vector<std::uint64_t> Spdz2k::open_bits(const Bool& b, const char* step) {
     const std::uint64_t* in = b.m.data() + t * w;
     for (std::size_t k = 0; k < w; ++k) out[k * slices + t] = in[k];
   }
-  if (pend_w_.size() >= auto_check_words) check_impl("automatic, pending binary openings");
+  if (pend_w_.size() >= options_.auto_check_words) check_impl("automatic, pending binary openings");
   return sum;
 }
 

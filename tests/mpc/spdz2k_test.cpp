@@ -401,3 +401,86 @@ TEST_CASE("Spdz2k: every bit flip in every message of the MAC check is refused",
   }
   CHECK(runs == 8 * (32 + 16 + 32 + 112));
 }
+
+TEST_CASE("Spdz2k: automatic checks keep pending openings bounded and catch a cheat before the reveal",
+          "[mpc][spdz2k][security]") {
+  const std::vector<R> five = {R{5}};
+  const mpc::Spdz2k::Options small{.auto_check_elements = 4, .auto_check_words = 2};
+  // Honest: the thresholds trigger checks inside mul and and_.
+  std::vector<std::size_t> checks(3);
+  auto errors = test::run_local_parties(3, [&](std::size_t i, net::Network& net) {
+    mpc::Spdz2kTestDealer pre(dealer_seed, i, 3);
+    Prg seeds(test::seed_from(300 + i));
+    mpc::Spdz2k p(net, pre, seeds, small);
+    const auto x = p.input(0, mine(p, 0, five), 1);
+    (void)p.mul(x, x);  // 2 pending
+    (void)p.mul(x, x);  // 4 pending: checked
+    const auto b = p.random_bits(1);
+    (void)p.and_(b, b);  // 2 words: checked
+    checks[i] = p.checks_done();
+    if (p.pending_openings() != 0) throw std::runtime_error("openings left pending");
+  });
+  test::rethrow_first(errors);
+  for (auto c : checks) CHECK(c == 2);
+  // A wrong share in the first mul is caught by the automatic check inside the second.
+  std::vector<int> after(3, 0);
+  errors = test::run_local_parties(3, [&](std::size_t i, net::Network& honest) {
+    std::unique_ptr<CheatingNetwork> cheat;
+    if (i == 1) cheat = std::make_unique<CheatingNetwork>(honest);
+    net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : honest;
+    mpc::Spdz2kTestDealer pre(dealer_seed, i, 3);
+    Prg seeds(test::seed_from(400 + i));
+    mpc::Spdz2k p(net, pre, seeds, small);
+    const auto x = p.input(0, mine(p, 0, five), 1);
+    if (cheat) cheat->arm_all(1);
+    (void)p.mul(x, x);
+    (void)p.mul(x, x);
+    after[i] = 1;
+  });
+  CHECK(after[0] == 0);
+  CHECK(after[2] == 0);
+  require_abort(errors, 1, "automatic, pending arithmetic openings");
+  auto nets = net::LocalNetwork::create(2);
+  mpc::Spdz2kTestDealer pre(dealer_seed, 0, 2);
+  Prg seeds(test::seed_from(1));
+  CHECK_THROWS_AS(mpc::Spdz2k(*nets[0], pre, seeds, {.auto_check_elements = 0}), InvalidArgument);
+  CHECK_THROWS_AS(mpc::Spdz2k(*nets[0], pre, seeds, {.auto_check_words = 0}), InvalidArgument);
+}
+
+TEST_CASE("Spdz2k: arith_linear lifts gathers, sums, differences and shifts exactly; a too-wide map aborts",
+          "[mpc][spdz2k]") {
+  Prg prg(test::seed_from(31));
+  const auto a = test::random_ring(prg, 64);
+  std::vector<std::vector<R>> got(2);
+  const auto errors = run_spdz2k(2, [&](mpc::Spdz2k& p, mpc::Spdz2kTestDealer&) {
+    const auto x = p.input(0, mine(p, 0, a), a.size());
+    const std::vector<const mpc::Spdz2k::Arith*> in{&x};
+    const auto y = p.arith_linear(std::span<const mpc::Spdz2k::Arith* const>(in), 4,
+                                  [](std::span<const std::span<const R>> s, std::span<R> o) {
+                                    o[0] = s[0][5];                                 // gather
+                                    o[1] = s[0][0] + s[0][1] + s[0][2] + s[0][3];   // sum
+                                    o[2] = s[0][7] - s[0][9] - s[0][11];            // differences
+                                    o[3] = (s[0][3] << 40) - (s[0][4] << 45) + s[0][6] * R{3};
+                                  });
+    got[p.party_id()] = p.reveal(y);
+  });
+  test::rethrow_first(errors);
+  for (const auto& g : got) {
+    REQUIRE(g.size() == 4);
+    CHECK(g[0] == a[5]);
+    CHECK(g[1] == a[0] + a[1] + a[2] + a[3]);
+    CHECK(g[2] == a[7] - a[9] - a[11]);
+    CHECK(g[3] == (a[3] << 40) - (a[4] << 45) + a[6] * R{3});
+  }
+  // Shifts by 63 leave the lifted MACs inconsistent (sum |c| >= 2^47): the reveal aborts.
+  const auto errors2 = run_spdz2k(2, [&](mpc::Spdz2k& p, mpc::Spdz2kTestDealer&) {
+    const auto x = p.input(0, mine(p, 0, a), a.size());
+    const std::vector<const mpc::Spdz2k::Arith*> in{&x};
+    const auto y = p.arith_linear(std::span<const mpc::Spdz2k::Arith* const>(in), 64,
+                                  [](std::span<const std::span<const R>> s, std::span<R> o) {
+                                    for (std::size_t k = 0; k < o.size(); ++k) o[k] = s[0][k] << 63;
+                                  });
+    (void)p.reveal(y);
+  });
+  require_abort(errors2, 99, "MAC: the arithmetic MAC check failed");
+}

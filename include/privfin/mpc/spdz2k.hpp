@@ -72,7 +72,7 @@
 //     share or a MAC; nobody can be blamed; party() = this party unless a
 //     view differs too.
 // All failed parts of a check are listed in one message.
-// After any exception the object refuses further use (ProtocolError).
+// After a failed check the object refuses further use (ProtocolError).
 // InvalidArgument for mismatched sizes, bad party ids, shifts outside
 // [1, 62], a preprocessing source for another party; NetworkError from the
 // network.
@@ -116,9 +116,20 @@ class Spdz2k {
   using Arith = spdz2k::AuthShares;
   using Bool = spdz2k::AuthBits;
 
-  // All parties of `net` compute. InvalidArgument for fewer than 2 parties or
-  // `pre` for another party id or count.
+  struct Options {
+    // An opening that leaves at least this many arithmetic elements (32
+    // bytes each) or binary words (520 bytes each: 64 MAC slices) pending
+    // runs a check at once, at every party at the same point, so that memory
+    // stays bounded (about 34 MB with the defaults); checking early is
+    // always safe. All parties must choose the same values (>= 1).
+    std::size_t auto_check_elements = std::size_t{1} << 20;
+    std::size_t auto_check_words = std::size_t{1} << 16;
+  };
+
+  // All parties of `net` compute. InvalidArgument for fewer than 2 parties,
+  // `pre` for another party id or count, or a zero threshold.
   Spdz2k(net::Network& net, Spdz2kPreprocessing& pre, Prg& seed_source);
+  Spdz2k(net::Network& net, Spdz2kPreprocessing& pre, Prg& seed_source, Options options);
 
   [[nodiscard]] std::size_t party_id() const noexcept { return id_; }
   [[nodiscard]] std::size_t party_count() const noexcept { return n_; }
@@ -147,12 +158,6 @@ class Spdz2k {
   // Called at the start of every check that has openings to verify, before
   // its first message (e.g. SignedTranscript::audit, spdz2k_transcript.hpp).
   void set_audit(std::function<void()> audit) { audit_ = std::move(audit); }
-  // An opening that leaves more than this many arithmetic elements (32
-  // bytes each) or binary words (520 bytes each: 64 MAC slices) pending runs
-  // a check at once, at every party at the same point, so that memory stays
-  // bounded (about 34 MB); checking early is always safe.
-  static constexpr std::size_t auto_check_elements = std::size_t{1} << 20;
-  static constexpr std::size_t auto_check_words = std::size_t{1} << 16;
   // Openings not yet checked (arithmetic elements, binary words).
   [[nodiscard]] std::size_t pending_openings() const noexcept { return pend_y_.size() + pend_w_.size(); }
   [[nodiscard]] std::size_t checks_done() const noexcept { return checks_; }
@@ -263,6 +268,7 @@ class Spdz2k {
   std::size_t coins_ = 0;
   bool aborted_ = false;
   std::function<void()> audit_;
+  Options options_;
 };
 
 static_assert(Protocol<Spdz2k>);
