@@ -81,10 +81,13 @@
 // exactly by applying f to four 16-bit limbs of the lower halves (results
 // read as signed 64-bit integers) and to the upper halves; exact whenever
 // every output's coefficients satisfy sum |c| < 2^47 (gathers, sums,
-// differences, shifts below 47 — every map in the library except
-// trunc_generic's, which Spdz2k replaces by its member trunc). A map
-// outside that bound gives the right value mod 2^64 with inconsistent MACs,
-// so the next check aborts (never a wrong output).
+// differences, shifts below 47, small signed coefficients: the maps of
+// compare, convert, select, the gathers and fixed point; trunc_generic's
+// shifts up to 63 are not, but Spdz2k replaces it by its member trunc; the
+// weighted sums of division.hpp and nonlinear.hpp are exact while their
+// coefficients stay that small). A map outside the bound gives the right
+// value mod 2^64 with inconsistent MACs, so the next check aborts (never a
+// wrong output).
 //
 // Costs per element (bytes sent per peer, rounds): input 16 from the owner
 // (1), mul 32 (1), and_ 16 per word (1), trunc 16 (1), arith_components 16
