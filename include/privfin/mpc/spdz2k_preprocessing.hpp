@@ -33,6 +33,7 @@
 //   trunc_masks(n, d):     r < 2^64, r_high = r >> d, r_msb = r >> 63
 // Every party asks for the same kinds and sizes in the same order.
 //
+// The dealer-free source is Spdz2kOtPreprocessing (spdz2k_ot.hpp).
 // Spdz2kTestDealer is for tests and benchmarks of the online phase only:
 // every party derives every party's shares and both MAC keys from the
 // common seed, so it offers no security at all. Errors: InvalidArgument for
