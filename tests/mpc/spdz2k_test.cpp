@@ -447,7 +447,7 @@ TEST_CASE("Spdz2k: automatic checks keep pending openings bounded and catch a ch
   CHECK_THROWS_AS(mpc::Spdz2k(*nets[0], pre, seeds, {.auto_check_words = 0}), InvalidArgument);
 }
 
-TEST_CASE("Spdz2k: arith_linear lifts gathers, sums, differences and shifts exactly; a too-wide map aborts",
+TEST_CASE("Spdz2k: arith_linear lifts gathers, sums, differences and shifts exactly, and a too-wide map aborts",
           "[mpc][spdz2k]") {
   Prg prg(test::seed_from(31));
   const auto a = test::random_ring(prg, 64);
