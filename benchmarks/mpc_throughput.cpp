@@ -5,7 +5,8 @@
 //   mpc_throughput --protocol rep3 --op mul --n 1000000 --transport tls
 //   mpc_throughput --suite --transport tcp        # the standard table
 //
-// Options: --protocol rep3|beaver, --parties N (rep3: 3; beaver: 2 or 3),
+// Options: --protocol rep3|beaver|spdz2k, --parties N (rep3: 3; beaver,
+// spdz2k: 2 or 3; spdz2k: see spdz2k_run below for its phases),
 // --phase online|total (beaver: preprocessing read from memory, or generated
 // during the run by a dealer party, id = --parties; RESULT lines then carry
 // phase=...), --op
@@ -37,6 +38,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -49,6 +51,8 @@
 #include <vector>
 
 #include "privfin/mpc/mpc.hpp"
+#include "privfin/mpc/spdz2k.hpp"
+#include "privfin/mpc/spdz2k_ot.hpp"
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/tcp_network.hpp"
@@ -268,6 +272,150 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
 
 const std::vector<OpInfo> beaver_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 7}, {"eq", 7}, {"fixmul", 2}, {"dot", 1}};
 
+// SPDZ2k (spdz2k.hpp): phase=online uses the test-only dealer
+// (Spdz2kTestDealer, a common seed from party 0); the warm-up run records
+// every correlation it draws and the timed run replays them from memory
+// (timing only: replayed correlations are as valid as fresh ones, but must
+// never be reused outside a benchmark). phase=total draws live from the
+// dealer-free Spdz2kOtPreprocessing (OT-based; mul, dot, fixmul and reveal
+// until the binary correlations are dealer-free). Every timed run ends with a MAC
+// check of its openings (Spdz2k::check), as an output would.
+class Spdz2kReplay final : public mpc::Spdz2kPreprocessing {
+ public:
+  explicit Spdz2kReplay(mpc::Spdz2kPreprocessing& inner) : inner_(inner) {}
+  bool replaying = false;
+  [[nodiscard]] std::size_t party_id() const noexcept override { return inner_.party_id(); }
+  [[nodiscard]] std::size_t party_count() const noexcept override { return inner_.party_count(); }
+  [[nodiscard]] mpc::spdz2k::Word mac_key_share() const noexcept override { return inner_.mac_key_share(); }
+  [[nodiscard]] std::uint64_t bit_key_share() const noexcept override { return inner_.bit_key_share(); }
+  [[nodiscard]] mpc::spdz2k::Triples triples(std::size_t n) override {
+    return get(t_, [&] { return inner_.triples(n); });
+  }
+  [[nodiscard]] mpc::spdz2k::BitTriples bit_triples(std::size_t w) override {
+    return get(bt_, [&] { return inner_.bit_triples(w); });
+  }
+  [[nodiscard]] mpc::spdz2k::AuthShares random_values(std::size_t n) override {
+    return get(rv_, [&] { return inner_.random_values(n); });
+  }
+  [[nodiscard]] mpc::spdz2k::AuthBits random_bits(std::size_t w) override {
+    return get(rb_, [&] { return inner_.random_bits(w); });
+  }
+  [[nodiscard]] mpc::spdz2k::InputMasks input_masks(std::size_t o, std::size_t n) override {
+    return get(im_, [&] { return inner_.input_masks(o, n); });
+  }
+  [[nodiscard]] mpc::spdz2k::InputBitMasks input_bit_masks(std::size_t o, std::size_t w) override {
+    return get(ib_, [&] { return inner_.input_bit_masks(o, w); });
+  }
+  [[nodiscard]] mpc::spdz2k::EdaBits edabits(std::size_t n) override {
+    return get(eb_, [&] { return inner_.edabits(n); });
+  }
+  [[nodiscard]] mpc::spdz2k::DaBits dabits(std::size_t c) override {
+    return get(db_, [&] { return inner_.dabits(c); });
+  }
+  [[nodiscard]] mpc::spdz2k::TruncMasks trunc_masks(std::size_t n, unsigned d) override {
+    return get(tm_, [&] { return inner_.trunc_masks(n, d); });
+  }
+
+ private:
+  template <class T, class F>
+  T get(std::deque<T>& q, F&& draw) {
+    if (!replaying) {
+      T v = draw();
+      q.push_back(v);
+      return v;
+    }
+    if (q.empty()) return draw();
+    T v = std::move(q.front());
+    q.pop_front();
+    return v;
+  }
+  mpc::Spdz2kPreprocessing& inner_;
+  std::deque<mpc::spdz2k::Triples> t_;
+  std::deque<mpc::spdz2k::BitTriples> bt_;
+  std::deque<mpc::spdz2k::AuthShares> rv_;
+  std::deque<mpc::spdz2k::AuthBits> rb_;
+  std::deque<mpc::spdz2k::InputMasks> im_;
+  std::deque<mpc::spdz2k::InputBitMasks> ib_;
+  std::deque<mpc::spdz2k::EdaBits> eb_;
+  std::deque<mpc::spdz2k::DaBits> db_;
+  std::deque<mpc::spdz2k::TruncMasks> tm_;
+};
+
+double spdz2k_run(net::Network& network, const Measurement& m, const Options& o) {
+  const std::size_t id = network.party_id();
+  std::unique_ptr<mpc::Spdz2kPreprocessing> base;
+  Prg seeds(random_seed());
+  if (o.phase == "total") {
+    if (m.op != "mul" && m.op != "reveal" && m.op != "fixmul" && m.op != "dot") {
+      usage("spdz2k --phase total runs mul, dot, fixmul and reveal only (the OT preprocessing makes no edaBits "
+            "or daBits yet)");
+    }
+    base = std::make_unique<mpc::Spdz2kOtPreprocessing>(network, seeds);
+  } else {
+    Prg::Seed common{};
+    if (id == 0) {
+      common = random_seed();
+      for (std::size_t j = 1; j < o.parties; ++j) network.send(j, ByteView(common.data(), common.size()));
+    } else {
+      network.receive(0, std::span<std::byte>(common));
+    }
+    base = std::make_unique<mpc::Spdz2kTestDealer>(common, id, o.parties);
+  }
+  Spdz2kReplay tape(*base);
+  mpc::Spdz2k p(network, o.phase == "online" ? static_cast<mpc::Spdz2kPreprocessing&>(tape) : *base, seeds);
+  const std::size_t n = m.n;
+  auto sync = [&] { (void)p.reveal(p.random_arith(1)); };
+  std::function<void()> op;
+  mpc::Spdz2k::Arith x, y;
+  if (m.op == "reveal") {
+    x = p.random_arith(n);
+    op = [&] { (void)p.reveal(x); };
+  } else if (m.op == "fixmul") {
+    x = p.trunc(p.random_arith(n), 42);
+    y = p.trunc(p.random_arith(n), 42);
+    op = [&] { (void)mpc::fixmul<16>(p, x, y); };
+  } else {
+    x = p.random_arith(n);
+    y = p.random_arith(n);
+    if (m.op == "mul") {
+      op = [&] { (void)p.mul(x, y); };
+    } else if (m.op == "lt") {
+      x = p.trunc(x, 3);
+      y = p.trunc(y, 3);
+      op = [&] { (void)mpc::lt(p, x, y); };
+    } else if (m.op == "eq") {
+      op = [&] { (void)mpc::eq(p, x, y); };
+    } else if (m.op == "dot") {
+      const std::size_t len = std::min(o.dot_length, n);
+      const std::size_t total = n / len * len;
+      x.x.resize(total);
+      x.m.resize(total);
+      y.x.resize(total);
+      y.m.resize(total);
+      op = [&, len] { (void)p.dot(x, y, len); };
+    } else {
+      usage("unknown op '" + m.op + "' for spdz2k");
+    }
+  }
+  const auto body = [&] {
+    op();
+    p.check();
+  };
+  sync();
+  body();  // warm-up; records the correlations (phase=online)
+  sync();
+  tape.replaying = true;
+  network.reset_counters();
+  const auto t0 = std::chrono::steady_clock::now();
+  body();
+  sync();
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+// Rounds: the operation's own plus the 4 of the MAC check.
+const std::vector<OpInfo> spdz2k_ops = {{"reveal", 5}, {"mul", 5}, {"lt", 12}, {"eq", 12}, {"fixmul", 6}, {"dot", 5}};
+
 struct ProtocolEntry {
   std::string name;
   std::vector<std::size_t> party_counts;
@@ -277,7 +425,8 @@ struct ProtocolEntry {
 
 const std::vector<ProtocolEntry>& protocols() {
   static const std::vector<ProtocolEntry> list = {{"rep3", {3}, rep3_run, &rep3_ops},
-                                                  {"beaver", {2, 3}, beaver_run, &beaver_ops}};
+                                                  {"beaver", {2, 3}, beaver_run, &beaver_ops},
+                                                  {"spdz2k", {2, 3}, spdz2k_run, &spdz2k_ops}};
   return list;
 }
 
@@ -355,7 +504,7 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
                   "rounds=%u seconds=%.4g%s\n",
                   o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
                   total[i] / static_cast<double>(o.parties) / items, rounds, res[i].first,
-                  ((o.protocol == "beaver" ? " phase=" + o.phase : std::string()) + " check_reveals=" +
+                  ((o.protocol == "beaver" || o.protocol == "spdz2k" ? " phase=" + o.phase : std::string()) + " check_reveals=" +
                    (m.check_reveals ? "on" : "off")).c_str());
     lines << line;
   }
@@ -533,7 +682,7 @@ Options parse(int argc, char** argv) {
   if (suite) {
     o.runs = {{"mul", 1'000'000}, {"mul", 10'000'000}, {"lt", 100'000}, {"lt", 1'000'000}, {"eq", 1'000'000},
               {"fixmul", 1'000'000}, {"dot", 1'000'000}, {"matmul", 100}, {"matmul", 1000}};
-    if (o.protocol == "beaver") {  // no matmul member: Beaver's products cost per term
+    if (o.protocol == "beaver" || o.protocol == "spdz2k") {  // no matmul member: products cost per term
       std::erase_if(o.runs, [](const Measurement& r) { return r.op == "matmul"; });
     }
   } else {

@@ -18,4 +18,8 @@
 #include "privfin/mpc/protocol.hpp"
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/mpc/select.hpp"
+#include "privfin/mpc/spdz2k.hpp"
+#include "privfin/mpc/spdz2k_ot.hpp"
+#include "privfin/mpc/spdz2k_preprocessing.hpp"
+#include "privfin/mpc/spdz2k_transcript.hpp"
 #include "privfin/mpc/truncation.hpp"

@@ -43,12 +43,14 @@
 // Optional, protocol-specific fast paths found through customization points
 // (see truncation.hpp): trunc(x, d) and mul_trunc(x, y, d).
 //
-// Security: both protocols that model this concept (Rep3, Beaver) are
-// semi-honest, and so is everything written against it: private against
+// Security: everything written against this concept is as secure as the
+// protocol it runs on. Rep3 and Beaver are semi-honest: private against
 // passive parties, but an active party (or Beaver's dealer) can change
-// results without being detected; the protocols' reveal check
+// results without being detected; their reveal check
 // (Options::check_reveals) only catches parties revealing different
-// values. See rep3.hpp, beaver.hpp and docs/security.md.
+// values. Spdz2k (spdz2k.hpp) is secure against active parties with abort:
+// every opening is MAC-checked before any output. See rep3.hpp,
+// beaver.hpp, spdz2k.hpp and docs/security.md.
 //
 // Errors: InvalidArgument for mismatched sizes or bad party ids,
 // NetworkError/ProtocolError from the network. Thread safety: a protocol
