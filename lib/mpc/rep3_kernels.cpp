@@ -1,0 +1,98 @@
+// The fused multiply-and-mask loops of Rep3; see privfin/mpc/detail/kernels.hpp.
+//
+// The AVX-512 versions are the same loops compiled for AVX-512 F/DQ (the
+// compiler vectorizes them eight words at a time, with vpmullq for the
+// 64-bit products); they sit in functions with a target attribute, so the
+// rest of the library stays generic x86-64, and run only after the CPUID
+// check below.
+#include "privfin/mpc/detail/kernels.hpp"
+
+#include <cpuid.h>
+
+namespace privfin::mpc::detail {
+
+namespace {
+
+// One body for both paths: force-inlined into each target-specific caller.
+[[gnu::always_inline]] inline void mul_loop(const KernelInputs& in, const std::uint64_t* __restrict plus,
+                                            const std::uint64_t* __restrict minus, std::uint64_t* __restrict out,
+                                            std::size_t n) {
+  const std::uint64_t* __restrict x0 = in[0];
+  const std::uint64_t* __restrict x1 = in[1];
+  const std::uint64_t* __restrict y0 = in[2];
+  const std::uint64_t* __restrict y1 = in[3];
+  for (std::size_t k = 0; k < n; ++k) out[k] = x0[k] * (y0[k] + y1[k]) + x1[k] * y0[k] + plus[k] - minus[k];
+}
+
+[[gnu::always_inline]] inline void and_loop(const KernelInputs& in, const std::uint64_t* __restrict plus,
+                                            const std::uint64_t* __restrict minus, std::uint64_t* __restrict out,
+                                            std::size_t n) {
+  const std::uint64_t* __restrict a0 = in[0];
+  const std::uint64_t* __restrict a1 = in[1];
+  const std::uint64_t* __restrict b0 = in[2];
+  const std::uint64_t* __restrict b1 = in[3];
+  for (std::size_t k = 0; k < n; ++k) out[k] = (a0[k] & (b0[k] ^ b1[k])) ^ (a1[k] & b0[k]) ^ plus[k] ^ minus[k];
+}
+
+void mul_portable(const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus, std::uint64_t* out,
+                  std::size_t n) {
+  mul_loop(in, plus, minus, out, n);
+}
+void and_portable(const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus, std::uint64_t* out,
+                  std::size_t n) {
+  and_loop(in, plus, minus, out, n);
+}
+
+__attribute__((target("avx512f,avx512dq"))) void mul_avx512(const KernelInputs& in, const std::uint64_t* plus,
+                                                             const std::uint64_t* minus, std::uint64_t* out,
+                                                             std::size_t n) {
+  mul_loop(in, plus, minus, out, n);
+}
+__attribute__((target("avx512f,avx512dq"))) void and_avx512(const KernelInputs& in, const std::uint64_t* plus,
+                                                             const std::uint64_t* minus, std::uint64_t* out,
+                                                             std::size_t n) {
+  and_loop(in, plus, minus, out, n);
+}
+
+// CPUID and XGETBV as in lib/net/aes_gcm_vaes.cpp: AVX-512 F and DQ, and the
+// OS saving the AVX-512 state.
+bool detect_avx512() noexcept {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
+  constexpr unsigned osxsave = 1U << 27;
+  if ((ecx & osxsave) == 0) return false;
+  unsigned xcr0_low = 0, xcr0_high = 0;
+  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
+  constexpr unsigned avx512_state = 0xe6;
+  if ((xcr0_low & avx512_state) != avx512_state) return false;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  constexpr unsigned avx512f = 1U << 16, avx512dq = 1U << 17;
+  return (ebx & (avx512f | avx512dq)) == (avx512f | avx512dq);
+}
+
+}  // namespace
+
+KernelPath best_kernel_path() noexcept {
+  static const KernelPath path = detect_avx512() ? KernelPath::avx512 : KernelPath::portable;
+  return path;
+}
+
+void mul_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,
+                std::span<std::uint64_t> out) noexcept {
+  if (path == KernelPath::avx512) {
+    mul_avx512(in, plus, minus, out.data(), out.size());
+  } else {
+    mul_portable(in, plus, minus, out.data(), out.size());
+  }
+}
+
+void and_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,
+                std::span<std::uint64_t> out) noexcept {
+  if (path == KernelPath::avx512) {
+    and_avx512(in, plus, minus, out.data(), out.size());
+  } else {
+    and_portable(in, plus, minus, out.data(), out.size());
+  }
+}
+
+}  // namespace privfin::mpc::detail
