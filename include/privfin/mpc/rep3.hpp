@@ -68,6 +68,7 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/core/ring.hpp"
+#include "privfin/mpc/detail/bits.hpp"
 #include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/detail/reveal_digest.hpp"
 #include "privfin/mpc/protocol.hpp"
@@ -178,6 +179,13 @@ class Rep3 {
   [[nodiscard]] Bool xor_public(const Bool& a, std::span<const std::uint64_t> words) const;
   [[nodiscard]] Bool and_(const Bool& a, const Bool& b);
   [[nodiscard]] Bool random_bits(std::size_t words);
+  // and_(assemble(inputs, left), assemble(inputs, right)) (detail/bits.hpp)
+  // without building the two operands: each tile of planes is gathered into
+  // L1-sized buffers right before the AND. Same traffic and result as the
+  // two-step form. InvalidArgument when left and right differ in length or
+  // a plane lies outside its input.
+  [[nodiscard]] Bool and_gathered(std::span<const Bool* const> inputs, std::size_t words,
+                                  std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right);
 
   // --- conversions (see protocol.hpp) -----------------------------------
   // Two components: x_0 + x_1 input by party 0 (one round), and x_2, which

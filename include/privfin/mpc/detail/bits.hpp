@@ -119,4 +119,22 @@ template <Protocol P>
                        });
 }
 
+// and_(assemble(inputs, left), assemble(inputs, right)), through the
+// protocol's and_gathered when it has one (Rep3: no operand vectors are
+// built), through assemble and and_ otherwise.
+template <Protocol P>
+[[nodiscard]] typename P::Bool and_assembled(P& p, std::vector<const typename P::Bool*> inputs, std::size_t words,
+                                             const std::vector<PlaneSpec>& left, const std::vector<PlaneSpec>& right) {
+  using Bool = typename P::Bool;
+  if constexpr (requires {
+                  p.and_gathered(std::span<const Bool* const>(inputs), words, std::span<const PlaneSpec>(left),
+                                 std::span<const PlaneSpec>(right));
+                }) {
+    return p.and_gathered(std::span<const Bool* const>(inputs), words, std::span<const PlaneSpec>(left),
+                          std::span<const PlaneSpec>(right));
+  } else {
+    return p.and_(assemble(p, inputs, words, left), assemble(p, inputs, words, right));
+  }
+}
+
 }  // namespace privfin::mpc::detail
