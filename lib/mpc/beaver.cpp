@@ -414,6 +414,42 @@ Beaver::Bool Beaver::and_(const Bool& a, const Bool& b) {
   return out;
 }
 
+Beaver::Bool Beaver::and_gathered(std::span<const Bool* const> inputs, std::size_t words,
+                                  std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right) {
+  detail::check_gather("mpc::Beaver::and_gathered", inputs.size(),
+                       [&](std::size_t i) { return inputs[i]->size(); }, words, left, right);
+  const std::size_t n = words == 0 ? 0 : left.size() * words;
+  BoolTriples t = pre_.bool_triples(n);
+  Bool out(std::move(t.c));
+  const std::uint64_t* ta = t.a.data();
+  const std::uint64_t* tb = t.b.data();
+  std::uint64_t* o = out.values.data();
+  const std::uint64_t own = id_ == 0 ? ~std::uint64_t{0} : 0;
+  auto source = [&](const detail::PlaneRef& r) {
+    return inputs[static_cast<std::size_t>(r.input)]->values.data() + r.plane * words;
+  };
+  open_pipelined<std::uint64_t>(
+      net_, id_, n_, n, 2, [](std::uint64_t u, std::uint64_t v) { return u ^ v; },
+      [&](std::size_t lo, std::size_t len, std::span<std::uint64_t> m) {
+        detail::for_plane_runs(lo, len, words, [&](std::size_t j, std::size_t w, std::size_t run, std::size_t k) {
+          detail::gather_plane(left[j], w, run, m.data() + k, source);
+          detail::gather_plane(right[j], w, run, m.data() + len + k, source);
+        });
+        for (std::size_t k = 0; k < len; ++k) {
+          m[k] ^= ta[lo + k];
+          m[len + k] ^= tb[lo + k];
+        }
+      },
+      [&](std::size_t lo, std::size_t len, std::span<const std::uint64_t> de) {
+        for (std::size_t k = 0; k < len; ++k) {
+          const std::uint64_t d = de[k];
+          const std::uint64_t e = de[len + k];
+          o[lo + k] ^= (d & (tb[lo + k] ^ (e & own))) ^ (e & ta[lo + k]);
+        }
+      });
+  return out;
+}
+
 Beaver::Bool Beaver::random_bits(std::size_t words) {
   Bool out(words);
   local_.fill(std::span<std::uint64_t>(out.values));

@@ -469,54 +469,29 @@ Rep3::Bool Rep3::and_(const Bool& a, const Bool& b) {
 
 Rep3::Bool Rep3::and_gathered(std::span<const Bool* const> inputs, std::size_t words,
                               std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right) {
-  check_same("and_gathered", left.size(), right.size());
+  detail::check_gather("mpc::Rep3::and_gathered", inputs.size(),
+                       [&](std::size_t i) { return inputs[i]->size(); }, words, left, right);
   if (words == 0) return Bool(0);
-  for (const auto* specs : {&left, &right}) {
-    for (const detail::PlaneSpec& spec : *specs) {
-      for (const detail::PlaneRef& r : {spec.a, spec.b}) {
-        if (r.input < 0) continue;
-        const auto i = static_cast<std::size_t>(r.input);
-        if (i >= inputs.size() || r.plane >= inputs[i]->size() / std::max<std::size_t>(words, 1)) {
-          throw InvalidArgument("mpc::Rep3::and_gathered: plane " + std::to_string(r.plane) + " of input " +
-                                std::to_string(r.input) + " is outside the inputs");
-        }
-      }
-    }
-  }
   const std::size_t n = left.size() * words;
   Bool out(n);
   constexpr std::size_t tile = 1024;
   std::array<std::array<std::uint64_t, tile>, 4> g;  // a0, a1, b0, b1 of one tile
-  // dst[0, len) = words [w, w + len) of the plane `spec` names, component `second`.
-  auto gather = [&](const detail::PlaneSpec& spec, bool second, std::size_t w, std::size_t len, std::uint64_t* dst) {
-    auto source = [&](const detail::PlaneRef& r) {
-      const Bool& b = *inputs[static_cast<std::size_t>(r.input)];
-      return (second ? b.second.data() : b.first.data()) + r.plane * words + w;
-    };
-    if (spec.a.input >= 0 && spec.b.input >= 0) {
-      const std::uint64_t* x = source(spec.a);
-      const std::uint64_t* y = source(spec.b);
-      for (std::size_t k = 0; k < len; ++k) dst[k] = x[k] ^ y[k];
-    } else if (spec.a.input >= 0 || spec.b.input >= 0) {
-      std::copy_n(source(spec.a.input >= 0 ? spec.a : spec.b), len, dst);
-    } else {
-      std::fill_n(dst, len, std::uint64_t{0});
-    }
+  auto first = [&](const detail::PlaneRef& r) {
+    return inputs[static_cast<std::size_t>(r.input)]->first.data() + r.plane * words;
+  };
+  auto second = [&](const detail::PlaneRef& r) {
+    return inputs[static_cast<std::size_t>(r.input)]->second.data() + r.plane * words;
   };
   reshare_fused<std::uint64_t>(std::span<std::uint64_t>(out.first), std::span<std::uint64_t>(out.second),
                                [&](std::size_t lo, const std::uint64_t* plus, const std::uint64_t* minus,
                                    std::span<std::uint64_t> z) {
-                                 // Output word lo + k is word (lo + k) % words of plane (lo + k) / words.
-                                 for (std::size_t k = 0; k < z.size();) {
-                                   const std::size_t j = (lo + k) / words;
-                                   const std::size_t w = (lo + k) % words;
-                                   const std::size_t len = std::min(words - w, z.size() - k);
-                                   gather(left[j], false, w, len, g[0].data() + k);
-                                   gather(left[j], true, w, len, g[1].data() + k);
-                                   gather(right[j], false, w, len, g[2].data() + k);
-                                   gather(right[j], true, w, len, g[3].data() + k);
-                                   k += len;
-                                 }
+                                 detail::for_plane_runs(lo, z.size(), words, [&](std::size_t j, std::size_t w,
+                                                                                 std::size_t len, std::size_t k) {
+                                   detail::gather_plane(left[j], w, len, g[0].data() + k, first);
+                                   detail::gather_plane(left[j], w, len, g[1].data() + k, second);
+                                   detail::gather_plane(right[j], w, len, g[2].data() + k, first);
+                                   detail::gather_plane(right[j], w, len, g[3].data() + k, second);
+                                 });
                                  detail::and_masked(kernels_, {g[0].data(), g[1].data(), g[2].data(), g[3].data()},
                                                     plus, minus, z);
                                });

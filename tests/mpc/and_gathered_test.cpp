@@ -1,10 +1,11 @@
-// Rep3::and_gathered against the two-step and_(assemble(..), assemble(..))
+// Rep3::and_gathered and Beaver::and_gathered (2 and 3 parties) against the two-step and_(assemble(..), assemble(..))
 // it replaces: same revealed words for plane specs mixing one-source,
 // two-source (XOR) and empty planes, plane lengths that are not multiples
 // of the kernel tile or vector width, and several chunks; bad specs are
 // refused.
 #include <catch2/catch.hpp>
 
+#include "mpc/beaver_test_support.hpp"
 #include "mpc/mpc_test_support.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/mpc/detail/bits.hpp"
@@ -81,4 +82,42 @@ TEST_CASE("Rep3 and_gathered refuses specs outside its inputs", "[mpc][rep3][and
     refused[p.party_id()] = count;
   });
   CHECK(refused == std::array<int, 3>{3, 3, 3});
+}
+
+TEST_CASE("Beaver and_gathered equals and_ of assembled planes", "[mpc][beaver][and_gathered]") {
+  for (std::size_t parties : {std::size_t{2}, std::size_t{3}}) {
+    for (std::size_t words : {std::size_t{1}, std::size_t{7}, std::size_t{1029}}) {
+      INFO(parties << " parties, words per plane " << words);
+      const std::size_t planes = 70;  // 70 * 1029 words: three 2^15-word chunks
+      Prg prg(test::seed_from(words + 17));
+      std::vector<std::uint64_t> a(planes * words), b(planes * words);
+      prg.fill(std::span<std::uint64_t>(a));
+      prg.fill(std::span<std::uint64_t>(b));
+      std::vector<PlaneSpec> left, right;
+      for (std::size_t j = 0; j + 1 < planes; ++j) {
+        left.push_back(j % 5 == 4 ? PlaneSpec{} : PlaneSpec{{0, j}, j % 3 == 0 ? mpc::detail::PlaneRef{1, j + 1} : mpc::detail::PlaneRef{}});
+        right.push_back(PlaneSpec{{1, planes - 1 - j}, j % 2 == 0 ? mpc::detail::PlaneRef{0, j + 1} : mpc::detail::PlaneRef{}});
+      }
+      std::vector<std::vector<std::uint64_t>> fused(parties), twostep(parties);
+      test::run_beaver(parties, [&](mpc::Beaver& p) {
+        const auto x = p.input_bits(0, p.party_id() == 0 ? std::span<const std::uint64_t>(a) : std::span<const std::uint64_t>{}, a.size());
+        const auto y = p.input_bits(1, p.party_id() == 1 ? std::span<const std::uint64_t>(b) : std::span<const std::uint64_t>{}, b.size());
+        const std::vector<const mpc::Beaver::Bool*> in{&x, &y};
+        fused[p.party_id()] = p.reveal_bits(p.and_gathered(in, words, left, right));
+        twostep[p.party_id()] = p.reveal_bits(p.and_(mpc::detail::assemble(p, in, words, left), mpc::detail::assemble(p, in, words, right)));
+      });
+      for (std::size_t i = 0; i < parties; ++i) CHECK(fused[i] == twostep[0]);
+      bool plain = fused[0].size() == left.size() * words;
+      for (std::size_t j = 0; plain && j < left.size(); ++j) {
+        for (std::size_t w = 0; w < words; ++w) {
+          auto plane = [&](const PlaneSpec& s) {
+            auto src = [&](const mpc::detail::PlaneRef& r) { return (r.input == 0 ? a : b)[r.plane * words + w]; };
+            return (s.a.input >= 0 ? src(s.a) : 0) ^ (s.b.input >= 0 ? src(s.b) : 0);
+          };
+          plain = plain && fused[0][j * words + w] == (plane(left[j]) & plane(right[j]));
+        }
+      }
+      CHECK(plain);
+    }
+  }
 }

@@ -7,12 +7,15 @@
 // Internal; every function here is GF(2)-linear on each share component.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "privfin/core/error.hpp"
 #include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/protocol.hpp"
 
@@ -117,6 +120,60 @@ template <Protocol P>
                            }
                          }
                        });
+}
+
+// For and_gathered implementations: InvalidArgument (naming `where`) unless
+// left and right have one entry per output plane and every plane they name
+// lies inside its input (input_words(i) words, `words` per plane).
+template <class Sizes>
+void check_gather(const char* where, std::size_t inputs, Sizes&& input_words, std::size_t words,
+                  std::span<const PlaneSpec> left, std::span<const PlaneSpec> right) {
+  if (left.size() != right.size()) {
+    throw InvalidArgument(std::string(where) + ": " + std::to_string(left.size()) + " and " +
+                          std::to_string(right.size()) + " planes");
+  }
+  if (words == 0) return;
+  for (const auto specs : {left, right}) {
+    for (const PlaneSpec& spec : specs) {
+      for (const PlaneRef& r : {spec.a, spec.b}) {
+        if (r.input < 0) continue;
+        const auto i = static_cast<std::size_t>(r.input);
+        if (i >= inputs || r.plane >= input_words(i) / words) {
+          throw InvalidArgument(std::string(where) + ": plane " + std::to_string(r.plane) + " of input " +
+                                std::to_string(r.input) + " is outside the inputs");
+        }
+      }
+    }
+  }
+}
+
+// dst[0, len) = words [w, w + len) of the plane `spec` names; source(r)
+// points at word 0 of plane r.plane of input r.input.
+template <class Source>
+void gather_plane(const PlaneSpec& spec, std::size_t w, std::size_t len, std::uint64_t* dst, Source&& source) {
+  if (spec.a.input >= 0 && spec.b.input >= 0) {
+    const std::uint64_t* x = source(spec.a) + w;
+    const std::uint64_t* y = source(spec.b) + w;
+    for (std::size_t k = 0; k < len; ++k) dst[k] = x[k] ^ y[k];
+  } else if (spec.a.input >= 0 || spec.b.input >= 0) {
+    const std::uint64_t* x = source(spec.a.input >= 0 ? spec.a : spec.b) + w;
+    for (std::size_t k = 0; k < len; ++k) dst[k] = x[k];
+  } else {
+    for (std::size_t k = 0; k < len; ++k) dst[k] = 0;
+  }
+}
+
+// Calls f(plane, word, run, offset) for the runs of output words
+// [lo, lo + count) that lie in one plane each (`words` per plane).
+template <class F>
+void for_plane_runs(std::size_t lo, std::size_t count, std::size_t words, F&& f) {
+  for (std::size_t k = 0; k < count;) {
+    const std::size_t j = (lo + k) / words;
+    const std::size_t w = (lo + k) % words;
+    const std::size_t len = std::min(words - w, count - k);
+    f(j, w, len, k);
+    k += len;
+  }
 }
 
 // and_(assemble(inputs, left), assemble(inputs, right)), through the
