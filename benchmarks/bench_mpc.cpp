@@ -1,7 +1,9 @@
 // Google Benchmarks for the local hot loops of the mpc layer (the network
 // part is measured by mpc_throughput): bit-plane transposition, Rep3's
-// local multiplication term with its zero sharing, and the whole Rep3
-// multiplication on three threads over LocalNetwork.
+// local multiplication term with its zero sharing, the PRG keystream, the
+// fused kernels and the 64x64 transposition on each path (argument 0 =
+// portable, 1 = AVX-512 where the CPU has it; skipped otherwise), and the
+// whole Rep3 multiplication on three threads over LocalNetwork.
 //
 //   build/release/benchmarks/bench_mpc --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "privfin/mpc/detail/bits.hpp"
+#include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/net/local_network.hpp"
 
@@ -47,6 +50,61 @@ static void BM_ZeroShareAndMulLocal(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
 BENCHMARK(BM_ZeroShareAndMulLocal)->Arg(1 << 16);
+
+static void BM_PrgFill(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Prg prg(random_seed());
+  std::vector<std::uint64_t> out(n);
+  for (auto _ : state) {
+    prg.fill(std::span<std::uint64_t>(out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0) * 8);
+}
+BENCHMARK(BM_PrgFill)->Arg(1 << 10)->Arg(1 << 16);
+
+namespace {
+bool pick_path(benchmark::State& state, mpc::detail::KernelPath& path) {
+  path = state.range(1) == 0 ? mpc::detail::KernelPath::portable : mpc::detail::KernelPath::avx512;
+  if (path == mpc::detail::KernelPath::avx512 && mpc::detail::best_kernel_path() != path) {
+    state.SkipWithError("no AVX-512 on this CPU");
+    return false;
+  }
+  return true;
+}
+}  // namespace
+
+// The fused Rep3 multiply-and-mask loop, inputs in cache (n = 2^12) and
+// from memory (n = 2^20); the PRG streams are not included.
+static void BM_MulMaskedKernel(benchmark::State& state) {
+  mpc::detail::KernelPath path{};
+  if (!pick_path(state, path)) return;
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Prg prg(random_seed());
+  std::vector<std::vector<std::uint64_t>> v(7, std::vector<std::uint64_t>(n));
+  for (auto& w : v) prg.fill(std::span<std::uint64_t>(w));
+  const mpc::detail::KernelInputs in{v[0].data(), v[1].data(), v[2].data(), v[3].data()};
+  for (auto _ : state) {
+    mpc::detail::mul_masked(path, in, v[4].data(), v[5].data(), std::span<std::uint64_t>(v[6]));
+    benchmark::DoNotOptimize(v[6].data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_MulMaskedKernel)->Args({1 << 12, 0})->Args({1 << 12, 1})->Args({1 << 20, 0})->Args({1 << 20, 1});
+
+static void BM_Transpose64(benchmark::State& state) {
+  mpc::detail::KernelPath path{};
+  if (!pick_path(state, path)) return;
+  std::array<std::uint64_t, 64> block{};
+  Prg prg(random_seed());
+  prg.fill(std::span<std::uint64_t>(block));
+  for (auto _ : state) {
+    mpc::detail::transpose64(path, block);
+    benchmark::DoNotOptimize(block.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+}
+BENCHMARK(BM_Transpose64)->Args({64, 0})->Args({64, 1});
 
 // Three parties on threads; the benchmark thread is party 0 and tells the
 // others how many multiplications to run through a first reveal.

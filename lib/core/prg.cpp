@@ -31,7 +31,7 @@ void* make_ctr_context(const Prg::Seed& seed) {
 
 // Encrypts `out` in place; the caller zeroes it first so the result is the
 // keystream. EVP takes an int length, so very large requests go in pieces.
-void keystream(void* ctx, std::span<std::byte> out) {
+void openssl_keystream(void* ctx, std::span<std::byte> out) {
   std::memset(out.data(), 0, out.size());
   constexpr std::size_t chunk = std::size_t{1} << 30;
   for (std::size_t off = 0; off < out.size(); off += chunk) {
@@ -46,14 +46,25 @@ void keystream(void* ctx, std::span<std::byte> out) {
 }
 }  // namespace
 
-Prg::Prg(const Seed& seed) : seed_(seed), ctx_(make_ctr_context(seed)) {}
+Prg::Prg(const Seed& seed) : seed_(seed) {
+  if (detail::vaes_ctr_supported()) {
+    vaes_ = true;
+    detail::aes128_expand_key(std::span<const std::byte, 16>(seed_), round_keys_);
+  } else {
+    ctx_ = make_ctr_context(seed);
+  }
+}
 
 Prg::Prg(Prg&& other) noexcept
     : seed_(other.seed_),
       ctx_(std::exchange(other.ctx_, nullptr)),
+      vaes_(std::exchange(other.vaes_, false)),
+      next_block_(other.next_block_),
+      round_keys_(other.round_keys_),
       buffer_(other.buffer_),
       buffer_pos_(std::exchange(other.buffer_pos_, buffer_size)) {
   secure_wipe(other.seed_);
+  secure_wipe(std::as_writable_bytes(std::span(other.round_keys_.round)));
   secure_wipe(other.buffer_);
 }
 
@@ -62,9 +73,13 @@ Prg& Prg::operator=(Prg&& other) noexcept {
     if (ctx_ != nullptr) EVP_CIPHER_CTX_free(as_ctx(ctx_));
     seed_ = other.seed_;
     ctx_ = std::exchange(other.ctx_, nullptr);
+    vaes_ = std::exchange(other.vaes_, false);
+    next_block_ = other.next_block_;
+    round_keys_ = other.round_keys_;
     buffer_ = other.buffer_;
     buffer_pos_ = std::exchange(other.buffer_pos_, buffer_size);
     secure_wipe(other.seed_);
+    secure_wipe(std::as_writable_bytes(std::span(other.round_keys_.round)));
     secure_wipe(other.buffer_);
   }
   return *this;
@@ -73,17 +88,30 @@ Prg& Prg::operator=(Prg&& other) noexcept {
 Prg::~Prg() {
   if (ctx_ != nullptr) EVP_CIPHER_CTX_free(as_ctx(ctx_));
   secure_wipe(seed_);
+  secure_wipe(std::as_writable_bytes(std::span(round_keys_.round)));
   secure_wipe(buffer_);
 }
 
+void Prg::keystream(std::span<std::byte> out) {
+  if (!vaes_) {
+    openssl_keystream(ctx_, out);
+    return;
+  }
+  const std::uint64_t blocks = out.size() / 16;
+  // 2^64 blocks (2^68 bytes) cannot be drawn in practice; refuse rather than wrap.
+  if (blocks > ~std::uint64_t{0} - next_block_) throw Error("Prg: stream exhausted (2^64 blocks)");
+  detail::aes128_ctr_keystream(round_keys_, next_block_, out);
+  next_block_ += blocks;
+}
+
 void Prg::refill_buffer() {
-  keystream(ctx_, buffer_);
+  keystream(buffer_);
   buffer_pos_ = 0;
 }
 
 void Prg::fill(std::span<std::byte> out) {
   if (out.empty()) return;
-  if (ctx_ == nullptr) throw InvalidArgument("Prg: use of a moved-from generator");
+  if (ctx_ == nullptr && !vaes_) throw InvalidArgument("Prg: use of a moved-from generator");
   // Serve from the buffer first so that the stream is independent of chunking.
   const std::size_t from_buffer = std::min(out.size(), buffer_size - buffer_pos_);
   std::memcpy(out.data(), buffer_.data() + buffer_pos_, from_buffer);
@@ -93,7 +121,7 @@ void Prg::fill(std::span<std::byte> out) {
   // Large remainder: whole blocks straight from the cipher, the tail via the
   // buffer (CTR keeps its position across calls, so the order is preserved).
   const std::size_t direct = rest.size() - rest.size() % buffer_size;
-  if (direct > 0) keystream(ctx_, rest.first(direct));
+  if (direct > 0) keystream(rest.first(direct));
   rest = rest.subspan(direct);
   if (!rest.empty()) {
     refill_buffer();

@@ -1,6 +1,8 @@
 // Beaver: n-party additive sharing with preprocessing (see beaver.hpp).
 #include "privfin/mpc/beaver.hpp"
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -29,6 +31,49 @@ std::size_t checked_parties(const net::Network& net, const Preprocessing& pre, s
   }
   return n;
 }
+
+// Opens width * n masked values chunk by chunk: fill(lo, len, mine) writes
+// this party's terms of elements [lo, lo + len) (width blocks of len),
+// every party sends them to every other, and finish(lo, len, opened) gets
+// the sums. Chunk c is sent before chunk c - 1 is received and finished, so
+// the peers' transfer of one chunk overlaps the computing of the next, and
+// the buffers stay in cache (no full-batch masked/opened vectors).
+template <class T, class Add, class Fill, class Finish>
+void open_pipelined(net::Network& net, std::size_t id, std::size_t parties, std::size_t n, std::size_t width,
+                    Add add, Fill&& fill, Finish&& finish) {
+  constexpr std::size_t chunk = std::size_t{1} << 15;
+  const std::size_t chunks = (n + chunk - 1) / chunk;
+  const std::size_t cap = width * std::min(n, chunk);
+  std::array<std::vector<T>, 2> mine{std::vector<T>(cap), std::vector<T>(cap)};
+  std::vector<T> theirs(cap);
+  auto range = [&](std::size_t c) {
+    const std::size_t lo = c * chunk;
+    return std::pair{lo, std::min(n, lo + chunk) - lo};
+  };
+  auto done = [&](std::size_t c) {
+    const auto [lo, len] = range(c);
+    std::span<T> m(mine[c % 2].data(), width * len);
+    for (std::size_t j = 0; j < parties; ++j) {
+      if (j == id) continue;
+      const std::span<T> in(theirs.data(), m.size());
+      net.receive(j, std::as_writable_bytes(in));
+      for (std::size_t k = 0; k < m.size(); ++k) m[k] = add(m[k], in[k]);
+    }
+    finish(lo, len, std::span<const T>(m));
+  };
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const auto [lo, len] = range(c);
+    std::span<T> m(mine[c % 2].data(), width * len);
+    fill(lo, len, m);
+    for (std::size_t j = 0; j < parties; ++j) {
+      if (j != id) net.send(j, std::as_bytes(std::span<const T>(m)));
+    }
+    net.flush();
+    if (c > 0) done(c - 1);
+  }
+  if (chunks > 0) done(chunks - 1);
+}
+
 }  // namespace
 
 Beaver::Beaver(net::Network& net, Preprocessing& pre, Prg& seed_source, std::size_t parties)
@@ -237,20 +282,32 @@ Beaver::Arith Beaver::mul(const Arith& x, const Arith& y) {
   check_sizes("mul", x.size(), y.size());
   const std::size_t n = x.size();
   ArithTriples t = pre_.arith_triples(n);
-  // One opening of [x - a | y - b].
-  std::vector<Ring> masked(2 * n);
-  for (std::size_t k = 0; k < n; ++k) {
-    masked[k] = x.values[k] - t.a[k];
-    masked[n + k] = y.values[k] - t.b[k];
-  }
-  const std::vector<Ring> de = open(masked);
+  // One opening of [x - a | y - b], chunk by chunk.
   Arith out(std::move(t.c));
-  for (std::size_t k = 0; k < n; ++k) {
-    const Ring d = de[k];
-    const Ring e = de[n + k];
-    out.values[k] += d * t.b[k] + e * t.a[k];
-    if (id_ == 0) out.values[k] += d * e;
-  }
+  const Ring* xv = x.values.data();
+  const Ring* yv = y.values.data();
+  const Ring* a = t.a.data();
+  const Ring* b = t.b.data();
+  Ring* o = out.values.data();
+  open_pipelined<Ring>(
+      net_, id_, n_, n, 2, [](Ring u, Ring v) { return u + v; },
+      [&](std::size_t lo, std::size_t len, std::span<Ring> m) {
+        for (std::size_t k = 0; k < len; ++k) {
+          m[k] = xv[lo + k] - a[lo + k];
+          m[len + k] = yv[lo + k] - b[lo + k];
+        }
+      },
+      [&](std::size_t lo, std::size_t len, std::span<const Ring> de) {
+        if (id_ == 0) {
+          for (std::size_t k = 0; k < len; ++k) {
+            const Ring d = de[k];
+            const Ring e = de[len + k];
+            o[lo + k] += d * (b[lo + k] + e) + e * a[lo + k];
+          }
+        } else {
+          for (std::size_t k = 0; k < len; ++k) o[lo + k] += de[k] * b[lo + k] + de[len + k] * a[lo + k];
+        }
+      });
   return out;
 }
 
@@ -281,21 +338,26 @@ Beaver::Arith Beaver::trunc(const Arith& x, unsigned d) {
   const std::size_t n = x.size();
   TruncMasks m = pre_.trunc_masks(n, d);
   constexpr std::uint64_t bias = std::uint64_t{1} << 62;
-  std::vector<Ring> masked(n);
-  for (std::size_t k = 0; k < n; ++k) masked[k] = x.values[k] + m.r[k];
-  if (id_ == 0) {
-    for (auto& v : masked) v += Ring{bias};
-  }
-  const std::vector<Ring> c = open(masked);
+  // Party 0 adds the bias (and later removes it) so that the opened value's
+  // top bit tells whether r's top bit wrapped.
+  const Ring own_bias{id_ == 0 ? bias : 0};
+  const std::uint64_t own_shift = id_ == 0 ? ~std::uint64_t{0} : 0;
   Arith out(n);
   const Ring wrap{std::uint64_t{1} << (64 - d)};
-  for (std::size_t k = 0; k < n; ++k) {
-    // 2^(64-d) r_63 (1 - c_63): c_63 is public.
-    const Ring not_c63{1U - (c[k].value() >> 63)};
-    Ring v = m.r_msb[k] * wrap * not_c63 - m.r_high[k];
-    if (id_ == 0) v += Ring{(c[k].value() >> d) - (bias >> d)};
-    out.values[k] = v;
-  }
+  open_pipelined<Ring>(
+      net_, id_, n_, n, 1, [](Ring u, Ring v) { return u + v; },
+      [&](std::size_t lo, std::size_t len, std::span<Ring> masked) {
+        for (std::size_t k = 0; k < len; ++k) masked[k] = x.values[lo + k] + m.r[lo + k] + own_bias;
+      },
+      [&](std::size_t lo, std::size_t len, std::span<const Ring> c) {
+        for (std::size_t k = 0; k < len; ++k) {
+          // 2^(64-d) r_63 (1 - c_63): c_63 is public.
+          const std::uint64_t cv = c[k].value();
+          const Ring not_c63{1U - (cv >> 63)};
+          out.values[lo + k] = m.r_msb[lo + k] * wrap * not_c63 - m.r_high[lo + k] +
+                               Ring{((cv >> d) - (bias >> d)) & own_shift};
+        }
+      });
   return out;
 }
 
@@ -326,19 +388,65 @@ Beaver::Bool Beaver::and_(const Bool& a, const Bool& b) {
   check_sizes("and_", a.size(), b.size());
   const std::size_t n = a.size();
   BoolTriples t = pre_.bool_triples(n);
-  std::vector<std::uint64_t> masked(2 * n);
-  for (std::size_t k = 0; k < n; ++k) {
-    masked[k] = a.values[k] ^ t.a[k];
-    masked[n + k] = b.values[k] ^ t.b[k];
-  }
-  const std::vector<std::uint64_t> de = open(masked);
   Bool out(std::move(t.c));
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint64_t d = de[k];
-    const std::uint64_t e = de[n + k];
-    out.values[k] ^= (d & t.b[k]) ^ (e & t.a[k]);
-    if (id_ == 0) out.values[k] ^= d & e;
-  }
+  const std::uint64_t* av = a.values.data();
+  const std::uint64_t* bv = b.values.data();
+  const std::uint64_t* ta = t.a.data();
+  const std::uint64_t* tb = t.b.data();
+  std::uint64_t* o = out.values.data();
+  // The AND of d and e belongs to party 0 only.
+  const std::uint64_t own = id_ == 0 ? ~std::uint64_t{0} : 0;
+  open_pipelined<std::uint64_t>(
+      net_, id_, n_, n, 2, [](std::uint64_t u, std::uint64_t v) { return u ^ v; },
+      [&](std::size_t lo, std::size_t len, std::span<std::uint64_t> m) {
+        for (std::size_t k = 0; k < len; ++k) {
+          m[k] = av[lo + k] ^ ta[lo + k];
+          m[len + k] = bv[lo + k] ^ tb[lo + k];
+        }
+      },
+      [&](std::size_t lo, std::size_t len, std::span<const std::uint64_t> de) {
+        for (std::size_t k = 0; k < len; ++k) {
+          const std::uint64_t d = de[k];
+          const std::uint64_t e = de[len + k];
+          o[lo + k] ^= (d & (tb[lo + k] ^ (e & own))) ^ (e & ta[lo + k]);
+        }
+      });
+  return out;
+}
+
+Beaver::Bool Beaver::and_gathered(std::span<const Bool* const> inputs, std::size_t words,
+                                  std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right) {
+  detail::check_gather("mpc::Beaver::and_gathered", inputs.size(),
+                       [&](std::size_t i) { return inputs[i]->size(); }, words, left, right);
+  const std::size_t n = words == 0 ? 0 : left.size() * words;
+  BoolTriples t = pre_.bool_triples(n);
+  Bool out(std::move(t.c));
+  const std::uint64_t* ta = t.a.data();
+  const std::uint64_t* tb = t.b.data();
+  std::uint64_t* o = out.values.data();
+  const std::uint64_t own = id_ == 0 ? ~std::uint64_t{0} : 0;
+  auto source = [&](const detail::PlaneRef& r) {
+    return inputs[static_cast<std::size_t>(r.input)]->values.data() + r.plane * words;
+  };
+  open_pipelined<std::uint64_t>(
+      net_, id_, n_, n, 2, [](std::uint64_t u, std::uint64_t v) { return u ^ v; },
+      [&](std::size_t lo, std::size_t len, std::span<std::uint64_t> m) {
+        detail::for_plane_runs(lo, len, words, [&](std::size_t j, std::size_t w, std::size_t run, std::size_t k) {
+          detail::gather_plane(left[j], w, run, m.data() + k, source);
+          detail::gather_plane(right[j], w, run, m.data() + len + k, source);
+        });
+        for (std::size_t k = 0; k < len; ++k) {
+          m[k] ^= ta[lo + k];
+          m[len + k] ^= tb[lo + k];
+        }
+      },
+      [&](std::size_t lo, std::size_t len, std::span<const std::uint64_t> de) {
+        for (std::size_t k = 0; k < len; ++k) {
+          const std::uint64_t d = de[k];
+          const std::uint64_t e = de[len + k];
+          o[lo + k] ^= (d & (tb[lo + k] ^ (e & own))) ^ (e & ta[lo + k]);
+        }
+      });
   return out;
 }
 

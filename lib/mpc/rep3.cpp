@@ -87,6 +87,42 @@ void Rep3::reshare_chunked(std::span<T> first, std::span<T> second, F&& compute)
   }
 }
 
+template <class T, class Kernel>
+void Rep3::reshare_fused(std::span<T> first, std::span<T> second, Kernel&& kernel) {
+  static_assert(sizeof(T) == sizeof(std::uint64_t));
+  const std::size_t n = first.size();
+  const std::size_t chunks = (n + chunk_size - 1) / chunk_size;
+  auto range = [&](std::size_t c) {
+    const std::size_t lo = c * chunk_size;
+    return std::pair{lo, std::min(n, lo + chunk_size)};
+  };
+  // 2 x 8 KiB: both streams of a tile stay in L1 until the kernel reads them.
+  constexpr std::size_t tile = 1024;
+  alignas(64) std::array<std::uint64_t, tile> plus;
+  alignas(64) std::array<std::uint64_t, tile> minus;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const auto [lo, hi] = range(c);
+    std::span<T> out = first.subspan(lo, hi - lo);
+    auto* words = reinterpret_cast<std::uint64_t*>(out.data());
+    for (std::size_t t = 0; t < out.size(); t += tile) {
+      const std::size_t m = std::min(tile, out.size() - t);
+      zero_next_.fill(std::span<std::uint64_t>(plus.data(), m));
+      zero_prev_.fill(std::span<std::uint64_t>(minus.data(), m));
+      kernel(lo + t, plus.data(), minus.data(), std::span<std::uint64_t>(words + t, m));
+    }
+    net_.send(prev(), std::as_bytes(std::span<const T>(out)));
+    net_.flush();
+    if (c > 0) {
+      const auto [plo, phi] = range(c - 1);
+      net_.receive(next(), std::as_writable_bytes(second.subspan(plo, phi - plo)));
+    }
+  }
+  if (chunks > 0) {
+    const auto [plo, phi] = range(chunks - 1);
+    net_.receive(next(), std::as_writable_bytes(second.subspan(plo, phi - plo)));
+  }
+}
+
 // ----------------------------------------------------------------- input/output
 
 Rep3::Arith Rep3::input(std::size_t owner, std::span<const Ring> values, std::size_t n) {
@@ -225,16 +261,15 @@ void Rep3::mul_into(const Arith& x, const Arith& y, Arith& out) {
   if (&out == &x || &out == &y) throw InvalidArgument("mpc::Rep3::mul_into: the output must not be an operand");
   out.first.resize(x.size());
   out.second.resize(x.size());
-  const Ring* x0 = x.first.data();
-  const Ring* x1 = x.second.data();
-  const Ring* y0 = y.first.data();
-  const Ring* y1 = y.second.data();
-  reshare_chunked<Ring>(std::span<Ring>(out.first), std::span<Ring>(out.second),
-                        [&](std::size_t lo, std::size_t hi, std::span<Ring> z) {
-                          for (std::size_t k = lo; k < hi; ++k) {
-                            z[k - lo] += x0[k] * (y0[k] + y1[k]) + x1[k] * y0[k];
-                          }
-                        });
+  static_assert(sizeof(Ring) == sizeof(std::uint64_t));
+  auto words = [](const std::vector<Ring>& v) { return reinterpret_cast<const std::uint64_t*>(v.data()); };
+  const detail::KernelInputs in{words(x.first), words(x.second), words(y.first), words(y.second)};
+  reshare_fused<Ring>(std::span<Ring>(out.first), std::span<Ring>(out.second),
+                      [&](std::size_t lo, const std::uint64_t* plus, const std::uint64_t* minus,
+                          std::span<std::uint64_t> z) {
+                        const detail::KernelInputs at{in[0] + lo, in[1] + lo, in[2] + lo, in[3] + lo};
+                        detail::mul_masked(kernels_, at, plus, minus, z);
+                      });
 }
 
 Rep3::Arith Rep3::dot(const Arith& x, const Arith& y, std::size_t length) {
@@ -422,16 +457,44 @@ Rep3::Bool Rep3::xor_public(const Bool& a, std::span<const std::uint64_t> words)
 Rep3::Bool Rep3::and_(const Bool& a, const Bool& b) {
   check_same("and_", a.size(), b.size());
   Bool out(a.size());
-  const std::uint64_t* a0 = a.first.data();
-  const std::uint64_t* a1 = a.second.data();
-  const std::uint64_t* b0 = b.first.data();
-  const std::uint64_t* b1 = b.second.data();
-  reshare_chunked<std::uint64_t>(std::span<std::uint64_t>(out.first), std::span<std::uint64_t>(out.second),
-                                 [&](std::size_t lo, std::size_t hi, std::span<std::uint64_t> z) {
-                                   for (std::size_t k = lo; k < hi; ++k) {
-                                     z[k - lo] ^= (a0[k] & (b0[k] ^ b1[k])) ^ (a1[k] & b0[k]);
-                                   }
+  const detail::KernelInputs in{a.first.data(), a.second.data(), b.first.data(), b.second.data()};
+  reshare_fused<std::uint64_t>(std::span<std::uint64_t>(out.first), std::span<std::uint64_t>(out.second),
+                               [&](std::size_t lo, const std::uint64_t* plus, const std::uint64_t* minus,
+                                   std::span<std::uint64_t> z) {
+                                 const detail::KernelInputs at{in[0] + lo, in[1] + lo, in[2] + lo, in[3] + lo};
+                                 detail::and_masked(kernels_, at, plus, minus, z);
+                               });
+  return out;
+}
+
+Rep3::Bool Rep3::and_gathered(std::span<const Bool* const> inputs, std::size_t words,
+                              std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right) {
+  detail::check_gather("mpc::Rep3::and_gathered", inputs.size(),
+                       [&](std::size_t i) { return inputs[i]->size(); }, words, left, right);
+  if (words == 0) return Bool(0);
+  const std::size_t n = left.size() * words;
+  Bool out(n);
+  constexpr std::size_t tile = 1024;
+  std::array<std::array<std::uint64_t, tile>, 4> g;  // a0, a1, b0, b1 of one tile
+  auto first = [&](const detail::PlaneRef& r) {
+    return inputs[static_cast<std::size_t>(r.input)]->first.data() + r.plane * words;
+  };
+  auto second = [&](const detail::PlaneRef& r) {
+    return inputs[static_cast<std::size_t>(r.input)]->second.data() + r.plane * words;
+  };
+  reshare_fused<std::uint64_t>(std::span<std::uint64_t>(out.first), std::span<std::uint64_t>(out.second),
+                               [&](std::size_t lo, const std::uint64_t* plus, const std::uint64_t* minus,
+                                   std::span<std::uint64_t> z) {
+                                 detail::for_plane_runs(lo, z.size(), words, [&](std::size_t j, std::size_t w,
+                                                                                 std::size_t len, std::size_t k) {
+                                   detail::gather_plane(left[j], w, len, g[0].data() + k, first);
+                                   detail::gather_plane(left[j], w, len, g[1].data() + k, second);
+                                   detail::gather_plane(right[j], w, len, g[2].data() + k, first);
+                                   detail::gather_plane(right[j], w, len, g[3].data() + k, second);
                                  });
+                                 detail::and_masked(kernels_, {g[0].data(), g[1].data(), g[2].data(), g[3].data()},
+                                                    plus, minus, z);
+                               });
   return out;
 }
 

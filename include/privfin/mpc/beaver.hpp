@@ -73,6 +73,7 @@
 
 #include "privfin/core/prg.hpp"
 #include "privfin/core/ring.hpp"
+#include "privfin/mpc/detail/bits.hpp"
 #include "privfin/mpc/detail/reveal_digest.hpp"
 #include "privfin/mpc/preprocessing.hpp"
 #include "privfin/mpc/protocol.hpp"
@@ -167,6 +168,13 @@ class Beaver {
   [[nodiscard]] Bool xor_public(const Bool& a, std::span<const std::uint64_t> words) const;
   [[nodiscard]] Bool and_(const Bool& a, const Bool& b);
   [[nodiscard]] Bool random_bits(std::size_t words);
+  // and_(assemble(inputs, left), assemble(inputs, right)) (detail/bits.hpp)
+  // with the operands gathered chunk by chunk into the masked values
+  // instead of built first. Same triples, traffic and result as the
+  // two-step form. InvalidArgument when left and right differ in length or
+  // a plane lies outside its input.
+  [[nodiscard]] Bool and_gathered(std::span<const Bool* const> inputs, std::size_t words,
+                                  std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right);
 
   // --- conversions (see protocol.hpp) -----------------------------------
   // n components, all local: component j is party j's share as a boolean

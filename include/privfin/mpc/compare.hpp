@@ -128,8 +128,12 @@ template <Protocol P>
   const Bool prop = p.xor_(u, v);
   // Generate bits of positions 0..62, one AND over 63 planes.
   std::vector<detail::PlaneSpec> low(63);
-  for (std::size_t j = 0; j < 63; ++j) low[j] = {{0, j}, {}};
-  Bool g = p.and_(detail::assemble(p, {&u}, words, low), detail::assemble(p, {&v}, words, low));
+  std::vector<detail::PlaneSpec> low_v(63);
+  for (std::size_t j = 0; j < 63; ++j) {
+    low[j] = {{0, j}, {}};
+    low_v[j] = {{1, j}, {}};
+  }
+  Bool g = detail::and_assembled(p, {&u, &v}, words, low, low_v);
   Bool pr = detail::assemble(p, {&prop}, words, low);
   // Tree: groups m -> ceil(m/2); the lowest group's propagate is never needed.
   std::size_t m = 63;
@@ -145,7 +149,7 @@ template <Protocol P>
       left.push_back({{1, 2 * k + 1}, {}});
       right.push_back({{1, 2 * k}, {}});
     }
-    const Bool prod = p.and_(detail::assemble(p, {&g, &pr}, words, left), detail::assemble(p, {&g, &pr}, words, right));
+    const Bool prod = detail::and_assembled(p, {&g, &pr}, words, left, right);
     const std::size_t next_m = (m + 1) / 2;
     std::vector<detail::PlaneSpec> gspec(next_m);
     std::vector<detail::PlaneSpec> pspec(next_m);
@@ -193,7 +197,7 @@ template <Protocol P>
       a[k] = {{0, 2 * k}, {}};
       b[k] = {{0, 2 * k + 1}, {}};
     }
-    planes = p.and_(detail::assemble(p, {&planes}, words, a), detail::assemble(p, {&planes}, words, b));
+    planes = detail::and_assembled(p, {&planes}, words, a, b);
     m = half;
   }
   return planes;

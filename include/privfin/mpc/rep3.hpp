@@ -68,6 +68,8 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/core/ring.hpp"
+#include "privfin/mpc/detail/bits.hpp"
+#include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/detail/reveal_digest.hpp"
 #include "privfin/mpc/protocol.hpp"
 #include "privfin/net/network.hpp"
@@ -177,6 +179,13 @@ class Rep3 {
   [[nodiscard]] Bool xor_public(const Bool& a, std::span<const std::uint64_t> words) const;
   [[nodiscard]] Bool and_(const Bool& a, const Bool& b);
   [[nodiscard]] Bool random_bits(std::size_t words);
+  // and_(assemble(inputs, left), assemble(inputs, right)) (detail/bits.hpp)
+  // without building the two operands: each tile of planes is gathered into
+  // L1-sized buffers right before the AND. Same traffic and result as the
+  // two-step form. InvalidArgument when left and right differ in length or
+  // a plane lies outside its input.
+  [[nodiscard]] Bool and_gathered(std::span<const Bool* const> inputs, std::size_t words,
+                                  std::span<const detail::PlaneSpec> left, std::span<const detail::PlaneSpec> right);
 
   // --- conversions (see protocol.hpp) -----------------------------------
   // Two components: x_0 + x_1 input by party 0 (one round), and x_2, which
@@ -216,6 +225,12 @@ class Rep3 {
   // sharing, sends it to party i-1 and receives party i+1's into `second`.
   template <class T, class F>
   void reshare_chunked(std::span<T> first, std::span<T> second, F&& compute);
+  // The same for mul and and_ with the zero sharing fused into the product:
+  // per tile of elements, both zero-sharing streams are drawn into small
+  // buffers (they stay in L1) and kernel(lo, plus, minus, out) writes
+  // out = product(lo..) + plus - minus (or XOR) in one pass over the inputs.
+  template <class T, class Kernel>
+  void reshare_fused(std::span<T> first, std::span<T> second, Kernel&& kernel);
   Arith trunc_additive(std::span<const Ring> z, unsigned d);
   Rep3(net::Network& net, const std::array<Prg::Seed, 2>& seeds, Options options);
 
@@ -229,6 +244,7 @@ class Rep3 {
   Prg rand_prev_, rand_next_;
   // Values known to a pair (input masks, truncation masks).
   Prg pair_prev_, pair_next_;
+  detail::KernelPath kernels_ = detail::best_kernel_path();
 };
 
 static_assert(Protocol<Rep3>);

@@ -1,0 +1,146 @@
+// The fused multiply-and-mask loops of Rep3; see privfin/mpc/detail/kernels.hpp.
+//
+// The AVX-512 versions are the same loops compiled for AVX-512 F/DQ (the
+// compiler vectorizes them eight words at a time, with vpmullq for the
+// 64-bit products); they sit in functions with a target attribute, so the
+// rest of the library stays generic x86-64, and run only after the CPUID
+// check below.
+#include "privfin/mpc/detail/kernels.hpp"
+
+#if !defined(__clang__)
+// GCC 12 warns about the "undefined" pass-through operand inside some
+// AVX-512 intrinsics (see lib/net/aes_gcm_vaes.cpp); a false positive.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <cpuid.h>
+#include <immintrin.h>
+
+#include <array>
+
+#include "privfin/mpc/detail/bits.hpp"
+
+namespace privfin::mpc::detail {
+
+namespace {
+
+// One body for both paths: force-inlined into each target-specific caller.
+[[gnu::always_inline]] inline void mul_loop(const KernelInputs& in, const std::uint64_t* __restrict plus,
+                                            const std::uint64_t* __restrict minus, std::uint64_t* __restrict out,
+                                            std::size_t n) {
+  const std::uint64_t* __restrict x0 = in[0];
+  const std::uint64_t* __restrict x1 = in[1];
+  const std::uint64_t* __restrict y0 = in[2];
+  const std::uint64_t* __restrict y1 = in[3];
+  for (std::size_t k = 0; k < n; ++k) out[k] = x0[k] * (y0[k] + y1[k]) + x1[k] * y0[k] + plus[k] - minus[k];
+}
+
+[[gnu::always_inline]] inline void and_loop(const KernelInputs& in, const std::uint64_t* __restrict plus,
+                                            const std::uint64_t* __restrict minus, std::uint64_t* __restrict out,
+                                            std::size_t n) {
+  const std::uint64_t* __restrict a0 = in[0];
+  const std::uint64_t* __restrict a1 = in[1];
+  const std::uint64_t* __restrict b0 = in[2];
+  const std::uint64_t* __restrict b1 = in[3];
+  for (std::size_t k = 0; k < n; ++k) out[k] = (a0[k] & (b0[k] ^ b1[k])) ^ (a1[k] & b0[k]) ^ plus[k] ^ minus[k];
+}
+
+void mul_portable(const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus, std::uint64_t* out,
+                  std::size_t n) {
+  mul_loop(in, plus, minus, out, n);
+}
+void and_portable(const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus, std::uint64_t* out,
+                  std::size_t n) {
+  and_loop(in, plus, minus, out, n);
+}
+
+__attribute__((target("avx512f,avx512dq"))) void mul_avx512(const KernelInputs& in, const std::uint64_t* plus,
+                                                             const std::uint64_t* minus, std::uint64_t* out,
+                                                             std::size_t n) {
+  mul_loop(in, plus, minus, out, n);
+}
+__attribute__((target("avx512f,avx512dq"))) void and_avx512(const KernelInputs& in, const std::uint64_t* plus,
+                                                             const std::uint64_t* minus, std::uint64_t* out,
+                                                             std::size_t n) {
+  and_loop(in, plus, minus, out, n);
+}
+
+// The 64x64 bit transposition with byte permutations and bit tests:
+// (1) vpermb regroups each 8-element register so that qword b holds byte b
+// of its 8 elements; (2) vptestmb with bit i set gives, per register, a
+// 64-bit mask whose bit 8b + e is bit 8b + i of element e; (3) the same
+// byte permutation on the 8 masks of one i turns qword b into plane 8b + i.
+// About 100 instructions for 64 words, against about 600 for the portable
+// 6-stage network.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) void transpose64_avx512(std::uint64_t* a) {
+  // Byte 8b + e of the result is byte 8e + b of the input.
+  alignas(64) static constexpr std::array<unsigned char, 64> regroup = [] {
+    std::array<unsigned char, 64> idx{};
+    for (unsigned b = 0; b < 8; ++b) {
+      for (unsigned e = 0; e < 8; ++e) idx[8 * b + e] = static_cast<unsigned char>(8 * e + b);
+    }
+    return idx;
+  }();
+  const __m512i idx = _mm512_load_si512(regroup.data());
+  __m512i z[8];
+  for (std::size_t r = 0; r < 8; ++r) z[r] = _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(a + 8 * r));
+  alignas(64) std::uint64_t masks[8];
+  alignas(64) std::uint64_t planes[8];
+  for (unsigned i = 0; i < 8; ++i) {
+    const __m512i bit = _mm512_set1_epi8(static_cast<char>(1U << i));
+    for (std::size_t r = 0; r < 8; ++r) masks[r] = _mm512_test_epi8_mask(z[r], bit);
+    _mm512_store_si512(planes, _mm512_permutexvar_epi8(idx, _mm512_load_si512(masks)));
+    for (std::size_t b = 0; b < 8; ++b) a[8 * b + i] = planes[b];
+  }
+}
+
+// CPUID and XGETBV as in lib/net/aes_gcm_vaes.cpp: AVX-512 F, DQ, BW and
+// VBMI, and the OS saving the AVX-512 state.
+bool detect_avx512() noexcept {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
+  constexpr unsigned osxsave = 1U << 27;
+  if ((ecx & osxsave) == 0) return false;
+  unsigned xcr0_low = 0, xcr0_high = 0;
+  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
+  constexpr unsigned avx512_state = 0xe6;
+  if ((xcr0_low & avx512_state) != avx512_state) return false;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  constexpr unsigned avx512f = 1U << 16, avx512dq = 1U << 17, avx512bw = 1U << 30, avx512vbmi = 1U << 1;
+  return (ebx & (avx512f | avx512dq | avx512bw)) == (avx512f | avx512dq | avx512bw) && (ecx & avx512vbmi) != 0;
+}
+
+}  // namespace
+
+KernelPath best_kernel_path() noexcept {
+  static const KernelPath path = detect_avx512() ? KernelPath::avx512 : KernelPath::portable;
+  return path;
+}
+
+void mul_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,
+                std::span<std::uint64_t> out) noexcept {
+  if (path == KernelPath::avx512) {
+    mul_avx512(in, plus, minus, out.data(), out.size());
+  } else {
+    mul_portable(in, plus, minus, out.data(), out.size());
+  }
+}
+
+void and_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,
+                std::span<std::uint64_t> out) noexcept {
+  if (path == KernelPath::avx512) {
+    and_avx512(in, plus, minus, out.data(), out.size());
+  } else {
+    and_portable(in, plus, minus, out.data(), out.size());
+  }
+}
+
+void transpose64(KernelPath path, std::array<std::uint64_t, 64>& a) noexcept {
+  if (path == KernelPath::avx512) {
+    transpose64_avx512(a.data());
+  } else {
+    transpose64(a);
+  }
+}
+
+}  // namespace privfin::mpc::detail
