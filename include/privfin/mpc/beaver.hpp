@@ -42,8 +42,8 @@
 //     the result depends on the masked value).
 // The opt-in Options::check_reveals makes disagreement on reveal and
 // reveal_bits detectable (see check_reveals()); nothing here catches
-// consistent errors or a faulty dealer. Engines that detect cheating
-// (SPDZ2k-style MACs) are not in privfin yet. See docs/security.md.
+// consistent errors or a faulty dealer. mpc::Spdz2k (spdz2k.hpp) detects
+// any cheating, MAC-authenticated, before it reveals. See docs/security.md.
 //
 // Costs per element, per party and peer (bytes sent, rounds):
 //   input 0 (the owner derives the others' shares from pairwise seeds set up

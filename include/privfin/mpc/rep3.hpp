@@ -33,8 +33,8 @@
 // the cheater does not know, whatever the cheater sent before. The opt-in
 // Options::check_reveals catches the third point for reveal and
 // reveal_bits (see check_reveals()); nothing here catches the first two.
-// Engines that detect cheating (SPDZ2k-style MACs) are not in privfin yet.
-// See docs/security.md.
+// An engine that detects any cheating before it reveals anything is
+// mpc::Spdz2k (spdz2k.hpp, MAC-authenticated shares). See docs/security.md.
 //
 // Correlated randomness comes from three pairwise AES-CTR PRG seeds
 // exchanged once in the constructor (party i sends a fresh seed to party
