@@ -6,6 +6,10 @@
 //   ml_models                                  # all three models
 //   ml_models --models lr,kmeans               # a subset
 //   ml_models --lenet-train 20000 --lenet-images 200
+//   ml_models --save-lenet FILE   # also keep the quantized LeNet-5 parameters
+//                                 # (61,706 little-endian int64 Fixed<16>
+//                                 # encodings, the order of lenet.hpp), for
+//                                 # benchmarks/compare/mpc_vs_mpspdz --ml
 //
 // lr: logistic regression, one epoch of mini-batch SGD (batch 128) on the
 //   Adult-shaped synthetic set (48,842 rows, 124 binary features, a third
@@ -60,6 +64,7 @@ struct Config {
   std::vector<std::string> models{"lr", "kmeans", "lenet"};
   std::size_t lenet_train = 20000, lenet_images = 200;
   fs::path dir;
+  fs::path save_lenet;  // where to keep a copy of the quantized parameters (empty: nowhere)
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -220,6 +225,7 @@ int parent(Config cfg) {
     const auto params = ml::quantize<F>(net);
     std::ofstream(dir / "lenet.params", std::ios::binary)
         .write(reinterpret_cast<const char*>(params.data()), static_cast<std::streamsize>(params.size() * sizeof(R)));
+    if (!cfg.save_lenet.empty()) fs::copy_file(dir / "lenet.params", cfg.save_lenet, fs::copy_options::overwrite_existing);
     plain_classes = ml::classes_of(ml::lenet5_logits_reference<F>(params, ml::encode_features<F>(test), test.rows));
     labels = test.y;
   }
@@ -302,6 +308,8 @@ int main(int argc, char** argv) {
         cfg.dir = value();
       } else if (a == "--lenet-train") {
         cfg.lenet_train = std::stoul(value());
+      } else if (a == "--save-lenet") {
+        cfg.save_lenet = value();
       } else if (a == "--lenet-images") {
         cfg.lenet_images = std::stoul(value());
       } else {
