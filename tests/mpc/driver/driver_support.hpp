@@ -20,8 +20,10 @@ inline std::vector<Z2k<64>> driver_values(std::uint64_t label, std::size_t n, un
   Prg prg(seed);
   std::vector<Z2k<64>> v(n);
   for (auto& x : v) {
-    const std::int64_t s = static_cast<std::int64_t>(prg.next_u64() >> (64 - bits)) - (std::int64_t{1} << (bits - 1));
-    x = Z2k<64>::from_signed(s);
+    // Uniform in [-2^(bits-1), 2^(bits-1)), computed mod 2^64 (no signed
+    // overflow at bits = 64; UBSan found it).
+    const std::uint64_t u = (prg.next_u64() >> (64 - bits)) - (std::uint64_t{1} << (bits - 1));
+    x = Z2k<64>::from_signed(static_cast<std::int64_t>(u));
   }
   return v;
 }
