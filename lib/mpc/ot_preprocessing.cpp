@@ -21,20 +21,9 @@ OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t partie
                           std::to_string(parties_) + " parties on a network of " +
                           std::to_string(net.party_count()));
   }
-  senders_.resize(parties_);
-  receivers_.resize(parties_);
-  // Pair (lo, hi): first lo sends to hi, then hi sends to lo. Every party
-  // meets its peers in increasing order, which cannot deadlock.
-  for (std::size_t peer = 0; peer < parties_; ++peer) {
-    if (peer == id_) continue;
-    if (id_ < peer) {
-      senders_[peer] = std::make_unique<ot::ExtensionSender>(net, peer, prg_);
-      receivers_[peer] = std::make_unique<ot::ExtensionReceiver>(net, peer, prg_);
-    } else {
-      receivers_[peer] = std::make_unique<ot::ExtensionReceiver>(net, peer, prg_);
-      senders_[peer] = std::make_unique<ot::ExtensionSender>(net, peer, prg_);
-    }
-  }
+  auto sessions = ot::open_pairwise(net, parties_, prg_);
+  senders_ = std::move(sessions.senders);
+  receivers_ = std::move(sessions.receivers);
 }
 
 std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uint64_t> x,

@@ -26,20 +26,9 @@ Spdz2kOtPreprocessing::Spdz2kOtPreprocessing(net::Network& net, Prg& prg)
   }
   alpha_ = Word{prg_.next_u64()};
   delta_ = prg_.next_u64();
-  senders_.resize(n_);
-  receivers_.resize(n_);
-  // Pair (lo, hi): first lo sends to hi, then hi sends to lo; every party
-  // meets its peers in increasing order, which cannot deadlock.
-  for (std::size_t peer = 0; peer < n_; ++peer) {
-    if (peer == id_) continue;
-    if (id_ < peer) {
-      senders_[peer] = std::make_unique<ot::ExtensionSender>(net, peer, prg_);
-      receivers_[peer] = std::make_unique<ot::ExtensionReceiver>(net, peer, prg_);
-    } else {
-      receivers_[peer] = std::make_unique<ot::ExtensionReceiver>(net, peer, prg_);
-      senders_[peer] = std::make_unique<ot::ExtensionSender>(net, peer, prg_);
-    }
-  }
+  auto sessions = ot::open_pairwise(net, n_, prg_);
+  senders_ = std::move(sessions.senders);
+  receivers_ = std::move(sessions.receivers);
   checker_ = std::make_unique<Spdz2k>(net, *this, prg_);
 }
 

@@ -474,4 +474,22 @@ std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
   return out;
 }
 
+PairwiseSessions open_pairwise(net::Network& net, std::size_t parties, Prg& prg) {
+  const std::size_t self = net.party_id();
+  PairwiseSessions s;
+  s.senders.resize(parties);
+  s.receivers.resize(parties);
+  for (std::size_t peer = 0; peer < parties; ++peer) {
+    if (peer == self) continue;
+    if (self < peer) {
+      s.senders[peer] = std::make_unique<ExtensionSender>(net, peer, prg);
+      s.receivers[peer] = std::make_unique<ExtensionReceiver>(net, peer, prg);
+    } else {
+      s.receivers[peer] = std::make_unique<ExtensionReceiver>(net, peer, prg);
+      s.senders[peer] = std::make_unique<ExtensionSender>(net, peer, prg);
+    }
+  }
+  return s;
+}
+
 }  // namespace privfin::ot

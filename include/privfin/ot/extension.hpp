@@ -59,6 +59,8 @@
 // when the object is destroyed.
 #pragma once
 
+#include <memory>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -141,5 +143,17 @@ void transpose_128(std::span<const std::byte> columns, std::size_t bytes_per_col
 // The unreduced carry-less sum of a[i] * b[i] as 256 bits (low, high).
 [[nodiscard]] std::array<Block, 2> clmul_sum(std::span<const Block> a, std::span<const Block> b);
 }  // namespace detail
+
+// One extension session in each direction with every other party of
+// [0, parties): senders[p] offers to p, receivers[p] chooses from p (null
+// at this party's own index). Each pair (lo, hi) sets up lo -> hi first,
+// then hi -> lo; every party meets its peers in increasing order, which
+// cannot deadlock. Cost: 2 x 128 base OTs per pair. Throws what the
+// sessions' constructors throw.
+struct PairwiseSessions {
+  std::vector<std::unique_ptr<ExtensionSender>> senders;
+  std::vector<std::unique_ptr<ExtensionReceiver>> receivers;
+};
+[[nodiscard]] PairwiseSessions open_pairwise(net::Network& net, std::size_t parties, Prg& prg);
 
 }  // namespace privfin::ot
