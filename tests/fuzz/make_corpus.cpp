@@ -35,6 +35,7 @@
 #include "privfin/service/prio3_messages.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/mpc_share_batch.hpp"
+#include "privfin/service/spdz2k_clients.hpp"
 #include "privfin/service/threshold_decryption.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 #include "privfin/sig/bls12_381/multisig.hpp"
@@ -349,6 +350,17 @@ void mpc_share_batch() {
   write("mpc_share_batch", "over_max", Seed().u8(2).raw(rep3.to_bytes()));
 }
 
+void spdz2k_clients() {
+  using privfin::service::Spdz2kClientMessage;
+  using Kind = Spdz2kClientMessage::Kind;
+  const Spdz2kClientMessage masks{Kind::masks, {1, 2, 2, 3, 4, 12}};
+  const Spdz2kClientMessage input{Kind::input, {(privfin::detail::uint128{5} << 64) | 9}};
+  const Spdz2kClientMessage output{Kind::output, {7, 8, 9}};
+  write("spdz2k_clients", "masks", Seed().u8(2).raw(masks.to_bytes()));
+  write("spdz2k_clients", "input", Seed().u8(1).raw(input.to_bytes()));
+  write("spdz2k_clients", "output", Seed().u8(4).raw(output.to_bytes()));
+}
+
 void encrypted_sum() {
   using privfin::service::EncryptedSum;
   const auto& pk = test::test_paillier_key().public_key();
@@ -423,6 +435,7 @@ int main(int argc, char** argv) {
   agreement();
   prio3_driver();
   mpc_share_batch();
+  spdz2k_clients();
   encrypted_sum();
   consensus_app();
   ot_messages();

@@ -19,44 +19,14 @@
 #include "privfin/mpc/rep3.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/network.hpp"
+#include "support/local_parties.hpp"
 
 namespace privfin::test {
 
-inline Prg::Seed seed_from(std::uint64_t s) {
-  Prg::Seed seed{};
-  for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((s >> (8 * i)) & 0xFF);
-  return seed;
-}
+// The mpc tests' name for test::seed_of.
+inline Prg::Seed seed_from(std::uint64_t s) { return seed_of(s); }
 
-// Runs body(i, network) for parties 0..n-1 of a LocalNetwork, each on its
-// own thread, and returns each party's exception (null when it finished).
-// A party that throws closes its network, so the others fail promptly
-// instead of waiting out the receive timeout.
-inline std::vector<std::exception_ptr> run_local_parties(
-    std::size_t n, const std::function<void(std::size_t, net::Network&)>& body) {
-  auto nets = net::LocalNetwork::create(n);
-  for (auto& net : nets) net->set_receive_timeout(std::chrono::milliseconds(30'000));
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        body(i, *nets[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        nets[i]->close();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
-inline void rethrow_first(const std::vector<std::exception_ptr>& errors) {
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
-}
+// run_local_parties and rethrow_first: support/local_parties.hpp.
 
 // Runs body(protocol) for parties 0, 1, 2 on their own threads; rethrows the
 // first party's exception after all have finished.

@@ -12,17 +12,9 @@
 
 #include "privfin/core/error.hpp"
 #include "privfin/net/network.hpp"
+#include "support/local_parties.hpp"  // test::what_of
 
 namespace privfin::test {
-
-inline std::string what_of(const std::exception_ptr& e) {
-  if (!e) return {};
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  }
-}
 
 // Adds `delta` to the first 8 bytes of the next message to each armed peer
 // (skipping `skip` messages to that peer first).

@@ -4,6 +4,8 @@
 //
 //   auto errors = test::run_local_parties(3, [&](std::size_t i, net::Network& net) { ... });
 //   auto errors = test::run_local_parties(3, [&](net::Network& net) { ... }, {.receive_timeout = 2s});
+//
+// The default receive timeout is 30 s.
 //   test::rethrow_first(errors);
 //
 // By default a party that throws closes its endpoint, so the others fail at
@@ -26,7 +28,8 @@
 namespace privfin::test {
 
 struct LocalRun {
-  std::chrono::milliseconds receive_timeout{10'000};
+  // Long enough for the heaviest party step under the sanitizers.
+  std::chrono::milliseconds receive_timeout{30'000};
   bool close_on_error = true;
 };
 
