@@ -52,6 +52,7 @@
 #include "privfin/node/genesis.hpp"
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_relay.hpp"
+#include "privfin/net/tcp_network.hpp"
 #include "privfin/service/key_file.hpp"
 
 namespace {
@@ -290,9 +291,34 @@ std::uint64_t be64(const Bytes& b) {
   return v;
 }
 
+// A base port whose node and API ports (base + i, base + 100 + i) are free
+// now. Candidates lie below Linux's ephemeral range (32768 and up), so the
+// kernel never hands them to an outgoing connection; the start depends on
+// the pid so that concurrent runs tend to try different ones, and every
+// port is probed by binding it.
+std::uint16_t free_base_port(std::size_t nodes) {
+  constexpr unsigned first = 20'000, slots = 60, step = 200;
+  for (unsigned attempt = 0; attempt < slots; ++attempt) {
+    const auto base = static_cast<std::uint16_t>(first + ((static_cast<unsigned>(::getpid()) + attempt) % slots) * step);
+    bool free = true;
+    for (std::size_t i = 0; i < nodes && free; ++i) {
+      for (const std::size_t offset : {i, 100 + i}) {
+        try {
+          (void)net::TcpListener::bind("127.0.0.1", static_cast<std::uint16_t>(base + offset));
+        } catch (const NetworkError&) {
+          free = false;
+          break;
+        }
+      }
+    }
+    if (free) return base;
+  }
+  throw NetworkError("no free block of ports in 20000..32000 for the nodes (pass --base-port)");
+}
+
 int run(Options o) {
   const fs::path dir = o.out / "chain";
-  if (o.base_port == 0) o.base_port = static_cast<std::uint16_t>(27000 + (::getpid() % 300) * 100 % 30000);
+  if (o.base_port == 0) o.base_port = free_base_port(o.nodes);
   const bool gosig = o.engine == "gosig";
   std::printf("== init: %zu bank nodes in %s, engine %s\n", o.nodes, dir.string().c_str(), o.engine.c_str());
   std::vector<std::string> init_args = {o.node_program.string(), "init", "--validators", std::to_string(o.nodes),

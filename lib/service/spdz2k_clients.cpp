@@ -213,10 +213,16 @@ mpc::Spdz2k::Arith Spdz2kClients::receive_input(mpc::Spdz2k& p, mpc::Spdz2kPrepr
     if (peer != me) net_.send_message(peer, ByteView(digest.data(), digest.size()));
   }
   net_.flush();
+  // Every digest is received before any is judged: a party that aborts
+  // first has then heard from everyone, so the others still get to compare
+  // (and name the same culprit) instead of failing on its closed connection.
+  std::vector<Bytes> theirs(net_.party_count());
+  for (const std::size_t peer : compute_) {
+    if (peer != me) theirs[peer] = net_.receive_message(peer, digest.size());
+  }
   for (const std::size_t peer : compute_) {
     if (peer == me) continue;
-    const Bytes theirs = net_.receive_message(peer, digest.size());
-    if (theirs.size() != digest.size() || !std::equal(theirs.begin(), theirs.end(), digest.begin())) {
+    if (theirs[peer].size() != digest.size() || !std::equal(theirs[peer].begin(), theirs[peer].end(), digest.begin())) {
       throw ProtocolError(peer, "received other masked inputs from client " + std::to_string(client) +
                                     " than party " + std::to_string(me) + " (input " + std::to_string(number) +
                                     ": client " + std::to_string(client) + " sent different values, or party " +
