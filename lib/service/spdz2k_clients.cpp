@@ -21,14 +21,23 @@ constexpr std::size_t word_bytes = 16;
 // version, kind, and a varint of at most 10 bytes.
 constexpr std::size_t header_bytes = 12;
 
-void put_word(Writer& w, Word v) {
-  w.u64(static_cast<std::uint64_t>(v)).u64(static_cast<std::uint64_t>(v >> 64));
+// Values are written and read in bulk: a message carries up to 48 bytes per
+// item, and byte-wise codec calls would dominate a client's round trip.
+void store_words(std::span<const Word> values, std::span<std::byte> out) {
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    Word v = values[j];
+    for (std::size_t b = 0; b < word_bytes; ++b, v >>= 8) {
+      out[j * word_bytes + b] = static_cast<std::byte>(static_cast<unsigned>(v & 0xFF));
+    }
+  }
 }
 
-Word get_word(Reader& r) {
-  const std::uint64_t lo = r.u64("spdz2k client value");
-  const std::uint64_t hi = r.u64("spdz2k client value");
-  return (Word{hi} << 64) | Word{lo};
+void load_words(ByteView in, std::span<Word> values) {
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    Word v = 0;
+    for (std::size_t b = word_bytes; b-- > 0;) v = (v << 8) | Word{std::to_integer<unsigned>(in[j * word_bytes + b])};
+    values[j] = v;
+  }
 }
 
 const char* kind_name(Kind kind) {
@@ -55,8 +64,11 @@ Bytes Spdz2kClientMessage::to_bytes() const {
   }
   Writer w;
   w.version(format_version).u8(static_cast<std::uint8_t>(kind)).varint(count());
-  for (const Word v : values) put_word(w, v);
-  return std::move(w).take();
+  Bytes out = std::move(w).take();
+  const std::size_t header = out.size();
+  out.resize(header + values.size() * word_bytes);
+  store_words(values, std::span(out).subspan(header));
+  return out;
 }
 
 Spdz2kClientMessage Spdz2kClientMessage::from_bytes(ByteView bytes, std::uint64_t max_count) {
@@ -80,7 +92,7 @@ Spdz2kClientMessage Spdz2kClientMessage::from_bytes(ByteView bytes, std::uint64_
                       std::to_string(count) + " " + kind_name(out.kind));
   }
   out.values.resize(static_cast<std::size_t>(count) * width(out.kind));
-  for (Word& v : out.values) v = get_word(r);
+  load_words(r.raw(out.values.size() * word_bytes, "spdz2k client values"), out.values);
   r.expect_end("spdz2k client message");
   return out;
 }
