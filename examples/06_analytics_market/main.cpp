@@ -55,7 +55,12 @@ int main(int argc, char** argv) {
   try {
     auto me = privfin::service::this_party(config, id);
     if (cheat == "random" && me.id == cheat_server) {
-      privfin::Prg draw(cheat_seed == 0 ? privfin::random_seed() : privfin::Prg::Seed{static_cast<std::byte>(cheat_seed)});
+      privfin::Prg::Seed seed = privfin::random_seed();
+      if (cheat_seed != 0) {
+        seed = {};
+        for (std::size_t i = 0; i < 8; ++i) seed[i] = static_cast<std::byte>((cheat_seed >> (8 * i)) & 0xFF);
+      }
+      privfin::Prg draw(seed);
       ex06::Cheat plan;
       plan.server = cheat_server;
       plan.step = cheat_step.value_or(static_cast<std::size_t>(draw.next_u64() % ex06::steps.size()));
