@@ -159,7 +159,6 @@ class CheatingLink final : public privfin::net::Network {
       armed_[j] = !equivocate || j == (party_id() + 1) % party_count();
     }
   }
-  [[nodiscard]] bool fired() const noexcept { return fired_; }
 
  protected:
   void do_send(std::size_t peer, ByteView data) override {
@@ -170,7 +169,6 @@ class CheatingLink final : public privfin::net::Network {
     Bytes changed(data.begin(), data.end());
     changed[8] = static_cast<std::byte>(std::to_integer<unsigned>(changed[8]) + 1U);
     armed_[peer] = false;
-    fired_ = true;
     inner_.send(peer, changed);
   }
   void do_flush() override { inner_.flush(); }
@@ -179,7 +177,6 @@ class CheatingLink final : public privfin::net::Network {
  private:
   privfin::net::Network& inner_;
   std::vector<bool> armed_;
-  bool fired_ = false;
 };
 
 // --- the servers ----------------------------------------------------------
@@ -229,11 +226,10 @@ inline Arith total(const Arith& x, std::size_t from, std::size_t count) {
   return out;
 }
 
-inline Arith concat(const Arith& a, const Arith& b) {
-  Arith out = a;
-  out.x.insert(out.x.end(), b.x.begin(), b.x.end());
-  out.m.insert(out.m.end(), b.m.begin(), b.m.end());
-  return out;
+// Appends b's elements to a (a local step).
+inline void append(Arith& a, const Arith& b) {
+  a.x.insert(a.x.end(), b.x.begin(), b.x.end());
+  a.m.insert(a.m.end(), b.m.begin(), b.m.end());
 }
 
 inline ServerOutcome run_server(privfin::net::Network& net, const Options& o, privfin::Prg& prg) {
@@ -267,8 +263,8 @@ inline ServerOutcome run_server(privfin::net::Network& net, const Options& o, pr
     // Inputs: each producer's categories one-hot (records x categories), then its amounts.
     Arith onehot, amount;
     for (std::size_t k = 0; k < o.producers; ++k) {
-      onehot = concat(onehot, clients.receive_input(p, pre, servers + k, o.records * c));
-      amount = concat(amount, clients.receive_input(p, pre, servers + k, o.records));
+      append(onehot, clients.receive_input(p, pre, servers + k, o.records * c));
+      append(amount, clients.receive_input(p, pre, servers + k, o.records));
     }
     // The consumer's filter, one-hot: nobody but the consumer learns it.
     const Arith query = clients.receive_input(p, pre, o.consumer(), c);
@@ -283,9 +279,14 @@ inline ServerOutcome run_server(privfin::net::Network& net, const Options& o, pr
     step(1);
     const Arith squares = p.mul(amount, amount);
     step(2);
-    const Arith weighted = p.mul(concat(selected, selected), concat(amount, squares));
+    Arith left = selected, right = amount;
+    append(left, selected);
+    append(right, squares);
+    const Arith weighted = p.mul(left, right);
     // count, sum, sum of squares: local sums.
-    const Arith result = concat(concat(total(selected, 0, n), total(weighted, 0, n)), total(weighted, n, n));
+    Arith result = total(selected, 0, n);
+    append(result, total(weighted, 0, n));
+    append(result, total(weighted, n, n));
     step(3);
     clients.send_output(p, pre, o.consumer(), result);
     out.completed = true;

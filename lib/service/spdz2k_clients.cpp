@@ -8,7 +8,8 @@
 
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/core/hash.hpp"
+#include "privfin/mpc/detail/reveal_digest.hpp"
+#include "privfin/service/mpc_session.hpp"  // detail::id_list
 
 namespace privfin::service {
 
@@ -47,12 +48,6 @@ const char* kind_name(Kind kind) {
     case Kind::output: return "masked outputs";
   }
   return "?";
-}
-
-std::string id_list(std::span<const std::size_t> ids) {
-  std::string out;
-  for (const std::size_t id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
-  return out;
 }
 
 }  // namespace
@@ -106,7 +101,7 @@ Spdz2kClients::Spdz2kClients(net::Network& net, std::vector<std::size_t> compute
   std::vector<std::size_t> sorted = compute_;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    throw InvalidArgument("Spdz2kClients: a compute party is listed twice (" + id_list(compute_) + ")");
+    throw InvalidArgument("Spdz2kClients: a compute party is listed twice (" + detail::id_list(compute_) + ")");
   }
   if (sorted.back() >= net_.party_count()) {
     throw InvalidArgument("Spdz2kClients: compute party " + std::to_string(sorted.back()) + " is outside the " +
@@ -201,7 +196,7 @@ std::vector<Word> Spdz2kClients::receive_masks(std::size_t n) {
   for (std::size_t j = 0; j < n; ++j) {
     if (a[j] * b[j] != c[j]) {
       // Which compute party changed its shares cannot be told: name them all.
-      throw ProtocolError(compute_.front(), "Spdz2kClients: the masks of compute parties " + id_list(compute_) +
+      throw ProtocolError(compute_.front(), "Spdz2kClients: the masks of compute parties " + detail::id_list(compute_) +
                                                 " fail the triple check at value " + std::to_string(j) +
                                                 " (a compute party sent a wrong share)");
     }
@@ -215,31 +210,23 @@ mpc::Spdz2k::Arith Spdz2kClients::receive_input(mpc::Spdz2k& p, mpc::Spdz2kPrepr
   mpc::Spdz2k::Arith x = send_masks(pre, client, count);
   const Spdz2kClientMessage d = receive(client, Kind::input, count);
 
-  // Every compute party must hold the same d: exchange digests of it.
-  const std::uint64_t number = ++inputs_received_;
-  Writer label;
-  label.string("privfin spdz2k client input").u64(client).u64(number);
-  const auto digest = Sha256().update(label.data()).update(d.to_bytes()).finish();
-  const std::size_t me = net_.party_id();
+  // Every compute party must hold the same d: the digest comparison of
+  // Rep3's reveal check (every digest is received before any is judged, so
+  // all compute parties get to compare and name the same culprit).
+  const Bytes wire = d.to_bytes();
+  mpc::detail::RevealDigest digest;
+  digest.record(mpc::detail::RevealDigest::arith, count, wire);
+  std::vector<std::size_t> peers;
   for (const std::size_t peer : compute_) {
-    if (peer != me) net_.send_message(peer, ByteView(digest.data(), digest.size()));
+    if (peer != net_.party_id()) peers.push_back(peer);
   }
-  net_.flush();
-  // Every digest is received before any is judged: a party that aborts
-  // first has then heard from everyone, so the others still get to compare
-  // (and name the same culprit) instead of failing on its closed connection.
-  std::vector<Bytes> theirs(net_.party_count());
-  for (const std::size_t peer : compute_) {
-    if (peer != me) theirs[peer] = net_.receive_message(peer, digest.size());
-  }
-  for (const std::size_t peer : compute_) {
-    if (peer == me) continue;
-    if (theirs[peer].size() != digest.size() || !std::equal(theirs[peer].begin(), theirs[peer].end(), digest.begin())) {
-      throw ProtocolError(peer, "received other masked inputs from client " + std::to_string(client) +
-                                    " than party " + std::to_string(me) + " (input " + std::to_string(number) +
-                                    ": client " + std::to_string(client) + " sent different values, or party " +
-                                    std::to_string(peer) + " misreports them)");
-    }
+  try {
+    digest.check(net_, peers, "Spdz2kClients::receive_input");
+  } catch (const ProtocolError& e) {
+    throw ProtocolError(e.party(), "received other masked inputs from client " + std::to_string(client) +
+                                       " than party " + std::to_string(net_.party_id()) + " (client " +
+                                       std::to_string(client) + " sent different values, or party " +
+                                       std::to_string(e.party()) + " misreports them)");
   }
 
   // <x> = <a> + d: the constant enters compute party 0's value share and

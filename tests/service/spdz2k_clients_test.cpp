@@ -187,6 +187,48 @@ TEST_CASE("Spdz2kClients: a wrong share inside the computation aborts before any
   CHECK(r.at_k1.empty());
 }
 
+TEST_CASE("Spdz2kClients: a client refuses a malformed message, a wrong kind or a wrong count, naming the sender",
+          "[service][spdz2k]") {
+  using M = service::Spdz2kClientMessage;
+  struct Case {
+    const char* what;
+    Bytes message;
+    bool decode_error;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"not a message", Bytes{std::byte{0xFF}}, true, "party 0: "},
+      {"outputs where masks are due", M{M::Kind::output, std::vector<Word>(2)}.to_bytes(), false,
+       "party 0: sent masked outputs where masks were expected"},
+      {"masks for one value, two asked", M{M::Kind::masks, std::vector<Word>(3)}.to_bytes(), false,
+       "party 0: sent 1 masks, expected 2"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    // Network ids 0 and 1 stand in for the compute parties; 2 is the client.
+    const auto errors = test::run_local_parties(3, [&](std::size_t id, net::Network& net) {
+      if (id == 0) {
+        net.send_message(2, c.message);
+        net.flush();
+      } else if (id == 2) {
+        service::Spdz2kClients clients(net, {0, 1});
+        (void)clients.receive_output(2);
+      }
+    });
+    REQUIRE(errors[2]);
+    bool is_decode = false;
+    try {
+      std::rethrow_exception(errors[2]);
+    } catch (const DecodeError&) {
+      is_decode = true;
+    } catch (...) {
+    }
+    CHECK(is_decode == c.decode_error);
+    if (!c.decode_error) CHECK(is_protocol_error(errors[2]));
+    CHECK_THAT(test::what_of(errors[2]), Catch::StartsWith(c.expected));
+  }
+}
+
 TEST_CASE("Spdz2kClients: wrong roles, counts and protocol objects are refused", "[service][spdz2k]") {
   // Every check comes before any message, so one thread suffices.
   auto nets = net::LocalNetwork::create(3);

@@ -152,7 +152,6 @@ class Spdz2kClients {
   net::Network& net_;
   std::vector<std::size_t> compute_;
   std::uint64_t max_values_;
-  std::uint64_t inputs_received_ = 0;  // numbers the digest exchanges
 };
 
 }  // namespace privfin::service
