@@ -8,9 +8,12 @@
 // --byzantine honest|silent|equivocate|double-vote|malformed|replay|selective-silence (one
 // Byzantine node of that kind, node seed mod n, instead of the drawn ones),
 // --bug skip-lock-check|lower-round-certificate|send-before-durable (both engines),
-// count-sum-of-counts|sign-twice (Gosig),
+// count-sum-of-counts|sign-twice (Gosig), ignore-validator-changes (Tendermint, with
+// --validator-changes),
 // --app stand-in|payments|kv (the application every node runs; the reference
-// applications come with simulated clients), --twice (run every seed twice and fail it if the two trace hashes differ:
+// applications come with simulated clients), --validator-changes K (the
+// application changes the validators' weights every K heights; Tendermint
+// with --app payments or kv), --twice (run every seed twice and fail it if the two trace hashes differ:
 // the determinism check), --clock-offset-ms M (every node's clock off by a
 // drawn amount in [-M, M] ms, replacing the scenario's draw; with
 // --calm, the measurement of docs/consensus.md "Clock skew"), --calm (no
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   std::optional<std::uint64_t> clock_offset_ms;
   double heights_per_second = 0;
   std::size_t fixed_n = 0;
+  Height validator_change_every = 0;
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
   SimApplication application = SimApplication::stand_in;
@@ -66,7 +70,10 @@ int main(int argc, char** argv) {
   cli.add_option("--byzantine", byzantine, "one Byzantine node of this kind (node seed mod n)");
   cli.add_option("--app", app_name, "stand-in, payments or kv")->check(CLI::IsMember({"stand-in", "payments", "kv"}));
   cli.add_option("--bug", bug, "a planted bug: skip-lock-check, lower-round-certificate, send-before-durable, "
-                               "count-sum-of-counts, sign-twice");
+                               "count-sum-of-counts, sign-twice, ignore-validator-changes");
+  cli.add_option("--validator-changes", validator_change_every,
+                 "the application changes the validators' weights every K heights (Tendermint, --app payments or kv)")
+      ->check(CLI::Range(1, 1'000'000));
   cli.add_flag("--twice", twice, "run every seed twice and compare the trace hashes");
   cli.add_option("--clock-offset-ms", clock_offset_ms, "each node's clock off by up to this many ms (replaces the draw)")
       ->check(CLI::Range(0, 600'000));
@@ -101,7 +108,11 @@ int main(int argc, char** argv) {
     else if (bug == "send-before-durable") bugs.send_before_durable = true;
     else if (bug == "count-sum-of-counts") bugs.count_sum_of_counts = true;
     else if (bug == "sign-twice") bugs.sign_twice = true;
+    else if (bug == "ignore-validator-changes") bugs.ignore_validator_changes = true;
     else if (!bug.empty()) throw std::invalid_argument("unknown bug " + bug);
+    if (validator_change_every > 0 && (application == SimApplication::stand_in || engine != SimEngine::tendermint)) {
+      throw std::invalid_argument("--validator-changes needs the Tendermint-form engine and --app payments or kv");
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "privfin-consensus-sim: %s (see --help)\n", e.what());
     return 2;
@@ -116,6 +127,7 @@ int main(int argc, char** argv) {
       cfg.bugs = bugs;
       cfg.application = application;
       cfg.engine = engine;
+      cfg.validator_change_every = validator_change_every;
       cfg.real_crypto = real;
       cfg.log = log;
       if (calm) remove_faults(cfg);

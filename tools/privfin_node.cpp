@@ -97,6 +97,10 @@ void init(const InitOptions& o) {
     service::save_key_file(o.out / ("vrf" + std::to_string(i) + ".key"),
                            service::VrfSecretKey{sig::VrfSuite::edwards25519_sha512_ell2, std::move(vrf_key)}, clear,
                            prg);
+    // The member's identity: it approves validator-set changes with it.
+    const auto identity = sig::Ed25519SecretKey::generate(prg);
+    members.back().ed25519_key = identity.public_key();
+    service::save_key_file(o.out / ("identity" + std::to_string(i) + ".key"), identity, clear, prg);
   }
   node::GenesisDocument g;
   g.chain_id = o.chain_id;

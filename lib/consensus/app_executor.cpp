@@ -33,7 +33,8 @@ std::unique_ptr<StateWriter> MemoryAppStore::begin_height(Height h) {
   return std::make_unique<OwnedBatch>(state_.writer(h));
 }
 
-Hash32 MemoryAppStore::commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) {
+Hash32 MemoryAppStore::commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results,
+                                     const ValidatorSet* next_validators) {
   (void)results;  // kept by the ledger's store, not here
   auto* owned = dynamic_cast<OwnedBatch*>(batch.get());
   if (owned == nullptr) throw InvalidArgument("MemoryAppStore: a batch of another store");
@@ -48,7 +49,14 @@ Hash32 MemoryAppStore::commit_height(std::unique_ptr<StateWriter> batch, const D
   std::copy(d.begin(), d.end(), hash.v.begin());
   hashes_.push_back(hash);
   if (decision != nullptr) blocks_.push_back(*decision);
+  if (next_validators != nullptr) validators_.insert_or_assign(h + 2, *next_validators);
   return hash;
+}
+
+std::optional<ValidatorSet> MemoryAppStore::validators_from(Height h) const {
+  auto it = validators_.upper_bound(h);
+  if (it == validators_.begin()) return std::nullopt;
+  return std::prev(it)->second;
 }
 
 Hash32 MemoryAppStore::app_hash(Height h) const {
@@ -104,7 +112,7 @@ InitResult AppExecutor::init_chain(const Genesis& genesis) {
   if (store_.initialized()) throw InvalidArgument("AppExecutor: the store holds state already: recover()");
   auto batch = store_.begin_height(0);
   InitResult result = checked_.init_chain(genesis, *batch);
-  (void)store_.commit_height(std::move(batch), nullptr, {});
+  (void)store_.commit_height(std::move(batch), nullptr, {}, nullptr);
   return result;
 }
 
@@ -141,6 +149,15 @@ TxVerdict AppExecutor::submit(ByteView tx) {
   mempool_ids_.insert(std::move(id));
   mempool_bytes_ += tx.size();
   return verdict;
+}
+
+ValidatorSet AppExecutor::validators_at(Height h) const {
+  if (auto changed = store_.validators_from(h)) return std::move(*changed);
+  if (config_.validators.size() == 0) {
+    throw InvalidArgument("AppExecutor: the validator set of height " + std::to_string(h) +
+                          " is needed, but ExecutorConfig names no genesis set");
+  }
+  return config_.validators;
 }
 
 void AppExecutor::require_next(Height h, const char* what) const {
@@ -182,7 +199,10 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   auto batch = store_.begin_height(header.height);
   const DecidedBlock block{{config_.chain_id, header.height, header.time, header.proposer}, decision.block.hash(), txs};
   results_.push_back(checked_.finalize_block(block, *batch));
-  (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(results_.back()));
+  const auto& changes = results_.back().validator_changes;
+  std::optional<ValidatorSet> next;
+  if (!changes.empty()) next = apply_changes(validators_at(header.height + 1), changes);
+  (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(results_.back()), next ? &*next : nullptr);
   checked_.committed(header.height);
   // Included transactions leave the mempool; the others wait for recheck()
   // against the new state.

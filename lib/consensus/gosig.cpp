@@ -39,6 +39,13 @@ Gosig::Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition)
   }
   if (cfg_.stage_one <= 0 || cfg_.stage_two <= 0) throw InvalidArgument("Gosig: stages must have a positive length");
   if (cfg_.max_candidates == 0) throw InvalidArgument("Gosig: max_candidates must be at least 1");
+  for (NodeId i = 0; i < cfg_.validators.size(); ++i) {
+    // Sortition draws candidates from every member: one without a vote
+    // could lead a round that nobody can certify.
+    if (cfg_.validators.weight(i) == 0) {
+      throw InvalidArgument("Gosig: validator " + std::to_string(i) + " has weight 0 (every member must vote)");
+    }
+  }
 }
 
 Round Gosig::round_at(TimePoint t) const noexcept {
@@ -86,6 +93,13 @@ std::vector<Action> Gosig::step(TimePoint now, const Input& in) {
         } else if constexpr (std::is_same_v<T, BlockSynced>) {
           advance_clock();
           on_decision(cfg_.self, x.decision);
+        } else if constexpr (std::is_same_v<T, ValidatorsDecided>) {
+          // Gosig's rounds and sortition assume one set for the chain's life
+          // (docs/consensus.md, "Validator-set changes").
+          if (x.set != cfg_.validators) {
+            throw InvalidValidatorUpdate("Gosig: validator-set changes are not supported (the set of height " +
+                                         std::to_string(x.height) + " differs from the genesis set)");
+          }
         }
       },
       in);

@@ -12,13 +12,14 @@ ProposerSchedule::ProposerSchedule(const ValidatorSet& validators) {
   std::vector<std::int64_t> weight(n);
   std::uint64_t total = validators.total_weight();
   if (total > max_period) {
-    // Scale down so that one period stays small; every validator keeps a turn.
+    // Scale down so that one period stays small; every validator of nonzero
+    // weight keeps a turn (weight 0 never proposes).
     total = 0;
     for (NodeId i = 0; i < n; ++i) {
       const auto scaled = static_cast<std::uint64_t>(static_cast<long double>(validators.weight(i)) *
                                                      static_cast<long double>(max_period) /
                                                      static_cast<long double>(validators.total_weight()));
-      weight[i] = static_cast<std::int64_t>(scaled == 0 ? 1 : scaled);
+      weight[i] = static_cast<std::int64_t>(scaled == 0 && validators.weight(i) > 0 ? 1 : scaled);
       total += static_cast<std::uint64_t>(weight[i]);
     }
   } else {

@@ -42,6 +42,41 @@ std::string_view to_string(WritePoint p) noexcept {
 namespace {
 
 constexpr TimePoint ms = 1'000'000;
+
+// A reference application that also changes validator weights at the
+// heights SimConfig::validator_change_every picks (the plan), as a
+// consortium's governance transactions would.
+class ChangingWeights final : public Application {
+ public:
+  using Plan = std::function<std::vector<ValidatorChange>(Height)>;
+  ChangingWeights(std::unique_ptr<Application> inner, Plan plan) : inner_(std::move(inner)), plan_(std::move(plan)) {}
+  InitResult init_chain(const Genesis& genesis, StateWriter& state) override { return inner_->init_chain(genesis, state); }
+  [[nodiscard]] TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const override {
+    return inner_->check_tx(state, tx, kind);
+  }
+  [[nodiscard]] std::vector<Bytes> prepare_proposal(const BlockContext& context, std::span<const Bytes> mempool,
+                                                    std::size_t max_bytes) const override {
+    return inner_->prepare_proposal(context, mempool, max_bytes);
+  }
+  [[nodiscard]] bool process_proposal(const StateReader& state, const BlockContext& context,
+                                      std::span<const Bytes> txs) const override {
+    return inner_->process_proposal(state, context, txs);
+  }
+  FinalizeResult finalize_block(const DecidedBlock& block, StateWriter& state) const override {
+    FinalizeResult r = inner_->finalize_block(block, state);
+    r.validator_changes = plan_(block.context.height);
+    return r;
+  }
+  void committed(Height height) override { inner_->committed(height); }
+  [[nodiscard]] QueryResult query(const VersionedState& state, std::string_view path, ByteView key, Height h,
+                                  bool prove) const override {
+    return inner_->query(state, path, key, h, prove);
+  }
+
+ private:
+  std::unique_ptr<Application> inner_;
+  Plan plan_;
+};
 constexpr TimePoint step_cost = 20'000;  // bookkeeping per step, beyond crypto
 
 Prg::Seed root_seed(std::uint64_t seed) {
@@ -290,6 +325,12 @@ class Simulation {
   SimResult result_;
   // checker state
   std::map<Height, Hash32> decided_;
+  std::map<Height, ValidatorSet> expected_sets_;  // changed sets, by the first height they sign
+  [[nodiscard]] const ValidatorSet& set_at(Height h) const {
+    const auto it = expected_sets_.upper_bound(h);
+    return it == expected_sets_.begin() ? validators_ : std::prev(it)->second;
+  }
+  [[nodiscard]] std::vector<ValidatorChange> planned_changes(Height h) const;
   std::map<Height, Hash32> app_after_;
   std::map<std::tuple<NodeId, Height, Round, int>, std::optional<Hash32>> signed_;
   std::map<std::tuple<Height, Round, Hash32>, std::set<NodeId>> prevotes_;
@@ -386,6 +427,9 @@ Simulation::Simulation(const SimConfig& cfg)
     }
     if (cfg_.application != SimApplication::stand_in) throw InvalidArgument("simulate: twins run the stand-in application");
   }
+  if (cfg_.validator_change_every > 0 && (!app_mode() || cfg_.engine != SimEngine::tendermint)) {
+    throw InvalidArgument("simulate: validator changes need the Tendermint-form engine and a reference application");
+  }
   if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule) {
     Prg vrf_keys = root.derive("vrf");
     const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
@@ -411,6 +455,10 @@ Simulation::Simulation(const SimConfig& cfg)
         node.app = std::make_unique<apps::Payments>(chain_id_);
       } else {
         node.app = std::make_unique<apps::KvStore>(chain_id_);
+      }
+      if (cfg_.validator_change_every > 0) {
+        node.app = std::make_unique<ChangingWeights>(std::move(node.app),
+                                                     [this](Height h) { return planned_changes(h); });
       }
       node.store = cfg_.make_app_store ? cfg_.make_app_store() : std::make_shared<MemoryAppStore>();
       if (!node.store) throw InvalidArgument("simulate: make_app_store made no store");
@@ -498,6 +546,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   tc.chain_id = chain_id_;
   tc.validators = validators_;
   tc.self = validator_of(id);
+  tc.validator_changes = app_mode();
   tc.bugs = cfg_.bugs;
   if (cfg_.engine == SimEngine::gosig) {
     if (cfg_.gosig.schedule) {
@@ -521,7 +570,8 @@ void Simulation::boot(NodeId id, bool amnesia) {
   node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n, validator_of(id)});
   node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
   if (app_mode()) {  // the executor starts clean or recovers from the store (its disk)
-    node.executor = std::make_unique<AppExecutor>(*node.app, *node.store, ExecutorConfig{chain_id_, 10'000, 64 << 20});
+    node.executor =
+        std::make_unique<AppExecutor>(*node.app, *node.store, ExecutorConfig{chain_id_, 10'000, 64 << 20, validators_});
     if (node.store->initialized()) {
       node.executor->recover();
     } else {
@@ -533,6 +583,13 @@ void Simulation::boot(NodeId id, bool amnesia) {
   start.committed = node.ledger.size();
   if (!node.ledger.empty()) start.tip = node.ledger.back();
   if (node.durable_record) start.record = SafetyRecord::from_bytes(*node.durable_record);
+  if (node.executor) {
+    // The store holds the sets up to its height + 2; the engine may be a
+    // height ahead of it (a crash between the commit and the store's write).
+    for (const Height h : {start.committed + 1, start.committed + 2}) {
+      start.validators.push_back({h, node.executor->validators_at(h)});
+    }
+  }
   log(id, amnesia ? "boot without its safety record (amnesia)" : "boot");
   node.runtime->input(local_time(node, now_), start);
 }
@@ -908,6 +965,32 @@ void Simulation::app_reply(NodeId id, Input in) {
   push(std::move(e));
 }
 
+std::vector<ValidatorChange> Simulation::planned_changes(Height h) const {
+  const Height every = cfg_.validator_change_every;
+  if (every == 0 || h % every != 0) return {};
+  const std::uint64_t k = h / every;
+  std::vector<std::uint64_t> w(cfg_.n);
+  std::vector<NodeId> honest_members;
+  for (NodeId i = 0; i < cfg_.n; ++i) {
+    const bool byzantine = nodes_[i].behaviour != Behaviour::honest;
+    w[i] = byzantine ? 1 : 1 + (k + i) % 3;
+    if (!byzantine) honest_members.push_back(i);
+  }
+  if (honest_members.size() >= 3) w[honest_members[k % honest_members.size()]] = 0;  // sits out this time
+  for (;;) {  // the Byzantine weight stays below a third
+    std::uint64_t total = 0, byzantine = 0;
+    for (NodeId i = 0; i < cfg_.n; ++i) {
+      total += w[i];
+      if (nodes_[i].behaviour != Behaviour::honest) byzantine += w[i];
+    }
+    if (3 * byzantine < total) break;
+    for (const NodeId i : honest_members) w[i] += w[i] > 0 ? 1U : 0U;
+  }
+  std::vector<ValidatorChange> changes;
+  for (NodeId i = 0; i < cfg_.n; ++i) changes.push_back({validators_.at(i).bls_key, w[i]});
+  return changes;
+}
+
 void Simulation::submit_client_txs() {
   for (std::size_t k = 0; k < cfg_.client_txs_per_height; ++k) {
     const std::size_t from = workload_.next_u64() % clients_.size();
@@ -1086,6 +1169,7 @@ void Simulation::commit(NodeId id, const Decision& d) {
     try {
       executed = node.executor->commit(d);
       node.app_hashes.push_back(node.store->app_hash(h));
+      app_reply(id, ValidatorsDecided{h + 2, node.executor->validators_at(h + 2)});
     } catch (const Error& e) {
       violation("application of node " + std::to_string(id) + " at height " + std::to_string(h) + ": " + e.what());
       node.app_hashes.push_back(Hash32{});
@@ -1105,6 +1189,12 @@ void Simulation::commit(NodeId id, const Decision& d) {
   const auto [it, fresh] = decided_.emplace(h, id_hash);
   if (fresh) result_.headers.push_back(d.block.header);  // heights are first decided in order
   if (fresh && executed) {
+    // The checkers' own record of the sets, from the first honest execution.
+    const ValidatorSet next = executed->validator_changes.empty()
+                                  ? set_at(h + 1)
+                                  : apply_changes(set_at(h + 1), executed->validator_changes);
+    if (!executed->validator_changes.empty()) ++result_.validator_changes;
+    expected_sets_.insert_or_assign(h + 2, next);
     result_.transactions += executed->results.size();
     for (const auto& r : executed->results) result_.transactions_ok += r.ok() ? 1U : 0U;
     submit_client_txs();
@@ -1130,12 +1220,13 @@ void Simulation::commit(NodeId id, const Decision& d) {
   } else {
     body_ok = body_ok && d.block.body.size() >= 3 && std::memcmp(d.block.body.data(), "tx|", 3) == 0;
   }
-  if (hd.chain_id != chain_id_ || hd.parent != parent || hd.validators_hash != validators_.hash() || !body_ok ||
+  const ValidatorSet& signers = set_at(h);
+  if (hd.chain_id != chain_id_ || hd.parent != parent || hd.validators_hash != signers.hash() || !body_ok ||
       hd.app_hash != node.app_hashes[h - 1]) {
     violation("validity: node " + std::to_string(id) + " committed an invalid block at height " + std::to_string(h));
   }
   if (d.certificate.height != h || d.certificate.block != id_hash ||
-      !verify_certificate(*checker_crypto_, validators_, chain_id_, d.certificate)) {
+      !verify_certificate(*checker_crypto_, signers, chain_id_, d.certificate)) {
     violation("certificate of node " + std::to_string(id) + " at height " + std::to_string(h) + " does not verify");
   }
   (void)crash_here(id, WritePoint::commit_after_store);  // stored; the rest of the step is lost

@@ -92,10 +92,24 @@ const ValidatorSet& containing(const ValidatorSet& validators, NodeId self) {
   if (self >= validators.size()) throw InvalidArgument("Tendermint: self is not in the validator set");
   return validators;
 }
+
+bool same_members(const ValidatorSet& a, const ValidatorSet& b) {
+  if (a.size() != b.size()) return false;
+  for (NodeId i = 0; i < a.size(); ++i) {
+    const auto &x = a.at(i), &y = b.at(i);
+    if (x.bls_key != y.bls_key || x.bls_pop != y.bls_pop || x.vrf_key != y.vrf_key || x.ed25519_key != y.ed25519_key) {
+      return false;
+    }
+  }
+  return true;
+}
 }  // namespace
 
 Tendermint::Tendermint(TendermintConfig config, Crypto& crypto)
-    : cfg_(std::move(config)), crypto_(crypto), schedule_(containing(cfg_.validators, cfg_.self)) {
+    : cfg_(std::move(config)),
+      crypto_(crypto),
+      validators_(containing(cfg_.validators, cfg_.self)),
+      schedule_(validators_) {
   if (crypto_.committee_size() != cfg_.validators.size()) {
     throw InvalidArgument("Tendermint: crypto committee size differs from the validator set");
   }
@@ -126,11 +140,13 @@ std::vector<Action> Tendermint::step(TimePoint now, const Input& in) {
         } else if constexpr (std::is_same_v<T, ProposalChecked>) {
           if (x.height == height_ && validating_.erase(x.block) == 1) validity_[x.block] = x.accept;
         } else if constexpr (std::is_same_v<T, BlockSynced>) {
-          on_decision(cfg_.self, x.decision);
+          if (!waiting_) on_decision(cfg_.self, x.decision);  // else the runtime asks again later
+        } else if constexpr (std::is_same_v<T, ValidatorsDecided>) {
+          on_validators(x);
         }
       },
       in);
-  if (started_) evaluate();
+  if (started_ && !waiting_) evaluate();
   return std::move(out_);
 }
 
@@ -138,6 +154,16 @@ void Tendermint::start(const Start& s) {
   if (started_) throw InvalidArgument("Tendermint: started twice");
   started_ = true;
   height_ = s.committed + 1;
+  for (const auto& v : s.validators) {
+    check_members(v);
+    if (v.height >= height_) sets_[v.height] = v.set;
+  }
+  if (cfg_.validator_changes) {
+    if (!sets_.contains(height_)) {
+      throw InvalidArgument("Tendermint: Start lacks the validator set of height " + std::to_string(height_));
+    }
+    adopt_validators();
+  }
   tip_ = s.tip;
   if (tip_) decisions_.push_back(*tip_);
   set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
@@ -199,12 +225,57 @@ void Tendermint::enter_height(Height h) {
   record_ = SafetyRecord{};
   record_.height = h;
   rounds_at_height_ = 0;
+  round_ = 0;
+  step_ = Step::propose;
+  if (cfg_.validator_changes && !sets_.contains(h)) {
+    waiting_ = true;  // ValidatorsDecided for h resumes (begin_height)
+    return;
+  }
+  if (cfg_.validator_changes) adopt_validators();
+  begin_height();
+}
+
+void Tendermint::adopt_validators() {
+  sets_.erase(sets_.begin(), sets_.lower_bound(height_));
+  if (cfg_.bugs.ignore_validator_changes) return;
+  if (const auto it = sets_.find(height_); it != sets_.end() && it->second != validators_) {
+    validators_ = it->second;
+    schedule_ = ProposerSchedule(validators_);
+  }
+}
+
+void Tendermint::check_members(const ValidatorsDecided& v) const {
+  if (!same_members(v.set, cfg_.validators)) {
+    throw InvalidValidatorUpdate("Tendermint: the set of height " + std::to_string(v.height) +
+                                 " has other members than the genesis set");
+  }
+  if (!cfg_.validator_changes && v.set != cfg_.validators) {
+    throw InvalidValidatorUpdate("Tendermint: the set of height " + std::to_string(v.height) +
+                                 " changed, but the engine was made without validator_changes");
+  }
+}
+
+void Tendermint::on_validators(const ValidatorsDecided& v) {
+  check_members(v);
+  if (!cfg_.validator_changes) return;  // the same set again
+  // A set for a height already begun cannot change it: the runtime sends
+  // each height's set before the engine needs it (or the engine waits).
+  if (v.height < height_ || (v.height == height_ && !waiting_)) return;
+  sets_[v.height] = v.set;
+  if (waiting_ && v.height == height_) {
+    waiting_ = false;
+    adopt_validators();
+    begin_height();
+  }
+}
+
+void Tendermint::begin_height() {
   start_round(0);
   // Messages that arrived early for this height.
   auto early = std::move(future_);
   future_.clear();
   for (auto& [from, raw] : early) {
-    if (Message::from_bytes(raw, cfg_.limits).height() == h) on_message(MessageIn{from, std::move(raw)});
+    if (Message::from_bytes(raw, cfg_.limits).height() == height_) on_message(MessageIn{from, std::move(raw)});
   }
 }
 
@@ -240,7 +311,7 @@ void Tendermint::on_proposal_ready(const ProposalReady& p) {
   b.header.proposer = cfg_.self;
   b.header.tx_root = tx_root_of(p.body);
   b.header.app_hash = p.app_hash;
-  b.header.validators_hash = cfg_.validators.hash();
+  b.header.validators_hash = validators_.hash();
   b.header.time = now_;
   b.body = p.body;
   sign_and_broadcast(Message{Proposal{round_, std::move(b), std::nullopt, {}}}, std::nullopt);
@@ -301,7 +372,7 @@ void Tendermint::reject(NodeId from, RejectionCause cause, std::string detail) {
 // ------------------------------------------------------------ messages
 
 void Tendermint::on_message(const MessageIn& in) {
-  if (in.from >= cfg_.validators.size() || in.from == cfg_.self) {
+  if (in.from >= validators_.size() || in.from == cfg_.self) {
     reject(in.from, RejectionCause::wrong_sender, "sender is not another validator");
     return;
   }
@@ -310,6 +381,12 @@ void Tendermint::on_message(const MessageIn& in) {
     m = Message::from_bytes(in.payload, cfg_.limits);
   } catch (const DecodeError& e) {
     reject(in.from, RejectionCause::malformed, e.what());
+    return;
+  }
+  if (waiting_) {  // this height's set is not known yet: keep what is for it or later
+    if (m.height() >= height_ && !std::holds_alternative<Decision>(m.body) && future_.size() < cfg_.future_buffer) {
+      future_.emplace_back(in.from, in.payload);
+    }
     return;
   }
   if (auto* p = std::get_if<Proposal>(&m.body)) {
@@ -324,7 +401,7 @@ void Tendermint::on_message(const MessageIn& in) {
 bool Tendermint::check_header(const BlockHeader& h, NodeId from, Round proposal_round) {
   if (h.chain_id != cfg_.chain_id) {
     reject(from, RejectionCause::wrong_key, "block of another chain");
-  } else if (h.validators_hash != cfg_.validators.hash()) {
+  } else if (h.validators_hash != validators_.hash()) {
     reject(from, RejectionCause::wrong_key, "block names another validator set");
   } else if (h.parent != parent_hash()) {
     reject(from, RejectionCause::other, "block does not extend our chain tip");
@@ -374,7 +451,7 @@ void Tendermint::on_proposal(NodeId from, Proposal p, const Bytes& raw) {
 void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
   // A vote may be relayed (a re-proposal travels with its proof-of-lock):
   // the signature, not the channel, says who voted.
-  if (v.voter >= cfg_.validators.size()) return reject(from, RejectionCause::malformed, "voter outside the set");
+  if (v.voter >= validators_.size()) return reject(from, RejectionCause::malformed, "voter outside the set");
   if (v.height != height_) {
     if (v.height == 0) return reject(from, RejectionCause::out_of_range, "vote for height 0");
     // A vote for a height we decided only tells us that its (authenticated)
@@ -433,7 +510,7 @@ void Tendermint::on_decision(NodeId from, const Decision& d) {
   }
   if (!d.block.body_matches()) return reject(from, RejectionCause::invalid_proof, "tx root does not match the body");
   if (!check_header(d.block.header, from, d.certificate.round)) return;
-  if (!verify_certificate(crypto_, cfg_.validators, cfg_.chain_id, d.certificate)) {
+  if (!verify_certificate(crypto_, validators_, cfg_.chain_id, d.certificate)) {
     return reject(from, RejectionCause::invalid_proof, "commit certificate does not verify");
   }
   commit(d);
@@ -491,7 +568,7 @@ void Tendermint::on_timer(const TimerFired& t) {
     set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
     return;
   }
-  if (info.height != height_ || info.round != round_) return;
+  if (waiting_ || info.height != height_ || info.round != round_) return;
   switch (info.kind) {
     case TimerKind::propose:  // line 57
       if (step_ == Step::propose) {
@@ -531,7 +608,7 @@ std::uint64_t Tendermint::weight_for(Round r, VoteType t, const std::optional<st
       const auto c = second->second.find(voter);
       counts = c != second->second.end() && c->second.block == *value;
     }
-    if (counts) w += cfg_.validators.weight(voter);
+    if (counts) w += validators_.weight(voter);
   }
   return w;
 }
@@ -553,7 +630,7 @@ std::vector<const Vote*> Tendermint::votes_for(Round r, VoteType t, const Hash32
 }
 
 void Tendermint::evaluate() {
-  const auto& vs = cfg_.validators;
+  const auto& vs = validators_;
   for (bool progress = true; progress;) {
     progress = false;
     const auto own = proposals_.find(round_);
@@ -652,7 +729,7 @@ void Tendermint::evaluate() {
 
 void Tendermint::decide(const Proposal& p, Round r) {
   const Hash32 id = p.block.hash();
-  CommitCertificate cert{height_, r, id, std::vector<bool>(cfg_.validators.size()), {}};
+  CommitCertificate cert{height_, r, id, std::vector<bool>(validators_.size()), {}};
   std::vector<ByteView> sigs;
   for (const Vote* v : votes_for(r, VoteType::precommit, id)) {
     cert.signers[v->voter] = true;
@@ -678,7 +755,7 @@ void Tendermint::commit(Decision d) {
 
 std::size_t Tendermint::memory_items() const {
   std::size_t n = proposals_.size() + future_.size() + decisions_.size() + validity_.size() + timers_.size() +
-                  served_.size() + validating_.size();
+                  served_.size() + validating_.size() + sets_.size();
   for (const auto& [k, set] : votes_) n += set.size();
   for (const auto& [k, set] : conflicting_) n += set.size();
   return n;
@@ -723,6 +800,11 @@ Hash32 Tendermint::state_digest() const {
   w.u32(rounds_at_height_).u64(tick_height_);
   w.u64(static_cast<std::uint64_t>(height_started_)).u64(static_cast<std::uint64_t>(typical_height_));
   w.boolean(last_sync_request_.has_value()).u64(static_cast<std::uint64_t>(last_sync_request_.value_or(0)));
+  if (cfg_.validator_changes) {  // absent otherwise: digests of fixed-set runs stay as they were
+    detail::write_hash(w, validators_.hash());
+    w.boolean(waiting_).varint(sets_.size());
+    for (const auto& [h, set] : sets_) detail::write_hash(w.u64(h), set.hash());
+  }
   return Hash32{Sha256::hash(w.data())};
 }
 

@@ -71,13 +71,33 @@ ValidatorSet::ValidatorSet(std::vector<Validator> validators) : validators_(std:
   std::set<std::string> keys;  // hex: keeps gcc 12's memcmp bounds warning away
   for (std::size_t i = 0; i < validators_.size(); ++i) {
     const auto& v = validators_[i];
-    if (v.weight == 0) throw InvalidArgument("validator set: validator " + std::to_string(i) + " has weight 0");
     if (v.weight > max_total_weight - total_) throw InvalidArgument("validator set: total weight exceeds 2^62");
     total_ += v.weight;
     if (!keys.insert(to_hex(v.bls_key)).second) {
       throw InvalidArgument("validator set: validator " + std::to_string(i) + " repeats another's BLS key");
     }
   }
+  if (total_ == 0) throw InvalidArgument("validator set: every weight is 0");
+}
+
+ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorChange> changes) {
+  std::vector<Validator> next = set.validators();
+  std::set<std::string> named;
+  for (const auto& c : changes) {
+    const std::string key = to_hex(c.bls_key);
+    const std::string shown = key.substr(0, 16);
+    if (!named.insert(key).second) throw InvalidValidatorUpdate("validator update: key " + shown + "... is named twice");
+    const auto it = std::find_if(next.begin(), next.end(), [&](const Validator& v) { return v.bls_key == c.bls_key; });
+    if (it == next.end()) throw InvalidValidatorUpdate("validator update: unknown key " + shown + "... (not a member)");
+    it->weight = c.weight;
+  }
+  std::uint64_t total = 0;
+  for (const auto& v : next) {
+    if (v.weight > max_total_weight - total) throw InvalidValidatorUpdate("validator update: total weight exceeds 2^62");
+    total += v.weight;
+  }
+  if (total == 0) throw InvalidValidatorUpdate("validator update: no weight would be left");
+  return ValidatorSet(std::move(next));
 }
 
 void ValidatorSet::write(Writer& w) const {

@@ -82,10 +82,12 @@ std::unique_ptr<consensus::StateWriter> LedgerAppStore::begin_height(Height h) {
 }
 
 Hash32 LedgerAppStore::commit_height(std::unique_ptr<consensus::StateWriter> batch,
-                                     const consensus::Decision* decision, ByteView results) {
+                                     const consensus::Decision* decision, ByteView results,
+                                     const consensus::ValidatorSet* next_validators) {
   auto* writes = dynamic_cast<HeightWrites*>(batch.get());
   if (writes == nullptr || writes->owner_ != this) throw InvalidArgument("LedgerAppStore: a batch of another store");
   if (!ledger_) {  // genesis: the ledger is created with the application's state as version 0
+    if (next_validators != nullptr) throw InvalidArgument("LedgerAppStore: a validator change without a block");
     OpenOptions options = options_;
     options.genesis_state = writes->changes();
     ledger_.emplace(Ledger::open(store_, options));
@@ -93,7 +95,7 @@ Hash32 LedgerAppStore::commit_height(std::unique_ptr<consensus::StateWriter> bat
   }
   if (decision == nullptr) throw InvalidArgument("LedgerAppStore: a height after genesis needs its decided block");
   const auto changes = writes->changes();
-  return ledger_->commit(decision->block, decision->certificate, results, changes);
+  return ledger_->commit(decision->block, decision->certificate, results, changes, next_validators);
 }
 
 }  // namespace privfin::ledger

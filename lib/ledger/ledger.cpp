@@ -251,7 +251,7 @@ void Ledger::check_height(Height h, bool tip) const {
 }
 
 Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCertificate& certificate, ByteView results,
-                      std::span<const StateChange> changes) {
+                      std::span<const StateChange> changes, const consensus::ValidatorSet* next_validators) {
   const Height h = height_ + 1;
   const auto& header = block.header;
   const auto refuse = [&](const std::string& why) {
@@ -288,6 +288,7 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   }
   const auto txs = transactions_of(block.body);
   for (std::uint64_t i = 0; i < txs.size(); ++i) b.put(Column::tx_index, tx_hash(txs[i]).v, tx_location(h, i));
+  if (next_validators != nullptr) b.put(Column::validators, height_key(h + 2), next_validators->to_bytes());
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
   store_->write(b, true);
@@ -321,6 +322,26 @@ std::optional<consensus::CommitCertificate> Ledger::certificate(Height h) const 
     return consensus::CommitCertificate::from_bytes(*bytes, options_.limits);
   } catch (const DecodeError& e) {
     throw StoreCorruption(h, "certs", key, e.what());
+  }
+}
+
+std::optional<consensus::ValidatorSet> Ledger::validators_from(Height h) const {
+  return stored_validators(*store_, h, options_.limits);
+}
+
+std::optional<consensus::ValidatorSet> stored_validators(const Store& store, Height h, const consensus::Limits& limits) {
+  // Changes are rare (a handful per chain): the column is read whole.
+  std::optional<std::pair<Bytes, Bytes>> latest;
+  const auto end = height_key(h + 1);
+  store.scan(Column::validators, {}, end, [&](ByteView k, ByteView v) {
+    latest.emplace(Bytes(k.begin(), k.end()), Bytes(v.begin(), v.end()));
+    return true;
+  });
+  if (!latest) return std::nullopt;
+  try {
+    return consensus::ValidatorSet::from_bytes(latest->second, limits);
+  } catch (const Error& e) {  // DecodeError, or InvalidArgument from the set's own rules
+    throw StoreCorruption(height_from_key(latest->first), "validators", latest->first, e.what());
   }
 }
 

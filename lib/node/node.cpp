@@ -82,6 +82,14 @@ struct Node::Env {
     std::size_t ok = 0;
     for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
     node.remember(d, result);
+    // The set of height + 2 (ABCI's rule), changed or not: the engine waits
+    // for it before that height.
+    const Height h = d.block.header.height;
+    node.replies_.emplace_back(consensus::ValidatorsDecided{h + 2, node.executor_->validators_at(h + 2)});
+    if (!result.validator_changes.empty()) {
+      node.event("validators", "height " + std::to_string(h) + " changed the validator set from height " +
+                                   std::to_string(h + 2) + " on");
+    }
     node.event("commit", "height " + std::to_string(d.block.header.height) + " block " + d.block.hash().short_hex() +
                              " round " + std::to_string(d.certificate.round) + " txs " +
                              std::to_string(result.results.size()) + " ok " + std::to_string(ok) + " app " +
@@ -112,7 +120,7 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       crypto_(crypto),
       bus_(bus),
       app_(app),
-      app_store_(store, open_options()),
+      app_store_(store, open_options(store)),
       safety_(store),
       evidence_(store),
       epoch_(std::chrono::steady_clock::now()) {
@@ -130,6 +138,7 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
   tc.chain_id = settings_.chain_id;
   tc.validators = genesis_.validators;
   tc.self = self_;
+  tc.validator_changes = true;
   tc.bugs = {};
   if (settings_.retain_heights > 0 && settings_.retain_heights < settings_.snapshot_interval) {
     throw InvalidArgument("Node: retain_heights (" + std::to_string(settings_.retain_heights) +
@@ -156,7 +165,8 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
   }
   executor_ = std::make_unique<consensus::AppExecutor>(
       app_, app_store_,
-      consensus::ExecutorConfig{settings_.chain_id, settings_.mempool_max_txs, settings_.mempool_max_bytes});
+      consensus::ExecutorConfig{settings_.chain_id, settings_.mempool_max_txs, settings_.mempool_max_bytes,
+                                genesis_.validators});
   if (settings_.genesis_hash) {
     genesis_hash_ = *settings_.genesis_hash;
   } else {
@@ -173,12 +183,13 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
 
 Node::~Node() = default;
 
-ledger::OpenOptions Node::open_options() {
-  // The tip's certificate is re-verified at open (validator-set changes are
-  // not supported yet: the genesis set signs every height).
+ledger::OpenOptions Node::open_options(const ledger::Store& store) {
+  // The tip's certificate is re-verified at open, under the set of its
+  // height (the validators column family, else the genesis set).
   ledger::OpenOptions o;
-  o.verify_certificate = [this](const consensus::Block&, const consensus::CommitCertificate& c) {
-    return consensus::verify_certificate(crypto_, genesis_.validators, settings_.chain_id, c);
+  o.verify_certificate = [this, &store](const consensus::Block&, const consensus::CommitCertificate& c) {
+    const auto changed = ledger::stored_validators(store, c.height, settings_.engine.limits);
+    return consensus::verify_certificate(crypto_, changed ? *changed : genesis_.validators, settings_.chain_id, c);
   };
   return o;
 }
@@ -264,6 +275,7 @@ void Node::start() {
     if (block && cert) s.tip = consensus::Decision{std::move(*block), std::move(*cert)};
   }
   s.record = safety_.load(settings_.engine.limits);
+  for (const Height h : {s.committed + 1, s.committed + 2}) s.validators.push_back({h, executor_->validators_at(h)});
   event("start", "height " + std::to_string(s.committed) + (s.record ? ", safety record at height " +
                                                                            std::to_string(s.record->height)
                                                                      : ", no safety record"));

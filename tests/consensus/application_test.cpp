@@ -329,3 +329,90 @@ TEST_CASE("signed transactions: every truncation and bit flip is refused or fail
     }
   });
 }
+
+TEST_CASE("payments: validator-set changes approved by more than two thirds of the weight, every refusal named",
+          "[consensus][app][payments][validators]") {
+  // Four members with Ed25519 keys; BLS keys are labels here (the
+  // application only names them).
+  std::vector<sig::Ed25519SecretKey> members;
+  std::vector<Validator> vs;
+  for (std::uint8_t i = 0; i < 4; ++i) {
+    members.push_back(key_of(40 + i));
+    vs.push_back(Validator{text("bls-key-" + std::to_string(i)), {}, {}, members.back().public_key(), 1});
+  }
+  Genesis g = genesis_of(Payments::genesis({{key_of(50).public_key(), 100}}));
+  g.validators = ValidatorSet(vs);
+  Payments app("test-chain");
+  Node node(app, g);
+  const auto submitter = key_of(50);
+  const std::vector<ValidatorChange> changes{{vs[3].bls_key, 0}, {vs[1].bls_key, 3}};
+  const auto approvals = [&](std::initializer_list<NodeId> who, std::uint64_t seq,
+                             const std::vector<ValidatorChange>& c) {
+    std::vector<Payments::Approval> out;
+    for (NodeId i : who) out.push_back(Payments::approve(members[i], i, "test-chain", seq, c));
+    return out;
+  };
+  const auto verdict = [&](const Bytes& tx) { return app.check_tx(node.state.reader(), tx, CheckKind::fresh); };
+
+  // Two of four approve: half the weight, not more than two thirds.
+  auto v = verdict(Payments::validator_change(submitter, "test-chain", 0, 0, changes, approvals({0, 1}, 0, changes)));
+  CHECK(v.code == TxCode::invalid);
+  CHECK(v.reason == "the approvals carry weight 2 of 4; more than two thirds is needed");
+  // A member approving twice, one outside the set, a forged approval, an
+  // approval of other changes, a wrong sequence, an unknown key.
+  auto twice = approvals({0, 1, 1}, 0, changes);
+  CHECK(verdict(Payments::validator_change(submitter, "test-chain", 0, 0, changes, twice)).reason ==
+        "member 1 approves twice");
+  auto outside = approvals({0, 1, 2}, 0, changes);
+  outside[2].member = 7;
+  CHECK(verdict(Payments::validator_change(submitter, "test-chain", 0, 0, changes, outside)).reason ==
+        "approval by member 7, not in the set");
+  auto forged = approvals({0, 1, 2}, 0, changes);
+  forged[1] = Payments::approve(members[2], 1, "test-chain", 0, changes);  // member 2's key signing for member 1
+  CHECK(verdict(Payments::validator_change(submitter, "test-chain", 0, 0, changes, forged)).code == TxCode::bad_signature);
+  const std::vector<ValidatorChange> other{{vs[3].bls_key, 2}};
+  CHECK(verdict(Payments::validator_change(submitter, "test-chain", 0, 0, changes, approvals({0, 1, 2}, 0, other)))
+            .code == TxCode::bad_signature);
+  CHECK(verdict(Payments::validator_change(submitter, "test-chain", 0, 1, changes, approvals({0, 1, 2}, 1, changes)))
+            .code == TxCode::bad_nonce);
+  const std::vector<ValidatorChange> unknown{{text("bls-key-9"), 1}};
+  v = verdict(Payments::validator_change(submitter, "test-chain", 0, 0, unknown, approvals({0, 1, 2}, 0, unknown)));
+  CHECK(v.code == TxCode::invalid);
+  CHECK_THAT(v.reason, Catch::Matchers::Contains("unknown key"));
+  const std::vector<ValidatorChange> repeated{{vs[1].bls_key, 1}, {vs[1].bls_key, 2}};
+  v = verdict(Payments::validator_change(submitter, "test-chain", 0, 0, repeated, approvals({0, 1, 2}, 0, repeated)));
+  CHECK_THAT(v.reason, Catch::Matchers::Contains("named twice"));
+  CHECK_THROWS_AS(Payments::validator_change(submitter, "test-chain", 0, 0, {}, approvals({0}, 0, {})), InvalidArgument);
+
+  // Three of four: adopted. Every member's new weight is in the result.
+  const Bytes ok = Payments::validator_change(submitter, "test-chain", 0, 0, changes, approvals({0, 1, 2}, 0, changes));
+  CHECK(verdict(ok).ok());
+  const auto& r = node.execute({ok});
+  REQUIRE(r.results.size() == 1);
+  CHECK(r.results[0].ok());
+  const ValidatorSet next = apply_changes(g.validators, changes);
+  REQUIRE(r.validator_changes.size() == 4);
+  CHECK(apply_changes(g.validators, r.validator_changes) == next);
+  // The set and the sequence are in the state (and provable).
+  auto q = app.query(node.state, "validators", {}, 0, false);
+  REQUIRE(q.value);
+  CHECK(ValidatorSet::from_bytes(*q.value) == next);
+  CHECK(read_u64_value(*app.query(node.state, "sequence", {}, 0, false).value) == 1);
+  // The same approvals again: a replay (the sequence moved on). Refused
+  // transactions consume no nonce: the submitter's next stays 1.
+  CHECK(node.execute({Payments::validator_change(submitter, "test-chain", 1, 0, changes, approvals({0, 1, 2}, 0, changes))})
+            .results[0]
+            .code == TxCode::bad_nonce);
+  // Under the new weights (1, 3, 1, 0; total 5) members 0 and 2 are not
+  // enough, member 1 with one more is: 4 of 5.
+  const std::vector<ValidatorChange> back{{vs[3].bls_key, 1}};
+  CHECK(node.execute({Payments::validator_change(submitter, "test-chain", 1, 1, back, approvals({0, 2}, 1, back))})
+            .results[0]
+            .code == TxCode::invalid);
+  const auto& r2 =
+      node.execute({Payments::validator_change(submitter, "test-chain", 1, 1, back, approvals({1, 2}, 1, back))});
+  CHECK(r2.results[0].ok());
+  CHECK(apply_changes(next, r2.validator_changes).weight(3) == 1);
+  // A block of transfers changes nothing.
+  CHECK(node.execute({}).validator_changes.empty());
+}

@@ -121,3 +121,15 @@ TEST_CASE("proposer: the engine and the simulator's agreed chain follow the weig
   }
   CHECK(made[3] > 2 * made[0]);  // 16 and 4 when every height decides in round 0
 }
+
+TEST_CASE("proposer: a member of weight 0 never proposes, also when huge weights are scaled",
+          "[consensus][proposer][validators]") {
+  for (const auto& weights : {std::vector<std::uint64_t>{1, 0, 2, 1}, std::vector<std::uint64_t>{0, 1, 1, 1},
+                              std::vector<std::uint64_t>{std::uint64_t{1} << 40, 0, 3, std::uint64_t{1} << 39}}) {
+    const ProposerSchedule s(weighted(weights));
+    for (std::uint64_t k = 0; k < s.period(); ++k) {
+      INFO("selection " << k);
+      CHECK(weights[s.at(k)] > 0);
+    }
+  }
+}

@@ -271,3 +271,97 @@ TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are r
   CHECK(all_of<Rejected>(engine.step(2, MessageIn{0, Message{v}.to_bytes()})).empty());
   CHECK(engine.state_digest() != digest);
 }
+
+namespace {
+
+CommitCertificate certificate_by(const Sample& s, const Block& b, std::initializer_list<NodeId> signers) {
+  CommitCertificate cert{b.header.height, 0, b.hash(), std::vector<bool>(4), {}};
+  std::vector<Bytes> sigs;
+  for (NodeId i : signers) {
+    cert.signers[i] = true;
+    sigs.push_back(s.vote(i, VoteType::precommit, b.header.height, 0, b.hash()).signature);
+  }
+  std::vector<ByteView> views(sigs.begin(), sigs.end());
+  SymbolicCrypto c(s.keys, std::nullopt);
+  cert.aggregate = c.aggregate(views);
+  return cert;
+}
+
+}  // namespace
+
+TEST_CASE("tendermint: validator-set changes - each height under its own set, a wait for an unknown set, refusals",
+          "[consensus][tendermint][validators]") {
+  Sample s;
+  // From height 2 on, node 0 has weight 0: a quorum is then all of 1, 2, 3.
+  const ValidatorSet changed = apply_changes(s.validators, std::vector<ValidatorChange>{{s.validators.at(0).bls_key, 0}});
+  TendermintConfig cfg = config_of(s);
+  cfg.validator_changes = true;
+  SymbolicCrypto crypto{s.keys, self};
+  {
+    Tendermint e(cfg, crypto);
+    CHECK_THROWS_AS(e.step(0, Start{}), InvalidArgument);  // no set for height 1
+  }
+  {
+    Tendermint e(cfg, crypto);
+    Start other;
+    other.validators = {{1, SymbolicKeys::make(testing::seed_of(9), 4)->validator_set()}};
+    CHECK_THROWS_AS(e.step(0, other), InvalidValidatorUpdate);  // other members
+  }
+  Tendermint e(cfg, crypto);
+  Start start;
+  start.validators = {{1, s.validators}, {2, changed}};
+  (void)e.step(0, start);
+
+  // Height 1 under the genesis set.
+  const Block b1 = s.block(1, 0);
+  auto a = e.step(1, MessageIn{1, Message{Decision{b1, certificate_by(s, b1, {0, 1, 2})}}.to_bytes()});
+  REQUIRE(all_of<Commit>(a).size() == 1);
+  REQUIRE(e.height() == 2);
+  for (Round r = 0; r < 8; ++r) CHECK(e.proposer(2, r) != 0);  // weight 0 never proposes
+
+  // Height 2 under the changed set.
+  Block b2 = s.block(2, 0);
+  b2.header.parent = b1.hash();
+  b2.header.proposer = e.proposer(2, 0);  // the new set's schedule
+  const auto decide = [&](const Block& b, std::initializer_list<NodeId> signers) {
+    return e.step(2, MessageIn{1, Message{Decision{b, certificate_by(s, b, signers)}}.to_bytes()});
+  };
+  a = decide(b2, {1, 2, 3});  // names the genesis set: refused
+  REQUIRE(all_of<Rejected>(a).size() == 1);
+  CHECK_THAT(all_of<Rejected>(a)[0].rejection.detail, Catch::Matchers::Contains("another validator set"));
+  b2.header.validators_hash = changed.hash();
+  a = decide(b2, {0, 1, 2});  // two thirds of the old weights, not of the new ones
+  REQUIRE(all_of<Rejected>(a).size() == 1);
+  CHECK_THAT(all_of<Rejected>(a)[0].rejection.detail, Catch::Matchers::Contains("does not verify"));
+  CHECK(e.height() == 2);
+  a = decide(b2, {1, 2, 3});
+  REQUIRE(all_of<Commit>(a).size() == 1);
+  REQUIRE(e.height() == 3);
+
+  // Height 3's set is not known yet: the engine waits, keeps what arrives.
+  CHECK(all_of<SetTimer>(a).empty());
+  CHECK(all_of<RequestProposal>(a).empty());
+  const Hash32 waiting = e.state_digest();
+  a = e.step(3, MessageIn{1, Message{s.vote(1, VoteType::prevote, 3, 0, std::nullopt)}.to_bytes()});
+  CHECK(a.empty());
+  CHECK(e.state_digest() != waiting);  // the vote is kept for height 3
+  a = e.step(4, ValidatorsDecided{3, changed});
+  CHECK_FALSE(all_of<SetTimer>(a).empty());  // height 3 begins: its propose timer
+  const Hash32 begun = e.state_digest();
+  (void)e.step(5, ValidatorsDecided{3, s.validators});  // a height that has begun keeps its set
+  CHECK(e.state_digest() == begun);
+  (void)e.step(6, ValidatorsDecided{5, s.validators});  // a later one is kept
+  CHECK(e.state_digest() != begun);
+}
+
+TEST_CASE("tendermint: an engine without validator_changes ignores its own set again and refuses a change",
+          "[consensus][tendermint][validators]") {
+  Node n;
+  (void)n.engine.step(0, Start{});
+  const Hash32 before = n.engine.state_digest();
+  CHECK(n.engine.step(1, ValidatorsDecided{3, n.s.validators}).empty());
+  CHECK(n.engine.state_digest() == before);
+  const ValidatorSet changed =
+      apply_changes(n.s.validators, std::vector<ValidatorChange>{{n.s.validators.at(1).bls_key, 4}});
+  CHECK_THROWS_AS(n.engine.step(2, ValidatorsDecided{3, changed}), InvalidValidatorUpdate);
+}

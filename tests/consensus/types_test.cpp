@@ -19,13 +19,52 @@ TEST_CASE("validator set: round trip, truncations, bit flips, duplicate keys", "
   members[2].bls_key = members[1].bls_key;
   CHECK_THROWS_AS(ValidatorSet(members), InvalidArgument);
   members = vs.validators();
-  members[0].weight = 0;
-  CHECK_THROWS_AS(ValidatorSet(members), InvalidArgument);
+  members[0].weight = 0;  // a member without a vote keeps its place
+  CHECK(ValidatorSet(members).total_weight() == vs.total_weight() - vs.weight(0));
+  for (auto& m : members) m.weight = 0;
+  CHECK_THROWS_AS(ValidatorSet(members), InvalidArgument);  // nobody would vote
   CHECK_THROWS_AS(ValidatorSet(std::vector<Validator>{}), InvalidArgument);
   CHECK(vs.is_quorum(3));
   CHECK_FALSE(vs.is_quorum(2));
   CHECK(vs.is_one_honest(2));
   CHECK_FALSE(vs.is_one_honest(1));
+}
+
+TEST_CASE("validator set changes: weights by key, unknown and repeated keys refused, the set unchanged",
+          "[consensus][types][validators]") {
+  Sample s;
+  const ValidatorSet& vs = s.validators;
+  const std::vector<ValidatorChange> changes{{vs.at(1).bls_key, 5}, {vs.at(3).bls_key, 0}};
+  const ValidatorSet next = apply_changes(vs, changes);
+  REQUIRE(next.size() == vs.size());
+  CHECK(next.weight(0) == vs.weight(0));
+  CHECK(next.weight(1) == 5);
+  CHECK(next.weight(3) == 0);
+  CHECK(next.at(1).bls_key == vs.at(1).bls_key);  // places and keys stay
+  CHECK(next.hash() != vs.hash());
+  CHECK(apply_changes(vs, {}) == vs);
+  // A member at weight 0 can come back.
+  CHECK(apply_changes(next, std::vector<ValidatorChange>{{vs.at(3).bls_key, 2}}).weight(3) == 2);
+
+  const auto refused = [&](const std::vector<ValidatorChange>& bad, const std::string& why) {
+    INFO(why);
+    try {
+      (void)apply_changes(vs, bad);
+      FAIL("accepted");
+    } catch (const InvalidValidatorUpdate& e) {
+      CHECK_THAT(e.what(), Catch::Matchers::Contains(why));
+    }
+  };
+  Bytes stranger = vs.at(0).bls_key;
+  stranger[0] ^= std::byte{1};
+  refused({{stranger, 1}}, "unknown key");
+  refused({{vs.at(1).bls_key, 2}, {vs.at(1).bls_key, 3}}, "named twice");
+  std::vector<ValidatorChange> all_out;
+  for (const auto& v : vs.validators()) all_out.push_back({v.bls_key, 0});
+  refused(all_out, "no weight would be left");
+  refused({{vs.at(0).bls_key, std::uint64_t{1} << 62}}, "exceeds 2^62");
+  // An InvalidValidatorUpdate is an InvalidArgument, for callers that catch those.
+  CHECK_THROWS_AS(apply_changes(vs, std::vector<ValidatorChange>{{stranger, 1}}), InvalidArgument);
 }
 
 TEST_CASE("validator set: a lying count costs nothing", "[consensus][types]") {

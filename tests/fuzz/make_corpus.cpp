@@ -388,6 +388,12 @@ void consensus_app() {
   write("consensus_app", "genesis", Seed().u8(2).raw(apps::Payments::genesis({{bank.public_key(), 100}, {other.public_key(), 5}})));
   write("consensus_app", "check_transfer", Seed().u8(3).raw(transfer));
   write("consensus_app", "check_set", Seed().u8(3).raw(set));
+  // A validator change the harness's one member (the bank's key) approves.
+  const std::vector<ValidatorChange> changes{{to_bytes(std::string_view("bls-key")), 2}};
+  const std::vector<apps::Payments::Approval> approvals{apps::Payments::approve(bank, 0, "fuzz", 0, changes)};
+  write("consensus_app", "change_payload", Seed().u8(4).raw(apps::Payments::change_payload(0, changes, approvals)));
+  write("consensus_app", "check_change",
+        Seed().u8(3).raw(apps::Payments::validator_change(bank, "fuzz", 0, 0, changes, approvals)));
 }
 
 void ot_messages() {

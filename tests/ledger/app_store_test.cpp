@@ -12,6 +12,7 @@
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/ledger/app_store.hpp"
+#include "privfin/ledger/error.hpp"
 #include "privfin/ledger/rocksdb_store.hpp"
 #include "privfin/ledger/store.hpp"
 #include "support/processes.hpp"
@@ -178,6 +179,113 @@ TEST_CASE("ledger app store: the key-value store, its history and misuse", "[led
     CHECK(verify_state_proof(StateProof::from_bytes(q.proof), apps::KvStore::state_key(to_bytes(std::string_view("rate"))),
                              q.value, state.app_hash(h)));
   }
-  CHECK_THROWS_AS(state.commit_height(state.begin_height(4), nullptr, {}), InvalidArgument);  // no block
+  CHECK_THROWS_AS(state.commit_height(state.begin_height(4), nullptr, {}, nullptr), InvalidArgument);  // no block
   CHECK_THROWS_AS(state.begin_height(9), InvalidArgument);
+}
+
+TEST_CASE("ledger app store: a validator-set change is stored with its block, read after a restart, and a damaged "
+          "entry is refused by name",
+          "[ledger][app][validators]") {
+  const std::vector<sig::Ed25519SecretKey> banks = {bank(0), bank(1), bank(2)};
+  std::vector<sig::Ed25519SecretKey> members;
+  std::vector<Validator> vs;
+  for (std::uint8_t i = 0; i < 4; ++i) {
+    members.push_back(bank(static_cast<std::uint8_t>(20 + i)));
+    vs.push_back(Validator{value_of(100 + i), {}, {}, members.back().public_key(), 1});
+  }
+  Genesis g = genesis_of(banks);
+  g.validators = ValidatorSet(vs);
+  const std::vector<ValidatorChange> changes{{vs[2].bls_key, 0}};
+  const ValidatorSet next = apply_changes(g.validators, changes);
+  std::vector<apps::Payments::Approval> approvals;
+  for (NodeId i : {0U, 1U, 3U}) approvals.push_back(apps::Payments::approve(members[i], i, "settlement", 0, changes));
+  const Bytes change = apps::Payments::validator_change(banks[0], "settlement", 0, 0, changes, approvals);
+  apps::Payments app("settlement");
+  test::TempDir dir;
+  {
+    auto store = RocksDbStore::open(dir.path() / "db");
+    LedgerAppStore state(*store);
+    AppExecutor exec(app, state, ExecutorConfig{"settlement", 1000, 1 << 20, g.validators});
+    exec.init_chain(g);
+    const auto d1 = decide(state, {change}, Hash32{});
+    REQUIRE(exec.commit(d1).results[0].ok());
+    // Decided in block 1, in force from height 3 on (ABCI's rule).
+    CHECK(exec.validators_at(1) == g.validators);
+    CHECK(exec.validators_at(2) == g.validators);
+    CHECK(exec.validators_at(3) == next);
+    CHECK(exec.validators_at(1000) == next);
+    CHECK(!state.validators_from(2));
+    (void)exec.commit(decide(state, {}, d1.block.hash()));
+  }
+  {
+    auto store = RocksDbStore::open(dir.path() / "db");
+    LedgerAppStore state(*store);
+    AppExecutor exec(app, state, ExecutorConfig{"settlement", 1000, 1 << 20, g.validators});
+    exec.recover();
+    CHECK(exec.validators_at(3) == next);
+    CHECK(stored_validators(*store, 3) == next);
+    CHECK(!stored_validators(*store, 2));
+    // A damaged entry: StoreCorruption naming the height and the column family.
+    WriteBatch damage;
+    damage.put(Column::validators, height_key(3), to_bytes("not a validator set"));
+    store->write(damage);
+    try {
+      (void)state.ledger().validators_from(5);
+      FAIL("a damaged validator set was read");
+    } catch (const StoreCorruption& e) {
+      CHECK_THAT(e.what(), Catch::Matchers::Contains("validators"));
+      CHECK_THAT(e.what(), Catch::Matchers::Contains("3"));
+    }
+  }
+}
+
+TEST_CASE("app executor: a validator change needs the genesis set in the config - an invalid one stores nothing",
+          "[ledger][app][validators]") {
+  // An application that returns whatever changes its transactions name
+  // (a buggy one: it checks nothing).
+  struct Unchecked final : public Application {
+    ValidatorSet set;
+    InitResult init_chain(const Genesis&, StateWriter& s) override {
+      s.put(to_bytes("genesis"), to_bytes("1"));
+      return {};
+    }
+    TxVerdict check_tx(const StateReader&, ByteView, CheckKind) const override { return {}; }
+    FinalizeResult finalize_block(const DecidedBlock& b, StateWriter&) const override {
+      FinalizeResult r;
+      for (const auto& tx : b.txs) {
+        r.results.push_back({});
+        r.validator_changes.push_back({tx, 2});
+      }
+      return r;
+    }
+    QueryResult query(const VersionedState&, std::string_view, ByteView, Height, bool) const override { return {}; }
+  };
+  std::vector<Validator> vs;
+  for (std::uint64_t i = 0; i < 4; ++i) vs.push_back(Validator{value_of(i), {}, {}, {}, 1});
+  const ValidatorSet set(vs);
+  Unchecked app;
+  {
+    MemoryStore memory;
+    LedgerAppStore state(memory);
+    AppExecutor exec(app, state, ExecutorConfig{"settlement", 1000, 1 << 20});  // no genesis set
+    Genesis g;
+    g.chain_id = "settlement";
+    exec.init_chain(g);
+    CHECK_THROWS_AS(exec.commit(decide(state, {value_of(1)}, Hash32{})), InvalidArgument);
+  }
+  MemoryStore memory;
+  LedgerAppStore state(memory);
+  AppExecutor exec(app, state, ExecutorConfig{"settlement", 1000, 1 << 20, set});
+  Genesis g;
+  g.chain_id = "settlement";
+  exec.init_chain(g);
+  CHECK_THROWS_AS(exec.commit(decide(state, {value_of(7)}, Hash32{})), InvalidValidatorUpdate);  // not a member
+  CHECK(state.latest_height() == 0);  // nothing stored
+  CHECK(memory.size(Column::validators) == 0);
+  // The node stops there; restarted, it executes the height again.
+  AppExecutor again(app, state, ExecutorConfig{"settlement", 1000, 1 << 20, set});
+  again.recover();
+  (void)again.commit(decide(state, {value_of(1)}, Hash32{}));
+  CHECK(again.validators_at(3).weight(1) == 2);
+  CHECK(memory.size(Column::validators) == 1);
 }

@@ -183,6 +183,52 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
                                    dir.path() / "client.txt");
   CHECK(offline.first == 0);
   CHECK(offline.second.find("verified: balance 1000250") != std::string::npos);
+  // The members retire node 3 (weight 0) and give node 0 weight 2 (so that
+  // nodes 0 and 1 still hold a quorum when node 2 dies below): members 0,
+  // 1 and 2 approve with
+  // their identity keys, offline; anyone submits. From two heights after
+  // its block the new set signs, and a balance still verifies against the
+  // genesis alone (the light client accepts the new set: members holding
+  // more than a third of the genesis weight signed under it).
+  const auto genesis_bin = (net_dir / "genesis.bin").string();
+  std::vector<std::string> approval_args;
+  for (int m = 0; m < 3; ++m) {
+    const auto file = dir.path() / ("approval" + std::to_string(m) + ".json");
+    const auto approved = run_program({client, "approve", "--genesis", genesis_bin, "--key",
+                                       (net_dir / ("identity" + std::to_string(m) + ".key")).string(), "--member",
+                                       std::to_string(m), "--sequence", "0", "--weight", "0=2", "--weight", "3=0"},
+                                      file);
+    INFO(approved.second);
+    REQUIRE(approved.first == 0);
+    approval_args.push_back("--approval");
+    approval_args.push_back(file.string());
+  }
+  const auto change_to = [&](const std::string& weight) {
+    auto args = with(api(0), {"change-validators", "--genesis", genesis_bin, "--key", (net_dir / "bank1.key").string(),
+                              "--sequence", "0", "--weight", "0=2", "--weight", weight, "--wait", "20"});
+    args.insert(args.end(), approval_args.begin(), approval_args.end());
+    return args;
+  };
+  const auto changed = run_program(change_to("3=0"), dir.path() / "client.txt");
+  INFO(changed.second);
+  CHECK(changed.first == 0);
+  CHECK(changed.second.find(": ok") != std::string::npos);
+  const std::uint64_t change_height = top(out(0));
+  REQUIRE(wait_for([&] { return all_at(change_height + 3); }, 60s));
+  const auto after = run_program(with(api(2), {"balance", "--account-key", (net_dir / "bank3.key").string(),
+                                               "--genesis", genesis_bin, "--save", bundle}),
+                                 dir.path() / "client.txt");
+  INFO(after.second);
+  CHECK(after.first == 0);
+  CHECK(after.second.find("verified: balance 1000250") != std::string::npos);
+  CHECK(read_all(bundle).find("\"validators\"") != std::string::npos);  // the new set travelled with it
+  const auto offline_after = run_program({client, "verify", "--genesis", genesis_bin, "--bundle", bundle},
+                                         dir.path() / "client.txt");
+  CHECK(offline_after.first == 0);
+  // Approvals of one change do not count for another (nor again: the sequence moved on).
+  const auto refused_change = run_program(change_to("2=0"), dir.path() / "client.txt");
+  CHECK(refused_change.first == 1);
+  CHECK(refused_change.second.find("refused") != std::string::npos);
   auto wrong = api(0);
   wrong[4] = (net_dir / "api1.crt").string();
   const auto refused = run_program(with(wrong, {"status"}), dir.path() / "client.txt");

@@ -229,6 +229,69 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopp
   CHECK(m.step_seconds[0].count() > 0);
 }
 
+TEST_CASE("nodes: a validator-set change the members approve takes effect two heights later - then two nodes "
+          "carry the chain alone",
+          "[node][cluster][validators]") {
+  ThreadCluster t(4);
+  const auto& c = t.c;
+  const auto& set = c.genesis.validators;
+  // Weights 3, 3, 1, 0 (total 7): nodes 0 and 1 alone hold 6, more than
+  // two thirds. Approved by members 0, 1 and 2 (3 of the weight 4).
+  const std::vector<consensus::ValidatorChange> changes{
+      {set.at(0).bls_key, 3}, {set.at(1).bls_key, 3}, {set.at(2).bls_key, 1}, {set.at(3).bls_key, 0}};
+  std::vector<consensus::apps::Payments::Approval> approvals;
+  for (NodeId m : {0U, 1U, 2U}) {
+    approvals.push_back(consensus::apps::Payments::approve(c.member_keys[m], m, c.chain_id, 0, changes));
+  }
+  const Bytes change = consensus::apps::Payments::validator_change(c.banks[0], c.chain_id, 0, 0, changes, approvals);
+  const consensus::ValidatorSet next = consensus::apply_changes(set, changes);
+  std::atomic<bool> submitted{false};
+  std::atomic<Height> changed_at{0};  // the height whose block carried the change (node 0's view)
+  std::vector<std::atomic<bool>> follows(4);  // each node's store holds the new set
+  const auto start = [&](std::size_t i) {
+    t.start(i, [&, i](auto& o) {
+      o.each_turn = [&, i](Node& node) {
+        if (i == 0 && !submitted && node.status().height >= 2) {
+          if (!node.submit(change).ok()) throw std::runtime_error("the validator change was refused");
+          submitted = true;
+        }
+        const auto stored = node.ledger().validators_from(1'000'000);
+        if (stored && !follows[i]) {
+          if (*stored != next) throw std::runtime_error("another validator set was stored");
+          follows[i] = true;
+          if (i == 0) changed_at = node.status().height;
+        }
+      };
+    });
+  };
+  for (std::size_t i = 0; i < 4; ++i) start(i);
+  REQUIRE(wait_for([&] { return follows[0] && follows[1] && follows[2] && follows[3]; }, 45s));
+  // The new set signs from the height after next: wait until it has signed a few.
+  const Height in_force = changed_at + 2;
+  REQUIRE(wait_for([&] { return t.height(0) >= in_force + 2 && t.height(1) >= in_force + 2; }, 30s));
+  t.stop(2);
+  t.stop(3);
+  const Height alone_from = std::max(t.height(0), t.height(1));
+  // Under the genesis weights two of four could not commit; under the new ones they do.
+  CHECK(wait_for([&] { return t.height(0) >= alone_from + 5 && t.height(1) >= alone_from + 5; }, 30s));
+  // Node 3 (weight 0 now) comes back and catches up by block sync: the
+  // heights it missed carry certificates of nodes 0 and 1 alone, which
+  // verify only under the new set.
+  start(3);
+  const Height caught_up = t.height(0);
+  CHECK(wait_for([&] { return t.height(3) >= caught_up; }, 30s));
+  t.stop_all();
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+  }
+  CHECK(t.results[0].app_hash_at_5 == t.results[1].app_hash_at_5);
+  CHECK(t.results[0].app_hash_at_5 == t.results[3].app_hash_at_5);
+  CHECK(t.results[0].status.height >= alone_from + 5);
+  CHECK(t.results[3].status.height >= caught_up);
+  CHECK(t.results[3].status.synced > 0);
+}
+
 TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes and another genesis is refused - "
           "the others commit",
           "[node][cluster]") {

@@ -42,7 +42,8 @@ inline Chain make_chain(std::size_t n, std::size_t count) {
   return c;
 }
 
-// n BLS validators (with ECVRF keys, for Gosig) and two bank accounts
+// n BLS validators (with ECVRF keys, for Gosig, and Ed25519 keys, with
+// which members approve validator-set changes) and two bank accounts
 // (bank 0 holds 1,000,000).
 struct Consortium {
   std::string chain_id = "node-test";
@@ -50,6 +51,7 @@ struct Consortium {
   std::vector<SecretBytes> vrf_keys;
   consensus::Genesis genesis;
   std::vector<sig::Ed25519SecretKey> banks;
+  std::vector<sig::Ed25519SecretKey> member_keys;
 };
 
 inline Consortium make_consortium(std::size_t n) {
@@ -65,6 +67,10 @@ inline Consortium make_consortium(std::size_t n) {
     members.back().vrf_key = vrf.public_key(c.vrf_keys.back().view());
   }
   for (int i = 0; i < 2; ++i) c.banks.push_back(sig::Ed25519SecretKey::generate(prg));
+  for (auto& m : members) {
+    c.member_keys.push_back(sig::Ed25519SecretKey::generate(prg));
+    m.ed25519_key = c.member_keys.back().public_key();
+  }
   c.genesis.chain_id = c.chain_id;
   c.genesis.validators = consensus::ValidatorSet(std::move(members));
   c.genesis.app_state = consensus::apps::Payments::genesis({{c.banks[0].public_key(), 1'000'000},

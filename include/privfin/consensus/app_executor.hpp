@@ -41,6 +41,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -61,9 +62,14 @@ class AppStore : public VersionedState {
   // The batch of height h (latest_height() + 1, or 0 for genesis).
   [[nodiscard]] virtual std::unique_ptr<StateWriter> begin_height(Height h) = 0;
   // Makes the batch durable (with the decided block and its results,
-  // results_to_bytes, when there is one: not for genesis) and returns the
-  // app hash after the height.
-  virtual Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) = 0;
+  // results_to_bytes, when there is one: not for genesis; and, when the
+  // block changed the validator set, `next_validators`: the set of height
+  // + 2 on) and returns the app hash after the height.
+  virtual Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results,
+                               const ValidatorSet* next_validators) = 0;
+  // The set that signs height h when a committed block changed it (the
+  // latest change in force at h); nullopt: the genesis set.
+  [[nodiscard]] virtual std::optional<ValidatorSet> validators_from(Height h) const = 0;
   // The app hash after height h.
   [[nodiscard]] virtual Hash32 app_hash(Height h) const = 0;
   // The latest committed state.
@@ -82,7 +88,9 @@ class MemoryAppStore final : public AppStore {
 
   [[nodiscard]] bool initialized() const override { return !state_.empty(); }
   [[nodiscard]] std::unique_ptr<StateWriter> begin_height(Height h) override;
-  Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results) override;
+  Hash32 commit_height(std::unique_ptr<StateWriter> batch, const Decision* decision, ByteView results,
+                       const ValidatorSet* next_validators) override;
+  [[nodiscard]] std::optional<ValidatorSet> validators_from(Height h) const override;
   [[nodiscard]] Hash32 app_hash(Height h) const override;
   [[nodiscard]] const StateReader& latest() const override { return latest_; }
   [[nodiscard]] Height latest_height() const override { return state_.latest_height(); }
@@ -95,12 +103,17 @@ class MemoryAppStore final : public AppStore {
   MemoryState::Latest latest_{state_};
   std::vector<Hash32> hashes_;  // per height
   std::vector<Decision> blocks_;
+  std::map<Height, ValidatorSet> validators_;  // changes, by the first height they sign
 };
 
 struct ExecutorConfig {
   std::string chain_id;
   std::size_t max_txs = 10'000;
   std::size_t max_bytes = std::size_t{64} << 20;
+  // The genesis set: the set of every height until a block changes it
+  // (FinalizeResult::validator_changes). Needed only when the application
+  // changes validators (AppExecutor::commit throws InvalidArgument without it).
+  ValidatorSet validators{};
 };
 
 class AppExecutor {
@@ -125,8 +138,14 @@ class AppExecutor {
 
   [[nodiscard]] ProposalReady propose(const RequestProposal& request, TimePoint now, NodeId self);
   [[nodiscard]] ProposalChecked validate(const RequestValidate& request);
-  // Returns the results of the block's transactions, in order.
+  // Returns the results of the block's transactions, in order. A block
+  // whose FinalizeResult changes validators stores the set of height + 2
+  // with it (InvalidValidatorUpdate for a change apply_changes refuses:
+  // nothing is stored then).
   const FinalizeResult& commit(const Decision& decision);
+  // The set that signs height h (the store's latest change in force at h,
+  // else ExecutorConfig::validators); known up to the committed height + 2.
+  [[nodiscard]] ValidatorSet validators_at(Height h) const;
 
   [[nodiscard]] const std::vector<FinalizeResult>& results() const noexcept { return results_; }
   [[nodiscard]] const CallGrammar& grammar() const noexcept { return checked_.grammar(); }

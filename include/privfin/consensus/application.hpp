@@ -136,7 +136,11 @@ struct DecidedBlock {
 
 struct FinalizeResult {
   std::vector<TxResult> results;                 // one per transaction, in order
-  std::optional<ValidatorSet> validator_update;  // takes effect at height + 2
+  // Weight changes of members (types.hpp, ValidatorChange), in force from
+  // height + 2 on; AppExecutor applies them to the set of height + 1 and
+  // throws InvalidValidatorUpdate for an unknown or repeated key, so an
+  // application checks them at check_tx (the payments application does).
+  std::vector<ValidatorChange> validator_changes;
 };
 
 struct QueryResult {

@@ -9,7 +9,8 @@
 //
 // Inputs: Start (with the recovered safety record and chain tip), MessageIn
 // (bytes from an authenticated peer; the engine decodes them), TimerFired,
-// the application's replies (ProposalReady, ProposalChecked), BlockSynced.
+// the application's replies (ProposalReady, ProposalChecked), BlockSynced,
+// ValidatorsDecided (the set of a coming height, after a Commit).
 // Actions, as data and in order: Persist (a barrier: the runtime makes the
 // record durable before it releases any later action), Send, Broadcast,
 // SetTimer, CancelTimer, RequestProposal, RequestValidate, RequestSync,
@@ -69,10 +70,22 @@ struct SafetyRecord {
 };
 
 // ------------------------------------------------------------ inputs
+// The validator set that signs `height`. An application's change decided
+// in block h signs from h + 2 on (ABCI's rule): it leaves the engine time
+// to know the set of h + 1 before h is finalized. For an engine configured
+// for validator-set changes the runtime sends one after every Commit of h
+// (for h + 2, changed or not), and Start carries those of committed + 1
+// and committed + 2; an engine waits at a height whose set it does not
+// know yet. Members never change, only their weights (ValidatorChange).
+struct ValidatorsDecided {
+  Height height = 0;
+  ValidatorSet set;
+};
 struct Start {
   Height committed = 0;               // the ledger's height (0: genesis)
   std::optional<Decision> tip;        // the block at `committed` and its certificate
   std::optional<SafetyRecord> record; // the last durable record, if any
+  std::vector<ValidatorsDecided> validators{};  // committed + 1 and + 2, with validator-set changes
 };
 struct MessageIn {
   NodeId from = 0;  // the authenticated channel's peer
@@ -96,7 +109,8 @@ struct ProposalChecked {  // reply to RequestValidate
 struct BlockSynced {  // reply to RequestSync, or a block the runtime fetched
   Decision decision;
 };
-using Input = std::variant<Start, MessageIn, TimerFired, ProposalReady, ProposalChecked, BlockSynced>;
+using Input =
+    std::variant<Start, MessageIn, TimerFired, ProposalReady, ProposalChecked, BlockSynced, ValidatorsDecided>;
 
 // ------------------------------------------------------------ actions
 struct Persist {

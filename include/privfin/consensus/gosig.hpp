@@ -31,8 +31,10 @@
 // aggregate verification per received aggregate that adds a signer;
 // fanout messages per gossip key per interval. Throws InvalidArgument for
 // an input before Start, a second Start, self outside the set, a crypto
-// committee of another size, or zero-length stages (the caller's
-// mistakes); never for a peer's bytes. Not thread-safe.
+// committee of another size, a member of weight 0, or zero-length stages
+// (the caller's mistakes); InvalidValidatorUpdate for a ValidatorsDecided
+// that changes the set (Gosig keeps its genesis set); never for a peer's
+// bytes. Not thread-safe.
 #pragma once
 
 #include <cstdint>

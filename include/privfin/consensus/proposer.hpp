@@ -1,6 +1,7 @@
 // privfin/consensus/proposer.hpp — proposer selection weighted by voting
 // power: CometBFT's proposer-priority algorithm (CometBFT spec,
-// consensus/proposer-selection.md) for a fixed validator set. Every
+// consensus/proposer-selection.md) for one validator set (an engine makes
+// a new schedule when the set changes). Every
 // selection adds each validator's weight to its priority and picks the
 // highest priority (ties: the lowest node id), which then loses the total
 // weight. A validator with weight w of total W is picked exactly w times in
@@ -18,8 +19,8 @@
 // centering and rescaling of priorities only matter when the set changes.
 // Cost: the constructor runs one period, O(min(W, max_period) * n) time and
 // O(min(W, max_period)) memory; proposer() is O(1). Above max_period the
-// weights are scaled down to a total of about max_period first (each at
-// least 1), so the proportions hold to about n / max_period. Throws
+// weights are scaled down to a total of about max_period first (each
+// nonzero one at least 1; a member of weight 0 is never picked), so the proportions hold to about n / max_period. Throws
 // InvalidArgument for an empty set. Value type; thread-safe as values are.
 #pragma once
 

@@ -179,6 +179,14 @@ struct SimConfig {
   // Reference applications: transactions the clients submit to every node
   // that is up, at the start and each time a new height is first decided.
   std::size_t client_txs_per_height = 3;
+  // Validator-set changes (the Tendermint-form engine with a reference
+  // application): every validator_change_every heights the application
+  // changes the weights, as a consortium's governance would: each honest
+  // member gets 1 to 3, one honest member (in turn) sits out at weight 0,
+  // and the Byzantine weight stays below a third. 0: never. The checkers
+  // follow the sets: each block must name, and its certificate verify
+  // under, the set of its height.
+  Height validator_change_every = 0;
 };
 
 struct SimResult {
@@ -204,6 +212,8 @@ struct SimResult {
   // many of them executed (the rest refused: overdrafts, nonce gaps).
   std::uint64_t transactions = 0;
   std::uint64_t transactions_ok = 0;
+  std::uint64_t validator_changes = 0;  // agreed blocks that changed the set
+
   [[nodiscard]] TimePoint mean_delay() const noexcept {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
   }

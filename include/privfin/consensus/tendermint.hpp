@@ -19,8 +19,16 @@
 // validators: O(n) signature checks and one aggregate for the certificate,
 // O(n) messages sent (full mesh). Throws InvalidArgument for an input
 // before Start, a second Start, or a ProposalReady body above
-// limits.max_body (the caller's mistakes); never for a peer's bytes. Not
-// thread-safe: one engine, one thread.
+// limits.max_body (the caller's mistakes), or a Start without the set of
+// its height; InvalidValidatorUpdate for a set whose members differ from
+// the genesis set's, or a changed set without validator_changes (an
+// unchanged one is ignored); never for a peer's bytes. Not thread-safe: one engine, one thread.
+//
+// Validator-set changes (validator_changes = true): the set of each height
+// comes from ValidatorsDecided; a member of weight 0 keeps its NodeId but
+// neither proposes nor counts towards a quorum; a decision's certificate
+// and a proposal's validators_hash are checked against the set of their
+// height.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +56,8 @@ struct PlantedBugs {
   // locked; release a lock on a certificate not from a later round).
   bool count_sum_of_counts = false;           // quorum by the sum of gossip counts, not distinct signers
   bool sign_twice = false;                    // prepare two blocks in one round
+  // Tendermint only: keep the genesis set when ValidatorsDecided changes it.
+  bool ignore_validator_changes = false;
 };
 
 struct TendermintConfig {
@@ -66,6 +76,11 @@ struct TendermintConfig {
   Round max_rounds_ahead = 64;         // messages further ahead are refused
   std::size_t future_buffer = 256;     // messages for height+1 kept until then
   std::size_t kept_decisions = 16;     // recent decisions served to peers that are behind
+  // Validator-set changes (engine.hpp, ValidatorsDecided): when true, the
+  // runtime sends the set of every height, Start carries those of the
+  // next two heights, and the engine waits at a height until it knows its
+  // set. `validators` is then the genesis set, which fixes the members.
+  bool validator_changes = false;
   PlantedBugs bugs;
 };
 
@@ -113,6 +128,10 @@ class Tendermint final : public Engine {
   void decide(const Proposal& p, Round r);
   void commit(Decision d);
   void enter_height(Height h);
+  void begin_height();  // once the height's set is known
+  void on_validators(const ValidatorsDecided& v);
+  void check_members(const ValidatorsDecided& v) const;
+  void adopt_validators();
   void set_timer(TimerKind kind, TimePoint delay);
   void serve_behind_peer(NodeId peer, Height their_height);
   void request_sync(NodeId peer, Height their_height);
@@ -126,7 +145,10 @@ class Tendermint final : public Engine {
 
   TendermintConfig cfg_;
   Crypto& crypto_;
+  ValidatorSet validators_;  // the set of height_
   ProposerSchedule schedule_;
+  std::map<Height, ValidatorSet> sets_;  // known sets of height_ and later (validator_changes)
+  bool waiting_ = false;                 // at height_, whose set is not known yet
   std::vector<Action> out_;
   TimePoint now_ = 0;
   bool started_ = false;

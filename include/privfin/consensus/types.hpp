@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -31,6 +32,7 @@
 
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/codec.hpp"
+#include "privfin/core/error.hpp"
 
 namespace privfin::consensus {
 
@@ -71,8 +73,10 @@ class ValidatorSet {
   static constexpr std::uint8_t format_version = 1;
 
   ValidatorSet() = default;
-  // Throws InvalidArgument for an empty set, a zero weight, a total weight
-  // above 2^62, or two validators with the same BLS key.
+  // Throws InvalidArgument for an empty set, a total weight of 0 or above
+  // 2^62, or two validators with the same BLS key. A member of weight 0
+  // keeps its place (its NodeId) but neither votes nor proposes: a bank
+  // that left the set, or one admitted later by a validator-set change.
   explicit ValidatorSet(std::vector<Validator> validators);
 
   [[nodiscard]] std::size_t size() const noexcept { return validators_.size(); }
@@ -96,6 +100,29 @@ class ValidatorSet {
   std::vector<Validator> validators_;
   std::uint64_t total_ = 0;
 };
+
+// A validator-set change names a member by its BLS key and gives its new
+// weight (0: it stops voting and proposing, and keeps its place). Members
+// keep their places (NodeIds) across changes, so the set's size and keys
+// never change: a bank joins a chain by being a weight-0 member of its
+// genesis, and leaves it by going to weight 0 (docs/consensus.md,
+// "Validator-set changes").
+struct ValidatorChange {
+  Bytes bls_key;
+  std::uint64_t weight = 0;
+  friend bool operator==(const ValidatorChange&, const ValidatorChange&) = default;
+};
+
+// A refused validator-set change: which key, and why.
+class InvalidValidatorUpdate : public InvalidArgument {
+ public:
+  using InvalidArgument::InvalidArgument;
+};
+
+// The set after `changes`, applied in order to `set`. Throws
+// InvalidValidatorUpdate for a key that is not a member ("unknown key"),
+// a key named twice, a total weight of 0 or above 2^62; `set` is unchanged.
+[[nodiscard]] ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorChange> changes);
 
 struct BlockHeader {
   static constexpr std::uint8_t format_version = 1;

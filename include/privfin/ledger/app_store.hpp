@@ -42,7 +42,10 @@ class LedgerAppStore final : public consensus::AppStore, public consensus::Snaps
   [[nodiscard]] bool initialized() const override { return ledger_.has_value(); }
   [[nodiscard]] std::unique_ptr<consensus::StateWriter> begin_height(Height h) override;
   Hash32 commit_height(std::unique_ptr<consensus::StateWriter> batch, const consensus::Decision* decision,
-                       ByteView results) override;
+                       ByteView results, const consensus::ValidatorSet* next_validators) override;
+  [[nodiscard]] std::optional<consensus::ValidatorSet> validators_from(Height h) const override {
+    return ledger_ ? ledger_->validators_from(h) : std::nullopt;
+  }
   [[nodiscard]] Hash32 app_hash(Height h) const override { return ledger().app_hash_at(h); }
   [[nodiscard]] const consensus::StateReader& latest() const override { return latest_; }
   [[nodiscard]] Height latest_height() const override { return ledger().height(); }

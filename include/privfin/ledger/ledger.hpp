@@ -16,7 +16,8 @@
 // What commit() writes, in one WriteBatch with sync = true (docs/ledger.md,
 // "Layout"): the block, its certificate, the results, the new and stale
 // state-tree nodes, the flat latest-value map, the block-hash index, the
-// transaction index, and meta.committed_height / meta.app_hash. After a crash the store holds
+// transaction index, the validator set of height h + 2 when block h changed
+// it, and meta.committed_height / meta.app_hash. After a crash the store holds
 // either all of height h or none of it, so the application's height equals
 // the store's by construction.
 //
@@ -92,6 +93,13 @@ struct PruneProgress {
 // The key of a transaction in the tx_index column: SHA-256 of its bytes.
 [[nodiscard]] Hash32 tx_hash(ByteView tx);
 
+// The set that signs height h as `store`'s validators column family holds
+// it (the latest change in force at h); nullopt: no change, the genesis
+// set. For readers without an open Ledger (a node checking its tip while
+// it opens). Throws StoreCorruption for a stored set that does not decode.
+[[nodiscard]] std::optional<consensus::ValidatorSet> stored_validators(const Store& store, Height h,
+                                                                       const consensus::Limits& limits = {});
+
 class Ledger {
  public:
   static constexpr std::uint8_t schema_version = 1;
@@ -108,8 +116,14 @@ class Ledger {
 
   // Commits block height() + 1 with its certificate, the application's
   // results and state changes, in one synced batch. Returns the new app hash.
+  // `next_validators`: the set of height() + 3 on, when this block changed
+  // it (kept in the `validators` column family, never pruned).
   Hash32 commit(const consensus::Block& block, const consensus::CommitCertificate& certificate, ByteView results,
-                std::span<const StateChange> changes);
+                std::span<const StateChange> changes, const consensus::ValidatorSet* next_validators = nullptr);
+  // The set that signs height h when a committed block changed it (the
+  // latest change in force at h); nullopt: the genesis set. Throws
+  // StoreCorruption for a stored set that does not decode.
+  [[nodiscard]] std::optional<consensus::ValidatorSet> validators_from(Height h) const;
 
   [[nodiscard]] std::optional<consensus::Block> block(Height h) const;
   [[nodiscard]] std::optional<consensus::CommitCertificate> certificate(Height h) const;

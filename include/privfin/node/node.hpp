@@ -211,7 +211,7 @@ class Node {
   struct Env;
 
  private:
-  [[nodiscard]] ledger::OpenOptions open_options();
+  [[nodiscard]] ledger::OpenOptions open_options(const ledger::Store& store);
   // After a commit: snapshots and pruning as the settings say.
   void maintain_ledger(Height committed);
   void remember(const consensus::Decision& d, const consensus::FinalizeResult& result);

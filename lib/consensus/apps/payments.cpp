@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "privfin/consensus/types.hpp"
+
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 
@@ -23,7 +25,90 @@ void check_accounts(const std::vector<Payments::Account>& accounts) {
   }
 }
 
+constexpr std::size_t max_changes = 1024;
+constexpr std::size_t max_change_key = 96;
+constexpr std::string_view change_domain = "privfin validator change v1";
+
+void write_changes(Writer& w, std::span<const ValidatorChange> changes) {
+  w.varint(changes.size());
+  for (const auto& c : changes) w.bytes(c.bls_key).varint(c.weight);
+}
+
 }  // namespace
+
+Bytes Payments::change_message(std::string_view chain_id, std::uint64_t sequence,
+                               std::span<const ValidatorChange> changes) {
+  Writer w;
+  w.string(change_domain).string(chain_id).u64(sequence);
+  write_changes(w, changes);
+  return std::move(w).take();
+}
+
+Payments::Approval Payments::approve(const sig::Ed25519SecretKey& member_key, NodeId member, std::string_view chain_id,
+                                     std::uint64_t sequence, std::span<const ValidatorChange> changes) {
+  return {member, member_key.sign(change_message(chain_id, sequence, changes))};
+}
+
+Bytes Payments::change_payload(std::uint64_t sequence, std::span<const ValidatorChange> changes,
+                               std::span<const Approval> approvals) {
+  if (changes.empty() || changes.size() > max_changes || approvals.empty() || approvals.size() > max_changes) {
+    throw InvalidArgument("Payments: a validator change has 1 to 1024 changes and approvals, got " +
+                          std::to_string(changes.size()) + " and " + std::to_string(approvals.size()));
+  }
+  Writer w;
+  w.u64(sequence);
+  for (const auto& c : changes) {
+    if (c.bls_key.size() > max_change_key) throw InvalidArgument("Payments: a validator key above 96 bytes");
+  }
+  write_changes(w, changes);
+  w.varint(approvals.size());
+  for (const auto& a : approvals) {
+    if (a.signature.size() != sig::ed25519_signature_size) {
+      throw InvalidArgument("Payments: an approval's signature is not 64 bytes");
+    }
+    w.varint(a.member).raw(a.signature);
+  }
+  return std::move(w).take();
+}
+
+Payments::ValidatorChangeTx Payments::change_from_payload(ByteView payload) {
+  ValidatorChangeTx c;
+  Reader r(payload);
+  c.sequence = r.u64("change sequence");
+  const std::size_t count = r.length("change count", max_changes);
+  // Each change takes at least 2 bytes, each approval 65: checked before allocating.
+  if (count == 0 || count > r.remaining() / 2) throw DecodeError("validator change: " + std::to_string(count) + " changes");
+  c.changes.resize(count);
+  for (auto& ch : c.changes) {
+    const ByteView key = r.bytes("validator key", max_change_key);
+    ch.bls_key.assign(key.begin(), key.end());
+    ch.weight = r.varint("validator weight");
+  }
+  const std::size_t approvers = r.length("approval count", max_changes);
+  if (approvers == 0 || approvers > r.remaining() / (1 + sig::ed25519_signature_size)) {
+    throw DecodeError("validator change: " + std::to_string(approvers) + " approvals");
+  }
+  c.approvals.resize(approvers);
+  for (auto& a : c.approvals) {
+    const std::uint64_t member = r.varint("approving member");
+    if (member > 0xFFFFFFFFU) throw DecodeError("validator change: a member number above 2^32 - 1");
+    a.member = static_cast<NodeId>(member);
+    const ByteView sig = r.raw(sig::ed25519_signature_size, "approval signature");
+    a.signature.assign(sig.begin(), sig.end());
+  }
+  r.expect_end("validator change");
+  return c;
+}
+
+Bytes Payments::validator_change(const sig::Ed25519SecretKey& submitter, std::string_view chain_id, std::uint64_t nonce,
+                                 std::uint64_t sequence, std::span<const ValidatorChange> changes,
+                                 std::span<const Approval> approvals) {
+  return SignedTx::make(submitter, chain_id, kind_validators, nonce, change_payload(sequence, changes, approvals))
+      .to_bytes();
+}
+
+Bytes Payments::validators_key() { return to_bytes("gov/validators"); }
+Bytes Payments::sequence_key() { return to_bytes("gov/sequence"); }
 
 Bytes Payments::genesis(const std::vector<Account>& accounts) {
   check_accounts(accounts);
@@ -78,14 +163,78 @@ InitResult Payments::init_chain(const Genesis& genesis, StateWriter& state) {
     throw InvalidArgument(std::string("Payments: unusable genesis app state: ") + e.what());
   }
   for (const auto& a : accounts) state.put(account_key(a.owner), u64_value(a.balance));
+  if (genesis.validators.size() > 0) state.put(validators_key(), genesis.validators.to_bytes());
   return {};
 }
 
-TxVerdict Payments::check(const StateReader& state, ByteView tx, NonceRule rule, SignedTx& signed_tx,
-                          Transfer& t) const {
+TxVerdict Payments::check(const StateReader& state, ByteView tx, NonceRule rule, SignedTx& signed_tx, Op& op) const {
   try {
     signed_tx = SignedTx::from_bytes(tx);
-    if (signed_tx.kind != kind_transfer) return {TxCode::invalid, "unknown kind " + std::to_string(signed_tx.kind)};
+  } catch (const DecodeError& e) {
+    return {TxCode::malformed, e.what()};
+  }
+  if (signed_tx.kind != kind_transfer && signed_tx.kind != kind_validators) {
+    return {TxCode::invalid, "unknown kind " + std::to_string(signed_tx.kind)};
+  }
+  if (auto v = check_signer(state, chain_id_, signed_tx, rule, &signatures_); !v.ok()) return v;
+  if (signed_tx.kind == kind_transfer) return check_transfer(state, signed_tx, op.transfer);
+  op.change.emplace();
+  return check_change(state, signed_tx, *op.change);
+}
+
+TxVerdict Payments::check_change(const StateReader& state, const SignedTx& signed_tx, Change& c) const {
+  ValidatorChangeTx tx;
+  try {
+    tx = change_from_payload(signed_tx.payload);
+  } catch (const DecodeError& e) {
+    return {TxCode::malformed, e.what()};
+  }
+  c.sequence = tx.sequence;
+  const auto& changes = tx.changes;
+  const auto& approvals = tx.approvals;
+  const auto stored = state.get(validators_key());
+  if (!stored) return {TxCode::invalid, "this chain's genesis named no validators"};
+  ValidatorSet current;
+  try {
+    current = ValidatorSet::from_bytes(*stored);
+  } catch (const Error& e) {
+    throw InvalidArgument(std::string("Payments: the stored validator set does not decode: ") + e.what());
+  }
+  const auto seq = state.get(sequence_key());
+  const std::uint64_t expected = seq ? read_u64_value(*seq) : 0;
+  if (c.sequence != expected) {
+    return {TxCode::bad_nonce, "validator change sequence " + std::to_string(c.sequence) + ", the chain's next is " +
+                                   std::to_string(expected)};
+  }
+  try {
+    c.next = apply_changes(current, changes);
+  } catch (const InvalidValidatorUpdate& e) {
+    return {TxCode::invalid, e.what()};
+  }
+  const Bytes message = change_message(chain_id_, c.sequence, changes);
+  std::set<NodeId> seen;
+  std::uint64_t approving = 0;
+  for (const auto& a : approvals) {
+    if (a.member >= current.size()) return {TxCode::invalid, "approval by member " + std::to_string(a.member) + ", not in the set"};
+    if (!seen.insert(a.member).second) return {TxCode::invalid, "member " + std::to_string(a.member) + " approves twice"};
+    const Bytes& key = current.at(a.member).ed25519_key;
+    if (key.size() != sig::ed25519_public_key_size) {
+      return {TxCode::invalid, "member " + std::to_string(a.member) + " has no Ed25519 key to approve with"};
+    }
+    if (!sig::ed25519_verify(key, message, a.signature)) {
+      return {TxCode::bad_signature, "member " + std::to_string(a.member) + "'s approval does not verify"};
+    }
+    approving += current.weight(a.member);
+  }
+  if (!current.is_quorum(approving)) {
+    return {TxCode::invalid, "the approvals carry weight " + std::to_string(approving) + " of " +
+                                 std::to_string(current.total_weight()) + "; more than two thirds is needed"};
+  }
+  return {};
+}
+
+TxVerdict Payments::check_transfer(const StateReader& state, const SignedTx& signed_tx, Transfer& t) const {
+  try {
     Reader r(signed_tx.payload);
     const ByteView payee = r.raw(sig::ed25519_public_key_size, "payee");
     t.payee.assign(payee.begin(), payee.end());
@@ -94,7 +243,6 @@ TxVerdict Payments::check(const StateReader& state, ByteView tx, NonceRule rule,
   } catch (const DecodeError& e) {
     return {TxCode::malformed, e.what()};
   }
-  if (auto v = check_signer(state, chain_id_, signed_tx, rule, &signatures_); !v.ok()) return v;
   t.payer = signed_tx.signer;
   const auto payer = state.get(account_key(t.payer)), payee = state.get(account_key(t.payee));
   if (!payer) return {TxCode::unknown_account, "the payer has no account"};
@@ -113,27 +261,56 @@ TxVerdict Payments::check(const StateReader& state, ByteView tx, NonceRule rule,
 TxVerdict Payments::check_tx(const StateReader& state, ByteView tx, CheckKind kind) const {
   (void)kind;
   SignedTx signed_tx;
-  Transfer t;
-  return check(state, tx, NonceRule::window, signed_tx, t);
+  Op op;
+  return check(state, tx, NonceRule::window, signed_tx, op);
 }
 
 FinalizeResult Payments::finalize_block(const DecidedBlock& block, StateWriter& state) const {
-  return finalize_signed<Transfer>(
+  std::optional<ValidatorSet> changed;
+  FinalizeResult out = finalize_signed<Op>(
       block, state,
-      [this](const StateReader& s, ByteView tx, NonceRule rule, SignedTx& signed_tx, Transfer& t) {
-        return check(s, tx, rule, signed_tx, t);
+      [this](const StateReader& s, ByteView tx, NonceRule rule, SignedTx& signed_tx, Op& op) {
+        return check(s, tx, rule, signed_tx, op);
       },
-      [](StateWriter& s, const Transfer& t) {
+      [&changed](StateWriter& s, const Op& op) {
+        if (op.change) {
+          s.put(validators_key(), op.change->next.to_bytes());
+          s.put(sequence_key(), u64_value(op.change->sequence + 1));
+          changed = op.change->next;
+          return;
+        }
+        const Transfer& t = op.transfer;
         // Conserved: the total is below 2^63, so the payee's sum cannot wrap.
         s.put(account_key(t.payer), u64_value(t.payer_balance - t.amount));
         s.put(account_key(t.payee), u64_value(t.payee_balance + t.amount));
       });
+  // Every member's weight after the block's last change: two changes in
+  // one block then name each key once.
+  if (changed) {
+    for (const auto& v : changed->validators()) out.validator_changes.push_back({v.bls_key, v.weight});
+  }
+  return out;
 }
 
 QueryResult Payments::query(const VersionedState& state, std::string_view path, ByteView key, Height h,
                             bool prove) const {
+  if (path == "validators" || path == "sequence") {
+    QueryResult q;
+    q.height = h == 0 ? state.latest_height() : h;
+    const Bytes state_key = path == "validators" ? validators_key() : sequence_key();
+    q.value = state.get(state_key, q.height);
+    if (!q.value && path == "sequence") q.value = u64_value(0);
+    if (!q.value) {
+      q.code = TxCode::invalid;
+      q.reason = "this chain's genesis named no validators";
+    }
+    if (prove) q.proof = state.prove(state_key, q.height);
+    return q;
+  }
   if (path != "balance" && path != "nonce") {
-    return {TxCode::invalid, "unknown query path '" + std::string(path) + "' (use \"balance\" or \"nonce\")", h, {}, {}};
+    return {TxCode::invalid,
+            "unknown query path '" + std::string(path) + "' (use \"balance\", \"nonce\", \"validators\" or \"sequence\")",
+            h, {}, {}};
   }
   if (key.size() != sig::ed25519_public_key_size) return {TxCode::invalid, "an account key has 32 bytes", h, {}, {}};
   QueryResult q;

@@ -23,8 +23,33 @@
 // so no balance can overflow). State: "acct/" + key -> balance (u64
 // big-endian), and each payer's next nonce. A refused transfer changes
 // nothing and consumes no nonce.
+//
+// Validator-set changes (kind 2): the consortium changes its members'
+// weights (types.hpp, ValidatorChange: a bank joins at weight > 0, leaves
+// at 0) when members holding more than two thirds of the current weight
+// approve the same change, each with its validator Ed25519 key:
+//
+//   auto a = Payments::approve(member_key, member_id, "settlement", seq, changes);   // each approving member
+//   Bytes tx = Payments::validator_change(any_key, "settlement", nonce, seq, changes, approvals);
+//
+// Payload: u64 sequence, varint count of changes (1..1024), each bytes BLS
+// key (at most 96) and varint weight, varint count of approvals
+// (1..1024), each varint member and raw(64) signature over
+// change_message(chain id, sequence, changes). Rules, after the envelope:
+// the sequence is the chain's next (bad_nonce: approvals cannot be
+// replayed), the changes apply to the current set (invalid, naming the
+// unknown or repeated key: apply_changes), each approval names a member
+// once with an Ed25519 key whose signature verifies (bad_signature), and
+// the approvers hold more than two thirds of the current weight (invalid,
+// with the weights). State: "gov/validators" -> the current set
+// (ValidatorSet encoding; the genesis set at init_chain, so an auditor can
+// prove it) and "gov/sequence" -> u64. A block whose changes pass returns
+// every member's new weight in FinalizeResult::validator_changes, in force
+// two heights later. Queries: "validators" (any key) and "sequence".
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +62,7 @@ namespace privfin::consensus::apps {
 class Payments final : public Application {
  public:
   static constexpr std::uint8_t kind_transfer = 1;
+  static constexpr std::uint8_t kind_validators = 2;
   static constexpr std::uint8_t genesis_version = 1;
   static constexpr std::size_t max_accounts = 1 << 16;
 
@@ -55,6 +81,35 @@ class Payments final : public Application {
                                       std::uint64_t nonce, ByteView payee, std::uint64_t amount);
   [[nodiscard]] static Bytes account_key(ByteView owner);
 
+  struct Approval {
+    NodeId member = 0;
+    Bytes signature;  // Ed25519, 64 bytes
+  };
+  // What each approving member signs.
+  [[nodiscard]] static Bytes change_message(std::string_view chain_id, std::uint64_t sequence,
+                                            std::span<const ValidatorChange> changes);
+  [[nodiscard]] static Approval approve(const sig::Ed25519SecretKey& member_key, NodeId member,
+                                        std::string_view chain_id, std::uint64_t sequence,
+                                        std::span<const ValidatorChange> changes);
+  // InvalidArgument for no changes or no approvals, or more than 1024 of either.
+  [[nodiscard]] static Bytes validator_change(const sig::Ed25519SecretKey& submitter, std::string_view chain_id,
+                                              std::uint64_t nonce, std::uint64_t sequence,
+                                              std::span<const ValidatorChange> changes,
+                                              std::span<const Approval> approvals);
+  // A kind-2 payload, decoded (DecodeError for any defect, a count of 0 or
+  // above 1024, before allocating for it) and encoded (InvalidArgument for
+  // what the decoder would refuse).
+  struct ValidatorChangeTx {
+    std::uint64_t sequence = 0;
+    std::vector<ValidatorChange> changes;
+    std::vector<Approval> approvals;
+  };
+  [[nodiscard]] static ValidatorChangeTx change_from_payload(ByteView payload);
+  [[nodiscard]] static Bytes change_payload(std::uint64_t sequence, std::span<const ValidatorChange> changes,
+                                            std::span<const Approval> approvals);
+  [[nodiscard]] static Bytes validators_key();
+  [[nodiscard]] static Bytes sequence_key();
+
   InitResult init_chain(const Genesis& genesis, StateWriter& state) override;
   [[nodiscard]] TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const override;
   FinalizeResult finalize_block(const DecidedBlock& block, StateWriter& state) const override;
@@ -66,8 +121,18 @@ class Payments final : public Application {
     Bytes payer, payee;
     std::uint64_t amount = 0, payer_balance = 0, payee_balance = 0;
   };
+  struct Change {
+    ValidatorSet next;
+    std::uint64_t sequence = 0;
+  };
+  struct Op {
+    Transfer transfer;
+    std::optional<Change> change;
+  };
   [[nodiscard]] TxVerdict check(const StateReader& state, ByteView tx, NonceRule rule, SignedTx& signed_tx,
-                                Transfer& transfer) const;
+                                Op& op) const;
+  [[nodiscard]] TxVerdict check_transfer(const StateReader& state, const SignedTx& signed_tx, Transfer& t) const;
+  [[nodiscard]] TxVerdict check_change(const StateReader& state, const SignedTx& signed_tx, Change& c) const;
   std::string chain_id_;
   // Each transfer's signature is verified once per node (signed_tx.hpp).
   mutable SignatureCache signatures_;
