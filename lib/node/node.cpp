@@ -73,6 +73,7 @@ struct Node::Env {
   void commit(const consensus::Decision& d) {
     const auto t = std::chrono::steady_clock::now();
     const auto& result = node.executor_->commit(d);
+    node.wal_.clear();  // the messages were for this height or older
     node.metrics_.block_commit_seconds.observe(seconds_since(t));
     if (node.last_commit_ != std::chrono::steady_clock::time_point{}) {
       node.metrics_.block_interval_seconds.observe(seconds_since(node.last_commit_));
@@ -122,6 +123,7 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       app_(app),
       app_store_(store, open_options(store)),
       safety_(store),
+      wal_(store),
       evidence_(store),
       epoch_(std::chrono::steady_clock::now()) {
   if (settings_.chain_id.empty()) throw InvalidArgument("Node: the chain id is empty");
@@ -280,6 +282,14 @@ void Node::start() {
                                                                            std::to_string(s.record->height)
                                                                      : ", no safety record"));
   input(s);
+  // The messages received at the height the node was working on when it
+  // stopped: the engine gets them again at once (the rest are refused as stale).
+  const auto logged = wal_.entries();
+  for (const auto& [from, payload] : logged) input(consensus::MessageIn{from, payload});
+  if (!logged.empty() || wal_.skipped() > 0) {
+    event("wal", "replayed " + std::to_string(logged.size()) + " messages" +
+                     (wal_.skipped() > 0 ? ", skipped " + std::to_string(wal_.skipped()) + " damaged entries" : ""));
+  }
 }
 
 void Node::input(const consensus::Input& in) {
@@ -417,7 +427,11 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
   }
   switch (m.kind) {
     case NodeMessageKind::status: break;  // handled above
-    case NodeMessageKind::consensus: input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)}); break;
+    case NodeMessageKind::consensus:
+      // Logged before the engine sees it: a restart replays it (wal_store.hpp).
+      (void)wal_.append(static_cast<NodeId>(from), m.payload);
+      input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)});
+      break;
     case NodeMessageKind::transaction:  // admitted or not, not sent on
       if (executor_->submit(m.payload).ok()) note_admitted(m.payload);
       break;

@@ -66,6 +66,7 @@
 #include "privfin/ledger/app_store.hpp"
 #include "privfin/ledger/evidence_store.hpp"
 #include "privfin/ledger/safety_store.hpp"
+#include "privfin/ledger/wal_store.hpp"
 #include "privfin/net/message_bus.hpp"
 #include "privfin/node/genesis.hpp"
 #include "privfin/node/metrics.hpp"
@@ -236,6 +237,7 @@ class Node {
   consensus::Application& app_;
   ledger::LedgerAppStore app_store_;
   ledger::SafetyStore safety_;
+  ledger::WalStore wal_;
   ledger::EvidenceStore evidence_;
   std::unique_ptr<consensus::AppExecutor> executor_;
   std::unique_ptr<consensus::Engine> engine_;
