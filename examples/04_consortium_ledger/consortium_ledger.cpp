@@ -255,7 +255,7 @@ struct Replay {
   // Keyed by the account's public key in hex.
   std::map<std::string, std::uint64_t> balance;
   std::map<std::string, std::uint64_t> nonce;
-  std::size_t ok = 0, refused = 0;
+  std::size_t ok = 0, refused = 0, governance = 0;
 
   void apply(const Bytes& tx) {
     consensus::apps::SignedTx s;
@@ -263,6 +263,10 @@ struct Replay {
     std::uint64_t amount = 0;
     try {
       s = consensus::apps::SignedTx::from_bytes(tx);
+      if (s.kind == consensus::apps::Payments::kind_validators) {  // moves no money
+        ++governance;
+        return;
+      }
       Reader r(s.payload);
       const auto p = r.raw(32, "payee");
       payee.assign(p.begin(), p.end());
@@ -507,6 +511,49 @@ int run(Options o) {
   std::printf("node %zu restarted honest\n", cut_off);
   if (!ok) cluster.report_ended();
 
+  if (!gosig) {  // Gosig keeps its genesis set (docs/consensus.md, "Validator-set changes")
+    // ---- the members re-weight the set: the last bank's node to 1, the
+    // others to 2; every member but the last approves with its identity key.
+    const std::size_t light = o.nodes - 1;
+    std::printf("== validator-set change: weight 2 for nodes 0-%zu, 1 for node %zu, approved by nodes 0-%zu\n",
+                light - 1, light, light - 1);
+    std::vector<consensus::ValidatorChange> changes;
+    for (std::size_t i = 0; i < o.nodes; ++i) changes.push_back({genesis.validators.at(static_cast<consensus::NodeId>(i)).bls_key, i == light ? 1U : 2U});
+    std::vector<consensus::apps::Payments::Approval> approvals;
+    for (std::size_t i = 0; i < light; ++i) {
+      const auto identity = service::load_ed25519_secret_key(dir / ("identity" + std::to_string(i) + ".key"));
+      approvals.push_back(consensus::apps::Payments::approve(identity, static_cast<consensus::NodeId>(i),
+                                                             genesis.chain_id, 0, changes));
+    }
+    const auto submitter = service::load_ed25519_secret_key(dir / "identity0.key");  // its first transaction
+    const auto admitted = apis[0].submit(
+        consensus::apps::Payments::validator_change(submitter, genesis.chain_id, 0, 0, changes, approvals));
+    std::optional<node::Committed> done;
+    if (admitted.verdict.ok()) {
+      ok &= wait_until([&] { return (done = apis[0].transaction(admitted.hash)).has_value(); }, std::chrono::seconds(60));
+    } else {
+      std::printf("the change was refused: %s\n", admitted.verdict.reason.c_str());
+      ok = false;
+    }
+    if (done) {
+      const Height hc = done->height;
+      const auto next = consensus::apply_changes(genesis.validators, changes);
+      ok &= done->result.ok() && wait_until([&] { return all_at(hc + 3); }, std::chrono::seconds(60));
+      const bool lag = apis[0].block(hc + 1).block.header.validators_hash == genesis.validators.hash() &&
+                       apis[0].block(hc + 2).block.header.validators_hash == next.hash();
+      std::size_t agree = 0;
+      for (std::size_t i = 0; i < o.nodes; ++i) {
+        const auto q = apis[i].query("validators", {}, 0, false);
+        agree += q.value && consensus::ValidatorSet::from_bytes(*q.value) == next ? 1U : 0U;
+      }
+      std::printf("committed at height %llu: block %llu is the last the old set signed, %llu the first of the new "
+                  "(%s); %zu of %zu nodes report the new set\n",
+                  static_cast<unsigned long long>(hc), static_cast<unsigned long long>(hc + 1),
+                  static_cast<unsigned long long>(hc + 2), lag ? "as documented" : "NOT as documented", agree, o.nodes);
+      ok &= lag && agree == o.nodes;
+    }
+  }
+
   // ---- run to the target height, then compare everything
   std::printf("== run to height %llu\n", static_cast<unsigned long long>(o.heights));
   ok &= wait_until([&] { return all_at(o.heights); }, std::chrono::seconds(600));
@@ -519,8 +566,8 @@ int run(Options o) {
     for (std::size_t i = 1; i < o.nodes; ++i) mismatched_blocks += apis[i].block(k).block.hash() == d0.block.hash() ? 0U : 1U;
     for (const auto& tx : consensus::transactions_from_bytes(d0.block.body)) replay.apply(tx);
   }
-  std::printf("blocks 1-%llu: %zu differ between nodes; replay: %zu transfers ok, %zu refused\n",
-              static_cast<unsigned long long>(h), mismatched_blocks, replay.ok, replay.refused);
+  std::printf("blocks 1-%llu: %zu differ between nodes; replay: %zu transfers ok, %zu refused, %zu validator changes\n",
+              static_cast<unsigned long long>(h), mismatched_blocks, replay.ok, replay.refused, replay.governance);
   ok &= mismatched_blocks == 0;
   std::size_t wrong_balances = 0;
   for (std::size_t i = 0; i < o.nodes; ++i) {
