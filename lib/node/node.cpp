@@ -458,8 +458,20 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
         (void)bus_.send(from, NodeMessage::chunk(m.from, m.index, std::move(*chunk)).to_bytes());
       }
       break;
+    case NodeMessageKind::validators_request: {
+      // The sets are known up to the committed height + 2 (decided two heights ahead).
+      const Height top = app_store_.ledger().height() + 2;
+      if (m.from == 0 || m.from > top) break;
+      std::vector<consensus::ValidatorSet> sets;
+      for (Height h = m.from; h <= std::min<Height>(top, m.from + NodeMessage::max_sets - 1); ++h) {
+        sets.push_back(executor_->validators_at(h));
+      }
+      (void)bus_.send(from, NodeMessage::validators(m.from, std::move(sets)).to_bytes());
+      break;
+    }
     case NodeMessageKind::snapshot_offer:
-    case NodeMessageKind::chunk: break;  // for a node that is restoring (StateSync), not a running one
+    case NodeMessageKind::chunk:
+    case NodeMessageKind::validators: break;  // for a node that is restoring (StateSync), not a running one
     case NodeMessageKind::sync_response:
       for (auto& d : m.blocks) {
         const Height before = app_store_.ledger().height();

@@ -101,29 +101,43 @@ std::optional<StateSyncResult> StateSync::run(std::chrono::milliseconds timeout)
     const ledger::SnapshotManifest manifest = offers.at(peer);
     const consensus::Height h = manifest.height;
     try {
-      // 2. Blocks h and h + 1, verified against the genesis validators: header
-      // h + 1 certifies the app hash after h.
-      (void)bus_.send(peer, NodeMessage::sync_request(h, h + 1).to_bytes());
+      // 2. Blocks h, h + 1 and h + 2 with the validator sets that sign
+      // them, each verified by a light client that trusts only the genesis
+      // set: header h + 1 certifies the app hash after h, and the node's
+      // engine needs the sets of h + 1 and h + 2 (validator-set changes,
+      // docs/consensus.md). A set other than the one trusted so far is
+      // accepted only by the light client's rule (it signs its header, and
+      // members holding more than a third of the trusted weight signed).
+      (void)bus_.send(peer, NodeMessage::sync_request(h, h + 2).to_bytes());
       const auto blocks = next_from(peer, NodeMessageKind::sync_response, std::min(deadline, Clock::now() + answer_limit));
-      if (!blocks || blocks->blocks.size() != 2 || blocks->blocks[0].block.header.height != h) {
-        throw PeerFailed{"did not send blocks " + std::to_string(h) + " and " + std::to_string(h + 1)};
+      if (!blocks || blocks->blocks.size() != 3 || blocks->blocks[0].block.header.height != h) {
+        throw PeerFailed{"did not send blocks " + std::to_string(h) + " to " + std::to_string(h + 2)};
+      }
+      (void)bus_.send(peer, NodeMessage::validators_request(h).to_bytes());
+      const auto sets = next_from(peer, NodeMessageKind::validators, std::min(deadline, Clock::now() + answer_limit));
+      if (!sets || sets->from != h || sets->sets.size() != 3) {
+        throw PeerFailed{"did not send the validator sets of heights " + std::to_string(h) + " to " + std::to_string(h + 2)};
+      }
+      ledger::LightClient light(chain_id_, validators_);
+      for (std::size_t k = 0; k < 3; ++k) {
+        const auto& d = blocks->blocks[k];
+        const auto& set = sets->sets[k];
+        const auto v = set == light.trusted() ? light.verify_header(d.block.header, d.certificate)
+                                              : light.verify_validator_change(set, d.block.header, d.certificate);
+        if (!v) throw PeerFailed{"block " + std::to_string(h + k) + ": " + v.reason};
+        if (!d.block.body_matches() || (k > 0 && d.block.header.parent != blocks->blocks[k - 1].block.hash())) {
+          throw PeerFailed{"blocks " + std::to_string(h) + " to " + std::to_string(h + 2) + " do not chain"};
+        }
       }
       const auto& at = blocks->blocks[0];
       const auto& next = blocks->blocks[1];
-      ledger::LightClient light(chain_id_, validators_);
-      if (auto v = light.verify_header(at.block.header, at.certificate); !v) throw PeerFailed{"block " + std::to_string(h) + ": " + v.reason};
-      if (auto v = light.verify_header(next.block.header, next.certificate); !v) {
-        throw PeerFailed{"block " + std::to_string(h + 1) + ": " + v.reason};
-      }
-      if (!at.block.body_matches() || next.block.header.parent != at.block.hash()) {
-        throw PeerFailed{"blocks " + std::to_string(h) + " and " + std::to_string(h + 1) + " do not chain"};
-      }
       // 3. The chunks, in order, a few ahead.
-      consensus::BlsCrypto verifier(validators_, std::nullopt);
+      const consensus::ValidatorSet& signers = sets->sets[0];
+      consensus::BlsCrypto verifier(signers, std::nullopt);
       ledger::OpenOptions options;
       options.limits = limits_;
       options.verify_certificate = [&](const consensus::Block&, const consensus::CommitCertificate& c) {
-        return consensus::verify_certificate(verifier, validators_, chain_id_, c);
+        return consensus::verify_certificate(verifier, signers, chain_id_, c);
       };
       ledger::SnapshotRestore restore(store_, manifest.meta(), next.block.header.app_hash, at.block, at.certificate,
                                       options);
@@ -138,6 +152,14 @@ std::optional<StateSyncResult> StateSync::run(std::chrono::milliseconds timeout)
         if (c->from != h || c->index != restore.next_chunk()) continue;  // a stale or repeated answer
         restore.apply_chunk(c->index, c->payload);
       }
+      // The verified sets of h to h + 2, where the ledger keeps them (the
+      // latest entry at or below a height is that height's set), before the
+      // ledger exists: a crash in between leaves correct sets and no ledger.
+      ledger::WriteBatch b;
+      for (std::size_t k = 0; k < 3; ++k) {
+        b.put(ledger::Column::validators, ledger::height_key(h + k), sets->sets[k].to_bytes());
+      }
+      store_.write(b, true);
       const auto ledger = restore.finish();
       return StateSyncResult{ledger.height(), peer, total};
     } catch (const PeerFailed& f) {

@@ -80,6 +80,22 @@ NodeMessage NodeMessage::chunk(Height height, std::uint32_t index, Bytes chunk) 
   return m;
 }
 
+NodeMessage NodeMessage::validators_request(Height height) {
+  NodeMessage m;
+  m.kind = NodeMessageKind::validators_request;
+  m.from = height;
+  return m;
+}
+
+NodeMessage NodeMessage::validators(Height height, std::vector<consensus::ValidatorSet> sets) {
+  if (sets.size() > max_sets) throw InvalidArgument("NodeMessage: more than 3 validator sets");
+  NodeMessage m;
+  m.kind = NodeMessageKind::validators;
+  m.from = height;
+  m.sets = std::move(sets);
+  return m;
+}
+
 Bytes NodeMessage::to_bytes() const {
   Writer w;
   w.version(format_version).u8(static_cast<std::uint8_t>(kind));
@@ -96,6 +112,11 @@ Bytes NodeMessage::to_bytes() const {
     case NodeMessageKind::snapshot_offer: w.bytes(payload); break;
     case NodeMessageKind::chunk_request: w.u64(from).u32(index); break;
     case NodeMessageKind::chunk: w.u64(from).u32(index).bytes(payload); break;
+    case NodeMessageKind::validators_request: w.u64(from); break;
+    case NodeMessageKind::validators:
+      w.u64(from).varint(sets.size());
+      for (const auto& s : sets) s.write(w);
+      break;
   }
   return std::move(w).take();
 }
@@ -166,6 +187,18 @@ NodeMessage NodeMessage::from_bytes(ByteView bytes, const consensus::Limits& lim
       m.index = r.u32("chunk index");
       const auto p = r.bytes("snapshot chunk", max_snapshot_bytes);
       m.payload.assign(p.begin(), p.end());
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::validators_request):
+      m.kind = NodeMessageKind::validators_request;
+      m.from = r.u64("height");
+      break;
+    case static_cast<std::uint8_t>(NodeMessageKind::validators): {
+      m.kind = NodeMessageKind::validators;
+      m.from = r.u64("height");
+      const std::size_t count = r.length("validator set count", max_sets);
+      // ValidatorSet::read checks its own lengths and rules (DecodeError).
+      for (std::size_t i = 0; i < count; ++i) m.sets.push_back(consensus::ValidatorSet::read(r, limits));
       break;
     }
     default: throw DecodeError("node message: unknown kind " + std::to_string(kind));

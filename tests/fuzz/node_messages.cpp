@@ -3,7 +3,8 @@
 // genesis file reaches GenesisDocument::from_bytes. Input: [which:u8][bytes].
 // Oracles: no crash, only DecodeError; a decoded value re-encodes and
 // decodes to itself; a sync response never holds more than
-// max_sync_blocks, in height order.
+// max_sync_blocks, in height order; a validators message at most max_sets
+// sets.
 #include <cstdint>
 
 #include "privfin/core/error.hpp"
@@ -24,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       const auto m = node::NodeMessage::from_bytes(bytes);
       fuzz::require(m.blocks.size() <= node::NodeMessage::max_sync_blocks);
+      fuzz::require(m.sets.size() <= node::NodeMessage::max_sets);
       for (std::size_t i = 1; i < m.blocks.size(); ++i) {
         fuzz::require(m.blocks[i].block.header.height == m.blocks[i - 1].block.header.height + 1);
       }

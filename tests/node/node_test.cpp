@@ -38,6 +38,7 @@ struct NodeResult {
   Height restored = 0;       // state sync: the height restored from a snapshot
   Height retain_height = 0;  // blocks below it were pruned
   std::map<Height, Hash32> recent_app_hashes;  // the last few retained heights
+  std::optional<consensus::ValidatorSet> validators;  // a changed set in force at the end, if any
 };
 
 // Runs validator `self` until told to stop or 60 s passed; `each_turn`
@@ -78,6 +79,7 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
   r.balance1 = node.query("balance", c.banks[1].public_key(), 0, false).value;
   if (r.status.height >= 5 && node.ledger().retain_height() <= 5) r.app_hash_at_5 = node.ledger().app_hash_at(5);
   r.evidence = node.evidence(0, 1000);
+  r.validators = node.ledger().validators_from(r.status.height);
   r.metrics = node.metrics();
   bus->close();
   return r;
@@ -419,12 +421,33 @@ TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by ev
 
 TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks rejoins from a snapshot (state sync)",
           "[node][cluster][state-sync]") {
+  const bool changed = GENERATE(false, true);
+  INFO((changed ? "after a validator-set change the node did not see" : "on the genesis set"));
   ThreadCluster t(4);
   const auto configure = [](NodeSettings& s) {
     s.snapshot_interval = 5;
     s.retain_heights = 6;
   };
-  for (std::size_t i = 0; i < 4; ++i) t.start(i, [&](auto& o) { o.configure = configure; });
+  // With `changed`, weights 2, 2, 2, 1 approved by members 0-2 while node 3 is gone.
+  const auto& set = t.c.genesis.validators;
+  const std::vector<consensus::ValidatorChange> changes{
+      {set.at(0).bls_key, 2}, {set.at(1).bls_key, 2}, {set.at(2).bls_key, 2}, {set.at(3).bls_key, 1}};
+  std::vector<consensus::apps::Payments::Approval> approvals;
+  for (NodeId m : {0U, 1U, 2U}) {
+    approvals.push_back(consensus::apps::Payments::approve(t.c.member_keys[m], m, t.c.chain_id, 0, changes));
+  }
+  std::atomic<bool> submit_change{false};
+  for (std::size_t i = 0; i < 4; ++i) {
+    t.start(i, [&, i](auto& o) {
+      o.configure = configure;
+      if (i != 0) return;
+      o.each_turn = [&](Node& node) {
+        if (!submit_change.exchange(false)) return;
+        const auto tx = consensus::apps::Payments::validator_change(t.c.banks[0], t.c.chain_id, 0, 0, changes, approvals);
+        if (!node.submit(tx).ok()) throw std::runtime_error("the validator change was refused");
+      };
+    });
+  }
   const auto others_at = [&](Height h) { return t.height(0) >= h && t.height(1) >= h && t.height(2) >= h; };
   CHECK(wait_for([&] { return others_at(12); }, 45s));
   // Node 3 loses its disk; the others go on and prune what it would need to replay.
@@ -432,6 +455,7 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
   REQUIRE(t.error(3).empty());
   std::filesystem::remove_all(t.dir.path() / "node3");
   const Height lost_at = t.results[3].status.height;
+  submit_change = changed;
   CHECK(wait_for([&] { return others_at(lost_at + 15); }, 45s));
   t.start(3, [&](auto& o) {
     o.configure = configure;
@@ -459,6 +483,14 @@ TEST_CASE("nodes: a node whose disk was wiped after its peers pruned old blocks 
     ++compared;
   }
   CHECK(compared > 0);
+  // The restored node follows the set in force (it verified it from the genesis set on).
+  if (changed) {
+    const auto next = consensus::apply_changes(set, changes);
+    CHECK(t.results[0].validators == next);
+    CHECK(restored.validators == next);
+  } else {
+    CHECK(restored.validators == set);  // state sync keeps the sets it verified, here the genesis set
+  }
 }
 
 TEST_CASE("nodes: a Gosig chain needs every validator's VRF key and this node's own VRF secret",

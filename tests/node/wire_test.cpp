@@ -15,6 +15,8 @@ using namespace privfin::node;
 
 TEST_CASE("node wire: every kind round-trips - truncations and bit flips are refused", "[node][wire]") {
   const auto chain = test::make_chain(4, 3);
+  const auto set = test::make_consortium(4).genesis.validators;
+  const auto reweighted = consensus::apply_changes(set, std::vector<consensus::ValidatorChange>{{set.at(3).bls_key, 0}});
   std::vector<NodeMessage> samples = {
       NodeMessage::consensus(consensus::Message{chain.decisions[0]}.to_bytes()),
       NodeMessage::transaction(Bytes{std::byte{1}, std::byte{2}, std::byte{3}}),
@@ -26,6 +28,9 @@ TEST_CASE("node wire: every kind round-trips - truncations and bit flips are ref
       NodeMessage::snapshot_offer({}),
       NodeMessage::chunk_request(120, 3),
       NodeMessage::chunk(120, 3, Bytes(70, std::byte{0x42})),
+      NodeMessage::validators_request(40),
+      NodeMessage::validators(40, {set, reweighted, reweighted}),
+      NodeMessage::validators(40, {}),
   };
   for (const auto& m : samples) {
     const Bytes wire = m.to_bytes();
@@ -43,7 +48,11 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
     for (int v : bytes) b.push_back(static_cast<std::byte>(v));
     return NodeMessage::from_bytes(b);
   };
-  CHECK_THROWS_AS(decode({1, 10}), DecodeError);                       // unknown kind
+  CHECK_THROWS_AS(decode({1, 12}), DecodeError);                       // unknown kind
+  CHECK_THROWS_AS(decode({1, 11, 1, 0, 0, 0, 0, 0, 0, 0, 4}), DecodeError);  // 4 validator sets announced
+  CHECK_THROWS_AS(decode({1, 11, 1, 0, 0, 0, 0, 0, 0, 0, 1}), DecodeError);  // 1 announced, none there
+  CHECK_THROWS_AS(NodeMessage::validators(1, std::vector<consensus::ValidatorSet>(4)),
+                  InvalidArgument);
   CHECK_THROWS_AS(decode({1, 0}), DecodeError);                        // unknown kind
   // A chunk or manifest announced above 8 MiB, before any allocation.
   CHECK_THROWS_AS(decode({1, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0x80, 0x80, 0x04}), DecodeError);

@@ -13,11 +13,15 @@
 //   Node node(settings, genesis, self, crypto, *bus, *store, app);   // then as usual
 //   node.start();    // recovers the restored ledger; block sync does the rest
 //
-// Protocol (node/wire.hpp, kinds 6-9; docs/node.md, "State sync"): ask
+// Protocol (node/wire.hpp, kinds 6-11; docs/node.md, "State sync"): ask
 // every peer which snapshot it offers, take the highest; fetch from that
-// peer blocks h and h + 1 with their certificates (block sync's messages)
-// and verify both headers with a LightClient that trusts only the genesis
-// validators; the app hash after h is what header h + 1 carries. Then
+// peer blocks h to h + 2 with their certificates (block sync's messages)
+// and the validator sets that sign them, and verify the three headers with
+// a LightClient that trusts only the genesis validators (a changed set is
+// accepted by its rule: ledger/light_client.hpp); the app hash after h is
+// what header h + 1 carries, and the sets of h to h + 2 are kept in the
+// restored ledger (the node's engine starts with those of h + 1 and h + 2).
+// A peer that has no block h + 2 yet is tried again later. Then
 // fetch the chunks in order; ledger::SnapshotRestore checks each against
 // the manifest and, at the end, the rebuilt state root against that
 // certified app hash, so a lying peer can waste time but never plant a
@@ -25,7 +29,7 @@
 // the next best offer is tried.
 //
 // Costs: the snapshot's size on the wire and in memory until the restore
-// finishes (ledger/snapshot.hpp), two header verifications. Throws:
+// finishes (ledger/snapshot.hpp), three header verifications. Throws:
 // InvalidArgument for a store that is not empty; what the store throws.
 // A peer's bytes never throw (they are counted in rejections()). Runs on
 // the caller's thread and takes every message from the bus meanwhile

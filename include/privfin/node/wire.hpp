@@ -19,6 +19,9 @@
 //   snapshot_offer (7):   bytes manifest (ledger::SnapshotManifest; empty: none), at most max_snapshot_bytes
 //   chunk_request (8):    u64 height, u32 index
 //   chunk (9):            u64 height, u32 index, bytes chunk (at most max_snapshot_bytes)
+//   validators_request (10): u64 height (which sets sign it and the next two?)
+//   validators (11):      u64 height, varint count (at most 3), count x ValidatorSet
+//                         (consensus/types.hpp): the sets of height, height + 1, ...
 // and nothing after. from_bytes checks every length against the bytes that
 // remain before allocating and throws DecodeError naming the field; it
 // does not verify certificates (the engine does, on BlockSynced).
@@ -45,6 +48,8 @@ enum class NodeMessageKind : std::uint8_t {
   snapshot_offer = 7,
   chunk_request = 8,
   chunk = 9,
+  validators_request = 10,
+  validators = 11,
 };
 
 struct NodeMessage {
@@ -59,6 +64,8 @@ struct NodeMessage {
   std::uint32_t index = 0;     // chunk_request, chunk
   Hash32 genesis;              // status
   std::vector<Decision> blocks;  // sync_response, in height order
+  std::vector<consensus::ValidatorSet> sets;  // validators: of heights from, from + 1, ...
+  static constexpr std::size_t max_sets = 3;
 
   [[nodiscard]] static NodeMessage consensus(Bytes engine_message);
   [[nodiscard]] static NodeMessage transaction(Bytes tx);
@@ -69,6 +76,9 @@ struct NodeMessage {
   [[nodiscard]] static NodeMessage snapshot_offer(Bytes manifest);
   [[nodiscard]] static NodeMessage chunk_request(Height height, std::uint32_t index);
   [[nodiscard]] static NodeMessage chunk(Height height, std::uint32_t index, Bytes chunk);
+  [[nodiscard]] static NodeMessage validators_request(Height height);
+  // InvalidArgument for more than max_sets sets.
+  [[nodiscard]] static NodeMessage validators(Height height, std::vector<consensus::ValidatorSet> sets);
 
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static NodeMessage from_bytes(ByteView bytes, const consensus::Limits& limits = {});
