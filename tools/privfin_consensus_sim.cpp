@@ -13,7 +13,10 @@
 // --app stand-in|payments|kv (the application every node runs; the reference
 // applications come with simulated clients), --validator-changes K (the
 // application changes the validators' weights every K heights; Tendermint
-// with --app payments or kv), --twice (run every seed twice and fail it if the two trace hashes differ:
+// with --app payments or kv), --adaptive-delay-ms D (an adaptive adversary
+// corrupts each node whose proposal it sees, D ms later, as many as f
+// allows beside the drawn Byzantine nodes; --adaptive-behaviour
+// silent|equivocate|double-vote, silent by default), --twice (run every seed twice and fail it if the two trace hashes differ:
 // the determinism check), --clock-offset-ms M (every node's clock off by a
 // drawn amount in [-M, M] ms, replacing the scenario's draw; with
 // --calm, the measurement of docs/consensus.md "Clock skew"), --calm (no
@@ -53,6 +56,8 @@ int main(int argc, char** argv) {
   double heights_per_second = 0;
   std::size_t fixed_n = 0;
   Height validator_change_every = 0;
+  std::optional<std::uint64_t> adaptive_delay_ms;
+  std::string adaptive_behaviour = "silent";
   PlantedBugs bugs;
   std::optional<Behaviour> forced;
   SimApplication application = SimApplication::stand_in;
@@ -74,6 +79,11 @@ int main(int argc, char** argv) {
   cli.add_option("--validator-changes", validator_change_every,
                  "the application changes the validators' weights every K heights (Tendermint, --app payments or kv)")
       ->check(CLI::Range(1, 1'000'000));
+  cli.add_option("--adaptive-delay-ms", adaptive_delay_ms,
+                 "an adaptive adversary corrupts each proposer it sees this many ms later (up to f in all)")
+      ->check(CLI::Range(0, 600'000));
+  cli.add_option("--adaptive-behaviour", adaptive_behaviour, "what a corrupted node does")
+      ->check(CLI::IsMember({"silent", "equivocate", "double-vote"}));
   cli.add_flag("--twice", twice, "run every seed twice and compare the trace hashes");
   cli.add_option("--clock-offset-ms", clock_offset_ms, "each node's clock off by up to this many ms (replaces the draw)")
       ->check(CLI::Range(0, 600'000));
@@ -119,7 +129,7 @@ int main(int argc, char** argv) {
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::uint64_t failed = 0, events = 0, evidence_seeds = 0;
+  std::uint64_t failed = 0, events = 0, evidence_seeds = 0, corrupted = 0;
   for (std::uint64_t seed = first; seed <= last; ++seed) {
     const std::size_t n = fixed_n != 0 ? fixed_n : std::size_t{4} + 3 * (seed % 3);
     try {
@@ -128,6 +138,10 @@ int main(int argc, char** argv) {
       cfg.application = application;
       cfg.engine = engine;
       cfg.validator_change_every = validator_change_every;
+      if (adaptive_delay_ms) {  // after the Byzantine nodes drawn or forced below
+        cfg.adaptive_delay = static_cast<TimePoint>(*adaptive_delay_ms) * 1'000'000;
+        cfg.adaptive_behaviour = *behaviour_from_string(adaptive_behaviour);
+      }
       cfg.real_crypto = real;
       cfg.log = log;
       if (calm) remove_faults(cfg);
@@ -136,9 +150,15 @@ int main(int argc, char** argv) {
         cfg.behaviour.assign(n, Behaviour::honest);
         cfg.behaviour[seed % n] = *forced;
       }
+      if (adaptive_delay_ms) {
+        std::size_t drawn = 0;
+        for (const auto b : cfg.behaviour) drawn += b != Behaviour::honest ? 1U : 0U;
+        cfg.adaptive_corruptions = (n - 1) / 3 - std::min((n - 1) / 3, drawn);
+      }
       const SimResult r = simulate(cfg);
       events += r.events;
       evidence_seeds += r.evidence > 0 ? 1U : 0U;
+      corrupted += r.corrupted;
       if (r.end_time > 0 && !r.committed.empty()) {
         heights_per_second += static_cast<double>(*std::min_element(r.committed.begin(), r.committed.end())) /
                               (static_cast<double>(r.end_time) / 1e9);
@@ -178,6 +198,9 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(last - first + 1), static_cast<unsigned long long>(failed),
               static_cast<unsigned long long>(events), secs, static_cast<double>(events) / secs,
               static_cast<unsigned long long>(evidence_seeds));
+  if (adaptive_delay_ms) {
+    std::printf("adaptive adversary: %llu nodes corrupted after they proposed\n", static_cast<unsigned long long>(corrupted));
+  }
   std::printf("commit rate: %.3f heights per virtual second (the lowest node's height over the run's length, mean "
               "over seeds)\n",
               heights_per_second / static_cast<double>(last - first + 1));

@@ -139,7 +139,7 @@ std::string describe_message(ByteView payload) {
   }
 }
 
-enum class EventKind : std::uint8_t { deliver, timer, durable, app_reply, crash, restart, wake };
+enum class EventKind : std::uint8_t { deliver, timer, durable, app_reply, crash, restart, wake, corrupt };
 
 struct Event {
   TimePoint at = 0;
@@ -331,6 +331,9 @@ class Simulation {
     return it == expected_sets_.begin() ? validators_ : std::prev(it)->second;
   }
   [[nodiscard]] std::vector<ValidatorChange> planned_changes(Height h) const;
+  void corrupt_after_proposal(NodeId from, const Bytes& payload);
+  std::size_t adaptive_left_ = 0;  // corruptions the adaptive adversary may still make
+  std::set<NodeId> corrupting_;    // nodes it picked
   std::map<Height, Hash32> app_after_;
   std::map<std::tuple<NodeId, Height, Round, int>, std::optional<Hash32>> signed_;
   std::map<std::tuple<Height, Round, Hash32>, std::set<NodeId>> prevotes_;
@@ -426,6 +429,21 @@ Simulation::Simulation(const SimConfig& cfg)
       if (b != Behaviour::honest) throw InvalidArgument("simulate: twins cannot be combined with Byzantine behaviours");
     }
     if (cfg_.application != SimApplication::stand_in) throw InvalidArgument("simulate: twins run the stand-in application");
+  }
+  if (cfg_.adaptive_corruptions > 0) {
+    std::size_t byzantine = 0;
+    for (const auto b : cfg_.behaviour) byzantine += b != Behaviour::honest ? 1U : 0U;
+    if (byzantine + cfg_.adaptive_corruptions > (cfg_.n - 1) / 3) {
+      throw InvalidArgument("simulate: " + std::to_string(byzantine) + " Byzantine nodes and " +
+                            std::to_string(cfg_.adaptive_corruptions) + " adaptive corruptions exceed f = " +
+                            std::to_string((cfg_.n - 1) / 3));
+    }
+    const auto b = cfg_.adaptive_behaviour;
+    if (b != Behaviour::silent && b != Behaviour::equivocate && b != Behaviour::double_vote) {
+      throw InvalidArgument("simulate: an adaptive corruption turns a node silent, equivocate or double-vote");
+    }
+    if (!cfg_.twins.empty()) throw InvalidArgument("simulate: twins cannot be combined with an adaptive adversary");
+    adaptive_left_ = cfg_.adaptive_corruptions;
   }
   if (cfg_.validator_change_every > 0 && (!app_mode() || cfg_.engine != SimEngine::tendermint)) {
     throw InvalidArgument("simulate: validator changes need the Tendermint-form engine and a reference application");
@@ -724,6 +742,7 @@ void Simulation::send(NodeId from, NodeId to, const Bytes& payload) {
     if (honest(from)) {
       observe_signed(from, payload);
       transmit(from, to, payload);
+      if (adaptive_left_ > 0) corrupt_after_proposal(from, payload);
     } else {
       byzantine_send(from, to, payload);
     }
@@ -962,6 +981,31 @@ void Simulation::app_reply(NodeId id, Input in) {
   e.node = id;
   e.incarnation = nodes_[id].incarnation;
   e.input = std::make_shared<Input>(std::move(in));
+  push(std::move(e));
+}
+
+void Simulation::corrupt_after_proposal(NodeId from, const Bytes& payload) {
+  if (corrupting_.contains(from)) return;
+  bool own_proposal = false;
+  try {
+    if (cfg_.engine == SimEngine::gosig) {
+      const auto m = GosigMessage::from_bytes(payload);
+      const auto* p = std::get_if<GosigProposal>(&m.body);
+      own_proposal = p != nullptr && p->proposer == from;
+    } else {
+      const auto m = Message::from_bytes(payload);
+      const auto* p = std::get_if<Proposal>(&m.body);
+      own_proposal = p != nullptr && p->block.header.proposer == from;
+    }
+  } catch (const DecodeError&) {
+  }
+  if (!own_proposal) return;
+  corrupting_.insert(from);
+  --adaptive_left_;
+  Event e;
+  e.at = now_ + cfg_.adaptive_delay;
+  e.kind = EventKind::corrupt;
+  e.node = from;
   push(std::move(e));
 }
 
@@ -1305,6 +1349,11 @@ void Simulation::handle(const Event& e) {
       return;
     case EventKind::restart:
       if (!node.up) boot(e.node, e.amnesia);
+      return;
+    case EventKind::corrupt:
+      node.behaviour = cfg_.adaptive_behaviour;
+      ++result_.corrupted;
+      if (cfg_.log) log(e.node, "corrupted by the adaptive adversary: " + std::string(to_string(node.behaviour)));
       return;
     case EventKind::durable: {
       if (!node.up || node.halted || e.incarnation != node.incarnation) return;

@@ -266,3 +266,49 @@ TEST_CASE("simulator: the CPU model charges CostModel, whose defaults are the me
   REQUIRE(b.ok());
   CHECK(b.end_time > a.end_time + 4 * measured.verify);
 }
+
+// The adaptive adversary (SimConfig::adaptive_*): each honest node whose
+// own proposal appears is corrupted (silent, or equivocating) a delay
+// later, up to f in all with the drawn Byzantine nodes. Safety holds and
+// the liveness checker (progress within its window) passes on both engines.
+TEST_CASE("simulator: an adaptive adversary corrupts proposers once they propose - safe and live on both engines",
+          "[consensus][simulator][adaptive]") {
+  for (const auto engine : {SimEngine::tendermint, SimEngine::gosig}) {
+    std::uint64_t corrupted = 0;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+      const std::size_t n = seed % 2 == 0 ? 7 : 4;
+      SimConfig cfg = random_scenario(seed, n);
+      cfg.engine = engine;
+      std::size_t drawn = 0;
+      for (const auto b : cfg.behaviour) drawn += b != Behaviour::honest ? 1U : 0U;
+      cfg.adaptive_corruptions = (n - 1) / 3 - std::min((n - 1) / 3, drawn);
+      cfg.adaptive_delay = static_cast<TimePoint>(seed % 3) * 250'000'000;  // 0, 250 or 500 ms
+      cfg.adaptive_behaviour = seed % 4 < 2 ? Behaviour::silent : Behaviour::equivocate;
+      const SimResult r = simulate(cfg);
+      INFO((engine == SimEngine::gosig ? "gosig" : "tendermint") << " seed " << seed << ": "
+                                                                  << (r.ok() ? "" : r.violations.front()));
+      REQUIRE(r.ok());
+      CHECK(r.corrupted <= cfg.adaptive_corruptions);
+      corrupted += r.corrupted;
+    }
+    CHECK(corrupted >= 20);
+  }
+}
+
+TEST_CASE("simulator: an adaptive adversary is bounded by f together with the drawn Byzantine nodes",
+          "[consensus][simulator][adaptive]") {
+  SimConfig cfg;
+  cfg.n = 4;
+  cfg.adaptive_corruptions = 2;  // f = 1
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  cfg.adaptive_corruptions = 1;
+  cfg.behaviour = {Behaviour::silent, Behaviour::honest, Behaviour::honest, Behaviour::honest};
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  cfg.behaviour.clear();
+  cfg.adaptive_behaviour = Behaviour::replay;  // not one the adversary hands out
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  cfg.adaptive_behaviour = Behaviour::silent;
+  const SimResult r = simulate(cfg);
+  CHECK(r.ok());
+  CHECK(r.corrupted == 1);  // the first proposer
+}

@@ -187,6 +187,18 @@ struct SimConfig {
   // follow the sets: each block must name, and its certificate verify
   // under, the set of its height.
   Height validator_change_every = 0;
+  // An adaptive adversary (issue #17): once an honest node's own proposal
+  // appears on the network, the adversary corrupts that node
+  // adaptive_delay later, giving it adaptive_behaviour (silent,
+  // equivocate or double-vote) for the rest of the run, up to
+  // adaptive_corruptions nodes. With the Byzantine nodes of `behaviour`
+  // they must stay within f = (n - 1) / 3 (InvalidArgument otherwise). A
+  // corrupted node counts as Byzantine for the checkers from then on. Gosig
+  // hides its candidates until they propose (sortition), so this is the
+  // adversary its design answers; Tendermint's proposers are known ahead.
+  std::size_t adaptive_corruptions = 0;
+  TimePoint adaptive_delay = 0;
+  Behaviour adaptive_behaviour = Behaviour::silent;
 };
 
 struct SimResult {
@@ -213,6 +225,7 @@ struct SimResult {
   std::uint64_t transactions = 0;
   std::uint64_t transactions_ok = 0;
   std::uint64_t validator_changes = 0;  // agreed blocks that changed the set
+  std::uint64_t corrupted = 0;          // nodes the adaptive adversary corrupted
 
   [[nodiscard]] TimePoint mean_delay() const noexcept {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
