@@ -195,6 +195,7 @@ struct SimNode {
   std::uint64_t next_ticket = 1;
   // ledger and application state (synchronously durable in this issue)
   std::vector<Decision> ledger;
+  TimePoint first_commit_after_heal = -1;  // virtual time of its first commit at or after fault_end
   std::vector<Hash32> app_hashes{Hash32{}};  // app_hashes[h]: state after height h
   // A reference application (SimConfig::application): its store is disk,
   // the executor (mempool, call grammar) lives and dies with the process.
@@ -1208,6 +1209,7 @@ void Simulation::commit(NodeId id, const Decision& d) {
     return;
   }
   node.ledger.push_back(d);
+  if (now_ >= cfg_.fault_end && node.first_commit_after_heal < 0) node.first_commit_after_heal = now_;
   std::optional<FinalizeResult> executed;
   if (app_mode()) {
     try {
@@ -1493,6 +1495,16 @@ SimResult Simulation::run() {
         violation("liveness: honest node " + std::to_string(i) + " reached height " +
                   std::to_string(nodes_[i].ledger.size()) + ", not " + std::to_string(liveness_goal_) +
                   ", within the window after the faults healed");
+      }
+    }
+    if (cfg_.commit_after_heal_within > 0) {
+      for (NodeId i = 0; i < cfg_.n && result_.violations.empty(); ++i) {
+        const TimePoint first = nodes_[i].first_commit_after_heal;
+        if (honest(i) && (first < 0 || first > cfg_.fault_end + cfg_.commit_after_heal_within)) {
+          violation("liveness: honest node " + std::to_string(i) + " committed nothing within " +
+                    fmt_time(cfg_.commit_after_heal_within) + " after the faults healed" +
+                    (first < 0 ? "" : " (its first commit came at " + fmt_time(first) + ")"));
+        }
       }
     }
     check_chains();

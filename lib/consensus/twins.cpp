@@ -115,6 +115,7 @@ SimConfig twins_config(const TwinsScenario& scenario, const TwinsConfig& config,
   };
   c.fault_end = static_cast<TimePoint>(rounds) * round;
   c.liveness_window = 4 * static_cast<TimePoint>(config.healed_rounds) * round;
+  c.commit_after_heal_within = static_cast<TimePoint>(config.healed_rounds) * round;
   c.target_height = 1;
   return c;
 }

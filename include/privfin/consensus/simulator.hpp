@@ -152,6 +152,9 @@ struct SimConfig {
   std::vector<std::vector<bool>> silent_to;
   TimePoint fault_end = 0;         // no loss, partition or crash after this
   TimePoint liveness_window = 60'000'000'000;
+  // When positive: every honest node commits a height at most this long
+  // after fault_end (Twins: within 3 healed rounds), else a violation.
+  TimePoint commit_after_heal_within = 0;
   // A busy node's inbox keeps at most this many unprocessed messages from
   // each peer; the next ones are dropped, as a real bus's bounded per-peer
   // queue drops under back-pressure (net/message_bus.hpp). Timers and the
