@@ -81,11 +81,12 @@ TEST_CASE("twins: Tendermint, 100 sampled scenarios (partitions only: its propos
 // The issue's count: at least 100,000 sampled scenarios, each followed by
 // 3 healed rounds in which every honest node commits. About 25 minutes of
 // CPU per engine; the two cases run in parallel as two processes.
-TEST_CASE("twins: the full sample on Gosig, 100,000 scenarios", "[.slow][twins-full]") {
+TEST_CASE("twins: the full sample on Gosig - 100000 scenarios", "[.slow][twins-full][twins-full-gosig]") {
   run_twins(SimEngine::gosig, 100'000, 3);
 }
 
-TEST_CASE("twins: the full sample on the Tendermint-form engine, 100,000 scenarios", "[.slow][twins-full]") {
+TEST_CASE("twins: the full sample on the Tendermint-form engine - 100000 scenarios",
+          "[.slow][twins-full][twins-full-tendermint]") {
   run_twins(SimEngine::tendermint, 100'000, 4);
 }
 
