@@ -910,9 +910,10 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
         for (auto it = pols_.lower_bound({p.height(), 0, Hash32{}});
              it != pols_.end() && std::get<0>(it->first) == p.height() && std::get<1>(it->first) < p.round; ++it) {
           const Hash32& other = std::get<2>(it->first);
+          const ValidatorSet& set = set_at(p.height());
           std::uint64_t w = 0;
-          for (const auto& [voter, raw] : it->second) w += validators_.weight(voter);
-          if (other == own || !validators_.is_quorum(w) || !blocks_.contains(other)) continue;
+          for (const auto& [voter, raw] : it->second) w += set.weight(voter);
+          if (other == own || !set.is_quorum(w) || !blocks_.contains(other)) continue;
           Proposal stale{p.round, blocks_.at(other), std::get<1>(it->first), {}};
           for (const auto& [voter, raw] : it->second) transmit(from, to, raw);
           return sign_and_send(Message{std::move(stale)});
@@ -1187,9 +1188,11 @@ void Simulation::observe_vote(NodeId from, VoteType type, Height height, Round r
       for (Round vr = lock->second.first; vr < round && !justified; ++vr) {
         const auto pol = prevotes_.find({height, vr, *block});
         if (pol == prevotes_.end()) continue;
+        // Weighed by the set of that height (validator-set changes).
+        const ValidatorSet& set = set_at(height);
         std::uint64_t w = 0;
-        for (NodeId s : pol->second) w += validators_.weight(s);
-        justified = validators_.is_quorum(w);
+        for (NodeId s : pol->second) w += set.weight(s);
+        justified = set.is_quorum(w);
       }
       if (!justified) {
         violation("honest node " + std::to_string(from) + " locked at round " + std::to_string(lock->second.first) +
