@@ -177,17 +177,18 @@ int main(int argc, char** argv) {
   std::uint64_t sequence = 0;
   std::vector<std::string> weights;
   std::vector<fs::path> approval_files;
+  // What both validator-change commands take: the chain, a key, and the change.
+  const auto change_options = [&](CLI::App* cmd, const std::string& key_help) {
+    cmd->add_option("--genesis", genesis_file, "genesis.bin")->required();
+    cmd->add_option("--key", key_file, key_help)->required();
+    cmd->add_option("--sequence", sequence, "the chain's next change sequence (query \"sequence\")")->required();
+    cmd->add_option("--weight", weights, "MEMBER=WEIGHT, once per changed member")->required();
+  };
   auto* approve_cmd = cli.add_subcommand("approve", "sign a validator-set change as a member (offline; prints JSON)");
-  approve_cmd->add_option("--genesis", genesis_file, "genesis.bin")->required();
-  approve_cmd->add_option("--key", key_file, "the member's identity (Ed25519) key file")->required();
+  change_options(approve_cmd, "the member's identity (Ed25519) key file");
   approve_cmd->add_option("--member", member, "the member's number in the set")->required();
-  approve_cmd->add_option("--sequence", sequence, "the chain's next change sequence (query \"sequence\")")->required();
-  approve_cmd->add_option("--weight", weights, "MEMBER=WEIGHT, once per changed member")->required();
   auto* change_cmd = cli.add_subcommand("change-validators", "submit a validator-set change with its approvals");
-  change_cmd->add_option("--genesis", genesis_file, "genesis.bin")->required();
-  change_cmd->add_option("--key", key_file, "the submitter's Ed25519 key file (any key)")->required();
-  change_cmd->add_option("--sequence", sequence, "the sequence the approvals signed")->required();
-  change_cmd->add_option("--weight", weights, "MEMBER=WEIGHT, as approved")->required();
+  change_options(change_cmd, "the submitter's Ed25519 key file (any key)");
   change_cmd->add_option("--approval", approval_files, "a file `approve` wrote, once per approving member")->required();
   change_cmd->add_option("--wait", wait, "seconds to wait for the commit");
   std::signal(SIGPIPE, SIG_IGN);  // a node that goes away fails the request instead

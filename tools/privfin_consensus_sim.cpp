@@ -120,6 +120,9 @@ int main(int argc, char** argv) {
     else if (bug == "sign-twice") bugs.sign_twice = true;
     else if (bug == "ignore-validator-changes") bugs.ignore_validator_changes = true;
     else if (!bug.empty()) throw std::invalid_argument("unknown bug " + bug);
+    if (validator_change_every > 0 && adaptive_delay_ms) {
+      throw std::invalid_argument("--validator-changes and --adaptive-delay-ms cannot be combined");
+    }
     if (validator_change_every > 0 && (application == SimApplication::stand_in || engine != SimEngine::tendermint)) {
       throw std::invalid_argument("--validator-changes needs the Tendermint-form engine and --app payments or kv");
     }
@@ -150,11 +153,7 @@ int main(int argc, char** argv) {
         cfg.behaviour.assign(n, Behaviour::honest);
         cfg.behaviour[seed % n] = *forced;
       }
-      if (adaptive_delay_ms) {
-        std::size_t drawn = 0;
-        for (const auto b : cfg.behaviour) drawn += b != Behaviour::honest ? 1U : 0U;
-        cfg.adaptive_corruptions = (n - 1) / 3 - std::min((n - 1) / 3, drawn);
-      }
+      if (adaptive_delay_ms) cfg.adaptive_corruptions = adaptive_budget(cfg);
       const SimResult r = simulate(cfg);
       events += r.events;
       evidence_seeds += r.evidence > 0 ? 1U : 0U;

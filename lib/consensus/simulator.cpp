@@ -43,6 +43,8 @@ namespace {
 
 constexpr TimePoint ms = 1'000'000;
 
+constexpr TimePoint step_cost = 20'000;  // bookkeeping per step, beyond crypto
+
 // A reference application that also changes validator weights at the
 // heights SimConfig::validator_change_every picks (the plan), as a
 // consortium's governance transactions would.
@@ -77,7 +79,6 @@ class ChangingWeights final : public Application {
   std::unique_ptr<Application> inner_;
   Plan plan_;
 };
-constexpr TimePoint step_cost = 20'000;  // bookkeeping per step, beyond crypto
 
 Prg::Seed root_seed(std::uint64_t seed) {
   Prg::Seed s{};
@@ -432,12 +433,15 @@ Simulation::Simulation(const SimConfig& cfg)
     if (cfg_.application != SimApplication::stand_in) throw InvalidArgument("simulate: twins run the stand-in application");
   }
   if (cfg_.adaptive_corruptions > 0) {
-    std::size_t byzantine = 0;
-    for (const auto b : cfg_.behaviour) byzantine += b != Behaviour::honest ? 1U : 0U;
-    if (byzantine + cfg_.adaptive_corruptions > (cfg_.n - 1) / 3) {
-      throw InvalidArgument("simulate: " + std::to_string(byzantine) + " Byzantine nodes and " +
-                            std::to_string(cfg_.adaptive_corruptions) + " adaptive corruptions exceed f = " +
+    if (cfg_.adaptive_corruptions > adaptive_budget(cfg_)) {
+      throw InvalidArgument("simulate: " + std::to_string(cfg_.adaptive_corruptions) +
+                            " adaptive corruptions and the Byzantine nodes exceed f = " +
                             std::to_string((cfg_.n - 1) / 3));
+    }
+    if (cfg_.validator_change_every > 0) {
+      // The planned weights keep the Byzantine nodes of `behaviour` below a
+      // third; nodes corrupted later could hold more.
+      throw InvalidArgument("simulate: an adaptive adversary cannot be combined with validator changes");
     }
     const auto b = cfg_.adaptive_behaviour;
     if (b != Behaviour::silent && b != Behaviour::equivocate && b != Behaviour::double_vote) {
@@ -602,13 +606,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   start.committed = node.ledger.size();
   if (!node.ledger.empty()) start.tip = node.ledger.back();
   if (node.durable_record) start.record = SafetyRecord::from_bytes(*node.durable_record);
-  if (node.executor) {
-    // The store holds the sets up to its height + 2; the engine may be a
-    // height ahead of it (a crash between the commit and the store's write).
-    for (const Height h : {start.committed + 1, start.committed + 2}) {
-      start.validators.push_back({h, node.executor->validators_at(h)});
-    }
-  }
+  if (node.executor) start.validators = node.executor->validators_for_start(start.committed);
   log(id, amnesia ? "boot without its safety record (amnesia)" : "boot");
   node.runtime->input(local_time(node, now_), start);
 }
@@ -1017,8 +1015,11 @@ std::vector<ValidatorChange> Simulation::planned_changes(Height h) const {
   const std::uint64_t k = h / every;
   std::vector<std::uint64_t> w(cfg_.n);
   std::vector<NodeId> honest_members;
+  // The Byzantine nodes of the configuration (fixed for the run, so that
+  // every node's application plans the same weights).
+  const auto byzantine_at = [&](NodeId i) { return !cfg_.behaviour.empty() && cfg_.behaviour[i] != Behaviour::honest; };
   for (NodeId i = 0; i < cfg_.n; ++i) {
-    const bool byzantine = nodes_[i].behaviour != Behaviour::honest;
+    const bool byzantine = byzantine_at(i);
     w[i] = byzantine ? 1 : 1 + (k + i) % 3;
     if (!byzantine) honest_members.push_back(i);
   }
@@ -1027,7 +1028,7 @@ std::vector<ValidatorChange> Simulation::planned_changes(Height h) const {
     std::uint64_t total = 0, byzantine = 0;
     for (NodeId i = 0; i < cfg_.n; ++i) {
       total += w[i];
-      if (nodes_[i].behaviour != Behaviour::honest) byzantine += w[i];
+      if (byzantine_at(i)) byzantine += w[i];
     }
     if (3 * byzantine < total) break;
     for (const NodeId i : honest_members) w[i] += w[i] > 0 ? 1U : 0U;
@@ -1218,7 +1219,7 @@ void Simulation::commit(NodeId id, const Decision& d) {
     try {
       executed = node.executor->commit(d);
       node.app_hashes.push_back(node.store->app_hash(h));
-      app_reply(id, ValidatorsDecided{h + 2, node.executor->validators_at(h + 2)});
+      app_reply(id, node.executor->validators_decided(h + 2));
     } catch (const Error& e) {
       violation("application of node " + std::to_string(id) + " at height " + std::to_string(h) + ": " + e.what());
       node.app_hashes.push_back(Hash32{});
@@ -1534,6 +1535,13 @@ void remove_faults(SimConfig& c) {
   c.crash_at_write = 0;
   c.max_drift_ppm = 0;
   c.behaviour.clear();
+}
+
+std::size_t adaptive_budget(const SimConfig& c) noexcept {
+  std::size_t byzantine = 0;
+  for (const auto b : c.behaviour) byzantine += b != Behaviour::honest ? 1U : 0U;
+  const std::size_t f = c.n == 0 ? 0 : (c.n - 1) / 3;
+  return f - std::min(f, byzantine);
 }
 
 SimConfig random_scenario(std::uint64_t seed, std::size_t n) {

@@ -19,18 +19,27 @@ std::string digest_of(consensus::NodeId from, ByteView payload) {
 
 }  // namespace
 
+Bytes wal_entry(consensus::NodeId from, ByteView payload) {
+  Writer w;
+  w.u32(from).raw(payload);
+  return std::move(w).take();
+}
+
+std::optional<std::pair<consensus::NodeId, Bytes>> wal_entry_from(ByteView value) {
+  if (value.size() <= sender_size) return std::nullopt;
+  Reader r(value);
+  const auto from = static_cast<consensus::NodeId>(r.u32("sender"));
+  const ByteView payload = value.subspan(sender_size);
+  return std::pair{from, Bytes(payload.begin(), payload.end())};
+}
+
 WalStore::WalStore(Store& store) : store_(&store) {
   store_->scan(Column::wal, {}, {}, [&](ByteView key, ByteView value) {
-    if (key.size() == 8) {
-      const std::uint64_t seq = height_from_key(key);
-      keys_.push_back(seq);
-      next_ = seq + 1;
-      if (value.size() >= sender_size) {
-        Reader r(value);
-        const auto from = static_cast<consensus::NodeId>(r.u32("sender"));
-        logged_.insert(digest_of(from, value.subspan(sender_size)));
-      }
-    }
+    if (key.size() != 8) return true;
+    const std::uint64_t seq = height_from_key(key);
+    keys_.push_back(seq);  // cleared with the rest, damaged or not
+    next_ = seq + 1;
+    if (const auto e = wal_entry_from(value)) logged_.insert(digest_of(e->first, e->second));
     return true;
   });
 }
@@ -38,10 +47,8 @@ WalStore::WalStore(Store& store) : store_(&store) {
 bool WalStore::append(consensus::NodeId from, ByteView payload) {
   if (keys_.size() >= max_entries) return false;
   if (!logged_.insert(digest_of(from, payload)).second) return false;
-  Writer w;
-  w.u32(from).raw(payload);
   WriteBatch b;
-  b.put(Column::wal, height_key(next_), w.data());
+  b.put(Column::wal, height_key(next_), wal_entry(from, payload));
   store_->write(b, false);
   keys_.push_back(next_++);
   return true;
@@ -51,14 +58,9 @@ std::vector<std::pair<consensus::NodeId, Bytes>> WalStore::entries() {
   std::vector<std::pair<consensus::NodeId, Bytes>> out;
   skipped_ = 0;
   store_->scan(Column::wal, {}, {}, [&](ByteView key, ByteView value) {
-    if (key.size() != 8 || value.size() <= sender_size) {
-      ++skipped_;
-      return true;
-    }
-    Reader r(value);
-    const auto from = static_cast<consensus::NodeId>(r.u32("sender"));
-    const ByteView payload = value.subspan(sender_size);
-    out.emplace_back(from, Bytes(payload.begin(), payload.end()));
+    auto e = key.size() == 8 ? wal_entry_from(value) : std::nullopt;
+    if (e) out.push_back(std::move(*e));
+    else ++skipped_;
     return true;
   });
   return out;

@@ -86,7 +86,7 @@ struct Node::Env {
     // The set of height + 2 (ABCI's rule), changed or not: the engine waits
     // for it before that height.
     const Height h = d.block.header.height;
-    node.replies_.emplace_back(consensus::ValidatorsDecided{h + 2, node.executor_->validators_at(h + 2)});
+    node.replies_.emplace_back(node.executor_->validators_decided(h + 2));
     if (!result.validator_changes.empty()) {
       node.event("validators", "height " + std::to_string(h) + " changed the validator set from height " +
                                    std::to_string(h + 2) + " on");
@@ -277,7 +277,7 @@ void Node::start() {
     if (block && cert) s.tip = consensus::Decision{std::move(*block), std::move(*cert)};
   }
   s.record = safety_.load(settings_.engine.limits);
-  for (const Height h : {s.committed + 1, s.committed + 2}) s.validators.push_back({h, executor_->validators_at(h)});
+  s.validators = executor_->validators_for_start(s.committed);
   event("start", "height " + std::to_string(s.committed) + (s.record ? ", safety record at height " +
                                                                            std::to_string(s.record->height)
                                                                      : ", no safety record"));

@@ -279,9 +279,7 @@ TEST_CASE("simulator: an adaptive adversary corrupts proposers once they propose
       const std::size_t n = seed % 2 == 0 ? 7 : 4;
       SimConfig cfg = random_scenario(seed, n);
       cfg.engine = engine;
-      std::size_t drawn = 0;
-      for (const auto b : cfg.behaviour) drawn += b != Behaviour::honest ? 1U : 0U;
-      cfg.adaptive_corruptions = (n - 1) / 3 - std::min((n - 1) / 3, drawn);
+      cfg.adaptive_corruptions = adaptive_budget(cfg);
       cfg.adaptive_delay = static_cast<TimePoint>(seed % 3) * 250'000'000;  // 0, 250 or 500 ms
       cfg.adaptive_behaviour = seed % 4 < 2 ? Behaviour::silent : Behaviour::equivocate;
       const SimResult r = simulate(cfg);
@@ -304,7 +302,14 @@ TEST_CASE("simulator: an adaptive adversary is bounded by f together with the dr
   cfg.adaptive_corruptions = 1;
   cfg.behaviour = {Behaviour::silent, Behaviour::honest, Behaviour::honest, Behaviour::honest};
   CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  CHECK(adaptive_budget(cfg) == 0);
   cfg.behaviour.clear();
+  CHECK(adaptive_budget(cfg) == 1);
+  cfg.application = SimApplication::kv_store;
+  cfg.validator_change_every = 2;  // weights planned for the Byzantine nodes known at the start
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  cfg.application = SimApplication::stand_in;
+  cfg.validator_change_every = 0;
   cfg.adaptive_behaviour = Behaviour::replay;  // not one the adversary hands out
   CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
   cfg.adaptive_behaviour = Behaviour::silent;

@@ -146,6 +146,13 @@ class AppExecutor {
   // The set that signs height h (the store's latest change in force at h,
   // else ExecutorConfig::validators); known up to the committed height + 2.
   [[nodiscard]] ValidatorSet validators_at(Height h) const;
+  // What a runtime hands the engine (engine.hpp): ValidatorsDecided for
+  // committed + 2 after each commit, and those of committed + 1 and + 2
+  // in Start.
+  [[nodiscard]] ValidatorsDecided validators_decided(Height h) const { return {h, validators_at(h)}; }
+  [[nodiscard]] std::vector<ValidatorsDecided> validators_for_start(Height committed) const {
+    return {validators_decided(committed + 1), validators_decided(committed + 2)};
+  }
 
   [[nodiscard]] const std::vector<FinalizeResult>& results() const noexcept { return results_; }
   [[nodiscard]] const CallGrammar& grammar() const noexcept { return checked_.grammar(); }

@@ -195,7 +195,9 @@ struct SimConfig {
   // adaptive_delay later, giving it adaptive_behaviour (silent,
   // equivocate or double-vote) for the rest of the run, up to
   // adaptive_corruptions nodes. With the Byzantine nodes of `behaviour`
-  // they must stay within f = (n - 1) / 3 (InvalidArgument otherwise). A
+  // they must stay within f = (n - 1) / 3 (adaptive_budget below;
+  // InvalidArgument otherwise, and with validator_change_every, whose
+  // weights follow the Byzantine nodes of `behaviour`). A
   // corrupted node counts as Byzantine for the checkers from then on. Gosig
   // hides its candidates until they propose (sortition), so this is the
   // adversary its design answers; Tendermint's proposers are known ahead.
@@ -247,6 +249,9 @@ struct SimResult {
 // node (measurements such as docs/consensus.md, "Clock skew").
 void remove_faults(SimConfig& c);
 [[nodiscard]] SimConfig random_scenario(std::uint64_t seed, std::size_t n);
+// How many nodes an adaptive adversary may still corrupt in `c`: f = (n - 1)
+// / 3 less the Byzantine nodes of c.behaviour (0 when they use it all).
+[[nodiscard]] std::size_t adaptive_budget(const SimConfig& c) noexcept;
 // Runs one scenario. Throws InvalidArgument for an inconsistent config.
 [[nodiscard]] SimResult simulate(const SimConfig& config);
 

@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -38,6 +39,12 @@
 #include "privfin/ledger/store.hpp"
 
 namespace privfin::ledger {
+
+// One entry's value: u32 sender (little-endian) | the message's bytes. The
+// decoder returns nullopt for a value too short to hold a sender and a
+// message (a damaged entry); never throws.
+[[nodiscard]] Bytes wal_entry(consensus::NodeId from, ByteView payload);
+[[nodiscard]] std::optional<std::pair<consensus::NodeId, Bytes>> wal_entry_from(ByteView value);
 
 class WalStore {
  public:

@@ -294,34 +294,33 @@ FinalizeResult Payments::finalize_block(const DecidedBlock& block, StateWriter& 
 
 QueryResult Payments::query(const VersionedState& state, std::string_view path, ByteView key, Height h,
                             bool prove) const {
-  if (path == "validators" || path == "sequence") {
-    QueryResult q;
-    q.height = h == 0 ? state.latest_height() : h;
-    const Bytes state_key = path == "validators" ? validators_key() : sequence_key();
-    q.value = state.get(state_key, q.height);
-    if (!q.value && path == "sequence") q.value = u64_value(0);
-    if (!q.value) {
-      q.code = TxCode::invalid;
-      q.reason = "this chain's genesis named no validators";
-    }
-    if (prove) q.proof = state.prove(state_key, q.height);
-    return q;
-  }
-  if (path != "balance" && path != "nonce") {
+  // Each path: its state key, and what an absent value means (a counter
+  // that starts at 0, or a refusal).
+  const bool per_account = path == "balance" || path == "nonce";
+  if (!per_account && path != "validators" && path != "sequence") {
     return {TxCode::invalid,
             "unknown query path '" + std::string(path) + "' (use \"balance\", \"nonce\", \"validators\" or \"sequence\")",
             h, {}, {}};
   }
-  if (key.size() != sig::ed25519_public_key_size) return {TxCode::invalid, "an account key has 32 bytes", h, {}, {}};
+  if (per_account && key.size() != sig::ed25519_public_key_size) {
+    return {TxCode::invalid, "an account key has 32 bytes", h, {}, {}};
+  }
+  const Bytes state_key = path == "balance"      ? account_key(key)
+                          : path == "nonce"      ? nonce_key(key)
+                          : path == "validators" ? validators_key()
+                                                 : sequence_key();
   QueryResult q;
   q.height = h == 0 ? state.latest_height() : h;
-  const Bytes state_key = path == "balance" ? account_key(key) : nonce_key(key);
   q.value = state.get(state_key, q.height);
+  if (!q.value && (path == "nonce" || path == "sequence")) q.value = u64_value(0);  // never used: the next is 0
   if (!q.value && path == "balance") {
     q.code = TxCode::unknown_account;
     q.reason = "no such account";
   }
-  if (!q.value && path == "nonce") q.value = u64_value(0);  // never paid: the next nonce is 0
+  if (!q.value && path == "validators") {
+    q.code = TxCode::invalid;
+    q.reason = "this chain's genesis named no validators";
+  }
   if (prove) q.proof = state.prove(state_key, q.height);
   return q;
 }
