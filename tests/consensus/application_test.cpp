@@ -415,4 +415,37 @@ TEST_CASE("payments: validator-set changes approved by more than two thirds of t
   CHECK(apply_changes(next, r2.validator_changes).weight(3) == 1);
   // A block of transfers changes nothing.
   CHECK(node.execute({}).validator_changes.empty());
+
+  // The payload's decoder: every truncation and bit flip refused or decoded
+  // to another value; what decodes re-encodes to the same bytes.
+  const Bytes payload = Payments::change_payload(1, back, approvals({1, 2}, 1, back));
+  const auto decoded = Payments::change_from_payload(payload);
+  CHECK(Payments::change_payload(decoded.sequence, decoded.changes, decoded.approvals) == payload);
+  test::check_truncations_and_flips(
+      payload, [](ByteView b) { return Payments::change_from_payload(b); },
+      [&](const Payments::ValidatorChangeTx& d) {
+        return Payments::change_payload(d.sequence, d.changes, d.approvals) == payload;
+      });
+  // A member without an Ed25519 key cannot approve.
+  std::vector<Validator> keyless = vs;
+  keyless[2].ed25519_key.clear();
+  Genesis g2 = g;
+  g2.validators = ValidatorSet(keyless);
+  Node keyless_node(app, g2);
+  CHECK(app.check_tx(keyless_node.state.reader(),
+                     Payments::validator_change(submitter, "test-chain", 0, 0, changes, approvals({0, 1, 2}, 0, changes)),
+                     CheckKind::fresh)
+            .reason == "member 2 has no Ed25519 key to approve with");
+  // A chain whose genesis named no validators has nothing to change, and says so.
+  Node bare(app, genesis_of(Payments::genesis({{key_of(50).public_key(), 100}})));
+  const auto refused = app.check_tx(
+      bare.state.reader(),
+      Payments::validator_change(submitter, "test-chain", 0, 0, changes, approvals({0, 1, 2}, 0, changes)),
+      CheckKind::fresh);
+  CHECK(refused.code == TxCode::invalid);
+  CHECK(refused.reason == "this chain's genesis named no validators");
+  const auto none = app.query(bare.state, "validators", {}, 0, false);
+  CHECK(none.code == TxCode::invalid);
+  CHECK(!none.value);
+  CHECK(read_u64_value(*app.query(bare.state, "sequence", {}, 0, false).value) == 0);  // never changed: 0
 }

@@ -128,6 +128,15 @@ TEST_CASE("gosig: the caller's mistakes throw, a peer's never do", "[consensus][
   bad = h.config(1, {});
   bad.stage_two = 0;
   CHECK_THROWS_AS(Gosig(bad, h.crypto, h.sortition), InvalidArgument);
+  // Gosig keeps its genesis set: a member without a vote is refused at
+  // construction, a changed set when it arrives; the same set is ignored.
+  bad = h.config(1, {});
+  const auto zero = apply_changes(h.s.validators, std::vector<ValidatorChange>{{h.s.validators.at(3).bls_key, 0}});
+  bad.validators = zero;
+  CHECK_THROWS_AS(Gosig(bad, h.crypto, h.sortition), InvalidArgument);
+  CHECK_NOTHROW(h.engine.step(0, ValidatorsDecided{3, h.s.validators}));
+  const auto heavier = apply_changes(h.s.validators, std::vector<ValidatorChange>{{h.s.validators.at(3).bls_key, 2}});
+  CHECK_THROWS_AS(h.engine.step(0, ValidatorsDecided{3, heavier}), InvalidValidatorUpdate);
 }
 
 TEST_CASE("gosig: the lowest-priority valid proposal is prepared at stage II, after a Persist barrier",

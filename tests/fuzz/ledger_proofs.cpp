@@ -1,12 +1,14 @@
 // Feeds the ledger's proof decoders and verifiers: the transaction
 // inclusion proof (consensus/tx_merkle.hpp), the state proof and the stored
-// state-tree node (ledger/state_tree.hpp). Input: [u8 which][bytes].
+// state-tree node (ledger/state_tree.hpp), and a consensus WAL entry as the
+// store holds it (ledger/wal_store.hpp). Input: [u8 which][bytes].
 // Oracles: a decoder ends in a value or DecodeError (never another
 // exception or a crash); a decoded value re-encodes to the very same bytes;
 // a verifier returns a bool and never throws.
 #include <cstdint>
 
 #include "privfin/ledger/state_tree.hpp"
+#include "privfin/ledger/wal_store.hpp"
 #include "privfin/consensus/tx_merkle.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -29,7 +31,7 @@ void canonical(ByteView in, F decode_and_encode) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Splitter in(fuzz::as_view(data, size));
-  const auto which = in.u8() % 3;
+  const auto which = in.u8() % 4;
   const ByteView bytes = in.rest();
   switch (which) {
     case 1:
@@ -41,6 +43,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       });
       break;
     case 2: canonical(bytes, [](ByteView b) { return ledger::detail::canonical_state_node(b); }); break;
+    case 3:
+      // Never throws: a damaged entry is nullopt, a whole one re-encodes to itself.
+      if (const auto e = wal_entry_from(bytes)) fuzz::require(fuzz::same(wal_entry(e->first, e->second), bytes));
+      else fuzz::require(bytes.size() <= 4);
+      break;
     default:
       canonical(bytes, [](ByteView b) {
         const auto p = InclusionProof::from_bytes(b);

@@ -216,6 +216,18 @@ TEST_CASE("ledger app store: a validator-set change is stored with its block, re
     CHECK(exec.validators_at(1000) == next);
     CHECK(!state.validators_from(2));
     (void)exec.commit(decide(state, {}, d1.block.hash()));
+    // An auditor proves which set is in force: the application's state holds
+    // it (the set of height 3 on, in the state after height 1).
+    const auto q = app.query(state, "validators", {}, 1, true);
+    REQUIRE(q.value);
+    CHECK(ValidatorSet::from_bytes(*q.value) == next);
+    const auto proof = StateProof::from_bytes(q.proof);
+    CHECK(verify_state_proof(proof, apps::Payments::validators_key(), q.value, state.app_hash(1)));
+    CHECK(!verify_state_proof(proof, apps::Payments::validators_key(), g.validators.to_bytes(), state.app_hash(1)));
+    // A store refuses a validator change without a block (only genesis has none).
+    MemoryStore other;
+    LedgerAppStore fresh(other);
+    CHECK_THROWS_AS(fresh.commit_height(fresh.begin_height(0), nullptr, {}, &next), InvalidArgument);
   }
   {
     auto store = RocksDbStore::open(dir.path() / "db");

@@ -64,6 +64,10 @@ TEST_CASE("wal store: arrival order, no duplicates, bounded, cleared, kept acros
     CHECK(after.size() == 3);
     CHECK(wal.skipped() == 1);
   }
+  // The entry codec on its own.
+  CHECK(wal_entry_from(wal_entry(7, message(3))) == std::pair<consensus::NodeId, Bytes>{7, message(3)});
+  CHECK(!wal_entry_from(wal_entry(7, {})));  // a sender without a message
+  CHECK(!wal_entry_from(Bytes(3, std::byte{1})));
   MemoryStore memory;
   WalStore wal(memory);
   for (std::uint32_t i = 0; i < WalStore::max_entries; ++i) REQUIRE(wal.append(1, message(i)));
