@@ -346,10 +346,6 @@ double spdz2k_run(net::Network& network, const Measurement& m, const Options& o)
   std::unique_ptr<mpc::Spdz2kPreprocessing> base;
   Prg seeds(random_seed());
   if (o.phase == "total") {
-    if (m.op != "mul" && m.op != "reveal" && m.op != "fixmul" && m.op != "dot") {
-      usage("spdz2k --phase total runs mul, dot, fixmul and reveal only (the OT preprocessing makes no edaBits "
-            "or daBits yet)");
-    }
     base = std::make_unique<mpc::Spdz2kOtPreprocessing>(network, seeds);
   } else {
     Prg::Seed common{};

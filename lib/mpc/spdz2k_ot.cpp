@@ -2,7 +2,11 @@
 #include "privfin/mpc/spdz2k_ot.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
 #include <string>
+#include <utility>
 
 #include "privfin/core/error.hpp"
 #include "privfin/mpc/preprocessing.hpp"
@@ -14,8 +18,23 @@ using spdz2k::Word;
 namespace {
 // Elements per OT batch (bounds the memory of one batch: 128 OTs each).
 constexpr std::size_t chunk = 512;
+// Words per binary authentication batch (64 slices of 8 bytes each).
+constexpr std::size_t bit_chunk = 1024;
+// Consistency checks per daBit batch (soundness 2^-checks).
+constexpr std::size_t checks = 64;
+// Bit triples: bucket size and the smallest batch (kept words); see
+// bucketed_bit_triples for the bound these give.
+constexpr std::size_t bucket_size = 5;
+constexpr std::size_t bit_batch_words = 1024;
+constexpr std::size_t bit_batch_max_words = std::size_t{1} << 16;  // bit indices stay below 2^32
 
 Word word_of(const ot::Block& b) { return Word{b.lo} | (Word{b.hi} << 64); }
+Prg::Seed seed_of(const ot::Block& b) {
+  Prg::Seed s{};
+  std::memcpy(s.data(), &b.lo, 8);
+  std::memcpy(s.data() + 8, &b.hi, 8);
+  return s;
+}
 }  // namespace
 
 Spdz2kOtPreprocessing::Spdz2kOtPreprocessing(net::Network& net, Prg& prg)
@@ -190,50 +209,460 @@ spdz2k::Triples Spdz2kOtPreprocessing::triples(std::size_t n) {
   return t;
 }
 
-void Spdz2kOtPreprocessing::not_yet(const char* what) const {
-  throw InvalidArgument(std::string("mpc::Spdz2kOtPreprocessing::") + what +
-                        ": not generated without a dealer yet (see spdz2k_ot.hpp)");
+// --- binary correlations -------------------------------------------------------------
+
+void Spdz2kOtPreprocessing::open_bit_streams() {
+  if (!bit_streams_.empty()) return;
+  bit_streams_.resize(n_);
+  // Holder side: 64 random OTs in which the peer chose the bits of its
+  // Delta; key side: the same with this party's Delta as the choices.
+  const auto holder = [&](std::size_t peer) {
+    const auto pairs = senders_[peer]->random_ot(spdz2k::mac_slices);
+    for (const auto& pair : pairs) {
+      bit_streams_[peer].zero.emplace_back(seed_of(pair[0]));
+      bit_streams_[peer].one.emplace_back(seed_of(pair[1]));
+    }
+  };
+  const auto key = [&](std::size_t peer) {
+    std::array<bool, spdz2k::mac_slices> choices{};
+    for (std::size_t t = 0; t < choices.size(); ++t) choices[t] = ((delta_ >> t) & 1U) != 0;
+    const auto got = receivers_[peer]->random_ot(choices);
+    for (const auto& block : got) bit_streams_[peer].chosen.emplace_back(seed_of(block));
+  };
+  for (std::size_t peer = 0; peer < n_; ++peer) {
+    if (peer == id_) continue;
+    if (id_ < peer) {
+      holder(peer);
+      key(peer);
+    } else {
+      key(peer);
+      holder(peer);
+    }
+  }
 }
 
-spdz2k::BitTriples Spdz2kOtPreprocessing::bit_triples(std::size_t) { not_yet("bit_triples"); }
-spdz2k::AuthBits Spdz2kOtPreprocessing::random_bits(std::size_t) { not_yet("random_bits"); }
-spdz2k::InputBitMasks Spdz2kOtPreprocessing::input_bit_masks(std::size_t, std::size_t) {
-  not_yet("input_bit_masks");
+spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits(std::vector<std::uint64_t> words) {
+  open_bit_streams();
+  const std::size_t w = words.size();
+  spdz2k::AuthBits out(w);
+  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+    if (((delta_ >> t) & 1U) != 0) std::copy(words.begin(), words.end(), out.slice(t).begin());
+  }
+  std::vector<std::uint64_t> g0, g1, u;
+  for (std::size_t first = 0; first < w; first += bit_chunk) {
+    const std::size_t count = std::min(bit_chunk, w - first);
+    g0.resize(count);
+    g1.resize(count);
+    u.resize(spdz2k::mac_slices * count);
+    // This party's words x under the peer's key: u_t = G(s0_t) ^ G(s1_t) ^ x,
+    // and this party's MAC share of x * Delta_peer,t is G(s0_t).
+    const auto as_holder = [&](std::size_t peer) {
+      for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+        bit_streams_[peer].zero[t].fill(std::span<std::uint64_t>(g0));
+        bit_streams_[peer].one[t].fill(std::span<std::uint64_t>(g1));
+        auto slice = out.slice(t).subspan(first, count);
+        for (std::size_t k = 0; k < count; ++k) {
+          u[t * count + k] = g0[k] ^ g1[k] ^ words[first + k];
+          slice[k] ^= g0[k];
+        }
+      }
+      net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(u.data()), 8 * u.size()));
+      net_.flush();
+    };
+    // The peer's words y under this party's key: G(s_c) ^ c u_t = G(s0_t) ^ c y.
+    const auto as_key = [&](std::size_t peer) {
+      net_.receive(peer, std::as_writable_bytes(std::span<std::uint64_t>(u)));
+      for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+        bit_streams_[peer].chosen[t].fill(std::span<std::uint64_t>(g0));
+        const std::uint64_t use = ((delta_ >> t) & 1U) != 0 ? ~std::uint64_t{0} : 0;
+        auto slice = out.slice(t).subspan(first, count);
+        for (std::size_t k = 0; k < count; ++k) slice[k] ^= g0[k] ^ (u[t * count + k] & use);
+      }
+    };
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
+      if (id_ < peer) {
+        as_holder(peer);
+        as_key(peer);
+      } else {
+        as_key(peer);
+        as_holder(peer);
+      }
+    }
+  }
+  out.x = std::move(words);
+  return out;
 }
-spdz2k::EdaBits Spdz2kOtPreprocessing::edabits(std::size_t) { not_yet("edabits"); }
-spdz2k::DaBits Spdz2kOtPreprocessing::dabits(std::size_t) { not_yet("dabits"); }
-spdz2k::AuthShares Spdz2kOtPreprocessing::random_arith_bits(std::size_t count) {
-  // Each party inputs `count` private random bits (authenticated inputs);
-  // each input is proven a bit by opening b (1 - b), which is 0 mod 2^128
-  // exactly when b is 0 or 1 (b and 1 - b have opposite parity); the bits
-  // are XORed arithmetically, x ^ y = x + y - 2xy. All openings are
-  // MAC-checked before the bits are returned.
+
+spdz2k::AuthBits Spdz2kOtPreprocessing::random_bits(std::size_t words) {
+  std::vector<std::uint64_t> r(words);
+  prg_.fill(std::span<std::uint64_t>(r));
+  return authenticate_bits(std::move(r));
+}
+
+spdz2k::InputBitMasks Spdz2kOtPreprocessing::input_bit_masks(std::size_t owner, std::size_t words) {
+  if (owner >= n_) {
+    throw InvalidArgument("mpc::Spdz2kOtPreprocessing::input_bit_masks: owner " + std::to_string(owner) +
+                          " is not below " + std::to_string(n_));
+  }
+  std::vector<std::uint64_t> r(words, 0);
+  if (owner == id_) prg_.fill(std::span<std::uint64_t>(r));
+  spdz2k::InputBitMasks out;
+  if (owner == id_) out.values = r;
+  out.r = authenticate_bits(std::move(r));
+  return out;
+}
+
+spdz2k::DaBits Spdz2kOtPreprocessing::dabits(std::size_t count) {
+  // Every party contributes private random bits twice: as authenticated
+  // arithmetic inputs (proven bits, XORed by x + y - 2xy) and as its share
+  // of one binary authentication (whose value is the XOR of the
+  // contributions). w words of daBits, then one word of 64 check masks.
+  const std::size_t w = (count + 63) / 64;
+  std::vector<std::uint64_t> words(w + 1);
+  prg_.fill(std::span<std::uint64_t>(words));
+  const auto bit = [&](std::size_t k) { return Ring{(words[k / 64] >> (k % 64)) & 1U}; };
+  std::vector<Ring> mine(count + checks);
+  for (std::size_t k = 0; k < count; ++k) mine[k] = bit(k);
+  for (std::size_t c = 0; c < checks; ++c) mine[count + c] = bit(64 * w + c);
+  if (corrupt_dabit_) {
+    words[0] ^= 1U;  // binary contribution differs from the arithmetic one
+    corrupt_dabit_ = false;
+  }
+  const spdz2k::AuthShares arith = arith_xor_of_bits(mine);
+  const spdz2k::AuthBits binary = authenticate_bits(std::move(words));
+
+  // Consistency: for 64 random subsets S_c of the daBits (chosen after all
+  // contributions are fixed), open A_c = sum_S a_k + a_mask(c) + 2 rho_c and
+  // B_c = XOR_S b_k ^ b_mask(c), and require A_c = B_c mod 2. If some a_k
+  // differs from b_k, each check passes with probability 1/2, all 64 with
+  // 2^-64. The mask bit hides the parity of S (it is never used again) and
+  // 2 rho_c, rho_c uniform in Z_2^128, hides the rest of the sum.
   Spdz2k& p = *checker_;
+  Prg coins(p.coin("daBits: consistency subsets"));
+  std::vector<std::uint64_t> subsets(checks * w);
+  coins.fill(std::span<std::uint64_t>(subsets));
+  if (count % 64 != 0) {
+    for (std::size_t c = 0; c < checks; ++c) subsets[c * w + w - 1] &= (std::uint64_t{1} << (count % 64)) - 1;
+  }
+  const spdz2k::AuthShares rho = random_values(checks);
+  spdz2k::AuthShares sums(checks);
+  spdz2k::AuthBits parities(1);
+  const auto parity = [](std::uint64_t v) { return static_cast<std::uint64_t>(std::popcount(v) & 1); };
+  for (std::size_t c = 0; c < checks; ++c) {
+    sums.x[c] = 2 * rho.x[c] + arith.x[count + c];
+    sums.m[c] = 2 * rho.m[c] + arith.m[count + c];
+    std::uint64_t px = (binary.x[w] >> c) & 1U;
+    for (std::size_t i = 0; i < w; ++i) {
+      for (std::uint64_t s = subsets[c * w + i]; s != 0; s &= s - 1) {
+        const std::size_t k = 64 * i + static_cast<std::size_t>(std::countr_zero(s));
+        sums.x[c] += arith.x[k];
+        sums.m[c] += arith.m[k];
+      }
+      px ^= parity(binary.x[i] & subsets[c * w + i]);
+    }
+    parities.x[0] |= px << c;
+    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+      const auto slice = binary.slice(t);
+      std::uint64_t pm = (slice[w] >> c) & 1U;
+      for (std::size_t i = 0; i < w; ++i) pm ^= parity(slice[i] & subsets[c * w + i]);
+      parities.slice(t)[0] |= pm << c;
+    }
+  }
+  const std::vector<Word> a_open = p.open_values(sums, "daBits: consistency (arithmetic)");
+  const std::vector<std::uint64_t> b_open = p.reveal_bits(parities);  // checks every opening first
+  for (std::size_t c = 0; c < checks; ++c) {
+    if ((static_cast<std::uint64_t>(a_open[c]) & 1U) != ((b_open[0] >> c) & 1U)) {
+      throw ProtocolError(id_, "mpc::Spdz2kOtPreprocessing: daBits: consistency check " + std::to_string(c) +
+                                   " of " + std::to_string(checks) +
+                                   " failed (some party's arithmetic and binary random bits differ; the check "
+                                   "cannot say whose)");
+    }
+  }
+  spdz2k::DaBits out;
+  out.r = spdz2k::AuthShares(count);
+  std::copy_n(arith.x.begin(), count, out.r.x.begin());
+  std::copy_n(arith.m.begin(), count, out.r.m.begin());
+  out.bits = spdz2k::AuthBits(w);
+  std::copy_n(binary.x.begin(), w, out.bits.x.begin());
+  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+    const auto from = binary.slice(t);
+    std::copy_n(from.begin(), w, out.bits.slice(t).begin());
+  }
+  return out;
+}
+
+spdz2k::EdaBits Spdz2kOtPreprocessing::edabits(std::size_t n) {
+  // r = sum 2^i b_i over 64 daBits; word k of the daBits' binary side is
+  // exactly r_k's bits.
+  spdz2k::DaBits d = dabits(64 * n);
+  spdz2k::EdaBits out;
+  out.r = spdz2k::AuthShares(n);
+  for (std::size_t e = 0; e < n; ++e) {
+    for (unsigned i = 0; i < 64; ++i) {
+      out.r.x[e] += d.r.x[64 * e + i] << i;
+      out.r.m[e] += d.r.m[64 * e + i] << i;
+    }
+  }
+  out.bits = std::move(d.bits);
+  return out;
+}
+
+std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std::uint64_t> a,
+                                                             std::span<const std::uint64_t> b) {
+  // For each ordered pair (i, j): one random OT per bit with b_j's bit as
+  // j's choice; i sends lsb(m0) ^ lsb(m1) ^ a_i's bit, so i keeps lsb(m0)
+  // and j gets lsb(m_b) ^ b (the correction) = lsb(m0) ^ (a_i & b_j).
+  const std::size_t w = a.size();
+  std::vector<std::uint64_t> share(w);
+  for (std::size_t k = 0; k < w; ++k) share[k] = a[k] & b[k];
+  const auto lsb = [](const ot::Block& block) { return block.lo & 1U; };
+  std::vector<std::uint64_t> corr;
+  std::vector<bool> choice_bits;
+  for (std::size_t first = 0; first < w; first += bit_chunk) {
+    const std::size_t count = std::min(bit_chunk, w - first);
+    corr.resize(count);
+    const auto as_sender = [&](std::size_t peer) {
+      const auto pairs = senders_[peer]->random_ot(64 * count);
+      for (std::size_t k = 0; k < count; ++k) {
+        std::uint64_t c = 0;
+        std::uint64_t mine = 0;
+        for (unsigned l = 0; l < 64; ++l) {
+          const auto& pair = pairs[64 * k + l];
+          mine |= lsb(pair[0]) << l;
+          c |= (lsb(pair[0]) ^ lsb(pair[1])) << l;
+        }
+        corr[k] = c ^ a[first + k];
+        share[first + k] ^= mine;
+      }
+      net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(corr.data()), 8 * count));
+      net_.flush();
+    };
+    const auto as_receiver = [&](std::size_t peer) {
+      const auto choices = std::make_unique<bool[]>(64 * count);
+      for (std::size_t k = 0; k < count; ++k) {
+        for (unsigned l = 0; l < 64; ++l) choices[64 * k + l] = ((b[first + k] >> l) & 1U) != 0;
+      }
+      const auto got = receivers_[peer]->random_ot(std::span<const bool>(choices.get(), 64 * count));
+      net_.receive(peer, std::as_writable_bytes(std::span<std::uint64_t>(corr)));
+      for (std::size_t k = 0; k < count; ++k) {
+        std::uint64_t mine = 0;
+        for (unsigned l = 0; l < 64; ++l) mine |= lsb(got[64 * k + l]) << l;
+        share[first + k] ^= mine ^ (corr[k] & b[first + k]);
+      }
+    };
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
+      if (id_ < peer) {
+        as_sender(peer);
+        as_receiver(peer);
+      } else {
+        as_receiver(peer);
+        as_sender(peer);
+      }
+    }
+  }
+  return share;
+}
+
+namespace {
+// dst's bit p = src's bit idx[p] (value and every MAC slice); dst has
+// idx.size() / 64 words.
+spdz2k::AuthBits gather_bits(const spdz2k::AuthBits& src, std::span<const std::uint32_t> idx) {
+  spdz2k::AuthBits dst(idx.size() / 64);
+  for (std::size_t p = 0; p < idx.size(); ++p) {
+    const std::size_t w = idx[p] / 64;
+    const unsigned s = idx[p] % 64;
+    const std::size_t to = p / 64;
+    const unsigned at = p % 64;
+    dst.x[to] |= ((src.x[w] >> s) & 1U) << at;
+    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+      dst.m[t * dst.size() + to] |= ((src.m[t * src.size() + w] >> s) & 1U) << at;
+    }
+  }
+  return dst;
+}
+
+// Words [first, first + count) of `src`.
+spdz2k::AuthBits take_words(const spdz2k::AuthBits& src, std::size_t first, std::size_t count) {
+  spdz2k::AuthBits out(count);
+  std::copy_n(src.x.begin() + static_cast<std::ptrdiff_t>(first), count, out.x.begin());
+  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+    std::copy_n(src.slice(t).begin() + static_cast<std::ptrdiff_t>(first), count, out.slice(t).begin());
+  }
+  return out;
+}
+
+// x ^ y and, with a public mask d, x & d (both GF(2)-linear, MACs alike).
+spdz2k::AuthBits and_public(const spdz2k::AuthBits& x, std::span<const std::uint64_t> d) {
+  spdz2k::AuthBits out(x.size());
+  for (std::size_t k = 0; k < x.size(); ++k) out.x[k] = x.x[k] & d[k];
+  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+    const auto from = x.slice(t);
+    auto to = out.slice(t);
+    for (std::size_t k = 0; k < x.size(); ++k) to[k] = from[k] & d[k];
+  }
+  return out;
+}
+}  // namespace
+
+spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words) {
+  // Generate B * words words of triples: a, b local random words, the cross
+  // products a_i & b_j by OT (cross_bits), c_i = a_i & b_i ^ those; all
+  // authenticated. Then a public random permutation of the B * 64 * words
+  // bit triples (chosen after they exist) cuts them into buckets of B; the
+  // first of each bucket is kept and checked against the other B - 1: with
+  // (x, y, z) sacrificed, d = a ^ x and e = b ^ y are opened and
+  // c ^ z ^ d y ^ e x ^ d e (= the XOR of both triples' errors) must open to
+  // 0. A wrong triple passes only if every triple of its bucket is wrong the
+  // same way: for N kept bits and B = 5 at most N / binom(5N, 5) <= 2^-68
+  // for N >= 2^16 (Furukawa, Lindell, Nof, Weinstein, EUROCRYPT 2017).
+  const std::size_t total = bucket_size * words;
+  std::vector<std::uint64_t> a(total), b(total);
+  prg_.fill(std::span<std::uint64_t>(a));
+  prg_.fill(std::span<std::uint64_t>(b));
+  std::vector<std::uint64_t> c = cross_bits(a, b);
+  if (corrupt_bit_triple_) {
+    c[0] ^= 1U;  // one wrong bit triple
+    corrupt_bit_triple_ = false;
+  }
+  std::vector<std::uint64_t> all;
+  all.reserve(3 * total);
+  for (const auto* v : {&a, &b, &c}) all.insert(all.end(), v->begin(), v->end());
+  const spdz2k::AuthBits auth = authenticate_bits(std::move(all));
+
+  Spdz2k& p = *checker_;
+  Prg coins(p.coin("bit triples: buckets"));
+  const std::size_t bits = 64 * total;
+  std::vector<std::uint32_t> perm(bits);
+  for (std::size_t k = 0; k < bits; ++k) perm[k] = static_cast<std::uint32_t>(k);
+  for (std::size_t k = bits - 1; k > 0; --k) {
+    // Modulo bias below 2^-38 per draw (k < 2^26 against a 64-bit draw).
+    std::swap(perm[k], perm[coins.next_u64() % (k + 1)]);
+  }
+  const std::size_t kept_bits = 64 * words;
+  std::vector<std::uint32_t> idx(kept_bits);
+  const auto group = [&](std::size_t g, std::size_t part) {
+    for (std::size_t q = 0; q < kept_bits; ++q) {
+      idx[q] = static_cast<std::uint32_t>(part * bits) + perm[g * kept_bits + q];
+    }
+    return gather_bits(auth, idx);
+  };
+  spdz2k::BitTriples kept{group(0, 0), group(0, 1), group(0, 2)};
+  std::vector<spdz2k::BitTriples> others;
+  spdz2k::AuthBits de(2 * (bucket_size - 1) * words);
+  for (std::size_t g = 1; g < bucket_size; ++g) {
+    others.push_back(spdz2k::BitTriples{group(g, 0), group(g, 1), group(g, 2)});
+    const auto d = p.xor_(kept.a, others.back().a);
+    const auto e = p.xor_(kept.b, others.back().b);
+    for (const auto* part : {&d, &e}) {
+      const std::size_t at = (2 * (g - 1) + (part == &d ? 0 : 1)) * words;
+      std::copy(part->x.begin(), part->x.end(), de.x.begin() + static_cast<std::ptrdiff_t>(at));
+      for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+        std::copy(part->slice(t).begin(), part->slice(t).end(),
+                  de.slice(t).begin() + static_cast<std::ptrdiff_t>(at));
+      }
+    }
+  }
+  const std::vector<std::uint64_t> de_open = p.reveal_bits(de);
+  spdz2k::AuthBits zero((bucket_size - 1) * words);
+  for (std::size_t g = 1; g < bucket_size; ++g) {
+    const auto d = std::span<const std::uint64_t>(de_open).subspan(2 * (g - 1) * words, words);
+    const auto e = std::span<const std::uint64_t>(de_open).subspan((2 * (g - 1) + 1) * words, words);
+    const auto& o = others[g - 1];
+    std::vector<std::uint64_t> de_and(words);
+    for (std::size_t k = 0; k < words; ++k) de_and[k] = d[k] & e[k];
+    auto f = p.xor_(p.xor_(kept.c, o.c), p.xor_(and_public(o.b, d), and_public(o.a, e)));
+    f = p.xor_public(f, de_and);
+    const std::size_t at = (g - 1) * words;
+    std::copy(f.x.begin(), f.x.end(), zero.x.begin() + static_cast<std::ptrdiff_t>(at));
+    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+      std::copy(f.slice(t).begin(), f.slice(t).end(), zero.slice(t).begin() + static_cast<std::ptrdiff_t>(at));
+    }
+  }
+  const std::vector<std::uint64_t> zero_open = p.reveal_bits(zero);
+  for (std::size_t k = 0; k < zero_open.size(); ++k) {
+    if (zero_open[k] != 0) {
+      throw ProtocolError(id_, "mpc::Spdz2kOtPreprocessing: bit triples: bucket check " + std::to_string(k) + " of " +
+                                   std::to_string(zero_open.size()) +
+                                   " words failed (a bit triple is wrong: some party deviated while making it; "
+                                   "the check cannot say who)");
+    }
+  }
+  return kept;
+}
+
+spdz2k::BitTriples Spdz2kOtPreprocessing::bit_triples(std::size_t words) {
+  // Served from a pool filled in batches of bit_batch_words to
+  // bit_batch_max_words words, so that the bucket check's bound holds for
+  // small requests too (every party asks for the same sizes in the same
+  // order, so the pools agree).
+  while (bit_pool_.a.size() - bit_pool_used_ < words) {
+    const std::size_t left = bit_pool_.a.size() - bit_pool_used_;
+    spdz2k::BitTriples fresh =
+        bucketed_bit_triples(std::clamp(words - left, bit_batch_words, bit_batch_max_words));
+    const auto merge = [&](const spdz2k::AuthBits& pool, const spdz2k::AuthBits& add) {
+      spdz2k::AuthBits out(left + add.size());
+      const auto put = [&](std::span<const std::uint64_t> rest, std::span<const std::uint64_t> more,
+                           std::span<std::uint64_t> to) {
+        std::copy(rest.begin() + static_cast<std::ptrdiff_t>(bit_pool_used_), rest.end(), to.begin());
+        std::copy(more.begin(), more.end(), to.begin() + static_cast<std::ptrdiff_t>(left));
+      };
+      put(pool.x, add.x, out.x);
+      for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) put(pool.slice(t), add.slice(t), out.slice(t));
+      return out;
+    };
+    bit_pool_ = spdz2k::BitTriples{merge(bit_pool_.a, fresh.a), merge(bit_pool_.b, fresh.b),
+                                   merge(bit_pool_.c, fresh.c)};
+    bit_pool_used_ = 0;
+  }
+  spdz2k::BitTriples out{take_words(bit_pool_.a, bit_pool_used_, words), take_words(bit_pool_.b, bit_pool_used_, words),
+                         take_words(bit_pool_.c, bit_pool_used_, words)};
+  bit_pool_used_ += words;
+  return out;
+}
+
+spdz2k::AuthShares Spdz2kOtPreprocessing::random_arith_bits(std::size_t count) {
   std::vector<std::uint64_t> words((count + 63) / 64);
   prg_.fill(std::span<std::uint64_t>(words));
   std::vector<Ring> mine(count);
   for (std::size_t k = 0; k < count; ++k) mine[k] = Ring{(words[k / 64] >> (k % 64)) & 1U};
-  std::vector<spdz2k::AuthShares> inputs;
+  return arith_xor_of_bits(mine);
+}
+
+spdz2k::AuthShares Spdz2kOtPreprocessing::arith_xor_of_bits(std::span<const Ring> mine) {
+  // Each party inputs its private bits (authenticated inputs); they are
+  // XORed arithmetically, x ^ y = x + y - 2xy, and each result r is proven
+  // a bit by opening r (1 - r), which is 0 mod 2^128 exactly when r is 0 or
+  // 1 (r and 1 - r have opposite parity, so one of them is a unit). Proving
+  // the result rather than every input saves n of the 2n - 1 products; it
+  // leaks nothing about the honest inputs, because flipping an honest bit
+  // maps r to 1 - r, and r (1 - r) does not change. n - 1 + 1 = n triples
+  // per bit; all openings are MAC-checked before the bits are returned.
+  Spdz2k& p = *checker_;
+  const std::size_t count = mine.size();
+  std::vector<Ring> input(mine.begin(), mine.end());
+  if (corrupt_arith_bit_ && count > 0) {
+    input[0] = Ring{3};  // odd like a 1, but not a bit
+    corrupt_arith_bit_ = false;
+  }
+  spdz2k::AuthShares acc;
   for (std::size_t j = 0; j < n_; ++j) {
-    inputs.push_back(p.input(j, j == id_ ? std::span<const Ring>(mine) : std::span<const Ring>{}, count));
+    spdz2k::AuthShares in = p.input(j, j == id_ ? std::span<const Ring>(input) : std::span<const Ring>{}, count);
+    if (j == 0) {
+      acc = std::move(in);
+      continue;
+    }
+    const auto prod = p.mul(acc, in);
+    acc = p.sub(p.add(acc, in), p.mul_public(prod, Ring{2}));
   }
-  // One batched product for all parties' b_j (1 - b_j).
-  spdz2k::AuthShares all(count * n_);
-  for (std::size_t j = 0; j < n_; ++j) {
-    std::copy(inputs[j].x.begin(), inputs[j].x.end(), all.x.begin() + static_cast<std::ptrdiff_t>(j * count));
-    std::copy(inputs[j].m.begin(), inputs[j].m.end(), all.m.begin() + static_cast<std::ptrdiff_t>(j * count));
-  }
-  const auto zero = p.open_values(p.mul(all, p.add_public(p.neg(all), Ring{1})), "random bits: b (1 - b)");
-  spdz2k::AuthShares acc = std::move(inputs[0]);
-  for (std::size_t j = 1; j < n_; ++j) {
-    const auto prod = p.mul(acc, inputs[j]);
-    acc = p.sub(p.add(acc, inputs[j]), p.mul_public(prod, Ring{2}));
-  }
+  const auto zero = p.open_values(p.mul(acc, p.add_public(p.neg(acc), Ring{1})), "random bits: r (1 - r)");
   p.check();
   for (std::size_t k = 0; k < zero.size(); ++k) {
     if (zero[k] != 0) {
-      throw ProtocolError(k / count, "mpc::Spdz2kOtPreprocessing: random bits: party " + std::to_string(k / count) +
-                                         "'s input " + std::to_string(k % count) + " is not a bit");
+      throw ProtocolError(id_, "mpc::Spdz2kOtPreprocessing: random bits: bit " + std::to_string(k) + " of " +
+                                   std::to_string(count) +
+                                   " is not 0 or 1 (some party's input was not a bit; the check cannot say whose)");
     }
   }
   return acc;

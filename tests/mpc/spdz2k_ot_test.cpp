@@ -11,6 +11,8 @@
 #include "mpc/mpc_test_support.hpp"
 #include "mpc/spdz2k_test_support.hpp"
 #include "privfin/core/error.hpp"
+#include "privfin/mpc/compare.hpp"
+#include "privfin/mpc/convert.hpp"
 #include "privfin/mpc/spdz2k.hpp"
 #include "privfin/mpc/spdz2k_ot.hpp"
 
@@ -219,14 +221,241 @@ TEST_CASE("Spdz2k OT preprocessing: random bits, truncation masks and fixmul", "
   }
 }
 
-TEST_CASE("Spdz2k OT preprocessing: what is not dealer-free yet is refused", "[mpc][spdz2k]") {
-  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
-    Prg prg(test::seed_from(700 + i));
-    mpc::Spdz2kOtPreprocessing pre(net, prg);
-    (void)pre.edabits(1);
-  });
-  for (const auto& e : errors) {
-    REQUIRE(e);
-    CHECK_THROWS_AS(std::rethrow_exception(e), InvalidArgument);
+namespace {
+// The value and the MAC check of word k of shares of authenticated bits.
+struct OpenedBits {
+  std::uint64_t value = 0;
+  bool mac_ok = true;
+};
+OpenedBits open_bits(const std::vector<mpc::spdz2k::AuthBits>& parts, const std::vector<std::uint64_t>& deltas,
+                     std::size_t k) {
+  OpenedBits out;
+  std::uint64_t delta = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    out.value ^= parts[i].x[k];
+    delta ^= deltas[i];
+  }
+  for (std::size_t t = 0; t < mpc::spdz2k::mac_slices; ++t) {
+    std::uint64_t mac = 0;
+    for (const auto& part : parts) mac ^= part.slice(t)[k];
+    const std::uint64_t want = ((delta >> t) & 1U) != 0 ? out.value : 0;
+    if (mac != want) out.mac_ok = false;
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("Spdz2k OT preprocessing: binary correlations are right with valid MACs on 2 and 3 parties",
+          "[mpc][spdz2k]") {
+  for (std::size_t n : {2U, 3U}) {
+    INFO(n << " parties");
+    constexpr std::size_t words = 3;
+    constexpr std::size_t dabit_count = 100;  // not a multiple of 64
+    std::vector<mpc::spdz2k::AuthBits> randoms(n), masks(n), ta(n), tb(n), tc(n), dbits(n), ebits(n);
+    std::vector<mpc::spdz2k::AuthShares> dr(n), er(n);
+    std::vector<std::vector<std::uint64_t>> mask_values(n);
+    std::vector<std::uint64_t> deltas(n);
+    std::vector<W> alphas(n);
+    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+      Prg prg(test::seed_from(900 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      deltas[i] = pre.bit_key_share();
+      alphas[i] = pre.mac_key_share();
+      randoms[i] = pre.random_bits(words);
+      auto m = pre.input_bit_masks(n - 1, words);
+      masks[i] = std::move(m.r);
+      mask_values[i] = std::move(m.values);
+      auto t = pre.bit_triples(1);
+      ta[i] = std::move(t.a);
+      tb[i] = std::move(t.b);
+      tc[i] = std::move(t.c);
+      auto d = pre.dabits(dabit_count);
+      dr[i] = std::move(d.r);
+      dbits[i] = std::move(d.bits);
+      auto e = pre.edabits(2);
+      er[i] = std::move(e.r);
+      ebits[i] = std::move(e.bits);
+    });
+    test::rethrow_first(errors);
+    W alpha = 0;
+    for (W a : alphas) alpha += a;
+    const auto arith = [&](const std::vector<mpc::spdz2k::AuthShares>& parts, std::size_t k) {
+      W x = 0, m = 0;
+      for (const auto& part : parts) {
+        x += part.x[k];
+        m += part.m[k];
+      }
+      CHECK(m == alpha * x);
+      return x;
+    };
+    for (std::size_t k = 0; k < words; ++k) {
+      const auto r = open_bits(randoms, deltas, k);
+      CHECK(r.mac_ok);
+      CHECK(r.value != 0);
+      const auto m = open_bits(masks, deltas, k);
+      CHECK(m.mac_ok);
+      CHECK(m.value == mask_values[n - 1][k]);
+    }
+    CHECK(mask_values[0].empty());
+    const auto a = open_bits(ta, deltas, 0);
+    const auto b = open_bits(tb, deltas, 0);
+    const auto c = open_bits(tc, deltas, 0);
+    CHECK((a.mac_ok && b.mac_ok && c.mac_ok));
+    CHECK(c.value == (a.value & b.value));
+    CHECK(a.value != b.value);
+    std::size_t ones = 0;
+    for (std::size_t j = 0; j < dabit_count; ++j) {
+      const W v = arith(dr, j);
+      CHECK((v == 0 || v == 1));
+      const auto word = open_bits(dbits, deltas, j / 64);
+      CHECK(word.mac_ok);
+      CHECK(((word.value >> (j % 64)) & 1U) == static_cast<std::uint64_t>(v));
+      ones += static_cast<std::size_t>(v);
+    }
+    CHECK(ones > 25);
+    CHECK(ones < 75);
+    for (std::size_t k = 0; k < 2; ++k) {
+      const W v = arith(er, k);
+      const auto word = open_bits(ebits, deltas, k);
+      CHECK(word.mac_ok);
+      CHECK(v == W{word.value});
+    }
+  }
+}
+
+TEST_CASE("Spdz2k OT preprocessing: comparison, equality, b2a and AND run without a dealer", "[mpc][spdz2k]") {
+  for (std::size_t n : {2U, 3U}) {
+    INFO(n << " parties");
+    Prg data(test::seed_from(11));
+    const auto a = test::random_signed(data, 10, 62);
+    auto b = test::random_signed(data, 10, 62);
+    b[3] = a[3];
+    std::vector<std::uint64_t> w0(2), w1(2);
+    data.fill(std::span<std::uint64_t>(w0));
+    data.fill(std::span<std::uint64_t>(w1));
+    std::vector<std::vector<std::uint64_t>> lts(n), eqs(n), ands(n);
+    std::vector<std::vector<R>> b2as(n);
+    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+      Prg prg(test::seed_from(950 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      mpc::Spdz2k p(net, pre, prg);
+      const auto x = p.input(0, i == 0 ? std::span<const R>(a) : std::span<const R>{}, a.size());
+      const auto y = p.input(1, i == 1 ? std::span<const R>(b) : std::span<const R>{}, b.size());
+      const auto less = mpc::lt(p, x, y);
+      lts[i] = p.reveal_bits(less);
+      eqs[i] = p.reveal_bits(mpc::eq(p, x, y));
+      b2as[i] = p.reveal(mpc::b2a(p, less, a.size()));
+      const auto u = p.input_bits(0, i == 0 ? std::span<const std::uint64_t>(w0) : std::span<const std::uint64_t>{}, 2);
+      const auto v =
+          p.input_bits(n - 1, i == n - 1 ? std::span<const std::uint64_t>(w1) : std::span<const std::uint64_t>{}, 2);
+      ands[i] = p.reveal_bits(p.and_(u, v));
+    });
+    test::rethrow_first(errors);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < a.size(); ++k) {
+        const bool want_lt = a[k].as_signed() < b[k].as_signed();
+        CHECK((((lts[i][0] >> k) & 1U) != 0) == want_lt);
+        CHECK((((eqs[i][0] >> k) & 1U) != 0) == (a[k] == b[k]));
+        CHECK(b2as[i][k] == R{want_lt ? 1U : 0U});
+      }
+      for (std::size_t k = 0; k < 2; ++k) CHECK(ands[i][k] == (w0[k] & w1[k]));
+    }
+  }
+}
+
+TEST_CASE("Spdz2k OT preprocessing: a party whose arithmetic and binary random bits differ is caught",
+          "[mpc][spdz2k][security]") {
+  for (std::size_t n : {2U, 3U}) {
+    INFO(n << " parties");
+    std::vector<int> got(n, 0);
+    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+      Prg prg(test::seed_from(960 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      if (i == 0) pre.corrupt_next_dabit();
+      (void)pre.dabits(70);
+      got[i] = 1;
+    });
+    for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
+    test::require_abort(errors, n, "of 64 failed (some party's arithmetic and binary random bits differ",
+                        "mpc::Spdz2kOtPreprocessing: daBits: consistency check");
+  }
+}
+
+TEST_CASE("Spdz2k OT preprocessing: a wrong binary authentication message aborts or has no effect",
+          "[mpc][spdz2k][security]") {
+  // The cheater adds 1 to 8 bytes of one of its messages while random bits
+  // are made and revealed (the base OTs of the bit streams, the corrections
+  // u_t, the opening). Either an honest party aborts, or the change had no
+  // effect on anything the honest party uses: then the revealed words are
+  // the XOR of the shares. Never a wrong output.
+  std::size_t aborted = 0;
+  for (std::size_t skip = 0; skip < 8; ++skip) {
+    INFO("skip " << skip);
+    std::array<std::vector<std::uint64_t>, 2> shares;
+    std::array<std::vector<std::uint64_t>, 2> revealed;
+    const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& honest) {
+      std::unique_ptr<test::CheatingNetwork> cheat;
+      if (i == 1) cheat = std::make_unique<test::CheatingNetwork>(honest);
+      net::Network& net = cheat ? static_cast<net::Network&>(*cheat) : honest;
+      Prg prg(test::seed_from(970 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      mpc::Spdz2k p(net, pre, prg);
+      if (cheat) cheat->arm_all(1, skip, 40);
+      const auto bits = p.random_bits(8);
+      shares[i] = bits.x;
+      revealed[i] = p.reveal_bits(bits);
+    });
+    INFO(test::what_of(errors[0]) << " / cheater: " << test::what_of(errors[1]));
+    if (errors[0]) {
+      ++aborted;
+      bool typed = false;
+      try {
+        std::rethrow_exception(errors[0]);
+      } catch (const ProtocolError&) {
+        typed = true;
+      } catch (const DecodeError&) {
+        typed = true;
+      } catch (...) {
+      }
+      CHECK(typed);
+    } else {
+      for (std::size_t k = 0; k < 8; ++k) CHECK(revealed[0][k] == (shares[0][k] ^ shares[1][k]));
+    }
+  }
+  CHECK(aborted >= 3);
+}
+
+TEST_CASE("Spdz2k OT preprocessing: a wrong bit triple is caught by the bucket check", "[mpc][spdz2k][security]") {
+  for (std::size_t n : {2U, 3U}) {
+    INFO(n << " parties");
+    std::vector<int> got(n, 0);
+    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+      Prg prg(test::seed_from(980 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      if (i == n - 1) pre.corrupt_next_bit_triples();
+      (void)pre.bit_triples(1);
+      got[i] = 1;
+    });
+    for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
+    test::require_abort(errors, n, "words failed (a bit triple is wrong", "mpc::Spdz2kOtPreprocessing: bit triples: bucket check");
+  }
+}
+
+TEST_CASE("Spdz2k OT preprocessing: a random-bit input that is not a bit aborts every party",
+          "[mpc][spdz2k][security]") {
+  for (std::size_t n : {2U, 3U}) {
+    for (std::size_t cheater = 0; cheater < n; ++cheater) {
+      INFO(n << " parties, cheater " << cheater);
+      std::vector<int> got(n, 0);
+      const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+        Prg prg(test::seed_from(990 + i));
+        mpc::Spdz2kOtPreprocessing pre(net, prg);
+        if (i == cheater) pre.corrupt_next_arith_bit();
+        (void)pre.trunc_masks(1, 8);
+        got[i] = 1;
+      });
+      for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
+      test::require_abort(errors, n, "random bits: bit 0 of 64 is not 0 or 1", "mpc::Spdz2kOtPreprocessing: ");
+    }
   }
 }

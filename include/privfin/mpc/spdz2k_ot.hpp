@@ -1,6 +1,8 @@
 // privfin/mpc/spdz2k_ot.hpp — dealer-free SPDZ2k preprocessing by oblivious
-// transfer: MAC keys, authentication by OT-based VOLE over Z_2^128, and
-// multiplication triples by Gilboa products checked by sacrifice.
+// transfer: MAC keys, authentication by OT-based VOLE over Z_2^128,
+// multiplication triples by Gilboa products checked by sacrifice, and the
+// binary correlations (bit MACs, daBits, edaBits, bit triples) that
+// comparisons and conversions need.
 //
 //   Prg prg(random_seed());
 //   mpc::Spdz2kOtPreprocessing pre(net, prg);   // base OTs with every peer
@@ -26,29 +28,58 @@
 // random_values, input_masks: local shares (the owner's is the whole mask),
 // authenticated as above.
 // Random bits (random_arith_bits) and truncation masks: each party inputs
-// private random bits, each proven a bit by opening b (1 - b) (zero mod
-// 2^128 exactly for b in {0, 1}), XORed as x + y - 2xy; a mask is
-// r = sum 2^i b_i over 64 such bits, so r >> d and r_63 are linear in
-// them. (2n - 1) triples per bit. A party whose input is not a bit is named
-// in a ProtocolError ("random bits: party j's input k is not a bit").
+// private random bits, XORed as x + y - 2xy, and each result r is proven a
+// bit by opening r (1 - r) (zero mod 2^128 exactly for r in {0, 1}; the
+// same value whatever the honest bits, since flipping one maps r to 1 - r);
+// a mask is r = sum 2^i b_i over 64 such bits, so r >> d and r_63 are
+// linear in them. n triples per bit. A party whose input is not a bit
+// makes every party abort ("random bits: bit k of m is not 0 or 1").
 //
-// Not dealer-free yet (InvalidArgument): bit_triples, random_bits,
-// input_bit_masks, edabits and dabits — so with this source Spdz2k computes
-// with input, linear maps, mul, dot, trunc / fixmul and the outputs, but
-// not comparisons or conversions (see docs/mpc.md, "SPDZ2k").
+// Binary side (bits with 64-bit MACs under Delta, TinyOT-style):
+// authenticate_bits: once per peer, 64 random OTs in which the peer chooses
+// the bits of its Delta give 64 pairs of PRG seeds; a party's words x are
+// then authenticated under the peer's key by sending u_t = G(s0_t) ^
+// G(s1_t) ^ x for each slice t (8 bytes per word and slice: 512 bytes per
+// word per ordered pair, no further OTs). random_bits and input_bit_masks
+// are local words authenticated so.
+// daBits: every party contributes random bits both as arithmetic inputs
+// (proven bits, XORed as above) and as its share of one binary
+// authentication; 64 subset-parity checks on random subsets (coins drawn
+// after the contributions are fixed), each with a fresh mask daBit and
+// 2 rho (rho uniform in Z_2^128) so that only a uniform parity is opened,
+// catch any party whose two contributions differ, except with probability
+// 2^-64 ("daBits: consistency check c of 64 failed"). edaBits: 64 daBits
+// per element, r = sum 2^i b_i (about 3 n triples per daBit, so an edaBit
+// costs about 192 n triples: the dealer-free lt is dominated by it).
+// Bit triples (TinyOT-style, checked by bucketing): a, b local random
+// words, the cross products a_i & b_j by one random OT per bit (b_j's bit
+// the choice, a 1-bit correction), all authenticated; a public random
+// permutation cuts 5 N bit triples into buckets of 5, and the first of each
+// is checked against the other four (open d = a ^ x, e = b ^ y; c ^ z ^ d y
+// ^ e x ^ d e must open to 0), so a wrong triple survives only inside a
+// bucket of wrong ones: probability <= N / binom(5N, 5) <= 2^-68 for the
+// smallest batch, N = 2^16 bits (Furukawa, Lindell, Nof, Weinstein,
+// EUROCRYPT 2017); "bit triples: bucket check ... failed". Batches of 1024
+// to 65,536 kept words fill a pool that serves the requests. So with this
+// source every Spdz2k operation runs dealer-free, comparisons and
+// conversions included.
 // Known gap against an active party: triple generation has no MASCOT-style
 // "combine" step, so a party that uses inconsistent correlations in one
 // Gilboa OT learns a bit of an honest b_j when the sacrifice passes
-// (probability 1/2), and causes an abort otherwise; authentication has no
-// separate consistency check (inconsistent MAC shares surface as a failed
-// MAC check in the online phase, possibly leaking bits of alpha_j the same
-// way). Both are selective-failure leaks, not wrong outputs.
+// (probability 1/2), and causes an abort otherwise; authentication (both
+// kinds) has no separate consistency check (inconsistent MAC shares surface
+// as a failed MAC check in the online phase, possibly leaking bits of
+// alpha_j or Delta_j the same way); the bit triples have no combining step
+// either, so a sender whose 1-bit corrections depend on a guess of b_j's
+// bit learns it when the bucket check passes. All are selective-failure
+// leaks, not wrong outputs.
 //
 // Costs per triple and ordered pair: 256 OTs (Gilboa) + 5 x 64 (VOLE), each
 // 16 bytes receiver to sender plus a 16-byte correction: about 18 KB; plus
-// two openings and a MAC check per request. Errors: InvalidArgument as
-// above and for fewer than 2 parties; ProtocolError from the sacrifice
-// ("sacrifice: triple k ... is wrong") and the MAC check (spdz2k.hpp), and
+// two openings and a MAC check per request. Errors: InvalidArgument for an
+// owner out of range and for fewer than 2 parties; ProtocolError from the
+// sacrifice ("sacrifice: triple k ... is wrong"), the bit proofs, the daBit
+// consistency check and the MAC check (spdz2k.hpp), and
 // what ot::ExtensionSender/Receiver throw. Not thread-safe; uses `net` in
 // the same request order at every party.
 #pragma once
@@ -60,6 +91,7 @@
 #include <vector>
 
 #include "privfin/core/prg.hpp"
+#include "privfin/core/ring.hpp"
 #include "privfin/mpc/spdz2k.hpp"
 #include "privfin/mpc/spdz2k_preprocessing.hpp"
 #include "privfin/net/network.hpp"
@@ -92,8 +124,20 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // Authenticates this party's shares (every party calls it with its own
   // shares of the same number of values). Public for tests.
   [[nodiscard]] spdz2k::AuthShares authenticate(std::vector<spdz2k::Word> shares);
+  // Authenticates the XOR of every party's `words` under the binary key
+  // (every party calls it with its own words, the same count). Public for
+  // tests.
+  [[nodiscard]] spdz2k::AuthBits authenticate_bits(std::vector<std::uint64_t> words);
   // `count` authenticated uniform bits (0/1 in Z_2^128), dealer-free.
   [[nodiscard]] spdz2k::AuthShares random_arith_bits(std::size_t count);
+  // Test hook: this party's next daBit contribution differs between its
+  // arithmetic and binary sides (bit 0), which the consistency check catches.
+  void corrupt_next_dabit() noexcept { corrupt_dabit_ = true; }
+  // Test hook: the next batch of bit triples has one wrong c bit at this
+  // party, which the bucket check catches.
+  void corrupt_next_bit_triples() noexcept { corrupt_bit_triple_ = true; }
+  // Test hook: this party's next arithmetic random-bit input is 3, not a bit.
+  void corrupt_next_arith_bit() noexcept { corrupt_arith_bit_ = true; }
   // Test hook: add `delta` to this party's share of c of the next triple's
   // first element before the sacrifice (a cheating triple generator).
   void corrupt_next_triple(spdz2k::Word delta) noexcept { corrupt_ = delta; }
@@ -107,7 +151,19 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // sum_l 2^l corr_i,e,l * choice_j,e,l, with `bits` correlations per element.
   std::vector<spdz2k::Word> cross(std::span<const spdz2k::Word> mine, std::span<const bool> choices,
                                   std::size_t bits);
-  [[noreturn]] void not_yet(const char* what) const;
+  // XOR of every party's private bits `mine` as an arithmetic sharing, each
+  // input proven a bit (see random_arith_bits).
+  spdz2k::AuthShares arith_xor_of_bits(std::span<const Ring> mine);
+  // This party's XOR share of (XOR_i a_i) & (XOR_j b_j), a and b its shares.
+  std::vector<std::uint64_t> cross_bits(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b);
+  // `words` words of checked bit triples (one batch, see the .cpp).
+  spdz2k::BitTriples bucketed_bit_triples(std::size_t words);
+  // The PRG streams of binary authentication, opened at the first use.
+  void open_bit_streams();
+  struct BitStreams {
+    std::vector<Prg> zero, one;  // this party's words under the peer's key: G(s0_t), G(s1_t)
+    std::vector<Prg> chosen;     // the peer's words under this party's key: G(s_(Delta_t))
+  };
 
   net::Network& net_;
   std::size_t id_;
@@ -118,7 +174,13 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   std::vector<std::unique_ptr<ot::ExtensionSender>> senders_;
   std::vector<std::unique_ptr<ot::ExtensionReceiver>> receivers_;
   std::unique_ptr<Spdz2k> checker_;  // openings and MAC checks of the sacrifice
+  std::vector<BitStreams> bit_streams_;  // per peer; empty until the first binary request
   spdz2k::Word corrupt_ = 0;
+  bool corrupt_dabit_ = false;
+  bool corrupt_arith_bit_ = false;
+  bool corrupt_bit_triple_ = false;
+  spdz2k::BitTriples bit_pool_;  // checked bit triples not handed out yet
+  std::size_t bit_pool_used_ = 0;
 };
 
 }  // namespace privfin::mpc

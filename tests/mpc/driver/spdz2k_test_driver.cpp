@@ -2,7 +2,7 @@
 //   privfin_spdz2k_test_driver <cluster.json> <party id> <listening fd> <mode>
 // Modes: "dealer" (online phase with the test-only dealer, a fixed common
 // seed: mul, lt, eq, fixmul, dot), "ot" (dealer-free OT preprocessing and a
-// signed transcript: mul, fixmul, reveal_to), "ot-cheat" (as "ot", but the
+// signed transcript: mul, fixmul, reveal_to, lt, eq), "ot-cheat" (as "ot", but the
 // last party corrupts its share of the first triple's c). Exit codes: 0 all
 // results match plaintext, 1 a mismatch, 2 an error, 3 the expected abort
 // (ProtocolError naming the sacrifice) before any output.
@@ -68,7 +68,20 @@ std::size_t mismatches_ot(mpc::Spdz2k& p, std::size_t id, std::size_t parties) {
   const auto u = p.input(1, test::owned_by(id, 1, f), 2);
   const auto v = p.input(0, test::owned_by(id, 0, g), 2);
   const auto fix = p.reveal(mpc::fixmul<16>(p, u, v));
+  // Comparison and equality: edaBits, daBits and bit triples, all dealer-free.
+  const std::size_t m = 8;
+  auto d = test::driver_values(9, m, 62);
+  const auto e = test::driver_values(10, m, 62);
+  d[2] = e[2];
+  const auto s = p.input(0, test::owned_by(id, 0, d), m);
+  const auto t = p.input(last, test::owned_by(id, last, e), m);
+  const auto less = p.reveal_bits(mpc::lt(p, s, t));
+  const auto same = p.reveal_bits(mpc::eq(p, s, t));
   std::size_t bad = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    bad += (((less[0] >> k) & 1U) != 0) == (d[k].as_signed() < e[k].as_signed()) ? 0U : 1U;
+    bad += (((same[0] >> k) & 1U) != 0) == (d[k] == e[k]) ? 0U : 1U;
+  }
   for (std::size_t k = 0; k < n; ++k) {
     bad += prod[k] == a[k] * b[k] ? 0U : 1U;
     if (id == last) bad += mine.at(k) == a[k] * a[k] ? 0U : 1U;
