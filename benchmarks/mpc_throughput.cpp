@@ -277,9 +277,8 @@ const std::vector<OpInfo> beaver_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 7}, {"
 // every correlation it draws and the timed run replays them from memory
 // (timing only: replayed correlations are as valid as fresh ones, but must
 // never be reused outside a benchmark). phase=total draws live from the
-// dealer-free Spdz2kOtPreprocessing (OT-based; mul, dot, fixmul and reveal
-// until the binary correlations are dealer-free). Every timed run ends with a MAC
-// check of its openings (Spdz2k::check), as an output would.
+// dealer-free Spdz2kOtPreprocessing (OT-based, every op). Every timed run
+// ends with a MAC check of its openings (Spdz2k::check), as an output would.
 class Spdz2kReplay final : public mpc::Spdz2kPreprocessing {
  public:
   explicit Spdz2kReplay(mpc::Spdz2kPreprocessing& inner) : inner_(inner) {}
