@@ -466,19 +466,51 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
 }
 
 namespace {
-// dst's bit p = src's bit idx[p] (value and every MAC slice); dst has
-// idx.size() / 64 words.
-spdz2k::AuthBits gather_bits(const spdz2k::AuthBits& src, std::span<const std::uint32_t> idx) {
-  spdz2k::AuthBits dst(idx.size() / 64);
-  for (std::size_t p = 0; p < idx.size(); ++p) {
-    const std::size_t w = idx[p] / 64;
-    const unsigned s = idx[p] % 64;
-    const std::size_t to = p / 64;
-    const unsigned at = p % 64;
-    dst.x[to] |= ((src.x[w] >> s) & 1U) << at;
-    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-      dst.m[t * dst.size() + to] |= ((src.m[t * src.size() + w] >> s) & 1U) << at;
+// In place: afterwards bit c of a[r] is bit r of a[c] before (64 x 64 bit
+// matrix transpose by block swaps, Hacker's Delight 7-3).
+void transpose64(std::array<std::uint64_t, 64>& a) {
+  std::uint64_t m = 0x00000000FFFFFFFFULL;
+  for (unsigned j = 32; j != 0; j >>= 1, m ^= (m << j)) {
+    for (unsigned k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+      const std::uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
+      a[k] ^= t << j;
+      a[k | j] ^= t;
     }
+  }
+}
+
+// Every bit of `src` with its MAC as one word each: value bits (bit k of
+// word k / 64) and MAC columns (bit t of column k = MAC bit t of bit k).
+struct BitColumns {
+  std::vector<std::uint64_t> value;
+  std::vector<std::uint64_t> mac;
+};
+BitColumns columns_of(const spdz2k::AuthBits& src) {
+  BitColumns out{src.x, std::vector<std::uint64_t>(64 * src.size())};
+  std::array<std::uint64_t, 64> block{};
+  for (std::size_t w = 0; w < src.size(); ++w) {
+    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) block[t] = src.m[t * src.size() + w];
+    transpose64(block);
+    std::copy(block.begin(), block.end(), out.mac.begin() + static_cast<std::ptrdiff_t>(64 * w));
+  }
+  return out;
+}
+
+// dst's bit p = the source's bit idx[p] (value and MAC); dst has
+// idx.size() / 64 words (idx.size() a multiple of 64).
+spdz2k::AuthBits gather_bits(const BitColumns& src, std::span<const std::uint32_t> idx) {
+  spdz2k::AuthBits dst(idx.size() / 64);
+  std::array<std::uint64_t, 64> block{};
+  for (std::size_t q = 0; q < dst.size(); ++q) {
+    std::uint64_t value = 0;
+    for (unsigned at = 0; at < 64; ++at) {
+      const std::uint32_t k = idx[64 * q + at];
+      value |= ((src.value[k / 64] >> (k % 64)) & 1U) << at;
+      block[at] = src.mac[k];
+    }
+    transpose64(block);
+    dst.x[q] = value;
+    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) dst.m[t * dst.size() + q] = block[t];
   }
   return dst;
 }
@@ -529,7 +561,7 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words
   std::vector<std::uint64_t> all;
   all.reserve(3 * total);
   for (const auto* v : {&a, &b, &c}) all.insert(all.end(), v->begin(), v->end());
-  const spdz2k::AuthBits auth = authenticate_bits(std::move(all));
+  const BitColumns auth = columns_of(authenticate_bits(std::move(all)));
 
   Spdz2k& p = *checker_;
   Prg coins(p.coin("bit triples: buckets"));
