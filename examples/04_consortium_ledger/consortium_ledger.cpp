@@ -21,9 +21,7 @@
 //
 // Prints committed tx/s, commit latency p50/p99 and each node's traffic;
 // exit 0 when every check passes, 1 otherwise.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -53,6 +51,7 @@
 #include "privfin/net/party_config.hpp"
 #include "privfin/net/tcp_relay.hpp"
 #include "privfin/net/tcp_network.hpp"
+#include "privfin/service/child_process.hpp"
 #include "privfin/service/key_file.hpp"
 
 namespace {
@@ -75,23 +74,6 @@ struct Options {
   std::uint64_t stage_ms = 500;  // Gosig: each of its two stages
 };
 
-pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string log_path = log.string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) ::dup2(fd, 1), ::dup2(fd, 2);
-    ::execvp(argv[0], argv.data());  // a bare name is looked up in PATH
-    ::_exit(127);
-  }
-  if (pid < 0) throw Error("fork failed");
-  return pid;
-}
-
 bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
   const auto deadline = Clock::now() + limit;
   while (!done()) {
@@ -101,52 +83,35 @@ bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
   return true;
 }
 
+// The node processes (service::ChildProcess: output in node<i>.log, never
+// left running) and their client APIs.
 class Cluster {
  public:
-  Cluster(const Options& o, fs::path dir) : o_(o), dir_(std::move(dir)), pids_(o.nodes, -1) {}
-  ~Cluster() {
-    for (pid_t p : pids_) {
-      if (p > 0) ::kill(p, SIGKILL), ::waitpid(p, nullptr, 0);
-    }
-  }
+  Cluster(const Options& o, fs::path dir) : o_(o), dir_(std::move(dir)), procs_(o.nodes) {}
   void start(std::size_t i) {
-    pids_[i] = spawn({o_.node_program.string(), "run", "--config", (dir_ / ("node" + std::to_string(i) + ".json")).string()},
-                     dir_ / ("node" + std::to_string(i) + ".log"));
+    procs_[i] = service::ChildProcess::start(
+        {o_.node_program.string(), "run", "--config", (dir_ / ("node" + std::to_string(i) + ".json")).string()},
+        dir_ / ("node" + std::to_string(i) + ".log"));
   }
-  void kill9(std::size_t i) {
-    ::kill(pids_[i], SIGKILL);
-    ::waitpid(pids_[i], nullptr, 0);
-    pids_[i] = -1;
-  }
-  void signal(std::size_t i, int sig) { ::kill(pids_[i], sig); }
-  // SIGTERM and wait; true if it exited with 0.
-  bool stop(std::size_t i) {
-    ::kill(pids_[i], SIGTERM);
-    return reap(pids_[i]);
-  }
+  void kill9(std::size_t i) { (void)procs_[i].kill(); }
+  void signal(std::size_t i, int sig) { (void)procs_[i].signal(sig); }
+  // SIGTERM and wait (SIGKILL after 20 s); true if it exited with 0.
+  bool stop(std::size_t i) { return procs_[i].stop(std::chrono::seconds(20)).succeeded(); }
   // Names every node process that has ended (for a failed check: a node
   // that died says how).
   void report_ended() {
-    for (std::size_t i = 0; i < pids_.size(); ++i) {
-      int status = 0;
-      if (pids_[i] <= 0 || ::waitpid(pids_[i], &status, WNOHANG) != pids_[i]) continue;
-      if (WIFSIGNALED(status)) {
-        std::printf("node %zu (pid %d) was ended by signal %d\n", i, static_cast<int>(pids_[i]), WTERMSIG(status));
-      } else {
-        std::printf("node %zu (pid %d) exited with %d\n", i, static_cast<int>(pids_[i]), WEXITSTATUS(status));
-      }
-      pids_[i] = -1;
+    for (std::size_t i = 0; i < procs_.size(); ++i) {
+      const int pid = procs_[i].pid();
+      if (const auto ended = procs_[i].poll()) std::printf("node %zu (pid %d): %s\n", i, pid, ended->describe().c_str());
     }
   }
   // SIGTERM to all; true if each exited with 0 within 20 s.
   bool stop_all() {
-    for (pid_t p : pids_) {
-      if (p > 0) ::kill(p, SIGTERM);
-    }
+    for (const auto& p : procs_) (void)p.signal(SIGTERM);
     bool clean = true;
-    for (pid_t& p : pids_) {
+    for (auto& p : procs_) {
       // A node that had ended before is not clean (report_ended said how).
-      clean = (p > 0 && reap(p)) && clean;
+      clean = (p.pid() > 0 && p.stop(std::chrono::seconds(20)).succeeded()) && clean;
     }
     return clean;
   }
@@ -168,26 +133,9 @@ class Cluster {
   }
 
  private:
-  // Waits for a node sent SIGTERM (SIGKILL after 20 s); true if it exited with 0.
-  static bool reap(pid_t& p) {
-    int status = 0;
-    bool in_time = true;
-    const auto deadline = Clock::now() + std::chrono::seconds(20);
-    while (::waitpid(p, &status, WNOHANG) == 0) {
-      if (Clock::now() > deadline) {
-        ::kill(p, SIGKILL), ::waitpid(p, &status, 0);
-        in_time = false;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    p = -1;
-    return in_time && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  }
-
   const Options& o_;
   fs::path dir_;
-  std::vector<pid_t> pids_;
+  std::vector<service::ChildProcess> procs_;
   std::vector<std::optional<node::ApiClient>> watchers_{o_.nodes};
 };
 
@@ -332,10 +280,9 @@ int run(Options o) {
     init_args.insert(init_args.end(), {"--stage-one-ms", std::to_string(o.stage_ms), "--stage-two-ms",
                                        std::to_string(o.stage_ms), "--candidates", "2"});
   }
-  const pid_t init = spawn(init_args, o.out / "init.log");
-  int status = 0;
-  ::waitpid(init, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error("privfin-node init failed (see init.log)");
+  auto init = service::ChildProcess::start(init_args, o.out / "init.log");
+  const auto init_ended = init.wait(std::chrono::minutes(5));
+  if (!init_ended || !init_ended->succeeded()) throw Error("privfin-node init failed (see init.log)");
   const auto genesis = node::GenesisDocument::from_bytes(service::read_public_file(dir / "genesis.bin", std::size_t{32} << 20));
   std::vector<sig::Ed25519SecretKey> banks;
   for (std::size_t k = 0; k < o.nodes; ++k) {

@@ -55,6 +55,7 @@
 #include "privfin/ot/ot.hpp"
 #include "privfin/sharing/additive.hpp"
 #include "privfin/service/agreement.hpp"
+#include "privfin/service/child_process.hpp"
 #include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/key_file.hpp"
 #include "privfin/service/launcher.hpp"

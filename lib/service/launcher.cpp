@@ -6,6 +6,7 @@
 // waitpid where there are none), so the launcher installs no SIGCHLD
 // handler and touches no process-wide state: it waits for its own pids only.
 #include "privfin/service/launcher.hpp"
+#include "privfin/service/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -95,26 +96,7 @@ class Fd {
   int fd_ = -1;
 };
 
-std::string resolve_program(const std::string& name) {
-  if (name.empty()) throw InvalidArgument("launch: the command is empty");
-  if (name.find('/') != std::string::npos) {
-    if (::access(name.c_str(), X_OK) != 0) {
-      throw InvalidArgument("launch: program " + name + " cannot be run: " + errno_text(errno));
-    }
-    return name;
-  }
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path == nullptr ? "/usr/local/bin:/usr/bin:/bin" : path;
-  while (true) {
-    const auto colon = dirs.find(':');
-    const std::string dir(dirs.substr(0, colon));
-    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
-  }
-  throw InvalidArgument("launch: program " + name + " not found on PATH");
-}
+std::string resolve_program(const std::string& name) { return find_program(name, "launch"); }
 
 std::string substitute(std::string arg, const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [key, value] : values) {

@@ -2,13 +2,12 @@
 // four `run` processes agree over TLS, one is killed with SIGKILL and
 // restarted from its RocksDB ledger, catches up, and every node reports the
 // same blocks and app hashes; SIGTERM stops each cleanly.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -18,28 +17,37 @@
 #include <vector>
 
 #include "net/net_test_support.hpp"
+#include "privfin/service/child_process.hpp"
 
 using namespace privfin;
 using namespace std::chrono_literals;
 
 namespace {
 
-pid_t spawn(std::vector<std::string> args, const std::filesystem::path& out) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string out_path = out.string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+// A node or tool process with its output in `out`; killed and reaped if a
+// failed REQUIRE leaves it running.
+service::ChildProcess spawn(const std::vector<std::string>& args, const std::filesystem::path& out) {
+  return service::ChildProcess::start(args, out);
+}
+
+// Waits up to `limit` for every process to end: exit codes (-1 for a
+// signal or a process that had to be killed at the limit).
+std::vector<int> exit_codes(std::vector<service::ChildProcess>& processes, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::vector<int> codes;
+  for (auto& p : processes) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto ended = p.wait(std::max(left, std::chrono::milliseconds(0)));
+    if (!ended) ended = p.kill();
+    codes.push_back(ended->exit_status.value_or(-1));
   }
-  return pid;
+  return codes;
+}
+
+// SIGTERM to every process, then their exit codes.
+std::vector<int> stop_all(std::vector<service::ChildProcess>& processes, std::chrono::seconds limit) {
+  for (const auto& p : processes) (void)p.signal(SIGTERM);
+  return exit_codes(processes, limit);
 }
 
 struct Commit {
@@ -104,8 +112,9 @@ std::string read_all(const std::filesystem::path& f) {
 // Runs a program to its end (30 s at most): its exit code and output.
 std::pair<int, std::string> run_program(const std::vector<std::string>& args, const std::filesystem::path& out) {
   std::filesystem::remove(out);
-  const pid_t pid = spawn(args, out);
-  const auto codes = test::wait_all({pid}, std::chrono::seconds(30));
+  std::vector<service::ChildProcess> one;
+  one.push_back(spawn(args, out));
+  const auto codes = exit_codes(one, std::chrono::seconds(30));
   return {codes[0], read_all(out)};
 }
 
@@ -127,14 +136,15 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
   const std::string program = PRIVFIN_NODE_PROGRAM;
   const auto base = free_ports(4);
   {
-    const pid_t init = spawn({program, "init", "--validators", "4", "--out", net_dir.string(), "--base-port",
-                              std::to_string(base)},
-                             dir.path() / "init.txt");
-    const auto codes = test::wait_all({init}, 60s);
+    std::vector<service::ChildProcess> init;
+    init.push_back(spawn({program, "init", "--validators", "4", "--out", net_dir.string(), "--base-port",
+                          std::to_string(base)},
+                         dir.path() / "init.txt"));
+    const auto codes = exit_codes(init, 60s);
     INFO(read_all(dir.path() / "init.txt"));
     REQUIRE(codes[0] == 0);
   }
-  std::vector<pid_t> pids(4);
+  std::vector<service::ChildProcess> pids(4);
   auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
   auto start = [&](std::size_t i) {
     std::vector<std::string> args = {program, "run", "--config", (net_dir / ("node" + std::to_string(i) + ".json")).string()};
@@ -143,7 +153,6 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
       args.push_back((net_dir / "bank0.key").string() + ":30");
     }
     pids[i] = spawn(args, out(i));
-    REQUIRE(pids[i] > 0);
   };
   for (std::size_t i = 0; i < 4; ++i) start(i);
   const auto all_at = [&](std::uint64_t h) {
@@ -234,15 +243,13 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
   const auto refused = run_program(with(wrong, {"status"}), dir.path() / "client.txt");
   CHECK(refused.first == 1);
   // Node 2 (it listens for node 3) dies mid-height.
-  ::kill(pids[2], SIGKILL);
-  ::waitpid(pids[2], nullptr, 0);
+  (void)pids[2].kill();
   const std::uint64_t killed_at = top(out(2));
   REQUIRE(wait_for([&] { return top(out(0)) >= killed_at + 5 && top(out(1)) >= killed_at + 5; }, 60s));
   start(2);
   const std::uint64_t target = top(out(0)) + 2;
   CHECK(wait_for([&] { return all_at(target); }, 60s));
-  for (pid_t p : pids) ::kill(p, SIGTERM);
-  const auto codes = test::wait_all(pids, 30s);
+  const auto codes = stop_all(pids, 30s);
   for (std::size_t i = 0; i < 4; ++i) {
     INFO("node " << i << ":\n" << read_all(out(i)));
     CHECK(codes[i] == 0);
@@ -291,7 +298,7 @@ TEST_CASE("privfin-node: a Gosig chain (init --engine gosig) - four processes ag
     CHECK(code == 1);
     CHECK(out.find("needs \"vrf_key\"") != std::string::npos);
   }
-  std::vector<pid_t> pids;
+  std::vector<service::ChildProcess> pids;
   auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
   for (std::size_t i = 0; i < 4; ++i) {
     std::vector<std::string> args = {program, "run", "--config", (net_dir / ("node" + std::to_string(i) + ".json")).string(),
@@ -299,7 +306,7 @@ TEST_CASE("privfin-node: a Gosig chain (init --engine gosig) - four processes ag
     if (i == 0) args.insert(args.end(), {"--load", (net_dir / "bank0.key").string() + ":20"});
     pids.push_back(spawn(args, out(i)));
   }
-  const auto codes = test::wait_all(pids, 90s);
+  const auto codes = exit_codes(pids, 90s);
   const auto reference = commits(out(0));
   std::uint64_t txs = 0;
   for (std::size_t i = 0; i < 4; ++i) {
@@ -349,11 +356,10 @@ TEST_CASE("privfin-node: the JSON keys for snapshots, pruning, state sync and pa
     CHECK(code != 0);
     CHECK(out.find("\"test_only_behaviour\" must be honest, equivocate or double-vote") != std::string::npos);
   }
-  std::vector<pid_t> pids(4, -1);
+  std::vector<service::ChildProcess> pids(4);
   auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
   auto start = [&](std::size_t i) {
     pids[i] = spawn({program, "run", "--config", json(i).string()}, out(i));
-    REQUIRE(pids[i] > 0);
   };
   for (std::size_t i = 0; i < 3; ++i) start(i);  // three of four are a quorum
   INFO(read_all(out(0)));
@@ -361,8 +367,7 @@ TEST_CASE("privfin-node: the JSON keys for snapshots, pruning, state sync and pa
   start(3);  // an empty data_dir, and the blocks below height - 10 are gone on every peer
   const std::uint64_t target = top(out(0)) + 3;
   CHECK(wait_for([&] { return top(out(3)) >= target; }, 60s));
-  for (pid_t p : pids) ::kill(p, SIGTERM);
-  const auto codes = test::wait_all(pids, 30s);
+  const auto codes = stop_all(pids, 30s);
   const std::string log3 = read_all(out(3));
   INFO("node 3:\n" << log3);
   for (std::size_t i = 0; i < 4; ++i) CHECK(codes[i] == 0);
@@ -444,7 +449,7 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
   CHECK(bad_code != 0);
   CHECK(bad_out.find("tendermint or gosig, not 'hotstuff'") != std::string::npos);
 
-  std::vector<pid_t> nodes;
+  std::vector<service::ChildProcess> nodes;
   for (std::size_t i = 0; i < 4; ++i) {
     const auto home = dir.path() / ("bank-" + std::to_string(i));
     std::ofstream(home / "node.json") << "{\"cluster\": \"../cluster.json\", \"id\": " << i
@@ -453,7 +458,7 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
     nodes.push_back(spawn({PRIVFIN_NODE_PROGRAM, "run", "--config", (home / "node.json").string(), "--until-height", "3"},
                           home / "node.out"));
   }
-  const auto codes = test::wait_all(nodes, std::chrono::seconds(60));
+  const auto codes = exit_codes(nodes, std::chrono::seconds(60));
   const auto reference = commits(dir.path() / "bank-0" / "node.out");
   for (std::size_t i = 0; i < 4; ++i) {
     const auto home = dir.path() / ("bank-" + std::to_string(i));
