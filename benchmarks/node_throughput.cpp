@@ -4,9 +4,12 @@
 // through the nodes' client APIs, as a bank's service would see them.
 //
 //   privfin-node init --validators 4 --out net && (start the 4 nodes: privfin-node run ...)
-//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--window 2000] [--json]
+//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--window 2000] [--command-bytes 8] [--json]
 //
-// Bank k sends its transfers through node k (k < nodes; the chain must have
+// With the commands application (`init --app commands`: unsigned opaque
+// commands, the like-for-like load beside libhotstuff's dummy commands)
+// sender k sends random commands of --command-bytes (8) through node k;
+// otherwise bank k sends its transfers through node k (k < nodes; the chain must have
 // one bank per node, `init --banks N`), in nonce order, in batches of
 // --batch (POST /v1/txs), all banks at once, with at most --window
 // transfers of all banks together sent and not yet committed (the closed
@@ -37,6 +40,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "privfin/consensus/apps/commands.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/apps/signed_tx.hpp"
 #include "privfin/consensus/crypto.hpp"
@@ -57,6 +61,7 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   fs::path dir;
   std::size_t nodes = 4, transfers = 8000, batch = 100, window = 2000;
+  std::size_t command_bytes = 8;  // the commands application's command size
   unsigned timeout_s = 300;
   std::uint16_t api_base_port = 26700;
   bool json = false;
@@ -77,10 +82,17 @@ Result run(const Options& o) {
   }
   const auto genesis =
       node::GenesisDocument::from_bytes(service::read_public_file(o.dir / "genesis.bin", std::size_t{32} << 20));
+  // The commands application (apps/commands.hpp): unsigned opaque commands
+  // of --command-bytes, sent through every node alike; else signed transfers.
+  const bool commands = genesis.app == "commands";
+  if (commands && (o.command_bytes == 0 || o.command_bytes > consensus::apps::Commands::max_command)) {
+    throw InvalidArgument("--command-bytes must be in [1, 256]");
+  }
   std::vector<sig::Ed25519SecretKey> banks;
-  for (std::size_t k = 0; k < o.nodes; ++k) {
+  for (std::size_t k = 0; k < o.nodes && !commands; ++k) {
     banks.push_back(service::load_ed25519_secret_key(o.dir / ("bank" + std::to_string(k) + ".key")));
   }
+  const std::size_t senders = o.nodes;
   auto api_for = [&](std::size_t i) {
     return node::ApiClient(api_address(o, i), (o.dir / ("api" + std::to_string(i) + ".crt")).string());
   };
@@ -88,17 +100,22 @@ Result run(const Options& o) {
   // Pre-signed transfers, bank k's in nonce order, split into batches; each
   // of 1, so that no bank overdraws whatever the order (a random amount
   // does not change a transfer's size).
+  // Commands are random bytes (distinct with overwhelming probability).
   Prg prg(random_seed());
-  std::vector<std::vector<std::vector<Bytes>>> batches(banks.size());
-  std::vector<std::uint64_t> nonce(banks.size(), 0);
+  std::vector<std::vector<std::vector<Bytes>>> batches(senders);
+  std::vector<std::uint64_t> nonce(senders, 0);
   Result r;
   for (std::size_t sent = 0, b = 0; sent < o.transfers; ++b) {
-    const std::size_t from = b % banks.size();
+    const std::size_t from = b % senders;
     std::vector<Bytes> txs;
     for (std::size_t k = 0; k < o.batch && sent < o.transfers; ++k, ++sent) {
-      const std::size_t to = (from + 1 + prg.next_u64() % (banks.size() - 1)) % banks.size();
-      txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, nonce[from]++,
-                                                        banks[to].public_key(), 1));
+      if (commands) {
+        txs.push_back(prg.bytes(o.command_bytes));
+      } else {
+        const std::size_t to = (from + 1 + prg.next_u64() % (senders - 1)) % senders;
+        txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, nonce[from]++,
+                                                          banks[to].public_key(), 1));
+      }
       r.tx_bytes = std::max(r.tx_bytes, txs.back().size());
     }
     batches[from].push_back(std::move(txs));
@@ -146,7 +163,7 @@ Result run(const Options& o) {
   });
 
   std::vector<std::thread> submitters;
-  for (std::size_t from = 0; from < banks.size(); ++from) {
+  for (std::size_t from = 0; from < senders; ++from) {
     submitters.emplace_back([&, from] {
       try {
         node::ApiClient api = api_for(from);
@@ -214,6 +231,8 @@ int main(int argc, char** argv) {
   cli.add_option("--batch", o.batch, "transfers per POST /v1/txs");
   cli.add_option("--window", o.window, "transfers sent and not yet committed, all banks together, at most");
   cli.add_option("--api-base-port", o.api_base_port, "node i's client API listens on this + i");
+  cli.add_option("--command-bytes", o.command_bytes,
+                 "bytes per command when the chain runs the commands application (init --app commands)");
   cli.add_option("--timeout", o.timeout_s, "seconds before giving up");
   cli.add_flag("--json", o.json, "one JSON line instead of text");
   try {

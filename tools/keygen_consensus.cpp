@@ -104,8 +104,8 @@ void make_genesis(const GenesisOptions& o) {
       accounts.push_back(std::move(acct));
     }
     app_state = consensus::apps::Payments::genesis(accounts);
-  } else if (o.app != "kv") {
-    throw InvalidArgument("--app must be payments or kv");
+  } else if (o.app != "kv" && o.app != "commands") {
+    throw InvalidArgument("--app must be payments, kv or commands");
   } else if (!o.accounts.empty()) {
     throw InvalidArgument("--account is for the payments application");
   }
@@ -140,7 +140,7 @@ std::function<bool()> add_consensus_commands(CLI::App& app) {
   auto g = std::make_shared<GenesisOptions>();
   auto* genesis = app.add_subcommand("genesis", "a chain's genesis from the validators' cards");
   genesis->add_option("--chain-id", g->chain_id, "chain id")->required();
-  genesis->add_option("--app", g->app, "payments or kv");
+  genesis->add_option("--app", g->app, "payments, kv or commands");
   genesis->add_option("--card", g->cards, "a validator card (NAME.validator.json); validator i is the i-th --card")
       ->required();
   genesis->add_option("--account", g->accounts, "payments: PUBLIC_KEY_HEX=BALANCE, one per account");

@@ -1,6 +1,6 @@
 // privfin-node — a consensus node of a consortium chain (docs/node.md).
 //
-//   privfin-node init --validators 4 --out testnet [--chain-id settlement] [--app payments|kv]
+//   privfin-node init --validators 4 --out testnet [--chain-id settlement] [--app payments|kv|commands]
 //                     [--banks 4] [--host 127.0.0.1] [--base-port 26600]
 //                     [--engine tendermint|gosig] [--stage-one-ms 1000] [--stage-two-ms 1000] [--candidates 3]
 //   privfin-node run --config testnet/node0.json [--until-height H] [--load testnet/bank0.key:N]
@@ -46,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "privfin/consensus/apps/commands.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/core/error.hpp"
@@ -80,7 +81,9 @@ struct InitOptions {
 
 void init(const InitOptions& o) {
   if (o.validators < 1 || o.validators > 64) throw InvalidArgument("--validators must be in [1, 64]");
-  if (o.app != "payments" && o.app != "kv") throw InvalidArgument("--app must be payments or kv");
+  if (o.app != "payments" && o.app != "kv" && o.app != "commands") {
+    throw InvalidArgument("--app must be payments, kv or commands");
+  }
   const auto engine = node::chain_engine_from(o.engine, o.stage_one_ms, o.stage_two_ms, o.candidates);
   fs::create_directories(o.out);
   (void)net::write_local_cluster(o.out, o.validators, o.host, o.base_port);
@@ -222,6 +225,8 @@ int run(const RunOptions& o) {
     app = std::make_unique<consensus::apps::Payments>(doc.chain_id);
   } else if (doc.app == "kv") {
     app = std::make_unique<consensus::apps::KvStore>(doc.chain_id);
+  } else if (doc.app == "commands") {
+    app = std::make_unique<consensus::apps::Commands>(doc.chain_id);
   } else {
     throw DecodeError("genesis names an unknown application '" + doc.app + "'");
   }
@@ -328,7 +333,7 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--validators", io.validators, "number of validators")->required();
   init_cmd->add_option("--out", io.out, "output folder")->required();
   init_cmd->add_option("--chain-id", io.chain_id, "chain id");
-  init_cmd->add_option("--app", io.app, "payments or kv");
+  init_cmd->add_option("--app", io.app, "payments, kv or commands (opaque commands, counted: for benchmarks)");
   init_cmd->add_option("--banks", io.banks, "payments: bank accounts to open");
   init_cmd->add_option("--host", io.host, "address every node listens on");
   init_cmd->add_option("--base-port", io.base_port, "node i listens on base-port + i");

@@ -72,6 +72,7 @@ ApiClient::ApiClient(const std::string& node, const std::string& certificate) : 
   impl_->client->set_ca_cert_path(certificate.c_str());
   impl_->client->enable_server_certificate_verification(true);
   impl_->client->set_keep_alive(true);
+  impl_->client->set_tcp_nodelay(true);  // a request is written in pieces too (client_api.cpp)
   impl_->client->set_connection_timeout(5);
   impl_->client->set_read_timeout(15);
 }

@@ -242,6 +242,10 @@ void ClientApi::start() {
     throw InvalidArgument("client API: cannot use certificate " + o.certificate.string() + " and key " +
                           o.key.string());
   }
+  // Answers are written as headers, then body: with Nagle's algorithm the
+  // body waits for the client's delayed ACK of the headers, 40 ms per
+  // request on Linux (every call took about 50 ms before).
+  impl_->server->set_tcp_nodelay(true);
   impl_->routes();
   int bound = 0;
   if (o.port == 0) {

@@ -13,6 +13,7 @@
 #include <numeric>
 
 #include "privfin/consensus/app_grammar.hpp"
+#include "privfin/consensus/apps/commands.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/memory_state.hpp"
@@ -209,6 +210,48 @@ TEST_CASE("kv store: signed writes, replays and other chains refused, the same s
     for (const auto& k : {text("color"), text("nothing")}) CHECK(a.state.get(KvStore::state_key(k), h) == b.state.get(KvStore::state_key(k), h));
   }
   CHECK(a.checked.grammar().next_height() == 3);
+}
+
+TEST_CASE("commands: any 1 to 256 bytes is a command, a block adds its commands to the count",
+          "[consensus][app][commands]") {
+  Commands app("test-chain");
+  Node a(app, genesis_of()), b(app, genesis_of());
+  CHECK(app.check_tx(a.state.reader(), text("12345678"), CheckKind::fresh).ok());
+  CHECK(app.check_tx(a.state.reader(), Bytes(256, std::byte{7}), CheckKind::recheck).ok());
+  CHECK(app.check_tx(a.state.reader(), Bytes{}, CheckKind::fresh).code == TxCode::invalid);
+  const auto too_long = app.check_tx(a.state.reader(), Bytes(257), CheckKind::fresh);
+  CHECK(too_long.code == TxCode::invalid);
+  CHECK_THAT(too_long.reason, Catch::Contains("257 bytes"));
+  const auto count_at = [&](Height h) {
+    const auto q = app.query(a.state, "count", {}, h, false);
+    REQUIRE(q.code == TxCode::ok);
+    if (!q.value) return std::uint64_t{0};
+    Reader r(*q.value);
+    return r.u64("count");
+  };
+  CHECK(count_at(0) == 0);
+  for (Node* n : {&a, &b}) {
+    const auto& r = n->execute({text("a"), Bytes{}, text("a"), Bytes(300)});
+    REQUIRE(r.results.size() == 4);
+    CHECK(r.results[0].ok());
+    CHECK(r.results[1].code == TxCode::invalid);
+    CHECK(r.results[2].ok());  // a command may repeat: nothing remembers it
+    CHECK(r.results[3].code == TxCode::invalid);
+    n->execute({});
+    n->execute({text("b"), text("c"), text("d")});
+  }
+  CHECK(count_at(1) == 2);
+  CHECK(count_at(2) == 2);
+  CHECK(count_at(3) == 5);
+  CHECK(app.query(a.state, "count", {}, 0, true).proof == b.state.prove(Commands::count_key(), 3));
+  CHECK(app.query(a.state, "kv", {}, 0, false).code == TxCode::invalid);
+  CHECK(a.state.get(Commands::count_key(), 3) == b.state.get(Commands::count_key(), 3));
+  Genesis other = genesis_of();
+  other.chain_id = "other";
+  MemoryState s;
+  auto w = s.writer(0);
+  CHECK_THROWS_AS(app.init_chain(other, w), InvalidArgument);
+  CHECK_THROWS_AS(app.init_chain(genesis_of(text("state")), w), InvalidArgument);
 }
 
 TEST_CASE("payments: transfers, overdrafts refused with the reason, money conserved against a model",
