@@ -29,6 +29,23 @@ constexpr std::size_t bit_batch_words = 1024;
 constexpr std::size_t bit_batch_max_words = std::size_t{1} << 16;  // bit indices stay below 2^32
 
 Word word_of(const ot::Block& b) { return Word{b.lo} | (Word{b.hi} << 64); }
+
+// For every peer, `first` then `second` when this party has the lower id,
+// else `second` then `first`: so both ends of a pair run the same
+// direction at the same time (a sender meets its receiver).
+template <class First, class Second>
+void in_pair_order(std::size_t id, std::size_t n, const First& first, const Second& second) {
+  for (std::size_t peer = 0; peer < n; ++peer) {
+    if (peer == id) continue;
+    if (id < peer) {
+      first(peer);
+      second(peer);
+    } else {
+      second(peer);
+      first(peer);
+    }
+  }
+}
 Prg::Seed seed_of(const ot::Block& b) {
   Prg::Seed s{};
   std::memcpy(s.data(), &b.lo, 8);
@@ -100,16 +117,7 @@ std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::
         for (std::size_t l = 0; l < bits; ++l) share[first + e] += t[e * bits + l];
       }
     };
-    for (std::size_t peer = 0; peer < n_; ++peer) {
-      if (peer == id_) continue;
-      if (id_ < peer) {
-        as_sender(peer);
-        as_receiver(peer);
-      } else {
-        as_receiver(peer);
-        as_sender(peer);
-      }
-    }
+    in_pair_order(id_, n_, as_sender, as_receiver);
   }
   return share;
 }
@@ -229,16 +237,7 @@ void Spdz2kOtPreprocessing::open_bit_streams() {
     const auto got = receivers_[peer]->random_ot(choices);
     for (const auto& block : got) bit_streams_[peer].chosen.emplace_back(seed_of(block));
   };
-  for (std::size_t peer = 0; peer < n_; ++peer) {
-    if (peer == id_) continue;
-    if (id_ < peer) {
-      holder(peer);
-      key(peer);
-    } else {
-      key(peer);
-      holder(peer);
-    }
-  }
+  in_pair_order(id_, n_, holder, key);
 }
 
 spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits(std::vector<std::uint64_t> words) {
@@ -279,16 +278,7 @@ spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits(std::vector<std::uint6
         for (std::size_t k = 0; k < count; ++k) slice[k] ^= g0[k] ^ (u[t * count + k] & use);
       }
     };
-    for (std::size_t peer = 0; peer < n_; ++peer) {
-      if (peer == id_) continue;
-      if (id_ < peer) {
-        as_holder(peer);
-        as_key(peer);
-      } else {
-        as_key(peer);
-        as_holder(peer);
-      }
-    }
+    in_pair_order(id_, n_, as_holder, as_key);
   }
   out.x = std::move(words);
   return out;
@@ -451,16 +441,7 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
         share[first + k] ^= mine ^ (corr[k] & b[first + k]);
       }
     };
-    for (std::size_t peer = 0; peer < n_; ++peer) {
-      if (peer == id_) continue;
-      if (id_ < peer) {
-        as_sender(peer);
-        as_receiver(peer);
-      } else {
-        as_receiver(peer);
-        as_sender(peer);
-      }
-    }
+    in_pair_order(id_, n_, as_sender, as_receiver);
   }
   return share;
 }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mpc/mpc_test_support.hpp"
@@ -19,6 +20,26 @@
 using namespace privfin;
 using R = Z2k<64>;
 using W = mpc::spdz2k::Word;
+
+namespace {
+// Runs n parties with OT preprocessing; `cheat(i, pre)` plants a deviation
+// before `request(pre)`. Every party must abort with a ProtocolError that
+// contains `part` and starts with `prefix`, and none may finish.
+template <class Cheat, class Request>
+void expect_abort(std::size_t n, std::uint64_t seed, const Cheat& cheat, const Request& request, const std::string& part,
+                  const std::string& prefix) {
+  std::vector<int> got(n, 0);
+  const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+    Prg prg(test::seed_from(seed + i));
+    mpc::Spdz2kOtPreprocessing pre(net, prg);
+    cheat(i, pre);
+    request(pre);
+    got[i] = 1;
+  });
+  for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
+  test::require_abort(errors, n, part, prefix);
+}
+}  // namespace
 
 TEST_CASE("Spdz2k OT preprocessing: triples are products with valid MACs on 2 and 3 parties", "[mpc][spdz2k]") {
   for (std::size_t n : {2U, 3U}) {
@@ -96,16 +117,10 @@ TEST_CASE("Spdz2k OT preprocessing: a cheating triple is caught by the sacrifice
   for (std::size_t n : {2U, 3U}) {
     for (W delta : {W{1}, W{1} << 63, (W{1} << 64) + 5}) {
       INFO(n << " parties");
-      std::vector<int> got(n, 0);
-      const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
-        Prg prg(test::seed_from(500 + i));
-        mpc::Spdz2kOtPreprocessing pre(net, prg);
-        if (i == n - 1) pre.corrupt_next_triple(delta);
-        (void)pre.triples(8);
-        got[i] = 1;
-      });
-      for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
-      test::require_abort(errors, n, "sacrifice: triple 0 of 8 is wrong", "mpc::Spdz2kOtPreprocessing");
+      expect_abort(
+          n, 500, [&](std::size_t i, mpc::Spdz2kOtPreprocessing& pre) { if (i == n - 1) pre.corrupt_next_triple(delta); },
+          [](mpc::Spdz2kOtPreprocessing& pre) { (void)pre.triples(8); }, "sacrifice: triple 0 of 8 is wrong",
+          "mpc::Spdz2kOtPreprocessing");
     }
   }
 }
@@ -367,17 +382,11 @@ TEST_CASE("Spdz2k OT preprocessing: a party whose arithmetic and binary random b
           "[mpc][spdz2k][security]") {
   for (std::size_t n : {2U, 3U}) {
     INFO(n << " parties");
-    std::vector<int> got(n, 0);
-    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
-      Prg prg(test::seed_from(960 + i));
-      mpc::Spdz2kOtPreprocessing pre(net, prg);
-      if (i == 0) pre.corrupt_next_dabit();
-      (void)pre.dabits(70);
-      got[i] = 1;
-    });
-    for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
-    test::require_abort(errors, n, "of 64 failed (some party's arithmetic and binary random bits differ",
-                        "mpc::Spdz2kOtPreprocessing: daBits: consistency check");
+    expect_abort(
+        n, 960, [](std::size_t i, mpc::Spdz2kOtPreprocessing& pre) { if (i == 0) pre.corrupt_next_dabit(); },
+        [](mpc::Spdz2kOtPreprocessing& pre) { (void)pre.dabits(70); },
+        "of 64 failed (some party's arithmetic and binary random bits differ",
+        "mpc::Spdz2kOtPreprocessing: daBits: consistency check");
   }
 }
 
@@ -428,16 +437,10 @@ TEST_CASE("Spdz2k OT preprocessing: a wrong binary authentication message aborts
 TEST_CASE("Spdz2k OT preprocessing: a wrong bit triple is caught by the bucket check", "[mpc][spdz2k][security]") {
   for (std::size_t n : {2U, 3U}) {
     INFO(n << " parties");
-    std::vector<int> got(n, 0);
-    const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
-      Prg prg(test::seed_from(980 + i));
-      mpc::Spdz2kOtPreprocessing pre(net, prg);
-      if (i == n - 1) pre.corrupt_next_bit_triples();
-      (void)pre.bit_triples(1);
-      got[i] = 1;
-    });
-    for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
-    test::require_abort(errors, n, "words failed (a bit triple is wrong", "mpc::Spdz2kOtPreprocessing: bit triples: bucket check");
+    expect_abort(
+        n, 980, [&](std::size_t i, mpc::Spdz2kOtPreprocessing& pre) { if (i == n - 1) pre.corrupt_next_bit_triples(); },
+        [](mpc::Spdz2kOtPreprocessing& pre) { (void)pre.bit_triples(1); }, "words failed (a bit triple is wrong",
+        "mpc::Spdz2kOtPreprocessing: bit triples: bucket check");
   }
 }
 
@@ -446,16 +449,10 @@ TEST_CASE("Spdz2k OT preprocessing: a random-bit input that is not a bit aborts 
   for (std::size_t n : {2U, 3U}) {
     for (std::size_t cheater = 0; cheater < n; ++cheater) {
       INFO(n << " parties, cheater " << cheater);
-      std::vector<int> got(n, 0);
-      const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
-        Prg prg(test::seed_from(990 + i));
-        mpc::Spdz2kOtPreprocessing pre(net, prg);
-        if (i == cheater) pre.corrupt_next_arith_bit();
-        (void)pre.trunc_masks(1, 8);
-        got[i] = 1;
-      });
-      for (std::size_t i = 0; i < n; ++i) CHECK(got[i] == 0);
-      test::require_abort(errors, n, "random bits: bit 0 of 64 is not 0 or 1", "mpc::Spdz2kOtPreprocessing: ");
+      expect_abort(
+          n, 990, [&](std::size_t i, mpc::Spdz2kOtPreprocessing& pre) { if (i == cheater) pre.corrupt_next_arith_bit(); },
+          [](mpc::Spdz2kOtPreprocessing& pre) { (void)pre.trunc_masks(1, 8); }, "random bits: bit 0 of 64 is not 0 or 1",
+          "mpc::Spdz2kOtPreprocessing: ");
     }
   }
 }
