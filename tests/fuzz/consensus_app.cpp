@@ -2,7 +2,7 @@
 // (consensus/application.hpp, apps/*.hpp), what a node runs on every
 // client transaction and block body. Input: [mode][bytes].
 // Mode 0: transactions_from_bytes (a block body); 1: SignedTx::from_bytes;
-// 2: Payments::genesis_from_bytes; 3: KvStore and Payments check_tx and
+// 2: Payments::genesis_from_bytes; 3: KvStore, Payments and Commands check_tx and
 // finalize_block on the bytes as a transaction, against a small state;
 // 4: Payments::change_from_payload (a validator change's payload, which
 // mode 3 reaches only behind a valid signature).
@@ -12,6 +12,7 @@
 // transaction writes nothing.
 #include <cstdint>
 
+#include "privfin/consensus/apps/commands.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/memory_state.hpp"
@@ -60,10 +61,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Bytes tx(bytes.begin(), bytes.end());
         Payments payments("fuzz");
         KvStore kv("fuzz");
-        for (Application* app : {static_cast<Application*>(&payments), static_cast<Application*>(&kv)}) {
+        Commands commands("fuzz");
+        for (Application* app : {static_cast<Application*>(&payments), static_cast<Application*>(&kv),
+                                 static_cast<Application*>(&commands)}) {
           MemoryState state;
           auto genesis = state.writer(0);
-          if (app == &kv) g.app_state.clear();
+          if (app != &payments) g.app_state.clear();
           app->init_chain(g, genesis);
           state.commit(std::move(genesis));
           const auto verdict = app->check_tx(state.reader(), tx, CheckKind::fresh);

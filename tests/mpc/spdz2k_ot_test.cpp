@@ -342,8 +342,8 @@ TEST_CASE("Spdz2k OT preprocessing: comparison, equality, b2a and AND run withou
   for (std::size_t n : {2U, 3U}) {
     INFO(n << " parties");
     Prg data(test::seed_from(11));
-    const auto a = test::random_signed(data, 10, 62);
-    auto b = test::random_signed(data, 10, 62);
+    const auto a = test::random_signed(data, 6, 62);
+    auto b = test::random_signed(data, 6, 62);
     b[3] = a[3];
     std::vector<std::uint64_t> w0(2), w1(2);
     data.fill(std::span<std::uint64_t>(w0));
