@@ -306,7 +306,9 @@ TEST_CASE("privfin-node: a Gosig chain (init --engine gosig) - four processes ag
     if (i == 0) args.insert(args.end(), {"--load", (net_dir / "bank0.key").string() + ":20"});
     pids.push_back(spawn(args, out(i)));
   }
-  const auto codes = exit_codes(pids, 90s);
+  // Generous: under a loaded machine (CI runs example 04 beside it) Gosig
+  // rounds of 1 s can fail for a while; a healthy run ends in about 5 s.
+  const auto codes = exit_codes(pids, 240s);
   const auto reference = commits(out(0));
   std::uint64_t txs = 0;
   for (std::size_t i = 0; i < 4; ++i) {
