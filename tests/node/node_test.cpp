@@ -276,9 +276,11 @@ TEST_CASE("nodes: a validator-set change the members approve takes effect two he
   const Height alone_from = std::max(t.height(0), t.height(1));
   // Under the genesis weights two of four could not commit; under the new ones they do.
   CHECK(wait_for([&] { return t.height(0) >= alone_from + 5 && t.height(1) >= alone_from + 5; }, 30s));
-  // Node 3 (weight 0 now) comes back and catches up by block sync: the
-  // heights it missed carry certificates of nodes 0 and 1 alone, which
-  // verify only under the new set.
+  // Node 3 (weight 0 now) comes back and catches up, by block sync or by
+  // the decisions its peers serve when it shows an old height (whichever
+  // comes first: a race): either way the heights it missed carry
+  // certificates of nodes 0 and 1 alone, which verify only under the new
+  // set.
   start(3);
   const Height caught_up = t.height(0);
   CHECK(wait_for([&] { return t.height(3) >= caught_up; }, 30s));
@@ -291,7 +293,6 @@ TEST_CASE("nodes: a validator-set change the members approve takes effect two he
   CHECK(t.results[0].app_hash_at_5 == t.results[3].app_hash_at_5);
   CHECK(t.results[0].status.height >= alone_from + 5);
   CHECK(t.results[3].status.height >= caught_up);
-  CHECK(t.results[3].status.synced > 0);
 }
 
 TEST_CASE("nodes: a restarted node replays the consensus messages of its height from its WAL",
