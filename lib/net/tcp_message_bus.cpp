@@ -123,6 +123,7 @@ struct TcpMessageBus::Impl {
 
   mutable std::mutex mutex;
   mutable std::condition_variable changed;
+  bool woken = false;  // wake(): the next or current receive returns at once
   std::deque<Incoming> inbound;
   std::size_t inbound_bytes = 0;
   bool resume_posted = false;
@@ -155,7 +156,8 @@ struct TcpMessageBus::Impl {
 
   std::optional<Incoming> receive(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex);
-    changed.wait_for(lock, timeout, [&] { return !inbound.empty() || closed; });
+    changed.wait_for(lock, timeout, [&] { return !inbound.empty() || closed || woken; });
+    woken = false;
     if (inbound.empty()) return std::nullopt;
     Incoming in = std::move(inbound.front());
     inbound.pop_front();
@@ -751,6 +753,14 @@ SendStatus TcpMessageBus::send_keyed(std::size_t peer, std::uint64_t key, Bytes 
 }
 
 std::optional<Incoming> TcpMessageBus::receive(std::chrono::milliseconds timeout) { return impl_->receive(timeout); }
+
+void TcpMessageBus::wake() {
+  {
+    const std::lock_guard lock(impl_->mutex);
+    impl_->woken = true;
+  }
+  impl_->changed.notify_all();
+}
 
 BusCounters TcpMessageBus::counters(std::size_t peer) const {
   check_peer(peer, "MessageBus::counters");

@@ -517,8 +517,13 @@ std::size_t Node::peers_connected() const {
 }
 
 void Node::post(std::function<void()> task) {
-  const std::lock_guard lock(mailbox_mutex_);
-  mailbox_.push_back(std::move(task));
+  {
+    const std::lock_guard lock(mailbox_mutex_);
+    mailbox_.push_back(std::move(task));
+  }
+  // A poll waiting for messages would run the task only after its wait (up
+  // to its max_wait: 10 ms per client API call in privfin-node).
+  bus_.wake();
 }
 
 void Node::run_mailbox() {

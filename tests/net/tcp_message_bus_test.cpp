@@ -307,3 +307,27 @@ TEST_CASE("Message bus: peers named by host name are resolved off the I/O path -
   b1->close();
   b2->close();
 }
+
+TEST_CASE("Message bus: wake() ends a waiting receive at once, and a wake before a receive is kept",
+          "[net][bus][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, net::Transport::tls);
+  auto b0 = net::TcpMessageBus::start(cluster.config, 0, fast_options(), std::move(cluster.listeners[0]));
+  auto b1 = net::TcpMessageBus::start(cluster.config, 1, fast_options(), std::move(cluster.listeners[1]));
+  const auto start = std::chrono::steady_clock::now();
+  std::thread waker([&] {
+    std::this_thread::sleep_for(100ms);
+    b0->wake();
+  });
+  CHECK_FALSE(b0->receive(20'000ms));  // nothing arrived: woken, not timed out
+  waker.join();
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  b0->wake();  // before the receive: that receive returns at once, once
+  const auto again = std::chrono::steady_clock::now();
+  CHECK_FALSE(b0->receive(20'000ms));
+  CHECK(std::chrono::steady_clock::now() - again < 5s);
+  // Messages still arrive after wakes.
+  REQUIRE(b1->send(0, text("after")) == SendStatus::queued);
+  const auto got = receive_n(*b0, 1);
+  REQUIRE(got.size() == 1);
+  CHECK(str(got[0].message) == "after");
+}

@@ -108,6 +108,11 @@ class MessageBus {
   // The next message from any peer, waiting up to `timeout` (the simulated
   // bus does not wait: its time moves only when the caller advances it).
   [[nodiscard]] virtual std::optional<Incoming> receive(std::chrono::milliseconds timeout) = 0;
+  // Makes a receive() that is waiting (or the next one) return at once,
+  // with or without a message: for an owner whose loop also serves work
+  // posted from other threads (node::Node::post). Thread-safe. The
+  // simulated bus never waits, so the default does nothing.
+  virtual void wake() {}
   [[nodiscard]] virtual BusCounters counters(std::size_t peer) const = 0;
   // Why the last connection to `peer` failed or was refused ("" if none).
   [[nodiscard]] virtual std::string last_error(std::size_t peer) const = 0;
