@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,20 @@ using R = Z2k<64>;
 using W = mpc::spdz2k::Word;
 
 namespace {
+// An honest party's abort is typed: a failed check (ProtocolError) or a
+// malformed message (DecodeError), nothing else.
+bool is_typed_abort(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const ProtocolError&) {
+    return true;
+  } catch (const DecodeError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 // Runs n parties with OT preprocessing; `cheat(i, pre)` plants a deviation
 // before `request(pre)`. Every party must abort with a ProtocolError that
 // contains `part` and starts with `prefix`, and none may finish.
@@ -153,16 +168,7 @@ TEST_CASE("Spdz2k OT preprocessing: a wrong value in the OT extension aborts or 
     INFO(test::what_of(errors[0]) << " / cheater: " << test::what_of(errors[1]) << " fired " << fired);
     if (errors[0]) {
       ++aborted;
-      bool typed = false;
-      try {
-        std::rethrow_exception(errors[0]);
-      } catch (const ProtocolError&) {
-        typed = true;
-      } catch (const DecodeError&) {
-        typed = true;  // a malformed extension message
-      } catch (...) {
-      }
-      CHECK(typed);
+      CHECK(is_typed_abort(errors[0]));
     } else {
       REQUIRE_FALSE(errors[1]);
       for (std::size_t k = 0; k < 4; ++k) {
@@ -417,16 +423,7 @@ TEST_CASE("Spdz2k OT preprocessing: a wrong binary authentication message aborts
     INFO(test::what_of(errors[0]) << " / cheater: " << test::what_of(errors[1]));
     if (errors[0]) {
       ++aborted;
-      bool typed = false;
-      try {
-        std::rethrow_exception(errors[0]);
-      } catch (const ProtocolError&) {
-        typed = true;
-      } catch (const DecodeError&) {
-        typed = true;
-      } catch (...) {
-      }
-      CHECK(typed);
+      CHECK(is_typed_abort(errors[0]));
     } else {
       for (std::size_t k = 0; k < 8; ++k) CHECK(revealed[0][k] == (shares[0][k] ^ shares[1][k]));
     }
