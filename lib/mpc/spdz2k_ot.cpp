@@ -46,6 +46,25 @@ void in_pair_order(std::size_t id, std::size_t n, const First& first, const Seco
     }
   }
 }
+// Words [first, first + count) of `src`.
+spdz2k::AuthBits take_words(const spdz2k::AuthBits& src, std::size_t first, std::size_t count) {
+  spdz2k::AuthBits out(count);
+  std::copy_n(src.x.begin() + static_cast<std::ptrdiff_t>(first), count, out.x.begin());
+  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+    std::copy_n(src.slice(t).begin() + static_cast<std::ptrdiff_t>(first), count, out.slice(t).begin());
+  }
+  return out;
+}
+
+// Copies every word of `src` (value and MAC slices) into `dst` from word `at` on.
+void put_words(spdz2k::AuthBits& dst, std::size_t at, const spdz2k::AuthBits& src) {
+  const auto to = static_cast<std::ptrdiff_t>(at);
+  std::copy(src.x.begin(), src.x.end(), dst.x.begin() + to);
+  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
+    std::copy(src.slice(t).begin(), src.slice(t).end(), dst.slice(t).begin() + to);
+  }
+}
+
 Prg::Seed seed_of(const ot::Block& b) {
   Prg::Seed s{};
   std::memcpy(s.data(), &b.lo, 8);
@@ -373,12 +392,7 @@ spdz2k::DaBits Spdz2kOtPreprocessing::dabits(std::size_t count) {
   out.r = spdz2k::AuthShares(count);
   std::copy_n(arith.x.begin(), count, out.r.x.begin());
   std::copy_n(arith.m.begin(), count, out.r.m.begin());
-  out.bits = spdz2k::AuthBits(w);
-  std::copy_n(binary.x.begin(), w, out.bits.x.begin());
-  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-    const auto from = binary.slice(t);
-    std::copy_n(from.begin(), w, out.bits.slice(t).begin());
-  }
+  out.bits = take_words(binary, 0, w);  // the mask word stays behind
   return out;
 }
 
@@ -408,7 +422,6 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
   for (std::size_t k = 0; k < w; ++k) share[k] = a[k] & b[k];
   const auto lsb = [](const ot::Block& block) { return block.lo & 1U; };
   std::vector<std::uint64_t> corr;
-  std::vector<bool> choice_bits;
   for (std::size_t first = 0; first < w; first += bit_chunk) {
     const std::size_t count = std::min(bit_chunk, w - first);
     corr.resize(count);
@@ -496,17 +509,7 @@ spdz2k::AuthBits gather_bits(const BitColumns& src, std::span<const std::uint32_
   return dst;
 }
 
-// Words [first, first + count) of `src`.
-spdz2k::AuthBits take_words(const spdz2k::AuthBits& src, std::size_t first, std::size_t count) {
-  spdz2k::AuthBits out(count);
-  std::copy_n(src.x.begin() + static_cast<std::ptrdiff_t>(first), count, out.x.begin());
-  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-    std::copy_n(src.slice(t).begin() + static_cast<std::ptrdiff_t>(first), count, out.slice(t).begin());
-  }
-  return out;
-}
-
-// x ^ y and, with a public mask d, x & d (both GF(2)-linear, MACs alike).
+// x & d for a public mask d (GF(2)-linear: the MACs are masked alike).
 spdz2k::AuthBits and_public(const spdz2k::AuthBits& x, std::span<const std::uint64_t> d) {
   spdz2k::AuthBits out(x.size());
   for (std::size_t k = 0; k < x.size(); ++k) out.x[k] = x.x[k] & d[k];
@@ -568,14 +571,8 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words
     others.push_back(spdz2k::BitTriples{group(g, 0), group(g, 1), group(g, 2)});
     const auto d = p.xor_(kept.a, others.back().a);
     const auto e = p.xor_(kept.b, others.back().b);
-    for (const auto* part : {&d, &e}) {
-      const std::size_t at = (2 * (g - 1) + (part == &d ? 0 : 1)) * words;
-      std::copy(part->x.begin(), part->x.end(), de.x.begin() + static_cast<std::ptrdiff_t>(at));
-      for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-        std::copy(part->slice(t).begin(), part->slice(t).end(),
-                  de.slice(t).begin() + static_cast<std::ptrdiff_t>(at));
-      }
-    }
+    put_words(de, 2 * (g - 1) * words, d);
+    put_words(de, (2 * (g - 1) + 1) * words, e);
   }
   const std::vector<std::uint64_t> de_open = p.reveal_bits(de);
   spdz2k::AuthBits zero((bucket_size - 1) * words);
@@ -587,11 +584,7 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words
     for (std::size_t k = 0; k < words; ++k) de_and[k] = d[k] & e[k];
     auto f = p.xor_(p.xor_(kept.c, o.c), p.xor_(and_public(o.b, d), and_public(o.a, e)));
     f = p.xor_public(f, de_and);
-    const std::size_t at = (g - 1) * words;
-    std::copy(f.x.begin(), f.x.end(), zero.x.begin() + static_cast<std::ptrdiff_t>(at));
-    for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-      std::copy(f.slice(t).begin(), f.slice(t).end(), zero.slice(t).begin() + static_cast<std::ptrdiff_t>(at));
-    }
+    put_words(zero, (g - 1) * words, f);
   }
   const std::vector<std::uint64_t> zero_open = p.reveal_bits(zero);
   for (std::size_t k = 0; k < zero_open.size(); ++k) {
@@ -614,15 +607,11 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bit_triples(std::size_t words) {
     const std::size_t left = bit_pool_.a.size() - bit_pool_used_;
     spdz2k::BitTriples fresh =
         bucketed_bit_triples(std::clamp(words - left, bit_batch_words, bit_batch_max_words));
+    // What is left of the pool, then the fresh batch.
     const auto merge = [&](const spdz2k::AuthBits& pool, const spdz2k::AuthBits& add) {
       spdz2k::AuthBits out(left + add.size());
-      const auto put = [&](std::span<const std::uint64_t> rest, std::span<const std::uint64_t> more,
-                           std::span<std::uint64_t> to) {
-        std::copy(rest.begin() + static_cast<std::ptrdiff_t>(bit_pool_used_), rest.end(), to.begin());
-        std::copy(more.begin(), more.end(), to.begin() + static_cast<std::ptrdiff_t>(left));
-      };
-      put(pool.x, add.x, out.x);
-      for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) put(pool.slice(t), add.slice(t), out.slice(t));
+      put_words(out, 0, take_words(pool, bit_pool_used_, left));
+      put_words(out, left, add);
       return out;
     };
     bit_pool_ = spdz2k::BitTriples{merge(bit_pool_.a, fresh.a), merge(bit_pool_.b, fresh.b),

@@ -453,3 +453,36 @@ TEST_CASE("Spdz2k OT preprocessing: a random-bit input that is not a bit aborts 
     }
   }
 }
+
+TEST_CASE("Spdz2k OT preprocessing: bit triples across two pool batches are right",
+          "[mpc][spdz2k]") {
+  // 1,000 words from the first batch of 1,024, then 100: the 24 left over
+  // followed by 76 from a second batch.
+  constexpr std::size_t n = 2;
+  std::vector<mpc::spdz2k::BitTriples> first(n), second(n);
+  std::vector<std::uint64_t> deltas(n);
+  const auto errors = test::run_local_parties(n, [&](std::size_t i, net::Network& net) {
+    Prg prg(test::seed_from(1000 + i));
+    mpc::Spdz2kOtPreprocessing pre(net, prg);
+    deltas[i] = pre.bit_key_share();
+    first[i] = pre.bit_triples(1000);
+    second[i] = pre.bit_triples(100);
+  });
+  test::rethrow_first(errors);
+  for (const auto* batch : {&first, &second}) {
+    std::vector<mpc::spdz2k::AuthBits> a, b, c;
+    for (const auto& t : *batch) {
+      a.push_back(t.a);
+      b.push_back(t.b);
+      c.push_back(t.c);
+    }
+    for (std::size_t k = 0; k < a[0].size(); ++k) {
+      const auto ta = open_bits(a, deltas, k);
+      const auto tb = open_bits(b, deltas, k);
+      const auto tc = open_bits(c, deltas, k);
+      REQUIRE((ta.mac_ok && tb.mac_ok && tc.mac_ok));
+      REQUIRE(tc.value == (ta.value & tb.value));
+    }
+  }
+  CHECK(second[0].size() == 100);
+}

@@ -71,10 +71,10 @@ TEST_CASE("ChildProcess: stop ends a running process by SIGTERM, or by SIGKILL a
   CHECK_FALSE(by_term.killed_after_grace);
   CHECK(by_term.describe() == "killed by signal 15 (SIGTERM)");
 
-  auto stubborn = ChildProcess::start({"sh", "-c", "trap '' TERM; exec sleep 30"}, dir / "stubborn.log");
+  auto ignores_term = ChildProcess::start({"sh", "-c", "trap '' TERM; exec sleep 30"}, dir / "ignores_term.log");
   std::this_thread::sleep_for(200ms);  // let the shell install its trap
   const auto start = std::chrono::steady_clock::now();
-  const auto by_kill = stubborn.stop(300ms);
+  const auto by_kill = ignores_term.stop(300ms);
   CHECK(std::chrono::steady_clock::now() - start < 10s);
   CHECK(by_kill.signal == SIGKILL);
   CHECK(by_kill.killed_after_grace);
