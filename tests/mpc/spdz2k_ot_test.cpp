@@ -484,5 +484,5 @@ TEST_CASE("Spdz2k OT preprocessing: bit triples across two pool batches are righ
       REQUIRE(tc.value == (ta.value & tb.value));
     }
   }
-  CHECK(second[0].size() == 100);
+  CHECK(second[0].a.size() == 100);
 }
