@@ -70,6 +70,29 @@ void BM_ProviderVerify(benchmark::State& state) {
 }
 BENCHMARK(BM_ProviderVerify)->Unit(benchmark::kMillisecond);
 
+// CostModel::batch_verify and batch_verify_per_signature: n votes for one
+// value checked together (Tendermint's lazy vote checks, tendermint.hpp).
+void BM_ProviderVerifyBatch(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const BlsCommittee c(n);
+  const Bytes msg = vote_bytes(0);
+  std::vector<Bytes> sigs;
+  std::vector<NodeId> signers;
+  for (std::size_t i = 0; i < n; ++i) {
+    sigs.push_back(BlsCrypto(c.validators, c.keys[i]).sign(msg));
+    signers.push_back(static_cast<NodeId>(i));
+  }
+  const std::vector<ByteView> views(sigs.begin(), sigs.end());
+  BlsCrypto crypto(c.validators, std::nullopt);
+  std::size_t ok = 0, runs = 0;
+  for (auto _ : state) {
+    ok += crypto.verify_batch(signers, msg, views) ? 1U : 0U;
+    ++runs;
+  }
+  if (ok != runs) state.SkipWithError("a valid batch did not verify");
+}
+BENCHMARK(BM_ProviderVerifyBatch)->Arg(2)->Arg(3)->Arg(6)->Arg(12)->Unit(benchmark::kMillisecond);
+
 // CostModel::aggregate_per_signature: combining n same-message signatures.
 // CostModel::aggregate_verify: a commit certificate of n signers checked.
 void BM_ProviderAggregate(benchmark::State& state) {

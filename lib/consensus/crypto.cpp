@@ -44,6 +44,13 @@ bool BlsCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
   return Pk::verify(pks_[signer], msg, sig, bls::Scheme::proof_of_possession);
 }
 
+bool BlsCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std::span<const ByteView> sigs) {
+  if (signers.empty() || signers.size() != sigs.size()) return false;
+  charge(costs_.batch_verify + costs_.batch_verify_per_signature * static_cast<std::int64_t>(sigs.size()));
+  const std::vector<std::size_t> members(signers.begin(), signers.end());
+  return bls::verify_batch_same_message(committee_, members, sigs, msg, batch_coefficients_);
+}
+
 Bytes BlsCrypto::aggregate(std::span<const ByteView> sigs) {
   charge(costs_.aggregate_per_signature * static_cast<std::int64_t>(sigs.size()));
   const auto s = Pk::aggregate(sigs);
@@ -146,6 +153,17 @@ bool SymbolicCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
   if (signer >= keys_->size() || sig.size() != 32) return false;
   charge(costs_.verify);
   return constant_time_equal(keys_->tag(signer, msg), sig);
+}
+
+bool SymbolicCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std::span<const ByteView> sigs) {
+  if (signers.empty() || signers.size() != sigs.size()) return false;
+  charge(costs_.batch_verify + costs_.batch_verify_per_signature * static_cast<std::int64_t>(sigs.size()));
+  bool all = true;
+  for (std::size_t i = 0; i < sigs.size(); ++i) {
+    all = all && signers[i] < keys_->size() && sigs[i].size() == 32 &&
+          constant_time_equal(keys_->tag(signers[i], msg), sigs[i]);
+  }
+  return all;
 }
 
 Bytes SymbolicCrypto::aggregate(std::span<const ByteView> sigs) {

@@ -217,6 +217,7 @@ void Tendermint::enter_height(Height h) {
   proposals_.clear();
   votes_.clear();
   conflicting_.clear();
+  pending_.clear();
   validity_.clear();
   validating_.clear();
   prevote_timer_set_.clear();
@@ -468,16 +469,45 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
     return;
   }
   if (v.round > round_ + cfg_.max_rounds_ahead) return reject(from, RejectionCause::out_of_range, "round too far ahead");
-  auto& set = votes_[{v.round, v.type}];
-  const auto existing = set.find(v.voter);
-  if (existing != set.end() && existing->second == v) return;  // duplicate delivery
-  if (const auto c = conflicting_.find({v.round, v.type});
+  const VoteKey key{v.round, v.type};
+  const auto set = votes_.find(key);
+  const bool voted = set != votes_.end() && set->second.contains(v.voter);
+  if (voted && set->second.at(v.voter) == v) return;  // duplicate delivery
+  if (const auto c = conflicting_.find(key);
       c != conflicting_.end() && c->second.contains(v.voter) && c->second.at(v.voter) == v) {
     return;
   }
+  if (!voted) {
+    // The voter's first vote of this kind: its signature is checked when
+    // it can first change what a rule decides (settle_pending), together
+    // with the other waiting votes for the same value.
+    auto& waiting = pending_[key];
+    const auto w = waiting.find(v.voter);
+    if (w == waiting.end()) {
+      waiting.emplace(v.voter, PendingVote{from, std::move(v)});
+      return;
+    }
+    if (w->second.vote == v) return;  // duplicate delivery
+    // Another vote from the same voter: settle the first one alone, then
+    // take this one as it comes (an equivocation is checked at once).
+    settle(key, v.voter);
+    return on_vote(from, std::move(v), raw);
+  }
   if (!crypto_.verify(v.voter, v.signed_bytes(cfg_.chain_id), v.signature)) {
-    if (set.empty()) votes_.erase({v.round, v.type});
     return reject(from, RejectionCause::invalid_proof, "vote signature does not verify");
+  }
+  accept_vote(from, std::move(v));
+}
+
+void Tendermint::accept_vote(NodeId from, Vote v) {
+  auto& set = votes_[{v.round, v.type}];
+  const auto existing = set.find(v.voter);
+  // A vote that waited may meet the same vote checked meanwhile (our own,
+  // signed as a twin's, or the same equivocation delivered twice).
+  if (existing != set.end() && existing->second == v) return;
+  if (const auto c = conflicting_.find({v.round, v.type});
+      c != conflicting_.end() && c->second.contains(v.voter) && c->second.at(v.voter) == v) {
+    return;
   }
   if (existing != set.end()) {
     // An equivocator: keep its second vote too (it counts for both values,
@@ -496,6 +526,113 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
     return;
   }
   set.emplace(v.voter, std::move(v));
+}
+
+// ------------------------------------------------------------ lazy vote checks
+//
+// A vote's signature is checked only when the vote could change what a rule
+// decides. Every rule of evaluate() is a threshold on the weight of checked
+// votes: 2f+1 for one value of (round, kind) (lines 28, 36, 44, 49), 2f+1
+// of any value (lines 34, 47), f+1 of the senders of a later round (line
+// 55). Before each pass over the rules, waiting votes are checked whenever
+// adding them would take a count across its threshold; so every rule fires
+// exactly when it would if every vote were checked on arrival, and at
+// n = 4 a step costs one batch of the 2 votes that complete its quorum
+// instead of 3 single verifications (a late third vote is never checked
+// unless a rule needs it). A batch that fails is checked one by one, so a
+// bad signature costs its sender a rejection and the batch its time.
+
+void Tendermint::settle(const VoteKey& key, std::optional<NodeId> only) {
+  const auto it = pending_.find(key);
+  if (it == pending_.end()) return;
+  std::vector<PendingVote> taken;
+  if (only) {
+    const auto w = it->second.find(*only);
+    if (w == it->second.end()) return;
+    taken.push_back(std::move(w->second));
+    it->second.erase(w);
+  } else {
+    for (auto& [voter, pv] : it->second) taken.push_back(std::move(pv));
+    it->second.clear();
+  }
+  if (it->second.empty()) pending_.erase(it);
+  // One batch per value: votes for the same value sign the same bytes.
+  std::map<std::optional<Hash32>, std::vector<PendingVote*>> by_value;
+  for (auto& pv : taken) by_value[pv.vote.block].push_back(&pv);
+  for (auto& [value, group] : by_value) {
+    const Bytes msg = group.front()->vote.signed_bytes(cfg_.chain_id);
+    bool all_valid = false;
+    if (group.size() > 1) {
+      std::vector<NodeId> signers;
+      std::vector<ByteView> sigs;
+      for (const auto* pv : group) {
+        signers.push_back(pv->vote.voter);
+        sigs.emplace_back(pv->vote.signature);
+      }
+      all_valid = crypto_.verify_batch(signers, msg, sigs);
+    }
+    for (auto* pv : group) {
+      if (all_valid || crypto_.verify(pv->vote.voter, msg, pv->vote.signature)) {
+        accept_vote(pv->from, std::move(pv->vote));
+      } else {
+        reject(pv->from, RejectionCause::invalid_proof, "vote signature does not verify");
+      }
+    }
+  }
+}
+
+bool Tendermint::crosses_threshold(const VoteKey& key, const std::map<NodeId, PendingVote>& waiting) const {
+  const auto& vs = validators_;
+  std::uint64_t any = 0;
+  std::map<std::optional<Hash32>, std::uint64_t> by_value;
+  for (const auto& [voter, pv] : waiting) {
+    any += vs.weight(voter);
+    by_value[pv.vote.block] += vs.weight(voter);
+  }
+  const std::uint64_t checked_any = weight_for(key.first, key.second, std::nullopt);
+  if (!vs.is_quorum(checked_any) && vs.is_quorum(checked_any + any)) return true;
+  for (const auto& [value, w] : by_value) {
+    const std::uint64_t checked = weight_for(key.first, key.second, std::optional<std::optional<Hash32>>(std::in_place, value));
+    if (!vs.is_quorum(checked) && vs.is_quorum(checked + w)) return true;
+  }
+  return false;
+}
+
+void Tendermint::settle_pending() {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    const VoteKey key = it->first;
+    const bool due = crosses_threshold(key, it->second);
+    ++it;  // settle(key) erases only key's entry
+    if (due) settle(key);
+  }
+  // Line 55: the senders of a later round, checked and waiting.
+  std::map<Round, std::set<NodeId>> checked, all;
+  for (const auto& [r, prop] : proposals_) {
+    if (r > round_) checked[r].insert(proposer(height_, r));
+  }
+  for (const auto& [key, set] : votes_) {
+    if (key.first <= round_) continue;
+    for (const auto& [voter, v] : set) checked[key.first].insert(voter);
+  }
+  all = checked;
+  for (const auto& [key, waiting] : pending_) {
+    if (key.first <= round_) continue;
+    for (const auto& [voter, pv] : waiting) all[key.first].insert(voter);
+  }
+  const auto weight = [this](const std::set<NodeId>& senders) {
+    std::uint64_t w = 0;
+    for (NodeId s : senders) w += validators_.weight(s);
+    return w;
+  };
+  for (const auto& [r, senders] : all) {
+    const auto c = checked.find(r);
+    const std::uint64_t before = c == checked.end() ? 0 : weight(c->second);
+    if (validators_.is_one_honest(before) || !validators_.is_one_honest(weight(senders))) continue;
+    for (auto it = pending_.lower_bound({r, VoteType{}}); it != pending_.end() && it->first.first == r;) {
+      const VoteKey key = (it++)->first;
+      settle(key);
+    }
+  }
 }
 
 void Tendermint::on_decision(NodeId from, const Decision& d) {
@@ -554,6 +691,14 @@ void Tendermint::on_timer(const TimerFired& t) {
       // precommits that ended the previous one (they let a peer time out
       // of it, line 47), so that every honest node eventually sees what
       // every other honest node sent — the paper's gossip assumption.
+      // Waiting votes are checked first: relaying a bad one would make
+      // this node the sender of an invalid signature.
+      for (auto w = pending_.begin(); w != pending_.end();) {
+        const VoteKey key = (w++)->first;
+        if (key.first == round_ || (round_ > 0 && key.first == round_ - 1 && key.second == VoteType::precommit)) {
+          settle(key);
+        }
+      }
       for (const auto& [key, set] : votes_) {
         const bool now_round = key.first == round_;
         const bool ended_last = round_ > 0 && key.first == round_ - 1 && key.second == VoteType::precommit;
@@ -633,6 +778,7 @@ void Tendermint::evaluate() {
   const auto& vs = validators_;
   for (bool progress = true; progress;) {
     progress = false;
+    settle_pending();
     const auto own = proposals_.find(round_);
     const Proposal* p = own == proposals_.end() ? nullptr : &own->second;
     const std::optional<Hash32> id = p ? std::optional(p->block.hash()) : std::nullopt;
@@ -758,6 +904,7 @@ std::size_t Tendermint::memory_items() const {
                   served_.size() + validating_.size() + sets_.size();
   for (const auto& [k, set] : votes_) n += set.size();
   for (const auto& [k, set] : conflicting_) n += set.size();
+  for (const auto& [k, waiting] : pending_) n += waiting.size();
   return n;
 }
 
@@ -778,6 +925,13 @@ Hash32 Tendermint::state_digest() const {
   for (const auto& [k, set] : conflicting_) {
     w.u32(k.first).u8(static_cast<std::uint8_t>(k.second)).varint(set.size());
     for (const auto& [voter, v] : set) w.bytes(Message{v}.to_bytes());
+  }
+  if (!pending_.empty()) {  // absent when empty: digests of runs without waiting votes stay as they were
+    w.varint(pending_.size());
+    for (const auto& [k, waiting] : pending_) {
+      w.u32(k.first).u8(static_cast<std::uint8_t>(k.second)).varint(waiting.size());
+      for (const auto& [voter, pv] : waiting) w.u32(pv.from).bytes(Message{pv.vote}.to_bytes());
+    }
   }
   w.varint(validity_.size());
   for (const auto& [h, ok] : validity_) detail::write_hash(w, h), w.boolean(ok);

@@ -144,6 +144,31 @@ TEST_CASE("tendermint: after a restart the same signed vote is sent again, never
   CHECK(fresh.engine.current_step() == Step::propose);
 }
 
+namespace {
+
+// A vote of the current height is kept unchecked until it could change a
+// decision (tendermint.hpp). So a vote whose signature is bad is refused
+// once valid votes of the same (round, kind, value) from the other voters
+// make it count: deliver those until its signature is checked. It must be
+// refused then, naming its sender, and never counted (nothing is signed).
+void refused_when_counted(Node& n, std::vector<Action> actions, NodeId from, const Bytes& bytes) {
+  const Vote bad = std::get<Vote>(Message::from_bytes(bytes).body);
+  TimePoint t = 6;
+  for (NodeId u = 0; u < 4 && all_of<Rejected>(actions).empty(); ++u) {
+    if (u == bad.voter || u == self) continue;
+    const auto more =
+        n.engine.step(t++, MessageIn{u, Message{n.s.vote(u, bad.type, bad.height, bad.round, bad.block)}.to_bytes()});
+    actions.insert(actions.end(), more.begin(), more.end());
+  }
+  const auto rejected = all_of<Rejected>(actions);
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0].rejection.from == std::optional<std::size_t>(from));
+  CHECK(rejected[0].rejection.cause == RejectionCause::invalid_proof);
+  CHECK(all_of<Persist>(actions).empty());
+}
+
+}  // namespace
+
 TEST_CASE("tendermint: every malformed message is refused naming the peer, state digest unchanged",
           "[consensus][tendermint][malformed]") {
   Node n;
@@ -151,10 +176,28 @@ TEST_CASE("tendermint: every malformed message is refused naming the peer, state
   (void)prepare(n, p);
   const Hash32 digest = n.engine.state_digest();
   std::size_t refused = 0;
+  std::size_t refused_later = 0;
   auto must_refuse = [&](NodeId from, const Bytes& bytes, const char* what) {
+    INFO(what);
+    {
+      // A well-formed vote of this height with a bad signature waits (on a
+      // fresh node, so that n's digest stays comparable).
+      Node fresh;
+      (void)prepare(fresh, p);
+      auto actions = fresh.engine.step(5, MessageIn{from, bytes});
+      if (all_of<Rejected>(actions).empty()) {
+        const auto m = Message::from_bytes(bytes);
+        REQUIRE(std::holds_alternative<Vote>(m.body));
+        REQUIRE(std::get<Vote>(m.body).height == 1);
+        CHECK(all_of<Broadcast>(actions).empty());
+        refused_when_counted(fresh, std::move(actions), from, bytes);
+        ++refused;
+        ++refused_later;
+        return;
+      }
+    }
     const auto actions = n.engine.step(5, MessageIn{from, bytes});
     const auto rejected = all_of<Rejected>(actions);
-    INFO(what);
     REQUIRE(rejected.size() == 1);
     CHECK(rejected[0].rejection.from == std::optional<std::size_t>(from));
     CHECK(rejected[0].rejection.by == self);
@@ -212,6 +255,7 @@ TEST_CASE("tendermint: every malformed message is refused naming the peer, state
   must_refuse(3, Message{Decision{n.s.block(4, 0), n.s.certificate(n.s.block(4, 0), 0)}}.to_bytes(),
               "decision for a later height");
   CHECK(refused > 1000);
+  CHECK(refused_later > 200);  // the signature's bits, the voter's, the value's, a nearby round
 }
 
 TEST_CASE("tendermint: a second, conflicting vote yields evidence that verifies", "[consensus][tendermint]") {
@@ -228,7 +272,7 @@ TEST_CASE("tendermint: a second, conflicting vote yields evidence that verifies"
   CHECK(all_of<Rejected>(actions).at(0).rejection.cause == RejectionCause::duplicate);
 }
 
-TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are refused, digest unchanged",
+TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are refused once they would count",
           "[consensus][tendermint][malformed]") {
   using namespace privfin::sig::bls12_381;
   std::vector<SecretKey> sks;
@@ -238,38 +282,92 @@ TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are r
     members.push_back(make_bls_validator(sks.back()));
   }
   const ValidatorSet vs(members);
-  BlsCrypto crypto(vs, sks[self]);
   TendermintConfig cfg;
   cfg.chain_id = "bls-chain";
   cfg.validators = vs;
   cfg.self = self;
-  Tendermint engine(cfg, crypto);
-  (void)engine.step(0, Start{});
-  const Hash32 digest = engine.state_digest();
-  Vote v{VoteType::prevote, 1, 0, std::nullopt, 0, {}};
-  BlsCrypto signer0(vs, sks[0]);
-  const Bytes good = signer0.sign(v.signed_bytes("bls-chain"));
+  const Vote nil_prevote{VoteType::prevote, 1, 0, std::nullopt, 0, {}};
+  auto signed_by = [&](NodeId voter) {
+    Vote v = nil_prevote;
+    v.voter = voter;
+    v.signature = BlsCrypto(vs, sks[voter]).sign(v.signed_bytes("bls-chain"));
+    return v;
+  };
+  const Bytes good = signed_by(0).signature;
   std::vector<Bytes> bad_signatures;
   bad_signatures.emplace_back(96, std::byte{0xFF});                 // not a point
   Bytes identity(96, std::byte{0});
   identity[0] = std::byte{0xC0};                                       // the identity (compressed, infinity bit)
   bad_signatures.push_back(identity);
-  bad_signatures.push_back(BlsCrypto(vs, sks[1]).sign(v.signed_bytes("bls-chain")));  // node 1's, claimed by 0
-  bad_signatures.push_back(signer0.sign(v.signed_bytes("other-chain")));               // another chain
-  bad_signatures.emplace_back(good.begin(), good.begin() + 48);                        // wrong length
+  bad_signatures.push_back(signed_by(1).signature);                    // node 1's, claimed by 0
+  bad_signatures.push_back(BlsCrypto(vs, sks[0]).sign(nil_prevote.signed_bytes("other-chain")));  // another chain
+  bad_signatures.emplace_back(good.begin(), good.begin() + 48);        // wrong length
   for (const auto& sig : bad_signatures) {
-    auto bad = v;
+    BlsCrypto crypto(vs, sks[self]);
+    Tendermint engine(cfg, crypto);
+    (void)engine.step(0, Start{});
+    auto bad = nil_prevote;
     bad.signature = sig;
-    const auto actions = engine.step(1, MessageIn{0, Message{bad}.to_bytes()});
+    // Alone it cannot change a decision: it waits, unchecked.
+    CHECK(all_of<Rejected>(engine.step(1, MessageIn{0, Message{bad}.to_bytes()})).empty());
+    CHECK(all_of<Rejected>(engine.step(2, MessageIn{1, Message{signed_by(1)}.to_bytes()})).empty());
+    // The third nil prevote would make a quorum: the batch of three fails,
+    // each is checked alone, node 0's is refused and the other two count.
+    const auto actions = engine.step(3, MessageIn{3, Message{signed_by(3)}.to_bytes()});
     const auto rejected = all_of<Rejected>(actions);
     REQUIRE(rejected.size() == 1);
     CHECK(rejected[0].rejection.from == std::optional<std::size_t>(0));
     CHECK(rejected[0].rejection.cause == RejectionCause::invalid_proof);
-    CHECK(engine.state_digest() == digest);
+    // Node 0's valid vote then completes the quorum of nil prevotes.
+    const auto digest = engine.state_digest();
+    CHECK(all_of<Rejected>(engine.step(4, MessageIn{0, Message{signed_by(0)}.to_bytes()})).empty());
+    CHECK(engine.state_digest() != digest);
   }
-  v.signature = good;
-  CHECK(all_of<Rejected>(engine.step(2, MessageIn{0, Message{v}.to_bytes()})).empty());
-  CHECK(engine.state_digest() != digest);
+}
+
+TEST_CASE("tendermint with real BLS: votes that complete a quorum are checked in one batch, later ones not at all",
+          "[consensus][tendermint]") {
+  using namespace privfin::sig::bls12_381;
+  std::vector<SecretKey> sks;
+  std::vector<Validator> members;
+  for (int i = 0; i < 4; ++i) {
+    sks.push_back(SecretKey::key_gen(Bytes(32, static_cast<std::byte>(60 + i))));
+    members.push_back(make_bls_validator(sks.back()));
+  }
+  const ValidatorSet vs(members);
+  TendermintConfig cfg;
+  cfg.chain_id = "bls-chain";
+  cfg.validators = vs;
+  cfg.self = self;
+  CostModel costs;
+  costs.verify = 1'000'000;
+  costs.batch_verify = 100'000;
+  costs.batch_verify_per_signature = 10'000;
+  BlsCrypto crypto(vs, sks[self], costs);
+  Tendermint engine(cfg, crypto);
+  // No proposal: the propose timeout makes node 2 prevote nil (line 57).
+  TimePoint now = 0;
+  for (const auto& t : all_of<SetTimer>(engine.step(0, Start{}))) {
+    now = std::max(now, t.at);
+    (void)engine.step(t.at, TimerFired{t.id});
+  }
+  REQUIRE(engine.current_step() == Step::prevote);
+  auto nil_prevote_of = [&](NodeId voter) {
+    Vote v{VoteType::prevote, 1, 0, std::nullopt, voter, {}};
+    v.signature = BlsCrypto(vs, sks[voter]).sign(v.signed_bytes("bls-chain"));
+    return Message{v}.to_bytes();
+  };
+  (void)crypto.take_cost();
+  (void)engine.step(now + 1, MessageIn{0, nil_prevote_of(0)});
+  CHECK(crypto.take_cost() == 0);  // two of four: nothing to decide yet
+  const auto actions = engine.step(now + 2, MessageIn{1, nil_prevote_of(1)});
+  CHECK(all_of<Rejected>(actions).empty());
+  // One batch of two, no single verification (then node 2 signs its precommit).
+  CHECK(crypto.take_cost() == 100'000 + 2 * 10'000 + costs.sign);
+  CHECK(engine.current_step() == Step::precommit);  // the quorum of nil prevotes counted (line 44)
+  // A fourth prevote changes nothing: it is never checked.
+  CHECK(all_of<Rejected>(engine.step(now + 3, MessageIn{3, nil_prevote_of(3)})).empty());
+  CHECK(crypto.take_cost() == 0);
 }
 
 namespace {

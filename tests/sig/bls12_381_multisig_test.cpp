@@ -205,3 +205,52 @@ TEMPLATE_TEST_CASE("MultiSig key aggregation: repeated and cancelling keys", "[s
   const auto both = MultiSig<TestType>::single(2, 0, s0).merge(MultiSig<TestType>::single(2, 1, s_minus));
   CHECK_FALSE(both.verify(committee2, block));
 }
+
+TEMPLATE_TEST_CASE("verify_batch_same_message: true exactly when every signature verifies",
+                   "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  using B = Bls<TestType>;
+  Fixture<TestType> f(4);
+  const auto committee = Committee<TestType>::from_keys(f.pk_views, f.pop_views);
+  const Bytes msg = to_bytes("prevote h=7 r=0 block 0xabc");
+  std::vector<typename B::Signature> sigs;
+  for (std::size_t i = 0; i < 4; ++i) sigs.push_back(B::sign(f.sks[i], msg, Scheme::proof_of_possession));
+  auto views = [](const auto& list) {
+    std::vector<ByteView> out;
+    for (const auto& s : list) out.emplace_back(s.data(), s.size());
+    return out;
+  };
+  Prg rng(random_seed());
+  const std::vector<std::size_t> all{0, 1, 2, 3};
+  CHECK(verify_batch_same_message(committee, all, views(sigs), msg, rng));
+  const std::vector<std::size_t> one{2};
+  CHECK(verify_batch_same_message(committee, one, std::vector<ByteView>{views(sigs)[2]}, msg, rng));
+  CHECK_FALSE(verify_batch_same_message(committee, all, views(sigs), as_bytes("another message"), rng));
+
+  // Swapped signatures: their sum is the valid aggregate, so a plain sum
+  // check would pass; the random coefficients do not.
+  auto swapped = sigs;
+  std::swap(swapped[0], swapped[1]);
+  CHECK(B::fast_aggregate_verify(std::vector<ByteView>{f.pk_views[0], f.pk_views[1]}, msg,
+                                 B::aggregate(views(std::vector{swapped[0], swapped[1]}))));
+  CHECK_FALSE(verify_batch_same_message(committee, all, views(swapped), msg, rng));
+
+  // One signature of another message, or of another member.
+  auto foreign = sigs;
+  foreign[3] = B::sign(f.sks[3], as_bytes("other"), Scheme::proof_of_possession);
+  CHECK_FALSE(verify_batch_same_message(committee, all, views(foreign), msg, rng));
+  const std::vector<std::size_t> wrong_member{0, 1, 2, 2};
+  CHECK_FALSE(verify_batch_same_message(committee, wrong_member, views(sigs), msg, rng));
+
+  // Malformed input: false, never a throw.
+  CHECK_FALSE(verify_batch_same_message(committee, std::vector<std::size_t>{}, std::vector<ByteView>{}, msg, rng));
+  CHECK_FALSE(verify_batch_same_message(committee, one, views(sigs), msg, rng));  // size mismatch
+  const std::vector<std::size_t> outside{0, 1, 2, 4};
+  CHECK_FALSE(verify_batch_same_message(committee, outside, views(sigs), msg, rng));
+  auto bad_point = views(sigs);
+  const Bytes ff(TestType::sig_size, std::byte{0xFF});
+  bad_point[1] = ff;
+  CHECK_FALSE(verify_batch_same_message(committee, all, bad_point, msg, rng));
+  auto short_sig = views(sigs);
+  short_sig[1] = short_sig[1].first(TestType::sig_size - 1);
+  CHECK_FALSE(verify_batch_same_message(committee, all, short_sig, msg, rng));
+}

@@ -16,7 +16,9 @@
 // before every message this node signs; after a restart (Start with the
 // record) the engine sends the very same signed messages again and never
 // signs another one for that (height, round, kind). Cost per height with n
-// validators: O(n) signature checks and one aggregate for the certificate,
+// validators: O(n) signature checks, done in batches per value only when a
+// vote could change a decision (one batch of 2f votes per step when all are
+// honest), and one aggregate for the certificate,
 // O(n) messages sent (full mesh). Throws InvalidArgument for an input
 // before Start, a second Start, or a ProposalReady body above
 // limits.max_body (the caller's mistakes), or a Start without the set of
@@ -117,6 +119,14 @@ class Tendermint final : public Engine {
   void on_message(const MessageIn& m);
   void on_proposal(NodeId from, Proposal p, const Bytes& raw);
   void on_vote(NodeId from, Vote v, const Bytes& raw);
+  struct PendingVote {
+    NodeId from;  // who delivered it (blamed if it does not verify)
+    Vote vote;
+  };
+  void accept_vote(NodeId from, Vote v);  // signature already checked
+  void settle(const VoteKey& key, std::optional<NodeId> only = std::nullopt);
+  void settle_pending();
+  [[nodiscard]] bool crosses_threshold(const VoteKey& key, const std::map<NodeId, PendingVote>& waiting) const;
   void on_decision(NodeId from, const Decision& d);
   void on_timer(const TimerFired& t);
   void on_proposal_ready(const ProposalReady& p);
@@ -162,6 +172,9 @@ class Tendermint final : public Engine {
   std::map<Round, Proposal> proposals_;
   std::map<VoteKey, std::map<NodeId, Vote>> votes_;
   std::map<VoteKey, std::map<NodeId, Vote>> conflicting_;  // an equivocator's second vote
+  // First votes whose signatures are not checked yet (one per voter and
+  // kind; settle_pending says when they are).
+  std::map<VoteKey, std::map<NodeId, PendingVote>> pending_;
   std::map<Hash32, bool> validity_;
   std::set<Hash32> validating_;
   std::optional<Round> requested_;  // RequestProposal outstanding for this round

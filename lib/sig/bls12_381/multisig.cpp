@@ -156,9 +156,37 @@ MultiSig<V> MultiSig<V>::from_bytes(ByteView bytes, std::size_t max_committee) {
   return m;
 }
 
+template <class V>
+bool verify_batch_same_message(const Committee<V>& committee, std::span<const std::size_t> signers,
+                               std::span<const ByteView> signatures, ByteView msg, Prg& rng) noexcept {
+  if (signers.empty() || signers.size() != signatures.size()) return false;
+  using PkPoint = typename V::PkPoint;
+  using SigPoint = typename V::SigPoint;
+  PkPoint key_sum;
+  SigPoint sig_sum;
+  try {
+    for (std::size_t i = 0; i < signers.size(); ++i) {
+      if (signers[i] >= committee.size() || signatures[i].size() != V::sig_size) return false;
+      std::uint64_t r[1] = {0};
+      while (r[0] == 0) r[0] = rng.next_u64();
+      key_sum += committee.key(signers[i]).mul_vartime(r);
+      sig_sum += point_from_compressed<SigPoint>(signatures[i]).mul_vartime(r);
+    }
+  } catch (const DecodeError&) {
+    return false;
+  }
+  if (key_sum.is_identity()) return false;
+  const std::string tag = Bls<V>::dst(Scheme::proof_of_possession);
+  return Bls<V>::core_verify_points(key_sum, msg, sig_sum, as_bytes(tag));
+}
+
 template class Committee<MinPk>;
 template class Committee<MinSig>;
 template class MultiSig<MinPk>;
 template class MultiSig<MinSig>;
+template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::span<const std::size_t>,
+                                               std::span<const ByteView>, ByteView, Prg&) noexcept;
+template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
+                                                std::span<const ByteView>, ByteView, Prg&) noexcept;
 
 }  // namespace privfin::sig::bls12_381

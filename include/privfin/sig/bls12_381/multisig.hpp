@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/core/prg.hpp"
 #include "privfin/sig/bls12_381/bls.hpp"
 
 namespace privfin::sig::bls12_381 {
@@ -84,9 +85,30 @@ class MultiSig {
   SigPoint sig_;
 };
 
+// Batch verification of signatures by committee members over one message
+// (Scheme::proof_of_possession), as consensus votes for the same value are:
+// with random 64-bit r_i from `rng`, checks
+//   e(sum_i r_i pk_i, H(msg)) == e(g, sum_i r_i sig_i),
+// one hash to the curve and one two-pairing product for the whole batch,
+// plus a decode, a subgroup check and a 64-bit scalar multiplication per
+// signature. True when every signature is valid. If any is not, true with
+// probability at most 2^-64 over the r_i, which therefore must stay unknown
+// to whoever made the signatures: seed `rng` from random_seed(). Without
+// the r_i, two invalid signatures whose errors cancel (s1 + D, s2 - D)
+// would pass as a pair. False for an empty batch, a size mismatch, a member
+// out of range or a malformed signature; never throws. Variable time: every
+// input is public. On false, verify each signature alone to find the bad ones.
+template <class Variant>
+[[nodiscard]] bool verify_batch_same_message(const Committee<Variant>& committee, std::span<const std::size_t> signers,
+                                             std::span<const ByteView> signatures, ByteView msg, Prg& rng) noexcept;
+
 extern template class Committee<MinPk>;
 extern template class Committee<MinSig>;
 extern template class MultiSig<MinPk>;
 extern template class MultiSig<MinSig>;
+extern template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::span<const std::size_t>,
+                                                      std::span<const ByteView>, ByteView, Prg&) noexcept;
+extern template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
+                                                       std::span<const ByteView>, ByteView, Prg&) noexcept;
 
 }  // namespace privfin::sig::bls12_381
