@@ -197,7 +197,7 @@ void BM_MessagesPerBlock(benchmark::State& state) {
   SimResult last;
   for (auto _ : state) {
     auto cfg = quiet(n, 5, false);
-    cfg.costs = CostModel{0, 0, 0, 0, 0};
+    cfg.costs = CostModel{0, 0, 0, 0, 0, 0, 0};
     last = simulate(cfg);
     if (!last.ok()) state.SkipWithError(last.violations.front().c_str());
   }

@@ -53,6 +53,7 @@ TEST_CASE("simulator: 4 honest nodes with real BLS crypto commit, certificates v
   const auto r = simulate(cfg);
   INFO((r.ok() ? std::string() : r.violations.front()));
   CHECK(r.ok());
+  CHECK(r.invalid_proofs == 0);  // lazy batched vote checks refuse nothing honest
   for (auto h : r.committed) CHECK(h >= 2);
 }
 
@@ -253,12 +254,16 @@ TEST_CASE("simulator: the CPU model charges CostModel, whose defaults are the me
   CHECK(checker.take_cost() == 3 * measured.aggregate_per_signature);
   (void)checker.verify_aggregate({true, true, false, true}, msg, sig);
   CHECK(checker.take_cost() == measured.aggregate_verify + 3 * measured.aggregate_verify_per_signer);
+  const std::vector<NodeId> signers{1, 1};
+  const std::vector<ByteView> two{sig, sig};
+  CHECK(checker.verify_batch(signers, msg, two));
+  CHECK(checker.take_cost() == measured.batch_verify + 2 * measured.batch_verify_per_signature);
 
   // The simulator keeps a node busy for what it charged: dearer crypto,
   // later commits in virtual time.
   SimConfig cheap;
   cheap.n = 7;
-  cheap.costs = CostModel{0, 0, 0, 0, 0};
+  cheap.costs = CostModel{0, 0, 0, 0, 0, 0, 0};
   SimConfig dear = cheap;
   dear.costs = CostModel{};
   const auto a = simulate(cheap), b = simulate(dear);

@@ -47,6 +47,9 @@ namespace privfin::consensus {
 struct CostModel {
   std::int64_t sign = 2'490'000;
   std::int64_t verify = 3'580'000;
+  std::int64_t aggregate_verify = 3'420'000;
+  std::int64_t aggregate_verify_per_signer = 3'000;
+  std::int64_t aggregate_per_signature = 278'000;
   // verify_batch: a base cost per batch plus one per signature (decode,
   // subgroup check, two 64-bit scalar multiplications). Measured on
   // 2026-12-05 beside verify (BM_ProviderVerifyBatch/2..12 against
@@ -54,9 +57,6 @@ struct CostModel {
   // scaled to the verify figure above.
   std::int64_t batch_verify = 3'270'000;
   std::int64_t batch_verify_per_signature = 500'000;
-  std::int64_t aggregate_verify = 3'420'000;
-  std::int64_t aggregate_verify_per_signer = 3'000;
-  std::int64_t aggregate_per_signature = 278'000;
 };
 
 class Crypto {
