@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
 #include <queue>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "privfin/consensus/app_executor.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
@@ -40,6 +42,14 @@ std::string_view to_string(WritePoint p) noexcept {
 }
 
 namespace {
+
+// A 64-bit fingerprint of a message, to log each one in the simulated WAL
+// once (a collision only leaves a message out of the replay, as the WAL's
+// entry limit may).
+std::uint64_t payload_fingerprint(const Bytes& payload) {
+  return std::hash<std::string_view>{}(
+      std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+}
 
 constexpr TimePoint ms = 1'000'000;
 
@@ -194,6 +204,14 @@ struct SimNode {
   std::optional<Bytes> durable_record;
   std::deque<std::pair<std::uint64_t, Bytes>> pending;
   std::uint64_t next_ticket = 1;
+  // The consensus WAL (ledger/wal_store.hpp, as privfin-node keeps it): the
+  // messages received at the current height, replayed after a restart.
+  // Appends are unsynced: an entry is durable once a safety write issued
+  // after it is (wal_marks: ticket -> entries appended when it was issued).
+  std::vector<std::pair<NodeId, Bytes>> wal;
+  std::set<std::pair<NodeId, std::uint64_t>> wal_logged;  // sender, payload_fingerprint
+  std::size_t wal_durable = 0;
+  std::map<std::uint64_t, std::size_t> wal_marks;
   // ledger and application state (synchronously durable in this issue)
   std::vector<Decision> ledger;
   TimePoint first_commit_after_heal = -1;  // virtual time of its first commit at or after fault_end
@@ -609,6 +627,14 @@ void Simulation::boot(NodeId id, bool amnesia) {
   if (node.executor) start.validators = node.executor->validators_for_start(start.committed);
   log(id, amnesia ? "boot without its safety record (amnesia)" : "boot");
   node.runtime->input(local_time(node, now_), start);
+  // The WAL of the height it was working on, as privfin-node replays it.
+  if (!node.wal.empty()) {
+    if (cfg_.log) log(id, "replays " + std::to_string(node.wal.size()) + " logged messages");
+    for (const auto& [from, payload] : node.wal) {
+      if (!node.up || node.halted) break;
+      node.runtime->input(local_time(node, now_), MessageIn{from, payload});
+    }
+  }
 }
 
 void Simulation::crash(NodeId id) {
@@ -618,6 +644,10 @@ void Simulation::crash(NodeId id) {
   node.halted = false;
   ++node.incarnation;
   node.pending.clear();  // writes in flight are lost
+  node.wal.resize(node.wal_durable);  // so are unsynced WAL entries
+  node.wal_logged.clear();
+  for (const auto& [from, payload] : node.wal) node.wal_logged.emplace(from, payload_fingerprint(payload));
+  node.wal_marks.clear();
   node.runtime.reset();
   node.engine.reset();
   node.sortition.reset();
@@ -638,6 +668,7 @@ std::uint64_t Simulation::write_safety(NodeId id, const SafetyRecord& rec) {
   auto& node = nodes_[id];
   const std::uint64_t ticket = node.next_ticket++;
   node.pending.emplace_back(ticket, rec.to_bytes());
+  node.wal_marks[ticket] = node.wal.size();
   Event e;
   e.at = now_ + cfg_.disk_latency;
   e.kind = EventKind::durable;
@@ -1213,6 +1244,10 @@ void Simulation::commit(NodeId id, const Decision& d) {
     return;
   }
   node.ledger.push_back(d);
+  node.wal.clear();  // the messages were for this height or older (privfin-node clears it here too)
+  node.wal_logged.clear();
+  node.wal_durable = 0;
+  node.wal_marks.clear();
   if (now_ >= cfg_.fault_end && node.first_commit_after_heal < 0) node.first_commit_after_heal = now_;
   std::optional<FinalizeResult> executed;
   if (app_mode()) {
@@ -1367,6 +1402,10 @@ void Simulation::handle(const Event& e) {
         node.durable_record = std::move(node.pending.front().second);
         node.pending.pop_front();
       }
+      for (auto m = node.wal_marks.begin(); m != node.wal_marks.end() && m->first <= e.id;) {
+        node.wal_durable = std::max(node.wal_durable, std::min(m->second, node.wal.size()));
+        m = node.wal_marks.erase(m);
+      }
       if (crash_here(e.node, WritePoint::safety_after_durable)) return;  // what it guards never leaves
       node.runtime->durable(e.id);
       return;
@@ -1431,7 +1470,12 @@ void Simulation::process(const Event& e) {
   const TimePoint local = local_time(node, now_);
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
-    node.runtime->input(local, MessageIn{validator_of(e.from), e.payload});
+    const NodeId sender = validator_of(e.from);
+    constexpr std::size_t wal_max_entries = 4096;  // per height, as WalStore bounds it
+    if (node.wal.size() < wal_max_entries && node.wal_logged.emplace(sender, payload_fingerprint(e.payload)).second) {
+      node.wal.emplace_back(sender, e.payload);  // logged before the engine sees it
+    }
+    node.runtime->input(local, MessageIn{sender, e.payload});
   } else if (e.kind == EventKind::timer) {
     if (cfg_.log) log(e.node, "timer " + std::to_string(e.id) + " fired");
     node.runtime->input(local, TimerFired{e.id});

@@ -21,7 +21,10 @@ std::optional<VoteType> kind_of(const Message& m) {
 
 Bytes SafetyRecord::to_bytes() const {
   Writer w;
-  w.version(lock_certificate.empty() ? format_version : lock_certificate_format_version)
+  const std::uint8_t version = !earlier_votes.empty()     ? earlier_votes_format_version
+                               : !lock_certificate.empty() ? lock_certificate_format_version
+                                                           : format_version;
+  w.version(version)
       .u64(height)
       .u32(round)
       .u8(static_cast<std::uint8_t>(step));
@@ -38,14 +41,19 @@ Bytes SafetyRecord::to_bytes() const {
   for (const auto& m : signed_messages) w.bytes(m);
   w.varint(valid_proof.size());
   for (const auto& m : valid_proof) w.bytes(m);
-  if (!lock_certificate.empty()) w.bytes(lock_certificate);
+  if (version != format_version) w.bytes(lock_certificate);
+  if (version == earlier_votes_format_version) {
+    w.varint(earlier_votes.size());
+    for (const auto& m : earlier_votes) w.bytes(m);
+  }
   return std::move(w).take();
 }
 
 SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
   Reader r(bytes);
   const auto version = r.u8("safety record version");
-  if (version != format_version && version != lock_certificate_format_version) {
+  if (version != format_version && version != lock_certificate_format_version &&
+      version != earlier_votes_format_version) {
     throw DecodeError("safety record: unsupported version " + std::to_string(version));
   }
   SafetyRecord rec;
@@ -76,10 +84,25 @@ SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
     }
     rec.valid_proof.emplace_back(m.begin(), m.end());
   }
-  if (version == lock_certificate_format_version) {
+  if (version != format_version) {
     const auto c = r.bytes("lock certificate", limits.max_validators * 5 + 4096);
-    if (c.empty()) throw DecodeError("safety record: empty lock certificate in a version 2 record");
+    if (c.empty() && version == lock_certificate_format_version) {
+      throw DecodeError("safety record: empty lock certificate in a version 2 record");
+    }
     rec.lock_certificate.assign(c.begin(), c.end());
+  }
+  if (version == earlier_votes_format_version) {
+    const std::size_t earlier = r.length("earlier vote count", max_earlier_votes);
+    if (earlier == 0) throw DecodeError("safety record: a version 3 record without earlier votes");
+    for (std::size_t i = 0; i < earlier; ++i) {
+      const auto m = r.bytes("earlier vote", 1024);
+      const auto msg = Message::from_bytes(m, limits);
+      const auto* v = std::get_if<Vote>(&msg.body);
+      if (v == nullptr || v->height != rec.height || v->round >= rec.round) {
+        throw DecodeError("safety record: an earlier vote is not a vote of an earlier round of its height");
+      }
+      rec.earlier_votes.emplace_back(m.begin(), m.end());
+    }
   }
   r.expect_end("safety record");
   return rec;
@@ -184,6 +207,10 @@ void Tendermint::start(const Start& s) {
       }
       out_.push_back(Broadcast{raw});
     }
+    for (const auto& raw : record_.earlier_votes) {
+      const auto v = std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body);
+      votes_[{v.round, v.type}][v.voter] = v;
+    }
     for (const auto& raw : record_.valid_proof) {
       const auto v = std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body);
       auto& set = votes_[{v.round, v.type}];
@@ -218,6 +245,7 @@ void Tendermint::enter_height(Height h) {
   votes_.clear();
   conflicting_.clear();
   pending_.clear();
+  served_rounds_.clear();
   validity_.clear();
   validating_.clear();
   prevote_timer_set_.clear();
@@ -288,6 +316,12 @@ void Tendermint::start_round(Round r) {  // line 11
   record_.height = height_;
   record_.round = r;
   record_.step = Step::propose;
+  for (const auto& raw : record_.signed_messages) {  // the votes of the round left stay sendable
+    if (std::holds_alternative<Vote>(Message::from_bytes(raw, cfg_.limits).body)) record_.earlier_votes.push_back(raw);
+  }
+  while (record_.earlier_votes.size() > SafetyRecord::max_earlier_votes) {
+    record_.earlier_votes.erase(record_.earlier_votes.begin());
+  }
   record_.signed_messages.clear();
   set_timer(TimerKind::propose, cfg_.propose_base + cfg_.propose_delta * r);
   if (proposer(height_, r) != cfg_.self) return;
@@ -429,6 +463,7 @@ void Tendermint::on_proposal(NodeId from, Proposal p, const Bytes& raw) {
     return;
   }
   if (p.round > round_ + cfg_.max_rounds_ahead) return reject(from, RejectionCause::out_of_range, "round too far ahead");
+  if (p.round < round_) serve_earlier_round(from, p.round);
   if (p.valid_round && *p.valid_round >= p.round) {
     return reject(from, RejectionCause::out_of_range, "valid round not below the proposal round");
   }
@@ -469,6 +504,9 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
     return;
   }
   if (v.round > round_ + cfg_.max_rounds_ahead) return reject(from, RejectionCause::out_of_range, "round too far ahead");
+  // Its own vote of a round we left: the peer is (or was) still there.
+  // (Relayed votes of earlier rounds say nothing about where their sender is.)
+  if (v.round < round_ && v.voter == from) serve_earlier_round(from, v.round);
   const VoteKey key{v.round, v.type};
   const auto set = votes_.find(key);
   const bool voted = set != votes_.end() && set->second.contains(v.voter);
@@ -659,6 +697,38 @@ void Tendermint::request_sync(NodeId peer, Height their_height) {
   if (last_sync_request_ && now_ - *last_sync_request_ < cfg_.rebroadcast_interval) return;
   last_sync_request_ = now_;
   out_.push_back(RequestSync{height_, their_height - 1, peer});
+}
+
+void Tendermint::serve_earlier_round(NodeId peer, Round their_round) {
+  // The peer still works on a round we left. It may be waiting for our
+  // votes of that round (2f+1 precommits end a round, line 47), which our
+  // rebroadcasts no longer carry and which only our safety record still
+  // holds after a restart: send them to it, at most once per interval.
+  if (auto s = served_rounds_.find(peer); s != served_rounds_.end() && s->second.first == their_round &&
+                                          now_ - s->second.second < cfg_.rebroadcast_interval) {
+    return;
+  }
+  // Not if the peer has shown us a later round: then this is a late copy,
+  // or our own votes served back to us by a peer that thought us behind
+  // (answering those would keep two nodes serving each other all height).
+  const auto later = [&](const auto& by_key) {
+    for (auto it = by_key.upper_bound({their_round, VoteType::precommit}); it != by_key.end(); ++it) {
+      if (it->second.contains(peer)) return true;
+    }
+    return false;
+  };
+  if (later(votes_) || later(pending_)) return;
+  for (auto it = proposals_.upper_bound(their_round); it != proposals_.end(); ++it) {
+    if (it->second.block.header.proposer == peer) return;
+  }
+  bool sent = false;
+  for (const auto& raw : record_.earlier_votes) {
+    if (std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body).round == their_round) {
+      out_.push_back(Send{peer, raw});
+      sent = true;
+    }
+  }
+  if (sent) served_rounds_[peer] = {their_round, now_};
 }
 
 void Tendermint::serve_behind_peer(NodeId peer, Height their_height) {
@@ -951,6 +1021,10 @@ Hash32 Tendermint::state_digest() const {
   for (const auto& d : decisions_) detail::write_hash(w, d.block.hash());
   w.varint(served_.size());
   for (const auto& [peer, s] : served_) w.u32(peer).u64(s.first).u64(static_cast<std::uint64_t>(s.second));
+  if (!served_rounds_.empty()) {  // absent when empty: digests stay as they were
+    w.varint(served_rounds_.size());
+    for (const auto& [peer, s] : served_rounds_) w.u32(peer).u32(s.first).u64(static_cast<std::uint64_t>(s.second));
+  }
   w.u32(rounds_at_height_).u64(tick_height_);
   w.u64(static_cast<std::uint64_t>(height_started_)).u64(static_cast<std::uint64_t>(typical_height_));
   w.boolean(last_sync_request_.has_value()).u64(static_cast<std::uint64_t>(last_sync_request_.value_or(0)));

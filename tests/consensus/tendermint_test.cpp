@@ -169,6 +169,61 @@ void refused_when_counted(Node& n, std::vector<Action> actions, NodeId from, con
 
 }  // namespace
 
+TEST_CASE("tendermint: own votes of rounds left stay in the safety record and reach a peer still in that round",
+          "[consensus][tendermint]") {
+  // Node 2 prevotes and precommits nil in round 0, leaves it on 2f+1
+  // precommits, and restarts in round 1 with only its record.
+  Node before;
+  for (const auto& t : all_of<SetTimer>(before.engine.step(0, Start{}))) {  // no proposal: propose timeout
+    (void)before.engine.step(t.at, TimerFired{t.id});
+  }
+  REQUIRE(before.engine.current_step() == Step::prevote);
+  for (NodeId v : {0U, 1U, 3U}) {
+    (void)before.engine.step(1'000'000'000,
+                             MessageIn{v, Message{before.s.vote(v, VoteType::prevote, 1, 0, std::nullopt)}.to_bytes()});
+  }
+  std::vector<Action> got;
+  for (NodeId v : {0U, 1U}) {
+    auto a = before.engine.step(
+        1'100'000'000, MessageIn{v, Message{before.s.vote(v, VoteType::precommit, 1, 0, std::nullopt)}.to_bytes()});
+    got.insert(got.end(), a.begin(), a.end());
+  }
+  for (const auto& t : all_of<SetTimer>(got)) {  // the precommit timeout (line 65) ends round 0
+    auto a = before.engine.step(t.at, TimerFired{t.id});
+    got.insert(got.end(), a.begin(), a.end());
+  }
+  REQUIRE(before.engine.round() == 1);
+  // Round 1's proposer is node 2 itself: its request is answered, the proposal persisted.
+  auto a = before.engine.step(3'000'000'000, ProposalReady{1, 1, to_bytes("round 1"), {}});
+  got.insert(got.end(), a.begin(), a.end());
+  const auto persists = all_of<Persist>(got);
+  REQUIRE_FALSE(persists.empty());
+  const SafetyRecord record = persists.back().record;
+  REQUIRE(record.round == 1);
+  REQUIRE(record.earlier_votes.size() == 2);  // its round-0 prevote and precommit
+  CHECK(SafetyRecord::from_bytes(record.to_bytes()) == record);
+
+  Node after;
+  (void)after.engine.step(10, Start{0, std::nullopt, record});
+  REQUIRE(after.engine.round() == 1);
+  // Node 0 rebroadcasts its own round-0 precommit: it is still in round 0.
+  const Bytes behind = Message{after.s.vote(0, VoteType::precommit, 1, 0, std::nullopt)}.to_bytes();
+  const auto served = all_of<Send>(after.engine.step(20, MessageIn{0, behind}));
+  REQUIRE(served.size() == 2);
+  for (const auto& send : served) {
+    CHECK(send.to == 0);
+    CHECK(std::find(record.earlier_votes.begin(), record.earlier_votes.end(), send.payload) != record.earlier_votes.end());
+  }
+  CHECK(all_of<Send>(after.engine.step(21, MessageIn{0, behind})).empty());  // once per interval
+  // A relayed round-0 vote says nothing about its sender; a peer that has
+  // shown a later round is not behind.
+  const Bytes relayed = Message{after.s.vote(1, VoteType::precommit, 1, 0, std::nullopt)}.to_bytes();
+  CHECK(all_of<Send>(after.engine.step(22, MessageIn{3, relayed})).empty());
+  (void)after.engine.step(23, MessageIn{3, Message{after.s.vote(3, VoteType::prevote, 1, 1, std::nullopt)}.to_bytes()});
+  const Bytes late = Message{after.s.vote(3, VoteType::precommit, 1, 0, std::nullopt)}.to_bytes();
+  CHECK(all_of<Send>(after.engine.step(24, MessageIn{3, late})).empty());
+}
+
 TEST_CASE("tendermint: every malformed message is refused naming the peer, state digest unchanged",
           "[consensus][tendermint][malformed]") {
   Node n;

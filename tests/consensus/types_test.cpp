@@ -151,6 +151,36 @@ TEST_CASE("safety record: round trip, truncations, bit flips", "[consensus][type
                                                 [](ByteView x) { return SafetyRecord::from_bytes(x); });
 }
 
+TEST_CASE("safety record with earlier votes (version 3): round trip, truncations, bit flips, bad entries",
+          "[consensus][types]") {
+  Sample s;
+  SafetyRecord rec;
+  rec.height = 4;
+  rec.round = 2;
+  rec.step = Step::prevote;
+  rec.signed_messages.push_back(Message{s.vote(0, VoteType::prevote, 4, 2, std::nullopt)}.to_bytes());
+  rec.earlier_votes.push_back(Message{s.vote(0, VoteType::prevote, 4, 1, std::nullopt)}.to_bytes());
+  rec.earlier_votes.push_back(Message{s.vote(0, VoteType::precommit, 4, 1, std::nullopt)}.to_bytes());
+  const Bytes wire = rec.to_bytes();
+  CHECK(wire[0] == std::byte{SafetyRecord::earlier_votes_format_version});
+  check_every_truncation_and_flip<SafetyRecord>(wire, rec, [](ByteView x) { return SafetyRecord::from_bytes(x); });
+  // Without earlier votes the record is written as version 1, byte for byte as before.
+  auto plain = rec;
+  plain.earlier_votes.clear();
+  CHECK(plain.to_bytes()[0] == std::byte{SafetyRecord::format_version});
+  // An earlier vote of the current round, or of a later one; another height; not a vote; too many.
+  for (const auto& bad : {Message{s.vote(0, VoteType::prevote, 4, 2, std::nullopt)},
+                          Message{s.vote(0, VoteType::prevote, 4, 3, std::nullopt)},
+                          Message{s.vote(0, VoteType::prevote, 3, 1, std::nullopt)}, Message{s.proposal(4, 1)}}) {
+    auto r = rec;
+    r.earlier_votes = {bad.to_bytes()};
+    CHECK_THROWS_AS(SafetyRecord::from_bytes(r.to_bytes()), DecodeError);
+  }
+  auto many = rec;
+  many.earlier_votes.assign(SafetyRecord::max_earlier_votes + 1, rec.earlier_votes[0]);
+  CHECK_THROWS_AS(SafetyRecord::from_bytes(many.to_bytes()), DecodeError);
+}
+
 TEST_CASE("crypto: symbolic signatures cannot be made by another node, certificates verify", "[consensus][crypto]") {
   Sample s;
   SymbolicCrypto c0(s.keys, 0);

@@ -63,6 +63,16 @@ struct SafetyRecord {
   // is locked and re-propose. Empty for Tendermint. A record with it is
   // written as version 2; without it, version 1 byte for byte as before.
   Bytes lock_certificate;
+  // Tendermint: this node's own votes of the earlier rounds of this height
+  // (Message encodings, the latest max_earlier_votes), so that after a
+  // restart it can still send them to a peer that is behind in one of those
+  // rounds: a peer waiting for 2f+1 precommits of a round this node left
+  // would otherwise wait forever when, as in simulator seed 17598, the only
+  // other node that could send one is Byzantine. A record with any is
+  // written as version 3 (with a possibly empty lock certificate).
+  static constexpr std::uint8_t earlier_votes_format_version = 3;
+  static constexpr std::size_t max_earlier_votes = 16;
+  std::vector<Bytes> earlier_votes;
 
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static SafetyRecord from_bytes(ByteView bytes, const Limits& limits = {});

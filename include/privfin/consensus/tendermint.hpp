@@ -144,6 +144,7 @@ class Tendermint final : public Engine {
   void adopt_validators();
   void set_timer(TimerKind kind, TimePoint delay);
   void serve_behind_peer(NodeId peer, Height their_height);
+  void serve_earlier_round(NodeId peer, Round their_round);
   void request_sync(NodeId peer, Height their_height);
   void reject(NodeId from, RejectionCause cause, std::string detail);
   [[nodiscard]] bool check_header(const BlockHeader& h, NodeId from, Round proposal_round);
@@ -184,6 +185,7 @@ class Tendermint final : public Engine {
   std::vector<std::pair<NodeId, Bytes>> future_;
   std::deque<Decision> decisions_;
   std::map<NodeId, std::pair<Height, TimePoint>> served_;
+  std::map<NodeId, std::pair<Round, TimePoint>> served_rounds_;  // serve_earlier_round, this height
   Round rounds_at_height_ = 0;
   std::optional<TimePoint> last_sync_request_;
   Height tick_height_ = 0;  // height at the last rebroadcast tick
