@@ -630,7 +630,8 @@ void Simulation::boot(NodeId id, bool amnesia) {
   // The WAL of the height it was working on, as privfin-node replays it.
   if (!node.wal.empty()) {
     if (cfg_.log) log(id, "replays " + std::to_string(node.wal.size()) + " logged messages");
-    for (const auto& [from, payload] : node.wal) {
+    const auto logged = node.wal;  // a replayed message may complete a commit, which clears node.wal
+    for (const auto& [from, payload] : logged) {
       if (!node.up || node.halted) break;
       node.runtime->input(local_time(node, now_), MessageIn{from, payload});
     }
