@@ -327,20 +327,32 @@ TEST_CASE("tendermint: a second, conflicting vote yields evidence that verifies"
   CHECK(all_of<Rejected>(actions).at(0).rejection.cause == RejectionCause::duplicate);
 }
 
+namespace {
+
+// Four BLS validators (key material from `ikm_base`) and node 2's config.
+struct BlsFour {
+  std::vector<sig::bls12_381::SecretKey> sks;
+  ValidatorSet vs;
+  TendermintConfig cfg;
+  explicit BlsFour(int ikm_base) {
+    std::vector<Validator> members;
+    for (int i = 0; i < 4; ++i) {
+      sks.push_back(sig::bls12_381::SecretKey::key_gen(Bytes(32, static_cast<std::byte>(ikm_base + i))));
+      members.push_back(make_bls_validator(sks.back()));
+    }
+    vs = ValidatorSet(members);
+    cfg.chain_id = "bls-chain";
+    cfg.validators = vs;
+    cfg.self = self;
+  }
+};
+
+}  // namespace
+
 TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are refused once they would count",
           "[consensus][tendermint][malformed]") {
-  using namespace privfin::sig::bls12_381;
-  std::vector<SecretKey> sks;
-  std::vector<Validator> members;
-  for (int i = 0; i < 4; ++i) {
-    sks.push_back(SecretKey::key_gen(Bytes(32, static_cast<std::byte>(40 + i))));
-    members.push_back(make_bls_validator(sks.back()));
-  }
-  const ValidatorSet vs(members);
-  TendermintConfig cfg;
-  cfg.chain_id = "bls-chain";
-  cfg.validators = vs;
-  cfg.self = self;
+  const BlsFour f(40);
+  const auto& [sks, vs, cfg] = f;
   const Vote nil_prevote{VoteType::prevote, 1, 0, std::nullopt, 0, {}};
   auto signed_by = [&](NodeId voter) {
     Vote v = nil_prevote;
@@ -382,18 +394,8 @@ TEST_CASE("tendermint with real BLS: invalid points and foreign signatures are r
 
 TEST_CASE("tendermint with real BLS: votes that complete a quorum are checked in one batch, later ones not at all",
           "[consensus][tendermint]") {
-  using namespace privfin::sig::bls12_381;
-  std::vector<SecretKey> sks;
-  std::vector<Validator> members;
-  for (int i = 0; i < 4; ++i) {
-    sks.push_back(SecretKey::key_gen(Bytes(32, static_cast<std::byte>(60 + i))));
-    members.push_back(make_bls_validator(sks.back()));
-  }
-  const ValidatorSet vs(members);
-  TendermintConfig cfg;
-  cfg.chain_id = "bls-chain";
-  cfg.validators = vs;
-  cfg.self = self;
+  const BlsFour f(60);
+  const auto& [sks, vs, cfg] = f;
   CostModel costs;
   costs.verify = 1'000'000;
   costs.batch_verify = 100'000;
