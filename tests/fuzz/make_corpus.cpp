@@ -30,6 +30,8 @@
 #include "privfin/core/rejection.hpp"
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
+#include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/engine.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/prio3_messages.hpp"
@@ -376,6 +378,27 @@ void encrypted_sum() {
   write("encrypted_sum", "one_of_one", Seed().u8(1).u8(0).raw(EncryptedSum::post_to_bytes(pk, one)));
 }
 
+// consensus_messages: [u8 which][bytes]; which 0 a Message, 4 a SafetyRecord.
+void consensus_messages() {
+  using namespace privfin::consensus;
+  const auto keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  SymbolicCrypto signer(keys, 0);
+  auto vote = [&](VoteType t, Round r) {
+    Vote v{t, 3, r, std::nullopt, 0, {}};
+    v.signature = signer.sign(v.signed_bytes("fuzz-chain"));
+    return Message{v}.to_bytes();
+  };
+  write("consensus_messages", "vote", Seed().u8(0).raw(vote(VoteType::prevote, 1)));
+  SafetyRecord rec;
+  rec.height = 3;
+  rec.round = 2;
+  rec.step = Step::precommit;
+  rec.signed_messages = {vote(VoteType::prevote, 2), vote(VoteType::precommit, 2)};
+  write("consensus_messages", "safety_record_v1", Seed().u8(4).raw(rec.to_bytes()));
+  rec.earlier_votes = {vote(VoteType::prevote, 1), vote(VoteType::precommit, 1)};
+  write("consensus_messages", "safety_record_v3", Seed().u8(4).raw(rec.to_bytes()));
+}
+
 void consensus_app() {
   using namespace privfin::consensus;
   Prg prg(Prg::Seed{std::byte{1}});
@@ -424,6 +447,7 @@ int main(int argc, char** argv) {
   }
   root = argv[1];
   codec_reader();
+  consensus_messages();
   tls_records();
   party_config();
   abort_notice();
