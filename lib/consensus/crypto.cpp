@@ -149,21 +149,23 @@ Bytes SymbolicCrypto::sign(ByteView msg) {
   return keys_->tag(*self_, msg);
 }
 
+bool SymbolicCrypto::tag_matches(NodeId signer, ByteView msg, ByteView sig) const {
+  return signer < keys_->size() && sig.size() == 32 && constant_time_equal(keys_->tag(signer, msg), sig);
+}
+
 bool SymbolicCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
   if (signer >= keys_->size() || sig.size() != 32) return false;
   charge(costs_.verify);
-  return constant_time_equal(keys_->tag(signer, msg), sig);
+  return tag_matches(signer, msg, sig);
 }
 
 bool SymbolicCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std::span<const ByteView> sigs) {
   if (signers.empty() || signers.size() != sigs.size()) return false;
   charge(costs_.batch_verify + costs_.batch_verify_per_signature * static_cast<std::int64_t>(sigs.size()));
-  bool all = true;
   for (std::size_t i = 0; i < sigs.size(); ++i) {
-    all = all && signers[i] < keys_->size() && sigs[i].size() == 32 &&
-          constant_time_equal(keys_->tag(signers[i], msg), sigs[i]);
+    if (!tag_matches(signers[i], msg, sigs[i])) return false;
   }
-  return all;
+  return true;
 }
 
 Bytes SymbolicCrypto::aggregate(std::span<const ByteView> sigs) {

@@ -636,6 +636,30 @@ bool Tendermint::crosses_threshold(const VoteKey& key, const std::map<NodeId, Pe
   return false;
 }
 
+std::map<Round, std::set<NodeId>> Tendermint::senders_ahead(bool with_waiting) const {
+  std::map<Round, std::set<NodeId>> ahead;
+  for (const auto& [r, prop] : proposals_) {
+    if (r > round_) ahead[r].insert(proposer(height_, r));
+  }
+  for (const auto& [key, set] : votes_) {
+    if (key.first <= round_) continue;
+    for (const auto& [voter, v] : set) ahead[key.first].insert(voter);
+  }
+  if (with_waiting) {
+    for (const auto& [key, waiting] : pending_) {
+      if (key.first <= round_) continue;
+      for (const auto& [voter, pv] : waiting) ahead[key.first].insert(voter);
+    }
+  }
+  return ahead;
+}
+
+std::uint64_t Tendermint::weight_of(const std::set<NodeId>& senders) const {
+  std::uint64_t w = 0;
+  for (NodeId s : senders) w += validators_.weight(s);
+  return w;
+}
+
 void Tendermint::settle_pending() {
   for (auto it = pending_.begin(); it != pending_.end();) {
     const VoteKey key = it->first;
@@ -643,29 +667,12 @@ void Tendermint::settle_pending() {
     ++it;  // settle(key) erases only key's entry
     if (due) settle(key);
   }
-  // Line 55: the senders of a later round, checked and waiting.
-  std::map<Round, std::set<NodeId>> checked, all;
-  for (const auto& [r, prop] : proposals_) {
-    if (r > round_) checked[r].insert(proposer(height_, r));
-  }
-  for (const auto& [key, set] : votes_) {
-    if (key.first <= round_) continue;
-    for (const auto& [voter, v] : set) checked[key.first].insert(voter);
-  }
-  all = checked;
-  for (const auto& [key, waiting] : pending_) {
-    if (key.first <= round_) continue;
-    for (const auto& [voter, pv] : waiting) all[key.first].insert(voter);
-  }
-  const auto weight = [this](const std::set<NodeId>& senders) {
-    std::uint64_t w = 0;
-    for (NodeId s : senders) w += validators_.weight(s);
-    return w;
-  };
-  for (const auto& [r, senders] : all) {
+  // Line 55: the senders of a later round, checked and with the waiting ones.
+  const auto checked = senders_ahead(false);
+  for (const auto& [r, senders] : senders_ahead(true)) {
     const auto c = checked.find(r);
-    const std::uint64_t before = c == checked.end() ? 0 : weight(c->second);
-    if (validators_.is_one_honest(before) || !validators_.is_one_honest(weight(senders))) continue;
+    const std::uint64_t before = c == checked.end() ? 0 : weight_of(c->second);
+    if (validators_.is_one_honest(before) || !validators_.is_one_honest(weight_of(senders))) continue;
     for (auto it = pending_.lower_bound({r, VoteType{}}); it != pending_.end() && it->first.first == r;) {
       const VoteKey key = (it++)->first;
       settle(key);
@@ -923,18 +930,8 @@ void Tendermint::evaluate() {
     }
     if (progress) continue;
     // line 55: f+1 of the weight is in a later round: join it.
-    std::map<Round, std::set<NodeId>> ahead;
-    for (const auto& [r, prop] : proposals_) {
-      if (r > round_) ahead[r].insert(proposer(height_, r));
-    }
-    for (const auto& [key, set] : votes_) {
-      if (key.first <= round_) continue;
-      for (const auto& [voter, v] : set) ahead[key.first].insert(voter);
-    }
-    for (const auto& [r, senders] : ahead) {
-      std::uint64_t w = 0;
-      for (NodeId s : senders) w += vs.weight(s);
-      if (vs.is_one_honest(w)) {
+    for (const auto& [r, senders] : senders_ahead(false)) {
+      if (vs.is_one_honest(weight_of(senders))) {
         start_round(r);
         progress = true;
         break;

@@ -155,6 +155,7 @@ class SymbolicCrypto final : public Crypto {
   [[nodiscard]] bool verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) override;
 
  private:
+  [[nodiscard]] bool tag_matches(NodeId signer, ByteView msg, ByteView sig) const;
   std::shared_ptr<const SymbolicKeys> keys_;
   std::optional<NodeId> self_;
 };

@@ -127,6 +127,10 @@ class Tendermint final : public Engine {
   void settle(const VoteKey& key, std::optional<NodeId> only = std::nullopt);
   void settle_pending();
   [[nodiscard]] bool crosses_threshold(const VoteKey& key, const std::map<NodeId, PendingVote>& waiting) const;
+  // Line 55's count: the distinct senders of each later round (proposers
+  // and voters), with or without the votes still waiting for their check.
+  [[nodiscard]] std::map<Round, std::set<NodeId>> senders_ahead(bool with_waiting) const;
+  [[nodiscard]] std::uint64_t weight_of(const std::set<NodeId>& senders) const;
   void on_decision(NodeId from, const Decision& d);
   void on_timer(const TimerFired& t);
   void on_proposal_ready(const ProposalReady& p);
