@@ -661,6 +661,7 @@ std::uint64_t Tendermint::weight_of(const std::set<NodeId>& senders) const {
 }
 
 void Tendermint::settle_pending() {
+  if (pending_.empty()) return;  // the common case at every pass over the rules
   for (auto it = pending_.begin(); it != pending_.end();) {
     const VoteKey key = it->first;
     const bool due = crosses_threshold(key, it->second);

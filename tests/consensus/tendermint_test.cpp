@@ -224,6 +224,47 @@ TEST_CASE("tendermint: own votes of rounds left stay in the safety record and re
   CHECK(all_of<Send>(after.engine.step(24, MessageIn{3, late})).empty());
 }
 
+TEST_CASE("tendermint: a stuck node checks the waiting votes it relays - a bad one is refused, never relayed",
+          "[consensus][tendermint]") {
+  Node n;
+  std::vector<std::pair<TimePoint, TimerId>> timers;
+  auto take = [&](const std::vector<Action>& actions, std::vector<Action>& all) {
+    for (const auto& t : all_of<SetTimer>(actions)) timers.emplace_back(t.at, t.id);
+    all.insert(all.end(), actions.begin(), actions.end());
+  };
+  std::vector<Action> all;
+  take(n.engine.step(0, Start{}), all);
+  // Two nil precommits of round 0, node 0's with a bad signature: two of
+  // four, so no rule needs them and both wait unchecked.
+  auto bad = n.s.vote(0, VoteType::precommit, 1, 0, std::nullopt);
+  bad.signature[0] ^= std::byte{1};
+  const Bytes bad_wire = Message{bad}.to_bytes();
+  const Bytes good_wire = Message{n.s.vote(1, VoteType::precommit, 1, 0, std::nullopt)}.to_bytes();
+  take(n.engine.step(1, MessageIn{0, bad_wire}), all);
+  take(n.engine.step(2, MessageIn{1, good_wire}), all);
+  REQUIRE(all_of<Rejected>(all).empty());
+  // No proposal, no quorum: the node sits in round 0 and its rebroadcast
+  // ticks come; at the second it relays the round's votes.
+  while (!timers.empty()) {
+    std::sort(timers.begin(), timers.end());
+    const auto [at, id] = timers.front();
+    timers.erase(timers.begin());
+    if (at > 1'000'000'000) break;
+    take(n.engine.step(at, TimerFired{id}), all);
+  }
+  REQUIRE(n.engine.round() == 0);
+  const auto rejected = all_of<Rejected>(all);
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0].rejection.from == std::optional<std::size_t>(0));
+  CHECK(rejected[0].rejection.cause == RejectionCause::invalid_proof);
+  bool relayed_good = false;
+  for (const auto& b : all_of<Broadcast>(all)) {
+    CHECK(b.payload != bad_wire);
+    relayed_good = relayed_good || b.payload == good_wire;
+  }
+  CHECK(relayed_good);
+}
+
 TEST_CASE("tendermint: every malformed message is refused naming the peer, state digest unchanged",
           "[consensus][tendermint][malformed]") {
   Node n;
