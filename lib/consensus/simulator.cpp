@@ -190,6 +190,44 @@ struct NodeEnv {
   void metric(const Metric& m);
 };
 
+// The consensus WAL as privfin-node keeps it (ledger/wal_store.hpp): the
+// messages received at the height a node works on, each logged once before
+// the engine sees it, at most 4,096 (WalStore::max_entries), replayed after
+// a restart. Appends are unsynced: an entry is durable once a safety write
+// issued after it is durable (RocksDB keeps one log for every column
+// family); a crash loses the rest. Cleared at each commit.
+class SimWal {
+ public:
+  void log(NodeId from, const Bytes& payload) {
+    if (entries_.size() < max_entries && logged_.emplace(from, payload_fingerprint(payload)).second) {
+      entries_.emplace_back(from, payload);
+    }
+  }
+  // A safety write `ticket` is issued: it covers every entry logged so far.
+  void write_issued(std::uint64_t ticket) { covered_[ticket] = entries_.size(); }
+  // Safety writes up to `ticket` are durable.
+  void writes_durable(std::uint64_t ticket) {
+    for (auto m = covered_.begin(); m != covered_.end() && m->first <= ticket; m = covered_.erase(m)) {
+      durable_ = std::max(durable_, std::min(m->second, entries_.size()));
+    }
+  }
+  void crash() {
+    entries_.resize(durable_);
+    logged_.clear();
+    for (const auto& [from, payload] : entries_) logged_.emplace(from, payload_fingerprint(payload));
+    covered_.clear();
+  }
+  void clear() { *this = SimWal{}; }
+  [[nodiscard]] const std::vector<std::pair<NodeId, Bytes>>& entries() const { return entries_; }
+
+ private:
+  static constexpr std::size_t max_entries = 4096;
+  std::vector<std::pair<NodeId, Bytes>> entries_;
+  std::set<std::pair<NodeId, std::uint64_t>> logged_;  // sender, payload_fingerprint
+  std::size_t durable_ = 0;
+  std::map<std::uint64_t, std::size_t> covered_;  // safety write ticket -> entries logged when issued
+};
+
 struct SimNode {
   Behaviour behaviour = Behaviour::honest;
   bool up = true;
@@ -204,14 +242,7 @@ struct SimNode {
   std::optional<Bytes> durable_record;
   std::deque<std::pair<std::uint64_t, Bytes>> pending;
   std::uint64_t next_ticket = 1;
-  // The consensus WAL (ledger/wal_store.hpp, as privfin-node keeps it): the
-  // messages received at the current height, replayed after a restart.
-  // Appends are unsynced: an entry is durable once a safety write issued
-  // after it is (wal_marks: ticket -> entries appended when it was issued).
-  std::vector<std::pair<NodeId, Bytes>> wal;
-  std::set<std::pair<NodeId, std::uint64_t>> wal_logged;  // sender, payload_fingerprint
-  std::size_t wal_durable = 0;
-  std::map<std::uint64_t, std::size_t> wal_marks;
+  SimWal wal;  // messages received at this height, replayed after a restart
   // ledger and application state (synchronously durable in this issue)
   std::vector<Decision> ledger;
   TimePoint first_commit_after_heal = -1;  // virtual time of its first commit at or after fault_end
@@ -628,9 +659,9 @@ void Simulation::boot(NodeId id, bool amnesia) {
   log(id, amnesia ? "boot without its safety record (amnesia)" : "boot");
   node.runtime->input(local_time(node, now_), start);
   // The WAL of the height it was working on, as privfin-node replays it.
-  if (!node.wal.empty()) {
-    if (cfg_.log) log(id, "replays " + std::to_string(node.wal.size()) + " logged messages");
-    const auto logged = node.wal;  // a replayed message may complete a commit, which clears node.wal
+  if (!node.wal.entries().empty()) {
+    if (cfg_.log) log(id, "replays " + std::to_string(node.wal.entries().size()) + " logged messages");
+    const auto logged = node.wal.entries();  // a replayed message may complete a commit, which clears the WAL
     for (const auto& [from, payload] : logged) {
       if (!node.up || node.halted) break;
       node.runtime->input(local_time(node, now_), MessageIn{from, payload});
@@ -645,10 +676,7 @@ void Simulation::crash(NodeId id) {
   node.halted = false;
   ++node.incarnation;
   node.pending.clear();  // writes in flight are lost
-  node.wal.resize(node.wal_durable);  // so are unsynced WAL entries
-  node.wal_logged.clear();
-  for (const auto& [from, payload] : node.wal) node.wal_logged.emplace(from, payload_fingerprint(payload));
-  node.wal_marks.clear();
+  node.wal.crash();  // so are unsynced WAL entries
   node.runtime.reset();
   node.engine.reset();
   node.sortition.reset();
@@ -669,7 +697,7 @@ std::uint64_t Simulation::write_safety(NodeId id, const SafetyRecord& rec) {
   auto& node = nodes_[id];
   const std::uint64_t ticket = node.next_ticket++;
   node.pending.emplace_back(ticket, rec.to_bytes());
-  node.wal_marks[ticket] = node.wal.size();
+  node.wal.write_issued(ticket);
   Event e;
   e.at = now_ + cfg_.disk_latency;
   e.kind = EventKind::durable;
@@ -1246,9 +1274,6 @@ void Simulation::commit(NodeId id, const Decision& d) {
   }
   node.ledger.push_back(d);
   node.wal.clear();  // the messages were for this height or older (privfin-node clears it here too)
-  node.wal_logged.clear();
-  node.wal_durable = 0;
-  node.wal_marks.clear();
   if (now_ >= cfg_.fault_end && node.first_commit_after_heal < 0) node.first_commit_after_heal = now_;
   std::optional<FinalizeResult> executed;
   if (app_mode()) {
@@ -1403,10 +1428,7 @@ void Simulation::handle(const Event& e) {
         node.durable_record = std::move(node.pending.front().second);
         node.pending.pop_front();
       }
-      for (auto m = node.wal_marks.begin(); m != node.wal_marks.end() && m->first <= e.id;) {
-        node.wal_durable = std::max(node.wal_durable, std::min(m->second, node.wal.size()));
-        m = node.wal_marks.erase(m);
-      }
+      node.wal.writes_durable(e.id);
       if (crash_here(e.node, WritePoint::safety_after_durable)) return;  // what it guards never leaves
       node.runtime->durable(e.id);
       return;
@@ -1472,10 +1494,7 @@ void Simulation::process(const Event& e) {
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
     const NodeId sender = validator_of(e.from);
-    constexpr std::size_t wal_max_entries = 4096;  // per height, as WalStore bounds it
-    if (node.wal.size() < wal_max_entries && node.wal_logged.emplace(sender, payload_fingerprint(e.payload)).second) {
-      node.wal.emplace_back(sender, e.payload);  // logged before the engine sees it
-    }
+    node.wal.log(sender, e.payload);  // before the engine sees it
     node.runtime->input(local, MessageIn{sender, e.payload});
   } else if (e.kind == EventKind::timer) {
     if (cfg_.log) log(e.node, "timer " + std::to_string(e.id) + " fired");
