@@ -79,9 +79,9 @@ std::optional<Bytes> Ledger::Nodes::get_node(ByteView node_key) const {
   if (node_key.size() != node_key_size) return store_->get(Column::state_nodes, node_key);
   NodeKey key;
   std::copy(node_key.begin(), node_key.end(), key.begin());
-  if (const auto it = young_.find(key); it != young_.end()) return it->second;
-  if (const auto it = old_.find(key); it != old_.end()) {
-    Bytes node = it->second;
+  if (const Bytes* cached = young_.find(key)) return *cached;
+  if (const Bytes* cached = old_.find(key)) {
+    Bytes node = *cached;
     remember(node_key, node);  // a copy: the caller gets the other
     return node;
   }
@@ -98,7 +98,7 @@ void Ledger::Nodes::remember(ByteView node_key, Bytes node) const {
   }
   // Sized once per generation: growing a map of half a million nodes
   // rehashes it about twenty times (a tenth of a commit's CPU in a profile).
-  if (young_.bucket_count() < cache_nodes) young_.reserve(cache_nodes);
+  young_.reserve(cache_nodes);
   NodeKey key;
   std::copy(node_key.begin(), node_key.end(), key.begin());
   young_.insert_or_assign(key, std::move(node));

@@ -437,9 +437,10 @@ TreeBatch StateTree::apply(std::optional<Version> base, Version next, std::span<
   Sub s = up.update(root, 0, PathBits{}, unique);
   out.root = s.kind == Kind::empty ? Hash32{} : s.hash;
   up.write_root(std::move(s));
-  if (base) out.stale.push_back(state_node_key(*base, 0, PathBits{}));
-  std::sort(out.stale.begin(), out.stale.end(), BytesLess{});
-  out.stale.erase(std::unique(out.stale.begin(), out.stale.end()), out.stale.end());
+  // The base's root is replaced by next's. update() listed it already if it
+  // read it (a non-empty root under changes); every other node it lists
+  // once, as the recursion visits each position once.
+  if (base && (root.kind == Kind::empty || unique.empty())) out.stale.push_back(state_node_key(*base, 0, PathBits{}));
   return out;
 }
 
@@ -577,9 +578,9 @@ std::optional<NodeKey> node_key_of(ByteView k) {
 std::optional<Bytes> MemoryNodes::get_node(ByteView node_key) const {
   const auto key = node_key_of(node_key);
   if (!key) return std::nullopt;
-  const auto it = nodes_.find(*key);
-  if (it == nodes_.end()) return std::nullopt;
-  return it->second;
+  const Bytes* node = nodes_.find(*key);
+  if (node == nullptr) return std::nullopt;
+  return *node;
 }
 
 void MemoryNodes::apply(const TreeBatch& batch) {

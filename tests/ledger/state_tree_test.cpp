@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,13 @@ TEST_CASE("state tree: every version answers like a std::map, with proofs", "[le
   for (Version v = 1; v <= versions; ++v) {
     const auto changes = random_changes(prg, v % 7 == 0 ? 0 : 1 + prg.next_u64() % 25, keys);
     const auto batch = tree.apply(v == 1 ? std::nullopt : std::optional<Version>(v - 1), v, changes);
+    // Each replaced node is listed once, exists, and the old root is one.
+    std::set<Bytes, BytesLess> listed;
+    for (const auto& k : batch.stale) {
+      CHECK(listed.insert(k).second);
+      CHECK(nodes.get_node(k).has_value());
+    }
+    if (v > 1) CHECK(listed.contains(state_node_key(v - 1, 0, {})));
     nodes.apply(batch);
     apply_to(ref, changes);
     refs.push_back(ref);

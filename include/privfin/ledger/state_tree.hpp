@@ -40,12 +40,12 @@
 #include <map>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "privfin/consensus/types.hpp"
 #include "privfin/core/bytes.hpp"
+#include "privfin/ledger/node_map.hpp"
 
 namespace privfin::ledger {
 
@@ -67,10 +67,10 @@ struct StateChange {
   std::optional<Bytes> value;
 };
 
-// The stored key of a node: BE64(version) || BE16(depth) || 32 bytes of
-// path bits (the first `depth` bits of the key hashes below it, the rest
-// zero). Big-endian so that a store keeps nodes sorted by version.
-inline constexpr std::size_t node_key_size = 8 + 2 + 32;
+// The stored key of a node (node_key_size bytes, node_map.hpp):
+// BE64(version) || BE16(depth) || 32 bytes of path bits (the first `depth`
+// bits of the key hashes below it, the rest zero). Big-endian so that a
+// store keeps nodes sorted by version.
 [[nodiscard]] Bytes state_node_key(Version version, std::uint16_t depth, const std::array<std::byte, 32>& path);
 // The version a node key names (its first 8 bytes). Throws DecodeError for
 // a key of another size.
@@ -151,17 +151,6 @@ struct BytesLess {
   }
 };
 
-// A node key as a value, and a hash for it (FNV-1a over the version, the
-// depth and the first 64 path bits): for hash maps of nodes.
-using NodeKey = std::array<std::byte, node_key_size>;
-struct NodeKeyHash {
-  std::size_t operator()(const NodeKey& k) const noexcept {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (std::size_t i = 0; i < 18; ++i) h = (h ^ std::to_integer<std::uint64_t>(k[i])) * 1099511628211ULL;
-    return static_cast<std::size_t>(h);
-  }
-};
-
 // Nodes in memory: for tests, the simulator and the in-memory ledger.
 class MemoryNodes final : public NodeSource {
  public:
@@ -173,7 +162,7 @@ class MemoryNodes final : public NodeSource {
   [[nodiscard]] std::size_t size() const noexcept { return nodes_.size(); }
 
  private:
-  std::unordered_map<NodeKey, Bytes, NodeKeyHash> nodes_;
+  NodeMap nodes_;
   std::multimap<Version, NodeKey> stale_;
 };
 
