@@ -151,6 +151,14 @@ TxVerdict AppExecutor::submit(ByteView tx) {
   return verdict;
 }
 
+std::vector<TxVerdict> AppExecutor::submit_many(std::span<const Bytes> txs) {
+  app_.will_check(txs);
+  std::vector<TxVerdict> verdicts;
+  verdicts.reserve(txs.size());
+  for (const auto& tx : txs) verdicts.push_back(submit(tx));
+  return verdicts;
+}
+
 ValidatorSet AppExecutor::validators_at(Height h) const {
   if (auto changed = store_.validators_from(h)) return std::move(*changed);
   if (config_.validators.size() == 0) {

@@ -66,6 +66,7 @@ class ChangingWeights final : public Application {
   [[nodiscard]] TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const override {
     return inner_->check_tx(state, tx, kind);
   }
+  void will_check(std::span<const Bytes> txs) const override { inner_->will_check(txs); }
   [[nodiscard]] std::vector<Bytes> prepare_proposal(const BlockContext& context, std::span<const Bytes> mempool,
                                                     std::size_t max_bytes) const override {
     return inner_->prepare_proposal(context, mempool, max_bytes);

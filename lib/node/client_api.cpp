@@ -97,11 +97,7 @@ struct ClientApi::Impl {
     server->Post("/v1/txs", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
         const auto txs = api_json::txs_request(req.body, max_batch);
-        const auto verdicts = on_node([&] {
-          std::vector<consensus::TxVerdict> v;
-          for (const auto& tx : txs) v.push_back(node.submit(tx));
-          return v;
-        });
+        const auto verdicts = on_node([&] { return node.submit_many(txs); });
         json out = json::array();
         for (std::size_t i = 0; i < txs.size(); ++i) {
           out.push_back(json{{"hash", to_hex(Sha256::hash(txs[i]))},

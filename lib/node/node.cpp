@@ -374,6 +374,7 @@ std::size_t Node::poll(std::chrono::milliseconds max_wait) {
     handle(in->from, in->message);
     ++handled;
   }
+  admit_gossiped();
   fire_due_timers();
   propose_when_due();
   run_mailbox();
@@ -433,7 +434,7 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
       input(consensus::MessageIn{static_cast<NodeId>(from), std::move(m.payload)});
       break;
     case NodeMessageKind::transaction:  // admitted or not, not sent on
-      if (executor_->submit(m.payload).ok()) note_admitted(m.payload);
+      gossiped_.push_back(std::move(m.payload));  // at the end of the turn: admit_gossiped
       break;
     case NodeMessageKind::sync_request: {
       const auto& ledger = app_store_.ledger();
@@ -543,6 +544,26 @@ consensus::TxVerdict Node::submit(ByteView tx) {
     counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
   }
   return verdict;
+}
+
+std::vector<consensus::TxVerdict> Node::submit_many(std::span<const Bytes> txs) {
+  if (!started_) throw InvalidArgument("Node: submit before start");
+  auto verdicts = executor_->submit_many(txs);
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (!verdicts[i].ok()) continue;
+    note_admitted(txs[i]);
+    counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(txs[i]).to_bytes());
+  }
+  return verdicts;
+}
+
+void Node::admit_gossiped() {
+  if (gossiped_.empty()) return;
+  const auto verdicts = executor_->submit_many(gossiped_);
+  for (std::size_t i = 0; i < gossiped_.size(); ++i) {
+    if (verdicts[i].ok()) note_admitted(gossiped_[i]);
+  }
+  gossiped_.clear();
 }
 
 consensus::QueryResult Node::query(std::string_view path, ByteView key, Height h, bool prove) const {

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <vector>
 
 #include "ed25519_strict.hpp"
@@ -32,28 +35,29 @@ void sodium_ready() {
 
 // The well-formed entries of a batch, laid out for the multi-scalar
 // multiplication: entry j (in batch order, malformed ones left out) owns
-// points[2j] = R, points[2j + 1] = A with scalars z and z k mod L, where
-// k = H(R || A || M) mod L and z is its coefficient; z_s[j] = z S mod L.
+// r[j] = R with coefficient z[j], zk[j] = z k mod L (k = H(R || A || M)
+// mod L) for its public key keys[key_of[j]], and z_s[j] = z S mod L.
+// Public keys are decoded once per batch: a consortium's transactions come
+// from few signers, and the check adds the zk of one key's entries into one
+// scalar, so the multiplication has one point per entry plus one per
+// distinct key rather than two per entry.
 struct Prepared {
-  std::vector<ed::Point> points;
-  std::vector<Scalar> scalars;
-  std::vector<Scalar> z_s;
+  std::vector<ed::Point> r;
+  std::vector<Scalar> z, zk, z_s;
+  std::vector<std::size_t> key_of;
+  std::vector<ed::Point> keys;
   std::vector<std::size_t> index;  // batch position of entry j
 };
 
-// The entry's points and k, or false if a field is malformed.
-bool prepare_entry(const Ed25519BatchEntry& e, ed::Point& r, ed::Point& a, Scalar& k) {
-  if (e.public_key.size() != ed25519_public_key_size || e.signature.size() != ed25519_signature_size) return false;
+// R and k of an entry, with the encoding rules of ed25519_verify; false if
+// a field is malformed. A is checked and decoded by the caller.
+bool prepare_r_and_k(const Ed25519BatchEntry& e, ed::Point& r, Scalar& k) {
   const ByteView r_enc = e.signature.first(32);
-  if (!detail::ed25519_canonical_scalar(e.signature.subspan(32, 32)) ||
-      !detail::ed25519_acceptable_point(e.public_key) || !detail::ed25519_acceptable_point(r_enc)) {
+  if (!detail::ed25519_canonical_scalar(e.signature.subspan(32, 32)) || !detail::ed25519_acceptable_point(r_enc)) {
     return false;
   }
-  auto a_point = ed::decode(e.public_key);
-  if (!a_point) return false;  // not on the curve
   auto r_point = ed::decode(r_enc);
   if (!r_point) return false;
-  a = *a_point;
   r = *r_point;
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
@@ -66,18 +70,29 @@ bool prepare_entry(const Ed25519BatchEntry& e, ed::Point& r, ed::Point& a, Scala
   return true;
 }
 
+std::optional<ed::Point> decode_public_key(ByteView public_key) {
+  if (!detail::ed25519_acceptable_point(public_key)) return std::nullopt;
+  return ed::decode(public_key);  // nullopt: not on the curve
+}
+
+bool sizes_fit(const Ed25519BatchEntry& e) {
+  return e.public_key.size() == ed25519_public_key_size && e.signature.size() == ed25519_signature_size;
+}
+
 // Prepares the well-formed entries (stopping at the first malformed one if
 // `stop_at_malformed`), with coefficients drawn from `prg` and a hash of the
 // batch, so they are unpredictable to whoever chose the batch even when the
 // Prg's seed is known. Returns false if it stopped.
 bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_at_malformed, Prepared& out) {
   sodium_ready();
-  out.points.reserve(2 * batch.size());
-  out.scalars.reserve(2 * batch.size());
+  out.r.reserve(batch.size());
   out.z_s.reserve(batch.size());
+  out.key_of.reserve(batch.size());
   out.index.reserve(batch.size());
   std::vector<Scalar> ks;
   ks.reserve(batch.size());
+  // Each distinct key's decoding (or nullopt: malformed) and its slot in keys.
+  std::map<std::array<std::byte, 32>, std::optional<std::size_t>> seen;
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
   static constexpr char domain[] = "privfin ed25519 batch coefficients v1";
@@ -86,19 +101,33 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
   prg.fill(std::span<std::byte>(fresh));
   crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(fresh.data()), fresh.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    ed::Point r, a;
+    const Ed25519BatchEntry& e = batch[i];
+    std::optional<std::size_t> key_slot;
+    ed::Point r;
     Scalar k{};
-    if (!prepare_entry(batch[i], r, a, k)) {
+    if (sizes_fit(e)) {
+      std::array<std::byte, 32> key_bytes{};
+      std::copy(e.public_key.begin(), e.public_key.end(), key_bytes.begin());
+      auto [at, fresh_key] = seen.try_emplace(key_bytes);
+      if (fresh_key) {
+        if (auto a = decode_public_key(e.public_key)) {
+          at->second = out.keys.size();
+          out.keys.push_back(*a);
+        }
+      }
+      key_slot = at->second;
+    }
+    if (!key_slot || !prepare_r_and_k(e, r, k)) {
       if (stop_at_malformed) return false;
       continue;
     }
-    out.points.push_back(r);
-    out.points.push_back(a);
+    out.r.push_back(r);
+    out.key_of.push_back(*key_slot);
     ks.push_back(k);
     out.index.push_back(i);
     // k binds the message, so (A, R || S, k) binds the entry.
-    crypto_hash_sha512_update(&h, u8(batch[i].public_key), 32);
-    crypto_hash_sha512_update(&h, u8(batch[i].signature), 64);
+    crypto_hash_sha512_update(&h, u8(e.public_key), 32);
+    crypto_hash_sha512_update(&h, u8(e.signature), 64);
     crypto_hash_sha512_update(&h, u8(k), 32);
   }
   std::array<unsigned char, 64> key{};
@@ -108,13 +137,15 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
   std::vector<unsigned char> stream(16 * count + 1);
   std::array<unsigned char, crypto_stream_chacha20_NONCEBYTES> nonce{};
   crypto_stream_chacha20(stream.data(), stream.size(), nonce.data(), key.data());
+  out.z.reserve(count);
+  out.zk.reserve(count);
   for (std::size_t j = 0; j < count; ++j) {
     Scalar z{}, zk{}, zs{};
     std::memcpy(u8(z), stream.data() + 16 * j, 16);
     crypto_core_ed25519_scalar_mul(u8(zk), u8(z), u8(ks[j]));
     crypto_core_ed25519_scalar_mul(u8(zs), u8(z), u8(batch[out.index[j]].signature) + 32);
-    out.scalars.push_back(z);
-    out.scalars.push_back(zk);
+    out.z.push_back(z);
+    out.zk.push_back(zk);
     out.z_s.push_back(zs);
   }
   return true;
@@ -125,12 +156,27 @@ bool check(const Prepared& p, std::size_t first, std::size_t count) {
   if (count == 0) return true;
   Scalar s_sum{};
   for (std::size_t j = first; j < first + count; ++j) crypto_core_ed25519_scalar_add(u8(s_sum), u8(s_sum), u8(p.z_s[j]));
-  // sum [z] R + [z k] A - [sum z S] B, then times the cofactor:
-  // [8](...) = 0 iff the combination lies in the small-order subgroup.
+  // sum [z] R + sum over keys [sum of its entries' z k] A - [sum z S] B,
+  // then times the cofactor: [8](...) = 0 iff the combination lies in the
+  // small-order subgroup.
   Scalar base{};
   crypto_core_ed25519_scalar_negate(u8(base), u8(s_sum));
-  const auto scalars = std::span<const Scalar>(p.scalars).subspan(2 * first, 2 * count);
-  const auto points = std::span<const ed::Point>(p.points).subspan(2 * first, 2 * count);
+  std::vector<Scalar> scalars(p.z.begin() + static_cast<std::ptrdiff_t>(first),
+                              p.z.begin() + static_cast<std::ptrdiff_t>(first + count));
+  std::vector<ed::Point> points(p.r.begin() + static_cast<std::ptrdiff_t>(first),
+                                p.r.begin() + static_cast<std::ptrdiff_t>(first + count));
+  // Key slot -> its position in scalars/points, for the keys of this range.
+  std::vector<std::size_t> slot(p.keys.size(), SIZE_MAX);
+  for (std::size_t j = first; j < first + count; ++j) {
+    std::size_t& at = slot[p.key_of[j]];
+    if (at == SIZE_MAX) {
+      at = scalars.size();
+      scalars.push_back(p.zk[j]);
+      points.push_back(p.keys[p.key_of[j]]);
+    } else {
+      crypto_core_ed25519_scalar_add(u8(scalars[at]), u8(scalars[at]), u8(p.zk[j]));
+    }
+  }
   return ed::is_identity(ed::mul_cofactor(ed::multi_mul(base, scalars, points)));
 }
 
@@ -153,6 +199,25 @@ void bisect(std::span<const Ed25519BatchEntry> batch, const Prepared& p, std::si
 }
 
 }  // namespace
+
+bool ed25519_verify_cofactored(ByteView public_key, ByteView message, ByteView signature) {
+  if (ed25519_verify(public_key, message, signature)) return true;  // cofactorless implies cofactored
+  sodium_ready();
+  const Ed25519BatchEntry e{public_key, message, signature};
+  if (!sizes_fit(e)) return false;
+  const auto a = decode_public_key(public_key);
+  ed::Point r;
+  Scalar k{};
+  if (!a || !prepare_r_and_k(e, r, k)) return false;
+  // [-S]B + R + [k]A, the negated residual, then times the cofactor.
+  Scalar minus_s{};
+  crypto_core_ed25519_scalar_negate(u8(minus_s), u8(signature) + 32);
+  Scalar one{};
+  one[0] = std::byte{1};
+  const std::array<Scalar, 2> scalars{one, k};
+  const std::array<ed::Point, 2> points{r, *a};
+  return ed::is_identity(ed::mul_cofactor(ed::multi_mul(minus_s, scalars, points)));
+}
 
 bool ed25519_verify_batch(std::span<const Ed25519BatchEntry> batch, Prg& prg) {
   // One entry: the single verifier is faster, and its accept is final (the

@@ -265,3 +265,46 @@ TEST_CASE("app executor: the re-check after a commit runs in slices - submit and
   const auto proposal = exec.propose(RequestProposal{2, 0, blk.hash(), 1 << 20}, 0, 0);
   CHECK(transactions_from_bytes(proposal.body).size() == 5);
 }
+
+TEST_CASE("app executor: submit_many gives submit's verdicts, its signatures verified in one batch",
+          "[consensus][app][executor]") {
+  // Two executors over two applications and stores: one admits one by one,
+  // the other in a batch; every verdict must match.
+  Genesis genesis;
+  genesis.chain_id = "test-chain";
+  genesis.app_state = Payments::genesis({{bank_key(1).public_key(), 100}, {bank_key(2).public_key(), 100}});
+  std::vector<Bytes> txs;
+  for (std::uint64_t n = 0; n < 20; ++n) txs.push_back(Payments::transfer(bank_key(1), "test-chain", n, bank_key(2).public_key(), 1));
+  txs.push_back(txs[3]);                                                                          // a duplicate
+  txs.push_back(Payments::transfer(bank_key(2), "test-chain", 0, bank_key(1).public_key(), 500));  // an overdraft
+  Bytes forged = Payments::transfer(bank_key(2), "test-chain", 1, bank_key(1).public_key(), 1);
+  forged.back() ^= std::byte{1};  // the signature's last byte
+  txs.push_back(forged);
+  txs.push_back(to_bytes(std::string_view("not a transaction")));
+  txs.push_back(Payments::transfer(bank_key(2), "test-chain", 0, bank_key(1).public_key(), 5));
+  std::vector<TxVerdict> one_by_one, batched;
+  {
+    Payments app("test-chain");
+    MemoryAppStore store;
+    AppExecutor exec(app, store, ExecutorConfig{"test-chain", 100, 1 << 20});
+    exec.init_chain(genesis);
+    for (const auto& tx : txs) one_by_one.push_back(exec.submit(tx));
+  }
+  {
+    Payments app("test-chain");
+    MemoryAppStore store;
+    AppExecutor exec(app, store, ExecutorConfig{"test-chain", 100, 1 << 20});
+    exec.init_chain(genesis);
+    batched = exec.submit_many(txs);
+  }
+  REQUIRE(batched.size() == txs.size());
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    INFO("transaction " << i);
+    CHECK(batched[i].code == one_by_one[i].code);
+    CHECK(batched[i].reason == one_by_one[i].reason);
+  }
+  CHECK(batched[0].ok());
+  CHECK(batched[20].code == TxCode::invalid);  // already in the mempool
+  CHECK(batched[22].code == TxCode::bad_signature);
+  CHECK(batched[24].ok());
+}

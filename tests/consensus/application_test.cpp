@@ -492,3 +492,26 @@ TEST_CASE("payments: validator-set changes approved by more than two thirds of t
   CHECK(!none.value);
   CHECK(read_u64_value(*app.query(bare.state, "sequence", {}, 0, false).value) == 0);  // never changed: 0
 }
+
+TEST_CASE("application: will_check is a hint - the default does nothing, CheckedApplication passes it through "
+          "outside the grammar",
+          "[consensus][app]") {
+  struct Counting final : Application {
+    mutable std::size_t hinted = 0;
+    InitResult init_chain(const Genesis&, StateWriter&) override { return {}; }
+    [[nodiscard]] TxVerdict check_tx(const StateReader&, ByteView, CheckKind) const override { return {}; }
+    FinalizeResult finalize_block(const DecidedBlock&, StateWriter&) const override { return {}; }
+    [[nodiscard]] QueryResult query(const VersionedState&, std::string_view, ByteView, Height, bool) const override {
+      return {};
+    }
+    void will_check(std::span<const Bytes> txs) const override { hinted += txs.size(); }
+  };
+  Counting inner;
+  CheckedApplication checked(inner);
+  const std::vector<Bytes> txs(3, Bytes{std::byte{1}});
+  checked.will_check(txs);  // before any start: not a grammar violation
+  CHECK(inner.hinted == 3);
+  CHECK(checked.grammar().calls() == 0);
+  Commands plain("chain");  // an application that does not override it
+  CHECK_NOTHROW(plain.will_check(txs));
+}

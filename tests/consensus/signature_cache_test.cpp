@@ -1,11 +1,17 @@
 // The signature cache answers exactly what a verification would: a
 // signature that verified is answered from the cache (for that chain id
 // only), a bad one is verified, refused and never remembered, and the
-// oldest entries go past the capacity.
+// oldest entries go past the capacity. verify_many fills it from batches
+// with the same verdicts, including for the one kind of signature that
+// only the cofactored equation accepts.
 #include <catch2/catch.hpp>
 
+#include <sodium.h>
+
 #include "privfin/consensus/apps/signed_tx.hpp"
+#include "privfin/core/bigint.hpp"
 #include "privfin/core/prg.hpp"
+#include "privfin/sig/edwards25519.hpp"
 
 using namespace privfin;
 using namespace privfin::consensus::apps;
@@ -43,4 +49,110 @@ TEST_CASE("signature cache: hits only for what verified, per chain id - bad sign
   const auto before = cache.hits();
   CHECK(cache.verify(a, "chain"));
   CHECK(cache.hits() == before);  // verified again, not a hit
+}
+
+TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts are verify()'s - bad and malformed "
+          "entries are not remembered",
+          "[consensus][apps][cache]") {
+  Prg prg(Prg::Seed{std::byte{7}});
+  const auto key = sig::Ed25519SecretKey::generate(prg);
+  std::vector<SignedTx> good;
+  for (std::uint64_t n = 0; n < 70; ++n) good.push_back(SignedTx::make(key, "chain", 1, n, Bytes{std::byte{3}}));
+  auto forged = SignedTx::make(key, "chain", 1, 99, Bytes{std::byte{4}});
+  forged.signature[40] ^= std::byte{1};
+  std::vector<Bytes> encoded;
+  for (const auto& t : good) encoded.push_back(t.to_bytes());
+  encoded.insert(encoded.begin() + 30, forged.to_bytes());
+  encoded.push_back(to_bytes(std::string_view("not a transaction")));
+
+  SignatureCache cache(1000);
+  cache.verify_many(encoded, "chain");
+  CHECK(cache.batch_checked() == 71);  // the 70 good and the forged one; the malformed one skipped
+  CHECK(cache.size() == 70);
+  for (const auto& t : good) CHECK(cache.verify(t, "chain"));
+  CHECK(cache.hits() == 70);
+  CHECK_FALSE(cache.verify(forged, "chain"));
+  // Another chain id signs other bytes: nothing is remembered for it.
+  cache.verify_many(encoded, "other-chain");
+  CHECK(cache.size() == 70);
+  CHECK_FALSE(cache.verify(good[0], "other-chain"));
+  // What is remembered is not checked again; one alone is left to verify().
+  const auto before = cache.batch_checked();
+  cache.verify_many(encoded, "chain");
+  CHECK(cache.batch_checked() == before + 0);  // the forged one alone: not batched
+  // Past max_batch: several batches.
+  std::vector<Bytes> many;
+  for (std::uint64_t n = 0; n < SignatureCache::max_batch + 10; ++n) {
+    many.push_back(SignedTx::make(key, "chain", 2, n, Bytes{}).to_bytes());
+  }
+  SignatureCache big(1000);
+  big.verify_many(many, "chain");
+  CHECK(big.batch_checked() == many.size());
+  CHECK(big.size() == many.size());
+  SignatureCache none(0);  // remembers nothing, so checks nothing
+  none.verify_many(many, "chain");
+  CHECK(none.batch_checked() == 0);
+}
+
+namespace {
+// A signature by secret scalar a whose R is rB + T, T of order 8: the
+// cofactorless equation fails (residual -T), the cofactored one holds. No
+// honest signer makes one; a Byzantine client can.
+SignedTx torsion_signed(std::string_view chain_id) {
+  using namespace sig::ed25519_curve;
+  const mpz_class a = 123456789;
+  const mpz_class r = 987654321;
+  AffinePoint t = identity();
+  for (unsigned char i = 2;; ++i) {  // a point of order exactly 8
+    Bytes enc(32);
+    enc[0] = std::byte{i};
+    const auto q = decode(enc);
+    if (!q) continue;
+    t = mul_public(group_order(), *q);
+    if (!(add(add(t, t), add(t, t)) == identity())) break;
+  }
+  SignedTx tx;
+  tx.kind = 1;
+  tx.signer = encode(mul_public(a, base_point()));
+  tx.nonce = 0;
+  tx.payload = Bytes{std::byte{1}};
+  const Bytes r_enc = encode(add(mul_public(r, base_point()), t));
+  const Bytes message = tx.signed_bytes(chain_id);
+  std::array<unsigned char, 64> digest{};
+  crypto_hash_sha512_state h;
+  crypto_hash_sha512_init(&h);
+  crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(r_enc.data()), 32);
+  crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(tx.signer.data()), 32);
+  crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_hash_sha512_final(&h, digest.data());
+  const mpz_class k = bigint::from_bytes_le(ByteView(reinterpret_cast<const std::byte*>(digest.data()), 64));
+  tx.signature = r_enc;
+  const Bytes s = bigint::to_bytes_le((r + k * a) % group_order(), 32);
+  tx.signature.insert(tx.signature.end(), s.begin(), s.end());
+  return tx;
+}
+}  // namespace
+
+TEST_CASE("signature cache: a signature only the cofactored equation accepts is valid batched and one by one",
+          "[consensus][apps][cache]") {
+  const SignedTx odd = torsion_signed("chain");
+  REQUIRE_FALSE(sig::ed25519_verify(odd.signer, odd.signed_bytes("chain"), odd.signature));
+  // One by one: valid (the rule is the cofactored one).
+  CHECK(odd.verify("chain"));
+  SignatureCache single;
+  CHECK(single.verify(odd, "chain"));
+  // In a batch with honest ones: valid too, so a node that batched and one
+  // that did not reach the same verdict.
+  Prg prg(Prg::Seed{std::byte{8}});
+  const auto key = sig::Ed25519SecretKey::generate(prg);
+  std::vector<Bytes> encoded{odd.to_bytes()};
+  for (std::uint64_t n = 0; n < 5; ++n) encoded.push_back(SignedTx::make(key, "chain", 1, n, Bytes{}).to_bytes());
+  SignatureCache batched;
+  batched.verify_many(encoded, "chain");
+  CHECK(batched.batch_checked() == 6);
+  CHECK(batched.size() == 6);
+  CHECK(batched.verify(odd, "chain"));
+  CHECK(batched.hits() == 1);
+  // Another chain id: refused both ways.
+  CHECK_FALSE(odd.verify("other"));
 }

@@ -68,6 +68,10 @@ void check_agrees(const Batch& b, Prg& prg) {
   const auto each = ed25519_verify_batch_each(entries, prg);
   CHECK(whole == all_true(single));
   CHECK(each == single);
+  // Outside the torsion case the cofactored single verifier agrees too.
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CHECK(ed25519_verify_cofactored(entries[i].public_key, entries[i].message, entries[i].signature) == single[i]);
+  }
 }
 
 const unsigned char* uc(ByteView b) { return reinterpret_cast<const unsigned char*>(b.data()); }
@@ -163,6 +167,51 @@ TEST_CASE("ed25519 batch: one bad signature in 64 is found", "[sig][ed25519][bat
   const auto each = ed25519_verify_batch_each(b.entries(), prg);
   CHECK(each == one_by_one(b));
   CHECK(std::count(each.begin(), each.end(), false) == 2);
+}
+
+TEST_CASE("ed25519 batch: few signers, many signatures - a bad one among a key's entries is found - a bad key "
+          "refuses each of its entries",
+          "[sig][ed25519][batch]") {
+  auto prg = test_prg(11);
+  std::vector<Ed25519SecretKey> signers;
+  for (int i = 0; i < 3; ++i) signers.push_back(Ed25519SecretKey::generate(prg));
+  Batch b;
+  for (std::size_t i = 0; i < 40; ++i) {
+    Bytes msg(16);
+    prg.fill(std::span<std::byte>(msg));
+    Bytes sig = signers[i % 3].sign(msg);
+    b.add(signers[i % 3].public_key(), std::move(msg), std::move(sig));
+  }
+  check_agrees(b, prg);
+  CHECK(ed25519_verify_batch(b.entries(), prg));
+  for (const std::size_t bad : {0UL, 7UL, 39UL}) {  // signers 0, 1 and 0
+    Batch broken = b;
+    broken.signatures[bad][3] ^= std::byte{1};
+    INFO("bad entry " << bad);
+    CHECK_FALSE(ed25519_verify_batch(broken.entries(), prg));
+    const auto each = ed25519_verify_batch_each(broken.entries(), prg);
+    CHECK(std::count(each.begin(), each.end(), false) == 1);
+    CHECK_FALSE(each[bad]);
+    check_agrees(broken, prg);
+  }
+  // Another message under one signer's key: every entry that claims it fails.
+  Batch claimed = b;
+  for (std::size_t i = 2; i < 40; i += 3) claimed.messages[i][0] ^= std::byte{1};  // signer 2's entries
+  const auto each = ed25519_verify_batch_each(claimed.entries(), prg);
+  for (std::size_t i = 0; i < 40; ++i) CHECK(each[i] == (i % 3 != 2));
+  // A key that is not on the curve, used twice: both entries are refused.
+  Batch off = b;
+  Bytes not_a_point(32);
+  for (unsigned char y = 2;; ++y) {
+    not_a_point[0] = std::byte{y};
+    if (!ed25519_curve::decode(not_a_point)) break;
+  }
+  off.keys[4] = not_a_point;
+  off.keys[10] = not_a_point;
+  const auto off_each = ed25519_verify_batch_each(off.entries(), prg);
+  CHECK(std::count(off_each.begin(), off_each.end(), false) == 2);
+  CHECK_FALSE(off_each[4]);
+  CHECK_FALSE(off_each[10]);
 }
 
 TEST_CASE("ed25519 batch: duplicated entries", "[sig][ed25519][batch]") {
@@ -286,6 +335,7 @@ TEST_CASE("ed25519 batch: every bit flip of a signature or key in a batch is ref
     b.signatures[2][bit / 8] ^= std::byte{static_cast<unsigned char>(1U << (bit % 8))};
     INFO("signature bit " << bit);
     CHECK_FALSE(ed25519_verify(b.keys[2], b.messages[2], b.signatures[2]));
+    CHECK_FALSE(ed25519_verify_cofactored(b.keys[2], b.messages[2], b.signatures[2]));
     CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
   }
   for (std::size_t bit = 0; bit < 32 * 8; ++bit) {
@@ -293,12 +343,14 @@ TEST_CASE("ed25519 batch: every bit flip of a signature or key in a batch is ref
     b.keys[1][bit / 8] ^= std::byte{static_cast<unsigned char>(1U << (bit % 8))};
     INFO("public key bit " << bit);
     CHECK_FALSE(ed25519_verify(b.keys[1], b.messages[1], b.signatures[1]));
+    CHECK_FALSE(ed25519_verify_cofactored(b.keys[1], b.messages[1], b.signatures[1]));
     CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
   }
   for (std::size_t length = 0; length < 64; ++length) {
     Batch b = base;
     b.signatures[0].resize(length);
     CHECK_FALSE(ed25519_verify_batch(b.entries(), prg));
+    CHECK_FALSE(ed25519_verify_cofactored(b.keys[0], b.messages[0], b.signatures[0]));
   }
   for (std::size_t length = 0; length < 32; ++length) {
     Batch b = base;
@@ -366,6 +418,7 @@ TEST_CASE("ed25519 batch: the documented difference, a residual of small order",
     Batch alone;
     alone.add(a_enc, msg, sig);
     CHECK(ed25519_verify_batch(alone.entries(), prg));
+    CHECK(ed25519_verify_cofactored(a_enc, msg, sig));  // the batch's rule, one by one
   }
   SECTION("A carries a torsion component") {
     const Bytes a_enc = encode(add(a_point, t));
@@ -380,6 +433,7 @@ TEST_CASE("ed25519 batch: the documented difference, a residual of small order",
     Batch b = honest;
     b.add(a_enc, m, sig);
     CHECK(ed25519_verify_batch(b.entries(), prg));
+    CHECK(ed25519_verify_cofactored(a_enc, m, sig));
   }
   SECTION("an honest-form signature with the same scalars passes both") {
     const Bytes a_enc = encode(a_point);
@@ -401,5 +455,6 @@ TEST_CASE("ed25519 batch: the documented difference, a residual of small order",
     const auto each = ed25519_verify_batch_each(b.entries(), prg);
     CHECK_FALSE(each.back());
     CHECK(std::count(each.begin(), each.end(), false) == 1);
+    CHECK_FALSE(ed25519_verify_cofactored(a_enc, msg, sig));
   }
 }

@@ -129,6 +129,10 @@ class AppExecutor {
   void recover();
 
   [[nodiscard]] TxVerdict submit(ByteView tx);
+  // submit() of each, in order, after Application::will_check(txs): the
+  // same verdicts, cheaper for an application that batches (the reference
+  // applications verify the batch's signatures at once).
+  [[nodiscard]] std::vector<TxVerdict> submit_many(std::span<const Bytes> txs);
   // Transactions waiting, re-checked or not.
   [[nodiscard]] std::size_t mempool_size() const noexcept { return mempool_.size(); }
   // Re-checks up to max_txs of the transactions a commit left unchecked (in

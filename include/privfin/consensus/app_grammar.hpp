@@ -74,6 +74,8 @@ class CheckedApplication final : public Application {
 
   InitResult init_chain(const Genesis& genesis, StateWriter& state) override;
   [[nodiscard]] TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const override;
+  // A hint with no place in the grammar (it changes no verdict): passed through.
+  void will_check(std::span<const Bytes> txs) const override { inner_.will_check(txs); }
   [[nodiscard]] std::vector<Bytes> prepare_proposal(const BlockContext& context, std::span<const Bytes> mempool,
                                                     std::size_t max_bytes) const override;
   [[nodiscard]] bool process_proposal(const StateReader& state, const BlockContext& context,

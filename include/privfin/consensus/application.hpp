@@ -201,6 +201,12 @@ class Application {
   // Whether a transaction may enter (or stay in) the mempool, against the
   // latest committed state.
   [[nodiscard]] virtual TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const = 0;
+  // A hint that these transactions are about to be checked (a client's
+  // batch, a turn's worth of peers' gossip), so that the application can
+  // do shared work at once, such as verifying their signatures in one
+  // batch. It must not change any verdict, only what the verdicts cost.
+  // The default does nothing.
+  virtual void will_check(std::span<const Bytes> txs) const { (void)txs; }
   // At the proposer: the transactions of its proposal, from the mempool in
   // order, at most max_bytes in all (the default takes a prefix that fits).
   [[nodiscard]] virtual std::vector<Bytes> prepare_proposal(const BlockContext& context, std::span<const Bytes> mempool,

@@ -179,6 +179,10 @@ class Node {
 
   // check_tx, then gossip to every peer if admitted.
   [[nodiscard]] consensus::TxVerdict submit(ByteView tx);
+  // submit() of each, with the batch announced to the application first
+  // (Application::will_check: the reference applications verify the
+  // batch's signatures at once). The same verdicts as one by one.
+  [[nodiscard]] std::vector<consensus::TxVerdict> submit_many(std::span<const Bytes> txs);
   [[nodiscard]] consensus::QueryResult query(std::string_view path, ByteView key, Height h, bool prove) const;
   [[nodiscard]] NodeStatus status() const;
   // Step times, rounds per height, missed rounds, commit latency, fsyncs
@@ -226,6 +230,11 @@ class Node {
   // After each engine input: time per step and missed rounds.
   void observe_engine();
   void note_admitted(ByteView tx);
+  // Peers' gossiped transactions of this turn, admitted together after the
+  // turn's messages (submit_many), so that their signatures are verified in
+  // batches; at most the 1,024 messages a turn takes.
+  void admit_gossiped();
+  std::vector<Bytes> gossiped_;
   // Sends an engine message as settings_.behaviour says.
   void send_engine_message(NodeId to, const Bytes& payload);
 

@@ -62,7 +62,10 @@ TxVerdict KvStore::check_tx(const StateReader& state, ByteView tx, CheckKind kin
   return decode(tx, state, NonceRule::window, signed_tx, op);
 }
 
+void KvStore::will_check(std::span<const Bytes> txs) const { signatures_.verify_many(txs, chain_id_); }
+
 FinalizeResult KvStore::finalize_block(const DecidedBlock& block, StateWriter& state) const {
+  will_check(block.txs);  // as Payments::finalize_block
   return finalize_signed<Op>(
       block, state,
       [this](const StateReader& s, ByteView tx, NonceRule rule, SignedTx& signed_tx, Op& op) {

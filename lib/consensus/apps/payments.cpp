@@ -265,7 +265,12 @@ TxVerdict Payments::check_tx(const StateReader& state, ByteView tx, CheckKind ki
   return check(state, tx, NonceRule::window, signed_tx, op);
 }
 
+void Payments::will_check(std::span<const Bytes> txs) const { signatures_.verify_many(txs, chain_id_); }
+
 FinalizeResult Payments::finalize_block(const DecidedBlock& block, StateWriter& state) const {
+  // A block of transactions this node has not seen (it was behind, or they
+  // reached the proposer only): their signatures in batches first.
+  will_check(block.txs);
   std::optional<ValidatorSet> changed;
   FinalizeResult out = finalize_signed<Op>(
       block, state,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
@@ -29,7 +30,7 @@ Bytes SignedTx::signed_bytes(std::string_view chain_id) const {
 
 bool SignedTx::verify(std::string_view chain_id) const {
   return signer.size() == sig::ed25519_public_key_size && signature.size() == sig::ed25519_signature_size &&
-         sig::ed25519_verify(signer, signed_bytes(chain_id), signature);
+         sig::ed25519_verify_cofactored(signer, signed_bytes(chain_id), signature);
 }
 
 Bytes SignedTx::to_bytes() const {
@@ -85,29 +86,79 @@ std::uint64_t next_nonce(const StateReader& state, ByteView signer) {
   return stored ? read_u64_value(*stored) : 0;
 }
 
-bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
-  if (tx.signer.size() != sig::ed25519_public_key_size || tx.signature.size() != sig::ed25519_signature_size) {
-    return false;
-  }
-  const Bytes message = tx.signed_bytes(chain_id);
+namespace {
+// The cache's key: SHA-256 of the signed bytes and the signature.
+std::string cache_key(ByteView message, ByteView signature) {
   Sha256 h;
   h.update(message);
-  h.update(tx.signature);
+  h.update(signature);
   const auto digest = h.finish();
-  std::string key(reinterpret_cast<const char*>(digest.data()), digest.size());
-  if (verified_.contains(key)) {
-    ++hits_;
-    return true;
-  }
-  if (!sig::ed25519_verify(tx.signer, message, tx.signature)) return false;
-  if (capacity_ == 0) return true;
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+bool well_sized(const SignedTx& tx) {
+  return tx.signer.size() == sig::ed25519_public_key_size && tx.signature.size() == sig::ed25519_signature_size;
+}
+}  // namespace
+
+SignatureCache::SignatureCache(std::size_t capacity) : capacity_(capacity), prg_(random_seed()) {}
+
+void SignatureCache::remember(std::string key) {
+  if (capacity_ == 0 || verified_.contains(key)) return;
   if (order_.size() >= capacity_) {
     verified_.erase(order_.front());
     order_.pop_front();
   }
   verified_.insert(key);
   order_.push_back(std::move(key));
+}
+
+bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
+  if (!well_sized(tx)) return false;
+  const Bytes message = tx.signed_bytes(chain_id);
+  std::string key = cache_key(message, tx.signature);
+  if (verified_.contains(key)) {
+    ++hits_;
+    return true;
+  }
+  if (!sig::ed25519_verify_cofactored(tx.signer, message, tx.signature)) return false;
+  remember(std::move(key));
   return true;
+}
+
+void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view chain_id) {
+  if (capacity_ == 0) return;  // nothing could be remembered
+  struct Unchecked {
+    SignedTx tx;
+    Bytes message;
+    std::string key;
+  };
+  std::vector<Unchecked> unchecked;
+  for (const auto& bytes : txs) {
+    Unchecked u;
+    try {
+      u.tx = SignedTx::from_bytes(bytes);
+    } catch (const DecodeError&) {
+      continue;  // check_tx refuses it, naming the defect
+    }
+    if (!well_sized(u.tx)) continue;
+    u.message = u.tx.signed_bytes(chain_id);
+    u.key = cache_key(u.message, u.tx.signature);
+    if (!verified_.contains(u.key)) unchecked.push_back(std::move(u));
+  }
+  if (unchecked.size() < 2) return;
+  for (std::size_t first = 0; first < unchecked.size(); first += max_batch) {
+    const std::size_t count = std::min(max_batch, unchecked.size() - first);
+    std::vector<sig::Ed25519BatchEntry> entries;
+    entries.reserve(count);
+    for (std::size_t i = first; i < first + count; ++i) {
+      entries.push_back({unchecked[i].tx.signer, unchecked[i].message, unchecked[i].tx.signature});
+    }
+    const auto ok = sig::ed25519_verify_batch_each(entries, prg_);
+    batch_checked_ += count;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (ok[i]) remember(std::move(unchecked[first + i].key));
+    }
+  }
 }
 
 TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx, NonceRule rule,

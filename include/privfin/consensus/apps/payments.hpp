@@ -112,6 +112,8 @@ class Payments final : public Application {
 
   InitResult init_chain(const Genesis& genesis, StateWriter& state) override;
   [[nodiscard]] TxVerdict check_tx(const StateReader& state, ByteView tx, CheckKind kind) const override;
+  // Verifies the signatures of `txs` in batches (SignatureCache::verify_many).
+  void will_check(std::span<const Bytes> txs) const override;
   FinalizeResult finalize_block(const DecidedBlock& block, StateWriter& state) const override;
   [[nodiscard]] QueryResult query(const VersionedState& state, std::string_view path, ByteView key, Height h,
                                   bool prove) const override;
