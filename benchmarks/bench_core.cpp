@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <privfin/core/bigint.hpp>
+#include <privfin/core/hash.hpp>
 #include <privfin/core/mersenne.hpp>
 #include <privfin/core/prg.hpp>
 #include <privfin/core/ring.hpp>
@@ -92,5 +93,15 @@ void BM_TurboShake128(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
 BENCHMARK(BM_TurboShake128)->Arg(64)->Arg(1 << 16);
+
+// SHA-256 of a short input through core/hash.hpp (OpenSSL EVP): the cost of
+// a hasher per hash (the consensus applications' cache keys, mempool ids,
+// committed-transaction index all hash one transaction at a time).
+void BM_Sha256Short(benchmark::State& state) {
+  const std::vector<std::byte> data(static_cast<std::size_t>(state.range(0)), std::byte{7});
+  for (auto _ : state) benchmark::DoNotOptimize(privfin::Sha256::hash(data));
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Sha256Short)->Arg(64)->Arg(256);
 
 }  // namespace
