@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <unordered_set>
 
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
@@ -12,9 +13,10 @@ namespace privfin::consensus {
 
 namespace {
 
-std::string id_of(ByteView tx) {
-  const auto d = Sha256::hash(tx);
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+Hash32 id_of(ByteView tx) {
+  Hash32 id;
+  id.v = Sha256::hash(tx);
+  return id;
 }
 
 // A MemoryState batch owned through the StateWriter interface.
@@ -137,7 +139,7 @@ std::size_t AppExecutor::recheck(std::size_t max_txs) {
 
 TxVerdict AppExecutor::submit(ByteView tx) {
   (void)recheck(mempool_.size());  // the check state must hold every transaction before it
-  std::string id = id_of(tx);
+  Hash32 id = id_of(tx);
   if (mempool_ids_.contains(id)) return {TxCode::invalid, "already in the mempool"};
   if (mempool_.size() >= config_.max_txs || mempool_bytes_ + tx.size() > config_.max_bytes) {
     return {TxCode::invalid, "mempool full"};
@@ -146,7 +148,7 @@ TxVerdict AppExecutor::submit(ByteView tx) {
   if (!verdict.ok()) return verdict;
   mempool_.emplace_back(tx.begin(), tx.end());
   ++rechecked_;
-  mempool_ids_.insert(std::move(id));
+  mempool_ids_.insert(id);
   mempool_bytes_ += tx.size();
   return verdict;
 }
@@ -214,11 +216,11 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   checked_.committed(header.height);
   // Included transactions leave the mempool; the others wait for recheck()
   // against the new state.
-  std::set<std::string> included;
+  std::unordered_set<Hash32, SaltedHash32> included(txs.size(), SaltedHash32::salted());
   for (const auto& tx : txs) included.insert(id_of(tx));
   std::deque<Bytes> kept;
   for (auto& tx : mempool_) {
-    std::string id = id_of(tx);
+    const Hash32 id = id_of(tx);
     if (!included.contains(id)) {
       kept.push_back(std::move(tx));
       continue;

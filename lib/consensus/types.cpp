@@ -9,6 +9,7 @@
 #include "privfin/consensus/application.hpp"
 #include "privfin/consensus/tx_merkle.hpp"
 #include "privfin/core/hash.hpp"
+#include "privfin/core/prg.hpp"
 
 namespace privfin::consensus {
 
@@ -45,6 +46,22 @@ std::vector<bool> read_bitmap(Reader& r, std::string_view field, std::size_t max
 }
 
 }  // namespace detail
+
+std::size_t SaltedHash32::operator()(const Hash32& h) const noexcept {
+  std::uint64_t x = 0;
+  for (std::size_t i = 0; i < 8; ++i) x = (x << 8U) | std::to_integer<std::uint64_t>(h.v[i]);
+  x ^= salt;  // then SplitMix64's finaliser: the salt reaches every bit
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return static_cast<std::size_t>(x ^ (x >> 31));
+}
+
+SaltedHash32 SaltedHash32::salted() {
+  const auto seed = random_seed();
+  std::uint64_t salt = 0;
+  for (std::size_t i = 0; i < 8; ++i) salt = (salt << 8U) | std::to_integer<std::uint64_t>(seed[i]);
+  return SaltedHash32{salt};
+}
 
 namespace {
 

@@ -8,7 +8,6 @@
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
-#include "privfin/core/prg.hpp"
 #include "privfin/ledger/snapshot.hpp"
 
 namespace privfin::node {
@@ -127,8 +126,8 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       wal_(store),
       evidence_(store),
       epoch_(std::chrono::steady_clock::now()),
-      committed_txs_(0, salted_tx_hash()),
-      admitted_at_(0, salted_tx_hash()) {
+      committed_txs_(0, consensus::SaltedHash32::salted()),
+      admitted_at_(0, consensus::SaltedHash32::salted()) {
   if (settings_.chain_id.empty()) throw InvalidArgument("Node: the chain id is empty");
   if (genesis_.chain_id != settings_.chain_id) {
     throw InvalidArgument("Node: the genesis names chain '" + genesis_.chain_id + "', the settings '" +
@@ -504,22 +503,6 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
     committed_txs_.erase(committed_order_.front());
     committed_order_.pop_front();
   }
-}
-
-std::size_t Node::TxHashKey::operator()(const Hash32& h) const noexcept {
-  std::uint64_t x = 0;
-  for (std::size_t i = 0; i < 8; ++i) x = (x << 8U) | std::to_integer<std::uint64_t>(h.v[i]);
-  x ^= salt;  // then SplitMix64's finaliser: the salt reaches every bit
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return static_cast<std::size_t>(x ^ (x >> 31));
-}
-
-Node::TxHashKey Node::salted_tx_hash() {
-  const auto seed = random_seed();
-  std::uint64_t salt = 0;
-  for (std::size_t i = 0; i < 8; ++i) salt = (salt << 8U) | std::to_integer<std::uint64_t>(seed[i]);
-  return TxHashKey{salt};
 }
 
 std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) const {

@@ -44,6 +44,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -173,7 +174,7 @@ class AppExecutor {
   ExecutorConfig config_;
   std::deque<Bytes> mempool_;
   std::size_t rechecked_ = 0;          // mempool_[0, rechecked_) are in the check state
-  std::set<std::string> mempool_ids_;  // SHA-256 of each transaction, as strings
+  std::unordered_set<Hash32, SaltedHash32> mempool_ids_{0, SaltedHash32::salted()};  // SHA-256 of each transaction
   std::size_t mempool_bytes_ = 0;
   std::vector<FinalizeResult> results_;
 };

@@ -50,6 +50,17 @@ struct Hash32 {
   [[nodiscard]] std::string short_hex() const { return to_hex(ByteView(v).first(4)); }
 };
 
+// The hash of hash maps keyed by Hash32 (transaction ids, signature-cache
+// keys): 8 bytes of the digest mixed with a secret salt drawn per map
+// (salted()), so that whoever chooses the hashed data (a client, a peer)
+// cannot grind many keys into one bucket. Cheaper than an ordered map's
+// O(log n) 32-byte compares, and than hashing a std::string of the digest.
+struct SaltedHash32 {
+  std::uint64_t salt = 0;
+  [[nodiscard]] std::size_t operator()(const Hash32& h) const noexcept;
+  [[nodiscard]] static SaltedHash32 salted();  // a fresh random salt
+};
+
 // Upper bounds that every decoder enforces before allocating.
 struct Limits {
   std::size_t max_validators = 1024;

@@ -88,12 +88,13 @@ std::uint64_t next_nonce(const StateReader& state, ByteView signer) {
 
 namespace {
 // The cache's key: SHA-256 of the signed bytes and the signature.
-std::string cache_key(ByteView message, ByteView signature) {
+Hash32 cache_key(ByteView message, ByteView signature) {
   Sha256 h;
   h.update(message);
   h.update(signature);
-  const auto digest = h.finish();
-  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+  Hash32 key;
+  key.v = h.finish();
+  return key;
 }
 bool well_sized(const SignedTx& tx) {
   return tx.signer.size() == sig::ed25519_public_key_size && tx.signature.size() == sig::ed25519_signature_size;
@@ -102,26 +103,26 @@ bool well_sized(const SignedTx& tx) {
 
 SignatureCache::SignatureCache(std::size_t capacity) : capacity_(capacity), prg_(random_seed()) {}
 
-void SignatureCache::remember(std::string key) {
+void SignatureCache::remember(const Hash32& key) {
   if (capacity_ == 0 || verified_.contains(key)) return;
   if (order_.size() >= capacity_) {
     verified_.erase(order_.front());
     order_.pop_front();
   }
   verified_.insert(key);
-  order_.push_back(std::move(key));
+  order_.push_back(key);
 }
 
 bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
   if (!well_sized(tx)) return false;
   const Bytes message = tx.signed_bytes(chain_id);
-  std::string key = cache_key(message, tx.signature);
+  const Hash32 key = cache_key(message, tx.signature);
   if (verified_.contains(key)) {
     ++hits_;
     return true;
   }
   if (!sig::ed25519_verify_cofactored(tx.signer, message, tx.signature)) return false;
-  remember(std::move(key));
+  remember(key);
   return true;
 }
 
@@ -130,7 +131,7 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
   struct Unchecked {
     SignedTx tx;
     Bytes message;
-    std::string key;
+    Hash32 key;
   };
   std::vector<Unchecked> unchecked;
   for (const auto& bytes : txs) {
@@ -156,7 +157,7 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
     const auto ok = sig::ed25519_verify_batch_each(entries, prg_);
     batch_checked_ += count;
     for (std::size_t i = 0; i < count; ++i) {
-      if (ok[i]) remember(std::move(unchecked[first + i].key));
+      if (ok[i]) remember(unchecked[first + i].key);
     }
   }
 }

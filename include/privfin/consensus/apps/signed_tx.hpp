@@ -89,10 +89,10 @@ class SignatureCache {
   [[nodiscard]] std::uint64_t batch_checked() const noexcept { return batch_checked_; }
 
  private:
-  void remember(std::string key);
+  void remember(const Hash32& key);
   std::size_t capacity_;
-  std::unordered_set<std::string> verified_;
-  std::deque<std::string> order_;
+  std::unordered_set<Hash32, SaltedHash32> verified_{0, SaltedHash32::salted()};
+  std::deque<Hash32> order_;
   std::uint64_t hits_ = 0;
   std::uint64_t batch_checked_ = 0;
   Prg prg_;  // the batch coefficients' fresh randomness (ed25519.hpp)
