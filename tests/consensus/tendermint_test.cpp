@@ -3,6 +3,10 @@
 // state_digest() stays the same.
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <map>
+#include <set>
+
 #include "consensus_test_support.hpp"
 #include "privfin/consensus/tendermint.hpp"
 
@@ -560,4 +564,70 @@ TEST_CASE("tendermint: an engine without validator_changes ignores its own set a
   const ValidatorSet changed =
       apply_changes(n.s.validators, std::vector<ValidatorChange>{{n.s.validators.at(1).bls_key, 4}});
   CHECK_THROWS_AS(n.engine.step(2, ValidatorsDecided{3, changed}), InvalidValidatorUpdate);
+}
+
+TEST_CASE("tendermint: the safety record keeps only the latest max_earlier_votes own votes of rounds left",
+          "[consensus][tendermint]") {
+  // Node 2 goes through 12 rounds of height 1 without a decision: every
+  // peer prevotes and precommits nil. Each round leaves node 2's own
+  // prevote and precommit behind; the record keeps the latest 16.
+  Node n;
+  std::vector<Action> seen;
+  std::set<TimerId> fired;
+  std::optional<SafetyRecord> last;
+  TimePoint now = 0;
+  auto run = [&](const std::vector<Action>& actions) {
+    for (const auto& a : actions) {
+      if (const auto* p = std::get_if<Persist>(&a)) last = p->record;
+    }
+    seen.insert(seen.end(), actions.begin(), actions.end());
+  };
+  // Fires the earliest timer not fired yet until `done` holds.
+  auto fire_until = [&](const std::function<bool()>& done) {
+    for (int guard = 0; guard < 50 && !done(); ++guard) {
+      std::optional<SetTimer> next;
+      for (const auto& t : all_of<SetTimer>(seen)) {
+        if (!fired.contains(t.id) && (!next || t.at < next->at)) next = t;
+      }
+      REQUIRE(next);
+      fired.insert(next->id);
+      now = std::max(now, next->at);
+      run(n.engine.step(now, TimerFired{next->id}));
+    }
+    REQUIRE(done());
+  };
+  run(n.engine.step(now, Start{}));
+  constexpr Round rounds = 12;
+  for (Round r = 0; r < rounds; ++r) {
+    REQUIRE(n.engine.round() == r);
+    for (const auto& rp : all_of<RequestProposal>(seen)) {
+      if (rp.round == r) run(n.engine.step(now, ProposalReady{1, r, to_bytes("block of round " + std::to_string(r)), {}}));
+    }
+    for (NodeId v : {0U, 1U, 3U}) {
+      run(n.engine.step(now, MessageIn{v, Message{n.s.vote(v, VoteType::prevote, 1, r, std::nullopt)}.to_bytes()}));
+    }
+    fire_until([&] { return n.engine.current_step() == Step::precommit; });  // the propose timeout, then nil
+    for (NodeId v : {0U, 1U, 3U}) {
+      run(n.engine.step(now, MessageIn{v, Message{n.s.vote(v, VoteType::precommit, 1, r, std::nullopt)}.to_bytes()}));
+    }
+    fire_until([&] { return n.engine.round() == r + 1; });  // the precommit timeout
+  }
+  // The record of round 12 (persisted at the latest when it signs in it).
+  run(n.engine.step(now, MessageIn{0, Message{n.s.vote(0, VoteType::prevote, 1, rounds, std::nullopt)}.to_bytes()}));
+  fire_until([&] { return last && last->round == rounds && !last->signed_messages.empty(); });
+  const SafetyRecord record = *last;
+  REQUIRE(record.earlier_votes.size() == SafetyRecord::max_earlier_votes);
+  std::map<Round, std::set<VoteType>> kept;
+  for (const auto& raw : record.earlier_votes) {
+    const auto v = std::get<Vote>(Message::from_bytes(raw).body);
+    CHECK(v.voter == self);
+    CHECK(v.height == 1);
+    kept[v.round].insert(v.type);
+  }
+  // The latest 8 rounds left (4..11), each with both votes; rounds 0..3 trimmed.
+  REQUIRE(kept.size() == 8);
+  CHECK(kept.begin()->first == rounds - 8);
+  CHECK(kept.rbegin()->first == rounds - 1);
+  for (const auto& [round, types] : kept) CHECK(types.size() == 2);
+  CHECK(SafetyRecord::from_bytes(record.to_bytes()) == record);
 }
