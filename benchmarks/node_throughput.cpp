@@ -4,7 +4,8 @@
 // through the nodes' client APIs, as a bank's service would see them.
 //
 //   privfin-node init --validators 4 --out net && (start the 4 nodes: privfin-node run ...)
-//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--window 2000] [--command-bytes 8] [--json]
+//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--window 2000] [--command-bytes 8]
+//                   [--transfer-bytes 250] [--json]
 //
 // With the commands application (`init --app commands`: unsigned opaque
 // commands, the like-for-like load beside libhotstuff's dummy commands)
@@ -62,6 +63,7 @@ struct Options {
   fs::path dir;
   std::size_t nodes = 4, transfers = 8000, batch = 100, window = 2000;
   std::size_t command_bytes = 8;  // the commands application's command size
+  std::size_t transfer_bytes = 0;  // payments: pad each transfer to this size with a reference (0: none)
   unsigned timeout_s = 300;
   std::uint16_t api_base_port = 26700;
   bool json = false;
@@ -102,6 +104,21 @@ Result run(const Options& o) {
   // does not change a transfer's size).
   // Commands are random bytes (distinct with overwhelming probability).
   Prg prg(random_seed());
+  // The reference length that makes a transfer exactly --transfer-bytes
+  // long (the 250-byte transfers: remittance information).
+  std::size_t reference_bytes = 0;
+  if (!commands && o.transfer_bytes > 0) {
+    auto size_with = [&](std::size_t n) {
+      return consensus::apps::Payments::transfer(banks[0], genesis.chain_id, 0, banks[1].public_key(), 1, Bytes(n))
+          .size();
+    };
+    while (reference_bytes < consensus::apps::Payments::max_reference && size_with(reference_bytes + 1) <= o.transfer_bytes) {
+      ++reference_bytes;
+    }
+    if (reference_bytes == 0 || size_with(reference_bytes) != o.transfer_bytes) {
+      throw InvalidArgument("--transfer-bytes " + std::to_string(o.transfer_bytes) + ": no reference length gives exactly that size");
+    }
+  }
   std::vector<std::vector<std::vector<Bytes>>> batches(senders);
   std::vector<std::uint64_t> nonce(senders, 0);
   Result r;
@@ -114,7 +131,7 @@ Result run(const Options& o) {
       } else {
         const std::size_t to = (from + 1 + prg.next_u64() % (senders - 1)) % senders;
         txs.push_back(consensus::apps::Payments::transfer(banks[from], genesis.chain_id, nonce[from]++,
-                                                          banks[to].public_key(), 1));
+                                                          banks[to].public_key(), 1, prg.bytes(reference_bytes)));
       }
       r.tx_bytes = std::max(r.tx_bytes, txs.back().size());
     }
@@ -233,6 +250,8 @@ int main(int argc, char** argv) {
   cli.add_option("--api-base-port", o.api_base_port, "node i's client API listens on this + i");
   cli.add_option("--command-bytes", o.command_bytes,
                  "bytes per command when the chain runs the commands application (init --app commands)");
+  cli.add_option("--transfer-bytes", o.transfer_bytes,
+                 "payments: each transfer this many bytes, padded with a random reference (0: no reference, 147 bytes)");
   cli.add_option("--timeout", o.timeout_s, "seconds before giving up");
   cli.add_flag("--json", o.json, "one JSON line instead of text");
   try {

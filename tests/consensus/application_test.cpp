@@ -331,6 +331,45 @@ TEST_CASE("payments: transfers, overdrafts refused with the reason, money conser
   CHECK(app.query(node.state, "balance", text("short"), 0, false).code == TxCode::invalid);
 }
 
+TEST_CASE("payments: a transfer may carry a reference - it executes as one without, and its defects are refused",
+          "[consensus][app][payments]") {
+  const auto a = key_of(20), b = key_of(21);
+  Payments app("test-chain");
+  Node node(app, genesis_of(Payments::genesis({{a.public_key(), 100}, {b.public_key(), 0}})));
+  const Bytes remittance = text("invoice 2026-1187, end-to-end id E2E-44102");
+  const Bytes with = Payments::transfer(a, "test-chain", 0, b.public_key(), 30, remittance);
+  const Bytes without = Payments::transfer(a, "test-chain", 1, b.public_key(), 20);
+  CHECK(with.size() == without.size() + 1 + remittance.size());
+  const Bytes longest = Payments::transfer(a, "test-chain", 2, b.public_key(), 1, Bytes(Payments::max_reference));
+  CHECK_THROWS_AS(Payments::transfer(a, "test-chain", 2, b.public_key(), 1, Bytes(Payments::max_reference + 1)),
+                  InvalidArgument);
+  const auto& r = node.execute({with, without, longest});
+  REQUIRE(r.results.size() == 3);
+  for (const auto& v : r.results) CHECK(v.ok());
+  CHECK(read_u64_value(*node.state.get(Payments::account_key(b.public_key()), 1)) == 51);
+  // Hand-made payloads: an empty reference (two encodings of "none"), one
+  // too long, bytes after the reference: each malformed, signed or not.
+  auto signed_payload = [&](const Bytes& payload) {
+    return SignedTx::make(a, "test-chain", Payments::kind_transfer, 3, payload).to_bytes();
+  };
+  auto base = [&] {
+    Writer w;
+    w.raw(b.public_key()).u64(1);
+    return w;
+  };
+  Writer empty = base();
+  empty.varint(0);
+  Writer too_long = base();
+  too_long.bytes(Bytes(Payments::max_reference + 1));
+  Writer trailing = base();
+  trailing.bytes(text("ref")).u8(0);
+  for (const Writer* w : {&empty, &too_long, &trailing}) {
+    const auto v = app.check_tx(node.state.reader(), signed_payload(w->data()), CheckKind::fresh);
+    CHECK(v.code == TxCode::malformed);
+  }
+  CHECK(app.check_tx(node.state.reader(), signed_payload(base().bytes(text("ref")).data()), CheckKind::fresh).ok());
+}
+
 TEST_CASE("payments: a genesis that cannot be used is refused", "[consensus][app][payments]") {
   const auto a = key_of(1);
   CHECK_THROWS_AS(Payments::genesis({}), InvalidArgument);

@@ -141,10 +141,15 @@ std::vector<Payments::Account> Payments::genesis_from_bytes(ByteView bytes) {
 }
 
 Bytes Payments::transfer(const sig::Ed25519SecretKey& payer, std::string_view chain_id, std::uint64_t nonce,
-                         ByteView payee, std::uint64_t amount) {
+                         ByteView payee, std::uint64_t amount, ByteView reference) {
   if (payee.size() != sig::ed25519_public_key_size) throw InvalidArgument("Payments::transfer: the payee key is not 32 bytes");
+  if (reference.size() > max_reference) {
+    throw InvalidArgument("Payments::transfer: a reference of " + std::to_string(reference.size()) + " bytes (at most " +
+                          std::to_string(max_reference) + ")");
+  }
   Writer w;
   w.raw(payee).u64(amount);
+  if (!reference.empty()) w.bytes(reference);  // absent rather than empty: one encoding per transfer
   return SignedTx::make(payer, chain_id, kind_transfer, nonce, w.data()).to_bytes();
 }
 
@@ -239,6 +244,10 @@ TxVerdict Payments::check_transfer(const StateReader& state, const SignedTx& sig
     const ByteView payee = r.raw(sig::ed25519_public_key_size, "payee");
     t.payee.assign(payee.begin(), payee.end());
     t.amount = r.u64("amount");
+    if (r.remaining() > 0) {
+      const ByteView reference = r.bytes("transfer reference", max_reference);
+      if (reference.empty()) throw DecodeError("transfer: an empty reference (leave it out)");
+    }
     r.expect_end("transfer");
   } catch (const DecodeError& e) {
     return {TxCode::malformed, e.what()};

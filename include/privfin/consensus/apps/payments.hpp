@@ -77,8 +77,14 @@ class Payments final : public Application {
   // or a total of 2^63 or more.
   [[nodiscard]] static Bytes genesis(const std::vector<Account>& accounts);
   [[nodiscard]] static std::vector<Account> genesis_from_bytes(ByteView bytes);  // DecodeError, then the same checks
+  // A transfer may carry the payer's reference (remittance information, an
+  // end-to-end id: up to max_reference bytes, in the block only, never in
+  // the state). InvalidArgument for a payee key of another size or a longer
+  // reference.
+  static constexpr std::size_t max_reference = 512;
   [[nodiscard]] static Bytes transfer(const sig::Ed25519SecretKey& payer, std::string_view chain_id,
-                                      std::uint64_t nonce, ByteView payee, std::uint64_t amount);
+                                      std::uint64_t nonce, ByteView payee, std::uint64_t amount,
+                                      ByteView reference = {});
   [[nodiscard]] static Bytes account_key(ByteView owner);
 
   struct Approval {
