@@ -67,10 +67,14 @@ TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts 
 
   SignatureCache cache(1000);
   cache.verify_many(encoded, "chain");
-  CHECK(cache.batch_checked() == 71);  // the 70 good and the forged one; the malformed one skipped
-  CHECK(cache.size() == 70);
+  // 71 to check (the malformed one skipped): a batch of 64 holding the
+  // forged one fails and is halved (32 + 32, then 16 + 16, then 8 + 8),
+  // the last 7 pass; the 8 around the forged one are left to verify().
+  CHECK(cache.batch_checked() == 64 + 64 + 32 + 16 + 7);
+  CHECK(cache.size() == 63);
   for (const auto& t : good) CHECK(cache.verify(t, "chain"));
-  CHECK(cache.hits() == 70);
+  CHECK(cache.hits() == 63);
+  CHECK(cache.size() == 70);  // the seven verified one by one are remembered now
   CHECK_FALSE(cache.verify(forged, "chain"));
   // Another chain id signs other bytes: nothing is remembered for it.
   cache.verify_many(encoded, "other-chain");
@@ -80,6 +84,17 @@ TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts 
   const auto before = cache.batch_checked();
   cache.verify_many(encoded, "chain");
   CHECK(cache.batch_checked() == before + 0);  // the forged one alone: not batched
+  // Only bad signatures: each batch of 64 is halved down to 8 and no further.
+  std::vector<Bytes> all_bad;
+  for (std::uint64_t n = 0; n < 64; ++n) {
+    auto t = SignedTx::make(key, "chain", 3, n, Bytes{});
+    t.signature[0] ^= std::byte{1};
+    all_bad.push_back(t.to_bytes());
+  }
+  SignatureCache bad_cache(1000);
+  bad_cache.verify_many(all_bad, "chain");
+  CHECK(bad_cache.batch_checked() == 4 * 64);  // 64, 2 x 32, 4 x 16, 8 x 8
+  CHECK(bad_cache.size() == 0);
   // Past max_batch: several batches.
   std::vector<Bytes> many;
   for (std::uint64_t n = 0; n < SignatureCache::max_batch + 10; ++n) {

@@ -147,18 +147,25 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
     if (!verified_.contains(u.key)) unchecked.push_back(std::move(u));
   }
   if (unchecked.size() < 2) return;
-  for (std::size_t first = 0; first < unchecked.size(); first += max_batch) {
-    const std::size_t count = std::min(max_batch, unchecked.size() - first);
+  // One batch over [first, first + count): remembered if it passes, halved
+  // while it fails and is larger than min_batch.
+  const auto check = [&](const auto& self, std::size_t first, std::size_t count) -> void {
     std::vector<sig::Ed25519BatchEntry> entries;
     entries.reserve(count);
     for (std::size_t i = first; i < first + count; ++i) {
       entries.push_back({unchecked[i].tx.signer, unchecked[i].message, unchecked[i].tx.signature});
     }
-    const auto ok = sig::ed25519_verify_batch_each(entries, prg_);
     batch_checked_ += count;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (ok[i]) remember(unchecked[first + i].key);
+    if (sig::ed25519_verify_batch(entries, prg_)) {
+      for (std::size_t i = first; i < first + count; ++i) remember(unchecked[i].key);
+      return;
     }
+    if (count <= min_batch) return;  // verify() decides these one by one
+    self(self, first, count / 2);
+    self(self, first + count / 2, count - count / 2);
+  };
+  for (std::size_t first = 0; first < unchecked.size(); first += max_batch) {
+    check(check, first, std::min(max_batch, unchecked.size() - first));
   }
 }
 

@@ -72,16 +72,22 @@ struct SignedTx {
 // signature at 64 and more (about 42 us one by one). Not thread-safe.
 class SignatureCache {
  public:
-  static constexpr std::size_t max_batch = 256;  // signatures per batch equation
+  // Signatures per batch equation. A batch that fails is halved down to
+  // min_batch, and what still fails is left to verify() one by one: so a
+  // client that sends only bad signatures costs about twice what one-by-one
+  // checks would, never a full bisection down to single entries per bad one.
+  static constexpr std::size_t max_batch = 64;
+  static constexpr std::size_t min_batch = 8;
 
   explicit SignatureCache(std::size_t capacity = std::size_t{1} << 16);
   // tx's signature under the rule above, from the cache when it can.
   [[nodiscard]] bool verify(const SignedTx& tx, std::string_view chain_id);
   // Verifies the signatures of the encoded transactions `txs` that are not
-  // remembered yet, in batches of up to max_batch, and remembers those that
-  // pass; skips what does not decode (check_tx refuses it later). Answers
-  // nothing: later verify() calls find the passes. Fewer than two to
-  // check: nothing is done (verify() will do the one).
+  // remembered yet, in batches of up to max_batch, and remembers the
+  // batches that pass (see max_batch for the ones that fail); skips what
+  // does not decode (check_tx refuses it later). Answers nothing: later
+  // verify() calls find the passes. Fewer than two to check: nothing is
+  // done (verify() will do the one).
   void verify_many(std::span<const Bytes> txs, std::string_view chain_id);
   [[nodiscard]] std::size_t size() const noexcept { return order_.size(); }
   [[nodiscard]] std::uint64_t hits() const noexcept { return hits_; }
