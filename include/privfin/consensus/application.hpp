@@ -27,7 +27,9 @@
 // a clean start (a recovering node starts with info()); then per height any
 // number of check_tx, prepare_proposal only at a proposer, process_proposal
 // any number of times (once per round it sees a proposal), then exactly one
-// finalize_block and one committed, in height order.
+// finalize_block and one committed, in height order. will_check (a hint
+// that a batch is about to be checked, changing no verdict) may come
+// anywhere and is outside the grammar.
 //
 // Errors: an application never throws for what a client or peer sends: a
 // malformed or invalid transaction is a TxVerdict / TxResult with a code

@@ -26,7 +26,10 @@
 // for a snapshot or one of its chunks is answered from the ledger (state
 // sync: NodeSettings::snapshot_interval, node/state_sync.hpp). Transactions:
 // submit() runs check_tx and, if admitted, sends the transaction to every
-// peer, which admits it in turn (de-duplicated by hash, not sent on).
+// peer, which admits it in turn (de-duplicated by hash, not sent on);
+// submit_many() and the gossip of one poll turn announce their batch to
+// the application first (Application::will_check: signatures checked in
+// one batch equation).
 // Evidence of equivocation is kept in the ledger (evidence()), counted
 // (status()) and reported through NodeSettings::on_event, as are
 // rejections. Other threads reach the node
