@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <utility>
 
 #include "privfin/core/error.hpp"
@@ -23,29 +24,14 @@ const EVP_MD* fetched(const char* name, const EVP_MD* legacy) {
   return md != nullptr ? md : legacy;  // a provider without it: the old path
 }
 const EVP_MD* evp_md(EvpAlgorithm algorithm) {
-  switch (algorithm) {
-    case EvpAlgorithm::sha256: {
-      static const EVP_MD* const md = fetched("SHA2-256", EVP_sha256());
-      return md;
-    }
-    case EvpAlgorithm::sha512: {
-      static const EVP_MD* const md = fetched("SHA2-512", EVP_sha512());
-      return md;
-    }
-    case EvpAlgorithm::sha3_256: {
-      static const EVP_MD* const md = fetched("SHA3-256", EVP_sha3_256());
-      return md;
-    }
-    case EvpAlgorithm::shake128: {
-      static const EVP_MD* const md = fetched("SHAKE-128", EVP_shake128());
-      return md;
-    }
-    case EvpAlgorithm::shake256: {
-      static const EVP_MD* const md = fetched("SHAKE-256", EVP_shake256());
-      return md;
-    }
-  }
-  throw InvalidArgument("hash: unknown algorithm");
+  // In EvpAlgorithm's order; all five fetched at the first hash.
+  static const std::array<const EVP_MD*, 5> mds = {
+      fetched("SHA2-256", EVP_sha256()),   fetched("SHA2-512", EVP_sha512()),   fetched("SHA3-256", EVP_sha3_256()),
+      fetched("SHAKE-128", EVP_shake128()), fetched("SHAKE-256", EVP_shake256()),
+  };
+  const auto i = static_cast<std::size_t>(algorithm);
+  if (i >= mds.size()) throw InvalidArgument("hash: unknown algorithm");
+  return mds[i];
 }
 EVP_MD_CTX* as_ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
 }  // namespace
