@@ -50,18 +50,10 @@ std::vector<bool> read_bitmap(Reader& r, std::string_view field, std::size_t max
 std::size_t SaltedHash32::operator()(const Hash32& h) const noexcept {
   std::uint64_t x = 0;
   for (std::size_t i = 0; i < 8; ++i) x = (x << 8U) | std::to_integer<std::uint64_t>(h.v[i]);
-  x ^= salt;  // then SplitMix64's finaliser: the salt reaches every bit
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return static_cast<std::size_t>(x ^ (x >> 31));
+  return static_cast<std::size_t>(mix64(x ^ salt));  // the salt reaches every bit
 }
 
-SaltedHash32 SaltedHash32::salted() {
-  const auto seed = random_seed();
-  std::uint64_t salt = 0;
-  for (std::size_t i = 0; i < 8; ++i) salt = (salt << 8U) | std::to_integer<std::uint64_t>(seed[i]);
-  return SaltedHash32{salt};
-}
+SaltedHash32 SaltedHash32::salted() { return SaltedHash32{Prg(random_seed()).next_u64()}; }
 
 namespace {
 

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <utility>
 
+#include "privfin/core/hash.hpp"
+
 namespace privfin::ledger {
 
 namespace {
@@ -14,28 +16,17 @@ std::uint64_t load64(const std::byte* p) noexcept {
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-// A 64-bit finaliser (Stafford's mix 13, as in SplitMix64): every input
-// bit reaches every output bit, so the slot index (the low bits) depends on
-// the version, the depth and the path alike.
-std::uint64_t mix(std::uint64_t x) noexcept {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return x;
-}
 }  // namespace
 
 std::uint64_t NodeMap::tag_of(const NodeKey& key) noexcept {
   // Version (bytes 0-7), then depth and path: bytes 8-41 as four words and
   // the last two bytes. Shallow nodes differ in depth and version only;
   // deep ones in their path.
-  std::uint64_t h = mix(load64(key.data()));
-  for (std::size_t at = 8; at + 8 <= node_key_size; at += 8) h = mix(h ^ load64(key.data() + at));
+  std::uint64_t h = mix64(load64(key.data()));
+  for (std::size_t at = 8; at + 8 <= node_key_size; at += 8) h = mix64(h ^ load64(key.data() + at));
   const std::uint64_t tail = std::to_integer<std::uint64_t>(key[node_key_size - 2]) << 8U |
                              std::to_integer<std::uint64_t>(key[node_key_size - 1]);
-  return mix(h ^ tail) | 1U;
+  return mix64(h ^ tail) | 1U;
 }
 
 const Bytes* NodeMap::find(const NodeKey& key) const noexcept {

@@ -2,6 +2,8 @@
 // flip refused or changed, limits enforced before allocation.
 #include <catch2/catch.hpp>
 
+#include <unordered_set>
+
 #include "consensus_test_support.hpp"
 #include "privfin/consensus/engine.hpp"
 
@@ -244,4 +246,25 @@ TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificat
   // A key without a valid proof of possession is refused.
   members[1].bls_pop = members[2].bls_pop;
   CHECK_THROWS_AS(BlsCrypto(ValidatorSet(members), std::nullopt), InvalidArgument);
+}
+
+TEST_CASE("SaltedHash32: equal digests hash equal under one salt - the salt changes the hash - fresh salts differ",
+          "[consensus][types]") {
+  const auto a = SaltedHash32::salted(), b = SaltedHash32::salted();
+  CHECK(a.salt != b.salt);  // 64 random bits each
+  Hash32 x, y;
+  x.v[0] = std::byte{1};
+  y.v[0] = std::byte{1};
+  CHECK(a(x) == a(y));
+  y.v[7] = std::byte{2};  // within the 8 bytes hashed
+  CHECK(a(x) != a(y));
+  CHECK(a(x) != b(x));
+  // Digests differing only past byte 8 share a bucket hash: fine for
+  // SHA-256 outputs, and the set still tells them apart by ==.
+  Hash32 z = x;
+  z.v[20] = std::byte{9};
+  CHECK(a(x) == a(z));
+  std::unordered_set<Hash32, SaltedHash32> set(0, a);
+  set.insert(x);
+  CHECK_FALSE(set.contains(z));
 }

@@ -11,11 +11,22 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include "privfin/core/bytes.hpp"
 
 namespace privfin {
+
+// Not a cryptographic hash: SplitMix64's 64-bit finaliser (Stafford's mix
+// 13), for hash tables whose keys are already digests or fixed-size
+// records. Every input bit reaches every output bit, so a table may index
+// by the low bits.
+[[nodiscard]] constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
+  x = (x ^ (x >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27U)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31U);
+}
 
 namespace detail {
 enum class EvpAlgorithm { sha256, sha512, sha3_256, shake128, shake256 };
