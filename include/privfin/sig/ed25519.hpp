@@ -40,13 +40,13 @@
 // and R themselves are not of small order, so the blocklist lets them
 // through). ed25519_verify rejects such an entry; the batch accepts it.
 // Where that matters (consensus nodes must agree on validity bit for bit),
-// every node must use the same verifier: all batch, or all one by one.
+// every node must use the same rule: the batch's, one by one through
+// ed25519_verify_cofactored (below).
 // The tests pin this case (tests/sig/ed25519_batch_test.cpp).
 // ed25519_verify_batch_each says which entries fail: it checks the whole
 // batch, and on failure bisects (halves that pass are cleared at once),
-// down to single entries, each accepted if ed25519_verify or the cofactored
-// equation accepts it; so verify_batch(b) == all of verify_batch_each(b),
-// w.h.p.
+// down to single entries, each decided by ed25519_verify_cofactored; so
+// verify_batch(b) == all of verify_batch_each(b), w.h.p.
 // An empty batch is valid. Duplicated entries are fine.
 //
 // Cost (docs/performance.md, bench_ed25519): sign and verify are libsodium's
