@@ -538,13 +538,15 @@ void Node::run_mailbox() {
   for (auto& t : tasks) t();
 }
 
+void Node::gossip_admitted(ByteView tx) {
+  note_admitted(tx);
+  counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
+}
+
 consensus::TxVerdict Node::submit(ByteView tx) {
   if (!started_) throw InvalidArgument("Node: submit before start");
   auto verdict = executor_->submit(tx);
-  if (verdict.ok()) {
-    note_admitted(tx);
-    counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
-  }
+  if (verdict.ok()) gossip_admitted(tx);
   return verdict;
 }
 
@@ -552,9 +554,7 @@ std::vector<consensus::TxVerdict> Node::submit_many(std::span<const Bytes> txs) 
   if (!started_) throw InvalidArgument("Node: submit before start");
   auto verdicts = executor_->submit_many(txs);
   for (std::size_t i = 0; i < txs.size(); ++i) {
-    if (!verdicts[i].ok()) continue;
-    note_admitted(txs[i]);
-    counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(txs[i]).to_bytes());
+    if (verdicts[i].ok()) gossip_admitted(txs[i]);
   }
   return verdicts;
 }

@@ -234,6 +234,8 @@ class Node {
   // After each engine input: time per step and missed rounds.
   void observe_engine();
   void note_admitted(ByteView tx);
+  // A transaction this node admitted from a client: noted and sent to every peer.
+  void gossip_admitted(ByteView tx);
   // Peers' gossiped transactions of this turn, admitted together after the
   // turn's messages (submit_many), so that their signatures are verified in
   // batches; at most the 1,024 messages a turn takes.

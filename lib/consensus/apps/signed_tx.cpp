@@ -137,11 +137,10 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
   for (const auto& bytes : txs) {
     Unchecked u;
     try {
-      u.tx = SignedTx::from_bytes(bytes);
+      u.tx = SignedTx::from_bytes(bytes);  // a decoded signer and signature have their sizes
     } catch (const DecodeError&) {
       continue;  // check_tx refuses it, naming the defect
     }
-    if (!well_sized(u.tx)) continue;
     u.message = u.tx.signed_bytes(chain_id);
     u.key = cache_key(u.message, u.tx.signature);
     if (!verified_.contains(u.key)) unchecked.push_back(std::move(u));
