@@ -2,6 +2,7 @@
 // Z_{2^64} vector multiplication, 2048-bit modular exponentiation.
 // Run: build/release/benchmarks/bench_core --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
+#include <sodium.h>
 
 #include <privfin/core/bigint.hpp>
 #include <privfin/core/hash.hpp>
@@ -10,6 +11,7 @@
 #include <privfin/core/ring.hpp>
 #include <privfin/core/turboshake.hpp>
 
+#include <array>
 #include <vector>
 
 namespace {
@@ -103,5 +105,18 @@ void BM_Sha256Short(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_Sha256Short)->Arg(64)->Arg(256);
+
+// The anchor: libsodium's SHA-256 (its own code, no provider lookup).
+void BM_Sha256ShortLibsodium(benchmark::State& state) {
+  if (sodium_init() < 0) state.SkipWithError("sodium_init failed");
+  const std::vector<unsigned char> data(static_cast<std::size_t>(state.range(0)), 7);
+  std::array<unsigned char, crypto_hash_sha256_BYTES> out{};
+  for (auto _ : state) {
+    crypto_hash_sha256(out.data(), data.data(), data.size());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Sha256ShortLibsodium)->Arg(64)->Arg(256);
 
 }  // namespace
