@@ -86,6 +86,11 @@ std::string NodeMetrics::prometheus() const {
   out << block_commit_seconds.prometheus("privfin_block_commit_seconds",
                                          "Executing a committed block and its synced write.");
   out << block_interval_seconds.prometheus("privfin_block_interval_seconds", "Time between consecutive commits.");
+  out << "# HELP privfin_proposals_paced_total This node's proposals under min_block_interval: held back until it "
+         "passed, or made before it because the mempool held a full block.\n"
+         "# TYPE privfin_proposals_paced_total counter\n"
+         "privfin_proposals_paced_total{outcome=\"held\"} "
+      << proposals_held << "\nprivfin_proposals_paced_total{outcome=\"full_early\"} " << proposals_full_early << '\n';
   return out.str();
 }
 

@@ -56,8 +56,12 @@ struct Node::Env {
     const auto due = node.last_commit_ + node.settings_.min_block_interval;
     if (node.settings_.min_block_interval.count() > 0 && node.last_commit_ != std::chrono::steady_clock::time_point{} &&
         std::chrono::steady_clock::now() < due) {
-      node.deferred_proposal_ = std::make_pair(due, r);  // a newer request replaces an older one
-      return;
+      if (!node.block_is_full(r)) {
+        node.deferred_proposal_ = std::make_pair(due, r);  // a newer request replaces an older one
+        ++node.metrics_.proposals_held;
+        return;
+      }
+      ++node.metrics_.proposals_full_early;
     }
     node.deferred_proposal_.reset();
     node.replies_.emplace_back(node.executor_->propose(r, node.now(), node.self_));
@@ -330,8 +334,18 @@ void Node::note_admitted(ByteView tx) {
   }
 }
 
+// Pacing is for a chain with little to do: a mempool that already holds a
+// full block's bytes gains nothing by waiting, so it is proposed at once.
+bool Node::block_is_full(const consensus::RequestProposal& r) const {
+  return r.max_bytes > 0 && executor_->mempool_bytes() >= r.max_bytes;
+}
+
 void Node::propose_when_due() {
-  if (!deferred_proposal_ || std::chrono::steady_clock::now() < deferred_proposal_->first) return;
+  if (!deferred_proposal_) return;
+  if (std::chrono::steady_clock::now() < deferred_proposal_->first) {
+    if (!block_is_full(deferred_proposal_->second)) return;
+    ++metrics_.proposals_full_early;
+  }
   const auto r = std::move(deferred_proposal_->second);
   deferred_proposal_.reset();
   // While it waited, the node may have committed that height (a decision

@@ -30,7 +30,11 @@ TEST_CASE("metrics: a histogram renders cumulative buckets, +Inf, sum and count 
   NodeMetrics m;
   m.missed_rounds[1] = 3;
   m.commit_latency_seconds.observe(0.2);
+  m.proposals_held = 5;
+  m.proposals_full_early = 2;
   const auto text = m.prometheus();
+  CHECK(text.find("privfin_proposals_paced_total{outcome=\"held\"} 5\n") != std::string::npos);
+  CHECK(text.find("privfin_proposals_paced_total{outcome=\"full_early\"} 2\n") != std::string::npos);
   CHECK(text.find("privfin_missed_rounds_total{step=\"prevote\"} 3\n") != std::string::npos);
   CHECK(text.find("privfin_commit_latency_seconds_count 1\n") != std::string::npos);
   CHECK(text.find("privfin_step_seconds_bucket{step=\"precommit\",le=\"+Inf\"} 0\n") != std::string::npos);

@@ -575,6 +575,50 @@ TEST_CASE("nodes: min_block_interval paces an idle chain - a payment still commi
   CHECK(m.block_interval_seconds.sum() / static_cast<double>(m.block_interval_seconds.count()) >= 0.19);
 }
 
+TEST_CASE("nodes: min_block_interval never holds back a full block", "[node][cluster]") {
+  // 60 transfers of about 150 bytes against a 2,048-byte block limit: five
+  // blocks or more, each of which a mempool holding a full block proposes
+  // before the 250 ms interval has passed.
+  ThreadCluster t(4);
+  const auto& c = t.c;
+  constexpr std::uint64_t transfers = 60;  // within the mempool's nonce window (max_nonce_window)
+  std::atomic<bool> sent{false};
+  auto send = [&](Node& node) {
+    if (sent || node.status().height < 3) return;
+    for (std::uint64_t nonce = 0; nonce < transfers; ++nonce) {
+      const auto tx = consensus::apps::Payments::transfer(c.banks[0], c.chain_id, nonce, c.banks[1].public_key(), 1);
+      if (!node.submit(tx).ok()) throw std::runtime_error("transfer " + std::to_string(nonce) + " refused");
+    }
+    sent = true;
+  };
+  for (std::size_t i = 0; i < 4; ++i) {
+    t.start(i, [&, i](auto& o) {
+      if (i == 0) o.each_turn = send;
+      o.configure = [](NodeSettings& s) {
+        s.min_block_interval = std::chrono::milliseconds(250);
+        s.engine.limits.max_body = 2048;
+      };
+    });
+  }
+  REQUIRE(wait_for([&] { return sent.load(); }, 30s));
+  const Height from = t.height(0);
+  REQUIRE(wait_for([&] { return t.height(1) >= from + 16; }, 90s));  // five full blocks and more
+  t.stop_all();
+  std::uint64_t early = 0;
+  std::uint64_t held = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+    REQUIRE(t.results[i].balance1);
+    CHECK(be64(*t.results[i].balance1) == transfers);
+    early += t.results[i].metrics.proposals_full_early;
+    held += t.results[i].metrics.proposals_held;
+  }
+  INFO("proposals made early: " << early << ", held: " << held);
+  CHECK(early >= 1);
+  CHECK(held >= 1);  // the idle heights before and after were still paced
+}
+
 TEST_CASE("nodes: settings that cannot work are refused at construction - make_engine replaces the engine",
           "[node][settings]") {
   const auto c = test::make_consortium(4);

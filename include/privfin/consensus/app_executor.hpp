@@ -136,6 +136,7 @@ class AppExecutor {
   [[nodiscard]] std::vector<TxVerdict> submit_many(std::span<const Bytes> txs);
   // Transactions waiting, re-checked or not.
   [[nodiscard]] std::size_t mempool_size() const noexcept { return mempool_.size(); }
+  [[nodiscard]] std::size_t mempool_bytes() const noexcept { return mempool_bytes_; }
   // Re-checks up to max_txs of the transactions a commit left unchecked (in
   // mempool order, dropping the refused); returns how many still wait.
   std::size_t recheck(std::size_t max_txs);

@@ -264,6 +264,7 @@ class Node {
   // A request for a proposal held back by min_block_interval, and when it is due.
   std::optional<std::pair<std::chrono::steady_clock::time_point, consensus::RequestProposal>> deferred_proposal_;
   void propose_when_due();
+  [[nodiscard]] bool block_is_full(const consensus::RequestProposal& r) const;
   std::uint64_t next_ticket_ = 1;
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
