@@ -19,7 +19,7 @@ std::optional<VoteType> kind_of(const Message& m) {
 
 // ------------------------------------------------------------ safety record codec
 
-Bytes SafetyRecord::to_bytes() const {
+Bytes SafetyRecord::to_bytes(bool with_block_bodies) const {
   Writer w;
   const std::uint8_t version = !earlier_votes.empty()     ? earlier_votes_format_version
                                : !lock_certificate.empty() ? lock_certificate_format_version
@@ -28,11 +28,12 @@ Bytes SafetyRecord::to_bytes() const {
       .u64(height)
       .u32(round)
       .u8(static_cast<std::uint8_t>(step));
-  auto opt_block = [&w](const std::optional<Round>& r, const std::optional<Block>& b) {
+  auto opt_block = [&w, with_block_bodies](const std::optional<Round>& r, const std::optional<Block>& b) {
     w.boolean(r.has_value() && b.has_value());
     if (r && b) {
       w.u32(*r);
-      b->write(w);
+      if (with_block_bodies) b->write(w);
+      else Block{b->header, {}}.write(w);
     }
   };
   opt_block(locked_round, locked);

@@ -1,7 +1,9 @@
 #include "privfin/ledger/safety_store.hpp"
 
+#include <algorithm>
 #include <string_view>
 
+#include "privfin/core/codec.hpp"
 #include "privfin/ledger/error.hpp"
 
 namespace privfin::ledger {
@@ -9,23 +11,86 @@ namespace {
 
 ByteView record_key() { return as_bytes(std::string_view("record")); }
 
+constexpr std::string_view body_prefix = "body";
+
+// body || BE64 height || block hash: in height order, so the bodies of
+// earlier heights are one range.
+Bytes body_key(consensus::Height height, const consensus::Hash32& hash) {
+  Writer w;
+  w.raw(as_bytes(body_prefix)).u64(height).raw(hash.v);
+  return std::move(w).take();
+}
+
+bool is_body_key(ByteView key) {
+  return key.size() == body_prefix.size() + 8 + 32 &&
+         std::equal(body_prefix.begin(), body_prefix.end(), key.begin(),
+                    [](char c, std::byte b) { return static_cast<std::byte>(c) == b; });
+}
+
+consensus::Height body_key_height(ByteView key) {
+  Reader r(key.subspan(body_prefix.size(), 8));
+  return r.u64("body key height");
+}
+
 }  // namespace
 
 std::optional<consensus::SafetyRecord> SafetyStore::load(const consensus::Limits& limits) const {
   const auto bytes = store_->get(Column::safety, record_key());
   if (!bytes) return std::nullopt;
+  consensus::SafetyRecord record;
   try {
-    return consensus::SafetyRecord::from_bytes(*bytes, limits);
+    record = consensus::SafetyRecord::from_bytes(*bytes, limits);
   } catch (const DecodeError& e) {
     // The height is unknown when the record does not decode: 0 stands for it.
     throw StoreCorruption(0, std::string(column_name(Column::safety)), record_key(), e.what());
   }
+  // A block whose body does not match its header had its body kept apart
+  // (a record written before bodies were kept apart holds them inline).
+  for (auto* block : {&record.locked, &record.valid}) {
+    if (!*block || (*block)->body_matches()) continue;
+    const Bytes key = body_key(record.height, (*block)->hash());
+    auto body = store_->get(Column::safety, key);
+    if (!body) {
+      throw StoreCorruption(record.height, std::string(column_name(Column::safety)), key,
+                            "the body of the record's block is missing");
+    }
+    (*block)->body = std::move(*body);
+    if (!(*block)->body_matches()) {
+      throw StoreCorruption(record.height, std::string(column_name(Column::safety)), key,
+                            "a block body that does not match its header");
+    }
+  }
+  return record;
 }
 
 void SafetyStore::save(const consensus::SafetyRecord& record) {
   WriteBatch batch;
-  batch.put(Column::safety, record_key(), record.to_bytes());
+  if (!swept_) {
+    // Bodies of earlier heights left by a run that stopped before it erased them.
+    store_->scan(Column::safety, {}, {}, [&](ByteView key, ByteView) {
+      if (is_body_key(key) && body_key_height(key) < record.height) batch.erase(Column::safety, key);
+      return true;
+    });
+  }
+  // Changed only once the batch is durable: a failed write must not leave
+  // a body marked written that the next record would then leave out.
+  std::vector<Bytes> written = bodies_written_;
+  std::erase_if(written, [&](const Bytes& key) {
+    if (body_key_height(key) >= record.height) return false;
+    batch.erase(Column::safety, key);
+    return true;
+  });
+  for (const auto* block : {&record.locked, &record.valid}) {
+    if (!*block || (*block)->body.empty()) continue;
+    Bytes key = body_key(record.height, (*block)->hash());
+    if (std::find(written.begin(), written.end(), key) != written.end()) continue;
+    batch.put(Column::safety, key, (*block)->body);
+    written.push_back(std::move(key));
+  }
+  batch.put(Column::safety, record_key(), record.to_bytes(false));
   store_->write(batch, true);
+  bodies_written_ = std::move(written);
+  swept_ = true;
 }
 
 }  // namespace privfin::ledger

@@ -74,7 +74,10 @@ struct SafetyRecord {
   static constexpr std::size_t max_earlier_votes = 16;
   std::vector<Bytes> earlier_votes;
 
-  [[nodiscard]] Bytes to_bytes() const;
+  // with_block_bodies = false writes `locked` and `valid` with empty
+  // bodies (their headers still bind the bodies through tx_root): for a
+  // store that keeps each body apart, once (ledger/safety_store.hpp).
+  [[nodiscard]] Bytes to_bytes(bool with_block_bodies = true) const;
   [[nodiscard]] static SafetyRecord from_bytes(ByteView bytes, const Limits& limits = {});
   friend bool operator==(const SafetyRecord&, const SafetyRecord&) = default;
 };

@@ -13,13 +13,23 @@
 // votes that follow only after save() returned. Each save replaces the
 // previous record (one key), so the column stays one value long.
 //
-// Cost: one synced write of about 100 bytes to a few KiB (the record holds
-// up to three signed messages and a proof-of-lock) per Persist: 3 per round.
+// The bodies of the record's locked and valid blocks (up to a megabyte
+// each) are kept apart, under `body` || BE64 height || block hash, and
+// written once per height, not with every save: the record itself holds
+// their headers, which bind the bodies (tx_root); load() puts the bodies
+// back and checks them against the headers. A save at a new height erases
+// the bodies of the heights before it in the same batch.
+//
+// Cost: one synced write per Persist (3 per round) of about 100 bytes to a
+// few KiB (the record holds up to three signed messages and a
+// proof-of-lock), plus a block body the first time the record names it.
 // Throws: StoreError from the store; StoreCorruption (naming the column and
-// key) from load() when the stored bytes do not decode. Not thread-safe.
+// key) from load() when the stored bytes do not decode, or a body is
+// missing or does not match its header. Not thread-safe.
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "privfin/consensus/engine.hpp"
 #include "privfin/ledger/store.hpp"
@@ -36,6 +46,10 @@ class SafetyStore {
 
  private:
   Store* store_;
+  // Keys of the bodies this store wrote, for the heights not yet left
+  // behind; whether older ones from before a restart were looked for.
+  std::vector<Bytes> bodies_written_;
+  bool swept_ = false;
 };
 
 }  // namespace privfin::ledger
