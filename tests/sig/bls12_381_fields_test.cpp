@@ -40,6 +40,13 @@ void check_against_gmp(Prg& prg) {
   CHECK(as_mpz(F::from_raw(all_ones)) == mpz_class(max_value % p));
   CHECK(F::from_raw(F::modulus).is_zero());
   values.push_back(F::from_raw(all_ones));
+  // Sums on either side of p: (p - 1) + 1 = p, (p - 2) + 1, (p - 1) + 2.
+  values.push_back(-F::one());
+  values.push_back(F::one());
+  values.push_back(-F::one() - F::one());
+  values.push_back(F::one());
+  values.push_back(-F::one());
+  values.push_back(F::one() + F::one());
   for (std::size_t i = 0; i + 1 < values.size(); ++i) {
     const F& a = values[i];
     const F& b = values[i + 1];
@@ -50,6 +57,19 @@ void check_against_gmp(Prg& prg) {
     CHECK(as_mpz(a * b) == mpz_class((x * y) % p));
     CHECK(as_mpz(a.square()) == mpz_class((x * x) % p));
     CHECK(as_mpz(-a) == mpz_class((p - x) % p));
+    // In place, the output aliasing an input (Fp's add and sub are assembly that writes the output last).
+    F c = a;
+    c += b;
+    CHECK(c == a + b);
+    c = a;
+    c = c + c;
+    CHECK(as_mpz(c) == mpz_class((2 * x) % p));
+    c = a;
+    c -= c;
+    CHECK(c.is_zero());
+    c = b;
+    c = a - c;
+    CHECK(c == a - b);
     if (!a.is_zero()) {
       mpz_class inv;
       mpz_invert(inv.get_mpz_t(), x.get_mpz_t(), p.get_mpz_t());

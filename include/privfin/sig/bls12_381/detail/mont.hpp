@@ -27,6 +27,111 @@ namespace privfin::sig::bls12_381::detail {
 template <std::size_t N>
 using Limbs = std::array<std::uint64_t, N>;
 
+#if defined(__x86_64__)
+// Addition and subtraction mod a 6-limb p in x86-64 assembly: one ADC or SBB
+// chain each way and a CMOV select, baseline x86-64 (no ISA extension).
+// Written by hand because GCC compiles the carry intrinsics' third chain
+// into SETC/ADD round trips per limb and spills it through the stack (these
+// two are about a quarter of a pairing). Constant time: no branch, and the
+// CMOVs always load. out may alias a or b: both are read before out is
+// written. p must be below 2^383 (so a + b fits in 385 bits). volatile:
+// the results leave through memory, and GCC drops a plain asm whose
+// register outputs are unused.
+[[gnu::always_inline]] inline void add_mod_6(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b,
+                                             const std::uint64_t* p) noexcept {
+  std::uint64_t r0, r1, r2, r3, r4, r5, top;
+  asm volatile("movq 0(%[a]), %[r0]\n\t"
+      "movq 8(%[a]), %[r1]\n\t"
+      "movq 16(%[a]), %[r2]\n\t"
+      "movq 24(%[a]), %[r3]\n\t"
+      "movq 32(%[a]), %[r4]\n\t"
+      "movq 40(%[a]), %[r5]\n\t"
+      "addq 0(%[b]), %[r0]\n\t"
+      "adcq 8(%[b]), %[r1]\n\t"
+      "adcq 16(%[b]), %[r2]\n\t"
+      "adcq 24(%[b]), %[r3]\n\t"
+      "adcq 32(%[b]), %[r4]\n\t"
+      "adcq 40(%[b]), %[r5]\n\t"
+      "sbbq %[top], %[top]\n\t"  // top = -carry
+      "movq %[r0], 0(%[out])\n\t"  // s = a + b (mod 2^384) kept in out
+      "movq %[r1], 8(%[out])\n\t"
+      "movq %[r2], 16(%[out])\n\t"
+      "movq %[r3], 24(%[out])\n\t"
+      "movq %[r4], 32(%[out])\n\t"
+      "movq %[r5], 40(%[out])\n\t"
+      "subq 0(%[p]), %[r0]\n\t"  // s - p
+      "sbbq 8(%[p]), %[r1]\n\t"
+      "sbbq 16(%[p]), %[r2]\n\t"
+      "sbbq 24(%[p]), %[r3]\n\t"
+      "sbbq 32(%[p]), %[r4]\n\t"
+      "sbbq 40(%[p]), %[r5]\n\t"
+      "sbbq $0, %[top]\n\t"  // borrow out of (carry:s) - p: keep s
+      "cmovcq 0(%[out]), %[r0]\n\t"
+      "cmovcq 8(%[out]), %[r1]\n\t"
+      "cmovcq 16(%[out]), %[r2]\n\t"
+      "cmovcq 24(%[out]), %[r3]\n\t"
+      "cmovcq 32(%[out]), %[r4]\n\t"
+      "cmovcq 40(%[out]), %[r5]\n\t"
+      "movq %[r0], 0(%[out])\n\t"
+      "movq %[r1], 8(%[out])\n\t"
+      "movq %[r2], 16(%[out])\n\t"
+      "movq %[r3], 24(%[out])\n\t"
+      "movq %[r4], 32(%[out])\n\t"
+      "movq %[r5], 40(%[out])\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
+        [top] "=&r"(top)
+      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [out] "r"(out)
+      : "cc", "memory");
+}
+
+[[gnu::always_inline]] inline void sub_mod_6(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b,
+                                             const std::uint64_t* p) noexcept {
+  std::uint64_t r0, r1, r2, r3, r4, r5, borrow;
+  asm volatile("movq 0(%[a]), %[r0]\n\t"
+      "movq 8(%[a]), %[r1]\n\t"
+      "movq 16(%[a]), %[r2]\n\t"
+      "movq 24(%[a]), %[r3]\n\t"
+      "movq 32(%[a]), %[r4]\n\t"
+      "movq 40(%[a]), %[r5]\n\t"
+      "subq 0(%[b]), %[r0]\n\t"
+      "sbbq 8(%[b]), %[r1]\n\t"
+      "sbbq 16(%[b]), %[r2]\n\t"
+      "sbbq 24(%[b]), %[r3]\n\t"
+      "sbbq 32(%[b]), %[r4]\n\t"
+      "sbbq 40(%[b]), %[r5]\n\t"
+      "sbbq %[borrow], %[borrow]\n\t"  // -1 when a < b
+      "movq %[r0], 0(%[out])\n\t"  // d = a - b (mod 2^384) kept in out
+      "movq %[r1], 8(%[out])\n\t"
+      "movq %[r2], 16(%[out])\n\t"
+      "movq %[r3], 24(%[out])\n\t"
+      "movq %[r4], 32(%[out])\n\t"
+      "movq %[r5], 40(%[out])\n\t"
+      "addq 0(%[p]), %[r0]\n\t"  // d + p
+      "adcq 8(%[p]), %[r1]\n\t"
+      "adcq 16(%[p]), %[r2]\n\t"
+      "adcq 24(%[p]), %[r3]\n\t"
+      "adcq 32(%[p]), %[r4]\n\t"
+      "adcq 40(%[p]), %[r5]\n\t"
+      "testq %[borrow], %[borrow]\n\t"  // no borrow: keep d
+      "cmovzq 0(%[out]), %[r0]\n\t"
+      "cmovzq 8(%[out]), %[r1]\n\t"
+      "cmovzq 16(%[out]), %[r2]\n\t"
+      "cmovzq 24(%[out]), %[r3]\n\t"
+      "cmovzq 32(%[out]), %[r4]\n\t"
+      "cmovzq 40(%[out]), %[r5]\n\t"
+      "movq %[r0], 0(%[out])\n\t"
+      "movq %[r1], 8(%[out])\n\t"
+      "movq %[r2], 16(%[out])\n\t"
+      "movq %[r3], 24(%[out])\n\t"
+      "movq %[r4], 32(%[out])\n\t"
+      "movq %[r5], 40(%[out])\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
+        [borrow] "=&r"(borrow)
+      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [out] "r"(out)
+      : "cc", "memory");
+}
+#endif
+
 // Little-endian limbs from a hexadecimal literal ("0x" optional); a compile
 // time helper for constants, so malformed input is a programming error.
 template <std::size_t N>
@@ -214,6 +319,11 @@ class MontField {
   [[nodiscard, gnu::always_inline]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
+      if constexpr (N == 6) {
+        MontField out;
+        add_mod_6(out.v_.data(), a.v_.data(), b.v_.data(), modulus.data());
+        return out;
+      }
       // s = a + b - p; add p back (masked) when that underflowed and the
       // sum did not overflow. Carry chains only: a select between two
       // arrays was vectorised by GCC through the stack.
@@ -241,6 +351,11 @@ class MontField {
   [[nodiscard, gnu::always_inline]] static constexpr MontField sub(const MontField& a, const MontField& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
+      if constexpr (N == 6) {
+        MontField out;
+        sub_mod_6(out.v_.data(), a.v_.data(), b.v_.data(), modulus.data());
+        return out;
+      }
       unsigned long long d[N], o[N];
       unsigned char borrow = 0, carry = 0;
       for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, a.v_[i], b.v_[i], &d[i]);
