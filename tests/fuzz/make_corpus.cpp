@@ -399,6 +399,28 @@ void consensus_messages() {
   write("consensus_messages", "safety_record_v3", Seed().u8(4).raw(rec.to_bytes()));
 }
 
+// ledger_safety_store: [u8 which bodies][u16 length][record][body]. A
+// record whose locked and valid block is one block with a body, written
+// with the body kept apart (bits 0 and 1: stored for both) and inline.
+void ledger_safety_store() {
+  using namespace privfin::consensus;
+  Block b;
+  b.header.chain_id = "fuzz-chain";
+  b.header.height = 3;
+  b.body = transactions_to_bytes(std::vector<Bytes>{to_bytes(std::string_view("tx-one")), to_bytes(std::string_view("tx-two"))});
+  b.header.tx_root = tx_root_of(b.body);
+  SafetyRecord rec;
+  rec.height = 3;
+  rec.round = 1;
+  rec.step = Step::precommit;
+  rec.locked_round = 1;
+  rec.locked = b;
+  rec.valid_round = 1;
+  rec.valid = b;
+  write("ledger_safety_store", "bodies_apart", Seed().u8(3).long_piece(rec.to_bytes(false)).raw(b.body));
+  write("ledger_safety_store", "bodies_inline", Seed().u8(0).long_piece(rec.to_bytes()));
+}
+
 void consensus_app() {
   using namespace privfin::consensus;
   Prg prg(Prg::Seed{std::byte{1}});
@@ -468,6 +490,7 @@ int main(int argc, char** argv) {
   spdz2k_clients();
   encrypted_sum();
   consensus_app();
+  ledger_safety_store();
   ot_messages();
   ml_files();
   return 0;
