@@ -312,10 +312,11 @@ class MontField {
     return true;
   }
 
-  // add and sub: on x86-64 (outside constant evaluation) through the
-  // add-with-carry intrinsics, which compile to one ADC/SBB chain; the
-  // portable 128-bit form below costs several times as much, and these are
-  // a quarter of a pairing's time. Both are branch-free masked selects.
+  // add and sub: on x86-64 (outside constant evaluation), Fp (N = 6)
+  // through add_mod_6 / sub_mod_6 above, Fr (N = 4) through the
+  // add-with-carry intrinsics; the portable 128-bit form below costs
+  // several times as much, and these are a quarter of a pairing's time.
+  // All are branch-free selects.
   [[nodiscard, gnu::always_inline]] static constexpr MontField add(const MontField& a, const MontField& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
@@ -323,19 +324,20 @@ class MontField {
         MontField out;
         add_mod_6(out.v_.data(), a.v_.data(), b.v_.data(), modulus.data());
         return out;
+      } else {
+        // s = a + b - p; add p back (masked) when that underflowed and the
+        // sum did not overflow. Carry chains only: a select between two
+        // arrays was vectorised by GCC through the stack.
+        unsigned long long s[N], o[N];
+        unsigned char carry = 0, borrow = 0, back = 0;
+        for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, a.v_[i], b.v_[i], &s[i]);
+        for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, s[i], modulus[i], &s[i]);
+        const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow & (carry ^ 1U));
+        for (std::size_t i = 0; i < N; ++i) back = _addcarry_u64(back, s[i], modulus[i] & mask, &o[i]);
+        MontField out;
+        for (std::size_t i = 0; i < N; ++i) out.v_[i] = o[i];
+        return out;
       }
-      // s = a + b - p; add p back (masked) when that underflowed and the
-      // sum did not overflow. Carry chains only: a select between two
-      // arrays was vectorised by GCC through the stack.
-      unsigned long long s[N], o[N];
-      unsigned char carry = 0, borrow = 0, back = 0;
-      for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, a.v_[i], b.v_[i], &s[i]);
-      for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, s[i], modulus[i], &s[i]);
-      const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow & (carry ^ 1U));
-      for (std::size_t i = 0; i < N; ++i) back = _addcarry_u64(back, s[i], modulus[i] & mask, &o[i]);
-      MontField out;
-      for (std::size_t i = 0; i < N; ++i) out.v_[i] = o[i];
-      return out;
     }
 #endif
     MontField out;
@@ -355,15 +357,16 @@ class MontField {
         MontField out;
         sub_mod_6(out.v_.data(), a.v_.data(), b.v_.data(), modulus.data());
         return out;
+      } else {
+        unsigned long long d[N], o[N];
+        unsigned char borrow = 0, carry = 0;
+        for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, a.v_[i], b.v_[i], &d[i]);
+        const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow);
+        for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, d[i], modulus[i] & mask, &o[i]);
+        MontField out;
+        for (std::size_t i = 0; i < N; ++i) out.v_[i] = o[i];
+        return out;
       }
-      unsigned long long d[N], o[N];
-      unsigned char borrow = 0, carry = 0;
-      for (std::size_t i = 0; i < N; ++i) borrow = _subborrow_u64(borrow, a.v_[i], b.v_[i], &d[i]);
-      const std::uint64_t mask = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(borrow);
-      for (std::size_t i = 0; i < N; ++i) carry = _addcarry_u64(carry, d[i], modulus[i] & mask, &o[i]);
-      MontField out;
-      for (std::size_t i = 0; i < N; ++i) out.v_[i] = o[i];
-      return out;
     }
 #endif
     MontField out;
