@@ -86,8 +86,8 @@ std::string NodeMetrics::prometheus() const {
   out << block_commit_seconds.prometheus("privfin_block_commit_seconds",
                                          "Executing a committed block and its synced write.");
   out << block_interval_seconds.prometheus("privfin_block_interval_seconds", "Time between consecutive commits.");
-  out << "# HELP privfin_proposals_paced_total This node's proposals under min_block_interval: held back until it "
-         "passed, or made before it because the mempool held a full block.\n"
+  out << "# HELP privfin_proposals_paced_total This node's proposals under min_block_interval: made after waiting "
+         "for it (held), or before it because the mempool held a full block (full_early).\n"
          "# TYPE privfin_proposals_paced_total counter\n"
          "privfin_proposals_paced_total{outcome=\"held\"} "
       << proposals_held << "\nprivfin_proposals_paced_total{outcome=\"full_early\"} " << proposals_full_early << '\n';

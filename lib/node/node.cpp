@@ -53,16 +53,13 @@ struct Node::Env {
   void set_timer(consensus::TimerId id, TimePoint at) { node.timers_.emplace(at, id); }
   void cancel_timer(consensus::TimerId id) { node.cancelled_.insert(id); }
   void request_proposal(const consensus::RequestProposal& r) {
-    const auto due = node.last_commit_ + node.settings_.min_block_interval;
-    if (node.settings_.min_block_interval.count() > 0 && node.last_commit_ != std::chrono::steady_clock::time_point{} &&
-        std::chrono::steady_clock::now() < due) {
-      if (!node.block_is_full(r)) {
-        node.deferred_proposal_ = std::make_pair(due, r);  // a newer request replaces an older one
-        ++node.metrics_.proposals_held;
-        return;
-      }
-      ++node.metrics_.proposals_full_early;
+    const auto due = node.proposal_due();
+    const Pace pace = node.pace(due, r);
+    if (pace == Pace::wait) {
+      node.deferred_proposal_ = std::make_pair(due, r);  // a newer request replaces an older one
+      return;
     }
+    if (pace == Pace::early) ++node.metrics_.proposals_full_early;
     node.deferred_proposal_.reset();
     node.replies_.emplace_back(node.executor_->propose(r, node.now(), node.self_));
   }
@@ -334,23 +331,28 @@ void Node::note_admitted(ByteView tx) {
   }
 }
 
+std::chrono::steady_clock::time_point Node::proposal_due() const {
+  const bool paced = settings_.min_block_interval.count() > 0 && last_commit_ != std::chrono::steady_clock::time_point{};
+  return paced ? last_commit_ + settings_.min_block_interval : std::chrono::steady_clock::time_point{};
+}
+
 // Pacing is for a chain with little to do: a mempool that already holds a
 // full block's bytes gains nothing by waiting, so it is proposed at once.
-bool Node::block_is_full(const consensus::RequestProposal& r) const {
-  return r.max_bytes > 0 && executor_->mempool_bytes() >= r.max_bytes;
+Node::Pace Node::pace(std::chrono::steady_clock::time_point due, const consensus::RequestProposal& r) const {
+  if (std::chrono::steady_clock::now() >= due) return Pace::now;
+  return r.max_bytes > 0 && executor_->mempool_bytes() >= r.max_bytes ? Pace::early : Pace::wait;
 }
 
 void Node::propose_when_due() {
   if (!deferred_proposal_) return;
-  if (std::chrono::steady_clock::now() < deferred_proposal_->first) {
-    if (!block_is_full(deferred_proposal_->second)) return;
-    ++metrics_.proposals_full_early;
-  }
+  const Pace pace = this->pace(deferred_proposal_->first, deferred_proposal_->second);
+  if (pace == Pace::wait) return;
   const auto r = std::move(deferred_proposal_->second);
   deferred_proposal_.reset();
   // While it waited, the node may have committed that height (a decision
   // from its peers, or block sync): the request is stale, and dropped.
   if (r.height != app_store_.ledger().height() + 1 || engine_->position().height != r.height) return;
+  ++(pace == Pace::early ? metrics_.proposals_full_early : metrics_.proposals_held);
   input(executor_->propose(r, now(), self_));
 }
 

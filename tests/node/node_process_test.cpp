@@ -478,3 +478,24 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
     }
   }
 }
+
+TEST_CASE("privfin-node init: min_block_interval_ms is 30 for Tendermint and 0 for Gosig unless given",
+          "[node][process][init]") {
+  test::TempDir dir;
+  const std::string program = PRIVFIN_NODE_PROGRAM;
+  const auto interval_written = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = {program, "init", "--validators", "4", "--out", (dir.path() / name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto [code, out] = run_program(args, dir.path() / (name + ".txt"));
+    INFO(out);
+    REQUIRE(code == 0);
+    const std::string text = read_all(dir.path() / name / "node0.json");
+    const std::string key = "\"min_block_interval_ms\": ";
+    const auto at = text.find(key);
+    REQUIRE(at != std::string::npos);
+    return std::stoul(text.substr(at + key.size()));
+  };
+  CHECK(interval_written("tendermint", {}) == 30);
+  CHECK(interval_written("gosig", {"--engine", "gosig"}) == 0);
+  CHECK(interval_written("given", {"--min-block-interval-ms", "5"}) == 5);
+}

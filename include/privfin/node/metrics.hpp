@@ -68,9 +68,9 @@ struct NodeMetrics {
   Histogram block_commit_seconds{latency_buckets()};
   // Time between consecutive commits.
   Histogram block_interval_seconds{latency_buckets()};
-  // This node's proposals under min_block_interval (NodeSettings): held
-  // back until the interval had passed, and made before it because the
-  // mempool already held a full block's bytes.
+  // This node's proposals under min_block_interval (NodeSettings), each
+  // counted once: made after waiting for the interval to pass, and made
+  // before it because the mempool already held a full block's bytes.
   std::uint64_t proposals_held = 0;
   std::uint64_t proposals_full_early = 0;
 

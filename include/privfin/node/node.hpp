@@ -264,7 +264,12 @@ class Node {
   // A request for a proposal held back by min_block_interval, and when it is due.
   std::optional<std::pair<std::chrono::steady_clock::time_point, consensus::RequestProposal>> deferred_proposal_;
   void propose_when_due();
-  [[nodiscard]] bool block_is_full(const consensus::RequestProposal& r) const;
+  // When a proposal may be made under min_block_interval: the interval has
+  // passed (or pacing is off: proposal_due() is then the clock's epoch),
+  // not yet, or not yet but the mempool already holds a full block.
+  enum class Pace { now, wait, early };
+  [[nodiscard]] std::chrono::steady_clock::time_point proposal_due() const;
+  [[nodiscard]] Pace pace(std::chrono::steady_clock::time_point due, const consensus::RequestProposal& r) const;
   std::uint64_t next_ticket_ = 1;
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
