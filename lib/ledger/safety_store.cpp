@@ -12,19 +12,10 @@ namespace {
 ByteView record_key() { return as_bytes(std::string_view("record")); }
 
 constexpr std::string_view body_prefix = "body";
-
-// body || BE64 height || block hash: in height order, so the bodies of
-// earlier heights are one range.
-Bytes body_key(consensus::Height height, const consensus::Hash32& hash) {
-  Writer w;
-  w.raw(as_bytes(body_prefix)).u64(height).raw(hash.v);
-  return std::move(w).take();
-}
+constexpr std::size_t body_key_size = body_prefix.size() + 8 + 32;
 
 bool is_body_key(ByteView key) {
-  return key.size() == body_prefix.size() + 8 + 32 &&
-         std::equal(body_prefix.begin(), body_prefix.end(), key.begin(),
-                    [](char c, std::byte b) { return static_cast<std::byte>(c) == b; });
+  return key.size() == body_key_size && std::ranges::equal(key.first(body_prefix.size()), as_bytes(body_prefix));
 }
 
 consensus::Height body_key_height(ByteView key) {
@@ -33,6 +24,14 @@ consensus::Height body_key_height(ByteView key) {
 }
 
 }  // namespace
+
+// body || BE64 height || block hash: in height order, so the bodies of
+// earlier heights are one range.
+Bytes SafetyStore::body_key(consensus::Height height, const consensus::Hash32& block_hash) {
+  Writer w;
+  w.raw(as_bytes(body_prefix)).u64(height).raw(block_hash.v);
+  return std::move(w).take();
+}
 
 std::optional<consensus::SafetyRecord> SafetyStore::load(const consensus::Limits& limits) const {
   const auto bytes = store_->get(Column::safety, record_key());
@@ -64,18 +63,20 @@ std::optional<consensus::SafetyRecord> SafetyStore::load(const consensus::Limits
 }
 
 void SafetyStore::save(const consensus::SafetyRecord& record) {
-  WriteBatch batch;
-  if (!swept_) {
-    // Bodies of earlier heights left by a run that stopped before it erased them.
+  if (!bodies_) {
+    // The first save learns which bodies the store holds (a run that
+    // stopped may have left some); later ones keep the list themselves.
+    bodies_.emplace();
     store_->scan(Column::safety, {}, {}, [&](ByteView key, ByteView) {
-      if (is_body_key(key) && body_key_height(key) < record.height) batch.erase(Column::safety, key);
+      if (is_body_key(key)) bodies_->emplace_back(key.begin(), key.end());
       return true;
     });
   }
   // Changed only once the batch is durable: a failed write must not leave
   // a body marked written that the next record would then leave out.
-  std::vector<Bytes> written = bodies_written_;
-  std::erase_if(written, [&](const Bytes& key) {
+  std::vector<Bytes> bodies = *bodies_;
+  WriteBatch batch;
+  std::erase_if(bodies, [&](const Bytes& key) {
     if (body_key_height(key) >= record.height) return false;
     batch.erase(Column::safety, key);
     return true;
@@ -83,14 +84,13 @@ void SafetyStore::save(const consensus::SafetyRecord& record) {
   for (const auto* block : {&record.locked, &record.valid}) {
     if (!*block || (*block)->body.empty()) continue;
     Bytes key = body_key(record.height, (*block)->hash());
-    if (std::find(written.begin(), written.end(), key) != written.end()) continue;
+    if (std::find(bodies.begin(), bodies.end(), key) != bodies.end()) continue;
     batch.put(Column::safety, key, (*block)->body);
-    written.push_back(std::move(key));
+    bodies.push_back(std::move(key));
   }
   batch.put(Column::safety, record_key(), record.to_bytes(false));
   store_->write(batch, true);
-  bodies_written_ = std::move(written);
-  swept_ = true;
+  *bodies_ = std::move(bodies);
 }
 
 }  // namespace privfin::ledger

@@ -8,9 +8,9 @@
 // record's blocks match their headers; a record whose blocks match is
 // saved and loaded back unchanged.
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
-#include "privfin/core/codec.hpp"
 #include "privfin/ledger/error.hpp"
 #include "privfin/ledger/safety_store.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
@@ -19,13 +19,6 @@ using namespace privfin;
 using namespace privfin::ledger;
 
 namespace {
-
-// The key layout of docs/formats.md, "Safety record on disk".
-Bytes body_key(consensus::Height height, const consensus::Hash32& hash) {
-  Writer w;
-  w.raw(as_bytes(std::string_view("body"))).u64(height).raw(hash.v);
-  return std::move(w).take();
-}
 
 bool blocks_match(const consensus::SafetyRecord& r) {
   for (const auto* block : {&r.locked, &r.valid}) {
@@ -47,8 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::optional<consensus::SafetyRecord> decoded;
   try {
     decoded = consensus::SafetyRecord::from_bytes(record_bytes);
-    if ((which & 1) != 0 && decoded->locked) batch.put(Column::safety, body_key(decoded->height, decoded->locked->hash()), body);
-    if ((which & 2) != 0 && decoded->valid) batch.put(Column::safety, body_key(decoded->height, decoded->valid->hash()), body);
+    const auto keep_apart = [&](const std::optional<consensus::Block>& block) {
+      if (block) batch.put(Column::safety, SafetyStore::body_key(decoded->height, block->hash()), body);
+    };
+    if ((which & 1) != 0) keep_apart(decoded->locked);
+    if ((which & 2) != 0) keep_apart(decoded->valid);
   } catch (const DecodeError&) {
   }
   store.write(batch);

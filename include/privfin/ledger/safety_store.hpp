@@ -43,13 +43,14 @@ class SafetyStore {
   // The last record saved, or nullopt on a node that never signed.
   [[nodiscard]] std::optional<consensus::SafetyRecord> load(const consensus::Limits& limits = {}) const;
   void save(const consensus::SafetyRecord& record);
+  // Where the body of the block `block_hash` named by a record of `height`
+  // is kept (docs/formats.md, "Safety record on disk").
+  [[nodiscard]] static Bytes body_key(consensus::Height height, const consensus::Hash32& block_hash);
 
  private:
   Store* store_;
-  // Keys of the bodies this store wrote, for the heights not yet left
-  // behind; whether older ones from before a restart were looked for.
-  std::vector<Bytes> bodies_written_;
-  bool swept_ = false;
+  // Keys of the bodies in the store, once the first save has read them.
+  std::optional<std::vector<Bytes>> bodies_;
 };
 
 }  // namespace privfin::ledger
