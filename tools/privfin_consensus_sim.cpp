@@ -8,12 +8,12 @@
 // --byzantine honest|silent|equivocate|double-vote|malformed|replay|selective-silence (one
 // Byzantine node of that kind, node seed mod n, instead of the drawn ones),
 // --bug skip-lock-check|lower-round-certificate|send-before-durable (both engines),
-// count-sum-of-counts|sign-twice (Gosig), ignore-validator-changes (Tendermint, with
+// count-sum-of-counts|sign-twice (Gosig), ignore-validator-changes (with
 // --validator-changes),
 // --app stand-in|payments|kv (the application every node runs; the reference
 // applications come with simulated clients), --validator-changes K (the
-// application changes the validators' weights every K heights; Tendermint
-// with --app payments or kv), --adaptive-delay-ms D (an adaptive adversary
+// application changes the validators' weights every K heights; either
+// engine, with --app payments or kv), --adaptive-delay-ms D (an adaptive adversary
 // corrupts each node whose proposal it sees, D ms later, as many as f
 // allows beside the drawn Byzantine nodes; --adaptive-behaviour
 // silent|equivocate|double-vote, silent by default), --twice (run every seed twice and fail it if the two trace hashes differ:
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   cli.add_option("--bug", bug, "a planted bug: skip-lock-check, lower-round-certificate, send-before-durable, "
                                "count-sum-of-counts, sign-twice, ignore-validator-changes");
   cli.add_option("--validator-changes", validator_change_every,
-                 "the application changes the validators' weights every K heights (Tendermint, --app payments or kv)")
+                 "the application changes the validators' weights every K heights (--app payments or kv)")
       ->check(CLI::Range(1, 1'000'000));
   cli.add_option("--adaptive-delay-ms", adaptive_delay_ms,
                  "an adaptive adversary corrupts each proposer it sees this many ms later (up to f in all)")
@@ -123,8 +123,8 @@ int main(int argc, char** argv) {
     if (validator_change_every > 0 && adaptive_delay_ms) {
       throw std::invalid_argument("--validator-changes and --adaptive-delay-ms cannot be combined");
     }
-    if (validator_change_every > 0 && (application == SimApplication::stand_in || engine != SimEngine::tendermint)) {
-      throw std::invalid_argument("--validator-changes needs the Tendermint-form engine and --app payments or kv");
+    if (validator_change_every > 0 && application == SimApplication::stand_in) {
+      throw std::invalid_argument("--validator-changes needs --app payments or kv");
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "privfin-consensus-sim: %s (see --help)\n", e.what());

@@ -30,7 +30,8 @@ Gosig::Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition)
     : cfg_(std::move(config)),
       crypto_(crypto),
       sortition_(sortition),
-      gossip_(cfg_.self, containing(cfg_.validators, cfg_.self).size(), cfg_.gossip) {
+      gossip_(cfg_.self, containing(cfg_.validators, cfg_.self).size(), cfg_.gossip),
+      validators_(cfg_.validators) {
   if (crypto_.committee_size() != cfg_.validators.size()) {
     throw InvalidArgument("Gosig: crypto committee size differs from the validator set");
   }
@@ -39,9 +40,10 @@ Gosig::Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition)
   }
   if (cfg_.stage_one <= 0 || cfg_.stage_two <= 0) throw InvalidArgument("Gosig: stages must have a positive length");
   if (cfg_.max_candidates == 0) throw InvalidArgument("Gosig: max_candidates must be at least 1");
-  for (NodeId i = 0; i < cfg_.validators.size(); ++i) {
+  for (NodeId i = 0; i < cfg_.validators.size() && !cfg_.validator_changes; ++i) {
     // Sortition draws candidates from every member: one without a vote
-    // could lead a round that nobody can certify.
+    // could lead a round that nobody can certify. (With validator_changes
+    // such a member's proposals are refused instead: gosig.hpp.)
     if (cfg_.validators.weight(i) == 0) {
       throw InvalidArgument("Gosig: validator " + std::to_string(i) + " has weight 0 (every member must vote)");
     }
@@ -92,14 +94,9 @@ std::vector<Action> Gosig::step(TimePoint now, const Input& in) {
           on_checked(x);
         } else if constexpr (std::is_same_v<T, BlockSynced>) {
           advance_clock();
-          on_decision(cfg_.self, x.decision);
+          if (!waiting_) on_decision(cfg_.self, x.decision);  // else the runtime asks again later
         } else if constexpr (std::is_same_v<T, ValidatorsDecided>) {
-          // Gosig's rounds and sortition assume one set for the chain's life
-          // (docs/consensus.md, "Validator-set changes").
-          if (x.set != cfg_.validators) {
-            throw InvalidValidatorUpdate("Gosig: validator-set changes are not supported (the set of height " +
-                                         std::to_string(x.height) + " differs from the genesis set)");
-          }
+          on_validators(x);
         }
       },
       in);
@@ -113,6 +110,16 @@ void Gosig::start(const Start& s) {
   if (started_) throw InvalidArgument("Gosig: started twice");
   started_ = true;
   height_ = s.committed + 1;
+  for (const auto& v : s.validators) {
+    check_members(v);
+    if (v.height >= height_) sets_[v.height] = v.set;
+  }
+  if (cfg_.validator_changes) {
+    if (!sets_.contains(height_)) {
+      throw InvalidArgument("Gosig: Start lacks the validator set of height " + std::to_string(height_));
+    }
+    adopt_validators();
+  }
   tip_ = s.tip;
   if (tip_) decisions_.push_back(*tip_);
   record_.height = height_;
@@ -138,6 +145,38 @@ void Gosig::start(const Start& s) {
   gossip_timer_ = next_timer_++;
   out_.push_back(SetTimer{gossip_timer_, now_ + cfg_.gossip.interval});
   advance_clock();
+}
+
+void Gosig::check_members(const ValidatorsDecided& v) const {
+  if (!same_members(v.set, cfg_.validators)) {
+    throw InvalidValidatorUpdate("Gosig: the set of height " + std::to_string(v.height) +
+                                 " has other members than the genesis set");
+  }
+  if (!cfg_.validator_changes && v.set != cfg_.validators) {
+    throw InvalidValidatorUpdate("Gosig: the set of height " + std::to_string(v.height) +
+                                 " changed, but the engine was made without validator_changes");
+  }
+}
+
+void Gosig::on_validators(const ValidatorsDecided& v) {
+  check_members(v);
+  if (!cfg_.validator_changes) return;  // the same set again
+  // A height already begun keeps its set: the runtime sends each height's
+  // set before the engine needs it (or the engine waits for it).
+  if (v.height < height_ || (v.height == height_ && !waiting_)) return;
+  sets_[v.height] = v.set;
+  // Rounds go on by the clock: the next round's sortition proposes, and
+  // the peers' gossip brings this round's proposals and votes again.
+  if (waiting_ && v.height == height_) adopt_validators();
+}
+
+void Gosig::adopt_validators() {
+  if (!cfg_.validator_changes) return;
+  sets_.erase(sets_.begin(), sets_.lower_bound(height_));
+  const auto it = sets_.find(height_);
+  waiting_ = it == sets_.end();
+  if (waiting_ || cfg_.bugs.ignore_validator_changes) return;
+  validators_ = it->second;
 }
 
 void Gosig::advance_clock() {
@@ -187,6 +226,7 @@ void Gosig::enter_round(Round r) {
   }
   if (no_propose_round_ && *no_propose_round_ == r) return;
   if (restored_round_ && r <= *restored_round_) return;
+  if (waiting_ || validators_.weight(cfg_.self) == 0) return;
   if (auto ticket = sortition_.draw(height_, r)) propose(*ticket);
 }
 
@@ -216,7 +256,7 @@ void Gosig::on_proposal_ready(const ProposalReady& x) {
   b.header.proposer = cfg_.self;
   b.header.tx_root = tx_root_of(x.body);
   b.header.app_hash = x.app_hash;
-  b.header.validators_hash = cfg_.validators.hash();
+  b.header.validators_hash = validators_.hash();
   b.header.time = now_;
   b.body = x.body;
   validity_[b.hash()] = true;  // our own application made it
@@ -246,13 +286,17 @@ void Gosig::on_message(const MessageIn& in) {
     return;
   }
   if (const auto* d = std::get_if<Decision>(&m.body)) {
-    if (d->block.header.height == height_) return on_decision(in.from, *d);
+    if (d->block.header.height == height_) {
+      if (!waiting_) on_decision(in.from, *d);
+      return;
+    }
     if (d->block.header.height > height_) request_sync(in.from, d->block.header.height + 1);
     return;
   }
   const Height h = m.height();
   if (h < height_) return serve_behind_peer(in.from, h);
   if (h > height_) return request_sync(in.from, h);
+  if (waiting_) return;  // not checkable before the set of this height is known
   if (m.round() != round_) return;  // another round: stale, or a clock ahead of ours
   if (auto* p = std::get_if<GosigProposal>(&m.body)) {
     on_proposal(in.from, std::move(*p));
@@ -264,10 +308,10 @@ void Gosig::on_message(const MessageIn& in) {
 bool Gosig::quorum(const AggregateVote& a) const {
   if (cfg_.bugs.count_sum_of_counts) {
     std::uint64_t w = 0;
-    for (NodeId i = 0; i < a.counts.size(); ++i) w += std::uint64_t{a.counts[i]} * cfg_.validators.weight(i);
-    return cfg_.validators.is_quorum(w);
+    for (NodeId i = 0; i < a.counts.size(); ++i) w += std::uint64_t{a.counts[i]} * validators_.weight(i);
+    return validators_.is_quorum(w);
   }
-  return cfg_.validators.is_quorum(a.distinct_weight(cfg_.validators));
+  return validators_.is_quorum(a.distinct_weight(validators_));
 }
 
 // A prepare certificate for block b from a round before r, that verifies.
@@ -298,8 +342,11 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
   }
   if (candidates_.size() >= cfg_.max_candidates && !(*priority < candidates_.rbegin()->first)) return;
   const auto& hd = p.block.header;
-  if (hd.chain_id != cfg_.chain_id || hd.validators_hash != cfg_.validators.hash()) {
+  if (hd.chain_id != cfg_.chain_id || hd.validators_hash != validators_.hash()) {
     return reject(from, RejectionCause::wrong_key, "block of another chain or validator set");
+  }
+  if (validators_.weight(p.proposer) == 0) {
+    return reject(from, RejectionCause::wrong_sender, "proposer has no weight at this height");
   }
   if (hd.height != height_ || hd.parent != parent_hash()) {
     return reject(from, RejectionCause::other, "block does not extend our chain tip");
@@ -375,6 +422,7 @@ void Gosig::gossip_put(const std::string& k, const Bytes& payload) {
 // II when the first valid proposal arrives late).
 void Gosig::try_prepare() {
   if (stage_ != 2 || (restored_round_ && round_ <= *restored_round_)) return;
+  if (waiting_ || validators_.weight(cfg_.self) == 0) return;  // no vote at this height
   if (!prepared_.empty()) {
     if (!cfg_.bugs.sign_twice || prepared_.size() > 1) return;
   }
@@ -573,6 +621,7 @@ void Gosig::commit(const Decision& d) {
   tc_agg_.clear();
   requested_ = false;
   pending_ticket_.reset();
+  adopt_validators();
   // The rest of this round is idle; the TC aggregate keeps spreading by
   // gossip until it expires, so the others commit too.
 }
@@ -582,12 +631,12 @@ void Gosig::commit(const Decision& d) {
 void Gosig::on_decision(NodeId from, const Decision& d) {
   const auto& hd = d.block.header;
   if (hd.height != height_) return;
-  if (hd.chain_id != cfg_.chain_id || hd.validators_hash != cfg_.validators.hash() || hd.parent != parent_hash() ||
+  if (hd.chain_id != cfg_.chain_id || hd.validators_hash != validators_.hash() || hd.parent != parent_hash() ||
       !d.block.body_matches()) {
     return reject(from, RejectionCause::other, "decided block does not extend our chain");
   }
   if (d.certificate.height != hd.height || d.certificate.block != d.block.hash() ||
-      !verify_certificate(crypto_, cfg_.validators, cfg_.chain_id, d.certificate)) {
+      !verify_certificate(crypto_, validators_, cfg_.chain_id, d.certificate)) {
     return reject(from, RejectionCause::invalid_proof, "decision certificate does not verify");
   }
   commit(d);
@@ -615,7 +664,7 @@ void Gosig::request_sync(NodeId peer, Height their_height) {
 
 std::size_t Gosig::memory_items() const {
   return candidates_.size() + validity_.size() + p_agg_.size() + tc_agg_.size() + gossip_.size() + decisions_.size() +
-         served_.size() + singles_.size();
+         served_.size() + singles_.size() + sets_.size();
 }
 
 Hash32 Gosig::state_digest() const {
@@ -641,6 +690,11 @@ Hash32 Gosig::state_digest() const {
     }
   }
   w.bytes(gossip_.digest_bytes());
+  if (cfg_.validator_changes) {  // absent otherwise: digests of fixed-set runs stay as they were
+    detail::write_hash(w, validators_.hash());
+    w.boolean(waiting_).varint(sets_.size());
+    for (const auto& [h, set] : sets_) detail::write_hash(w.u64(h), set.hash());
+  }
   return Hash32{Sha256::hash(w.data())};
 }
 

@@ -500,8 +500,8 @@ Simulation::Simulation(const SimConfig& cfg)
     if (!cfg_.twins.empty()) throw InvalidArgument("simulate: twins cannot be combined with an adaptive adversary");
     adaptive_left_ = cfg_.adaptive_corruptions;
   }
-  if (cfg_.validator_change_every > 0 && (!app_mode() || cfg_.engine != SimEngine::tendermint)) {
-    throw InvalidArgument("simulate: validator changes need the Tendermint-form engine and a reference application");
+  if (cfg_.validator_change_every > 0 && !app_mode()) {
+    throw InvalidArgument("simulate: validator changes need a reference application");
   }
   if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule) {
     Prg vrf_keys = root.derive("vrf");
@@ -636,6 +636,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
     gc.stage_one = cfg_.gosig.stage_one;
     gc.stage_two = cfg_.gosig.stage_two;
     gc.gossip = cfg_.gosig.gossip;
+    gc.validator_changes = app_mode();
     node.engine = std::make_unique<Gosig>(std::move(gc), *node.crypto, *node.sortition);
   } else {
     node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
@@ -1219,7 +1220,8 @@ void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
   };
   if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
     record_prepares(*a);
-    if (a->type == VoteType::prevote && validators_.is_quorum(a->distinct_weight(validators_))) {
+    const ValidatorSet& set = set_at(a->height);  // the set of its height (validator-set changes)
+    if (a->type == VoteType::prevote && set.is_quorum(a->distinct_weight(set))) {
       gosig_pcerts_.emplace(std::make_tuple(a->height, a->round, a->block), *a);  // the stale proposer's stock
     }
     if (a->has_signer(from)) observe_vote(from, a->type, a->height, a->round, a->block);

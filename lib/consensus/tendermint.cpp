@@ -116,17 +116,6 @@ const ValidatorSet& containing(const ValidatorSet& validators, NodeId self) {
   if (self >= validators.size()) throw InvalidArgument("Tendermint: self is not in the validator set");
   return validators;
 }
-
-bool same_members(const ValidatorSet& a, const ValidatorSet& b) {
-  if (a.size() != b.size()) return false;
-  for (NodeId i = 0; i < a.size(); ++i) {
-    const auto &x = a.at(i), &y = b.at(i);
-    if (x.bls_key != y.bls_key || x.bls_pop != y.bls_pop || x.vrf_key != y.vrf_key || x.ed25519_key != y.ed25519_key) {
-      return false;
-    }
-  }
-  return true;
-}
 }  // namespace
 
 Tendermint::Tendermint(TendermintConfig config, Crypto& crypto)

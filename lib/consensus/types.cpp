@@ -89,6 +89,17 @@ ValidatorSet::ValidatorSet(std::vector<Validator> validators) : validators_(std:
   if (total_ == 0) throw InvalidArgument("validator set: every weight is 0");
 }
 
+bool same_members(const ValidatorSet& a, const ValidatorSet& b) {
+  if (a.size() != b.size()) return false;
+  for (NodeId i = 0; i < a.size(); ++i) {
+    const auto &x = a.at(i), &y = b.at(i);
+    if (x.bls_key != y.bls_key || x.bls_pop != y.bls_pop || x.vrf_key != y.vrf_key || x.ed25519_key != y.ed25519_key) {
+      return false;
+    }
+  }
+  return true;
+}
+
 ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorChange> changes) {
   std::vector<Validator> next = set.validators();
   std::set<std::string> named;

@@ -633,6 +633,7 @@ void use_chain_engine(NodeSettings& settings, const ChainEngine& engine, std::op
     c.genesis_time = genesis.time;
     c.stage_one = engine.stage_one;
     c.stage_two = engine.stage_two;
+    c.validator_changes = true;  // as the Tendermint-form engine: the runtime sends each height's set
     return std::make_unique<consensus::Gosig>(std::move(c), crypto, **sortition);
   };
 }

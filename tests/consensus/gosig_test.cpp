@@ -128,8 +128,9 @@ TEST_CASE("gosig: the caller's mistakes throw, a peer's never do", "[consensus][
   bad = h.config(1, {});
   bad.stage_two = 0;
   CHECK_THROWS_AS(Gosig(bad, h.crypto, h.sortition), InvalidArgument);
-  // Gosig keeps its genesis set: a member without a vote is refused at
-  // construction, a changed set when it arrives; the same set is ignored.
+  // Without validator_changes Gosig keeps its genesis set: a member without
+  // a vote is refused at construction, a changed set when it arrives; the
+  // same set is ignored.
   bad = h.config(1, {});
   const auto zero = apply_changes(h.s.validators, std::vector<ValidatorChange>{{h.s.validators.at(3).bls_key, 0}});
   bad.validators = zero;
@@ -137,6 +138,109 @@ TEST_CASE("gosig: the caller's mistakes throw, a peer's never do", "[consensus][
   CHECK_NOTHROW(h.engine.step(0, ValidatorsDecided{3, h.s.validators}));
   const auto heavier = apply_changes(h.s.validators, std::vector<ValidatorChange>{{h.s.validators.at(3).bls_key, 2}});
   CHECK_THROWS_AS(h.engine.step(0, ValidatorsDecided{3, heavier}), InvalidValidatorUpdate);
+}
+
+TEST_CASE("gosig with validator_changes: a member of weight 0 neither proposes nor prepares, and its proposal is "
+          "refused; blocks name their height's set; Start needs it",
+          "[consensus][gosig][validators]") {
+  Sample s;
+  const auto weight0 = [&](NodeId who) {
+    return apply_changes(s.validators, std::vector<ValidatorChange>{{s.validators.at(who).bls_key, 0}});
+  };
+  const auto config = [&](NodeId me) {
+    GosigConfig c;
+    c.chain_id = s.chain;
+    c.validators = weight0(3);  // a member of weight 0 in the genesis: allowed with validator_changes
+    c.self = me;
+    c.validator_changes = true;
+    return c;
+  };
+  const auto start_with = [](const ValidatorSet& set) {
+    Start st;
+    st.validators = {{1, set}, {2, set}};
+    return st;
+  };
+  FixedSortition zero_leads([](Height, Round) { return std::vector<NodeId>{0}; }, 0);
+  SymbolicCrypto crypto0(s.keys, 0);
+  {
+    Gosig e(config(0), crypto0, zero_leads);
+    CHECK_THROWS_AS(e.step(0, Start{}), InvalidArgument);  // no set for height 1
+  }
+  {
+    Gosig e(config(0), crypto0, zero_leads);
+    CHECK(all_of<RequestProposal>(e.step(0, start_with(s.validators))).size() == 1);
+    const auto other = SymbolicKeys::make(testing::seed_of(8), 4)->validator_set();
+    CHECK_THROWS_AS(e.step(1, ValidatorsDecided{3, other}), InvalidValidatorUpdate);  // other members
+  }
+  {
+    Gosig e(config(0), crypto0, zero_leads);
+    CHECK(all_of<RequestProposal>(e.step(0, start_with(weight0(0)))).empty());  // the candidate has no weight
+  }
+  // Node 1 hears node 0's proposal. The block must name the set of height
+  // 1; a proposer of weight 0 there is refused, naming the peer.
+  Harness h(1);  // builds the proposals
+  SymbolicCrypto crypto1(s.keys, 1);
+  FixedSortition zero_leads_for_1([](Height, Round) { return std::vector<NodeId>{0}; }, 1);
+  const auto hear = [&](const ValidatorSet& set, const Hash32& named) {
+    Gosig e(config(1), crypto1, zero_leads_for_1);
+    (void)e.step(0, start_with(set));
+    Block b = h.block0(0);
+    b.header.validators_hash = named;
+    return e.step(10, MessageIn{0, h.proposal(0, std::nullopt, b)});
+  };
+  CHECK(all_of<RequestValidate>(hear(s.validators, s.validators.hash())).size() == 1);
+  const auto genesis_named = hear(weight0(2), s.validators.hash());
+  REQUIRE(all_of<Rejected>(genesis_named).size() == 1);
+  CHECK(all_of<Rejected>(genesis_named)[0]->rejection.cause == RejectionCause::wrong_key);
+  const auto weightless = hear(weight0(0), weight0(0).hash());
+  REQUIRE(all_of<Rejected>(weightless).size() == 1);
+  CHECK(all_of<Rejected>(weightless)[0]->rejection.cause == RejectionCause::wrong_sender);
+  CHECK(all_of<Rejected>(weightless)[0]->rejection.from == std::optional<std::size_t>{0});
+  // Node 1 at weight 0 takes the proposal but prepares nothing at stage II.
+  for (const bool weighs : {true, false}) {
+    const auto set = weighs ? s.validators : weight0(1);
+    Gosig e(config(1), crypto1, zero_leads_for_1);
+    (void)e.step(0, start_with(set));
+    Block b = h.block0(0);
+    b.header.validators_hash = set.hash();
+    const auto heard = e.step(10, MessageIn{0, h.proposal(0, std::nullopt, b)});
+    const auto v = all_of<RequestValidate>(heard);
+    REQUIRE(v.size() == 1);
+    (void)e.step(20, ProposalChecked{1, 0, v[0]->block, true});
+    const auto as = e.step(sec, TimerFired{0});
+    CHECK(own_aggregate(as, VoteType::prevote, 1).has_value() == weighs);
+    CHECK(all_of<Persist>(as).empty() == !weighs);
+  }
+}
+
+TEST_CASE("gosig with validator_changes: at a height whose set is unknown the engine waits, then goes on",
+          "[consensus][gosig][validators]") {
+  Sample s;
+  GosigConfig c;
+  c.chain_id = s.chain;
+  c.validators = s.validators;
+  c.self = 0;
+  c.validator_changes = true;
+  SymbolicCrypto crypto(s.keys, 0);
+  FixedSortition zero_leads([](Height, Round) { return std::vector<NodeId>{0}; }, 0);
+  Gosig e(c, crypto, zero_leads);
+  Start st;
+  st.validators = {{1, s.validators}};  // not yet the set of height 2
+  (void)e.step(0, st);
+  const Block b1 = s.block(1, 0);
+  CHECK(all_of<Commit>(e.step(10, BlockSynced{Decision{b1, s.certificate(b1, 0)}})).size() == 1);
+  Block b2 = s.block(2, 0);
+  b2.header.parent = b1.hash();
+  const Decision d2{b2, s.certificate(b2, 0)};
+  const auto digest = e.state_digest();
+  CHECK(all_of<Commit>(e.step(20, BlockSynced{d2})).empty());                 // not checkable yet
+  CHECK(all_of<Commit>(e.step(30, MessageIn{1, GosigMessage{d2}.to_bytes()})).empty());
+  CHECK(all_of<RequestProposal>(e.step(2 * sec + 5, TimerFired{0})).empty());  // round 1: no proposal
+  CHECK(e.state_digest() != digest);                                             // the clock went on
+  (void)e.step(2 * sec + 10, ValidatorsDecided{2, s.validators});
+  CHECK(all_of<RequestProposal>(e.step(4 * sec + 5, TimerFired{0})).size() == 1);  // round 2
+  CHECK(all_of<Commit>(e.step(4 * sec + 10, BlockSynced{d2})).size() == 1);
+  CHECK(e.committed_height() == 2);
 }
 
 TEST_CASE("gosig: the lowest-priority valid proposal is prepared at stage II, after a Persist barrier",
@@ -390,6 +494,44 @@ TEST_CASE("gosig simulator: clock skew - live and safe up to half a stage, still
       CHECK(v.find("liveness") != std::string::npos);  // late, never wrong
     }
   }
+}
+
+// The application changes the weights every 2 heights (one honest member
+// at weight 0 each time) on hostile schedules, as for Tendermint
+// (simulator_app_test.cpp); every block must name its height's set and its
+// certificate verify under it (the simulator's checkers).
+TEST_CASE("gosig simulator: validator-set changes every 2 heights on hostile schedules",
+          "[consensus][gosig][simulator][validators]") {
+  std::uint64_t changes = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    SimConfig cfg = gosig_scenario(seed, seed % 3 == 0 ? 7 : 4);
+    cfg.application = seed % 2 == 0 ? SimApplication::payments : SimApplication::kv_store;
+    cfg.validator_change_every = 2;
+    cfg.target_height = 7;
+    if (seed % 5 == 0) cfg.crash_at_write = 0.05;
+    const SimResult r = simulate(cfg);
+    INFO("seed " << seed << ": " << (r.ok() ? std::string() : r.violations.front()));
+    REQUIRE(r.ok());
+    REQUIRE(r.headers.size() >= 7);
+    CHECK(r.headers[2].validators_hash == r.headers[0].validators_hash);
+    CHECK(r.headers[3].validators_hash != r.headers[0].validators_hash);
+    changes += r.validator_changes;
+  }
+  CHECK(changes >= 150);
+}
+
+TEST_CASE("gosig simulator: an engine that ignores validator-set changes is caught",
+          "[consensus][gosig][simulator][validators][bugs]") {
+  std::size_t caught = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SimConfig cfg = gosig_scenario(seed, 4);
+    cfg.application = SimApplication::kv_store;
+    cfg.validator_change_every = 2;
+    cfg.target_height = 6;
+    cfg.bugs.ignore_validator_changes = true;
+    caught += simulate(cfg).ok() ? 0U : 1U;
+  }
+  CHECK(caught == 20);  // every run: the set changes at height 4 in each of them
 }
 
 TEST_CASE("gosig simulator: runs replay exactly", "[consensus][gosig][simulator]") {

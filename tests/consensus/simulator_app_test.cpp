@@ -95,12 +95,11 @@ TEST_CASE("simulator with applications: an engine that ignores validator-set cha
   CHECK(caught == 20);  // every run: the set changes at height 4 in each of them
 }
 
-TEST_CASE("simulator with applications: validator changes need the Tendermint-form engine and an application",
+TEST_CASE("simulator with applications: validator changes need an application",
           "[consensus][simulator][app][validators]") {
   SimConfig cfg = random_scenario(1, 4);
   cfg.validator_change_every = 2;
   CHECK_THROWS_AS(simulate(cfg), InvalidArgument);  // the stand-in application
-  cfg.application = SimApplication::kv_store;
   cfg.engine = SimEngine::gosig;
   CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
 }

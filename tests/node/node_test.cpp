@@ -232,9 +232,18 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopp
 }
 
 TEST_CASE("nodes: a validator-set change the members approve takes effect two heights later - then two nodes "
-          "carry the chain alone",
+          "carry the chain alone - on both engines",
           "[node][cluster][validators]") {
+  const bool gosig = GENERATE(false, true);
+  INFO((gosig ? "Gosig" : "Tendermint-form"));
   ThreadCluster t(4);
+  ChainEngine engine;
+  if (gosig) {
+    t.c.genesis.time = wall_clock_now();
+    engine.kind = ChainEngine::Kind::gosig;
+    engine.stage_one = engine.stage_two = 250'000'000;
+    engine.expected_candidates = 2;
+  }
   const auto& c = t.c;
   const auto& set = c.genesis.validators;
   // Weights 3, 3, 1, 0 (total 7): nodes 0 and 1 alone hold 6, more than
@@ -252,6 +261,7 @@ TEST_CASE("nodes: a validator-set change the members approve takes effect two he
   std::vector<std::atomic<bool>> follows(4);  // each node's store holds the new set
   const auto start = [&](std::size_t i) {
     t.start(i, [&, i](auto& o) {
+      o.configure = [&, i](NodeSettings& s) { use_chain_engine(s, engine, t.c.vrf_keys[i]); };
       o.each_turn = [&, i](Node& node) {
         if (i == 0 && !submitted && node.status().height >= 2) {
           if (!node.submit(change).ok()) throw std::runtime_error("the validator change was refused");

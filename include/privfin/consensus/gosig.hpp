@@ -31,10 +31,24 @@
 // aggregate verification per received aggregate that adds a signer;
 // fanout messages per gossip key per interval. Throws InvalidArgument for
 // an input before Start, a second Start, self outside the set, a crypto
-// committee of another size, a member of weight 0, or zero-length stages
-// (the caller's mistakes); InvalidValidatorUpdate for a ValidatorsDecided
-// that changes the set (Gosig keeps its genesis set); never for a peer's
-// bytes. Not thread-safe.
+// committee of another size, a member of weight 0 without
+// validator_changes, zero-length stages, or a Start without the set of its
+// height (the caller's mistakes); InvalidValidatorUpdate for a
+// ValidatorsDecided with other members than the genesis set, or a changed
+// set without validator_changes; never for a peer's bytes. Not
+// thread-safe.
+//
+// Validator-set changes (validator_changes = true), as in Tendermint
+// (engine.hpp, ValidatorsDecided): each height's set comes from the
+// runtime, and the engine waits at a height until it knows it (its clock
+// still cuts rounds; it neither proposes nor signs nor takes a peer's
+// message of that height meanwhile). Proposals and decisions must name the
+// set of their height (validators_hash); quorums weigh by it; certificates
+// verify under it. A member of weight 0 at a height keeps its NodeId and
+// its place in gossip (it relays and commits) but neither proposes (its
+// proposals are refused: a round it led could never be certified) nor
+// signs P or TC; sortition still draws over all members, so weight-0
+// candidates make a round without a proposal a little more likely.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +80,9 @@ struct GosigConfig {
   GossipConfig gossip;
   std::size_t max_candidates = 16;       // proposals kept per round (the lowest priorities)
   std::size_t kept_decisions = 16;       // recent decisions served to peers that are behind
+  // When true, the set of each height comes from ValidatorsDecided (and
+  // Start); `validators` is then the genesis set, which fixes the members.
+  bool validator_changes = false;
   PlantedBugs bugs;
 };
 
@@ -98,6 +115,11 @@ class Gosig final : public Engine {
   };
 
   void start(const Start& s);
+  void check_members(const ValidatorsDecided& v) const;
+  void on_validators(const ValidatorsDecided& v);
+  // Takes the set of height_ if known; else waits (validator_changes).
+  void adopt_validators();
+  void maybe_propose();
   void advance_clock();
   void enter_round(Round r);
   void enter_stage_two();
@@ -136,6 +158,10 @@ class Gosig final : public Engine {
   std::vector<Action> out_;
   TimePoint now_ = 0;
   bool started_ = false;
+
+  ValidatorSet validators_;                // the set of height_
+  std::map<Height, ValidatorSet> sets_;    // known sets of height_ and later (validator_changes)
+  bool waiting_ = false;                   // for the set of height_
 
   Height height_ = 1;
   std::optional<Decision> tip_;

@@ -182,7 +182,7 @@ struct SimConfig {
   // Reference applications: transactions the clients submit to every node
   // that is up, at the start and each time a new height is first decided.
   std::size_t client_txs_per_height = 3;
-  // Validator-set changes (the Tendermint-form engine with a reference
+  // Validator-set changes (either engine, with a reference
   // application): every validator_change_every heights the application
   // changes the weights, as a consortium's governance would: each honest
   // member gets 1 to 3, one honest member (in turn) sits out at weight 0,

@@ -58,7 +58,8 @@ struct PlantedBugs {
   // locked; release a lock on a certificate not from a later round).
   bool count_sum_of_counts = false;           // quorum by the sum of gossip counts, not distinct signers
   bool sign_twice = false;                    // prepare two blocks in one round
-  // Tendermint only: keep the genesis set when ValidatorsDecided changes it.
+  // Both engines, with validator_changes: keep the genesis set when
+  // ValidatorsDecided changes it.
   bool ignore_validator_changes = false;
 };
 

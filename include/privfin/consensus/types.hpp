@@ -135,6 +135,10 @@ class InvalidValidatorUpdate : public InvalidArgument {
 // a key named twice, a total weight of 0 or above 2^62; `set` is unchanged.
 [[nodiscard]] ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorChange> changes);
 
+// Whether a and b have the same members in the same places (every key
+// equal), whatever their weights: what a validator-set change may not alter.
+[[nodiscard]] bool same_members(const ValidatorSet& a, const ValidatorSet& b);
+
 struct BlockHeader {
   static constexpr std::uint8_t format_version = 1;
   std::string chain_id;
