@@ -125,14 +125,15 @@ void AppExecutor::recover() {
 
 std::size_t AppExecutor::recheck(std::size_t max_txs) {
   for (std::size_t done = 0; done < max_txs && rechecked_ < mempool_.size(); ++done) {
-    const auto at = mempool_.begin() + static_cast<std::ptrdiff_t>(rechecked_);
-    if (admit(*at, CheckKind::recheck).ok()) {
+    const auto at = static_cast<std::ptrdiff_t>(rechecked_);
+    if (admit(mempool_[rechecked_], CheckKind::recheck).ok()) {
       ++rechecked_;
       continue;
     }
-    mempool_ids_.erase(id_of(*at));
-    mempool_bytes_ -= at->size();
-    mempool_.erase(at);
+    mempool_ids_.erase(mempool_order_ids_[rechecked_]);
+    mempool_bytes_ -= mempool_[rechecked_].size();
+    mempool_.erase(mempool_.begin() + at);
+    mempool_order_ids_.erase(mempool_order_ids_.begin() + at);
   }
   return pending_rechecks();
 }
@@ -147,6 +148,7 @@ TxVerdict AppExecutor::submit(ByteView tx) {
   TxVerdict verdict = admit(tx, CheckKind::fresh);
   if (!verdict.ok()) return verdict;
   mempool_.emplace_back(tx.begin(), tx.end());
+  mempool_order_ids_.push_back(id);
   ++rechecked_;
   mempool_ids_.insert(id);
   mempool_bytes_ += tx.size();
@@ -181,8 +183,7 @@ ProposalReady AppExecutor::propose(const RequestProposal& request, TimePoint now
   require_next(request.height, "propose");
   (void)recheck(mempool_.size());
   const BlockContext context{config_.chain_id, request.height, now, self};
-  const std::vector<Bytes> pool(mempool_.begin(), mempool_.end());
-  const auto txs = checked_.prepare_proposal(context, pool, request.max_bytes);
+  const auto txs = checked_.prepare_proposal(context, mempool_, request.max_bytes);
   return ProposalReady{request.height, request.round, transactions_to_bytes(txs), store_.app_hash(request.height - 1)};
 }
 
@@ -208,30 +209,40 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   const auto txs = transactions_from_bytes(decision.block.body);
   auto batch = store_.begin_height(header.height);
   const DecidedBlock block{{config_.chain_id, header.height, header.time, header.proposer}, decision.block.hash(), txs};
-  results_.push_back(checked_.finalize_block(block, *batch));
-  const auto& changes = results_.back().validator_changes;
+  FinalizeResult result = checked_.finalize_block(block, *batch);
+  const auto& changes = result.validator_changes;
   std::optional<ValidatorSet> next;
   if (!changes.empty()) next = apply_changes(validators_at(header.height + 1), changes);
-  (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(results_.back()), next ? &*next : nullptr);
+  (void)store_.commit_height(std::move(batch), &decision, results_to_bytes(result), next ? &*next : nullptr);
   checked_.committed(header.height);
-  // Included transactions leave the mempool; the others wait for recheck()
-  // against the new state.
-  std::unordered_set<Hash32, SaltedHash32> included(txs.size(), SaltedHash32::salted());
-  for (const auto& tx : txs) included.insert(id_of(tx));
-  std::deque<Bytes> kept;
-  for (auto& tx : mempool_) {
-    const Hash32 id = id_of(tx);
+  last_result_ = std::move(result);
+  committed_ids_.clear();
+  committed_ids_.reserve(txs.size());
+  for (const auto& tx : txs) committed_ids_.push_back(id_of(tx));
+  // Included transactions leave the mempool (found by the ids kept beside
+  // it, not hashed again); the others wait for recheck() against the new
+  // state.
+  std::unordered_set<Hash32, SaltedHash32> included(committed_ids_.begin(), committed_ids_.end(), txs.size(),
+                                                    SaltedHash32::salted());
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < mempool_.size(); ++i) {
+    const Hash32& id = mempool_order_ids_[i];
     if (!included.contains(id)) {
-      kept.push_back(std::move(tx));
+      if (kept != i) {
+        mempool_[kept] = std::move(mempool_[i]);
+        mempool_order_ids_[kept] = id;
+      }
+      ++kept;
       continue;
     }
     mempool_ids_.erase(id);
-    mempool_bytes_ -= tx.size();
+    mempool_bytes_ -= mempool_[i].size();
   }
-  mempool_ = std::move(kept);
+  mempool_.resize(kept);
+  mempool_order_ids_.resize(kept);
   rechecked_ = 0;
   check_state_->clear();
-  return results_.back();
+  return last_result_;
 }
 
 }  // namespace privfin::consensus

@@ -504,9 +504,9 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
 }
 
 void Node::remember(const consensus::Decision& d, const consensus::FinalizeResult& result) {
-  const auto txs = consensus::transactions_from_bytes(d.block.body);
-  for (std::size_t i = 0; i < txs.size() && i < result.results.size(); ++i) {
-    const Hash32 h{Sha256::hash(txs[i])};
+  const auto& ids = executor_->committed_ids();  // the block's transactions, hashed once by the executor
+  for (std::size_t i = 0; i < ids.size() && i < result.results.size(); ++i) {
+    const Hash32& h = ids[i];
     if (const auto a = admitted_at_.find(h); a != admitted_at_.end()) {
       metrics_.commit_latency_seconds.observe(seconds_since(a->second));
       admitted_at_.erase(a);  // its entry in admitted_order_ goes when it reaches the front

@@ -40,7 +40,6 @@
 // (the runtime must sync first); what the store throws. Not thread-safe.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -144,11 +143,15 @@ class AppExecutor {
 
   [[nodiscard]] ProposalReady propose(const RequestProposal& request, TimePoint now, NodeId self);
   [[nodiscard]] ProposalChecked validate(const RequestValidate& request);
-  // Returns the results of the block's transactions, in order. A block
-  // whose FinalizeResult changes validators stores the set of height + 2
-  // with it (InvalidValidatorUpdate for a change apply_changes refuses:
-  // nothing is stored then).
+  // Returns the results of the block's transactions, in order (valid until
+  // the next commit). A block whose FinalizeResult changes validators
+  // stores the set of height + 2 with it (InvalidValidatorUpdate for a
+  // change apply_changes refuses: nothing is stored then).
   const FinalizeResult& commit(const Decision& decision);
+  // SHA-256 of each transaction of the last committed block, in order:
+  // computed once by commit() for the mempool, kept for the caller's
+  // indexes (the node's committed-transaction lookup).
+  [[nodiscard]] const std::vector<Hash32>& committed_ids() const noexcept { return committed_ids_; }
   // The set that signs height h (the store's latest change in force at h,
   // else ExecutorConfig::validators); known up to the committed height + 2.
   [[nodiscard]] ValidatorSet validators_at(Height h) const;
@@ -160,7 +163,6 @@ class AppExecutor {
     return {validators_decided(committed + 1), validators_decided(committed + 2)};
   }
 
-  [[nodiscard]] const std::vector<FinalizeResult>& results() const noexcept { return results_; }
   [[nodiscard]] const CallGrammar& grammar() const noexcept { return checked_.grammar(); }
 
  private:
@@ -173,11 +175,17 @@ class AppExecutor {
   std::unique_ptr<CheckState> check_state_;
   AppStore& store_;
   ExecutorConfig config_;
-  std::deque<Bytes> mempool_;
+  // The mempool in arrival order, with each transaction's SHA-256 beside it
+  // (mempool_order_ids_[i] is that of mempool_[i]): a vector, so that a
+  // proposal reads it as a span without a copy, and hashed once, at
+  // admission.
+  std::vector<Bytes> mempool_;
+  std::vector<Hash32> mempool_order_ids_;
   std::size_t rechecked_ = 0;          // mempool_[0, rechecked_) are in the check state
   std::unordered_set<Hash32, SaltedHash32> mempool_ids_{0, SaltedHash32::salted()};  // SHA-256 of each transaction
   std::size_t mempool_bytes_ = 0;
-  std::vector<FinalizeResult> results_;
+  FinalizeResult last_result_;
+  std::vector<Hash32> committed_ids_;
 };
 
 }  // namespace privfin::consensus
