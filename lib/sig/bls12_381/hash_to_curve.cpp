@@ -4,10 +4,12 @@
 #include "privfin/sig/bls12_381/hash_to_curve.hpp"
 
 #include <array>
+#include <utility>
 
 #include "privfin/core/error.hpp"
 #include "privfin/core/expand_message.hpp"
 #include "privfin/core/hash.hpp"
+#include "privfin/sig/bls12_381/detail/constants.hpp"
 
 namespace privfin::sig::bls12_381 {
 
@@ -33,6 +35,7 @@ Fp fp_hex(const char* hex) { return Fp::from_hex(hex); }
 // ---- G1: E1': y^2 = x^3 + A' x + B', Z = 11, 11-isogeny to E.
 struct G1Iso {
   Fp a, b, z, minus_b_over_a, b_over_za;
+  Fp sqrt_minus_z;  // sqrt(-Z): -Z is a square, as Z and -1 are not (RFC 9380 F.2.1.2)
   std::array<Fp, 12> xnum;
   std::array<Fp, 10> xden;  // plus the monic x^10
   std::array<Fp, 16> ynum;
@@ -47,6 +50,7 @@ const G1Iso& g1_iso() {
     k.z = Fp::from_u64(11);
     k.minus_b_over_a = -(k.b * k.a.inverse());
     k.b_over_za = k.b * (k.z * k.a).inverse();
+    k.sqrt_minus_z = *fp_sqrt(-k.z);
     const char* xnum[12] = {
         "11a05f2b1e833340b809101dd99815856b303e88a2d7005ff2627b56cdb4e2c85610c2d5f2e62d6eaeac1662734649b7",
         "17294ed3e943ab2f0588bab22147a81c7c17e75b2f6a8417f565e33c70d1e86b4838f2a6f318c356e834eef1b3cb83bb",
@@ -160,29 +164,70 @@ bool sgn0(const Fp& a) noexcept { return a.is_odd(); }
 bool sgn0(const Fp2& a) noexcept { return a.sgn0(); }
 Fp inverse_vartime(const Fp& a) noexcept { return fp_inverse_vartime(a); }
 Fp2 inverse_vartime(const Fp2& a) noexcept { return a.inverse_vartime(); }
-std::optional<Fp> field_sqrt(const Fp& a) noexcept { return fp_sqrt(a); }
-std::optional<Fp2> field_sqrt(const Fp2& a) noexcept { return fp2_sqrt(a); }
 
-// Simplified SWU (RFC 9380 Section 6.6.2) onto y^2 = x^3 + A x + B, with
+// Simplified SWU (RFC 9380 Section 6.6.2) onto E2': y^2 = x^3 + A x + B (G1
+// has its own form with sqrt_ratio below), with
 // -B/A and B/(Z A) precomputed; the failed square root of gx1 doubles as
 // the squareness test.
-template <class F, class Iso>
-void sswu(const F& u, const Iso& k, F& x_out, F& y_out) noexcept {
-  const F zu2 = k.z * u.square();
-  const F tv1 = zu2.square() + zu2;
+void sswu(const Fp2& u, const G2Iso& k, Fp2& x_out, Fp2& y_out) noexcept {
+  const Fp2 zu2 = k.z * u.square();
+  const Fp2 tv1 = zu2.square() + zu2;
   // u is public (the hash of a public message): variable-time inversion.
-  const F x1 = tv1.is_zero() ? k.b_over_za : k.minus_b_over_a * (F::one() + inverse_vartime(tv1));
-  F x = x1;
-  auto y = field_sqrt((x1.square() + k.a) * x1 + k.b);
+  const Fp2 x1 = tv1.is_zero() ? k.b_over_za : k.minus_b_over_a * (Fp2::one() + inverse_vartime(tv1));
+  Fp2 x = x1;
+  auto y = fp2_sqrt((x1.square() + k.a) * x1 + k.b);
   if (!y) {
     // gx2 = Z^3 u^6 gx1 is a square whenever gx1 is not.
     x = zu2 * x1;
-    y = field_sqrt((x.square() + k.a) * x + k.b);
+    y = fp2_sqrt((x.square() + k.a) * x + k.b);
   }
-  F root = *y;
+  Fp2 root = *y;
   if (sgn0(u) != sgn0(root)) root = -root;
   x_out = x;
   y_out = root;
+}
+
+// (p - 3) / 4, the exponent of sqrt_ratio below: (p + 1) / 4 - 1.
+const detail::Limbs<6>& p_minus_3_div_4() {
+  static const detail::Limbs<6> e = [] {
+    detail::Limbs<6> r = detail::field_constants().p_plus_1_div_4;
+    for (auto& limb : r) {
+      if (limb-- != 0) break;  // no borrow further up
+    }
+    return r;
+  }();
+  return e;
+}
+
+// RFC 9380 F.2.1.2, sqrt_ratio for p = 3 mod 4: (true, sqrt(u / v)) when
+// u / v is a square, else (false, sqrt(Z u / v)); v != 0. One
+// exponentiation and no inversion, where a square root attempt of gx1
+// and, half the time, of gx2 cost one exponentiation each.
+std::pair<bool, Fp> sqrt_ratio(const Fp& u, const Fp& v, const Fp& sqrt_minus_z) noexcept {
+  const Fp uv = u * v;
+  const Fp y1 = (v.square() * uv).pow(p_minus_3_div_4()) * uv;  // u v (u v^3)^((p - 3) / 4)
+  const bool square = y1.square() * v == u;
+  return {square, square ? y1 : y1 * sqrt_minus_z};
+}
+
+// Simplified SWU onto E1' as RFC 9380 F.2 writes it with sqrt_ratio: gx1
+// kept as the fraction gx_num / gx_den, x1 as tv3 / tv4. Variable time (u
+// is the hash of a public message): one inversion, of tv4, at the end.
+void sswu(const Fp& u, const G1Iso& k, Fp& x_out, Fp& y_out) noexcept {
+  const Fp tv1 = k.z * u.square();                          // Z u^2
+  const Fp tv2 = tv1.square() + tv1;                        // Z^2 u^4 + Z u^2
+  const Fp tv3 = k.b * (tv2 + Fp::one());                   // x1 = tv3 / tv4
+  const Fp tv4 = k.a * (tv2.is_zero() ? k.z : -tv2);
+  const Fp tv6 = tv4.square();
+  const Fp gx_num = (tv3.square() + k.a * tv6) * tv3 + k.b * tv6 * tv4;
+  const Fp gx_den = tv6 * tv4;
+  const auto [gx1_square, y1] = sqrt_ratio(gx_num, gx_den, k.sqrt_minus_z);
+  // Otherwise x2 = Z u^2 x1, and sqrt(gx2) = Z u^3 sqrt(Z gx1) (RFC 9380 F.2).
+  const Fp x_num = gx1_square ? tv3 : tv1 * tv3;
+  Fp y = gx1_square ? y1 : tv1 * u * y1;
+  if (sgn0(u) != sgn0(y)) y = -y;
+  x_out = x_num * inverse_vartime(tv4);
+  y_out = y;
 }
 
 // Horner evaluation; `monic` adds a leading coefficient 1 of degree size.
