@@ -90,6 +90,39 @@ TEST_CASE("Fp and Fr agree with GMP", "[sig][bls12_381][fields]") {
   check_against_gmp<Fr>(prg);
 }
 
+// window_pow's sliding windows against GMP's powm: exponents 0, 1, 2, 31,
+// 32, 33 (window edges), runs of ones and zeros, single high bits, and
+// random ones of every length up to 384 bits.
+TEST_CASE("Fp exponentiation by a public exponent agrees with GMP", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{9}});
+  const mpz_class p = to_mpz(Fp::modulus);
+  using Exponent = privfin::sig::bls12_381::detail::Limbs<6>;
+  std::vector<Exponent> exponents;
+  for (const std::uint64_t small : {0ULL, 1ULL, 2ULL, 31ULL, 32ULL, 33ULL, 0x1fULL << 5, 0x8421ULL, ~0ULL}) {
+    exponents.push_back({small, 0, 0, 0, 0, 0});
+  }
+  exponents.push_back({0, 0, 0, 0, 0, 1ULL << 63});
+  exponents.push_back({~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL});
+  exponents.push_back({1, 0, 0, 0, 0, 1ULL << 60});
+  for (std::size_t bits = 1; bits <= 384; bits += 13) {
+    Exponent e{};
+    for (auto& limb : e) limb = prg.next_u64();
+    for (std::size_t i = bits; i < 384; ++i) e[i / 64] &= ~(1ULL << (i % 64));
+    exponents.push_back(e);
+  }
+  for (int k = 0; k < 4; ++k) {
+    const Fp base = testutil::random_field<Fp>(prg);
+    for (const auto& e : exponents) {
+      mpz_class expected;
+      const mpz_class exponent = to_mpz(e);
+      mpz_powm(expected.get_mpz_t(), as_mpz(base).get_mpz_t(), exponent.get_mpz_t(), p.get_mpz_t());
+      INFO("exponent " << exponent.get_str(16));
+      CHECK(as_mpz(base.pow(e)) == expected);
+    }
+  }
+  CHECK(Fp::zero().pow(Exponent{}) == Fp::one());
+}
+
 TEST_CASE("Fp byte encoding round-trips and rejects x >= p", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{2}});
   for (int i = 0; i < 50; ++i) {
