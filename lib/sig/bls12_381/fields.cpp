@@ -78,8 +78,13 @@ std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept {
   }
   const auto s = fp_sqrt(a.norm());
   if (!s) return std::nullopt;
+  return fp2_sqrt_with_norm_root(a, *s);
+}
+
+std::optional<Fp2> fp2_sqrt_with_norm_root(const Fp2& a, const Fp& s) noexcept {
+  if (a.c1.is_zero()) return fp2_sqrt(a);
   static const Fp half = Fp::from_u64(2).inverse();
-  const Fp t_plus = (a.c0 + *s) * half;
+  const Fp t_plus = (a.c0 + s) * half;
   const Fp c = t_plus.pow(detail::field_constants().p_plus_1_div_4);
   Fp x0;
   if (c.square() == t_plus) {

@@ -120,6 +120,7 @@ const G1Iso& g1_iso() {
 // ---- G2: E2': y^2 = x^3 + 240 u x + 1012 (1 + u), Z = -(2 + u), 3-isogeny.
 struct G2Iso {
   Fp2 a, b, z, minus_b_over_a, b_over_za;
+  Fp sqrt_minus_norm_z_cubed;  // sqrt(-N(Z)^3) = sqrt(-125) in Fp (see sswu)
   std::array<Fp2, 4> xnum;
   std::array<Fp2, 2> xden;  // plus x^2
   std::array<Fp2, 4> ynum;
@@ -135,6 +136,8 @@ const G2Iso& g2_iso() {
     k.z = -Fp2{Fp::from_u64(2), Fp::one()};
     k.minus_b_over_a = -(k.b * k.a.inverse());
     k.b_over_za = k.b * (k.z * k.a).inverse();
+    const Fp norm_z = k.z.norm();
+    k.sqrt_minus_norm_z_cubed = *fp_sqrt(-(norm_z.square() * norm_z));
     const Fp k10 = fp_hex("05c759507e8e333ebb5b7a9a47d7ed8532c52d39fd3a042a88b58423c50ae15d5c2638e343d9c71c6238aaaaaaaa97d6");
     const Fp k11 = fp_hex("11560bf17baa99bc32126fced787c88f984f87adf7ae0c7f9a208c6b4f20a4181472aaa9cb8d555526a9ffffffffc71a");
     const Fp k12a = fp_hex("11560bf17baa99bc32126fced787c88f984f87adf7ae0c7f9a208c6b4f20a4181472aaa9cb8d555526a9ffffffffc71e");
@@ -169,18 +172,33 @@ Fp2 inverse_vartime(const Fp2& a) noexcept { return a.inverse_vartime(); }
 // has its own form with sqrt_ratio below), with
 // -B/A and B/(Z A) precomputed; the failed square root of gx1 doubles as
 // the squareness test.
+//
+// Squareness of gx1 is decided by its norm N(gx1) in Fp (p = 3 mod 4: an
+// element of Fp2 is a square iff its norm is a square in Fp), with
+// c = N(gx1)^((p+1)/4): c^2 = N(gx1) when it is one, else c^2 = -N(gx1).
+// In the second case gx2 = Z^3 u^6 gx1 is the square, and its norm's root
+// follows from c without a second exponentiation: N(gx2) = N(Z)^3 N(u)^6
+// N(gx1) = -N(Z)^3 N(u)^6 c^2, so sqrt(N(gx2)) = sqrt(-N(Z)^3) N(u)^3 c
+// (-N(Z)^3 = -125 is a square: N(gx2) is one and N(gx1) is not).
 void sswu(const Fp2& u, const G2Iso& k, Fp2& x_out, Fp2& y_out) noexcept {
   const Fp2 zu2 = k.z * u.square();
   const Fp2 tv1 = zu2.square() + zu2;
   // u is public (the hash of a public message): variable-time inversion.
   const Fp2 x1 = tv1.is_zero() ? k.b_over_za : k.minus_b_over_a * (Fp2::one() + inverse_vartime(tv1));
+  const Fp2 gx1 = (x1.square() + k.a) * x1 + k.b;
+  const Fp norm_gx1 = gx1.norm();
+  const Fp c = norm_gx1.pow(detail::field_constants().p_plus_1_div_4);
   Fp2 x = x1;
-  auto y = fp2_sqrt((x1.square() + k.a) * x1 + k.b);
-  if (!y) {
-    // gx2 = Z^3 u^6 gx1 is a square whenever gx1 is not.
+  std::optional<Fp2> y;
+  if (c.square() == norm_gx1) {
+    y = fp2_sqrt_with_norm_root(gx1, c);
+  } else {
     x = zu2 * x1;
-    y = fp2_sqrt((x.square() + k.a) * x + k.b);
+    const Fp norm_u = u.norm();
+    y = fp2_sqrt_with_norm_root((x.square() + k.a) * x + k.b, k.sqrt_minus_norm_z_cubed * norm_u.square() * norm_u * c);
   }
+  // Always a root: SSWU makes gx1 or gx2 a square, and the RFC's vectors
+  // and the random-input test check the map.
   Fp2 root = *y;
   if (sgn0(u) != sgn0(root)) root = -root;
   x_out = x;

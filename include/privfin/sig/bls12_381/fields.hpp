@@ -134,6 +134,10 @@ struct Fp2 {
 // Square root in Fp2 (nullopt for non-squares) and the squareness test.
 [[nodiscard]] std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept;
 [[nodiscard]] bool fp2_is_square(const Fp2& a) noexcept;
+// fp2_sqrt(a) for a caller that already holds a square root (either sign)
+// of a's norm a0^2 + a1^2, saving the exponentiation that finds it (hashing
+// to G2 derives it for gx2 from gx1's). Variable time, public inputs.
+[[nodiscard]] std::optional<Fp2> fp2_sqrt_with_norm_root(const Fp2& a, const Fp& norm_root) noexcept;
 
 struct Fp6 {
   Fp2 c0, c1, c2;  // c0 + c1 v + c2 v^2
