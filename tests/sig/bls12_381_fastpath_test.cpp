@@ -36,7 +36,10 @@ P msm(std::span<const P> points, std::span<const Fr> scalars) {
 TEMPLATE_TEST_CASE("Pippenger MSM equals the sum of scalar multiplications", "[sig][bls12_381][curve][msm]", G1,
                    G2) {
   Prg prg(Prg::Seed{std::byte{51}});
-  for (const std::size_t n : {0UL, 1UL, 2UL, 3UL, 5UL, 17UL, 40UL}) {
+  // Sizes across window widths; the scalars split by the endomorphisms
+  // (sigma on G1, psi on G2), so a point and its negation, a repeated point
+  // and r - 1 exercise the digits' carries and the buckets' special cases.
+  for (const std::size_t n : {0UL, 1UL, 2UL, 3UL, 5UL, 17UL, 40UL, 130UL}) {
     std::vector<TestType> points;
     std::vector<Fr> scalars;
     TestType expected;
@@ -48,6 +51,7 @@ TEMPLATE_TEST_CASE("Pippenger MSM equals the sum of scalar multiplications", "[s
       if (i % 7 == 2) k = Fr::one();
       if (i % 7 == 3) k = -Fr::one();
       if (i % 7 == 5 && i > 0) points.back() = points[i - 1];
+      if (i % 7 == 6) points.back() = -points[i - 1];
       scalars.push_back(k);
       expected += points.back().mul_vartime(k.to_raw());
     }

@@ -251,11 +251,15 @@ using G2Affine = Affine<Fp2>;
 [[nodiscard]] G2 g2_mul(const G2& q, const Fr& k) noexcept;
 
 // Multi-scalar multiplication sum_i [scalars[i]] points[i] by Pippenger's
-// bucket method (windows of about log2(n) - 2 bits): roughly
-// 255 / c (n + 2^(c+1)) additions instead of n full scalar
-// multiplications. Variable time in the scalars and points: for public
-// inputs only (batch verification, aggregation with public weights).
-// Throws InvalidArgument if the sizes differ.
+// bucket method over the scalars split by the endomorphisms (two 128-bit
+// halves on G1, four 64-bit digits on G2; the window width minimises the
+// estimated cost): roughly (b / c) (m + 2^c) additions for m = 2n or 4n
+// points of b = 128 or 64 bits, instead of n full scalar multiplications.
+// The points must lie in G1 / G2, as every decoded point does (the split
+// relies on the endomorphisms acting as scalars there). Variable time in
+// the scalars and points: for public inputs only (batch verification,
+// aggregation with public weights). Throws InvalidArgument if the sizes
+// differ.
 [[nodiscard]] G1 g1_msm(std::span<const G1> points, std::span<const Fr> scalars);
 [[nodiscard]] G2 g2_msm(std::span<const G2> points, std::span<const Fr> scalars);
 
