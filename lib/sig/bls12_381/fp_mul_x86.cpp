@@ -23,38 +23,36 @@
 #if defined(__x86_64__) && defined(__ELF__)
 #include <cpuid.h>
 
-// privfin_bls12_381_fp_mul_adx (declared in fields.hpp): out = a b / 2^384
-// mod p; out may alias a or b (inputs are read before the final stores).
-// Arguments: rdi = out, rsi = a, rdx = b.
-
+// The routines' bodies are assembler macros, each expanded twice: in an
+// exported function (callee-saved registers pushed and popped) and in a
+// local subroutine that the Fp2 routines below call with their registers
+// already saved. Arguments of the bodies: rdi = out, rsi = a (or t),
+// rcx = b. They clobber rax, rbx, rcx, rdx, rsi, rbp and r8..r14, keep
+// rdi, r15 and the stack.
+//
+// privfin_fp_mont_rows: out = a b / 2^384 mod p, the CIOS above. Also
+// valid for a, b < 2p (unreduced sums, as the Fp2 squaring passes): the
+// running value stays below 2^383, and the result before the final
+// subtraction is below a b / 2^384 + p < 4p^2 / 2^384 + p < 2p. out may
+// alias a or b (inputs are read before the final stores).
 // Registers: r8..r14 hold t0..t6, their roles rotating by one each row
 // (fully unrolled, so the shift t >>= 64 costs no moves: the zero limb left
-// by the reduction becomes the next row's t6); rbp = 0, rcx = b, rax/rbx =
-// a product's low/high half, rdx = the multiplier.
+// by the reduction becomes the next row's t6); rbp = 0, rax/rbx = a
+// product's low/high half, rdx = the multiplier.
+//
+// privfin_fp_wide_rows: out = a b, the full 768-bit product (twelve
+// limbs), no reduction, for any 384-bit a and b. out must not overlap a or
+// b: limb i of the product is stored after row i. Same rotating window;
+// each row adds a b[i] and stores t0, which no later row changes.
+//
+// privfin_fp_redc_rows: out = t / 2^384 mod p, fully reduced, for a
+// 768-bit t < p 2^384. Montgomery reduction of the low half alone,
+// u = (t_lo + m p) / 2^384 with m < 2^384, gives u <= p (the window stays
+// below 2^384, so six limbs and a spare hold it); t's high half is below p
+// by the bound on t, so u + t_hi < 2p < 2^384 and one masked subtraction of
+// p finishes. out may alias t (t is read before the final stores).
 asm(R"(
-	.text
-	.p2align 5
-	.globl	privfin_bls12_381_fp_mul_adx
-	.hidden	privfin_bls12_381_fp_mul_adx
-	.type	privfin_bls12_381_fp_mul_adx,@function
-privfin_bls12_381_fp_mul_adx:
-	.cfi_startproc
-	pushq	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %rbp, -16
-	pushq	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %rbx, -24
-	pushq	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r12, -32
-	pushq	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r13, -40
-	pushq	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r14, -48
-	movq	%rdx, %rcx
+	.macro	privfin_fp_mont_rows
 	xorl	%ebp, %ebp
 	xorl	%r8d, %r8d
 	xorl	%r9d, %r9d
@@ -350,55 +348,10 @@ privfin_bls12_381_fp_mul_adx:
 	movq	%rdx, 24(%rdi)
 	movq	%rsi, 32(%rdi)
 	movq	%rbp, 40(%rdi)
-	popq	%r14
-	.cfi_adjust_cfa_offset -8
-	popq	%r13
-	.cfi_adjust_cfa_offset -8
-	popq	%r12
-	.cfi_adjust_cfa_offset -8
-	popq	%rbx
-	.cfi_adjust_cfa_offset -8
-	popq	%rbp
-	.cfi_adjust_cfa_offset -8
-	ret
-	.cfi_endproc
-	.size	privfin_bls12_381_fp_mul_adx, .-privfin_bls12_381_fp_mul_adx
+	.endm
 )");
-
-// Lazy reduction (used by Fp2 multiplication in fields.hpp): the product and
-// the reduction of the CIOS above, apart.
-
-// privfin_bls12_381_fp_mul_wide_adx (declared in fields.hpp): out = a b,
-// the full 768-bit product (twelve limbs), no reduction. a and b may be any
-// 384-bit values (callers pass sums of two reduced elements, below 2p).
-// out must not overlap a or b: limb i of the product is stored after row i.
-// Arguments: rdi = out, rsi = a, rdx = b. Registers as above: r8..r14 a
-// rotating window t0..t6 of the running sum; each row adds a b[i] and
-// stores t0, which no later row changes.
 asm(R"(
-	.text
-	.p2align 5
-	.globl	privfin_bls12_381_fp_mul_wide_adx
-	.hidden	privfin_bls12_381_fp_mul_wide_adx
-	.type	privfin_bls12_381_fp_mul_wide_adx,@function
-privfin_bls12_381_fp_mul_wide_adx:
-	.cfi_startproc
-	pushq	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %rbp, -16
-	pushq	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %rbx, -24
-	pushq	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r12, -32
-	pushq	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r13, -40
-	pushq	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r14, -48
-	movq	%rdx, %rcx
+	.macro	privfin_fp_wide_rows
 	xorl	%ebp, %ebp
 	xorl	%r8d, %r8d
 	xorl	%r9d, %r9d
@@ -550,51 +503,10 @@ privfin_bls12_381_fp_mul_wide_adx:
 	movq	%r10, 72(%rdi)
 	movq	%r11, 80(%rdi)
 	movq	%r12, 88(%rdi)
-	popq	%r14
-	.cfi_adjust_cfa_offset -8
-	popq	%r13
-	.cfi_adjust_cfa_offset -8
-	popq	%r12
-	.cfi_adjust_cfa_offset -8
-	popq	%rbx
-	.cfi_adjust_cfa_offset -8
-	popq	%rbp
-	.cfi_adjust_cfa_offset -8
-	ret
-	.cfi_endproc
-	.size	privfin_bls12_381_fp_mul_wide_adx, .-privfin_bls12_381_fp_mul_wide_adx
+	.endm
 )");
-
-// privfin_bls12_381_fp_redc_adx (declared in fields.hpp): out = t / 2^384
-// mod p, fully reduced, for a 768-bit t < p 2^384. Montgomery reduction of
-// the low half alone, u = (t_lo + m p) / 2^384 with m < 2^384, gives
-// u <= p (the window stays below 2^384, so six limbs and a spare hold it);
-// t's high half is below p by the bound on t, so u + t_hi < 2p < 2^384
-// and one masked subtraction of p finishes. out may alias t (t is read
-// before the final stores). Arguments: rdi = out, rsi = t.
 asm(R"(
-	.text
-	.p2align 5
-	.globl	privfin_bls12_381_fp_redc_adx
-	.hidden	privfin_bls12_381_fp_redc_adx
-	.type	privfin_bls12_381_fp_redc_adx,@function
-privfin_bls12_381_fp_redc_adx:
-	.cfi_startproc
-	pushq	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %rbp, -16
-	pushq	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %rbx, -24
-	pushq	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r12, -32
-	pushq	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r13, -40
-	pushq	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset %r14, -48
+	.macro	privfin_fp_redc_rows
 	movq	0(%rsi), %r8
 	movq	8(%rsi), %r9
 	movq	16(%rsi), %r10
@@ -740,7 +652,7 @@ privfin_bls12_381_fp_redc_adx:
 	adoxq	%rax, %r11
 	adcxq	%rbx, %r12
 	adoxq	%rbp, %r12
-	# u = r14, r8, r9, r10, r11, r12 (u <= p); add the high half
+	# u = r14, r8, r9, r10, r11, r12 (u <= p); add the high half of t
 	addq	48(%rsi), %r14
 	adcq	56(%rsi), %r8
 	adcq	64(%rsi), %r9
@@ -771,6 +683,114 @@ privfin_bls12_381_fp_redc_adx:
 	movq	%rdx, 24(%rdi)
 	movq	%rsi, 32(%rdi)
 	movq	%rbp, 40(%rdi)
+	.endm
+)");
+
+// privfin_bls12_381_fp_mul_adx, _fp_mul_wide_adx, _fp_redc_adx (declared in
+// fields.hpp): the bodies above as functions. Arguments: rdi = out,
+// rsi = a (or t), rdx = b.
+asm(R"(
+	.text
+	.p2align 5
+	.globl	privfin_bls12_381_fp_mul_adx
+	.hidden	privfin_bls12_381_fp_mul_adx
+	.type	privfin_bls12_381_fp_mul_adx,@function
+privfin_bls12_381_fp_mul_adx:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
+	movq	%rdx, %rcx
+	privfin_fp_mont_rows
+	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	privfin_bls12_381_fp_mul_adx, .-privfin_bls12_381_fp_mul_adx
+)");
+asm(R"(
+	.text
+	.p2align 5
+	.globl	privfin_bls12_381_fp_mul_wide_adx
+	.hidden	privfin_bls12_381_fp_mul_wide_adx
+	.type	privfin_bls12_381_fp_mul_wide_adx,@function
+privfin_bls12_381_fp_mul_wide_adx:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
+	movq	%rdx, %rcx
+	privfin_fp_wide_rows
+	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	privfin_bls12_381_fp_mul_wide_adx, .-privfin_bls12_381_fp_mul_wide_adx
+)");
+asm(R"(
+	.text
+	.p2align 5
+	.globl	privfin_bls12_381_fp_redc_adx
+	.hidden	privfin_bls12_381_fp_redc_adx
+	.type	privfin_bls12_381_fp_redc_adx,@function
+privfin_bls12_381_fp_redc_adx:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
+	privfin_fp_redc_rows
 	popq	%r14
 	.cfi_adjust_cfa_offset -8
 	popq	%r13
@@ -784,11 +804,395 @@ privfin_bls12_381_fp_redc_adx:
 	ret
 	.cfi_endproc
 	.size	privfin_bls12_381_fp_redc_adx, .-privfin_bls12_381_fp_redc_adx
+)");
+
+// The same bodies as local subroutines for the Fp2 routines.
+asm(R"(
+	.text
+	.p2align 5
+.Lprivfin_fp_mont:
+	.cfi_startproc
+	privfin_fp_mont_rows
+	ret
+	.cfi_endproc
+)");
+asm(R"(
+	.text
+	.p2align 5
+.Lprivfin_fp_wide:
+	.cfi_startproc
+	privfin_fp_wide_rows
+	ret
+	.cfi_endproc
+)");
+asm(R"(
+	.text
+	.p2align 5
+.Lprivfin_fp_redc:
+	.cfi_startproc
+	privfin_fp_redc_rows
+	ret
+	.cfi_endproc
+)");
+
+// privfin_bls12_381_fp2_mul_adx (declared in fields.hpp): out = a b in Fp2
+// with lazy reduction (Karatsuba; the C++ Fp2::mul_lazy is the same
+// computation). Arguments: rdi = out, rsi = a, rdx = b, each two Fp
+// elements of six limbs (c0 then c1, reduced). Bounds: T0 = a0 b0 and
+// T1 = a1 b1 are below p^2, T2 = (a0 + a1)(b0 + b1) below 4 p^2 with the
+// sums not reduced (below 2p < 2^382); c1 = T2 - T0 - T1 = a0 b1 + a1 b0 is
+// in [0, 2 p^2) and c0 = T0 + p^2 - T1 in (0, 2 p^2): no borrow, and both
+// below p 2^384 as the reduction needs (2p < 2^384). out may alias a or b:
+// a and b are read before the first output store. Stack frame: T0, T1, T2
+// (96 bytes each), the two sums (48 each), then out, a, b.
+asm(R"(
+	.text
+	.p2align 5
+	.globl	privfin_bls12_381_fp2_mul_adx
+	.hidden	privfin_bls12_381_fp2_mul_adx
+	.type	privfin_bls12_381_fp2_mul_adx,@function
+privfin_bls12_381_fp2_mul_adx:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
+	pushq	%r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r15, -56
+	subq	$408, %rsp
+	.cfi_adjust_cfa_offset 408
+	movq	%rdi, 384(%rsp)
+	movq	%rsi, 392(%rsp)
+	movq	%rdx, 400(%rsp)
+	# sa = a0 + a1, sb = b0 + b1, not reduced (below 2p)
+	movq	0(%rsi), %rax
+	addq	48(%rsi), %rax
+	movq	%rax, 288(%rsp)
+	movq	8(%rsi), %rax
+	adcq	56(%rsi), %rax
+	movq	%rax, 296(%rsp)
+	movq	16(%rsi), %rax
+	adcq	64(%rsi), %rax
+	movq	%rax, 304(%rsp)
+	movq	24(%rsi), %rax
+	adcq	72(%rsi), %rax
+	movq	%rax, 312(%rsp)
+	movq	32(%rsi), %rax
+	adcq	80(%rsi), %rax
+	movq	%rax, 320(%rsp)
+	movq	40(%rsi), %rax
+	adcq	88(%rsi), %rax
+	movq	%rax, 328(%rsp)
+	movq	0(%rdx), %rax
+	addq	48(%rdx), %rax
+	movq	%rax, 336(%rsp)
+	movq	8(%rdx), %rax
+	adcq	56(%rdx), %rax
+	movq	%rax, 344(%rsp)
+	movq	16(%rdx), %rax
+	adcq	64(%rdx), %rax
+	movq	%rax, 352(%rsp)
+	movq	24(%rdx), %rax
+	adcq	72(%rdx), %rax
+	movq	%rax, 360(%rsp)
+	movq	32(%rdx), %rax
+	adcq	80(%rdx), %rax
+	movq	%rax, 368(%rsp)
+	movq	40(%rdx), %rax
+	adcq	88(%rdx), %rax
+	movq	%rax, 376(%rsp)
+	# T0 = a0 b0, T1 = a1 b1, T2 = sa sb
+	leaq	0(%rsp), %rdi
+	movq	392(%rsp), %rsi
+	movq	400(%rsp), %rcx
+	call	.Lprivfin_fp_wide
+	leaq	96(%rsp), %rdi
+	movq	392(%rsp), %rsi
+	addq	$48, %rsi
+	movq	400(%rsp), %rcx
+	addq	$48, %rcx
+	call	.Lprivfin_fp_wide
+	leaq	192(%rsp), %rdi
+	leaq	288(%rsp), %rsi
+	leaq	336(%rsp), %rcx
+	call	.Lprivfin_fp_wide
+	# T2 -= T0 + T1: a0 b1 + a1 b0, no borrow
+	movq	192(%rsp), %r8
+	movq	200(%rsp), %r9
+	movq	208(%rsp), %r10
+	movq	216(%rsp), %r11
+	movq	224(%rsp), %r12
+	movq	232(%rsp), %r13
+	movq	240(%rsp), %r14
+	movq	248(%rsp), %r15
+	movq	256(%rsp), %rax
+	movq	264(%rsp), %rbx
+	movq	272(%rsp), %rcx
+	movq	280(%rsp), %rdx
+	subq	0(%rsp), %r8
+	sbbq	8(%rsp), %r9
+	sbbq	16(%rsp), %r10
+	sbbq	24(%rsp), %r11
+	sbbq	32(%rsp), %r12
+	sbbq	40(%rsp), %r13
+	sbbq	48(%rsp), %r14
+	sbbq	56(%rsp), %r15
+	sbbq	64(%rsp), %rax
+	sbbq	72(%rsp), %rbx
+	sbbq	80(%rsp), %rcx
+	sbbq	88(%rsp), %rdx
+	subq	96(%rsp), %r8
+	sbbq	104(%rsp), %r9
+	sbbq	112(%rsp), %r10
+	sbbq	120(%rsp), %r11
+	sbbq	128(%rsp), %r12
+	sbbq	136(%rsp), %r13
+	sbbq	144(%rsp), %r14
+	sbbq	152(%rsp), %r15
+	sbbq	160(%rsp), %rax
+	sbbq	168(%rsp), %rbx
+	sbbq	176(%rsp), %rcx
+	sbbq	184(%rsp), %rdx
+	movq	%r8, 192(%rsp)
+	movq	%r9, 200(%rsp)
+	movq	%r10, 208(%rsp)
+	movq	%r11, 216(%rsp)
+	movq	%r12, 224(%rsp)
+	movq	%r13, 232(%rsp)
+	movq	%r14, 240(%rsp)
+	movq	%r15, 248(%rsp)
+	movq	%rax, 256(%rsp)
+	movq	%rbx, 264(%rsp)
+	movq	%rcx, 272(%rsp)
+	movq	%rdx, 280(%rsp)
+	# T0 += p^2 - T1: a0 b0 - a1 b1 + p^2, in (0, 2p^2), no carry or borrow
+	movq	0(%rsp), %r8
+	movq	8(%rsp), %r9
+	movq	16(%rsp), %r10
+	movq	24(%rsp), %r11
+	movq	32(%rsp), %r12
+	movq	40(%rsp), %r13
+	movq	48(%rsp), %r14
+	movq	56(%rsp), %r15
+	movq	64(%rsp), %rax
+	movq	72(%rsp), %rbx
+	movq	80(%rsp), %rcx
+	movq	88(%rsp), %rdx
+	addq	.Lprivfin_fp_p2+0(%rip), %r8
+	adcq	.Lprivfin_fp_p2+8(%rip), %r9
+	adcq	.Lprivfin_fp_p2+16(%rip), %r10
+	adcq	.Lprivfin_fp_p2+24(%rip), %r11
+	adcq	.Lprivfin_fp_p2+32(%rip), %r12
+	adcq	.Lprivfin_fp_p2+40(%rip), %r13
+	adcq	.Lprivfin_fp_p2+48(%rip), %r14
+	adcq	.Lprivfin_fp_p2+56(%rip), %r15
+	adcq	.Lprivfin_fp_p2+64(%rip), %rax
+	adcq	.Lprivfin_fp_p2+72(%rip), %rbx
+	adcq	.Lprivfin_fp_p2+80(%rip), %rcx
+	adcq	.Lprivfin_fp_p2+88(%rip), %rdx
+	subq	96(%rsp), %r8
+	sbbq	104(%rsp), %r9
+	sbbq	112(%rsp), %r10
+	sbbq	120(%rsp), %r11
+	sbbq	128(%rsp), %r12
+	sbbq	136(%rsp), %r13
+	sbbq	144(%rsp), %r14
+	sbbq	152(%rsp), %r15
+	sbbq	160(%rsp), %rax
+	sbbq	168(%rsp), %rbx
+	sbbq	176(%rsp), %rcx
+	sbbq	184(%rsp), %rdx
+	movq	%r8, 0(%rsp)
+	movq	%r9, 8(%rsp)
+	movq	%r10, 16(%rsp)
+	movq	%r11, 24(%rsp)
+	movq	%r12, 32(%rsp)
+	movq	%r13, 40(%rsp)
+	movq	%r14, 48(%rsp)
+	movq	%r15, 56(%rsp)
+	movq	%rax, 64(%rsp)
+	movq	%rbx, 72(%rsp)
+	movq	%rcx, 80(%rsp)
+	movq	%rdx, 88(%rsp)
+	# out.c0 = T0 / 2^384, out.c1 = T2 / 2^384 (mod p)
+	movq	384(%rsp), %rdi
+	leaq	0(%rsp), %rsi
+	call	.Lprivfin_fp_redc
+	movq	384(%rsp), %rdi
+	addq	$48, %rdi
+	leaq	192(%rsp), %rsi
+	call	.Lprivfin_fp_redc
+	addq	$408, %rsp
+	.cfi_adjust_cfa_offset -408
+	popq	%r15
+	.cfi_adjust_cfa_offset -8
+	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	privfin_bls12_381_fp2_mul_adx, .-privfin_bls12_381_fp2_mul_adx
+)");
+
+// privfin_bls12_381_fp2_sqr_adx (declared in fields.hpp): out = a^2 in Fp2
+// by the complex method, c0 = (a0 + a1)(a0 - a1), c1 = 2 a0 a1, each one
+// Montgomery multiplication whose operands are left unreduced (below 2p:
+// a0 + a1, a0 + p - a1, a0 + a0), valid as the mont body says.
+// Arguments: rdi = out, rsi = a. Stack frame: the three operands, out, a.
+asm(R"(
+	.text
+	.p2align 5
+	.globl	privfin_bls12_381_fp2_sqr_adx
+	.hidden	privfin_bls12_381_fp2_sqr_adx
+	.type	privfin_bls12_381_fp2_sqr_adx,@function
+privfin_bls12_381_fp2_sqr_adx:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
+	pushq	%r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r15, -56
+	subq	$168, %rsp
+	.cfi_adjust_cfa_offset 168
+	movq	%rdi, 144(%rsp)
+	movq	%rsi, 152(%rsp)
+	# s = a0 + a1 (below 2p)
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	48(%rsi), %r8
+	adcq	56(%rsi), %r9
+	adcq	64(%rsi), %r10
+	adcq	72(%rsi), %r11
+	adcq	80(%rsi), %r12
+	adcq	88(%rsi), %r13
+	movq	%r8, 0(%rsp)
+	movq	%r9, 8(%rsp)
+	movq	%r10, 16(%rsp)
+	movq	%r11, 24(%rsp)
+	movq	%r12, 32(%rsp)
+	movq	%r13, 40(%rsp)
+	# d = a0 + p - a1 (in (0, 2p))
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	subq	48(%rsi), %r8
+	sbbq	56(%rsi), %r9
+	sbbq	64(%rsi), %r10
+	sbbq	72(%rsi), %r11
+	sbbq	80(%rsi), %r12
+	sbbq	88(%rsi), %r13
+	movq	%r8, 48(%rsp)
+	movq	%r9, 56(%rsp)
+	movq	%r10, 64(%rsp)
+	movq	%r11, 72(%rsp)
+	movq	%r12, 80(%rsp)
+	movq	%r13, 88(%rsp)
+	# t = a0 + a0 (below 2p)
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	%r8, %r8
+	adcq	%r9, %r9
+	adcq	%r10, %r10
+	adcq	%r11, %r11
+	adcq	%r12, %r12
+	adcq	%r13, %r13
+	movq	%r8, 96(%rsp)
+	movq	%r9, 104(%rsp)
+	movq	%r10, 112(%rsp)
+	movq	%r11, 120(%rsp)
+	movq	%r12, 128(%rsp)
+	movq	%r13, 136(%rsp)
+	# out.c0 = s d / 2^384, then out.c1 = t a1 / 2^384 (a1 is read after c0 is stored: out may alias a)
+	movq	144(%rsp), %rdi
+	leaq	0(%rsp), %rsi
+	leaq	48(%rsp), %rcx
+	call	.Lprivfin_fp_mont
+	movq	144(%rsp), %rdi
+	addq	$48, %rdi
+	leaq	96(%rsp), %rsi
+	movq	152(%rsp), %rcx
+	addq	$48, %rcx
+	call	.Lprivfin_fp_mont
+	addq	$168, %rsp
+	.cfi_adjust_cfa_offset -168
+	popq	%r15
+	.cfi_adjust_cfa_offset -8
+	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	privfin_bls12_381_fp2_sqr_adx, .-privfin_bls12_381_fp2_sqr_adx
+)");
+
+// p and p^2 (p^2 < 2^762, twelve limbs).
+asm(R"(
 	.section	.rodata
 	.p2align 4
 .Lprivfin_fp_p:
 	.quad	0xb9feffffffffaaab, 0x1eabfffeb153ffff, 0x6730d2a0f6b0f624
 	.quad	0x64774b84f38512bf, 0x4b1ba7b6434bacd7, 0x1a0111ea397fe69a
+.Lprivfin_fp_p2:
+	.quad	0x26aa00001c718e39, 0x7ced6b1d76382eab, 0x162c338362113cfd
+	.quad	0x66bf91ed3e71b743, 0x292e85a87091a049, 0x1d68619c86185c7b
+	.quad	0xf53149330978ef01, 0x50a62cfd16ddca6e, 0x66e59e49349e8bd0
+	.quad	0xe2dc90e50e7046b4, 0x4bd278eaa22f25e9, 0x2a437a4b8c35fc7
 	.text
 )");
 

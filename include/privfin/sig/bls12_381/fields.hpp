@@ -38,6 +38,11 @@ extern "C" void privfin_bls12_381_fp_mul_adx(std::uint64_t* out, const std::uint
 extern "C" void privfin_bls12_381_fp_mul_wide_adx(std::uint64_t* out, const std::uint64_t* a,
                                                   const std::uint64_t* b) noexcept;
 extern "C" void privfin_bls12_381_fp_redc_adx(std::uint64_t* out, const std::uint64_t* t) noexcept;
+// Fp2 multiplication (lazy reduction) and squaring on the same kernels, in
+// one call each: out, a and b point at an Fp2's twelve limbs (c0 then c1).
+extern "C" void privfin_bls12_381_fp2_mul_adx(std::uint64_t* out, const std::uint64_t* a,
+                                              const std::uint64_t* b) noexcept;
+extern "C" void privfin_bls12_381_fp2_sqr_adx(std::uint64_t* out, const std::uint64_t* a) noexcept;
 #endif
 
 struct FpParams {
@@ -188,38 +193,25 @@ using FpWide = Limbs<12>;
   return out;
 }
 
-// a - b mod p 2^384 for a, b < p 2^384: p 2^384 (p on the high half) is
-// added back, masked, when the difference borrows. The result is below
-// p 2^384 and congruent to a - b mod p: a valid fp_redc input.
-[[nodiscard, gnu::always_inline]] inline FpWide fp_wide_sub_mod(const FpWide& a, const FpWide& b) noexcept {
-  constexpr Limbs<6> p = FpParams::modulus;
+// a + b on twelve limbs when the sum stays below 2^768 (no carry out).
+[[nodiscard, gnu::always_inline]] inline FpWide fp_wide_add(const FpWide& a, const FpWide& b) noexcept {
   FpWide out;
 #if defined(__x86_64__)
-  unsigned char borrow = 0;
-  for (std::size_t i = 0; i < 12; ++i) {
-    unsigned long long d;
-    borrow = _subborrow_u64(borrow, a[i], b[i], &d);
-    out[i] = d;
-  }
-  const std::uint64_t mask = static_cast<std::uint64_t>(0) - borrow;
   unsigned char carry = 0;
-  for (std::size_t i = 0; i < 6; ++i) {
-    unsigned long long s;
-    carry = _addcarry_u64(carry, out[i + 6], p[i] & mask, &s);
-    out[i + 6] = s;
+  for (std::size_t i = 0; i < 12; ++i) {
+    unsigned long long sum;
+    carry = _addcarry_u64(carry, a[i], b[i], &sum);
+    out[i] = sum;
   }
 #else
-  const std::uint64_t mask = static_cast<std::uint64_t>(0) - sub_limbs(out, a, b);
-  Limbs<6> hi{}, masked{};
-  for (std::size_t i = 0; i < 6; ++i) {
-    hi[i] = out[i + 6];
-    masked[i] = p[i] & mask;
-  }
-  add_limbs(hi, hi, masked);
-  for (std::size_t i = 0; i < 6; ++i) out[i + 6] = hi[i];
+  add_limbs(out, a, b);
 #endif
   return out;
 }
+
+// p^2 (below 2^762): added to a difference of products to keep it
+// non-negative without changing it modulo p.
+inline constexpr FpWide fp_p_squared = fp_mul_wide_portable(FpParams::modulus, FpParams::modulus);
 
 }  // namespace detail
 
@@ -246,33 +238,54 @@ struct Fp2 {
   constexpr Fp2 operator-(const Fp2& o) const noexcept { return {c0 - o.c0, c1 - o.c1}; }
   constexpr Fp2 operator-() const noexcept { return {-c0, -c1}; }
   // Karatsuba: three Fp products. At run time they are kept wide and each
-  // output coefficient is reduced once (mul_lazy); in constant evaluation
-  // each product is reduced.
+  // output coefficient is reduced once: in one assembly call when the CPU
+  // has MULX/ADX (privfin_bls12_381_fp2_mul_adx), else mul_lazy. In
+  // constant evaluation each product is reduced.
   constexpr Fp2 operator*(const Fp2& o) const noexcept {
-    if (!std::is_constant_evaluated()) return mul_lazy(*this, o);
+    if (!std::is_constant_evaluated()) {
+#if defined(__x86_64__) && defined(__ELF__)
+      if (detail::fp_mul_adx_available) {
+        Fp2 out;
+        detail::privfin_bls12_381_fp2_mul_adx(out.limbs(), limbs(), o.limbs());
+        return out;
+      }
+#endif
+      return mul_lazy(*this, o);
+    }
     const Fp t0 = c0 * o.c0, t1 = c1 * o.c1;
     return {t0 - t1, (c0 + c1) * (o.c0 + o.c1) - t0 - t1};
   }
-  // Bounds (a, b reduced, so each coefficient is below p < 2^381):
+  // Portable lazy reduction, the same computation as the assembly. Bounds
+  // (a, b reduced, so each coefficient is below p < 2^381):
   //   t0 = a0 b0 < p^2, t1 = a1 b1 < p^2,
   //   t2 = (a0 + a1)(b0 + b1) < (2p)^2 (the sums are not reduced),
-  //   c1 = t2 - t0 - t1 = a0 b1 + a1 b0 in [0, 2 p^2): no borrow, and below p 2^384;
-  //   c0 = t0 - t1 in (-p^2, p^2), made non-negative by fp_wide_sub_mod.
+  //   c1 = t2 - t0 - t1 = a0 b1 + a1 b0 in [0, 2 p^2): no borrow,
+  //   c0 = t0 + p^2 - t1 in (0, 2 p^2): no borrow;
+  // both below p 2^384, as fp_redc needs (2p < 2^384).
   [[nodiscard]] static Fp2 mul_lazy(const Fp2& a, const Fp2& b) noexcept {
     using namespace detail;
-    const FpWide t0 = fp_mul_wide(a.c0.mont(), b.c0.mont());
-    const FpWide t1 = fp_mul_wide(a.c1.mont(), b.c1.mont());
-    const FpWide t2 = fp_mul_wide(fp_add_unreduced(a.c0.mont(), a.c1.mont()),
-                                  fp_add_unreduced(b.c0.mont(), b.c1.mont()));
-    return {Fp::from_mont(fp_redc(fp_wide_sub_mod(t0, t1))),
-            Fp::from_mont(fp_redc(fp_wide_sub(fp_wide_sub(t2, t0), t1)))};
+    const FpWide t0 = fp_mul_wide_portable(a.c0.mont(), b.c0.mont());
+    const FpWide t1 = fp_mul_wide_portable(a.c1.mont(), b.c1.mont());
+    const FpWide t2 = fp_mul_wide_portable(fp_add_unreduced(a.c0.mont(), a.c1.mont()),
+                                           fp_add_unreduced(b.c0.mont(), b.c1.mont()));
+    return {Fp::from_mont(fp_redc_portable(fp_wide_sub(fp_wide_add(t0, fp_p_squared), t1))),
+            Fp::from_mont(fp_redc_portable(fp_wide_sub(fp_wide_sub(t2, t0), t1)))};
   }
   constexpr Fp2 operator*(const Fp& s) const noexcept { return {c0 * s, c1 * s}; }
   constexpr Fp2& operator+=(const Fp2& o) noexcept { return *this = *this + o; }
   constexpr Fp2& operator-=(const Fp2& o) noexcept { return *this = *this - o; }
   constexpr Fp2& operator*=(const Fp2& o) noexcept { return *this = *this * o; }
 
+  // Complex method: (c0 + c1)(c0 - c1) + 2 c0 c1 u, two Fp products (in one
+  // assembly call, operands left unreduced, when the CPU has MULX/ADX).
   [[nodiscard]] constexpr Fp2 square() const noexcept {
+#if defined(__x86_64__) && defined(__ELF__)
+    if (!std::is_constant_evaluated() && detail::fp_mul_adx_available) {
+      Fp2 out;
+      detail::privfin_bls12_381_fp2_sqr_adx(out.limbs(), limbs());
+      return out;
+    }
+#endif
     const Fp t = c0 * c1;
     return {(c0 + c1) * (c0 - c1), t + t};
   }
@@ -306,7 +319,16 @@ struct Fp2 {
   [[nodiscard]] constexpr Fp2 pow(const detail::Limbs<M>& e) const noexcept {
     return detail::window_pow(*this, e);
   }
+
+ private:
+  // The twelve limbs c0, c1 as the assembly reads and writes them (the
+  // layout is asserted below the class). Writing through the const_cast
+  // is sound: it is used on a non-const local only.
+  [[nodiscard]] const std::uint64_t* limbs() const noexcept { return c0.mont().data(); }
+  [[nodiscard]] std::uint64_t* limbs() noexcept { return const_cast<std::uint64_t*>(c0.mont().data()); }
 };
+static_assert(sizeof(Fp) == 48 && std::is_standard_layout_v<Fp2> && offsetof(Fp2, c1) == 48,
+              "the Fp2 assembly takes c0 and c1 as twelve consecutive limbs");
 
 // Square root in Fp2 (nullopt for non-squares) and the squareness test.
 [[nodiscard]] std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept;
