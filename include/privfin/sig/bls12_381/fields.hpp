@@ -245,9 +245,9 @@ struct Fp2 {
     if (!std::is_constant_evaluated()) {
 #if defined(__x86_64__) && defined(__ELF__)
       if (detail::fp_mul_adx_available) {
-        Fp2 out;
-        detail::privfin_bls12_381_fp2_mul_adx(out.limbs(), limbs(), o.limbs());
-        return out;
+        detail::Limbs<12> out;  // uninitialised: the assembly writes all of it
+        detail::privfin_bls12_381_fp2_mul_adx(out.data(), limbs(), o.limbs());
+        return from_limbs(out);
       }
 #endif
       return mul_lazy(*this, o);
@@ -281,9 +281,9 @@ struct Fp2 {
   [[nodiscard]] constexpr Fp2 square() const noexcept {
 #if defined(__x86_64__) && defined(__ELF__)
     if (!std::is_constant_evaluated() && detail::fp_mul_adx_available) {
-      Fp2 out;
-      detail::privfin_bls12_381_fp2_sqr_adx(out.limbs(), limbs());
-      return out;
+      detail::Limbs<12> out;
+      detail::privfin_bls12_381_fp2_sqr_adx(out.data(), limbs());
+      return from_limbs(out);
     }
 #endif
     const Fp t = c0 * c1;
@@ -321,14 +321,20 @@ struct Fp2 {
   }
 
  private:
-  // The twelve limbs c0, c1 as the assembly reads and writes them (the
-  // layout is asserted below the class). Writing through the const_cast
-  // is sound: it is used on a non-const local only.
+  // The twelve limbs c0, c1 as the assembly reads them (the layout is
+  // asserted below the class), and an element from twelve limbs it wrote.
   [[nodiscard]] const std::uint64_t* limbs() const noexcept { return c0.mont().data(); }
-  [[nodiscard]] std::uint64_t* limbs() noexcept { return const_cast<std::uint64_t*>(c0.mont().data()); }
+  [[nodiscard]] static Fp2 from_limbs(const detail::Limbs<12>& w) noexcept {
+    detail::Limbs<6> lo, hi;
+    for (std::size_t i = 0; i < 6; ++i) {
+      lo[i] = w[i];
+      hi[i] = w[i + 6];
+    }
+    return {Fp::from_mont(lo), Fp::from_mont(hi)};
+  }
 };
 static_assert(sizeof(Fp) == 48 && std::is_standard_layout_v<Fp2> && offsetof(Fp2, c1) == 48,
-              "the Fp2 assembly takes c0 and c1 as twelve consecutive limbs");
+              "the Fp2 assembly reads c0 and c1 as twelve consecutive limbs");
 
 // Square root in Fp2 (nullopt for non-squares) and the squareness test.
 [[nodiscard]] std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept;
