@@ -28,10 +28,13 @@
 // local subroutine that the Fp2 routines below call with their registers
 // already saved. Arguments of the bodies: rdi = out, rsi = a (or t),
 // rcx = b. They clobber rax, rbx, rcx, rdx, rsi, rbp, r8..r14, xmm0 and
-// xmm1, keep rdi, r15 and the stack. A reduced result is stored as three
-// 16-byte halves pairs (movq, punpcklqdq: SSE2, baseline x86-64): GCC
-// copies field elements with 16-byte loads, which a pair of 8-byte stores
-// cannot forward to, and that stall was most of Fp2::square's own time.
+// xmm1, keep rdi, r15 and the stack. With pack = 1 (the Fp2 routines) a
+// reduced result is stored as three 16-byte pairs (movq, punpcklqdq: SSE2,
+// baseline x86-64): GCC copies field elements with 16-byte loads, which a
+// pair of 8-byte stores cannot forward to, and that stall was most of
+// Fp2::square's own time. With pack = 0 (the exported Fp routines) it is
+// six 8-byte stores: the packing lengthened a chain of dependent Fp
+// products (BM_FpMul) by 14%.
 //
 // privfin_fp_mont_rows: out = a b / 2^384 mod p, the CIOS above. Also
 // valid for a, b < 2p (unreduced sums, as the Fp2 squaring passes): the
@@ -55,7 +58,7 @@
 // by the bound on t, so u + t_hi < 2p < 2^384 and one masked subtraction of
 // p finishes. out may alias t (t is read before the final stores).
 asm(R"(
-	.macro	privfin_fp_mont_rows
+	.macro	privfin_fp_mont_rows pack
 	xorl	%ebp, %ebp
 	xorl	%r8d, %r8d
 	xorl	%r9d, %r9d
@@ -345,6 +348,7 @@ asm(R"(
 	cmovcq	%r10, %rdx
 	cmovcq	%r11, %rsi
 	cmovcq	%r12, %rbp
+	.if \pack
 	movq	%rax, %xmm0
 	movq	%rbx, %xmm1
 	punpcklqdq	%xmm1, %xmm0
@@ -357,6 +361,14 @@ asm(R"(
 	movq	%rbp, %xmm1
 	punpcklqdq	%xmm1, %xmm0
 	movdqu	%xmm0, 32(%rdi)
+	.else
+	movq	%rax, 0(%rdi)
+	movq	%rbx, 8(%rdi)
+	movq	%rcx, 16(%rdi)
+	movq	%rdx, 24(%rdi)
+	movq	%rsi, 32(%rdi)
+	movq	%rbp, 40(%rdi)
+	.endif
 	.endm
 )");
 asm(R"(
@@ -515,7 +527,7 @@ asm(R"(
 	.endm
 )");
 asm(R"(
-	.macro	privfin_fp_redc_rows
+	.macro	privfin_fp_redc_rows pack
 	movq	0(%rsi), %r8
 	movq	8(%rsi), %r9
 	movq	16(%rsi), %r10
@@ -686,6 +698,7 @@ asm(R"(
 	cmovcq	%r10, %rdx
 	cmovcq	%r11, %rsi
 	cmovcq	%r12, %rbp
+	.if \pack
 	movq	%rax, %xmm0
 	movq	%rbx, %xmm1
 	punpcklqdq	%xmm1, %xmm0
@@ -698,6 +711,14 @@ asm(R"(
 	movq	%rbp, %xmm1
 	punpcklqdq	%xmm1, %xmm0
 	movdqu	%xmm0, 32(%rdi)
+	.else
+	movq	%rax, 0(%rdi)
+	movq	%rbx, 8(%rdi)
+	movq	%rcx, 16(%rdi)
+	movq	%rdx, 24(%rdi)
+	movq	%rsi, 32(%rdi)
+	movq	%rbp, 40(%rdi)
+	.endif
 	.endm
 )");
 
@@ -728,7 +749,7 @@ privfin_bls12_381_fp_mul_adx:
 	.cfi_adjust_cfa_offset 8
 	.cfi_offset %r14, -48
 	movq	%rdx, %rcx
-	privfin_fp_mont_rows
+	privfin_fp_mont_rows 0
 	popq	%r14
 	.cfi_adjust_cfa_offset -8
 	popq	%r13
@@ -805,7 +826,7 @@ privfin_bls12_381_fp_redc_adx:
 	pushq	%r14
 	.cfi_adjust_cfa_offset 8
 	.cfi_offset %r14, -48
-	privfin_fp_redc_rows
+	privfin_fp_redc_rows 0
 	popq	%r14
 	.cfi_adjust_cfa_offset -8
 	popq	%r13
@@ -827,7 +848,7 @@ asm(R"(
 	.p2align 5
 .Lprivfin_fp_mont:
 	.cfi_startproc
-	privfin_fp_mont_rows
+	privfin_fp_mont_rows 1
 	ret
 	.cfi_endproc
 )");
@@ -845,7 +866,7 @@ asm(R"(
 	.p2align 5
 .Lprivfin_fp_redc:
 	.cfi_startproc
-	privfin_fp_redc_rows
+	privfin_fp_redc_rows 1
 	ret
 	.cfi_endproc
 )");
