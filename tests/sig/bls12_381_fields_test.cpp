@@ -366,3 +366,33 @@ TEST_CASE("Fp2 lazy multiplication and squaring equal reducing every Fp product"
   constexpr Fp2 product = a * b;
   CHECK(product == reference(a, b));
 }
+
+TEST_CASE("Fp6 lazy multiplication equals reducing every Fp2 product", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{45}});
+  std::vector<Fp6> values;
+  const std::vector<Fp> edges = boundary_fp();
+  // Coefficients at the edges, each position in turn, and all of them.
+  for (const Fp& x : edges) {
+    const Fp2 e{x, -x};
+    values.push_back({e, Fp2::zero(), Fp2::zero()});
+    values.push_back({Fp2::zero(), e, Fp2::zero()});
+    values.push_back({Fp2::zero(), Fp2::zero(), e});
+    values.push_back({e, e, e});
+    values.push_back({Fp2{x, x}, Fp2{-Fp::one(), x}, Fp2{x, -Fp::one()}});
+  }
+  values.push_back(Fp6::zero());
+  values.push_back(Fp6::one());
+  values.push_back(-Fp6::one());
+  for (int i = 0; i < 200; ++i) values.push_back(testutil::random_fp6(prg));
+  INFO("MULX/ADX path in use: " << lazy::fp_mul_adx_available);
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j : {i, (i * 7 + 3) % values.size(), values.size() - 1 - i}) {
+      if (!(values[i] * values[j] == Fp6::mul_reduced(values[i], values[j]))) ++mismatches;
+    }
+    Fp6 aliased = values[i];
+    aliased = aliased * aliased;
+    if (!(aliased == Fp6::mul_reduced(values[i], values[i]))) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}

@@ -43,6 +43,10 @@ extern "C" void privfin_bls12_381_fp_redc_adx(std::uint64_t* out, const std::uin
 extern "C" void privfin_bls12_381_fp2_mul_adx(std::uint64_t* out, const std::uint64_t* a,
                                               const std::uint64_t* b) noexcept;
 extern "C" void privfin_bls12_381_fp2_sqr_adx(std::uint64_t* out, const std::uint64_t* a) noexcept;
+// Fp6 multiplication with the six Fp2 products unreduced and one reduction
+// per Fp coefficient; out, a and b point at an Fp6's 36 limbs.
+extern "C" void privfin_bls12_381_fp6_mul_adx(std::uint64_t* out, const std::uint64_t* a,
+                                              const std::uint64_t* b) noexcept;
 #endif
 
 struct FpParams {
@@ -349,7 +353,11 @@ struct Fp6 {
   Fp6 operator+(const Fp6& o) const noexcept { return {c0 + o.c0, c1 + o.c1, c2 + o.c2}; }
   Fp6 operator-(const Fp6& o) const noexcept { return {c0 - o.c0, c1 - o.c1, c2 - o.c2}; }
   Fp6 operator-() const noexcept { return {-c0, -c1, -c2}; }
+  // One assembly call with lazy reduction when the CPU has MULX/ADX (see
+  // fp_mul_x86.cpp), else mul_reduced; the same result either way.
   Fp6 operator*(const Fp6& o) const noexcept;
+  // Karatsuba over Fp2 with every Fp2 product reduced: the portable path.
+  [[nodiscard]] static Fp6 mul_reduced(const Fp6& a, const Fp6& b) noexcept;
   [[nodiscard]] Fp6 square() const noexcept;
   // Multiplication by v (the Fp12 non-residue).
   [[nodiscard]] Fp6 mul_by_v() const noexcept { return {c2.mul_by_xi(), c0, c1}; }
@@ -362,6 +370,9 @@ struct Fp6 {
     return a.c0 == b.c0 && a.c1 == b.c1 && a.c2 == b.c2;
   }
 };
+static_assert(sizeof(Fp2) == 96 && std::is_standard_layout_v<Fp6> && offsetof(Fp6, c1) == 96 &&
+                  offsetof(Fp6, c2) == 192,
+              "the Fp6 assembly reads an Fp6 as 36 consecutive limbs");
 
 struct Fp12 {
   Fp6 c0, c1;  // c0 + c1 w
