@@ -3181,6 +3181,703 @@ privfin_bls12_381_fp6_mul_adx:
 	.size	privfin_bls12_381_fp6_mul_adx, .-privfin_bls12_381_fp6_mul_adx
 )");
 
+// .Lprivfin_fp2_sqrw: out (24 limbs) = x^2 in Fp2, unreduced, for reduced
+// x: out.c0 = (x0 + x1)(x0 + p - x1) in [0, 4p^2), out.c1 = 2 x0 x1 in
+// [0, 2p^2), both below M (4p < 2^384). rdi = out, rsi = x; out must not
+// overlap x. Frame: the three operands, out, x.
+asm(R"(
+	.text
+	.p2align 5
+.Lprivfin_fp2_sqrw:
+	.cfi_startproc
+	subq	$168, %rsp
+	.cfi_adjust_cfa_offset 168
+	movq	%rdi, 144(%rsp)
+	movq	%rsi, 152(%rsp)
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	48(%rsi), %r8
+	adcq	56(%rsi), %r9
+	adcq	64(%rsi), %r10
+	adcq	72(%rsi), %r11
+	adcq	80(%rsi), %r12
+	adcq	88(%rsi), %r13
+	movq	%r8, 0(%rsp)
+	movq	%r9, 8(%rsp)
+	movq	%r10, 16(%rsp)
+	movq	%r11, 24(%rsp)
+	movq	%r12, 32(%rsp)
+	movq	%r13, 40(%rsp)
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	subq	48(%rsi), %r8
+	sbbq	56(%rsi), %r9
+	sbbq	64(%rsi), %r10
+	sbbq	72(%rsi), %r11
+	sbbq	80(%rsi), %r12
+	sbbq	88(%rsi), %r13
+	movq	%r8, 48(%rsp)
+	movq	%r9, 56(%rsp)
+	movq	%r10, 64(%rsp)
+	movq	%r11, 72(%rsp)
+	movq	%r12, 80(%rsp)
+	movq	%r13, 88(%rsp)
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	%r8, %r8
+	adcq	%r9, %r9
+	adcq	%r10, %r10
+	adcq	%r11, %r11
+	adcq	%r12, %r12
+	adcq	%r13, %r13
+	movq	%r8, 96(%rsp)
+	movq	%r9, 104(%rsp)
+	movq	%r10, 112(%rsp)
+	movq	%r11, 120(%rsp)
+	movq	%r12, 128(%rsp)
+	movq	%r13, 136(%rsp)
+	leaq	0(%rsp), %rsi
+	leaq	48(%rsp), %rcx
+	call	.Lprivfin_fp_wide
+	movq	144(%rsp), %rdi
+	addq	$96, %rdi
+	leaq	96(%rsp), %rsi
+	movq	152(%rsp), %rcx
+	addq	$48, %rcx
+	call	.Lprivfin_fp_wide
+	addq	$168, %rsp
+	.cfi_adjust_cfa_offset -168
+	ret
+	.cfi_endproc
+)");
+
+// privfin_bls12_381_fp4_sqr_adx (declared in fields.hpp): (a + b t)^2 in
+// Fp4 = Fp2[t] / (t^2 - xi), the kernel of the cyclotomic squaring:
+// out0 = xi b^2 + a^2, out1 = (a + b)^2 - a^2 - b^2, from three unreduced
+// Fp2 squares (six wide products) combined modulo M and four reductions
+// (the reduced form took six Montgomery products and six reductions).
+// rdi = out (24 limbs: out0, out1), rsi = a, rdx = b (Fp2, 12 limbs each);
+// out may alias a or b. Frame: out, a, b, a^2, b^2, a + b, (a + b)^2, and
+// a wide scratch.
+asm(R"(
+	.text
+	.p2align 5
+	.globl	privfin_bls12_381_fp4_sqr_adx
+	.hidden	privfin_bls12_381_fp4_sqr_adx
+	.type	privfin_bls12_381_fp4_sqr_adx,@function
+privfin_bls12_381_fp4_sqr_adx:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
+	pushq	%r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r15, -56
+	subq	$904, %rsp
+	.cfi_adjust_cfa_offset 904
+	movq	%rdi, 0(%rsp)
+	movq	%rsi, 8(%rsp)
+	movq	%rdx, 16(%rsp)
+	movq	%rdx, %rdi
+	# s = a + b, reduced
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	addq	0(%rdi), %r8
+	adcq	8(%rdi), %r9
+	adcq	16(%rdi), %r10
+	adcq	24(%rdi), %r11
+	adcq	32(%rdi), %r12
+	adcq	40(%rdi), %r13
+	movq	%r8, %rax
+	movq	%r9, %rbx
+	movq	%r10, %rcx
+	movq	%r11, %rdx
+	movq	%r12, %rbp
+	movq	%r13, %r15
+	subq	.Lprivfin_fp_p+0(%rip), %rax
+	sbbq	.Lprivfin_fp_p+8(%rip), %rbx
+	sbbq	.Lprivfin_fp_p+16(%rip), %rcx
+	sbbq	.Lprivfin_fp_p+24(%rip), %rdx
+	sbbq	.Lprivfin_fp_p+32(%rip), %rbp
+	sbbq	.Lprivfin_fp_p+40(%rip), %r15
+	cmovcq	%r8, %rax
+	cmovcq	%r9, %rbx
+	cmovcq	%r10, %rcx
+	cmovcq	%r11, %rdx
+	cmovcq	%r12, %rbp
+	cmovcq	%r13, %r15
+	movq	%rax, 416(%rsp)
+	movq	%rbx, 424(%rsp)
+	movq	%rcx, 432(%rsp)
+	movq	%rdx, 440(%rsp)
+	movq	%rbp, 448(%rsp)
+	movq	%r15, 456(%rsp)
+	movq	48(%rsi), %r8
+	movq	56(%rsi), %r9
+	movq	64(%rsi), %r10
+	movq	72(%rsi), %r11
+	movq	80(%rsi), %r12
+	movq	88(%rsi), %r13
+	addq	48(%rdi), %r8
+	adcq	56(%rdi), %r9
+	adcq	64(%rdi), %r10
+	adcq	72(%rdi), %r11
+	adcq	80(%rdi), %r12
+	adcq	88(%rdi), %r13
+	movq	%r8, %rax
+	movq	%r9, %rbx
+	movq	%r10, %rcx
+	movq	%r11, %rdx
+	movq	%r12, %rbp
+	movq	%r13, %r15
+	subq	.Lprivfin_fp_p+0(%rip), %rax
+	sbbq	.Lprivfin_fp_p+8(%rip), %rbx
+	sbbq	.Lprivfin_fp_p+16(%rip), %rcx
+	sbbq	.Lprivfin_fp_p+24(%rip), %rdx
+	sbbq	.Lprivfin_fp_p+32(%rip), %rbp
+	sbbq	.Lprivfin_fp_p+40(%rip), %r15
+	cmovcq	%r8, %rax
+	cmovcq	%r9, %rbx
+	cmovcq	%r10, %rcx
+	cmovcq	%r11, %rdx
+	cmovcq	%r12, %rbp
+	cmovcq	%r13, %r15
+	movq	%rax, 464(%rsp)
+	movq	%rbx, 472(%rsp)
+	movq	%rcx, 480(%rsp)
+	movq	%rdx, 488(%rsp)
+	movq	%rbp, 496(%rsp)
+	movq	%r15, 504(%rsp)
+	leaq	32(%rsp), %rdi
+	movq	8(%rsp), %rsi
+	call	.Lprivfin_fp2_sqrw
+	leaq	224(%rsp), %rdi
+	movq	16(%rsp), %rsi
+	call	.Lprivfin_fp2_sqrw
+	leaq	512(%rsp), %rdi
+	leaq	416(%rsp), %rsi
+	call	.Lprivfin_fp2_sqrw
+	# out1 = s^2 - a^2 - b^2 = 2 a b, in S2
+	# wide sub: [512] = [512] - [32] mod p 2^384
+	movq	512(%rsp), %r8
+	movq	520(%rsp), %r9
+	movq	528(%rsp), %r10
+	movq	536(%rsp), %r11
+	movq	544(%rsp), %r12
+	movq	552(%rsp), %r13
+	subq	32(%rsp), %r8
+	sbbq	40(%rsp), %r9
+	sbbq	48(%rsp), %r10
+	sbbq	56(%rsp), %r11
+	sbbq	64(%rsp), %r12
+	sbbq	72(%rsp), %r13
+	movq	%r8, 512(%rsp)
+	movq	%r9, 520(%rsp)
+	movq	%r10, 528(%rsp)
+	movq	%r11, 536(%rsp)
+	movq	%r12, 544(%rsp)
+	movq	%r13, 552(%rsp)
+	movq	560(%rsp), %rax
+	movq	568(%rsp), %rbx
+	movq	576(%rsp), %rcx
+	movq	584(%rsp), %rdx
+	movq	592(%rsp), %rsi
+	movq	600(%rsp), %rdi
+	sbbq	80(%rsp), %rax
+	sbbq	88(%rsp), %rbx
+	sbbq	96(%rsp), %rcx
+	sbbq	104(%rsp), %rdx
+	sbbq	112(%rsp), %rsi
+	sbbq	120(%rsp), %rdi
+	sbbq	%r14, %r14
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	testq	%r14, %r14
+	cmovzq	%rax, %r8
+	cmovzq	%rbx, %r9
+	cmovzq	%rcx, %r10
+	cmovzq	%rdx, %r11
+	cmovzq	%rsi, %r12
+	cmovzq	%rdi, %r13
+	movq	%r8, 560(%rsp)
+	movq	%r9, 568(%rsp)
+	movq	%r10, 576(%rsp)
+	movq	%r11, 584(%rsp)
+	movq	%r12, 592(%rsp)
+	movq	%r13, 600(%rsp)
+	# wide sub: [608] = [608] - [128] mod p 2^384
+	movq	608(%rsp), %r8
+	movq	616(%rsp), %r9
+	movq	624(%rsp), %r10
+	movq	632(%rsp), %r11
+	movq	640(%rsp), %r12
+	movq	648(%rsp), %r13
+	subq	128(%rsp), %r8
+	sbbq	136(%rsp), %r9
+	sbbq	144(%rsp), %r10
+	sbbq	152(%rsp), %r11
+	sbbq	160(%rsp), %r12
+	sbbq	168(%rsp), %r13
+	movq	%r8, 608(%rsp)
+	movq	%r9, 616(%rsp)
+	movq	%r10, 624(%rsp)
+	movq	%r11, 632(%rsp)
+	movq	%r12, 640(%rsp)
+	movq	%r13, 648(%rsp)
+	movq	656(%rsp), %rax
+	movq	664(%rsp), %rbx
+	movq	672(%rsp), %rcx
+	movq	680(%rsp), %rdx
+	movq	688(%rsp), %rsi
+	movq	696(%rsp), %rdi
+	sbbq	176(%rsp), %rax
+	sbbq	184(%rsp), %rbx
+	sbbq	192(%rsp), %rcx
+	sbbq	200(%rsp), %rdx
+	sbbq	208(%rsp), %rsi
+	sbbq	216(%rsp), %rdi
+	sbbq	%r14, %r14
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	testq	%r14, %r14
+	cmovzq	%rax, %r8
+	cmovzq	%rbx, %r9
+	cmovzq	%rcx, %r10
+	cmovzq	%rdx, %r11
+	cmovzq	%rsi, %r12
+	cmovzq	%rdi, %r13
+	movq	%r8, 656(%rsp)
+	movq	%r9, 664(%rsp)
+	movq	%r10, 672(%rsp)
+	movq	%r11, 680(%rsp)
+	movq	%r12, 688(%rsp)
+	movq	%r13, 696(%rsp)
+	# wide sub: [512] = [512] - [224] mod p 2^384
+	movq	512(%rsp), %r8
+	movq	520(%rsp), %r9
+	movq	528(%rsp), %r10
+	movq	536(%rsp), %r11
+	movq	544(%rsp), %r12
+	movq	552(%rsp), %r13
+	subq	224(%rsp), %r8
+	sbbq	232(%rsp), %r9
+	sbbq	240(%rsp), %r10
+	sbbq	248(%rsp), %r11
+	sbbq	256(%rsp), %r12
+	sbbq	264(%rsp), %r13
+	movq	%r8, 512(%rsp)
+	movq	%r9, 520(%rsp)
+	movq	%r10, 528(%rsp)
+	movq	%r11, 536(%rsp)
+	movq	%r12, 544(%rsp)
+	movq	%r13, 552(%rsp)
+	movq	560(%rsp), %rax
+	movq	568(%rsp), %rbx
+	movq	576(%rsp), %rcx
+	movq	584(%rsp), %rdx
+	movq	592(%rsp), %rsi
+	movq	600(%rsp), %rdi
+	sbbq	272(%rsp), %rax
+	sbbq	280(%rsp), %rbx
+	sbbq	288(%rsp), %rcx
+	sbbq	296(%rsp), %rdx
+	sbbq	304(%rsp), %rsi
+	sbbq	312(%rsp), %rdi
+	sbbq	%r14, %r14
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	testq	%r14, %r14
+	cmovzq	%rax, %r8
+	cmovzq	%rbx, %r9
+	cmovzq	%rcx, %r10
+	cmovzq	%rdx, %r11
+	cmovzq	%rsi, %r12
+	cmovzq	%rdi, %r13
+	movq	%r8, 560(%rsp)
+	movq	%r9, 568(%rsp)
+	movq	%r10, 576(%rsp)
+	movq	%r11, 584(%rsp)
+	movq	%r12, 592(%rsp)
+	movq	%r13, 600(%rsp)
+	# wide sub: [608] = [608] - [320] mod p 2^384
+	movq	608(%rsp), %r8
+	movq	616(%rsp), %r9
+	movq	624(%rsp), %r10
+	movq	632(%rsp), %r11
+	movq	640(%rsp), %r12
+	movq	648(%rsp), %r13
+	subq	320(%rsp), %r8
+	sbbq	328(%rsp), %r9
+	sbbq	336(%rsp), %r10
+	sbbq	344(%rsp), %r11
+	sbbq	352(%rsp), %r12
+	sbbq	360(%rsp), %r13
+	movq	%r8, 608(%rsp)
+	movq	%r9, 616(%rsp)
+	movq	%r10, 624(%rsp)
+	movq	%r11, 632(%rsp)
+	movq	%r12, 640(%rsp)
+	movq	%r13, 648(%rsp)
+	movq	656(%rsp), %rax
+	movq	664(%rsp), %rbx
+	movq	672(%rsp), %rcx
+	movq	680(%rsp), %rdx
+	movq	688(%rsp), %rsi
+	movq	696(%rsp), %rdi
+	sbbq	368(%rsp), %rax
+	sbbq	376(%rsp), %rbx
+	sbbq	384(%rsp), %rcx
+	sbbq	392(%rsp), %rdx
+	sbbq	400(%rsp), %rsi
+	sbbq	408(%rsp), %rdi
+	sbbq	%r14, %r14
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	testq	%r14, %r14
+	cmovzq	%rax, %r8
+	cmovzq	%rbx, %r9
+	cmovzq	%rcx, %r10
+	cmovzq	%rdx, %r11
+	cmovzq	%rsi, %r12
+	cmovzq	%rdi, %r13
+	movq	%r8, 656(%rsp)
+	movq	%r9, 664(%rsp)
+	movq	%r10, 672(%rsp)
+	movq	%r11, 680(%rsp)
+	movq	%r12, 688(%rsp)
+	movq	%r13, 696(%rsp)
+	# out0 = xi b^2 + a^2, in X
+	# wide sub: [704] = [224] - [320] mod p 2^384
+	movq	224(%rsp), %r8
+	movq	232(%rsp), %r9
+	movq	240(%rsp), %r10
+	movq	248(%rsp), %r11
+	movq	256(%rsp), %r12
+	movq	264(%rsp), %r13
+	subq	320(%rsp), %r8
+	sbbq	328(%rsp), %r9
+	sbbq	336(%rsp), %r10
+	sbbq	344(%rsp), %r11
+	sbbq	352(%rsp), %r12
+	sbbq	360(%rsp), %r13
+	movq	%r8, 704(%rsp)
+	movq	%r9, 712(%rsp)
+	movq	%r10, 720(%rsp)
+	movq	%r11, 728(%rsp)
+	movq	%r12, 736(%rsp)
+	movq	%r13, 744(%rsp)
+	movq	272(%rsp), %rax
+	movq	280(%rsp), %rbx
+	movq	288(%rsp), %rcx
+	movq	296(%rsp), %rdx
+	movq	304(%rsp), %rsi
+	movq	312(%rsp), %rdi
+	sbbq	368(%rsp), %rax
+	sbbq	376(%rsp), %rbx
+	sbbq	384(%rsp), %rcx
+	sbbq	392(%rsp), %rdx
+	sbbq	400(%rsp), %rsi
+	sbbq	408(%rsp), %rdi
+	sbbq	%r14, %r14
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	addq	.Lprivfin_fp_p+0(%rip), %r8
+	adcq	.Lprivfin_fp_p+8(%rip), %r9
+	adcq	.Lprivfin_fp_p+16(%rip), %r10
+	adcq	.Lprivfin_fp_p+24(%rip), %r11
+	adcq	.Lprivfin_fp_p+32(%rip), %r12
+	adcq	.Lprivfin_fp_p+40(%rip), %r13
+	testq	%r14, %r14
+	cmovzq	%rax, %r8
+	cmovzq	%rbx, %r9
+	cmovzq	%rcx, %r10
+	cmovzq	%rdx, %r11
+	cmovzq	%rsi, %r12
+	cmovzq	%rdi, %r13
+	movq	%r8, 752(%rsp)
+	movq	%r9, 760(%rsp)
+	movq	%r10, 768(%rsp)
+	movq	%r11, 776(%rsp)
+	movq	%r12, 784(%rsp)
+	movq	%r13, 792(%rsp)
+	# wide add: [800] = [224] + [320] mod p 2^384
+	movq	224(%rsp), %r8
+	movq	232(%rsp), %r9
+	movq	240(%rsp), %r10
+	movq	248(%rsp), %r11
+	movq	256(%rsp), %r12
+	movq	264(%rsp), %r13
+	addq	320(%rsp), %r8
+	adcq	328(%rsp), %r9
+	adcq	336(%rsp), %r10
+	adcq	344(%rsp), %r11
+	adcq	352(%rsp), %r12
+	adcq	360(%rsp), %r13
+	movq	%r8, 800(%rsp)
+	movq	%r9, 808(%rsp)
+	movq	%r10, 816(%rsp)
+	movq	%r11, 824(%rsp)
+	movq	%r12, 832(%rsp)
+	movq	%r13, 840(%rsp)
+	movq	272(%rsp), %rax
+	movq	280(%rsp), %rbx
+	movq	288(%rsp), %rcx
+	movq	296(%rsp), %rdx
+	movq	304(%rsp), %rsi
+	movq	312(%rsp), %rdi
+	adcq	368(%rsp), %rax
+	adcq	376(%rsp), %rbx
+	adcq	384(%rsp), %rcx
+	adcq	392(%rsp), %rdx
+	adcq	400(%rsp), %rsi
+	adcq	408(%rsp), %rdi
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	subq	.Lprivfin_fp_p+0(%rip), %r8
+	sbbq	.Lprivfin_fp_p+8(%rip), %r9
+	sbbq	.Lprivfin_fp_p+16(%rip), %r10
+	sbbq	.Lprivfin_fp_p+24(%rip), %r11
+	sbbq	.Lprivfin_fp_p+32(%rip), %r12
+	sbbq	.Lprivfin_fp_p+40(%rip), %r13
+	cmovcq	%rax, %r8
+	cmovcq	%rbx, %r9
+	cmovcq	%rcx, %r10
+	cmovcq	%rdx, %r11
+	cmovcq	%rsi, %r12
+	cmovcq	%rdi, %r13
+	movq	%r8, 848(%rsp)
+	movq	%r9, 856(%rsp)
+	movq	%r10, 864(%rsp)
+	movq	%r11, 872(%rsp)
+	movq	%r12, 880(%rsp)
+	movq	%r13, 888(%rsp)
+	# wide add: [704] = [704] + [32] mod p 2^384
+	movq	704(%rsp), %r8
+	movq	712(%rsp), %r9
+	movq	720(%rsp), %r10
+	movq	728(%rsp), %r11
+	movq	736(%rsp), %r12
+	movq	744(%rsp), %r13
+	addq	32(%rsp), %r8
+	adcq	40(%rsp), %r9
+	adcq	48(%rsp), %r10
+	adcq	56(%rsp), %r11
+	adcq	64(%rsp), %r12
+	adcq	72(%rsp), %r13
+	movq	%r8, 704(%rsp)
+	movq	%r9, 712(%rsp)
+	movq	%r10, 720(%rsp)
+	movq	%r11, 728(%rsp)
+	movq	%r12, 736(%rsp)
+	movq	%r13, 744(%rsp)
+	movq	752(%rsp), %rax
+	movq	760(%rsp), %rbx
+	movq	768(%rsp), %rcx
+	movq	776(%rsp), %rdx
+	movq	784(%rsp), %rsi
+	movq	792(%rsp), %rdi
+	adcq	80(%rsp), %rax
+	adcq	88(%rsp), %rbx
+	adcq	96(%rsp), %rcx
+	adcq	104(%rsp), %rdx
+	adcq	112(%rsp), %rsi
+	adcq	120(%rsp), %rdi
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	subq	.Lprivfin_fp_p+0(%rip), %r8
+	sbbq	.Lprivfin_fp_p+8(%rip), %r9
+	sbbq	.Lprivfin_fp_p+16(%rip), %r10
+	sbbq	.Lprivfin_fp_p+24(%rip), %r11
+	sbbq	.Lprivfin_fp_p+32(%rip), %r12
+	sbbq	.Lprivfin_fp_p+40(%rip), %r13
+	cmovcq	%rax, %r8
+	cmovcq	%rbx, %r9
+	cmovcq	%rcx, %r10
+	cmovcq	%rdx, %r11
+	cmovcq	%rsi, %r12
+	cmovcq	%rdi, %r13
+	movq	%r8, 752(%rsp)
+	movq	%r9, 760(%rsp)
+	movq	%r10, 768(%rsp)
+	movq	%r11, 776(%rsp)
+	movq	%r12, 784(%rsp)
+	movq	%r13, 792(%rsp)
+	# wide add: [800] = [800] + [128] mod p 2^384
+	movq	800(%rsp), %r8
+	movq	808(%rsp), %r9
+	movq	816(%rsp), %r10
+	movq	824(%rsp), %r11
+	movq	832(%rsp), %r12
+	movq	840(%rsp), %r13
+	addq	128(%rsp), %r8
+	adcq	136(%rsp), %r9
+	adcq	144(%rsp), %r10
+	adcq	152(%rsp), %r11
+	adcq	160(%rsp), %r12
+	adcq	168(%rsp), %r13
+	movq	%r8, 800(%rsp)
+	movq	%r9, 808(%rsp)
+	movq	%r10, 816(%rsp)
+	movq	%r11, 824(%rsp)
+	movq	%r12, 832(%rsp)
+	movq	%r13, 840(%rsp)
+	movq	848(%rsp), %rax
+	movq	856(%rsp), %rbx
+	movq	864(%rsp), %rcx
+	movq	872(%rsp), %rdx
+	movq	880(%rsp), %rsi
+	movq	888(%rsp), %rdi
+	adcq	176(%rsp), %rax
+	adcq	184(%rsp), %rbx
+	adcq	192(%rsp), %rcx
+	adcq	200(%rsp), %rdx
+	adcq	208(%rsp), %rsi
+	adcq	216(%rsp), %rdi
+	movq	%rax, %r8
+	movq	%rbx, %r9
+	movq	%rcx, %r10
+	movq	%rdx, %r11
+	movq	%rsi, %r12
+	movq	%rdi, %r13
+	subq	.Lprivfin_fp_p+0(%rip), %r8
+	sbbq	.Lprivfin_fp_p+8(%rip), %r9
+	sbbq	.Lprivfin_fp_p+16(%rip), %r10
+	sbbq	.Lprivfin_fp_p+24(%rip), %r11
+	sbbq	.Lprivfin_fp_p+32(%rip), %r12
+	sbbq	.Lprivfin_fp_p+40(%rip), %r13
+	cmovcq	%rax, %r8
+	cmovcq	%rbx, %r9
+	cmovcq	%rcx, %r10
+	cmovcq	%rdx, %r11
+	cmovcq	%rsi, %r12
+	cmovcq	%rdi, %r13
+	movq	%r8, 848(%rsp)
+	movq	%r9, 856(%rsp)
+	movq	%r10, 864(%rsp)
+	movq	%r11, 872(%rsp)
+	movq	%r12, 880(%rsp)
+	movq	%r13, 888(%rsp)
+	# reduce the four coefficients into out (a and b are no longer read: out may alias them)
+	movq	0(%rsp), %rdi
+	leaq	704(%rsp), %rsi
+	call	.Lprivfin_fp_redc
+	movq	0(%rsp), %rdi
+	addq	$48, %rdi
+	leaq	800(%rsp), %rsi
+	call	.Lprivfin_fp_redc
+	movq	0(%rsp), %rdi
+	addq	$96, %rdi
+	leaq	512(%rsp), %rsi
+	call	.Lprivfin_fp_redc
+	movq	0(%rsp), %rdi
+	addq	$144, %rdi
+	leaq	608(%rsp), %rsi
+	call	.Lprivfin_fp_redc
+	addq	$904, %rsp
+	.cfi_adjust_cfa_offset -904
+	popq	%r15
+	.cfi_adjust_cfa_offset -8
+	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	privfin_bls12_381_fp4_sqr_adx, .-privfin_bls12_381_fp4_sqr_adx
+)");
+
 // p and p^2 (p^2 < 2^762, twelve limbs).
 asm(R"(
 	.section	.rodata

@@ -47,6 +47,10 @@ extern "C" void privfin_bls12_381_fp2_sqr_adx(std::uint64_t* out, const std::uin
 // per Fp coefficient; out, a and b point at an Fp6's 36 limbs.
 extern "C" void privfin_bls12_381_fp6_mul_adx(std::uint64_t* out, const std::uint64_t* a,
                                               const std::uint64_t* b) noexcept;
+// (a + b t)^2 in Fp4 = Fp2[t] / (t^2 - xi) (the cyclotomic squaring's
+// kernel) with three unreduced Fp2 squares; out is two Fp2 (24 limbs).
+extern "C" void privfin_bls12_381_fp4_sqr_adx(std::uint64_t* out, const std::uint64_t* a,
+                                              const std::uint64_t* b) noexcept;
 #endif
 
 struct FpParams {
@@ -373,6 +377,15 @@ struct Fp6 {
 static_assert(sizeof(Fp2) == 96 && std::is_standard_layout_v<Fp6> && offsetof(Fp6, c1) == 96 &&
                   offsetof(Fp6, c2) == 192,
               "the Fp6 assembly reads an Fp6 as 36 consecutive limbs");
+
+namespace detail {
+// (a + b t)^2 in Fp4 = Fp2[t]/(t^2 - xi), the kernel of the cyclotomic
+// squaring: out0 = xi b^2 + a^2, out1 = 2 a b. fp4_square takes the
+// assembly with lazy reduction when the CPU has MULX/ADX, else
+// fp4_square_reduced (three Fp2 squarings); out0 and out1 may be a or b.
+void fp4_square(const Fp2& a, const Fp2& b, Fp2& out0, Fp2& out1) noexcept;
+void fp4_square_reduced(const Fp2& a, const Fp2& b, Fp2& out0, Fp2& out1) noexcept;
+}  // namespace detail
 
 struct Fp12 {
   Fp6 c0, c1;  // c0 + c1 w
