@@ -4,6 +4,10 @@
 #include <catch2/catch.hpp>
 #include <gmpxx.h>
 
+#include <tuple>
+#include <utility>
+#include <vector>
+
 #include <privfin/core/prg.hpp>
 #include <privfin/sig/bls12_381/detail/constants.hpp>
 #include <privfin/sig/bls12_381/fields.hpp>
@@ -251,6 +255,209 @@ TEST_CASE("Fp fast multiplication equals the portable CIOS", "[sig][bls12_381][f
     Fp aliased = values[i];
     aliased *= aliased;
     if (!(aliased.mont() == Fp::mul_portable(values[i], values[i]).mont())) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
+
+// Lazy reduction (fields.hpp's lazy::fp_mul_wide, fp_redc and the
+// 768-bit subtractions) against GMP, the MULX/ADX kernels against the
+// portable ones, and Fp2 multiplication against the formula that reduces
+// every Fp product.
+namespace {
+
+namespace lazy = sig::bls12_381::detail;
+using lazy::FpWide;
+
+// Montgomery forms at the edges: 0, 1, p - 1, p - 2, values just below p,
+// all-ones low limbs under p's top limb, powers of two.
+std::vector<Fp> boundary_fp() {
+  std::vector<Fp> v{Fp::zero(), Fp::one(), -Fp::one(), -Fp::one() - Fp::one()};
+  for (std::uint64_t d = 1; d <= 4; ++d) {
+    Fp::Repr q = Fp::modulus;
+    q[0] -= d;
+    v.push_back(Fp::from_mont(q));
+  }
+  Fp::Repr ones{};
+  for (std::size_t i = 0; i < 5; ++i) ones[i] = ~std::uint64_t{0};
+  ones[5] = Fp::modulus[5] - 1;
+  v.push_back(Fp::from_mont(ones));
+  for (std::size_t k = 0; k < 381; k += 29) {
+    Fp::Repr q{};
+    q[k / 64] = std::uint64_t{1} << (k % 64);
+    v.push_back(Fp::from_mont(q));
+  }
+  return v;
+}
+
+// x with the six limbs of the Montgomery form as an integer.
+mpz_class mont_mpz(const Fp::Repr& x) { return to_mpz(x); }
+
+}  // namespace
+
+TEST_CASE("Fp wide product and Montgomery reduction agree with GMP", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{43}});
+  const mpz_class p = to_mpz(Fp::modulus);
+  const mpz_class r = mpz_class(1) << 384;
+  mpz_class r_inv;
+  mpz_invert(r_inv.get_mpz_t(), r.get_mpz_t(), p.get_mpz_t());
+  std::vector<Fp> values = boundary_fp();
+  for (int i = 0; i < 200; ++i) values.push_back(testutil::random_field<Fp>(prg));
+  INFO("MULX/ADX path in use: " << lazy::fp_mul_adx_available);
+
+  // Products of reduced values and of unreduced sums (below 2p, as Fp2's
+  // Karatsuba passes), and their reductions.
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const Fp& a = values[i];
+    const Fp& b = values[(i * 5 + 1) % values.size()];
+    const Fp::Repr sum = lazy::fp_add_unreduced(a.mont(), b.mont());
+    CHECK(mont_mpz(sum) == mont_mpz(a.mont()) + mont_mpz(b.mont()));
+    for (const auto& [x, y] : {std::pair{a.mont(), b.mont()}, std::pair{sum, a.mont()}, std::pair{sum, sum}}) {
+      const FpWide w = lazy::fp_mul_wide(x, y);
+      CHECK(w == lazy::fp_mul_wide_portable(x, y));
+      CHECK(to_mpz(w) == mont_mpz(x) * mont_mpz(y));
+      const Fp::Repr red = lazy::fp_redc(w);
+      CHECK(red == lazy::fp_redc_portable(w));
+      CHECK(mont_mpz(red) == mpz_class(to_mpz(w) * r_inv % p));
+    }
+    CHECK(lazy::fp_redc(lazy::fp_mul_wide(a.mont(), b.mont())) == (a * b).mont());
+  }
+
+  // Reduction inputs at the edges of T < p 2^384: 0, 1, p 2^384 - 1, an
+  // all-ones low half under p - 1, and random values in range.
+  std::vector<mpz_class> wides{0, 1, p * r - 1, (p - 1) * r + (r - 1), p * p, 4 * p * p};
+  gmp_randclass rng(gmp_randinit_default);
+  rng.seed(43);
+  for (int i = 0; i < 200; ++i) wides.push_back(rng.get_z_range(p * r));
+  for (const mpz_class& t : wides) {
+    FpWide w{};
+    std::size_t count = 0;
+    mpz_export(w.data(), &count, -1, sizeof(std::uint64_t), 0, 0, t.get_mpz_t());
+    const Fp::Repr red = lazy::fp_redc(w);
+    CHECK(red == lazy::fp_redc_portable(w));
+    CHECK(mont_mpz(red) == mpz_class(t * r_inv % p));
+  }
+
+  // 768-bit sums and differences, exact; p^2 as Fp2's c0 adds it.
+  CHECK(to_mpz(lazy::fp_p_squared) == p * p);
+  for (std::size_t i = 0; i + 1 < values.size(); ++i) {
+    const FpWide x = lazy::fp_mul_wide(values[i].mont(), values[i].mont());
+    const FpWide y = lazy::fp_mul_wide(values[i + 1].mont(), values[i + 1].mont());
+    const mpz_class xm = to_mpz(x), ym = to_mpz(y);
+    CHECK(to_mpz(lazy::fp_wide_add(x, y)) == xm + ym);
+    CHECK(to_mpz(lazy::fp_wide_sub(lazy::fp_wide_add(x, lazy::fp_p_squared), y)) == xm + p * p - ym);
+    if (xm >= ym) CHECK(to_mpz(lazy::fp_wide_sub(x, y)) == xm - ym);
+    FpWide aliased = x;
+    aliased = lazy::fp_wide_sub(aliased, aliased);
+    CHECK(to_mpz(aliased) == 0);
+  }
+}
+
+TEST_CASE("Fp2 lazy multiplication and squaring equal reducing every Fp product", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{44}});
+  const auto reference = [](const Fp2& a, const Fp2& b) {
+    const Fp t0 = a.c0 * b.c0, t1 = a.c1 * b.c1;
+    return Fp2{t0 - t1, (a.c0 + a.c1) * (b.c0 + b.c1) - t0 - t1};
+  };
+  std::vector<Fp2> values;
+  const std::vector<Fp> edges = boundary_fp();
+  for (const Fp& x : edges) {
+    for (const Fp& y : {Fp::zero(), Fp::one(), -Fp::one(), edges.back(), edges[8]}) {
+      values.push_back({x, y});
+      values.push_back({y, x});
+    }
+  }
+  for (int i = 0; i < 300; ++i) values.push_back(testutil::random_fp2(prg));
+  const auto reference_square = [](const Fp2& a) {
+    const Fp t = a.c0 * a.c1;
+    return Fp2{(a.c0 + a.c1) * (a.c0 - a.c1), t + t};
+  };
+  INFO("MULX/ADX path in use: " << lazy::fp_mul_adx_available);
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j : {i, (i * 7 + 3) % values.size(), values.size() - 1 - i}) {
+      const Fp2 expected = reference(values[i], values[j]);
+      if (!(values[i] * values[j] == expected)) ++mismatches;
+      if (!(Fp2::mul_lazy(values[i], values[j]) == expected)) ++mismatches;  // the portable path
+    }
+    if (!(values[i].square() == reference_square(values[i]))) ++mismatches;
+    if (!(values[i].square() == reference(values[i], values[i]))) ++mismatches;
+    Fp2 squared = values[i];
+    squared = squared.square();
+    if (!(squared == reference_square(values[i]))) ++mismatches;
+    // The output aliasing the inputs.
+    Fp2 aliased = values[i];
+    aliased *= aliased;
+    if (!(aliased == reference(values[i], values[i]))) ++mismatches;
+    aliased = values[i];
+    aliased *= values[(i + 1) % values.size()];
+    if (!(aliased == reference(values[i], values[(i + 1) % values.size()]))) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+  // The constant-evaluated path (each product reduced) agrees too.
+  constexpr Fp2 a{Fp::from_u64(7), Fp::from_hex("0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaaa")};
+  constexpr Fp2 b{Fp::from_hex("0x123456789abcdef"), Fp::from_u64(3)};
+  constexpr Fp2 product = a * b;
+  CHECK(product == reference(a, b));
+}
+
+TEST_CASE("Fp6 lazy multiplication equals reducing every Fp2 product", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{45}});
+  std::vector<Fp6> values;
+  const std::vector<Fp> edges = boundary_fp();
+  // Coefficients at the edges, each position in turn, and all of them.
+  for (const Fp& x : edges) {
+    const Fp2 e{x, -x};
+    values.push_back({e, Fp2::zero(), Fp2::zero()});
+    values.push_back({Fp2::zero(), e, Fp2::zero()});
+    values.push_back({Fp2::zero(), Fp2::zero(), e});
+    values.push_back({e, e, e});
+    values.push_back({Fp2{x, x}, Fp2{-Fp::one(), x}, Fp2{x, -Fp::one()}});
+  }
+  values.push_back(Fp6::zero());
+  values.push_back(Fp6::one());
+  values.push_back(-Fp6::one());
+  for (int i = 0; i < 200; ++i) values.push_back(testutil::random_fp6(prg));
+  INFO("MULX/ADX path in use: " << lazy::fp_mul_adx_available);
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j : {i, (i * 7 + 3) % values.size(), values.size() - 1 - i}) {
+      if (!(values[i] * values[j] == Fp6::mul_reduced(values[i], values[j]))) ++mismatches;
+    }
+    Fp6 aliased = values[i];
+    aliased = aliased * aliased;
+    if (!(aliased == Fp6::mul_reduced(values[i], values[i]))) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("Fp4 squaring with lazy reduction equals three reduced Fp2 squarings", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{46}});
+  std::vector<Fp2> values;
+  for (const Fp& x : boundary_fp()) {
+    values.push_back({x, x});
+    values.push_back({x, -x});
+    values.push_back({x, Fp::zero()});
+    values.push_back({-Fp::one(), x});
+  }
+  for (int i = 0; i < 300; ++i) values.push_back(testutil::random_fp2(prg));
+  INFO("MULX/ADX path in use: " << lazy::fp_mul_adx_available);
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const Fp2& a = values[i];
+    const Fp2& b = values[(i * 7 + 3) % values.size()];
+    Fp2 e0, e1, r0, r1;
+    lazy::fp4_square_reduced(a, b, e0, e1);
+    lazy::fp4_square(a, b, r0, r1);
+    if (!(r0 == e0 && r1 == e1)) ++mismatches;
+    if (!(e1 == (a * b).dbl() && e0 == b.square().mul_by_xi() + a.square())) ++mismatches;
+    // The outputs aliasing the inputs, as the cyclotomic squaring passes them.
+    Fp2 x = a, y = b;
+    lazy::fp4_square(x, y, x, y);
+    if (!(x == e0 && y == e1)) ++mismatches;
+    x = a;
+    y = b;
+    lazy::fp4_square(x, y, y, x);
+    if (!(y == e0 && x == e1)) ++mismatches;
   }
   CHECK(mismatches == 0);
 }

@@ -6,6 +6,10 @@
 
 #include <gmpxx.h>
 
+#include <array>
+#include <initializer_list>
+#include <span>
+
 #include "privfin/sig/bls12_381/detail/constants.hpp"
 
 namespace privfin::sig::bls12_381 {
@@ -100,11 +104,38 @@ std::optional<Fp2> fp2_sqrt_with_norm_root(const Fp2& a, const Fp& s) noexcept {
 
 bool fp2_is_square(const Fp2& a) noexcept { return fp_is_square(a.norm()); }
 
+namespace {
+// n Fp elements from 6 n limbs the assembly wrote.
+void fp_from_limbs(std::span<const std::uint64_t> limbs, std::initializer_list<Fp*> out) noexcept {
+  for (Fp* f : out) {
+    Fp::Repr r;
+    for (std::size_t i = 0; i < 6; ++i) r[i] = limbs[i];
+    *f = Fp::from_mont(r);
+    limbs = limbs.subspan(6);
+  }
+}
+
+}  // namespace
+
 Fp6 Fp6::operator*(const Fp6& o) const noexcept {
-  const Fp2 t0 = c0 * o.c0, t1 = c1 * o.c1, t2 = c2 * o.c2;
-  return {((c1 + c2) * (o.c1 + o.c2) - t1 - t2).mul_by_xi() + t0,
-          (c0 + c1) * (o.c0 + o.c1) - t0 - t1 + t2.mul_by_xi(),
-          (c0 + c2) * (o.c0 + o.c2) - t0 - t2 + t1};
+#if defined(__x86_64__) && defined(__ELF__)
+  if (detail::fp_mul_adx_available) {
+    // The layout is asserted in fields.hpp; out is written in full.
+    std::array<std::uint64_t, 36> out;
+    detail::privfin_bls12_381_fp6_mul_adx(out.data(), c0.c0.mont().data(), o.c0.c0.mont().data());
+    Fp6 r;
+    fp_from_limbs(out, {&r.c0.c0, &r.c0.c1, &r.c1.c0, &r.c1.c1, &r.c2.c0, &r.c2.c1});
+    return r;
+  }
+#endif
+  return mul_reduced(*this, o);
+}
+
+Fp6 Fp6::mul_reduced(const Fp6& a, const Fp6& b) noexcept {
+  const Fp2 t0 = a.c0 * b.c0, t1 = a.c1 * b.c1, t2 = a.c2 * b.c2;
+  return {((a.c1 + a.c2) * (b.c1 + b.c2) - t1 - t2).mul_by_xi() + t0,
+          (a.c0 + a.c1) * (b.c0 + b.c1) - t0 - t1 + t2.mul_by_xi(),
+          (a.c0 + a.c2) * (b.c0 + b.c2) - t0 - t2 + t1};
 }
 
 // Chung-Hasan SQR2.
@@ -169,25 +200,39 @@ Fp12 Fp12::frobenius(int power) const noexcept {
   return f;
 }
 
-namespace {
-// (a + b t)^2 in Fp4 = Fp2[t]/(t^2 - xi).
+namespace detail {
+// In one assembly call with lazy reduction when the CPU has MULX/ADX.
 void fp4_square(const Fp2& a, const Fp2& b, Fp2& out0, Fp2& out1) noexcept {
-  const Fp2 t0 = a.square(), t1 = b.square();
-  out0 = t1.mul_by_xi() + t0;
-  out1 = (a + b).square() - t0 - t1;
+#if defined(__x86_64__) && defined(__ELF__)
+  if (detail::fp_mul_adx_available) {
+    std::array<std::uint64_t, 24> out;  // written in full
+    detail::privfin_bls12_381_fp4_sqr_adx(out.data(), a.c0.mont().data(), b.c0.mont().data());
+    fp_from_limbs(out, {&out0.c0, &out0.c1, &out1.c0, &out1.c1});
+    return;
+  }
+#endif
+  fp4_square_reduced(a, b, out0, out1);
 }
-}  // namespace
+
+void fp4_square_reduced(const Fp2& a, const Fp2& b, Fp2& out0, Fp2& out1) noexcept {
+  const Fp2 t0 = a.square(), t1 = b.square();
+  const Fp2 cross = (a + b).square() - t0 - t1;  // before out0 is written: it may be a or b
+  out0 = t1.mul_by_xi() + t0;
+  out1 = cross;
+}
+
+}  // namespace detail
 
 Fp12 Fp12::cyclotomic_square() const noexcept {
   Fp2 z0 = c0.c0, z4 = c0.c1, z3 = c0.c2, z2 = c1.c0, z1 = c1.c1, z5 = c1.c2;
   Fp2 t0, t1, t2, t3;
-  fp4_square(z0, z1, t0, t1);
+  detail::fp4_square(z0, z1, t0, t1);
   z0 = t0 - z0;
   z0 = z0.dbl() + t0;
   z1 = t1 + z1;
   z1 = z1.dbl() + t1;
-  fp4_square(z2, z3, t0, t1);
-  fp4_square(z4, z5, t2, t3);
+  detail::fp4_square(z2, z3, t0, t1);
+  detail::fp4_square(z4, z5, t2, t3);
   z4 = t0 - z4;
   z4 = z4.dbl() + t0;
   z5 = t1 + z5;

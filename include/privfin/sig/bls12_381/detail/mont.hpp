@@ -33,23 +33,21 @@ using Limbs = std::array<std::uint64_t, N>;
 // Written by hand because GCC compiles the carry intrinsics' third chain
 // into SETC/ADD round trips per limb and spills it through the stack (these
 // two are about a quarter of a pairing). Constant time: no branch, and the
-// CMOVs always load. out may alias a or b: both are read before out is
-// written. p must be below 2^383 (so a + b fits in 385 bits). The asm
-// addresses the limbs through registers; the "m" operands on the six limbs
-// of out, a, b and p only tell GCC which memory it writes and reads, in
-// place of a "memory" clobber, which made GCC reload every value it held
-// in registers around each call (a Jacobian doubling spent as long in its
-// additions as in its multiplications).
-using Limbs6Memory = std::uint64_t[6];
-[[gnu::always_inline]] inline Limbs6Memory& limbs6_memory(std::uint64_t* v) noexcept {
-  return *reinterpret_cast<Limbs6Memory*>(v);
-}
-[[gnu::always_inline]] inline const Limbs6Memory& limbs6_memory(const std::uint64_t* v) noexcept {
-  return *reinterpret_cast<const Limbs6Memory*>(v);
-}
+// CMOVs always load. out may alias a or b. p must be below 2^383 (so
+// a + b fits in 385 bits).
+//
+// The result leaves in registers and C++ stores it: when the assembly
+// stored it, GCC copied the element on with 16-byte loads, which cannot be
+// forwarded from two 8-byte stores, and that stall was most of an Fp2
+// addition's time. The unselected value waits in a scratch array (eight
+// byte stores and loads, forwarded). The "m" operands name the memory the
+// block reads and writes, so it needs no "memory" clobber or volatile.
+using Limbs6 = std::uint64_t[6];
+
 [[gnu::always_inline]] inline void add_mod_6(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b,
                                              const std::uint64_t* p) noexcept {
   std::uint64_t r0, r1, r2, r3, r4, r5, top;
+  Limbs6 sum;  // a + b (mod 2^384), kept when subtracting p borrows
   asm("movq 0(%[a]), %[r0]\n\t"
       "movq 8(%[a]), %[r1]\n\t"
       "movq 16(%[a]), %[r2]\n\t"
@@ -63,12 +61,12 @@ using Limbs6Memory = std::uint64_t[6];
       "adcq 32(%[b]), %[r4]\n\t"
       "adcq 40(%[b]), %[r5]\n\t"
       "sbbq %[top], %[top]\n\t"  // top = -carry
-      "movq %[r0], 0(%[out])\n\t"  // s = a + b (mod 2^384) kept in out
-      "movq %[r1], 8(%[out])\n\t"
-      "movq %[r2], 16(%[out])\n\t"
-      "movq %[r3], 24(%[out])\n\t"
-      "movq %[r4], 32(%[out])\n\t"
-      "movq %[r5], 40(%[out])\n\t"
+      "movq %[r0], 0(%[s])\n\t"
+      "movq %[r1], 8(%[s])\n\t"
+      "movq %[r2], 16(%[s])\n\t"
+      "movq %[r3], 24(%[s])\n\t"
+      "movq %[r4], 32(%[s])\n\t"
+      "movq %[r5], 40(%[s])\n\t"
       "subq 0(%[p]), %[r0]\n\t"  // s - p
       "sbbq 8(%[p]), %[r1]\n\t"
       "sbbq 16(%[p]), %[r2]\n\t"
@@ -76,28 +74,29 @@ using Limbs6Memory = std::uint64_t[6];
       "sbbq 32(%[p]), %[r4]\n\t"
       "sbbq 40(%[p]), %[r5]\n\t"
       "sbbq $0, %[top]\n\t"  // borrow out of (carry:s) - p: keep s
-      "cmovcq 0(%[out]), %[r0]\n\t"
-      "cmovcq 8(%[out]), %[r1]\n\t"
-      "cmovcq 16(%[out]), %[r2]\n\t"
-      "cmovcq 24(%[out]), %[r3]\n\t"
-      "cmovcq 32(%[out]), %[r4]\n\t"
-      "cmovcq 40(%[out]), %[r5]\n\t"
-      "movq %[r0], 0(%[out])\n\t"
-      "movq %[r1], 8(%[out])\n\t"
-      "movq %[r2], 16(%[out])\n\t"
-      "movq %[r3], 24(%[out])\n\t"
-      "movq %[r4], 32(%[out])\n\t"
-      "movq %[r5], 40(%[out])\n\t"
+      "cmovcq 0(%[s]), %[r0]\n\t"
+      "cmovcq 8(%[s]), %[r1]\n\t"
+      "cmovcq 16(%[s]), %[r2]\n\t"
+      "cmovcq 24(%[s]), %[r3]\n\t"
+      "cmovcq 32(%[s]), %[r4]\n\t"
+      "cmovcq 40(%[s]), %[r5]\n\t"
       : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
-        [top] "=&r"(top), "=m"(limbs6_memory(out))
-      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [out] "r"(out), "m"(limbs6_memory(a)), "m"(limbs6_memory(b)),
-        "m"(limbs6_memory(p))
+        [top] "=&r"(top), "=m"(sum)
+      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [s] "r"(sum), "m"(*reinterpret_cast<const Limbs6*>(a)),
+        "m"(*reinterpret_cast<const Limbs6*>(b)), "m"(*reinterpret_cast<const Limbs6*>(p))
       : "cc");
+  out[0] = r0;
+  out[1] = r1;
+  out[2] = r2;
+  out[3] = r3;
+  out[4] = r4;
+  out[5] = r5;
 }
 
 [[gnu::always_inline]] inline void sub_mod_6(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b,
                                              const std::uint64_t* p) noexcept {
   std::uint64_t r0, r1, r2, r3, r4, r5, borrow;
+  Limbs6 diff;  // a - b (mod 2^384), kept when it did not borrow
   asm("movq 0(%[a]), %[r0]\n\t"
       "movq 8(%[a]), %[r1]\n\t"
       "movq 16(%[a]), %[r2]\n\t"
@@ -111,12 +110,12 @@ using Limbs6Memory = std::uint64_t[6];
       "sbbq 32(%[b]), %[r4]\n\t"
       "sbbq 40(%[b]), %[r5]\n\t"
       "sbbq %[borrow], %[borrow]\n\t"  // -1 when a < b
-      "movq %[r0], 0(%[out])\n\t"  // d = a - b (mod 2^384) kept in out
-      "movq %[r1], 8(%[out])\n\t"
-      "movq %[r2], 16(%[out])\n\t"
-      "movq %[r3], 24(%[out])\n\t"
-      "movq %[r4], 32(%[out])\n\t"
-      "movq %[r5], 40(%[out])\n\t"
+      "movq %[r0], 0(%[s])\n\t"
+      "movq %[r1], 8(%[s])\n\t"
+      "movq %[r2], 16(%[s])\n\t"
+      "movq %[r3], 24(%[s])\n\t"
+      "movq %[r4], 32(%[s])\n\t"
+      "movq %[r5], 40(%[s])\n\t"
       "addq 0(%[p]), %[r0]\n\t"  // d + p
       "adcq 8(%[p]), %[r1]\n\t"
       "adcq 16(%[p]), %[r2]\n\t"
@@ -124,23 +123,23 @@ using Limbs6Memory = std::uint64_t[6];
       "adcq 32(%[p]), %[r4]\n\t"
       "adcq 40(%[p]), %[r5]\n\t"
       "testq %[borrow], %[borrow]\n\t"  // no borrow: keep d
-      "cmovzq 0(%[out]), %[r0]\n\t"
-      "cmovzq 8(%[out]), %[r1]\n\t"
-      "cmovzq 16(%[out]), %[r2]\n\t"
-      "cmovzq 24(%[out]), %[r3]\n\t"
-      "cmovzq 32(%[out]), %[r4]\n\t"
-      "cmovzq 40(%[out]), %[r5]\n\t"
-      "movq %[r0], 0(%[out])\n\t"
-      "movq %[r1], 8(%[out])\n\t"
-      "movq %[r2], 16(%[out])\n\t"
-      "movq %[r3], 24(%[out])\n\t"
-      "movq %[r4], 32(%[out])\n\t"
-      "movq %[r5], 40(%[out])\n\t"
+      "cmovzq 0(%[s]), %[r0]\n\t"
+      "cmovzq 8(%[s]), %[r1]\n\t"
+      "cmovzq 16(%[s]), %[r2]\n\t"
+      "cmovzq 24(%[s]), %[r3]\n\t"
+      "cmovzq 32(%[s]), %[r4]\n\t"
+      "cmovzq 40(%[s]), %[r5]\n\t"
       : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
-        [borrow] "=&r"(borrow), "=m"(limbs6_memory(out))
-      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [out] "r"(out), "m"(limbs6_memory(a)), "m"(limbs6_memory(b)),
-        "m"(limbs6_memory(p))
+        [borrow] "=&r"(borrow), "=m"(diff)
+      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [s] "r"(diff), "m"(*reinterpret_cast<const Limbs6*>(a)),
+        "m"(*reinterpret_cast<const Limbs6*>(b)), "m"(*reinterpret_cast<const Limbs6*>(p))
       : "cc");
+  out[0] = r0;
+  out[1] = r1;
+  out[2] = r2;
+  out[3] = r3;
+  out[4] = r4;
+  out[5] = r5;
 }
 #endif
 
