@@ -10,6 +10,8 @@
 // blst/<row>, and at exit a table prints both (thread CPU time per
 // operation, the best of the repetitions) with the ratio privfin / blst.
 // Without it only the privfin rows run and the table has no blst column.
+// With it, BM_CrossCheckBlst first checks that both compute the same
+// hashes, keys, signatures and MSMs (it fails the run otherwise).
 // Run: build/release/benchmarks/bench_bls12_381 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
@@ -597,6 +599,104 @@ void BM_BlstMsm(benchmark::State& state) {
 }
 BENCHMARK(BM_BlstMsm<true>)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BlstMsm<false>)->Unit(benchmark::kMicrosecond);
+
+// Before the timings mean anything, both sides must compute the same
+// thing: 200 random messages hashed to G1 and G2 (compressed outputs
+// equal), 200 keys from the same IKM (public keys and min-pk signatures
+// byte for byte equal, each side verifying the other's), and G1/G2 MSM
+// of 1 to 70 random points (equal results). Runs once; a mismatch fails
+// the run (SkipWithError) and is counted in "mismatches".
+void BM_CrossCheckBlst(benchmark::State& state) {
+  std::size_t cases = 0, mismatches = 0;
+  const auto agree = [&](bool same) {
+    ++cases;
+    mismatches += same ? 0U : 1U;
+  };
+  for (auto _ : state) {
+    Prg prg(Prg::Seed{std::byte{0x42}});
+    const std::string dst1 = BlsMinSig::dst(Scheme::basic), dst2 = BlsMinPk::dst(Scheme::basic);
+    for (std::size_t i = 0; i < 200; ++i) {
+      Bytes msg(i % 67);
+      prg.fill(msg);
+      blst_p1 h1;
+      blst_p2 h2;
+      blst_hash_to_g1(&h1, u8(msg), msg.size(), reinterpret_cast<const byte*>(dst1.data()), dst1.size(), nullptr, 0);
+      blst_hash_to_g2(&h2, u8(msg), msg.size(), reinterpret_cast<const byte*>(dst2.data()), dst2.size(), nullptr, 0);
+      std::array<byte, 48> b1{};
+      std::array<byte, 96> b2{};
+      blst_p1_compress(b1.data(), &h1);
+      blst_p2_compress(b2.data(), &h2);
+      const auto p1 = g1_to_compressed(hash_to_g1(msg, as_bytes(dst1)));
+      const auto p2 = g2_to_compressed(hash_to_g2(msg, as_bytes(dst2)));
+      agree(std::equal(p1.begin(), p1.end(), reinterpret_cast<const std::byte*>(b1.data())));
+      agree(std::equal(p2.begin(), p2.end(), reinterpret_cast<const std::byte*>(b2.data())));
+      // Keys: blst_keygen and SecretKey::key_gen both follow the IETF KeyGen.
+      Bytes ikm(32 + i % 16);
+      prg.fill(ikm);
+      blst_scalar sk;
+      blst_keygen(&sk, u8(ikm), ikm.size(), nullptr, 0);
+      blst_p1 pk;
+      blst_sk_to_pk_in_g1(&pk, &sk);
+      std::array<byte, 48> pk_bytes{};
+      blst_p1_compress(pk_bytes.data(), &pk);
+      blst_p2 sig;
+      blst_sign_pk_in_g1(&sig, &h2, &sk);
+      std::array<byte, 96> sig_bytes{};
+      blst_p2_compress(sig_bytes.data(), &sig);
+      const auto ours = SecretKey::key_gen(ikm);
+      const auto our_pk = BlsMinPk::sk_to_pk(ours);
+      const auto our_sig = BlsMinPk::sign(ours, msg);
+      agree(std::equal(our_pk.begin(), our_pk.end(), reinterpret_cast<const std::byte*>(pk_bytes.data())));
+      agree(std::equal(our_sig.begin(), our_sig.end(), reinterpret_cast<const std::byte*>(sig_bytes.data())));
+      const ByteView their_sig(reinterpret_cast<const std::byte*>(sig_bytes.data()), sig_bytes.size());
+      agree(BlsMinPk::verify(our_pk, msg, their_sig));
+      agree(blst_verify_bytes(pk_bytes.data(), msg, reinterpret_cast<const byte*>(our_sig.data()), dst2));
+    }
+    for (std::size_t n = 1; n <= 70; n += 3) {
+      std::vector<G1> g1s;
+      std::vector<G2> g2s;
+      std::vector<Fr> scalars;
+      std::vector<blst_p1_affine> b1s;
+      std::vector<blst_p2_affine> b2s;
+      std::vector<blst_scalar> bscalars;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t seed = 1000 * n + i;
+        g1s.push_back(G1::generator().mul(some_fr(seed)));
+        g2s.push_back(G2::generator().mul(some_fr(seed)));
+        scalars.push_back(some_fr(seed + 500));
+        b1s.push_back(blst_g1_point(seed));
+        b2s.push_back(blst_g2_point(seed));
+        bscalars.push_back(blst_some_scalar(seed + 500));
+      }
+      std::vector<const blst_p1_affine*> p1s;
+      std::vector<const blst_p2_affine*> p2s;
+      std::vector<const byte*> sp;
+      for (std::size_t i = 0; i < n; ++i) {
+        p1s.push_back(&b1s[i]);
+        p2s.push_back(&b2s[i]);
+        sp.push_back(bscalars[i].b);
+      }
+      std::vector<limb_t> scratch1(blst_p1s_mult_pippenger_scratch_sizeof(n) / sizeof(limb_t) + 1);
+      std::vector<limb_t> scratch2(blst_p2s_mult_pippenger_scratch_sizeof(n) / sizeof(limb_t) + 1);
+      blst_p1 r1;
+      blst_p2 r2;
+      blst_p1s_mult_pippenger(&r1, p1s.data(), n, sp.data(), 255, scratch1.data());
+      blst_p2s_mult_pippenger(&r2, p2s.data(), n, sp.data(), 255, scratch2.data());
+      std::array<byte, 48> m1{};
+      std::array<byte, 96> m2{};
+      blst_p1_compress(m1.data(), &r1);
+      blst_p2_compress(m2.data(), &r2);
+      const auto o1 = g1_to_compressed(g1_msm(g1s, scalars));
+      const auto o2 = g2_to_compressed(g2_msm(g2s, scalars));
+      agree(std::equal(o1.begin(), o1.end(), reinterpret_cast<const std::byte*>(m1.data())));
+      agree(std::equal(o2.begin(), o2.end(), reinterpret_cast<const std::byte*>(m2.data())));
+    }
+  }
+  state.counters["cases"] = static_cast<double>(cases);
+  state.counters["mismatches"] = static_cast<double>(mismatches);
+  if (mismatches != 0) state.SkipWithError("privfin and blst disagree (see mismatches)");
+}
+BENCHMARK(BM_CrossCheckBlst)->Iterations(1)->Unit(benchmark::kMillisecond);
 #endif
 
 }  // namespace
