@@ -148,14 +148,7 @@ void Gosig::start(const Start& s) {
 }
 
 void Gosig::check_members(const ValidatorsDecided& v) const {
-  if (!same_members(v.set, cfg_.validators)) {
-    throw InvalidValidatorUpdate("Gosig: the set of height " + std::to_string(v.height) +
-                                 " has other members than the genesis set");
-  }
-  if (!cfg_.validator_changes && v.set != cfg_.validators) {
-    throw InvalidValidatorUpdate("Gosig: the set of height " + std::to_string(v.height) +
-                                 " changed, but the engine was made without validator_changes");
-  }
+  check_set_for_height("Gosig", v.height, v.set, cfg_.validators, cfg_.validator_changes);
 }
 
 void Gosig::on_validators(const ValidatorsDecided& v) {

@@ -100,6 +100,18 @@ bool same_members(const ValidatorSet& a, const ValidatorSet& b) {
   return true;
 }
 
+void check_set_for_height(std::string_view engine, Height h, const ValidatorSet& set, const ValidatorSet& genesis,
+                          bool changes_allowed) {
+  if (!same_members(set, genesis)) {
+    throw InvalidValidatorUpdate(std::string(engine) + ": the set of height " + std::to_string(h) +
+                                 " has other members than the genesis set");
+  }
+  if (!changes_allowed && set != genesis) {
+    throw InvalidValidatorUpdate(std::string(engine) + ": the set of height " + std::to_string(h) +
+                                 " changed, but the engine was made without validator_changes");
+  }
+}
+
 ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorChange> changes) {
   std::vector<Validator> next = set.validators();
   std::set<std::string> named;

@@ -81,11 +81,14 @@ TEST_CASE("simulator with applications: validator-set changes every 2 heights on
   CHECK(changes >= 450);
 }
 
-TEST_CASE("simulator with applications: an engine that ignores validator-set changes is caught",
+TEST_CASE("simulator with applications: an engine that ignores validator-set changes is caught (both engines)",
           "[consensus][simulator][app][validators][bugs]") {
+  const SimEngine engine = GENERATE(SimEngine::tendermint, SimEngine::gosig);
+  INFO((engine == SimEngine::gosig ? "Gosig" : "Tendermint-form"));
   std::size_t caught = 0;
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     SimConfig cfg = random_scenario(seed, 4);
+    cfg.engine = engine;
     cfg.application = SimApplication::kv_store;
     cfg.validator_change_every = 2;
     cfg.target_height = 6;

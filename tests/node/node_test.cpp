@@ -163,6 +163,20 @@ struct ThreadCluster {
   std::vector<std::thread> threads;
 };
 
+// The engine of a cluster test: Gosig with 0.25 s + 0.25 s rounds and 2
+// expected candidates, its genesis time now (rounds are cut by the wall
+// clock from it), or the Tendermint form.
+ChainEngine engine_for(ThreadCluster& t, bool gosig) {
+  ChainEngine engine;
+  if (gosig) {
+    t.c.genesis.time = wall_clock_now();
+    engine.kind = ChainEngine::Kind::gosig;
+    engine.stage_one = engine.stage_two = 250'000'000;
+    engine.expected_candidates = 2;
+  }
+  return engine;
+}
+
 }  // namespace
 
 TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopped node catches up - on both engines",
@@ -170,13 +184,7 @@ TEST_CASE("nodes: four validators over TLS agree on blocks of payments - a stopp
   const bool gosig = GENERATE(false, true);
   INFO((gosig ? "Gosig (ECVRF leaders, wall clock, 0.25 s + 0.25 s rounds)" : "Tendermint-form"));
   ThreadCluster t(4);
-  ChainEngine engine;
-  if (gosig) {
-    t.c.genesis.time = wall_clock_now();  // rounds are cut by the wall clock from the genesis time
-    engine.kind = ChainEngine::Kind::gosig;
-    engine.stage_one = engine.stage_two = 250'000'000;
-    engine.expected_candidates = 2;
-  }
+  const ChainEngine engine = engine_for(t, gosig);
   const auto& c = t.c;
   std::atomic<int> submitted{0};
   // Bank 0 pays bank 1 ten times 1,000 through node 0, once the chain runs.
@@ -237,13 +245,7 @@ TEST_CASE("nodes: a validator-set change the members approve takes effect two he
   const bool gosig = GENERATE(false, true);
   INFO((gosig ? "Gosig" : "Tendermint-form"));
   ThreadCluster t(4);
-  ChainEngine engine;
-  if (gosig) {
-    t.c.genesis.time = wall_clock_now();
-    engine.kind = ChainEngine::Kind::gosig;
-    engine.stage_one = engine.stage_two = 250'000'000;
-    engine.expected_candidates = 2;
-  }
+  const ChainEngine engine = engine_for(t, gosig);
   const auto& c = t.c;
   const auto& set = c.genesis.validators;
   // Weights 3, 3, 1, 0 (total 7): nodes 0 and 1 alone hold 6, more than
@@ -387,13 +389,7 @@ TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by ev
   const bool gosig = GENERATE(false, true);
   INFO((gosig ? "Gosig" : "Tendermint-form"));
   ThreadCluster t(4);
-  ChainEngine engine;
-  if (gosig) {
-    t.c.genesis.time = wall_clock_now();
-    engine.kind = ChainEngine::Kind::gosig;
-    engine.stage_one = engine.stage_two = 250'000'000;
-    engine.expected_candidates = 2;
-  }
+  const ChainEngine engine = engine_for(t, gosig);
   // Validator 2 proposes another block to odd peers and doubles its votes to them.
   const auto start = [&](std::size_t i) {
     t.start(i, [&, i](auto& o) {

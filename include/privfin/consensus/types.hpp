@@ -26,6 +26,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -138,6 +139,12 @@ class InvalidValidatorUpdate : public InvalidArgument {
 // Whether a and b have the same members in the same places (every key
 // equal), whatever their weights: what a validator-set change may not alter.
 [[nodiscard]] bool same_members(const ValidatorSet& a, const ValidatorSet& b);
+
+// An engine's check of the set a runtime names for height h: throws
+// InvalidValidatorUpdate, naming `engine` and h, for other members than
+// the genesis set's, or for a changed set when changes are not allowed.
+void check_set_for_height(std::string_view engine, Height h, const ValidatorSet& set, const ValidatorSet& genesis,
+                          bool changes_allowed);
 
 struct BlockHeader {
   static constexpr std::uint8_t format_version = 1;

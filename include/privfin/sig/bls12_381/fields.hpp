@@ -168,16 +168,17 @@ using FpWide = Limbs<12>;
   return fp_redc_portable(t);
 }
 
-// a + b on six limbs without reduction: for a, b < p the sum is below
-// 2p < 2^382 (no carry out), a valid input to fp_mul_wide.
-[[nodiscard, gnu::always_inline]] inline Limbs<6> fp_add_unreduced(const Limbs<6>& a, const Limbs<6>& b) noexcept {
-  Limbs<6> out;
+// a + b and a - b on N limbs, the caller guaranteeing no carry or borrow
+// out: ADC/SBB chains on x86-64, the portable limb loops elsewhere.
+template <std::size_t N>
+[[nodiscard, gnu::always_inline]] inline Limbs<N> limbs_add_exact(const Limbs<N>& a, const Limbs<N>& b) noexcept {
+  Limbs<N> out;
 #if defined(__x86_64__)
   unsigned char carry = 0;
-  for (std::size_t i = 0; i < 6; ++i) {
-    unsigned long long s;
-    carry = _addcarry_u64(carry, a[i], b[i], &s);
-    out[i] = s;
+  for (std::size_t i = 0; i < N; ++i) {
+    unsigned long long sum;
+    carry = _addcarry_u64(carry, a[i], b[i], &sum);
+    out[i] = sum;
   }
 #else
   add_limbs(out, a, b);
@@ -185,12 +186,12 @@ using FpWide = Limbs<12>;
   return out;
 }
 
-// a - b on twelve limbs for a >= b (no borrow out), no correction.
-[[nodiscard, gnu::always_inline]] inline FpWide fp_wide_sub(const FpWide& a, const FpWide& b) noexcept {
-  FpWide out;
+template <std::size_t N>
+[[nodiscard, gnu::always_inline]] inline Limbs<N> limbs_sub_exact(const Limbs<N>& a, const Limbs<N>& b) noexcept {
+  Limbs<N> out;
 #if defined(__x86_64__)
   unsigned char borrow = 0;
-  for (std::size_t i = 0; i < 12; ++i) {
+  for (std::size_t i = 0; i < N; ++i) {
     unsigned long long d;
     borrow = _subborrow_u64(borrow, a[i], b[i], &d);
     out[i] = d;
@@ -201,20 +202,20 @@ using FpWide = Limbs<12>;
   return out;
 }
 
+// a + b on six limbs without reduction: for a, b < p the sum is below
+// 2p < 2^382 (no carry out), a valid input to fp_mul_wide.
+[[nodiscard, gnu::always_inline]] inline Limbs<6> fp_add_unreduced(const Limbs<6>& a, const Limbs<6>& b) noexcept {
+  return limbs_add_exact(a, b);
+}
+
+// a - b on twelve limbs for a >= b (no borrow out), no correction.
+[[nodiscard, gnu::always_inline]] inline FpWide fp_wide_sub(const FpWide& a, const FpWide& b) noexcept {
+  return limbs_sub_exact(a, b);
+}
+
 // a + b on twelve limbs when the sum stays below 2^768 (no carry out).
 [[nodiscard, gnu::always_inline]] inline FpWide fp_wide_add(const FpWide& a, const FpWide& b) noexcept {
-  FpWide out;
-#if defined(__x86_64__)
-  unsigned char carry = 0;
-  for (std::size_t i = 0; i < 12; ++i) {
-    unsigned long long sum;
-    carry = _addcarry_u64(carry, a[i], b[i], &sum);
-    out[i] = sum;
-  }
-#else
-  add_limbs(out, a, b);
-#endif
-  return out;
+  return limbs_add_exact(a, b);
 }
 
 // p^2 (below 2^762): added to a difference of products to keep it
