@@ -141,7 +141,7 @@ TEST_CASE("gosig: the caller's mistakes throw, a peer's never do", "[consensus][
 }
 
 TEST_CASE("gosig with validator_changes: a member of weight 0 neither proposes nor prepares, and its proposal is "
-          "refused; blocks name their height's set; Start needs it",
+          "refused - blocks name their height's set - Start needs it",
           "[consensus][gosig][validators]") {
   Sample s;
   const auto weight0 = [&](NodeId who) {
