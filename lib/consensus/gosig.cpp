@@ -94,7 +94,7 @@ std::vector<Action> Gosig::step(TimePoint now, const Input& in) {
           on_checked(x);
         } else if constexpr (std::is_same_v<T, BlockSynced>) {
           advance_clock();
-          if (!waiting_) on_decision(cfg_.self, x.decision);  // else the runtime asks again later
+          on_decision(cfg_.self, x.decision);
         } else if constexpr (std::is_same_v<T, ValidatorsDecided>) {
           on_validators(x);
         }
@@ -172,6 +172,8 @@ void Gosig::adopt_validators() {
   validators_ = it->second;
 }
 
+bool Gosig::votes_here() const { return !waiting_ && validators_.weight(cfg_.self) > 0; }
+
 void Gosig::advance_clock() {
   const Round r = round_at(now_);
   if (stage_ == 0 || r > round_) enter_round(r);
@@ -219,7 +221,7 @@ void Gosig::enter_round(Round r) {
   }
   if (no_propose_round_ && *no_propose_round_ == r) return;
   if (restored_round_ && r <= *restored_round_) return;
-  if (waiting_ || validators_.weight(cfg_.self) == 0) return;
+  if (!votes_here()) return;
   if (auto ticket = sortition_.draw(height_, r)) propose(*ticket);
 }
 
@@ -279,10 +281,7 @@ void Gosig::on_message(const MessageIn& in) {
     return;
   }
   if (const auto* d = std::get_if<Decision>(&m.body)) {
-    if (d->block.header.height == height_) {
-      if (!waiting_) on_decision(in.from, *d);
-      return;
-    }
+    if (d->block.header.height == height_) return on_decision(in.from, *d);
     if (d->block.header.height > height_) request_sync(in.from, d->block.header.height + 1);
     return;
   }
@@ -415,7 +414,7 @@ void Gosig::gossip_put(const std::string& k, const Bytes& payload) {
 // II when the first valid proposal arrives late).
 void Gosig::try_prepare() {
   if (stage_ != 2 || (restored_round_ && round_ <= *restored_round_)) return;
-  if (waiting_ || validators_.weight(cfg_.self) == 0) return;  // no vote at this height
+  if (!votes_here()) return;
   if (!prepared_.empty()) {
     if (!cfg_.bugs.sign_twice || prepared_.size() > 1) return;
   }
@@ -623,7 +622,9 @@ void Gosig::commit(const Decision& d) {
 
 void Gosig::on_decision(NodeId from, const Decision& d) {
   const auto& hd = d.block.header;
-  if (hd.height != height_) return;
+  // While the set of this height is unknown its certificate cannot be
+  // checked: dropped (peers serve it again, the runtime asks again).
+  if (hd.height != height_ || waiting_) return;
   if (hd.chain_id != cfg_.chain_id || hd.validators_hash != validators_.hash() || hd.parent != parent_hash() ||
       !d.block.body_matches()) {
     return reject(from, RejectionCause::other, "decided block does not extend our chain");

@@ -89,6 +89,8 @@ ValidatorSet::ValidatorSet(std::vector<Validator> validators) : validators_(std:
   if (total_ == 0) throw InvalidArgument("validator set: every weight is 0");
 }
 
+namespace {
+// The same members in the same places (every key equal), whatever their weights.
 bool same_members(const ValidatorSet& a, const ValidatorSet& b) {
   if (a.size() != b.size()) return false;
   for (NodeId i = 0; i < a.size(); ++i) {
@@ -99,6 +101,7 @@ bool same_members(const ValidatorSet& a, const ValidatorSet& b) {
   }
   return true;
 }
+}  // namespace
 
 void check_set_for_height(std::string_view engine, Height h, const ValidatorSet& set, const ValidatorSet& genesis,
                           bool changes_allowed) {

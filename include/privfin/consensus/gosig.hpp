@@ -119,7 +119,9 @@ class Gosig final : public Engine {
   void on_validators(const ValidatorsDecided& v);
   // Takes the set of height_ if known; else waits (validator_changes).
   void adopt_validators();
-  void maybe_propose();
+  // This node proposes and signs at this height: its set is known and
+  // gives it weight.
+  [[nodiscard]] bool votes_here() const;
   void advance_clock();
   void enter_round(Round r);
   void enter_stage_two();

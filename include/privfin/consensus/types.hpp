@@ -136,13 +136,10 @@ class InvalidValidatorUpdate : public InvalidArgument {
 // a key named twice, a total weight of 0 or above 2^62; `set` is unchanged.
 [[nodiscard]] ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorChange> changes);
 
-// Whether a and b have the same members in the same places (every key
-// equal), whatever their weights: what a validator-set change may not alter.
-[[nodiscard]] bool same_members(const ValidatorSet& a, const ValidatorSet& b);
-
 // An engine's check of the set a runtime names for height h: throws
 // InvalidValidatorUpdate, naming `engine` and h, for other members than
-// the genesis set's, or for a changed set when changes are not allowed.
+// the genesis set's (members and their keys never change, only weights),
+// or for a changed set when changes are not allowed.
 void check_set_for_height(std::string_view engine, Height h, const ValidatorSet& set, const ValidatorSet& genesis,
                           bool changes_allowed);
 
