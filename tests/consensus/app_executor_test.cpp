@@ -16,6 +16,7 @@
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/runtime.hpp"
 #include "privfin/consensus/tendermint.hpp"
+#include "privfin/core/hash.hpp"
 
 using namespace privfin;
 using namespace privfin::consensus;
@@ -249,7 +250,11 @@ TEST_CASE("app executor: the re-check after a commit runs in slices - submit and
   blk.header.app_hash = store.app_hash(0);
   blk.body = body;
   blk.header.tx_root = tx_root_of(blk.body);
-  (void)exec.commit(Decision{blk, CommitCertificate{1, 0, blk.hash(), std::vector<bool>(4, true), {}}});
+  const auto& results = exec.commit(Decision{blk, CommitCertificate{1, 0, blk.hash(), std::vector<bool>(4, true), {}}});
+  CHECK(results.results.size() == 2);
+  // The block's ids, in order, as the node's committed-transaction index reads them.
+  REQUIRE(exec.committed_ids().size() == 2);
+  for (std::size_t i = 0; i < decided.size(); ++i) CHECK((exec.committed_ids()[i] == Hash32{Sha256::hash(decided[i])}));
   // c's nonce 0 left with the block; a0 (nonce 0 again) and c's 1..4 wait for the re-check.
   CHECK(exec.mempool_size() == 5);
   CHECK(exec.pending_rechecks() == 5);

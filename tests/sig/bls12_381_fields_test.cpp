@@ -127,6 +127,25 @@ TEST_CASE("Fp exponentiation by a public exponent agrees with GMP", "[sig][bls12
   CHECK(Fp::zero().pow(Exponent{}) == Fp::one());
 }
 
+// fp2_sqrt_with_norm_root takes a root of the norm of either sign, and a
+// wrong one gives nullopt, never a wrong root (hashing to G2 derives the
+// root it passes).
+TEST_CASE("Fp2 square root from a given root of the norm", "[sig][bls12_381][fields]") {
+  Prg prg(Prg::Seed{std::byte{10}});
+  for (int i = 0; i < 50; ++i) {
+    const Fp2 x{testutil::random_field<Fp>(prg), testutil::random_field<Fp>(prg)};
+    const Fp2 a = x.square();
+    const auto s = fp_sqrt(a.norm());
+    REQUIRE(s);
+    for (const Fp& root : {*s, -*s}) {
+      const auto r = fp2_sqrt_with_norm_root(a, root);
+      REQUIRE(r);
+      CHECK(r->square() == a);
+    }
+    CHECK_FALSE(fp2_sqrt_with_norm_root(a, *s + Fp::one()).has_value());
+  }
+}
+
 TEST_CASE("Fp byte encoding round-trips and rejects x >= p", "[sig][bls12_381][fields]") {
   Prg prg(Prg::Seed{std::byte{2}});
   for (int i = 0; i < 50; ++i) {
