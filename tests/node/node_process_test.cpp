@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -86,9 +87,14 @@ bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
 }
 
 // A base port with `count` free ports after it, and as many from base + 100
-// (the client APIs).
+// (the client APIs). The blocks lie in 10000..18100: below Linux's
+// ephemeral range (32768 and up), so that no outgoing connection of any
+// process takes a port a killed node must bind again when it restarts, and
+// apart from example 04's 20000..32000.
 std::uint16_t free_ports(std::size_t count) {
-  for (std::uint16_t base = static_cast<std::uint16_t>(31000 + (::getpid() % 200) * 40);; base += 40) {
+  const auto first = static_cast<std::size_t>(::getpid()) % 200;
+  for (std::size_t tried = 0;; ++tried) {
+    const auto base = static_cast<std::uint16_t>(10000 + ((first + tried) % 200) * 40);
     try {
       std::vector<net::TcpListener> probe;
       for (std::size_t i = 0; i < count; ++i) {
@@ -97,7 +103,7 @@ std::uint16_t free_ports(std::size_t count) {
       }
       return base;
     } catch (const std::exception&) {
-      if (base > 60000) throw;
+      if (tried == 199) throw;
     }
   }
 }
@@ -106,6 +112,19 @@ std::string read_all(const std::filesystem::path& f) {
   std::ifstream in(f);
   std::ostringstream s;
   for (std::string line; std::getline(in, line);) s << line << '\n';
+  return s.str();
+}
+
+// The last `count` lines of a node's output: what a failed wait shows.
+std::string tail(const std::filesystem::path& f, std::size_t count) {
+  std::ifstream in(f);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > count) lines.pop_front();
+  }
+  std::ostringstream s;
+  for (const auto& line : lines) s << line << '\n';
   return s.str();
 }
 
@@ -161,8 +180,15 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
     }
     return true;
   };
-  INFO(read_all(out(0)) << read_all(out(2)));
-  REQUIRE(wait_for([&] { return all_at(4); }, 60s));
+  // A wait that fails shows where each node stopped.
+  const auto require_all_at = [&](std::uint64_t h) {
+    const bool reached = wait_for([&] { return all_at(h); }, 60s);
+    if (!reached) {
+      for (std::size_t i = 0; i < 4; ++i) UNSCOPED_INFO("node " << i << ", last lines:\n" << tail(out(i), 60));
+    }
+    REQUIRE(reached);
+  };
+  require_all_at(4);
   // A bank pays through node 1's client API and waits for the commit; its
   // payee's balance is verified through node 3 against the genesis, and
   // again offline; another node's certificate is refused.
@@ -223,7 +249,7 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
   CHECK(changed.first == 0);
   CHECK(changed.second.find(": ok") != std::string::npos);
   const std::uint64_t change_height = top(out(0));
-  REQUIRE(wait_for([&] { return all_at(change_height + 3); }, 60s));
+  require_all_at(change_height + 3);
   const auto after = run_program(with(api(2), {"balance", "--account-key", (net_dir / "bank3.key").string(),
                                                "--genesis", genesis_bin, "--save", bundle}),
                                  dir.path() / "client.txt");
@@ -248,7 +274,7 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
   REQUIRE(wait_for([&] { return top(out(0)) >= killed_at + 5 && top(out(1)) >= killed_at + 5; }, 60s));
   start(2);
   const std::uint64_t target = top(out(0)) + 2;
-  CHECK(wait_for([&] { return all_at(target); }, 60s));
+  require_all_at(target);
   const auto codes = stop_all(pids, 30s);
   for (std::size_t i = 0; i < 4; ++i) {
     INFO("node " << i << ":\n" << read_all(out(i)));
