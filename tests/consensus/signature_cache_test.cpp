@@ -67,14 +67,17 @@ TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts 
 
   SignatureCache cache(1000);
   cache.verify_many(encoded, "chain");
-  // 71 to check (the malformed one skipped): a batch of 64 holding the
-  // forged one fails and is halved (32 + 32, then 16 + 16, then 8 + 8),
-  // the last 7 pass; the 8 around the forged one are left to verify().
-  CHECK(cache.batch_checked() == 64 + 64 + 32 + 16 + 7);
-  CHECK(cache.size() == 63);
+  // 71 to check (the malformed one skipped; the forged one is 31st): one
+  // batch of 71 fails and is halved while the forged one's half fails
+  // (35 + 36, 17 + 18, 9 + 9, 4 + 5); the 5 around it, at most min_batch,
+  // are left to verify().
+  STATIC_REQUIRE(SignatureCache::max_batch == 128);
+  STATIC_REQUIRE(SignatureCache::min_batch == 8);
+  CHECK(cache.batch_checked() == 71 + 71 + 35 + 18 + 9);
+  CHECK(cache.size() == 66);
   for (const auto& t : good) CHECK(cache.verify(t, "chain"));
-  CHECK(cache.hits() == 63);
-  CHECK(cache.size() == 70);  // the seven verified one by one are remembered now
+  CHECK(cache.hits() == 66);
+  CHECK(cache.size() == 70);  // the four verified one by one are remembered now
   CHECK_FALSE(cache.verify(forged, "chain"));
   // Another chain id signs other bytes: nothing is remembered for it.
   cache.verify_many(encoded, "other-chain");
@@ -84,7 +87,7 @@ TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts 
   const auto before = cache.batch_checked();
   cache.verify_many(encoded, "chain");
   CHECK(cache.batch_checked() == before + 0);  // the forged one alone: not batched
-  // Only bad signatures: each batch of 64 is halved down to 8 and no further.
+  // Only bad signatures: the batch of 64 is halved down to 8 and no further.
   std::vector<Bytes> all_bad;
   for (std::uint64_t n = 0; n < 64; ++n) {
     auto t = SignedTx::make(key, "chain", 3, n, Bytes{});

@@ -52,7 +52,7 @@ TxVerdict KvStore::decode(ByteView tx, const StateReader& state, NonceRule rule,
   } catch (const DecodeError& e) {
     return {TxCode::malformed, e.what()};
   }
-  return check_signer(state, chain_id_, signed_tx, rule, &signatures_);
+  return check_signer(state, chain_id_, signed_tx, rule, &signatures_, tx);
 }
 
 TxVerdict KvStore::check_tx(const StateReader& state, ByteView tx, CheckKind kind) const {

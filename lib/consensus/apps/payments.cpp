@@ -181,7 +181,7 @@ TxVerdict Payments::check(const StateReader& state, ByteView tx, NonceRule rule,
   if (signed_tx.kind != kind_transfer && signed_tx.kind != kind_validators) {
     return {TxCode::invalid, "unknown kind " + std::to_string(signed_tx.kind)};
   }
-  if (auto v = check_signer(state, chain_id_, signed_tx, rule, &signatures_); !v.ok()) return v;
+  if (auto v = check_signer(state, chain_id_, signed_tx, rule, &signatures_, tx); !v.ok()) return v;
   if (signed_tx.kind == kind_transfer) return check_transfer(state, signed_tx, op.transfer);
   op.change = Change{ValidatorSet{}, 0};
   return check_change(state, signed_tx, *op.change);

@@ -1,6 +1,7 @@
 #include "privfin/consensus/apps/signed_tx.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -87,11 +88,19 @@ std::uint64_t next_nonce(const StateReader& state, ByteView signer) {
 }
 
 namespace {
-// The cache's key: SHA-256 of the signed bytes and the signature.
-Hash32 cache_key(ByteView message, ByteView signature) {
+// The cache's key: SHA-256 of a domain, the chain id and the transaction's
+// wire bytes. The wire bytes carry every signed field and the signature,
+// and the chain id completes the signed message, so equal keys mean equal
+// verdicts; computing it needs no decoding and no copy of the message.
+Hash32 cache_key(std::string_view chain_id, ByteView wire) {
   Sha256 h;
-  h.update(message);
-  h.update(signature);
+  static constexpr std::string_view domain = "privfin signature cache v1";
+  h.update(as_bytes(domain));
+  std::array<std::byte, 8> length{};
+  for (std::size_t i = 0; i < 8; ++i) length[i] = static_cast<std::byte>((chain_id.size() >> (56 - 8 * i)) & 0xFFU);
+  h.update(length);
+  h.update(as_bytes(chain_id));
+  h.update(wire);
   Hash32 key;
   key.v = h.finish();
   return key;
@@ -114,20 +123,26 @@ void SignatureCache::remember(const Hash32& key) {
 }
 
 bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
+  if (!well_sized(tx) || tx.payload.size() > SignedTx::max_payload) return false;
+  return verify(tx.to_bytes(), tx, chain_id);
+}
+
+bool SignatureCache::verify(ByteView wire, const SignedTx& tx, std::string_view chain_id) {
   if (!well_sized(tx)) return false;
-  const Bytes message = tx.signed_bytes(chain_id);
-  const Hash32 key = cache_key(message, tx.signature);
+  const Hash32 key = cache_key(chain_id, wire);
   if (verified_.contains(key)) {
     ++hits_;
     return true;
   }
-  if (!sig::ed25519_verify_cofactored(tx.signer, message, tx.signature)) return false;
+  if (!sig::ed25519_verify_cofactored(tx.signer, tx.signed_bytes(chain_id), tx.signature)) return false;
   remember(key);
   return true;
 }
 
 void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view chain_id) {
-  if (capacity_ == 0) return;  // nothing could be remembered
+  // Fewer than two: nothing to batch (verify() does the one), and a
+  // single transaction's admission need not pay for a lookup here too.
+  if (capacity_ == 0 || txs.size() < 2) return;
   struct Unchecked {
     SignedTx tx;
     Bytes message;
@@ -136,14 +151,15 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
   std::vector<Unchecked> unchecked;
   for (const auto& bytes : txs) {
     Unchecked u;
+    u.key = cache_key(chain_id, bytes);
+    if (verified_.contains(u.key)) continue;  // remembered: not decoded again
     try {
       u.tx = SignedTx::from_bytes(bytes);  // a decoded signer and signature have their sizes
     } catch (const DecodeError&) {
       continue;  // check_tx refuses it, naming the defect
     }
     u.message = u.tx.signed_bytes(chain_id);
-    u.key = cache_key(u.message, u.tx.signature);
-    if (!verified_.contains(u.key)) unchecked.push_back(std::move(u));
+    unchecked.push_back(std::move(u));
   }
   if (unchecked.size() < 2) return;
   // One batch over [first, first + count): remembered if it passes, halved
@@ -169,8 +185,11 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
 }
 
 TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx, NonceRule rule,
-                       SignatureCache* cache) {
-  if (!(cache != nullptr ? cache->verify(tx, chain_id) : tx.verify(chain_id))) return {TxCode::bad_signature, "the signature does not verify for this chain and signer"};
+                       SignatureCache* cache, ByteView wire) {
+  const bool verified = cache == nullptr ? tx.verify(chain_id)
+                        : wire.empty()   ? cache->verify(tx, chain_id)
+                                         : cache->verify(wire, tx, chain_id);
+  if (!verified) return {TxCode::bad_signature, "the signature does not verify for this chain and signer"};
   const std::uint64_t expected = next_nonce(state, tx.signer);
   const bool fits = rule == NonceRule::exact ? tx.nonce == expected
                                              : tx.nonce >= expected && tx.nonce - expected < max_nonce_window;

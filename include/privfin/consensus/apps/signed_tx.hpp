@@ -56,7 +56,8 @@ struct SignedTx {
 // re-check of its mempool and again when the block executes. A
 // verification is a pure function of the signed bytes (chain id, kind,
 // signer, nonce, payload) and the signature, and the cache is keyed by
-// SHA-256 of exactly those, so a hit answers what a verification would.
+// SHA-256 of the chain id and the transaction's wire bytes, which carry
+// all of them, so a hit answers what a verification would.
 // Failures are not remembered (an attacker could otherwise fill it).
 // Bounded: past `capacity` entries the oldest is forgotten.
 //
@@ -68,7 +69,7 @@ struct SignedTx {
 // valid everywhere; docs/consensus.md, "Reference applications").
 //
 // Costs: 32 bytes and a hash-set entry per remembered transaction; a hit
-// costs one SHA-256 of the signed bytes; verify_many about 11 us per
+// costs one SHA-256 of the wire bytes; verify_many about 11 us per
 // signature in a batch of 64 from four signers, 20 us from 64 signers
 // (about 42 us one by one; sig/ed25519.hpp). Not thread-safe.
 class SignatureCache {
@@ -77,18 +78,26 @@ class SignatureCache {
   // min_batch, and what still fails is left to verify() one by one: so a
   // client that sends only bad signatures costs about twice what one-by-one
   // checks would, never a full bisection down to single entries per bad one.
-  static constexpr std::size_t max_batch = 64;
+  // 128 rather than 64: a client's POST of 100 transfers is one equation,
+  // and four nodes spent about 3.5% less CPU per transfer
+  // (docs/performance.md, "Nodes").
+  static constexpr std::size_t max_batch = 128;
   static constexpr std::size_t min_batch = 8;
 
   explicit SignatureCache(std::size_t capacity = std::size_t{1} << 16);
-  // tx's signature under the rule above, from the cache when it can.
+  // tx's signature under the rule above, from the cache when it can. The
+  // cache is keyed by the chain id and the transaction's wire bytes; the
+  // second form takes those bytes (`wire`, which must decode to `tx`) and
+  // so spares re-encoding them.
   [[nodiscard]] bool verify(const SignedTx& tx, std::string_view chain_id);
+  [[nodiscard]] bool verify(ByteView wire, const SignedTx& tx, std::string_view chain_id);
   // Verifies the signatures of the encoded transactions `txs` that are not
   // remembered yet, in batches of up to max_batch, and remembers the
   // batches that pass (see max_batch for the ones that fail); skips what
   // does not decode (check_tx refuses it later). Answers nothing: later
-  // verify() calls find the passes. Fewer than two to check: nothing is
-  // done (verify() will do the one).
+  // verify() calls find the passes. Fewer than two given, or fewer than
+  // two to check: nothing is done (verify() will do the one). A remembered
+  // transaction costs one SHA-256 here and is not decoded.
   void verify_many(std::span<const Bytes> txs, std::string_view chain_id);
   [[nodiscard]] std::size_t size() const noexcept { return order_.size(); }
   [[nodiscard]] std::uint64_t hits() const noexcept { return hits_; }
@@ -120,9 +129,10 @@ inline constexpr std::uint64_t max_nonce_window = 64;
 
 // The signature and the nonce: ok, bad_signature or bad_nonce with the
 // reason. With a cache, a signature that verified before is not verified
-// again.
+// again; `wire`, when given, is tx's encoding (it keys the cache without
+// encoding tx again).
 [[nodiscard]] TxVerdict check_signer(const StateReader& state, std::string_view chain_id, const SignedTx& tx,
-                                     NonceRule rule, SignatureCache* cache = nullptr);
+                                     NonceRule rule, SignatureCache* cache = nullptr, ByteView wire = {});
 
 // u64 values in state: 8 bytes big-endian; DecodeError for another length.
 [[nodiscard]] Bytes u64_value(std::uint64_t v);
