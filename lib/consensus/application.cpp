@@ -61,18 +61,23 @@ Bytes transactions_to_bytes(std::span<const Bytes> txs) {
   return std::move(w).take();
 }
 
-std::vector<Bytes> transactions_from_bytes(ByteView body, std::size_t max_count, std::size_t max_tx) {
+std::vector<ByteView> transaction_views(ByteView body, std::size_t max_count, std::size_t max_tx) {
   Reader r(body);
   r.expect_version(transactions_format_version, "transactions");
   const std::size_t count = r.length("transaction count", max_count);
   if (count > r.remaining()) throw DecodeError("transactions: count " + std::to_string(count) + " exceeds the bytes left");
-  std::vector<Bytes> txs;
+  std::vector<ByteView> txs;
   txs.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const ByteView tx = r.bytes("transaction", max_tx);
-    txs.emplace_back(tx.begin(), tx.end());
-  }
+  for (std::size_t i = 0; i < count; ++i) txs.push_back(r.bytes("transaction", max_tx));
   r.expect_end("transactions");
+  return txs;
+}
+
+std::vector<Bytes> transactions_from_bytes(ByteView body, std::size_t max_count, std::size_t max_tx) {
+  const auto views = transaction_views(body, max_count, max_tx);
+  std::vector<Bytes> txs;
+  txs.reserve(views.size());
+  for (const ByteView tx : views) txs.emplace_back(tx.begin(), tx.end());
   return txs;
 }
 

@@ -224,16 +224,19 @@ BlockHeader BlockHeader::from_bytes(ByteView bytes, const Limits& limits) {
 Hash32 BlockHeader::hash() const { return sha256_of("privfin consensus block v1", to_bytes()); }
 
 Hash32 tx_root_of(ByteView body) {
-  std::optional<std::vector<Bytes>> txs;
+  // A body that decodes is the canonical encoding of its transactions
+  // (transaction_views), so it has their Merkle root; any other body has
+  // the hash of its bytes. Leaves are hashed from views: no copies.
+  std::vector<ByteView> txs;
   try {
-    txs = transactions_from_bytes(body);
+    txs = transaction_views(body);
   } catch (const DecodeError&) {
+    return sha256_of("privfin consensus body v1", body);
   }
-  if (txs) {
-    const Bytes again = transactions_to_bytes(*txs);
-    if (std::equal(again.begin(), again.end(), body.begin(), body.end())) return tx_merkle_root(*txs);
-  }
-  return sha256_of("privfin consensus body v1", body);
+  std::vector<Hash32> leaves;
+  leaves.reserve(txs.size());
+  for (const ByteView tx : txs) leaves.push_back(tx_leaf_hash(tx));
+  return tx_merkle_root_of_leaves(leaves);
 }
 
 bool Block::body_matches() const { return tx_root_of(body) == header.tx_root; }

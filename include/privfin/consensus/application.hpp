@@ -263,5 +263,10 @@ inline constexpr std::uint8_t transactions_format_version = 1;
 [[nodiscard]] Bytes transactions_to_bytes(std::span<const Bytes> txs);
 [[nodiscard]] std::vector<Bytes> transactions_from_bytes(ByteView body, std::size_t max_count = 1 << 20,
                                                          std::size_t max_tx = 1 << 20);
+// The same decoding, as views into `body` (valid while body is): no copy
+// of the transactions. The encoding is canonical (shortest varints, nothing
+// after), so a body that decodes is exactly transactions_to_bytes of them.
+[[nodiscard]] std::vector<ByteView> transaction_views(ByteView body, std::size_t max_count = 1 << 20,
+                                                      std::size_t max_tx = 1 << 20);
 
 }  // namespace privfin::consensus

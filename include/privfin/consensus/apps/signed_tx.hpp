@@ -109,6 +109,9 @@ class SignatureCache {
   std::size_t capacity_;
   std::unordered_set<Hash32, SaltedHash32> verified_{0, SaltedHash32::salted()};
   std::deque<Hash32> order_;
+  // The wire bytes and chain id of the last transaction verify() passed.
+  Bytes last_verified_;
+  std::string last_chain_id_;
   std::uint64_t hits_ = 0;
   std::uint64_t batch_checked_ = 0;
   Prg prg_;  // the batch coefficients' fresh randomness (ed25519.hpp)
