@@ -17,6 +17,7 @@
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/memory_state.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
 #include "privfin/core/prg.hpp"
 #include "support/wire_negative.hpp"
 
@@ -80,6 +81,37 @@ TEST_CASE("application: a block body's transaction list round-trips and refuses 
   Writer w;
   w.u8(1).varint(std::uint64_t{1} << 40);
   CHECK_THROWS_AS(transactions_from_bytes(w.data(), std::size_t{1} << 50), DecodeError);
+}
+
+TEST_CASE("application: transaction_views decode a body without copies - tx_root_of is the Merkle root of what "
+          "decodes and a hash of any other body",
+          "[consensus][app]") {
+  const std::vector<Bytes> txs = {text("first"), {}, text("third transaction")};
+  const Bytes wire = transactions_to_bytes(txs);
+  const auto views = transaction_views(wire);
+  REQUIRE(views.size() == txs.size());
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    CHECK(std::ranges::equal(views[i], txs[i]));
+    if (!views[i].empty()) {  // inside the body, not a copy
+      CHECK(views[i].data() >= wire.data());
+      CHECK(views[i].data() + views[i].size() <= wire.data() + wire.size());
+    }
+  }
+  CHECK_THROWS_AS(transaction_views(wire, 2), DecodeError);
+  CHECK(tx_root_of(wire) == tx_merkle_root(txs));
+  CHECK(tx_root_of(transactions_to_bytes({})) == tx_merkle_root({}));
+  // The same transactions with the count as a two-byte varint (0x83 0x00,
+  // not the shortest form): the canonical decoder refuses it, so its root
+  // is the hash of its bytes, not the transactions' Merkle root.
+  Bytes padded = wire;
+  REQUIRE(padded[1] == std::byte{3});
+  padded[1] = std::byte{0x83};
+  padded.insert(padded.begin() + 2, std::byte{0});
+  CHECK_THROWS_AS(transaction_views(padded), DecodeError);
+  CHECK(tx_root_of(padded) != tx_merkle_root(txs));
+  Bytes trailing = wire;
+  trailing.push_back(std::byte{0});
+  CHECK(tx_root_of(trailing) != tx_merkle_root(txs));
 }
 
 TEST_CASE("application: the call grammar accepts a clean start and a recovery, and names every violation",

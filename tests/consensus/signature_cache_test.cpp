@@ -112,6 +112,34 @@ TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts 
   CHECK(none.batch_checked() == 0);
 }
 
+TEST_CASE("signature cache: the transaction passed last is answered from its bytes - a changed byte is checked "
+          "again - a zero-capacity cache keeps nothing",
+          "[consensus][apps][cache]") {
+  Prg prg(Prg::Seed{std::byte{9}});
+  const auto key = sig::Ed25519SecretKey::generate(prg);
+  const SignedTx tx = SignedTx::make(key, "chain", 1, 0, Bytes{std::byte{5}});
+  const Bytes wire = tx.to_bytes();
+  SignatureCache cache(16);
+  CHECK(cache.verify(wire, tx, "chain"));
+  CHECK(cache.hits() == 0);
+  CHECK(cache.verify(wire, tx, "chain"));  // the same bytes again: a hit
+  CHECK(cache.verify(tx, "chain"));        // encoded again, the same bytes: a hit
+  CHECK(cache.hits() == 2);
+  CHECK_FALSE(cache.verify(wire, tx, "other-chain"));  // the same bytes for another chain: verified, and refused
+  // One signature byte changed right after the good one: not the last
+  // bytes, not remembered, verified and refused.
+  SignedTx forged = tx;
+  forged.signature[10] ^= std::byte{1};
+  CHECK_FALSE(cache.verify(forged.to_bytes(), forged, "chain"));
+  CHECK(cache.hits() == 2);
+  CHECK(cache.size() == 1);
+  SignatureCache none(0);
+  CHECK(none.verify(wire, tx, "chain"));
+  CHECK(none.verify(wire, tx, "chain"));
+  CHECK(none.hits() == 0);
+  CHECK(none.size() == 0);
+}
+
 namespace {
 // A signature by secret scalar a whose R is rB + T, T of order 8: the
 // cofactorless equation fails (residual -T), the cofactored one holds. No

@@ -1,7 +1,7 @@
 // Feeds the reference applications' decoders and their check_tx
 // (consensus/application.hpp, apps/*.hpp), what a node runs on every
 // client transaction and block body. Input: [mode][bytes].
-// Mode 0: transactions_from_bytes (a block body); 1: SignedTx::from_bytes;
+// Mode 0: transactions_from_bytes, transaction_views and tx_root_of (a block body); 1: SignedTx::from_bytes;
 // 2: Payments::genesis_from_bytes; 3: KvStore, Payments and Commands check_tx and
 // finalize_block on the bytes as a transaction, against a small state;
 // 4: Payments::change_from_payload (a validator change's payload, which
@@ -16,6 +16,8 @@
 #include "privfin/consensus/apps/kv_store.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/memory_state.hpp"
+#include "privfin/consensus/tx_merkle.hpp"
+#include "privfin/consensus/types.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/prg.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
@@ -31,8 +33,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (mode) {
       case 0: {
+        // tx_root_of never throws: the Merkle root of what decodes (from
+        // views of the body), else a hash of the bytes.
+        const Hash32 root = tx_root_of(bytes);
         const auto txs = transactions_from_bytes(bytes, 1024, 4096);
         fuzz::require(fuzz::same(transactions_to_bytes(txs), bytes));
+        fuzz::require(root == tx_merkle_root(txs));
+        const auto views = transaction_views(bytes);
+        fuzz::require(views.size() == txs.size());
+        for (std::size_t i = 0; i < views.size(); ++i) fuzz::require(fuzz::same(txs[i], views[i]));
         break;
       }
       case 1: {
