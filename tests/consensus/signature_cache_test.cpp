@@ -133,6 +133,14 @@ TEST_CASE("signature cache: the transaction passed last is answered from its byt
   CHECK_FALSE(cache.verify(forged.to_bytes(), forged, "chain"));
   CHECK(cache.hits() == 2);
   CHECK(cache.size() == 1);
+  // Bytes that are not tx's encoding: false, whatever the cache holds.
+  const SignedTx other = SignedTx::make(key, "chain", 1, 1, Bytes{std::byte{5}});
+  CHECK_FALSE(cache.verify(wire, other, "chain"));
+  CHECK_FALSE(cache.verify(other.to_bytes(), tx, "chain"));
+  Bytes longer = wire;
+  longer.push_back(std::byte{0});
+  CHECK_FALSE(cache.verify(longer, tx, "chain"));
+  CHECK(cache.verify(other.to_bytes(), other, "chain"));
   SignatureCache none(0);
   CHECK(none.verify(wire, tx, "chain"));
   CHECK(none.verify(wire, tx, "chain"));

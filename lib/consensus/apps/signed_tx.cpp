@@ -108,6 +108,24 @@ Hash32 cache_key(std::string_view chain_id, ByteView wire) {
 bool well_sized(const SignedTx& tx) {
   return tx.signer.size() == sig::ed25519_public_key_size && tx.signature.size() == sig::ed25519_signature_size;
 }
+// Whether `wire` is exactly tx's encoding, read in place (no allocation):
+// the cache's verdict is about the wire bytes, so a caller that passed
+// another transaction's bytes must not get it for tx.
+bool encodes(ByteView wire, const SignedTx& tx) {
+  try {
+    Reader r(wire);
+    r.expect_version(SignedTx::format_version, "signed transaction");
+    const bool same = r.u8("transaction kind") == tx.kind &&
+                      std::ranges::equal(r.raw(sig::ed25519_public_key_size, "signer"), tx.signer) &&
+                      r.u64("nonce") == tx.nonce &&
+                      std::ranges::equal(r.bytes("payload", SignedTx::max_payload), tx.payload) &&
+                      std::ranges::equal(r.raw(sig::ed25519_signature_size, "signature"), tx.signature);
+    r.expect_end("signed transaction");
+    return same;
+  } catch (const DecodeError&) {
+    return false;
+  }
+}
 }  // namespace
 
 SignatureCache::SignatureCache(std::size_t capacity) : capacity_(capacity), prg_(random_seed()) {}
@@ -128,7 +146,7 @@ bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
 }
 
 bool SignatureCache::verify(ByteView wire, const SignedTx& tx, std::string_view chain_id) {
-  if (!well_sized(tx)) return false;
+  if (!well_sized(tx) || !encodes(wire, tx)) return false;
   // The same transaction as the last one that verified (an admission's
   // check_tx and its trial execution ask back to back): equal bytes, so
   // the same verdict, without a hash.

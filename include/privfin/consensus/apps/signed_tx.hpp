@@ -87,8 +87,9 @@ class SignatureCache {
   explicit SignatureCache(std::size_t capacity = std::size_t{1} << 16);
   // tx's signature under the rule above, from the cache when it can. The
   // cache is keyed by the chain id and the transaction's wire bytes; the
-  // second form takes those bytes (`wire`, which must decode to `tx`) and
-  // so spares re-encoding them.
+  // second form takes those bytes and so spares re-encoding them; it
+  // answers false when `wire` is not exactly tx's encoding (checked in
+  // place, without allocating).
   [[nodiscard]] bool verify(const SignedTx& tx, std::string_view chain_id);
   [[nodiscard]] bool verify(ByteView wire, const SignedTx& tx, std::string_view chain_id);
   // Verifies the signatures of the encoded transactions `txs` that are not
