@@ -65,7 +65,10 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
   if (configure) configure(settings);
   Node node(settings, c.genesis, static_cast<NodeId>(self), crypto, *bus, *store, app);
   node.start();
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  // A bound in case a test never stops it; above the longest wait of any
+  // test here (several 90 s waits in a row), so that under load a node
+  // does not leave by itself while a test still waits for it.
+  const auto deadline = std::chrono::steady_clock::now() + 300s;
   while (!shared.stop[self] && std::chrono::steady_clock::now() < deadline) {
     (void)node.poll(20ms);
     shared.height[self] = node.status().height;
@@ -139,7 +142,12 @@ struct ThreadCluster {
     shared.stop[i] = true;
     if (threads[i].joinable()) threads[i].join();
   }
+  // Every node is told at once, then each is joined: stopped one after
+  // another, the last ones (a quorum without the first) would go on
+  // committing while the first are joined, and under load their recent
+  // heights could share none with the first ones'.
   void stop_all() {
+    for (auto& s : shared.stop) s = true;
     for (std::size_t i = 0; i < n; ++i) stop(i);
   }
   // What a node's thread threw, as a message ("" if nothing).
