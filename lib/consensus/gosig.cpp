@@ -31,7 +31,8 @@ Gosig::Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition)
       crypto_(crypto),
       sortition_(sortition),
       gossip_(cfg_.self, containing(cfg_.validators, cfg_.self).size(), cfg_.gossip),
-      validators_(cfg_.validators) {
+      validators_(cfg_.validators),
+      sets_("Gosig", cfg_.validators, cfg_.validator_changes) {
   if (crypto_.committee_size() != cfg_.validators.size()) {
     throw InvalidArgument("Gosig: crypto committee size differs from the validator set");
   }
@@ -110,16 +111,8 @@ void Gosig::start(const Start& s) {
   if (started_) throw InvalidArgument("Gosig: started twice");
   started_ = true;
   height_ = s.committed + 1;
-  for (const auto& v : s.validators) {
-    check_members(v);
-    if (v.height >= height_) sets_[v.height] = v.set;
-  }
-  if (cfg_.validator_changes) {
-    if (!sets_.contains(height_)) {
-      throw InvalidArgument("Gosig: Start lacks the validator set of height " + std::to_string(height_));
-    }
-    adopt_validators();
-  }
+  sets_.start(height_, s.validators);
+  adopt_validators();
   tip_ = s.tip;
   if (tip_) decisions_.push_back(*tip_);
   record_.height = height_;
@@ -147,29 +140,19 @@ void Gosig::start(const Start& s) {
   advance_clock();
 }
 
-void Gosig::check_members(const ValidatorsDecided& v) const {
-  check_set_for_height("Gosig", v.height, v.set, cfg_.validators, cfg_.validator_changes);
-}
-
 void Gosig::on_validators(const ValidatorsDecided& v) {
-  check_members(v);
-  if (!cfg_.validator_changes) return;  // the same set again
-  // A height already begun keeps its set: the runtime sends each height's
-  // set before the engine needs it (or the engine waits for it).
-  if (v.height < height_ || (v.height == height_ && !waiting_)) return;
-  sets_[v.height] = v.set;
-  // Rounds go on by the clock: the next round's sortition proposes, and
-  // the peers' gossip brings this round's proposals and votes again.
-  if (waiting_ && v.height == height_) adopt_validators();
+  // Rounds go on by the clock: once the awaited set is here, the next
+  // round's sortition proposes, and the peers' gossip brings this round's
+  // proposals and votes again.
+  if (sets_.learn(v, height_, waiting_)) adopt_validators();
 }
 
 void Gosig::adopt_validators() {
   if (!cfg_.validator_changes) return;
-  sets_.erase(sets_.begin(), sets_.lower_bound(height_));
-  const auto it = sets_.find(height_);
-  waiting_ = it == sets_.end();
+  const ValidatorSet* set = sets_.take(height_);
+  waiting_ = set == nullptr;
   if (waiting_ || cfg_.bugs.ignore_validator_changes) return;
-  validators_ = it->second;
+  validators_ = *set;
 }
 
 bool Gosig::votes_here() const { return !waiting_ && validators_.weight(cfg_.self) > 0; }
@@ -686,8 +669,8 @@ Hash32 Gosig::state_digest() const {
   w.bytes(gossip_.digest_bytes());
   if (cfg_.validator_changes) {  // absent otherwise: digests of fixed-set runs stay as they were
     detail::write_hash(w, validators_.hash());
-    w.boolean(waiting_).varint(sets_.size());
-    for (const auto& [h, set] : sets_) detail::write_hash(w.u64(h), set.hash());
+    w.boolean(waiting_);
+    sets_.write(w);
   }
   return Hash32{Sha256::hash(w.data())};
 }

@@ -122,7 +122,8 @@ Tendermint::Tendermint(TendermintConfig config, Crypto& crypto)
     : cfg_(std::move(config)),
       crypto_(crypto),
       validators_(containing(cfg_.validators, cfg_.self)),
-      schedule_(validators_) {
+      schedule_(validators_),
+      sets_("Tendermint", cfg_.validators, cfg_.validator_changes) {
   if (crypto_.committee_size() != cfg_.validators.size()) {
     throw InvalidArgument("Tendermint: crypto committee size differs from the validator set");
   }
@@ -167,16 +168,8 @@ void Tendermint::start(const Start& s) {
   if (started_) throw InvalidArgument("Tendermint: started twice");
   started_ = true;
   height_ = s.committed + 1;
-  for (const auto& v : s.validators) {
-    check_members(v);
-    if (v.height >= height_) sets_[v.height] = v.set;
-  }
-  if (cfg_.validator_changes) {
-    if (!sets_.contains(height_)) {
-      throw InvalidArgument("Tendermint: Start lacks the validator set of height " + std::to_string(height_));
-    }
-    adopt_validators();
-  }
+  sets_.start(height_, s.validators);
+  if (cfg_.validator_changes) adopt_validators();
   tip_ = s.tip;
   if (tip_) decisions_.push_back(*tip_);
   set_timer(TimerKind::rebroadcast, cfg_.rebroadcast_interval);
@@ -246,7 +239,7 @@ void Tendermint::enter_height(Height h) {
   rounds_at_height_ = 0;
   round_ = 0;
   step_ = Step::propose;
-  if (cfg_.validator_changes && !sets_.contains(h)) {
+  if (cfg_.validator_changes && !sets_.knows(h)) {
     waiting_ = true;  // ValidatorsDecided for h resumes (begin_height)
     return;
   }
@@ -255,26 +248,16 @@ void Tendermint::enter_height(Height h) {
 }
 
 void Tendermint::adopt_validators() {
-  sets_.erase(sets_.begin(), sets_.lower_bound(height_));
+  const ValidatorSet* set = sets_.take(height_);
   if (cfg_.bugs.ignore_validator_changes) return;
-  if (const auto it = sets_.find(height_); it != sets_.end() && it->second != validators_) {
-    validators_ = it->second;
+  if (set != nullptr && *set != validators_) {
+    validators_ = *set;
     schedule_ = ProposerSchedule(validators_);
   }
 }
 
-void Tendermint::check_members(const ValidatorsDecided& v) const {
-  check_set_for_height("Tendermint", v.height, v.set, cfg_.validators, cfg_.validator_changes);
-}
-
 void Tendermint::on_validators(const ValidatorsDecided& v) {
-  check_members(v);
-  if (!cfg_.validator_changes) return;  // the same set again
-  // A set for a height already begun cannot change it: the runtime sends
-  // each height's set before the engine needs it (or the engine waits).
-  if (v.height < height_ || (v.height == height_ && !waiting_)) return;
-  sets_[v.height] = v.set;
-  if (waiting_ && v.height == height_) {
+  if (sets_.learn(v, height_, waiting_)) {  // the set this height waited for: it begins
     waiting_ = false;
     adopt_validators();
     begin_height();
@@ -1011,8 +994,8 @@ Hash32 Tendermint::state_digest() const {
   w.boolean(last_sync_request_.has_value()).u64(static_cast<std::uint64_t>(last_sync_request_.value_or(0)));
   if (cfg_.validator_changes) {  // absent otherwise: digests of fixed-set runs stay as they were
     detail::write_hash(w, validators_.hash());
-    w.boolean(waiting_).varint(sets_.size());
-    for (const auto& [h, set] : sets_) detail::write_hash(w.u64(h), set.hash());
+    w.boolean(waiting_);
+    sets_.write(w);
   }
   return Hash32{Sha256::hash(w.data())};
 }

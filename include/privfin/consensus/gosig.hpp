@@ -62,6 +62,7 @@
 
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/height_sets.hpp"
 #include "privfin/consensus/gosig_messages.hpp"
 #include "privfin/consensus/gosig_sortition.hpp"
 #include "privfin/consensus/gossip.hpp"
@@ -115,7 +116,6 @@ class Gosig final : public Engine {
   };
 
   void start(const Start& s);
-  void check_members(const ValidatorsDecided& v) const;
   void on_validators(const ValidatorsDecided& v);
   // Takes the set of height_ if known; else waits (validator_changes).
   void adopt_validators();
@@ -162,7 +162,7 @@ class Gosig final : public Engine {
   bool started_ = false;
 
   ValidatorSet validators_;                // the set of height_
-  std::map<Height, ValidatorSet> sets_;    // known sets of height_ and later (validator_changes)
+  HeightSets sets_;                        // known sets of height_ and later
   bool waiting_ = false;                   // for the set of height_
 
   Height height_ = 1;

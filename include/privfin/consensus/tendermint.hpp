@@ -44,6 +44,7 @@
 
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/height_sets.hpp"
 #include "privfin/consensus/proposer.hpp"
 
 namespace privfin::consensus {
@@ -145,7 +146,6 @@ class Tendermint final : public Engine {
   void enter_height(Height h);
   void begin_height();  // once the height's set is known
   void on_validators(const ValidatorsDecided& v);
-  void check_members(const ValidatorsDecided& v) const;
   void adopt_validators();
   void set_timer(TimerKind kind, TimePoint delay);
   void serve_behind_peer(NodeId peer, Height their_height);
@@ -163,7 +163,7 @@ class Tendermint final : public Engine {
   Crypto& crypto_;
   ValidatorSet validators_;  // the set of height_
   ProposerSchedule schedule_;
-  std::map<Height, ValidatorSet> sets_;  // known sets of height_ and later (validator_changes)
+  HeightSets sets_;                      // known sets of height_ and later
   bool waiting_ = false;                 // at height_, whose set is not known yet
   std::vector<Action> out_;
   TimePoint now_ = 0;
