@@ -44,19 +44,37 @@ Bytes SignedTx::to_bytes() const {
   return std::move(w).take();
 }
 
-SignedTx SignedTx::from_bytes(ByteView bytes) {
+namespace {
+// The wire fields, as views into the bytes: the one reader of the layout,
+// for from_bytes and for the cache's check that bytes encode a
+// transaction. DecodeError on any defect.
+struct WireFields {
+  std::uint8_t kind = 0;
+  ByteView signer, payload, signature;
+  std::uint64_t nonce = 0;
+};
+WireFields read_fields(ByteView bytes) {
   Reader r(bytes);
-  r.expect_version(format_version, "signed transaction");
-  SignedTx tx;
-  tx.kind = r.u8("transaction kind");
-  const ByteView signer = r.raw(sig::ed25519_public_key_size, "signer");
-  tx.signer.assign(signer.begin(), signer.end());
-  tx.nonce = r.u64("nonce");
-  const ByteView payload = r.bytes("payload", max_payload);
-  tx.payload.assign(payload.begin(), payload.end());
-  const ByteView signature = r.raw(sig::ed25519_signature_size, "signature");
-  tx.signature.assign(signature.begin(), signature.end());
+  r.expect_version(SignedTx::format_version, "signed transaction");
+  WireFields f;
+  f.kind = r.u8("transaction kind");
+  f.signer = r.raw(sig::ed25519_public_key_size, "signer");
+  f.nonce = r.u64("nonce");
+  f.payload = r.bytes("payload", SignedTx::max_payload);
+  f.signature = r.raw(sig::ed25519_signature_size, "signature");
   r.expect_end("signed transaction");
+  return f;
+}
+}  // namespace
+
+SignedTx SignedTx::from_bytes(ByteView bytes) {
+  const WireFields f = read_fields(bytes);
+  SignedTx tx;
+  tx.kind = f.kind;
+  tx.signer.assign(f.signer.begin(), f.signer.end());
+  tx.nonce = f.nonce;
+  tx.payload.assign(f.payload.begin(), f.payload.end());
+  tx.signature.assign(f.signature.begin(), f.signature.end());
   return tx;
 }
 
@@ -113,15 +131,9 @@ bool well_sized(const SignedTx& tx) {
 // another transaction's bytes must not get it for tx.
 bool encodes(ByteView wire, const SignedTx& tx) {
   try {
-    Reader r(wire);
-    r.expect_version(SignedTx::format_version, "signed transaction");
-    const bool same = r.u8("transaction kind") == tx.kind &&
-                      std::ranges::equal(r.raw(sig::ed25519_public_key_size, "signer"), tx.signer) &&
-                      r.u64("nonce") == tx.nonce &&
-                      std::ranges::equal(r.bytes("payload", SignedTx::max_payload), tx.payload) &&
-                      std::ranges::equal(r.raw(sig::ed25519_signature_size, "signature"), tx.signature);
-    r.expect_end("signed transaction");
-    return same;
+    const WireFields f = read_fields(wire);
+    return f.kind == tx.kind && f.nonce == tx.nonce && std::ranges::equal(f.signer, tx.signer) &&
+           std::ranges::equal(f.payload, tx.payload) && std::ranges::equal(f.signature, tx.signature);
   } catch (const DecodeError&) {
     return false;
   }
