@@ -21,7 +21,11 @@
 // drawn amount in [-M, M] ms, replacing the scenario's draw; with
 // --calm, the measurement of docs/consensus.md "Clock skew"), --calm (no
 // loss, partition, crash, clog, delayed votes or drift: only latency and
-// the clocks), --quiet. Prints one line per failing seed (with its first violation) and
+// the clocks), --quiet. The model, for measurements (issue #17's
+// reproductions): --latency-ms L (every message takes L ms), --verify-us V
+// (one signature or aggregate check costs V us of modelled CPU), --heights H,
+// Gosig's --fanout, --gossip-interval-ms, --stage-one-ms, --stage-two-ms,
+// --candidates; --agreement prints each height's time to agreement. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
 #include <CLI/CLI.hpp>
 
@@ -64,12 +68,15 @@ int main(int argc, char** argv) {
   SimEngine engine = SimEngine::tendermint;
   std::optional<std::uint64_t> seed_option;
   std::string seeds, engine_name = "tendermint", byzantine, app_name = "stand-in", bug;
+  // The network and CPU model (issue #17's reproductions); unset: the scenario's draw.
+  std::optional<std::uint64_t> latency_ms, verify_us, heights, fanout, gossip_ms, stage_one_ms, stage_two_ms, candidates;
+  bool agreement = false;
 
   CLI::App cli{"privfin-consensus-sim: runs the deterministic consensus simulator (docs/consensus.md)"};
   auto* seed_flag = cli.add_option("--seed", seed_option, "one seed (replay it; with --log, its event log)");
   cli.add_option("--seeds", seeds, "a seed range A-B (n cycles 4, 7, 10 unless --n)")->excludes(seed_flag);
   cli.add_option("--engine", engine_name, "tendermint or gosig")->check(CLI::IsMember({"tendermint", "gosig"}));
-  cli.add_option("--n", fixed_n, "a fixed number of nodes")->check(CLI::Range(1, 100'000));
+  cli.add_option("--n", fixed_n, "a fixed number of nodes (at most 10,000)")->check(CLI::Range(1, 10'000));
   cli.add_flag("--log", log, "print the event log");
   cli.add_flag("--real-crypto", real, "BLS12-381 signatures instead of symbolic ones");
   cli.add_option("--byzantine", byzantine, "one Byzantine node of this kind (node seed mod n)");
@@ -89,6 +96,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600'000));
   cli.add_flag("--calm", calm, "no faults but latency and clock offsets (for measurements)");
   cli.add_flag("--quiet", quiet, "print only failing seeds and the summary");
+  cli.add_option("--latency-ms", latency_ms, "every message takes exactly this long (no zones, no jitter)")
+      ->check(CLI::Range(0, 60'000));
+  cli.add_option("--verify-us", verify_us,
+                 "modelled CPU time of one signature or aggregate check (the per-signer part unchanged)")
+      ->check(CLI::Range(1, 1'000'000));
+  cli.add_option("--heights", heights, "the height every honest node must reach")->check(CLI::Range(1, 100'000));
+  cli.add_option("--fanout", fanout, "Gosig: peers per gossip push")->check(CLI::Range(1, 1'000));
+  cli.add_option("--gossip-interval-ms", gossip_ms, "Gosig: time between gossip pushes")->check(CLI::Range(1, 60'000));
+  cli.add_option("--stage-one-ms", stage_one_ms, "Gosig: T_I, the proposal stage")->check(CLI::Range(1, 600'000));
+  cli.add_option("--stage-two-ms", stage_two_ms, "Gosig: T_II, the signature stage")->check(CLI::Range(1, 600'000));
+  cli.add_option("--candidates", candidates, "Gosig: expected leader candidates per round")->check(CLI::Range(1, 1'000));
+  cli.add_flag("--agreement", agreement,
+               "print each height's time to agreement: first, median and last honest commit after the height's start "
+               "(Gosig: its round's stage II)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -154,7 +175,33 @@ int main(int argc, char** argv) {
         cfg.behaviour[seed % n] = *forced;
       }
       if (adaptive_delay_ms) cfg.adaptive_corruptions = adaptive_budget(cfg);
+      constexpr TimePoint ms = 1'000'000;
+      if (latency_ms) {
+        cfg.latency_min = cfg.latency_max = static_cast<TimePoint>(*latency_ms) * ms;
+        cfg.jitter = 0;
+        cfg.zone.clear();
+        cfg.zone_links.clear();
+      }
+      if (verify_us) cfg.costs.verify = cfg.costs.aggregate_verify = static_cast<std::int64_t>(*verify_us) * 1'000;
+      if (heights) cfg.target_height = *heights;
+      if (fanout) cfg.gosig.gossip.fanout = *fanout;
+      if (gossip_ms) cfg.gosig.gossip.interval = static_cast<TimePoint>(*gossip_ms) * ms;
+      if (stage_one_ms) cfg.gosig.stage_one = static_cast<TimePoint>(*stage_one_ms) * ms;
+      if (stage_two_ms) cfg.gosig.stage_two = static_cast<TimePoint>(*stage_two_ms) * ms;
+      if (candidates) cfg.gosig.expected_candidates = *candidates;
       const SimResult r = simulate(cfg);
+      if (agreement) {
+        for (Height h = 1; h <= r.honest_commits.size(); ++h) {
+          const auto a = time_to_agreement(cfg, r, h);
+          if (!a) continue;
+          std::printf("seed %llu (n=%zu): height %llu agreed in round %llu: %zu honest commits at %.3f / %.3f / %.3f s "
+                      "(first / median / last) after %.3f s\n",
+                      static_cast<unsigned long long>(seed), n, static_cast<unsigned long long>(h),
+                      static_cast<unsigned long long>(r.decided_round[h - 1]), a->nodes,
+                      static_cast<double>(a->first) / 1e9, static_cast<double>(a->median) / 1e9,
+                      static_cast<double>(a->last) / 1e9, static_cast<double>(a->from) / 1e9);
+        }
+      }
       events += r.events;
       evidence_seeds += r.evidence > 0 ? 1U : 0U;
       corrupted += r.corrupted;

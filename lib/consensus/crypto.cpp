@@ -2,8 +2,10 @@
 #include "privfin/consensus/crypto.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
+#include "privfin/core/detail/int128.hpp"
 #include "privfin/core/hash.hpp"
 
 namespace privfin::consensus {
@@ -119,11 +121,90 @@ std::shared_ptr<const SymbolicKeys> SymbolicKeys::make(const Prg::Seed& seed, st
   return keys;
 }
 
-Bytes SymbolicKeys::tag(NodeId signer, ByteView msg) const {
+SymbolicKeys::Tag SymbolicKeys::tag_array(NodeId signer, ByteView msg) const {
   Sha256 h;
   h.update(as_bytes("privfin symbolic signature")).update(secrets_.at(signer)).update(msg);
   const auto d = h.finish();
-  return {d.begin(), d.end()};
+  Tag t;
+  std::copy(d.begin(), d.end(), t.begin());
+  return t;
+}
+
+Bytes SymbolicKeys::tag(NodeId signer, ByteView msg) const {
+  const auto t = tag_array(signer, msg);
+  return {t.begin(), t.end()};
+}
+
+SymbolicKeys::Remembered& SymbolicKeys::remembered(ByteView msg) const {
+  ++uses_;
+  for (auto& r : remembered_) {
+    if (std::ranges::equal(r.msg, msg)) {
+      r.last_use = uses_;
+      return r;
+    }
+  }
+  if (remembered_.size() < remembered_messages) {
+    remembered_.emplace_back();
+  } else {
+    auto oldest = std::ranges::min_element(remembered_, {}, &Remembered::last_use);
+    std::rotate(oldest, oldest + 1, remembered_.end());
+  }
+  auto& r = remembered_.back();
+  r.msg.assign(msg.begin(), msg.end());
+  r.tags.resize(secrets_.size());
+  r.known.assign(secrets_.size(), false);
+  r.last_use = uses_;
+  return r;
+}
+
+const SymbolicKeys::Tag& SymbolicKeys::cached_tag(Remembered& r, NodeId signer) const {
+  if (!r.known[signer]) {
+    r.tags[signer] = tag_array(signer, r.msg);
+    r.known[signer] = true;
+  }
+  return r.tags[signer];
+}
+
+namespace {
+// a + k * b mod 2^256, little-endian 32-byte numbers, in 64-bit limbs.
+void add_multiple(std::span<std::byte, 32> a, std::span<const std::byte, 32> b, std::uint32_t k) {
+  std::uint64_t carry = 0;
+  for (std::size_t limb = 0; limb < 4; ++limb) {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data() + 8 * limb, 8);
+    std::memcpy(&y, b.data() + 8 * limb, 8);
+    using privfin::detail::uint128;
+    const uint128 s = uint128{x} + uint128{y} * k + carry;
+    const auto low = static_cast<std::uint64_t>(s);
+    std::memcpy(a.data() + 8 * limb, &low, 8);
+    carry = static_cast<std::uint64_t>(s >> 64);
+  }
+}
+}  // namespace
+
+SymbolicKeys::Expected SymbolicKeys::xor_of_tags(const std::vector<bool>& signers, ByteView msg) const {
+  Expected e;
+  const std::lock_guard lock(mutex_);
+  auto& r = remembered(msg);
+  for (NodeId i = 0; i < signers.size() && i < secrets_.size(); ++i) {
+    if (!signers[i]) continue;
+    e.any = true;
+    const auto& t = cached_tag(r, i);
+    for (std::size_t k = 0; k < 32; ++k) e.value[k] ^= t[k];
+  }
+  return e;
+}
+
+SymbolicKeys::Expected SymbolicKeys::counted_sum_of_tags(std::span<const std::uint32_t> counts, ByteView msg) const {
+  Expected e;
+  const std::lock_guard lock(mutex_);
+  auto& r = remembered(msg);
+  for (NodeId i = 0; i < counts.size() && i < secrets_.size(); ++i) {
+    if (counts[i] == 0) continue;
+    e.any = true;
+    add_multiple(e.value, cached_tag(r, i), counts[i]);
+  }
+  return e;
 }
 
 ValidatorSet SymbolicKeys::validator_set(std::span<const std::uint64_t> weights) const {
@@ -183,34 +264,15 @@ bool SymbolicCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView
   if (signers.size() != keys_->size() || agg.size() != 32) return false;
   charge(costs_.aggregate_verify +
          costs_.aggregate_verify_per_signer * static_cast<std::int64_t>(std::count(signers.begin(), signers.end(), true)));
-  Bytes expect(32);
-  bool any = false;
-  for (NodeId i = 0; i < signers.size(); ++i) {
-    if (!signers[i]) continue;
-    any = true;
-    const auto t = keys_->tag(i, msg);
-    for (std::size_t k = 0; k < 32; ++k) expect[k] ^= t[k];
-  }
-  return any && constant_time_equal(expect, agg);
+  const auto expect = keys_->xor_of_tags(signers, msg);
+  return expect.any && constant_time_equal(expect.value, agg);
 }
-
-namespace {
-// a + k * b mod 2^256, little-endian 32-byte numbers.
-void add_multiple(Bytes& a, ByteView b, std::uint32_t k) {
-  std::uint64_t carry = 0;
-  for (std::size_t i = 0; i < 32; ++i) {
-    carry += static_cast<std::uint64_t>(a[i]) + static_cast<std::uint64_t>(b[i]) * k;
-    a[i] = static_cast<std::byte>(carry & 0xFFU);
-    carry >>= 8;
-  }
-}
-}  // namespace
 
 Bytes SymbolicCrypto::add_aggregates(ByteView a, ByteView b) {
   if (a.size() != 32 || b.size() != 32) throw DecodeError("SymbolicCrypto: an aggregate is not 32 bytes");
   charge(2 * costs_.aggregate_per_signature);
   Bytes out(a.begin(), a.end());
-  add_multiple(out, b, 1);
+  add_multiple(std::span<std::byte, 32>(out.data(), 32), std::span<const std::byte, 32>(b.data(), 32), 1);
   return out;
 }
 
@@ -219,14 +281,8 @@ bool SymbolicCrypto::verify_counted(std::span<const std::uint32_t> counts, ByteV
   charge(costs_.aggregate_verify +
          costs_.aggregate_verify_per_signer * static_cast<std::int64_t>(std::count_if(
                                                   counts.begin(), counts.end(), [](std::uint32_t c) { return c > 0; })));
-  Bytes expect(32);
-  bool any = false;
-  for (NodeId i = 0; i < counts.size(); ++i) {
-    if (counts[i] == 0) continue;
-    any = true;
-    add_multiple(expect, keys_->tag(i, msg), counts[i]);
-  }
-  return any && constant_time_equal(expect, agg);
+  const auto expect = keys_->counted_sum_of_tags(counts, msg);
+  return expect.any && constant_time_equal(expect.value, agg);
 }
 
 // ------------------------------------------------------------ checks

@@ -597,8 +597,13 @@ void Gosig::commit(const Decision& d) {
   requested_ = false;
   pending_ticket_.reset();
   adopt_validators();
-  // The rest of this round is idle; the TC aggregate keeps spreading by
-  // gossip until it expires, so the others commit too.
+  // The rest of this round is idle, and this height's values are complete
+  // here: stop pushing them. A peer still at this height keeps gossiping
+  // its own values; whoever has committed answers the first one it gets
+  // with the decision (serve_behind_peer), which commits that peer at once.
+  // Pushing the aggregates on until they expire cost most of a round's
+  // messages at large n, to peers that had mostly committed already.
+  gossip_.clear();
 }
 
 // ------------------------------------------------------------ catch-up
@@ -625,7 +630,11 @@ void Gosig::serve_behind_peer(NodeId peer, Height their_height) {
   for (const auto& d : decisions_) {
     if (d.block.header.height == their_height) {
       served_[peer] = {their_height, round_};
-      out_.push_back(Send{peer, GosigMessage{d}.to_bytes()});
+      // Many peers ask for the same height: encode it once.
+      if (served_bytes_.first != their_height || served_bytes_.second.empty()) {
+        served_bytes_ = {their_height, GosigMessage{d}.to_bytes()};
+      }
+      out_.push_back(Send{peer, served_bytes_.second});
       return;
     }
   }

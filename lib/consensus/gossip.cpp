@@ -15,13 +15,35 @@ Gossip::Gossip(NodeId self, std::size_t n, GossipConfig config) : self_(self), n
 }
 
 std::vector<NodeId> Gossip::peers(const std::string& key, std::uint64_t tick) const {
-  std::vector<NodeId> others;
-  others.reserve(n_ - 1);
-  for (NodeId i = 0; i < n_; ++i) {
-    if (i != self_) others.push_back(i);
+  const std::size_t others = n_ - 1;  // every node but self, in order: position i holds i, or i + 1 from self on
+  if (cfg_.fanout >= others) {
+    std::vector<NodeId> all;
+    all.reserve(others);
+    for (NodeId i = 0; i < n_; ++i) {
+      if (i != self_) all.push_back(i);
+    }
+    return all;
   }
-  if (cfg_.fanout >= others.size()) return others;
-  // A partial Fisher-Yates shuffle driven by SHA-256(self, tick, key, block).
+  // A partial Fisher-Yates shuffle of that list, driven by SHA-256(self,
+  // tick, key, block). Only the positions it swaps are stored, so a draw
+  // costs O(fanout), not O(n): at thousands of nodes every node draws for
+  // every key at every tick.
+  std::vector<std::pair<std::size_t, NodeId>> swapped;  // position -> node, where it differs from the list
+  auto at = [&](std::size_t pos) {
+    for (const auto& [p, node] : swapped) {
+      if (p == pos) return node;
+    }
+    return static_cast<NodeId>(pos < self_ ? pos : pos + 1);
+  };
+  auto set = [&](std::size_t pos, NodeId node) {
+    for (auto& [p, v] : swapped) {
+      if (p == pos) {
+        v = node;
+        return;
+      }
+    }
+    swapped.emplace_back(pos, node);
+  };
   std::vector<NodeId> out;
   std::uint64_t block = 0;
   std::array<std::byte, 32> stream{};
@@ -39,9 +61,11 @@ std::vector<NodeId> Gossip::peers(const std::string& key, std::uint64_t tick) co
     return v;
   };
   for (std::size_t k = 0; k < cfg_.fanout; ++k) {
-    const std::size_t j = k + static_cast<std::size_t>(next() % (others.size() - k));
-    std::swap(others[k], others[j]);
-    out.push_back(others[k]);
+    const std::size_t j = k + static_cast<std::size_t>(next() % (others - k));
+    const NodeId picked = at(j);
+    set(j, at(k));
+    set(k, picked);
+    out.push_back(picked);
   }
   return out;
 }

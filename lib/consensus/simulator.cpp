@@ -12,6 +12,7 @@
 #include <memory>
 #include <queue>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 #include <string_view>
 
@@ -224,7 +225,12 @@ class SimWal {
  private:
   static constexpr std::size_t max_entries = 4096;
   std::vector<std::pair<NodeId, Bytes>> entries_;
-  std::set<std::pair<NodeId, std::uint64_t>> logged_;  // sender, payload_fingerprint
+  struct PairHash {
+    std::size_t operator()(const std::pair<NodeId, std::uint64_t>& k) const noexcept {
+      return static_cast<std::size_t>(k.second ^ (std::uint64_t{k.first} * 0x9E3779B97F4A7C15ULL));
+    }
+  };
+  std::unordered_set<std::pair<NodeId, std::uint64_t>, PairHash> logged_;  // sender, payload_fingerprint
   std::size_t durable_ = 0;
   std::map<std::uint64_t, std::size_t> covered_;  // safety write ticket -> entries logged when issued
 };
@@ -268,6 +274,7 @@ struct SimNode {
   TimePoint inbound_free = 0;       // the downlink, while clogged
   std::vector<bool> silent_to;      // selective_silence: peers never sent to
   std::vector<Bytes> sent_history;  // replay behaviour
+  Bytes last_observed;              // the checkers' last look at what it sent
 };
 
 class Simulation {
@@ -321,6 +328,8 @@ class Simulation {
   void boot(NodeId id, bool amnesia);
   void crash(NodeId id);
   [[nodiscard]] bool app_mode() const noexcept { return cfg_.application != SimApplication::stand_in; }
+  // Crash plans and write-point crashes are the only ways a node restarts.
+  [[nodiscard]] bool restarts_possible() const noexcept { return !cfg_.crashes.empty() || cfg_.crash_at_write > 0; }
   void submit_client_txs();
   bool crash_here(NodeId id, WritePoint point);
   void check_chains();
@@ -388,7 +397,13 @@ class Simulation {
   std::set<NodeId> corrupting_;    // nodes it picked
   std::map<Height, Hash32> app_after_;
   std::map<std::tuple<NodeId, Height, Round, int>, std::optional<Hash32>> signed_;
-  std::map<std::tuple<Height, Round, Hash32>, std::set<NodeId>> prevotes_;
+  // Who prepared (prevoted) each (height, round, block), one bit per validator.
+  std::map<std::tuple<Height, Round, Hash32>, std::vector<bool>> prevotes_;
+  [[nodiscard]] std::vector<bool>& prevoters(Height h, Round r, const Hash32& block) {
+    auto& bits = prevotes_[{h, r, block}];
+    if (bits.empty()) bits.assign(cfg_.n, false);
+    return bits;
+  }
   std::map<std::pair<NodeId, Height>, std::pair<Round, Hash32>> locks_;
   // what the stale-proposer adversary knows: prevotes by (height, round, block), and blocks
   std::map<std::tuple<Height, Round, Hash32>, std::map<NodeId, Bytes>> pols_;
@@ -446,7 +461,7 @@ Simulation::Simulation(const SimConfig& cfg)
       workload_(Prg(root_seed(cfg.seed)).derive("workload")),
       adversary_(Prg(root_seed(cfg.seed)).derive("adversary")),
       chain_id_("sim-chain") {
-  if (cfg_.n < 1 || cfg_.n > 256) throw InvalidArgument("simulate: n must be in [1, 256]");
+  if (cfg_.n < 1 || cfg_.n > 10000) throw InvalidArgument("simulate: n must be in [1, 10000]");
   if (cfg_.inbox_per_peer == 0) throw InvalidArgument("simulate: inbox_per_peer must be at least 1");
   if (!cfg_.weights.empty() && cfg_.weights.size() != cfg_.n) {
     throw InvalidArgument("simulate: weights must list every node or none");
@@ -1175,6 +1190,17 @@ void Simulation::request_sync(NodeId id, const RequestSync& r) {
 // ------------------------------------------------------------ checkers
 
 void Simulation::observe_signed(NodeId from, const Bytes& payload) {
+  // Observing is idempotent, and a gossip tick or a broadcast sends one
+  // payload to many peers in a row: watch it once.
+  auto& last = nodes_[from].last_observed;
+  if (last == payload) return;
+  last = payload;
+  // The envelope's second byte is its kind: Tendermint's are 1-3, Gosig's
+  // 16-18, and each decoder refuses the other's.
+  if (payload.size() >= 2 && std::to_integer<std::uint8_t>(payload[1]) >= GosigMessage::kind_proposal) {
+    observe_gosig(from, payload);
+    return;
+  }
   Message m;
   try {
     m = Message::from_bytes(payload);
@@ -1213,9 +1239,9 @@ void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
   }
   auto record_prepares = [this](const AggregateVote& a) {
     if (a.type != VoteType::prevote) return;
-    auto& set = prevotes_[{a.height, a.round, a.block}];
+    auto& bits = prevoters(a.height, a.round, a.block);
     for (NodeId i = 0; i < a.counts.size() && i < cfg_.n; ++i) {
-      if (a.counts[i] > 0) set.insert(i);
+      if (a.counts[i] > 0) bits[i] = true;
     }
   };
   if (const auto* a = std::get_if<AggregateVote>(&m.body)) {
@@ -1232,7 +1258,7 @@ void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
 }
 
 void Simulation::observe_vote(NodeId from, VoteType type, Height height, Round round, const std::optional<Hash32>& block) {
-  if (type == VoteType::prevote && block) prevotes_[{height, round, *block}].insert(from);
+  if (type == VoteType::prevote && block && from < cfg_.n) prevoters(height, round, *block)[from] = true;
   if (!honest(from)) return;
   const auto key = std::make_tuple(from, height, round, static_cast<int>(type));
   const auto [it, fresh] = signed_.emplace(key, block);
@@ -1255,7 +1281,9 @@ void Simulation::observe_vote(NodeId from, VoteType type, Height height, Round r
         // Weighed by the set of that height (validator-set changes).
         const ValidatorSet& set = set_at(height);
         std::uint64_t w = 0;
-        for (NodeId s : pol->second) w += set.weight(s);
+        for (NodeId s = 0; s < pol->second.size(); ++s) {
+          if (pol->second[s]) w += set.weight(s);
+        }
         justified = set.is_quorum(w);
       }
       if (!justified) {
@@ -1301,7 +1329,12 @@ void Simulation::commit(NodeId id, const Decision& d) {
   }
   const Hash32 id_hash = d.block.hash();
   const auto [it, fresh] = decided_.emplace(h, id_hash);
-  if (fresh) result_.headers.push_back(d.block.header);  // heights are first decided in order
+  if (fresh) {  // heights are first decided in order
+    result_.headers.push_back(d.block.header);
+    result_.decided_round.push_back(d.certificate.round);
+    result_.honest_commits.emplace_back();
+  }
+  if (h <= result_.honest_commits.size()) result_.honest_commits[h - 1].push_back(now_);
   if (fresh && executed) {
     // The checkers' own record of the sets, from the first honest execution.
     const ValidatorSet next = executed->validator_changes.empty()
@@ -1396,10 +1429,11 @@ void Simulation::check_liveness() {
 // ------------------------------------------------------------ the loop
 
 void Simulation::trace(const Event& e) {
+  // The bytes of Writer::bytes(payload) after the header, without copying the payload.
   Writer w;
   w.u64(static_cast<std::uint64_t>(e.at)).u8(static_cast<std::uint8_t>(e.kind)).u32(e.node).u32(e.from).u64(e.id);
-  w.bytes(e.payload);
-  trace_.update(w.data());
+  w.varint(e.payload.size());
+  trace_.update(w.data()).update(e.payload);
 }
 
 void Simulation::handle(const Event& e) {
@@ -1497,7 +1531,10 @@ void Simulation::process(const Event& e) {
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
     const NodeId sender = validator_of(e.from);
-    node.wal.log(sender, e.payload);  // before the engine sees it
+    // Before the engine sees it. Only a restart reads the WAL: a run that
+    // cannot crash keeps none (at thousands of nodes it would hold every
+    // node's copy of every aggregate it received in the height).
+    if (restarts_possible()) node.wal.log(sender, e.payload);
     node.runtime->input(local, MessageIn{sender, e.payload});
   } else if (e.kind == EventKind::timer) {
     if (cfg_.log) log(e.node, "timer " + std::to_string(e.id) + " fired");
@@ -1692,5 +1729,23 @@ SimConfig random_scenario(std::uint64_t seed, std::size_t n) {
 }
 
 SimResult simulate(const SimConfig& config) { return Simulation(config).run(); }
+
+std::optional<Agreement> time_to_agreement(const SimConfig& config, const SimResult& result, Height h) {
+  if (h == 0 || h > result.honest_commits.size() || result.honest_commits[h - 1].empty()) return std::nullopt;
+  Agreement a;
+  if (config.engine == SimEngine::gosig) {
+    const TimePoint round = config.gosig.stage_one + config.gosig.stage_two;
+    a.from = static_cast<TimePoint>(result.decided_round[h - 1]) * round + config.gosig.stage_one;
+  } else if (h > 1 && !result.honest_commits[h - 2].empty()) {
+    a.from = result.honest_commits[h - 2].front();
+  }
+  auto times = result.honest_commits[h - 1];
+  std::sort(times.begin(), times.end());
+  a.first = times.front() - a.from;
+  a.median = times[(times.size() - 1) / 2] - a.from;
+  a.last = times.back() - a.from;
+  a.nodes = times.size();
+  return a;
+}
 
 }  // namespace privfin::consensus

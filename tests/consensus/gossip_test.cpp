@@ -3,10 +3,14 @@
 // symbolic and real BLS crypto; quorums count distinct signers.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <set>
+#include <string>
 
 #include "consensus_test_support.hpp"
 #include "privfin/consensus/gossip.hpp"
+#include "privfin/core/codec.hpp"
+#include "privfin/core/hash.hpp"
 
 using namespace privfin;
 using namespace privfin::consensus;
@@ -30,6 +34,55 @@ TEST_CASE("gossip: fanout distinct peers, never self, the same for the same tick
   CHECK(all.peers("k", 7) == std::vector<NodeId>{1, 2, 3});
   CHECK_THROWS_AS(Gossip(4, 4, {3, 100}), InvalidArgument);
   CHECK_THROWS_AS(Gossip(0, 4, {0, 100}), InvalidArgument);
+}
+
+namespace {
+// The draw as it was first written: a partial Fisher-Yates shuffle over the
+// full list of the other nodes, driven by SHA-256(self, tick, key, block).
+// Gossip::peers stores only the swapped positions; it must draw the same.
+std::vector<NodeId> full_shuffle_peers(NodeId self, std::size_t n, std::size_t fanout, const std::string& key,
+                                       std::uint64_t tick) {
+  std::vector<NodeId> others;
+  for (NodeId i = 0; i < n; ++i) {
+    if (i != self) others.push_back(i);
+  }
+  if (fanout >= others.size()) return others;
+  std::vector<NodeId> out;
+  std::uint64_t block = 0;
+  std::array<std::byte, 32> stream{};
+  std::size_t used = 32;
+  for (std::size_t k = 0; k < fanout; ++k) {
+    if (used + 8 > stream.size()) {
+      Writer w;
+      w.string("privfin gossip peers").u32(self).u64(tick).string(key).u64(block++);
+      stream = Sha256::hash(w.data());
+      used = 0;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(stream[used + i]) << (8 * i);
+    used += 8;
+    const std::size_t j = k + static_cast<std::size_t>(v % (others.size() - k));
+    std::swap(others[k], others[j]);
+    out.push_back(others[k]);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("gossip: the O(fanout) draw picks exactly the peers of a full partial shuffle", "[consensus][gossip]") {
+  for (const std::size_t n : {2U, 3U, 5U, 10U, 257U, 10'000U}) {
+    for (const std::size_t fanout : {1U, 3U, 7U, 12U}) {
+      for (const NodeId self : {NodeId{0}, static_cast<NodeId>(n / 2), static_cast<NodeId>(n - 1)}) {
+        const Gossip g(self, n, {fanout, 100});
+        for (std::uint64_t tick = 0; tick < 6; ++tick) {
+          for (const std::string key : {"a", "p/7/3"}) {
+            INFO("n " << n << " fanout " << fanout << " self " << self << " tick " << tick << " key " << key);
+            CHECK(g.peers(key, tick) == full_shuffle_peers(self, n, fanout, key, tick));
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("gossip: latest value per key, pushed at put, re-sent every tick until it expires", "[consensus][gossip]") {

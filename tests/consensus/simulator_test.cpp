@@ -272,6 +272,66 @@ TEST_CASE("simulator: the CPU model charges CostModel, whose defaults are the me
   CHECK(b.end_time > a.end_time + 4 * measured.verify);
 }
 
+TEST_CASE("simulator: time to agreement - from the round's stage II (Gosig) or the previous height (Tendermint)",
+          "[consensus][simulator]") {
+  for (const auto engine : {SimEngine::gosig, SimEngine::tendermint}) {
+    SimConfig c = random_scenario(17, 7);
+    remove_faults(c);
+    c.engine = engine;
+    c.max_clock_offset = 0;
+    c.target_height = 3;
+    const auto r = simulate(c);
+    INFO((engine == SimEngine::gosig ? "gosig" : "tendermint") << ": " << (r.ok() ? "" : r.violations.front()));
+    REQUIRE(r.ok());
+    REQUIRE(r.honest_commits.size() >= 3);
+    REQUIRE(r.decided_round.size() == r.honest_commits.size());
+    CHECK_FALSE(time_to_agreement(c, r, 0));
+    CHECK_FALSE(time_to_agreement(c, r, r.honest_commits.size() + 1));
+    for (Height h = 1; h <= 3; ++h) {
+      const auto a = time_to_agreement(c, r, h);
+      REQUIRE(a);
+      CHECK(a->nodes == 7);  // all honest, all committed
+      CHECK(a->first <= a->median);
+      CHECK(a->median <= a->last);
+      CHECK(a->first > 0);
+      if (engine == SimEngine::gosig) {
+        const TimePoint round = c.gosig.stage_one + c.gosig.stage_two;
+        CHECK(a->from == static_cast<TimePoint>(r.decided_round[h - 1]) * round + c.gosig.stage_one);
+        CHECK(a->last < round);  // within its round: T_II is the deadline of the signatures
+      } else {
+        const auto& before = h == 1 ? std::vector<TimePoint>{0} : r.honest_commits[h - 2];
+        CHECK(a->from == *std::min_element(before.begin(), before.end()));
+      }
+    }
+  }
+}
+
+TEST_CASE("simulator: Gosig above 256 nodes - 300 nodes at 300 ms latency agree on a height", "[consensus][simulator]") {
+  SimConfig c = random_scenario(1, 300);
+  remove_faults(c);
+  c.engine = SimEngine::gosig;
+  c.max_clock_offset = 0;
+  c.latency_min = c.latency_max = 300'000'000;
+  c.jitter = 0;
+  c.zone.clear();
+  c.zone_links.clear();
+  c.gosig.stage_one = 3'000'000'000;
+  c.gosig.stage_two = 6'000'000'000;
+  c.target_height = 1;
+  const auto r = simulate(c);
+  INFO((r.ok() ? "" : r.violations.front()));
+  REQUIRE(r.ok());
+  const auto a = time_to_agreement(c, r, 1);
+  REQUIRE(a);
+  CHECK(a->nodes == 300);
+  // Two gossip phases (prepare, then tentative commit) of several 300 ms hops each.
+  CHECK(a->first >= 600'000'000);
+  CHECK(a->last <= 6'000'000'000);
+  SimConfig too_many = c;
+  too_many.n = 10'001;
+  CHECK_THROWS_AS(simulate(too_many), InvalidArgument);
+}
+
 // The adaptive adversary (SimConfig::adaptive_*): each honest node whose
 // own proposal appears is corrupted (silent, or equivocating) a delay
 // later, up to f in all with the drawn Byzantine nodes. Safety holds and

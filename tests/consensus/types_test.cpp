@@ -11,6 +11,7 @@ using namespace privfin;
 using namespace privfin::consensus;
 using privfin::consensus::testing::check_every_truncation_and_flip;
 using privfin::consensus::testing::Sample;
+using privfin::consensus::testing::seed_of;
 
 TEST_CASE("validator set: round trip, truncations, bit flips, duplicate keys", "[consensus][types]") {
   Sample s;
@@ -211,6 +212,49 @@ TEST_CASE("crypto: symbolic signatures cannot be made by another node, certifica
   auto forged = e;
   forged.second.signature = s.vote(2, VoteType::prevote, 1, 0, std::nullopt).signature;
   CHECK_FALSE(verify_evidence(checker, s.validators, s.chain, forged));
+}
+
+TEST_CASE("crypto: symbolic aggregates check against remembered tags, across more messages than it remembers",
+          "[consensus][crypto]") {
+  const auto keys = SymbolicKeys::make(seed_of(9), 6);
+  SymbolicCrypto checker(keys, std::nullopt);
+  // Twenty messages, each checked twice in turn: more than the eight whose
+  // tags are remembered, so entries are evicted and made again.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int m = 0; m < 20; ++m) {
+      const auto msg = to_bytes("message " + std::to_string(m));
+      const std::vector<std::uint32_t> counts{2, 0, 1, 0, 0, 3};
+      // The expected aggregate from the tags themselves: sum of count x tag mod 2^256.
+      Bytes sum(32);
+      Bytes xored(32);
+      for (NodeId i = 0; i < counts.size(); ++i) {
+        const auto tag = keys->tag(i, msg);
+        for (std::uint32_t c = 0; c < counts[i]; ++c) {
+          unsigned carry = 0;
+          for (std::size_t k = 0; k < 32; ++k) {
+            carry += std::to_integer<unsigned>(sum[k]) + std::to_integer<unsigned>(tag[k]);
+            sum[k] = static_cast<std::byte>(carry & 0xFFU);
+            carry >>= 8;
+          }
+        }
+        if (counts[i] > 0) {
+          for (std::size_t k = 0; k < 32; ++k) xored[k] ^= tag[k];
+        }
+      }
+      const std::vector<bool> signers{true, false, true, false, false, true};
+      INFO("pass " << pass << " message " << m);
+      CHECK(checker.verify_counted(counts, msg, sum));
+      CHECK(checker.verify_aggregate(signers, msg, xored));
+      auto wrong_count = counts;
+      wrong_count[2] = 2;
+      CHECK_FALSE(checker.verify_counted(wrong_count, msg, sum));
+      auto other_signers = signers;
+      other_signers[1] = true;
+      CHECK_FALSE(checker.verify_aggregate(other_signers, msg, xored));
+      CHECK_FALSE(checker.verify_counted(counts, to_bytes("another message"), sum));
+      CHECK_FALSE(checker.verify_counted(std::vector<std::uint32_t>(6, 0), msg, Bytes(32)));  // nobody signed
+    }
+  }
 }
 
 TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificate", "[consensus][crypto]") {

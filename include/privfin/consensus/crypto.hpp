@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <vector>
@@ -132,8 +133,36 @@ class SymbolicKeys {
   // A validator set whose "BLS keys" are public labels of the secrets.
   [[nodiscard]] ValidatorSet validator_set(std::span<const std::uint64_t> weights = {}) const;
 
+  // What an aggregate of `msg` must be: the XOR of the signers' tags, or
+  // the sum mod 2^256 (little-endian) of counts[i] times signer i's tag;
+  // `any` is false when nobody signed. Each tag is one SHA-256, and at
+  // large n every node checks aggregates of the same few messages, so the
+  // tags of the last few messages are remembered (thread-safe).
+  struct Expected {
+    std::array<std::byte, 32> value{};
+    bool any = false;
+  };
+  [[nodiscard]] Expected xor_of_tags(const std::vector<bool>& signers, ByteView msg) const;
+  [[nodiscard]] Expected counted_sum_of_tags(std::span<const std::uint32_t> counts, ByteView msg) const;
+
  private:
-  std::vector<std::array<std::byte, 32>> secrets_;
+  using Tag = std::array<std::byte, 32>;
+  struct Remembered {
+    Bytes msg;
+    std::vector<Tag> tags;     // valid where known[i]
+    std::vector<bool> known;
+    std::uint64_t last_use = 0;
+  };
+  static constexpr std::size_t remembered_messages = 8;
+  [[nodiscard]] Tag tag_array(NodeId signer, ByteView msg) const;
+  // The entry for msg, made (evicting the least recently used) if absent. Call with mutex_ held.
+  [[nodiscard]] Remembered& remembered(ByteView msg) const;
+  [[nodiscard]] const Tag& cached_tag(Remembered& r, NodeId signer) const;
+
+  std::vector<Tag> secrets_;
+  mutable std::mutex mutex_;
+  mutable std::vector<Remembered> remembered_;
+  mutable std::uint64_t uses_ = 0;
 };
 
 class SymbolicCrypto final : public Crypto {

@@ -55,6 +55,7 @@
 #include <deque>
 #include <map>
 #include <tuple>
+#include <utility>
 #include <optional>
 #include <set>
 #include <string>
@@ -168,6 +169,7 @@ class Gosig final : public Engine {
   Height height_ = 1;
   std::optional<Decision> tip_;
   std::deque<Decision> decisions_;
+  std::pair<Height, Bytes> served_bytes_;  // the last decision served, encoded (a cache, not state)
   Round round_ = 0;
   int stage_ = 0;  // 0 before the first round, 1 or 2
   Round rounds_at_height_ = 0;

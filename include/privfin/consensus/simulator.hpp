@@ -235,6 +235,11 @@ struct SimResult {
   [[nodiscard]] TimePoint mean_delay() const noexcept {
     return delivered == 0 ? 0 : delivery_delay / static_cast<TimePoint>(delivered);
   }
+  // When each honest node committed each height: honest_commits[h - 1]
+  // lists the virtual times, in commit order; decided_round[h - 1] is the
+  // round of the agreed block's certificate.
+  std::vector<std::vector<TimePoint>> honest_commits;
+  std::vector<Round> decided_round;
   std::vector<Height> committed;   // per node
   std::vector<BlockHeader> headers;  // the agreed chain: headers[h - 1] is height h's
   TimePoint end_time = 0;
@@ -254,5 +259,21 @@ void remove_faults(SimConfig& c);
 [[nodiscard]] std::size_t adaptive_budget(const SimConfig& c) noexcept;
 // Runs one scenario. Throws InvalidArgument for an inconsistent config.
 [[nodiscard]] SimResult simulate(const SimConfig& config);
+
+// Time to agreement on height h (issue #17's measure): from the start of
+// the height's work to the first, median and last honest commit of it.
+// Gosig: the start of stage II of the round whose block was agreed (round
+// r's stage II begins at r * (stage_one + stage_two) + stage_one on the
+// simulator's clock; a node's own clock may be offset from it). Tendermint
+// form: the first honest commit of height h - 1 (time 0 for height 1).
+// nullopt when no honest node committed h.
+struct Agreement {
+  TimePoint from = 0;    // the start, virtual time
+  TimePoint first = 0;   // the honest commits, relative to `from`
+  TimePoint median = 0;
+  TimePoint last = 0;
+  std::size_t nodes = 0;  // honest nodes that committed h
+};
+[[nodiscard]] std::optional<Agreement> time_to_agreement(const SimConfig& config, const SimResult& result, Height h);
 
 }  // namespace privfin::consensus
