@@ -19,9 +19,11 @@ std::vector<bool> AggregateVote::signers() const {
 }
 
 std::uint64_t AggregateVote::distinct_weight(const ValidatorSet& validators) const {
+  const auto& members = validators.validators();
+  const std::size_t n = std::min(counts.size(), members.size());
   std::uint64_t w = 0;
-  for (NodeId i = 0; i < counts.size() && i < validators.size(); ++i) {
-    if (counts[i] > 0) w += validators.weight(i);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (counts[i] > 0) w += members[i].weight;
   }
   return w;
 }

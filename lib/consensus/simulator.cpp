@@ -114,9 +114,9 @@ std::string fmt_time(TimePoint t) {
   return o.str();
 }
 
-std::string describe_message(ByteView payload) {
+std::string describe_message(ByteView payload, const Limits& limits) {
   try {
-    const auto m = Message::from_bytes(payload);
+    const auto m = Message::from_bytes(payload, limits);
     std::ostringstream o;
     if (const auto* p = std::get_if<Proposal>(&m.body)) {
       o << "proposal h=" << p->height() << " r=" << p->round << " block " << p->block.hash().short_hex();
@@ -132,7 +132,7 @@ std::string describe_message(ByteView payload) {
   } catch (const DecodeError&) {
   }
   try {
-    const auto m = GosigMessage::from_bytes(payload);
+    const auto m = GosigMessage::from_bytes(payload, limits);
     std::ostringstream o;
     if (const auto* p = std::get_if<GosigProposal>(&m.body)) {
       o << "gosig proposal by " << p->proposer << " h=" << p->height() << " r=" << p->round << " block "
@@ -314,7 +314,7 @@ class Simulation {
     ++result_.commits;
   }
   void note_broadcast(NodeId id, const Bytes& payload) {
-    if (cfg_.log) log(id, "-> all: " + describe_message(payload));
+    if (cfg_.log) log(id, "-> all: " + describe_message(payload, limits_));
   }
 
  private:
@@ -363,6 +363,7 @@ class Simulation {
   [[nodiscard]] std::size_t instances() const noexcept { return cfg_.n + cfg_.twins.size(); }
 
   SimConfig cfg_;
+  Limits limits_;  // every decoder's, with room for cfg_.n validators
   Prg network_, disk_, workload_, adversary_;
   // Reference applications: the clients (bank accounts, or key-value
   // writers), their next nonces, and the genesis every node starts from.
@@ -462,6 +463,7 @@ Simulation::Simulation(const SimConfig& cfg)
       adversary_(Prg(root_seed(cfg.seed)).derive("adversary")),
       chain_id_("sim-chain") {
   if (cfg_.n < 1 || cfg_.n > 10000) throw InvalidArgument("simulate: n must be in [1, 10000]");
+  limits_.max_validators = std::max(limits_.max_validators, cfg_.n + cfg_.twins.size());
   if (cfg_.inbox_per_peer == 0) throw InvalidArgument("simulate: inbox_per_peer must be at least 1");
   if (!cfg_.weights.empty() && cfg_.weights.size() != cfg_.n) {
     throw InvalidArgument("simulate: weights must list every node or none");
@@ -636,6 +638,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   tc.self = validator_of(id);
   tc.validator_changes = app_mode();
   tc.bugs = cfg_.bugs;
+  tc.limits = limits_;
   if (cfg_.engine == SimEngine::gosig) {
     if (cfg_.gosig.schedule) {
       node.sortition = std::make_unique<FixedSortition>(cfg_.gosig.schedule, validator_of(id));
@@ -651,6 +654,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
     gc.stage_one = cfg_.gosig.stage_one;
     gc.stage_two = cfg_.gosig.stage_two;
     gc.gossip = cfg_.gosig.gossip;
+    gc.limits = limits_;
     gc.validator_changes = app_mode();
     node.engine = std::make_unique<Gosig>(std::move(gc), *node.crypto, *node.sortition);
   } else {
@@ -760,7 +764,7 @@ TimePoint Simulation::vote_hold(NodeId from, const Bytes& payload) {
   if (cfg_.vote_delay.empty() || cfg_.vote_delay[from] <= 0) return 0;
   if (honest(from) && now_ >= cfg_.fault_end) return 0;
   try {
-    if (!std::holds_alternative<Vote>(Message::from_bytes(payload).body)) return 0;
+    if (!std::holds_alternative<Vote>(Message::from_bytes(payload, limits_).body)) return 0;
   } catch (const DecodeError&) {
     return 0;
   }
@@ -836,7 +840,7 @@ void Simulation::byzantine_send_gosig(NodeId from, NodeId to, const Bytes& paylo
   auto& node = nodes_[from];
   std::optional<GosigMessage> m;
   try {
-    m = GosigMessage::from_bytes(payload);
+    m = GosigMessage::from_bytes(payload, limits_);
   } catch (const DecodeError&) {
   }
   switch (node.behaviour) {
@@ -948,7 +952,7 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
     case Behaviour::equivocate: {
       // Another block for odd peers.
       if (to % 2 == 1) {
-        if (auto other = with_other_block(Message::from_bytes(payload), static_cast<std::byte>(to))) {
+        if (auto other = with_other_block(Message::from_bytes(payload, limits_), static_cast<std::byte>(to))) {
           return sign_and_send(std::move(*other));
         }
       }
@@ -957,7 +961,7 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
     case Behaviour::double_vote: {
       // One other value per vote, for odd peers.
       if (to % 2 == 1) {
-        if (auto other = with_other_vote(Message::from_bytes(payload), Hash32{Sha256::hash(payload)})) {
+        if (auto other = with_other_vote(Message::from_bytes(payload, limits_), Hash32{Sha256::hash(payload)})) {
           return sign_and_send(std::move(*other));
         }
       }
@@ -979,7 +983,7 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
       // A stale proposer: re-propose the oldest other block that has a
       // proof-of-lock at this height, with that old valid round and its
       // prevotes (a correct node locked in a later round must refuse it).
-      if (auto m = Message::from_bytes(payload); std::holds_alternative<Proposal>(m.body)) {
+      if (auto m = Message::from_bytes(payload, limits_); std::holds_alternative<Proposal>(m.body)) {
         auto& p = std::get<Proposal>(m.body);
         const Hash32 own = p.block.hash();
         for (auto it = pols_.lower_bound({p.height(), 0, Hash32{}});
@@ -1023,7 +1027,7 @@ void Simulation::byzantine_send(NodeId from, NodeId to, const Bytes& payload) {
 // never in the subgroup), or a valid signature of another message; with
 // symbolic crypto, random bytes of the right length.
 Bytes Simulation::with_bad_signature(NodeId from, const Bytes& payload) {
-  auto m = Message::from_bytes(payload);
+  auto m = Message::from_bytes(payload, limits_);
   Bytes* signature = nullptr;
   if (auto* p = std::get_if<Proposal>(&m.body)) signature = &p->signature;
   if (auto* v = std::get_if<Vote>(&m.body)) signature = &v->signature;
@@ -1066,11 +1070,11 @@ void Simulation::corrupt_after_proposal(NodeId from, const Bytes& payload) {
   bool own_proposal = false;
   try {
     if (cfg_.engine == SimEngine::gosig) {
-      const auto m = GosigMessage::from_bytes(payload);
+      const auto m = GosigMessage::from_bytes(payload, limits_);
       const auto* p = std::get_if<GosigProposal>(&m.body);
       own_proposal = p != nullptr && p->proposer == from;
     } else {
-      const auto m = Message::from_bytes(payload);
+      const auto m = Message::from_bytes(payload, limits_);
       const auto* p = std::get_if<Proposal>(&m.body);
       own_proposal = p != nullptr && p->block.header.proposer == from;
     }
@@ -1203,7 +1207,7 @@ void Simulation::observe_signed(NodeId from, const Bytes& payload) {
   }
   Message m;
   try {
-    m = Message::from_bytes(payload);
+    m = Message::from_bytes(payload, limits_);
   } catch (const DecodeError&) {
     observe_gosig(from, payload);
     return;
@@ -1233,7 +1237,7 @@ void Simulation::observe_gosig(NodeId from, const Bytes& payload) {
   if (!honest(from)) return;
   GosigMessage m;
   try {
-    m = GosigMessage::from_bytes(payload);
+    m = GosigMessage::from_bytes(payload, limits_);
   } catch (const DecodeError&) {
     return;
   }
@@ -1529,7 +1533,7 @@ void Simulation::process(const Event& e) {
   auto& node = nodes_[e.node];
   const TimePoint local = local_time(node, now_);
   if (e.kind == EventKind::deliver) {
-    if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload));
+    if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload, limits_));
     const NodeId sender = validator_of(e.from);
     // Before the engine sees it. Only a restart reads the WAL: a run that
     // cannot crash keeps none (at thousands of nodes it would hold every

@@ -75,18 +75,27 @@ void check_size(std::size_t size, std::size_t max, const char* what) {
 
 // ------------------------------------------------------------ validator set
 
-ValidatorSet::ValidatorSet(std::vector<Validator> validators) : validators_(std::move(validators)) {
-  if (validators_.empty()) throw InvalidArgument("validator set: no validators");
+ValidatorSet::ValidatorSet(std::vector<Validator> validators) {
+  if (validators.empty()) throw InvalidArgument("validator set: no validators");
+  auto members = std::make_shared<Members>();
   std::set<std::string> keys;  // hex: keeps gcc 12's memcmp bounds warning away
-  for (std::size_t i = 0; i < validators_.size(); ++i) {
-    const auto& v = validators_[i];
-    if (v.weight > max_total_weight - total_) throw InvalidArgument("validator set: total weight exceeds 2^62");
-    total_ += v.weight;
+  for (std::size_t i = 0; i < validators.size(); ++i) {
+    const auto& v = validators[i];
+    if (v.weight > max_total_weight - members->total) throw InvalidArgument("validator set: total weight exceeds 2^62");
+    members->total += v.weight;
     if (!keys.insert(to_hex(v.bls_key)).second) {
       throw InvalidArgument("validator set: validator " + std::to_string(i) + " repeats another's BLS key");
     }
   }
-  if (total_ == 0) throw InvalidArgument("validator set: every weight is 0");
+  if (members->total == 0) throw InvalidArgument("validator set: every weight is 0");
+  members->list = std::move(validators);
+  members_ = members;
+  members->hash = sha256_of("privfin consensus validators v1", to_bytes());
+}
+
+bool operator==(const ValidatorSet& a, const ValidatorSet& b) noexcept {
+  if (a.members_ == b.members_) return true;
+  return a.total_weight() == b.total_weight() && a.validators() == b.validators();
 }
 
 namespace {
@@ -136,8 +145,8 @@ ValidatorSet apply_changes(const ValidatorSet& set, std::span<const ValidatorCha
 }
 
 void ValidatorSet::write(Writer& w) const {
-  w.version(format_version).varint(validators_.size());
-  for (const auto& v : validators_) {
+  w.version(format_version).varint(size());
+  for (const auto& v : validators()) {
     w.bytes(v.bls_key).bytes(v.bls_pop).bytes(v.vrf_key).bytes(v.ed25519_key).varint(v.weight);
   }
 }
@@ -178,7 +187,9 @@ ValidatorSet ValidatorSet::from_bytes(ByteView bytes, const Limits& limits) {
   return vs;
 }
 
-Hash32 ValidatorSet::hash() const { return sha256_of("privfin consensus validators v1", to_bytes()); }
+Hash32 ValidatorSet::hash() const {
+  return members_ ? members_->hash : sha256_of("privfin consensus validators v1", to_bytes());
+}
 
 // ------------------------------------------------------------ header, block
 

@@ -85,16 +85,22 @@ TEST_CASE("gossip: the O(fanout) draw picks exactly the peers of a full partial 
   }
 }
 
-TEST_CASE("gossip: latest value per key, pushed at put, re-sent every tick until it expires", "[consensus][gossip]") {
+TEST_CASE("gossip: latest value per key, pushed at put at most once per half interval, re-sent every tick until it "
+          "expires",
+          "[consensus][gossip]") {
   Gossip g(0, 8, {2, 100});
   CHECK(g.put("a", to_bytes("v1"), 0, 1000).size() == 2);
-  CHECK(g.put("a", to_bytes("v2"), 10, 1000).size() == 2);
-  CHECK(g.put("b", to_bytes("w"), 10, 500).size() == 2);
+  CHECK(g.put("a", to_bytes("v2"), 10, 1000).empty());  // pushed 10 ago: waits for the tick
+  CHECK(g.put("b", to_bytes("w"), 10, 500).size() == 2);  // a new key goes out at once
+  CHECK(g.put("a", to_bytes("v3"), 50, 1000).size() == 2);  // half an interval since its push
+  CHECK(g.put("a", to_bytes("v4"), 60, 1000).empty());
   CHECK(g.put("c", to_bytes("late"), 600, 500).empty());  // already expired: not kept
   CHECK(g.size() == 2);
   auto sends = g.tick(100);
   CHECK(sends.size() == 4);
-  for (const auto& [to, bytes] : sends) CHECK((bytes == to_bytes("v2") || bytes == to_bytes("w")));
+  for (const auto& [to, bytes] : sends) CHECK((bytes == to_bytes("v4") || bytes == to_bytes("w")));
+  CHECK(g.put("a", to_bytes("v5"), 120, 1000).empty());  // the tick pushed it 20 ago
+  CHECK(g.put("a", to_bytes("v6"), 150, 1000).size() == 2);
   sends = g.tick(600);  // b expired
   CHECK(g.size() == 1);
   CHECK(sends.size() == 2);

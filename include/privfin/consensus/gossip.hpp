@@ -1,7 +1,9 @@
 // privfin/consensus/gossip.hpp — Gosig's gossip with aggregation, as its
 // own deterministic parts (no clock, no randomness, no sockets):
 //   Gossip          the latest value per key, pushed to `fanout` peers when
-//                   it changes and again every `interval` until it expires;
+//                   it changes (at most once per half interval: a value
+//                   that changes faster goes out at the next tick) and
+//                   again every `interval` until it expires;
 //   fold_aggregate  merges a peer's aggregate of prepare or tentative-commit
 //                   signatures into ours, BLS-style: counts add and the
 //                   signatures add (MultiSig::merge_inplace; Crypto::
@@ -47,7 +49,10 @@ class Gossip {
   Gossip(NodeId self, std::size_t n, GossipConfig config);
 
   // Stores `payload` as the value of `key` until `expires` (replacing the
-  // one before) and returns the pushes to make now.
+  // one before) and returns the pushes to make now: none if the key was
+  // pushed less than half an interval ago (the next tick sends the latest
+  // value). An aggregate grows with nearly every message at large n, and a
+  // push per change was most of a round's traffic (docs/consensus.md).
   [[nodiscard]] Sends put(const std::string& key, Bytes payload, TimePoint now, TimePoint expires);
   // The periodic re-sends of every live value; forgets expired ones.
   [[nodiscard]] Sends tick(TimePoint now);
@@ -64,6 +69,7 @@ class Gossip {
   struct Entry {
     Bytes payload;
     TimePoint expires = 0;
+    TimePoint pushed = 0;  // when it last went out (put or tick)
   };
   NodeId self_;
   std::size_t n_;

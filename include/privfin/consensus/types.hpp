@@ -23,6 +23,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -91,26 +92,37 @@ class ValidatorSet {
   // that left the set, or one admitted later by a validator-set change.
   explicit ValidatorSet(std::vector<Validator> validators);
 
-  [[nodiscard]] std::size_t size() const noexcept { return validators_.size(); }
-  [[nodiscard]] const Validator& at(NodeId id) const { return validators_.at(id); }
-  [[nodiscard]] const std::vector<Validator>& validators() const noexcept { return validators_; }
-  [[nodiscard]] std::uint64_t total_weight() const noexcept { return total_; }
-  [[nodiscard]] std::uint64_t weight(NodeId id) const { return validators_.at(id).weight; }
+  [[nodiscard]] std::size_t size() const noexcept { return validators().size(); }
+  [[nodiscard]] const Validator& at(NodeId id) const { return validators().at(id); }
+  [[nodiscard]] const std::vector<Validator>& validators() const noexcept {
+    static const std::vector<Validator> none;  // a default-made set's
+    return members_ ? members_->list : none;
+  }
+  [[nodiscard]] std::uint64_t total_weight() const noexcept { return members_ ? members_->total : 0; }
+  [[nodiscard]] std::uint64_t weight(NodeId id) const { return at(id).weight; }
   // Strictly more than two thirds of the total weight (2f+1 of 3f+1 equal weights).
-  [[nodiscard]] bool is_quorum(std::uint64_t weight) const noexcept { return 3 * weight > 2 * total_; }
+  [[nodiscard]] bool is_quorum(std::uint64_t weight) const noexcept { return 3 * weight > 2 * total_weight(); }
   // Strictly more than one third: at least one honest member.
-  [[nodiscard]] bool is_one_honest(std::uint64_t weight) const noexcept { return 3 * weight > total_; }
+  [[nodiscard]] bool is_one_honest(std::uint64_t weight) const noexcept { return 3 * weight > total_weight(); }
+  // SHA-256 of the encoding, computed when the set is made.
   [[nodiscard]] Hash32 hash() const;
 
   void write(Writer& w) const;
   [[nodiscard]] static ValidatorSet read(Reader& r, const Limits& limits);
   [[nodiscard]] Bytes to_bytes() const;
   [[nodiscard]] static ValidatorSet from_bytes(ByteView bytes, const Limits& limits = {});
-  friend bool operator==(const ValidatorSet&, const ValidatorSet&) = default;
+  friend bool operator==(const ValidatorSet& a, const ValidatorSet& b) noexcept;
 
  private:
-  std::vector<Validator> validators_;
-  std::uint64_t total_ = 0;
+  struct Members {
+    std::vector<Validator> list;
+    std::uint64_t total = 0;
+    Hash32 hash;
+  };
+  // Immutable once made, so copies share it: an engine, its config and its
+  // per-height sets each hold a set, and a simulation holds them for
+  // thousands of nodes.
+  std::shared_ptr<const Members> members_;
 };
 
 // A validator-set change names a member by its BLS key and gives its new
