@@ -25,7 +25,9 @@
 // reproductions): --latency-ms L (every message takes L ms), --verify-us V
 // (one signature or aggregate check costs V us of modelled CPU), --heights H,
 // Gosig's --fanout, --gossip-interval-ms, --stage-one-ms, --stage-two-ms,
-// --candidates; --agreement prints each height's time to agreement. Prints one line per failing seed (with its first violation) and
+// --candidates, --symbolic-sortition, the Tendermint form's --timeout-scale
+// K; --agreement prints
+// the model and each height's time to agreement. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
 #include <CLI/CLI.hpp>
 
@@ -70,7 +72,8 @@ int main(int argc, char** argv) {
   std::string seeds, engine_name = "tendermint", byzantine, app_name = "stand-in", bug;
   // The network and CPU model (issue #17's reproductions); unset: the scenario's draw.
   std::optional<std::uint64_t> latency_ms, verify_us, heights, fanout, gossip_ms, stage_one_ms, stage_two_ms, candidates;
-  bool agreement = false;
+  bool agreement = false, symbolic_sortition = false;
+  std::optional<std::uint64_t> timeout_scale;
 
   CLI::App cli{"privfin-consensus-sim: runs the deterministic consensus simulator (docs/consensus.md)"};
   auto* seed_flag = cli.add_option("--seed", seed_option, "one seed (replay it; with --log, its event log)");
@@ -107,6 +110,11 @@ int main(int argc, char** argv) {
   cli.add_option("--stage-one-ms", stage_one_ms, "Gosig: T_I, the proposal stage")->check(CLI::Range(1, 600'000));
   cli.add_option("--stage-two-ms", stage_two_ms, "Gosig: T_II, the signature stage")->check(CLI::Range(1, 600'000));
   cli.add_option("--candidates", candidates, "Gosig: expected leader candidates per round")->check(CLI::Range(1, 1'000));
+  cli.add_option("--timeout-scale", timeout_scale,
+                 "Tendermint form: its timeouts and rebroadcast interval times this (theirs suit a LAN)")
+      ->check(CLI::Range(1, 1'000));
+  cli.add_flag("--symbolic-sortition", symbolic_sortition,
+               "Gosig: leader candidates from symbolic tags instead of ECVRF (same distribution, cheaper to simulate)");
   cli.add_flag("--agreement", agreement,
                "print each height's time to agreement: first, median and last honest commit after the height's start "
                "(Gosig: its round's stage II)");
@@ -189,8 +197,42 @@ int main(int argc, char** argv) {
       if (stage_one_ms) cfg.gosig.stage_one = static_cast<TimePoint>(*stage_one_ms) * ms;
       if (stage_two_ms) cfg.gosig.stage_two = static_cast<TimePoint>(*stage_two_ms) * ms;
       if (candidates) cfg.gosig.expected_candidates = *candidates;
+      cfg.gosig.symbolic_sortition = symbolic_sortition;
+      if (timeout_scale) {
+        const auto k = static_cast<TimePoint>(*timeout_scale);
+        for (TimePoint* t : {&cfg.tendermint.propose_base, &cfg.tendermint.propose_delta, &cfg.tendermint.vote_base,
+                             &cfg.tendermint.vote_delta, &cfg.tendermint.rebroadcast_interval}) {
+          *t *= k;
+        }
+      }
       const SimResult r = simulate(cfg);
       if (agreement) {
+        std::printf("seed %llu (n=%zu): model: %s, one-way latency %.0f-%.0f ms + jitter <= %.0f ms%s, verify %.3f ms "
+                    "(+%.3f ms per signer of an aggregate), sign %.3f ms",
+                    static_cast<unsigned long long>(seed), n, std::string(to_string(cfg.engine)).c_str(),
+                    static_cast<double>(cfg.latency_min) / 1e6, static_cast<double>(cfg.latency_max) / 1e6,
+                    static_cast<double>(cfg.jitter) / 1e6, cfg.zone.empty() ? "" : " (zones)",
+                    static_cast<double>(cfg.costs.aggregate_verify) / 1e6,
+                    static_cast<double>(cfg.costs.aggregate_verify_per_signer) / 1e6,
+                    static_cast<double>(cfg.costs.sign) / 1e6);
+        if (cfg.engine == SimEngine::gosig) {
+          std::printf(", T_I %.1f s, T_II %.1f s, fanout %zu every %.0f ms, %llu expected candidates (%s sortition)",
+                      static_cast<double>(cfg.gosig.stage_one) / 1e9, static_cast<double>(cfg.gosig.stage_two) / 1e9,
+                      cfg.gosig.gossip.fanout, static_cast<double>(cfg.gosig.gossip.interval) / 1e6,
+                      static_cast<unsigned long long>(cfg.gosig.expected_candidates),
+                      cfg.gosig.symbolic_sortition ? "symbolic" : "ECVRF");
+        } else {
+          std::printf(", timeouts propose %.2f + %.2f r s, votes %.2f + %.2f r s, rebroadcast every %.2f s",
+                      static_cast<double>(cfg.tendermint.propose_base) / 1e9,
+                      static_cast<double>(cfg.tendermint.propose_delta) / 1e9,
+                      static_cast<double>(cfg.tendermint.vote_base) / 1e9,
+                      static_cast<double>(cfg.tendermint.vote_delta) / 1e9,
+                      static_cast<double>(cfg.tendermint.rebroadcast_interval) / 1e9);
+        }
+        const auto heights_done = std::max<std::size_t>(1, r.honest_commits.size());
+        std::printf("; per node per agreed height: %.0f messages, %.0f bytes sent\n",
+                    static_cast<double>(r.messages) / static_cast<double>(n) / static_cast<double>(heights_done),
+                    static_cast<double>(r.bytes) / static_cast<double>(n) / static_cast<double>(heights_done));
         for (Height h = 1; h <= r.honest_commits.size(); ++h) {
           const auto a = time_to_agreement(cfg, r, h);
           if (!a) continue;

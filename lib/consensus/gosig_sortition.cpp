@@ -16,14 +16,19 @@ Bytes gosig_seed(std::string_view chain_id, Height h) {
 
 VrfSortition::VrfSortition(std::string chain_id, std::vector<Bytes> public_keys, NodeId self,
                            std::optional<SecretBytes> secret_key, std::uint64_t expected_candidates)
+    : VrfSortition(std::move(chain_id), std::make_shared<const std::vector<Bytes>>(std::move(public_keys)), self,
+                   std::move(secret_key), expected_candidates) {}
+
+VrfSortition::VrfSortition(std::string chain_id, std::shared_ptr<const std::vector<Bytes>> public_keys, NodeId self,
+                           std::optional<SecretBytes> secret_key, std::uint64_t expected_candidates)
     : chain_id_(std::move(chain_id)),
-      keys_(std::move(public_keys)),
+      keys_(public_keys ? std::move(public_keys) : std::make_shared<const std::vector<Bytes>>()),
       self_(self),
       secret_(std::move(secret_key)),
       vrf_(sig::VrfSuite::edwards25519_sha512_ell2),
-      election_(expected_candidates, keys_.empty() ? 1 : keys_.size()) {
-  if (keys_.empty()) throw InvalidArgument("VrfSortition: no public keys");
-  if (secret_ && (self_ >= keys_.size() || vrf_.public_key(secret_->view()) != keys_[self_])) {
+      election_(expected_candidates, keys_->empty() ? 1 : keys_->size()) {
+  if (keys_->empty()) throw InvalidArgument("VrfSortition: no public keys");
+  if (secret_ && (self_ >= keys_->size() || vrf_.public_key(secret_->view()) != (*keys_)[self_])) {
     throw InvalidArgument("VrfSortition: the secret key is not node " + std::to_string(self_) + "'s");
   }
 }
@@ -38,11 +43,42 @@ std::optional<SortitionTicket> VrfSortition::draw(Height h, Round r) {
 }
 
 std::optional<Bytes> VrfSortition::check(NodeId who, Height h, Round r, ByteView proof) {
-  if (who >= keys_.size()) return std::nullopt;
+  if (who >= keys_->size()) return std::nullopt;
   const Bytes alpha = sig::sortition::round_input(gosig_seed(chain_id_, h), r);
-  const auto beta = vrf_.verify(keys_[who], alpha, proof);
+  const auto beta = vrf_.verify((*keys_)[who], alpha, proof);
   if (!beta) return std::nullopt;
   Bytes priority = sig::sortition::LeaderElection::priority(*beta);
+  if (!election_.is_candidate_priority(priority)) return std::nullopt;
+  return priority;
+}
+
+SymbolicSortition::SymbolicSortition(std::string chain_id, std::shared_ptr<const SymbolicKeys> keys, NodeId self,
+                                     std::uint64_t expected_candidates)
+    : chain_id_(std::move(chain_id)),
+      keys_(std::move(keys)),
+      self_(self),
+      election_(expected_candidates, keys_ && keys_->size() > 0 ? keys_->size() : 1) {
+  if (!keys_ || keys_->size() == 0) throw InvalidArgument("SymbolicSortition: no keys");
+  if (self_ >= keys_->size()) throw InvalidArgument("SymbolicSortition: self is not below the number of keys");
+}
+
+Bytes SymbolicSortition::input(Height h, Round r) const {
+  Writer w;
+  w.string("privfin symbolic sortition").string(chain_id_).u64(h).u32(r);
+  return std::move(w).take();
+}
+
+std::optional<SortitionTicket> SymbolicSortition::draw(Height h, Round r) {
+  Bytes proof = keys_->tag(self_, input(h, r));
+  Bytes priority = sig::sortition::LeaderElection::priority(proof);
+  if (!election_.is_candidate_priority(priority)) return std::nullopt;
+  return SortitionTicket{std::move(proof), std::move(priority)};
+}
+
+std::optional<Bytes> SymbolicSortition::check(NodeId who, Height h, Round r, ByteView proof) {
+  if (who >= keys_->size() || proof.size() != 32) return std::nullopt;
+  if (!constant_time_equal(keys_->tag(who, input(h, r)), proof)) return std::nullopt;
+  Bytes priority = sig::sortition::LeaderElection::priority(proof);
   if (!election_.is_candidate_priority(priority)) return std::nullopt;
   return priority;
 }

@@ -372,7 +372,7 @@ class Simulation {
   Genesis genesis_;
   std::shared_ptr<const SymbolicKeys> keys_;
   std::vector<sig::bls12_381::SecretKey> bls_keys_;
-  std::vector<Bytes> vrf_public_;          // Gosig's ECVRF keys
+  std::shared_ptr<const std::vector<Bytes>> vrf_public_;  // Gosig's ECVRF keys, shared by every node's sortition
   std::vector<SecretBytes> vrf_secret_;
   ValidatorSet validators_;
   std::unique_ptr<Crypto> checker_crypto_;
@@ -520,14 +520,19 @@ Simulation::Simulation(const SimConfig& cfg)
   if (cfg_.validator_change_every > 0 && !app_mode()) {
     throw InvalidArgument("simulate: validator changes need a reference application");
   }
-  if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule) {
+  if (cfg_.gosig.symbolic_sortition && cfg_.real_crypto) {
+    throw InvalidArgument("simulate: symbolic sortition needs symbolic crypto");
+  }
+  if (cfg_.engine == SimEngine::gosig && !cfg_.gosig.schedule && !cfg_.gosig.symbolic_sortition) {
     Prg vrf_keys = root.derive("vrf");
     const sig::Ecvrf vrf(sig::VrfSuite::edwards25519_sha512_ell2);
+    std::vector<Bytes> publics;
     for (std::size_t i = 0; i < cfg_.n; ++i) {
       auto kp = vrf.generate(vrf_keys);
-      vrf_public_.push_back(std::move(kp.public_key));
+      publics.push_back(std::move(kp.public_key));
       vrf_secret_.push_back(std::move(kp.secret_key));
     }
+    vrf_public_ = std::make_shared<const std::vector<Bytes>>(std::move(publics));
   }
   if (app_mode()) {
     Prg clients = root.derive("clients");
@@ -639,9 +644,17 @@ void Simulation::boot(NodeId id, bool amnesia) {
   tc.validator_changes = app_mode();
   tc.bugs = cfg_.bugs;
   tc.limits = limits_;
+  tc.propose_base = cfg_.tendermint.propose_base;
+  tc.propose_delta = cfg_.tendermint.propose_delta;
+  tc.vote_base = cfg_.tendermint.vote_base;
+  tc.vote_delta = cfg_.tendermint.vote_delta;
+  tc.rebroadcast_interval = cfg_.tendermint.rebroadcast_interval;
   if (cfg_.engine == SimEngine::gosig) {
     if (cfg_.gosig.schedule) {
       node.sortition = std::make_unique<FixedSortition>(cfg_.gosig.schedule, validator_of(id));
+    } else if (cfg_.gosig.symbolic_sortition) {
+      node.sortition = std::make_unique<SymbolicSortition>(chain_id_, keys_, validator_of(id),
+                                                           cfg_.gosig.expected_candidates);
     } else {
       node.sortition = std::make_unique<VrfSortition>(chain_id_, vrf_public_, validator_of(id), vrf_secret_[validator_of(id)],
                                                       cfg_.gosig.expected_candidates);

@@ -5,7 +5,7 @@
 
 namespace privfin {
 
-Writer& Writer::varint(std::uint64_t v) {
+Writer& Writer::varint_long(std::uint64_t v) {
   do {
     auto b = static_cast<std::uint8_t>(v & 0x7FU);
     v >>= 7;
@@ -59,7 +59,7 @@ void Reader::expect_version(std::uint8_t supported, std::string_view what) {
   }
 }
 
-std::uint64_t Reader::varint(std::string_view field) {
+std::uint64_t Reader::varint_long(std::string_view field) {
   const std::size_t start = offset_;
   std::uint64_t value = 0;
   for (unsigned i = 0;; ++i) {

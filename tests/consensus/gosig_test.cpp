@@ -615,3 +615,47 @@ TEST_CASE("gosig simulator: a stale proposer's old certificate cannot release a 
     }
   }
 }
+
+TEST_CASE("gosig: symbolic sortition - about the expected candidates per round, proofs only the drawn node's",
+          "[consensus][gosig]") {
+  constexpr std::size_t n = 50;
+  const auto keys = SymbolicKeys::make(privfin::consensus::testing::seed_of(3), n);
+  std::vector<SymbolicSortition> nodes;
+  for (NodeId i = 0; i < n; ++i) nodes.emplace_back("chain", keys, i, 5);
+  std::size_t drawn = 0;
+  for (Round r = 0; r < 200; ++r) {
+    for (NodeId i = 0; i < n; ++i) {
+      const auto t = nodes[i].draw(3, r);
+      if (!t) continue;
+      ++drawn;
+      const NodeId other = (i + 1) % n;
+      CHECK(nodes[other].check(i, 3, r, t->proof) == t->priority);  // anyone checks it
+      CHECK_FALSE(nodes[other].check(other, 3, r, t->proof));      // not another node's
+      CHECK_FALSE(nodes[other].check(i, 3, r + 1, t->proof));       // not another round's
+      CHECK_FALSE(nodes[other].check(i, 4, r, t->proof));           // nor another height's
+      CHECK_FALSE(nodes[other].check(i, 3, r, ByteView(t->proof).first(31)));
+      CHECK_FALSE(nodes[other].check(static_cast<NodeId>(n), 3, r, t->proof));
+    }
+  }
+  // 5 expected per round: 1,000 over 200 rounds, binomial spread about 30.
+  CHECK(drawn > 850);
+  CHECK(drawn < 1150);
+  CHECK_THROWS_AS(SymbolicSortition("chain", keys, static_cast<NodeId>(n), 5), InvalidArgument);
+  CHECK_THROWS_AS(SymbolicSortition("chain", nullptr, 0, 5), InvalidArgument);
+  CHECK_THROWS_AS(SymbolicSortition("chain", keys, 0, 0), InvalidArgument);
+
+  // In the simulator: hostile seeds stay safe and live with it.
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SimConfig c = random_scenario(seed, 4 + 3 * (seed % 3));
+    c.engine = SimEngine::gosig;
+    c.gosig.symbolic_sortition = true;
+    const auto res = simulate(c);
+    INFO("seed " << seed << ": " << (res.ok() ? "" : res.violations.front()));
+    CHECK(res.ok());
+  }
+  SimConfig real = random_scenario(1, 4);
+  real.engine = SimEngine::gosig;
+  real.real_crypto = true;
+  real.gosig.symbolic_sortition = true;
+  CHECK_THROWS_AS(simulate(real), InvalidArgument);
+}

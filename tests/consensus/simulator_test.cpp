@@ -306,6 +306,33 @@ TEST_CASE("simulator: time to agreement - from the round's stage II (Gosig) or t
   }
 }
 
+TEST_CASE("simulator: the Tendermint form's timeouts come from SimConfig - LAN timeouts lose round 0 at 300 ms",
+          "[consensus][simulator]") {
+  SimConfig c = random_scenario(5, 4);
+  remove_faults(c);
+  c.max_clock_offset = 0;
+  c.latency_min = c.latency_max = 300'000'000;
+  c.jitter = 0;
+  c.zone.clear();
+  c.zone_links.clear();
+  c.target_height = 2;
+  const auto lan = simulate(c);
+  REQUIRE(lan.ok());
+  REQUIRE(lan.decided_round.size() >= 2);
+  CHECK(lan.decided_round[1] > 0);  // the 300 ms propose timeout fires before the proposal lands
+  auto& t = c.tendermint;
+  for (TimePoint* x : {&t.propose_base, &t.propose_delta, &t.vote_base, &t.vote_delta, &t.rebroadcast_interval}) *x *= 5;
+  const auto wan = simulate(c);
+  REQUIRE(wan.ok());
+  REQUIRE(wan.decided_round.size() >= 2);
+  CHECK(wan.decided_round[0] == 0);
+  CHECK(wan.decided_round[1] == 0);
+  const auto a = time_to_agreement(c, wan, 2);
+  REQUIRE(a);
+  CHECK(a->median >= 900'000'000);  // proposal, prevotes, precommits: three 300 ms hops
+  CHECK(a->median < 1'000'000'000);
+}
+
 TEST_CASE("simulator: Gosig above 256 nodes - 300 nodes at 300 ms latency agree on a height", "[consensus][simulator]") {
   SimConfig c = random_scenario(1, 300);
   remove_faults(c);

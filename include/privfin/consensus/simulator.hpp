@@ -110,7 +110,21 @@ struct GosigSimParams {
   TimePoint stage_two = 1'000'000'000;
   GossipConfig gossip{3, 100'000'000};
   std::uint64_t expected_candidates = 7;
-  FixedSortition::Schedule schedule;  // empty: ECVRF sortition
+  FixedSortition::Schedule schedule;  // empty: ECVRF sortition (or symbolic, below)
+  // SymbolicSortition instead of ECVRF (symbolic crypto only): the same
+  // distribution of candidates at a hash's cost, for thousands of nodes.
+  bool symbolic_sortition = false;
+};
+
+// The Tendermint-form engine's timeouts (TendermintConfig's defaults, set
+// for a LAN); multiply them for a slow network (privfin-consensus-sim
+// --timeout-scale), or round 0 times out before its proposal arrives.
+struct TendermintSimParams {
+  TimePoint propose_base = TendermintConfig{}.propose_base;
+  TimePoint propose_delta = TendermintConfig{}.propose_delta;
+  TimePoint vote_base = TendermintConfig{}.vote_base;
+  TimePoint vote_delta = TendermintConfig{}.vote_delta;
+  TimePoint rebroadcast_interval = TendermintConfig{}.rebroadcast_interval;
 };
 
 struct SimConfig {
@@ -172,6 +186,7 @@ struct SimConfig {
   std::function<std::shared_ptr<AppStore>()> make_app_store;
   SimEngine engine = SimEngine::tendermint;
   GosigSimParams gosig;
+  TendermintSimParams tendermint;
   // Twins (Bano et al., OPODIS 2021; twins.hpp): instance n + k is a second
   // process of validator twins[k], with the same key and an honest engine.
   // A message to a validator goes to each of its instances; partitions

@@ -52,7 +52,13 @@ class Writer {
   Writer& u64(std::uint64_t v) { return put_le(v, 8); }
   Writer& boolean(bool v) { return u8(v ? 1 : 0); }
   Writer& version(std::uint8_t v) { return u8(v); }
-  Writer& varint(std::uint64_t v);
+  Writer& varint(std::uint64_t v) {
+    if (v < 0x80U) {  // one byte, inline: most counts and lengths
+      out_.push_back(static_cast<std::byte>(v));
+      return *this;
+    }
+    return varint_long(v);
+  }
   // Bytes as they are, without a length (the reader must know the size).
   Writer& raw(ByteView data);
   // A varint length, then the bytes.
@@ -86,6 +92,7 @@ class Writer {
   [[nodiscard]] std::size_t size() const noexcept { return out_.size(); }
 
  private:
+  Writer& varint_long(std::uint64_t v);
   Writer& put_le(std::uint64_t v, std::size_t width) {
     for (std::size_t i = 0; i < width; ++i) out_.push_back(static_cast<std::byte>((v >> (8 * i)) & 0xFFU));
     return *this;
@@ -106,7 +113,16 @@ class Reader {
   // Throws DecodeError unless the next byte equals `supported`.
   void expect_version(std::uint8_t supported, std::string_view what);
   // Rejects encodings longer than needed and values above 2^64 - 1.
-  [[nodiscard]] std::uint64_t varint(std::string_view field);
+  [[nodiscard]] std::uint64_t varint(std::string_view field) {
+    if (offset_ < in_.size()) {  // one byte, inline: most counts and lengths
+      const auto b = static_cast<std::uint8_t>(in_[offset_]);
+      if (b < 0x80U) {
+        ++offset_;
+        return b;
+      }
+    }
+    return varint_long(field);
+  }
   // A varint that must not exceed `max` (a count or a size).
   [[nodiscard]] std::size_t length(std::string_view field, std::size_t max);
 
@@ -147,6 +163,7 @@ class Reader {
   void expect_end(std::string_view what) const;
 
  private:
+  std::uint64_t varint_long(std::string_view field);
   std::uint64_t get_le(std::size_t width, std::string_view field);
   [[noreturn]] static void fail(std::string_view field, std::size_t offset, const std::string& why);
 
