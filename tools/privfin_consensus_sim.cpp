@@ -104,7 +104,10 @@ int main(int argc, char** argv) {
   cli.add_option("--verify-us", verify_us,
                  "modelled CPU time of one signature or aggregate check (the per-signer part unchanged)")
       ->check(CLI::Range(1, 1'000'000));
-  cli.add_option("--heights", heights, "the height every honest node must reach")->check(CLI::Range(1, 100'000));
+  cli.add_option("--heights", heights,
+                 "the run ends once every honest node has committed this many heights (no more are asked after "
+                 "the faults end)")
+      ->check(CLI::Range(1, 100'000));
   cli.add_option("--fanout", fanout, "Gosig: peers per gossip push")->check(CLI::Range(1, 1'000));
   cli.add_option("--gossip-interval-ms", gossip_ms, "Gosig: time between gossip pushes")->check(CLI::Range(1, 60'000));
   cli.add_option("--stage-one-ms", stage_one_ms, "Gosig: T_I, the proposal stage")->check(CLI::Range(1, 600'000));
@@ -191,7 +194,10 @@ int main(int argc, char** argv) {
         cfg.zone_links.clear();
       }
       if (verify_us) cfg.costs.verify = cfg.costs.aggregate_verify = static_cast<std::int64_t>(*verify_us) * 1'000;
-      if (heights) cfg.target_height = *heights;
+      if (heights) {
+        cfg.target_height = *heights;
+        cfg.progress_after_faults = 0;
+      }
       if (fanout) cfg.gosig.gossip.fanout = *fanout;
       if (gossip_ms) cfg.gosig.gossip.interval = static_cast<TimePoint>(*gossip_ms) * ms;
       if (stage_one_ms) cfg.gosig.stage_one = static_cast<TimePoint>(*stage_one_ms) * ms;

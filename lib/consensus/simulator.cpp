@@ -1439,7 +1439,7 @@ void Simulation::check_liveness() {
     for (NodeId i = 0; i < cfg_.n; ++i) {
       if (honest(i)) best = std::max<Height>(best, nodes_[i].ledger.size());
     }
-    liveness_goal_ = std::max(cfg_.target_height, best + 2);
+    liveness_goal_ = std::max(cfg_.target_height, best + cfg_.progress_after_faults);
   }
 }
 

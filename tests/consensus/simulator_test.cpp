@@ -344,10 +344,14 @@ TEST_CASE("simulator: Gosig above 256 nodes - 300 nodes at 300 ms latency agree 
   c.zone_links.clear();
   c.gosig.stage_one = 3'000'000'000;
   c.gosig.stage_two = 6'000'000'000;
+  c.gosig.symbolic_sortition = true;
   c.target_height = 1;
+  c.progress_after_faults = 0;  // stop once height 1 is everyone's
   const auto r = simulate(c);
   INFO((r.ok() ? "" : r.violations.front()));
   REQUIRE(r.ok());
+  CHECK(r.honest_commits.size() == 1);
+  CHECK(r.end_time < c.gosig.stage_one + c.gosig.stage_two);  // within round 0
   const auto a = time_to_agreement(c, r, 1);
   REQUIRE(a);
   CHECK(a->nodes == 300);

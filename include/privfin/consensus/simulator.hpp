@@ -29,10 +29,13 @@
 // kind in one (height, round), locks respected (a node that precommitted v
 // prevotes another value only with a proof-of-lock from a round no older
 // than its lock), application hashes agree, memory per node bounded, and
-// liveness: every honest node commits max(target_height, H + 2) within
+// liveness: every honest node commits max(target_height, H + 2) (the 2 is
+// progress_after_faults) within
 // liveness_window after fault_end, H being the highest honest height at
 // fault_end; at the end of a run, every honest ledger is one hash chain of
-// the agreed blocks. Cost: about n^2 events per round; see docs/consensus.md.
+// the agreed blocks. Cost: the Tendermint form about n^2 events per round
+// (all-to-all), Gosig about n * fanout per gossip tick; up to 10,000 nodes
+// (docs/consensus.md, "The simulator"; docs/performance.md, "Gosig at scale").
 #pragma once
 
 #include <array>
@@ -165,6 +168,10 @@ struct SimConfig {
   // empty for i: the simulator draws about half of i's peers).
   std::vector<std::vector<bool>> silent_to;
   TimePoint fault_end = 0;         // no loss, partition or crash after this
+  // Liveness asks every honest node for max(target_height, H + this), H
+  // being the highest honest height at fault_end. 0 for a measurement that
+  // should stop at target_height (privfin-consensus-sim --heights).
+  Height progress_after_faults = 2;
   TimePoint liveness_window = 60'000'000'000;
   // When positive: every honest node commits a height at most this long
   // after fault_end (Twins: within 3 healed rounds), else a violation.
