@@ -628,7 +628,7 @@ TEST_CASE("gosig: symbolic sortition - about the expected candidates per round, 
       const auto t = nodes[i].draw(3, r);
       if (!t) continue;
       ++drawn;
-      const NodeId other = (i + 1) % n;
+      const auto other = static_cast<NodeId>((i + 1) % n);
       CHECK(nodes[other].check(i, 3, r, t->proof) == t->priority);  // anyone checks it
       CHECK_FALSE(nodes[other].check(other, 3, r, t->proof));      // not another node's
       CHECK_FALSE(nodes[other].check(i, 3, r + 1, t->proof));       // not another round's
