@@ -187,12 +187,7 @@ int main(int argc, char** argv) {
       }
       if (adaptive_delay_ms) cfg.adaptive_corruptions = adaptive_budget(cfg);
       constexpr TimePoint ms = 1'000'000;
-      if (latency_ms) {
-        cfg.latency_min = cfg.latency_max = static_cast<TimePoint>(*latency_ms) * ms;
-        cfg.jitter = 0;
-        cfg.zone.clear();
-        cfg.zone_links.clear();
-      }
+      if (latency_ms) set_fixed_latency(cfg, static_cast<TimePoint>(*latency_ms) * ms);
       if (verify_us) cfg.costs.verify = cfg.costs.aggregate_verify = static_cast<std::int64_t>(*verify_us) * 1'000;
       if (heights) {
         cfg.target_height = *heights;
@@ -204,13 +199,7 @@ int main(int argc, char** argv) {
       if (stage_two_ms) cfg.gosig.stage_two = static_cast<TimePoint>(*stage_two_ms) * ms;
       if (candidates) cfg.gosig.expected_candidates = *candidates;
       cfg.gosig.symbolic_sortition = symbolic_sortition;
-      if (timeout_scale) {
-        const auto k = static_cast<TimePoint>(*timeout_scale);
-        for (TimePoint* t : {&cfg.tendermint.propose_base, &cfg.tendermint.propose_delta, &cfg.tendermint.vote_base,
-                             &cfg.tendermint.vote_delta, &cfg.tendermint.rebroadcast_interval}) {
-          *t *= k;
-        }
-      }
+      if (timeout_scale) cfg.tendermint = cfg.tendermint.scaled(static_cast<std::int64_t>(*timeout_scale));
       const SimResult r = simulate(cfg);
       if (agreement) {
         std::printf("seed %llu (n=%zu): model: %s, one-way latency %.0f-%.0f ms + jitter <= %.0f ms%s, verify %.3f ms "

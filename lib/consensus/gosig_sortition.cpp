@@ -14,6 +14,16 @@ Bytes gosig_seed(std::string_view chain_id, Height h) {
   return {d.begin(), d.end()};
 }
 
+namespace {
+// The priority of a sortition output (a VRF's beta, or a symbolic tag) if
+// it makes its holder a candidate.
+std::optional<Bytes> candidate_priority(const sig::sortition::LeaderElection& election, ByteView output) {
+  Bytes priority = sig::sortition::LeaderElection::priority(output);
+  if (!election.is_candidate_priority(priority)) return std::nullopt;
+  return priority;
+}
+}  // namespace
+
 VrfSortition::VrfSortition(std::string chain_id, std::vector<Bytes> public_keys, NodeId self,
                            std::optional<SecretBytes> secret_key, std::uint64_t expected_candidates)
     : VrfSortition(std::move(chain_id), std::make_shared<const std::vector<Bytes>>(std::move(public_keys)), self,
@@ -37,9 +47,9 @@ std::optional<SortitionTicket> VrfSortition::draw(Height h, Round r) {
   if (!secret_) return std::nullopt;
   const Bytes alpha = sig::sortition::round_input(gosig_seed(chain_id_, h), r);
   Bytes proof = vrf_.prove(secret_->view(), alpha);
-  Bytes priority = sig::sortition::LeaderElection::priority(vrf_.proof_to_hash(proof));
-  if (!election_.is_candidate_priority(priority)) return std::nullopt;
-  return SortitionTicket{std::move(proof), std::move(priority)};
+  auto priority = candidate_priority(election_, vrf_.proof_to_hash(proof));
+  if (!priority) return std::nullopt;
+  return SortitionTicket{std::move(proof), std::move(*priority)};
 }
 
 std::optional<Bytes> VrfSortition::check(NodeId who, Height h, Round r, ByteView proof) {
@@ -47,9 +57,7 @@ std::optional<Bytes> VrfSortition::check(NodeId who, Height h, Round r, ByteView
   const Bytes alpha = sig::sortition::round_input(gosig_seed(chain_id_, h), r);
   const auto beta = vrf_.verify((*keys_)[who], alpha, proof);
   if (!beta) return std::nullopt;
-  Bytes priority = sig::sortition::LeaderElection::priority(*beta);
-  if (!election_.is_candidate_priority(priority)) return std::nullopt;
-  return priority;
+  return candidate_priority(election_, *beta);
 }
 
 SymbolicSortition::SymbolicSortition(std::string chain_id, std::shared_ptr<const SymbolicKeys> keys, NodeId self,
@@ -70,17 +78,15 @@ Bytes SymbolicSortition::input(Height h, Round r) const {
 
 std::optional<SortitionTicket> SymbolicSortition::draw(Height h, Round r) {
   Bytes proof = keys_->tag(self_, input(h, r));
-  Bytes priority = sig::sortition::LeaderElection::priority(proof);
-  if (!election_.is_candidate_priority(priority)) return std::nullopt;
-  return SortitionTicket{std::move(proof), std::move(priority)};
+  auto priority = candidate_priority(election_, proof);
+  if (!priority) return std::nullopt;
+  return SortitionTicket{std::move(proof), std::move(*priority)};
 }
 
 std::optional<Bytes> SymbolicSortition::check(NodeId who, Height h, Round r, ByteView proof) {
   if (who >= keys_->size() || proof.size() != 32) return std::nullopt;
   if (!constant_time_equal(keys_->tag(who, input(h, r)), proof)) return std::nullopt;
-  Bytes priority = sig::sortition::LeaderElection::priority(proof);
-  if (!election_.is_candidate_priority(priority)) return std::nullopt;
-  return priority;
+  return candidate_priority(election_, proof);
 }
 
 FixedSortition::FixedSortition(Schedule schedule, NodeId self) : schedule_(std::move(schedule)), self_(self) {

@@ -1647,6 +1647,13 @@ SimResult Simulation::run() {
 
 // ------------------------------------------------------------ scenarios
 
+void set_fixed_latency(SimConfig& c, TimePoint one_way) {
+  c.latency_min = c.latency_max = one_way;
+  c.jitter = 0;
+  c.zone.clear();
+  c.zone_links.clear();
+}
+
 void remove_faults(SimConfig& c) {
   c.loss = c.duplicate = 0;
   c.clogs.clear();

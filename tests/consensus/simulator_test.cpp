@@ -311,17 +311,15 @@ TEST_CASE("simulator: the Tendermint form's timeouts come from SimConfig - LAN t
   SimConfig c = random_scenario(5, 4);
   remove_faults(c);
   c.max_clock_offset = 0;
-  c.latency_min = c.latency_max = 300'000'000;
-  c.jitter = 0;
-  c.zone.clear();
-  c.zone_links.clear();
+  set_fixed_latency(c, 300'000'000);
   c.target_height = 2;
   const auto lan = simulate(c);
   REQUIRE(lan.ok());
   REQUIRE(lan.decided_round.size() >= 2);
   CHECK(lan.decided_round[1] > 0);  // the 300 ms propose timeout fires before the proposal lands
-  auto& t = c.tendermint;
-  for (TimePoint* x : {&t.propose_base, &t.propose_delta, &t.vote_base, &t.vote_delta, &t.rebroadcast_interval}) *x *= 5;
+  c.tendermint = c.tendermint.scaled(5);
+  CHECK(c.tendermint.propose_base == 5 * TendermintConfig{}.propose_base);
+  CHECK(c.tendermint.rebroadcast_interval == 5 * TendermintConfig{}.rebroadcast_interval);
   const auto wan = simulate(c);
   REQUIRE(wan.ok());
   REQUIRE(wan.decided_round.size() >= 2);
@@ -338,10 +336,7 @@ TEST_CASE("simulator: Gosig above 256 nodes - 300 nodes at 300 ms latency agree 
   remove_faults(c);
   c.engine = SimEngine::gosig;
   c.max_clock_offset = 0;
-  c.latency_min = c.latency_max = 300'000'000;
-  c.jitter = 0;
-  c.zone.clear();
-  c.zone_links.clear();
+  set_fixed_latency(c, 300'000'000);
   c.gosig.stage_one = 3'000'000'000;
   c.gosig.stage_two = 6'000'000'000;
   c.gosig.symbolic_sortition = true;

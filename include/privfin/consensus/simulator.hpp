@@ -128,6 +128,10 @@ struct TendermintSimParams {
   TimePoint vote_base = TendermintConfig{}.vote_base;
   TimePoint vote_delta = TendermintConfig{}.vote_delta;
   TimePoint rebroadcast_interval = TendermintConfig{}.rebroadcast_interval;
+  // Every timeout and the rebroadcast interval times k.
+  [[nodiscard]] TendermintSimParams scaled(std::int64_t k) const noexcept {
+    return {propose_base * k, propose_delta * k, vote_base * k, vote_delta * k, rebroadcast_interval * k};
+  }
 };
 
 struct SimConfig {
@@ -275,6 +279,9 @@ struct SimResult {
 // duplication, clog, partition, delayed vote, crash, drift or Byzantine
 // node (measurements such as docs/consensus.md, "Clock skew").
 void remove_faults(SimConfig& c);
+// Every message takes exactly `one_way`: no jitter, no zones (the
+// reproductions of docs/performance.md, "Gosig at scale").
+void set_fixed_latency(SimConfig& c, TimePoint one_way);
 [[nodiscard]] SimConfig random_scenario(std::uint64_t seed, std::size_t n);
 // How many nodes an adaptive adversary may still corrupt in `c`: f = (n - 1)
 // / 3 less the Byzantine nodes of c.behaviour (0 when they use it all).
