@@ -659,3 +659,35 @@ TEST_CASE("gosig: symbolic sortition - about the expected candidates per round, 
   real.gosig.symbolic_sortition = true;
   CHECK_THROWS_AS(simulate(real), InvalidArgument);
 }
+
+TEST_CASE("gosig: after its commit a node answers a peer still at that height with the decision, once per round",
+          "[consensus][gosig]") {
+  Harness h(1);
+  (void)h.engine.step(0, Start{});
+  (void)to_stage_two(h, 0, h.proposal(0));
+  const Hash32 b = h.block0(0).hash();
+  (void)h.engine.step(sec + 1, MessageIn{0, GosigMessage{h.signed_by(VoteType::prevote, 0, b, {0, 2})}.to_bytes()});
+  const auto as = h.engine.step(sec + 2, MessageIn{0, GosigMessage{h.signed_by(VoteType::precommit, 0, b, {0, 3})}.to_bytes()});
+  REQUIRE(all_of<Commit>(as).size() == 1);
+  REQUIRE(h.engine.committed_height() == 1);
+  // Peers 2 and 3 still gossip height 1: each gets the decision back, the same bytes (encoded once).
+  const Bytes behind = GosigMessage{h.signed_by(VoteType::prevote, 0, b, {2})}.to_bytes();
+  const auto after2 = h.engine.step(sec + 3, MessageIn{2, behind});
+  const auto after3 = h.engine.step(sec + 4, MessageIn{3, behind});
+  const auto to2 = all_of<Send>(after2);  // pointers into the actions above
+  const auto to3 = all_of<Send>(after3);
+  REQUIRE(to2.size() == 1);
+  REQUIRE(to3.size() == 1);
+  CHECK(to2[0]->to == 2);
+  CHECK(to3[0]->to == 3);
+  CHECK(to2[0]->payload == to3[0]->payload);
+  const auto m = GosigMessage::from_bytes(to2[0]->payload);
+  const auto* d = std::get_if<Decision>(&m.body);
+  REQUIRE(d != nullptr);
+  CHECK(d->block.hash() == b);
+  SymbolicCrypto checker(h.s.keys, std::nullopt);
+  CHECK(verify_certificate(checker, h.s.validators, h.s.chain, d->certificate));
+  // Once per round and peer.
+  const auto again = h.engine.step(sec + 5, MessageIn{2, behind});
+  CHECK(all_of<Send>(again).empty());
+}
