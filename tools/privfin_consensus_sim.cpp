@@ -27,7 +27,15 @@
 // Gosig's --fanout, --gossip-interval-ms, --stage-one-ms, --stage-two-ms,
 // --candidates, --symbolic-sortition, the Tendermint form's --timeout-scale
 // K; --agreement prints
-// the model and each height's time to agreement. Prints one line per failing seed (with its first violation) and
+// the model and each height's time to agreement. The WAN model (docs/performance.md,
+// "Gosig over a WAN"): --regions aws14 (node i in region i mod 14, 5%
+// jitter), --bandwidth-mbps B (each node's upload and download), a client
+// load of --load-tps T transactions a second of --tx-bytes W bytes each,
+// --check-us-per-tx C (a validator's time to check one), --max-body-mb M,
+// and Gosig's body streaming: --chunk-kb K (of the body's in-memory
+// form, 16 bytes a transaction), --chunk-fanout, --chunk-window,
+// --forwarded-candidates, --kept-decisions; it prints throughput and
+// latency. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
 #include <CLI/CLI.hpp>
 
@@ -74,6 +82,10 @@ int main(int argc, char** argv) {
   std::optional<std::uint64_t> latency_ms, verify_us, heights, fanout, gossip_ms, stage_one_ms, stage_two_ms, candidates;
   bool agreement = false, symbolic_sortition = false;
   std::optional<std::uint64_t> timeout_scale;
+  std::string regions;
+  std::optional<double> bandwidth_mbps, load_tps;
+  std::optional<std::uint64_t> tx_bytes, check_us_per_tx, max_body_mb, chunk_kb, chunk_fanout, chunk_window,
+      forwarded_candidates, kept_decisions;
 
   CLI::App cli{"privfin-consensus-sim: runs the deterministic consensus simulator (docs/consensus.md)"};
   auto* seed_flag = cli.add_option("--seed", seed_option, "one seed (replay it; with --log, its event log)");
@@ -121,6 +133,25 @@ int main(int argc, char** argv) {
   cli.add_flag("--agreement", agreement,
                "print each height's time to agreement: first, median and last honest commit after the height's start "
                "(Gosig: its round's stage II)");
+  cli.add_option("--regions", regions, "node i in region i mod R of a latency matrix: aws14")
+      ->check(CLI::IsMember({"aws14"}));
+  cli.add_option("--bandwidth-mbps", bandwidth_mbps, "each node's upload and download rate, Mbit/s")
+      ->check(CLI::Range(0.1, 100'000.0));
+  cli.add_option("--load-tps", load_tps, "Gosig, stand-in: a client load of this many transactions a second")
+      ->check(CLI::Range(0.001, 10'000'000.0));
+  cli.add_option("--tx-bytes", tx_bytes, "each load transaction's size on the network (default 250)")
+      ->check(CLI::Range(16, 1'000'000));
+  cli.add_option("--check-us-per-tx", check_us_per_tx, "a validator's time to check one load transaction")
+      ->check(CLI::Range(0, 1'000'000));
+  cli.add_option("--max-body-mb", max_body_mb, "largest block body in memory, MiB (default 1)")->check(CLI::Range(1, 4'096));
+  cli.add_option("--chunk-kb", chunk_kb, "Gosig: stream bodies above this many KiB in chunks of it (0: never)")
+      ->check(CLI::Range(0, 1'048'576));
+  cli.add_option("--chunk-fanout", chunk_fanout, "Gosig: peers each body chunk is pushed to per hop")->check(CLI::Range(1, 1'000));
+  cli.add_option("--chunk-window", chunk_window, "Gosig: chunks asked of one peer at once, and sent in answer to one request")->check(CLI::Range(1, 100'000));
+  cli.add_option("--forwarded-candidates", forwarded_candidates, "Gosig: best candidates whose bodies are relayed")
+      ->check(CLI::Range(1, 1'000));
+  cli.add_option("--kept-decisions", kept_decisions, "Gosig: recent decisions kept to serve peers behind")
+      ->check(CLI::Range(1, 1'000));
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -193,6 +224,11 @@ int main(int argc, char** argv) {
         cfg.target_height = *heights;
         cfg.progress_after_faults = 0;
       }
+      if (stage_one_ms || stage_two_ms) {  // long rounds: leave time for every height asked for
+        const TimePoint round = (stage_one_ms ? static_cast<TimePoint>(*stage_one_ms) * ms : cfg.gosig.stage_one) +
+                                (stage_two_ms ? static_cast<TimePoint>(*stage_two_ms) * ms : cfg.gosig.stage_two);
+        cfg.liveness_window = std::max(cfg.liveness_window, static_cast<TimePoint>(cfg.target_height + 3) * round);
+      }
       if (fanout) cfg.gosig.gossip.fanout = *fanout;
       if (gossip_ms) cfg.gosig.gossip.interval = static_cast<TimePoint>(*gossip_ms) * ms;
       if (stage_one_ms) cfg.gosig.stage_one = static_cast<TimePoint>(*stage_one_ms) * ms;
@@ -200,7 +236,31 @@ int main(int argc, char** argv) {
       if (candidates) cfg.gosig.expected_candidates = *candidates;
       cfg.gosig.symbolic_sortition = symbolic_sortition;
       if (timeout_scale) cfg.tendermint = cfg.tendermint.scaled(static_cast<std::int64_t>(*timeout_scale));
+      if (regions == "aws14") set_regions(cfg, aws_14_regions(), 0.05);
+      if (bandwidth_mbps) {
+        cfg.ns_per_byte = cfg.ingress_ns_per_byte = static_cast<std::int64_t>(8'000.0 / *bandwidth_mbps + 0.5);
+      }
+      if (load_tps) cfg.load_tx_per_s = *load_tps;
+      if (tx_bytes) cfg.load_tx_wire_bytes = *tx_bytes;
+      if (check_us_per_tx) cfg.load_check_ns_per_tx = static_cast<std::int64_t>(*check_us_per_tx) * 1'000;
+      if (max_body_mb) cfg.max_body = static_cast<std::size_t>(*max_body_mb) << 20;
+      if (chunk_kb) cfg.gosig.chunk_bytes = static_cast<std::size_t>(*chunk_kb) << 10;
+      if (chunk_fanout) cfg.gosig.chunk_fanout = *chunk_fanout;
+      if (chunk_window) cfg.gosig.chunk_window = *chunk_window;
+      if (forwarded_candidates) cfg.gosig.forwarded_candidates = *forwarded_candidates;
+      if (kept_decisions) cfg.gosig.kept_decisions = *kept_decisions;
       const SimResult r = simulate(cfg);
+      if (load_tps) {
+        const auto o = load_outcome(cfg, r);
+        std::printf("seed %llu (n=%zu): load %.0f tx/s of %zu bytes, bandwidth %s, check %.1f us per tx: "
+                    "%llu committed in %llu heights (%.0f per block), %.0f tx/s, latency mean %.2f s, max %.2f s\n",
+                    static_cast<unsigned long long>(seed), n, cfg.load_tx_per_s, cfg.load_tx_wire_bytes,
+                    cfg.ns_per_byte > 0 ? (std::to_string(8'000 / cfg.ns_per_byte) + " Mbit/s per node up and down").c_str()
+                                        : "unlimited",
+                    static_cast<double>(cfg.load_check_ns_per_tx) / 1e3, static_cast<unsigned long long>(o.committed),
+                    static_cast<unsigned long long>(o.heights), o.mean_block_tx, o.tx_per_s, o.mean_latency_s,
+                    o.max_latency_s);
+      }
       if (agreement) {
         std::printf("seed %llu (n=%zu): model: %s, one-way latency %.0f-%.0f ms + jitter <= %.0f ms%s, verify %.3f ms "
                     "(+%.3f ms per signer of an aggregate), sign %.3f ms",

@@ -14,6 +14,7 @@ namespace {
 constexpr std::uint8_t key_proposal = 1;
 constexpr std::uint8_t key_prepare = 2;
 constexpr std::uint8_t key_commit = 3;
+constexpr std::uint8_t key_streamed = 4;  // a streamed proposal's header, while its body streams
 
 const ValidatorSet& containing(const ValidatorSet& validators, NodeId self) {
   if (self >= validators.size()) throw InvalidArgument("Gosig: self is not in the validator set");
@@ -41,6 +42,9 @@ Gosig::Gosig(GosigConfig config, Crypto& crypto, CandidateSortition& sortition)
   }
   if (cfg_.stage_one <= 0 || cfg_.stage_two <= 0) throw InvalidArgument("Gosig: stages must have a positive length");
   if (cfg_.max_candidates == 0) throw InvalidArgument("Gosig: max_candidates must be at least 1");
+  if (cfg_.chunk_bytes != 0 && (cfg_.chunk_bytes < BodyManifest::min_chunk_bytes || cfg_.chunk_bytes > 0xFFFFFFFFU)) {
+    throw InvalidArgument("Gosig: chunk_bytes must be 0 or between 1024 and 2^32 - 1");
+  }
   for (NodeId i = 0; i < cfg_.validators.size() && !cfg_.validator_changes; ++i) {
     // Sortition draws candidates from every member: one without a vote
     // could lead a round that nobody can certify. (With validator_changes
@@ -84,6 +88,7 @@ std::vector<Action> Gosig::step(TimePoint now, const Input& in) {
           advance_clock();
           if (x.id == gossip_timer_) {
             for (auto& [to, bytes] : gossip_.tick(now_)) out_.push_back(Send{to, std::move(bytes)});
+            tick_chunks();
             gossip_timer_ = next_timer_++;
             out_.push_back(SetTimer{gossip_timer_, now_ + cfg_.gossip.interval});
           }
@@ -212,7 +217,8 @@ void Gosig::propose(const SortitionTicket& ticket) {
   if (highest_) {
     // a.6 step 3 with the brief's a.8 addition: re-propose the block of the
     // highest prepare certificate seen (our lock is one of those).
-    GosigProposal p{round_, cfg_.self, ticket.proof, highest_->first, highest_->second, {}};
+    GosigProposal p{round_, cfg_.self, ticket.proof, highest_->first, highest_->second, {}, std::nullopt};
+    stream_if_large(p);
     p.signature = crypto_.sign(p.signed_bytes());
     on_proposal(cfg_.self, std::move(p));
     return;
@@ -238,8 +244,9 @@ void Gosig::on_proposal_ready(const ProposalReady& x) {
   b.header.time = now_;
   b.body = x.body;
   validity_[b.hash()] = true;  // our own application made it
-  GosigProposal p{round_, cfg_.self, pending_ticket_->proof, std::move(b), std::nullopt, {}};
+  GosigProposal p{round_, cfg_.self, pending_ticket_->proof, std::move(b), std::nullopt, {}, std::nullopt};
   pending_ticket_.reset();
+  stream_if_large(p);
   p.signature = crypto_.sign(p.signed_bytes());
   on_proposal(cfg_.self, std::move(p));
 }
@@ -268,6 +275,11 @@ void Gosig::on_message(const MessageIn& in) {
     if (d->block.header.height > height_) request_sync(in.from, d->block.header.height + 1);
     return;
   }
+  if (const auto* dh = std::get_if<DecidedHeader>(&m.body)) {
+    if (dh->header.height == height_) return on_decided_header(in.from, *dh);
+    if (dh->header.height > height_) request_sync(in.from, dh->header.height + 1);
+    return;
+  }
   const Height h = m.height();
   if (h < height_) return serve_behind_peer(in.from, h);
   if (h > height_) return request_sync(in.from, h);
@@ -275,6 +287,12 @@ void Gosig::on_message(const MessageIn& in) {
   if (m.round() != round_) return;  // another round: stale, or a clock ahead of ours
   if (auto* p = std::get_if<GosigProposal>(&m.body)) {
     on_proposal(in.from, std::move(*p));
+  } else if (auto* c = std::get_if<BodyChunk>(&m.body)) {
+    on_chunk(in.from, std::move(*c));
+  } else if (const auto* have = std::get_if<ChunkHave>(&m.body)) {
+    on_chunk_have(in.from, *have);
+  } else if (const auto* want = std::get_if<ChunkWant>(&m.body)) {
+    on_chunk_want(in.from, *want);
   } else {
     on_aggregate(in.from, std::get<AggregateVote>(m.body));
   }
@@ -326,7 +344,10 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
   if (hd.height != height_ || hd.parent != parent_hash()) {
     return reject(from, RejectionCause::other, "block does not extend our chain tip");
   }
-  if (!p.block.body_matches() || p.block.body.size() > cfg_.limits.max_body) {
+  // A streamed body is checked once its chunks are in (body_complete); our
+  // own streamed proposal carries its body here.
+  const bool streamed_in = p.manifest && from != cfg_.self;
+  if (!streamed_in && (!p.block.body_matches() || p.block.body.size() > cfg_.limits.max_body)) {
     return reject(from, RejectionCause::malformed, "block body does not match its header");
   }
   if (!crypto_.verify(p.proposer, p.signed_bytes(), p.signature)) {
@@ -336,16 +357,42 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
     if (!check_justification(*p.justification, p.block, p.round)) {
       return reject(from, RejectionCause::invalid_proof, "re-proposal without a valid prepare certificate");
     }
-    if (!highest_ || p.justification->round > highest_->second.round) highest_ = std::make_pair(p.block, *p.justification);
+    // A streamed block counts once its body is in (body_complete).
+    if (!streamed_in && (!highest_ || p.justification->round > highest_->second.round)) {
+      highest_ = std::make_pair(p.block, *p.justification);
+    }
   } else if (hd.round != p.round || hd.proposer != p.proposer) {
     return reject(from, RejectionCause::out_of_range, "new block not made in this round by its proposer");
   }
-  Candidate c{std::move(p), {}, {}};
+  Candidate c{std::move(p), {}, {}, {}, 0, true, 0, 0, {}, 0, -1};
   c.id = c.proposal.block.hash();
-  c.raw = GosigMessage{c.proposal}.to_bytes();
+  c.raw = GosigMessage{c.proposal}.to_bytes();  // a streamed proposal's wire form leaves its body out
+  c.progress = now_;
   const Hash32 id = c.id;
-  candidates_.emplace(*priority, std::move(c));
+  if (streamed_in) {
+    c.complete = false;
+    c.chunks.resize(c.proposal.manifest->chunks.size());
+    c.requested.assign(c.chunks.size(), -1);
+    // A re-proposed block whose body we hold already needs no chunk.
+    const Block* known = locked_ && locked_->hash() == id ? &*locked_ : nullptr;
+    if (known == nullptr && highest_ && highest_->first.hash() == id) known = &highest_->first;
+    if (const auto* other = find_block(id); known == nullptr && other != nullptr && other->complete) {
+      known = &other->proposal.block;
+    }
+    if (known != nullptr) {
+      c.proposal.block.body = known->body;
+      c.chunks.clear();
+      c.held = c.proposal.manifest->chunks.size();
+      c.complete = true;
+    }
+  }
+  auto& stored = candidates_.emplace(*priority, std::move(c)).first->second;
+  if (stored.proposal.manifest && forwarded(id)) {
+    gossip_put(key(key_streamed, id), stored.raw);  // the header first, then the chunks behind it
+    if (stored.complete) announce(stored);
+  }
   while (candidates_.size() > cfg_.max_candidates) candidates_.erase(std::prev(candidates_.end()));
+  if (const auto* cand = find_block(id); cand == nullptr || !cand->complete) return;
   if (!validity_.contains(id) && !validating_.contains(id)) {
     const auto* cand = find_block(id);
     validating_.insert(id);
@@ -364,8 +411,20 @@ void Gosig::on_checked(const ProposalChecked& x) {
   check_quorums(x.block);
 }
 
+// A candidate with this block, one whose body is complete if there is one
+// (a re-proposed block can be in two candidates, one still streaming).
 const Gosig::Candidate* Gosig::find_block(const Hash32& id) const {
+  const Candidate* found = nullptr;
   for (const auto& [prio, c] : candidates_) {
+    if (c.id != id) continue;
+    if (c.complete) return &c;
+    if (found == nullptr) found = &c;
+  }
+  return found;
+}
+
+Gosig::Candidate* Gosig::find_candidate(const Hash32& id) {
+  for (auto& [prio, c] : candidates_) {
     if (c.id == id) return &c;
   }
   return nullptr;
@@ -374,9 +433,177 @@ const Gosig::Candidate* Gosig::find_block(const Hash32& id) const {
 const Gosig::Candidate* Gosig::best_valid() const {
   for (const auto& [prio, c] : candidates_) {
     const auto v = validity_.find(c.id);
-    if (v != validity_.end() && v->second) return &c;
+    if (c.complete && v != validity_.end() && v->second) return &c;
   }
   return nullptr;
+}
+
+// ------------------------------------------------------------ streamed bodies
+
+void Gosig::stream_if_large(GosigProposal& p) const {
+  if (cfg_.chunk_bytes == 0 || p.block.body.size() <= cfg_.chunk_bytes) return;
+  p.manifest = BodyManifest::of(p.block.body, static_cast<std::uint32_t>(cfg_.chunk_bytes));
+}
+
+// Among the forwarded_candidates best by priority (a.6 step 4, relaxed: a
+// candidate whose maker withholds its body must not stop the next one).
+bool Gosig::forwarded(const Hash32& id) const {
+  std::size_t rank = 0;
+  for (const auto& [prio, c] : candidates_) {
+    if (rank++ >= cfg_.forwarded_candidates) return false;
+    if (c.id == id) return true;
+  }
+  return false;
+}
+
+bool Gosig::holds_chunk(const Candidate& c, std::size_t index) const {
+  return c.complete || (index < c.chunks.size() && !c.chunks[index].empty());
+}
+
+Bytes Gosig::chunk_message(const Candidate& c, std::uint32_t index) const {
+  BodyChunk chunk{height_, round_, c.id, index, {}};
+  if (c.complete) {
+    const std::size_t at = std::size_t{index} * c.proposal.manifest->chunk_bytes;
+    const auto& body = c.proposal.block.body;
+    chunk.data.assign(body.begin() + static_cast<std::ptrdiff_t>(at),
+                      body.begin() + static_cast<std::ptrdiff_t>(at + c.proposal.manifest->chunk_size(index)));
+  } else {
+    chunk.data = c.chunks[index];
+  }
+  return GosigMessage{std::move(chunk)}.to_bytes();
+}
+
+void Gosig::on_chunk(NodeId from, BodyChunk chunk) {
+  auto* c = find_candidate(chunk.block);
+  if (c == nullptr || c->complete || !c->proposal.manifest) return;  // unknown here yet, or not needed
+  const auto& m = *c->proposal.manifest;
+  if (chunk.index >= m.chunks.size() || chunk.data.size() != m.chunk_size(chunk.index) ||
+      Hash32{Sha256::hash(chunk.data)} != m.chunks[chunk.index]) {
+    return reject(from, RejectionCause::invalid_proof, "body chunk does not match the proposal's manifest");
+  }
+  if (!c->chunks[chunk.index].empty()) return;
+  c->chunks[chunk.index] = std::move(chunk.data);
+  ++c->held;
+  c->progress = now_;
+  if (c->held == m.chunks.size()) body_complete(*c);
+}
+
+void Gosig::body_complete(Candidate& c) {
+  auto& body = c.proposal.block.body;
+  body.clear();
+  body.reserve(static_cast<std::size_t>(c.proposal.manifest->size));
+  for (const auto& part : c.chunks) body.insert(body.end(), part.begin(), part.end());
+  c.chunks.clear();
+  c.chunks.shrink_to_fit();
+  c.requested.clear();
+  c.complete = true;
+  const Hash32 id = c.id;
+  if (!c.proposal.block.body_matches()) {
+    // Every chunk matched the manifest its maker signed: the maker's fault.
+    validity_[id] = false;
+    return reject(c.proposal.proposer, RejectionCause::invalid_proof, "streamed body does not match its header");
+  }
+  if (const auto& j = c.proposal.justification; j && (!highest_ || j->round > highest_->second.round)) {
+    highest_ = std::make_pair(c.proposal.block, *j);
+  }
+  if (!validity_.contains(id) && !validating_.contains(id)) {
+    validating_.insert(id);
+    out_.push_back(RequestValidate{height_, round_, id, c.proposal.block.header, c.proposal.block.body});
+  } else {
+    gossip_proposal();
+    if (stage_ == 2) try_prepare();
+    check_quorums(id);
+  }
+}
+
+ChunkSet Gosig::held_set(const Candidate& c) const {
+  ChunkSet set{height_, round_, c.id, std::vector<bool>(c.proposal.manifest->chunks.size(), c.complete)};
+  if (!c.complete) {
+    for (std::size_t i = 0; i < c.chunks.size(); ++i) set.chunks[i] = !c.chunks[i].empty();
+  }
+  return set;
+}
+
+void Gosig::announce(Candidate& c) {
+  c.announced = c.held;
+  c.announced_at = now_;
+  const std::size_t fanout = cfg_.chunk_fanout == 0 ? cfg_.gossip.fanout : cfg_.chunk_fanout;
+  const Bytes bytes = GosigMessage{ChunkHave{held_set(c)}}.to_bytes();
+  for (NodeId to : gossip_.peers("have/" + c.id.hex(), static_cast<std::uint64_t>(now_), fanout)) {
+    out_.push_back(Send{to, bytes});
+  }
+}
+
+// At each gossip tick: announce new chunks (and all of them every 5
+// ticks), and ask a random peer for everything when a body has stalled.
+void Gosig::tick_chunks() {
+  const TimePoint tick = cfg_.gossip.interval;
+  for (auto& [prio, c] : candidates_) {
+    if (!c.proposal.manifest || !forwarded(c.id)) continue;
+    if (c.held > 0 && (c.held > c.announced || now_ - c.announced_at >= 5 * tick)) announce(c);
+    if (c.complete || now_ - std::max(c.progress, c.asked) < 5 * tick) continue;
+    c.asked = now_;
+    ChunkWant want{held_set(c)};
+    want.chunks.flip();
+    for (NodeId to : gossip_.peers("want/" + c.id.hex(), static_cast<std::uint64_t>(now_), 1)) {
+      out_.push_back(Send{to, GosigMessage{want}.to_bytes()});
+    }
+  }
+}
+
+namespace {
+// A starting point that differs by the two peers and the time, so that
+// nodes ask for (and answer with) different chunks first, and each soon
+// has something to pass on that its neighbours lack.
+std::size_t spread_start(NodeId a, NodeId b, TimePoint now, std::size_t count) {
+  const std::uint64_t mix = ((std::uint64_t{a} + 1) * 0x9E3779B97F4A7C15ULL) ^
+                            ((std::uint64_t{b} + 1) * 0xC2B2AE3D27D4EB4FULL) ^ (static_cast<std::uint64_t>(now) / 1'000'000);
+  return static_cast<std::size_t>(mix % count);
+}
+}  // namespace
+
+void Gosig::on_chunk_have(NodeId from, const ChunkHave& have) {
+  auto* c = find_candidate(have.block);
+  if (c == nullptr || !c->proposal.manifest) return;
+  const std::size_t count = c->proposal.manifest->chunks.size();
+  if (have.chunks.size() != count) return reject(from, RejectionCause::malformed, "chunk have-map of another size");
+  if (c->complete || !forwarded(c->id)) return;
+  // At most chunk_window chunks asked for and not yet in, from all peers
+  // together: more would only queue on the links (and time out, and be
+  // asked for twice).
+  const TimePoint retry = 8 * cfg_.gossip.interval;
+  std::size_t in_flight = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (c->requested[i] >= 0 && now_ - c->requested[i] < retry && c->chunks[i].empty()) ++in_flight;
+  }
+  if (in_flight >= cfg_.chunk_window) return;
+  ChunkWant want{ChunkSet{height_, round_, c->id, std::vector<bool>(count)}};
+  std::size_t asked = 0;
+  const std::size_t start = spread_start(cfg_.self, from, now_, count);
+  for (std::size_t k = 0; k < count && in_flight + asked < cfg_.chunk_window; ++k) {
+    const std::size_t i = (start + k) % count;
+    if (!have.chunks[i] || !c->chunks[i].empty()) continue;
+    if (c->requested[i] >= 0 && now_ - c->requested[i] < retry) continue;
+    c->requested[i] = now_;
+    want.chunks[i] = true;
+    ++asked;
+  }
+  if (asked > 0) out_.push_back(Send{from, GosigMessage{std::move(want)}.to_bytes()});
+}
+
+void Gosig::on_chunk_want(NodeId from, const ChunkWant& want) {
+  const auto* c = find_block(want.block);
+  if (c == nullptr || !c->proposal.manifest) return;
+  const std::size_t count = c->proposal.manifest->chunks.size();
+  if (want.chunks.size() != count) return reject(from, RejectionCause::malformed, "chunk request of another size");
+  std::size_t sent = 0;
+  const std::size_t start = spread_start(from, cfg_.self, now_, count);
+  for (std::size_t k = 0; k < count && sent < cfg_.chunk_window; ++k) {
+    const std::size_t i = (start + k) % count;
+    if (!want.chunks[i] || !holds_chunk(*c, i)) continue;
+    out_.push_back(Send{from, chunk_message(*c, static_cast<std::uint32_t>(i))});
+    ++sent;
+  }
 }
 
 // Only the best valid proposal is re-gossiped (a.6 step 4).
@@ -404,7 +631,7 @@ void Gosig::try_prepare() {
   const Candidate* best = nullptr;
   for (const auto& [prio, c] : candidates_) {
     const auto v = validity_.find(c.id);
-    if (v == validity_.end() || !v->second || prepared_.contains(c.id)) continue;
+    if (!c.complete || v == validity_.end() || !v->second || prepared_.contains(c.id)) continue;
     best = &c;
     break;
   }
@@ -563,7 +790,7 @@ void Gosig::check_quorums(const Hash32& id) {
   const auto t = tc_agg_.find(id);
   if (t == tc_agg_.end() || t->second.counts.empty() || !quorum(t->second)) return;
   const auto* c = find_block(id);
-  if (c == nullptr) return;
+  if (c == nullptr || !c->complete) return;  // its body is still streaming in
   const auto v = validity_.find(id);
   if (v == validity_.end() || !v->second) return;
   commit(Decision{c->proposal.block, t->second.certificate()});  // a.6 step 8
@@ -624,15 +851,30 @@ void Gosig::on_decision(NodeId from, const Decision& d) {
   commit(d);
 }
 
+void Gosig::on_decided_header(NodeId from, const DecidedHeader& dh) {
+  if (waiting_) return;
+  const Hash32 id = dh.certificate.block;
+  const Block* body = nullptr;
+  if (const auto* c = find_block(id); c != nullptr && c->complete) body = &c->proposal.block;
+  if (body == nullptr && locked_ && locked_->hash() == id) body = &*locked_;
+  if (body == nullptr && highest_ && highest_->first.hash() == id) body = &highest_->first;
+  if (body == nullptr || body->header != dh.header) return request_sync(from, height_ + 1);
+  on_decision(from, Decision{*body, dh.certificate});
+}
+
 void Gosig::serve_behind_peer(NodeId peer, Height their_height) {
   const auto it = served_.find(peer);
   if (it != served_.end() && it->second == std::make_pair(their_height, round_)) return;  // once per round
   for (const auto& d : decisions_) {
     if (d.block.header.height == their_height) {
       served_[peer] = {their_height, round_};
-      // Many peers ask for the same height: encode it once.
+      // Many peers ask for the same height: encode it once. A streamed
+      // body was sent to the peer all round: the header and certificate
+      // will do (it fetches the block if it lacks the body after all).
       if (served_bytes_.first != their_height || served_bytes_.second.empty()) {
-        served_bytes_ = {their_height, GosigMessage{d}.to_bytes()};
+        const bool streamed = cfg_.chunk_bytes != 0 && d.block.body.size() > cfg_.chunk_bytes;
+        served_bytes_ = {their_height, streamed ? GosigMessage{DecidedHeader{d.block.header, d.certificate}}.to_bytes()
+                                                : GosigMessage{d}.to_bytes()};
       }
       out_.push_back(Send{peer, served_bytes_.second});
       return;
@@ -663,6 +905,7 @@ Hash32 Gosig::state_digest() const {
   for (const auto& [prio, c] : candidates_) {
     detail::write_hash(w, prio);
     w.bytes(c.raw);
+    if (c.proposal.manifest) w.u64(c.held).boolean(c.complete);  // absent otherwise: digests as before
   }
   for (const auto& [id, ok] : validity_) {
     detail::write_hash(w, id);

@@ -14,9 +14,11 @@ Gossip::Gossip(NodeId self, std::size_t n, GossipConfig config) : self_(self), n
   if (cfg_.fanout == 0 || cfg_.interval <= 0) throw InvalidArgument("Gossip: fanout and interval must be positive");
 }
 
-std::vector<NodeId> Gossip::peers(const std::string& key, std::uint64_t tick) const {
+std::vector<NodeId> Gossip::peers(const std::string& key, std::uint64_t tick) const { return peers(key, tick, cfg_.fanout); }
+
+std::vector<NodeId> Gossip::peers(const std::string& key, std::uint64_t tick, std::size_t count) const {
   const std::size_t others = n_ - 1;  // every node but self, in order: position i holds i, or i + 1 from self on
-  if (cfg_.fanout >= others) {
+  if (count >= others) {
     std::vector<NodeId> all;
     all.reserve(others);
     for (NodeId i = 0; i < n_; ++i) {
@@ -60,7 +62,7 @@ std::vector<NodeId> Gossip::peers(const std::string& key, std::uint64_t tick) co
     used += 8;
     return v;
   };
-  for (std::size_t k = 0; k < cfg_.fanout; ++k) {
+  for (std::size_t k = 0; k < count; ++k) {
     const std::size_t j = k + static_cast<std::size_t>(next() % (others - k));
     const NodeId picked = at(j);
     set(j, at(k));

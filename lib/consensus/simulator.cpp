@@ -143,6 +143,16 @@ std::string describe_message(ByteView payload, const Limits& limits) {
       for (auto c : a->counts) signers += c > 0 ? 1 : 0;
       o << (a->type == VoteType::prevote ? "P" : "TC") << " h=" << a->height << " r=" << a->round << " "
         << a->block.short_hex() << " signers " << signers;
+    } else if (const auto* c = std::get_if<BodyChunk>(&m.body)) {
+      o << "chunk " << c->index << " of " << c->block.short_hex() << " h=" << c->height << " r=" << c->round;
+    } else if (const auto* hv = std::get_if<ChunkHave>(&m.body)) {
+      o << "have-map of " << hv->block.short_hex() << " holding "
+        << std::count(hv->chunks.begin(), hv->chunks.end(), true) << " of " << hv->chunks.size();
+    } else if (const auto* wt = std::get_if<ChunkWant>(&m.body)) {
+      o << "request for " << std::count(wt->chunks.begin(), wt->chunks.end(), true) << " chunks of "
+        << wt->block.short_hex();
+    } else if (const auto* dh = std::get_if<DecidedHeader>(&m.body)) {
+      o << "decided header h=" << dh->header.height << " block " << dh->certificate.block.short_hex();
     } else {
       o << "decision h=" << std::get<Decision>(m.body).block.header.height;
     }
@@ -166,6 +176,35 @@ struct Event {
   std::shared_ptr<Input> input;  // app replies
   bool amnesia = false;
 };
+// The client load's bodies (SimConfig::load_tx_per_s): "tx|L", the first
+// transaction's sequence number and the count (u64 each), then 16 bytes a
+// transaction: its sequence number and a filler drawn from it.
+constexpr std::size_t load_tx_memory_bytes = 16;
+constexpr std::size_t load_header_bytes = 20;
+constexpr Height kept_load_bodies = 4;
+
+Bytes load_body(std::uint64_t first, std::uint64_t count) {
+  Writer w;
+  w.raw(as_bytes(std::string_view("tx|L"))).u64(first).u64(count);
+  for (std::uint64_t s = first; s < first + count; ++s) w.u64(s).u64(s * 0x9E3779B97F4A7C15ULL);
+  return std::move(w).take();
+}
+
+struct LoadSpan {
+  std::uint64_t first = 0;
+  std::uint64_t second = 0;  // the count
+};
+std::optional<LoadSpan> parse_load_body(ByteView body) {
+  if (body.size() < load_header_bytes || std::memcmp(body.data(), "tx|L", 4) != 0) return std::nullopt;
+  Reader r(body.subspan(4));
+  LoadSpan span{r.u64("first"), r.u64("count")};
+  if (span.second != (body.size() - load_header_bytes) / load_tx_memory_bytes ||
+      (body.size() - load_header_bytes) % load_tx_memory_bytes != 0) {
+    return std::nullopt;
+  }
+  return span;
+}
+
 struct Later {
   bool operator()(const Event& a, const Event& b) const { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }
 };
@@ -288,7 +327,7 @@ class Simulation {
   void send(NodeId from, NodeId to, const Bytes& payload);
   void set_timer(NodeId id, TimerId timer, TimePoint at_local);
   void cancel_timer(NodeId id, TimerId timer) { nodes_[id].cancelled.insert(timer); }
-  void app_reply(NodeId id, Input in);
+  void app_reply(NodeId id, Input in, TimePoint extra_delay = 0);
   void request_proposal(NodeId id, const RequestProposal& r);
   void request_validate(NodeId id, const RequestValidate& r);
   void commit(NodeId id, const Decision& d);
@@ -328,6 +367,11 @@ class Simulation {
   void boot(NodeId id, bool amnesia);
   void crash(NodeId id);
   [[nodiscard]] bool app_mode() const noexcept { return cfg_.application != SimApplication::stand_in; }
+  // The client load (SimConfig::load_tx_per_s).
+  [[nodiscard]] bool load_on() const noexcept { return cfg_.load_tx_per_s > 0; }
+  [[nodiscard]] std::uint64_t load_arrived(TimePoint t) const noexcept;
+  [[nodiscard]] std::uint64_t load_next(const SimNode& node) const;
+  [[nodiscard]] std::int64_t wire_size(const Bytes& payload) const noexcept;
   // Crash plans and write-point crashes are the only ways a node restarts.
   [[nodiscard]] bool restarts_possible() const noexcept { return !cfg_.crashes.empty() || cfg_.crash_at_write > 0; }
   void submit_client_txs();
@@ -465,6 +509,15 @@ Simulation::Simulation(const SimConfig& cfg)
   if (cfg_.n < 1 || cfg_.n > 10000) throw InvalidArgument("simulate: n must be in [1, 10000]");
   limits_.max_validators = std::max(limits_.max_validators, cfg_.n + cfg_.twins.size());
   if (cfg_.inbox_per_peer == 0) throw InvalidArgument("simulate: inbox_per_peer must be at least 1");
+  if (cfg_.max_body > 0) limits_.max_body = cfg_.max_body;
+  if (cfg_.load_tx_per_s < 0 || cfg_.ingress_ns_per_byte < 0 || cfg_.load_check_ns_per_tx < 0) {
+    throw InvalidArgument("simulate: load, ingress and check cost must not be negative");
+  }
+  if (load_on() && (cfg_.engine != SimEngine::gosig || cfg_.application != SimApplication::stand_in ||
+                    cfg_.load_tx_wire_bytes < load_tx_memory_bytes || !cfg_.twins.empty())) {
+    throw InvalidArgument("simulate: a client load runs Gosig with the stand-in application, no twins, "
+                          "and transactions of at least 16 bytes");
+  }
   if (!cfg_.weights.empty() && cfg_.weights.size() != cfg_.n) {
     throw InvalidArgument("simulate: weights must list every node or none");
   }
@@ -669,6 +722,11 @@ void Simulation::boot(NodeId id, bool amnesia) {
     gc.gossip = cfg_.gosig.gossip;
     gc.limits = limits_;
     gc.validator_changes = app_mode();
+    gc.chunk_bytes = cfg_.gosig.chunk_bytes;
+    gc.chunk_fanout = cfg_.gosig.chunk_fanout;
+    gc.chunk_window = cfg_.gosig.chunk_window;
+    gc.forwarded_candidates = cfg_.gosig.forwarded_candidates;
+    gc.kept_decisions = cfg_.gosig.kept_decisions;
     node.engine = std::make_unique<Gosig>(std::move(gc), *node.crypto, *node.sortition);
   } else {
     node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
@@ -787,9 +845,9 @@ TimePoint Simulation::vote_hold(NodeId from, const Bytes& payload) {
 
 void Simulation::transmit(NodeId from, NodeId to, const Bytes& payload) {
   ++result_.messages;
-  result_.bytes += payload.size();
+  const TimePoint size = wire_size(payload);
+  result_.bytes += static_cast<std::uint64_t>(size);
   auto& sender = nodes_[from];
-  const auto size = static_cast<TimePoint>(payload.size());
   // Clogs active now: extra serialization on the sender's uplink, on the
   // link, and on the receiver's downlink; each queue keeps its backlog.
   TimePoint up = 0, link = 0, down = 0;
@@ -919,7 +977,7 @@ void Simulation::byzantine_send_gosig(NodeId from, NodeId to, const Bytes& paylo
              ++it) {
           const Hash32& other = std::get<2>(it->first);
           if (other == own || !blocks_.contains(other)) continue;
-          GosigProposal stale{p->round, from, p->ticket, blocks_.at(other), it->second, {}};
+          GosigProposal stale{p->round, from, p->ticket, blocks_.at(other), it->second, {}, std::nullopt};
           stale.signature = node.crypto->sign(stale.signed_bytes());
           return transmit(from, to, GosigMessage{stale}.to_bytes());
         }
@@ -1068,9 +1126,31 @@ void Simulation::set_timer(NodeId id, TimerId timer, TimePoint at_local) {
   push(std::move(e));
 }
 
-void Simulation::app_reply(NodeId id, Input in) {
+std::uint64_t Simulation::load_arrived(TimePoint t) const noexcept {
+  if (t < 0) return 0;
+  // Transaction s arrives at s / rate seconds.
+  return static_cast<std::uint64_t>(static_cast<long double>(t) * static_cast<long double>(cfg_.load_tx_per_s) / 1e9L) + 1;
+}
+
+std::uint64_t Simulation::load_next(const SimNode& node) const {
+  if (node.ledger.empty()) return 0;
+  const auto span = parse_load_body(node.ledger.back().block.body);
+  return span ? span->first + span->second : 0;
+}
+
+std::int64_t Simulation::wire_size(const Bytes& payload) const noexcept {
+  const auto size = static_cast<std::int64_t>(payload.size());
+  if (!load_on() || payload.size() < 2) return size;
+  const auto kind = std::to_integer<std::uint8_t>(payload[1]);
+  if (kind != GosigMessage::kind_proposal && kind != GosigMessage::kind_decision && kind != GosigMessage::kind_chunk) {
+    return size;
+  }
+  return size * static_cast<std::int64_t>(cfg_.load_tx_wire_bytes) / static_cast<std::int64_t>(load_tx_memory_bytes);
+}
+
+void Simulation::app_reply(NodeId id, Input in, TimePoint extra_delay) {
   Event e;
-  e.at = now_ + 100'000;  // the application answers after 0.1 ms
+  e.at = now_ + 100'000 + extra_delay;  // the application answers after 0.1 ms, plus its own work
   e.kind = EventKind::app_reply;
   e.node = id;
   e.incarnation = nodes_[id].incarnation;
@@ -1164,8 +1244,15 @@ void Simulation::request_proposal(NodeId id, const RequestProposal& r) {
     }
     return;
   }
-  std::string body = "tx|" + std::to_string(r.height) + "|" + std::to_string(id) + "|" + to_hex(workload_.bytes(8));
   const Hash32 app = r.height - 1 < node.app_hashes.size() ? node.app_hashes[r.height - 1] : Hash32{};
+  if (load_on()) {
+    const std::uint64_t first = load_next(node);
+    const std::uint64_t room = (std::min(r.max_bytes, limits_.max_body) - load_header_bytes) / load_tx_memory_bytes;
+    const std::uint64_t count = std::min(load_arrived(now_) - std::min(first, load_arrived(now_)), room);
+    app_reply(id, ProposalReady{r.height, r.round, load_body(first, count), app});
+    return;
+  }
+  std::string body = "tx|" + std::to_string(r.height) + "|" + std::to_string(id) + "|" + to_hex(workload_.bytes(8));
   app_reply(id, ProposalReady{r.height, r.round, to_bytes(body), app});
 }
 
@@ -1181,9 +1268,16 @@ void Simulation::request_validate(NodeId id, const RequestValidate& r) {
     app_reply(id, verdict);
     return;
   }
-  const bool format_ok = r.body.size() >= 3 && std::memcmp(r.body.data(), "tx|", 3) == 0;
+  bool format_ok = r.body.size() >= 3 && std::memcmp(r.body.data(), "tx|", 3) == 0;
   const bool app_ok = r.height - 1 < node.app_hashes.size() && node.app_hashes[r.height - 1] == r.header.app_hash;
-  app_reply(id, ProposalChecked{r.height, r.round, r.block, format_ok && app_ok});
+  TimePoint work = 0;
+  if (load_on()) {
+    // The next transactions of this node's chain, none that no client has made yet.
+    const auto load = parse_load_body(r.body);
+    format_ok = load && load->first == load_next(node) && load->first + load->second <= load_arrived(now_);
+    if (load) work = static_cast<TimePoint>(load->second) * cfg_.load_check_ns_per_tx;
+  }
+  app_reply(id, ProposalChecked{r.height, r.round, r.block, format_ok && app_ok}, work);
 }
 
 void Simulation::request_sync(NodeId id, const RequestSync& r) {
@@ -1207,6 +1301,8 @@ void Simulation::request_sync(NodeId id, const RequestSync& r) {
 // ------------------------------------------------------------ checkers
 
 void Simulation::observe_signed(NodeId from, const Bytes& payload) {
+  // Body chunks and have-maps carry no signature.
+  if (payload.size() >= 2 && std::to_integer<std::uint8_t>(payload[1]) >= GosigMessage::kind_chunk) return;
   // Observing is idempotent, and a gossip tick or a broadcast sends one
   // payload to many peers in a row: watch it once.
   auto& last = nodes_[from].last_observed;
@@ -1321,6 +1417,12 @@ void Simulation::commit(NodeId id, const Decision& d) {
     return;
   }
   node.ledger.push_back(d);
+  if (load_on() && h > kept_load_bodies) {
+    // Bodies of a client load are large and identical on every node: keep
+    // the last few (for block sync), the headers of all (the chain checks).
+    auto& old = node.ledger[h - 1 - kept_load_bodies].block.body;
+    Bytes{}.swap(old);
+  }
   node.wal.clear();  // the messages were for this height or older (privfin-node clears it here too)
   if (now_ >= cfg_.fault_end && node.first_commit_after_heal < 0) node.first_commit_after_heal = now_;
   std::optional<FinalizeResult> executed;
@@ -1347,6 +1449,10 @@ void Simulation::commit(NodeId id, const Decision& d) {
   const Hash32 id_hash = d.block.hash();
   const auto [it, fresh] = decided_.emplace(h, id_hash);
   if (fresh) {  // heights are first decided in order
+    if (load_on()) {
+      const auto load = parse_load_body(d.block.body);
+      result_.load_blocks.emplace_back(load ? load->first : 0, load ? load->second : 0);
+    }
     result_.headers.push_back(d.block.header);
     result_.decided_round.push_back(d.certificate.round);
     result_.honest_commits.emplace_back();
@@ -1455,6 +1561,16 @@ void Simulation::trace(const Event& e) {
 
 void Simulation::handle(const Event& e) {
   auto& node = nodes_[e.node];
+  if (e.kind == EventKind::deliver && cfg_.ingress_ns_per_byte > 0 && e.id == 0) {
+    // The download link (FIFO in arrival order): a message is in once its
+    // bytes have come through, behind whatever arrived before it.
+    Event in = e;
+    in.id = 1;
+    in.at = std::max(now_, node.inbound_free) + cfg_.ingress_ns_per_byte * wire_size(e.payload);
+    node.inbound_free = in.at;
+    push(std::move(in));
+    return;
+  }
   switch (e.kind) {
     case EventKind::crash:
       if (!node.up) return;
@@ -1645,7 +1761,86 @@ SimResult Simulation::run() {
 
 }  // namespace
 
+LoadOutcome load_outcome(const SimConfig& config, const SimResult& result) {
+  LoadOutcome out;
+  if (config.load_tx_per_s <= 0) return out;
+  const long double gap = 1e9L / static_cast<long double>(config.load_tx_per_s);  // ns between arrivals
+  std::vector<TimePoint> median;
+  for (const auto& times : result.honest_commits) {
+    if (times.empty()) break;
+    auto sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    median.push_back(sorted[sorted.size() / 2]);
+  }
+  const std::size_t heights = std::min(median.size(), result.load_blocks.size());
+  long double latency_sum = 0;
+  std::uint64_t steady = 0;
+  for (std::size_t h = 0; h < heights; ++h) {
+    const auto [first, count] = result.load_blocks[h];
+    if (count == 0) continue;
+    out.committed += count;
+    if (h > 0) steady += count;
+    // Sum over s in [first, first + count) of (median - s * gap).
+    const long double arrivals = gap * (static_cast<long double>(first) * static_cast<long double>(count) +
+                                        static_cast<long double>(count) * static_cast<long double>(count - 1) / 2);
+    latency_sum += static_cast<long double>(median[h]) * static_cast<long double>(count) - arrivals;
+    out.max_latency_s = std::max(out.max_latency_s,
+                                 static_cast<double>((static_cast<long double>(median[h]) - gap * static_cast<long double>(first)) / 1e9L));
+  }
+  out.heights = heights;
+  if (out.committed > 0) {
+    out.mean_latency_s = static_cast<double>(latency_sum / static_cast<long double>(out.committed) / 1e9L);
+    out.mean_block_tx = static_cast<double>(out.committed) / static_cast<double>(heights);
+  }
+  if (heights >= 2 && median[heights - 1] > median[0]) {
+    out.tx_per_s = static_cast<double>(steady) * 1e9 / static_cast<double>(median[heights - 1] - median[0]);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------ scenarios
+
+const RegionMatrix& aws_14_regions() {
+  static const RegionMatrix regions = [] {
+    RegionMatrix m;
+    m.names = {"us-east-1",  "us-east-2",  "us-west-1",      "us-west-2",      "ca-central-1",   "sa-east-1",      "eu-west-1",
+               "eu-west-2",  "eu-central-1", "ap-south-1",   "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2"};
+    constexpr int ms[14][14] = {{2, 6, 31, 32, 7, 57, 35, 38, 46, 93, 106, 99, 73, 87},
+                                {6, 2, 26, 26, 12, 62, 40, 43, 51, 98, 100, 94, 67, 81},
+                                {31, 26, 2, 11, 40, 86, 64, 74, 76, 114, 86, 69, 54, 64},
+                                {32, 26, 11, 2, 30, 87, 60, 64, 70, 109, 81, 70, 49, 60},
+                                {7, 12, 40, 30, 1, 63, 35, 39, 46, 93, 105, 99, 72, 86},
+                                {57, 62, 86, 87, 63, 1, 88, 93, 102, 149, 161, 156, 128, 143},
+                                {35, 40, 64, 60, 35, 88, 1, 7, 13, 60, 91, 128, 101, 115},
+                                {38, 43, 74, 64, 39, 93, 7, 1, 9, 56, 86, 132, 105, 119},
+                                {46, 51, 76, 70, 46, 102, 13, 9, 1, 55, 79, 125, 112, 112},
+                                {93, 98, 114, 109, 93, 149, 60, 56, 55, 1, 28, 73, 62, 63},
+                                {106, 100, 86, 81, 105, 161, 91, 86, 79, 28, 2, 47, 34, 35},
+                                {99, 94, 69, 70, 99, 156, 128, 132, 125, 73, 47, 1, 53, 71},
+                                {73, 67, 54, 49, 72, 128, 101, 105, 112, 62, 34, 53, 2, 17},
+                                {87, 81, 64, 60, 86, 143, 115, 119, 112, 63, 35, 71, 17, 1}};
+    for (const auto& row : ms) {
+      auto& out = m.one_way.emplace_back();
+      for (int v : row) out.push_back(static_cast<TimePoint>(v) * 1'000'000);
+    }
+    return m;
+  }();
+  return regions;
+}
+
+void set_regions(SimConfig& c, const RegionMatrix& regions, double jitter_fraction) {
+  const std::size_t r = regions.one_way.size();
+  if (r == 0 || jitter_fraction < 0) throw InvalidArgument("set_regions: no regions, or a negative jitter");
+  c.zone.resize(c.n);
+  for (std::size_t i = 0; i < c.n; ++i) c.zone[i] = static_cast<std::uint32_t>(i % r);
+  c.zone_links.assign(r, std::vector<ZoneLink>(r));
+  for (std::size_t a = 0; a < r; ++a) {
+    for (std::size_t b = 0; b < r; ++b) {
+      const TimePoint l = regions.one_way[a][b];
+      c.zone_links[a][b] = {l, static_cast<TimePoint>(static_cast<double>(l) * jitter_fraction)};
+    }
+  }
+}
 
 void set_fixed_latency(SimConfig& c, TimePoint one_way) {
   c.latency_min = c.latency_max = one_way;

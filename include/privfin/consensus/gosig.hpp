@@ -82,6 +82,26 @@ struct GosigConfig {
   GossipConfig gossip;
   std::size_t max_candidates = 16;       // proposals kept per round (the lowest priorities)
   std::size_t kept_decisions = 16;       // recent decisions served to peers that are behind
+  // Transmission pipelining: a body larger than chunk_bytes (0: never) is
+  // streamed in chunks of that size. The proposal goes out without it,
+  // with a signed manifest of the chunks' hashes. A node that holds chunks
+  // announces them (a have-map) to chunk_fanout peers (0: gossip.fanout)
+  // at each gossip tick when it has new ones (and every 5 ticks anyway); a
+  // peer asks the announcer for chunks it lacks and has not asked anyone
+  // for in the last 8 ticks, keeping at most chunk_window asked for and
+  // not yet in; the announcer sends them.
+  // So a node relays chunk 1 while chunk 2 is on the wire, and each chunk
+  // crosses a node's link about once (pushing it to every peer would
+  // cost the fanout times over: at 37.5 MB a block the bandwidth is the
+  // bound). A node whose body made no progress for 5 ticks asks one
+  // random peer for everything it lacks. Only the forwarded_candidates
+  // best candidates (by priority) are relayed, so the losers of a round
+  // do not fill every link; more than one, so that a best candidate that
+  // withholds its body does not cost the round.
+  std::size_t chunk_bytes = 256 * 1024;
+  std::size_t chunk_fanout = 0;
+  std::size_t chunk_window = 16;
+  std::size_t forwarded_candidates = 2;
   // When true, the set of each height comes from ValidatorsDecided (and
   // Start); `validators` is then the genesis set, which fixes the members.
   bool validator_changes = false;
@@ -114,6 +134,16 @@ class Gosig final : public Engine {
     GosigProposal proposal;
     Bytes raw;
     Hash32 id;
+    // A streamed body (proposal.manifest): the chunks held so far, until
+    // all are in and proposal.block.body is assembled from them.
+    std::vector<Bytes> chunks;
+    std::size_t held = 0;
+    bool complete = true;
+    TimePoint progress = 0;  // when the last new chunk arrived
+    TimePoint asked = 0;     // when it last asked a random peer for all it lacks
+    std::vector<TimePoint> requested;  // per chunk: when it was last asked for (-1: never)
+    std::size_t announced = 0;         // chunks held at the last announcement
+    TimePoint announced_at = -1;
   };
 
   void start(const Start& s);
@@ -130,8 +160,21 @@ class Gosig final : public Engine {
   void on_message(const MessageIn& m);
   void on_proposal(NodeId from, GosigProposal p);
   void on_aggregate(NodeId from, const AggregateVote& a);
+  void on_chunk(NodeId from, BodyChunk chunk);
+  void on_chunk_have(NodeId from, const ChunkHave& have);
+  void on_chunk_want(NodeId from, const ChunkWant& want);
+  void body_complete(Candidate& c);
+  void stream_if_large(GosigProposal& p) const;
+  void announce(Candidate& c);
+  void tick_chunks();
+  [[nodiscard]] ChunkSet held_set(const Candidate& c) const;
+  [[nodiscard]] Bytes chunk_message(const Candidate& c, std::uint32_t index) const;
+  [[nodiscard]] bool forwarded(const Hash32& id) const;
+  [[nodiscard]] bool holds_chunk(const Candidate& c, std::size_t index) const;
+  [[nodiscard]] Candidate* find_candidate(const Hash32& id);
   void watch_single_vote(const AggregateVote& a);
   void on_decision(NodeId from, const Decision& d);
+  void on_decided_header(NodeId from, const DecidedHeader& dh);
   void on_proposal_ready(const ProposalReady& p);
   void on_checked(const ProposalChecked& c);
   void try_prepare();

@@ -62,6 +62,8 @@ class Gossip {
   [[nodiscard]] const GossipConfig& config() const noexcept { return cfg_; }
   // The peers a value goes to at tick number `tick` (exposed for tests).
   [[nodiscard]] std::vector<NodeId> peers(const std::string& key, std::uint64_t tick) const;
+  // `count` of them instead of fanout (Gosig's body chunks have their own).
+  [[nodiscard]] std::vector<NodeId> peers(const std::string& key, std::uint64_t tick, std::size_t count) const;
   // Keys, values and expiry, for the engine's state digest.
   [[nodiscard]] Bytes digest_bytes() const;
 

@@ -44,6 +44,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "privfin/consensus/adversary.hpp"
@@ -117,6 +118,14 @@ struct GosigSimParams {
   // SymbolicSortition instead of ECVRF (symbolic crypto only): the same
   // distribution of candidates at a hash's cost, for thousands of nodes.
   bool symbolic_sortition = false;
+  // Transmission pipelining (GosigConfig): chunk size of a streamed body
+  // (0: never stream), chunks pushed per hop (0: the gossip fanout), chunks
+  // sent in answer to a have-map, candidates relayed.
+  std::size_t chunk_bytes = GosigConfig{}.chunk_bytes;
+  std::size_t chunk_fanout = 0;
+  std::size_t chunk_window = GosigConfig{}.chunk_window;
+  std::size_t forwarded_candidates = GosigConfig{}.forwarded_candidates;
+  std::size_t kept_decisions = GosigConfig{}.kept_decisions;
 };
 
 // The Tendermint-form engine's timeouts (TendermintConfig's defaults, set
@@ -148,7 +157,8 @@ struct SimConfig {
   TimePoint jitter = 5'000'000;
   double loss = 0;
   double duplicate = 0;
-  std::int64_t ns_per_byte = 0;    // 8 ns/byte = 1 Gbit/s per node
+  std::int64_t ns_per_byte = 0;    // 8 ns/byte = 1 Gbit/s per node (upload)
+  std::int64_t ingress_ns_per_byte = 0;  // the same for each node's download (0: unlimited)
   // Zones (empty: none): node i sits in zone[i], and zone_links[a][b]
   // replaces latency_min/max and jitter for messages from zone a to zone b.
   std::vector<std::uint32_t> zone;
@@ -208,6 +218,22 @@ struct SimConfig {
   // Reference applications: transactions the clients submit to every node
   // that is up, at the start and each time a new height is first decided.
   std::size_t client_txs_per_height = 3;
+  // A client load on the stand-in application, for throughput (Gosig only;
+  // docs/performance.md, "Gosig over a WAN"): load_tx_per_s transactions a
+  // second, evenly spaced from time 0, reach every node as they are made
+  // (clients send each to all). A proposer's body holds every transaction
+  // that has arrived and is not in its chain yet (up to max_body), as a
+  // 16-byte identity each; on the network each weighs load_tx_wire_bytes
+  // (a message that carries bodies, Gosig kinds 16, 18 and 20, is charged
+  // its size times load_tx_wire_bytes / 16: the symbolic form of a body, as
+  // symbolic crypto stands for real signatures at their real cost). A
+  // validator takes load_check_ns_per_tx to check each transaction of a
+  // proposal (its application answers that much later). SimResult's load_*
+  // report throughput and latency.
+  double load_tx_per_s = 0;
+  std::size_t load_tx_wire_bytes = 250;
+  std::int64_t load_check_ns_per_tx = 0;
+  std::size_t max_body = 0;        // Limits::max_body for every node (0: its default, 1 MiB)
   // Validator-set changes (either engine, with a reference
   // application): every validator_change_every heights the application
   // changes the weights, as a consortium's governance would: each honest
@@ -256,6 +282,9 @@ struct SimResult {
   std::uint64_t transactions = 0;
   std::uint64_t transactions_ok = 0;
   std::uint64_t validator_changes = 0;  // agreed blocks that changed the set
+  // The client load (SimConfig::load_tx_per_s): per agreed height, its
+  // first transaction's sequence number and how many it holds.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> load_blocks;
   std::uint64_t corrupted = 0;          // nodes the adaptive adversary corrupted
 
   [[nodiscard]] TimePoint mean_delay() const noexcept {
@@ -283,6 +312,23 @@ void remove_faults(SimConfig& c);
 // reproductions of docs/performance.md, "Gosig at scale").
 void set_fixed_latency(SimConfig& c, TimePoint one_way);
 [[nodiscard]] SimConfig random_scenario(std::uint64_t seed, std::size_t n);
+
+// A region latency matrix: one-way latency between each pair of regions.
+struct RegionMatrix {
+  std::vector<std::string> names;
+  std::vector<std::vector<TimePoint>> one_way;  // [from][to]
+};
+// Fourteen AWS regions on five continents (us-east-1, us-east-2,
+// us-west-1, us-west-2, ca-central-1, sa-east-1, eu-west-1, eu-west-2,
+// eu-central-1, ap-south-1, ap-southeast-1, ap-southeast-2,
+// ap-northeast-1, ap-northeast-2): half of CloudPing's measured round
+// trips, the mean of both directions, as recorded in 2023 in
+// libp2p/jvm-libp2p's simulator (AwsLatencies.kt, commit 267a4d4). Gosig's
+// paper ran 140 nodes in 14 AWS regions; which 14 it does not say here.
+[[nodiscard]] const RegionMatrix& aws_14_regions();
+// Node i sits in region i mod R; each message takes its pair's latency
+// plus a uniform jitter of up to jitter_fraction of it.
+void set_regions(SimConfig& c, const RegionMatrix& regions, double jitter_fraction);
 // How many nodes an adaptive adversary may still corrupt in `c`: f = (n - 1)
 // / 3 less the Byzantine nodes of c.behaviour (0 when they use it all).
 [[nodiscard]] std::size_t adaptive_budget(const SimConfig& c) noexcept;
@@ -304,5 +350,20 @@ struct Agreement {
   std::size_t nodes = 0;  // honest nodes that committed h
 };
 [[nodiscard]] std::optional<Agreement> time_to_agreement(const SimConfig& config, const SimResult& result, Height h);
+
+// The client load's outcome (SimConfig::load_tx_per_s). A transaction's
+// latency runs from its arrival at the nodes to the median honest commit
+// of its block. Throughput counts the transactions of heights 2 to H
+// (the last agreed height) over the time between the median commits of
+// heights 1 and H: the steady state, without the first block's fill.
+struct LoadOutcome {
+  std::uint64_t committed = 0;      // transactions in agreed blocks
+  std::uint64_t heights = 0;        // agreed heights with a median commit
+  double tx_per_s = 0;
+  double mean_latency_s = 0;        // over every committed transaction
+  double max_latency_s = 0;
+  double mean_block_tx = 0;
+};
+[[nodiscard]] LoadOutcome load_outcome(const SimConfig& config, const SimResult& result);
 
 }  // namespace privfin::consensus
