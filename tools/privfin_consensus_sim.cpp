@@ -33,7 +33,7 @@
 // load of --load-tps T transactions a second of --tx-bytes W bytes each,
 // --check-us-per-tx C (a validator's time to check one), --max-body-mb M,
 // and Gosig's body streaming: --chunk-kb K (of the body's in-memory
-// form, 16 bytes a transaction), --chunk-fanout, --chunk-window,
+// form, 16 bytes a transaction), --chunk-fanout, --chunk-window, --chunk-retry-ticks,
 // --forwarded-candidates, --kept-decisions; it prints throughput and
 // latency. Prints one line per failing seed (with its first violation) and
 // a summary; exits 1 if any seed failed, 2 on a usage error.
@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   std::optional<std::uint64_t> timeout_scale;
   std::string regions;
   std::optional<double> bandwidth_mbps, load_tps;
-  std::optional<std::uint64_t> tx_bytes, check_us_per_tx, max_body_mb, chunk_kb, chunk_fanout, chunk_window,
+  std::optional<std::uint64_t> tx_bytes, check_us_per_tx, max_body_mb, chunk_kb, chunk_fanout, chunk_window, chunk_retry_ticks,
       forwarded_candidates, kept_decisions;
 
   CLI::App cli{"privfin-consensus-sim: runs the deterministic consensus simulator (docs/consensus.md)"};
@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1'048'576));
   cli.add_option("--chunk-fanout", chunk_fanout, "Gosig: peers each body chunk is pushed to per hop")->check(CLI::Range(1, 1'000));
   cli.add_option("--chunk-window", chunk_window, "Gosig: chunks asked of one peer at once, and sent in answer to one request")->check(CLI::Range(1, 100'000));
+  cli.add_option("--chunk-retry-ticks", chunk_retry_ticks, "Gosig: gossip ticks before a chunk asked for is asked of another peer")
+      ->check(CLI::Range(1, 100'000));
   cli.add_option("--forwarded-candidates", forwarded_candidates, "Gosig: best candidates whose bodies are relayed")
       ->check(CLI::Range(1, 1'000));
   cli.add_option("--kept-decisions", kept_decisions, "Gosig: recent decisions kept to serve peers behind")
@@ -247,6 +249,7 @@ int main(int argc, char** argv) {
       if (chunk_kb) cfg.gosig.chunk_bytes = static_cast<std::size_t>(*chunk_kb) << 10;
       if (chunk_fanout) cfg.gosig.chunk_fanout = *chunk_fanout;
       if (chunk_window) cfg.gosig.chunk_window = *chunk_window;
+      if (chunk_retry_ticks) cfg.gosig.chunk_retry_ticks = *chunk_retry_ticks;
       if (forwarded_candidates) cfg.gosig.forwarded_candidates = *forwarded_candidates;
       if (kept_decisions) cfg.gosig.kept_decisions = *kept_decisions;
       const SimResult r = simulate(cfg);

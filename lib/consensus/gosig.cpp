@@ -180,6 +180,9 @@ void Gosig::schedule() {
 void Gosig::enter_round(Round r) {
   round_ = r;
   stage_ = 1;
+  uploads_.clear();
+  early_offers_.clear();
+  early_offer_count_ = 0;
   ++rounds_at_height_;
   candidates_.clear();
   prepared_.clear();
@@ -364,7 +367,7 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
   } else if (hd.round != p.round || hd.proposer != p.proposer) {
     return reject(from, RejectionCause::out_of_range, "new block not made in this round by its proposer");
   }
-  Candidate c{std::move(p), {}, {}, {}, 0, true, 0, 0, {}, 0, -1};
+  Candidate c{std::move(p), {}, {}, {}, 0, true, 0, 0, {}, 0, -1, {}};
   c.id = c.proposal.block.hash();
   c.raw = GosigMessage{c.proposal}.to_bytes();  // a streamed proposal's wire form leaves its body out
   c.progress = now_;
@@ -379,17 +382,32 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
     if (const auto* other = find_block(id); known == nullptr && other != nullptr && other->complete) {
       known = &other->proposal.block;
     }
+    // Only if the signed manifest describes it (a Byzantine maker's may
+    // not: then its chunks are fetched, fail to add up, and name it).
+    if (known != nullptr && BodyManifest::of(known->body, c.proposal.manifest->chunk_bytes) != *c.proposal.manifest) {
+      known = nullptr;
+    }
     if (known != nullptr) {
       c.proposal.block.body = known->body;
       c.chunks.clear();
       c.held = c.proposal.manifest->chunks.size();
       c.complete = true;
     }
+    if (auto early = early_offers_.find(id); early != early_offers_.end() && !c.complete) {
+      for (auto& [peer, bits] : early->second) {
+        if (bits.size() == c.chunks.size()) c.offers.emplace_back(peer, std::move(bits));
+      }
+      early_offers_.erase(early);
+    }
   }
   auto& stored = candidates_.emplace(*priority, std::move(c)).first->second;
   if (stored.proposal.manifest && forwarded(id)) {
     gossip_put(key(key_streamed, id), stored.raw);  // the header first, then the chunks behind it
-    if (stored.complete) announce(stored);
+    if (stored.complete) {
+      announce(stored);
+    } else {
+      request_chunks(stored);
+    }
   }
   while (candidates_.size() > cfg_.max_candidates) candidates_.erase(std::prev(candidates_.end()));
   if (const auto* cand = find_block(id); cand == nullptr || !cand->complete) return;
@@ -457,7 +475,11 @@ bool Gosig::forwarded(const Hash32& id) const {
 }
 
 bool Gosig::holds_chunk(const Candidate& c, std::size_t index) const {
-  return c.complete || (index < c.chunks.size() && !c.chunks[index].empty());
+  if (!c.proposal.manifest || index >= c.proposal.manifest->chunks.size()) return false;
+  // A complete body is the manifest's (assembled from its chunks, or our
+  // own); its size is checked again so that a slice never runs past it.
+  if (c.complete) return c.proposal.block.body.size() == c.proposal.manifest->size;
+  return index < c.chunks.size() && !c.chunks[index].empty();
 }
 
 Bytes Gosig::chunk_message(const Candidate& c, std::uint32_t index) const {
@@ -485,6 +507,7 @@ void Gosig::on_chunk(NodeId from, BodyChunk chunk) {
   c->chunks[chunk.index] = std::move(chunk.data);
   ++c->held;
   c->progress = now_;
+  if (c->held < m.chunks.size()) request_chunks(*c);
   if (c->held == m.chunks.size()) body_complete(*c);
 }
 
@@ -538,9 +561,13 @@ void Gosig::announce(Candidate& c) {
 // ticks), and ask a random peer for everything when a body has stalled.
 void Gosig::tick_chunks() {
   const TimePoint tick = cfg_.gossip.interval;
+  chunks_sent_ = 0;
+  send_uploads();
+  const bool busy = cfg_.chunk_upload_per_tick != 0 && !uploads_.empty();
   for (auto& [prio, c] : candidates_) {
     if (!c.proposal.manifest || !forwarded(c.id)) continue;
-    if (c.held > 0 && (c.held > c.announced || now_ - c.announced_at >= 5 * tick)) announce(c);
+    if (!busy && c.held > 0 && (c.held > c.announced || now_ - c.announced_at >= 5 * tick)) announce(c);
+    request_chunks(c);  // asks that timed out
     if (c.complete || now_ - std::max(c.progress, c.asked) < 5 * tick) continue;
     c.asked = now_;
     ChunkWant want{held_set(c)};
@@ -549,6 +576,7 @@ void Gosig::tick_chunks() {
       out_.push_back(Send{to, GosigMessage{want}.to_bytes()});
     }
   }
+  if (stage_ == 2) try_prepare();  // past the half of stage II, stop waiting for a body
 }
 
 namespace {
@@ -564,31 +592,61 @@ std::size_t spread_start(NodeId a, NodeId b, TimePoint now, std::size_t count) {
 
 void Gosig::on_chunk_have(NodeId from, const ChunkHave& have) {
   auto* c = find_candidate(have.block);
-  if (c == nullptr || !c->proposal.manifest) return;
-  const std::size_t count = c->proposal.manifest->chunks.size();
-  if (have.chunks.size() != count) return reject(from, RejectionCause::malformed, "chunk have-map of another size");
+  if (c == nullptr) {
+    // Its proposal may be a gossip path behind: keep the offer a while.
+    constexpr std::size_t max_early_offers = 256;
+    if (early_offer_count_ < max_early_offers) {
+      early_offers_[have.block].emplace_back(from, have.chunks);
+      ++early_offer_count_;
+    }
+    return;
+  }
+  if (!c->proposal.manifest) return;
+  if (have.chunks.size() != c->proposal.manifest->chunks.size()) {
+    return reject(from, RejectionCause::malformed, "chunk have-map of another size");
+  }
   if (c->complete || !forwarded(c->id)) return;
-  // At most chunk_window chunks asked for and not yet in, from all peers
-  // together: more would only queue on the links (and time out, and be
-  // asked for twice).
-  const TimePoint retry = 8 * cfg_.gossip.interval;
+  add_offer(*c, from, have.chunks);
+  request_chunks(*c);
+}
+
+void Gosig::add_offer(Candidate& c, NodeId from, std::vector<bool> chunks) {
+  constexpr std::size_t kept_offers = 8;
+  std::erase_if(c.offers, [from](const auto& o) { return o.first == from; });
+  c.offers.emplace_front(from, std::move(chunks));
+  while (c.offers.size() > kept_offers) c.offers.pop_back();
+}
+
+// Asks the peers that offered chunks for those this node lacks, newest
+// offer first, a quarter of the window from each (spread over several,
+// the asks neither pile up at one link nor wait on its queue), keeping at
+// most chunk_window asked for and not yet in (more would only queue on
+// the links, time out and be asked for twice).
+void Gosig::request_chunks(Candidate& c) {
+  if (c.complete || !c.proposal.manifest || !forwarded(c.id) || c.offers.empty()) return;
+  const std::size_t count = c.chunks.size();
+  const TimePoint retry = static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
   std::size_t in_flight = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    if (c->requested[i] >= 0 && now_ - c->requested[i] < retry && c->chunks[i].empty()) ++in_flight;
+    if (c.requested[i] >= 0 && now_ - c.requested[i] < retry && c.chunks[i].empty()) ++in_flight;
   }
-  if (in_flight >= cfg_.chunk_window) return;
-  ChunkWant want{ChunkSet{height_, round_, c->id, std::vector<bool>(count)}};
-  std::size_t asked = 0;
-  const std::size_t start = spread_start(cfg_.self, from, now_, count);
-  for (std::size_t k = 0; k < count && in_flight + asked < cfg_.chunk_window; ++k) {
-    const std::size_t i = (start + k) % count;
-    if (!have.chunks[i] || !c->chunks[i].empty()) continue;
-    if (c->requested[i] >= 0 && now_ - c->requested[i] < retry) continue;
-    c->requested[i] = now_;
-    want.chunks[i] = true;
-    ++asked;
+  const std::size_t per_peer = std::max<std::size_t>(1, (cfg_.chunk_window + 3) / 4);
+  for (const auto& [peer, offered] : c.offers) {
+    if (in_flight >= cfg_.chunk_window) return;
+    ChunkWant want{ChunkSet{height_, round_, c.id, std::vector<bool>(count)}};
+    std::size_t asked = 0;
+    const std::size_t start = spread_start(cfg_.self, peer, now_, count);
+    for (std::size_t k = 0; k < count && in_flight < cfg_.chunk_window && asked < per_peer; ++k) {
+      const std::size_t i = (start + k) % count;
+      if (!offered[i] || !c.chunks[i].empty()) continue;
+      if (c.requested[i] >= 0 && now_ - c.requested[i] < retry) continue;
+      c.requested[i] = now_;
+      want.chunks[i] = true;
+      ++asked;
+      ++in_flight;
+    }
+    if (asked > 0) out_.push_back(Send{peer, GosigMessage{std::move(want)}.to_bytes()});
   }
-  if (asked > 0) out_.push_back(Send{from, GosigMessage{std::move(want)}.to_bytes()});
 }
 
 void Gosig::on_chunk_want(NodeId from, const ChunkWant& want) {
@@ -596,13 +654,30 @@ void Gosig::on_chunk_want(NodeId from, const ChunkWant& want) {
   if (c == nullptr || !c->proposal.manifest) return;
   const std::size_t count = c->proposal.manifest->chunks.size();
   if (want.chunks.size() != count) return reject(from, RejectionCause::malformed, "chunk request of another size");
-  std::size_t sent = 0;
+  std::size_t queued = 0;
   const std::size_t start = spread_start(from, cfg_.self, now_, count);
-  for (std::size_t k = 0; k < count && sent < cfg_.chunk_window; ++k) {
+  for (std::size_t k = 0; k < count && queued < cfg_.chunk_window; ++k) {
     const std::size_t i = (start + k) % count;
     if (!want.chunks[i] || !holds_chunk(*c, i)) continue;
-    out_.push_back(Send{from, chunk_message(*c, static_cast<std::uint32_t>(i))});
-    ++sent;
+    uploads_.push_back(Upload{from, round_, c->id, static_cast<std::uint32_t>(i), now_});
+    ++queued;
+  }
+  send_uploads();
+}
+
+// Sends queued chunks while this tick has room; forgets requests of
+// another round or older than chunk_retry_ticks.
+void Gosig::send_uploads() {
+  const TimePoint stale = static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
+  while (!uploads_.empty()) {
+    if (cfg_.chunk_upload_per_tick != 0 && chunks_sent_ >= cfg_.chunk_upload_per_tick) return;
+    const Upload u = uploads_.front();
+    uploads_.pop_front();
+    if (u.round != round_ || now_ - u.asked >= stale) continue;
+    const auto* c = find_block(u.block);
+    if (c == nullptr || !c->proposal.manifest || !holds_chunk(*c, u.index)) continue;
+    out_.push_back(Send{u.to, chunk_message(*c, u.index)});
+    ++chunks_sent_;
   }
 }
 
@@ -629,7 +704,12 @@ void Gosig::try_prepare() {
     if (!cfg_.bugs.sign_twice || prepared_.size() > 1) return;
   }
   const Candidate* best = nullptr;
+  // A better candidate whose body is still streaming in is waited for
+  // until half of stage II has passed: else the nodes that hold only their
+  // own body, or a worse one, would split their prepares.
+  const bool may_wait = now_ < round_start(round_) + cfg_.stage_one + cfg_.stage_two / 2;
   for (const auto& [prio, c] : candidates_) {
+    if (may_wait && !c.complete && forwarded(c.id) && !validity_.contains(c.id)) return;
     const auto v = validity_.find(c.id);
     if (!c.complete || v == validity_.end() || !v->second || prepared_.contains(c.id)) continue;
     best = &c;
@@ -821,6 +901,9 @@ void Gosig::commit(const Decision& d) {
   tc_sent_.reset();
   p_agg_.clear();
   tc_agg_.clear();
+  uploads_.clear();
+  early_offers_.clear();
+  early_offer_count_ = 0;
   requested_ = false;
   pending_ticket_.reset();
   adopt_validators();
@@ -891,7 +974,7 @@ void Gosig::request_sync(NodeId peer, Height their_height) {
 // ------------------------------------------------------------ introspection
 
 std::size_t Gosig::memory_items() const {
-  return candidates_.size() + validity_.size() + p_agg_.size() + tc_agg_.size() + gossip_.size() + decisions_.size() +
+  return candidates_.size() + uploads_.size() + validity_.size() + p_agg_.size() + tc_agg_.size() + gossip_.size() + decisions_.size() +
          served_.size() + singles_.size() + sets_.size();
 }
 

@@ -1,7 +1,8 @@
 // Feeds Gosig's decoders (consensus/gosig_messages.hpp): GosigMessage
 // (proposal with its sortition ticket and prepare certificate, aggregate
-// vote with per-signer counts, decision with a counted certificate) and
-// AggregateVote alone. Input: [u8 which][bytes]. Oracles: each decoder
+// vote with per-signer counts, decision with a counted certificate; a
+// streamed proposal with its chunk manifest, a body chunk, a have-map, a
+// chunk request, a decided header) and AggregateVote alone. Input: [u8 which][bytes]. Oracles: each decoder
 // ends in a value or DecodeError (never another exception or a crash); a
 // decoded value re-encodes to the very same bytes.
 #include <cstdint>

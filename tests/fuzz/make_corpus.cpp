@@ -32,6 +32,7 @@
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/gosig_messages.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/prio3_messages.hpp"
@@ -399,6 +400,35 @@ void consensus_messages() {
   write("consensus_messages", "safety_record_v3", Seed().u8(4).raw(rec.to_bytes()));
 }
 
+// gosig_messages: [u8 which][bytes]; which 0 a GosigMessage. The kinds of
+// streamed bodies: a proposal with its manifest, a chunk, a have-map, a
+// request and a decided header.
+void gosig_messages() {
+  using namespace privfin::consensus;
+  const auto keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  SymbolicCrypto signer(keys, 1);
+  Block b;
+  b.header.chain_id = "fuzz-chain";
+  b.header.height = 2;
+  b.header.round = 1;
+  b.header.proposer = 1;
+  b.body = Bytes(2500, std::byte{0x5A});
+  b.header.tx_root = tx_root_of(b.body);
+  GosigProposal p{1, 1, to_bytes(std::string_view("ticket")), b, std::nullopt, {}, BodyManifest::of(b.body, 1024)};
+  p.signature = signer.sign(p.signed_bytes());
+  write("gosig_messages", "streamed_proposal", Seed().u8(0).raw(GosigMessage{p}.to_bytes()));
+  write("gosig_messages", "chunk", Seed().u8(0).raw(GosigMessage{BodyChunk{2, 1, b.hash(), 2, Bytes(452, std::byte{0x5A})}}.to_bytes()));
+  write("gosig_messages", "have", Seed().u8(0).raw(GosigMessage{ChunkHave{ChunkSet{2, 1, b.hash(), {true, false, true}}}}.to_bytes()));
+  write("gosig_messages", "want", Seed().u8(0).raw(GosigMessage{ChunkWant{ChunkSet{2, 1, b.hash(), {false, true, false}}}}.to_bytes()));
+  CommitCertificate cert;
+  cert.height = 2;
+  cert.round = 1;
+  cert.block = b.hash();
+  cert.signers = {true, true, true, false};
+  cert.aggregate = signer.sign(to_bytes(std::string_view("not a real aggregate")));
+  write("gosig_messages", "decided_header", Seed().u8(0).raw(GosigMessage{DecidedHeader{b.header, cert}}.to_bytes()));
+}
+
 // ledger_safety_store: [u8 which bodies][u16 length][record][body]. A
 // record whose locked and valid block is one block with a body, written
 // with the body kept apart (bits 0 and 1: stored for both) and inline.
@@ -470,6 +500,7 @@ int main(int argc, char** argv) {
   root = argv[1];
   codec_reader();
   consensus_messages();
+  gosig_messages();
   tls_records();
   party_config();
   abort_notice();

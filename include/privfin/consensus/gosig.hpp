@@ -88,8 +88,9 @@ struct GosigConfig {
   // announces them (a have-map) to chunk_fanout peers (0: gossip.fanout)
   // at each gossip tick when it has new ones (and every 5 ticks anyway); a
   // peer asks the announcer for chunks it lacks and has not asked anyone
-  // for in the last 8 ticks, keeping at most chunk_window asked for and
-  // not yet in; the announcer sends them.
+  // for in the last chunk_retry_ticks ticks (a quarter of chunk_window at
+  // a time), keeping at most chunk_window asked for and not yet in; the
+  // announcer sends them.
   // So a node relays chunk 1 while chunk 2 is on the wire, and each chunk
   // crosses a node's link about once (pushing it to every peer would
   // cost the fanout times over: at 37.5 MB a block the bandwidth is the
@@ -100,7 +101,16 @@ struct GosigConfig {
   // withholds its body does not cost the round.
   std::size_t chunk_bytes = 256 * 1024;
   std::size_t chunk_fanout = 0;
-  std::size_t chunk_window = 16;
+  std::size_t chunk_window = 32;
+  std::size_t chunk_retry_ticks = 8;
+  // At most this many chunks sent per gossip tick (0: no limit), set from
+  // the node's upload rate: requests beyond it wait in a queue (those
+  // older than chunk_retry_ticks are dropped: the asker has asked another
+  // peer by then), and a node whose queue holds a tick's worth does not
+  // announce, so that requests go to peers with room. Without it a node
+  // that announced early collects more requests than its link carries in
+  // the round, and its chunks come too late and twice.
+  std::size_t chunk_upload_per_tick = 0;
   std::size_t forwarded_candidates = 2;
   // When true, the set of each height comes from ValidatorsDecided (and
   // Start); `validators` is then the genesis set, which fixes the members.
@@ -144,6 +154,9 @@ class Gosig final : public Engine {
     std::vector<TimePoint> requested;  // per chunk: when it was last asked for (-1: never)
     std::size_t announced = 0;         // chunks held at the last announcement
     TimePoint announced_at = -1;
+    // The latest have-maps of the last few peers that announced: asked
+    // again as chunks come in, so that the window stays full.
+    std::deque<std::pair<NodeId, std::vector<bool>>> offers;
   };
 
   void start(const Start& s);
@@ -167,6 +180,9 @@ class Gosig final : public Engine {
   void stream_if_large(GosigProposal& p) const;
   void announce(Candidate& c);
   void tick_chunks();
+  void send_uploads();
+  void request_chunks(Candidate& c);
+  void add_offer(Candidate& c, NodeId from, std::vector<bool> chunks);
   [[nodiscard]] ChunkSet held_set(const Candidate& c) const;
   [[nodiscard]] Bytes chunk_message(const Candidate& c, std::uint32_t index) const;
   [[nodiscard]] bool forwarded(const Hash32& id) const;
@@ -245,6 +261,19 @@ class Gosig final : public Engine {
   TimerId gossip_timer_ = 0;
   std::map<NodeId, std::pair<Height, Round>> served_;
   std::optional<Round> last_sync_round_;
+  std::size_t chunks_sent_ = 0;  // in this gossip tick
+  struct Upload {
+    NodeId to = 0;
+    Round round = 0;
+    Hash32 block;
+    std::uint32_t index = 0;
+    TimePoint asked = 0;
+  };
+  std::deque<Upload> uploads_;  // chunks asked for, waiting for room (chunk_upload_per_tick)
+  // Have-maps that came before their proposal (gossip paths differ), by
+  // block; bounded, cleared each round.
+  std::map<Hash32, std::vector<std::pair<NodeId, std::vector<bool>>>> early_offers_;
+  std::size_t early_offer_count_ = 0;
   // Equivocation watch (watch_single_vote): the first single-signer vote
   // seen per (type, round, signer) at height singles_height_, recent rounds only.
   struct SingleVote {

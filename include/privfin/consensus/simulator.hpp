@@ -124,6 +124,9 @@ struct GosigSimParams {
   std::size_t chunk_bytes = GosigConfig{}.chunk_bytes;
   std::size_t chunk_fanout = 0;
   std::size_t chunk_window = GosigConfig{}.chunk_window;
+  std::size_t chunk_retry_ticks = GosigConfig{}.chunk_retry_ticks;
+  // 0: derived from the node's upload rate (ns_per_byte) when it has one.
+  std::size_t chunk_upload_per_tick = 0;
   std::size_t forwarded_candidates = GosigConfig{}.forwarded_candidates;
   std::size_t kept_decisions = GosigConfig{}.kept_decisions;
 };
