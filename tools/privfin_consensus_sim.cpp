@@ -44,6 +44,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -265,11 +266,23 @@ int main(int argc, char** argv) {
                     o.max_latency_s);
       }
       if (agreement) {
+        TimePoint low = cfg.latency_min, high = cfg.latency_max, jitter = cfg.jitter;
+        if (!cfg.zone.empty()) {  // the zone matrix replaces the drawn range
+          low = std::numeric_limits<TimePoint>::max();
+          high = jitter = 0;
+          for (const auto& row : cfg.zone_links) {
+            for (const auto& link : row) {
+              low = std::min(low, link.latency);
+              high = std::max(high, link.latency);
+              jitter = std::max(jitter, link.jitter);
+            }
+          }
+        }
         std::printf("seed %llu (n=%zu): model: %s, one-way latency %.0f-%.0f ms + jitter <= %.0f ms%s, verify %.3f ms "
                     "(+%.3f ms per signer of an aggregate), sign %.3f ms",
                     static_cast<unsigned long long>(seed), n, std::string(to_string(cfg.engine)).c_str(),
-                    static_cast<double>(cfg.latency_min) / 1e6, static_cast<double>(cfg.latency_max) / 1e6,
-                    static_cast<double>(cfg.jitter) / 1e6, cfg.zone.empty() ? "" : " (zones)",
+                    static_cast<double>(low) / 1e6, static_cast<double>(high) / 1e6, static_cast<double>(jitter) / 1e6,
+                    cfg.zone.empty() ? "" : (" (" + std::to_string(cfg.zone_links.size()) + "-zone matrix)").c_str(),
                     static_cast<double>(cfg.costs.aggregate_verify) / 1e6,
                     static_cast<double>(cfg.costs.aggregate_verify_per_signer) / 1e6,
                     static_cast<double>(cfg.costs.sign) / 1e6);

@@ -29,10 +29,13 @@
 // or any earlier one. Cost per round with n validators: one ECVRF prove,
 // one verify per candidate seen, one signature per P and TC, and one
 // aggregate verification per received aggregate that adds a signer;
-// fanout messages per gossip key per interval. Throws InvalidArgument for
+// fanout messages per gossip key per interval; a body above chunk_bytes
+// streams in chunks (GosigConfig; docs/consensus.md, "Transmission
+// pipelining"): about the body once in and once out per relayed
+// candidate, one SHA-256 per chunk. Throws InvalidArgument for
 // an input before Start, a second Start, self outside the set, a crypto
 // committee of another size, a member of weight 0 without
-// validator_changes, zero-length stages, or a Start without the set of its
+// validator_changes, zero-length stages, chunk_bytes of 1 to 1023, or a Start without the set of its
 // height (the caller's mistakes); InvalidValidatorUpdate for a
 // ValidatorsDecided with other members than the genesis set, or a changed
 // set without validator_changes; never for a peer's bytes. Not

@@ -22,6 +22,11 @@
 // voting, malformed bytes, replayed stale messages. All faults but the
 // Byzantine nodes end at `fault_end`.
 //
+// Throughput: a client load on the stand-in application (load_tx_per_s,
+// transactions held symbolically but weighed at their wire size), each
+// node's download link beside its upload, and an AWS 14-region latency
+// matrix (set_regions); load_outcome() reports throughput and latency.
+//
 // Checkers (run after every event; a violation is recorded with the virtual
 // time and the nodes involved): agreement (one block per height across
 // honest nodes), validity (block extends the agreed chain, body matches,
