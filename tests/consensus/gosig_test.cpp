@@ -826,8 +826,7 @@ TEST_CASE("gosig streams a large body: the proposal travels without it, checked 
   }
 }
 
-TEST_CASE("gosig streamed bodies: a candidate proposes without its body and serves it; a peer behind gets the "
-          "decided header, which commits it from the body it holds",
+TEST_CASE("gosig streamed bodies: a candidate proposes without its body and announces that it holds it",
           "[consensus][gosig][stream]") {
   StreamHarness h(0);
   auto as = h.engine.step(0, Start{});
