@@ -367,7 +367,7 @@ void Gosig::on_proposal(NodeId from, GosigProposal p) {
   } else if (hd.round != p.round || hd.proposer != p.proposer) {
     return reject(from, RejectionCause::out_of_range, "new block not made in this round by its proposer");
   }
-  Candidate c{std::move(p), {}, {}, {}, 0, true, 0, 0, {}, 0, -1, {}};
+  Candidate c{std::move(p), {}, {}, {}, 0, true, 0, 0, {}, 0, -1, {}, {}};
   c.id = c.proposal.block.hash();
   c.raw = GosigMessage{c.proposal}.to_bytes();  // a streamed proposal's wire form leaves its body out
   c.progress = now_;
@@ -442,10 +442,7 @@ const Gosig::Candidate* Gosig::find_block(const Hash32& id) const {
 }
 
 Gosig::Candidate* Gosig::find_candidate(const Hash32& id) {
-  for (auto& [prio, c] : candidates_) {
-    if (c.id == id) return &c;
-  }
-  return nullptr;
+  return const_cast<Candidate*>(std::as_const(*this).find_block(id));  // find_block's choice, writable
 }
 
 const Gosig::Candidate* Gosig::best_valid() const {
@@ -650,15 +647,22 @@ void Gosig::request_chunks(Candidate& c) {
 }
 
 void Gosig::on_chunk_want(NodeId from, const ChunkWant& want) {
-  const auto* c = find_block(want.block);
+  auto* c = find_candidate(want.block);
   if (c == nullptr || !c->proposal.manifest) return;
   const std::size_t count = c->proposal.manifest->chunks.size();
   if (want.chunks.size() != count) return reject(from, RejectionCause::malformed, "chunk request of another size");
+  // The queue holds at most a few windows: asks beyond wait for the asker's retry.
+  if (uploads_.size() >= 4 * cfg_.chunk_window) return;
+  const TimePoint again = static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
+  auto& sent_at = c->served[from];
+  if (sent_at.size() != count) sent_at.assign(count, -1);
   std::size_t queued = 0;
   const std::size_t start = spread_start(from, cfg_.self, now_, count);
   for (std::size_t k = 0; k < count && queued < cfg_.chunk_window; ++k) {
     const std::size_t i = (start + k) % count;
     if (!want.chunks[i] || !holds_chunk(*c, i)) continue;
+    if (sent_at[i] >= 0 && now_ - sent_at[i] < again) continue;
+    sent_at[i] = now_;
     uploads_.push_back(Upload{from, round_, c->id, static_cast<std::uint32_t>(i), now_});
     ++queued;
   }

@@ -797,6 +797,11 @@ TEST_CASE("gosig streams a large body: the proposal travels without it, checked 
     REQUIRE(std::holds_alternative<BodyChunk>(m.body));
     CHECK(s->payload == st.chunk(std::get<BodyChunk>(m.body).index));
   }
+  // Asking again at once buys nothing (a few bytes must not buy the body
+  // over and over); after chunk_retry_ticks a lost chunk is sent again.
+  CHECK(all_of<Send>(h.engine.step(71, MessageIn{2, GosigMessage{ask}.to_bytes()})).empty());
+  const TimePoint retry = static_cast<TimePoint>(GosigConfig{}.chunk_retry_ticks) * GosigConfig{}.gossip.interval;
+  CHECK(all_of<Send>(h.engine.step(70 + retry, MessageIn{2, GosigMessage{ask}.to_bytes()})).size() == st.chunks());
   // A have-map or request of another size is refused.
   ChunkWant wrong{ChunkSet{1, 0, st.block.hash(), std::vector<bool>(st.chunks() + 1, true)}};
   as = h.engine.step(80, MessageIn{2, GosigMessage{wrong}.to_bytes()});

@@ -160,6 +160,10 @@ class Gosig final : public Engine {
     // The latest have-maps of the last few peers that announced: asked
     // again as chunks come in, so that the window stays full.
     std::deque<std::pair<NodeId, std::vector<bool>>> offers;
+    // When each chunk was last sent to each peer that asked: a peer is sent
+    // a chunk again only after chunk_retry_ticks (a lost one), so that a
+    // few bytes of request cannot buy the body over and over.
+    std::map<NodeId, std::vector<TimePoint>> served;
   };
 
   void start(const Start& s);
