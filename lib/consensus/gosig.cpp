@@ -547,7 +547,7 @@ ChunkSet Gosig::held_set(const Candidate& c) const {
 void Gosig::announce(Candidate& c) {
   c.announced = c.held;
   c.announced_at = now_;
-  const std::size_t fanout = cfg_.chunk_fanout == 0 ? cfg_.gossip.fanout : cfg_.chunk_fanout;
+  const std::size_t fanout = cfg_.chunk_fanout == 0 ? cfg_.gossip.fanout : cfg_.chunk_fanout;  // 0: the gossip's
   const Bytes bytes = GosigMessage{ChunkHave{held_set(c)}}.to_bytes();
   for (NodeId to : gossip_.peers("have/" + c.id.hex(), static_cast<std::uint64_t>(now_), fanout)) {
     out_.push_back(Send{to, bytes});
@@ -622,7 +622,7 @@ void Gosig::add_offer(Candidate& c, NodeId from, std::vector<bool> chunks) {
 void Gosig::request_chunks(Candidate& c) {
   if (c.complete || !c.proposal.manifest || !forwarded(c.id) || c.offers.empty()) return;
   const std::size_t count = c.chunks.size();
-  const TimePoint retry = static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
+  const TimePoint retry = chunk_retry();
   std::size_t in_flight = 0;
   for (std::size_t i = 0; i < count; ++i) {
     if (c.requested[i] >= 0 && now_ - c.requested[i] < retry && c.chunks[i].empty()) ++in_flight;
@@ -653,7 +653,7 @@ void Gosig::on_chunk_want(NodeId from, const ChunkWant& want) {
   if (want.chunks.size() != count) return reject(from, RejectionCause::malformed, "chunk request of another size");
   // The queue holds at most a few windows: asks beyond wait for the asker's retry.
   if (uploads_.size() >= 4 * cfg_.chunk_window) return;
-  const TimePoint again = static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
+  const TimePoint again = chunk_retry();
   auto& sent_at = c->served[from];
   if (sent_at.size() != count) sent_at.assign(count, -1);
   std::size_t queued = 0;
@@ -672,7 +672,7 @@ void Gosig::on_chunk_want(NodeId from, const ChunkWant& want) {
 // Sends queued chunks while this tick has room; forgets requests of
 // another round or older than chunk_retry_ticks.
 void Gosig::send_uploads() {
-  const TimePoint stale = static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
+  const TimePoint stale = chunk_retry();
   while (!uploads_.empty()) {
     if (cfg_.chunk_upload_per_tick != 0 && chunks_sent_ >= cfg_.chunk_upload_per_tick) return;
     const Upload u = uploads_.front();

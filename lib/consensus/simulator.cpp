@@ -193,13 +193,13 @@ Bytes load_body(std::uint64_t first, std::uint64_t count) {
 
 struct LoadSpan {
   std::uint64_t first = 0;
-  std::uint64_t second = 0;  // the count
+  std::uint64_t count = 0;
 };
 std::optional<LoadSpan> parse_load_body(ByteView body) {
   if (body.size() < load_header_bytes || std::memcmp(body.data(), "tx|L", 4) != 0) return std::nullopt;
   Reader r(body.subspan(4));
   LoadSpan span{r.u64("first"), r.u64("count")};
-  if (span.second != (body.size() - load_header_bytes) / load_tx_memory_bytes ||
+  if (span.count != (body.size() - load_header_bytes) / load_tx_memory_bytes ||
       (body.size() - load_header_bytes) % load_tx_memory_bytes != 0) {
     return std::nullopt;
   }
@@ -1146,7 +1146,7 @@ std::uint64_t Simulation::load_arrived(TimePoint t) const noexcept {
 std::uint64_t Simulation::load_next(const SimNode& node) const {
   if (node.ledger.empty()) return 0;
   const auto span = parse_load_body(node.ledger.back().block.body);
-  return span ? span->first + span->second : 0;
+  return span ? span->first + span->count : 0;
 }
 
 std::int64_t Simulation::wire_size(const Bytes& payload) const noexcept {
@@ -1289,8 +1289,8 @@ void Simulation::request_validate(NodeId id, const RequestValidate& r) {
   if (load_on()) {
     // The next transactions of this node's chain, none that no client has made yet.
     const auto load = parse_load_body(r.body);
-    format_ok = load && load->first == load_next(node) && load->first + load->second <= load_arrived(now_);
-    if (load) work = static_cast<TimePoint>(load->second) * cfg_.load_check_ns_per_tx;
+    format_ok = load && load->first == load_next(node) && load->first + load->count <= load_arrived(now_);
+    if (load) work = static_cast<TimePoint>(load->count) * cfg_.load_check_ns_per_tx;
   }
   app_reply(id, ProposalChecked{r.height, r.round, r.block, format_ok && app_ok}, work);
 }
@@ -1467,7 +1467,7 @@ void Simulation::commit(NodeId id, const Decision& d) {
   if (fresh) {  // heights are first decided in order
     if (load_on()) {
       const auto load = parse_load_body(d.block.body);
-      result_.load_blocks.emplace_back(load ? load->first : 0, load ? load->second : 0);
+      result_.load_blocks.emplace_back(load ? load->first : 0, load ? load->count : 0);
     }
     result_.headers.push_back(d.block.header);
     result_.decided_round.push_back(d.certificate.round);

@@ -913,3 +913,67 @@ TEST_CASE("gosig over a WAN in the simulator: 14 nodes in 14 AWS regions, 30 s r
   CHECK(out.mean_block_tx > 90'000);
   CHECK(static_cast<double>(r.bytes) / 14 / 3 < 4 * 37.5e6);
 }
+
+TEST_CASE("gosig streamed bodies: a decided header commits a node from the body it holds, sends one without it to "
+          "block sync, and is what a committed node serves a peer behind - chunk sizes below 1 KiB are refused",
+          "[consensus][gosig][stream]") {
+  GosigConfig tiny = Harness(1).config(1, {});
+  tiny.chunk_bytes = 1000;
+  {
+    Harness h(1);
+    CHECK_THROWS_AS(Gosig(tiny, h.crypto, h.sortition), InvalidArgument);
+  }
+  StreamHarness h(1);
+  (void)h.engine.step(0, Start{});
+  const Streamed st(h, 3 * stream_chunk + 7);
+  (void)h.engine.step(10, MessageIn{2, st.wire});
+  std::vector<Action> as;
+  for (std::uint32_t i = 0; i < st.chunks(); ++i) as = h.engine.step(20 + i, MessageIn{3, st.chunk(i)});
+  REQUIRE(all_of<RequestValidate>(as).size() == 1);
+  (void)h.engine.step(30, ProposalChecked{1, 0, st.block.hash(), true});
+  const auto cert = h.signed_by(VoteType::precommit, 0, st.block.hash(), {0, 2, 3}).certificate();
+  const Bytes decided = GosigMessage{DecidedHeader{st.block.header, cert}}.to_bytes();
+
+  SECTION("a node without the body asks for the block") {
+    StreamHarness g(1);
+    (void)g.engine.step(0, Start{});
+    const auto out = g.engine.step(40, MessageIn{2, decided});
+    CHECK(all_of<Commit>(out).empty());
+    REQUIRE(all_of<RequestSync>(out).size() == 1);
+    CHECK(all_of<RequestSync>(out)[0]->hint == 2);
+  }
+  SECTION("a node with the body commits it, then serves a peer behind the header, not the body") {
+    as = h.engine.step(40, MessageIn{2, decided});
+    const auto commits = all_of<Commit>(as);
+    REQUIRE(commits.size() == 1);
+    CHECK(commits[0]->decision.block == st.block);
+    CHECK(h.engine.committed_height() == 1);
+    // Peer 3 is still at height 1: its have-map gets the decided header back.
+    ChunkHave behind{ChunkSet{1, 0, st.block.hash(), std::vector<bool>(st.chunks(), true)}};
+    as = h.engine.step(50, MessageIn{3, GosigMessage{behind}.to_bytes()});
+    const auto sends = all_of<Send>(as);
+    REQUIRE(sends.size() == 1);
+    CHECK(sends[0]->to == 3);
+    CHECK(sends[0]->payload == decided);
+  }
+}
+
+TEST_CASE("simulator: a client load needs Gosig and the stand-in application", "[consensus][simulator][stream]") {
+  SimConfig cfg = random_scenario(1, 4);
+  cfg.load_tx_per_s = 100;
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);  // Tendermint
+  cfg.engine = SimEngine::gosig;
+  cfg.application = SimApplication::payments;
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  cfg.application = SimApplication::stand_in;
+  cfg.load_tx_wire_bytes = 8;  // below the 16-byte identity
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  cfg.load_tx_wire_bytes = 250;
+  cfg.load_tx_per_s = -1;
+  CHECK_THROWS_AS(simulate(cfg), InvalidArgument);
+  SimConfig regions = cfg;
+  CHECK_THROWS_AS(set_regions(regions, RegionMatrix{}, 0.05), InvalidArgument);
+  set_regions(regions, aws_14_regions(), 0.05);
+  CHECK(regions.zone_links.size() == 14);
+  CHECK(regions.zone_links[0][9].latency == 93'000'000);  // us-east-1 to ap-south-1, one way
+}

@@ -194,6 +194,10 @@ class Gosig final : public Engine {
   [[nodiscard]] Bytes chunk_message(const Candidate& c, std::uint32_t index) const;
   [[nodiscard]] bool forwarded(const Hash32& id) const;
   [[nodiscard]] bool holds_chunk(const Candidate& c, std::size_t index) const;
+  // How long a chunk asked for (or sent) counts as on its way.
+  [[nodiscard]] TimePoint chunk_retry() const noexcept {
+    return static_cast<TimePoint>(cfg_.chunk_retry_ticks) * cfg_.gossip.interval;
+  }
   [[nodiscard]] Candidate* find_candidate(const Hash32& id);
   void watch_single_vote(const AggregateVote& a);
   void on_decision(NodeId from, const Decision& d);
