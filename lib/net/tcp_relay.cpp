@@ -152,8 +152,8 @@ struct TcpRelay::Impl {
     if (in < 0) return;
     const int out = cut ? -1 : connect_to(target_host, target_port);
     if (out < 0) {
+      ++refused;  // counted before the close, which is what a caller waits for
       ::close(in);
-      ++refused;
       return;
     }
     const int one = 1;
