@@ -186,18 +186,22 @@ void Tendermint::start(const Start& s) {
         validity_[p->block.hash()] = true;
         proposals_[p->round] = *p;
       } else if (auto* v = std::get_if<Vote>(&m.body)) {
-        votes_[{v->round, v->type}][v->voter] = *v;
+        keep_first_vote(*v);
       }
       out_.push_back(Broadcast{raw});
     }
     for (const auto& raw : record_.earlier_votes) {
-      const auto v = std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body);
-      votes_[{v.round, v.type}][v.voter] = v;
+      keep_first_vote(std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body));
     }
     for (const auto& raw : record_.valid_proof) {
       const auto v = std::get<Vote>(Message::from_bytes(raw, cfg_.limits).body);
-      auto& set = votes_[{v.round, v.type}];
-      if (!set.emplace(v.voter, v).second && set.at(v.voter) != v) conflicting_[{v.round, v.type}].emplace(v.voter, v);
+      const auto set = votes_.find({v.round, v.type});
+      const auto first = set == votes_.end() ? nullptr : &set->second;
+      if (first == nullptr || !first->contains(v.voter)) {
+        keep_first_vote(v);
+      } else if (first->at(v.voter) != v) {
+        keep_conflicting_vote(v);
+      }
     }
     set_timer(TimerKind::propose, cfg_.propose_base + cfg_.propose_delta * round_);
     if (step_ == Step::propose && proposer(height_, round_) == cfg_.self && !proposals_.contains(round_)) {
@@ -228,6 +232,8 @@ void Tendermint::enter_height(Height h) {
   votes_.clear();
   conflicting_.clear();
   pending_.clear();
+  checked_tally_.clear();
+  pending_tally_.clear();
   served_rounds_.clear();
   validity_.clear();
   validating_.clear();
@@ -333,7 +339,7 @@ void Tendermint::sign_and_broadcast(Message m, std::optional<VoteType> vote_type
     proposals_[p->round] = *p;
   } else if (auto* v = std::get_if<Vote>(&m.body)) {
     v->signature = crypto_.sign(v->signed_bytes(cfg_.chain_id));
-    votes_[{v->round, v->type}][v->voter] = *v;
+    keep_first_vote(*v);
   }
   Bytes raw = m.to_bytes();
   record_.height = height_;
@@ -485,13 +491,10 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
     // The voter's first vote of this kind: its signature is checked when
     // it can first change what a rule decides (settle_pending), together
     // with the other waiting votes for the same value.
-    auto& waiting = pending_[key];
-    const auto w = waiting.find(v.voter);
-    if (w == waiting.end()) {
-      waiting.emplace(v.voter, PendingVote{from, std::move(v)});
-      return;
-    }
-    if (w->second.vote == v) return;  // duplicate delivery
+    const auto waiting = pending_.find(key);
+    const auto w = waiting == pending_.end() ? nullptr : &waiting->second;
+    if (w == nullptr || !w->contains(v.voter)) return add_pending(key, from, std::move(v));
+    if (w->at(v.voter).vote == v) return;  // duplicate delivery
     // Another vote from the same voter: settle the first one alone, then
     // take this one as it comes (an equivocation is checked at once).
     settle(key, v.voter);
@@ -504,7 +507,7 @@ void Tendermint::on_vote(NodeId from, Vote v, const Bytes& raw) {
 }
 
 void Tendermint::accept_vote(NodeId from, Vote v) {
-  auto& set = votes_[{v.round, v.type}];
+  const auto& set = votes_[{v.round, v.type}];
   const auto existing = set.find(v.voter);
   // A vote that waited may meet the same vote checked meanwhile (our own,
   // signed as a twin's, or the same equivocation delivered twice).
@@ -517,19 +520,55 @@ void Tendermint::accept_vote(NodeId from, Vote v) {
     // An equivocator: keep its second vote too (it counts for both values,
     // as a Byzantine voter may anyway), so that the proof-of-lock it took
     // part in still forms here; report it; refuse any third vote.
-    auto& second = conflicting_[{v.round, v.type}];
-    if (second.contains(v.voter)) {
-      if (second.at(v.voter) == v) return;
+    if (const auto c = conflicting_.find({v.round, v.type}); c != conflicting_.end() && c->second.contains(v.voter)) {
       return reject(from, RejectionCause::duplicate, "third vote from an equivocating voter");
     }
     out_.push_back(EvidenceFound{Evidence{existing->second, v}});
     out_.push_back(Rejected{Rejection{height_, cfg_.self, from, RejectionCause::duplicate,
                                       "conflicting second vote from voter " + std::to_string(v.voter) +
                                           " (evidence emitted)"}});
-    second.emplace(v.voter, std::move(v));
+    keep_conflicting_vote(v);
     return;
   }
-  set.emplace(v.voter, std::move(v));
+  keep_first_vote(v);
+}
+
+void Tendermint::count_checked(const VoteKey& key, NodeId voter, bool add) {
+  const auto first = votes_.find(key);
+  if (first == votes_.end()) return;
+  const auto v = first->second.find(voter);
+  if (v == first->second.end()) return;  // a conflicting vote is kept only beside a first one
+  auto& tally = checked_tally_[key];
+  const std::uint64_t w = validators_.weight(voter);
+  const auto change = [&](std::uint64_t& total) { total = add ? total + w : total - w; };
+  change(tally.any);
+  change(tally.by_value[v->second.block]);
+  if (const auto c = conflicting_.find(key); c != conflicting_.end()) {
+    const auto second = c->second.find(voter);
+    if (second != c->second.end() && second->second.block != v->second.block) change(tally.by_value[second->second.block]);
+  }
+}
+
+void Tendermint::keep_first_vote(const Vote& v) {
+  const VoteKey key{v.round, v.type};
+  count_checked(key, v.voter, false);
+  votes_[key].insert_or_assign(v.voter, v);
+  count_checked(key, v.voter, true);
+}
+
+void Tendermint::keep_conflicting_vote(const Vote& v) {
+  const VoteKey key{v.round, v.type};
+  count_checked(key, v.voter, false);
+  conflicting_[key].emplace(v.voter, v);
+  count_checked(key, v.voter, true);
+}
+
+void Tendermint::add_pending(const VoteKey& key, NodeId from, Vote v) {
+  const std::uint64_t w = validators_.weight(v.voter);
+  auto& tally = pending_tally_[key];
+  tally.any += w;
+  tally.by_value[v.block] += w;
+  pending_[key].emplace(v.voter, PendingVote{from, std::move(v)});
 }
 
 // ------------------------------------------------------------ lazy vote checks
@@ -553,13 +592,20 @@ void Tendermint::settle(const VoteKey& key, std::optional<NodeId> only) {
   if (only) {
     const auto w = it->second.find(*only);
     if (w == it->second.end()) return;
+    auto& tally = pending_tally_[key];
+    const std::uint64_t weight = validators_.weight(*only);
+    tally.any -= weight;
+    if ((tally.by_value[w->second.vote.block] -= weight) == 0) tally.by_value.erase(w->second.vote.block);
     taken.push_back(std::move(w->second));
     it->second.erase(w);
   } else {
     for (auto& [voter, pv] : it->second) taken.push_back(std::move(pv));
     it->second.clear();
   }
-  if (it->second.empty()) pending_.erase(it);
+  if (it->second.empty()) {
+    pending_.erase(it);
+    pending_tally_.erase(key);
+  }
   // One batch per value: votes for the same value sign the same bytes.
   std::map<std::optional<Hash32>, std::vector<PendingVote*>> by_value;
   for (auto& pv : taken) by_value[pv.vote.block].push_back(&pv);
@@ -585,17 +631,13 @@ void Tendermint::settle(const VoteKey& key, std::optional<NodeId> only) {
   }
 }
 
-bool Tendermint::crosses_threshold(const VoteKey& key, const std::map<NodeId, PendingVote>& waiting) const {
+bool Tendermint::crosses_threshold(const VoteKey& key) const {
   const auto& vs = validators_;
-  std::uint64_t any = 0;
-  std::map<std::optional<Hash32>, std::uint64_t> by_value;
-  for (const auto& [voter, pv] : waiting) {
-    any += vs.weight(voter);
-    by_value[pv.vote.block] += vs.weight(voter);
-  }
+  const auto waiting = pending_tally_.find(key);
+  if (waiting == pending_tally_.end()) return false;
   const std::uint64_t checked_any = weight_for(key.first, key.second, std::nullopt);
-  if (!vs.is_quorum(checked_any) && vs.is_quorum(checked_any + any)) return true;
-  for (const auto& [value, w] : by_value) {
+  if (!vs.is_quorum(checked_any) && vs.is_quorum(checked_any + waiting->second.any)) return true;
+  for (const auto& [value, w] : waiting->second.by_value) {
     const std::uint64_t checked = weight_for(key.first, key.second, std::optional<std::optional<Hash32>>(std::in_place, value));
     if (!vs.is_quorum(checked) && vs.is_quorum(checked + w)) return true;
   }
@@ -630,7 +672,7 @@ void Tendermint::settle_pending() {
   if (pending_.empty()) return;  // the common case at every pass over the rules
   for (auto it = pending_.begin(); it != pending_.end();) {
     const VoteKey key = it->first;
-    const bool due = crosses_threshold(key, it->second);
+    const bool due = crosses_threshold(key);
     ++it;  // settle(key) erases only key's entry
     if (due) settle(key);
   }
@@ -787,19 +829,11 @@ int Tendermint::validity(const Hash32& block) const {
 }
 
 std::uint64_t Tendermint::weight_for(Round r, VoteType t, const std::optional<std::optional<Hash32>>& value) const {
-  const auto it = votes_.find({r, t});
-  if (it == votes_.end()) return 0;
-  const auto second = conflicting_.find({r, t});
-  std::uint64_t w = 0;
-  for (const auto& [voter, v] : it->second) {
-    bool counts = !value || v.block == *value;
-    if (!counts && second != conflicting_.end()) {
-      const auto c = second->second.find(voter);
-      counts = c != second->second.end() && c->second.block == *value;
-    }
-    if (counts) w += validators_.weight(voter);
-  }
-  return w;
+  const auto it = checked_tally_.find({r, t});
+  if (it == checked_tally_.end()) return 0;
+  if (!value) return it->second.any;
+  const auto w = it->second.by_value.find(*value);
+  return w == it->second.by_value.end() ? 0 : w->second;
 }
 
 std::vector<const Vote*> Tendermint::votes_for(Round r, VoteType t, const Hash32& id) const {

@@ -126,9 +126,15 @@ class Tendermint final : public Engine {
     Vote vote;
   };
   void accept_vote(NodeId from, Vote v);  // signature already checked
+  // Every change to votes_, conflicting_ and pending_ goes through these,
+  // so that the tallies below stay the sums they cache.
+  void keep_first_vote(const Vote& v);        // votes_[key][voter] = v
+  void keep_conflicting_vote(const Vote& v);  // conflicting_[key], if the voter has none there
+  void add_pending(const VoteKey& key, NodeId from, Vote v);
+  void count_checked(const VoteKey& key, NodeId voter, bool add);
   void settle(const VoteKey& key, std::optional<NodeId> only = std::nullopt);
   void settle_pending();
-  [[nodiscard]] bool crosses_threshold(const VoteKey& key, const std::map<NodeId, PendingVote>& waiting) const;
+  [[nodiscard]] bool crosses_threshold(const VoteKey& key) const;
   // Line 55's count: the distinct senders of each later round (proposers
   // and voters), with or without the votes still waiting for their check.
   [[nodiscard]] std::map<Round, std::set<NodeId>> senders_ahead(bool with_waiting) const;
@@ -181,6 +187,17 @@ class Tendermint final : public Engine {
   // First votes whose signatures are not checked yet (one per voter and
   // kind; settle_pending says when they are).
   std::map<VoteKey, std::map<NodeId, PendingVote>> pending_;
+  // Weights per (round, kind), of any value and per value, kept as votes
+  // arrive: summing the votes at every rule check made a step cost O(n^2)
+  // per node, O(n^3) for the network (the reason the 1,000-node run in
+  // docs/performance.md did not finish). A voter counts once for any value
+  // and once for each distinct value it voted (an equivocator for two).
+  struct Tally {
+    std::uint64_t any = 0;
+    std::map<std::optional<Hash32>, std::uint64_t> by_value;
+  };
+  std::map<VoteKey, Tally> checked_tally_;  // over votes_ and conflicting_
+  std::map<VoteKey, Tally> pending_tally_;  // over pending_
   std::map<Hash32, bool> validity_;
   std::set<Hash32> validating_;
   std::optional<Round> requested_;  // RequestProposal outstanding for this round
