@@ -26,7 +26,7 @@
 // (one signature or aggregate check costs V us of modelled CPU), --heights H,
 // Gosig's --fanout, --gossip-interval-ms, --stage-one-ms, --stage-two-ms,
 // --candidates, --symbolic-sortition, the Tendermint form's --timeout-scale
-// K; --agreement prints
+// K, --sends-after-cpu; --agreement prints
 // the model and each height's time to agreement. The WAN model (docs/performance.md,
 // "Gosig over a WAN"): --regions aws14 (node i in region i mod 14, 5%
 // jitter), --bandwidth-mbps B (each node's upload and download), a client
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   std::string seeds, engine_name = "tendermint", byzantine, app_name = "stand-in", bug;
   // The network and CPU model (issue #17's reproductions); unset: the scenario's draw.
   std::optional<std::uint64_t> latency_ms, verify_us, heights, fanout, gossip_ms, stage_one_ms, stage_two_ms, candidates;
-  bool agreement = false, symbolic_sortition = false;
+  bool agreement = false, symbolic_sortition = false, sends_after_cpu = false;
   std::optional<std::uint64_t> timeout_scale;
   std::string regions;
   std::optional<double> bandwidth_mbps, load_tps;
@@ -131,6 +131,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1'000));
   cli.add_flag("--symbolic-sortition", symbolic_sortition,
                "Gosig: leader candidates from symbolic tags instead of ECVRF (same distribution, cheaper to simulate)");
+  cli.add_flag("--sends-after-cpu", sends_after_cpu,
+               "a step's messages leave once its modelled CPU time is paid (default: when it begins)");
   cli.add_flag("--agreement", agreement,
                "print each height's time to agreement: first, median and last honest commit after the height's start "
                "(Gosig: its round's stage II)");
@@ -223,6 +225,7 @@ int main(int argc, char** argv) {
       constexpr TimePoint ms = 1'000'000;
       if (latency_ms) set_fixed_latency(cfg, static_cast<TimePoint>(*latency_ms) * ms);
       if (verify_us) cfg.costs.verify = cfg.costs.aggregate_verify = static_cast<std::int64_t>(*verify_us) * 1'000;
+      cfg.sends_after_cpu = sends_after_cpu;
       if (heights) {
         cfg.target_height = *heights;
         cfg.progress_after_faults = 0;
@@ -279,13 +282,18 @@ int main(int argc, char** argv) {
           }
         }
         std::printf("seed %llu (n=%zu): model: %s, one-way latency %.0f-%.0f ms + jitter <= %.0f ms%s, verify %.3f ms "
-                    "(+%.3f ms per signer of an aggregate), sign %.3f ms",
+                    "(+%.3f ms per signer of an aggregate), batch check %.3f + %.3f ms per signature, aggregating "
+                    "%.3f ms per signature, sign %.3f ms, a step's messages leave %s",
                     static_cast<unsigned long long>(seed), n, std::string(to_string(cfg.engine)).c_str(),
                     static_cast<double>(low) / 1e6, static_cast<double>(high) / 1e6, static_cast<double>(jitter) / 1e6,
                     cfg.zone.empty() ? "" : (" (" + std::to_string(cfg.zone_links.size()) + "-zone matrix)").c_str(),
                     static_cast<double>(cfg.costs.aggregate_verify) / 1e6,
                     static_cast<double>(cfg.costs.aggregate_verify_per_signer) / 1e6,
-                    static_cast<double>(cfg.costs.sign) / 1e6);
+                    static_cast<double>(cfg.costs.batch_verify) / 1e6,
+                    static_cast<double>(cfg.costs.batch_verify_per_signature) / 1e6,
+                    static_cast<double>(cfg.costs.aggregate_per_signature) / 1e6,
+                    static_cast<double>(cfg.costs.sign) / 1e6,
+                    cfg.sends_after_cpu ? "after its CPU time" : "when it begins");
         if (cfg.engine == SimEngine::gosig) {
           std::printf(", T_I %.1f s, T_II %.1f s, fanout %zu every %.0f ms, %llu expected candidates (%s sortition)",
                       static_cast<double>(cfg.gosig.stage_one) / 1e9, static_cast<double>(cfg.gosig.stage_two) / 1e9,

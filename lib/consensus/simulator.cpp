@@ -356,6 +356,11 @@ class Simulation {
   void note_broadcast(NodeId id, const Bytes& payload) {
     if (cfg_.log) log(id, "-> all: " + describe_message(payload, limits_));
   }
+  // SimConfig::sends_after_cpu: the messages of the step being processed
+  // wait here (a broadcast once, nullopt) until its cost is known.
+  [[nodiscard]] bool holding(NodeId id) const { return holding_ == id; }
+  void hold(std::optional<NodeId> to, const Bytes& payload) { held_.emplace_back(to, payload); }
+  void release_held(NodeId id, std::uint64_t incarnation);
 
  private:
   void push(Event e) {
@@ -428,6 +433,8 @@ class Simulation {
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
   std::uint64_t next_seq_ = 0;
   TimePoint now_ = 0;
+  std::optional<NodeId> holding_;  // SimConfig::sends_after_cpu: the node whose step runs
+  std::vector<std::pair<std::optional<NodeId>, Bytes>> held_;
   Sha256 trace_;
   SimResult result_;
   // checker state
@@ -467,10 +474,13 @@ class Simulation {
 // executes of that step is lost with the crash.
 std::uint64_t NodeEnv::write_safety(const SafetyRecord& rec) { return sim->halted(id) ? 0 : sim->write_safety(id, rec); }
 void NodeEnv::send(NodeId to, const Bytes& payload) {
-  if (!sim->halted(id)) sim->send(id, to, payload);
+  if (sim->halted(id)) return;
+  if (sim->holding(id)) return sim->hold(to, payload);
+  sim->send(id, to, payload);
 }
 void NodeEnv::broadcast(const Bytes& payload) {
   if (sim->halted(id)) return;
+  if (sim->holding(id)) return sim->hold(std::nullopt, payload);
   sim->note_broadcast(id, payload);
   for (NodeId to = 0; to < n; ++to) {
     if (to != validator) sim->send(id, to, payload);
@@ -1616,7 +1626,12 @@ void Simulation::handle(const Event& e) {
       }
       node.wal.writes_durable(e.id);
       if (crash_here(e.node, WritePoint::safety_after_durable)) return;  // what it guards never leaves
+      // What the write guarded leaves now, or (sends_after_cpu) once the
+      // step that signed it has also paid its CPU time.
+      if (cfg_.sends_after_cpu) holding_ = e.node;
       node.runtime->durable(e.id);
+      holding_.reset();
+      if (!held_.empty()) release_held(e.node, node.incarnation);
       return;
     }
     default: break;
@@ -1677,6 +1692,8 @@ void Simulation::wake_when_free(NodeId id) {
 void Simulation::process(const Event& e) {
   auto& node = nodes_[e.node];
   const TimePoint local = local_time(node, now_);
+  const std::uint64_t incarnation = node.incarnation;
+  if (cfg_.sends_after_cpu) holding_ = e.node;
   if (e.kind == EventKind::deliver) {
     if (cfg_.log) log(e.node, "<- " + std::to_string(e.from) + ": " + describe_message(e.payload, limits_));
     const NodeId sender = validator_of(e.from);
@@ -1691,6 +1708,7 @@ void Simulation::process(const Event& e) {
   } else {
     node.runtime->input(local, *e.input);
   }
+  holding_.reset();
   if (node.engine) {
     node.busy_until = now_ + step_cost + node.crypto->take_cost();
     if (node.inbox.size() > (cfg_.n + 16) * cfg_.inbox_per_peer) {
@@ -1702,6 +1720,29 @@ void Simulation::process(const Event& e) {
                 " items (unbounded memory?)");
     }
   }
+  if (!held_.empty()) release_held(e.node, incarnation);
+}
+
+void Simulation::release_held(NodeId id, std::uint64_t incarnation) {
+  auto held = std::move(held_);
+  held_.clear();
+  auto& node = nodes_[id];
+  // A node that crashed inside its step (at a write point) never finished it.
+  if (!node.up || node.halted || node.incarnation != incarnation) return;
+  const TimePoint step_began = now_;
+  now_ = std::max(now_, node.busy_until);  // they leave once the step's CPU is paid
+  for (const auto& [to, payload] : held) {
+    if (to) {
+      send(id, *to, payload);
+      continue;
+    }
+    note_broadcast(id, payload);
+    const NodeId self = validator_of(id);
+    for (NodeId peer = 0; peer < cfg_.n; ++peer) {  // as NodeEnv::broadcast
+      if (peer != self) send(id, peer, payload);
+    }
+  }
+  now_ = step_began;
 }
 
 SimResult Simulation::run() {

@@ -306,6 +306,28 @@ TEST_CASE("simulator: time to agreement - from the round's stage II (Gosig) or t
   }
 }
 
+TEST_CASE("simulator: with sends_after_cpu a step's messages leave once its CPU time is paid",
+          "[consensus][simulator]") {
+  SimConfig c = random_scenario(5, 4);
+  remove_faults(c);
+  c.max_clock_offset = 0;
+  set_fixed_latency(c, 300'000'000);
+  c.tendermint = c.tendermint.scaled(5);
+  c.target_height = 2;
+  const auto at_start = simulate(c);
+  c.sends_after_cpu = true;
+  const auto after_cpu = simulate(c);
+  REQUIRE(at_start.ok());
+  REQUIRE(after_cpu.ok());
+  CHECK(after_cpu.trace != at_start.trace);
+  const auto a = time_to_agreement(c, at_start, 1), b = time_to_agreement(c, after_cpu, 1);
+  REQUIRE(a);
+  REQUIRE(b);
+  // On the path: the proposal's, the prevote's and the precommit's
+  // signatures, each now paid before its message leaves.
+  CHECK(b->median >= a->median + 3 * c.costs.sign);
+}
+
 TEST_CASE("simulator: the Tendermint form's timeouts come from SimConfig - LAN timeouts lose round 0 at 300 ms",
           "[consensus][simulator]") {
   SimConfig c = random_scenario(5, 4);

@@ -204,6 +204,13 @@ struct SimConfig {
   // application's replies are never dropped.
   std::size_t inbox_per_peer = 256;
   CostModel costs;
+  // When a step's messages leave. false (the default, which every trace
+  // hash and figure in docs/ was taken with): when the step begins; its CPU
+  // cost delays the node's next step but not these messages, which is
+  // optimistic by the checks a step makes before it decides to send (at
+  // thousands of nodes the Tendermint form's batch check of a quorum's
+  // votes). true: once the step's CPU cost is paid.
+  bool sends_after_cpu = false;
   PlantedBugs bugs;
   bool log = false;                // keep a readable event log
   SimApplication application = SimApplication::stand_in;
