@@ -1,7 +1,15 @@
-// OpenSSL EVP digests; see privfin/core/hash.hpp.
+// OpenSSL EVP digests, and SHA-256 through OpenSSL's low-level interface;
+// see privfin/core/hash.hpp.
+//
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
+// but remain in libcrypto 3 with the same assembly underneath; EVP's
+// per-hasher allocations are what Sha256 avoids. Only this file uses them.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "privfin/core/hash.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <utility>
@@ -89,3 +97,38 @@ void EvpHasher::finish_xof(std::span<std::byte> out) {
 }
 
 }  // namespace privfin::detail
+
+namespace privfin {
+
+namespace {
+static_assert(sizeof(SHA256_CTX) <= 112 && alignof(SHA256_CTX) <= 8, "Sha256: SHA256_CTX does not fit its state");
+SHA256_CTX* as_sha256(std::array<std::byte, 112>& state) { return reinterpret_cast<SHA256_CTX*>(state.data()); }
+}  // namespace
+
+Sha256::Sha256() {
+  if (SHA256_Init(as_sha256(state_)) != 1) throw Error("hash: SHA256_Init failed");
+}
+
+Sha256::~Sha256() { OPENSSL_cleanse(state_.data(), state_.size()); }
+
+Sha256& Sha256::update(ByteView data) {
+  if (finished_) throw InvalidArgument("hash: update() after finish()");
+  if (!data.empty() && SHA256_Update(as_sha256(state_), data.data(), data.size()) != 1) {
+    throw Error("hash: SHA256_Update failed");
+  }
+  return *this;
+}
+
+Sha256::Digest Sha256::finish() {
+  if (finished_) throw InvalidArgument("hash: finish() called twice");
+  Digest d{};
+  if (SHA256_Final(reinterpret_cast<unsigned char*>(d.data()), as_sha256(state_)) != 1) {
+    throw Error("hash: SHA256_Final failed");
+  }
+  finished_ = true;
+  return d;
+}
+
+Sha256::Digest Sha256::hash(ByteView data) { return Sha256().update(data).finish(); }
+
+}  // namespace privfin

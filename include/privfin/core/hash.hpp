@@ -98,7 +98,35 @@ class Xof {
 };
 }  // namespace detail
 
-using Sha256 = detail::FixedHash<detail::EvpAlgorithm::sha256, 32, 64>;
+// SHA-256 without an EVP context: OpenSSL's low-level SHA-256 (the same
+// SHA-NI or AVX2 code EVP reaches) on state kept inside the object. An EVP
+// hasher allocates a context and the provider's state and frees both, which
+// for the short inputs that dominate (transaction ids, signature-cache keys,
+// Merkle leaves) cost about as much as the hashing (docs/performance.md,
+// "Core"). Same interface as the other hashers.
+class Sha256 {
+ public:
+  static constexpr std::size_t digest_size = 32;
+  static constexpr std::size_t block_size = 64;
+  using Digest = std::array<std::byte, 32>;
+
+  Sha256();
+  Sha256(Sha256&& other) noexcept = default;
+  Sha256& operator=(Sha256&& other) noexcept = default;
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  ~Sha256();  // wipes the state: a hasher may have absorbed a key (HMAC)
+
+  Sha256& update(ByteView data);
+  [[nodiscard]] Digest finish();
+  [[nodiscard]] static Digest hash(ByteView data);
+
+ private:
+  // OpenSSL's SHA256_CTX (112 bytes on every ABI Debian ships; checked
+  // where it is used).
+  alignas(8) std::array<std::byte, 112> state_{};
+  bool finished_ = false;
+};
 using Sha512 = detail::FixedHash<detail::EvpAlgorithm::sha512, 64, 128>;
 using Sha3_256 = detail::FixedHash<detail::EvpAlgorithm::sha3_256, 32, 136>;
 using Shake128 = detail::Xof<detail::EvpAlgorithm::shake128, 168>;
