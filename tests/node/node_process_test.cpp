@@ -505,7 +505,7 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
   }
 }
 
-TEST_CASE("privfin-node init: min_block_interval_ms is 30 for Tendermint and 0 for Gosig unless given",
+TEST_CASE("privfin-node init: min_block_interval_ms is 100 for Tendermint with signed transactions, 30 with commands and 0 for Gosig unless given",
           "[node][process][init]") {
   test::TempDir dir;
   const std::string program = PRIVFIN_NODE_PROGRAM;
@@ -521,7 +521,9 @@ TEST_CASE("privfin-node init: min_block_interval_ms is 30 for Tendermint and 0 f
     REQUIRE(at != std::string::npos);
     return std::stoul(text.substr(at + key.size()));
   };
-  CHECK(interval_written("tendermint", {}) == 30);
+  CHECK(interval_written("tendermint", {}) == 100);
+  CHECK(interval_written("kv", {"--app", "kv"}) == 100);
+  CHECK(interval_written("commands", {"--app", "commands"}) == 30);
   CHECK(interval_written("gosig", {"--engine", "gosig"}) == 0);
   CHECK(interval_written("given", {"--min-block-interval-ms", "5"}) == 5);
 }
