@@ -96,9 +96,10 @@ void BM_TurboShake128(benchmark::State& state) {
 }
 BENCHMARK(BM_TurboShake128)->Arg(64)->Arg(1 << 16);
 
-// SHA-256 of a short input through core/hash.hpp (OpenSSL EVP): the cost of
-// a hasher per hash (the consensus applications' cache keys, mempool ids,
-// committed-transaction index all hash one transaction at a time).
+// SHA-256 of a short input through core/hash.hpp (OpenSSL's low-level
+// SHA-256): the cost of a hasher per hash (the consensus applications'
+// cache keys, mempool ids, committed-transaction index all hash one
+// transaction at a time).
 void BM_Sha256Short(benchmark::State& state) {
   const std::vector<std::byte> data(static_cast<std::size_t>(state.range(0)), std::byte{7});
   for (auto _ : state) benchmark::DoNotOptimize(privfin::Sha256::hash(data));
