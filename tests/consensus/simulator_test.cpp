@@ -306,14 +306,23 @@ TEST_CASE("simulator: time to agreement - from the round's stage II (Gosig) or t
   }
 }
 
-TEST_CASE("simulator: with sends_after_cpu a step's messages leave once its CPU time is paid",
-          "[consensus][simulator]") {
+namespace {
+// Four Tendermint-form nodes, no faults, clocks in step, every message
+// 300 ms one way, two heights.
+SimConfig calm_300ms_four_nodes() {
   SimConfig c = random_scenario(5, 4);
   remove_faults(c);
   c.max_clock_offset = 0;
   set_fixed_latency(c, 300'000'000);
-  c.tendermint = c.tendermint.scaled(5);
   c.target_height = 2;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("simulator: with sends_after_cpu a step's messages leave once its CPU time is paid",
+          "[consensus][simulator]") {
+  SimConfig c = calm_300ms_four_nodes();
+  c.tendermint = c.tendermint.scaled(5);
   const auto at_start = simulate(c);
   c.sends_after_cpu = true;
   const auto after_cpu = simulate(c);
@@ -330,11 +339,7 @@ TEST_CASE("simulator: with sends_after_cpu a step's messages leave once its CPU 
 
 TEST_CASE("simulator: the Tendermint form's timeouts come from SimConfig - LAN timeouts lose round 0 at 300 ms",
           "[consensus][simulator]") {
-  SimConfig c = random_scenario(5, 4);
-  remove_faults(c);
-  c.max_clock_offset = 0;
-  set_fixed_latency(c, 300'000'000);
-  c.target_height = 2;
+  SimConfig c = calm_300ms_four_nodes();
   const auto lan = simulate(c);
   REQUIRE(lan.ok());
   REQUIRE(lan.decided_round.size() >= 2);
