@@ -207,6 +207,14 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
   INFO(paid.second);
   CHECK(paid.first == 0);
   CHECK(paid.second.find(": ok") != std::string::npos);
+  // A balance is proved against the next header, whose app_hash certifies
+  // the state after the height before it (docs/ledger.md): ask node 3 once
+  // it holds the height after the payment's (with the chain paced at
+  // 100 ms, that one may not exist yet when node 1 answers).
+  const auto at = paid.second.find("committed at height ");
+  REQUIRE(at != std::string::npos);
+  const std::uint64_t paid_height = std::stoull(paid.second.substr(at + std::string("committed at height ").size()));
+  REQUIRE(wait_for([&] { return top(out(3)) >= paid_height + 1; }, 20s));
   const auto bundle = (dir.path() / "bundle.json").string();
   const auto balance = run_program(with(api(3), {"balance", "--account-key", (net_dir / "bank3.key").string(),
                                                  "--genesis", (net_dir / "genesis.bin").string(), "--save", bundle}),
