@@ -215,9 +215,7 @@ class Simulation;
 // The Env of Runtime<NodeEnv>: what one node's runtime sees of the world.
 struct NodeEnv {
   Simulation* sim;
-  NodeId id;         // the instance (a process)
-  std::size_t n;
-  NodeId validator;  // whose key it runs with (id, except for a twin)
+  NodeId id;  // the instance (a process); Simulation::validator_of gives its key
   std::uint64_t write_safety(const SafetyRecord& rec);
   void send(NodeId to, const Bytes& payload);
   void broadcast(const Bytes& payload);
@@ -353,8 +351,13 @@ class Simulation {
     result_.rounds += static_cast<std::uint64_t>(m.value);
     ++result_.commits;
   }
-  void note_broadcast(NodeId id, const Bytes& payload) {
-    if (cfg_.log) log(id, "-> all: " + describe_message(payload, limits_));
+  // To every validator but the sender's own (a twin's key is its validator's).
+  void broadcast(NodeId from, const Bytes& payload) {
+    if (cfg_.log) log(from, "-> all: " + describe_message(payload, limits_));
+    const NodeId self = validator_of(from);
+    for (NodeId to = 0; to < cfg_.n; ++to) {
+      if (to != self) send(from, to, payload);
+    }
   }
   // SimConfig::sends_after_cpu: the messages of the step being processed
   // wait here (a broadcast once, nullopt) until its cost is known.
@@ -481,10 +484,7 @@ void NodeEnv::send(NodeId to, const Bytes& payload) {
 void NodeEnv::broadcast(const Bytes& payload) {
   if (sim->halted(id)) return;
   if (sim->holding(id)) return sim->hold(std::nullopt, payload);
-  sim->note_broadcast(id, payload);
-  for (NodeId to = 0; to < n; ++to) {
-    if (to != validator) sim->send(id, to, payload);
-  }
+  sim->broadcast(id, payload);
 }
 void NodeEnv::set_timer(TimerId t, TimePoint at) {
   if (!sim->halted(id)) sim->set_timer(id, t, at);
@@ -752,7 +752,7 @@ void Simulation::boot(NodeId id, bool amnesia) {
   } else {
     node.engine = std::make_unique<Tendermint>(std::move(tc), *node.crypto);
   }
-  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id, cfg_.n, validator_of(id)});
+  node.env = std::make_unique<NodeEnv>(NodeEnv{this, id});
   node.runtime = std::make_unique<Runtime<NodeEnv>>(*node.env, *node.engine, cfg_.bugs.send_before_durable);
   if (app_mode()) {  // the executor starts clean or recovers from the store (its disk)
     node.executor =
@@ -1734,12 +1734,8 @@ void Simulation::release_held(NodeId id, std::uint64_t incarnation) {
   for (const auto& [to, payload] : held) {
     if (to) {
       send(id, *to, payload);
-      continue;
-    }
-    note_broadcast(id, payload);
-    const NodeId self = validator_of(id);
-    for (NodeId peer = 0; peer < cfg_.n; ++peer) {  // as NodeEnv::broadcast
-      if (peer != self) send(id, peer, payload);
+    } else {
+      broadcast(id, payload);
     }
   }
   now_ = step_began;
