@@ -563,11 +563,17 @@ void Tendermint::keep_conflicting_vote(const Vote& v) {
   count_checked(key, v.voter, true);
 }
 
-void Tendermint::add_pending(const VoteKey& key, NodeId from, Vote v) {
-  const std::uint64_t w = validators_.weight(v.voter);
+void Tendermint::count_pending(const VoteKey& key, const Vote& v, bool add) {
   auto& tally = pending_tally_[key];
-  tally.any += w;
-  tally.by_value[v.block] += w;
+  const std::uint64_t w = validators_.weight(v.voter);
+  tally.any = add ? tally.any + w : tally.any - w;
+  auto& value = tally.by_value[v.block];
+  value = add ? value + w : value - w;
+  if (value == 0) tally.by_value.erase(v.block);  // crosses_threshold walks the values
+}
+
+void Tendermint::add_pending(const VoteKey& key, NodeId from, Vote v) {
+  count_pending(key, v, true);
   pending_[key].emplace(v.voter, PendingVote{from, std::move(v)});
 }
 
@@ -592,10 +598,7 @@ void Tendermint::settle(const VoteKey& key, std::optional<NodeId> only) {
   if (only) {
     const auto w = it->second.find(*only);
     if (w == it->second.end()) return;
-    auto& tally = pending_tally_[key];
-    const std::uint64_t weight = validators_.weight(*only);
-    tally.any -= weight;
-    if ((tally.by_value[w->second.vote.block] -= weight) == 0) tally.by_value.erase(w->second.vote.block);
+    count_pending(key, w->second.vote, false);
     taken.push_back(std::move(w->second));
     it->second.erase(w);
   } else {

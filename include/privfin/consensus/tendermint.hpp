@@ -132,6 +132,7 @@ class Tendermint final : public Engine {
   void keep_conflicting_vote(const Vote& v);  // conflicting_[key], if the voter has none there
   void add_pending(const VoteKey& key, NodeId from, Vote v);
   void count_checked(const VoteKey& key, NodeId voter, bool add);
+  void count_pending(const VoteKey& key, const Vote& v, bool add);
   void settle(const VoteKey& key, std::optional<NodeId> only = std::nullopt);
   void settle_pending();
   [[nodiscard]] bool crosses_threshold(const VoteKey& key) const;
