@@ -32,10 +32,12 @@ const EVP_MD* fetched(const char* name, const EVP_MD* legacy) {
   return md != nullptr ? md : legacy;  // a provider without it: the old path
 }
 const EVP_MD* evp_md(EvpAlgorithm algorithm) {
-  // In EvpAlgorithm's order; all five fetched at the first hash.
-  static const std::array<const EVP_MD*, 5> mds = {
-      fetched("SHA2-256", EVP_sha256()),   fetched("SHA2-512", EVP_sha512()),   fetched("SHA3-256", EVP_sha3_256()),
-      fetched("SHAKE-128", EVP_shake128()), fetched("SHAKE-256", EVP_shake256()),
+  // In EvpAlgorithm's order; all four fetched at the first hash.
+  static const std::array<const EVP_MD*, 4> mds = {
+      fetched("SHA2-512", EVP_sha512()),
+      fetched("SHA3-256", EVP_sha3_256()),
+      fetched("SHAKE-128", EVP_shake128()),
+      fetched("SHAKE-256", EVP_shake256()),
   };
   const auto i = static_cast<std::size_t>(algorithm);
   if (i >= mds.size()) throw InvalidArgument("hash: unknown algorithm");

@@ -1,5 +1,6 @@
 // privfin/core/hash.hpp — SHA-256, SHA-512, SHA3-256, SHAKE128 and SHAKE256
-// through OpenSSL EVP, incremental and one-shot.
+// through OpenSSL (SHA-256 its low-level code, the others EVP), incremental
+// and one-shot.
 //
 //   auto d = Sha256::hash(as_bytes("abc"));           // std::array<std::byte, 32>
 //   Sha512 h; h.update(part1).update(part2); auto d2 = h.finish();
@@ -29,7 +30,8 @@ namespace privfin {
 }
 
 namespace detail {
-enum class EvpAlgorithm { sha256, sha512, sha3_256, shake128, shake256 };
+// (SHA-256 is not among them: Sha256 below uses OpenSSL's low-level code.)
+enum class EvpAlgorithm { sha512, sha3_256, shake128, shake256 };
 
 // Owns one EVP_MD_CTX. The typed wrappers below fix the algorithm.
 class EvpHasher {
