@@ -12,6 +12,9 @@ namespace privfin::mpc {
 namespace {
 // Elements per OT batch: 64 OTs each, within ot::max_extension_batch.
 constexpr std::size_t elements_per_batch = std::size_t{1} << 16;
+// Elements per correlated_ot_exchange: 64 OTs each, one protocol batch of
+// the extension (65,536 OTs).
+constexpr std::size_t elements_per_chunk = std::size_t{1} << 10;
 }  // namespace
 
 OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties)
@@ -30,56 +33,53 @@ std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uin
                                                         std::span<const std::uint64_t> y, bool boolean) {
   const std::size_t n = x.size();
   std::vector<std::uint64_t> share(n, 0);
-  std::vector<std::uint64_t> correlations;
-  std::unique_ptr<bool[]> choices;
-  const auto as_sender = [&](ot::ExtensionSender& s, std::size_t first, std::size_t count) {
-    correlations.resize(count * 64);
-    for (std::size_t e = 0; e < count; ++e) {
-      for (unsigned k = 0; k < 64; ++k) {
-        correlations[e * 64 + k] = boolean ? ((x[first + e] >> k) & 1U) : (x[first + e] << k);
-      }
-    }
-    const auto m0 = s.correlated_ot(correlations);
-    for (std::size_t e = 0; e < count; ++e) {
-      std::uint64_t acc = 0;
-      for (unsigned k = 0; k < 64; ++k) {
-        if (boolean) {
-          acc |= (m0[e * 64 + k] & 1U) << k;
-        } else {
-          acc -= m0[e * 64 + k];
-        }
-      }
-      share[first + e] = boolean ? share[first + e] ^ acc : share[first + e] + acc;
-    }
-  };
-  const auto as_receiver = [&](ot::ExtensionReceiver& r, std::size_t first, std::size_t count) {
-    if (!choices) choices = std::make_unique<bool[]>(std::min(n, elements_per_batch) * 64);
-    for (std::size_t e = 0; e < count; ++e) {
-      for (unsigned k = 0; k < 64; ++k) choices[e * 64 + k] = ((y[first + e] >> k) & 1U) != 0;
-    }
-    const auto w = r.correlated_ot(std::span<const bool>(choices.get(), count * 64));
-    for (std::size_t e = 0; e < count; ++e) {
-      std::uint64_t acc = 0;
-      for (unsigned k = 0; k < 64; ++k) {
-        if (boolean) {
-          acc |= (w[e * 64 + k] & 1U) << k;  // low bit of m0 + (x_k & y_k)
-        } else {
-          acc += w[e * 64 + k];
-        }
-      }
-      share[first + e] = boolean ? share[first + e] ^ acc : share[first + e] + acc;
-    }
-  };
-  for (std::size_t first = 0; first < n; first += elements_per_batch) {
-    const std::size_t count = std::min(elements_per_batch, n - first);
+  if (scratch_.empty()) {
+    scratch_.resize(parties_);
     for (std::size_t peer = 0; peer < parties_; ++peer) {
       if (peer == id_) continue;
-      if (id_ < peer) {
-        as_sender(*senders_[peer], first, count);
-        as_receiver(*receivers_[peer], first, count);
-      } else {
-        as_receiver(*receivers_[peer], first, count);
-        as_sender(*senders_[peer], first, count);
+      auto& b = scratch_[peer];
+      b.correlations.resize(64 * elements_per_chunk);
+      b.m0.resize(64 * elements_per_chunk);
+      b.chosen.resize(64 * elements_per_chunk);
+      b.choices = std::make_unique<bool[]>(64 * elements_per_chunk);
+    }
+  }
+  std::vector<ot::CorrelatedExchange> jobs;
+  jobs.reserve(parties_ - 1);
+  for (std::size_t first = 0; first < n; first += elements_per_chunk) {
+    const std::size_t count = std::min(elements_per_chunk, n - first);
+    const std::size_t ots = 64 * count;
+    jobs.clear();
+    for (std::size_t peer = 0; peer < parties_; ++peer) {
+      if (peer == id_) continue;
+      auto& b = scratch_[peer];
+      // We offer x * 2^k (or bit k of x) and choose with bit k of y.
+      for (std::size_t e = 0; e < count; ++e) {
+        const std::uint64_t xe = x[first + e];
+        const std::uint64_t ye = y[first + e];
+        for (unsigned k = 0; k < 64; ++k) {
+          b.correlations[e * 64 + k] = boolean ? ((xe >> k) & 1U) : (xe << k);
+          b.choices[e * 64 + k] = ((ye >> k) & 1U) != 0;
+        }
+      }
+      jobs.push_back({senders_[peer].get(), std::span<const std::uint64_t>(b.correlations).first(ots),
+                      std::span(b.m0).first(ots), receivers_[peer].get(),
+                      std::span<const bool>(b.choices.get(), ots), std::span(b.chosen).first(ots)});
+    }
+    ot::correlated_ot_exchange(jobs);
+    for (std::size_t peer = 0; peer < parties_; ++peer) {
+      if (peer == id_) continue;
+      const auto& b = scratch_[peer];
+      for (std::size_t e = 0; e < count; ++e) {
+        std::uint64_t acc = 0;
+        if (boolean) {
+          // The low bits: m0 on our side, m0 + (x_k & y_k) on the peer's.
+          for (unsigned k = 0; k < 64; ++k) acc |= ((b.m0[e * 64 + k] ^ b.chosen[e * 64 + k]) & 1U) << k;
+          share[first + e] ^= acc;
+        } else {
+          for (unsigned k = 0; k < 64; ++k) acc += b.chosen[e * 64 + k] - b.m0[e * 64 + k];
+          share[first + e] += acc;
+        }
       }
     }
   }

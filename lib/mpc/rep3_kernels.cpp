@@ -18,6 +18,7 @@
 
 #include <array>
 
+#include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/mpc/detail/bits.hpp"
 
 namespace privfin::mpc::detail {
@@ -65,35 +66,6 @@ __attribute__((target("avx512f,avx512dq"))) void and_avx512(const KernelInputs& 
   and_loop(in, plus, minus, out, n);
 }
 
-// The 64x64 bit transposition with byte permutations and bit tests:
-// (1) vpermb regroups each 8-element register so that qword b holds byte b
-// of its 8 elements; (2) vptestmb with bit i set gives, per register, a
-// 64-bit mask whose bit 8b + e is bit 8b + i of element e; (3) the same
-// byte permutation on the 8 masks of one i turns qword b into plane 8b + i.
-// About 100 instructions for 64 words, against about 600 for the portable
-// 6-stage network.
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) void transpose64_avx512(std::uint64_t* a) {
-  // Byte 8b + e of the result is byte 8e + b of the input.
-  alignas(64) static constexpr std::array<unsigned char, 64> regroup = [] {
-    std::array<unsigned char, 64> idx{};
-    for (unsigned b = 0; b < 8; ++b) {
-      for (unsigned e = 0; e < 8; ++e) idx[8 * b + e] = static_cast<unsigned char>(8 * e + b);
-    }
-    return idx;
-  }();
-  const __m512i idx = _mm512_load_si512(regroup.data());
-  __m512i z[8];
-  for (std::size_t r = 0; r < 8; ++r) z[r] = _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(a + 8 * r));
-  alignas(64) std::uint64_t masks[8];
-  alignas(64) std::uint64_t planes[8];
-  for (unsigned i = 0; i < 8; ++i) {
-    const __m512i bit = _mm512_set1_epi8(static_cast<char>(1U << i));
-    for (std::size_t r = 0; r < 8; ++r) masks[r] = _mm512_test_epi8_mask(z[r], bit);
-    _mm512_store_si512(planes, _mm512_permutexvar_epi8(idx, _mm512_load_si512(masks)));
-    for (std::size_t b = 0; b < 8; ++b) a[8 * b + i] = planes[b];
-  }
-}
-
 // CPUID and XGETBV as in lib/net/aes_gcm_vaes.cpp: AVX-512 F, DQ, BW and
 // VBMI, and the OS saving the AVX-512 state.
 bool detect_avx512() noexcept {
@@ -137,9 +109,9 @@ void and_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* pl
 
 void transpose64(KernelPath path, std::array<std::uint64_t, 64>& a) noexcept {
   if (path == KernelPath::avx512) {
-    transpose64_avx512(a.data());
+    ::privfin::detail::transpose64_avx512(a);
   } else {
-    transpose64(a);
+    ::privfin::detail::transpose64_portable(a);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/mpc/preprocessing.hpp"
 
@@ -460,19 +461,6 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
 }
 
 namespace {
-// In place: afterwards bit c of a[r] is bit r of a[c] before (64 x 64 bit
-// matrix transpose by block swaps, Hacker's Delight 7-3).
-void transpose64(std::array<std::uint64_t, 64>& a) {
-  std::uint64_t m = 0x00000000FFFFFFFFULL;
-  for (unsigned j = 32; j != 0; j >>= 1, m ^= (m << j)) {
-    for (unsigned k = 0; k < 64; k = ((k | j) + 1) & ~j) {
-      const std::uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
-      a[k] ^= t << j;
-      a[k | j] ^= t;
-    }
-  }
-}
-
 // Every bit of `src` with its MAC as one word each: value bits (bit k of
 // word k / 64) and MAC columns (bit t of column k = MAC bit t of bit k).
 struct BitColumns {
@@ -484,7 +472,7 @@ BitColumns columns_of(const spdz2k::AuthBits& src) {
   std::array<std::uint64_t, 64> block{};
   for (std::size_t w = 0; w < src.size(); ++w) {
     for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) block[t] = src.m[t * src.size() + w];
-    transpose64(block);
+    ::privfin::detail::transpose64(block);
     std::copy(block.begin(), block.end(), out.mac.begin() + static_cast<std::ptrdiff_t>(64 * w));
   }
   return out;
@@ -502,7 +490,7 @@ spdz2k::AuthBits gather_bits(const BitColumns& src, std::span<const std::uint32_
       value |= ((src.value[k / 64] >> (k % 64)) & 1U) << at;
       block[at] = src.mac[k];
     }
-    transpose64(block);
+    ::privfin::detail::transpose64(block);
     dst.x[q] = value;
     for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) dst.m[t * dst.size() + q] = block[t];
   }

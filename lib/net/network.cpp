@@ -164,6 +164,31 @@ Bytes Network::receive_message(std::size_t peer, std::size_t max_size) {
   return out;
 }
 
+ByteView Network::receive_message_into(std::size_t peer, std::size_t max_size, Bytes& buffer) {
+  check_peer(peer, "receive_message_into");
+  std::array<std::byte, message_prefix_size> prefix{};
+  receive(peer, prefix);
+  std::uint64_t length = 0;
+  for (std::size_t i = 0; i < prefix.size(); ++i) length |= static_cast<std::uint64_t>(prefix[i]) << (8 * i);
+  if (length > max_size) {
+    throw DecodeError("party " + std::to_string(peer) + ": announced message of " + std::to_string(length) +
+                      " bytes exceeds the maximum of " + std::to_string(max_size));
+  }
+  // A lying prefix grows the buffer by at most one chunk beyond the bytes
+  // that actually arrived.
+  const auto total = static_cast<std::size_t>(length);
+  std::uint64_t chunks = 0;
+  for (std::size_t at = 0; at < total; at += message_chunk) {
+    const std::size_t n = std::min(message_chunk, total - at);
+    if (buffer.size() < at + n) buffer.resize(at + n);
+    receive(peer, std::span<std::byte>(buffer).subspan(at, n));
+    ++chunks;
+  }
+  // The prefix and each chunk were counted as receives: count one message.
+  counters_[peer].messages_received -= chunks;
+  return ByteView(buffer).first(total);
+}
+
 void Network::set_max_message_size(std::size_t bytes) {
   if (bytes == 0) throw InvalidArgument("Network::set_max_message_size: the maximum must be positive");
   max_message_size_ = bytes;

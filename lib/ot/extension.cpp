@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include <immintrin.h>
 #endif
 
+#include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/ot/base_ot.hpp"
 #include "privfin/ot/messages.hpp"
@@ -25,34 +27,34 @@ void transpose_128(std::span<const std::byte> columns, std::size_t bytes_per_col
   if (columns.size() != 128 * bytes_per_column || rows.size() != bits || bytes_per_column % 2 != 0) {
     throw InvalidArgument("ot::detail::transpose_128: sizes do not match");
   }
-  auto* out = reinterpret_cast<unsigned char*>(rows.data());
+  // 64 rows x 64 columns at a time: word w of 64 columns, transposed, is
+  // the low or high half of rows 64w .. 64w + 63 (the tail word, when the
+  // column length is not a multiple of 8 bytes, zero-padded).
+  const bool avx512 = ::privfin::detail::transpose64_avx512_supported();
   const auto* in = reinterpret_cast<const unsigned char*>(columns.data());
-#if defined(__SSE2__)
-  // 16 columns x 8 bits at a time: movemask collects the top bit of 16 bytes.
-  for (std::size_t rr = 0; rr < 128; rr += 16) {
-    for (std::size_t cc = 0; cc < bits; cc += 8) {
-      alignas(16) unsigned char gather[16];
-      for (std::size_t k = 0; k < 16; ++k) gather[k] = in[(rr + k) * bytes_per_column + cc / 8];
-      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(gather));
-      for (std::size_t i = 8; i-- > 0; v = _mm_slli_epi64(v, 1)) {
-        const auto m = static_cast<std::uint16_t>(_mm_movemask_epi8(v));
-        std::memcpy(out + (cc + i) * 16 + rr / 8, &m, 2);
+  std::array<std::uint64_t, 64> tile{};
+  for (std::size_t first_byte = 0; first_byte < bytes_per_column; first_byte += 8) {
+    const std::size_t len = std::min<std::size_t>(8, bytes_per_column - first_byte);
+    for (std::size_t half = 0; half < 2; ++half) {
+      for (std::size_t j = 0; j < 64; ++j) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, in + (64 * half + j) * bytes_per_column + first_byte, len);
+        tile[j] = word;
       }
-    }
-  }
-#else
-  std::fill(rows.begin(), rows.end(), Block{});
-  for (std::size_t j = 0; j < 128; ++j) {
-    for (std::size_t i = 0; i < bits; ++i) {
-      const std::uint64_t bit = (static_cast<unsigned>(in[j * bytes_per_column + i / 8]) >> (i % 8)) & 1U;
-      if (j < 64) {
-        rows[i].lo |= bit << j;
+      if (avx512) {
+        ::privfin::detail::transpose64_avx512(tile);
       } else {
-        rows[i].hi |= bit << (j - 64);
+        ::privfin::detail::transpose64_portable(tile);
+      }
+      Block* out = rows.data() + first_byte * 8;
+      const std::size_t n = len * 8;
+      if (half == 0) {
+        for (std::size_t t = 0; t < n; ++t) out[t].lo = tile[t];
+      } else {
+        for (std::size_t t = 0; t < n; ++t) out[t].hi = tile[t];
       }
     }
   }
-#endif
 }
 
 namespace {
@@ -159,10 +161,11 @@ constexpr std::size_t sub_batch = std::size_t{1} << 16;
 // Rows per chunk of the extension matrix: 128 columns of 2 KiB, 256 KiB in all.
 constexpr std::size_t chunk_rows = std::size_t{1} << 14;
 
-// sum_i chi_i * rows[i] (unreduced), chi_i drawn from Prg(seed) in order.
-std::array<Block, 2> chi_sum(const Prg::Seed& seed, std::span<const Block> rows) {
+// sum_i chi_i * rows[i] (unreduced), chi_i drawn from Prg(seed) in order;
+// `chi` is scratch.
+std::array<Block, 2> chi_sum(const Prg::Seed& seed, std::span<const Block> rows, std::vector<Block>& chi) {
   Prg chi_prg(seed);
-  std::vector<Block> chi(std::min(chunk_rows, rows.size()));
+  chi.resize(std::min(chunk_rows, rows.size()));
   std::array<Block, 2> sum{};
   for (std::size_t first = 0; first < rows.size(); first += chunk_rows) {
     const std::size_t n = std::min(chunk_rows, rows.size() - first);
@@ -173,6 +176,20 @@ std::array<Block, 2> chi_sum(const Prg::Seed& seed, std::span<const Block> rows)
   }
   return sum;
 }
+
+// The wire form of a message: `head`, then `payload_bytes` the caller
+// writes in place. `wire` is reused from batch to batch (it grows once);
+// the returned span is the payload's place.
+std::span<std::byte> prepare_wire(Bytes& wire, ByteView head, std::size_t payload_bytes) {
+  if (wire.size() < head.size() + payload_bytes) wire.resize(head.size() + payload_bytes);
+  std::copy(head.begin(), head.end(), wire.begin());
+  return std::span<std::byte>(wire).subspan(head.size(), payload_bytes);
+}
+
+// OT messages are hashed this many rows at a time, in buffers that stay in L1.
+constexpr std::size_t hash_rows = 512;
+
+static_assert(std::endian::native == std::endian::little, "OT corrections are little-endian words on the wire");
 
 // Marks the session aborted unless the scope completes.
 class Guard {
@@ -208,43 +225,52 @@ ExtensionSender::ExtensionSender(net::Network& net, std::size_t peer, Prg& prg)
   choices.fill(false);
 }
 
-ExtensionSender::~ExtensionSender() { sodium_memzero(&delta_, sizeof(delta_)); }
+ExtensionSender::~ExtensionSender() {
+  sodium_memzero(&delta_, sizeof(delta_));
+  if (!rows_.empty()) sodium_memzero(rows_.data(), rows_.size() * sizeof(Block));
+  secure_wipe(columns_scratch_);
+}
 
 void ExtensionSender::usable() const {
   if (aborted_) throw ProtocolError(peer_, "OT extension: this session aborted earlier and cannot continue");
 }
 
-std::vector<Block> ExtensionSender::extend(std::size_t count) {
-  const std::size_t rows = extension_rows(count);
+void ExtensionSender::receive_matrix(std::size_t n) {
+  const std::size_t rows = extension_rows(n);
   const std::size_t col_bytes = rows / 8;
-  const auto matrix = decode_from<ExtensionMatrix>(peer_, net_->receive_message(peer_, 16 + 16 * extension_rows(sub_batch)));
-  if (matrix.count != count) {
+  const auto matrix = decode_from<ExtensionMatrixView>(
+      peer_, net_->receive_message_into(peer_, 16 + 16 * extension_rows(sub_batch), wire_in_));
+  if (matrix.count != n) {
     throw ProtocolError(peer_, "OT extension: receiver extends " + std::to_string(matrix.count) +
-                                   " OTs, this sender " + std::to_string(count));
+                                   " OTs, this sender " + std::to_string(n));
   }
   // q_j = G(k_j^{Delta_j}) ^ Delta_j * u_j = t_j ^ Delta_j * r, a chunk of
   // rows at a time so that the columns being transposed stay in cache.
-  std::vector<Block> rows_q(rows);
-  Bytes q(128 * std::min(chunk_rows, rows) / 8);
+  batch_ = n;
+  rows_.resize(std::max(rows_.size(), rows));
+  const std::size_t scratch_bytes = 128 * std::min(chunk_rows, rows) / 8;
+  if (columns_scratch_.size() < scratch_bytes) columns_scratch_.resize(scratch_bytes);
   for (std::size_t first = 0; first < rows; first += chunk_rows) {
-    const std::size_t n = std::min(chunk_rows, rows - first);
-    const std::size_t n_bytes = n / 8;
+    const std::size_t m = std::min(chunk_rows, rows - first);
+    const std::size_t m_bytes = m / 8;
     for (std::size_t j = 0; j < 128; ++j) {
-      const auto col = std::span(q).subspan(j * n_bytes, n_bytes);
+      const auto col = std::span(columns_scratch_).subspan(j * m_bytes, m_bytes);
       columns_[j].fill(col);
       const auto mask = static_cast<std::byte>(0 - static_cast<unsigned>(delta_.bit(j)));
       const auto* u = matrix.columns.data() + j * col_bytes + first / 8;
-      for (std::size_t k = 0; k < n_bytes; ++k) col[k] ^= u[k] & mask;
+      for (std::size_t k = 0; k < m_bytes; ++k) col[k] ^= u[k] & mask;
     }
-    detail::transpose_128(std::span(q).first(128 * n_bytes), n_bytes, std::span(rows_q).subspan(first, n));
+    detail::transpose_128(std::span(columns_scratch_).first(128 * m_bytes), m_bytes,
+                          std::span(rows_).subspan(first, m));
   }
-  secure_wipe(q);
-
   // KOS check: chi from a seed chosen now, after the matrix is fixed.
-  const ConsistencyChallenge challenge{prg_.next_seed()};
-  net_->send_message(peer_, challenge.to_bytes());
+  challenge_ = prg_.next_seed();
+  net_->send_message(peer_, ConsistencyChallenge{challenge_}.to_bytes());
+}
+
+void ExtensionSender::check_response() {
   const auto response = decode_from<ConsistencyResponse>(peer_, net_->receive_message(peer_, 64));
-  const auto lhs = chi_sum(challenge.seed, rows_q);
+  const auto lhs = chi_sum(challenge_, std::span<const Block>(rows_).first(extension_rows(batch_)), chi_);
   const std::array<Block, 1> x{response.x};
   const std::array<Block, 1> d{delta_};
   const auto x_delta = detail::clmul_sum(x, d);
@@ -253,8 +279,28 @@ std::vector<Block> ExtensionSender::extend(std::size_t count) {
     throw ProtocolError(peer_, "OT extension: KOS consistency check failed (the receiver's choice bits differ "
                                "between columns of the extension matrix)");
   }
-  rows_q.resize(count);
-  return rows_q;
+}
+
+void ExtensionSender::send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0) {
+  const std::size_t n = batch_;
+  const Bytes head = MaskedMessages::header(MaskedMessages::Kind::correlated_u64, n);
+  const auto payload = prepare_wire(wire_out_, head, n * 8);
+  std::array<Block, hash_rows> h0{};
+  std::array<Block, hash_rows> h1{};
+  for (std::size_t first = 0; first < n; first += hash_rows) {
+    const std::size_t m = std::min(hash_rows, n - first);
+    const auto q = std::span<const Block>(rows_).subspan(first, m);
+    hash_.hash(q, next_index_ + first, std::span(h0).first(m));
+    hash_.hash(q, next_index_ + first, std::span(h1).first(m), delta_);
+    for (std::size_t i = 0; i < m; ++i) {
+      m0[first + i] = h0[i].lo;
+      // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
+      const std::uint64_t y = h1[i].lo - h0[i].lo - correlations[first + i];
+      std::memcpy(payload.data() + (first + i) * 8, &y, 8);
+    }
+  }
+  next_index_ += n;
+  net_->send_message(peer_, ByteView(wire_out_).first(head.size() + n * 8));
 }
 
 std::vector<std::array<Block, 2>> ExtensionSender::random_ot(std::size_t count) {
@@ -262,48 +308,48 @@ std::vector<std::array<Block, 2>> ExtensionSender::random_ot(std::size_t count) 
   check_count(count, "ot::ExtensionSender::random_ot");
   Guard guard(aborted_);
   std::vector<std::array<Block, 2>> out(count);
-  std::vector<Block> h0, h1;
+  std::array<Block, hash_rows> h0{};
+  std::array<Block, hash_rows> h1{};
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
-    const auto q = extend(n);
-    h0.resize(n);
-    h1.resize(n);
-    hash_.hash(q, next_index_, h0);
-    hash_.hash(q, next_index_, h1, delta_);
+    receive_matrix(n);
+    check_response();
+    for (std::size_t at = 0; at < n; at += hash_rows) {
+      const std::size_t m = std::min(hash_rows, n - at);
+      const auto q = std::span<const Block>(rows_).subspan(at, m);
+      hash_.hash(q, next_index_ + at, std::span(h0).first(m));
+      hash_.hash(q, next_index_ + at, std::span(h1).first(m), delta_);
+      for (std::size_t i = 0; i < m; ++i) out[first + at + i] = {h0[i], h1[i]};
+    }
     next_index_ += n;
-    for (std::size_t i = 0; i < n; ++i) out[first + i] = {h0[i], h1[i]};
   }
   guard.done();
   return out;
 }
 
 std::vector<std::uint64_t> ExtensionSender::correlated_ot(std::span<const std::uint64_t> correlations) {
+  std::vector<std::uint64_t> m0(correlations.size());
+  correlated_ot(correlations, m0);
+  return m0;
+}
+
+void ExtensionSender::correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0) {
   usable();
   const std::size_t count = correlations.size();
   check_count(count, "ot::ExtensionSender::correlated_ot");
+  if (m0.size() != count) {
+    throw InvalidArgument("ot::ExtensionSender::correlated_ot: " + std::to_string(count) + " correlations, " +
+                          std::to_string(m0.size()) + " outputs");
+  }
   Guard guard(aborted_);
-  std::vector<std::uint64_t> m0(count);
-  std::vector<Block> h0, h1;
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
-    const auto q = extend(n);
-    h0.resize(n);
-    h1.resize(n);
-    hash_.hash(q, next_index_, h0);
-    hash_.hash(q, next_index_, h1, delta_);
-    next_index_ += n;
-    MaskedMessages msg{MaskedMessages::Kind::correlated_u64, n, Bytes(n * 8)};
-    for (std::size_t i = 0; i < n; ++i) {
-      m0[first + i] = h0[i].lo;
-      // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
-      const std::uint64_t y = h1[i].lo - h0[i].lo - correlations[first + i];
-      for (std::size_t k = 0; k < 8; ++k) msg.payload[i * 8 + k] = static_cast<std::byte>((y >> (8 * k)) & 0xFFU);
-    }
-    net_->send_message(peer_, msg.to_bytes());
+    receive_matrix(n);
+    check_response();
+    send_corrections(correlations.subspan(first, n), m0.subspan(first, n));
   }
   net_->flush();
   guard.done();
-  return m0;
 }
 
 void ExtensionSender::chosen_ot(std::span<const std::array<Block, 2>> messages) {
@@ -311,23 +357,28 @@ void ExtensionSender::chosen_ot(std::span<const std::array<Block, 2>> messages) 
   const std::size_t count = messages.size();
   check_count(count, "ot::ExtensionSender::chosen_ot");
   Guard guard(aborted_);
-  std::vector<Block> h0, h1;
+  std::array<Block, hash_rows> h0{};
+  std::array<Block, hash_rows> h1{};
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
-    const auto q = extend(n);
-    h0.resize(n);
-    h1.resize(n);
-    hash_.hash(q, next_index_, h0);
-    hash_.hash(q, next_index_, h1, delta_);
-    next_index_ += n;
-    MaskedMessages msg{MaskedMessages::Kind::chosen_blocks, n, Bytes(n * 32)};
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto y0 = (messages[first + i][0] ^ h0[i]).to_bytes();
-      const auto y1 = (messages[first + i][1] ^ h1[i]).to_bytes();
-      std::copy(y0.begin(), y0.end(), msg.payload.begin() + static_cast<std::ptrdiff_t>(i * 32));
-      std::copy(y1.begin(), y1.end(), msg.payload.begin() + static_cast<std::ptrdiff_t>(i * 32 + 16));
+    receive_matrix(n);
+    check_response();
+    const Bytes head = MaskedMessages::header(MaskedMessages::Kind::chosen_blocks, n);
+    const auto payload = prepare_wire(wire_out_, head, n * 32);
+    for (std::size_t at = 0; at < n; at += hash_rows) {
+      const std::size_t m = std::min(hash_rows, n - at);
+      const auto q = std::span<const Block>(rows_).subspan(at, m);
+      hash_.hash(q, next_index_ + at, std::span(h0).first(m));
+      hash_.hash(q, next_index_ + at, std::span(h1).first(m), delta_);
+      for (std::size_t i = 0; i < m; ++i) {
+        const auto y0 = (messages[first + at + i][0] ^ h0[i]).to_bytes();
+        const auto y1 = (messages[first + at + i][1] ^ h1[i]).to_bytes();
+        std::copy(y0.begin(), y0.end(), payload.begin() + static_cast<std::ptrdiff_t>((at + i) * 32));
+        std::copy(y1.begin(), y1.end(), payload.begin() + static_cast<std::ptrdiff_t>((at + i) * 32 + 16));
+      }
     }
-    net_->send_message(peer_, msg.to_bytes());
+    next_index_ += n;
+    net_->send_message(peer_, ByteView(wire_out_).first(head.size() + n * 32));
   }
   net_->flush();
   guard.done();
@@ -346,63 +397,91 @@ ExtensionReceiver::ExtensionReceiver(net::Network& net, std::size_t peer, Prg& p
   }
 }
 
+ExtensionReceiver::~ExtensionReceiver() {
+  if (!rows_.empty()) sodium_memzero(rows_.data(), rows_.size() * sizeof(Block));
+  secure_wipe(choice_bits_);
+  secure_wipe(columns_scratch_);
+}
+
 void ExtensionReceiver::usable() const {
   if (aborted_) throw ProtocolError(peer_, "OT extension: this session aborted earlier and cannot continue");
 }
 
-std::vector<Block> ExtensionReceiver::extend(std::span<const bool> choices) {
+void ExtensionReceiver::send_matrix(std::span<const bool> choices) {
   const std::size_t count = choices.size();
   const std::size_t rows = extension_rows(count);
   const std::size_t col_bytes = rows / 8;
+  batch_ = count;
   // r: the choices, then random padding rows that mask x in the check.
-  Bytes r(col_bytes);
-  prg_.fill(std::span(r));
+  choice_bits_.resize(std::max(choice_bits_.size(), col_bytes));
+  const auto r = std::span(choice_bits_).first(col_bytes);
+  prg_.fill(r);
   for (std::size_t i = 0; i < count; ++i) {
     const auto bit = static_cast<std::byte>(1U << (i % 8));
     r[i / 8] = (r[i / 8] & ~bit) | (choices[i] ? bit : std::byte{0});
   }
   // A chunk of rows at a time: t_j = G(k_j^0) into a cache-sized buffer,
-  // u_j = t_j ^ G(k_j^1) ^ r into the message.
-  ExtensionMatrix matrix{count, Bytes(128 * col_bytes)};
-  std::vector<Block> rows_t(rows);
-  Bytes t(128 * std::min(chunk_rows, rows) / 8);
+  // u_j = t_j ^ G(k_j^1) ^ r straight into the message.
+  const Bytes head = ExtensionMatrix::header(count);
+  const auto u = prepare_wire(wire_out_, head, 128 * col_bytes);
+  rows_.resize(std::max(rows_.size(), rows));
+  const std::size_t scratch_bytes = 128 * std::min(chunk_rows, rows) / 8;
+  if (columns_scratch_.size() < scratch_bytes) columns_scratch_.resize(scratch_bytes);
   for (std::size_t first = 0; first < rows; first += chunk_rows) {
     const std::size_t n = std::min(chunk_rows, rows - first);
     const std::size_t n_bytes = n / 8;
     for (std::size_t j = 0; j < 128; ++j) {
-      const auto tj = std::span(t).subspan(j * n_bytes, n_bytes);
-      const auto uj = std::span(matrix.columns).subspan(j * col_bytes + first / 8, n_bytes);
+      const auto tj = std::span(columns_scratch_).subspan(j * n_bytes, n_bytes);
+      const auto uj = u.subspan(j * col_bytes + first / 8, n_bytes);
       columns_[j][0].fill(tj);
       columns_[j][1].fill(uj);
       const std::byte* rr = r.data() + first / 8;
       for (std::size_t k = 0; k < n_bytes; ++k) uj[k] ^= tj[k] ^ rr[k];
     }
-    detail::transpose_128(std::span(t).first(128 * n_bytes), n_bytes, std::span(rows_t).subspan(first, n));
+    detail::transpose_128(std::span(columns_scratch_).first(128 * n_bytes), n_bytes,
+                          std::span(rows_).subspan(first, n));
   }
-  secure_wipe(t);
-  net_->send_message(peer_, matrix.to_bytes());
+  net_->send_message(peer_, ByteView(wire_out_).first(head.size() + 128 * col_bytes));
+}
 
+void ExtensionReceiver::answer_challenge() {
+  const std::size_t rows = extension_rows(batch_);
   const auto challenge = decode_from<ConsistencyChallenge>(peer_, net_->receive_message(peer_, 64));
   ConsistencyResponse response{};
   Prg chi_prg(challenge.seed);
-  std::vector<Block> chi(std::min(chunk_rows, rows));
+  chi_.resize(std::min(chunk_rows, rows));
   for (std::size_t first = 0; first < rows; first += chunk_rows) {
     const std::size_t n = std::min(chunk_rows, rows - first);
-    chi_prg.fill(std::span(chi).first(n));
+    chi_prg.fill(std::span(chi_).first(n));
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t row = first + i;
-      const bool bit = ((static_cast<unsigned>(r[row / 8]) >> (row % 8)) & 1U) != 0;
-      response.x ^= chi[i] & Block::mask(bit);
+      const bool bit = ((static_cast<unsigned>(choice_bits_[row / 8]) >> (row % 8)) & 1U) != 0;
+      response.x ^= chi_[i] & Block::mask(bit);
     }
-    const auto part = detail::clmul_sum(std::span(chi).first(n), std::span(rows_t).subspan(first, n));
+    const auto part = detail::clmul_sum(std::span(chi_).first(n), std::span(rows_).subspan(first, n));
     response.t_low ^= part[0];
     response.t_high ^= part[1];
   }
   net_->send_message(peer_, response.to_bytes());
   net_->flush();  // random OT ends here for the receiver
-  secure_wipe(r);
-  rows_t.resize(count);
-  return rows_t;
+}
+
+void ExtensionReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out) {
+  const std::size_t n = batch_;
+  const auto t = std::span(rows_).first(n);
+  hash_.hash(t, next_index_, t);
+  next_index_ += n;
+  const auto msg =
+      decode_from<MaskedMessagesView>(peer_, net_->receive_message_into(peer_, 16 + 8 * sub_batch, wire_in_));
+  if (msg.kind != MaskedMessages::Kind::correlated_u64 || msg.count != n) {
+    throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
+                                   " correlated words, the sender sent another kind or count");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t y = 0;
+    std::memcpy(&y, msg.payload.data() + i * 8, 8);
+    out[i] = t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[i])));
+  }
 }
 
 std::vector<Block> ExtensionReceiver::random_ot(std::span<const bool> choices) {
@@ -413,8 +492,9 @@ std::vector<Block> ExtensionReceiver::random_ot(std::span<const bool> choices) {
   std::vector<Block> out(count);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
-    const auto t = extend(choices.subspan(first, n));
-    hash_.hash(t, next_index_, std::span(out).subspan(first, n));
+    send_matrix(choices.subspan(first, n));
+    answer_challenge();
+    hash_.hash(std::span<const Block>(rows_).first(n), next_index_, std::span(out).subspan(first, n));
     next_index_ += n;
   }
   guard.done();
@@ -422,29 +502,27 @@ std::vector<Block> ExtensionReceiver::random_ot(std::span<const bool> choices) {
 }
 
 std::vector<std::uint64_t> ExtensionReceiver::correlated_ot(std::span<const bool> choices) {
+  std::vector<std::uint64_t> out(choices.size());
+  correlated_ot(choices, out);
+  return out;
+}
+
+void ExtensionReceiver::correlated_ot(std::span<const bool> choices, std::span<std::uint64_t> out) {
   usable();
   const std::size_t count = choices.size();
   check_count(count, "ot::ExtensionReceiver::correlated_ot");
+  if (out.size() != count) {
+    throw InvalidArgument("ot::ExtensionReceiver::correlated_ot: " + std::to_string(count) + " choices, " +
+                          std::to_string(out.size()) + " outputs");
+  }
   Guard guard(aborted_);
-  std::vector<std::uint64_t> out(count);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
-    auto t = extend(choices.subspan(first, n));
-    hash_.hash(t, next_index_, t);
-    next_index_ += n;
-    const auto msg = decode_from<MaskedMessages>(peer_, net_->receive_message(peer_, 16 + 8 * sub_batch));
-    if (msg.kind != MaskedMessages::Kind::correlated_u64 || msg.count != n) {
-      throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
-                                     " correlated words, the sender sent another kind or count");
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      std::uint64_t y = 0;
-      for (std::size_t k = 0; k < 8; ++k) y |= static_cast<std::uint64_t>(msg.payload[i * 8 + k]) << (8 * k);
-      out[first + i] = t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[first + i])));
-    }
+    send_matrix(choices.subspan(first, n));
+    answer_challenge();
+    receive_corrections(choices.subspan(first, n), out.subspan(first, n));
   }
   guard.done();
-  return out;
 }
 
 std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
@@ -455,23 +533,94 @@ std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
   std::vector<Block> out(count);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
-    auto t = extend(choices.subspan(first, n));
+    send_matrix(choices.subspan(first, n));
+    answer_challenge();
+    const auto t = std::span(rows_).first(n);
     hash_.hash(t, next_index_, t);
     next_index_ += n;
-    const auto msg = decode_from<MaskedMessages>(peer_, net_->receive_message(peer_, 16 + 32 * sub_batch));
+    const auto msg =
+        decode_from<MaskedMessagesView>(peer_, net_->receive_message_into(peer_, 16 + 32 * sub_batch, wire_in_));
     if (msg.kind != MaskedMessages::Kind::chosen_blocks || msg.count != n) {
       throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
                                      " chosen-message pairs, the sender sent another kind or count");
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const Block y0 = Block::from_bytes(ByteView(msg.payload).subspan(i * 32, 16));
-      const Block y1 = Block::from_bytes(ByteView(msg.payload).subspan(i * 32 + 16, 16));
+      const Block y0 = Block::from_bytes(msg.payload.subspan(i * 32, 16));
+      const Block y1 = Block::from_bytes(msg.payload.subspan(i * 32 + 16, 16));
       const Block m = Block::mask(choices[first + i]);
       out[first + i] = t[i] ^ (y0 & Block{~m.lo, ~m.hi}) ^ (y1 & m);
     }
   }
   guard.done();
   return out;
+}
+
+// ---------------------------------------------------------- both directions
+
+void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs) {
+  constexpr const char* where = "ot::correlated_ot_exchange";
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    const CorrelatedExchange& job = jobs[k];
+    if (job.sender == nullptr || job.receiver == nullptr) throw InvalidArgument(std::string(where) + ": null session");
+    if (job.sender->peer_ != job.receiver->peer_ || job.sender->net_ != job.receiver->net_) {
+      throw InvalidArgument(std::string(where) + ": a job's sender and receiver have different peers or networks");
+    }
+    for (std::size_t other = 0; other < k; ++other) {
+      if (jobs[other].sender->peer_ == job.sender->peer_) {
+        throw InvalidArgument(std::string(where) + ": two jobs with peer " + std::to_string(job.sender->peer_));
+      }
+    }
+    if (job.m0.size() != job.correlations.size() || job.chosen.size() != job.choices.size()) {
+      throw InvalidArgument(std::string(where) + ": output sizes differ from input sizes");
+    }
+    check_count(job.correlations.size(), where);
+    check_count(job.choices.size(), where);
+    job.sender->usable();
+    job.receiver->usable();
+  }
+  // Every session of the call is marked aborted until the call completes.
+  for (const auto& job : jobs) {
+    job.sender->aborted_ = true;
+    job.receiver->aborted_ = true;
+  }
+  const auto batches = [](std::size_t count) { return (count + sub_batch - 1) / sub_batch; };
+  std::size_t rounds = 0;
+  for (const auto& job : jobs) {
+    rounds = std::max({rounds, batches(job.correlations.size()), batches(job.choices.size())});
+  }
+  // Batch b of every job, one phase at a time. A phase only waits for what
+  // the peers sent in the phase before, which they send before they wait.
+  for (std::size_t b = 0; b < rounds; ++b) {
+    const std::size_t first = b * sub_batch;
+    const auto size_of = [&](std::size_t count) { return first < count ? std::min(sub_batch, count - first) : 0; };
+    for (const auto& job : jobs) {
+      if (const std::size_t n = size_of(job.choices.size()); n != 0) {
+        job.receiver->send_matrix(job.choices.subspan(first, n));
+      }
+    }
+    for (const auto& job : jobs) {
+      if (const std::size_t n = size_of(job.correlations.size()); n != 0) job.sender->receive_matrix(n);
+    }
+    for (const auto& job : jobs) {
+      if (size_of(job.choices.size()) != 0) job.receiver->answer_challenge();
+    }
+    for (const auto& job : jobs) {
+      if (const std::size_t n = size_of(job.correlations.size()); n != 0) {
+        job.sender->check_response();
+        job.sender->send_corrections(job.correlations.subspan(first, n), job.m0.subspan(first, n));
+      }
+    }
+    for (const auto& job : jobs) {
+      if (const std::size_t n = size_of(job.choices.size()); n != 0) {
+        job.receiver->receive_corrections(job.choices.subspan(first, n), job.chosen.subspan(first, n));
+      }
+    }
+  }
+  for (const auto& job : jobs) {
+    job.sender->net_->flush();
+    job.sender->aborted_ = false;
+    job.receiver->aborted_ = false;
+  }
 }
 
 PairwiseSessions open_pairwise(net::Network& net, std::size_t parties, Prg& prg) {

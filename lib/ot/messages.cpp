@@ -92,22 +92,32 @@ BaseOtChoice BaseOtChoice::from_bytes(ByteView wire) {
   return m;
 }
 
-Bytes ExtensionMatrix::to_bytes() const {
+Bytes ExtensionMatrix::header(std::uint64_t count) {
   Writer w;
-  w.version(version).varint(count).raw(columns);
+  w.version(version).varint(count);
   return std::move(w).take();
 }
 
-ExtensionMatrix ExtensionMatrix::from_bytes(ByteView wire) {
+Bytes ExtensionMatrix::to_bytes() const {
+  Bytes out = header(count);
+  out.insert(out.end(), columns.begin(), columns.end());
+  return out;
+}
+
+ExtensionMatrixView ExtensionMatrixView::from_bytes(ByteView wire) {
   Reader r(wire);
   r.expect_version(version, "OT extension matrix");
-  ExtensionMatrix m;
+  ExtensionMatrixView m;
   // 128 columns of extension_rows(count) bits: 16 bytes per row.
   m.count = read_count(r, "OT extension count", max_extension_batch, 16,
                        [](std::size_t c) { return extension_rows(c); });
-  const ByteView cols = r.raw(r.remaining(), "OT extension columns");
-  m.columns.assign(cols.begin(), cols.end());
+  m.columns = r.raw(r.remaining(), "OT extension columns");
   return m;
+}
+
+ExtensionMatrix ExtensionMatrix::from_bytes(ByteView wire) {
+  const auto view = ExtensionMatrixView::from_bytes(wire);
+  return ExtensionMatrix{view.count, Bytes(view.columns.begin(), view.columns.end())};
 }
 
 Bytes ConsistencyChallenge::to_bytes() const {
@@ -146,33 +156,43 @@ ConsistencyResponse ConsistencyResponse::from_bytes(ByteView wire) {
   return m;
 }
 
-Bytes MaskedMessages::to_bytes() const {
+Bytes MaskedMessages::header(Kind kind, std::uint64_t count) {
   Writer w;
-  w.version(version).u8(static_cast<std::uint8_t>(kind)).varint(count).raw(payload);
+  w.version(version).u8(static_cast<std::uint8_t>(kind)).varint(count);
   return std::move(w).take();
 }
 
-MaskedMessages MaskedMessages::from_bytes(ByteView wire) {
+Bytes MaskedMessages::to_bytes() const {
+  Bytes out = header(kind, count);
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+MaskedMessagesView MaskedMessagesView::from_bytes(ByteView wire) {
   Reader r(wire);
   r.expect_version(version, "OT masked messages");
-  MaskedMessages m;
+  MaskedMessagesView m;
   const std::size_t at = r.offset();
   const std::uint8_t kind = r.u8("masked messages kind");
   std::size_t unit = 0;
-  if (kind == static_cast<std::uint8_t>(Kind::chosen_blocks)) {
+  if (kind == static_cast<std::uint8_t>(MaskedMessages::Kind::chosen_blocks)) {
     unit = 32;
-  } else if (kind == static_cast<std::uint8_t>(Kind::correlated_u64)) {
+  } else if (kind == static_cast<std::uint8_t>(MaskedMessages::Kind::correlated_u64)) {
     unit = 8;
   } else {
     throw DecodeError("masked messages kind at byte " + std::to_string(at) + ": unknown kind " +
                       std::to_string(kind));
   }
-  m.kind = static_cast<Kind>(kind);
+  m.kind = static_cast<MaskedMessages::Kind>(kind);
   m.count = read_count(r, "masked messages count", max_extension_batch, unit,
                        [](std::size_t c) { return c; });
-  const ByteView p = r.raw(r.remaining(), "masked messages payload");
-  m.payload.assign(p.begin(), p.end());
+  m.payload = r.raw(r.remaining(), "masked messages payload");
   return m;
+}
+
+MaskedMessages MaskedMessages::from_bytes(ByteView wire) {
+  const auto view = MaskedMessagesView::from_bytes(wire);
+  return MaskedMessages{view.kind, view.count, Bytes(view.payload.begin(), view.payload.end())};
 }
 
 }  // namespace privfin::ot

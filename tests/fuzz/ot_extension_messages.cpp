@@ -1,5 +1,6 @@
-// libFuzzer harness for the OT-extension messages (ot::ExtensionMatrix,
-// ConsistencyChallenge, ConsistencyResponse, MaskedMessages): the first
+// libFuzzer harness for the OT-extension messages (ot::ExtensionMatrix and
+// its view, ConsistencyChallenge, ConsistencyResponse, MaskedMessages and
+// its view): the first
 // byte picks the decoder; any input either throws DecodeError or decodes to
 // a message that re-encodes to the same bytes, with a payload exactly as
 // long as its count says.
@@ -18,9 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (which % 4) {
       case 0: {
+        const auto view = ExtensionMatrixView::from_bytes(in);  // what the extension's hot path reads
         const auto m = ExtensionMatrix::from_bytes(in);
         privfin::fuzz::require(privfin::fuzz::same(m.to_bytes(), in));
         privfin::fuzz::require(m.columns.size() == 16 * extension_rows(m.count));
+        privfin::fuzz::require(view.count == m.count && privfin::fuzz::same(m.columns, view.columns));
         break;
       }
       case 1: {
@@ -34,8 +37,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
       default: {
+        const auto view = MaskedMessagesView::from_bytes(in);
         const auto m = MaskedMessages::from_bytes(in);
         privfin::fuzz::require(privfin::fuzz::same(m.to_bytes(), in));
+        privfin::fuzz::require(view.kind == m.kind && view.count == m.count &&
+                               privfin::fuzz::same(m.payload, view.payload));
         const std::size_t unit = m.kind == MaskedMessages::Kind::chosen_blocks ? 32 : 8;
         privfin::fuzz::require(m.payload.size() == unit * m.count);
         break;

@@ -170,3 +170,38 @@ TEST_CASE("Counters count bytes, messages, rounds and waiting", "[net][local]") 
   CHECK(nets[0]->counters(1).bytes_sent == 0);
   CHECK(nets[0]->total_counters().rounds == 0);
 }
+
+TEST_CASE("receive_message_into reuses the caller's buffer and checks what receive_message checks", "[net][local]") {
+  auto nets = net::LocalNetwork::create(2);
+  Bytes buffer;
+  // Larger than one receive chunk (1 MiB), then smaller, then empty.
+  const std::array<std::size_t, 3> sizes{(std::size_t{3} << 20) + 5, 1000, 0};
+  for (const std::size_t size : sizes) {
+    Bytes message(size);
+    for (std::size_t i = 0; i < size; ++i) message[i] = static_cast<std::byte>(i * 7 + size);
+    nets[1]->send_message(0, message);
+    nets[1]->flush();
+    const auto before = nets[0]->counters(1).messages_received;
+    const ByteView got = nets[0]->receive_message_into(1, std::size_t{4} << 20, buffer);
+    CHECK(Bytes(got.begin(), got.end()) == message);
+    CHECK(got.data() == buffer.data());
+    CHECK(nets[0]->counters(1).messages_received == before + 1);
+  }
+  CHECK(buffer.size() == (std::size_t{3} << 20) + 5);  // grown once, never shrunk
+  // Above the caller's maximum: refused before anything else is read.
+  nets[1]->send_message(0, Bytes(2048));
+  nets[1]->flush();
+  CHECK_THROWS_WITH(nets[0]->receive_message_into(1, 1024, buffer),
+                    Catch::Contains("party 1") && Catch::Contains("2048") && Catch::Contains("1024"));
+  // A lying prefix: the buffer grows by at most one chunk past what arrived.
+  auto lying = net::LocalNetwork::create(2);
+  std::array<std::byte, 8> prefix{};
+  const std::uint64_t lie = std::uint64_t{900} << 20;
+  for (std::size_t i = 0; i < 8; ++i) prefix[i] = static_cast<std::byte>(lie >> (8 * i));
+  lying[1]->send(0, ByteView(prefix));
+  lying[1]->send(0, Bytes(10));
+  lying[1]->close();
+  Bytes fresh;
+  CHECK_THROWS_AS(lying[0]->receive_message_into(1, std::size_t{1} << 30, fresh), NetworkError);
+  CHECK(fresh.size() <= (std::size_t{1} << 20));
+}

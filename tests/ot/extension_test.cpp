@@ -5,8 +5,11 @@
 
 #include <array>
 #include <bitset>
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "ot/ot_test_support.hpp"
 #include "privfin/ot/extension.hpp"
@@ -17,8 +20,10 @@ using namespace privfin;
 using namespace std::chrono_literals;
 
 TEST_CASE("OT extension: transpose_128 matches the bit-by-bit definition", "[ot][extension]") {
-  Prg prg(test::seed_of(11));
-  const std::size_t col_bytes = 48;
+  // Whole 8-byte words, and tails of 2 and 6 bytes after them.
+  const std::size_t col_bytes = GENERATE(std::size_t{2}, std::size_t{6}, std::size_t{18}, std::size_t{48});
+  INFO("bytes per column " << col_bytes);
+  Prg prg(test::seed_of(11 + col_bytes));
   const Bytes cols = prg.bytes(128 * col_bytes);
   std::vector<ot::Block> rows(col_bytes * 8);
   ot::detail::transpose_128(cols, col_bytes, rows);
@@ -247,5 +252,171 @@ TEST_CASE("OT extension: malformed messages are refused naming the peer", "[ot][
     Prg p(test::seed_of(1));
     CHECK_THROWS_AS(ot::ExtensionSender(*nets[0], 0, p), InvalidArgument);
     CHECK_THROWS_AS(ot::ExtensionReceiver(*nets[0], 2, p), InvalidArgument);
+  }
+}
+
+namespace {
+
+// Party `self`'s correlations towards `peer` and its choices from `peer`,
+// drawn from one generator per ordered pair so that every run sees the same.
+struct PairInputs {
+  std::vector<std::uint64_t> correlations;
+  std::unique_ptr<bool[]> choices;
+  std::size_t choice_count = 0;
+  [[nodiscard]] std::span<const bool> choice_span() const { return {choices.get(), choice_count}; }
+};
+
+// How many OTs `from` offers to `to`: different per direction, one of them
+// above one protocol batch (65,536).
+std::size_t offered(std::size_t from, std::size_t to) { return from < to ? 70000 + 10 * to : 1000 + 7 * from; }
+
+PairInputs inputs_of(std::size_t self, std::size_t peer) {
+  Prg prg(test::seed_of(9000 + 10 * self + peer));
+  PairInputs in;
+  in.correlations.resize(offered(self, peer));
+  prg.fill(std::span(in.correlations));
+  Prg choice_prg(test::seed_of(9500 + 10 * peer + self));
+  in.choice_count = offered(peer, self);
+  in.choices = std::make_unique<bool[]>(in.choice_count);
+  for (std::size_t i = 0; i < in.choice_count; ++i) in.choices[i] = (choice_prg.next_u64() & 1U) != 0;
+  return in;
+}
+
+struct PairOutputs {
+  std::vector<std::uint64_t> m0;      // offered to the peer
+  std::vector<std::uint64_t> chosen;  // chosen from the peer
+};
+
+// Every party's outputs with every peer, by correlated_ot_exchange or by
+// the one-way calls (the lower id's sender first).
+std::vector<std::vector<PairOutputs>> run_correlated(std::size_t parties, bool exchange) {
+  std::vector<std::vector<PairOutputs>> out(parties, std::vector<PairOutputs>(parties));
+  const auto errors = test::run_local_parties(parties, [&](std::size_t self, net::Network& net) {
+    Prg p(test::seed_of(7000 + self));
+    auto sessions = ot::open_pairwise(net, parties, p);
+    std::vector<PairInputs> in(parties);
+    std::vector<ot::CorrelatedExchange> jobs;
+    for (std::size_t peer = 0; peer < parties; ++peer) {
+      if (peer == self) continue;
+      in[peer] = inputs_of(self, peer);
+      out[self][peer].m0.resize(in[peer].correlations.size());
+      out[self][peer].chosen.resize(in[peer].choice_count);
+      jobs.push_back({sessions.senders[peer].get(), in[peer].correlations, out[self][peer].m0,
+                      sessions.receivers[peer].get(), in[peer].choice_span(), out[self][peer].chosen});
+    }
+    if (exchange) {
+      ot::correlated_ot_exchange(jobs);
+      return;
+    }
+    for (const auto& job : jobs) {
+      if (self < job.sender->peer()) {
+        job.sender->correlated_ot(job.correlations, job.m0);
+        job.receiver->correlated_ot(job.choices, job.chosen);
+      } else {
+        job.receiver->correlated_ot(job.choices, job.chosen);
+        job.sender->correlated_ot(job.correlations, job.m0);
+      }
+    }
+  });
+  test::rethrow_first(errors);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("OT extension: correlated_ot_exchange gives the one-way calls' outputs, which match the ideal functionality",
+          "[ot][extension][exchange]") {
+  const std::size_t parties = GENERATE(std::size_t{2}, std::size_t{3});
+  INFO(parties << " parties");
+  const auto both = run_correlated(parties, true);
+  const auto one_way = run_correlated(parties, false);
+  int bad = 0;
+  for (std::size_t i = 0; i < parties; ++i) {
+    for (std::size_t j = 0; j < parties; ++j) {
+      if (i == j) continue;
+      const auto in = inputs_of(i, j);  // i offers to j, j chooses
+      const auto choices = inputs_of(j, i);
+      REQUIRE(both[i][j].m0.size() == offered(i, j));
+      REQUIRE(both[j][i].chosen.size() == offered(i, j));
+      for (std::size_t k = 0; k < offered(i, j); ++k) {
+        const std::uint64_t want = both[i][j].m0[k] + (choices.choices[k] ? in.correlations[k] : 0);
+        bad += both[j][i].chosen[k] == want ? 0 : 1;
+      }
+      bad += both[i][j].m0 == one_way[i][j].m0 ? 0 : 1;
+      bad += both[i][j].chosen == one_way[i][j].chosen ? 0 : 1;
+    }
+  }
+  CHECK(bad == 0);
+}
+
+TEST_CASE("OT extension: correlated_ot_exchange refuses bad jobs, and a count the peer does not mirror aborts",
+          "[ot][extension][exchange]") {
+  SECTION("bad jobs, refused before anything is sent") {
+    std::vector<std::string> what;
+    const auto errors = test::run_local_parties(3, [&](std::size_t self, net::Network& net) {
+      Prg p(test::seed_of(7100 + self));
+      auto s = ot::open_pairwise(net, 3, p);
+      if (self != 0) return;
+      std::vector<std::uint64_t> words(10), out(10), short_out(9);
+      const std::array<bool, 10> c{};
+      const auto refused = [&](std::vector<ot::CorrelatedExchange> jobs) {
+        try {
+          ot::correlated_ot_exchange(jobs);
+        } catch (const InvalidArgument& e) {
+          what.emplace_back(e.what());
+          return;
+        }
+        what.emplace_back("accepted");
+      };
+      refused({{nullptr, words, out, s.receivers[1].get(), c, out}});
+      refused({{s.senders[1].get(), words, out, s.receivers[2].get(), c, out}});
+      refused({{s.senders[1].get(), words, short_out, s.receivers[1].get(), c, out}});
+      refused({{s.senders[1].get(), words, out, s.receivers[1].get(), c, out},
+               {s.senders[1].get(), words, out, s.receivers[1].get(), c, out}});
+      refused({{s.senders[1].get(), {}, {}, s.receivers[1].get(), c, out}});
+      // The sessions are still usable: nothing was sent.
+      CHECK_THROWS_AS(s.senders[1]->correlated_ot(words, short_out), InvalidArgument);
+      CHECK_THROWS_AS(s.receivers[2]->correlated_ot(c, short_out), InvalidArgument);
+    });
+    test::rethrow_first(errors);
+    REQUIRE(what.size() == 5);
+    CHECK_THAT(what[0], Catch::Contains("null session"));
+    CHECK_THAT(what[1], Catch::Contains("different peers"));
+    CHECK_THAT(what[2], Catch::Contains("sizes"));
+    CHECK_THAT(what[3], Catch::Contains("two jobs with peer 1"));
+    CHECK_THAT(what[4], Catch::Contains("count 0"));
+  }
+  SECTION("party 0 offers 100, party 1 chooses 99 times") {
+    std::string second_error;
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t self, net::Network& net) {
+          Prg p(test::seed_of(7200 + self));
+          auto s = ot::open_pairwise(net, 2, p);
+          const std::size_t peer = 1 - self;
+          std::vector<std::uint64_t> words(100), m0(100), chosen(100);
+          const std::array<bool, 100> c{};
+          const std::size_t choices = self == 1 ? 99 : 100;
+          const ot::CorrelatedExchange job{s.senders[peer].get(),  words, m0, s.receivers[peer].get(),
+                                           std::span(c).first(choices), std::span(chosen).first(choices)};
+          try {
+            ot::correlated_ot_exchange(std::span(&job, 1));
+          } catch (const ProtocolError&) {
+            if (self == 0) {
+              try {
+                ot::correlated_ot_exchange(std::span(&job, 1));
+              } catch (const ProtocolError& e) {
+                second_error = e.what();
+              }
+            }
+            throw;
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[0]);
+    CHECK_THROWS_MATCHES(std::rethrow_exception(errors[0]), ProtocolError,
+                         Catch::Predicate<ProtocolError>([](const ProtocolError& e) { return e.party() == 1; }));
+    CHECK_THROWS_WITH(std::rethrow_exception(errors[0]), Catch::Contains("99") && Catch::Contains("100"));
+    CHECK_THAT(second_error, Catch::Contains("aborted earlier"));
   }
 }

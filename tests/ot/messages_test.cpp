@@ -72,3 +72,30 @@ TEST_CASE("ot messages: lying counts are refused before allocating", "[ot][wire]
   w5.version(1).u8(3).varint(0);
   CHECK_THROWS_WITH(ot::MaskedMessages::from_bytes(w5.data()), Catch::Contains("unknown kind"));
 }
+
+TEST_CASE("ot messages: the view decoders read in place and agree with from_bytes", "[ot][wire]") {
+  Prg prg(test::seed_of(8));
+  const ot::ExtensionMatrix m{300, prg.bytes(16 * ot::extension_rows(300))};
+  const Bytes wire = m.to_bytes();
+  CHECK(ot::ExtensionMatrix::header(300) == Bytes(wire.begin(), wire.end() - static_cast<std::ptrdiff_t>(m.columns.size())));
+  const auto view = ot::ExtensionMatrixView::from_bytes(wire);
+  CHECK(view.count == 300);
+  CHECK(view.columns.data() == wire.data() + (wire.size() - m.columns.size()));
+  CHECK(Bytes(view.columns.begin(), view.columns.end()) == m.columns);
+
+  const ot::MaskedMessages mm{ot::MaskedMessages::Kind::correlated_u64, 5, prg.bytes(40)};
+  const Bytes wire2 = mm.to_bytes();
+  const auto view2 = ot::MaskedMessagesView::from_bytes(wire2);
+  CHECK(view2.kind == mm.kind);
+  CHECK(view2.count == 5);
+  CHECK(view2.payload.data() == wire2.data() + (wire2.size() - 40));
+  CHECK(ot::MaskedMessages::header(mm.kind, 5).size() == wire2.size() - 40);
+  // The same refusals: a count the bytes do not carry.
+  Writer w;
+  w.version(1).varint(1000);
+  CHECK_THROWS_AS(ot::ExtensionMatrixView::from_bytes(w.data()), DecodeError);
+  Writer w2;
+  w2.version(1).u8(2).varint(6);
+  w2.raw(prg.bytes(40));
+  CHECK_THROWS_AS(ot::MaskedMessagesView::from_bytes(w2.data()), DecodeError);
+}

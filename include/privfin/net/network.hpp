@@ -106,6 +106,12 @@ class Network {
   void send_message(std::size_t peer, ByteView message);
   [[nodiscard]] Bytes receive_message(std::size_t peer);
   [[nodiscard]] Bytes receive_message(std::size_t peer, std::size_t max_size);
+  // The same checks into a buffer the caller keeps across calls, so that a
+  // protocol receiving large messages over and over allocates (and the OS
+  // maps) them once: `buffer` grows by chunks only as bytes arrive and is
+  // never shrunk; the view covers the message and is valid until `buffer`
+  // is used again.
+  [[nodiscard]] ByteView receive_message_into(std::size_t peer, std::size_t max_size, Bytes& buffer);
 
   // Spans of elements; the receiver knows the count.
   template <WireElement T>

@@ -15,6 +15,17 @@
 // Both parties must make the same sequence of calls with the same counts
 // (a count that differs raises ProtocolError on the sender's side).
 //
+// Both directions at once: when each of two parties offers correlations to
+// the other and chooses from it (Gilboa multiplication, mpc/ot_preprocessing),
+// correlated_ot_exchange runs the two sessions with a peer (or with several
+// peers) phase by phase, so that each party computes its half of one
+// direction while the other computes its half of the other, instead of
+// waiting; the messages and outputs are those of the two calls made one
+// after the other.
+//
+//   // party 0 and party 1, each with its own sender s and receiver r towards the other:
+//   ot::correlated_ot_exchange({{&s, correlations, m0, &r, choices, chosen}});
+//
 // A call for N OTs runs ceil(N / 65,536) protocol batches one after the
 // other, each with its own matrix and check (buffers stay small and are
 // reused). Protocol of one batch of n OTs (m = extension_rows(n) rows: n rounded up
@@ -44,7 +55,9 @@
 // padding rows; the 128 base OTs cost 4 KiB once), 32 bytes (chosen) or 8 bytes (correlated) sender to
 // receiver, 2 AES calls per message, one carry-less multiplication per row
 // on each side; 1.5 round trips per batch of up to 65,536, 2 with the
-// messages. Memory: the outputs plus about 3 MB of working buffers.
+// messages. Memory: the outputs plus working buffers of about 3 MB per
+// session, kept for the session's life so that batches after the first
+// allocate nothing (the span forms of correlated_ot allocate nothing at all).
 //
 // Errors: InvalidArgument for a count of 0 or above max_extension_batch, or
 // a bad peer; DecodeError naming the peer for a malformed message;
@@ -76,6 +89,8 @@ namespace privfin::ot {
 
 inline constexpr std::size_t base_ot_count = 128;  // kappa
 
+struct CorrelatedExchange;
+
 class ExtensionSender {
  public:
   // Runs the 128 base OTs with `peer` (as their receiver, with random
@@ -85,19 +100,27 @@ class ExtensionSender {
   ExtensionSender& operator=(ExtensionSender&&) noexcept = default;
   ExtensionSender(const ExtensionSender&) = delete;
   ExtensionSender& operator=(const ExtensionSender&) = delete;
-  ~ExtensionSender();  // wipes Delta (the column PRGs wipe their seeds)
+  ~ExtensionSender();  // wipes Delta and the rows (the column PRGs wipe their seeds)
 
   // count pairs of random messages; the receiver gets pairs[i][choices[i]].
   [[nodiscard]] std::vector<std::array<Block, 2>> random_ot(std::size_t count);
   // Returns m0 (uniform words); the receiver gets m0[i] + choices[i] * correlations[i] mod 2^64.
   [[nodiscard]] std::vector<std::uint64_t> correlated_ot(std::span<const std::uint64_t> correlations);
+  // The same into m0 (InvalidArgument unless m0.size() == correlations.size()).
+  void correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0);
   // The receiver gets messages[i][choices[i]].
   void chosen_ot(std::span<const std::array<Block, 2>> messages);
 
   [[nodiscard]] std::size_t peer() const noexcept { return peer_; }
 
  private:
-  std::vector<Block> extend(std::size_t count);  // the rows q_i, checked
+  friend void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs);
+  // One protocol batch of n OTs in steps that correlated_ot_exchange
+  // interleaves with a receiver's: the rows q_i into rows_ and the
+  // challenge sent; the KOS check; the masked corrections sent.
+  void receive_matrix(std::size_t n);
+  void check_response();
+  void send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0);
   void usable() const;
 
   net::Network* net_;
@@ -108,6 +131,14 @@ class ExtensionSender {
   TweakableHash hash_;
   std::uint64_t next_index_ = 0;
   bool aborted_ = false;
+  // The batch in flight and buffers reused from batch to batch.
+  std::size_t batch_ = 0;
+  Prg::Seed challenge_{};
+  std::vector<Block> rows_;
+  std::vector<Block> chi_;
+  Bytes columns_scratch_;
+  Bytes wire_in_;
+  Bytes wire_out_;
 };
 
 class ExtensionReceiver {
@@ -115,15 +146,27 @@ class ExtensionReceiver {
   // Runs the 128 base OTs with `peer` (as their sender). Draws a child
   // generator from `prg`.
   ExtensionReceiver(net::Network& net, std::size_t peer, Prg& prg);
+  ExtensionReceiver(ExtensionReceiver&&) noexcept = default;
+  ExtensionReceiver& operator=(ExtensionReceiver&&) noexcept = default;
+  ExtensionReceiver(const ExtensionReceiver&) = delete;
+  ExtensionReceiver& operator=(const ExtensionReceiver&) = delete;
+  ~ExtensionReceiver();  // wipes the rows and choice bits (the column PRGs wipe their seeds)
 
   [[nodiscard]] std::vector<Block> random_ot(std::span<const bool> choices);
   [[nodiscard]] std::vector<std::uint64_t> correlated_ot(std::span<const bool> choices);
+  // The same into out (InvalidArgument unless out.size() == choices.size()).
+  void correlated_ot(std::span<const bool> choices, std::span<std::uint64_t> out);
   [[nodiscard]] std::vector<Block> chosen_ot(std::span<const bool> choices);
 
   [[nodiscard]] std::size_t peer() const noexcept { return peer_; }
 
  private:
-  std::vector<Block> extend(std::span<const bool> choices);  // the rows t_i
+  friend void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs);
+  // One protocol batch in steps (see ExtensionSender): the matrix sent and
+  // the rows t_i into rows_; the check answered; the corrections received.
+  void send_matrix(std::span<const bool> choices);
+  void answer_challenge();
+  void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out);
   void usable() const;
 
   net::Network* net_;
@@ -133,7 +176,37 @@ class ExtensionReceiver {
   TweakableHash hash_;
   std::uint64_t next_index_ = 0;
   bool aborted_ = false;
+  std::size_t batch_ = 0;
+  std::vector<Block> rows_;
+  std::vector<Block> chi_;
+  Bytes choice_bits_;  // r: the choices, then random padding rows
+  Bytes columns_scratch_;
+  Bytes wire_in_;
+  Bytes wire_out_;
 };
+
+// One peer's share of correlated_ot_exchange: this party's sender towards
+// the peer (offering `correlations`, m0 out) and its receiver from the same
+// peer (choosing with `choices`, `chosen` out). The peer's mirror job
+// offers choices.size() correlations and chooses correlations.size() times.
+struct CorrelatedExchange {
+  ExtensionSender* sender = nullptr;
+  std::span<const std::uint64_t> correlations;
+  std::span<std::uint64_t> m0;
+  ExtensionReceiver* receiver = nullptr;
+  std::span<const bool> choices;
+  std::span<std::uint64_t> chosen;
+};
+
+// Runs every job's two correlated OTs, all jobs phase by phase together:
+// every party first sends all its matrices, then answers all of them,
+// and so on, so no party waits on a peer that waits on it, whatever the
+// peers' order. Results equal sender.correlated_ot and
+// receiver.correlated_ot called one after the other. InvalidArgument for a
+// null session, sessions with different peers or networks, two jobs with
+// the same peer, or spans whose sizes differ; then what those calls throw
+// (every session of the call is unusable after an exception).
+void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs);
 
 namespace detail {
 // Transposes a 128 x (8 * bytes_per_column) bit matrix given column after

@@ -15,7 +15,8 @@
 //
 // Limits: at most max_base_ots points per base-OT message and
 // max_extension_batch OTs per extension message; decoding costs one
-// ristretto255 validity check per point and one copy of the payload.
+// ristretto255 validity check per point and one copy of the payload (none
+// for the two *View decoders, which the extension's hot path uses).
 #pragma once
 
 #include <array>
@@ -64,9 +65,19 @@ struct BaseOtChoice {
 struct ExtensionMatrix {
   std::uint64_t count = 0;  // OTs asked for (rows actually sent: extension_rows(count))
   Bytes columns;
-  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] Bytes to_bytes() const;  // header(count), then the columns
   [[nodiscard]] static ExtensionMatrix from_bytes(ByteView wire);
+  // The bytes before the columns, for a sender that writes them in place.
+  [[nodiscard]] static Bytes header(std::uint64_t count);
   friend bool operator==(const ExtensionMatrix&, const ExtensionMatrix&) = default;
+};
+
+// The same message decoded without copying: `columns` points into the wire
+// bytes given to from_bytes (same checks as ExtensionMatrix::from_bytes).
+struct ExtensionMatrixView {
+  std::uint64_t count = 0;
+  ByteView columns;
+  [[nodiscard]] static ExtensionMatrixView from_bytes(ByteView wire);
 };
 
 // Extension, sender to receiver: the seed of the check coefficients chi_i,
@@ -97,9 +108,20 @@ struct MaskedMessages {
   Kind kind = Kind::chosen_blocks;
   std::uint64_t count = 0;
   Bytes payload;  // count * 32 bytes (chosen_blocks) or count * 8 bytes (correlated_u64)
-  [[nodiscard]] Bytes to_bytes() const;
+  [[nodiscard]] Bytes to_bytes() const;  // header(kind, count), then the payload
   [[nodiscard]] static MaskedMessages from_bytes(ByteView wire);
+  // The bytes before the payload, for a sender that writes it in place.
+  [[nodiscard]] static Bytes header(Kind kind, std::uint64_t count);
   friend bool operator==(const MaskedMessages&, const MaskedMessages&) = default;
+};
+
+// The same message decoded without copying: `payload` points into the wire
+// bytes given to from_bytes (same checks as MaskedMessages::from_bytes).
+struct MaskedMessagesView {
+  MaskedMessages::Kind kind = MaskedMessages::Kind::chosen_blocks;
+  std::uint64_t count = 0;
+  ByteView payload;
+  [[nodiscard]] static MaskedMessagesView from_bytes(ByteView wire);
 };
 
 }  // namespace privfin::ot

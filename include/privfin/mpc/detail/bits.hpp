@@ -15,27 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/protocol.hpp"
 
 namespace privfin::mpc::detail {
 
-// In place: afterwards a[j] bit t == (before) a[t] bit j. Recursive
-// block swaps (the classic 6-stage network); the inner loops run over
-// contiguous words so the compiler vectorizes them.
-inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept {
-  std::uint64_t m = 0x00000000FFFFFFFFULL;
-  for (unsigned j = 32; j != 0; j >>= 1, m ^= (m << j)) {
-    for (unsigned base = 0; base < 64; base += 2 * j) {
-      for (unsigned k = base; k < base + j; ++k) {
-        const std::uint64_t t = ((a[k] >> j) ^ a[k + j]) & m;
-        a[k] ^= t << j;
-        a[k + j] ^= t;
-      }
-    }
-  }
-}
+// In place: afterwards a[j] bit t == (before) a[t] bit j (the portable
+// path of core/detail/bit_transpose.hpp; transpose64(path, a) picks).
+inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept { ::privfin::detail::transpose64_portable(a); }
 
 [[nodiscard]] constexpr std::size_t plane_words(std::size_t n) noexcept { return (n + 63) / 64; }
 

@@ -5,7 +5,7 @@
 //   auto path = detail::best_kernel_path();
 //   detail::mul_masked(path, {x0, x1, y0, y1}, plus, minus, out);  // out = x0 (y0 + y1) + x1 y0 + plus - minus
 //   detail::and_masked(path, {a0, a1, b0, b1}, plus, minus, out);  // out = a0 (b0 ^ b1) ^ a1 b0 ^ plus ^ minus
-//   detail::transpose64(path, block);   // the 64x64 bit transposition of bits.hpp
+//   detail::transpose64(path, block);   // the 64x64 bit transposition (core/detail/bit_transpose.hpp)
 //
 // `plus` and `minus` are the two pairwise PRG streams of a zero sharing
 // (Rep3: the one shared with the next party and the one shared with the
