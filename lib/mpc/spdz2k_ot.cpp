@@ -90,54 +90,61 @@ Spdz2kOtPreprocessing::Spdz2kOtPreprocessing(net::Network& net, Prg& prg)
 
 Spdz2kOtPreprocessing::~Spdz2kOtPreprocessing() { alpha_ = 0; }
 
-std::vector<Word> Spdz2kOtPreprocessing::cot_send(std::size_t peer, std::span<const Word> correlations) {
-  const auto pairs = senders_[peer]->random_ot(correlations.size());
-  std::vector<Word> q(correlations.size());
-  std::vector<Word> tau(correlations.size());
-  for (std::size_t k = 0; k < q.size(); ++k) {
-    q[k] = word_of(pairs[k][0]);
-    tau[k] = q[k] - word_of(pairs[k][1]) + correlations[k];
-  }
-  net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(tau.data()), tau.size() * sizeof(Word)));
-  net_.flush();
-  return q;
-}
-
-std::vector<Word> Spdz2kOtPreprocessing::cot_receive(std::size_t peer, std::span<const bool> choices) {
-  const auto got = receivers_[peer]->random_ot(choices);
-  std::vector<Word> tau(choices.size());
-  net_.receive(peer, std::as_writable_bytes(std::span<Word>(tau)));
-  std::vector<Word> t(choices.size());
-  // m_c + c * (m_0 - m_1 + x) = m_0 + c * x.
-  for (std::size_t k = 0; k < t.size(); ++k) t[k] = word_of(got[k]) + (choices[k] ? tau[k] : Word{0});
-  return t;
-}
-
 std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::span<const bool> choices,
                                                std::size_t bits) {
+  // Correlated OTs over Z_2^128 from random OTs, with every peer in both
+  // directions at once (ot::random_ot_exchange): as sender, q = m_0 and the
+  // correction tau = m_0 - m_1 + x goes to the peer; as receiver,
+  // m_c + c * tau = m_0 + c * x.
   const std::size_t n = mine.size();
   std::vector<Word> share(n, 0);
   std::vector<Word> corr;
+  std::vector<Word> tau;
+  std::vector<std::vector<std::array<ot::Block, 2>>> pairs(n_);
+  std::vector<std::vector<ot::Block>> got(n_);
+  std::vector<ot::RandomExchange> jobs;
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t count = std::min(chunk, n - first);
-    corr.resize(count * bits);
+    const std::size_t ots = count * bits;
+    corr.resize(ots);
     for (std::size_t e = 0; e < count; ++e) {
       for (std::size_t l = 0; l < bits; ++l) corr[e * bits + l] = mine[first + e] << l;
     }
-    const auto my_choices = choices.subspan(first * bits, count * bits);
-    const auto as_sender = [&](std::size_t peer) {
-      const auto q = cot_send(peer, corr);
+    const auto my_choices = choices.subspan(first * bits, ots);
+    jobs.clear();
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
+      pairs[peer].resize(ots);
+      got[peer].resize(ots);
+      jobs.push_back({senders_[peer].get(), pairs[peer], receivers_[peer].get(), my_choices, got[peer]});
+    }
+    ot::random_ot_exchange(jobs);
+    tau.resize(ots);
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
       for (std::size_t e = 0; e < count; ++e) {
-        for (std::size_t l = 0; l < bits; ++l) share[first + e] -= q[e * bits + l];
+        Word sum = 0;
+        for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
+          const Word q = word_of(pairs[peer][k][0]);
+          tau[k] = q - word_of(pairs[peer][k][1]) + corr[k];
+          sum += q;
+        }
+        share[first + e] -= sum;
       }
-    };
-    const auto as_receiver = [&](std::size_t peer) {
-      const auto t = cot_receive(peer, my_choices);
+      net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(tau.data()), ots * sizeof(Word)));
+    }
+    net_.flush();
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
+      net_.receive(peer, std::as_writable_bytes(std::span<Word>(tau)));
       for (std::size_t e = 0; e < count; ++e) {
-        for (std::size_t l = 0; l < bits; ++l) share[first + e] += t[e * bits + l];
+        Word sum = 0;
+        for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
+          sum += word_of(got[peer][k]) + (my_choices[k] ? tau[k] : Word{0});
+        }
+        share[first + e] += sum;
       }
-    };
-    in_pair_order(id_, n_, as_sender, as_receiver);
+    }
   }
   return share;
 }
@@ -423,16 +430,33 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
   for (std::size_t k = 0; k < w; ++k) share[k] = a[k] & b[k];
   const auto lsb = [](const ot::Block& block) { return block.lo & 1U; };
   std::vector<std::uint64_t> corr;
+  const auto choices = std::make_unique<bool[]>(64 * std::min(bit_chunk, w));
+  std::vector<std::vector<std::array<ot::Block, 2>>> pairs(n_);
+  std::vector<std::vector<ot::Block>> got(n_);
+  std::vector<ot::RandomExchange> jobs;
   for (std::size_t first = 0; first < w; first += bit_chunk) {
     const std::size_t count = std::min(bit_chunk, w - first);
     corr.resize(count);
-    const auto as_sender = [&](std::size_t peer) {
-      const auto pairs = senders_[peer]->random_ot(64 * count);
+    for (std::size_t k = 0; k < count; ++k) {
+      for (unsigned l = 0; l < 64; ++l) choices[64 * k + l] = ((b[first + k] >> l) & 1U) != 0;
+    }
+    // Both directions with every peer at once, then the corrections.
+    jobs.clear();
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
+      pairs[peer].resize(64 * count);
+      got[peer].resize(64 * count);
+      jobs.push_back({senders_[peer].get(), pairs[peer], receivers_[peer].get(),
+                      std::span<const bool>(choices.get(), 64 * count), got[peer]});
+    }
+    ot::random_ot_exchange(jobs);
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
       for (std::size_t k = 0; k < count; ++k) {
         std::uint64_t c = 0;
         std::uint64_t mine = 0;
         for (unsigned l = 0; l < 64; ++l) {
-          const auto& pair = pairs[64 * k + l];
+          const auto& pair = pairs[peer][64 * k + l];
           mine |= lsb(pair[0]) << l;
           c |= (lsb(pair[0]) ^ lsb(pair[1])) << l;
         }
@@ -440,22 +464,17 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
         share[first + k] ^= mine;
       }
       net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(corr.data()), 8 * count));
-      net_.flush();
-    };
-    const auto as_receiver = [&](std::size_t peer) {
-      const auto choices = std::make_unique<bool[]>(64 * count);
-      for (std::size_t k = 0; k < count; ++k) {
-        for (unsigned l = 0; l < 64; ++l) choices[64 * k + l] = ((b[first + k] >> l) & 1U) != 0;
-      }
-      const auto got = receivers_[peer]->random_ot(std::span<const bool>(choices.get(), 64 * count));
+    }
+    net_.flush();
+    for (std::size_t peer = 0; peer < n_; ++peer) {
+      if (peer == id_) continue;
       net_.receive(peer, std::as_writable_bytes(std::span<std::uint64_t>(corr)));
       for (std::size_t k = 0; k < count; ++k) {
         std::uint64_t mine = 0;
-        for (unsigned l = 0; l < 64; ++l) mine |= lsb(got[64 * k + l]) << l;
+        for (unsigned l = 0; l < 64; ++l) mine |= lsb(got[peer][64 * k + l]) << l;
         share[first + k] ^= mine ^ (corr[k] & b[first + k]);
       }
-    };
-    in_pair_order(id_, n_, as_sender, as_receiver);
+    }
   }
   return share;
 }

@@ -303,25 +303,30 @@ void ExtensionSender::send_corrections(std::span<const std::uint64_t> correlatio
   net_->send_message(peer_, ByteView(wire_out_).first(head.size() + n * 8));
 }
 
+void ExtensionSender::hash_pairs(std::span<std::array<Block, 2>> out) {
+  const std::size_t n = batch_;
+  std::array<Block, hash_rows> h0{};
+  std::array<Block, hash_rows> h1{};
+  for (std::size_t at = 0; at < n; at += hash_rows) {
+    const std::size_t m = std::min(hash_rows, n - at);
+    const auto q = std::span<const Block>(rows_).subspan(at, m);
+    hash_.hash(q, next_index_ + at, std::span(h0).first(m));
+    hash_.hash(q, next_index_ + at, std::span(h1).first(m), delta_);
+    for (std::size_t i = 0; i < m; ++i) out[at + i] = {h0[i], h1[i]};
+  }
+  next_index_ += n;
+}
+
 std::vector<std::array<Block, 2>> ExtensionSender::random_ot(std::size_t count) {
   usable();
   check_count(count, "ot::ExtensionSender::random_ot");
   Guard guard(aborted_);
   std::vector<std::array<Block, 2>> out(count);
-  std::array<Block, hash_rows> h0{};
-  std::array<Block, hash_rows> h1{};
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
     receive_matrix(n);
     check_response();
-    for (std::size_t at = 0; at < n; at += hash_rows) {
-      const std::size_t m = std::min(hash_rows, n - at);
-      const auto q = std::span<const Block>(rows_).subspan(at, m);
-      hash_.hash(q, next_index_ + at, std::span(h0).first(m));
-      hash_.hash(q, next_index_ + at, std::span(h1).first(m), delta_);
-      for (std::size_t i = 0; i < m; ++i) out[first + at + i] = {h0[i], h1[i]};
-    }
-    next_index_ += n;
+    hash_pairs(std::span(out).subspan(first, n));
   }
   guard.done();
   return out;
@@ -494,11 +499,15 @@ std::vector<Block> ExtensionReceiver::random_ot(std::span<const bool> choices) {
     const std::size_t n = std::min(sub_batch, count - first);
     send_matrix(choices.subspan(first, n));
     answer_challenge();
-    hash_.hash(std::span<const Block>(rows_).first(n), next_index_, std::span(out).subspan(first, n));
-    next_index_ += n;
+    hash_chosen(std::span(out).subspan(first, n));
   }
   guard.done();
   return out;
+}
+
+void ExtensionReceiver::hash_chosen(std::span<Block> out) {
+  hash_.hash(std::span<const Block>(rows_).first(batch_), next_index_, out);
+  next_index_ += batch_;
 }
 
 std::vector<std::uint64_t> ExtensionReceiver::correlated_ot(std::span<const bool> choices) {
@@ -557,71 +566,115 @@ std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
 
 // ---------------------------------------------------------- both directions
 
-void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs) {
-  constexpr const char* where = "ot::correlated_ot_exchange";
-  for (std::size_t k = 0; k < jobs.size(); ++k) {
-    const CorrelatedExchange& job = jobs[k];
-    if (job.sender == nullptr || job.receiver == nullptr) throw InvalidArgument(std::string(where) + ": null session");
-    if (job.sender->peer_ != job.receiver->peer_ || job.sender->net_ != job.receiver->net_) {
-      throw InvalidArgument(std::string(where) + ": a job's sender and receiver have different peers or networks");
-    }
-    for (std::size_t other = 0; other < k; ++other) {
-      if (jobs[other].sender->peer_ == job.sender->peer_) {
-        throw InvalidArgument(std::string(where) + ": two jobs with peer " + std::to_string(job.sender->peer_));
+namespace detail {
+
+class Exchange {
+ public:
+  // Checks every job (sessions, peers, counts; `outputs_fit` the caller's
+  // check of its output spans), then runs batch b of every job, one phase
+  // at a time. A phase only waits for what the peers sent in the phase
+  // before, which they send before they wait.
+  template <class Job, class SenderCount, class Choices, class SenderDone, class ReceiverDone>
+  static void run(std::span<const Job> jobs, const char* where, bool outputs_fit, SenderCount sender_count,
+                  Choices choices_of, SenderDone sender_done, ReceiverDone receiver_done) {
+    for (std::size_t k = 0; k < jobs.size(); ++k) {
+      const Job& job = jobs[k];
+      if (job.sender == nullptr || job.receiver == nullptr) {
+        throw InvalidArgument(std::string(where) + ": null session");
+      }
+      if (job.sender->peer_ != job.receiver->peer_ || job.sender->net_ != job.receiver->net_) {
+        throw InvalidArgument(std::string(where) + ": a job's sender and receiver have different peers or networks");
+      }
+      for (std::size_t other = 0; other < k; ++other) {
+        if (jobs[other].sender->peer_ == job.sender->peer_) {
+          throw InvalidArgument(std::string(where) + ": two jobs with peer " + std::to_string(job.sender->peer_));
+        }
       }
     }
-    if (job.m0.size() != job.correlations.size() || job.chosen.size() != job.choices.size()) {
-      throw InvalidArgument(std::string(where) + ": output sizes differ from input sizes");
+    if (!outputs_fit) throw InvalidArgument(std::string(where) + ": output sizes differ from input sizes");
+    for (const Job& job : jobs) {
+      check_count(sender_count(job), where);
+      check_count(choices_of(job).size(), where);
+      job.sender->usable();
+      job.receiver->usable();
     }
-    check_count(job.correlations.size(), where);
-    check_count(job.choices.size(), where);
-    job.sender->usable();
-    job.receiver->usable();
-  }
-  // Every session of the call is marked aborted until the call completes.
-  for (const auto& job : jobs) {
-    job.sender->aborted_ = true;
-    job.receiver->aborted_ = true;
-  }
-  const auto batches = [](std::size_t count) { return (count + sub_batch - 1) / sub_batch; };
-  std::size_t rounds = 0;
-  for (const auto& job : jobs) {
-    rounds = std::max({rounds, batches(job.correlations.size()), batches(job.choices.size())});
-  }
-  // Batch b of every job, one phase at a time. A phase only waits for what
-  // the peers sent in the phase before, which they send before they wait.
-  for (std::size_t b = 0; b < rounds; ++b) {
-    const std::size_t first = b * sub_batch;
-    const auto size_of = [&](std::size_t count) { return first < count ? std::min(sub_batch, count - first) : 0; };
-    for (const auto& job : jobs) {
-      if (const std::size_t n = size_of(job.choices.size()); n != 0) {
-        job.receiver->send_matrix(job.choices.subspan(first, n));
+    // Every session of the call is marked aborted until the call completes.
+    for (const Job& job : jobs) {
+      job.sender->aborted_ = true;
+      job.receiver->aborted_ = true;
+    }
+    const auto batches = [](std::size_t count) { return (count + sub_batch - 1) / sub_batch; };
+    std::size_t rounds = 0;
+    for (const Job& job : jobs) {
+      rounds = std::max({rounds, batches(sender_count(job)), batches(choices_of(job).size())});
+    }
+    for (std::size_t b = 0; b < rounds; ++b) {
+      const std::size_t first = b * sub_batch;
+      const auto size_of = [&](std::size_t count) { return first < count ? std::min(sub_batch, count - first) : 0; };
+      for (const Job& job : jobs) {
+        if (const std::size_t n = size_of(choices_of(job).size()); n != 0) {
+          job.receiver->send_matrix(choices_of(job).subspan(first, n));
+        }
+      }
+      for (const Job& job : jobs) {
+        if (const std::size_t n = size_of(sender_count(job)); n != 0) job.sender->receive_matrix(n);
+      }
+      for (const Job& job : jobs) {
+        if (size_of(choices_of(job).size()) != 0) job.receiver->answer_challenge();
+      }
+      for (const Job& job : jobs) {
+        if (const std::size_t n = size_of(sender_count(job)); n != 0) {
+          job.sender->check_response();
+          sender_done(job, first, n);
+        }
+      }
+      for (const Job& job : jobs) {
+        if (const std::size_t n = size_of(choices_of(job).size()); n != 0) receiver_done(job, first, n);
       }
     }
-    for (const auto& job : jobs) {
-      if (const std::size_t n = size_of(job.correlations.size()); n != 0) job.sender->receive_matrix(n);
-    }
-    for (const auto& job : jobs) {
-      if (size_of(job.choices.size()) != 0) job.receiver->answer_challenge();
-    }
-    for (const auto& job : jobs) {
-      if (const std::size_t n = size_of(job.correlations.size()); n != 0) {
-        job.sender->check_response();
-        job.sender->send_corrections(job.correlations.subspan(first, n), job.m0.subspan(first, n));
-      }
-    }
-    for (const auto& job : jobs) {
-      if (const std::size_t n = size_of(job.choices.size()); n != 0) {
-        job.receiver->receive_corrections(job.choices.subspan(first, n), job.chosen.subspan(first, n));
-      }
+    for (const Job& job : jobs) {
+      job.sender->net_->flush();
+      job.sender->aborted_ = false;
+      job.receiver->aborted_ = false;
     }
   }
-  for (const auto& job : jobs) {
-    job.sender->net_->flush();
-    job.sender->aborted_ = false;
-    job.receiver->aborted_ = false;
+
+  static void correlated(std::span<const CorrelatedExchange> jobs) {
+    bool fit = true;
+    for (const auto& job : jobs) {
+      fit = fit && job.m0.size() == job.correlations.size() && job.chosen.size() == job.choices.size();
+    }
+    run(
+        jobs, "ot::correlated_ot_exchange", fit, [](const CorrelatedExchange& job) { return job.correlations.size(); },
+        [](const CorrelatedExchange& job) { return job.choices; },
+        [](const CorrelatedExchange& job, std::size_t first, std::size_t n) {
+          job.sender->send_corrections(job.correlations.subspan(first, n), job.m0.subspan(first, n));
+        },
+        [](const CorrelatedExchange& job, std::size_t first, std::size_t n) {
+          job.receiver->receive_corrections(job.choices.subspan(first, n), job.chosen.subspan(first, n));
+        });
   }
-}
+
+  static void random(std::span<const RandomExchange> jobs) {
+    bool fit = true;
+    for (const auto& job : jobs) fit = fit && job.chosen.size() == job.choices.size();
+    run(
+        jobs, "ot::random_ot_exchange", fit, [](const RandomExchange& job) { return job.pairs.size(); },
+        [](const RandomExchange& job) { return job.choices; },
+        [](const RandomExchange& job, std::size_t first, std::size_t n) {
+          job.sender->hash_pairs(job.pairs.subspan(first, n));
+        },
+        [](const RandomExchange& job, std::size_t first, std::size_t n) {
+          job.receiver->hash_chosen(job.chosen.subspan(first, n));
+        });
+  }
+};
+
+}  // namespace detail
+
+void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs) { detail::Exchange::correlated(jobs); }
+
+void random_ot_exchange(std::span<const RandomExchange> jobs) { detail::Exchange::random(jobs); }
 
 PairwiseSessions open_pairwise(net::Network& net, std::size_t parties, Prg& prg) {
   const std::size_t self = net.party_id();

@@ -3,6 +3,7 @@
 // refused, and the internal transpose and carry-less sum against naive code.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <memory>
@@ -419,4 +420,73 @@ TEST_CASE("OT extension: correlated_ot_exchange refuses bad jobs, and a count th
     CHECK_THROWS_WITH(std::rethrow_exception(errors[0]), Catch::Contains("99") && Catch::Contains("100"));
     CHECK_THAT(second_error, Catch::Contains("aborted earlier"));
   }
+}
+
+TEST_CASE("OT extension: random_ot_exchange gives the one-way calls' outputs, which match the ideal functionality",
+          "[ot][extension][exchange]") {
+  const std::size_t parties = GENERATE(std::size_t{2}, std::size_t{3});
+  INFO(parties << " parties");
+  // out[self][peer]: the pairs self offered to peer, the messages self chose from peer.
+  struct Outputs {
+    std::vector<std::array<ot::Block, 2>> pairs;
+    std::vector<ot::Block> chosen;
+  };
+  const auto run = [&](bool exchange) {
+    std::vector<std::vector<Outputs>> out(parties, std::vector<Outputs>(parties));
+    const auto errors = test::run_local_parties(parties, [&](std::size_t self, net::Network& net) {
+      Prg p(test::seed_of(7300 + self));
+      auto sessions = ot::open_pairwise(net, parties, p);
+      std::vector<PairInputs> in(parties);
+      std::vector<ot::RandomExchange> jobs;
+      for (std::size_t peer = 0; peer < parties; ++peer) {
+        if (peer == self) continue;
+        in[peer] = inputs_of(self, peer);
+        out[self][peer].pairs.resize(offered(self, peer));
+        out[self][peer].chosen.resize(in[peer].choice_count);
+        jobs.push_back({sessions.senders[peer].get(), out[self][peer].pairs, sessions.receivers[peer].get(),
+                        in[peer].choice_span(), out[self][peer].chosen});
+      }
+      if (exchange) {
+        ot::random_ot_exchange(jobs);
+        return;
+      }
+      for (const auto& job : jobs) {
+        const auto send = [&] {
+          const auto pairs = job.sender->random_ot(job.pairs.size());
+          std::copy(pairs.begin(), pairs.end(), job.pairs.begin());
+        };
+        const auto receive = [&] {
+          const auto got = job.receiver->random_ot(job.choices);
+          std::copy(got.begin(), got.end(), job.chosen.begin());
+        };
+        if (self < job.sender->peer()) {
+          send();
+          receive();
+        } else {
+          receive();
+          send();
+        }
+      }
+    });
+    test::rethrow_first(errors);
+    return out;
+  };
+  const auto both = run(true);
+  const auto one_way = run(false);
+  int bad = 0;
+  for (std::size_t i = 0; i < parties; ++i) {
+    for (std::size_t j = 0; j < parties; ++j) {
+      if (i == j) continue;
+      const auto choices = inputs_of(j, i);  // j's choices from i
+      REQUIRE(both[j][i].chosen.size() == offered(i, j));
+      for (std::size_t k = 0; k < offered(i, j); ++k) {
+        const bool c = choices.choices[k];
+        bad += both[j][i].chosen[k] == both[i][j].pairs[k][c ? 1 : 0] ? 0 : 1;
+        bad += both[j][i].chosen[k] != both[i][j].pairs[k][c ? 0 : 1] ? 0 : 1;
+      }
+      bad += both[i][j].pairs == one_way[i][j].pairs ? 0 : 1;
+      bad += both[i][j].chosen == one_way[i][j].chosen ? 0 : 1;
+    }
+  }
+  CHECK(bad == 0);
 }

@@ -143,12 +143,10 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   void corrupt_next_triple(spdz2k::Word delta) noexcept { corrupt_ = delta; }
 
  private:
-  // Correlated OTs over Z_2^128 with `peer`: as sender (returns q; the
-  // receiver gets q + c x) and as receiver (returns q + c x).
-  std::vector<spdz2k::Word> cot_send(std::size_t peer, std::span<const spdz2k::Word> correlations);
-  std::vector<spdz2k::Word> cot_receive(std::size_t peer, std::span<const bool> choices);
   // This party's share of sum over ordered pairs (i, j), i != j, of
-  // sum_l 2^l corr_i,e,l * choice_j,e,l, with `bits` correlations per element.
+  // sum_l 2^l corr_i,e,l * choice_j,e,l, with `bits` correlations per
+  // element: correlated OTs over Z_2^128, both directions with every peer
+  // at once.
   std::vector<spdz2k::Word> cross(std::span<const spdz2k::Word> mine, std::span<const bool> choices,
                                   std::size_t bits);
   // XOR of every party's private bits `mine` as an arithmetic sharing, each

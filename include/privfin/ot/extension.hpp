@@ -89,7 +89,9 @@ namespace privfin::ot {
 
 inline constexpr std::size_t base_ot_count = 128;  // kappa
 
-struct CorrelatedExchange;
+namespace detail {
+class Exchange;  // the phase loop of correlated_ot_exchange and random_ot_exchange
+}  // namespace detail
 
 class ExtensionSender {
  public:
@@ -114,13 +116,14 @@ class ExtensionSender {
   [[nodiscard]] std::size_t peer() const noexcept { return peer_; }
 
  private:
-  friend void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs);
-  // One protocol batch of n OTs in steps that correlated_ot_exchange
-  // interleaves with a receiver's: the rows q_i into rows_ and the
-  // challenge sent; the KOS check; the masked corrections sent.
+  friend class detail::Exchange;
+  // One protocol batch of n OTs in steps that the exchanges interleave
+  // with a receiver's: the rows q_i into rows_ and the challenge sent; the
+  // KOS check; the masked corrections sent (or the random pairs hashed).
   void receive_matrix(std::size_t n);
   void check_response();
   void send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0);
+  void hash_pairs(std::span<std::array<Block, 2>> out);
   void usable() const;
 
   net::Network* net_;
@@ -161,12 +164,14 @@ class ExtensionReceiver {
   [[nodiscard]] std::size_t peer() const noexcept { return peer_; }
 
  private:
-  friend void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs);
+  friend class detail::Exchange;
   // One protocol batch in steps (see ExtensionSender): the matrix sent and
-  // the rows t_i into rows_; the check answered; the corrections received.
+  // the rows t_i into rows_; the check answered; the corrections received
+  // (or the chosen random messages hashed).
   void send_matrix(std::span<const bool> choices);
   void answer_challenge();
   void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out);
+  void hash_chosen(std::span<Block> out);
   void usable() const;
 
   net::Network* net_;
@@ -207,6 +212,19 @@ struct CorrelatedExchange {
 // the same peer, or spans whose sizes differ; then what those calls throw
 // (every session of the call is unusable after an exception).
 void correlated_ot_exchange(std::span<const CorrelatedExchange> jobs);
+
+// The same for random OT: towards each peer this party's sender gets
+// pairs.size() random pairs and its receiver the messages it chose
+// (`chosen`, one per choice). Results equal sender.random_ot and
+// receiver.random_ot called one after the other; errors as above.
+struct RandomExchange {
+  ExtensionSender* sender = nullptr;
+  std::span<std::array<Block, 2>> pairs;
+  ExtensionReceiver* receiver = nullptr;
+  std::span<const bool> choices;
+  std::span<Block> chosen;
+};
+void random_ot_exchange(std::span<const RandomExchange> jobs);
 
 namespace detail {
 // Transposes a 128 x (8 * bytes_per_column) bit matrix given column after
