@@ -5,8 +5,9 @@
 //   mpc_throughput --protocol rep3 --op mul --n 1000000 --transport tls
 //   mpc_throughput --suite --transport tcp        # the standard table
 //
-// Options: --protocol rep3|beaver|spdz2k, --parties N (rep3: 3; beaver,
-// spdz2k: 2 or 3; spdz2k: see spdz2k_run below for its phases),
+// Options: --protocol rep3|beaver|spdz2k|ot, --parties N (rep3: 3; beaver,
+// spdz2k: 2 or 3; spdz2k: see spdz2k_run below for its phases; ot: 2, OT
+// extension itself with ops rot and cot, see ot_run),
 // --phase online|total|total-ot (beaver: preprocessing read from memory,
 // generated during the run by a dealer party, id = --parties, or made
 // during the run by OT between the parties, mpc::OtPreprocessing, no
@@ -57,6 +58,7 @@
 #include "privfin/net/keygen.hpp"
 #include "privfin/net/local_network.hpp"
 #include "privfin/net/tcp_network.hpp"
+#include "privfin/ot/extension.hpp"
 
 using namespace privfin;
 using R = Z2k<64>;
@@ -89,8 +91,8 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "mpc_throughput: %s\n"
-               "usage: mpc_throughput [--protocol rep3|beaver|spdz2k] [--parties 3] [--phase online|total|total-ot] "
-               "--op reveal|mul|lt|eq|fixmul|dot|matmul ... [--n N] [--transport tls|tcp|local] [--reps R] "
+               "usage: mpc_throughput [--protocol rep3|beaver|spdz2k|ot] [--parties 3] [--phase online|total|total-ot] "
+               "--op reveal|mul|lt|eq|fixmul|dot|matmul|rot|cot ... [--n N] [--transport tls|tcp|local] [--reps R] "
                "[--dot-length L] [--check-reveals off|on|both] | --suite\n",
                why.c_str());
   std::exit(2);
@@ -418,6 +420,64 @@ double spdz2k_run(net::Network& network, const Measurement& m, const Options& o)
 // Rounds: the operation's own plus the 4 of the MAC check.
 const std::vector<OpInfo> spdz2k_ops = {{"reveal", 5}, {"mul", 5}, {"lt", 12}, {"eq", 12}, {"fixmul", 6}, {"dot", 5}};
 
+// OT extension (ot/extension.hpp) between the two processes: party 0
+// offers, party 1 chooses. The 128 base OTs run once per measurement before
+// the warm-up (not timed); each timed run is one call for n OTs, its KOS
+// checks included: rot = random OT (both messages to the sender, the chosen
+// one to the receiver), cot = correlated OT over Z_2^64 (into buffers kept
+// across runs).
+double ot_run(net::Network& network, const Measurement& m, const Options&) {
+  Prg prg(random_seed());
+  const bool sender = network.party_id() == 0;
+  std::unique_ptr<ot::ExtensionSender> s;
+  std::unique_ptr<ot::ExtensionReceiver> r;
+  if (sender) {
+    s = std::make_unique<ot::ExtensionSender>(network, 1, prg);
+  } else {
+    r = std::make_unique<ot::ExtensionReceiver>(network, 0, prg);
+  }
+  const std::size_t n = m.n;
+  const auto choices = std::make_unique<bool[]>(n);
+  for (std::size_t i = 0; i < n; ++i) choices[i] = (prg.next_u64() & 1U) != 0;
+  const std::span<const bool> c(choices.get(), n);
+  std::vector<std::uint64_t> correlations(n), out(n);
+  prg.fill(std::span(correlations));
+  std::function<void()> body;
+  if (m.op == "rot") {
+    body = sender ? std::function<void()>([&] { (void)s->random_ot(n); }) : [&] { (void)r->random_ot(c); };
+  } else if (m.op == "cot") {
+    body = sender ? std::function<void()>([&] { s->correlated_ot(correlations, out); })
+                  : [&] { r->correlated_ot(c, out); };
+  } else {
+    usage("unknown op '" + m.op + "' for ot (rot or cot)");
+  }
+  // Both sides done: a byte there and back.
+  const auto sync = [&] {
+    std::array<std::byte, 1> b{};
+    const std::size_t peer = 1 - network.party_id();
+    if (sender) {
+      network.send(peer, b);
+      network.receive(peer, b);
+    } else {
+      network.receive(peer, b);
+      network.send(peer, b);
+      network.flush();
+    }
+  };
+  body();  // warm-up: the session's buffers, TCP windows
+  sync();
+  network.reset_counters();
+  const auto t0 = std::chrono::steady_clock::now();
+  body();
+  sync();
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+// Messages in sequence per protocol batch: matrix, challenge, response (and
+// the corrections).
+const std::vector<OpInfo> ot_ops = {{"rot", 3}, {"cot", 4}};
+
 struct ProtocolEntry {
   std::string name;
   std::vector<std::size_t> party_counts;
@@ -428,7 +488,8 @@ struct ProtocolEntry {
 const std::vector<ProtocolEntry>& protocols() {
   static const std::vector<ProtocolEntry> list = {{"rep3", {3}, rep3_run, &rep3_ops},
                                                   {"beaver", {2, 3}, beaver_run, &beaver_ops},
-                                                  {"spdz2k", {2, 3}, spdz2k_run, &spdz2k_ops}};
+                                                  {"spdz2k", {2, 3}, spdz2k_run, &spdz2k_ops},
+                                                  {"ot", {2}, ot_run, &ot_ops}};
   return list;
 }
 
@@ -500,12 +561,15 @@ std::string report(net::Network& network, const Options& o, const std::vector<st
     if (o.protocol == "beaver" && o.parties > 2 && (m.op == "lt" || m.op == "eq")) rounds += 1;
     if (m.check_reveals) rounds += 1;
     const double items = static_cast<double>(items_of(m));
+    // OT: the bytes of both directions per OT (one pair, unlike the
+    // protocols' average over parties).
+    const double senders = o.protocol == "ot" ? 1.0 : static_cast<double>(o.parties);
     char line[512];
     std::snprintf(line, sizeof line,
                   "RESULT protocol=%s op=%s bits=64 n=%zu transport=%s items_per_s=%.4g bytes_per_item=%.4g "
                   "rounds=%u seconds=%.4g%s\n",
                   o.protocol.c_str(), m.op.c_str(), m.n, o.transport.c_str(), items / res[i].first,
-                  total[i] / static_cast<double>(o.parties) / items, rounds, res[i].first,
+                  total[i] / senders / items, rounds, res[i].first,
                   ((o.protocol == "beaver" || o.protocol == "spdz2k" ? " phase=" + o.phase : std::string()) + " check_reveals=" +
                    (m.check_reveals ? "on" : "off")).c_str());
     lines << line;
@@ -645,6 +709,7 @@ Options parse(int argc, char** argv) {
   std::vector<std::string> ops;
   bool suite = false;
   std::vector<std::size_t> ns;
+  bool parties_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -660,7 +725,10 @@ Options parse(int argc, char** argv) {
       }
     };
     if (a == "--protocol") o.protocol = value();
-    else if (a == "--parties") o.parties = number();
+    else if (a == "--parties") {
+      o.parties = number();
+      parties_given = true;
+    }
     else if (a == "--op") ops.push_back(value());
     else if (a == "--n") ns.push_back(number());
     else if (a == "--transport") o.transport = value();
@@ -676,6 +744,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--result-file") o.result_file = value();
     else usage("unknown option " + a);
   }
+  if (o.protocol == "ot" && !parties_given) o.parties = 2;  // one sender, one receiver
   if (o.transport != "tls" && o.transport != "tcp" && o.transport != "local") usage("unknown transport " + o.transport);
   if (o.phase != "online" && o.phase != "total" && !(o.phase == "total-ot" && o.protocol == "beaver")) {
     usage("unknown phase " + o.phase + " (online or total; total-ot for beaver)");
