@@ -109,6 +109,24 @@ struct OpInfo {
 // measurement on an already connected Network and returns the seconds taken.
 using Runner = std::function<double(net::Network&, const Measurement&, const Options&)>;
 
+// The timed run: seconds from the counters' reset until every party is
+// done (`sync`).
+double timed(net::Network& network, const std::function<void()>& body, const std::function<void()>& sync) {
+  network.reset_counters();
+  const auto t0 = std::chrono::steady_clock::now();
+  body();
+  sync();
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+// One untimed run first (allocations, buffers, TCP windows).
+double warm_then_time(net::Network& network, const std::function<void()>& body, const std::function<void()>& sync) {
+  body();
+  sync();
+  return timed(network, body, sync);
+}
+
 double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
   Prg seeds(random_seed());
   mpc::Rep3 p(network, seeds, mpc::Rep3::Options{.check_reveals = m.check_reveals});
@@ -157,14 +175,7 @@ double rep3_run(net::Network& network, const Measurement& m, const Options& o) {
       p.check_reveals();  // before anyone acts on what was revealed
     };
   }
-  body();  // warm-up (allocations, TCP windows)
-  sync();
-  network.reset_counters();
-  const auto t0 = std::chrono::steady_clock::now();
-  body();
-  sync();
-  const auto t1 = std::chrono::steady_clock::now();
-  return std::chrono::duration<double>(t1 - t0).count();
+  return warm_then_time(network, body, sync);
 }
 
 const std::vector<OpInfo> rep3_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 8},     {"eq", 8},
@@ -270,13 +281,9 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
     source.use(live);
   }
   sync();
-  network.reset_counters();
-  const auto t0 = std::chrono::steady_clock::now();
-  body();
-  sync();
-  const auto t1 = std::chrono::steady_clock::now();
+  const double seconds = timed(network, body, sync);
   if (dealer != nullptr) dealer->finish();
-  return std::chrono::duration<double>(t1 - t0).count();
+  return seconds;
 }
 
 const std::vector<OpInfo> beaver_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 7}, {"eq", 7}, {"fixmul", 2}, {"dot", 1}};
@@ -409,12 +416,7 @@ double spdz2k_run(net::Network& network, const Measurement& m, const Options& o)
   body();  // warm-up; records the correlations (phase=online)
   sync();
   tape.replaying = true;
-  network.reset_counters();
-  const auto t0 = std::chrono::steady_clock::now();
-  body();
-  sync();
-  const auto t1 = std::chrono::steady_clock::now();
-  return std::chrono::duration<double>(t1 - t0).count();
+  return timed(network, body, sync);
 }
 
 // Rounds: the operation's own plus the 4 of the MAC check.
@@ -464,14 +466,7 @@ double ot_run(net::Network& network, const Measurement& m, const Options&) {
       network.flush();
     }
   };
-  body();  // warm-up: the session's buffers, TCP windows
-  sync();
-  network.reset_counters();
-  const auto t0 = std::chrono::steady_clock::now();
-  body();
-  sync();
-  const auto t1 = std::chrono::steady_clock::now();
-  return std::chrono::duration<double>(t1 - t0).count();
+  return warm_then_time(network, body, sync);
 }
 
 // Messages in sequence per protocol batch: matrix, challenge, response (and

@@ -13,12 +13,12 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-#include <cpuid.h>
 #include <immintrin.h>
 
 #include <cstring>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/core/detail/cpu.hpp"
 
 namespace privfin::detail {
 
@@ -109,28 +109,10 @@ void keystream(const AesRoundKeys& keys, std::uint64_t first, unsigned char* out
 #pragma GCC pop_options
 #endif
 
-namespace {
-// CPUID and XGETBV directly, as in lib/net/aes_gcm_vaes.cpp: the CPU must
-// have AES-NI, VAES and AVX-512 F/BW/VL, and the OS must save the AVX-512
-// state on context switches.
-bool detect() noexcept {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned ssse3 = 1U << 9, aes = 1U << 25, osxsave = 1U << 27;
-  if ((ecx & (ssse3 | aes | osxsave)) != (ssse3 | aes | osxsave)) return false;
-  unsigned xcr0_low = 0, xcr0_high = 0;
-  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
-  constexpr unsigned avx512_state = 0xe6;
-  if ((xcr0_low & avx512_state) != avx512_state) return false;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned avx512f = 1U << 16, avx512bw = 1U << 30, avx512vl = 1U << 31, vaes = 1U << 9;
-  return (ebx & (avx512f | avx512bw | avx512vl)) == (avx512f | avx512bw | avx512vl) && (ecx & vaes) != 0;
-}
-}  // namespace
-
 bool vaes_ctr_supported() noexcept {
-  static const bool supported = detect();
-  return supported;
+  // AES-NI, VAES and AVX-512 F/BW/VL, with the OS saving the AVX-512 state.
+  const CpuFeatures& cpu = cpu_features();
+  return cpu.ssse3 && cpu.aes && cpu.avx512_usable() && cpu.avx512vl && cpu.vaes;
 }
 
 void aes128_expand_key(std::span<const std::byte, 16> key, AesRoundKeys& out) noexcept { expand(key.data(), out); }

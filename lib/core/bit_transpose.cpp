@@ -1,9 +1,11 @@
 // The AVX-512 64x64 bit transposition; see privfin/core/detail/bit_transpose.hpp.
 // Only transpose64_avx512 carries a target attribute, so the rest of the
-// library stays generic x86-64; it runs after the CPUID check below.
+// library stays generic x86-64; it runs after the check of core/detail/cpu.hpp.
 #include "privfin/core/detail/bit_transpose.hpp"
 
 #include <cstddef>
+
+#include "privfin/core/detail/cpu.hpp"
 
 #if defined(__x86_64__)
 #if !defined(__clang__)
@@ -12,7 +14,6 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -47,27 +48,11 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void transpose_avx512(std
   }
 }
 
-// CPUID and XGETBV directly, as in lib/net/aes_gcm_vaes.cpp: AVX-512 F, BW
-// and VBMI, and the OS saving the AVX-512 state.
-bool detect() noexcept {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned osxsave = 1U << 27;
-  if ((ecx & osxsave) == 0) return false;
-  unsigned xcr0_low = 0, xcr0_high = 0;
-  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
-  constexpr unsigned avx512_state = 0xe6;
-  if ((xcr0_low & avx512_state) != avx512_state) return false;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned avx512f = 1U << 16, avx512bw = 1U << 30, avx512vbmi = 1U << 1;
-  return (ebx & (avx512f | avx512bw)) == (avx512f | avx512bw) && (ecx & avx512vbmi) != 0;
-}
-
 }  // namespace
 
 bool transpose64_avx512_supported() noexcept {
-  static const bool supported = detect();
-  return supported;
+  const CpuFeatures& cpu = cpu_features();
+  return cpu.avx512_usable() && cpu.avx512vbmi;
 }
 
 void transpose64_avx512(std::array<std::uint64_t, 64>& a) noexcept { transpose_avx512(a.data()); }

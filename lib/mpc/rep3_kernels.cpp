@@ -3,8 +3,8 @@
 // The AVX-512 versions are the same loops compiled for AVX-512 F/DQ (the
 // compiler vectorizes them eight words at a time, with vpmullq for the
 // 64-bit products); they sit in functions with a target attribute, so the
-// rest of the library stays generic x86-64, and run only after the CPUID
-// check below.
+// rest of the library stays generic x86-64, and run only after the check
+// of core/detail/cpu.hpp.
 #include "privfin/mpc/detail/kernels.hpp"
 
 #if !defined(__clang__)
@@ -13,12 +13,12 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-#include <cpuid.h>
 #include <immintrin.h>
 
 #include <array>
 
 #include "privfin/core/detail/bit_transpose.hpp"
+#include "privfin/core/detail/cpu.hpp"
 #include "privfin/mpc/detail/bits.hpp"
 
 namespace privfin::mpc::detail {
@@ -66,27 +66,12 @@ __attribute__((target("avx512f,avx512dq"))) void and_avx512(const KernelInputs& 
   and_loop(in, plus, minus, out, n);
 }
 
-// CPUID and XGETBV as in lib/net/aes_gcm_vaes.cpp: AVX-512 F, DQ, BW and
-// VBMI, and the OS saving the AVX-512 state.
-bool detect_avx512() noexcept {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned osxsave = 1U << 27;
-  if ((ecx & osxsave) == 0) return false;
-  unsigned xcr0_low = 0, xcr0_high = 0;
-  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
-  constexpr unsigned avx512_state = 0xe6;
-  if ((xcr0_low & avx512_state) != avx512_state) return false;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned avx512f = 1U << 16, avx512dq = 1U << 17, avx512bw = 1U << 30, avx512vbmi = 1U << 1;
-  return (ebx & (avx512f | avx512dq | avx512bw)) == (avx512f | avx512dq | avx512bw) && (ecx & avx512vbmi) != 0;
-}
-
 }  // namespace
 
 KernelPath best_kernel_path() noexcept {
-  static const KernelPath path = detect_avx512() ? KernelPath::avx512 : KernelPath::portable;
-  return path;
+  // AVX-512 F, DQ (vpmullq), BW and VBMI (vpermb, vptestmb).
+  const ::privfin::detail::CpuFeatures& cpu = ::privfin::detail::cpu_features();
+  return cpu.avx512_usable() && cpu.avx512dq && cpu.avx512vbmi ? KernelPath::avx512 : KernelPath::portable;
 }
 
 void mul_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,

@@ -22,11 +22,11 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-#include <cpuid.h>
 #include <immintrin.h>
 
 #include <cstring>
 
+#include "privfin/core/detail/cpu.hpp"
 #include "privfin/core/error.hpp"
 
 namespace privfin::net::detail {
@@ -308,33 +308,12 @@ VaesGcm::Tag run_gcm(
 #pragma GCC pop_options
 #endif
 
-// CPUID and XGETBV directly rather than __builtin_cpu_supports, whose
-// feature names differ between compilers (clang 14 knows no "vaes"). The CPU
-// must have the instructions and the OS must save the AVX-512 state (XMM,
-// YMM, opmask and both halves of the ZMM registers) on context switches.
-namespace {
-bool detect_vaes_gcm() noexcept {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned ssse3 = 1U << 9, pclmul = 1U << 1, aes = 1U << 25, osxsave = 1U << 27;
-  if ((ecx & (ssse3 | pclmul | aes | osxsave)) != (ssse3 | pclmul | aes | osxsave)) return false;
-  unsigned xcr0_low = 0, xcr0_high = 0;
-  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
-  constexpr unsigned avx512_state = 0xe6;  // bits 1, 2 (SSE, AVX) and 5-7 (opmask, ZMM_Hi256, Hi16_ZMM)
-  if ((xcr0_low & avx512_state) != avx512_state) return false;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned avx512f = 1U << 16, avx512bw = 1U << 30, avx512vl = 1U << 31;
-  constexpr unsigned vaes = 1U << 9, vpclmulqdq = 1U << 10;
-  return (ebx & (avx512f | avx512bw | avx512vl)) == (avx512f | avx512bw | avx512vl) &&
-         (ecx & (vaes | vpclmulqdq)) == (vaes | vpclmulqdq);
-}
-}  // namespace
-
-// Asked once: CPUID traps to the hypervisor in a VM, and every TLS key
-// (each connection, each KeyUpdate) asks again. The answer cannot change.
+// AES-NI, PCLMULQDQ, VAES, VPCLMULQDQ and AVX-512 F/BW/VL, with the OS
+// saving the AVX-512 state (core/detail/cpu.hpp asks CPUID once: every TLS
+// key, each connection and each KeyUpdate, asks here again).
 bool vaes_gcm_supported() noexcept {
-  static const bool supported = detect_vaes_gcm();
-  return supported;
+  const ::privfin::detail::CpuFeatures& cpu = ::privfin::detail::cpu_features();
+  return cpu.ssse3 && cpu.pclmul && cpu.aes && cpu.avx512_usable() && cpu.avx512vl && cpu.vaes && cpu.vpclmulqdq;
 }
 
 // Not compiled for AVX-512 itself: the CPU check must come first.

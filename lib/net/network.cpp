@@ -11,6 +11,20 @@ namespace {
 constexpr std::size_t message_prefix_size = 8;
 // receive_message grows its buffer by at most this much ahead of the data.
 constexpr std::size_t message_chunk = std::size_t{1} << 20;
+
+// Reads a message's 8-byte little-endian length and refuses one above
+// max_size before anything is allocated for it.
+std::uint64_t announced_length(Network& net, std::size_t peer, std::size_t max_size) {
+  std::array<std::byte, message_prefix_size> prefix{};
+  net.receive(peer, prefix);
+  std::uint64_t length = 0;
+  for (std::size_t i = 0; i < prefix.size(); ++i) length |= static_cast<std::uint64_t>(prefix[i]) << (8 * i);
+  if (length > max_size) {
+    throw DecodeError("party " + std::to_string(peer) + ": announced message of " + std::to_string(length) +
+                      " bytes exceeds the maximum of " + std::to_string(max_size));
+  }
+  return length;
+}
 }  // namespace
 
 PeerCounters& PeerCounters::operator+=(const PeerCounters& o) noexcept {
@@ -127,14 +141,7 @@ Bytes Network::receive_message(std::size_t peer) { return receive_message(peer, 
 
 Bytes Network::receive_message(std::size_t peer, std::size_t max_size) {
   check_peer(peer, "receive_message");
-  std::array<std::byte, message_prefix_size> prefix{};
-  receive(peer, prefix);
-  std::uint64_t length = 0;
-  for (std::size_t i = 0; i < prefix.size(); ++i) length |= static_cast<std::uint64_t>(prefix[i]) << (8 * i);
-  if (length > max_size) {
-    throw DecodeError("party " + std::to_string(peer) + ": announced message of " + std::to_string(length) +
-                      " bytes exceeds the maximum of " + std::to_string(max_size));
-  }
+  const std::uint64_t length = announced_length(*this, peer, max_size);
   // Receive in chunks of message_chunk, so that a lying prefix allocates at
   // most one chunk beyond the bytes that actually arrived (growing one
   // buffer would double and copy it, up to three times what arrived); then
@@ -166,14 +173,7 @@ Bytes Network::receive_message(std::size_t peer, std::size_t max_size) {
 
 ByteView Network::receive_message_into(std::size_t peer, std::size_t max_size, Bytes& buffer) {
   check_peer(peer, "receive_message_into");
-  std::array<std::byte, message_prefix_size> prefix{};
-  receive(peer, prefix);
-  std::uint64_t length = 0;
-  for (std::size_t i = 0; i < prefix.size(); ++i) length |= static_cast<std::uint64_t>(prefix[i]) << (8 * i);
-  if (length > max_size) {
-    throw DecodeError("party " + std::to_string(peer) + ": announced message of " + std::to_string(length) +
-                      " bytes exceeds the maximum of " + std::to_string(max_size));
-  }
+  const std::uint64_t length = announced_length(*this, peer, max_size);
   // A lying prefix grows the buffer by at most one chunk beyond the bytes
   // that actually arrived.
   const auto total = static_cast<std::size_t>(length);

@@ -10,11 +10,11 @@
 #include <string>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
 #include "privfin/core/detail/bit_transpose.hpp"
+#include "privfin/core/detail/cpu.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/ot/base_ot.hpp"
 #include "privfin/ot/messages.hpp"
@@ -149,17 +149,8 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse2"))) std::array<Block, 2> c
 }
 
 bool vpclmul_supported() noexcept {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned pclmul = 1U << 1, osxsave = 1U << 27;
-  if ((ecx & (pclmul | osxsave)) != (pclmul | osxsave)) return false;
-  unsigned xcr0_low = 0, xcr0_high = 0;
-  __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0U));
-  constexpr unsigned avx512_state = 0xe6;
-  if ((xcr0_low & avx512_state) != avx512_state) return false;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
-  constexpr unsigned avx512f = 1U << 16, vpclmulqdq = 1U << 10;
-  return (ebx & avx512f) != 0 && (ecx & vpclmulqdq) != 0;
+  const ::privfin::detail::CpuFeatures& cpu = ::privfin::detail::cpu_features();
+  return cpu.pclmul && cpu.os_avx512 && cpu.avx512f && cpu.vpclmulqdq;
 }
 #endif
 
@@ -242,6 +233,21 @@ std::span<std::byte> prepare_wire(Bytes& wire, ByteView head, std::size_t payloa
 
 // OT messages are hashed this many rows at a time, in buffers that stay in L1.
 constexpr std::size_t hash_rows = 512;
+
+// The sender's two messages of every row: f(i, H(first_index + i, q_i),
+// H(first_index + i, q_i ^ Delta)) for i in order.
+template <class F>
+void hash_row_pairs(TweakableHash& hash, std::span<const Block> rows, std::uint64_t first_index, Block delta, F&& f) {
+  std::array<Block, hash_rows> h0{};
+  std::array<Block, hash_rows> h1{};
+  for (std::size_t at = 0; at < rows.size(); at += hash_rows) {
+    const std::size_t m = std::min(hash_rows, rows.size() - at);
+    const auto q = rows.subspan(at, m);
+    hash.hash(q, first_index + at, std::span(h0).first(m));
+    hash.hash(q, first_index + at, std::span(h1).first(m), delta);
+    for (std::size_t i = 0; i < m; ++i) f(at + i, h0[i], h1[i]);
+  }
+}
 
 static_assert(std::endian::native == std::endian::little, "OT corrections are little-endian words on the wire");
 
@@ -339,35 +345,21 @@ void ExtensionSender::send_corrections(std::span<const std::uint64_t> correlatio
   const std::size_t n = batch_;
   const Bytes head = MaskedMessages::header(MaskedMessages::Kind::correlated_u64, n);
   const auto payload = prepare_wire(wire_out_, head, n * 8);
-  std::array<Block, hash_rows> h0{};
-  std::array<Block, hash_rows> h1{};
-  for (std::size_t first = 0; first < n; first += hash_rows) {
-    const std::size_t m = std::min(hash_rows, n - first);
-    const auto q = std::span<const Block>(rows_).subspan(first, m);
-    hash_.hash(q, next_index_ + first, std::span(h0).first(m));
-    hash_.hash(q, next_index_ + first, std::span(h1).first(m), delta_);
-    for (std::size_t i = 0; i < m; ++i) {
-      m0[first + i] = h0[i].lo;
-      // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
-      const std::uint64_t y = h1[i].lo - h0[i].lo - correlations[first + i];
-      std::memcpy(payload.data() + (first + i) * 8, &y, 8);
-    }
-  }
+  hash_row_pairs(hash_, std::span<const Block>(rows_).first(n), next_index_, delta_,
+                 [&](std::size_t i, const Block& h0, const Block& h1) {
+                   m0[i] = h0.lo;
+                   // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
+                   const std::uint64_t y = h1.lo - h0.lo - correlations[i];
+                   std::memcpy(payload.data() + i * 8, &y, 8);
+                 });
   next_index_ += n;
   net_->send_message(peer_, ByteView(wire_out_).first(head.size() + n * 8));
 }
 
 void ExtensionSender::hash_pairs(std::span<std::array<Block, 2>> out) {
   const std::size_t n = batch_;
-  std::array<Block, hash_rows> h0{};
-  std::array<Block, hash_rows> h1{};
-  for (std::size_t at = 0; at < n; at += hash_rows) {
-    const std::size_t m = std::min(hash_rows, n - at);
-    const auto q = std::span<const Block>(rows_).subspan(at, m);
-    hash_.hash(q, next_index_ + at, std::span(h0).first(m));
-    hash_.hash(q, next_index_ + at, std::span(h1).first(m), delta_);
-    for (std::size_t i = 0; i < m; ++i) out[at + i] = {h0[i], h1[i]};
-  }
+  hash_row_pairs(hash_, std::span<const Block>(rows_).first(n), next_index_, delta_,
+                 [&](std::size_t i, const Block& h0, const Block& h1) { out[i] = {h0, h1}; });
   next_index_ += n;
 }
 
@@ -416,26 +408,19 @@ void ExtensionSender::chosen_ot(std::span<const std::array<Block, 2>> messages) 
   const std::size_t count = messages.size();
   check_count(count, "ot::ExtensionSender::chosen_ot");
   Guard guard(aborted_);
-  std::array<Block, hash_rows> h0{};
-  std::array<Block, hash_rows> h1{};
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
     receive_matrix(n);
     check_response();
     const Bytes head = MaskedMessages::header(MaskedMessages::Kind::chosen_blocks, n);
     const auto payload = prepare_wire(wire_out_, head, n * 32);
-    for (std::size_t at = 0; at < n; at += hash_rows) {
-      const std::size_t m = std::min(hash_rows, n - at);
-      const auto q = std::span<const Block>(rows_).subspan(at, m);
-      hash_.hash(q, next_index_ + at, std::span(h0).first(m));
-      hash_.hash(q, next_index_ + at, std::span(h1).first(m), delta_);
-      for (std::size_t i = 0; i < m; ++i) {
-        const auto y0 = (messages[first + at + i][0] ^ h0[i]).to_bytes();
-        const auto y1 = (messages[first + at + i][1] ^ h1[i]).to_bytes();
-        std::copy(y0.begin(), y0.end(), payload.begin() + static_cast<std::ptrdiff_t>((at + i) * 32));
-        std::copy(y1.begin(), y1.end(), payload.begin() + static_cast<std::ptrdiff_t>((at + i) * 32 + 16));
-      }
-    }
+    hash_row_pairs(hash_, std::span<const Block>(rows_).first(n), next_index_, delta_,
+                   [&](std::size_t i, const Block& h0, const Block& h1) {
+                     const auto y0 = (messages[first + i][0] ^ h0).to_bytes();
+                     const auto y1 = (messages[first + i][1] ^ h1).to_bytes();
+                     std::copy(y0.begin(), y0.end(), payload.begin() + static_cast<std::ptrdiff_t>(i * 32));
+                     std::copy(y1.begin(), y1.end(), payload.begin() + static_cast<std::ptrdiff_t>(i * 32 + 16));
+                   });
     next_index_ += n;
     net_->send_message(peer_, ByteView(wire_out_).first(head.size() + n * 32));
   }
@@ -525,17 +510,26 @@ void ExtensionReceiver::answer_challenge() {
   net_->flush();  // random OT ends here for the receiver
 }
 
-void ExtensionReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out) {
+MaskedMessagesView ExtensionReceiver::receive_masked(MaskedMessages::Kind kind) {
   const std::size_t n = batch_;
   const auto t = std::span(rows_).first(n);
   hash_.hash(t, next_index_, t);
   next_index_ += n;
-  const auto msg =
-      decode_from<MaskedMessagesView>(peer_, net_->receive_message_into(peer_, 16 + 8 * sub_batch, wire_in_));
-  if (msg.kind != MaskedMessages::Kind::correlated_u64 || msg.count != n) {
+  const bool chosen = kind == MaskedMessages::Kind::chosen_blocks;
+  const auto msg = decode_from<MaskedMessagesView>(
+      peer_, net_->receive_message_into(peer_, 16 + (chosen ? 32 : 8) * sub_batch, wire_in_));
+  if (msg.kind != kind || msg.count != n) {
     throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
-                                   " correlated words, the sender sent another kind or count");
+                                   (chosen ? " chosen-message pairs" : " correlated words") +
+                                   ", the sender sent another kind or count");
   }
+  return msg;
+}
+
+void ExtensionReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out) {
+  const std::size_t n = batch_;
+  const auto t = std::span<const Block>(rows_).first(n);
+  const auto msg = receive_masked(MaskedMessages::Kind::correlated_u64);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t y = 0;
     std::memcpy(&y, msg.payload.data() + i * 8, 8);
@@ -598,15 +592,8 @@ std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
     const std::size_t n = std::min(sub_batch, count - first);
     send_matrix(choices.subspan(first, n));
     answer_challenge();
-    const auto t = std::span(rows_).first(n);
-    hash_.hash(t, next_index_, t);
-    next_index_ += n;
-    const auto msg =
-        decode_from<MaskedMessagesView>(peer_, net_->receive_message_into(peer_, 16 + 32 * sub_batch, wire_in_));
-    if (msg.kind != MaskedMessages::Kind::chosen_blocks || msg.count != n) {
-      throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
-                                     " chosen-message pairs, the sender sent another kind or count");
-    }
+    const auto t = std::span<const Block>(rows_).first(n);
+    const auto msg = receive_masked(MaskedMessages::Kind::chosen_blocks);
     for (std::size_t i = 0; i < n; ++i) {
       const Block y0 = Block::from_bytes(msg.payload.subspan(i * 32, 16));
       const Block y1 = Block::from_bytes(msg.payload.subspan(i * 32 + 16, 16));

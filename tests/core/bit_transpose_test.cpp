@@ -1,9 +1,11 @@
 // Tests for privfin/core/detail/bit_transpose.hpp: both paths of the 64x64
 // bit transposition against the bit-by-bit definition, on random, sparse
-// and structured matrices (the AVX-512 path where this CPU has it).
+// and structured matrices (the AVX-512 path where this CPU has it), and
+// the CPU-feature query of core/detail/cpu.hpp that chooses it.
 #include <catch2/catch.hpp>
 
 #include <privfin/core/detail/bit_transpose.hpp>
+#include <privfin/core/detail/cpu.hpp>
 #include <privfin/core/prg.hpp>
 
 #include <array>
@@ -60,4 +62,12 @@ TEST_CASE("transpose64: both paths are the bit-by-bit transposition", "[core][bi
   detail::transpose64(twice);
   detail::transpose64(twice);
   CHECK(twice == inputs.front());
+}
+
+TEST_CASE("cpu_features: asked once, and the AVX-512 paths ask for what they use", "[core][bit_transpose]") {
+  const detail::CpuFeatures& a = detail::cpu_features();
+  CHECK(&a == &detail::cpu_features());
+  if (a.avx512_usable()) CHECK((a.os_avx512 && a.avx512f && a.avx512bw));
+  // The transposition's AVX-512 path needs F, BW, VBMI and the OS's support.
+  CHECK(detail::transpose64_avx512_supported() == (a.avx512_usable() && a.avx512vbmi));
 }

@@ -84,6 +84,7 @@
 #include "privfin/net/network.hpp"
 #include "privfin/ot/block.hpp"
 #include "privfin/ot/crhash.hpp"
+#include "privfin/ot/messages.hpp"
 
 namespace privfin::ot {
 
@@ -172,6 +173,9 @@ class ExtensionReceiver {
   void answer_challenge();
   void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out);
   void hash_chosen(std::span<Block> out);
+  // The rows hashed into the masks in place, then the sender's masked
+  // messages of `kind` for the batch (ProtocolError for another kind or count).
+  [[nodiscard]] MaskedMessagesView receive_masked(MaskedMessages::Kind kind);
   void usable() const;
 
   net::Network* net_;
