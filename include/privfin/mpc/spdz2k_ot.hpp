@@ -76,7 +76,8 @@
 //
 // Costs per triple and ordered pair: 256 OTs (Gilboa) + 5 x 64 (VOLE), each
 // 16 bytes receiver to sender plus a 16-byte correction: about 18 KB; plus
-// two openings and a MAC check per request. Errors: InvalidArgument for an
+// two openings and a MAC check per request. The OTs with every peer run in
+// both directions at once (ot::random_ot_exchange), then the corrections. Errors: InvalidArgument for an
 // owner out of range and for fewer than 2 parties; ProtocolError from the
 // sacrifice ("sacrifice: triple k ... is wrong"), the bit proofs, the daBit
 // consistency check and the MAC check (spdz2k.hpp), and
