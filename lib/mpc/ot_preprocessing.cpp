@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "privfin/core/bytes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/net/network.hpp"
 
@@ -27,6 +28,13 @@ OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t partie
   auto sessions = ot::open_pairwise(net, parties_, prg_);
   senders_ = std::move(sessions.senders);
   receivers_ = std::move(sessions.receivers);
+}
+
+OtPreprocessing::~OtPreprocessing() {
+  for (auto& b : scratch_) {
+    for (auto* v : {&b.correlations, &b.m0, &b.chosen}) secure_wipe(std::as_writable_bytes(std::span(*v)));
+    if (b.choices) secure_wipe(std::as_writable_bytes(std::span(b.choices.get(), 64 * elements_per_chunk)));
+  }
 }
 
 std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uint64_t> x,

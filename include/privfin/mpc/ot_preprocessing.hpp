@@ -59,6 +59,9 @@ class OtPreprocessing final : public Preprocessing {
  public:
   // The first `parties` parties of `net` take part (0: all of them).
   OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties = 0);
+  OtPreprocessing(const OtPreprocessing&) = delete;
+  OtPreprocessing& operator=(const OtPreprocessing&) = delete;
+  ~OtPreprocessing() override;  // wipes the kept chunk buffers (shares and choice bits)
 
   [[nodiscard]] std::size_t party_id() const noexcept override { return id_; }
   [[nodiscard]] std::size_t party_count() const noexcept override { return parties_; }
