@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/mpc/detail/bits.hpp"
 #include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/rep3.hpp"
@@ -92,14 +93,19 @@ static void BM_MulMaskedKernel(benchmark::State& state) {
 }
 BENCHMARK(BM_MulMaskedKernel)->Args({1 << 12, 0})->Args({1 << 12, 1})->Args({1 << 20, 0})->Args({1 << 20, 1});
 
+// The 64x64 bit transposition of comparisons (core/detail/bit_transpose.hpp),
+// portable (range 1 = 0) and AVX-512 (1).
 static void BM_Transpose64(benchmark::State& state) {
-  mpc::detail::KernelPath path{};
-  if (!pick_path(state, path)) return;
+  const bool avx512 = state.range(1) != 0;
+  if (avx512 && !privfin::detail::transpose64_avx512_supported()) {
+    state.SkipWithError("no AVX-512 VBMI on this CPU");
+    return;
+  }
   std::array<std::uint64_t, 64> block{};
   Prg prg(random_seed());
   prg.fill(std::span<std::uint64_t>(block));
   for (auto _ : state) {
-    mpc::detail::transpose64(path, block);
+    privfin::detail::transpose64(block, avx512);
     benchmark::DoNotOptimize(block.data());
   }
   state.SetItemsProcessed(state.iterations() * 64);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "privfin/mpc/detail/kernels.hpp"
+
 namespace privfin::mpc {
 
 namespace rep = sharing::replicated;

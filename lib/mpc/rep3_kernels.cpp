@@ -17,7 +17,6 @@
 
 #include <array>
 
-#include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/detail/cpu.hpp"
 #include "privfin/mpc/detail/bits.hpp"
 
@@ -69,9 +68,9 @@ __attribute__((target("avx512f,avx512dq"))) void and_avx512(const KernelInputs& 
 }  // namespace
 
 KernelPath best_kernel_path() noexcept {
-  // AVX-512 F, DQ (vpmullq), BW and VBMI (vpermb, vptestmb).
+  // AVX-512 F, DQ (vpmullq) and BW.
   const ::privfin::detail::CpuFeatures& cpu = ::privfin::detail::cpu_features();
-  return cpu.avx512_usable() && cpu.avx512dq && cpu.avx512vbmi ? KernelPath::avx512 : KernelPath::portable;
+  return cpu.avx512_usable() && cpu.avx512dq ? KernelPath::avx512 : KernelPath::portable;
 }
 
 void mul_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,
@@ -92,12 +91,5 @@ void and_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* pl
   }
 }
 
-void transpose64(KernelPath path, std::array<std::uint64_t, 64>& a) noexcept {
-  if (path == KernelPath::avx512) {
-    ::privfin::detail::transpose64_avx512(a);
-  } else {
-    ::privfin::detail::transpose64_portable(a);
-  }
-}
 
 }  // namespace privfin::mpc::detail

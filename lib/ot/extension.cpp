@@ -42,11 +42,7 @@ void transpose_128(std::span<const std::byte> columns, std::size_t bytes_per_col
         std::memcpy(&word, in + (64 * half + j) * bytes_per_column + first_byte, len);
         tile[j] = word;
       }
-      if (avx512) {
-        ::privfin::detail::transpose64_avx512(tile);
-      } else {
-        ::privfin::detail::transpose64_portable(tile);
-      }
+      ::privfin::detail::transpose64(tile, avx512);
       Block* out = rows.data() + first_byte * 8;
       const std::size_t n = len * 8;
       if (half == 0) {
@@ -147,11 +143,6 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse2"))) std::array<Block, 2> c
   out[1] ^= tail[1];
   return out;
 }
-
-bool vpclmul_supported() noexcept {
-  const ::privfin::detail::CpuFeatures& cpu = ::privfin::detail::cpu_features();
-  return cpu.pclmul && cpu.os_avx512 && cpu.avx512f && cpu.vpclmulqdq;
-}
 #endif
 
 }  // namespace
@@ -159,9 +150,9 @@ bool vpclmul_supported() noexcept {
 std::array<Block, 2> clmul_sum(std::span<const Block> a, std::span<const Block> b) {
   if (a.size() != b.size()) throw InvalidArgument("ot::detail::clmul_sum: sizes differ");
 #if defined(__x86_64__)
-  static const bool wide = vpclmul_supported();
-  if (wide) return clmul_sum_vpclmul(a, b);
-  if (__builtin_cpu_supports("pclmul")) return clmul_sum_pclmul(a, b);
+  const ::privfin::detail::CpuFeatures& cpu = ::privfin::detail::cpu_features();
+  if (cpu.pclmul && cpu.os_avx512 && cpu.avx512f && cpu.vpclmulqdq) return clmul_sum_vpclmul(a, b);
+  if (cpu.pclmul) return clmul_sum_pclmul(a, b);
 #endif
   return clmul_sum_portable(a, b);
 }

@@ -36,14 +36,14 @@ TEST_CASE("transpose64: both paths are the bit-by-bit transposition", "[core][bi
     prg.fill(std::span<std::uint64_t>(a));
     inputs.push_back(a);
   }
-  Matrix diagonal{}, one_row{}, one_column{};
+  Matrix diagonal{}, one_row{}, one_column{}, ones{}, corners{};
   for (unsigned i = 0; i < 64; ++i) diagonal[i] = std::uint64_t{1} << i;
   one_row[17] = ~std::uint64_t{0};
   for (auto& w : one_column) w = std::uint64_t{1} << 63;
-  inputs.push_back(diagonal);
-  inputs.push_back(one_row);
-  inputs.push_back(one_column);
-  inputs.push_back(Matrix{});
+  ones.fill(~std::uint64_t{0});
+  corners[63] = std::uint64_t{1} << 63;  // the corner bit
+  corners[5] = std::uint64_t{1} << 40;
+  for (const Matrix& m : {diagonal, one_row, one_column, ones, corners, Matrix{}}) inputs.push_back(m);
   for (const Matrix& a : inputs) {
     const Matrix want = by_definition(a);
     Matrix portable = a;
@@ -52,6 +52,9 @@ TEST_CASE("transpose64: both paths are the bit-by-bit transposition", "[core][bi
     Matrix chosen = a;
     detail::transpose64(chosen);
     CHECK(chosen == want);
+    Matrix hoisted = a;
+    detail::transpose64(hoisted, detail::transpose64_avx512_supported());
+    CHECK(hoisted == want);
     if (detail::transpose64_avx512_supported()) {
       Matrix fast = a;
       detail::transpose64_avx512(fast);

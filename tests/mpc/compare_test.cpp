@@ -28,7 +28,7 @@ TEST_CASE("64x64 bit transposition and plane layout round-trip", "[mpc][bits]") 
   std::array<std::uint64_t, 64> a{};
   prg.fill(std::span<std::uint64_t>(a));
   auto t = a;
-  mpc::detail::transpose64(t);
+  ::privfin::detail::transpose64_portable(t);
   for (std::size_t i = 0; i < 64; ++i) {
     for (std::size_t j = 0; j < 64; ++j) REQUIRE(((t[j] >> i) & 1U) == ((a[i] >> j) & 1U));
   }

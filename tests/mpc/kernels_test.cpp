@@ -1,12 +1,11 @@
 // Tests for privfin/mpc/detail/kernels.hpp: the AVX-512 and the portable
 // fused multiply-and-mask loops give the same words as a plain reference on
 // random inputs, for lengths 0..70 (below, at and above the vector width of
-// 8 and its multiples) and a long odd length, at odd offsets; the 64x64 bit
-// transposition is the same on both paths and transposes.
+// 8 and its multiples) and a long odd length, at odd offsets. (The 64x64
+// bit transposition's paths: tests/core/bit_transpose_test.cpp.)
 #include <catch2/catch.hpp>
 
 #include <privfin/core/prg.hpp>
-#include <privfin/mpc/detail/bits.hpp>
 #include <privfin/mpc/detail/kernels.hpp>
 
 #include <vector>
@@ -62,31 +61,6 @@ TEST_CASE("fused mul and and kernels equal the reference on every path", "[mpc][
       and_masked(path, in, at(4), at(5), std::span<std::uint64_t>(out.data(), n));
       CHECK(std::equal(want_and.begin(), want_and.end(), out.begin()));
       CHECK(out[n] == 0x5a5a5a5aU);
-    }
-  }
-}
-
-TEST_CASE("64x64 bit transposition: both paths transpose", "[mpc][kernels]") {
-  Prg prg(random_seed());
-  for (int round = 0; round < 200; ++round) {
-    std::array<std::uint64_t, 64> block{};
-    prg.fill(std::span<std::uint64_t>(block));
-    if (round == 1) block.fill(~std::uint64_t{0});
-    if (round == 2) block = {};
-    if (round == 3) {
-      block = {};
-      block[63] = std::uint64_t{1} << 63;  // the corner bit
-      block[5] = std::uint64_t{1} << 40;
-    }
-    for (KernelPath path : paths()) {
-      std::array<std::uint64_t, 64> t = block;
-      transpose64(path, t);
-      bool ok = true;
-      for (std::size_t j = 0; j < 64; ++j) {
-        for (std::size_t k = 0; k < 64; ++k) ok = ok && ((t[j] >> k) & 1U) == ((block[k] >> j) & 1U);
-      }
-      INFO("round " << round << ", path " << (path == KernelPath::avx512 ? "avx512" : "portable"));
-      CHECK(ok);
     }
   }
 }

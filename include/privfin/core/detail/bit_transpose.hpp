@@ -6,13 +6,16 @@
 //   std::array<std::uint64_t, 64> a = ...;
 //   detail::transpose64(a);          // afterwards bit t of a[j] == bit j of a[t] before
 //
+//   const bool avx512 = detail::transpose64_avx512_supported();   // once, before a hot loop
+//   for (...) detail::transpose64(block, avx512);
+//
 // Two paths with the same result for every input (the tests compare them):
 // the portable 6-stage network of block swaps (Hacker's Delight 7-3, about
 // 600 instructions) and an AVX-512 F/BW/VBMI one with byte permutations and
-// bit tests (about 100). transpose64 asks which once and then takes the
-// faster; callers in a hot loop may hoist the choice with
-// transpose64_avx512_supported(). Calling transpose64_avx512 on a CPU
-// without those extensions is a programming error (illegal instruction).
+// bit tests (about 100). transpose64(a) asks core/detail/cpu.hpp which to
+// take; a hot loop hoists the question and passes the answer. Passing
+// avx512 = true (or calling transpose64_avx512) on a CPU without those
+// extensions is a programming error (illegal instruction).
 // Constant time (no branch or address depends on the bits); throws nothing.
 #pragma once
 
@@ -40,12 +43,15 @@ inline void transpose64_portable(std::array<std::uint64_t, 64>& a) noexcept {
 
 void transpose64_avx512(std::array<std::uint64_t, 64>& a) noexcept;
 
-inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept {
-  if (transpose64_avx512_supported()) {
+// `avx512`: what transpose64_avx512_supported() said.
+inline void transpose64(std::array<std::uint64_t, 64>& a, bool avx512) noexcept {
+  if (avx512) {
     transpose64_avx512(a);
   } else {
     transpose64_portable(a);
   }
 }
+
+inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept { transpose64(a, transpose64_avx512_supported()); }
 
 }  // namespace privfin::detail

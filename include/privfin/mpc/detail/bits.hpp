@@ -3,7 +3,7 @@
 // bit-sliced "planes" (plane j, word w, bit t = bit j of element 64w+t), and
 // share-wise gathering/concatenation of planes through Protocol::bool_linear.
 // to_planes/from_planes transpose with AVX-512 (vpermb, vptestmb) where the
-// CPU has it (detail/kernels.hpp), with the portable network otherwise.
+// CPU has it (core/detail/bit_transpose.hpp), with the portable network otherwise.
 // Internal; every function here is GF(2)-linear on each share component.
 #pragma once
 
@@ -17,14 +17,9 @@
 
 #include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/error.hpp"
-#include "privfin/mpc/detail/kernels.hpp"
 #include "privfin/mpc/protocol.hpp"
 
 namespace privfin::mpc::detail {
-
-// In place: afterwards a[j] bit t == (before) a[t] bit j (the portable
-// path of core/detail/bit_transpose.hpp; transpose64(path, a) picks).
-inline void transpose64(std::array<std::uint64_t, 64>& a) noexcept { ::privfin::detail::transpose64_portable(a); }
 
 [[nodiscard]] constexpr std::size_t plane_words(std::size_t n) noexcept { return (n + 63) / 64; }
 
@@ -37,7 +32,7 @@ inline void to_planes(std::span<const std::uint64_t> elems, std::span<std::uint6
   const std::size_t w_count = plane_words(n);
   constexpr std::size_t group = 8;
   std::array<std::array<std::uint64_t, 64>, group> blocks{};
-  const KernelPath path = best_kernel_path();
+  const bool avx512 = ::privfin::detail::transpose64_avx512_supported();
   for (std::size_t w0 = 0; w0 < w_count; w0 += group) {
     const std::size_t g = w_count - w0 < group ? w_count - w0 : group;
     for (std::size_t b = 0; b < g; ++b) {
@@ -50,7 +45,7 @@ inline void to_planes(std::span<const std::uint64_t> elems, std::span<std::uint6
         any |= block[t];
       }
       for (std::size_t t = len; t < 64; ++t) block[t] = 0;
-      if (any != 0) transpose64(path, block);  // an all-zero block (a zero share component) stays zero
+      if (any != 0) ::privfin::detail::transpose64(block, avx512);  // an all-zero block (a zero share) stays zero
     }
     for (std::size_t j = 0; j < planes; ++j) {
       std::uint64_t* dst = out.data() + j * w_count + w0;
@@ -64,10 +59,10 @@ inline void from_planes(std::span<const std::uint64_t> in, std::size_t planes, s
   const std::size_t n = elems.size();
   const std::size_t w_count = plane_words(n);
   std::array<std::uint64_t, 64> block{};
-  const KernelPath path = best_kernel_path();
+  const bool avx512 = ::privfin::detail::transpose64_avx512_supported();
   for (std::size_t w = 0; w < w_count; ++w) {
     for (std::size_t j = 0; j < 64; ++j) block[j] = j < planes ? in[j * w_count + w] : 0;
-    transpose64(path, block);
+    ::privfin::detail::transpose64(block, avx512);
     const std::size_t base = w * 64;
     const std::size_t len = n - base < 64 ? n - base : 64;
     for (std::size_t t = 0; t < len; ++t) elems[base + t] = block[t];

@@ -5,14 +5,12 @@
 //   auto path = detail::best_kernel_path();
 //   detail::mul_masked(path, {x0, x1, y0, y1}, plus, minus, out);  // out = x0 (y0 + y1) + x1 y0 + plus - minus
 //   detail::and_masked(path, {a0, a1, b0, b1}, plus, minus, out);  // out = a0 (b0 ^ b1) ^ a1 b0 ^ plus ^ minus
-//   detail::transpose64(path, block);   // the 64x64 bit transposition (core/detail/bit_transpose.hpp)
 //
 // `plus` and `minus` are the two pairwise PRG streams of a zero sharing
 // (Rep3: the one shared with the next party and the one shared with the
 // previous). Arithmetic is modulo 2^64 on the 64-bit words of Z2k<64>.
 // Both paths give the same words for every input (the tests compare them);
-// KernelPath::avx512 is for CPUs with AVX-512 F, DQ (vpmullq), BW and VBMI
-// (vpermb, vptestmb for the transposition), and
+// KernelPath::avx512 is for CPUs with AVX-512 F, DQ (vpmullq) and BW, and
 // calling it elsewhere is a programming error, so callers take
 // best_kernel_path(). Costs: a few instructions per element, memory-bound
 // for large batches. Throws nothing; all spans have out.size() elements
@@ -38,8 +36,5 @@ void mul_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* pl
                 std::span<std::uint64_t> out) noexcept;
 void and_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* plus, const std::uint64_t* minus,
                 std::span<std::uint64_t> out) noexcept;
-
-// In place: afterwards a[j] bit t == (before) a[t] bit j.
-void transpose64(KernelPath path, std::array<std::uint64_t, 64>& a) noexcept;
 
 }  // namespace privfin::mpc::detail
