@@ -28,6 +28,15 @@ OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t partie
   auto sessions = ot::open_pairwise(net, parties_, prg_);
   senders_ = std::move(sessions.senders);
   receivers_ = std::move(sessions.receivers);
+  scratch_.resize(parties_);
+  for (std::size_t peer = 0; peer < parties_; ++peer) {
+    if (peer == id_) continue;
+    auto& b = scratch_[peer];
+    b.correlations.resize(64 * elements_per_chunk);
+    b.m0.resize(64 * elements_per_chunk);
+    b.chosen.resize(64 * elements_per_chunk);
+    b.choices = std::make_unique<bool[]>(64 * elements_per_chunk);
+  }
 }
 
 OtPreprocessing::~OtPreprocessing() {
@@ -41,17 +50,6 @@ std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uin
                                                         std::span<const std::uint64_t> y, bool boolean) {
   const std::size_t n = x.size();
   std::vector<std::uint64_t> share(n, 0);
-  if (scratch_.empty()) {
-    scratch_.resize(parties_);
-    for (std::size_t peer = 0; peer < parties_; ++peer) {
-      if (peer == id_) continue;
-      auto& b = scratch_[peer];
-      b.correlations.resize(64 * elements_per_chunk);
-      b.m0.resize(64 * elements_per_chunk);
-      b.chosen.resize(64 * elements_per_chunk);
-      b.choices = std::make_unique<bool[]>(64 * elements_per_chunk);
-    }
-  }
   std::vector<ot::CorrelatedExchange> jobs;
   jobs.reserve(parties_ - 1);
   for (std::size_t first = 0; first < n; first += elements_per_chunk) {

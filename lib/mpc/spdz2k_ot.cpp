@@ -90,6 +90,18 @@ Spdz2kOtPreprocessing::Spdz2kOtPreprocessing(net::Network& net, Prg& prg)
 
 Spdz2kOtPreprocessing::~Spdz2kOtPreprocessing() { alpha_ = 0; }
 
+void Spdz2kOtPreprocessing::random_ots_with_peers(std::span<const bool> choices, PeerOts& out) {
+  std::vector<ot::RandomExchange> jobs;
+  jobs.reserve(n_ - 1);
+  for (std::size_t peer = 0; peer < n_; ++peer) {
+    if (peer == id_) continue;
+    out.pairs[peer].resize(choices.size());
+    out.got[peer].resize(choices.size());
+    jobs.push_back({senders_[peer].get(), out.pairs[peer], receivers_[peer].get(), choices, out.got[peer]});
+  }
+  ot::random_ot_exchange(jobs);
+}
+
 std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::span<const bool> choices,
                                                std::size_t bits) {
   // Correlated OTs over Z_2^128 from random OTs, with every peer in both
@@ -100,9 +112,7 @@ std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::
   std::vector<Word> share(n, 0);
   std::vector<Word> corr;
   std::vector<Word> tau;
-  std::vector<std::vector<std::array<ot::Block, 2>>> pairs(n_);
-  std::vector<std::vector<ot::Block>> got(n_);
-  std::vector<ot::RandomExchange> jobs;
+  PeerOts ots_of(n_);
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t count = std::min(chunk, n - first);
     const std::size_t ots = count * bits;
@@ -111,14 +121,9 @@ std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::
       for (std::size_t l = 0; l < bits; ++l) corr[e * bits + l] = mine[first + e] << l;
     }
     const auto my_choices = choices.subspan(first * bits, ots);
-    jobs.clear();
-    for (std::size_t peer = 0; peer < n_; ++peer) {
-      if (peer == id_) continue;
-      pairs[peer].resize(ots);
-      got[peer].resize(ots);
-      jobs.push_back({senders_[peer].get(), pairs[peer], receivers_[peer].get(), my_choices, got[peer]});
-    }
-    ot::random_ot_exchange(jobs);
+    random_ots_with_peers(my_choices, ots_of);
+    const auto& pairs = ots_of.pairs;
+    const auto& got = ots_of.got;
     tau.resize(ots);
     for (std::size_t peer = 0; peer < n_; ++peer) {
       if (peer == id_) continue;
@@ -431,9 +436,7 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
   const auto lsb = [](const ot::Block& block) { return block.lo & 1U; };
   std::vector<std::uint64_t> corr;
   const auto choices = std::make_unique<bool[]>(64 * std::min(bit_chunk, w));
-  std::vector<std::vector<std::array<ot::Block, 2>>> pairs(n_);
-  std::vector<std::vector<ot::Block>> got(n_);
-  std::vector<ot::RandomExchange> jobs;
+  PeerOts ots_of(n_);
   for (std::size_t first = 0; first < w; first += bit_chunk) {
     const std::size_t count = std::min(bit_chunk, w - first);
     corr.resize(count);
@@ -441,15 +444,9 @@ std::vector<std::uint64_t> Spdz2kOtPreprocessing::cross_bits(std::span<const std
       for (unsigned l = 0; l < 64; ++l) choices[64 * k + l] = ((b[first + k] >> l) & 1U) != 0;
     }
     // Both directions with every peer at once, then the corrections.
-    jobs.clear();
-    for (std::size_t peer = 0; peer < n_; ++peer) {
-      if (peer == id_) continue;
-      pairs[peer].resize(64 * count);
-      got[peer].resize(64 * count);
-      jobs.push_back({senders_[peer].get(), pairs[peer], receivers_[peer].get(),
-                      std::span<const bool>(choices.get(), 64 * count), got[peer]});
-    }
-    ot::random_ot_exchange(jobs);
+    random_ots_with_peers(std::span<const bool>(choices.get(), 64 * count), ots_of);
+    const auto& pairs = ots_of.pairs;
+    const auto& got = ots_of.got;
     for (std::size_t peer = 0; peer < n_; ++peer) {
       if (peer == id_) continue;
       for (std::size_t k = 0; k < count; ++k) {

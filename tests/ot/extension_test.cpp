@@ -378,17 +378,28 @@ TEST_CASE("OT extension: correlated_ot_exchange refuses bad jobs, and a count th
       refused({{s.senders[1].get(), words, out, s.receivers[1].get(), c, out},
                {s.senders[1].get(), words, out, s.receivers[1].get(), c, out}});
       refused({{s.senders[1].get(), {}, {}, s.receivers[1].get(), c, out}});
+      // random_ot_exchange checks its own outputs against the choices.
+      std::vector<std::array<ot::Block, 2>> pairs(10);
+      std::vector<ot::Block> short_chosen(9);
+      const ot::RandomExchange bad_random{s.senders[1].get(), pairs, s.receivers[1].get(), c, short_chosen};
+      try {
+        ot::random_ot_exchange(std::span(&bad_random, 1));
+        what.emplace_back("accepted");
+      } catch (const InvalidArgument& e) {
+        what.emplace_back(e.what());
+      }
       // The sessions are still usable: nothing was sent.
       CHECK_THROWS_AS(s.senders[1]->correlated_ot(words, short_out), InvalidArgument);
       CHECK_THROWS_AS(s.receivers[2]->correlated_ot(c, short_out), InvalidArgument);
     });
     test::rethrow_first(errors);
-    REQUIRE(what.size() == 5);
+    REQUIRE(what.size() == 6);
     CHECK_THAT(what[0], Catch::Contains("null session"));
     CHECK_THAT(what[1], Catch::Contains("different peers"));
     CHECK_THAT(what[2], Catch::Contains("sizes"));
     CHECK_THAT(what[3], Catch::Contains("two jobs with peer 1"));
     CHECK_THAT(what[4], Catch::Contains("count 0"));
+    CHECK_THAT(what[5], Catch::Contains("random_ot_exchange") && Catch::Contains("sizes"));
   }
   SECTION("party 0 offers 100, party 1 chooses 99 times") {
     std::string second_error;

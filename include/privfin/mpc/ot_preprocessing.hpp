@@ -82,7 +82,8 @@ class OtPreprocessing final : public Preprocessing {
   Prg prg_;
   std::vector<std::unique_ptr<ot::ExtensionSender>> senders_;      // per peer: we offer x
   std::vector<std::unique_ptr<ot::ExtensionReceiver>> receivers_;  // per peer: we choose with y
-  // Per peer, one chunk's OT inputs and outputs, reused from call to call.
+  // Per peer (own index empty), one chunk's OT inputs and outputs, reused
+  // from call to call.
   struct PeerScratch {
     std::vector<std::uint64_t> correlations;
     std::vector<std::uint64_t> m0;

@@ -85,6 +85,7 @@
 // the same request order at every party.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -144,6 +145,17 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   void corrupt_next_triple(spdz2k::Word delta) noexcept { corrupt_ = delta; }
 
  private:
+  // Per peer (own index empty): the random pairs this party offered, and the
+  // messages it chose.
+  struct PeerOts {
+    explicit PeerOts(std::size_t parties) : pairs(parties), got(parties) {}
+    std::vector<std::vector<std::array<ot::Block, 2>>> pairs;
+    std::vector<std::vector<ot::Block>> got;
+  };
+  // choices.size() random OTs with every peer in both directions at once
+  // (ot::random_ot_exchange): out.pairs[peer] as sender, out.got[peer] as
+  // receiver choosing with `choices`.
+  void random_ots_with_peers(std::span<const bool> choices, PeerOts& out);
   // This party's share of sum over ordered pairs (i, j), i != j, of
   // sum_l 2^l corr_i,e,l * choice_j,e,l, with `bits` correlations per
   // element: correlated OTs over Z_2^128, both directions with every peer
