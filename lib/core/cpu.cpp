@@ -28,6 +28,7 @@ CpuFeatures detect() noexcept {
   f.avx512dq = bit(ebx, 17);
   f.avx512bw = bit(ebx, 30);
   f.avx512vl = bit(ebx, 31);
+  f.avx512ifma = bit(ebx, 21);
   f.avx512vbmi = bit(ecx, 1);
   f.vaes = bit(ecx, 9);
   f.vpclmulqdq = bit(ecx, 10);

@@ -49,16 +49,14 @@ struct Prepared {
   std::vector<std::size_t> index;  // batch position of entry j
 };
 
-// R and k of an entry, with the encoding rules of ed25519_verify; false if
-// a field is malformed. A is checked and decoded by the caller.
-bool prepare_r_and_k(const Ed25519BatchEntry& e, ed::Point& r, Scalar& k) {
+// k of an entry after the encoding rules of ed25519_verify for S and R;
+// false if one is malformed. R is decoded by the caller, with the batch's
+// other Rs (ed::decode_many), and A checked and decoded by it too.
+bool check_encodings_and_hash(const Ed25519BatchEntry& e, Scalar& k) {
   const ByteView r_enc = e.signature.first(32);
   if (!detail::ed25519_canonical_scalar(e.signature.subspan(32, 32)) || !detail::ed25519_acceptable_point(r_enc)) {
     return false;
   }
-  auto r_point = ed::decode(r_enc);
-  if (!r_point) return false;
-  r = *r_point;
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
   crypto_hash_sha512_update(&h, u8(r_enc), 32);
@@ -100,35 +98,51 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
   std::array<std::byte, 16> fresh{};
   prg.fill(std::span<std::byte>(fresh));
   crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(fresh.data()), fresh.size());
+  // First the encodings, the keys and k; then every R at once (the square
+  // roots of decompression run eight at a time where the CPU can); then
+  // the well-formed entries in batch order.
+  struct Candidate {
+    std::size_t key_slot = 0;
+    Scalar k{};
+  };
+  std::vector<std::optional<Candidate>> candidates(batch.size());
+  std::vector<ByteView> r_encodings;
+  r_encodings.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Ed25519BatchEntry& e = batch[i];
-    std::optional<std::size_t> key_slot;
-    ed::Point r;
-    Scalar k{};
-    if (sizes_fit(e)) {
-      std::array<std::byte, 32> key_bytes{};
-      std::copy(e.public_key.begin(), e.public_key.end(), key_bytes.begin());
-      auto [at, fresh_key] = seen.try_emplace(key_bytes);
-      if (fresh_key) {
-        if (auto a = decode_public_key(e.public_key)) {
-          at->second = out.keys.size();
-          out.keys.push_back(*a);
-        }
+    if (!sizes_fit(e)) continue;
+    std::array<std::byte, 32> key_bytes{};
+    std::copy(e.public_key.begin(), e.public_key.end(), key_bytes.begin());
+    auto [at, fresh_key] = seen.try_emplace(key_bytes);
+    if (fresh_key) {
+      if (auto a = decode_public_key(e.public_key)) {
+        at->second = out.keys.size();
+        out.keys.push_back(*a);
       }
-      key_slot = at->second;
     }
-    if (!key_slot || !prepare_r_and_k(e, r, k)) {
+    Candidate c;
+    if (!at->second || !check_encodings_and_hash(e, c.k)) continue;
+    c.key_slot = *at->second;
+    candidates[i] = c;
+    r_encodings.push_back(e.signature.first(32));
+  }
+  const auto rs = ed::decode_many(r_encodings);
+  std::size_t next_r = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& r = candidates[i] ? rs[next_r++] : std::optional<ed::Point>{};
+    if (!r) {
       if (stop_at_malformed) return false;
       continue;
     }
-    out.r.push_back(r);
-    out.key_of.push_back(*key_slot);
-    ks.push_back(k);
+    const Ed25519BatchEntry& e = batch[i];
+    out.r.push_back(*r);
+    out.key_of.push_back(candidates[i]->key_slot);
+    ks.push_back(candidates[i]->k);
     out.index.push_back(i);
     // k binds the message, so (A, R || S, k) binds the entry.
     crypto_hash_sha512_update(&h, u8(e.public_key), 32);
     crypto_hash_sha512_update(&h, u8(e.signature), 64);
-    crypto_hash_sha512_update(&h, u8(k), 32);
+    crypto_hash_sha512_update(&h, u8(ks.back()), 32);
   }
   std::array<unsigned char, 64> key{};
   crypto_hash_sha512_final(&h, key.data());
@@ -206,16 +220,17 @@ bool ed25519_verify_cofactored(ByteView public_key, ByteView message, ByteView s
   const Ed25519BatchEntry e{public_key, message, signature};
   if (!sizes_fit(e)) return false;
   const auto a = decode_public_key(public_key);
-  ed::Point r;
   Scalar k{};
-  if (!a || !prepare_r_and_k(e, r, k)) return false;
+  if (!a || !check_encodings_and_hash(e, k)) return false;
+  const auto r = ed::decode(signature.first(32));
+  if (!r) return false;
   // [-S]B + R + [k]A, the negated residual, then times the cofactor.
   Scalar minus_s{};
   crypto_core_ed25519_scalar_negate(u8(minus_s), u8(signature) + 32);
   Scalar one{};
   one[0] = std::byte{1};
   const std::array<Scalar, 2> scalars{one, k};
-  const std::array<ed::Point, 2> points{r, *a};
+  const std::array<ed::Point, 2> points{*r, *a};
   return ed::is_identity(ed::mul_cofactor(ed::multi_mul(minus_s, scalars, points)));
 }
 

@@ -4,6 +4,8 @@
 // §3.3, for a = -1.
 #include "edwards25519_vartime.hpp"
 
+#include "fe25519_ifma.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -318,33 +320,101 @@ const Point& base_point() {
   return b;
 }
 
-std::optional<Point> decode(ByteView encoding) {
+namespace {
+
+// decode() in two halves around its exponentiation, so that decode_many()
+// can run the exponentiations eight at a time.
+struct Decoding {
+  Fe y, u, v, v3;
+  bool sign = false;
+};
+
+// Checks y < p and computes u = y^2 - 1, v = d y^2 + 1; returns the base
+// of the exponentiation, u v^7, or nullopt for a non-canonical y.
+std::optional<Fe> start_decoding(ByteView encoding, Decoding& d) {
   if (encoding.size() != 32) return std::nullopt;
   // y < p: reject 2^255 - 19 <= y < 2^255.
   bool all_ones = (std::to_integer<unsigned>(encoding[31]) & 0x7fu) == 0x7fu;
   for (std::size_t i = 1; i < 31 && all_ones; ++i) all_ones = encoding[i] == std::byte{0xff};
   if (all_ones && std::to_integer<unsigned>(encoding[0]) >= 0xedu) return std::nullopt;
-  const bool sign = (std::to_integer<unsigned>(encoding[31]) & 0x80u) != 0;
-  Point p;
-  p.y = fe_from_bytes(encoding);
-  p.z = fe_from_u64(1);
-  const Fe y2 = fe_sq(p.y);
-  const Fe u = fe_sub(y2, p.z);
-  const Fe v = carry(fe_add(fe_mul(curve_d(), y2), p.z));
+  d.sign = (std::to_integer<unsigned>(encoding[31]) & 0x80u) != 0;
+  d.y = fe_from_bytes(encoding);
+  const Fe one = fe_from_u64(1);
+  const Fe y2 = fe_sq(d.y);
+  d.u = fe_sub(y2, one);
+  d.v = carry(fe_add(fe_mul(curve_d(), y2), one));
   // x = u v^3 (u v^7)^((p-5)/8)
-  const Fe v3 = fe_mul(fe_sq(v), v);
-  const Fe v7 = fe_mul(fe_sq(v3), v);
-  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(fe_mul(u, v7)));
-  const Fe vx2 = fe_mul(v, fe_sq(x));
-  if (!fe_equal(vx2, u)) {
-    if (!fe_equal(vx2, fe_neg(u))) return std::nullopt;
+  d.v3 = fe_mul(fe_sq(d.v), d.v);
+  const Fe v7 = fe_mul(fe_sq(d.v3), d.v);
+  return fe_mul(d.u, v7);
+}
+
+// Given w = (u v^7)^((p-5)/8): the point, or nullopt if y is on no point
+// or x = 0 comes with the sign bit set.
+std::optional<Point> finish_decoding(const Decoding& d, const Fe& w) {
+  Fe x = fe_mul(fe_mul(d.u, d.v3), w);
+  const Fe vx2 = fe_mul(d.v, fe_sq(x));
+  if (!fe_equal(vx2, d.u)) {
+    if (!fe_equal(vx2, fe_neg(d.u))) return std::nullopt;
     x = fe_mul(x, sqrt_m1());
   }
-  if (fe_is_zero(x) && sign) return std::nullopt;
-  if (fe_is_odd(x) != sign) x = fe_neg(x);
+  if (fe_is_zero(x) && d.sign) return std::nullopt;
+  if (fe_is_odd(x) != d.sign) x = fe_neg(x);
+  Point p;
   p.x = carry(x);
+  p.y = d.y;
+  p.z = fe_from_u64(1);
   p.t = fe_mul(p.x, p.y);
   return p;
+}
+
+}  // namespace
+
+std::optional<Point> decode(ByteView encoding) {
+  Decoding d;
+  const auto base = start_decoding(encoding, d);
+  if (!base) return std::nullopt;
+  return finish_decoding(d, fe_pow_p58(*base));
+}
+
+std::vector<std::optional<Point>> decode_many(std::span<const ByteView> encodings, bool allow_simd) {
+  const std::size_t n = encodings.size();
+  std::vector<std::optional<Point>> out(n);
+  std::vector<Decoding> decodings(n);
+  // The bases of the canonical encodings, padded to a multiple of eight
+  // with 1 for the vector path (their results are not used); encoding i's
+  // base is bases[slot[i]], or slot[i] = n if it is not canonical.
+  std::vector<Fe> bases;
+  bases.reserve(n + 8);
+  std::vector<std::size_t> slot(n, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (const auto base = start_decoding(encodings[i], decodings[i])) {
+      slot[i] = bases.size();
+      bases.push_back(*base);
+    }
+  }
+  std::vector<Fe> roots(bases.size());
+  std::size_t done = 0;
+  if (allow_simd && pow_p58_x8_supported()) {
+    const std::size_t full = bases.size() - bases.size() % 8;
+    for (; done < full; done += 8) {
+      pow_p58_x8(std::span<const Fe, 8>(bases.data() + done, 8), std::span<Fe, 8>(roots.data() + done, 8));
+    }
+    if (bases.size() - done > 1) {  // a short tail: padded, still faster than one by one from two
+      std::array<Fe, 8> tail_in{}, tail_out{};
+      tail_in.fill(fe_from_u64(1));
+      std::copy(bases.begin() + static_cast<std::ptrdiff_t>(done), bases.end(), tail_in.begin());
+      pow_p58_x8(tail_in, tail_out);
+      std::copy(tail_out.begin(), tail_out.begin() + static_cast<std::ptrdiff_t>(bases.size() - done),
+                roots.begin() + static_cast<std::ptrdiff_t>(done));
+      done = bases.size();
+    }
+  }
+  for (; done < bases.size(); ++done) roots[done] = fe_pow_p58(bases[done]);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (slot[i] != n) out[i] = finish_decoding(decodings[i], roots[slot[i]]);
+  }
+  return out;
 }
 
 void encode(const Point& p, std::array<std::byte, 32>& out) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "privfin/core/bytes.hpp"
 
@@ -29,6 +30,12 @@ struct Point {
 
 // RFC 8032 §5.1.3 strict decoding (y < p, x = 0 needs a clear sign bit).
 [[nodiscard]] std::optional<Point> decode(ByteView encoding);
+// Each encoding as decode() decodes it. The square roots, most of a
+// decoding's cost, run eight at a time on AVX-512 IFMA where the CPU has
+// it (fe25519_ifma.hpp; allow_simd = false keeps to the portable path, for
+// tests and benchmarks).
+[[nodiscard]] std::vector<std::optional<Point>> decode_many(std::span<const ByteView> encodings,
+                                                            bool allow_simd = true);
 // Encodings are written into 32-byte arrays.
 void encode(const Point& p, std::array<std::byte, 32>& out);
 

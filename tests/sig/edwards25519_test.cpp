@@ -109,6 +109,58 @@ TEST_CASE("edwards25519: strict decoding in both implementations", "[sig][edward
   }
 }
 
+TEST_CASE("edwards25519: decode_many agrees with decode, on both paths", "[sig][edwards25519]") {
+  // Random strings (about half are on no point), valid encodings of random
+  // multiples of B with both signs, and the edge values: y = 0, 1, p - 1,
+  // p and p + 1 (not canonical), 2^255 - 1, x = 0 with the sign bit.
+  auto prg = test_prg();
+  const auto& p = ed25519_curve::field_prime();
+  std::vector<Bytes> encodings;
+  for (const mpz_class& y : {mpz_class(0), mpz_class(1), mpz_class(p - 1), mpz_class(p), mpz_class(p + 1),
+                             mpz_class((mpz_class(1) << 255) - 1)}) {
+    Bytes enc = bigint::to_bytes_le(y, 32);
+    encodings.push_back(enc);
+    enc[31] |= std::byte{0x80};
+    encodings.push_back(enc);
+  }
+  for (int i = 0; i < 40; ++i) {
+    Bytes random(32);
+    prg.fill(std::span<std::byte>(random));
+    encodings.push_back(random);
+    Bytes scalar(32);
+    prg.fill(std::span<std::byte>(scalar));
+    scalar[31] &= std::byte{0x0f};
+    encodings.push_back(encode_fast(fast::double_mul(scalar, fast::base_point(), Bytes(32), fast::base_point())));
+  }
+  encodings.push_back(Bytes(31));  // the wrong size
+  std::vector<ByteView> views(encodings.begin(), encodings.end());
+  // Every count from 0 to 17 (the vector path's full groups and its
+  // padded tail) and the whole list.
+  std::vector<std::size_t> counts;
+  for (std::size_t n = 0; n <= 17; ++n) counts.push_back(n);
+  counts.push_back(views.size());
+  std::size_t valid = 0;
+  for (const bool simd : {false, true}) {
+    for (const std::size_t n : counts) {
+      const std::span<const ByteView> some(views.data() + views.size() - n, n);
+      const auto many = fast::decode_many(some, simd);
+      REQUIRE(many.size() == n);
+      for (std::size_t i = 0; i < n; ++i) {
+        INFO("simd " << simd << ", " << n << " encodings, " << to_hex(some[i]));
+        const auto one = fast::decode(some[i]);
+        REQUIRE(many[i].has_value() == one.has_value());
+        if (!one) continue;
+        CHECK(encode_fast(*many[i]) == encode_fast(*one));
+        CHECK(encode_fast(*many[i]) == Bytes(some[i].begin(), some[i].end()));
+        // T = XY/Z is kept: an addition with it matches the reference.
+        CHECK(encode_fast(fast::add(*many[i], fast::base_point())) == encode_fast(fast::add(*one, fast::base_point())));
+        if (n == views.size()) ++valid;
+      }
+    }
+  }
+  CHECK(valid > 80);  // the multiples of B and the valid edges, on both paths
+}
+
 TEST_CASE("edwards25519: multi-scalar multiplication, Straus and Pippenger, against the reference",
           "[sig][edwards25519]") {
   auto prg = test_prg();

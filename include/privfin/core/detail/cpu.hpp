@@ -1,7 +1,8 @@
 // privfin/core/detail/cpu.hpp — what this CPU and its OS can run, asked
 // once per process: the instruction-set extensions that the library's
 // run-time dispatched paths need (AES-GCM and AES-CTR with VAES, the Rep3
-// kernels, the bit transposition, OT extension's carry-less sums).
+// kernels, the bit transposition, OT extension's carry-less sums, the
+// eight-lane square roots of Ed25519 batch verification).
 //
 //   const auto& cpu = detail::cpu_features();
 //   if (cpu.avx512_usable() && cpu.vaes) { ... }
@@ -26,6 +27,7 @@ struct CpuFeatures {
   bool avx512bw = false;
   bool avx512vl = false;
   bool avx512vbmi = false;
+  bool avx512ifma = false;  // 52-bit integer multiply-add
   bool vaes = false;
   bool vpclmulqdq = false;
 
