@@ -454,6 +454,9 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
     case NodeMessageKind::transaction:  // admitted or not, not sent on
       gossiped_.push_back(std::move(m.payload));  // at the end of the turn: admit_gossiped
       break;
+    case NodeMessageKind::transactions:
+      for (auto& tx : m.txs) gossiped_.push_back(std::move(tx));
+      break;
     case NodeMessageKind::sync_request: {
       const auto& ledger = app_store_.ledger();
       std::vector<consensus::Decision> blocks;
@@ -569,9 +572,27 @@ consensus::TxVerdict Node::submit(ByteView tx) {
 std::vector<consensus::TxVerdict> Node::submit_many(std::span<const Bytes> txs) {
   if (!started_) throw InvalidArgument("Node: submit before start");
   auto verdicts = executor_->submit_many(txs);
+  // The admitted ones go to the peers together, in messages of at most
+  // NodeMessage's gossip limits: one message instead of one per
+  // transaction, and the receivers verify their signatures as one batch.
+  std::vector<Bytes> batch;
+  std::size_t batch_bytes = 0;
+  const auto send = [&] {
+    if (batch.empty()) return;
+    counts_.sends_refused += bus_.broadcast(NodeMessage::transactions(std::move(batch)).to_bytes());
+    batch.clear();
+    batch_bytes = 0;
+  };
   for (std::size_t i = 0; i < txs.size(); ++i) {
-    if (verdicts[i].ok()) gossip_admitted(txs[i]);
+    if (!verdicts[i].ok()) continue;
+    note_admitted(txs[i]);
+    if (batch.size() == NodeMessage::max_gossip_txs || batch_bytes + txs[i].size() > NodeMessage::max_gossip_bytes) {
+      send();
+    }
+    batch.push_back(txs[i]);
+    batch_bytes += txs[i].size();
   }
+  send();
   return verdicts;
 }
 

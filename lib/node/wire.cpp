@@ -23,6 +23,22 @@ NodeMessage NodeMessage::transaction(Bytes tx) {
   return m;
 }
 
+NodeMessage NodeMessage::transactions(std::vector<Bytes> txs) {
+  std::size_t bytes = 0;
+  for (const auto& tx : txs) {
+    if (tx.empty()) throw InvalidArgument("NodeMessage: an empty transaction in a gossiped batch");
+    bytes += tx.size();
+  }
+  if (txs.empty() || txs.size() > max_gossip_txs || bytes > max_gossip_bytes) {
+    throw InvalidArgument("NodeMessage: a gossiped batch holds 1 to " + std::to_string(max_gossip_txs) +
+                          " transactions of at most " + std::to_string(max_gossip_bytes) + " bytes together");
+  }
+  NodeMessage m;
+  m.kind = NodeMessageKind::transactions;
+  m.txs = std::move(txs);
+  return m;
+}
+
 NodeMessage NodeMessage::sync_request(Height from, Height to) {
   if (from == 0 || from > to) throw InvalidArgument("NodeMessage: a sync request needs 1 <= from <= to");
   NodeMessage m;
@@ -117,6 +133,10 @@ Bytes NodeMessage::to_bytes() const {
       w.u64(from).varint(sets.size());
       for (const auto& s : sets) s.write(w);
       break;
+    case NodeMessageKind::transactions:
+      w.varint(txs.size());
+      for (const auto& tx : txs) w.bytes(tx);
+      break;
   }
   return std::move(w).take();
 }
@@ -138,6 +158,21 @@ NodeMessage NodeMessage::from_bytes(ByteView bytes, const consensus::Limits& lim
       const auto p = r.bytes("transaction", limits.max_body);
       if (p.empty()) throw DecodeError("node message: empty transaction");
       m.payload.assign(p.begin(), p.end());
+      break;
+    }
+    case static_cast<std::uint8_t>(NodeMessageKind::transactions): {
+      m.kind = NodeMessageKind::transactions;
+      const std::size_t count = r.length("gossiped transaction count", max_gossip_txs);
+      if (count == 0) throw DecodeError("node message: an empty gossiped batch");
+      m.txs.reserve(std::min(count, r.remaining() / 2));  // each takes at least two bytes
+      std::size_t total = 0;
+      for (std::size_t i = 0; i < count; ++i) {
+        const auto p = r.bytes("gossiped transaction", limits.max_body);
+        if (p.empty()) throw DecodeError("node message: gossiped transaction " + std::to_string(i) + " is empty");
+        total += p.size();
+        if (total > max_gossip_bytes) throw DecodeError("node message: a gossiped batch over its byte limit");
+        m.txs.emplace_back(p.begin(), p.end());
+      }
       break;
     }
     case static_cast<std::uint8_t>(NodeMessageKind::sync_request):

@@ -4,7 +4,7 @@
 // Oracles: no crash, only DecodeError; a decoded value re-encodes and
 // decodes to itself; a sync response never holds more than
 // max_sync_blocks, in height order; a validators message at most max_sets
-// sets.
+// sets; a gossiped batch at most max_gossip_txs non-empty transactions.
 #include <cstdint>
 
 #include "privfin/core/error.hpp"
@@ -26,6 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto m = node::NodeMessage::from_bytes(bytes);
       fuzz::require(m.blocks.size() <= node::NodeMessage::max_sync_blocks);
       fuzz::require(m.sets.size() <= node::NodeMessage::max_sets);
+      fuzz::require(m.txs.size() <= node::NodeMessage::max_gossip_txs);
+      for (const auto& tx : m.txs) fuzz::require(!tx.empty());
       for (std::size_t i = 1; i < m.blocks.size(); ++i) {
         fuzz::require(m.blocks[i].block.header.height == m.blocks[i - 1].block.header.height + 1);
       }

@@ -31,6 +31,7 @@ TEST_CASE("node wire: every kind round-trips - truncations and bit flips are ref
       NodeMessage::validators_request(40),
       NodeMessage::validators(40, {set, reweighted, reweighted}),
       NodeMessage::validators(40, {}),
+      NodeMessage::transactions({Bytes{std::byte{7}}, Bytes(300, std::byte{0x55}), Bytes{std::byte{9}, std::byte{8}}}),
   };
   for (const auto& m : samples) {
     const Bytes wire = m.to_bytes();
@@ -48,7 +49,7 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
     for (int v : bytes) b.push_back(static_cast<std::byte>(v));
     return NodeMessage::from_bytes(b);
   };
-  CHECK_THROWS_AS(decode({1, 12}), DecodeError);                       // unknown kind
+  CHECK_THROWS_AS(decode({1, 13}), DecodeError);                       // unknown kind
   CHECK_THROWS_AS(decode({1, 11, 1, 0, 0, 0, 0, 0, 0, 0, 4}), DecodeError);  // 4 validator sets announced
   CHECK_THROWS_AS(decode({1, 11, 1, 0, 0, 0, 0, 0, 0, 0, 1}), DecodeError);  // 1 announced, none there
   CHECK_THROWS_AS(NodeMessage::validators(1, std::vector<consensus::ValidatorSet>(4)),
@@ -66,6 +67,31 @@ TEST_CASE("node wire: lying counts, wrong kinds and bad ranges are refused befor
   CHECK_THROWS_AS(decode({1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}), DecodeError);  // from 0
   CHECK_THROWS_AS(decode({1, 3, 5, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0}), DecodeError);  // from > to
   CHECK_THROWS_AS(NodeMessage::sync_request(0, 1), InvalidArgument);
+  // Gossiped batches: none, an empty one inside, a count over the limit or
+  // over what the bytes hold, and too many bytes together.
+  CHECK_THROWS_AS(decode({1, 12, 0}), DecodeError);
+  CHECK_THROWS_AS(decode({1, 12, 2, 1, 5, 0}), DecodeError);
+  CHECK_THROWS_AS(decode({1, 12, 0x91, 0x4e}), DecodeError);          // 10,001 announced
+  CHECK_THROWS_AS(decode({1, 12, 0x90, 0x4e, 1, 5}), DecodeError);    // 10,000 announced, one there
+  CHECK_THROWS_AS(NodeMessage::transactions({}), InvalidArgument);
+  CHECK_THROWS_AS(NodeMessage::transactions({Bytes{std::byte{1}}, Bytes{}}), InvalidArgument);
+  CHECK_THROWS_AS(NodeMessage::transactions(std::vector<Bytes>(NodeMessage::max_gossip_txs + 1, Bytes(1))),
+                  InvalidArgument);
+  {
+    std::vector<Bytes> big(5, Bytes(NodeMessage::max_gossip_bytes / 4, std::byte{1}));
+    CHECK_THROWS_AS(NodeMessage::transactions(big), InvalidArgument);
+    Writer over;
+    over.version(1).u8(12).varint(big.size());
+    for (const auto& tx : big) over.bytes(tx);
+    consensus::Limits limits;
+    limits.max_body = NodeMessage::max_gossip_bytes;  // each fits; together they do not
+    CHECK_THROWS_AS(NodeMessage::from_bytes(over.data(), limits), DecodeError);
+    big.pop_back();
+    Writer fits;
+    fits.version(1).u8(12).varint(big.size());
+    for (const auto& tx : big) fits.bytes(tx);
+    CHECK(NodeMessage::from_bytes(fits.data(), limits).txs == big);
+  }
   const auto chain = test::make_chain(4, 3);
   // Blocks out of order, and a non-decision inside a sync response.
   std::vector<consensus::Decision> swapped = {chain.decisions[1], chain.decisions[0]};

@@ -22,6 +22,9 @@
 //   validators_request (10): u64 height (which sets sign it and the next two?)
 //   validators (11):      u64 height, varint count (at most 3), count x ValidatorSet
 //                         (consensus/types.hpp): the sets of height, height + 1, ...
+//   transactions (12):    varint count (1 to max_gossip_txs), count x bytes (each
+//                         like a transaction's; together at most max_gossip_bytes):
+//                         a client's batch gossiped as one message
 // and nothing after. from_bytes checks every length against the bytes that
 // remain before allocating and throws DecodeError naming the field; it
 // does not verify certificates (the engine does, on BlockSynced).
@@ -50,6 +53,7 @@ enum class NodeMessageKind : std::uint8_t {
   chunk = 9,
   validators_request = 10,
   validators = 11,
+  transactions = 12,
 };
 
 struct NodeMessage {
@@ -66,9 +70,17 @@ struct NodeMessage {
   std::vector<Decision> blocks;  // sync_response, in height order
   std::vector<consensus::ValidatorSet> sets;  // validators: of heights from, from + 1, ...
   static constexpr std::size_t max_sets = 3;
+  std::vector<Bytes> txs;      // transactions
+  // A gossiped batch: at most as many transactions as the client API takes
+  // in one POST, and as many bytes as a block body.
+  static constexpr std::size_t max_gossip_txs = 10'000;
+  static constexpr std::size_t max_gossip_bytes = std::size_t{1} << 20;
 
   [[nodiscard]] static NodeMessage consensus(Bytes engine_message);
   [[nodiscard]] static NodeMessage transaction(Bytes tx);
+  // InvalidArgument if txs is empty, holds an empty transaction, or is
+  // over max_gossip_txs or max_gossip_bytes.
+  [[nodiscard]] static NodeMessage transactions(std::vector<Bytes> txs);
   [[nodiscard]] static NodeMessage sync_request(Height from, Height to);
   [[nodiscard]] static NodeMessage sync_response(std::vector<Decision> blocks);
   [[nodiscard]] static NodeMessage status(const Hash32& genesis, Height height);
