@@ -112,6 +112,44 @@ TEST_CASE("signature cache: verify_many checks a batch at once - later verdicts 
   CHECK(none.batch_checked() == 0);
 }
 
+TEST_CASE("signature cache: verify() after verify_many() in the same order answers from the batch's bytes - the "
+          "verdicts are a fresh cache's",
+          "[consensus][apps][cache]") {
+  Prg prg(Prg::Seed{std::byte{8}});
+  const auto key = sig::Ed25519SecretKey::generate(prg);
+  std::vector<SignedTx> txs;
+  for (std::uint64_t n = 0; n < 40; ++n) txs.push_back(SignedTx::make(key, "chain", 1, n, Bytes{std::byte{6}}));
+  txs[17].signature[3] ^= std::byte{1};  // a bad one inside: its part of the batch is checked one by one
+  std::vector<Bytes> encoded;
+  for (const auto& t : txs) encoded.push_back(t.to_bytes());
+  SignatureCache cache(1000);
+  cache.verify_many(encoded, "chain");
+  // In order, as check_tx after will_check: every verdict is a fresh
+  // cache's (one verification each).
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    INFO("transaction " << i);
+    SignatureCache fresh(1000);
+    CHECK(cache.verify(encoded[i], txs[i], "chain") == fresh.verify(encoded[i], txs[i], "chain"));
+  }
+  // Another chain id after a batch for "chain": not answered from the batch.
+  cache.verify_many(encoded, "chain");
+  CHECK_FALSE(cache.verify(encoded[0], txs[0], "other-chain"));
+  // A transaction of the same size but other bytes, where the batch's next
+  // one is expected: checked, not taken for it.
+  auto twin = SignedTx::make(key, "chain", 1, 0, Bytes{std::byte{7}});
+  twin.signature[0] ^= std::byte{1};
+  REQUIRE(twin.to_bytes().size() == encoded[0].size());
+  cache.verify_many(encoded, "chain");
+  CHECK_FALSE(cache.verify(twin.to_bytes(), twin, "chain"));
+  CHECK(cache.verify(encoded[0], txs[0], "chain"));
+  // A later verify_many forgets the earlier batch: a bad transaction of
+  // the first is refused after a second batch without it.
+  cache.verify_many(encoded, "chain");
+  cache.verify_many(std::vector<Bytes>(encoded.begin() + 20, encoded.end()), "chain");
+  CHECK_FALSE(cache.verify(encoded[17], txs[17], "chain"));
+  CHECK(cache.verify(encoded[20], txs[20], "chain"));
+}
+
 TEST_CASE("signature cache: the transaction passed last is answered from its bytes - a changed byte is checked "
           "again - a zero-capacity cache keeps nothing",
           "[consensus][apps][cache]") {

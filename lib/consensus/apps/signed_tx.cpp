@@ -143,13 +143,12 @@ bool encodes(ByteView wire, const SignedTx& tx) {
 SignatureCache::SignatureCache(std::size_t capacity) : capacity_(capacity), prg_(random_seed()) {}
 
 void SignatureCache::remember(const Hash32& key) {
-  if (capacity_ == 0 || verified_.contains(key)) return;
-  if (order_.size() >= capacity_) {
+  if (capacity_ == 0 || !verified_.insert(key).second) return;  // one lookup: remembered already, or now
+  order_.push_back(key);
+  if (order_.size() > capacity_) {
     verified_.erase(order_.front());
     order_.pop_front();
   }
-  verified_.insert(key);
-  order_.push_back(key);
 }
 
 bool SignatureCache::verify(const SignedTx& tx, std::string_view chain_id) {
@@ -166,8 +165,20 @@ bool SignatureCache::verify(ByteView wire, const SignedTx& tx, std::string_view 
     ++hits_;
     return true;
   }
-  const Hash32 key = cache_key(chain_id, wire);
-  if (verified_.contains(key)) {
+  // The next transaction of the last verify_many(), known to verify: the
+  // same bytes, so the same verdict, without a hash.
+  bool known = false;
+  if (recent_next_ < recent_ends_.size() && chain_id == recent_chain_id_) {
+    const std::size_t begin = recent_next_ == 0 ? 0 : recent_ends_[recent_next_ - 1];
+    const ByteView recent(recent_bytes_.data() + begin, recent_ends_[recent_next_] - begin);
+    if (std::ranges::equal(wire, recent)) {
+      known = recent_known_[recent_next_];
+      ++recent_next_;
+    }
+  }
+  if (known) {
+    ++hits_;
+  } else if (const Hash32 key = cache_key(chain_id, wire); verified_.contains(key)) {
     ++hits_;
   } else {
     if (!sig::ed25519_verify_cofactored(tx.signer, tx.signed_bytes(chain_id), tx.signature)) return false;
@@ -181,19 +192,35 @@ bool SignatureCache::verify(ByteView wire, const SignedTx& tx, std::string_view 
 }
 
 void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view chain_id) {
+  recent_bytes_.clear();
+  recent_ends_.clear();
+  recent_known_.clear();
+  recent_next_ = 0;
   // Fewer than two: nothing to batch (verify() does the one), and a
   // single transaction's admission need not pay for a lookup here too.
   if (capacity_ == 0 || txs.size() < 2) return;
+  recent_chain_id_.assign(chain_id);
+  for (const auto& bytes : txs) {
+    recent_bytes_.insert(recent_bytes_.end(), bytes.begin(), bytes.end());
+    recent_ends_.push_back(recent_bytes_.size());
+  }
+  recent_known_.assign(txs.size(), false);
   struct Unchecked {
     SignedTx tx;
     Bytes message;
     Hash32 key;
+    std::size_t position = 0;  // in txs
   };
   std::vector<Unchecked> unchecked;
-  for (const auto& bytes : txs) {
+  for (std::size_t position = 0; position < txs.size(); ++position) {
+    const auto& bytes = txs[position];
     Unchecked u;
+    u.position = position;
     u.key = cache_key(chain_id, bytes);
-    if (verified_.contains(u.key)) continue;  // remembered: not decoded again
+    if (verified_.contains(u.key)) {  // remembered: not decoded again
+      recent_known_[position] = true;
+      continue;
+    }
     try {
       u.tx = SignedTx::from_bytes(bytes);  // a decoded signer and signature have their sizes
     } catch (const DecodeError&) {
@@ -213,7 +240,10 @@ void SignatureCache::verify_many(std::span<const Bytes> txs, std::string_view ch
     }
     batch_checked_ += count;
     if (sig::ed25519_verify_batch(entries, prg_)) {
-      for (std::size_t i = first; i < first + count; ++i) remember(unchecked[i].key);
+      for (std::size_t i = first; i < first + count; ++i) {
+        remember(unchecked[i].key);
+        recent_known_[unchecked[i].position] = true;
+      }
       return;
     }
     if (count <= min_batch) return;  // verify() decides these one by one
