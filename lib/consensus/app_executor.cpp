@@ -138,9 +138,10 @@ std::size_t AppExecutor::recheck(std::size_t max_txs) {
   return pending_rechecks();
 }
 
-TxVerdict AppExecutor::submit(ByteView tx) {
+TxVerdict AppExecutor::submit(ByteView tx) { return submit(tx, id_of(tx)); }
+
+TxVerdict AppExecutor::submit(ByteView tx, const Hash32& id) {
   (void)recheck(mempool_.size());  // the check state must hold every transaction before it
-  Hash32 id = id_of(tx);
   if (mempool_ids_.contains(id)) return {TxCode::invalid, "already in the mempool"};
   if (mempool_.size() >= config_.max_txs || mempool_bytes_ + tx.size() > config_.max_bytes) {
     return {TxCode::invalid, "mempool full"};
@@ -159,7 +160,11 @@ std::vector<TxVerdict> AppExecutor::submit_many(std::span<const Bytes> txs) {
   app_.will_check(txs);
   std::vector<TxVerdict> verdicts;
   verdicts.reserve(txs.size());
-  for (const auto& tx : txs) verdicts.push_back(submit(tx));
+  submitted_ids_.clear();
+  for (const auto& tx : txs) {
+    submitted_ids_.push_back(id_of(tx));
+    verdicts.push_back(submit(tx, submitted_ids_.back()));
+  }
   return verdicts;
 }
 

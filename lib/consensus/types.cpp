@@ -47,12 +47,6 @@ std::vector<bool> read_bitmap(Reader& r, std::string_view field, std::size_t max
 
 }  // namespace detail
 
-std::size_t SaltedHash32::operator()(const Hash32& h) const noexcept {
-  std::uint64_t x = 0;
-  for (std::size_t i = 0; i < 8; ++i) x = (x << 8U) | std::to_integer<std::uint64_t>(h.v[i]);
-  return static_cast<std::size_t>(mix64(x ^ salt));  // the salt reaches every bit
-}
-
 SaltedHash32 SaltedHash32::salted() { return SaltedHash32{Prg(random_seed()).next_u64()}; }
 
 namespace {

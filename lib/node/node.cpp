@@ -321,8 +321,7 @@ void Node::observe_engine() {
   seen_since_ = t;
 }
 
-void Node::note_admitted(ByteView tx) {
-  const Hash32 h{Sha256::hash(tx)};
+void Node::note_admitted(const Hash32& h) {
   if (!admitted_at_.emplace(h, std::chrono::steady_clock::now()).second) return;
   admitted_order_.push_back(h);
   while (admitted_order_.size() > settings_.mempool_max_txs) {
@@ -558,7 +557,7 @@ void Node::run_mailbox() {
 }
 
 void Node::gossip_admitted(ByteView tx) {
-  note_admitted(tx);
+  note_admitted(Hash32{Sha256::hash(tx)});
   counts_.sends_refused += bus_.broadcast(NodeMessage::transaction(Bytes(tx.begin(), tx.end())).to_bytes());
 }
 
@@ -585,7 +584,7 @@ std::vector<consensus::TxVerdict> Node::submit_many(std::span<const Bytes> txs) 
   };
   for (std::size_t i = 0; i < txs.size(); ++i) {
     if (!verdicts[i].ok()) continue;
-    note_admitted(txs[i]);
+    note_admitted(executor_->submitted_ids()[i]);
     if (batch.size() == NodeMessage::max_gossip_txs || batch_bytes + txs[i].size() > NodeMessage::max_gossip_bytes) {
       send();
     }
@@ -600,7 +599,7 @@ void Node::admit_gossiped() {
   if (gossiped_.empty()) return;
   const auto verdicts = executor_->submit_many(gossiped_);
   for (std::size_t i = 0; i < gossiped_.size(); ++i) {
-    if (verdicts[i].ok()) note_admitted(gossiped_[i]);
+    if (verdicts[i].ok()) note_admitted(executor_->submitted_ids()[i]);
   }
   gossiped_.clear();
 }

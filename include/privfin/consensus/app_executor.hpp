@@ -133,6 +133,10 @@ class AppExecutor {
   // same verdicts, cheaper for an application that batches (the reference
   // applications verify the batch's signatures at once).
   [[nodiscard]] std::vector<TxVerdict> submit_many(std::span<const Bytes> txs);
+  // The ids (SHA-256) of the last submit_many()'s transactions, in its
+  // order, as the mempool keys them: a caller that indexes them too need
+  // not hash again.
+  [[nodiscard]] std::span<const Hash32> submitted_ids() const noexcept { return submitted_ids_; }
   // Transactions waiting, re-checked or not.
   [[nodiscard]] std::size_t mempool_size() const noexcept { return mempool_.size(); }
   [[nodiscard]] std::size_t mempool_bytes() const noexcept { return mempool_bytes_; }
@@ -169,6 +173,7 @@ class AppExecutor {
   void require_next(Height h, const char* what) const;
   // check_tx against the check state, then its effects applied there.
   [[nodiscard]] TxVerdict admit(ByteView tx, CheckKind kind);
+  [[nodiscard]] TxVerdict submit(ByteView tx, const Hash32& id);
   class CheckState;
   Application& app_;
   CheckedApplication checked_;
@@ -186,6 +191,7 @@ class AppExecutor {
   std::size_t mempool_bytes_ = 0;
   FinalizeResult last_result_;
   std::vector<Hash32> committed_ids_;
+  std::vector<Hash32> submitted_ids_;
 };
 
 }  // namespace privfin::consensus

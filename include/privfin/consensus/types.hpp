@@ -23,6 +23,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -35,6 +36,7 @@
 #include "privfin/core/bytes.hpp"
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
 
 namespace privfin::consensus {
 
@@ -57,9 +59,14 @@ struct Hash32 {
 // (salted()), so that whoever chooses the hashed data (a client, a peer)
 // cannot grind many keys into one bucket. Cheaper than an ordered map's
 // O(log n) 32-byte compares, and than hashing a std::string of the digest.
+// Inline: hash maps call it for every lookup, insertion and erasure.
 struct SaltedHash32 {
   std::uint64_t salt = 0;
-  [[nodiscard]] std::size_t operator()(const Hash32& h) const noexcept;
+  [[nodiscard]] std::size_t operator()(const Hash32& h) const noexcept {
+    std::uint64_t x = 0;
+    std::memcpy(&x, h.v.data(), sizeof x);
+    return static_cast<std::size_t>(mix64(x ^ salt));  // the salt reaches every bit
+  }
   [[nodiscard]] static SaltedHash32 salted();  // a fresh random salt
 };
 

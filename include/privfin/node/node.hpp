@@ -27,9 +27,9 @@
 // sync: NodeSettings::snapshot_interval, node/state_sync.hpp). Transactions:
 // submit() runs check_tx and, if admitted, sends the transaction to every
 // peer, which admits it in turn (de-duplicated by hash, not sent on);
-// submit_many() and the gossip of one poll turn announce their batch to
-// the application first (Application::will_check: signatures checked in
-// one batch equation).
+// submit_many() sends what it admitted as one message, and it and the
+// gossip of one poll turn announce their batch to the application first
+// (Application::will_check: signatures checked in one batch equation).
 // Evidence of equivocation is kept in the ledger (evidence()), counted
 // (status()) and reported through NodeSettings::on_event, as are
 // rejections. Other threads reach the node
@@ -233,7 +233,7 @@ class Node {
   void event(std::string_view what, const std::string& detail) const;
   // After each engine input: time per step and missed rounds.
   void observe_engine();
-  void note_admitted(ByteView tx);
+  void note_admitted(const Hash32& tx_hash);
   // A transaction this node admitted from a client: noted and sent to every peer.
   void gossip_admitted(ByteView tx);
   // Peers' gossiped transactions of this turn, admitted together after the
