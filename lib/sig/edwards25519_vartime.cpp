@@ -381,11 +381,11 @@ std::vector<std::optional<Point>> decode_many(std::span<const ByteView> encoding
   const std::size_t n = encodings.size();
   std::vector<std::optional<Point>> out(n);
   std::vector<Decoding> decodings(n);
-  // The bases of the canonical encodings, padded to a multiple of eight
-  // with 1 for the vector path (their results are not used); encoding i's
-  // base is bases[slot[i]], or slot[i] = n if it is not canonical.
+  // The bases of the canonical encodings: encoding i's is bases[slot[i]],
+  // or slot[i] = n if it is not canonical. The vector path takes eight at
+  // a time and pads a short tail with 1 (whose results are not used).
   std::vector<Fe> bases;
-  bases.reserve(n + 8);
+  bases.reserve(n);
   std::vector<std::size_t> slot(n, n);
   for (std::size_t i = 0; i < n; ++i) {
     if (const auto base = start_decoding(encodings[i], decodings[i])) {
