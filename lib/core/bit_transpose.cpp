@@ -5,17 +5,8 @@
 
 #include <cstddef>
 
+#include "privfin/core/detail/avx512_intrinsics.hpp"
 #include "privfin/core/detail/cpu.hpp"
-
-#if defined(__x86_64__)
-#if !defined(__clang__)
-// GCC 12 warns about the "undefined" pass-through operand inside some
-// AVX-512 intrinsics (see lib/net/aes_gcm_vaes.cpp); a false positive.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#endif
 
 namespace privfin::detail {
 

@@ -7,13 +7,7 @@
 // of core/detail/cpu.hpp.
 #include "privfin/mpc/detail/kernels.hpp"
 
-#if !defined(__clang__)
-// GCC 12 warns about the "undefined" pass-through operand inside some
-// AVX-512 intrinsics (see lib/net/aes_gcm_vaes.cpp); a false positive.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+#include "privfin/core/detail/avx512_intrinsics.hpp"
 
 #include <array>
 

@@ -14,15 +14,7 @@
 // rest of the program stays portable.
 #include "aes_gcm_vaes.hpp"
 
-// GCC 12 warns that the "undefined" pass-through operand inside some
-// AVX-512 intrinsics (broadcast, extract) is used uninitialized; those lanes
-// are fully overwritten, so the warning is a false positive of the header.
-// Clang does not warn there and does not know -Wmaybe-uninitialized.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+#include "privfin/core/detail/avx512_intrinsics.hpp"
 
 #include <cstring>
 

@@ -10,19 +10,8 @@
 // the fold, under 2^61 after it, so nothing overflows 64 bits.
 #include "fe25519_ifma.hpp"
 
+#include "privfin/core/detail/avx512_intrinsics.hpp"
 #include "privfin/core/detail/cpu.hpp"
-
-#if defined(__x86_64__)
-// GCC 12 warns that the "undefined" pass-through operand inside some
-// AVX-512 intrinsics (set1, setzero) is used uninitialized: a false
-// positive of its header, as in lib/net/aes_gcm_vaes.cpp. Clang does not
-// warn there and does not know -Wmaybe-uninitialized.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#endif
 
 namespace privfin::sig::detail::ed {
 
