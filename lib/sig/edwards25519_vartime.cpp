@@ -101,38 +101,21 @@ Fe fe_from_u64(std::uint64_t x) {
   return reduce_wide(r0, r1, r2, r3, r4);
 }
 
-Fe fe_sq_n(Fe a, int n) {
-  for (int i = 0; i < n; ++i) a = fe_sq(a);
-  return a;
+// z raised by an addition chain (the header's ChainStep).
+Fe run_chain(const Fe& z, const std::array<ChainStep, 12>& chain) {
+  std::array<Fe, 13> x;
+  x[0] = z;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    Fe t = x[chain[i].from];
+    for (unsigned k = 0; k < chain[i].squarings; ++k) t = fe_sq(t);
+    x[i + 1] = fe_mul(t, x[chain[i].times]);
+  }
+  return x[12];
 }
 
-// Returns z^(2^250 - 1) and z^11 (the shared part of inversion and the
-// square-root exponent).
-void fe_pow_2_250_1(const Fe& z, Fe& z_250_0, Fe& z11) {
-  const Fe z2 = fe_sq(z);
-  const Fe z9 = fe_mul(fe_sq_n(z2, 2), z);
-  z11 = fe_mul(z9, z2);
-  const Fe z_5_0 = fe_mul(fe_sq(z11), z9);
-  const Fe z_10_0 = fe_mul(fe_sq_n(z_5_0, 5), z_5_0);
-  const Fe z_20_0 = fe_mul(fe_sq_n(z_10_0, 10), z_10_0);
-  const Fe z_40_0 = fe_mul(fe_sq_n(z_20_0, 20), z_20_0);
-  const Fe z_50_0 = fe_mul(fe_sq_n(z_40_0, 10), z_10_0);
-  const Fe z_100_0 = fe_mul(fe_sq_n(z_50_0, 50), z_50_0);
-  const Fe z_200_0 = fe_mul(fe_sq_n(z_100_0, 100), z_100_0);
-  z_250_0 = fe_mul(fe_sq_n(z_200_0, 50), z_50_0);
-}
+Fe fe_invert(const Fe& z) { return run_chain(z, invert_chain); }
 
-Fe fe_invert(const Fe& z) {
-  Fe z_250_0, z11;
-  fe_pow_2_250_1(z, z_250_0, z11);
-  return fe_mul(fe_sq_n(z_250_0, 5), z11);  // z^(2^255 - 21) = z^(p - 2)
-}
-
-Fe fe_pow_p58(const Fe& z) {
-  Fe z_250_0, z11;
-  fe_pow_2_250_1(z, z_250_0, z11);
-  return fe_mul(fe_sq_n(z_250_0, 2), z);  // z^(2^252 - 3) = z^((p - 5) / 8)
-}
+Fe fe_pow_p58(const Fe& z) { return run_chain(z, pow_p58_chain); }
 
 // The canonical value in [0, p) as 32 little-endian bytes.
 void fe_to_bytes(const Fe& a, std::array<std::byte, 32>& out) {

@@ -25,6 +25,24 @@ struct Point {
   Fe x, y, z, t;
 };
 
+// The addition chains of the field's two large powers, written once for
+// the portable arithmetic here and the eight-lane one (fe25519_ifma.hpp):
+// x_0 = z, and step i makes x_{i+1} = x_from^(2^squarings) * x_times. The
+// first eleven steps are ref10's way to z^(2^250 - 1) (x_1 = z^2, x_2 = z^9,
+// x_3 = z^11, then z^(2^k - 1) for k = 5, 10, 20, 40, 50, 100, 200, 250);
+// the last makes the inverse z^(p - 2) = z^(2^255 - 21) or the square
+// root's power z^((p - 5) / 8) = z^(2^252 - 3). 11 multiplications and 254
+// or 251 squarings.
+struct ChainStep {
+  std::uint8_t from, squarings, times;
+};
+[[nodiscard]] constexpr std::array<ChainStep, 12> chain_through_2_250_1(ChainStep last) {
+  return {{{0, 0, 0}, {1, 2, 0}, {2, 0, 1}, {3, 1, 2}, {4, 5, 4}, {5, 10, 5}, {6, 20, 6}, {7, 10, 5}, {8, 50, 8},
+           {9, 100, 9}, {10, 50, 8}, last}};
+}
+inline constexpr std::array<ChainStep, 12> invert_chain = chain_through_2_250_1({11, 5, 3});
+inline constexpr std::array<ChainStep, 12> pow_p58_chain = chain_through_2_250_1({11, 2, 0});
+
 [[nodiscard]] Point identity();
 [[nodiscard]] const Point& base_point();
 

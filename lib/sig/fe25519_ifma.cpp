@@ -10,27 +10,41 @@
 // the fold, under 2^61 after it, so nothing overflows 64 bits.
 #include "fe25519_ifma.hpp"
 
+#include <array>
+
 #include "privfin/core/detail/avx512_intrinsics.hpp"
 #include "privfin/core/detail/cpu.hpp"
 
 namespace privfin::sig::detail::ed {
 
 #if defined(__x86_64__)
+// Everything between here and "pop_options" may use AVX-512 IFMA; it runs
+// only behind pow_p58_x8_supported(), which is compiled after it for the
+// baseline CPU. Clang ignores "#pragma GCC target"; its own pragma
+// attaches the same target attribute to every function in the region (as
+// in lib/net/aes_gcm_vaes.cpp).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512ifma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512ifma")
+#endif
+
 namespace {
 
 struct F8 {
   __m512i l[5];
 };
 
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline __m512i mask51() { return _mm512_set1_epi64((std::int64_t{1} << 51) - 1); }
+[[gnu::always_inline]] inline __m512i mask51() { return _mm512_set1_epi64((std::int64_t{1} << 51) - 1); }
 
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline __m512i times19(__m512i x) {
+[[gnu::always_inline]] inline __m512i times19(__m512i x) {
   return _mm512_add_epi64(_mm512_add_epi64(x, _mm512_slli_epi64(x, 1)), _mm512_slli_epi64(x, 4));
 }
 
 // Columns c[0..4] (each below 2^62) into limbs below 2^52: limb 0 below
 // 2^51, limb 1 at most 2^51, the others below 2^51.
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline F8 carry_columns(__m512i c0, __m512i c1, __m512i c2, __m512i c3, __m512i c4) {
+[[gnu::always_inline]] inline F8 carry_columns(__m512i c0, __m512i c1, __m512i c2, __m512i c3, __m512i c4) {
   const __m512i m = mask51();
   c1 = _mm512_add_epi64(c1, _mm512_srli_epi64(c0, 51));
   c0 = _mm512_and_si512(c0, m);
@@ -48,14 +62,14 @@ struct F8 {
 }
 
 // lo[k] + 2 hi[k] per column, columns 5..9 folded times 19, then carried.
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline F8 reduce(const __m512i (&lo)[10], const __m512i (&hi)[10]) {
+[[gnu::always_inline]] inline F8 reduce(const __m512i (&lo)[10], const __m512i (&hi)[10]) {
   __m512i c[10];
   for (int k = 0; k < 10; ++k) c[k] = _mm512_add_epi64(lo[k], _mm512_slli_epi64(hi[k], 1));
   for (int k = 0; k < 5; ++k) c[k] = _mm512_add_epi64(c[k], times19(c[k + 5]));
   return carry_columns(c[0], c[1], c[2], c[3], c[4]);
 }
 
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline F8 mul(const F8& a, const F8& b) {
+[[gnu::always_inline]] inline F8 mul(const F8& a, const F8& b) {
   __m512i lo[10], hi[10];
   for (int k = 0; k < 10; ++k) lo[k] = hi[k] = _mm512_setzero_si512();
   for (int i = 0; i < 5; ++i) {
@@ -68,7 +82,7 @@ struct F8 {
 }
 
 // The ten cross products a_i a_j (i < j) once, doubled by a shift.
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline F8 sq(const F8& a) {
+[[gnu::always_inline]] inline F8 sq(const F8& a) {
   __m512i lo[10], hi[10], cross_lo[10], cross_hi[10];
   for (int k = 0; k < 10; ++k) lo[k] = hi[k] = cross_lo[k] = cross_hi[k] = _mm512_setzero_si512();
   for (int i = 0; i < 5; ++i) {
@@ -86,33 +100,21 @@ struct F8 {
   return reduce(lo, hi);
 }
 
-[[gnu::target("avx512f,avx512ifma"), gnu::always_inline]] inline F8 sq_n(F8 a, int n) {
-  for (int i = 0; i < n; ++i) a = sq(a);
-  return a;
-}
-
-__attribute__((target("avx512f,avx512ifma"))) void pow_p58_avx512(std::span<const Fe, 8> in,
-                                                                  std::span<Fe, 8> out) noexcept {
+void pow_p58_avx512(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept {
   alignas(64) std::uint64_t lanes[5][8];
   for (int i = 0; i < 5; ++i) {
     for (int j = 0; j < 8; ++j) lanes[i][j] = in[static_cast<std::size_t>(j)].v[static_cast<std::size_t>(i)];
   }
-  F8 z;
-  for (int i = 0; i < 5; ++i) z.l[i] = _mm512_load_si512(lanes[i]);
-  z = carry_columns(z.l[0], z.l[1], z.l[2], z.l[3], z.l[4]);  // inputs below 2^54: limbs below 2^52
-  // The chain of the portable fe_pow_p58: z^(2^252 - 3).
-  const F8 z2 = sq(z);
-  const F8 z9 = mul(sq_n(z2, 2), z);
-  const F8 z11 = mul(z9, z2);
-  const F8 z_5_0 = mul(sq(z11), z9);
-  const F8 z_10_0 = mul(sq_n(z_5_0, 5), z_5_0);
-  const F8 z_20_0 = mul(sq_n(z_10_0, 10), z_10_0);
-  const F8 z_40_0 = mul(sq_n(z_20_0, 20), z_20_0);
-  const F8 z_50_0 = mul(sq_n(z_40_0, 10), z_10_0);
-  const F8 z_100_0 = mul(sq_n(z_50_0, 50), z_50_0);
-  const F8 z_200_0 = mul(sq_n(z_100_0, 100), z_100_0);
-  const F8 z_250_0 = mul(sq_n(z_200_0, 50), z_50_0);
-  const F8 r = mul(sq_n(z_250_0, 2), z);
+  std::array<F8, pow_p58_chain.size() + 1> x;
+  for (int i = 0; i < 5; ++i) x[0].l[i] = _mm512_load_si512(lanes[i]);
+  x[0] = carry_columns(x[0].l[0], x[0].l[1], x[0].l[2], x[0].l[3], x[0].l[4]);  // inputs below 2^54: limbs below 2^52
+  for (std::size_t i = 0; i < pow_p58_chain.size(); ++i) {  // as the portable run_chain
+    const ChainStep& step = pow_p58_chain[i];
+    F8 t = x[step.from];
+    for (unsigned k = 0; k < step.squarings; ++k) t = sq(t);
+    x[i + 1] = mul(t, x[step.times]);
+  }
+  const F8& r = x.back();
   for (int i = 0; i < 5; ++i) _mm512_store_si512(lanes[i], r.l[i]);
   for (int j = 0; j < 8; ++j) {
     for (int i = 0; i < 5; ++i) out[static_cast<std::size_t>(j)].v[static_cast<std::size_t>(i)] = lanes[i][j];
@@ -120,6 +122,12 @@ __attribute__((target("avx512f,avx512ifma"))) void pow_p58_avx512(std::span<cons
 }
 
 }  // namespace
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
 
 bool pow_p58_x8_supported() noexcept {
   static const bool supported = [] {

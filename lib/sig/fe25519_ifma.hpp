@@ -4,7 +4,7 @@
 // about 250 squarings in a row, and the bulk of decoding the R of every
 // signature in an Ed25519 batch; eight lanes side by side run it several
 // times faster than one element at a time on 64-bit multiplies
-// (docs/performance.md, "Signatures").
+// (docs/signatures.md, "The Rs decoded together").
 //
 // Same radix as the portable code (2^51, five limbs), so elements move
 // between the two without conversion. Public data only (variable time is
