@@ -7,17 +7,10 @@
 // of the program stays portable (the release build is generic x86-64).
 #include "privfin/core/detail/aes_ctr.hpp"
 
-#if !defined(__clang__)
-// GCC 12 warns about the "undefined" pass-through operand of some AVX-512
-// intrinsics (broadcast); those lanes are overwritten (see aes_gcm_vaes.cpp).
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-
 #include <cstring>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/core/detail/avx512_intrinsics.hpp"
 #include "privfin/core/detail/cpu.hpp"
 
 namespace privfin::detail {

@@ -85,5 +85,4 @@ void and_masked(KernelPath path, const KernelInputs& in, const std::uint64_t* pl
   }
 }
 
-
 }  // namespace privfin::mpc::detail
