@@ -271,7 +271,8 @@ TEST_CASE("app executor: the re-check after a commit runs in slices - submit and
   CHECK(transactions_from_bytes(proposal.body).size() == 5);
 }
 
-TEST_CASE("app executor: submit_many gives submit's verdicts, its signatures verified in one batch",
+TEST_CASE("app executor: submit_many gives submit's verdicts, its signatures verified in one batch - and the ids "
+          "it keyed them by",
           "[consensus][app][executor]") {
   // Two executors over two applications and stores: one admits one by one,
   // the other in a batch; every verdict must match.
@@ -301,6 +302,12 @@ TEST_CASE("app executor: submit_many gives submit's verdicts, its signatures ver
     AppExecutor exec(app, store, ExecutorConfig{"test-chain", 100, 1 << 20});
     exec.init_chain(genesis);
     batched = exec.submit_many(txs);
+    // The ids it keys the mempool by, in the batch's order, refused ones too.
+    const auto ids = exec.submitted_ids();
+    REQUIRE(ids.size() == txs.size());
+    for (std::size_t i = 0; i < txs.size(); ++i) CHECK(ids[i].v == Sha256::hash(txs[i]));
+    (void)exec.submit_many(std::span(txs).first(2));
+    CHECK(exec.submitted_ids().size() == 2);  // the last call's only
   }
   REQUIRE(batched.size() == txs.size());
   for (std::size_t i = 0; i < txs.size(); ++i) {

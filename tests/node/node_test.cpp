@@ -391,6 +391,64 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes an
   }
 }
 
+TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch gossiped by a peer is admitted and "
+          "committed",
+          "[node][cluster]") {
+  ThreadCluster t(4);
+  const auto& c = t.c;
+  // Node 0 admits three transfers of 5 at once; validator 3 is a bare bus
+  // that watches what node 0 sends it, then gossips two transfers of 11.
+  std::vector<Bytes> first, second;
+  for (std::uint64_t nonce = 0; nonce < 3; ++nonce) {
+    first.push_back(consensus::apps::Payments::transfer(c.banks[0], c.chain_id, nonce, c.banks[1].public_key(), 5));
+  }
+  for (std::uint64_t nonce = 3; nonce < 5; ++nonce) {
+    second.push_back(consensus::apps::Payments::transfer(c.banks[0], c.chain_id, nonce, c.banks[1].public_key(), 11));
+  }
+  std::atomic<bool> submitted{false};
+  t.start(0, [&](auto& o) {
+    o.each_turn = [&](Node& node) {
+      if (submitted || node.status().height < 2) return;
+      for (const auto& v : node.submit_many(first)) {
+        if (!v.ok()) throw std::runtime_error("transfer refused: " + v.reason);
+      }
+      submitted = true;
+    };
+  });
+  for (std::size_t i = 1; i < 3; ++i) t.start(i);
+  auto peer = net::TcpMessageBus::start(t.net.config, 3, {}, std::move(t.net.listeners[3]));
+  std::vector<NodeMessage> batches_from_0;
+  std::size_t single_transactions_from_0 = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 45s;
+  while (batches_from_0.empty() && std::chrono::steady_clock::now() < deadline) {
+    const auto in = peer->receive(50ms);
+    if (!in || in->from != 0) continue;
+    auto m = NodeMessage::from_bytes(in->message);
+    if (m.kind == NodeMessageKind::transaction) ++single_transactions_from_0;
+    else if (m.kind == NodeMessageKind::transactions) batches_from_0.push_back(std::move(m));
+  }
+  REQUIRE(batches_from_0.size() == 1);
+  CHECK(batches_from_0[0].txs == first);
+  CHECK(single_transactions_from_0 == 0);
+  // The peer's batch, sent until the chain has moved well past it (a copy
+  // that arrives before the first three are admitted is refused, a later
+  // one is a duplicate).
+  const Bytes batch = NodeMessage::transactions(second).to_bytes();
+  const Height from = t.height(1);
+  while (t.height(1) < from + 6 && std::chrono::steady_clock::now() < deadline + 30s) {
+    for (std::size_t to = 0; to < 3; ++to) (void)peer->send(to, batch);
+    std::this_thread::sleep_for(100ms);
+  }
+  t.stop_all();
+  peer->close();
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+    REQUIRE(t.results[i].balance1);
+    CHECK(be64(*t.results[i].balance1) == 3 * 5 + 2 * 11);
+  }
+}
+
 TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "
           "across a restart - the others agree - on both engines",
           "[node][cluster]") {
