@@ -584,6 +584,12 @@ std::vector<consensus::TxVerdict> Node::submit_many(std::span<const Bytes> txs) 
   };
   for (std::size_t i = 0; i < txs.size(); ++i) {
     if (!verdicts[i].ok()) continue;
+    // Larger than a batch may be (an application's own limit may allow it;
+    // peers with a larger max_body take it): alone, as one transaction.
+    if (txs[i].size() > NodeMessage::max_gossip_bytes) {
+      gossip_admitted(txs[i]);
+      continue;
+    }
     note_admitted(executor_->submitted_ids()[i]);
     if (batch.size() == NodeMessage::max_gossip_txs || batch_bytes + txs[i].size() > NodeMessage::max_gossip_bytes) {
       send();
