@@ -6,9 +6,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/write_batch.h>
@@ -58,8 +56,8 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
   // nothing after a damaged record is replayed.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.max_background_jobs = 2;
-  // The hash memtable of tx_index (below) takes one writer at a time; the
-  // ledger has one writer (the node's poll thread) anyway.
+  // The ledger has one writer (the node's poll thread): nothing to gain
+  // from concurrent memtable inserts.
   db_options.allow_concurrent_memtable_write = false;
   // A memtable flush writes a table file of tens of MB and syncs it at the
   // end; on a shared disk that one big sync lands in front of the next
@@ -103,17 +101,19 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
     const Column c = column_at(i);
     const bool hashes = c == Column::state_nodes || c == Column::blocks;
     rocksdb::ColumnFamilyOptions o = hashes ? incompressible : cf_options;
-    if (c == Column::tx_index) {
-      // One key per committed transaction, each a SHA-256 hash: thousands
-      // of inserts per height at random places. In the default skip-list
-      // memtable each walks about twenty levels of a list of up to a
-      // million entries (a cache miss per level: the memtable was 9% of a
-      // node ordering 8-byte commands); hashed on the key's first 4 bytes
-      // into 2^18 short lists, an insert costs a miss or two. 8-byte
-      // commands, 4 nodes: about 22,000 -> 24,500/s (docs/performance.md).
-      // Only point reads and whole-column scans (total_order_seek) use it.
-      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
-      o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(std::size_t{1} << 18));
+    if (c == Column::tx_index || c == Column::state_latest) {
+      // The two families a height writes at random places: one SHA-256
+      // key per committed transaction, and the application keys its
+      // transactions changed. An insert into a skip-list memtable walks
+      // its levels, a cache miss each once the list outgrows the caches;
+      // in a 64 MB memtable (a million entries) that was about 3 us. A
+      // memtable of 8 MB stays mostly in cache: 1.9 us per transaction
+      // key. (A hash-bucket memtable, tried first, inserts in under 1 us
+      // but must sort itself at every flush, and that sort took 13% of a
+      // payments node: 6.5-8.5 us of CPU per key in all, against 2.8 us
+      // here; docs/performance.md.) Smaller flushes, more level-0 files:
+      // their sorted runs merge cheaply.
+      o.write_buffer_size = std::size_t{8} << 20;
     }
     families.emplace_back(std::string(column_name(c)), o);
   }
@@ -164,7 +164,7 @@ void RocksDbStore::write(const WriteBatch& batch, bool sync) {
 
 void RocksDbStore::scan(Column c, ByteView begin, ByteView end, const Visitor& visit) const {
   rocksdb::ReadOptions ro = impl_->read;
-  ro.total_order_seek = true;  // tx_index has a prefix extractor: a scan still visits every key
+  ro.total_order_seek = true;  // a scan visits every key, whatever prefix extractor a family has
   const rocksdb::Slice upper = slice(end);
   if (!end.empty()) ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(c)));
