@@ -227,8 +227,9 @@ const FinalizeResult& AppExecutor::commit(const Decision& decision) {
   // Included transactions leave the mempool (found by the ids kept beside
   // it, not hashed again); the others wait for recheck() against the new
   // state.
-  std::unordered_set<Hash32, SaltedHash32> included(committed_ids_.begin(), committed_ids_.end(), txs.size(),
-                                                    SaltedHash32::salted());
+  Hash32Set included;
+  included.reserve(committed_ids_.size());
+  for (const auto& id : committed_ids_) included.insert(id);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < mempool_.size(); ++i) {
     const Hash32& id = mempool_order_ids_[i];

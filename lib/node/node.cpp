@@ -126,9 +126,7 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
       safety_(store),
       wal_(store),
       evidence_(store),
-      epoch_(std::chrono::steady_clock::now()),
-      committed_txs_(0, consensus::SaltedHash32::salted()),
-      admitted_at_(0, consensus::SaltedHash32::salted()) {
+      epoch_(std::chrono::steady_clock::now()) {
   if (settings_.chain_id.empty()) throw InvalidArgument("Node: the chain id is empty");
   if (genesis_.chain_id != settings_.chain_id) {
     throw InvalidArgument("Node: the genesis names chain '" + genesis_.chain_id + "', the settings '" +
@@ -322,7 +320,7 @@ void Node::observe_engine() {
 }
 
 void Node::note_admitted(const Hash32& h) {
-  if (!admitted_at_.emplace(h, std::chrono::steady_clock::now()).second) return;
+  if (!admitted_at_.try_emplace(h, std::chrono::steady_clock::now())) return;
   admitted_order_.push_back(h);
   while (admitted_order_.size() > settings_.mempool_max_txs) {
     admitted_at_.erase(admitted_order_.front());  // never committed (or long ago): forgotten
@@ -509,11 +507,11 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
   const auto& ids = executor_->committed_ids();  // the block's transactions, hashed once by the executor
   for (std::size_t i = 0; i < ids.size() && i < result.results.size(); ++i) {
     const Hash32& h = ids[i];
-    if (const auto a = admitted_at_.find(h); a != admitted_at_.end()) {
-      metrics_.commit_latency_seconds.observe(seconds_since(a->second));
-      admitted_at_.erase(a);  // its entry in admitted_order_ goes when it reaches the front
+    if (const auto* at = admitted_at_.find(h)) {
+      metrics_.commit_latency_seconds.observe(seconds_since(*at));
+      admitted_at_.erase(h);  // its entry in admitted_order_ goes when it reaches the front
     }
-    if (committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]}).second) {
+    if (committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]})) {
       committed_order_.push_back(h);
     }
   }
@@ -524,9 +522,9 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
 }
 
 std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) const {
-  const auto it = committed_txs_.find(tx_hash);
-  if (it == committed_txs_.end()) return std::nullopt;
-  return it->second;
+  const TxLocation* at = committed_txs_.find(tx_hash);
+  if (at == nullptr) return std::nullopt;
+  return *at;
 }
 
 std::size_t Node::peers_connected() const {

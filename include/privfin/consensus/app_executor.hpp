@@ -43,13 +43,13 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <unordered_set>
 #include <string>
 #include <vector>
 
 #include "privfin/consensus/app_grammar.hpp"
 #include "privfin/consensus/application.hpp"
 #include "privfin/consensus/engine.hpp"
+#include "privfin/consensus/hash32_map.hpp"
 #include "privfin/consensus/memory_state.hpp"
 
 namespace privfin::consensus {
@@ -187,7 +187,7 @@ class AppExecutor {
   std::vector<Bytes> mempool_;
   std::vector<Hash32> mempool_order_ids_;
   std::size_t rechecked_ = 0;          // mempool_[0, rechecked_) are in the check state
-  std::unordered_set<Hash32, SaltedHash32> mempool_ids_{0, SaltedHash32::salted()};  // SHA-256 of each transaction
+  Hash32Set mempool_ids_;  // SHA-256 of each transaction
   std::size_t mempool_bytes_ = 0;
   FinalizeResult last_result_;
   std::vector<Hash32> committed_ids_;

@@ -59,11 +59,11 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 
 #include "privfin/consensus/app_executor.hpp"
 #include "privfin/consensus/application.hpp"
 #include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/hash32_map.hpp"
 #include "privfin/consensus/runtime.hpp"
 #include "privfin/consensus/tendermint.hpp"
 #include "privfin/consensus/adversary.hpp"
@@ -277,7 +277,7 @@ class Node {
   std::deque<std::function<void()>> mailbox_;
   // Hash maps of transaction hashes (consensus::SaltedHash32): ordered maps
   // of up to 100,000 hashes cost a loaded node 4% in memcmp.
-  std::unordered_map<Hash32, TxLocation, consensus::SaltedHash32> committed_txs_;
+  consensus::Hash32Map<TxLocation> committed_txs_;
   std::deque<Hash32> committed_order_;
   Hash32 genesis_hash_;
   std::vector<Height> peer_heights_;
@@ -294,7 +294,7 @@ class Node {
   std::chrono::steady_clock::time_point last_commit_{};
   // Admission times of transactions not yet committed (commit latency),
   // at most mempool_max_txs of them.
-  std::unordered_map<Hash32, std::chrono::steady_clock::time_point, consensus::SaltedHash32> admitted_at_;
+  consensus::Hash32Map<std::chrono::steady_clock::time_point> admitted_at_;
   std::deque<Hash32> admitted_order_;
 };
 

@@ -143,7 +143,7 @@ bool encodes(ByteView wire, const SignedTx& tx) {
 SignatureCache::SignatureCache(std::size_t capacity) : capacity_(capacity), prg_(random_seed()) {}
 
 void SignatureCache::remember(const Hash32& key) {
-  if (capacity_ == 0 || !verified_.insert(key).second) return;  // one lookup: remembered already, or now
+  if (capacity_ == 0 || !verified_.insert(key)) return;  // one lookup: remembered already, or now
   order_.push_back(key);
   if (order_.size() > capacity_) {
     verified_.erase(order_.front());

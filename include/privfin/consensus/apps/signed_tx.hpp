@@ -24,9 +24,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include "privfin/consensus/application.hpp"
+#include "privfin/consensus/hash32_map.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/sig/ed25519.hpp"
 
@@ -111,7 +111,7 @@ class SignatureCache {
  private:
   void remember(const Hash32& key);
   std::size_t capacity_;
-  std::unordered_set<Hash32, SaltedHash32> verified_{0, SaltedHash32::salted()};
+  Hash32Set verified_;
   std::deque<Hash32> order_;
   // The wire bytes and chain id of the last transaction verify() passed.
   Bytes last_verified_;
