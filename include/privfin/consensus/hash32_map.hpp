@@ -10,7 +10,8 @@
 // Why not std::unordered_map: a transaction touches four of these maps on
 // each node, and a node-based map costs an allocation per entry and two or
 // three cache misses per lookup (bucket, node, key); they were about a tenth
-// of a payments node's CPU (docs/performance.md, "Nodes"). Here the entries
+// of a payments node's CPU (docs/performance.md, "Flat maps for the
+// per-transaction bookkeeping"). Here the entries
 // live in one array, open addressing with linear probing, at most half
 // full; erase shifts the entries after it back (no tombstones), so a map
 // that churns stays as fast as a fresh one.
