@@ -106,13 +106,12 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
       // key per committed transaction, and the application keys its
       // transactions changed. An insert into a skip-list memtable walks
       // its levels, a cache miss each once the list outgrows the caches;
-      // in a 64 MB memtable (a million entries) that was about 3 us. A
-      // memtable of 8 MB stays mostly in cache: 1.9 us per transaction
-      // key. (A hash-bucket memtable, tried first, inserts in under 1 us
-      // but must sort itself at every flush, and that sort took 13% of a
-      // payments node: 6.5-8.5 us of CPU per key in all, against 2.8 us
-      // here; docs/performance.md.) Smaller flushes, more level-0 files:
-      // their sorted runs merge cheaply.
+      // a memtable of 8 MB (not RocksDB's 64) stays mostly in cache.
+      // Smaller flushes, more level-0 files: their sorted runs merge
+      // cheaply. A hash-bucket memtable, tried first, inserts faster but
+      // must sort itself at every flush: 13% of a payments node, and
+      // 8.9-9.4 us of CPU per index key in all against 4.8-5.0 us here
+      // (BM_TxIndexKeysRocksDb; docs/performance.md, "Steady state").
       o.write_buffer_size = std::size_t{8} << 20;
     }
     families.emplace_back(std::string(column_name(c)), o);
