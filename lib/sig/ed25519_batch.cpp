@@ -89,7 +89,8 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
   out.index.reserve(batch.size());
   std::vector<Scalar> ks;
   ks.reserve(batch.size());
-  // Each distinct key's decoding (or nullopt: malformed) and its slot in keys.
+  // Each distinct key's place among the encodings to decode (nullopt: not
+  // an acceptable point).
   std::map<std::array<std::byte, 32>, std::optional<std::size_t>> seen;
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
@@ -98,15 +99,16 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
   std::array<std::byte, 16> fresh{};
   prg.fill(std::span<std::byte>(fresh));
   crypto_hash_sha512_update(&h, reinterpret_cast<const unsigned char*>(fresh.data()), fresh.size());
-  // First the encodings, the keys and k; then every R at once (the square
-  // roots of decompression run eight at a time where the CPU can); then
-  // the well-formed entries in batch order.
+  // First the encodings, the keys' checks and k; then every distinct key
+  // and every R at once (the square roots of decompression run eight at a
+  // time where the CPU can: a batch by many signers has as many keys to
+  // decode as Rs); then the well-formed entries in batch order.
   struct Candidate {
-    std::size_t key_slot = 0;
+    std::size_t key = 0;  // in key_encodings
     Scalar k{};
   };
   std::vector<std::optional<Candidate>> candidates(batch.size());
-  std::vector<ByteView> r_encodings;
+  std::vector<ByteView> key_encodings, r_encodings;
   r_encodings.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Ed25519BatchEntry& e = batch[i];
@@ -114,29 +116,36 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
     std::array<std::byte, 32> key_bytes{};
     std::copy(e.public_key.begin(), e.public_key.end(), key_bytes.begin());
     auto [at, fresh_key] = seen.try_emplace(key_bytes);
-    if (fresh_key) {
-      if (auto a = decode_public_key(e.public_key)) {
-        at->second = out.keys.size();
-        out.keys.push_back(*a);
-      }
+    if (fresh_key && detail::ed25519_acceptable_point(e.public_key)) {
+      at->second = key_encodings.size();
+      key_encodings.push_back(e.public_key);
     }
     Candidate c;
     if (!at->second || !check_encodings_and_hash(e, c.k)) continue;
-    c.key_slot = *at->second;
+    c.key = *at->second;
     candidates[i] = c;
     r_encodings.push_back(e.signature.first(32));
   }
-  const auto rs = ed::decode_many(r_encodings);
-  std::size_t next_r = 0;
+  const std::size_t key_count = key_encodings.size();
+  key_encodings.insert(key_encodings.end(), r_encodings.begin(), r_encodings.end());
+  const auto decoded = ed::decode_many(key_encodings);  // the keys, then the Rs
+  // A key's slot in out.keys, or SIZE_MAX if it is not on the curve.
+  std::vector<std::size_t> key_slot(key_count, SIZE_MAX);
+  for (std::size_t j = 0; j < key_count; ++j) {
+    if (!decoded[j]) continue;
+    key_slot[j] = out.keys.size();
+    out.keys.push_back(*decoded[j]);
+  }
+  std::size_t next_r = key_count;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    const auto& r = candidates[i] ? rs[next_r++] : std::optional<ed::Point>{};
-    if (!r) {
+    const auto& r = candidates[i] ? decoded[next_r++] : std::optional<ed::Point>{};
+    if (!r || key_slot[candidates[i]->key] == SIZE_MAX) {
       if (stop_at_malformed) return false;
       continue;
     }
     const Ed25519BatchEntry& e = batch[i];
     out.r.push_back(*r);
-    out.key_of.push_back(candidates[i]->key_slot);
+    out.key_of.push_back(key_slot[candidates[i]->key]);
     ks.push_back(candidates[i]->k);
     out.index.push_back(i);
     // k binds the message, so (A, R || S, k) binds the entry.

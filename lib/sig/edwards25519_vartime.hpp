@@ -25,6 +25,11 @@ struct Point {
   Fe x, y, z, t;
 };
 
+// An affine point as (y + x, y - x, 2 d x y): adding it skips Z2.
+struct Niels {
+  Fe ypx, ymx, xy2d;
+};
+
 // The addition chains of the field's two large powers, written once for
 // the portable arithmetic here and the eight-lane one (fe25519_ifma.hpp):
 // x_0 = z, and step i makes x_{i+1} = x_from^(2^squarings) * x_times. The
@@ -76,7 +81,9 @@ using Scalar = std::array<std::byte, 32>;
 // The two methods on their own (tests cross-check them).
 [[nodiscard]] Point multi_mul_straus(const Scalar& base_scalar, std::span<const Scalar> scalars,
                                      std::span<const Point> points);
+// allow_simd = false keeps Pippenger's buckets on the portable path
+// (fe25519_ifma.hpp has the eight-lane one), for tests and benchmarks.
 [[nodiscard]] Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> scalars,
-                                        std::span<const Point> points);
+                                        std::span<const Point> points, bool allow_simd = true);
 
 }  // namespace privfin::sig::detail::ed

@@ -10,6 +10,7 @@
 // the fold, under 2^61 after it, so nothing overflows 64 bits.
 #include "fe25519_ifma.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "privfin/core/detail/avx512_intrinsics.hpp"
@@ -121,6 +122,164 @@ void pow_p58_avx512(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept {
   }
 }
 
+
+// a + b and a - b + 4p (limbs of a and b below 2^52), carried below 2^52
+// again so that they can be multiplied.
+[[gnu::always_inline]] inline F8 add(const F8& a, const F8& b) {
+  return carry_columns(_mm512_add_epi64(a.l[0], b.l[0]), _mm512_add_epi64(a.l[1], b.l[1]),
+                       _mm512_add_epi64(a.l[2], b.l[2]), _mm512_add_epi64(a.l[3], b.l[3]),
+                       _mm512_add_epi64(a.l[4], b.l[4]));
+}
+
+[[gnu::always_inline]] inline F8 sub(const F8& a, const F8& b) {
+  const __m512i four_p0 = _mm512_set1_epi64(4 * ((std::int64_t{1} << 51) - 19));
+  const __m512i four_pi = _mm512_set1_epi64(4 * ((std::int64_t{1} << 51) - 1));
+  const auto limb = [&](int i, __m512i four_p) {
+    return _mm512_sub_epi64(_mm512_add_epi64(a.l[i], four_p), b.l[i]);
+  };
+  return carry_columns(limb(0, four_p0), limb(1, four_pi), limb(2, four_pi), limb(3, four_pi), limb(4, four_pi));
+}
+
+// Lanes where `take_b` is set from b, the others from a.
+[[gnu::always_inline]] inline F8 select(__mmask8 take_b, const F8& a, const F8& b) {
+  F8 r;
+  for (int i = 0; i < 5; ++i) r.l[i] = _mm512_mask_blend_epi64(take_b, a.l[i], b.l[i]);
+  return r;
+}
+
+[[gnu::always_inline]] inline F8 broadcast(const Fe& a) {
+  F8 r;
+  for (int i = 0; i < 5; ++i) r.l[i] = _mm512_set1_epi64(static_cast<std::int64_t>(a.v[static_cast<std::size_t>(i)]));
+  return r;
+}
+
+// Extended coordinates (X : Y : Z : T), eight points.
+struct P8 {
+  F8 x, y, z, t;
+};
+
+// madd-2008-hwcd-3 (a = -1) of an affine point in niels form, negated in
+// the lanes of `negate` (y + x and y - x swap, 2dxy changes sign: F and G
+// swap), as the portable add_niels.
+[[gnu::always_inline]] inline P8 add_niels(const P8& p, const F8& ypx, const F8& ymx, const F8& xy2d,
+                                           __mmask8 negate) {
+  const F8 a = mul(sub(p.y, p.x), select(negate, ymx, ypx));
+  const F8 b = mul(add(p.y, p.x), select(negate, ypx, ymx));
+  const F8 c = mul(p.t, xy2d);
+  const F8 d = add(p.z, p.z);
+  const F8 e = sub(b, a);
+  const F8 h = add(b, a);
+  const F8 d_minus_c = sub(d, c);
+  const F8 d_plus_c = add(d, c);
+  const F8 f = select(negate, d_minus_c, d_plus_c);
+  const F8 g = select(negate, d_plus_c, d_minus_c);
+  return P8{mul(e, f), mul(g, h), mul(f, g), mul(e, h)};
+}
+
+// add-2008-hwcd-3 (a = -1) of two points in extended coordinates.
+[[gnu::always_inline]] inline P8 add_points(const P8& p, const P8& q, const F8& two_d) {
+  const F8 a = mul(sub(p.y, p.x), sub(q.y, q.x));
+  const F8 b = mul(add(p.y, p.x), add(q.y, q.x));
+  const F8 c = mul(mul(p.t, q.t), two_d);
+  const F8 d = mul(p.z, add(q.z, q.z));
+  const F8 e = sub(b, a);
+  const F8 f = sub(d, c);
+  const F8 g = add(d, c);
+  const F8 h = add(b, a);
+  return P8{mul(e, f), mul(g, h), mul(f, g), mul(e, h)};
+}
+
+// Buckets sit in `scratch` as [bucket][coordinate x, y, z, t][limb][lane],
+// so lane l of bucket b, coordinate k, limb i is word b * 160 + (k * 5 + i)
+// * 8 + l: a gather or a scatter with indices b_l * 160 + l per (k, i), and
+// a plain vector load in the running sums, which take the buckets in order.
+constexpr std::size_t bucket_words = 160;
+
+[[gnu::always_inline]] inline F8& coordinate(P8& p, int k) {
+  return k == 0 ? p.x : k == 1 ? p.y : k == 2 ? p.z : p.t;
+}
+
+std::uint8_t window_sums_avx512(std::span<const Niels> points, std::span<const std::int16_t> digits,
+                                std::size_t windows, std::size_t first, unsigned c, const Fe& two_d_fe,
+                                std::span<std::uint64_t> scratch, std::span<Point, 8> sums) noexcept {
+  const std::size_t bucket_count = std::size_t{1} << (c - 1);
+  const std::size_t lanes = std::min<std::size_t>(8, windows - first);
+  const __mmask8 lane_mask = static_cast<__mmask8>((1u << lanes) - 1);
+  std::uint64_t* const buckets = scratch.data();
+  // Every bucket starts as the identity (0 : 1 : 1 : 0) in every lane.
+  std::fill(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(bucket_count * bucket_words), 0);
+  for (std::size_t b = 0; b < bucket_count; ++b) {
+    _mm512_storeu_si512(buckets + b * bucket_words + 5 * 8, _mm512_set1_epi64(1));       // y, limb 0
+    _mm512_storeu_si512(buckets + b * bucket_words + 10 * 8, _mm512_set1_epi64(1));      // z, limb 0
+  }
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i lane_ids = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i top = zero;  // per lane, the largest |digit| seen
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const __m512i d = _mm512_cvtepi16_epi64(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(digits.data() + i * windows + first)));
+    const __mmask8 nonzero = _mm512_mask_cmpneq_epi64_mask(lane_mask, d, zero);
+    if (nonzero == 0) continue;
+    const __mmask8 negative = _mm512_mask_cmplt_epi64_mask(nonzero, d, zero);
+    const __m512i magnitude = _mm512_maskz_abs_epi64(nonzero, d);
+    top = _mm512_max_epi64(top, magnitude);
+    // Lanes without a digit read bucket 0 and do not write it back.
+    const __m512i b = _mm512_max_epi64(_mm512_sub_epi64(magnitude, _mm512_set1_epi64(1)), zero);
+    const __m512i index = _mm512_add_epi64(
+        _mm512_add_epi64(_mm512_slli_epi64(b, 7), _mm512_slli_epi64(b, 5)), lane_ids);  // b * 160 + lane
+    P8 bucket;
+    for (int k = 0; k < 4; ++k) {
+      for (int j = 0; j < 5; ++j) {
+        coordinate(bucket, k).l[j] = _mm512_i64gather_epi64(index, buckets + (k * 5 + j) * 8, 8);
+      }
+    }
+    const Niels& q = points[i];
+    bucket = add_niels(bucket, broadcast(q.ypx), broadcast(q.ymx), broadcast(q.xy2d), negative);
+    for (int k = 0; k < 4; ++k) {
+      for (int j = 0; j < 5; ++j) {
+        _mm512_mask_i64scatter_epi64(buckets + (k * 5 + j) * 8, nonzero, index, coordinate(bucket, k).l[j], 8);
+      }
+    }
+  }
+  alignas(64) std::int64_t top_lanes[8];
+  _mm512_store_si512(top_lanes, top);
+  std::size_t highest = 0;
+  std::uint8_t used = 0;
+  for (std::size_t l = 0; l < 8; ++l) {
+    highest = std::max(highest, static_cast<std::size_t>(top_lanes[l]));
+    if (top_lanes[l] != 0) used = static_cast<std::uint8_t>(used | (1u << l));
+  }
+  // sum_b (b + 1) bucket_b as running sums from the top; buckets above a
+  // lane's own top are the identity there and change nothing.
+  P8 running, sum;
+  const F8 two_d = broadcast(two_d_fe);
+  for (std::size_t b = highest; b-- > 0;) {
+    P8 bucket;
+    for (int k = 0; k < 4; ++k) {
+      for (int j = 0; j < 5; ++j) {
+        coordinate(bucket, k).l[j] = _mm512_loadu_si512(buckets + b * bucket_words + static_cast<std::size_t>(k * 5 + j) * 8);
+      }
+    }
+    running = b + 1 == highest ? bucket : add_points(running, bucket, two_d);
+    sum = b + 1 == highest ? running : add_points(sum, running, two_d);
+  }
+  alignas(64) std::uint64_t out[4][5][8];
+  if (highest == 0) {  // nothing in any lane: identities
+    for (auto& p : sums) p = Point{Fe{}, Fe{{1, 0, 0, 0, 0}}, Fe{{1, 0, 0, 0, 0}}, Fe{}};
+    return 0;
+  }
+  for (int k = 0; k < 4; ++k) {
+    for (int j = 0; j < 5; ++j) _mm512_store_si512(out[k][j], coordinate(sum, k).l[j]);
+  }
+  for (std::size_t l = 0; l < 8; ++l) {
+    Fe* const coords[4] = {&sums[l].x, &sums[l].y, &sums[l].z, &sums[l].t};
+    for (std::size_t k = 0; k < 4; ++k) {
+      for (std::size_t j = 0; j < 5; ++j) coords[k]->v[j] = out[k][j][l];
+    }
+  }
+  return used;
+}
+
 }  // namespace
 
 #if defined(__clang__)
@@ -139,12 +298,22 @@ bool pow_p58_x8_supported() noexcept {
 
 void pow_p58_x8(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept { pow_p58_avx512(in, out); }
 
+std::uint8_t window_sums_x8(std::span<const Niels> points, std::span<const std::int16_t> digits,
+                            std::size_t windows, std::size_t first, unsigned c, const Fe& two_d,
+                            std::span<std::uint64_t> scratch, std::span<Point, 8> sums) noexcept {
+  return window_sums_avx512(points, digits, windows, first, c, two_d, scratch, sums);
+}
+
 #else
 
 bool pow_p58_x8_supported() noexcept { return false; }
 void pow_p58_x8(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept {
   (void)in;
   (void)out;
+}
+std::uint8_t window_sums_x8(std::span<const Niels>, std::span<const std::int16_t>, std::size_t, std::size_t,
+                            unsigned, const Fe&, std::span<std::uint64_t>, std::span<Point, 8>) noexcept {
+  return 0;
 }
 
 #endif

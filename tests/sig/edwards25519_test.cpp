@@ -165,9 +165,10 @@ TEST_CASE("edwards25519: multi-scalar multiplication, Straus and Pippenger, agai
           "[sig][edwards25519]") {
   auto prg = test_prg();
   const auto& l = ed25519_curve::group_order();
-  // Sizes around the Straus/Pippenger crossover and Pippenger's window steps.
+  // Sizes around the Straus/Pippenger crossover and Pippenger's window steps
+  // (c = 4, 5, 6).
   for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{33},
-                              std::size_t{70}}) {
+                              std::size_t{70}, std::size_t{140}, std::size_t{260}}) {
     INFO("n = " << n);
     std::vector<fast::Scalar> scalars(n);
     std::vector<fast::Point> points(n);
@@ -195,6 +196,7 @@ TEST_CASE("edwards25519: multi-scalar multiplication, Straus and Pippenger, agai
     const Bytes want = ed25519_curve::encode(expect);
     CHECK(encode_fast(fast::multi_mul_straus(base, scalars, points)) == want);
     CHECK(encode_fast(fast::multi_mul_pippenger(base, scalars, points)) == want);
+    CHECK(encode_fast(fast::multi_mul_pippenger(base, scalars, points, false)) == want);
     CHECK(encode_fast(fast::multi_mul(base, scalars, points)) == want);
   }
 }
@@ -221,5 +223,6 @@ TEST_CASE("edwards25519: results of the multiplications can be added to (T is ke
     const std::vector<fast::Point> points{*fast::decode(ed25519_curve::encode(two_b))};
     CHECK(encode_fast(fast::add(fast::multi_mul_straus(s1, scalars, points), b)) == want);
     CHECK(encode_fast(fast::add(fast::multi_mul_pippenger(s1, scalars, points), b)) == want);
+    CHECK(encode_fast(fast::add(fast::multi_mul_pippenger(s1, scalars, points, false), b)) == want);
   }
 }
