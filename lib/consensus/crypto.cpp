@@ -138,7 +138,7 @@ Bytes SymbolicKeys::tag(NodeId signer, ByteView msg) const {
 SymbolicKeys::Remembered& SymbolicKeys::remembered(ByteView msg) const {
   ++uses_;
   for (auto& r : remembered_) {
-    if (std::ranges::equal(r.msg, msg)) {
+    if (equal_bytes(r.msg, msg)) {
       r.last_use = uses_;
       return r;
     }

@@ -22,6 +22,18 @@ TEST_CASE("constant-time comparison and concatenation", "[core][bytes]") {
   CHECK(concat(c, a, as_bytes("x")) == from_hex("0102010203" "78"));
 }
 
+TEST_CASE("equal_bytes compares lengths and every byte", "[core][bytes]") {
+  const Bytes a = from_hex("010203"), b = from_hex("010204"), c = from_hex("0102"), d = from_hex("ff0203");
+  CHECK(equal_bytes(a, from_hex("010203")));
+  CHECK_FALSE(equal_bytes(a, b));  // last byte
+  CHECK_FALSE(equal_bytes(a, d));  // first byte
+  CHECK_FALSE(equal_bytes(a, c));  // a prefix
+  CHECK_FALSE(equal_bytes(c, a));
+  CHECK(equal_bytes(ByteView{}, ByteView{}));
+  CHECK(equal_bytes(ByteView(a).first(0), Bytes{}));
+  CHECK_FALSE(equal_bytes(ByteView{}, c));
+}
+
 TEST_CASE("secret bytes are wiped and copy correctly", "[core][bytes]") {
   Bytes raw = from_hex("deadbeef");
   secure_wipe(raw);

@@ -45,6 +45,18 @@ TEST_CASE("codec round trip", "[core][codec]") {
   CHECK_NOTHROW(r.expect_end("message"));
 }
 
+TEST_CASE("a reserved writer writes the same bytes in one buffer", "[core][codec]") {
+  Writer plain, reserved;
+  reserved.reserve(64);
+  const Bytes* buffer = &reserved.data();
+  const auto* before = reserved.data().data();
+  for (Writer* w : {&plain, &reserved}) w->string("privfin").u64(42).bytes(from_hex("abcdef"));
+  CHECK(reserved.data() == plain.data());
+  CHECK(&reserved.data() == buffer);
+  CHECK(reserved.data().data() == before);  // 22 bytes fit: no reallocation
+  CHECK(reserved.data().capacity() >= 64);
+}
+
 TEST_CASE("varints are little-endian base 128", "[core][codec]") {
   Writer w;
   w.varint(300);

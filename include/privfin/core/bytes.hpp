@@ -3,6 +3,7 @@
 //   Bytes key = from_hex("00ff");          // throws DecodeError on bad hex
 //   std::string s = to_hex(key);
 //   bool same = constant_time_equal(tag_a, tag_b);   // for MACs and tags
+//   bool equal = equal_bytes(wire, cached);          // public data, by memcmp
 //   secure_wipe(key);                      // before the memory is released
 //
 // `Bytes` owns, `ByteView` borrows. Thread-safe: all functions are pure.
@@ -10,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +52,13 @@ template <class... Views>
   out.reserve((std::size(views) + ... + 0));
   (out.insert(out.end(), std::begin(views), std::end(views)), ...);
   return out;
+}
+
+// Equal lengths and equal bytes, by memcmp: for public data (the standard
+// algorithms compare std::byte one at a time in GCC 12). Variable time:
+// use constant_time_equal below for MACs, tags and anything secret.
+[[nodiscard]] inline bool equal_bytes(ByteView a, ByteView b) noexcept {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
 
 // Compares in time that depends only on the lengths. Different lengths

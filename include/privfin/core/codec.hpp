@@ -87,6 +87,13 @@ class Writer {
     return *this;
   }
 
+  // Room for `total` bytes in all without reallocating (a writer that
+  // knows its size up front spares the doublings of a growing buffer).
+  Writer& reserve(std::size_t total) {
+    out_.reserve(total);
+    return *this;
+  }
+
   [[nodiscard]] const Bytes& data() const& noexcept { return out_; }
   [[nodiscard]] Bytes take() && noexcept { return std::move(out_); }
   [[nodiscard]] std::size_t size() const noexcept { return out_.size(); }

@@ -24,8 +24,11 @@ SignedTx SignedTx::make(const sig::Ed25519SecretKey& key, std::string_view chain
 }
 
 Bytes SignedTx::signed_bytes(std::string_view chain_id) const {
+  static constexpr std::string_view domain = "privfin app tx v1";
   Writer w;
-  w.string("privfin app tx v1").string(chain_id).u8(kind).bytes(signer).u64(nonce).bytes(payload);
+  // Every field's size, with at most 10 bytes per varint length.
+  w.reserve(3 * 10 + domain.size() + chain_id.size() + 1 + signer.size() + 8 + payload.size());
+  w.string(domain).string(chain_id).u8(kind).bytes(signer).u64(nonce).bytes(payload);
   return std::move(w).take();
 }
 
@@ -40,6 +43,7 @@ Bytes SignedTx::to_bytes() const {
     throw InvalidArgument("SignedTx: a signer of 32 bytes, a signature of 64 and a payload of at most 64 KiB");
   }
   Writer w;
+  w.reserve(1 + 1 + signer.size() + 8 + 10 + payload.size() + signature.size());
   w.version(format_version).u8(kind).raw(signer).u64(nonce).bytes(payload).raw(signature);
   return std::move(w).take();
 }
@@ -132,8 +136,8 @@ bool well_sized(const SignedTx& tx) {
 bool encodes(ByteView wire, const SignedTx& tx) {
   try {
     const WireFields f = read_fields(wire);
-    return f.kind == tx.kind && f.nonce == tx.nonce && std::ranges::equal(f.signer, tx.signer) &&
-           std::ranges::equal(f.payload, tx.payload) && std::ranges::equal(f.signature, tx.signature);
+    return f.kind == tx.kind && f.nonce == tx.nonce && equal_bytes(f.signer, tx.signer) &&
+           equal_bytes(f.payload, tx.payload) && equal_bytes(f.signature, tx.signature);
   } catch (const DecodeError&) {
     return false;
   }
@@ -161,7 +165,7 @@ bool SignatureCache::verify(ByteView wire, const SignedTx& tx, std::string_view 
   // The same transaction as the last one that verified (an admission's
   // check_tx and its trial execution ask back to back): equal bytes, so
   // the same verdict, without a hash.
-  if (capacity_ > 0 && chain_id == last_chain_id_ && std::ranges::equal(wire, last_verified_)) {
+  if (capacity_ > 0 && chain_id == last_chain_id_ && equal_bytes(wire, last_verified_)) {
     ++hits_;
     return true;
   }
@@ -171,7 +175,7 @@ bool SignatureCache::verify(ByteView wire, const SignedTx& tx, std::string_view 
   if (recent_next_ < recent_ends_.size() && chain_id == recent_chain_id_) {
     const std::size_t begin = recent_next_ == 0 ? 0 : recent_ends_[recent_next_ - 1];
     const ByteView recent(recent_bytes_.data() + begin, recent_ends_[recent_next_] - begin);
-    if (std::ranges::equal(wire, recent)) {
+    if (equal_bytes(wire, recent)) {
       known = recent_known_[recent_next_];
       ++recent_next_;
     }
