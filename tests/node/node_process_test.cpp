@@ -17,6 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include <httplib.h>
+
+#include "../../lib/node/api_json.hpp"
 #include "net/net_test_support.hpp"
 #include "privfin/service/child_process.hpp"
 
@@ -226,6 +229,33 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
                                    dir.path() / "client.txt");
   CHECK(offline.first == 0);
   CHECK(offline.second.find("verified: balance 1000250") != std::string::npos);
+  {
+    // The payment's block in both forms of GET /v1/block (the client above
+    // asked for bytes): the same message. One connection carries many
+    // requests (ClientApiOptions::keep_alive_requests; cpp-httplib's own
+    // default closed it after 5).
+    httplib::SSLClient http("127.0.0.1", static_cast<int>(base + 103));
+    http.set_ca_cert_path((net_dir / "api3.crt").string().c_str());
+    http.enable_server_certificate_verification(true);
+    http.set_keep_alive(true);
+    const std::string path = "/v1/block/" + std::to_string(paid_height);
+    const auto as_json = http.Get(path);
+    REQUIRE(as_json);
+    REQUIRE(as_json->status == 200);
+    CHECK(as_json->get_header_value("Content-Type") == "application/json");
+    const Bytes from_json = node::api_json::decision(as_json->body);
+    for (int i = 0; i < 12; ++i) {
+      const auto as_bytes_answer = http.Get(path, {{"Accept", "application/octet-stream"}});
+      REQUIRE(as_bytes_answer);
+      REQUIRE(as_bytes_answer->status == 200);
+      CHECK(as_bytes_answer->get_header_value("Content-Type") == "application/octet-stream");
+      CHECK(equal_bytes(as_bytes(as_bytes_answer->body), from_json));
+      CHECK(http.is_socket_open());
+    }
+    const auto missing = http.Get("/v1/block/999999999", {{"Accept", "application/octet-stream"}});
+    REQUIRE(missing);
+    CHECK(missing->status == 404);
+  }
   // The members retire node 3 (weight 0) and give node 0 weight 2 (so that
   // nodes 0 and 1 still hold a quorum when node 2 dies below): members 0,
   // 1 and 2 approve with
