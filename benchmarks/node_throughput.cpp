@@ -26,6 +26,8 @@
 // stderr): NetworkError when a node cannot be reached, Error when a
 // transfer is refused at admission or the run does not finish within
 // --timeout seconds. Exit 2 for a usage error.
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -72,7 +74,18 @@ struct Options {
 struct Result {
   std::size_t committed = 0, submitted = 0, tx_bytes = 0;
   double seconds = 0, tx_per_s = 0, p50_ms = 0, p99_ms = 0;
+  // This program's CPU (all threads, user + system) from the first
+  // submission to the end, per committed transaction: on a machine that
+  // also runs the nodes, it is load they do not get.
+  double client_cpu_us = 0;
 };
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(u.ru_utime) + seconds(u.ru_stime);
+}
 
 std::string api_address(const Options& o, std::size_t i) {
   return "127.0.0.1:" + std::to_string(o.api_base_port + i);
@@ -147,6 +160,7 @@ Result run(const Options& o) {
   std::atomic<bool> stop{false};
   std::string failure;
 
+  const double cpu_at_start = process_cpu_seconds();  // signing done
   node::ApiClient follower_api = api_for(0);
   const consensus::Height start_height = follower_api.status().height + 1;
   const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
@@ -221,6 +235,7 @@ Result run(const Options& o) {
     throw Error(std::to_string(pending.size()) + " transfers not committed within " + std::to_string(o.timeout_s) + " s");
   }
   r.committed = latency_ms.size();
+  if (r.committed > 0) r.client_cpu_us = (process_cpu_seconds() - cpu_at_start) * 1e6 / static_cast<double>(r.committed);
   std::sort(latency_ms.begin(), latency_ms.end());
   std::sort(commit_times.begin(), commit_times.end());
   const auto pct = [&](double p) {
@@ -266,11 +281,12 @@ int main(int argc, char** argv) {
     const Result r = run(o);
     if (o.json) {
       std::printf("{\"committed\": %zu, \"submitted\": %zu, \"tx_bytes\": %zu, \"seconds\": %.3f, "
-                  "\"tx_per_s\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f}\n",
-                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms);
+                  "\"tx_per_s\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"client_cpu_us\": %.1f}\n",
+                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms, r.client_cpu_us);
     } else {
-      std::printf("committed %zu of %zu transfers (%zu bytes) in %.2f s: %.0f tx/s, latency p50 %.0f ms, p99 %.0f ms\n",
-                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms);
+      std::printf("committed %zu of %zu transfers (%zu bytes) in %.2f s: %.0f tx/s, latency p50 %.0f ms, p99 %.0f ms; "
+                  "this client's CPU %.1f us per transfer\n",
+                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms, r.client_cpu_us);
     }
     return 0;
   } catch (const std::exception& e) {
