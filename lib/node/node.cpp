@@ -505,7 +505,18 @@ void Node::handle(std::size_t from, const Bytes& bytes) {
 
 void Node::remember(const consensus::Decision& d, const consensus::FinalizeResult& result) {
   const auto& ids = executor_->committed_ids();  // the block's transactions, hashed once by the executor
+  // Both maps are megabytes of random slots: each lookup would wait for
+  // memory (two misses were most of this function, 6% of a node under
+  // commands), so the slots of the transactions `ahead` further are
+  // requested before each one is done.
+  constexpr std::size_t ahead = 8;
+  const auto prefetch = [&](const Hash32& h) {
+    admitted_at_.prefetch(h);
+    committed_txs_.prefetch(h);
+  };
+  for (std::size_t i = 0; i < ids.size() && i < ahead; ++i) prefetch(ids[i]);
   for (std::size_t i = 0; i < ids.size() && i < result.results.size(); ++i) {
+    if (i + ahead < ids.size()) prefetch(ids[i + ahead]);
     const Hash32& h = ids[i];
     if (const auto* at = admitted_at_.find(h)) {
       metrics_.commit_latency_seconds.observe(seconds_since(*at));
@@ -515,7 +526,12 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
       committed_order_.push_back(h);
     }
   }
-  while (committed_order_.size() > settings_.remembered_txs) {
+  // The oldest leave, in the same way.
+  const std::size_t leaving =
+      committed_order_.size() > settings_.remembered_txs ? committed_order_.size() - settings_.remembered_txs : 0;
+  for (std::size_t k = 0; k < leaving && k < ahead; ++k) committed_txs_.prefetch(committed_order_[k]);
+  for (std::size_t k = 0; k < leaving; ++k) {
+    if (ahead < leaving - k) committed_txs_.prefetch(committed_order_[ahead]);
     committed_txs_.erase(committed_order_.front());
     committed_order_.pop_front();
   }

@@ -112,3 +112,26 @@ TEST_CASE("Hash32Set inserts, finds and erases", "[consensus][hash32map]") {
   for (std::size_t i = 0; i < keys.size(); i += 3) REQUIRE(set.erase(keys[i]));
   for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(set.contains(keys[i]) == (i % 3 != 0));
 }
+
+TEST_CASE("Hash32Map and Hash32Set prefetch changes nothing, empty or not", "[consensus][hash32map]") {
+  Prg prg = test_prg(22);
+  const auto keys = key_pool(prg, 64, false);
+  Hash32Map<std::size_t> map;
+  Hash32Set set;
+  map.prefetch(keys[0]);  // no slots yet
+  set.prefetch(keys[0]);
+  for (std::size_t i = 0; i < keys.size(); i += 2) {
+    map.insert_or_assign(keys[i], i);
+    set.insert(keys[i]);
+  }
+  for (const auto& k : keys) {  // present and absent keys
+    map.prefetch(k);
+    set.prefetch(k);
+  }
+  REQUIRE(map.size() == keys.size() / 2);
+  REQUIRE(set.size() == keys.size() / 2);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    CHECK(map.contains(keys[i]) == (i % 2 == 0));
+    CHECK(set.contains(keys[i]) == (i % 2 == 0));
+  }
+}
