@@ -122,7 +122,6 @@ void pow_p58_avx512(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept {
   }
 }
 
-
 // a + b and a - b + 4p (limbs of a and b below 2^52), carried below 2^52
 // again so that they can be multiplied.
 [[gnu::always_inline]] inline F8 add(const F8& a, const F8& b) {
@@ -134,10 +133,9 @@ void pow_p58_avx512(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept {
 [[gnu::always_inline]] inline F8 sub(const F8& a, const F8& b) {
   const __m512i four_p0 = _mm512_set1_epi64(4 * ((std::int64_t{1} << 51) - 19));
   const __m512i four_pi = _mm512_set1_epi64(4 * ((std::int64_t{1} << 51) - 1));
-  const auto limb = [&](int i, __m512i four_p) {
-    return _mm512_sub_epi64(_mm512_add_epi64(a.l[i], four_p), b.l[i]);
-  };
-  return carry_columns(limb(0, four_p0), limb(1, four_pi), limb(2, four_pi), limb(3, four_pi), limb(4, four_pi));
+  __m512i c[5];
+  for (int i = 0; i < 5; ++i) c[i] = _mm512_sub_epi64(_mm512_add_epi64(a.l[i], i == 0 ? four_p0 : four_pi), b.l[i]);
+  return carry_columns(c[0], c[1], c[2], c[3], c[4]);
 }
 
 // Lanes where `take_b` is set from b, the others from a.

@@ -44,7 +44,8 @@ void pow_p58_x8(std::span<const Fe, 8> in, std::span<Fe, 8> out) noexcept;
 // point i whose digit d = digits[i * windows + first + l] has |d| = b + 1.
 // Digits are signed, |d| <= 2^(c - 1); the caller pads `digits` with eight
 // entries after the last point's (read, not used). Points are affine
-// (niels form, limbs below 2^52); two_d is 2d of the curve. Answers the
+// (niels form, limbs below 2^52); two_d is 2d of the curve; scratch holds
+// at least window_sums_x8_scratch_words(c) words. Answers the
 // lanes that had a non-zero digit (bit l); the others' sums are the
 // identity. Requires pow_p58_x8_supported() and 2 <= c <= 12.
 std::uint8_t window_sums_x8(std::span<const Niels> points, std::span<const std::int16_t> digits,
