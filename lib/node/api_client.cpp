@@ -119,12 +119,12 @@ consensus::QueryResult ApiClient::query(const std::string& path, ByteView key, c
 consensus::Decision ApiClient::block(consensus::Height h) {
   // Asked as bytes; a node that answers JSON (hex) is read as well.
   const auto r = impl_->once_more_if_closed([&] {
-    return impl_->client->Get("/v1/block/" + std::to_string(h), {{"Accept", "application/octet-stream"}});
+    return impl_->client->Get("/v1/block/" + std::to_string(h), {{"Accept", std::string(api_json::binary_type)}});
   });
   const auto answer = impl_->call(r, "block " + std::to_string(h));
-  const bool binary = r->get_header_value("Content-Type") == "application/octet-stream";
-  const Bytes hex_decoded = binary ? Bytes{} : impl_->parse("block", [&] { return api_json::decision(answer); });
-  auto m = consensus::Message::from_bytes(binary ? as_bytes(answer) : ByteView(hex_decoded));
+  const Bytes raw =
+      impl_->parse("block", [&] { return api_json::block_answer(r->get_header_value("Content-Type"), answer); });
+  auto m = consensus::Message::from_bytes(raw);
   auto* d = std::get_if<consensus::Decision>(&m.body);
   if (d == nullptr || d->block.header.height != h) {
     throw DecodeError("node " + impl_->node + ": block " + std::to_string(h) + ": not that height's decision");

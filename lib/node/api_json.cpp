@@ -136,6 +136,12 @@ Bytes decision(std::string_view answer) {
   return decode(answer, "block", [](const json& j) { return hex(j.at("decision"), "decision"); });
 }
 
+Bytes block_answer(std::string_view content_type, std::string_view answer) {
+  if (content_type != binary_type) return decision(answer);
+  const ByteView body = as_bytes(answer);
+  return Bytes(body.begin(), body.end());
+}
+
 std::vector<Bytes> evidence(std::string_view answer) {
   return decode(answer, "evidence", [](const json& j) {
     std::vector<Bytes> out;

@@ -30,6 +30,12 @@ namespace privfin::node::api_json {
 [[nodiscard]] consensus::QueryResult query(std::string_view answer, bool with_proof);
 // GET /v1/block/<h>: the decision's encoding (consensus::Message), not yet decoded.
 [[nodiscard]] Bytes decision(std::string_view answer);
+// The content type of an answer that is bytes, not JSON: a client asks for
+// it with Accept (GET /v1/block/<h> answers it).
+inline constexpr std::string_view binary_type = "application/octet-stream";
+// GET /v1/block/<h> in either form: the body itself when content_type is
+// binary_type, else decision(answer).
+[[nodiscard]] Bytes block_answer(std::string_view content_type, std::string_view answer);
 // GET /v1/evidence: each entry's encoding (consensus::Evidence), not yet decoded.
 [[nodiscard]] std::vector<Bytes> evidence(std::string_view answer);
 

@@ -62,8 +62,6 @@ struct ClientApi::Impl {
     return on_node([&] { return std::tuple(node.status(), node.peers_connected(), node.engine().position().round); });
   }
 
-  static constexpr const char* binary_type = "application/octet-stream";
-
   static void reply(httplib::Response& res, int status, const json& body) {
     res.status = status;
     res.set_content(body.dump() + "\n", "application/json");
@@ -178,9 +176,10 @@ struct ClientApi::Impl {
         // The same bytes without hex and JSON for a client that asks: a
         // block of thousands of transactions is megabytes of hex, which
         // both sides spent most of a follower's time encoding and lexing.
-        if (req.get_header_value("Accept").find(binary_type) != std::string::npos) {
+        if (req.get_header_value("Accept").find(api_json::binary_type) != std::string::npos) {
           res.status = 200;
-          res.set_content(reinterpret_cast<const char*>(message.data()), message.size(), binary_type);
+          res.set_content(reinterpret_cast<const char*>(message.data()), message.size(),
+                          std::string(api_json::binary_type).c_str());
           return;
         }
         reply(res, 200, json{{"height", h}, {"decision", to_hex(message)}});

@@ -2,7 +2,8 @@
 // reads requests from any client that holds its certificate, and a client
 // reads answers from a node it may not trust. Input: [which:u8][text].
 // Oracles: no crash, only DecodeError; a transaction list never holds more
-// than its bound or an empty transaction; result codes are inside TxCode.
+// than its bound or an empty transaction; result codes are inside TxCode;
+// a block answered as bytes comes back as exactly those bytes.
 #include <cstdint>
 #include <string_view>
 
@@ -25,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ByteView rest = in.rest();
   const std::string_view text(reinterpret_cast<const char*>(rest.data()), rest.size());
   try {
-    switch (which % 9) {
+    switch (which % 10) {
       case 0: fuzz::require(!api::tx_request(text).empty()); break;
       case 1:
         for (const auto& tx : api::txs_request(text, 8)) fuzz::require(!tx.empty());
@@ -39,7 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 5: (void)api::status(text); break;
       case 6: known(api::query(text, (which & 0x10U) != 0).code); break;
       case 7: (void)api::decision(text); break;
-      default: (void)api::evidence(text); break;
+      case 8: (void)api::evidence(text); break;
+      default: {  // a block's answer: bytes kept as they are, or its JSON form
+        const bool binary = (which & 0x10U) != 0;
+        const Bytes out = api::block_answer(binary ? api::binary_type : "application/json", text);
+        if (binary) fuzz::require(equal_bytes(out, rest));
+        break;
+      }
     }
   } catch (const DecodeError&) {
   }

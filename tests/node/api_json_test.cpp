@@ -35,6 +35,13 @@ TEST_CASE("client API JSON: requests and answers decode - every defect is a Deco
   CHECK_THROWS_AS(api::query(R"({"code":0,"height":4,"value":null})", true), DecodeError);  // the proof asked for is missing
   CHECK_THROWS_AS(api::status(R"({"chain_id":"c"})"), DecodeError);
   CHECK_THROWS_AS(api::decision(R"({"decision":"0"})"), DecodeError);
+  // A block's answer in both forms: bytes as they are (even bytes that look
+  // like JSON), anything else as the JSON form.
+  CHECK(api::block_answer(api::binary_type, "\x01{") == Bytes{std::byte{0x01}, std::byte{'{'}});
+  CHECK(api::block_answer(api::binary_type, "").empty());
+  CHECK(api::block_answer("application/json", R"({"decision":"0a0b"})") == Bytes{std::byte{0x0a}, std::byte{0x0b}});
+  CHECK(api::block_answer("", R"({"decision":"0a"})") == Bytes{std::byte{0x0a}});
+  CHECK_THROWS_AS(api::block_answer("application/json", "\x01{"), DecodeError);
   CHECK(api::evidence(R"({"evidence":[{"evidence":"00ff"}]})").size() == 1);
   CHECK_THROWS_AS(api::evidence(R"({"evidence":[{}]})"), DecodeError);
 }
