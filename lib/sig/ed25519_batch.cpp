@@ -127,8 +127,9 @@ bool prepare_all(std::span<const Ed25519BatchEntry> batch, Prg& prg, bool stop_a
     r_encodings.push_back(e.signature.first(32));
   }
   const std::size_t key_count = key_encodings.size();
-  key_encodings.insert(key_encodings.end(), r_encodings.begin(), r_encodings.end());
-  const auto decoded = ed::decode_many(key_encodings);  // the keys, then the Rs
+  std::vector<ByteView> encodings = std::move(key_encodings);  // the keys, then the Rs
+  encodings.insert(encodings.end(), r_encodings.begin(), r_encodings.end());
+  const auto decoded = ed::decode_many(encodings);
   // A key's slot in out.keys, or SIZE_MAX if it is not on the curve.
   std::vector<std::size_t> key_slot(key_count, SIZE_MAX);
   for (std::size_t j = 0; j < key_count; ++j) {

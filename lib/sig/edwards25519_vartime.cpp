@@ -567,8 +567,6 @@ Point multi_mul_straus(const Scalar& base_scalar, std::span<const Scalar> scalar
 Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> scalars, std::span<const Point> points,
                           bool allow_simd) {
   const std::size_t n = points.size() + 1;  // B joins as one more point
-  // Window width: about log2(n) - 2 balances n additions per window against
-  // the 2^c additions of the bucket sums.
   const bool eight_lanes = allow_simd && pow_p58_x8_supported();
   unsigned c = 4;
   if (eight_lanes) {
@@ -578,6 +576,8 @@ Point multi_mul_pippenger(const Scalar& base_scalar, std::span<const Scalar> sca
     // so wider windows pay off later than on the portable path.
     c = n < 24 ? 4 : n < 192 ? 5 : n < 4096 ? 6 : 7;
   } else {
+    // About log2(n) - 2 balances n additions per window against the 2^c
+    // additions of the bucket sums.
     while (c < 12 && (std::size_t{1} << (c + 3)) <= n) ++c;
   }
   const std::size_t windows = (256 + c - 1) / c + 1;
