@@ -1,6 +1,7 @@
 // Ledger: one atomic, synced batch per height and the checks on open.
 #include "privfin/ledger/ledger.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -17,6 +18,11 @@ constexpr std::string_view meta_schema = "schema";
 constexpr std::string_view meta_height = "committed_height";
 constexpr std::string_view meta_app_hash = "app_hash";
 constexpr std::string_view meta_retain = "retain_height";
+// Heights up to this one have their transactions in the tx_index column
+// family; those above are re-read from their blocks on open. Absent in a
+// store written before the index was deferred, where every height's
+// entries were in its own batch.
+constexpr std::string_view meta_tx_indexed = "tx_indexed_height";
 
 Hash32 hash_from(ByteView b) {
   Hash32 h;
@@ -62,13 +68,20 @@ std::vector<Bytes> transactions_of(ByteView body) {
 }
 
 // A tx_index value: BE64 height || BE64 index.
-Bytes tx_location(Height h, std::uint64_t index) {
-  Bytes v(16);
+std::array<std::byte, 16> tx_location(Height h, std::uint64_t index) {
+  std::array<std::byte, 16> v;
   const auto hk = height_key(h);
   const auto ik = height_key(index);
   std::copy(hk.begin(), hk.end(), v.begin());
   std::copy(ik.begin(), ik.end(), v.begin() + 8);
   return v;
+}
+
+std::vector<Hash32> hashes_of(const std::vector<Bytes>& txs) {
+  std::vector<Hash32> out;
+  out.reserve(txs.size());
+  for (const auto& tx : txs) out.push_back(tx_hash(tx));
+  return out;
 }
 
 }  // namespace
@@ -124,6 +137,7 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
     b.put(Column::meta, as_bytes(meta_schema), ByteView(&version, 1));
     b.put(Column::meta, as_bytes(meta_height), height_key(0));
     b.put(Column::meta, as_bytes(meta_retain), height_key(0));
+    b.put(Column::meta, as_bytes(meta_tx_indexed), height_key(0));
     b.put(Column::meta, as_bytes(meta_app_hash), genesis.root.v);
     store.write(b, true);
     l.app_hash_ = genesis.root;
@@ -149,6 +163,18 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
     l.check_height(l.height_, true);
   }
   if (l.height_ > 0) l.tip_hash_ = l.block(l.height_)->hash();
+  l.indexed_ = read(store, Column::meta, as_bytes(meta_tx_indexed), l.height_) ? meta_u64(store, meta_tx_indexed, l.height_)
+                                                                                 : l.height_;
+  if (l.indexed_ > l.height_) {
+    throw StoreCorruption(l.height_, "meta", as_bytes(meta_tx_indexed),
+                          "indexed height " + std::to_string(l.indexed_) + " above the committed height");
+  }
+  // The entries of the heights since the last flush, from their blocks.
+  for (Height h = std::max({l.indexed_ + 1, l.retain_, Height{1}}); h <= l.height_; ++h) {
+    const auto b = l.block(h);
+    if (!b) throw StoreCorruption(h, "blocks", height_key(h), "missing, below the committed height");
+    l.hold_index(h, hashes_of(transactions_of(b->body)));
+  }
   return l;
 }
 
@@ -168,6 +194,7 @@ Ledger Ledger::restored(Store& store, const OpenOptions& options, const TreeBatc
   b.put(Column::meta, as_bytes(meta_schema), ByteView(&version, 1));
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_retain), key);  // nothing below the snapshot's height is kept
+  b.put(Column::meta, as_bytes(meta_tx_indexed), key);  // no transactions of its own are kept below it
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
   store.write(b, true);
   return open(store, options);
@@ -286,8 +313,7 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
     if (c.value) b.put(Column::state_latest, c.key, *c.value);
     else b.erase(Column::state_latest, c.key);
   }
-  const auto txs = transactions_of(block.body);
-  for (std::uint64_t i = 0; i < txs.size(); ++i) b.put(Column::tx_index, tx_hash(txs[i]).v, tx_location(h, i));
+  const auto tx_hashes = hashes_of(transactions_of(block.body));
   if (next_validators != nullptr) b.put(Column::validators, height_key(h + 2), next_validators->to_bytes());
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
@@ -300,7 +326,42 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   height_ = h;
   app_hash_ = tree.root;
   tip_hash_ = hash;
+  hold_index(h, tx_hashes);
+  if (held_.size() >= options_.tx_index_batch) flush_tx_index();
   return tree.root;
+}
+
+void Ledger::hold_index(Height h, std::span<const Hash32> hashes) {
+  held_at_.reserve(held_.size() + hashes.size());
+  for (std::uint64_t i = 0; i < hashes.size(); ++i) {
+    held_at_.insert_or_assign(hashes[i], held_.size());
+    held_.push_back(HeldEntry{hashes[i], tx_location(h, i)});
+  }
+}
+
+void Ledger::flush_tx_index() {
+  if (!held_.empty()) {
+    // The latest inclusion of each transaction, in key order.
+    std::vector<const HeldEntry*> latest;
+    latest.reserve(held_at_.size());
+    for (std::size_t i = 0; i < held_.size(); ++i) {
+      const std::size_t* at = held_at_.find(held_[i].hash);
+      if (at != nullptr && *at == i) latest.push_back(&held_[i]);
+    }
+    std::sort(latest.begin(), latest.end(), [](const HeldEntry* a, const HeldEntry* b) { return a->hash.v < b->hash.v; });
+    std::vector<KeyValueView> entries;
+    entries.reserve(latest.size());
+    for (const HeldEntry* e : latest) entries.push_back(KeyValueView{e->hash.v, e->location});
+    store_->ingest(Column::tx_index, entries);
+  }
+  if (indexed_ != height_) {
+    // After the entries are durable: a crash in between only re-reads
+    // blocks whose entries are already there (the same keys and values).
+    store_->write(WriteBatch().put(Column::meta, as_bytes(meta_tx_indexed), height_key(height_)), false);
+    indexed_ = height_;
+  }
+  held_.clear();
+  held_at_.clear();
 }
 
 std::optional<consensus::Block> Ledger::block(Height h) const {
@@ -358,7 +419,10 @@ std::optional<Height> Ledger::height_of(const Hash32& block_hash) const {
 }
 
 std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) const {
-  const auto v = read(*store_, Column::tx_index, hash.v, height_);
+  // A held entry is newer than any in the store.
+  const std::size_t* held = held_at_.find(hash);
+  const auto v = held != nullptr ? std::optional<Bytes>(Bytes(held_[*held].location.begin(), held_[*held].location.end()))
+                                 : read(*store_, Column::tx_index, hash.v, height_);
   if (!v) return std::nullopt;
   if (v->size() != 16) throw StoreCorruption(height_, "tx_index", hash.v, "a location of " + std::to_string(v->size()) + " bytes");
   FoundTransaction out;
@@ -409,6 +473,9 @@ PruneProgress Ledger::prune_step(Height target, std::size_t budget, Height compa
   }
   PruneProgress progress{retain_, 0, retain_ >= target};
   if (progress.done) return progress;
+  // Pruning height r erases the index entries it finds in the store, so a
+  // held height about to be pruned goes to the store first.
+  if (target > indexed_) flush_tx_index();
   const Height from = retain_;
   Height r = retain_;
   WriteBatch b;

@@ -9,9 +9,11 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,7 @@ struct RocksDbStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // by Column
   rocksdb::ReadOptions read;
+  std::filesystem::path dir;
 
   ~Impl() {
     for (auto* h : handles) {
@@ -99,25 +102,27 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (std::size_t i = 0; i < column_count; ++i) {
     const Column c = column_at(i);
-    const bool hashes = c == Column::state_nodes || c == Column::blocks;
+    // The transaction index is SHA-256 keys and (height, index) values,
+    // written as whole sorted files (Ledger::flush_tx_index, ingest()).
+    const bool hashes = c == Column::state_nodes || c == Column::blocks || c == Column::tx_index;
     rocksdb::ColumnFamilyOptions o = hashes ? incompressible : cf_options;
-    if (c == Column::tx_index || c == Column::state_latest) {
-      // The two families a height writes at random places: one SHA-256
-      // key per committed transaction, and the application keys its
-      // transactions changed. An insert into a skip-list memtable walks
-      // its levels, a cache miss each once the list outgrows the caches;
-      // a memtable of 8 MB (not RocksDB's 64) stays mostly in cache.
-      // Smaller flushes, more level-0 files: their sorted runs merge
-      // cheaply. A hash-bucket memtable, tried first, inserts faster but
-      // must sort itself at every flush: 13% of a payments node, and
-      // 8.9-9.4 us of CPU per index key in all against 4.8-5.0 us here
-      // (BM_TxIndexKeysRocksDb; docs/performance.md, "Steady state").
+    if (c == Column::state_latest) {
+      // The family a height writes at random places: the application keys
+      // its transactions changed. An insert into a skip-list memtable
+      // walks its levels, a cache miss each once the list outgrows the
+      // caches; a memtable of 8 MB (not RocksDB's 64) stays mostly in
+      // cache. Smaller flushes, more level-0 files: their sorted runs merge
+      // cheaply. A hash-bucket memtable, tried first (for the transaction
+      // index, when it was written key by key), inserts faster but must
+      // sort itself at every flush: 13% of a payments node
+      // (docs/performance.md, "Steady state").
       o.write_buffer_size = std::size_t{8} << 20;
     }
     families.emplace_back(std::string(column_name(c)), o);
   }
   auto impl = std::make_unique<Impl>();
   impl->read.verify_checksums = true;
+  impl->dir = dir;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   check(rocksdb::DB::Open(db_options, dir.string(), families, &handles, &raw), "open " + dir.string());
@@ -159,6 +164,27 @@ void RocksDbStore::write(const WriteBatch& batch, bool sync) {
   wo.sync = sync;
   wo.disableWAL = false;  // never: the log is what makes a batch atomic and durable
   check(impl_->db->Write(wo, &wb), "write batch");
+}
+
+void RocksDbStore::ingest_sorted(Column c, std::span<const KeyValueView> entries) {
+  const std::string what = "ingest into " + std::string(column_name(c));
+  // Inside the database's directory, so that moving the file in is a hard
+  // link on the same file system; a file left by a crash is overwritten.
+  const auto staging = impl_->dir / "ingest";
+  std::error_code ec;
+  std::filesystem::create_directories(staging, ec);
+  if (ec) throw StoreError(what + ": cannot create " + staging.string() + ": " + ec.message(), false);
+  const auto file = staging / (std::string(column_name(c)) + ".sst");
+  const rocksdb::Options options(impl_->db->GetDBOptions(), impl_->db->GetOptions(impl_->cf(c)));
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, impl_->cf(c));
+  check(writer.Open(file.string()), what + ": open " + file.string());
+  for (const auto& e : entries) check(writer.Put(slice(e.key), slice(e.value)), what);
+  check(writer.Finish(), what + ": finish " + file.string());
+  rocksdb::IngestExternalFileOptions io;
+  io.move_files = true;  // a hard link, not a copy
+  const auto s = impl_->db->IngestExternalFile(impl_->cf(c), {file.string()}, io);
+  std::filesystem::remove(file, ec);  // the database holds its own link now (or never took it)
+  check(s, what);
 }
 
 void RocksDbStore::scan(Column c, ByteView begin, ByteView end, const Visitor& visit) const {

@@ -47,6 +47,22 @@ std::optional<Bytes> MemoryStore::get(Column c, ByteView key) const {
   return it->second;
 }
 
+void Store::ingest(Column c, std::span<const KeyValueView> entries) {
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    if (!BytesLess{}(entries[i - 1].key, entries[i].key)) {
+      throw InvalidArgument("store: ingest into " + std::string(column_name(c)) +
+                            " needs keys in strictly ascending order; entry " + std::to_string(i) + " is not");
+    }
+  }
+  if (!entries.empty()) ingest_sorted(c, entries);
+}
+
+void Store::ingest_sorted(Column c, std::span<const KeyValueView> entries) {
+  WriteBatch b;
+  for (const auto& e : entries) b.put(c, e.key, e.value);
+  write(b, true);
+}
+
 void MemoryStore::write(const WriteBatch& batch, bool /*sync*/) {
   for (const auto& op : batch.ops()) {
     auto& col = columns_[static_cast<std::size_t>(op.column)];

@@ -1,10 +1,10 @@
-// The transaction index (Ledger::find_transaction): written in the
-// height's batch, found by hash with an inclusion proof that verifies
-// against the Merkle root of the block's transactions (and fails for
-// another transaction or root), the latest inclusion of a repeated
-// transaction, opaque bodies indexed as nothing, entries pruned with their
-// blocks, kept across a RocksDB restart, and a damaged entry reported as
-// StoreCorruption.
+// The transaction index (Ledger::find_transaction): found by hash with an
+// inclusion proof that verifies against the Merkle root of the block's
+// transactions (and fails for another transaction or root), the latest
+// inclusion of a repeated transaction, opaque bodies indexed as nothing,
+// entries pruned with their blocks, kept across a RocksDB restart whether
+// they were held in memory or written (Store::ingest), and a damaged entry
+// reported as StoreCorruption.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -77,8 +77,9 @@ TEST_CASE("ledger tx index: find a transaction with its inclusion proof, on both
       CHECK(again->height == 5);  // the latest inclusion
       CHECK(again->index == 5);
     }
-    if (rocks) store.reset(), store = RocksDbStore::open(dir.path() / "db");  // a restart: the index was in the synced batches
+    if (rocks) store.reset(), store = RocksDbStore::open(dir.path() / "db");  // a restart: held entries re-read from the blocks
     Ledger ledger = Ledger::open(*store);
+    CHECK(ledger.tx_indexed_height() == 0);  // nothing written yet: 7 heights are far below a batch
     check_found(ledger, 3);
 
     ledger.prune(4);
@@ -95,6 +96,7 @@ TEST_CASE("ledger tx index: a damaged entry is StoreCorruption, not a wrong answ
   MemoryStore store;
   Ledger ledger = Ledger::open(store);
   for (int i = 0; i < 4; ++i) commit_with_txs(ledger);
+  ledger.flush_tx_index();
   const Hash32 h = tx_hash(txs_for(3)[1]);
   const Bytes good = *store.get(Column::tx_index, h.v);
   Bytes wrong = good;
@@ -109,4 +111,65 @@ TEST_CASE("ledger tx index: a damaged entry is StoreCorruption, not a wrong answ
   CHECK_THROWS_AS(ledger.find_transaction(h), StoreCorruption);
   store.write(WriteBatch().put(Column::tx_index, h.v, good));
   CHECK(ledger.find_transaction(h)->index == 1);
+}
+
+TEST_CASE("ledger tx index: entries written in batches survive restarts at any point", "[ledger][tx_index]") {
+  test::TempDir dir;
+  OpenOptions options;
+  options.tx_index_batch = 10;  // flushes after heights 4 (11 entries held), 6 (12) and 8 (15)
+  const auto entries_in = [](const Store& s) {
+    std::size_t n = 0;
+    s.scan(Column::tx_index, {}, {}, [&](ByteView, ByteView) { return ++n, true; });
+    return n;
+  };
+  Height indexed_before = 0;
+  for (Height stop = 1; stop <= 9; ++stop) {
+    INFO("restart after height " << stop);
+    auto store = RocksDbStore::open(dir.path() / "db");
+    Ledger ledger = Ledger::open(*store, options);
+    CHECK(ledger.tx_indexed_height() == indexed_before);  // what the last process wrote, no more
+    while (ledger.height() < stop) commit_with_txs(ledger);
+    for (Height h = 1; h <= stop; ++h) check_found(ledger, h);
+    if (stop >= 2) CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == (stop >= 5 ? 5 : 2));
+    CHECK(ledger.tx_indexed_height() <= ledger.height());
+    indexed_before = ledger.tx_indexed_height();
+  }
+  CHECK(indexed_before == 8);  // flushes after heights 4, 6 and 8
+  auto store = RocksDbStore::open(dir.path() / "db");
+  CHECK(entries_in(*store) == 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 1);  // heights 1..8 and "again" once
+  options.tx_index_batch = 1000;
+  Ledger ledger = Ledger::open(*store, options);
+  commit_with_txs(ledger);  // heights 9 and 10 held
+  // Pruning a held height writes the held entries first, so that the
+  // prune erases them with their blocks rather than leaving them behind.
+  ledger.prune(10);
+  CHECK(ledger.tx_indexed_height() == 10);
+  CHECK(entries_in(*store) == 10);  // height 10's
+  CHECK_FALSE(ledger.find_transaction(tx_hash(txs_for(9)[0])));
+  check_found(ledger, 10);
+}
+
+TEST_CASE("ledger store: ingest needs ascending keys, and the newest write wins", "[ledger][tx_index]") {
+  test::TempDir dir;
+  MemoryStore memory;
+  auto rocks = RocksDbStore::open(dir.path() / "db");
+  for (Store* store : {static_cast<Store*>(&memory), static_cast<Store*>(rocks.get())}) {
+    const Bytes a = to_bytes("a"), b = to_bytes("b"), c = to_bytes("c"), one = to_bytes("1"), two = to_bytes("2");
+    store->write(WriteBatch().put(Column::tx_index, b, one));
+    const std::vector<KeyValueView> unsorted{{b, two}, {a, two}};
+    CHECK_THROWS_AS(store->ingest(Column::tx_index, unsorted), InvalidArgument);
+    const std::vector<KeyValueView> twice{{a, two}, {a, two}};
+    CHECK_THROWS_AS(store->ingest(Column::tx_index, twice), InvalidArgument);
+    CHECK(store->get(Column::tx_index, b) == one);
+    const std::vector<KeyValueView> sorted{{a, two}, {b, two}, {c, two}};
+    store->ingest(Column::tx_index, sorted);
+    CHECK(store->get(Column::tx_index, b) == two);  // newer than the write before
+    store->write(WriteBatch().put(Column::tx_index, c, one));
+    CHECK(store->get(Column::tx_index, c) == one);  // and older than the write after
+    CHECK(store->get(Column::tx_index, a) == two);
+  }
+  rocks.reset();
+  rocks = RocksDbStore::open(dir.path() / "db");  // durable
+  CHECK(rocks->get(Column::tx_index, to_bytes("a")) == to_bytes("2"));
+  CHECK(rocks->get(Column::tx_index, to_bytes("c")) == to_bytes("1"));
 }

@@ -16,10 +16,16 @@
 // What commit() writes, in one WriteBatch with sync = true (docs/ledger.md,
 // "Layout"): the block, its certificate, the results, the new and stale
 // state-tree nodes, the flat latest-value map, the block-hash index, the
-// transaction index, the validator set of height h + 2 when block h changed
-// it, and meta.committed_height / meta.app_hash. After a crash the store holds
+// validator set of height h + 2 when block h changed it, and
+// meta.committed_height / meta.app_hash. After a crash the store holds
 // either all of height h or none of it, so the application's height equals
-// the store's by construction.
+// the store's by construction. The transaction index is derived from the
+// blocks and written apart from them: the ledger holds the newest heights'
+// entries in memory and writes OpenOptions::tx_index_batch of them at a time
+// as one sorted file (Store::ingest), recording meta.tx_indexed_height;
+// open() re-reads the blocks above it. (One random 32-byte key per
+// transaction in every height's batch was a third of a node's CPU under
+// load, docs/performance.md.)
 //
 // open() checks the tip before anything else runs: the meta records decode,
 // the tip block decodes, its header names its height, its body matches its
@@ -44,6 +50,7 @@
 #include <string>
 #include <vector>
 
+#include "privfin/consensus/hash32_map.hpp"
 #include "privfin/consensus/types.hpp"
 #include "privfin/ledger/state_tree.hpp"
 #include "privfin/ledger/store.hpp"
@@ -66,6 +73,11 @@ struct OpenOptions {
   // The application's genesis state (consensus::Application::init_chain),
   // written as version 0 when the store is new; ignored otherwise.
   std::vector<StateChange> genesis_state;
+  // Transactions whose index entries are held in memory before they are
+  // written together (flush_tx_index); 1 writes every height's entries
+  // after its commit. Memory: about 80 bytes per held transaction; open()
+  // reads the blocks of the held heights again.
+  std::size_t tx_index_batch = std::size_t{1} << 16;
 };
 
 // A committed transaction found by its hash (Ledger::find_transaction).
@@ -137,6 +149,13 @@ class Ledger {
   // inclusion. Throws StoreCorruption for an index entry or block that does
   // not decode or does not hold the transaction.
   [[nodiscard]] std::optional<FoundTransaction> find_transaction(const Hash32& hash) const;
+  // Writes the held index entries now (Store::ingest) and moves
+  // meta.tx_indexed_height to height(); commit() calls it once
+  // tx_index_batch entries are held, prune_step() before it prunes a held
+  // height. A no-op when nothing is held.
+  void flush_tx_index();
+  // The heights up to which the store holds the index entries.
+  [[nodiscard]] Height tx_indexed_height() const noexcept { return indexed_; }
 
   // The latest value (one read of the flat map, no tree walk).
   [[nodiscard]] std::optional<Bytes> get(ByteView key) const;
@@ -206,6 +225,15 @@ class Ledger {
 
   Ledger(Store& store, const OpenOptions& options) : store_(&store), nodes_(store), options_(options) {}
   void check_height(Height h, bool tip) const;
+  // Holds the index entries of block h's transactions (their hashes).
+  void hold_index(Height h, std::span<const Hash32> hashes);
+
+  // An index entry not yet in the store: a transaction's hash and location
+  // (BE64 height || BE64 index, the tx_index value).
+  struct HeldEntry {
+    Hash32 hash;
+    std::array<std::byte, 16> location;
+  };
 
   Store* store_;
   Nodes nodes_;
@@ -213,6 +241,9 @@ class Ledger {
   Height height_ = 0;
   Height retain_ = 0;
   Height compacted_to_ = 0;  // the retain height at the last compaction (this process's)
+  Height indexed_ = 0;       // meta.tx_indexed_height
+  std::vector<HeldEntry> held_;                // in commit order
+  consensus::Hash32Map<std::size_t> held_at_;  // hash -> its latest entry in held_
   Hash32 app_hash_;
   std::optional<Hash32> tip_hash_;
 };

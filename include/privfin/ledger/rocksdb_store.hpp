@@ -43,6 +43,11 @@ class RocksDbStore final : public Store {
   void scan(Column c, ByteView begin, ByteView end, const Visitor& visit) const override;
   void compact(Column c, ByteView begin, ByteView end) override;
 
+ protected:
+  // One table file written under <dir>/ingest/ and moved into the
+  // database (RocksDB's IngestExternalFile).
+  void ingest_sorted(Column c, std::span<const KeyValueView> entries) override;
+
  private:
   struct Impl;
   explicit RocksDbStore(std::unique_ptr<Impl> impl);

@@ -9,6 +9,7 @@
 //   b.put(Column::meta, as_bytes("committed_height"), height_key(7));
 //   store.write(b);                                  // all or nothing; synced
 //   auto v = store.get(Column::blocks, height_key(7));
+//   store.ingest(Column::tx_index, sorted_entries);   // many keys at once (an index)
 //
 // Column families (docs/ledger.md, "Layout"): meta, blocks, block_hash,
 // certs, results, state_nodes, state_latest, state_stale, tx_index, safety,
@@ -28,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -89,6 +91,12 @@ class WriteBatch {
   std::size_t bytes_ = 0;
 };
 
+// One key and its value, viewed (Store::ingest).
+struct KeyValueView {
+  ByteView key;
+  ByteView value;
+};
+
 class Store {
  public:
   // Visitor of a scan: return false to stop.
@@ -100,6 +108,15 @@ class Store {
   // Keys k with begin <= k < end in byte order; an empty `end` means no
   // upper bound.
   virtual void scan(Column c, ByteView begin, ByteView end, const Visitor& visit) const = 0;
+  // Adds many keys to one column family at once, outside write()'s
+  // batches: `entries` in strictly ascending key order (InvalidArgument
+  // otherwise), durable when it returns, and newer than everything written
+  // before (a later ingest() or write() wins in turn). Not atomic with any
+  // write(): for data a caller can rebuild after a crash, such as an index.
+  // RocksDB writes one sorted table file and ingests it, which skips the
+  // per-key memtable insert and the flush; this default applies the
+  // entries as one synced write.
+  void ingest(Column c, std::span<const KeyValueView> entries);
   // Reclaims the space of deleted keys in [begin, end) (RocksDB:
   // CompactRange); a no-op where there is nothing to reclaim.
   virtual void compact(Column c, ByteView begin, ByteView end) {
@@ -107,6 +124,9 @@ class Store {
     (void)begin;
     (void)end;
   }
+ protected:
+  // ingest() once the order is checked.
+  virtual void ingest_sorted(Column c, std::span<const KeyValueView> entries);
 };
 
 class MemoryStore final : public Store {
