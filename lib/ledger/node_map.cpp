@@ -98,7 +98,7 @@ void NodeMap::clear() noexcept {
 }
 
 void NodeMap::grow_to(std::size_t slot_count) {
-  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slot_count));
+  Slots old = std::exchange(slots_, Slots(slot_count));
   const std::size_t mask = slot_count - 1;
   for (Slot& s : old) {
     if (s.tag == 0) continue;

@@ -30,6 +30,8 @@
 #include <vector>
 
 #include "privfin/consensus/types.hpp"
+#include "privfin/core/huge_page_allocator.hpp"
+#include "privfin/core/prefetch.hpp"
 
 namespace privfin::consensus {
 
@@ -99,8 +101,8 @@ class Hash32Map {
   void prefetch(const Hash32& key) const noexcept {
     if (slots_.empty()) return;
     const auto* slot = reinterpret_cast<const char*>(&slots_[home_of(key)]);
-    __builtin_prefetch(slot);
-    __builtin_prefetch(slot + sizeof(Slot) - 1);  // a slot may straddle two lines
+    privfin::prefetch(slot);
+    privfin::prefetch(slot + sizeof(Slot) - 1);  // a slot may straddle two lines
   }
 
   void clear() {
@@ -113,7 +115,7 @@ class Hash32Map {
     if (2 * entries <= slots_.size()) return;
     std::size_t capacity = slots_.empty() ? min_slots : slots_.size();
     while (2 * entries > capacity) capacity *= 2;
-    std::vector<Slot> old(capacity);
+    Slots old(capacity);
     old.swap(slots_);
     size_ = 0;
     for (auto& s : old) {
@@ -153,8 +155,12 @@ class Hash32Map {
     ++size_;
   }
 
+  // Tables of a million slots are tens of megabytes read at random: huge
+  // pages spare each lookup a TLB miss (core/huge_page_allocator.hpp).
+  using Slots = std::vector<Slot, HugePageAllocator<Slot>>;
+
   SaltedHash32 hash_;
-  std::vector<Slot> slots_;
+  Slots slots_;
   std::size_t size_ = 0;
 };
 

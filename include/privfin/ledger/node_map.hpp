@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/core/huge_page_allocator.hpp"
 
 namespace privfin::ledger {
 
@@ -71,7 +72,10 @@ class NodeMap {
   [[nodiscard]] std::size_t home(std::uint64_t tag) const noexcept { return (tag >> 1) & (slots_.size() - 1); }
   void grow_to(std::size_t slot_count);
 
-  std::vector<Slot> slots_;  // a power of two in size, or empty
+  // Huge pages (core/huge_page_allocator.hpp): the node cache is tens of
+  // megabytes read at random.
+  using Slots = std::vector<Slot, HugePageAllocator<Slot>>;
+  Slots slots_;  // a power of two in size, or empty
   std::size_t size_ = 0;
 };
 
