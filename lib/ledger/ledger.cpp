@@ -341,17 +341,31 @@ void Ledger::hold_index(Height h, std::span<const Hash32> hashes) {
 
 void Ledger::flush_tx_index() {
   if (!held_.empty()) {
-    // The latest inclusion of each transaction, in key order.
-    std::vector<const HeldEntry*> latest;
-    latest.reserve(held_at_.size());
+    // Key order, sorting (first 8 bytes of the hash, position) pairs: the
+    // full hashes are read only where 8 bytes tie. Of a transaction held
+    // twice the later inclusion is kept, as the map says.
+    struct Sortable {
+      std::uint64_t prefix;
+      std::size_t at;
+    };
+    std::vector<Sortable> order(held_.size());
     for (std::size_t i = 0; i < held_.size(); ++i) {
-      const std::size_t* at = held_at_.find(held_[i].hash);
-      if (at != nullptr && *at == i) latest.push_back(&held_[i]);
+      std::uint64_t prefix = 0;
+      for (std::size_t k = 0; k < 8; ++k) prefix = prefix << 8 | std::to_integer<std::uint64_t>(held_[i].hash.v[k]);
+      order[i] = Sortable{prefix, i};
     }
-    std::sort(latest.begin(), latest.end(), [](const HeldEntry* a, const HeldEntry* b) { return a->hash.v < b->hash.v; });
+    std::sort(order.begin(), order.end(), [&](const Sortable& a, const Sortable& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      if (held_[a.at].hash != held_[b.at].hash) return held_[a.at].hash.v < held_[b.at].hash.v;
+      return a.at < b.at;
+    });
     std::vector<KeyValueView> entries;
-    entries.reserve(latest.size());
-    for (const HeldEntry* e : latest) entries.push_back(KeyValueView{e->hash.v, e->location});
+    entries.reserve(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const HeldEntry& e = held_[order[i].at];
+      if (i + 1 < order.size() && held_[order[i + 1].at].hash == e.hash) continue;  // a later inclusion follows
+      entries.push_back(KeyValueView{e.hash.v, e.location});
+    }
     store_->ingest(Column::tx_index, entries);
   }
   if (indexed_ != height_) {
