@@ -180,12 +180,18 @@ void RocksDbStore::write(const WriteBatch& batch, bool sync) {
 void RocksDbStore::ingest_sorted(Column c, std::span<const KeyValueView> entries) {
   const std::string what = "ingest into " + std::string(column_name(c));
   // Inside the database's directory, so that moving the file in is a hard
-  // link on the same file system; a file left by a crash is overwritten.
+  // link on the same file system.
   const auto staging = impl_->dir / "ingest";
   std::error_code ec;
   std::filesystem::create_directories(staging, ec);
   if (ec) throw StoreError(what + ": cannot create " + staging.string() + ": " + ec.message(), false);
   const auto file = staging / (std::string(column_name(c)) + ".sst");
+  // A file left here by a crash may be a link to a table file the database
+  // took in just before it: unlinked, never rewritten in place, or the new
+  // contents would replace a live table's (the crash test caught this as
+  // a corrupt table after a SIGKILL).
+  std::filesystem::remove(file, ec);
+  if (ec) throw StoreError(what + ": cannot remove " + file.string() + ": " + ec.message(), false);
   const rocksdb::Options options(impl_->db->GetDBOptions(), impl_->db->GetOptions(impl_->cf(c)));
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, impl_->cf(c));
   check(writer.Open(file.string()), what + ": open " + file.string());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "privfin/consensus/application.hpp"
 #include "privfin/consensus/types.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/ledger/ledger.hpp"
@@ -73,6 +74,26 @@ inline Hash32 commit_next(Ledger& ledger) {
   const Height h = ledger.height() + 1;
   const Hash32 parent = h > 1 ? ledger.block(h - 1)->hash() : Hash32{};
   const Block b = block_for(h, parent, ledger.app_hash());
+  const auto changes = changes_for(h);
+  return ledger.commit(b, cert_for(b), results_for(h), changes);
+}
+
+// The transactions of block h when a chain carries some (the crash test's
+// index mode): 1 to 5 of them, "tx <h>/<i>".
+inline std::vector<Bytes> txs_in(Height h) {
+  std::vector<Bytes> out;
+  for (Height i = 0; i <= h % 5; ++i) out.push_back(to_bytes("tx " + std::to_string(h) + "/" + std::to_string(i)));
+  return out;
+}
+
+// commit_next with txs_in(h) as the body (the same state changes, so the
+// same app hashes).
+inline Hash32 commit_next_with_txs(Ledger& ledger) {
+  const Height h = ledger.height() + 1;
+  const Hash32 parent = h > 1 ? ledger.block(h - 1)->hash() : Hash32{};
+  Block b = block_for(h, parent, ledger.app_hash());
+  b.body = consensus::transactions_to_bytes(txs_in(h));
+  b.header.tx_root = consensus::tx_root_of(b.body);
   const auto changes = changes_for(h);
   return ledger.commit(b, cert_for(b), results_for(h), changes);
 }

@@ -52,7 +52,7 @@ struct Child {
   int out = -1;  // read end of its stdout
 };
 
-Child start_child(const fs::path& dir, Height last) {
+Child start_child(const fs::path& dir, Height last, bool txs) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   const pid_t pid = ::fork();
@@ -63,7 +63,7 @@ Child start_child(const fs::path& dir, Height last) {
     ::close(fds[1]);
     const std::string last_s = std::to_string(last);
     ::execl(PRIVFIN_LEDGER_CRASH_CHILD, PRIVFIN_LEDGER_CRASH_CHILD, dir.c_str(), last_s.c_str(),
-            static_cast<char*>(nullptr));
+            txs ? "txs" : static_cast<char*>(nullptr), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(fds[1]);
@@ -111,19 +111,39 @@ void kill_and_reap(pid_t pid) {
   ::waitpid(pid, &status, 0);
 }
 
-// Opens the directory, checks every height, and returns the height.
-Height recover_and_check(const fs::path& dir, ReferenceChain& ref) {
+// Opens the directory, checks every height, and returns the height. For a
+// chain with transactions, also that those of the last 20 heights (some
+// written to the index, some held and re-read from their blocks) and of
+// one earlier height are found where they are.
+Height recover_and_check(const fs::path& dir, ReferenceChain& ref, bool txs, Prg& prg) {
   auto store = RocksDbStore::open(dir);
   OpenOptions o;
   o.full_check = true;
+  o.tx_index_batch = 7;
   Ledger l = Ledger::open(*store, o);
   CHECK(l.app_hash() == ref.app_hash(l.height()));
+  if (txs && l.height() > 0) {
+    CHECK(l.tx_indexed_height() <= l.height());
+    std::vector<Height> heights;
+    for (Height h = l.height() > 20 ? l.height() - 19 : 1; h <= l.height(); ++h) heights.push_back(h);
+    heights.push_back(1 + prg.next_u64() % l.height());
+    for (const Height h : heights) {
+      const auto in = chain::txs_in(h);
+      for (std::uint64_t i = 0; i < in.size(); ++i) {
+        const auto found = l.find_transaction(tx_hash(in[i]));
+        INFO("height " << h << " (indexed to " << l.tx_indexed_height() << "), transaction " << i);
+        REQUIRE(found);
+        CHECK(found->height == h);
+        CHECK(found->index == i);
+      }
+    }
+  }
   return l.height();
 }
 
 }  // namespace
 
-void run_kill_points(int kill_points, std::uint64_t seed) {
+void run_kill_points(int kill_points, std::uint64_t seed, bool txs = false) {
   test::TempDir tmp;
   const fs::path dir = tmp.path() / "db";
   ReferenceChain ref;
@@ -131,7 +151,7 @@ void run_kill_points(int kill_points, std::uint64_t seed) {
   Height durable = 0;  // the highest height a child reported committed
   int restarts = 0;
   for (int i = 0; i < kill_points; ++i) {
-    Child c = start_child(dir, 1'000'000);
+    Child c = start_child(dir, 1'000'000, txs);
     // Kill at a random moment: one time in five while it opens the store,
     // otherwise once it has committed a first height, between commits or
     // inside one.
@@ -141,7 +161,7 @@ void run_kill_points(int kill_points, std::uint64_t seed) {
     kill_and_reap(c.pid);
     const Height reported = drain(c.out, seen);
     if (reported > durable) durable = reported;
-    const Height h = recover_and_check(dir, ref);
+    const Height h = recover_and_check(dir, ref, txs, prg);
     INFO("kill point " << i << ": reported " << reported << ", recovered " << h);
     CHECK(h >= durable);  // nothing reported as committed is lost
     durable = h;          // and a recovered height never goes back
@@ -165,8 +185,12 @@ TEST_CASE("rocksdb crash: SIGKILL at random points loses nothing committed (3 of
 TEST_CASE("rocksdb crash: SIGKILL at random points loses nothing committed (4 of 5)", "[ledger][crash]") {
   run_kill_points(40, 1625);
 }
-TEST_CASE("rocksdb crash: SIGKILL at random points loses nothing committed (5 of 5)", "[ledger][crash]") {
-  run_kill_points(40, 1626);
+// The fifth with transactions in the blocks: kills also land inside the
+// index's flushes (every 7 entries), and the index must still find every
+// transaction after each restart.
+TEST_CASE("rocksdb crash: SIGKILL at random points loses nothing committed (5 of 5, with the index)",
+          "[ledger][crash]") {
+  run_kill_points(40, 1626, true);
 }
 
 TEST_CASE("rocksdb crash: 1,000 SIGKILL points", "[ledger][crash][.slow]") { run_kill_points(1000, 1622); }
@@ -176,7 +200,7 @@ TEST_CASE("rocksdb crash: a torn log tail is dropped and the node goes on", "[le
   for (std::size_t cut : {1U, 7U, 100U, 3000U}) {
     test::TempDir tmp;
     const fs::path dir = tmp.path() / "db";
-    Child c = start_child(dir, 1'000'000);
+    Child c = start_child(dir, 1'000'000, false);
     std::string seen;
     wait_for_reports(c.out, seen, 20);
     kill_and_reap(c.pid);  // no clean close: the heights live in the log only
@@ -191,7 +215,8 @@ TEST_CASE("rocksdb crash: a torn log tail is dropped and the node goes on", "[le
     fs::resize_file(logs.back(), size > cut ? size - cut : 0);
     INFO("cut " << cut << " bytes of " << size);
     Height h = 0;
-    REQUIRE_NOTHROW(h = recover_and_check(dir, ref));
+    Prg unused(test::seed_of(1));
+    REQUIRE_NOTHROW(h = recover_and_check(dir, ref, false, unused));
     CHECK(h + 1 >= reported);  // at most the torn last height is gone
     // The node goes on from where the log ends.
     auto store = RocksDbStore::open(dir);
