@@ -74,9 +74,10 @@ struct OpenOptions {
   // written as version 0 when the store is new; ignored otherwise.
   std::vector<StateChange> genesis_state;
   // Transactions whose index entries are held in memory before they are
-  // written together (flush_tx_index); 1 writes every height's entries
-  // after its commit. Memory: about 80 bytes per held transaction; open()
-  // reads the blocks of the held heights again.
+  // written together (flush_tx_index); 0 or 1 writes every height's
+  // entries after its commit. Memory: 100 to 150 bytes per held
+  // transaction (the entry and its slot in a hash map); open() reads the
+  // blocks of the held heights again.
   std::size_t tx_index_batch = std::size_t{1} << 16;
 };
 
