@@ -57,11 +57,12 @@ Height meta_u64(const Store& store, std::string_view name, Height h) {
   }
 }
 
-// The transactions of a body that is a list of them; none for any other
-// body (the ledger stores opaque bodies too, and indexes what it can read).
-std::vector<Bytes> transactions_of(ByteView body) {
+// The transactions of a body that is a list of them, as views into it
+// (valid while the body is); none for any other body (the ledger stores
+// opaque bodies too, and indexes what it can read).
+std::vector<ByteView> transactions_of(ByteView body) {
   try {
-    return consensus::transactions_from_bytes(body);
+    return consensus::transaction_views(body);
   } catch (const DecodeError&) {
     return {};
   }
@@ -77,10 +78,11 @@ std::array<std::byte, 16> tx_location(Height h, std::uint64_t index) {
   return v;
 }
 
-std::vector<Hash32> hashes_of(const std::vector<Bytes>& txs) {
+std::vector<Hash32> tx_hashes_of(ByteView body) {
+  const auto txs = transactions_of(body);
   std::vector<Hash32> out;
   out.reserve(txs.size());
-  for (const auto& tx : txs) out.push_back(tx_hash(tx));
+  for (const ByteView tx : txs) out.push_back(tx_hash(tx));
   return out;
 }
 
@@ -163,8 +165,10 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
     l.check_height(l.height_, true);
   }
   if (l.height_ > 0) l.tip_hash_ = l.block(l.height_)->hash();
-  l.indexed_ = read(store, Column::meta, as_bytes(meta_tx_indexed), l.height_) ? meta_u64(store, meta_tx_indexed, l.height_)
-                                                                                 : l.height_;
+  // Absent in a store written before the index was deferred: every height
+  // indexed in its own batch.
+  l.indexed_ = l.height_;
+  if (read(store, Column::meta, as_bytes(meta_tx_indexed), l.height_)) l.indexed_ = meta_u64(store, meta_tx_indexed, l.height_);
   if (l.indexed_ > l.height_) {
     throw StoreCorruption(l.height_, "meta", as_bytes(meta_tx_indexed),
                           "indexed height " + std::to_string(l.indexed_) + " above the committed height");
@@ -173,7 +177,7 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
   for (Height h = std::max({l.indexed_ + 1, l.retain_, Height{1}}); h <= l.height_; ++h) {
     const auto b = l.block(h);
     if (!b) throw StoreCorruption(h, "blocks", height_key(h), "missing, below the committed height");
-    l.hold_index(h, hashes_of(transactions_of(b->body)));
+    l.hold_index(h, tx_hashes_of(b->body));
   }
   return l;
 }
@@ -313,7 +317,7 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
     if (c.value) b.put(Column::state_latest, c.key, *c.value);
     else b.erase(Column::state_latest, c.key);
   }
-  const auto tx_hashes = hashes_of(transactions_of(block.body));
+  const auto tx_hashes = tx_hashes_of(block.body);
   if (next_validators != nullptr) b.put(Column::validators, height_key(h + 2), next_validators->to_bytes());
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
@@ -350,9 +354,7 @@ void Ledger::flush_tx_index() {
     };
     std::vector<Sortable> order(held_.size());
     for (std::size_t i = 0; i < held_.size(); ++i) {
-      std::uint64_t prefix = 0;
-      for (std::size_t k = 0; k < 8; ++k) prefix = prefix << 8 | std::to_integer<std::uint64_t>(held_[i].hash.v[k]);
-      order[i] = Sortable{prefix, i};
+      order[i] = Sortable{height_from_key(ByteView(held_[i].hash.v).first(8)), i};  // the first 8 bytes, big-endian
     }
     std::sort(order.begin(), order.end(), [&](const Sortable& a, const Sortable& b) {
       if (a.prefix != b.prefix) return a.prefix < b.prefix;
@@ -434,14 +436,21 @@ std::optional<Height> Ledger::height_of(const Hash32& block_hash) const {
 
 std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) const {
   // A held entry is newer than any in the store.
-  const std::size_t* held = held_at_.find(hash);
-  const auto v = held != nullptr ? std::optional<Bytes>(Bytes(held_[*held].location.begin(), held_[*held].location.end()))
-                                 : read(*store_, Column::tx_index, hash.v, height_);
-  if (!v) return std::nullopt;
-  if (v->size() != 16) throw StoreCorruption(height_, "tx_index", hash.v, "a location of " + std::to_string(v->size()) + " bytes");
+  std::optional<Bytes> stored;
+  ByteView location;
+  if (const std::size_t* held = held_at_.find(hash)) {
+    location = held_[*held].location;
+  } else {
+    stored = read(*store_, Column::tx_index, hash.v, height_);
+    if (!stored) return std::nullopt;
+    location = *stored;
+  }
+  if (location.size() != 16) {
+    throw StoreCorruption(height_, "tx_index", hash.v, "a location of " + std::to_string(location.size()) + " bytes");
+  }
   FoundTransaction out;
-  out.height = height_from_key(ByteView(*v).first(8));
-  out.index = height_from_key(ByteView(*v).subspan(8));
+  out.height = height_from_key(location.first(8));
+  out.index = height_from_key(location.subspan(8));
   if (out.height < retain_) return std::nullopt;  // pruned; the entry goes with the next prune
   const auto b = block(out.height);
   if (!b) throw StoreCorruption(out.height, "tx_index", hash.v, "names a height without a block");
@@ -451,10 +460,10 @@ std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) con
   }
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
-  for (const auto& tx : txs) leaves.push_back(consensus::tx_leaf_hash(tx));
+  for (const ByteView tx : txs) leaves.push_back(consensus::tx_leaf_hash(tx));
   out.tx_root = consensus::tx_merkle_root_of_leaves(leaves);
   out.proof = consensus::tx_inclusion_proof_of_leaves(leaves, out.index);
-  out.tx = txs[out.index];
+  out.tx.assign(txs[out.index].begin(), txs[out.index].end());
   return out;
 }
 
@@ -523,8 +532,7 @@ PruneProgress Ledger::prune_step(Height target, std::size_t budget, Height compa
       b.erase(Column::block_hash, pruned.hash().v);
       ++deleted;
       // Its transactions' index entries, unless a later block included them again.
-      for (const auto& tx : transactions_of(pruned.body)) {
-        const Hash32 th = tx_hash(tx);
+      for (const Hash32& th : tx_hashes_of(pruned.body)) {
         const auto at = store_->get(Column::tx_index, th.v);
         if (at && at->size() == 16 && height_from_key(ByteView(*at).first(8)) <= r) {
           b.erase(Column::tx_index, th.v);

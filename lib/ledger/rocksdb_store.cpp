@@ -122,10 +122,10 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
       // Every ingested file spans the whole key space (random hashes), so
       // each level-0 compaction merges into all of level 1. With RocksDB's
       // 256 MB level 1 that is a rewrite of the whole index every few
-      // files (26 s of compaction CPU on four nodes for 2.4 M commands);
-      // a 24 MB level 1 in 6 MB files passes the keys on to level 2 a file
-      // at a time (12 s; universal compaction, 11.8 s, was tried too:
-      // docs/performance.md).
+      // files (18-26 s of compaction CPU on four nodes for 2.4 M
+      // commands); a 24 MB level 1 in 6 MB files passes the keys on to
+      // level 2 a file at a time (12-16 s; universal compaction was tried
+      // too: docs/performance.md).
       o.max_bytes_for_level_base = std::uint64_t{24} << 20;
       o.target_file_size_base = std::uint64_t{6} << 20;
     }

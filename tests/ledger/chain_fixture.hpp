@@ -3,6 +3,7 @@
 // on h, so any process can recompute what height h must look like.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,13 +70,30 @@ inline CommitCertificate cert_for(const Block& b) {
   return c;
 }
 
-// Commits the deterministic block height() + 1.
-inline Hash32 commit_next(Ledger& ledger) {
+// The deterministic block height() + 1.
+inline Block next_block(const Ledger& ledger) {
   const Height h = ledger.height() + 1;
   const Hash32 parent = h > 1 ? ledger.block(h - 1)->hash() : Hash32{};
-  const Block b = block_for(h, parent, ledger.app_hash());
-  const auto changes = changes_for(h);
-  return ledger.commit(b, cert_for(b), results_for(h), changes);
+  return block_for(h, parent, ledger.app_hash());
+}
+
+// Commits block b with its height's deterministic certificate, results and
+// state changes.
+inline Hash32 commit_block(Ledger& ledger, const Block& b) {
+  const auto changes = changes_for(b.header.height);
+  return ledger.commit(b, cert_for(b), results_for(b.header.height), changes);
+}
+
+// Commits the deterministic block height() + 1.
+inline Hash32 commit_next(Ledger& ledger) { return commit_block(ledger, next_block(ledger)); }
+
+// The same block with `txs` as its body instead of opaque bytes (the same
+// state changes, so the same app hashes).
+inline Hash32 commit_next_with(Ledger& ledger, std::span<const Bytes> txs) {
+  Block b = next_block(ledger);
+  b.body = consensus::transactions_to_bytes(txs);
+  b.header.tx_root = consensus::tx_root_of(b.body);
+  return commit_block(ledger, b);
 }
 
 // The transactions of block h when a chain carries some (the crash test's
@@ -84,18 +102,6 @@ inline std::vector<Bytes> txs_in(Height h) {
   std::vector<Bytes> out;
   for (Height i = 0; i <= h % 5; ++i) out.push_back(to_bytes("tx " + std::to_string(h) + "/" + std::to_string(i)));
   return out;
-}
-
-// commit_next with txs_in(h) as the body (the same state changes, so the
-// same app hashes).
-inline Hash32 commit_next_with_txs(Ledger& ledger) {
-  const Height h = ledger.height() + 1;
-  const Hash32 parent = h > 1 ? ledger.block(h - 1)->hash() : Hash32{};
-  Block b = block_for(h, parent, ledger.app_hash());
-  b.body = consensus::transactions_to_bytes(txs_in(h));
-  b.header.tx_root = consensus::tx_root_of(b.body);
-  const auto changes = changes_for(h);
-  return ledger.commit(b, cert_for(b), results_for(h), changes);
 }
 
 }  // namespace privfin::test::ledger_chain

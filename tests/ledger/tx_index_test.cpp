@@ -31,14 +31,7 @@ std::vector<Bytes> txs_for(Height h) {
   return out;
 }
 
-void commit_with_txs(Ledger& ledger) {
-  const Height h = ledger.height() + 1;
-  const Hash32 parent = h > 1 ? ledger.block(h - 1)->hash() : Hash32{};
-  Block b = block_for(h, parent, ledger.app_hash());
-  b.body = consensus::transactions_to_bytes(txs_for(h));
-  b.header.tx_root = consensus::tx_root_of(b.body);
-  (void)ledger.commit(b, cert_for(b), results_for(h), changes_for(h));
-}
+void commit_with_txs(Ledger& ledger) { (void)commit_next_with(ledger, txs_for(ledger.height() + 1)); }
 
 void check_found(const Ledger& ledger, Height h) {
   const auto txs = txs_for(h);
@@ -172,4 +165,32 @@ TEST_CASE("ledger store: ingest needs ascending keys, and the newest write wins"
   rocks = RocksDbStore::open(dir.path() / "db");  // durable
   CHECK(rocks->get(Column::tx_index, to_bytes("a")) == to_bytes("2"));
   CHECK(rocks->get(Column::tx_index, to_bytes("c")) == to_bytes("1"));
+}
+
+TEST_CASE("ledger tx index: the indexed height on open - absent in an older store, damaged, or too high", "[ledger][tx_index]") {
+  MemoryStore store;
+  {
+    Ledger ledger = Ledger::open(store);
+    for (int i = 0; i < 4; ++i) commit_with_txs(ledger);
+    ledger.flush_tx_index();
+  }
+  const Bytes meta_key = to_bytes("tx_indexed_height");
+  // A store from before the index was deferred has no record: every height
+  // counts as indexed, and nothing is re-read.
+  store.write(WriteBatch().erase(Column::meta, meta_key));
+  {
+    Ledger ledger = Ledger::open(store);
+    CHECK(ledger.tx_indexed_height() == 4);
+    for (Height h = 1; h <= 4; ++h) check_found(ledger, h);
+  }
+  // A record above the committed height, or not 8 bytes: refused to start.
+  store.write(WriteBatch().put(Column::meta, meta_key, height_key(5)));
+  CHECK_THROWS_AS(Ledger::open(store), StoreCorruption);
+  store.write(WriteBatch().put(Column::meta, meta_key, ByteView(height_key(2)).first(7)));
+  CHECK_THROWS_AS(Ledger::open(store), StoreCorruption);
+  // A lower one: the heights above it are read from their blocks again.
+  store.write(WriteBatch().put(Column::meta, meta_key, height_key(2)));
+  Ledger ledger = Ledger::open(store);
+  CHECK(ledger.tx_indexed_height() == 2);
+  for (Height h = 1; h <= 4; ++h) check_found(ledger, h);
 }

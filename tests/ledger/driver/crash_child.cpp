@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     if (txs) options.tx_index_batch = 7;
     auto l = ledger::Ledger::open(*store, options);
     while (l.height() < last) {
-      if (txs) test::ledger_chain::commit_next_with_txs(l);
+      if (txs) test::ledger_chain::commit_next_with(l, test::ledger_chain::txs_in(l.height() + 1));
       else test::ledger_chain::commit_next(l);
       std::printf("%llu\n", static_cast<unsigned long long>(l.height()));
       std::fflush(stdout);
