@@ -88,11 +88,18 @@ Submitted ApiClient::submit(ByteView tx) {
 }
 
 std::vector<Submitted> ApiClient::submit_batch(std::span<const Bytes> txs) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& tx : txs) list.push_back(to_hex(tx));
-  const nlohmann::json body{{"txs", list}};
-  const auto answer = impl_->call(impl_->post("/v1/txs", body.dump()), "submit");
-  auto out = impl_->parse("submit", [&] { return api_json::submitted_batch(answer); });
+  // As bytes both ways (api_json.hpp); a node that answers JSON is read as well.
+  const Bytes body = api_json::txs_request_bytes(txs);
+  const std::string type(api_json::binary_type);
+  const auto r = impl_->once_more_if_closed([&] {
+    return impl_->client->Post("/v1/txs", {{"Accept", type}}, reinterpret_cast<const char*>(body.data()), body.size(),
+                               type);
+  });
+  const auto answer = impl_->call(r, "submit");
+  auto out = impl_->parse("submit", [&] {
+    return r->get_header_value("Content-Type") == type ? api_json::submitted_batch_from_bytes(as_bytes(answer))
+                                                        : api_json::submitted_batch(answer);
+  });
   if (out.size() != txs.size()) throw DecodeError("node " + impl_->node + ": submit: one verdict per transaction expected");
   return out;
 }

@@ -5,7 +5,9 @@
 #include <limits>
 #include <string>
 
+#include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
 
 namespace privfin::node::api_json {
 namespace {
@@ -148,6 +150,70 @@ std::vector<Bytes> evidence(std::string_view answer) {
     for (const auto& e : j.at("evidence")) out.push_back(hex(e.at("evidence"), "evidence"));
     return out;
   });
+}
+
+}  // namespace privfin::node::api_json
+
+namespace privfin::node::api_json {
+
+Bytes txs_request_bytes(std::span<const Bytes> txs) {
+  Writer w;
+  w.varint(txs.size());
+  for (const auto& tx : txs) w.bytes(tx);
+  return std::move(w).take();
+}
+
+std::vector<Bytes> txs_request_from_bytes(ByteView body, std::size_t max_txs) {
+  Reader r(body);
+  const std::size_t count = r.length("txs request: count", max_txs);
+  std::vector<Bytes> txs;
+  // Each entry takes at least two bytes (a length and one byte), so the
+  // count is checked against what remains before anything is reserved.
+  if (count > r.remaining() / 2) throw DecodeError("txs request: " + std::to_string(count) + " transactions in " +
+                                                   std::to_string(r.remaining()) + " bytes");
+  txs.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const ByteView tx = r.bytes("txs request: transaction");
+    if (tx.empty()) throw DecodeError("txs request: empty transaction");
+    txs.emplace_back(tx.begin(), tx.end());
+  }
+  if (!r.at_end()) throw DecodeError("txs request: " + std::to_string(r.remaining()) + " bytes after the last transaction");
+  return txs;
+}
+
+Bytes submitted_batch_bytes(std::span<const Bytes> txs, std::span<const consensus::TxVerdict> verdicts) {
+  if (txs.size() != verdicts.size()) throw InvalidArgument("submitted_batch_bytes: one verdict per transaction");
+  Writer w;
+  w.varint(txs.size());
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    w.raw(Sha256::hash(txs[i]));
+    w.varint(static_cast<std::uint64_t>(verdicts[i].code));
+    const std::string_view reason = verdicts[i].reason;
+    w.string(reason.substr(0, max_reason_bytes));
+  }
+  return std::move(w).take();
+}
+
+std::vector<Submitted> submitted_batch_from_bytes(ByteView answer) {
+  Reader r(answer);
+  // 34 bytes at least per entry: the hash, a code and an empty reason.
+  constexpr std::size_t min_entry = 34;
+  const std::size_t count = r.length("submit answer: count", r.remaining() / min_entry);
+  std::vector<Submitted> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    Submitted s;
+    s.hash = to_hex(r.raw(32, "submit answer: hash"));
+    const auto code = r.varint("submit answer: code");
+    if (code > static_cast<std::uint64_t>(consensus::TxCode::invalid)) {
+      throw DecodeError("submit answer: unknown result code " + std::to_string(code));
+    }
+    s.verdict.code = static_cast<consensus::TxCode>(code);
+    s.verdict.reason = r.string("submit answer: reason", max_reason_bytes);
+    out.push_back(std::move(s));
+  }
+  if (!r.at_end()) throw DecodeError("submit answer: " + std::to_string(r.remaining()) + " bytes after the last entry");
+  return out;
 }
 
 }  // namespace privfin::node::api_json

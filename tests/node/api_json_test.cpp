@@ -1,10 +1,13 @@
-// The client API's JSON decoders: well-formed bodies decode; bad JSON, a
+// The client API's decoders: well-formed bodies decode; bad JSON, a
 // missing or mistyped field, bad hex, an empty transaction, a list above
-// its bound and a result code outside TxCode are DecodeError.
+// its bound and a result code outside TxCode are DecodeError; the byte
+// form of a batch round-trips, and a lying count or length in it is a
+// DecodeError too.
 #include <catch2/catch.hpp>
 
 #include "../../lib/node/api_json.hpp"
 #include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
 
 using namespace privfin;
 namespace api = privfin::node::api_json;
@@ -44,4 +47,43 @@ TEST_CASE("client API JSON: requests and answers decode - every defect is a Deco
   CHECK_THROWS_AS(api::block_answer("application/json", "\x01{"), DecodeError);
   CHECK(api::evidence(R"({"evidence":[{"evidence":"00ff"}]})").size() == 1);
   CHECK_THROWS_AS(api::evidence(R"({"evidence":[{}]})"), DecodeError);
+}
+
+TEST_CASE("client API bytes: a batch and its verdicts round-trip - lying counts and lengths are DecodeErrors", "[node][api]") {
+  const std::vector<Bytes> txs{Bytes{std::byte{1}}, Bytes(300, std::byte{7}), Bytes{std::byte{2}, std::byte{3}}};
+  const Bytes request = api::txs_request_bytes(txs);
+  CHECK(api::txs_request_from_bytes(request, 3) == txs);
+  CHECK(api::txs_request_from_bytes(api::txs_request_bytes({}), 3).empty());
+  CHECK_THROWS_AS(api::txs_request_from_bytes(request, 2), DecodeError);  // above the bound
+  CHECK_THROWS_AS(api::txs_request_from_bytes(ByteView(request).first(request.size() - 1), 3), DecodeError);  // cut short
+  Bytes longer = request;
+  longer.push_back(std::byte{0});
+  CHECK_THROWS_AS(api::txs_request_from_bytes(longer, 3), DecodeError);  // bytes after the last
+  // A count of 10,000 in three bytes: refused before anything is reserved.
+  CHECK_THROWS_AS(api::txs_request_from_bytes(Bytes{std::byte{0x90}, std::byte{0x4e}, std::byte{1}}, 10'000), DecodeError);
+  // A length of 2^40 for a one-byte transaction.
+  CHECK_THROWS_AS(api::txs_request_from_bytes(Bytes{std::byte{1}, std::byte{0x80}, std::byte{0x80}, std::byte{0x80},
+                                                    std::byte{0x80}, std::byte{0x80}, std::byte{0x20}, std::byte{9}},
+                                              10),
+                  DecodeError);
+  CHECK_THROWS_AS(api::txs_request_from_bytes(Bytes{std::byte{1}, std::byte{0}}, 10), DecodeError);  // empty transaction
+
+  const std::vector<consensus::TxVerdict> verdicts{{}, {consensus::TxCode::bad_nonce, "nonce 4, expected 2"},
+                                                   {consensus::TxCode::invalid, std::string(5000, 'x')}};
+  const Bytes answer = api::submitted_batch_bytes(txs, verdicts);
+  const auto back = api::submitted_batch_from_bytes(answer);
+  REQUIRE(back.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(back[i].hash == to_hex(Sha256::hash(txs[i])));
+    CHECK(back[i].verdict.code == verdicts[i].code);
+  }
+  CHECK(back[1].verdict.reason == "nonce 4, expected 2");
+  CHECK(back[2].verdict.reason == std::string(api::max_reason_bytes, 'x'));  // cut at the bound
+  CHECK_THROWS_AS((void)api::submitted_batch_bytes(txs, std::span(verdicts).first(2)), InvalidArgument);
+  CHECK_THROWS_AS(api::submitted_batch_from_bytes(ByteView(answer).first(answer.size() - 1)), DecodeError);
+  Bytes unknown = api::submitted_batch_bytes(std::span(txs).first(1), std::span(verdicts).first(1));
+  unknown[1 + 32] = std::byte{7};  // the code after the count and the hash
+  CHECK_THROWS_AS(api::submitted_batch_from_bytes(unknown), DecodeError);
+  // A count the bytes cannot hold.
+  CHECK_THROWS_AS(api::submitted_batch_from_bytes(Bytes{std::byte{2}, std::byte{0}}), DecodeError);
 }

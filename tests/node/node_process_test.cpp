@@ -255,6 +255,35 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
     const auto missing = http.Get("/v1/block/999999999", {{"Accept", "application/octet-stream"}});
     REQUIRE(missing);
     CHECK(missing->status == 404);
+    // A batch in both forms of POST /v1/txs: the same verdicts (one byte
+    // is no transfer: refused, so no balance changes). Bytes with a lying
+    // length are a 400 naming the defect.
+    const std::vector<Bytes> junk{Bytes{std::byte{0}}, Bytes{std::byte{1}, std::byte{2}}};
+    const auto as_json_submit = http.Post("/v1/txs", R"({"txs":["00","0102"]})", "application/json");
+    REQUIRE(as_json_submit);
+    REQUIRE(as_json_submit->status == 200);
+    const auto from_json_submit = node::api_json::submitted_batch(as_json_submit->body);
+    const Bytes request = node::api_json::txs_request_bytes(junk);
+    const auto as_bytes_submit = http.Post("/v1/txs", {{"Accept", "application/octet-stream"}},
+                                           reinterpret_cast<const char*>(request.data()), request.size(),
+                                           "application/octet-stream");
+    REQUIRE(as_bytes_submit);
+    REQUIRE(as_bytes_submit->status == 200);
+    CHECK(as_bytes_submit->get_header_value("Content-Type") == "application/octet-stream");
+    const auto from_bytes_submit = node::api_json::submitted_batch_from_bytes(as_bytes(as_bytes_submit->body));
+    REQUIRE(from_json_submit.size() == 2);
+    REQUIRE(from_bytes_submit.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      CHECK(from_bytes_submit[i].hash == from_json_submit[i].hash);
+      CHECK(from_bytes_submit[i].verdict.code == from_json_submit[i].verdict.code);
+      CHECK(from_bytes_submit[i].verdict.reason == from_json_submit[i].verdict.reason);
+      CHECK(from_bytes_submit[i].verdict.code != consensus::TxCode::ok);
+    }
+    const std::string lying("\x01\x09\x00", 3);  // one transaction of 9 bytes, 1 present
+    const auto refused = http.Post("/v1/txs", lying, "application/octet-stream");
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+    CHECK(refused->body.find("txs request: transaction") != std::string::npos);
   }
   // The members retire node 3 (weight 0) and give node 0 weight 2 (so that
   // nodes 0 and 1 still hold a quorum when node 2 dies below): members 0,

@@ -62,7 +62,8 @@ class ApiClient {
   ApiClient& operator=(ApiClient&&) noexcept;
 
   [[nodiscard]] Submitted submit(ByteView tx);
-  // Many at once (POST /v1/txs, at most 10,000): one verdict per transaction.
+  // Many at once (POST /v1/txs, at most 10,000, sent and answered as bytes:
+  // docs/formats.md, "Client API batches as bytes"): one verdict per transaction.
   [[nodiscard]] std::vector<Submitted> submit_batch(std::span<const Bytes> txs);
   [[nodiscard]] std::optional<Committed> transaction(const std::string& hash_hex);
   [[nodiscard]] ApiStatus status();
