@@ -25,7 +25,9 @@
 // misbehave, NodeSettings::behaviour). Optional: "snapshot_interval" and
 // "retain_heights" (NodeSettings: snapshots served to peers, pruning),
 // "min_block_interval_ms" (NodeSettings::min_block_interval; 0 when absent,
-// init writes --min-block-interval-ms: 30 for Tendermint, 0 for Gosig), and
+// init writes --min-block-interval-ms: 30 for Tendermint, 0 for Gosig),
+// "tx_index" (NodeSettings::index_transactions; true when absent, init
+// --no-tx-index writes false), and
 // "state_sync": true, which makes a node with an empty data_dir restore
 // the ledger from a peer's snapshot before it starts (node/state_sync.hpp). `run` starts node `id`:
 // opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
@@ -84,6 +86,7 @@ struct InitOptions {
   // transactions (payments, kv) and 30 ms with opaque commands; Gosig's
   // rounds are cut by the clock, so 0 there.
   std::optional<std::uint64_t> min_block_interval_ms;
+  bool no_tx_index = false;  // writes "tx_index": false
 };
 
 void init(const InitOptions& o) {
@@ -134,7 +137,7 @@ void init(const InitOptions& o) {
   for (std::size_t i = 0; i < o.validators; ++i) {
     const std::string api = "api" + std::to_string(i);
     net::write_party_credentials(o.out / (api + ".key"), o.out / (api + ".crt"), o.host);
-    const nlohmann::json j = {{"cluster", "cluster.json"},
+    nlohmann::json j = {{"cluster", "cluster.json"},
                               {"id", i},
                               {"validator_key", "validator" + std::to_string(i) + ".key"},
                               {"vrf_key", "vrf" + std::to_string(i) + ".key"},
@@ -144,6 +147,7 @@ void init(const InitOptions& o) {
                               {"api_certificate", api + ".crt"},
                               {"api_key", api + ".key"},
                               {"min_block_interval_ms", min_block_interval_ms}};
+    if (o.no_tx_index) j["tx_index"] = false;
     const std::string text = j.dump(2) + "\n";
     service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
   }
@@ -168,6 +172,7 @@ struct NodeFile {
   bool state_sync = false;                                        // "state_sync"
   std::uint64_t snapshot_interval = 0, retain_heights = 0;        // "snapshot_interval", "retain_heights"
   std::uint64_t min_block_interval_ms = 0;                        // "min_block_interval_ms"
+  bool tx_index = true;                                           // "tx_index"
 };
 
 NodeFile read_node_file(const fs::path& file) {
@@ -187,7 +192,7 @@ NodeFile read_node_file(const fs::path& file) {
     return p.is_absolute() ? p : base / p;
   };
   NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, std::nullopt, {}, {}, {},
-             consensus::Behaviour::honest, false, 0, 0, 0};
+             consensus::Behaviour::honest, false, 0, 0, 0, true};
   if (j.contains("vrf_key")) n.vrf_key = path("vrf_key");
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
@@ -206,6 +211,10 @@ NodeFile read_node_file(const fs::path& file) {
   number("retain_heights", n.retain_heights);
   number("min_block_interval_ms", n.min_block_interval_ms);
   if (n.min_block_interval_ms > 60'000) throw DecodeError(file.string() + ": \"min_block_interval_ms\" above 60000");
+  if (j.contains("tx_index")) {
+    if (!j["tx_index"].is_boolean()) throw DecodeError(file.string() + ": \"tx_index\" must be true or false");
+    n.tx_index = j["tx_index"].get<bool>();
+  }
   if (j.contains("state_sync")) {
     if (!j["state_sync"].is_boolean()) throw DecodeError(file.string() + ": \"state_sync\" must be true or false");
     n.state_sync = j["state_sync"].get<bool>();
@@ -272,6 +281,7 @@ int run(const RunOptions& o) {
   settings.snapshot_interval = nf.snapshot_interval;
   settings.retain_heights = nf.retain_heights;
   settings.min_block_interval = std::chrono::milliseconds(nf.min_block_interval_ms);
+  settings.index_transactions = nf.tx_index;
   std::optional<SecretBytes> vrf_secret;
   if (doc.engine.kind == node::ChainEngine::Kind::gosig) {
     if (!nf.vrf_key) throw InvalidArgument(o.config.string() + ": a Gosig chain needs \"vrf_key\" (this validator's ECVRF key)");
@@ -355,6 +365,9 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--min-block-interval-ms", io.min_block_interval_ms,
                        "least time from a commit to the node's next proposal, unless a full block waits "
                        "(default for tendermint: 100 with payments or kv, 30 with commands; 0 for gosig)");
+  init_cmd->add_flag("--no-tx-index", io.no_tx_index,
+                     "write \"tx_index\": false: the nodes keep no transaction index (GET /v1/tx then finds "
+                     "only the transactions a node remembers)");
   RunOptions ro;
   auto* run_cmd = cli.add_subcommand("run", "run one node");
   run_cmd->add_option("--config", ro.config, "node<i>.json")->required();

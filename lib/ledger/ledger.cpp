@@ -174,7 +174,7 @@ Ledger Ledger::open(Store& store, const OpenOptions& options) {
                           "indexed height " + std::to_string(l.indexed_) + " above the committed height");
   }
   // The entries of the heights since the last flush, from their blocks.
-  for (Height h = std::max({l.indexed_ + 1, l.retain_, Height{1}}); h <= l.height_; ++h) {
+  for (Height h = std::max({l.indexed_ + 1, l.retain_, Height{1}}); options.index_transactions && h <= l.height_; ++h) {
     const auto b = l.block(h);
     if (!b) throw StoreCorruption(h, "blocks", height_key(h), "missing, below the committed height");
     l.hold_index(h, tx_hashes_of(b->body));
@@ -317,7 +317,6 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
     if (c.value) b.put(Column::state_latest, c.key, *c.value);
     else b.erase(Column::state_latest, c.key);
   }
-  const auto tx_hashes = tx_hashes_of(block.body);
   if (next_validators != nullptr) b.put(Column::validators, height_key(h + 2), next_validators->to_bytes());
   b.put(Column::meta, as_bytes(meta_height), key);
   b.put(Column::meta, as_bytes(meta_app_hash), tree.root.v);
@@ -330,8 +329,10 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   height_ = h;
   app_hash_ = tree.root;
   tip_hash_ = hash;
-  hold_index(h, tx_hashes);
-  if (held_.size() >= options_.tx_index_batch) flush_tx_index();
+  if (options_.index_transactions) {
+    hold_index(h, tx_hashes_of(block.body));
+    if (held_.size() >= options_.tx_index_batch) flush_tx_index();
+  }
   return tree.root;
 }
 
@@ -344,6 +345,9 @@ void Ledger::hold_index(Height h, std::span<const Hash32> hashes) {
 }
 
 void Ledger::flush_tx_index() {
+  // Without the index the indexed height stays where the last index left
+  // it, so that opening with one again indexes every height above it.
+  if (!options_.index_transactions) return;
   if (!held_.empty()) {
     // Key order, sorting (first 8 bytes of the hash, position) pairs: the
     // full hashes are read only where 8 bytes tie. Of a transaction held
@@ -435,6 +439,10 @@ std::optional<Height> Ledger::height_of(const Hash32& block_hash) const {
 }
 
 std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) const {
+  if (!options_.index_transactions) {
+    throw InvalidArgument("ledger: find_transaction on a ledger opened without its transaction index "
+                          "(OpenOptions::index_transactions)");
+  }
   // A held entry is newer than any in the store.
   std::optional<Bytes> stored;
   ByteView location;
@@ -531,8 +539,9 @@ PruneProgress Ledger::prune_step(Height target, std::size_t budget, Height compa
       }
       b.erase(Column::block_hash, pruned.hash().v);
       ++deleted;
-      // Its transactions' index entries, unless a later block included them again.
-      for (const Hash32& th : tx_hashes_of(pruned.body)) {
+      // Its transactions' index entries, unless a later block included them
+      // again (none above the indexed height: a ledger without its index).
+      for (const Hash32& th : r <= indexed_ ? tx_hashes_of(pruned.body) : std::vector<Hash32>{}) {
         const auto at = store_->get(Column::tx_index, th.v);
         if (at && at->size() == 16 && height_from_key(ByteView(*at).first(8)) <= r) {
           b.erase(Column::tx_index, th.v);

@@ -8,6 +8,7 @@
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
+#include "privfin/ledger/error.hpp"
 #include "privfin/ledger/snapshot.hpp"
 
 namespace privfin::node {
@@ -190,6 +191,7 @@ ledger::OpenOptions Node::open_options(const ledger::Store& store) {
   // The tip's certificate is re-verified at open, under the set of its
   // height (the validators column family, else the genesis set).
   ledger::OpenOptions o;
+  o.index_transactions = settings_.index_transactions;
   o.verify_certificate = [this, &store](const consensus::Block&, const consensus::CommitCertificate& c) {
     const auto changed = ledger::stored_validators(store, c.height, settings_.engine.limits);
     return consensus::verify_certificate(crypto_, changed ? *changed : genesis_.validators, settings_.chain_id, c);
@@ -538,9 +540,27 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
 }
 
 std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) const {
-  const TxLocation* at = committed_txs_.find(tx_hash);
-  if (at == nullptr) return std::nullopt;
-  return *at;
+  if (const TxLocation* at = committed_txs_.find(tx_hash)) return *at;
+  const auto& ledger = app_store_.ledger();
+  if (!ledger.indexes_transactions()) return std::nullopt;
+  const auto found = ledger.find_transaction(tx_hash);
+  if (!found) return std::nullopt;
+  const auto raw = ledger.results(found->height);
+  const auto fail = [&](const std::string& why) -> std::optional<TxLocation> {
+    throw ledger::StoreCorruption(found->height, "results", ledger::height_key(found->height), why);
+  };
+  if (!raw) return fail("missing for a height whose block is kept");
+  std::vector<consensus::TxResult> results;
+  try {
+    results = consensus::results_from_bytes(*raw);
+  } catch (const DecodeError& e) {
+    return fail(e.what());
+  }
+  if (found->index >= results.size()) {
+    return fail("no result for transaction " + std::to_string(found->index) + " (" + std::to_string(results.size()) +
+                " results)");
+  }
+  return TxLocation{found->height, found->index, std::move(results[found->index])};
 }
 
 std::size_t Node::peers_connected() const {

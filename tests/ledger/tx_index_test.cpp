@@ -3,8 +3,10 @@
 // transactions (and fails for another transaction or root), the latest
 // inclusion of a repeated transaction, opaque bodies indexed as nothing,
 // entries pruned with their blocks, kept across a RocksDB restart whether
-// they were held in memory or written (Store::ingest), and a damaged entry
-// reported as StoreCorruption.
+// they were held in memory or written (Store::ingest), a damaged entry
+// reported as StoreCorruption, and a ledger opened without its index
+// (OpenOptions::index_transactions) that indexes the missed heights when
+// opened with it again.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -140,6 +142,46 @@ TEST_CASE("ledger tx index: entries written in batches survive restarts at any p
   CHECK(entries_in(*store) == 10);  // height 10's
   CHECK_FALSE(ledger.find_transaction(tx_hash(txs_for(9)[0])));
   check_found(ledger, 10);
+}
+
+TEST_CASE("ledger tx index: off, then on again - nothing written meanwhile, every height indexed on reopening",
+          "[ledger][tx_index]") {
+  test::TempDir dir;
+  const auto entries_in = [](const Store& s) {
+    std::size_t n = 0;
+    s.scan(Column::tx_index, {}, {}, [&](ByteView, ByteView) { return ++n, true; });
+    return n;
+  };
+  OpenOptions on;
+  on.tx_index_batch = 1;  // every height written after its commit
+  OpenOptions off = on;
+  off.index_transactions = false;
+  {
+    auto store = RocksDbStore::open(dir.path() / "db");
+    Ledger ledger = Ledger::open(*store, on);
+    for (int i = 0; i < 3; ++i) commit_with_txs(ledger);
+    CHECK(ledger.tx_indexed_height() == 3);
+  }
+  {
+    auto store = RocksDbStore::open(dir.path() / "db");
+    Ledger ledger = Ledger::open(*store, off);
+    CHECK_FALSE(ledger.indexes_transactions());
+    while (ledger.height() < 7) commit_with_txs(ledger);
+    ledger.flush_tx_index();  // a no-op: the indexed height stays
+    CHECK(ledger.tx_indexed_height() == 3);
+    CHECK_THROWS_AS(ledger.find_transaction(tx_hash(txs_for(2)[0])), InvalidArgument);
+    CHECK(entries_in(*store) == 1 + 3 + 3);  // heights 1..3 ("again" at 2), nothing of 4..7
+    ledger.prune(2);  // height 1's entry goes with its block, as with the index
+    CHECK(entries_in(*store) == 3 + 3);
+  }
+  auto store = RocksDbStore::open(dir.path() / "db");
+  Ledger ledger = Ledger::open(*store, on);  // heights 4..7 re-read from their blocks
+  CHECK(ledger.indexes_transactions());
+  for (Height h = 2; h <= 7; ++h) check_found(ledger, h);
+  CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);
+  commit_with_txs(ledger);
+  CHECK(ledger.tx_indexed_height() == 8);
+  CHECK(entries_in(*store) == 2 + 3 + 4 + 5 + 6 + 7 + 8 + 1);
 }
 
 TEST_CASE("ledger store: ingest needs ascending keys, and the newest write wins", "[ledger][tx_index]") {

@@ -47,7 +47,8 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
                     const std::filesystem::path& dir, Shared& shared,
                     const std::function<void(Node&)>& each_turn = {},
                     consensus::Behaviour behaviour = consensus::Behaviour::honest,
-                    const std::function<void(NodeSettings&)>& configure = {}, bool state_sync = false) {
+                    const std::function<void(NodeSettings&)>& configure = {}, bool state_sync = false,
+                    const std::function<void(Node&)>& at_end = {}) {
   auto store = ledger::RocksDbStore::open(dir);
   auto bus = net::TcpMessageBus::start(config, self, {}, std::move(listener));
   NodeResult r;
@@ -84,6 +85,7 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
   r.evidence = node.evidence(0, 1000);
   r.validators = node.ledger().validators_from(r.status.height);
   r.metrics = node.metrics();
+  if (at_end) at_end(node);
   bus->close();
   return r;
 }
@@ -111,6 +113,7 @@ struct ThreadCluster {
     consensus::Behaviour behaviour = consensus::Behaviour::honest;
     std::function<void(NodeSettings&)> configure;
     bool state_sync = false;
+    std::function<void(Node&)> at_end;  // on the node's thread once it stopped
   };
 
   explicit ThreadCluster(std::size_t count)
@@ -132,7 +135,7 @@ struct ThreadCluster {
     threads[i] = std::thread([this, i, o = std::move(o), l = std::move(net.listeners[i])]() mutable {
       try {
         results[i] = run_node(c, net.config, i, std::move(l), dir.path() / ("node" + std::to_string(i)), shared,
-                              o.each_turn, o.behaviour, o.configure, o.state_sync);
+                              o.each_turn, o.behaviour, o.configure, o.state_sync, o.at_end);
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -392,7 +395,7 @@ TEST_CASE("nodes: a peer that sends garbage, lying sync answers, forged votes an
 }
 
 TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch gossiped by a peer is admitted and "
-          "committed",
+          "committed - a forgotten transaction is found in the ledger's index, unless the node keeps none",
           "[node][cluster]") {
   ThreadCluster t(4);
   const auto& c = t.c;
@@ -406,6 +409,12 @@ TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch 
     second.push_back(consensus::apps::Payments::transfer(c.banks[0], c.chain_id, nonce, c.banks[1].public_key(), 11));
   }
   std::atomic<bool> submitted{false};
+  // Where each node finds the first transfer at the end: node 0 remembers
+  // the last committed transaction only, so it reads the ledger's index
+  // and results; node 1 likewise but keeps no index, so it finds nothing;
+  // node 2 from memory.
+  std::vector<std::optional<Node::TxLocation>> found(3);
+  const Hash32 first_hash = ledger::tx_hash(first[0]);
   t.start(0, [&](auto& o) {
     o.each_turn = [&](Node& node) {
       if (submitted || node.status().height < 2) return;
@@ -414,8 +423,17 @@ TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch 
       }
       submitted = true;
     };
+    o.configure = [](NodeSettings& s) { s.remembered_txs = 1; };
+    o.at_end = [&](Node& node) { found[0] = node.find_committed(first_hash); };
   });
-  for (std::size_t i = 1; i < 3; ++i) t.start(i);
+  t.start(1, [&](auto& o) {
+    o.configure = [](NodeSettings& s) {
+      s.remembered_txs = 1;
+      s.index_transactions = false;
+    };
+    o.at_end = [&](Node& node) { found[1] = node.find_committed(first_hash); };
+  });
+  t.start(2, [&](auto& o) { o.at_end = [&](Node& node) { found[2] = node.find_committed(first_hash); }; });
   auto peer = net::TcpMessageBus::start(t.net.config, 3, {}, std::move(t.net.listeners[3]));
   std::vector<NodeMessage> batches_from_0;
   std::size_t single_transactions_from_0 = 0;
@@ -447,6 +465,13 @@ TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch 
     REQUIRE(t.results[i].balance1);
     CHECK(be64(*t.results[i].balance1) == 3 * 5 + 2 * 11);
   }
+  REQUIRE(found[0]);
+  REQUIRE(found[2]);
+  CHECK_FALSE(found[1]);
+  CHECK(found[0]->height == found[2]->height);
+  CHECK(found[0]->index == found[2]->index);
+  CHECK(found[0]->result.ok());
+  CHECK(found[2]->result.ok());
 }
 
 TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "

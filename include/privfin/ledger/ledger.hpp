@@ -79,6 +79,14 @@ struct OpenOptions {
   // transaction (the entry and its slot in a hash map); open() reads the
   // blocks of the held heights again.
   std::size_t tx_index_batch = std::size_t{1} << 16;
+  // false: no transaction index is kept (CometBFT's "null" indexer), for a
+  // deployment that never looks a transaction up by hash on this node.
+  // Keeping it is about a quarter of a node's CPU under small commands
+  // (hashing, the sorted files, RocksDB's compaction of them:
+  // docs/performance.md). Entries written before stay and are pruned as
+  // usual; find_transaction throws. Opening with true again re-reads the
+  // blocks above tx_indexed_height() and indexes them.
+  bool index_transactions = true;
 };
 
 // A committed transaction found by its hash (Ledger::find_transaction).
@@ -148,8 +156,10 @@ class Ledger {
   // transactions (consensus::transactions_from_bytes) and nothing of any
   // other body; a transaction included twice is found at its latest
   // inclusion. Throws StoreCorruption for an index entry or block that does
-  // not decode or does not hold the transaction.
+  // not decode or does not hold the transaction, InvalidArgument when the
+  // ledger keeps no index (OpenOptions::index_transactions).
   [[nodiscard]] std::optional<FoundTransaction> find_transaction(const Hash32& hash) const;
+  [[nodiscard]] bool indexes_transactions() const noexcept { return options_.index_transactions; }
   // Writes the held index entries now (Store::ingest) and moves
   // meta.tx_indexed_height to height(); commit() calls it once
   // tx_index_batch entries are held, prune_step() before it prunes a held
