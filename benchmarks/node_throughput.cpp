@@ -31,6 +31,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -73,7 +74,12 @@ struct Options {
 
 struct Result {
   std::size_t committed = 0, submitted = 0, tx_bytes = 0;
-  double seconds = 0, tx_per_s = 0, p50_ms = 0, p99_ms = 0;
+  double seconds = 0, tx_per_s = 0, p50_ms = 0, p99_ms = 0, p90_ms = 0, mean_ms = 0;
+  // Of the committed transactions, the share whose block was the first,
+  // second, third, or a later one the follower saw after the transaction
+  // was sent: a transaction that misses the next block waits a whole
+  // height more, and with a closed window that lowers the throughput.
+  std::array<double, 4> in_block = {};
   // This program's CPU (all threads, user + system) from the first
   // submission to the end, per committed transaction: on a machine that
   // also runs the nodes, it is load they do not get.
@@ -153,7 +159,13 @@ Result run(const Options& o) {
 
   std::mutex mutex;
   std::condition_variable progress;
-  std::unordered_map<std::string, Clock::time_point> pending;  // hash -> when its batch was sent
+  struct Sent {
+    Clock::time_point at;
+    consensus::Height seen;  // the follower's last height when the batch was sent
+  };
+  std::unordered_map<std::string, Sent> pending;  // hash -> when its batch was sent
+  consensus::Height seen_height = 0;              // the follower's, under the mutex
+  std::array<std::size_t, 4> in_block_count = {};
   std::size_t in_flight = 0;  // all banks together: the window is the client's, as libhotstuff's
   std::vector<double> latency_ms;
   std::vector<Clock::time_point> commit_times;
@@ -177,11 +189,14 @@ Result run(const Options& o) {
           for (const auto& tx : consensus::transactions_from_bytes(d.block.body)) {
             const auto it = pending.find(to_hex(Sha256::hash(tx)));
             if (it == pending.end()) continue;
-            latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - it->second).count());
+            latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - it->second.at).count());
+            const consensus::Height after = next - std::min(next, it->second.seen);  // 1: the next block
+            ++in_block_count[std::min<std::size_t>(std::max<consensus::Height>(after, 1) - 1, 3)];
             commit_times.push_back(seen);
             --in_flight;
             pending.erase(it);
           }
+          seen_height = next;
           progress.notify_all();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -208,7 +223,7 @@ Result run(const Options& o) {
             if (!failure.empty()) return;
             if (Clock::now() >= deadline) throw Error("timed out waiting for commits");
             const auto now = Clock::now();  // recorded before the node may commit them
-            for (const auto& tx : txs) pending.emplace(to_hex(Sha256::hash(tx)), now);
+            for (const auto& tx : txs) pending.emplace(to_hex(Sha256::hash(tx)), Sent{now, seen_height});
             in_flight += txs.size();
             r.submitted += txs.size();
           }
@@ -244,6 +259,13 @@ Result run(const Options& o) {
   if (!latency_ms.empty()) {
     r.p50_ms = pct(0.5);
     r.p99_ms = pct(0.99);
+    r.p90_ms = pct(0.9);
+    double sum = 0;
+    for (const double ms : latency_ms) sum += ms;
+    r.mean_ms = sum / static_cast<double>(latency_ms.size());
+    for (std::size_t k = 0; k < 4; ++k) {
+      r.in_block[k] = static_cast<double>(in_block_count[k]) / static_cast<double>(latency_ms.size());
+    }
     // Steady: from the first commit to the last (start-up excluded, as
     // libhotstuff's per-second histogram excludes it).
     r.seconds = std::chrono::duration<double>(commit_times.back() - commit_times.front()).count();
@@ -281,8 +303,10 @@ int main(int argc, char** argv) {
     const Result r = run(o);
     if (o.json) {
       std::printf("{\"committed\": %zu, \"submitted\": %zu, \"tx_bytes\": %zu, \"seconds\": %.3f, "
-                  "\"tx_per_s\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"client_cpu_us\": %.1f}\n",
-                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms, r.client_cpu_us);
+                  "\"tx_per_s\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"p90_ms\": %.1f, \"mean_ms\": %.1f, "
+                  "\"in_block\": [%.3f, %.3f, %.3f, %.3f], \"client_cpu_us\": %.1f}\n",
+                  r.committed, r.submitted, r.tx_bytes, r.seconds, r.tx_per_s, r.p50_ms, r.p99_ms, r.p90_ms, r.mean_ms,
+                  r.in_block[0], r.in_block[1], r.in_block[2], r.in_block[3], r.client_cpu_us);
     } else {
       std::printf("committed %zu of %zu transfers (%zu bytes) in %.2f s: %.0f tx/s, latency p50 %.0f ms, p99 %.0f ms; "
                   "this client's CPU %.1f us per transfer\n",
