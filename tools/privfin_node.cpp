@@ -335,6 +335,7 @@ int run(const RunOptions& o) {
     if (o.until_height && s.height >= *o.until_height) break;
   }
   if (api) api->stop();
+  n.flush_tx_index();  // else the next start reads the blocks of the held entries again
   const auto s = n.status();
   std::printf("stopped at height %llu app %s\n", static_cast<unsigned long long>(s.height),
               s.app_hash.short_hex().c_str());

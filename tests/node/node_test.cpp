@@ -39,6 +39,7 @@ struct NodeResult {
   Height retain_height = 0;  // blocks below it were pruned
   std::map<Height, Hash32> recent_app_hashes;  // the last few retained heights
   std::optional<consensus::ValidatorSet> validators;  // a changed set in force at the end, if any
+  Height tx_indexed = 0;  // the ledger's indexed height after the node's flush_tx_index
 };
 
 // Runs validator `self` until told to stop or 60 s passed; `each_turn`
@@ -85,6 +86,8 @@ NodeResult run_node(const test::Consortium& c, net::PartyConfig config, std::siz
   r.evidence = node.evidence(0, 1000);
   r.validators = node.ledger().validators_from(r.status.height);
   r.metrics = node.metrics();
+  node.flush_tx_index();  // as privfin-node does on a clean stop
+  r.tx_indexed = node.ledger().tx_indexed_height();
   if (at_end) at_end(node);
   bus->close();
   return r;
@@ -472,6 +475,10 @@ TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch 
   CHECK(found[0]->index == found[2]->index);
   CHECK(found[0]->result.ok());
   CHECK(found[2]->result.ok());
+  // A clean stop writes the held index entries; without an index nothing moves.
+  CHECK(t.results[0].tx_indexed == t.results[0].status.height);
+  CHECK(t.results[2].tx_indexed == t.results[2].status.height);
+  CHECK(t.results[1].tx_indexed == 0);
 }
 
 TEST_CASE("nodes: an equivocating validator (test-only behaviour) is named by evidence that verifies and is kept "
