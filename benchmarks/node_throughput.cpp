@@ -164,7 +164,6 @@ Result run(const Options& o) {
     consensus::Height seen;  // the follower's last height when the batch was sent
   };
   std::unordered_map<std::string, Sent> pending;  // hash -> when its batch was sent
-  consensus::Height seen_height = 0;              // the follower's, under the mutex
   std::array<std::size_t, 4> in_block_count = {};
   std::size_t in_flight = 0;  // all banks together: the window is the client's, as libhotstuff's
   std::vector<double> latency_ms;
@@ -175,6 +174,7 @@ Result run(const Options& o) {
   const double cpu_at_start = process_cpu_seconds();  // signing done
   node::ApiClient follower_api = api_for(0);
   const consensus::Height start_height = follower_api.status().height + 1;
+  consensus::Height seen_height = start_height - 1;  // the follower's last block, under the mutex
   const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
 
   std::thread follower([&] {
