@@ -4,7 +4,7 @@
 // through the nodes' client APIs, as a bank's service would see them.
 //
 //   privfin-node init --validators 4 --out net && (start the 4 nodes: privfin-node run ...)
-//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--window 2000] [--command-bytes 8]
+//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--max-batch 1000] [--window 2000] [--command-bytes 8]
 //                   [--transfer-bytes 250] [--json]
 //
 // With the commands application (`init --app commands`: unsigned opaque
@@ -12,17 +12,20 @@
 // sender k sends random commands of --command-bytes (8) through node k;
 // otherwise bank k sends its transfers through node k (k < nodes; the chain must have
 // one bank per node, `init --banks N`), in nonce order, in batches of
-// --batch (POST /v1/txs), all banks at once, with at most --window
+// what the window has room for, --batch (100) to --max-batch (1,000)
+// (POST /v1/txs), all banks at once, with at most --window
 // transfers of all banks together sent and not yet committed (the closed
 // loop of libhotstuff's client, whose --max-async is the same window). Transfers are signed
 // before the clock starts: a bank's signing is not the chain's cost. A
-// follower reads node 0's committed blocks and times each transfer from the
-// submission of its batch to the moment node 0 shows it committed.
+// watcher per node waits for that node's next commit (GET /v1/status?wait_above=H);
+// the first to see a height reads its block, and each transfer is timed
+// from the submission of its batch to the moment the first node shows it
+// committed (a BFT commit is final at any honest node).
 // Steady throughput: transfers committed between the first and the last
 // commit of the run, divided by that time.
 //
 // Costs: the transfers in memory (about 150 bytes each) and one HTTPS
-// connection per node plus one for the follower. Throws (exit 1, reason on
+// connection per node for the submissions, one per node for its watcher. Throws (exit 1, reason on
 // stderr): NetworkError when a node cannot be reached, Error when a
 // transfer is refused at admission or the run does not finish within
 // --timeout seconds. Exit 2 for a usage error.
@@ -65,6 +68,9 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   fs::path dir;
   std::size_t nodes = 4, transfers = 8000, batch = 100, window = 2000;
+  // A POST carries what the window has room for, from --batch up to this
+  // (fewer only at the end of a bank's transfers).
+  std::size_t max_batch = 1000;
   std::size_t command_bytes = 8;  // the commands application's command size
   std::size_t transfer_bytes = 0;  // payments: pad each transfer to this size with a reference (0: none)
   unsigned timeout_s = 300;
@@ -76,7 +82,7 @@ struct Result {
   std::size_t committed = 0, submitted = 0, tx_bytes = 0;
   double seconds = 0, tx_per_s = 0, p50_ms = 0, p99_ms = 0, p90_ms = 0, mean_ms = 0;
   // Of the committed transactions, the share whose block was the first,
-  // second, third, or a later one the follower saw after the transaction
+  // second, third, or a later one the watchers saw after the transaction
   // was sent: a transaction that misses the next block waits a whole
   // height more, and with a closed window that lowers the throughput.
   std::array<double, 4> in_block = {};
@@ -98,8 +104,8 @@ std::string api_address(const Options& o, std::size_t i) {
 }
 
 Result run(const Options& o) {
-  if (o.nodes < 2 || o.batch == 0 || o.window < o.batch) {
-    throw InvalidArgument("need --nodes >= 2, --batch >= 1 and --window >= --batch");
+  if (o.nodes < 2 || o.batch == 0 || o.window < o.batch || o.max_batch < o.batch || o.max_batch > 10'000) {
+    throw InvalidArgument("need --nodes >= 2, --batch >= 1, --window >= --batch and --batch <= --max-batch <= 10000");
   }
   const auto genesis =
       node::GenesisDocument::from_bytes(service::read_public_file(o.dir / "genesis.bin", std::size_t{32} << 20));
@@ -138,12 +144,12 @@ Result run(const Options& o) {
       throw InvalidArgument("--transfer-bytes " + std::to_string(o.transfer_bytes) + ": no reference length gives exactly that size");
     }
   }
-  std::vector<std::vector<std::vector<Bytes>>> batches(senders);
+  std::vector<std::vector<Bytes>> queues(senders);  // each bank's, in nonce order
   std::vector<std::uint64_t> nonce(senders, 0);
   Result r;
   for (std::size_t sent = 0, b = 0; sent < o.transfers; ++b) {
     const std::size_t from = b % senders;
-    std::vector<Bytes> txs;
+    auto& txs = queues[from];
     for (std::size_t k = 0; k < o.batch && sent < o.transfers; ++k, ++sent) {
       if (commands) {
         txs.push_back(prg.bytes(o.command_bytes));
@@ -154,14 +160,13 @@ Result run(const Options& o) {
       }
       r.tx_bytes = std::max(r.tx_bytes, txs.back().size());
     }
-    batches[from].push_back(std::move(txs));
   }
 
   std::mutex mutex;
   std::condition_variable progress;
   struct Sent {
     Clock::time_point at;
-    consensus::Height seen;  // the follower's last height when the batch was sent
+    consensus::Height seen;  // the watchers' last block read when the batch was sent
   };
   std::unordered_map<std::string, Sent> pending;  // hash -> when its batch was sent
   std::array<std::size_t, 4> in_block_count = {};
@@ -172,61 +177,82 @@ Result run(const Options& o) {
   std::string failure;
 
   const double cpu_at_start = process_cpu_seconds();  // signing done
-  node::ApiClient follower_api = api_for(0);
-  const consensus::Height start_height = follower_api.status().height + 1;
-  consensus::Height seen_height = start_height - 1;  // the follower's last block, under the mutex
+  const consensus::Height start_height = api_for(0).status().height + 1;
+  consensus::Height seen_height = start_height - 1;  // the last block any watcher read, under the mutex
+  consensus::Height claimed = start_height - 1;      // the last block a watcher took to read, under the mutex
   const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
 
-  std::thread follower([&] {
+  // One watcher per node, each waiting for its node's next commit (a long
+  // poll: GET /v1/status?wait_above=H): a transaction counts as committed
+  // when the first node shows it (a BFT commit is final at any honest
+  // node), and the watcher that sees a height first reads its block.
+  const auto watch = [&](std::size_t node_index) {
     try {
-      consensus::Height next = start_height;
+      node::ApiClient api = api_for(node_index);
+      consensus::Height known = start_height - 1;
       while (!stop && Clock::now() < deadline) {
-        const consensus::Height top = follower_api.status().height;
-        for (; next <= top; ++next) {
-          const auto d = follower_api.block(next);
+        known = api.wait_for_height_above(known, std::chrono::milliseconds(500)).height;
+        consensus::Height from = 0;
+        {
+          const std::lock_guard lock(mutex);
+          if (known <= claimed) continue;
+          from = claimed + 1;
+          claimed = known;
+        }
+        for (consensus::Height h = from; h <= known; ++h) {
+          const auto d = api.block(h);
           const auto seen = Clock::now();
           const std::lock_guard lock(mutex);
           for (const auto& tx : consensus::transactions_from_bytes(d.block.body)) {
             const auto it = pending.find(to_hex(Sha256::hash(tx)));
             if (it == pending.end()) continue;
             latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - it->second.at).count());
-            const consensus::Height after = next - std::min(next, it->second.seen);  // 1: the next block
+            const consensus::Height after = h - std::min(h, it->second.seen);  // 1: the next block
             ++in_block_count[std::min<std::size_t>(std::max<consensus::Height>(after, 1) - 1, 3)];
             commit_times.push_back(seen);
             --in_flight;
             pending.erase(it);
           }
-          seen_height = next;
+          seen_height = std::max(seen_height, h);
           progress.notify_all();
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
       }
     } catch (const std::exception& e) {
       const std::lock_guard lock(mutex);
-      failure = std::string("follower: ") + e.what();
+      if (failure.empty()) failure = "watching node " + std::to_string(node_index) + ": " + e.what();
       progress.notify_all();
     }
-  });
+  };
+  std::vector<std::thread> watchers;
+  for (std::size_t i = 0; i < o.nodes; ++i) watchers.emplace_back(watch, i);
 
   std::vector<std::thread> submitters;
   for (std::size_t from = 0; from < senders; ++from) {
     submitters.emplace_back([&, from] {
       try {
         node::ApiClient api = api_for(from);
-        for (const auto& txs : batches[from]) {
+        const std::span<const Bytes> queue = queues[from];
+        for (std::size_t at = 0; at < queue.size();) {
+          std::span<const Bytes> txs;
           {
             std::unique_lock lock(mutex);
-            // The closed loop: wait until this bank has room in its window.
+            // The closed loop: wait until the window has room for a batch
+            // (or for what this bank has left), then take what it has room
+            // for, up to --max-batch: as libhotstuff's client sends every
+            // command the window frees at once.
+            const std::size_t least = std::min(o.batch, queue.size() - at);
             progress.wait_until(lock, deadline, [&] {
-              return !failure.empty() || in_flight + txs.size() <= o.window;
+              return !failure.empty() || in_flight + least <= o.window;
             });
             if (!failure.empty()) return;
             if (Clock::now() >= deadline) throw Error("timed out waiting for commits");
+            txs = queue.subspan(at, std::min({o.window - in_flight, queue.size() - at, o.max_batch}));
             const auto now = Clock::now();  // recorded before the node may commit them
             for (const auto& tx : txs) pending.emplace(to_hex(Sha256::hash(tx)), Sent{now, seen_height});
             in_flight += txs.size();
             r.submitted += txs.size();
           }
+          at += txs.size();
           for (const auto& s : api.submit_batch(txs)) {
             if (!s.verdict.ok()) throw Error("node " + std::to_string(from) + " refused a transfer: " + s.verdict.reason);
           }
@@ -244,7 +270,7 @@ Result run(const Options& o) {
     progress.wait_until(lock, deadline, [&] { return !failure.empty() || pending.empty(); });
   }
   stop = true;
-  follower.join();
+  for (auto& t : watchers) t.join();
   if (!failure.empty()) throw Error(failure);
   if (!pending.empty()) {
     throw Error(std::to_string(pending.size()) + " transfers not committed within " + std::to_string(o.timeout_s) + " s");
@@ -282,7 +308,8 @@ int main(int argc, char** argv) {
   cli.add_option("--dir", o.dir, "the folder privfin-node init wrote")->required();
   cli.add_option("--nodes", o.nodes, "nodes running (one bank per node)");
   cli.add_option("--transfers", o.transfers, "signed transfers to send");
-  cli.add_option("--batch", o.batch, "transfers per POST /v1/txs");
+  cli.add_option("--batch", o.batch, "transfers per POST /v1/txs, at least (fewer only at the end)");
+  cli.add_option("--max-batch", o.max_batch, "transfers per POST /v1/txs, at most: what the window has room for");
   cli.add_option("--window", o.window, "transfers sent and not yet committed, all banks together, at most");
   cli.add_option("--api-base-port", o.api_base_port, "node i's client API listens on this + i");
   cli.add_option("--command-bytes", o.command_bytes,

@@ -25,7 +25,8 @@
 // misbehave, NodeSettings::behaviour). Optional: "snapshot_interval" and
 // "retain_heights" (NodeSettings: snapshots served to peers, pruning),
 // "min_block_interval_ms" (NodeSettings::min_block_interval; 0 when absent,
-// init writes --min-block-interval-ms: 30 for Tendermint, 0 for Gosig),
+// init writes --min-block-interval-ms: 100 for Tendermint (20 with the
+// commands application), 0 for Gosig),
 // "tx_index" (NodeSettings::index_transactions; true when absent, init
 // --no-tx-index writes false), and
 // "state_sync": true, which makes a node with an empty data_dir restore
@@ -83,7 +84,7 @@ struct InitOptions {
   std::uint32_t candidates = 3;
   // Written as "min_block_interval_ms" unless given (docs/node.md,
   // "Pacing"): for the Tendermint-form engine 100 ms with signed
-  // transactions (payments, kv) and 30 ms with opaque commands; Gosig's
+  // transactions (payments, kv) and 20 ms with opaque commands; Gosig's
   // rounds are cut by the clock, so 0 there.
   std::optional<std::uint64_t> min_block_interval_ms;
   bool no_tx_index = false;  // writes "tx_index": false
@@ -95,7 +96,7 @@ void init(const InitOptions& o) {
     throw InvalidArgument("--app must be payments, kv or commands");
   }
   const auto engine = node::chain_engine_from(o.engine, o.stage_one_ms, o.stage_two_ms, o.candidates);
-  const std::uint64_t paced_ms = o.app == "commands" ? 30 : 100;
+  const std::uint64_t paced_ms = o.app == "commands" ? 20 : 100;
   const std::uint64_t min_block_interval_ms =
       o.min_block_interval_ms.value_or(engine.kind == node::ChainEngine::Kind::tendermint ? paced_ms : 0);
   fs::create_directories(o.out);
@@ -365,7 +366,7 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--candidates", io.candidates, "Gosig: expected leader candidates per round (default 3)");
   init_cmd->add_option("--min-block-interval-ms", io.min_block_interval_ms,
                        "least time from a commit to the node's next proposal, unless a full block waits "
-                       "(default for tendermint: 100 with payments or kv, 30 with commands; 0 for gosig)");
+                       "(default for tendermint: 100 with payments or kv, 20 with commands; 0 for gosig)");
   init_cmd->add_flag("--no-tx-index", io.no_tx_index,
                      "write \"tx_index\": false: the nodes keep no transaction index (GET /v1/tx then finds "
                      "only the transactions a node remembers)");

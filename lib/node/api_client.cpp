@@ -116,6 +116,13 @@ ApiStatus ApiClient::status() {
   return impl_->parse("status", [&] { return api_json::status(answer); });
 }
 
+ApiStatus ApiClient::wait_for_height_above(consensus::Height height, std::chrono::milliseconds max_wait) {
+  const auto answer = impl_->call(impl_->get("/v1/status?wait_above=" + std::to_string(height) +
+                                             "&wait_ms=" + std::to_string(max_wait.count())),
+                                  "status");
+  return impl_->parse("status", [&] { return api_json::status(answer); });
+}
+
 consensus::QueryResult ApiClient::query(const std::string& path, ByteView key, consensus::Height h, bool prove) {
   const std::string url = "/v1/query?path=" + path + "&key=" + to_hex(key) + "&height=" + std::to_string(h) +
                           (prove ? "&prove=1" : "");

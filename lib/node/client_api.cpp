@@ -27,6 +27,15 @@ struct HttpError {
   std::string why;
 };
 
+// A query parameter that must be a whole number.
+std::uint64_t number_param(const httplib::Request& req, const char* name) {
+  const std::string text = req.get_param_value(name);
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw HttpError{400, std::string(name) + " is not a number"};
+  }
+  return std::stoull(text);
+}
+
 Bytes hex_field(const std::string& text, const char* what) {
   try {
     return from_hex(text);
@@ -40,6 +49,9 @@ Bytes hex_field(const std::string& text, const char* what) {
 
 struct ClientApi::Impl {
   static constexpr std::size_t max_batch = 10'000;
+  // GET /v1/status?wait_above=H: the longest wait a client may ask for
+  // (below on_node's 10 s, and ApiClient's 15 s read timeout).
+  static constexpr std::uint64_t max_wait_ms = 5'000;
   Node& node;
   ClientApiOptions options;
   std::unique_ptr<httplib::SSLServer> server;
@@ -135,8 +147,17 @@ struct ClientApi::Impl {
                              {"reason", where->result.reason}});
       });
     });
-    server->Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+    server->Get("/v1/status", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
+        // A long poll: the answer waits for a commit above wait_above (at
+        // most wait_ms), so a client learns of it at once without asking
+        // every few milliseconds.
+        if (req.has_param("wait_above")) {
+          const Height above = number_param(req, "wait_above");
+          const std::uint64_t wait_ms = req.has_param("wait_ms") ? number_param(req, "wait_ms") : 1000;
+          if (wait_ms > max_wait_ms) throw HttpError{400, "wait_ms above " + std::to_string(max_wait_ms)};
+          (void)node.wait_for_height_above(above, std::chrono::milliseconds(wait_ms));
+        }
         const auto [st, peers, round] = snapshot();
         reply(res, 200, json{{"chain_id", node.chain_id()},
                              {"node", node.self()},

@@ -82,6 +82,7 @@ struct Node::Env {
     }
     node.last_commit_ = std::chrono::steady_clock::now();
     node.maintain_ledger(d.block.header.height);
+    node.publish_height(d.block.header.height);
     std::size_t ok = 0;
     for (const auto& tx : result.results) ok += tx.ok() ? 1U : 0U;
     node.remember(d, result);
@@ -274,6 +275,7 @@ void Node::start() {
   }
   consensus::Start s;
   s.committed = app_store_.ledger().height();
+  publish_height(s.committed);
   if (s.committed > 0) {
     auto block = app_store_.ledger().block(s.committed);
     auto cert = app_store_.ledger().certificate(s.committed);
@@ -569,6 +571,20 @@ std::size_t Node::peers_connected() const {
     if (p != self_ && bus_.connected(p)) ++n;
   }
   return n;
+}
+
+void Node::publish_height(Height h) {
+  {
+    const std::lock_guard lock(height_mutex_);
+    published_height_ = h;
+  }
+  height_changed_.notify_all();
+}
+
+Height Node::wait_for_height_above(Height height, std::chrono::milliseconds max_wait) const {
+  std::unique_lock lock(height_mutex_);
+  height_changed_.wait_for(lock, max_wait, [&] { return published_height_ > height; });
+  return published_height_;
 }
 
 void Node::post(std::function<void()> task) {

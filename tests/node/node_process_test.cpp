@@ -279,6 +279,29 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
       CHECK(from_bytes_submit[i].verdict.reason == from_json_submit[i].verdict.reason);
       CHECK(from_bytes_submit[i].verdict.code != consensus::TxCode::ok);
     }
+    // GET /v1/status as a long poll: it answers once a height above
+    // wait_above is committed (the chain commits every 100 ms or so), or
+    // after wait_ms with the height as it is.
+    const auto now_at = node::api_json::status(http.Get("/v1/status")->body).height;
+    const auto next = http.Get("/v1/status?wait_above=" + std::to_string(now_at) + "&wait_ms=5000");
+    REQUIRE(next);
+    REQUIRE(next->status == 200);
+    CHECK(node::api_json::status(next->body).height > now_at);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto not_yet = http.Get("/v1/status?wait_above=999999999&wait_ms=300");
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    REQUIRE(not_yet);
+    CHECK(not_yet->status == 200);
+    CHECK(node::api_json::status(not_yet->body).height < 999999999);
+    CHECK(waited >= std::chrono::milliseconds(250));
+    CHECK(waited < std::chrono::seconds(4));
+    for (const char* bad : {"/v1/status?wait_above=x", "/v1/status?wait_above=1&wait_ms=60000",
+                            "/v1/status?wait_above=-1", "/v1/status?wait_above=99999999999999999999"}) {
+      INFO(bad);
+      const auto refused_wait = http.Get(bad);
+      REQUIRE(refused_wait);
+      CHECK(refused_wait->status == 400);
+    }
     const std::string lying("\x01\x09\x00", 3);  // one transaction of 9 bytes, 1 present
     const auto refused = http.Post("/v1/txs", lying, "application/octet-stream");
     REQUIRE(refused);
@@ -590,7 +613,7 @@ TEST_CASE("privfin-node init: min_block_interval_ms is 100 for Tendermint with s
   };
   CHECK(interval_written("tendermint", {}) == 100);
   CHECK(interval_written("kv", {"--app", "kv"}) == 100);
-  CHECK(interval_written("commands", {"--app", "commands"}) == 30);
+  CHECK(interval_written("commands", {"--app", "commands"}) == 20);
   CHECK(interval_written("gosig", {"--engine", "gosig"}) == 0);
   CHECK(interval_written("given", {"--min-block-interval-ms", "5"}) == 5);
 }

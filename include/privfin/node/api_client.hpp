@@ -6,6 +6,7 @@
 //   auto admitted = api.submit(tx);                 // code 0: in the mempool
 //   auto where = api.transaction(admitted.hash);    // nullopt until committed
 //   ApiStatus s = api.status();
+//   s = api.wait_for_height_above(s.height, 1s);   // at the next commit (a long poll)
 //   auto q = api.query("balance", account, h, true);
 //   consensus::Decision d = api.block(h);           // block h with its certificate
 //   for (const auto& e : api.evidence()) ...        // who equivocated, with the signed votes
@@ -19,6 +20,7 @@
 // the connection raises it otherwise, and SIGPIPE ends a process.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
@@ -67,6 +69,10 @@ class ApiClient {
   [[nodiscard]] std::vector<Submitted> submit_batch(std::span<const Bytes> txs);
   [[nodiscard]] std::optional<Committed> transaction(const std::string& hash_hex);
   [[nodiscard]] ApiStatus status();
+  // The status once the node's committed height exceeds `height`, or after
+  // `max_wait` (at most 5 s) with the height still at or below it: a long
+  // poll (GET /v1/status?wait_above=H&wait_ms=W).
+  [[nodiscard]] ApiStatus wait_for_height_above(consensus::Height height, std::chrono::milliseconds max_wait);
   [[nodiscard]] consensus::QueryResult query(const std::string& path, ByteView key, consensus::Height h, bool prove);
   // Block h with its commit certificate (Error if the node does not have it).
   [[nodiscard]] consensus::Decision block(consensus::Height h);

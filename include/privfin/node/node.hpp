@@ -50,6 +50,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -199,9 +200,15 @@ class Node {
   // (node/metrics.hpp); the client API renders them at /metrics.
   [[nodiscard]] const NodeMetrics& metrics() const noexcept { return metrics_; }
   // Runs `task` on the poll thread at its next turn: how other threads (the
-  // client API's) reach the node. The only member safe to call from any
-  // thread. Tasks still queued when the node is destroyed are dropped.
+  // client API's) reach the node. Safe to call from any thread (as is
+  // wait_for_height_above; nothing else is). Tasks still queued when the
+  // node is destroyed are dropped.
   void post(std::function<void()> task);
+  // Waits until the committed height exceeds `height` or `max_wait`
+  // passed, and returns the committed height then (safe from any
+  // thread): how a client learns of a commit the moment it
+  // happens rather than by polling (GET /v1/status?wait_above=H).
+  [[nodiscard]] Height wait_for_height_above(Height height, std::chrono::milliseconds max_wait) const;
   // Writes the ledger's held transaction-index entries (Ledger::flush_tx_index)
   // so that the next start need not read their blocks again: for a clean
   // stop (privfin-node calls it on SIGINT/SIGTERM). A crash loses nothing
@@ -238,6 +245,7 @@ class Node {
   [[nodiscard]] ledger::OpenOptions open_options(const ledger::Store& store);
   // After a commit: snapshots and pruning as the settings say.
   void maintain_ledger(Height committed);
+  void publish_height(Height h);  // for wait_for_height_above
   void remember(const consensus::Decision& d, const consensus::FinalizeResult& result);
   void run_mailbox();
   void heartbeat();
@@ -289,6 +297,11 @@ class Node {
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
   std::mutex mailbox_mutex_;
+  // The committed height for other threads (wait_for_height_above), set
+  // after each commit on the poll thread.
+  mutable std::mutex height_mutex_;
+  mutable std::condition_variable height_changed_;
+  Height published_height_ = 0;
   std::deque<std::function<void()>> mailbox_;
   // Flat hash maps of transaction hashes (consensus/hash32_map.hpp):
   // ordered maps of up to 100,000 hashes cost a loaded node 4% in memcmp,
