@@ -28,7 +28,9 @@
 // init writes --min-block-interval-ms: 100 for Tendermint (20 with the
 // commands application), 0 for Gosig),
 // "tx_index" (NodeSettings::index_transactions; true when absent, init
-// --no-tx-index writes false), and
+// --no-tx-index writes false), "compaction_priority" ("idle", the
+// default, "low" or "normal": ledger/rocksdb_store.hpp, for a node sharing
+// its machine with CPU-bound work), and
 // "state_sync": true, which makes a node with an empty data_dir restore
 // the ledger from a peer's snapshot before it starts (node/state_sync.hpp). `run` starts node `id`:
 // opens (or creates) its RocksDB ledger in data_dir, recovers the ledger
@@ -174,6 +176,7 @@ struct NodeFile {
   std::uint64_t snapshot_interval = 0, retain_heights = 0;        // "snapshot_interval", "retain_heights"
   std::uint64_t min_block_interval_ms = 0;                        // "min_block_interval_ms"
   bool tx_index = true;                                           // "tx_index"
+  ledger::BackgroundPriority compaction_priority = ledger::BackgroundPriority::idle;  // "compaction_priority"
 };
 
 NodeFile read_node_file(const fs::path& file) {
@@ -193,7 +196,7 @@ NodeFile read_node_file(const fs::path& file) {
     return p.is_absolute() ? p : base / p;
   };
   NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, std::nullopt, {}, {}, {},
-             consensus::Behaviour::honest, false, 0, 0, 0, true};
+             consensus::Behaviour::honest, false, 0, 0, 0, true, ledger::BackgroundPriority::idle};
   if (j.contains("vrf_key")) n.vrf_key = path("vrf_key");
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
@@ -212,6 +215,14 @@ NodeFile read_node_file(const fs::path& file) {
   number("retain_heights", n.retain_heights);
   number("min_block_interval_ms", n.min_block_interval_ms);
   if (n.min_block_interval_ms > 60'000) throw DecodeError(file.string() + ": \"min_block_interval_ms\" above 60000");
+  if (j.contains("compaction_priority")) {
+    const auto& p = j["compaction_priority"];
+    const std::string v = p.is_string() ? p.get<std::string>() : std::string();
+    if (v == "idle") n.compaction_priority = ledger::BackgroundPriority::idle;
+    else if (v == "low") n.compaction_priority = ledger::BackgroundPriority::low;
+    else if (v == "normal") n.compaction_priority = ledger::BackgroundPriority::normal;
+    else throw DecodeError(file.string() + ": \"compaction_priority\" must be idle, low or normal");
+  }
   if (j.contains("tx_index")) {
     if (!j["tx_index"].is_boolean()) throw DecodeError(file.string() + ": \"tx_index\" must be true or false");
     n.tx_index = j["tx_index"].get<bool>();
@@ -264,6 +275,10 @@ int run(const RunOptions& o) {
     for (const auto& a : consensus::apps::Payments::genesis_from_bytes(doc.app_state)) bank_keys.push_back(a.owner);
   }
 
+  // Before the store starts any compaction (rocksdb_store.hpp).
+  if (!ledger::set_background_priority(nf.compaction_priority)) {
+    std::fprintf(stderr, "privfin-node: this platform cannot lower the compaction threads' priority; left as it is\n");
+  }
   auto store = ledger::RocksDbStore::open(nf.data_dir);
   auto bus = net::TcpMessageBus::start(cluster, nf.id);
   if (nf.state_sync && node::StateSync::needed(*store)) {

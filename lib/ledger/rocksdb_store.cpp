@@ -5,6 +5,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -46,6 +47,12 @@ struct RocksDbStore::Impl {
   }
   rocksdb::ColumnFamilyHandle* cf(Column c) const { return handles.at(static_cast<std::size_t>(c)); }
 };
+
+bool set_background_priority(BackgroundPriority priority) {
+  if (priority == BackgroundPriority::normal) return true;
+  const auto cpu = priority == BackgroundPriority::idle ? rocksdb::CpuPriority::kIdle : rocksdb::CpuPriority::kLow;
+  return rocksdb::Env::Default()->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW, cpu).ok();
+}
 
 RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RocksDbStore::~RocksDbStore() = default;

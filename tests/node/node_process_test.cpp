@@ -462,8 +462,13 @@ TEST_CASE("privfin-node: the JSON keys for snapshots, pruning, state sync and pa
   REQUIRE(init_code == 0);
   const auto json = [&](std::size_t i) { return net_dir / ("node" + std::to_string(i) + ".json"); };
   for (std::size_t i = 0; i < 4; ++i) {
-    add_fields(json(i), "\"snapshot_interval\": 5, \"retain_heights\": 10, \"min_block_interval_ms\": 40" +
-                            std::string(i == 3 ? ", \"state_sync\": true" : ""));
+    // Node 0's compactions at nice 19, node 1's as they are, node 2
+    // without a transaction index (the others: idle, the default, and an index).
+    const std::string more = i == 3 ? ", \"state_sync\": true"
+                             : i == 0 ? ", \"compaction_priority\": \"low\""
+                             : i == 1 ? ", \"compaction_priority\": \"normal\""
+                                      : ", \"tx_index\": false";
+    add_fields(json(i), "\"snapshot_interval\": 5, \"retain_heights\": 10, \"min_block_interval_ms\": 40" + more);
   }
   {
     std::ofstream(net_dir / "bad.json") << read_all(json(3));
@@ -473,6 +478,15 @@ TEST_CASE("privfin-node: the JSON keys for snapshots, pruning, state sync and pa
     INFO(out);
     CHECK(code != 0);
     CHECK(out.find("\"test_only_behaviour\" must be honest, equivocate or double-vote") != std::string::npos);
+    for (const char* field : {"\"compaction_priority\": \"lazy\"", "\"tx_index\": 1"}) {
+      std::ofstream(net_dir / "bad.json") << read_all(json(3));
+      add_fields(net_dir / "bad.json", field);
+      const auto [bad_code, bad_out] = run_program({program, "run", "--config", (net_dir / "bad.json").string()},
+                                                   dir.path() / "bad.txt");
+      INFO(bad_out);
+      CHECK(bad_code != 0);
+      CHECK(bad_out.find(std::string(field).substr(0, std::string(field).find(':'))) != std::string::npos);
+    }
   }
   std::vector<service::ChildProcess> pids(4);
   auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
@@ -595,7 +609,7 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
   }
 }
 
-TEST_CASE("privfin-node init: min_block_interval_ms is 100 for Tendermint with signed transactions, 30 with commands and 0 for Gosig unless given",
+TEST_CASE("privfin-node init: min_block_interval_ms is 100 for Tendermint with signed transactions, 20 with commands and 0 for Gosig unless given - no-tx-index writes tx_index false",
           "[node][process][init]") {
   test::TempDir dir;
   const std::string program = PRIVFIN_NODE_PROGRAM;
@@ -616,4 +630,7 @@ TEST_CASE("privfin-node init: min_block_interval_ms is 100 for Tendermint with s
   CHECK(interval_written("commands", {"--app", "commands"}) == 20);
   CHECK(interval_written("gosig", {"--engine", "gosig"}) == 0);
   CHECK(interval_written("given", {"--min-block-interval-ms", "5"}) == 5);
+  CHECK(read_all(dir.path() / "given" / "node0.json").find("tx_index") == std::string::npos);  // absent: kept
+  (void)interval_written("no-index", {"--no-tx-index"});
+  CHECK(read_all(dir.path() / "no-index" / "node0.json").find("\"tx_index\": false") != std::string::npos);
 }

@@ -25,6 +25,24 @@
 
 namespace privfin::ledger {
 
+// The CPU priority of RocksDB's compaction threads in this process (its
+// default environment's low-priority pool, shared by every store the
+// process opens; flushes run in another pool and keep theirs). Compaction
+// is background work: on a machine whose cores the node's own thread and
+// its peers keep busy, it competes with the consensus steps and makes
+// heights late. `idle` (SCHED_IDLE) runs it only on a core nothing else
+// wants; `low` is nice 19, which still gets a small share of a busy core.
+// Measured with 4 nodes on 2 cores (docs/performance.md, "Compaction at
+// idle priority"): 60,500 -> 68,200 commands/s on average.
+// The catch with `idle`: if other programs keep every core busy for long,
+// compactions wait, level 0 fills, and at RocksDB's stop trigger (36
+// files) the node's writes wait for them; a node sharing its machine with
+// CPU-bound work should use `low`. Priorities only go down: a later call
+// asking for a higher one has no effect. Returns false where the platform
+// does not support it (the priority is then unchanged).
+enum class BackgroundPriority { normal, low, idle };
+bool set_background_priority(BackgroundPriority priority);
+
 class RocksDbStore final : public Store {
  public:
   struct Options {
