@@ -152,10 +152,6 @@ std::vector<Bytes> evidence(std::string_view answer) {
   });
 }
 
-}  // namespace privfin::node::api_json
-
-namespace privfin::node::api_json {
-
 Bytes txs_request_bytes(std::span<const Bytes> txs) {
   Writer w;
   w.varint(txs.size());
