@@ -12,6 +12,7 @@
 
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
+#include "privfin/ledger/error.hpp"
 
 namespace privfin::node {
 namespace {
@@ -97,6 +98,9 @@ struct ClientApi::Impl {
       reply(res, e.status, json{{"error", e.why}});
     } catch (const json::exception& e) {
       reply(res, 400, json{{"error", std::string("bad request: ") + e.what()}});
+    } catch (const ledger::StoreCorruption& e) {
+      // The node's own data (a DecodeError too), not the request: 500.
+      reply(res, 500, json{{"error", e.what()}});
     } catch (const DecodeError& e) {
       reply(res, 400, json{{"error", e.what()}});
     } catch (const InvalidArgument& e) {
