@@ -27,7 +27,8 @@
 // "min_block_interval_ms" (NodeSettings::min_block_interval; 0 when absent,
 // init writes --min-block-interval-ms: 100 for Tendermint (20 with the
 // commands application), 0 for Gosig),
-// "tx_index" (NodeSettings::index_transactions; true when absent, init
+// "proposal_quiet_ms" (NodeSettings::proposal_quiet; 0 when absent, init
+// writes 3 for commands on Tendermint), "tx_index" (NodeSettings::index_transactions; true when absent, init
 // --no-tx-index writes false), "compaction_priority" ("idle", the
 // default, "low" or "normal": ledger/rocksdb_store.hpp, for a node sharing
 // its machine with CPU-bound work), and
@@ -151,6 +152,9 @@ void init(const InitOptions& o) {
                               {"api_key", api + ".key"},
                               {"min_block_interval_ms", min_block_interval_ms}};
     if (o.no_tx_index) j["tx_index"] = false;
+    // Opaque commands under a closed-loop client: propose once a burst of
+    // submissions has ended (docs/node.md, "Pacing").
+    if (o.app == "commands" && engine.kind == node::ChainEngine::Kind::tendermint) j["proposal_quiet_ms"] = 3;
     const std::string text = j.dump(2) + "\n";
     service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
   }
@@ -175,6 +179,7 @@ struct NodeFile {
   bool state_sync = false;                                        // "state_sync"
   std::uint64_t snapshot_interval = 0, retain_heights = 0;        // "snapshot_interval", "retain_heights"
   std::uint64_t min_block_interval_ms = 0;                        // "min_block_interval_ms"
+  std::uint64_t proposal_quiet_ms = 0;                            // "proposal_quiet_ms"
   bool tx_index = true;                                           // "tx_index"
   ledger::BackgroundPriority compaction_priority = ledger::BackgroundPriority::idle;  // "compaction_priority"
 };
@@ -196,7 +201,7 @@ NodeFile read_node_file(const fs::path& file) {
     return p.is_absolute() ? p : base / p;
   };
   NodeFile n{path("cluster"), path("validator_key"), path("genesis"), path("data_dir"), 0, std::nullopt, {}, {}, {},
-             consensus::Behaviour::honest, false, 0, 0, 0, true, ledger::BackgroundPriority::idle};
+             consensus::Behaviour::honest, false, 0, 0, 0, 0, true, ledger::BackgroundPriority::idle};
   if (j.contains("vrf_key")) n.vrf_key = path("vrf_key");
   if (!j.contains("id") || !j["id"].is_number_unsigned()) throw DecodeError(file.string() + ": \"id\" must be a number");
   n.id = j["id"].get<std::size_t>();
@@ -214,6 +219,8 @@ NodeFile read_node_file(const fs::path& file) {
   number("snapshot_interval", n.snapshot_interval);
   number("retain_heights", n.retain_heights);
   number("min_block_interval_ms", n.min_block_interval_ms);
+  number("proposal_quiet_ms", n.proposal_quiet_ms);
+  if (n.proposal_quiet_ms > 60'000) throw DecodeError(file.string() + ": \"proposal_quiet_ms\" above 60000");
   if (n.min_block_interval_ms > 60'000) throw DecodeError(file.string() + ": \"min_block_interval_ms\" above 60000");
   if (j.contains("compaction_priority")) {
     const auto& p = j["compaction_priority"];
@@ -297,6 +304,7 @@ int run(const RunOptions& o) {
   settings.snapshot_interval = nf.snapshot_interval;
   settings.retain_heights = nf.retain_heights;
   settings.min_block_interval = std::chrono::milliseconds(nf.min_block_interval_ms);
+  settings.proposal_quiet = std::chrono::milliseconds(nf.proposal_quiet_ms);
   settings.index_transactions = nf.tx_index;
   std::optional<SecretBytes> vrf_secret;
   if (doc.engine.kind == node::ChainEngine::Kind::gosig) {

@@ -87,10 +87,12 @@ std::string NodeMetrics::prometheus() const {
                                          "Executing a committed block and its synced write.");
   out << block_interval_seconds.prometheus("privfin_block_interval_seconds", "Time between consecutive commits.");
   out << "# HELP privfin_proposals_paced_total This node's proposals under min_block_interval: made after waiting "
-         "for it (held), or before it because the mempool held a full block (full_early).\n"
+         "for it (held), or before it because the mempool held a full block (full_early) or had been quiet for "
+         "proposal_quiet (quiet).\n"
          "# TYPE privfin_proposals_paced_total counter\n"
          "privfin_proposals_paced_total{outcome=\"held\"} "
-      << proposals_held << "\nprivfin_proposals_paced_total{outcome=\"full_early\"} " << proposals_full_early << '\n';
+      << proposals_held << "\nprivfin_proposals_paced_total{outcome=\"full_early\"} " << proposals_full_early
+      << "\nprivfin_proposals_paced_total{outcome=\"quiet\"} " << proposals_quiet << '\n';
   return out.str();
 }
 

@@ -61,6 +61,7 @@ struct Node::Env {
       return;
     }
     if (pace == Pace::early) ++node.metrics_.proposals_full_early;
+    if (pace == Pace::quiet) ++node.metrics_.proposals_quiet;
     node.deferred_proposal_.reset();
     node.replies_.emplace_back(node.executor_->propose(r, node.now(), node.self_));
   }
@@ -81,6 +82,7 @@ struct Node::Env {
       node.metrics_.block_interval_seconds.observe(seconds_since(node.last_commit_));
     }
     node.last_commit_ = std::chrono::steady_clock::now();
+    node.mempool_changed_ = node.last_commit_;
     node.maintain_ledger(d.block.header.height);
     node.publish_height(d.block.header.height);
     std::size_t ok = 0;
@@ -161,6 +163,10 @@ Node::Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, conse
     throw InvalidArgument("Node: min_block_interval (" + std::to_string(settings_.min_block_interval.count()) +
                           " ms) must be at least 0 and below the engine's first propose timeout (" +
                           std::to_string(tc.propose_base / 1'000'000) + " ms)");
+  }
+  if (settings_.proposal_quiet.count() < 0) {
+    throw InvalidArgument("Node: proposal_quiet (" + std::to_string(settings_.proposal_quiet.count()) +
+                          " ms) is negative");
   }
   if (settings_.make_engine) {
     engine_ = settings_.make_engine(genesis_, self_, crypto_);
@@ -340,11 +346,24 @@ std::chrono::steady_clock::time_point Node::proposal_due() const {
 // Pacing is for a chain with little to do: a mempool that already holds a
 // full block's bytes gains nothing by waiting, so it is proposed at once.
 Node::Pace Node::pace(std::chrono::steady_clock::time_point due, const consensus::RequestProposal& r) const {
-  if (std::chrono::steady_clock::now() >= due) return Pace::now;
-  return r.max_bytes > 0 && executor_->mempool_bytes() >= r.max_bytes ? Pace::early : Pace::wait;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= due) return Pace::now;
+  if (r.max_bytes > 0 && executor_->mempool_bytes() >= r.max_bytes) return Pace::early;
+  return now >= quiet_due() ? Pace::quiet : Pace::wait;
+}
+
+std::chrono::steady_clock::time_point Node::quiet_due() const {
+  if (settings_.proposal_quiet.count() <= 0 || executor_->mempool_size() == 0) {
+    return std::chrono::steady_clock::time_point::max();
+  }
+  return mempool_changed_ + settings_.proposal_quiet;
 }
 
 void Node::propose_when_due() {
+  if (executor_->mempool_size() != mempool_seen_) {
+    mempool_seen_ = executor_->mempool_size();
+    mempool_changed_ = std::chrono::steady_clock::now();
+  }
   if (!deferred_proposal_) return;
   const Pace pace = this->pace(deferred_proposal_->first, deferred_proposal_->second);
   if (pace == Pace::wait) return;
@@ -353,7 +372,9 @@ void Node::propose_when_due() {
   // While it waited, the node may have committed that height (a decision
   // from its peers, or block sync): the request is stale, and dropped.
   if (r.height != app_store_.ledger().height() + 1 || engine_->position().height != r.height) return;
-  ++(pace == Pace::early ? metrics_.proposals_full_early : metrics_.proposals_held);
+  ++(pace == Pace::early ? metrics_.proposals_full_early
+     : pace == Pace::quiet ? metrics_.proposals_quiet
+                           : metrics_.proposals_held);
   input(executor_->propose(r, now(), self_));
 }
 
@@ -385,7 +406,7 @@ std::size_t Node::poll(std::chrono::milliseconds max_wait) {
     wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(until));
   }
   if (deferred_proposal_) {
-    const auto until = deferred_proposal_->first - std::chrono::steady_clock::now();
+    const auto until = std::min(deferred_proposal_->first, quiet_due()) - std::chrono::steady_clock::now();
     wait = std::min(wait, std::max(std::chrono::ceil<std::chrono::milliseconds>(until), std::chrono::milliseconds(0)));
   }
   // Up to 1,024 messages per turn, so that timers are never starved.

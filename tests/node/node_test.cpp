@@ -733,6 +733,52 @@ TEST_CASE("nodes: min_block_interval never holds back a full block", "[node][clu
   CHECK(held >= 1);  // the idle heights before and after were still paced
 }
 
+TEST_CASE("nodes: proposal_quiet proposes once a burst of submissions ended, before min_block_interval", "[node][cluster]") {
+  // A 250 ms interval and 5 ms of quiet: the heights that carry the burst
+  // are proposed early, the idle ones still wait out the interval.
+  ThreadCluster t(4);
+  const auto& c = t.c;
+  constexpr std::uint64_t transfers = 20;
+  std::atomic<bool> sent{false};
+  auto send = [&](Node& node) {
+    if (sent || node.status().height < 3) return;
+    std::vector<Bytes> txs;
+    for (std::uint64_t nonce = 0; nonce < transfers; ++nonce) {
+      txs.push_back(consensus::apps::Payments::transfer(c.banks[0], c.chain_id, nonce, c.banks[1].public_key(), 1));
+    }
+    for (const auto& v : node.submit_many(txs)) {
+      if (!v.ok()) throw std::runtime_error("transfer refused: " + v.reason);
+    }
+    sent = true;
+  };
+  for (std::size_t i = 0; i < 4; ++i) {
+    t.start(i, [&, i](auto& o) {
+      if (i == 0) o.each_turn = send;
+      o.configure = [](NodeSettings& s) {
+        s.min_block_interval = std::chrono::milliseconds(250);
+        s.proposal_quiet = std::chrono::milliseconds(5);
+      };
+    });
+  }
+  REQUIRE(wait_for([&] { return sent.load(); }, 30s));
+  const Height from = t.height(0);
+  REQUIRE(wait_for([&] { return t.height(1) >= from + 6; }, 60s));
+  t.stop_all();
+  std::uint64_t quiet = 0;
+  std::uint64_t held = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+    REQUIRE(t.results[i].balance1);
+    CHECK(be64(*t.results[i].balance1) == transfers);
+    quiet += t.results[i].metrics.proposals_quiet;
+    held += t.results[i].metrics.proposals_held;
+  }
+  INFO("proposals made on a quiet mempool: " << quiet << ", held: " << held);
+  CHECK(quiet >= 1);
+  CHECK(held >= 1);  // the idle heights were still paced
+}
+
 TEST_CASE("nodes: settings that cannot work are refused at construction - make_engine replaces the engine",
           "[node][settings]") {
   const auto c = test::make_consortium(4);
@@ -758,6 +804,7 @@ TEST_CASE("nodes: settings that cannot work are refused at construction - make_e
   // A proposal held back past the others' propose timeout would never be waited for.
   CHECK_THROWS_AS(make([](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(300); }), InvalidArgument);
   CHECK_THROWS_AS(make([](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(-1); }), InvalidArgument);
+  CHECK_THROWS_AS(make([](NodeSettings& s) { s.proposal_quiet = std::chrono::milliseconds(-1); }), InvalidArgument);
   CHECK(make([](NodeSettings& s) { s.min_block_interval = std::chrono::milliseconds(250); }) == 1);
   CHECK_THROWS_AS(make([](NodeSettings& s) { s.make_engine = [](auto&, auto, auto&) { return nullptr; }; }),
                   InvalidArgument);

@@ -70,9 +70,11 @@ struct NodeMetrics {
   Histogram block_interval_seconds{latency_buckets()};
   // This node's proposals under min_block_interval (NodeSettings), each
   // counted once: made after waiting for the interval to pass, and made
-  // before it because the mempool already held a full block's bytes.
+  // before it because the mempool already held a full block's bytes, or
+  // because its mempool had been quiet for proposal_quiet (NodeSettings).
   std::uint64_t proposals_held = 0;
   std::uint64_t proposals_full_early = 0;
+  std::uint64_t proposals_quiet = 0;
 
   // Every metric above in the Prometheus text format.
   [[nodiscard]] std::string prometheus() const;

@@ -148,6 +148,14 @@ struct NodeSettings {
   // Gosig: stage_one), else the others would give up on the proposal
   // (InvalidArgument at construction for the Tendermint-form engine).
   std::chrono::milliseconds min_block_interval{0};
+  // While it waits out min_block_interval, a proposer whose mempool holds
+  // transactions and has not changed for this long proposes at once: a
+  // burst of submissions (a client refilling its window after a commit)
+  // has ended, and waiting longer only adds latency. Under a steady stream
+  // the mempool keeps changing and the interval applies; after a commit
+  // the quiet is counted from the commit, so leftovers alone do not cut a
+  // block at once. 0: off. docs/node.md, "Pacing".
+  std::chrono::milliseconds proposal_quiet{0};
   // Which engine's messages the node sends (the test-only behaviours
   // rewrite them); use_chain_engine sets it with make_engine.
   ChainEngine::Kind engine_kind = ChainEngine::Kind::tendermint;
@@ -290,9 +298,11 @@ class Node {
   // When a proposal may be made under min_block_interval: the interval has
   // passed (or pacing is off: proposal_due() is then the clock's epoch),
   // not yet, or not yet but the mempool already holds a full block.
-  enum class Pace { now, wait, early };
+  enum class Pace { now, wait, early, quiet };
   [[nodiscard]] std::chrono::steady_clock::time_point proposal_due() const;
   [[nodiscard]] Pace pace(std::chrono::steady_clock::time_point due, const consensus::RequestProposal& r) const;
+  // When a quiet mempool lets the proposer go early (proposal_quiet); max() when it does not.
+  [[nodiscard]] std::chrono::steady_clock::time_point quiet_due() const;
   std::uint64_t next_ticket_ = 1;
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
@@ -321,6 +331,10 @@ class Node {
   std::uint8_t seen_step_ = 0;
   std::chrono::steady_clock::time_point seen_since_{};
   std::chrono::steady_clock::time_point last_commit_{};
+  // proposal_quiet: the mempool's size when last looked at, and when it
+  // last changed (or the last commit, if later).
+  std::size_t mempool_seen_ = 0;
+  std::chrono::steady_clock::time_point mempool_changed_{};
   // Admission times of transactions not yet committed (commit latency),
   // at most mempool_max_txs of them.
   consensus::Hash32Map<std::chrono::steady_clock::time_point> admitted_at_;
