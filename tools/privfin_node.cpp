@@ -91,6 +91,7 @@ struct InitOptions {
   // rounds are cut by the clock, so 0 there.
   std::optional<std::uint64_t> min_block_interval_ms;
   bool no_tx_index = false;  // writes "tx_index": false
+  std::optional<std::uint64_t> proposal_quiet_ms;  // else 3 for commands on Tendermint, none otherwise
 };
 
 void init(const InitOptions& o) {
@@ -154,7 +155,8 @@ void init(const InitOptions& o) {
     if (o.no_tx_index) j["tx_index"] = false;
     // Opaque commands under a closed-loop client: propose once a burst of
     // submissions has ended (docs/node.md, "Pacing").
-    if (o.app == "commands" && engine.kind == node::ChainEngine::Kind::tendermint) j["proposal_quiet_ms"] = 3;
+    const bool commands_paced = o.app == "commands" && engine.kind == node::ChainEngine::Kind::tendermint;
+    if (const auto quiet = o.proposal_quiet_ms.value_or(commands_paced ? 3 : 0); quiet > 0) j["proposal_quiet_ms"] = quiet;
     const std::string text = j.dump(2) + "\n";
     service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
   }
@@ -390,6 +392,9 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--min-block-interval-ms", io.min_block_interval_ms,
                        "least time from a commit to the node's next proposal, unless a full block waits "
                        "(default for tendermint: 100 with payments or kv, 20 with commands; 0 for gosig)");
+  init_cmd->add_option("--proposal-quiet-ms", io.proposal_quiet_ms,
+                       "propose before the interval once the mempool has been quiet this long (default: 3 with "
+                       "commands on tendermint, else 0: off)");
   init_cmd->add_flag("--no-tx-index", io.no_tx_index,
                      "write \"tx_index\": false: the nodes keep no transaction index (GET /v1/tx then finds "
                      "only the transactions a node remembers)");
