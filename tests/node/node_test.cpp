@@ -689,6 +689,30 @@ TEST_CASE("nodes: min_block_interval paces an idle chain - a payment still commi
   CHECK(m.block_interval_seconds.sum() / static_cast<double>(m.block_interval_seconds.count()) >= 0.19);
 }
 
+// The pacing tests' end: once the transfers were sent, `heights` more
+// heights, then every node stopped; each must hold bank 1's `balance`.
+// Returns the proposal outcomes summed over the nodes.
+struct PacedProposals {
+  std::uint64_t held = 0, full_early = 0, quiet = 0;
+};
+PacedProposals paced_after(ThreadCluster& t, const std::atomic<bool>& sent, Height heights, std::uint64_t balance) {
+  REQUIRE(wait_for([&] { return sent.load(); }, 30s));
+  const Height from = t.height(0);
+  REQUIRE(wait_for([&] { return t.height(1) >= from + heights; }, 90s));
+  t.stop_all();
+  PacedProposals sum;
+  for (std::size_t i = 0; i < t.n; ++i) {
+    INFO("node " << i << " " << t.error(i));
+    REQUIRE(t.error(i).empty());
+    REQUIRE(t.results[i].balance1);
+    CHECK(be64(*t.results[i].balance1) == balance);
+    sum.held += t.results[i].metrics.proposals_held;
+    sum.full_early += t.results[i].metrics.proposals_full_early;
+    sum.quiet += t.results[i].metrics.proposals_quiet;
+  }
+  return sum;
+}
+
 TEST_CASE("nodes: min_block_interval never holds back a full block", "[node][cluster]") {
   // 60 transfers of about 150 bytes against a 2,048-byte block limit: five
   // blocks or more, each of which a mempool holding a full block proposes
@@ -714,23 +738,10 @@ TEST_CASE("nodes: min_block_interval never holds back a full block", "[node][clu
       };
     });
   }
-  REQUIRE(wait_for([&] { return sent.load(); }, 30s));
-  const Height from = t.height(0);
-  REQUIRE(wait_for([&] { return t.height(1) >= from + 16; }, 90s));  // five full blocks and more
-  t.stop_all();
-  std::uint64_t early = 0;
-  std::uint64_t held = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    INFO("node " << i << " " << t.error(i));
-    REQUIRE(t.error(i).empty());
-    REQUIRE(t.results[i].balance1);
-    CHECK(be64(*t.results[i].balance1) == transfers);
-    early += t.results[i].metrics.proposals_full_early;
-    held += t.results[i].metrics.proposals_held;
-  }
-  INFO("proposals made early: " << early << ", held: " << held);
-  CHECK(early >= 1);
-  CHECK(held >= 1);  // the idle heights before and after were still paced
+  const auto paced = paced_after(t, sent, 16, transfers);  // five full blocks and more
+  INFO("proposals made early: " << paced.full_early << ", held: " << paced.held);
+  CHECK(paced.full_early >= 1);
+  CHECK(paced.held >= 1);  // the idle heights before and after were still paced
 }
 
 TEST_CASE("nodes: proposal_quiet proposes once a burst of submissions ended, before min_block_interval", "[node][cluster]") {
@@ -760,23 +771,10 @@ TEST_CASE("nodes: proposal_quiet proposes once a burst of submissions ended, bef
       };
     });
   }
-  REQUIRE(wait_for([&] { return sent.load(); }, 30s));
-  const Height from = t.height(0);
-  REQUIRE(wait_for([&] { return t.height(1) >= from + 6; }, 60s));
-  t.stop_all();
-  std::uint64_t quiet = 0;
-  std::uint64_t held = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    INFO("node " << i << " " << t.error(i));
-    REQUIRE(t.error(i).empty());
-    REQUIRE(t.results[i].balance1);
-    CHECK(be64(*t.results[i].balance1) == transfers);
-    quiet += t.results[i].metrics.proposals_quiet;
-    held += t.results[i].metrics.proposals_held;
-  }
-  INFO("proposals made on a quiet mempool: " << quiet << ", held: " << held);
-  CHECK(quiet >= 1);
-  CHECK(held >= 1);  // the idle heights were still paced
+  const auto paced = paced_after(t, sent, 6, transfers);
+  INFO("proposals made on a quiet mempool: " << paced.quiet << ", held: " << paced.held);
+  CHECK(paced.quiet >= 1);
+  CHECK(paced.held >= 1);  // the idle heights were still paced
 }
 
 TEST_CASE("nodes: settings that cannot work are refused at construction - make_engine replaces the engine",
