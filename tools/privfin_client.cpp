@@ -28,6 +28,7 @@
 // The node's certificate is checked against --cacert (its name must match the host).
 // Exit 0, 2 for a usage error, 1 when it fails or a check does not pass.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <chrono>
 #include <cstdio>
@@ -64,13 +65,21 @@ node::GenesisDocument read_genesis(const fs::path& f) {
 
 int wait_commit(node::ApiClient& api, const std::string& hash, int seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  consensus::Height seen = api.status().height;
   while (std::chrono::steady_clock::now() < deadline) {
     if (const auto c = api.transaction(hash)) {
       std::printf("committed at height %llu index %zu: %s\n", static_cast<unsigned long long>(c->height), c->index,
                   c->result.ok() ? "ok" : c->result.reason.c_str());
       return c->result.ok() ? 0 : 1;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Asked again at the node's next commit (a long poll), not every few
+    // milliseconds; a node that answers at once without a new height (one
+    // that does not know wait_above) is asked again after 100 ms.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto wait = std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(1000));
+    const consensus::Height now_at = api.wait_for_height_above(seen, wait).height;
+    if (now_at == seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = now_at;
   }
   std::fprintf(stderr, "privfin-client: %s not committed within %d s\n", hash.c_str(), seconds);
   return 1;
