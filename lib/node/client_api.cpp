@@ -28,7 +28,8 @@ struct HttpError {
   std::string why;
 };
 
-// A query parameter that must be a whole number.
+// A query parameter that must be a whole number: digits only (std::stoull
+// alone would take "-1" as 2^64 - 1 and "12abc" as 12).
 std::uint64_t number_param(const httplib::Request& req, const char* name) {
   const std::string text = req.get_param_value(name);
   if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
@@ -181,14 +182,7 @@ struct ClientApi::Impl {
         if (!req.has_param("path") || !req.has_param("key")) throw HttpError{400, "path and key are required"};
         const std::string path = req.get_param_value("path");
         const Bytes key = hex_field(req.get_param_value("key"), "key");
-        Height h = 0;
-        if (req.has_param("height")) {
-          try {
-            h = std::stoull(req.get_param_value("height"));
-          } catch (const std::exception&) {
-            throw HttpError{400, "height is not a number"};
-          }
-        }
+        const Height h = req.has_param("height") ? number_param(req, "height") : 0;
         const bool prove = req.has_param("prove") && req.get_param_value("prove") == "1";
         const auto q = on_node([&] {
           if (h > node.status().height) throw HttpError{404, "height " + std::to_string(h) + " is not committed"};
@@ -221,14 +215,7 @@ struct ClientApi::Impl {
     });
     server->Get("/v1/evidence", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
-        Height from = 0;
-        if (req.has_param("from")) {
-          try {
-            from = std::stoull(req.get_param_value("from"));
-          } catch (const std::exception&) {
-            throw HttpError{400, "from is not a number"};
-          }
-        }
+        const Height from = req.has_param("from") ? number_param(req, "from") : 0;
         const auto list = on_node([&] { return node.evidence(from, max_evidence_per_answer); });
         json out = json::array();
         for (const auto& e : list) {

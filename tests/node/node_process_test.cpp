@@ -296,7 +296,8 @@ TEST_CASE("privfin-node: four processes over TLS - one killed with SIGKILL resta
     CHECK(waited >= std::chrono::milliseconds(250));
     CHECK(waited < std::chrono::seconds(4));
     for (const char* bad : {"/v1/status?wait_above=x", "/v1/status?wait_above=1&wait_ms=60000",
-                            "/v1/status?wait_above=-1", "/v1/status?wait_above=99999999999999999999"}) {
+                            "/v1/status?wait_above=-1", "/v1/status?wait_above=99999999999999999999",
+                            "/v1/evidence?from=-1", "/v1/evidence?from=2x", "/v1/query?path=balance&key=00&height=-1"}) {
       INFO(bad);
       const auto refused_wait = http.Get(bad);
       REQUIRE(refused_wait);
