@@ -1,6 +1,6 @@
 // Internal to lib/node: the client API's JSON bodies (docs/node.md, "Client
-// API") decoded into values, and the byte form of a batch of submissions, for both sides: the requests a node reads from
-// clients (client_api.cpp) and the answers ApiClient reads from a node
+// API") decoded into values, and the byte form of a batch of submissions,
+// for both sides: the requests a node reads from clients (client_api.cpp) and the answers ApiClient reads from a node
 // (api_client.cpp). Kept apart from the HTTP code so that one fuzz harness
 // (tests/fuzz/node_api_json.cpp) reaches every decoder. Each throws
 // DecodeError naming what is wrong (not JSON, a missing or mistyped field,
@@ -40,7 +40,7 @@ inline constexpr std::string_view binary_type = "application/octet-stream";
 // GET /v1/evidence: each entry's encoding (consensus::Evidence), not yet decoded.
 [[nodiscard]] std::vector<Bytes> evidence(std::string_view answer);
 
-// POST /v1/txs as bytes (docs/node.md, "Batches as bytes"): the request a
+// POST /v1/txs as bytes (docs/formats.md, "Client API batches as bytes"): the request a
 // client sends with Content-Type binary_type, and the answer a node sends
 // to Accept: binary_type. Varints and lengths as privfin's codec writes
 // them (LEB128), so that any language can produce and read them:

@@ -32,8 +32,9 @@ namespace privfin::ledger {
 // its peers keep busy, it competes with the consensus steps and makes
 // heights late. `idle` (SCHED_IDLE) runs it only on a core nothing else
 // wants; `low` is nice 19, which still gets a small share of a busy core.
-// Measured with 4 nodes on 2 cores (docs/performance.md, "Compaction at
-// idle priority"): 60,500 -> 68,200 commands/s on average.
+// Measured with 4 nodes on 2 cores (docs/performance.md, "The client's
+// batches follow its window, and compaction at idle priority"): 60,500 ->
+// 68,200 commands/s on average.
 // The catch with `idle`: if other programs keep every core busy for long,
 // compactions wait, level 0 fills, and at RocksDB's stop trigger (36
 // files) the node's writes wait for them; a node sharing its machine with
