@@ -438,9 +438,9 @@ std::optional<Height> Ledger::height_of(const Hash32& block_hash) const {
   }
 }
 
-std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) const {
+std::optional<Ledger::Located> Ledger::locate_transaction(const Hash32& hash) const {
   if (!options_.index_transactions) {
-    throw InvalidArgument("ledger: find_transaction on a ledger opened without its transaction index "
+    throw InvalidArgument("ledger: finding a transaction on a ledger opened without its transaction index "
                           "(OpenOptions::index_transactions)");
   }
   // A held entry is newer than any in the store.
@@ -456,16 +456,30 @@ std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) con
   if (location.size() != 16) {
     throw StoreCorruption(height_, "tx_index", hash.v, "a location of " + std::to_string(location.size()) + " bytes");
   }
-  FoundTransaction out;
-  out.height = height_from_key(location.first(8));
-  out.index = height_from_key(location.subspan(8));
-  if (out.height < retain_) return std::nullopt;  // pruned; the entry goes with the next prune
-  const auto b = block(out.height);
-  if (!b) throw StoreCorruption(out.height, "tx_index", hash.v, "names a height without a block");
+  const TransactionPosition at{height_from_key(location.first(8)), height_from_key(location.subspan(8))};
+  if (at.height < retain_) return std::nullopt;  // pruned; the entry goes with the next prune
+  auto b = block(at.height);
+  if (!b) throw StoreCorruption(at.height, "tx_index", hash.v, "names a height without a block");
   const auto txs = transactions_of(b->body);
-  if (out.index >= txs.size() || tx_hash(txs[out.index]) != hash) {
-    throw StoreCorruption(out.height, "tx_index", hash.v, "the block does not hold the transaction there");
+  if (at.index >= txs.size() || tx_hash(txs[at.index]) != hash) {
+    throw StoreCorruption(at.height, "tx_index", hash.v, "the block does not hold the transaction there");
   }
+  return Located{at, std::move(*b)};
+}
+
+std::optional<Ledger::TransactionPosition> Ledger::transaction_position(const Hash32& hash) const {
+  const auto located = locate_transaction(hash);
+  if (!located) return std::nullopt;
+  return located->at;
+}
+
+std::optional<FoundTransaction> Ledger::find_transaction(const Hash32& hash) const {
+  const auto located = locate_transaction(hash);
+  if (!located) return std::nullopt;
+  const auto txs = transactions_of(located->block.body);
+  FoundTransaction out;
+  out.height = located->at.height;
+  out.index = located->at.index;
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
   for (const ByteView tx : txs) leaves.push_back(consensus::tx_leaf_hash(tx));

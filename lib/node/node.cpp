@@ -60,8 +60,7 @@ struct Node::Env {
       node.deferred_proposal_ = std::make_pair(due, r);  // a newer request replaces an older one
       return;
     }
-    if (pace == Pace::early) ++node.metrics_.proposals_full_early;
-    if (pace == Pace::quiet) ++node.metrics_.proposals_quiet;
+    if (pace != Pace::now) node.count_paced(pace);
     node.deferred_proposal_.reset();
     node.replies_.emplace_back(node.executor_->propose(r, node.now(), node.self_));
   }
@@ -372,10 +371,14 @@ void Node::propose_when_due() {
   // While it waited, the node may have committed that height (a decision
   // from its peers, or block sync): the request is stale, and dropped.
   if (r.height != app_store_.ledger().height() + 1 || engine_->position().height != r.height) return;
-  ++(pace == Pace::early ? metrics_.proposals_full_early
-     : pace == Pace::quiet ? metrics_.proposals_quiet
-                           : metrics_.proposals_held);
+  count_paced(pace);
   input(executor_->propose(r, now(), self_));
+}
+
+void Node::count_paced(Pace pace) {
+  if (pace == Pace::early) ++metrics_.proposals_full_early;
+  else if (pace == Pace::quiet) ++metrics_.proposals_quiet;
+  else ++metrics_.proposals_held;  // made once the interval had passed
 }
 
 void Node::fire_due_timers() {
@@ -566,24 +569,24 @@ std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) cons
   if (const TxLocation* at = committed_txs_.find(tx_hash)) return *at;
   const auto& ledger = app_store_.ledger();
   if (!ledger.indexes_transactions()) return std::nullopt;
-  const auto found = ledger.find_transaction(tx_hash);
-  if (!found) return std::nullopt;
-  const auto raw = ledger.results(found->height);
-  const auto fail = [&](const std::string& why) -> std::optional<TxLocation> {
-    throw ledger::StoreCorruption(found->height, "results", ledger::height_key(found->height), why);
+  const auto at = ledger.transaction_position(tx_hash);  // no inclusion proof: the place is enough
+  if (!at) return std::nullopt;
+  const auto corrupt = [&](const std::string& why) {
+    return ledger::StoreCorruption(at->height, "results", ledger::height_key(at->height), why);
   };
-  if (!raw) return fail("missing for a height whose block is kept");
+  const auto raw = ledger.results(at->height);
+  if (!raw) throw corrupt("missing for a height whose block is kept");
   std::vector<consensus::TxResult> results;
   try {
     results = consensus::results_from_bytes(*raw);
   } catch (const DecodeError& e) {
-    return fail(e.what());
+    throw corrupt(e.what());
   }
-  if (found->index >= results.size()) {
-    return fail("no result for transaction " + std::to_string(found->index) + " (" + std::to_string(results.size()) +
-                " results)");
+  if (at->index >= results.size()) {
+    throw corrupt("no result for transaction " + std::to_string(at->index) + " (" + std::to_string(results.size()) +
+                  " results)");
   }
-  return TxLocation{found->height, found->index, std::move(results[found->index])};
+  return TxLocation{at->height, at->index, std::move(results[at->index])};
 }
 
 std::size_t Node::peers_connected() const {

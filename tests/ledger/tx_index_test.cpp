@@ -47,6 +47,10 @@ void check_found(const Ledger& ledger, Height h) {
     CHECK(found->tx == txs[i]);
     CHECK(found->tx_root == tx_merkle_root(txs));
     CHECK(verify_tx_inclusion(found->proof, txs[i], found->tx_root));
+    const auto position = ledger.transaction_position(tx_hash(txs[i]));
+    REQUIRE(position);
+    CHECK(position->height == h);
+    CHECK(position->index == i);
     CHECK_FALSE(verify_tx_inclusion(found->proof, to_bytes("another"), found->tx_root));
     CHECK_FALSE(verify_tx_inclusion(found->proof, txs[i], tx_merkle_root(txs_for(h + 1))));
   }
@@ -98,6 +102,7 @@ TEST_CASE("ledger tx index: a damaged entry is StoreCorruption, not a wrong answ
   wrong[15] ^= std::byte{1};  // another index in the same block
   store.write(WriteBatch().put(Column::tx_index, h.v, wrong));
   CHECK_THROWS_AS(ledger.find_transaction(h), StoreCorruption);
+  CHECK_THROWS_AS(ledger.transaction_position(h), StoreCorruption);  // the same checks, without the proof
   wrong = good;
   wrong[7] = std::byte{9};  // a height without a block
   store.write(WriteBatch().put(Column::tx_index, h.v, wrong));
@@ -170,6 +175,7 @@ TEST_CASE("ledger tx index: off, then on again - nothing written meanwhile, ever
     ledger.flush_tx_index();  // a no-op: the indexed height stays
     CHECK(ledger.tx_indexed_height() == 3);
     CHECK_THROWS_AS(ledger.find_transaction(tx_hash(txs_for(2)[0])), InvalidArgument);
+    CHECK_THROWS_AS(ledger.transaction_position(tx_hash(txs_for(2)[0])), InvalidArgument);
     CHECK(entries_in(*store) == 1 + 3 + 3);  // heights 1..3 ("again" at 2), nothing of 4..7
     ledger.prune(2);  // height 1's entry goes with its block, as with the index
     CHECK(entries_in(*store) == 3 + 3);

@@ -159,6 +159,14 @@ class Ledger {
   // not decode or does not hold the transaction, InvalidArgument when the
   // ledger keeps no index (OpenOptions::index_transactions).
   [[nodiscard]] std::optional<FoundTransaction> find_transaction(const Hash32& hash) const;
+  // Where find_transaction would find it (height, position), with the same
+  // checks and errors, without building the inclusion proof (which hashes
+  // every transaction of the block): for a caller that wants the place only.
+  struct TransactionPosition {
+    Height height = 0;
+    std::uint64_t index = 0;
+  };
+  [[nodiscard]] std::optional<TransactionPosition> transaction_position(const Hash32& hash) const;
   [[nodiscard]] bool indexes_transactions() const noexcept { return options_.index_transactions; }
   // Writes the held index entries now (Store::ingest) and moves
   // meta.tx_indexed_height to height(); commit() calls it once
@@ -207,6 +215,13 @@ class Ledger {
   std::size_t delete_snapshot(Height h);
 
  private:
+  // find_transaction's lookup: the entry (held or stored), checked against
+  // the block it names, which is returned with it.
+  struct Located {
+    TransactionPosition at;
+    consensus::Block block;
+  };
+  [[nodiscard]] std::optional<Located> locate_transaction(const Hash32& hash) const;
   friend class SnapshotRestore;
   // A restored snapshot's ledger (SnapshotRestore::finish): writes the
   // state (its tree at block's height), the block, its certificate and the

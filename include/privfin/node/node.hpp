@@ -297,12 +297,15 @@ class Node {
   void propose_when_due();
   // When a proposal may be made under min_block_interval: the interval has
   // passed (or pacing is off: proposal_due() is then the clock's epoch),
-  // not yet, or not yet but the mempool already holds a full block.
+  // not yet, or not yet but the mempool already holds a full block (early)
+  // or has been quiet for proposal_quiet (quiet).
   enum class Pace { now, wait, early, quiet };
   [[nodiscard]] std::chrono::steady_clock::time_point proposal_due() const;
   [[nodiscard]] Pace pace(std::chrono::steady_clock::time_point due, const consensus::RequestProposal& r) const;
   // When a quiet mempool lets the proposer go early (proposal_quiet); max() when it does not.
   [[nodiscard]] std::chrono::steady_clock::time_point quiet_due() const;
+  // Counts a proposal made under min_block_interval by how it was made.
+  void count_paced(Pace pace);
   std::uint64_t next_ticket_ = 1;
   NodeStatus counts_;
   std::chrono::steady_clock::time_point epoch_;
