@@ -571,10 +571,14 @@ std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) cons
   if (!ledger.indexes_transactions()) return std::nullopt;
   const auto at = ledger.transaction_position(tx_hash);  // no inclusion proof: the place is enough
   if (!at) return std::nullopt;
+  return TxLocation{at->height, at->index, stored_result(ledger, *at)};
+}
+
+consensus::TxResult stored_result(const ledger::Ledger& ledger, const ledger::Ledger::TransactionPosition& at) {
   const auto corrupt = [&](const std::string& why) {
-    return ledger::StoreCorruption(at->height, "results", ledger::height_key(at->height), why);
+    return ledger::StoreCorruption(at.height, "results", ledger::height_key(at.height), why);
   };
-  const auto raw = ledger.results(at->height);
+  const auto raw = ledger.results(at.height);
   if (!raw) throw corrupt("missing for a height whose block is kept");
   std::vector<consensus::TxResult> results;
   try {
@@ -582,11 +586,11 @@ std::optional<Node::TxLocation> Node::find_committed(const Hash32& tx_hash) cons
   } catch (const DecodeError& e) {
     throw corrupt(e.what());
   }
-  if (at->index >= results.size()) {
-    throw corrupt("no result for transaction " + std::to_string(at->index) + " (" + std::to_string(results.size()) +
+  if (at.index >= results.size()) {
+    throw corrupt("no result for transaction " + std::to_string(at.index) + " (" + std::to_string(results.size()) +
                   " results)");
   }
-  return TxLocation{at->height, at->index, std::move(results[at->index])};
+  return std::move(results[at.index]);
 }
 
 std::size_t Node::peers_connected() const {

@@ -183,6 +183,14 @@ struct NodeStatus {
   std::uint64_t messages_sent = 0, messages_received = 0, bytes_sent = 0, bytes_received = 0;
 };
 
+// What Node::find_committed reads for a transaction it no longer
+// remembers: the result at `at` in the height's stored results
+// (consensus::results_to_bytes, as AppExecutor writes them). Throws
+// ledger::StoreCorruption when they are missing, do not decode, or hold
+// no result at that position.
+[[nodiscard]] consensus::TxResult stored_result(const ledger::Ledger& ledger,
+                                                const ledger::Ledger::TransactionPosition& at);
+
 class Node {
  public:
   Node(NodeSettings settings, consensus::Genesis genesis, NodeId self, consensus::Crypto& crypto,
