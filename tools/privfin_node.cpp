@@ -28,8 +28,9 @@
 // init writes --min-block-interval-ms: 100 for Tendermint (20 with the
 // commands application), 0 for Gosig),
 // "proposal_quiet_ms" (NodeSettings::proposal_quiet; 0 when absent, init
-// writes 3 for commands on Tendermint), "tx_index" (NodeSettings::index_transactions; true when absent, init
-// --no-tx-index writes false), "compaction_priority" ("idle", the
+// writes 3 for commands on Tendermint), "tx_index"
+// (NodeSettings::index_transactions; true when absent, init --no-tx-index
+// writes false), "compaction_priority" ("idle", the
 // default, "low" or "normal": ledger/rocksdb_store.hpp, for a node sharing
 // its machine with CPU-bound work), and
 // "state_sync": true, which makes a node with an empty data_dir restore
@@ -218,6 +219,11 @@ NodeFile read_node_file(const fs::path& file) {
     if (!j[field].is_number_unsigned()) throw DecodeError(file.string() + ": \"" + std::string(field) + "\" must be a number");
     into = j[field].get<std::uint64_t>();
   };
+  const auto boolean = [&](const char* field, bool& into) {
+    if (!j.contains(field)) return;
+    if (!j[field].is_boolean()) throw DecodeError(file.string() + ": \"" + std::string(field) + "\" must be true or false");
+    into = j[field].get<bool>();
+  };
   number("snapshot_interval", n.snapshot_interval);
   number("retain_heights", n.retain_heights);
   number("min_block_interval_ms", n.min_block_interval_ms);
@@ -232,14 +238,8 @@ NodeFile read_node_file(const fs::path& file) {
     else if (v == "normal") n.compaction_priority = ledger::BackgroundPriority::normal;
     else throw DecodeError(file.string() + ": \"compaction_priority\" must be idle, low or normal");
   }
-  if (j.contains("tx_index")) {
-    if (!j["tx_index"].is_boolean()) throw DecodeError(file.string() + ": \"tx_index\" must be true or false");
-    n.tx_index = j["tx_index"].get<bool>();
-  }
-  if (j.contains("state_sync")) {
-    if (!j["state_sync"].is_boolean()) throw DecodeError(file.string() + ": \"state_sync\" must be true or false");
-    n.state_sync = j["state_sync"].get<bool>();
-  }
+  boolean("tx_index", n.tx_index);
+  boolean("state_sync", n.state_sync);
   if (j.contains("test_only_behaviour")) {
     const auto b = j["test_only_behaviour"].is_string()
                        ? consensus::behaviour_from_string(j["test_only_behaviour"].get<std::string>())

@@ -479,7 +479,7 @@ TEST_CASE("privfin-node: the JSON keys for snapshots, pruning, state sync and pa
     INFO(out);
     CHECK(code != 0);
     CHECK(out.find("\"test_only_behaviour\" must be honest, equivocate or double-vote") != std::string::npos);
-    for (const char* field : {"\"compaction_priority\": \"lazy\"", "\"tx_index\": 1"}) {
+    for (const char* field : {"\"compaction_priority\": \"lazy\"", "\"tx_index\": 1", "\"proposal_quiet_ms\": 60001"}) {
       std::ofstream(net_dir / "bad.json") << read_all(json(3));
       add_fields(net_dir / "bad.json", field);
       const auto [bad_code, bad_out] = run_program({program, "run", "--config", (net_dir / "bad.json").string()},
