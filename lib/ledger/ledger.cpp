@@ -2,6 +2,8 @@
 #include "privfin/ledger/ledger.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <limits>
 #include <string>
 
@@ -9,6 +11,11 @@
 #include "privfin/core/error.hpp"
 #include "privfin/ledger/error.hpp"
 #include "sha256.hpp"
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 namespace privfin::ledger {
 
@@ -295,6 +302,17 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   if (tip_hash_ ? header.parent != *tip_hash_ : header.parent != Hash32{}) refuse("its parent is not the tip");
   if (header.app_hash != app_hash_) refuse("its app_hash is not the state after the tip");
   if (!block.body_matches()) refuse("its body does not match tx_root");
+  std::vector<Hash32> hashes;
+  if (options_.index_transactions) {
+    hashes = tx_hashes_of(block.body);
+    // A batch written on the other thread is waited for here, before
+    // anything of this height is written, when this height would start the
+    // next one (or it is done already): its error is this call's.
+    const bool next_batch = held_.size() + hashes.size() >= options_.tx_index_batch;
+    if (flushing_ && (next_batch || flushing_->written.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+      wait_for_index_writes();
+    }
+  }
 
   TreeBatch tree = StateTree(nodes_).apply(height_, h, changes);
   WriteBatch b;
@@ -330,8 +348,11 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
   app_hash_ = tree.root;
   tip_hash_ = hash;
   if (options_.index_transactions) {
-    hold_index(h, tx_hashes_of(block.body));
-    if (held_.size() >= options_.tx_index_batch) flush_tx_index();
+    hold_index(h, hashes);
+    if (held_.size() >= options_.tx_index_batch) {
+      if (store_->concurrent_ingest()) start_index_flush();
+      else flush_tx_index();
+    }
   }
   return tree.root;
 }
@@ -344,44 +365,98 @@ void Ledger::hold_index(Height h, std::span<const Hash32> hashes) {
   }
 }
 
-void Ledger::flush_tx_index() {
-  // Without the index the indexed height stays where the last index left
-  // it, so that opening with one again indexes every height above it.
-  if (!options_.index_transactions) return;
-  if (!held_.empty()) {
+// Index entries (in commit order; of a transaction held twice the later
+// inclusion wins) as one sorted ingest, then meta.tx_indexed_height: after
+// the entries are durable, so that a crash in between only re-reads blocks
+// whose entries are already there (the same keys and values).
+void Ledger::write_index(Store& store, std::span<const HeldEntry> held, Height indexed) {
+  if (!held.empty()) {
     // Key order, sorting (first 8 bytes of the hash, position) pairs: the
-    // full hashes are read only where 8 bytes tie. Of a transaction held
-    // twice the later inclusion is kept, as the map says.
+    // full hashes are read only where 8 bytes tie.
     struct Sortable {
       std::uint64_t prefix;
       std::size_t at;
     };
-    std::vector<Sortable> order(held_.size());
-    for (std::size_t i = 0; i < held_.size(); ++i) {
-      order[i] = Sortable{height_from_key(ByteView(held_[i].hash.v).first(8)), i};  // the first 8 bytes, big-endian
+    std::vector<Sortable> order(held.size());
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      order[i] = Sortable{height_from_key(ByteView(held[i].hash.v).first(8)), i};  // the first 8 bytes, big-endian
     }
     std::sort(order.begin(), order.end(), [&](const Sortable& a, const Sortable& b) {
       if (a.prefix != b.prefix) return a.prefix < b.prefix;
-      if (held_[a.at].hash != held_[b.at].hash) return held_[a.at].hash.v < held_[b.at].hash.v;
+      if (held[a.at].hash != held[b.at].hash) return held[a.at].hash.v < held[b.at].hash.v;
       return a.at < b.at;
     });
     std::vector<KeyValueView> entries;
     entries.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
-      const HeldEntry& e = held_[order[i].at];
-      if (i + 1 < order.size() && held_[order[i + 1].at].hash == e.hash) continue;  // a later inclusion follows
+      const auto& e = held[order[i].at];
+      if (i + 1 < order.size() && held[order[i + 1].at].hash == e.hash) continue;  // a later inclusion follows
       entries.push_back(KeyValueView{e.hash.v, e.location});
     }
-    store_->ingest(Column::tx_index, entries);
+    store.ingest(Column::tx_index, entries);
   }
-  if (indexed_ != height_) {
-    // After the entries are durable: a crash in between only re-reads
-    // blocks whose entries are already there (the same keys and values).
-    store_->write(WriteBatch().put(Column::meta, as_bytes(meta_tx_indexed), height_key(height_)), false);
-    indexed_ = height_;
-  }
+  store.write(WriteBatch().put(Column::meta, as_bytes(meta_tx_indexed), height_key(indexed)), false);
+}
+
+namespace {
+
+// The writer thread yields to the node's own (CPU-bound work: "low", as
+// set_background_priority says for RocksDB's threads).
+void lower_this_thread_priority() {
+#if defined(__linux__)
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+#endif
+}
+
+}  // namespace
+
+void Ledger::flush_tx_index() {
+  // Without the index the indexed height stays where the last index left
+  // it, so that opening with one again indexes every height above it.
+  if (!options_.index_transactions) return;
+  wait_for_index_writes();
+  if (held_.empty() && indexed_ == height_) return;
+  write_index(*store_, held_, height_);
+  indexed_ = height_;
   held_.clear();
   held_at_.clear();
+}
+
+void Ledger::start_index_flush() {
+  wait_for_index_writes();  // commit() waited for it already: a no-op there
+  flushing_ = std::make_unique<IndexFlush>();
+  flushing_->entries = std::move(held_);
+  flushing_->at = std::move(held_at_);
+  flushing_->height = height_;
+  held_.clear();
+  held_at_ = consensus::Hash32Map<std::size_t>();
+  // The thread reads the batch and the store only: the batch is on the
+  // heap (a Ledger moves), and nothing changes it until it is waited for.
+  flushing_->written = std::async(std::launch::async, [store = store_, batch = flushing_.get()] {
+    lower_this_thread_priority();
+    write_index(*store, batch->entries, batch->height);
+  });
+}
+
+void Ledger::wait_for_index_writes() {
+  if (!flushing_) return;
+  try {
+    flushing_->written.get();
+  } catch (...) {
+    // Not written: its entries are held again, before the newer ones, for
+    // the next flush to write (lookups keep finding them meanwhile).
+    const auto failed = std::move(flushing_);
+    std::vector<HeldEntry> newer = std::move(held_);
+    held_ = std::move(failed->entries);
+    held_at_ = std::move(failed->at);
+    for (const auto& e : newer) {
+      held_at_.insert_or_assign(e.hash, held_.size());
+      held_.push_back(e);
+    }
+    throw;
+  }
+  indexed_ = flushing_->height;
+  flushing_.reset();
 }
 
 std::optional<consensus::Block> Ledger::block(Height h) const {
@@ -448,6 +523,8 @@ std::optional<Ledger::Located> Ledger::locate_transaction(const Hash32& hash) co
   ByteView location;
   if (const std::size_t* held = held_at_.find(hash)) {
     location = held_[*held].location;
+  } else if (const std::size_t* flushing = flushing_ ? flushing_->at.find(hash) : nullptr) {
+    location = flushing_->entries[*flushing].location;
   } else {
     stored = read(*store_, Column::tx_index, hash.v, height_);
     if (!stored) return std::nullopt;
@@ -508,6 +585,7 @@ Hash32 Ledger::app_hash_at(Height h) const {
 }
 
 std::size_t Ledger::prune(Height retain) {
+  wait_for_index_writes();
   return prune_step(retain, std::numeric_limits<std::size_t>::max(), 0).deleted;
 }
 
@@ -518,6 +596,13 @@ PruneProgress Ledger::prune_step(Height target, std::size_t budget, Height compa
   }
   PruneProgress progress{retain_, 0, retain_ >= target};
   if (progress.done) return progress;
+  // A step reads index entries to erase them: never while a batch of them
+  // is being written (a later inclusion it writes could be erased), and
+  // never waiting for one either (a step is for the hot path's gaps).
+  if (flushing_) {
+    if (flushing_->written.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return progress;
+    wait_for_index_writes();
+  }
   // Pruning height r erases the index entries it finds in the store, so a
   // held height about to be pruned goes to the store first.
   if (target > indexed_) flush_tx_index();

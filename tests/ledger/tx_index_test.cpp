@@ -6,10 +6,15 @@
 // they were held in memory or written (Store::ingest), a damaged entry
 // reported as StoreCorruption, and a ledger opened without its index
 // (OpenOptions::index_transactions) that indexes the missed heights when
-// opened with it again.
+// opened with it again; a batch written on another thread (a store with
+// Store::concurrent_ingest) found meanwhile, and its failure held again and
+// reported by the next commit before it writes.
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "ledger/chain_fixture.hpp"
 #include "privfin/consensus/application.hpp"
@@ -131,6 +136,7 @@ TEST_CASE("ledger tx index: entries written in batches survive restarts at any p
     while (ledger.height() < stop) commit_with_txs(ledger);
     for (Height h = 1; h <= stop; ++h) check_found(ledger, h);
     if (stop >= 2) CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == (stop >= 5 ? 5 : 2));
+    ledger.wait_for_index_writes();  // the batch RocksDB takes on another thread, if any
     CHECK(ledger.tx_indexed_height() <= ledger.height());
     indexed_before = ledger.tx_indexed_height();
   }
@@ -165,6 +171,8 @@ TEST_CASE("ledger tx index: off, then on again - nothing written meanwhile, ever
     auto store = RocksDbStore::open(dir.path() / "db");
     Ledger ledger = Ledger::open(*store, on);
     for (int i = 0; i < 3; ++i) commit_with_txs(ledger);
+    CHECK(ledger.tx_indexed_height() == 2);  // height 3's entry is being written on the other thread
+    ledger.wait_for_index_writes();
     CHECK(ledger.tx_indexed_height() == 3);
   }
   {
@@ -186,6 +194,7 @@ TEST_CASE("ledger tx index: off, then on again - nothing written meanwhile, ever
   for (Height h = 2; h <= 7; ++h) check_found(ledger, h);
   CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);
   commit_with_txs(ledger);
+  ledger.wait_for_index_writes();
   CHECK(ledger.tx_indexed_height() == 8);
   CHECK(entries_in(*store) == 2 + 3 + 4 + 5 + 6 + 7 + 8 + 1);
 }
@@ -241,4 +250,126 @@ TEST_CASE("ledger tx index: the indexed height on open - absent in an older stor
   Ledger ledger = Ledger::open(store);
   CHECK(ledger.tx_indexed_height() == 2);
   for (Height h = 1; h <= 4; ++h) check_found(ledger, h);
+}
+
+namespace {
+
+// A RocksDB store whose ingests can be held at a gate or made to fail, to
+// watch a batch of index entries that commit() writes on another thread.
+class GatedIngestStore final : public Store {
+ public:
+  explicit GatedIngestStore(Store& inner) : inner_(&inner) {}
+  [[nodiscard]] std::optional<Bytes> get(Column c, ByteView key) const override { return inner_->get(c, key); }
+  void write(const WriteBatch& batch, bool sync) override { inner_->write(batch, sync); }
+  void scan(Column c, ByteView begin, ByteView end, const Visitor& visit) const override {
+    inner_->scan(c, begin, end, visit);
+  }
+  [[nodiscard]] bool concurrent_ingest() const noexcept override { return true; }
+
+  void hold() {
+    const std::lock_guard lock(mutex_);
+    held_ = true;
+  }
+  void release() {
+    {
+      const std::lock_guard lock(mutex_);
+      held_ = false;
+    }
+    changed_.notify_all();
+  }
+  void fail(bool on) {
+    const std::lock_guard lock(mutex_);
+    fail_ = on;
+  }
+  [[nodiscard]] std::size_t ingests() const {
+    const std::lock_guard lock(mutex_);
+    return ingests_;
+  }
+
+ protected:
+  void ingest_sorted(Column c, std::span<const KeyValueView> entries) override {
+    std::unique_lock lock(mutex_);
+    ++ingests_;
+    changed_.wait(lock, [&] { return !held_; });
+    if (fail_) throw StoreError("ingest into tx_index: no space left (a test's)", false);
+    lock.unlock();
+    inner_->ingest(c, entries);
+  }
+
+ private:
+  Store* inner_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool held_ = false;
+  bool fail_ = false;
+  std::size_t ingests_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("ledger tx index: a batch written on another thread is found meanwhile, and commits go on",
+          "[ledger][tx_index]") {
+  test::TempDir dir;
+  auto rocks = RocksDbStore::open(dir.path() / "db");
+  GatedIngestStore store(*rocks);
+  OpenOptions options;
+  options.tx_index_batch = 10;  // batches after heights 4 (11 entries held) and 6 (12)
+  Ledger ledger = Ledger::open(store, options);
+  store.hold();
+  while (ledger.height() < 5) commit_with_txs(ledger);  // height 4's batch waits at the gate
+  CHECK(store.ingests() == 1);
+  CHECK(ledger.tx_indexed_height() == 0);
+  for (Height h = 1; h <= 5; ++h) check_found(ledger, h);  // the batch's from memory, and height 5's
+  CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);
+  // A prune step never reads the index while a batch is being written.
+  const auto step = ledger.prune_step(2, 100, 0);
+  CHECK_FALSE(step.done);
+  CHECK(step.deleted == 0);
+  CHECK(ledger.retain_height() == 0);
+  store.release();
+  ledger.wait_for_index_writes();
+  CHECK(ledger.tx_indexed_height() == 4);
+  CHECK(ledger.prune_step(2, 100, 0).done);
+  for (Height h = 2; h <= 5; ++h) check_found(ledger, h);
+  commit_with_txs(ledger);  // height 6: the second batch
+  ledger.wait_for_index_writes();
+  CHECK(ledger.tx_indexed_height() == 6);
+  CHECK(store.ingests() == 2);
+  for (Height h = 2; h <= 6; ++h) check_found(ledger, h);
+}
+
+TEST_CASE("ledger tx index: a batch that fails on the other thread is held again, and the next commit throws first",
+          "[ledger][tx_index]") {
+  test::TempDir dir;
+  auto rocks = RocksDbStore::open(dir.path() / "db");
+  GatedIngestStore store(*rocks);
+  OpenOptions options;
+  options.tx_index_batch = 10;
+  Ledger ledger = Ledger::open(store, options);
+  store.hold();
+  store.fail(true);
+  while (ledger.height() < 5) commit_with_txs(ledger);  // height 4's batch waits at the gate, height 5 holds 6
+  // Height 6 would start the next batch (6 + 6 entries held): it waits for
+  // the one at the gate, which fails, and throws its error before it
+  // writes anything.
+  std::thread opener([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    store.release();
+  });
+  CHECK_THROWS_AS(commit_with_txs(ledger), StoreError);
+  opener.join();
+  CHECK(ledger.height() == 5);
+  CHECK(ledger.tx_indexed_height() == 0);
+  for (Height h = 1; h <= 5; ++h) check_found(ledger, h);  // held again, before height 5's
+  CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);
+  store.fail(false);
+  commit_with_txs(ledger);  // height 6 writes every held entry, the failed batch's too
+  ledger.wait_for_index_writes();
+  CHECK(ledger.tx_indexed_height() == 6);
+  CHECK(store.ingests() == 2);
+  std::size_t stored = 0;
+  rocks->scan(Column::tx_index, {}, {}, [&](ByteView, ByteView) { return ++stored, true; });
+  CHECK(stored == 1 + 2 + 3 + 4 + 5 + 6 + 1);  // heights 1..6 and "again" once
+  for (Height h = 1; h <= 6; ++h) check_found(ledger, h);
+  CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);
 }

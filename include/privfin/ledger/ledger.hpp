@@ -23,7 +23,10 @@
 // blocks and written apart from them: the ledger holds the newest heights'
 // entries in memory and writes OpenOptions::tx_index_batch of them at a time
 // as one sorted file (Store::ingest), recording meta.tx_indexed_height;
-// open() re-reads the blocks above it. (One random 32-byte key per
+// open() re-reads the blocks above it. On a store that allows it
+// (Store::concurrent_ingest: RocksDB) that file is written on a thread of
+// its own, at a lowered CPU priority, while the ledger goes on committing;
+// the entries stay readable from memory until it is in. (One random 32-byte key per
 // transaction in every height's batch was a third of a node's CPU under
 // load, docs/performance.md.)
 //
@@ -38,13 +41,17 @@
 //
 // Throws: InvalidArgument for a block that does not extend the ledger (its
 // height, parent, app hash, certificate or body do not fit); StoreCorruption
-// and StoreError as above. Not thread-safe: one writer; readers from other
+// and StoreError as above (commit() and flush_tx_index() also throw the
+// StoreError of a batch of index entries written on the other thread, before
+// they write anything). Not thread-safe: one writer; readers from other
 // threads need their own synchronisation.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -168,12 +175,19 @@ class Ledger {
   };
   [[nodiscard]] std::optional<TransactionPosition> transaction_position(const Hash32& hash) const;
   [[nodiscard]] bool indexes_transactions() const noexcept { return options_.index_transactions; }
-  // Writes the held index entries now (Store::ingest) and moves
-  // meta.tx_indexed_height to height(); commit() calls it once
-  // tx_index_batch entries are held, prune_step() before it prunes a held
-  // height. A no-op when nothing is held.
+  // Writes the held index entries now (Store::ingest), after any batch
+  // still being written on the other thread, and moves
+  // meta.tx_indexed_height to height(); commit() does the same once
+  // tx_index_batch entries are held (on that thread where the store allows
+  // it), prune_step() calls it before it prunes a held height. A no-op
+  // when nothing is held.
   void flush_tx_index();
-  // The heights up to which the store holds the index entries.
+  // Waits for a batch of index entries that commit() is writing on the
+  // other thread, if any: afterwards tx_indexed_height() counts it. Throws
+  // its StoreError (its entries stay held, for the next flush).
+  void wait_for_index_writes();
+  // The heights up to which the store holds the index entries (a batch
+  // still being written counts once waited for).
   [[nodiscard]] Height tx_indexed_height() const noexcept { return indexed_; }
 
   // The latest value (one read of the flat map, no tree walk).
@@ -197,7 +211,9 @@ class Ledger {
   // range is every version below the retain height), so a step compacts
   // only once the retain height has moved `compact_every` heights past the
   // last compaction: the pruned heights of the height-keyed families, the
-  // state nodes below the retain height and the hash-keyed indexes.
+  // state nodes below the retain height and the hash-keyed indexes. A step
+  // taken while a batch of index entries is being written on the other
+  // thread does nothing (and is not done); prune() waits for the batch.
   std::size_t prune(Height retain);
   PruneProgress prune_step(Height target, std::size_t budget = 100'000, Height compact_every = 1000);
 
@@ -268,8 +284,23 @@ class Ledger {
   Height retain_ = 0;
   Height compacted_to_ = 0;  // the retain height at the last compaction (this process's)
   Height indexed_ = 0;       // meta.tx_indexed_height
+  // A batch of held entries being written on a thread of its own
+  // (commit(), Store::concurrent_ingest): readable, never changed, until
+  // wait_for_index_writes() has waited for it.
+  struct IndexFlush {
+    std::vector<HeldEntry> entries;
+    consensus::Hash32Map<std::size_t> at;
+    Height height = 0;  // meta.tx_indexed_height once written
+    std::future<void> written;
+  };
+  void start_index_flush();
+  // Sorts the entries, ingests them and records `indexed` as
+  // meta.tx_indexed_height (on either thread).
+  static void write_index(Store& store, std::span<const HeldEntry> held, Height indexed);
+
   std::vector<HeldEntry> held_;                // in commit order
   consensus::Hash32Map<std::size_t> held_at_;  // hash -> its latest entry in held_
+  std::unique_ptr<IndexFlush> flushing_;       // older than held_, newer than the store
   Hash32 app_hash_;
   std::optional<Hash32> tip_hash_;
 };

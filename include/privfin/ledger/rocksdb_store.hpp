@@ -61,6 +61,7 @@ class RocksDbStore final : public Store {
   void write(const WriteBatch& batch, bool sync = true) override;
   void scan(Column c, ByteView begin, ByteView end, const Visitor& visit) const override;
   void compact(Column c, ByteView begin, ByteView end) override;
+  [[nodiscard]] bool concurrent_ingest() const noexcept override { return true; }
 
  protected:
   // One table file written under <dir>/ingest/ and moved into the

@@ -117,6 +117,9 @@ class Store {
   // per-key memtable insert and the flush; this default applies the
   // entries as one synced write.
   void ingest(Column c, std::span<const KeyValueView> entries);
+  // Whether ingest() may run on one thread while get(), scan() and write()
+  // run on another (one ingest at a time). RocksDB: yes.
+  [[nodiscard]] virtual bool concurrent_ingest() const noexcept { return false; }
   // Reclaims the space of deleted keys in [begin, end) (RocksDB:
   // CompactRange); a no-op where there is nothing to reclaim.
   virtual void compact(Column c, ByteView begin, ByteView end) {
