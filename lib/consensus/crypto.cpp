@@ -33,10 +33,21 @@ BlsCrypto::BlsCrypto(const ValidatorSet& validators, std::optional<bls::SecretKe
   for (const auto& v : validators.validators()) pks_.push_back(v.bls_key);
 }
 
+const BlsCrypto::MessagePoint& BlsCrypto::message_point(ByteView msg) {
+  for (const auto& h : hashed_) {
+    if (!h.msg.empty() && std::equal(h.msg.begin(), h.msg.end(), msg.begin(), msg.end())) return h.point;
+  }
+  auto& slot = hashed_[next_hashed_];
+  next_hashed_ = (next_hashed_ + 1) % hashed_.size();
+  slot.point = Pk::message_point(msg, bls::Scheme::proof_of_possession);
+  slot.msg.assign(msg.begin(), msg.end());
+  return slot.point;
+}
+
 Bytes BlsCrypto::sign(ByteView msg) {
   if (!sk_) throw InvalidArgument("BlsCrypto: this provider has no signing key");
   charge(costs_.sign);
-  const auto s = Pk::sign(*sk_, msg, bls::Scheme::proof_of_possession);
+  const auto s = Pk::sign_point(*sk_, message_point(msg));
   return {s.begin(), s.end()};
 }
 
@@ -50,7 +61,7 @@ bool BlsCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std:
   if (signers.empty() || signers.size() != sigs.size()) return false;
   charge(costs_.batch_verify + costs_.batch_verify_per_signature * static_cast<std::int64_t>(sigs.size()));
   const std::vector<std::size_t> members(signers.begin(), signers.end());
-  return bls::verify_batch_same_message(committee_, members, sigs, msg, batch_coefficients_);
+  return bls::verify_batch_same_message(committee_, members, sigs, message_point(msg), batch_coefficients_);
 }
 
 Bytes BlsCrypto::aggregate(std::span<const ByteView> sigs) {

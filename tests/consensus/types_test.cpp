@@ -292,6 +292,39 @@ TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificat
   CHECK_THROWS_AS(BlsCrypto(ValidatorSet(members), std::nullopt), InvalidArgument);
 }
 
+TEST_CASE("crypto: real BLS provider keeps signing and batch-verifying right across more messages than it hashes once",
+          "[consensus][crypto]") {
+  using namespace privfin::sig::bls12_381;
+  std::vector<SecretKey> sks;
+  std::vector<Validator> members;
+  for (int i = 0; i < 3; ++i) {
+    Bytes ikm(32, static_cast<std::byte>(i + 7));
+    sks.push_back(SecretKey::key_gen(ikm));
+    members.push_back(make_bls_validator(sks.back()));
+  }
+  const ValidatorSet vs(members);
+  BlsCrypto self(vs, sks[0]);  // signs its own votes and checks the others' on the same bytes
+  std::vector<BlsCrypto> others;
+  for (std::size_t i = 1; i < 3; ++i) others.emplace_back(vs, sks[i]);
+  const std::vector<NodeId> signers{1, 2};
+  // Ten messages, then the first ones again: the provider keeps four hashed.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::uint64_t h = 1; h <= 10; ++h) {
+      INFO("pass " << pass << " height " << h);
+      const auto msg = Vote::signed_bytes("bls-chain", VoteType::prevote, h, 0, Hash32{});
+      const auto mine = self.sign(msg);
+      CHECK(Bls<MinPk>::verify(vs.validators()[0].bls_key, msg, mine, Scheme::proof_of_possession));
+      std::vector<Bytes> sigs;
+      for (auto& o : others) sigs.push_back(o.sign(msg));
+      const std::vector<ByteView> views(sigs.begin(), sigs.end());
+      CHECK(self.verify_batch(signers, msg, views));
+      const auto next = Vote::signed_bytes("bls-chain", VoteType::prevote, h + 1, 0, Hash32{});
+      CHECK_FALSE(self.verify_batch(signers, next, views));  // another height's bytes
+      CHECK(self.verify_batch(signers, msg, views));         // and back
+    }
+  }
+}
+
 TEST_CASE("SaltedHash32: equal digests hash equal under one salt - the salt changes the hash - fresh salts differ",
           "[consensus][types]") {
   const auto a = SaltedHash32::salted(), b = SaltedHash32::salted();

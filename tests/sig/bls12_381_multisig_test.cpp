@@ -254,3 +254,36 @@ TEMPLATE_TEST_CASE("verify_batch_same_message: true exactly when every signature
   short_sig[1] = short_sig[1].first(TestType::sig_size - 1);
   CHECK_FALSE(verify_batch_same_message(committee, all, short_sig, msg, rng));
 }
+
+TEMPLATE_TEST_CASE("message_point: signing and verifying with the message hashed once agree with the plain calls",
+                   "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  using B = Bls<TestType>;
+  Fixture<TestType> f(3);
+  const auto committee = Committee<TestType>::from_keys(f.pk_views, f.pop_views);
+  const Bytes msg = to_bytes("precommit h=9 r=1 block 0xdef");
+  for (const Scheme scheme : {Scheme::basic, Scheme::proof_of_possession}) {
+    const auto h = B::message_point(msg, scheme);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(B::sign_point(f.sks[i], h) == B::sign(f.sks[i], msg, scheme));
+  }
+  CHECK_THROWS_AS(B::message_point(msg, Scheme::message_augmentation), InvalidArgument);
+
+  const auto h = B::message_point(msg, Scheme::proof_of_possession);
+  const auto other = B::message_point(as_bytes("another message"), Scheme::proof_of_possession);
+  std::vector<typename B::Signature> sigs;
+  std::vector<ByteView> views;
+  for (std::size_t i = 0; i < 3; ++i) sigs.push_back(B::sign_point(f.sks[i], h));
+  for (const auto& s : sigs) views.emplace_back(s.data(), s.size());
+  Prg rng(random_seed());
+  const std::vector<std::size_t> all{0, 1, 2};
+  CHECK(verify_batch_same_message(committee, all, views, h, rng));
+  CHECK_FALSE(verify_batch_same_message(committee, all, views, other, rng));
+  auto swapped = views;
+  std::swap(swapped[0], swapped[2]);
+  CHECK_FALSE(verify_batch_same_message(committee, all, swapped, h, rng));
+  CHECK_FALSE(verify_batch_same_message(committee, std::vector<std::size_t>{}, std::vector<ByteView>{}, h, rng));
+
+  const auto pk0 = point_from_compressed<typename TestType::PkPoint>(f.pk_views[0]);
+  const auto s0 = point_from_compressed<typename TestType::SigPoint>(views[0]);
+  CHECK(B::core_verify_hashed(pk0, h, s0));
+  CHECK_FALSE(B::core_verify_hashed(pk0, other, s0));
+}

@@ -24,6 +24,8 @@
 // by one engine on one thread.
 #pragma once
 
+#include <array>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -115,6 +117,18 @@ class BlsCrypto final : public Crypto {
   [[nodiscard]] bool verify_counted(std::span<const std::uint32_t> counts, ByteView msg, ByteView agg) override;
 
  private:
+  using MessagePoint = sig::bls12_381::MinPk::SigPoint;
+  // H(msg) of the last few messages signed or batch-verified: a validator
+  // signs its vote and then checks the others' votes on the same bytes, so
+  // each vote's message is hashed to the curve once, not twice.
+  const MessagePoint& message_point(ByteView msg);
+  struct HashedMessage {
+    Bytes msg;
+    MessagePoint point;
+  };
+  std::array<HashedMessage, 4> hashed_;
+  std::size_t next_hashed_ = 0;
+
   Prg batch_coefficients_{random_seed()};
   std::vector<Bytes> pks_;
   sig::bls12_381::Committee<sig::bls12_381::MinPk> committee_;

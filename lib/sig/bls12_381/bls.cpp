@@ -216,10 +216,29 @@ typename Bls<V>::Signature Bls<V>::sign(const SecretKey& sk, ByteView msg, Schem
 
 template <class V>
 bool Bls<V>::core_verify_points(const PkPoint& pk, ByteView msg, const SigPoint& sig, ByteView dst_bytes) {
+  return core_verify_hashed(pk, hash_to_point<SigPoint>(msg, dst_bytes), sig);
+}
+
+template <class V>
+bool Bls<V>::core_verify_hashed(const PkPoint& pk, const SigPoint& message, const SigPoint& sig) {
   PairingBatch batch;
-  batch.add(pk, hash_to_point<SigPoint>(msg, dst_bytes));
+  batch.add(pk, message);
   batch.add(-PkPoint::generator(), sig);
   return batch.is_one();
+}
+
+template <class V>
+typename Bls<V>::SigPoint Bls<V>::message_point(ByteView msg, Scheme scheme) {
+  if (scheme == Scheme::message_augmentation) {
+    throw InvalidArgument("bls: message_point for message augmentation, whose point depends on the key");
+  }
+  const std::string tag = dst(scheme);
+  return hash_to_point<SigPoint>(msg, as_bytes(tag));
+}
+
+template <class V>
+typename Bls<V>::Signature Bls<V>::sign_point(const SecretKey& sk, const SigPoint& message) {
+  return encode(subgroup_mul(message, sk.scalar()));
 }
 
 template <class V>

@@ -160,6 +160,19 @@ template <class V>
 bool verify_batch_same_message(const Committee<V>& committee, std::span<const std::size_t> signers,
                                std::span<const ByteView> signatures, ByteView msg, Prg& rng) noexcept {
   if (signers.empty() || signers.size() != signatures.size()) return false;
+  try {
+    return verify_batch_same_message(committee, signers, signatures,
+                                     Bls<V>::message_point(msg, Scheme::proof_of_possession), rng);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+template <class V>
+bool verify_batch_same_message(const Committee<V>& committee, std::span<const std::size_t> signers,
+                               std::span<const ByteView> signatures, const typename V::SigPoint& message,
+                               Prg& rng) noexcept {
+  if (signers.empty() || signers.size() != signatures.size()) return false;
   using PkPoint = typename V::PkPoint;
   using SigPoint = typename V::SigPoint;
   PkPoint key_sum;
@@ -176,8 +189,7 @@ bool verify_batch_same_message(const Committee<V>& committee, std::span<const st
     return false;
   }
   if (key_sum.is_identity()) return false;
-  const std::string tag = Bls<V>::dst(Scheme::proof_of_possession);
-  return Bls<V>::core_verify_points(key_sum, msg, sig_sum, as_bytes(tag));
+  return Bls<V>::core_verify_hashed(key_sum, message, sig_sum);
 }
 
 template class Committee<MinPk>;
@@ -188,5 +200,9 @@ template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::spa
                                                std::span<const ByteView>, ByteView, Prg&) noexcept;
 template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
                                                 std::span<const ByteView>, ByteView, Prg&) noexcept;
+template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::span<const std::size_t>,
+                                               std::span<const ByteView>, const MinPk::SigPoint&, Prg&) noexcept;
+template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
+                                                std::span<const ByteView>, const MinSig::SigPoint&, Prg&) noexcept;
 
 }  // namespace privfin::sig::bls12_381

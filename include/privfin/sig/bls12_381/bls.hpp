@@ -124,6 +124,15 @@ class Bls {
   // the caller's decoding.
   [[nodiscard]] static bool core_verify_points(const PkPoint& pk, ByteView msg, const SigPoint& sig,
                                                ByteView dst_bytes);
+  // The same with H(msg) given: message_point(msg, scheme) is the hash to
+  // the curve that sign() and verify() compute (basic or
+  // proof_of_possession; InvalidArgument for message_augmentation, whose
+  // point depends on the key), for a caller that signs and verifies one
+  // message several times and hashes it once (about a third of a sign).
+  // sign_point(sk, message_point(msg, s)) == sign(sk, msg, s).
+  [[nodiscard]] static SigPoint message_point(ByteView msg, Scheme scheme);
+  [[nodiscard]] static Signature sign_point(const SecretKey& sk, const SigPoint& message);
+  [[nodiscard]] static bool core_verify_hashed(const PkPoint& pk, const SigPoint& message, const SigPoint& sig);
 };
 
 using BlsMinPk = Bls<MinPk>;

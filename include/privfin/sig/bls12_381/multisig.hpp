@@ -101,6 +101,12 @@ class MultiSig {
 template <class Variant>
 [[nodiscard]] bool verify_batch_same_message(const Committee<Variant>& committee, std::span<const std::size_t> signers,
                                              std::span<const ByteView> signatures, ByteView msg, Prg& rng) noexcept;
+// The same with the message's point given (Bls::message_point(msg,
+// Scheme::proof_of_possession)), for a caller that hashed it already.
+template <class Variant>
+[[nodiscard]] bool verify_batch_same_message(const Committee<Variant>& committee, std::span<const std::size_t> signers,
+                                             std::span<const ByteView> signatures,
+                                             const typename Variant::SigPoint& message, Prg& rng) noexcept;
 
 extern template class Committee<MinPk>;
 extern template class Committee<MinSig>;
@@ -110,5 +116,10 @@ extern template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, s
                                                       std::span<const ByteView>, ByteView, Prg&) noexcept;
 extern template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
                                                        std::span<const ByteView>, ByteView, Prg&) noexcept;
+extern template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::span<const std::size_t>,
+                                                      std::span<const ByteView>, const MinPk::SigPoint&, Prg&) noexcept;
+extern template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
+                                                       std::span<const ByteView>, const MinSig::SigPoint&,
+                                                       Prg&) noexcept;
 
 }  // namespace privfin::sig::bls12_381
