@@ -1,5 +1,6 @@
 // Runtime<Env>: the persist barrier holds every later action until the
-// environment reports the write durable, in order, across steps.
+// environment reports the write durable, in order, across steps; Persists
+// queued together are written once, as the latest record.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -90,4 +91,35 @@ TEST_CASE("runtime: a synchronous environment releases at once - the planted bug
   Runtime<RecordingEnv> buggy(slow, buggy_engine, /*send_before_durable=*/true);
   buggy.input(0, Start{});
   CHECK(slow.calls == std::vector<std::string>{"persist 1", "broadcast 1"});  // sent before durable
+}
+
+TEST_CASE("runtime: Persists queued together are one write of the latest record - nothing between them leaves first",
+          "[consensus][runtime]") {
+  ScriptEngine engine;
+  // A proposer's step: its proposal's record and broadcast, then its own
+  // prevote's record and broadcast.
+  engine.script = {{Persist{record(1)}, Broadcast{Bytes(1)}, SetTimer{4, 0}, Persist{record(2)}, Broadcast{Bytes(2)}},
+                   {Persist{record(3)}, Broadcast{Bytes(3)}}};
+  RecordingEnv env;
+  Runtime<RecordingEnv> rt(env, engine);
+  rt.input(0, Start{});
+  CHECK(env.calls == std::vector<std::string>{"persist 2"});  // the latest record, written once
+  CHECK(rt.held() == 3);
+  rt.input(1, TimerFired{4});  // a later step's Persist waits its turn behind the barrier
+  CHECK(env.calls.size() == 1);
+  rt.durable(1);
+  CHECK(env.calls ==
+        std::vector<std::string>{"persist 2", "broadcast 1", "timer 4", "broadcast 2", "persist 3"});
+  rt.durable(2);
+  CHECK(env.calls.back() == "broadcast 3");
+  CHECK(rt.held() == 0);
+
+  ScriptEngine sync_engine;
+  sync_engine.script = {{Persist{record(1)}, Broadcast{Bytes(1)}, Persist{record(2)}, Broadcast{Bytes(2)}}};
+  RecordingEnv sync_env;
+  sync_env.synchronous = true;
+  Runtime<RecordingEnv> sync_rt(sync_env, sync_engine);
+  sync_env.runtime = &sync_rt;
+  sync_rt.input(0, Start{});
+  CHECK(sync_env.calls == std::vector<std::string>{"persist 2", "broadcast 1", "broadcast 2"});
 }

@@ -11,7 +11,10 @@
 // record to env.write_safety(), which returns a ticket, and holds every
 // later action (of this step and of later steps, in order) until the
 // environment calls durable(ticket) — so no vote leaves before the record
-// that forbids a conflicting vote is on disk. Environments whose writes are
+// that forbids a conflicting vote is on disk. Of several Persists queued
+// at once only the latest record is written, at the first one's place:
+// each record is the engine's whole safety state, so it covers the earlier
+// ones, and what lay between them waits for it. Environments whose writes are
 // synchronous call durable() from inside write_safety(). The test-only
 // PlantedBugs::send_before_durable releases actions at once instead.
 //
@@ -60,8 +63,18 @@ class Runtime {
     pumping_ = true;
     while (!queue_.empty()) {
       Action& a = queue_.front();
-      if (auto* p = std::get_if<Persist>(&a)) {
-        barrier_ = env_.write_safety(p->record);
+      if (std::holds_alternative<Persist>(a)) {
+        // A later record in the queue supersedes this one (the engine's
+        // record is whole, not a change), and every action between them
+        // waits for a barrier anyway: writing only the latest one now makes
+        // them durable together, one write instead of two (a proposer's
+        // proposal and its own prevote come out of one step).
+        auto latest = queue_.begin();
+        for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+          if (std::holds_alternative<Persist>(*it)) latest = it;
+        }
+        barrier_ = env_.write_safety(std::get<Persist>(*latest).record);
+        if (latest != queue_.begin()) queue_.erase(latest);
         queue_.pop_front();
         continue;
       }

@@ -20,7 +20,8 @@
 // back and checks them against the headers. A save at a new height erases
 // the bodies of the heights before it in the same batch.
 //
-// Cost: one synced write per Persist (3 per round) of about 100 bytes to a
+// Cost: one synced write per Persist the runtime writes (2 per round: it
+// writes a proposer's proposal and prevote as one) of about 100 bytes to a
 // few KiB (the record holds up to three signed messages and a
 // proof-of-lock), plus a block body the first time the record names it.
 // Throws: StoreError from the store; StoreCorruption (naming the column and
