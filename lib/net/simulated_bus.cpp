@@ -111,7 +111,7 @@ class SimulatedBus final : public MessageBus {
     check_peer(peer, "MessageBus::send_keyed");
     return enqueue(peer, std::move(message), key);
   }
-  std::optional<Incoming> receive(std::chrono::milliseconds) override {
+  std::optional<Incoming> receive(std::chrono::microseconds) override {
     std::lock_guard lock(s_.mutex);
     auto& inbox = s_.inboxes[party_id()];
     if (closed_ || inbox.empty()) return std::nullopt;

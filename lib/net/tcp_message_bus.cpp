@@ -154,7 +154,7 @@ struct TcpMessageBus::Impl {
     return r.status;
   }
 
-  std::optional<Incoming> receive(std::chrono::milliseconds timeout) {
+  std::optional<Incoming> receive(std::chrono::microseconds timeout) {
     std::unique_lock lock(mutex);
     changed.wait_for(lock, timeout, [&] { return !inbound.empty() || closed || woken; });
     woken = false;
@@ -752,7 +752,7 @@ SendStatus TcpMessageBus::send_keyed(std::size_t peer, std::uint64_t key, Bytes 
   return impl_->enqueue(peer, std::move(message), key);
 }
 
-std::optional<Incoming> TcpMessageBus::receive(std::chrono::milliseconds timeout) { return impl_->receive(timeout); }
+std::optional<Incoming> TcpMessageBus::receive(std::chrono::microseconds timeout) { return impl_->receive(timeout); }
 
 void TcpMessageBus::wake() {
   {

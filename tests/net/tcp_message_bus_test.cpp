@@ -331,3 +331,24 @@ TEST_CASE("Message bus: wake() ends a waiting receive at once, and a wake before
   REQUIRE(got.size() == 1);
   CHECK(str(got[0].message) == "after");
 }
+
+TEST_CASE("Message bus: receive waits for a timeout below a millisecond, not a whole one", "[net][bus][tcp]") {
+  auto cluster = test::make_tcp_cluster(2, net::Transport::tls);
+  auto b0 = net::TcpMessageBus::start(cluster.config, 0, fast_options(), std::move(cluster.listeners[0]));
+  auto b1 = net::TcpMessageBus::start(cluster.config, 1, fast_options(), std::move(cluster.listeners[1]));
+  // The shortest of 20 waits of 200 us on an idle bus: at least the timeout,
+  // and under a millisecond (a busy host can stretch any one of them).
+  auto shortest = std::chrono::steady_clock::duration::max();
+  for (int k = 0; k < 20; ++k) {
+    const auto t = std::chrono::steady_clock::now();
+    CHECK_FALSE(b0->receive(std::chrono::microseconds(200)));
+    const auto took = std::chrono::steady_clock::now() - t;
+    CHECK(took >= std::chrono::microseconds(200));
+    shortest = std::min(shortest, took);
+  }
+  CHECK(shortest < std::chrono::microseconds(900));
+  REQUIRE(b1->send(0, text("after the waits")) == SendStatus::queued);
+  const auto got = receive_n(*b0, 1);
+  REQUIRE(got.size() == 1);
+  CHECK(str(got[0].message) == "after the waits");
+}

@@ -107,7 +107,9 @@ class MessageBus {
   [[nodiscard]] virtual SendStatus send_keyed(std::size_t peer, std::uint64_t key, Bytes message) = 0;
   // The next message from any peer, waiting up to `timeout` (the simulated
   // bus does not wait: its time moves only when the caller advances it).
-  [[nodiscard]] virtual std::optional<Incoming> receive(std::chrono::milliseconds timeout) = 0;
+  // Microseconds, so that a caller's timer is not rounded up to the next
+  // millisecond (milliseconds convert).
+  [[nodiscard]] virtual std::optional<Incoming> receive(std::chrono::microseconds timeout) = 0;
   // Makes a receive() that is waiting (or the next one) return at once,
   // with or without a message: for an owner whose loop also serves work
   // posted from other threads (node::Node::post). Thread-safe. The

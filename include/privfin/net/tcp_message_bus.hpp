@@ -62,7 +62,7 @@ class TcpMessageBus final : public MessageBus {
 
   [[nodiscard]] SendStatus send(std::size_t peer, Bytes message) override;
   [[nodiscard]] SendStatus send_keyed(std::size_t peer, std::uint64_t key, Bytes message) override;
-  [[nodiscard]] std::optional<Incoming> receive(std::chrono::milliseconds timeout) override;
+  [[nodiscard]] std::optional<Incoming> receive(std::chrono::microseconds timeout) override;
   void wake() override;
   [[nodiscard]] BusCounters counters(std::size_t peer) const override;
   [[nodiscard]] std::string last_error(std::size_t peer) const override;
