@@ -44,13 +44,13 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "privfin/consensus/apps/commands.hpp"
 #include "privfin/consensus/apps/payments.hpp"
 #include "privfin/consensus/apps/signed_tx.hpp"
 #include "privfin/consensus/crypto.hpp"
+#include "privfin/consensus/hash32_map.hpp"
 #include "privfin/core/codec.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
@@ -168,7 +168,7 @@ Result run(const Options& o) {
     Clock::time_point at;
     consensus::Height seen;  // the watchers' last block read when the batch was sent
   };
-  std::unordered_map<std::string, Sent> pending;  // hash -> when its batch was sent
+  consensus::Hash32Map<Sent> pending;  // hash -> when its batch was sent
   std::array<std::size_t, 4> in_block_count = {};
   std::size_t in_flight = 0;  // all banks together: the window is the client's, as libhotstuff's
   std::vector<double> latency_ms;
@@ -204,14 +204,15 @@ Result run(const Options& o) {
           const auto seen = Clock::now();
           const std::lock_guard lock(mutex);
           for (const auto& tx : consensus::transactions_from_bytes(d.block.body)) {
-            const auto it = pending.find(to_hex(Sha256::hash(tx)));
-            if (it == pending.end()) continue;
-            latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - it->second.at).count());
-            const consensus::Height after = h - std::min(h, it->second.seen);  // 1: the next block
+            const consensus::Hash32 hash{Sha256::hash(tx)};
+            const Sent* sent = pending.find(hash);
+            if (sent == nullptr) continue;
+            latency_ms.push_back(std::chrono::duration<double, std::milli>(seen - sent->at).count());
+            const consensus::Height after = h - std::min(h, sent->seen);  // 1: the next block
             ++in_block_count[std::min<std::size_t>(std::max<consensus::Height>(after, 1) - 1, 3)];
             commit_times.push_back(seen);
             --in_flight;
-            pending.erase(it);
+            pending.erase(hash);
           }
           seen_height = std::max(seen_height, h);
           progress.notify_all();
@@ -248,7 +249,9 @@ Result run(const Options& o) {
             if (Clock::now() >= deadline) throw Error("timed out waiting for commits");
             txs = queue.subspan(at, std::min({o.window - in_flight, queue.size() - at, o.max_batch}));
             const auto now = Clock::now();  // recorded before the node may commit them
-            for (const auto& tx : txs) pending.emplace(to_hex(Sha256::hash(tx)), Sent{now, seen_height});
+            for (const auto& tx : txs) {
+              (void)pending.try_emplace(consensus::Hash32{Sha256::hash(tx)}, Sent{now, seen_height});
+            }
             in_flight += txs.size();
             r.submitted += txs.size();
           }
