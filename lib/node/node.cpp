@@ -541,10 +541,14 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
   // memory (two misses were most of this function, 6% of a node under
   // commands), so the slots of the transactions `ahead` further are
   // requested before each one is done.
+  // A ledger with its transaction index holds the newest entries in memory
+  // itself (and the results on disk): a second map of the same
+  // transactions here would cost every commit as much again for nothing.
+  const bool keep = !app_store_.ledger().indexes_transactions();
   constexpr std::size_t ahead = 8;
   const auto prefetch = [&](const Hash32& h) {
     admitted_at_.prefetch(h);
-    committed_txs_.prefetch(h);
+    if (keep) committed_txs_.prefetch(h);
   };
   for (std::size_t i = 0; i < ids.size() && i < ahead; ++i) prefetch(ids[i]);
   for (std::size_t i = 0; i < ids.size() && i < result.results.size(); ++i) {
@@ -554,7 +558,7 @@ void Node::remember(const consensus::Decision& d, const consensus::FinalizeResul
       metrics_.commit_latency_seconds.observe(seconds_since(*at));
       admitted_at_.erase(h);  // its entry in admitted_order_ goes when it reaches the front
     }
-    if (committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]})) {
+    if (keep && committed_txs_.insert_or_assign(h, TxLocation{d.block.header.height, i, result.results[i]})) {
       committed_order_.push_back(h);
     }
   }

@@ -412,10 +412,11 @@ TEST_CASE("nodes: submit_many gossips what it admitted as one message - a batch 
     second.push_back(consensus::apps::Payments::transfer(c.banks[0], c.chain_id, nonce, c.banks[1].public_key(), 11));
   }
   std::atomic<bool> submitted{false};
-  // Where each node finds the first transfer at the end: node 0 remembers
-  // the last committed transaction only, so it reads the ledger's index
-  // and results; node 1 likewise but keeps no index, so it finds nothing;
-  // node 2 from memory.
+  // Where each node finds the first transfer at the end: node 0 (told to
+  // remember one, which a node with the index ignores) and node 2 (the
+  // defaults) read the ledger's index and results; node 1 keeps no index
+  // and remembers the last committed transaction only, so it finds
+  // nothing.
   std::vector<std::optional<Node::TxLocation>> found(3);
   const Hash32 first_hash = ledger::tx_hash(first[0]);
   t.start(0, [&](auto& o) {

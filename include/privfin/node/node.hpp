@@ -94,6 +94,8 @@ struct NodeSettings {
       make_engine;
   std::size_t mempool_max_txs = 10'000;
   std::size_t mempool_max_bytes = std::size_t{64} << 20;
+  // Committed transactions a node without the transaction index keeps in
+  // memory for find_committed (with the index, the ledger's serve).
   std::size_t remembered_txs = 100'000;
   // Whether the ledger keeps its transaction index
   // (ledger::OpenOptions::index_transactions), which find_committed reads
@@ -231,10 +233,10 @@ class Node {
   // without it. Throws the store's errors.
   void flush_tx_index() { app_store_.ledger().flush_tx_index(); }
   // A committed transaction, by SHA-256 of its bytes: where it is and its
-  // result. From memory for the last `NodeSettings::remembered_txs`
-  // transactions, else from the ledger's transaction index and the
-  // height's stored results (a block read; nullopt without the index,
-  // NodeSettings::index_transactions). Throws StoreCorruption for stored
+  // result. From the ledger's transaction index (its newest entries held in
+  // memory) and the height's stored results; a node without the index
+  // (NodeSettings::index_transactions) remembers the last
+  // `NodeSettings::remembered_txs` in memory and finds no older one. Throws StoreCorruption for stored
   // results that do not decode or hold no result at that position.
   struct TxLocation {
     Height height = 0;
