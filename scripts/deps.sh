@@ -7,6 +7,8 @@ privfin_packages=(
   build-essential cmake ninja-build pkg-config openssl
   libgmp-dev libntl-dev libssl-dev libeigen3-dev catch2 libbenchmark-dev
   libasio-dev nlohmann-json3-dev libsodium-dev libcli11-dev librocksdb-dev libcpp-httplib-dev
+  # privfin-node's allocator (tools/CMakeLists.txt, docs/performance.md).
+  libgoogle-perftools-dev
   # Fashion-MNIST for LeNet-5 (docs/ml.md): the [.slow] test and benchmarks/ml_models.
   dataset-fashion-mnist
   # Fair's affairs survey (statsmodels' datasets/fair/fair.csv): the real
