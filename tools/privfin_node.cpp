@@ -355,7 +355,7 @@ int run(const RunOptions& o) {
       const auto tx = consensus::apps::Payments::transfer(*load_key, doc.chain_id, load_sent,
                                                           bank_keys[(me + 1) % bank_keys.size()], 1);
       const auto v = n.submit(tx);
-      if (!v.ok() && v.reason != "mempool full") throw Error("--load: transfer refused: " + v.reason);
+      if (!v.ok() && v.code != consensus::TxCode::mempool_full) throw Error("--load: transfer refused: " + v.reason);
       if (v.ok()) ++load_sent;
     }
     if (o.until_height && s.height >= *o.until_height) break;

@@ -144,7 +144,7 @@ TxVerdict AppExecutor::submit(ByteView tx, const Hash32& id) {
   (void)recheck(mempool_.size());  // the check state must hold every transaction before it
   if (mempool_ids_.contains(id)) return {TxCode::invalid, "already in the mempool"};
   if (mempool_.size() >= config_.max_txs || mempool_bytes_ + tx.size() > config_.max_bytes) {
-    return {TxCode::invalid, "mempool full"};
+    return {TxCode::mempool_full, "mempool full"};
   }
   TxVerdict verdict = admit(tx, CheckKind::fresh);
   if (!verdict.ok()) return verdict;

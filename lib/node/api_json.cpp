@@ -55,7 +55,7 @@ T whole(const json& j, const char* field) {
 
 consensus::TxCode code_of(const json& j) {
   const auto code = whole<std::uint32_t>(j, "code");
-  if (code > static_cast<std::uint32_t>(consensus::TxCode::invalid)) {
+  if (code > static_cast<std::uint32_t>(consensus::TxCode::mempool_full)) {
     throw DecodeError("unknown result code " + std::to_string(code));
   }
   return static_cast<consensus::TxCode>(code);
@@ -201,7 +201,7 @@ std::vector<Submitted> submitted_batch_from_bytes(ByteView answer) {
     Submitted s;
     s.hash = to_hex(r.raw(32, "submit answer: hash"));
     const auto code = r.varint("submit answer: code");
-    if (code > static_cast<std::uint64_t>(consensus::TxCode::invalid)) {
+    if (code > static_cast<std::uint64_t>(consensus::TxCode::mempool_full)) {
       throw DecodeError("submit answer: unknown result code " + std::to_string(code));
     }
     s.verdict.code = static_cast<consensus::TxCode>(code);

@@ -201,7 +201,7 @@ TEST_CASE("app executor: refuses a proposal with another app hash or an undecoda
   CHECK_THROWS_AS(exec.recover(), InvalidArgument);
   Genesis genesis;
   genesis.chain_id = "test-chain";
-  genesis.app_state = Payments::genesis({{bank_key(1).public_key(), 10}});
+  genesis.app_state = Payments::genesis({{bank_key(1).public_key(), 10}, {bank_key(2).public_key(), 0}});
   exec.init_chain(genesis);
   CHECK_THROWS_AS(exec.init_chain(genesis), InvalidArgument);
   RequestValidate r;
@@ -223,6 +223,10 @@ TEST_CASE("app executor: refuses a proposal with another app hash or an undecoda
   small.recover();
   CHECK(small.submit(Payments::transfer(bank_key(1), "test-chain", 0, bank_key(1).public_key(), 1)).code ==
         TxCode::invalid);  // a transfer to oneself: refused by the application
+  REQUIRE(small.submit(Payments::transfer(bank_key(1), "test-chain", 0, bank_key(2).public_key(), 1)).ok());
+  const auto full = small.submit(Payments::transfer(bank_key(1), "test-chain", 1, bank_key(2).public_key(), 1));
+  CHECK(full.code == TxCode::mempool_full);  // the node's limit, not the application's: try again later
+  CHECK(full.reason == "mempool full");
 }
 
 TEST_CASE("app executor: the re-check after a commit runs in slices - submit and propose finish it first - what a "

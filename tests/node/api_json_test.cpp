@@ -82,7 +82,9 @@ TEST_CASE("client API bytes: a batch and its verdicts round-trip - lying counts 
   CHECK_THROWS_AS((void)api::submitted_batch_bytes(txs, std::span(verdicts).first(2)), InvalidArgument);
   CHECK_THROWS_AS(api::submitted_batch_from_bytes(ByteView(answer).first(answer.size() - 1)), DecodeError);
   Bytes unknown = api::submitted_batch_bytes(std::span(txs).first(1), std::span(verdicts).first(1));
-  unknown[1 + 32] = std::byte{7};  // the code after the count and the hash
+  unknown[1 + 32] = std::byte{7};  // the code after the count and the hash: a full mempool
+  CHECK(api::submitted_batch_from_bytes(unknown)[0].verdict.code == consensus::TxCode::mempool_full);
+  unknown[1 + 32] = std::byte{8};
   CHECK_THROWS_AS(api::submitted_batch_from_bytes(unknown), DecodeError);
   // A count the bytes cannot hold.
   CHECK_THROWS_AS(api::submitted_batch_from_bytes(Bytes{std::byte{2}, std::byte{0}}), DecodeError);

@@ -27,7 +27,7 @@
 // they see is exactly what an eager re-check would have left.
 //
 // Mempool: at most max_txs transactions and max_bytes bytes, de-duplicated
-// by SHA-256; a full mempool refuses (TxCode::invalid, "mempool full").
+// by SHA-256; a full mempool refuses (TxCode::mempool_full: try again later).
 // Admission checks a transaction against the check state: the latest
 // committed state plus the effects of the transactions already admitted, in
 // order (ABCI's check state), so that a payer's next transaction (nonce

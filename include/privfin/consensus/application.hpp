@@ -112,6 +112,9 @@ enum class TxCode : std::uint32_t {
   insufficient_funds = 4, // a transfer above the balance (overdraft)
   unknown_account = 5,
   invalid = 6,            // anything else the rules forbid
+  // Not the application's: the node's mempool is at its limit (count or
+  // bytes). Nothing is wrong with the transaction; send it again later.
+  mempool_full = 7,
 };
 
 struct TxVerdict {
