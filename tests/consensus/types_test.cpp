@@ -257,15 +257,27 @@ TEST_CASE("crypto: symbolic aggregates check against remembered tags, across mor
   }
 }
 
-TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificate", "[consensus][crypto]") {
-  using namespace privfin::sig::bls12_381;
-  std::vector<SecretKey> sks;
+namespace {
+
+// n BLS validators from fixed key material (byte first_ikm + i) and their keys.
+struct BlsMembers {
+  std::vector<sig::bls12_381::SecretKey> sks;
   std::vector<Validator> members;
-  for (int i = 0; i < 4; ++i) {
-    Bytes ikm(32, static_cast<std::byte>(i + 1));
-    sks.push_back(SecretKey::key_gen(ikm));
-    members.push_back(make_bls_validator(sks.back()));
+};
+BlsMembers bls_members(int n, int first_ikm) {
+  BlsMembers out;
+  for (int i = 0; i < n; ++i) {
+    Bytes ikm(32, static_cast<std::byte>(first_ikm + i));
+    out.sks.push_back(sig::bls12_381::SecretKey::key_gen(ikm));
+    out.members.push_back(make_bls_validator(out.sks.back()));
   }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificate", "[consensus][crypto]") {
+  auto [sks, members] = bls_members(4, 1);
   const ValidatorSet vs(members);
   BlsCrypto checker(vs, std::nullopt);
   Block b;
@@ -295,13 +307,7 @@ TEST_CASE("crypto: real BLS provider signs, verifies and aggregates a certificat
 TEST_CASE("crypto: real BLS provider keeps signing and batch-verifying right across more messages than it hashes once",
           "[consensus][crypto]") {
   using namespace privfin::sig::bls12_381;
-  std::vector<SecretKey> sks;
-  std::vector<Validator> members;
-  for (int i = 0; i < 3; ++i) {
-    Bytes ikm(32, static_cast<std::byte>(i + 7));
-    sks.push_back(SecretKey::key_gen(ikm));
-    members.push_back(make_bls_validator(sks.back()));
-  }
+  const auto [sks, members] = bls_members(3, 7);
   const ValidatorSet vs(members);
   BlsCrypto self(vs, sks[0]);  // signs its own votes and checks the others' on the same bytes
   std::vector<BlsCrypto> others;
