@@ -6,6 +6,7 @@
 #include <future>
 #include <limits>
 #include <string>
+#include <system_error>
 
 #include "privfin/consensus/application.hpp"
 #include "privfin/core/error.hpp"
@@ -432,10 +433,18 @@ void Ledger::start_index_flush() {
   held_at_ = consensus::Hash32Map<std::size_t>();
   // The thread reads the batch and the store only: the batch is on the
   // heap (a Ledger moves), and nothing changes it until it is waited for.
-  flushing_->written = std::async(std::launch::async, [store = store_, batch = flushing_.get()] {
-    lower_this_thread_priority();
-    write_index(*store, batch->entries, batch->height);
-  });
+  try {
+    flushing_->written = std::async(std::launch::async, [store = store_, batch = flushing_.get()] {
+      lower_this_thread_priority();
+      write_index(*store, batch->entries, batch->height);
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: the batch is held again and written here.
+    const auto batch = std::move(flushing_);
+    held_ = std::move(batch->entries);
+    held_at_ = std::move(batch->at);
+    flush_tx_index();
+  }
 }
 
 void Ledger::wait_for_index_writes() {
