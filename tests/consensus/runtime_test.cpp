@@ -47,8 +47,9 @@ struct RecordingEnv {
   void metric(const Metric&) {}
 };
 
-SafetyRecord record(Round r) {
+SafetyRecord record(Round r, Height h = 1) {
   SafetyRecord s;
+  s.height = h;
   s.round = r;
   return s;
 }
@@ -122,4 +123,22 @@ TEST_CASE("runtime: Persists queued together are one write of the latest record 
   sync_env.runtime = &sync_rt;
   sync_rt.input(0, Start{});
   CHECK(sync_env.calls == std::vector<std::string>{"persist 2", "broadcast 1", "broadcast 2"});
+}
+
+TEST_CASE("runtime: Persists of another height or beyond a Commit are written apart - the Commit before the next height's record",
+          "[consensus][runtime]") {
+  ScriptEngine engine;
+  // The last precommit of height 1 completes the quorum and the proposal of
+  // height 2 was waiting: precommit, commit, then height 2's prevote.
+  engine.script = {{Persist{record(0, 1)}, Broadcast{Bytes(1)}, Commit{}, Persist{record(1, 2)}, Broadcast{Bytes(2)}},
+                   {Persist{record(2, 1)}, Persist{record(3, 2)}, Broadcast{Bytes(3)}}};
+  RecordingEnv env;
+  env.synchronous = true;
+  Runtime<RecordingEnv> rt(env, engine);
+  env.runtime = &rt;
+  rt.input(0, Start{});
+  CHECK(env.calls == std::vector<std::string>{"persist 0", "broadcast 1", "commit", "persist 1", "broadcast 2"});
+  env.calls.clear();
+  rt.input(1, TimerFired{1});  // two heights' records, no Commit between: still two writes
+  CHECK(env.calls == std::vector<std::string>{"persist 2", "persist 3", "broadcast 3"});
 }

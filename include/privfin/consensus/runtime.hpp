@@ -11,10 +11,11 @@
 // record to env.write_safety(), which returns a ticket, and holds every
 // later action (of this step and of later steps, in order) until the
 // environment calls durable(ticket) — so no vote leaves before the record
-// that forbids a conflicting vote is on disk. Of several Persists queued
-// at once only the latest record is written, at the first one's place:
-// each record is the engine's whole safety state, so it covers the earlier
-// ones, and what lay between them waits for it. Environments whose writes are
+// that forbids a conflicting vote is on disk. Of several Persists of one
+// height queued at once, with no Commit between them, only the latest
+// record is written, at the first one's place: each record is the engine's
+// whole safety state at its height, so it covers the earlier ones, and
+// what lies between them waits for it. Environments whose writes are
 // synchronous call durable() from inside write_safety(). The test-only
 // PlantedBugs::send_before_durable releases actions at once instead.
 //
@@ -30,6 +31,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <type_traits>
 #include <vector>
 
@@ -64,14 +66,20 @@ class Runtime {
     while (!queue_.empty()) {
       Action& a = queue_.front();
       if (std::holds_alternative<Persist>(a)) {
-        // A later record in the queue supersedes this one (the engine's
-        // record is whole, not a change), and every action between them
+        // A later record of the same height, with no Commit between them,
+        // supersedes this one (the engine's record is its whole safety state
+        // at that height, not a change), and every action between them
         // waits for a barrier anyway: writing only the latest one now makes
         // them durable together, one write instead of two (a proposer's
-        // proposal and its own prevote come out of one step).
+        // proposal and its own prevote come out of one step). Never across
+        // a Commit: a record of the next height must not be on disk before
+        // the ledger holds this one, or a restart would find a record it
+        // does not resume from and sign this height's messages anew.
         auto latest = queue_.begin();
-        for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-          if (std::holds_alternative<Persist>(*it)) latest = it;
+        const Height height = std::get<Persist>(a).record.height;
+        for (auto it = std::next(queue_.begin()); it != queue_.end() && !std::holds_alternative<Commit>(*it); ++it) {
+          const auto* p = std::get_if<Persist>(&*it);
+          if (p != nullptr && p->record.height == height) latest = it;
         }
         barrier_ = env_.write_safety(std::get<Persist>(*latest).record);
         if (latest != queue_.begin()) queue_.erase(latest);
