@@ -310,7 +310,7 @@ Hash32 Ledger::commit(const consensus::Block& block, const consensus::CommitCert
     // anything of this height is written, when this height would start the
     // next one (or it is done already): its error is this call's.
     const bool next_batch = held_.size() + hashes.size() >= options_.tx_index_batch;
-    if (flushing_ && (next_batch || flushing_->written.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+    if (flushing_ && (next_batch || index_write_done())) {
       wait_for_index_writes();
     }
   }
@@ -445,6 +445,10 @@ void Ledger::start_index_flush() {
     held_at_ = std::move(batch->at);
     flush_tx_index();
   }
+}
+
+bool Ledger::index_write_done() const {
+  return flushing_->written.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
 void Ledger::wait_for_index_writes() {
@@ -609,7 +613,7 @@ PruneProgress Ledger::prune_step(Height target, std::size_t budget, Height compa
   // is being written (a later inclusion it writes could be erased), and
   // never waiting for one either (a step is for the hot path's gaps).
   if (flushing_) {
-    if (flushing_->written.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return progress;
+    if (!index_write_done()) return progress;
     wait_for_index_writes();
   }
   // Pruning height r erases the index entries it finds in the store, so a

@@ -294,6 +294,8 @@ class Ledger {
     std::future<void> written;
   };
   void start_index_flush();
+  // Whether the batch in flight (there is one) has been written or failed.
+  [[nodiscard]] bool index_write_done() const;
   // Sorts the entries, ingests them and records `indexed` as
   // meta.tx_indexed_height (on either thread).
   static void write_index(Store& store, std::span<const HeldEntry> held, Height indexed);
