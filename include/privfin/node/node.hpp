@@ -185,8 +185,8 @@ struct NodeStatus {
   std::uint64_t messages_sent = 0, messages_received = 0, bytes_sent = 0, bytes_received = 0;
 };
 
-// What Node::find_committed reads for a transaction it no longer
-// remembers: the result at `at` in the height's stored results
+// What Node::find_committed reads for a transaction it finds through the
+// ledger's index: the result at `at` in the height's stored results
 // (consensus::results_to_bytes, as AppExecutor writes them). Throws
 // ledger::StoreCorruption when they are missing, do not decode, or hold
 // no result at that position.
@@ -236,8 +236,9 @@ class Node {
   // result. From the ledger's transaction index (its newest entries held in
   // memory) and the height's stored results; a node without the index
   // (NodeSettings::index_transactions) remembers the last
-  // `NodeSettings::remembered_txs` in memory and finds no older one. Throws StoreCorruption for stored
-  // results that do not decode or hold no result at that position.
+  // `NodeSettings::remembered_txs` in memory and finds no older one.
+  // Throws StoreCorruption for stored results that do not decode or hold
+  // no result at that position.
   struct TxLocation {
     Height height = 0;
     std::size_t index = 0;
