@@ -27,6 +27,9 @@ TEST_CASE("client API JSON: requests and answers decode - every defect is a Deco
   const auto s = api::submitted(R"({"hash":"ab","code":3,"reason":"nonce"})");
   CHECK(s.verdict.code == consensus::TxCode::bad_nonce);
   CHECK(s.verdict.reason == "nonce");
+  CHECK(api::submitted(R"({"hash":"ab","code":7,"reason":"mempool full"})").verdict.code ==
+        consensus::TxCode::mempool_full);  // the node's own: send again later
+  CHECK_THROWS_AS(api::submitted(R"({"hash":"ab","code":8})"), DecodeError);   // no such code
   CHECK_THROWS_AS(api::submitted(R"({"hash":"ab","code":99})"), DecodeError);  // no such code
   CHECK_THROWS_AS(api::submitted(R"({"hash":"ab","code":-1})"), DecodeError);
   CHECK_THROWS_AS(api::committed(R"({"height":-4,"index":0,"code":0})"), DecodeError);
