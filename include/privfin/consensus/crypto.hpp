@@ -25,7 +25,6 @@
 #pragma once
 
 #include <array>
-
 #include <cstdint>
 #include <memory>
 #include <mutex>
