@@ -44,29 +44,85 @@ const BlsCrypto::MessagePoint& BlsCrypto::message_point(ByteView msg) {
   return slot.point;
 }
 
+std::size_t BlsCrypto::decoded_capacity() const noexcept {
+  // Two votes per member and round, a few rounds' worth; bounded so that a
+  // large committee's provider stays small (about 400 bytes an entry).
+  return std::clamp<std::size_t>(4 * pks_.size(), 16, 256);
+}
+
+const BlsCrypto::MessagePoint& BlsCrypto::decoded(ByteView sig) {
+  if (sig.size() != Pk::sig_size) {
+    throw DecodeError("bls12_381 signature: " + std::to_string(sig.size()) + " bytes, expected " +
+                      std::to_string(Pk::sig_size));
+  }
+  for (const auto& d : decoded_) {
+    if (std::equal(d.bytes.begin(), d.bytes.end(), sig.begin())) return d.point;
+  }
+  Signature bytes;
+  std::copy(sig.begin(), sig.end(), bytes.begin());
+  return remember_decoded(bytes, bls::point_from_compressed<MessagePoint>(sig));
+}
+
+const BlsCrypto::MessagePoint& BlsCrypto::remember_decoded(const Signature& bytes, const MessagePoint& point) {
+  if (decoded_.size() < decoded_capacity()) {
+    decoded_.push_back({bytes, point});
+    return decoded_.back().point;
+  }
+  auto& slot = decoded_[next_decoded_];
+  next_decoded_ = (next_decoded_ + 1) % decoded_.size();
+  slot = {bytes, point};
+  return slot.point;
+}
+
 Bytes BlsCrypto::sign(ByteView msg) {
   if (!sk_) throw InvalidArgument("BlsCrypto: this provider has no signing key");
   charge(costs_.sign);
-  const auto s = Pk::sign_point(*sk_, message_point(msg));
+  const auto point = Pk::signature_point(*sk_, message_point(msg));
+  const auto s = Pk::encode_signature(point);
+  remember_decoded(s, point);
   return {s.begin(), s.end()};
 }
 
 bool BlsCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
   if (signer >= pks_.size()) return false;
   charge(costs_.verify);
-  return Pk::verify(pks_[signer], msg, sig, bls::Scheme::proof_of_possession);
+  try {
+    // The committee holds the keys decoded and checked with their PoPs. A
+    // lone signature's message is rarely seen again: hashed, not kept.
+    return Pk::core_verify_hashed(committee_.key(signer), Pk::message_point(msg, bls::Scheme::proof_of_possession),
+                                  decoded(sig));
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 bool BlsCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std::span<const ByteView> sigs) {
   if (signers.empty() || signers.size() != sigs.size()) return false;
   charge(costs_.batch_verify + costs_.batch_verify_per_signature * static_cast<std::int64_t>(sigs.size()));
-  const std::vector<std::size_t> members(signers.begin(), signers.end());
-  return bls::verify_batch_same_message(committee_, members, sigs, message_point(msg), batch_coefficients_);
+  std::vector<std::size_t> members(signers.begin(), signers.end());
+  std::vector<MessagePoint> points;
+  points.reserve(sigs.size());
+  try {
+    for (const auto& s : sigs) points.push_back(decoded(s));
+  } catch (const std::exception&) {
+    return false;
+  }
+  return bls::verify_batch_same_message<bls::MinPk>(committee_, members, points, message_point(msg),
+                                                    batch_coefficients_);
 }
 
 Bytes BlsCrypto::aggregate(std::span<const ByteView> sigs) {
+  if (sigs.empty()) throw InvalidArgument("bls12_381 Aggregate: no signatures");
   charge(costs_.aggregate_per_signature * static_cast<std::int64_t>(sigs.size()));
-  const auto s = Pk::aggregate(sigs);
+  MessagePoint sum;
+  for (std::size_t i = 0; i < sigs.size(); ++i) {
+    try {
+      sum += decoded(sigs[i]);
+    } catch (const DecodeError& e) {
+      throw DecodeError("bls12_381 Aggregate: signature " + std::to_string(i) + ": " + e.what());
+    }
+  }
+  const auto s = Pk::encode_signature(sum);
   return {s.begin(), s.end()};
 }
 
@@ -91,7 +147,17 @@ bool BlsCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg,
 Bytes BlsCrypto::add_aggregates(ByteView a, ByteView b) {
   charge(2 * costs_.aggregate_per_signature);
   const std::array<ByteView, 2> both{a, b};
-  const auto s = Pk::aggregate(both);
+  MessagePoint sum;
+  for (std::size_t i = 0; i < both.size(); ++i) {
+    try {
+      sum += decoded(both[i]);
+    } catch (const DecodeError& e) {
+      throw DecodeError("bls12_381 Aggregate: signature " + std::to_string(i) + ": " + e.what());
+    }
+  }
+  // Gossip adds the sum to the next aggregate it receives: keep its point.
+  const auto s = Pk::encode_signature(sum);
+  remember_decoded(s, sum);
   return {s.begin(), s.end()};
 }
 

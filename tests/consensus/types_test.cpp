@@ -331,6 +331,64 @@ TEST_CASE("crypto: real BLS provider keeps signing and batch-verifying right acr
   }
 }
 
+TEST_CASE("crypto: real BLS provider decodes each signature once - aggregates, batches and single checks agree with "
+          "plain BLS across more signatures than it keeps",
+          "[consensus][crypto]") {
+  using namespace privfin::sig::bls12_381;
+  const auto [sks, members] = bls_members(4, 21);
+  const ValidatorSet vs(members);
+  BlsCrypto self(vs, sks[0]);
+  std::vector<BlsCrypto> others;
+  for (std::size_t i = 1; i < 4; ++i) others.emplace_back(vs, sks[i]);
+  const std::vector<NodeId> signers{1, 2, 3};
+  Bytes previous_aggregate;
+  // 30 messages of 4 signatures: 120, beyond the 16 the provider keeps for
+  // 4 members, so decoded points are replaced while the checks go on.
+  for (std::uint64_t h = 1; h <= 30; ++h) {
+    INFO("height " << h);
+    const auto msg = Vote::signed_bytes("bls-chain", VoteType::precommit, h, 0, Hash32{});
+    const auto mine = self.sign(msg);
+    std::vector<Bytes> sigs;
+    for (auto& o : others) sigs.push_back(o.sign(msg));
+    const std::vector<ByteView> theirs(sigs.begin(), sigs.end());
+    CHECK(self.verify_batch(signers, msg, theirs));
+    CHECK(self.verify(2, msg, sigs[1]));
+    CHECK_FALSE(self.verify(3, msg, sigs[1]));  // a kept point under another signer
+    const std::vector<ByteView> all{mine, sigs[0], sigs[1], sigs[2]};
+    const auto agg = self.aggregate(all);
+    const auto plain = Bls<MinPk>::aggregate(all);
+    CHECK(equal_bytes(agg, plain));
+    std::vector<bool> bitmap(4, true);
+    CHECK(self.verify_aggregate(bitmap, msg, agg));
+    // Gossip's sums: the result of one is an input of the next.
+    if (!previous_aggregate.empty()) {
+      const auto sum = self.add_aggregates(previous_aggregate, agg);
+      const std::vector<ByteView> both{previous_aggregate, agg};
+      CHECK(equal_bytes(sum, Bls<MinPk>::aggregate(both)));
+      const auto again = self.add_aggregates(sum, sigs[0]);
+      const std::vector<ByteView> three{previous_aggregate, agg, sigs[0]};
+      CHECK(equal_bytes(again, Bls<MinPk>::aggregate(three)));
+    }
+    previous_aggregate = agg;
+    // A kept signature checked against another message, and a damaged one.
+    const auto other = Vote::signed_bytes("bls-chain", VoteType::precommit, h + 100, 0, Hash32{});
+    CHECK_FALSE(self.verify_batch(signers, other, theirs));
+    CHECK_FALSE(self.verify(1, other, sigs[0]));
+    Bytes damaged = sigs[2];
+    damaged[10] ^= std::byte{1};
+    const std::vector<ByteView> with_damaged{sigs[0], sigs[1], damaged};
+    CHECK_FALSE(self.verify_batch(signers, msg, with_damaged));
+    CHECK_FALSE(self.verify(3, msg, damaged));
+    const std::vector<ByteView> bad_aggregate{mine, damaged};
+    CHECK_THROWS_AS(self.aggregate(bad_aggregate), DecodeError);  // off the curve or outside the subgroup
+    const Bytes short_sig(95);
+    const std::vector<ByteView> with_short{sigs[0], sigs[1], short_sig};
+    CHECK_FALSE(self.verify_batch(signers, msg, with_short));
+    CHECK_FALSE(self.verify(1, msg, short_sig));
+    CHECK_THROWS_AS(self.add_aggregates(agg, short_sig), DecodeError);
+  }
+}
+
 TEST_CASE("SaltedHash32: equal digests hash equal under one salt - the salt changes the hash - fresh salts differ",
           "[consensus][types]") {
   const auto a = SaltedHash32::salted(), b = SaltedHash32::salted();

@@ -287,3 +287,33 @@ TEMPLATE_TEST_CASE("message_point: signing and verifying with the message hashed
   CHECK(B::core_verify_hashed(pk0, h, s0));
   CHECK_FALSE(B::core_verify_hashed(pk0, other, s0));
 }
+
+TEMPLATE_TEST_CASE("signature_point and decoded batches: the same signatures and verdicts as the byte forms",
+                   "[sig][bls12_381][multisig]", MinPk, MinSig) {
+  using B = Bls<TestType>;
+  using SigPoint = typename TestType::SigPoint;
+  Fixture<TestType> f(3);
+  const auto committee = Committee<TestType>::from_keys(f.pk_views, f.pop_views);
+  const auto h = B::message_point(to_bytes("prevote h=3 r=0 block 0x123"), Scheme::proof_of_possession);
+  const auto other = B::message_point(as_bytes("another message"), Scheme::proof_of_possession);
+  std::vector<SigPoint> points;
+  for (std::size_t i = 0; i < 3; ++i) {
+    points.push_back(B::signature_point(f.sks[i], h));
+    const auto bytes = B::encode_signature(points.back());
+    CHECK(bytes == B::sign_point(f.sks[i], h));
+    CHECK(point_from_compressed<SigPoint>(bytes) == points.back());
+  }
+  Prg rng(random_seed());
+  const std::vector<std::size_t> all{0, 1, 2};
+  const std::span<const SigPoint> decoded(points);
+  CHECK(verify_batch_same_message<TestType>(committee, all, decoded, h, rng));
+  CHECK_FALSE(verify_batch_same_message<TestType>(committee, all, decoded, other, rng));
+  auto swapped = points;
+  std::swap(swapped[0], swapped[1]);
+  CHECK_FALSE(verify_batch_same_message<TestType>(committee, all, std::span<const SigPoint>(swapped), h, rng));
+  const std::vector<std::size_t> outside{0, 1, 3};
+  CHECK_FALSE(verify_batch_same_message<TestType>(committee, outside, decoded, h, rng));
+  CHECK_FALSE(verify_batch_same_message<TestType>(committee, std::vector<std::size_t>{0, 1}, decoded, h, rng));
+  CHECK_FALSE(verify_batch_same_message<TestType>(committee, std::vector<std::size_t>{},
+                                                  std::span<const SigPoint>{}, h, rng));
+}

@@ -128,6 +128,25 @@ class BlsCrypto final : public Crypto {
   std::array<HashedMessage, 4> hashed_;
   std::size_t next_hashed_ = 0;
 
+  // Signatures decoded in recent calls (a square root and a subgroup check,
+  // about a tenth of a verification each): a vote checked in a batch is
+  // summed again into its height's certificate, and this node's own vote
+  // with it, so each is decoded once. Keyed by the whole compressed
+  // encoding, which is the only one accepted for its point. Holds up to
+  // decoded_capacity() entries, replaced round-robin.
+  using Signature = sig::bls12_381::BlsMinPk::Signature;
+  struct DecodedSignature {
+    Signature bytes{};
+    MessagePoint point;
+  };
+  [[nodiscard]] std::size_t decoded_capacity() const noexcept;
+  // The point of `sig`, decoded now or earlier; DecodeError if it does not
+  // decode into the subgroup (nothing is kept then).
+  const MessagePoint& decoded(ByteView sig);
+  const MessagePoint& remember_decoded(const Signature& bytes, const MessagePoint& point);
+  std::vector<DecodedSignature> decoded_;
+  std::size_t next_decoded_ = 0;
+
   Prg batch_coefficients_{random_seed()};
   std::vector<Bytes> pks_;
   sig::bls12_381::Committee<sig::bls12_381::MinPk> committee_;

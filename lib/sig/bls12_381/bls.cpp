@@ -238,7 +238,17 @@ typename Bls<V>::SigPoint Bls<V>::message_point(ByteView msg, Scheme scheme) {
 
 template <class V>
 typename Bls<V>::Signature Bls<V>::sign_point(const SecretKey& sk, const SigPoint& message) {
-  return encode(subgroup_mul(message, sk.scalar()));
+  return encode(signature_point(sk, message));
+}
+
+template <class V>
+typename Bls<V>::SigPoint Bls<V>::signature_point(const SecretKey& sk, const SigPoint& message) {
+  return subgroup_mul(message, sk.scalar());
+}
+
+template <class V>
+typename Bls<V>::Signature Bls<V>::encode_signature(const SigPoint& sig) noexcept {
+  return encode(sig);
 }
 
 template <class V>

@@ -173,23 +173,40 @@ bool verify_batch_same_message(const Committee<V>& committee, std::span<const st
                                std::span<const ByteView> signatures, const typename V::SigPoint& message,
                                Prg& rng) noexcept {
   if (signers.empty() || signers.size() != signatures.size()) return false;
-  using PkPoint = typename V::PkPoint;
   using SigPoint = typename V::SigPoint;
-  PkPoint key_sum;
-  SigPoint sig_sum;
+  std::vector<SigPoint> points;
+  points.reserve(signatures.size());
   try {
-    for (std::size_t i = 0; i < signers.size(); ++i) {
-      if (signers[i] >= committee.size() || signatures[i].size() != V::sig_size) return false;
-      std::uint64_t r[1] = {0};
-      while (r[0] == 0) r[0] = rng.next_u64();
-      key_sum += committee.key(signers[i]).mul_vartime(r);
-      sig_sum += point_from_compressed<SigPoint>(signatures[i]).mul_vartime(r);
+    for (const auto& s : signatures) {
+      if (s.size() != V::sig_size) return false;
+      points.push_back(point_from_compressed<SigPoint>(s));
     }
-  } catch (const DecodeError&) {
+  } catch (const std::exception&) {
     return false;
   }
+  return verify_batch_same_message<V>(committee, signers, std::span<const SigPoint>(points), message, rng);
+}
+
+template <class V>
+bool verify_batch_same_message(const Committee<V>& committee, std::span<const std::size_t> signers,
+                               std::span<const typename V::SigPoint> signatures, const typename V::SigPoint& message,
+                               Prg& rng) noexcept {
+  if (signers.empty() || signers.size() != signatures.size()) return false;
+  typename V::PkPoint key_sum;
+  typename V::SigPoint sig_sum;
+  for (std::size_t i = 0; i < signers.size(); ++i) {
+    if (signers[i] >= committee.size()) return false;
+    std::uint64_t r[1] = {0};
+    while (r[0] == 0) r[0] = rng.next_u64();
+    key_sum += committee.key(signers[i]).mul_vartime(r);
+    sig_sum += signatures[i].mul_vartime(r);
+  }
   if (key_sum.is_identity()) return false;
-  return Bls<V>::core_verify_hashed(key_sum, message, sig_sum);
+  try {
+    return Bls<V>::core_verify_hashed(key_sum, message, sig_sum);
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 template class Committee<MinPk>;
@@ -204,5 +221,11 @@ template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::spa
                                                std::span<const ByteView>, const MinPk::SigPoint&, Prg&) noexcept;
 template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
                                                 std::span<const ByteView>, const MinSig::SigPoint&, Prg&) noexcept;
+template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::span<const std::size_t>,
+                                               std::span<const MinPk::SigPoint>, const MinPk::SigPoint&,
+                                               Prg&) noexcept;
+template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
+                                                std::span<const MinSig::SigPoint>, const MinSig::SigPoint&,
+                                                Prg&) noexcept;
 
 }  // namespace privfin::sig::bls12_381

@@ -107,6 +107,13 @@ template <class Variant>
 [[nodiscard]] bool verify_batch_same_message(const Committee<Variant>& committee, std::span<const std::size_t> signers,
                                              std::span<const ByteView> signatures,
                                              const typename Variant::SigPoint& message, Prg& rng) noexcept;
+// The same with the signatures decoded already: each must be a subgroup
+// point, as point_from_compressed makes it (the caller's decoding is the
+// subgroup check; this overload does none).
+template <class Variant>
+[[nodiscard]] bool verify_batch_same_message(const Committee<Variant>& committee, std::span<const std::size_t> signers,
+                                             std::span<const typename Variant::SigPoint> signatures,
+                                             const typename Variant::SigPoint& message, Prg& rng) noexcept;
 
 extern template class Committee<MinPk>;
 extern template class Committee<MinSig>;
@@ -120,6 +127,12 @@ extern template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, s
                                                       std::span<const ByteView>, const MinPk::SigPoint&, Prg&) noexcept;
 extern template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
                                                        std::span<const ByteView>, const MinSig::SigPoint&,
+                                                       Prg&) noexcept;
+extern template bool verify_batch_same_message<MinPk>(const Committee<MinPk>&, std::span<const std::size_t>,
+                                                      std::span<const MinPk::SigPoint>, const MinPk::SigPoint&,
+                                                      Prg&) noexcept;
+extern template bool verify_batch_same_message<MinSig>(const Committee<MinSig>&, std::span<const std::size_t>,
+                                                       std::span<const MinSig::SigPoint>, const MinSig::SigPoint&,
                                                        Prg&) noexcept;
 
 }  // namespace privfin::sig::bls12_381
