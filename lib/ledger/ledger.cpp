@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "privfin/consensus/application.hpp"
 #include "privfin/core/error.hpp"
@@ -429,8 +430,15 @@ void Ledger::start_index_flush() {
   flushing_->entries = std::move(held_);
   flushing_->at = std::move(held_at_);
   flushing_->height = height_;
+  held_ = std::exchange(spare_held_, {});
   held_.clear();
-  held_at_ = consensus::Hash32Map<std::size_t>();
+  held_at_ = std::exchange(spare_held_at_, consensus::Hash32Map<std::size_t>());
+  held_at_.clear();
+  // A batch ends with the height that reaches tx_index_batch: room for that
+  // height's transactions beyond it too.
+  const std::size_t room = options_.tx_index_batch + options_.tx_index_batch / 8;
+  held_.reserve(room);
+  held_at_.reserve(room);
   // The thread reads the batch and the store only: the batch is on the
   // heap (a Ledger moves), and nothing changes it until it is waited for.
   try {
@@ -469,6 +477,8 @@ void Ledger::wait_for_index_writes() {
     throw;
   }
   indexed_ = flushing_->height;
+  spare_held_ = std::move(flushing_->entries);
+  spare_held_at_ = std::move(flushing_->at);
   flushing_.reset();
 }
 
