@@ -75,17 +75,35 @@ struct BusLink {
   std::size_t batch_messages = 0;
   std::size_t batch_bytes = 0;
   std::vector<Block> out;  // being written
+  // Buffers of earlier writes, reused: a fresh one per write was a
+  // zero-filled allocation of about 96 KB for every batch sent.
+  std::vector<Bytes> spare_blocks;
+  Bytes spare_plain;
 };
 
 using LinkPtr = std::shared_ptr<BusLink>;
 
-// Collects a record writer's blocks.
+// Collects a record writer's blocks, in buffers from `spare` when it has some.
 struct VectorSink final : detail::BlockSink {
-  explicit VectorSink(std::vector<Block>& target) : blocks(target) {}
-  Bytes take_buffer(std::size_t size) override { return Bytes(size); }
+  VectorSink(std::vector<Block>& target, std::vector<Bytes>* reuse = nullptr) : blocks(target), spare(reuse) {}
+  Bytes take_buffer(std::size_t size) override {
+    if (spare == nullptr || spare->empty()) return Bytes(size);
+    Bytes b = std::move(spare->back());
+    spare->pop_back();
+    if (b.size() < size) b.resize(size);
+    return b;
+  }
   void emit(Block&& block, bool) override { blocks.push_back(std::move(block)); }
   std::vector<Block>& blocks;
+  std::vector<Bytes>* spare;
 };
+
+// Spare buffers a link keeps: its writes are one batch at a time, a few
+// blocks each.
+constexpr std::size_t max_spare_blocks = 4;
+// A batch's plaintext buffer is kept up to this size (a larger one, for a
+// rare large message, is freed).
+constexpr std::size_t max_spare_plain = std::size_t{4} << 20;
 
 }  // namespace
 
@@ -597,7 +615,8 @@ struct TcpMessageBus::Impl {
     const LinkPtr l = p.link;
     std::size_t total = 0;
     for (const auto& m : batch) total += bus_frame_header_size + m.size();
-    Bytes plain(total);
+    Bytes plain = std::exchange(l->spare_plain, Bytes{});
+    plain.resize(total);  // every byte is written below
     std::size_t at = 0;
     l->batch_bytes = 0;
     for (const auto& m : batch) {
@@ -610,9 +629,10 @@ struct TcpMessageBus::Impl {
     l->batch_messages = batch.size();
     l->out.clear();
     if (tls) {
-      VectorSink sink(l->out);
+      VectorSink sink(l->out, &l->spare_blocks);
       l->writer->seal(plain, detail::tls_content_application_data, sink);
       l->writer->finish_block(sink);
+      if (plain.capacity() <= max_spare_plain) l->spare_plain = std::move(plain);
     } else {
       l->out.push_back(Block{std::move(plain), total});
     }
@@ -623,6 +643,11 @@ struct TcpMessageBus::Impl {
       if (l->dead) return;
       if (ec) return end_link(l, "sending failed: " + describe(ec));
       l->writing = false;
+      for (auto& b : l->out) {
+        if (b.bytes.capacity() > max_spare_plain) continue;
+        if (!tls) l->spare_plain = std::move(b.bytes);  // the batch itself was written
+        else if (l->spare_blocks.size() < max_spare_blocks) l->spare_blocks.push_back(std::move(b.bytes));
+      }
       l->out.clear();
       {
         std::lock_guard lock(mutex);
