@@ -4,7 +4,7 @@
 // through the nodes' client APIs, as a bank's service would see them.
 //
 //   privfin-node init --validators 4 --out net && (start the 4 nodes: privfin-node run ...)
-//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--max-batch 1000] [--window 2000] [--command-bytes 8]
+//   node_throughput --dir net --nodes 4 --transfers 8000 [--batch 100] [--max-batch 10000] [--window 2000] [--command-bytes 8]
 //                   [--transfer-bytes 250] [--json]
 //
 // With the commands application (`init --app commands`: unsigned opaque
@@ -12,7 +12,8 @@
 // sender k sends random commands of --command-bytes (8) through node k;
 // otherwise bank k sends its transfers through node k (k < nodes; the chain must have
 // one bank per node, `init --banks N`), in nonce order, in batches of
-// what the window has room for, --batch (100) to --max-batch (1,000)
+// what the window has room for, --batch (100) to --max-batch (10,000, the
+// API's limit: a window's refill in one request)
 // (POST /v1/txs), all banks at once, with at most --window
 // transfers of all banks together sent and not yet committed (the closed
 // loop of libhotstuff's client, whose --max-async is the same window). Transfers are signed
@@ -69,8 +70,11 @@ struct Options {
   fs::path dir;
   std::size_t nodes = 4, transfers = 8000, batch = 100, window = 2000;
   // A POST carries what the window has room for, from --batch up to this
-  // (fewer only at the end of a bank's transfers).
-  std::size_t max_batch = 1000;
+  // (fewer only at the end of a bank's transfers). The API's limit by
+  // default: a refill in one request reaches the proposer in one piece, so
+  // a short quiet (privfin-node init's 1 ms for commands) ends the wait for
+  // it without cutting the block before the refill is in.
+  std::size_t max_batch = 10'000;
   std::size_t command_bytes = 8;  // the commands application's command size
   std::size_t transfer_bytes = 0;  // payments: pad each transfer to this size with a reference (0: none)
   unsigned timeout_s = 300;

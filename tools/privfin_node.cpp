@@ -28,7 +28,7 @@
 // init writes --min-block-interval-ms: 100 for Tendermint (20 with the
 // commands application), 0 for Gosig),
 // "proposal_quiet_ms" (NodeSettings::proposal_quiet; 0 when absent, init
-// writes 3 for commands on Tendermint), "tx_index"
+// writes 1 for commands on Tendermint), "tx_index"
 // (NodeSettings::index_transactions; true when absent, init --no-tx-index
 // writes false), "compaction_priority" ("idle", the
 // default, "low" or "normal": ledger/rocksdb_store.hpp, for a node sharing
@@ -92,7 +92,7 @@ struct InitOptions {
   // rounds are cut by the clock, so 0 there.
   std::optional<std::uint64_t> min_block_interval_ms;
   bool no_tx_index = false;  // writes "tx_index": false
-  std::optional<std::uint64_t> proposal_quiet_ms;  // else 3 for commands on Tendermint, none otherwise
+  std::optional<std::uint64_t> proposal_quiet_ms;  // else 1 for commands on Tendermint, none otherwise
 };
 
 void init(const InitOptions& o) {
@@ -157,7 +157,7 @@ void init(const InitOptions& o) {
     // Opaque commands under a closed-loop client: propose once a burst of
     // submissions has ended (docs/node.md, "Pacing").
     const bool commands_paced = o.app == "commands" && engine.kind == node::ChainEngine::Kind::tendermint;
-    if (const auto quiet = o.proposal_quiet_ms.value_or(commands_paced ? 3 : 0); quiet > 0) j["proposal_quiet_ms"] = quiet;
+    if (const auto quiet = o.proposal_quiet_ms.value_or(commands_paced ? 1 : 0); quiet > 0) j["proposal_quiet_ms"] = quiet;
     const std::string text = j.dump(2) + "\n";
     service::write_public_file(o.out / ("node" + std::to_string(i) + ".json"), as_bytes(text));
   }
@@ -393,7 +393,7 @@ int main(int argc, char** argv) {
                        "least time from a commit to the node's next proposal, unless a full block waits "
                        "(default for tendermint: 100 with payments or kv, 20 with commands; 0 for gosig)");
   init_cmd->add_option("--proposal-quiet-ms", io.proposal_quiet_ms,
-                       "propose before the interval once the mempool has been quiet this long (default: 3 with "
+                       "propose before the interval once the mempool has been quiet this long (default: 1 with "
                        "commands on tendermint, else 0: off)");
   init_cmd->add_flag("--no-tx-index", io.no_tx_index,
                      "write \"tx_index\": false: the nodes keep no transaction index (GET /v1/tx then finds "

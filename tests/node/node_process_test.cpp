@@ -634,7 +634,7 @@ TEST_CASE("privfin-node init: min_block_interval_ms is 100 for Tendermint with s
   CHECK(read_all(dir.path() / "given" / "node0.json").find("tx_index") == std::string::npos);  // absent: kept
   (void)interval_written("no-index", {"--no-tx-index"});
   // A quiet mempool ends the wait for commands only (NodeSettings::proposal_quiet).
-  CHECK(read_all(dir.path() / "commands" / "node0.json").find("\"proposal_quiet_ms\": 3") != std::string::npos);
+  CHECK(read_all(dir.path() / "commands" / "node0.json").find("\"proposal_quiet_ms\": 1") != std::string::npos);
   CHECK(read_all(dir.path() / "tendermint" / "node0.json").find("proposal_quiet_ms") == std::string::npos);
   CHECK(read_all(dir.path() / "no-index" / "node0.json").find("\"tx_index\": false") != std::string::npos);
 }
