@@ -50,7 +50,7 @@ std::size_t BlsCrypto::decoded_capacity() const noexcept {
   return std::clamp<std::size_t>(4 * pks_.size(), 16, 256);
 }
 
-const BlsCrypto::MessagePoint& BlsCrypto::decoded(ByteView sig) {
+BlsCrypto::MessagePoint BlsCrypto::decoded(ByteView sig) {
   if (sig.size() != Pk::sig_size) {
     throw DecodeError("bls12_381 signature: " + std::to_string(sig.size()) + " bytes, expected " +
                       std::to_string(Pk::sig_size));
@@ -60,18 +60,30 @@ const BlsCrypto::MessagePoint& BlsCrypto::decoded(ByteView sig) {
   }
   Signature bytes;
   std::copy(sig.begin(), sig.end(), bytes.begin());
-  return remember_decoded(bytes, bls::point_from_compressed<MessagePoint>(sig));
+  const auto point = bls::point_from_compressed<MessagePoint>(sig);
+  remember_decoded(bytes, point);
+  return point;
 }
 
-const BlsCrypto::MessagePoint& BlsCrypto::remember_decoded(const Signature& bytes, const MessagePoint& point) {
+void BlsCrypto::remember_decoded(const Signature& bytes, const MessagePoint& point) {
   if (decoded_.size() < decoded_capacity()) {
     decoded_.push_back({bytes, point});
-    return decoded_.back().point;
+    return;
   }
-  auto& slot = decoded_[next_decoded_];
+  decoded_[next_decoded_] = {bytes, point};
   next_decoded_ = (next_decoded_ + 1) % decoded_.size();
-  slot = {bytes, point};
-  return slot.point;
+}
+
+BlsCrypto::MessagePoint BlsCrypto::sum_of(std::span<const ByteView> sigs) {
+  MessagePoint sum;
+  for (std::size_t i = 0; i < sigs.size(); ++i) {
+    try {
+      sum += decoded(sigs[i]);
+    } catch (const DecodeError& e) {
+      throw DecodeError("bls12_381 Aggregate: signature " + std::to_string(i) + ": " + e.what());
+    }
+  }
+  return sum;
 }
 
 Bytes BlsCrypto::sign(ByteView msg) {
@@ -99,7 +111,7 @@ bool BlsCrypto::verify(NodeId signer, ByteView msg, ByteView sig) {
 bool BlsCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std::span<const ByteView> sigs) {
   if (signers.empty() || signers.size() != sigs.size()) return false;
   charge(costs_.batch_verify + costs_.batch_verify_per_signature * static_cast<std::int64_t>(sigs.size()));
-  std::vector<std::size_t> members(signers.begin(), signers.end());
+  const std::vector<std::size_t> members(signers.begin(), signers.end());
   std::vector<MessagePoint> points;
   points.reserve(sigs.size());
   try {
@@ -114,15 +126,7 @@ bool BlsCrypto::verify_batch(std::span<const NodeId> signers, ByteView msg, std:
 Bytes BlsCrypto::aggregate(std::span<const ByteView> sigs) {
   if (sigs.empty()) throw InvalidArgument("bls12_381 Aggregate: no signatures");
   charge(costs_.aggregate_per_signature * static_cast<std::int64_t>(sigs.size()));
-  MessagePoint sum;
-  for (std::size_t i = 0; i < sigs.size(); ++i) {
-    try {
-      sum += decoded(sigs[i]);
-    } catch (const DecodeError& e) {
-      throw DecodeError("bls12_381 Aggregate: signature " + std::to_string(i) + ": " + e.what());
-    }
-  }
-  const auto s = Pk::encode_signature(sum);
+  const auto s = Pk::encode_signature(sum_of(sigs));
   return {s.begin(), s.end()};
 }
 
@@ -147,14 +151,7 @@ bool BlsCrypto::verify_aggregate(const std::vector<bool>& signers, ByteView msg,
 Bytes BlsCrypto::add_aggregates(ByteView a, ByteView b) {
   charge(2 * costs_.aggregate_per_signature);
   const std::array<ByteView, 2> both{a, b};
-  MessagePoint sum;
-  for (std::size_t i = 0; i < both.size(); ++i) {
-    try {
-      sum += decoded(both[i]);
-    } catch (const DecodeError& e) {
-      throw DecodeError("bls12_381 Aggregate: signature " + std::to_string(i) + ": " + e.what());
-    }
-  }
+  const MessagePoint sum = sum_of(both);
   // Gossip adds the sum to the next aggregate it receives: keep its point.
   const auto s = Pk::encode_signature(sum);
   remember_decoded(s, sum);

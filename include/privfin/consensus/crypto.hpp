@@ -142,8 +142,11 @@ class BlsCrypto final : public Crypto {
   [[nodiscard]] std::size_t decoded_capacity() const noexcept;
   // The point of `sig`, decoded now or earlier; DecodeError if it does not
   // decode into the subgroup (nothing is kept then).
-  const MessagePoint& decoded(ByteView sig);
-  const MessagePoint& remember_decoded(const Signature& bytes, const MessagePoint& point);
+  [[nodiscard]] MessagePoint decoded(ByteView sig);
+  void remember_decoded(const Signature& bytes, const MessagePoint& point);
+  // The sum of signatures (aggregate, add_aggregates); DecodeError naming
+  // the first that does not decode.
+  [[nodiscard]] MessagePoint sum_of(std::span<const ByteView> sigs);
   std::vector<DecodedSignature> decoded_;
   std::size_t next_decoded_ = 0;
 
