@@ -101,8 +101,8 @@ struct VectorSink final : detail::BlockSink {
 // Spare buffers a link keeps: its writes are one batch at a time, a few
 // blocks each.
 constexpr std::size_t max_spare_blocks = 4;
-// A batch's plaintext buffer is kept up to this size (a larger one, for a
-// rare large message, is freed).
+// A buffer is kept up to this capacity (a batch's plaintext for a rare
+// large message is freed; sealed blocks are about 96 KB).
 constexpr std::size_t max_spare_plain = std::size_t{4} << 20;
 
 }  // namespace

@@ -43,9 +43,11 @@ namespace privfin::consensus {
 // bench_consensus's BM_Provider* benchmarks (BlsCrypto, the calls the engine
 // makes) on 2026-12-03, shared 2-core machine (docs/performance.md,
 // "Consensus"): sign 2.49 ms; verify 3.58 ms; aggregating n signatures
-// 0.278 ms each (each is decoded and subgroup-checked); verifying an
-// aggregate 3.42 ms plus 3 us per signer (3.43 / 3.52 / 3.61 ms at 4 / 16 /
-// 64 signers). Re-measure with the command there and change them together.
+// 0.278 ms each (each decoded and subgroup-checked: a bound, as BlsCrypto
+// sums the kept points of votes it checked without decoding them again);
+// verifying an aggregate 3.42 ms plus 3 us per signer (3.43 / 3.52 / 3.61
+// ms at 4 / 16 / 64 signers). Re-measure with the command there and change
+// them together.
 struct CostModel {
   std::int64_t sign = 2'490'000;
   std::int64_t verify = 3'580'000;

@@ -304,7 +304,7 @@ class Ledger {
   consensus::Hash32Map<std::size_t> held_at_;  // hash -> its latest entry in held_
   std::unique_ptr<IndexFlush> flushing_;       // older than held_, newer than the store
   // The last written batch's containers, kept for the next batch: growing a
-  // table of 2^17 slots from nothing each time is fresh memory to zero (page
+  // table of 2^18 slots from nothing each time is fresh memory to zero (page
   // faults) and a rehash at every doubling, on the commit path.
   std::vector<HeldEntry> spare_held_;
   consensus::Hash32Map<std::size_t> spare_held_at_;
