@@ -11,6 +11,7 @@
 #include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/mpc/preprocessing.hpp"
+#include "spdz2k_bits.hpp"
 
 namespace privfin::mpc {
 
@@ -47,25 +48,6 @@ void in_pair_order(std::size_t id, std::size_t n, const First& first, const Seco
     }
   }
 }
-// Words [first, first + count) of `src`.
-spdz2k::AuthBits take_words(const spdz2k::AuthBits& src, std::size_t first, std::size_t count) {
-  spdz2k::AuthBits out(count);
-  std::copy_n(src.x.begin() + static_cast<std::ptrdiff_t>(first), count, out.x.begin());
-  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-    std::copy_n(src.slice(t).begin() + static_cast<std::ptrdiff_t>(first), count, out.slice(t).begin());
-  }
-  return out;
-}
-
-// Copies every word of `src` (value and MAC slices) into `dst` from word `at` on.
-void put_words(spdz2k::AuthBits& dst, std::size_t at, const spdz2k::AuthBits& src) {
-  const auto to = static_cast<std::ptrdiff_t>(at);
-  std::copy(src.x.begin(), src.x.end(), dst.x.begin() + to);
-  for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
-    std::copy(src.slice(t).begin(), src.slice(t).end(), dst.slice(t).begin() + to);
-  }
-}
-
 Prg::Seed seed_of(const ot::Block& b) {
   Prg::Seed s{};
   std::memcpy(s.data(), &b.lo, 8);
@@ -405,23 +387,7 @@ spdz2k::DaBits Spdz2kOtPreprocessing::dabits(std::size_t count) {
   out.r = spdz2k::AuthShares(count);
   std::copy_n(arith.x.begin(), count, out.r.x.begin());
   std::copy_n(arith.m.begin(), count, out.r.m.begin());
-  out.bits = take_words(binary, 0, w);  // the mask word stays behind
-  return out;
-}
-
-spdz2k::EdaBits Spdz2kOtPreprocessing::edabits(std::size_t n) {
-  // r = sum 2^i b_i over 64 daBits; word k of the daBits' binary side is
-  // exactly r_k's bits.
-  spdz2k::DaBits d = dabits(64 * n);
-  spdz2k::EdaBits out;
-  out.r = spdz2k::AuthShares(n);
-  for (std::size_t e = 0; e < n; ++e) {
-    for (unsigned i = 0; i < 64; ++i) {
-      out.r.x[e] += d.r.x[64 * e + i] << i;
-      out.r.m[e] += d.r.m[64 * e + i] << i;
-    }
-  }
-  out.bits = std::move(d.bits);
+  out.bits = detail::take_words(binary, 0, w);  // the mask word stays behind
   return out;
 }
 
@@ -575,8 +541,8 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words
     others.push_back(spdz2k::BitTriples{group(g, 0), group(g, 1), group(g, 2)});
     const auto d = p.xor_(kept.a, others.back().a);
     const auto e = p.xor_(kept.b, others.back().b);
-    put_words(de, 2 * (g - 1) * words, d);
-    put_words(de, (2 * (g - 1) + 1) * words, e);
+    detail::put_words(de, 2 * (g - 1) * words, d);
+    detail::put_words(de, (2 * (g - 1) + 1) * words, e);
   }
   const std::vector<std::uint64_t> de_open = p.reveal_bits(de);
   spdz2k::AuthBits zero((bucket_size - 1) * words);
@@ -588,7 +554,7 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words
     for (std::size_t k = 0; k < words; ++k) de_and[k] = d[k] & e[k];
     auto f = p.xor_(p.xor_(kept.c, o.c), p.xor_(and_public(o.b, d), and_public(o.a, e)));
     f = p.xor_public(f, de_and);
-    put_words(zero, (g - 1) * words, f);
+    detail::put_words(zero, (g - 1) * words, f);
   }
   const std::vector<std::uint64_t> zero_open = p.reveal_bits(zero);
   for (std::size_t k = 0; k < zero_open.size(); ++k) {
@@ -602,28 +568,31 @@ spdz2k::BitTriples Spdz2kOtPreprocessing::bucketed_bit_triples(std::size_t words
   return kept;
 }
 
-spdz2k::BitTriples Spdz2kOtPreprocessing::bit_triples(std::size_t words) {
-  // Served from a pool filled in batches of bit_batch_words to
-  // bit_batch_max_words words, so that the bucket check's bound holds for
-  // small requests too (every party asks for the same sizes in the same
-  // order, so the pools agree).
+void Spdz2kOtPreprocessing::reserve_bit_triples(std::size_t words, std::size_t max_batch_words) {
+  // Filled in batches of bit_batch_words to max_batch_words words, so that
+  // the bucket check's bound holds for small requests too (every party asks
+  // for the same sizes in the same order, so the pools agree).
   while (bit_pool_.a.size() - bit_pool_used_ < words) {
     const std::size_t left = bit_pool_.a.size() - bit_pool_used_;
-    spdz2k::BitTriples fresh =
-        bucketed_bit_triples(std::clamp(words - left, bit_batch_words, bit_batch_max_words));
+    spdz2k::BitTriples fresh = bucketed_bit_triples(std::clamp(words - left, bit_batch_words, max_batch_words));
     // What is left of the pool, then the fresh batch.
     const auto merge = [&](const spdz2k::AuthBits& pool, const spdz2k::AuthBits& add) {
       spdz2k::AuthBits out(left + add.size());
-      put_words(out, 0, take_words(pool, bit_pool_used_, left));
-      put_words(out, left, add);
+      detail::put_words(out, 0, detail::take_words(pool, bit_pool_used_, left));
+      detail::put_words(out, left, add);
       return out;
     };
     bit_pool_ = spdz2k::BitTriples{merge(bit_pool_.a, fresh.a), merge(bit_pool_.b, fresh.b),
                                    merge(bit_pool_.c, fresh.c)};
     bit_pool_used_ = 0;
   }
-  spdz2k::BitTriples out{take_words(bit_pool_.a, bit_pool_used_, words), take_words(bit_pool_.b, bit_pool_used_, words),
-                         take_words(bit_pool_.c, bit_pool_used_, words)};
+}
+
+spdz2k::BitTriples Spdz2kOtPreprocessing::bit_triples(std::size_t words) {
+  reserve_bit_triples(words, bit_batch_max_words);
+  spdz2k::BitTriples out{detail::take_words(bit_pool_.a, bit_pool_used_, words),
+                         detail::take_words(bit_pool_.b, bit_pool_used_, words),
+                         detail::take_words(bit_pool_.c, bit_pool_used_, words)};
   bit_pool_used_ += words;
   return out;
 }
@@ -672,28 +641,6 @@ spdz2k::AuthShares Spdz2kOtPreprocessing::arith_xor_of_bits(std::span<const Ring
     }
   }
   return acc;
-}
-
-spdz2k::TruncMasks Spdz2kOtPreprocessing::trunc_masks(std::size_t n, unsigned d) {
-  detail::check_trunc_shift("mpc::Spdz2kOtPreprocessing::trunc_masks", d);
-  // r = sum 2^i b_i from 64 random bits: r, r >> d and r_63 are linear in them.
-  const spdz2k::AuthShares bits = random_arith_bits(64 * n);
-  spdz2k::TruncMasks out{spdz2k::AuthShares(n), spdz2k::AuthShares(n), spdz2k::AuthShares(n)};
-  for (std::size_t e = 0; e < n; ++e) {
-    for (unsigned i = 0; i < 64; ++i) {
-      const Word bx = bits.x[64 * e + i];
-      const Word bm = bits.m[64 * e + i];
-      out.r.x[e] += bx << i;
-      out.r.m[e] += bm << i;
-      if (i >= d) {
-        out.r_high.x[e] += bx << (i - d);
-        out.r_high.m[e] += bm << (i - d);
-      }
-    }
-    out.r_msb.x[e] = bits.x[64 * e + 63];
-    out.r_msb.m[e] = bits.m[64 * e + 63];
-  }
-  return out;
 }
 
 }  // namespace privfin::mpc

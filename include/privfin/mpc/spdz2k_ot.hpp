@@ -138,6 +138,9 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // Test hook: the next batch of bit triples has one wrong c bit at this
   // party, which the bucket check catches.
   void corrupt_next_bit_triples() noexcept { corrupt_bit_triple_ = true; }
+  // Test hook: this party's next private edaBit has an arithmetic value one
+  // more than its bits say, which the bucket check catches.
+  void corrupt_next_edabit() noexcept { corrupt_edabit_ = true; }
   // Test hook: this party's next arithmetic random-bit input is 3, not a bit.
   void corrupt_next_arith_bit() noexcept { corrupt_arith_bit_ = true; }
   // Test hook: add `delta` to this party's share of c of the next triple's
@@ -169,6 +172,12 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   std::vector<std::uint64_t> cross_bits(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b);
   // `words` words of checked bit triples (one batch, see the .cpp).
   spdz2k::BitTriples bucketed_bit_triples(std::size_t words);
+  // Fills the bit-triple pool until it holds `words` words, in batches of
+  // at most max_batch_words.
+  void reserve_bit_triples(std::size_t words, std::size_t max_batch_words);
+  // Up to edabit_batch_max edaBits: private edaBits checked by
+  // cut-and-bucket, then summed (spdz2k_edabits.cpp).
+  spdz2k::EdaBits edabit_batch(std::size_t count);
   // The PRG streams of binary authentication, opened at the first use.
   void open_bit_streams();
   struct BitStreams {
@@ -190,6 +199,7 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   bool corrupt_dabit_ = false;
   bool corrupt_arith_bit_ = false;
   bool corrupt_bit_triple_ = false;
+  bool corrupt_edabit_ = false;
   spdz2k::BitTriples bit_pool_;  // checked bit triples not handed out yet
   std::size_t bit_pool_used_ = 0;
 };
