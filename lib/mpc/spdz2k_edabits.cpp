@@ -63,27 +63,33 @@ spdz2k::EdaBits Spdz2kOtPreprocessing::edabits(std::size_t n) {
 
 spdz2k::EdaBits Spdz2kOtPreprocessing::edabit_batch(std::size_t count) {
   // Private edaBits: each party j draws per_party values v < 2^64 and
-  // authenticates them twice, as arithmetic shares of v + 2^64 u (u uniform,
-  // so that openings below reveal nothing through the upper bits) and as
-  // binary words, the other parties contributing zero shares. Elements
-  // [j * per_party, (j + 1) * per_party) are party j's.
+  // authenticates them twice as their owner (authenticate_owned: the others
+  // hold zero shares and cannot change them), as arithmetic shares of
+  // v + 2^64 u (u uniform, so that openings below reveal nothing through
+  // the upper bits) and as binary words. Elements [j * per_party, (j + 1) *
+  // per_party) are party j's.
   const std::size_t kept = std::max<std::size_t>(64, (count + 63) / 64 * 64);
   const std::size_t bucket = edabit_bucket_size(kept);
   const std::size_t per_party = bucket * kept;
   const std::size_t total = n_ * per_party;
-  std::vector<std::uint64_t> low(total, 0);
-  std::vector<Word> lifted(total, 0);
-  const auto mine = std::span<std::uint64_t>(low).subspan(id_ * per_party, per_party);
-  prg_.fill(mine);
-  for (std::size_t e = 0; e < per_party; ++e) {
-    lifted[id_ * per_party + e] = Word{mine[e]} | (Word{prg_.next_u64()} << 64);
-  }
+  std::vector<std::uint64_t> low(per_party);
+  std::vector<Word> lifted(per_party);
+  prg_.fill(std::span<std::uint64_t>(low));
+  for (std::size_t e = 0; e < per_party; ++e) lifted[e] = Word{low[e]} | (Word{prg_.next_u64()} << 64);
   if (corrupt_edabit_) {
-    lifted[id_ * per_party] += 1;  // the arithmetic value no longer matches the bits
+    lifted[0] += 1;  // the arithmetic value no longer matches the bits
     corrupt_edabit_ = false;
   }
-  const spdz2k::AuthShares arith = authenticate(std::move(lifted));
-  const spdz2k::AuthBits bits = authenticate_bits(std::move(low));
+  spdz2k::AuthShares arith(total);
+  spdz2k::AuthBits bits(total);
+  for (std::size_t j = 0; j < n_; ++j) {
+    const bool mine = j == id_;
+    const spdz2k::AuthShares a = authenticate_owned(j, mine ? std::move(lifted) : std::vector<Word>{}, per_party);
+    std::copy(a.x.begin(), a.x.end(), arith.x.begin() + static_cast<std::ptrdiff_t>(j * per_party));
+    std::copy(a.m.begin(), a.m.end(), arith.m.begin() + static_cast<std::ptrdiff_t>(j * per_party));
+    detail::put_words(bits, j * per_party,
+                      authenticate_bits_owned(j, mine ? std::move(low) : std::vector<std::uint64_t>{}, per_party));
+  }
 
   // Cut-and-bucket: a public random permutation of each party's private
   // edaBits (chosen after they are fixed) keeps the first `kept` and checks
@@ -127,9 +133,8 @@ spdz2k::EdaBits Spdz2kOtPreprocessing::edabit_batch(std::size_t count) {
       const std::size_t owner = c / ((bucket - 1) * kept);
       throw ProtocolError(id_, "mpc::Spdz2kOtPreprocessing: edaBits: bucket check " + std::to_string(c) + " of " +
                                    std::to_string(checks) + " failed (party " + std::to_string(owner) +
-                                   "'s private edaBits: an arithmetic value and its bits differ; party " +
-                                   std::to_string(owner) +
-                                   " or a party that changed its share while they were authenticated deviated)");
+                                   "'s private edaBits: an arithmetic value and its bits differ, so party " +
+                                   std::to_string(owner) + " deviated when it authenticated them)");
     }
   }
 

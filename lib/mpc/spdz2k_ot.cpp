@@ -136,6 +136,91 @@ std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::
   return share;
 }
 
+void Spdz2kOtPreprocessing::check_owner(const char* where, std::size_t owner, std::size_t given,
+                                        std::size_t count) const {
+  if (owner >= n_) {
+    throw InvalidArgument(std::string("mpc::Spdz2kOtPreprocessing::") + where + ": owner " + std::to_string(owner) +
+                          " is not below " + std::to_string(n_));
+  }
+  if (owner == id_ && given != count) {
+    throw InvalidArgument(std::string("mpc::Spdz2kOtPreprocessing::") + where + ": " + std::to_string(given) +
+                          " values for a count of " + std::to_string(count));
+  }
+}
+
+std::vector<Word> Spdz2kOtPreprocessing::cross_owned(std::size_t owner, std::span<const Word> mine,
+                                                     std::size_t count, std::size_t bits) {
+  // As cross, but only between the owner (sender, correlations from
+  // `mine`) and each other party (receiver, choosing with the bits of its
+  // alpha), one peer after the other: the owner's share of sum_j alpha_j x
+  // and each peer's share of alpha_peer x. The other parties put in no
+  // value share, so none can shift the owner's value.
+  std::vector<Word> share(count, 0);
+  std::vector<Word> corr;
+  std::vector<Word> tau;
+  for (std::size_t first = 0; first < count; first += chunk) {
+    const std::size_t part = std::min(chunk, count - first);
+    const std::size_t ots = part * bits;
+    tau.resize(ots);
+    if (id_ == owner) {
+      corr.resize(ots);
+      for (std::size_t e = 0; e < part; ++e) {
+        for (std::size_t l = 0; l < bits; ++l) corr[e * bits + l] = mine[first + e] << l;
+      }
+      for (std::size_t peer = 0; peer < n_; ++peer) {
+        if (peer == id_) continue;
+        const auto pairs = senders_[peer]->random_ot(ots);
+        for (std::size_t e = 0; e < part; ++e) {
+          Word sum = 0;
+          for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
+            const Word q = word_of(pairs[k][0]);
+            tau[k] = q - word_of(pairs[k][1]) + corr[k];
+            sum += q;
+          }
+          share[first + e] -= sum;
+        }
+        net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(tau.data()), ots * sizeof(Word)));
+        net_.flush();
+      }
+    } else {
+      const auto choices = std::make_unique<bool[]>(ots);
+      for (std::size_t k = 0; k < ots; ++k) choices[k] = ((alpha_ >> (k % bits)) & 1U) != 0;
+      const auto got = receivers_[owner]->random_ot(std::span<const bool>(choices.get(), ots));
+      net_.receive(owner, std::as_writable_bytes(std::span<Word>(tau)));
+      for (std::size_t e = 0; e < part; ++e) {
+        Word sum = 0;
+        for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) sum += word_of(got[k]) + (choices[k] ? tau[k] : Word{0});
+        share[first + e] += sum;
+      }
+    }
+  }
+  return share;
+}
+
+spdz2k::AuthShares Spdz2kOtPreprocessing::authenticate_owned(std::size_t owner, std::vector<Word> values,
+                                                             std::size_t count) {
+  // The owner's value share is the whole value, every other party's is 0;
+  // MAC shares: alpha_owner x + the owner's cross shares at the owner, the
+  // cross share alone elsewhere.
+  check_owner("authenticate_owned", owner, values.size(), count);
+  spdz2k::AuthShares out;
+  out.m = cross_owned(owner, values, count, 64);
+  if (id_ == owner) {
+    for (std::size_t e = 0; e < count; ++e) out.m[e] += alpha_ * values[e];
+    out.x = std::move(values);
+  } else {
+    out.x.assign(count, 0);
+    if (corrupt_owned_ != 0 && count > 0) {
+      // The best a non-owner can do alone: a share of delta with a MAC share
+      // that matches its own key share.
+      out.x[0] += corrupt_owned_;
+      out.m[0] += alpha_ * corrupt_owned_;
+      corrupt_owned_ = 0;
+    }
+  }
+  return out;
+}
+
 spdz2k::AuthShares Spdz2kOtPreprocessing::authenticate(std::vector<Word> shares) {
   const std::size_t n = shares.size();
   const auto choices = std::make_unique<bool[]>(n * 64);
@@ -160,11 +245,14 @@ spdz2k::InputMasks Spdz2kOtPreprocessing::input_masks(std::size_t owner, std::si
     throw InvalidArgument("mpc::Spdz2kOtPreprocessing::input_masks: owner " + std::to_string(owner) +
                           " is not below " + std::to_string(n_));
   }
-  std::vector<Word> r(n, 0);
-  if (owner == id_) prg_.fill(std::span<Word>(r));
+  std::vector<Word> r;
   spdz2k::InputMasks out;
-  if (owner == id_) out.values = r;
-  out.r = authenticate(std::move(r));
+  if (owner == id_) {
+    r.resize(n);
+    prg_.fill(std::span<Word>(r));
+    out.values = r;
+  }
+  out.r = authenticate_owned(owner, std::move(r), n);
   return out;
 }
 
@@ -255,8 +343,25 @@ void Spdz2kOtPreprocessing::open_bit_streams() {
 }
 
 spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits(std::vector<std::uint64_t> words) {
+  const std::size_t count = words.size();
+  return authenticate_bits_from(n_, std::move(words), count);
+}
+
+spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_owned(std::size_t owner, std::vector<std::uint64_t> words,
+                                                                std::size_t count) {
+  check_owner("authenticate_bits_owned", owner, words.size(), count);
+  if (id_ != owner) words.assign(count, 0);
+  return authenticate_bits_from(owner, std::move(words), count);
+}
+
+spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_from(std::size_t owner, std::vector<std::uint64_t> words,
+                                                               std::size_t total_words) {
+  // owner == n_: every party authenticates its own words with every peer.
+  // Otherwise only the pairs (owner, j) run, the owner as holder: the other
+  // parties' value shares are 0 by construction (they send nothing that
+  // could carry a share), so none can shift the owner's words.
   open_bit_streams();
-  const std::size_t w = words.size();
+  const std::size_t w = total_words;
   spdz2k::AuthBits out(w);
   for (std::size_t t = 0; t < spdz2k::mac_slices; ++t) {
     if (((delta_ >> t) & 1U) != 0) std::copy(words.begin(), words.end(), out.slice(t).begin());
@@ -292,7 +397,15 @@ spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits(std::vector<std::uint6
         for (std::size_t k = 0; k < count; ++k) slice[k] ^= g0[k] ^ (u[t * count + k] & use);
       }
     };
-    in_pair_order(id_, n_, as_holder, as_key);
+    if (owner == n_) {
+      in_pair_order(id_, n_, as_holder, as_key);
+    } else if (id_ == owner) {
+      for (std::size_t peer = 0; peer < n_; ++peer) {
+        if (peer != id_) as_holder(peer);
+      }
+    } else {
+      as_key(owner);
+    }
   }
   out.x = std::move(words);
   return out;
@@ -313,7 +426,7 @@ spdz2k::InputBitMasks Spdz2kOtPreprocessing::input_bit_masks(std::size_t owner, 
   if (owner == id_) prg_.fill(std::span<std::uint64_t>(r));
   spdz2k::InputBitMasks out;
   if (owner == id_) out.values = r;
-  out.r = authenticate_bits(std::move(r));
+  out.r = authenticate_bits_owned(owner, std::move(r), words);
   return out;
 }
 

@@ -197,7 +197,7 @@ TEST_CASE("Spdz2k OT preprocessing: random bits, truncation masks and fixmul", "
       mpc::Spdz2kOtPreprocessing pre(net, prg);
       alphas[i] = pre.mac_key_share();
       bits[i] = pre.random_arith_bits(100);
-      masks[i] = pre.trunc_masks(2, 16);
+      masks[i] = pre.trunc_masks(70, 16);  // two words of r_63 bits
       mpc::Spdz2k p(net, pre, prg);
       const auto x = p.input(0, i == 0 ? std::span<const R>(a) : std::span<const R>{}, a.size());
       const auto y = p.input(1, i == 1 ? std::span<const R>(b) : std::span<const R>{}, b.size());
@@ -219,7 +219,8 @@ TEST_CASE("Spdz2k OT preprocessing: random bits, truncation masks and fixmul", "
     }
     CHECK(ones > 20);
     CHECK(ones < 80);
-    for (std::size_t k = 0; k < 2; ++k) {
+    std::size_t msb_ones = 0;
+    for (std::size_t k = 0; k < 70; ++k) {
       W r = 0, hi = 0, msb = 0, rm = 0;
       for (std::size_t i = 0; i < n; ++i) {
         r += masks[i].r.x[k];
@@ -232,7 +233,10 @@ TEST_CASE("Spdz2k OT preprocessing: random bits, truncation masks and fixmul", "
       CHECK(static_cast<std::uint64_t>(hi) == (r64 >> 16));
       CHECK(static_cast<std::uint64_t>(msb) == (r64 >> 63));
       CHECK(rm == alpha * r);
+      msb_ones += static_cast<std::size_t>(r64 >> 63);
     }
+    CHECK(msb_ones > 15);
+    CHECK(msb_ones < 55);
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t k = 0; k < a.size(); ++k) {
         const std::int64_t exact = (a[k] * b[k]).as_signed() >> 16;
@@ -397,10 +401,65 @@ TEST_CASE("Spdz2k OT preprocessing: a party whose arithmetic and binary random b
   }
 }
 
+TEST_CASE("Spdz2k OT preprocessing: edaBits across two batches are right with valid MACs", "[mpc][spdz2k]") {
+  // 1,100 edaBits: a batch of 1,024 (bucket size 7) and one of 76 (128
+  // kept, bucket size 9).
+  constexpr std::size_t count = 1100;
+  std::vector<mpc::spdz2k::EdaBits> got(2);
+  std::vector<std::uint64_t> deltas(2);
+  std::vector<W> alphas(2);
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg prg(test::seed_from(1200 + i));
+    mpc::Spdz2kOtPreprocessing pre(net, prg);
+    deltas[i] = pre.bit_key_share();
+    alphas[i] = pre.mac_key_share();
+    got[i] = pre.edabits(count);
+  });
+  test::rethrow_first(errors);
+  const W alpha = alphas[0] + alphas[1];
+  std::vector<mpc::spdz2k::AuthBits> bits{got[0].bits, got[1].bits};
+  std::size_t top_ones = 0;
+  std::uint64_t previous = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const W x = got[0].r.x[k] + got[1].r.x[k];
+    CHECK(got[0].r.m[k] + got[1].r.m[k] == alpha * x);
+    const auto word = open_bits(bits, deltas, k);
+    CHECK(word.mac_ok);
+    CHECK(static_cast<std::uint64_t>(x) == word.value);
+    CHECK(word.value != previous);
+    previous = word.value;
+    top_ones += static_cast<std::size_t>(word.value >> 63);
+  }
+  CHECK(top_ones > 450);
+  CHECK(top_ones < 650);
+}
+
+TEST_CASE("Spdz2k OT preprocessing: a party cannot shift another party's input", "[mpc][spdz2k][security]") {
+  // Party 2 puts a share of 5 into party 0's input mask, with the MAC share
+  // its own key allows; before inputs were authenticated as their owner's,
+  // this made the input 5 larger with consistent MACs.
+  for (const W delta : {W{5}, W{1} << 70}) {
+    INFO("delta " << static_cast<std::uint64_t>(delta) << " + 2^64 * " << static_cast<std::uint64_t>(delta >> 64));
+    std::vector<int> revealed(3, 0);
+    const std::vector<R> values{R{100}, R{200}};
+    const auto errors = test::run_local_parties(3, [&](std::size_t i, net::Network& net) {
+      Prg prg(test::seed_from(1300 + i));
+      mpc::Spdz2kOtPreprocessing pre(net, prg);
+      mpc::Spdz2k p(net, pre, prg);
+      if (i == 2) pre.corrupt_next_owned_share(delta);
+      const auto x = p.input(0, i == 0 ? std::span<const R>(values) : std::span<const R>{}, values.size());
+      (void)p.reveal(x);
+      revealed[i] = 1;
+    });
+    for (int r : revealed) CHECK(r == 0);
+    test::require_abort(errors, 3, "MAC");
+  }
+}
+
 TEST_CASE("Spdz2k OT preprocessing: a party whose private edaBit's value and bits differ is caught",
           "[mpc][spdz2k][security]") {
   for (std::size_t n : {2U, 3U}) {
-    for (std::size_t cheater = 0; cheater < n; ++cheater) {
+    for (std::size_t cheater : {std::size_t{0}, n - 1}) {
       INFO(n << " parties, cheater " << cheater);
       expect_abort(
           n, 970 + 10 * cheater,

@@ -25,15 +25,20 @@
 // and every sigma must be zero. A triple with c = ab + e, e not 0 mod 2^64,
 // passes with probability at most 2^-64 (t e mod 2^(v+64) is uniform over
 // multiples of 2^v, v = the 2-adic valuation of e < 64).
-// random_values, input_masks: local shares (the owner's is the whole mask),
-// authenticated as above.
-// Random bits (random_arith_bits) and truncation masks: each party inputs
-// private random bits, XORed as x + y - 2xy, and each result r is proven a
-// bit by opening r (1 - r) (zero mod 2^128 exactly for r in {0, 1}; the
-// same value whatever the honest bits, since flipping one maps r to 1 - r);
-// a mask is r = sum 2^i b_i over 64 such bits, so r >> d and r_63 are
-// linear in them. n triples per bit. A party whose input is not a bit
-// makes every party abort ("random bits: bit k of m is not 0 or 1").
+// random_values: local shares, authenticated as above. input_masks (and
+// input_bit_masks, the private edaBits): authenticated as their owner's
+// (authenticate_owned, MASCOT's input): the owner's share is the whole
+// value and only the pairs (owner, j) run the OTs, the owner correlating
+// with its value and j choosing with its key, so the others' shares are 0
+// by construction. (Authenticating everybody's own share, as for random
+// values, would let another party add a delta to an honest owner's input
+// with consistent MACs.)
+// Random bits (random_arith_bits): each party inputs private random bits,
+// XORed as x + y - 2xy, and each result r is proven a bit by opening
+// r (1 - r) (zero mod 2^128 exactly for r in {0, 1}; the same value
+// whatever the honest bits, since flipping one maps r to 1 - r). n triples
+// per bit. A party whose input is not a bit makes every party abort
+// ("random bits: bit k of m is not 0 or 1").
 //
 // Binary side (bits with 64-bit MACs under Delta, TinyOT-style):
 // authenticate_bits: once per peer, 64 random OTs in which the peer chooses
@@ -48,9 +53,36 @@
 // after the contributions are fixed), each with a fresh mask daBit and
 // 2 rho (rho uniform in Z_2^128) so that only a uniform parity is opened,
 // catch any party whose two contributions differ, except with probability
-// 2^-64 ("daBits: consistency check c of 64 failed"). edaBits: 64 daBits
-// per element, r = sum 2^i b_i (about 3 n triples per daBit, so an edaBit
-// costs about 192 n triples: the dealer-free lt is dominated by it).
+// 2^-64 ("daBits: consistency check c of 64 failed"). About n triples per
+// daBit.
+// edaBits (Escudero, Ghosh, Keller, Rachuri, Scholl, CRYPTO 2020, ePrint
+// 2020/338, with its cut-and-bucket check): for N wanted (rounded up to 64,
+// batches of at most 1,024), every party j makes B N private edaBits: it
+// draws v < 2^64 and authenticates it twice as its owner (see below), as
+// v + 2^64 u (u uniform: it hides the upper bits of the sums opened below)
+// and as a binary word. A public random permutation of each
+// party's private edaBits (coin drawn after they exist) keeps N and checks
+// each kept one against B - 1 others: kept + other is opened as a Z_2^128
+// sum and through a binary adder mod 2^64 (bit triples below), and the two
+// must agree mod 2^64 ("edaBits: bucket check c of m failed (party j's
+// private edaBits: ...)": party j deviated; the others hold zero shares of
+// j's values, which they cannot change without failing the MAC check that
+// runs before the comparison; the abort is not proof to an outsider). A wrong
+// private edaBit passes only if all of its bucket are wrong and cancel in
+// pairs (errors of 2^63): at most N / binom(B N, B) per party, and B is the
+// smallest size that makes this 2^-64 or less (B = 10 for N = 64, 8 for
+// N = 320, 7 for N = 1,024). The kept private edaBits of all parties are
+// then summed, arithmetically (local) and by n - 1 binary adders mod 2^64.
+// Cost per edaBit: (n (B - 1) + n - 1) adders of 63 ANDs (bit triples),
+// B n authentications of each kind, 63 (n B - 1) rounds per batch plus the
+// bit-triple batches.
+// Truncation masks (r, r >> d, r_63): r from an edaBit; r >> d converted
+// to arithmetic with a second edaBit rho (y = (r >> d) + rho mod 2^64 by a
+// binary adder, opened: uniform, as rho is; r >> d = y - rho); r_63 by a
+// daBit (c = r_63 ^ b opened, r_63 = b (1 - 2c) + c). So two edaBits, one
+// adder and one daBit per mask. The arithmetic values of edaBits and masks
+// are right mod 2^64; the upper 64 bits of their Z_2^128 lifts are noise,
+// which Spdz2k hides whenever it opens them (arith_components, trunc).
 // Bit triples (TinyOT-style, checked by bucketing): a, b local random
 // words, the cross products a_i & b_j by one random OT per bit (b_j's bit
 // the choice, a 1-bit correction), all authenticated; a public random
@@ -130,6 +162,15 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // (every party calls it with its own words, the same count). Public for
   // tests.
   [[nodiscard]] spdz2k::AuthBits authenticate_bits(std::vector<std::uint64_t> words);
+  // Authenticates `count` values known to `owner` (`values` there, ignored
+  // elsewhere): the owner's shares are the values, every other party's are
+  // 0 and take no part but as MAC key holders (MASCOT's input), so no other
+  // party can change them. Public for tests.
+  [[nodiscard]] spdz2k::AuthShares authenticate_owned(std::size_t owner, std::vector<spdz2k::Word> values,
+                                                      std::size_t count);
+  // The same for `count` words of bits under the binary key.
+  [[nodiscard]] spdz2k::AuthBits authenticate_bits_owned(std::size_t owner, std::vector<std::uint64_t> words,
+                                                         std::size_t count);
   // `count` authenticated uniform bits (0/1 in Z_2^128), dealer-free.
   [[nodiscard]] spdz2k::AuthShares random_arith_bits(std::size_t count);
   // Test hook: this party's next daBit contribution differs between its
@@ -143,6 +184,10 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   void corrupt_next_edabit() noexcept { corrupt_edabit_ = true; }
   // Test hook: this party's next arithmetic random-bit input is 3, not a bit.
   void corrupt_next_arith_bit() noexcept { corrupt_arith_bit_ = true; }
+  // Test hook: at a party that is not the owner, the next authenticate_owned
+  // (e.g. another party's input mask) gets a value share of `delta` with a
+  // MAC share matching this party's key share, which the MAC check catches.
+  void corrupt_next_owned_share(spdz2k::Word delta) noexcept { corrupt_owned_ = delta; }
   // Test hook: add `delta` to this party's share of c of the next triple's
   // first element before the sacrifice (a cheating triple generator).
   void corrupt_next_triple(spdz2k::Word delta) noexcept { corrupt_ = delta; }
@@ -165,6 +210,14 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // at once.
   std::vector<spdz2k::Word> cross(std::span<const spdz2k::Word> mine, std::span<const bool> choices,
                                   std::size_t bits);
+  // The same between `owner` and each other party only, alpha's bits as
+  // the other parties' choices (see authenticate_owned).
+  std::vector<spdz2k::Word> cross_owned(std::size_t owner, std::span<const spdz2k::Word> mine, std::size_t count,
+                                        std::size_t bits);
+  // InvalidArgument for an owner out of range, or `given` != count at the owner.
+  void check_owner(const char* where, std::size_t owner, std::size_t given, std::size_t count) const;
+  // authenticate_bits (owner == party count) or authenticate_bits_owned.
+  spdz2k::AuthBits authenticate_bits_from(std::size_t owner, std::vector<std::uint64_t> words, std::size_t count);
   // XOR of every party's private bits `mine` as an arithmetic sharing, each
   // input proven a bit (see random_arith_bits).
   spdz2k::AuthShares arith_xor_of_bits(std::span<const Ring> mine);
@@ -196,6 +249,7 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   std::unique_ptr<Spdz2k> checker_;  // openings and MAC checks of the sacrifice
   std::vector<BitStreams> bit_streams_;  // per peer; empty until the first binary request
   spdz2k::Word corrupt_ = 0;
+  spdz2k::Word corrupt_owned_ = 0;
   bool corrupt_dabit_ = false;
   bool corrupt_arith_bit_ = false;
   bool corrupt_bit_triple_ = false;

@@ -25,13 +25,16 @@
 //   random_bits(w):        uniform words
 //   input_masks(o, n):     r uniform in Z_2^128 whose value only party o gets
 //   input_bit_masks(o, w): the same for words
-//   edabits(n):            r < 2^64 (as an integer) and the 64 bits of r
-//                          as a word (Escudero, Ghosh, Keller, Rachuri,
-//                          Scholl, CRYPTO 2020)
+//   edabits(n):            r uniform in Z_2^64 and its 64 bits as a word
+//                          (Escudero, Ghosh, Keller, Rachuri, Scholl,
+//                          CRYPTO 2020)
 //   dabits(count):         r in {0, 1} as an arithmetic and as a binary
 //                          sharing (Rotaru, Wood, INDOCRYPT 2019)
-//   trunc_masks(n, d):     r < 2^64, r_high = r >> d, r_msb = r >> 63
-// Every party asks for the same kinds and sizes in the same order.
+//   trunc_masks(n, d):     r uniform in Z_2^64, r_high = r >> d, r_msb = r >> 63
+// Every party asks for the same kinds and sizes in the same order. Values
+// are what the shares sum to mod 2^64: a source may leave noise in the
+// upper 64 bits of a lift (the OT source does for edaBits and masks; the
+// test dealer does not), and Spdz2k masks those bits before any opening.
 //
 // The dealer-free source is Spdz2kOtPreprocessing (spdz2k_ot.hpp).
 // Spdz2kTestDealer is for tests and benchmarks of the online phase only:
@@ -95,7 +98,7 @@ struct InputBitMasks {
   std::vector<std::uint64_t> values;  // at the owner only
 };
 struct EdaBits {
-  AuthShares r;   // r < 2^64
+  AuthShares r;   // r in Z_2^64 (see above: the lift may carry upper noise)
   AuthBits bits;  // word k = r_k
 };
 struct DaBits {
