@@ -21,7 +21,8 @@ using spdz2k::Word;
 
 namespace {
 // edaBits per batch: bounds a batch's memory (its private edaBits, the
-// adder's operands and the bit triples it draws: about 60 MB for 3 parties).
+// adders' operands and the bit triples they draw; measured: a 3-party lt on
+// 1,024 values peaks at 244 MB per party, on 64 at 138 MB).
 constexpr std::size_t edabit_batch_max = 1024;
 // The bucket check's bound: a batch with a wrong edaBit passes with
 // probability at most 2^-64.

@@ -74,8 +74,9 @@
 // N = 320, 7 for N = 1,024). The kept private edaBits of all parties are
 // then summed, arithmetically (local) and by n - 1 binary adders mod 2^64.
 // Cost per edaBit: (n (B - 1) + n - 1) adders of 63 ANDs (bit triples),
-// B n authentications of each kind, 63 (n B - 1) rounds per batch plus the
-// bit-triple batches.
+// B n authentications of each kind, 63 n rounds per batch plus the
+// bit-triple batches; memory: a batch of 1,024 with 3 parties peaks at
+// about 250 MB per party (mostly the bit triples' bucket check).
 // Truncation masks (r, r >> d, r_63): r from an edaBit; r >> d converted
 // to arithmetic with a second edaBit rho (y = (r >> d) + rho mod 2^64 by a
 // binary adder, opened: uniform, as rho is; r >> d = y - rho); r_63 by a
