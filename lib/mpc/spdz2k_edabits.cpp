@@ -166,7 +166,7 @@ spdz2k::TruncMasks Spdz2kOtPreprocessing::trunc_masks(std::size_t n, unsigned d)
   // r from an edaBit; r >> d converted to an arithmetic sharing with a
   // second edaBit rho: y = (r >> d) + rho mod 2^64 by a binary adder,
   // opened (uniform, as rho is), then r_high = y - rho; r_63 (bit 63 of
-  // r's word) converted by a daBit (Spdz2k::bit_components).
+  // r's word) converted by a daBit, as Spdz2k::bit_components does.
   spdz2k::TruncMasks out;
   if (n == 0) return out;
   Spdz2k& p = *checker_;
