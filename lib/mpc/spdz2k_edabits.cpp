@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "privfin/core/error.hpp"
+#include "privfin/mpc/convert.hpp"
+#include "privfin/mpc/detail/bits.hpp"
 #include "privfin/mpc/preprocessing.hpp"
 #include "privfin/mpc/spdz2k_ot.hpp"
 #include "spdz2k_bits.hpp"
@@ -33,12 +35,15 @@ double log2_binomial(double n, double k) {
   return (std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1)) / std::log(2.0);
 }
 
-// The smallest bucket size B >= 3 with kept / binom(kept * B, B) <= 2^-64:
-// the chance that the private edaBits with wrong values (an adversary's
-// best: exactly B of them, all off by 2^63 so that any two cancel) fill a
-// bucket between them and nothing else, which is the only way a wrong one
-// passes (a bucket that mixes right and wrong ones fails its check).
-std::size_t edabit_bucket_size(std::size_t kept) {
+// The largest bit-triple batch the adders' reservations make: 4,096 kept
+// words are 61,440 authenticated candidate words, about 32 MB.
+constexpr std::size_t adder_pool_batch_words = 4096;
+}  // namespace
+
+std::size_t Spdz2kOtPreprocessing::edabit_bucket_size(std::size_t kept) {
+  // An adversary's best is exactly B wrong private edaBits, all off by 2^63
+  // so that any two cancel: they pass only if they fill one bucket between
+  // them (a bucket that mixes right and wrong ones fails its check).
   std::size_t b = 3;
   while (std::log2(static_cast<double>(kept)) - log2_binomial(static_cast<double>(kept * b), static_cast<double>(b)) >
          -edabit_security_bits) {
@@ -46,7 +51,6 @@ std::size_t edabit_bucket_size(std::size_t kept) {
   }
   return b;
 }
-}  // namespace
 
 spdz2k::EdaBits Spdz2kOtPreprocessing::edabits(std::size_t n) {
   spdz2k::EdaBits out;
@@ -122,13 +126,14 @@ spdz2k::EdaBits Spdz2kOtPreprocessing::edabit_batch(std::size_t count) {
     sums.m[c] = arith.m[check_kept[c]] + arith.m[check_other[c]];
   }
   // The adders of this batch need 63 words of bit triples per 64 elements.
-  reserve_bit_triples(63 * (checks + (n_ - 1) * kept) / 64, 4096);
+  reserve_bit_triples(63 * (checks + (n_ - 1) * kept) / 64, adder_pool_batch_words);
   const spdz2k::AuthBits binary_sums =
-      detail::add_mod_2_64(p, detail::to_positions(detail::gather_words(bits, check_kept)),
-                           detail::to_positions(detail::gather_words(bits, check_other)));
+      detail::add_mod_2_64(p, detail::planes_of(p, detail::gather_words(bits, check_kept), 64),
+                           detail::planes_of(p, detail::gather_words(bits, check_other), 64));
   const std::vector<Word> arith_open = p.open_values(sums, "edaBits: bucket check (arithmetic)");
   // reveal_bits MAC-checks every opening before and after it.
-  const std::vector<std::uint64_t> binary_open = detail::to_elements(p.reveal_bits(binary_sums));
+  std::vector<std::uint64_t> binary_open(checks);
+  detail::from_planes(p.reveal_bits(binary_sums), 64, binary_open);
   for (std::size_t c = 0; c < checks; ++c) {
     if (static_cast<std::uint64_t>(arith_open[c]) != binary_open[c]) {
       const std::size_t owner = c / ((bucket - 1) * kept);
@@ -144,8 +149,8 @@ spdz2k::EdaBits Spdz2kOtPreprocessing::edabit_batch(std::size_t count) {
   spdz2k::EdaBits out;
   out.r = spdz2k::AuthShares(count);
   const auto party_bits = [&](std::size_t j) {
-    return detail::to_positions(detail::gather_words(
-        bits, std::span<const std::uint32_t>(kept_idx).subspan(j * kept, kept)));
+    return detail::planes_of(
+        p, detail::gather_words(bits, std::span<const std::uint32_t>(kept_idx).subspan(j * kept, kept)), 64);
   };
   spdz2k::AuthBits acc = party_bits(0);
   for (std::size_t j = 1; j < n_; ++j) acc = detail::add_mod_2_64(p, acc, party_bits(j));
@@ -155,7 +160,7 @@ spdz2k::EdaBits Spdz2kOtPreprocessing::edabit_batch(std::size_t count) {
       out.r.m[e] += arith.m[kept_idx[j * kept + e]];
     }
   }
-  out.bits = detail::take_words(detail::to_elements(acc), 0, count);
+  out.bits = detail::elements_of(p, acc, 64, count);
   // The adders' openings are checked now: the online phase checks only its own.
   p.check();
   return out;
@@ -173,12 +178,13 @@ spdz2k::TruncMasks Spdz2kOtPreprocessing::trunc_masks(std::size_t n, unsigned d)
   const std::size_t padded = (n + 63) / 64 * 64;
   const std::size_t groups = padded / 64;
   spdz2k::EdaBits e = edabits(2 * padded);
-  const spdz2k::AuthBits r_bits = detail::to_positions(detail::take_words(e.bits, 0, padded));
-  const spdz2k::AuthBits rho_bits = detail::to_positions(detail::take_words(e.bits, padded, padded));
-  spdz2k::AuthBits shifted(padded);  // position i holds r's position i + d; the top d are zero
+  const spdz2k::AuthBits r_bits = detail::planes_of(p, detail::take_words(e.bits, 0, padded), 64);
+  const spdz2k::AuthBits rho_bits = detail::planes_of(p, detail::take_words(e.bits, padded, padded), 64);
+  spdz2k::AuthBits shifted(padded);  // plane i holds r's plane i + d; the top d are zero
   detail::put_words(shifted, 0, detail::take_words(r_bits, d * groups, (64 - d) * groups));
-  reserve_bit_triples(63 * groups, 4096);
-  const std::vector<std::uint64_t> y = detail::to_elements(p.reveal_bits(detail::add_mod_2_64(p, shifted, rho_bits)));
+  reserve_bit_triples(63 * groups, adder_pool_batch_words);
+  std::vector<std::uint64_t> y(padded);
+  detail::from_planes(p.reveal_bits(detail::add_mod_2_64(p, shifted, rho_bits)), 64, y);
 
   out.r = spdz2k::AuthShares(n);
   out.r_high = spdz2k::AuthShares(n);
@@ -191,7 +197,7 @@ spdz2k::TruncMasks Spdz2kOtPreprocessing::trunc_masks(std::size_t n, unsigned d)
     y_ring[k] = Ring{y[k]};
   }
   out.r_high = p.add_public(out.r_high, y_ring);
-  // r_63 (packed: position 63's words) by a daBit b: c = r_63 ^ b opened,
+  // r_63 (packed bits: plane 63) by a daBit b: c = r_63 ^ b opened,
   // then r_63 = c + b - 2 c b = b (1 - 2c) + c with c public.
   const spdz2k::DaBits b = dabits(n);
   const std::vector<std::uint64_t> c =

@@ -5,6 +5,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -48,6 +49,31 @@ void in_pair_order(std::size_t id, std::size_t n, const First& first, const Seco
     }
   }
 }
+// Correlated OTs over Z_2^128 from random OTs, `bits` per element. Sender:
+// tau = m_0 - m_1 + corr goes to the receiver, and the sender's share of
+// each element loses sum m_0.
+void correlate_as_sender(std::span<const std::array<ot::Block, 2>> pairs, std::span<const Word> corr,
+                         std::size_t bits, std::span<Word> tau, std::span<Word> share) {
+  for (std::size_t e = 0; e < share.size(); ++e) {
+    Word sum = 0;
+    for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
+      const Word q = word_of(pairs[k][0]);
+      tau[k] = q - word_of(pairs[k][1]) + corr[k];
+      sum += q;
+    }
+    share[e] -= sum;
+  }
+}
+// Receiver: m_c + c * tau = m_0 + c * corr, summed into each element's share.
+void correlate_as_receiver(std::span<const ot::Block> got, std::span<const bool> choices, std::span<const Word> tau,
+                           std::size_t bits, std::span<Word> share) {
+  for (std::size_t e = 0; e < share.size(); ++e) {
+    Word sum = 0;
+    for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) sum += word_of(got[k]) + (choices[k] ? tau[k] : Word{0});
+    share[e] += sum;
+  }
+}
+
 Prg::Seed seed_of(const ot::Block& b) {
   Prg::Seed s{};
   std::memcpy(s.data(), &b.lo, 8);
@@ -107,30 +133,17 @@ std::vector<Word> Spdz2kOtPreprocessing::cross(std::span<const Word> mine, std::
     const auto& pairs = ots_of.pairs;
     const auto& got = ots_of.got;
     tau.resize(ots);
+    const auto my_share = std::span<Word>(share).subspan(first, count);
     for (std::size_t peer = 0; peer < n_; ++peer) {
       if (peer == id_) continue;
-      for (std::size_t e = 0; e < count; ++e) {
-        Word sum = 0;
-        for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
-          const Word q = word_of(pairs[peer][k][0]);
-          tau[k] = q - word_of(pairs[peer][k][1]) + corr[k];
-          sum += q;
-        }
-        share[first + e] -= sum;
-      }
+      correlate_as_sender(pairs[peer], corr, bits, tau, my_share);
       net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(tau.data()), ots * sizeof(Word)));
     }
     net_.flush();
     for (std::size_t peer = 0; peer < n_; ++peer) {
       if (peer == id_) continue;
       net_.receive(peer, std::as_writable_bytes(std::span<Word>(tau)));
-      for (std::size_t e = 0; e < count; ++e) {
-        Word sum = 0;
-        for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
-          sum += word_of(got[peer][k]) + (my_choices[k] ? tau[k] : Word{0});
-        }
-        share[first + e] += sum;
-      }
+      correlate_as_receiver(got[peer], my_choices, tau, bits, my_share);
     }
   }
   return share;
@@ -162,6 +175,7 @@ std::vector<Word> Spdz2kOtPreprocessing::cross_owned(std::size_t owner, std::spa
     const std::size_t part = std::min(chunk, count - first);
     const std::size_t ots = part * bits;
     tau.resize(ots);
+    const auto my_share = std::span<Word>(share).subspan(first, part);
     if (id_ == owner) {
       corr.resize(ots);
       for (std::size_t e = 0; e < part; ++e) {
@@ -169,29 +183,17 @@ std::vector<Word> Spdz2kOtPreprocessing::cross_owned(std::size_t owner, std::spa
       }
       for (std::size_t peer = 0; peer < n_; ++peer) {
         if (peer == id_) continue;
-        const auto pairs = senders_[peer]->random_ot(ots);
-        for (std::size_t e = 0; e < part; ++e) {
-          Word sum = 0;
-          for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) {
-            const Word q = word_of(pairs[k][0]);
-            tau[k] = q - word_of(pairs[k][1]) + corr[k];
-            sum += q;
-          }
-          share[first + e] -= sum;
-        }
+        correlate_as_sender(senders_[peer]->random_ot(ots), corr, bits, tau, my_share);
         net_.send(peer, ByteView(reinterpret_cast<const std::byte*>(tau.data()), ots * sizeof(Word)));
         net_.flush();
       }
     } else {
       const auto choices = std::make_unique<bool[]>(ots);
       for (std::size_t k = 0; k < ots; ++k) choices[k] = ((alpha_ >> (k % bits)) & 1U) != 0;
-      const auto got = receivers_[owner]->random_ot(std::span<const bool>(choices.get(), ots));
+      const std::span<const bool> chosen(choices.get(), ots);
+      const auto got = receivers_[owner]->random_ot(chosen);
       net_.receive(owner, std::as_writable_bytes(std::span<Word>(tau)));
-      for (std::size_t e = 0; e < part; ++e) {
-        Word sum = 0;
-        for (std::size_t k = e * bits; k < (e + 1) * bits; ++k) sum += word_of(got[k]) + (choices[k] ? tau[k] : Word{0});
-        share[first + e] += sum;
-      }
+      correlate_as_receiver(got, chosen, tau, bits, my_share);
     }
   }
   return share;
@@ -344,7 +346,7 @@ void Spdz2kOtPreprocessing::open_bit_streams() {
 
 spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits(std::vector<std::uint64_t> words) {
   const std::size_t count = words.size();
-  return authenticate_bits_from(n_, std::move(words), count);
+  return authenticate_bits_from(std::nullopt, std::move(words), count);
 }
 
 spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_owned(std::size_t owner, std::vector<std::uint64_t> words,
@@ -354,9 +356,10 @@ spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_owned(std::size_t owne
   return authenticate_bits_from(owner, std::move(words), count);
 }
 
-spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_from(std::size_t owner, std::vector<std::uint64_t> words,
+spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_from(std::optional<std::size_t> owner,
+                                                               std::vector<std::uint64_t> words,
                                                                std::size_t total_words) {
-  // owner == n_: every party authenticates its own words with every peer.
+  // No owner: every party authenticates its own words with every peer.
   // Otherwise only the pairs (owner, j) run, the owner as holder: the other
   // parties' value shares are 0 by construction (they send nothing that
   // could carry a share), so none can shift the owner's words.
@@ -397,14 +400,14 @@ spdz2k::AuthBits Spdz2kOtPreprocessing::authenticate_bits_from(std::size_t owner
         for (std::size_t k = 0; k < count; ++k) slice[k] ^= g0[k] ^ (u[t * count + k] & use);
       }
     };
-    if (owner == n_) {
+    if (!owner) {
       in_pair_order(id_, n_, as_holder, as_key);
-    } else if (id_ == owner) {
+    } else if (id_ == *owner) {
       for (std::size_t peer = 0; peer < n_; ++peer) {
         if (peer != id_) as_holder(peer);
       }
     } else {
-      as_key(owner);
+      as_key(*owner);
     }
   }
   out.x = std::move(words);

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cmath>
 #include <exception>
 #include <memory>
 #include <string>
@@ -398,6 +399,29 @@ TEST_CASE("Spdz2k OT preprocessing: a party whose arithmetic and binary random b
         [](mpc::Spdz2kOtPreprocessing& pre) { (void)pre.dabits(70); },
         "of 64 failed (some party's arithmetic and binary random bits differ",
         "mpc::Spdz2kOtPreprocessing: daBits: consistency check");
+  }
+}
+
+TEST_CASE("Spdz2k OT preprocessing: the edaBit bucket sizes are the smallest with a 2^-64 bound",
+          "[mpc][spdz2k][security]") {
+  // log2(kept / binom(kept B, B)), computed independently of the library.
+  const auto log2_bound = [](std::size_t kept, std::size_t b) {
+    double log2_binom = 0;
+    for (std::size_t i = 0; i < b; ++i) {
+      log2_binom += std::log2(static_cast<double>(kept * b - i)) - std::log2(static_cast<double>(i + 1));
+    }
+    return std::log2(static_cast<double>(kept)) - log2_binom;
+  };
+  // The figures spdz2k_ot.hpp and docs/mpc.md give.
+  CHECK(mpc::Spdz2kOtPreprocessing::edabit_bucket_size(64) == 10);
+  CHECK(mpc::Spdz2kOtPreprocessing::edabit_bucket_size(128) == 9);
+  CHECK(mpc::Spdz2kOtPreprocessing::edabit_bucket_size(320) == 8);
+  CHECK(mpc::Spdz2kOtPreprocessing::edabit_bucket_size(1024) == 7);
+  for (std::size_t kept = 64; kept <= 1024; kept += 64) {
+    const std::size_t b = mpc::Spdz2kOtPreprocessing::edabit_bucket_size(kept);
+    INFO("kept " << kept << ", bucket " << b);
+    CHECK(log2_bound(kept, b) <= -64.0);
+    CHECK(log2_bound(kept, b - 1) > -64.0);
   }
 }
 

@@ -72,6 +72,17 @@ template <Protocol P>
                          to_planes(s[0], o, planes);
                        });
 }
+// The inverse: the n element words that `planes` planes of plane_words(n)
+// words each hold (missing planes zero).
+template <Protocol P>
+[[nodiscard]] typename P::Bool elements_of(P& p, const typename P::Bool& planes_in, std::size_t planes, std::size_t n) {
+  using Bool = typename P::Bool;
+  const std::vector<const Bool*> in{&planes_in};
+  return p.bool_linear(std::span<const Bool* const>(in), n,
+                       [&](std::span<const std::span<const std::uint64_t>> s, std::span<std::uint64_t> o) {
+                         from_planes(s[0], planes, o);
+                       });
+}
 }  // namespace detail
 
 // Bit decomposition: the 64 bit planes of x (64 * ceil(n/64) words).

@@ -122,6 +122,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -172,6 +173,10 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
   // The same for `count` words of bits under the binary key.
   [[nodiscard]] spdz2k::AuthBits authenticate_bits_owned(std::size_t owner, std::vector<std::uint64_t> words,
                                                          std::size_t count);
+  // The edaBit check's bucket size for `kept` edaBits per party: the
+  // smallest B >= 3 with kept / binom(kept B, B) <= 2^-64 (10 for 64, 8
+  // for 320, 7 for 1,024). Public for tests.
+  [[nodiscard]] static std::size_t edabit_bucket_size(std::size_t kept);
   // `count` authenticated uniform bits (0/1 in Z_2^128), dealer-free.
   [[nodiscard]] spdz2k::AuthShares random_arith_bits(std::size_t count);
   // Test hook: this party's next daBit contribution differs between its
@@ -217,8 +222,9 @@ class Spdz2kOtPreprocessing final : public Spdz2kPreprocessing {
                                         std::size_t bits);
   // InvalidArgument for an owner out of range, or `given` != count at the owner.
   void check_owner(const char* where, std::size_t owner, std::size_t given, std::size_t count) const;
-  // authenticate_bits (owner == party count) or authenticate_bits_owned.
-  spdz2k::AuthBits authenticate_bits_from(std::size_t owner, std::vector<std::uint64_t> words, std::size_t count);
+  // authenticate_bits (no owner) or authenticate_bits_owned.
+  spdz2k::AuthBits authenticate_bits_from(std::optional<std::size_t> owner, std::vector<std::uint64_t> words,
+                                          std::size_t count);
   // XOR of every party's private bits `mine` as an arithmetic sharing, each
   // input proven a bit (see random_arith_bits).
   spdz2k::AuthShares arith_xor_of_bits(std::span<const Ring> mine);
