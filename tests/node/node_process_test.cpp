@@ -89,6 +89,24 @@ bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
   return true;
 }
 
+// Waits (up to `limit`) until every node's output shows a commit of `height`,
+// then stops them all with SIGTERM: their exit codes. Not `--until-height` on
+// every node: the first nodes to reach it would exit, and one that lags a
+// height behind would find no peer left to sync from.
+std::vector<int> stop_when_all_at(std::vector<service::ChildProcess>& processes,
+                                  const std::vector<std::filesystem::path>& outputs, std::uint64_t height,
+                                  std::chrono::seconds limit) {
+  (void)wait_for(
+      [&] {
+        for (const auto& o : outputs) {
+          if (top(o) < height) return false;
+        }
+        return true;
+      },
+      limit);
+  return stop_all(processes, 30s);
+}
+
 // A base port with `count` free ports after it, and as many from base + 100
 // (the client APIs). The blocks lie in 10000..18100: below Linux's
 // ephemeral range (32768 and up), so that no outgoing connection of any
@@ -418,14 +436,13 @@ TEST_CASE("privfin-node: a Gosig chain (init --engine gosig) - four processes ag
   std::vector<service::ChildProcess> pids;
   auto out = [&](std::size_t i) { return dir.path() / ("node" + std::to_string(i) + ".txt"); };
   for (std::size_t i = 0; i < 4; ++i) {
-    std::vector<std::string> args = {program, "run", "--config", (net_dir / ("node" + std::to_string(i) + ".json")).string(),
-                                     "--until-height", "6"};
+    std::vector<std::string> args = {program, "run", "--config", (net_dir / ("node" + std::to_string(i) + ".json")).string()};
     if (i == 0) args.insert(args.end(), {"--load", (net_dir / "bank0.key").string() + ":20"});
     pids.push_back(spawn(args, out(i)));
   }
   // Generous: under a loaded machine (CI runs example 04 beside it) Gosig
   // rounds of 1 s can fail for a while; a healthy run ends in about 5 s.
-  const auto codes = exit_codes(pids, 240s);
+  const auto codes = stop_when_all_at(pids, {out(0), out(1), out(2), out(3)}, 6, 240s);
   const auto reference = commits(out(0));
   std::uint64_t txs = 0;
   for (std::size_t i = 0; i < 4; ++i) {
@@ -591,15 +608,21 @@ TEST_CASE("privfin-keygen: four banks make their own validator keys and cards - 
     std::ofstream(home / "node.json") << "{\"cluster\": \"../cluster.json\", \"id\": " << i
                                       << ", \"validator_key\": \"validator.key\", \"genesis\": \"../genesis.bin\", "
                                          "\"data_dir\": \"data\"}\n";
-    nodes.push_back(spawn({PRIVFIN_NODE_PROGRAM, "run", "--config", (home / "node.json").string(), "--until-height", "3"},
-                          home / "node.out"));
+    // Node 0 alone stops by itself at height 3 (--until-height); the others
+    // carry on until the test stops them.
+    std::vector<std::string> args = {PRIVFIN_NODE_PROGRAM, "run", "--config", (home / "node.json").string()};
+    if (i == 0) args.insert(args.end(), {"--until-height", "3"});
+    nodes.push_back(spawn(args, home / "node.out"));
   }
-  const auto codes = exit_codes(nodes, std::chrono::seconds(60));
+  std::vector<std::filesystem::path> outputs;
+  for (std::size_t i = 0; i < 4; ++i) outputs.push_back(dir.path() / ("bank-" + std::to_string(i)) / "node.out");
+  const auto codes = stop_when_all_at(nodes, outputs, 3, 60s);
   const auto reference = commits(dir.path() / "bank-0" / "node.out");
   for (std::size_t i = 0; i < 4; ++i) {
     const auto home = dir.path() / ("bank-" + std::to_string(i));
     INFO("node " << i << ": " << read_all(home / "node.out"));
     CHECK(codes[i] == 0);
+    if (i == 0) CHECK(read_all(home / "node.out").find("stopped at height ") != std::string::npos);
     const auto mine = commits(home / "node.out");
     for (std::uint64_t h = 1; h <= 3; ++h) {
       REQUIRE(mine.contains(h));
