@@ -59,18 +59,21 @@ std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uin
     for (std::size_t peer = 0; peer < parties_; ++peer) {
       if (peer == id_) continue;
       auto& b = scratch_[peer];
-      // We offer x * 2^k (or bit k of x) and choose with bit k of y.
+      // We offer x * 2^k (or bit k of x) and choose with bit k of y. For
+      // x * 2^k only x mod 2^(64 - k) is sent (CorrelationWidth::gilboa),
+      // and the outputs are shifted by k below.
       for (std::size_t e = 0; e < count; ++e) {
         const std::uint64_t xe = x[first + e];
         const std::uint64_t ye = y[first + e];
         for (unsigned k = 0; k < 64; ++k) {
-          b.correlations[e * 64 + k] = boolean ? ((xe >> k) & 1U) : (xe << k);
+          b.correlations[e * 64 + k] = boolean ? ((xe >> k) & 1U) : xe;
           b.choices[e * 64 + k] = ((ye >> k) & 1U) != 0;
         }
       }
       jobs.push_back({senders_[peer].get(), std::span<const std::uint64_t>(b.correlations).first(ots),
                       std::span(b.m0).first(ots), receivers_[peer].get(),
-                      std::span<const bool>(b.choices.get(), ots), std::span(b.chosen).first(ots)});
+                      std::span<const bool>(b.choices.get(), ots), std::span(b.chosen).first(ots),
+                      boolean ? ot::CorrelationWidth::bits : ot::CorrelationWidth::gilboa});
     }
     ot::correlated_ot_exchange(jobs);
     for (std::size_t peer = 0; peer < parties_; ++peer) {
@@ -83,7 +86,7 @@ std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uin
           for (unsigned k = 0; k < 64; ++k) acc |= ((b.m0[e * 64 + k] ^ b.chosen[e * 64 + k]) & 1U) << k;
           share[first + e] ^= acc;
         } else {
-          for (unsigned k = 0; k < 64; ++k) acc += b.chosen[e * 64 + k] - b.m0[e * 64 + k];
+          for (unsigned k = 0; k < 64; ++k) acc += (b.chosen[e * 64 + k] - b.m0[e * 64 + k]) << k;
           share[first + e] += acc;
         }
       }

@@ -13,6 +13,7 @@
 #include <immintrin.h>
 #endif
 
+#include "privfin/core/detail/bit_stream.hpp"
 #include "privfin/core/detail/bit_transpose.hpp"
 #include "privfin/core/detail/cpu.hpp"
 #include "privfin/core/error.hpp"
@@ -241,6 +242,34 @@ void hash_row_pairs(TweakableHash& hash, std::span<const Block> rows, std::uint6
 }
 
 static_assert(std::endian::native == std::endian::little, "OT corrections are little-endian words on the wire");
+// The width of OT i repeats every 64 OTs; batches start at multiples of 64.
+static_assert(sub_batch % 64 == 0);
+
+MaskedMessages::Kind kind_of(CorrelationWidth width) {
+  switch (width) {
+    case CorrelationWidth::full:
+      return MaskedMessages::Kind::correlated_u64;
+    case CorrelationWidth::gilboa:
+      return MaskedMessages::Kind::correlated_gilboa;
+    case CorrelationWidth::bits:
+      return MaskedMessages::Kind::correlated_bits;
+  }
+  throw InvalidArgument("ot: unknown correlation width " + std::to_string(static_cast<unsigned>(width)));
+}
+
+// The bits of OT i's correction (i counted from a multiple of 64).
+unsigned bits_of(CorrelationWidth width, std::size_t i) {
+  switch (width) {
+    case CorrelationWidth::full:
+      return 64;
+    case CorrelationWidth::gilboa:
+      return 64 - static_cast<unsigned>(i % 64);
+    case CorrelationWidth::bits:
+      return 1;
+  }
+  return 64;
+}
+
 
 // Marks the session aborted unless the scope completes.
 class Guard {
@@ -332,19 +361,32 @@ void ExtensionSender::check_response() {
   }
 }
 
-void ExtensionSender::send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0) {
+void ExtensionSender::send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                                       CorrelationWidth width) {
   const std::size_t n = batch_;
-  const Bytes head = MaskedMessages::header(MaskedMessages::Kind::correlated_u64, n);
-  const auto payload = prepare_wire(wire_out_, head, n * 8);
-  hash_row_pairs(hash_, std::span<const Block>(rows_).first(n), next_index_, delta_,
-                 [&](std::size_t i, const Block& h0, const Block& h1) {
-                   m0[i] = h0.lo;
-                   // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
-                   const std::uint64_t y = h1.lo - h0.lo - correlations[i];
-                   std::memcpy(payload.data() + i * 8, &y, 8);
-                 });
+  const auto kind = kind_of(width);
+  const Bytes head = MaskedMessages::header(kind, n);
+  const std::size_t bytes = masked_payload_bytes(kind, n);
+  const auto payload = prepare_wire(wire_out_, head, bytes);
+  const auto rows = std::span<const Block>(rows_).first(n);
+  // The receiver with choice 1 holds h1 and computes h1 - y = m0 + correlation.
+  if (width == CorrelationWidth::full) {
+    hash_row_pairs(hash_, rows, next_index_, delta_, [&](std::size_t i, const Block& h0, const Block& h1) {
+      m0[i] = h0.lo;
+      const std::uint64_t y = h1.lo - h0.lo - correlations[i];
+      std::memcpy(payload.data() + i * 8, &y, 8);
+    });
+  } else {
+    privfin::detail::BitWriter out(payload);
+    hash_row_pairs(hash_, rows, next_index_, delta_, [&](std::size_t i, const Block& h0, const Block& h1) {
+      const unsigned bits = bits_of(width, i);
+      m0[i] = privfin::detail::low_bits(h0.lo, bits);
+      out.put(privfin::detail::low_bits(h1.lo - h0.lo - correlations[i], bits), bits);
+    });
+    out.finish();
+  }
   next_index_ += n;
-  net_->send_message(peer_, ByteView(wire_out_).first(head.size() + n * 8));
+  net_->send_message(peer_, ByteView(wire_out_).first(head.size() + bytes));
 }
 
 void ExtensionSender::hash_pairs(std::span<std::array<Block, 2>> out) {
@@ -375,7 +417,8 @@ std::vector<std::uint64_t> ExtensionSender::correlated_ot(std::span<const std::u
   return m0;
 }
 
-void ExtensionSender::correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0) {
+void ExtensionSender::correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                                    CorrelationWidth width) {
   usable();
   const std::size_t count = correlations.size();
   check_count(count, "ot::ExtensionSender::correlated_ot");
@@ -388,7 +431,7 @@ void ExtensionSender::correlated_ot(std::span<const std::uint64_t> correlations,
     const std::size_t n = std::min(sub_batch, count - first);
     receive_matrix(n);
     check_response();
-    send_corrections(correlations.subspan(first, n), m0.subspan(first, n));
+    send_corrections(correlations.subspan(first, n), m0.subspan(first, n), width);
   }
   net_->flush();
   guard.done();
@@ -517,14 +560,24 @@ MaskedMessagesView ExtensionReceiver::receive_masked(MaskedMessages::Kind kind) 
   return msg;
 }
 
-void ExtensionReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out) {
+void ExtensionReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out,
+                                            CorrelationWidth width) {
   const std::size_t n = batch_;
   const auto t = std::span<const Block>(rows_).first(n);
-  const auto msg = receive_masked(MaskedMessages::Kind::correlated_u64);
+  const auto msg = receive_masked(kind_of(width));
+  if (width == CorrelationWidth::full) {
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t y = 0;
+      std::memcpy(&y, msg.payload.data() + i * 8, 8);
+      out[i] = t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[i])));
+    }
+    return;
+  }
+  privfin::detail::BitReader in(msg.payload);
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t y = 0;
-    std::memcpy(&y, msg.payload.data() + i * 8, 8);
-    out[i] = t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[i])));
+    const unsigned bits = bits_of(width, i);
+    const std::uint64_t y = in.get(bits);
+    out[i] = privfin::detail::low_bits(t[i].lo - (y & (0 - static_cast<std::uint64_t>(choices[i]))), bits);
   }
 }
 
@@ -555,7 +608,8 @@ std::vector<std::uint64_t> ExtensionReceiver::correlated_ot(std::span<const bool
   return out;
 }
 
-void ExtensionReceiver::correlated_ot(std::span<const bool> choices, std::span<std::uint64_t> out) {
+void ExtensionReceiver::correlated_ot(std::span<const bool> choices, std::span<std::uint64_t> out,
+                                      CorrelationWidth width) {
   usable();
   const std::size_t count = choices.size();
   check_count(count, "ot::ExtensionReceiver::correlated_ot");
@@ -568,7 +622,7 @@ void ExtensionReceiver::correlated_ot(std::span<const bool> choices, std::span<s
     const std::size_t n = std::min(sub_batch, count - first);
     send_matrix(choices.subspan(first, n));
     answer_challenge();
-    receive_corrections(choices.subspan(first, n), out.subspan(first, n));
+    receive_corrections(choices.subspan(first, n), out.subspan(first, n), width);
   }
   guard.done();
 }
@@ -680,10 +734,10 @@ class Exchange {
         jobs, "ot::correlated_ot_exchange", fit, [](const CorrelatedExchange& job) { return job.correlations.size(); },
         [](const CorrelatedExchange& job) { return job.choices; },
         [](const CorrelatedExchange& job, std::size_t first, std::size_t n) {
-          job.sender->send_corrections(job.correlations.subspan(first, n), job.m0.subspan(first, n));
+          job.sender->send_corrections(job.correlations.subspan(first, n), job.m0.subspan(first, n), job.width);
         },
         [](const CorrelatedExchange& job, std::size_t first, std::size_t n) {
-          job.receiver->receive_corrections(job.choices.subspan(first, n), job.chosen.subspan(first, n));
+          job.receiver->receive_corrections(job.choices.subspan(first, n), job.chosen.subspan(first, n), job.width);
         });
   }
 

@@ -168,24 +168,44 @@ Bytes MaskedMessages::to_bytes() const {
   return out;
 }
 
+std::size_t masked_payload_bytes(MaskedMessages::Kind kind, std::uint64_t count) {
+  switch (kind) {
+    case MaskedMessages::Kind::chosen_blocks:
+      return 32 * count;
+    case MaskedMessages::Kind::correlated_u64:
+      return 8 * count;
+    case MaskedMessages::Kind::correlated_gilboa: {
+      // 64 + 63 + ... + 1 = 2,080 bits per 64 OTs, then 64, 63, ... for the rest.
+      const std::uint64_t rest = count % 64;
+      const std::uint64_t bits = count / 64 * 2080 + rest * 64 - rest * (rest - 1) / 2;
+      return (bits + 7) / 8;
+    }
+    case MaskedMessages::Kind::correlated_bits:
+      return (count + 7) / 8;
+  }
+  throw InvalidArgument("ot::masked_payload_bytes: unknown kind " + std::to_string(static_cast<unsigned>(kind)));
+}
+
 MaskedMessagesView MaskedMessagesView::from_bytes(ByteView wire) {
   Reader r(wire);
   r.expect_version(version, "OT masked messages");
   MaskedMessagesView m;
   const std::size_t at = r.offset();
   const std::uint8_t kind = r.u8("masked messages kind");
-  std::size_t unit = 0;
-  if (kind == static_cast<std::uint8_t>(MaskedMessages::Kind::chosen_blocks)) {
-    unit = 32;
-  } else if (kind == static_cast<std::uint8_t>(MaskedMessages::Kind::correlated_u64)) {
-    unit = 8;
-  } else {
+  if (kind < static_cast<std::uint8_t>(MaskedMessages::Kind::chosen_blocks) ||
+      kind > static_cast<std::uint8_t>(MaskedMessages::Kind::correlated_bits)) {
     throw DecodeError("masked messages kind at byte " + std::to_string(at) + ": unknown kind " +
                       std::to_string(kind));
   }
   m.kind = static_cast<MaskedMessages::Kind>(kind);
-  m.count = read_count(r, "masked messages count", max_extension_batch, unit,
-                       [](std::size_t c) { return c; });
+  const std::size_t count_at = r.offset();
+  m.count = r.length("masked messages count", max_extension_batch);
+  const std::size_t need = masked_payload_bytes(m.kind, m.count);
+  if (r.remaining() != need) {
+    throw DecodeError("masked messages count at byte " + std::to_string(count_at) + ": count " +
+                      std::to_string(m.count) + " needs " + std::to_string(need) + " bytes, " +
+                      std::to_string(r.remaining()) + " remain");
+  }
   m.payload = r.raw(r.remaining(), "masked messages payload");
   return m;
 }

@@ -42,8 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         privfin::fuzz::require(privfin::fuzz::same(m.to_bytes(), in));
         privfin::fuzz::require(view.kind == m.kind && view.count == m.count &&
                                privfin::fuzz::same(m.payload, view.payload));
-        const std::size_t unit = m.kind == MaskedMessages::Kind::chosen_blocks ? 32 : 8;
-        privfin::fuzz::require(m.payload.size() == unit * m.count);
+        privfin::fuzz::require(m.payload.size() == masked_payload_bytes(m.kind, m.count));
         break;
       }
     }

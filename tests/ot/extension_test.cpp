@@ -293,7 +293,8 @@ struct PairOutputs {
 
 // Every party's outputs with every peer, by correlated_ot_exchange or by
 // the one-way calls (the lower id's sender first).
-std::vector<std::vector<PairOutputs>> run_correlated(std::size_t parties, bool exchange) {
+std::vector<std::vector<PairOutputs>> run_correlated(std::size_t parties, bool exchange,
+                                                     ot::CorrelationWidth width = ot::CorrelationWidth::full) {
   std::vector<std::vector<PairOutputs>> out(parties, std::vector<PairOutputs>(parties));
   const auto errors = test::run_local_parties(parties, [&](std::size_t self, net::Network& net) {
     Prg p(test::seed_of(7000 + self));
@@ -306,7 +307,7 @@ std::vector<std::vector<PairOutputs>> run_correlated(std::size_t parties, bool e
       out[self][peer].m0.resize(in[peer].correlations.size());
       out[self][peer].chosen.resize(in[peer].choice_count);
       jobs.push_back({sessions.senders[peer].get(), in[peer].correlations, out[self][peer].m0,
-                      sessions.receivers[peer].get(), in[peer].choice_span(), out[self][peer].chosen});
+                      sessions.receivers[peer].get(), in[peer].choice_span(), out[self][peer].chosen, width});
     }
     if (exchange) {
       ot::correlated_ot_exchange(jobs);
@@ -314,11 +315,11 @@ std::vector<std::vector<PairOutputs>> run_correlated(std::size_t parties, bool e
     }
     for (const auto& job : jobs) {
       if (self < job.sender->peer()) {
-        job.sender->correlated_ot(job.correlations, job.m0);
-        job.receiver->correlated_ot(job.choices, job.chosen);
+        job.sender->correlated_ot(job.correlations, job.m0, width);
+        job.receiver->correlated_ot(job.choices, job.chosen, width);
       } else {
-        job.receiver->correlated_ot(job.choices, job.chosen);
-        job.sender->correlated_ot(job.correlations, job.m0);
+        job.receiver->correlated_ot(job.choices, job.chosen, width);
+        job.sender->correlated_ot(job.correlations, job.m0, width);
       }
     }
   });
@@ -328,13 +329,23 @@ std::vector<std::vector<PairOutputs>> run_correlated(std::size_t parties, bool e
 
 }  // namespace
 
-TEST_CASE("OT extension: correlated_ot_exchange gives the one-way calls' outputs, which match the ideal functionality",
+TEST_CASE("OT extension: correlated_ot_exchange gives the one-way calls' outputs, which match the ideal functionality "
+          "- full, Gilboa and one-bit widths",
           "[ot][extension][exchange]") {
   const std::size_t parties = GENERATE(std::size_t{2}, std::size_t{3});
-  INFO(parties << " parties");
-  const auto both = run_correlated(parties, true);
-  const auto one_way = run_correlated(parties, false);
+  const auto width = GENERATE(ot::CorrelationWidth::full, ot::CorrelationWidth::gilboa, ot::CorrelationWidth::bits);
+  INFO(parties << " parties, width " << static_cast<int>(width));
+  // OT k of a call is mod 2^bits(k).
+  const auto bits = [&](std::size_t k) {
+    return width == ot::CorrelationWidth::full     ? 64U
+           : width == ot::CorrelationWidth::bits ? 1U
+                                                   : 64U - static_cast<unsigned>(k % 64);
+  };
+  const auto reduce = [](std::uint64_t v, unsigned b) { return b == 64 ? v : v & ((std::uint64_t{1} << b) - 1); };
+  const auto both = run_correlated(parties, true, width);
+  const auto one_way = run_correlated(parties, false, width);
   int bad = 0;
+  int wide = 0;  // narrow outputs that are not reduced
   for (std::size_t i = 0; i < parties; ++i) {
     for (std::size_t j = 0; j < parties; ++j) {
       if (i == j) continue;
@@ -343,14 +354,16 @@ TEST_CASE("OT extension: correlated_ot_exchange gives the one-way calls' outputs
       REQUIRE(both[i][j].m0.size() == offered(i, j));
       REQUIRE(both[j][i].chosen.size() == offered(i, j));
       for (std::size_t k = 0; k < offered(i, j); ++k) {
-        const std::uint64_t want = both[i][j].m0[k] + (choices.choices[k] ? in.correlations[k] : 0);
+        const std::uint64_t want = reduce(both[i][j].m0[k] + (choices.choices[k] ? in.correlations[k] : 0), bits(k));
         bad += both[j][i].chosen[k] == want ? 0 : 1;
+        wide += reduce(both[i][j].m0[k], bits(k)) == both[i][j].m0[k] ? 0 : 1;
       }
       bad += both[i][j].m0 == one_way[i][j].m0 ? 0 : 1;
       bad += both[i][j].chosen == one_way[i][j].chosen ? 0 : 1;
     }
   }
   CHECK(bad == 0);
+  CHECK(wide == 0);
 }
 
 TEST_CASE("OT extension: correlated_ot_exchange refuses bad jobs, and a count the peer does not mirror aborts",
@@ -400,6 +413,26 @@ TEST_CASE("OT extension: correlated_ot_exchange refuses bad jobs, and a count th
     CHECK_THAT(what[3], Catch::Contains("two jobs with peer 1"));
     CHECK_THAT(what[4], Catch::Contains("count 0"));
     CHECK_THAT(what[5], Catch::Contains("random_ot_exchange") && Catch::Contains("sizes"));
+  }
+  SECTION("party 0 offers Gilboa-width correlations, party 1 expects full words") {
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t self, net::Network& net) {
+          Prg p(test::seed_of(7250 + self));
+          auto s = ot::open_pairwise(net, 2, p);
+          std::vector<std::uint64_t> words(128), out(128);
+          const std::array<bool, 128> c{};
+          if (self == 0) {
+            s.senders[1]->correlated_ot(words, out, ot::CorrelationWidth::gilboa);
+          } else {
+            s.receivers[0]->correlated_ot(c, out);
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[1]);
+    CHECK_THROWS_MATCHES(std::rethrow_exception(errors[1]), ProtocolError,
+                         Catch::Predicate<ProtocolError>([](const ProtocolError& e) { return e.party() == 0; }));
+    CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("another kind"));
   }
   SECTION("party 0 offers 100, party 1 chooses 99 times") {
     std::string second_error;

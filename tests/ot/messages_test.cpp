@@ -53,6 +53,35 @@ TEST_CASE("ot messages: round trip, truncations and bit flips", "[ot][wire]") {
   SECTION("MaskedMessages, correlated words") {
     check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_u64, 5, prg.bytes(40)});
   }
+  SECTION("MaskedMessages, Gilboa widths: 64 + 63 + 62 bits for 3 OTs") {
+    check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_gilboa, 3, prg.bytes(24)});
+  }
+  SECTION("MaskedMessages, one bit per OT") {
+    check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_bits, 9, prg.bytes(2)});
+  }
+}
+
+TEST_CASE("ot messages: the narrow corrections' lengths", "[ot][wire]") {
+  using Kind = ot::MaskedMessages::Kind;
+  CHECK(ot::masked_payload_bytes(Kind::chosen_blocks, 3) == 96);
+  CHECK(ot::masked_payload_bytes(Kind::correlated_u64, 3) == 24);
+  // 64 + 63 + ... + 1 = 2,080 bits per 64 OTs.
+  CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 64) == 260);
+  CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 65536) == 1024 * 260);
+  CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 1) == 8);
+  CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 2) == 16);  // 127 bits
+  CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 65) == 268);
+  CHECK(ot::masked_payload_bytes(Kind::correlated_bits, 64) == 8);
+  CHECK(ot::masked_payload_bytes(Kind::correlated_bits, 65) == 9);
+  // A payload a byte short or long is refused.
+  for (const auto kind : {Kind::correlated_gilboa, Kind::correlated_bits}) {
+    for (const std::size_t extra : {std::size_t{0}, std::size_t{2}}) {
+      Writer w;
+      w.version(1).u8(static_cast<std::uint8_t>(kind)).varint(100);
+      w.raw(Bytes(ot::masked_payload_bytes(kind, 100) + extra - 1));
+      CHECK_THROWS_AS(ot::MaskedMessagesView::from_bytes(w.data()), DecodeError);
+    }
+  }
 }
 
 TEST_CASE("ot messages: lying counts are refused before allocating", "[ot][wire]") {
@@ -69,7 +98,7 @@ TEST_CASE("ot messages: lying counts are refused before allocating", "[ot][wire]
   w4.version(1).varint(0);
   CHECK_THROWS_AS(ot::BaseOtChoice::from_bytes(w4.data()), DecodeError);
   Writer w5;
-  w5.version(1).u8(3).varint(0);
+  w5.version(1).u8(5).varint(0);
   CHECK_THROWS_WITH(ot::MaskedMessages::from_bytes(w5.data()), Catch::Contains("unknown kind"));
 }
 

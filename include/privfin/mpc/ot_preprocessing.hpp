@@ -11,8 +11,11 @@
 // products a_i * b_j for i != j. Gilboa (CRYPTO 1999): party j chooses with
 // the 64 bits of b_j, party i offers correlations a_i * 2^k, so that
 // sum_k (party j's outputs) - sum_k (party i's m0) = a_i * b_j mod 2^64.
+// As in ABY (NDSS 2015), the OT for bit k carries a_i mod 2^(64 - k) and
+// its outputs are shifted left by k (ot::CorrelationWidth::gilboa).
 // AND triples: one OT per bit, correlation the bit of a_i, choice the bit
-// of b_j; the low bits of the outputs XOR to a_i & b_j.
+// of b_j; the outputs (one bit each, ot::CorrelationWidth::bits) XOR to
+// a_i & b_j.
 //
 // Security: semi-honest. An honest party's shares stay private against any
 // coalition of the others (OT extension hides choices; correlated-OT
@@ -22,9 +25,11 @@
 // SPDZ2k's job (issue #19).
 //
 // Costs per arithmetic triple and ordered pair of parties: 64 correlated
-// OTs, i.e. about 64 x (16 + 8) = 1.5 KB, both directions together 3 KB per
-// pair; per AND-triple word the same; per truncation mask 64 OTs per step
-// and pair (1.5 KB for 2 parties). The two directions with every peer run
+// OTs, i.e. 64 x 16 bytes of extension matrix and 260 bytes of
+// corrections, about 1.25 KB, both directions together 2.5 KB per pair; per
+// AND-triple word 64 x 16 bytes and 8 bytes, both directions about 2 KB;
+// per truncation mask 64 OTs of 24 bytes per step and pair (1.5 KB for 2
+// parties). The two directions with every peer run
 // interleaved (ot::correlated_ot_exchange), two round trips per chunk of
 // 1,024 triples or words; the setup runs 2 x 128 base OTs per pair. Memory:
 // about 1.6 MB of buffers per peer, kept between calls, besides the OT

@@ -108,7 +108,8 @@
 // leaks, not wrong outputs.
 //
 // Costs per triple and ordered pair: 256 OTs (Gilboa) + 5 x 64 (VOLE), each
-// 16 bytes receiver to sender plus a 16-byte correction: about 18 KB; plus
+// 16 bytes receiver to sender plus a correction of 128 - l bits for bit l
+// (x * 2^l needs only x mod 2^(128 - l), as in ABY): about 15 KB; plus
 // two openings and a MAC check per request. The OTs with every peer run in
 // both directions at once (ot::random_ot_exchange), then the corrections. Errors: InvalidArgument for an
 // owner out of range and for fewer than 2 parties; ProtocolError from the

@@ -53,7 +53,7 @@
 //
 // Costs per OT: 16 bytes receiver to sender (plus 4 KiB per batch for the
 // padding rows; the 128 base OTs cost 4 KiB once), 32 bytes (chosen) or 8 bytes (correlated) sender to
-// receiver, 2 AES calls per message, one carry-less multiplication per row
+// receiver (32.5 bytes per 64 OTs for CorrelationWidth::gilboa, 1 bit per OT for ::bits), 2 AES calls per message, one carry-less multiplication per row
 // on each side; 1.5 round trips per batch of up to 65,536, 2 with the
 // messages. Memory: the outputs plus working buffers of about 3 MB per
 // session, kept for the session's life so that batches after the first
@@ -94,6 +94,23 @@ namespace detail {
 class Exchange;  // the phase loop of correlated_ot_exchange and random_ot_exchange
 }  // namespace detail
 
+// How wide a correlated OT's correlation, outputs and correction are. Both
+// sides of a call must give the same width (else the receiver aborts with
+// ProtocolError: the sender sent another kind). Narrow outputs come
+// reduced: m0[i] and chosen[i] lie in [0, 2^w).
+enum class CorrelationWidth : std::uint8_t {
+  // Mod 2^64 for every OT: 8 bytes per OT from the sender.
+  full,
+  // OT i of the call mod 2^(64 - i % 64). Gilboa multiplication offers
+  // x * 2^k for bit k of the multiplier; its sender offers x mod 2^(64 - k)
+  // instead and the parties shift their outputs left by k, which is the
+  // same mod 2^64. 2,080 bits per 64 OTs instead of 4,096 (Demmler,
+  // Schneider, Zohner, "ABY", NDSS 2015, section III-C).
+  gilboa,
+  // Mod 2 for every OT (AND triples): one bit per OT.
+  bits,
+};
+
 class ExtensionSender {
  public:
   // Runs the 128 base OTs with `peer` (as their receiver, with random
@@ -109,8 +126,10 @@ class ExtensionSender {
   [[nodiscard]] std::vector<std::array<Block, 2>> random_ot(std::size_t count);
   // Returns m0 (uniform words); the receiver gets m0[i] + choices[i] * correlations[i] mod 2^64.
   [[nodiscard]] std::vector<std::uint64_t> correlated_ot(std::span<const std::uint64_t> correlations);
-  // The same into m0 (InvalidArgument unless m0.size() == correlations.size()).
-  void correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0);
+  // The same into m0 (InvalidArgument unless m0.size() == correlations.size()),
+  // mod 2^w for OT i where `width` gives w (CorrelationWidth).
+  void correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                     CorrelationWidth width = CorrelationWidth::full);
   // The receiver gets messages[i][choices[i]].
   void chosen_ot(std::span<const std::array<Block, 2>> messages);
 
@@ -123,7 +142,8 @@ class ExtensionSender {
   // KOS check; the masked corrections sent (or the random pairs hashed).
   void receive_matrix(std::size_t n);
   void check_response();
-  void send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0);
+  void send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                        CorrelationWidth width);
   void hash_pairs(std::span<std::array<Block, 2>> out);
   void usable() const;
 
@@ -158,8 +178,10 @@ class ExtensionReceiver {
 
   [[nodiscard]] std::vector<Block> random_ot(std::span<const bool> choices);
   [[nodiscard]] std::vector<std::uint64_t> correlated_ot(std::span<const bool> choices);
-  // The same into out (InvalidArgument unless out.size() == choices.size()).
-  void correlated_ot(std::span<const bool> choices, std::span<std::uint64_t> out);
+  // The same into out (InvalidArgument unless out.size() == choices.size()),
+  // with the sender's `width`.
+  void correlated_ot(std::span<const bool> choices, std::span<std::uint64_t> out,
+                     CorrelationWidth width = CorrelationWidth::full);
   [[nodiscard]] std::vector<Block> chosen_ot(std::span<const bool> choices);
 
   [[nodiscard]] std::size_t peer() const noexcept { return peer_; }
@@ -171,7 +193,7 @@ class ExtensionReceiver {
   // (or the chosen random messages hashed).
   void send_matrix(std::span<const bool> choices);
   void answer_challenge();
-  void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out);
+  void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out, CorrelationWidth width);
   void hash_chosen(std::span<Block> out);
   // The rows hashed into the masks in place, then the sender's masked
   // messages of `kind` for the batch (ProtocolError for another kind or count).
@@ -205,6 +227,7 @@ struct CorrelatedExchange {
   ExtensionReceiver* receiver = nullptr;
   std::span<const bool> choices;
   std::span<std::uint64_t> chosen;
+  CorrelationWidth width = CorrelationWidth::full;  // of both directions
 };
 
 // Runs every job's two correlated OTs, all jobs phase by phase together:

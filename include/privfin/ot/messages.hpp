@@ -101,19 +101,27 @@ struct ConsistencyResponse {
 };
 
 // Extension, sender to receiver: the masked messages of a chosen-message OT
-// (two blocks per OT) or the masked correction of a Z_2^64 correlated OT
-// (one 64-bit word per OT).
+// (two blocks per OT) or the masked corrections of a correlated OT: one
+// 64-bit word per OT (correlated_u64), 64 - i % 64 bits for OT i
+// (correlated_gilboa), or one bit per OT (correlated_bits); the narrow
+// kinds are bit strings, least significant bit first, padded with zeros to
+// whole bytes (extension.hpp's CorrelationWidth).
 struct MaskedMessages {
-  enum class Kind : std::uint8_t { chosen_blocks = 1, correlated_u64 = 2 };
+  enum class Kind : std::uint8_t { chosen_blocks = 1, correlated_u64 = 2, correlated_gilboa = 3, correlated_bits = 4 };
   Kind kind = Kind::chosen_blocks;
   std::uint64_t count = 0;
-  Bytes payload;  // count * 32 bytes (chosen_blocks) or count * 8 bytes (correlated_u64)
+  Bytes payload;  // masked_payload_bytes(kind, count) bytes
   [[nodiscard]] Bytes to_bytes() const;  // header(kind, count), then the payload
   [[nodiscard]] static MaskedMessages from_bytes(ByteView wire);
   // The bytes before the payload, for a sender that writes it in place.
   [[nodiscard]] static Bytes header(Kind kind, std::uint64_t count);
   friend bool operator==(const MaskedMessages&, const MaskedMessages&) = default;
 };
+
+// The payload's length for `count` OTs of `kind`: 32 or 8 bytes per OT,
+// ceil(bits / 8) for the bit strings (2,080 bits per 64 OTs for
+// correlated_gilboa).
+[[nodiscard]] std::size_t masked_payload_bytes(MaskedMessages::Kind kind, std::uint64_t count);
 
 // The same message decoded without copying: `payload` points into the wire
 // bytes given to from_bytes (same checks as MaskedMessages::from_bytes).
