@@ -163,6 +163,7 @@ class ExtensionSender {
   Bytes columns_scratch_;
   Bytes wire_in_;
   Bytes wire_out_;
+  std::vector<std::uint64_t> narrow_;  // a batch's narrow corrections, unpacked
 };
 
 class ExtensionReceiver {
@@ -214,6 +215,7 @@ class ExtensionReceiver {
   Bytes columns_scratch_;
   Bytes wire_in_;
   Bytes wire_out_;
+  std::vector<std::uint64_t> narrow_;  // a batch's narrow corrections, unpacked
 };
 
 // One peer's share of correlated_ot_exchange: this party's sender towards
