@@ -274,6 +274,7 @@ constexpr std::size_t gilboa_offset(std::size_t j) {
   return (j / 64) * 2080 + k * 64 - k * (k - 1) / 2;
 }
 static_assert(gilboa_offset(127) + 1 == 8 * gilboa_group_bytes);
+static_assert(hash_rows % gilboa_group == 0);
 
 template <std::size_t J>
 void gilboa_put(const std::uint64_t* y, std::uint64_t* words) {
@@ -308,7 +309,13 @@ void gilboa_unpack_group(const std::byte* in, std::uint64_t* y, std::index_seque
   (gilboa_get<J>(words.data(), y), ...);
 }
 
-// y (each below 2^width of its OT) into `out`, masked_payload_bytes long.
+// Where the packed corrections of OT `at` start (`at` a multiple of 128).
+std::size_t narrow_offset(CorrelationWidth width, std::size_t at) {
+  return width == CorrelationWidth::gilboa ? at / gilboa_group * gilboa_group_bytes : at / 8;
+}
+
+// y (each below 2^width of its OT, the first at a multiple of 128) into
+// `out`, from its start to its end.
 void pack_narrow(CorrelationWidth width, std::span<const std::uint64_t> y, std::span<std::byte> out) {
   const std::size_t group = width == CorrelationWidth::gilboa ? gilboa_group : 64;
   const std::size_t groups = y.size() / group;
@@ -472,13 +479,19 @@ void ExtensionSender::send_corrections(std::span<const std::uint64_t> correlatio
       std::memcpy(payload.data() + i * 8, &y, 8);
     });
   } else {
-    narrow_.resize(n);
-    hash_row_pairs(hash_, rows, next_index_, delta_, [&](std::size_t i, const Block& h0, const Block& h1) {
-      const unsigned bits = bits_of(width, i);
-      m0[i] = privfin::detail::low_bits(h0.lo, bits);
-      narrow_[i] = privfin::detail::low_bits(h1.lo - h0.lo - correlations[i], bits);
-    });
-    pack_narrow(width, std::span<const std::uint64_t>(narrow_).first(n), payload);
+    // A chunk of hash_rows (a multiple of the packing groups) at a time, so
+    // the corrections are packed while they are in L1.
+    narrow_.resize(hash_rows);
+    for (std::size_t at = 0; at < n; at += hash_rows) {
+      const std::size_t m = std::min(hash_rows, n - at);
+      hash_row_pairs(hash_, rows.subspan(at, m), next_index_ + at, delta_,
+                     [&](std::size_t i, const Block& h0, const Block& h1) {
+                       const unsigned bits = bits_of(width, at + i);
+                       m0[at + i] = privfin::detail::low_bits(h0.lo, bits);
+                       narrow_[i] = privfin::detail::low_bits(h1.lo - h0.lo - correlations[at + i], bits);
+                     });
+      pack_narrow(width, std::span<const std::uint64_t>(narrow_).first(m), payload.subspan(narrow_offset(width, at)));
+    }
   }
   next_index_ += n;
   net_->send_message(peer_, ByteView(wire_out_).first(head.size() + bytes));
@@ -668,11 +681,14 @@ void ExtensionReceiver::receive_corrections(std::span<const bool> choices, std::
     }
     return;
   }
-  narrow_.resize(n);
-  unpack_narrow(width, msg.payload, std::span(narrow_).first(n));
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = privfin::detail::low_bits(t[i].lo - (narrow_[i] & (0 - static_cast<std::uint64_t>(choices[i]))),
-                                       bits_of(width, i));
+  narrow_.resize(hash_rows);
+  for (std::size_t at = 0; at < n; at += hash_rows) {
+    const std::size_t m = std::min(hash_rows, n - at);
+    unpack_narrow(width, msg.payload.subspan(narrow_offset(width, at)), std::span(narrow_).first(m));
+    for (std::size_t i = 0; i < m; ++i) {
+      out[at + i] = privfin::detail::low_bits(
+          t[at + i].lo - (narrow_[i] & (0 - static_cast<std::uint64_t>(choices[at + i]))), bits_of(width, at + i));
+    }
   }
 }
 
