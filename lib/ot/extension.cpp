@@ -372,7 +372,6 @@ unsigned bits_of(CorrelationWidth width, std::size_t i) {
   return 64;
 }
 
-
 // Marks the session aborted unless the scope completes.
 class Guard {
  public:

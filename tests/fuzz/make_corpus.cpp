@@ -482,6 +482,8 @@ void ot_messages() {
   write("ot_extension_messages", "response", Seed().u8(2).raw(ot::ConsistencyResponse{}.to_bytes()));
   write("ot_extension_messages", "chosen", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::chosen_blocks, 2, filled(64, 7)}.to_bytes()));
   write("ot_extension_messages", "correlated", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_u64, 3, filled(24, 9)}.to_bytes()));
+  write("ot_extension_messages", "correlated_gilboa", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_gilboa, 3, filled(24, 9)}.to_bytes()));
+  write("ot_extension_messages", "correlated_bits", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_bits, 9, filled(2, 9)}.to_bytes()));
 }
 
 void ml_files() {
