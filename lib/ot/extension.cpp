@@ -259,6 +259,19 @@ MaskedMessages::Kind kind_of(CorrelationWidth width) {
   throw InvalidArgument("ot: unknown correlation width " + std::to_string(static_cast<unsigned>(width)));
 }
 
+// The bits of OT i's correction (i counted from a multiple of 64).
+unsigned bits_of(CorrelationWidth width, std::size_t i) {
+  switch (width) {
+    case CorrelationWidth::full:
+      return 64;
+    case CorrelationWidth::gilboa:
+      return 64 - static_cast<unsigned>(i % 64);
+    case CorrelationWidth::bits:
+      return 1;
+  }
+  return 64;
+}
+
 // Narrow corrections on the wire (MaskedMessages kinds 3 and 4). The
 // Gilboa widths repeat every 64 OTs and 128 of them fill exactly 65 words,
 // so a group of 128 is packed with every shift and word index known at
@@ -309,15 +322,19 @@ void gilboa_unpack_group(const std::byte* in, std::uint64_t* y, std::index_seque
   (gilboa_get<J>(words.data(), y), ...);
 }
 
+// OTs and bytes of one packing group.
+std::size_t group_ots(CorrelationWidth width) { return width == CorrelationWidth::gilboa ? gilboa_group : 64; }
+std::size_t group_bytes(CorrelationWidth width) { return width == CorrelationWidth::gilboa ? gilboa_group_bytes : 8; }
+
 // Where the packed corrections of OT `at` start (`at` a multiple of 128).
 std::size_t narrow_offset(CorrelationWidth width, std::size_t at) {
-  return width == CorrelationWidth::gilboa ? at / gilboa_group * gilboa_group_bytes : at / 8;
+  return at / group_ots(width) * group_bytes(width);
 }
 
 // y (each below 2^width of its OT, the first at a multiple of 128) into
 // `out`, from its start to its end.
 void pack_narrow(CorrelationWidth width, std::span<const std::uint64_t> y, std::span<std::byte> out) {
-  const std::size_t group = width == CorrelationWidth::gilboa ? gilboa_group : 64;
+  const std::size_t group = group_ots(width);
   const std::size_t groups = y.size() / group;
   for (std::size_t g = 0; g < groups; ++g) {
     if (width == CorrelationWidth::gilboa) {
@@ -329,17 +346,13 @@ void pack_narrow(CorrelationWidth width, std::span<const std::uint64_t> y, std::
       std::memcpy(out.data() + g * 8, &word, 8);
     }
   }
-  const std::size_t done = groups * group;
-  const std::size_t done_bytes = groups * (width == CorrelationWidth::gilboa ? gilboa_group_bytes : 8);
-  privfin::detail::BitWriter tail(out.subspan(done_bytes));
-  for (std::size_t i = done; i < y.size(); ++i) {
-    tail.put(y[i], width == CorrelationWidth::gilboa ? 64 - static_cast<unsigned>(i % 64) : 1);
-  }
+  privfin::detail::BitWriter tail(out.subspan(groups * group_bytes(width)));
+  for (std::size_t i = groups * group; i < y.size(); ++i) tail.put(y[i], bits_of(width, i));
   tail.finish();
 }
 
 void unpack_narrow(CorrelationWidth width, ByteView in, std::span<std::uint64_t> y) {
-  const std::size_t group = width == CorrelationWidth::gilboa ? gilboa_group : 64;
+  const std::size_t group = group_ots(width);
   const std::size_t groups = y.size() / group;
   for (std::size_t g = 0; g < groups; ++g) {
     if (width == CorrelationWidth::gilboa) {
@@ -351,26 +364,10 @@ void unpack_narrow(CorrelationWidth width, ByteView in, std::span<std::uint64_t>
       for (std::size_t j = 0; j < 64; ++j) y[g * 64 + j] = (word >> j) & 1U;
     }
   }
-  const std::size_t done = groups * group;
-  const std::size_t done_bytes = groups * (width == CorrelationWidth::gilboa ? gilboa_group_bytes : 8);
-  privfin::detail::BitReader tail(in.subspan(done_bytes));
-  for (std::size_t i = done; i < y.size(); ++i) {
-    y[i] = tail.get(width == CorrelationWidth::gilboa ? 64 - static_cast<unsigned>(i % 64) : 1);
-  }
+  privfin::detail::BitReader tail(in.subspan(groups * group_bytes(width)));
+  for (std::size_t i = groups * group; i < y.size(); ++i) y[i] = tail.get(bits_of(width, i));
 }
 
-// The bits of OT i's correction (i counted from a multiple of 64).
-unsigned bits_of(CorrelationWidth width, std::size_t i) {
-  switch (width) {
-    case CorrelationWidth::full:
-      return 64;
-    case CorrelationWidth::gilboa:
-      return 64 - static_cast<unsigned>(i % 64);
-    case CorrelationWidth::bits:
-      return 1;
-  }
-  return 64;
-}
 
 // Marks the session aborted unless the scope completes.
 class Guard {
