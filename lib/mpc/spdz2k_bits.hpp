@@ -11,9 +11,9 @@
 // and planes (plane i, word w = bit i of elements 64 w .. 64 w + 63).
 // Ripple carry, not convert.hpp's Kogge-Stone adder: 63 ANDs per element
 // against several times as many, and the bit triples are what
-// preprocessing pays for; its 63 rounds are cheap beside them. add_mod_2_64 costs 63 rounds and 63
-// words of bit triples per plane word. Internal to lib/mpc. Throws what
-// Spdz2k::and_ throws.
+// preprocessing pays for; its 63 rounds are cheap beside them.
+// add_mod_2_64 costs 63 rounds and 63 words of bit triples per plane word.
+// Internal to lib/mpc. Throws what Spdz2k::and_ throws.
 #pragma once
 
 #include <algorithm>

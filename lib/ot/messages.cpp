@@ -33,12 +33,13 @@ void write_block(Writer& w, const Block& b) {
 
 Block read_block(Reader& r, std::string_view field) { return Block::from_bytes(r.raw(16, field)); }
 
-// Reads a count and checks that exactly count * unit bytes follow.
-std::uint64_t read_count(Reader& r, std::string_view field, std::size_t max, std::size_t unit_bytes,
-                         std::size_t (*rows)(std::size_t)) {
+// Reads a count (at most max) and checks that exactly bytes_for(count)
+// bytes follow.
+template <class BytesFor>
+std::uint64_t read_count(Reader& r, std::string_view field, std::size_t max, BytesFor bytes_for) {
   const std::size_t at = r.offset();
   const std::size_t count = r.length(field, max);
-  const std::size_t need = rows(count) * unit_bytes;
+  const std::size_t need = bytes_for(count);
   if (r.remaining() != need) {
     throw DecodeError(std::string(field) + " at byte " + std::to_string(at) + ": count " + std::to_string(count) +
                       " needs " + std::to_string(need) + " bytes, " + std::to_string(r.remaining()) +
@@ -109,8 +110,8 @@ ExtensionMatrixView ExtensionMatrixView::from_bytes(ByteView wire) {
   r.expect_version(version, "OT extension matrix");
   ExtensionMatrixView m;
   // 128 columns of extension_rows(count) bits: 16 bytes per row.
-  m.count = read_count(r, "OT extension count", max_extension_batch, 16,
-                       [](std::size_t c) { return extension_rows(c); });
+  m.count = read_count(r, "OT extension count", max_extension_batch,
+                       [](std::size_t c) { return 16 * extension_rows(c); });
   m.columns = r.raw(r.remaining(), "OT extension columns");
   return m;
 }
@@ -198,14 +199,8 @@ MaskedMessagesView MaskedMessagesView::from_bytes(ByteView wire) {
                       std::to_string(kind));
   }
   m.kind = static_cast<MaskedMessages::Kind>(kind);
-  const std::size_t count_at = r.offset();
-  m.count = r.length("masked messages count", max_extension_batch);
-  const std::size_t need = masked_payload_bytes(m.kind, m.count);
-  if (r.remaining() != need) {
-    throw DecodeError("masked messages count at byte " + std::to_string(count_at) + ": count " +
-                      std::to_string(m.count) + " needs " + std::to_string(need) + " bytes, " +
-                      std::to_string(r.remaining()) + " remain");
-  }
+  m.count = read_count(r, "masked messages count", max_extension_batch,
+                       [&](std::size_t c) { return masked_payload_bytes(m.kind, c); });
   m.payload = r.raw(r.remaining(), "masked messages payload");
   return m;
 }

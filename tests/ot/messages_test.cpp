@@ -73,6 +73,7 @@ TEST_CASE("ot messages: the narrow corrections' lengths", "[ot][wire]") {
   CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 65) == 268);
   CHECK(ot::masked_payload_bytes(Kind::correlated_bits, 64) == 8);
   CHECK(ot::masked_payload_bytes(Kind::correlated_bits, 65) == 9);
+  CHECK_THROWS_AS(ot::masked_payload_bytes(static_cast<Kind>(9), 1), InvalidArgument);
   // A payload a byte short or long is refused.
   for (const auto kind : {Kind::correlated_gilboa, Kind::correlated_bits}) {
     for (const std::size_t extra : {std::size_t{0}, std::size_t{2}}) {

@@ -29,8 +29,8 @@
 // corrections, about 1.25 KB, both directions together 2.5 KB per pair; per
 // AND-triple word 64 x 16 bytes and 8 bytes, both directions about 2 KB;
 // per truncation mask 64 OTs of 24 bytes per step and pair (1.5 KB for 2
-// parties). The two directions with every peer run
-// interleaved (ot::correlated_ot_exchange), two round trips per chunk of
+// parties). The two directions with every peer run interleaved
+// (ot::correlated_ot_exchange), two round trips per chunk of
 // 1,024 triples or words; the setup runs 2 x 128 base OTs per pair. Memory:
 // about 1.6 MB of buffers per peer, kept between calls, besides the OT
 // sessions' own.

@@ -52,9 +52,10 @@
 // sacrifice). Details: docs/ot.md.
 //
 // Costs per OT: 16 bytes receiver to sender (plus 4 KiB per batch for the
-// padding rows; the 128 base OTs cost 4 KiB once), 32 bytes (chosen) or 8 bytes (correlated) sender to
-// receiver (32.5 bytes per 64 OTs for CorrelationWidth::gilboa, 1 bit per OT for ::bits), 2 AES calls per message, one carry-less multiplication per row
-// on each side; 1.5 round trips per batch of up to 65,536, 2 with the
+// padding rows; the 128 base OTs cost 4 KiB once), 32 bytes (chosen) or 8
+// bytes (correlated) sender to receiver (260 bytes per 64 OTs for
+// CorrelationWidth::gilboa, 1 bit per OT for ::bits), 2 AES calls per
+// message, one carry-less multiplication per row on each side; 1.5 round trips per batch of up to 65,536, 2 with the
 // messages. Memory: the outputs plus working buffers of about 3 MB per
 // session, kept for the session's life so that batches after the first
 // allocate nothing (the span forms of correlated_ot allocate nothing at all).
