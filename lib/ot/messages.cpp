@@ -210,4 +210,29 @@ MaskedMessages MaskedMessages::from_bytes(ByteView wire) {
   return MaskedMessages{view.kind, view.count, Bytes(view.payload.begin(), view.payload.end())};
 }
 
+Bytes PuncturedTreesView::header(std::uint64_t iteration, std::uint64_t trees, std::uint64_t depth) {
+  Writer w;
+  w.version(version).varint(iteration).varint(trees).varint(depth);
+  return std::move(w).take();
+}
+
+PuncturedTreesView PuncturedTreesView::from_bytes(ByteView wire) {
+  Reader r(wire);
+  r.expect_version(version, "silent OT trees");
+  PuncturedTreesView m;
+  m.iteration = r.varint("silent OT iteration");
+  const std::size_t trees_at = r.offset();
+  m.trees = r.varint("silent OT tree count");
+  if (m.trees == 0 || m.trees > max_silent_trees) {
+    throw DecodeError("silent OT tree count at byte " + std::to_string(trees_at) + ": " +
+                      std::to_string(m.trees) + " is not in 1.." + std::to_string(max_silent_trees));
+  }
+  const std::size_t depth_at = r.offset();
+  m.depth = read_count(r, "silent OT tree depth", max_silent_depth,
+                       [&](std::size_t d) { return 16 * punctured_tree_blocks(m.trees, d); });
+  if (m.depth == 0) throw DecodeError("silent OT tree depth at byte " + std::to_string(depth_at) + ": 0");
+  m.blocks = r.raw(r.remaining(), "silent OT tree blocks");
+  return m;
+}
+
 }  // namespace privfin::ot

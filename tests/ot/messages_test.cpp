@@ -129,3 +129,33 @@ TEST_CASE("ot messages: the view decoders read in place and agree with from_byte
   w2.raw(prg.bytes(40));
   CHECK_THROWS_AS(ot::MaskedMessagesView::from_bytes(w2.data()), DecodeError);
 }
+
+TEST_CASE("ot messages: silent OT tree messages round trip and refuse lying counts", "[ot][wire][silent]") {
+  Prg prg(test::seed_of(9));
+  const std::size_t trees = 3;
+  const std::size_t depth = 2;
+  const Bytes blocks = prg.bytes(16 * ot::punctured_tree_blocks(trees, depth));
+  CHECK(blocks.size() == 16 * 15);
+  Bytes wire = ot::PuncturedTreesView::header(7, trees, depth);
+  wire.insert(wire.end(), blocks.begin(), blocks.end());
+  const auto same = [&](const ot::PuncturedTreesView& v) {
+    return v.iteration == 7 && v.trees == trees && v.depth == depth &&
+           Bytes(v.blocks.begin(), v.blocks.end()) == blocks;
+  };
+  const auto view = ot::PuncturedTreesView::from_bytes(wire);
+  CHECK(same(view));
+  CHECK(view.blocks.data() == wire.data() + (wire.size() - blocks.size()));
+  test::check_truncations_and_flips(wire, [](ByteView b) { return ot::PuncturedTreesView::from_bytes(b); }, same);
+
+  const auto refused = [](std::uint64_t t, std::uint64_t d, std::size_t carried, const char* why) {
+    Writer w;
+    w.version(1).varint(0).varint(t).varint(d);
+    w.raw(Bytes(carried));
+    CHECK_THROWS_WITH(ot::PuncturedTreesView::from_bytes(w.data()), Catch::Contains(why));
+  };
+  refused(0, 1, 48, "tree count");
+  refused(ot::max_silent_trees + 1, 1, 48, "tree count");
+  refused(1, 0, 16, "depth");
+  refused(1, ot::max_silent_depth + 1, 0, "depth");
+  refused(1000, 20, 16, "needs 656000 bytes");  // claims 41,000 blocks, carries one
+}

@@ -94,6 +94,8 @@ inline constexpr std::size_t base_ot_count = 128;  // kappa
 namespace detail {
 class Exchange;  // the phase loop of correlated_ot_exchange and random_ot_exchange
 }  // namespace detail
+class SilentSender;    // silent.hpp: borrows a session's Delta, rows and corrections
+class SilentReceiver;
 
 // How wide a correlated OT's correlation, outputs and correction are. Both
 // sides of a call must give the same width (else the receiver aborts with
@@ -138,6 +140,7 @@ class ExtensionSender {
 
  private:
   friend class detail::Exchange;
+  friend class SilentSender;
   // One protocol batch of n OTs in steps that the exchanges interleave
   // with a receiver's: the rows q_i into rows_ and the challenge sent; the
   // KOS check; the masked corrections sent (or the random pairs hashed).
@@ -190,6 +193,7 @@ class ExtensionReceiver {
 
  private:
   friend class detail::Exchange;
+  friend class SilentReceiver;
   // One protocol batch in steps (see ExtensionSender): the matrix sent and
   // the rows t_i into rows_; the check answered; the corrections received
   // (or the chosen random messages hashed).

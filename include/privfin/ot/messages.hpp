@@ -132,4 +132,25 @@ struct MaskedMessagesView {
   [[nodiscard]] static MaskedMessagesView from_bytes(ByteView wire);
 };
 
+// Silent OT (silent.hpp): the sender's level sums of `trees` punctured
+// GGM trees of depth `depth`, each masked for the receiver's choice, and one
+// block per tree that carries Delta: trees x (2 depth + 1) blocks, in tree
+// order, per tree level 1's two sums, level 2's, ..., then the last block.
+inline constexpr std::size_t max_silent_trees = 1U << 14;
+inline constexpr std::size_t max_silent_depth = 20;
+
+[[nodiscard]] constexpr std::size_t punctured_tree_blocks(std::size_t trees, std::size_t depth) noexcept {
+  return trees * (2 * depth + 1);
+}
+
+struct PuncturedTreesView {
+  std::uint64_t iteration = 0;  // the session's count of silent iterations before this one
+  std::uint64_t trees = 0;
+  std::uint64_t depth = 0;
+  ByteView blocks;  // 16 * punctured_tree_blocks(trees, depth) bytes
+  [[nodiscard]] static PuncturedTreesView from_bytes(ByteView wire);
+  // The bytes before the blocks, for a sender that writes them in place.
+  [[nodiscard]] static Bytes header(std::uint64_t iteration, std::uint64_t trees, std::uint64_t depth);
+};
+
 }  // namespace privfin::ot

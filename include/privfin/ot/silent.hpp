@@ -1,0 +1,174 @@
+// privfin/ot/silent.hpp — silent OT: random correlated OTs from the LPN
+// assumption for a fraction of a bit each, after Ferret (Yang, Weng, Lan,
+// Zhang, Wang, "Ferret: Fast Extension for coRRElated oT with small
+// communication", CCS 2020, ePrint 2020/924), semi-honest variant, primal
+// LPN with regular noise.
+//
+//   // party 0 (offers)                               // party 1 (chooses)
+//   ot::SilentSender s(extension_sender);             ot::SilentReceiver r(extension_receiver);
+//   s.correlated_ot(deltas, m0, width);               r.correlated_ot(choices, w, width);
+//   // choices come out of the receiver's call, uniform and private to it:
+//   // w[i] == m0[i] + choices[i] * deltas[i] (mod 2^w as CorrelationWidth says)
+//
+// A silent session sits on top of an IKNP session in the same direction
+// (extension.hpp: the same peer, the same Delta, the same tweak counter),
+// which it borrows for its life. Its constructor bootstraps: 75,384 IKNP
+// OTs (1.2 MB) feed one iteration of the small parameter set, whose
+// 607,232 outputs feed the first iteration of the main set. Every
+// iteration after that uses 606,659 of the previous iteration's outputs
+// (k for the LPN secret, one per tree level) and hands out the other
+// 10,001,981.
+//
+// One iteration of parameters (n, k, t, h), n = t * 2^h: from k + t*h
+// correlated OTs (q, t = q ^ x Delta), the sender expands t random GGM trees
+// of 2^h leaves (fixed-key AES, children pi_0(s) ^ s and pi_1(s) ^ s) and
+// sends, for each tree level, the XOR of the level's left and right
+// children, each masked by the hash of the level's base OT (the receiver,
+// whose choice bit names the side off its path, learns every node but its
+// path), and Delta ^ (XOR of the leaves). So the receiver learns every leaf
+// but one, at a point alpha it alone knows, and there it gets the sender's
+// leaf ^ Delta: w = v ^ e_alpha Delta. Then both sides add a local linear
+// code of the k LPN-secret OTs: output i is v_i (w_i) XORed with the OTs at
+// lpn_weight = 10 public pseudorandom positions in [0, k); the receiver's
+// choice bit is e_i XOR the same positions' choice bits, which LPN makes
+// look uniform. No round trip: one message from the sender per iteration.
+//
+// Parameters: ferret_main and ferret_bootstrap are emp-ot's Ferret sets for
+// regular noise (n = 10,608,640, k = 589,824, t = 1,295, h = 13; n =
+// 607,232, k = 69,454, t = 593, h = 10), chosen there for 128-bit security
+// against the LPN attacks known in 2020. SilentParameters with other values
+// are for tests: nothing checks their security.
+//
+// Security: semi-honest. A sender that sends wrong tree sums makes the
+// receiver's outputs wrong (and may learn from a later failure where the
+// receiver's point is, as in Ferret without its consistency check); the
+// receiver's choices stay hidden from the sender in any case. Use under
+// mpc::OtPreprocessing's semi-honest model, not SPDZ2k's.
+//
+// Costs per iteration of the main set: 1,295 x 27 blocks = 560 KB sent by
+// the sender (0.45 bits per output OT), 2 x 10.6 M fixed-key AES calls for
+// the trees on the sender, about the same on the receiver, and 10.6 M x 10
+// random reads of 16 bytes on each side for the code. Memory per side:
+// the iteration's outputs (170 MB) and the reserve (9.7 MB; the receiver
+// one byte per OT more), kept for the session's life. correlated_ot costs
+// what ExtensionSender::correlated_ot costs after the matrix (the hashes
+// and the corrections, CorrelationWidth as there).
+//
+// Errors: InvalidArgument for parameters that do not fit (n != t * 2^h,
+// h outside 1..20, t above max_silent_trees, fewer outputs than a
+// reserve, a bootstrap set too small for the main set's reserve) or for
+// spans of different sizes; DecodeError naming the peer for a malformed
+// message; ProtocolError naming the peer when the sender's iteration,
+// tree count or depth differs from this receiver's, or when the borrowed
+// session has aborted; NetworkError from the network. After an exception
+// the borrowed IKNP session refuses further use, and so does this one.
+//
+// Thread safety: one object, one thread; `base` must outlive it and must
+// not be used by anyone else while it lives. The outputs and the reserve are
+// wiped when the object is destroyed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "privfin/core/prg.hpp"
+#include "privfin/ot/block.hpp"
+#include "privfin/ot/extension.hpp"
+
+namespace privfin::ot {
+
+struct SilentParameters {
+  std::size_t outputs = 0;        // n = trees * 2^tree_depth: the noise vector and the iteration's outputs
+  std::size_t secret_length = 0;  // k: the LPN secret's length
+  std::size_t trees = 0;          // t: the noise's weight, one GGM tree per point
+  std::size_t tree_depth = 0;     // h: each tree has 2^h leaves
+
+  // Correlated OTs one iteration uses: the LPN secret and one per tree level.
+  [[nodiscard]] constexpr std::size_t reserve() const noexcept { return secret_length + trees * tree_depth; }
+  // Correlated OTs one iteration hands out when it feeds the next.
+  [[nodiscard]] constexpr std::size_t yield() const noexcept { return outputs - reserve(); }
+};
+
+inline constexpr SilentParameters ferret_main{10'608'640, 589'824, 1'295, 13};
+inline constexpr SilentParameters ferret_bootstrap{607'232, 69'454, 593, 10};
+// Nonzero positions per column of the LPN code.
+inline constexpr std::size_t lpn_weight = 10;
+
+// InvalidArgument naming the first thing wrong with (main, bootstrap).
+void check_silent_parameters(const SilentParameters& main, const SilentParameters& bootstrap);
+
+class SilentSender {
+ public:
+  // Bootstraps from `base` (IKNP, as the sender): talks to base.peer().
+  explicit SilentSender(ExtensionSender& base, const SilentParameters& main = ferret_main,
+                        const SilentParameters& bootstrap = ferret_bootstrap);
+  SilentSender(SilentSender&&) noexcept = default;
+  SilentSender& operator=(SilentSender&&) noexcept = default;
+  SilentSender(const SilentSender&) = delete;
+  SilentSender& operator=(const SilentSender&) = delete;
+  ~SilentSender();
+
+  // q.size() random correlated OTs: the receiver gets choice x_i and
+  // q[i] ^ x_i * Delta. InvalidArgument for an empty span.
+  void random_cot(std::span<Block> q);
+  // As ExtensionSender::correlated_ot, but the receiver's choices are random
+  // (it learns them from its own call). No round trip.
+  void correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                     CorrelationWidth width = CorrelationWidth::full);
+
+  [[nodiscard]] std::size_t peer() const noexcept { return base_->peer(); }
+  // Iterations run so far, the bootstrap's included.
+  [[nodiscard]] std::uint64_t iterations() const noexcept { return iteration_; }
+
+ private:
+  void iterate(const SilentParameters& p, std::span<const Block> base_cots);
+  void take(std::span<Block> out);
+
+  ExtensionSender* base_;
+  SilentParameters main_;
+  Prg prg_;
+  std::uint64_t iteration_ = 0;
+  std::vector<Block> outputs_;   // the last iteration's outputs
+  std::vector<Block> reserve_;   // what the next iteration uses
+  std::size_t next_ = 0;         // outputs_[next_, end) are still to hand out
+};
+
+class SilentReceiver {
+ public:
+  // Bootstraps from `base` (IKNP, as the receiver): talks to base.peer().
+  explicit SilentReceiver(ExtensionReceiver& base, const SilentParameters& main = ferret_main,
+                          const SilentParameters& bootstrap = ferret_bootstrap);
+  SilentReceiver(SilentReceiver&&) noexcept = default;
+  SilentReceiver& operator=(SilentReceiver&&) noexcept = default;
+  SilentReceiver(const SilentReceiver&) = delete;
+  SilentReceiver& operator=(const SilentReceiver&) = delete;
+  ~SilentReceiver();
+
+  // The sender's random_cot: t[i] = q[i] ^ choices[i] * Delta, choices
+  // uniform. InvalidArgument unless the spans have the same, nonzero size.
+  void random_cot(std::span<bool> choices, std::span<Block> t);
+  // The sender's correlated_ot: out[i] = m0[i] + choices[i] * correlations[i]
+  // with `choices` written here. InvalidArgument unless the sizes agree.
+  void correlated_ot(std::span<bool> choices, std::span<std::uint64_t> out,
+                     CorrelationWidth width = CorrelationWidth::full);
+
+  [[nodiscard]] std::size_t peer() const noexcept { return base_->peer(); }
+  [[nodiscard]] std::uint64_t iterations() const noexcept { return iteration_; }
+
+ private:
+  void iterate(const SilentParameters& p, std::span<const Block> base_cots, std::span<const std::uint8_t> base_bits);
+  void take(std::span<bool> choices, std::span<Block> out);
+
+  ExtensionReceiver* base_;
+  SilentParameters main_;
+  std::uint64_t iteration_ = 0;
+  std::vector<Block> outputs_;
+  std::vector<std::uint8_t> output_bits_;  // the choice bit of each output, 0 or 1
+  std::vector<Block> reserve_;
+  std::vector<std::uint8_t> reserve_bits_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace privfin::ot

@@ -1,0 +1,472 @@
+// Silent OT (Ferret, semi-honest, primal LPN with regular noise); see
+// include/privfin/ot/silent.hpp for the protocol, parameters and costs.
+#include "privfin/ot/silent.hpp"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "privfin/core/error.hpp"
+#include "privfin/core/hash.hpp"
+#include "privfin/net/network.hpp"
+#include "privfin/ot/messages.hpp"
+
+namespace privfin::ot {
+namespace {
+
+// OTs per step of correlated_ot: the extension's batch, a multiple of 64 as
+// the Gilboa widths need.
+constexpr std::size_t step = std::size_t{1} << 16;
+
+// AES-128 under a fixed public key, in ECB over blocks: one permutation of
+// the GGM tree's length doubling.
+class FixedKeyAes {
+ public:
+  explicit FixedKeyAes(std::string_view label) {
+    const auto digest = Sha256::hash(as_bytes(label));
+    ctx_ = EVP_CIPHER_CTX_new();
+    if (ctx_ == nullptr) throw Error("ot silent: EVP_CIPHER_CTX_new failed");
+    if (EVP_EncryptInit_ex(ctx_, EVP_aes_128_ecb(), nullptr, reinterpret_cast<const unsigned char*>(digest.data()),
+                           nullptr) != 1 ||
+        EVP_CIPHER_CTX_set_padding(ctx_, 0) != 1) {
+      EVP_CIPHER_CTX_free(ctx_);
+      throw Error("ot silent: AES-128 key setup failed");
+    }
+  }
+  FixedKeyAes(const FixedKeyAes&) = delete;
+  FixedKeyAes& operator=(const FixedKeyAes&) = delete;
+  ~FixedKeyAes() { EVP_CIPHER_CTX_free(ctx_); }
+
+  void encrypt(std::span<const Block> in, std::span<Block> out) {
+    int len = 0;
+    const int bytes = static_cast<int>(in.size() * sizeof(Block));
+    if (EVP_EncryptUpdate(ctx_, reinterpret_cast<unsigned char*>(out.data()), &len,
+                          reinterpret_cast<const unsigned char*>(in.data()), bytes) != 1 ||
+        len != bytes) {
+      throw Error("ot silent: AES-128 failed");
+    }
+  }
+
+ private:
+  EVP_CIPHER_CTX* ctx_ = nullptr;
+};
+
+// The GGM tree's length-doubling PRG, G(s) = (pi_0(s) ^ s, pi_1(s) ^ s),
+// and the tree expansion both sides share.
+class TreeExpander {
+ public:
+  explicit TreeExpander(std::size_t depth)
+      : left_("privfin silent ggm left v1"), right_("privfin silent ggm right v1"),
+        parents_(std::size_t{1} << (depth - 1)) {}
+
+  // The level below `nodes[0, width)` into nodes[0, 2 * width).
+  void expand_level(std::span<Block> nodes, std::size_t width) {
+    std::copy_n(nodes.begin(), width, parents_.begin());
+    for (std::size_t at = 0; at < width; at += chunk) {
+      const std::size_t m = std::min(chunk, width - at);
+      const auto p = std::span<const Block>(parents_).subspan(at, m);
+      left_.encrypt(p, std::span(l_).first(m));
+      right_.encrypt(p, std::span(r_).first(m));
+      for (std::size_t i = 0; i < m; ++i) {
+        nodes[2 * (at + i)] = l_[i] ^ p[i];
+        nodes[2 * (at + i) + 1] = r_[i] ^ p[i];
+      }
+    }
+  }
+
+  ~TreeExpander() {
+    sodium_memzero(parents_.data(), parents_.size() * sizeof(Block));
+    sodium_memzero(l_.data(), sizeof(l_));
+    sodium_memzero(r_.data(), sizeof(r_));
+  }
+  TreeExpander(const TreeExpander&) = delete;
+  TreeExpander& operator=(const TreeExpander&) = delete;
+
+ private:
+  static constexpr std::size_t chunk = 256;
+  FixedKeyAes left_;
+  FixedKeyAes right_;
+  std::vector<Block> parents_;
+  std::array<Block, chunk> l_{};
+  std::array<Block, chunk> r_{};
+};
+
+// XOR of nodes[parity], nodes[parity + 2], ... below `width`.
+Block side_sum(std::span<const Block> nodes, std::size_t width, std::size_t parity) {
+  Block sum{};
+  for (std::size_t i = parity; i < width; i += 2) sum ^= nodes[i];
+  return sum;
+}
+
+Block xor_all(std::span<const Block> nodes) {
+  Block sum{};
+  for (const Block& b : nodes) sum ^= b;
+  return sum;
+}
+
+// The public LPN code: column i of the k x n matrix has lpn_weight
+// positions drawn from a PRG under a seed that depends only on (n, k), so
+// every party and every iteration of a parameter set uses the same code.
+// f(i, positions) is called for every output i in order.
+template <class F>
+void for_each_column(const SilentParameters& p, F&& f) {
+  const std::string label = "privfin silent lpn v1 n=" + std::to_string(p.outputs) +
+                            " k=" + std::to_string(p.secret_length);
+  const auto digest = Sha256::hash(as_bytes(label));
+  Prg::Seed seed{};
+  std::copy_n(digest.begin(), seed.size(), seed.begin());
+  Prg prg(seed);
+  constexpr std::size_t columns = 512;
+  std::array<std::uint32_t, columns * lpn_weight> raw{};
+  std::array<std::uint32_t, lpn_weight> positions{};
+  const std::uint64_t k = p.secret_length;
+  for (std::size_t first = 0; first < p.outputs; first += columns) {
+    const std::size_t m = std::min(columns, p.outputs - first);
+    prg.fill(std::span(raw).first(m * lpn_weight));
+    for (std::size_t i = 0; i < m; ++i) {
+      // A 32-bit draw scaled to [0, k): off uniform by at most k / 2^32.
+      for (std::size_t d = 0; d < lpn_weight; ++d) {
+        positions[d] = static_cast<std::uint32_t>((raw[i * lpn_weight + d] * k) >> 32);
+      }
+      f(first + i, positions);
+    }
+  }
+}
+
+template <class Message>
+Message decode_from(std::size_t peer, ByteView wire) {
+  try {
+    return Message::from_bytes(wire);
+  } catch (const DecodeError& e) {
+    throw DecodeError("party " + std::to_string(peer) + ": " + e.what());
+  }
+}
+
+// Marks the borrowed session aborted unless the scope completes.
+class AbortUnlessDone {
+ public:
+  explicit AbortUnlessDone(bool& aborted) : aborted_(aborted) { aborted_ = true; }
+  void done() { aborted_ = false; }
+  AbortUnlessDone(const AbortUnlessDone&) = delete;
+  AbortUnlessDone& operator=(const AbortUnlessDone&) = delete;
+  ~AbortUnlessDone() = default;
+
+ private:
+  bool& aborted_;
+};
+
+void check_sizes(std::size_t a, std::size_t b, const char* where) {
+  if (a == 0 || a != b) {
+    throw InvalidArgument(std::string(where) + ": sizes " + std::to_string(a) + " and " + std::to_string(b) +
+                          " (they must agree and not be 0)");
+  }
+}
+
+void wipe(std::vector<Block>& v) {
+  if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(Block));
+}
+
+void check_one(const SilentParameters& p, const char* which) {
+  const std::string name = std::string("ot silent parameters (") + which + "): ";
+  if (p.tree_depth < 1 || p.tree_depth > max_silent_depth) {
+    throw InvalidArgument(name + "tree depth " + std::to_string(p.tree_depth) + " is not in 1.." +
+                          std::to_string(max_silent_depth));
+  }
+  if (p.trees < 1 || p.trees > max_silent_trees) {
+    throw InvalidArgument(name + std::to_string(p.trees) + " trees is not in 1.." + std::to_string(max_silent_trees));
+  }
+  if (p.outputs != (p.trees << p.tree_depth)) {
+    throw InvalidArgument(name + std::to_string(p.outputs) + " outputs, but " + std::to_string(p.trees) +
+                          " trees of depth " + std::to_string(p.tree_depth) + " make " +
+                          std::to_string(p.trees << p.tree_depth));
+  }
+  if (p.secret_length < 1 || p.secret_length > 0xFFFF'FFFFU || p.reserve() >= p.outputs) {
+    throw InvalidArgument(name + "an LPN secret of " + std::to_string(p.secret_length) + " and a reserve of " +
+                          std::to_string(p.reserve()) + " for " + std::to_string(p.outputs) + " outputs");
+  }
+}
+
+}  // namespace
+
+void check_silent_parameters(const SilentParameters& main, const SilentParameters& bootstrap) {
+  check_one(main, "main");
+  check_one(bootstrap, "bootstrap");
+  if (bootstrap.outputs < main.reserve()) {
+    throw InvalidArgument("ot silent parameters: the bootstrap's " + std::to_string(bootstrap.outputs) +
+                          " outputs cannot feed the main set's reserve of " + std::to_string(main.reserve()));
+  }
+}
+
+// ------------------------------------------------------------------ sender
+
+SilentSender::SilentSender(ExtensionSender& base, const SilentParameters& main, const SilentParameters& bootstrap)
+    : base_(&base), main_(main), prg_(base.prg_.next_seed()) {
+  check_silent_parameters(main, bootstrap);
+  base_->usable();
+  AbortUnlessDone guard(base_->aborted_);
+  // The bootstrap's base OTs: IKNP rows, unhashed (q_i = t_i ^ r_i Delta).
+  std::vector<Block> cots(bootstrap.reserve());
+  for (std::size_t first = 0; first < cots.size(); first += step) {
+    const std::size_t n = std::min(step, cots.size() - first);
+    base_->receive_matrix(n);
+    base_->check_response();
+    std::copy_n(base_->rows_.begin(), n, cots.begin() + static_cast<std::ptrdiff_t>(first));
+  }
+  iterate(bootstrap, cots);
+  wipe(cots);
+  reserve_.assign(outputs_.begin(), outputs_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
+  next_ = main_.reserve();
+  guard.done();
+}
+
+SilentSender::~SilentSender() {
+  wipe(outputs_);
+  wipe(reserve_);
+}
+
+void SilentSender::iterate(const SilentParameters& p, std::span<const Block> base_cots) {
+  const std::size_t h = p.tree_depth;
+  const std::size_t leaves = std::size_t{1} << h;
+  const std::size_t k = p.secret_length;
+  const Block delta = base_->delta_;
+  // Level l of tree j is chosen by base OT k + j h + (l - 1); its two
+  // messages are H(q) and H(q ^ Delta) under a tweak that never repeats.
+  const auto tree_cots = base_cots.subspan(k, p.trees * h);
+  std::vector<Block> h0(tree_cots.size());
+  std::vector<Block> h1(tree_cots.size());
+  base_->hash_.hash(tree_cots, base_->next_index_, h0);
+  base_->hash_.hash(tree_cots, base_->next_index_, h1, delta);
+  base_->next_index_ += tree_cots.size();
+
+  const Bytes head = PuncturedTreesView::header(iteration_, p.trees, h);
+  const std::size_t bytes = 16 * punctured_tree_blocks(p.trees, h);
+  Bytes& wire = base_->wire_out_;
+  if (wire.size() < head.size() + bytes) wire.resize(head.size() + bytes);
+  std::copy(head.begin(), head.end(), wire.begin());
+  std::byte* out = wire.data() + head.size();
+  auto put = [&](const Block& b) {
+    const auto raw = b.to_bytes();
+    std::memcpy(out, raw.data(), raw.size());
+    out += raw.size();
+  };
+
+  outputs_.resize(p.outputs);
+  TreeExpander expander(h);
+  for (std::size_t j = 0; j < p.trees; ++j) {
+    const auto nodes = std::span(outputs_).subspan(j * leaves, leaves);
+    prg_.fill(nodes.first(1));  // the root
+    for (std::size_t l = 1; l <= h; ++l) {
+      const std::size_t width = std::size_t{1} << l;
+      expander.expand_level(nodes, width / 2);
+      put(side_sum(nodes, width, 0) ^ h0[j * h + l - 1]);
+      put(side_sum(nodes, width, 1) ^ h1[j * h + l - 1]);
+    }
+    put(delta ^ xor_all(nodes));
+  }
+  wipe(h0);
+  wipe(h1);
+  base_->net_->send_message(base_->peer_, ByteView(wire).first(head.size() + bytes));
+  base_->net_->flush();
+
+  // y_i = v_i ^ (the LPN secret's q at the column's positions).
+  const auto secret = base_cots.first(k);
+  for_each_column(p, [&](std::size_t i, const std::array<std::uint32_t, lpn_weight>& at) {
+    Block acc = outputs_[i];
+    for (const std::uint32_t r : at) acc ^= secret[r];
+    outputs_[i] = acc;
+  });
+  ++iteration_;
+}
+
+void SilentSender::take(std::span<Block> out) {
+  std::size_t filled = 0;
+  while (filled < out.size()) {
+    if (next_ == outputs_.size()) {
+      iterate(main_, reserve_);
+      std::copy_n(outputs_.begin(), main_.reserve(), reserve_.begin());
+      next_ = main_.reserve();
+    }
+    const std::size_t n = std::min(out.size() - filled, outputs_.size() - next_);
+    std::copy_n(outputs_.begin() + static_cast<std::ptrdiff_t>(next_), n,
+                out.begin() + static_cast<std::ptrdiff_t>(filled));
+    next_ += n;
+    filled += n;
+  }
+}
+
+void SilentSender::random_cot(std::span<Block> q) {
+  base_->usable();
+  check_sizes(q.size(), q.size(), "ot::SilentSender::random_cot");
+  AbortUnlessDone guard(base_->aborted_);
+  take(q);
+  guard.done();
+}
+
+void SilentSender::correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                                 CorrelationWidth width) {
+  base_->usable();
+  check_sizes(correlations.size(), m0.size(), "ot::SilentSender::correlated_ot");
+  AbortUnlessDone guard(base_->aborted_);
+  for (std::size_t first = 0; first < correlations.size(); first += step) {
+    const std::size_t n = std::min(step, correlations.size() - first);
+    base_->rows_.resize(std::max(base_->rows_.size(), n));
+    take(std::span(base_->rows_).first(n));
+    base_->batch_ = n;
+    base_->send_corrections(correlations.subspan(first, n), m0.subspan(first, n), width);
+  }
+  base_->net_->flush();
+  guard.done();
+}
+
+// ---------------------------------------------------------------- receiver
+
+SilentReceiver::SilentReceiver(ExtensionReceiver& base, const SilentParameters& main,
+                               const SilentParameters& bootstrap)
+    : base_(&base), main_(main) {
+  check_silent_parameters(main, bootstrap);
+  base_->usable();
+  AbortUnlessDone guard(base_->aborted_);
+  const std::size_t m = bootstrap.reserve();
+  std::vector<Block> cots(m);
+  std::vector<std::uint8_t> bits(m);
+  base_->prg_.fill(std::span(bits));
+  for (auto& b : bits) b &= 1U;
+  const auto choices = std::make_unique<bool[]>(step);
+  for (std::size_t first = 0; first < m; first += step) {
+    const std::size_t n = std::min(step, m - first);
+    for (std::size_t i = 0; i < n; ++i) choices[i] = bits[first + i] != 0;
+    base_->send_matrix(std::span<const bool>(choices.get(), n));
+    base_->answer_challenge();
+    std::copy_n(base_->rows_.begin(), n, cots.begin() + static_cast<std::ptrdiff_t>(first));
+  }
+  sodium_memzero(choices.get(), step * sizeof(bool));
+  iterate(bootstrap, cots, bits);
+  wipe(cots);
+  sodium_memzero(bits.data(), bits.size());
+  reserve_.assign(outputs_.begin(), outputs_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
+  reserve_bits_.assign(output_bits_.begin(), output_bits_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
+  next_ = main_.reserve();
+  guard.done();
+}
+
+SilentReceiver::~SilentReceiver() {
+  wipe(outputs_);
+  wipe(reserve_);
+  if (!output_bits_.empty()) sodium_memzero(output_bits_.data(), output_bits_.size());
+  if (!reserve_bits_.empty()) sodium_memzero(reserve_bits_.data(), reserve_bits_.size());
+}
+
+void SilentReceiver::iterate(const SilentParameters& p, std::span<const Block> base_cots,
+                             std::span<const std::uint8_t> base_bits) {
+  const std::size_t h = p.tree_depth;
+  const std::size_t leaves = std::size_t{1} << h;
+  const std::size_t k = p.secret_length;
+  const std::size_t peer = base_->peer_;
+  const auto tree_cots = base_cots.subspan(k, p.trees * h);
+  const auto tree_bits = base_bits.subspan(k, p.trees * h);
+  std::vector<Block> ht(tree_cots.size());
+  base_->hash_.hash(tree_cots, base_->next_index_, ht);
+  base_->next_index_ += tree_cots.size();
+
+  const std::size_t bytes = 16 * punctured_tree_blocks(p.trees, h);
+  const auto msg = decode_from<PuncturedTreesView>(peer, base_->net_->receive_message_into(peer, 32 + bytes,
+                                                                                            base_->wire_in_));
+  if (msg.iteration != iteration_ || msg.trees != p.trees || msg.depth != h) {
+    throw ProtocolError(peer, "silent OT: expected iteration " + std::to_string(iteration_) + " of " +
+                                  std::to_string(p.trees) + " trees of depth " + std::to_string(h) +
+                                  ", the sender sent iteration " + std::to_string(msg.iteration) + " of " +
+                                  std::to_string(msg.trees) + " of depth " + std::to_string(msg.depth));
+  }
+  const std::byte* in = msg.blocks.data();
+  auto get = [&](std::size_t index) { return Block::from_bytes(ByteView(in + 16 * index, 16)); };
+
+  outputs_.resize(p.outputs);
+  output_bits_.assign(p.outputs, 0);
+  TreeExpander expander(h);
+  for (std::size_t j = 0; j < p.trees; ++j) {
+    const auto nodes = std::span(outputs_).subspan(j * leaves, leaves);
+    const std::size_t first_block = j * (2 * h + 1);
+    // The point: bit l of alpha (from the top) is the side off which this
+    // party's choice bit for level l does not lead.
+    std::size_t path = 0;  // the node on alpha's path at the level
+    nodes[0] = Block{};    // the root, unknown
+    for (std::size_t l = 1; l <= h; ++l) {
+      const std::size_t width = std::size_t{1} << l;
+      expander.expand_level(nodes, width / 2);
+      const std::size_t known_side = tree_bits[j * h + l - 1];
+      path = 2 * path + (1 - known_side);
+      const std::size_t sibling = path ^ 1U;
+      // The path node's children are garbage (it was unknown): the sibling
+      // comes from its side's sum, the path node stays unknown.
+      const Block side = get(first_block + 2 * (l - 1) + known_side) ^ ht[j * h + l - 1];
+      nodes[sibling] = side ^ side_sum(nodes, width, known_side) ^ nodes[sibling];
+      nodes[path] = Block{};
+    }
+    // The sender's last block is Delta ^ (XOR of its leaves).
+    nodes[path] = get(first_block + 2 * h) ^ xor_all(nodes);
+    output_bits_[j * leaves + path] = 1;
+  }
+  wipe(ht);
+
+  const auto secret = base_cots.first(k);
+  const auto secret_bits = base_bits.first(k);
+  for_each_column(p, [&](std::size_t i, const std::array<std::uint32_t, lpn_weight>& at) {
+    Block acc = outputs_[i];
+    std::uint8_t bit = output_bits_[i];
+    for (const std::uint32_t r : at) {
+      acc ^= secret[r];
+      bit ^= secret_bits[r];
+    }
+    outputs_[i] = acc;
+    output_bits_[i] = bit;
+  });
+  ++iteration_;
+}
+
+void SilentReceiver::take(std::span<bool> choices, std::span<Block> out) {
+  std::size_t filled = 0;
+  while (filled < out.size()) {
+    if (next_ == outputs_.size()) {
+      iterate(main_, reserve_, reserve_bits_);
+      std::copy_n(outputs_.begin(), main_.reserve(), reserve_.begin());
+      std::copy_n(output_bits_.begin(), main_.reserve(), reserve_bits_.begin());
+      next_ = main_.reserve();
+    }
+    const std::size_t n = std::min(out.size() - filled, outputs_.size() - next_);
+    for (std::size_t i = 0; i < n; ++i) {
+      out[filled + i] = outputs_[next_ + i];
+      choices[filled + i] = output_bits_[next_ + i] != 0;
+    }
+    next_ += n;
+    filled += n;
+  }
+}
+
+void SilentReceiver::random_cot(std::span<bool> choices, std::span<Block> t) {
+  base_->usable();
+  check_sizes(choices.size(), t.size(), "ot::SilentReceiver::random_cot");
+  AbortUnlessDone guard(base_->aborted_);
+  take(choices, t);
+  guard.done();
+}
+
+void SilentReceiver::correlated_ot(std::span<bool> choices, std::span<std::uint64_t> out, CorrelationWidth width) {
+  base_->usable();
+  check_sizes(choices.size(), out.size(), "ot::SilentReceiver::correlated_ot");
+  AbortUnlessDone guard(base_->aborted_);
+  for (std::size_t first = 0; first < choices.size(); first += step) {
+    const std::size_t n = std::min(step, choices.size() - first);
+    base_->rows_.resize(std::max(base_->rows_.size(), n));
+    take(choices.subspan(first, n), std::span(base_->rows_).first(n));
+    base_->batch_ = n;
+    base_->receive_corrections(choices.subspan(first, n), out.subspan(first, n), width);
+  }
+  guard.done();
+}
+
+}  // namespace privfin::ot

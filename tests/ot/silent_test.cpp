@@ -1,0 +1,249 @@
+// Silent OT (Ferret): outputs against the ideal functionality of random
+// correlated OT and of correlated OT with random choices, across several
+// iterations, with small test parameters and once with the real ones;
+// parameter checks; a malformed or mismatched iteration refused naming the
+// peer.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <bit>
+#include <optional>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ot/ot_test_support.hpp"
+#include "privfin/ot/extension.hpp"
+#include "privfin/ot/messages.hpp"
+#include "privfin/ot/silent.hpp"
+#include "support/local_parties.hpp"
+
+using namespace privfin;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Small and insecure, so that a test runs several iterations in little time.
+constexpr ot::SilentParameters test_main{std::size_t{16} << 10, 2000, 16, 10};
+constexpr ot::SilentParameters test_bootstrap{std::size_t{8} << 9, 1000, 8, 9};
+
+std::unique_ptr<bool[]> bools(std::size_t n) { return std::make_unique<bool[]>(n); }
+
+// Checks t[i] == q[i] ^ x[i] * Delta for one Delta, and that about half the
+// choices are 1. Returns the number of violations.
+std::size_t cot_violations(std::span<const ot::Block> q, std::span<const bool> x, std::span<const ot::Block> t) {
+  std::size_t bad = 0;
+  std::size_t ones = 0;
+  std::optional<ot::Block> delta;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (!x[i]) {
+      bad += t[i] == q[i] ? 0U : 1U;
+      continue;
+    }
+    ++ones;
+    const ot::Block d = q[i] ^ t[i];
+    if (!delta) delta = d;
+    bad += d == *delta ? 0U : 1U;
+  }
+  if (delta) bad += *delta == ot::Block{} ? 1U : 0U;
+  const double fraction = static_cast<double>(ones) / static_cast<double>(q.size());
+  if (q.size() >= 10000 && (fraction < 0.48 || fraction > 0.52)) ++bad;
+  return bad;
+}
+
+}  // namespace
+
+TEST_CASE("silent OT: random correlated OTs over several iterations match the ideal functionality", "[ot][silent]") {
+  // 50,000 OTs: the bootstrap's leftover, then three main iterations.
+  const std::size_t count = GENERATE(std::size_t{1}, std::size_t{5000}, std::size_t{50000});
+  INFO("count " << count);
+  std::vector<ot::Block> q(count), t(count), q2(count), t2(count);
+  const auto x = bools(count);
+  const auto x2 = bools(count);
+  std::uint64_t iterations = 0;
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(7100 + i));
+    if (i == 0) {
+      ot::ExtensionSender base(net, 1, p);
+      ot::SilentSender s(base, test_main, test_bootstrap);
+      s.random_cot(q);
+      s.random_cot(q2);
+      iterations = s.iterations();
+    } else {
+      ot::ExtensionReceiver base(net, 0, p);
+      ot::SilentReceiver r(base, test_main, test_bootstrap);
+      r.random_cot(std::span(x.get(), count), t);
+      r.random_cot(std::span(x2.get(), count), t2);
+    }
+  });
+  test::rethrow_first(errors);
+  CHECK(cot_violations(q, std::span<const bool>(x.get(), count), t) == 0);
+  CHECK(cot_violations(q2, std::span<const bool>(x2.get(), count), t2) == 0);
+  // The same Delta in both calls, and no output handed out twice.
+  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
+  for (const auto* v : {&q, &q2}) {
+    for (const auto& b : *v) seen.emplace(b.lo, b.hi);
+  }
+  CHECK(seen.size() == 2 * count);
+  if (count == 50000) CHECK(iterations == 1 + (2 * count - (test_bootstrap.outputs - test_main.reserve()) +
+                                               test_main.yield() - 1) / test_main.yield());
+}
+
+TEST_CASE("silent OT: correlated OTs with random choices, in every width", "[ot][silent]") {
+  const auto width = GENERATE(ot::CorrelationWidth::full, ot::CorrelationWidth::gilboa, ot::CorrelationWidth::bits);
+  const std::size_t count = 70000;  // more than one step of 65,536
+  INFO("width " << static_cast<int>(width));
+  Prg prg(test::seed_of(7200));
+  std::vector<std::uint64_t> correlations(count), m0(count), out(count);
+  prg.fill(std::span(correlations));
+  const auto x = bools(count);
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(7300 + i));
+    if (i == 0) {
+      ot::ExtensionSender base(net, 1, p);
+      ot::SilentSender s(base, test_main, test_bootstrap);
+      s.correlated_ot(correlations, m0, width);
+    } else {
+      ot::ExtensionReceiver base(net, 0, p);
+      ot::SilentReceiver r(base, test_main, test_bootstrap);
+      r.correlated_ot(std::span(x.get(), count), out, width);
+    }
+  });
+  test::rethrow_first(errors);
+  std::size_t bad = 0;
+  std::size_t ones = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const unsigned bits = width == ot::CorrelationWidth::full ? 64
+                          : width == ot::CorrelationWidth::bits ? 1
+                                                                 : 64 - static_cast<unsigned>(k % 64);
+    const std::uint64_t mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    ones += x[k] ? 1U : 0U;
+    bad += out[k] == ((m0[k] + (x[k] ? correlations[k] : 0)) & mask) ? 0U : 1U;
+    bad += m0[k] <= mask ? 0U : 1U;
+  }
+  CHECK(bad == 0);
+  CHECK(ones > count * 48 / 100);
+  CHECK(ones < count * 52 / 100);
+}
+
+TEST_CASE("silent OT: the real parameters (Ferret's sets) give correct correlations", "[ot][silent]") {
+  // The bootstrap's leftover is 573 OTs: 200,000 runs one main iteration.
+  const std::size_t count = 200000;
+  std::vector<ot::Block> q(count), t(count);
+  const auto x = bools(count);
+  const auto errors = test::run_local_parties(
+      2,
+      [&](std::size_t i, net::Network& net) {
+        Prg p(test::seed_of(7400 + i));
+        if (i == 0) {
+          ot::ExtensionSender base(net, 1, p);
+          ot::SilentSender s(base);
+          s.random_cot(q);
+          CHECK(s.iterations() == 2);
+        } else {
+          ot::ExtensionReceiver base(net, 0, p);
+          ot::SilentReceiver r(base);
+          r.random_cot(std::span(x.get(), count), t);
+          CHECK(r.iterations() == 2);
+        }
+      },
+      {.receive_timeout = 60'000ms});
+  test::rethrow_first(errors);
+  CHECK(cot_violations(q, std::span<const bool>(x.get(), count), t) == 0);
+}
+
+TEST_CASE("silent OT: parameters are checked", "[ot][silent]") {
+  CHECK_NOTHROW(ot::check_silent_parameters(ot::ferret_main, ot::ferret_bootstrap));
+  CHECK_NOTHROW(ot::check_silent_parameters(test_main, test_bootstrap));
+  CHECK(ot::ferret_main.reserve() == 606'659);
+  CHECK(ot::ferret_bootstrap.reserve() == 75'384);
+  auto bad = test_main;
+  bad.outputs += 1;  // not trees * 2^depth
+  CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("trees of depth"));
+  bad = test_main;
+  bad.tree_depth = 21;
+  CHECK_THROWS_AS(ot::check_silent_parameters(bad, test_bootstrap), InvalidArgument);
+  bad = test_main;
+  bad.secret_length = bad.outputs;  // no yield
+  CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("reserve"));
+  CHECK_THROWS_WITH(ot::check_silent_parameters(ot::ferret_main, test_bootstrap),
+                    Catch::Contains("cannot feed"));
+}
+
+TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the sender", "[ot][silent]") {
+  SECTION("a garbage tree message") {
+    // The sender's sends: base OTs (2 messages of 2 calls), then the IKNP
+    // bootstrap (matrix and challenge per step: 2 steps), then the trees.
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t i, net::Network& net) {
+          Prg p(test::seed_of(7500 + i));
+          if (i == 0) {
+            test::TamperingNetwork bad(net, [](std::size_t, Bytes& data) {
+              // The tree message is the only one this long from the sender.
+              if (data.size() == 16 * ot::punctured_tree_blocks(test_bootstrap.trees, test_bootstrap.tree_depth) + 4) {
+                data[2] = std::byte{0};  // zero trees
+              }
+            });
+            ot::ExtensionSender base(bad, 1, p);
+            ot::SilentSender s(base, test_main, test_bootstrap);
+          } else {
+            ot::ExtensionReceiver base(net, 0, p);
+            ot::SilentReceiver r(base, test_main, test_bootstrap);
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[1]);
+    CHECK_THROWS_AS(std::rethrow_exception(errors[1]), DecodeError);
+    CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") && Catch::Contains("tree count"));
+  }
+  SECTION("another parameter set") {
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t i, net::Network& net) {
+          Prg p(test::seed_of(7600 + i));
+          if (i == 0) {
+            auto other = test_bootstrap;
+            other.trees = 4;
+            other.outputs = other.trees << other.tree_depth;
+            other.secret_length = 1036;  // the same reserve of base OTs (1,072), another tree count
+            ot::ExtensionSender base(net, 1, p);
+            ot::SilentSender s(base, {std::size_t{16} << 10, 1000, 16, 10}, other);
+          } else {
+            ot::ExtensionReceiver base(net, 0, p);
+            ot::SilentReceiver r(base, test_main, test_bootstrap);
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[1]);
+    CHECK_THROWS_AS(std::rethrow_exception(errors[1]), ProtocolError);
+    CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") && Catch::Contains("8 trees"));
+  }
+  SECTION("after an error the borrowed session refuses further use") {
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t i, net::Network& net) {
+          Prg p(test::seed_of(7700 + i));
+          if (i == 0) {
+            ot::ExtensionSender base(net, 1, p);
+            ot::SilentSender s(base, test_main, test_bootstrap);
+            std::vector<std::uint64_t> c(10), m0(10);
+            s.correlated_ot(c, m0, ot::CorrelationWidth::full);
+          } else {
+            ot::ExtensionReceiver base(net, 0, p);
+            ot::SilentReceiver r(base, test_main, test_bootstrap);
+            const auto x = bools(10);
+            std::vector<std::uint64_t> out(10);
+            // The sender sent full words; a bits-width call sees another kind.
+            CHECK_THROWS_AS(r.correlated_ot(std::span(x.get(), 10), out, ot::CorrelationWidth::bits), ProtocolError);
+            CHECK_THROWS_WITH(r.correlated_ot(std::span(x.get(), 10), out), Catch::Contains("aborted"));
+            const std::array<bool, 4> c{};
+            CHECK_THROWS_WITH(base.random_ot(c), Catch::Contains("aborted"));
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    test::rethrow_first(errors);
+  }
+}
