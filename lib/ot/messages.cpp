@@ -182,6 +182,7 @@ std::size_t masked_payload_bytes(MaskedMessages::Kind kind, std::uint64_t count)
       return (bits + 7) / 8;
     }
     case MaskedMessages::Kind::correlated_bits:
+    case MaskedMessages::Kind::choice_flips:
       return (count + 7) / 8;
   }
   throw InvalidArgument("ot::masked_payload_bytes: unknown kind " + std::to_string(static_cast<unsigned>(kind)));
@@ -194,7 +195,7 @@ MaskedMessagesView MaskedMessagesView::from_bytes(ByteView wire) {
   const std::size_t at = r.offset();
   const std::uint8_t kind = r.u8("masked messages kind");
   if (kind < static_cast<std::uint8_t>(MaskedMessages::Kind::chosen_blocks) ||
-      kind > static_cast<std::uint8_t>(MaskedMessages::Kind::correlated_bits)) {
+      kind > static_cast<std::uint8_t>(MaskedMessages::Kind::choice_flips)) {
     throw DecodeError("masked messages kind at byte " + std::to_string(at) + ": unknown kind " +
                       std::to_string(kind));
   }

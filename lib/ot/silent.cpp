@@ -309,18 +309,47 @@ void SilentSender::random_cot(std::span<Block> q) {
 
 void SilentSender::correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
                                  CorrelationWidth width) {
+  SilentExchange job;
+  job.sender = this;
+  job.correlations = correlations;
+  job.m0 = m0;
+  job.width = width;
+  silent_correlated_exchange(std::span(&job, 1));
+}
+
+bool& SilentSender::usable_session() {
   base_->usable();
-  check_sizes(correlations.size(), m0.size(), "ot::SilentSender::correlated_ot");
-  AbortUnlessDone guard(base_->aborted_);
-  for (std::size_t first = 0; first < correlations.size(); first += step) {
-    const std::size_t n = std::min(step, correlations.size() - first);
-    base_->rows_.resize(std::max(base_->rows_.size(), n));
-    take(std::span(base_->rows_).first(n));
-    base_->batch_ = n;
-    base_->send_corrections(correlations.subspan(first, n), m0.subspan(first, n), width);
+  return base_->aborted_;
+}
+
+void SilentSender::flush() { base_->net_->flush(); }
+
+void SilentSender::fill_rows(std::size_t n) {
+  base_->rows_.resize(std::max(base_->rows_.size(), n));
+  take(std::span(base_->rows_).first(n));
+  base_->batch_ = n;
+}
+
+void SilentSender::apply_flips() {
+  const std::size_t n = base_->batch_;
+  const std::size_t peer = base_->peer_;
+  const auto msg = decode_from<MaskedMessagesView>(
+      peer, base_->net_->receive_message_into(peer, 16 + step / 8, base_->wire_in_));
+  if (msg.kind != MaskedMessages::Kind::choice_flips || msg.count != n) {
+    throw ProtocolError(peer, "silent OT: expected the receiver's " + std::to_string(n) +
+                                  " choice flips, it sent another kind or count");
   }
-  base_->net_->flush();
-  guard.done();
+  // t = q ^ x Delta = (q ^ f Delta) ^ y Delta with f = x ^ y.
+  const Block delta = base_->delta_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool flip = ((static_cast<unsigned>(msg.payload[i / 8]) >> (i % 8)) & 1U) != 0;
+    base_->rows_[i] ^= delta & Block::mask(flip);
+  }
+}
+
+void SilentSender::send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                                    CorrelationWidth width) {
+  base_->send_corrections(correlations, m0, width);
 }
 
 // ---------------------------------------------------------------- receiver
@@ -456,17 +485,123 @@ void SilentReceiver::random_cot(std::span<bool> choices, std::span<Block> t) {
 }
 
 void SilentReceiver::correlated_ot(std::span<bool> choices, std::span<std::uint64_t> out, CorrelationWidth width) {
-  base_->usable();
-  check_sizes(choices.size(), out.size(), "ot::SilentReceiver::correlated_ot");
-  AbortUnlessDone guard(base_->aborted_);
-  for (std::size_t first = 0; first < choices.size(); first += step) {
-    const std::size_t n = std::min(step, choices.size() - first);
-    base_->rows_.resize(std::max(base_->rows_.size(), n));
-    take(choices.subspan(first, n), std::span(base_->rows_).first(n));
-    base_->batch_ = n;
-    base_->receive_corrections(choices.subspan(first, n), out.subspan(first, n), width);
-  }
-  guard.done();
+  SilentExchange job;
+  job.receiver = this;
+  job.choices = choices;
+  job.chosen = out;
+  job.width = width;
+  silent_correlated_exchange(std::span(&job, 1));
 }
+
+bool& SilentReceiver::usable_session() {
+  base_->usable();
+  return base_->aborted_;
+}
+
+void SilentReceiver::fill_rows(std::span<bool> choices, bool choose) {
+  const std::size_t n = choices.size();
+  base_->rows_.resize(std::max(base_->rows_.size(), n));
+  base_->batch_ = n;
+  const auto rows = std::span(base_->rows_).first(n);
+  if (!choose) {
+    take(choices, rows);
+    return;
+  }
+  if (!random_choices_) random_choices_ = std::make_unique<bool[]>(step);
+  const std::span<bool> x(random_choices_.get(), n);
+  take(x, rows);
+  const Bytes head = MaskedMessages::header(MaskedMessages::Kind::choice_flips, n);
+  Bytes& wire = base_->wire_out_;
+  const std::size_t bytes = masked_payload_bytes(MaskedMessages::Kind::choice_flips, n);
+  if (wire.size() < head.size() + bytes) wire.resize(head.size() + bytes);
+  std::copy(head.begin(), head.end(), wire.begin());
+  std::byte* flips = wire.data() + head.size();
+  std::fill_n(flips, bytes, std::byte{0});
+  for (std::size_t i = 0; i < n; ++i) {
+    flips[i / 8] |= static_cast<std::byte>(static_cast<unsigned>(x[i] != choices[i]) << (i % 8));
+  }
+  sodium_memzero(x.data(), n * sizeof(bool));
+  base_->net_->send_message(base_->peer_, ByteView(wire).first(head.size() + bytes));
+}
+
+void SilentReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out,
+                                         CorrelationWidth width) {
+  base_->receive_corrections(choices, out, width);
+}
+
+// ------------------------------------------------------------ both directions
+
+namespace detail {
+
+class SilentExchangeRun {
+ public:
+  static void run(std::span<const SilentExchange> jobs) {
+    check(jobs);
+    std::vector<bool*> flags;
+    for (const auto& j : jobs) {
+      if (j.sender != nullptr) flags.push_back(&j.sender->usable_session());
+      if (j.receiver != nullptr) flags.push_back(&j.receiver->usable_session());
+    }
+    // Every session aborts unless the whole call completes.
+    for (bool* f : flags) *f = true;
+    std::size_t total = 0;
+    for (const auto& j : jobs) total = std::max({total, j.correlations.size(), j.choices.size()});
+    for (std::size_t first = 0; first < total; first += step) {
+      const auto sending = [&](const SilentExchange& j) { return j.sender != nullptr && first < j.correlations.size(); };
+      const auto receiving = [&](const SilentExchange& j) { return j.receiver != nullptr && first < j.choices.size(); };
+      const auto count = [&](std::size_t size) { return std::min(step, size - first); };
+      for (const auto& j : jobs) {
+        if (sending(j)) j.sender->fill_rows(count(j.correlations.size()));
+      }
+      for (const auto& j : jobs) {
+        if (receiving(j)) j.receiver->fill_rows(j.choices.subspan(first, count(j.choices.size())), j.choose);
+      }
+      for (const auto& j : jobs) {
+        if (!sending(j)) continue;
+        const std::size_t n = count(j.correlations.size());
+        if (j.peer_chooses) j.sender->apply_flips();
+        j.sender->send_corrections(j.correlations.subspan(first, n), j.m0.subspan(first, n), j.width);
+      }
+      for (const auto& j : jobs) {
+        if (!receiving(j)) continue;
+        const std::size_t n = count(j.choices.size());
+        j.receiver->receive_corrections(j.choices.subspan(first, n), j.chosen.subspan(first, n), j.width);
+      }
+    }
+    for (const auto& j : jobs) {
+      if (j.sender != nullptr) j.sender->flush();
+    }
+    for (bool* f : flags) *f = false;
+  }
+
+ private:
+  static void check(std::span<const SilentExchange> jobs) {
+    std::vector<std::size_t> peers;
+    for (const auto& j : jobs) {
+      if (j.sender == nullptr && j.receiver == nullptr) {
+        throw InvalidArgument("ot::silent_correlated_exchange: a job without sessions");
+      }
+      if (j.sender != nullptr && j.receiver != nullptr && j.sender->peer() != j.receiver->peer()) {
+        throw InvalidArgument("ot::silent_correlated_exchange: a job's sessions talk to parties " +
+                              std::to_string(j.sender->peer()) + " and " + std::to_string(j.receiver->peer()));
+      }
+      if (j.correlations.size() != j.m0.size() || j.choices.size() != j.chosen.size() ||
+          (j.sender != nullptr && j.correlations.empty()) || (j.receiver != nullptr && j.choices.empty())) {
+        throw InvalidArgument("ot::silent_correlated_exchange: span sizes " + std::to_string(j.correlations.size()) +
+                              " / " + std::to_string(j.m0.size()) + " and " + std::to_string(j.choices.size()) +
+                              " / " + std::to_string(j.chosen.size()) + " (pairs must agree and not be 0)");
+      }
+      const std::size_t peer = j.sender != nullptr ? j.sender->peer() : j.receiver->peer();
+      if (std::find(peers.begin(), peers.end(), peer) != peers.end()) {
+        throw InvalidArgument("ot::silent_correlated_exchange: two jobs with party " + std::to_string(peer));
+      }
+      peers.push_back(peer);
+    }
+  }
+};
+
+}  // namespace detail
+
+void silent_correlated_exchange(std::span<const SilentExchange> jobs) { detail::SilentExchangeRun::run(jobs); }
 
 }  // namespace privfin::ot

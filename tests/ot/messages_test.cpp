@@ -59,6 +59,9 @@ TEST_CASE("ot messages: round trip, truncations and bit flips", "[ot][wire]") {
   SECTION("MaskedMessages, one bit per OT") {
     check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_bits, 9, prg.bytes(2)});
   }
+  SECTION("MaskedMessages, choice flips (silent OT): one bit per OT") {
+    check_wire(ot::MaskedMessages{ot::MaskedMessages::Kind::choice_flips, 17, prg.bytes(3)});
+  }
 }
 
 TEST_CASE("ot messages: the narrow corrections' lengths", "[ot][wire]") {
@@ -73,9 +76,10 @@ TEST_CASE("ot messages: the narrow corrections' lengths", "[ot][wire]") {
   CHECK(ot::masked_payload_bytes(Kind::correlated_gilboa, 65) == 268);
   CHECK(ot::masked_payload_bytes(Kind::correlated_bits, 64) == 8);
   CHECK(ot::masked_payload_bytes(Kind::correlated_bits, 65) == 9);
+  CHECK(ot::masked_payload_bytes(Kind::choice_flips, 65) == 9);
   CHECK_THROWS_AS(ot::masked_payload_bytes(static_cast<Kind>(9), 1), InvalidArgument);
   // A payload a byte short or long is refused.
-  for (const auto kind : {Kind::correlated_gilboa, Kind::correlated_bits}) {
+  for (const auto kind : {Kind::correlated_gilboa, Kind::correlated_bits, Kind::choice_flips}) {
     for (const std::size_t extra : {std::size_t{0}, std::size_t{2}}) {
       Writer w;
       w.version(1).u8(static_cast<std::uint8_t>(kind)).varint(100);
@@ -99,7 +103,7 @@ TEST_CASE("ot messages: lying counts are refused before allocating", "[ot][wire]
   w4.version(1).varint(0);
   CHECK_THROWS_AS(ot::BaseOtChoice::from_bytes(w4.data()), DecodeError);
   Writer w5;
-  w5.version(1).u8(5).varint(0);
+  w5.version(1).u8(6).varint(0);
   CHECK_THROWS_WITH(ot::MaskedMessages::from_bytes(w5.data()), Catch::Contains("unknown kind"));
 }
 

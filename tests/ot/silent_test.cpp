@@ -247,3 +247,114 @@ TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the 
     test::rethrow_first(errors);
   }
 }
+
+TEST_CASE("silent OT: the exchange among three parties, one multiplier's bits as the choices towards both peers",
+          "[ot][silent]") {
+  // Each party's receiver from its first peer writes random choices into
+  // its span; the one from its second peer chooses with the same bits
+  // (flips), as Gilboa triples among more than two parties need.
+  const std::size_t count = 70000;
+  const auto width = GENERATE(ot::CorrelationWidth::full, ot::CorrelationWidth::gilboa);
+  INFO("width " << static_cast<int>(width));
+  std::array<std::vector<std::uint64_t>, 3> correlations;
+  std::array<std::array<std::vector<std::uint64_t>, 3>, 3> m0;      // [sender][receiver]
+  std::array<std::array<std::vector<std::uint64_t>, 3>, 3> chosen;  // [receiver][sender]
+  std::array<std::unique_ptr<bool[]>, 3> choices;
+  for (std::size_t i = 0; i < 3; ++i) {
+    Prg prg(test::seed_of(7800 + i));
+    correlations[i].resize(count);
+    prg.fill(std::span(correlations[i]));
+    choices[i] = bools(count);
+    for (std::size_t j = 0; j < 3; ++j) {
+      m0[i][j].resize(count);
+      chosen[i][j].resize(count);
+    }
+  }
+  const auto errors = test::run_local_parties(3, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(7900 + i));
+    auto sessions = ot::open_pairwise(net, 3, p);
+    std::array<std::unique_ptr<ot::SilentSender>, 3> senders;
+    std::array<std::unique_ptr<ot::SilentReceiver>, 3> receivers;
+    for (std::size_t peer = 0; peer < 3; ++peer) {  // the order open_pairwise uses
+      if (peer == i) continue;
+      if (i < peer) {
+        senders[peer] = std::make_unique<ot::SilentSender>(*sessions.senders[peer], test_main, test_bootstrap);
+        receivers[peer] = std::make_unique<ot::SilentReceiver>(*sessions.receivers[peer], test_main, test_bootstrap);
+      } else {
+        receivers[peer] = std::make_unique<ot::SilentReceiver>(*sessions.receivers[peer], test_main, test_bootstrap);
+        senders[peer] = std::make_unique<ot::SilentSender>(*sessions.senders[peer], test_main, test_bootstrap);
+      }
+    }
+    // A party's first peer is the lowest other index; that peer's sender
+    // expects flips from us unless we are its first peer too.
+    const auto first_peer = [](std::size_t party) { return party == 0 ? std::size_t{1} : std::size_t{0}; };
+    std::vector<ot::SilentExchange> jobs;
+    for (std::size_t peer = 0; peer < 3; ++peer) {
+      if (peer == i) continue;
+      jobs.push_back({.sender = senders[peer].get(),
+                      .correlations = correlations[i],
+                      .m0 = m0[i][peer],
+                      .peer_chooses = first_peer(peer) != i,
+                      .receiver = receivers[peer].get(),
+                      .choices = std::span(choices[i].get(), count),
+                      .chosen = chosen[i][peer],
+                      .choose = peer != first_peer(i),
+                      .width = width});
+    }
+    ot::silent_correlated_exchange(jobs);
+  });
+  test::rethrow_first(errors);
+  std::size_t bad = 0;
+  std::size_t ones = 0;
+  for (std::size_t s = 0; s < 3; ++s) {
+    for (std::size_t r = 0; r < 3; ++r) {
+      if (s == r) continue;
+      for (std::size_t k = 0; k < count; ++k) {
+        const unsigned bits = width == ot::CorrelationWidth::full ? 64 : 64 - static_cast<unsigned>(k % 64);
+        const std::uint64_t mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+        const bool x = choices[r][k];
+        bad += chosen[r][s][k] == ((m0[s][r][k] + (x ? correlations[s][k] : 0)) & mask) ? 0U : 1U;
+      }
+    }
+    for (std::size_t k = 0; k < count; ++k) ones += choices[s][k] ? 1U : 0U;
+  }
+  CHECK(bad == 0);
+  CHECK(ones > 3 * count * 48 / 100);
+  CHECK(ones < 3 * count * 52 / 100);
+}
+
+TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts; bad jobs are refused", "[ot][silent]") {
+  const auto errors = test::run_local_parties(
+      2,
+      [&](std::size_t i, net::Network& net) {
+        Prg p(test::seed_of(8000 + i));
+        std::vector<std::uint64_t> c(100), m0(100), out(100);
+        const auto x = bools(100);
+        if (i == 0) {
+          ot::ExtensionSender base(net, 1, p);
+          ot::SilentSender s(base, test_main, test_bootstrap);
+          // Expects flips that never come: the receiver waits for our
+          // corrections, we wait for its flips, until the receive timeout.
+          ot::SilentExchange job;
+          job.sender = &s;
+          job.correlations = c;
+          job.m0 = m0;
+          job.peer_chooses = true;
+          CHECK_THROWS(ot::silent_correlated_exchange(std::span(&job, 1)));
+          CHECK_THROWS_WITH(s.correlated_ot(c, m0), Catch::Contains("aborted"));
+        } else {
+          ot::ExtensionReceiver base(net, 0, p);
+          ot::SilentReceiver r(base, test_main, test_bootstrap);
+          CHECK_THROWS(r.correlated_ot(std::span(x.get(), 100), out));
+          // Bad jobs are refused before anything is sent.
+          ot::SilentExchange job;
+          CHECK_THROWS_AS(ot::silent_correlated_exchange(std::span(&job, 1)), InvalidArgument);
+          job.receiver = &r;
+          job.choices = std::span(x.get(), 100);
+          job.chosen = std::span(out).first(99);
+          CHECK_THROWS_AS(ot::silent_correlated_exchange(std::span(&job, 1)), InvalidArgument);
+        }
+      },
+      {.receive_timeout = 2'000ms});
+  test::rethrow_first(errors);
+}

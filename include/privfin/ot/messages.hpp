@@ -107,7 +107,16 @@ struct ConsistencyResponse {
 // kinds are bit strings, least significant bit first, padded with zeros to
 // whole bytes (extension.hpp's CorrelationWidth).
 struct MaskedMessages {
-  enum class Kind : std::uint8_t { chosen_blocks = 1, correlated_u64 = 2, correlated_gilboa = 3, correlated_bits = 4 };
+  // choice_flips: not masked messages but a receiver's bits x_i ^ y_i that
+  // turn silent OT's random choices x into its own y (silent.hpp), one
+  // bit per OT like correlated_bits.
+  enum class Kind : std::uint8_t {
+    chosen_blocks = 1,
+    correlated_u64 = 2,
+    correlated_gilboa = 3,
+    correlated_bits = 4,
+    choice_flips = 5
+  };
   Kind kind = Kind::chosen_blocks;
   std::uint64_t count = 0;
   Bytes payload;  // masked_payload_bytes(kind, count) bytes

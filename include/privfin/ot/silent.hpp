@@ -70,6 +70,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -95,6 +96,10 @@ inline constexpr SilentParameters ferret_main{10'608'640, 589'824, 1'295, 13};
 inline constexpr SilentParameters ferret_bootstrap{607'232, 69'454, 593, 10};
 // Nonzero positions per column of the LPN code.
 inline constexpr std::size_t lpn_weight = 10;
+
+namespace detail {
+class SilentExchangeRun;  // the phase loop of silent_correlated_exchange
+}  // namespace detail
 
 // InvalidArgument naming the first thing wrong with (main, bootstrap).
 void check_silent_parameters(const SilentParameters& main, const SilentParameters& bootstrap);
@@ -123,8 +128,19 @@ class SilentSender {
   [[nodiscard]] std::uint64_t iterations() const noexcept { return iteration_; }
 
  private:
+  friend class detail::SilentExchangeRun;
   void iterate(const SilentParameters& p, std::span<const Block> base_cots);
   void take(std::span<Block> out);
+  // Steps of one exchange step of n OTs: the next n outputs into the
+  // borrowed session's rows; the receiver's flips applied to them; the
+  // corrections sent (ExtensionSender's).
+  void fill_rows(std::size_t n);
+  void apply_flips();
+  void flush();
+  // ProtocolError if the borrowed session aborted; else its abort flag.
+  bool& usable_session();
+  void send_corrections(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
+                        CorrelationWidth width);
 
   ExtensionSender* base_;
   SilentParameters main_;
@@ -158,8 +174,15 @@ class SilentReceiver {
   [[nodiscard]] std::uint64_t iterations() const noexcept { return iteration_; }
 
  private:
+  friend class detail::SilentExchangeRun;
   void iterate(const SilentParameters& p, std::span<const Block> base_cots, std::span<const std::uint8_t> base_bits);
   void take(std::span<bool> choices, std::span<Block> out);
+  // Steps of one exchange step: the next outputs into the borrowed
+  // session's rows, with their random choices written to `choices`, or
+  // (choose) with flips to the given `choices` sent; the corrections received.
+  void fill_rows(std::span<bool> choices, bool choose);
+  bool& usable_session();
+  void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out, CorrelationWidth width);
 
   ExtensionReceiver* base_;
   SilentParameters main_;
@@ -169,6 +192,42 @@ class SilentReceiver {
   std::vector<Block> reserve_;
   std::vector<std::uint8_t> reserve_bits_;
   std::size_t next_ = 0;
+  std::unique_ptr<bool[]> random_choices_;  // one step's random choices when this party chooses its own
 };
+
+// One peer's share of silent_correlated_exchange: this party's silent
+// sender towards the peer (offering `correlations`, m0 out) and its silent
+// receiver from the same peer (`chosen` out). Either may be null (a
+// one-way call). The receiver's choices are random and written to
+// `choices` unless `choose`, in which case `choices` are this party's own
+// (read only): the receiver then sends x ^ y, one bit per OT, before the
+// sender's corrections (a round trip; Gilboa multiplication among more than
+// two parties needs it, as one party's multiplier bits are its choices
+// towards every peer). `peer_chooses` must equal the peer's `choose` for
+// the mirror job, else the side that expected the other message aborts
+// with ProtocolError.
+struct SilentExchange {
+  SilentSender* sender = nullptr;
+  std::span<const std::uint64_t> correlations;
+  std::span<std::uint64_t> m0;
+  bool peer_chooses = false;
+  SilentReceiver* receiver = nullptr;
+  std::span<bool> choices;
+  std::span<std::uint64_t> chosen;
+  bool choose = false;
+  CorrelationWidth width = CorrelationWidth::full;  // of both directions
+};
+
+// Runs every job, all jobs step by step (65,536 OTs) together: every
+// sender takes its outputs (a sender that runs out sends an iteration's
+// trees: no waiting), every receiver takes its own (waiting for trees) in
+// job order, so that a later job may `choose` with the random choices an
+// earlier job wrote into the same span; then the flips are read and
+// the corrections sent, then the corrections read. No party waits on a
+// peer that waits on it. InvalidArgument for a job without sessions,
+// sessions with different peers, two jobs with one peer, or spans whose
+// sizes differ; then what the sessions throw (every session of the call is
+// unusable after an exception).
+void silent_correlated_exchange(std::span<const SilentExchange> jobs);
 
 }  // namespace privfin::ot
