@@ -8,10 +8,10 @@
 // Options: --protocol rep3|beaver|spdz2k|ot, --parties N (rep3: 3; beaver,
 // spdz2k: 2 or 3; spdz2k: see spdz2k_run below for its phases; ot: 2, OT
 // extension itself with ops rot and cot, see ot_run),
-// --phase online|total|total-ot (beaver: preprocessing read from memory,
-// generated during the run by a dealer party, id = --parties, or made
-// during the run by OT between the parties, mpc::OtPreprocessing, no
-// dealer; RESULT lines then carry phase=...), --op
+// --phase online|total|total-ot|total-silent (beaver: preprocessing read
+// from memory, generated during the run by a dealer party, id = --parties,
+// or made during the run by OT between the parties, mpc::OtPreprocessing,
+// no dealer, from IKNP or silent OT; RESULT lines then carry phase=...), --op
 // reveal|mul|lt|eq|fixmul|dot|matmul (repeatable), --n N (batch size; for
 // matmul the matrix dimension; for dot the total vector length, --dot-length
 // L per product, default 1000), --transport tls|tcp|local, --reps R (median
@@ -91,7 +91,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "mpc_throughput: %s\n"
-               "usage: mpc_throughput [--protocol rep3|beaver|spdz2k|ot] [--parties 3] [--phase online|total|total-ot] "
+               "usage: mpc_throughput [--protocol rep3|beaver|spdz2k|ot] [--parties 3] [--phase online|total|total-ot|total-silent] "
                "--op reveal|mul|lt|eq|fixmul|dot|matmul|rot|cot ... [--n N] [--transport tls|tcp|local] [--reps R] "
                "[--dot-length L] [--check-reveals off|on|both] | --suite\n",
                why.c_str());
@@ -189,7 +189,9 @@ const std::vector<OpInfo> rep3_ops = {{"reveal", 1}, {"mul", 1}, {"lt", 8},     
 // so the dealer's generation and its transfer to party n-1 are timed.
 // phase=total-ot has no dealer: OtPreprocessing makes every triple and mask
 // by OT between the parties inside the timed run (its base OTs, once per
-// process, are not timed).
+// process, are not timed). phase=total-silent is the same with
+// OtSource::silent: triples from silent OT (its bootstrap, once per process
+// and pair, is not timed; its main iterations are, as they run).
 bool with_dealer(const Options& o) { return o.protocol == "beaver" && o.phase == "total"; }
 std::size_t process_count(const Options& o) { return o.parties + (with_dealer(o) ? 1 : 0); }
 class SwitchedSource final : public mpc::Preprocessing {
@@ -214,9 +216,10 @@ double beaver_run(net::Network& network, const Measurement& m, const Options& o)
     auto d = std::make_unique<mpc::DealerPreprocessing>(network, o.parties, o.parties);
     dealer = d.get();
     base = std::move(d);
-  } else if (o.phase == "total-ot") {
+  } else if (o.phase == "total-ot" || o.phase == "total-silent") {
     Prg ot_prg(random_seed());
-    base = std::make_unique<mpc::OtPreprocessing>(network, ot_prg, o.parties);
+    base = std::make_unique<mpc::OtPreprocessing>(
+        network, ot_prg, o.parties, o.phase == "total-ot" ? mpc::OtSource::extension : mpc::OtSource::silent);
   } else {
     Prg::Seed common{};
     if (id == 0) {
@@ -741,8 +744,9 @@ Options parse(int argc, char** argv) {
   }
   if (o.protocol == "ot" && !parties_given) o.parties = 2;  // one sender, one receiver
   if (o.transport != "tls" && o.transport != "tcp" && o.transport != "local") usage("unknown transport " + o.transport);
-  if (o.phase != "online" && o.phase != "total" && !(o.phase == "total-ot" && o.protocol == "beaver")) {
-    usage("unknown phase " + o.phase + " (online or total; total-ot for beaver)");
+  if (o.phase != "online" && o.phase != "total" &&
+      !((o.phase == "total-ot" || o.phase == "total-silent") && o.protocol == "beaver")) {
+    usage("unknown phase " + o.phase + " (online or total; total-ot and total-silent for beaver)");
   }
   if (o.check_reveals != "off" && o.check_reveals != "on" && o.check_reveals != "both") {
     usage("unknown --check-reveals " + o.check_reveals + " (off, on or both)");

@@ -18,7 +18,8 @@ constexpr std::size_t elements_per_batch = std::size_t{1} << 16;
 constexpr std::size_t elements_per_chunk = std::size_t{1} << 10;
 }  // namespace
 
-OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties)
+OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties, OtSource source,
+                                 const ot::SilentParameters& silent_main, const ot::SilentParameters& silent_bootstrap)
     : id_(net.party_id()), parties_(parties == 0 ? net.party_count() : parties), prg_(prg.next_seed()) {
   if (parties_ < 2 || parties_ > net.party_count() || id_ >= parties_) {
     throw InvalidArgument("mpc::OtPreprocessing: party " + std::to_string(id_) + " of " +
@@ -28,6 +29,26 @@ OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t partie
   auto sessions = ot::open_pairwise(net, parties_, prg_);
   senders_ = std::move(sessions.senders);
   receivers_ = std::move(sessions.receivers);
+  if (source == OtSource::silent) {
+    // In open_pairwise's order: towards each peer, the lower id's sender first.
+    silent_senders_.resize(parties_);
+    silent_receivers_.resize(parties_);
+    for (std::size_t peer = 0; peer < parties_; ++peer) {
+      if (peer == id_) continue;
+      auto make_sender = [&] { silent_senders_[peer] = std::make_unique<ot::SilentSender>(*senders_[peer], silent_main, silent_bootstrap);
+      };
+      auto make_receiver = [&] { silent_receivers_[peer] = std::make_unique<ot::SilentReceiver>(*receivers_[peer], silent_main, silent_bootstrap);
+      };
+      if (id_ < peer) {
+        make_sender();
+        make_receiver();
+      } else {
+        make_receiver();
+        make_sender();
+      }
+    }
+    silent_choices_ = std::make_unique<bool[]>(64 * elements_per_chunk);
+  }
   scratch_.resize(parties_);
   for (std::size_t peer = 0; peer < parties_; ++peer) {
     if (peer == id_) continue;
@@ -44,6 +65,7 @@ OtPreprocessing::~OtPreprocessing() {
     for (auto* v : {&b.correlations, &b.m0, &b.chosen}) secure_wipe(std::as_writable_bytes(std::span(*v)));
     if (b.choices) secure_wipe(std::as_writable_bytes(std::span(b.choices.get(), 64 * elements_per_chunk)));
   }
+  if (silent_choices_) secure_wipe(std::as_writable_bytes(std::span(silent_choices_.get(), 64 * elements_per_chunk)));
 }
 
 std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uint64_t> x,
@@ -76,21 +98,70 @@ std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uin
                       boolean ? ot::CorrelationWidth::bits : ot::CorrelationWidth::gilboa});
     }
     ot::correlated_ot_exchange(jobs);
-    for (std::size_t peer = 0; peer < parties_; ++peer) {
-      if (peer == id_) continue;
-      const auto& b = scratch_[peer];
-      for (std::size_t e = 0; e < count; ++e) {
-        std::uint64_t acc = 0;
-        if (boolean) {
-          // The low bits: m0 on our side, m0 + (x_k & y_k) on the peer's.
-          for (unsigned k = 0; k < 64; ++k) acc |= ((b.m0[e * 64 + k] ^ b.chosen[e * 64 + k]) & 1U) << k;
-          share[first + e] ^= acc;
-        } else {
-          for (unsigned k = 0; k < 64; ++k) acc += (b.chosen[e * 64 + k] - b.m0[e * 64 + k]) << k;
-          share[first + e] += acc;
-        }
+    accumulate_cross_terms(first, count, boolean, share);
+  }
+  return share;
+}
+
+void OtPreprocessing::accumulate_cross_terms(std::size_t first, std::size_t count, bool boolean,
+                                             std::span<std::uint64_t> share) const {
+  for (std::size_t peer = 0; peer < parties_; ++peer) {
+    if (peer == id_) continue;
+    const auto& b = scratch_[peer];
+    for (std::size_t e = 0; e < count; ++e) {
+      std::uint64_t acc = 0;
+      if (boolean) {
+        // The low bits: m0 on our side, m0 + (x_k & y_k) on the peer's.
+        for (unsigned k = 0; k < 64; ++k) acc |= ((b.m0[e * 64 + k] ^ b.chosen[e * 64 + k]) & 1U) << k;
+        share[first + e] ^= acc;
+      } else {
+        for (unsigned k = 0; k < 64; ++k) acc += (b.chosen[e * 64 + k] - b.m0[e * 64 + k]) << k;
+        share[first + e] += acc;
       }
     }
+  }
+}
+
+std::vector<std::uint64_t> OtPreprocessing::silent_cross_terms(std::span<const std::uint64_t> x,
+                                                               std::span<std::uint64_t> y, bool boolean) {
+  const std::size_t n = x.size();
+  std::vector<std::uint64_t> share(n, 0);
+  std::vector<ot::SilentExchange> jobs;
+  jobs.reserve(parties_ - 1);
+  // A party's first peer: the receiver from it writes the random choices
+  // (y's bits), the receivers from later peers choose with them.
+  const auto first_peer = [](std::size_t party) { return party == 0 ? std::size_t{1} : std::size_t{0}; };
+  for (std::size_t first = 0; first < n; first += elements_per_chunk) {
+    const std::size_t count = std::min(elements_per_chunk, n - first);
+    const std::size_t ots = 64 * count;
+    const std::span<bool> choices(silent_choices_.get(), ots);
+    jobs.clear();
+    for (std::size_t peer = 0; peer < parties_; ++peer) {  // in increasing order: the first peer first
+      if (peer == id_) continue;
+      auto& b = scratch_[peer];
+      for (std::size_t e = 0; e < count; ++e) {
+        const std::uint64_t xe = x[first + e];
+        for (unsigned k = 0; k < 64; ++k) b.correlations[e * 64 + k] = boolean ? ((xe >> k) & 1U) : xe;
+      }
+      ot::SilentExchange job;
+      job.sender = silent_senders_[peer].get();
+      job.correlations = std::span<const std::uint64_t>(b.correlations).first(ots);
+      job.m0 = std::span(b.m0).first(ots);
+      job.peer_chooses = first_peer(peer) != id_;
+      job.receiver = silent_receivers_[peer].get();
+      job.choices = choices;
+      job.chosen = std::span(b.chosen).first(ots);
+      job.choose = peer != first_peer(id_);
+      job.width = boolean ? ot::CorrelationWidth::bits : ot::CorrelationWidth::gilboa;
+      jobs.push_back(job);
+    }
+    ot::silent_correlated_exchange(jobs);
+    for (std::size_t e = 0; e < count; ++e) {
+      std::uint64_t ye = 0;
+      for (unsigned k = 0; k < 64; ++k) ye |= static_cast<std::uint64_t>(choices[e * 64 + k]) << k;
+      y[first + e] = ye;
+    }
+    accumulate_cross_terms(first, count, boolean, share);
   }
   return share;
 }
@@ -98,8 +169,13 @@ std::vector<std::uint64_t> OtPreprocessing::cross_terms(std::span<const std::uin
 ArithTriples OtPreprocessing::arith_triples(std::size_t n) {
   std::vector<std::uint64_t> a(n), b(n);
   prg_.fill(std::span(a));
-  prg_.fill(std::span(b));
-  const auto cross = cross_terms(a, b, false);
+  std::vector<std::uint64_t> cross;
+  if (silent_senders_.empty()) {
+    prg_.fill(std::span(b));
+    cross = cross_terms(a, b, false);
+  } else {
+    cross = silent_cross_terms(a, b, false);
+  }
   ArithTriples t;
   t.a.reserve(n);
   t.b.reserve(n);
@@ -117,8 +193,13 @@ BoolTriples OtPreprocessing::bool_triples(std::size_t words) {
   t.a.resize(words);
   t.b.resize(words);
   prg_.fill(std::span(t.a));
-  prg_.fill(std::span(t.b));
-  const auto cross = cross_terms(t.a, t.b, true);
+  std::vector<std::uint64_t> cross;
+  if (silent_senders_.empty()) {
+    prg_.fill(std::span(t.b));
+    cross = cross_terms(t.a, t.b, true);
+  } else {
+    cross = silent_cross_terms(t.a, t.b, true);
+  }
   t.c.resize(words);
   for (std::size_t i = 0; i < words; ++i) t.c[i] = (t.a[i] & t.b[i]) ^ cross[i];
   return t;

@@ -4,6 +4,7 @@
 // LocalPreprocessing (the dealer's correlations), for 2 and 3 parties.
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <vector>
 
 #include "mpc/beaver_test_support.hpp"
@@ -15,17 +16,29 @@
 using namespace privfin;
 using R = Z2k<64>;
 
+namespace {
+// Small, insecure silent-OT parameters: several iterations in a short test.
+constexpr ot::SilentParameters test_main{std::size_t{16} << 10, 2000, 16, 10};
+constexpr ot::SilentParameters test_bootstrap{std::size_t{8} << 9, 1000, 8, 9};
+
+mpc::OtPreprocessing make_pre(net::Network& net, Prg& prg, mpc::OtSource source) {
+  return {net, prg, 0, source, test_main, test_bootstrap};
+}
+}  // namespace
+
 TEST_CASE("OtPreprocessing: triples satisfy c = a * b and c = a & b - masks r >> d and r >> 63", "[mpc][ot_preprocessing]") {
   const std::size_t parties = GENERATE(std::size_t{2}, std::size_t{3});
-  INFO("parties " << parties);
-  const std::size_t n = 300, words = 40;
+  const auto source = GENERATE(mpc::OtSource::extension, mpc::OtSource::silent);
+  INFO("parties " << parties << ", source " << static_cast<int>(source));
+  // Silent OT: 2,000 triples need 128,000 OTs per pair, several iterations.
+  const std::size_t n = source == mpc::OtSource::silent ? 2000 : 300, words = 40;
   std::vector<mpc::ArithTriples> arith(parties);
   std::vector<mpc::BoolTriples> boolean(parties);
   std::vector<mpc::TruncMasks> masks(parties);
   const unsigned d = 16;
   test::rethrow_first(test::run_local_parties(parties, [&](std::size_t i, net::Network& net) {
     Prg prg(test::seed_from(50 + i));
-    mpc::OtPreprocessing pre(net, prg);
+    auto pre = make_pre(net, prg, source);
     arith[i] = pre.arith_triples(n);
     boolean[i] = pre.bool_triples(words);
     masks[i] = pre.trunc_masks(n, d);
@@ -64,6 +77,10 @@ TEST_CASE("OtPreprocessing: triples satisfy c = a * b and c = a & b - masks r >>
   CHECK(bad == 0);
   // The shares are not trivially zero, and r looks uniform (the test can fail).
   CHECK(arith[0].c[0] != R{0});
+  std::size_t b_bits = 0;  // silent OT makes b from random choices: about half its bits are 1
+  for (std::size_t k = 0; k < n; ++k) b_bits += static_cast<std::size_t>(std::popcount(arith[parties - 1].b[k].value()));
+  CHECK(b_bits > 64 * n * 45 / 100);
+  CHECK(b_bits < 64 * n * 55 / 100);
   CHECK(msb_set > n / 4);
   CHECK(msb_set < 3 * n / 4);
 }
@@ -101,11 +118,12 @@ Results scenario(mpc::Beaver& p) {
 TEST_CASE("OtPreprocessing: Beaver runs without a dealer and matches the dealer-based run",
           "[mpc][ot_preprocessing]") {
   const std::size_t parties = GENERATE(std::size_t{2}, std::size_t{3});
-  INFO("parties " << parties);
+  const auto source = GENERATE(mpc::OtSource::extension, mpc::OtSource::silent);
+  INFO("parties " << parties << ", source " << static_cast<int>(source));
   std::vector<Results> with_ot(parties), with_local(parties);
   test::rethrow_first(test::run_local_parties(parties, [&](std::size_t i, net::Network& net) {
     Prg prg(test::seed_from(60 + i));
-    mpc::OtPreprocessing pre(net, prg);
+    auto pre = make_pre(net, prg, source);
     Prg seeds(test::seed_from(70 + i));
     mpc::Beaver p(net, pre, seeds);
     with_ot[i] = scenario(p);

@@ -35,6 +35,22 @@
 // about 1.6 MB of buffers per peer, kept between calls, besides the OT
 // sessions' own.
 //
+// Silent OT (OtSource::silent, ot/silent.hpp): the correlated OTs of the
+// arithmetic and AND triples come from Ferret instead of IKNP, so the
+// 16-byte extension-matrix row per OT is gone: per arithmetic triple and
+// ordered pair, 260 bytes of corrections and about 4 bytes of silent-OT
+// trees (0.45 bits per OT), about 0.53 KB both directions for 2 parties
+// instead of 2.5 KB; per AND-triple word 8 bytes and 4. A party's
+// multiplier b_j is not drawn but made of its random choice bits from its
+// first peer (the lowest other id); towards every other peer it sends
+// b_j's bits as choice flips (1 bit per OT, 8 bytes per triple and peer,
+// one more round trip per chunk). Setup: per ordered pair 75,384 IKNP OTs
+// (1.2 MB) and one small Ferret iteration; memory about 180 MB per peer
+// and direction for the iteration's outputs. The CPU cost per OT is about
+// that of IKNP (trees and an LPN code of 10 random reads against a
+// transpose and hashes); truncation masks still use IKNP. Semi-honest
+// like the rest.
+//
 // Truncation masks: r = sum_k 2^k r_k from 64 shared random bits, so r,
 // r >> d and r >> 63 are linear in the bits' shares. A shared random bit is
 // the XOR of one private bit per party, turned arithmetic one party at a
@@ -57,13 +73,24 @@
 #include "privfin/core/prg.hpp"
 #include "privfin/mpc/preprocessing.hpp"
 #include "privfin/ot/extension.hpp"
+#include "privfin/ot/silent.hpp"
 
 namespace privfin::mpc {
 
+// Where the triples' correlated OTs come from.
+enum class OtSource : std::uint8_t {
+  extension,  // IKNP (ot/extension.hpp)
+  silent,     // Ferret on top of IKNP (ot/silent.hpp): about 5x fewer bytes per triple
+};
+
 class OtPreprocessing final : public Preprocessing {
  public:
-  // The first `parties` parties of `net` take part (0: all of them).
-  OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties = 0);
+  // The first `parties` parties of `net` take part (0: all of them). The
+  // silent parameters (OtSource::silent) are Ferret's unless a test makes
+  // them small (ot::SilentParameters).
+  OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties = 0, OtSource source = OtSource::extension,
+                  const ot::SilentParameters& silent_main = ot::ferret_main,
+                  const ot::SilentParameters& silent_bootstrap = ot::ferret_bootstrap);
   OtPreprocessing(const OtPreprocessing&) = delete;
   OtPreprocessing& operator=(const OtPreprocessing&) = delete;
   ~OtPreprocessing() override;  // wipes the kept chunk buffers (shares and choice bits)
@@ -79,6 +106,13 @@ class OtPreprocessing final : public Preprocessing {
   // XOR share of XOR_{i != j} x_i & y_j (words).
   std::vector<std::uint64_t> cross_terms(std::span<const std::uint64_t> x, std::span<const std::uint64_t> y,
                                          bool boolean);
+  // The same from silent OT, where y is not given but made (written to y)
+  // from this party's random choices towards its first peer.
+  std::vector<std::uint64_t> silent_cross_terms(std::span<const std::uint64_t> x, std::span<std::uint64_t> y,
+                                                bool boolean);
+  // Adds one chunk's OT outputs (scratch_) to share[first, first + count).
+  void accumulate_cross_terms(std::size_t first, std::size_t count, bool boolean,
+                              std::span<std::uint64_t> share) const;
   // This party's additive shares (mod 2^64) of `count` uniform random bits.
   std::vector<std::uint64_t> random_bits(std::size_t count);
 
@@ -87,6 +121,10 @@ class OtPreprocessing final : public Preprocessing {
   Prg prg_;
   std::vector<std::unique_ptr<ot::ExtensionSender>> senders_;      // per peer: we offer x
   std::vector<std::unique_ptr<ot::ExtensionReceiver>> receivers_;  // per peer: we choose with y
+  // OtSource::silent: per peer, on top of the sessions above.
+  std::vector<std::unique_ptr<ot::SilentSender>> silent_senders_;
+  std::vector<std::unique_ptr<ot::SilentReceiver>> silent_receivers_;
+  std::unique_ptr<bool[]> silent_choices_;  // one chunk's choices, shared by the jobs with every peer
   // Per peer (own index empty), one chunk's OT inputs and outputs, reused
   // from call to call.
   struct PeerScratch {
