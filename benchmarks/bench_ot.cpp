@@ -4,8 +4,9 @@
 // this process, the sender in the benchmark thread, the receiver in a
 // helper thread). The base OTs of the extension are set up once, outside
 // the timed loop; every iteration is one batch with its KOS check. Last,
-// Gilboa multiplication triples over Z_2^64 (mpc::OtPreprocessing, 2 parties)
-// and Beaver mul / lt / fixmul on them, all phases included.
+// Gilboa multiplication triples over Z_2^64 (mpc::OtPreprocessing, 2 parties,
+// from IKNP or silent OT) and Beaver mul / lt / fixmul on them, all phases
+// included; random correlated OTs from silent OT (ot/silent.hpp).
 // Run: build/release/benchmarks/bench_ot --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
@@ -157,14 +158,56 @@ void correlated_ots(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
-// Gilboa multiplication triples over Z_2^64 for 2 parties (mpc::OtPreprocessing):
-// 64 correlated OTs per triple and direction.
-void gilboa_triples(benchmark::State& state, Kind kind) {
+// Random correlated OTs from silent OT (Ferret, ot/silent.hpp) for one
+// sender-receiver pair: the bootstrap runs once, outside the timed loop;
+// an iteration of 2^22 OTs runs a main iteration about every 2.4 timed
+// iterations, so a timed figure is the average over a few.
+void silent_cots(benchmark::State& state, Kind kind) {
   const auto n = static_cast<std::size_t>(state.range(0));
   auto [a, b] = connect_pair(kind);
   std::thread peer([&, &b = b] {
     Prg prg(random_seed());
-    mpc::OtPreprocessing pre(*b, prg);
+    ot::ExtensionReceiver base(*b, 0, prg);
+    ot::SilentReceiver r(base);
+    auto choices = std::make_unique<bool[]>(n);
+    std::vector<ot::Block> t(n);
+    std::byte flag{};
+    for (;;) {
+      b->receive(0, std::span(&flag, 1));
+      if (flag == std::byte{0}) break;
+      r.random_cot(std::span(choices.get(), n), t);
+      benchmark::DoNotOptimize(t.data());
+    }
+  });
+  Prg prg(random_seed());
+  ot::ExtensionSender base(*a, 1, prg);
+  ot::SilentSender s(base);
+  std::vector<ot::Block> q(n);
+  const std::byte go{1};
+  a->reset_counters();
+  for (auto _ : state) {
+    a->send(1, ByteView(&go, 1));
+    s.random_cot(q);
+    benchmark::DoNotOptimize(q.data());
+  }
+  const auto traffic = a->total_counters();
+  const std::byte stop{0};
+  a->send(1, ByteView(&stop, 1));
+  a->flush();
+  peer.join();
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.counters["bytes/OT"] = static_cast<double>(traffic.bytes_sent + traffic.bytes_received) /
+                               static_cast<double>(state.iterations() * static_cast<std::int64_t>(n));
+}
+
+// Gilboa multiplication triples over Z_2^64 for 2 parties (mpc::OtPreprocessing):
+// 64 correlated OTs per triple and direction, from IKNP or silent OT.
+void gilboa_triples(benchmark::State& state, Kind kind, mpc::OtSource source) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto [a, b] = connect_pair(kind);
+  std::thread peer([&, &b = b] {
+    Prg prg(random_seed());
+    mpc::OtPreprocessing pre(*b, prg, 0, source);
     std::byte flag{};
     for (;;) {
       b->receive(0, std::span(&flag, 1));
@@ -173,7 +216,7 @@ void gilboa_triples(benchmark::State& state, Kind kind) {
     }
   });
   Prg prg(random_seed());
-  mpc::OtPreprocessing pre(*a, prg);
+  mpc::OtPreprocessing pre(*a, prg, 0, source);
   const std::byte go{1};
   a->reset_counters();
   for (auto _ : state) {
@@ -243,8 +286,13 @@ BENCHMARK_CAPTURE(random_ots, local, Kind::local)
 BENCHMARK_CAPTURE(random_ots, tls, Kind::tls)
     ->Arg(1 << 14)->Arg(1 << 17)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(correlated_ots)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(gilboa_triples, local, Kind::local)->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(gilboa_triples, tls, Kind::tls)->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(silent_cots, tls, Kind::tls)->Arg(1 << 22)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(gilboa_triples, local, Kind::local, mpc::OtSource::extension)
+    ->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(gilboa_triples, tls, Kind::tls, mpc::OtSource::extension)
+    ->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(gilboa_triples, silent_tls, Kind::tls, mpc::OtSource::silent)
+    ->Arg(1 << 16)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(beaver_on_ot, mul, Op::mul)->Arg(1 << 14)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(beaver_on_ot, lt, Op::lt)->Arg(1 << 12)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(beaver_on_ot, fixmul, Op::fixmul)->Arg(1 << 12)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -74,6 +74,7 @@
 #include <span>
 #include <vector>
 
+#include "privfin/core/huge_page_allocator.hpp"
 #include "privfin/core/prg.hpp"
 #include "privfin/ot/block.hpp"
 #include "privfin/ot/extension.hpp"
@@ -146,8 +147,9 @@ class SilentSender {
   SilentParameters main_;
   Prg prg_;
   std::uint64_t iteration_ = 0;
-  std::vector<Block> outputs_;   // the last iteration's outputs
-  std::vector<Block> reserve_;   // what the next iteration uses
+  // Big and read at random (the LPN code): on huge pages where the kernel allows.
+  std::vector<Block, HugePageAllocator<Block>> outputs_;  // the last iteration's outputs
+  std::vector<Block, HugePageAllocator<Block>> reserve_;  // what the next iteration uses
   std::size_t next_ = 0;         // outputs_[next_, end) are still to hand out
 };
 
@@ -187,9 +189,9 @@ class SilentReceiver {
   ExtensionReceiver* base_;
   SilentParameters main_;
   std::uint64_t iteration_ = 0;
-  std::vector<Block> outputs_;
+  std::vector<Block, HugePageAllocator<Block>> outputs_;
   std::vector<std::uint8_t> output_bits_;  // the choice bit of each output, 0 or 1
-  std::vector<Block> reserve_;
+  std::vector<Block, HugePageAllocator<Block>> reserve_;
   std::vector<std::uint8_t> reserve_bits_;
   std::size_t next_ = 0;
   std::unique_ptr<bool[]> random_choices_;  // one step's random choices when this party chooses its own
