@@ -217,6 +217,10 @@ std::vector<std::uint64_t> OtPreprocessing::random_bits(std::size_t count) {
   if (id_ == 0) x = mine;
   const auto choices = std::make_unique<bool[]>(count);
   for (std::size_t k = 0; k < count; ++k) choices[k] = mine[k] != 0;
+  if (!silent_senders_.empty()) {
+    silent_random_bits(x, mine, std::span(choices.get(), count));
+    return x;
+  }
   for (std::size_t j = 1; j < parties_; ++j) {
     std::vector<std::uint64_t> product(count, 0);  // this party's share of y_j * x
     if (id_ == j) {
@@ -233,6 +237,52 @@ std::vector<std::uint64_t> OtPreprocessing::random_bits(std::size_t count) {
     }
   }
   return x;
+}
+
+void OtPreprocessing::silent_random_bits(std::span<std::uint64_t> x, std::span<std::uint64_t> mine,
+                                         std::span<bool> choices) {
+  // As random_bits, but party j's private bits are its random choices
+  // from its first peer (and flips towards the others), so they are not
+  // drawn: the correlations are x_i (64 bits), the outputs y_j x_i shares.
+  const std::size_t count = x.size();
+  const auto first_peer = [](std::size_t party) { return party == 0 ? std::size_t{1} : std::size_t{0}; };
+  std::vector<std::vector<std::uint64_t>> out(parties_);
+  std::vector<ot::SilentExchange> jobs;
+  for (std::size_t j = 1; j < parties_; ++j) {
+    jobs.clear();
+    if (id_ == j) {
+      for (std::size_t i = 0; i < parties_; ++i) {  // in increasing order: the first peer first
+        if (i == j) continue;
+        out[i].assign(count, 0);
+        ot::SilentExchange job;
+        job.receiver = silent_receivers_[i].get();
+        job.choices = choices;
+        job.chosen = out[i];
+        job.choose = i != first_peer(j);
+        jobs.push_back(job);
+      }
+      ot::silent_correlated_exchange(jobs);
+      for (std::size_t k = 0; k < count; ++k) {
+        mine[k] = choices[k] ? 1U : 0U;
+        std::uint64_t product = mine[k] * x[k];  // this party's share of y_j * x
+        for (std::size_t i = 0; i < parties_; ++i) {
+          if (i != j) product += out[i][k];
+        }
+        x[k] = x[k] + mine[k] - 2 * product;
+      }
+    } else {
+      out[j].assign(count, 0);
+      ot::SilentExchange job;
+      job.sender = silent_senders_[j].get();
+      job.correlations = x;
+      job.m0 = out[j];
+      job.peer_chooses = first_peer(j) != id_;
+      jobs.push_back(job);
+      ot::silent_correlated_exchange(jobs);
+      for (std::size_t k = 0; k < count; ++k) x[k] = x[k] + 2 * out[j][k];  // product share is -m0
+    }
+  }
+  for (auto& v : out) secure_wipe(std::as_writable_bytes(std::span(v)));
 }
 
 TruncMasks OtPreprocessing::trunc_masks(std::size_t n, unsigned d) {

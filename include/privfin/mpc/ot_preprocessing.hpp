@@ -46,10 +46,13 @@
 // b_j's bits as choice flips (1 bit per OT, 8 bytes per triple and peer,
 // one more round trip per chunk). Setup: per ordered pair 75,384 IKNP OTs
 // (1.2 MB) and one small Ferret iteration; memory about 180 MB per peer
-// and direction for the iteration's outputs. The CPU cost per OT is about
-// that of IKNP (trees and an LPN code of 10 random reads against a
-// transpose and hashes); truncation masks still use IKNP. Semi-honest
-// like the rest.
+// and direction for the iteration's outputs. Truncation masks' random bits
+// come from silent OT too (8 bytes per OT instead of 24, a party's bit
+// being its random choice). The CPU cost per OT is somewhat above IKNP's
+// (the trees, and an LPN code of 10 random reads per OT, against a
+// transpose), so on a fast network IKNP makes triples faster and silent OT
+// sends about 5x fewer bytes (docs/performance.md). Semi-honest like the
+// rest.
 //
 // Truncation masks: r = sum_k 2^k r_k from 64 shared random bits, so r,
 // r >> d and r >> 63 are linear in the bits' shares. A shared random bit is
@@ -115,6 +118,10 @@ class OtPreprocessing final : public Preprocessing {
                               std::span<std::uint64_t> share) const;
   // This party's additive shares (mod 2^64) of `count` uniform random bits.
   std::vector<std::uint64_t> random_bits(std::size_t count);
+  // random_bits' steps from silent OT: x starts as party 0's bits (zero
+  // elsewhere) and ends as this party's shares; `mine` and `choices` are
+  // scratch of the same size.
+  void silent_random_bits(std::span<std::uint64_t> x, std::span<std::uint64_t> mine, std::span<bool> choices);
 
   std::size_t id_;
   std::size_t parties_;
