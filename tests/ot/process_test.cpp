@@ -77,3 +77,12 @@ TEST_CASE("OT: Beaver on OT preprocessing (no dealer) between processes over TLS
     CHECK(codes[i] == 0);
   }
 }
+
+TEST_CASE("OT: Beaver on silent-OT preprocessing (Ferret's parameters) between processes over TLS",
+          "[ot][process][beaver][silent]") {
+  // Two parties: each process bootstraps a silent session per direction
+  // and runs main iterations of 10.6 M OTs (about 380 MB per process).
+  const auto codes = run_processes(2, "beaver-silent");
+  CHECK(codes[0] == 0);
+  CHECK(codes[1] == 0);
+}

@@ -1,12 +1,15 @@
 // One OT party as its own process, for the multi-process tests:
 //   privfin_ot_test_driver <cluster.json> <party id> <listening fd> ot
 //   privfin_ot_test_driver <cluster.json> <party id> <listening fd> beaver
+//   privfin_ot_test_driver <cluster.json> <party id> <listening fd> beaver-silent
 // "ot": party 0 is the sender, party 1 the receiver. They run base OT and
 // OT extension (random, correlated, chosen) over TLS; then the receiver
 // sends its choices and outputs to the sender, which checks them against
 // its own side. "beaver": every party of the cluster runs mpc::Beaver on
 // mpc::OtPreprocessing (no dealer) and checks mul, lt, dot and fixmul against
-// plaintext. Exit 0 when all match, 1 on a mismatch, 2 on an error.
+// plaintext; "beaver-silent" the same with the triples and masks from silent
+// OT (mpc::OtSource::silent, Ferret's parameters). Exit 0 when all match, 1
+// on a mismatch, 2 on an error.
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -37,12 +40,12 @@ std::vector<Z2k<64>> values(std::uint8_t label, std::size_t count) {
   return v;
 }
 
-int run_beaver(net::Network& net) {
+int run_beaver(net::Network& net, mpc::OtSource source) {
   using R = Z2k<64>;
   const std::size_t id = net.party_id();
   const std::size_t last = net.party_count() - 1;
   Prg prg(random_seed());
-  mpc::OtPreprocessing pre(net, prg);
+  mpc::OtPreprocessing pre(net, prg, 0, source);
   mpc::Beaver p(net, pre, prg);
   const std::size_t count = 500;
   const auto a = values(1, count);
@@ -77,8 +80,8 @@ int run_beaver(net::Network& net) {
 int run(const std::string& config_file, std::size_t id, int fd, const std::string& mode) {
   const auto config = net::PartyConfig::load(config_file);
   auto net = net::TcpNetwork::connect(config, id, net::TcpListener::adopt(fd));
-  if (mode == "beaver") {
-    const int bad = run_beaver(*net);
+  if (mode == "beaver" || mode == "beaver-silent") {
+    const int bad = run_beaver(*net, mode == "beaver" ? mpc::OtSource::extension : mpc::OtSource::silent);
     net->close();
     if (bad != 0) std::fprintf(stderr, "party %zu: %d mismatches\n", id, bad);
     return bad == 0 ? 0 : 1;
@@ -144,7 +147,7 @@ int run(const std::string& config_file, std::size_t id, int fd, const std::strin
 
 int main(int argc, char** argv) {
   if (argc != 5) {
-    std::fprintf(stderr, "usage: %s <cluster.json> <party id> <listening fd> ot|beaver\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <cluster.json> <party id> <listening fd> ot|beaver|beaver-silent\n", argv[0]);
     return 2;
   }
   try {
