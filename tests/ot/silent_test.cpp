@@ -323,7 +323,7 @@ TEST_CASE("silent OT: the exchange among three parties, one multiplier's bits as
   CHECK(ones < 3 * count * 52 / 100);
 }
 
-TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts; bad jobs are refused", "[ot][silent]") {
+TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts, and bad jobs are refused", "[ot][silent]") {
   const auto errors = test::run_local_parties(
       2,
       [&](std::size_t i, net::Network& net) {
