@@ -60,9 +60,11 @@
 // time: [x] <- [x] + y_j - 2 y_j [x], the product by one correlated OT per
 // other party. 64 (n - 1)^2 OTs per mask, n - 1 sequential steps.
 //
-// Errors: InvalidArgument for parties < 2, a party id out of range, or a
-// truncation shift outside 1..62; what ot::ExtensionSender/Receiver throw (DecodeError,
-// ProtocolError naming the peer, NetworkError). Not thread-safe; keeps a
+// Errors: InvalidArgument for parties < 2, a party id out of range, a
+// truncation shift outside 1..62, or silent parameters that do not fit
+// (ot::check_silent_parameters); what ot::ExtensionSender/Receiver and
+// ot::SilentSender/Receiver throw (DecodeError, ProtocolError naming the
+// peer, NetworkError). Not thread-safe; keeps a
 // reference to `net`, which it shares with the Beaver engine on the same
 // thread (both follow the same request order at every party).
 #pragma once
