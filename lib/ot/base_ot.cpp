@@ -10,6 +10,7 @@
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
 #include "privfin/ot/messages.hpp"
+#include "session_support.hpp"
 
 namespace privfin::ot {
 namespace {
@@ -62,16 +63,6 @@ Block derive_key(std::size_t sender, std::size_t receiver, std::size_t i, const 
   return k;
 }
 
-// Runs from_bytes and names the peer in a DecodeError.
-template <class Message>
-Message decode_from(std::size_t peer, ByteView wire) {
-  try {
-    return Message::from_bytes(wire);
-  } catch (const DecodeError& e) {
-    throw DecodeError("party " + std::to_string(peer) + ": " + e.what());
-  }
-}
-
 void check_count(std::size_t count, const char* where) {
   if (count == 0 || count > max_base_ots) {
     throw InvalidArgument(std::string(where) + ": count " + std::to_string(count) + " is not in 1.." +
@@ -91,7 +82,7 @@ std::vector<std::array<Block, 2>> base_ot_send(net::Network& net, std::size_t pe
   BaseOtSetup setup{static_cast<std::uint32_t>(count), {}};
   crypto_scalarmult_ristretto255_base(u(setup.a), a.v.data());
   net.send_message(peer, setup.to_bytes());
-  const auto choice = decode_from<BaseOtChoice>(peer, net.receive_message(peer, 16 + 32 * max_base_ots));
+  const auto choice = support::decode_from<BaseOtChoice>(peer, net.receive_message(peer, 16 + 32 * max_base_ots));
   if (choice.b.size() != count) {
     throw ProtocolError(peer, "base OT: receiver sent " + std::to_string(choice.b.size()) + " points, expected " +
                                   std::to_string(count));
@@ -122,7 +113,7 @@ std::vector<Block> base_ot_receive(net::Network& net, std::size_t peer, std::spa
   if (peer == net.party_id() || peer >= net.party_count()) {
     throw InvalidArgument("ot::base_ot_receive: bad peer " + std::to_string(peer));
   }
-  const auto setup = decode_from<BaseOtSetup>(peer, net.receive_message(peer, 64));
+  const auto setup = support::decode_from<BaseOtSetup>(peer, net.receive_message(peer, 64));
   if (setup.count != choices.size()) {
     throw ProtocolError(peer, "base OT: sender offers " + std::to_string(setup.count) + " OTs, expected " +
                                   std::to_string(choices.size()));

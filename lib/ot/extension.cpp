@@ -21,6 +21,7 @@
 #include "privfin/core/error.hpp"
 #include "privfin/ot/base_ot.hpp"
 #include "privfin/ot/messages.hpp"
+#include "session_support.hpp"
 
 namespace privfin::ot {
 
@@ -163,15 +164,6 @@ std::array<Block, 2> clmul_sum(std::span<const Block> a, std::span<const Block> 
 }  // namespace detail
 
 namespace {
-
-template <class Message>
-Message decode_from(std::size_t peer, ByteView wire) {
-  try {
-    return Message::from_bytes(wire);
-  } catch (const DecodeError& e) {
-    throw DecodeError("party " + std::to_string(peer) + ": " + e.what());
-  }
-}
 
 void check_peer(const net::Network& net, std::size_t peer, const char* where) {
   if (peer == net.party_id() || peer >= net.party_count()) {
@@ -368,20 +360,6 @@ void unpack_narrow(CorrelationWidth width, ByteView in, std::span<std::uint64_t>
   for (std::size_t i = groups * group; i < y.size(); ++i) y[i] = tail.get(bits_of(width, i));
 }
 
-
-// Marks the session aborted unless the scope completes.
-class Guard {
- public:
-  explicit Guard(bool& aborted) : aborted_(aborted) { aborted_ = true; }
-  void done() { aborted_ = false; }
-  Guard(const Guard&) = delete;
-  Guard& operator=(const Guard&) = delete;
-  ~Guard() = default;
-
- private:
-  bool& aborted_;
-};
-
 }  // namespace
 
 // ------------------------------------------------------------------ sender
@@ -416,7 +394,7 @@ void ExtensionSender::usable() const {
 void ExtensionSender::receive_matrix(std::size_t n) {
   const std::size_t rows = extension_rows(n);
   const std::size_t col_bytes = rows / 8;
-  const auto matrix = decode_from<ExtensionMatrixView>(
+  const auto matrix = support::decode_from<ExtensionMatrixView>(
       peer_, net_->receive_message_into(peer_, 16 + 16 * extension_rows(sub_batch), wire_in_));
   if (matrix.count != n) {
     throw ProtocolError(peer_, "OT extension: receiver extends " + std::to_string(matrix.count) +
@@ -447,7 +425,7 @@ void ExtensionSender::receive_matrix(std::size_t n) {
 }
 
 void ExtensionSender::check_response() {
-  const auto response = decode_from<ConsistencyResponse>(peer_, net_->receive_message(peer_, 64));
+  const auto response = support::decode_from<ConsistencyResponse>(peer_, net_->receive_message(peer_, 64));
   const auto lhs = chi_sum(challenge_, std::span<const Block>(rows_).first(extension_rows(batch_)), chi_);
   const std::array<Block, 1> x{response.x};
   const std::array<Block, 1> d{delta_};
@@ -503,7 +481,7 @@ void ExtensionSender::hash_pairs(std::span<std::array<Block, 2>> out) {
 std::vector<std::array<Block, 2>> ExtensionSender::random_ot(std::size_t count) {
   usable();
   check_count(count, "ot::ExtensionSender::random_ot");
-  Guard guard(aborted_);
+  support::AbortGuard guard(aborted_);
   std::vector<std::array<Block, 2>> out(count);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
@@ -530,7 +508,7 @@ void ExtensionSender::correlated_ot(std::span<const std::uint64_t> correlations,
     throw InvalidArgument("ot::ExtensionSender::correlated_ot: " + std::to_string(count) + " correlations, " +
                           std::to_string(m0.size()) + " outputs");
   }
-  Guard guard(aborted_);
+  support::AbortGuard guard(aborted_);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
     receive_matrix(n);
@@ -545,7 +523,7 @@ void ExtensionSender::chosen_ot(std::span<const std::array<Block, 2>> messages) 
   usable();
   const std::size_t count = messages.size();
   check_count(count, "ot::ExtensionSender::chosen_ot");
-  Guard guard(aborted_);
+  support::AbortGuard guard(aborted_);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
     receive_matrix(n);
@@ -628,7 +606,7 @@ void ExtensionReceiver::send_matrix(std::span<const bool> choices) {
 
 void ExtensionReceiver::answer_challenge() {
   const std::size_t rows = extension_rows(batch_);
-  const auto challenge = decode_from<ConsistencyChallenge>(peer_, net_->receive_message(peer_, 64));
+  const auto challenge = support::decode_from<ConsistencyChallenge>(peer_, net_->receive_message(peer_, 64));
   ConsistencyResponse response{};
   Prg chi_prg(challenge.seed);
   chi_.resize(std::min(chunk_rows, rows));
@@ -654,7 +632,7 @@ MaskedMessagesView ExtensionReceiver::receive_masked(MaskedMessages::Kind kind) 
   hash_.hash(t, next_index_, t);
   next_index_ += n;
   const bool chosen = kind == MaskedMessages::Kind::chosen_blocks;
-  const auto msg = decode_from<MaskedMessagesView>(
+  const auto msg = support::decode_from<MaskedMessagesView>(
       peer_, net_->receive_message_into(peer_, 16 + (chosen ? 32 : 8) * sub_batch, wire_in_));
   if (msg.kind != kind || msg.count != n) {
     throw ProtocolError(peer_, "OT extension: expected " + std::to_string(n) +
@@ -692,7 +670,7 @@ std::vector<Block> ExtensionReceiver::random_ot(std::span<const bool> choices) {
   usable();
   const std::size_t count = choices.size();
   check_count(count, "ot::ExtensionReceiver::random_ot");
-  Guard guard(aborted_);
+  support::AbortGuard guard(aborted_);
   std::vector<Block> out(count);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
@@ -724,7 +702,7 @@ void ExtensionReceiver::correlated_ot(std::span<const bool> choices, std::span<s
     throw InvalidArgument("ot::ExtensionReceiver::correlated_ot: " + std::to_string(count) + " choices, " +
                           std::to_string(out.size()) + " outputs");
   }
-  Guard guard(aborted_);
+  support::AbortGuard guard(aborted_);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);
     send_matrix(choices.subspan(first, n));
@@ -738,7 +716,7 @@ std::vector<Block> ExtensionReceiver::chosen_ot(std::span<const bool> choices) {
   usable();
   const std::size_t count = choices.size();
   check_count(count, "ot::ExtensionReceiver::chosen_ot");
-  Guard guard(aborted_);
+  support::AbortGuard guard(aborted_);
   std::vector<Block> out(count);
   for (std::size_t first = 0; first < count; first += sub_batch) {
     const std::size_t n = std::min(sub_batch, count - first);

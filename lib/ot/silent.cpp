@@ -16,6 +16,7 @@
 #include "privfin/core/prefetch.hpp"
 #include "privfin/net/network.hpp"
 #include "privfin/ot/messages.hpp"
+#include "session_support.hpp"
 
 namespace privfin::ot {
 namespace {
@@ -163,28 +164,6 @@ class LpnCode {
   std::array<std::uint32_t, columns * lpn_weight> positions_{};
 };
 
-template <class Message>
-Message decode_from(std::size_t peer, ByteView wire) {
-  try {
-    return Message::from_bytes(wire);
-  } catch (const DecodeError& e) {
-    throw DecodeError("party " + std::to_string(peer) + ": " + e.what());
-  }
-}
-
-// Marks the borrowed session aborted unless the scope completes.
-class AbortUnlessDone {
- public:
-  explicit AbortUnlessDone(bool& aborted) : aborted_(aborted) { aborted_ = true; }
-  void done() { aborted_ = false; }
-  AbortUnlessDone(const AbortUnlessDone&) = delete;
-  AbortUnlessDone& operator=(const AbortUnlessDone&) = delete;
-  ~AbortUnlessDone() = default;
-
- private:
-  bool& aborted_;
-};
-
 void check_sizes(std::size_t a, std::size_t b, const char* where) {
   if (a == 0 || a != b) {
     throw InvalidArgument(std::string(where) + ": sizes " + std::to_string(a) + " and " + std::to_string(b) +
@@ -234,7 +213,7 @@ SilentSender::SilentSender(ExtensionSender& base, const SilentParameters& main, 
     : base_(&base), main_(main), prg_(base.prg_.next_seed()) {
   check_silent_parameters(main, bootstrap);
   base_->usable();
-  AbortUnlessDone guard(base_->aborted_);
+  support::AbortGuard guard(base_->aborted_);
   // The bootstrap's base OTs: IKNP rows, unhashed (q_i = t_i ^ r_i Delta).
   std::vector<Block> cots(bootstrap.reserve());
   for (std::size_t first = 0; first < cots.size(); first += step) {
@@ -326,7 +305,7 @@ void SilentSender::take(std::span<Block> out) {
 void SilentSender::random_cot(std::span<Block> q) {
   base_->usable();
   check_sizes(q.size(), q.size(), "ot::SilentSender::random_cot");
-  AbortUnlessDone guard(base_->aborted_);
+  support::AbortGuard guard(base_->aborted_);
   take(q);
   guard.done();
 }
@@ -357,7 +336,7 @@ void SilentSender::fill_rows(std::size_t n) {
 void SilentSender::apply_flips() {
   const std::size_t n = base_->batch_;
   const std::size_t peer = base_->peer_;
-  const auto msg = decode_from<MaskedMessagesView>(
+  const auto msg = support::decode_from<MaskedMessagesView>(
       peer, base_->net_->receive_message_into(peer, 16 + step / 8, base_->wire_in_));
   if (msg.kind != MaskedMessages::Kind::choice_flips || msg.count != n) {
     throw ProtocolError(peer, "silent OT: expected the receiver's " + std::to_string(n) +
@@ -383,7 +362,7 @@ SilentReceiver::SilentReceiver(ExtensionReceiver& base, const SilentParameters& 
     : base_(&base), main_(main) {
   check_silent_parameters(main, bootstrap);
   base_->usable();
-  AbortUnlessDone guard(base_->aborted_);
+  support::AbortGuard guard(base_->aborted_);
   const std::size_t m = bootstrap.reserve();
   std::vector<Block> cots(m);
   std::vector<std::uint8_t> bits(m);
@@ -427,7 +406,7 @@ void SilentReceiver::iterate(const SilentParameters& p, std::span<const Block> b
   base_->next_index_ += tree_cots.size();
 
   const std::size_t bytes = 16 * punctured_tree_blocks(p.trees, h);
-  const auto msg = decode_from<PuncturedTreesView>(peer, base_->net_->receive_message_into(peer, 32 + bytes,
+  const auto msg = support::decode_from<PuncturedTreesView>(peer, base_->net_->receive_message_into(peer, 32 + bytes,
                                                                                             base_->wire_in_));
   if (msg.iteration != iteration_ || msg.trees != p.trees || msg.depth != h) {
     throw ProtocolError(peer, "silent OT: expected iteration " + std::to_string(iteration_) + " of " +
@@ -500,7 +479,7 @@ void SilentReceiver::take(std::span<bool> choices, std::span<Block> out) {
 void SilentReceiver::random_cot(std::span<bool> choices, std::span<Block> t) {
   base_->usable();
   check_sizes(choices.size(), t.size(), "ot::SilentReceiver::random_cot");
-  AbortUnlessDone guard(base_->aborted_);
+  support::AbortGuard guard(base_->aborted_);
   take(choices, t);
   guard.done();
 }
