@@ -358,3 +358,39 @@ TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts, an
       {.receive_timeout = 2'000ms});
   test::rethrow_first(errors);
 }
+
+TEST_CASE("silent OT: the borrowed IKNP session serves its own calls between the silent session's", "[ot][silent]") {
+  const std::size_t count = 3000;
+  Prg prg(test::seed_of(8100));
+  const test::Choices c(prg, count);
+  std::vector<std::uint64_t> correlations(count), m0(count), out(count), m0b(count), outb(count);
+  prg.fill(std::span(correlations));
+  std::vector<std::array<ot::Block, 2>> pairs;
+  std::vector<ot::Block> got;
+  const auto x = bools(count);
+  const auto x2 = bools(count);
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(8200 + i));
+    if (i == 0) {
+      ot::ExtensionSender base(net, 1, p);
+      ot::SilentSender s(base, test_main, test_bootstrap);
+      s.correlated_ot(correlations, m0);
+      pairs = base.random_ot(count);
+      s.correlated_ot(correlations, m0b);
+    } else {
+      ot::ExtensionReceiver base(net, 0, p);
+      ot::SilentReceiver r(base, test_main, test_bootstrap);
+      r.correlated_ot(std::span(x.get(), count), out);
+      got = base.random_ot(c.span());
+      r.correlated_ot(std::span(x2.get(), count), outb);
+    }
+  });
+  test::rethrow_first(errors);
+  std::size_t bad = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    bad += out[k] == m0[k] + (x[k] ? correlations[k] : 0) ? 0U : 1U;
+    bad += outb[k] == m0b[k] + (x2[k] ? correlations[k] : 0) ? 0U : 1U;
+    bad += got[k] == pairs[k][c[k] ? 1 : 0] ? 0U : 1U;
+  }
+  CHECK(bad == 0);
+}
