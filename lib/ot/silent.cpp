@@ -2,7 +2,6 @@
 // include/privfin/ot/silent.hpp for the protocol, parameters and costs.
 #include "privfin/ot/silent.hpp"
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "privfin/core/detail/fixed_key_aes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
 #include "privfin/core/prefetch.hpp"
@@ -25,45 +25,21 @@ namespace {
 // the Gilboa widths need.
 constexpr std::size_t step = std::size_t{1} << 16;
 
-// AES-128 under a fixed public key, in ECB over blocks: one permutation of
-// the GGM tree's length doubling.
-class FixedKeyAes {
- public:
-  explicit FixedKeyAes(std::string_view label) {
-    const auto digest = Sha256::hash(as_bytes(label));
-    ctx_ = EVP_CIPHER_CTX_new();
-    if (ctx_ == nullptr) throw Error("ot silent: EVP_CIPHER_CTX_new failed");
-    if (EVP_EncryptInit_ex(ctx_, EVP_aes_128_ecb(), nullptr, reinterpret_cast<const unsigned char*>(digest.data()),
-                           nullptr) != 1 ||
-        EVP_CIPHER_CTX_set_padding(ctx_, 0) != 1) {
-      EVP_CIPHER_CTX_free(ctx_);
-      throw Error("ot silent: AES-128 key setup failed");
-    }
-  }
-  FixedKeyAes(const FixedKeyAes&) = delete;
-  FixedKeyAes& operator=(const FixedKeyAes&) = delete;
-  ~FixedKeyAes() { EVP_CIPHER_CTX_free(ctx_); }
-
-  void encrypt(std::span<const Block> in, std::span<Block> out) {
-    int len = 0;
-    const int bytes = static_cast<int>(in.size() * sizeof(Block));
-    if (EVP_EncryptUpdate(ctx_, reinterpret_cast<unsigned char*>(out.data()), &len,
-                          reinterpret_cast<const unsigned char*>(in.data()), bytes) != 1 ||
-        len != bytes) {
-      throw Error("ot silent: AES-128 failed");
-    }
-  }
-
- private:
-  EVP_CIPHER_CTX* ctx_ = nullptr;
-};
+// The first 16 bytes of SHA-256(label): the public keys of the tree's
+// permutations and the seed of the LPN code.
+std::array<std::byte, 16> public_key(std::string_view label) {
+  const auto digest = Sha256::hash(as_bytes(label));
+  std::array<std::byte, 16> key{};
+  std::copy_n(digest.begin(), key.size(), key.begin());
+  return key;
+}
 
 // The GGM tree's length-doubling PRG, G(s) = (pi_0(s) ^ s, pi_1(s) ^ s),
 // and the tree expansion both sides share.
 class TreeExpander {
  public:
   explicit TreeExpander(std::size_t depth)
-      : left_("privfin silent ggm left v1"), right_("privfin silent ggm right v1"),
+      : left_(public_key("privfin silent ggm left v1")), right_(public_key("privfin silent ggm right v1")),
         parents_(std::size_t{1} << (depth - 1)) {}
 
   // The level below `nodes[0, width)` into nodes[0, 2 * width); returns
@@ -74,8 +50,8 @@ class TreeExpander {
     for (std::size_t at = 0; at < width; at += chunk) {
       const std::size_t m = std::min(chunk, width - at);
       const auto p = std::span<const Block>(parents_).subspan(at, m);
-      left_.encrypt(p, std::span(l_).first(m));
-      right_.encrypt(p, std::span(r_).first(m));
+      left_.encrypt(std::as_bytes(p), std::as_writable_bytes(std::span(l_).first(m)));
+      right_.encrypt(std::as_bytes(p), std::as_writable_bytes(std::span(r_).first(m)));
       for (std::size_t i = 0; i < m; ++i) {
         const Block left = l_[i] ^ p[i];
         const Block right = r_[i] ^ p[i];
@@ -98,8 +74,8 @@ class TreeExpander {
 
  private:
   static constexpr std::size_t chunk = 256;
-  FixedKeyAes left_;
-  FixedKeyAes right_;
+  privfin::detail::FixedKeyAes128 left_;   // pi_0
+  privfin::detail::FixedKeyAes128 right_;  // pi_1
   std::vector<Block> parents_;
   std::array<Block, chunk> l_{};
   std::array<Block, chunk> r_{};
@@ -114,7 +90,9 @@ class TreeExpander {
 class LpnCode {
  public:
   explicit LpnCode(const SilentParameters& p)
-      : prg_(seed_for(p)), k_(static_cast<std::uint32_t>(p.secret_length)) {}
+      : prg_(public_key("privfin silent lpn v1 n=" + std::to_string(p.outputs) + " k=" +
+                        std::to_string(p.secret_length))),
+        k_(static_cast<std::uint32_t>(p.secret_length)) {}
 
   // out[i] ^= XOR of secret at the next column's positions, for each i in
   // order; with bits, out_bits[i] ^= the same XOR of secret_bits.
@@ -147,14 +125,6 @@ class LpnCode {
   static constexpr std::size_t columns = 512;
   static constexpr std::size_t ahead = 6;  // columns of prefetch distance
 
-  static Prg::Seed seed_for(const SilentParameters& p) {
-    const std::string label = "privfin silent lpn v1 n=" + std::to_string(p.outputs) +
-                              " k=" + std::to_string(p.secret_length);
-    const auto digest = Sha256::hash(as_bytes(label));
-    Prg::Seed seed{};
-    std::copy_n(digest.begin(), seed.size(), seed.begin());
-    return seed;
-  }
   static void fetch(std::span<const Block> secret, const std::uint32_t* col) {
     for (std::size_t d = 0; d < lpn_weight; ++d) prefetch(&secret[col[d]]);
   }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <span>
 
+#include "privfin/core/detail/fixed_key_aes.hpp"
 #include "privfin/ot/block.hpp"
 
 namespace privfin::ot {
@@ -29,11 +30,6 @@ namespace privfin::ot {
 class TweakableHash {
  public:
   TweakableHash();
-  TweakableHash(TweakableHash&& other) noexcept;
-  TweakableHash& operator=(TweakableHash&& other) noexcept;
-  TweakableHash(const TweakableHash&) = delete;
-  TweakableHash& operator=(const TweakableHash&) = delete;
-  ~TweakableHash();
 
   // out[k] = H(first_index + k, in[k] ^ offset); in and out may alias.
   // InvalidArgument if the sizes differ.
@@ -41,7 +37,7 @@ class TweakableHash {
 
  private:
   void permute(std::span<Block> blocks);
-  void* ctx_ = nullptr;  // EVP_CIPHER_CTX
+  detail::FixedKeyAes128 pi_;
 };
 
 }  // namespace privfin::ot
