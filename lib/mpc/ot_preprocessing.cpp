@@ -16,6 +16,10 @@ constexpr std::size_t elements_per_batch = std::size_t{1} << 16;
 // Elements per correlated_ot_exchange: 64 OTs each, one protocol batch of
 // the extension (65,536 OTs).
 constexpr std::size_t elements_per_chunk = std::size_t{1} << 10;
+
+// Silent OT: the peer whose random choices make a party's own bits (its
+// multiplier's, a mask bit's); towards the others it sends flips.
+constexpr std::size_t first_peer(std::size_t party) { return party == 0 ? 1 : 0; }
 }  // namespace
 
 OtPreprocessing::OtPreprocessing(net::Network& net, Prg& prg, std::size_t parties, OtSource source,
@@ -128,9 +132,8 @@ std::vector<std::uint64_t> OtPreprocessing::silent_cross_terms(std::span<const s
   std::vector<std::uint64_t> share(n, 0);
   std::vector<ot::SilentExchange> jobs;
   jobs.reserve(parties_ - 1);
-  // A party's first peer: the receiver from it writes the random choices
+  // The receiver from this party's first peer writes the random choices
   // (y's bits), the receivers from later peers choose with them.
-  const auto first_peer = [](std::size_t party) { return party == 0 ? std::size_t{1} : std::size_t{0}; };
   for (std::size_t first = 0; first < n; first += elements_per_chunk) {
     const std::size_t count = std::min(elements_per_chunk, n - first);
     const std::size_t ots = 64 * count;
@@ -147,7 +150,6 @@ std::vector<std::uint64_t> OtPreprocessing::silent_cross_terms(std::span<const s
       job.sender = silent_senders_[peer].get();
       job.correlations = std::span<const std::uint64_t>(b.correlations).first(ots);
       job.m0 = std::span(b.m0).first(ots);
-      job.peer_chooses = first_peer(peer) != id_;
       job.receiver = silent_receivers_[peer].get();
       job.choices = choices;
       job.chosen = std::span(b.chosen).first(ots);
@@ -245,7 +247,6 @@ void OtPreprocessing::silent_random_bits(std::span<std::uint64_t> x, std::span<s
   // from its first peer (and flips towards the others), so they are not
   // drawn: the correlations are x_i (64 bits), the outputs y_j x_i shares.
   const std::size_t count = x.size();
-  const auto first_peer = [](std::size_t party) { return party == 0 ? std::size_t{1} : std::size_t{0}; };
   std::vector<std::vector<std::uint64_t>> out(parties_);
   std::vector<ot::SilentExchange> jobs;
   for (std::size_t j = 1; j < parties_; ++j) {
@@ -276,7 +277,6 @@ void OtPreprocessing::silent_random_bits(std::span<std::uint64_t> x, std::span<s
       job.sender = silent_senders_[j].get();
       job.correlations = x;
       job.m0 = out[j];
-      job.peer_chooses = first_peer(j) != id_;
       jobs.push_back(job);
       ot::silent_correlated_exchange(jobs);
       for (std::size_t k = 0; k < count; ++k) x[k] = x[k] + 2 * out[j][k];  // product share is -m0

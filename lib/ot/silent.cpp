@@ -274,7 +274,7 @@ void SilentSender::take(std::span<Block> out) {
 
 void SilentSender::random_cot(std::span<Block> q) {
   base_->usable();
-  check_sizes(q.size(), q.size(), "ot::SilentSender::random_cot");
+  if (q.empty()) throw InvalidArgument("ot::SilentSender::random_cot: no OTs asked for");
   support::AbortGuard guard(base_->aborted_);
   take(q);
   guard.done();
@@ -303,15 +303,16 @@ void SilentSender::fill_rows(std::size_t n) {
   base_->batch_ = n;
 }
 
-void SilentSender::apply_flips() {
+void SilentSender::apply_choices() {
   const std::size_t n = base_->batch_;
   const std::size_t peer = base_->peer_;
   const auto msg = support::decode_from<MaskedMessagesView>(
       peer, base_->net_->receive_message_into(peer, 16 + step / 8, base_->wire_in_));
-  if (msg.kind != MaskedMessages::Kind::choice_flips || msg.count != n) {
-    throw ProtocolError(peer, "silent OT: expected the receiver's " + std::to_string(n) +
-                                  " choice flips, it sent another kind or count");
+  if (msg.kind != MaskedMessages::Kind::choice_flips || (msg.count != 0 && msg.count != n)) {
+    throw ProtocolError(peer, "silent OT: expected the receiver's choice message for " + std::to_string(n) +
+                                  " OTs (no flips or " + std::to_string(n) + "), it sent another kind or count");
   }
+  if (msg.count == 0) return;  // the receiver takes its random choices
   // t = q ^ x Delta = (q ^ f Delta) ^ y Delta with f = x ^ y.
   const Block delta = base_->delta_;
   for (std::size_t i = 0; i < n; ++i) {
@@ -473,25 +474,22 @@ void SilentReceiver::fill_rows(std::span<bool> choices, bool choose) {
   base_->rows_.resize(std::max(base_->rows_.size(), n));
   base_->batch_ = n;
   const auto rows = std::span(base_->rows_).first(n);
+  // The choice message: no flips (random choices, written to `choices`) or
+  // x ^ y for this party's own y, so that the sender never has to be told
+  // which of the two to expect.
+  Bytes message;
   if (!choose) {
     take(choices, rows);
-    return;
+    message = MaskedMessages{MaskedMessages::Kind::choice_flips, 0, {}}.to_bytes();
+  } else {
+    if (!random_choices_) random_choices_ = std::make_unique<bool[]>(step);
+    const std::span<bool> flips(random_choices_.get(), n);
+    take(flips, rows);
+    for (std::size_t i = 0; i < n; ++i) flips[i] = flips[i] != choices[i];
+    message = MaskedMessages{MaskedMessages::Kind::choice_flips, n, pack_bits(flips)}.to_bytes();
+    sodium_memzero(flips.data(), n * sizeof(bool));
   }
-  if (!random_choices_) random_choices_ = std::make_unique<bool[]>(step);
-  const std::span<bool> x(random_choices_.get(), n);
-  take(x, rows);
-  const Bytes head = MaskedMessages::header(MaskedMessages::Kind::choice_flips, n);
-  Bytes& wire = base_->wire_out_;
-  const std::size_t bytes = masked_payload_bytes(MaskedMessages::Kind::choice_flips, n);
-  if (wire.size() < head.size() + bytes) wire.resize(head.size() + bytes);
-  std::copy(head.begin(), head.end(), wire.begin());
-  std::byte* flips = wire.data() + head.size();
-  std::fill_n(flips, bytes, std::byte{0});
-  for (std::size_t i = 0; i < n; ++i) {
-    flips[i / 8] |= static_cast<std::byte>(static_cast<unsigned>(x[i] != choices[i]) << (i % 8));
-  }
-  sodium_memzero(x.data(), n * sizeof(bool));
-  base_->net_->send_message(base_->peer_, ByteView(wire).first(head.size() + bytes));
+  base_->net_->send_message(base_->peer_, message);
 }
 
 void SilentReceiver::receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out,
@@ -529,7 +527,7 @@ class SilentExchangeRun {
       for (const auto& j : jobs) {
         if (!sending(j)) continue;
         const std::size_t n = count(j.correlations.size());
-        if (j.peer_chooses) j.sender->apply_flips();
+        j.sender->apply_choices();
         j.sender->send_corrections(j.correlations.subspan(first, n), j.m0.subspan(first, n), j.width);
       }
       for (const auto& j : jobs) {

@@ -485,6 +485,7 @@ void ot_messages() {
   write("ot_extension_messages", "correlated_gilboa", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_gilboa, 3, filled(24, 9)}.to_bytes()));
   write("ot_extension_messages", "correlated_bits", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_bits, 9, filled(2, 9)}.to_bytes()));
   write("ot_extension_messages", "choice_flips", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::choice_flips, 9, filled(2, 5)}.to_bytes()));
+  write("ot_extension_messages", "choice_random", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::choice_flips, 0, {}}.to_bytes()));
   Bytes trees = ot::PuncturedTreesView::header(2, 2, 3);
   const Bytes tree_blocks = filled(16 * ot::punctured_tree_blocks(2, 3), 0x3c);
   trees.insert(trees.end(), tree_blocks.begin(), tree_blocks.end());

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <bit>
+#include <exception>
 #include <optional>
 #include <memory>
 #include <set>
@@ -170,6 +171,19 @@ TEST_CASE("silent OT: parameters are checked", "[ot][silent]") {
   CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("reserve"));
   CHECK_THROWS_WITH(ot::check_silent_parameters(ot::ferret_main, test_bootstrap),
                     Catch::Contains("cannot feed"));
+  bad = test_main;
+  bad.tree_depth = 0;
+  CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("tree depth 0"));
+  bad = test_main;
+  bad.trees = ot::max_silent_trees + 1;
+  bad.outputs = bad.trees << bad.tree_depth;
+  CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("trees is not in"));
+  bad = test_main;
+  bad.secret_length = std::size_t{1} << 32;  // positions are 32-bit
+  bad.trees = 1;
+  bad.tree_depth = 20;
+  bad.outputs = std::size_t{1} << 20;
+  CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("LPN secret"));
 }
 
 TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the sender", "[ot][silent]") {
@@ -285,8 +299,7 @@ TEST_CASE("silent OT: the exchange among three parties, one multiplier's bits as
         senders[peer] = std::make_unique<ot::SilentSender>(*sessions.senders[peer], test_main, test_bootstrap);
       }
     }
-    // A party's first peer is the lowest other index; that peer's sender
-    // expects flips from us unless we are its first peer too.
+    // A party's first peer is the lowest other index.
     const auto first_peer = [](std::size_t party) { return party == 0 ? std::size_t{1} : std::size_t{0}; };
     std::vector<ot::SilentExchange> jobs;
     for (std::size_t peer = 0; peer < 3; ++peer) {
@@ -294,7 +307,6 @@ TEST_CASE("silent OT: the exchange among three parties, one multiplier's bits as
       jobs.push_back({.sender = senders[peer].get(),
                       .correlations = correlations[i],
                       .m0 = m0[i][peer],
-                      .peer_chooses = first_peer(peer) != i,
                       .receiver = receivers[peer].get(),
                       .choices = std::span(choices[i].get(), count),
                       .chosen = chosen[i][peer],
@@ -323,7 +335,14 @@ TEST_CASE("silent OT: the exchange among three parties, one multiplier's bits as
   CHECK(ones < 3 * count * 52 / 100);
 }
 
-TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts, and bad jobs are refused", "[ot][silent]") {
+TEST_CASE("silent OT: a choice message of another kind or malformed is refused naming the receiver, and bad "
+          "jobs are refused",
+          "[ot][silent]") {
+  // The receiver's choice message before the corrections (version, kind 5,
+  // count 0 when it takes its random choices) is changed in flight.
+  const auto kind = GENERATE(std::uint8_t{4}, std::uint8_t{9});
+  INFO("kind sent " << static_cast<int>(kind));
+  std::exception_ptr sender_error;
   const auto errors = test::run_local_parties(
       2,
       [&](std::size_t i, net::Network& net) {
@@ -333,19 +352,19 @@ TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts, an
         if (i == 0) {
           ot::ExtensionSender base(net, 1, p);
           ot::SilentSender s(base, test_main, test_bootstrap);
-          // Expects flips that never come: the receiver waits for our
-          // corrections, we wait for its flips, until the receive timeout.
-          ot::SilentExchange job;
-          job.sender = &s;
-          job.correlations = c;
-          job.m0 = m0;
-          job.peer_chooses = true;
-          CHECK_THROWS(ot::silent_correlated_exchange(std::span(&job, 1)));
+          try {
+            s.correlated_ot(c, m0);
+          } catch (...) {
+            sender_error = std::current_exception();
+          }
           CHECK_THROWS_WITH(s.correlated_ot(c, m0), Catch::Contains("aborted"));
         } else {
-          ot::ExtensionReceiver base(net, 0, p);
+          test::TamperingNetwork bad(net, [kind](std::size_t, Bytes& data) {
+            if (data.size() == 3 && data[1] == std::byte{5}) data[1] = std::byte{kind};
+          });
+          ot::ExtensionReceiver base(bad, 0, p);
           ot::SilentReceiver r(base, test_main, test_bootstrap);
-          CHECK_THROWS(r.correlated_ot(std::span(x.get(), 100), out));
+          CHECK_THROWS(r.correlated_ot(std::span(x.get(), 100), out));  // no corrections come
           // Bad jobs are refused before anything is sent.
           ot::SilentExchange job;
           CHECK_THROWS_AS(ot::silent_correlated_exchange(std::span(&job, 1)), InvalidArgument);
@@ -356,6 +375,35 @@ TEST_CASE("silent OT: an exchange whose sides disagree on who chooses aborts, an
         }
       },
       {.receive_timeout = 2'000ms});
+  test::rethrow_first(errors);
+  REQUIRE(sender_error);
+  if (kind == 4) {
+    CHECK_THROWS_AS(std::rethrow_exception(sender_error), ProtocolError);
+    CHECK_THROWS_WITH(std::rethrow_exception(sender_error), Catch::Contains("party 1") &&
+                                                               Catch::Contains("choice message"));
+  } else {
+    CHECK_THROWS_AS(std::rethrow_exception(sender_error), DecodeError);
+    CHECK_THROWS_WITH(std::rethrow_exception(sender_error), Catch::Contains("party 1") &&
+                                                               Catch::Contains("unknown kind"));
+  }
+}
+
+TEST_CASE("silent OT: random_cot refuses an empty call and sizes that differ", "[ot][silent]") {
+  const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
+    Prg p(test::seed_of(8300 + i));
+    if (i == 0) {
+      ot::ExtensionSender base(net, 1, p);
+      ot::SilentSender s(base, test_main, test_bootstrap);
+      CHECK_THROWS_AS(s.random_cot({}), InvalidArgument);
+    } else {
+      ot::ExtensionReceiver base(net, 0, p);
+      ot::SilentReceiver r(base, test_main, test_bootstrap);
+      const auto x = bools(10);
+      std::vector<ot::Block> t(9);
+      CHECK_THROWS_AS(r.random_cot(std::span(x.get(), 10), t), InvalidArgument);
+      CHECK_THROWS_AS(r.random_cot({}, {}), InvalidArgument);
+    }
+  });
   test::rethrow_first(errors);
 }
 

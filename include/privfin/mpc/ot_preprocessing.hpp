@@ -43,8 +43,9 @@
 // instead of 2.5 KB; per AND-triple word 8 bytes and 4. A party's
 // multiplier b_j is not drawn but made of its random choice bits from its
 // first peer (the lowest other id); towards every other peer it sends
-// b_j's bits as choice flips (1 bit per OT, 8 bytes per triple and peer,
-// one more round trip per chunk). Setup: per ordered pair 75,384 IKNP OTs
+// b_j's bits as choice flips (1 bit per OT, 8 bytes per triple and peer).
+// One round trip per chunk: the receiver's choice message, then the
+// corrections. Setup: per ordered pair 75,384 IKNP OTs
 // (1.2 MB) and one small Ferret iteration; memory about 180 MB per peer
 // and direction for the iteration's outputs. Truncation masks' random bits
 // come from silent OT too (8 bytes per OT instead of 24, a party's bit

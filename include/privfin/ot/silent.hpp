@@ -31,7 +31,8 @@
 // code of the k LPN-secret OTs: output i is v_i (w_i) XORed with the OTs at
 // lpn_weight = 10 public pseudorandom positions in [0, k); the receiver's
 // choice bit is e_i XOR the same positions' choice bits, which LPN makes
-// look uniform. No round trip: one message from the sender per iteration.
+// look uniform. An iteration needs no round trip: one message from the
+// sender.
 //
 // Parameters: ferret_main and ferret_bootstrap are emp-ot's Ferret sets for
 // regular noise (n = 10,608,640, k = 589,824, t = 1,295, h = 13; n =
@@ -61,7 +62,8 @@
 // reserve, a bootstrap set too small for the main set's reserve) or for
 // spans of different sizes; DecodeError naming the peer for a malformed
 // message; ProtocolError naming the peer when the sender's iteration,
-// tree count or depth differs from this receiver's, or when the borrowed
+// tree count or depth differs from this receiver's, when the receiver's
+// choice message is of another kind or count, or when the borrowed
 // session has aborted; NetworkError from the network. After an exception
 // the borrowed IKNP session refuses further use, and so does this one.
 //
@@ -123,7 +125,8 @@ class SilentSender {
   // q[i] ^ x_i * Delta. InvalidArgument for an empty span.
   void random_cot(std::span<Block> q);
   // As ExtensionSender::correlated_ot, but the receiver's choices are random
-  // (it learns them from its own call). No round trip.
+  // (it learns them from its own call). One round trip per 65,536 OTs: the
+  // receiver's choice message (empty here), then the corrections.
   void correlated_ot(std::span<const std::uint64_t> correlations, std::span<std::uint64_t> m0,
                      CorrelationWidth width = CorrelationWidth::full);
 
@@ -136,10 +139,10 @@ class SilentSender {
   void iterate(const SilentParameters& p, std::span<const Block> base_cots);
   void take(std::span<Block> out);
   // Steps of one exchange step of n OTs: the next n outputs into the
-  // borrowed session's rows; the receiver's flips applied to them; the
-  // corrections sent (ExtensionSender's).
+  // borrowed session's rows; the receiver's choice message read (its flips,
+  // if any, applied to them); the corrections sent (ExtensionSender's).
   void fill_rows(std::size_t n);
-  void apply_flips();
+  void apply_choices();
   void flush();
   // ProtocolError if the borrowed session aborted; else its abort flag.
   bool& usable_session();
@@ -184,7 +187,8 @@ class SilentReceiver {
   void take(std::span<bool> choices, std::span<Block> out);
   // Steps of one exchange step: the next outputs into the borrowed
   // session's rows, with their random choices written to `choices`, or
-  // (choose) with flips to the given `choices` sent; the corrections received.
+  // (choose) flipped to the given `choices`, and the choice message sent
+  // either way; the corrections received.
   void fill_rows(std::span<bool> choices, bool choose);
   bool& usable_session();
   void receive_corrections(std::span<const bool> choices, std::span<std::uint64_t> out, CorrelationWidth width);
@@ -205,17 +209,15 @@ class SilentReceiver {
 // receiver from the same peer (`chosen` out). Either may be null (a
 // one-way call). The receiver's choices are random and written to
 // `choices` unless `choose`, in which case `choices` are this party's own
-// (read only): the receiver then sends x ^ y, one bit per OT, before the
-// sender's corrections (a round trip; Gilboa multiplication among more than
-// two parties needs it, as one party's multiplier bits are its choices
-// towards every peer). `peer_chooses` must equal the peer's `choose` for
-// the mirror job, else the side that expected the other message aborts
-// with ProtocolError.
+// (read only). Either way the receiver sends a choice message before the
+// sender's corrections: empty, or x ^ y one bit per OT (Gilboa among more
+// than two parties needs the latter, as one party's multiplier bits are its
+// choices towards every peer); the sender applies what it receives, so the
+// two sides cannot disagree about it. One round trip per step.
 struct SilentExchange {
   SilentSender* sender = nullptr;
   std::span<const std::uint64_t> correlations;
   std::span<std::uint64_t> m0;
-  bool peer_chooses = false;
   SilentReceiver* receiver = nullptr;
   std::span<bool> choices;
   std::span<std::uint64_t> chosen;
@@ -227,7 +229,7 @@ struct SilentExchange {
 // sender takes its outputs (a sender that runs out sends an iteration's
 // trees: no waiting), every receiver takes its own (waiting for trees) in
 // job order, so that a later job may `choose` with the random choices an
-// earlier job wrote into the same span; then the flips are read and
+// earlier job wrote into the same span; then the choice messages are read and
 // the corrections sent, then the corrections read. No party waits on a
 // peer that waits on it. InvalidArgument for a job without sessions,
 // sessions with different peers, two jobs with one peer, or spans whose
