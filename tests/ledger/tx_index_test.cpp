@@ -11,6 +11,7 @@
 // reported by the next commit before it writes.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -285,11 +286,19 @@ class GatedIngestStore final : public Store {
     const std::lock_guard lock(mutex_);
     return ingests_;
   }
+  // The ingest count once it reaches `n`, or after 10 s: the ledger hands
+  // its batch to another thread, which may not have reached the store yet.
+  [[nodiscard]] std::size_t ingests_reaching(std::size_t n) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return ingests_ >= n; });
+    return ingests_;
+  }
 
  protected:
   void ingest_sorted(Column c, std::span<const KeyValueView> entries) override {
     std::unique_lock lock(mutex_);
     ++ingests_;
+    changed_.notify_all();
     changed_.wait(lock, [&] { return !held_; });
     if (fail_) throw StoreError("ingest into tx_index: no space left (a test's)", false);
     lock.unlock();
@@ -299,7 +308,7 @@ class GatedIngestStore final : public Store {
  private:
   Store* inner_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  mutable std::condition_variable changed_;
   bool held_ = false;
   bool fail_ = false;
   std::size_t ingests_ = 0;
@@ -317,7 +326,7 @@ TEST_CASE("ledger tx index: a batch written on another thread is found meanwhile
   Ledger ledger = Ledger::open(store, options);
   store.hold();
   while (ledger.height() < 5) commit_with_txs(ledger);  // height 4's batch waits at the gate
-  CHECK(store.ingests() == 1);
+  CHECK(store.ingests_reaching(1) == 1);
   CHECK(ledger.tx_indexed_height() == 0);
   for (Height h = 1; h <= 5; ++h) check_found(ledger, h);  // the batch's from memory, and height 5's
   CHECK(ledger.find_transaction(tx_hash(to_bytes("again")))->height == 5);
