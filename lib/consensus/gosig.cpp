@@ -114,6 +114,7 @@ std::vector<Action> Gosig::step(TimePoint now, const Input& in) {
 
 void Gosig::start(const Start& s) {
   if (started_) throw InvalidArgument("Gosig: started twice");
+  refuse_record_ahead(s, "Gosig");
   started_ = true;
   height_ = s.committed + 1;
   sets_.start(height_, s.validators);

@@ -50,6 +50,16 @@ Bytes SafetyRecord::to_bytes(bool with_block_bodies) const {
   return std::move(w).take();
 }
 
+void refuse_record_ahead(const Start& s, std::string_view engine) {
+  if (!s.record || s.record->height <= s.committed + 1) return;
+  throw InvalidArgument(std::string(engine) + ": the safety record is at height " + std::to_string(s.record->height) +
+                        " but the ledger holds only height " + std::to_string(s.committed) +
+                        ": this node signed messages at heights it has no record of, and restarting at height " +
+                        std::to_string(s.committed + 1) +
+                        " could sign conflicting ones; restore the ledger to at least height " +
+                        std::to_string(s.record->height - 1) + " before starting");
+}
+
 SafetyRecord SafetyRecord::from_bytes(ByteView bytes, const Limits& limits) {
   Reader r(bytes);
   const auto version = r.u8("safety record version");
@@ -166,6 +176,7 @@ std::vector<Action> Tendermint::step(TimePoint now, const Input& in) {
 
 void Tendermint::start(const Start& s) {
   if (started_) throw InvalidArgument("Tendermint: started twice");
+  refuse_record_ahead(s, "Tendermint");
   started_ = true;
   height_ = s.committed + 1;
   sets_.start(height_, s.validators);

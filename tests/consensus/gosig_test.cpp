@@ -362,6 +362,29 @@ TEST_CASE("gosig: after a restart the recorded P is gossiped again and no other 
   CHECK((!p || p->block == before->block));
 }
 
+TEST_CASE("gosig: a safety record ahead of the ledger's next height is refused at start, naming both heights",
+          "[consensus][gosig]") {
+  Harness h(1);
+  (void)h.engine.step(0, Start{});
+  const auto as = to_stage_two(h, 0, h.proposal(0));
+  auto rec = std::get<Persist>(as[first_index<Persist>(as)]).record;
+  REQUIRE(rec.height == 1);
+  rec.height = 5;
+  Harness again(1);
+  try {
+    (void)again.engine.step(sec + 100, Start{2, std::nullopt, rec});
+    FAIL("a record three heights ahead was accepted");
+  } catch (const InvalidArgument& e) {
+    const std::string what = e.what();
+    CHECK(what.find("Gosig") != std::string::npos);
+    CHECK(what.find("height 5") != std::string::npos);
+    CHECK(what.find("only height 2") != std::string::npos);
+  }
+  rec.height = 1;  // the record of the next height is resumed as before
+  const auto boot = again.engine.step(sec + 100, Start{0, std::nullopt, rec});
+  CHECK(own_aggregate(boot, VoteType::prevote, 1));
+}
+
 TEST_CASE("gosig: malformed, forged and misplaced messages are refused naming the peer, digest unchanged",
           "[consensus][gosig]") {
   Harness h(1);

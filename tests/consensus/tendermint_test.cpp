@@ -148,6 +148,32 @@ TEST_CASE("tendermint: after a restart the same signed vote is sent again, never
   CHECK(fresh.engine.current_step() == Step::propose);
 }
 
+TEST_CASE("tendermint: a safety record ahead of the ledger's next height is refused at start, naming both heights",
+          "[consensus][tendermint]") {
+  Node before;
+  const auto actions = prepare(before, before.s.proposal(1, 0));
+  auto record = std::get<Persist>(actions[0]).record;
+  REQUIRE(record.height == 1);
+  // The ledger at 0 and a record of height 3: what the node signed at
+  // heights 1 and 2 is unknown, so it must not start there.
+  record.height = 3;
+  Node after;
+  try {
+    (void)after.engine.step(0, Start{0, std::nullopt, record});
+    FAIL("a record two heights ahead was accepted");
+  } catch (const InvalidArgument& e) {
+    const std::string what = e.what();
+    CHECK(what.find("Tendermint") != std::string::npos);
+    CHECK(what.find("height 3") != std::string::npos);
+    CHECK(what.find("only height 0") != std::string::npos);
+  }
+  // Nothing was started: a Start with a consistent record still works.
+  record.height = 1;
+  const auto restart = after.engine.step(100, Start{0, std::nullopt, record});
+  CHECK_FALSE(all_of<Broadcast>(restart).empty());
+  CHECK(after.engine.height() == 1);
+}
+
 namespace {
 
 // A vote of the current height is kept unchecked until it could change a

@@ -20,12 +20,14 @@
 // at), Metric. An engine never throws for what a peer
 // sends: a malformed or invalid message yields one Rejected action and
 // leaves state_digest() unchanged. It throws InvalidArgument only for a
-// caller's mistake (an input before Start).
+// caller's mistake (an input before Start, a second Start, a Start whose
+// safety record is ahead of its ledger: refuse_record_ahead).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -100,6 +102,13 @@ struct Start {
   std::optional<SafetyRecord> record; // the last durable record, if any
   std::vector<ValidatorsDecided> validators{};  // committed + 1 and + 2, with validator-set changes
 };
+// An engine resumes a record of height committed + 1 and ignores an older
+// one. A newer one means the node voted at heights its ledger no longer
+// holds (a store restored from an older copy, or damaged): it has no
+// record of what it signed at committed + 1, and starting there could sign
+// a conflicting vote. Throws InvalidArgument naming both heights then; the
+// engines call it first thing in Start.
+void refuse_record_ahead(const Start& s, std::string_view engine);
 struct MessageIn {
   NodeId from = 0;  // the authenticated channel's peer
   Bytes payload;
