@@ -211,15 +211,16 @@ MaskedMessages MaskedMessages::from_bytes(ByteView wire) {
   return MaskedMessages{view.kind, view.count, Bytes(view.payload.begin(), view.payload.end())};
 }
 
-Bytes PuncturedTreesView::header(std::uint64_t iteration, std::uint64_t trees, std::uint64_t depth) {
+Bytes PuncturedTreesView::header(std::uint64_t iteration, std::uint64_t trees, std::uint64_t secret_length,
+                                 std::uint64_t depth, std::uint64_t kept) {
   Writer w;
-  w.version(version).varint(iteration).varint(trees).varint(depth);
+  w.version(format_version).varint(iteration).varint(trees).varint(secret_length).varint(kept).varint(depth);
   return std::move(w).take();
 }
 
 PuncturedTreesView PuncturedTreesView::from_bytes(ByteView wire) {
   Reader r(wire);
-  r.expect_version(version, "silent OT trees");
+  r.expect_version(format_version, "silent OT trees");
   PuncturedTreesView m;
   m.iteration = r.varint("silent OT iteration");
   const std::size_t trees_at = r.offset();
@@ -227,6 +228,18 @@ PuncturedTreesView PuncturedTreesView::from_bytes(ByteView wire) {
   if (m.trees == 0 || m.trees > max_silent_trees) {
     throw DecodeError("silent OT tree count at byte " + std::to_string(trees_at) + ": " +
                       std::to_string(m.trees) + " is not in 1.." + std::to_string(max_silent_trees));
+  }
+  const std::size_t secret_at = r.offset();
+  m.secret_length = r.varint("silent OT LPN secret length");
+  if (m.secret_length == 0 || m.secret_length > max_silent_secret) {
+    throw DecodeError("silent OT LPN secret length at byte " + std::to_string(secret_at) + ": " +
+                      std::to_string(m.secret_length) + " is not in 1.." + std::to_string(max_silent_secret));
+  }
+  const std::size_t kept_at = r.offset();
+  m.kept = r.varint("silent OT outputs kept");
+  if (m.kept == 0 || m.kept > max_silent_outputs) {
+    throw DecodeError("silent OT outputs kept at byte " + std::to_string(kept_at) + ": " + std::to_string(m.kept) +
+                      " is not in 1.." + std::to_string(max_silent_outputs));
   }
   const std::size_t depth_at = r.offset();
   m.depth = read_count(r, "silent OT tree depth", max_silent_depth,

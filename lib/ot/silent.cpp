@@ -145,6 +145,35 @@ template <class Allocator>
 void wipe(std::vector<Block, Allocator>& v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(Block));
 }
+void wipe(std::vector<std::uint8_t>& v) {
+  if (!v.empty()) sodium_memzero(v.data(), v.size());
+}
+
+class WipedBoolsOnExit {
+ public:
+  WipedBoolsOnExit(bool* bits, std::size_t n) noexcept : bits_(bits), n_(n) {}
+  WipedBoolsOnExit(const WipedBoolsOnExit&) = delete;
+  WipedBoolsOnExit& operator=(const WipedBoolsOnExit&) = delete;
+  ~WipedBoolsOnExit() { sodium_memzero(bits_, n_ * sizeof(bool)); }
+
+ private:
+  bool* bits_;
+  std::size_t n_;
+};
+
+// Wipes a buffer of secret OTs or choice bits when it goes out of scope:
+// on the paths where a peer's bad message throws too.
+template <class V>
+class WipedOnExit {
+ public:
+  explicit WipedOnExit(V& v) noexcept : v_(&v) {}
+  WipedOnExit(const WipedOnExit&) = delete;
+  WipedOnExit& operator=(const WipedOnExit&) = delete;
+  ~WipedOnExit() { wipe(*v_); }
+
+ private:
+  V* v_;
+};
 
 void check_one(const SilentParameters& p, const char* which) {
   const std::string name = std::string("ot silent parameters (") + which + "): ";
@@ -184,22 +213,60 @@ SilentSender::SilentSender(ExtensionSender& base, const SilentParameters& main, 
   check_silent_parameters(main, bootstrap);
   base_->usable();
   support::AbortGuard guard(base_->aborted_);
-  // The bootstrap's base OTs: IKNP rows, unhashed (q_i = t_i ^ r_i Delta).
-  std::vector<Block> cots(bootstrap.reserve());
-  for (std::size_t first = 0; first < cots.size(); first += step) {
-    const std::size_t n = std::min(step, cots.size() - first);
-    base_->receive_matrix(n);
-    base_->check_response();
-    std::copy_n(base_->rows_.begin(), n, cots.begin() + static_cast<std::ptrdiff_t>(first));
+  try {
+    // Room for the larger set now: growing later would free the smaller
+    // set's outputs unwiped.
+    outputs_.reserve(std::max(main.outputs, bootstrap.outputs));
+    // The bootstrap's base OTs: IKNP rows, unhashed (q_i = t_i ^ r_i Delta).
+    std::vector<Block> cots(bootstrap.reserve());
+    const WipedOnExit wipe_cots(cots);
+    for (std::size_t first = 0; first < cots.size(); first += step) {
+      const std::size_t n = std::min(step, cots.size() - first);
+      base_->receive_matrix(n);
+      base_->check_response();
+      std::copy_n(base_->rows_.begin(), n, cots.begin() + static_cast<std::ptrdiff_t>(first));
+    }
+    iterate(bootstrap, cots);
+    reserve_.assign(outputs_.begin(), outputs_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
+    next_ = main_.reserve();
+  } catch (...) {
+    wipe_secrets();  // no destructor runs for a constructor that throws
+    throw;
   }
-  iterate(bootstrap, cots);
-  wipe(cots);
-  reserve_.assign(outputs_.begin(), outputs_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
-  next_ = main_.reserve();
   guard.done();
 }
 
-SilentSender::~SilentSender() {
+SilentSender::SilentSender(SilentSender&& other) noexcept
+    : base_(other.base_),
+      main_(other.main_),
+      prg_(std::move(other.prg_)),
+      iteration_(other.iteration_),
+      outputs_(std::move(other.outputs_)),
+      reserve_(std::move(other.reserve_)),
+      next_(std::exchange(other.next_, 0)) {
+  other.outputs_.clear();
+  other.reserve_.clear();
+}
+
+SilentSender& SilentSender::operator=(SilentSender&& other) noexcept {
+  if (this != &other) {
+    wipe_secrets();
+    base_ = other.base_;
+    main_ = other.main_;
+    prg_ = std::move(other.prg_);
+    iteration_ = other.iteration_;
+    outputs_ = std::move(other.outputs_);
+    reserve_ = std::move(other.reserve_);
+    next_ = std::exchange(other.next_, 0);
+    other.outputs_.clear();
+    other.reserve_.clear();
+  }
+  return *this;
+}
+
+SilentSender::~SilentSender() { wipe_secrets(); }
+
+void SilentSender::wipe_secrets() noexcept {
   wipe(outputs_);
   wipe(reserve_);
 }
@@ -214,11 +281,13 @@ void SilentSender::iterate(const SilentParameters& p, std::span<const Block> bas
   const auto tree_cots = base_cots.subspan(k, p.trees * h);
   std::vector<Block> h0(tree_cots.size());
   std::vector<Block> h1(tree_cots.size());
+  const WipedOnExit wipe_h0(h0);
+  const WipedOnExit wipe_h1(h1);
   base_->hash_.hash(tree_cots, base_->next_index_, h0);
   base_->hash_.hash(tree_cots, base_->next_index_, h1, delta);
   base_->next_index_ += tree_cots.size();
 
-  const Bytes head = PuncturedTreesView::header(iteration_, p.trees, h);
+  const Bytes head = PuncturedTreesView::header(iteration_, p.trees, k, h, main_.reserve());
   const std::size_t bytes = 16 * punctured_tree_blocks(p.trees, h);
   Bytes& wire = base_->wire_out_;
   if (wire.size() < head.size() + bytes) wire.resize(head.size() + bytes);
@@ -249,11 +318,13 @@ void SilentSender::iterate(const SilentParameters& p, std::span<const Block> bas
     // tree is in cache.
     code.encode<false>(nodes, {}, secret, {});
   }
-  wipe(h0);
-  wipe(h1);
   base_->net_->send_message(base_->peer_, ByteView(wire).first(head.size() + bytes));
   base_->net_->flush();
   ++iteration_;
+}
+
+void SilentSender::refuse_if_moved() const {
+  if (reserve_.empty()) throw InvalidArgument("ot::SilentSender: used after a move");
 }
 
 void SilentSender::take(std::span<Block> out) {
@@ -273,6 +344,7 @@ void SilentSender::take(std::span<Block> out) {
 }
 
 void SilentSender::random_cot(std::span<Block> q) {
+  refuse_if_moved();
   base_->usable();
   if (q.empty()) throw InvalidArgument("ot::SilentSender::random_cot: no OTs asked for");
   support::AbortGuard guard(base_->aborted_);
@@ -291,6 +363,7 @@ void SilentSender::correlated_ot(std::span<const std::uint64_t> correlations, st
 }
 
 bool& SilentSender::usable_session() {
+  refuse_if_moved();
   base_->usable();
   return base_->aborted_;
 }
@@ -334,34 +407,82 @@ SilentReceiver::SilentReceiver(ExtensionReceiver& base, const SilentParameters& 
   check_silent_parameters(main, bootstrap);
   base_->usable();
   support::AbortGuard guard(base_->aborted_);
-  const std::size_t m = bootstrap.reserve();
-  std::vector<Block> cots(m);
-  std::vector<std::uint8_t> bits(m);
-  base_->prg_.fill(std::span(bits));
-  for (auto& b : bits) b &= 1U;
-  const auto choices = std::make_unique<bool[]>(step);
-  for (std::size_t first = 0; first < m; first += step) {
-    const std::size_t n = std::min(step, m - first);
-    for (std::size_t i = 0; i < n; ++i) choices[i] = bits[first + i] != 0;
-    base_->send_matrix(std::span<const bool>(choices.get(), n));
-    base_->answer_challenge();
-    std::copy_n(base_->rows_.begin(), n, cots.begin() + static_cast<std::ptrdiff_t>(first));
+  try {
+    // Room for the larger set now: growing later would free the smaller
+    // set's outputs and choice bits unwiped.
+    outputs_.reserve(std::max(main.outputs, bootstrap.outputs));
+    output_bits_.reserve(std::max(main.outputs, bootstrap.outputs));
+    const std::size_t m = bootstrap.reserve();
+    std::vector<Block> cots(m);
+    std::vector<std::uint8_t> bits(m);
+    const WipedOnExit wipe_cots(cots);
+    const WipedOnExit wipe_bits(bits);
+    base_->prg_.fill(std::span(bits));
+    for (auto& b : bits) b &= 1U;
+    const auto choices = std::make_unique<bool[]>(step);
+    const WipedBoolsOnExit wipe_choices(choices.get(), step);
+    for (std::size_t first = 0; first < m; first += step) {
+      const std::size_t n = std::min(step, m - first);
+      for (std::size_t i = 0; i < n; ++i) choices[i] = bits[first + i] != 0;
+      base_->send_matrix(std::span<const bool>(choices.get(), n));
+      base_->answer_challenge();
+      std::copy_n(base_->rows_.begin(), n, cots.begin() + static_cast<std::ptrdiff_t>(first));
+    }
+    iterate(bootstrap, cots, bits);
+    reserve_.assign(outputs_.begin(), outputs_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
+    reserve_bits_.assign(output_bits_.begin(), output_bits_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
+    next_ = main_.reserve();
+  } catch (...) {
+    wipe_secrets();  // no destructor runs for a constructor that throws
+    throw;
   }
-  sodium_memzero(choices.get(), step * sizeof(bool));
-  iterate(bootstrap, cots, bits);
-  wipe(cots);
-  sodium_memzero(bits.data(), bits.size());
-  reserve_.assign(outputs_.begin(), outputs_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
-  reserve_bits_.assign(output_bits_.begin(), output_bits_.begin() + static_cast<std::ptrdiff_t>(main_.reserve()));
-  next_ = main_.reserve();
   guard.done();
 }
 
-SilentReceiver::~SilentReceiver() {
+SilentReceiver::SilentReceiver(SilentReceiver&& other) noexcept
+    : base_(other.base_),
+      main_(other.main_),
+      iteration_(other.iteration_),
+      outputs_(std::move(other.outputs_)),
+      output_bits_(std::move(other.output_bits_)),
+      reserve_(std::move(other.reserve_)),
+      reserve_bits_(std::move(other.reserve_bits_)),
+      next_(std::exchange(other.next_, 0)),
+      random_choices_(std::move(other.random_choices_)) {
+  other.outputs_.clear();
+  other.output_bits_.clear();
+  other.reserve_.clear();
+  other.reserve_bits_.clear();
+}
+
+SilentReceiver& SilentReceiver::operator=(SilentReceiver&& other) noexcept {
+  if (this != &other) {
+    wipe_secrets();
+    base_ = other.base_;
+    main_ = other.main_;
+    iteration_ = other.iteration_;
+    outputs_ = std::move(other.outputs_);
+    output_bits_ = std::move(other.output_bits_);
+    reserve_ = std::move(other.reserve_);
+    reserve_bits_ = std::move(other.reserve_bits_);
+    next_ = std::exchange(other.next_, 0);
+    random_choices_ = std::move(other.random_choices_);
+    other.outputs_.clear();
+    other.output_bits_.clear();
+    other.reserve_.clear();
+    other.reserve_bits_.clear();
+  }
+  return *this;
+}
+
+SilentReceiver::~SilentReceiver() { wipe_secrets(); }
+
+void SilentReceiver::wipe_secrets() noexcept {
   wipe(outputs_);
+  wipe(output_bits_);
   wipe(reserve_);
-  if (!output_bits_.empty()) sodium_memzero(output_bits_.data(), output_bits_.size());
-  if (!reserve_bits_.empty()) sodium_memzero(reserve_bits_.data(), reserve_bits_.size());
+  wipe(reserve_bits_);
+  if (random_choices_) sodium_memzero(random_choices_.get(), step * sizeof(bool));
 }
 
 void SilentReceiver::iterate(const SilentParameters& p, std::span<const Block> base_cots,
@@ -373,17 +494,27 @@ void SilentReceiver::iterate(const SilentParameters& p, std::span<const Block> b
   const auto tree_cots = base_cots.subspan(k, p.trees * h);
   const auto tree_bits = base_bits.subspan(k, p.trees * h);
   std::vector<Block> ht(tree_cots.size());
+  const WipedOnExit wipe_ht(ht);
   base_->hash_.hash(tree_cots, base_->next_index_, ht);
   base_->next_index_ += tree_cots.size();
 
   const std::size_t bytes = 16 * punctured_tree_blocks(p.trees, h);
   const auto msg = support::decode_from<PuncturedTreesView>(peer, base_->net_->receive_message_into(peer, 32 + bytes,
                                                                                             base_->wire_in_));
-  if (msg.iteration != iteration_ || msg.trees != p.trees || msg.depth != h) {
+  // Every field of both parameter sets that the outputs depend on: this
+  // iteration's (t, h, k) and what the next one keeps (the main set's
+  // k + t h), so that sets differing anywhere are refused before any
+  // output is handed out.
+  if (msg.iteration != iteration_ || msg.trees != p.trees || msg.depth != h || msg.secret_length != k ||
+      msg.kept != main_.reserve()) {
     throw ProtocolError(peer, "silent OT: expected iteration " + std::to_string(iteration_) + " of " +
                                   std::to_string(p.trees) + " trees of depth " + std::to_string(h) +
-                                  ", the sender sent iteration " + std::to_string(msg.iteration) + " of " +
-                                  std::to_string(msg.trees) + " of depth " + std::to_string(msg.depth));
+                                  ", an LPN secret of " + std::to_string(k) + " and " +
+                                  std::to_string(main_.reserve()) + " outputs kept; the sender sent iteration " +
+                                  std::to_string(msg.iteration) + " of " + std::to_string(msg.trees) +
+                                  " of depth " + std::to_string(msg.depth) + ", " +
+                                  std::to_string(msg.secret_length) + " and " + std::to_string(msg.kept) +
+                                  " (different parameter sets)");
   }
   const std::byte* in = msg.blocks.data();
   auto get = [&](std::size_t index) { return Block::from_bytes(ByteView(in + 16 * index, 16)); };
@@ -424,8 +555,11 @@ void SilentReceiver::iterate(const SilentParameters& p, std::span<const Block> b
     bits[path] = 1;  // the noise
     code.encode<true>(nodes, bits, secret, secret_bits);
   }
-  wipe(ht);
   ++iteration_;
+}
+
+void SilentReceiver::refuse_if_moved() const {
+  if (reserve_.empty()) throw InvalidArgument("ot::SilentReceiver: used after a move");
 }
 
 void SilentReceiver::take(std::span<bool> choices, std::span<Block> out) {
@@ -448,6 +582,7 @@ void SilentReceiver::take(std::span<bool> choices, std::span<Block> out) {
 }
 
 void SilentReceiver::random_cot(std::span<bool> choices, std::span<Block> t) {
+  refuse_if_moved();
   base_->usable();
   check_sizes(choices.size(), t.size(), "ot::SilentReceiver::random_cot");
   support::AbortGuard guard(base_->aborted_);
@@ -465,6 +600,7 @@ void SilentReceiver::correlated_ot(std::span<bool> choices, std::span<std::uint6
 }
 
 bool& SilentReceiver::usable_session() {
+  refuse_if_moved();
   base_->usable();
   return base_->aborted_;
 }

@@ -17,7 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     privfin::fuzz::require(m.trees >= 1 && m.trees <= max_silent_trees);
     privfin::fuzz::require(m.depth >= 1 && m.depth <= max_silent_depth);
     privfin::fuzz::require(m.blocks.size() == 16 * punctured_tree_blocks(m.trees, m.depth));
-    privfin::Bytes again = PuncturedTreesView::header(m.iteration, m.trees, m.depth);
+    privfin::fuzz::require(m.secret_length >= 1 && m.secret_length <= max_silent_secret);
+    privfin::fuzz::require(m.kept >= 1 && m.kept <= max_silent_outputs);
+    privfin::Bytes again = PuncturedTreesView::header(m.iteration, m.trees, m.secret_length, m.depth, m.kept);
     again.insert(again.end(), m.blocks.begin(), m.blocks.end());
     privfin::fuzz::require(privfin::fuzz::same(again, in));
   } catch (const privfin::DecodeError&) {

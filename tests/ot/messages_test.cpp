@@ -140,10 +140,10 @@ TEST_CASE("ot messages: silent OT tree messages round trip and refuse lying coun
   const std::size_t depth = 2;
   const Bytes blocks = prg.bytes(16 * ot::punctured_tree_blocks(trees, depth));
   CHECK(blocks.size() == 16 * 15);
-  Bytes wire = ot::PuncturedTreesView::header(7, trees, depth);
+  Bytes wire = ot::PuncturedTreesView::header(7, trees, 300, depth, 306);
   wire.insert(wire.end(), blocks.begin(), blocks.end());
   const auto same = [&](const ot::PuncturedTreesView& v) {
-    return v.iteration == 7 && v.trees == trees && v.depth == depth &&
+    return v.iteration == 7 && v.trees == trees && v.secret_length == 300 && v.kept == 306 && v.depth == depth &&
            Bytes(v.blocks.begin(), v.blocks.end()) == blocks;
   };
   const auto view = ot::PuncturedTreesView::from_bytes(wire);
@@ -151,15 +151,24 @@ TEST_CASE("ot messages: silent OT tree messages round trip and refuse lying coun
   CHECK(view.blocks.data() == wire.data() + (wire.size() - blocks.size()));
   test::check_truncations_and_flips(wire, [](ByteView b) { return ot::PuncturedTreesView::from_bytes(b); }, same);
 
-  const auto refused = [](std::uint64_t t, std::uint64_t d, std::size_t carried, const char* why) {
+  const auto refused = [](std::uint64_t t, std::uint64_t k, std::uint64_t kept, std::uint64_t d, std::size_t carried,
+                           const char* why) {
     Writer w;
-    w.version(1).varint(0).varint(t).varint(d);
+    w.version(ot::PuncturedTreesView::format_version).varint(0).varint(t).varint(k).varint(kept).varint(d);
     w.raw(Bytes(carried));
     CHECK_THROWS_WITH(ot::PuncturedTreesView::from_bytes(w.data()), Catch::Contains(why));
   };
-  refused(0, 1, 48, "tree count");
-  refused(ot::max_silent_trees + 1, 1, 48, "tree count");
-  refused(1, 0, 16, "depth");
-  refused(1, ot::max_silent_depth + 1, 0, "depth");
-  refused(1000, 20, 16, "needs 656000 bytes");  // claims 41,000 blocks, carries one
+  refused(0, 1, 1, 1, 48, "tree count");
+  refused(ot::max_silent_trees + 1, 1, 1, 1, 48, "tree count");
+  refused(1, 0, 1, 1, 48, "LPN secret length");
+  refused(1, ot::max_silent_secret + 1, 1, 1, 48, "LPN secret length");
+  refused(1, 1, 0, 1, 48, "outputs kept");
+  refused(1, 1, ot::max_silent_outputs + 1, 1, 48, "outputs kept");
+  refused(1, 1, 1, 0, 16, "depth");
+  refused(1, 1, 1, ot::max_silent_depth + 1, 0, "depth");
+  refused(1000, 1, 1, 20, 16, "needs 656000 bytes");  // claims 41,000 blocks, carries one
+  // Version 1 (no k, no kept) is refused.
+  Writer v1;
+  v1.version(1).varint(0).varint(1).varint(1).raw(Bytes(48));
+  CHECK_THROWS_AS(ot::PuncturedTreesView::from_bytes(v1.data()), DecodeError);
 }

@@ -32,6 +32,19 @@ constexpr ot::SilentParameters test_bootstrap{std::size_t{8} << 9, 1000, 8, 9};
 
 std::unique_ptr<bool[]> bools(std::size_t n) { return std::make_unique<bool[]>(n); }
 
+// What a party's call threw, if anything: party threads keep it for the
+// test thread, which alone makes Catch2 assertions (they are not
+// thread-safe).
+template <class F>
+std::exception_ptr thrown_by(F&& f) {
+  try {
+    f();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
 // Checks t[i] == q[i] ^ x[i] * Delta for one Delta, and that about half the
 // choices are 1. Returns the number of violations.
 std::size_t cot_violations(std::span<const ot::Block> q, std::span<const bool> x, std::span<const ot::Block> t) {
@@ -130,10 +143,11 @@ TEST_CASE("silent OT: correlated OTs with random choices, in every width", "[ot]
 }
 
 TEST_CASE("silent OT: the real parameters (Ferret's sets) give correct correlations", "[ot][silent]") {
-  // The bootstrap's leftover is 573 OTs: 200,000 runs one main iteration.
+  // The bootstrap's leftover is 43,069 OTs: 200,000 runs one main iteration.
   const std::size_t count = 200000;
   std::vector<ot::Block> q(count), t(count);
   const auto x = bools(count);
+  std::array<std::uint64_t, 2> iterations{};
   const auto errors = test::run_local_parties(
       2,
       [&](std::size_t i, net::Network& net) {
@@ -142,16 +156,18 @@ TEST_CASE("silent OT: the real parameters (Ferret's sets) give correct correlati
           ot::ExtensionSender base(net, 1, p);
           ot::SilentSender s(base);
           s.random_cot(q);
-          CHECK(s.iterations() == 2);
+          iterations[0] = s.iterations();
         } else {
           ot::ExtensionReceiver base(net, 0, p);
           ot::SilentReceiver r(base);
           r.random_cot(std::span(x.get(), count), t);
-          CHECK(r.iterations() == 2);
+          iterations[1] = r.iterations();
         }
       },
       {.receive_timeout = 60'000ms});
   test::rethrow_first(errors);
+  CHECK(iterations[0] == 2);
+  CHECK(iterations[1] == 2);
   CHECK(cot_violations(q, std::span<const bool>(x.get(), count), t) == 0);
 }
 
@@ -159,7 +175,7 @@ TEST_CASE("silent OT: parameters are checked", "[ot][silent]") {
   CHECK_NOTHROW(ot::check_silent_parameters(ot::ferret_main, ot::ferret_bootstrap));
   CHECK_NOTHROW(ot::check_silent_parameters(test_main, test_bootstrap));
   CHECK(ot::ferret_main.reserve() == 606'659);
-  CHECK(ot::ferret_bootstrap.reserve() == 75'384);
+  CHECK(ot::ferret_bootstrap.reserve() == 47'709);  // emp-ot's N_PRE_REG set: k 36,288 + 1,269 trees x 9
   auto bad = test_main;
   bad.outputs += 1;  // not trees * 2^depth
   CHECK_THROWS_WITH(ot::check_silent_parameters(bad, test_bootstrap), Catch::Contains("trees of depth"));
@@ -196,8 +212,10 @@ TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the 
           Prg p(test::seed_of(7500 + i));
           if (i == 0) {
             test::TamperingNetwork bad(net, [](std::size_t, Bytes& data) {
-              // The tree message is the only one this long from the sender.
-              if (data.size() == 16 * ot::punctured_tree_blocks(test_bootstrap.trees, test_bootstrap.tree_depth) + 4) {
+              // The tree message is the only one this long from the sender:
+              // its header is version, iteration, trees, k (2 bytes), kept
+              // (2 bytes), depth.
+              if (data.size() == 16 * ot::punctured_tree_blocks(test_bootstrap.trees, test_bootstrap.tree_depth) + 8) {
                 data[2] = std::byte{0};  // zero trees
               }
             });
@@ -235,7 +253,28 @@ TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the 
     CHECK_THROWS_AS(std::rethrow_exception(errors[1]), ProtocolError);
     CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") && Catch::Contains("8 trees"));
   }
+  SECTION("a main set that differs only in k, refused at the bootstrap before any output") {
+    const auto errors = test::run_local_parties(
+        2,
+        [&](std::size_t i, net::Network& net) {
+          Prg p(test::seed_of(7650 + i));
+          if (i == 0) {
+            ot::ExtensionSender base(net, 1, p);
+            ot::SilentSender s(base, {std::size_t{16} << 10, 1999, 16, 10}, test_bootstrap);
+          } else {
+            ot::ExtensionReceiver base(net, 0, p);
+            ot::SilentReceiver r(base, test_main, test_bootstrap);
+          }
+        },
+        {.receive_timeout = 5'000ms});
+    REQUIRE(errors[1]);
+    CHECK_THROWS_AS(std::rethrow_exception(errors[1]), ProtocolError);
+    CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") &&
+                                                             Catch::Contains("2160 outputs kept") &&
+                                                             Catch::Contains("2159 (different parameter sets)"));
+  }
   SECTION("after an error the borrowed session refuses further use") {
+    std::array<std::exception_ptr, 3> refused;
     const auto errors = test::run_local_parties(
         2,
         [&](std::size_t i, net::Network& net) {
@@ -251,14 +290,18 @@ TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the 
             const auto x = bools(10);
             std::vector<std::uint64_t> out(10);
             // The sender sent full words; a bits-width call sees another kind.
-            CHECK_THROWS_AS(r.correlated_ot(std::span(x.get(), 10), out, ot::CorrelationWidth::bits), ProtocolError);
-            CHECK_THROWS_WITH(r.correlated_ot(std::span(x.get(), 10), out), Catch::Contains("aborted"));
+            refused[0] = thrown_by([&] { r.correlated_ot(std::span(x.get(), 10), out, ot::CorrelationWidth::bits); });
+            refused[1] = thrown_by([&] { r.correlated_ot(std::span(x.get(), 10), out); });
             const std::array<bool, 4> c{};
-            CHECK_THROWS_WITH(base.random_ot(c), Catch::Contains("aborted"));
+            refused[2] = thrown_by([&] { (void)base.random_ot(c); });
           }
         },
         {.receive_timeout = 5'000ms});
     test::rethrow_first(errors);
+    for (const auto& e : refused) REQUIRE(e);
+    CHECK_THROWS_AS(std::rethrow_exception(refused[0]), ProtocolError);
+    CHECK_THROWS_WITH(std::rethrow_exception(refused[1]), Catch::Contains("aborted"));
+    CHECK_THROWS_WITH(std::rethrow_exception(refused[2]), Catch::Contains("aborted"));
   }
 }
 
@@ -343,6 +386,7 @@ TEST_CASE("silent OT: a choice message of another kind or malformed is refused n
   const auto kind = GENERATE(std::uint8_t{4}, std::uint8_t{9});
   INFO("kind sent " << static_cast<int>(kind));
   std::exception_ptr sender_error;
+  std::array<std::exception_ptr, 4> refused;  // sender again, receiver, two bad jobs
   const auto errors = test::run_local_parties(
       2,
       [&](std::size_t i, net::Network& net) {
@@ -357,25 +401,29 @@ TEST_CASE("silent OT: a choice message of another kind or malformed is refused n
           } catch (...) {
             sender_error = std::current_exception();
           }
-          CHECK_THROWS_WITH(s.correlated_ot(c, m0), Catch::Contains("aborted"));
+          refused[0] = thrown_by([&] { s.correlated_ot(c, m0); });
         } else {
           test::TamperingNetwork bad(net, [kind](std::size_t, Bytes& data) {
             if (data.size() == 3 && data[1] == std::byte{5}) data[1] = std::byte{kind};
           });
           ot::ExtensionReceiver base(bad, 0, p);
           ot::SilentReceiver r(base, test_main, test_bootstrap);
-          CHECK_THROWS(r.correlated_ot(std::span(x.get(), 100), out));  // no corrections come
+          refused[1] = thrown_by([&] { r.correlated_ot(std::span(x.get(), 100), out); });  // no corrections come
           // Bad jobs are refused before anything is sent.
           ot::SilentExchange job;
-          CHECK_THROWS_AS(ot::silent_correlated_exchange(std::span(&job, 1)), InvalidArgument);
+          refused[2] = thrown_by([&] { ot::silent_correlated_exchange(std::span(&job, 1)); });
           job.receiver = &r;
           job.choices = std::span(x.get(), 100);
           job.chosen = std::span(out).first(99);
-          CHECK_THROWS_AS(ot::silent_correlated_exchange(std::span(&job, 1)), InvalidArgument);
+          refused[3] = thrown_by([&] { ot::silent_correlated_exchange(std::span(&job, 1)); });
         }
       },
       {.receive_timeout = 2'000ms});
   test::rethrow_first(errors);
+  for (const auto& e : refused) REQUIRE(e);
+  CHECK_THROWS_WITH(std::rethrow_exception(refused[0]), Catch::Contains("aborted"));
+  CHECK_THROWS_AS(std::rethrow_exception(refused[2]), InvalidArgument);
+  CHECK_THROWS_AS(std::rethrow_exception(refused[3]), InvalidArgument);
   REQUIRE(sender_error);
   if (kind == 4) {
     CHECK_THROWS_AS(std::rethrow_exception(sender_error), ProtocolError);
@@ -388,23 +436,45 @@ TEST_CASE("silent OT: a choice message of another kind or malformed is refused n
   }
 }
 
-TEST_CASE("silent OT: random_cot refuses an empty call and sizes that differ", "[ot][silent]") {
+TEST_CASE("silent OT: random_cot refuses an empty call, sizes that differ and a moved-from session",
+          "[ot][silent]") {
+  std::array<std::exception_ptr, 5> refused;
+  std::array<std::size_t, 2> after_move{};  // OTs the moved-to sessions give, checked below
+  std::vector<ot::Block> q(5000), t(5000);
+  const auto x = bools(5000);
   const auto errors = test::run_local_parties(2, [&](std::size_t i, net::Network& net) {
     Prg p(test::seed_of(8300 + i));
     if (i == 0) {
       ot::ExtensionSender base(net, 1, p);
       ot::SilentSender s(base, test_main, test_bootstrap);
-      CHECK_THROWS_AS(s.random_cot({}), InvalidArgument);
+      refused[0] = thrown_by([&] { s.random_cot({}); });
+      ot::SilentSender moved(std::move(s));
+      std::array<ot::Block, 4> four{};
+      refused[3] = thrown_by([&] { s.random_cot(four); });  // NOLINT(bugprone-use-after-move): the point
+      moved.random_cot(q);  // past the bootstrap's leftover: one main iteration
+      after_move[0] = q.size();
     } else {
       ot::ExtensionReceiver base(net, 0, p);
       ot::SilentReceiver r(base, test_main, test_bootstrap);
-      const auto x = bools(10);
-      std::vector<ot::Block> t(9);
-      CHECK_THROWS_AS(r.random_cot(std::span(x.get(), 10), t), InvalidArgument);
-      CHECK_THROWS_AS(r.random_cot({}, {}), InvalidArgument);
+      const auto x10 = bools(10);
+      std::vector<ot::Block> t9(9);
+      refused[1] = thrown_by([&] { r.random_cot(std::span(x10.get(), 10), t9); });
+      refused[2] = thrown_by([&] { r.random_cot({}, {}); });
+      ot::SilentReceiver moved(std::move(r));
+      std::array<bool, 4> c{};
+      std::array<ot::Block, 4> four{};
+      refused[4] = thrown_by([&] { r.random_cot(c, four); });  // NOLINT(bugprone-use-after-move): the point
+      moved.random_cot(std::span(x.get(), 5000), t);
+      after_move[1] = t.size();
     }
   });
   test::rethrow_first(errors);
+  for (const auto& e : refused) REQUIRE(e);
+  for (const auto& e : refused) CHECK_THROWS_AS(std::rethrow_exception(e), InvalidArgument);
+  CHECK_THROWS_WITH(std::rethrow_exception(refused[3]), Catch::Contains("used after a move"));
+  CHECK_THROWS_WITH(std::rethrow_exception(refused[4]), Catch::Contains("used after a move"));
+  CHECK(after_move == std::array<std::size_t, 2>{5000, 5000});
+  CHECK(cot_violations(q, std::span<const bool>(x.get(), 5000), t) == 0);
 }
 
 TEST_CASE("silent OT: the borrowed IKNP session serves its own calls between the silent session's", "[ot][silent]") {

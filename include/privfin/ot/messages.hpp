@@ -147,19 +147,29 @@ struct MaskedMessagesView {
 // order, per tree level 1's two sums, level 2's, ..., then the last block.
 inline constexpr std::size_t max_silent_trees = 1U << 14;
 inline constexpr std::size_t max_silent_depth = 20;
+inline constexpr std::size_t max_silent_secret = 0xFFFF'FFFFU;
+inline constexpr std::size_t max_silent_outputs = max_silent_trees << max_silent_depth;
 
 [[nodiscard]] constexpr std::size_t punctured_tree_blocks(std::size_t trees, std::size_t depth) noexcept {
   return trees * (2 * depth + 1);
 }
 
 struct PuncturedTreesView {
+  // Version 2 carries the LPN secret length and the outputs kept for the
+  // next iteration: with version 1, two parties whose parameter sets
+  // differed only in k agreed on every message and silently computed
+  // different outputs.
+  static constexpr std::uint8_t format_version = 2;
   std::uint64_t iteration = 0;  // the session's count of silent iterations before this one
   std::uint64_t trees = 0;
+  std::uint64_t secret_length = 0;  // k of this iteration's parameter set
+  std::uint64_t kept = 0;           // outputs kept for the next iteration (the main set's k + t h)
   std::uint64_t depth = 0;
   ByteView blocks;  // 16 * punctured_tree_blocks(trees, depth) bytes
   [[nodiscard]] static PuncturedTreesView from_bytes(ByteView wire);
   // The bytes before the blocks, for a sender that writes them in place.
-  [[nodiscard]] static Bytes header(std::uint64_t iteration, std::uint64_t trees, std::uint64_t depth);
+  [[nodiscard]] static Bytes header(std::uint64_t iteration, std::uint64_t trees, std::uint64_t secret_length,
+                                    std::uint64_t depth, std::uint64_t kept);
 };
 
 }  // namespace privfin::ot

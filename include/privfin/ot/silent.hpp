@@ -12,9 +12,10 @@
 //
 // A silent session sits on top of an IKNP session in the same direction
 // (extension.hpp: the same peer, the same Delta, the same tweak counter),
-// which it borrows for its life. Its constructor bootstraps: 75,384 IKNP
-// OTs (1.2 MB) feed one iteration of the small parameter set, whose
-// 607,232 outputs feed the first iteration of the main set. Every
+// which it borrows for its life. Its constructor bootstraps: 47,709 IKNP
+// OTs (0.76 MB) feed one iteration of the small parameter set, whose
+// 649,728 outputs feed the first iteration of the main set (606,659 of
+// them; the other 43,069 are handed out first). Every
 // iteration after that uses 606,659 of the previous iteration's outputs
 // (k for the LPN secret, one per tree level) and hands out the other
 // 10,001,981.
@@ -35,8 +36,9 @@
 // sender.
 //
 // Parameters: ferret_main and ferret_bootstrap are emp-ot's Ferret sets for
-// regular noise (n = 10,608,640, k = 589,824, t = 1,295, h = 13; n =
-// 607,232, k = 69,454, t = 593, h = 10), chosen there for 128-bit security
+// regular noise (N_REG etc. and N_PRE_REG etc. in its ferret/constants.h,
+// 2020-10 to 2022-10: n = 10,608,640, k = 589,824, t = 1,295, h = 13; n =
+// 649,728, k = 36,288, t = 1,269, h = 9), chosen there for 128-bit security
 // against the LPN attacks known in 2020. SilentParameters with other values
 // are for tests: nothing checks their security.
 //
@@ -99,7 +101,7 @@ struct SilentParameters {
 };
 
 inline constexpr SilentParameters ferret_main{10'608'640, 589'824, 1'295, 13};
-inline constexpr SilentParameters ferret_bootstrap{607'232, 69'454, 593, 10};
+inline constexpr SilentParameters ferret_bootstrap{649'728, 36'288, 1'269, 9};
 // Nonzero positions per column of the LPN code.
 inline constexpr std::size_t lpn_weight = 10;
 
@@ -115,8 +117,10 @@ class SilentSender {
   // Bootstraps from `base` (IKNP, as the sender): talks to base.peer().
   explicit SilentSender(ExtensionSender& base, const SilentParameters& main = ferret_main,
                         const SilentParameters& bootstrap = ferret_bootstrap);
-  SilentSender(SilentSender&&) noexcept = default;
-  SilentSender& operator=(SilentSender&&) noexcept = default;
+  // A moved-from session is empty and throws InvalidArgument when asked
+  // for OTs; assigning over a session wipes its outputs first.
+  SilentSender(SilentSender&& other) noexcept;
+  SilentSender& operator=(SilentSender&& other) noexcept;
   SilentSender(const SilentSender&) = delete;
   SilentSender& operator=(const SilentSender&) = delete;
   ~SilentSender();
@@ -138,6 +142,8 @@ class SilentSender {
   friend class detail::SilentExchangeRun;
   void iterate(const SilentParameters& p, std::span<const Block> base_cots);
   void take(std::span<Block> out);
+  void wipe_secrets() noexcept;
+  void refuse_if_moved() const;
   // Steps of one exchange step of n OTs: the next n outputs into the
   // borrowed session's rows; the receiver's choice message read (its flips,
   // if any, applied to them); the corrections sent (ExtensionSender's).
@@ -164,8 +170,8 @@ class SilentReceiver {
   // Bootstraps from `base` (IKNP, as the receiver): talks to base.peer().
   explicit SilentReceiver(ExtensionReceiver& base, const SilentParameters& main = ferret_main,
                           const SilentParameters& bootstrap = ferret_bootstrap);
-  SilentReceiver(SilentReceiver&&) noexcept = default;
-  SilentReceiver& operator=(SilentReceiver&&) noexcept = default;
+  SilentReceiver(SilentReceiver&& other) noexcept;
+  SilentReceiver& operator=(SilentReceiver&& other) noexcept;
   SilentReceiver(const SilentReceiver&) = delete;
   SilentReceiver& operator=(const SilentReceiver&) = delete;
   ~SilentReceiver();
@@ -185,6 +191,8 @@ class SilentReceiver {
   friend class detail::SilentExchangeRun;
   void iterate(const SilentParameters& p, std::span<const Block> base_cots, std::span<const std::uint8_t> base_bits);
   void take(std::span<bool> choices, std::span<Block> out);
+  void wipe_secrets() noexcept;
+  void refuse_if_moved() const;
   // Steps of one exchange step: the next outputs into the borrowed
   // session's rows, with their random choices written to `choices`, or
   // (choose) flipped to the given `choices`, and the choice message sent
