@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "privfin/core/bytes.hpp"
+#include "privfin/core/detail/fixed_key_aes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/turboshake.hpp"
 #include "privfin/vdaf/field.hpp"
@@ -112,8 +113,8 @@ class XofFixedKeyAes128 : public XofBase<XofFixedKeyAes128> {
 
   XofFixedKeyAes128(ByteView seed, ByteView dst, std::initializer_list<ByteView> binder);
   XofFixedKeyAes128(ByteView seed, ByteView dst, ByteView binder) : XofFixedKeyAes128(seed, dst, {binder}) {}
-  XofFixedKeyAes128(XofFixedKeyAes128&&) noexcept;
-  XofFixedKeyAes128& operator=(XofFixedKeyAes128&&) noexcept;
+  XofFixedKeyAes128(XofFixedKeyAes128&&) noexcept = default;
+  XofFixedKeyAes128& operator=(XofFixedKeyAes128&&) noexcept = default;
   XofFixedKeyAes128(const XofFixedKeyAes128&) = delete;
   XofFixedKeyAes128& operator=(const XofFixedKeyAes128&) = delete;
   ~XofFixedKeyAes128();
@@ -124,11 +125,13 @@ class XofFixedKeyAes128 : public XofBase<XofFixedKeyAes128> {
  private:
   void refill();
 
+  // The fixed key (from dst and binder, both public) as an AES permutation,
+  // the one the OT layer's hashes use. A moved-from XOF throws on use.
+  ::privfin::detail::FixedKeyAes128 permutation_;
   std::array<std::byte, 16> seed_{};
   std::array<std::byte, 16> block_{};
   std::uint64_t block_index_ = 0;
   std::size_t block_pos_ = 16;
-  void* ctx_ = nullptr;  // EVP_CIPHER_CTX, opaque to keep OpenSSL out of this header
 };
 
 }  // namespace privfin::vdaf
