@@ -5,7 +5,8 @@
 // 2: Payments::genesis_from_bytes; 3: KvStore, Payments and Commands check_tx and
 // finalize_block on the bytes as a transaction, against a small state;
 // 4: Payments::change_from_payload (a validator change's payload, which
-// mode 3 reaches only behind a valid signature).
+// mode 3 reaches only behind a valid signature); 5: results_from_bytes (a
+// block's results as the ledger stores them and the node serves them).
 // Oracles: decoders are canonical (what decodes re-encodes to exactly the
 // input) and throw only DecodeError; check_tx and finalize_block never
 // throw for any transaction and give one result per transaction; a refused
@@ -28,7 +29,7 @@ using namespace privfin::consensus::apps;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Splitter in(fuzz::as_view(data, size));
-  const std::uint8_t mode = in.u8() % 5;
+  const std::uint8_t mode = in.u8() % 6;
   const ByteView bytes = in.rest();
   try {
     switch (mode) {
@@ -57,6 +58,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 4: {
         const auto c = Payments::change_from_payload(bytes);
         fuzz::require(fuzz::same(Payments::change_payload(c.sequence, c.changes, c.approvals), bytes));
+        break;
+      }
+      case 5: {
+        FinalizeResult results;
+        results.results = results_from_bytes(bytes, 4096);
+        fuzz::require(fuzz::same(results_to_bytes(results), bytes));
         break;
       }
       default: {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "lib/net/record_stream.hpp"
+#include "lib/net/socket_io.hpp"
 #include "lib/net/tls_records.hpp"
 #include "privfin/core/codec.hpp"
 #include "privfin/core/mersenne.hpp"
@@ -22,6 +24,7 @@
 #include "privfin/he/paillier.hpp"
 #include "privfin/he/threshold_paillier.hpp"
 #include "privfin/mpc/dealer.hpp"
+#include "privfin/mpc/spdz2k_transcript.hpp"
 #include "privfin/net/abort_notice.hpp"
 #include "privfin/net/bus_frame.hpp"
 #include "privfin/ml/idx.hpp"
@@ -33,6 +36,7 @@
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/engine.hpp"
 #include "privfin/consensus/gosig_messages.hpp"
+#include "privfin/consensus/tendermint.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/encrypted_sum.hpp"
 #include "privfin/service/prio3_messages.hpp"
@@ -119,6 +123,30 @@ void tls_records() {
   write("tls_records", "key_update", Seed().u8(6).raw(tls_key_update_message(false)));
 }
 
+void net_stream() {
+  using namespace privfin::net::detail;
+  write("net_stream", "hello", Seed().u8(0).raw(encode_hello(network_hello_magic, Hello{2, 0, 3, 1})));
+  // Two messages, the second past one record (KeyUpdates every 2 records),
+  // read 97 bytes at a time and fed in chunks of 258 and 1.
+  const Bytes read_sizes{std::byte{1}};
+  const Bytes chunk_sizes{std::byte{1}, std::byte{0}};
+  for (unsigned suite = 0; suite < 3; ++suite) {
+    write("net_stream", "records_" + std::to_string(suite),
+          Seed().u8(1).u8(suite).u8(1).u8(0).u8(2).piece(read_sizes).piece(chunk_sizes)
+              .piece(as_bytes(std::string_view("first message"))).u8(0)
+              .piece(filled(200, 0x61)).u8(31));
+  }
+  write("net_stream", "records_flipped",
+        Seed().u8(1).u8(0).u8(3).u8(77).u8(1).piece(read_sizes).piece(chunk_sizes)
+            .piece(as_bytes(std::string_view("altered in transit"))).u8(3));
+  Bytes framed{std::byte{5}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}};
+  const std::string_view five = "hello";
+  framed.insert(framed.end(), as_bytes(five).begin(), as_bytes(five).end());
+  write("net_stream", "framed", Seed().u8(2).u16(64).u8(0).raw(framed));
+  write("net_stream", "framed_into", Seed().u8(2).u16(64).u8(1).raw(framed));
+  write("net_stream", "framed_over_max", Seed().u8(2).u16(4).u8(0).raw(framed));
+}
+
 void party_config() {
   net::PartyConfig c;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -191,6 +219,9 @@ void bls() {
   write("bls_points", "g1_infinity", Seed().u8(0).raw(g1_to_compressed(G1::identity())));
   write("bls_points", "g2_compressed", Seed().u8(1).raw(g2_to_compressed(G2::generator())));
   write("bls_points", "g2_uncompressed", Seed().u8(1).raw(g2_to_uncompressed(G2::generator().dbl())));
+  write("bls_points", "secret_key", Seed().u8(2).raw(SecretKey::key_gen(filled(32, 0x42)).to_bytes().view()));
+  const Bytes r_minus_one = from_hex("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000");
+  write("bls_points", "secret_key_r_minus_1", Seed().u8(2).raw(r_minus_one));
 }
 
 void ed25519() {
@@ -364,6 +395,46 @@ void spdz2k_clients() {
   write("spdz2k_clients", "output", Seed().u8(4).raw(output.to_bytes()));
 }
 
+void spdz2k_transcript() {
+  mpc::TranscriptStatement first;
+  first.signer = 1;
+  first.seq = 5;
+  first.head.fill(std::byte{0x11});
+  first.signature.fill(std::byte{0x22});
+  mpc::TranscriptStatement second = first;
+  second.head.fill(std::byte{0x33});
+  write("spdz2k_transcript", "statement", first.to_bytes());
+  write("spdz2k_transcript", "evidence", mpc::EquivocationEvidence{first, second}.to_bytes());
+}
+
+// The rest of height 1 for the harness's node 2 (which holds node 1's
+// proposal and node 0's prevote): prevotes of 1 and 3, then precommits of
+// 0, 1 and 3, each as [sender][u16 length][message].
+void consensus_step() {
+  using namespace privfin::consensus;
+  const auto keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  Block b;
+  b.header.chain_id = "fuzz-chain";
+  b.header.height = 1;
+  b.header.proposer = 1;
+  b.body = to_bytes(std::string_view("tx|fuzz"));
+  b.header.tx_root = tx_root_of(b.body);
+  b.header.validators_hash = keys->validator_set().hash();
+  Seed seed;
+  auto vote = [&](NodeId voter, VoteType type) {
+    Vote v{type, 1, 0, b.hash(), voter, {}};
+    v.signature = SymbolicCrypto(keys, voter).sign(v.signed_bytes("fuzz-chain"));
+    seed.u8(voter).long_piece(Message{v}.to_bytes());
+  };
+  vote(1, VoteType::prevote);
+  vote(3, VoteType::prevote);
+  write("consensus_step", "prevotes", seed);
+  vote(0, VoteType::precommit);
+  vote(1, VoteType::precommit);
+  vote(3, VoteType::precommit);
+  write("consensus_step", "to_commit", seed);
+}
+
 void encrypted_sum() {
   using privfin::service::EncryptedSum;
   const auto& pk = test::test_paillier_key().public_key();
@@ -398,6 +469,24 @@ void consensus_messages() {
   write("consensus_messages", "safety_record_v1", Seed().u8(4).raw(rec.to_bytes()));
   rec.earlier_votes = {vote(VoteType::prevote, 1), vote(VoteType::precommit, 1)};
   write("consensus_messages", "safety_record_v3", Seed().u8(4).raw(rec.to_bytes()));
+  const ValidatorSet set = keys->validator_set();
+  write("consensus_messages", "validator_set", Seed().u8(1).raw(set.to_bytes()));
+  const Hash32 block{};
+  const CommitCertificate plain{3, 1, block, {true, true, false, true}, filled(96, 0x33)};
+  write("consensus_messages", "certificate_v1", Seed().u8(2).raw(plain.to_bytes()));
+  const CommitCertificate counted{3, 1, block, {true, true, false, true}, filled(96, 0x33), {1, 2, 0, 1}};
+  write("consensus_messages", "certificate_v2_counted", Seed().u8(2).raw(counted.to_bytes()));
+  Vote first{VoteType::prevote, 3, 1, std::nullopt, 0, {}};
+  first.signature = signer.sign(first.signed_bytes("fuzz-chain"));
+  Vote second{VoteType::prevote, 3, 1, Hash32{}, 0, {}};
+  second.signature = signer.sign(second.signed_bytes("fuzz-chain"));
+  write("consensus_messages", "evidence", Seed().u8(3).raw(Evidence{first, second}.to_bytes()));
+  SafetyRecord locked;
+  locked.height = 3;
+  locked.round = 1;
+  locked.step = Step::precommit;
+  locked.lock_certificate = filled(40, 0x44);
+  write("consensus_messages", "safety_record_v2", Seed().u8(4).raw(locked.to_bytes()));
 }
 
 // gosig_messages: [u8 which][bytes]; which 0 a GosigMessage. The kinds of
@@ -467,6 +556,9 @@ void consensus_app() {
   const std::vector<ValidatorChange> changes{{to_bytes(std::string_view("bls-key")), 2}};
   const std::vector<apps::Payments::Approval> approvals{apps::Payments::approve(bank, 0, "fuzz", 0, changes)};
   write("consensus_app", "change_payload", Seed().u8(4).raw(apps::Payments::change_payload(0, changes, approvals)));
+  FinalizeResult results;
+  results.results = {TxResult{}, TxResult{TxCode::insufficient_funds, "balance 3, needs 5"}};
+  write("consensus_app", "results", Seed().u8(5).raw(results_to_bytes(results)));
   write("consensus_app", "check_change",
         Seed().u8(3).raw(apps::Payments::validator_change(bank, "fuzz", 0, 0, changes, approvals)));
 }
@@ -486,7 +578,7 @@ void ot_messages() {
   write("ot_extension_messages", "correlated_bits", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::correlated_bits, 9, filled(2, 9)}.to_bytes()));
   write("ot_extension_messages", "choice_flips", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::choice_flips, 9, filled(2, 5)}.to_bytes()));
   write("ot_extension_messages", "choice_random", Seed().u8(3).raw(ot::MaskedMessages{ot::MaskedMessages::Kind::choice_flips, 0, {}}.to_bytes()));
-  Bytes trees = ot::PuncturedTreesView::header(2, 2, 3);
+  Bytes trees = ot::PuncturedTreesView::header(2, 2, 100, 3, 106);
   const Bytes tree_blocks = filled(16 * ot::punctured_tree_blocks(2, 3), 0x3c);
   trees.insert(trees.end(), tree_blocks.begin(), tree_blocks.end());
   write("ot_silent_messages", "trees", trees);
@@ -510,6 +602,7 @@ int main(int argc, char** argv) {
   consensus_messages();
   gosig_messages();
   tls_records();
+  net_stream();
   party_config();
   abort_notice();
   bus_frame();
@@ -527,6 +620,8 @@ int main(int argc, char** argv) {
   prio3_driver();
   mpc_share_batch();
   spdz2k_clients();
+  spdz2k_transcript();
+  consensus_step();
   encrypted_sum();
   consensus_app();
   ledger_safety_store();
