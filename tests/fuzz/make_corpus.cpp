@@ -36,6 +36,7 @@
 #include "privfin/consensus/crypto.hpp"
 #include "privfin/consensus/engine.hpp"
 #include "privfin/consensus/gosig_messages.hpp"
+#include "privfin/consensus/gossip.hpp"
 #include "privfin/consensus/tendermint.hpp"
 #include "privfin/service/agreement.hpp"
 #include "privfin/service/encrypted_sum.hpp"
@@ -435,6 +436,34 @@ void consensus_step() {
   write("consensus_step", "to_commit", seed);
 }
 
+// gosig_step: node 2 holds node 0's proposal of the harness's block; then
+// prepare votes (single aggregates) of 1 and 3, a timer, their tentative
+// commit votes.
+void gosig_step() {
+  using namespace privfin::consensus;
+  const auto keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  Block b;
+  b.header.chain_id = "fuzz-chain";
+  b.header.height = 1;
+  b.header.proposer = 0;
+  b.body = to_bytes(std::string_view("tx|fuzz"));
+  b.header.tx_root = tx_root_of(b.body);
+  b.header.validators_hash = keys->validator_set().hash();
+  const Hash32 block = b.hash();
+  Seed seed;
+  auto vote = [&](NodeId voter, VoteType type) {
+    const Bytes sig = SymbolicCrypto(keys, voter).sign(Vote::signed_bytes("fuzz-chain", type, 1, 0, block));
+    seed.u8(voter).long_piece(GosigMessage{single_aggregate(type, 1, 0, block, 4, voter, sig)}.to_bytes());
+  };
+  vote(1, VoteType::prevote);
+  vote(3, VoteType::prevote);
+  write("gosig_step", "prepares", seed);
+  seed.u8(255).u8(0);
+  vote(1, VoteType::precommit);
+  vote(3, VoteType::precommit);
+  write("gosig_step", "to_commit", seed);
+}
+
 void encrypted_sum() {
   using privfin::service::EncryptedSum;
   const auto& pk = test::test_paillier_key().public_key();
@@ -622,6 +651,7 @@ int main(int argc, char** argv) {
   spdz2k_clients();
   spdz2k_transcript();
   consensus_step();
+  gosig_step();
   encrypted_sum();
   consensus_app();
   ledger_safety_store();
