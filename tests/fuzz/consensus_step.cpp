@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "privfin/consensus/tendermint.hpp"
+#include "tests/fuzz/consensus_fixture.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace privfin;
@@ -21,25 +22,19 @@ using namespace privfin::consensus;
 namespace {
 
 struct Fixture {
-  std::shared_ptr<const SymbolicKeys> keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  std::shared_ptr<const SymbolicKeys> keys = fuzz::fuzz_keys();
   ValidatorSet validators = keys->validator_set();
   std::optional<Proposal> proposal;
   std::optional<Vote> vote;
 
   Fixture() {
-    Block b;
-    b.header.chain_id = "fuzz-chain";
-    b.header.height = 1;
-    b.header.proposer = 1;
-    b.body = to_bytes("tx|fuzz");
-    b.header.tx_root = tx_root_of(b.body);
-    b.header.validators_hash = validators.hash();
+    const Block b = fuzz::fuzz_block(validators, 1);
     SymbolicCrypto p1(keys, 1);
     proposal = Proposal{0, b, std::nullopt, {}};
     proposal->signature = p1.sign(proposal->signed_bytes());
     SymbolicCrypto p0(keys, 0);
     vote = Vote{VoteType::prevote, 1, 0, b.hash(), 0, {}};
-    vote->signature = p0.sign(vote->signed_bytes("fuzz-chain"));
+    vote->signature = p0.sign(vote->signed_bytes(fuzz::fuzz_chain));
   }
 };
 
@@ -54,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& f = fixture();
   SymbolicCrypto crypto(f.keys, 2);
   TendermintConfig cfg;
-  cfg.chain_id = "fuzz-chain";
+  cfg.chain_id = std::string(fuzz::fuzz_chain);
   cfg.validators = f.validators;
   cfg.self = 2;
   Tendermint engine(cfg, crypto);

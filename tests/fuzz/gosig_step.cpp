@@ -16,6 +16,7 @@
 #include "privfin/consensus/gosig.hpp"
 #include "privfin/consensus/gosig_messages.hpp"
 #include "privfin/consensus/gosig_sortition.hpp"
+#include "tests/fuzz/consensus_fixture.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace privfin;
@@ -27,19 +28,13 @@ constexpr NodeId self = 2;
 constexpr TimePoint second = 1'000'000'000;
 
 struct Fixture {
-  std::shared_ptr<const SymbolicKeys> keys = SymbolicKeys::make(Prg::Seed{}, 4);
+  std::shared_ptr<const SymbolicKeys> keys = fuzz::fuzz_keys();
   ValidatorSet validators = keys->validator_set();
   Bytes proposal;
   Hash32 block;
 
   Fixture() {
-    Block b;
-    b.header.chain_id = "fuzz-chain";
-    b.header.height = 1;
-    b.header.proposer = 0;
-    b.body = to_bytes(std::string_view("tx|fuzz"));
-    b.header.tx_root = tx_root_of(b.body);
-    b.header.validators_hash = validators.hash();
+    const Block b = fuzz::fuzz_block(validators, 0);
     block = b.hash();
     FixedSortition zero([](Height, Round) { return std::vector<NodeId>{0}; }, 0);
     GosigProposal p;
@@ -65,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SymbolicCrypto crypto(f.keys, self);
   FixedSortition sortition([](Height, Round) { return std::vector<NodeId>{0}; }, self);
   GosigConfig cfg;
-  cfg.chain_id = "fuzz-chain";
+  cfg.chain_id = std::string(fuzz::fuzz_chain);
   cfg.validators = f.validators;
   cfg.self = self;
   Gosig engine(cfg, crypto, sortition);

@@ -55,6 +55,7 @@
 #include "privfin/vdaf/circuits.hpp"
 #include "privfin/vdaf/prio3.hpp"
 #include "privfin/vdaf/field.hpp"
+#include "tests/fuzz/consensus_fixture.hpp"
 #include "tests/he/test_keys.hpp"
 
 using namespace privfin;
@@ -413,18 +414,12 @@ void spdz2k_transcript() {
 // 0, 1 and 3, each as [sender][u16 length][message].
 void consensus_step() {
   using namespace privfin::consensus;
-  const auto keys = SymbolicKeys::make(Prg::Seed{}, 4);
-  Block b;
-  b.header.chain_id = "fuzz-chain";
-  b.header.height = 1;
-  b.header.proposer = 1;
-  b.body = to_bytes(std::string_view("tx|fuzz"));
-  b.header.tx_root = tx_root_of(b.body);
-  b.header.validators_hash = keys->validator_set().hash();
+  const auto keys = fuzz::fuzz_keys();
+  const Block b = fuzz::fuzz_block(keys->validator_set(), 1);
   Seed seed;
   auto vote = [&](NodeId voter, VoteType type) {
     Vote v{type, 1, 0, b.hash(), voter, {}};
-    v.signature = SymbolicCrypto(keys, voter).sign(v.signed_bytes("fuzz-chain"));
+    v.signature = SymbolicCrypto(keys, voter).sign(v.signed_bytes(fuzz::fuzz_chain));
     seed.u8(voter).long_piece(Message{v}.to_bytes());
   };
   vote(1, VoteType::prevote);
@@ -441,18 +436,11 @@ void consensus_step() {
 // commit votes.
 void gosig_step() {
   using namespace privfin::consensus;
-  const auto keys = SymbolicKeys::make(Prg::Seed{}, 4);
-  Block b;
-  b.header.chain_id = "fuzz-chain";
-  b.header.height = 1;
-  b.header.proposer = 0;
-  b.body = to_bytes(std::string_view("tx|fuzz"));
-  b.header.tx_root = tx_root_of(b.body);
-  b.header.validators_hash = keys->validator_set().hash();
-  const Hash32 block = b.hash();
+  const auto keys = fuzz::fuzz_keys();
+  const Hash32 block = fuzz::fuzz_block(keys->validator_set(), 0).hash();
   Seed seed;
   auto vote = [&](NodeId voter, VoteType type) {
-    const Bytes sig = SymbolicCrypto(keys, voter).sign(Vote::signed_bytes("fuzz-chain", type, 1, 0, block));
+    const Bytes sig = SymbolicCrypto(keys, voter).sign(Vote::signed_bytes(fuzz::fuzz_chain, type, 1, 0, block));
     seed.u8(voter).long_piece(GosigMessage{single_aggregate(type, 1, 0, block, 4, voter, sig)}.to_bytes());
   };
   vote(1, VoteType::prevote);
