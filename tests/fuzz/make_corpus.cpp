@@ -125,6 +125,13 @@ void tls_records() {
   write("tls_records", "key_update", Seed().u8(6).raw(tls_key_update_message(false)));
 }
 
+void gmp_field() {
+  // One element of each field (2^61 - 1: 8 bytes, 2^127 - 1: 16, P-256: 32).
+  write("gmp_field", "p61_element", Seed().u8(0).raw(filled(7, 0x11)).u8(0x42));
+  write("gmp_field", "p127_element", Seed().u8(1).u8(0x7f).raw(filled(15, 0x22)));
+  write("gmp_field", "p256_element", Seed().u8(2).u8(0x01).raw(filled(31, 0x33)));
+}
+
 void net_stream() {
   using namespace privfin::net::detail;
   write("net_stream", "hello", Seed().u8(0).raw(encode_hello(network_hello_magic, Hello{2, 0, 3, 1})));
@@ -620,6 +627,7 @@ int main(int argc, char** argv) {
   gosig_messages();
   tls_records();
   net_stream();
+  gmp_field();
   party_config();
   abort_notice();
   bus_frame();
