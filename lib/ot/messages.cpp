@@ -48,6 +48,15 @@ std::uint64_t read_count(Reader& r, std::string_view field, std::size_t max, Byt
   return count;
 }
 
+// A varint in 1..max.
+std::size_t read_positive(Reader& r, std::string_view field, std::size_t max) {
+  const std::size_t at = r.offset();
+  const std::size_t v = r.length(field, max);
+  if (v == 0) throw DecodeError(std::string(field) + " at byte " + std::to_string(at) + ": 0, expected 1.." +
+                                std::to_string(max));
+  return v;
+}
+
 }  // namespace
 
 Bytes BaseOtSetup::to_bytes() const {
@@ -223,24 +232,9 @@ PuncturedTreesView PuncturedTreesView::from_bytes(ByteView wire) {
   r.expect_version(format_version, "silent OT trees");
   PuncturedTreesView m;
   m.iteration = r.varint("silent OT iteration");
-  const std::size_t trees_at = r.offset();
-  m.trees = r.varint("silent OT tree count");
-  if (m.trees == 0 || m.trees > max_silent_trees) {
-    throw DecodeError("silent OT tree count at byte " + std::to_string(trees_at) + ": " +
-                      std::to_string(m.trees) + " is not in 1.." + std::to_string(max_silent_trees));
-  }
-  const std::size_t secret_at = r.offset();
-  m.secret_length = r.varint("silent OT LPN secret length");
-  if (m.secret_length == 0 || m.secret_length > max_silent_secret) {
-    throw DecodeError("silent OT LPN secret length at byte " + std::to_string(secret_at) + ": " +
-                      std::to_string(m.secret_length) + " is not in 1.." + std::to_string(max_silent_secret));
-  }
-  const std::size_t kept_at = r.offset();
-  m.kept = r.varint("silent OT outputs kept");
-  if (m.kept == 0 || m.kept > max_silent_outputs) {
-    throw DecodeError("silent OT outputs kept at byte " + std::to_string(kept_at) + ": " + std::to_string(m.kept) +
-                      " is not in 1.." + std::to_string(max_silent_outputs));
-  }
+  m.trees = read_positive(r, "silent OT tree count", max_silent_trees);
+  m.secret_length = read_positive(r, "silent OT LPN secret length", max_silent_secret);
+  m.kept = read_positive(r, "silent OT outputs kept", max_silent_outputs);
   const std::size_t depth_at = r.offset();
   m.depth = read_count(r, "silent OT tree depth", max_silent_depth,
                        [&](std::size_t d) { return 16 * punctured_tree_blocks(m.trees, d); });

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "privfin/core/bytes.hpp"
 #include "privfin/core/detail/fixed_key_aes.hpp"
 #include "privfin/core/error.hpp"
 #include "privfin/core/hash.hpp"
@@ -149,30 +150,19 @@ void wipe(std::vector<std::uint8_t>& v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size());
 }
 
-class WipedBoolsOnExit {
- public:
-  WipedBoolsOnExit(bool* bits, std::size_t n) noexcept : bits_(bits), n_(n) {}
-  WipedBoolsOnExit(const WipedBoolsOnExit&) = delete;
-  WipedBoolsOnExit& operator=(const WipedBoolsOnExit&) = delete;
-  ~WipedBoolsOnExit() { sodium_memzero(bits_, n_ * sizeof(bool)); }
-
- private:
-  bool* bits_;
-  std::size_t n_;
-};
-
-// Wipes a buffer of secret OTs or choice bits when it goes out of scope:
-// on the paths where a peer's bad message throws too.
-template <class V>
+// Wipes a buffer of secret OTs or choice bits (of a fixed size from here
+// on) when it goes out of scope: on the paths where a peer's bad message
+// throws too.
 class WipedOnExit {
  public:
-  explicit WipedOnExit(V& v) noexcept : v_(&v) {}
+  template <class T>
+  explicit WipedOnExit(std::span<T> secret) noexcept : bytes_(std::as_writable_bytes(secret)) {}
   WipedOnExit(const WipedOnExit&) = delete;
   WipedOnExit& operator=(const WipedOnExit&) = delete;
-  ~WipedOnExit() { wipe(*v_); }
+  ~WipedOnExit() { secure_wipe(bytes_); }
 
  private:
-  V* v_;
+  std::span<std::byte> bytes_;
 };
 
 void check_one(const SilentParameters& p, const char* which) {
@@ -189,7 +179,7 @@ void check_one(const SilentParameters& p, const char* which) {
                           " trees of depth " + std::to_string(p.tree_depth) + " make " +
                           std::to_string(p.trees << p.tree_depth));
   }
-  if (p.secret_length < 1 || p.secret_length > 0xFFFF'FFFFU || p.reserve() >= p.outputs) {
+  if (p.secret_length < 1 || p.secret_length > max_silent_secret || p.reserve() >= p.outputs) {
     throw InvalidArgument(name + "an LPN secret of " + std::to_string(p.secret_length) + " and a reserve of " +
                           std::to_string(p.reserve()) + " for " + std::to_string(p.outputs) + " outputs");
   }
@@ -219,7 +209,7 @@ SilentSender::SilentSender(ExtensionSender& base, const SilentParameters& main, 
     outputs_.reserve(std::max(main.outputs, bootstrap.outputs));
     // The bootstrap's base OTs: IKNP rows, unhashed (q_i = t_i ^ r_i Delta).
     std::vector<Block> cots(bootstrap.reserve());
-    const WipedOnExit wipe_cots(cots);
+    const WipedOnExit wipe_cots{std::span(cots)};
     for (std::size_t first = 0; first < cots.size(); first += step) {
       const std::size_t n = std::min(step, cots.size() - first);
       base_->receive_matrix(n);
@@ -234,34 +224,6 @@ SilentSender::SilentSender(ExtensionSender& base, const SilentParameters& main, 
     throw;
   }
   guard.done();
-}
-
-SilentSender::SilentSender(SilentSender&& other) noexcept
-    : base_(other.base_),
-      main_(other.main_),
-      prg_(std::move(other.prg_)),
-      iteration_(other.iteration_),
-      outputs_(std::move(other.outputs_)),
-      reserve_(std::move(other.reserve_)),
-      next_(std::exchange(other.next_, 0)) {
-  other.outputs_.clear();
-  other.reserve_.clear();
-}
-
-SilentSender& SilentSender::operator=(SilentSender&& other) noexcept {
-  if (this != &other) {
-    wipe_secrets();
-    base_ = other.base_;
-    main_ = other.main_;
-    prg_ = std::move(other.prg_);
-    iteration_ = other.iteration_;
-    outputs_ = std::move(other.outputs_);
-    reserve_ = std::move(other.reserve_);
-    next_ = std::exchange(other.next_, 0);
-    other.outputs_.clear();
-    other.reserve_.clear();
-  }
-  return *this;
 }
 
 SilentSender::~SilentSender() { wipe_secrets(); }
@@ -281,8 +243,8 @@ void SilentSender::iterate(const SilentParameters& p, std::span<const Block> bas
   const auto tree_cots = base_cots.subspan(k, p.trees * h);
   std::vector<Block> h0(tree_cots.size());
   std::vector<Block> h1(tree_cots.size());
-  const WipedOnExit wipe_h0(h0);
-  const WipedOnExit wipe_h1(h1);
+  const WipedOnExit wipe_h0{std::span(h0)};
+  const WipedOnExit wipe_h1{std::span(h1)};
   base_->hash_.hash(tree_cots, base_->next_index_, h0);
   base_->hash_.hash(tree_cots, base_->next_index_, h1, delta);
   base_->next_index_ += tree_cots.size();
@@ -415,12 +377,12 @@ SilentReceiver::SilentReceiver(ExtensionReceiver& base, const SilentParameters& 
     const std::size_t m = bootstrap.reserve();
     std::vector<Block> cots(m);
     std::vector<std::uint8_t> bits(m);
-    const WipedOnExit wipe_cots(cots);
-    const WipedOnExit wipe_bits(bits);
+    const WipedOnExit wipe_cots{std::span(cots)};
+    const WipedOnExit wipe_bits{std::span(bits)};
     base_->prg_.fill(std::span(bits));
     for (auto& b : bits) b &= 1U;
     const auto choices = std::make_unique<bool[]>(step);
-    const WipedBoolsOnExit wipe_choices(choices.get(), step);
+    const WipedOnExit wipe_choices{std::span(choices.get(), step)};
     for (std::size_t first = 0; first < m; first += step) {
       const std::size_t n = std::min(step, m - first);
       for (std::size_t i = 0; i < n; ++i) choices[i] = bits[first + i] != 0;
@@ -437,42 +399,6 @@ SilentReceiver::SilentReceiver(ExtensionReceiver& base, const SilentParameters& 
     throw;
   }
   guard.done();
-}
-
-SilentReceiver::SilentReceiver(SilentReceiver&& other) noexcept
-    : base_(other.base_),
-      main_(other.main_),
-      iteration_(other.iteration_),
-      outputs_(std::move(other.outputs_)),
-      output_bits_(std::move(other.output_bits_)),
-      reserve_(std::move(other.reserve_)),
-      reserve_bits_(std::move(other.reserve_bits_)),
-      next_(std::exchange(other.next_, 0)),
-      random_choices_(std::move(other.random_choices_)) {
-  other.outputs_.clear();
-  other.output_bits_.clear();
-  other.reserve_.clear();
-  other.reserve_bits_.clear();
-}
-
-SilentReceiver& SilentReceiver::operator=(SilentReceiver&& other) noexcept {
-  if (this != &other) {
-    wipe_secrets();
-    base_ = other.base_;
-    main_ = other.main_;
-    iteration_ = other.iteration_;
-    outputs_ = std::move(other.outputs_);
-    output_bits_ = std::move(other.output_bits_);
-    reserve_ = std::move(other.reserve_);
-    reserve_bits_ = std::move(other.reserve_bits_);
-    next_ = std::exchange(other.next_, 0);
-    random_choices_ = std::move(other.random_choices_);
-    other.outputs_.clear();
-    other.output_bits_.clear();
-    other.reserve_.clear();
-    other.reserve_bits_.clear();
-  }
-  return *this;
 }
 
 SilentReceiver::~SilentReceiver() { wipe_secrets(); }
@@ -494,7 +420,7 @@ void SilentReceiver::iterate(const SilentParameters& p, std::span<const Block> b
   const auto tree_cots = base_cots.subspan(k, p.trees * h);
   const auto tree_bits = base_bits.subspan(k, p.trees * h);
   std::vector<Block> ht(tree_cots.size());
-  const WipedOnExit wipe_ht(ht);
+  const WipedOnExit wipe_ht{std::span(ht)};
   base_->hash_.hash(tree_cots, base_->next_index_, ht);
   base_->next_index_ += tree_cots.size();
 

@@ -67,6 +67,26 @@ std::size_t cot_violations(std::span<const ot::Block> q, std::span<const bool> x
   return bad;
 }
 
+// What a receiver with test_main and test_bootstrap throws at its bootstrap
+// against a sender with these sets (null if nothing).
+std::exception_ptr receiver_error_against(const ot::SilentParameters& main, const ot::SilentParameters& bootstrap,
+                                          std::uint64_t seed) {
+  const auto errors = test::run_local_parties(
+      2,
+      [&](std::size_t i, net::Network& net) {
+        Prg p(test::seed_of(seed + i));
+        if (i == 0) {
+          ot::ExtensionSender base(net, 1, p);
+          ot::SilentSender s(base, main, bootstrap);
+        } else {
+          ot::ExtensionReceiver base(net, 0, p);
+          ot::SilentReceiver r(base, test_main, test_bootstrap);
+        }
+      },
+      {.receive_timeout = 5'000ms});
+  return errors[1];
+}
+
 }  // namespace
 
 TEST_CASE("silent OT: random correlated OTs over several iterations match the ideal functionality", "[ot][silent]") {
@@ -232,46 +252,22 @@ TEST_CASE("silent OT: a malformed or mismatched iteration is refused naming the 
     CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") && Catch::Contains("tree count"));
   }
   SECTION("another parameter set") {
-    const auto errors = test::run_local_parties(
-        2,
-        [&](std::size_t i, net::Network& net) {
-          Prg p(test::seed_of(7600 + i));
-          if (i == 0) {
-            auto other = test_bootstrap;
-            other.trees = 4;
-            other.outputs = other.trees << other.tree_depth;
-            other.secret_length = 1036;  // the same reserve of base OTs (1,072), another tree count
-            ot::ExtensionSender base(net, 1, p);
-            ot::SilentSender s(base, {std::size_t{16} << 10, 1000, 16, 10}, other);
-          } else {
-            ot::ExtensionReceiver base(net, 0, p);
-            ot::SilentReceiver r(base, test_main, test_bootstrap);
-          }
-        },
-        {.receive_timeout = 5'000ms});
-    REQUIRE(errors[1]);
-    CHECK_THROWS_AS(std::rethrow_exception(errors[1]), ProtocolError);
-    CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") && Catch::Contains("8 trees"));
+    auto other = test_bootstrap;
+    other.trees = 4;
+    other.outputs = other.trees << other.tree_depth;
+    other.secret_length = 1036;  // the same reserve of base OTs (1,072), another tree count
+    const auto error = receiver_error_against({std::size_t{16} << 10, 1000, 16, 10}, other, 7600);
+    REQUIRE(error);
+    CHECK_THROWS_AS(std::rethrow_exception(error), ProtocolError);
+    CHECK_THROWS_WITH(std::rethrow_exception(error), Catch::Contains("party 0") && Catch::Contains("8 trees"));
   }
   SECTION("a main set that differs only in k, refused at the bootstrap before any output") {
-    const auto errors = test::run_local_parties(
-        2,
-        [&](std::size_t i, net::Network& net) {
-          Prg p(test::seed_of(7650 + i));
-          if (i == 0) {
-            ot::ExtensionSender base(net, 1, p);
-            ot::SilentSender s(base, {std::size_t{16} << 10, 1999, 16, 10}, test_bootstrap);
-          } else {
-            ot::ExtensionReceiver base(net, 0, p);
-            ot::SilentReceiver r(base, test_main, test_bootstrap);
-          }
-        },
-        {.receive_timeout = 5'000ms});
-    REQUIRE(errors[1]);
-    CHECK_THROWS_AS(std::rethrow_exception(errors[1]), ProtocolError);
-    CHECK_THROWS_WITH(std::rethrow_exception(errors[1]), Catch::Contains("party 0") &&
-                                                             Catch::Contains("2160 outputs kept") &&
-                                                             Catch::Contains("2159 (different parameter sets)"));
+    const auto error = receiver_error_against({std::size_t{16} << 10, 1999, 16, 10}, test_bootstrap, 7650);
+    REQUIRE(error);
+    CHECK_THROWS_AS(std::rethrow_exception(error), ProtocolError);
+    CHECK_THROWS_WITH(std::rethrow_exception(error), Catch::Contains("party 0") &&
+                                                         Catch::Contains("2160 outputs kept") &&
+                                                         Catch::Contains("2159 (different parameter sets)"));
   }
   SECTION("after an error the borrowed session refuses further use") {
     std::array<std::exception_ptr, 3> refused;

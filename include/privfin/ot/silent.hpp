@@ -64,7 +64,8 @@
 // reserve, a bootstrap set too small for the main set's reserve) or for
 // spans of different sizes; DecodeError naming the peer for a malformed
 // message; ProtocolError naming the peer when the sender's iteration,
-// tree count or depth differs from this receiver's, when the receiver's
+// tree count, depth, LPN secret length or outputs kept (the two parameter
+// sets) differ from this receiver's, when the receiver's
 // choice message is of another kind or count, or when the borrowed
 // session has aborted; NetworkError from the network. After an exception
 // the borrowed IKNP session refuses further use, and so does this one.
@@ -118,9 +119,9 @@ class SilentSender {
   explicit SilentSender(ExtensionSender& base, const SilentParameters& main = ferret_main,
                         const SilentParameters& bootstrap = ferret_bootstrap);
   // A moved-from session is empty and throws InvalidArgument when asked
-  // for OTs; assigning over a session wipes its outputs first.
-  SilentSender(SilentSender&& other) noexcept;
-  SilentSender& operator=(SilentSender&& other) noexcept;
+  // for OTs. Not assignable: a session holds secrets and a borrowed base.
+  SilentSender(SilentSender&&) noexcept = default;
+  SilentSender& operator=(SilentSender&&) = delete;
   SilentSender(const SilentSender&) = delete;
   SilentSender& operator=(const SilentSender&) = delete;
   ~SilentSender();
@@ -170,8 +171,8 @@ class SilentReceiver {
   // Bootstraps from `base` (IKNP, as the receiver): talks to base.peer().
   explicit SilentReceiver(ExtensionReceiver& base, const SilentParameters& main = ferret_main,
                           const SilentParameters& bootstrap = ferret_bootstrap);
-  SilentReceiver(SilentReceiver&& other) noexcept;
-  SilentReceiver& operator=(SilentReceiver&& other) noexcept;
+  SilentReceiver(SilentReceiver&&) noexcept = default;
+  SilentReceiver& operator=(SilentReceiver&&) = delete;
   SilentReceiver(const SilentReceiver&) = delete;
   SilentReceiver& operator=(const SilentReceiver&) = delete;
   ~SilentReceiver();
