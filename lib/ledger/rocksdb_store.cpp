@@ -77,7 +77,8 @@ std::unique_ptr<RocksDbStore> RocksDbStore::open(const std::filesystem::path& di
   // more than about a megabyte in flight. Without it the flush writes into
   // the page cache faster than the disk takes it, and the next WAL sync
   // waits behind tens of MB (traced: 25-36 ms fdatasyncs while a 64 MB
-  // table was written; the synced batch's p99 48-50 -> 35-40 ms).
+  // table was written; the synced batch's median p99 51.6 -> 46.5 ms over
+  // five alternating runs, docs/performance.md).
   db_options.bytes_per_sync = std::uint64_t{1} << 20;
   db_options.strict_bytes_per_sync = true;
   // One write-ahead log serves all thirteen column families, and a log

@@ -55,8 +55,9 @@ using detail::tcp;
 using detail::confirm_magic;
 // Sends below this size are gathered per peer until flush().
 constexpr std::size_t coalesce_limit = std::size_t{256} << 10;
-// Plain TCP: reads of messages up to this size go through a per-link
-// staging buffer of staging_size bytes (read_exact).
+// Plain TCP: receives of up to this size (every chunk of receive_message
+// among them) go through a per-link staging buffer of staging_size bytes
+// (read_exact).
 constexpr std::size_t staged_read_limit = std::size_t{1} << 20;
 constexpr std::size_t staging_size = std::size_t{512} << 10;
 // Written blocks kept per link for reuse: a stream of blocks then allocates
@@ -918,13 +919,14 @@ struct TcpNetwork::Impl {
         continue;
       }
       std::size_t n = 0;
-      // Messages up to staged_read_limit go through the link's staging
+      // Receives up to staged_read_limit go through the link's staging
       // buffer: a protocol's round buffers are often freshly allocated, and
       // the kernel copying straight into them takes a page fault per 4 KB
       // inside the socket read. Through warm memory, then one memcpy, the
       // faults land in user space (2-party lt over TCP: 7.8 -> 13.0 M/s,
-      // docs/performance.md); bigger messages go straight in, where the
-      // extra copy would cost more than it saves.
+      // docs/performance.md); bigger receives (a protocol's own spans of
+      // 8 MB and more) go straight in, where the extra copy would cost more
+      // than it saves.
       const bool staged = out.size() <= staged_read_limit;
       if (staged && l.staging.empty()) l.staging.resize(staging_size);
       const auto into = staged ? std::span<std::byte>(l.staging).first(std::min(l.staging.size(), out.size() - filled))

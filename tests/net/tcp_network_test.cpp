@@ -12,10 +12,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "net/exercise.hpp"
 #include "net/net_test_support.hpp"
@@ -87,6 +89,56 @@ TEST_CASE("TcpNetwork: both parties send 256 MiB, then both receive", "[net][tcp
       test::expect(in[k] == static_cast<std::byte>(k / 4096 + 1 - i), "content at " + std::to_string(k));
     }
     test::expect(net->counters(1 - i).bytes_received == size, "bytes_received");
+  }));
+}
+
+TEST_CASE("TcpNetwork: receives on either side of plain TCP's 1 MB staging limit arrive intact", "[net][tcp]") {
+  // Plain TCP reads receives of up to 1 MB through a 512 KB staging buffer
+  // per link and bigger ones straight into the caller's buffer (tcp_network
+  // .cpp, read_exact); every byte is checked, back to back in one stream,
+  // as raw receives, as messages, and one message read in two receives.
+  const Transport transport = GENERATE(Transport::plain_insecure, Transport::tls);
+  INFO(name(transport));
+  const std::vector<std::size_t> sizes{1,           (512 << 10) - 1, 512 << 10, (512 << 10) + 1, (1 << 20) - 1,
+                                       std::size_t{1} << 20, (1 << 20) + 1, 3 << 20};
+  const auto pattern = [](std::size_t message, std::size_t k) {
+    return static_cast<std::byte>((k * 131 + message * 7 + (k >> 12)) & 0xFFU);
+  };
+  auto cluster = test::make_tcp_cluster(2, transport);
+  REQUIRE_NOTHROW(test::run_parties(2, [&](std::size_t i) {
+    auto net = cluster.connect(i);
+    if (i == 0) {
+      for (std::size_t m = 0; m < sizes.size(); ++m) {
+        Bytes out(sizes[m]);
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] = pattern(m, k);
+        net->send(1, out);
+        net->send_message(1, out);
+      }
+      net->flush();
+      const Bytes done = net->receive(1, 1);
+      test::expect(done.size() == 1, "the receiver's acknowledgement");
+      return;
+    }
+    for (std::size_t m = 0; m < sizes.size(); ++m) {
+      Bytes raw(sizes[m]);
+      if (m % 2 == 0 || raw.size() < 2) {
+        net->receive(0, raw);
+      } else {  // in two receives that straddle the limit differently
+        const std::size_t half = raw.size() * 2 / 3;
+        net->receive(0, std::span(raw).first(half));
+        net->receive(0, std::span(raw).subspan(half));
+      }
+      const Bytes message = net->receive_message(0, std::size_t{4} << 20);
+      test::expect(message.size() == sizes[m], "message size " + std::to_string(sizes[m]));
+      for (std::size_t k = 0; k < sizes[m]; ++k) {
+        if (raw[k] != pattern(m, k) || message[k] != pattern(m, k)) {
+          test::expect(false, "byte " + std::to_string(k) + " of the " + std::to_string(sizes[m]) + "-byte message");
+        }
+      }
+    }
+    const std::array<std::byte, 1> ack{std::byte{1}};
+    net->send(0, ack);
+    net->flush();
   }));
 }
 

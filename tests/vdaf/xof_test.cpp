@@ -2,6 +2,9 @@
 // vectors (tests/vectors/vdaf-20/Xof*.json), plus stream-chunking checks.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <string_view>
+
 #include "privfin/core/prg.hpp"
 #include "privfin/vdaf/xof.hpp"
 #include "support/vectors.hpp"
@@ -50,4 +53,21 @@ TEST_CASE("XofTurboShake128 matches the vdaf-20 vector", "[vdaf][prio3][xof]") {
 
 TEST_CASE("XofFixedKeyAes128 matches the vdaf-20 vector", "[vdaf][prio3][xof]") {
   check_xof_file<XofFixedKeyAes128>("XofFixedKeyAes128.json");
+}
+
+TEST_CASE("XofFixedKeyAes128 moves its stream and refuses use after a move", "[vdaf][prio3][xof]") {
+  const Bytes seed(XofFixedKeyAes128::seed_size, std::byte{7});
+  const Bytes dst = to_bytes(std::string_view("dst"));
+  const Bytes binder = to_bytes(std::string_view("binder"));
+  XofFixedKeyAes128 reference(seed, dst, binder);
+  XofFixedKeyAes128 original(seed, dst, binder);
+  std::array<std::byte, 40> first{}, expected{};
+  original.next(std::span(first).first(20));  // mid-block: the position moves too
+  XofFixedKeyAes128 moved(std::move(original));
+  moved.next(std::span(first).subspan(20));
+  reference.next(expected);
+  CHECK(first == expected);
+  std::array<std::byte, 17> more{};
+  // Past the copied rest of its block (12 bytes) it needs the moved permutation.
+  CHECK_THROWS_AS(original.next(more), InvalidArgument);  // NOLINT(bugprone-use-after-move): the point
 }

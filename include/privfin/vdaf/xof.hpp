@@ -126,7 +126,8 @@ class XofFixedKeyAes128 : public XofBase<XofFixedKeyAes128> {
   void refill();
 
   // The fixed key (from dst and binder, both public) as an AES permutation,
-  // the one the OT layer's hashes use. A moved-from XOF throws on use.
+  // the one the OT layer's hashes use. A moved-from XOF throws
+  // InvalidArgument when it needs its next block.
   ::privfin::detail::FixedKeyAes128 permutation_;
   std::array<std::byte, 16> seed_{};
   std::array<std::byte, 16> block_{};
