@@ -45,8 +45,8 @@
 // first peer (the lowest other id); towards every other peer it sends
 // b_j's bits as choice flips (1 bit per OT, 8 bytes per triple and peer).
 // One round trip per chunk: the receiver's choice message, then the
-// corrections. Setup: per ordered pair 75,384 IKNP OTs
-// (1.2 MB) and one small Ferret iteration; memory about 180 MB per peer
+// corrections. Setup: per ordered pair 47,709 IKNP OTs and one small
+// Ferret iteration (1.15 MB, about 30 ms); memory about 180 MB per peer
 // and direction for the iteration's outputs. Truncation masks' random bits
 // come from silent OT too (8 bytes per OT instead of 24, a party's bit
 // being its random choice). The CPU cost per OT is somewhat above IKNP's
